@@ -1,0 +1,69 @@
+from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.layout import Button, Field, Size
+from django import forms
+
+from core.forms import form_helper
+
+from .roles import ROLE_HINTS, Role
+
+ROLE_CHOICES = [Choice(role.value, role.label, hint=ROLE_HINTS[role].split(": ", 1)[1]) for role in Role]
+
+
+class RoleField(forms.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=ROLE_CHOICES, label="Role", widget=forms.RadioSelect, **kwargs)
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(max_length=150, help_text="What they type to sign in")
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField(label="Email address", required=False)
+    role = RoleField()
+    password = forms.CharField(
+        label="Initial password",
+        widget=forms.PasswordInput(render_value=False),
+        help_text="At least 10 characters. Give it to the user securely; they can change it after signing in.",
+        strip=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field.text("username", field_width=20),
+            Field.text("first_name", field_width=20),
+            Field.text("last_name", field_width=20),
+            Field.text("email", field_width=30),
+            Field.radios("role", legend_size=Size.SMALL),
+            Field.text("password", field_width=20),
+            Button("save", "Create user"),
+        )
+
+
+class UserUpdateForm(forms.Form):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField(label="Email address", required=False)
+    role = RoleField()
+    is_active = forms.BooleanField(
+        label="Account is active", required=False, help_text="Inactive users cannot sign in; their history is kept."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field.text("first_name", field_width=20),
+            Field.text("last_name", field_width=20),
+            Field.text("email", field_width=30),
+            Field.radios("role", legend_size=Size.SMALL),
+            Field.checkbox("is_active"),
+            Button("save", "Save"),
+        )
+
+
+class PasswordResetByAdminForm(forms.Form):
+    password = forms.CharField(label="New password", widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(Field.text("password", field_width=20), Button("save", "Set password"))

@@ -1,0 +1,17 @@
+"""Role predicates (django-rules) and the permissions built from them, declared once.
+
+Object rules that need a school (a governor's own school) live in schools.permissions."""
+
+import rules
+
+from .roles import Role
+
+is_adviser = rules.is_group_member(Role.ADVISER.value)
+is_officer = rules.is_group_member(Role.OFFICER.value)
+is_governor = rules.is_group_member(Role.GOVERNOR.value)
+is_admin = rules.is_group_member(Role.ADMIN.value)
+
+# LA staff who work with schools' case material.
+is_la_staff = is_adviser | is_officer
+
+rules.add_perm("accounts.manage_users", is_admin)

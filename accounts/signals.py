@@ -1,0 +1,18 @@
+"""Sign-ins stamp last_login with a queryset update, so they do not add a row to the audit history
+(Django's own receiver saves the model, which django-simple-history would record)."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import update_last_login
+from django.contrib.auth.signals import user_logged_in
+from django.utils import timezone
+
+
+def stamp_last_login(sender, user, **kwargs):
+    now = timezone.now()
+    get_user_model().objects.filter(pk=user.pk).update(last_login=now)
+    user.last_login = now
+
+
+def connect():
+    user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+    user_logged_in.connect(stamp_last_login, dispatch_uid="accounts_stamp_last_login")

@@ -1,0 +1,113 @@
+"""Sign-in, sign-out, own password, and the admin's user management pages."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+
+from core.forms import add_service_errors, posted
+from core.pagination import paginate
+
+from . import selectors, services, user_page
+from .forms import PasswordResetByAdminForm, UserCreateForm, UserUpdateForm
+from .roles import Role
+
+User = get_user_model()
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+    extra_context = {"title": "Sign in"}
+
+
+login_view = login_not_required(LoginView.as_view())
+logout_view = auth_views.LogoutView.as_view()
+password_change_view = auth_views.PasswordChangeView.as_view(
+    template_name="accounts/password_change.html",
+    success_url=reverse_lazy("accounts:password_change_done"),
+    extra_context={"title": "Change your password"},
+)
+password_change_done_view = auth_views.PasswordChangeDoneView.as_view(
+    template_name="accounts/password_change_done.html", extra_context={"title": "Password changed"}
+)
+
+
+@permission_required("accounts.manage_users", raise_exception=True)
+def user_list(request):
+    search, role = request.GET.get("q", ""), request.GET.get("role", "")
+    pagination = paginate(request, selectors.user_list(search=search, role=role if role in Role.values else ""))
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"pagination": pagination, "q": search, "role": role, "roles": Role.choices, "title": "Users"},
+    )
+
+
+@permission_required("accounts.manage_users", raise_exception=True)
+def user_create(request):
+    form = UserCreateForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Created {user.username} ({user.role_label}).")
+            return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "title": "Create a user"})
+
+
+@permission_required("accounts.manage_users", raise_exception=True)
+def user_detail(request, pk: int):
+    user = get_object_or_404(User.objects.prefetch_related("groups"), pk=pk)
+    form = UserUpdateForm(
+        posted(request),
+        initial={
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "role": user.role.value if user.role else "",
+            "is_active": user.is_active,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(user=user, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Saved {user.username}.")
+            return redirect("accounts:user_detail", pk=user.pk)
+    history = user.history.select_related("history_user").order_by("-history_date")[:10]
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "subject": user,
+            "form": form,
+            "sections": user_page.sections_for(request, user),
+            "history": history,
+            "title": f"User {user.username}",
+        },
+    )
+
+
+@permission_required("accounts.manage_users", raise_exception=True)
+def user_password(request, pk: int):
+    user = get_object_or_404(User, pk=pk)
+    form = PasswordResetByAdminForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_password(user=user, password=form.cleaned_data["password"], actor=request.user)
+        except ValidationError as error:
+            form.add_error("password", error)
+        else:
+            messages.success(request, f"Set a new password for {user.username}.")
+            return redirect(reverse("accounts:user_detail", kwargs={"pk": user.pk}))
+    return render(
+        request, "accounts/user_password.html", {"subject": user, "form": form, "title": f"Set password: {user}"}
+    )

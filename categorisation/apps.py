@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class CategorisationConfig(AppConfig):
+    name = "categorisation"
+    verbose_name = "Categorisation"
+
+    def ready(self):
+        from accounts.permissions import is_admin, is_la_staff
+        from core.navigation import NavItem, register
+
+        from . import fact_providers, home_panels, permissions, school_page  # noqa: F401  (rules)
+
+        fact_providers.register_all()
+        school_page.register_section()
+        home_panels.register_panels()
+        register(NavItem("Categorisation", "categorisation:list", is_la_staff | is_admin, order=30))

@@ -1,0 +1,178 @@
+"""Demo categorisations: the demo maintained schools' categories over the last three terms and
+the current one, made through the services (start with facts pre-ticked, tick statements with
+evidence, submit, approve), so every page has content, history and directions of travel.
+
+- 874001 Kingfisher: medium for three terms, then high this term (declining; the ward's
+  councillors are alerted). 874002 Willow Brook and 874006 Cedar Park: high. 874004 Meadowbank:
+  medium. Other schools follow their latest Ofsted outcome, one or two improving.
+- One categorisation waits for approval (874005), one is returned to the adviser with comments
+  (874007), one is a draft (874008); 874003 Heron, 874010, 874017 and 874053 have no
+  categorisation this term (review due; 874003 is the browser test's school).
+
+Idempotent: a school and term that already has a categorisation (not withdrawn) is left alone.
+Timestamps of past terms' categorisations are set to dates in their term."""
+
+import datetime as dt
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+
+from schools.models import School, SchoolStatus
+from schools.terms import term_on, term_periods
+
+from . import services
+from .facts import FactKey, facts_for
+from .models import Categorisation, CategorisationEvent, Criterion, Status, SupportLevel
+from .selectors import framework_in_use
+
+HIGH, MEDIUM, LOW = SupportLevel.HIGH.value, SupportLevel.MEDIUM.value, SupportLevel.LOW.value
+# urn -> levels for the last three terms and the current one (None: no categorisation that term)
+KEY_SCHOOLS = {
+    874001: [MEDIUM, MEDIUM, MEDIUM, HIGH],
+    874002: [HIGH, HIGH, HIGH, HIGH],
+    874006: [HIGH, HIGH, HIGH, HIGH],
+    874004: [MEDIUM, MEDIUM, MEDIUM, MEDIUM],
+    874003: [MEDIUM, MEDIUM, LOW, None],
+    874009: [MEDIUM, MEDIUM, LOW, LOW],
+    874012: [HIGH, MEDIUM, MEDIUM, MEDIUM],
+}
+NOT_THIS_TERM = {874003, 874010, 874017, 874053}
+SUBMITTED_URN, RETURNED_URN, DRAFT_URN = 874005, 874007, 874008
+RETURN_COMMENTS = (
+    "The evidence for quality of education is thin: add what the Year 6 work scrutiny showed, and the "
+    "latest attendance figures, before I approve medium support."
+)
+EVIDENCE = {
+    "leadership": "Meeting with the headteacher and chair; school self-evaluation and improvement plan reviewed.",
+    "quality": "Joint lesson observations in Years 2, 4 and 6 and a scrutiny of books in English and maths.",
+    "behaviour": "Learning walk at both break times; behaviour and attendance logs reviewed with the deputy head.",
+    "personal": "Discussion with pupils and the PSHE lead; the personal development curriculum map reviewed.",
+}
+
+
+def _level_from_facts(keys: set[str]) -> str:
+    if FactKey.OFSTED_INADEQUATE_OR_CATEGORY in keys or FactKey.SAFEGUARDING_NOT_MET in keys:
+        return HIGH
+    if FactKey.OFSTED_REQUIRES_IMPROVEMENT in keys:
+        return MEDIUM
+    return LOW
+
+
+def _ticks_for(criteria: list[Criterion], level: str, existing: dict[int, str], rng) -> dict[int, str]:
+    """The pre-ticked facts kept, plus two or three statements at the level in each area."""
+    ticks = dict(existing)
+    by_area: dict[int, list[Criterion]] = {}
+    for criterion in criteria:
+        if criterion.level == level and not criterion.fact_key and not criterion.is_safeguarding:
+            by_area.setdefault(criterion.area_id, []).append(criterion)
+    for items in by_area.values():
+        for criterion in rng.sample(items, min(len(items), rng.choice([2, 3]))):
+            ticks[criterion.pk] = EVIDENCE.get(criterion.area.code, "Seen on visit.")
+    return ticks
+
+
+def _backdate(categorisation: Categorisation, day: date) -> None:
+    when = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
+    Categorisation.objects.filter(pk=categorisation.pk).update(
+        created_at=when - dt.timedelta(days=7), submitted_at=when - dt.timedelta(days=2)
+    )
+    events = CategorisationEvent.objects.filter(categorisation=categorisation)
+    events.filter(kind="started").update(at=when - dt.timedelta(days=7))
+    events.filter(kind="submitted").update(at=when - dt.timedelta(days=2))
+
+
+def _make(school, *, period, level, adviser, officer, criteria, rng, approve_on: date | None, stop_at: str = ""):
+    """Start, tick, save and (unless stopped earlier) submit and approve one categorisation."""
+    started_on = approve_on - dt.timedelta(days=7) if approve_on else period.starts_on + dt.timedelta(days=21)
+    categorisation = services.categorisation_start(
+        school=school, actor=adviser, academic_year=period.academic_year, term=period.term, on=started_on
+    )
+    existing = {t.criterion_id: t.evidence for t in categorisation.ticks.all()}
+    ticks = _ticks_for(criteria, level, existing, rng)
+    categorisation = services.categorisation_save(
+        categorisation=categorisation, actor=adviser, ticks=ticks, level=level, rationale=""
+    )
+    if categorisation.suggested_level and categorisation.suggested_level != level:
+        categorisation = services.categorisation_save(
+            categorisation=categorisation,
+            actor=adviser,
+            ticks=ticks,
+            level=level,
+            rationale=(
+                "On balance the school fits this level: the statements ticked at the suggested level reflect "
+                "the published Ofsted judgement, while our own visits this term show the position described."
+            ),
+        )
+    if stop_at == "draft":
+        return categorisation
+    categorisation = services.categorisation_submit(categorisation=categorisation, actor=adviser)
+    if stop_at == "submitted":
+        return categorisation
+    if stop_at == "returned":
+        return services.categorisation_return(categorisation=categorisation, actor=officer, comments=RETURN_COMMENTS)
+    when = timezone.make_aware(dt.datetime.combine(approve_on, dt.time(10, 0)))
+    categorisation = services.categorisation_approve(categorisation=categorisation, actor=officer, approved_at=when)
+    _backdate(categorisation, approve_on)
+    return categorisation
+
+
+def seed(ctx) -> None:
+    officer = ctx.users["officer"]
+    today = ctx.today
+    current = term_on(today)
+    periods = term_periods(current.academic_year - 1) + term_periods(current.academic_year)
+    index = next(i for i, p in enumerate(periods) if (p.academic_year, p.term) == (current.academic_year, current.term))
+    terms = periods[index - 3 : index + 1]  # the last three terms and the current one
+    approve_days = [min(p.starts_on + dt.timedelta(days=35), today - dt.timedelta(days=1)) for p in terms]
+
+    schools = list(
+        School.objects.maintained()
+        .exclude(status=SchoolStatus.CLOSED)
+        .filter(la_code="874", urn__range=(874001, 874059))
+        .select_related("establishment_type", "link_adviser")
+        .order_by("urn")
+    )
+    if not schools:
+        ctx.write("Categorisation: no demo schools, nothing to do.")
+        return
+    facts = facts_for([s.pk for s in schools], today)
+    done = set(
+        Categorisation.objects.filter(school__in=schools)
+        .filter(~Q(status=Status.WITHDRAWN))
+        .values_list("school_id", "academic_year", "term")
+    )
+    made = 0
+    for school in schools:
+        adviser = school.link_adviser or ctx.users["adviser"]
+        by_ofsted = _level_from_facts({f.key for f in facts.get(school.pk, [])})
+        levels = KEY_SCHOOLS.get(school.urn, [by_ofsted] * 4)
+        for n, (period, level, approve_on) in enumerate(zip(terms, levels, approve_days, strict=True)):
+            if (school.pk, period.academic_year, period.term) in done:
+                continue
+            this_term = n == len(terms) - 1
+            if this_term and school.urn in NOT_THIS_TERM:
+                continue
+            if level is None:
+                continue
+            framework = framework_in_use(approve_on)
+            criteria = list(Criterion.objects.filter(area__framework=framework).select_related("area"))
+            stop_at = ""
+            if this_term:
+                stop_at = {SUBMITTED_URN: "submitted", RETURNED_URN: "returned", DRAFT_URN: "draft"}.get(school.urn, "")
+            _make(
+                school,
+                period=period,
+                level=level,
+                adviser=adviser,
+                officer=officer,
+                criteria=criteria,
+                rng=ctx.rng,
+                approve_on=None if stop_at else approve_on,
+                stop_at=stop_at,
+            )
+            made += 1
+    ctx.write(
+        f"Categorisation: {made} categorisations made ({Categorisation.objects.approved().count()} approved in all; "
+        f"one waiting for approval, one returned, one draft)."
+    )

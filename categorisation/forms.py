@@ -1,0 +1,300 @@
+"""Forms for categorisations and frameworks: the shape of input only; rules live in services."""
+
+from crispy_forms.layout import LayoutObject
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import HTML, Button, Div, Field, Fieldset, Size
+from django import forms
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+
+from core.forms import form_helper
+
+from .best_fit import level_label
+from .facts import FactKey
+from .models import LEVELS, SupportLevel
+
+EVIDENCE_TOO_LONG = "Keep the evidence to {limit} characters or fewer"
+EVIDENCE_MAX = 2000
+TERM_REQUIRED = "Choose the term this categorisation is for"
+COMMENTS_REQUIRED = "Enter your comments for the adviser"
+
+
+class CriterionTick(LayoutObject):
+    """One statement: a checkbox that reveals its evidence box, with the fact that suggests it."""
+
+    template = "categorisation/layout/criterion.html"
+
+    def __init__(self, criterion, fact=None):
+        self.criterion = criterion
+        self.fact = fact
+        self.fields = [f"tick_{criterion.pk}", f"evidence_{criterion.pk}"]
+
+    def render(self, form, context, template_pack=None, **kwargs):
+        tick, evidence = form[self.fields[0]], form[self.fields[1]]
+        return render_to_string(
+            self.template,
+            {
+                "criterion": self.criterion,
+                "fact": self.fact,
+                "tick": tick,
+                "evidence": evidence,
+                "checked": bool(tick.value()),
+                "stored_source": form.stored_sources.get(self.criterion.pk, ""),
+            },
+        )
+
+
+class CategorisationForm(forms.Form):
+    """The criteria of the categorisation's framework, grouped by area and level: a tick and an
+    evidence note per statement, then the final level and the rationale for a departure."""
+
+    level = forms.ChoiceField(
+        label="Final level", choices=SupportLevel.choices, required=False, widget=forms.RadioSelect
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Required if the final level is not the suggested one: say why.",
+    )
+
+    def __init__(self, *args, criteria, facts: dict, stored_sources: dict, suggestion=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        self.stored_sources = stored_sources
+        layout, area_blocks = [], {}
+        for criterion in criteria:
+            self.fields[f"tick_{criterion.pk}"] = forms.BooleanField(label=criterion.text, required=False)
+            self.fields[f"evidence_{criterion.pk}"] = forms.CharField(
+                label="Evidence",
+                required=False,
+                max_length=EVIDENCE_MAX,
+                error_messages={"max_length": EVIDENCE_TOO_LONG.format(limit=EVIDENCE_MAX)},
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            block = area_blocks.setdefault(criterion.area_id, (criterion.area, {}))
+            block[1].setdefault(criterion.level, []).append(CriterionTick(criterion, facts.get(criterion.fact_key)))
+        for area, by_level in area_blocks.values():
+            layout.append(HTML(format_html('<h2 class="govuk-heading-m app-area-heading">{}</h2>', area.name)))
+            for level in LEVELS:
+                if level.value not in by_level:
+                    continue
+                layout.append(
+                    Div(
+                        Fieldset(
+                            Div(
+                                *by_level[level.value],
+                                css_class="govuk-checkboxes govuk-checkboxes--small",
+                                data_module="govuk-checkboxes",
+                            ),
+                            legend=format_html(
+                                '{}<span class="govuk-visually-hidden"> statements, {}</span>', level.label, area.name
+                            ),
+                            legend_size=Size.SMALL,
+                        ),
+                        css_class=f"govuk-form-group app-level app-level--{level.value}",
+                    )
+                )
+        suggested = level_label(suggestion.level) if suggestion else "No suggestion"
+        layout += [
+            HTML('<h2 class="govuk-heading-m" id="judgement">Your judgement</h2>'),
+            HTML(
+                format_html(
+                    '<div class="govuk-inset-text">Suggested level: <strong data-suggestion-label>{}</strong>. '
+                    "If your final level is different, explain why in the rationale.</div>",
+                    suggested,
+                )
+            ),
+            Field.radios("level", legend_size=Size.SMALL),
+            Field.textarea("rationale"),
+            Div(
+                Button.secondary("save", "Save and update suggestion"),
+                Button("submit", "Submit for approval"),
+                css_class="govuk-button-group",
+            ),
+        ]
+        self.helper = form_helper(*layout)
+
+    def ticks(self) -> dict[int, str]:
+        """{criterion id: evidence} of the ticked statements."""
+        return {
+            c.pk: self.cleaned_data.get(f"evidence_{c.pk}", "") or ""
+            for c in self.criteria
+            if self.cleaned_data.get(f"tick_{c.pk}")
+        }
+
+
+def posted_ticks(criteria, data) -> list[int]:
+    """The ids of the criteria ticked in posted data, read as CategorisationForm's tick fields read
+    them (so "false" is not a tick): the live suggestion and the saved one see the same ticks."""
+    widget, field = forms.CheckboxInput(), forms.BooleanField(required=False)
+    return [c.pk for c in criteria if field.to_python(widget.value_from_datadict(data, {}, f"tick_{c.pk}"))]
+
+
+def categorisation_initial(categorisation, criteria, facts: dict) -> dict:
+    """The form's initial values: the saved ticks and evidence; for a statement not ticked that a
+    fact suggests, the fact as its evidence (shown once the adviser ticks it)."""
+    initial = {"level": categorisation.level, "rationale": categorisation.rationale}
+    saved = {t.criterion_id: t for t in categorisation.ticks.all()}
+    for criterion in criteria:
+        tick = saved.get(criterion.pk)
+        if tick is not None:
+            initial[f"tick_{criterion.pk}"] = True
+            initial[f"evidence_{criterion.pk}"] = tick.evidence
+        elif criterion.fact_key in facts:
+            fact = facts[criterion.fact_key]
+            initial[f"evidence_{criterion.pk}"] = f"{fact.source}. {fact.detail}." if fact.detail else fact.source
+    return initial
+
+
+class StartForm(forms.Form):
+    period = forms.ChoiceField(
+        label="Which term is this categorisation for?",
+        widget=forms.RadioSelect,
+        error_messages={"required": TERM_REQUIRED},
+    )
+    copy_current = forms.BooleanField(
+        label="Start from the current category's ticks and evidence",
+        required=False,
+        help_text="The current categorisation is not changed: this one will supersede it once approved.",
+    )
+
+    def __init__(self, *args, periods, can_copy: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.periods = {f"{p.academic_year}-{p.term}": p for p in periods}
+        self.fields["period"].choices = [(key, p.label) for key, p in self.periods.items()]
+        items = [Field.radios("period", legend_size=Size.MEDIUM, legend_tag="h2")]
+        if can_copy:
+            items.append(Field.checkbox("copy_current"))
+        else:
+            del self.fields["copy_current"]
+        items.append(Button("start", "Start categorisation"))
+        self.helper = form_helper(*items)
+
+    def chosen_period(self):
+        return self.periods[self.cleaned_data["period"]]
+
+
+class ReturnForm(forms.Form):
+    comments = forms.CharField(
+        label="Comments for the adviser",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": COMMENTS_REQUIRED},
+        help_text="Say what needs to change before you can approve it.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field.textarea("comments", label_size=Size.SMALL),
+            Button.secondary("return", "Return to the adviser"),
+        )
+
+
+class ApproveForm(forms.Form):
+    approve_comments = forms.CharField(
+        label="Comments (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field.textarea("approve_comments", label_size=Size.SMALL), Button("approve", "Approve categorisation")
+        )
+
+
+# ---- frameworks -------------------------------------------------------------------------------
+
+NAME_REQUIRED = "Enter a name for the framework"
+CODE_REQUIRED = "Enter a code"
+AREA_NAME_REQUIRED = "Enter the area's name"
+TEXT_REQUIRED = "Enter the statement, word for word"
+LEVEL_CHOICE_REQUIRED = "Choose the support level of the statement"
+DATE_REQUIRED = "Enter the date from which the framework is in use"
+
+
+class FrameworkForm(forms.Form):
+    name = forms.CharField(max_length=200, error_messages={"required": NAME_REQUIRED})
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, submit: str = "Save", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(Field.text("name"), Field.textarea("description"), Button("save", submit))
+
+
+class CopyFrameworkForm(forms.Form):
+    name = forms.CharField(label="Name of the new draft", max_length=200, error_messages={"required": NAME_REQUIRED})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(Field.text("name"), Button("copy", "Copy into a new draft"))
+
+
+class ActivateForm(forms.Form):
+    active_from = DateInputField(
+        label="In use from", help_text="For example, 4 1 2027. From this day new categorisations use it."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["active_from"].error_messages["required"] = DATE_REQUIRED
+        self.helper = form_helper(Field("active_from", legend_size=Size.SMALL), Button("activate", "Activate"))
+
+
+class AreaForm(forms.Form):
+    name = forms.CharField(max_length=200, error_messages={"required": AREA_NAME_REQUIRED})
+    code = forms.SlugField(
+        max_length=40,
+        help_text="A short identifier: letters, numbers, hyphens, e.g. inclusion",
+        error_messages={"required": CODE_REQUIRED, "invalid": "Use only letters, numbers, hyphens and underscores"},
+    )
+    order = forms.IntegerField(min_value=0, max_value=999, initial=1, help_text="Areas are listed in this order")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field.text("name"),
+            Field.text("code", field_width=20),
+            Field.text("order", field_width=4),
+            Button("save", "Save"),
+        )
+
+
+class CriterionForm(forms.Form):
+    level = forms.ChoiceField(
+        label="Support level", choices=SupportLevel.choices, widget=forms.RadioSelect,
+        error_messages={"required": LEVEL_CHOICE_REQUIRED},
+    )  # fmt: skip
+    text = forms.CharField(
+        label="Statement",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Word for word as the strategy or framework states it.",
+        error_messages={"required": TEXT_REQUIRED},
+    )
+    code = forms.CharField(
+        max_length=20, help_text="Unique in the framework, e.g. IN-H1", error_messages={"required": CODE_REQUIRED}
+    )
+    order = forms.IntegerField(min_value=0, max_value=999, initial=1)
+    data_driven = forms.BooleanField(label="A data statement (See data)", required=False)
+    is_safeguarding = forms.BooleanField(
+        label="About safeguarding",
+        required=False,
+        help_text="A ticked high-support safeguarding statement makes the suggestion high support.",
+    )
+    fact_key = forms.ChoiceField(
+        label="Fact that suggests it", choices=FactKey.choices, required=False,
+        help_text="When the system knows this fact about a school, the statement is pre-ticked as a suggestion.",
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field.radios("level", legend_size=Size.SMALL, inline=True),
+            Field.textarea("text"),
+            Field.text("code", field_width=10),
+            Field.text("order", field_width=4),
+            Field.checkbox("data_driven"),
+            Field.checkbox("is_safeguarding"),
+            Field.select("fact_key"),
+            Button("save", "Save"),
+        )

@@ -1,0 +1,108 @@
+"""The strategy's rules for categorisation, each a function named after the clause it implements
+with the policy text as its docstring (tests of the same name are in tests/categorisation/).
+
+The best-fit rule itself is categorisation.best_fit.best_fit; the facts' rules are in
+categorisation.fact_providers."""
+
+from django.core.exceptions import ValidationError
+
+from schools.models import Governance, SchoolStatus, TermName, academic_year_label
+from schools.terms import TERM_ORDER
+
+from .models import SUPPORT_ORDER, SupportLevel
+
+ACADEMY_NOT_CATEGORISED = "Academies are not categorised by the LA."
+NOT_MAINTAINED = "Only LA-maintained schools are categorised by the LA."
+SCHOOL_CLOSED = "This school is closed, so it is not categorised."
+RATIONALE_REQUIRED = "Explain why the final level ({level}) departs from the suggestion ({suggested})"
+NOTHING_TICKED = "Tick at least one statement that applies to the school"
+EVIDENCE_REQUIRED = "Enter the evidence for “{text}”"
+LEVEL_REQUIRED = "Choose the final level"
+TERM_BEFORE_CURRENT = (
+    "The school's current category is for {current}, so a categorisation for {term}, an earlier term, "
+    "cannot supersede it. Choose {current} or a later term."
+)
+OWN_SUBMISSION = "You submitted this categorisation, so another officer must approve it."
+OWN_JUDGEMENT = "You started or changed this categorisation, so another officer must approve it."
+
+
+def the_la_categorises_its_maintained_schools(school) -> None:
+    """Strategy, "Categorisation of LA maintained schools": the LA categorises the schools it
+    maintains. Academies are not categorised by the LA (the LA raises concerns about them with the
+    trust instead: "Where the LA has concerns about an Academy"). Raises ValidationError."""
+    governance = school.establishment_type.governance
+    if governance == Governance.ACADEMY:
+        raise ValidationError(ACADEMY_NOT_CATEGORISED)
+    if governance != Governance.MAINTAINED:
+        raise ValidationError(NOT_MAINTAINED)
+    if school.status == SchoolStatus.CLOSED:
+        raise ValidationError(SCHOOL_CLOSED)
+
+
+def may_be_categorised(school) -> bool:
+    try:
+        the_la_categorises_its_maintained_schools(school)
+    except ValidationError:
+        return False
+    return True
+
+
+def a_departure_from_the_suggestion_needs_a_rationale(*, suggested: str | None, level: str, rationale: str) -> None:
+    """DESIGN, "Support categorisation": the system computes a best-fit suggestion; "the adviser
+    may depart from the suggestion with a written rationale". Raises ValidationError on the
+    `rationale` field when the final level differs from the suggestion and no rationale is given."""
+    if suggested and level and level != suggested and not rationale.strip():
+        raise ValidationError(
+            {
+                "rationale": RATIONALE_REQUIRED.format(
+                    level=SupportLevel(level).label.lower(), suggested=SupportLevel(suggested).label.lower()
+                )
+            }
+        )
+
+
+def elected_members_are_alerted_of_significant_concern(*, previous: str | None, level: str) -> bool:
+    """Strategy, "High level of support schools": "Elected Members are alerted if a school in their
+    ward is causing significant concern." A school newly categorised as high support (its previous
+    current category was not high, or it had none) causes an alert; staying high does not alert again."""
+    return level == SupportLevel.HIGH and (previous is None or SUPPORT_ORDER[previous] < SUPPORT_ORDER[level])
+
+
+def term_key(academic_year: int, term: str) -> tuple[int, int]:
+    """Sorts terms in time: (academic year, position of the term in the year)."""
+    return academic_year, TERM_ORDER.index(TermName(term))
+
+
+def term_label(academic_year: int, term: str) -> str:
+    return f"{TermName(term).label} {academic_year_label(academic_year)}"
+
+
+def a_new_categorisation_is_for_the_current_categorys_term_or_a_later_one(
+    *, academic_year: int, term: str, current_year: int | None, current_term: str | None
+) -> None:
+    """DESIGN, "Support categorisation": "Approved categorisations form the school's history;
+    direction of travel is computed against the previous one. Reviewed at least termly; can change
+    mid-year." The current category is the latest approved one, so a new categorisation is for the
+    current category's term (a mid-term change) or a later term: one for an earlier term would,
+    once approved, replace a later judgement with an older one and turn the history out of order.
+    Raises ValidationError; `current_year`/`current_term` are None when the school has no category."""
+    if current_year is None or current_term is None:
+        return
+    if term_key(academic_year, term) < term_key(current_year, current_term):
+        raise ValidationError(
+            TERM_BEFORE_CURRENT.format(
+                current=term_label(current_year, current_term), term=term_label(academic_year, term)
+            )
+        )
+
+
+def four_eyes_an_officer_approves_a_judgement_made_by_someone_else(*, approver_id: int, authors) -> None:
+    """DESIGN, "Support categorisation": "An adviser proposes a categorisation ... An officer approves
+    or returns it." Approval is a second pair of eyes: the approving officer must not be the one
+    who submitted the categorisation, nor one who started it or changed its ticks, evidence, final
+    level or rationale (returning it with comments is not a change). `authors` is
+    selectors.JudgementAuthors. Raises ValidationError."""
+    if approver_id == authors.submitted_by_id:
+        raise ValidationError(OWN_SUBMISSION)
+    if approver_id in authors.user_ids:
+        raise ValidationError(OWN_JUDGEMENT)

@@ -1,0 +1,445 @@
+"""Reads of categorisations. Other apps use `current_categories` / `current_category` /
+`category_history`; every read runs a bounded number of queries whatever the number of schools
+or the length of their history."""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
+
+from schools.models import Governance, School, SchoolStatus, TermName, academic_year_label
+from schools.terms import term_on
+
+from .best_fit import BestFit, Statement, best_fit
+from .models import (
+    OPEN_STATUSES,
+    Categorisation,
+    CategorisationEvent,
+    Criterion,
+    Direction,
+    Framework,
+    Status,
+    SupportLevel,
+    Tick,
+    direction_between,
+)
+
+# ---- the current category (other apps' interface) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class CurrentCategory:
+    school_id: int
+    level: str  # SupportLevel value
+    academic_year: int
+    term: str  # schools.models.TermName value
+    approved_at: datetime
+    approved_by: str  # display name
+    categorisation_id: int
+    direction: str | None  # "improving" | "stable" | "declining", or None without a previous one
+
+    @property
+    def level_label(self) -> str:
+        return SupportLevel(self.level).label
+
+    @property
+    def term_label(self) -> str:
+        return f"{TermName(self.term).label} {academic_year_label(self.academic_year)}"
+
+    @property
+    def direction_label(self) -> str:
+        return Direction(self.direction).label if self.direction else "No previous category"
+
+
+def _end_of_day(day: date) -> datetime:
+    """The first instant after `day` ends, in the service's time zone."""
+    return timezone.make_aware(datetime.combine(day + dt.timedelta(days=1), datetime.min.time()))
+
+
+def _display_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+def _latest_two(school_ids: Iterable[int] | None, on: date | None) -> QuerySet:
+    """Each school's latest two approved categorisations (as at the end of `on`), in one query."""
+    approved = Categorisation.objects.filter(status=Status.APPROVED)
+    if school_ids is not None:
+        approved = approved.filter(school_id__in=list(school_ids))
+    if on is not None:
+        approved = approved.filter(approved_at__lt=_end_of_day(on))
+    return (
+        approved.annotate(
+            position=Window(
+                RowNumber(), partition_by=[F("school_id")], order_by=[F("approved_at").desc(), F("id").desc()]
+            )
+        )
+        .filter(position__lte=2)
+        .select_related("approved_by")
+        .only(
+            "id",
+            "school_id",
+            "level",
+            "academic_year",
+            "term",
+            "approved_at",
+            "approved_by__first_name",
+            "approved_by__last_name",
+            "approved_by__username",
+        )
+        .order_by("school_id", "position")
+    )
+
+
+def current_categories(
+    school_ids: Iterable[int] | None = None, *, on: date | None = None
+) -> dict[int, CurrentCategory]:
+    """Each school's latest APPROVED categorisation (as it stood at the end of `on` when given),
+    with its direction of travel against the one before; schools with none are absent. One query."""
+    if school_ids is not None:
+        school_ids = list(school_ids)
+        if not school_ids:
+            return {}
+    found: dict[int, CurrentCategory] = {}
+    previous: dict[int, str] = {}
+    rows = list(_latest_two(school_ids, on))
+    for row in rows:
+        if row.position == 2:
+            previous[row.school_id] = row.level
+    for row in rows:
+        if row.position == 1:
+            found[row.school_id] = CurrentCategory(
+                school_id=row.school_id,
+                level=row.level,
+                academic_year=row.academic_year,
+                term=row.term,
+                approved_at=row.approved_at,
+                approved_by=_display_name(row.approved_by),
+                categorisation_id=row.id,
+                direction=direction_between(previous.get(row.school_id), row.level),
+            )
+    return found
+
+
+def current_category(school, *, on: date | None = None) -> CurrentCategory | None:
+    """The school's current category (or as it stood at the end of `on`), or None."""
+    return current_categories([school.pk], on=on).get(school.pk)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    categorisation_id: int
+    level: str
+    academic_year: int
+    term: str
+    approved_at: datetime
+    approved_by: str
+    direction: str | None
+    framework: str
+    departs_from_suggestion: bool
+    suggested_level: str
+    previous_level: str | None = None
+
+    @property
+    def level_label(self) -> str:
+        return SupportLevel(self.level).label
+
+    @property
+    def term_label(self) -> str:
+        return f"{TermName(self.term).label} {academic_year_label(self.academic_year)}"
+
+    @property
+    def direction_label(self) -> str:
+        return Direction(self.direction).label if self.direction else "First category"
+
+
+def category_history(school) -> list[HistoryEntry]:
+    """The school's approved categorisations, newest first, each with its direction of travel
+    against the one approved before it. One query."""
+    approved = list(
+        Categorisation.objects.filter(school=school, status=Status.APPROVED)
+        .select_related("approved_by", "framework")
+        .order_by("approved_at", "id")
+    )
+    entries, previous = [], None
+    for row in approved:
+        entries.append(
+            HistoryEntry(
+                categorisation_id=row.id,
+                level=row.level,
+                academic_year=row.academic_year,
+                term=row.term,
+                approved_at=row.approved_at,
+                approved_by=_display_name(row.approved_by),
+                direction=direction_between(previous, row.level),
+                framework=row.framework.name,
+                departs_from_suggestion=row.departs_from_suggestion,
+                suggested_level=row.suggested_level,
+                previous_level=previous,
+            )
+        )
+        previous = row.level
+    return entries[::-1]
+
+
+# ---- frameworks -----------------------------------------------------------------------------
+
+
+def framework_in_use(on: date) -> Framework | None:
+    """The activated framework with the latest active_from on or before the day."""
+    return Framework.objects.filter(active_from__lte=on).order_by("-active_from", "-id").first()
+
+
+def framework_criteria(framework: Framework) -> list[Criterion]:
+    return list(Criterion.objects.filter(area__framework=framework).select_related("area"))
+
+
+def statements_of(criteria: Iterable[Criterion]) -> list[Statement]:
+    """The best-fit input for a framework's criteria (keyed by criterion id)."""
+    return [
+        Statement(
+            key=str(c.pk),
+            area=c.area.code,
+            level=c.level,
+            text=c.text,
+            area_name=c.area.name,
+            is_safeguarding=c.is_safeguarding,
+        )
+        for c in criteria
+    ]
+
+
+def suggestion_for(criteria: list[Criterion], ticked_ids: Iterable[int]) -> BestFit:
+    """best_fit() over a framework's criteria and the ids of the criteria ticked."""
+    return best_fit(statements_of(criteria), {str(i) for i in ticked_ids})
+
+
+def _count_of(queryset: QuerySet) -> Coalesce:
+    """COUNT(*) of a queryset filtered by OuterRef, as a subquery."""
+    counted = queryset.order_by().values(group=Value(1)).annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def frameworks_list() -> QuerySet[Framework]:
+    """Every framework with its number of statements and of categorisations made under it, each
+    counted by its own subquery (joining both in one GROUP BY would multiply the rows: statements
+    times categorisations, millions at England scale)."""
+    return Framework.objects.annotate(
+        criteria_count=_count_of(Criterion.objects.filter(area__framework=OuterRef("pk"))),
+        categorisation_count=_count_of(Categorisation.objects.filter(framework=OuterRef("pk"))),
+    ).select_related("copied_from")
+
+
+def framework_status(framework: Framework, *, today: date, in_use: Framework | None) -> str:
+    if framework.active_from is None:
+        return "Draft"
+    if in_use is not None and framework.pk == in_use.pk:
+        return "In use"
+    if framework.active_from > today:
+        return f"Active from {framework.active_from:%-d %B %Y}"
+    return "Replaced"
+
+
+# ---- categorisations ------------------------------------------------------------------------
+
+
+def categorisation_detail(pk: int) -> Categorisation:
+    return (
+        Categorisation.objects.select_related(
+            "school",
+            "school__establishment_type",
+            "school__link_adviser",
+            "framework",
+            "created_by",
+            "submitted_by",
+            "returned_by",
+            "approved_by",
+            "supersedes",
+        )
+        .prefetch_related(
+            Prefetch("events", queryset=_events()),
+            Prefetch("ticks", queryset=_ticks()),
+        )
+        .get(pk=pk)
+    )
+
+
+def _events():
+    return CategorisationEvent.objects.select_related("actor")
+
+
+def _ticks():
+    return Tick.objects.select_related("criterion", "criterion__area")
+
+
+def previous_approved(categorisation: Categorisation) -> Categorisation | None:
+    """The school's latest approved categorisation other than this one, approved before it (or,
+    for one not yet approved, the current one), with its ticks."""
+    queryset = Categorisation.objects.filter(school_id=categorisation.school_id, status=Status.APPROVED).exclude(
+        pk=categorisation.pk
+    )
+    if categorisation.approved_at:
+        queryset = queryset.filter(
+            Q(approved_at__lt=categorisation.approved_at)
+            | Q(approved_at=categorisation.approved_at, id__lt=categorisation.pk)
+        )
+    found = queryset.order_by("-approved_at", "-id").values_list("pk", flat=True).first()
+    return categorisation_detail(found) if found else None
+
+
+@dataclass(frozen=True)
+class JudgementAuthors:
+    """Who made a categorisation's judgement: who submitted it, and everyone who started it or
+    changed its ticks, evidence, final level or rationale (from the audit history)."""
+
+    submitted_by_id: int | None
+    user_ids: frozenset[int]
+
+
+def judgement_authors(categorisation: Categorisation) -> JudgementAuthors:
+    """Two queries, whatever the length of the history."""
+    users = {categorisation.created_by_id, categorisation.submitted_by_id}
+    users |= set(
+        Tick.history.filter(categorisation_id=categorisation.pk)
+        .exclude(history_user_id=None)
+        .values_list("history_user_id", flat=True)
+        .distinct()
+    )
+    rows = Categorisation.history.filter(id=categorisation.pk).order_by("history_date", "history_id")
+    before = None
+    for user_id, level, rationale in rows.values_list("history_user_id", "level", "rationale"):
+        if before is not None and (level, rationale) != before:
+            users.add(user_id)
+        before = (level, rationale)
+    users.discard(None)
+    return JudgementAuthors(categorisation.submitted_by_id, frozenset(users))
+
+
+def open_categorisation(school) -> Categorisation | None:
+    return (
+        Categorisation.objects.filter(school=school, status__in=OPEN_STATUSES)
+        .select_related("created_by", "submitted_by")
+        .first()
+    )
+
+
+def approval_queue() -> QuerySet[Categorisation]:
+    return (
+        Categorisation.objects.filter(status=Status.SUBMITTED)
+        .select_related("school", "school__link_adviser", "submitted_by", "framework")
+        .order_by("submitted_at", "id")
+    )
+
+
+def in_progress_for(user) -> QuerySet[Categorisation]:
+    """Drafts and returned categorisations the user started or whose school they are link adviser of."""
+    return (
+        Categorisation.objects.filter(status__in=[Status.DRAFT, Status.RETURNED])
+        .filter(Q(created_by=user) | Q(school__link_adviser=user))
+        .select_related("school", "returned_by")
+        .order_by("-updated_at", "-id")
+    )
+
+
+# ---- lists of schools by category -----------------------------------------------------------
+
+
+def latest_approved_subquery(field: str):
+    return Subquery(
+        Categorisation.objects.filter(school=OuterRef("pk"), status=Status.APPROVED)
+        .order_by("-approved_at", "-id")
+        .values(field)[:1]
+    )
+
+
+def open_status_subquery():
+    return Subquery(Categorisation.objects.filter(school=OuterRef("pk"), status__in=OPEN_STATUSES).values("status")[:1])
+
+
+def open_id_subquery():
+    return Subquery(Categorisation.objects.filter(school=OuterRef("pk"), status__in=OPEN_STATUSES).values("id")[:1])
+
+
+def schools_by_category() -> QuerySet[School]:
+    """Every school annotated with its current level (None when not categorised)."""
+    return School.objects.select_related("establishment_type", "link_adviser").annotate(
+        current_level=latest_approved_subquery("level"),
+        open_status=open_status_subquery(),
+        open_id=open_id_subquery(),
+    )
+
+
+def approved_this_term(day: date):
+    period = term_on(day)
+    return Exists(
+        Categorisation.objects.filter(
+            school=OuterRef("pk"), status=Status.APPROVED, academic_year=period.academic_year, term=period.term
+        )
+    )
+
+
+def review_due(day: date) -> QuerySet[School]:
+    """Open LA-maintained schools with no approved categorisation in the term the day falls in
+    (strategy: direction of travel is monitored at least termly). Closed schools and schools only
+    proposed to open are not due."""
+    return (
+        schools_by_category()
+        .filter(establishment_type__governance=Governance.MAINTAINED)
+        .exclude(status__in=[SchoolStatus.CLOSED, SchoolStatus.PROPOSED_TO_OPEN])
+        .filter(~approved_this_term(day))
+    )
+
+
+def level_counts(queryset: QuerySet[School]) -> dict[str, int]:
+    """How many of the schools are at each level, and not categorised, in one query."""
+    aggregates = {level.value: Count("id", filter=Q(current_level=level.value)) for level in SupportLevel}
+    aggregates["none"] = Count("id", filter=Q(current_level__isnull=True))
+    return queryset.aggregate(**aggregates)
+
+
+# ---- evidence by area (the categorisation page) -------------------------------------------------
+
+
+@dataclass
+class AreaEvidence:
+    code: str
+    name: str
+    level: str | None
+    explanation: str
+    ticks: list  # Tick, with criterion
+
+
+@dataclass
+class Evidence:
+    categorisation: Categorisation
+    fit: BestFit
+    areas: list[AreaEvidence]
+
+
+def evidence_of(categorisation: Categorisation) -> Evidence:
+    """The categorisation's ticks grouped by its framework's areas, with the best fit of those
+    ticks (computed now, from the framework it was made under)."""
+    criteria = framework_criteria(categorisation.framework)
+    ticks = list(categorisation.ticks.all())
+    fit = suggestion_for(criteria, [t.criterion_id for t in ticks])
+    by_area: dict[str, list] = {}
+    for tick in sorted(ticks, key=lambda t: (t.criterion.area.order, t.criterion.order)):
+        by_area.setdefault(tick.criterion.area.code, []).append(tick)
+    areas = [AreaEvidence(a.area, a.name, a.level, a.explanation, by_area.get(a.area, [])) for a in fit.areas]
+    return Evidence(categorisation, fit, areas)
+
+
+def side_by_side(
+    this: Evidence, previous: Evidence | None
+) -> list[tuple[str, AreaEvidence | None, AreaEvidence | None]]:
+    """Rows of (area name, this categorisation's area, the previous one's area), matched by area code;
+    areas of a previous framework that do not match come last."""
+    earlier = {a.code: a for a in previous.areas} if previous else {}
+    rows = [(a.name, a, earlier.pop(a.code, None)) for a in this.areas]
+    rows += [(a.name, None, a) for a in earlier.values()]
+    return rows

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from core.views import healthz
+
+urlpatterns = [
+    path("", include("dashboard.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("schools/", include("schools.urls")),
+    path("categorisation/", include("categorisation.urls")),
+    path("visits/", include("visits.urls")),
+    path("letters/", include("letters.urls")),
+    path("django-admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+]

@@ -1,0 +1,236 @@
+"""Read an uploaded spreadsheet (CSV in UTF-8 with or without BOM or Windows-1252, or .xlsx) into
+a table of text cells, or refuse it with a message a person can act on.
+
+Every cell is read as text: codes keep their leading zeros ("01", "0000") and the importers decide
+what each column means. Row numbers are as a spreadsheet shows them: the header is row 1."""
+
+import csv
+import io
+import itertools
+import re
+import warnings
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pandas as pd
+from openpyxl import load_workbook
+
+EMPTY_FILE = "The file is empty."
+NO_DATA_ROWS = "The file has a header row but no data rows."
+UNREADABLE_FILE = "The file could not be read as CSV or Excel (.xlsx): {detail}"
+OLD_EXCEL_FILE = "Old Excel (.xls) files cannot be read. Save the file as .xlsx or CSV and upload it again."
+BINARY_FILE = "the file contains binary data; it is not a CSV file"
+
+XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+
+
+class FileRefused(Exception):
+    """The whole file cannot be imported; nothing was changed."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+RAGGED_ROW = "has {found} values but the header has {expected} columns (is a comma missing quotes?)"
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    frame: pd.DataFrame  # indexed by position after the header, so row numbers survive dropped rows
+    encoding: str
+    header_row: int = 1
+    malformed: dict[int, str] = field(default_factory=dict)  # row number -> why it cannot be read
+
+    def __len__(self):
+        return len(self.frame)
+
+    def row_number(self, index: int) -> int:
+        return self.header_row + 1 + index
+
+    def records(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """(spreadsheet row number, {column: text}) for each readable data row."""
+        columns = list(self.frame.columns)
+        for index, values in zip(self.frame.index, self.frame.itertuples(index=False, name=None), strict=True):
+            yield self.row_number(index), dict(zip(columns, values, strict=True))
+
+
+# Publishers sometimes put a title line or two above the header; look this far for it.
+HEADER_SEARCH_ROWS = 10
+
+
+def read_table(
+    data: bytes,
+    filename: str = "",
+    *,
+    keep: Callable[[str], bool] | None = None,
+    header_hint: str | None = None,
+) -> Table:
+    """Parse the bytes of an uploaded file. `keep` picks the columns to load (all by default);
+    Table.columns always lists every column of the header. The header is the first row, or, when
+    `header_hint` is given, the first of the top rows holding a cell equal to it (e.g. "URN")."""
+    if not data.strip():
+        raise FileRefused(EMPTY_FILE)
+    malformed: dict[int, str] = {}
+    if data.startswith(OLE_MAGIC) or filename.lower().endswith(".xls"):
+        raise FileRefused(OLD_EXCEL_FILE)
+    if data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
+        columns, frame, header_index = _read_xlsx(data, keep, header_hint)
+        encoding = "xlsx"
+    else:
+        text, encoding = _decode(data)
+        header_index = _find_header_row(_first_csv_rows(text), header_hint)
+        columns, frame = _read_csv(text, keep, header_index)
+        ragged = _ragged_rows(text, header_index, len(columns))
+        if ragged:
+            frame = frame.drop(index=list(ragged))
+            malformed = {header_index + 2 + i: message for i, message in ragged.items()}
+    if not any(columns):
+        raise FileRefused(EMPTY_FILE)
+    if len(frame.columns):
+        frame = frame[(frame != "").any(axis=1)]  # blank lines and rows of empty cells
+    if len(frame.index) == 0 and not malformed:
+        raise FileRefused(NO_DATA_ROWS)
+    return Table(columns=columns, frame=frame, encoding=encoding, header_row=header_index + 1, malformed=malformed)
+
+
+def _ragged_rows(text: str, header_index: int, expected: int) -> dict[int, str]:
+    """Rows (by position after the header) whose number of values differs from the header's,
+    which pandas would silently truncate or pad. Trailing empty values are tolerated."""
+    ragged = {}
+    try:
+        reader = csv.reader(io.StringIO(text))
+        for position, row in enumerate(reader):
+            index = position - header_index - 1
+            if index < 0 or not row or len(row) == expected:
+                continue
+            if len(row) > expected and not any(v.strip() for v in row[expected:]):
+                continue
+            if len(row) < expected or any(v.strip() for v in row[expected:]):
+                ragged[index] = RAGGED_ROW.format(found=len(row), expected=expected)
+    except csv.Error as exc:
+        raise FileRefused(UNREADABLE_FILE.format(detail=str(exc))) from None
+    return ragged
+
+
+def _first_csv_rows(text: str) -> list[list[str]]:
+    head = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
+    try:
+        return list(csv.reader(io.StringIO(head)))
+    except csv.Error:
+        return []
+
+
+def _find_header_row(rows: list[list], hint: str | None) -> int:
+    if hint is None:
+        return 0
+    wanted = hint.casefold()
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if any(_clean_header(cell).casefold() == wanted for cell in row):
+            return index
+    return 0
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if b"\x00" in data[:65536]:
+        raise FileRefused(UNREADABLE_FILE.format(detail=BINARY_FILE))
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError:
+        # Five byte values are unassigned in Windows-1252; ISO-8859-1 reads every byte.
+        return data.decode("latin-1"), "iso-8859-1"
+
+
+def _clean_header(name) -> str:
+    return re.sub(r"\s+", " ", str(name if name is not None else "")).strip()
+
+
+def _read_csv(text: str, keep, header_index: int) -> tuple[list[str], pd.DataFrame]:
+    try:
+        header = pd.read_csv(io.StringIO(text), dtype=str, nrows=0, keep_default_na=False, skiprows=header_index)
+    except pd.errors.EmptyDataError:
+        raise FileRefused(EMPTY_FILE) from None
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise FileRefused(UNREADABLE_FILE.format(detail=_first_line(exc))) from None
+    raw_columns = list(header.columns)
+    columns = [_clean_header(c) for c in raw_columns]
+    wanted = [raw for raw, clean in zip(raw_columns, columns, strict=True) if keep is None or keep(clean)]
+    wanted = wanted or raw_columns  # none of interest: read them all, so the importer can say what is missing
+    try:
+        with warnings.catch_warnings():
+            # Ragged rows are found and reported by _ragged_rows(); pandas' own warning adds nothing.
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text),
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                usecols=wanted,
+                skiprows=header_index,
+                index_col=False,
+                skip_blank_lines=False,
+                engine="c",
+            )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise FileRefused(UNREADABLE_FILE.format(detail=_first_line(exc))) from None
+    frame.columns = [_clean_header(c) for c in frame.columns]
+    return columns, frame
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+
+
+def _xlsx_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_xlsx(data: bytes, keep, hint) -> tuple[list[str], pd.DataFrame, int]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FileRefused(UNREADABLE_FILE.format(detail=f"not a valid .xlsx workbook ({_first_line(exc)})")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        top = []
+        for cells in rows:
+            top.append(cells)
+            if len(top) >= HEADER_SEARCH_ROWS:
+                break
+        if not top:
+            raise FileRefused(EMPTY_FILE)
+        header_index = _find_header_row(top, hint)
+        header_cells = top[header_index]
+        rest = top[header_index + 1 :]
+        columns = [_clean_header(c) for c in header_cells]
+        while columns and not columns[-1]:
+            columns.pop()
+        indexes = [i for i, c in enumerate(columns) if c and (keep is None or keep(c))]
+        body = []
+        for cells in itertools.chain(rest, rows):
+            texts = [_xlsx_text(cells[i]) if i < len(cells) else "" for i in indexes]
+            if any(texts) or any(v not in (None, "") for v in cells):
+                body.append(texts)
+    finally:
+        workbook.close()
+    frame = pd.DataFrame(body, columns=[columns[i] for i in indexes], dtype=object)
+    return columns, frame, header_index

@@ -1,0 +1,58 @@
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters replaced (and the page reset)."""
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, key: str, label: str, numeric: bool = False):
+    """A sortable table heading: a link toggling the sort, with aria-sort for screen readers."""
+    current = context.get("sort", "name")
+    if current == key:
+        state, next_sort = "ascending", f"-{key}"
+    elif current == f"-{key}":
+        state, next_sort = "descending", key
+    else:
+        state, next_sort = "none", key
+    href = query_with(context, sort=next_sort)
+    css = "govuk-table__header govuk-table__header--numeric" if numeric else "govuk-table__header"
+    arrow = {"ascending": " ▲", "descending": " ▼"}.get(state, "")
+    return format_html(
+        '<th scope="col" class="{}" aria-sort="{}"><a class="govuk-link app-sort-link" href="{}">{}{}</a></th>',
+        css,
+        state,
+        href,
+        label,
+        arrow,
+    )
+
+
+@register.inclusion_tag("includes/ofsted_tag.html")
+def ofsted_tag(inspection):
+    return {"inspection": inspection}
+
+
+@register.filter
+def number(value) -> str:
+    """A stored decimal without trailing zeros: 54.00 -> 54, 91.40 -> 91.4, -0.25 -> -0.25."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)

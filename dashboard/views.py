@@ -1,0 +1,90 @@
+"""Each role's landing page."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+from django.shortcuts import render
+
+from accounts.permissions import is_admin, is_adviser, is_governor, is_officer
+from accounts.roles import Role
+from core.home import panels_for
+from schools import selectors as school_selectors
+from schools.models import Governance, ImportKind, ImportRecord, OfstedGrade, School
+from schools.selectors import with_latest_judgement
+
+
+def home(request):
+    """The role's own landing page, followed by the panels other apps register for it (core.home)."""
+    user = request.user
+    for allowed, page in (
+        (is_governor, _governor_home),
+        (is_adviser, _adviser_home),
+        (is_officer, _officer_home),
+        (is_admin, _admin_home),
+    ):
+        if allowed(user):
+            template, context = page(request)
+            context["panels"] = panels_for(request, user)
+            return render(request, template, context)
+    return render(request, "dashboard/no_role.html", {"title": "No role"}, status=403)
+
+
+def _governor_home(request):
+    schools = list(school_selectors.schools_visible_to(request.user).select_related("establishment_type"))
+    return "dashboard/governor.html", {"schools": schools, "title": "Your school"}
+
+
+def _adviser_home(request):
+    schools = list(school_selectors.my_schools(user=request.user).order_by("name"))
+    school_selectors.attach_latest_inspections(schools)
+    return "dashboard/adviser.html", {"schools": schools, "title": "Home"}
+
+
+def ofsted_summary() -> list[dict]:
+    """Open maintained schools and academies by latest overall Ofsted grade, in one query."""
+    schools = with_latest_judgement(School.objects.open())
+    aggregates = {}
+    for governance in (Governance.MAINTAINED, Governance.ACADEMY):
+        prefix = governance.value
+        aggregates[f"{prefix}_total"] = Count("id", filter=Q(establishment_type__governance=governance))
+        for grade in OfstedGrade:
+            aggregates[f"{prefix}_{grade.value}"] = Count(
+                "id", filter=Q(establishment_type__governance=governance, latest_ofsted_grade=grade.value)
+            )
+    counts = schools.aggregate(**aggregates)
+    rows = []
+    for governance in (Governance.MAINTAINED, Governance.ACADEMY):
+        prefix = governance.value
+        total = counts[f"{prefix}_total"]
+        good_or_better = counts[f"{prefix}_1"] + counts[f"{prefix}_2"]
+        rows.append(
+            {
+                "label": governance.label,
+                "governance": prefix,
+                "total": total,
+                "grades": [(grade, counts[f"{prefix}_{grade.value}"]) for grade in OfstedGrade],
+                "good_or_better_percent": round(100 * good_or_better / total) if total else None,
+            }
+        )
+    return rows
+
+
+def _officer_home(request):
+    return "dashboard/officer.html", {"ofsted": ofsted_summary(), "title": "Home"}
+
+
+def _admin_home(request):
+    latest = {}
+    for record in ImportRecord.objects.select_related("uploaded_by").defer("errors", "changes")[:20]:
+        latest.setdefault(record.kind, record)
+    role_counts = dict(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=Role.values)
+        .values_list("groups__name")
+        .annotate(n=Count("id"))
+    )
+    return "dashboard/admin.html", {
+        "imports": [(kind, label, latest.get(kind)) for kind, label in ImportKind.choices],
+        "role_counts": [(role.label, role_counts.get(role.value, 0)) for role in Role],
+        "school_count": School.objects.count(),
+        "title": "Home",
+    }

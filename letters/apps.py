@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class LettersConfig(AppConfig):
+    name = "letters"
+    verbose_name = "Letters"
+
+    def ready(self):
+        from accounts.permissions import is_la_staff
+        from categorisation.facts import register_fact_provider
+        from core.navigation import NavItem, register
+
+        from . import facts, home_panels, permissions, school_section  # noqa: F401  (rules)
+
+        register(NavItem("Letters", "letters:register", is_la_staff, order=60))
+        school_section.register_section()
+        home_panels.register_panels()
+        register_fact_provider("letters", facts.warning_notice_or_concerns_letter_facts)

@@ -1,0 +1,222 @@
+"""Demo letters, made through the real services (draft, submit, approve, issue, with their PDF and
+Word files and the councillors' alerts). Runs after the visits demo; safe to run again: a letter
+already made for a school is left alone.
+
+- a congratulations letter issued to a good school;
+- a significant concerns letter issued to 874001 Kingfisher (the demo governor's school);
+- a warning notice issued to 874002 Willow Brook, its compliance period ending in three weeks;
+- a warning notice issued to 874006 Cedar Park: period ended, not complied with, notice of
+  intention given, so the school is eligible for intervention;
+- a warning notice issued to 874004 Meadowbank whose period has just ended, outcome to record;
+- a significant concerns letter drafted by the adviser, awaiting approval;
+- and the suggestions the Ofsted history (and any MSP recommendation) gives."""
+
+import re
+from datetime import timedelta
+
+from django.db.models import OuterRef, Subquery
+
+from schools.models import Governance, OfstedFramework, OfstedInspection, School
+
+from . import documents, services, suggestions
+from .models import ComplianceOutcome, InterventionPower, Letter, LetterKind, LetterType
+
+KINGFISHER, WILLOW_BROOK, MEADOWBANK, CEDAR_PARK = 874001, 874002, 874004, 874006
+
+FILL = {
+    "evidence": (
+        "Key stage 2 results have been below national for three years and fell again in 2024/25; the local "
+        "authority's monitoring visits of this year found that leaders' actions have not yet improved the "
+        "quality of teaching in years 5 and 6."
+    ),
+    "Action required 1": (
+        "Agree with the local authority, within two weeks, a rapid improvement plan for reading, writing and "
+        "mathematics in key stage 2, with measurable half-termly milestones."
+    ),
+    "Action required 2": (
+        "Commission an external review of governance and act on its recommendations; report progress to each "
+        "Monitoring Support Partnership meeting."
+    ),
+}
+
+
+def _fill(text: str) -> str:
+    def replace(match):
+        inside = match.group(0)[1:-1]
+        for key, value in FILL.items():
+            if key in inside:
+                return value
+        return FILL["evidence"]
+
+    return re.sub(r"\[[^\[\]\n]+\]", replace, text)
+
+
+def _issue(letter: Letter, *, drafter, officer, issued_on, today) -> Letter:
+    services.letter_submit(letter=letter, actor=drafter, today=issued_on)
+    services.letter_approve(letter=letter, actor=officer)
+    return services.letter_issue(letter=letter, actor=officer, issued_on=issued_on, today=today)
+
+
+def _draft(school, code, *, actor, indicator_codes, grounds=(), compliance_end_date=None, on):
+    letter_type = LetterType.objects.get(code=code)
+    subject, body = documents.prefilled_text(school, letter_type)
+    return services.letter_draft_create(
+        school=school,
+        letter_type=letter_type,
+        actor=actor,
+        subject=subject,
+        body=_fill(body),
+        indicators=letter_type.indicators.filter(code__in=indicator_codes),
+        grounds=grounds,
+        compliance_end_date=compliance_end_date,
+        today=on,
+    )
+
+
+def _exists(school, code) -> bool:
+    return Letter.objects.filter(school=school, letter_type__code=code).exists()
+
+
+def _from_suggestion(school, code, *, actor, extra_codes):
+    """Accept the system's suggestion for the school when there is one, else draft directly."""
+    for suggestion in suggestions.suggestions_for(school_ids=[school.pk]):
+        if suggestion.letter_type.code == code:
+            letter = services.suggestion_accept(school=school, source_key=suggestion.source_key, actor=actor)
+            codes = set(suggestion.indicator_codes) | set(extra_codes)
+            return services.letter_draft_update(
+                letter=letter,
+                actor=actor,
+                subject=letter.subject,
+                body=_fill(letter.body),
+                indicators=letter.letter_type.indicators.filter(code__in=codes),
+            )
+    return None
+
+
+def _good_school():
+    """A maintained school whose latest graded inspection is good or outstanding, not one of the
+    schools the concern letters are about."""
+    latest = Subquery(
+        OfstedInspection.objects.filter(school=OuterRef("pk"), framework=OfstedFramework.GRADED)
+        .order_by("-start_date")
+        .values("overall_effectiveness")[:1]
+    )
+    return (
+        School.objects.open()
+        .filter(establishment_type__governance=Governance.MAINTAINED)
+        .exclude(urn__in=[KINGFISHER, WILLOW_BROOK, MEADOWBANK, CEDAR_PARK])
+        .annotate(latest_grade=latest)
+        .filter(latest_grade__in=[1, 2])
+        .order_by("urn")
+        .first()
+    )
+
+
+def seed(ctx) -> None:
+    today = ctx.today
+    officer, adviser = ctx.users["officer"], ctx.users["adviser"]
+    schools = School.objects.select_related("establishment_type", "link_adviser").in_bulk(
+        [KINGFISHER, WILLOW_BROOK, MEADOWBANK, CEDAR_PARK], field_name="urn"
+    )
+    if len(schools) < 4:
+        ctx.write("Letters: the demo schools are missing; nothing added.")
+        return
+    made = []
+
+    good = _good_school()
+    if good and not Letter.objects.filter(letter_type__code=LetterKind.CONGRATULATIONS).exists():
+        letter = _from_suggestion(good, LetterKind.CONGRATULATIONS, actor=officer, extra_codes=[])
+        letter = letter or _draft(
+            good, LetterKind.CONGRATULATIONS, actor=officer, indicator_codes=["ofsted_improved_or_sustained"], on=today
+        )
+        _issue(letter, drafter=officer, officer=officer, issued_on=today - timedelta(days=20), today=today)
+        made.append(f"congratulations to {good.name}")
+
+    kingfisher = schools[KINGFISHER]
+    if not _exists(kingfisher, LetterKind.SIGNIFICANT_CONCERNS):
+        codes = ["ofsted_drop", "declining_performance", "leadership_capacity"]
+        letter = _from_suggestion(kingfisher, LetterKind.SIGNIFICANT_CONCERNS, actor=adviser, extra_codes=codes)
+        letter = letter or _draft(
+            kingfisher, LetterKind.SIGNIFICANT_CONCERNS, actor=adviser, indicator_codes=codes, on=today
+        )
+        _issue(letter, drafter=adviser, officer=officer, issued_on=today - timedelta(days=45), today=today)
+        made.append(f"significant concerns to {kingfisher.name}")
+
+    notices = [
+        # (school, issued days ago, compliance period ends in days (negative: ended), grounds, drafter)
+        (schools[WILLOW_BROOK], 35, 21, ["a", "b"], adviser),
+        (schools[CEDAR_PARK], 100, -16, ["a", "b", "c"], officer),
+        (schools[MEADOWBANK], 70, -3, ["a"], officer),
+    ]
+    for school, issued_ago, ends_in, grounds, drafter in notices:
+        if _exists(school, LetterKind.WARNING_NOTICE):
+            continue
+        issued_on = today - timedelta(days=issued_ago)
+        letter = _draft(
+            school,
+            LetterKind.WARNING_NOTICE,
+            actor=drafter,
+            indicator_codes=["low_standards", "leaders_not_acting", "governors_not_challenging"],
+            grounds=grounds,
+            compliance_end_date=today + timedelta(days=ends_in),
+            on=issued_on - timedelta(days=5),
+        )
+        _issue(letter, drafter=drafter, officer=officer, issued_on=issued_on, today=today)
+        made.append(f"warning notice to {school.name}")
+        if school.urn == CEDAR_PARK:
+            end = letter.compliance_end_date
+            services.warning_notice_response_record(
+                letter=letter,
+                actor=officer,
+                received_on=issued_on + timedelta(days=14),
+                text=(
+                    "The governing body accepts the concerns and has appointed a new vice-chair. It asks for more "
+                    "time to recruit a substantive headteacher."
+                ),
+                today=today,
+            )
+            services.warning_notice_outcome_record(
+                letter=letter,
+                actor=officer,
+                outcome=ComplianceOutcome.NOT_COMPLIED,
+                notes="The required actions were not completed; pupils' outcomes and safeguarding remain of concern.",
+                today=end + timedelta(days=2),
+            )
+            services.warning_notice_intention_give(
+                letter=letter,
+                actor=officer,
+                given_on=end + timedelta(days=6),
+                powers=[InterventionPower.ADDITIONAL_GOVERNORS, InterventionPower.INTERIM_EXECUTIVE_BOARD],
+                text=_fill(
+                    "To the governing body of {school_name}\n\n"
+                    "The compliance period of the warning notice ended on {compliance_end_date}. The local authority "
+                    "is not satisfied that the governing body has complied with it, and gives notice that it proposes "
+                    "to appoint additional governors (section 64) and to seek to replace the governing body with an "
+                    "interim executive board (section 65).\n\n"
+                    "The powers in sections 63 and 64 can only be used until {powers_deadline}.\n\n"
+                    "Yours faithfully,"
+                ),
+                today=today,
+            )
+
+    awaiting = (
+        School.objects.open()
+        .filter(link_adviser=adviser, establishment_type__governance=Governance.MAINTAINED)
+        .exclude(urn__in=[KINGFISHER, WILLOW_BROOK, MEADOWBANK, CEDAR_PARK])
+        .exclude(letters__isnull=False)
+        .order_by("urn")
+        .first()
+    )
+    if awaiting and not Letter.objects.filter(status="submitted").exists():
+        letter = _draft(
+            awaiting,
+            LetterKind.SIGNIFICANT_CONCERNS,
+            actor=adviser,
+            indicator_codes=["declining_performance", "self_evaluation"],
+            on=today,
+        )
+        services.letter_submit(letter=letter, actor=adviser, today=today)
+        made.append(f"a draft to {awaiting.name} awaiting approval")
+
+    open_suggestions = suggestions.suggestions_for(school_ids=None, today=today)
+    ctx.write(f"Letters: {', '.join(made) if made else 'already present'}; {len(open_suggestions)} suggestions open.")

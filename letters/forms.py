@@ -1,0 +1,338 @@
+"""Forms for letters: the shape of input only; the rules are in services and rules."""
+
+import django_filters
+from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import HTML, Button, Div, Field, Fieldset, Size
+from django import forms
+
+from core.forms import form_helper
+
+from .models import (
+    DECISION_CHOICES,
+    ComplianceOutcome,
+    Ground,
+    Indicator,
+    InterventionPower,
+    Letter,
+    LetterStatus,
+    LetterType,
+)
+
+SCHOOL_REQUIRED = "Enter the URN of the school"
+SCHOOL_NOT_FOUND = "There is no school with URN {urn}"
+TYPE_REQUIRED = "Choose the type of letter"
+SUBJECT_REQUIRED = "Enter the subject of the letter"
+BODY_REQUIRED = "Enter the text of the letter"
+COMMENTS_REQUIRED = "Enter comments saying what needs to change"
+OUTCOME_REQUIRED = "Choose whether the governing body complied with the notice"
+
+
+def _date_field(label: str, *, required: bool = True, help_text: str = "For example, 27 3 2026") -> DateInputField:
+    return DateInputField(label=label, required=required, require_all_fields=False, help_text=help_text)
+
+
+class StartForm(forms.Form):
+    """Step one of drafting: which school and which type of letter."""
+
+    school = forms.IntegerField(
+        label="School URN",
+        min_value=100000,
+        max_value=999999,
+        error_messages={
+            "required": SCHOOL_REQUIRED,
+            "invalid": "Enter the URN as a 6-digit number",
+            "min_value": "Enter the URN as a 6-digit number",
+            "max_value": "Enter the URN as a 6-digit number",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text="The 6-digit URN shown on the school's page",
+    )
+    letter_type = forms.ChoiceField(
+        label="Type of letter", widget=forms.RadioSelect, error_messages={"required": TYPE_REQUIRED}
+    )
+
+    def __init__(self, *args, letter_types, link_schools=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["letter_type"].choices = [
+            Choice(t.code, f"{t.symbol} {t.name}".strip(), hint=t.introduction) for t in letter_types
+        ]
+        extra = []
+        if link_schools is not None:
+            # The names are data (imported from GIAS): they go through the template context, escaped,
+            # never into the template source that crispy's HTML() renders.
+            self.link_school_names = ", ".join(f"{s.name} ({s.urn})" for s in link_schools) or "none yet"
+            extra = [HTML('<p class="govuk-body-s">Your link schools: {{ form.link_school_names }}.</p>')]
+        self.helper = form_helper(
+            Field.text("school", field_width=10),
+            *extra,
+            Field.radios("letter_type", legend_size=Size.SMALL),
+            Button("continue", "Continue"),
+        )
+
+
+class LetterForm(forms.Form):
+    """A letter's draft: indicators, for a warning notice its grounds and compliance period, then
+    the subject and text (placeholders allowed)."""
+
+    indicators = forms.ModelMultipleChoiceField(
+        queryset=Indicator.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Indicators that apply",
+    )
+    grounds = forms.MultipleChoiceField(
+        choices=Ground.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Grounds (Education and Inspections Act 2006, section 60(2))",
+        help_text="The local authority must be satisfied of at least one.",
+    )
+    compliance_end_date = _date_field(
+        "End of the compliance period",
+        required=False,
+        help_text="The local authority sets it; it must end after the date of issue. For example, 27 3 2027",
+    )
+    subject = forms.CharField(max_length=300, error_messages={"required": SUBJECT_REQUIRED})
+    body = forms.CharField(
+        label="Text of the letter",
+        widget=forms.Textarea(attrs={"rows": 24}),
+        error_messages={"required": BODY_REQUIRED},
+        help_text=(
+            "Placeholders in braces, such as {date} or {indicators}, are filled in when the letter is issued; "
+            "the list is below. Leave a blank line between paragraphs; start a line with “- ” for a bullet or "
+            "“# ” for a heading. Replace anything in [square brackets] before submitting."
+        ),
+    )
+
+    def __init__(self, *args, letter_type: LetterType, letter: Letter | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.letter_type = letter_type
+        active = Indicator.objects.filter(letter_type=letter_type, is_active=True)
+        if letter is not None and letter.pk:
+            active = Indicator.objects.filter(letter_type=letter_type).filter(
+                pk__in=[i.pk for i in active] + [i.pk for i in letter.indicators.all()]
+            )
+        self.fields["indicators"].queryset = active.order_by("order", "id")
+        intro = letter_type.introduction or "Tick the indicators that apply."
+        self.fields["indicators"].help_text = f"From the strategy's list for a {letter_type.name.lower()}. {intro}"
+        layout = [Field.checkboxes("indicators", legend_size=Size.MEDIUM, small=True)]
+        if letter_type.is_warning_notice:
+            layout += [
+                Field.checkboxes("grounds", legend_size=Size.MEDIUM, small=True),
+                Fieldset(Field("compliance_end_date"), legend="Compliance period", legend_size=Size.MEDIUM),
+            ]
+        else:
+            for name in ("grounds", "compliance_end_date"):
+                del self.fields[name]
+        layout += [
+            Field.text("subject", label_size=Size.MEDIUM),
+            Field.textarea("body", label_size=Size.MEDIUM, rows=30),
+            Div(
+                Button.secondary("preview", "Preview"),
+                Button("save", "Save draft"),
+                css_class="govuk-button-group",
+            ),
+        ]
+        self.helper = form_helper(*layout)
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "subject": data["subject"],
+            "body": data["body"],
+            "indicators": list(data["indicators"]),
+            "grounds": data.get("grounds", []),
+            "compliance_end_date": data.get("compliance_end_date"),
+        }
+
+
+class CommentsForm(forms.Form):
+    comments = forms.CharField(
+        label="Comments for the drafter", widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+
+    def __init__(self, *args, required: bool, button: str, hint: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["comments"]
+        field.required, field.help_text = required, hint
+        field.error_messages["required"] = COMMENTS_REQUIRED
+        self.helper = form_helper(Field.textarea("comments", rows=5), Button("submit", button))
+
+
+class IssueForm(forms.Form):
+    issued_on = _date_field(
+        "Date of issue", help_text="The date on the letter: today, or earlier if it was sent before."
+    )
+    other_copies = forms.CharField(
+        label="Other copies (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One recipient per line, in addition to those listed above.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field("issued_on"), Field.textarea("other_copies", rows=3), Button("issue", "Issue the letter")
+        )
+
+    def copies(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["other_copies"].splitlines() if line.strip()]
+
+
+class ResponseForm(forms.Form):
+    received_on = _date_field("Date the response was received")
+    text = forms.CharField(label="Summary of the governing body's response", widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(Field("received_on"), Field.textarea("text", rows=6), Button("save", "Save response"))
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="At the end of the compliance period, has the governing body complied with the notice?",
+        choices=ComplianceOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": OUTCOME_REQUIRED},
+    )
+    notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field.radios("outcome", legend_size=Size.SMALL), Field.textarea("notes", rows=4), Button("save", "Record")
+        )
+
+
+class IntentionForm(forms.Form):
+    given_on = _date_field("Date the notice was given")
+    powers = forms.MultipleChoiceField(
+        label="Powers the local authority proposes to use",
+        choices=InterventionPower.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    text = forms.CharField(
+        label="Text of the notice",
+        widget=forms.Textarea(attrs={"rows": 14}),
+        required=False,
+        help_text="The same placeholders as the warning notice may be used.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field("given_on"),
+            Field.checkboxes("powers", legend_size=Size.SMALL),
+            Field.textarea("text", rows=14),
+            Button("save", "Give the notice of intention"),
+        )
+
+
+class DecisionForm(forms.Form):
+    decided_on = _date_field("Date of the decision")
+    powers = forms.MultipleChoiceField(
+        label="Decision", choices=DECISION_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field("decided_on"),
+            Field.checkboxes("powers", legend_size=Size.SMALL),
+            Field.textarea("notes", rows=4),
+            Button("save", "Record the decision"),
+        )
+
+
+class TemplateForm(forms.Form):
+    letterhead = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), help_text="One line per line.")
+    subject = forms.CharField(max_length=300)
+    body = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 26}))
+    signatory = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Name and title, one per line.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field.textarea("letterhead", rows=4),
+            Field.text("subject"),
+            Field.textarea("body", rows=26),
+            Field.textarea("signatory", rows=3),
+            Div(
+                Button.secondary("preview", "Preview"), Button("save", "Save template"), css_class="govuk-button-group"
+            ),
+        )
+
+
+class IndicatorForm(forms.Form):
+    text = forms.CharField(label="New indicator", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(Field.textarea("text", rows=2), Button.secondary("add", "Add indicator"))
+
+
+class IndicatorEditForm(forms.Form):
+    text = forms.CharField(label="Indicator", widget=forms.Textarea(attrs={"rows": 3}))
+    is_active = forms.BooleanField(
+        label="In use", required=False, help_text="Untick to retire it: letters that used it keep it."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(Field.textarea("text", rows=3), Field.checkbox("is_active"), Button("save", "Save"))
+
+
+class DismissForm(forms.Form):
+    reason = forms.CharField(label="Why is this suggestion dismissed?", widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(Field.textarea("reason", rows=4), Button.warning("dismiss", "Dismiss suggestion"))
+
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input"})
+
+
+def _type_choices():
+    return [(t.code, t.name) for t in LetterType.objects.order_by("order")]
+
+
+class RegisterFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="School name or URN", method="filter_school")
+    letter_type = django_filters.ChoiceFilter(
+        label="Type", field_name="letter_type__code", choices=_type_choices, empty_label="Any type"
+    )
+    status = django_filters.ChoiceFilter(choices=LetterStatus.choices, empty_label="Any status")
+    issued_from = django_filters.DateFilter(
+        label="Issued from", field_name="issued_on", lookup_expr="gte", widget=DATE_WIDGET
+    )
+    issued_to = django_filters.DateFilter(
+        label="Issued to", field_name="issued_on", lookup_expr="lte", widget=DATE_WIDGET
+    )
+
+    class Meta:
+        model = Letter
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.helper = form_helper(
+            Div(
+                *[Field(name) for name in ("q", "letter_type", "status", "issued_from", "issued_to")],
+                css_class="letters-filter-grid",
+            ),
+            Button("filter", "Apply filters"),
+            label_size="s",
+        )
+
+    def filter_school(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if value.isdigit():
+            return queryset.filter(school__urn=int(value))
+        return queryset.filter(school__name__icontains=value)

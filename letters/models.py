@@ -1,0 +1,364 @@
+"""Letters to schools (strategy "Letters to schools"; DESIGN.md "Letters").
+
+Letter types and their indicators are data (loaded word for word from the strategy by a data
+migration, editable afterwards); each type has one LA-editable template. A letter goes draft ->
+submitted -> approved (or returned) -> issued; an issued letter keeps the exact content sent and
+its PDF and Word files. A warning notice (Education and Inspections Act 2006 s60) carries its
+grounds and compliance period, and its progress towards eligibility for intervention lives in
+WarningNoticeProgress."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from schools.models import School
+
+
+class LetterKind(models.TextChoices):
+    """What a letter type *does* in the system (its name and indicators are data)."""
+
+    CONGRATULATIONS = "congratulations", "Congratulations letter"
+    SIGNIFICANT_CONCERNS = "significant_concerns", "Significant concerns letter"
+    WARNING_NOTICE = "warning_notice", "Warning notice"
+    SIGNIFICANT_CONCERNS_TOP = "significant_concerns_top", "Significant concerns (top tier)"
+
+
+class LetterType(models.Model):
+    code = models.CharField(max_length=30, choices=LetterKind.choices, unique=True)
+    name = models.CharField(max_length=120)
+    symbol = models.CharField(max_length=10, blank=True, help_text="As the strategy marks it: ✔, ⚠, ⚠⚠, ⚠⚠⚠")
+    introduction = models.CharField(
+        max_length=200, blank=True, help_text="The strategy's line before the indicators, if any"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_warning_notice(self) -> bool:
+        return self.code == LetterKind.WARNING_NOTICE
+
+    @property
+    def alerts_councillors(self) -> bool:
+        """Issuing it alerts the ward's elected members (strategy: "Elected Members are alerted if a
+        school in their ward is causing significant concern")."""
+        return self.code in (LetterKind.WARNING_NOTICE, LetterKind.SIGNIFICANT_CONCERNS_TOP)
+
+    @property
+    def is_concern(self) -> bool:
+        return self.code != LetterKind.CONGRATULATIONS
+
+
+class Indicator(models.Model):
+    """One indicator of a letter type's list, e.g. "A drop in Ofsted rating." The code is stable so
+    that suggestions can tick it even after the LA rewords the text."""
+
+    letter_type = models.ForeignKey(LetterType, on_delete=models.CASCADE, related_name="indicators")
+    code = models.SlugField(max_length=60)
+    text = models.TextField()
+    order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True, help_text="Retired indicators stay on the letters that used them")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["letter_type__order", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["letter_type", "code"], name="unique_indicator_code")]
+
+    def __str__(self):
+        return self.text
+
+
+class LetterTemplate(models.Model):
+    """The LA's wording for a letter type: letterhead, subject, body and signatory, with
+    placeholders (letters.placeholders) checked when the template is saved."""
+
+    letter_type = models.OneToOneField(LetterType, on_delete=models.CASCADE, related_name="template")
+    letterhead = models.TextField(help_text="One line per line of the letterhead")
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    signatory = models.TextField(help_text="Name and title of who signs, one per line")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    def __str__(self):
+        return f"Template: {self.letter_type.name}"
+
+
+class LetterStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Awaiting approval"
+    RETURNED = "returned", "Returned for changes"
+    APPROVED = "approved", "Approved, awaiting issue"
+    ISSUED = "issued", "Issued"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+EDITABLE_STATUSES = (LetterStatus.DRAFT, LetterStatus.RETURNED)
+IN_PROGRESS_STATUSES = (LetterStatus.DRAFT, LetterStatus.SUBMITTED, LetterStatus.RETURNED, LetterStatus.APPROVED)
+
+
+class Ground(models.TextChoices):
+    """Education and Inspections Act 2006 s60(2): the grounds on which a warning notice may be given."""
+
+    LOW_STANDARDS = (
+        "a",
+        "(a) the standards of performance of pupils at the school are unacceptably low, and are likely to "
+        "remain so unless the authority exercise their powers under Part 4 of the Act",
+    )
+    BREAKDOWN = (
+        "b",
+        "(b) there has been a serious breakdown in the way the school is managed or governed which is "
+        "prejudicing, or likely to prejudice, such standards of performance",
+    )
+    SAFETY = (
+        "c",
+        "(c) the safety of pupils or staff of the school is threatened (whether by a breakdown of discipline "
+        "or otherwise)",
+    )
+
+
+GROUND_SHORT = {
+    Ground.LOW_STANDARDS: "(a) unacceptably low standards of performance",
+    Ground.BREAKDOWN: "(b) serious breakdown in management or governance",
+    Ground.SAFETY: "(c) safety of pupils or staff threatened",
+}
+
+
+def letter_file_path(instance, filename):
+    return f"letters/{instance.pk}/{filename}"
+
+
+def intention_file_path(instance, filename):
+    return f"letters/{instance.letter_id}/{filename}"
+
+
+class Letter(models.Model):
+    letter_type = models.ForeignKey(LetterType, on_delete=models.PROTECT, related_name="letters")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="letters")
+    status = models.CharField(max_length=10, choices=LetterStatus.choices, default=LetterStatus.DRAFT, db_index=True)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    indicators = models.ManyToManyField(Indicator, blank=True, related_name="letters")
+
+    # Warning notices only (s60(2) grounds, s60(4)(c) compliance period).
+    ground_a = models.BooleanField(default=False)
+    ground_b = models.BooleanField(default=False)
+    ground_c = models.BooleanField(default=False)
+    compliance_end_date = models.DateField("end of the compliance period", null=True, blank=True)
+
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="drafted_letters"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    # Set when issued, never changed afterwards.
+    issued_on = models.DateField("date of issue", null=True, blank=True, db_index=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recipients = models.JSONField(default=list, blank=True, help_text='[{"role": ..., "name": ...}]')
+    copies = models.JSONField(default=list, blank=True, help_text="Who else received a copy")
+    issued_content = models.JSONField(default=dict, blank=True, help_text="The letter exactly as issued")
+    pdf = models.FileField(upload_to=letter_file_path, blank=True, max_length=300)
+    docx = models.FileField(upload_to=letter_file_path, blank=True, max_length=300)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[indicators])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["school", "status"]),
+            models.Index(fields=["status", "compliance_end_date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.letter_type.name} to {self.school.name} ({self.reference})"
+
+    def get_absolute_url(self):
+        return reverse("letters:detail", kwargs={"pk": self.pk})
+
+    @property
+    def reference(self) -> str:
+        return f"SI-{self.pk:05d}" if self.pk else "SI-NEW"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == LetterStatus.ISSUED
+
+    @property
+    def grounds(self) -> list[str]:
+        return [g for g, on in (("a", self.ground_a), ("b", self.ground_b), ("c", self.ground_c)) if on]
+
+    @property
+    def ground_labels(self) -> list[str]:
+        return [Ground(g).label for g in self.grounds]
+
+    @property
+    def ground_short_labels(self) -> list[str]:
+        return [GROUND_SHORT[Ground(g)] for g in self.grounds]
+
+    @property
+    def status_tag(self) -> str:
+        return {
+            LetterStatus.DRAFT: "grey",
+            LetterStatus.SUBMITTED: "blue",
+            LetterStatus.RETURNED: "orange",
+            LetterStatus.APPROVED: "turquoise",
+            LetterStatus.ISSUED: "green",
+            LetterStatus.WITHDRAWN: "grey",
+        }[self.status]
+
+
+class EventAction(models.TextChoices):
+    CREATED = "created", "Drafted"
+    EDITED = "edited", "Changed"
+    SUBMITTED = "submitted", "Submitted for approval"
+    RETURNED = "returned", "Returned with comments"
+    APPROVED = "approved", "Approved"
+    ISSUED = "issued", "Issued"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class LetterEvent(models.Model):
+    """The letter's timeline with reviewers' comments (LA staff only; never shown to governors)."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=10, choices=EventAction.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    comments = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.actor} at {self.at:%d/%m/%Y %H:%M}"
+
+
+class ComplianceOutcome(models.TextChoices):
+    COMPLIED = "complied", "Complied with the notice to the authority's satisfaction"
+    NOT_COMPLIED = "not_complied", "Did not comply with the notice to the authority's satisfaction"
+
+
+class InterventionPower(models.TextChoices):
+    """The local authority's powers once a school is eligible for intervention (EIA 2006 Part 4,
+    "Intervention by local authority"), numbered as in the statute."""
+
+    ARRANGEMENTS = "s63", "Require the governing body to enter into arrangements (s63)"
+    ADDITIONAL_GOVERNORS = "s64", "Appoint additional governors (s64)"
+    INTERIM_EXECUTIVE_BOARD = "s65", "Provide for the governing body to consist of interim executive members (s65)"
+    SUSPEND_BUDGET = "s66", "Suspend the right to a delegated budget (s66)"
+
+
+NO_INTERVENTION = "none"
+DECISION_CHOICES = [*InterventionPower.choices, (NO_INTERVENTION, "Not to use the intervention powers")]
+
+
+class WarningNoticeProgress(models.Model):
+    """What happens after a warning notice is issued: the governing body's response, the
+    authority's view at the end of the compliance period, the written notice of intention to use
+    the intervention powers (s60(1)(d)) and the decision taken."""
+
+    letter = models.OneToOneField(Letter, on_delete=models.CASCADE, related_name="progress")
+
+    response_received_on = models.DateField("response received on", null=True, blank=True)
+    response_text = models.TextField("the governing body's response", blank=True)
+
+    outcome = models.CharField(max_length=12, choices=ComplianceOutcome.choices, blank=True)
+    outcome_on = models.DateField(null=True, blank=True)
+    outcome_notes = models.TextField(blank=True)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    intention_given_on = models.DateField("notice of intention given on", null=True, blank=True)
+    intention_powers = models.JSONField(default=list, blank=True)
+    intention_text = models.TextField(blank=True)
+    intention_pdf = models.FileField(upload_to=intention_file_path, blank=True, max_length=300)
+    intention_docx = models.FileField(upload_to=intention_file_path, blank=True, max_length=300)
+    intention_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    decision_on = models.DateField(null=True, blank=True)
+    decision_powers = models.JSONField(default=list, blank=True)
+    decision_notes = models.TextField(blank=True)
+    decision_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "warning notice progress"
+
+    def __str__(self):
+        return f"Progress of {self.letter}"
+
+    @property
+    def is_eligible_for_intervention(self) -> bool:
+        from .rules import eligible_for_intervention_s60_1
+
+        return eligible_for_intervention_s60_1(self)
+
+    @property
+    def decision_labels(self) -> list[str]:
+        labels = dict(DECISION_CHOICES)
+        return [labels.get(p, p) for p in self.decision_powers]
+
+    @property
+    def intention_labels(self) -> list[str]:
+        labels = dict(DECISION_CHOICES)
+        return [labels.get(p, p) for p in self.intention_powers]
+
+
+class SuggestionDecision(models.Model):
+    """A suggestion the system made (letters.suggestions) that someone accepted into a draft or
+    dismissed with a reason; either way it is not suggested again."""
+
+    ACCEPTED = "accepted"
+    DISMISSED = "dismissed"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="letter_suggestion_decisions")
+    letter_type = models.ForeignKey(LetterType, on_delete=models.PROTECT, related_name="+")
+    source_key = models.CharField(max_length=100)
+    reason = models.TextField(help_text="The suggestion as it was made")
+    decision = models.CharField(max_length=10, choices=[(ACCEPTED, "Accepted"), (DISMISSED, "Dismissed")])
+    dismissed_reason = models.TextField(blank=True)
+    letter = models.ForeignKey(Letter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "source_key"], name="unique_letter_suggestion_decision")
+        ]
+
+    def __str__(self):
+        return f"{self.get_decision_display()}: {self.reason}"

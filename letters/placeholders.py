@@ -1,0 +1,214 @@
+"""The placeholders a letter template (or a letter's own text) may use, how they are checked when
+saved, and how they are filled in.
+
+A placeholder is a name in braces, e.g. `{school_name}`. Only the names below exist; a template or
+letter using any other name, or a brace that does not belong to a placeholder, is refused when it
+is saved, so an error can never appear at issue time. Placeholders are replaced by plain text with
+no template engine (nothing typed in a template can run code).
+
+Body layout: paragraphs are separated by a blank line; a line starting with "- " is a bullet; a
+line starting with "# " is a heading; a list placeholder ({indicators}, {grounds}, {powers}) on a
+line of its own becomes a bulleted list (inside a sentence its items are joined with "; ")."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+
+from .models import Ground, InterventionPower, LetterKind
+from .rules import powers_window_end_s63_3_s64_2
+
+UNKNOWN_PLACEHOLDER = "{{{name}}} is not a placeholder. The placeholders are listed below the form."
+WARNING_NOTICE_ONLY = "{{{name}}} can only be used in a warning notice."
+STRAY_BRACE = "There is a “{brace}” that is not part of a placeholder: write placeholders as {{name}}."
+
+WARNING_NOTICE_KINDS = frozenset({LetterKind.WARNING_NOTICE})
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    name: str
+    description: str
+    kinds: frozenset | None = None  # None: every letter type
+    is_list: bool = False
+    fixed_when_drafting: bool = False  # filled into a new draft's text; otherwise filled at preview and issue
+
+
+PLACEHOLDERS = [
+    Placeholder("council_name", "The council's name", fixed_when_drafting=True),
+    Placeholder("school_name", "The school's name", fixed_when_drafting=True),
+    Placeholder("urn", "The school's URN", fixed_when_drafting=True),
+    Placeholder("school_address", "The school's address, on one line", fixed_when_drafting=True),
+    Placeholder("headteacher", "The headteacher's name, from the school record", fixed_when_drafting=True),
+    Placeholder("chair_of_governors", "The chair of governors' name, from the school record", fixed_when_drafting=True),
+    Placeholder("link_adviser", "The school's link adviser", fixed_when_drafting=True),
+    Placeholder("letter_type", "The letter type's name", fixed_when_drafting=True),
+    Placeholder("date", "The date of issue, e.g. 3 March 2026"),
+    Placeholder("indicators", "The indicators ticked on the letter, as a list", is_list=True),
+    Placeholder("grounds", "The statutory grounds ticked (s60(2)), as a list", WARNING_NOTICE_KINDS, is_list=True),
+    Placeholder("compliance_end_date", "The date the compliance period ends", WARNING_NOTICE_KINDS),
+    Placeholder("compliance_period", "The compliance period, from the date of issue to its end", WARNING_NOTICE_KINDS),
+    Placeholder("powers", "The intervention powers (s63 to s66), as a list", WARNING_NOTICE_KINDS, is_list=True),
+    Placeholder(
+        "powers_deadline",
+        "The last day the s63 and s64 powers can be used: two months after the compliance period ends",
+        WARNING_NOTICE_KINDS,
+    ),
+]
+BY_NAME = {p.name: p for p in PLACEHOLDERS}
+TOKEN = re.compile(r"\{([^{}\n]*)\}")
+
+
+def placeholders_for(kind: str) -> list[Placeholder]:
+    return [p for p in PLACEHOLDERS if p.kinds is None or kind in p.kinds]
+
+
+def check(text: str, kind: str) -> list[str]:
+    """The errors in a template or letter text: unknown placeholders, placeholders the letter type
+    cannot use, stray braces. Empty when the text is good."""
+    errors = []
+    for match in TOKEN.finditer(text):
+        name = match.group(1).strip()
+        placeholder = BY_NAME.get(name)
+        if placeholder is None:
+            message = UNKNOWN_PLACEHOLDER.format(name=match.group(1))
+        elif placeholder.kinds is not None and kind not in placeholder.kinds:
+            message = WARNING_NOTICE_ONLY.format(name=name)
+        else:
+            continue
+        if message not in errors:
+            errors.append(message)
+    leftover = TOKEN.sub("", text)
+    for brace in ("{", "}"):
+        if brace in leftover:
+            errors.append(STRAY_BRACE.format(brace=brace))
+    return errors
+
+
+MONTHS = [
+    "", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December",
+]  # fmt: skip
+
+
+def long_date(day: date | None) -> str:
+    """3 March 2026 (English month names whatever the server's locale)."""
+    return f"{day.day} {MONTHS[day.month]} {day.year}" if day else ""
+
+
+@dataclass
+class Facts:
+    """What placeholders are filled with, for one letter (or a template's sample)."""
+
+    school_name: str
+    urn: str
+    school_address: str
+    headteacher: str
+    chair_of_governors: str
+    link_adviser: str
+    letter_type: str
+    issue_date: date | None = None
+    indicators: list[str] = field(default_factory=list)
+    grounds: list[str] = field(default_factory=list)
+    compliance_end_date: date | None = None
+
+    @classmethod
+    def for_school(cls, school, letter_type, **kwargs) -> "Facts":
+        adviser = school.link_adviser
+        return cls(
+            school_name=school.name,
+            urn=str(school.urn),
+            school_address=", ".join([school.name, *school.address_lines]),
+            headteacher=school.headteacher or "the Headteacher",
+            chair_of_governors=school.chair_of_governors or "the Chair of Governors",
+            link_adviser=(adviser.get_full_name() or adviser.username)
+            if adviser
+            else "your School Improvement Adviser",
+            letter_type=letter_type.name,
+            **kwargs,
+        )
+
+    def value(self, name: str) -> str | list[str]:
+        if name == "council_name":
+            return settings.COUNCIL_NAME
+        if name == "date":
+            return long_date(self.issue_date)
+        if name == "grounds":
+            return [Ground(g).label for g in self.grounds]
+        if name == "compliance_end_date":
+            return long_date(self.compliance_end_date)
+        if name == "compliance_period":
+            if not self.compliance_end_date:
+                return ""
+            start = long_date(self.issue_date) or "the date of this notice"
+            return f"from {start} to {long_date(self.compliance_end_date)}"
+        if name == "powers":
+            return [power.label for power in InterventionPower]
+        if name == "powers_deadline":
+            return (
+                long_date(powers_window_end_s63_3_s64_2(self.compliance_end_date)) if self.compliance_end_date else ""
+            )
+        return getattr(self, name)
+
+
+def fill_inline(text: str, facts: Facts, *, only_fixed: bool = False) -> str:
+    def replace(match):
+        placeholder = BY_NAME.get(match.group(1).strip())
+        if placeholder is None or (only_fixed and not placeholder.fixed_when_drafting):
+            return match.group(0)
+        value = facts.value(placeholder.name)
+        return "; ".join(value) if isinstance(value, list) else value
+
+    return TOKEN.sub(replace, text)
+
+
+def prefill(text: str, facts: Facts) -> str:
+    """A new draft's text: the school's facts written in; the date of issue, the indicators, grounds
+    and compliance dates left as placeholders, filled in at preview and issue (they may change
+    before then)."""
+    return fill_inline(text, facts, only_fixed=True)
+
+
+@dataclass
+class Block:
+    kind: str  # "p" (lines of one paragraph), "ul" (bullet items) or "h" (heading)
+    lines: list[str]
+
+
+def render_blocks(text: str, facts: Facts) -> list[Block]:
+    """The body as paragraphs, headings and bulleted lists, every placeholder filled in."""
+    blocks: list[Block] = []
+    for chunk in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip()):
+        current: Block | None = None
+        for raw in chunk.split("\n"):
+            line = raw.rstrip()
+            stripped = line.strip()
+            match = TOKEN.fullmatch(stripped)
+            if match and BY_NAME.get(match.group(1).strip()) and BY_NAME[match.group(1).strip()].is_list:
+                items = facts.value(match.group(1).strip())
+                if items:
+                    current = _append(blocks, current, "ul", items)
+                continue
+            if stripped.startswith(("- ", "* ", "• ")):
+                current = _append(blocks, current, "ul", [fill_inline(stripped[2:].strip(), facts)])
+            elif stripped.startswith("# "):
+                blocks.append(Block("h", [fill_inline(stripped[2:].strip(), facts)]))
+                current = None
+            elif stripped:
+                current = _append(blocks, current, "p", [fill_inline(stripped, facts)])
+    return blocks
+
+
+def _append(blocks: list[Block], current: Block | None, kind: str, lines: list[str]) -> Block:
+    if current is not None and current.kind == kind:
+        current.lines.extend(lines)
+        return current
+    block = Block(kind, list(lines))
+    blocks.append(block)
+    return block
+
+
+def fill_lines(text: str, facts: Facts) -> list[str]:
+    """A multi-line field (letterhead, signatory) with its placeholders filled in."""
+    return [line for line in (fill_inline(raw.strip(), facts) for raw in text.splitlines()) if line]

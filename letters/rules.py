@@ -1,0 +1,187 @@
+"""The rules letters carry, each named after the strategy or statute clause it implements, with the
+policy text as its docstring (tests/letters/test_rules.py has a test of the same name for each).
+
+Statute: Education and Inspections Act 2006 (EIA), Part 4, as amended by the Education and
+Adoption Act 2016. Strategy: Peterborough School Improvement Strategy 2022-2024, "Letters to
+schools"."""
+
+import re
+from datetime import date, timedelta
+
+from schools.models import Governance, School, SchoolStatus
+
+from .models import ComplianceOutcome, InterventionPower
+
+# Messages (tests import them).
+NEEDS_A_GROUND = "Choose at least one ground for the warning notice"
+COMPLIANCE_END_REQUIRED = "Enter the date the compliance period ends"
+COMPLIANCE_END_AFTER_ISSUE = "The compliance period must end after the date of issue ({issued_on:%-d %B %Y})"
+ONLY_MAINTAINED = "A {letter_type} can only be given to an LA-maintained school; {school} is not one."
+PERIOD_NOT_EXPIRED = (
+    "The compliance period ends on {end:%-d %B %Y}: the outcome can be recorded once it has ended, "
+    "from {first:%-d %B %Y}."
+)
+INTENTION_NEEDS_NON_COMPLIANCE = (
+    "A notice of intention to use the intervention powers can only be given after recording that the "
+    "governing body did not comply with the warning notice."
+)
+DECISION_NEEDS_ELIGIBILITY = (
+    "The school is not eligible for intervention, so no decision on the powers can be recorded."
+)
+POWER_WINDOW_CLOSED = (
+    "The powers in sections 63 and 64 could only be used within two months following the end of the "
+    "compliance period, that is by {deadline:%-d %B %Y}."
+)
+ISSUED_CANNOT_BE_EDITED = "This letter has been issued and cannot be changed."
+ISSUE_DATE_IN_FUTURE = "The date of issue cannot be in the future"
+SCHOOL_CLOSED = "{school} is closed: letters are only written to open schools."
+COMPLIANCE_END_TOO_LATE = (
+    "The compliance period must end within {months} months of the date of issue, by {latest:%-d %B %Y}: check the year"
+)
+# A data-entry check, not a statutory limit: the Act leaves the length of the period to the authority.
+COMPLIANCE_PERIOD_MAX_MONTHS = 12
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it is shorter (31 Dec + 2 -> 28/29 Feb).
+    Past the last date Python can hold it stays at that date rather than failing."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
+    for candidate in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover
+
+
+def warning_notice_needs_a_ground_s60_2(grounds: list[str]) -> list[str]:
+    """EIA 2006 s60(2): a relevant authority may give a warning notice where they are satisfied
+    (a) that the standards of performance of pupils at the school are unacceptably low, and are
+    likely to remain so unless the authority exercise their powers under this Part, or (b) that
+    there has been a serious breakdown in the way the school is managed or governed which is
+    prejudicing, or likely to prejudice, such standards of performance, or (c) that the safety of
+    pupils or staff of the school is threatened (whether by a breakdown of discipline or otherwise).
+
+    So a warning notice states at least one of the three grounds."""
+    return [] if grounds else [NEEDS_A_GROUND]
+
+
+def compliance_period_ends_after_issue_s60_4(*, issued_on: date, compliance_end_date: date | None) -> list[str]:
+    """EIA 2006 s60(4)(c) (as amended 2016): the warning notice sets out the compliance period, which
+    the authority chooses (the fixed 15 working days were abolished). A period must end after the
+    notice is given."""
+    if compliance_end_date is None:
+        return [COMPLIANCE_END_REQUIRED]
+    if compliance_end_date <= issued_on:
+        return [COMPLIANCE_END_AFTER_ISSUE.format(issued_on=issued_on)]
+    return []
+
+
+def compliance_period_within_a_year_of_issue(*, issued_on: date, compliance_end_date: date | None) -> list[str]:
+    """Not law but a check on what is typed: the Act lets the authority set the compliance period
+    (s60(4)(c)), and a warning notice asks for prompt action, so a period ending more than
+    COMPLIANCE_PERIOD_MAX_MONTHS after the date of issue is taken to be a mistyped year (e.g. 2207
+    for 2027) and refused with a message to check it."""
+    latest = add_months(issued_on, COMPLIANCE_PERIOD_MAX_MONTHS)
+    if compliance_end_date is not None and compliance_end_date > latest:
+        return [COMPLIANCE_END_TOO_LATE.format(months=COMPLIANCE_PERIOD_MAX_MONTHS, latest=latest)]
+    return []
+
+
+def warning_notice_only_for_maintained_schools_s59(*, school: School, letter_type) -> list[str]:
+    """EIA 2006 s59(1): Part 4 (warning notices and intervention) applies to maintained schools:
+    community, foundation and voluntary schools, community and foundation special schools and
+    maintained nursery schools. The strategy's letters of concern are the steps of the same ladder,
+    so they too are written to the LA's own schools; concerns about academies follow the strategy's
+    academy route (meeting, letter to the chair of the trust, escalation to the DfE)."""
+    if letter_type.is_concern and school.establishment_type.governance != Governance.MAINTAINED:
+        return [ONLY_MAINTAINED.format(letter_type=letter_type.name.lower(), school=school.name)]
+    return []
+
+
+def letters_only_to_open_schools(*, school: School) -> list[str]:
+    """A letter is written to a school's governing body and headteacher: a closed school has
+    neither, so nothing is drafted or issued to it (it keeps the letters it had)."""
+    return [SCHOOL_CLOSED.format(school=school.name)] if school.status == SchoolStatus.CLOSED else []
+
+
+def compliance_period_has_expired_s60_1b(*, compliance_end_date: date, today: date) -> list[str]:
+    """EIA 2006 s60(1)(b)-(c): a school is eligible for intervention only once "the period for
+    compliance specified in the notice has expired" and the governing body "have failed to comply,
+    or secure compliance, with the notice to the relevant authority's satisfaction by the end of
+    the compliance period". The period includes its last day, so whether the governing body complied
+    is recorded from the day after it ends, never before."""
+    if today <= compliance_end_date:
+        return [PERIOD_NOT_EXPIRED.format(end=compliance_end_date, first=compliance_end_date + timedelta(days=1))]
+    return []
+
+
+def notice_of_intention_after_non_compliance_s60_1d(progress) -> list[str]:
+    """EIA 2006 s60(1)(d): the school becomes eligible for intervention when, the governing body
+    having failed to comply, "the relevant authority have given reasonable notice in writing to the
+    governing body that the authority proposes to exercise the authority's powers under any one or
+    more of sections 63 to 69". The notice follows a recorded failure to comply."""
+    if progress.outcome != ComplianceOutcome.NOT_COMPLIED:
+        return [INTENTION_NEEDS_NON_COMPLIANCE]
+    return []
+
+
+def eligible_for_intervention_s60_1(progress) -> bool:
+    """EIA 2006 s60(1) (as substituted by the Education and Adoption Act 2016 s2): a maintained
+    school is eligible for intervention if (a) a relevant authority have given the governing body a
+    warning notice, (b) the compliance period has expired, (c) the governing body have failed to
+    comply, or secure compliance, with the notice to the authority's satisfaction by the end of the
+    compliance period, and (d) the authority have given reasonable notice in writing that it
+    proposes to exercise its powers under sections 63 to 69."""
+    letter = progress.letter
+    return bool(
+        letter.is_issued
+        and letter.compliance_end_date
+        and progress.outcome == ComplianceOutcome.NOT_COMPLIED
+        and progress.intention_given_on
+    )
+
+
+def powers_window_end_s63_3_s64_2(compliance_end_date: date) -> date:
+    """EIA 2006 s63(3) and s64(2): where the school is eligible for intervention by virtue of
+    section 60, the powers to require arrangements (s63) and to appoint additional governors (s64)
+    are "only exercisable within the period of two months following the end of the compliance
+    period". This is the last day of that window."""
+    return add_months(compliance_end_date, 2)
+
+
+def decision_within_powers_window_s63_3_s64_2(*, compliance_end_date: date, decided_on: date, powers) -> list[str]:
+    """EIA 2006 s63(3) and s64(2): a decision to use s63 or s64 after a warning notice must fall
+    within the two months following the end of the compliance period."""
+    time_limited = {InterventionPower.ARRANGEMENTS, InterventionPower.ADDITIONAL_GOVERNORS}
+    deadline = powers_window_end_s63_3_s64_2(compliance_end_date)
+    if time_limited & set(powers) and decided_on > deadline:
+        return [POWER_WINDOW_CLOSED.format(deadline=deadline)]
+    return []
+
+
+def issued_letter_cannot_be_edited(letter) -> list[str]:
+    """DESIGN "Letters": an issued letter is the record of what the LA sent; it cannot be changed."""
+    return [ISSUED_CANNOT_BE_EDITED] if letter.is_issued else []
+
+
+def issue_date_not_in_future(*, issued_on: date, today: date) -> list[str]:
+    """The date of issue is the date on the letter: today, or earlier when the letter went out
+    before it was recorded; never a date still to come."""
+    return [ISSUE_DATE_IN_FUTURE] if issued_on > today else []
+
+
+TO_COMPLETE = re.compile(r"\[[^\[\]\n]{1,200}\]")
+LEFT_TO_COMPLETE = "Complete or remove the text in square brackets before submitting: {items}"
+
+
+def template_prompts_completed_before_submission(text: str) -> list[str]:
+    """The LA's templates mark what the drafter must write in square brackets, e.g. "[Action 1]".
+    A letter goes for approval only once none are left, so no letter is sent with a prompt in it."""
+    found = list(dict.fromkeys(TO_COMPLETE.findall(text)))
+    return [LEFT_TO_COMPLETE.format(items=", ".join(found[:5]))] if found else []

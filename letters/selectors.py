@@ -1,0 +1,207 @@
+"""Reads of letters, always scoped to what the user may see, in a bounded number of queries."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.permissions import is_governor, is_la_staff
+
+from .models import (
+    ComplianceOutcome,
+    Indicator,
+    Letter,
+    LetterEvent,
+    LetterKind,
+    LetterStatus,
+    LetterType,
+    WarningNoticeProgress,
+)
+from .rules import powers_window_end_s63_3_s64_2
+
+# How far ahead the officer's home page looks for warning-notice deadlines.
+DEADLINE_HORIZON_DAYS = 28
+
+
+def _base() -> QuerySet[Letter]:
+    return Letter.objects.select_related(
+        "letter_type", "school", "school__establishment_type", "drafted_by", "issued_by", "progress"
+    )
+
+
+def letters_visible_to(user) -> QuerySet[Letter]:
+    """Every letter for LA staff; a governor's own schools' issued letters; nothing for anyone else
+    (admins included: letters are case material)."""
+    if not user.is_authenticated:
+        return Letter.objects.none()
+    if is_la_staff(user):
+        return _base()
+    if is_governor(user):
+        return _base().filter(school__governorships__user=user, status=LetterStatus.ISSUED)
+    return Letter.objects.none()
+
+
+def letter_for_user(*, user, pk: int) -> Letter:
+    """The letter, or 404 when it does not exist or the user may not see it."""
+    queryset = letters_visible_to(user).prefetch_related(
+        Prefetch("indicators", queryset=Indicator.objects.order_by("order", "id"))
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def letter_events(letter: Letter) -> list[LetterEvent]:
+    return list(letter.events.select_related("actor"))
+
+
+def letter_types() -> list[LetterType]:
+    return list(
+        LetterType.objects.select_related("template").prefetch_related(
+            Prefetch("indicators", queryset=Indicator.objects.filter(is_active=True).order_by("order", "id"))
+        )
+    )
+
+
+def school_letters(*, user, school) -> list[Letter]:
+    """The school's letters in order (newest first), as the user may see them."""
+    return list(letters_visible_to(user).filter(school=school).order_by("-issued_on", "-created_at", "-id"))
+
+
+@dataclass
+class Stage:
+    """Where a warning notice stands, for the letter page, the school page and the register."""
+
+    label: str
+    colour: str  # a govuk-tag modifier; the label carries the meaning
+    deadline: date | None = None
+    deadline_label: str = ""
+    open: bool = True
+    eligible: bool = False
+
+
+def notice_stage(letter: Letter, today: date | None = None) -> Stage | None:
+    """The stage of an issued warning notice (None for any other letter)."""
+    if letter.letter_type.code != LetterKind.WARNING_NOTICE or not letter.is_issued or not letter.compliance_end_date:
+        return None
+    today = today or timezone.localdate()
+    progress: WarningNoticeProgress | None = getattr(letter, "progress", None)
+    end = letter.compliance_end_date
+    window_end = powers_window_end_s63_3_s64_2(end)
+    if progress is None or not progress.outcome:
+        if today <= end:
+            return Stage("Compliance period running", "blue", end, "Compliance period ends")
+        return Stage("Compliance period ended: record the outcome", "orange", end, "Compliance period ended")
+    if progress.outcome == ComplianceOutcome.COMPLIED:
+        return Stage("Complied with the notice", "green", open=False)
+    if not progress.intention_given_on:
+        return Stage(
+            "Not complied: notice of intention to give", "orange", window_end, "Powers (s63, s64) usable until"
+        )
+    if not progress.decision_on:
+        return Stage("Eligible for intervention", "red", window_end, "Powers (s63, s64) usable until", eligible=True)
+    return Stage("Eligible for intervention: decision taken", "red", open=False, eligible=True)
+
+
+def issued_warning_notices() -> QuerySet[Letter]:
+    return _base().filter(letter_type__code=LetterKind.WARNING_NOTICE, status=LetterStatus.ISSUED)
+
+
+def open_warning_notices(today: date | None = None) -> list[tuple[Letter, Stage]]:
+    """Issued warning notices still in progress: not complied with nor decided."""
+    today = today or timezone.localdate()
+    letters = issued_warning_notices().filter(
+        Q(progress__outcome="") | Q(progress__outcome=ComplianceOutcome.NOT_COMPLIED, progress__decision_on=None)
+    )
+    staged = [(letter, notice_stage(letter, today)) for letter in letters.order_by("compliance_end_date", "id")]
+    return [(letter, stage) for letter, stage in staged if stage and stage.open]
+
+
+def deadlines_soon(today: date | None = None, days: int = DEADLINE_HORIZON_DAYS) -> list[tuple[Letter, Stage]]:
+    """Warning notices whose next deadline is within `days` (or has passed with nothing recorded)."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=days)
+    return [
+        (letter, stage) for letter, stage in open_warning_notices(today) if stage.deadline and stage.deadline <= horizon
+    ]
+
+
+# Schools eligible for intervention stay on the officer's home page until a decision on the powers
+# is taken, and for this long afterwards (then the letter page and the register keep the record).
+DECIDED_SHOWN_DAYS = 365
+
+
+def eligible_for_intervention(today: date | None = None) -> list[tuple[Letter, Stage]]:
+    """Schools eligible for intervention awaiting a decision on the powers, or decided within
+    DECIDED_SHOWN_DAYS: the officer's current cases, not ten years of them."""
+    today = today or timezone.localdate()
+    letters = issued_warning_notices().filter(
+        Q(progress__decision_on__isnull=True)
+        | Q(progress__decision_on__gte=today - timedelta(days=DECIDED_SHOWN_DAYS)),
+        progress__outcome=ComplianceOutcome.NOT_COMPLIED,
+        progress__intention_given_on__isnull=False,
+    )
+    staged = [(letter, notice_stage(letter, today)) for letter in letters.order_by("school__name", "id")]
+    return [(letter, stage) for letter, stage in staged if stage and stage.eligible]
+
+
+def letters_with_status(status: str) -> QuerySet[Letter]:
+    return _base().filter(status=status).order_by("submitted_at", "created_at", "id")
+
+
+def adviser_work(user) -> QuerySet[Letter]:
+    """An adviser's own drafts and returned letters, and drafts for their link schools."""
+    return (
+        _base()
+        .filter(status__in=[LetterStatus.DRAFT, LetterStatus.RETURNED])
+        .filter(Q(drafted_by=user) | Q(school__link_adviser=user))
+        .order_by("-updated_at", "-id")
+    )
+
+
+def fact_source(letter_type_code: str, issued_on: date) -> str:
+    names = {
+        LetterKind.WARNING_NOTICE: "Warning notice",
+        LetterKind.SIGNIFICANT_CONCERNS: "Significant concerns letter",
+        LetterKind.SIGNIFICANT_CONCERNS_TOP: "Significant concerns letter (top tier)",
+    }
+    return f"{names[letter_type_code]} issued {issued_on.day} {issued_on:%B %Y}"
+
+
+# A concerns letter counts as high-support evidence for this long after it was issued; a warning
+# notice for as long as it is open (not complied with nor decided), or this long, whichever is later.
+FACT_LOOKBACK_DAYS = 365
+
+
+def concern_letters_for_facts(school_ids: list[int], on: date) -> dict[int, list[Letter]]:
+    """Issued significant-concerns (either tier) and warning-notice letters that are evidence of
+    high support on `on`: issued within the last FACT_LOOKBACK_DAYS, or a warning notice still
+    open. One query."""
+    since = on - timedelta(days=FACT_LOOKBACK_DAYS)
+    letters = (
+        Letter.objects.filter(
+            school_id__in=school_ids,
+            status=LetterStatus.ISSUED,
+            issued_on__lte=on,
+            letter_type__code__in=[
+                LetterKind.WARNING_NOTICE,
+                LetterKind.SIGNIFICANT_CONCERNS,
+                LetterKind.SIGNIFICANT_CONCERNS_TOP,
+            ],
+        )
+        .filter(
+            Q(issued_on__gte=since)
+            | Q(letter_type__code=LetterKind.WARNING_NOTICE, progress__outcome="")
+            | Q(
+                letter_type__code=LetterKind.WARNING_NOTICE,
+                progress__outcome=ComplianceOutcome.NOT_COMPLIED,
+                progress__decision_on=None,
+            )
+        )
+        .select_related("letter_type")
+        .order_by("school_id", "-issued_on", "-id")
+    )
+    found: dict[int, list[Letter]] = {}
+    for letter in letters:
+        found.setdefault(letter.school_id, []).append(letter)
+    return found

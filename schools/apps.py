@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class SchoolsConfig(AppConfig):
+    name = "schools"
+    verbose_name = "Schools"
+
+    def ready(self):
+        from accounts.permissions import is_admin, is_adviser, is_la_staff
+        from core.navigation import NavItem, register
+
+        from . import permissions, school_page, user_sections  # noqa: F401  (rules and page sections)
+
+        user_sections.register()
+        register(NavItem("My schools", "schools:mine", is_adviser, order=10))
+        register(NavItem("Schools", "schools:list", is_la_staff | is_admin, order=20))
+        register(NavItem("Imports", "schools:import_list", is_admin, order=80))

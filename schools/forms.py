@@ -1,0 +1,147 @@
+"""Forms for the schools app: the shape of input only; rules live in services."""
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Button, Field, Fieldset, Size
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from core.forms import form_helper
+
+from .filters import link_advisers
+from .models import GovernorRole, HeadAppointment, ImportKind, School, TermName
+
+FILE_TOO_LARGE = "The file is larger than {limit}. Import it with the management command instead."
+FILE_REQUIRED = "Choose a file to upload"
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="File",
+        help_text="A CSV file (UTF-8 or Windows-1252) or an Excel workbook (.xlsx).",
+        error_messages={"required": FILE_REQUIRED},
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.helper = form_helper(Field("file"), Button("upload", "Upload and preview"))
+        if kind == ImportKind.GIAS:
+            codes = ", ".join(settings.LOCAL_AUTHORITY_CODES)
+            self.fields["file"].help_text += f" Only schools of local authority {codes} are kept."
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(FILE_TOO_LARGE.format(limit=filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES)))
+        return uploaded
+
+
+class SchoolDetailsForm(forms.Form):
+    link_adviser = forms.ModelChoiceField(queryset=None, required=False, empty_label="No link adviser")
+    head_start_date = DateInputField(
+        label="Headteacher's start date", required=False, require_all_fields=False, help_text="For example, 1 9 2024"
+    )
+    head_appointment = forms.ChoiceField(label="Headteacher's appointment", choices=HeadAppointment.choices)
+    chair_of_governors = forms.CharField(label="Chair of governors", required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["link_adviser"].queryset = link_advisers()
+        self.helper = form_helper(
+            Field("link_adviser"),
+            Fieldset(
+                Field("head_start_date", legend_size=Size.SMALL),
+                Field.radios("head_appointment", legend_size=Size.SMALL, inline=True),
+                legend="Headteacher",
+                legend_size=Size.MEDIUM,
+            ),
+            Field.text("chair_of_governors"),
+            Button("save", "Save"),
+        )
+
+
+NO_SUCH_SCHOOL = "There is no school with URN {urn} in the register."
+
+
+class GovernorshipForm(forms.Form):
+    urn = forms.IntegerField(
+        label="School URN",
+        min_value=100000,
+        max_value=999999,
+        error_messages={
+            "required": "Enter the URN of the school",
+            "invalid": "Enter the URN as a 6-digit number",
+            "min_value": "Enter the URN as a 6-digit number",
+            "max_value": "Enter the URN as a 6-digit number",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(label="Role on the governing body", choices=GovernorRole.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field.text("urn", field_width=10),
+            Field.radios("role", legend_size=Size.SMALL, inline=True),
+            Button("add", "Add school"),
+        )
+
+    def clean_urn(self):
+        urn = self.cleaned_data["urn"]
+        school = School.objects.filter(urn=urn).first()
+        if school is None:
+            raise forms.ValidationError(NO_SUCH_SCHOOL.format(urn=urn))
+        self.school = school
+        return urn
+
+
+TERM_DATE_FIELDS = [
+    ("starts_on", "First day of term"),
+    ("half_term_starts_on", "First day of the half-term holiday"),
+    ("half_term_ends_on", "Last day of the half-term holiday"),
+    ("ends_on", "Last day of term"),
+]
+
+
+class TermDatesForm(forms.Form):
+    """The three terms of one academic year: four dates each."""
+
+    def __init__(self, *args, terms, **kwargs):
+        super().__init__(*args, **kwargs)
+        fieldsets = []
+        for term in terms:
+            names = []
+            for attribute, label in TERM_DATE_FIELDS:
+                name = f"{term.name}_{attribute}"
+                self.fields[name] = DateInputField(label=label, require_all_fields=False)
+                self.initial.setdefault(name, getattr(term, attribute))
+                names.append(Field(name, legend_size=Size.SMALL))
+            fieldsets.append(Fieldset(*names, legend=f"{term.get_name_display()} term", legend_size=Size.MEDIUM))
+        self.helper = form_helper(*fieldsets, Button("save", "Save term dates"))
+
+    def dates(self) -> dict:
+        return {
+            name: tuple(self.cleaned_data[f"{name}_{attribute}"] for attribute, _ in TERM_DATE_FIELDS)
+            for name in TermName.values
+        }
+
+
+class CouncillorForm(forms.Form):
+    name = forms.CharField(max_length=200, error_messages={"required": "Enter the councillor's name"})
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        help_text="Alerts are emailed here; a councillor without one is not alerted",
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.gov.uk"},
+    )
+    party = forms.CharField(max_length=100, required=False)
+
+    def __init__(self, *args, submit: str = "Add councillor", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field.text("name", field_width=20),
+            Field.text("email", field_width=30),
+            Field.text("party", field_width=20),
+            Button("save", submit),
+        )

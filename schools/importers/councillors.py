@@ -1,0 +1,105 @@
+"""Ward councillors importer: the current councillors of each ward the file lists.
+
+    ward_code, ward_name, name, email, party
+    E05099001, Bretton, Jane Doe, jane.doe@example.gov.uk, Independent
+
+A ward's councillors are replaced by those the file lists for it: new names are added, emails
+and parties updated, and councillors no longer listed are removed (the preview says how many).
+Wards not in the file are left alone. Wards are matched by code (GIAS AdministrativeWard code)."""
+
+from core.cells import clean_text
+from core.tabular import Table
+
+from ..models import Councillor, Ward
+from .base import Columns, Importer, Plan, Progress, RowError, display, no_progress
+
+REQUIRED_COLUMNS = {
+    "ward_code": ("ward_code", "ward code", "AdministrativeWard (code)"),
+    "name": ("name", "councillor"),
+}
+WARD_UNKNOWN = "is not the code of a ward of any school in the register"
+EMAIL_INVALID = "is not an email address"
+REQUIRED_VALUE = "is required"
+
+
+class CouncillorImporter(Importer):
+    kind = "councillors"
+
+    def plan(self, table: Table, *, options: dict, progress: Progress = no_progress) -> Plan:
+        from django.core.exceptions import ValidationError
+        from django.core.validators import validate_email
+
+        columns = Columns(table)
+        required = columns.require(REQUIRED_COLUMNS)
+        email_column, party_column = columns.find("email", "email address"), columns.find("party")
+        wards = dict(Ward.objects.values_list("code", "id"))
+        plan = Plan(rows_total=len(table))
+        listed: dict[int, dict[str, tuple[str, str]]] = {}
+        for row_number, record in table.records():
+            code, name = record[required["ward_code"]].strip(), clean_text(record[required["name"]])
+            email = record[email_column].strip() if email_column else ""
+            errors = []
+            if code not in wards:
+                errors.append(
+                    RowError(row_number, required["ward_code"], code, WARD_UNKNOWN if code else REQUIRED_VALUE)
+                )
+            if not name:
+                errors.append(RowError(row_number, required["name"], name, REQUIRED_VALUE))
+            if email:
+                try:
+                    validate_email(email)
+                except ValidationError:
+                    errors.append(RowError(row_number, email_column, email, EMAIL_INVALID))
+            if errors:
+                plan.errors.extend(errors)
+                continue
+            party = clean_text(record[party_column], max_length=100) if party_column else ""
+            listed.setdefault(wards[code], {})[name.casefold()] = (name[:200], email, party)
+
+        existing = {}
+        for councillor in Councillor.objects.filter(ward_id__in=list(listed)).select_related("ward"):
+            existing.setdefault(councillor.ward_id, {})[councillor.name.casefold()] = councillor
+        creates, updates, removals = [], [], []
+        for ward_id, people in listed.items():
+            current = existing.get(ward_id, {})
+            for key, (name, email, party) in people.items():
+                found = current.get(key)
+                if found is None:
+                    creates.append((ward_id, name, email, party))
+                    plan.note_change({"action": "create", "urn": "", "name": f"Cllr {name}", "fields": []})
+                elif (found.email, found.party) != (email, party):
+                    updates.append((found.pk, email, party))
+                    plan.note_change(
+                        {
+                            "action": "update",
+                            "urn": "",
+                            "name": f"Cllr {name} ({found.ward.name})",
+                            "fields": [
+                                ["email", display(found.email), display(email)],
+                                ["party", display(found.party), display(party)],
+                            ],
+                        }
+                    )
+                else:
+                    plan.unchanged += 1
+            removals += [c.pk for key, c in current.items() if key not in people]
+        plan.created, plan.updated = len(creates), len(updates)
+        plan.payload = {"creates": creates, "updates": updates, "removals": removals}
+        if removals:
+            plan.notes.append(f"{len(removals)} councillors no longer listed for their ward will be removed.")
+        return plan
+
+    def apply(self, plan: Plan, *, actor, record, progress: Progress = no_progress) -> None:
+        from .. import services
+
+        for pk in plan.payload["removals"]:
+            services.councillor_remove(councillor=Councillor.objects.get(pk=pk), actor=actor)
+        for pk, email, party in plan.payload["updates"]:
+            councillor = Councillor.objects.select_related("ward").get(pk=pk)
+            services.councillor_save(
+                ward=councillor.ward, name=councillor.name, email=email, party=party, actor=actor, councillor=councillor
+            )
+        for ward_id, name, email, party in plan.payload["creates"]:
+            services.councillor_save(
+                ward=Ward.objects.get(pk=ward_id), name=name, email=email, party=party, actor=actor
+            )

@@ -1,0 +1,166 @@
+"""Performance measures importer: a long-format CSV or XLSX with one value per row.
+
+    URN, academic_year, measure, value, national_value
+    110000, 2024/25, ks2_rwm_expected, 58.0, 62.0
+
+`academic_year` is written 2024/25, 2024-25, 2024/2025 or 202425 (DfE's time_period);
+`measure` is a measure code (see the Performance measures page); `national_value` is optional.
+DfE suppression markers (c, x, z, low, SUPP, NE) in `value` skip the row. Results are created or
+updated by (school, measure, year)."""
+
+import re
+
+from core.cells import header_key, parse_decimal
+from core.tabular import Table
+
+from ..models import PerformanceMeasure, PerformanceResult, School, academic_year_label
+from .base import Columns, Importer, Plan, Progress, RowError, display, no_progress
+
+REQUIRED_COLUMNS = {
+    "URN": ("URN", "school_urn"),
+    "academic_year": ("academic_year", "academic year", "time_period", "year"),
+    "measure": ("measure", "measure_code"),
+    "value": ("value", "school_value"),
+}
+NATIONAL_COLUMN = ("national_value", "national value", "national")
+SUPPRESSED = {"c", "x", "z", "low", "supp", "ne", "ns", ":"}
+
+URN_UNKNOWN = "is not the URN of a school in the register"
+URN_INVALID = "must be a 6-digit number"
+YEAR_INVALID = "must be an academic year such as 2024/25 or 202425"
+MEASURE_UNKNOWN = "is not a known measure code (known codes: {codes})"
+DUPLICATE = "repeats URN {urn}, {measure}, {year} (first on row {first_row})"
+REQUIRED_VALUE = "is required"
+
+
+def parse_academic_year(text: str) -> int:
+    text = text.strip()
+    match = re.fullmatch(r"(\d{4})\s*[/-]?\s*(\d{2}|\d{4})", text)
+    if not match:
+        raise ValueError(YEAR_INVALID)
+    start, end = int(match.group(1)), match.group(2)
+    follows = int(end) == start + 1 if len(end) == 4 else int(end) == (start + 1) % 100
+    if not follows or not 1990 <= start <= 2100:
+        raise ValueError(YEAR_INVALID)
+    return start
+
+
+class PerformanceImporter(Importer):
+    kind = "performance"
+    header_hint = "URN"
+
+    def plan(self, table: Table, *, options: dict, progress: Progress = no_progress) -> Plan:
+        columns = Columns(table)
+        required = columns.require(REQUIRED_COLUMNS)
+        national_column = columns.find(*NATIONAL_COLUMN)
+        schools = dict(School.objects.values_list("urn", "id"))
+        measures = dict(PerformanceMeasure.objects.values_list("code", "id"))
+        codes_hint = ", ".join(sorted(measures)[:12]) + (", ..." if len(measures) > 12 else "")
+        measure_by_key = {header_key(code): code for code in measures}
+
+        plan = Plan(rows_total=len(table))
+        seen: dict[tuple, int] = {}
+        rows = []
+        for row_number, record in table.records():
+            errors = []
+
+            def fail(column_name, message, record=record, row_number=row_number, errors=errors):
+                column = required.get(column_name, column_name)
+                errors.append(RowError(row_number, column, record.get(column, ""), message))
+
+            raw_urn = record[required["URN"]].strip()
+            school_id = None
+            if not re.fullmatch(r"\d{6}", raw_urn):
+                fail("URN", URN_INVALID if raw_urn else REQUIRED_VALUE)
+            else:
+                school_id = schools.get(int(raw_urn))
+                if school_id is None:
+                    fail("URN", URN_UNKNOWN)
+            try:
+                year = parse_academic_year(record[required["academic_year"]])
+            except ValueError as exc:
+                fail("academic_year", str(exc))
+                year = None
+            code = measure_by_key.get(header_key(record[required["measure"]]))
+            if code is None:
+                fail("measure", MEASURE_UNKNOWN.format(codes=codes_hint))
+            raw_value = record[required["value"]].strip()
+            if raw_value.casefold() in SUPPRESSED:
+                plan.rows_skipped += 1
+                continue
+            value = national = None
+            try:
+                value = parse_decimal(raw_value, places=2)
+                if value is None:
+                    raise ValueError(REQUIRED_VALUE)
+            except ValueError as exc:
+                fail("value", str(exc))
+            if national_column:
+                raw_national = record[national_column].strip()
+                try:
+                    national = None if raw_national.casefold() in SUPPRESSED else parse_decimal(raw_national, places=2)
+                except ValueError as exc:
+                    errors.append(RowError(row_number, national_column, raw_national, str(exc)))
+            key = (school_id, code, year)
+            if not errors and key in seen:
+                fail(
+                    "URN",
+                    DUPLICATE.format(urn=raw_urn, measure=code, year=academic_year_label(year), first_row=seen[key]),
+                )
+            if errors:
+                plan.errors.extend(errors)
+                continue
+            seen[key] = row_number
+            rows.append((int(raw_urn), school_id, measures[code], code, year, value, national))
+        if plan.rows_skipped:
+            plan.skipped_note = f"{plan.rows_skipped:,} rows have a suppressed value (c, x, z ...) and were skipped."
+
+        existing = {}
+        school_ids = list({r[1] for r in rows})
+        for start in range(0, len(school_ids), 2000):
+            for result in PerformanceResult.objects.filter(school_id__in=school_ids[start : start + 2000]).values(
+                "id", "school_id", "measure_id", "academic_year", "value", "national_value"
+            ):
+                existing[(result["school_id"], result["measure_id"], result["academic_year"])] = result
+        creates, updates = [], []
+        for urn, school_id, measure_id, code, year, value, national in rows:
+            current = existing.get((school_id, measure_id, year))
+            label = f"{code} {academic_year_label(year)}"
+            if current is None:
+                creates.append((school_id, measure_id, year, value, national))
+                plan.note_change({"action": "create", "urn": urn, "name": label, "fields": []})
+            elif current["value"] != value or current["national_value"] != national:
+                updates.append((current["id"], value, national))
+                plan.note_change(
+                    {
+                        "action": "update",
+                        "urn": urn,
+                        "name": label,
+                        "fields": [
+                            ["value", display(current["value"]), display(value)],
+                            ["national value", display(current["national_value"]), display(national)],
+                        ],
+                    }
+                )
+            else:
+                plan.unchanged += 1
+        plan.created, plan.updated = len(creates), len(updates)
+        plan.payload = {"creates": creates, "updates": updates}
+        progress(f"{plan.created:,} new results, {plan.updated:,} changed, {plan.unchanged:,} same.")
+        return plan
+
+    def apply(self, plan: Plan, *, actor, record, progress: Progress = no_progress) -> None:
+        PerformanceResult.objects.bulk_create(
+            [
+                PerformanceResult(
+                    school_id=school_id, measure_id=measure_id, academic_year=year, value=value, national_value=national
+                )
+                for school_id, measure_id, year, value, national in plan.payload["creates"]
+            ],
+            batch_size=2000,
+        )
+        updates = [
+            PerformanceResult(id=pk, value=value, national_value=national)
+            for pk, value, national in plan.payload["updates"]
+        ]
+        PerformanceResult.objects.bulk_update(updates, ["value", "national_value"], batch_size=2000)

@@ -1,0 +1,22 @@
+"""Who may do what with schools, declared once (django-rules)."""
+
+import rules
+
+from accounts.permissions import is_admin, is_la_staff, is_officer
+
+from .models import Governorship
+
+
+@rules.predicate
+def is_governor_of_school(user, school) -> bool:
+    if school is None or not user.is_authenticated:
+        return False
+    return Governorship.objects.filter(user=user, school=school).exists()
+
+
+rules.add_perm("schools.view_school_list", is_la_staff | is_admin)
+rules.add_perm("schools.view_school", is_la_staff | is_admin | is_governor_of_school)
+rules.add_perm("schools.edit_school_details", is_officer | is_admin)
+rules.add_perm("schools.import_data", is_admin)
+rules.add_perm("schools.view_reference_data", is_la_staff | is_admin)  # term dates, wards and councillors
+rules.add_perm("schools.manage_reference_data", is_admin)

@@ -1,0 +1,116 @@
+"""Reads of the schools register, always scoped to what the user may see."""
+
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+
+from accounts.permissions import is_admin, is_la_staff
+from accounts.roles import Role
+
+from .models import (
+    OfstedFramework,
+    OfstedInspection,
+    PerformanceResult,
+    School,
+    academic_year_label,
+)
+
+GRADED_FRAMEWORKS = [OfstedFramework.GRADED, OfstedFramework.REPORT_CARD]
+
+
+def schools_visible_to(user) -> QuerySet[School]:
+    """Every school for LA staff and admins; a governor's own schools; nothing for anyone else."""
+    if not user.is_authenticated:
+        return School.objects.none()
+    if is_la_staff(user) or is_admin(user):
+        return School.objects.all()
+    if user.role == Role.GOVERNOR:
+        return School.objects.filter(governorships__user=user)
+    return School.objects.none()
+
+
+def latest_judgement_subquery(field: str):
+    """The value of `field` on a school's latest graded or report-card inspection."""
+    return Subquery(
+        OfstedInspection.objects.filter(school=OuterRef("pk"), framework__in=GRADED_FRAMEWORKS)
+        .order_by("-start_date", "-id")
+        .values(field)[:1]
+    )
+
+
+def with_latest_judgement(queryset: QuerySet[School]) -> QuerySet[School]:
+    return queryset.annotate(
+        latest_inspection_id=latest_judgement_subquery("id"),
+        latest_ofsted_grade=latest_judgement_subquery("overall_effectiveness"),
+        latest_ofsted_framework=latest_judgement_subquery("framework"),
+        latest_ofsted_category=latest_judgement_subquery("category_of_concern"),
+        latest_ofsted_date=latest_judgement_subquery("start_date"),
+    )
+
+
+def school_list(*, user) -> QuerySet[School]:
+    return with_latest_judgement(
+        schools_visible_to(user).select_related("establishment_type", "trust", "ward", "link_adviser")
+    )
+
+
+def attach_latest_inspections(schools) -> None:
+    """Set `latest_inspection` on each school of a page in one query."""
+    ids = [s.latest_inspection_id for s in schools if s.latest_inspection_id]
+    found = OfstedInspection.objects.in_bulk(ids)
+    for school in schools:
+        school.latest_inspection = found.get(school.latest_inspection_id)
+
+
+def school_for_user(*, user, urn: int) -> School:
+    """The school, or 404 if it does not exist or the user may not see it."""
+    return get_object_or_404(
+        schools_visible_to(user).select_related("establishment_type", "trust", "ward", "link_adviser"), urn=urn
+    )
+
+
+def my_schools(*, user) -> QuerySet[School]:
+    return school_list(user=user).filter(link_adviser=user)
+
+
+def school_inspections(*, school: School) -> list[OfstedInspection]:
+    return list(school.inspections.all().order_by("-start_date", "-id"))
+
+
+@dataclass
+class PerformanceRow:
+    measure: object
+    cells: list  # one PerformanceResult or None per year
+
+
+@dataclass
+class PerformanceTable:
+    years: list[int]
+    rows: list[PerformanceRow]
+
+    @property
+    def year_labels(self) -> list[str]:
+        return [academic_year_label(y) for y in self.years]
+
+
+def school_performance_table(*, school: School, years: int = 3) -> PerformanceTable:
+    """The school's measures by academic year (the latest `years`), with national values."""
+    results = list(PerformanceResult.objects.filter(school=school).select_related("measure"))
+    all_years = sorted({r.academic_year for r in results})[-years:]
+    by_measure: dict[int, dict[int, PerformanceResult]] = {}
+    measures = {}
+    for result in results:
+        if result.academic_year in all_years:
+            by_measure.setdefault(result.measure_id, {})[result.academic_year] = result
+            measures[result.measure_id] = result.measure
+    ordered = sorted(measures.values(), key=lambda m: (m.display_order, m.name))
+    rows = [PerformanceRow(measure=m, cells=[by_measure[m.id].get(y) for y in all_years]) for m in ordered]
+    return PerformanceTable(years=all_years, rows=rows)
+
+
+def search_condition(text: str) -> Q:
+    text = text.strip()
+    if text.isdigit():
+        return Q(urn=int(text)) | Q(establishment_number=text) | Q(name__icontains=text)
+    return Q(name__icontains=text) | Q(postcode__iexact=text)

@@ -1,0 +1,376 @@
+"""Writes to the schools register. Every function is atomic and takes the acting user."""
+
+import hashlib
+import itertools
+import logging
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.roles import Role
+from core.tabular import FileRefused, read_table
+
+from . import background
+from .background import ProgressFile
+from .importers.base import MAX_STORED_ERRORS, Importer, Plan, Progress, RowError, no_progress
+from .importers.councillors import CouncillorImporter
+from .importers.gias import GiasImporter
+from .importers.ofsted import OfstedImporter
+from .importers.performance import PerformanceImporter
+from .models import (
+    Councillor,
+    ElectedMemberAlert,
+    GovernorRole,
+    Governorship,
+    HeadAppointment,
+    ImportKind,
+    ImportRecord,
+    ImportStatus,
+    School,
+    Term,
+    TermName,
+    Trust,
+    Ward,
+)
+from .terms import TERM_ORDER
+
+log = logging.getLogger(__name__)
+
+IMPORTERS: dict[str, type[Importer]] = {
+    ImportKind.GIAS: GiasImporter,
+    ImportKind.OFSTED: OfstedImporter,
+    ImportKind.PERFORMANCE: PerformanceImporter,
+    ImportKind.COUNCILLORS: CouncillorImporter,
+}
+
+IMPORT_NOT_WAITING = "This import is not waiting for confirmation (it is {status})."
+IMPORT_FILE_CHANGED = "The stored file no longer matches the one that was previewed. Upload it again."
+IMPORT_FAILED = "The import stopped because of an unexpected error, so nothing was changed. The error has been logged."
+IMPORT_STRICT_REFUSED = "{count:,} rows have errors and a strict import accepts none, so nothing was imported."
+LINK_ADVISER_ROLE = "The link adviser must be a user with the adviser or officer role."
+GOVERNOR_ROLE = "{user} does not have the governor role. Change their role first."
+GOVERNORSHIP_EXISTS = "{user} is already a governor of {school}."
+
+
+# ---- imports -------------------------------------------------------------------------------
+
+
+def _plan(kind: str, data: bytes, filename: str, options: dict, progress: Progress) -> Plan:
+    importer = IMPORTERS[kind]()
+    table = read_table(data, filename, keep=importer.keep_column, header_hint=importer.header_hint)
+    progress(f"Read {len(table):,} rows ({table.encoding}).")
+    plan = importer.plan(table, options=options, progress=progress)
+    if table.malformed:
+        plan.rows_total += len(table.malformed)
+        plan.errors[:0] = [
+            RowError(row, "(whole row)", "", message) for row, message in sorted(table.malformed.items())
+        ]
+    return plan
+
+
+def _fill_record(record: ImportRecord, plan: Plan) -> None:
+    record.rows_total = plan.rows_total
+    record.rows_skipped = plan.rows_skipped
+    record.created, record.updated, record.unchanged = plan.created, plan.updated, plan.unchanged
+    record.rejected = plan.rejected
+    record.error_count = len(plan.errors)
+    record.errors = [e.as_dict() for e in plan.errors[:MAX_STORED_ERRORS]]
+    record.changes = plan.changes
+    record.message = "\n".join(filter(None, [plan.skipped_note, *plan.notes]))
+
+
+def _new_record(*, kind, data, filename, actor, options, source) -> ImportRecord:
+    return ImportRecord(
+        kind=kind,
+        source=source,
+        original_filename=filename[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        size_bytes=len(data),
+        options=options,
+        uploaded_by=actor,
+    )
+
+
+def import_preview(*, kind: str, data: bytes, filename: str, actor, options: dict) -> ImportRecord:
+    """Keep the file and check it, writing no school data: validate every row and compare with
+    the register (in the background for a browser upload; see schools.background). The stored file
+    is what import_confirm() later applies."""
+    record = _new_record(kind=kind, data=data, filename=filename, actor=actor, options=options, source="web")
+    record.status = ImportStatus.CHECKING
+    record.file.save(filename or "upload", ContentFile(data), save=False)
+    record.save()
+    background.start(f"import-{record.pk}-check", _check, record.pk)
+    record.refresh_from_db()
+    return record
+
+
+def _check(record_id: int) -> None:
+    record = ImportRecord.objects.get(pk=record_id)
+    progress = ProgressFile(record_id)
+    try:
+        plan = _plan(record.kind, _stored_bytes(record), record.original_filename, record.options, progress.write)
+    except FileRefused as refused:
+        record.status, record.message = ImportStatus.REFUSED, refused.message
+    except Exception:
+        log.exception("Checking import %s failed", record_id)
+        record.status, record.message = ImportStatus.FAILED, IMPORT_FAILED
+    else:
+        _fill_record(record, plan)
+        record.status = ImportStatus.PREVIEWED
+    finally:
+        progress.remove()
+    record.save()
+
+
+def _stored_bytes(record: ImportRecord) -> bytes:
+    with record.file.open("rb") as stored:
+        return stored.read()
+
+
+def import_confirm(*, record: ImportRecord, actor) -> ImportRecord:
+    """Apply a previewed import, re-validated against the register as it is now, in one
+    transaction (in the background for a browser upload)."""
+    with transaction.atomic():
+        record = ImportRecord.objects.select_for_update().get(pk=record.pk)
+        if record.status != ImportStatus.PREVIEWED:
+            raise ValidationError(IMPORT_NOT_WAITING.format(status=record.get_status_display().lower()))
+        if hashlib.sha256(_stored_bytes(record)).hexdigest() != record.sha256:
+            raise ValidationError(IMPORT_FILE_CHANGED)
+        record.status, record.committed_by = ImportStatus.IMPORTING, actor
+        record.save()
+    background.start(f"import-{record.pk}-commit", _commit, record.pk)
+    record.refresh_from_db()
+    return record
+
+
+def _commit(record_id: int) -> None:
+    progress = ProgressFile(record_id)
+    try:
+        with transaction.atomic():
+            record = (
+                ImportRecord.objects.select_for_update(of=("self",)).select_related("committed_by").get(pk=record_id)
+            )
+            plan = _plan(record.kind, _stored_bytes(record), record.original_filename, record.options, progress.write)
+            IMPORTERS[record.kind]().apply(plan, actor=record.committed_by, record=record, progress=progress.write)
+            _fill_record(record, plan)
+            record.status, record.committed_at = ImportStatus.COMMITTED, timezone.now()
+            record.save()
+    except Exception as exc:
+        # The transaction rolled back: nothing changed. Say so on the record.
+        log.exception("Import %s failed", record_id)
+        message = exc.message if isinstance(exc, FileRefused) else IMPORT_FAILED
+        ImportRecord.objects.filter(pk=record_id).update(status=ImportStatus.FAILED, message=message)
+    finally:
+        progress.remove()
+
+
+@transaction.atomic
+def import_cancel(*, record: ImportRecord, actor) -> ImportRecord:
+    record = ImportRecord.objects.select_for_update().get(pk=record.pk)
+    if record.status != ImportStatus.PREVIEWED:
+        raise ValidationError(IMPORT_NOT_WAITING.format(status=record.get_status_display().lower()))
+    record.status = ImportStatus.CANCELLED
+    record.file.delete(save=False)
+    record.save()
+    return record
+
+
+def import_progress(record: ImportRecord) -> dict:
+    """What a running import is doing, for its page: message, fraction done, and whether it has
+    died with its process (no progress for a long time; its transaction rolled back)."""
+    progress = ProgressFile(record.pk)
+    state = progress.read()
+    stale = record.is_running and progress.is_stale(record.created_at.timestamp())
+    return {"status": record.status, "message": state["message"], "fraction": state["fraction"], "stale": stale}
+
+
+def import_run(
+    *,
+    kind: str,
+    data: bytes,
+    filename: str,
+    actor,
+    options: dict,
+    dry_run: bool = False,
+    strict: bool = False,
+    progress: Progress = no_progress,
+) -> ImportRecord:
+    """Validate and (unless dry_run) apply a file in one go, as the management commands do."""
+    record = _new_record(kind=kind, data=data, filename=filename, actor=actor, options=options, source="command")
+    try:
+        plan = _plan(kind, data, filename, options, progress)
+    except FileRefused as refused:
+        record.status, record.message = ImportStatus.REFUSED, refused.message
+        record.save()
+        return record
+    _fill_record(record, plan)
+    if strict and plan.errors:
+        record.status = ImportStatus.REFUSED
+        record.message = IMPORT_STRICT_REFUSED.format(count=plan.rejected) + "\n" + record.message
+        record.save()
+        return record
+    if dry_run:
+        record.status = ImportStatus.DRY_RUN
+        record.save()
+        return record
+    with transaction.atomic():
+        record.status = ImportStatus.COMMITTED
+        record.committed_by, record.committed_at = actor, timezone.now()
+        record.save()
+        IMPORTERS[kind]().apply(plan, actor=actor, record=record, progress=progress)
+    return record
+
+
+# ---- LA-kept school details ------------------------------------------------------------------
+
+
+@transaction.atomic
+def school_update_la_details(
+    *,
+    school: School,
+    actor,
+    link_adviser,
+    head_start_date: date | None,
+    head_appointment: str,
+    chair_of_governors: str,
+) -> School:
+    if link_adviser is not None and link_adviser.role not in (Role.ADVISER, Role.OFFICER):
+        raise ValidationError({"link_adviser": LINK_ADVISER_ROLE})
+    new = {
+        "link_adviser_id": link_adviser.pk if link_adviser else None,
+        "head_start_date": head_start_date,
+        "head_appointment": head_appointment or HeadAppointment.UNKNOWN,
+        "chair_of_governors": chair_of_governors.strip(),
+    }
+    if all(getattr(school, name) == value for name, value in new.items()):
+        return school  # nothing changed: no save, no audit row
+    for name, value in new.items():
+        setattr(school, name, value)
+    school._history_user = actor
+    school.save()
+    return school
+
+
+@transaction.atomic
+def trust_update(*, trust: Trust, actor, ceo_name: str, chair_name: str) -> Trust:
+    trust.ceo_name, trust.chair_name = ceo_name.strip(), chair_name.strip()
+    trust._history_user = actor
+    trust.save()
+    return trust
+
+
+@transaction.atomic
+def governorship_add(*, user, school: School, role: str = GovernorRole.MEMBER, actor) -> Governorship:
+    if user.role != Role.GOVERNOR:
+        raise ValidationError(GOVERNOR_ROLE.format(user=user))
+    if Governorship.objects.filter(user=user, school=school).exists():
+        raise ValidationError(GOVERNORSHIP_EXISTS.format(user=user, school=school.name))
+    governorship = Governorship(user=user, school=school, role=role)
+    governorship._history_user = actor
+    governorship.save()
+    return governorship
+
+
+@transaction.atomic
+def governorship_remove(*, governorship: Governorship, actor) -> None:
+    governorship._history_user = actor
+    governorship.delete()
+
+
+# ---- term dates ------------------------------------------------------------------------------
+
+TERM_DATES_ORDER = "{term}: the dates must run start, half-term start, half-term end, end, in that order."
+TERMS_OVERLAP = "{later} must start after {earlier} ends."
+
+
+@transaction.atomic
+def terms_save(*, academic_year: int, dates: dict[str, tuple[date, date, date, date]], actor) -> list[Term]:
+    """Save the three terms of a year: {term name: (starts, half-term starts, half-term ends, ends)}."""
+    errors = []
+    for name in TERM_ORDER:
+        starts, half_starts, half_ends, ends = dates[name]
+        if not starts < half_starts <= half_ends < ends:
+            errors.append(TERM_DATES_ORDER.format(term=TermName(name).label))
+    for earlier, later in itertools.pairwise(TERM_ORDER):
+        if dates[later][0] <= dates[earlier][3]:
+            errors.append(TERMS_OVERLAP.format(earlier=TermName(earlier).label, later=TermName(later).label))
+    if errors:
+        raise ValidationError(errors)
+    saved = []
+    for name in TERM_ORDER:
+        term = Term.objects.filter(academic_year=academic_year, name=name).first() or Term(
+            academic_year=academic_year, name=name
+        )
+        term.starts_on, term.half_term_starts_on, term.half_term_ends_on, term.ends_on = dates[name]
+        term._history_user = actor
+        term.save()
+        saved.append(term)
+    return saved
+
+
+# ---- ward councillors and their alerts ---------------------------------------------------------
+
+NO_COUNCILLORS = "No councillor with an email address is recorded for {ward}."
+NO_WARD = "The school has no ward recorded, so no councillor could be alerted."
+COUNCILLOR_EXISTS = "{name} is already a councillor for {ward}."
+
+
+@transaction.atomic
+def councillor_save(*, ward: Ward, name: str, email: str, party: str, actor, councillor: Councillor | None = None):
+    name = " ".join(name.split())
+    duplicate = Councillor.objects.filter(ward=ward, name__iexact=name)
+    if councillor is not None:
+        duplicate = duplicate.exclude(pk=councillor.pk)
+    if duplicate.exists():
+        raise ValidationError({"name": COUNCILLOR_EXISTS.format(name=name, ward=ward.name)})
+    councillor = councillor or Councillor(ward=ward)
+    councillor.name, councillor.email, councillor.party = name, email.strip(), party.strip()
+    councillor._history_user = actor
+    councillor.save()
+    return councillor
+
+
+@transaction.atomic
+def councillor_remove(*, councillor: Councillor, actor) -> None:
+    councillor._history_user = actor
+    councillor.delete()
+
+
+def elected_members_alert(*, school: School, kind: str, summary: str, actor) -> ElectedMemberAlert:
+    """Record that the school's ward councillors are alerted, and email them once the caller's
+    transaction commits (so an alert is never sent for a change that was rolled back). The alert is
+    recorded even when nobody can be emailed, with the reason."""
+    councillors = list(school.ward.councillors.exclude(email="")) if school.ward_id else []
+    alert = ElectedMemberAlert.objects.create(
+        school=school,
+        kind=kind,
+        summary=summary,
+        recipients=[f"{c.name} <{c.email}>" for c in councillors],
+        created_by=actor,
+        error="" if councillors else (NO_WARD if not school.ward_id else NO_COUNCILLORS.format(ward=school.ward.name)),
+    )
+    if councillors:
+        transaction.on_commit(lambda: _send_alert(alert.pk))
+    return alert
+
+
+def _send_alert(alert_id: int) -> None:
+    alert = ElectedMemberAlert.objects.select_related("school", "school__ward").get(pk=alert_id)
+    school = alert.school
+    subject = f"{settings.COUNCIL_NAME}: {alert.get_kind_display().lower()}, {school.name}"
+    body = render_to_string(
+        "schools/email/elected_member_alert.txt", {"alert": alert, "school": school, "council": settings.COUNCIL_NAME}
+    )
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [r.split("<")[1].rstrip(">") for r in alert.recipients])
+    except Exception as exc:  # the mail server's failure is recorded on the alert, not raised at the user
+        log.exception("Elected member alert %s could not be sent", alert_id)
+        ElectedMemberAlert.objects.filter(pk=alert_id).update(error=f"Could not send: {exc}")
+    else:
+        ElectedMemberAlert.objects.filter(pk=alert_id).update(sent_at=timezone.now(), error="")

@@ -1,0 +1,127 @@
+"""Terms and half-terms: the LA's term dates where entered, England defaults otherwise.
+
+Visits entitlement, MSP meeting frequency and categorisation reviews are counted per term or
+half-term. A day in a holiday belongs to the term (or half-term) that last started before it, so
+the summer holiday still counts as the summer term until the autumn term begins."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .models import Term, TermName, academic_year_label
+
+TERM_ORDER = [TermName.AUTUMN, TermName.SPRING, TermName.SUMMER]
+
+
+@dataclass(frozen=True)
+class Period:
+    """A term, or one half of it (half = 1 or 2)."""
+
+    academic_year: int
+    term: str
+    half: int | None
+    starts_on: date
+    ends_on: date
+
+    @property
+    def label(self) -> str:
+        name = TermName(self.term).label
+        if self.half:
+            name = f"{name} {self.half}"
+        return f"{name} {academic_year_label(self.academic_year)}"
+
+    def __contains__(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+def academic_year_of(day: date) -> int:
+    """The academic year (by its first calendar year) a day falls in: September to August."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def _weekday_on_or_after(day: date, weekday: int) -> date:
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def _weekday_on_or_before(day: date, weekday: int) -> date:
+    return day - timedelta(days=(day.weekday() - weekday) % 7)
+
+
+def default_terms(year: int) -> list[Term]:
+    """Typical England term dates for academic year `year` (unsaved): autumn from the first
+    weekday of September with half-term in the last full week of October, spring from the first
+    Monday after 2 January with half-term in mid-February, summer from mid-April with half-term
+    in the last week of May, ending in the third week of July."""
+    monday, friday = 0, 4
+
+    def week(monday_of: date) -> tuple[date, date]:
+        return monday_of, monday_of + timedelta(days=4)
+
+    autumn_start = (
+        date(year, 9, 1) if date(year, 9, 1).weekday() < 5 else _weekday_on_or_after(date(year, 9, 1), monday)
+    )
+    autumn_half = week(_weekday_on_or_before(date(year, 10, 27), monday))  # last full week of October
+    spring_start = _weekday_on_or_after(date(year + 1, 1, 3), monday)
+    spring_half = week(_weekday_on_or_after(date(year + 1, 2, 12), monday))
+    summer_start = _weekday_on_or_after(date(year + 1, 4, 14), monday)
+    summer_half = week(_weekday_on_or_before(date(year + 1, 5, 31), monday))
+    return [
+        Term(academic_year=year, name=TermName.AUTUMN, starts_on=autumn_start, half_term_starts_on=autumn_half[0],
+             half_term_ends_on=autumn_half[1], ends_on=_weekday_on_or_before(date(year, 12, 19), friday)),
+        Term(academic_year=year, name=TermName.SPRING, starts_on=spring_start, half_term_starts_on=spring_half[0],
+             half_term_ends_on=spring_half[1], ends_on=_weekday_on_or_before(date(year + 1, 3, 31), friday)),
+        Term(academic_year=year, name=TermName.SUMMER, starts_on=summer_start, half_term_starts_on=summer_half[0],
+             half_term_ends_on=summer_half[1], ends_on=_weekday_on_or_before(date(year + 1, 7, 22), friday)),
+    ]  # fmt: skip
+
+
+def terms_for_year(year: int) -> list[Term]:
+    """The three terms of an academic year in order: the LA's where entered, else defaults."""
+    saved = {t.name: t for t in Term.objects.filter(academic_year=year)}
+    return [saved.get(default.name, default) for default in default_terms(year)]
+
+
+def half_terms(term: Term) -> tuple[Period, Period]:
+    return (
+        Period(term.academic_year, term.name, 1, term.starts_on, term.half_term_starts_on - timedelta(days=1)),
+        Period(term.academic_year, term.name, 2, term.half_term_ends_on + timedelta(days=1), term.ends_on),
+    )
+
+
+def term_periods(year: int) -> list[Period]:
+    """The three terms of a year as periods, each running until the day before the next starts
+    (holidays included), the last until the day before the next year's autumn term."""
+    terms = terms_for_year(year) + terms_for_year(year + 1)[:1]
+    return [
+        Period(year, t.name, None, t.starts_on, terms[i + 1].starts_on - timedelta(days=1))
+        for i, t in enumerate(terms[:3])
+    ]
+
+
+def half_term_periods(year: int) -> list[Period]:
+    """The six half-terms of a year, each running until the day before the next starts."""
+    halves = [half for term in terms_for_year(year) for half in half_terms(term)]
+    next_start = terms_for_year(year + 1)[0].starts_on
+    starts = [h.starts_on for h in halves[1:]] + [next_start]
+    return [
+        Period(h.academic_year, h.term, h.half, h.starts_on, s - timedelta(days=1))
+        for h, s in zip(halves, starts, strict=True)
+    ]
+
+
+def _containing(periods_of, day: date) -> Period:
+    year = academic_year_of(day)
+    for candidate_year in (year, year - 1):
+        for period in reversed(periods_of(candidate_year)):
+            if period.starts_on <= day:
+                return period
+    return periods_of(year)[0]
+
+
+def term_on(day: date) -> Period:
+    """The term a day counts in (a holiday counts in the term before it)."""
+    return _containing(term_periods, day)
+
+
+def half_term_on(day: date) -> Period:
+    """The half-term a day counts in (a holiday counts in the half-term before it)."""
+    return _containing(half_term_periods, day)

@@ -1,0 +1,381 @@
+"""Schools register pages: list, export, school page, LA details, imports."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import is_la_staff
+from core.exports import csv_response, xlsx_response
+from core.forms import add_service_errors, posted, posted_files
+from core.pagination import paginate
+
+from . import school_page, selectors, services
+from .filters import SchoolFilter, apply_sort
+from .forms import CouncillorForm, GovernorshipForm, ImportUploadForm, SchoolDetailsForm, TermDatesForm
+from .models import (
+    CategoryOfConcern,
+    Councillor,
+    Governorship,
+    ImportKind,
+    ImportRecord,
+    ImportStatus,
+    OfstedFramework,
+    OfstedGrade,
+    Ward,
+    academic_year_label,
+)
+from .terms import academic_year_of, terms_for_year
+
+EXPORT_HEADER = [
+    "URN",
+    "LAESTAB",
+    "Name",
+    "Phase",
+    "Type",
+    "LA maintained or academy",
+    "Status",
+    "Trust",
+    "Ward",
+    "Headteacher",
+    "Link adviser",
+    "Pupils on roll",
+    "Latest Ofsted inspection",
+    "Latest Ofsted outcome",
+    "Postcode",
+]
+
+
+def _filtered(request):
+    queryset = selectors.school_list(user=request.user)
+    school_filter = SchoolFilter(request.GET, queryset=queryset)
+    ordered, sort = apply_sort(school_filter.qs, request.GET.get("sort", "name"))
+    return school_filter, ordered, sort
+
+
+@permission_required("schools.view_school_list", raise_exception=True)
+def school_list(request):
+    school_filter, schools, sort = _filtered(request)
+    pagination = paginate(request, schools)
+    selectors.attach_latest_inspections(pagination.page.object_list)
+    return render(
+        request,
+        "schools/list.html",
+        {"filter": school_filter, "pagination": pagination, "sort": sort, "title": "Schools"},
+    )
+
+
+@permission_required("schools.view_school_list", raise_exception=True)
+def school_export(request, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    _, schools, _ = _filtered(request)
+
+    def rows():
+        for school in schools.iterator(chunk_size=2000):
+            yield [
+                school.urn,
+                school.laestab,
+                school.name,
+                school.phase,
+                school.establishment_type.name,
+                school.establishment_type.get_governance_display(),
+                school.get_status_display(),
+                school.trust.name if school.trust else "",
+                school.ward.name if school.ward else "",
+                school.headteacher,
+                str(school.link_adviser or ""),
+                school.number_on_roll,
+                school.latest_ofsted_date,
+                _outcome_label(school),
+                school.postcode,
+            ]
+
+    if fmt == "xlsx":
+        return xlsx_response("schools.xlsx", "Schools", EXPORT_HEADER, rows())
+    return csv_response("schools.csv", EXPORT_HEADER, rows())
+
+
+def _outcome_label(school) -> str:
+    if school.latest_ofsted_category:
+        return CategoryOfConcern(school.latest_ofsted_category).label
+    if school.latest_ofsted_grade:
+        return OfstedGrade(school.latest_ofsted_grade).label
+    if school.latest_ofsted_framework == OfstedFramework.REPORT_CARD:
+        return "Report card"
+    return ""
+
+
+def my_schools(request):
+    if not is_la_staff(request.user):
+        raise PermissionDenied
+    schools = list(selectors.my_schools(user=request.user).order_by("name"))
+    selectors.attach_latest_inspections(schools)
+    return render(request, "schools/my_schools.html", {"schools": schools, "title": "My schools"})
+
+
+def school_detail(request, urn: int):
+    school = selectors.school_for_user(user=request.user, urn=urn)
+    if not request.user.has_perm("schools.view_school", school):
+        raise PermissionDenied
+    return render(
+        request,
+        "schools/detail.html",
+        {
+            "school": school,
+            "sections": school_page.sections_for(request, school),
+            "can_edit": request.user.has_perm("schools.edit_school_details"),
+            "title": school.name,
+        },
+    )
+
+
+@permission_required("schools.edit_school_details", raise_exception=True)
+def school_edit(request, urn: int):
+    school = selectors.school_for_user(user=request.user, urn=urn)
+    initial = {
+        "link_adviser": school.link_adviser,
+        "head_start_date": school.head_start_date,
+        "head_appointment": school.head_appointment,
+        "chair_of_governors": school.chair_of_governors,
+    }
+    form = SchoolDetailsForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.school_update_la_details(school=school, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Saved the details of {school.name}.")
+            return redirect(school)
+    return render(request, "schools/edit.html", {"school": school, "form": form, "title": f"Edit {school.name}"})
+
+
+# ---- imports -------------------------------------------------------------------------------
+
+
+@permission_required("schools.import_data", raise_exception=True)
+def import_list(request):
+    pagination = paginate(request, ImportRecord.objects.select_related("uploaded_by").defer("errors", "changes"))
+    return render(
+        request,
+        "schools/imports/list.html",
+        {"pagination": pagination, "kinds": ImportKind.choices, "title": "Imports"},
+    )
+
+
+@permission_required("schools.import_data", raise_exception=True)
+def import_new(request, kind: str):
+    if kind not in ImportKind.values:
+        raise Http404
+    form = ImportUploadForm(posted(request), posted_files(request), kind=kind)
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        record = services.import_preview(
+            kind=kind,
+            data=uploaded.read(),
+            filename=uploaded.name,
+            actor=request.user,
+            options=_import_options(kind),
+        )
+        return redirect(record)
+    return render(
+        request,
+        "schools/imports/new.html",
+        {"form": form, "kind": kind, "kind_label": ImportKind(kind).label, "title": f"Import {ImportKind(kind).label}"},
+    )
+
+
+def _import_options(kind: str) -> dict:
+    return {"la_codes": list(settings.LOCAL_AUTHORITY_CODES)} if kind == ImportKind.GIAS else {}
+
+
+@permission_required("schools.import_data", raise_exception=True)
+def import_detail(request, pk: int):
+    record = get_object_or_404(ImportRecord.objects.select_related("uploaded_by", "committed_by"), pk=pk)
+    error_pagination = paginate(request, record.errors, per_page=100)
+    return render(
+        request,
+        "schools/imports/detail.html",
+        {
+            "record": record,
+            "errors_page": error_pagination,
+            "waiting": record.status == ImportStatus.PREVIEWED,
+            "progress": services.import_progress(record) if record.is_running else None,
+            "title": str(record),
+        },
+    )
+
+
+@permission_required("schools.import_data", raise_exception=True)
+def import_progress(request, pk: int):
+    """The running import's progress for the page's script (the page itself works without it)."""
+    record = get_object_or_404(ImportRecord.objects.only("pk", "status", "created_at"), pk=pk)
+    return JsonResponse(services.import_progress(record) | {"running": record.is_running})
+
+
+@require_POST
+@permission_required("schools.import_data", raise_exception=True)
+def import_confirm(request, pk: int):
+    record = get_object_or_404(ImportRecord, pk=pk)
+    try:
+        record = services.import_confirm(record=record, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Imported: {record.created:,} created, {record.updated:,} updated, {record.unchanged:,} unchanged.",
+        )
+    return redirect(reverse("schools:import_detail", kwargs={"pk": pk}))
+
+
+@require_POST
+@permission_required("schools.import_data", raise_exception=True)
+def import_cancel(request, pk: int):
+    record = get_object_or_404(ImportRecord, pk=pk)
+    try:
+        services.import_cancel(record=record, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Import cancelled. Nothing was changed.")
+    return redirect(reverse("schools:import_list"))
+
+
+# ---- governorships (managed from the admin's user page) ---------------------------------------
+
+
+@require_POST
+@permission_required("accounts.manage_users", raise_exception=True)
+def governorship_add(request, user_pk: int):
+    user = get_object_or_404(get_user_model(), pk=user_pk)
+    form = GovernorshipForm(request.POST)
+    if form.is_valid():
+        try:
+            services.governorship_add(user=user, school=form.school, role=form.cleaned_data["role"], actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{user} is now a governor of {form.school.name}.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(reverse("accounts:user_detail", kwargs={"pk": user.pk}))
+
+
+@require_POST
+@permission_required("accounts.manage_users", raise_exception=True)
+def governorship_remove(request, pk: int):
+    governorship = get_object_or_404(Governorship.objects.select_related("user", "school"), pk=pk)
+    services.governorship_remove(governorship=governorship, actor=request.user)
+    messages.success(request, f"{governorship.user} is no longer a governor of {governorship.school.name}.")
+    return redirect(reverse("accounts:user_detail", kwargs={"pk": governorship.user_id}))
+
+
+# ---- term dates and ward councillors (reference data) ------------------------------------------
+
+
+@permission_required("schools.view_reference_data", raise_exception=True)
+def term_dates(request):
+    year = academic_year_of(timezone.localdate())
+    years = [(y, academic_year_label(y), terms_for_year(y)) for y in range(year - 1, year + 3)]
+    return render(
+        request,
+        "schools/terms/list.html",
+        {"years": years, "can_edit": request.user.has_perm("schools.manage_reference_data"), "title": "Term dates"},
+    )
+
+
+@permission_required("schools.manage_reference_data", raise_exception=True)
+def term_dates_edit(request, year: int):
+    if not 2000 <= year <= 2100:
+        raise Http404
+    form = TermDatesForm(posted(request), terms=terms_for_year(year))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.terms_save(academic_year=year, dates=form.dates(), actor=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Saved the term dates for {academic_year_label(year)}.")
+            return redirect("schools:term_dates")
+    label = academic_year_label(year)
+    return render(
+        request, "schools/terms/edit.html", {"form": form, "year_label": label, "title": f"Term dates {label}"}
+    )
+
+
+@permission_required("schools.view_reference_data", raise_exception=True)
+def ward_list(request):
+    wards = Ward.objects.annotate(school_count=Count("schools", distinct=True)).prefetch_related("councillors")
+    return render(
+        request, "schools/wards/list.html", {"wards": wards.order_by("name"), "title": "Wards and councillors"}
+    )
+
+
+@permission_required("schools.view_reference_data", raise_exception=True)
+def ward_detail(request, pk: int):
+    ward = get_object_or_404(Ward, pk=pk)
+    can_edit = request.user.has_perm("schools.manage_reference_data")
+    form = CouncillorForm(posted(request) if can_edit else None)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.councillor_save(ward=ward, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Added Cllr {form.cleaned_data['name']} to {ward.name}.")
+                return redirect("schools:ward_detail", pk=ward.pk)
+    return render(
+        request,
+        "schools/wards/detail.html",
+        {
+            "ward": ward,
+            "councillors": ward.councillors.all(),
+            "schools": ward.schools.open().order_by("name").only("urn", "name"),
+            "form": form,
+            "can_edit": can_edit,
+            "title": f"{ward.name} ward",
+        },
+    )
+
+
+@permission_required("schools.manage_reference_data", raise_exception=True)
+def councillor_edit(request, pk: int):
+    councillor = get_object_or_404(Councillor.objects.select_related("ward"), pk=pk)
+    initial = {"name": councillor.name, "email": councillor.email, "party": councillor.party}
+    form = CouncillorForm(posted(request), initial=initial, submit="Save")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.councillor_save(
+                ward=councillor.ward, councillor=councillor, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Saved Cllr {councillor.name}.")
+            return redirect("schools:ward_detail", pk=councillor.ward_id)
+    return render(
+        request,
+        "schools/wards/councillor_edit.html",
+        {"form": form, "councillor": councillor, "title": f"Edit {councillor}"},
+    )
+
+
+@require_POST
+@permission_required("schools.manage_reference_data", raise_exception=True)
+def councillor_remove(request, pk: int):
+    councillor = get_object_or_404(Councillor, pk=pk)
+    services.councillor_remove(councillor=councillor, actor=request.user)
+    messages.success(request, f"Removed Cllr {councillor.name}.")
+    return redirect("schools:ward_detail", pk=councillor.ward_id)

@@ -1,0 +1,144 @@
+"""Every categorisation page and action, for every role (DESIGN.md: enforced on the server, the
+403/404 the wrong role gets tested). "governor" governs `school`, whose link adviser is "adviser";
+anonymous users are sent to sign in."""
+
+import pytest
+from django.urls import reverse
+
+from categorisation import services
+from categorisation.models import Categorisation, Criterion, Status
+from tests.categorisation.factories import STRATEGY_FRAMEWORK, ApprovedCategorisationFactory, CategorisationFactory
+from tests.conftest import ROLES
+from tests.factories import SchoolFactory
+
+pytestmark = pytest.mark.django_db
+SIGN_IN = 302
+
+LA_AND_ADMIN = {"governor": 403, "other_governor": 403, "adviser": 200, "officer": 200, "admin": 200}
+LA_STAFF = {"governor": 403, "other_governor": 403, "adviser": 200, "officer": 200, "admin": 403}
+OFFICER = {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 200, "admin": 403}
+MANAGERS = {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 200, "admin": 200}
+
+MATRIX = {
+    "categorisation:list": (None, LA_AND_ADMIN),
+    "categorisation:review_due": (None, LA_AND_ADMIN),
+    "categorisation:queue": (None, OFFICER),
+    "categorisation:start": (lambda c: {"urn": c["school"].urn}, LA_STAFF),
+    "categorisation:detail": (lambda c: {"pk": c["submitted"].pk}, LA_STAFF),
+    "categorisation:edit": (lambda c: {"pk": c["draft"].pk}, LA_STAFF),
+    "categorisation:withdraw": (lambda c: {"pk": c["draft"].pk}, LA_STAFF),  # the confirmation page
+    "categorisation:framework_list": (None, LA_AND_ADMIN),
+    "categorisation:framework_detail": (lambda c: {"pk": c["framework"].pk}, LA_AND_ADMIN),
+    "categorisation:framework_create": (None, MANAGERS),
+    "categorisation:framework_edit": (lambda c: {"pk": c["framework"].pk}, MANAGERS),
+    "categorisation:framework_copy": (lambda c: {"pk": c["framework"].pk}, MANAGERS),
+    "categorisation:framework_activate": (lambda c: {"pk": c["framework"].pk}, MANAGERS),
+    "categorisation:area_create": (lambda c: {"framework_pk": c["framework"].pk}, MANAGERS),
+    "categorisation:area_edit": (lambda c: {"pk": c["area"].pk}, MANAGERS),
+    "categorisation:criterion_create": (lambda c: {"area_pk": c["area"].pk}, MANAGERS),
+    "categorisation:criterion_edit": (lambda c: {"pk": c["criterion"].pk}, MANAGERS),
+}
+
+
+@pytest.fixture
+def ctx(school, other_school, governor, other_governor, adviser, officer, admin_user):
+    school.link_adviser = adviser
+    school.save()
+    other_school.link_adviser = adviser
+    other_school.save()
+    ApprovedCategorisationFactory(school=school, level="medium", term="summer", academic_year=2025)
+    submitted = CategorisationFactory(school=school, status=Status.SUBMITTED, level="high", created_by=adviser,
+                                      submitted_by=adviser)  # fmt: skip
+    draft = CategorisationFactory(school=other_school, created_by=adviser)
+    framework = services.framework_create(name="Report card areas", actor=officer)
+    area = services.area_save(framework=framework, actor=officer, code="inclusion", name="Inclusion", order=1)
+    criterion = services.criterion_save(area=area, actor=officer, level="high", code="IN-H1", text="Not inclusive")
+    return {
+        "school": school,
+        "submitted": submitted,
+        "draft": draft,
+        "framework": framework,
+        "area": area,
+        "criterion": criterion,
+    }
+
+
+def cases():
+    for name, (kwargs, expected) in MATRIX.items():
+        for role in ROLES:
+            yield pytest.param(name, kwargs, role, expected.get(role, SIGN_IN), id=f"{name}-{role}")
+
+
+@pytest.mark.parametrize(("url_name", "kwargs", "role", "status"), list(cases()))
+def test_each_role_gets_only_the_categorisation_pages_it_may_use(client_as, ctx, url_name, kwargs, role, status):
+    url = reverse(url_name, kwargs=kwargs(ctx) if kwargs else None)
+    response = client_as(role).get(url)
+    assert response.status_code == status
+    if status == SIGN_IN:
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("role", ROLES)
+def test_category_exports_follow_the_list_permission(client_as, ctx, role, fmt):
+    response = client_as(role).get(reverse("categorisation:export", kwargs={"fmt": fmt}))
+    assert response.status_code == LA_AND_ADMIN.get(role, SIGN_IN)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "governor", "other_governor", "adviser", "admin"])
+@pytest.mark.parametrize("action", ["approve", "return"])
+def test_only_an_officer_approves_or_returns(client_as, ctx, role, action):
+    response = client_as(role).post(
+        reverse(f"categorisation:{action}", kwargs={"pk": ctx["submitted"].pk}), {"comments": "No"}
+    )
+    assert response.status_code == (SIGN_IN if role == "anonymous" else 403)
+    assert Categorisation.objects.get(pk=ctx["submitted"].pk).status == Status.SUBMITTED
+
+
+@pytest.mark.parametrize("role", ["anonymous", "governor", "other_governor", "admin"])
+@pytest.mark.parametrize("action", ["withdraw", "suggestion"])
+def test_only_la_staff_who_work_on_it_withdraw_or_ask_for_a_suggestion(client_as, ctx, role, action):
+    response = client_as(role).post(reverse(f"categorisation:{action}", kwargs={"pk": ctx["draft"].pk}))
+    assert response.status_code == (SIGN_IN if role == "anonymous" else 403)
+    assert Categorisation.objects.get(pk=ctx["draft"].pk).status == Status.DRAFT
+
+
+@pytest.mark.parametrize("role", ["anonymous", "governor", "other_governor", "adviser"])
+@pytest.mark.parametrize("action", ["area_delete", "criterion_delete"])
+def test_only_officers_and_admins_remove_areas_and_statements(client_as, ctx, role, action):
+    key = "area" if action == "area_delete" else "criterion"
+    response = client_as(role).post(reverse(f"categorisation:{action}", kwargs={"pk": ctx[key].pk}))
+    assert response.status_code == (SIGN_IN if role == "anonymous" else 403)
+    assert Criterion.objects.filter(pk=ctx["criterion"].pk).exists()
+
+
+def test_an_adviser_cannot_start_or_edit_for_a_school_they_are_not_link_adviser_of(client_as, ctx, make_user):
+    stranger = SchoolFactory()
+    elsewhere = CategorisationFactory(school=SchoolFactory())
+    client = client_as("adviser")
+    assert client.get(reverse("categorisation:start", kwargs={"urn": stranger.urn})).status_code == 403
+    assert client.post(reverse("categorisation:start", kwargs={"urn": stranger.urn})).status_code == 403
+    assert client.get(reverse("categorisation:edit", kwargs={"pk": elsewhere.pk})).status_code == 403
+    assert client.get(reverse("categorisation:detail", kwargs={"pk": elsewhere.pk})).status_code == 200  # reads all
+    assert not Categorisation.objects.filter(school=stranger).exists()
+
+
+def test_the_officer_starts_for_any_school(client_as, ctx):
+    stranger = SchoolFactory()
+    assert client_as("officer").get(reverse("categorisation:start", kwargs={"urn": stranger.urn})).status_code == 200
+
+
+def test_a_missing_categorisation_or_school_is_not_found(client_as, ctx):
+    client = client_as("officer")
+    assert client.get(reverse("categorisation:detail", kwargs={"pk": 999999})).status_code == 404
+    assert client.get(reverse("categorisation:edit", kwargs={"pk": 999999})).status_code == 404
+    assert client.get(reverse("categorisation:start", kwargs={"urn": 999999})).status_code == 404
+    assert client.get(reverse("categorisation:export", kwargs={"fmt": "pdf"})).status_code == 404
+
+
+def test_the_strategy_framework_page_is_readable_by_the_admin(client_as, ctx):
+    from categorisation.models import Framework
+
+    framework = Framework.objects.get(name=STRATEGY_FRAMEWORK)
+    page = client_as("admin").get(reverse("categorisation:framework_detail", kwargs={"pk": framework.pk}))
+    assert "A new or interim Headteacher in the first year of Headship" in page.content.decode()

@@ -1,0 +1,85 @@
+"""Fixtures shared by every test: users of each role, a school with its governor, and clients
+signed in as each role, so that permission tests for every role cost one line."""
+
+import pytest
+
+from accounts.roles import Role
+from accounts.services import user_set_role
+from schools.models import GovernorRole, Governorship
+from tests.factories import SchoolFactory, UserFactory
+
+# The roles every view's permission matrix is tested for. "governor" governs `school`;
+# "other_governor" governs a different school.
+ROLES = ("anonymous", "governor", "other_governor", "adviser", "officer", "admin")
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.IMPORTS_IN_BACKGROUND = False  # run imports inline; tests/schools/test_background.py covers the thread
+    # Password hashing is deliberately slow; tests create many users and test nothing about it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role: Role | None, **kwargs):
+        user = UserFactory(**kwargs)
+        if role is not None:
+            user_set_role(user=user, role=role, actor=None)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def school(db):
+    return SchoolFactory(name="Kingfisher Primary School")
+
+
+@pytest.fixture
+def other_school(db):
+    return SchoolFactory(name="Heron Primary School")
+
+
+@pytest.fixture
+def adviser(make_user):
+    return make_user(Role.ADVISER, username="adviser", first_name="Adam", last_name="Reid")
+
+
+@pytest.fixture
+def officer(make_user):
+    return make_user(Role.OFFICER, username="officer", first_name="Olivia", last_name="Okafor")
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user(Role.ADMIN, username="admin", first_name="Ada", last_name="Morgan")
+
+
+@pytest.fixture
+def governor(make_user, school):
+    user = make_user(Role.GOVERNOR, username="governor", first_name="Grace", last_name="Holt")
+    Governorship.objects.create(user=user, school=school, role=GovernorRole.CHAIR)
+    return user
+
+
+@pytest.fixture
+def other_governor(make_user, other_school):
+    user = make_user(Role.GOVERNOR, username="othergovernor")
+    Governorship.objects.create(user=user, school=other_school)
+    return user
+
+
+@pytest.fixture
+def client_as(client, request):
+    """client_as("officer") -> a test client signed in as that role's fixture user."""
+
+    def sign_in(role: str):
+        if role == "anonymous":
+            return client
+        user = request.getfixturevalue("admin_user" if role == "admin" else role)
+        client.force_login(user)
+        return client
+
+    return sign_in

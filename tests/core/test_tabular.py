@@ -1,0 +1,95 @@
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from core.tabular import (
+    BINARY_FILE,
+    EMPTY_FILE,
+    NO_DATA_ROWS,
+    OLD_EXCEL_FILE,
+    RAGGED_ROW,
+    UNREADABLE_FILE,
+    FileRefused,
+    read_table,
+)
+
+
+def xlsx_bytes(rows) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_reads_windows_1252_accents_and_curly_apostrophes():
+    data = '"URN","Name"\n"100001","St Thérèse’s Côte School"\n'.encode("cp1252")
+    table = read_table(data, "x.csv")
+    assert table.encoding == "windows-1252"
+    assert list(table.records()) == [(2, {"URN": "100001", "Name": "St Thérèse’s Côte School"})]
+
+
+def test_reads_utf8_with_a_byte_order_mark_without_polluting_the_first_header():
+    data = b"\xef\xbb\xbf" + "URN,Name\n100001,Ærø School\n".encode()
+    table = read_table(data, "x.csv")
+    assert table.columns == ["URN", "Name"]
+    assert next(table.records())[1]["Name"] == "Ærø School"
+
+
+def test_keeps_leading_zeros_because_every_cell_is_text():
+    table = read_table(b"Code,Other\n01,0000\n", "x.csv")
+    assert next(table.records())[1] == {"Code": "01", "Other": "0000"}
+
+
+def test_reads_the_first_sheet_of_an_xlsx_workbook_as_text():
+    from datetime import datetime
+
+    data = xlsx_bytes([["URN", "OpenDate", "Pupils"], [100001, datetime(2020, 9, 1), 210.0]])
+    record = next(read_table(data, "x.xlsx").records())[1]
+    assert record == {"URN": "100001", "OpenDate": "01-09-2020", "Pupils": "210"}
+
+
+def test_finds_the_header_below_title_rows_when_given_a_hint():
+    data = b"Management information\nAs at 31 Jan 2026\nURN,School name\n100001,A School\n"
+    table = read_table(data, "x.csv", header_hint="URN")
+    assert table.columns == ["URN", "School name"]
+    assert list(table.records()) == [(4, {"URN": "100001", "School name": "A School"})]
+
+
+def test_loads_only_the_columns_asked_for_but_lists_them_all():
+    table = read_table(b"URN,Name,Noise\n1,A,x\n", "x.csv", keep=lambda c: c != "Noise")
+    assert table.columns == ["URN", "Name", "Noise"]
+    assert list(table.frame.columns) == ["URN", "Name"]
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (b"", "x.csv", EMPTY_FILE),
+        (b"  \n\n", "x.csv", EMPTY_FILE),
+        (b"URN,Name\n", "x.csv", NO_DATA_ROWS),
+        (b"\xd0\xcf\x11\xe0rest-of-an-old-excel-file", "x.xls", OLD_EXCEL_FILE),
+        (b"%PDF-1.4\x00\x00binary", "x.csv", UNREADABLE_FILE.format(detail=BINARY_FILE)),
+    ],
+)
+def test_refuses_files_it_cannot_use_with_a_clear_message(data, filename, message):
+    with pytest.raises(FileRefused) as refused:
+        read_table(data, filename)
+    assert refused.value.message == message
+
+
+def test_refuses_a_corrupt_xlsx_saying_it_is_not_a_workbook():
+    with pytest.raises(FileRefused) as refused:
+        read_table(b"PK\x03\x04 not really a zip", "x.xlsx")
+    assert "not a valid .xlsx workbook" in refused.value.message
+
+
+def test_sets_aside_rows_whose_number_of_values_does_not_match_the_header():
+    table = read_table(b'URN,Name\n1,"A",extra\n\n2,B\n3\n4,C,,\n', "x.csv")
+    assert [row for row, _ in table.records()] == [4, 6]
+    assert table.malformed == {
+        2: RAGGED_ROW.format(found=3, expected=2),
+        5: RAGGED_ROW.format(found=1, expected=2),
+    }

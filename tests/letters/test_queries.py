@@ -1,0 +1,67 @@
+"""Letters pages run the same number of SQL queries however many letters, schools and facts there are."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import InspectionFactory, SchoolFactory
+
+from .factories import draft, eligible_notice, issued
+
+pytestmark = pytest.mark.django_db
+
+
+def count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def add_letters(officer, adviser, schools):
+    today = timezone.localdate()
+    for school in schools:
+        school.link_adviser = adviser
+        school.save()
+        issued(school, "significant_concerns", drafter=adviser, officer=officer)
+        issued(
+            school, "warning_notice", drafter=officer, officer=officer, compliance_end_date=today + timedelta(days=10)
+        )
+        draft(school, "congratulations", actor=adviser)
+        InspectionFactory(school=school, start_date=today - timedelta(days=1500), overall_effectiveness=3)
+        InspectionFactory(school=school, start_date=today - timedelta(days=60), overall_effectiveness=2)
+    eligible_notice(schools[0], officer=officer, issued_on=today - timedelta(days=90), end=today - timedelta(days=30))
+
+
+def test_letters_pages_run_a_bounded_number_of_queries(client, officer, adviser, governor, school):
+    """The register, suggestions, home panels, school page and letter page, for a few letters and
+    for three times as many (the data makes real PDFs, so it is built once for every page)."""
+    users = {"officer": officer, "adviser": adviser, "governor": governor}
+    pages = [
+        ("officer", reverse("letters:register")),
+        ("adviser", reverse("letters:register") + "?letter_type=warning_notice"),
+        ("officer", reverse("letters:suggestions")),
+        ("adviser", reverse("letters:suggestions")),
+        ("officer", reverse("dashboard:home")),
+        ("adviser", reverse("dashboard:home")),
+        ("governor", reverse("dashboard:home")),
+        ("adviser", school.get_absolute_url()),
+        ("governor", school.get_absolute_url()),
+    ]
+
+    def counts() -> dict:
+        found = {}
+        notice = school.letters.filter(progress__intention_given_on__isnull=False).order_by("pk").first()
+        for role, url in [*pages, ("adviser", notice.get_absolute_url()), ("governor", notice.get_absolute_url())]:
+            client.force_login(users[role])
+            found[(role, url.split("/")[-2] if url.endswith("/") else url)] = count(client, url)
+        return found
+
+    add_letters(officer, adviser, [school, SchoolFactory()])
+    small = counts()
+    add_letters(officer, adviser, [school, *SchoolFactory.create_batch(2)])
+    assert counts() == small

@@ -1,0 +1,167 @@
+"""One test per rule in letters.rules, named after it."""
+
+from datetime import date
+
+import pytest
+
+from letters import rules
+from letters.models import ComplianceOutcome, Letter, LetterStatus, LetterType, WarningNoticeProgress
+from tests.factories import SchoolFactory
+
+
+@pytest.mark.parametrize(("grounds", "ok"), [([], False), (["a"], True), (["b", "c"], True), (["a", "b", "c"], True)])
+def test_warning_notice_needs_a_ground_s60_2(grounds, ok):
+    assert (rules.warning_notice_needs_a_ground_s60_2(grounds) == []) is ok
+
+
+@pytest.mark.parametrize(
+    ("end", "errors"),
+    [
+        (None, [rules.COMPLIANCE_END_REQUIRED]),
+        (date(2026, 11, 22), [rules.COMPLIANCE_END_AFTER_ISSUE.format(issued_on=date(2026, 11, 22))]),
+        (date(2026, 11, 1), [rules.COMPLIANCE_END_AFTER_ISSUE.format(issued_on=date(2026, 11, 22))]),
+        (date(2026, 11, 23), []),
+    ],
+)
+def test_compliance_period_ends_after_issue_s60_4(end, errors):
+    assert (
+        rules.compliance_period_ends_after_issue_s60_4(issued_on=date(2026, 11, 22), compliance_end_date=end) == errors
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("code", "academy", "ok"),
+    [
+        ("warning_notice", True, False),
+        ("significant_concerns", True, False),
+        ("significant_concerns_top", True, False),
+        ("congratulations", True, True),
+        ("warning_notice", False, True),
+    ],
+)
+def test_warning_notice_only_for_maintained_schools_s59(code, academy, ok):
+    school = SchoolFactory(academy=academy)
+    errors = rules.warning_notice_only_for_maintained_schools_s59(
+        school=school, letter_type=LetterType.objects.get(code=code)
+    )
+    assert (errors == []) is ok
+
+
+@pytest.mark.parametrize(
+    ("today", "ok"), [(date(2026, 11, 30), False), (date(2026, 12, 1), False), (date(2026, 12, 2), True)]
+)
+def test_compliance_period_has_expired_s60_1b(today, ok):
+    errors = rules.compliance_period_has_expired_s60_1b(compliance_end_date=date(2026, 12, 1), today=today)
+    assert (errors == []) is ok
+    if not ok:
+        assert "2 December 2026" in errors[0]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "ok"), [("", False), (ComplianceOutcome.COMPLIED, False), (ComplianceOutcome.NOT_COMPLIED, True)]
+)
+def test_notice_of_intention_after_non_compliance_s60_1d(outcome, ok):
+    progress = WarningNoticeProgress(outcome=outcome)
+    assert (rules.notice_of_intention_after_non_compliance_s60_1d(progress) == []) is ok
+
+
+def _progress(status=LetterStatus.ISSUED, outcome=ComplianceOutcome.NOT_COMPLIED, intention=date(2026, 11, 5)):
+    letter = Letter(status=status, compliance_end_date=date(2026, 11, 1))
+    return WarningNoticeProgress(
+        letter=letter, outcome=outcome, outcome_on=date(2026, 11, 2), intention_given_on=intention
+    )
+
+
+@pytest.mark.parametrize(
+    ("progress", "eligible"),
+    [
+        (_progress(), True),
+        (_progress(intention=None), False),
+        (_progress(outcome=ComplianceOutcome.COMPLIED), False),
+        (_progress(outcome=""), False),
+        (_progress(status=LetterStatus.APPROVED), False),
+    ],
+)
+def test_eligible_for_intervention_s60_1(progress, eligible):
+    assert rules.eligible_for_intervention_s60_1(progress) is eligible
+
+
+@pytest.mark.parametrize(
+    ("end", "window_end"),
+    [
+        (date(2026, 11, 6), date(2027, 1, 6)),
+        (date(2026, 12, 31), date(2027, 2, 28)),
+        (date(2027, 12, 31), date(2028, 2, 29)),
+    ],
+)
+def test_powers_window_end_s63_3_s64_2(end, window_end):
+    assert rules.powers_window_end_s63_3_s64_2(end) == window_end
+
+
+@pytest.mark.parametrize(
+    ("decided_on", "powers", "ok"),
+    [
+        (date(2027, 1, 6), ["s63"], True),
+        (date(2027, 1, 7), ["s63"], False),
+        (date(2027, 1, 7), ["s64", "s65"], False),
+        (date(2027, 1, 7), ["s65"], True),
+        (date(2027, 1, 7), ["s66"], True),
+        (date(2027, 1, 7), ["none"], True),
+    ],
+)
+def test_decision_within_powers_window_s63_3_s64_2(decided_on, powers, ok):
+    errors = rules.decision_within_powers_window_s63_3_s64_2(
+        compliance_end_date=date(2026, 11, 6), decided_on=decided_on, powers=powers
+    )
+    assert (errors == []) is ok
+
+
+@pytest.mark.parametrize(("status", "ok"), [(s, s != LetterStatus.ISSUED) for s in LetterStatus.values])
+def test_issued_letter_cannot_be_edited(status, ok):
+    assert (rules.issued_letter_cannot_be_edited(Letter(status=status)) == []) is ok
+
+
+@pytest.mark.parametrize(
+    ("issued_on", "ok"), [(date(2026, 11, 21), True), (date(2026, 11, 22), True), (date(2026, 11, 23), False)]
+)
+def test_issue_date_not_in_future(issued_on, ok):
+    assert (rules.issue_date_not_in_future(issued_on=issued_on, today=date(2026, 11, 22)) == []) is ok
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("Dear {headteacher},\n\nAll written.", True),
+        ("- [Action required 1]", False),
+        ("[Set out the evidence.]", False),
+    ],
+)
+def test_template_prompts_completed_before_submission(text, ok):
+    errors = rules.template_prompts_completed_before_submission(text)
+    assert (errors == []) is ok
+    if not ok:
+        assert "[" in errors[0]
+
+
+@pytest.mark.parametrize(
+    ("end", "ok"),
+    [(None, True), (date(2027, 11, 22), True), (date(2027, 11, 23), False), (date(9999, 12, 31), False)],
+)
+def test_compliance_period_within_a_year_of_issue(end, ok):
+    errors = rules.compliance_period_within_a_year_of_issue(issued_on=date(2026, 11, 22), compliance_end_date=end)
+    assert (errors == []) is ok
+    if not ok:
+        assert errors == [rules.COMPLIANCE_END_TOO_LATE.format(months=12, latest=date(2027, 11, 22))]
+
+
+def test_add_months_never_fails_at_the_ends_of_the_calendar():
+    assert rules.add_months(date(9999, 12, 1), 2) == date.max
+    assert rules.add_months(date(1, 1, 31), -2) == date.min
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("status", "ok"), [("open", True), ("proposed_to_close", True), ("closed", False)])
+def test_letters_only_to_open_schools(status, ok):
+    school = SchoolFactory(status=status)
+    assert (rules.letters_only_to_open_schools(school=school) == []) is ok

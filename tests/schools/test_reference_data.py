@@ -1,0 +1,230 @@
+"""Term dates (defaults, LA overrides, which term a day counts in), ward councillors and the
+alerts they receive."""
+
+from datetime import date
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from schools import services
+from schools.models import Councillor, ElectedMemberAlertKind, ImportStatus, Term, TermName
+from schools.services import NO_COUNCILLORS, NO_WARD, TERM_DATES_ORDER, TERMS_OVERLAP
+from schools.terms import academic_year_of, default_terms, half_term_on, term_on, terms_for_year
+from tests.factories import SchoolFactory, WardFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_default_terms_follow_the_usual_england_pattern():
+    autumn, spring, summer = default_terms(2025)
+    assert (autumn.starts_on, autumn.half_term_starts_on, autumn.half_term_ends_on, autumn.ends_on) == (
+        date(2025, 9, 1), date(2025, 10, 27), date(2025, 10, 31), date(2025, 12, 19),
+    )  # fmt: skip
+    assert (spring.starts_on, spring.half_term_starts_on, spring.ends_on) == (
+        date(2026, 1, 5),
+        date(2026, 2, 16),
+        date(2026, 3, 27),
+    )
+    assert (summer.starts_on, summer.half_term_starts_on, summer.ends_on) == (
+        date(2026, 4, 20),
+        date(2026, 5, 25),
+        date(2026, 7, 17),
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "year"), [(date(2026, 9, 1), 2026), (date(2026, 8, 31), 2025), (date(2027, 1, 10), 2026)]
+)
+def test_the_academic_year_runs_september_to_august(day, year):
+    assert academic_year_of(day) == year
+
+
+@pytest.mark.parametrize(
+    ("day", "term", "half"),
+    [
+        (date(2025, 9, 1), "autumn", 1),  # first day of the year
+        (date(2025, 10, 24), "autumn", 1),  # last day before half-term
+        (date(2025, 10, 29), "autumn", 1),  # in the half-term holiday: the half that ended
+        (date(2025, 11, 3), "autumn", 2),  # back after half-term
+        (date(2025, 12, 25), "autumn", 2),  # Christmas holiday counts in autumn
+        (date(2026, 1, 5), "spring", 1),
+        (date(2026, 4, 10), "spring", 2),  # Easter holiday counts in spring
+        (date(2026, 7, 17), "summer", 2),
+        (date(2026, 8, 20), "summer", 2),  # summer holiday counts in summer
+    ],
+)
+def test_a_day_counts_in_the_term_and_half_term_that_last_started(day, term, half):
+    assert term_on(day).term == term
+    assert (half_term_on(day).term, half_term_on(day).half) == (term, half)
+
+
+def test_the_las_own_dates_replace_the_defaults(admin_user):
+    dates = {name: tuple(getattr(t, f) for f in ("starts_on", "half_term_starts_on", "half_term_ends_on", "ends_on"))
+             for name, t in ((t.name, t) for t in default_terms(2026))}  # fmt: skip
+    dates[TermName.AUTUMN] = (date(2026, 9, 3), date(2026, 10, 26), date(2026, 10, 30), date(2026, 12, 18))
+    services.terms_save(academic_year=2026, dates=dates, actor=admin_user)
+
+    assert terms_for_year(2026)[0].starts_on == date(2026, 9, 3)
+    assert term_on(date(2026, 9, 2)).academic_year == 2025  # before the LA's autumn start: still summer 2025/26
+    assert Term.objects.get(academic_year=2026, name="autumn").history.first().history_user == admin_user
+
+
+def test_term_dates_must_be_in_order_and_terms_must_not_overlap(admin_user):
+    dates = {t.name: (t.starts_on, t.half_term_starts_on, t.half_term_ends_on, t.ends_on) for t in default_terms(2026)}
+    dates[TermName.SPRING] = (date(2027, 1, 4), date(2027, 1, 1), date(2027, 2, 19), date(2027, 3, 26))
+    dates[TermName.SUMMER] = (date(2027, 3, 1), date(2027, 5, 31), date(2027, 6, 4), date(2027, 7, 16))
+    with pytest.raises(ValidationError) as error:
+        services.terms_save(academic_year=2026, dates=dates, actor=admin_user)
+    assert error.value.messages == [
+        TERM_DATES_ORDER.format(term="Spring"),
+        TERMS_OVERLAP.format(earlier="Spring", later="Summer"),
+    ]
+    assert not Term.objects.exists()
+
+
+def test_the_admin_changes_term_dates_in_the_browser(client_as):
+    data = {}
+    for term in default_terms(2026):
+        for field in ("starts_on", "half_term_starts_on", "half_term_ends_on", "ends_on"):
+            value = getattr(term, field)
+            data |= {
+                f"{term.name}_{field}_0": value.day,
+                f"{term.name}_{field}_1": value.month,
+                f"{term.name}_{field}_2": value.year,
+            }
+    data["autumn_starts_on_0"] = 2
+    response = client_as("admin").post(reverse("schools:term_dates_edit", kwargs={"year": 2026}), data)
+    assert response["Location"] == reverse("schools:term_dates")
+    assert Term.objects.get(academic_year=2026, name="autumn").starts_on == date(2026, 9, 2)
+
+
+@pytest.mark.parametrize(("role", "status"), [("adviser", 200), ("officer", 200), ("governor", 403), ("admin", 200)])
+def test_term_dates_and_wards_are_visible_to_la_staff_and_admins(client_as, role, status, school):
+    client = client_as(role)
+    for url in (
+        reverse("schools:term_dates"),
+        reverse("schools:ward_list"),
+        reverse("schools:ward_detail", kwargs={"pk": school.ward_id}),
+    ):
+        assert client.get(url).status_code == status
+
+
+@pytest.mark.parametrize("role", ["adviser", "officer", "governor"])
+def test_only_admins_change_term_dates_and_councillors(client_as, role, school):
+    client = client_as(role)
+    assert client.get(reverse("schools:term_dates_edit", kwargs={"year": 2026})).status_code == 403
+    response = client.post(reverse("schools:ward_detail", kwargs={"pk": school.ward_id}), {"name": "Cllr X"})
+    assert response.status_code == 403
+    assert not Councillor.objects.exists()
+
+
+def test_the_admin_adds_changes_and_removes_a_councillor(client_as, school):
+    client = client_as("admin")
+    ward_url = reverse("schools:ward_detail", kwargs={"pk": school.ward_id})
+    client.post(ward_url, {"name": "Jane Doe", "email": "jane@example.gov.uk", "party": "Independent"})
+    councillor = Councillor.objects.get()
+    assert (councillor.ward, councillor.email) == (school.ward, "jane@example.gov.uk")
+
+    response = client.post(ward_url, {"name": "jane doe", "email": ""})
+    assert "already a councillor" in response.content.decode()
+
+    client.post(
+        reverse("schools:councillor_edit", kwargs={"pk": councillor.pk}),
+        {"name": "Jane Doe", "email": "jd@example.gov.uk"},
+    )
+    councillor.refresh_from_db()
+    assert councillor.email == "jd@example.gov.uk"
+
+    client.post(reverse("schools:councillor_remove", kwargs={"pk": councillor.pk}))
+    assert not Councillor.objects.exists()
+
+
+def test_an_alert_is_recorded_and_emailed_to_the_wards_councillors_after_commit(
+    admin_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    school = SchoolFactory(name="Willow Brook Primary School")
+    Councillor.objects.create(ward=school.ward, name="Jane Doe", email="jane@example.gov.uk")
+    Councillor.objects.create(ward=school.ward, name="No Email")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        alert = services.elected_members_alert(
+            school=school,
+            kind=ElectedMemberAlertKind.WARNING_NOTICE,
+            summary="A warning notice was issued.",
+            actor=admin_user,
+        )
+        assert mailoutbox == []  # nothing is sent before the change is committed
+    for callback in callbacks:
+        callback()
+
+    alert.refresh_from_db()
+    assert alert.recipients == ["Jane Doe <jane@example.gov.uk>"]
+    assert alert.sent_at is not None
+    assert [m.to for m in mailoutbox] == [["jane@example.gov.uk"]]
+    assert "Willow Brook Primary School" in mailoutbox[0].body
+    assert "A warning notice was issued." in mailoutbox[0].body
+
+
+def test_an_alert_with_nobody_to_email_is_still_recorded_with_the_reason(
+    admin_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    school = SchoolFactory()
+    no_ward = SchoolFactory(ward=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        alert = services.elected_members_alert(
+            school=school, kind="high_support", summary="High support.", actor=admin_user
+        )
+        other = services.elected_members_alert(
+            school=no_ward, kind="high_support", summary="High support.", actor=admin_user
+        )
+    assert alert.error == NO_COUNCILLORS.format(ward=school.ward.name)
+    assert other.error == NO_WARD
+    assert mailoutbox == []
+
+
+def test_a_mail_server_failure_is_recorded_on_the_alert_not_raised(admin_user, django_capture_on_commit_callbacks):
+    school = SchoolFactory()
+    Councillor.objects.create(ward=school.ward, name="Jane Doe", email="jane@example.gov.uk")
+    with (
+        mock.patch("schools.services.send_mail", side_effect=OSError("connection refused")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        alert = services.elected_members_alert(
+            school=school, kind="high_support", summary="High support.", actor=admin_user
+        )
+    alert.refresh_from_db()
+    assert (alert.sent_at, alert.error) == (None, "Could not send: connection refused")
+
+
+def test_the_school_page_lists_alerts_to_la_staff_but_not_to_governors(client_as, school, admin_user):
+    services.elected_members_alert(school=school, kind="high_support", summary="Now high support.", actor=admin_user)
+    assert "Alerts to ward councillors" in client_as("officer").get(school.get_absolute_url()).content.decode()
+    assert "Alerts to ward councillors" not in client_as("governor").get(school.get_absolute_url()).content.decode()
+
+
+def test_the_councillor_import_sets_each_listed_wards_councillors():
+    ward, other = WardFactory(code="E05099001"), WardFactory(code="E05099002")
+    Councillor.objects.create(ward=ward, name="Old Member", email="old@example.gov.uk")
+    Councillor.objects.create(ward=ward, name="Jane Doe", email="old-jane@example.gov.uk")
+    untouched = Councillor.objects.create(ward=other, name="Elsewhere", email="e@example.gov.uk")
+    text = (
+        "ward_code,name,email,party\n"
+        "E05099001,Jane Doe,jane@example.gov.uk,Independent\n"
+        "E05099001,Sam Lee,sam@example.gov.uk,\n"
+        "E05099999,Nobody,n@example.gov.uk,\n"
+        "E05099001,Bad Email,not-an-email,\n"
+    )
+    record = services.import_run(kind="councillors", data=text.encode(), filename="c.csv", actor=None, options={})
+
+    assert (record.status, record.created, record.updated, record.rejected) == (ImportStatus.COMMITTED, 1, 1, 2)
+    assert "1 councillors no longer listed" in record.message
+    assert sorted(ward.councillors.values_list("name", "email")) == [
+        ("Jane Doe", "jane@example.gov.uk"),
+        ("Sam Lee", "sam@example.gov.uk"),
+    ]
+    assert Councillor.objects.filter(pk=untouched.pk).exists()
+    assert [e["message"] for e in record.errors] == [
+        "is not the code of a ward of any school in the register",
+        "is not an email address",
+    ]

@@ -1,0 +1,106 @@
+"""Every page, every role: what each gets on GET (DESIGN.md: enforced on the server, 403/404 tested).
+
+"governor" governs `school`; "other_governor" governs another school. Anonymous users are sent to
+sign in (302)."""
+
+import pytest
+from django.urls import reverse
+
+from schools.models import ImportRecord, ImportStatus
+from tests.conftest import ROLES
+
+SIGN_IN = 302
+MATRIX = {
+    # url name: (kwargs builder, {role: status})
+    "dashboard:home": (None, dict.fromkeys(ROLES[1:], 200)),
+    "schools:list": (None, {"governor": 403, "other_governor": 403, "adviser": 200, "officer": 200, "admin": 200}),
+    "schools:mine": (None, {"governor": 403, "other_governor": 403, "adviser": 200, "officer": 200, "admin": 403}),
+    "schools:detail": (
+        lambda ctx: {"urn": ctx["school"].urn},
+        {"governor": 200, "other_governor": 404, "adviser": 200, "officer": 200, "admin": 200},
+    ),
+    "schools:edit": (
+        lambda ctx: {"urn": ctx["school"].urn},
+        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 200, "admin": 200},
+    ),
+    "schools:import_list": (
+        None,
+        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 200},
+    ),
+    "schools:import_new": (
+        lambda ctx: {"kind": "gias"},
+        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 200},
+    ),
+    "schools:import_detail": (
+        lambda ctx: {"pk": ctx["record"].pk},
+        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 200},
+    ),
+    "accounts:user_list": (
+        None,
+        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 200},
+    ),
+    "accounts:user_create": (
+        None,
+        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 200},
+    ),
+    "accounts:user_detail": (
+        lambda ctx: {"pk": ctx["governor"].pk},
+        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 200},
+    ),
+    "accounts:user_password": (
+        lambda ctx: {"pk": ctx["governor"].pk},
+        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 200},
+    ),
+    "accounts:password_change": (None, dict.fromkeys(ROLES[1:], 200)),
+}
+EXPORTS = {"governor": 403, "other_governor": 403, "adviser": 200, "officer": 200, "admin": 200}
+
+
+@pytest.fixture
+def ctx(school, governor, other_governor, adviser, officer, admin_user):
+    record = ImportRecord.objects.create(
+        kind="gias", status=ImportStatus.REFUSED, source="web", original_filename="x.csv", sha256="0" * 64
+    )
+    return {"school": school, "governor": governor, "record": record}
+
+
+def cases():
+    for name, (kwargs, expected) in MATRIX.items():
+        for role in ROLES:
+            yield pytest.param(name, kwargs, role, expected.get(role, SIGN_IN), id=f"{name}-{role}")
+
+
+@pytest.mark.parametrize(("url_name", "kwargs", "role", "status"), list(cases()))
+def test_each_role_gets_only_the_pages_it_may_use(client_as, ctx, url_name, kwargs, role, status):
+    url = reverse(url_name, kwargs=kwargs(ctx) if kwargs else None)
+    response = client_as(role).get(url)
+    assert response.status_code == status
+    if status == SIGN_IN:
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("role", ROLES)
+def test_school_exports_follow_the_list_permission(client_as, ctx, role, fmt):
+    response = client_as(role).get(reverse("schools:export", kwargs={"fmt": fmt}))
+    assert response.status_code == EXPORTS.get(role, SIGN_IN)
+
+
+@pytest.mark.parametrize(
+    ("url_name", "kwargs"),
+    [
+        ("schools:import_confirm", lambda ctx: {"pk": ctx["record"].pk}),
+        ("schools:import_cancel", lambda ctx: {"pk": ctx["record"].pk}),
+        ("schools:governorship_add", lambda ctx: {"user_pk": ctx["governor"].pk}),
+    ],
+)
+@pytest.mark.parametrize("role", ["governor", "adviser", "officer"])
+def test_admin_only_actions_are_refused_to_other_roles(client_as, ctx, role, url_name, kwargs):
+    response = client_as(role).post(reverse(url_name, kwargs=kwargs(ctx)), {"urn": ctx["school"].urn, "role": "member"})
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_sign_in_page_and_health_check_are_open_to_anonymous_users(client):
+    assert client.get(reverse("accounts:login")).status_code == 200
+    assert client.get(reverse("healthz")).status_code == 200

@@ -1,0 +1,95 @@
+"""factory-boy factories for visits, actions, MSP groups and meetings, enhanced offers."""
+
+from datetime import date
+
+import factory
+
+from tests.factories import SchoolFactory, UserFactory
+from visits.models import (
+    Action,
+    ActionOwner,
+    EnhancedOffer,
+    MspGroup,
+    MspMeeting,
+    MspMeetingStatus,
+    MspMember,
+    MspMemberRole,
+    MspRecommendation,
+    Visit,
+    VisitLength,
+    VisitStatus,
+    VisitType,
+)
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    """A planned half-day core-entitlement visit."""
+
+    class Meta:
+        model = Visit
+
+    school = factory.SubFactory(SchoolFactory)
+    adviser = factory.SubFactory(UserFactory)
+    visit_date = date(2026, 11, 10)
+    length = VisitLength.HALF_DAY
+    visit_type = VisitType.CORE
+    status = VisitStatus.PLANNED
+
+    class Params:
+        completed = factory.Trait(status=VisitStatus.COMPLETED)
+        cancelled = factory.Trait(status=VisitStatus.CANCELLED, cancelled_reason="The head was ill.")
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    school = factory.SubFactory(SchoolFactory)
+    description = factory.Sequence(lambda n: f"Improve writing across key stage 2 (action {n})")
+    owner = ActionOwner.SCHOOL
+    due_on = date(2026, 12, 1)
+
+
+class MspGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MspGroup
+
+    school = factory.SubFactory(SchoolFactory)
+    chair = factory.SubFactory(UserFactory)
+    set_up_on = date(2026, 1, 12)
+
+
+class MspMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MspMember
+
+    group = factory.SubFactory(MspGroupFactory)
+    name = "Mrs Jane Smith"
+    role = MspMemberRole.HEADTEACHER
+
+
+class MspMeetingFactory(factory.django.DjangoModelFactory):
+    """A held meeting recommending that support continues, summary not published."""
+
+    class Meta:
+        model = MspMeeting
+
+    group = factory.SubFactory(MspGroupFactory)
+    held_on = date(2026, 11, 12)
+    status = MspMeetingStatus.HELD
+    attendees = "The chair, the headteacher, the chair of governors, the link adviser"
+    minutes = "Minutes of the meeting."
+    summary_key_points = "Summary key points of the meeting."
+    recommendation = MspRecommendation.CONTINUE
+
+    class Params:
+        planned = factory.Trait(status=MspMeetingStatus.PLANNED, minutes="", summary_key_points="", recommendation="")
+
+
+class EnhancedOfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EnhancedOffer
+
+    school = factory.SubFactory(SchoolFactory)
+    academic_year = 2026
+    half_days = 6

@@ -1,0 +1,644 @@
+"""The visits pages through the test client: plan, record (with action rows, no JavaScript),
+complete, cancel, the note of visit and its PDF, sharing, actions, compliance and its export,
+MSP groups and meetings, the governor's view and the calendar with its iCalendar feed."""
+
+import csv
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+from openpyxl import load_workbook
+
+from accounts.roles import Role
+from categorisation.models import SupportLevel
+from tests.categorisation.factories import ApprovedCategorisationFactory, aware
+from tests.factories import SchoolFactory
+from tests.visits.conftest import content, date_fields
+from tests.visits.factories import ActionFactory, MspGroupFactory, MspMeetingFactory, MspMemberFactory, VisitFactory
+from visits import services
+from visits.forms import ACTION_ROW_INCOMPLETE, TIME_INVALID
+from visits.models import (
+    Action,
+    ActionStatus,
+    MspGroup,
+    MspMeeting,
+    MspMeetingStatus,
+    MspMemberRole,
+    Visit,
+    VisitStatus,
+)
+from visits.policy import VISIT_IN_FUTURE
+
+pytestmark = pytest.mark.django_db
+
+
+def record_data(day, **extra) -> dict:
+    data = {
+        **date_fields("visit_date", day),
+        "start_time": "9:30",
+        "length": "half_day",
+        "visit_type": "core",
+        "focus_areas": ["quality_of_education", "outcomes"],
+        "activities": ["lesson_observation", "discussion_governors"],
+        "strengths": "Reading is taught well.",
+        "areas_for_development": "Writing at key stage 2.",
+        "notes": "",
+        "purpose": "",
+        "actions-TOTAL_FORMS": "2",
+        "actions-INITIAL_FORMS": "0",
+        "actions-MIN_NUM_FORMS": "0",
+        "actions-MAX_NUM_FORMS": "20",
+    }
+    data.update(extra)
+    return data
+
+
+def action_row(n: int, description: str, owner: str, due) -> dict:
+    return {
+        f"actions-{n}-description": description,
+        f"actions-{n}-owner": owner,
+        **date_fields(f"actions-{n}-due_on", due),
+    }
+
+
+# ---- planning ---------------------------------------------------------------------------------
+
+
+def test_an_adviser_plans_a_visit_to_a_link_school(client_as, linked, adviser, today):
+    day = today + timedelta(days=7)
+    response = client_as("adviser").post(
+        reverse("visits:plan"),
+        {"school": linked.pk, **date_fields("visit_date", day), "start_time": "13:15", "length": "full_day",
+         "visit_type": "monitoring", "focus_areas": ["safeguarding"], "purpose": "Follow-up"},
+    )  # fmt: skip
+    visit = Visit.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == visit.get_absolute_url()
+    assert (visit.school, visit.adviser, visit.visit_date, visit.length, visit.status) == (
+        linked, adviser, day, "full_day", VisitStatus.PLANNED
+    )  # fmt: skip
+    assert visit.start_time.strftime("%H:%M") == "13:15"
+
+
+def test_the_plan_form_offers_an_adviser_only_their_link_schools(client_as, linked, other_school):
+    page = client_as("adviser").get(reverse("visits:plan")).content.decode()
+    assert linked.name in page
+    assert other_school.name not in page
+    response = client_as("adviser").get(reverse("visits:plan"), {"school": other_school.urn})
+    assert response.status_code == 403
+
+
+def test_the_plan_form_pre_selects_the_school_from_the_school_page(client_as, linked):
+    response = client_as("adviser").get(reverse("visits:plan"), {"school": linked.urn})
+    assert response.context["form"].initial["school"] == linked
+
+
+def test_an_adviser_without_link_schools_is_told_why_they_cannot_plan(client_as, adviser):
+    assert "not the link adviser of any school" in client_as("adviser").get(reverse("visits:plan")).content.decode()
+
+
+def test_an_officer_plans_a_visit_for_any_school_led_by_an_adviser(client_as, school, adviser, today):
+    response = client_as("officer").post(
+        reverse("visits:plan"),
+        {"school": school.urn, "adviser": adviser.pk, **date_fields("visit_date", today), "length": "half_day",
+         "visit_type": "core"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert (Visit.objects.get().school, Visit.objects.get().adviser) == (school, adviser)
+
+
+def test_an_officer_gives_the_school_by_urn_not_from_a_list_of_every_school(client_as, school, other_school, today):
+    from visits.forms import SCHOOL_URN_UNKNOWN
+
+    page = client_as("officer").get(reverse("visits:plan")).content.decode()
+    assert "School URN" in page
+    assert other_school.name not in page  # no list of every school in England
+    prefilled = client_as("officer").get(reverse("visits:plan"), {"school": school.urn}).content.decode()
+    assert f'value="{school.urn}"' in prefilled
+    assert school.name in prefilled
+    for bad in ("999999", "abc", "99999999999999999999"):
+        response = client_as("officer").post(
+            reverse("visits:plan"),
+            {"school": bad, **date_fields("visit_date", today), "length": "half_day", "visit_type": "core"},
+        )
+        assert SCHOOL_URN_UNKNOWN in response.content.decode()
+    assert not Visit.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"visit_date_0": "31", "visit_date_1": "2"}, "Date of the visit must be a real date"),
+        ({"visit_date_2": "26"}, "Date of the visit must be a real date"),
+        ({"visit_date_0": "", "visit_date_1": "", "visit_date_2": ""}, "Enter date of the visit"),
+        ({"start_time": "half past nine"}, TIME_INVALID),
+        ({"school": ""}, "Choose the school"),
+    ],
+)
+def test_bad_plan_input_shows_the_error_summary_and_saves_nothing(client_as, linked, today, changes, message):
+    data = {"school": linked.pk, **date_fields("visit_date", today), "length": "half_day", "visit_type": "core"}
+    response = client_as("adviser").post(reverse("visits:plan"), {**data, **changes})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in page
+    assert message in page
+    assert "<title>Error: " in page
+    assert not Visit.objects.exists()
+
+
+# ---- recording --------------------------------------------------------------------------------
+
+
+def test_an_adviser_records_and_completes_a_visit_with_its_actions(client_as, linked, adviser, today):
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=today)
+    data = record_data(
+        today, complete="1", **action_row(0, "Write a plan for writing", "school", today + timedelta(30))
+    )
+    response = client_as("adviser").post(reverse("visits:record", kwargs={"pk": visit.pk}), data)
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.COMPLETED
+    assert visit.activities == ["lesson_observation", "discussion_governors"]
+    assert [(a.description, a.owner) for a in visit.actions.all()] == [("Write a plan for writing", "school")]
+
+
+def test_add_another_action_redisplays_the_rows_without_saving_or_errors(client_as, linked, adviser, today):
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=today)
+    data = record_data(today, add_action="1", **action_row(0, "Typed before adding a row", "la", today))
+    response = client_as("adviser").post(reverse("visits:record", kwargs={"pk": visit.pk}), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert len(response.context["formset"].forms) == 3
+    assert "Typed before adding a row" in page
+    assert "govuk-error-summary" not in page
+    assert not Action.objects.exists()
+    visit.refresh_from_db()
+    assert visit.strengths == ""
+
+
+def test_a_partly_filled_action_row_is_an_error_and_nothing_is_saved(client_as, linked, adviser, today):
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=today)
+    data = record_data(today, **{"actions-1-description": "No owner or date"})
+    response = client_as("adviser").post(reverse("visits:record", kwargs={"pk": visit.pk}), data)
+    page = response.content.decode()
+    assert ACTION_ROW_INCOMPLETE.format(missing="owner") in page
+    assert 'href="#id_actions-1-owner_1"' in page  # the summary links to the row's first radio
+    assert "<title>Error: " in page
+    visit.refresh_from_db()
+    assert visit.strengths == ""
+    assert not Action.objects.exists()
+
+
+def test_completing_a_visit_dated_in_the_future_is_refused(client_as, linked, adviser, today):
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=today + timedelta(days=2))
+    data = record_data(today + timedelta(days=2), complete="1")
+    response = client_as("adviser").post(reverse("visits:record", kwargs={"pk": visit.pk}), data)
+    assert VISIT_IN_FUTURE in response.content.decode()
+    response = client_as("adviser").post(reverse("visits:complete", kwargs={"pk": visit.pk}), follow=True)
+    assert VISIT_IN_FUTURE in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.PLANNED
+
+
+def test_mark_as_completed_from_the_visit_page(client_as, linked, adviser, today):
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=today)
+    response = client_as("adviser").post(reverse("visits:complete", kwargs={"pk": visit.pk}), follow=True)
+    assert "marked as completed" in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.COMPLETED
+
+
+def test_cancelling_asks_why(client_as, linked, adviser):
+    visit = VisitFactory(school=linked, adviser=adviser)
+    url = reverse("visits:cancel", kwargs={"pk": visit.pk})
+    assert "Enter why the visit is cancelled" in client_as("adviser").post(url, {"reason": ""}).content.decode()
+    assert client_as("adviser").post(url, {"reason": "Snow day"}).status_code == 302
+    visit.refresh_from_db()
+    assert (visit.status, visit.cancelled_reason) == (VisitStatus.CANCELLED, "Snow day")
+    page = client_as("adviser").get(visit.get_absolute_url()).content.decode()
+    assert "Snow day" in page
+    assert "Record the visit" not in page
+
+
+# ---- the note of visit ------------------------------------------------------------------------
+
+
+def test_the_note_of_visit_is_a_printable_page_and_a_pdf(client_as, linked, adviser):
+    visit = VisitFactory(school=linked, adviser=adviser, completed=True, strengths="Reading is strong.")
+    ActionFactory(school=linked, visit=visit, description="Publish the reading plan")
+    page = client_as("officer").get(reverse("visits:note", kwargs={"pk": visit.pk})).content.decode()
+    assert "Note of visit" in page
+    assert "Reading is strong." in page
+    assert "Publish the reading plan" in page
+    assert "app-no-print" in page
+    response = client_as("adviser").get(reverse("visits:note_pdf", kwargs={"pk": visit.pk}))
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert f"note-of-visit-{linked.urn}-" in response["Content-Disposition"]
+
+
+def test_the_pdf_contains_the_note(client_as, linked, adviser):
+    from pypdf import PdfReader
+
+    visit = VisitFactory(school=linked, adviser=adviser, completed=True, strengths="Phonics teaching is consistent.")
+    response = client_as("adviser").get(reverse("visits:note_pdf", kwargs={"pk": visit.pk}))
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Phonics teaching is consistent." in text
+    assert linked.name in text
+
+
+def test_sharing_the_note_is_recorded_on_the_visit(client_as, linked, adviser, today):
+    visit = VisitFactory(school=linked, adviser=adviser, completed=True, visit_date=today)
+    url = reverse("visits:share", kwargs={"pk": visit.pk})
+    response = client_as("adviser").post(url, {**date_fields("shared_on", today), "shared_with": "Headteacher"})
+    assert response.status_code == 302
+    page = client_as("adviser").get(visit.get_absolute_url()).content.decode()
+    assert "Shared on" in page
+    assert "with Headteacher" in page
+
+
+# ---- actions ----------------------------------------------------------------------------------
+
+
+def test_the_actions_list_shows_open_actions_with_overdue_ones_marked_in_words(client_as, linked, today):
+    ActionFactory(school=linked, description="Late action", due_on=today - timedelta(days=1))
+    ActionFactory(school=linked, description="Later action", due_on=today + timedelta(days=10))
+    ActionFactory(school=linked, description="Finished action", status=ActionStatus.CLOSED)
+    response = client_as("adviser").get(reverse("visits:actions"))
+    page = response.content.decode()
+    assert [a.description for a in response.context["pagination"].page.object_list] == ["Late action", "Later action"]
+    assert ">Overdue</strong>" in page
+    overdue = client_as("adviser").get(reverse("visits:actions"), {"status": "overdue"})
+    assert [a.description for a in overdue.context["pagination"].page.object_list] == ["Late action"]
+    closed = client_as("adviser").get(reverse("visits:actions"), {"status": "closed", "owner": "school"})
+    assert [a.description for a in closed.context["pagination"].page.object_list] == ["Finished action"]
+
+
+def test_an_action_is_updated_then_closed_from_its_page(client_as, linked, today):
+    action = ActionFactory(school=linked)
+    url = reverse("visits:action_detail", kwargs={"pk": action.pk})
+    response = client_as("adviser").post(
+        url, {"update": "1", "description": "Revised", "owner": "la", **date_fields("due_on", today), "note": "Agreed"}
+    )
+    assert response.status_code == 302
+    missing = client_as("adviser").post(url, {"close": "1", "close-note": ""})
+    assert "Enter a note saying why the action is closed" in missing.content.decode()
+    client_as("adviser").post(url, {"close": "1", "close-note": "Done"})
+    action.refresh_from_db()
+    assert (action.description, action.owner, action.status) == ("Revised", "la", "closed")
+    assert "Done" in client_as("adviser").get(url).content.decode()
+
+
+# ---- compliance -------------------------------------------------------------------------------
+
+
+def test_compliance_moves_from_due_to_met_when_a_visit_is_completed(client_as, linked, adviser, today):
+    url = reverse("visits:compliance")
+    [row] = client_as("officer").get(url).context["rows"]
+    assert row.visits.status == "due"
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=today)
+    services.visit_complete(visit=visit, actor=adviser)
+    [row] = client_as("officer").get(url).context["rows"]
+    assert row.visits.status == "met"
+
+
+def test_compliance_filters_by_adviser_category_phase_and_status(client_as, linked, adviser, today):
+    secondary = SchoolFactory(name="Upland Secondary School", phase="Secondary")
+    ApprovedCategorisationFactory(school=secondary, level=SupportLevel.HIGH, approved_at=aware(2026, 5, 1))
+    SchoolFactory(name="Osprey Academy", academy=True)
+    client = client_as("adviser")
+
+    def names(**params):
+        return [r.school.name for r in client.get(reverse("visits:compliance"), params).context["rows"]]
+
+    assert names() == [linked.name]  # an adviser starts with their link schools
+    assert names(adviser="") == [linked.name, "Upland Secondary School"]  # never the academy
+    assert names(adviser="", category="high") == ["Upland Secondary School"]
+    assert names(adviser="", category="none") == [linked.name]
+    assert names(adviser="", phase="Secondary") == ["Upland Secondary School"]
+    assert names(adviser=str(adviser.pk), status="due") == [linked.name]
+    assert names(adviser="", status="attention") == ["Upland Secondary School"]  # MSP group to set up
+    page = client.get(reverse("visits:compliance"), {"adviser": ""}).content.decode()
+    assert "MSP group to set up" in page
+    assert "High support" in page
+    assert "Not categorised" in page
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_compliance_exports_the_filtered_rows(client_as, linked, fmt):
+    SchoolFactory(name='=HYPERLINK("http://evil.example")')
+    response = client_as("officer").get(reverse("visits:compliance_export", kwargs={"fmt": fmt}), {"phase": "Primary"})
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(content(response).lstrip("\ufeff"))))
+    else:
+        rows = [list(r) for r in load_workbook(io.BytesIO(response.content)).active.values]
+    assert rows[0][:3] == ["URN", "School", "Phase"]
+    by_name = {r[1]: r for r in rows[1:]}
+    assert by_name[linked.name][11] == "Due"
+    assert '\'=HYPERLINK("http://evil.example")' in by_name
+
+
+def test_an_officer_records_the_enhanced_offer_bought(client_as, school, today):
+    from schools.terms import academic_year_of
+
+    year = academic_year_of(today)
+    url = reverse("visits:enhanced_offer", kwargs={"urn": school.urn})
+    bad = client_as("officer").post(url, {"academic_year": year, "half_days": "7"})
+    assert "Enter a number of half-days from 0 to 6" in bad.content.decode()
+    assert client_as("officer").post(url, {"academic_year": year, "half_days": "4"}).status_code == 302
+    assert school.enhanced_offers.get().half_days == 4
+
+
+# ---- MSP --------------------------------------------------------------------------------------
+
+
+def test_setting_up_an_msp_group_proposes_chair_and_members_from_the_school_record(client_as, linked, officer):
+    linked.chair_of_governors = "Grace Holt"
+    linked.save()
+    url = reverse("visits:msp_set_up", kwargs={"urn": linked.urn})
+    form = client_as("officer").get(url).context["form"]
+    assert form.initial["chair"] == officer
+    assert (form.initial["headteacher"], form.initial["governor_name"]) == ("Mrs Jane Smith", "Grace Holt")
+    assert form.initial["link_adviser"] == linked.link_adviser
+    response = client_as("officer").post(
+        url,
+        {"chair": officer.pk, **date_fields("set_up_on", date(2026, 11, 2)), "headteacher": "Mrs Jane Smith",
+         "governor_name": "Grace Holt", "governor_role": "chair_of_governors", "link_adviser": linked.link_adviser.pk,
+         "other_members": ""},
+    )  # fmt: skip
+    group = MspGroup.objects.get()
+    assert response["Location"] == group.get_absolute_url()
+    assert group.members.count() == 3
+    again = client_as("officer").get(url)
+    assert again.status_code == 302
+    assert again["Location"] == group.get_absolute_url()
+
+
+def test_a_high_support_school_without_a_group_is_flagged_on_the_officer_home_until_set_up(
+    client_as, linked, officer, today
+):
+    ApprovedCategorisationFactory(school=linked, level=SupportLevel.HIGH, approved_at=aware(2026, 5, 1))
+    home = client_as("officer").get(reverse("dashboard:home")).content.decode()
+    assert "MSP group to set up" in home
+    assert reverse("visits:msp_set_up", kwargs={"urn": linked.urn}) in home
+    MspGroupFactory(school=linked, chair=officer, set_up_on=today)
+    home = client_as("officer").get(reverse("dashboard:home")).content.decode()
+    assert "Every high-support school has an MSP group" in home
+
+
+def meeting_data(day, **extra):
+    data = {
+        **date_fields("held_on", day),
+        "start_time": "",
+        "attendees": "Chair, head, chair of governors, link adviser",
+        "impact_of_support": "Writing improving",
+        "support_refocused": "no",
+        "refocus_details": "",
+        "minutes": "The minutes",
+        "summary_key_points": "The key points",
+        "recommendation": "continue",
+        "actions-TOTAL_FORMS": "2",
+        "actions-INITIAL_FORMS": "0",
+        "actions-MIN_NUM_FORMS": "0",
+        "actions-MAX_NUM_FORMS": "20",
+    }
+    data.update(extra)
+    return data
+
+
+def test_an_msp_meeting_is_recorded_with_rag_ratings_and_published_by_the_chair(client_as, linked, officer, today):
+    group = MspGroupFactory(school=linked, chair=officer)
+    action = ActionFactory(school=linked, description="Improve attendance")
+    url = reverse("visits:msp_meeting_new", kwargs={"pk": group.pk})
+    form_page = client_as("officer").get(url).content.decode()
+    assert "Improve attendance" in form_page
+    assert "Red: not on track" in form_page
+    response = client_as("officer").post(
+        url, meeting_data(today, **{f"rating_{action.pk}": "red", f"comment_{action.pk}": "No change"})
+    )
+    meeting = MspMeeting.objects.get()
+    assert response["Location"] == meeting.get_absolute_url()
+    page = client_as("officer").get(meeting.get_absolute_url()).content.decode()
+    assert "Red: not on track" in page
+    assert "Confidential minutes" in page
+    client_as("officer").post(reverse("visits:msp_meeting_publish", kwargs={"pk": meeting.pk}))
+    meeting.refresh_from_db()
+    assert meeting.is_published
+
+
+def test_refocused_support_must_say_how(client_as, linked, officer, today):
+    group = MspGroupFactory(school=linked, chair=officer)
+    response = client_as("officer").post(
+        reverse("visits:msp_meeting_new", kwargs={"pk": group.pk}), meeting_data(today, support_refocused="yes")
+    )
+    assert "Say how the support is refocused" in response.content.decode()
+    assert not MspMeeting.objects.exists()
+
+
+def test_a_planned_meeting_is_planned_then_recorded_and_a_member_can_record_it(client_as, linked, officer, adviser):
+    group = MspGroupFactory(school=linked, chair=officer)
+    MspMemberFactory(group=group, name="Adam Reid", role=MspMemberRole.LINK_ADVISER, user=adviser)
+    day = timezone.localdate()
+    client_as("officer").post(group.get_absolute_url(), {"plan": "1", **date_fields("plan-held_on", day)})
+    meeting = MspMeeting.objects.get()
+    assert meeting.status == MspMeetingStatus.PLANNED
+    response = client_as("adviser").post(
+        reverse("visits:msp_meeting_record", kwargs={"pk": meeting.pk}), meeting_data(day)
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == MspMeetingStatus.HELD
+    assert meeting.recorded_by == officer
+
+
+def test_the_governor_reads_published_summaries_and_school_actions_on_the_school_page(
+    client_as, linked, governor, officer
+):
+    group = MspGroupFactory(school=linked, chair=officer)
+    MspMeetingFactory(group=group, summary_key_points="Published points", summary_published_at=timezone.now())
+    MspMeetingFactory(group=group, held_on=date(2026, 10, 1), summary_key_points="Draft points")
+    ActionFactory(school=linked, description="School-owned action")
+    ActionFactory(school=linked, description="LA-owned action", owner="la")
+    ActionFactory(school=linked, description="Closed school action", status=ActionStatus.CLOSED)
+    page = client_as("governor").get(linked.get_absolute_url()).content.decode()
+    assert "Published points" in page
+    assert "School-owned action" in page
+    for hidden in ("Draft points", "LA-owned action", "Closed school action", "Visits and support"):
+        assert hidden not in page
+
+
+def test_an_msp_group_is_closed_with_a_reason(client_as, linked, officer, today):
+    group = MspGroupFactory(school=linked, chair=officer)
+    url = group.get_absolute_url()
+    response = client_as("officer").post(url, {"close": "1", **date_fields("close-closed_on", today)})
+    assert "Enter why the MSP group is closed" in response.content.decode()
+    client_as("officer").post(url, {"close": "1", **date_fields("close-closed_on", today), "close-reason": "Exit"})
+    group.refresh_from_db()
+    assert group.status == "closed"
+
+
+# ---- calendar ---------------------------------------------------------------------------------
+
+
+def test_the_calendar_lists_the_advisers_visits_and_msp_meetings(client_as, linked, adviser, officer, today):
+    VisitFactory(school=linked, adviser=adviser, visit_date=today + timedelta(days=3))
+    VisitFactory(school=SchoolFactory(name="Someone Else's School"), visit_date=today + timedelta(days=3))
+    group = MspGroupFactory(school=linked, chair=officer)
+    MspMemberFactory(group=group, name="Adam Reid", role=MspMemberRole.LINK_ADVISER, user=adviser)
+    MspMeetingFactory(group=group, planned=True, held_on=today + timedelta(days=5))
+    page = client_as("adviser").get(reverse("visits:calendar")).content.decode()
+    assert page.count(linked.name) == 2
+    assert "Someone Else" not in page
+    assert "MSP meeting" in page
+
+
+def test_a_subscription_link_is_shown_once_and_a_new_one_replaces_it(client_as, adviser, client):
+    client_as("adviser")
+    client.post(reverse("visits:calendar_token"), {"make": "1"})
+    page = client.get(reverse("visits:calendar"))
+    url = page.context["feed_url"]
+    assert url.startswith("http://testserver/visits/calendar/feed/")
+    assert client.get(reverse("visits:calendar")).context["feed_url"] == ""  # shown only once
+    client.post(reverse("visits:calendar_token"), {"make": "1"})
+    client.logout()
+    assert client.get(url).status_code == 404  # the old link no longer works
+
+
+def test_the_ical_feed_has_times_school_and_type_only(client, linked, adviser, officer, today):
+    VisitFactory(school=linked, adviser=adviser, visit_date=today + timedelta(days=3), strengths="Private strengths",
+                 purpose="Private purpose", start_time=timezone.datetime(2026, 1, 1, 9, 30).time())  # fmt: skip
+    VisitFactory(school=linked, adviser=adviser, visit_date=today - timedelta(days=3), completed=True)
+    group = MspGroupFactory(school=linked, chair=adviser)
+    MspMeetingFactory(group=group, held_on=today, minutes="Private minutes", summary_key_points="Private summary")
+    token = services.calendar_token_regenerate(user=adviser, actor=adviser)
+
+    response = client.get(reverse("visits:calendar_feed", kwargs={"token": token}))
+
+    assert response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    for private in ("Private strengths", "Private purpose", "Private minutes", "Private summary"):
+        assert private not in body
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    summaries = sorted(str(e["SUMMARY"]) for e in events)
+    assert summaries == [
+        f"Core entitlement visit (half day): {linked.name}",
+        f"Core entitlement visit (half day): {linked.name}",
+        f"MSP meeting: {linked.name}",
+    ]
+    timed = [e for e in events if "T" in e["DTSTART"].to_ical().decode()]
+    assert len(timed) == 1
+    assert (timed[0].decoded("DTEND") - timed[0].decoded("DTSTART")) == timedelta(hours=3.5)
+
+
+def test_the_feed_of_a_user_who_is_no_longer_la_staff_is_gone(client, adviser):
+    from accounts.services import user_set_role
+
+    token = services.calendar_token_regenerate(user=adviser, actor=adviser)
+    user_set_role(user=adviser, role=Role.GOVERNOR, actor=None)
+    assert client.get(reverse("visits:calendar_feed", kwargs={"token": token})).status_code == 404
+
+
+# ---- home panels ------------------------------------------------------------------------------
+
+
+def test_the_adviser_home_shows_upcoming_visits_due_schools_and_overdue_actions(client_as, linked, adviser, today):
+    VisitFactory(school=linked, adviser=adviser, visit_date=today + timedelta(days=2))
+    ActionFactory(school=linked, description="An overdue action", due_on=today - timedelta(days=3))
+    page = client_as("adviser").get(reverse("dashboard:home")).content.decode()
+    assert "Your upcoming visits and MSP meetings" in page
+    assert "Your link schools due a visit or MSP meeting" in page
+    assert "An overdue action" in page
+
+
+def test_the_officer_home_summarises_compliance(client_as, linked):
+    page = client_as("officer").get(reverse("dashboard:home")).content.decode()
+    assert "Visits and MSP this term" in page
+    assert "?status=due" in page
+
+
+# ---- review: scale, bad input -------------------------------------------------------------------
+
+
+def test_the_compliance_table_is_paginated_while_the_counts_cover_every_school(client_as):
+    from visits.views import COMPLIANCE_PAGE_SIZE
+
+    for n in range(COMPLIANCE_PAGE_SIZE + 3):
+        SchoolFactory(name=f"School {n:03d}")
+    client = client_as("officer")
+    first = client.get(reverse("visits:compliance"))
+    page = first.content.decode()
+    assert first.context["summary"].total == COMPLIANCE_PAGE_SIZE + 3
+    assert len(re.findall(r'href="/schools/\d+/"', page)) == COMPLIANCE_PAGE_SIZE
+    assert "School 000" in page
+    assert f"School {COMPLIANCE_PAGE_SIZE:03d}" not in page
+    assert 'class="govuk-pagination"' in page
+    second = client.get(reverse("visits:compliance"), {"page": "2"}).content.decode()
+    assert len(re.findall(r'href="/schools/\d+/"', second)) == 3
+    assert f"School {COMPLIANCE_PAGE_SIZE + 2:03d}" in second
+    assert client.get(reverse("visits:compliance"), {"page": "x"}).status_code == 200
+
+
+def test_the_msp_pages_build_rows_only_for_high_support_schools_and_open_groups(client_as, officer):
+    from visits.compliance import msp_schools
+
+    high = SchoolFactory(name="High Primary School")
+    ApprovedCategorisationFactory(school=high, level=SupportLevel.HIGH, approved_at=aware(2026, 5, 1))
+    grouped = SchoolFactory(name="Grouped Primary School")
+    ApprovedCategorisationFactory(school=grouped, level=SupportLevel.HIGH, approved_at=aware(2025, 5, 1))
+    ApprovedCategorisationFactory(school=grouped, level=SupportLevel.MEDIUM, approved_at=aware(2026, 5, 1))
+    MspGroupFactory(school=grouped, chair=officer)
+    SchoolFactory(name="Medium Primary School")
+    SchoolFactory(name="Uncategorised Primary School")
+
+    assert [s.name for s in msp_schools()] == ["Grouped Primary School", "High Primary School"]
+    response = client_as("officer").get(reverse("visits:msp_list"))
+    assert [r.school.name for r in response.context["to_set_up"]] == ["High Primary School"]
+    assert response.context["groups"][0].compliance is not None
+
+
+def test_an_msp_member_name_longer_than_a_member_can_hold_is_an_error_not_a_crash(client_as, linked, officer, today):
+    from visits.forms import OTHER_MEMBER_TOO_LONG
+
+    response = client_as("officer").post(
+        reverse("visits:msp_set_up", kwargs={"urn": linked.urn}),
+        {"chair": officer.pk, **date_fields("set_up_on", today), "headteacher": "Mrs Jane Smith",
+         "governor_name": "Grace Holt", "governor_role": "chair_of_governors", "link_adviser": "",
+         "other_members": "Jo Bloggs, SENCo\n" + "x" * 201},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert OTHER_MEMBER_TOO_LONG.format(line=2) in response.content.decode()
+    assert not MspGroup.objects.exists()
+
+
+@pytest.mark.parametrize("total", ["abc", "", "-5"])
+def test_a_tampered_action_row_count_is_not_a_crash(client_as, linked, adviser, today, total):
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=today)
+    data = record_data(today, add_action="1", **{"actions-TOTAL_FORMS": total})
+    response = client_as("adviser").post(reverse("visits:record", kwargs={"pk": visit.pk}), data)
+    assert response.status_code == 200
+    assert len(response.context["formset"].forms) >= 1
+
+
+def test_double_clicking_save_agrees_each_action_once(client_as, linked, adviser, today):
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=today)
+    data = record_data(today, **action_row(0, "Write a plan for writing", "school", today + timedelta(30)))
+    client = client_as("adviser")
+    for _ in range(2):
+        assert client.post(reverse("visits:record", kwargs={"pk": visit.pk}), data).status_code == 302
+    assert list(visit.actions.values_list("description", flat=True)) == ["Write a plan for writing"]
+
+
+def test_a_published_summary_cannot_be_changed_through_the_record_form(client_as, linked, officer, today):
+    group = MspGroupFactory(school=linked, chair=officer)
+    meeting = MspMeetingFactory(group=group, held_on=today, summary_key_points="As published")
+    services.msp_meeting_publish_summary(meeting=meeting, actor=officer)
+    url = reverse("visits:msp_meeting_record", kwargs={"pk": meeting.pk})
+    assert "it can no longer be changed" in client_as("officer").get(url).content.decode()
+    data = meeting_data(today, summary_key_points="Rewritten after publishing", minutes="Corrected minutes")
+    assert client_as("officer").post(url, data).status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.summary_key_points, meeting.minutes) == ("As published", "Corrected minutes")

@@ -1,0 +1,77 @@
+"""The strategy's visit and MSP rules (visits.policy), one test each, named after the rule."""
+
+from datetime import date, datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from visits.models import VisitType
+from visits.policy import (
+    ALREADY_PUBLISHED,
+    AUTUMN_CORE_AGENDA,
+    CANCEL_REASON_REQUIRED,
+    NOT_PUBLISHABLE_UNTIL_HELD,
+    SUMMARY_REQUIRED,
+    VISIT_IN_FUTURE,
+    autumn_core_visit_agenda,
+    cancelled_visit_needs_reason,
+    future_visit_cannot_be_completed,
+    msp_summary_shared_with_governing_body,
+)
+
+pytestmark = pytest.mark.django_db
+AGENDA = ["quality_of_education", "outcomes", "self_evaluation", "improvement_priorities", "pupil_targets"]
+
+
+@pytest.mark.parametrize(
+    ("visit_type", "visit_date", "agenda"),
+    [
+        (VisitType.CORE, date(2026, 9, 1), AGENDA),  # first day of the autumn term
+        (VisitType.CORE, date(2027, 1, 3), AGENDA),  # the Christmas holiday counts in the autumn term
+        (VisitType.CORE, date(2027, 1, 4), []),  # spring: bespoke
+        (VisitType.CORE, date(2027, 6, 1), []),
+        (VisitType.MONITORING, date(2026, 10, 1), []),
+        (VisitType.ENHANCED, date(2026, 10, 1), []),
+        (VisitType.CORE, None, []),
+    ],
+)
+def test_autumn_core_visit_agenda(visit_type, visit_date, agenda):
+    assert autumn_core_visit_agenda(visit_type=visit_type, visit_date=visit_date) == agenda
+    assert [a.value for a in AUTUMN_CORE_AGENDA] == AGENDA
+
+
+@pytest.mark.parametrize(
+    ("visit_date", "allowed"),
+    [(date(2026, 11, 21), True), (date(2026, 11, 22), True), (date(2026, 11, 23), False)],
+)
+def test_future_visit_cannot_be_completed(visit_date, allowed):
+    if allowed:
+        future_visit_cannot_be_completed(visit_date=visit_date, today=date(2026, 11, 22))
+    else:
+        with pytest.raises(ValidationError) as raised:
+            future_visit_cannot_be_completed(visit_date=visit_date, today=date(2026, 11, 22))
+        assert raised.value.message_dict == {"visit_date": [VISIT_IN_FUTURE]}
+
+
+@pytest.mark.parametrize(("reason", "kept"), [("  Head ill  ", "Head ill"), ("", None), ("   ", None)])
+def test_cancelled_visit_needs_reason(reason, kept):
+    if kept:
+        assert cancelled_visit_needs_reason(reason=reason) == kept
+    else:
+        with pytest.raises(ValidationError) as raised:
+            cancelled_visit_needs_reason(reason=reason)
+        assert raised.value.message_dict == {"reason": [CANCEL_REASON_REQUIRED]}
+
+
+def test_msp_summary_shared_with_governing_body():
+    msp_summary_shared_with_governing_body(is_held=True, summary="Points", published_at=None)
+    with pytest.raises(ValidationError, match=NOT_PUBLISHABLE_UNTIL_HELD):
+        msp_summary_shared_with_governing_body(is_held=False, summary="Points", published_at=None)
+    with pytest.raises(ValidationError) as raised:
+        msp_summary_shared_with_governing_body(is_held=True, summary="  ", published_at=None)
+    assert raised.value.message_dict == {"summary_key_points": [SUMMARY_REQUIRED]}
+    published = timezone.make_aware(datetime(2026, 11, 12, 16))
+    with pytest.raises(ValidationError) as raised:
+        msp_summary_shared_with_governing_body(is_held=True, summary="Points", published_at=published)
+    assert raised.value.messages == [ALREADY_PUBLISHED.format(when=published)]

@@ -1,0 +1,420 @@
+"""Writes (visits.services): each rule refuses bad input and changes nothing; every change is audited."""
+
+from datetime import date, time, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from accounts.roles import Role
+from tests.factories import SchoolFactory
+from tests.visits.factories import ActionFactory, MspGroupFactory, MspMeetingFactory, VisitFactory
+from visits import services
+from visits.models import (
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    CalendarFeedToken,
+    MspGroup,
+    MspMeetingStatus,
+    MspMemberRole,
+    MspRecommendation,
+    RagRating,
+    Visit,
+    VisitStatus,
+    VisitType,
+)
+from visits.policy import (
+    ALREADY_PUBLISHED,
+    NOT_PUBLISHABLE_UNTIL_HELD,
+    VISIT_IN_FUTURE,
+    VISIT_NOT_PLANNED,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def record(visit, adviser, **changes):
+    fields = {
+        "visit": visit,
+        "adviser": adviser,
+        "visit_date": visit.visit_date,
+        "start_time": None,
+        "length": visit.length,
+        "visit_type": visit.visit_type,
+        "focus_areas": ["outcomes"],
+        "purpose": "",
+        "activities": ["lesson_observation", "not-an-activity"],
+        "strengths": "Strong phonics.",
+        "areas_for_development": "Writing.",
+        "notes": "",
+        "actor": adviser,
+    }
+    fields.update(changes)
+    return services.visit_record(**fields)
+
+
+# ---- visits -----------------------------------------------------------------------------------
+
+
+def test_an_autumn_core_visit_planned_without_focus_starts_with_the_strategy_agenda(linked, adviser):
+    visit = services.visit_plan(school=linked, adviser=adviser, visit_date=date(2026, 10, 5), actor=adviser)
+    assert visit.focus_areas[:2] == ["quality_of_education", "outcomes"]
+    assert len(visit.focus_areas) == 5
+    assert visit.history.first().history_user == adviser
+    spring = services.visit_plan(school=linked, adviser=adviser, visit_date=date(2027, 2, 1), actor=adviser)
+    assert spring.focus_areas == []
+    chosen = services.visit_plan(
+        school=linked, adviser=adviser, visit_date=date(2026, 10, 5), focus_areas=["safeguarding"], actor=adviser
+    )
+    assert chosen.focus_areas == ["safeguarding"]
+
+
+def test_a_visit_is_led_by_an_adviser_or_officer(linked, governor, adviser):
+    with pytest.raises(ValidationError) as raised:
+        services.visit_plan(school=linked, adviser=governor, visit_date=date(2026, 10, 5), actor=adviser)
+    assert raised.value.message_dict == {"adviser": [services.VISIT_LEAD_ROLE]}
+    assert not Visit.objects.exists()
+
+
+def test_recording_a_visit_saves_the_note_and_its_actions_and_can_complete_it(linked, adviser, today):
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=today)
+    actions = [services.NewAction("Improve writing", "school", today + timedelta(days=30))]
+
+    record(visit, adviser, new_actions=actions, complete=True)
+
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.COMPLETED
+    assert visit.completed_at is not None
+    assert visit.activities == ["lesson_observation"]  # unknown values dropped
+    assert list(visit.actions.values_list("description", "owner", "school_id")) == [
+        ("Improve writing", "school", linked.pk)
+    ]
+    assert visit.history.first().history_user == adviser
+
+
+def test_completing_a_future_visit_while_recording_saves_nothing(linked, adviser, today):
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=today + timedelta(days=1))
+    actions = [services.NewAction("Improve writing", "school", today + timedelta(days=30))]
+
+    with pytest.raises(ValidationError) as raised:
+        record(visit, adviser, strengths="Changed", new_actions=actions, complete=True)
+
+    assert raised.value.message_dict == {"visit_date": [VISIT_IN_FUTURE]}
+    visit.refresh_from_db()
+    assert (visit.status, visit.strengths) == (VisitStatus.PLANNED, "")
+    assert not Action.objects.exists()
+
+
+def test_a_completed_visit_cannot_be_moved_into_the_future(linked, adviser, today):
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=today, completed=True)
+    with pytest.raises(ValidationError, match="future"):
+        record(visit, adviser, visit_date=today + timedelta(days=3))
+
+
+def test_marking_completed_is_refused_for_a_future_or_already_completed_visit(linked, adviser, today):
+    future = VisitFactory(school=linked, adviser=adviser, visit_date=today + timedelta(days=2))
+    with pytest.raises(ValidationError, match="future"):
+        services.visit_complete(visit=future, actor=adviser)
+    done = VisitFactory(school=linked, adviser=adviser, visit_date=today)
+    services.visit_complete(visit=done, actor=adviser)
+    with pytest.raises(ValidationError) as raised:
+        services.visit_complete(visit=done, actor=adviser)
+    assert raised.value.messages == [VISIT_NOT_PLANNED.format(status="completed")]
+
+
+def test_cancelling_needs_a_reason_and_a_planned_visit(linked, adviser):
+    visit = VisitFactory(school=linked, adviser=adviser)
+    with pytest.raises(ValidationError):
+        services.visit_cancel(visit=visit, reason=" ", actor=adviser)
+    services.visit_cancel(visit=visit, reason="Head ill", actor=adviser)
+    visit.refresh_from_db()
+    assert (visit.status, visit.cancelled_reason) == (VisitStatus.CANCELLED, "Head ill")
+    with pytest.raises(ValidationError):
+        services.visit_cancel(visit=visit, reason="Again", actor=adviser)
+    with pytest.raises(ValidationError, match=services.VISIT_CANCELLED_NO_EDIT):
+        record(visit, adviser)
+
+
+@pytest.mark.parametrize(
+    ("shared_on", "shared_with", "errors"),
+    [
+        (date(2026, 11, 9), "Head", {"shared_on": [services.SHARE_DATE_BEFORE_VISIT]}),
+        (date(2026, 11, 23), "Head", {"shared_on": [services.SHARE_DATE_IN_FUTURE]}),
+        (date(2026, 11, 12), " ", {"shared_with": [services.SHARED_WITH_REQUIRED]}),
+        (date(2026, 11, 12), "Headteacher", None),
+    ],
+)
+def test_sharing_the_note_records_a_date_between_the_visit_and_today_and_with_whom(
+    linked, adviser, shared_on, shared_with, errors
+):
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=date(2026, 11, 10), completed=True)
+    share = {"visit": visit, "shared_on": shared_on, "shared_with": shared_with, "actor": adviser}
+    if errors:
+        with pytest.raises(ValidationError) as raised:
+            services.visit_share_note(**share, today=date(2026, 11, 22))
+        assert raised.value.message_dict == errors
+        return
+    services.visit_share_note(**share, today=date(2026, 11, 22))
+    visit.refresh_from_db()
+    assert (visit.shared_on, visit.shared_with, visit.shared_by) == (shared_on, "Headteacher", adviser)
+
+
+def test_the_note_of_a_visit_not_completed_cannot_be_shared(linked, adviser):
+    visit = VisitFactory(school=linked, adviser=adviser)
+    with pytest.raises(ValidationError, match=services.SHARE_NOT_COMPLETED):
+        services.visit_share_note(visit=visit, shared_on=date(2026, 11, 10), shared_with="Head", actor=adviser)
+
+
+# ---- actions ----------------------------------------------------------------------------------
+
+
+def test_an_action_is_updated_and_closed_with_notes_and_audited(linked, adviser, officer):
+    action = ActionFactory(school=linked)
+    with pytest.raises(ValidationError) as raised:
+        services.action_update(
+            action=action, description="x", owner="la", due_on=date(2027, 1, 1), note="", actor=adviser
+        )
+    assert raised.value.message_dict == {"note": [services.ACTION_NOTE_REQUIRED]}
+
+    services.action_update(
+        action=action, description="Write the plan", owner="la", due_on=date(2027, 1, 1), note="Moved", actor=adviser
+    )
+    services.action_close(action=action, note="Plan written", actor=officer)
+
+    action.refresh_from_db()
+    assert (action.status, action.owner, action.due_on, action.closed_by) == ("closed", "la", date(2027, 1, 1), officer)
+    assert list(action.updates.values_list("kind", "note")) == [("closed", "Plan written"), ("updated", "Moved")]
+    assert [h.history_user for h in action.history.all()[:2]] == [officer, adviser]
+    with pytest.raises(ValidationError, match=services.ACTION_ALREADY_CLOSED):
+        services.action_close(action=action, note="Again", actor=officer)
+    services.action_reopen(action=action, note="Not done after all", actor=officer)
+    action.refresh_from_db()
+    assert action.status == ActionStatus.OPEN
+    assert action.closed_at is None
+
+
+def test_closing_an_action_needs_a_note(linked, adviser):
+    action = ActionFactory(school=linked)
+    with pytest.raises(ValidationError) as raised:
+        services.action_close(action=action, note="  ", actor=adviser)
+    assert raised.value.message_dict == {"note": [services.ACTION_CLOSE_NOTE_REQUIRED]}
+    assert not ActionUpdate.objects.exists()
+
+
+# ---- enhanced offer ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("half_days", "ok"), [(-1, False), (0, True), (6, True), (7, False)])
+def test_an_enhanced_offer_is_up_to_six_half_days(school, officer, half_days, ok):
+    if not ok:
+        with pytest.raises(ValidationError):
+            services.enhanced_offer_set(school=school, academic_year=2026, half_days=half_days, actor=officer)
+        return
+    services.enhanced_offer_set(school=school, academic_year=2026, half_days=half_days, actor=officer)
+    offer = services.enhanced_offer_set(school=school, academic_year=2026, half_days=half_days, actor=officer)
+    assert offer.half_days == half_days
+    assert school.enhanced_offers.count() == 1  # one per school and year, updated in place
+
+
+# ---- MSP groups and meetings --------------------------------------------------------------------
+
+
+def test_the_msp_group_proposal_comes_from_the_school_record(linked, officer, adviser):
+    linked.chair_of_governors = "Grace Holt"
+    linked.save()
+    proposal = services.msp_group_proposal(school=linked, actor=officer)
+    assert (proposal.chair, proposal.headteacher, proposal.chair_of_governors, proposal.link_adviser) == (
+        officer,
+        "Mrs Jane Smith",
+        "Grace Holt",
+        adviser,
+    )
+    assert services.msp_group_proposal(school=linked, actor=adviser).chair == officer  # the first officer
+
+
+def set_up(school, chair, adviser, actor, **changes):
+    fields = {
+        "school": school,
+        "chair": chair,
+        "set_up_on": date(2026, 11, 1),
+        "headteacher": "Mrs Jane Smith",
+        "governor_name": "Grace Holt",
+        "governor_role": MspMemberRole.VICE_CHAIR,
+        "link_adviser": adviser,
+        "other_members": ["Jo Bloggs, SENCo", " "],
+        "actor": actor,
+    }
+    fields.update(changes)
+    return services.msp_group_set_up(**fields)
+
+
+def test_an_msp_group_is_set_up_with_an_officer_chair_and_its_members(linked, officer, adviser):
+    group = set_up(linked, officer, adviser, officer)
+    assert [(m.name, m.role, m.user) for m in group.members.all()] == [
+        ("Mrs Jane Smith", "headteacher", None),
+        ("Grace Holt", "vice_chair", None),
+        ("Adam Reid", "link_adviser", adviser),
+        ("Jo Bloggs, SENCo", "other", None),
+    ]
+    with pytest.raises(ValidationError, match="already has an open MSP group"):
+        set_up(linked, officer, adviser, officer)
+
+
+def test_the_msp_chair_must_be_an_officer_and_the_school_maintained(linked, officer, adviser):
+    with pytest.raises(ValidationError) as raised:
+        set_up(linked, adviser, adviser, officer)
+    assert raised.value.message_dict == {"chair": [services.MSP_CHAIR_ROLE]}
+    academy = SchoolFactory(academy=True)
+    with pytest.raises(ValidationError, match="not one"):
+        set_up(academy, officer, adviser, officer)
+    assert not MspGroup.objects.exists()
+
+
+def meeting_record(meeting, actor, **changes):
+    fields = {
+        "meeting": meeting,
+        "held_on": date(2026, 11, 12),
+        "start_time": None,
+        "attendees": "All members",
+        "reviews": [],
+        "impact_of_support": "Some",
+        "support_refocused": False,
+        "refocus_details": "",
+        "minutes": "Confidential minutes",
+        "summary_key_points": "Key points",
+        "recommendation": MspRecommendation.CONTINUE,
+        "actor": actor,
+        "today": date(2026, 11, 22),
+    }
+    fields.update(changes)
+    return services.msp_meeting_record(**fields)
+
+
+def test_recording_an_msp_meeting_rates_open_actions_and_adds_new_ones(linked, officer):
+    group = MspGroupFactory(school=linked, chair=officer)
+    meeting = services.msp_meeting_plan(group=group, held_on=date(2026, 11, 12), actor=officer)
+    action = ActionFactory(school=linked)
+    new = [services.NewAction("Governors' standards committee", "school", date(2027, 1, 15))]
+
+    meeting_record(meeting, officer, reviews=[services.ActionReview(action, RagRating.AMBER, "Started")],
+                   recommendation=MspRecommendation.WARNING_NOTICE, new_actions=new)  # fmt: skip
+
+    meeting.refresh_from_db()
+    assert meeting.status == MspMeetingStatus.HELD
+    assert [(p.action, p.rating, p.comment) for p in meeting.action_progress.all()] == [(action, "amber", "Started")]
+    assert list(meeting.actions.values_list("description", flat=True)) == ["Governors' standards committee"]
+    assert meeting.history.first().history_user == officer
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"held_on": date(2026, 11, 23)}, "held_on"),
+        ({"support_refocused": True, "refocus_details": " "}, "refocus_details"),
+        ({"recommendation": ""}, "recommendation"),
+    ],
+)
+def test_an_msp_meeting_record_with_bad_input_saves_nothing(linked, officer, changes, field):
+    meeting = MspMeetingFactory(group__school=linked, planned=True)
+    with pytest.raises(ValidationError) as raised:
+        meeting_record(meeting, officer, **changes)
+    assert field in raised.value.message_dict
+    meeting.refresh_from_db()
+    assert meeting.status == MspMeetingStatus.PLANNED
+    assert meeting.minutes == ""
+
+
+def test_an_action_of_another_school_cannot_be_rated(linked, officer, other_school):
+    meeting = MspMeetingFactory(group__school=linked, planned=True)
+    stranger = ActionFactory(school=other_school)
+    with pytest.raises(ValidationError, match=services.MSP_ACTION_OF_OTHER_SCHOOL):
+        meeting_record(meeting, officer, reviews=[services.ActionReview(stranger, RagRating.RED)])
+
+
+def test_the_summary_is_published_once_and_then_cannot_change(linked, officer):
+    planned = MspMeetingFactory(group__school=linked, planned=True)
+    with pytest.raises(ValidationError, match=NOT_PUBLISHABLE_UNTIL_HELD):
+        services.msp_meeting_publish_summary(meeting=planned, actor=officer)
+    meeting = MspMeetingFactory(group=planned.group)
+    services.msp_meeting_publish_summary(meeting=meeting, actor=officer)
+    meeting.refresh_from_db()
+    assert meeting.summary_published_by == officer
+    with pytest.raises(ValidationError) as raised:
+        services.msp_meeting_publish_summary(meeting=meeting, actor=officer)
+    assert raised.value.messages[0].startswith(ALREADY_PUBLISHED.split("{")[0])
+    with pytest.raises(ValidationError) as raised:
+        meeting_record(meeting, officer, summary_key_points="Rewritten after publishing")
+    assert raised.value.message_dict == {"summary_key_points": [services.MSP_SUMMARY_LOCKED]}
+    meeting_record(meeting, officer, summary_key_points=meeting.summary_key_points, minutes="Corrected minutes")
+
+
+def test_a_new_calendar_link_replaces_the_old_one_and_only_its_hash_is_kept(adviser):
+    first = services.calendar_token_regenerate(user=adviser, actor=adviser)
+    second = services.calendar_token_regenerate(user=adviser, actor=adviser)
+    stored = CalendarFeedToken.objects.get(user=adviser)
+    assert first != second
+    assert len(second) >= 40
+    assert stored.token_hash == services.hash_token(second) != second
+    services.calendar_token_revoke(user=adviser, actor=adviser)
+    assert not CalendarFeedToken.objects.exists()
+
+
+def test_officers_are_listed_for_the_chair(officer, adviser, make_user):
+    make_user(Role.OFFICER, username="lead", first_name="Amira", last_name="Begum")
+    assert [u.username for u in services.officers()] == ["lead", "officer"]
+
+
+def test_visit_types_match_the_issue():
+    assert VisitType.labels == ["Core entitlement", "Enhanced offer", "Monitoring", "External review", "Other"]
+
+
+# ---- the same request sent twice (review) --------------------------------------------------------
+
+
+def test_the_same_visit_record_sent_twice_agrees_each_action_once(linked, adviser, today):
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=today)
+    actions = [
+        services.NewAction("Improve writing", "school", today + timedelta(days=30)),
+        services.NewAction("Broker phonics support", "la", today + timedelta(days=20)),
+    ]
+    record(visit, adviser, new_actions=actions)
+    record(visit, adviser, new_actions=actions, complete=True)  # the form sent again
+    assert sorted(visit.actions.values_list("description", flat=True)) == ["Broker phonics support", "Improve writing"]
+    # a genuinely different action is still added
+    record(visit, adviser, new_actions=[services.NewAction("Improve writing", "la", today + timedelta(days=30))])
+    assert visit.actions.count() == 3
+
+
+def test_the_same_visit_plan_sent_twice_plans_one_visit(linked, adviser):
+    plan = {"school": linked, "adviser": adviser, "visit_date": date(2026, 12, 3), "actor": adviser}
+    first = services.visit_plan(**plan)
+    assert services.visit_plan(**plan) == first
+    assert Visit.objects.count() == 1
+    afternoon = services.visit_plan(**plan, start_time=time(13, 15))
+    assert afternoon != first  # another visit the same day is still possible
+
+
+def test_the_same_msp_meeting_record_sent_twice_makes_one_meeting(linked, officer):
+    group = MspGroupFactory(school=linked, chair=officer)
+    fields = {
+        "group": group, "held_on": date(2026, 11, 12), "start_time": None, "attendees": "All members",
+        "reviews": [], "impact_of_support": "Some", "support_refocused": False, "refocus_details": "",
+        "minutes": "Minutes", "summary_key_points": "Key points", "recommendation": MspRecommendation.CONTINUE,
+        "new_actions": [services.NewAction("Governors' standards committee", "school", date(2027, 1, 15))],
+        "actor": officer, "today": date(2026, 11, 22),
+    }  # fmt: skip
+    first = services.msp_meeting_record_new(**fields)
+    assert services.msp_meeting_record_new(**fields) == first
+    assert group.meetings.count() == 1
+    assert Action.objects.count() == 1
+    planned = services.msp_meeting_plan(group=group, held_on=date(2026, 12, 9), actor=officer)
+    assert services.msp_meeting_plan(group=group, held_on=date(2026, 12, 9), actor=officer) == planned
+
+
+def test_a_planned_meeting_of_a_closed_group_cannot_be_recorded(linked, officer):
+    meeting = MspMeetingFactory(group__school=linked, planned=True)
+    services.msp_group_close(group=meeting.group, closed_on=date(2026, 11, 20), reason="Exit", actor=officer)
+    with pytest.raises(ValidationError, match=services.MSP_GROUP_CLOSED):
+        meeting_record(meeting, officer)
+    meeting.refresh_from_db()
+    assert meeting.status == MspMeetingStatus.PLANNED

@@ -1,0 +1,239 @@
+"""The compliance view's rows: each open maintained school's category, visits due and done, MSP
+meetings, and enhanced offer use, computed by visits.entitlement from inputs read in a fixed number
+of queries whatever the number of schools or visits."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Q, QuerySet
+
+from categorisation.models import SupportLevel
+from categorisation.selectors import CurrentCategory, current_categories, latest_approved_subquery
+from schools.models import School, SchoolStatus
+from schools.terms import Period, academic_year_of, half_terms, terms_for_year
+
+from .entitlement import (
+    ComplianceStatus,
+    EnhancedUse,
+    MspCompliance,
+    VisitCompliance,
+    YearCalendar,
+    build_year_calendar,
+    enhanced_offer_use,
+    msp_group_to_set_up,
+    msp_meets_half_termly,
+    visit_compliance,
+)
+from .models import EnhancedOffer, MspGroup, MspGroupStatus, MspMeeting, Visit, VisitLength, VisitStatus
+
+NOT_CATEGORISED = "none"
+CATEGORY_CHOICES = [(level.value, level.label) for level in SupportLevel] + [(NOT_CATEGORISED, "Not categorised")]
+
+
+def year_calendar(today: date) -> YearCalendar:
+    """The academic year `today` falls in (a summer holiday day counts in the summer term), with
+    its terms and half-terms exactly as schools.terms.term_periods / half_term_periods make them,
+    from two reads of the term dates instead of their several."""
+    year = academic_year_of(today)
+    this, following = terms_for_year(year), terms_for_year(year + 1)
+    if today < this[0].starts_on:  # before this year's autumn term starts: still last summer
+        year, following, this = year - 1, this, terms_for_year(year - 1)
+    next_autumn = following[0].starts_on
+    term_starts = [t.starts_on for t in this[1:]] + [next_autumn]
+    terms = [
+        Period(year, t.name, None, t.starts_on, starts - timedelta(days=1))
+        for t, starts in zip(this, term_starts, strict=True)
+    ]
+    halves = [half for term in this for half in half_terms(term)]
+    half_starts = [h.starts_on for h in halves[1:]] + [next_autumn]
+    half_periods = [
+        Period(h.academic_year, h.term, h.half, h.starts_on, starts - timedelta(days=1))
+        for h, starts in zip(halves, half_starts, strict=True)
+    ]
+    return build_year_calendar(today=today, terms=terms, half_terms=half_periods, term_records=this)
+
+
+@dataclass
+class ComplianceRow:
+    school: School
+    category: CurrentCategory | None
+    visits: VisitCompliance
+    msp_group: MspGroup | None
+    msp: MspCompliance | None
+    msp_to_set_up: bool
+    enhanced: EnhancedUse | None
+
+    @property
+    def level(self) -> str:
+        return self.category.level if self.category else NOT_CATEGORISED
+
+    @property
+    def level_label(self) -> str:
+        return self.category.level_label if self.category else "Not categorised"
+
+    @property
+    def needs_attention(self) -> bool:
+        return (
+            self.visits.status == ComplianceStatus.OVERDUE
+            or self.msp_to_set_up
+            or (self.msp is not None and self.msp.status == ComplianceStatus.OVERDUE)
+        )
+
+
+def _level_lookup(by_day: dict[date, dict[int, CurrentCategory]], school_id: int):
+    def level_on(day: date) -> str | None:
+        found = by_day[day].get(school_id)
+        return found.level if found else None
+
+    return level_on
+
+
+# Schools that are not (or not yet) open have no entitlement.
+NO_ENTITLEMENT_STATUSES = (SchoolStatus.CLOSED, SchoolStatus.PROPOSED_TO_OPEN)
+
+
+def has_entitlement(school: School) -> bool:
+    """An open (or open but proposed to close) LA maintained school: one compliance_rows covers."""
+    return school.is_maintained and school.status not in NO_ENTITLEMENT_STATUSES
+
+
+def compliance_schools(*, school_ids=None) -> QuerySet[School]:
+    """Open LA-maintained schools (those with an entitlement), optionally some of them."""
+    schools = (
+        School.objects.maintained()
+        .exclude(status__in=NO_ENTITLEMENT_STATUSES)
+        .select_related("link_adviser", "establishment_type")
+    )
+    if school_ids is not None:
+        schools = schools.filter(pk__in=list(school_ids))
+    return schools.order_by("name", "pk")
+
+
+def msp_schools() -> QuerySet[School]:
+    """The schools the MSP pages need a row for: those with an open MSP group or whose current
+    category is high support (perhaps with a group to set up). Bounded by the number of
+    high-support schools, not by every school (the category is read in SQL, one subquery)."""
+    return (
+        compliance_schools()
+        .annotate(current_level=latest_approved_subquery("level"))
+        .filter(
+            Q(current_level=SupportLevel.HIGH)
+            | Q(pk__in=MspGroup.objects.filter(status=MspGroupStatus.OPEN).values("school_id"))
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class VisitFacts:
+    """What the entitlement rules read of a visit: a plain row, much lighter than a model instance
+    when every school's visits of the year are read."""
+
+    school_id: int
+    adviser_id: int
+    visit_date: date
+    status: str
+    visit_type: str
+    length: str
+
+    @property
+    def half_days(self) -> int:
+        return 2 if self.length == VisitLength.FULL_DAY else 1
+
+
+def compliance_rows(*, today: date, schools: QuerySet[School] | list[School] | None = None) -> list[ComplianceRow]:
+    """One row per school of `schools` (default: every open maintained school; a list of schools
+    already loaded is used as it is). Queries: the schools, the term dates (two), the categories
+    on each day a period of the year is judged by (at most seven), the year's visits, the open MSP
+    groups and their meetings, and enhanced offers."""
+    schools_qs = schools if schools is not None else compliance_schools()
+    school_list = list(schools_qs)
+    if not school_list:
+        return []
+    calendar = year_calendar(today)
+    ids = [s.pk for s in school_list]
+    # Filter the related rows by the schools' query (a subquery) or, for a list, by their ids.
+    school_filter = schools_qs.values("pk") if isinstance(schools_qs, QuerySet) else ids
+    periods = calendar.started(calendar.terms) + calendar.started(calendar.half_terms)
+    days = sorted({calendar.assess_day(p) for p in periods} | {today})
+    by_day = {day: current_categories(ids, on=day) for day in days}
+
+    visits_by_school = defaultdict(list)
+    visits = (
+        Visit.objects.filter(school__in=school_filter, visit_date__range=(calendar.starts_on, calendar.ends_on))
+        .exclude(status=VisitStatus.CANCELLED)
+        .values_list("school_id", "adviser_id", "visit_date", "status", "visit_type", "length")
+    )
+    for row in visits:
+        visits_by_school[row[0]].append(VisitFacts(*row))
+
+    groups = {
+        g.school_id: g
+        for g in MspGroup.objects.filter(school__in=school_filter, status=MspGroupStatus.OPEN).select_related("chair")
+    }
+    meetings_by_group = defaultdict(list)
+    meetings = MspMeeting.objects.filter(
+        group_id__in=[g.pk for g in groups.values()], held_on__range=(calendar.starts_on, calendar.ends_on)
+    ).only("id", "group_id", "held_on", "status")
+    for meeting in meetings if groups else []:
+        meetings_by_group[meeting.group_id].append(meeting)
+
+    offers = dict(
+        EnhancedOffer.objects.filter(school__in=school_filter, academic_year=calendar.academic_year).values_list(
+            "school_id", "half_days"
+        )
+    )
+
+    rows = []
+    for school in school_list:
+        level_on = _level_lookup(by_day, school.pk)
+        school_visits = visits_by_school.get(school.pk, [])
+        group = groups.get(school.pk)
+        bought = offers.get(school.pk)
+        rows.append(
+            ComplianceRow(
+                school=school,
+                category=by_day[today].get(school.pk),
+                visits=visit_compliance(
+                    calendar=calendar,
+                    maintained=True,
+                    level_on=level_on,
+                    visits=school_visits,
+                    opened_on=school.open_date,
+                ),
+                msp_group=group,
+                msp=msp_meets_half_termly(
+                    calendar=calendar, set_up_on=group.set_up_on, meetings=meetings_by_group.get(group.pk, [])
+                )
+                if group
+                else None,
+                msp_to_set_up=msp_group_to_set_up(maintained=True, level=level_on(today), has_open_group=bool(group)),
+                enhanced=enhanced_offer_use(
+                    bought=bought, visits=school_visits, calendar=calendar, link_adviser_id=school.link_adviser_id
+                )
+                if bought
+                else None,
+            )
+        )
+    return rows
+
+
+@dataclass
+class ComplianceSummary:
+    met: int
+    due: int
+    overdue: int
+    msp_to_set_up: int
+    msp_overdue: int
+    total: int
+
+
+def summarise(rows: list[ComplianceRow]) -> ComplianceSummary:
+    return ComplianceSummary(
+        met=sum(1 for r in rows if r.visits.status == ComplianceStatus.MET),
+        due=sum(1 for r in rows if r.visits.status == ComplianceStatus.DUE),
+        overdue=sum(1 for r in rows if r.visits.status == ComplianceStatus.OVERDUE),
+        msp_to_set_up=sum(1 for r in rows if r.msp_to_set_up),
+        msp_overdue=sum(1 for r in rows if r.msp and r.msp.status == ComplianceStatus.OVERDUE),
+        total=len(rows),
+    )

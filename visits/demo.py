@@ -1,0 +1,345 @@
+"""Demo casework for visits (runs after the schools and categorisation demos): a year of visits to
+the LA maintained schools (last academic year and this one so far), planned visits for the demo
+advisers in the coming weeks, agreed actions (some overdue, some closed), an enhanced offer bought
+by two schools, and the Kingfisher Primary School MSP group with a year of meetings: the latest
+summary published (the demo governor reads it) and one recommending a warning notice (the letters
+app suggests one from it).
+
+Dates are relative to ctx.today and the term dates, so the demo makes sense whenever it runs.
+Idempotent: each visit, meeting and group is looked for before it is made; nothing is duplicated."""
+
+from datetime import date, time, timedelta
+
+from categorisation.models import SupportLevel
+from categorisation.selectors import current_categories
+from schools.models import School
+from schools.terms import half_term_periods, term_on, term_periods
+
+from . import services
+from .models import (
+    ActionOwner,
+    Activity,
+    MspGroup,
+    MspGroupStatus,
+    MspMeeting,
+    MspMeetingStatus,
+    MspRecommendation,
+    RagRating,
+    Visit,
+    VisitLength,
+    VisitStatus,
+    VisitType,
+)
+from .policy import autumn_core_visit_agenda
+
+KINGFISHER_URN = 874001
+CEDAR_PARK_URN = 874006
+# A school left "due" this term (no visit done or planned), for the browser journey.
+DUE_SCHOOL_URN = 874003
+ENHANCED_OFFERS = {874004: 6, 874009: 4}
+
+STRENGTHS = [
+    "Leaders have an accurate view of the school's strengths and priorities.",
+    "Phonics teaching is consistent across Reception and Year 1.",
+    "Pupils behave well in lessons and around the school; relationships are warm.",
+    "The curriculum in mathematics is well sequenced and teachers check understanding well.",
+    "Governors ask challenging questions about attendance and act on the answers.",
+]
+DEVELOPMENT = [
+    "Writing outcomes at the end of key stage 2 remain below national; extended writing is not yet routine.",
+    "Attendance of disadvantaged pupils is below that of their peers.",
+    "Subject leaders are new and do not yet check the quality of teaching in their subjects.",
+    "Assessment information is not used sharply enough to target support for pupils who fall behind.",
+    "The school's self-evaluation is over-generous about the quality of education.",
+]
+ACTIONS = [
+    ("Put in place a whole-school approach to extended writing, with a termly check by the English lead.", "school"),
+    ("Analyse attendance of disadvantaged pupils each half-term and report to governors.", "school"),
+    ("Broker support from a Phonics Champion school for the Year 1 team.", "la"),
+    ("Update the school improvement plan with measurable half-termly milestones.", "school"),
+    ("Arrange subject leader training through the CPD programme.", "la"),
+    ("Governors to visit to check the impact of the new reading scheme.", "school"),
+]
+
+
+def _weekday(day: date) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _in_period(period, offset: int) -> date:
+    """A weekday `offset` days into a period, kept inside its teaching weeks."""
+    return _weekday(min(period.starts_on + timedelta(days=offset), period.ends_on - timedelta(days=7)))
+
+
+def _planned_or_done(ctx, *, school, adviser, visit_date, visit_type, length, index, complete, actions=0):
+    """The demo visit on that day, made (and recorded) if it is not there yet."""
+    existing = Visit.objects.filter(school=school, visit_date=visit_date, adviser=adviser).first()
+    if existing is not None:
+        return existing, False
+    visit = services.visit_plan(
+        school=school,
+        adviser=adviser,
+        visit_date=visit_date,
+        start_time=time(9, 0) if index % 2 == 0 else time(13, 15),
+        length=length,
+        visit_type=visit_type,
+        focus_areas=autumn_core_visit_agenda(visit_type=visit_type, visit_date=visit_date)
+        or (["leadership", "attendance"] if index % 2 else ["quality_of_education", "phonics"]),
+        purpose="" if visit_type == VisitType.CORE else "Bespoke visit agreed with the headteacher.",
+        actor=adviser,
+    )
+    if not complete:
+        return visit, True
+    new_actions = [
+        services.NewAction(
+            description=ACTIONS[(index + k) % len(ACTIONS)][0],
+            owner=ActionOwner(ACTIONS[(index + k) % len(ACTIONS)][1]),
+            due_on=visit_date + timedelta(days=35 + 14 * k),
+        )
+        for k in range(actions)
+    ]
+    services.visit_record(
+        visit=visit,
+        adviser=adviser,
+        visit_date=visit_date,
+        start_time=visit.start_time,
+        length=length,
+        visit_type=visit_type,
+        focus_areas=visit.focus_areas,
+        purpose=visit.purpose,
+        activities=[Activity.LESSON_OBSERVATION, Activity.WORK_SCRUTINY, Activity.STAFF]
+        + ([Activity.GOVERNORS] if index % 3 == 0 else [Activity.PUPILS]),
+        strengths=STRENGTHS[index % len(STRENGTHS)],
+        areas_for_development=DEVELOPMENT[index % len(DEVELOPMENT)],
+        notes="",
+        new_actions=new_actions,
+        complete=True,
+        actor=adviser,
+        today=ctx.today,
+    )
+    visit.refresh_from_db()
+    if index % 4 != 3:
+        services.visit_share_note(
+            visit=visit,
+            shared_on=min(visit_date + timedelta(days=3), ctx.today),
+            shared_with="Headteacher and chair of governors",
+            actor=adviser,
+            today=ctx.today,
+        )
+    return visit, True
+
+
+def _seed_visits(ctx, schools, advisers) -> tuple[int, int]:
+    year = term_on(ctx.today).academic_year
+    made = planned = 0
+    halves = [h for y in (year - 1, year) for h in half_term_periods(y) if h.starts_on <= ctx.today]
+    terms = [t for y in (year - 1, year) for t in term_periods(y) if t.starts_on <= ctx.today]
+    days = {min(period.ends_on, ctx.today) for period in [*halves, *terms]}
+    by_day = {day: current_categories([s.pk for s in schools], on=day) for day in days}
+    for index, school in enumerate(schools):
+        adviser = school.link_adviser or advisers[index % 2]
+        level_on = {day: found.get(school.pk) for day, found in by_day.items()}
+        for term in terms:
+            current = ctx.today in term
+            term_level = level_on[min(term.ends_on, ctx.today)]
+            high = term_level is not None and term_level.level == SupportLevel.HIGH
+            if current and school.urn == DUE_SCHOOL_URN and not high:
+                continue  # left due for the browser journey
+            if high:
+                term_halves = [h for h in halves if h.term == term.term and h.academic_year == term.academic_year]
+                for half in term_halves:
+                    if ctx.today in half and (index % 3 == 0 or school.urn == DUE_SCHOOL_URN):
+                        continue  # due this half-term
+                    if current and half.half == 1 and index % 4 == 1 and school.urn != DUE_SCHOOL_URN:
+                        continue  # missed autumn 1
+                    if ctx.today in half and index % 4 == 1 and index % 3 == 1:
+                        continue  # and nothing this half-term either: overdue
+                    day = _in_period(half, 10 + index % 9)
+                    done = day < ctx.today
+                    if not done and half.half == 1:
+                        continue
+                    _, new = _planned_or_done(ctx, school=school, adviser=adviser, visit_date=day,
+                                              visit_type=VisitType.MONITORING, length=VisitLength.HALF_DAY,
+                                              index=index, complete=done, actions=1 if done else 0)  # fmt: skip
+                    made += new
+                continue
+            if current:
+                pattern = (index + index // 2) % 4  # mixes both advisers' schools
+                if pattern == 3:
+                    continue  # due: nothing yet
+                if pattern == 2:
+                    day = _weekday(ctx.today + timedelta(days=3 + index % 18))
+                    _, new = _planned_or_done(ctx, school=school, adviser=adviser, visit_date=day,
+                                              visit_type=VisitType.CORE, length=VisitLength.HALF_DAY,
+                                              index=index, complete=False)  # fmt: skip
+                    planned += new
+                    continue
+            day = _in_period(term, 12 + (index * 5) % 40)
+            if day >= ctx.today:
+                day = _weekday(term.starts_on + timedelta(days=8 + index % 10))
+            if day >= ctx.today:
+                continue
+            _, new = _planned_or_done(ctx, school=school, adviser=adviser, visit_date=day,
+                                      visit_type=VisitType.CORE, length=VisitLength.HALF_DAY, index=index,
+                                      complete=True, actions=2 if current or index % 2 == 0 else 1)  # fmt: skip
+            made += new
+    return made, planned
+
+
+def _seed_enhanced_offers(ctx, by_urn, officer) -> None:
+    year = term_on(ctx.today).academic_year
+    autumn = term_periods(year)[0]
+    for n, (urn, half_days) in enumerate(ENHANCED_OFFERS.items()):
+        school = by_urn.get(urn)
+        if school is None:
+            continue
+        if not school.enhanced_offers.filter(academic_year=year).exists():
+            services.enhanced_offer_set(
+                school=school,
+                academic_year=year,
+                half_days=half_days,
+                notes="Bought at the reduced rate.",
+                actor=officer,
+            )
+        adviser = school.link_adviser
+        if adviser is None:
+            continue
+        done_day = _in_period(autumn, 20 + 7 * n)
+        if done_day < ctx.today:
+            _planned_or_done(ctx, school=school, adviser=adviser, visit_date=done_day, visit_type=VisitType.ENHANCED,
+                             length=VisitLength.FULL_DAY, index=n, complete=True, actions=1)  # fmt: skip
+        later = _weekday(ctx.today + timedelta(days=9 + n))
+        _planned_or_done(ctx, school=school, adviser=adviser, visit_date=later, visit_type=VisitType.ENHANCED,
+                         length=VisitLength.HALF_DAY, index=n, complete=False)  # fmt: skip
+
+
+def _close_and_age_actions(ctx, schools) -> None:
+    """Close most actions more than a fortnight past due, with a note; about one in six stays open
+    (overdue), as in a real caseload."""
+    from .models import Action, ActionStatus
+
+    older = Action.objects.filter(
+        school__in=schools, status=ActionStatus.OPEN, due_on__lt=ctx.today - timedelta(days=14)
+    )
+    for action in older.select_related("visit").order_by("id"):
+        if action.pk % 6 != 0:  # by id, so that a second run closes nothing more
+            services.action_close(
+                action=action,
+                note="Done: checked at the following visit.",
+                actor=action.visit.adviser if action.visit else action.created_by,
+            )
+
+
+def _seed_cancelled_visit(ctx, school, adviser) -> None:
+    day = _weekday(ctx.today - timedelta(days=20))
+    if Visit.objects.filter(school=school, visit_date=day, status=VisitStatus.CANCELLED).exists():
+        return
+    visit = services.visit_plan(school=school, adviser=adviser, visit_date=day, visit_type=VisitType.OTHER,
+                                purpose="Meeting with the new chair of governors.", actor=adviser)  # fmt: skip
+    services.visit_cancel(visit=visit, reason="The chair of governors was ill; to be rearranged.", actor=adviser)
+
+
+MSP_SUMMARIES = [
+    "The school has an accurate self-evaluation. Leaders have a clear plan to improve writing. "
+    "The group will check the impact of the new writing approach next half-term.",
+    "Phonics outcomes are improving: 70% of Year 1 pupils are on track. Attendance remains a concern.",
+    "Progress against the improvement plan has slowed since the headteacher left. The interim "
+    "headteacher has started well. Governors need to hold leaders to account more sharply.",
+    "Concerns remain about leadership capacity and standards in writing. The group recommends that the "
+    "local authority considers a formal warning notice.",
+    "The interim headteacher has stabilised staffing. Attendance is improving. Governors have set up a "
+    "standards committee. The group will review writing outcomes at its next meeting.",
+]
+
+
+def _seed_msp(ctx, school, officer, adviser, *, meetings_until=None, warning_notice=True, plan_next=True) -> str:
+    """The school's MSP group since the spring term of last year, with a meeting each half-term
+    (until `meetings_until`, when given: the meetings then stop, so one is overdue)."""
+    group = MspGroup.objects.filter(school=school, status=MspGroupStatus.OPEN).first()
+    year = term_on(ctx.today).academic_year
+    if group is None:
+        set_up_on = _weekday(term_periods(year - 1)[1].starts_on + timedelta(days=7))
+        group = services.msp_group_set_up(
+            school=school,
+            chair=officer,
+            set_up_on=set_up_on,
+            headteacher=school.headteacher,
+            governor_name=school.chair_of_governors or "Grace Holt",
+            link_adviser=adviser,
+            actor=officer,
+        )
+    halves = [h for y in (year - 1, year) for h in half_term_periods(y) if h.starts_on >= group.set_up_on]
+    last_day = min(ctx.today, meetings_until or ctx.today)
+    held_days = [_in_period(h, 18) for h in halves if _in_period(h, 18) < last_day]
+    for n, day in enumerate(held_days):
+        if MspMeeting.objects.filter(group=group, held_on=day).exists():
+            continue
+        last = n == len(held_days) - 1
+        recommendation = (
+            MspRecommendation.WARNING_NOTICE
+            if warning_notice and n == len(held_days) - 2
+            else (MspRecommendation.REFOCUS if n == 1 else MspRecommendation.CONTINUE)
+        )
+        open_actions = list(school.support_actions.filter(status="open").order_by("due_on")[:3])
+        meeting = services.msp_meeting_record_new(
+            group=group,
+            held_on=day,
+            start_time=time(15, 30),
+            attendees=f"{officer} (chair)\n{school.headteacher} (headteacher)\n"
+            f"{school.chair_of_governors or 'Grace Holt'} (chair of governors)\n{adviser} (link adviser)",
+            reviews=[
+                services.ActionReview(action, [RagRating.AMBER, RagRating.RED, RagRating.GREEN][(n + k) % 3])
+                for k, action in enumerate(open_actions)
+            ],
+            impact_of_support="Support for writing has started to show in pupils' books; attendance work is slower.",
+            support_refocused=n == 1,
+            refocus_details="Support moved from phonics to leadership of writing." if n == 1 else "",
+            minutes="Discussion of staffing, the interim headteacher's plans and governors' oversight. "
+            "Staffing matters discussed in confidence.",
+            summary_key_points=MSP_SUMMARIES[min(n, len(MSP_SUMMARIES) - 1)] if not last else MSP_SUMMARIES[-1],
+            recommendation=recommendation,
+            new_actions=[
+                services.NewAction(
+                    description="Governors to receive a half-termly report on writing outcomes.",
+                    owner=ActionOwner.SCHOOL,
+                    due_on=day + timedelta(days=42),
+                )
+            ]
+            if n % 2 == 0
+            else [],
+            actor=officer,
+            today=ctx.today,
+        )
+        services.msp_meeting_publish_summary(meeting=meeting, actor=officer)
+    next_day = _weekday(ctx.today + timedelta(days=17))
+    if plan_next and not group.meetings.filter(status=MspMeetingStatus.PLANNED).exists():
+        services.msp_meeting_plan(group=group, held_on=next_day, start_time=time(15, 30), actor=officer)
+    return f"MSP group for {school.name} with {group.meetings.count()} meetings"
+
+
+def seed(ctx) -> None:
+    officer, advisers = ctx.users["officer"], [ctx.users["adviser"], ctx.users["adviser2"]]
+    schools = list(School.objects.open().maintained().select_related("link_adviser").order_by("urn"))
+    if not schools:
+        ctx.write("Visits: no maintained schools, nothing to add.")
+        return
+    by_urn = {s.urn: s for s in schools}
+    made, planned = _seed_visits(ctx, schools, advisers)
+    _seed_enhanced_offers(ctx, by_urn, officer)
+    if 874005 in by_urn:
+        _seed_cancelled_visit(ctx, by_urn[874005], by_urn[874005].link_adviser or advisers[0])
+    msp = ""
+    if KINGFISHER_URN in by_urn:
+        kingfisher = by_urn[KINGFISHER_URN]
+        msp = "; " + _seed_msp(ctx, kingfisher, officer, kingfisher.link_adviser or advisers[0])
+    if CEDAR_PARK_URN in by_urn:
+        # A second group whose meetings stopped in the summer: its autumn meeting is overdue.
+        cedar = by_urn[CEDAR_PARK_URN]
+        summer_end = term_periods(term_on(ctx.today).academic_year - 1)[2].ends_on
+        msp += "; " + _seed_msp(ctx, cedar, officer, cedar.link_adviser or advisers[1], meetings_until=summer_end,
+                                warning_notice=False, plan_next=False)  # fmt: skip
+    _close_and_age_actions(ctx, schools)  # last, so that a second run finds nothing new to close
+    ctx.facts["visits_due_school_urn"] = DUE_SCHOOL_URN
+    ctx.write(f"Visits: {made} visits recorded, {planned} planned{msp}.")

@@ -1,0 +1,140 @@
+"""What visits adds to shared pages: sections of the school page (one for LA staff, one for the
+school's governors) and panels of the adviser's and the officer's home page. Each runs a bounded
+number of queries and returns None for users it is not for."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from accounts.permissions import is_adviser, is_la_staff, is_officer
+from core import home
+from core.sections import Section
+from schools import school_page
+from schools.models import School
+from schools.permissions import is_governor_of_school
+
+from . import selectors
+from .compliance import compliance_rows, compliance_schools, has_entitlement, summarise, year_calendar
+from .entitlement import ComplianceStatus
+from .models import ActionStatus
+
+
+def _today():
+    return timezone.localdate()
+
+
+# ---- school page --------------------------------------------------------------------------------
+
+
+def school_section(request, school):
+    """Visits, entitlement, actions, MSP group and enhanced offer: LA staff only."""
+    user = request.user
+    if not is_la_staff(user):
+        return None
+    today = _today()
+    rows = compliance_rows(today=today, schools=[school]) if has_entitlement(school) else []
+    actions = selectors.open_actions(school_ids=[school.pk]).order_by("due_on", "id")
+    return {
+        "school": school,
+        "row": rows[0] if rows else None,
+        "visits": selectors.school_visits(school=school, limit=8),
+        "open_actions": list(actions[:10]),
+        "open_action_count": actions.count(),
+        "msp_group": rows[0].msp_group if rows else None,
+        "can_plan": user.has_perm("visits.plan_visit", school),
+        "can_manage_offer": user.has_perm("visits.manage_enhanced_offer"),
+        "can_set_up_msp": user.has_perm("visits.set_up_msp_group") and school.is_maintained,
+        "today": today,
+    }
+
+
+def governor_section(request, school):
+    """Published MSP summary key points and the open actions the school owns: the school's own
+    governors only (never minutes, notes of visits or drafts)."""
+    user = request.user
+    if is_la_staff(user) or not is_governor_of_school(user, school):
+        return None
+    return {
+        "school": school,
+        "summaries": selectors.published_summaries(school=school),
+        "actions": selectors.governor_school_actions(school=school),
+        "today": _today(),
+    }
+
+
+# ---- home panels ------------------------------------------------------------------------------
+
+
+def adviser_upcoming(request, user):
+    if not is_adviser(user):
+        return None
+    today = _today()
+    visits, meetings = selectors.calendar_entries(user=user, starts_on=today, ends_on=today + timedelta(weeks=4))
+    from .calendar_feed import by_day
+
+    return {"days": by_day(visits, meetings), "today": today}
+
+
+def adviser_due(request, user):
+    if not is_adviser(user):
+        return None
+    rows = compliance_rows(today=_today(), schools=compliance_schools().filter(link_adviser=user))
+    due = [
+        r
+        for r in rows
+        if r.visits.status != ComplianceStatus.MET
+        or r.msp_to_set_up
+        or (r.msp and r.msp.status != ComplianceStatus.MET)
+    ]
+    return {"rows": due, "school_count": len(rows)}
+
+
+def adviser_overdue_actions(request, user):
+    if not is_adviser(user):
+        return None
+    today = _today()
+    school_ids = School.objects.filter(link_adviser=user).values_list("pk", flat=True)
+    return {"actions": selectors.overdue_actions(school_ids=school_ids, today=today, limit=8), "today": today}
+
+
+def officer_compliance(request, user):
+    if not is_officer(user):
+        return None
+    rows = compliance_rows(today=_today())
+    calendar = year_calendar(_today())
+    return {
+        "summary": summarise(rows),
+        "term": calendar.current_term,
+        "to_set_up": [r for r in rows if r.msp_to_set_up],
+        "msp_overdue": [r for r in rows if r.msp and r.msp.status == ComplianceStatus.OVERDUE],
+        "overdue_actions": selectors.actions_visible_to(user)
+        .filter(status=ActionStatus.OPEN, due_on__lt=_today())
+        .count(),
+    }
+
+
+def register() -> None:
+    school_page.register(
+        Section(key="visits", title="Visits and support", order=50, template="visits/sections/school.html",
+                context=school_section)
+    )  # fmt: skip
+    school_page.register(
+        Section(key="msp-summaries", title="Monitoring Support Partnership and school actions", order=51,
+                template="visits/sections/governor.html", context=governor_section)
+    )  # fmt: skip
+    home.register(
+        Section(key="visits-upcoming", title="Your upcoming visits and MSP meetings", order=40,
+                template="visits/panels/upcoming.html", context=adviser_upcoming)
+    )  # fmt: skip
+    home.register(
+        Section(key="visits-due", title="Your link schools due a visit or MSP meeting", order=41,
+                template="visits/panels/due.html", context=adviser_due)
+    )  # fmt: skip
+    home.register(
+        Section(key="visits-overdue-actions", title="Overdue actions at your link schools", order=42,
+                template="visits/panels/overdue_actions.html", context=adviser_overdue_actions)
+    )  # fmt: skip
+    home.register(
+        Section(key="visits-compliance", title="Visits and MSP this term", order=40,
+                template="visits/panels/officer.html", context=officer_compliance)
+    )  # fmt: skip

@@ -1,0 +1,82 @@
+"""Who may do what with visits, actions and MSP groups (django-rules), declared once.
+
+Advisers read every school's visits, actions and MSP material and write for their link schools;
+officers write for every school; governors read only their own school's published MSP summaries
+and the open actions it owns; admins read no case material (403)."""
+
+import rules
+
+from accounts.permissions import is_adviser, is_governor, is_la_staff, is_officer
+from schools.permissions import is_governor_of_school
+
+
+def _school_of(obj):
+    """The school a visit, action, MSP group or meeting (or a school itself) belongs to."""
+    if obj is None:
+        return None
+    for path in ("group.school", "school"):
+        target = obj
+        try:
+            for attribute in path.split("."):
+                target = getattr(target, attribute)
+        except AttributeError:
+            continue
+        return target
+    return obj
+
+
+@rules.predicate
+def is_link_adviser_of(user, obj) -> bool:
+    school = _school_of(obj)
+    return school is not None and school.link_adviser_id == user.pk
+
+
+@rules.predicate
+def leads_visit(user, visit) -> bool:
+    return visit is not None and getattr(visit, "adviser_id", None) == user.pk
+
+
+@rules.predicate
+def chairs_msp_group(user, obj) -> bool:
+    if obj is None:
+        return False
+    group = getattr(obj, "group", obj)
+    return getattr(group, "chair_id", None) == user.pk
+
+
+@rules.predicate
+def is_msp_member(user, obj) -> bool:
+    if obj is None:
+        return False
+    group = getattr(obj, "group", obj)
+    return any(member.user_id == user.pk for member in group.members.all())
+
+
+@rules.predicate
+def is_governor_of_objects_school(user, obj) -> bool:
+    return is_governor_of_school(user, _school_of(obj))
+
+
+# Reading case material: LA staff only.
+rules.add_perm("visits.view_visits", is_la_staff)
+rules.add_perm("visits.view_actions", is_la_staff)
+rules.add_perm("visits.view_compliance", is_la_staff)
+rules.add_perm("visits.view_msp", is_la_staff)  # groups, meetings and their confidential minutes
+rules.add_perm("visits.use_calendar", is_la_staff)
+
+# Writing: officers for any school; advisers for their link schools (and visits they lead).
+can_write_for_school = is_officer | (is_adviser & is_link_adviser_of)
+rules.add_perm("visits.plan_visit", can_write_for_school)  # object: the school
+rules.add_perm("visits.change_visit", is_officer | (is_adviser & (is_link_adviser_of | leads_visit)))
+rules.add_perm("visits.change_action", can_write_for_school)  # object: the action
+rules.add_perm("visits.manage_enhanced_offer", is_officer)
+rules.add_perm("visits.set_up_msp_group", is_officer)
+rules.add_perm("visits.change_msp_group", is_officer | (is_la_staff & chairs_msp_group))
+rules.add_perm(
+    "visits.record_msp_meeting",
+    is_officer | (is_la_staff & (chairs_msp_group | is_msp_member | is_link_adviser_of)),
+)  # object: the group or the meeting
+rules.add_perm("visits.publish_msp_summary", is_officer | (is_la_staff & chairs_msp_group))  # object: the meeting
+
+# Governors: their own school's published summaries and school-owned open actions.
+rules.add_perm("visits.view_governor_material", is_la_staff | (is_governor & is_governor_of_objects_school))

@@ -1,0 +1,70 @@
+"""The visit and MSP rules of the School Improvement Strategy that are not about counting
+entitlement (for those see visits.entitlement). Each function is named after the clause it
+implements, quotes it, and has a test of the same name in tests/visits/test_policy.py."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from schools.models import TermName
+from schools.terms import term_on
+
+from .models import FocusArea, VisitType
+
+VISIT_IN_FUTURE = "A visit dated in the future cannot be marked as completed. Change its date or wait until the day."
+CANCEL_REASON_REQUIRED = "Enter why the visit is cancelled"
+VISIT_NOT_PLANNED = "This visit is already {status}."
+NOT_PUBLISHABLE_UNTIL_HELD = "Record the meeting as held before publishing its summary."
+SUMMARY_REQUIRED = "Enter the summary key points before publishing them"
+ALREADY_PUBLISHED = "The summary of this meeting was already published on {when:%d %B %Y}."
+
+AUTUMN_CORE_AGENDA = [
+    FocusArea.QUALITY_OF_EDUCATION,
+    FocusArea.OUTCOMES,
+    FocusArea.SELF_EVALUATION,
+    FocusArea.IMPROVEMENT_PRIORITIES,
+    FocusArea.PUPIL_TARGETS,
+]
+
+
+def autumn_core_visit_agenda(*, visit_type: str, visit_date: date | None) -> list[str]:
+    """ "One visit, typically in the Autumn, will include discussions about the quality of education,
+    the outcomes pupils achieve, the school's self-evaluation judgements, school improvement
+    priorities and pupil targets. The other two visits will be bespoke to the school."
+
+    The focus areas a core-entitlement visit in the autumn term starts with; other visits start
+    with none (bespoke)."""
+    if visit_type != VisitType.CORE or visit_date is None:
+        return []
+    if term_on(visit_date).term != TermName.AUTUMN:
+        return []
+    return [area.value for area in AUTUMN_CORE_AGENDA]
+
+
+def future_visit_cannot_be_completed(*, visit_date: date, today: date) -> None:
+    """A visit is recorded as done only once it has happened: a visit dated after today cannot be
+    marked completed (issue 4, "a visit date in the future cannot be marked completed")."""
+    if visit_date > today:
+        raise ValidationError({"visit_date": VISIT_IN_FUTURE})
+
+
+def cancelled_visit_needs_reason(*, reason: str) -> str:
+    """A cancelled visit says why, so that a missed entitlement can be explained."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": CANCEL_REASON_REQUIRED})
+    return reason
+
+
+def msp_summary_shared_with_governing_body(*, is_held: bool, summary: str, published_at) -> None:
+    """ "The MSP is a confidential meeting, but the summary key points should be shared with the
+    whole governing body after each meeting."
+
+    Only the summary key points of a meeting that has been held can be published, once."""
+    if published_at is not None:
+        raise ValidationError(ALREADY_PUBLISHED.format(when=timezone.localtime(published_at)))
+    if not is_held:
+        raise ValidationError(NOT_PUBLISHABLE_UNTIL_HELD)
+    if not summary.strip():
+        raise ValidationError({"summary_key_points": SUMMARY_REQUIRED})

@@ -1,0 +1,243 @@
+"""Reads of visits, actions and MSP groups, scoped to the user. Every function runs a bounded
+number of queries whatever the number of schools, visits or meetings."""
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.permissions import is_la_staff
+from schools.models import Governorship
+
+from .models import (
+    Action,
+    ActionStatus,
+    MspActionProgress,
+    MspGroup,
+    MspGroupStatus,
+    MspMeeting,
+    MspMeetingStatus,
+    MspMember,
+    MspRecommendation,
+    Visit,
+    VisitStatus,
+)
+
+# ---- for the letters app -----------------------------------------------------------------------
+
+
+def warning_notice_recommendations(school_ids: Iterable[int] | None = None) -> list[MspMeeting]:
+    """MSP meetings held whose recommendation is a warning notice, newest first, with their group
+    and school selected (the letters app suggests a warning-notice draft from each). One query."""
+    meetings = MspMeeting.objects.filter(
+        status=MspMeetingStatus.HELD, recommendation=MspRecommendation.WARNING_NOTICE
+    ).select_related("group", "group__school", "group__chair")
+    if school_ids is not None:
+        meetings = meetings.filter(group__school_id__in=list(school_ids))
+    return list(meetings.order_by("-held_on", "-id"))
+
+
+# ---- visits -----------------------------------------------------------------------------------
+
+
+def visits_visible_to(user) -> QuerySet[Visit]:
+    """Every visit for LA staff (advisers read all, write for their link schools); none otherwise."""
+    if not user.is_authenticated or not is_la_staff(user):
+        return Visit.objects.none()
+    return Visit.objects.all()
+
+
+def visit_list(*, user) -> QuerySet[Visit]:
+    return visits_visible_to(user).select_related("school", "adviser")
+
+
+def visit_for_user(*, user, pk: int) -> Visit:
+    return get_object_or_404(
+        visits_visible_to(user).select_related("school", "school__establishment_type", "adviser", "shared_by"), pk=pk
+    )
+
+
+def visit_actions(*, visit: Visit) -> list[Action]:
+    return list(visit.actions.all().order_by("due_on", "id"))
+
+
+def school_visits(*, school, limit: int = 10) -> list[Visit]:
+    return list(Visit.objects.filter(school=school).select_related("adviser").order_by("-visit_date", "-id")[:limit])
+
+
+# ---- actions ----------------------------------------------------------------------------------
+
+
+def actions_visible_to(user) -> QuerySet[Action]:
+    if not user.is_authenticated or not is_la_staff(user):
+        return Action.objects.none()
+    return Action.objects.all()
+
+
+def action_list(*, user) -> QuerySet[Action]:
+    return actions_visible_to(user).select_related(
+        "school", "school__link_adviser", "visit", "msp_meeting", "msp_meeting__group"
+    )
+
+
+def action_for_user(*, user, pk: int) -> Action:
+    return get_object_or_404(
+        actions_visible_to(user).select_related(
+            "school", "school__link_adviser", "visit", "visit__adviser", "msp_meeting", "closed_by", "created_by"
+        ),
+        pk=pk,
+    )
+
+
+def open_actions(*, school_ids: Iterable[int]) -> QuerySet[Action]:
+    return Action.objects.filter(school_id__in=school_ids, status=ActionStatus.OPEN)
+
+
+def overdue_actions(*, school_ids: Iterable[int], today: date, limit: int = 50) -> list[Action]:
+    return list(
+        open_actions(school_ids=school_ids)
+        .filter(due_on__lt=today)
+        .select_related("school")
+        .order_by("due_on", "school__name")[:limit]
+    )
+
+
+def governor_school_actions(*, school) -> list[Action]:
+    """The open actions the school owns, for its governors: what, by when, and where it was agreed
+    (the date only, never the note of visit or the minutes)."""
+    from .models import ActionOwner
+
+    return list(
+        Action.objects.filter(school=school, status=ActionStatus.OPEN, owner=ActionOwner.SCHOOL)
+        .only("id", "description", "due_on", "owner", "status", "school_id")
+        .order_by("due_on", "id")
+    )
+
+
+# ---- MSP --------------------------------------------------------------------------------------
+
+
+def msp_groups_visible_to(user) -> QuerySet[MspGroup]:
+    if not user.is_authenticated or not is_la_staff(user):
+        return MspGroup.objects.none()
+    return MspGroup.objects.all()
+
+
+def msp_group_for_user(*, user, pk: int) -> MspGroup:
+    return get_object_or_404(
+        msp_groups_visible_to(user)
+        .select_related("school", "school__link_adviser", "chair", "created_by")
+        .prefetch_related(Prefetch("members", queryset=MspMember.objects.select_related("user"))),
+        pk=pk,
+    )
+
+
+def msp_group_list(*, user, status: str = MspGroupStatus.OPEN) -> QuerySet[MspGroup]:
+    groups = msp_groups_visible_to(user).select_related("school", "chair")
+    if status in MspGroupStatus.values:
+        groups = groups.filter(status=status)
+    return groups.order_by("school__name", "-set_up_on")
+
+
+def open_msp_group(*, school) -> MspGroup | None:
+    return (
+        MspGroup.objects.filter(school=school, status=MspGroupStatus.OPEN)
+        .select_related("chair")
+        .prefetch_related("members")
+        .first()
+    )
+
+
+def msp_meeting_for_user(*, user, pk: int) -> MspMeeting:
+    """A meeting with its confidential minutes: LA staff only (404 otherwise, as for any object
+    outside the user's scope; the view refuses governors and admins with 403 first)."""
+    return get_object_or_404(
+        MspMeeting.objects.filter(group__in=msp_groups_visible_to(user)).select_related(
+            "group", "group__school", "group__chair", "group__school__link_adviser", "summary_published_by"
+        ),
+        pk=pk,
+    )
+
+
+def meeting_progress(*, meeting: MspMeeting) -> list[MspActionProgress]:
+    return list(meeting.action_progress.select_related("action").order_by("action__due_on", "action_id"))
+
+
+def group_meetings(*, group: MspGroup) -> list[MspMeeting]:
+    return list(group.meetings.order_by("-held_on", "-id"))
+
+
+def published_summaries(*, school, limit: int | None = None) -> list[MspMeeting]:
+    """Published summary key points of the school's MSP meetings, newest first. Only the fields a
+    governor may read are loaded (never the minutes)."""
+    meetings = (
+        MspMeeting.objects.filter(
+            group__school=school, status=MspMeetingStatus.HELD, summary_published_at__isnull=False
+        )
+        .only("id", "held_on", "summary_key_points", "summary_published_at", "group_id", "status")
+        .order_by("-held_on", "-id")
+    )
+    return list(meetings[:limit] if limit else meetings)
+
+
+def published_summary_for_user(*, user, pk: int) -> MspMeeting:
+    """A published summary: LA staff, or a governor of the meeting's school; 404 for anyone else
+    and for a summary not (yet) published."""
+    meetings = MspMeeting.objects.filter(status=MspMeetingStatus.HELD, summary_published_at__isnull=False)
+    if not is_la_staff(user):
+        governed = Governorship.objects.filter(user=user).values("school_id")
+        meetings = meetings.filter(group__school_id__in=governed)
+    return get_object_or_404(
+        meetings.select_related("group", "group__school").only(
+            "id",
+            "held_on",
+            "summary_key_points",
+            "summary_published_at",
+            "status",
+            "group__id",
+            "group__school__id",
+            "group__school__name",
+            "group__school__urn",
+        ),
+        pk=pk,
+    )
+
+
+# ---- calendar ---------------------------------------------------------------------------------
+
+
+def user_msp_meetings(*, user) -> QuerySet[MspMeeting]:
+    """MSP meetings of groups the user chairs or is a member of."""
+    return MspMeeting.objects.filter(
+        Q(group__chair=user) | Q(group__members__user=user),
+    ).distinct()
+
+
+def calendar_entries(
+    *, user, starts_on: date, ends_on: date, include_completed: bool = False
+) -> tuple[list[Visit], list[MspMeeting]]:
+    """The user's planned visits (that they lead; also completed ones if asked) and planned or held
+    MSP meetings (of groups they chair or belong to) between two dates. Two queries."""
+    statuses = [VisitStatus.PLANNED, VisitStatus.COMPLETED] if include_completed else [VisitStatus.PLANNED]
+    visits = list(
+        Visit.objects.filter(adviser=user, status__in=statuses, visit_date__range=(starts_on, ends_on))
+        .select_related("school")
+        .order_by("visit_date", "start_time", "id")
+    )
+    meetings = list(
+        user_msp_meetings(user=user)
+        .filter(held_on__range=(starts_on, ends_on))
+        .exclude(status=MspMeetingStatus.CANCELLED)
+        .select_related("group__school")
+        .order_by("held_on", "start_time", "id")
+    )
+    return visits, meetings
+
+
+def feed_entries(*, user, today: date) -> tuple[list[Visit], list[MspMeeting]]:
+    """What the iCalendar feed carries: the last 60 days and the next year, visits done included
+    (so an event does not vanish from the calendar once the visit is recorded)."""
+    return calendar_entries(
+        user=user, starts_on=today - timedelta(days=60), ends_on=today + timedelta(days=366), include_completed=True
+    )
