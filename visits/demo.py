@@ -216,20 +216,23 @@ def _seed_enhanced_offers(ctx, by_urn, officer) -> None:
 
 
 def _close_and_age_actions(ctx, schools) -> None:
-    """Close most actions more than a fortnight past due, with a note; about one in six stays open
-    (overdue), as in a real caseload."""
+    """Close actions more than a fortnight past due, with a note, except about one in four of
+    those less than four months overdue: a real caseload has a few recent overdue actions, not
+    year-old ones."""
     from .models import Action, ActionStatus
 
     older = Action.objects.filter(
         school__in=schools, status=ActionStatus.OPEN, due_on__lt=ctx.today - timedelta(days=14)
     )
     for action in older.select_related("visit").order_by("id"):
-        if action.pk % 6 != 0:  # by id, so that a second run closes nothing more
-            services.action_close(
-                action=action,
-                note="Done: checked at the following visit.",
-                actor=action.visit.adviser if action.visit else action.created_by,
-            )
+        recent = action.due_on >= ctx.today - timedelta(days=120)
+        if recent and action.pk % 4 == 0:  # by id, so that a second run closes nothing more
+            continue
+        services.action_close(
+            action=action,
+            note="Done: checked at the following visit.",
+            actor=action.visit.adviser if action.visit else action.created_by,
+        )
 
 
 def _seed_cancelled_visit(ctx, school, adviser) -> None:
