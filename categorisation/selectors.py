@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from schools.models import Governance, School, SchoolStatus, TermName, academic_year_label
@@ -66,22 +66,25 @@ def _display_name(user) -> str:
     return user.get_full_name() or user.username
 
 
-def _latest_two(school_ids: Iterable[int] | None, on: date | None) -> QuerySet:
-    """Each school's latest two approved categorisations (as at the end of `on`), in one query."""
+def _latest_two(school_ids: Iterable[int] | None, on: date | None) -> list:
+    """Each school's latest two approved categorisations (as at the end of `on`), in one query, newest
+    first per school. Each school's two are found through the (school, status, approved_at) index
+    (correlated subqueries), not by numbering every approval ever made: at England scale (300,000
+    approvals) that is tens of milliseconds rather than half a second."""
     approved = Categorisation.objects.filter(status=Status.APPROVED)
-    if school_ids is not None:
-        approved = approved.filter(school_id__in=list(school_ids))
     if on is not None:
         approved = approved.filter(approved_at__lt=_end_of_day(on))
-    return (
-        approved.annotate(
-            position=Window(
-                RowNumber(), partition_by=[F("school_id")], order_by=[F("approved_at").desc(), F("id").desc()]
-            )
+    per_school = approved.filter(school=OuterRef("pk")).order_by("-approved_at", "-id").values("id")
+    schools = School.objects.all() if school_ids is None else School.objects.filter(pk__in=list(school_ids))
+    schools = schools.order_by()
+    rows = (
+        Categorisation.objects.filter(
+            Q(pk__in=schools.annotate(found=Subquery(per_school[:1])).values("found"))
+            | Q(pk__in=schools.annotate(found=Subquery(per_school[1:2])).values("found"))
         )
-        .filter(position__lte=2)
-        .select_related("approved_by")
-        .only(
+        .order_by("school_id", "-approved_at", "-id")
+        # plain rows: building 20,000 model instances would cost more than the query
+        .values_list(
             "id",
             "school_id",
             "level",
@@ -91,9 +94,10 @@ def _latest_two(school_ids: Iterable[int] | None, on: date | None) -> QuerySet:
             "approved_by__first_name",
             "approved_by__last_name",
             "approved_by__username",
+            named=True,
         )
-        .order_by("school_id", "position")
     )
+    return list(rows)
 
 
 def current_categories(
@@ -107,22 +111,66 @@ def current_categories(
             return {}
     found: dict[int, CurrentCategory] = {}
     previous: dict[int, str] = {}
-    rows = list(_latest_two(school_ids, on))
+    found_ids: set[int] = set()
+    rows = _latest_two(school_ids, on)
     for row in rows:
-        if row.position == 2:
+        if row.school_id in found_ids:
             previous[row.school_id] = row.level
+        found_ids.add(row.school_id)
     for row in rows:
-        if row.position == 1:
+        if row.school_id not in found:
             found[row.school_id] = CurrentCategory(
                 school_id=row.school_id,
                 level=row.level,
                 academic_year=row.academic_year,
                 term=row.term,
                 approved_at=row.approved_at,
-                approved_by=_display_name(row.approved_by),
+                approved_by=(
+                    f"{row.approved_by__first_name} {row.approved_by__last_name}".strip()
+                    or row.approved_by__username
+                    or ""
+                ),
                 categorisation_id=row.id,
                 direction=direction_between(previous.get(row.school_id), row.level),
             )
+    return found
+
+
+def levels_on(days: Iterable[date], school_ids: Iterable[int] | QuerySet | None = None) -> dict[date, dict[int, str]]:
+    """Each school's category level as it stood at the end of each of `days` (the same answer as
+    `current_categories(on=day)`, level only), in two queries however many days: the latest approval
+    before the first day ends, then every approval up to the last day, replayed in order. Schools
+    with no category on a day are absent from that day's dict. `school_ids` may be a subquery."""
+    days = sorted(set(days))
+    if not days:
+        return {}
+    approved = Categorisation.objects.filter(status=Status.APPROVED)
+    schools = School.objects.order_by()
+    if school_ids is not None:
+        school_ids = school_ids if isinstance(school_ids, QuerySet) else list(school_ids)
+        approved = approved.filter(school_id__in=school_ids)
+        schools = schools.filter(pk__in=school_ids)
+    first_end = _end_of_day(days[0])
+    latest_by_then = Subquery(
+        Categorisation.objects.filter(status=Status.APPROVED, school=OuterRef("pk"), approved_at__lt=first_end)
+        .order_by("-approved_at", "-id")
+        .values("level")[:1]
+    )
+    levels = dict(schools.annotate(level_then=latest_by_then).exclude(level_then=None).values_list("pk", "level_then"))
+    later = (
+        approved.filter(approved_at__gte=first_end, approved_at__lt=_end_of_day(days[-1]))
+        .order_by("approved_at", "id")
+        .values_list("approved_at", "school_id", "level")
+    )
+    found: dict[date, dict[int, str]] = {}
+    pending = iter(later)
+    event = next(pending, None)
+    for day in days:
+        day_end = _end_of_day(day)
+        while event is not None and event[0] < day_end:
+            levels[event[1]] = event[2]
+            event = next(pending, None)
+        found[day] = dict(levels)
     return found
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from accounts.roles import Role
-from core.forms import form_helper
+from core.forms import LongSelect, form_helper
 
 from .models import CategoryOfConcern, Governance, OfstedFramework, School, SchoolStatus, Trust, Ward
 from .selectors import search_condition
@@ -58,9 +58,16 @@ class SchoolFilter(django_filters.FilterSet):
     ofsted = django_filters.ChoiceFilter(
         label="Latest Ofsted", choices=OFSTED_CHOICES, method="filter_ofsted", empty_label="Any outcome"
     )
-    link_adviser = django_filters.ModelChoiceFilter(queryset=lambda request: link_advisers(), empty_label="Any adviser")
-    ward = django_filters.ModelChoiceFilter(queryset=Ward.objects.filter(schools__isnull=False).distinct())
-    trust = django_filters.ModelChoiceFilter(queryset=Trust.objects.filter(schools__isnull=False).distinct())
+    link_adviser = django_filters.ModelChoiceFilter(
+        queryset=lambda request: link_advisers(), empty_label="Any adviser", widget=LongSelect
+    )
+    # England has thousands of wards and trusts: LongSelect renders them in milliseconds.
+    ward = django_filters.ModelChoiceFilter(
+        queryset=Ward.objects.filter(schools__isnull=False).distinct(), widget=LongSelect
+    )
+    trust = django_filters.ModelChoiceFilter(
+        queryset=Trust.objects.filter(schools__isnull=False).distinct(), widget=LongSelect
+    )
     status = django_filters.ChoiceFilter(
         label="Status", choices=STATUS_CHOICES, method="filter_status", empty_label=None
     )

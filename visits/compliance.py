@@ -6,11 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import QuerySet
 
-from categorisation.models import SupportLevel
-from categorisation.selectors import CurrentCategory, current_categories, latest_approved_subquery
-from schools.models import School, SchoolStatus
+from categorisation.models import Categorisation, SupportLevel
+from categorisation.selectors import CurrentCategory, current_categories, levels_on
+from schools.models import School, SchoolStatus, Term
 from schools.terms import Period, academic_year_of, half_terms, terms_for_year
 
 from .entitlement import (
@@ -25,7 +27,7 @@ from .entitlement import (
     msp_meets_half_termly,
     visit_compliance,
 )
-from .models import EnhancedOffer, MspGroup, MspGroupStatus, MspMeeting, Visit, VisitLength, VisitStatus
+from .models import EnhancedOffer, MspGroup, MspGroupStatus, MspMeeting, MspMember, Visit, VisitLength, VisitStatus
 
 NOT_CATEGORISED = "none"
 CATEGORY_CHOICES = [(level.value, level.label) for level in SupportLevel] + [(NOT_CATEGORISED, "Not categorised")]
@@ -81,10 +83,9 @@ class ComplianceRow:
         )
 
 
-def _level_lookup(by_day: dict[date, dict[int, CurrentCategory]], school_id: int):
+def _level_lookup(by_day: dict[date, dict[int, str]], school_id: int):
     def level_on(day: date) -> str | None:
-        found = by_day[day].get(school_id)
-        return found.level if found else None
+        return by_day[day].get(school_id)
 
     return level_on
 
@@ -108,20 +109,6 @@ def compliance_schools(*, school_ids=None) -> QuerySet[School]:
     if school_ids is not None:
         schools = schools.filter(pk__in=list(school_ids))
     return schools.order_by("name", "pk")
-
-
-def msp_schools() -> QuerySet[School]:
-    """The schools the MSP pages need a row for: those with an open MSP group or whose current
-    category is high support (perhaps with a group to set up). Bounded by the number of
-    high-support schools, not by every school (the category is read in SQL, one subquery)."""
-    return (
-        compliance_schools()
-        .annotate(current_level=latest_approved_subquery("level"))
-        .filter(
-            Q(current_level=SupportLevel.HIGH)
-            | Q(pk__in=MspGroup.objects.filter(status=MspGroupStatus.OPEN).values("school_id"))
-        )
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +143,8 @@ def compliance_rows(*, today: date, schools: QuerySet[School] | list[School] | N
     school_filter = schools_qs.values("pk") if isinstance(schools_qs, QuerySet) else ids
     periods = calendar.started(calendar.terms) + calendar.started(calendar.half_terms)
     days = sorted({calendar.assess_day(p) for p in periods} | {today})
-    by_day = {day: current_categories(ids, on=day) for day in days}
+    by_day = levels_on(days, school_filter)
+    categories = current_categories(ids, on=today)
 
     visits_by_school = defaultdict(list)
     visits = (
@@ -193,7 +181,7 @@ def compliance_rows(*, today: date, schools: QuerySet[School] | list[School] | N
         rows.append(
             ComplianceRow(
                 school=school,
-                category=by_day[today].get(school.pk),
+                category=categories.get(school.pk),
                 visits=visit_compliance(
                     calendar=calendar,
                     maintained=True,
@@ -216,6 +204,43 @@ def compliance_rows(*, today: date, schools: QuerySet[School] | list[School] | N
             )
         )
     return rows
+
+
+# ---- every school's rows, kept in the process while what they are computed from is unchanged ---------
+
+# The models compliance_rows reads (with the users it names). Every write through the app's services
+# and the imports adds an audit-history row, so the newest history id of each is a version of the data.
+_SOURCES = (School, Term, Categorisation, Visit, MspGroup, MspMember, MspMeeting, EnhancedOffer)
+_memo: dict[str, tuple] = {}
+
+
+def data_version() -> tuple:
+    """The newest audit-history id of each source model, in one query."""
+    models = (*_SOURCES, get_user_model())
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        f"(SELECT MAX({quote('history_id')}) FROM {quote(m.history.model._meta.db_table)})" for m in models
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}")
+        return tuple(cursor.fetchone())
+
+
+def every_compliance_row(*, today: date) -> list[ComplianceRow]:
+    """compliance_rows for every open maintained school, computed once per day and data version in
+    this process: the officer's home page and the compliance view need every school's row (their
+    filters and totals read the computed status), which for all of England (10,000 maintained
+    schools) is seconds of work, while the version is one query. Rows are shared: never mutate them."""
+    key = (today, data_version())
+    found = _memo.get("every")
+    if found is None or found[0] != key:
+        found = (key, compliance_rows(today=today))
+        _memo["every"] = found
+    return found[1]
+
+
+def clear_memo() -> None:
+    _memo.clear()
 
 
 @dataclass

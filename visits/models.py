@@ -107,6 +107,8 @@ class Visit(models.Model):
             models.Index(fields=["school", "visit_date"]),
             models.Index(fields=["adviser", "visit_date"]),
             models.Index(fields=["status", "visit_date"]),
+            # the visits list, newest first (read backwards)
+            models.Index(fields=["visit_date", "id"], name="visits_visit_date_id_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -14,7 +14,14 @@ from schools.models import School
 from schools.permissions import is_governor_of_school
 
 from . import selectors
-from .compliance import compliance_rows, compliance_schools, has_entitlement, summarise, year_calendar
+from .compliance import (
+    compliance_rows,
+    compliance_schools,
+    every_compliance_row,
+    has_entitlement,
+    summarise,
+    year_calendar,
+)
 from .entitlement import ComplianceStatus
 from .models import ActionStatus
 
@@ -100,7 +107,7 @@ def adviser_overdue_actions(request, user):
 def officer_compliance(request, user):
     if not is_officer(user):
         return None
-    rows = compliance_rows(today=_today())
+    rows = every_compliance_row(today=_today())
     calendar = year_calendar(_today())
     return {
         "summary": summarise(rows),

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_adviser, is_governor, is_la_staff, is_officer
+from categorisation.models import SupportLevel
 from core.documents import pdf_response, render_pdf
 from core.exports import csv_response, xlsx_response
 from core.forms import add_service_errors, posted
@@ -24,7 +25,7 @@ from schools.selectors import school_for_user, search_condition
 from schools.terms import academic_year_of
 
 from . import calendar_feed, selectors, services
-from .compliance import compliance_rows, compliance_schools, msp_schools, summarise, year_calendar
+from .compliance import compliance_schools, every_compliance_row, summarise, year_calendar
 from .forms import (
     ActionCloseForm,
     ActionFilterForm,
@@ -384,18 +385,17 @@ def _compliance(request):
         data = {"adviser": "mine"}
     phases = list(compliance_schools().exclude(phase="").values_list("phase", flat=True).distinct().order_by("phase"))
     form = ComplianceFilterForm(data, phases=phases)
-    schools = compliance_schools()
+    rows = every_compliance_row(today=_today())
     status = category = ""
     if form.is_valid():
         adviser = form.cleaned_data["adviser"]
         if adviser == "mine":
-            schools = schools.filter(link_adviser=request.user)
+            rows = [r for r in rows if r.school.link_adviser_id == request.user.pk]
         elif adviser:
-            schools = schools.filter(link_adviser_id=int(adviser))
+            rows = [r for r in rows if r.school.link_adviser_id == int(adviser)]
         if form.cleaned_data["phase"]:
-            schools = schools.filter(phase=form.cleaned_data["phase"])
+            rows = [r for r in rows if r.school.phase == form.cleaned_data["phase"]]
         status, category = form.cleaned_data["status"], form.cleaned_data["category"]
-    rows = compliance_rows(today=_today(), schools=schools)
     if category:
         rows = [r for r in rows if r.level == category]
     if status == "attention":
@@ -517,7 +517,8 @@ def enhanced_offer(request, urn: int):
 def msp_list(request):
     status = request.GET.get("status", MspGroupStatus.OPEN)
     groups = list(selectors.msp_group_list(user=request.user, status=status))
-    rows = compliance_rows(today=_today(), schools=msp_schools())
+    # the schools with a current category of high support, or an open group
+    rows = [r for r in every_compliance_row(today=_today()) if r.level == SupportLevel.HIGH or r.msp_group]
     by_school = {r.school.pk: r for r in rows}
     for group in groups:
         row = by_school.get(group.school_id)

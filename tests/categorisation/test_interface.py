@@ -9,7 +9,13 @@ from django.test.utils import CaptureQueriesContext
 
 from categorisation.facts import Fact, FactKey, facts_for, register_fact_provider, registered_providers
 from categorisation.models import SUPPORT_ORDER, Categorisation, Status, SupportLevel, more_support
-from categorisation.selectors import CurrentCategory, category_history, current_categories, current_category
+from categorisation.selectors import (
+    CurrentCategory,
+    category_history,
+    current_categories,
+    current_category,
+    levels_on,
+)
 from tests.categorisation.factories import ApprovedCategorisationFactory, CategorisationFactory, aware
 from tests.factories import SchoolFactory
 
@@ -166,3 +172,26 @@ def test_another_app_registers_a_fact_provider_that_facts_for_gathers(school, ot
 def test_this_app_registers_its_own_fact_providers():
     assert {"school_register", "ofsted", "performance"} <= set(registered_providers())
     assert FactKey.WARNING_NOTICE_OR_CONCERNS_LETTER == "warning_notice_or_concerns_letter"
+
+
+def test_levels_on_gives_each_days_level_as_current_categories_does_in_two_queries(school, other_school):
+    third = SchoolFactory()
+    for target, level, approved in [
+        (school, "low", aware(2026, 1, 10)),
+        (school, "high", aware(2026, 4, 20)),
+        (school, "medium", aware(2026, 9, 15)),
+        (other_school, "medium", aware(2026, 4, 20)),
+        (other_school, "low", aware(2026, 4, 20)),  # same instant: the later id wins
+        (third, "high", aware(2026, 10, 1)),
+    ]:
+        ApprovedCategorisationFactory(school=target, level=level, approved_at=approved)
+    days = [date(2025, 12, 1), date(2026, 1, 10), date(2026, 4, 19), date(2026, 4, 20), date(2026, 9, 30)]
+    ids = [school.pk, other_school.pk, third.pk]
+    with CaptureQueriesContext(connection) as queries:
+        found = levels_on(days, ids)
+    assert len(queries) == 2
+    expected = {day: {pk: c.level for pk, c in current_categories(ids, on=day).items()} for day in days}
+    assert found == expected
+    assert found[date(2026, 4, 20)] == {school.pk: "high", other_school.pk: "low"}
+    assert found[date(2025, 12, 1)] == {}
+    assert levels_on([], ids) == {}

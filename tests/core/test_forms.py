@@ -1,0 +1,32 @@
+"""core.forms.LongSelect renders the same select as Django's, option for option."""
+
+from django import forms
+from django.test import SimpleTestCase
+from django.utils.html import escape
+
+from core.forms import LongSelect
+
+CHOICES = [("", "Any ward"), ("1", "Bretton"), ("2", "Park & <Ride>"), ("3", "Dogsthorpe")]
+
+
+class WardForm(forms.Form):
+    fast = forms.ChoiceField(choices=CHOICES, required=False, widget=LongSelect(attrs={"class": "govuk-select"}))
+    slow = forms.ChoiceField(choices=CHOICES, required=False, widget=forms.Select(attrs={"class": "govuk-select"}))
+
+
+def assert_html_equal(first: str, second: str) -> None:
+    SimpleTestCase().assertHTMLEqual(first, second)
+
+
+def test_a_long_select_renders_the_same_markup_as_a_django_select():
+    form = WardForm(data={"fast": "2", "slow": "2"})
+    fast = str(form["fast"]).replace("fast", "X")
+    slow = str(form["slow"]).replace("slow", "X")
+    assert_html_equal(fast, slow)
+    assert '<option value="2" selected>' in fast
+    assert escape("Park & <Ride>") in fast
+
+
+def test_a_long_select_with_nothing_chosen_selects_the_empty_option():
+    form = WardForm()
+    assert_html_equal(str(form["fast"]).replace("fast", "X"), str(form["slow"]).replace("slow", "X"))
