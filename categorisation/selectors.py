@@ -75,10 +75,14 @@ def _latest_two(school_ids: Iterable[int] | None, on: date | None) -> list:
     if on is not None:
         approved = approved.filter(approved_at__lt=_end_of_day(on))
     per_school = approved.filter(school=OuterRef("pk")).order_by("-approved_at", "-id").values("id")
-    schools = School.objects.all() if school_ids is None else School.objects.filter(pk__in=list(school_ids))
-    schools = schools.order_by()
+    rows = approved
+    schools = School.objects.order_by()
+    if school_ids is not None:
+        school_ids = list(school_ids)
+        # also on the outer rows, so that a few schools' are read through the index
+        rows, schools = rows.filter(school_id__in=school_ids), schools.filter(pk__in=school_ids)
     rows = (
-        Categorisation.objects.filter(
+        rows.filter(
             Q(pk__in=schools.annotate(found=Subquery(per_school[:1])).values("found"))
             | Q(pk__in=schools.annotate(found=Subquery(per_school[1:2])).values("found"))
         )
@@ -443,11 +447,20 @@ def review_due(day: date) -> QuerySet[School]:
     )
 
 
-def level_counts(queryset: QuerySet[School]) -> dict[str, int]:
-    """How many of the schools are at each level, and not categorised, in one query."""
-    aggregates = {level.value: Count("id", filter=Q(current_level=level.value)) for level in SupportLevel}
-    aggregates["none"] = Count("id", filter=Q(current_level__isnull=True))
-    return queryset.aggregate(**aggregates)
+def level_counts(schools: QuerySet[School]) -> dict[str, int]:
+    """How many of the schools are at each level, and not categorised ("none"), in one query: grouped
+    by the current level, so each school's latest approval is looked up once."""
+    counts = {level.value: 0 for level in SupportLevel} | {"none": 0}
+    grouped = (
+        schools.order_by()
+        .annotate(level_now=latest_approved_subquery("level"))
+        .values("level_now")
+        .annotate(n=Count("id"))
+        .values_list("level_now", "n")
+    )
+    for level, n in grouped:
+        counts[level or "none"] += n
+    return counts
 
 
 # ---- evidence by area (the categorisation page) -------------------------------------------------

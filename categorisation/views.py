@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from core.exports import csv_response, xlsx_response
 from core.forms import add_service_errors, posted
 from core.pagination import paginate
+from schools.models import School
 from schools.selectors import school_for_user
 from schools.terms import term_on, term_periods
 
@@ -71,7 +72,7 @@ def category_list(request):
     category_filter, schools = _category_rows(request)
     pagination = paginate(request, schools)
     _attach_current(pagination.page.object_list)
-    counts = selectors.level_counts(selectors.schools_by_category().maintained().exclude(status="closed"))
+    counts = selectors.level_counts(School.objects.maintained().exclude(status="closed"))
     return render(
         request,
         "categorisation/list.html",

@@ -9,7 +9,7 @@ from accounts.roles import Role
 from core.home import panels_for
 from schools import selectors as school_selectors
 from schools.models import Governance, ImportKind, ImportRecord, OfstedGrade, School
-from schools.selectors import with_latest_judgement
+from schools.selectors import latest_judgement_subquery
 
 
 def home(request):
@@ -41,7 +41,8 @@ def _adviser_home(request):
 
 def ofsted_summary() -> list[dict]:
     """Open maintained schools and academies by latest overall Ofsted grade, in one query."""
-    schools = with_latest_judgement(School.objects.open())
+    # only the grade: each further "latest" annotation is another subquery per school
+    schools = School.objects.open().annotate(latest_ofsted_grade=latest_judgement_subquery("overall_effectiveness"))
     aggregates = {}
     for governance in (Governance.MAINTAINED, Governance.ACADEMY):
         prefix = governance.value

@@ -9,7 +9,8 @@ either decision is stored (SuggestionDecision) so the same fact is not suggested
 - MSP: a Monitoring Support Partnership meeting that recommended a warning notice suggests a
   warning notice (visits.selectors.warning_notice_recommendations).
 
-Only Ofsted outcomes published in the last OFSTED_LOOKBACK_MONTHS count, and a fact is not
+Only Ofsted outcomes published, and MSP meetings held, in the last OFSTED_LOOKBACK_MONTHS count
+(older facts have been acted on or overtaken, and reading ten years of them is slow), and a fact is not
 suggested once the school has a letter answering it (ANSWERED_BY) drafted on or after its date."""
 
 import re
@@ -227,8 +228,8 @@ def _ofsted_candidates(school_ids, since: date) -> list[Candidate]:
     return candidates
 
 
-def _msp_candidates(school_ids) -> list[Candidate]:
-    meetings = warning_notice_recommendations(school_ids=school_ids)
+def _msp_candidates(school_ids, since: date) -> list[Candidate]:
+    meetings = warning_notice_recommendations(school_ids=school_ids, since=since)
     if not meetings:
         return []
     maintained = set(EstablishmentType.objects.filter(governance=Governance.MAINTAINED).values_list("code", flat=True))
@@ -257,8 +258,9 @@ def suggestion_candidates(*, school_ids: list[int] | None, today: date | None = 
     has a letter answering, drafted on or after the fact's date (ANSWERED_BY); a concern about a
     school the LA does not maintain; anything about a closed school."""
     today = today or timezone.localdate()
-    candidates = _ofsted_candidates(school_ids, add_months(today, -OFSTED_LOOKBACK_MONTHS))
-    candidates += _msp_candidates(school_ids)
+    since = add_months(today, -OFSTED_LOOKBACK_MONTHS)
+    candidates = _ofsted_candidates(school_ids, since)
+    candidates += _msp_candidates(school_ids, since)
     candidates = [c for c in candidates if c.maintained or c.kind == LetterKind.CONGRATULATIONS]
     if not candidates:
         return []

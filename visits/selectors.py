@@ -27,12 +27,17 @@ from .models import (
 # ---- for the letters app -----------------------------------------------------------------------
 
 
-def warning_notice_recommendations(school_ids: Iterable[int] | None = None) -> list[MspMeeting]:
-    """MSP meetings held whose recommendation is a warning notice, newest first, with their group
-    and school selected (the letters app suggests a warning-notice draft from each). One query."""
+def warning_notice_recommendations(
+    school_ids: Iterable[int] | None = None, *, since: date | None = None
+) -> list[MspMeeting]:
+    """MSP meetings held (on or after `since`, when given) whose recommendation is a warning notice,
+    newest first, with their group and school selected (the letters app suggests a warning-notice
+    draft from each). One query."""
     meetings = MspMeeting.objects.filter(
         status=MspMeetingStatus.HELD, recommendation=MspRecommendation.WARNING_NOTICE
     ).select_related("group", "group__school", "group__chair")
+    if since is not None:
+        meetings = meetings.filter(held_on__gte=since)
     if school_ids is not None:
         meetings = meetings.filter(group__school_id__in=list(school_ids))
     return list(meetings.order_by("-held_on", "-id"))

@@ -195,3 +195,18 @@ def test_levels_on_gives_each_days_level_as_current_categories_does_in_two_queri
     assert found[date(2026, 4, 20)] == {school.pk: "high", other_school.pk: "low"}
     assert found[date(2025, 12, 1)] == {}
     assert levels_on([], ids) == {}
+
+
+def test_level_counts_count_each_school_at_its_current_level_and_the_uncategorised(school, other_school):
+    from categorisation.selectors import level_counts
+    from schools.models import School
+
+    SchoolFactory()  # not categorised
+    ApprovedCategorisationFactory(school=school, level="high", approved_at=aware(2025, 5, 1))
+    ApprovedCategorisationFactory(school=school, level="medium", approved_at=aware(2026, 5, 1))
+    ApprovedCategorisationFactory(school=other_school, level="medium", approved_at=aware(2026, 1, 5))
+    CategorisationFactory(school=other_school)  # a draft does not count
+    with CaptureQueriesContext(connection) as queries:
+        counts = level_counts(School.objects.all())
+    assert len(queries) == 1
+    assert counts == {"low": 0, "medium": 2, "high": 0, "none": School.objects.count() - 2}
