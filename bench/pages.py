@@ -25,7 +25,9 @@ then --requests timed requests, DEBUG off): median, p95 (nearest rank), the SQL 
 request (count, total and slowest time), response size and the 1-minute load average. Pages
 slower than --explain-over ms get EXPLAIN ANALYZE of their slowest query (and, with --profile,
 the templates and functions one request spends its time in). The schools CSV export is timed
-separately.
+separately. The officer's home, the compliance view and the MSP groups page are also timed "after a
+change": each request starts without the compliance rows memo (visits.compliance), as the first
+request after any write does.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/school_improvement_pages_bench .venv/bin/python bench/pages.py
 
@@ -1102,7 +1104,7 @@ def measure(client, url: str, *, warmup: int, requests: int, cold: bool = False)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from visits.compliance import clear_memo
+    from core.memo import clear_all as clear_memo
 
     def fetch():
         if cold:

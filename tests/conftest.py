@@ -21,7 +21,7 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Each test's data is rolled back, and on SQLite its ids with it: a memo kept from an earlier
     # test could match the next test's data version.
-    from visits.compliance import clear_memo
+    from core.memo import clear_all as clear_memo
 
     clear_memo()
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.db.models import QuerySet
 
 from categorisation.models import Categorisation, SupportLevel
 from categorisation.selectors import CurrentCategory, current_categories, levels_on
+from core.memo import Memo, history_version
 from schools.models import School, SchoolStatus, Term
 from schools.terms import Period, academic_year_of, half_terms, terms_for_year
 
@@ -208,39 +208,22 @@ def compliance_rows(*, today: date, schools: QuerySet[School] | list[School] | N
 
 # ---- every school's rows, kept in the process while what they are computed from is unchanged ---------
 
-# The models compliance_rows reads (with the users it names). Every write through the app's services
-# and the imports adds an audit-history row, so the newest history id of each is a version of the data.
+# The models compliance_rows reads (with the users it names).
 _SOURCES = (School, Term, Categorisation, Visit, MspGroup, MspMember, MspMeeting, EnhancedOffer)
-_memo: dict[str, tuple] = {}
+_every_row = Memo("visits.every_compliance_row")
 
 
 def data_version() -> tuple:
     """The newest audit-history id of each source model, in one query."""
-    models = (*_SOURCES, get_user_model())
-    quote = connection.ops.quote_name
-    columns = ", ".join(
-        f"(SELECT MAX({quote('history_id')}) FROM {quote(m.history.model._meta.db_table)})" for m in models
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns}")
-        return tuple(cursor.fetchone())
+    return history_version(*_SOURCES, get_user_model())
 
 
 def every_compliance_row(*, today: date) -> list[ComplianceRow]:
     """compliance_rows for every open maintained school, computed once per day and data version in
-    this process: the officer's home page and the compliance view need every school's row (their
-    filters and totals read the computed status), which for all of England (10,000 maintained
-    schools) is seconds of work, while the version is one query. Rows are shared: never mutate them."""
-    key = (today, data_version())
-    found = _memo.get("every")
-    if found is None or found[0] != key:
-        found = (key, compliance_rows(today=today))
-        _memo["every"] = found
-    return found[1]
-
-
-def clear_memo() -> None:
-    _memo.clear()
+    this process (core.memo): the officer's home page and the compliance view need every school's
+    row (their filters and totals read the computed status), which for all of England (10,000
+    maintained schools) is seconds of work, while the version is one query."""
+    return _every_row.get((today, data_version()), lambda: compliance_rows(today=today))
 
 
 @dataclass

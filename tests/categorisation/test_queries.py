@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from categorisation.models import Categorisation, Status
+from core.memo import clear_all as clear_memo
 from schools.models import EstablishmentType, School
 from schools.terms import term_on
 from tests.categorisation.factories import strategy_framework
-from visits.compliance import clear_memo
 
 pytestmark = pytest.mark.django_db
 TERMS = ["autumn", "spring", "summer"]

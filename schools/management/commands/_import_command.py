@@ -50,10 +50,13 @@ class ImportCommand(BaseCommand):
         elapsed = time.perf_counter() - started
         if record.status == ImportStatus.REFUSED:
             raise CommandError(record.message)
-        verb = "would" if record.status == ImportStatus.DRY_RUN else "did"
+        if record.status == ImportStatus.DRY_RUN:
+            outcome, created, updated = "dry run, nothing changed", "to create", "to update"
+        else:
+            outcome, created, updated = "applied", "created", "updated"
         self.stdout.write(
-            f"{record.get_kind_display()} import #{record.pk} ({verb} change): {record.rows_total:,} rows, "
-            f"{record.created:,} to create, {record.updated:,} to update, {record.unchanged:,} unchanged, "
+            f"{record.get_kind_display()} import #{record.pk} ({outcome}): {record.rows_total:,} rows, "
+            f"{record.created:,} {created}, {record.updated:,} {updated}, {record.unchanged:,} unchanged, "
             f"{record.rejected:,} rejected, {record.rows_skipped:,} skipped, in {elapsed:.1f}s."
         )
         if record.message:
