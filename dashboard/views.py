@@ -1,7 +1,9 @@
 """Each role's landing page."""
 
+from collections import defaultdict
+
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import render
 
 from accounts.permissions import is_admin, is_adviser, is_governor, is_officer
@@ -40,18 +42,22 @@ def _adviser_home(request):
 
 
 def ofsted_summary() -> list[dict]:
-    """Open maintained schools and academies by latest overall Ofsted grade, in one query."""
-    # only the grade: each further "latest" annotation is another subquery per school
-    schools = School.objects.open().annotate(latest_ofsted_grade=latest_judgement_subquery("overall_effectiveness"))
-    aggregates = {}
-    for governance in (Governance.MAINTAINED, Governance.ACADEMY):
-        prefix = governance.value
-        aggregates[f"{prefix}_total"] = Count("id", filter=Q(establishment_type__governance=governance))
-        for grade in OfstedGrade:
-            aggregates[f"{prefix}_{grade.value}"] = Count(
-                "id", filter=Q(establishment_type__governance=governance, latest_ofsted_grade=grade.value)
-            )
-    counts = schools.aggregate(**aggregates)
+    """Open maintained schools and academies by latest overall Ofsted grade, in one query: grouped by
+    governance and grade, so each school's latest inspection is looked up once (a COUNT ... FILTER
+    per grade would repeat that lookup for every count)."""
+    grouped = (
+        School.objects.open()
+        .order_by()
+        .annotate(grade=latest_judgement_subquery("overall_effectiveness"))
+        .values("establishment_type__governance", "grade")
+        .annotate(n=Count("id"))
+        .values_list("establishment_type__governance", "grade", "n")
+    )
+    counts: defaultdict[str, int] = defaultdict(int)
+    for governance, grade, n in grouped:
+        counts[f"{governance}_total"] += n
+        if grade is not None:
+            counts[f"{governance}_{grade}"] += n
     rows = []
     for governance in (Governance.MAINTAINED, Governance.ACADEMY):
         prefix = governance.value
