@@ -66,7 +66,7 @@ def _display_name(user) -> str:
     return user.get_full_name() or user.username
 
 
-def _latest_two(school_ids: Iterable[int] | None, on: date | None) -> list:
+def _latest_two(school_ids: list[int] | QuerySet | None, on: date | None) -> list:
     """Each school's latest two approved categorisations (as at the end of `on`), in one query, newest
     first per school. Each school's two are found through the (school, status, approved_at) index
     (correlated subqueries), not by numbering every approval ever made: at England scale (300,000
@@ -78,7 +78,6 @@ def _latest_two(school_ids: Iterable[int] | None, on: date | None) -> list:
     rows = approved
     schools = School.objects.order_by()
     if school_ids is not None:
-        school_ids = list(school_ids)
         # also on the outer rows, so that a few schools' are read through the index
         rows, schools = rows.filter(school_id__in=school_ids), schools.filter(pk__in=school_ids)
     rows = (
@@ -105,11 +104,12 @@ def _latest_two(school_ids: Iterable[int] | None, on: date | None) -> list:
 
 
 def current_categories(
-    school_ids: Iterable[int] | None = None, *, on: date | None = None
+    school_ids: Iterable[int] | QuerySet | None = None, *, on: date | None = None
 ) -> dict[int, CurrentCategory]:
     """Each school's latest APPROVED categorisation (as it stood at the end of `on` when given),
-    with its direction of travel against the one before; schools with none are absent. One query."""
-    if school_ids is not None:
+    with its direction of travel against the one before; schools with none are absent. One query.
+    `school_ids` may be a subquery (for thousands of schools: SQLite allows 32,766 parameters)."""
+    if school_ids is not None and not isinstance(school_ids, QuerySet):
         school_ids = list(school_ids)
         if not school_ids:
             return {}
@@ -130,9 +130,9 @@ def current_categories(
                 term=row.term,
                 approved_at=row.approved_at,
                 approved_by=(
-                    f"{row.approved_by__first_name} {row.approved_by__last_name}".strip()
+                    " ".join(part for part in (row.approved_by__first_name, row.approved_by__last_name) if part)
                     or row.approved_by__username
-                    or ""
+                    or ""  # the approver's account was deleted
                 ),
                 categorisation_id=row.id,
                 direction=direction_between(previous.get(row.school_id), row.level),

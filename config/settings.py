@@ -103,7 +103,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler (on by default) spends about a second compiling each large
     # per-school aggregate (measured by bench/pages.py at England scale) to save milliseconds.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # (Added to any `options` given in DATABASE_URL. Behind PgBouncer, let it pass the startup
+    # parameter - ignore_startup_parameters = options - or run ALTER DATABASE ... SET jit = off.)
+    db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    db_options["options"] = f"{db_options.get('options', '')} -c jit=off".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

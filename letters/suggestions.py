@@ -258,8 +258,8 @@ _every_candidate = Memo("letters.every_suggestion_candidate")
 
 def _data_version() -> tuple:
     """What the suggestions are computed from: schools, MSP meetings and decisions (their audit
-    history), letters and their events, and Ofsted inspections (written only by imports: their
-    newest id and count, and the last import committed). One query."""
+    history), letters and their events, and Ofsted inspections (written only by imports and not
+    audited: their newest id and count, and how many imports have been committed). One query."""
     tables = [m._meta.db_table for m in (Letter, LetterEvent, OfstedInspection)]
     quote = connection.ops.quote_name
     letters, events, inspections = (quote(t) for t in tables)
@@ -273,7 +273,8 @@ def _data_version() -> tuple:
             f"(SELECT MAX(id) FROM {events})",
             f"(SELECT MAX(id) FROM {inspections})",
             f"(SELECT COUNT(*) FROM {inspections})",
-            f"(SELECT MAX(committed_at) FROM {imports})",
+            # an Ofsted import that only updates inspections changes neither their newest id nor count
+            f"(SELECT COUNT(*) FROM {imports} WHERE committed_at IS NOT NULL)",
         ),
     )
 

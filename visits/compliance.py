@@ -144,7 +144,7 @@ def compliance_rows(*, today: date, schools: QuerySet[School] | list[School] | N
     periods = calendar.started(calendar.terms) + calendar.started(calendar.half_terms)
     days = sorted({calendar.assess_day(p) for p in periods} | {today})
     by_day = levels_on(days, school_filter)
-    categories = current_categories(ids, on=today)
+    categories = current_categories(school_filter, on=today)
 
     visits_by_school = defaultdict(list)
     visits = (
