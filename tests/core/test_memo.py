@@ -31,7 +31,9 @@ def test_an_audited_write_changes_the_version():
     assert history_version(School) != before
 
 
-@pytest.mark.django_db(transaction=True)
+# Serialized rollback, as every transactional test here: a plain one's flush re-creates content
+# types, which the next serialized test would then load a second time.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="ids out of commit order happen on PostgreSQL")
 def test_a_transaction_still_writing_is_part_of_the_version_until_it_commits():
     other = connection.copy()  # a second connection to the same (test) database
