@@ -516,7 +516,8 @@ def enhanced_offer(request, urn: int):
 @permission_required("visits.view_msp", raise_exception=True)
 def msp_list(request):
     status = request.GET.get("status", MspGroupStatus.OPEN)
-    groups = list(selectors.msp_group_list(user=request.user, status=status))
+    pagination = paginate(request, selectors.msp_group_list(user=request.user, status=status))
+    groups = list(pagination.page.object_list)
     # the schools with a current category of high support, or an open group
     rows = [r for r in every_compliance_row(today=_today()) if r.level == SupportLevel.HIGH or r.msp_group]
     by_school = {r.school.pk: r for r in rows}
@@ -528,6 +529,7 @@ def msp_list(request):
         "visits/msp_list.html",
         {
             "groups": groups,
+            "pagination": pagination,
             "to_set_up": [r for r in rows if r.msp_to_set_up],
             "status": status,
             "can_set_up": request.user.has_perm("visits.set_up_msp_group"),

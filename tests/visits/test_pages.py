@@ -582,6 +582,23 @@ def test_the_compliance_table_is_paginated_while_the_counts_cover_every_school(c
     assert client.get(reverse("visits:compliance"), {"page": "x"}).status_code == 200
 
 
+def test_the_msp_groups_list_is_paginated_fifty_to_a_page_keeping_the_status(client_as, officer):
+    for n in range(53):
+        MspGroupFactory(school=SchoolFactory(name=f"School {n:03d}"), chair=officer)
+    client = client_as("officer")
+    first = client.get(reverse("visits:msp_list"))
+    assert len(first.context["groups"]) == 50
+    assert "School 000" in content(first)
+    assert "School 050" not in content(first)
+    second = client.get(reverse("visits:msp_list"), {"page": "2"})
+    assert [g.school.name for g in second.context["groups"]] == ["School 050", "School 051", "School 052"]
+    assert all(g.compliance is not None for g in second.context["groups"])
+    assert client.get(reverse("visits:msp_list"), {"status": "closed"}).context["groups"] == []
+    assert first.context["pagination"].next_href == "?page=2"
+    open_groups = client.get(reverse("visits:msp_list"), {"status": "open"})
+    assert open_groups.context["pagination"].next_href == "?status=open&page=2"
+
+
 def test_the_msp_pages_show_high_support_schools_to_set_up_and_open_groups_with_their_meetings(client_as, officer):
     high = SchoolFactory(name="High Primary School")
     ApprovedCategorisationFactory(school=high, level=SupportLevel.HIGH, approved_at=aware(2026, 5, 1))
