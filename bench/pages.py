@@ -187,14 +187,6 @@ DEVELOPMENT = (
     "Assessment information is not used sharply enough to target support for pupils who fall behind.",
     "The school's self-evaluation is over-generous about the quality of education.",
 )
-ACTIONS = (
-    ("Put in place a whole-school approach to extended writing, with a termly check by the English lead.", "school"),
-    ("Analyse attendance of disadvantaged pupils each half-term and report to governors.", "school"),
-    ("Broker support from a Phonics Champion school for the Year 1 team.", "la"),
-    ("Update the school improvement plan with measurable half-termly milestones.", "school"),
-    ("Arrange subject leader training through the CPD programme.", "la"),
-    ("Governors to visit to check the impact of the new reading scheme.", "school"),
-)
 FOCUS = words(
     "quality_of_education outcomes self_evaluation improvement_priorities pupil_targets leadership governance "
     "safeguarding behaviour attendance personal_development send early_years phonics"
@@ -781,6 +773,7 @@ class Builder:
                 visits.append(visit)
 
     def action(self, rng, school, actor, day, *, visit=None, meeting=None):
+        from visits.demo import ACTIONS  # the demo's agreed actions
         from visits.models import Action, ActionStatus
 
         description, owner = rng.choice(ACTIONS)
