@@ -60,10 +60,15 @@ def _end_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + dt.timedelta(days=1), datetime.min.time()))
 
 
+def _name(first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """A user's full name, else username; "" when the user is gone (deleted: the fields are None)."""
+    return " ".join(part for part in (first_name, last_name) if part) or username or ""
+
+
 def _display_name(user) -> str:
     if user is None:
         return ""
-    return user.get_full_name() or user.username
+    return _name(user.first_name, user.last_name, user.username)
 
 
 def _latest_two(school_ids: list[int] | QuerySet | None, on: date | None) -> list:
@@ -129,11 +134,7 @@ def current_categories(
                 academic_year=row.academic_year,
                 term=row.term,
                 approved_at=row.approved_at,
-                approved_by=(
-                    " ".join(part for part in (row.approved_by__first_name, row.approved_by__last_name) if part)
-                    or row.approved_by__username
-                    or ""  # the approver's account was deleted
-                ),
+                approved_by=_name(row.approved_by__first_name, row.approved_by__last_name, row.approved_by__username),
                 categorisation_id=row.id,
                 direction=direction_between(previous.get(row.school_id), row.level),
             )

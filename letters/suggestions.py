@@ -9,7 +9,7 @@ either decision is stored (SuggestionDecision) so the same fact is not suggested
 - MSP: a Monitoring Support Partnership meeting that recommended a warning notice suggests a
   warning notice (visits.selectors.warning_notice_recommendations).
 
-Only Ofsted outcomes published, and MSP meetings held, in the last OFSTED_LOOKBACK_MONTHS count
+Only Ofsted outcomes published, and MSP meetings held, in the last LOOKBACK_MONTHS count
 (older facts have been acted on or overtaken, and reading ten years of them is slow), and a fact is not
 suggested once the school has a letter answering it (ANSWERED_BY) drafted on or after its date."""
 
@@ -43,7 +43,7 @@ from .models import Letter, LetterEvent, LetterKind, LetterStatus, LetterType, S
 from .placeholders import long_date
 from .rules import add_months
 
-OFSTED_LOOKBACK_MONTHS = 24
+LOOKBACK_MONTHS = 24
 SUSTAINED = re.compile(r"\b(remains|continues to be)\s+(good|outstanding)\b", re.IGNORECASE)
 RC_AREAS = [name for name, _label in REPORT_CARD_AREAS]
 CONCERNS = {LetterKind.SIGNIFICANT_CONCERNS, LetterKind.WARNING_NOTICE, LetterKind.SIGNIFICANT_CONCERNS_TOP}
@@ -260,10 +260,11 @@ def _data_version() -> tuple:
     """What the suggestions are computed from: schools, MSP meetings and decisions (their audit
     history), letters and their events, and Ofsted inspections (written only by imports and not
     audited: their newest id and count, and how many imports have been committed). One query."""
-    tables = [m._meta.db_table for m in (Letter, LetterEvent, OfstedInspection)]
-    quote = connection.ops.quote_name
-    letters, events, inspections = (quote(t) for t in tables)
-    imports = quote(ImportRecord._meta.db_table)
+
+    def table(model) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    letters, events, inspections, imports = map(table, (Letter, LetterEvent, OfstedInspection, ImportRecord))
     return history_version(
         School,
         MspMeeting,
@@ -295,7 +296,7 @@ def suggestion_candidates(*, school_ids: list[int] | None, today: date | None = 
 
 
 def _candidates(school_ids: list[int] | None, today: date) -> list[Candidate]:
-    since = add_months(today, -OFSTED_LOOKBACK_MONTHS)
+    since = add_months(today, -LOOKBACK_MONTHS)
     candidates = _ofsted_candidates(school_ids, since)
     candidates += _msp_candidates(school_ids, since)
     candidates = [c for c in candidates if c.maintained or c.kind == LetterKind.CONGRATULATIONS]

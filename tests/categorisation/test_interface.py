@@ -210,3 +210,14 @@ def test_level_counts_count_each_school_at_its_current_level_and_the_uncategoris
         counts = level_counts(School.objects.all())
     assert len(queries) == 1
     assert counts == {"low": 0, "medium": 2, "high": 0, "none": School.objects.count() - 2}
+
+
+def test_a_category_approved_by_a_deleted_account_names_no_approver(school):
+    from tests.factories import UserFactory
+
+    approver = UserFactory(first_name="", last_name="")
+    ApprovedCategorisationFactory(school=school, level="low", approved_at=aware(2026, 5, 1), approved_by=approver)
+    assert current_category(school).approved_by == approver.username
+    approver.delete()
+    assert current_category(school).approved_by == ""
+    assert category_history(school)[0].approved_by == ""

@@ -114,7 +114,7 @@ def test_an_msp_recommendation_of_a_warning_notice_suggests_one(school, officer)
 
 def test_an_msp_recommendation_older_than_the_lookback_is_not_suggested(school, officer):
     group = MspGroup.objects.create(school=school, chair=officer, set_up_on=OLD - timedelta(days=3 * 365))
-    held = timezone.localdate() - timedelta(days=31 * (suggestions.OFSTED_LOOKBACK_MONTHS + 1))
+    held = timezone.localdate() - timedelta(days=31 * (suggestions.LOOKBACK_MONTHS + 1))
     MspMeeting.objects.create(group=group, held_on=held, status=MspMeetingStatus.HELD,
                               recommendation=MspRecommendation.WARNING_NOTICE)  # fmt: skip
     assert suggested(school) == []
