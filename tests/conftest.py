@@ -1,7 +1,12 @@
 """Fixtures shared by every test: users of each role, a school with its governor, and clients
 signed in as each role, so that permission tests for every role cost one line."""
 
+import os
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 
 from accounts.roles import Role
 from accounts.services import user_set_role
@@ -11,6 +16,49 @@ from tests.factories import SchoolFactory, UserFactory
 # The roles every view's permission matrix is tested for. "governor" governs `school`;
 # "other_governor" governs a different school.
 ROLES = ("anonymous", "governor", "other_governor", "adviser", "officer", "admin")
+
+# The day the suite runs on. Every test reads "today" from the clock (timezone.localdate(),
+# factories included), so the whole suite can be run on another day of the school year:
+#   pytest --today 2027-02-03        or        TEST_TODAY=2027-02-03 make test
+# The clock is moved to 10:30 (Europe/London) that day and keeps running. A test about a
+# particular moment freezes it itself with the `time_machine` fixture.
+TODAY_OPTION = "--today"
+TODAY_TIME = time(10, 30)
+LONDON = ZoneInfo("Europe/London")
+
+
+def moment(day: date, at: time = TODAY_TIME) -> datetime:
+    """That day at that time (10:30 by default) in the LA's time zone."""
+    return datetime.combine(day, at, LONDON)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        TODAY_OPTION,
+        default=os.environ.get("TEST_TODAY", ""),
+        metavar="YYYY-MM-DD",
+        help="run the whole suite as if today were this day (default: $TEST_TODAY, else the real date)",
+    )
+
+
+def pytest_configure(config):
+    value = config.getoption(TODAY_OPTION)
+    if not value:
+        return
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"{TODAY_OPTION} must be a date as YYYY-MM-DD, not {value!r}") from None
+    traveller = time_machine.travel(moment(day), tick=True)
+    traveller.start()
+    config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config):
+    value = config.getoption(TODAY_OPTION)
+    if value:
+        return f"today: {value} (moved with {TODAY_OPTION} / TEST_TODAY)"
+    return f"today: {date.today().isoformat()} (the real date; run on another day with {TODAY_OPTION} YYYY-MM-DD)"
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +72,18 @@ def _test_settings(settings, tmp_path):
     from core.memo import clear_all as clear_memo
 
     clear_memo()
+
+
+@pytest.fixture
+def on_day(time_machine):
+    """on_day(date(2026, 9, 21)) stops the clock at 10:30 on that day and returns the day: for a
+    test of a rule that depends on where today falls in the school year."""
+
+    def move(day: date) -> date:
+        time_machine.move_to(moment(day), tick=False)
+        return day
+
+    return move
 
 
 @pytest.fixture

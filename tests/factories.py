@@ -1,9 +1,10 @@
-"""factory-boy factories for the register and users."""
+"""factory-boy factories for the register and users. Dates are relative to the clock's today."""
 
-from datetime import date
+from datetime import timedelta
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from schools.models import (
     EstablishmentType,
@@ -78,7 +79,7 @@ class InspectionFactory(factory.django.DjangoModelFactory):
     school = factory.SubFactory(SchoolFactory)
     inspection_number = factory.Sequence(lambda n: f"{10000000 + n}")
     framework = OfstedFramework.GRADED
-    start_date = date(2024, 3, 1)
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=400))
     overall_effectiveness = 2
 
 

@@ -21,6 +21,7 @@ from categorisation.models import (
     SupportLevel,
     Tick,
 )
+from schools.terms import term_on
 from tests.factories import SchoolFactory, UserFactory
 
 STRATEGY_FRAMEWORK = "School Improvement Strategy 2022-2024"
@@ -38,18 +39,22 @@ def strategy_framework() -> Framework:
     return Framework.objects.get(name=STRATEGY_FRAMEWORK)
 
 
+def _current_term():
+    return term_on(timezone.localdate())
+
+
 class CategorisationFactory(factory.django.DjangoModelFactory):
-    """A draft categorisation for the autumn term 2026/27, under the 2022-2024 framework."""
+    """A draft categorisation for the current term (the clock's), under the 2022-2024 framework."""
 
     class Meta:
         model = Categorisation
 
     school = factory.SubFactory(SchoolFactory)
     framework = factory.LazyFunction(strategy_framework)
-    academic_year = 2026
-    term = "autumn"
+    academic_year = factory.LazyFunction(lambda: _current_term().academic_year)
+    term = factory.LazyFunction(lambda: _current_term().term)
     status = Status.DRAFT
-    started_on = factory.LazyAttribute(lambda o: day_in_term(o.academic_year, o.term))
+    started_on = factory.LazyAttribute(lambda o: min(day_in_term(o.academic_year, o.term), timezone.localdate()))
     created_by = factory.SubFactory(UserFactory)
 
 

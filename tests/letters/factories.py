@@ -7,16 +7,20 @@ from django.utils import timezone
 from letters import documents, services
 from letters.models import Letter, LetterType
 
-TODAY = timezone.localdate()
+
+def _today():
+    return timezone.localdate()
 
 
 def letter_type(code: str) -> LetterType:
     return LetterType.objects.select_related("template").get(code=code)
 
 
-def draft(school, code: str, *, actor, indicators=None, grounds=("a",), compliance_end_date=None, today=TODAY,
+def draft(school, code: str, *, actor, indicators=None, grounds=("a",), compliance_end_date=None, today=None,
           body=None) -> Letter:  # fmt: skip
-    """A draft of the type's template for the school, its [prompts] completed, first indicator ticked."""
+    """A draft of the type's template for the school, its [prompts] completed, first indicator ticked.
+    `today` (default: the clock's) is the day it is drafted."""
+    today = today or _today()
     kind = letter_type(code)
     subject, prefilled = documents.prefilled_text(school, kind)
     if body is None:
@@ -38,19 +42,24 @@ def draft(school, code: str, *, actor, indicators=None, grounds=("a",), complian
     )
 
 
-def approved(school, code: str, *, drafter, officer, today=TODAY, **kwargs) -> Letter:
+def approved(school, code: str, *, drafter, officer, today=None, **kwargs) -> Letter:
+    today = today or _today()
     letter = draft(school, code, actor=drafter, today=today, **kwargs)
     services.letter_submit(letter=letter, actor=drafter, today=today)
     return services.letter_approve(letter=letter, actor=officer)
 
 
-def issued(school, code: str, *, drafter, officer, issued_on=TODAY, today=TODAY, **kwargs) -> Letter:
+def issued(school, code: str, *, drafter, officer, issued_on=None, today=None, **kwargs) -> Letter:
+    today = today or _today()
+    issued_on = issued_on or today
     letter = approved(school, code, drafter=drafter, officer=officer, today=min(issued_on, today), **kwargs)
     return services.letter_issue(letter=letter, actor=officer, issued_on=issued_on, today=today)
 
 
-def eligible_notice(school, *, officer, issued_on=date(2026, 8, 1), end=date(2026, 10, 1), today=TODAY) -> Letter:
-    """An issued warning notice, not complied with, notice of intention given: eligible for intervention."""
+def eligible_notice(school, *, officer, issued_on=date(2026, 8, 1), end=date(2026, 10, 1), today=None) -> Letter:
+    """An issued warning notice, not complied with, notice of intention given: eligible for intervention.
+    Each step is done on its own date (`today` defaults to the day the notice of intention is given)."""
+    today = today or end + timedelta(days=3)
     letter = issued(
         school, "warning_notice", drafter=officer, officer=officer, issued_on=issued_on, today=today,
         compliance_end_date=end,

@@ -58,7 +58,7 @@ def test_the_facts_of_many_schools_take_one_query(officer):
 
     schools = SchoolFactory.create_batch(5)
     for school in schools:
-        issued(school, "significant_concerns", drafter=officer, officer=officer)
+        issued(school, "significant_concerns", drafter=officer, officer=officer, issued_on=ON, today=ON)
     with CaptureQueriesContext(connection) as queries:
         found = warning_notice_or_concerns_letter_facts([s.pk for s in schools], ON + timedelta(days=1))
     assert len(found) == 5

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from letters import rules, services
 from letters.documents import SECRETARY_OF_STATE
 from letters.models import Letter, LetterEvent, LetterStatus
-from letters.placeholders import UNKNOWN_PLACEHOLDER
+from letters.placeholders import UNKNOWN_PLACEHOLDER, long_date
 from schools.models import Councillor, ElectedMemberAlert, ElectedMemberAlertKind
 
 from .factories import approved, draft, issued, letter_type
@@ -155,8 +155,9 @@ def test_a_returned_letter_carries_the_officers_comments_and_can_be_changed_and_
 
 def test_issuing_records_the_date_and_recipients_and_keeps_the_pdf_and_word_files(officer, adviser, link_school):
     letter = approved(
-        link_school, "warning_notice", drafter=adviser, officer=officer, compliance_end_date=date(2027, 1, 29)
-    )
+        link_school, "warning_notice", drafter=adviser, officer=officer, compliance_end_date=date(2027, 1, 29),
+        today=date(2026, 11, 19),
+    )  # fmt: skip
     letter = services.letter_issue(letter=letter, actor=officer, issued_on=date(2026, 11, 20), today=date(2026, 11, 22))
 
     assert (letter.status, letter.issued_on, letter.issued_by) == (LetterStatus.ISSUED, date(2026, 11, 20), officer)
@@ -197,8 +198,9 @@ def test_the_issue_date_is_not_in_the_future_and_precedes_the_end_of_the_complia
     officer, link_school, issued_on, end, message
 ):
     letter = approved(
-        link_school, "warning_notice", drafter=officer, officer=officer, compliance_end_date=date(2027, 1, 1)
-    )
+        link_school, "warning_notice", drafter=officer, officer=officer, compliance_end_date=date(2027, 1, 1),
+        today=date(2026, 11, 20),
+    )  # fmt: skip
     Letter.objects.filter(pk=letter.pk).update(compliance_end_date=end)
     with pytest.raises(ValidationError) as error:
         services.letter_issue(letter=letter, actor=officer, issued_on=issued_on, today=date(2026, 11, 22))
@@ -304,16 +306,17 @@ def test_the_register_filters_and_exports_the_letters(client_as, officer, link_s
 
 
 def test_a_school_page_lists_its_letters_in_order_with_the_compliance_deadline(client_as, officer, link_school):
-    issued(link_school, "significant_concerns", drafter=officer, officer=officer, issued_on=date(2026, 10, 1))
+    today = timezone.localdate()
+    issued(link_school, "significant_concerns", drafter=officer, officer=officer, issued_on=today - timedelta(days=60))
     notice = issued(
-        link_school, "warning_notice", drafter=officer, officer=officer, compliance_end_date=date(2027, 1, 29)
+        link_school, "warning_notice", drafter=officer, officer=officer, compliance_end_date=today + timedelta(days=60)
     )
     page = client_as("adviser").get(link_school.get_absolute_url())
     rows = page.context["sections"]
     letters_ctx = next(ctx for section, ctx in rows if section.key == "letters")
     assert next(letter for letter, _ in letters_ctx["rows"]) == notice
     text = page.content.decode()
-    assert "Compliance period ends: <strong>29 January 2027</strong>" in text
+    assert f"Compliance period ends: <strong>{long_date(today + timedelta(days=60))}</strong>" in text
 
 
 def test_the_letter_timeline_and_history_show_who_did_what(client_as, officer, adviser, link_school):

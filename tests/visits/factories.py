@@ -1,9 +1,12 @@
-"""factory-boy factories for visits, actions, MSP groups and meetings, enhanced offers."""
+"""factory-boy factories for visits, actions, MSP groups and meetings, enhanced offers. Their
+dates are relative to the clock's today (the suite can run on any day: `pytest --today`)."""
 
-from datetime import date
+from datetime import timedelta
 
 import factory
+from django.utils import timezone
 
+from schools.terms import academic_year_of
 from tests.factories import SchoolFactory, UserFactory
 from visits.models import (
     Action,
@@ -22,6 +25,10 @@ from visits.models import (
 )
 
 
+def days_from_today(days: int):
+    return factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=days))
+
+
 class VisitFactory(factory.django.DjangoModelFactory):
     """A planned half-day core-entitlement visit."""
 
@@ -30,7 +37,7 @@ class VisitFactory(factory.django.DjangoModelFactory):
 
     school = factory.SubFactory(SchoolFactory)
     adviser = factory.SubFactory(UserFactory)
-    visit_date = date(2026, 11, 10)
+    visit_date = days_from_today(-20)
     length = VisitLength.HALF_DAY
     visit_type = VisitType.CORE
     status = VisitStatus.PLANNED
@@ -47,7 +54,7 @@ class ActionFactory(factory.django.DjangoModelFactory):
     school = factory.SubFactory(SchoolFactory)
     description = factory.Sequence(lambda n: f"Improve writing across key stage 2 (action {n})")
     owner = ActionOwner.SCHOOL
-    due_on = date(2026, 12, 1)
+    due_on = days_from_today(+14)
 
 
 class MspGroupFactory(factory.django.DjangoModelFactory):
@@ -56,7 +63,7 @@ class MspGroupFactory(factory.django.DjangoModelFactory):
 
     school = factory.SubFactory(SchoolFactory)
     chair = factory.SubFactory(UserFactory)
-    set_up_on = date(2026, 1, 12)
+    set_up_on = days_from_today(-320)
 
 
 class MspMemberFactory(factory.django.DjangoModelFactory):
@@ -75,7 +82,7 @@ class MspMeetingFactory(factory.django.DjangoModelFactory):
         model = MspMeeting
 
     group = factory.SubFactory(MspGroupFactory)
-    held_on = date(2026, 11, 12)
+    held_on = days_from_today(-18)
     status = MspMeetingStatus.HELD
     attendees = "The chair, the headteacher, the chair of governors, the link adviser"
     minutes = "Minutes of the meeting."
@@ -91,5 +98,5 @@ class EnhancedOfferFactory(factory.django.DjangoModelFactory):
         model = EnhancedOffer
 
     school = factory.SubFactory(SchoolFactory)
-    academic_year = 2026
+    academic_year = factory.LazyFunction(lambda: academic_year_of(timezone.localdate()))
     half_days = 6

@@ -296,7 +296,12 @@ def test_an_action_is_updated_then_closed_from_its_page(client_as, linked, today
 # ---- compliance -------------------------------------------------------------------------------
 
 
-def test_compliance_moves_from_due_to_met_when_a_visit_is_completed(client_as, linked, adviser, today):
+# A day early in the autumn term, when a school with no visit yet is due (not overdue).
+EARLY_AUTUMN = date(2026, 9, 21)
+
+
+def test_compliance_moves_from_due_to_met_when_a_visit_is_completed(client_as, on_day, linked, adviser):
+    today = on_day(EARLY_AUTUMN)
     url = reverse("visits:compliance")
     [row] = client_as("officer").get(url).context["rows"]
     assert row.visits.status == "due"
@@ -306,7 +311,8 @@ def test_compliance_moves_from_due_to_met_when_a_visit_is_completed(client_as, l
     assert row.visits.status == "met"
 
 
-def test_compliance_filters_by_adviser_category_phase_and_status(client_as, linked, adviser, today):
+def test_compliance_filters_by_adviser_category_phase_and_status(client_as, on_day, linked, adviser):
+    on_day(EARLY_AUTUMN)
     secondary = SchoolFactory(name="Upland Secondary School", phase="Secondary")
     ApprovedCategorisationFactory(school=secondary, level=SupportLevel.HIGH, approved_at=aware(2026, 5, 1))
     SchoolFactory(name="Osprey Academy", academy=True)
@@ -329,7 +335,8 @@ def test_compliance_filters_by_adviser_category_phase_and_status(client_as, link
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_compliance_exports_the_filtered_rows(client_as, linked, fmt):
+def test_compliance_exports_the_filtered_rows(client_as, on_day, linked, fmt):
+    on_day(EARLY_AUTUMN)
     SchoolFactory(name='=HYPERLINK("http://evil.example")')
     response = client_as("officer").get(reverse("visits:compliance_export", kwargs={"fmt": fmt}), {"phase": "Primary"})
     if fmt == "csv":
