@@ -211,6 +211,10 @@ AREA_NAME_REQUIRED = "Enter the area's name"
 TEXT_REQUIRED = "Enter the statement, word for word"
 LEVEL_CHOICE_REQUIRED = "Choose the support level of the statement"
 DATE_REQUIRED = "Enter the date from which the framework is in use"
+COUNT_INVALID = "Enter a whole number of ticks from 1 to 99, or leave it empty for no count"
+COUNT_ERRORS = {"invalid": COUNT_INVALID, "min_value": COUNT_INVALID, "max_value": COUNT_INVALID}
+# A new area starts with the counts of the 2022-2024 strategy's longer areas (ADR 0002).
+NEW_AREA_COUNTS = {"medium_count": 2, "high_count": 3}
 
 
 class FrameworkForm(forms.Form):
@@ -249,6 +253,28 @@ class AreaForm(forms.Form):
         error_messages={"required": CODE_REQUIRED, "invalid": "Use only letters, numbers, hyphens and underscores"},
     )
     order = forms.IntegerField(min_value=0, max_value=999, initial=1, help_text="Areas are listed in this order")
+    medium_count = forms.IntegerField(
+        label="Ticks that make the school at least medium support",
+        required=False,
+        min_value=1,
+        max_value=99,
+        help_text=(
+            "When this many of the area's statements at medium support or above are ticked, the suggestion is at "
+            "least medium support, whatever the other areas say. Leave empty for no count."
+        ),
+        error_messages=COUNT_ERRORS,
+    )
+    high_count = forms.IntegerField(
+        label="Ticks that make the school high support",
+        required=False,
+        min_value=1,
+        max_value=99,
+        help_text=(
+            "When this many of the area's high-support statements are ticked, the suggestion is high support. "
+            "Leave empty for no count."
+        ),
+        error_messages=COUNT_ERRORS,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -256,6 +282,16 @@ class AreaForm(forms.Form):
             Field.text("name"),
             Field.text("code", field_width=20),
             Field.text("order", field_width=4),
+            Fieldset(
+                HTML(
+                    '<p class="govuk-body">The weight of ticks in an area counts: a long list of serious '
+                    "statements is not outweighed by a few strengths.</p>"
+                ),
+                Field.text("medium_count", field_width=4),
+                Field.text("high_count", field_width=4),
+                legend="Best fit: the weight of ticks",
+                legend_size=Size.SMALL,
+            ),
             Button("save", "Save"),
         )
 
@@ -279,7 +315,15 @@ class CriterionForm(forms.Form):
     is_safeguarding = forms.BooleanField(
         label="About safeguarding",
         required=False,
-        help_text="A ticked high-support safeguarding statement makes the suggestion high support.",
+        help_text="Marks a safeguarding statement. To make it decide the suggestion when ticked, tick “Decisive”.",
+    )
+    decisive = forms.BooleanField(
+        label="Decisive",
+        required=False,
+        help_text=(
+            "When ticked in a categorisation, the suggestion is at least this statement's level, whatever else is "
+            "ticked. For example: a warning notice in force, an Ofsted category of concern, safeguarding not met."
+        ),
     )
     fact_key = forms.ChoiceField(
         label="Fact that suggests it", choices=FactKey.choices, required=False,
@@ -295,6 +339,7 @@ class CriterionForm(forms.Form):
             Field.text("order", field_width=4),
             Field.checkbox("data_driven"),
             Field.checkbox("is_safeguarding"),
+            Field.checkbox("decisive"),
             Field.select("fact_key"),
             Button("save", "Save"),
         )

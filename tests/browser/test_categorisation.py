@@ -54,7 +54,7 @@ def test_adviser_categorises_officer_returns_adviser_resubmits_officer_approves(
     expect(panel).to_contain_text("Nothing is ticked yet")
     for text, (code, evidence) in TICKS.items():
         tick(page, text, code, evidence)
-    expect(panel).to_contain_text("Medium support is the most common level across the 3 areas with a level")
+    expect(panel).to_contain_text("Medium support is the best fit across the 3 areas with a level (3 medium support)")
     expect(page.locator("#suggestion-status")).to_have_text("Suggested level updated: Medium support.")
     expect(page.locator("#judgement ~ .govuk-inset-text [data-suggestion-label]")).to_have_text("Medium support")
 

@@ -93,7 +93,7 @@ def test_an_adviser_categorises_an_officer_returns_and_then_approves_without_jav
     page = client.get(edit_url).content.decode()
     categorisation.refresh_from_db()
     assert categorisation.suggested_level == "high"
-    assert "High support is the most common level across the 4 areas" in page
+    assert "High support is the best fit across the 4 areas with a level (4 high support)" in page
 
     # Submitting a departure without a rationale is refused, showing why, and saves nothing.
     response = client.post(edit_url, form_data(HIGH_TICKS, level="medium", action="submit"))
