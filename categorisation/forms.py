@@ -19,6 +19,11 @@ TERM_REQUIRED = "Choose the term this categorisation is for"
 COMMENTS_REQUIRED = "Enter your comments for the adviser"
 
 
+BACK_TO_CONTENTS = (
+    '<p class="govuk-body-s app-back-to-contents"><a class="govuk-link" href="#contents">Back to contents</a></p>'
+)
+
+
 class CriterionTick(LayoutObject):
     """One statement: a checkbox that reveals its evidence box, with the fact that suggests it."""
 
@@ -74,12 +79,21 @@ class CategorisationForm(forms.Form):
             )
             block = area_blocks.setdefault(criterion.area_id, (criterion.area, {}))
             block[1].setdefault(criterion.level, []).append(CriterionTick(criterion, facts.get(criterion.fact_key)))
+        self.contents = []  # (anchor id, area name): the page's in-page navigation
         for area, by_level in area_blocks.values():
-            layout.append(HTML(format_html('<h2 class="govuk-heading-m app-area-heading">{}</h2>', area.name)))
+            anchor = f"area-{area.code}"
+            self.contents.append((anchor, area.name))
+            items = [
+                HTML(
+                    format_html(
+                        '<h2 class="govuk-heading-m app-area-heading" id="{}-heading">{}</h2>', anchor, area.name
+                    )
+                )
+            ]
             for level in LEVELS:
                 if level.value not in by_level:
                     continue
-                layout.append(
+                items.append(
                     Div(
                         Fieldset(
                             Div(
@@ -95,6 +109,8 @@ class CategorisationForm(forms.Form):
                         css_class=f"govuk-form-group app-level app-level--{level.value}",
                     )
                 )
+            items.append(HTML(BACK_TO_CONTENTS))
+            layout.append(Div(*items, css_id=anchor, css_class="app-area"))
         suggested = level_label(suggestion.level) if suggestion else "No suggestion"
         layout += [
             HTML('<h2 class="govuk-heading-m" id="judgement">Your judgement</h2>'),
