@@ -47,6 +47,34 @@ def test_adviser_categorises_officer_returns_adviser_resubmits_officer_approves(
     expect(page.locator("h1")).to_have_text("Categorise the school")
     assert_no_axe_violations(page)
 
+    # The long form has in-page navigation by area, without JavaScript: each link targets an
+    # area's fieldsets (or the judgement, or the suggestion), and each area leads back to it.
+    contents = page.get_by_role("navigation", name="Contents")
+    links = contents.get_by_role("link")
+    expect(links).to_have_text(
+        [
+            "Leadership and management (including safeguarding)",
+            "Quality of education",
+            "Behaviour and attitudes",
+            "Personal development",
+            "Your judgement",
+            "Suggested level",
+        ]
+    )
+    for href in links.evaluate_all("links => links.map(link => link.getAttribute('href'))"):
+        assert href.startswith("#"), href
+        assert page.locator(href).count() == 1, href
+    for area in page.locator("#categorisation-form .app-area").all():
+        area_id = area.get_attribute("id")
+        assert contents.locator(f"a[href='#{area_id}']").count() == 1, area_id
+        assert area.locator("fieldset").count() == 3, area_id
+        expect(area.get_by_role("link", name="Back to contents")).to_have_attribute("href", "#contents")
+    contents.get_by_role("link", name="Behaviour and attitudes").click()
+    expect(page).to_have_url(re.compile(r"#area-behaviour$"))
+    expect(page.locator("#area-behaviour-heading")).to_be_in_viewport()
+    page.locator("#area-behaviour").get_by_role("link", name="Back to contents").click()
+    expect(contents).to_be_in_viewport()
+
     # From scratch: untick the suggestions, tick three medium statements with evidence, and watch
     # the suggestion (computed by the server as the boxes are ticked) follow.
     form = page.locator("#categorisation-form")
@@ -57,7 +85,7 @@ def test_adviser_categorises_officer_returns_adviser_resubmits_officer_approves(
     expect(panel).to_contain_text("Nothing is ticked yet")
     for text, (code, evidence) in TICKS.items():
         tick(page, text, code, evidence)
-    expect(panel).to_contain_text("Medium support is the most common level across the 3 areas with a level")
+    expect(panel).to_contain_text("Medium support is the best fit across the 3 areas with a level (3 medium support)")
     expect(page.locator("#suggestion-status")).to_have_text("Suggested level updated: Medium support.")
     expect(page.locator("#judgement ~ .govuk-inset-text [data-suggestion-label]")).to_have_text("Medium support")
 
