@@ -12,12 +12,15 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 STATIC_PREFIX = "/static/"
+DATA_IMAGE_PREFIXES = ("data:image/png;base64,", "data:image/jpeg;base64,")
 
 
 class StaticFilesOnly(URLFetcher):
     """Serve /static/... from disk; refuse anything else (a PDF never reaches the network)."""
 
     def fetch(self, url, headers=None):
+        if url.startswith(DATA_IMAGE_PREFIXES):  # a letterhead's logo, embedded (ADR 0005)
+            return super().fetch(url, headers)
         path = url.split("://", 1)[-1]
         found = finders.find(path[path.find(STATIC_PREFIX) + len(STATIC_PREFIX) :]) if STATIC_PREFIX in path else None
         if not found:
