@@ -4,7 +4,8 @@ as bytes or a data: URI (never a public URL).
 Only PNG and JPEG are accepted: SVG can carry script and other formats add nothing. The file is
 opened with Pillow (which reads the real format, whatever the name or content type says), its
 dimensions are checked before the pixels are decoded (so a decompression bomb is refused cheaply),
-and it is re-encoded: metadata (EXIF, GPS, comments) and anything appended to the image are
+a truncated file is refused (WeasyPrint makes Pillow accept truncated images, so this is checked
+here), and it is re-encoded: metadata (EXIF, GPS, comments) and anything appended to the image are
 dropped, so what is stored is only an image."""
 
 import base64
@@ -22,6 +23,7 @@ LOGO_NOT_AN_IMAGE = "The logo must be a PNG or JPEG image"
 LOGO_WRONG_FORMAT = "The logo must be a PNG or JPEG image, not {format}"
 LOGO_DIMENSIONS = f"The logo must be between {LOGO_MIN_SIDE} and {LOGO_MAX_SIDE} pixels wide and high"
 
+JPEG_END = b"\xff\xd9"
 FORMATS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg")}
 
 
@@ -54,6 +56,10 @@ def checked_logo(data: bytes) -> Logo:
             width, height = image.size
             if not (LOGO_MIN_SIDE <= width <= LOGO_MAX_SIDE and LOGO_MIN_SIDE <= height <= LOGO_MAX_SIDE):
                 raise LogoRefused(LOGO_DIMENSIONS)
+            image.verify()  # PNG: every chunk's checksum, through to the end
+        if image_format == "JPEG" and JPEG_END not in data:
+            raise LogoRefused(LOGO_NOT_AN_IMAGE)  # truncated (Pillow would fill the rest with grey)
+        with Image.open(io.BytesIO(data)) as image:
             image.load()
             clean = _reencoded(image, image_format)
     except LogoRefused:
