@@ -20,8 +20,8 @@ from core.documents import pdf_response, render_pdf
 from core.exports import csv_response, xlsx_response
 from core.forms import add_service_errors, posted
 from core.pagination import paginate
-from schools.models import School
 from schools.logos import stored_logo
+from schools.models import School
 from schools.selectors import letterhead_for, school_for_user, search_condition
 from schools.terms import academic_year_of
 
