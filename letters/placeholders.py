@@ -214,7 +214,3 @@ def _append(blocks: list[Block], current: Block | None, kind: str, lines: list[s
     blocks.append(block)
     return block
 
-
-def fill_lines(text: str, facts: Facts) -> list[str]:
-    """A multi-line field (letterhead, signatory) with its placeholders filled in."""
-    return [line for line in (fill_inline(raw.strip(), facts) for raw in text.splitlines()) if line]
