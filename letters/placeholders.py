@@ -213,4 +213,3 @@ def _append(blocks: list[Block], current: Block | None, kind: str, lines: list[s
     block = Block(kind, list(lines))
     blocks.append(block)
     return block
-
