@@ -87,12 +87,16 @@ def _manifest_sources() -> dict[str, str]:
     return {hashed: source for source, hashed in hashed_files.items()}
 
 
+# Images embedded in the document itself (a letterhead's logo, ADR 0005); no other data: URL.
+DATA_IMAGE_PREFIXES = ("data:image/png;base64,", "data:image/jpeg;base64,")
+
+
 class StaticFilesOnly(URLFetcher):
-    """Serve the document's /static/... URLs from disk (`static_file_for`) and inline `data:`
-    URLs; refuse anything else, so a PDF never reaches the network or any other file."""
+    """Serve the document's /static/... URLs from disk (`static_file_for`) and PNG/JPEG images
+    embedded as `data:` URLs; refuse anything else, so a PDF never reaches the network or any other file."""
 
     def fetch(self, url, headers=None):
-        if url.startswith("data:"):
+        if url.startswith(DATA_IMAGE_PREFIXES):
             return super().fetch(url, headers)
         path = static_file_for(url)
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
