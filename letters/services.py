@@ -69,7 +69,9 @@ ALERT_KINDS = {
 }
 
 
-LOCK_ATTEMPTS = 15
+# About 30 seconds in all (0.05 s doubling to 1 s a try): issuing renders two documents inside the
+# lock, which on a loaded machine takes several seconds.
+LOCK_ATTEMPTS = 35
 
 
 def waits_for_the_lock(func):
