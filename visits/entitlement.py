@@ -453,7 +453,13 @@ class VisitCompliance:
 
     @property
     def missed_earlier_text(self) -> str:
+        """ "Autumn 1 2026/27, Autumn 2 2026/27" (for exports)."""
         return ", ".join(r.period.label for r in self.missed_earlier)
+
+    @property
+    def missed_earlier_names(self) -> str:
+        """ "Autumn 1, Autumn 2": within the academic year, as the pages show them."""
+        return ", ".join(r.period.short_label for r in self.missed_earlier)
 
 
 def visit_compliance(
