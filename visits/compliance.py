@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 
 from categorisation.models import Categorisation, SupportLevel
 from categorisation.selectors import CurrentCategory, current_categories, levels_on
@@ -115,21 +115,18 @@ def compliance_schools(*, school_ids=None) -> QuerySet[School]:
     return schools.order_by("name", "pk")
 
 
-def _lead_role() -> Subquery:
-    """The role (an LA one, if any) of the user who leads a visit, read in the visits' own query."""
-    memberships = get_user_model().groups.through.objects
-    return Subquery(
-        memberships.filter(user_id=OuterRef("adviser_id"), group__name__in=sorted(VISIT_LEAD_ROLES))
-        .order_by("group__name")
-        .values("group__name")[:1]
-    )
+def lead_roles() -> dict[int, str]:
+    """The LA role (adviser or officer) of every user who has one, by user id: the few hundred LA
+    staff, read once rather than joined to every visit of the year."""
+    memberships = get_user_model().groups.through.objects.filter(group__name__in=sorted(VISIT_LEAD_ROLES))
+    return dict(memberships.order_by("-group__name").values_list("user_id", "group__name"))
 
 
 def compliance_rows(*, today: date, schools: QuerySet[School] | list[School] | None = None) -> list[ComplianceRow]:
     """One row per school of `schools` (default: every open maintained school; a list of schools
     already loaded is used as it is). Queries: the schools, the term dates (two), the categories
-    on each day a period of the year is judged by (at most seven), the year's visits (with their
-    lead's role), the open MSP groups and their meetings, and enhanced offers."""
+    on each day a period of the year is judged by (at most seven), the year's visits, the LA roles
+    of the users who lead visits, the open MSP groups and their meetings, and enhanced offers."""
     schools_qs = schools if schools is not None else compliance_schools()
     school_list = list(schools_qs)
     if not school_list:
@@ -147,11 +144,11 @@ def compliance_rows(*, today: date, schools: QuerySet[School] | list[School] | N
     visits = (
         Visit.objects.filter(school__in=school_filter, visit_date__range=(calendar.starts_on, calendar.ends_on))
         .exclude(status=VisitStatus.CANCELLED)
-        .annotate(lead_role=_lead_role())
-        .values_list("school_id", "adviser_id", "visit_date", "status", "visit_type", "length", "lead_role")
+        .values_list("school_id", "adviser_id", "visit_date", "status", "visit_type", "length")
     )
+    roles = lead_roles()
     for row in visits:
-        visits_by_school[row[0]].append(VisitFacts(*row))
+        visits_by_school[row[0]].append(VisitFacts(*row, lead_role=roles.get(row[1])))
 
     groups = {
         g.school_id: g
