@@ -29,6 +29,12 @@ class Period:
             name = f"{name} {self.half}"
         return f"{name} {academic_year_label(self.academic_year)}"
 
+    @property
+    def short_label(self) -> str:
+        """Within its academic year: "Spring 1" for a half-term, "Spring term" for a term."""
+        name = TermName(self.term).label
+        return f"{name} {self.half}" if self.half else f"{name} term"
+
     def __contains__(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
 
@@ -110,11 +116,17 @@ def half_term_periods(year: int) -> list[Period]:
 
 def _containing(periods_of, day: date) -> Period:
     year = academic_year_of(day)
-    for candidate_year in (year, year - 1):
-        for period in reversed(periods_of(candidate_year)):
-            if period.starts_on <= day:
-                return period
-    return periods_of(year)[0]
+    this_year = periods_of(year)
+    if day > this_year[-1].ends_on:  # the LA's next autumn term starts before 1 September
+        return periods_of(year + 1)[0]
+    for period in reversed(this_year):
+        if period.starts_on <= day:
+            return period
+    # before the LA's autumn term starts (a term that starts after 1 September): still last summer
+    for period in reversed(periods_of(year - 1)):
+        if period.starts_on <= day:
+            return period
+    return this_year[0]
 
 
 def term_on(day: date) -> Period:

@@ -16,10 +16,12 @@ from schools.models import School, SchoolStatus, Term
 from schools.terms import Period, academic_year_of, half_terms, terms_for_year
 
 from .entitlement import (
+    VISIT_LEAD_ROLES,
     ComplianceStatus,
     EnhancedUse,
     MspCompliance,
     VisitCompliance,
+    VisitFacts,
     YearCalendar,
     build_year_calendar,
     enhanced_offer_use,
@@ -27,7 +29,7 @@ from .entitlement import (
     msp_meets_half_termly,
     visit_compliance,
 )
-from .models import EnhancedOffer, MspGroup, MspGroupStatus, MspMeeting, MspMember, Visit, VisitLength, VisitStatus
+from .models import EnhancedOffer, MspGroup, MspGroupStatus, MspMeeting, MspMember, Visit, VisitStatus
 
 NOT_CATEGORISED = "none"
 CATEGORY_CHOICES = [(level.value, level.label) for level in SupportLevel] + [(NOT_CATEGORISED, "Not categorised")]
@@ -41,6 +43,8 @@ def year_calendar(today: date) -> YearCalendar:
     this, following = terms_for_year(year), terms_for_year(year + 1)
     if today < this[0].starts_on:  # before this year's autumn term starts: still last summer
         year, following, this = year - 1, this, terms_for_year(year - 1)
+    elif today >= following[0].starts_on:  # the LA's next autumn term starts before 1 September
+        year, this, following = year + 1, following, terms_for_year(year + 2)
     next_autumn = following[0].starts_on
     term_starts = [t.starts_on for t in this[1:]] + [next_autumn]
     terms = [
@@ -111,28 +115,18 @@ def compliance_schools(*, school_ids=None) -> QuerySet[School]:
     return schools.order_by("name", "pk")
 
 
-@dataclass(frozen=True, slots=True)
-class VisitFacts:
-    """What the entitlement rules read of a visit: a plain row, much lighter than a model instance
-    when every school's visits of the year are read."""
-
-    school_id: int
-    adviser_id: int
-    visit_date: date
-    status: str
-    visit_type: str
-    length: str
-
-    @property
-    def half_days(self) -> int:
-        return 2 if self.length == VisitLength.FULL_DAY else 1
+def lead_roles() -> dict[int, str]:
+    """The LA role (adviser or officer) of every user who has one, by user id: the few hundred LA
+    staff, read once rather than joined to every visit of the year."""
+    memberships = get_user_model().groups.through.objects.filter(group__name__in=sorted(VISIT_LEAD_ROLES))
+    return dict(memberships.order_by("-group__name").values_list("user_id", "group__name"))
 
 
 def compliance_rows(*, today: date, schools: QuerySet[School] | list[School] | None = None) -> list[ComplianceRow]:
     """One row per school of `schools` (default: every open maintained school; a list of schools
     already loaded is used as it is). Queries: the schools, the term dates (two), the categories
-    on each day a period of the year is judged by (at most seven), the year's visits, the open MSP
-    groups and their meetings, and enhanced offers."""
+    on each day a period of the year is judged by (at most seven), the year's visits, the LA roles
+    of the users who lead visits, the open MSP groups and their meetings, and enhanced offers."""
     schools_qs = schools if schools is not None else compliance_schools()
     school_list = list(schools_qs)
     if not school_list:
@@ -152,8 +146,9 @@ def compliance_rows(*, today: date, schools: QuerySet[School] | list[School] | N
         .exclude(status=VisitStatus.CANCELLED)
         .values_list("school_id", "adviser_id", "visit_date", "status", "visit_type", "length")
     )
+    roles = lead_roles()
     for row in visits:
-        visits_by_school[row[0]].append(VisitFacts(*row))
+        visits_by_school[row[0]].append(VisitFacts(*row, lead_role=roles.get(row[1])))
 
     groups = {
         g.school_id: g
@@ -226,21 +221,56 @@ def every_compliance_row(*, today: date) -> list[ComplianceRow]:
     return _every_row.get((today, data_version()), lambda: compliance_rows(today=today))
 
 
+# ---- the status filter and the summary counts: one predicate each, so they always agree ----------
+
+MISSED_EARLIER = "missed_earlier"
+NEEDS_ATTENTION = "attention"
+STATUS_FILTERS = {
+    ComplianceStatus.MET.value: lambda row: row.visits.status == ComplianceStatus.MET,
+    ComplianceStatus.DUE.value: lambda row: row.visits.status == ComplianceStatus.DUE,
+    ComplianceStatus.OVERDUE.value: lambda row: row.visits.status == ComplianceStatus.OVERDUE,
+    MISSED_EARLIER: lambda row: bool(row.visits.missed_earlier),
+    NEEDS_ATTENTION: lambda row: row.needs_attention,
+}
+STATUS_FILTER_CHOICES = [
+    (ComplianceStatus.MET.value, "Met this term"),
+    (ComplianceStatus.DUE.value, "Due"),
+    (ComplianceStatus.OVERDUE.value, "Overdue"),
+    (MISSED_EARLIER, "Missed a visit earlier this year"),
+    (NEEDS_ATTENTION, "Needs attention"),
+]
+
+
+def rows_with_status(rows: list[ComplianceRow], status: str) -> list[ComplianceRow]:
+    """The rows the status filter keeps (every row for "" or an unknown value)."""
+    keep = STATUS_FILTERS.get(status)
+    return [r for r in rows if keep(r)] if keep else list(rows)
+
+
 @dataclass
 class ComplianceSummary:
     met: int
     due: int
     overdue: int
+    missed_earlier: int
+    needs_attention: int
     msp_to_set_up: int
     msp_overdue: int
     total: int
 
 
 def summarise(rows: list[ComplianceRow]) -> ComplianceSummary:
+    """The counts of each status filter's rows (the same predicates as rows_with_status)."""
+
+    def count(status: str) -> int:
+        return sum(1 for r in rows if STATUS_FILTERS[status](r))
+
     return ComplianceSummary(
-        met=sum(1 for r in rows if r.visits.status == ComplianceStatus.MET),
-        due=sum(1 for r in rows if r.visits.status == ComplianceStatus.DUE),
-        overdue=sum(1 for r in rows if r.visits.status == ComplianceStatus.OVERDUE),
+        met=count(ComplianceStatus.MET),
+        due=count(ComplianceStatus.DUE),
+        overdue=count(ComplianceStatus.OVERDUE),
+        missed_earlier=count(MISSED_EARLIER),
+        needs_attention=count(NEEDS_ATTENTION),
         msp_to_set_up=sum(1 for r in rows if r.msp_to_set_up),
         msp_overdue=sum(1 for r in rows if r.msp and r.msp.status == ComplianceStatus.OVERDUE),
         total=len(rows),

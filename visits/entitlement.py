@@ -3,7 +3,7 @@ has had them. Pure functions of a school's category, the term dates and its visi
 nothing from the database (visits.compliance gathers the inputs in a fixed number of queries).
 
 The rules, from the School Improvement Strategy ("Categorisation of LA maintained schools",
-"Support - overview"), and the decisions where it is silent:
+"Support - overview"), and the decisions where it is silent (docs/adr/0006-which-visits-count.md):
 
 * minimum_entitlement: high support - at least one visit each half-term, plus an MSP group;
   medium, low and not yet categorised - one half-day visit each term; academies and other
@@ -11,14 +11,19 @@ The rules, from the School Improvement Strategy ("Categorisation of LA maintaine
 * category_for_period: a period is judged by the category in effect on its last day, or today for
   the period under way. A school approved as high mid-term is held to half-termly visits from the
   half-term in which it was approved; one moved down is held to one visit in the term.
-* visit_counts_towards_entitlement: a completed core-entitlement or monitoring visit dated within
-  the period (enhanced-offer visits are bought on top; external reviews and other visits are not
-  the link adviser's entitlement visit).
+* Which visits count (visit_counts_towards_entitlement), one function per clause:
+  completed_visits_count (completed only), visit_dated_within_the_period (the period runs on
+  through the holiday after it), core_and_monitoring_visits_count (not enhanced-offer, external
+  review or other visits), at_least_a_half_day_visit (a half or a full day, each one visit) and
+  led_by_any_la_adviser_or_officer (the link adviser or any other LA adviser or officer).
 * assessed_periods: a term or half-term that ended before the school opened (School.open_date) is
   not held against it; a school that has not opened yet has no entitlement yet.
-* compliance_status: met when the period under way has its visit; otherwise overdue when an
-  earlier period of this academic year ended without one, or when the period under way ends within
-  ABOUT_TO_END_SCHOOL_DAYS school days with nothing completed or planned; otherwise due.
+* compliance_status: met only when every period due in the term so far has had its visit (the
+  term's record); overdue when a period of this term ended without one, or when an earlier term of
+  this academic year did and the period under way has not had its visit yet, or when the period
+  under way ends within ABOUT_TO_END_SCHOOL_DAYS school days with nothing completed or planned;
+  otherwise due. A period of an earlier term missed stays visible as "missed earlier" (never last
+  academic year's).
 * msp_meets_half_termly: an open MSP group holds a meeting each half-term; the half-term in which
   it was set up is due but never overdue.
 * enhanced_offer_use: half-days of completed enhanced-offer visits in the academic year (a full
@@ -31,13 +36,16 @@ from datetime import date, timedelta
 
 from django.db import models
 
+from accounts.roles import Role
 from categorisation.models import SupportLevel
 from schools.terms import Period
 
-from .models import MspMeetingStatus, VisitStatus, VisitType
+from .models import MspMeetingStatus, VisitLength, VisitStatus, VisitType
 
 ABOUT_TO_END_SCHOOL_DAYS = 10
 ENTITLEMENT_VISIT_TYPES = frozenset({VisitType.CORE.value, VisitType.MONITORING.value})
+ENTITLEMENT_VISIT_LENGTHS = frozenset({VisitLength.HALF_DAY.value, VisitLength.FULL_DAY.value})
+VISIT_LEAD_ROLES = frozenset({Role.ADVISER.value, Role.OFFICER.value})
 HALF_TERMLY = "half_term"
 TERMLY = "term"
 
@@ -49,6 +57,33 @@ class ComplianceStatus(models.TextChoices):
     DUE = "due", "Due"
     OVERDUE = "overdue", "Overdue"
     NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+class PeriodState(models.TextChoices):
+    """Where one term or half-term of the term's record stands."""
+
+    VISITED = "visited", "Visited"
+    MISSED = "missed", "Missed"
+    DUE = "due", "Due"
+
+
+@dataclass(frozen=True, slots=True)
+class VisitFacts:
+    """What the entitlement rules read of a visit: a plain row, much lighter than a model instance
+    when every school's visits of the year are read. `lead_role`: the role of the user who leads
+    it (accounts.roles.Role value), None when they have none."""
+
+    school_id: int
+    adviser_id: int
+    visit_date: date
+    status: str
+    visit_type: str
+    length: str
+    lead_role: str | None
+
+    @property
+    def half_days(self) -> int:
+        return 2 if self.length == VisitLength.FULL_DAY else 1
 
 
 # ---- the year's periods ---------------------------------------------------------------------
@@ -183,27 +218,84 @@ def category_for_period(*, period: Period, today: date, level_on: LevelOn) -> st
     return level_on(min(period.ends_on, today))
 
 
-def visit_counts_towards_entitlement(visit, period: Period) -> bool:
-    """A visit done: completed (not planned, not cancelled), dated within the period, and a core
-    entitlement or monitoring visit (enhanced-offer visits are bought on top of the entitlement)."""
+# ---- which visits count --------------------------------------------------------------------------
+# One function per clause of the rule (docs/adr/0006-which-visits-count.md); each has a test of the
+# same name in tests/visits/test_entitlement.py.
+
+
+def completed_visits_count(*, status: str) -> bool:
+    """Only a visit that has happened counts: completed, not planned (a plan is shown as planned and
+    keeps the period from turning overdue near its end, but is not a visit) and never cancelled."""
+    return status == VisitStatus.COMPLETED
+
+
+def visit_dated_within_the_period(*, visit_date: date, period: Period) -> bool:
+    """A visit counts for the term or half-term its date falls in, first and last day included. A
+    period runs on through the holiday after it (schools.terms), so a visit in a holiday counts for
+    the period before it; last academic year's visits never count for this year's periods."""
+    return visit_date in period
+
+
+def core_and_monitoring_visits_count(*, visit_type: str) -> bool:
+    """The entitlement is "a half-day visit from a link School Improvement Adviser each term" (at
+    least half-termly for high support): a core-entitlement or a monitoring visit counts. An
+    enhanced-offer visit is bought by the school on top of its entitlement (it counts against the
+    half-days bought, enhanced_offer_use); an external review is a review of the school by others,
+    and an "other" visit (a meeting, training) is not the entitlement visit: neither counts."""
+    return visit_type in ENTITLEMENT_VISIT_TYPES
+
+
+def at_least_a_half_day_visit(*, length: str) -> bool:
+    """ "At least one half-day visit per term": a half-day or a full-day visit counts, and each is one
+    visit (a full day is not two entitlement visits: it cannot stand for the next half-term's)."""
+    return length in ENTITLEMENT_VISIT_LENGTHS
+
+
+def led_by_any_la_adviser_or_officer(*, lead_role: str | None) -> bool:
+    """The visit is the LA's, "from a named School Improvement Adviser": it counts when an LA adviser
+    or officer leads it, whether or not they are the school's link adviser (cover for absence, a
+    change of link adviser during the year, or a senior adviser's visit). Judged by the lead's role
+    (an account keeps its role when deactivated, so a departed adviser's visits still count); a
+    lead with no LA role (say a governor's account, in data not entered through the visit forms,
+    which only offer advisers and officers) does not count."""
+    return lead_role in VISIT_LEAD_ROLES
+
+
+def _would_count(visit) -> bool:
+    """The clauses other than status and date: the kind of visit that counts once done."""
     return (
-        visit.status == VisitStatus.COMPLETED
-        and visit.visit_type in ENTITLEMENT_VISIT_TYPES
-        and visit.visit_date in period
+        core_and_monitoring_visits_count(visit_type=visit.visit_type)
+        and at_least_a_half_day_visit(length=visit.length)
+        and led_by_any_la_adviser_or_officer(lead_role=visit.lead_role)
+    )
+
+
+def visit_counts_towards_entitlement(visit, period: Period) -> bool:
+    """A visit counts towards a period's entitlement when every clause holds: completed, dated
+    within the period, a core-entitlement or monitoring visit, at least a half day, and led by an LA
+    adviser or officer."""
+    return (
+        completed_visits_count(status=visit.status)
+        and visit_dated_within_the_period(visit_date=visit.visit_date, period=period)
+        and _would_count(visit)
     )
 
 
 def visit_planned_in(visit, period: Period, today: date) -> bool:
-    """A planned entitlement visit still to come within the period."""
+    """A planned visit still to come within the period, of a kind that will count once completed."""
     return (
         visit.status == VisitStatus.PLANNED
-        and visit.visit_type in ENTITLEMENT_VISIT_TYPES
-        and today <= visit.visit_date <= period.ends_on
-        and visit.visit_date >= period.starts_on
+        and visit_dated_within_the_period(visit_date=visit.visit_date, period=period)
+        and visit.visit_date >= today
+        and _would_count(visit)
     )
 
 
 # ---- compliance -------------------------------------------------------------------------------
+
+
+def _day_month(day: date) -> str:
+    return f"{day.day} {day:%b}"
 
 
 @dataclass(frozen=True)
@@ -213,10 +305,61 @@ class PeriodResult:
     required: int
     completed: int
     planned: int
+    visited_on: tuple[date, ...] = ()
+    planned_on: tuple[date, ...] = ()
 
     @property
     def met(self) -> bool:
         return self.completed >= self.required
+
+    def state(self, today: date) -> str:
+        if self.met:
+            return PeriodState.VISITED
+        return PeriodState.MISSED if self.period.ends_on < today else PeriodState.DUE
+
+
+def period_result(*, period: Period, level: str | None, visits, today: date) -> PeriodResult:
+    """A period's visits: those that count towards it, and those planned in it from today on."""
+    done = sorted(v.visit_date for v in visits if visit_counts_towards_entitlement(v, period))
+    planned = sorted(v.visit_date for v in visits if visit_planned_in(v, period, today))
+    return PeriodResult(
+        period=period,
+        level=level,
+        required=minimum_entitlement(maintained=True, level=level).visits_per_period,
+        completed=len(done),  # visits, whatever their length (at_least_a_half_day_visit)
+        planned=len(planned),
+        visited_on=tuple(done),
+        planned_on=tuple(planned),
+    )
+
+
+@dataclass(frozen=True)
+class RecordEntry:
+    """One line of the term's record: "Spring 1: visited 12 Jan"."""
+
+    period: Period
+    state: str
+    text: str
+
+    @property
+    def name(self) -> str:
+        return self.period.short_label
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.text}"
+
+
+def record_entry(result: PeriodResult, today: date) -> RecordEntry:
+    state = result.state(today)
+    if state == PeriodState.VISITED:
+        text = "visited " + ", ".join(_day_month(d) for d in result.visited_on)
+    elif state == PeriodState.MISSED:
+        text = "missed"
+    else:
+        text = "due"
+        if result.planned_on:
+            text += ", planned " + ", ".join(_day_month(d) for d in result.planned_on)
+    return RecordEntry(period=result.period, state=state, text=text)
 
 
 def assessed_periods(
@@ -239,10 +382,20 @@ def assessed_periods(
     return sorted(found, key=lambda pair: (pair[0].ends_on, pair[0].starts_on))
 
 
-def compliance_status(*, current_met: bool, missed_earlier: bool, school_days_left: int, planned: int) -> str:
-    """Met when the period under way has had its visit. Otherwise overdue when an earlier period of
-    this academic year ended without its visit, or when the period under way ends within
-    ABOUT_TO_END_SCHOOL_DAYS school days and no visit is completed or planned. Otherwise due."""
+def compliance_status(
+    *, missed_this_term: bool, current_met: bool, missed_earlier: bool, school_days_left: int, planned: int
+) -> str:
+    """Met only when every term or half-term due in the term so far has had its visit: a school
+    that missed Spring 1 is not met in Spring 2 once Spring 2's visit is done, but overdue until the
+    term ends. Otherwise overdue when an earlier term of this academic year ended without its visit
+    and the period under way has not had its visit yet, or when the period under way ends within
+    ABOUT_TO_END_SCHOOL_DAYS school days and no visit is completed or planned. Otherwise due.
+
+    An earlier term's miss does not stop this term being met: the status says whether the school
+    has had what it is owed this term, and the miss, which no visit now can mend, stays shown as
+    "missed earlier" for the rest of the academic year (VisitCompliance.missed_earlier)."""
+    if missed_this_term:
+        return ComplianceStatus.OVERDUE
     if current_met:
         return ComplianceStatus.MET
     if missed_earlier:
@@ -254,10 +407,17 @@ def compliance_status(*, current_met: bool, missed_earlier: bool, school_days_le
 
 @dataclass(frozen=True)
 class VisitCompliance:
+    """A school against its entitlement today. `term_record`: every period due in the current term
+    so far (the one under way last); `missed_earlier`: periods of earlier terms of this academic
+    year that ended without their visit."""
+
     entitlement: Entitlement
     level: str | None
+    today: date
+    term: Period | None
     current: PeriodResult | None
-    missed: tuple[PeriodResult, ...]
+    term_record: tuple[PeriodResult, ...]
+    missed_earlier: tuple[PeriodResult, ...]
     school_days_left: int
     status: str
 
@@ -265,38 +425,71 @@ class VisitCompliance:
     def status_label(self) -> str:
         return ComplianceStatus(self.status).label
 
+    @property
+    def missed_this_term(self) -> tuple[PeriodResult, ...]:
+        return tuple(r for r in self.term_record if r.state(self.today) == PeriodState.MISSED)
+
+    @property
+    def missed(self) -> tuple[PeriodResult, ...]:
+        """Every period of this academic year so far that ended without its visit."""
+        return self.missed_earlier + self.missed_this_term
+
+    @property
+    def periods_due(self) -> int:
+        return len(self.term_record)
+
+    @property
+    def periods_met(self) -> int:
+        return sum(1 for r in self.term_record if r.met)
+
+    @property
+    def record(self) -> tuple[RecordEntry, ...]:
+        return tuple(record_entry(r, self.today) for r in self.term_record)
+
+    @property
+    def record_text(self) -> str:
+        """ "Spring 1: visited 12 Jan; Spring 2: due" """
+        return "; ".join(str(entry) for entry in self.record)
+
+    @property
+    def missed_earlier_text(self) -> str:
+        """ "Autumn 1 2026/27, Autumn 2 2026/27" (for exports)."""
+        return ", ".join(r.period.label for r in self.missed_earlier)
+
+    @property
+    def missed_earlier_names(self) -> str:
+        """ "Autumn 1, Autumn 2": within the academic year, as the pages show them."""
+        return ", ".join(r.period.short_label for r in self.missed_earlier)
+
 
 def visit_compliance(
     *, calendar: YearCalendar, maintained: bool, level_on: LevelOn, visits, opened_on: date | None = None
 ) -> VisitCompliance:
     """How a school stands against its entitlement today (see the module docstring). `opened_on`:
     the school's opening date, when known (a new school is not held to periods before it opened)."""
-    level_today = level_on(calendar.today)
+    today, term = calendar.today, calendar.current_term
+    level_today = level_on(today)
     entitlement = minimum_entitlement(maintained=maintained, level=level_today)
-    if not entitlement.applies or (opened_on is not None and opened_on > calendar.today):
-        return VisitCompliance(entitlement, level_today, None, (), 0, ComplianceStatus.NOT_APPLICABLE)
+    if not entitlement.applies or (opened_on is not None and opened_on > today):
+        return VisitCompliance(entitlement, level_today, today, term, None, (), (), 0, ComplianceStatus.NOT_APPLICABLE)
     visits = list(visits)
-    results = []
-    for period, level in assessed_periods(calendar=calendar, level_on=level_on, opened_on=opened_on):
-        results.append(
-            PeriodResult(
-                period=period,
-                level=level,
-                required=minimum_entitlement(maintained=True, level=level).visits_per_period,
-                completed=sum(1 for v in visits if visit_counts_towards_entitlement(v, period)),
-                planned=sum(1 for v in visits if visit_planned_in(v, period, calendar.today)),
-            )
-        )
-    current = next((r for r in results if calendar.today in r.period), None)
-    missed = tuple(r for r in results if r.period.ends_on < calendar.today and not r.met)
+    results = [
+        period_result(period=period, level=level, visits=visits, today=today)
+        for period, level in assessed_periods(calendar=calendar, level_on=level_on, opened_on=opened_on)
+    ]
+    current = next((r for r in results if today in r.period), None)
+    term_record = tuple(r for r in results if r.period.term == term.term and r.period.starts_on >= term.starts_on)
+    earlier = tuple(r for r in results if r.period.ends_on < term.starts_on and not r.met)
+    missed_this_term = any(r.period.ends_on < today and not r.met for r in term_record)
     days_left = calendar.school_days_left(current.period) if current else 0
     status = compliance_status(
+        missed_this_term=missed_this_term,
         current_met=current is not None and current.met,
-        missed_earlier=bool(missed),
+        missed_earlier=bool(earlier),
         school_days_left=days_left,
         planned=current.planned if current else 0,
     )
-    return VisitCompliance(entitlement, level_today, current, missed, days_left, status)
+    return VisitCompliance(entitlement, level_today, today, term, current, term_record, earlier, days_left, status)
 
 
 # ---- MSP meetings -----------------------------------------------------------------------------

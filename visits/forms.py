@@ -12,8 +12,7 @@ from core.forms import form_helper
 from schools.filters import link_advisers
 from schools.models import School, academic_year_label
 
-from .compliance import CATEGORY_CHOICES
-from .entitlement import ComplianceStatus
+from .compliance import CATEGORY_CHOICES, STATUS_FILTER_CHOICES
 from .models import (
     ENHANCED_OFFER_MAX_HALF_DAYS,
     ActionOwner,
@@ -123,7 +122,13 @@ class VisitFieldsMixin:
             label="Length", choices=VisitLength.choices, widget=forms.RadioSelect, initial=VisitLength.HALF_DAY
         )
         self.fields["visit_type"] = forms.ChoiceField(
-            label="Type of visit", choices=VisitType.choices, widget=forms.RadioSelect, initial=VisitType.CORE
+            label="Type of visit",
+            choices=VisitType.choices,
+            widget=forms.RadioSelect,
+            initial=VisitType.CORE,
+            help_text="Core entitlement and monitoring visits count towards the school's entitlement once "
+            "completed, whoever of the LA's advisers leads them; enhanced-offer visits count against the "
+            "half-days the school bought.",
         )
         self.fields["focus_areas"] = forms.MultipleChoiceField(
             label="Focus areas",
@@ -396,13 +401,7 @@ class ComplianceFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="Status",
         required=False,
-        choices=[
-            ("", "Any status"),
-            (ComplianceStatus.MET, "Met"),
-            (ComplianceStatus.DUE, "Due"),
-            (ComplianceStatus.OVERDUE, "Overdue"),
-            ("attention", "Needs attention"),
-        ],
+        choices=[("", "Any status"), *STATUS_FILTER_CHOICES],
     )
 
     def __init__(self, *args, phases: list[str], **kwargs):

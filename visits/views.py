@@ -2,6 +2,7 @@
 Thin: permissions (django-rules) and scoped selectors here, rules in services and policy."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
@@ -26,7 +27,14 @@ from schools.selectors import letterhead_for, school_for_user, search_condition
 from schools.terms import academic_year_of
 
 from . import calendar_feed, selectors, services
-from .compliance import compliance_schools, every_compliance_row, summarise, year_calendar
+from .compliance import (
+    STATUS_FILTERS,
+    compliance_schools,
+    every_compliance_row,
+    rows_with_status,
+    summarise,
+    year_calendar,
+)
 from .forms import (
     ActionCloseForm,
     ActionFilterForm,
@@ -384,7 +392,9 @@ def action_detail(request, pk: int):
 
 
 def _compliance(request):
-    """The rows for the filters in the query string (an adviser starts with their link schools)."""
+    """The filtered rows, and the summary counts of the rows every filter but the status selects
+    (each count is the number of rows its status filter gives: the cards link to them). An adviser
+    starts with their link schools."""
     data = request.GET.copy() if request.GET else None
     if data is None and is_adviser(request.user):
         data = {"adviser": "mine"}
@@ -403,11 +413,8 @@ def _compliance(request):
         status, category = form.cleaned_data["status"], form.cleaned_data["category"]
     if category:
         rows = [r for r in rows if r.level == category]
-    if status == "attention":
-        rows = [r for r in rows if r.needs_attention]
-    elif status:
-        rows = [r for r in rows if r.visits.status == status]
-    return form, rows
+    summary = summarise(rows)
+    return form, rows_with_status(rows, status), summary
 
 
 COMPLIANCE_PAGE_SIZE = 50
@@ -415,17 +422,23 @@ COMPLIANCE_PAGE_SIZE = 50
 
 @permission_required("visits.view_compliance", raise_exception=True)
 def compliance(request):
-    form, rows = _compliance(request)
+    form, rows, summary = _compliance(request)
     calendar = year_calendar(_today())
+    # Each summary card links to its status filter, keeping the other filters (an adviser's
+    # default "my link schools" included).
+    kept = {key: form.data.get(key) for key in ("adviser", "category", "phase") if form.data.get(key)}
+    status_links = {status: "?" + urlencode(kept | {"status": status}) for status in STATUS_FILTERS}
     return render(
         request,
         "visits/compliance.html",
         {
             "form": form,
             "rows": rows,
-            # The counts cover every school filtered; the table shows one page of them.
+            # The counts cover every school the other filters select; the table shows one page of
+            # those the status filter keeps.
             "pagination": paginate(request, rows, per_page=COMPLIANCE_PAGE_SIZE),
-            "summary": summarise(rows),
+            "summary": summary,
+            "status_links": status_links,
             "term": calendar.current_term,
             "term_ends": calendar.teaching_ends.get(calendar.current_term, calendar.current_term.ends_on),
             "half_term": calendar.current_half_term,
@@ -441,12 +454,15 @@ COMPLIANCE_HEADER = [
     "Link adviser",
     "Category",
     "Entitlement",
-    "Period",
-    "Visits required",
-    "Visits completed",
-    "Visits planned",
-    "Periods missed this year",
+    "Term",
+    "Periods due so far this term",
+    "Periods met this term",
+    "This term's record",
+    "Period under way",
+    "Visits completed in it",
+    "Visits planned in it",
     "Status",
+    "Missed earlier this year",
     "MSP group",
     "MSP meetings",
     "Enhanced offer half-days bought",
@@ -458,24 +474,27 @@ COMPLIANCE_HEADER = [
 def compliance_export(request, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    _, rows = _compliance(request)
+    _, rows, _summary = _compliance(request)
 
     def lines():
         for row in rows:
-            current = row.visits.current
+            visits, current = row.visits, row.visits.current
             yield [
                 row.school.urn,
                 row.school.name,
                 row.school.phase,
                 str(row.school.link_adviser or ""),
                 row.level_label,
-                row.visits.entitlement.label,
+                visits.entitlement.label,
+                visits.term.label if visits.term else "",
+                visits.periods_due,
+                visits.periods_met,
+                visits.record_text,
                 current.period.label if current else "",
-                current.required if current else "",
                 current.completed if current else "",
                 current.planned if current else "",
-                ", ".join(m.period.label for m in row.visits.missed),
-                row.visits.status_label,
+                visits.status_label,
+                visits.missed_earlier_text,
                 "To set up" if row.msp_to_set_up else ("Open" if row.msp_group else ""),
                 row.msp.status_label if row.msp else "",
                 row.enhanced.bought if row.enhanced else "",

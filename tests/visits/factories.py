@@ -6,6 +6,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from accounts.roles import Role
+from accounts.services import user_set_role
 from schools.terms import academic_year_of
 from tests.factories import SchoolFactory, UserFactory
 from visits.models import (
@@ -29,14 +31,26 @@ def days_from_today(days: int):
     return factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=days))
 
 
+class AdviserFactory(UserFactory):
+    """A user with the adviser role (only advisers and officers lead visits)."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def role(obj, create, extracted, **kwargs):
+        if create:
+            user_set_role(user=obj, role=extracted or Role.ADVISER, actor=None)
+
+
 class VisitFactory(factory.django.DjangoModelFactory):
-    """A planned half-day core-entitlement visit."""
+    """A planned half-day core-entitlement visit, led by an adviser."""
 
     class Meta:
         model = Visit
 
     school = factory.SubFactory(SchoolFactory)
-    adviser = factory.SubFactory(UserFactory)
+    adviser = factory.SubFactory(AdviserFactory)
     visit_date = days_from_today(-20)
     length = VisitLength.HALF_DAY
     visit_type = VisitType.CORE
