@@ -8,6 +8,7 @@ from django import forms
 
 from core.forms import form_helper
 
+from . import rules
 from .models import (
     DECISION_CHOICES,
     ComplianceOutcome,
@@ -71,6 +72,16 @@ class StartForm(forms.Form):
         )
 
 
+class GroundsField(forms.MultipleChoiceField):
+    """The s60(2) grounds; a value that is not one of them is refused with the rule's message."""
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        if problems := rules.warning_notice_grounds_are_those_of_s60_2(grounds=value, is_warning_notice=True):
+            raise forms.ValidationError(problems)
+
+
 class LetterForm(forms.Form):
     """A letter's draft: indicators, for a warning notice its grounds and compliance period, then
     the subject and text (placeholders allowed)."""
@@ -81,7 +92,7 @@ class LetterForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Indicators that apply",
     )
-    grounds = forms.MultipleChoiceField(
+    grounds = GroundsField(
         choices=Ground.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -265,6 +276,18 @@ class TemplateForm(forms.Form):
                 Button.secondary("preview", "Preview"), Button("save", "Save template"), css_class="govuk-button-group"
             ),
         )
+
+
+class ApprovalSettingForm(forms.Form):
+    second_officer_approval = forms.BooleanField(
+        label="A second officer must approve these letters",
+        required=False,
+        help_text="The officer who drafted, changed or submitted a letter of this type cannot then approve it.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(Field.checkbox("second_officer_approval"), Button.secondary("save", "Save setting"))
 
 
 class IndicatorForm(forms.Form):

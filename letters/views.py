@@ -26,6 +26,7 @@ from . import documents, placeholders, selectors, services, suggestions
 from .documents import DOCX_CONTENT_TYPE
 from .forms import (
     SCHOOL_NOT_FOUND,
+    ApprovalSettingForm,
     CommentsForm,
     DecisionForm,
     DismissForm,
@@ -310,11 +311,21 @@ def detail(request, pk: int):
         "title": f"{letter.letter_type.name}: {letter.school.name}",
     }
     if la_view:
+        can_approve = letter.status == LetterStatus.SUBMITTED and user.has_perm("letters.approve_letter")
+        # Why this officer may return the letter but not approve it (four eyes), if so.
+        may_not_approve = (
+            services.rules.four_eyes_an_officer_approves_a_letter_someone_else_wrote(
+                approver_id=user.pk, authors=selectors.letter_authors(letter), letter_type=letter.letter_type
+            )
+            if can_approve
+            else []
+        )
         context.update(
             {
+                "may_not_approve": may_not_approve[0] if may_not_approve else "",
                 "events": selectors.letter_events(letter),
                 "can_edit": letter.is_editable and user.has_perm("letters.edit_letter", letter),
-                "can_approve": letter.status == LetterStatus.SUBMITTED and user.has_perm("letters.approve_letter"),
+                "can_approve": can_approve and not may_not_approve,
                 "can_issue": letter.status == LetterStatus.APPROVED and user.has_perm("letters.issue_letter"),
                 "can_return": letter.status in (LetterStatus.SUBMITTED, LetterStatus.APPROVED)
                 and user.has_perm("letters.approve_letter"),
@@ -433,6 +444,7 @@ def issue(request, pk: int):
             "form": form,
             "recipients": documents.recipients_for(letter.school),
             "statutory_copies": documents.statutory_copies(letter.letter_type),
+            "drafted_on": services.drafted_on(letter),
             "title": f"Issue {letter.reference}",
         },
     )
@@ -582,6 +594,32 @@ def template_list(request):
     )
 
 
+@require_POST
+@permission_required("letters.manage_templates", raise_exception=True)
+def letter_type_approval(request, code: str):
+    """The setting per letter type: whether a second officer must approve its letters."""
+    letter_type = get_object_or_404(LetterType, code=code)
+    form = ApprovalSettingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.letter_type_approval_update(
+                letter_type=letter_type,
+                actor=request.user,
+                second_officer_approval=form.cleaned_data["second_officer_approval"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"Saved. Each letter of this type ({letter_type.name.lower()}) now needs a second officer's approval."
+                if letter_type.second_officer_approval
+                else f"Saved. Any officer may now approve letters of this type ({letter_type.name.lower()}), "
+                "including one who wrote them.",
+            )
+    return redirect(reverse("letters:template_edit", kwargs={"code": code}) + "#approval")
+
+
 @permission_required("letters.manage_templates", raise_exception=True)
 def template_edit(request, code: str):
     template = get_object_or_404(
@@ -612,6 +650,9 @@ def template_edit(request, code: str):
             "preview": preview,
             "indicators": letter_type.indicators.order_by("order", "id"),
             "indicator_form": IndicatorForm(),
+            "approval_form": ApprovalSettingForm(
+                initial={"second_officer_approval": letter_type.second_officer_approval}
+            ),
             "placeholders": placeholders.placeholders_for(letter_type.code),
             "history": template.history.select_related("history_user").order_by("-history_date")[:10],
             "title": f"Template: {letter_type.name}",
