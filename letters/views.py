@@ -20,12 +20,12 @@ from core.exports import csv_response, xlsx_response
 from core.forms import add_service_errors, posted
 from core.pagination import paginate
 from schools.models import School
+from schools.picker import school_picker
 from schools.selectors import schools_visible_to
 
 from . import documents, placeholders, selectors, services, suggestions
 from .documents import DOCX_CONTENT_TYPE
 from .forms import (
-    SCHOOL_NOT_FOUND,
     ApprovalSettingForm,
     CommentsForm,
     DecisionForm,
@@ -52,8 +52,6 @@ from .models import (
 from .placeholders import long_date
 
 log = logging.getLogger(__name__)
-
-NOT_YOUR_LINK_SCHOOL = "You can draft letters only for your link schools; {school} is not one of them."
 
 
 def _require_la_staff(request) -> None:
@@ -148,29 +146,53 @@ def register_export(request, fmt: str):
 # ---- drafting --------------------------------------------------------------------------------
 
 
+PICKER_HINT_ADVISER = "You can draft letters for your link schools."
+PICKER_HINT_OFFICER = "You can draft letters for any open school."
+ONLY_CONGRATULATIONS = (
+    "{school} is not maintained by the local authority: letters of concern and warning notices are for "
+    "LA-maintained schools, so only a congratulations letter can be drafted."
+)
+
+
 def start(request):
-    """Choose the school and the type of letter (a GET form: nothing is written)."""
+    """Choose the school (the school picker: search by name or URN, then choose), then the type of
+    letter, then go to the draft form. All GET: nothing is written until the draft is saved."""
     _require_la_staff(request)
-    link_schools = (
-        None
-        if request.user.has_perm("letters.approve_letter")
-        else list(School.objects.filter(link_adviser=request.user).order_by("name").only("urn", "name"))
+    officer = request.user.has_perm("letters.approve_letter")
+    picker = school_picker(
+        request,
+        scope=selectors.schools_to_draft_for(request.user),
+        hint=PICKER_HINT_OFFICER if officer else PICKER_HINT_ADVISER,
     )
+    school = picker.chosen
+    if school is None:
+        return render(request, "letters/start.html", {"picker": picker, "title": "Draft a letter"})
+    every_type = selectors.letter_types()
+    letter_types = [
+        kind
+        for kind in every_type
+        if not services.rules.warning_notice_only_for_maintained_schools_s59(school=school, letter_type=kind)
+    ]
     form = StartForm(
         request.GET if "continue" in request.GET else None,
-        initial={"school": request.GET.get("school")},
-        letter_types=selectors.letter_types(),
-        link_schools=link_schools,
+        initial={"school": school.urn},
+        letter_types=letter_types,
     )
     if form.is_bound and form.is_valid():
-        school = School.objects.filter(urn=form.cleaned_data["school"]).first()
-        if school is None:
-            form.add_error("school", SCHOOL_NOT_FOUND.format(urn=form.cleaned_data["school"]))
-        elif not request.user.has_perm("letters.draft_letter", school):
-            form.add_error("school", NOT_YOUR_LINK_SCHOOL.format(school=school.name))
-        else:
-            return redirect("letters:new", urn=school.urn, code=form.cleaned_data["letter_type"])
-    return render(request, "letters/start.html", {"form": form, "title": "Draft a letter"})
+        return redirect("letters:new", urn=school.urn, code=form.cleaned_data["letter_type"])
+    return render(
+        request,
+        "letters/start.html",
+        {
+            "picker": picker,
+            "school": school,
+            "form": form,
+            "only_congratulations": ONLY_CONGRATULATIONS.format(school=school.name)
+            if len(letter_types) < len(every_type)
+            else "",
+            "title": f"Draft a letter to {school.name}",
+        },
+    )
 
 
 def _preview(letter: Letter, form: LetterForm):
