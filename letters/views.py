@@ -163,6 +163,7 @@ def start(request):
         request,
         scope=selectors.schools_to_draft_for(request.user),
         hint=PICKER_HINT_OFFICER if officer else PICKER_HINT_ADVISER,
+        forget=("letter_type", "continue"),
     )
     school = picker.chosen
     if school is None:

@@ -73,11 +73,15 @@ def chosen_school(request, scope: QuerySet[School]) -> School | None:
 
 
 def school_picker(
-    request, *, scope: QuerySet[School], hint: str = "", label: str = "", anchor: str = ""
+    request, *, scope: QuerySet[School], hint: str = "", label: str = "", anchor: str = "", forget=()
 ) -> SchoolPicker:
     """The picker's state for this request: the chosen school, or the schools of `scope` matching
-    the search (all of them, when nothing is searched yet), 20 a page, by name."""
-    params = request.GET
+    the search (all of them, when nothing is searched yet), 20 a page, by name. `forget` names the
+    page's parameters that belong to the chosen school (the next step's answers), dropped from the
+    picker's links."""
+    params = request.GET.copy()
+    for name in forget:
+        params.pop(name, None)
     query = params.get(QUERY_PARAM, "").strip()[:QUERY_MAX_LENGTH]
     kept = [(k, v) for k, values in params.lists() if k not in (QUERY_PARAM, CHOSEN_PARAM, PAGE_PARAM) for v in values]
     picker = SchoolPicker(query=query, kept=kept, hint=hint, label=label or SchoolPicker.label, anchor=anchor)

@@ -56,10 +56,11 @@ def test_choosing_the_school_then_the_type_goes_to_the_draft_form_and_writes_not
     assert not Letter.objects.exists()
 
 
-def test_continuing_without_a_type_says_choose_the_type(client_as, link_school):
-    response = client_as("adviser").get(START, {"school": link_school.urn, "continue": ""})
+def test_continuing_without_a_type_says_choose_the_type_and_changing_the_school_forgets_it(client_as, link_school):
+    response = client_as("adviser").get(START, {"q": "king", "school": link_school.urn, "continue": ""})
     assert response.status_code == 200
     assert response.context["form"].errors["letter_type"] == [TYPE_REQUIRED]
+    assert response.context["picker"].change_href == "?q=king"
 
 
 def test_an_academy_is_offered_only_a_congratulations_letter(client_as, officer):
