@@ -27,6 +27,8 @@ RUN SECRET_KEY=build-only-not-secret python manage.py collectstatic --no-input \
 
 USER app
 EXPOSE 8000
+# Liveness: /healthz answers this plain-HTTP request whatever ALLOWED_HOSTS and the TLS settings
+# (core/health.py); it never touches the database. A load balancer's readiness check: /readyz.
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
 
 # Migrations run on release (each start), then gunicorn. Imports of large files take time: timeout 120 s.

@@ -1,37 +1,52 @@
-"""The best-fit suggestion: a pure, deterministic function of a framework's statements and the
-statements ticked. The form's live suggestion, the saved `suggested_level` and the officer's
-review all call `best_fit()`; nothing else computes a suggestion (the page's script only posts
-the ticks to the server and shows what this function returned).
+"""The best-fit suggestion: a pure, deterministic function of a framework's statements, the rule
+data the framework carries (decisive statements, each area's tick counts) and the statements
+ticked. The form's live suggestion, the saved `suggested_level` and the officer's review all call
+`best_fit()`; nothing else computes a suggestion (the page's script only posts the ticks to the
+server and shows what this function returned).
 
 THE RULE (strategy, "Monitoring": the criteria are 'best fit', i.e. a school does not have to meet
-all bullet points listed to be judged in any one category):
+all bullet points listed to be judged in any one category; "best fit" never means that the most
+severe evidence is averaged away). ADR 0002 records why.
 
-1. Each area on its own. For each support level of the area that has statements, the share of
-   its statements that are ticked (ticked / statements at that level). The area's level is the
-   level with the largest share; a tie goes to the level offering more support. An area with no
-   statement ticked has no level and takes no part in the overall judgement.
-2. Overall, from the areas that have a level:
-   a. Safeguarding first: if any ticked statement is a safeguarding statement at high support,
-      the overall suggestion is high support, whatever else is ticked.
-   b. Otherwise the most common area level; a tie goes to the level offering more support.
-   c. Floor: the overall suggestion is never below a level whose statements in some area are
-      all ticked (a level fully met in an area is not outvoted by the other areas).
+1. Each area on its own: its level is the highest of
+   a. its best fit: the level with the largest share of its statements ticked (ticked /
+      statements at that level); a tie goes to the level offering more support;
+   b. the weight of its ticks: a level whose count is reached, i.e. at least N of the area's
+      statements at that level *or above* are ticked (N per area and level, stored on the area;
+      empty means no count for that level);
+   c. the level of any ticked decisive statement of the area.
+   An area with nothing ticked has no level and takes no part.
+2. Overall, from the areas with a level, the highest of
+   a. the best fit across the areas: the highest level that at least half of them are at or above
+      (the middle area level; with an even number of areas a tie goes to more support);
+   b. one level below the most concerning area: the suggestion is never more than one level
+      below any area's level;
+   c. the weight of ticks: a level an area reaches by its count (1b) is a level for the school;
+   d. decisive statements: a ticked decisive statement sets at least its level (e.g. a warning
+      notice in force, an Ofsted category of concern, safeguarding not met).
 3. Nothing ticked: no suggestion.
+
+Every part only ever raises a level, so ticking one more high-support statement never lowers the
+suggestion; and the suggestion is always the most concerning area's level or one below it.
 
 The result carries a plain-language explanation of each area and of the overall suggestion,
 naming the statements that drove it."""
 
-from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .models import LEVELS, SUPPORT_ORDER, SupportLevel
+from .models import LEVELS, SUPPORT_ORDER
 
 LEVEL_LABEL = {level.value: level.label for level in LEVELS}
+LEVEL_VALUES = [level.value for level in LEVELS]  # least support first
 
 
 def level_label(level: str | None) -> str:
     return LEVEL_LABEL[level] if level else "No suggestion"
+
+
+def _lower(level: str) -> str:
+    return LEVEL_LABEL[level].lower()
 
 
 @dataclass(frozen=True)
@@ -43,7 +58,23 @@ class Statement:
     level: str  # SupportLevel value
     text: str = ""
     area_name: str = ""
-    is_safeguarding: bool = False
+    decisive: bool = False  # ticked, it sets at least its level overall
+
+
+@dataclass(frozen=True)
+class Counts:
+    """An area's tick counts: with `medium` of its statements at medium support or above ticked,
+    the area (and the school) is at least medium support; with `high` of its high-support
+    statements ticked, high support. None: no count for that level."""
+
+    medium: int | None = None
+    high: int | None = None
+
+    def for_level(self, level: str) -> int | None:
+        return getattr(self, level, None)
+
+
+NO_COUNTS = Counts()
 
 
 @dataclass(frozen=True)
@@ -72,8 +103,13 @@ class AreaFit:
     level: str | None
     shares: tuple[LevelShare, ...]
     drivers: tuple[str, ...]  # texts of the ticked statements at the area's level
-    fully_met: tuple[str, ...]  # levels whose statements in this area are all ticked
     explanation: str
+    by_share: str | None = None  # 1a
+    by_count: str | None = None  # 1b
+    by_decisive: str | None = None  # 1c
+    decisive: tuple[str, ...] = ()  # texts of the area's ticked decisive statements
+    counted: int = 0  # with by_count: statements at that level or above ticked
+    needed: int | None = None  # ...and the count that level needs
 
     @property
     def level_label(self) -> str:
@@ -85,7 +121,8 @@ class BestFit:
     level: str | None
     areas: tuple[AreaFit, ...]
     explanation: tuple[str, ...]  # sentences about the overall suggestion
-    safeguarding: tuple[str, ...] = field(default=())  # ticked high-support safeguarding statements
+    decisive: tuple[str, ...] = field(default=())  # texts of the ticked decisive statements
+    across_areas: str | None = None  # 2a, before anything raised it
 
     @property
     def level_label(self) -> str:
@@ -109,8 +146,12 @@ class BestFit:
         }
 
 
-def _most_support(levels: Iterable[str]) -> str:
-    return max(levels, key=SUPPORT_ORDER.__getitem__)
+def _rank(level: str | None) -> int:
+    return -1 if level is None else SUPPORT_ORDER[level]
+
+
+def _highest(levels: Iterable[str | None]) -> str | None:
+    return max(levels, key=_rank, default=None)
 
 
 def _quote(texts: Sequence[str], limit: int = 3) -> str:
@@ -121,74 +162,176 @@ def _quote(texts: Sequence[str], limit: int = 3) -> str:
     return "; ".join(shown)
 
 
-def _area_fit(area: str, name: str, statements: list[Statement], ticked: Collection[str]) -> AreaFit:
+def _at_or_above(level: str) -> str:
+    return _lower(level) + (" or above" if level != LEVEL_VALUES[-1] else "")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+# ---- the clauses --------------------------------------------------------------------------------
+
+
+def an_areas_best_fit_is_its_largest_share_of_statements_ticked(shares: Sequence[LevelShare]) -> str | None:
+    """1a. The level with the largest share of its statements ticked; a tie goes to the level
+    offering more support. None when nothing is ticked."""
+    if not any(s.ticked for s in shares):
+        return None
+    best = max(s.share for s in shares)
+    return _highest(s.level for s in shares if s.share == best)
+
+
+def the_weight_of_ticks_in_an_area_counts(ticked_at: Mapping[str, int], counts: Counts) -> str | None:
+    """1b and 2c. The highest level whose count the area reaches: at least N of its statements at
+    that level or above ticked (so a long list of severe statements is not a share to be diluted,
+    and two concerns at different levels still add up). None when no count is reached."""
+    reached = None
+    for level in LEVEL_VALUES:
+        needed = counts.for_level(level)
+        at_or_above = sum(n for lv, n in ticked_at.items() if SUPPORT_ORDER[lv] >= SUPPORT_ORDER[level])
+        if needed and at_or_above >= needed:
+            reached = level
+    return reached
+
+
+def a_decisive_statement_sets_at_least_its_level(ticked_decisive: Iterable[Statement]) -> str | None:
+    """1c and 2d. A ticked decisive statement (a warning notice or significant-concerns letter in
+    force, an Ofsted category of concern, safeguarding not met...) sets at least its level."""
+    return _highest(s.level for s in ticked_decisive)
+
+
+def the_best_fit_across_areas_is_the_level_at_least_half_of_them_reach(area_levels: Sequence[str]) -> str | None:
+    """2a. The highest level that at least half of the areas with a level are at or above (the
+    middle area level; with an even number of areas a tie goes to more support)."""
+    reached = None
+    for level in LEVEL_VALUES:
+        at_or_above = sum(SUPPORT_ORDER[lv] >= SUPPORT_ORDER[level] for lv in area_levels)
+        if area_levels and 2 * at_or_above >= len(area_levels):
+            reached = level
+    return reached
+
+
+def never_more_than_one_level_below_the_most_concerning_area(area_levels: Sequence[str]) -> str | None:
+    """2b. One level below the most concerning area's level (None when that is low support)."""
+    worst = _highest(area_levels)
+    if worst is None or SUPPORT_ORDER[worst] == 0:
+        return None
+    return LEVEL_VALUES[SUPPORT_ORDER[worst] - 1]
+
+
+# ---- areas and overall ------------------------------------------------------------------------
+
+
+def _area_fit(area: str, name: str, statements: list[Statement], ticked: Collection[str], counts: Counts) -> AreaFit:
     shares = []
-    for level in LEVELS:
+    for level in LEVEL_VALUES:
         at_level = [s for s in statements if s.level == level]
         if at_level:
-            shares.append(LevelShare(level.value, sum(s.key in ticked for s in at_level), len(at_level)))
-    fully_met = tuple(s.level for s in shares if s.ticked == s.total)
-    if not any(s.ticked for s in shares):
-        return AreaFit(area, name, None, tuple(shares), (), (), f"{name}: nothing ticked, so this area has no level.")
-    best = max(s.share for s in shares)
-    tied = [s.level for s in shares if s.share == best]
-    level = _most_support(tied)
+            shares.append(LevelShare(level, sum(s.key in ticked for s in at_level), len(at_level)))
+    by_share = an_areas_best_fit_is_its_largest_share_of_statements_ticked(shares)
+    if by_share is None:
+        return AreaFit(area, name, None, tuple(shares), (), f"{name}: nothing ticked, so this area has no level.")
+    ticked_at = {s.level: s.ticked for s in shares}
+    by_count = the_weight_of_ticks_in_an_area_counts(ticked_at, counts)
+    decisive = [s for s in statements if s.decisive and s.key in ticked]
+    by_decisive = a_decisive_statement_sets_at_least_its_level(decisive)
+    level = _highest([by_share, by_count, by_decisive])
+
+    counted, needed = 0, None
+    if by_count:
+        needed = counts.for_level(by_count)
+        counted = sum(n for lv, n in ticked_at.items() if SUPPORT_ORDER[lv] >= SUPPORT_ORDER[by_count])
+
+    tally = ", ".join(f"{s.ticked} of {s.total} {_lower(s.level)}" for s in reversed(shares))
+    sentences = [f"{name}: {_lower(level)} ({tally} statements ticked)."]
+    decisive_here: tuple[str, ...] = ()
+    if by_decisive == level:
+        decisive_here = tuple(s.text or s.key for s in decisive if s.level == level)
+        sentences.append(f"A decisive statement is ticked: {_quote(decisive_here)}.")
+    if by_count == level:
+        sentences.append(
+            f"{counted} statements at {_at_or_above(level)} are ticked, and {needed} make the area {_lower(level)}."
+        )
+    if by_share == level:
+        tied = [s.level for s in shares if s.ticked and s.share == max(x.share for x in shares)]
+        also = " also" if len(sentences) > 1 else ""
+        tie = " (a tie, which goes to more support)" if len(tied) > 1 else ""
+        sentences.append(f"This level{also} has the largest share of its statements ticked{tie}.")
     drivers = tuple(s.text or s.key for s in statements if s.level == level and s.key in ticked)
-    counts = ", ".join(f"{s.ticked} of {s.total} {s.label.lower()}" for s in shares)
-    explanation = f"{name}: {LEVEL_LABEL[level].lower()}, the largest share of statements ticked ({counts})."
-    if len(tied) > 1:
-        others = " and ".join(LEVEL_LABEL[t].lower() for t in tied)
-        explanation += f" {others.capitalize()} tie, and a tie goes to more support."
-    explanation += f" Ticked at this level: {_quote(drivers)}."
-    return AreaFit(area, name, level, tuple(shares), drivers, fully_met, explanation)
+    if drivers and drivers != decisive_here:
+        sentences.append(f"Ticked at this level: {_quote(drivers)}.")
+    return AreaFit(
+        area,
+        name,
+        level,
+        tuple(shares),
+        drivers,
+        " ".join(sentences),
+        by_share=by_share,
+        by_count=by_count,
+        by_decisive=by_decisive,
+        decisive=tuple(s.text or s.key for s in decisive),
+        counted=counted,
+        needed=needed,
+    )
 
 
-def best_fit(statements: Sequence[Statement], ticked: Collection[str]) -> BestFit:
-    """Suggest a support level from the ticked statements (see the module docstring for the rule)."""
+def best_fit(
+    statements: Sequence[Statement], ticked: Collection[str], *, counts: Mapping[str, Counts] | None = None
+) -> BestFit:
+    """Suggest a support level from the ticked statements (see the module docstring for the rule).
+    `counts` gives each area's tick counts by area key (none: no counts)."""
     ticked = set(ticked)
+    counts = counts or {}
     by_area: dict[str, list[Statement]] = {}
     names: dict[str, str] = {}
     for statement in statements:
         by_area.setdefault(statement.area, []).append(statement)
         names.setdefault(statement.area, statement.area_name or statement.area)
-    areas = tuple(_area_fit(area, names[area], items, ticked) for area, items in by_area.items())
+    areas = tuple(
+        _area_fit(area, names[area], items, ticked, counts.get(area, NO_COUNTS)) for area, items in by_area.items()
+    )
     judged = [a for a in areas if a.level]
     if not judged:
         return BestFit(None, areas, ("Nothing is ticked yet, so there is no suggestion.",))
 
-    safeguarding = tuple(
-        s.text or s.key
-        for s in statements
-        if s.key in ticked and s.is_safeguarding and s.level == SupportLevel.HIGH.value
-    )
-    if safeguarding:
-        explanation = (
-            f"High support, because a high-support safeguarding statement is ticked: {_quote(safeguarding)}. "
-            "Safeguarding at high support makes the overall suggestion high support whatever else is ticked.",
-        )
-        return BestFit(SupportLevel.HIGH.value, areas, explanation, safeguarding)
+    levels = [a.level for a in judged]
+    across = the_best_fit_across_areas_is_the_level_at_least_half_of_them_reach(levels)
+    below_worst = never_more_than_one_level_below_the_most_concerning_area(levels)
+    by_count = _highest(a.by_count for a in judged)
+    decisive_texts = tuple(t for a in judged for t in a.decisive)
+    by_decisive = _highest(a.by_decisive for a in judged)
+    level = _highest([across, below_worst, by_count, by_decisive])
 
-    votes = Counter(a.level for a in judged)
-    top = max(votes.values())
-    tied = [level for level, count in votes.items() if count == top]
-    level = _most_support(tied)
-    tally = ", ".join(f"{votes[lv.value]} {lv.label.lower()}" for lv in reversed(LEVELS) if votes.get(lv.value))
-    sentences = [
-        f"{LEVEL_LABEL[level]} is the most common level across the {len(judged)} area"
-        f"{'s' if len(judged) != 1 else ''} with a level ({tally})."
-    ]
-    if len(tied) > 1:
-        sentences.append(
-            " and ".join(LEVEL_LABEL[t] for t in sorted(tied, key=SUPPORT_ORDER.__getitem__))
-            + " tie, and a tie goes to more support."
-        )
-    floor_areas = [(a, max(a.fully_met, key=SUPPORT_ORDER.__getitem__)) for a in areas if a.fully_met]
-    if floor_areas:
-        floor_area, floor = max(floor_areas, key=lambda pair: SUPPORT_ORDER[pair[1]])
-        if SUPPORT_ORDER[floor] > SUPPORT_ORDER[level]:
-            level = floor
-            sentences.append(
-                f"Raised to {LEVEL_LABEL[floor].lower()}, because every {LEVEL_LABEL[floor].lower()} statement "
-                f"in {floor_area.name} is ticked, and the suggestion is never below a level fully met in an area."
+    tally = ", ".join(f"{levels.count(lv)} {_lower(lv)}" for lv in reversed(LEVEL_VALUES) if lv in levels)
+    areas_phrase = _plural(len(judged), "area")
+    if len(judged) == 1:
+        sentences = [f"{LEVEL_LABEL[across]} is the level of the one area with a level ({judged[0].name})."]
+    else:
+        sentences = [
+            f"{LEVEL_LABEL[across]} is the best fit across the {areas_phrase} with a level ({tally}): "
+            f"the highest level that at least half of them reach."
+        ]
+    if _rank(level) > _rank(across):
+        reasons = []
+        if by_decisive == level:
+            texts = [t for a in judged if a.by_decisive == level for t in a.decisive]
+            reasons.append(
+                f"a decisive statement is ticked ({_quote(texts)}), and a ticked decisive statement "
+                "makes the suggestion at least its level"
             )
-    return BestFit(level, areas, tuple(sentences))
+        if by_count == level:
+            area = next(a for a in judged if a.by_count == level)
+            reasons.append(
+                f"{area.name} has {area.counted} statements at {_at_or_above(level)} ticked ({area.needed} are "
+                f"enough), and the weight of ticks in one area counts for the whole school"
+            )
+        if below_worst == level:
+            worst = next(a for a in judged if a.level == _highest(levels))
+            reasons.append(
+                f"{worst.name} is at {_lower(worst.level)}, and the suggestion is never more than one level "
+                "below the most concerning area"
+            )
+        sentences.append(f"Raised to {_lower(level)}, because " + "; and ".join(reasons) + ".")
+    return BestFit(level, areas, tuple(sentences), decisive=decisive_texts, across_areas=across)

@@ -19,6 +19,11 @@ TERM_REQUIRED = "Choose the term this categorisation is for"
 COMMENTS_REQUIRED = "Enter your comments for the adviser"
 
 
+BACK_TO_CONTENTS = (
+    '<p class="govuk-body-s app-back-to-contents"><a class="govuk-link" href="#contents">Back to contents</a></p>'
+)
+
+
 class CriterionTick(LayoutObject):
     """One statement: a checkbox that reveals its evidence box, with the fact that suggests it."""
 
@@ -74,12 +79,21 @@ class CategorisationForm(forms.Form):
             )
             block = area_blocks.setdefault(criterion.area_id, (criterion.area, {}))
             block[1].setdefault(criterion.level, []).append(CriterionTick(criterion, facts.get(criterion.fact_key)))
+        self.contents = []  # (anchor id, area name): the page's in-page navigation
         for area, by_level in area_blocks.values():
-            layout.append(HTML(format_html('<h2 class="govuk-heading-m app-area-heading">{}</h2>', area.name)))
+            anchor = f"area-{area.code}"
+            self.contents.append((anchor, area.name))
+            items = [
+                HTML(
+                    format_html(
+                        '<h2 class="govuk-heading-m app-area-heading" id="{}-heading">{}</h2>', anchor, area.name
+                    )
+                )
+            ]
             for level in LEVELS:
                 if level.value not in by_level:
                     continue
-                layout.append(
+                items.append(
                     Div(
                         Fieldset(
                             Div(
@@ -95,6 +109,8 @@ class CategorisationForm(forms.Form):
                         css_class=f"govuk-form-group app-level app-level--{level.value}",
                     )
                 )
+            items.append(HTML(BACK_TO_CONTENTS))
+            layout.append(Div(*items, css_id=anchor, css_class="app-area"))
         suggested = level_label(suggestion.level) if suggestion else "No suggestion"
         layout += [
             HTML('<h2 class="govuk-heading-m" id="judgement">Your judgement</h2>'),
@@ -211,6 +227,10 @@ AREA_NAME_REQUIRED = "Enter the area's name"
 TEXT_REQUIRED = "Enter the statement, word for word"
 LEVEL_CHOICE_REQUIRED = "Choose the support level of the statement"
 DATE_REQUIRED = "Enter the date from which the framework is in use"
+COUNT_INVALID = "Enter a whole number of ticks from 1 to 99, or leave it empty for no count"
+COUNT_ERRORS = {"invalid": COUNT_INVALID, "min_value": COUNT_INVALID, "max_value": COUNT_INVALID}
+# A new area starts with the counts of the 2022-2024 strategy's longer areas (ADR 0002).
+NEW_AREA_COUNTS = {"medium_count": 2, "high_count": 3}
 
 
 class FrameworkForm(forms.Form):
@@ -249,6 +269,28 @@ class AreaForm(forms.Form):
         error_messages={"required": CODE_REQUIRED, "invalid": "Use only letters, numbers, hyphens and underscores"},
     )
     order = forms.IntegerField(min_value=0, max_value=999, initial=1, help_text="Areas are listed in this order")
+    medium_count = forms.IntegerField(
+        label="Ticks that make the school at least medium support",
+        required=False,
+        min_value=1,
+        max_value=99,
+        help_text=(
+            "When this many of the area's statements at medium support or above are ticked, the suggestion is at "
+            "least medium support, whatever the other areas say. Leave empty for no count."
+        ),
+        error_messages=COUNT_ERRORS,
+    )
+    high_count = forms.IntegerField(
+        label="Ticks that make the school high support",
+        required=False,
+        min_value=1,
+        max_value=99,
+        help_text=(
+            "When this many of the area's high-support statements are ticked, the suggestion is high support. "
+            "Leave empty for no count."
+        ),
+        error_messages=COUNT_ERRORS,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -256,6 +298,16 @@ class AreaForm(forms.Form):
             Field.text("name"),
             Field.text("code", field_width=20),
             Field.text("order", field_width=4),
+            Fieldset(
+                HTML(
+                    '<p class="govuk-body">The weight of ticks in an area counts: a long list of serious '
+                    "statements is not outweighed by a few strengths.</p>"
+                ),
+                Field.text("medium_count", field_width=4),
+                Field.text("high_count", field_width=4),
+                legend="Best fit: the weight of ticks",
+                legend_size=Size.SMALL,
+            ),
             Button("save", "Save"),
         )
 
@@ -279,7 +331,15 @@ class CriterionForm(forms.Form):
     is_safeguarding = forms.BooleanField(
         label="About safeguarding",
         required=False,
-        help_text="A ticked high-support safeguarding statement makes the suggestion high support.",
+        help_text="Marks a safeguarding statement. To make it decide the suggestion when ticked, tick “Decisive”.",
+    )
+    decisive = forms.BooleanField(
+        label="Decisive",
+        required=False,
+        help_text=(
+            "When ticked in a categorisation, the suggestion is at least this statement's level, whatever else is "
+            "ticked. For example: a warning notice in force, an Ofsted category of concern, safeguarding not met."
+        ),
     )
     fact_key = forms.ChoiceField(
         label="Fact that suggests it", choices=FactKey.choices, required=False,
@@ -295,6 +355,7 @@ class CriterionForm(forms.Form):
             Field.text("order", field_width=4),
             Field.checkbox("data_driven"),
             Field.checkbox("is_safeguarding"),
+            Field.checkbox("decisive"),
             Field.select("fact_key"),
             Button("save", "Save"),
         )

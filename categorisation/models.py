@@ -96,18 +96,42 @@ class Framework(models.Model):
 
 
 class Area(models.Model):
-    """An area of the criteria, e.g. "Leadership and management (including safeguarding)"."""
+    """An area of the criteria, e.g. "Leadership and management (including safeguarding)".
+
+    `medium_count` and `high_count` are the best-fit rule's weight of ticks for the area
+    (categorisation.best_fit, ADR 0002): with that many of its statements at the level or above
+    ticked, the area, and so the school, is at least at that level. Empty: no count."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="areas")
     code = models.SlugField(max_length=40, help_text="A short stable identifier, e.g. leadership")
     name = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
+    medium_count = models.PositiveSmallIntegerField(
+        "ticks that make it medium support",
+        null=True,
+        blank=True,
+        help_text="Statements at medium support or above ticked in this area that make the school at least medium",
+    )
+    high_count = models.PositiveSmallIntegerField(
+        "ticks that make it high support",
+        null=True,
+        blank=True,
+        help_text="High-support statements ticked in this area that make the school high support",
+    )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["framework", "order", "id"]
-        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="unique_area_code_per_framework")]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="unique_area_code_per_framework"),
+            models.CheckConstraint(
+                condition=Q(medium_count__isnull=True) | Q(medium_count__gte=1), name="area_medium_count_at_least_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(high_count__isnull=True) | Q(high_count__gte=1), name="area_high_count_at_least_1"
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -115,7 +139,8 @@ class Area(models.Model):
 
 class Criterion(models.Model):
     """One statement of the criteria, at one support level of one area. `fact_key` names the fact
-    (categorisation.facts.FactKey) that suggests it; `data_driven` marks the "See data" statements."""
+    (categorisation.facts.FactKey) that suggests it; `data_driven` marks the "See data" statements;
+    a `decisive` statement, when ticked, makes the best-fit suggestion at least its level (ADR 0002)."""
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="criteria")
     level = models.CharField(max_length=6, choices=SupportLevel.choices)
@@ -125,6 +150,9 @@ class Criterion(models.Model):
     data_driven = models.BooleanField("data statement (See data)", default=False)
     is_safeguarding = models.BooleanField("about safeguarding", default=False)
     fact_key = models.CharField(max_length=60, blank=True)
+    decisive = models.BooleanField(
+        default=False, help_text="When ticked, the suggestion is at least this statement's level"
+    )
 
     history = HistoricalRecords()
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from schools.models import Governance, School, SchoolStatus, TermName, academic_year_label
 from schools.terms import term_on
 
-from .best_fit import BestFit, Statement, best_fit
+from .best_fit import BestFit, Counts, Statement, best_fit
 from .models import (
     OPEN_STATUSES,
     Categorisation,
@@ -261,15 +261,20 @@ def statements_of(criteria: Iterable[Criterion]) -> list[Statement]:
             level=c.level,
             text=c.text,
             area_name=c.area.name,
-            is_safeguarding=c.is_safeguarding,
+            decisive=c.decisive,
         )
         for c in criteria
     ]
 
 
+def counts_of(criteria: Iterable[Criterion]) -> dict[str, Counts]:
+    """Each area's tick counts (the best-fit rule's data on the area), by area code."""
+    return {c.area.code: Counts(medium=c.area.medium_count, high=c.area.high_count) for c in criteria}
+
+
 def suggestion_for(criteria: list[Criterion], ticked_ids: Iterable[int]) -> BestFit:
-    """best_fit() over a framework's criteria and the ids of the criteria ticked."""
-    return best_fit(statements_of(criteria), {str(i) for i in ticked_ids})
+    """best_fit() over a framework's criteria (and its areas' counts) and the ids of the criteria ticked."""
+    return best_fit(statements_of(criteria), {str(i) for i in ticked_ids}, counts=counts_of(criteria))
 
 
 def _count_of(queryset: QuerySet) -> Coalesce:
@@ -481,6 +486,13 @@ class Evidence:
     categorisation: Categorisation
     fit: BestFit
     areas: list[AreaEvidence]
+
+    @property
+    def suggestion_changed(self) -> bool:
+        """Whether the best fit of the ticks now differs from the suggestion stored when the
+        categorisation was last saved (the rule or its data changed since: ADR 0002). The stored
+        one stays the record; a draft's is recomputed when it is next saved."""
+        return (self.fit.level or "") != self.categorisation.suggested_level
 
 
 def evidence_of(categorisation: Categorisation) -> Evidence:

@@ -65,6 +65,7 @@ ACTIVE_FROM_TAKEN = "{framework} is already active from that date. Choose anothe
 FRAMEWORK_EMPTY = "Add at least one area with statements before activating the framework."
 AREA_EMPTY = "Add at least one statement to {area}, or remove the area, before activating the framework."
 AREA_HAS_CRITERIA = "Remove the statements of {area} first."
+COUNT_TOO_SMALL = "Enter a number of ticks of 1 or more, or leave it empty for no count"
 
 
 def _event(categorisation: Categorisation, kind: str, actor, comments: str = "", at: datetime | None = None) -> None:
@@ -431,7 +432,14 @@ def framework_copy(*, framework: Framework, name: str, actor) -> Framework:
     copy = Framework(name=_check_name(name), description=framework.description, copied_from=framework, created_by=actor)
     _save(copy, actor)
     for area in framework.areas.prefetch_related("criteria"):
-        new_area = Area(framework=copy, code=area.code, name=area.name, order=area.order)
+        new_area = Area(
+            framework=copy,
+            code=area.code,
+            name=area.name,
+            order=area.order,
+            medium_count=area.medium_count,
+            high_count=area.high_count,
+        )
         _save(new_area, actor)
         for criterion in area.criteria.all():
             _save(
@@ -444,14 +452,33 @@ def framework_copy(*, framework: Framework, name: str, actor) -> Framework:
                     data_driven=criterion.data_driven,
                     is_safeguarding=criterion.is_safeguarding,
                     fact_key=criterion.fact_key,
+                    decisive=criterion.decisive,
                 ),
                 actor,
             )
     return copy
 
 
+def _check_count(field: str, count: int | None) -> None:
+    if count is not None and count < 1:
+        raise ValidationError({field: COUNT_TOO_SMALL})
+
+
 @transaction.atomic
-def area_save(*, framework: Framework, actor, code: str, name: str, order: int = 0, area: Area | None = None) -> Area:
+def area_save(
+    *,
+    framework: Framework,
+    actor,
+    code: str,
+    name: str,
+    order: int = 0,
+    medium_count: int | None = None,
+    high_count: int | None = None,
+    area: Area | None = None,
+) -> Area:
+    """Add or change an area of a draft framework, with its best-fit tick counts (ADR 0002): with
+    `medium_count` of its statements at medium support or above ticked, or `high_count` of its
+    high-support statements, the school is at least that level. None: no count."""
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
     _check_draft(framework)
     taken = Area.objects.filter(framework=framework, code=code)
@@ -459,8 +486,11 @@ def area_save(*, framework: Framework, actor, code: str, name: str, order: int =
         taken = taken.exclude(pk=area.pk)
     if taken.exists():
         raise ValidationError({"code": AREA_CODE_TAKEN.format(code=code)})
+    _check_count("medium_count", medium_count)
+    _check_count("high_count", high_count)
     area = area or Area(framework=framework)
     area.code, area.name, area.order = code, " ".join(name.split()), order
+    area.medium_count, area.high_count = medium_count, high_count
     _save(area, actor)
     return area
 
@@ -487,10 +517,12 @@ def criterion_save(
     data_driven: bool = False,
     is_safeguarding: bool = False,
     fact_key: str = "",
+    decisive: bool = False,
     criterion: Criterion | None = None,
 ) -> Criterion:
     """Add or change a statement of a draft framework. Its text is kept exactly as entered
-    (only leading and trailing spaces are removed): criteria are quoted word for word."""
+    (only leading and trailing spaces are removed): criteria are quoted word for word. A
+    `decisive` statement, when ticked, makes the suggestion at least its level (ADR 0002)."""
     from .facts import FactKey
 
     framework = Framework.objects.select_for_update().get(pk=area.framework_id)
@@ -506,6 +538,7 @@ def criterion_save(
     criterion.area = area
     criterion.level, criterion.code, criterion.text, criterion.order = level, code, text.strip(), order
     criterion.data_driven, criterion.is_safeguarding, criterion.fact_key = data_driven, is_safeguarding, fact_key
+    criterion.decisive = decisive
     _save(criterion, actor)
     return criterion
 

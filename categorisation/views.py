@@ -23,6 +23,7 @@ from . import selectors, services
 from .facts import facts_by_key, facts_for
 from .filters import CategoryFilter, ReviewDueFilter
 from .forms import (
+    NEW_AREA_COUNTS,
     ActivateForm,
     ApproveForm,
     AreaForm,
@@ -548,7 +549,9 @@ def area_edit(request, pk: int | None = None, framework_pk: int | None = None):
     if refused := _refuse_if_activated(request, framework):
         return refused
     initial = (
-        {"name": area.name, "code": area.code, "order": area.order} if area else {"order": framework.areas.count() + 1}
+        {name: getattr(area, name) for name in ("name", "code", "order", "medium_count", "high_count")}
+        if area
+        else {"order": framework.areas.count() + 1, **NEW_AREA_COUNTS}
     )
     form = AreaForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -585,7 +588,7 @@ def criterion_edit(request, pk: int | None = None, area_pk: int | None = None):
     if criterion:
         initial = {
             name: getattr(criterion, name)
-            for name in ("level", "text", "code", "order", "data_driven", "is_safeguarding", "fact_key")
+            for name in ("level", "text", "code", "order", "data_driven", "is_safeguarding", "decisive", "fact_key")
         }
     else:
         initial = {"order": area.criteria.count() + 1}

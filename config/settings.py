@@ -52,11 +52,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: answers exactly /healthz and /readyz before the host check and the HTTPS redirect, so
+    # the container's plain-HTTP health check gets its 200 (core/health.py, docs/adr/0004).
+    "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "core.middleware.NormaliseTextMiddleware",  # text pasted from Word, in every form (ADR 0005)
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -133,7 +137,7 @@ USE_TZ = True
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: stored imports are downloaded through views
@@ -147,6 +151,15 @@ STORAGES = {
         )
     },
 }
+
+# PDFs (core/documents.py): WeasyPrint's warnings (a stylesheet not loaded, a CSS rule ignored)
+# raise when this is on - in the tests and in development, where DEBUG=true at start-up - and are
+# logged at ERROR in production, where the document is still delivered (docs/adr/0003).
+PDF_WARNINGS_RAISE = env.bool("PDF_WARNINGS_RAISE", default=DEBUG)
+
+# `seed_demo` creates users whose password is published in the README: it runs only when DEBUG
+# was true at start-up (read here, not from settings.DEBUG, which the test runner switches off).
+DEMO_DATA_ALLOWED = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
@@ -184,11 +197,13 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
-        "weasyprint": {"level": "WARNING"},  # it logs every rendering step at INFO
+        # It logs every rendering step at INFO; its warnings must stay visible (core.documents collects them).
+        "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from core.views import healthz
+from core.views import healthz, readyz
 
 urlpatterns = [
     path("", include("dashboard.urls")),
@@ -12,4 +12,5 @@ urlpatterns = [
     path("letters/", include("letters.urls")),
     path("django-admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
 ]

@@ -5,6 +5,8 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from .text import normalise_text
+
 MISSING_MARKERS = {"", "null", "na", "n/a"}
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
 
@@ -14,7 +16,7 @@ def is_missing(text: str) -> bool:
 
 
 def clean_text(text: str, *, max_length: int | None = None) -> str:
-    value = " ".join(str(text).split())
+    value = " ".join(normalise_text(str(text)).split())
     if value.casefold() == "null":
         return ""
     if max_length is not None and len(value) > max_length:

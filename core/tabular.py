@@ -17,6 +17,8 @@ from datetime import date, datetime
 import pandas as pd
 from openpyxl import load_workbook
 
+from .text import needs_normalising, normalise_text
+
 EMPTY_FILE = "The file is empty."
 NO_DATA_ROWS = "The file has a header row but no data rows."
 UNREADABLE_FILE = "The file could not be read as CSV or Excel (.xlsx): {detail}"
@@ -93,6 +95,7 @@ def read_table(
         raise FileRefused(EMPTY_FILE)
     if len(frame.columns):
         frame = frame[(frame != "").any(axis=1)]  # blank lines and rows of empty cells
+    frame = _normalised(frame)
     if len(frame.index) == 0 and not malformed:
         raise FileRefused(NO_DATA_ROWS)
     return Table(columns=columns, frame=frame, encoding=encoding, header_row=header_index + 1, malformed=malformed)
@@ -152,7 +155,18 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 
 def _clean_header(name) -> str:
-    return re.sub(r"\s+", " ", str(name if name is not None else "")).strip()
+    return re.sub(r"\s+", " ", normalise_text(str(name if name is not None else ""))).strip()
+
+
+def _normalised(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every cell through core.text.normalise_text (text pasted from Word: vertical tabs, control
+    and zero-width characters, no-break spaces). A column is checked in one pass over its joined
+    text and only a column that needs it is normalised cell by cell, so clean files cost little."""
+    for position in range(frame.shape[1]):
+        values = frame.iloc[:, position]
+        if needs_normalising("\n".join(v if isinstance(v, str) else "" for v in values)):
+            frame.iloc[:, position] = values.map(lambda v: normalise_text(v) if isinstance(v, str) else v)
+    return frame
 
 
 def _read_csv(text: str, keep, header_index: int) -> tuple[list[str], pd.DataFrame]:

@@ -1,19 +1,32 @@
-"""A letter as it is sent: its content (built once from the letter, its template and the school),
-shown on the preview page and written to PDF and Word from that same content.
+"""A letter as it is sent: its content (built once from the letter, its template, the school and
+the school's LA's letterhead), shown on the preview page and written to PDF and Word from that same
+content.
 
 The preview page and the PDF use the same template (templates/letters/_letter.html) and stylesheet
-(static/letters/letter.css); the Word document is written from the same LetterContent."""
+(static/letters/letter.css); the Word document is written from the same LetterContent: A4, the
+subject and headings as Heading 1 and Heading 2, "Page N of M" in the footer, the same letterhead
+and logo. Every string is passed through core.text.normalise_text on the way in, so stored text with
+control characters (from before they were normalised at the boundary) cannot stop a document."""
 
+import base64
+import binascii
 import io
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
 
 from django.conf import settings
+from django.utils import timezone
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from core.documents import render_pdf
+from core.text import normalise_text
+from schools.logos import stored_logo
+from schools.selectors import letterhead_for
 
 from . import placeholders
 from .models import LetterKind
@@ -36,15 +49,27 @@ class LetterContent:
     draft: bool = False
     title: str = ""  # the document's title (PDF metadata, Word core properties)
     indicators: list[str] = field(default_factory=list)  # the indicators' words as sent
+    council: str = ""  # the LA's name, from its letterhead (footer, author)
+    logo: str = ""  # the letterhead's logo as a data: URI; not kept in issued_content (the files are the record)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        data.pop("logo")
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> "LetterContent":
         data = dict(data)
         data["blocks"] = [Block(**b) for b in data.get("blocks", [])]
-        return cls(**data)
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def cleaned(self) -> "LetterContent":
+        """The same content with every string through normalise_text (idempotent)."""
+        return replace(
+            self,
+            **{f.name: _clean(getattr(self, f.name)) for f in fields(self) if f.name not in ("draft", "logo")},
+        )
 
     @property
     def text(self) -> str:
@@ -80,12 +105,13 @@ def statutory_copies(letter_type) -> list[str]:
     return [SECRETARY_OF_STATE] if letter_type.code == LetterKind.WARNING_NOTICE else []
 
 
-def facts_for(letter, *, issue_date: date | None, indicators: list[str] | None = None) -> Facts:
+def facts_for(letter, *, issue_date: date | None, indicators: list[str] | None = None, council_name: str = "") -> Facts:
     if indicators is None:
         indicators = [i.text for i in letter.indicators.all()] if letter.pk else []
     return Facts.for_school(
         letter.school,
         letter.letter_type,
+        council_name=council_name,
         issue_date=issue_date,
         indicators=indicators,
         grounds=letter.grounds,
@@ -103,46 +129,65 @@ def build_content(
 ) -> LetterContent:
     """The letter's content for a given date of issue, every placeholder filled in. `indicators`
     (texts) replaces the letter's saved ones, for previewing a form before it is saved."""
-    template = letter.letter_type.template
-    facts = facts_for(letter, issue_date=issue_date, indicators=indicators)
+    letterhead = letterhead_for(letter.school.la_code)
+    facts = facts_for(letter, issue_date=issue_date, indicators=indicators, council_name=letterhead.council_name)
     if copies is None:
         copies = statutory_copies(letter.letter_type)
-    subject = placeholders.fill_inline(letter.subject, facts)
+    subject = placeholders.fill_inline(normalise_text(letter.subject), facts)
     return LetterContent(
-        letterhead=placeholders.fill_lines(template.letterhead, facts),
+        **letterhead_parts(letterhead),
         reference=letter.reference,
         date=long_date(issue_date),
         addressees=addressee_lines(letter.school),
         subject=subject,
-        blocks=placeholders.render_blocks(letter.body, facts),
-        signatory=placeholders.fill_lines(template.signatory, facts),
+        blocks=placeholders.render_blocks(normalise_text(letter.body), facts),
         copies=copies,
         draft=draft,
         title=f"{subject} ({letter.reference})",
         indicators=facts.indicators,
-    )
+    ).cleaned()
 
 
 def intention_content(letter, progress, *, given_on: date) -> LetterContent:
     """The written notice of intention to use the intervention powers (s60(1)(d)), on the
-    warning notice's letterhead and signed as it was."""
-    template = letter.letter_type.template
-    facts = facts_for(letter, issue_date=given_on)
+    school's LA's letterhead and signed as its letters are."""
+    letterhead = letterhead_for(letter.school.la_code)
+    facts = facts_for(letter, issue_date=given_on, council_name=letterhead.council_name)
     subject = (
         f"Notice of intention to use intervention powers: {letter.school.name} (URN {letter.school.urn}), "
         f"following the warning notice of {long_date(letter.issued_on)}"
     )
     return LetterContent(
-        letterhead=placeholders.fill_lines(template.letterhead, facts),
+        **letterhead_parts(letterhead),
         reference=f"{letter.reference}/N",
         date=long_date(given_on),
         addressees=addressee_lines(letter.school),
         subject=subject,
-        blocks=placeholders.render_blocks(progress.intention_text, facts),
-        signatory=placeholders.fill_lines(template.signatory, facts),
+        blocks=placeholders.render_blocks(normalise_text(progress.intention_text), facts),
         copies=[SECRETARY_OF_STATE],
         title=subject,
-    )
+    ).cleaned()
+
+
+def letterhead_parts(letterhead) -> dict:
+    """The letterhead's part of a LetterContent: its lines, logo, signatory and council name."""
+    logo = stored_logo(letterhead.logo)
+    return {
+        "letterhead": letterhead.lines,
+        "signatory": letterhead.signatory_lines,
+        "council": letterhead.council_name,
+        "logo": logo.data_uri if logo else "",
+    }
+
+
+def _clean(value):
+    if isinstance(value, str):
+        return normalise_text(value)
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    if isinstance(value, Block):
+        return Block(value.kind, [_clean(line) for line in value.lines])
+    return value
 
 
 def prefilled_text(school, letter_type) -> tuple[str, str]:
@@ -153,21 +198,40 @@ def prefilled_text(school, letter_type) -> tuple[str, str]:
 
 
 def pdf_bytes(content: LetterContent) -> bytes:
-    return render_pdf("letters/pdf/letter.html", {"doc": content, "COUNCIL_NAME": settings.COUNCIL_NAME})
+    content = content.cleaned()
+    return render_pdf(
+        "letters/pdf/letter.html", {"doc": content, "COUNCIL_NAME": content.council or settings.COUNCIL_NAME}
+    )
+
+
+INK = RGBColor(0x0B, 0x0C, 0x0C)
+LOGO_HEIGHT = Cm(2)
+LOGO_MAX_WIDTH = Cm(7)
 
 
 def docx_bytes(content: LetterContent) -> bytes:
-    """The same letter as a Word document the LA can keep or send."""
+    """The same letter as a Word document the LA can keep or send: A4, the letterhead (with the
+    logo, right-aligned as on the PDF), the subject as Heading 1 and the text's headings as Heading
+    2 (so the navigation pane and screen readers see the structure), "Page N of M" in the footer,
+    title, author and language in the core properties."""
+    content = content.cleaned()
+    council = content.council or settings.COUNCIL_NAME
     document = Document()
-    normal = document.styles["Normal"]
-    normal.font.name = "Arial"
-    normal.font.size = Pt(11)
-    normal.paragraph_format.space_after = Pt(6)
+    _styles(document)
     for section in document.sections:
-        section.top_margin = section.bottom_margin = Cm(2)
-        section.left_margin = section.right_margin = Cm(2.5)
-    document.core_properties.title = content.title or content.subject
-    document.core_properties.author = settings.COUNCIL_NAME
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+        section.left_margin, section.right_margin = Cm(2.5), Cm(2.2)
+        section.footer_distance = Cm(1)
+    properties = document.core_properties
+    properties.title = content.title or content.subject
+    properties.subject = content.subject
+    properties.author = properties.last_modified_by = council
+    properties.language = "en-GB"
+    properties.created = properties.modified = timezone.now()
+    properties.revision = 1
+    properties.comments = properties.keywords = ""
 
     if content.draft:
         banner = document.add_paragraph()
@@ -175,30 +239,17 @@ def docx_bytes(content: LetterContent) -> bytes:
         run.bold = True
         run.font.color.rgb = RGBColor(0xD4, 0x35, 0x1C)
 
-    for n, line in enumerate(content.letterhead):
-        paragraph = document.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        paragraph.paragraph_format.space_after = Pt(0)
-        run = paragraph.add_run(line)
-        run.bold = n == 0
-        if n == 0:
-            run.font.size = Pt(14)
-
+    _letterhead(document, content)
     _lines(document, content.addressees, space_before=18)
     _lines(document, [f"Our reference: {content.reference}", content.date], space_before=12)
-
-    subject = document.add_paragraph()
-    subject.paragraph_format.space_before = Pt(12)
-    subject.add_run(content.subject).bold = True
+    document.add_paragraph(content.subject, style="Heading 1")
 
     for block in content.blocks:
         if block.kind == "ul":
             for item in block.lines:
                 document.add_paragraph(item, style="List Bullet")
         elif block.kind == "h":
-            heading = document.add_paragraph()
-            heading.paragraph_format.space_before = Pt(6)
-            heading.add_run(block.lines[0]).bold = True
+            document.add_paragraph(block.lines[0], style="Heading 2")
         else:
             paragraph = document.add_paragraph()
             for n, line in enumerate(block.lines):
@@ -206,26 +257,136 @@ def docx_bytes(content: LetterContent) -> bytes:
                 if n < len(block.lines) - 1:
                     run.add_break()
 
-    _lines(document, content.signatory, space_before=24)
+    signatory = _lines(document, content.signatory, space_before=24)
+    signatory.paragraph_format.keep_together = True
     if content.copies:
-        copy = document.add_paragraph()
+        copy = document.add_paragraph("Copy to:", style="Heading 2")
         copy.paragraph_format.space_before = Pt(18)
-        copy.add_run("Copy to:").bold = True
         for line in content.copies:
             document.add_paragraph(line, style="List Bullet")
 
-    footer = document.sections[0].footer.paragraphs[0]
-    footer.text = f"{settings.COUNCIL_NAME} · {content.reference}"
-    footer.runs[0].font.size = Pt(8)
+    _footer(document, f"{council} · {content.reference}")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def _lines(document, lines: list[str], *, space_before: int = 0) -> None:
+def _styles(document) -> None:
+    """Arial throughout, in ink colour; headings bold and plain, as on the PDF; English (UK)."""
+    normal = document.styles["Normal"]
+    _font(normal, size=11)
+    normal.paragraph_format.space_after = Pt(6)
+    for name, size, before in (("Heading 1", 12, 12), ("Heading 2", 11, 10)):
+        style = document.styles[name]
+        _font(style, size=size, bold=True)
+        style.paragraph_format.space_before = Pt(before)
+        style.paragraph_format.space_after = Pt(4)
+        style.paragraph_format.keep_with_next = True
+    footer = document.styles["Footer"]
+    _font(footer, size=8)
+    footer.font.color.rgb = RGBColor(0x50, 0x5A, 0x5F)
+    footer.paragraph_format.tab_stops.clear_all()
+    _language(document, "en-GB")
+
+
+def _font(style, *, size: int, bold: bool | None = None) -> None:
+    style.font.name = "Arial"
+    style.font.size = Pt(size)
+    style.font.color.rgb = INK
+    if bold is not None:
+        style.font.bold = bold
+        style.font.italic = False
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attribute), None)
+    fonts.set(qn("w:eastAsia"), "Arial")
+    fonts.set(qn("w:cs"), "Arial")
+
+
+def _language(document, tag: str) -> None:
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+    properties = run_defaults.find(qn("w:rPr")) if run_defaults is not None else None
+    if properties is None:
+        return
+    language = properties.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        properties.append(language)
+    language.set(qn("w:val"), tag)
+    language.set(qn("w:eastAsia"), tag)
+
+
+def _letterhead(document, content: LetterContent) -> None:
+    logo = _logo_bytes(content.logo)
+    if logo is not None:
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.space_after = Pt(6)
+        shape = paragraph.add_run().add_picture(io.BytesIO(logo), height=LOGO_HEIGHT)
+        if shape.width > LOGO_MAX_WIDTH:
+            shape.height = int(shape.height * LOGO_MAX_WIDTH / shape.width)
+            shape.width = LOGO_MAX_WIDTH
+        shape._inline.docPr.set("descr", f"The logo of {content.council or settings.COUNCIL_NAME}")
+    for n, line in enumerate(content.letterhead):
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.space_after = Pt(0)
+        run = paragraph.add_run(line)
+        if n == 0:
+            run.bold = True
+            run.font.size = Pt(14)
+            run.font.color.rgb = RGBColor(0x0B, 0x4F, 0x6C)
+
+
+def _logo_bytes(data_uri: str) -> bytes | None:
+    if not data_uri.startswith("data:image/") or ";base64," not in data_uri:
+        return None
+    try:
+        return base64.b64decode(data_uri.split(";base64,", 1)[1], validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _footer(document, text: str) -> None:
+    """ "<council> · <reference>" on the left, "Page N of M" on the right (PAGE and NUMPAGES
+    fields, which Word and LibreOffice compute)."""
+    section = document.sections[0]
+    paragraph = section.footer.paragraphs[0]
+    paragraph.style = document.styles["Footer"]
+    width = section.page_width - section.left_margin - section.right_margin
+    paragraph.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+    paragraph.add_run(f"{text}\tPage ")
+    _field(paragraph, "PAGE", "1")
+    paragraph.add_run(" of ")
+    _field(paragraph, "NUMPAGES", "1")
+
+
+def _field(paragraph, instruction: str, placeholder: str) -> None:
+    """A Word field (begin, instruction, separate, last computed value, end)."""
+
+    def char(kind: str):
+        run = paragraph.add_run()
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+
+    char("begin")
+    run = paragraph.add_run()
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instruction} "
+    run._r.append(code)
+    char("separate")
+    paragraph.add_run(placeholder)
+    char("end")
+
+
+def _lines(document, lines: list[str], *, space_before: int = 0):
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.space_before = Pt(space_before)
     for n, line in enumerate(lines):
         run = paragraph.add_run(line)
         if n < len(lines) - 1:
             run.add_break()
+    return paragraph

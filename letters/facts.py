@@ -3,7 +3,7 @@ concerns letter (either tier) or warning notice is evidence for the high-support
 school has been issued with a Warning Notice or Significant Concerns letter", shown to the adviser
 as a suggested tick with its source, never as a decision.
 
-Look-back (selectors.FACT_LOOKBACK_DAYS): a letter counts for a year after its date of issue; a
+Look-back (selectors.FACT_LOOKBACK_MONTHS): a letter counts for a year after its date of issue; a
 warning notice also counts for as long as it is open (compliance period running, or not complied
 with and no decision on the powers yet)."""
 

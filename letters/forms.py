@@ -238,18 +238,14 @@ class DecisionForm(forms.Form):
 
 
 class TemplateForm(forms.Form):
-    letterhead = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), help_text="One line per line.")
     subject = forms.CharField(max_length=300)
     body = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 26}))
-    signatory = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Name and title, one per line.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper(
-            Field.textarea("letterhead", rows=4),
             Field.text("subject"),
             Field.textarea("body", rows=26),
-            Field.textarea("signatory", rows=3),
             Div(
                 Button.secondary("preview", "Preview"), Button("save", "Save template"), css_class="govuk-button-group"
             ),

@@ -98,14 +98,13 @@ class Indicator(models.Model):
 
 
 class LetterTemplate(models.Model):
-    """The LA's wording for a letter type: letterhead, subject, body and signatory, with
-    placeholders (letters.placeholders) checked when the template is saved."""
+    """The LA's wording for a letter type: subject and body, with placeholders
+    (letters.placeholders) checked when the template is saved. The letterhead and the signatory
+    are the school's local authority's (schools.models.Letterhead), the same for every type."""
 
     letter_type = models.OneToOneField(LetterType, on_delete=models.CASCADE, related_name="template")
-    letterhead = models.TextField(help_text="One line per line of the letterhead")
     subject = models.CharField(max_length=300)
     body = models.TextField()
-    signatory = models.TextField(help_text="Name and title of who signs, one per line")
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

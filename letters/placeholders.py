@@ -16,6 +16,8 @@ from datetime import date
 
 from django.conf import settings
 
+from schools.selectors import letterhead_for
+
 from .models import Ground, InterventionPower, LetterKind
 from .rules import powers_window_end_s63_3_s64_2
 
@@ -36,7 +38,7 @@ class Placeholder:
 
 
 PLACEHOLDERS = [
-    Placeholder("council_name", "The council's name", fixed_when_drafting=True),
+    Placeholder("council_name", "The council's name, from the school's LA's letterhead", fixed_when_drafting=True),
     Placeholder("school_name", "The school's name", fixed_when_drafting=True),
     Placeholder("urn", "The school's URN", fixed_when_drafting=True),
     Placeholder("school_address", "The school's address, on one line", fixed_when_drafting=True),
@@ -112,11 +114,15 @@ class Facts:
     indicators: list[str] = field(default_factory=list)
     grounds: list[str] = field(default_factory=list)
     compliance_end_date: date | None = None
+    council_name: str = ""  # the school's LA's (its letterhead); COUNCIL_NAME when not given
 
     @classmethod
-    def for_school(cls, school, letter_type, **kwargs) -> "Facts":
+    def for_school(cls, school, letter_type, *, council_name: str = "", **kwargs) -> "Facts":
         adviser = school.link_adviser
+        if not council_name:
+            council_name = letterhead_for(school.la_code).council_name
         return cls(
+            council_name=council_name,
             school_name=school.name,
             urn=str(school.urn),
             school_address=", ".join([school.name, *school.address_lines]),
@@ -131,7 +137,7 @@ class Facts:
 
     def value(self, name: str) -> str | list[str]:
         if name == "council_name":
-            return settings.COUNCIL_NAME
+            return self.council_name or settings.COUNCIL_NAME
         if name == "date":
             return long_date(self.issue_date)
         if name == "grounds":
@@ -207,8 +213,3 @@ def _append(blocks: list[Block], current: Block | None, kind: str, lines: list[s
     block = Block(kind, list(lines))
     blocks.append(block)
     return block
-
-
-def fill_lines(text: str, facts: Facts) -> list[str]:
-    """A multi-line field (letterhead, signatory) with its placeholders filled in."""
-    return [line for line in (fill_inline(raw.strip(), facts) for raw in text.splitlines()) if line]

@@ -20,7 +20,7 @@ from .models import (
     LetterType,
     WarningNoticeProgress,
 )
-from .rules import powers_window_end_s63_3_s64_2
+from .rules import add_months, powers_window_end_s63_3_s64_2
 
 # How far ahead the officer's home page looks for warning-notice deadlines.
 DEADLINE_HORIZON_DAYS = 28
@@ -214,16 +214,17 @@ def fact_source(letter_type_code: str, issued_on: date) -> str:
     return f"{names[letter_type_code]} issued {issued_on.day} {issued_on:%B %Y}"
 
 
-# A concerns letter counts as high-support evidence for this long after it was issued; a warning
-# notice for as long as it is open (not complied with nor decided), or this long, whichever is later.
-FACT_LOOKBACK_DAYS = 365
+# A concerns letter counts as high-support evidence for this many months after it was issued (to
+# the same date: a letter of 29 February counts until 28 February a year on); a warning notice for
+# as long as it is open (not complied with nor decided), or this long, whichever is later.
+FACT_LOOKBACK_MONTHS = 12
 
 
 def concern_letters_for_facts(school_ids: list[int], on: date) -> dict[int, list[Letter]]:
     """Issued significant-concerns (either tier) and warning-notice letters that are evidence of
-    high support on `on`: issued within the last FACT_LOOKBACK_DAYS, or a warning notice still
+    high support on `on`: issued within the last FACT_LOOKBACK_MONTHS, or a warning notice still
     open. One query."""
-    since = on - timedelta(days=FACT_LOOKBACK_DAYS)
+    since = add_months(on, -FACT_LOOKBACK_MONTHS)
     letters = (
         Letter.objects.filter(
             school_id__in=school_ids,

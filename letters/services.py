@@ -357,20 +357,18 @@ def _alert_summary(letter: Letter) -> str:
 
 
 @transaction.atomic
-def template_update(
-    *, template: LetterTemplate, actor, letterhead: str, subject: str, body: str, signatory: str
-) -> LetterTemplate:
-    """Save a letter type's template. Every placeholder is checked here, so an unknown one is an
-    error on the form, never at issue."""
+def template_update(*, template: LetterTemplate, actor, subject: str, body: str) -> LetterTemplate:
+    """Save a letter type's template (its subject and text; the letterhead and signatory are the
+    LA's, schools.services.letterhead_save). Every placeholder is checked here, so an unknown one
+    is an error on the form, never at issue."""
     kind = template.letter_type.code
     errors = {}
-    for name, text in (("letterhead", letterhead), ("subject", subject), ("body", body), ("signatory", signatory)):
+    for name, text in (("subject", subject), ("body", body)):
         if problems := placeholders.check(text, kind):
             errors[name] = problems
     if errors:
         raise ValidationError(errors)
-    template.letterhead, template.subject = letterhead.strip(), subject.strip()
-    template.body, template.signatory = body.strip(), signatory.strip()
+    template.subject, template.body = subject.strip(), body.strip()
     template.updated_by = actor
     _save(template, actor)
     return template

@@ -5,6 +5,7 @@ services and rules, reads in selectors."""
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +22,7 @@ from core.forms import add_service_errors, posted
 from core.pagination import paginate
 from schools.models import School
 from schools.picker import school_picker
-from schools.selectors import schools_visible_to
+from schools.selectors import letterhead_for, schools_visible_to
 
 from . import documents, placeholders, selectors, services, suggestions
 from .documents import DOCX_CONTENT_TYPE
@@ -649,7 +650,7 @@ def template_edit(request, code: str):
         LetterTemplate.objects.select_related("letter_type", "updated_by"), letter_type__code=code
     )
     letter_type = template.letter_type
-    initial = {f: getattr(template, f) for f in ("letterhead", "subject", "body", "signatory")}
+    initial = {f: getattr(template, f) for f in ("subject", "body")}
     form = TemplateForm(posted(request), initial=initial)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -697,18 +698,17 @@ def _template_preview(form: TemplateForm, letter_type: LetterType):
     """The template filled with a sample school, so that admins (who read no case material) can
     check it too."""
     kind = letter_type.code
-    problems = {
-        name: placeholders.check(form.cleaned_data[name], kind)
-        for name in ("letterhead", "subject", "body", "signatory")
-    }
+    problems = {name: placeholders.check(form.cleaned_data[name], kind) for name in ("subject", "body")}
     if any(problems.values()):
         for name, errors in problems.items():
             for error in errors:
                 form.add_error(name, error)
         return None
     today = timezone.localdate()
+    letterhead = letterhead_for(settings.LOCAL_AUTHORITY_CODES[0])
     facts = placeholders.Facts(
         **SAMPLE_SCHOOL,
+        council_name=letterhead.council_name,
         letter_type=letter_type.name,
         issue_date=today,
         indicators=[i.text for i in letter_type.indicators.filter(is_active=True)[:2]],
@@ -718,7 +718,7 @@ def _template_preview(form: TemplateForm, letter_type: LetterType):
     data = form.cleaned_data
     subject = placeholders.fill_inline(data["subject"], facts)
     return documents.LetterContent(
-        letterhead=placeholders.fill_lines(data["letterhead"], facts),
+        **documents.letterhead_parts(letterhead),
         reference="SI-SAMPLE",
         date=long_date(today),
         addressees=[
@@ -731,7 +731,6 @@ def _template_preview(form: TemplateForm, letter_type: LetterType):
         ],
         subject=subject,
         blocks=placeholders.render_blocks(data["body"], facts),
-        signatory=placeholders.fill_lines(data["signatory"], facts),
         copies=documents.statutory_copies(letter_type),
         draft=True,
     )

@@ -384,6 +384,59 @@ def seed(ctx) -> None:
             user=governor, school=by_urn[GOVERNOR_SCHOOL_URN], role=GovernorRole.CHAIR, actor=admin
         )
     ctx.facts["governor_school_urn"] = GOVERNOR_SCHOOL_URN
+    seed_letterheads(ctx)
     ctx.write(
         f"Schools: {len(maintained)} maintained with link advisers; governor is chair at URN {GOVERNOR_SCHOOL_URN}."
     )
+
+
+DEMO_LETTERHEADS = {
+    # The joint service of the seeds: Peterborough (874) and Cambridgeshire (873). Addresses are fictional.
+    "874": ("Education Directorate\nSchool Improvement Service", "Demo House\n1 Example Street\nPeterborough\nPE1 0XX"),
+    "873": ("Education Directorate\nSchool Improvement Service", "Demo Hall\n2 Example Road\nCambridge\nCB1 0XX"),
+}
+DEMO_COUNCILS = {"873": "Cambridgeshire County Council"}
+
+
+def demo_logo(text: str) -> bytes:
+    """A plain made-up emblem (no council's real logo): a teal disc and the council's name."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (720, 200), "white")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((10, 10, 190, 190), fill=(11, 79, 108))
+    draw.arc((40, 60, 160, 160), 200, 340, fill="white", width=12)
+    font = ImageFont.load_default(size=40)
+    for n, line in enumerate(text.split(maxsplit=1)):
+        draw.text((215, 45 + n * 60), line, fill=(11, 79, 108), font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def seed_letterheads(ctx) -> None:
+    """A letterhead with a logo for each LA code in use (874; 873 too where the settings manage it),
+    so that the demo's letters and notes of visit show it. Left alone once it has a logo."""
+    from django.conf import settings
+
+    from . import selectors, services
+
+    for code in selectors.letterhead_la_codes():
+        current = selectors.letterhead_for(code)
+        if current.pk and current.logo:
+            continue
+        council = DEMO_COUNCILS.get(code, settings.COUNCIL_NAME)
+        directorate, address = DEMO_LETTERHEADS.get(code, DEMO_LETTERHEADS["874"])
+        services.letterhead_save(
+            la_code=code,
+            actor=ctx.users["admin"],
+            council_name=council,
+            directorate=directorate,
+            address=address,
+            signatory_name="Dr Jo Example",
+            signatory_title=f"Service Director for Education\n{council}",
+            logo=demo_logo(council),
+        )
+    ctx.write(f"Letterheads: {', '.join(selectors.letterhead_la_codes())}.")

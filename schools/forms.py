@@ -148,3 +148,69 @@ class CouncillorForm(forms.Form):
             Field.text("party", field_width=20),
             Button("save", submit),
         )
+
+
+LOGO_FILE_TOO_LARGE = "The logo must be smaller than 1 MB"
+
+
+class LetterheadForm(forms.Form):
+    """The letterhead of one LA's documents. The logo is checked by the service (schools.logos)."""
+
+    council_name = forms.CharField(
+        label="Council name", max_length=150, error_messages={"required": "Enter the council's name"}
+    )
+    directorate = forms.CharField(
+        label="Directorate and service",
+        required=False,
+        widget=forms.Textarea,
+        help_text="One line per line, for example Education Directorate, then School Improvement Service.",
+    )
+    address = forms.CharField(
+        label="Address and contact details",
+        required=False,
+        widget=forms.Textarea,
+        help_text="One line per line: address, postcode, telephone, email.",
+    )
+    logo = forms.FileField(
+        label="Logo (optional)",
+        required=False,
+        help_text="A PNG or JPEG image smaller than 1 MB. It appears at the top of every document.",
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    remove_logo = forms.BooleanField(label="Remove the logo", required=False)
+    signatory_name = forms.CharField(label="Signatory's name", max_length=150, required=False)
+    signatory_title = forms.CharField(
+        label="Signatory's title",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Job title and organisation, one per line. Letters are signed with the name and title.",
+    )
+
+    def __init__(self, *args, has_logo: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        layout = [
+            Field.text("council_name"),
+            Field.textarea("directorate", rows=3),
+            Field.textarea("address", rows=5),
+            Field("logo"),
+        ]
+        if has_logo:
+            layout.append(Field.checkbox("remove_logo", small=True))
+        else:
+            del self.fields["remove_logo"]
+        self.helper = form_helper(
+            Fieldset(*layout, legend="Letterhead", legend_size=Size.MEDIUM),
+            Fieldset(
+                Field.text("signatory_name"),
+                Field.textarea("signatory_title", rows=3),
+                legend="Signed by",
+                legend_size=Size.MEDIUM,
+            ),
+            Button("save", "Save letterhead"),
+        )
+
+    def clean_logo(self):
+        uploaded = self.cleaned_data.get("logo")
+        if uploaded and uploaded.size > 1024 * 1024:
+            raise forms.ValidationError(LOGO_FILE_TOO_LARGE)
+        return uploaded

@@ -560,3 +560,75 @@ class ElectedMemberAlert(models.Model):
         if self.error:
             return "Not sent"
         return "Waiting to send"
+
+
+def letterhead_logo_path(instance, filename):
+    return f"letterheads/{instance.la_code}/{filename}"
+
+
+DEFAULT_DIRECTORATE = "Education Directorate\nSchool Improvement Service"
+DEFAULT_SIGNATORY_TITLE = "Service Director for Education"
+
+
+class Letterhead(models.Model):
+    """The heading and signature of every document sent to the schools of one local authority
+    (letters, notices of intention, notes of visit), set once by the council in the app. A
+    deployment managing several LA codes (a joint service) has one per LA code; each school's
+    documents use its own LA's (School.la_code). The logo is a PNG or JPEG checked and re-encoded
+    when uploaded (schools.logos), kept under MEDIA_ROOT and never served from a public URL."""
+
+    la_code = models.CharField("LA code", max_length=3, unique=True)
+    council_name = models.CharField("council name", max_length=150)
+    directorate = models.TextField(
+        "directorate and service", blank=True, help_text="One line per line, e.g. Education Directorate"
+    )
+    address = models.TextField("address and contact details", blank=True, help_text="One line per line")
+    logo = models.FileField(upload_to=letterhead_logo_path, blank=True, max_length=200)
+    signatory_name = models.CharField("signatory's name", max_length=150, blank=True)
+    signatory_title = models.TextField(
+        "signatory's title", blank=True, help_text="Job title and organisation, one per line"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["la_code"]
+
+    def __str__(self):
+        return f"Letterhead of {self.council_name} (LA {self.la_code})"
+
+    @classmethod
+    def default_for(cls, la_code: str) -> "Letterhead":
+        """An unsaved letterhead with the values every deployment started with: used for an LA
+        code that has none yet, so that documents never fail for want of one."""
+        return cls(
+            la_code=la_code,
+            council_name=settings.COUNCIL_NAME,
+            directorate=DEFAULT_DIRECTORATE,
+            signatory_title=f"{DEFAULT_SIGNATORY_TITLE}\n{settings.COUNCIL_NAME}",
+        )
+
+    @property
+    def lines(self) -> list[str]:
+        """Council name, then the directorate's and the address's lines."""
+        return [self.council_name, *_lines(self.directorate), *_lines(self.address)]
+
+    @property
+    def address_lines(self) -> list[str]:
+        return _lines(self.address)
+
+    @property
+    def directorate_lines(self) -> list[str]:
+        return _lines(self.directorate)
+
+    @property
+    def signatory_lines(self) -> list[str]:
+        return [line for line in [self.signatory_name.strip(), *_lines(self.signatory_title)] if line]
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]

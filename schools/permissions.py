@@ -20,3 +20,6 @@ rules.add_perm("schools.edit_school_details", is_officer | is_admin)
 rules.add_perm("schools.import_data", is_admin)
 rules.add_perm("schools.view_reference_data", is_la_staff | is_admin)  # term dates, wards and councillors
 rules.add_perm("schools.manage_reference_data", is_admin)
+# The letterhead of each LA's documents: officers (who managed it inside the letter templates
+# before) and admins (reference data). ADR 0005.
+rules.add_perm("schools.manage_letterheads", is_officer | is_admin)

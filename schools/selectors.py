@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
@@ -9,6 +10,7 @@ from accounts.permissions import is_admin, is_la_staff
 from accounts.roles import Role
 
 from .models import (
+    Letterhead,
     OfstedFramework,
     OfstedInspection,
     PerformanceResult,
@@ -114,3 +116,33 @@ def search_condition(text: str) -> Q:
     if text.isdigit():
         return Q(urn=int(text)) | Q(establishment_number=text) | Q(name__icontains=text)
     return Q(name__icontains=text) | Q(postcode__iexact=text)
+
+
+# ---- letterheads ---------------------------------------------------------------------------------
+
+
+def letterhead_for(la_code: str):
+    """The letterhead of a school's local authority: the one the council set, else the default
+    (Letterhead.default_for), so that a document never fails for want of one."""
+    return Letterhead.objects.filter(la_code=la_code).first() or Letterhead.default_for(la_code)
+
+
+def letterhead_la_codes() -> list[str]:
+    """The LA codes a letterhead can be set for: those the deployment manages
+    (LOCAL_AUTHORITY_CODES), those of the schools on the register and those already set."""
+    codes = set(settings.LOCAL_AUTHORITY_CODES)
+    codes |= set(School.objects.order_by().values_list("la_code", flat=True).distinct())
+    codes |= set(Letterhead.objects.values_list("la_code", flat=True))
+    return sorted(code for code in codes if code)
+
+
+def letterheads() -> list:
+    """One letterhead per LA code (letterhead_la_codes), the default where none is set yet; each
+    with `is_set`."""
+    saved = {lh.la_code: lh for lh in Letterhead.objects.select_related("updated_by")}
+    result = []
+    for code in letterhead_la_codes():
+        letterhead = saved.get(code) or Letterhead.default_for(code)
+        letterhead.is_set = code in saved
+        result.append(letterhead)
+    return result

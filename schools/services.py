@@ -23,6 +23,7 @@ from .importers.councillors import CouncillorImporter
 from .importers.gias import GiasImporter
 from .importers.ofsted import OfstedImporter
 from .importers.performance import PerformanceImporter
+from .logos import LogoRefused, checked_logo
 from .models import (
     Councillor,
     ElectedMemberAlert,
@@ -32,12 +33,14 @@ from .models import (
     ImportKind,
     ImportRecord,
     ImportStatus,
+    Letterhead,
     School,
     Term,
     TermName,
     Trust,
     Ward,
 )
+from .selectors import letterhead_la_codes
 from .terms import TERM_ORDER
 
 log = logging.getLogger(__name__)
@@ -374,3 +377,63 @@ def _send_alert(alert_id: int) -> None:
         ElectedMemberAlert.objects.filter(pk=alert_id).update(error=f"Could not send: {exc}")
     else:
         ElectedMemberAlert.objects.filter(pk=alert_id).update(sent_at=timezone.now(), error="")
+
+
+# ---- letterheads -------------------------------------------------------------------------------
+
+COUNCIL_NAME_REQUIRED = "Enter the council's name"
+LETTERHEAD_UNKNOWN_LA = "{code} is not a local authority code this service manages."
+
+
+@transaction.atomic
+def letterhead_save(
+    *,
+    la_code: str,
+    actor,
+    council_name: str,
+    directorate: str = "",
+    address: str = "",
+    signatory_name: str = "",
+    signatory_title: str = "",
+    logo: bytes | None = None,
+    remove_logo: bool = False,
+) -> Letterhead:
+    """Set the letterhead of one LA code: every document produced afterwards for that LA's schools
+    uses it (issued documents are stored files and never change). `logo` is the uploaded file's
+    bytes, checked and re-encoded (schools.logos.checked_logo); a replaced or removed logo's file
+    is deleted once the change is committed."""
+    errors: dict[str, list[str]] = {}
+    if la_code not in letterhead_la_codes():
+        raise ValidationError(LETTERHEAD_UNKNOWN_LA.format(code=la_code))
+    if not council_name.strip():
+        errors["council_name"] = [COUNCIL_NAME_REQUIRED]
+    clean_logo = None
+    if logo is not None and not remove_logo:
+        try:
+            clean_logo = checked_logo(logo)
+        except LogoRefused as refused:
+            errors["logo"] = [str(refused)]
+    if errors:
+        raise ValidationError(errors)
+    letterhead = Letterhead.objects.select_for_update().filter(la_code=la_code).first() or Letterhead(la_code=la_code)
+    letterhead.council_name = council_name.strip()
+    letterhead.directorate, letterhead.address = directorate.strip(), address.strip()
+    letterhead.signatory_name, letterhead.signatory_title = signatory_name.strip(), signatory_title.strip()
+    letterhead.updated_by = actor
+    old_logo = letterhead.logo.name if letterhead.logo else ""
+    if clean_logo is not None:
+        digest = hashlib.sha256(clean_logo.data).hexdigest()[:12]
+        letterhead.logo.save(f"logo-{digest}.{clean_logo.extension}", ContentFile(clean_logo.data), save=False)
+    elif remove_logo:
+        letterhead.logo = ""
+    letterhead._history_user = actor
+    try:
+        letterhead.save()
+    except Exception:
+        if clean_logo is not None and letterhead.logo:
+            letterhead.logo.delete(save=False)
+        raise
+    if old_logo and old_logo != (letterhead.logo.name if letterhead.logo else ""):
+        storage = letterhead.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_logo))
+    return letterhead

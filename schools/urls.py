@@ -22,6 +22,8 @@ urlpatterns = [
     path("wards/<int:pk>/", views.ward_detail, name="ward_detail"),
     path("councillors/<int:pk>/edit/", views.councillor_edit, name="councillor_edit"),
     path("councillors/<int:pk>/remove/", views.councillor_remove, name="councillor_remove"),
+    path("letterheads/", views.letterhead_list, name="letterheads"),
+    path("letterheads/<str:la_code>/", views.letterhead_edit, name="letterhead_edit"),
     path("<int:urn>/", views.school_detail, name="detail"),
     path("<int:urn>/edit/", views.school_edit, name="edit"),
 ]

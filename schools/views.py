@@ -19,7 +19,15 @@ from core.pagination import paginate
 
 from . import school_page, selectors, services
 from .filters import SchoolFilter, apply_sort
-from .forms import CouncillorForm, GovernorshipForm, ImportUploadForm, SchoolDetailsForm, TermDatesForm
+from .forms import (
+    CouncillorForm,
+    GovernorshipForm,
+    ImportUploadForm,
+    LetterheadForm,
+    SchoolDetailsForm,
+    TermDatesForm,
+)
+from .logos import stored_logo
 from .models import (
     CategoryOfConcern,
     Councillor,
@@ -379,3 +387,55 @@ def councillor_remove(request, pk: int):
     services.councillor_remove(councillor=councillor, actor=request.user)
     messages.success(request, f"Removed Cllr {councillor.name}.")
     return redirect("schools:ward_detail", pk=councillor.ward_id)
+
+
+# ---- letterheads (one per LA code; ADR 0005) ---------------------------------------------------
+
+
+@permission_required("schools.manage_letterheads", raise_exception=True)
+def letterhead_list(request):
+    return render(
+        request, "schools/letterheads/list.html", {"letterheads": selectors.letterheads(), "title": "Letterheads"}
+    )
+
+
+@permission_required("schools.manage_letterheads", raise_exception=True)
+def letterhead_edit(request, la_code: str):
+    if la_code not in selectors.letterhead_la_codes():
+        raise Http404
+    letterhead = selectors.letterhead_for(la_code)
+    initial = {
+        name: getattr(letterhead, name)
+        for name in ("council_name", "directorate", "address", "signatory_name", "signatory_title")
+    }
+    form = LetterheadForm(posted(request), posted_files(request), initial=initial, has_logo=bool(letterhead.logo))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        upload = data.pop("logo", None)
+        try:
+            services.letterhead_save(
+                la_code=la_code,
+                actor=request.user,
+                logo=upload.read() if upload else None,
+                remove_logo=data.pop("remove_logo", False),
+                **data,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Saved the letterhead for LA {la_code}.")
+            return redirect("schools:letterheads")
+    logo = stored_logo(letterhead.logo)
+    return render(
+        request,
+        "schools/letterheads/edit.html",
+        {
+            "letterhead": letterhead,
+            "logo_uri": logo.data_uri if logo else "",
+            "form": form,
+            "history": letterhead.history.select_related("history_user").order_by("-history_date")[:10]
+            if letterhead.pk
+            else [],
+            "title": f"Letterhead for LA {la_code}",
+        },
+    )

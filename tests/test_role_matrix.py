@@ -52,6 +52,14 @@ MATRIX = {
         {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 200},
     ),
     "accounts:password_change": (None, dict.fromkeys(ROLES[1:], 200)),
+    "schools:letterheads": (
+        None,
+        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 200, "admin": 200},
+    ),
+    "schools:letterhead_edit": (
+        lambda ctx: {"la_code": ctx["school"].la_code},
+        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 200, "admin": 200},
+    ),
 }
 EXPORTS = {"governor": 403, "other_governor": 403, "adviser": 200, "officer": 200, "admin": 200}
 

@@ -20,9 +20,10 @@ from core.documents import pdf_response, render_pdf
 from core.exports import csv_response, xlsx_response
 from core.forms import add_service_errors, posted
 from core.pagination import paginate
+from schools.logos import stored_logo
 from schools.models import School
 from schools.picker import chosen_school, school_picker
-from schools.selectors import school_for_user, search_condition
+from schools.selectors import letterhead_for, school_for_user, search_condition
 from schools.terms import academic_year_of
 
 from . import calendar_feed, selectors, services
@@ -263,7 +264,11 @@ def visit_cancel(request, pk: int):
 
 
 def _note_context(request, visit) -> dict:
+    letterhead = letterhead_for(visit.school.la_code)
+    logo = stored_logo(letterhead.logo)
     return {
+        "letterhead": letterhead,
+        "letterhead_logo": logo.data_uri if logo else "",
         "visit": visit,
         "actions": selectors.visit_actions(visit=visit),
         "title": f"Note of visit: {visit.school.name}, {visit.visit_date:%-d %B %Y}",

@@ -8,7 +8,9 @@ The school is 874003 Heron Primary School (link adviser "adviser"): the demo giv
 categorisations for the last three terms (low support last) and none this term."""
 
 import re
+from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -36,7 +38,20 @@ def tick(page, text: str, code: str, evidence: str) -> None:
     page.get_by_label(f"Evidence for {code}", exact=True).fill(evidence)
 
 
-def test_adviser_categorises_officer_returns_adviser_resubmits_officer_approves(page, browser, demo_site):
+@pytest.fixture
+def this_term(demo_site) -> str:
+    """The current term's label, read before the browser starts (no ORM calls inside its event loop)."""
+    return term_on(timezone.localdate()).label
+
+
+@pytest.fixture
+def last_term(demo_site) -> str:
+    return term_on(term_on(timezone.localdate()).starts_on - timedelta(days=1)).label
+
+
+def test_adviser_categorises_officer_returns_adviser_resubmits_officer_approves(
+    this_term, last_term, page, browser, demo_site
+):
     # The adviser starts a categorisation from the school page.
     sign_in(page, demo_site, "adviser")
     page.goto(f"{demo_site}/schools/{URN}/")
@@ -46,6 +61,34 @@ def test_adviser_categorises_officer_returns_adviser_resubmits_officer_approves(
     page.get_by_role("button", name="Start categorisation").click()
     expect(page.locator("h1")).to_have_text("Categorise the school")
     assert_no_axe_violations(page)
+
+    # The long form has in-page navigation by area, without JavaScript: each link targets an
+    # area's fieldsets (or the judgement, or the suggestion), and each area leads back to it.
+    contents = page.get_by_role("navigation", name="Contents")
+    links = contents.get_by_role("link")
+    expect(links).to_have_text(
+        [
+            "Leadership and management (including safeguarding)",
+            "Quality of education",
+            "Behaviour and attitudes",
+            "Personal development",
+            "Your judgement",
+            "Suggested level",
+        ]
+    )
+    for href in links.evaluate_all("links => links.map(link => link.getAttribute('href'))"):
+        assert href.startswith("#"), href
+        assert page.locator(href).count() == 1, href
+    for area in page.locator("#categorisation-form .app-area").all():
+        area_id = area.get_attribute("id")
+        assert contents.locator(f"a[href='#{area_id}']").count() == 1, area_id
+        assert area.locator("fieldset").count() == 3, area_id
+        expect(area.get_by_role("link", name="Back to contents")).to_have_attribute("href", "#contents")
+    contents.get_by_role("link", name="Behaviour and attitudes").click()
+    expect(page).to_have_url(re.compile(r"#area-behaviour$"))
+    expect(page.locator("#area-behaviour-heading")).to_be_in_viewport()
+    page.locator("#area-behaviour").get_by_role("link", name="Back to contents").click()
+    expect(contents).to_be_in_viewport()
 
     # From scratch: untick the suggestions, tick three medium statements with evidence, and watch
     # the suggestion (computed by the server as the boxes are ticked) follow.
@@ -57,7 +100,7 @@ def test_adviser_categorises_officer_returns_adviser_resubmits_officer_approves(
     expect(panel).to_contain_text("Nothing is ticked yet")
     for text, (code, evidence) in TICKS.items():
         tick(page, text, code, evidence)
-    expect(panel).to_contain_text("Medium support is the most common level across the 3 areas with a level")
+    expect(panel).to_contain_text("Medium support is the best fit across the 3 areas with a level (3 medium support)")
     expect(page.locator("#suggestion-status")).to_have_text("Suggested level updated: Medium support.")
     expect(page.locator("#judgement ~ .govuk-inset-text [data-suggestion-label]")).to_have_text("Medium support")
 
@@ -69,7 +112,7 @@ def test_adviser_categorises_officer_returns_adviser_resubmits_officer_approves(
     assert_no_axe_violations(page)
     page.get_by_label("Rationale").fill("Standards fell sharply this term; the school needs an MSP group now.")
     page.get_by_role("button", name="Submit for approval").click()
-    expect(page.locator("h1")).to_have_text(f"Categorisation for {term_on(timezone.localdate()).label}")
+    expect(page.locator("h1")).to_have_text(f"Categorisation for {this_term}")
     expect(page.locator("main")).to_contain_text("Waiting for approval")
 
     # The officer finds it in the queue, sees the evidence beside the previous one, and returns it.
@@ -81,7 +124,7 @@ def test_adviser_categorises_officer_returns_adviser_resubmits_officer_approves(
         assert_no_axe_violations(officer)
         officer.get_by_role("link", name=SCHOOL).click()
         expect(officer.locator("main")).to_contain_text("Four of seven lessons seen required improvement.")
-        expect(officer.locator("main")).to_contain_text("Previous: Summer 2025/26, low support")
+        expect(officer.locator("main")).to_contain_text(f"Previous: {last_term}, low support")
         assert_no_axe_violations(officer)
         officer.get_by_label("Comments for the adviser").fill("Add the attendance figures for this term.")
         officer.get_by_role("button", name="Return to the adviser").click()
@@ -110,7 +153,7 @@ def test_adviser_categorises_officer_returns_adviser_resubmits_officer_approves(
         officer.goto(f"{demo_site}/schools/{URN}/")
         section = officer.locator("section[aria-labelledby=categorisation]")
         expect(section).to_contain_text("High support")
-        expect(section).to_contain_text(f"for {term_on(timezone.localdate()).label}")
+        expect(section).to_contain_text(f"for {this_term}")
         expect(section).to_contain_text("Declining (was low support)")
         expect(section).to_contain_text("by Olivia Okafor")
         assert_no_axe_violations(officer)

@@ -247,3 +247,23 @@ def test_a_second_officer_approves_a_top_tier_letter_the_officer_drafted(browser
     second.get_by_role("button", name="Approve").click()
     expect(second.locator(".govuk-notification-banner--success")).to_contain_text("Approved the letter")
     second.context.close()
+
+
+def test_an_officer_sets_the_letterhead_logo_and_the_pages_pass_axe(page, demo_site, tmp_path):
+    """ADR 0005: the letterhead is set once per LA in the app; the logo is shown inline, never at a URL."""
+    from PIL import Image
+
+    logo = tmp_path / "crest.png"
+    Image.new("RGB", (300, 90), (11, 79, 108)).save(logo)
+    sign_in(page, demo_site, "officer")
+    page.goto(f"{demo_site}/schools/letterheads/")
+    expect(page.locator("h1")).to_have_text("Letterheads")
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Change the letterhead for LA 874").click()
+    expect(page.locator("h1")).to_have_text("Letterhead")
+    assert_no_axe_violations(page)
+    page.get_by_label("Logo (optional)").set_input_files(str(logo))
+    page.get_by_role("button", name="Save letterhead").click()
+    expect(page.locator(".govuk-notification-banner, .govuk-panel").first).to_contain_text("Saved the letterhead")
+    page.get_by_role("link", name="Change the letterhead for LA 874").click()
+    assert page.locator("img.app-letterhead-preview__logo").get_attribute("src").startswith("data:image/png;base64,")

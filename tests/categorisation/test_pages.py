@@ -4,6 +4,7 @@ the school page section, the lists, the exports, the home panels and the framewo
 import csv
 import io
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -93,7 +94,7 @@ def test_an_adviser_categorises_an_officer_returns_and_then_approves_without_jav
     page = client.get(edit_url).content.decode()
     categorisation.refresh_from_db()
     assert categorisation.suggested_level == "high"
-    assert "High support is the most common level across the 4 areas" in page
+    assert "High support is the best fit across the 4 areas with a level (4 high support)" in page
 
     # Submitting a departure without a rationale is refused, showing why, and saves nothing.
     response = client.post(edit_url, form_data(HIGH_TICKS, level="medium", action="submit"))
@@ -149,6 +150,29 @@ def test_an_adviser_categorises_an_officer_returns_and_then_approves_without_jav
     response = officer_client.post(reverse("categorisation:approve", kwargs={"pk": categorisation.pk}), follow=True)
     assert "already approved by Olivia Okafor" in response.content.decode()
     assert categorisation.events.filter(kind="approved").count() == 1
+
+
+def test_the_form_has_contents_linking_to_each_areas_fieldsets_and_back_without_javascript(client_as, linked):
+    categorisation = start(client_as("adviser"), linked)
+    page = client_as("adviser").get(reverse("categorisation:edit", kwargs={"pk": categorisation.pk})).content.decode()
+    nav = page[page.index('<nav class="app-contents" id="contents"') : page.index("</nav>", page.index("app-contents"))]
+    links = re.findall(r'<a class="govuk-link" href="#([^"]+)">([^<]+)</a>', nav)
+    assert links == [
+        ("area-leadership", "Leadership and management (including safeguarding)"),
+        ("area-quality", "Quality of education"),
+        ("area-behaviour", "Behaviour and attitudes"),
+        ("area-personal", "Personal development"),
+        ("judgement", "Your judgement"),
+        ("suggestion", "Suggested level"),
+    ]
+    for anchor, _ in links:
+        assert page.count(f'id="{anchor}"') == 1, anchor
+    # Each area's block holds its three fieldsets and ends with a link back to the contents.
+    for anchor in ("area-leadership", "area-quality", "area-behaviour", "area-personal"):
+        block = page[page.index(f'id="{anchor}"') :]
+        block = block[: block.index("Back to contents")]
+        assert block.count("<fieldset") == 3, anchor
+    assert page.count('<a class="govuk-link" href="#contents">Back to contents</a>') == 4
 
 
 def test_missing_evidence_and_level_are_shown_against_their_fields(client_as, linked):

@@ -1,12 +1,18 @@
-"""`make run` loads the demo data each time: a second run must neither fail nor duplicate anything."""
+"""`make run` loads the demo data each time: a second run must neither fail nor duplicate anything.
+Under production settings it refuses: its users' password is published."""
 
 import io
+import os
+import subprocess
+import sys
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.conf import settings
+from django.core.management import CommandError, call_command
 
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS
+from core.management.commands.seed_demo import REFUSED_IN_PRODUCTION
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +43,41 @@ def test_each_demo_user_can_sign_in_with_the_documented_password(client):
     call_command("seed_demo", stdout=io.StringIO())
     for username, *_ in DEMO_USERS:
         assert client.login(username=username, password=DEMO_PASSWORD), username
+
+
+def test_seed_demo_refuses_to_run_under_production_settings(settings):
+    settings.DEMO_DATA_ALLOWED = False
+
+    with pytest.raises(CommandError) as refused:
+        call_command("seed_demo", stdout=io.StringIO())
+
+    assert str(refused.value) == REFUSED_IN_PRODUCTION
+    assert row_counts()["accounts.User"] == 0
+    assert row_counts()["schools.School"] == 0
+
+
+def test_seed_demo_refuses_when_started_with_debug_off_and_changes_nothing(tmp_path):
+    """The flag is read from DEBUG when the settings load (the test runner switches settings.DEBUG
+    off in every test, so it cannot be what decides)."""
+    database = tmp_path / "live.sqlite3"
+    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL")}
+    environment.update(DEBUG="false", SECRET_KEY="a-production-secret", DATABASE_URL=f"sqlite:///{database}")
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "seed_demo"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 1
+    assert REFUSED_IN_PRODUCTION in " ".join(result.stderr.split())
+    assert DEMO_PASSWORD not in result.stdout
+    assert not database.exists() or database.stat().st_size == 0
+
+
+def test_the_demo_is_allowed_in_the_test_run(settings):
+    """make test and the browser tests load the demo: DEBUG=true when the settings loaded."""
+    assert settings.DEMO_DATA_ALLOWED is True

@@ -93,3 +93,22 @@ def test_sets_aside_rows_whose_number_of_values_does_not_match_the_header():
         2: RAGGED_ROW.format(found=3, expected=2),
         5: RAGGED_ROW.format(found=1, expected=2),
     }
+
+
+def test_cells_pasted_from_word_are_normalised_in_a_csv_file():
+    data = '"URN","Name","Head"\r\n"100001","St\u00a0Mary\u200b\'s\x07","Mrs A\x0bSmith"\r\n'.encode()
+    table = read_table(data, "x.csv")
+    assert list(table.records()) == [(2, {"URN": "100001", "Name": "St Mary's", "Head": "Mrs A\nSmith"})]
+
+
+def test_cells_and_headers_pasted_from_word_are_normalised_in_an_xlsx_file():
+    data = xlsx_bytes([["URN\u200b", "Name"], ["100001", "Cafe\u0301\u2028House\u00a0School"]])
+    table = read_table(data, "x.xlsx")
+    assert table.columns == ["URN", "Name"]
+    assert list(table.records()) == [(2, {"URN": "100001", "Name": "Café\nHouse School"})]
+
+
+def test_clean_text_from_an_imported_cell_keeps_no_control_or_zero_width_characters():
+    from core.cells import clean_text
+
+    assert clean_text("Kingfisher\x00 Primary\u200b\u00a0School\x0b") == "Kingfisher Primary School"

@@ -64,7 +64,7 @@ def test_the_floor_standard_indicator_is_kept_as_data_only():
 @pytest.mark.parametrize("code", LetterKind.values)
 def test_each_types_template_uses_only_placeholders_it_may(code):
     template = LetterTemplate.objects.get(letter_type__code=code)
-    for text in (template.letterhead, template.subject, template.body, template.signatory):
+    for text in (template.subject, template.body):
         assert placeholders.check(text, code) == []
 
 

@@ -13,17 +13,17 @@ pytestmark = pytest.mark.django_db
 
 
 def data(template, **changes):
-    return {f: getattr(template, f) for f in ("letterhead", "subject", "body", "signatory")} | changes
+    return {f: getattr(template, f) for f in ("subject", "body")} | changes
 
 
 @pytest.mark.parametrize("role", ["officer", "admin"])
 def test_an_unknown_placeholder_is_an_error_on_the_template_form_and_nothing_is_saved(client_as, role):
     template = LetterTemplate.objects.get(letter_type__code="congratulations")
     url = reverse("letters:template_edit", kwargs={"code": "congratulations"})
-    response = client_as(role).post(url, data(template, body="Dear {headmaster}", signatory="{grounds}", save=""))
+    response = client_as(role).post(url, data(template, body="Dear {headmaster}", subject="{grounds}", save=""))
     form = response.context["form"]
     assert form.errors["body"] == [UNKNOWN_PLACEHOLDER.format(name="headmaster")]
-    assert form.errors["signatory"] == [WARNING_NOTICE_ONLY.format(name="grounds")]
+    assert form.errors["subject"] == [WARNING_NOTICE_ONLY.format(name="grounds")]
     template.refresh_from_db()
     assert "{headmaster}" not in template.body
 

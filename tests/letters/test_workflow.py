@@ -33,16 +33,22 @@ def new_url(school, code):
     return reverse("letters:new", kwargs={"urn": school.urn, "code": code})
 
 
+def compliance_end() -> date:
+    """Eight weeks from today: a compliance period a warning notice may set on any day."""
+    return timezone.localdate() + timedelta(weeks=8)
+
+
 def form_data(letter_type_code, **overrides):
     kind = letter_type(letter_type_code)
+    end = compliance_end()
     data = {
         "subject": "Warning notice: {school_name}",
         "body": "To the governing body of {school_name}\n\n{grounds}\n\n{indicators}\n\nBy {compliance_end_date}.",
         "indicators": [kind.indicators.get(code="low_standards").pk] if kind.is_warning_notice else [],
         "grounds": ["a", "b"],
-        "compliance_end_date_0": "29",
-        "compliance_end_date_1": "1",
-        "compliance_end_date_2": str(timezone.localdate().year + 1),
+        "compliance_end_date_0": str(end.day),
+        "compliance_end_date_1": str(end.month),
+        "compliance_end_date_2": str(end.year),
     }
     data.update(overrides)
     return data
@@ -80,7 +86,7 @@ def test_preview_shows_the_letter_as_it_will_be_sent_and_saves_nothing(client_as
     text = response.content.decode()
     assert preview.subject == f"Warning notice: {link_school.name}"
     assert "(b) there has been a serious breakdown in the way the school is managed or governed" in text
-    assert f"By 29 January {timezone.localdate().year + 1}." in text
+    assert f"By {long_date(compliance_end())}." in text
     assert SECRETARY_OF_STATE in text
     assert not Letter.objects.exists()
 

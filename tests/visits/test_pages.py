@@ -286,6 +286,21 @@ def test_the_pdf_contains_the_note(client_as, linked, adviser):
     assert linked.name in text
 
 
+def test_the_note_of_visit_says_agreed_actions_once_in_the_pdf_and_on_the_page(client_as, linked, adviser):
+    """The table's visually hidden caption was printed by WeasyPrint under the visible heading."""
+    from pypdf import PdfReader
+
+    visit = VisitFactory(school=linked, adviser=adviser, completed=True)
+    ActionFactory(school=linked, visit=visit, description="Publish the reading plan")
+    response = client_as("adviser").get(reverse("visits:note_pdf", kwargs={"pk": visit.pk}))
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Publish the reading plan" in text
+    assert text.count("Agreed actions") == 1
+    page = client_as("adviser").get(reverse("visits:note", kwargs={"pk": visit.pk})).content.decode()
+    assert page.count("Agreed actions") == 1
+    assert 'aria-labelledby="agreed-actions"' in page
+
+
 def test_sharing_the_note_is_recorded_on_the_visit(client_as, linked, adviser, today):
     visit = VisitFactory(school=linked, adviser=adviser, completed=True, visit_date=today)
     url = reverse("visits:share", kwargs={"pk": visit.pk})

@@ -1,23 +1,35 @@
 """Load fictional demo data: `python manage.py seed_demo`. Safe to run again: nothing is duplicated.
 
 Each installed project app may have a `demo.py` with `seed(ctx: DemoContext)`; they run in
-INSTALLED_APPS order, so an app can use what the apps below it created."""
+INSTALLED_APPS order, so an app can use what the apps below it created.
+
+The demo users' password is published in the README, so the command refuses to run under
+production settings (DEBUG false when the settings were loaded: `settings.DEMO_DATA_ALLOWED`)."""
 
 import importlib
 import random
 from importlib.util import find_spec
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from core.demo import DemoContext
+
+REFUSED_IN_PRODUCTION = (
+    "seed_demo refused: these are production settings (DEBUG is not true). The demo users' password is "
+    "published in the README, so demo data must never reach a live database. Nothing was changed. "
+    "To load the demo on a development database, run it with DEBUG=true (make run does)."
+)
 
 
 class Command(BaseCommand):
     help = "Load the fictional demo local authority (LA 874): schools, data, users and casework."
 
     def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(REFUSED_IN_PRODUCTION)
         ctx = DemoContext(today=timezone.localdate(), rng=random.Random(874), write=self.stdout.write)
         for app_config in apps.get_app_configs():
             module_name = f"{app_config.name}.demo"

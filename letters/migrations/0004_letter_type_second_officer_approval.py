@@ -20,7 +20,7 @@ def always_for_the_notice_and_the_top_tier(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("letters", "0002_letter_types_indicators_templates"),
+        ("letters", "0003_letterhead_per_la"),
     ]
 
     operations = [

@@ -1,0 +1,50 @@
+"""Text as it enters the system: one rule for every form and every imported cell.
+
+Text pasted from Word or another application carries characters that are not text a person meant to
+type (vertical tabs for Word's line breaks, form feeds for page breaks, zero-width spaces, byte order
+marks, C0/C1 control characters). They are invisible on the page, break searches and comparisons,
+and some of them cannot be written to a Word document or a PDF at all (XML 1.0 forbids most C0
+controls). `normalise_text` turns them into plain text once, where the text enters (the request
+middleware core.middleware.NormaliseTextMiddleware, the file-import cell reader core.tabular), and
+the document builders apply it again to what they write, so that older stored text cannot break a
+document either. See docs/adr/0005-letterheads-and-word-documents.md."""
+
+import re
+import unicodedata
+
+# Line breaks by another name: vertical tab (Word's manual line break), form feed (page break),
+# NEL (C1 next line), LINE SEPARATOR and PARAGRAPH SEPARATOR.
+LINE_BREAKS = "\x0b\x0c\x85\u2028\u2029"
+# Zero-width and invisible characters with no meaning in this product's text: ZERO WIDTH SPACE,
+# WORD JOINER, ZERO WIDTH NO-BREAK SPACE (the byte order mark), MONGOLIAN VOWEL SEPARATOR (formerly
+# zero-width), SOFT HYPHEN is kept (a valid hint). ZWJ and ZWNJ are kept: they carry meaning in
+# emoji sequences and in scripts such as Persian and the Indic scripts.
+INVISIBLE = "\u200b\u2060\ufeff\u180e"
+NO_BREAK_SPACES = "\u00a0\u202f"  # NO-BREAK SPACE, NARROW NO-BREAK SPACE -> a plain space
+
+_C0_C1 = "".join(chr(c) for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n\r" + LINE_BREAKS)
+# Removed: control characters except TAB, LF and the line breaks above; invisible characters;
+# lone surrogates and the noncharacters U+FFFE/U+FFFF (not allowed in XML).
+_REMOVE = re.compile(f"[{re.escape(_C0_C1 + INVISIBLE)}\ud800-\udfff\ufffe\uffff]")
+_BREAKS = re.compile(f"\r\n|[\r{LINE_BREAKS}]")
+_SPACES = re.compile(f"[{NO_BREAK_SPACES}]")
+# Anything the rule would change (the fast path skips the rest).
+_CHANGES = re.compile(f"[{re.escape(_C0_C1 + INVISIBLE + NO_BREAK_SPACES + LINE_BREAKS)}\r\ud800-\udfff\ufffe\uffff]")
+
+
+def normalise_text(value: str) -> str:
+    """Text as the system keeps it: CRLF, CR, VT, FF, NEL, LS and PS become LF; other control
+    characters (all but TAB and LF), zero-width characters, the byte order mark, lone surrogates and
+    noncharacters are removed; no-break spaces become spaces; then Unicode NFC. Smart quotes,
+    dashes, accents and every other printable character are kept. Idempotent."""
+    if _CHANGES.search(value) is None and (value.isascii() or unicodedata.is_normalized("NFC", value)):
+        return value
+    value = _REMOVE.sub("", value)
+    value = _BREAKS.sub("\n", value)
+    value = _SPACES.sub(" ", value)
+    return unicodedata.normalize("NFC", value)
+
+
+def needs_normalising(value: str) -> bool:
+    """Whether normalise_text would change the text (a cheap check over a whole file)."""
+    return _CHANGES.search(value) is not None or not (value.isascii() or unicodedata.is_normalized("NFC", value))

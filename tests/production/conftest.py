@@ -1,0 +1,165 @@
+"""The production-mode run (marked `production`; `make test` and CI run it).
+
+Once per test session: a temporary SQLite database is migrated and loaded with the demo data
+(which has every kind of document) and the letters of tests/production/prepare.py, with DEBUG=true
+in a subprocess, since seed_demo refuses production settings; static files are collected as the
+Dockerfile does; then the Dockerfile's own command runs - `migrate`, then gunicorn - with DEBUG off,
+a SECRET_KEY, ALLOWED_HOSTS set to a public name and BEHIND_TLS_PROXY on. The tests talk to it over
+HTTP as the TLS proxy and the container's health check would."""
+
+import json
+import os
+import re
+import secrets
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.production.http import Client
+
+BASE_DIR = Path(settings.BASE_DIR)
+DOCKERFILE = BASE_DIR / "Dockerfile"
+PUBLIC_HOST = "schools.example.org"
+HERE = Path(__file__).parent
+
+# Settings read from the environment: none may leak from the test run (DEBUG=true, CI's
+# DATABASE_URL...) into the production server or its preparation.
+APP_VARIABLES = {
+    "DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "MEDIA_ROOT", "STATIC_ROOT",
+    "BEHIND_TLS_PROXY", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "PDF_WARNINGS_RAISE",
+    "IMPORTS_IN_BACKGROUND", "EMAIL_BACKEND", "LOG_LEVEL", "CONN_MAX_AGE", "WEB_CONCURRENCY",
+    "DJANGO_SETTINGS_MODULE",
+}  # fmt: skip
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.production)
+            item.add_marker(pytest.mark.xdist_group("production"))  # one server, under -n too
+
+
+@dataclass
+class Site:
+    port: int
+    stderr: Path
+    prepared: dict
+    timings: dict
+
+    def client(self, *, host: str = PUBLIC_HOST, https: bool = True) -> Client:
+        return Client(self.port, host, https=https)
+
+    def log(self) -> str:
+        return self.stderr.read_text(errors="replace")
+
+
+def _environment(tmp: Path, **extra) -> dict[str, str]:
+    environment = {k: v for k, v in os.environ.items() if k not in APP_VARIABLES}
+    environment.update(
+        DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
+        MEDIA_ROOT=str(tmp / "media"),
+        STATIC_ROOT=str(tmp / "static"),
+        PYTHONPATH=str(BASE_DIR),
+        **extra,
+    )
+    return environment
+
+
+def _run(args: list[str], environment: dict, what: str) -> None:
+    result = subprocess.run(args, cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, f"{what} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
+
+
+def dockerfile_command() -> list[str]:
+    """The gunicorn command of the Dockerfile's CMD (after its `migrate`)."""
+    cmd = re.search(r"^CMD (\[.*\])$", DOCKERFILE.read_text(), re.MULTILINE)
+    assert cmd, "no CMD in the Dockerfile"
+    shell = json.loads(cmd.group(1))[-1]
+    assert "python manage.py migrate --no-input && exec gunicorn" in shell, shell
+    return shlex.split(shell.split("exec ", 1)[1])
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def production_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("production")
+    timings = {}
+    python, manage = sys.executable, str(BASE_DIR / "manage.py")
+    started = time.monotonic()
+
+    # The data, with development settings (seed_demo refuses production ones).
+    prepared_file = tmp / "prepared.json"
+    development = _environment(tmp, DEBUG="true", IMPORTS_IN_BACKGROUND="false")
+    script = (
+        "from django.core.management import call_command; "
+        "call_command('migrate', interactive=False, verbosity=0); "
+        "call_command('seed_demo', verbosity=0); "
+        f"from tests.production.prepare import prepare; prepare({str(prepared_file)!r})"
+    )
+    _run([python, manage, "shell", "-c", script], development, "migrate + seed_demo + prepare")
+    timings["database"] = time.monotonic() - started
+
+    # Production settings from here on.
+    production = _environment(
+        tmp,
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS=PUBLIC_HOST,
+        BEHIND_TLS_PROXY="true",
+        WEB_CONCURRENCY="2",
+    )
+    mark = time.monotonic()
+    _run([python, manage, "collectstatic", "--no-input", "-v0"], production, "collectstatic")
+    timings["collectstatic"] = time.monotonic() - mark
+
+    # The Dockerfile's CMD: migrate (nothing to do here), then gunicorn, on a free local port.
+    mark = time.monotonic()
+    _run([python, manage, "migrate", "--no-input", "-v0"], production, "migrate under production settings")
+    port = _free_port()
+    command = dockerfile_command()
+    command[0] = str(Path(python).parent / "gunicorn")
+    command = [
+        arg.replace("0.0.0.0:8000", f"127.0.0.1:{port}").replace("${WEB_CONCURRENCY:-3}", production["WEB_CONCURRENCY"])
+        for arg in command
+    ]
+    stderr = tmp / "gunicorn.stderr"
+    with open(stderr, "wb") as err, open(tmp / "gunicorn.stdout", "wb") as out:
+        server = subprocess.Popen(command, cwd=BASE_DIR, env=production, stdout=out, stderr=err)
+    site = Site(port=port, stderr=stderr, prepared=json.loads(prepared_file.read_text()), timings=timings)
+    try:
+        health = site.client(host=f"127.0.0.1:{port}", https=False)
+        for _ in range(300):
+            if server.poll() is not None:
+                pytest.fail(f"gunicorn exited ({server.returncode}):\n{site.log()[-5000:]}")
+            try:
+                if health.get("/healthz").status == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail(f"gunicorn did not answer /healthz within 30 s:\n{site.log()[-5000:]}")
+        timings["server start"] = time.monotonic() - mark
+        yield site
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        timings["total"] = time.monotonic() - started
+        print("\nproduction-mode run, seconds:", {k: round(v, 1) for k, v in timings.items()})

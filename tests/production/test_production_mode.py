@@ -1,0 +1,321 @@
+"""The product as the Dockerfile runs it (DEBUG off, collected static files, gunicorn behind a TLS
+proxy, see conftest.py): every page type renders for its role, every document is produced styled
+and tagged, and the health check answers as the container asks it."""
+
+import io
+import re
+import shlex
+import subprocess
+import sys
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.exceptions import Resolver404
+from docx import Document
+from pypdf import PdfReader
+
+from accounts.demo import DEMO_PASSWORD
+from letters.models import LetterKind
+from tests.production.conftest import DOCKERFILE, PUBLIC_HOST
+from tests.production.http import forms, links, post_form
+
+ROLES = ("admin", "officer", "adviser", "governor")  # the demo user of each role
+MAX_PAGES_PER_ROLE = 400
+MAX_PER_PATTERN = 3  # e.g. three exports, three downloads: one page type, not all of them
+# Pages whose content depends on the record's state (a letter drafted, issued, awaiting its notice
+# of intention...): enough of them to see every state the demo and prepare.py leave.
+MAX_PER_STATEFUL_PATTERN = {
+    "letters:detail": 40,
+    "visits:detail": 25,
+    "categorisation:detail": 10,
+    "categorisation:framework_detail": 5,
+    "visits:msp_group": 5,
+    "visits:msp_meeting": 10,
+    "schools:import_detail": 5,
+}
+NOT_CRAWLED = (
+    "/accounts/sign-out/",  # a POST form; following it would end the crawl's session
+    "/django-admin/",  # Django's own admin site, not a page of this product
+    "/static/",  # served by WhiteNoise; test_pages_load_their_collected_stylesheets fetches them
+)
+# Pages no link leads to, fetched directly by the role that would reach them.
+DIRECT = {
+    "officer": {
+        "letters:new": ("letters:new", {"urn": 874001, "code": "congratulations"}),  # the start page's form
+        "accounts:password_change_done": ("accounts:password_change_done", {}),  # after a password change
+    },
+}
+# The JSON a page's script polls, next to the page.
+SCRIPT_ENDPOINTS = {"schools:import_detail": "progress.json"}
+# Named URL patterns neither a link nor a form leads to, and why. Every other named pattern must be
+# reached by some role: a page that answered 200, or the action of a form on such a page.
+NOT_REACHED_BY_THE_CRAWL = {
+    "healthz": "health check: test_the_health_check_answers_as_the_container_asks_it",
+    "readyz": "health check: test_readiness_answers_with_the_database",
+    "visits:calendar_feed": "needs a secret link made by a POST: test_the_calendar_feed_answers_a_calendar_app",
+    "categorisation:suggestion": "POSTed by the categorisation form's script; without it the form's button re-renders",
+}
+WEASYPRINT_OR_ERROR = re.compile(
+    r"^(ERROR|CRITICAL) (?!django\.security\.DisallowedHost)|weasyprint|core\.documents|\[(ERROR|CRITICAL)\]", re.M
+)
+
+
+@dataclass
+class Fetched:
+    path: str
+    status: int
+    view: str | None
+    found_on: str
+
+
+@dataclass
+class Crawl:
+    pages: list[Fetched] = field(default_factory=list)
+    form_actions: dict[str, tuple[str, str]] = field(default_factory=dict)  # view -> (method, path)
+
+
+def view_name(path: str) -> str | None:
+    try:
+        return resolve(path.split("?")[0]).view_name
+    except Resolver404:
+        return None
+
+
+def crawl_as(site, username: str) -> Crawl:
+    """Signs in, then follows every internal link (GET only, bounded), links to page types not
+    yet seen first; notes the action of every form on the pages."""
+    client, crawl = site.client(), Crawl()
+    sign_in = client.get("/accounts/sign-in/")
+    crawl.pages.append(Fetched("/accounts/sign-in/", sign_in.status, "accounts:login", "anonymous"))
+    client.sign_in(username, DEMO_PASSWORD)
+    queue, seen, per_view = deque([("/", "sign-in")]), {"/"}, defaultdict(int)
+    for name, (pattern, kwargs) in DIRECT.get(username, {}).items():
+        queue.append((reverse(pattern, kwargs=kwargs), f"direct: {name}"))
+    while queue and len(crawl.pages) < MAX_PAGES_PER_ROLE:
+        path, found_on = queue.popleft()
+        response = client.get(path)
+        view = view_name(path)
+        crawl.pages.append(Fetched(path, response.status, view, found_on))
+        targets = []
+        if response.status in (301, 302, 303, 307, 308):
+            targets = [response.headers.get("location", "")]
+        elif response.status == 200 and response.content_type == "text/html":
+            targets = links(response.text)
+            for form in forms(response.text):
+                action = client.internal_path(form.action or path, path)
+                if action and view_name(action):
+                    crawl.form_actions.setdefault(view_name(action), (form.method, action))
+            if view in SCRIPT_ENDPOINTS:
+                targets.append(SCRIPT_ENDPOINTS[view])
+        for target in targets:
+            internal = client.internal_path(target, path)
+            if internal is None or internal in seen or internal.startswith(NOT_CRAWLED):
+                continue
+            seen.add(internal)
+            name = view_name(internal) or internal
+            if per_view[name] >= MAX_PER_STATEFUL_PATTERN.get(name, MAX_PER_PATTERN):
+                continue
+            per_view[name] += 1
+            if per_view[name] == 1:
+                queue.appendleft((internal, path))
+            else:
+                queue.append((internal, path))
+    return crawl
+
+
+@pytest.fixture(scope="session")
+def crawled(production_site) -> dict[str, Crawl]:
+    started = time.monotonic()
+    crawls = {role: crawl_as(production_site, role) for role in ROLES}
+    production_site.timings["crawl"] = time.monotonic() - started
+    production_site.timings["pages crawled"] = sum(len(crawl.pages) for crawl in crawls.values())
+    return crawls
+
+
+def named_patterns(resolver=None, namespace="") -> set[str]:
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= named_patterns(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def no_problems_logged(site, since: int = 0) -> None:
+    log = site.log()[since:]
+    problems = [line for line in log.splitlines() if WEASYPRINT_OR_ERROR.search(line)]
+    assert problems == [], "\n".join(problems[:20])
+
+
+# ---- the health check ----------------------------------------------------------------------------
+
+
+def test_the_health_check_answers_as_the_container_asks_it(production_site):
+    """The Dockerfile's HEALTHCHECK command itself, run against this server's port."""
+    healthcheck = re.search(r"^HEALTHCHECK .*? CMD (.+)$", DOCKERFILE.read_text(), re.MULTILINE).group(1)
+    command = shlex.split(healthcheck)
+    assert command[:2] == ["python", "-c"]
+    assert "'http://127.0.0.1:8000/healthz'" in command[2]  # plain HTTP, Host 127.0.0.1:8000
+    code = command[2].replace("127.0.0.1:8000", f"127.0.0.1:{production_site.port}")
+
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+
+    assert result.returncode == 0, result.stderr
+    response = production_site.client(host=f"127.0.0.1:{production_site.port}", https=False).get("/healthz")
+    assert (response.status, response.json()) == (200, {"status": "ok"})
+
+
+def test_readiness_answers_with_the_database(production_site):
+    response = production_site.client(host=f"127.0.0.1:{production_site.port}", https=False).get("/readyz")
+    assert (response.status, response.json()) == (200, {"status": "ok"})
+
+
+@pytest.mark.parametrize("path", ["/", "/accounts/sign-in/", "/healthz/", "/static/css/app.css"])
+def test_nothing_else_answers_plain_http_or_a_foreign_host(production_site, path):
+    local = production_site.client(host=f"127.0.0.1:{production_site.port}", https=False)
+    assert local.get(path).status == 400
+    plain = production_site.client(https=False).get(path)
+    assert plain.status == 301
+    assert plain.headers["location"] == f"https://{PUBLIC_HOST}{path}"
+
+
+# ---- every page type, for its role ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_a_role_is_offered_renders(crawled, production_site, role):
+    pages = crawled[role].pages
+    assert len(pages) > 5, pages
+    failures = [f"{p.status} {p.path} (linked from {p.found_on})" for p in pages if p.status >= 400]
+    assert failures == []
+    no_problems_logged(production_site)
+
+
+def test_every_named_page_of_the_project_is_reached_by_some_role(crawled):
+    rendered = {page.view for crawl in crawled.values() for page in crawl.pages if page.status == 200}
+    actions = {view for crawl in crawled.values() for view in crawl.form_actions}
+    missing = named_patterns() - set(NOT_REACHED_BY_THE_CRAWL) - rendered - actions
+    assert missing == set(), "not reached: " + ", ".join(sorted(missing))
+    assert set(NOT_REACHED_BY_THE_CRAWL) <= named_patterns(), "the skip-list names a pattern that no longer exists"
+
+
+def test_the_actions_only_a_form_reaches_answer_a_plain_get_without_an_error(crawled, production_site):
+    """A POST-only action refuses a GET (405); one that renders on GET answers as a page would."""
+    rendered = {page.view for crawl in crawled.values() for page in crawl.pages}
+    for role, crawl in crawled.items():
+        client = production_site.client()
+        client.sign_in(role, DEMO_PASSWORD)
+        for view, (method, path) in crawl.form_actions.items():
+            if view in rendered or view == "accounts:logout":
+                continue
+            status = client.get(path).status
+            allowed = (200, 302, 405) if method == "post" else (200,)
+            assert status in allowed, f"{role}: GET {path} (a {method} form's action): {status}"
+
+
+def test_the_calendar_feed_answers_a_calendar_app(production_site):
+    adviser = production_site.client()
+    adviser.sign_in("adviser", DEMO_PASSWORD)
+    page = adviser.get("/visits/calendar/")
+    form = next(f for f in forms(page.text) if "calendar/link" in f.action)
+    made = adviser.submit(page, form)
+    assert made.status == 302
+    feed = re.search(r'id="feed-url"[^>]*value="([^"]+)"', adviser.get(made.headers["location"]).text)
+    assert feed, "the calendar page shows no subscription link"
+
+    calendar_app = production_site.client()  # not signed in
+    response = calendar_app.get(calendar_app.internal_path(feed.group(1), "/"))
+
+    assert (response.status, response.content_type) == (200, "text/calendar")
+    assert response.text.startswith("BEGIN:VCALENDAR")
+
+
+# ---- every document, styled and tagged -----------------------------------------------------------
+
+
+def assert_styled_pdf(response, what: str) -> PdfReader:
+    assert (response.status, response.content_type) == (200, "application/pdf"), f"{what}: {response.status}"
+    reader = PdfReader(io.BytesIO(response.body))
+    fonts = {str(f.get_object()["/BaseFont"]) for page in reader.pages for f in page["/Resources"]["/Font"].values()}
+    # The stylesheets' Liberation Sans; a PDF whose stylesheet did not load is set in a serif.
+    assert fonts, what
+    assert all("Liberation-Sans" in font for font in fonts), f"{what}: {fonts}"
+    catalog = reader.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"].value is True, what
+    assert "/StructTreeRoot" in catalog, what
+    assert catalog["/Lang"] == "en-GB", what
+    assert reader.metadata.title, what
+    return reader
+
+
+def assert_docx(response, what: str, *, contains: str) -> None:
+    assert response.status == 200, f"{what}: {response.status}"
+    assert response.content_type == "application/vnd.openxmlformats-officedocument.wordprocessingml.document", what
+    document = Document(io.BytesIO(response.body))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert contains in text, what
+    assert document.core_properties.title, what
+
+
+@pytest.fixture(scope="session")
+def officer(production_site):
+    client = production_site.client()
+    client.sign_in("officer", DEMO_PASSWORD)
+    return client
+
+
+def test_the_note_of_visit_pdf_is_styled_and_tagged(production_site):
+    client = production_site.client()
+    client.sign_in("adviser", DEMO_PASSWORD)
+    mark = len(production_site.log())
+
+    reader = assert_styled_pdf(client.get(f"/visits/{production_site.prepared['visit']}/note.pdf"), "note of visit")
+
+    assert reader.metadata.title.startswith("Note of visit: ")
+    no_problems_logged(production_site, mark)
+
+
+@pytest.mark.parametrize("kind", LetterKind.values)
+def test_each_letter_type_is_issued_as_a_styled_tagged_pdf_and_a_word_document(production_site, officer, kind):
+    pk = production_site.prepared["ready_to_issue"][kind]
+    mark = len(production_site.log())
+
+    draft = assert_styled_pdf(officer.get(f"/letters/{pk}/draft.pdf"), f"{kind} draft")
+    assert "DRAFT" in draft.pages[0].extract_text()
+
+    page = officer.get(f"/letters/{pk}/issue/")
+    assert page.status == 200
+    issued = officer.submit(page, post_form(page.text))
+    assert (issued.status, issued.headers.get("location")) == (302, f"/letters/{pk}/"), issued.text[:3000]
+
+    reader = assert_styled_pdf(officer.get(f"/letters/{pk}/letter.pdf"), f"{kind} letter")
+    reference = f"SI-{pk:05d}"
+    assert reference in reader.pages[0].extract_text()
+    assert "DRAFT" not in reader.pages[0].extract_text()
+    assert_docx(officer.get(f"/letters/{pk}/letter.docx"), f"{kind} letter", contains=reference)
+    no_problems_logged(production_site, mark)
+
+
+def test_the_notice_of_intention_is_given_as_a_styled_tagged_pdf_and_a_word_document(production_site, officer):
+    pk = production_site.prepared["intention"]
+    mark = len(production_site.log())
+
+    page = officer.get(f"/letters/{pk}/intention/")
+    assert page.status == 200
+    form = post_form(page.text)
+    text = dict(form.fields)["text"]
+    text = re.sub(r"\[[^\]]*\]", "Additional governors (section 64).", text)
+    given = officer.submit(page, form, text=text, powers=[form.options["powers"][0]])
+    assert (given.status, given.headers.get("location")) == (302, f"/letters/{pk}/"), given.text[:3000]
+
+    reader = assert_styled_pdf(officer.get(f"/letters/{pk}/intention.pdf"), "notice of intention")
+    assert "Notice of intention" in reader.metadata.title
+    assert_docx(officer.get(f"/letters/{pk}/intention.docx"), "notice of intention", contains=f"SI-{pk:05d}/N")
+    no_problems_logged(production_site, mark)
