@@ -121,4 +121,5 @@ def prepare(out: str) -> None:
     visit = Visit.objects.filter(status=VisitStatus.COMPLETED).order_by("-visit_date").first()
     assert visit is not None, "the demo has no completed visit"
     with open(out, "w") as handle:
-        json.dump({"ready_to_issue": ready, "intention": notice.pk, "visit": visit.pk}, handle)
+        governor = User.objects.get(username="governor").pk
+        json.dump({"ready_to_issue": ready, "intention": notice.pk, "visit": visit.pk, "governor": governor}, handle)
