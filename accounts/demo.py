@@ -1,4 +1,5 @@
-"""Demo users, one per role (and a second adviser). Passwords are reset to DEMO_PASSWORD each run."""
+"""Demo users, one per role (and a second adviser and a second officer, for four eyes).
+Passwords are reset to DEMO_PASSWORD each run."""
 
 from django.contrib.auth import get_user_model
 
@@ -10,6 +11,7 @@ DEMO_PASSWORD = "school-improvement-demo"
 DEMO_USERS = [
     ("admin", "Ada", "Morgan", Role.ADMIN, "Data and systems administrator"),
     ("officer", "Olivia", "Okafor", Role.OFFICER, "Senior School Improvement Adviser"),
+    ("officer2", "Sam", "Patel", Role.OFFICER, "Strategic Lead for Governance"),
     ("adviser", "Adam", "Reid", Role.ADVISER, "School Improvement Adviser"),
     ("adviser2", "Priya", "Shah", Role.ADVISER, "School Improvement Adviser"),
     ("governor", "Grace", "Holt", Role.GOVERNOR, "Chair of governors"),

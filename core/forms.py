@@ -27,9 +27,13 @@ def posted_files(request):
 
 
 def form_helper(*layout, **attributes) -> FormHelper:
-    """A crispy-forms-gds helper for a form whose <form> tag the template writes."""
+    """A crispy-forms-gds helper for a form whose <form> tag the template writes. The template
+    writes the CSRF token too, inside a POST form only: crispy would otherwise add one to every
+    form, so a GET form (a search, a filter, a choice that writes nothing) would carry the token
+    into the address bar, the browser history and the server logs."""
     helper = FormHelper()
     helper.form_tag = False
+    helper.disable_csrf = True
     helper.layout = Layout(*layout)
     for name, value in attributes.items():
         setattr(helper, name, value)

@@ -6,20 +6,22 @@ already made for a school is left alone.
 - a significant concerns letter issued to 874001 Kingfisher (the demo governor's school);
 - a warning notice issued to 874002 Willow Brook, its compliance period ending in three weeks;
 - a warning notice issued to 874006 Cedar Park: period ended, not complied with, notice of
-  intention given, so the school is eligible for intervention;
+  intention given, so the school is eligible for intervention (drafted by the officer, so approved
+  by the second officer: a warning notice needs four eyes);
 - a warning notice issued to 874004 Meadowbank whose period has just ended, outcome to record;
 - a significant concerns letter drafted by the adviser, awaiting approval;
 - and the suggestions the Ofsted history (and any MSP recommendation) gives."""
 
 import re
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from schools.models import Governance, OfstedFramework, OfstedInspection, School
 
 from . import documents, services, suggestions
-from .models import ComplianceOutcome, InterventionPower, Letter, LetterKind, LetterType
+from .models import ComplianceOutcome, EventAction, InterventionPower, Letter, LetterEvent, LetterKind, LetterType
 
 KINGFISHER, WILLOW_BROOK, MEADOWBANK, CEDAR_PARK = 874001, 874002, 874004, 874006
 
@@ -51,10 +53,22 @@ def _fill(text: str) -> str:
     return re.sub(r"\[[^\[\]\n]+\]", replace, text)
 
 
-def _issue(letter: Letter, *, drafter, officer, issued_on, today) -> Letter:
+def _drafted_on(letter: Letter, day: date) -> None:
+    """Date the draft (made today through the services) on the day it was written, before its date
+    of issue, which cannot precede it."""
+    when = timezone.make_aware(datetime.combine(day, time(10, 0)))
+    Letter.objects.filter(pk=letter.pk).update(created_at=when)
+    LetterEvent.objects.filter(letter=letter, action=EventAction.CREATED).update(at=when)
+    letter.refresh_from_db()
+
+
+def _issue(letter: Letter, *, drafter, approver, issued_on, today) -> Letter:
+    """Submitted by the drafter, approved by `approver` (a second officer where the type needs one)
+    and issued by them on `issued_on`, the draft dated a week before."""
+    _drafted_on(letter, issued_on - timedelta(days=7))
     services.letter_submit(letter=letter, actor=drafter, today=issued_on)
-    services.letter_approve(letter=letter, actor=officer)
-    return services.letter_issue(letter=letter, actor=officer, issued_on=issued_on, today=today)
+    services.letter_approve(letter=letter, actor=approver)
+    return services.letter_issue(letter=letter, actor=approver, issued_on=issued_on, today=today)
 
 
 def _draft(school, code, *, actor, indicator_codes, grounds=(), compliance_end_date=None, on):
@@ -114,7 +128,7 @@ def _good_school():
 
 def seed(ctx) -> None:
     today = ctx.today
-    officer, adviser = ctx.users["officer"], ctx.users["adviser"]
+    officer, second_officer, adviser = ctx.users["officer"], ctx.users["officer2"], ctx.users["adviser"]
     schools = School.objects.select_related("establishment_type", "link_adviser").in_bulk(
         [KINGFISHER, WILLOW_BROOK, MEADOWBANK, CEDAR_PARK], field_name="urn"
     )
@@ -129,7 +143,7 @@ def seed(ctx) -> None:
         letter = letter or _draft(
             good, LetterKind.CONGRATULATIONS, actor=officer, indicator_codes=["ofsted_improved_or_sustained"], on=today
         )
-        _issue(letter, drafter=officer, officer=officer, issued_on=today - timedelta(days=20), today=today)
+        _issue(letter, drafter=officer, approver=officer, issued_on=today - timedelta(days=20), today=today)
         made.append(f"congratulations to {good.name}")
 
     kingfisher = schools[KINGFISHER]
@@ -139,7 +153,7 @@ def seed(ctx) -> None:
         letter = letter or _draft(
             kingfisher, LetterKind.SIGNIFICANT_CONCERNS, actor=adviser, indicator_codes=codes, on=today
         )
-        _issue(letter, drafter=adviser, officer=officer, issued_on=today - timedelta(days=45), today=today)
+        _issue(letter, drafter=adviser, approver=officer, issued_on=today - timedelta(days=45), today=today)
         made.append(f"significant concerns to {kingfisher.name}")
 
     notices = [
@@ -161,7 +175,9 @@ def seed(ctx) -> None:
             compliance_end_date=today + timedelta(days=ends_in),
             on=issued_on - timedelta(days=5),
         )
-        _issue(letter, drafter=drafter, officer=officer, issued_on=issued_on, today=today)
+        # A warning notice needs a second officer: the one who drafted it does not approve it.
+        approver = second_officer if drafter == officer else officer
+        _issue(letter, drafter=drafter, approver=approver, issued_on=issued_on, today=today)
         made.append(f"warning notice to {school.name}")
         if school.urn == CEDAR_PARK:
             end = letter.compliance_end_date

@@ -3,11 +3,12 @@
 import django_filters
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.layout import HTML, Button, Div, Field, Fieldset, Size
+from crispy_forms_gds.layout import Button, Div, Field, Fieldset, Size
 from django import forms
 
 from core.forms import form_helper
 
+from . import rules
 from .models import (
     DECISION_CHOICES,
     ComplianceOutcome,
@@ -19,8 +20,6 @@ from .models import (
     LetterType,
 )
 
-SCHOOL_REQUIRED = "Enter the URN of the school"
-SCHOOL_NOT_FOUND = "There is no school with URN {urn}"
 TYPE_REQUIRED = "Choose the type of letter"
 SUBJECT_REQUIRED = "Enter the subject of the letter"
 BODY_REQUIRED = "Enter the text of the letter"
@@ -33,42 +32,32 @@ def _date_field(label: str, *, required: bool = True, help_text: str = "For exam
 
 
 class StartForm(forms.Form):
-    """Step one of drafting: which school and which type of letter."""
+    """Step two of drafting, once the school is chosen (schools.picker): which type of letter. A GET
+    form: choosing writes nothing, and the draft page's own form POSTs the letter."""
 
-    school = forms.IntegerField(
-        label="School URN",
-        min_value=100000,
-        max_value=999999,
-        error_messages={
-            "required": SCHOOL_REQUIRED,
-            "invalid": "Enter the URN as a 6-digit number",
-            "min_value": "Enter the URN as a 6-digit number",
-            "max_value": "Enter the URN as a 6-digit number",
-        },
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        help_text="The 6-digit URN shown on the school's page",
-    )
+    school = forms.IntegerField(widget=forms.HiddenInput)
     letter_type = forms.ChoiceField(
         label="Type of letter", widget=forms.RadioSelect, error_messages={"required": TYPE_REQUIRED}
     )
 
-    def __init__(self, *args, letter_types, link_schools=None, **kwargs):
+    def __init__(self, *args, letter_types, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["letter_type"].choices = [
             Choice(t.code, f"{t.symbol} {t.name}".strip(), hint=t.introduction) for t in letter_types
         ]
-        extra = []
-        if link_schools is not None:
-            # The names are data (imported from GIAS): they go through the template context, escaped,
-            # never into the template source that crispy's HTML() renders.
-            self.link_school_names = ", ".join(f"{s.name} ({s.urn})" for s in link_schools) or "none yet"
-            extra = [HTML('<p class="govuk-body-s">Your link schools: {{ form.link_school_names }}.</p>')]
         self.helper = form_helper(
-            Field.text("school", field_width=10),
-            *extra,
-            Field.radios("letter_type", legend_size=Size.SMALL),
-            Button("continue", "Continue"),
+            Field("school"), Field.radios("letter_type", legend_size=Size.MEDIUM), Button("continue", "Continue")
         )
+
+
+class GroundsField(forms.MultipleChoiceField):
+    """The s60(2) grounds; a value that is not one of them is refused with the rule's message."""
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        if problems := rules.warning_notice_grounds_are_those_of_s60_2(grounds=value, is_warning_notice=True):
+            raise forms.ValidationError(problems)
 
 
 class LetterForm(forms.Form):
@@ -81,7 +70,7 @@ class LetterForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Indicators that apply",
     )
-    grounds = forms.MultipleChoiceField(
+    grounds = GroundsField(
         choices=Ground.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -261,6 +250,18 @@ class TemplateForm(forms.Form):
                 Button.secondary("preview", "Preview"), Button("save", "Save template"), css_class="govuk-button-group"
             ),
         )
+
+
+class ApprovalSettingForm(forms.Form):
+    second_officer_approval = forms.BooleanField(
+        label="A second officer must approve these letters",
+        required=False,
+        help_text="The officer who drafted, changed or submitted a letter of this type cannot then approve it.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(Field.checkbox("second_officer_approval"), Button.secondary("save", "Save setting"))
 
 
 class IndicatorForm(forms.Form):

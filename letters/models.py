@@ -32,6 +32,12 @@ class LetterType(models.Model):
         max_length=200, blank=True, help_text="The strategy's line before the indicators, if any"
     )
     order = models.PositiveSmallIntegerField(default=0)
+    second_officer_approval = models.BooleanField(
+        "a second officer must approve",
+        default=False,
+        help_text="The LA's setting for congratulations and significant concerns letters; a warning notice and a "
+        "top-tier letter always need a second officer (letters.rules.second_officer_approval_required)",
+    )
 
     history = HistoricalRecords()
 
@@ -40,6 +46,21 @@ class LetterType(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def needs_second_officer(self) -> bool:
+        """Whether the officer who drafted, changed or submitted a letter of this type may not
+        approve it (letters.rules.second_officer_approval_required)."""
+        from .rules import second_officer_approval_required
+
+        return second_officer_approval_required(code=self.code, setting=self.second_officer_approval)
+
+    @property
+    def second_officer_always(self) -> bool:
+        """The law of the service, not a setting: a warning notice and a top-tier letter."""
+        from .rules import SECOND_OFFICER_ALWAYS
+
+        return self.code in SECOND_OFFICER_ALWAYS
 
     @property
     def is_warning_notice(self) -> bool:

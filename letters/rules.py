@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from schools.models import Governance, School, SchoolStatus
 
-from .models import ComplianceOutcome, InterventionPower
+from .models import ComplianceOutcome, Ground, InterventionPower, LetterKind
 
 # Messages (tests import them).
 NEEDS_A_GROUND = "Choose at least one ground for the warning notice"
@@ -38,6 +38,22 @@ SCHOOL_CLOSED = "{school} is closed: letters are only written to open schools."
 COMPLIANCE_END_TOO_LATE = (
     "The compliance period must end within {months} months of the date of issue, by {latest:%-d %B %Y}: check the year"
 )
+ISSUE_DATE_BEFORE_DRAFT = (
+    "The date of issue ({issued_on:%-d %B %Y}) cannot be before the letter was drafted ({drafted_on:%-d %B %Y})"
+)
+UNKNOWN_GROUND = "Choose grounds from section 60(2), (a), (b) or (c): “{value}” is not one of them"
+GROUNDS_ONLY_IN_A_WARNING_NOTICE = (
+    "Grounds under section 60(2) are given only in a warning notice, not in a {letter_type}"
+)
+OWN_LETTER = (
+    "Letters of this type ({letter_type}) need a second officer's approval, and you drafted, changed or submitted "
+    "this one: another officer must approve it."
+)
+SECOND_OFFICER_CANNOT_BE_SWITCHED_OFF = (
+    "Letters of this type ({letter_type}) always need a second officer's approval: this cannot be switched off."
+)
+# The letter types whose approval is always by a second officer, whatever the LA's setting.
+SECOND_OFFICER_ALWAYS = frozenset({LetterKind.WARNING_NOTICE, LetterKind.SIGNIFICANT_CONCERNS_TOP})
 # A data-entry check, not a statutory limit: the Act leaves the length of the period to the authority.
 COMPLIANCE_PERIOD_MAX_MONTHS = 12
 
@@ -69,6 +85,17 @@ def warning_notice_needs_a_ground_s60_2(grounds: list[str]) -> list[str]:
 
     So a warning notice states at least one of the three grounds."""
     return [] if grounds else [NEEDS_A_GROUND]
+
+
+def warning_notice_grounds_are_those_of_s60_2(*, grounds, is_warning_notice: bool) -> list[str]:
+    """EIA 2006 s60(2) names three grounds, (a), (b) and (c), and no others; only a warning notice
+    states them. Anything else is refused when the draft is saved, with the value named, rather
+    than dropped without a word and found missing at submission."""
+    grounds = [str(g) for g in grounds]
+    if grounds and not is_warning_notice:
+        return [GROUNDS_ONLY_IN_A_WARNING_NOTICE]
+    unknown = [g for g in dict.fromkeys(grounds) if g not in Ground.values]
+    return [UNKNOWN_GROUND.format(value=g) for g in unknown]
 
 
 def compliance_period_ends_after_issue_s60_4(*, issued_on: date, compliance_end_date: date | None) -> list[str]:
@@ -174,6 +201,46 @@ def issue_date_not_in_future(*, issued_on: date, today: date) -> list[str]:
     """The date of issue is the date on the letter: today, or earlier when the letter went out
     before it was recorded; never a date still to come."""
     return [ISSUE_DATE_IN_FUTURE] if issued_on > today else []
+
+
+def issue_date_not_before_draft_date(*, issued_on: date, drafted_on: date) -> list[str]:
+    """A letter is issued after it is written: the date of issue may be earlier than the day it is
+    recorded (the letter went out before), but never earlier than the day the letter was drafted
+    (the letter's created date)."""
+    if issued_on < drafted_on:
+        return [ISSUE_DATE_BEFORE_DRAFT.format(issued_on=issued_on, drafted_on=drafted_on)]
+    return []
+
+
+def second_officer_approval_required(*, code: str, setting: bool) -> bool:
+    """Issue 8, "The core rules, made right": "a warning notice and a top-tier significant-concerns
+    letter need a second officer's approval (four eyes, as categorisations already do); whether
+    congratulations and significant-concerns letters do is a setting per letter type". The
+    statutory notice, and the letter that tells a school it is at risk of intervention, are never
+    approved by an officer who wrote them, whatever the setting says (SECOND_OFFICER_ALWAYS); for the
+    other types the LA decides (LetterType.second_officer_approval, off unless it is switched on)."""
+    return code in SECOND_OFFICER_ALWAYS or bool(setting)
+
+
+def second_officer_approval_cannot_be_switched_off(*, code: str, letter_type: str, setting: bool) -> list[str]:
+    """The setting per letter type may switch a second officer's approval on or off for
+    congratulations and significant concerns letters, never off for a warning notice or a top-tier
+    letter (second_officer_approval_required)."""
+    if code in SECOND_OFFICER_ALWAYS and not setting:
+        return [SECOND_OFFICER_CANNOT_BE_SWITCHED_OFF.format(letter_type=letter_type.lower())]
+    return []
+
+
+def four_eyes_an_officer_approves_a_letter_someone_else_wrote(*, approver_id: int, authors, letter_type) -> list[str]:
+    """Four eyes, as for categorisations (categorisation.policy.four_eyes_an_officer_approves_a_
+    judgement_made_by_someone_else): where a second officer's approval is required for the type
+    (second_officer_approval_required), the approving officer must not be one who drafted the
+    letter, changed its subject, text, indicators, grounds or compliance period, or submitted it
+    for approval, as the audit history records them (letters.selectors.letter_authors; returning
+    it with comments is not a change). Another officer approves it; the author may still return it."""
+    if letter_type.needs_second_officer and approver_id in authors:
+        return [OWN_LETTER.format(letter_type=letter_type.name.lower())]
+    return []
 
 
 TO_COMPLETE = re.compile(r"\[[^\[\]\n]{1,200}\]")

@@ -7,7 +7,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.permissions import is_governor, is_la_staff
+from accounts.permissions import is_adviser, is_governor, is_la_staff, is_officer
+from schools.models import School
 
 from .models import (
     ComplianceOutcome,
@@ -53,6 +54,51 @@ def letter_for_user(*, user, pk: int) -> Letter:
 
 def letter_events(letter: Letter) -> list[LetterEvent]:
     return list(letter.events.select_related("actor"))
+
+
+# What a letter says: a change to any of these makes the one who changed it an author of the letter.
+CONTENT_FIELDS = ("subject", "body", "ground_a", "ground_b", "ground_c", "compliance_end_date")
+
+
+def letter_authors(letter: Letter) -> frozenset[int]:
+    """Who wrote the letter, from its audit history: who drafted it, everyone whose change altered
+    its subject, text, indicators, grounds or compliance period, and everyone who submitted it for
+    approval. Status changes (returning it with comments, approving it) and saves that change
+    nothing make no one an author. Two queries, whatever the length of the history."""
+    history = Letter.history.model
+    rows = list(
+        history.objects.filter(id=letter.pk)
+        .order_by("history_date", "history_id")
+        .values_list("history_id", "history_user_id", "status", *CONTENT_FIELDS)
+    )
+    through = history._meta.get_field("historicalletter_indicators").related_model
+    indicators: dict[int, set[int]] = {}
+    for history_id, indicator_id in through.objects.filter(history__id=letter.pk).values_list(
+        "history_id", "indicator_id"
+    ):
+        indicators.setdefault(history_id, set()).add(indicator_id)
+    users = {letter.drafted_by_id}
+    before = None
+    for history_id, user_id, status, *content in rows:
+        now = (tuple(content), frozenset(indicators.get(history_id, ())))
+        if before is None or now != before[0]:
+            users.add(user_id)
+        if status == LetterStatus.SUBMITTED and (before is None or before[1] != LetterStatus.SUBMITTED):
+            users.add(user_id)
+        before = (now, status)
+    users.discard(None)
+    return frozenset(users)
+
+
+def schools_to_draft_for(user) -> QuerySet[School]:
+    """The schools the user may choose to draft a letter to (the school picker on "Draft a letter"):
+    an officer any open school, an adviser their open link schools, nobody else any. The same rule
+    as the permission letters.draft_letter, with closed schools left out (letters_only_to_open_schools)."""
+    if is_officer(user):
+        return School.objects.open()
+    if is_adviser(user):
+        return School.objects.open().filter(link_adviser=user)
+    return School.objects.none()
 
 
 def letter_types() -> list[LetterType]:

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from schools.models import ElectedMemberAlertKind, School
 from schools.services import elected_members_alert
 
-from . import documents, placeholders, rules, suggestions
+from . import documents, placeholders, rules, selectors, suggestions
 from .models import (
     DECISION_CHOICES,
     NO_INTERVENTION,
@@ -135,8 +135,12 @@ def _check_content(*, school: School, letter_type: LetterType, subject: str, bod
             errors[name] = problems
     if any(i.letter_type_id != letter_type.pk for i in indicators):
         errors["indicators"] = [INDICATOR_NOT_OF_TYPE]
+    if problems := rules.warning_notice_grounds_are_those_of_s60_2(
+        grounds=grounds, is_warning_notice=letter_type.is_warning_notice
+    ):
+        errors["grounds"] = problems
     if letter_type.is_warning_notice:
-        if problems := rules.warning_notice_needs_a_ground_s60_2(list(grounds)):
+        if "grounds" not in errors and (problems := rules.warning_notice_needs_a_ground_s60_2(list(grounds))):
             errors["grounds"] = problems
         if problems := _compliance_period_errors(issued_on=today, compliance_end_date=compliance_end_date):
             errors["compliance_end_date"] = problems
@@ -165,7 +169,7 @@ def letter_draft_create(
     today: date | None = None,
 ) -> Letter:
     """A new draft letter (adviser for a link school, or officer: the view checks who)."""
-    indicators = list(indicators)
+    indicators, grounds = list(indicators), [str(g) for g in grounds]
     _check_content(school=school, letter_type=letter_type, subject=subject, body=body, indicators=indicators,
                    grounds=grounds, compliance_end_date=compliance_end_date, today=_today(today))  # fmt: skip
     letter = Letter(school=school, letter_type=letter_type, drafted_by=actor, status=LetterStatus.DRAFT)
@@ -194,7 +198,7 @@ def letter_draft_update(
         raise ValidationError(problems)
     if not letter.is_editable:
         raise ValidationError(NOT_EDITABLE.format(status=_status_label(letter)))
-    indicators = list(indicators)
+    indicators, grounds = list(indicators), [str(g) for g in grounds]
     _check_content(school=letter.school, letter_type=letter.letter_type, subject=subject, body=body,
                    indicators=indicators, grounds=grounds, compliance_end_date=compliance_end_date,
                    today=_today(today))  # fmt: skip
@@ -229,9 +233,15 @@ def letter_submit(*, letter: Letter, actor, today: date | None = None) -> Letter
 @waits_for_the_lock
 @transaction.atomic
 def letter_approve(*, letter: Letter, actor, comments: str = "") -> Letter:
+    """Approve a submitted letter. Where its type needs a second officer (always for a warning
+    notice and a top-tier letter), the approver must not have drafted, changed or submitted it."""
     letter = _locked(letter)
     if letter.status != LetterStatus.SUBMITTED:
         raise ValidationError(CANNOT_APPROVE.format(status=_status_label(letter)))
+    if problems := rules.four_eyes_an_officer_approves_a_letter_someone_else_wrote(
+        approver_id=actor.pk, authors=selectors.letter_authors(letter), letter_type=letter.letter_type
+    ):
+        raise ValidationError(problems)
     letter.status, letter.approved_at, letter.approved_by = LetterStatus.APPROVED, timezone.now(), actor
     _save(letter, actor)
     _event(letter, EventAction.APPROVED, actor, comments.strip())
@@ -290,13 +300,14 @@ def letter_issue(
     letter = _locked(letter)
     if letter.status != LetterStatus.APPROVED:
         raise ValidationError(CANNOT_ISSUE.format(status=_status_label(letter)))
-    errors = rules.issue_date_not_in_future(issued_on=issued_on, today=today)
-    errors += rules.letters_only_to_open_schools(school=letter.school)
-    errors += rules.warning_notice_only_for_maintained_schools_s59(school=letter.school, letter_type=letter.letter_type)
+    date_errors = rules.issue_date_not_in_future(issued_on=issued_on, today=today)
+    date_errors += rules.issue_date_not_before_draft_date(issued_on=issued_on, drafted_on=drafted_on(letter))
     if letter.letter_type.is_warning_notice:
-        errors += _compliance_period_errors(issued_on=issued_on, compliance_end_date=letter.compliance_end_date)
-    if errors:
-        raise ValidationError(errors)
+        date_errors += _compliance_period_errors(issued_on=issued_on, compliance_end_date=letter.compliance_end_date)
+    errors = rules.letters_only_to_open_schools(school=letter.school)
+    errors += rules.warning_notice_only_for_maintained_schools_s59(school=letter.school, letter_type=letter.letter_type)
+    if errors or date_errors:
+        raise ValidationError({key: value for key, value in (("issued_on", date_errors), ("__all__", errors)) if value})
 
     copies = [*documents.statutory_copies(letter.letter_type), *[c.strip() for c in other_copies if c.strip()]]
     content = documents.build_content(letter, issue_date=issued_on, copies=copies)
@@ -329,6 +340,11 @@ def letter_issue(
     return letter
 
 
+def drafted_on(letter: Letter) -> date:
+    """The day the letter was drafted (its created date, in the LA's time zone)."""
+    return timezone.localdate(letter.created_at)
+
+
 def _alert_summary(letter: Letter) -> str:
     summary = f"{letter.letter_type.name} issued on {long_date(letter.issued_on)} (reference {letter.reference})."
     if letter.letter_type.is_warning_notice:
@@ -358,6 +374,20 @@ def template_update(*, template: LetterTemplate, actor, subject: str, body: str)
     template.updated_by = actor
     _save(template, actor)
     return template
+
+
+@transaction.atomic
+def letter_type_approval_update(*, letter_type: LetterType, actor, second_officer_approval: bool) -> LetterType:
+    """The LA's setting: whether a letter of this type needs a second officer's approval. It can
+    be switched on or off for congratulations and significant concerns letters; a warning notice and
+    a top-tier letter always need one (rules.second_officer_approval_cannot_be_switched_off)."""
+    if problems := rules.second_officer_approval_cannot_be_switched_off(
+        code=letter_type.code, letter_type=letter_type.name, setting=second_officer_approval
+    ):
+        raise ValidationError({"second_officer_approval": problems})
+    letter_type.second_officer_approval = bool(second_officer_approval)
+    _save(letter_type, actor, update_fields=["second_officer_approval"])
+    return letter_type
 
 
 @transaction.atomic

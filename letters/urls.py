@@ -15,6 +15,7 @@ urlpatterns = [
     path("templates/", views.template_list, name="templates"),
     path("templates/<str:code>/", views.template_edit, name="template_edit"),
     path("templates/<str:code>/indicators/add/", views.indicator_add, name="indicator_add"),
+    path("templates/<str:code>/approval/", views.letter_type_approval, name="letter_type_approval"),
     path("indicators/<int:pk>/", views.indicator_edit, name="indicator_edit"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),

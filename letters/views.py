@@ -21,12 +21,13 @@ from core.exports import csv_response, xlsx_response
 from core.forms import add_service_errors, posted
 from core.pagination import paginate
 from schools.models import School
+from schools.picker import school_picker
 from schools.selectors import letterhead_for, schools_visible_to
 
 from . import documents, placeholders, selectors, services, suggestions
 from .documents import DOCX_CONTENT_TYPE
 from .forms import (
-    SCHOOL_NOT_FOUND,
+    ApprovalSettingForm,
     CommentsForm,
     DecisionForm,
     DismissForm,
@@ -52,8 +53,6 @@ from .models import (
 from .placeholders import long_date
 
 log = logging.getLogger(__name__)
-
-NOT_YOUR_LINK_SCHOOL = "You can draft letters only for your link schools; {school} is not one of them."
 
 
 def _require_la_staff(request) -> None:
@@ -148,29 +147,54 @@ def register_export(request, fmt: str):
 # ---- drafting --------------------------------------------------------------------------------
 
 
+PICKER_HINT_ADVISER = "You can draft letters for your link schools."
+PICKER_HINT_OFFICER = "You can draft letters for any open school."
+ONLY_CONGRATULATIONS = (
+    "{school} is not maintained by the local authority: letters of concern and warning notices are for "
+    "LA-maintained schools, so only a congratulations letter can be drafted."
+)
+
+
 def start(request):
-    """Choose the school and the type of letter (a GET form: nothing is written)."""
+    """Choose the school (the school picker: search by name or URN, then choose), then the type of
+    letter, then go to the draft form. All GET: nothing is written until the draft is saved."""
     _require_la_staff(request)
-    link_schools = (
-        None
-        if request.user.has_perm("letters.approve_letter")
-        else list(School.objects.filter(link_adviser=request.user).order_by("name").only("urn", "name"))
+    officer = request.user.has_perm("letters.approve_letter")
+    picker = school_picker(
+        request,
+        scope=selectors.schools_to_draft_for(request.user),
+        hint=PICKER_HINT_OFFICER if officer else PICKER_HINT_ADVISER,
+        forget=("letter_type", "continue"),
     )
+    school = picker.chosen
+    if school is None:
+        return render(request, "letters/start.html", {"picker": picker, "title": "Draft a letter"})
+    every_type = selectors.letter_types()
+    letter_types = [
+        kind
+        for kind in every_type
+        if not services.rules.warning_notice_only_for_maintained_schools_s59(school=school, letter_type=kind)
+    ]
     form = StartForm(
         request.GET if "continue" in request.GET else None,
-        initial={"school": request.GET.get("school")},
-        letter_types=selectors.letter_types(),
-        link_schools=link_schools,
+        initial={"school": school.urn},
+        letter_types=letter_types,
     )
     if form.is_bound and form.is_valid():
-        school = School.objects.filter(urn=form.cleaned_data["school"]).first()
-        if school is None:
-            form.add_error("school", SCHOOL_NOT_FOUND.format(urn=form.cleaned_data["school"]))
-        elif not request.user.has_perm("letters.draft_letter", school):
-            form.add_error("school", NOT_YOUR_LINK_SCHOOL.format(school=school.name))
-        else:
-            return redirect("letters:new", urn=school.urn, code=form.cleaned_data["letter_type"])
-    return render(request, "letters/start.html", {"form": form, "title": "Draft a letter"})
+        return redirect("letters:new", urn=school.urn, code=form.cleaned_data["letter_type"])
+    return render(
+        request,
+        "letters/start.html",
+        {
+            "picker": picker,
+            "school": school,
+            "form": form,
+            "only_congratulations": ONLY_CONGRATULATIONS.format(school=school.name)
+            if len(letter_types) < len(every_type)
+            else "",
+            "title": f"Draft a letter to {school.name}",
+        },
+    )
 
 
 def _preview(letter: Letter, form: LetterForm):
@@ -311,11 +335,21 @@ def detail(request, pk: int):
         "title": f"{letter.letter_type.name}: {letter.school.name}",
     }
     if la_view:
+        can_approve = letter.status == LetterStatus.SUBMITTED and user.has_perm("letters.approve_letter")
+        # Why this officer may return the letter but not approve it (four eyes), if so.
+        may_not_approve = (
+            services.rules.four_eyes_an_officer_approves_a_letter_someone_else_wrote(
+                approver_id=user.pk, authors=selectors.letter_authors(letter), letter_type=letter.letter_type
+            )
+            if can_approve
+            else []
+        )
         context.update(
             {
+                "may_not_approve": may_not_approve[0] if may_not_approve else "",
                 "events": selectors.letter_events(letter),
                 "can_edit": letter.is_editable and user.has_perm("letters.edit_letter", letter),
-                "can_approve": letter.status == LetterStatus.SUBMITTED and user.has_perm("letters.approve_letter"),
+                "can_approve": can_approve and not may_not_approve,
                 "can_issue": letter.status == LetterStatus.APPROVED and user.has_perm("letters.issue_letter"),
                 "can_return": letter.status in (LetterStatus.SUBMITTED, LetterStatus.APPROVED)
                 and user.has_perm("letters.approve_letter"),
@@ -434,6 +468,7 @@ def issue(request, pk: int):
             "form": form,
             "recipients": documents.recipients_for(letter.school),
             "statutory_copies": documents.statutory_copies(letter.letter_type),
+            "drafted_on": services.drafted_on(letter),
             "title": f"Issue {letter.reference}",
         },
     )
@@ -583,6 +618,32 @@ def template_list(request):
     )
 
 
+@require_POST
+@permission_required("letters.manage_templates", raise_exception=True)
+def letter_type_approval(request, code: str):
+    """The setting per letter type: whether a second officer must approve its letters."""
+    letter_type = get_object_or_404(LetterType, code=code)
+    form = ApprovalSettingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.letter_type_approval_update(
+                letter_type=letter_type,
+                actor=request.user,
+                second_officer_approval=form.cleaned_data["second_officer_approval"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"Saved. Each letter of this type ({letter_type.name.lower()}) now needs a second officer's approval."
+                if letter_type.second_officer_approval
+                else f"Saved. Any officer may now approve letters of this type ({letter_type.name.lower()}), "
+                "including one who wrote them.",
+            )
+    return redirect(reverse("letters:template_edit", kwargs={"code": code}) + "#approval")
+
+
 @permission_required("letters.manage_templates", raise_exception=True)
 def template_edit(request, code: str):
     template = get_object_or_404(
@@ -613,6 +674,9 @@ def template_edit(request, code: str):
             "preview": preview,
             "indicators": letter_type.indicators.order_by("order", "id"),
             "indicator_form": IndicatorForm(),
+            "approval_form": ApprovalSettingForm(
+                initial={"second_officer_approval": letter_type.second_officer_approval}
+            ),
             "placeholders": placeholders.placeholders_for(letter_type.code),
             "history": template.history.select_related("history_user").order_by("-history_date")[:10],
             "title": f"Template: {letter_type.name}",

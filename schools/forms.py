@@ -65,24 +65,27 @@ NO_SUCH_SCHOOL = "There is no school with URN {urn} in the register."
 
 
 class GovernorshipForm(forms.Form):
+    """A governor's seat at the school chosen with the school picker (schools.picker) on the user
+    page; the school travels as its URN in a hidden field."""
+
     urn = forms.IntegerField(
         label="School URN",
         min_value=100000,
         max_value=999999,
         error_messages={
-            "required": "Enter the URN of the school",
+            "required": "Choose the school",
             "invalid": "Enter the URN as a 6-digit number",
             "min_value": "Enter the URN as a 6-digit number",
             "max_value": "Enter the URN as a 6-digit number",
         },
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        widget=forms.HiddenInput,
     )
     role = forms.ChoiceField(label="Role on the governing body", choices=GovernorRole.choices)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper(
-            Field.text("urn", field_width=10),
+            Field("urn"),
             Field.radios("role", legend_size=Size.SMALL, inline=True),
             Button("add", "Add school"),
         )

@@ -31,8 +31,8 @@ NOT_A_REAL_DATE = "{label} must be a real date"
 DATE_REQUIRED = "Enter {label}"
 TIME_INVALID = "Enter the start time as hours and minutes, like 9:30 or 13:15"
 SCHOOL_REQUIRED = "Choose the school"
-SCHOOL_URN_REQUIRED = "Enter the school's URN"
-SCHOOL_URN_UNKNOWN = "Enter the URN of an open school, like 874003"
+SCHOOL_URN_REQUIRED = "Choose the school"
+SCHOOL_URN_UNKNOWN = "Choose an open school"
 ADVISER_REQUIRED = "Choose the adviser who leads the visit"
 ACTION_ROW_INCOMPLETE = "Enter the {missing} of this action, or clear the row"
 MEMBER_NAME_MAX = 200  # MspMember.name
@@ -95,15 +95,13 @@ class VisitFieldsMixin:
     def _visit_fields(self, *, choose_adviser: bool, schools=None, school_by_urn: bool = False):
         if schools is not None and school_by_urn:
             # An officer may plan a visit to any open school: too many for a list (all of England is
-            # 22,000), so the school is given by its URN (pre-filled from the school's page).
+            # 22,000), so it is chosen first with the school picker (schools.picker), or from the
+            # school's page, and carried by its URN in a hidden field.
             self.fields["school"] = forms.ModelChoiceField(
-                label="School URN",
                 queryset=schools,
                 to_field_name="urn",
-                help_text="The school's 6-digit unique reference number, for example 874003. "
-                "Or start from the school's page: its Plan a visit button fills this in.",
                 error_messages={"required": SCHOOL_URN_REQUIRED, "invalid_choice": SCHOOL_URN_UNKNOWN},
-                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
+                widget=forms.HiddenInput,
             )
         elif schools is not None:
             self.fields["school"] = forms.ModelChoiceField(
@@ -142,8 +140,8 @@ class VisitFieldsMixin:
 
     def _visit_layout(self):
         items = []
-        if "school" in self.fields and isinstance(self.fields["school"].widget, forms.TextInput):
-            items.append(Field.text("school", field_width=10))
+        if "school" in self.fields and isinstance(self.fields["school"].widget, forms.HiddenInput):
+            items.append(Field("school"))
         elif "school" in self.fields:
             items.append(Field.select("school"))
         if "adviser" in self.fields:
@@ -162,11 +160,20 @@ class VisitFieldsMixin:
 class VisitPlanForm(VisitFieldsMixin, forms.Form):
     def __init__(self, *args, schools, choose_adviser: bool, today: date, **kwargs):
         super().__init__(*args, **kwargs)
-        # An officer (who chooses the adviser) may plan for any school: given by URN, not a list.
+        # An officer (who chooses the adviser) may plan for any school: chosen with the picker first.
         self._visit_fields(choose_adviser=choose_adviser, schools=schools, school_by_urn=choose_adviser)
         # A core visit planned in the autumn term starts with the strategy's agenda ticked.
         self.fields["focus_areas"].initial = autumn_core_visit_agenda(visit_type=VisitType.CORE, visit_date=today)
         self.helper = form_helper(*self._visit_layout(), Button("save", "Plan visit"))
+
+    def full_clean(self):
+        """A problem with the school chosen with the picker (a hidden field) is shown at the top of
+        the form: a hidden field's own error would be shown nowhere."""
+        super().full_clean()
+        school = self.fields.get("school")
+        if school is not None and isinstance(school.widget, forms.HiddenInput) and "school" in self._errors:
+            for error in self._errors.pop("school"):
+                self.add_error(None, error)
 
 
 class VisitRecordForm(VisitFieldsMixin, forms.Form):

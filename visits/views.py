@@ -23,6 +23,7 @@ from core.forms import add_service_errors, posted
 from core.pagination import paginate
 from schools.logos import stored_logo
 from schools.models import School
+from schools.picker import chosen_school, school_picker
 from schools.selectors import letterhead_for, school_for_user, search_condition
 from schools.terms import academic_year_of
 
@@ -55,6 +56,8 @@ from .forms import (
     school_choices_for,
 )
 from .models import Action, ActionStatus, EnhancedOffer, MspGroupStatus, MspMemberRole, VisitStatus
+
+PICKER_HINT = "You can plan a visit to any open school."
 
 
 def _today():
@@ -96,15 +99,19 @@ def visit_list(request):
 
 @permission_required("visits.view_visits", raise_exception=True)
 def visit_plan(request):
+    """An adviser chooses one of their link schools from the form's list; an officer, who may plan
+    for any open school, first chooses it with the school picker (search by name or URN), or comes
+    from the school's page, which gives it as ?school=<URN>."""
     officer = is_officer(request.user)
     schools = school_choices_for(request.user, is_officer=officer)
     initial = {"visit_date": None}
-    urn = request.GET.get("school", "")
-    chosen = None
-    if urn.isdigit() and len(urn) <= 9:
-        chosen = schools.filter(urn=int(urn)).first()
-        if chosen is None:
-            raise PermissionDenied  # not one of this adviser's link schools
+    picker = school_picker(request, scope=schools, hint=PICKER_HINT) if officer else None
+    if officer and picker.chosen is None and request.method != "POST":
+        return render(
+            request, "visits/visit_plan.html", {"picker": picker, "has_schools": True, "title": "Plan a visit"}
+        )
+    chosen = picker.chosen if officer else chosen_school(request, schools)
+    if chosen is not None:
         initial["school"] = chosen
     if not officer:
         initial["adviser"] = request.user
@@ -132,7 +139,7 @@ def visit_plan(request):
     return render(
         request,
         "visits/visit_plan.html",
-        {"form": form, "chosen": chosen, "has_schools": schools.exists(), "title": "Plan a visit"},
+        {"form": form, "chosen": chosen, "picker": picker, "has_schools": schools.exists(), "title": "Plan a visit"},
     )
 
 

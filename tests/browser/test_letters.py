@@ -49,7 +49,9 @@ def test_a_warning_notice_from_draft_to_eligibility_for_intervention(browser, de
     # The adviser drafts a warning notice for their link school, previews it and submits it.
     adviser = new_page(browser, demo_site, "adviser")
     adviser.goto(f"{demo_site}/letters/new/")
-    adviser.get_by_label("School URN").fill(str(KINGFISHER))
+    adviser.get_by_label("School name or URN").fill(str(KINGFISHER))
+    adviser.get_by_role("button", name="Search").click()
+    adviser.get_by_role("link", name="Kingfisher Primary School", exact=True).click()
     adviser.get_by_label(re.compile("Warning notice")).check()
     adviser.get_by_role("button", name="Continue").click()
     expect(adviser.locator("h1")).to_have_text("New warning notice")
@@ -166,6 +168,85 @@ def test_the_templates_and_suggestions_pages_pass_axe(page, demo_site):
     page.get_by_role("button", name="Preview").click()
     expect(page.locator(".letters-paper")).to_contain_text("Sample Primary School")
     assert_no_axe_violations(page)
+
+
+def test_the_school_picker_works_without_javascript_and_no_address_carries_the_csrf_token(browser, demo_site):
+    """Draft a letter and plan a visit with JavaScript switched off: search by name or URN, choose
+    the school from the list, choose the type, reach the draft form; every address on the way is
+    free of the CSRF token. Axe checks the picker's pages (in a context with JavaScript, which axe
+    needs to run)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, demo_site, "adviser")
+    visited = []
+    page.on("request", lambda request: visited.append(request.url))
+
+    page.goto(f"{demo_site}/letters/new/")
+    expect(page.locator("#school-choices")).to_contain_text("Kingfisher Primary School")  # their link schools
+    page.get_by_label("School name or URN").fill("kingfisher")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("h2#school-choices-heading")).to_have_text("Schools matching “kingfisher”")
+    page.get_by_role("link", name="Kingfisher Primary School", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Kingfisher Primary School")
+    page.get_by_label(re.compile("Significant concerns letter")).check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_have_text("New significant concerns letter")
+    assert f"/letters/new/{KINGFISHER}/significant_concerns/" in page.url
+
+    # A school that is not theirs is not offered, and not choosable by address either.
+    page.goto(f"{demo_site}/letters/new/?q={WILLOW_BROOK}")
+    expect(page.locator("#school-none")).to_contain_text("No school you can choose here matches")
+    assert page.goto(f"{demo_site}/letters/new/?school={WILLOW_BROOK}").status == 403
+    context.close()
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    officer = context.new_page()
+    sign_in(officer, demo_site, "officer")
+    officer.on("request", lambda request: visited.append(request.url))
+    officer.goto(f"{demo_site}/visits/new/")
+    officer.get_by_label("School name or URN").fill(str(WILLOW_BROOK))
+    officer.get_by_role("button", name="Search").click()
+    officer.get_by_role("link", name=re.compile("^Willow Brook")).click()
+    expect(officer.locator(".govuk-summary-list")).to_contain_text(f"URN {WILLOW_BROOK}")
+    expect(officer.get_by_role("button", name="Plan visit")).to_be_visible()
+    context.close()
+
+    assert len(visited) > 5
+    assert [url for url in visited if "csrfmiddlewaretoken" in url] == []
+
+    checked = new_page(browser, demo_site, "officer")
+    checked.goto(f"{demo_site}/letters/new/?q=primary")
+    assert_no_axe_violations(checked)  # the picker, with its results and pagination
+    checked.goto(f"{demo_site}/letters/new/?school={KINGFISHER}")
+    assert_no_axe_violations(checked)  # the chosen school and the types
+    checked.goto(f"{demo_site}/visits/new/?q=zzz")
+    assert_no_axe_violations(checked)  # nothing found
+    checked.context.close()
+
+
+def test_a_second_officer_approves_a_top_tier_letter_the_officer_drafted(browser, demo_site):
+    """Four eyes in the browser: the drafting officer is told another officer must approve it;
+    officer2 approves it."""
+    officer = new_page(browser, demo_site, "officer")
+    officer.goto(f"{demo_site}/letters/new/?school={KINGFISHER}")
+    officer.get_by_label(re.compile("Significant concerns \\(top tier\\)")).check()
+    officer.get_by_role("button", name="Continue").click()
+    officer.locator("input[name=indicators]").first.check()
+    body = officer.input_value("#id_body")
+    officer.fill("#id_body", re.sub(r"\[[^\]]*\]", "Evidence from the monitoring visits.", body))
+    officer.get_by_role("button", name="Save draft").click()
+    officer.get_by_role("button", name="Submit for approval").click()
+    expect(officer.locator("#may-not-approve")).to_contain_text("another officer must approve it")
+    expect(officer.get_by_role("button", name="Approve")).to_have_count(0)
+    assert_no_axe_violations(officer)
+    letter_url = officer.url
+    officer.context.close()
+
+    second = new_page(browser, demo_site, "officer2")
+    second.goto(letter_url)
+    second.get_by_role("button", name="Approve").click()
+    expect(second.locator(".govuk-notification-banner--success")).to_contain_text("Approved the letter")
+    second.context.close()
 
 
 def test_an_officer_sets_the_letterhead_logo_and_the_pages_pass_axe(page, demo_site, tmp_path):

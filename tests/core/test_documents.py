@@ -123,8 +123,8 @@ def test_a_fingerprinted_name_falls_back_to_its_source_through_the_manifest(coll
 
 
 @pytest.mark.django_db
-def test_a_letter_pdf_keeps_its_stylesheet_with_collected_static_files(client, collected_static, officer):
-    letter = approved(SchoolFactory(), "warning_notice", drafter=officer, officer=officer)
+def test_a_letter_pdf_keeps_its_stylesheet_with_collected_static_files(client, collected_static, officer, adviser):
+    letter = approved(SchoolFactory(), "warning_notice", drafter=adviser, officer=officer)
     client.force_login(officer)
     response = client.get(reverse("letters:draft_pdf", args=[letter.pk]))
 

@@ -1,5 +1,6 @@
 import pytest
 
+from accounts.roles import Role
 from tests.factories import SchoolFactory
 
 
@@ -15,3 +16,9 @@ def link_school(school, adviser):
 @pytest.fixture
 def academy(db):
     return SchoolFactory(name="Osprey Academy", academy=True)
+
+
+@pytest.fixture
+def second_officer(make_user):
+    """Another officer: a warning notice or a top-tier letter that `officer` wrote needs their approval."""
+    return make_user(Role.OFFICER, username="officer2", first_name="Sam", last_name="Patel")

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from letters import documents, services
 from letters.models import Letter, LetterType
+from tests.conftest import moment
 
 
 def _today():
@@ -29,7 +30,7 @@ def draft(school, code: str, *, actor, indicators=None, grounds=("a",), complian
         indicators = list(kind.indicators.filter(is_active=True)[:1])
     if kind.is_warning_notice and compliance_end_date is None:
         compliance_end_date = today + timedelta(weeks=8)
-    return services.letter_draft_create(
+    letter = services.letter_draft_create(
         school=school,
         letter_type=kind,
         actor=actor,
@@ -40,9 +41,16 @@ def draft(school, code: str, *, actor, indicators=None, grounds=("a",), complian
         compliance_end_date=compliance_end_date,
         today=today,
     )
+    if today != _today():
+        # Drafted on that day: its created date is the draft date the issue date is checked against.
+        Letter.objects.filter(pk=letter.pk).update(created_at=moment(today))
+        letter.refresh_from_db()
+    return letter
 
 
 def approved(school, code: str, *, drafter, officer, today=None, **kwargs) -> Letter:
+    """Drafted and submitted by `drafter`, approved by `officer` (who, for a warning notice or a
+    top-tier letter, must not be the drafter: four eyes)."""
     today = today or _today()
     letter = draft(school, code, actor=drafter, today=today, **kwargs)
     services.letter_submit(letter=letter, actor=drafter, today=today)
@@ -56,12 +64,14 @@ def issued(school, code: str, *, drafter, officer, issued_on=None, today=None, *
     return services.letter_issue(letter=letter, actor=officer, issued_on=issued_on, today=today)
 
 
-def eligible_notice(school, *, officer, issued_on=date(2026, 8, 1), end=date(2026, 10, 1), today=None) -> Letter:
+def eligible_notice(school, *, drafter, officer, issued_on=date(2026, 8, 1), end=date(2026, 10, 1),
+                    today=None) -> Letter:  # fmt: skip
     """An issued warning notice, not complied with, notice of intention given: eligible for intervention.
-    Each step is done on its own date (`today` defaults to the day the notice of intention is given)."""
+    Each step is done on its own date (`today` defaults to the day the notice of intention is given).
+    `drafter` writes it and `officer` approves it: a warning notice needs a second officer."""
     today = today or end + timedelta(days=3)
     letter = issued(
-        school, "warning_notice", drafter=officer, officer=officer, issued_on=issued_on, today=today,
+        school, "warning_notice", drafter=drafter, officer=officer, issued_on=issued_on, today=today,
         compliance_end_date=end,
     )  # fmt: skip
     services.warning_notice_outcome_record(letter=letter, actor=officer, outcome="not_complied",

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def counts_as_evidence(school, on: date) -> bool:
-    return any(f.key == FactKey.WARNING_NOTICE_OR_CONCERNS_LETTER for f in facts_for([school.pk], on).get(school.pk, []))
+    facts = facts_for([school.pk], on).get(school.pk, [])
+    return any(f.key == FactKey.WARNING_NOTICE_OR_CONCERNS_LETTER for f in facts)
 
 
 @pytest.mark.parametrize(
@@ -41,9 +42,9 @@ def test_a_concerns_letter_is_evidence_from_its_issue_to_the_same_date_a_year_on
     assert not counts_as_evidence(school, last_day_it_counts + timedelta(days=1))
 
 
-def test_an_open_warning_notice_is_evidence_for_as_long_as_it_is_open(officer, school):
+def test_an_open_warning_notice_is_evidence_for_as_long_as_it_is_open(officer, second_officer, school):
     issued_on = date(2026, 12, 18)
-    issued(school, "warning_notice", drafter=officer, officer=officer, issued_on=issued_on, today=issued_on,
+    issued(school, "warning_notice", drafter=second_officer, officer=officer, issued_on=issued_on, today=issued_on,
            compliance_end_date=date(2027, 2, 26))  # fmt: skip
     assert counts_as_evidence(school, date(2028, 6, 1))  # no outcome recorded yet: still open
 

@@ -68,7 +68,7 @@ def test_two_officers_issuing_the_same_letter_at_once_produce_one_issued_letter_
 ):
     second_officer = make_user(Role.OFFICER, username="officer2")
     Councillor.objects.create(ward=link_school.ward, name="Jane Doe", email="jane@example.gov.uk")
-    letter = approved(link_school, code, drafter=officer, officer=officer)
+    letter = approved(link_school, code, drafter=second_officer, officer=officer)
 
     outcomes = race(lambda user: services.letter_issue(letter=letter, actor=user),
                     [officer, second_officer])  # fmt: skip

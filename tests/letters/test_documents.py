@@ -63,8 +63,8 @@ def joint_service(settings, officer):
     return schools
 
 
-def test_the_word_document_is_a4_with_heading_styles_page_numbers_and_properties(officer, school):
-    letter = issued(school, "warning_notice", drafter=officer, officer=officer)
+def test_the_word_document_is_a4_with_heading_styles_page_numbers_and_properties(officer, second_officer, school):
+    letter = issued(school, "warning_notice", drafter=second_officer, officer=officer)
     document = Document(letter.docx.path)
     section = document.sections[0]
     assert (section.page_width.twips, section.page_height.twips) == (11906, 16838)  # A4, as Word writes it
@@ -91,8 +91,8 @@ def test_the_word_document_is_a4_with_heading_styles_page_numbers_and_properties
     assert heading_fonts.get(f"{W}ascii") == "Arial"
 
 
-def test_the_pdf_is_a4_with_the_subject_and_headings_as_headings(officer, school):
-    letter = issued(school, "warning_notice", drafter=officer, officer=officer)
+def test_the_pdf_is_a4_with_the_subject_and_headings_as_headings(officer, second_officer, school):
+    letter = issued(school, "warning_notice", drafter=second_officer, officer=officer)
     content = documents.LetterContent.from_dict(letter.issued_content)
     html = render_to_string("letters/pdf/letter.html", {"doc": content})
     assert f'<h1 class="letter__subject">{content.subject}</h1>' in html
@@ -101,12 +101,12 @@ def test_the_pdf_is_a4_with_the_subject_and_headings_as_headings(officer, school
     assert [round(float(v)) for v in page.mediabox[2:]] == [595, 842]
 
 
-def test_each_schools_letters_and_notices_use_its_own_las_letterhead(joint_service, officer):
+def test_each_schools_letters_and_notices_use_its_own_las_letterhead(joint_service, officer, second_officer):
     for code, council, address, signatory, other in (
         ("874", "Peterborough City Council", "Town Hall", "Pat Peterborough", "Cambridgeshire County Council"),
         ("873", "Cambridgeshire County Council", "Shire Hall", "Cam Bridge", "Peterborough City Council"),
     ):
-        letter = eligible_notice(joint_service[code], officer=officer)
+        letter = eligible_notice(joint_service[code], drafter=second_officer, officer=officer)
         progress = letter.progress
         for pdf, docx in ((letter.pdf, letter.docx), (progress.intention_pdf, progress.intention_docx)):
             for text in (pdf_text(Path(pdf.path).read_bytes()), docx_text(Document(docx.path))):
@@ -181,10 +181,12 @@ PASTED = {
 
 
 @pytest.mark.parametrize("pasted", PASTED.values(), ids=PASTED.keys())
-def test_a_letter_whose_stored_text_has_characters_pasted_from_word_issues_with_pdf_and_docx(officer, school, pasted):
+def test_a_letter_whose_stored_text_has_characters_pasted_from_word_issues_with_pdf_and_docx(
+    officer, second_officer, school, pasted
+):
     """Stored as it was before text was normalised at the boundary (written past the forms): the
     document builders still produce both files."""
-    letter = approved(school, "warning_notice", drafter=officer, officer=officer)
+    letter = approved(school, "warning_notice", drafter=second_officer, officer=officer)
     Letter.objects.filter(pk=letter.pk).update(
         subject=f"Warning notice{pasted} to {school.name}",
         body=f"To the governing body{pasted}\n\nLine one{pasted}line two.\n\n# Grounds{pasted}\n{{grounds}}",
@@ -200,10 +202,10 @@ def test_a_letter_whose_stored_text_has_characters_pasted_from_word_issues_with_
         assert not any(ch in stored for ch in "\x0b\x0c\r\x00\x07\x1b\x7f\x9b\x85\u2028\u2029\u200b\u2060\ufeff\uffff")
 
 
-def test_a_notice_of_intention_with_pasted_text_is_produced(officer, school):
+def test_a_notice_of_intention_with_pasted_text_is_produced(officer, second_officer, school):
     today = timezone.localdate()
     letter = issued(
-        school, "warning_notice", drafter=officer, officer=officer, issued_on=today - timedelta(days=60),
+        school, "warning_notice", drafter=second_officer, officer=officer, issued_on=today - timedelta(days=60),
         compliance_end_date=today - timedelta(days=5),
     )  # fmt: skip
     services.warning_notice_outcome_record(letter=letter, actor=officer, outcome="not_complied")

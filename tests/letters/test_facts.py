@@ -23,8 +23,8 @@ def letter_facts(school, on=ON):
 
 
 @pytest.mark.parametrize("code", ["significant_concerns", "significant_concerns_top", "warning_notice"])
-def test_an_issued_concerns_letter_or_warning_notice_is_a_fact_with_its_source(officer, school, code):
-    issued(school, code, drafter=officer, officer=officer, issued_on=date(2026, 3, 3), today=ON,
+def test_an_issued_concerns_letter_or_warning_notice_is_a_fact_with_its_source(officer, school, code, second_officer):
+    issued(school, code, drafter=second_officer, officer=officer, issued_on=date(2026, 3, 3), today=ON,
            compliance_end_date=date(2026, 5, 1))  # fmt: skip
     facts = letter_facts(school)
     assert len(facts) == 1
@@ -37,10 +37,12 @@ def test_drafts_and_congratulations_are_not_evidence(officer, school):
     assert letter_facts(school) == []
 
 
-def test_a_letter_counts_for_a_year_and_an_open_warning_notice_for_as_long_as_it_is_open(officer, school, other_school):
+def test_a_letter_counts_for_a_year_and_an_open_warning_notice_for_as_long_as_it_is_open(
+    officer, school, other_school, second_officer
+):
     issued(school, "significant_concerns", drafter=officer, officer=officer, issued_on=date(2025, 11, 1), today=ON)
     assert letter_facts(school) == []
-    notice = issued(other_school, "warning_notice", drafter=officer, officer=officer, issued_on=date(2025, 6, 1),
+    notice = issued(other_school, "warning_notice", drafter=second_officer, officer=officer, issued_on=date(2025, 6, 1),
                     today=ON, compliance_end_date=date(2025, 9, 1))  # fmt: skip
     assert len(letter_facts(other_school)) == 1
     services.warning_notice_outcome_record(letter=notice, actor=officer, outcome="complied", today=date(2025, 9, 2))

@@ -91,14 +91,18 @@ def test_the_suggestions_page_is_paginated_and_loads_only_the_schools_it_shows(c
     assert [len(m.group(1).split(",")) for m in loaded if m] == [3]  # the schools of page 2 only
 
 
-def test_the_officers_home_lists_eligible_schools_until_a_year_after_the_decision(client_as, officer, link_school):
+def test_the_officers_home_lists_eligible_schools_until_a_year_after_the_decision(
+    client_as, officer, link_school, second_officer
+):
     from datetime import date, timedelta
 
     from letters import selectors, services
 
     from .factories import eligible_notice
 
-    letter = eligible_notice(link_school, officer=officer, end=date(2026, 10, 1), today=date(2026, 11, 22))
+    letter = eligible_notice(
+        link_school, drafter=second_officer, officer=officer, end=date(2026, 10, 1), today=date(2026, 11, 22)
+    )
     services.intervention_decision_record(
         letter=letter, actor=officer, decided_on=date(2026, 11, 1), powers=["s65"], today=date(2026, 11, 22)
     )

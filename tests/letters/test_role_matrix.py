@@ -26,13 +26,17 @@ NOT_ISSUED = {"governor": 404, "other_governor": 404, "adviser": 200, "officer":
 
 
 @pytest.fixture
-def ctx(school, governor, other_governor, adviser, officer, admin_user):
+def ctx(school, governor, other_governor, adviser, officer, admin_user, second_officer):
     school.link_adviser = adviser
     school.chair_of_governors = "Grace Holt"
     school.save()
     today = timezone.localdate()
     notice = eligible_notice(
-        school, officer=officer, issued_on=today - timedelta(days=90), end=today - timedelta(days=20)
+        school,
+        drafter=second_officer,
+        officer=officer,
+        issued_on=today - timedelta(days=90),
+        end=today - timedelta(days=20),
     )
     drafted = draft(school, "significant_concerns", actor=adviser)
     submitted = draft(school, "significant_concerns", actor=adviser)

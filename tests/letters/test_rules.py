@@ -165,3 +165,94 @@ def test_add_months_never_fails_at_the_ends_of_the_calendar():
 def test_letters_only_to_open_schools(status, ok):
     school = SchoolFactory(status=status)
     assert (rules.letters_only_to_open_schools(school=school) == []) is ok
+
+
+@pytest.mark.parametrize(
+    ("grounds", "is_warning_notice", "errors"),
+    [
+        (["a", "b", "c"], True, []),
+        ([], True, []),  # none at all is warning_notice_needs_a_ground_s60_2's message
+        (["d"], True, [rules.UNKNOWN_GROUND.format(value="d")]),
+        (["a", "A", "a"], True, [rules.UNKNOWN_GROUND.format(value="A")]),
+        (["(a)", "z"], True, [rules.UNKNOWN_GROUND.format(value="(a)"), rules.UNKNOWN_GROUND.format(value="z")]),
+        (["a"], False, [rules.GROUNDS_ONLY_IN_A_WARNING_NOTICE]),
+        ([], False, []),
+    ],
+)
+def test_warning_notice_grounds_are_those_of_s60_2(grounds, is_warning_notice, errors):
+    assert (
+        rules.warning_notice_grounds_are_those_of_s60_2(grounds=grounds, is_warning_notice=is_warning_notice) == errors
+    )
+
+
+@pytest.mark.parametrize(
+    ("issued_on", "drafted_on", "ok"),
+    [
+        (date(2026, 11, 22), date(2026, 11, 22), True),  # the same day
+        (date(2026, 11, 23), date(2026, 11, 22), True),
+        (date(2026, 11, 21), date(2026, 11, 22), False),
+        (date(2026, 12, 31), date(2027, 1, 1), False),  # across New Year
+        (date(2027, 1, 4), date(2026, 12, 18), True),  # drafted before Christmas, issued in the new term
+    ],
+)
+def test_issue_date_not_before_draft_date(issued_on, drafted_on, ok):
+    errors = rules.issue_date_not_before_draft_date(issued_on=issued_on, drafted_on=drafted_on)
+    assert (errors == []) is ok
+    if not ok:
+        assert errors == [rules.ISSUE_DATE_BEFORE_DRAFT.format(issued_on=issued_on, drafted_on=drafted_on)]
+        assert f"{issued_on.day} {issued_on:%B %Y}" in errors[0]
+        assert f"{drafted_on.day} {drafted_on:%B %Y}" in errors[0]
+
+
+@pytest.mark.parametrize(
+    ("code", "setting", "required"),
+    [
+        ("warning_notice", False, True),
+        ("warning_notice", True, True),
+        ("significant_concerns_top", False, True),
+        ("significant_concerns", False, False),
+        ("significant_concerns", True, True),
+        ("congratulations", False, False),
+        ("congratulations", True, True),
+    ],
+)
+def test_second_officer_approval_required(code, setting, required):
+    assert rules.second_officer_approval_required(code=code, setting=setting) is required
+
+
+@pytest.mark.parametrize(
+    ("code", "setting", "ok"),
+    [
+        ("warning_notice", False, False),
+        ("significant_concerns_top", False, False),
+        ("warning_notice", True, True),
+        ("significant_concerns", False, True),
+        ("congratulations", False, True),
+        ("congratulations", True, True),
+    ],
+)
+def test_second_officer_approval_cannot_be_switched_off(code, setting, ok):
+    errors = rules.second_officer_approval_cannot_be_switched_off(
+        code=code, letter_type="Warning notice", setting=setting
+    )
+    assert errors == ([] if ok else [rules.SECOND_OFFICER_CANNOT_BE_SWITCHED_OFF.format(letter_type="warning notice")])
+
+
+@pytest.mark.parametrize(
+    ("code", "setting", "approver", "ok"),
+    [
+        ("warning_notice", False, 1, False),  # the author
+        ("warning_notice", False, 3, True),  # someone else
+        ("significant_concerns_top", False, 2, False),
+        ("significant_concerns", False, 1, True),  # the LA's setting is off: any officer
+        ("significant_concerns", True, 1, False),
+        ("congratulations", True, 2, False),
+        ("congratulations", True, 3, True),
+    ],
+)
+def test_four_eyes_an_officer_approves_a_letter_someone_else_wrote(code, setting, approver, ok):
+    letter_type = LetterType(code=code, name="A type", second_officer_approval=setting)
+    errors = rules.four_eyes_an_officer_approves_a_letter_someone_else_wrote(
+        approver_id=approver, authors=frozenset({1, 2}), letter_type=letter_type
+    )
+    assert errors == ([] if ok else [rules.OWN_LETTER.format(letter_type="a type")])

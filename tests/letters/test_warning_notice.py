@@ -21,9 +21,9 @@ END = date(2026, 10, 1)
 
 
 @pytest.fixture
-def notice(officer, link_school):
+def notice(officer, link_school, second_officer):
     return issued(
-        link_school, "warning_notice", drafter=officer, officer=officer, issued_on=date(2026, 8, 1),
+        link_school, "warning_notice", drafter=second_officer, officer=officer, issued_on=date(2026, 8, 1),
         compliance_end_date=END,
     )  # fmt: skip
 
@@ -46,8 +46,10 @@ def test_the_outcome_cannot_be_recorded_before_the_compliance_period_has_ended(o
         )
 
 
-def test_the_outcome_page_refuses_an_early_outcome_with_a_message_and_records_nothing(client_as, officer, link_school):
-    running = issued(link_school, "warning_notice", drafter=officer, officer=officer)
+def test_the_outcome_page_refuses_an_early_outcome_with_a_message_and_records_nothing(
+    client_as, officer, link_school, second_officer
+):
+    running = issued(link_school, "warning_notice", drafter=second_officer, officer=officer)
     response = client_as("officer").post(reverse("letters:outcome", kwargs={"pk": running.pk}), {"outcome": "complied"})
     assert response.status_code == 200
     assert "the outcome can be recorded once it has ended" in response.content.decode()
@@ -68,8 +70,10 @@ def test_a_notice_of_intention_needs_a_recorded_failure_to_comply(officer, notic
     assert not notice.progress.is_eligible_for_intervention
 
 
-def test_after_non_compliance_and_the_notice_of_intention_the_school_is_eligible_for_intervention(officer, link_school):
-    letter = eligible_notice(link_school, officer=officer, end=END)
+def test_after_non_compliance_and_the_notice_of_intention_the_school_is_eligible_for_intervention(
+    officer, link_school, second_officer
+):
+    letter = eligible_notice(link_school, drafter=second_officer, officer=officer, end=END)
     progress = letter.progress
     assert progress.is_eligible_for_intervention
     assert progress.intention_powers == ["s64"]
@@ -81,9 +85,9 @@ def test_after_non_compliance_and_the_notice_of_intention_the_school_is_eligible
 
 
 def test_the_letter_and_school_pages_show_eligibility_with_the_powers_and_the_two_month_window(
-    client_as, officer, link_school
+    client_as, officer, link_school, second_officer
 ):
-    letter = eligible_notice(link_school, officer=officer, end=END)
+    letter = eligible_notice(link_school, drafter=second_officer, officer=officer, end=END)
     page = client_as("officer").get(letter.get_absolute_url()).content.decode()
     assert "Eligible for intervention" in page
     for power in ("(s63)", "(s64)", "(s65)", "(s66)"):
@@ -93,8 +97,8 @@ def test_the_letter_and_school_pages_show_eligibility_with_the_powers_and_the_tw
     assert "Eligible for intervention" in school_page
 
 
-def test_the_decision_names_the_powers_and_s63_or_s64_only_within_two_months(officer, link_school):
-    letter = eligible_notice(link_school, officer=officer, end=END)
+def test_the_decision_names_the_powers_and_s63_or_s64_only_within_two_months(officer, link_school, second_officer):
+    letter = eligible_notice(link_school, drafter=second_officer, officer=officer, end=END)
     late = date(2026, 12, 2)
     with pytest.raises(ValidationError) as error:
         services.intervention_decision_record(letter=letter, actor=officer, decided_on=late, powers=["s64"], today=late)
@@ -141,13 +145,23 @@ def test_the_stages_of_a_warning_notice(officer, notice):
     assert selectors.notice_stage(notice, END + timedelta(days=2)).label == "Not complied: notice of intention to give"
 
 
-def test_deadlines_in_the_next_four_weeks_are_on_the_officers_home_page(client_as, officer, link_school):
+def test_deadlines_in_the_next_four_weeks_are_on_the_officers_home_page(
+    client_as, officer, link_school, second_officer
+):
     today = timezone.localdate()
     soon = issued(
-        link_school, "warning_notice", drafter=officer, officer=officer, compliance_end_date=today + timedelta(days=20)
+        link_school,
+        "warning_notice",
+        drafter=second_officer,
+        officer=officer,
+        compliance_end_date=today + timedelta(days=20),
     )
     issued(
-        link_school, "warning_notice", drafter=officer, officer=officer, compliance_end_date=today + timedelta(days=60)
+        link_school,
+        "warning_notice",
+        drafter=second_officer,
+        officer=officer,
+        compliance_end_date=today + timedelta(days=60),
     )
     panels = client_as("officer").get(reverse("dashboard:home")).context["panels"]
     ctx = next(ctx for section, ctx in panels if section.key == "letters-officer")

@@ -201,10 +201,10 @@ def test_an_issued_letter_cannot_be_edited_or_issued_again(client_as, officer, a
     ],
 )
 def test_the_issue_date_is_not_in_the_future_and_precedes_the_end_of_the_compliance_period(
-    officer, link_school, issued_on, end, message
+    officer, link_school, issued_on, end, message, second_officer
 ):
     letter = approved(
-        link_school, "warning_notice", drafter=officer, officer=officer, compliance_end_date=date(2027, 1, 1),
+        link_school, "warning_notice", drafter=second_officer, officer=officer, compliance_end_date=date(2027, 1, 1),
         today=date(2026, 11, 20),
     )  # fmt: skip
     Letter.objects.filter(pk=letter.pk).update(compliance_end_date=end)
@@ -222,12 +222,12 @@ def test_the_issue_date_is_not_in_the_future_and_precedes_the_end_of_the_complia
     ],
 )
 def test_issuing_a_warning_notice_or_top_tier_letter_alerts_the_wards_councillors_after_commit(
-    officer, link_school, mailoutbox, django_capture_on_commit_callbacks, code, kind
+    officer, link_school, mailoutbox, django_capture_on_commit_callbacks, code, kind, second_officer
 ):
     Councillor.objects.create(ward=link_school.ward, name="Jane Doe", email="jane@example.gov.uk")
-    letter = approved(link_school, code, drafter=officer, officer=officer)
+    letter = approved(link_school, code, drafter=second_officer, officer=officer)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.letter_issue(letter=letter, actor=officer, today=date(2026, 11, 22))
+        services.letter_issue(letter=letter, actor=officer)
         alert = ElectedMemberAlert.objects.get()
         assert (alert.school, alert.kind, alert.created_by) == (link_school, kind, officer)
         assert mailoutbox == []
@@ -246,15 +246,17 @@ def test_other_letters_alert_nobody(officer, link_school, mailoutbox, django_cap
     assert mailoutbox == []
 
 
-def test_a_failed_issue_changes_nothing_and_leaves_no_files(officer, link_school, monkeypatch, settings):
-    letter = approved(link_school, "warning_notice", drafter=officer, officer=officer)
+def test_a_failed_issue_changes_nothing_and_leaves_no_files(
+    officer, link_school, monkeypatch, settings, second_officer
+):
+    letter = approved(link_school, "warning_notice", drafter=second_officer, officer=officer)
 
     def refuse(**kwargs):
         raise RuntimeError("mail server down")
 
     monkeypatch.setattr(services, "elected_members_alert", refuse)
     with pytest.raises(RuntimeError):
-        services.letter_issue(letter=letter, actor=officer, today=date(2026, 11, 22))
+        services.letter_issue(letter=letter, actor=officer)
     letter.refresh_from_db()
     assert (letter.status, letter.pdf.name, letter.docx.name) == (LetterStatus.APPROVED, "", "")
     media = settings.MEDIA_ROOT / "letters"
@@ -311,11 +313,17 @@ def test_the_register_filters_and_exports_the_letters(client_as, officer, link_s
     assert xlsx.status_code == 200
 
 
-def test_a_school_page_lists_its_letters_in_order_with_the_compliance_deadline(client_as, officer, link_school):
+def test_a_school_page_lists_its_letters_in_order_with_the_compliance_deadline(
+    client_as, officer, link_school, second_officer
+):
     today = timezone.localdate()
     issued(link_school, "significant_concerns", drafter=officer, officer=officer, issued_on=today - timedelta(days=60))
     notice = issued(
-        link_school, "warning_notice", drafter=officer, officer=officer, compliance_end_date=today + timedelta(days=60)
+        link_school,
+        "warning_notice",
+        drafter=second_officer,
+        officer=officer,
+        compliance_end_date=today + timedelta(days=60),
     )
     page = client_as("adviser").get(link_school.get_absolute_url())
     rows = page.context["sections"]

@@ -14,7 +14,7 @@ with DEBUG off and collected static files (the demo's issued files were rendered
 Writes their ids as JSON to the path given (`manage.py shell -c` from tests/production/conftest.py)."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -60,6 +60,10 @@ def _approved(school, code, *, today, compliance_end_date=None, submitted_on=Non
         compliance_end_date=(compliance_end_date or on + timedelta(weeks=8)) if letter_type.is_warning_notice else None,
         today=on,
     )
+    if on != today:
+        # Drafted that day: the date of issue cannot precede the draft date (its created date).
+        Letter.objects.filter(pk=letter.pk).update(created_at=timezone.make_aware(datetime.combine(on, time(10, 0))))
+        letter.refresh_from_db()
     services.letter_submit(letter=letter, actor=officers[0], today=on)
     for officer in officers:
         letter.refresh_from_db()
@@ -117,4 +121,5 @@ def prepare(out: str) -> None:
     visit = Visit.objects.filter(status=VisitStatus.COMPLETED).order_by("-visit_date").first()
     assert visit is not None, "the demo has no completed visit"
     with open(out, "w") as handle:
-        json.dump({"ready_to_issue": ready, "intention": notice.pk, "visit": visit.pk}, handle)
+        governor = User.objects.get(username="governor").pk
+        json.dump({"ready_to_issue": ready, "intention": notice.pk, "visit": visit.pk, "governor": governor}, handle)

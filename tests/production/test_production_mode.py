@@ -48,6 +48,9 @@ DIRECT = {
         "accounts:password_change_done": ("accounts:password_change_done", {}),  # after a password change
     },
 }
+# Pages whose form shows once a school is chosen with the school picker (?school=<URN>): the
+# governor's user page and its "Add school" form (prepare.py gives the governor's id).
+PICKED = {"admin": lambda prepared: [f"/accounts/users/{prepared['governor']}/?school=874001"]}
 # The JSON a page's script polls, next to the page.
 SCRIPT_ENDPOINTS = {"schools:import_detail": "progress.json"}
 # Named URL patterns neither a link nor a form leads to, and why. Every other named pattern must be
@@ -94,6 +97,8 @@ def crawl_as(site, username: str) -> Crawl:
     queue, seen, per_view = deque([("/", "sign-in")]), {"/"}, defaultdict(int)
     for name, (pattern, kwargs) in DIRECT.get(username, {}).items():
         queue.append((reverse(pattern, kwargs=kwargs), f"direct: {name}"))
+    for path in PICKED.get(username, lambda prepared: [])(site.prepared):
+        queue.append((path, "direct: a school chosen with the picker"))
     while queue and len(crawl.pages) < MAX_PAGES_PER_ROLE:
         path, found_on = queue.popleft()
         response = client.get(path)

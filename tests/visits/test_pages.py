@@ -111,22 +111,57 @@ def test_an_officer_plans_a_visit_for_any_school_led_by_an_adviser(client_as, sc
     assert (Visit.objects.get().school, Visit.objects.get().adviser) == (school, adviser)
 
 
-def test_an_officer_gives_the_school_by_urn_not_from_a_list_of_every_school(client_as, school, other_school, today):
+def test_an_officer_chooses_the_school_with_the_picker_not_from_a_list_of_every_school(
+    client_as, school, other_school, adviser, today
+):
+    client = client_as("officer")
+    url = reverse("visits:plan")
+    first = client.get(url).content.decode()
+    assert 'role="search"' in first
+    assert "Date of the visit" not in first  # the school first
+    found = client.get(url, {"q": "heron"}).content.decode()
+    assert other_school.name in found
+    assert school.name not in found
+    assert f'href="?q=heron&amp;school={other_school.urn}"' in found
+    assert other_school.name in client.get(url, {"q": str(other_school.urn)}).content.decode()
+
+    chosen = client.get(url, {"q": "heron", "school": other_school.urn}).content.decode()
+    assert f'<input type="hidden" name="school" value="{other_school.urn}"' in chosen
+    assert "Date of the visit" in chosen
+    assert 'href="/visits/new/?q=heron"' in chosen  # change the school
+    response = client.post(
+        f"{url}?school={other_school.urn}",
+        {"school": other_school.urn, "adviser": adviser.pk, **date_fields("visit_date", today),
+         "length": "half_day", "visit_type": "core"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert Visit.objects.get().school == other_school
+
+
+def test_a_planned_visits_school_must_be_an_open_school_whatever_is_posted(client_as, officer, school, today):
     from visits.forms import SCHOOL_URN_UNKNOWN
 
-    page = client_as("officer").get(reverse("visits:plan")).content.decode()
-    assert "School URN" in page
-    assert other_school.name not in page  # no list of every school in England
-    prefilled = client_as("officer").get(reverse("visits:plan"), {"school": school.urn}).content.decode()
-    assert f'value="{school.urn}"' in prefilled
-    assert school.name in prefilled
-    for bad in ("999999", "abc", "99999999999999999999"):
+    closed = SchoolFactory(status="closed")
+    for bad in ("999999", "abc", "99999999999999999999", str(closed.urn)):
         response = client_as("officer").post(
-            reverse("visits:plan"),
+            f"{reverse('visits:plan')}?school={school.urn}",
             {"school": bad, **date_fields("visit_date", today), "length": "half_day", "visit_type": "core"},
         )
         assert SCHOOL_URN_UNKNOWN in response.content.decode()
     assert not Visit.objects.exists()
+
+
+@pytest.mark.parametrize(("role", "any_open_school"), [("officer", 200), ("adviser", 403)])
+def test_choosing_a_school_to_visit_is_scoped_per_role(client_as, officer, adviser, school, role, any_open_school):
+    """`school` is nobody's link school: an officer may plan for it, an adviser not; nobody for a
+    closed school (403: they can read it) or an unknown URN (404)."""
+    closed = SchoolFactory(status="closed")
+    client = client_as(role)
+    assert client.get(reverse("visits:plan"), {"school": school.urn}).status_code == any_open_school
+    assert client.get(reverse("visits:plan"), {"school": closed.urn}).status_code == 403
+    assert client.get(reverse("visits:plan"), {"school": "999999"}).status_code == 404
+    for role_without_visits in ("governor", "admin"):
+        assert client_as(role_without_visits).get(reverse("visits:plan")).status_code == 403
 
 
 @pytest.mark.parametrize(
