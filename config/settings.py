@@ -79,6 +79,8 @@ TEMPLATES = [
                 "core.context_processors.site",
                 "core.navigation.context_processor",
             ],
+            # {% scroll_region %} and {% error_prefix %} in every template without {% load %}.
+            "builtins": ["core.templatetags.page_tags"],
         },
     },
 ]

@@ -1,12 +1,11 @@
 """Forms for the schools app: the shape of input only; rules live in services."""
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Button, Field, Fieldset, Size
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from core.forms import form_helper
+from core.forms import GovDateField, form_helper
 
 from .filters import link_advisers
 from .models import GovernorRole, HeadAppointment, ImportKind, School, TermName
@@ -39,9 +38,7 @@ class ImportUploadForm(forms.Form):
 
 class SchoolDetailsForm(forms.Form):
     link_adviser = forms.ModelChoiceField(queryset=None, required=False, empty_label="No link adviser")
-    head_start_date = DateInputField(
-        label="Headteacher's start date", required=False, require_all_fields=False, help_text="For example, 1 9 2024"
-    )
+    head_start_date = GovDateField(label="Headteacher's start date", required=False, help_text="For example, 1 9 2024")
     head_appointment = forms.ChoiceField(label="Headteacher's appointment", choices=HeadAppointment.choices)
     chair_of_governors = forms.CharField(label="Chair of governors", required=False, max_length=200)
 
@@ -104,6 +101,14 @@ TERM_DATE_FIELDS = [
 ]
 
 
+TERM_DATE_ERROR_LABELS = {
+    "starts_on": "First day of the {term} term",
+    "half_term_starts_on": "First day of the {term} half-term holiday",
+    "half_term_ends_on": "Last day of the {term} half-term holiday",
+    "ends_on": "Last day of the {term} term",
+}
+
+
 class TermDatesForm(forms.Form):
     """The three terms of one academic year: four dates each."""
 
@@ -114,7 +119,9 @@ class TermDatesForm(forms.Form):
             names = []
             for attribute, label in TERM_DATE_FIELDS:
                 name = f"{term.name}_{attribute}"
-                self.fields[name] = DateInputField(label=label, require_all_fields=False)
+                # "First day of term" three times on the page: its messages say which term.
+                error_label = TERM_DATE_ERROR_LABELS[attribute].format(term=term.get_name_display().lower())
+                self.fields[name] = GovDateField(label=label, error_label=error_label)
                 self.initial.setdefault(name, getattr(term, attribute))
                 names.append(Field(name, legend_size=Size.SMALL))
             fieldsets.append(Fieldset(*names, legend=f"{term.get_name_display()} term", legend_size=Size.MEDIUM))

@@ -286,11 +286,11 @@ def visit_share(request, pk: int):
     form = ShareNoteForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.visit_share_note(visit=visit, actor=request.user, **form.cleaned_data)
+            shared = services.visit_share_note(visit=visit, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Recorded that the note of visit was shared with {visit.shared_with}.")
+            messages.success(request, f"Recorded that the note of visit was shared with {shared.shared_with}.")
             return redirect(visit)
     return render(
         request, "visits/visit_share.html", {"visit": visit, "form": form, "title": "Record that the note was shared"}
