@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.urls import include, path
 
 from core.views import healthz
@@ -10,6 +9,5 @@ urlpatterns = [
     path("categorisation/", include("categorisation.urls")),
     path("visits/", include("visits.urls")),
     path("letters/", include("letters.urls")),
-    path("django-admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

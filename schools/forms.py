@@ -12,6 +12,7 @@ from .models import GovernorRole, HeadAppointment, ImportKind, School, TermName
 
 FILE_TOO_LARGE = "The file is larger than {limit}. Import it with the management command instead."
 FILE_REQUIRED = "Choose a file to upload"
+LA_CODES_REQUIRED = "Choose at least one local authority whose schools to keep"
 
 
 class ImportUploadForm(forms.Form):
@@ -24,10 +25,31 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
-        self.helper = form_helper(Field("file"), Button("upload", "Upload and preview"))
-        if kind == ImportKind.GIAS:
-            codes = ", ".join(settings.LOCAL_AUTHORITY_CODES)
-            self.fields["file"].help_text += f" Only schools of local authority {codes} are kept."
+        layout = [Field("file")]
+        managed = list(settings.LOCAL_AUTHORITY_CODES)
+        if kind == ImportKind.GIAS and len(managed) > 1:
+            # A joint service (873 and 874) may refresh one LA's schools at a time, as `import_gias --la` does.
+            names = dict(
+                School.objects.filter(la_code__in=managed).exclude(la_name="").values_list("la_code", "la_name")
+            )
+            self.fields["la_codes"] = forms.MultipleChoiceField(
+                label="Local authorities whose schools to keep",
+                choices=[(code, f"{code} {names[code]}" if code in names else code) for code in managed],
+                initial=managed,
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"required": LA_CODES_REQUIRED},
+                help_text="Rows for the other local authorities in the file are skipped.",
+            )
+            layout.append(Field.checkboxes("la_codes", legend_size=Size.SMALL))
+        elif kind == ImportKind.GIAS:
+            self.fields["file"].help_text += f" Only schools of local authority {managed[0]} are kept."
+        self.helper = form_helper(*layout, Button("upload", "Upload and preview"))
+
+    def import_options(self) -> dict:
+        """The importer's options: for GIAS, the LA codes to keep (every managed one by default)."""
+        if self.kind != ImportKind.GIAS:
+            return {}
+        return {"la_codes": self.cleaned_data.get("la_codes") or list(settings.LOCAL_AUTHORITY_CODES)}
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]

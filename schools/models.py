@@ -441,6 +441,7 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Stopped by an error (nothing changed)"
     CANCELLED = "cancelled", "Cancelled"
     DRY_RUN = "dry_run", "Dry run (nothing changed)"
+    NOTHING_TO_IMPORT = "nothing", "Nothing to import"
 
 
 RUNNING_STATUSES = (ImportStatus.CHECKING, ImportStatus.IMPORTING)

@@ -20,6 +20,7 @@ from core.documents import pdf_response, render_pdf
 from core.exports import csv_response, xlsx_response
 from core.forms import add_service_errors, posted
 from core.pagination import paginate
+from core.text import count_of
 from schools.models import School
 from schools.selectors import school_for_user, search_condition
 from schools.terms import academic_year_of
@@ -496,7 +497,9 @@ def enhanced_offer(request, urn: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Enhanced offer for {school.name} saved: {offer.half_days} half-days.")
+            messages.success(
+                request, f"Enhanced offer for {school.name} saved: {count_of(offer.half_days, 'half-day')}."
+            )
             return redirect(school)
     return render(
         request,

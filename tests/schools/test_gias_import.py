@@ -80,7 +80,7 @@ def test_skips_rows_of_other_local_authorities_and_says_so():
     record = run(data)  # LA 874 only; the row is Barnsley (370)
 
     assert (record.created, record.rows_skipped) == (0, 1)
-    assert "1 rows are for other local authorities" in record.message
+    assert "1 row is for other local authorities" in record.message
     assert not School.objects.exists()
 
 
