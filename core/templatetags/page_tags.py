@@ -1,9 +1,9 @@
 """Page-level GOV.UK patterns every template uses. Registered as template builtins (config/settings.py),
 so no template needs to load them.
 
-{% error_prefix %} in the <title>: "Error: " when the page shows form errors (GOV.UK: "If a page has
-an error summary, add 'Error: ' to the beginning of the <title>"), found in the page's context, so
-that no view or template has to remember it.
+{% error_prefix %} in the <title>: "Error: " when the page shows form errors or an error message
+(GOV.UK: "If a page has an error summary, add 'Error: ' to the beginning of the <title>"), found in
+the page's context, so that no view or template has to remember it.
 
 {% scroll_region "Name" %}...{% endscroll_region %} around a wide table: it scrolls inside its own
 region, never the page (WCAG 2.2 1.4.10 Reflow at 320 CSS px). The region is named (role="region",
@@ -12,6 +12,7 @@ keyboard user can scroll it with the arrow keys."""
 
 import django_filters
 from django import forms, template
+from django.contrib import messages
 from django.utils.html import format_html
 
 register = template.Library()
@@ -33,12 +34,18 @@ def _shows_errors(form: forms.BaseForm) -> bool:
     return form.is_bound and bool(form.errors)
 
 
+def _hides_errors(formset: forms.BaseFormSet) -> bool:
+    """A formset whose rows all hide their errors hides its own too."""
+    helpers = [getattr(form, "helper", None) for form in formset.forms]
+    return bool(helpers) and all(h is not None and not getattr(h, "form_show_errors", True) for h in helpers)
+
+
 def has_errors(value, depth: int = 0) -> bool:
     """Whether a context value is, or holds, a form, formset or filter set showing errors."""
     if isinstance(value, forms.BaseForm):
         return _shows_errors(value)
     if isinstance(value, forms.BaseFormSet):
-        if not value.is_bound:
+        if not value.is_bound or _hides_errors(value):
             return False
         return bool(value.non_form_errors()) or any(_shows_errors(form) for form in value.forms)
     if isinstance(value, django_filters.FilterSet):
@@ -54,7 +61,10 @@ def has_errors(value, depth: int = 0) -> bool:
 
 @register.simple_tag(takes_context=True)
 def error_prefix(context) -> str:
-    return ERROR_PREFIX if has_errors(context.flatten()) else ""
+    flat = context.flatten()
+    # An error message (a refused action) is shown as an error summary too (includes/messages.html).
+    refused = any(message.level == messages.ERROR for message in flat.get("messages") or ())
+    return ERROR_PREFIX if refused or has_errors(flat) else ""
 
 
 class ScrollRegionNode(template.Node):
