@@ -77,22 +77,28 @@ def _state(record, roles: dict[int, list[str]]) -> dict[str, str]:
     return state
 
 
-def _one_change_each(records_oldest_first: list) -> list[list]:
-    """History rows grouped into the changes people made: a row joins the previous one when the
-    same person saved it within SAME_CHANGE_SECONDS (a creation always starts a new change)."""
+def _one_change_each(records_oldest_first: list, states: dict[int, dict[str, str]]) -> list[list]:
+    """History rows grouped into the changes people made. Setting a role writes a row per group
+    removed or added after the account's own row: a row that changes nothing but the role joins the
+    previous one when the same person wrote it within SAME_CHANGE_SECONDS."""
     grouped: list[list] = []
     for record in records_oldest_first:
         previous = grouped[-1] if grouped else None
         if (
             previous
             and record.history_type != "+"
-            and record.history_user_id == previous[0].history_user_id
-            and (record.history_date - previous[0].history_date).total_seconds() <= SAME_CHANGE_SECONDS
+            and record.history_user_id == previous[-1].history_user_id
+            and (record.history_date - previous[-1].history_date).total_seconds() <= SAME_CHANGE_SECONDS
+            and _differences(states[previous[-1].history_id], states[record.history_id]) <= {ROLE_LABEL}
         ):
             previous.append(record)
         else:
             grouped.append([record])
     return grouped
+
+
+def _differences(before: dict[str, str], after: dict[str, str]) -> set[str]:
+    return {label for label in after if before[label] != after[label]}
 
 
 def user_recent_changes(*, user, limit: int = 10) -> list[AccountChange]:
@@ -109,8 +115,9 @@ def user_recent_changes(*, user, limit: int = 10) -> list[AccountChange]:
     for history_id, name in rows:
         roles.setdefault(history_id, []).append(name)
 
+    states = {record.history_id: _state(record, roles) for record in records}
     changes = []
-    grouped = _one_change_each(list(reversed(records)))
+    grouped = _one_change_each(list(reversed(records)), states)
     for index, group in enumerate(grouped):
         created = group[0].history_type == "+"
         if index == 0 and not created:
@@ -118,8 +125,8 @@ def user_recent_changes(*, user, limit: int = 10) -> list[AccountChange]:
                 continue  # the state before it was not read: better no entry than a wrong one
             shown = []
         else:
-            after = _state(group[-1], roles)
-            before = _state(grouped[index - 1][-1], roles) if index else dict.fromkeys(after, NO_VALUE)
+            after = states[group[-1].history_id]
+            before = states[grouped[index - 1][-1].history_id] if index else dict.fromkeys(after, NO_VALUE)
             shown = [
                 FieldChange(label, before[label], after[label]) for label in after if before[label] != after[label]
             ]
