@@ -19,10 +19,12 @@ class GovDateField(DateInputField):
     """A GOV.UK date input (day, month, year boxes) whose every error names the date, in plain words:
     "Enter date of the visit", "Date of the visit must include a month", "Date of the visit must be
     a real date" (31 2 2027, letters, a two-digit year). `error_label` names it in messages when the
-    label alone is ambiguous on the page (three terms' "First day of term")."""
+    label alone is ambiguous on the page (three terms' "First day of term"). `max_year` lets a
+    service's own rule speak about far years ("The compliance period must end within ...")."""
 
-    def __init__(self, *, label: str, required: bool = True, error_label: str = "", **kwargs):
+    def __init__(self, *, label: str, required: bool = True, error_label: str = "", max_year: int = MAX_YEAR, **kwargs):
         kwargs.setdefault("require_all_fields", False)
+        self.max_year = max_year
         super().__init__(label=label, required=required, **kwargs)
         named = error_label or label
         lowered = named[0].lower() + named[1:]
@@ -50,7 +52,7 @@ class GovDateField(DateInputField):
             for subfield in self.fields:
                 subfield.widget.errors = self._ours(getattr(subfield.widget, "errors", []))
             raise forms.ValidationError(self._ours(error.messages)) from error
-        if cleaned is not None and not MIN_YEAR <= cleaned.year <= MAX_YEAR:
+        if cleaned is not None and not MIN_YEAR <= cleaned.year <= self.max_year:
             raise forms.ValidationError(self._real_date)
         return cleaned
 

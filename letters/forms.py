@@ -28,7 +28,8 @@ OUTCOME_REQUIRED = "Choose whether the governing body complied with the notice"
 
 
 def _date_field(label: str, *, required: bool = True, help_text: str = "For example, 27 3 2026") -> GovDateField:
-    return GovDateField(label=label, required=required, help_text=help_text)
+    # Far years reach the letters' own rules, which say what is wrong (rules.COMPLIANCE_END_TOO_LATE).
+    return GovDateField(label=label, required=required, help_text=help_text, max_year=9999)
 
 
 class StartForm(forms.Form):

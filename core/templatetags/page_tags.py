@@ -68,24 +68,27 @@ def error_prefix(context) -> str:
 
 
 class ScrollRegionNode(template.Node):
-    def __init__(self, label: template.base.FilterExpression, nodelist: template.NodeList):
-        self.label = label
+    def __init__(self, label_parts: list[template.base.FilterExpression], nodelist: template.NodeList):
+        self.label_parts = label_parts
         self.nodelist = nodelist
 
     def render(self, context) -> str:
+        parts = [str(part.resolve(context)) for part in self.label_parts]
         return format_html(
             '<div class="{}" role="region" aria-label="{}" tabindex="0">{}</div>',
             REGION_CLASS,
-            self.label.resolve(context) or "Table",
+            ": ".join(part for part in parts if part) or "Table",
             self.nodelist.render(context),
         )
 
 
 @register.tag
 def scroll_region(parser, token):
+    """{% scroll_region "Name" %} or, to name one of several alike, {% scroll_region area.name level.label %}
+    (the parts joined with ": ")."""
     bits = token.split_contents()
-    if len(bits) != 2:
+    if len(bits) < 2:
         raise template.TemplateSyntaxError('usage: {% scroll_region "Accessible name" %}...{% endscroll_region %}')
     nodelist = parser.parse(("endscroll_region",))
     parser.delete_first_token()
-    return ScrollRegionNode(parser.compile_filter(bits[1]), nodelist)
+    return ScrollRegionNode([parser.compile_filter(bit) for bit in bits[1:]], nodelist)

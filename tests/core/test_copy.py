@@ -104,3 +104,10 @@ def test_every_table_in_the_templates_is_inside_a_scroll_region():
             elif opened == closed:
                 unwrapped.append(str(path.relative_to(settings.BASE_DIR)))
     assert unwrapped == []
+
+
+def test_a_scroll_region_named_in_parts_joins_them():
+    html = Template("{% scroll_region area level %}<table></table>{% endscroll_region %}").render(
+        Context({"area": "Quality of education", "level": "High support"})
+    )
+    assert 'aria-label="Quality of education: High support"' in html

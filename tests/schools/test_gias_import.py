@@ -336,12 +336,12 @@ def test_the_import_gias_command_imports_a_file_and_its_dry_run_changes_nothing(
     out = io.StringIO()
 
     call_command("import_gias", str(path), "--dry-run", stdout=out, stderr=io.StringIO())
-    assert "(dry run, nothing changed): 1 rows, 1 to create" in out.getvalue()
+    assert "(dry run, nothing changed): 1 row, 1 to create" in out.getvalue()
     assert not School.objects.exists()
 
     out = io.StringIO()
     call_command("import_gias", str(path), "--user", "loader", stdout=out, stderr=io.StringIO())
-    assert "(applied): 1 rows, 1 created" in out.getvalue()
+    assert "(applied): 1 row, 1 created" in out.getvalue()
     assert School.objects.filter(urn=874119).exists()
     assert ImportRecord.objects.filter(status=ImportStatus.COMMITTED, uploaded_by__username="loader").count() == 1
 
