@@ -1,6 +1,8 @@
 from functools import cached_property
 
+from django.contrib import auth
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
 from simple_history.models import HistoricalRecords
 
 from .roles import Role
@@ -25,6 +27,32 @@ class User(AbstractUser):
             if role.value in names:
                 return role
         return None
+
+    # A superuser flag gives no power here: Django's PermissionsMixin answers yes to every
+    # permission for an active superuser, which would open confidential case material to an
+    # account made with `createsuperuser`. Permissions come from the role alone (docs/adr/0009).
+    def has_perm(self, perm, obj=None) -> bool:
+        if not self.is_active:
+            return False
+        for backend in auth.get_backends():
+            try:
+                if hasattr(backend, "has_perm") and backend.has_perm(self, perm, obj):
+                    return True
+            except PermissionDenied:
+                return False
+        return False
+
+    def has_perms(self, perm_list, obj=None) -> bool:
+        return all(self.has_perm(perm, obj) for perm in perm_list)
+
+    def has_module_perms(self, app_label) -> bool:
+        if not self.is_active:
+            return False
+        return any(
+            backend.has_module_perms(self, app_label)
+            for backend in auth.get_backends()
+            if hasattr(backend, "has_module_perms")
+        )
 
     @property
     def role_label(self) -> str:

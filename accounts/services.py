@@ -12,6 +12,9 @@ User = get_user_model()
 
 USERNAME_TAKEN = "A user with the username {username} already exists."
 OWN_ADMIN_ROLE = "You cannot remove your own admin role or deactivate your own account."
+# Why a history row was written when no detail it shows changed (the password is never kept in it).
+PASSWORD_SET_REASON = "New password set by an admin"
+OWN_PASSWORD_REASON = "Changed their own password"
 
 
 def user_set_role(*, user, role: Role | str, actor) -> None:
@@ -19,6 +22,7 @@ def user_set_role(*, user, role: Role | str, actor) -> None:
     role = Role(role)
     if user.pk and user.group_names() == {role.value}:
         return
+    user._history_user = actor  # the history rows of the group change name who made it
     others = Group.objects.filter(name__in=[r.value for r in Role if r != role])
     user.groups.remove(*others)
     user.groups.add(Group.objects.get(name=role.value))
@@ -46,10 +50,13 @@ def user_create(
 def user_update(*, user, first_name: str, last_name: str, email: str, role: Role | str, is_active: bool, actor) -> User:
     if user.pk == actor.pk and (Role(role) != Role.ADMIN or not is_active) and user.role == Role.ADMIN:
         raise ValidationError(OWN_ADMIN_ROLE)
-    user.first_name, user.last_name, user.email = first_name.strip(), last_name.strip(), email.strip()
-    user.is_active = is_active
-    user._history_user = actor
-    user.save()
+    details = {"first_name": first_name.strip(), "last_name": last_name.strip(), "email": email.strip()}
+    details["is_active"] = is_active
+    if any(getattr(user, name) != value for name, value in details.items()):
+        for name, value in details.items():
+            setattr(user, name, value)
+        user._history_user = actor
+        user.save()  # no change, no save: the history shows only real changes
     if user.role != Role(role):
         user_set_role(user=user, role=role, actor=actor)
     return user
@@ -60,4 +67,5 @@ def user_set_password(*, user, password: str, actor) -> None:
     validate_password(password, user)
     user.set_password(password)
     user._history_user = actor
+    user._change_reason = PASSWORD_SET_REASON
     user.save()

@@ -26,11 +26,21 @@ class LoginView(auth_views.LoginView):
 
 login_view = login_not_required(LoginView.as_view())
 logout_view = auth_views.LogoutView.as_view()
-password_change_view = auth_views.PasswordChangeView.as_view(
-    template_name="accounts/password_change.html",
-    success_url=reverse_lazy("accounts:password_change_done"),
-    extra_context={"title": "Change your password"},
-)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+    extra_context = {"title": "Change your password"}
+
+    def form_valid(self, form):
+        # The audit history keeps no password: it says why the account was saved.
+        form.user._history_user = self.request.user
+        form.user._change_reason = services.OWN_PASSWORD_REASON
+        return super().form_valid(form)
+
+
+password_change_view = PasswordChangeView.as_view()
 password_change_done_view = auth_views.PasswordChangeDoneView.as_view(
     template_name="accounts/password_change_done.html", extra_context={"title": "Password changed"}
 )
@@ -82,7 +92,7 @@ def user_detail(request, pk: int):
         else:
             messages.success(request, f"Saved {user.username}.")
             return redirect("accounts:user_detail", pk=user.pk)
-    history = user.history.select_related("history_user").order_by("-history_date")[:10]
+    history = selectors.user_recent_changes(user=user)
     return render(
         request,
         "accounts/user_detail.html",

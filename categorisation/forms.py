@@ -1,13 +1,12 @@
 """Forms for categorisations and frameworks: the shape of input only; rules live in services."""
 
 from crispy_forms.layout import LayoutObject
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import HTML, Button, Div, Field, Fieldset, Size
 from django import forms
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 
-from core.forms import form_helper
+from core.forms import GovDateField, form_helper
 
 from .best_fit import level_label
 from .facts import FactKey
@@ -251,8 +250,10 @@ class CopyFrameworkForm(forms.Form):
 
 
 class ActivateForm(forms.Form):
-    active_from = DateInputField(
-        label="In use from", help_text="For example, 4 1 2027. From this day new categorisations use it."
+    active_from = GovDateField(
+        label="In use from",
+        error_label="The date the framework is in use from",
+        help_text="For example, 4 1 2027. From this day new categorisations use it.",
     )
 
     def __init__(self, *args, **kwargs):

@@ -28,8 +28,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# No django.contrib.admin: users are managed in the app, through its services (docs/adr/0009).
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -83,6 +83,8 @@ TEMPLATES = [
                 "core.context_processors.site",
                 "core.navigation.context_processor",
             ],
+            # {% scroll_region %} and {% error_prefix %} in every template without {% load %}.
+            "builtins": ["core.templatetags.page_tags"],
         },
     },
 ]
@@ -117,7 +119,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.PasswordBackend",  # checks passwords; grants no permission (roles do)
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"

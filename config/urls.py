@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.urls import include, path
 
 from core.views import healthz, readyz
@@ -10,7 +9,6 @@ urlpatterns = [
     path("categorisation/", include("categorisation.urls")),
     path("visits/", include("visits.urls")),
     path("letters/", include("letters.urls")),
-    path("django-admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
 ]

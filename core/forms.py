@@ -1,3 +1,4 @@
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Layout
 from django import forms
@@ -5,6 +6,55 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+# GOV.UK date input messages (design-system.service.gov.uk/components/date-input), each naming the
+# date: never Python's own ("day is out of range for month") or crispy-forms-gds' generic ones.
+DATE_REQUIRED = "Enter {label}"
+DATE_MISSING_PART = "{label} must include a {part}"
+NOT_A_REAL_DATE = "{label} must be a real date"
+MIN_YEAR, MAX_YEAR = 2000, 2100  # a four-digit year this service can mean
+
+
+class GovDateField(DateInputField):
+    """A GOV.UK date input (day, month, year boxes) whose every error names the date, in plain words:
+    "Enter date of the visit", "Date of the visit must include a month", "Date of the visit must be
+    a real date" (31 2 2027, letters, a two-digit year). `error_label` names it in messages when the
+    label alone is ambiguous on the page (three terms' "First day of term"). `max_year` lets a
+    service's own rule speak about far years ("The compliance period must end within ...")."""
+
+    def __init__(self, *, label: str, required: bool = True, error_label: str = "", max_year: int = MAX_YEAR, **kwargs):
+        kwargs.setdefault("require_all_fields", False)
+        self.max_year = max_year
+        super().__init__(label=label, required=required, **kwargs)
+        named = error_label or label
+        lowered = named[0].lower() + named[1:]
+        self.error_messages["required"] = DATE_REQUIRED.format(label=lowered)
+        self.error_messages["incomplete"] = DATE_REQUIRED.format(label=lowered)
+        for subfield, part in zip(self.fields, ("day", "month", "year"), strict=True):
+            subfield.error_messages["incomplete"] = DATE_MISSING_PART.format(label=named, part=part)
+        self._real_date = NOT_A_REAL_DATE.format(label=named)
+
+    def _ours(self, messages: list[str]) -> list[str]:
+        return list(dict.fromkeys(self._real_date if "valid" in m or "range" in m else m for m in messages))
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(self._real_date) from error
+
+    def clean(self, value):
+        try:
+            cleaned = super().clean(value)
+        except forms.ValidationError as error:
+            # The boxes' own messages ("Enter a valid month") are kept on their widgets too, where
+            # the error summary finds them: put ours in their place.
+            for subfield in self.fields:
+                subfield.widget.errors = self._ours(getattr(subfield.widget, "errors", []))
+            raise forms.ValidationError(self._ours(error.messages)) from error
+        if cleaned is not None and not MIN_YEAR <= cleaned.year <= self.max_year:
+            raise forms.ValidationError(self._real_date)
+        return cleaned
 
 
 def add_service_errors(form, error: ValidationError) -> None:

@@ -1,4 +1,5 @@
-"""Text as it enters the system: one rule for every form and every imported cell.
+"""Text as it enters the system (one rule for every form and every imported cell), and words for
+counts shown to people (`count_of`: "1 row", "2 rows", never "1 rows").
 
 Text pasted from Word or another application carries characters that are not text a person meant to
 type (vertical tabs for Word's line breaks, form feeds for page breaks, zero-width spaces, byte order
@@ -48,3 +49,10 @@ def normalise_text(value: str) -> str:
 def needs_normalising(value: str) -> bool:
     """Whether normalise_text would change the text (a cheap check over a whole file)."""
     return _CHANGES.search(value) is not None or not (value.isascii() or unicodedata.is_normalized("NFC", value))
+
+
+def count_of(count: int, singular: str, plural: str | None = None) -> str:
+    """The count with thousands separators and the noun (phrase) that agrees with it. `plural`
+    defaults to `singular` + "s"; give it for irregular phrases: count_of(n, "row is", "rows are")."""
+    words = singular if count == 1 else (plural if plural is not None else f"{singular}s")
+    return f"{count:,} {words}"

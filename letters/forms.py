@@ -2,11 +2,10 @@
 
 import django_filters
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Button, Div, Field, Fieldset, Size
 from django import forms
 
-from core.forms import form_helper
+from core.forms import NOT_A_REAL_DATE, GovDateField, form_helper
 
 from . import rules
 from .models import (
@@ -27,8 +26,9 @@ COMMENTS_REQUIRED = "Enter comments saying what needs to change"
 OUTCOME_REQUIRED = "Choose whether the governing body complied with the notice"
 
 
-def _date_field(label: str, *, required: bool = True, help_text: str = "For example, 27 3 2026") -> DateInputField:
-    return DateInputField(label=label, required=required, require_all_fields=False, help_text=help_text)
+def _date_field(label: str, *, required: bool = True, help_text: str = "For example, 27 3 2026") -> GovDateField:
+    # Far years reach the letters' own rules, which say what is wrong (rules.COMPLIANCE_END_TOO_LATE).
+    return GovDateField(label=label, required=required, help_text=help_text, max_year=9999)
 
 
 class StartForm(forms.Form):
@@ -305,10 +305,18 @@ class RegisterFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(choices=LetterStatus.choices, empty_label="Any status")
     issued_from = django_filters.DateFilter(
-        label="Issued from", field_name="issued_on", lookup_expr="gte", widget=DATE_WIDGET
+        label="Issued from",
+        field_name="issued_on",
+        lookup_expr="gte",
+        widget=DATE_WIDGET,
+        error_messages={"invalid": NOT_A_REAL_DATE.format(label="Issued from")},
     )
     issued_to = django_filters.DateFilter(
-        label="Issued to", field_name="issued_on", lookup_expr="lte", widget=DATE_WIDGET
+        label="Issued to",
+        field_name="issued_on",
+        lookup_expr="lte",
+        widget=DATE_WIDGET,
+        error_messages={"invalid": NOT_A_REAL_DATE.format(label="Issued to")},
     )
 
     class Meta:

@@ -1,18 +1,18 @@
 """Forms for the schools app: the shape of input only; rules live in services."""
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Button, Field, Fieldset, Size
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from core.forms import form_helper
+from core.forms import GovDateField, form_helper
 
 from .filters import link_advisers
 from .models import GovernorRole, HeadAppointment, ImportKind, School, TermName
 
 FILE_TOO_LARGE = "The file is larger than {limit}. Import it with the management command instead."
 FILE_REQUIRED = "Choose a file to upload"
+LA_CODES_REQUIRED = "Choose at least one local authority whose schools to keep"
 
 
 class ImportUploadForm(forms.Form):
@@ -25,10 +25,31 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
-        self.helper = form_helper(Field("file"), Button("upload", "Upload and preview"))
-        if kind == ImportKind.GIAS:
-            codes = ", ".join(settings.LOCAL_AUTHORITY_CODES)
-            self.fields["file"].help_text += f" Only schools of local authority {codes} are kept."
+        layout = [Field("file")]
+        managed = list(settings.LOCAL_AUTHORITY_CODES)
+        if kind == ImportKind.GIAS and len(managed) > 1:
+            # A joint service (873 and 874) may refresh one LA's schools at a time, as `import_gias --la` does.
+            names = dict(
+                School.objects.filter(la_code__in=managed).exclude(la_name="").values_list("la_code", "la_name")
+            )
+            self.fields["la_codes"] = forms.MultipleChoiceField(
+                label="Local authorities whose schools to keep",
+                choices=[(code, f"{code} {names[code]}" if code in names else code) for code in managed],
+                initial=managed,
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"required": LA_CODES_REQUIRED},
+                help_text="Rows for the other local authorities in the file are skipped.",
+            )
+            layout.append(Field.checkboxes("la_codes", legend_size=Size.SMALL))
+        elif kind == ImportKind.GIAS:
+            self.fields["file"].help_text += f" Only schools of local authority {managed[0]} are kept."
+        self.helper = form_helper(*layout, Button("upload", "Upload and preview"))
+
+    def import_options(self) -> dict:
+        """The importer's options: for GIAS, the LA codes to keep (every managed one by default)."""
+        if self.kind != ImportKind.GIAS:
+            return {}
+        return {"la_codes": self.cleaned_data.get("la_codes") or list(settings.LOCAL_AUTHORITY_CODES)}
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
@@ -39,9 +60,7 @@ class ImportUploadForm(forms.Form):
 
 class SchoolDetailsForm(forms.Form):
     link_adviser = forms.ModelChoiceField(queryset=None, required=False, empty_label="No link adviser")
-    head_start_date = DateInputField(
-        label="Headteacher's start date", required=False, require_all_fields=False, help_text="For example, 1 9 2024"
-    )
+    head_start_date = GovDateField(label="Headteacher's start date", required=False, help_text="For example, 1 9 2024")
     head_appointment = forms.ChoiceField(label="Headteacher's appointment", choices=HeadAppointment.choices)
     chair_of_governors = forms.CharField(label="Chair of governors", required=False, max_length=200)
 
@@ -107,6 +126,14 @@ TERM_DATE_FIELDS = [
 ]
 
 
+TERM_DATE_ERROR_LABELS = {
+    "starts_on": "First day of the {term} term",
+    "half_term_starts_on": "First day of the {term} half-term holiday",
+    "half_term_ends_on": "Last day of the {term} half-term holiday",
+    "ends_on": "Last day of the {term} term",
+}
+
+
 class TermDatesForm(forms.Form):
     """The three terms of one academic year: four dates each."""
 
@@ -117,7 +144,9 @@ class TermDatesForm(forms.Form):
             names = []
             for attribute, label in TERM_DATE_FIELDS:
                 name = f"{term.name}_{attribute}"
-                self.fields[name] = DateInputField(label=label, require_all_fields=False)
+                # "First day of term" three times on the page: its messages say which term.
+                error_label = TERM_DATE_ERROR_LABELS[attribute].format(term=term.get_name_display().lower())
+                self.fields[name] = GovDateField(label=label, error_label=error_label)
                 self.initial.setdefault(name, getattr(term, attribute))
                 names.append(Field(name, legend_size=Size.SMALL))
             fieldsets.append(Fieldset(*names, legend=f"{term.get_name_display()} term", legend_size=Size.MEDIUM))

@@ -407,6 +407,19 @@ class PerformanceResult(models.Model):
         better = (diff > 0) == self.measure.higher_is_better
         return "better" if better else "worse"
 
+    @property
+    def compared_to_national_words(self) -> str:
+        """The comparison as a phrase a screen reader says after the value: "better than national",
+        "worse than national", "in line with national" (never "in line than national")."""
+        return COMPARED_TO_NATIONAL_WORDS.get(self.compared_to_national, "")
+
+
+COMPARED_TO_NATIONAL_WORDS = {
+    "better": "better than national",
+    "worse": "worse than national",
+    "in line": "in line with national",
+}
+
 
 def academic_year_label(start_year: int) -> str:
     return f"{start_year}/{(start_year + 1) % 100:02d}"
@@ -428,6 +441,7 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Stopped by an error (nothing changed)"
     CANCELLED = "cancelled", "Cancelled"
     DRY_RUN = "dry_run", "Dry run (nothing changed)"
+    NOTHING_TO_IMPORT = "nothing", "Nothing to import"
 
 
 RUNNING_STATUSES = (ImportStatus.CHECKING, ImportStatus.IMPORTING)

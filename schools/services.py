@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from core.tabular import FileRefused, read_table
+from core.text import count_of
 
 from . import background
 from .background import ProgressFile
@@ -55,7 +56,9 @@ IMPORTERS: dict[str, type[Importer]] = {
 IMPORT_NOT_WAITING = "This import is not waiting for confirmation (it is {status})."
 IMPORT_FILE_CHANGED = "The stored file no longer matches the one that was previewed. Upload it again."
 IMPORT_FAILED = "The import stopped because of an unexpected error, so nothing was changed. The error has been logged."
-IMPORT_STRICT_REFUSED = "{count:,} rows have errors and a strict import accepts none, so nothing was imported."
+IMPORT_NOTHING_CHANGED = "Nothing to import: every row is unchanged."
+IMPORT_NOTHING_USABLE = "Nothing to import: no row would create or change a record."
+IMPORT_STRICT_REFUSED = "{rows} errors and a strict import accepts none, so nothing was imported."
 LINK_ADVISER_ROLE = "The link adviser must be a user with the adviser or officer role."
 GOVERNOR_ROLE = "{user} does not have the governor role. Change their role first."
 GOVERNORSHIP_EXISTS = "{user} is already a governor of {school}."
@@ -67,7 +70,7 @@ GOVERNORSHIP_EXISTS = "{user} is already a governor of {school}."
 def _plan(kind: str, data: bytes, filename: str, options: dict, progress: Progress) -> Plan:
     importer = IMPORTERS[kind]()
     table = read_table(data, filename, keep=importer.keep_column, header_hint=importer.header_hint)
-    progress(f"Read {len(table):,} rows ({table.encoding}).")
+    progress(f"Read {count_of(len(table), 'row')} ({table.encoding}).")
     plan = importer.plan(table, options=options, progress=progress)
     if table.malformed:
         plan.rows_total += len(table.malformed)
@@ -75,6 +78,20 @@ def _plan(kind: str, data: bytes, filename: str, options: dict, progress: Progre
             RowError(row, "(whole row)", "", message) for row, message in sorted(table.malformed.items())
         ]
     return plan
+
+
+def nothing_to_import_message(plan: Plan) -> str:
+    """Policy: a file that would change nothing is never offered for confirmation nor applied (an
+    admin who confirms it would believe something happened). Say why: every row is unchanged, or
+    the rows that are not unchanged are rejected or skipped."""
+    if plan.rejected or plan.rows_skipped:
+        return IMPORT_NOTHING_USABLE
+    return IMPORT_NOTHING_CHANGED
+
+
+def _nothing_to_import(record: ImportRecord, plan: Plan) -> None:
+    record.status = ImportStatus.NOTHING_TO_IMPORT
+    record.message = "\n".join(filter(None, [nothing_to_import_message(plan), record.message]))
 
 
 def _fill_record(record: ImportRecord, plan: Plan) -> None:
@@ -125,7 +142,11 @@ def _check(record_id: int) -> None:
         record.status, record.message = ImportStatus.FAILED, IMPORT_FAILED
     else:
         _fill_record(record, plan)
-        record.status = ImportStatus.PREVIEWED
+        if plan.changes_anything:
+            record.status = ImportStatus.PREVIEWED
+        else:
+            _nothing_to_import(record, plan)
+            record.file.delete(save=False)
     finally:
         progress.remove()
     record.save()
@@ -141,6 +162,8 @@ def import_confirm(*, record: ImportRecord, actor) -> ImportRecord:
     transaction (in the background for a browser upload)."""
     with transaction.atomic():
         record = ImportRecord.objects.select_for_update().get(pk=record.pk)
+        if record.status == ImportStatus.NOTHING_TO_IMPORT:
+            raise ValidationError(IMPORT_NOTHING_CHANGED)
         if record.status != ImportStatus.PREVIEWED:
             raise ValidationError(IMPORT_NOT_WAITING.format(status=record.get_status_display().lower()))
         if hashlib.sha256(_stored_bytes(record)).hexdigest() != record.sha256:
@@ -160,9 +183,12 @@ def _commit(record_id: int) -> None:
                 ImportRecord.objects.select_for_update(of=("self",)).select_related("committed_by").get(pk=record_id)
             )
             plan = _plan(record.kind, _stored_bytes(record), record.original_filename, record.options, progress.write)
-            IMPORTERS[record.kind]().apply(plan, actor=record.committed_by, record=record, progress=progress.write)
             _fill_record(record, plan)
-            record.status, record.committed_at = ImportStatus.COMMITTED, timezone.now()
+            if plan.changes_anything:
+                IMPORTERS[record.kind]().apply(plan, actor=record.committed_by, record=record, progress=progress.write)
+                record.status, record.committed_at = ImportStatus.COMMITTED, timezone.now()
+            else:  # the register caught up with the file since the preview (another import)
+                _nothing_to_import(record, plan)
             record.save()
     except Exception as exc:
         # The transaction rolled back: nothing changed. Say so on the record.
@@ -215,11 +241,17 @@ def import_run(
     _fill_record(record, plan)
     if strict and plan.errors:
         record.status = ImportStatus.REFUSED
-        record.message = IMPORT_STRICT_REFUSED.format(count=plan.rejected) + "\n" + record.message
+        record.message = (
+            IMPORT_STRICT_REFUSED.format(rows=count_of(plan.rejected, "row has", "rows have")) + "\n" + record.message
+        )
         record.save()
         return record
     if dry_run:
         record.status = ImportStatus.DRY_RUN
+        record.save()
+        return record
+    if not plan.changes_anything:
+        _nothing_to_import(record, plan)
         record.save()
         return record
     with transaction.atomic():

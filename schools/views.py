@@ -1,6 +1,5 @@
 """Schools register pages: list, export, school page, LA details, imports."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
@@ -191,7 +190,7 @@ def import_new(request, kind: str):
             data=uploaded.read(),
             filename=uploaded.name,
             actor=request.user,
-            options=_import_options(kind),
+            options=form.import_options(),
         )
         return redirect(record)
     return render(
@@ -199,10 +198,6 @@ def import_new(request, kind: str):
         "schools/imports/new.html",
         {"form": form, "kind": kind, "kind_label": ImportKind(kind).label, "title": f"Import {ImportKind(kind).label}"},
     )
-
-
-def _import_options(kind: str) -> dict:
-    return {"la_codes": list(settings.LOCAL_AUTHORITY_CODES)} if kind == ImportKind.GIAS else {}
 
 
 @permission_required("schools.import_data", raise_exception=True)
@@ -238,6 +233,9 @@ def import_confirm(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        if record.status == ImportStatus.NOTHING_TO_IMPORT:
+            messages.info(request, record.message.splitlines()[0])
+            return redirect(reverse("schools:import_detail", kwargs={"pk": pk}))
         messages.success(
             request,
             f"Imported: {record.created:,} created, {record.updated:,} updated, {record.unchanged:,} unchanged.",

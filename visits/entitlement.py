@@ -38,6 +38,7 @@ from django.db import models
 
 from accounts.roles import Role
 from categorisation.models import SupportLevel
+from core.text import count_of
 from schools.terms import Period
 
 from .models import MspMeetingStatus, VisitLength, VisitStatus, VisitType
@@ -569,7 +570,7 @@ class EnhancedUse:
 
     @property
     def label(self) -> str:
-        return f"{self.used} of {self.bought} half-days used"
+        return f"{self.used} of {count_of(self.bought, 'half-day')} used"
 
 
 def enhanced_offer_use(*, bought: int, visits, calendar: YearCalendar, link_adviser_id: int | None) -> EnhancedUse:

@@ -3,12 +3,11 @@ services and policy)."""
 
 from datetime import date
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import HTML, Button, Div, Field, Fieldset, Size
 from django import forms
 from django.forms import formset_factory
 
-from core.forms import form_helper
+from core.forms import GovDateField, form_helper
 from schools.filters import link_advisers
 from schools.models import School, academic_year_label
 
@@ -27,8 +26,6 @@ from .models import (
 )
 from .policy import autumn_core_visit_agenda
 
-NOT_A_REAL_DATE = "{label} must be a real date"
-DATE_REQUIRED = "Enter {label}"
 TIME_INVALID = "Enter the start time as hours and minutes, like 9:30 or 13:15"
 SCHOOL_REQUIRED = "Choose the school"
 SCHOOL_URN_REQUIRED = "Choose the school"
@@ -38,34 +35,6 @@ ACTION_ROW_INCOMPLETE = "Enter the {missing} of this action, or clear the row"
 MEMBER_NAME_MAX = 200  # MspMember.name
 OTHER_MEMBER_TOO_LONG = f"Each other member must be {MEMBER_NAME_MAX} characters or fewer: line {{line}} is longer"
 YES_NO = [("yes", "Yes"), ("no", "No")]
-MIN_YEAR, MAX_YEAR = 2000, 2100  # a four-digit year this service can mean
-
-
-class GovDateField(DateInputField):
-    """A GOV.UK date input whose errors say which date is wrong and in plain words."""
-
-    def __init__(self, *, label: str, required: bool = True, **kwargs):
-        super().__init__(label=label, required=required, require_all_fields=False, **kwargs)
-        lowered = label[0].lower() + label[1:]
-        self.error_messages["required"] = DATE_REQUIRED.format(label=lowered)
-        self.error_messages["incomplete"] = DATE_REQUIRED.format(label=lowered)
-        self._real_date = NOT_A_REAL_DATE.format(label=label)
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except forms.ValidationError as error:
-            raise forms.ValidationError(self._real_date) from error
-
-    def clean(self, value):
-        try:
-            cleaned = super().clean(value)
-        except forms.ValidationError as error:
-            messages = [self._real_date if "valid" in m else m for m in error.messages]
-            raise forms.ValidationError(list(dict.fromkeys(messages))) from error
-        if cleaned is not None and not MIN_YEAR <= cleaned.year <= MAX_YEAR:
-            raise forms.ValidationError(self._real_date)
-        return cleaned
 
 
 class TextInput(forms.TimeInput):
@@ -210,7 +179,7 @@ class ActionRowForm(forms.Form):
 
     description = forms.CharField(label="Action", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.ChoiceField(label="Owner", choices=ActionOwner.choices, required=False, widget=forms.RadioSelect)
-    due_on = GovDateField(label="Due by", required=False)
+    due_on = GovDateField(label="Due by", error_label="Due date", required=False)
 
     def __init__(self, *args, number: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
@@ -323,7 +292,7 @@ class ShareNoteForm(forms.Form):
 class ActionUpdateForm(forms.Form):
     description = forms.CharField(label="Action", widget=forms.Textarea, required=False)
     owner = forms.ChoiceField(label="Owner", choices=ActionOwner.choices, widget=forms.RadioSelect)
-    due_on = GovDateField(label="Due by")
+    due_on = GovDateField(label="Due by", error_label="Due date")
     note = forms.CharField(label="Progress note", widget=forms.Textarea, required=False, help_text="What has changed")
 
     def __init__(self, *args, **kwargs):

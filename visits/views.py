@@ -21,6 +21,7 @@ from core.documents import pdf_response, render_pdf
 from core.exports import csv_response, xlsx_response
 from core.forms import add_service_errors, posted
 from core.pagination import paginate
+from core.text import count_of
 from schools.logos import stored_logo
 from schools.models import School
 from schools.picker import chosen_school, school_picker
@@ -306,11 +307,11 @@ def visit_share(request, pk: int):
     form = ShareNoteForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.visit_share_note(visit=visit, actor=request.user, **form.cleaned_data)
+            shared = services.visit_share_note(visit=visit, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Recorded that the note of visit was shared with {visit.shared_with}.")
+            messages.success(request, f"Recorded that the note of visit was shared with {shared.shared_with}.")
             return redirect(visit)
     return render(
         request, "visits/visit_share.html", {"visit": visit, "form": form, "title": "Record that the note was shared"}
@@ -527,7 +528,9 @@ def enhanced_offer(request, urn: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Enhanced offer for {school.name} saved: {offer.half_days} half-days.")
+            messages.success(
+                request, f"Enhanced offer for {school.name} saved: {count_of(offer.half_days, 'half-day')}."
+            )
             return redirect(school)
     return render(
         request,

@@ -45,10 +45,16 @@ class Plan:
     changes: list[dict] = field(default_factory=list)  # sample for the preview page
     notes: list[str] = field(default_factory=list)
     payload: dict = field(default_factory=dict)  # importer-specific, consumed by apply()
+    # Changes beyond the records created and updated: councillors removed, trusts and wards renamed.
+    other_changes: int = 0
 
     @property
     def rejected(self) -> int:
         return len({e.row for e in self.errors})
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.created or self.updated or self.other_changes)
 
     def note_change(self, change: dict) -> None:
         if len(self.changes) < MAX_STORED_CHANGES:

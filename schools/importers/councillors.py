@@ -9,6 +9,7 @@ Wards not in the file are left alone. Wards are matched by code (GIAS Administra
 
 from core.cells import clean_text
 from core.tabular import Table
+from core.text import count_of
 
 from ..models import Councillor, Ward
 from .base import Columns, Importer, Plan, Progress, RowError, display, no_progress
@@ -85,8 +86,11 @@ class CouncillorImporter(Importer):
             removals += [c.pk for key, c in current.items() if key not in people]
         plan.created, plan.updated = len(creates), len(updates)
         plan.payload = {"creates": creates, "updates": updates, "removals": removals}
+        plan.other_changes = len(removals)
         if removals:
-            plan.notes.append(f"{len(removals)} councillors no longer listed for their ward will be removed.")
+            plan.notes.append(
+                f"{count_of(len(removals), 'councillor')} no longer listed for their ward will be removed."
+            )
         return plan
 
     def apply(self, plan: Plan, *, actor, record, progress: Progress = no_progress) -> None:

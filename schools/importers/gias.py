@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from core.bulk import bulk_insert_with_history
 from core.cells import clean_text, parse_date, parse_decimal, parse_int
 from core.tabular import FileRefused, Table
+from core.text import count_of
 
 from ..models import EstablishmentType, HeadAppointment, School, SchoolStatus, Trust, Ward, governance_for
 from .base import Columns, Importer, Plan, Progress, RowError, display, no_progress
@@ -225,7 +226,9 @@ class GiasImporter(Importer):
 
         for position, (row_number, record) in enumerate(table.records()):
             if position and position % 10000 == 0:
-                progress(f"Checked {position:,} of {plan.rows_total:,} rows.", 0.4 * position / plan.rows_total)
+                progress(
+                    f"Checked {position:,} of {count_of(plan.rows_total, 'row')}.", 0.4 * position / plan.rows_total
+                )
             if la_codes and record[la_column].strip() not in la_codes:
                 plan.rows_skipped += 1
                 continue
@@ -279,7 +282,9 @@ class GiasImporter(Importer):
                 group = parse_int(cell(record, "group_code")) if cell(record, "group_code").isdigit() else None
                 types[type_code] = (cell(record, "type_name") or f"Type {type_code}", group, cell(record, "group_name"))
             parsed[urn] = values
-        progress(f"Validated {plan.rows_total:,} rows: {len(parsed):,} to compare, {plan.rejected:,} rejected.")
+        progress(
+            f"Validated {count_of(plan.rows_total, 'row')}: {len(parsed):,} to compare, {plan.rejected:,} rejected."
+        )
 
         creates, updates = [], []
         existing = self._existing(list(parsed))
@@ -312,8 +317,8 @@ class GiasImporter(Importer):
         self._note_reference_changes(plan, trusts, wards, types)
         if la_codes and plan.rows_skipped:
             plan.skipped_note = (
-                f"{plan.rows_skipped:,} rows are for other local authorities "
-                f"(this service manages LA {', '.join(sorted(la_codes))})."
+                f"{count_of(plan.rows_skipped, 'row is', 'rows are')} for other local authorities "
+                f"(this import keeps LA {', '.join(sorted(la_codes))})."
             )
         progress(
             f"Compared with the register: {plan.created:,} new, {plan.updated:,} changed, {plan.unchanged:,} same."
@@ -354,6 +359,7 @@ class GiasImporter(Importer):
             "new establishment types": len(new_types),
         }
         plan.payload["reference_counts"] = notes
+        plan.other_changes = sum(notes.values())
         summary = ", ".join(f"{count:,} {label}" for label, count in notes.items() if count)
         if summary:
             plan.notes.append(f"Reference data: {summary}.")
@@ -381,7 +387,8 @@ class GiasImporter(Importer):
             bulk_insert_with_history(School, chunk, user=actor, reason=reason)
             written = min(done * 10 * BATCH, len(creates))
             progress(
-                f"Created {written:,} of {len(creates):,} schools.", 0.5 + 0.5 * written / (len(creates) + len(updates))
+                f"Created {written:,} of {count_of(len(creates), 'school')}.",
+                0.5 + 0.5 * written / (len(creates) + len(updates)),
             )
 
         for done, chunk in enumerate(_chunks(updates), start=1):
@@ -402,7 +409,7 @@ class GiasImporter(Importer):
             )
             written = min(done * BATCH, len(updates))
             progress(
-                f"Updated {written:,} of {len(updates):,} schools.",
+                f"Updated {written:,} of {count_of(len(updates), 'school')}.",
                 0.5 + 0.5 * (len(creates) + written) / (len(creates) + len(updates)),
             )
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from core.cells import clean_text, is_missing, parse_date
 from core.tabular import FileRefused, Table
+from core.text import count_of
 
 from ..models import CategoryOfConcern, OfstedFramework, OfstedInspection, ReportCardGrade, School
 from .base import Columns, Importer, Plan, Progress, RowError, display, no_progress
@@ -283,7 +284,8 @@ class OfstedImporter(Importer):
             for number, values in inspections:
                 found[number] = (int(raw_urn), values)
         if plan.rows_skipped:
-            plan.skipped_note = f"{plan.rows_skipped:,} rows are for schools that are not in the register."
+            skipped = count_of(plan.rows_skipped, "row is", "rows are")
+            plan.skipped_note = f"{skipped} for schools that are not in the register."
 
         existing = {
             row["inspection_number"]: row

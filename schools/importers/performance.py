@@ -12,6 +12,7 @@ import re
 
 from core.cells import header_key, parse_decimal
 from core.tabular import Table
+from core.text import count_of
 
 from ..models import PerformanceMeasure, PerformanceResult, School, academic_year_label
 from .base import Columns, Importer, Plan, Progress, RowError, display, no_progress
@@ -113,7 +114,12 @@ class PerformanceImporter(Importer):
             seen[key] = row_number
             rows.append((int(raw_urn), school_id, measures[code], code, year, value, national))
         if plan.rows_skipped:
-            plan.skipped_note = f"{plan.rows_skipped:,} rows have a suppressed value (c, x, z ...) and were skipped."
+            skipped = count_of(
+                plan.rows_skipped,
+                "row has a suppressed value (c, x, z ...) and was",
+                "rows have a suppressed value (c, x, z ...) and were",
+            )
+            plan.skipped_note = f"{skipped} skipped."
 
         existing = {}
         school_ids = list({r[1] for r in rows})

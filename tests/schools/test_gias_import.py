@@ -80,7 +80,7 @@ def test_skips_rows_of_other_local_authorities_and_says_so():
     record = run(data)  # LA 874 only; the row is Barnsley (370)
 
     assert (record.created, record.rows_skipped) == (0, 1)
-    assert "1 rows are for other local authorities" in record.message
+    assert "1 row is for other local authorities" in record.message
     assert not School.objects.exists()
 
 
@@ -336,12 +336,12 @@ def test_the_import_gias_command_imports_a_file_and_its_dry_run_changes_nothing(
     out = io.StringIO()
 
     call_command("import_gias", str(path), "--dry-run", stdout=out, stderr=io.StringIO())
-    assert "(dry run, nothing changed): 1 rows, 1 to create" in out.getvalue()
+    assert "(dry run, nothing changed): 1 row, 1 to create" in out.getvalue()
     assert not School.objects.exists()
 
     out = io.StringIO()
     call_command("import_gias", str(path), "--user", "loader", stdout=out, stderr=io.StringIO())
-    assert "(applied): 1 rows, 1 created" in out.getvalue()
+    assert "(applied): 1 row, 1 created" in out.getvalue()
     assert School.objects.filter(urn=874119).exists()
     assert ImportRecord.objects.filter(status=ImportStatus.COMMITTED, uploaded_by__username="loader").count() == 1
 

@@ -218,7 +218,7 @@ def test_the_councillor_import_sets_each_listed_wards_councillors():
     record = services.import_run(kind="councillors", data=text.encode(), filename="c.csv", actor=None, options={})
 
     assert (record.status, record.created, record.updated, record.rejected) == (ImportStatus.COMMITTED, 1, 1, 2)
-    assert "1 councillors no longer listed" in record.message
+    assert "1 councillor no longer listed" in record.message
     assert sorted(ward.councillors.values_list("name", "email")) == [
         ("Jane Doe", "jane@example.gov.uk"),
         ("Sam Lee", "sam@example.gov.uk"),

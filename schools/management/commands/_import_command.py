@@ -7,6 +7,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from core.text import count_of
 from schools import services
 from schools.models import ImportStatus
 
@@ -52,10 +53,12 @@ class ImportCommand(BaseCommand):
             raise CommandError(record.message)
         if record.status == ImportStatus.DRY_RUN:
             outcome, created, updated = "dry run, nothing changed", "to create", "to update"
+        elif record.status == ImportStatus.NOTHING_TO_IMPORT:
+            outcome, created, updated = "nothing to import, nothing changed", "to create", "to update"
         else:
             outcome, created, updated = "applied", "created", "updated"
         self.stdout.write(
-            f"{record.get_kind_display()} import #{record.pk} ({outcome}): {record.rows_total:,} rows, "
+            f"{record.get_kind_display()} import #{record.pk} ({outcome}): {count_of(record.rows_total, 'row')}, "
             f"{record.created:,} {created}, {record.updated:,} {updated}, {record.unchanged:,} unchanged, "
             f"{record.rejected:,} rejected, {record.rows_skipped:,} skipped, in {elapsed:.1f}s."
         )
@@ -64,4 +67,5 @@ class ImportCommand(BaseCommand):
         for error in record.errors[:20]:
             self.stdout.write(f"  row {error['row']}: {error['column']} {error['message']} ({error['value']!r})")
         if record.error_count > 20:
-            self.stdout.write(f"  ... and {record.error_count - 20:,} more errors (see the import record in the app).")
+            more = count_of(record.error_count - 20, "more error")
+            self.stdout.write(f"  ... and {more} (see the import record in the app).")

@@ -1,0 +1,55 @@
+"""Create the first admin of a new deployment (there is no Django admin site: docs/adr/0009).
+
+    python manage.py create_admin ada --first-name Ada --last-name Morgan --email ada@example.gov.uk
+
+asks for the password twice (or reads one line from standard input when it is not a terminal:
+`printf '%s\\n' "$PASSWORD" | python manage.py create_admin ada ...`). The user is created through
+accounts.services.user_create, so the password validators and the audit history apply; later admins
+and every other user are created in the app, under Users."""
+
+import getpass
+import sys
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts import services
+from accounts.roles import Role
+
+PASSWORDS_DIFFER = "The two passwords differ. Nothing was created."
+
+
+class Command(BaseCommand):
+    help = "Create a user with the admin role (the first admin of a new deployment)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--first-name", default="")
+        parser.add_argument("--last-name", default="")
+        parser.add_argument("--email", default="")
+
+    def handle(self, *args, username, first_name, last_name, email, **options):
+        password = self._password()
+        try:
+            user = services.user_create(
+                username=username,
+                first_name=first_name,
+                last_name=last_name,
+                email=email,
+                role=Role.ADMIN,
+                password=password,
+                actor=None,
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        self.stdout.write(
+            f"Created {user.username} with the admin role. Sign in and create the other users under Users."
+        )
+
+    def _password(self) -> str:
+        if not sys.stdin.isatty():
+            return sys.stdin.readline().rstrip("\n")
+        first = getpass.getpass("Password: ")
+        if first != getpass.getpass("Password (again): "):
+            raise CommandError(PASSWORDS_DIFFER)
+        return first

@@ -1,0 +1,94 @@
+"""Page-level GOV.UK patterns every template uses. Registered as template builtins (config/settings.py),
+so no template needs to load them.
+
+{% error_prefix %} in the <title>: "Error: " when the page shows form errors or an error message
+(GOV.UK: "If a page has an error summary, add 'Error: ' to the beginning of the <title>"), found in
+the page's context, so that no view or template has to remember it.
+
+{% scroll_region "Name" %}...{% endscroll_region %} around a wide table: it scrolls inside its own
+region, never the page (WCAG 2.2 1.4.10 Reflow at 320 CSS px). The region is named (role="region",
+aria-label) and keyboard-focusable (tabindex="0", GOV.UK focus style in static/css/app.css), so a
+keyboard user can scroll it with the arrow keys."""
+
+import django_filters
+from django import forms, template
+from django.contrib import messages
+from django.utils.html import format_html
+
+register = template.Library()
+
+ERROR_PREFIX = "Error: "
+REGION_CLASS = "app-table-wrap"
+# Forms inside short lists and dicts of the context (a page's sections: [(section, {"form": ...})]);
+# long lists are rows of data, never forms.
+_SEARCH_DEPTH = 4
+_SEARCH_LENGTH = 100
+
+
+def _shows_errors(form: forms.BaseForm) -> bool:
+    """A bound form with errors that its template shows (crispy helpers may hide them, as the
+    visit record's "Add another action" does)."""
+    helper = getattr(form, "helper", None)
+    if helper is not None and not getattr(helper, "form_show_errors", True):
+        return False
+    return form.is_bound and bool(form.errors)
+
+
+def _hides_errors(formset: forms.BaseFormSet) -> bool:
+    """A formset whose rows all hide their errors hides its own too."""
+    helpers = [getattr(form, "helper", None) for form in formset.forms]
+    return bool(helpers) and all(h is not None and not getattr(h, "form_show_errors", True) for h in helpers)
+
+
+def has_errors(value, depth: int = 0) -> bool:
+    """Whether a context value is, or holds, a form, formset or filter set showing errors."""
+    if isinstance(value, forms.BaseForm):
+        return _shows_errors(value)
+    if isinstance(value, forms.BaseFormSet):
+        if not value.is_bound or _hides_errors(value):
+            return False
+        return bool(value.non_form_errors()) or any(_shows_errors(form) for form in value.forms)
+    if isinstance(value, django_filters.FilterSet):
+        return _shows_errors(value.form)
+    if depth >= _SEARCH_DEPTH:
+        return False
+    if isinstance(value, dict):
+        return any(has_errors(item, depth + 1) for item in value.values())
+    if isinstance(value, list | tuple) and len(value) <= _SEARCH_LENGTH:
+        return any(has_errors(item, depth + 1) for item in value)
+    return False
+
+
+@register.simple_tag(takes_context=True)
+def error_prefix(context) -> str:
+    flat = context.flatten()
+    # An error message (a refused action) is shown as an error summary too (includes/messages.html).
+    refused = any(message.level == messages.ERROR for message in flat.get("messages") or ())
+    return ERROR_PREFIX if refused or has_errors(flat) else ""
+
+
+class ScrollRegionNode(template.Node):
+    def __init__(self, label_parts: list[template.base.FilterExpression], nodelist: template.NodeList):
+        self.label_parts = label_parts
+        self.nodelist = nodelist
+
+    def render(self, context) -> str:
+        parts = [str(part.resolve(context)) for part in self.label_parts]
+        return format_html(
+            '<div class="{}" role="region" aria-label="{}" tabindex="0">{}</div>',
+            REGION_CLASS,
+            ": ".join(part for part in parts if part) or "Table",
+            self.nodelist.render(context),
+        )
+
+
+@register.tag
+def scroll_region(parser, token):
+    """{% scroll_region "Name" %} or, to name one of several alike, {% scroll_region area.name level.label %}
+    (the parts joined with ": ")."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError('usage: {% scroll_region "Accessible name" %}...{% endscroll_region %}')
+    nodelist = parser.parse(("endscroll_region",))
+    parser.delete_first_token()
+    return ScrollRegionNode([parser.compile_filter(bit) for bit in bits[1:]], nodelist)
