@@ -12,7 +12,9 @@ WeasyPrint reports what it could not do (a stylesheet it could not load, a CSS r
 its log, and renders on regardless. `render_pdf` collects those reports: with the setting
 PDF_WARNINGS_RAISE (on when DEBUG is true at start-up, so in the tests and `make run`) they raise
 `PdfWarnings`; in production they are logged at ERROR, naming the template, and the PDF is still
-delivered (docs/adr/0003-static-files-and-warnings-in-documents.md)."""
+delivered, except a document that becomes a record (`record=True`: an issued letter, a notice of
+intention), which is refused with `DOCUMENT_NOT_AS_SENT` rather than stored unstyled as what the
+council sent (docs/adr/0003-static-files-and-warnings-in-documents.md)."""
 
 import logging
 import mimetypes
@@ -23,7 +25,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.exceptions import SuspiciousFileOperation
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils._os import safe_join
@@ -38,6 +40,10 @@ DOCUMENT_BASE_URL = "http://localhost/"
 PDF_VARIANT = "pdf/ua-1"
 NOT_A_STATIC_FILE = "PDF may only use static files, not {url}"
 PDF_WARNINGS_LOGGED = "The PDF %s was rendered with %d WeasyPrint warning(s); fix them (tests refuse them): %s"
+DOCUMENT_NOT_AS_SENT = (
+    "The document could not be produced as it should look (its stylesheet or images could not be loaded), "
+    "so nothing was saved. Tell your system administrator: the server's log names the problem."
+)
 
 
 class PdfWarnings(Exception):
@@ -117,9 +123,10 @@ class _Collect(logging.Handler):
             self.messages.append(record.getMessage())
 
 
-def render_pdf(template_name: str, context: dict, request=None) -> bytes:
+def render_pdf(template_name: str, context: dict, request=None, *, record: bool = False) -> bytes:
     """The template rendered to a tagged PDF. Raises PdfWarnings (tests, development) or logs
-    at ERROR (production) if WeasyPrint reported any problem."""
+    at ERROR (production) if WeasyPrint reported any problem; a `record` (a document kept as what
+    was sent) is then refused with a ValidationError, which the caller's transaction rolls back."""
     html = render_to_string(template_name, context, request=request)
     weasyprint_log = logging.getLogger("weasyprint")
     collector = _Collect()
@@ -133,6 +140,8 @@ def render_pdf(template_name: str, context: dict, request=None) -> bytes:
         if settings.PDF_WARNINGS_RAISE:
             raise PdfWarnings(template_name, collector.messages)
         log.error(PDF_WARNINGS_LOGGED, template_name, len(collector.messages), " | ".join(collector.messages))
+        if record:
+            raise ValidationError(DOCUMENT_NOT_AS_SENT)
     return data
 
 

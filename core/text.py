@@ -46,6 +46,17 @@ def normalise_text(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
+_LINE_BREAK_RUN = re.compile(r"\s*[\n\r\t]\s*")
+
+
+def single_line(value: str) -> str:
+    """A one-line value (a name, a subject, a model CharField): each line break or tab, with the
+    spaces around it, becomes one space. Text pasted from Word into a one-line box arrives with
+    Word's line breaks (vertical tabs, normalised to LF); kept, they would print as a break in the
+    Word document and as a space in the PDF of the same letter."""
+    return _LINE_BREAK_RUN.sub(" ", value) if _LINE_BREAK_RUN.search(value) else value
+
+
 def needs_normalising(value: str) -> bool:
     """Whether normalise_text would change the text (a cheap check over a whole file)."""
     return _CHANGES.search(value) is not None or not (value.isascii() or unicodedata.is_normalized("NFC", value))

@@ -197,10 +197,14 @@ def prefilled_text(school, letter_type) -> tuple[str, str]:
     return placeholders.prefill(template.subject, facts), placeholders.prefill(template.body, facts)
 
 
-def pdf_bytes(content: LetterContent) -> bytes:
+def pdf_bytes(content: LetterContent, *, record: bool = False) -> bytes:
+    """The letter as a PDF; a `record` (the issued letter, the notice of intention) is refused
+    rather than kept unstyled (core.documents.render_pdf)."""
     content = content.cleaned()
     return render_pdf(
-        "letters/pdf/letter.html", {"doc": content, "COUNCIL_NAME": content.council or settings.COUNCIL_NAME}
+        "letters/pdf/letter.html",
+        {"doc": content, "COUNCIL_NAME": content.council or settings.COUNCIL_NAME},
+        record=record,
     )
 
 

@@ -47,5 +47,8 @@ rules.add_perm("letters.issue_letter", is_officer)
 rules.add_perm("letters.record_response", is_officer | (is_adviser & is_link_adviser_of_letter_school))
 rules.add_perm("letters.record_compliance", is_officer)
 rules.add_perm("letters.manage_templates", is_officer | is_admin)
+# Whether a second officer must approve a type's letters is a control over case decisions, not
+# reference data: officers only (an admin, who reads no case material, cannot switch it off).
+rules.add_perm("letters.set_letter_type_approval", is_officer)
 rules.add_perm("letters.view_suggestions", is_la_staff)
 rules.add_perm("letters.decide_suggestion", is_officer | (is_adviser & is_link_adviser_of_school))

@@ -313,7 +313,7 @@ def letter_issue(
     content = documents.build_content(letter, issue_date=issued_on, copies=copies)
     name = f"{letter.reference}-{slugify(letter.letter_type.name)}"
     try:
-        letter.pdf.save(f"{name}.pdf", ContentFile(documents.pdf_bytes(content)), save=False)
+        letter.pdf.save(f"{name}.pdf", ContentFile(documents.pdf_bytes(content, record=True)), save=False)
         letter.docx.save(f"{name}.docx", ContentFile(documents.docx_bytes(content)), save=False)
         letter.status = LetterStatus.ISSUED
         letter.issued_on, letter.issued_at, letter.issued_by = issued_on, timezone.now(), actor
@@ -501,7 +501,7 @@ def warning_notice_intention_give(
     content = documents.intention_content(letter, progress, given_on=given_on)
     name = f"{letter.reference}-notice-of-intention"
     try:
-        progress.intention_pdf.save(f"{name}.pdf", ContentFile(documents.pdf_bytes(content)), save=False)
+        progress.intention_pdf.save(f"{name}.pdf", ContentFile(documents.pdf_bytes(content, record=True)), save=False)
         progress.intention_docx.save(f"{name}.docx", ContentFile(documents.docx_bytes(content)), save=False)
         _save(progress, actor)
     except Exception:

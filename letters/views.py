@@ -619,7 +619,7 @@ def template_list(request):
 
 
 @require_POST
-@permission_required("letters.manage_templates", raise_exception=True)
+@permission_required("letters.set_letter_type_approval", raise_exception=True)
 def letter_type_approval(request, code: str):
     """The setting per letter type: whether a second officer must approve its letters."""
     letter_type = get_object_or_404(LetterType, code=code)

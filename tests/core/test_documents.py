@@ -8,11 +8,14 @@ import logging
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
+from core import documents
 from core.documents import (
+    DOCUMENT_NOT_AS_SENT,
     NOT_A_STATIC_FILE,
     PDF_WARNINGS_LOGGED,
     PdfWarnings,
@@ -20,6 +23,8 @@ from core.documents import (
     render_pdf,
     static_file_for,
 )
+from letters.models import LetterStatus
+from letters.services import letter_issue
 from tests.factories import SchoolFactory
 from tests.letters.factories import approved
 from tests.visits.factories import ActionFactory, VisitFactory
@@ -168,6 +173,32 @@ def test_in_production_pdf_warnings_are_logged_at_error_and_the_pdf_is_still_del
     assert errors[0].msg == PDF_WARNINGS_LOGGED
     assert "broken.html" in errors[0].getMessage()
     assert "Failed to load stylesheet" in errors[0].getMessage()
+
+
+def test_in_production_a_record_with_warnings_is_refused_not_kept_unstyled(settings, caplog, broken_template):
+    settings.PDF_WARNINGS_RAISE = False
+    with caplog.at_level(logging.WARNING), pytest.raises(ValidationError) as refused:
+        render_pdf(broken_template, {}, record=True)
+    assert refused.value.messages == [DOCUMENT_NOT_AS_SENT]
+    assert any(r.msg == PDF_WARNINGS_LOGGED for r in caplog.records)
+
+
+def test_in_production_a_letter_whose_stylesheet_cannot_load_is_not_issued(settings, monkeypatch, officer, adviser):
+    """The issued PDF is the record of what the council sent: if its stylesheet cannot be read
+    (production's static files missing), issuing fails and rolls back with a message, and no
+    unstyled letter is kept as issued."""
+    settings.PDF_WARNINGS_RAISE = False
+    letter = approved(SchoolFactory(), "congratulations", drafter=adviser, officer=officer)
+
+    def missing(url):
+        raise ValueError(f"no such static file {url}")
+
+    monkeypatch.setattr(documents, "static_file_for", missing)
+    with pytest.raises(ValidationError) as refused:
+        letter_issue(letter=letter, actor=officer)
+    assert refused.value.messages == [DOCUMENT_NOT_AS_SENT]
+    letter.refresh_from_db()
+    assert (letter.status, letter.pdf.name, letter.docx.name) == (LetterStatus.APPROVED, "", "")
 
 
 def test_a_pdf_without_warnings_logs_nothing(caplog):

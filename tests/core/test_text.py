@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.text import needs_normalising, normalise_text
+from core.text import needs_normalising, normalise_text, single_line
 
 
 @pytest.mark.parametrize(
@@ -70,3 +70,27 @@ ORDINARY = st.characters(categories=["Lu", "Ll", "Nd", "Zs", "Pd", "Pi", "Pf"], 
 @given(st.text(alphabet=ORDINARY))
 def test_ordinary_text_is_left_as_it_is(text):
     assert normalise_text(text) == unicodedata.normalize("NFC", text)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Grace\nHolt", "Grace Holt"),
+        ("Grace \n Holt", "Grace Holt"),
+        ("Grace\tHolt", "Grace Holt"),
+        ("Grace\r\n\nHolt", "Grace Holt"),
+        ("Grace  Holt", "Grace  Holt"),  # no line break: left exactly as it is
+        ("", ""),
+    ],
+)
+def test_a_one_line_value_turns_each_line_break_into_a_space(value, expected):
+    assert single_line(value) == expected
+
+
+@pytest.mark.django_db
+def test_a_one_line_field_never_stores_a_line_break_whoever_saves_it():
+    from tests.factories import SchoolFactory
+
+    school = SchoolFactory(name="Kingfisher\nPrimary School", chair_of_governors="Grace\tHolt")
+    school.refresh_from_db()
+    assert (school.name, school.chair_of_governors) == ("Kingfisher Primary School", "Grace Holt")

@@ -217,9 +217,9 @@ def setting_url(code: str) -> str:
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("officer", 302), ("admin", 302), ("adviser", 403), ("governor", 403), ("other_governor", 403)],
+    [("officer", 302), ("admin", 403), ("adviser", 403), ("governor", 403), ("other_governor", 403)],
 )
-def test_officers_and_admins_set_four_eyes_per_letter_type_where_they_manage_templates(
+def test_only_officers_set_four_eyes_per_letter_type_where_templates_are_managed(
     client_as, governor, other_governor, adviser, officer, admin_user, role, status
 ):
     response = client_as(role).post(setting_url("congratulations"), {"second_officer_approval": "on"})
@@ -228,10 +228,14 @@ def test_officers_and_admins_set_four_eyes_per_letter_type_where_they_manage_tem
     assert changed is (status == 302)
     if changed:
         assert response["Location"].endswith("/letters/templates/congratulations/#approval")
-        assert LetterType.objects.get(code="congratulations").history.first().history_user.username in (
-            "officer",
-            "admin",
-        )
+        assert LetterType.objects.get(code="congratulations").history.first().history_user.username == "officer"
+
+
+def test_an_admin_sees_the_setting_on_the_template_page_but_is_not_offered_it(client_as, admin_user):
+    page = client_as("admin").get(reverse("letters:template_edit", kwargs={"code": "congratulations"}))
+    assert page.status_code == 200
+    assert setting_url("congratulations") not in page.content.decode()
+    assert "Officers decide this setting." in page.content.decode()
 
 
 def test_the_setting_is_by_post_only_and_anonymous_users_are_sent_to_sign_in(client_as, officer):
