@@ -35,6 +35,8 @@ naming the statements that drove it."""
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from core.text import count_of
+
 from .models import LEVELS, SUPPORT_ORDER
 
 LEVEL_LABEL = {level.value: level.label for level in LEVELS}
@@ -166,10 +168,6 @@ def _at_or_above(level: str) -> str:
     return _lower(level) + (" or above" if level != LEVEL_VALUES[-1] else "")
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 # ---- the clauses --------------------------------------------------------------------------------
 
 
@@ -251,7 +249,8 @@ def _area_fit(area: str, name: str, statements: list[Statement], ticked: Collect
         sentences.append(f"A decisive statement is ticked: {_quote(decisive_here)}.")
     if by_count == level:
         sentences.append(
-            f"{counted} statements at {_at_or_above(level)} are ticked, and {needed} make the area {_lower(level)}."
+            f"{count_of(counted, 'statement')} at {_at_or_above(level)} {'is' if counted == 1 else 'are'} ticked, "
+            f"and {needed} {'is' if needed == 1 else 'are'} enough to make the area {_lower(level)}."
         )
     if by_share == level:
         tied = [s.level for s in shares if s.ticked and s.share == max(x.share for x in shares)]
@@ -305,7 +304,7 @@ def best_fit(
     level = _highest([across, below_worst, by_count, by_decisive])
 
     tally = ", ".join(f"{levels.count(lv)} {_lower(lv)}" for lv in reversed(LEVEL_VALUES) if lv in levels)
-    areas_phrase = _plural(len(judged), "area")
+    areas_phrase = count_of(len(judged), "area")
     if len(judged) == 1:
         sentences = [f"{LEVEL_LABEL[across]} is the level of the one area with a level ({judged[0].name})."]
     else:
@@ -324,8 +323,9 @@ def best_fit(
         if by_count == level:
             area = next(a for a in judged if a.by_count == level)
             reasons.append(
-                f"{area.name} has {area.counted} statements at {_at_or_above(level)} ticked ({area.needed} are "
-                f"enough), and the weight of ticks in one area counts for the whole school"
+                f"{area.name} has {count_of(area.counted, 'statement')} at {_at_or_above(level)} ticked "
+                f"({area.needed} {'is' if area.needed == 1 else 'are'} enough), and the weight of ticks in one area "
+                "counts for the whole school"
             )
         if below_worst == level:
             worst = next(a for a in judged if a.level == _highest(levels))

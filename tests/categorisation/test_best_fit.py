@@ -17,7 +17,7 @@ from categorisation.best_fit import (
     the_best_fit_across_areas_is_the_level_at_least_half_of_them_reach,
     the_weight_of_ticks_in_an_area_counts,
 )
-from categorisation.models import SUPPORT_ORDER
+from categorisation.models import SUPPORT_ORDER, SupportLevel
 
 LEVELS = ["low", "medium", "high"]
 
@@ -226,13 +226,16 @@ def test_the_explanation_gives_the_weight_of_ticks_and_the_one_level_rule():
         "and the weight of ticks in one area counts for the whole school."
     )
     qe = next(a for a in weight.areas if a.area == "qe")
-    assert "6 statements at high support are ticked, and 3 make the area high support." in qe.explanation
+    assert "6 statements at high support are ticked, and 3 are enough to make the area high support." in qe.explanation
     assert "This level also has the largest share of its statements ticked." in qe.explanation
     assert "“Statement qe-high-1”; “Statement qe-high-2”; “Statement qe-high-3”; 3 more" in qe.explanation
 
     medium = strategy_fit(ticks("lm-high-6", "lm-medium-2", *STRONG))
     lm = medium.areas[0]
-    assert "2 statements at medium support or above are ticked, and 2 make the area medium support." in lm.explanation
+    assert (
+        "2 statements at medium support or above are ticked, and 2 are enough to make the area medium support."
+        in lm.explanation
+    )
 
     below = strategy_fit(ticks("lm-low-1", "qe-low-1", "ba-low-1", "pd-high-1"))
     assert below.explanation[1] == (
@@ -401,3 +404,14 @@ def test_an_areas_level_is_its_best_fit_by_share_raised_only_by_its_count_or_a_d
             if other.share == chosen.share:
                 assert rank(area.by_share) >= rank(other.level)
         assert area.level == max([area.by_share, area.by_count, area.by_decisive], key=rank)
+
+
+def test_the_explanation_counts_one_statement_in_the_singular():
+    statements = [
+        Statement(key="A-H1", area="a", level=SupportLevel.HIGH.value, area_name="A", text="One concern"),
+        Statement(key="A-L1", area="a", level=SupportLevel.LOW.value, area_name="A", text="One strength"),
+    ]
+    fit = best_fit(statements, {"A-H1"}, counts={"a": Counts(high=1)})
+    text = " ".join([*fit.explanation, *(a.explanation for a in fit.areas)])
+    assert "1 statement at high support is ticked, and 1 is enough" in text
+    assert "1 statements" not in text
