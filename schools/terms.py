@@ -93,47 +93,58 @@ def half_terms(term: Term) -> tuple[Period, Period]:
     )
 
 
-def term_periods(year: int) -> list[Period]:
-    """The three terms of a year as periods, each running until the day before the next starts
+def school_year_terms(day: date) -> tuple[int, list[Term], list[Term]]:
+    """The academic year a day counts in by the LA's term dates (from the first day of its autumn
+    term to the day before the next year's: a summer holiday day is still last year, and an autumn
+    term that starts in late August starts the new year), with its terms and the next year's."""
+    year = academic_year_of(day)
+    this, following = terms_for_year(year), terms_for_year(year + 1)
+    if day < this[0].starts_on:
+        return year - 1, terms_for_year(year - 1), this
+    if day >= following[0].starts_on:
+        return year + 1, following, terms_for_year(year + 2)
+    return year, this, following
+
+
+def periods_of_terms(this: list[Term], following: list[Term]) -> list[Period]:
+    """A year's three terms as periods, each running until the day before the next starts
     (holidays included), the last until the day before the next year's autumn term."""
-    terms = terms_for_year(year) + terms_for_year(year + 1)[:1]
+    starts = [t.starts_on for t in this[1:]] + [following[0].starts_on]
     return [
-        Period(year, t.name, None, t.starts_on, terms[i + 1].starts_on - timedelta(days=1))
-        for i, t in enumerate(terms[:3])
+        Period(t.academic_year, t.name, None, t.starts_on, s - timedelta(days=1))
+        for t, s in zip(this, starts, strict=True)
     ]
 
 
-def half_term_periods(year: int) -> list[Period]:
-    """The six half-terms of a year, each running until the day before the next starts."""
-    halves = [half for term in terms_for_year(year) for half in half_terms(term)]
-    next_start = terms_for_year(year + 1)[0].starts_on
-    starts = [h.starts_on for h in halves[1:]] + [next_start]
+def periods_of_half_terms(this: list[Term], following: list[Term]) -> list[Period]:
+    """A year's six half-terms, each running until the day before the next starts."""
+    halves = [half for term in this for half in half_terms(term)]
+    starts = [h.starts_on for h in halves[1:]] + [following[0].starts_on]
     return [
         Period(h.academic_year, h.term, h.half, h.starts_on, s - timedelta(days=1))
         for h, s in zip(halves, starts, strict=True)
     ]
 
 
-def _containing(periods_of, day: date) -> Period:
-    year = academic_year_of(day)
-    this_year = periods_of(year)
-    if day > this_year[-1].ends_on:  # the LA's next autumn term starts before 1 September
-        return periods_of(year + 1)[0]
-    for period in reversed(this_year):
-        if period.starts_on <= day:
-            return period
-    # before the LA's autumn term starts (a term that starts after 1 September): still last summer
-    for period in reversed(periods_of(year - 1)):
-        if period.starts_on <= day:
-            return period
-    return this_year[0]
+def term_periods(year: int) -> list[Period]:
+    return periods_of_terms(terms_for_year(year), terms_for_year(year + 1))
+
+
+def half_term_periods(year: int) -> list[Period]:
+    return periods_of_half_terms(terms_for_year(year), terms_for_year(year + 1))
+
+
+def _containing(periods: list[Period], day: date) -> Period:
+    return next(period for period in reversed(periods) if period.starts_on <= day)
 
 
 def term_on(day: date) -> Period:
     """The term a day counts in (a holiday counts in the term before it)."""
-    return _containing(term_periods, day)
+    _, this, following = school_year_terms(day)
+    return _containing(periods_of_terms(this, following), day)
 
 
 def half_term_on(day: date) -> Period:
     """The half-term a day counts in (a holiday counts in the half-term before it)."""
-    return _containing(half_term_periods, day)
+    _, this, following = school_year_terms(day)
+    return _containing(periods_of_half_terms(this, following), day)

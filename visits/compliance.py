@@ -4,7 +4,7 @@ of queries whatever the number of schools or visits."""
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
@@ -13,7 +13,7 @@ from categorisation.models import Categorisation, SupportLevel
 from categorisation.selectors import CurrentCategory, current_categories, levels_on
 from core.memo import Memo, history_version
 from schools.models import School, SchoolStatus, Term
-from schools.terms import Period, academic_year_of, half_terms, terms_for_year
+from schools.terms import periods_of_half_terms, periods_of_terms, school_year_terms
 
 from .entitlement import (
     VISIT_LEAD_ROLES,
@@ -36,28 +36,15 @@ CATEGORY_CHOICES = [(level.value, level.label) for level in SupportLevel] + [(NO
 
 
 def year_calendar(today: date) -> YearCalendar:
-    """The academic year `today` falls in (a summer holiday day counts in the summer term), with
-    its terms and half-terms exactly as schools.terms.term_periods / half_term_periods make them,
-    from two reads of the term dates instead of their several."""
-    year = academic_year_of(today)
-    this, following = terms_for_year(year), terms_for_year(year + 1)
-    if today < this[0].starts_on:  # before this year's autumn term starts: still last summer
-        year, following, this = year - 1, this, terms_for_year(year - 1)
-    elif today >= following[0].starts_on:  # the LA's next autumn term starts before 1 September
-        year, this, following = year + 1, following, terms_for_year(year + 2)
-    next_autumn = following[0].starts_on
-    term_starts = [t.starts_on for t in this[1:]] + [next_autumn]
-    terms = [
-        Period(year, t.name, None, t.starts_on, starts - timedelta(days=1))
-        for t, starts in zip(this, term_starts, strict=True)
-    ]
-    halves = [half for term in this for half in half_terms(term)]
-    half_starts = [h.starts_on for h in halves[1:]] + [next_autumn]
-    half_periods = [
-        Period(h.academic_year, h.term, h.half, h.starts_on, starts - timedelta(days=1))
-        for h, starts in zip(halves, half_starts, strict=True)
-    ]
-    return build_year_calendar(today=today, terms=terms, half_terms=half_periods, term_records=this)
+    """The academic year `today` counts in (schools.terms.school_year_terms), with its terms and
+    half-terms exactly as term_on / half_term_on make them, from two or three reads of the term dates."""
+    _, this, following = school_year_terms(today)
+    return build_year_calendar(
+        today=today,
+        terms=periods_of_terms(this, following),
+        half_terms=periods_of_half_terms(this, following),
+        term_records=this,
+    )
 
 
 @dataclass
