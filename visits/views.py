@@ -26,7 +26,7 @@ from schools.logos import stored_logo
 from schools.models import School
 from schools.picker import chosen_school, school_picker
 from schools.selectors import letterhead_for, school_for_user, search_condition
-from schools.terms import academic_year_of
+from schools.terms import term_on
 
 from . import calendar_feed, selectors, services
 from .compliance import (
@@ -517,7 +517,7 @@ def compliance_export(request, fmt: str):
 @permission_required("visits.manage_enhanced_offer", raise_exception=True)
 def enhanced_offer(request, urn: int):
     school = school_for_user(user=request.user, urn=urn)
-    year = academic_year_of(_today())
+    year = term_on(_today()).academic_year  # the LA's school year, as the compliance view counts it
     offers = {o.academic_year: o for o in EnhancedOffer.objects.filter(school=school, academic_year__gte=year - 1)}
     current = offers.get(year)
     initial = {"academic_year": year, "half_days": current.half_days if current else None}
