@@ -18,12 +18,13 @@ Floor standards were abolished in 2019: nothing here uses them."""
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 
+from core.dates import add_months
 from schools.models import REPORT_CARD_AREAS as RC_AREAS
 from schools.models import (
     CategoryOfConcern,
@@ -42,7 +43,7 @@ from .facts import Fact, FactKey, register_fact_provider
 
 # ---- school register --------------------------------------------------------------------------
 
-FIRST_YEAR_OF_HEADSHIP = timedelta(days=365)
+FIRST_YEAR_OF_HEADSHIP_MONTHS = 12
 
 
 def a_new_or_interim_headteacher_in_the_first_year_of_headship(
@@ -53,7 +54,7 @@ def a_new_or_interim_headteacher_in_the_first_year_of_headship(
     acting, or their start date is within the 12 months before the day (and not after it)."""
     if head_appointment == HeadAppointment.INTERIM:
         return True
-    return head_start_date is not None and on - FIRST_YEAR_OF_HEADSHIP < head_start_date <= on
+    return head_start_date is not None and add_months(on, -FIRST_YEAR_OF_HEADSHIP_MONTHS) < head_start_date <= on
 
 
 def register_facts(school_ids: list[int], on: date) -> dict[int, list[Fact]]:

@@ -8,6 +8,7 @@ schools"."""
 import re
 from datetime import date, timedelta
 
+from core.dates import add_months
 from schools.models import Governance, School, SchoolStatus
 
 from .models import ComplianceOutcome, Ground, InterventionPower, LetterKind
@@ -56,23 +57,6 @@ SECOND_OFFICER_CANNOT_BE_SWITCHED_OFF = (
 SECOND_OFFICER_ALWAYS = frozenset({LetterKind.WARNING_NOTICE, LetterKind.SIGNIFICANT_CONCERNS_TOP})
 # A data-entry check, not a statutory limit: the Act leaves the length of the period to the authority.
 COMPLIANCE_PERIOD_MAX_MONTHS = 12
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day when it is shorter (31 Dec + 2 -> 28/29 Feb).
-    Past the last date Python can hold it stays at that date rather than failing."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    if year > date.max.year:
-        return date.max
-    if year < date.min.year:
-        return date.min
-    for candidate in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover
 
 
 def warning_notice_needs_a_ground_s60_2(grounds: list[str]) -> list[str]:

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.permissions import is_adviser, is_governor, is_la_staff, is_officer
+from core.dates import add_months
 from schools.models import School
 
 from .models import (
@@ -20,7 +21,7 @@ from .models import (
     LetterType,
     WarningNoticeProgress,
 )
-from .rules import add_months, powers_window_end_s63_3_s64_2
+from .rules import powers_window_end_s63_3_s64_2
 
 # How far ahead the officer's home page looks for warning-notice deadlines.
 DEADLINE_HORIZON_DAYS = 28

@@ -23,6 +23,7 @@ from django.db.models import F, Max, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from core.dates import add_months
 from core.memo import Memo, history_version
 from schools.models import (
     REPORT_CARD_AREAS,
@@ -41,7 +42,6 @@ from visits.selectors import warning_notice_recommendations
 
 from .models import Letter, LetterEvent, LetterKind, LetterStatus, LetterType, SuggestionDecision
 from .placeholders import long_date
-from .rules import add_months
 
 LOOKBACK_MONTHS = 24
 SUSTAINED = re.compile(r"\b(remains|continues to be)\s+(good|outstanding)\b", re.IGNORECASE)

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 
 from categorisation.facts import FactKey, facts_for
+from core.dates import add_months
 from letters import rules, suggestions
-from letters.rules import add_months
 from tests.factories import InspectionFactory
 
 from .factories import issued
