@@ -3,7 +3,7 @@
 Django's ModelBackend also grants model permissions: every one to a superuser, and any given to a
 user or group (which only the Django admin could do). Here a user's role is the only source of
 permissions (django-rules predicates in each app's permissions.py), so this backend grants none.
-See docs/adr/0009."""
+See docs/adr/0008."""
 
 from django.contrib.auth.backends import ModelBackend
 

@@ -30,7 +30,7 @@ class User(AbstractUser):
 
     # A superuser flag gives no power here: Django's PermissionsMixin answers yes to every
     # permission for an active superuser, which would open confidential case material to an
-    # account made with `createsuperuser`. Permissions come from the role alone (docs/adr/0009).
+    # account made with `createsuperuser`. Permissions come from the role alone (docs/adr/0008).
     def has_perm(self, perm, obj=None) -> bool:
         if not self.is_active:
             return False

@@ -28,7 +28,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# No django.contrib.admin: users are managed in the app, through its services (docs/adr/0009).
+# No django.contrib.admin: users are managed in the app, through its services (docs/adr/0008).
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,5 +1,5 @@
 """The user page says what changed in an account, and nothing of its password; there is no Django
-admin site, and no account has powers beyond its role, a superuser flag included (docs/adr/0009)."""
+admin site, and no account has powers beyond its role, a superuser flag included (docs/adr/0008)."""
 
 import io
 

@@ -38,7 +38,6 @@ MAX_PER_STATEFUL_PATTERN = {
 }
 NOT_CRAWLED = (
     "/accounts/sign-out/",  # a POST form; following it would end the crawl's session
-    "/django-admin/",  # Django's own admin site, not a page of this product
     "/static/",  # served by WhiteNoise; test_pages_load_their_collected_stylesheets fetches them
 )
 # Pages no link leads to, fetched directly by the role that would reach them.
@@ -144,8 +143,6 @@ def named_patterns(resolver=None, namespace="") -> set[str]:
     names = set()
     for pattern in (resolver or get_resolver()).url_patterns:
         if isinstance(pattern, URLResolver):
-            if pattern.namespace == "admin":
-                continue
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             names |= named_patterns(pattern, inner)
         elif isinstance(pattern, URLPattern) and pattern.name:

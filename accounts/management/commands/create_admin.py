@@ -1,4 +1,4 @@
-"""Create the first admin of a new deployment (there is no Django admin site: docs/adr/0009).
+"""Create the first admin of a new deployment (there is no Django admin site: docs/adr/0008).
 
     python manage.py create_admin ada --first-name Ada --last-name Morgan --email ada@example.gov.uk
 
