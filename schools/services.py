@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -415,6 +415,9 @@ def _send_alert(alert_id: int) -> None:
 
 COUNCIL_NAME_REQUIRED = "Enter the council's name"
 LETTERHEAD_UNKNOWN_LA = "{code} is not a local authority code this service manages."
+LETTERHEAD_SAVED_AT_THE_SAME_TIME = (
+    "Someone else set this letterhead at the same moment. Nothing was saved: look at it again and make your change."
+)
 
 
 @transaction.atomic
@@ -460,10 +463,13 @@ def letterhead_save(
         letterhead.logo = ""
     letterhead._history_user = actor
     try:
-        letterhead.save()
-    except Exception:
+        with transaction.atomic():  # a savepoint: two first saves of one LA's letterhead meet here
+            letterhead.save()
+    except Exception as error:
         if clean_logo is not None and letterhead.logo:
             letterhead.logo.delete(save=False)
+        if isinstance(error, IntegrityError):
+            raise ValidationError(LETTERHEAD_SAVED_AT_THE_SAME_TIME) from error
         raise
     if old_logo and old_logo != (letterhead.logo.name if letterhead.logo else ""):
         storage = letterhead.logo.storage

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from PIL import Image
 
@@ -172,3 +173,21 @@ def test_each_la_code_in_use_is_listed_with_its_own_letterhead(client_as, admin_
     assert "Cambridgeshire County Council" in page
     assert settings.COUNCIL_NAME in page
     assert page.count("Change<span") == 2
+
+
+def test_two_first_saves_of_one_las_letterhead_at_once_give_a_message_not_an_error(settings, admin_user, monkeypatch):
+    """The second of two simultaneous first saves finds no row under its lock (the first has not
+    committed), then meets the unique LA code: it is told so, and nothing of it is saved."""
+    settings.LOCAL_AUTHORITY_CODES = ["873", "874"]
+    Letterhead.objects.create(la_code="873", council_name="Cambridgeshire County Council")
+    real_filter = Letterhead.objects.select_for_update().filter
+
+    class SeesNoRow:
+        def filter(self, **kwargs):
+            return real_filter(**kwargs).none()
+
+    monkeypatch.setattr(Letterhead.objects, "select_for_update", lambda: SeesNoRow())
+    with pytest.raises(ValidationError) as refused:
+        services.letterhead_save(la_code="873", actor=admin_user, council_name="Another council")
+    assert refused.value.messages == [services.LETTERHEAD_SAVED_AT_THE_SAME_TIME]
+    assert Letterhead.objects.get(la_code="873").council_name == "Cambridgeshire County Council"
