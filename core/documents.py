@@ -24,7 +24,6 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -57,10 +56,9 @@ class PdfWarnings(Exception):
 def static_file_for(url: str) -> Path:
     """The file on disk behind a static file URL of the document, or ValueError.
 
-    Looked up, in order: STATIC_ROOT (the collected files, including the fingerprinted copies
-    the manifest storage names when DEBUG is off); the finders (the source files: development,
-    tests); and, for a fingerprinted name, the source file the manifest maps it from. A name may
-    not climb out of those directories (`safe_join`)."""
+    Looked up, in order: the finders (the source files, so a stale collection never wins in
+    development), then STATIC_ROOT (the collected files, with the fingerprinted names `{% static %}`
+    gives when DEBUG is off). A name may not climb out of those directories (`safe_join`)."""
     base = urljoin(DOCUMENT_BASE_URL, settings.STATIC_URL)
     parts = urlsplit(url)
     address = parts._replace(query="", fragment="").geturl()
@@ -77,20 +75,11 @@ def _candidates(name: str):
     if not name or "\x00" in name:
         return
     try:
+        yield finders.find(name)
         if settings.STATIC_ROOT:
             yield safe_join(settings.STATIC_ROOT, name)
-        yield finders.find(name)
-        source = _manifest_sources().get(name)
-        if source:
-            yield finders.find(source)
     except SuspiciousFileOperation:
         return
-
-
-def _manifest_sources() -> dict[str, str]:
-    """Fingerprinted name -> source name, from the manifest storage (empty when DEBUG is on)."""
-    hashed_files = getattr(staticfiles_storage, "hashed_files", None) or {}
-    return {hashed: source for source, hashed in hashed_files.items()}
 
 
 # Images embedded in the document itself (a letterhead's logo, ADR 0005); no other data: URL.

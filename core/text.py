@@ -38,7 +38,7 @@ def normalise_text(value: str) -> str:
     characters (all but TAB and LF), zero-width characters, the byte order mark, lone surrogates and
     noncharacters are removed; no-break spaces become spaces; then Unicode NFC. Smart quotes,
     dashes, accents and every other printable character are kept. Idempotent."""
-    if _CHANGES.search(value) is None and (value.isascii() or unicodedata.is_normalized("NFC", value)):
+    if not needs_normalising(value):
         return value
     value = _REMOVE.sub("", value)
     value = _BREAKS.sub("\n", value)
