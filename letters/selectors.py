@@ -21,7 +21,11 @@ from .models import (
     LetterType,
     WarningNoticeProgress,
 )
-from .rules import powers_window_end_s63_3_s64_2
+from .rules import (
+    four_eyes_an_officer_approves_a_letter_someone_else_wrote,
+    powers_window_end_s63_3_s64_2,
+    warning_notice_only_for_maintained_schools_s59,
+)
 
 # How far ahead the officer's home page looks for warning-notice deadlines.
 DEADLINE_HORIZON_DAYS = 28
@@ -108,6 +112,25 @@ def letter_types() -> list[LetterType]:
             Prefetch("indicators", queryset=Indicator.objects.filter(is_active=True).order_by("order", "id"))
         )
     )
+
+
+def letter_types_for(school: School) -> list[LetterType]:
+    """The letter types the LA may send this school (a warning notice and letters of concern to
+    the schools it maintains only: rules.warning_notice_only_for_maintained_schools_s59)."""
+    return [
+        kind
+        for kind in letter_types()
+        if not warning_notice_only_for_maintained_schools_s59(school=school, letter_type=kind)
+    ]
+
+
+def why_user_may_not_approve(user, letter: Letter) -> str:
+    """The reason this officer may not approve the letter though they may approve letters (four
+    eyes: they wrote it, and its type needs a second officer), or "" if they may."""
+    reasons = four_eyes_an_officer_approves_a_letter_someone_else_wrote(
+        approver_id=user.pk, authors=letter_authors(letter), letter_type=letter.letter_type
+    )
+    return reasons[0] if reasons else ""
 
 
 def school_letters(*, user, school) -> list[Letter]:

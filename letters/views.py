@@ -169,12 +169,7 @@ def start(request):
     school = picker.chosen
     if school is None:
         return render(request, "letters/start.html", {"picker": picker, "title": "Draft a letter"})
-    every_type = selectors.letter_types()
-    letter_types = [
-        kind
-        for kind in every_type
-        if not services.rules.warning_notice_only_for_maintained_schools_s59(school=school, letter_type=kind)
-    ]
+    letter_types = selectors.letter_types_for(school)
     form = StartForm(
         request.GET if "continue" in request.GET else None,
         initial={"school": school.urn},
@@ -190,7 +185,7 @@ def start(request):
             "school": school,
             "form": form,
             "only_congratulations": ONLY_CONGRATULATIONS.format(school=school.name)
-            if len(letter_types) < len(every_type)
+            if not school.is_maintained
             else "",
             "title": f"Draft a letter to {school.name}",
         },
@@ -337,16 +332,10 @@ def detail(request, pk: int):
     if la_view:
         can_approve = letter.status == LetterStatus.SUBMITTED and user.has_perm("letters.approve_letter")
         # Why this officer may return the letter but not approve it (four eyes), if so.
-        may_not_approve = (
-            services.rules.four_eyes_an_officer_approves_a_letter_someone_else_wrote(
-                approver_id=user.pk, authors=selectors.letter_authors(letter), letter_type=letter.letter_type
-            )
-            if can_approve
-            else []
-        )
+        may_not_approve = selectors.why_user_may_not_approve(user, letter) if can_approve else ""
         context.update(
             {
-                "may_not_approve": may_not_approve[0] if may_not_approve else "",
+                "may_not_approve": may_not_approve,
                 "events": selectors.letter_events(letter),
                 "can_edit": letter.is_editable and user.has_perm("letters.edit_letter", letter),
                 "can_approve": can_approve and not may_not_approve,
