@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.permissions import is_adviser, is_governor, is_la_staff, is_officer
+from accounts.permissions import is_governor, is_la_staff
 from core.dates import add_months
 from schools.models import School
 
@@ -93,17 +93,6 @@ def letter_authors(letter: Letter) -> frozenset[int]:
         before = (now, status)
     users.discard(None)
     return frozenset(users)
-
-
-def schools_to_draft_for(user) -> QuerySet[School]:
-    """The schools the user may choose to draft a letter to (the school picker on "Draft a letter"):
-    an officer any open school, an adviser their open link schools, nobody else any. The same rule
-    as the permission letters.draft_letter, with closed schools left out (letters_only_to_open_schools)."""
-    if is_officer(user):
-        return School.objects.open()
-    if is_adviser(user):
-        return School.objects.open().filter(link_adviser=user)
-    return School.objects.none()
 
 
 def letter_types() -> list[LetterType]:

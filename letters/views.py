@@ -22,7 +22,7 @@ from core.forms import add_service_errors, posted
 from core.pagination import paginate
 from schools.models import School
 from schools.picker import school_picker
-from schools.selectors import letterhead_for, schools_visible_to
+from schools.selectors import letterhead_for, open_schools_user_acts_for, schools_visible_to
 
 from . import documents, placeholders, selectors, services, suggestions
 from .documents import DOCX_CONTENT_TYPE
@@ -162,7 +162,7 @@ def start(request):
     officer = request.user.has_perm("letters.approve_letter")
     picker = school_picker(
         request,
-        scope=selectors.schools_to_draft_for(request.user),
+        scope=open_schools_user_acts_for(request.user),
         hint=PICKER_HINT_OFFICER if officer else PICKER_HINT_ADVISER,
         forget=("letter_type", "continue"),
     )
@@ -184,9 +184,7 @@ def start(request):
             "picker": picker,
             "school": school,
             "form": form,
-            "only_congratulations": ONLY_CONGRATULATIONS.format(school=school.name)
-            if not school.is_maintained
-            else "",
+            "only_congratulations": ONLY_CONGRATULATIONS.format(school=school.name) if not school.is_maintained else "",
             "title": f"Draft a letter to {school.name}",
         },
     )

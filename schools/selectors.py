@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from accounts.permissions import is_admin, is_la_staff
+from accounts.permissions import is_admin, is_adviser, is_la_staff, is_officer
 from accounts.roles import Role
 
 from .models import (
@@ -29,6 +29,17 @@ def schools_visible_to(user) -> QuerySet[School]:
         return School.objects.all()
     if user.role == Role.GOVERNOR:
         return School.objects.filter(governorships__user=user)
+    return School.objects.none()
+
+
+def open_schools_user_acts_for(user) -> QuerySet[School]:
+    """The open schools a user may start casework for (plan a visit, draft a letter): an officer
+    every open school, an adviser their link schools, anyone else none. The school pickers offer
+    exactly these."""
+    if is_officer(user):
+        return School.objects.open()
+    if is_adviser(user):
+        return School.objects.open().filter(link_adviser=user)
     return School.objects.none()
 
 

@@ -9,7 +9,7 @@ from django.forms import formset_factory
 
 from core.forms import GovDateField, form_helper
 from schools.filters import link_advisers
-from schools.models import School, academic_year_label
+from schools.models import academic_year_label
 
 from .compliance import CATEGORY_CHOICES, STATUS_FILTER_CHOICES
 from .models import (
@@ -624,10 +624,3 @@ class CalendarRangeForm(forms.Form):
     weeks = forms.TypedChoiceField(
         label="Show", coerce=int, required=False, choices=[(4, "4 weeks"), (8, "8 weeks"), (13, "13 weeks")]
     )
-
-
-def school_choices_for(user, *, is_officer: bool):
-    """The schools a user may plan a visit for: an adviser's link schools, every open school for
-    an officer."""
-    schools = School.objects.open().select_related("establishment_type").order_by("name")
-    return schools if is_officer else schools.filter(link_adviser=user)

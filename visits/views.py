@@ -25,7 +25,7 @@ from core.text import count_of
 from schools.logos import stored_logo
 from schools.models import School
 from schools.picker import chosen_school, school_picker
-from schools.selectors import letterhead_for, school_for_user, search_condition
+from schools.selectors import letterhead_for, open_schools_user_acts_for, school_for_user, search_condition
 from schools.terms import term_on
 
 from . import calendar_feed, selectors, services
@@ -54,7 +54,6 @@ from .forms import (
     VisitPlanForm,
     VisitRecordForm,
     action_formset,
-    school_choices_for,
 )
 from .models import Action, ActionStatus, EnhancedOffer, MspGroupStatus, MspMemberRole, VisitStatus
 
@@ -104,7 +103,7 @@ def visit_plan(request):
     for any open school, first chooses it with the school picker (search by name or URN), or comes
     from the school's page, which gives it as ?school=<URN>."""
     officer = is_officer(request.user)
-    schools = school_choices_for(request.user, is_officer=officer)
+    schools = open_schools_user_acts_for(request.user).select_related("establishment_type").order_by("name")
     initial = {"visit_date": None}
     picker = school_picker(request, scope=schools, hint=PICKER_HINT) if officer else None
     if officer and picker.chosen is None and request.method != "POST":
