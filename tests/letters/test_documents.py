@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -180,7 +181,11 @@ PASTED = {
 }
 
 
-@pytest.mark.parametrize("pasted", PASTED.values(), ids=PASTED.keys())
+# PostgreSQL itself refuses NUL in text, so no letter stored there can hold one.
+STORABLE = {name: text for name, text in PASTED.items() if "\x00" not in text or connection.vendor != "postgresql"}
+
+
+@pytest.mark.parametrize("pasted", STORABLE.values(), ids=STORABLE.keys())
 def test_a_letter_whose_stored_text_has_characters_pasted_from_word_issues_with_pdf_and_docx(
     officer, second_officer, school, pasted
 ):
@@ -210,7 +215,7 @@ def test_a_notice_of_intention_with_pasted_text_is_produced(officer, second_offi
     )  # fmt: skip
     services.warning_notice_outcome_record(letter=letter, actor=officer, outcome="not_complied")
     progress = services.warning_notice_intention_give(
-        letter=letter, actor=officer, given_on=today, powers=["s64"], text="We propose\x0bto appoint\x00 governors."
+        letter=letter, actor=officer, given_on=today, powers=["s64"], text="We propose\x0bto appoint\x07 governors."
     )
     assert "We propose\nto appoint governors." in docx_text(Document(progress.intention_docx.path))
 
