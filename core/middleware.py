@@ -17,7 +17,8 @@ class NormaliseTextMiddleware:
     before a view sees it: text pasted from Word (vertical tabs, form feeds, zero-width characters,
     control characters, CRLF, no-break spaces) is stored as plain text, whatever the form. Passwords
     are left exactly as typed; uploaded files are left to the importers (core.tabular). Runs after
-    CsrfViewMiddleware has read the token and before any view."""
+    CsrfViewMiddleware has read the token and before any view. Query-string values are normalised
+    the same way."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -26,6 +27,9 @@ class NormaliseTextMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        # A query string is input too: searches and filters reach the database (PostgreSQL refuses
+        # a NUL in any text, which would otherwise be a 500 for `?q=%00`).
+        request.GET = normalised_post(request.GET)
         if request.method == "POST":
             request.POST = normalised_post(request.POST)
         return None

@@ -63,10 +63,21 @@ def test_multipart_text_fields_are_normalised_and_files_are_left_to_the_importer
     assert request.FILES["file"].read() == b"URN\x0b,Name\n"
 
 
-def test_a_get_request_is_untouched():
-    request = RequestFactory().get("/", {"q": "a\x0bb"})
+def test_a_query_string_is_normalised_too():
+    request = RequestFactory().get("/", {"q": "a\x0bb\x00c"})
     NormaliseTextMiddleware(lambda r: None).process_view(request, None, (), {})
-    assert request.GET["q"] == "a\x0bb"
+    assert request.GET["q"] == "a\nbc"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    ["/schools/", "/letters/", "/letters/new/", "/visits/", "/visits/new/", "/visits/actions/", "/categorisation/"],
+)
+def test_a_nul_in_a_search_is_no_error_on_any_database(client_as, url):
+    """PostgreSQL refuses NUL in text: a search for one must not become a 500."""
+    response = client_as("officer").get(url, {"q": "a\x00b"})
+    assert response.status_code == 200
 
 
 @pytest.mark.django_db
