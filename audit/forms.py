@@ -17,7 +17,11 @@ class UserChoiceField(forms.ModelChoiceField):
 
 def _user_field(label: str) -> UserChoiceField:
     return UserChoiceField(
-        label=label, required=False, queryset=selectors.users_for_filter(), empty_label="Anyone", widget=LongSelect
+        label=label,
+        required=False,
+        queryset=selectors.users_for_filter(),
+        empty_label="Anyone",
+        widget=LongSelect(attrs={"class": "govuk-select"}),
     )
 
 
