@@ -52,14 +52,14 @@ def role_requests(request):
     )
 
 
-def _pending_request(pk: int) -> RoleRequest:
+def _role_request(pk: int) -> RoleRequest:
     return get_object_or_404(RoleRequest.objects.select_related("user"), pk=pk)
 
 
 @require_POST
 @permission_required("audit.decide_role_request", raise_exception=True)
 def role_request_approve(request, pk: int):
-    role_request = _pending_request(pk)
+    role_request = _role_request(pk)
     try:
         services.role_request_approve(role_request=role_request, actor=request.user)
     except ValidationError as error:
@@ -71,7 +71,7 @@ def role_request_approve(request, pk: int):
 
 @permission_required("audit.decide_role_request", raise_exception=True)
 def role_request_decline(request, pk: int):
-    role_request = _pending_request(pk)
+    role_request = _role_request(pk)
     if role_request.status != RoleRequestStatus.PENDING:
         messages.info(request, services.REQUEST_DECIDED.format(status=role_request.get_status_display().lower()))
         return redirect("audit:role_requests")
@@ -96,7 +96,7 @@ def role_request_decline(request, pk: int):
 @require_POST
 @permission_required("audit.withdraw_role_request", raise_exception=True)
 def role_request_withdraw(request, pk: int):
-    role_request = _pending_request(pk)
+    role_request = _role_request(pk)
     try:
         services.role_request_withdraw(role_request=role_request, actor=request.user)
     except ValidationError as error:

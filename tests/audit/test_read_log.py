@@ -305,3 +305,12 @@ def test_the_retention_period_is_a_setting(records, officer, time_machine, setti
     call_command("purge_read_log", stdout=out)
     assert "Deleted 1 read-log entry older than 30 days" in out.getvalue()
     assert not ReadEvent.objects.exists()
+
+
+@pytest.mark.parametrize(("name", "value"), [("READ_LOG_RETENTION_DAYS", "0"), ("READ_LOG_COLLAPSE_MINUTES", "-5")])
+def test_a_retention_or_window_that_makes_no_sense_stops_the_app_starting(name, value):
+    from tests.core.test_settings import manage
+
+    result = manage("check", DEBUG="true", **{name: value})
+    assert result.returncode != 0
+    assert "READ_LOG_RETENTION_DAYS must be at least 1 and READ_LOG_COLLAPSE_MINUTES at least 0" in result.stderr
