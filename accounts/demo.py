@@ -3,8 +3,9 @@ Passwords are reset to DEMO_PASSWORD each run."""
 
 from django.contrib.auth import get_user_model
 
+from .models import RoleRequest
 from .roles import Role
-from .services import user_set_role
+from .services import role_request_create, user_set_role
 
 DEMO_PASSWORD = "school-improvement-demo"
 # (username, first name, last name, role, job)
@@ -32,3 +33,22 @@ def seed(ctx) -> None:
         user_set_role(user=user, role=role, actor=None)
         ctx.users[username] = user
     ctx.write(f"Users: {', '.join(u for u, *_ in DEMO_USERS)}.")
+    _new_starter(ctx)
+
+
+# A new adviser the admin has asked for: the request waits for an officer (docs/adr/0012). The
+# account has no role (it opens nothing) and no password anyone knows.
+NEW_STARTER = ("newstarter", "Nia", "Evans")
+
+
+def _new_starter(ctx) -> None:
+    username, first, last = NEW_STARTER
+    user, created = get_user_model().objects.get_or_create(
+        username=username, defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save()
+    if not RoleRequest.objects.filter(user=user).exists():  # once: an officer may have decided it since
+        role_request_create(user=user, role=Role.ADVISER, actor=ctx.users["admin"])
+        ctx.write(f"Role request: make {user} an adviser, waiting for an officer.")

@@ -4,9 +4,19 @@ from django import forms
 
 from core.forms import form_helper
 
+from .policy import ROLES_NEEDING_AN_OFFICER
 from .roles import ROLE_HINTS, Role
 
-ROLE_CHOICES = [Choice(role.value, role.label, hint=ROLE_HINTS[role].split(": ", 1)[1]) for role in Role]
+# Giving either of these opens case material: an officer approves it (accounts.policy, ADR 0012).
+NEEDS_AN_OFFICER_HINT = " An officer must approve it."
+ROLE_CHOICES = [
+    Choice(
+        role.value,
+        role.label,
+        hint=ROLE_HINTS[role].split(": ", 1)[1] + (NEEDS_AN_OFFICER_HINT if role in ROLES_NEEDING_AN_OFFICER else ""),
+    )
+    for role in Role
+]
 
 
 class RoleField(forms.ChoiceField):

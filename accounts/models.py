@@ -3,6 +3,8 @@ from functools import cached_property
 from django.contrib import auth
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .roles import Role
@@ -66,3 +68,92 @@ class User(AbstractUser):
             else:
                 self._group_names_cache = set(self.groups.values_list("name", flat=True))
         return self._group_names_cache
+
+
+# ---- separation of duties: role requests and the access log (docs/adr/0012) --------------------
+
+
+class RoleRequestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for an officer"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class RoleRequest(models.Model):
+    """An admin's request that an officer give someone the adviser or officer role (or reactivate
+    an adviser's or officer's account): the admin cannot give access to case material alone."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_requests")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    reactivate = models.BooleanField(default=False, help_text="Approving also reactivates the account")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=20, choices=RoleRequestStatus.choices, default=RoleRequestStatus.PENDING)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comments = models.TextField(blank=True, max_length=1000)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="pending"),
+                name="accounts_one_pending_role_request_per_user",
+            )
+        ]
+
+    def __str__(self):
+        return f"Make {self.user} an {self.get_role_display().lower()}"  # adviser or officer only
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == RoleRequestStatus.PENDING
+
+
+class AccessEventKind(models.TextChoices):
+    ACCOUNT_CREATED = "account_created", "Account created"
+    ROLE_CHANGED = "role_changed", "Role changed"
+    ROLE_REQUESTED = "role_requested", "Role requested"
+    ROLE_REQUEST_APPROVED = "role_request_approved", "Role request approved"
+    ROLE_REQUEST_DECLINED = "role_request_declined", "Role request declined"
+    ROLE_REQUEST_WITHDRAWN = "role_request_withdrawn", "Role request withdrawn"
+    DEACTIVATED = "deactivated", "Account deactivated"
+    REACTIVATED = "reactivated", "Account reactivated"
+    EMAIL_CHANGED = "email_changed", "Email address changed"
+    PASSWORD_SET = "password_set", "Password set by someone else"
+    SECOND_FACTOR_RESET = "second_factor_reset", "Second factor reset"
+    ACCOUNT_UNLOCKED = "account_unlocked", "Sign-in lock lifted"
+    GOVERNORSHIP_ADDED = "governorship_added", "Governor seat given"
+    GOVERNORSHIP_REMOVED = "governorship_removed", "Governor seat removed"
+
+
+class AccessEvent(models.Model):
+    """One line of the access log: who changed whose access, and when. Written by the services
+    (accounts.access.access_event_record), never edited. Kept for good (it is small and holds no case
+    material); the read log of confidential pages is the audit app's."""
+
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=30, choices=AccessEventKind.choices)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_events")
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    role_before = models.CharField(max_length=20, blank=True, choices=Role.choices)
+    role_after = models.CharField(max_length=20, blank=True, choices=Role.choices)
+    detail = models.CharField(max_length=300, blank=True)
+    request = models.ForeignKey(RoleRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    # The email telling the user (a password or second factor set by someone else, a new address).
+    emailed_to = models.CharField(max_length=254, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["-at", "-id"], name="accounts_access_newest"),
+            models.Index(fields=["user", "-at"], name="accounts_access_user"),
+            models.Index(fields=["actor", "-at"], name="accounts_access_actor"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.user} ({self.at:%d/%m/%Y %H:%M})"

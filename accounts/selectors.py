@@ -4,6 +4,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
+from .models import RoleRequest, RoleRequestStatus
 from .roles import Role
 
 User = get_user_model()
@@ -22,6 +23,13 @@ def user_list(*, search: str = "", role: str = "") -> QuerySet:
     if role:
         users = users.filter(groups__name=role)
     return users
+
+
+def pending_role_request(*, user) -> RoleRequest | None:
+    """The role request waiting for an officer about this user, if any (one at most)."""
+    return (
+        RoleRequest.objects.filter(user=user, status=RoleRequestStatus.PENDING).select_related("requested_by").first()
+    )
 
 
 # ---- the user page's "Recent changes" ----------------------------------------------------------

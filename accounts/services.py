@@ -1,11 +1,19 @@
-"""Writes to user accounts. Each is atomic and takes the acting user for the audit history."""
+"""Writes to user accounts. Each is atomic and takes the acting user for the audit history.
+
+Separation of duties (docs/adr/0012): only an officer, or the system, gives anyone the adviser or
+officer role or reactivates such an account (accounts.policy). An admin's change that would do so
+files a role request instead, which an officer who did not ask for it approves or declines (four
+eyes). Every change of access goes into the access log (accounts.access)."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from . import access, policy
+from .models import AccessEventKind, RoleRequest, RoleRequestStatus
 from .roles import Role
 
 User = get_user_model()
@@ -15,25 +23,54 @@ OWN_ADMIN_ROLE = "You cannot remove your own admin role or deactivate your own a
 # Why a history row was written when no detail it shows changed (the password is never kept in it).
 PASSWORD_SET_REASON = "New password set by an admin"
 OWN_PASSWORD_REASON = "Changed their own password"
+ONLY_AN_OFFICER_GRANTS = (
+    "Only an officer can give someone the {role} role or reactivate an {role}'s account: "
+    "ask for it under Access, Role requests, and an officer will approve or decline it."
+)
+REQUEST_PENDING = (
+    "{user} already has a role request waiting for an officer: {request}. Withdraw it before asking for another."
+)
+REQUEST_NOT_NEEDED = "Only the adviser and officer roles need an officer's approval: give the {role} role directly."
+REQUEST_DECIDED = "This role request has already been {status}."
+MAY_NOT_REQUEST = "Only an admin or an officer can ask for someone's role to be changed."
+MAY_NOT_WITHDRAW = "Only an admin, or the person who asked, can withdraw a role request."
+REACTIVATED_REASON = "Reactivated: role request approved"
 
 
+def _may_grant(actor) -> bool:
+    return policy.only_an_officer_or_the_system_grants_access_to_case_material(actor=actor)
+
+
+@transaction.atomic
 def user_set_role(*, user, role: Role | str, actor) -> None:
-    """Make `role` the user's only role group (no change, no audit row, if it already is)."""
+    """Make `role` the user's only role group (no change, no audit row, if it already is).
+    Refused when it would give access to case material and `actor` is not an officer (or the
+    system): accounts.policy. Every change is in the access log."""
     role = Role(role)
     if user.pk and user.group_names() == {role.value}:
         return
+    before = user.role if user.pk else None
+    if policy.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(
+        before=before, after=role
+    ) and not _may_grant(actor):
+        raise ValidationError(ONLY_AN_OFFICER_GRANTS.format(role=role.label.lower()))
     user._history_user = actor  # the history rows of the group change name who made it
     others = Group.objects.filter(name__in=[r.value for r in Role if r != role])
     user.groups.remove(*others)
     user.groups.add(Group.objects.get(name=role.value))
     for cached in ("_group_names_cache", "role"):
         user.__dict__.pop(cached, None)
+    access.access_event_record(
+        kind=AccessEventKind.ROLE_CHANGED, user=user, actor=actor, role_before=before, role_after=role
+    )
 
 
 @transaction.atomic
 def user_create(
     *, username: str, first_name: str, last_name: str, email: str, role: Role | str, password: str, actor
 ) -> User:
+    """Create an account. An admin creating an adviser or officer creates it with no role and a
+    role request for an officer to approve; until then it opens nothing."""
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": USERNAME_TAKEN.format(username=username)})
@@ -42,14 +79,33 @@ def user_create(
     user.set_password(password)
     user._history_user = actor
     user.save()
-    user_set_role(user=user, role=role, actor=actor)
+    access.access_event_record(kind=AccessEventKind.ACCOUNT_CREATED, user=user, actor=actor)
+    role = Role(role)
+    if policy.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(
+        before=None, after=role
+    ) and not _may_grant(actor):
+        role_request_create(user=user, role=role, actor=actor)
+    else:
+        user_set_role(user=user, role=role, actor=actor)
     return user
 
 
 @transaction.atomic
 def user_update(*, user, first_name: str, last_name: str, email: str, role: Role | str, is_active: bool, actor) -> User:
-    if user.pk == actor.pk and (Role(role) != Role.ADMIN or not is_active) and user.role == Role.ADMIN:
+    """Change an account's details, role and whether it is active. A change that would give access
+    to case material (the adviser or officer role, or reactivating such an account) is made only
+    by an officer; an admin's is filed as a role request and the rest of the change is saved."""
+    role = Role(role)
+    if actor is not None and user.pk == actor.pk and (role != Role.ADMIN or not is_active) and user.role == Role.ADMIN:
         raise ValidationError(OWN_ADMIN_ROLE)
+    before_role, was_active, old_email = user.role, user.is_active, user.email
+    raises = policy.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(before=before_role, after=role)
+    reactivates = policy.reactivating_an_adviser_or_officer_needs_an_officer(
+        role=role, was_active=was_active, is_active=is_active
+    )
+    needs_request = (raises or reactivates) and not _may_grant(actor)
+    if needs_request and reactivates:
+        is_active = was_active  # stays inactive until an officer approves
     details = {"first_name": first_name.strip(), "last_name": last_name.strip(), "email": email.strip()}
     details["is_active"] = is_active
     if any(getattr(user, name) != value for name, value in details.items()):
@@ -57,15 +113,141 @@ def user_update(*, user, first_name: str, last_name: str, email: str, role: Role
             setattr(user, name, value)
         user._history_user = actor
         user.save()  # no change, no save: the history shows only real changes
-    if user.role != Role(role):
+    if user.role != role and not (needs_request and raises):
         user_set_role(user=user, role=role, actor=actor)
+    if was_active != user.is_active:
+        kind = AccessEventKind.REACTIVATED if user.is_active else AccessEventKind.DEACTIVATED
+        access.access_event_record(kind=kind, user=user, actor=actor, role_before=user.role, role_after=user.role)
+    if old_email != user.email:
+        access.email_change_record(user=user, actor=actor, old_email=old_email)
+    if needs_request:
+        role_request_create(user=user, role=role, reactivate=reactivates, actor=actor)
     return user
 
 
 @transaction.atomic
 def user_set_password(*, user, password: str, actor) -> None:
+    """Set a user's password for them; recorded in the access log and, when someone else set it,
+    told to the user by email (accounts.access)."""
     validate_password(password, user)
     user.set_password(password)
     user._history_user = actor
     user._change_reason = PASSWORD_SET_REASON
     user.save()
+    access.credential_reset_record(kind=AccessEventKind.PASSWORD_SET, user=user, actor=actor)
+
+
+# ---- role requests: an admin asks, an officer approves or declines (four eyes) ----------------------
+
+
+@transaction.atomic
+def role_request_create(*, user, role: Role | str, actor, reactivate: bool = False) -> RoleRequest:
+    """Ask an officer to give `user` the adviser or officer role (and reactivate the account). One
+    request waits per user: asking again for the same thing changes nothing."""
+    role = Role(role)
+    if role not in policy.ROLES_NEEDING_AN_OFFICER:
+        raise ValidationError(REQUEST_NOT_NEEDED.format(role=role.label.lower()))
+    if actor is None or not actor.is_active or actor.role not in (Role.ADMIN, Role.OFFICER):
+        raise ValidationError(MAY_NOT_REQUEST)
+    pending = RoleRequest.objects.filter(user=user, status=RoleRequestStatus.PENDING).first()
+    if pending is not None:
+        if (pending.role, pending.reactivate) == (role.value, reactivate):
+            return pending
+        raise ValidationError(REQUEST_PENDING.format(user=user, request=pending))
+    try:
+        with transaction.atomic():
+            request = RoleRequest.objects.create(user=user, role=role, reactivate=reactivate, requested_by=actor)
+    except IntegrityError:  # another request for this user was filed at the same moment
+        raise ValidationError(REQUEST_PENDING.format(user=user, request="another request")) from None
+    access.access_event_record(
+        kind=AccessEventKind.ROLE_REQUESTED,
+        user=user,
+        actor=actor,
+        role_before=user.role,
+        role_after=role,
+        detail="and reactivate the account" if reactivate else "",
+        request=request,
+    )
+    return request
+
+
+def _pending(role_request: RoleRequest) -> RoleRequest:
+    """The request, locked until the transaction ends (two officers deciding at once: one wins)."""
+    locked = RoleRequest.objects.select_for_update().get(pk=role_request.pk)
+    if locked.status != RoleRequestStatus.PENDING:
+        raise ValidationError(REQUEST_DECIDED.format(status=locked.get_status_display().lower()))
+    return locked
+
+
+def _decided(request: RoleRequest, status: RoleRequestStatus, actor, comments: str = "") -> None:
+    request.status, request.decided_by, request.decided_at = status, actor, timezone.now()
+    request.comments = comments.strip()
+    request.save(update_fields=["status", "decided_by", "decided_at", "comments"])
+
+
+@transaction.atomic
+def role_request_approve(*, role_request: RoleRequest, actor) -> RoleRequest:
+    """An officer who neither asked for it nor is its subject gives the role (and reactivates)."""
+    request = _pending(role_request)
+    refusals = policy.four_eyes_no_one_approves_a_role_request_they_made_or_that_is_about_them(
+        approver=actor, requester_id=request.requested_by_id, subject_id=request.user_id
+    )
+    if refusals:
+        raise ValidationError(refusals)
+    user = User.objects.get(pk=request.user_id)
+    before = user.role
+    user_set_role(user=user, role=request.role, actor=actor)
+    if request.reactivate and not user.is_active:
+        user.is_active = True
+        user._history_user = actor
+        user._change_reason = REACTIVATED_REASON
+        user.save()
+        access.access_event_record(
+            kind=AccessEventKind.REACTIVATED, user=user, actor=actor, role_before=user.role, role_after=user.role
+        )
+    _decided(request, RoleRequestStatus.APPROVED, actor)
+    access.access_event_record(
+        kind=AccessEventKind.ROLE_REQUEST_APPROVED,
+        user=user,
+        actor=actor,
+        role_before=before,
+        role_after=request.role,
+        request=request,
+    )
+    return request
+
+
+@transaction.atomic
+def role_request_decline(*, role_request: RoleRequest, actor, comments: str = "") -> RoleRequest:
+    """An officer declines the request (with a reason, if they give one); nothing else changes."""
+    request = _pending(role_request)
+    if actor is None or not actor.is_active or actor.role != Role.OFFICER:
+        raise ValidationError(policy.NOT_AN_OFFICER)
+    _decided(request, RoleRequestStatus.DECLINED, actor, comments)
+    access.access_event_record(
+        kind=AccessEventKind.ROLE_REQUEST_DECLINED,
+        user=request.user,
+        actor=actor,
+        role_after=request.role,
+        detail=request.comments,
+        request=request,
+    )
+    return request
+
+
+@transaction.atomic
+def role_request_withdraw(*, role_request: RoleRequest, actor) -> RoleRequest:
+    """An admin (or whoever asked) withdraws a request no officer has decided yet."""
+    request = _pending(role_request)
+    is_admin = actor is not None and actor.is_active and actor.role == Role.ADMIN
+    if not (is_admin or (actor is not None and actor.pk == request.requested_by_id)):
+        raise ValidationError(MAY_NOT_WITHDRAW)
+    _decided(request, RoleRequestStatus.WITHDRAWN, actor)
+    access.access_event_record(
+        kind=AccessEventKind.ROLE_REQUEST_WITHDRAWN,
+        user=request.user,
+        actor=actor,
+        role_after=request.role,
+        request=request,
+    )
+    return request

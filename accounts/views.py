@@ -17,6 +17,9 @@ from .roles import Role
 
 User = get_user_model()
 
+# After an admin asks for a role only an officer may give (docs/adr/0012).
+WAITING_FOR_AN_OFFICER = "Waiting for an officer to approve: {request}. Until then the account keeps the role it has."
+
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
@@ -66,7 +69,11 @@ def user_create(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Created {user.username} ({user.role_label}).")
+            waiting = selectors.pending_role_request(user=user)
+            if waiting:
+                messages.success(request, f"Created {user.username}. " + WAITING_FOR_AN_OFFICER.format(request=waiting))
+            else:
+                messages.success(request, f"Created {user.username} ({user.role_label}).")
             return redirect("accounts:user_detail", pk=user.pk)
     return render(request, "accounts/user_form.html", {"form": form, "title": "Create a user"})
 
@@ -90,7 +97,11 @@ def user_detail(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Saved {user.username}.")
+            waiting = selectors.pending_role_request(user=user)
+            if waiting:
+                messages.success(request, f"Saved {user.username}. " + WAITING_FOR_AN_OFFICER.format(request=waiting))
+            else:
+                messages.success(request, f"Saved {user.username}.")
             return redirect("accounts:user_detail", pk=user.pk)
     history = selectors.user_recent_changes(user=user)
     return render(

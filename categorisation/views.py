@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.services import record_request_read
 from core.exports import csv_response, xlsx_response
 from core.forms import add_service_errors, posted
 from core.pagination import paginate
@@ -224,6 +225,11 @@ def _categorisation_for(request, pk: int) -> Categorisation:
         raise Http404 from missing
 
 
+def _label(categorisation) -> str:
+    """How the read log names it (confidential pages record each read: audit.services)."""
+    return f"Categorisation of {categorisation.school.name}, {categorisation.term_label}"
+
+
 def _form_for(request, categorisation, data=None):
     criteria = selectors.framework_criteria(categorisation.framework)
     known = facts_by_key(facts_for([categorisation.school_id], timezone.localdate()).get(categorisation.school_id, []))
@@ -274,6 +280,7 @@ def edit(request, pk: int):
             messages.success(request, "Saved. The suggestion is updated.")
             return redirect(reverse("categorisation:edit", kwargs={"pk": pk}) + "#suggestion")
     previous = selectors.current_category(categorisation.school)
+    record_request_read(request, categorisation, label=_label(categorisation))
     return render(
         request,
         "categorisation/edit.html",
@@ -318,6 +325,7 @@ def detail(request, pk: int, return_form=None, approve_form=None):
             may_not_approve = refusal.messages[0]
     current = selectors.current_category(categorisation.school)
     is_current = current is not None and current.categorisation_id == categorisation.pk
+    record_request_read(request, categorisation, label=_label(categorisation))
     return render(
         request,
         "categorisation/detail.html",

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     # Project apps, in dependency order: each may read the ones above it, never below.
     "core",
     "accounts",
+    "audit",  # access and read logs: reads accounts; the case-material apps call it
     "schools",
     "categorisation",
     "visits",
@@ -173,6 +174,14 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="school-improvement@l
 COUNCIL_NAME = env.str("COUNCIL_NAME", default="Peterborough City Council")
 SERVICE_NAME = env.str("SERVICE_NAME", default="School improvement")
 LOCAL_AUTHORITY_CODES = env.list("LOCAL_AUTHORITY_CODES", default=["874"])
+
+# The read log of confidential material (audit app, docs/adr/0012): entries older than this many
+# days are deleted by `manage.py purge_read_log`; reads of one record by one person through one
+# page within this many minutes are one entry (0: every read is its own entry).
+READ_LOG_RETENTION_DAYS = env.int("READ_LOG_RETENTION_DAYS", default=730)
+READ_LOG_COLLAPSE_MINUTES = env.int("READ_LOG_COLLAPSE_MINUTES", default=15)
+if READ_LOG_RETENTION_DAYS < 1 or READ_LOG_COLLAPSE_MINUTES < 0:
+    raise ImproperlyConfigured("READ_LOG_RETENTION_DAYS must be at least 1 and READ_LOG_COLLAPSE_MINUTES at least 0.")
 
 # Largest upload an import accepts (the full England GIAS extract is about 60 MB).
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=150 * 1024 * 1024)

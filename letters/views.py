@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_governor, is_la_staff
+from audit.services import record_request_read
 from core.documents import pdf_response
 from core.exports import csv_response, xlsx_response
 from core.forms import add_service_errors, posted
@@ -292,6 +293,7 @@ def edit(request, pk: int):
             else:
                 messages.success(request, "Saved the letter.")
                 return redirect(letter)
+    _record_draft_read(request, letter)
     return _letter_form_page(
         request,
         form=form,
@@ -348,7 +350,16 @@ def detail(request, pk: int):
                 "history": letter.history.select_related("history_user").order_by("-history_date")[:10],
             }
         )
+    _record_draft_read(request, letter)
     return render(request, "letters/detail.html", context)
+
+
+def _record_draft_read(request, letter) -> None:
+    """A letter before it is issued is confidential (its text is still a draft): each read is in
+    the read log (audit.services). An issued letter is the school's; its reads are not logged."""
+    if not letter.is_issued:
+        label = f"{letter.reference}, {letter.letter_type.name}, {letter.school.name}"
+        record_request_read(request, letter, label=label)
 
 
 def _workflow_post(request, pk: int, perm: str, action, success: str):
@@ -493,6 +504,7 @@ def draft_pdf(request, pk: int):
     letter = _staff_letter(request, pk)
     if letter.is_issued:
         return redirect("letters:download", pk=letter.pk, document="letter", fmt="pdf")
+    _record_draft_read(request, letter)
     content = documents.build_content(letter, issue_date=timezone.localdate(), draft=True)
     return pdf_response(documents.pdf_bytes(content), f"{letter.reference}-draft.pdf", inline=True)
 

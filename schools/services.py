@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts import access
+from accounts.models import AccessEventKind
 from accounts.roles import Role
 from core.tabular import FileRefused, read_table
 from core.text import count_of
@@ -309,13 +311,25 @@ def governorship_add(*, user, school: School, role: str = GovernorRole.MEMBER, a
     governorship = Governorship(user=user, school=school, role=role)
     governorship._history_user = actor
     governorship.save()
+    # A seat opens the school's published material only (never case material): an admin gives it
+    # alone, and it is in the access log (docs/adr/0012).
+    access.access_event_record(
+        kind=AccessEventKind.GOVERNORSHIP_ADDED, user=user, actor=actor, detail=_seat(governorship)
+    )
     return governorship
 
 
 @transaction.atomic
 def governorship_remove(*, governorship: Governorship, actor) -> None:
+    access.access_event_record(
+        kind=AccessEventKind.GOVERNORSHIP_REMOVED, user=governorship.user, actor=actor, detail=_seat(governorship)
+    )
     governorship._history_user = actor
     governorship.delete()
+
+
+def _seat(governorship: Governorship) -> str:
+    return f"{governorship.get_role_display()}, {governorship.school.name} ({governorship.school.urn})"
 
 
 # ---- term dates ------------------------------------------------------------------------------

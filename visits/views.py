@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_adviser, is_governor, is_la_staff, is_officer
+from audit.services import record_request_read
 from categorisation.models import SupportLevel
 from core.documents import pdf_response, render_pdf
 from core.exports import csv_response, xlsx_response
@@ -147,6 +148,7 @@ def visit_plan(request):
 def visit_detail(request, pk: int):
     visit = selectors.visit_for_user(user=request.user, pk=pk)
     can_change = request.user.has_perm("visits.change_visit", visit)
+    record_request_read(request, visit)
     return render(
         request,
         "visits/visit_detail.html",
@@ -215,6 +217,7 @@ def visit_record(request, pk: int):
             messages.success(request, f"Visit to {visit.school.name} {done}.")
             return redirect(visit)
     show_errors = _show_errors(request, add_row, form, formset)
+    record_request_read(request, visit)
     return render(
         request,
         "visits/visit_record.html",
@@ -288,12 +291,14 @@ def visit_note(request, pk: int):
     visit = selectors.visit_for_user(user=request.user, pk=pk)
     context = _note_context(request, visit)
     context["can_change"] = request.user.has_perm("visits.change_visit", visit)
+    record_request_read(request, visit)
     return render(request, "visits/note.html", context)
 
 
 @permission_required("visits.view_visits", raise_exception=True)
 def visit_note_pdf(request, pk: int):
     visit = selectors.visit_for_user(user=request.user, pk=pk)
+    record_request_read(request, visit)
     data = render_pdf("visits/note_pdf.html", _note_context(request, visit), request)
     return pdf_response(data, f"note-of-visit-{visit.school.urn}-{visit.visit_date:%Y-%m-%d}.pdf")
 
@@ -774,6 +779,8 @@ def _meeting_form_page(request, *, group, meeting=None):
             messages.success(request, f"MSP meeting of {meeting.held_on:%-d %B %Y} recorded.")
             return redirect(meeting)
     show_errors = _show_errors(request, add_row, form, formset)
+    if meeting is not None:
+        record_request_read(request, meeting)
     return render(
         request,
         "visits/msp_meeting_form.html",
@@ -817,6 +824,7 @@ def msp_meeting_record(request, pk: int):
 def msp_meeting(request, pk: int):
     """The meeting with its confidential minutes: LA staff only."""
     meeting = selectors.msp_meeting_for_user(user=request.user, pk=pk)
+    record_request_read(request, meeting)
     return render(
         request,
         "visits/msp_meeting.html",

@@ -54,14 +54,16 @@ def test_a_user_holds_exactly_one_role(make_user):
 
 
 def test_the_admin_creates_a_user_with_a_role(client_as):
+    # A role without case material: the admin gives it alone (the adviser and officer roles need an
+    # officer: tests/accounts/test_separation_of_duties.py).
     response = client_as("admin").post(
         reverse("accounts:user_create"),
-        {"username": "newadviser", "first_name": "Nia", "last_name": "Evans", "email": "nia@example.org",
-         "role": "adviser", "password": "long-enough-password"},
+        {"username": "newgovernor", "first_name": "Nia", "last_name": "Evans", "email": "nia@example.org",
+         "role": "governor", "password": "long-enough-password"},
     )  # fmt: skip
-    user = User.objects.get(username="newadviser")
+    user = User.objects.get(username="newgovernor")
     assert response["Location"] == reverse("accounts:user_detail", kwargs={"pk": user.pk})
-    assert user.role == Role.ADVISER
+    assert user.role == Role.GOVERNOR
     assert user.check_password("long-enough-password")
     assert user.history.first().history_user.username == "admin"
 
@@ -89,10 +91,10 @@ def test_a_weak_password_or_taken_username_is_refused_and_no_user_is_created(
 def test_the_admin_changes_a_role_and_the_change_is_audited(client_as, adviser):
     client_as("admin").post(
         reverse("accounts:user_detail", kwargs={"pk": adviser.pk}),
-        {"first_name": "Adam", "last_name": "Reid", "email": "", "role": "officer", "is_active": "on"},
+        {"first_name": "Adam", "last_name": "Reid", "email": "", "role": "governor", "is_active": "on"},
     )
     adviser = User.objects.get(pk=adviser.pk)
-    assert adviser.role == Role.OFFICER
+    assert adviser.role == Role.GOVERNOR
     latest = adviser.history.first()
     assert latest.history_user.username == "admin"
 

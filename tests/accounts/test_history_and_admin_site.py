@@ -33,16 +33,16 @@ def update(client, user, **changes):
 
 def test_a_role_change_shows_the_old_and_new_role_and_who_made_it(client_as, adviser):
     client = client_as("admin")
-    update(client, adviser, role="officer")
+    update(client, adviser, role="governor")  # (raising a role needs an officer: test_separation_of_duties.py)
 
     latest = selectors.user_recent_changes(user=User.objects.get(pk=adviser.pk))[0]
 
-    assert [(c.label, c.old, c.new) for c in latest.changes] == [("Role", "Adviser", "Officer")]
+    assert [(c.label, c.old, c.new) for c in latest.changes] == [("Role", "Adviser", "Governor")]
     assert latest.by.username == "admin"
     text = changes_text(client, adviser)
     assert "changed by Ada Morgan" in text
     assert "Role: Adviser" in text
-    assert "Officer" in text
+    assert "Governor" in text
 
 
 def test_changed_details_are_listed_field_by_field(client_as, adviser):
@@ -100,19 +100,19 @@ def test_a_created_user_shows_its_initial_details_and_role(client_as):
             "username": "newadv",
             "first_name": "Nia",
             "last_name": "Cole",
-            "role": "adviser",
+            "role": "governor",
             "password": "long-enough-1",
         },
     )
     created = selectors.user_recent_changes(user=User.objects.get(username="newadv"))[-1]
     assert created.created
-    assert ("Role", "Adviser") in [(c.label, c.new) for c in created.changes]
+    assert ("Role", "Governor") in [(c.label, c.new) for c in created.changes]
     assert ("First name", "Nia") in [(c.label, c.new) for c in created.changes]
 
 
 def test_recent_changes_take_the_same_queries_however_long_the_history(client_as, adviser):
     client = client_as("admin")
-    update(client, adviser, role="officer")
+    update(client, adviser, role="governor")
     adviser = User.objects.get(pk=adviser.pk)
     with CaptureQueriesContext(connection) as few:
         selectors.user_recent_changes(user=adviser)

@@ -15,8 +15,8 @@ RESULT_ROWS = "table.govuk-table tbody tr"
 @pytest.mark.parametrize(
     ("username", "heading", "menu"),
     [
-        ("admin", "Administration", ["Home", "Schools", "Categorisation", "Imports", "Users"]),
-        ("officer", "Overview", ["Home", "Schools", "Categorisation", "Visits", "Letters"]),
+        ("admin", "Administration", ["Home", "Schools", "Categorisation", "Imports", "Access", "Users"]),
+        ("officer", "Overview", ["Home", "Schools", "Categorisation", "Visits", "Letters", "Access"]),
         ("adviser", re.compile(r"^Welcome"), ["Home", "My schools", "Schools", "Categorisation", "Visits", "Letters"]),
         ("governor", "Your school", ["Home"]),
     ],

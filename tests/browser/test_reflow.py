@@ -49,6 +49,7 @@ def _first(queryset):
 @pytest.fixture
 def pages_by_role(demo_site):
     """Every page type, by the role that uses it, from the demo data (plus long unbroken text)."""
+    from accounts.models import RoleRequest
     from categorisation.models import Categorisation, Framework, Status
     from letters.models import Letter, LetterStatus, LetterType
     from schools.models import Councillor, ImportRecord, School, Ward
@@ -81,6 +82,7 @@ def pages_by_role(demo_site):
     governor_letter = _first(Letter.objects.filter(school__urn=874001, status=LetterStatus.ISSUED))
     letter_type = _first(LetterType.objects.all())
     record = _first(ImportRecord.objects.order_by("-pk"))
+    role_request = _first(RoleRequest.objects.filter(status="pending"))
     today = timezone.localdate()
     school, year = 874001, today.year if today.month >= 9 else today.year - 1  # this academic year's term dates
 
@@ -142,6 +144,8 @@ def pages_by_role(demo_site):
             "/categorisation/frameworks/",
             "/categorisation/frameworks/new/",
             "/visits/",  # 403: the admin reads no case notes
+            "/audit/role-requests/",
+            "/audit/access/",
         ],
         "officer": [
             *common,
@@ -156,6 +160,11 @@ def pages_by_role(demo_site):
             "/letters/templates/",
             f"/letters/templates/{letter_type.code}/",
             f"/letters/{draft_letter.pk}/edit/",
+            "/audit/role-requests/",
+            f"/audit/role-requests/{role_request.pk}/decline/",
+            "/audit/access/",
+            "/audit/reads/",
+            f"/audit/reads/visits/visit/{completed.pk}/",
         ],
         "adviser": [*common, *la_staff, f"/categorisation/{draft.pk}/edit/", "/accounts/users/"],  # (403)
         "governor": [

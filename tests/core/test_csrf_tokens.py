@@ -88,6 +88,8 @@ PAGES = {
     "visits/visit_list.html": [("adviser", lambda c: reverse("visits:list"), {})],
     "categorisation/list.html": [("adviser", lambda c: reverse("categorisation:list"), {})],
     "categorisation/review_due.html": [("adviser", lambda c: reverse("categorisation:review_due"), {})],
+    "audit/access_log.html": [("officer", lambda c: reverse("audit:access_log"), {})],
+    "audit/read_log.html": [("officer", lambda c: reverse("audit:read_log"), {})],
 }
 
 

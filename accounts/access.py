@@ -1,0 +1,129 @@
+"""The access log's writes, and telling a user when someone else changed how they sign in.
+
+Every service that changes someone's access records it here: accounts.services (accounts, roles,
+role requests, passwords set by an admin), schools.services (governor seats), and the second-factor
+reset (`second_factor_reset_record`, called by the service that resets it). The access log is read
+by officers and admins (audit app); docs/adr/0012.
+
+An email to the user goes once the caller's transaction commits, so nobody is told of a change that
+was rolled back. The mail server's failure is recorded on the event and logged, never raised at the
+admin who made the change; an account without an email address is recorded as such."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import policy
+from .models import AccessEvent, AccessEventKind, RoleRequest
+from .roles import Role
+
+log = logging.getLogger(__name__)
+
+NO_EMAIL_ADDRESS = "Not sent: the account has no email address."
+COULD_NOT_SEND = "Could not send: {error}"
+# What the email tells the user, by kind: (subject, what happened).
+TOLD = {
+    AccessEventKind.PASSWORD_SET: ("a new password was set for your account", "set a new password for your account"),
+    AccessEventKind.SECOND_FACTOR_RESET: (
+        "the second factor of your account was reset",
+        "reset the second factor (authenticator app) of your account",
+    ),
+    AccessEventKind.EMAIL_CHANGED: (
+        "the email address of your account was changed",
+        "changed the email address of your account from this address to another",
+    ),
+}
+
+
+def _role(value: Role | str | None) -> str:
+    return Role(value).value if value else ""
+
+
+def access_event_record(
+    *,
+    kind: AccessEventKind | str,
+    user,
+    actor,
+    role_before: Role | str | None = None,
+    role_after: Role | str | None = None,
+    detail: str = "",
+    request: RoleRequest | None = None,
+) -> AccessEvent:
+    """Add a line to the access log: `actor` (None: the system) changed `user`'s access."""
+    return AccessEvent.objects.create(
+        kind=AccessEventKind(kind),
+        user=user,
+        actor=actor,
+        role_before=_role(role_before),
+        role_after=_role(role_after),
+        detail=detail[:300],
+        request=request,
+    )
+
+
+def credential_reset_record(*, kind: AccessEventKind | str, user, actor) -> AccessEvent:
+    """Record that `actor` set `user`'s password or reset their second factor; when that was
+    someone else, email the user after the transaction commits."""
+    kind = AccessEventKind(kind)
+    event = access_event_record(kind=kind, user=user, actor=actor, role_before=user.role, role_after=user.role)
+    if policy.a_credential_set_by_someone_else_is_told_to_its_owner(actor=actor, user=user):
+        _tell(event, user.email)
+    return event
+
+
+def second_factor_reset_record(*, user, actor) -> AccessEvent:
+    """For the second-factor reset service: call it in the same transaction as the reset."""
+    return credential_reset_record(kind=AccessEventKind.SECOND_FACTOR_RESET, user=user, actor=actor)
+
+
+def email_change_record(*, user, actor, old_email: str) -> AccessEvent:
+    """A changed email address changes who receives this service's emails (and, with single
+    sign-on, which identity matches the account): recorded, and told at the old address when
+    someone else changed it."""
+    event = access_event_record(
+        kind=AccessEventKind.EMAIL_CHANGED,
+        user=user,
+        actor=actor,
+        detail=f"{old_email or 'none'} to {user.email or 'none'}",
+    )
+    if policy.a_credential_set_by_someone_else_is_told_to_its_owner(actor=actor, user=user):
+        _tell(event, old_email)
+    return event
+
+
+def _tell(event: AccessEvent, address: str) -> None:
+    if not address:
+        event.email_error = NO_EMAIL_ADDRESS
+        event.save(update_fields=["email_error"])
+        return
+    event.emailed_to = address
+    event.save(update_fields=["emailed_to"])
+    transaction.on_commit(lambda: _send(event.pk))
+
+
+def _send(event_id: int) -> None:
+    event = AccessEvent.objects.select_related("user", "actor").get(pk=event_id)
+    subject, what = TOLD[event.kind]
+    body = render_to_string(
+        "accounts/email/access_changed.txt",
+        {
+            "event": event,
+            "what": what,
+            "when": timezone.localtime(event.at),
+            "by": (event.actor.get_full_name() or event.actor.username) if event.actor else "the system",
+            "by_role": event.actor.role_label.lower() if event.actor else "",
+            "service": settings.SERVICE_NAME,
+            "council": settings.COUNCIL_NAME,
+        },
+    )
+    try:
+        send_mail(f"{settings.SERVICE_NAME}: {subject}", body, settings.DEFAULT_FROM_EMAIL, [event.emailed_to])
+    except Exception as exc:  # recorded on the event, never raised at the admin who made the change
+        log.exception("The access-log email %s could not be sent", event_id)
+        AccessEvent.objects.filter(pk=event_id).update(email_error=COULD_NOT_SEND.format(error=exc)[:300])
+    else:
+        AccessEvent.objects.filter(pk=event_id).update(emailed_at=timezone.now())

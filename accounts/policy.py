@@ -1,0 +1,70 @@
+"""Separation of duties (DESIGN.md section 2: the admin "does not read confidential case notes and
+cannot grant access to them"; issue 9). Pure rules, each named after the clause it implements and
+tested by a test of the same name (tests/accounts/test_separation_of_duties.py). docs/adr/0012."""
+
+from .roles import Role
+
+# How much case material a role opens: an officer every school's, an adviser every school's too
+# (they read every school) but with less power; governors see only their school's published
+# material and admins none, so neither is access to case material.
+CASE_ACCESS = {Role.ADVISER: 1, Role.OFFICER: 2}
+ROLES_NEEDING_AN_OFFICER = (Role.ADVISER, Role.OFFICER)
+
+
+def case_access(role: Role | str | None) -> int:
+    return CASE_ACCESS.get(Role(role), 0) if role else 0
+
+
+def granting_or_raising_the_adviser_or_officer_role_needs_an_officer(
+    *, before: Role | str | None, after: Role | str | None
+) -> bool:
+    """Giving someone the adviser or officer role, or raising an adviser to officer, opens case
+    material to them: it needs an officer (one who approves an admin's request, or who does it).
+    Lowering (officer to adviser) or a role without case material (governor, admin) does not."""
+    return case_access(after) > case_access(before)
+
+
+def reactivating_an_adviser_or_officer_needs_an_officer(
+    *, role: Role | str | None, was_active: bool, is_active: bool
+) -> bool:
+    """An inactive account reads nothing: making an adviser's or officer's account active again
+    opens case material to it as much as giving the role, so it needs an officer too.
+    Deactivating never does."""
+    return is_active and not was_active and case_access(role) > 0
+
+
+def only_an_officer_or_the_system_grants_access_to_case_material(*, actor) -> bool:
+    """Who may give access to case material: an active officer, or the system itself (actor None:
+    a management command, the demo data, a role mapped from the council's identity provider when
+    the council configures it). Never an admin, an adviser or a governor, for anyone, themselves
+    included."""
+    if actor is None:
+        return True
+    return bool(actor.is_active and actor.role == Role.OFFICER)
+
+
+# Messages of the four-eyes rule, imported by the tests.
+OWN_REQUEST = "You asked for this change: another officer must approve it."
+OWN_ACCESS = "You cannot approve a change to your own access."
+NOT_AN_OFFICER = "Only an officer can approve or decline a role request."
+
+
+def four_eyes_no_one_approves_a_role_request_they_made_or_that_is_about_them(
+    *, approver, requester_id: int, subject_id: int
+) -> list[str]:
+    """A role request is approved by an active officer who neither asked for it nor is the person
+    it gives access to. Returns the reasons this approver may not approve (empty when they may)."""
+    if approver is None or not (approver.is_active and approver.role == Role.OFFICER):
+        return [NOT_AN_OFFICER]
+    if approver.pk == requester_id:
+        return [OWN_REQUEST]
+    if approver.pk == subject_id:
+        return [OWN_ACCESS]
+    return []
+
+
+def a_credential_set_by_someone_else_is_told_to_its_owner(*, actor, user) -> bool:
+    """A password or second factor set or reset by anyone but the user themselves (an admin, or a
+    command) is emailed to the user: if they did not expect it, their account may be in someone
+    else's hands. Whatever the role: an officer's matters most, but a governor's is theirs too."""
+    return actor is None or actor.pk != user.pk

@@ -1,0 +1,91 @@
+"""Reads of the access log, role requests and the read log, newest first, in a fixed number of
+queries whatever their length (users, content types and requests joined, never fetched per row)."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+from django.utils.text import capfirst
+
+from accounts.models import AccessEvent, RoleRequest, RoleRequestStatus
+
+from .models import ReadEvent
+
+User = get_user_model()
+
+# How a record was read, by the page's URL name (apps that call record_read add theirs here).
+HOW_READ = {
+    "categorisation:detail": "Categorisation page",
+    "categorisation:edit": "Categorisation form",
+    "categorisation:return": "Categorisation page",
+    "visits:detail": "Visit page",
+    "visits:record": "Visit record form",
+    "visits:note": "Note of visit",
+    "visits:note_pdf": "Note of visit, PDF",
+    "visits:msp_meeting": "MSP meeting page",
+    "visits:msp_meeting_record": "MSP meeting form",
+    "letters:detail": "Letter page (draft)",
+    "letters:edit": "Letter form (draft)",
+    "letters:draft_pdf": "Draft letter, PDF",
+}
+# What kind of record, where the model's own name reads badly.
+KIND_NAMES = {"visits.mspmeeting": "MSP meeting"}
+
+
+def how_read(view: str) -> str:
+    return HOW_READ.get(view, view)
+
+
+def kind_name(content_type: ContentType) -> str:
+    key = f"{content_type.app_label}.{content_type.model}"
+    if key in KIND_NAMES:
+        return KIND_NAMES[key]
+    model = content_type.model_class()
+    return capfirst(model._meta.verbose_name) if model else key
+
+
+def read_log(*, user=None) -> QuerySet:
+    reads = ReadEvent.objects.select_related("user", "content_type").order_by("-at", "-id")
+    if user is not None:
+        reads = reads.filter(user=user)
+    return reads
+
+
+def reads_of(*, content_type: ContentType, object_id: int) -> QuerySet:
+    return (
+        ReadEvent.objects.filter(content_type=content_type, object_id=object_id)
+        .select_related("user")
+        .order_by("-at", "-id")
+    )
+
+
+def access_log(*, user=None, kind: str = "") -> QuerySet:
+    """Access events, newest first; with `user`, those about them or made by them."""
+    events = AccessEvent.objects.select_related("user", "actor", "request").order_by("-at", "-id")
+    if user is not None:
+        events = events.filter(Q(user=user) | Q(actor=user))
+    if kind:
+        events = events.filter(kind=kind)
+    return events
+
+
+def pending_role_requests() -> QuerySet:
+    return (
+        RoleRequest.objects.filter(status=RoleRequestStatus.PENDING)
+        .select_related("requested_by")
+        .prefetch_related("user__groups")
+        .order_by("requested_at", "id")
+    )
+
+
+def decided_role_requests() -> QuerySet:
+    return (
+        RoleRequest.objects.exclude(status=RoleRequestStatus.PENDING)
+        .select_related("user", "requested_by", "decided_by")
+        .order_by("-decided_at", "-id")
+    )
+
+
+def users_for_filter() -> QuerySet:
+    return User.objects.order_by("first_name", "last_name", "username").only(
+        "id", "username", "first_name", "last_name"
+    )

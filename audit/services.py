@@ -1,0 +1,62 @@
+"""The read log's writes: `record_read` for the views that show confidential material, and the
+purge of entries older than the retention period.
+
+Cheap by design: one INSERT per page view, nothing read first. Reads by the same person of the
+same record through the same page within one READ_LOG_COLLAPSE_MINUTES window are one entry (the
+first): the INSERT skips a row the unique constraint already holds (ON CONFLICT DO NOTHING /
+INSERT OR IGNORE), so reloading a form after each save does not flood the log."""
+
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from .models import ReadEvent
+
+
+def _window(now: datetime, minutes: int) -> datetime | None:
+    if minutes <= 0:
+        return None
+    step = minutes * 60
+    return datetime.fromtimestamp(int(now.timestamp()) // step * step, tz=UTC)
+
+
+def record_read(*, user, obj, view: str, label: str = "") -> None:
+    """Record that `user` read the confidential record `obj` through the page `view` (a URL name,
+    "visits:detail"). Call it once the permission checks have passed, before rendering. `label`
+    names the record as it is now (default str(obj)); give one when str() would run a query."""
+    if user is None or not user.is_authenticated:
+        return
+    now = timezone.now()
+    ReadEvent.objects.bulk_create(
+        [
+            ReadEvent(
+                at=now,
+                user_id=user.pk,
+                content_type=ContentType.objects.get_for_model(obj),  # cached after the first call
+                object_id=obj.pk,
+                label=(label or str(obj))[:300],
+                view=view[:100],
+                window=_window(now, settings.READ_LOG_COLLAPSE_MINUTES),
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def record_request_read(request, obj, *, label: str = "") -> None:
+    """record_read for a view: the signed-in user, and the page's URL name."""
+    match = request.resolver_match
+    record_read(user=request.user, obj=obj, view=match.view_name if match else request.path, label=label)
+
+
+def read_log_purge(*, days: int | None = None, dry_run: bool = False) -> int:
+    """Delete the entries older than `days` (READ_LOG_RETENTION_DAYS): one DELETE. Returns how
+    many were (or, with dry_run, would be) deleted."""
+    days = settings.READ_LOG_RETENTION_DAYS if days is None else days
+    old = ReadEvent.objects.filter(at__lt=timezone.now() - timedelta(days=days))
+    if dry_run:
+        return old.count()
+    deleted, _ = old.delete()
+    return deleted
