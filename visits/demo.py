@@ -217,16 +217,24 @@ def _seed_enhanced_offers(ctx, by_urn, officer) -> None:
 
 def _close_and_age_actions(ctx, schools) -> None:
     """Close actions more than a fortnight past due, with a note, except about one in four of
-    those less than four months overdue: a real caseload has a few recent overdue actions, not
-    year-old ones."""
+    those less than four months overdue (a real caseload has a few recent overdue actions, not
+    year-old ones) and each MSP group's newest action, which its next meeting reviews.
+
+    Which actions stay open depends on their dates only, never on their ids: the ids a database
+    hands out differ from run to run, and the browser tests record a meeting that reviews one."""
     from .models import Action, ActionStatus
 
-    older = Action.objects.filter(
-        school__in=schools, status=ActionStatus.OPEN, due_on__lt=ctx.today - timedelta(days=14)
-    )
-    for action in older.select_related("visit").order_by("id"):
+    open_actions = Action.objects.filter(school__in=schools, status=ActionStatus.OPEN)
+    newest_msp_action = {
+        action.school_id: action.pk
+        for action in open_actions.filter(msp_meeting__isnull=False).order_by("school_id", "due_on", "id")
+    }
+    older = open_actions.filter(due_on__lt=ctx.today - timedelta(days=14))
+    for action in older.select_related("visit").order_by("due_on", "id"):
         recent = action.due_on >= ctx.today - timedelta(days=120)
-        if recent and action.pk % 4 == 0:  # by id, so that a second run closes nothing more
+        if recent and action.due_on.toordinal() % 4 == 0:  # by date, so a second run closes nothing more
+            continue
+        if newest_msp_action.get(action.school_id) == action.pk:
             continue
         services.action_close(
             action=action,

@@ -5,6 +5,7 @@ import io
 import os
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 from django.apps import apps
@@ -13,6 +14,9 @@ from django.core.management import CommandError, call_command
 
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS
 from core.management.commands.seed_demo import REFUSED_IN_PRODUCTION
+from tests.factories import SchoolFactory
+from visits.demo import KINGFISHER_URN
+from visits.models import Action, ActionOwner, ActionStatus, MspGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +85,31 @@ def test_seed_demo_refuses_when_started_with_debug_off_and_changes_nothing(tmp_p
 def test_the_demo_is_allowed_in_the_test_run(settings):
     """make test and the browser tests load the demo: DEBUG=true when the settings loaded."""
     assert settings.DEMO_DATA_ALLOWED is True
+
+
+@pytest.mark.parametrize(
+    "day, ids_used_before",
+    [
+        (date(2026, 9, 7), 0),  # the first week of the autumn term
+        (date(2026, 11, 9), 3),  # the autumn term
+        (date(2027, 2, 1), 2),  # the spring term
+        (date(2027, 5, 17), 1),  # the summer term
+        (date(2027, 8, 30), 3),  # the summer holidays
+    ],
+)
+def test_the_demo_msp_group_has_an_open_action_to_review_on_any_day_whatever_ids_the_database_hands_out(
+    on_day, day, ids_used_before
+):
+    """The browser test of recording a meeting rates the first open action. Which actions the demo
+    closes once depended on their ids, which differ with the tests run before it in a worker."""
+    on_day(day)
+    school = SchoolFactory()
+    for _ in range(ids_used_before):
+        Action.objects.create(school=school, description="Used an id", owner=ActionOwner.SCHOOL, due_on=day)
+    Action.objects.all().delete()
+    school.delete()
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    group = MspGroup.objects.get(school__urn=KINGFISHER_URN)
+    assert Action.objects.filter(school=group.school, status=ActionStatus.OPEN).exists()
