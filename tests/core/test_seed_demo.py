@@ -88,7 +88,7 @@ def test_the_demo_is_allowed_in_the_test_run(settings):
 
 
 @pytest.mark.parametrize(
-    "day, ids_used_before",
+    ("day", "ids_used_before"),
     [
         (date(2026, 9, 7), 0),  # the first week of the autumn term
         (date(2026, 11, 9), 3),  # the autumn term
