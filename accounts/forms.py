@@ -1,8 +1,9 @@
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Button, Field, Size
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
-from core.forms import form_helper
+from core.forms import TextLimits, form_helper
 
 from .policy import ROLES_NEEDING_AN_OFFICER
 from .roles import ROLE_HINTS, Role
@@ -24,7 +25,7 @@ class RoleField(forms.ChoiceField):
         super().__init__(choices=ROLE_CHOICES, label="Role", widget=forms.RadioSelect, **kwargs)
 
 
-class UserCreateForm(forms.Form):
+class UserCreateForm(TextLimits, forms.Form):
     username = forms.CharField(max_length=150, help_text="What they type to sign in")
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
@@ -50,7 +51,7 @@ class UserCreateForm(forms.Form):
         )
 
 
-class UserUpdateForm(forms.Form):
+class UserUpdateForm(TextLimits, forms.Form):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     email = forms.EmailField(label="Email address", required=False)
@@ -71,9 +72,18 @@ class UserUpdateForm(forms.Form):
         )
 
 
-class PasswordResetByAdminForm(forms.Form):
+class PasswordResetByAdminForm(TextLimits, forms.Form):
     password = forms.CharField(label="New password", widget=forms.PasswordInput, strip=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper(Field.text("password", field_width=20), Button("save", "Set password"))
+
+
+class SignInForm(TextLimits, AuthenticationForm):
+    """Django's sign-in form, with the project's text limits: a password is hashed, and a megabyte of
+    one would cost the server seconds."""
+
+
+class OwnPasswordChangeForm(TextLimits, PasswordChangeForm):
+    """Django's change-your-password form, with the project's text limits."""

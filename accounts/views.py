@@ -12,7 +12,7 @@ from core.forms import add_service_errors, posted
 from core.pagination import paginate
 
 from . import selectors, services, user_page
-from .forms import PasswordResetByAdminForm, UserCreateForm, UserUpdateForm
+from .forms import OwnPasswordChangeForm, PasswordResetByAdminForm, SignInForm, UserCreateForm, UserUpdateForm
 from .roles import Role
 
 User = get_user_model()
@@ -23,6 +23,7 @@ WAITING_FOR_AN_OFFICER = "Waiting for an officer to approve: {request}. Until th
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
     extra_context = {"title": "Sign in"}
 
@@ -33,6 +34,7 @@ logout_view = auth_views.LogoutView.as_view()
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
+    form_class = OwnPasswordChangeForm
     success_url = reverse_lazy("accounts:password_change_done")
     extra_context = {"title": "Change your password"}
 

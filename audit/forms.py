@@ -2,7 +2,7 @@ from crispy_forms_gds.layout import Button, Div, Field
 from django import forms
 
 from accounts.models import AccessEventKind
-from core.forms import LongSelect, form_helper
+from core.forms import LongSelect, TextLimits, form_helper
 
 from . import selectors
 
@@ -25,7 +25,7 @@ def _user_field(label: str) -> UserChoiceField:
     )
 
 
-class ReadLogFilterForm(forms.Form):
+class ReadLogFilterForm(TextLimits, forms.Form):
     """The read log's filter (a GET form)."""
 
     user = _user_field("Who read")
@@ -39,7 +39,7 @@ class ReadLogFilterForm(forms.Form):
         )
 
 
-class AccessLogFilterForm(forms.Form):
+class AccessLogFilterForm(TextLimits, forms.Form):
     """The access log's filters (a GET form)."""
 
     user = _user_field("Whose account, or who made the change")
@@ -58,7 +58,7 @@ class AccessLogFilterForm(forms.Form):
         )
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(TextLimits, forms.Form):
     comments = forms.CharField(
         label="Why (optional)",
         help_text="The admin who asked sees this.",

@@ -4,7 +4,7 @@ import django_filters
 from crispy_forms_gds.layout import Button, Div, Field
 from django import forms
 
-from core.forms import form_helper
+from core.forms import FilterSet, form_helper
 from schools.filters import link_advisers, phase_choices
 from schools.models import Governance
 from schools.selectors import search_condition
@@ -23,7 +23,7 @@ def _columns(*names: str) -> Div:
     return Div(*[Div(Field(n), css_class="govuk-grid-column-one-quarter") for n in names], css_class="govuk-grid-row")
 
 
-class CategoryFilter(django_filters.FilterSet):
+class CategoryFilter(FilterSet):
     q = django_filters.CharFilter(label="Name or URN", method="filter_search")
     level = django_filters.ChoiceFilter(
         label="Current category", choices=LEVEL_CHOICES, method="filter_level", empty_label="Any category"
@@ -60,7 +60,7 @@ class CategoryFilter(django_filters.FilterSet):
         return queryset
 
 
-class ReviewDueFilter(django_filters.FilterSet):
+class ReviewDueFilter(FilterSet):
     q = django_filters.CharFilter(label="Name or URN", method="filter_search")
     phase = django_filters.ChoiceFilter(choices=phase_choices, empty_label="Any phase")
     link_adviser = django_filters.ModelChoiceFilter(queryset=lambda request: link_advisers(), empty_label="Any adviser")

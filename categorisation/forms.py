@@ -6,7 +6,7 @@ from django import forms
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 
-from core.forms import GovDateField, form_helper
+from core.forms import GovDateField, TextLimits, form_helper
 
 from .best_fit import level_label
 from .facts import FactKey
@@ -48,7 +48,7 @@ class CriterionTick(LayoutObject):
         )
 
 
-class CategorisationForm(forms.Form):
+class CategorisationForm(TextLimits, forms.Form):
     """The criteria of the categorisation's framework, grouped by area and level: a tick and an
     evidence note per statement, then the final level and the rationale for a departure."""
 
@@ -162,7 +162,7 @@ def categorisation_initial(categorisation, criteria, facts: dict) -> dict:
     return initial
 
 
-class StartForm(forms.Form):
+class StartForm(TextLimits, forms.Form):
     period = forms.ChoiceField(
         label="Which term is this categorisation for?",
         widget=forms.RadioSelect,
@@ -190,7 +190,7 @@ class StartForm(forms.Form):
         return self.periods[self.cleaned_data["period"]]
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(TextLimits, forms.Form):
     comments = forms.CharField(
         label="Comments for the adviser",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -206,7 +206,7 @@ class ReturnForm(forms.Form):
         )
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(TextLimits, forms.Form):
     approve_comments = forms.CharField(
         label="Comments (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -232,7 +232,7 @@ COUNT_ERRORS = {"invalid": COUNT_INVALID, "min_value": COUNT_INVALID, "max_value
 NEW_AREA_COUNTS = {"medium_count": 2, "high_count": 3}
 
 
-class FrameworkForm(forms.Form):
+class FrameworkForm(TextLimits, forms.Form):
     name = forms.CharField(max_length=200, error_messages={"required": NAME_REQUIRED})
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -241,7 +241,7 @@ class FrameworkForm(forms.Form):
         self.helper = form_helper(Field.text("name"), Field.textarea("description"), Button("save", submit))
 
 
-class CopyFrameworkForm(forms.Form):
+class CopyFrameworkForm(TextLimits, forms.Form):
     name = forms.CharField(label="Name of the new draft", max_length=200, error_messages={"required": NAME_REQUIRED})
 
     def __init__(self, *args, **kwargs):
@@ -249,7 +249,7 @@ class CopyFrameworkForm(forms.Form):
         self.helper = form_helper(Field.text("name"), Button("copy", "Copy into a new draft"))
 
 
-class ActivateForm(forms.Form):
+class ActivateForm(TextLimits, forms.Form):
     active_from = GovDateField(
         label="In use from",
         error_label="The date the framework is in use from",
@@ -262,7 +262,7 @@ class ActivateForm(forms.Form):
         self.helper = form_helper(Field("active_from", legend_size=Size.SMALL), Button("activate", "Activate"))
 
 
-class AreaForm(forms.Form):
+class AreaForm(TextLimits, forms.Form):
     name = forms.CharField(max_length=200, error_messages={"required": AREA_NAME_REQUIRED})
     code = forms.SlugField(
         max_length=40,
@@ -313,7 +313,7 @@ class AreaForm(forms.Form):
         )
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(TextLimits, forms.Form):
     level = forms.ChoiceField(
         label="Support level", choices=SupportLevel.choices, widget=forms.RadioSelect,
         error_messages={"required": LEVEL_CHOICE_REQUIRED},

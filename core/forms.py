@@ -1,3 +1,4 @@
+import django_filters
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Layout
@@ -6,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from .limits import apply_text_limits
 
 # GOV.UK date input messages (design-system.service.gov.uk/components/date-input), each naming the
 # date: never Python's own ("day is out of range for month") or crispy-forms-gds' generic ones.
@@ -105,3 +108,26 @@ class LongSelect(forms.Select):
             chosen = " selected" if option_value in selected else ""
             options.append(format_html('<option value="{}"{}>{}</option>', option_value, mark_safe(chosen), label))
         return format_html("<select{}>\n{}\n</select>", flatatt(final_attrs), mark_safe("\n".join(options)))
+
+
+class TextLimits:
+    """Every form of the project inherits this first (tests/core/test_text_limits.py walks them):
+    each of its text fields gets a limit and the GOV.UK message over it (core.limits). A form names
+    a field's limit in `text_limits` when it writes a model field whose limit is not the default
+    (`text_limit(Letter, "body")`), and its label in `text_labels` when the label alone is unclear."""
+
+    text_limits: dict[str, int] = {}
+    text_labels: dict[str, str] = {}
+
+    def full_clean(self):
+        apply_text_limits(self, self.text_limits, self.text_labels)
+        super().full_clean()
+
+
+class FilterSet(django_filters.FilterSet):
+    """A django-filter FilterSet whose form is one of the project's (TextLimits): a search box
+    longer than a line is refused with the GOV.UK message, like every other text field."""
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        return type(form_class.__name__, (TextLimits, form_class), {})

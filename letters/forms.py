@@ -5,7 +5,8 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Button, Div, Field, Fieldset, Size
 from django import forms
 
-from core.forms import NOT_A_REAL_DATE, GovDateField, form_helper
+from core.forms import NOT_A_REAL_DATE, FilterSet, GovDateField, TextLimits, form_helper
+from core.limits import LETTER, LETTER_TEMPLATE
 
 from . import rules
 from .models import (
@@ -31,7 +32,7 @@ def _date_field(label: str, *, required: bool = True, help_text: str = "For exam
     return GovDateField(label=label, required=required, help_text=help_text, max_year=9999)
 
 
-class StartForm(forms.Form):
+class StartForm(TextLimits, forms.Form):
     """Step two of drafting, once the school is chosen (schools.picker): which type of letter. A GET
     form: choosing writes nothing, and the draft page's own form POSTs the letter."""
 
@@ -60,9 +61,11 @@ class GroundsField(forms.MultipleChoiceField):
             raise forms.ValidationError(problems)
 
 
-class LetterForm(forms.Form):
+class LetterForm(TextLimits, forms.Form):
     """A letter's draft: indicators, for a warning notice its grounds and compliance period, then
     the subject and text (placeholders allowed)."""
+
+    text_limits = {"body": LETTER}
 
     indicators = forms.ModelMultipleChoiceField(
         queryset=Indicator.objects.none(),
@@ -136,7 +139,7 @@ class LetterForm(forms.Form):
         }
 
 
-class CommentsForm(forms.Form):
+class CommentsForm(TextLimits, forms.Form):
     comments = forms.CharField(
         label="Comments for the drafter", widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
@@ -149,7 +152,7 @@ class CommentsForm(forms.Form):
         self.helper = form_helper(Field.textarea("comments", rows=5), Button("submit", button))
 
 
-class IssueForm(forms.Form):
+class IssueForm(TextLimits, forms.Form):
     issued_on = _date_field(
         "Date of issue", help_text="The date on the letter: today, or earlier if it was sent before."
     )
@@ -170,7 +173,7 @@ class IssueForm(forms.Form):
         return [line.strip() for line in self.cleaned_data["other_copies"].splitlines() if line.strip()]
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(TextLimits, forms.Form):
     received_on = _date_field("Date the response was received")
     text = forms.CharField(label="Summary of the governing body's response", widget=forms.Textarea, required=False)
 
@@ -179,7 +182,7 @@ class ResponseForm(forms.Form):
         self.helper = form_helper(Field("received_on"), Field.textarea("text", rows=6), Button("save", "Save response"))
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(TextLimits, forms.Form):
     outcome = forms.ChoiceField(
         label="At the end of the compliance period, has the governing body complied with the notice?",
         choices=ComplianceOutcome.choices,
@@ -195,7 +198,7 @@ class OutcomeForm(forms.Form):
         )
 
 
-class IntentionForm(forms.Form):
+class IntentionForm(TextLimits, forms.Form):
     given_on = _date_field("Date the notice was given")
     powers = forms.MultipleChoiceField(
         label="Powers the local authority proposes to use",
@@ -220,7 +223,7 @@ class IntentionForm(forms.Form):
         )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(TextLimits, forms.Form):
     decided_on = _date_field("Date of the decision")
     powers = forms.MultipleChoiceField(
         label="Decision", choices=DECISION_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
@@ -237,7 +240,8 @@ class DecisionForm(forms.Form):
         )
 
 
-class TemplateForm(forms.Form):
+class TemplateForm(TextLimits, forms.Form):
+    text_limits = {"body": LETTER_TEMPLATE}
     subject = forms.CharField(max_length=300)
     body = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 26}))
 
@@ -252,7 +256,7 @@ class TemplateForm(forms.Form):
         )
 
 
-class ApprovalSettingForm(forms.Form):
+class ApprovalSettingForm(TextLimits, forms.Form):
     second_officer_approval = forms.BooleanField(
         label="A second officer must approve these letters",
         required=False,
@@ -264,7 +268,7 @@ class ApprovalSettingForm(forms.Form):
         self.helper = form_helper(Field.checkbox("second_officer_approval"), Button.secondary("save", "Save setting"))
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(TextLimits, forms.Form):
     text = forms.CharField(label="New indicator", widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
@@ -272,7 +276,7 @@ class IndicatorForm(forms.Form):
         self.helper = form_helper(Field.textarea("text", rows=2), Button.secondary("add", "Add indicator"))
 
 
-class IndicatorEditForm(forms.Form):
+class IndicatorEditForm(TextLimits, forms.Form):
     text = forms.CharField(label="Indicator", widget=forms.Textarea(attrs={"rows": 3}))
     is_active = forms.BooleanField(
         label="In use", required=False, help_text="Untick to retire it: letters that used it keep it."
@@ -283,7 +287,7 @@ class IndicatorEditForm(forms.Form):
         self.helper = form_helper(Field.textarea("text", rows=3), Field.checkbox("is_active"), Button("save", "Save"))
 
 
-class DismissForm(forms.Form):
+class DismissForm(TextLimits, forms.Form):
     reason = forms.CharField(label="Why is this suggestion dismissed?", widget=forms.Textarea, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -298,7 +302,7 @@ def _type_choices():
     return [(t.code, t.name) for t in LetterType.objects.order_by("order")]
 
 
-class RegisterFilter(django_filters.FilterSet):
+class RegisterFilter(FilterSet):
     q = django_filters.CharFilter(label="School name or URN", method="filter_school")
     letter_type = django_filters.ChoiceFilter(
         label="Type", field_name="letter_type__code", choices=_type_choices, empty_label="Any type"

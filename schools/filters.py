@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from accounts.roles import Role
-from core.forms import LongSelect, form_helper
+from core.forms import FilterSet, LongSelect, form_helper
 
 from .models import CategoryOfConcern, Governance, OfstedFramework, School, SchoolStatus, Trust, Ward
 from .selectors import search_condition
@@ -49,7 +49,7 @@ def phase_choices():
     return [(p, p) for p in phases]
 
 
-class SchoolFilter(django_filters.FilterSet):
+class SchoolFilter(FilterSet):
     q = django_filters.CharFilter(label="Name, URN or postcode", method="filter_search")
     phase = django_filters.ChoiceFilter(choices=phase_choices, empty_label="Any phase")
     governance = django_filters.ChoiceFilter(

@@ -5,7 +5,8 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from core.forms import GovDateField, form_helper
+from core.forms import GovDateField, TextLimits, form_helper
+from core.limits import LETTERHEAD_PART
 
 from .filters import link_advisers
 from .models import GovernorRole, HeadAppointment, ImportKind, School, TermName
@@ -15,7 +16,7 @@ FILE_REQUIRED = "Choose a file to upload"
 LA_CODES_REQUIRED = "Choose at least one local authority whose schools to keep"
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(TextLimits, forms.Form):
     file = forms.FileField(
         label="File",
         help_text="A CSV file (UTF-8 or Windows-1252) or an Excel workbook (.xlsx).",
@@ -58,7 +59,7 @@ class ImportUploadForm(forms.Form):
         return uploaded
 
 
-class SchoolDetailsForm(forms.Form):
+class SchoolDetailsForm(TextLimits, forms.Form):
     link_adviser = forms.ModelChoiceField(queryset=None, required=False, empty_label="No link adviser")
     head_start_date = GovDateField(label="Headteacher's start date", required=False, help_text="For example, 1 9 2024")
     head_appointment = forms.ChoiceField(label="Headteacher's appointment", choices=HeadAppointment.choices)
@@ -83,7 +84,7 @@ class SchoolDetailsForm(forms.Form):
 NO_SUCH_SCHOOL = "There is no school with URN {urn} in the register."
 
 
-class GovernorshipForm(forms.Form):
+class GovernorshipForm(TextLimits, forms.Form):
     """A governor's seat at the school chosen with the school picker (schools.picker) on the user
     page; the school travels as its URN in a hidden field."""
 
@@ -134,7 +135,7 @@ TERM_DATE_ERROR_LABELS = {
 }
 
 
-class TermDatesForm(forms.Form):
+class TermDatesForm(TextLimits, forms.Form):
     """The three terms of one academic year: four dates each."""
 
     def __init__(self, *args, terms, **kwargs):
@@ -159,7 +160,7 @@ class TermDatesForm(forms.Form):
         }
 
 
-class CouncillorForm(forms.Form):
+class CouncillorForm(TextLimits, forms.Form):
     name = forms.CharField(max_length=200, error_messages={"required": "Enter the councillor's name"})
     email = forms.EmailField(
         label="Email address",
@@ -182,8 +183,10 @@ class CouncillorForm(forms.Form):
 LOGO_FILE_TOO_LARGE = "The logo must be smaller than 1 MB"
 
 
-class LetterheadForm(forms.Form):
+class LetterheadForm(TextLimits, forms.Form):
     """The letterhead of one LA's documents. The logo is checked by the service (schools.logos)."""
+
+    text_limits = dict.fromkeys(("directorate", "address", "signatory_title"), LETTERHEAD_PART)
 
     council_name = forms.CharField(
         label="Council name", max_length=150, error_messages={"required": "Enter the council's name"}

@@ -7,7 +7,7 @@ from crispy_forms_gds.layout import HTML, Button, Div, Field, Fieldset, Size
 from django import forms
 from django.forms import formset_factory
 
-from core.forms import GovDateField, form_helper
+from core.forms import GovDateField, TextLimits, form_helper
 from schools.filters import link_advisers
 from schools.models import academic_year_label
 
@@ -126,7 +126,7 @@ class VisitFieldsMixin:
         return items
 
 
-class VisitPlanForm(VisitFieldsMixin, forms.Form):
+class VisitPlanForm(TextLimits, VisitFieldsMixin, forms.Form):
     def __init__(self, *args, schools, choose_adviser: bool, today: date, **kwargs):
         super().__init__(*args, **kwargs)
         # An officer (who chooses the adviser) may plan for any school: chosen with the picker first.
@@ -145,7 +145,7 @@ class VisitPlanForm(VisitFieldsMixin, forms.Form):
                 self.add_error(None, error)
 
 
-class VisitRecordForm(VisitFieldsMixin, forms.Form):
+class VisitRecordForm(TextLimits, VisitFieldsMixin, forms.Form):
     """What happened at the visit (the note of visit)."""
 
     activities = forms.MultipleChoiceField(
@@ -174,7 +174,7 @@ class VisitRecordForm(VisitFieldsMixin, forms.Form):
         )
 
 
-class ActionRowForm(forms.Form):
+class ActionRowForm(TextLimits, forms.Form):
     """One agreed action. A blank row is ignored; a partly filled one must be completed."""
 
     description = forms.CharField(label="Action", required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -255,7 +255,7 @@ def action_formset(request_data, *, prefix: str = "actions", add_row: bool = Fal
     return ActionFormSet(request_data, prefix=prefix)
 
 
-class CancelVisitForm(forms.Form):
+class CancelVisitForm(TextLimits, forms.Form):
     reason = forms.CharField(
         label="Why is the visit cancelled?",
         widget=forms.Textarea,
@@ -268,7 +268,7 @@ class CancelVisitForm(forms.Form):
         self.helper = form_helper(Field.textarea("reason", rows=3), Button.warning("cancel", "Cancel the visit"))
 
 
-class ShareNoteForm(forms.Form):
+class ShareNoteForm(TextLimits, forms.Form):
     shared_on = GovDateField(label="Date the note was shared", help_text="For example, 27 11 2026")
     shared_with = forms.CharField(
         label="Shared with",
@@ -289,7 +289,7 @@ class ShareNoteForm(forms.Form):
 # ---- actions ----------------------------------------------------------------------------------
 
 
-class ActionUpdateForm(forms.Form):
+class ActionUpdateForm(TextLimits, forms.Form):
     description = forms.CharField(label="Action", widget=forms.Textarea, required=False)
     owner = forms.ChoiceField(label="Owner", choices=ActionOwner.choices, widget=forms.RadioSelect)
     due_on = GovDateField(label="Due by", error_label="Due date")
@@ -306,7 +306,7 @@ class ActionUpdateForm(forms.Form):
         )
 
 
-class ActionCloseForm(forms.Form):
+class ActionCloseForm(TextLimits, forms.Form):
     note = forms.CharField(
         label="Closing note",
         widget=forms.Textarea,
@@ -319,7 +319,7 @@ class ActionCloseForm(forms.Form):
         self.helper = form_helper(Field.textarea("note", rows=3), Button.secondary("close", submit))
 
 
-class ActionFilterForm(forms.Form):
+class ActionFilterForm(TextLimits, forms.Form):
     q = forms.CharField(label="School name or URN", required=False)
     owner = forms.ChoiceField(label="Owner", required=False, choices=[("", "Any owner"), *ActionOwner.choices])
     status = forms.ChoiceField(
@@ -345,7 +345,7 @@ class ActionFilterForm(forms.Form):
         )
 
 
-class VisitFilterForm(forms.Form):
+class VisitFilterForm(TextLimits, forms.Form):
     q = forms.CharField(label="School name or URN", required=False)
     adviser = forms.ModelChoiceField(label="Adviser", required=False, queryset=None, empty_label="Any adviser")
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *VisitStatus.choices])
@@ -370,7 +370,7 @@ class VisitFilterForm(forms.Form):
 # ---- compliance -------------------------------------------------------------------------------
 
 
-class ComplianceFilterForm(forms.Form):
+class ComplianceFilterForm(TextLimits, forms.Form):
     adviser = forms.ChoiceField(label="Link adviser", required=False)
     category = forms.ChoiceField(label="Category", required=False, choices=[("", "Any category"), *CATEGORY_CHOICES])
     phase = forms.ChoiceField(label="Phase", required=False)
@@ -399,7 +399,7 @@ class ComplianceFilterForm(forms.Form):
         )
 
 
-class EnhancedOfferForm(forms.Form):
+class EnhancedOfferForm(TextLimits, forms.Form):
     academic_year = forms.TypedChoiceField(label="Academic year", coerce=int)
     half_days = forms.IntegerField(
         label="Half-day visits bought",
@@ -431,7 +431,7 @@ class EnhancedOfferForm(forms.Form):
 # ---- MSP --------------------------------------------------------------------------------------
 
 
-class MspGroupForm(forms.Form):
+class MspGroupForm(TextLimits, forms.Form):
     chair = forms.ModelChoiceField(
         label="Chair",
         queryset=None,
@@ -496,7 +496,7 @@ class MspGroupForm(forms.Form):
         return [line.strip() for line in self.cleaned_data.get("other_members", "").splitlines() if line.strip()]
 
 
-class MspGroupCloseForm(forms.Form):
+class MspGroupCloseForm(TextLimits, forms.Form):
     closed_on = GovDateField(label="Date the group closed")
     reason = forms.CharField(label="Why is the group closed?", widget=forms.Textarea, required=False)
 
@@ -509,7 +509,7 @@ class MspGroupCloseForm(forms.Form):
         )
 
 
-class MspMeetingPlanForm(forms.Form):
+class MspMeetingPlanForm(TextLimits, forms.Form):
     held_on = GovDateField(label="Date of the meeting", help_text="For example, 9 12 2026")
     start_time = time_field()
 
@@ -522,7 +522,7 @@ class MspMeetingPlanForm(forms.Form):
         )
 
 
-class MspMeetingRecordForm(forms.Form):
+class MspMeetingRecordForm(TextLimits, forms.Form):
     """A meeting as held. One RAG rating (and comment) per open action of the school."""
 
     held_on = GovDateField(label="Date of the meeting")
@@ -620,7 +620,7 @@ class MspMeetingRecordForm(forms.Form):
         return self.cleaned_data["support_refocused"] == "yes"
 
 
-class CalendarRangeForm(forms.Form):
+class CalendarRangeForm(TextLimits, forms.Form):
     weeks = forms.TypedChoiceField(
         label="Show", coerce=int, required=False, choices=[(4, "4 weeks"), (8, "8 weeks"), (13, "13 weeks")]
     )
