@@ -9,6 +9,10 @@ from .text import normalise_text
 
 MISSING_MARKERS = {"", "null", "na", "n/a"}
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
+EARLIEST_YEAR, LATEST_YEAR = 1800, 2100  # the years a school's or an inspection's date can be in
+YEAR_OUT_OF_RANGE = "must be a date in a year from {earliest} to {latest}"
+NUMBER_TOO_LARGE = "is too large: it must be between -{largest} and {largest}"
+NUMBER_FAR_TOO_LARGE = "is too large a number"
 
 
 def is_missing(text: str) -> bool:
@@ -38,7 +42,9 @@ def parse_int(text: str, *, minimum: int | None = None, maximum: int | None = No
     return value
 
 
-def parse_decimal(text: str, *, places: int | None = None) -> Decimal | None:
+def parse_decimal(text: str, *, places: int | None = None, max_digits: int | None = None) -> Decimal | None:
+    """A number, rounded to `places` decimal places; with `max_digits` (a DecimalField's), refused
+    when it is too large for the column, never cut short or stored altered (docs/adr/0011)."""
     text = text.strip().replace(",", "")
     if is_missing(text):
         return None
@@ -50,20 +56,33 @@ def parse_decimal(text: str, *, places: int | None = None) -> Decimal | None:
         raise ValueError("is not a number") from None
     if not value.is_finite():
         raise ValueError("is not a number")
+    if max_digits is not None:
+        step = Decimal(1).scaleb(-(places or 0))
+        largest = Decimal(10) ** (max_digits - (places or 0)) - step
+        if abs(value) >= largest + step / 2:  # it would round up past the largest
+            raise ValueError(NUMBER_TOO_LARGE.format(largest=f"{largest:,}"))
     if places is not None:
-        value = value.quantize(Decimal(1).scaleb(-places))
+        try:
+            value = value.quantize(Decimal(1).scaleb(-places))
+        except InvalidOperation:  # more digits than Python's decimals carry (28): 1e30, 29 digits
+            raise ValueError(NUMBER_FAR_TOO_LARGE) from None
     return value
 
 
-def parse_date(text: str) -> date | None:
+def parse_date(text: str, *, earliest_year: int = EARLIEST_YEAR, latest_year: int = LATEST_YEAR) -> date | None:
+    """A date in one of DATE_FORMATS whose year is one this data can mean: year 0001 (a placeholder,
+    or a slip of the keyboard) is refused, not stored."""
     text = text.strip()
     if is_missing(text):
         return None
     for fmt in DATE_FORMATS:
         try:
-            return datetime.strptime(text, fmt).date()
+            value = datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        if not earliest_year <= value.year <= latest_year:
+            raise ValueError(YEAR_OUT_OF_RANGE.format(earliest=earliest_year, latest=latest_year))
+        return value
     raise ValueError("is not a date in the form dd-mm-yyyy")
 
 

@@ -30,6 +30,7 @@ NO_URN_COLUMN = (
 URN_INVALID = "must be a 6-digit number"
 LA_CODE_INVALID = "must be a 3-digit local authority code"
 REQUIRED_VALUE = "is required"
+FSM_INVALID = "must be a percentage between 0 and 100"
 DUPLICATE_URN = "URN {urn} appears more than once in the file (first on row {first_row})"
 STATUS_UNKNOWN = (
     "is not a GIAS establishment status (1 Open, 2 Closed, 3 Open but proposed to close, 4 Proposed to open)"
@@ -111,10 +112,10 @@ def _establishment_number(value: str) -> str:
 
 
 def _fsm(value: str):
-    result = parse_decimal(value, places=1)
+    result = parse_decimal(value)  # checked before it is rounded: 1e30 cannot be rounded
     if result is not None and not 0 <= result <= 100:
-        raise ValueError("must be a percentage between 0 and 100")
-    return result
+        raise ValueError(FSM_INVALID)
+    return None if result is None else parse_decimal(value, places=1)
 
 
 # Register fields written from the file (the school's FK columns are handled separately).
@@ -165,6 +166,28 @@ OTHER_COLUMNS = {
     "trust_name": ("Trusts (name)",),
     "ward_code": ("AdministrativeWard (code)",),
     "ward_name": ("AdministrativeWard (name)",),
+}
+
+
+def _reference_text(model, field: str):
+    max_length = model._meta.get_field(field).max_length
+    return lambda value: clean_text(value, max_length=max_length)
+
+
+def _group_code(value: str):
+    return parse_int(value, minimum=0, maximum=999) if value.strip() else None
+
+
+# The trust, ward and establishment type of a row: checked with the row, so that a code longer than
+# its column is the row's error, not the database's when the import is applied (docs/adr/0011).
+REFERENCE_CELLS = {
+    "trust_code": _reference_text(Trust, "code"),
+    "trust_name": _reference_text(Trust, "name"),
+    "ward_code": _reference_text(Ward, "code"),
+    "ward_name": _reference_text(Ward, "name"),
+    "type_name": _reference_text(EstablishmentType, "name"),
+    "group_code": _group_code,
+    "group_name": _reference_text(EstablishmentType, "group_name"),
 }
 REGISTER_FIELDS = [c.field for c in COLUMNS] + ["status", "establishment_type_id"]
 KEPT_BY_LA_ON_HEAD_CHANGE = ["head_start_date", "head_appointment"]
@@ -266,21 +289,33 @@ class GiasImporter(Importer):
                         DUPLICATE_URN.format(urn=urn, first_row=first_row_of[urn]),
                     )
                 )
+            reference = {}
+            for name, parse in REFERENCE_CELLS.items():
+                if other[name]:
+                    try:
+                        reference[name] = parse(record[other[name]])
+                    except ValueError as exc:
+                        errors.append(RowError(row_number, other[name], record[other[name]], str(exc)))
+                else:
+                    reference[name] = parse("")
             if errors:
                 plan.errors.extend(errors)
                 continue
             first_row_of[urn] = row_number
-            trust_code = cell(record, "trust_code")
+            trust_code = reference["trust_code"]
             values["trust_code"] = trust_code or None
             if trust_code:
-                trusts[trust_code] = clean_text(cell(record, "trust_name"), max_length=255) or trust_code
-            ward_code = cell(record, "ward_code")
+                trusts[trust_code] = reference["trust_name"] or trust_code
+            ward_code = reference["ward_code"]
             values["ward_code"] = ward_code or None
             if ward_code:
-                wards[ward_code] = clean_text(cell(record, "ward_name"), max_length=200) or ward_code
+                wards[ward_code] = reference["ward_name"] or ward_code
             if type_code not in types:
-                group = parse_int(cell(record, "group_code")) if cell(record, "group_code").isdigit() else None
-                types[type_code] = (cell(record, "type_name") or f"Type {type_code}", group, cell(record, "group_name"))
+                types[type_code] = (
+                    reference["type_name"] or f"Type {type_code}",
+                    reference["group_code"],
+                    reference["group_name"],
+                )
             parsed[urn] = values
         progress(
             f"Validated {count_of(plan.rows_total, 'row')}: {len(parsed):,} to compare, {plan.rejected:,} rejected."
@@ -419,9 +454,9 @@ class GiasImporter(Importer):
         EstablishmentType.objects.bulk_create(
             EstablishmentType(
                 code=code,
-                name=name[:200],
+                name=name,
                 group_code=group_code,
-                group_name=group_name[:200],
+                group_name=group_name,
                 governance=governance_for(code, group_code),
             )
             for code, (name, group_code, group_name) in types.items()

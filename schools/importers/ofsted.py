@@ -11,6 +11,7 @@ the register (the file covers all of England) are skipped, not rejected. Both sc
 they are: they are not comparable."""
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from core.cells import clean_text, is_missing, parse_date
 from core.tabular import FileRefused, Table
@@ -34,6 +35,12 @@ MET_INVALID = "must be Met, Not met or NULL"
 CATEGORY_INVALID = "must be SM, SWK, RSI or blank"
 START_DATE_REQUIRED = "is required when the inspection has a number"
 URN_INVALID = "must be a 6-digit number"
+NUMBER_ON_TWO_SCHOOLS = "is also the inspection number of URN {urn} on row {row}: an inspection is of one school"
+NUMBER_OF_ANOTHER_SCHOOL = (
+    "is already the inspection number of URN {urn} in the register: an inspection is of one school"
+)
+OFSTED_FIRST_YEAR = 1992  # Ofsted began inspecting schools in September 1992
+NUMBER_MAX_LENGTH = OfstedInspection._meta.get_field("inspection_number").max_length
 
 NOT_GRADED = {"9", "0", "not judged", "not applicable"}
 REPORT_CARD_WORDS = {g.label.casefold(): g.value for g in ReportCardGrade}
@@ -84,12 +91,26 @@ def _category(text: str):
     raise ValueError(CATEGORY_INVALID)
 
 
+def _inspection_date(text: str):
+    return parse_date(text, earliest_year=OFSTED_FIRST_YEAR)
+
+
 def _outcome(text: str):
     return clean_text(text, max_length=200)
 
 
 def _inspection_type(text: str):
     return clean_text(text, max_length=100)
+
+
+class Found(NamedTuple):
+    """An inspection read from the file, and where."""
+
+    number: str
+    urn: int
+    values: dict
+    row: int
+    column: str
 
 
 @dataclass(frozen=True)
@@ -243,7 +264,8 @@ class OfstedImporter(Importer):
 
         school_ids = dict(School.objects.values_list("urn", "id"))
         plan = Plan(rows_total=len(table))
-        found: dict[str, tuple[int, dict]] = {}
+        found: dict[str, Found] = {}
+        clashes: dict[int, list[RowError]] = {}  # rows rejected after they were read
         for row_number, record in table.records():
             raw_urn = record[urn_column].strip()
             if not raw_urn.isdigit() or len(raw_urn) != 6:
@@ -255,13 +277,17 @@ class OfstedImporter(Importer):
                 continue
             row_errors, inspections = [], []
             for block, number_col, start_col, publication_col, fields in layout:
-                number = record[number_col].strip()
-                if is_missing(number):
+                if is_missing(record[number_col]):
+                    continue
+                try:  # never cut short: a number cut to the column could be another inspection's
+                    number = clean_text(record[number_col], max_length=NUMBER_MAX_LENGTH)
+                except ValueError as exc:
+                    row_errors.append(RowError(row_number, number_col, record[number_col], str(exc)))
                     continue
                 values = {"school_id": school_id, "framework": block.framework}
                 for name, column, parse in (
-                    ("start_date", start_col, parse_date),
-                    ("publication_date", publication_col, parse_date),
+                    ("start_date", start_col, _inspection_date),
+                    ("publication_date", publication_col, _inspection_date),
                 ):
                     if column is None:
                         values[name] = None
@@ -277,12 +303,19 @@ class OfstedImporter(Importer):
                         row_errors.append(RowError(row_number, column, record[column], str(exc)))
                 if values.get("start_date") is None and not any(e.column == start_col for e in row_errors):
                     row_errors.append(RowError(row_number, start_col, record[start_col], START_DATE_REQUIRED))
-                inspections.append((number[:20], values))
+                first = found.get(number)
+                if first is not None and first.values["school_id"] != school_id:
+                    # Which school's it is, the file cannot say: both rows are rejected.
+                    message = NUMBER_ON_TWO_SCHOOLS.format(urn=first.urn, row=first.row)
+                    row_errors.append(RowError(row_number, number_col, number, message))
+                    message = NUMBER_ON_TWO_SCHOOLS.format(urn=raw_urn, row=row_number)
+                    clashes.setdefault(first.row, []).append(RowError(first.row, first.column, number, message))
+                inspections.append(Found(number, int(raw_urn), values, row_number, number_col))
             if row_errors:
                 plan.errors.extend(row_errors)
                 continue
-            for number, values in inspections:
-                found[number] = (int(raw_urn), values)
+            for inspection in inspections:
+                found[inspection.number] = inspection
         if plan.rows_skipped:
             skipped = count_of(plan.rows_skipped, "row is", "rows are")
             plan.skipped_note = f"{skipped} for schools that are not in the register."
@@ -290,11 +323,24 @@ class OfstedImporter(Importer):
         existing = {
             row["inspection_number"]: row
             for row in OfstedInspection.objects.filter(inspection_number__in=list(found)).values(
-                "id", "inspection_number", *COMPARED
+                "id", "inspection_number", "school__urn", *COMPARED
             )
         }
+        # A number the register holds for another school rejects its row, with every inspection in it.
+        for number, inspection in found.items():
+            current = existing.get(number)
+            if current is not None and current["school_id"] != inspection.values["school_id"]:
+                message = NUMBER_OF_ANOTHER_SCHOOL.format(urn=current["school__urn"])
+                clashes.setdefault(inspection.row, []).append(
+                    RowError(inspection.row, inspection.column, number, message)
+                )
+        for row_errors in clashes.values():
+            plan.errors.extend(row_errors)
+        plan.errors.sort(key=lambda error: error.row)
         creates, updates = [], []
-        for number, (urn, values) in found.items():
+        for number, urn, values, row_number, _ in found.values():
+            if row_number in clashes:
+                continue
             full = {name: values.get(name, _blank(name)) for name in COMPARED}
             current = existing.get(number)
             if current is None:

@@ -14,7 +14,7 @@ from core.cells import header_key, parse_decimal
 from core.tabular import Table
 from core.text import count_of
 
-from ..models import PerformanceMeasure, PerformanceResult, School, academic_year_label
+from ..models import MeasureUnit, PerformanceMeasure, PerformanceResult, School, academic_year_label
 from .base import Columns, Importer, Plan, Progress, RowError, display, no_progress
 
 REQUIRED_COLUMNS = {
@@ -32,6 +32,24 @@ YEAR_INVALID = "must be an academic year such as 2024/25 or 202425"
 MEASURE_UNKNOWN = "is not a known measure code (known codes: {codes})"
 DUPLICATE = "repeats URN {urn}, {measure}, {year} (first on row {first_row})"
 REQUIRED_VALUE = "is required"
+# What a value of each unit can be, beyond what the column holds (docs/adr/0011).
+UNIT_RANGES = {
+    MeasureUnit.PERCENT: (0, 100, "must be a percentage from 0 to 100"),
+    MeasureUnit.POINTS: (-100, 100, "must be a number of percentage points from -100 to 100"),
+    MeasureUnit.RATE: (0, None, "must be a rate of 0 or more"),
+}
+VALUE_FIELD = PerformanceResult._meta.get_field("value")
+
+
+def parse_value(text: str, unit: str | None):
+    """A value or national value: a number the column holds (8 digits, 2 of them decimals: not
+    1,000,000, 1e30 or a 29-digit number), in its measure's range when the measure is known."""
+    value = parse_decimal(text, places=VALUE_FIELD.decimal_places, max_digits=VALUE_FIELD.max_digits)
+    if value is not None and unit in UNIT_RANGES:
+        low, high, message = UNIT_RANGES[unit]
+        if value < low or (high is not None and value > high):
+            raise ValueError(message)
+    return value
 
 
 def parse_academic_year(text: str) -> int:
@@ -56,6 +74,7 @@ class PerformanceImporter(Importer):
         national_column = columns.find(*NATIONAL_COLUMN)
         schools = dict(School.objects.values_list("urn", "id"))
         measures = dict(PerformanceMeasure.objects.values_list("code", "id"))
+        units = dict(PerformanceMeasure.objects.values_list("code", "unit"))
         codes_hint = ", ".join(sorted(measures)[:12]) + (", ..." if len(measures) > 12 else "")
         measure_by_key = {header_key(code): code for code in measures}
 
@@ -91,7 +110,7 @@ class PerformanceImporter(Importer):
                 continue
             value = national = None
             try:
-                value = parse_decimal(raw_value, places=2)
+                value = parse_value(raw_value, units.get(code))
                 if value is None:
                     raise ValueError(REQUIRED_VALUE)
             except ValueError as exc:
@@ -99,7 +118,9 @@ class PerformanceImporter(Importer):
             if national_column:
                 raw_national = record[national_column].strip()
                 try:
-                    national = None if raw_national.casefold() in SUPPRESSED else parse_decimal(raw_national, places=2)
+                    national = (
+                        None if raw_national.casefold() in SUPPRESSED else parse_value(raw_national, units.get(code))
+                    )
                 except ValueError as exc:
                     errors.append(RowError(row_number, national_column, raw_national, str(exc)))
             key = (school_id, code, year)
