@@ -21,6 +21,18 @@ REQUIRED_COLUMNS = {
 WARD_UNKNOWN = "is not the code of a ward of any school in the register"
 EMAIL_INVALID = "is not an email address"
 REQUIRED_VALUE = "is required"
+NAME_MAX = Councillor._meta.get_field("name").max_length
+PARTY_MAX = Councillor._meta.get_field("party").max_length
+EMAIL_MAX = Councillor._meta.get_field("email").max_length
+
+
+def _text(record, column: str, limit: int, row_number: int, errors: list) -> str:
+    """A cell's text; longer than its column, it is the row's error, never cut short (docs/adr/0011)."""
+    try:
+        return clean_text(record[column], max_length=limit)
+    except ValueError as exc:
+        errors.append(RowError(row_number, column, record[column], str(exc)))
+        return ""
 
 
 class CouncillorImporter(Importer):
@@ -37,25 +49,28 @@ class CouncillorImporter(Importer):
         plan = Plan(rows_total=len(table))
         listed: dict[int, dict[str, tuple[str, str]]] = {}
         for row_number, record in table.records():
-            code, name = record[required["ward_code"]].strip(), clean_text(record[required["name"]])
+            code = record[required["ward_code"]].strip()
             email = record[email_column].strip() if email_column else ""
             errors = []
+            name = _text(record, required["name"], NAME_MAX, row_number, errors)
+            party = _text(record, party_column, PARTY_MAX, row_number, errors) if party_column else ""
             if code not in wards:
                 errors.append(
                     RowError(row_number, required["ward_code"], code, WARD_UNKNOWN if code else REQUIRED_VALUE)
                 )
-            if not name:
+            if not name and not any(e.column == required["name"] for e in errors):
                 errors.append(RowError(row_number, required["name"], name, REQUIRED_VALUE))
             if email:
                 try:
+                    if len(email) > EMAIL_MAX:
+                        raise ValidationError(EMAIL_INVALID)
                     validate_email(email)
                 except ValidationError:
                     errors.append(RowError(row_number, email_column, email, EMAIL_INVALID))
             if errors:
                 plan.errors.extend(errors)
                 continue
-            party = clean_text(record[party_column], max_length=100) if party_column else ""
-            listed.setdefault(wards[code], {})[name.casefold()] = (name[:200], email, party)
+            listed.setdefault(wards[code], {})[name.casefold()] = (name, email, party)
 
         existing = {}
         for councillor in Councillor.objects.filter(ward_id__in=list(listed)).select_related("ward"):

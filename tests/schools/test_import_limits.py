@@ -14,6 +14,7 @@ from schools.demo_files import GRADED_HEADER, current_gias_header, gias_row, to_
 from schools.importers.gias import FSM_INVALID
 from schools.importers.ofsted import NUMBER_OF_ANOTHER_SCHOOL, NUMBER_ON_TWO_SCHOOLS
 from schools.models import (
+    Councillor,
     EstablishmentType,
     ImportStatus,
     OfstedInspection,
@@ -21,7 +22,7 @@ from schools.models import (
     School,
     Trust,
 )
-from tests.factories import SchoolFactory
+from tests.factories import SchoolFactory, WardFactory
 from tests.schools.test_ofsted_import import graded_row
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +210,26 @@ def test_the_same_school_imported_again_updates_its_inspection():
     record = ofsted(graded_row(874001, number="10200001", grade=3))
     assert (record.status, record.updated, record.errors) == (ImportStatus.COMMITTED, 1, [])
     assert OfstedInspection.objects.get().overall_effectiveness == 3
+
+
+# ---- ward councillors --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cells", "column"),
+    [("E05099001,{long},a@example.gov.uk,", "name"), ("E05099001,Jane Doe,a@example.gov.uk,{long}", "party")],
+)
+def test_a_councillors_name_or_party_longer_than_its_column_is_refused_not_cut_short(cells, column):
+    WardFactory(code="E05099001")
+    limit = {"name": 200, "party": 100}[column]
+    text = "ward_code,name,email,party\n" + cells.format(long="x" * (limit + 1)) + "\n"
+    record = run("councillors", text.encode())
+    assert_row_refused_and_nothing_written(record, (2, column, f"is longer than {limit} characters"))
+    assert not Councillor.objects.exists()
+
+
+def test_a_councillors_email_longer_than_its_column_is_refused():
+    WardFactory(code="E05099001")
+    email = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".uk"
+    record = run("councillors", f"ward_code,name,email,party\nE05099001,Jane Doe,{email},\n".encode())
+    assert_row_refused_and_nothing_written(record, (2, "email", "is not an email address"))
