@@ -59,6 +59,8 @@ class AccessLogFilterForm(TextLimits, forms.Form):
 
 
 class DeclineForm(TextLimits, forms.Form):
+    text_labels = {"comments": "The reason"}
+
     comments = forms.CharField(
         label="Why (optional)",
         help_text="The admin who asked sees this.",

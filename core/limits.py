@@ -47,10 +47,12 @@ SYSTEM_TEXT = {
 
 def too_long_message(label: str, limit: int) -> str:
     """ "Notes of the visit must be 20,000 characters or fewer": the label as the page shows it,
-    without "(optional)", with a capital first letter."""
+    without "(optional)", with a capital first letter; a question label is quoted."""
     label = str(label).strip()
     if label.casefold().endswith("(optional)"):
         label = label[: -len("(optional)")].rstrip()
+    if label.endswith("?"):  # a question: "How is the support refocused?"
+        label = f"The answer to “{label}”"
     label = label[:1].upper() + label[1:]
     return TOO_LONG.format(label=label, limit=f"{limit:,}")
 

@@ -288,6 +288,8 @@ class IndicatorEditForm(TextLimits, forms.Form):
 
 
 class DismissForm(TextLimits, forms.Form):
+    text_labels = {"reason": "The reason for dismissing it"}
+
     reason = forms.CharField(label="Why is this suggestion dismissed?", widget=forms.Textarea, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -256,6 +256,8 @@ def action_formset(request_data, *, prefix: str = "actions", add_row: bool = Fal
 
 
 class CancelVisitForm(TextLimits, forms.Form):
+    text_labels = {"reason": "The reason for cancelling"}
+
     reason = forms.CharField(
         label="Why is the visit cancelled?",
         widget=forms.Textarea,
@@ -497,6 +499,8 @@ class MspGroupForm(TextLimits, forms.Form):
 
 
 class MspGroupCloseForm(TextLimits, forms.Form):
+    text_labels = {"reason": "The reason for closing the group"}
+
     closed_on = GovDateField(label="Date the group closed")
     reason = forms.CharField(label="Why is the group closed?", widget=forms.Textarea, required=False)
 

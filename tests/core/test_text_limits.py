@@ -89,6 +89,8 @@ def test_every_form_of_the_project_gives_each_text_field_a_limit(form_class):
             validators = [v for v in field.validators if isinstance(v, MaxLengthValidator)]
             assert [v.limit_value for v in validators] == [field.max_length], name
             assert field.error_messages["max_length"], name
+            assert "? must" not in field.error_messages["max_length"], f"{name}: name it in text_labels"
+            assert "(optional) must" not in field.error_messages["max_length"], name
 
 
 @pytest.mark.parametrize("filterset_class", FILTERSET_CLASSES, ids=lambda c: c.__qualname__)
@@ -119,6 +121,10 @@ def test_every_text_field_of_every_model_has_a_limit_or_is_written_by_the_system
 def test_the_message_names_the_field_as_the_page_does():
     assert too_long_message("Notes (optional)", 20_000) == "Notes must be 20,000 characters or fewer"
     assert too_long_message("other notes", LONG_TEXT) == "Other notes must be 20,000 characters or fewer"
+    assert (
+        too_long_message("How is it refocused?", 9)
+        == "The answer to “How is it refocused?” must be 9 characters or fewer"
+    )
 
 
 def test_a_percent_sign_in_a_label_is_text_not_a_format():
@@ -196,7 +202,7 @@ def test_a_cancel_reason_over_the_limit_is_refused(client_as, school, adviser):
         reverse("visits:cancel", kwargs={"pk": visit.pk}), {"reason": "x" * (LONG_TEXT + 1)}
     )
     assert response.status_code == 200
-    assert "must be 20,000 characters or fewer" in response.content.decode()
+    assert "The reason for cancelling must be 20,000 characters or fewer" in response.content.decode()
 
 
 # ---- writes that come through no form ---------------------------------------------------------
