@@ -69,7 +69,7 @@ def test_a_reason_too_long_is_refused_naming_the_field_and_nothing_changes(clien
     page = response.content.decode()
     assert response.status_code == 200
     assert "govuk-error-summary" in page
-    assert f"Ensure this value has at most {DECLINE_REASON_MAX} characters" in page
+    assert f"The reason must be {DECLINE_REASON_MAX:,} characters or fewer" in page
     asked.refresh_from_db()
     assert asked.is_pending
 
