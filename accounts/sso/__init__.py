@@ -16,3 +16,10 @@ def signed_in_with_sso(request) -> bool:
     """Whether this session was signed in with single sign-on (not a username and password)."""
     session = getattr(request, "session", None)
     return session is not None and session.get(SIGN_IN_METHOD_SESSION_KEY) == SSO
+
+
+def forget_sign_in_method(sender, request, user, **kwargs):
+    """user_logged_in: every sign-in starts as a password one; the single sign-on callback marks
+    its own after signing in (a session that signed in again with a password is not left marked)."""
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(SIGN_IN_METHOD_SESSION_KEY, None)

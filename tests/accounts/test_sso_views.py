@@ -10,7 +10,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings as django_settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, login
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import SuspiciousOperation
 from django.test import RequestFactory
 from django.urls import reverse
@@ -177,3 +178,11 @@ def test_an_id_token_for_another_client_or_from_another_issuer_is_refused(settin
         backend.verify_token(id_token(signing_key, nonce="n", iss="https://evil.example.test"), nonce="n")
     with pytest.raises(SuspiciousOperation, match="Nonce"):
         backend.verify_token(id_token(signing_key, nonce="other"), nonce="n")
+
+
+def test_any_sign_in_but_single_sign_ons_leaves_the_session_unmarked(officer):
+    request = RequestFactory().post("/accounts/sign-in/")
+    request.session = SessionStore()
+    request.session[SIGN_IN_METHOD_SESSION_KEY] = SSO
+    login(request, officer, backend="accounts.backends.PasswordBackend")
+    assert SIGN_IN_METHOD_SESSION_KEY not in request.session
