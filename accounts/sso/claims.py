@@ -22,7 +22,7 @@ WRONG_DOMAIN = (
 )
 NO_ACCOUNT = (
     "There is no active account in this service for your email address. "
-    "If you need one, ask your system administrator, giving them the address above."
+    "If you need one, ask your system administrator, giving them that address."
 )
 NO_ROLE_GROUP = (
     "Your account at your identity provider is not in any group that gives a role in this service. "
