@@ -186,3 +186,48 @@ def test_any_sign_in_but_single_sign_ons_leaves_the_session_unmarked(officer):
     request.session[SIGN_IN_METHOD_SESSION_KEY] = SSO
     login(request, officer, backend="accounts.backends.PasswordBackend")
     assert SIGN_IN_METHOD_SESSION_KEY not in request.session
+
+
+@pytest.fixture
+def discovery_server():
+    """A local HTTP server answering /.well-known/openid-configuration with `document` (set by the test)."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    served = {"document": {}}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = json.dumps(served["document"]).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    served["issuer"] = f"http://127.0.0.1:{server.server_address[1]}"
+    yield served
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.django_db
+def test_endpoints_come_from_the_issuers_discovery_document_and_only_if_it_names_that_issuer(
+    client, settings, discovery_server
+):
+    issuer = discovery_server["issuer"]
+    configure(settings, OIDC_ISSUER=issuer)
+    discovery_server["document"] = {"issuer": issuer, "authorization_endpoint": f"{issuer}/auth"}
+    response = client.get(reverse("sso:authenticate"))
+    assert response["Location"].startswith(f"{issuer}/auth?")
+
+    forget_discovery()
+    discovery_server["document"] = {"issuer": "https://someone-else.example.test", "authorization_endpoint": "x"}
+    response = client.get(reverse("sso:authenticate"))
+    assert (response.status_code, response.context["message"]) == (503, sso_views.UNAVAILABLE)
