@@ -231,3 +231,11 @@ def test_endpoints_come_from_the_issuers_discovery_document_and_only_if_it_names
     discovery_server["document"] = {"issuer": "https://someone-else.example.test", "authorization_endpoint": "x"}
     response = client.get(reverse("sso:authenticate"))
     assert (response.status_code, response.context["message"]) == (503, sso_views.UNAVAILABLE)
+
+
+def test_the_admin_sees_on_the_user_page_that_the_account_has_signed_in_with_sso(client_as, officer):
+    page = reverse("accounts:user_detail", kwargs={"pk": officer.pk})
+    assert "Has signed in with single sign-on" not in client_as("admin").get(page).content.decode()
+    officer.signs_in_with_sso = True
+    officer.save()
+    assert "Has signed in with single sign-on." in client_as("admin").get(page).content.decode()
