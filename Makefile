@@ -28,7 +28,11 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
-install-dev: $(VENV)/.installed-dev
+# The OpenID Connect provider the single sign-on browser tests run (tests/oidc, node 20+).
+tests/oidc/node_modules/.package-lock.json: tests/oidc/package.json tests/oidc/package-lock.json
+	npm ci --prefix tests/oidc --no-audit --no-fund
+
+install-dev: $(VENV)/.installed-dev tests/oidc/node_modules/.package-lock.json
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input

@@ -15,6 +15,11 @@ class User(AbstractUser):
 
     # Account changes are audited, role (group) changes included; never the password hash.
     history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
+    # Set the first time the account signs in through the council's identity provider (single
+    # sign-on, docs/adr/0013). Whether the current session did: accounts.sso.signed_in_with_sso.
+    signs_in_with_sso = models.BooleanField(
+        "signs in with single sign-on", default=False, help_text="Has signed in through the council's identity provider"
+    )
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]

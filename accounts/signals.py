@@ -6,6 +6,8 @@ from django.contrib.auth.models import update_last_login
 from django.contrib.auth.signals import user_logged_in
 from django.utils import timezone
 
+from . import sso
+
 
 def stamp_last_login(sender, user, **kwargs):
     now = timezone.now()
@@ -16,3 +18,4 @@ def stamp_last_login(sender, user, **kwargs):
 def connect():
     user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
     user_logged_in.connect(stamp_last_login, dispatch_uid="accounts_stamp_last_login")
+    user_logged_in.connect(sso.forget_sign_in_method, dispatch_uid="accounts_sso_forget_sign_in_method")

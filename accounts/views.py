@@ -14,6 +14,7 @@ from core.pagination import paginate
 from . import selectors, services, user_page
 from .forms import OwnPasswordChangeForm, PasswordResetByAdminForm, SignInForm, UserCreateForm, UserUpdateForm
 from .roles import Role
+from .sso.views import SignOutView
 
 User = get_user_model()
 
@@ -29,7 +30,7 @@ class LoginView(auth_views.LoginView):
 
 
 login_view = login_not_required(LoginView.as_view())
-logout_view = auth_views.LogoutView.as_view()
+logout_view = SignOutView.as_view()  # at the identity provider too, after a single sign-on
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

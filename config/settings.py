@@ -5,10 +5,13 @@ refuses to start without SECRET_KEY and turns on the transport-security settings
 asks for; each can be relaxed by its variable when TLS ends at a proxy.
 """
 
+import os
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+from config.oidc import oidc_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -121,6 +124,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "accounts.backends.PasswordBackend",  # checks passwords; grants no permission (roles do)
+    "accounts.sso.backend.SSOBackend",  # single sign-on, when configured (docs/adr/0013); grants none either
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
@@ -174,6 +178,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="school-improvement@l
 COUNCIL_NAME = env.str("COUNCIL_NAME", default="Peterborough City Council")
 SERVICE_NAME = env.str("SERVICE_NAME", default="School improvement")
 LOCAL_AUTHORITY_CODES = env.list("LOCAL_AUTHORITY_CODES", default=["874"])
+
+# Single sign-on with the council's identity provider over OpenID Connect (docs/adr/0013): off
+# unless OIDC_* variables are set; set partly or wrongly, the app refuses to start (config/oidc.py).
+globals().update(oidc_settings(os.environ, debug=DEBUG, council_name=COUNCIL_NAME))
 
 # The read log of confidential material (audit app, docs/adr/0012): entries older than this many
 # days are deleted by `manage.py purge_read_log`; reads of one record by one person through one

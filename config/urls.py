@@ -5,6 +5,7 @@ from core.views import healthz, readyz
 urlpatterns = [
     path("", include("dashboard.urls")),
     path("accounts/", include("accounts.urls")),
+    path("oidc/", include("accounts.sso.urls")),  # single sign-on; 404 unless configured (docs/adr/0013)
     path("audit/", include("audit.urls")),
     path("schools/", include("schools.urls")),
     path("categorisation/", include("categorisation.urls")),

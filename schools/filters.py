@@ -49,6 +49,10 @@ def phase_choices():
     return [(p, p) for p in phases]
 
 
+# crispy-forms gives an unknown widget its class name as its CSS class; these are GOV.UK selects.
+GOVUK_SELECT = {"class": "govuk-select"}
+
+
 class SchoolFilter(FilterSet):
     q = django_filters.CharFilter(label="Name, URN or postcode", method="filter_search")
     phase = django_filters.ChoiceFilter(choices=phase_choices, empty_label="Any phase")
@@ -59,14 +63,14 @@ class SchoolFilter(FilterSet):
         label="Latest Ofsted", choices=OFSTED_CHOICES, method="filter_ofsted", empty_label="Any outcome"
     )
     link_adviser = django_filters.ModelChoiceFilter(
-        queryset=lambda request: link_advisers(), empty_label="Any adviser", widget=LongSelect
+        queryset=lambda request: link_advisers(), empty_label="Any adviser", widget=LongSelect(attrs=GOVUK_SELECT)
     )
     # England has thousands of wards and trusts: LongSelect renders them in milliseconds.
     ward = django_filters.ModelChoiceFilter(
-        queryset=Ward.objects.filter(schools__isnull=False).distinct(), widget=LongSelect
+        queryset=Ward.objects.filter(schools__isnull=False).distinct(), widget=LongSelect(attrs=GOVUK_SELECT)
     )
     trust = django_filters.ModelChoiceFilter(
-        queryset=Trust.objects.filter(schools__isnull=False).distinct(), widget=LongSelect
+        queryset=Trust.objects.filter(schools__isnull=False).distinct(), widget=LongSelect(attrs=GOVUK_SELECT)
     )
     status = django_filters.ChoiceFilter(
         label="Status", choices=STATUS_CHOICES, method="filter_status", empty_label=None

@@ -52,6 +52,9 @@ MATRIX = {
         {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 200},
     ),
     "accounts:password_change": (None, dict.fromkeys(ROLES[1:], 200)),
+    # Single sign-on is off unless configured (docs/adr/0013; tests/accounts/test_sso_views.py has it on).
+    "sso:authenticate": (None, dict.fromkeys(ROLES, 404)),
+    "sso:callback": (None, dict.fromkeys(ROLES, 404)),
     "schools:letterheads": (
         None,
         {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 200, "admin": 200},

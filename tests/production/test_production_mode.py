@@ -59,6 +59,8 @@ NOT_REACHED_BY_THE_CRAWL = {
     "readyz": "health check: test_readiness_answers_with_the_database",
     "visits:calendar_feed": "needs a secret link made by a POST: test_the_calendar_feed_answers_a_calendar_app",
     "categorisation:suggestion": "POSTed by the categorisation form's script; without it the form's button re-renders",
+    "sso:authenticate": "single sign-on is off here: tests/browser/test_sso.py signs in against a real provider",
+    "sso:callback": "single sign-on is off here: tests/browser/test_sso.py signs in against a real provider",
 }
 WEASYPRINT_OR_ERROR = re.compile(
     r"^(ERROR|CRITICAL) (?!django\.security\.DisallowedHost)|weasyprint|core\.documents|\[(ERROR|CRITICAL)\]", re.M

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -48,6 +49,13 @@ def test_filters_by_type_group_ofsted_grade_link_adviser_ward_and_trust(client_a
     assert names(client.get(LIST, {"link_adviser": adviser.pk})) == ["Kingfisher Primary School"]
     assert names(client.get(LIST, {"ward": other_school.ward_id})) == ["Heron Primary School"]
     assert names(client.get(LIST, {"trust": academy.trust_id})) == ["Osprey Academy"]
+
+
+def test_every_filter_drop_down_is_styled_as_a_gov_uk_select(client_as, school):
+    html = client_as("officer").get(LIST).content.decode()
+    selects = re.findall(r"<select[^>]*>", html)
+    assert len(selects) == 7
+    assert [tag for tag in selects if "govuk-select" not in tag] == []
 
 
 def test_closed_schools_are_hidden_unless_asked_for(client_as, school):

@@ -1,0 +1,83 @@
+"""Signing someone in with the identity provider's claims: which account, and its role when the
+council maps groups to roles (docs/adr/0013). Writes go through accounts.services and the access
+log, with actor None: the system, which accounts.policy lets give a role."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from accounts import access
+from accounts.models import AccessEventKind
+from accounts.services import user_set_role
+
+from . import claims as rules
+from .claims import NO_ACCOUNT, Refusal
+
+log = logging.getLogger(__name__)
+User = get_user_model()
+
+FIRST_SSO_SIGN_IN_REASON = "First signed in with single sign-on"
+CREATED_DETAIL = "Made at first sign-in with single sign-on"
+
+
+def _username_for(email: str) -> str:
+    username, n = email, 1
+    while User.objects.filter(username__iexact=username).exists():
+        n += 1
+        username = f"{email}-{n}"
+    return username
+
+
+@transaction.atomic
+def sso_user_create(*, email: str, claims: dict) -> User:
+    """An account for a verified council address, made at its first sign-in (OIDC_CREATE_USERS).
+    No password (it signs in through the provider) and no role unless the groups give one."""
+    user = User(
+        username=_username_for(email),
+        email=email,
+        first_name=str(claims.get("given_name") or "")[:150],
+        last_name=str(claims.get("family_name") or "")[:150],
+        signs_in_with_sso=True,
+    )
+    user.set_unusable_password()
+    user._history_user = None
+    user.save()
+    access.access_event_record(kind=AccessEventKind.ACCOUNT_CREATED, user=user, actor=None, detail=CREATED_DETAIL)
+    return user
+
+
+@transaction.atomic
+def sso_user_for_claims(*, claims: dict) -> User:
+    """The active account these claims sign in to, its role set from the groups when mapped, or
+    Refusal. One account per verified address: none, several or an inactive one is the same
+    refusal, which says nothing of other people's accounts."""
+    email = rules.verified_email(
+        claims,
+        allowed_domains=settings.OIDC_ALLOWED_DOMAINS,
+        trust_provider_emails=settings.OIDC_TRUST_PROVIDER_EMAILS,
+    )
+    role = rules.mapped_role(claims, groups_claim=settings.OIDC_GROUPS_CLAIM, role_groups=settings.OIDC_ROLE_GROUPS)
+    matches = list(User.objects.filter(email__iexact=email)[:2])
+    if len(matches) > 1:
+        log.warning("Single sign-on refused: more than one account has the address %s", email)
+        raise Refusal(NO_ACCOUNT, email)
+    if not matches:
+        if not settings.OIDC_CREATE_USERS:
+            log.info("Single sign-on refused: no account has the address %s", email)
+            raise Refusal(NO_ACCOUNT, email)
+        user = sso_user_create(email=email, claims=claims)
+    else:
+        user = matches[0]
+    if not user.is_active:  # reactivating is an officer's decision (accounts.policy), never a sign-in's
+        log.info("Single sign-on refused: the account %s is deactivated", user.username)
+        raise Refusal(NO_ACCOUNT, email)
+    if role is not None:
+        user_set_role(user=user, role=role, actor=None)  # no change, no log line
+    if not user.signs_in_with_sso:
+        user.signs_in_with_sso = True
+        user._history_user = None
+        user._change_reason = FIRST_SSO_SIGN_IN_REASON
+        user.save(update_fields=["signs_in_with_sso"])
+    return user
