@@ -37,8 +37,10 @@ TEXT_LIMITS = {
     "schools.Letterhead.signatory_title": LETTERHEAD_PART,
 }
 # Text the system writes, never a person: why an import was refused, an alert's summary and the
-# mail server's error. Bounding it would turn a long report into a failure.
+# mail server's error, a letter suggestion as it was made. Bounding it would turn a long report
+# into a failure.
 SYSTEM_TEXT = {
+    "letters.SuggestionDecision.reason",
     "schools.ImportRecord.message",
     "schools.ElectedMemberAlert.summary",
     "schools.ElectedMemberAlert.error",
