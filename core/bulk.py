@@ -47,6 +47,16 @@ def _copy_text(value) -> str:
     return text
 
 
+def _copy_from(raw_cursor, sql: str, buffer: io.StringIO) -> None:
+    """COPY ... FROM STDIN with either driver Django may be using: psycopg 2 has copy_expert,
+    psycopg 3 (which Django prefers when both are installed) has copy()."""
+    if hasattr(raw_cursor, "copy_expert"):
+        raw_cursor.copy_expert(sql, buffer)
+        return
+    with raw_cursor.copy(sql) as copy:
+        copy.write(buffer.getvalue())
+
+
 def _copy_in(model: type[Model], rows: list[dict]) -> list[int]:
     table, pk = model._meta.db_table, model._meta.pk.column
     quote = connection.ops.quote_name
@@ -61,7 +71,7 @@ def _copy_in(model: type[Model], rows: list[dict]) -> list[int]:
             buffer.write(f"{pk_value}\t" + "\t".join(_copy_text(row[c]) for c in columns) + "\n")
         buffer.seek(0)
         names = ", ".join(quote(c) for c in [pk, *columns])
-        cursor.cursor.copy_expert(f"COPY {quote(table)} ({names}) FROM STDIN WITH (FORMAT text)", buffer)
+        _copy_from(cursor.cursor, f"COPY {quote(table)} ({names}) FROM STDIN WITH (FORMAT text)", buffer)
     return ids
 
 
