@@ -190,7 +190,8 @@ if READ_LOG_RETENTION_DAYS < 1 or READ_LOG_COLLAPSE_MINUTES < 0:
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=150 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Every upload is counted as it streams in, against the limit its page declares (core.uploads,
-# docs/adr/0015): past it, the rest is discarded unread into memory or disk, and the form says why.
+# docs/adr/0015): past it, the rest is read and dropped, never kept in memory or on disk, and the
+# form says why. A page that declares no limit (@upload_limit) takes no file.
 FILE_UPLOAD_HANDLERS = [
     "core.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
