@@ -27,6 +27,7 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
+        self.fields["file"].help_text += f" No larger than {filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES)}."
         layout = [Field("file")]
         managed = list(settings.LOCAL_AUTHORITY_CODES)
         if kind == ImportKind.GIAS and len(managed) > 1:

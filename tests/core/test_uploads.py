@@ -184,6 +184,12 @@ def test_a_file_over_the_limit_is_refused_as_it_streams_in_and_the_form_says_why
 
 
 @pytest.mark.django_db
+def test_the_import_form_says_how_large_a_file_may_be(client_as, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 2 * MB
+    assert "No larger than 2.0\xa0MB." in client_as("admin").get(IMPORT_URL).content.decode()
+
+
+@pytest.mark.django_db
 def test_a_body_whose_content_length_is_over_the_limit_passes_no_byte_of_its_file_on(client_as, settings, tmp_path):
     settings.IMPORT_MAX_UPLOAD_BYTES = MB
     path = big_file(tmp_path / "small.csv", 100 * 1024)
