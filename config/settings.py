@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "rules.apps.RulesConfig",
+    "csp",
     # Project apps, in dependency order: each may read the ones above it, never below.
     "core",
     "accounts",
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     # the container's plain-HTTP health check gets its 200 (core/health.py, docs/adr/0004).
     "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (docs/adr/0015)
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -194,6 +197,14 @@ if READ_LOG_RETENTION_DAYS < 1 or READ_LOG_COLLAPSE_MINUTES < 0:
 # Largest upload an import accepts (the full England GIAS extract is about 60 MB).
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=150 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Every upload is counted as it streams in, against the limit its page declares (core.uploads,
+# docs/adr/0015): past it, the rest is read and dropped, never kept in memory or on disk, and the
+# form says why. A page that declares no limit (@upload_limit) takes no file.
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Browser imports run in a thread and report progress (schools.background); tests run them inline.
 IMPORTS_IN_BACKGROUND = env.bool("IMPORTS_IN_BACKGROUND", default=True)
 
@@ -202,6 +213,45 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# No inline script or style anywhere (scripts and stylesheets are static files; a test scans the
+# templates), so the policy needs no 'unsafe-inline' and no nonce (docs/adr/0015).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # data: for the letterhead logo preview (schools.logos)
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features the service never uses, switched off for its pages and anything they embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+        "browsing-topics",
+    )
+}
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)

@@ -7,6 +7,7 @@ from django.template.defaultfilters import filesizeformat
 
 from core.forms import GovDateField, TextLimits, form_helper
 from core.limits import LETTERHEAD_PART
+from core.uploads import LimitedFileField, spreadsheet_kind
 
 from .filters import link_advisers
 from .models import GovernorRole, HeadAppointment, ImportKind, School, TermName
@@ -17,8 +18,9 @@ LA_CODES_REQUIRED = "Choose at least one local authority whose schools to keep"
 
 
 class ImportUploadForm(TextLimits, forms.Form):
-    file = forms.FileField(
+    file = LimitedFileField(
         label="File",
+        too_large=FILE_TOO_LARGE,
         help_text="A CSV file (UTF-8 or Windows-1252) or an Excel workbook (.xlsx).",
         error_messages={"required": FILE_REQUIRED},
     )
@@ -26,6 +28,7 @@ class ImportUploadForm(TextLimits, forms.Form):
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
+        self.fields["file"].help_text += f" No larger than {filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES)}."
         layout = [Field("file")]
         managed = list(settings.LOCAL_AUTHORITY_CODES)
         if kind == ImportKind.GIAS and len(managed) > 1:
@@ -56,6 +59,7 @@ class ImportUploadForm(TextLimits, forms.Form):
         uploaded = self.cleaned_data["file"]
         if uploaded.size > settings.IMPORT_MAX_UPLOAD_BYTES:
             raise forms.ValidationError(FILE_TOO_LARGE.format(limit=filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES)))
+        spreadsheet_kind(uploaded)  # CSV or .xlsx by its bytes, before anything reads it whole
         return uploaded
 
 
@@ -203,8 +207,9 @@ class LetterheadForm(TextLimits, forms.Form):
         widget=forms.Textarea,
         help_text="One line per line: address, postcode, telephone, email.",
     )
-    logo = forms.FileField(
+    logo = LimitedFileField(
         label="Logo (optional)",
+        too_large=LOGO_FILE_TOO_LARGE,  # the upload stops at LOGO_MAX_BYTES (views.letterhead_edit)
         required=False,
         help_text="A PNG or JPEG image smaller than 1 MB. It appears at the top of every document.",
         widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),

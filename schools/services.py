@@ -4,10 +4,11 @@ import hashlib
 import itertools
 import logging
 from datetime import date
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -18,6 +19,7 @@ from accounts.models import AccessEventKind
 from accounts.roles import Role
 from core.tabular import FileRefused, read_table
 from core.text import count_of
+from core.uploads import original_name, spreadsheet_kind, stored_name
 
 from . import background
 from .background import ProgressFile
@@ -111,7 +113,7 @@ def _new_record(*, kind, data, filename, actor, options, source) -> ImportRecord
     return ImportRecord(
         kind=kind,
         source=source,
-        original_filename=filename[:255],
+        original_filename=original_name(filename),
         sha256=hashlib.sha256(data).hexdigest(),
         size_bytes=len(data),
         options=options,
@@ -119,13 +121,38 @@ def _new_record(*, kind, data, filename, actor, options, source) -> ImportRecord
     )
 
 
-def import_preview(*, kind: str, data: bytes, filename: str, actor, options: dict) -> ImportRecord:
+def _file_digest(upload: File) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def import_preview(*, kind: str, data: bytes | File, filename: str, actor, options: dict) -> ImportRecord:
     """Keep the file and check it, writing no school data: validate every row and compare with
     the register (in the background for a browser upload; see schools.background). The stored file
-    is what import_confirm() later applies."""
-    record = _new_record(kind=kind, data=data, filename=filename, actor=actor, options=options, source="web")
-    record.status = ImportStatus.CHECKING
-    record.file.save(filename or "upload", ContentFile(data), save=False)
+    is what import_confirm() later applies. `data` is the bytes or the uploaded file, which is
+    hashed and stored in chunks (never read whole here), under a name made from its digest and
+    its kind as its bytes show it; the name it was uploaded with is kept only as text
+    (core.uploads, docs/adr/0015)."""
+    upload = data if isinstance(data, File) else ContentFile(data)
+    digest = _file_digest(upload)
+    try:
+        extension = spreadsheet_kind(upload)
+    except ValidationError:
+        extension = "dat"  # the check reads it and says why it is refused
+    record = ImportRecord(
+        kind=kind,
+        source="web",
+        original_filename=original_name(filename),
+        sha256=digest,
+        size_bytes=upload.size,
+        options=options,
+        uploaded_by=actor,
+        status=ImportStatus.CHECKING,
+    )
+    record.file.save(stored_name(digest[:16], extension), upload, save=False)
     record.save()
     background.start(f"import-{record.pk}-check", _check, record.pk)
     record.refresh_from_db()
@@ -136,7 +163,7 @@ def _check(record_id: int) -> None:
     record = ImportRecord.objects.get(pk=record_id)
     progress = ProgressFile(record_id)
     try:
-        plan = _plan(record.kind, _stored_bytes(record), record.original_filename, record.options, progress.write)
+        plan = _plan(record.kind, _stored_bytes(record), _stored_filename(record), record.options, progress.write)
     except FileRefused as refused:
         record.status, record.message = ImportStatus.REFUSED, refused.message
     except Exception:
@@ -152,6 +179,11 @@ def _check(record_id: int) -> None:
     finally:
         progress.remove()
     record.save()
+
+
+def _stored_filename(record: ImportRecord) -> str:
+    """The stored file's own name (its extension from its checked bytes), not the uploaded name."""
+    return PurePosixPath(record.file.name).name
 
 
 def _stored_bytes(record: ImportRecord) -> bytes:
@@ -184,7 +216,7 @@ def _commit(record_id: int) -> None:
             record = (
                 ImportRecord.objects.select_for_update(of=("self",)).select_related("committed_by").get(pk=record_id)
             )
-            plan = _plan(record.kind, _stored_bytes(record), record.original_filename, record.options, progress.write)
+            plan = _plan(record.kind, _stored_bytes(record), _stored_filename(record), record.options, progress.write)
             _fill_record(record, plan)
             if plan.changes_anything:
                 IMPORTERS[record.kind]().apply(plan, actor=record.committed_by, record=record, progress=progress.write)

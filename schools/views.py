@@ -1,5 +1,6 @@
 """Schools register pages: list, export, school page, LA details, imports."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
@@ -15,6 +16,7 @@ from accounts.permissions import is_la_staff
 from core.exports import csv_response, xlsx_response
 from core.forms import add_service_errors, posted, posted_files
 from core.pagination import paginate
+from core.uploads import upload_limit
 
 from . import school_page, selectors, services
 from .filters import SchoolFilter, apply_sort
@@ -26,7 +28,7 @@ from .forms import (
     SchoolDetailsForm,
     TermDatesForm,
 )
-from .logos import stored_logo
+from .logos import LOGO_MAX_BYTES, stored_logo
 from .models import (
     CategoryOfConcern,
     Councillor,
@@ -178,6 +180,7 @@ def import_list(request):
     )
 
 
+@upload_limit(lambda: settings.IMPORT_MAX_UPLOAD_BYTES)  # counted as it streams in (core.uploads)
 @permission_required("schools.import_data", raise_exception=True)
 def import_new(request, kind: str):
     if kind not in ImportKind.values:
@@ -187,7 +190,7 @@ def import_new(request, kind: str):
         uploaded = form.cleaned_data["file"]
         record = services.import_preview(
             kind=kind,
-            data=uploaded.read(),
+            data=uploaded,  # stored in chunks, never read whole here
             filename=uploaded.name,
             actor=request.user,
             options=form.import_options(),
@@ -397,6 +400,7 @@ def letterhead_list(request):
     )
 
 
+@upload_limit(LOGO_MAX_BYTES)  # counted as it streams in (core.uploads)
 @permission_required("schools.manage_letterheads", raise_exception=True)
 def letterhead_edit(request, la_code: str):
     if la_code not in selectors.letterhead_la_codes():

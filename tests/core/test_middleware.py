@@ -57,7 +57,9 @@ def test_multipart_text_fields_are_normalised_and_files_are_left_to_the_importer
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("x.csv", b"URN\x0b,Name\n", content_type="text/csv")
-    request = RequestFactory().post("/", {"note": "a\x0cb", "file": upload})
+    request = RequestFactory().post(
+        "/schools/imports/new/gias/", {"note": "a\x0cb", "file": upload}
+    )  # a page that takes files
     post = run_middleware(request)
     assert post["note"] == "a\nb"
     assert request.FILES["file"].read() == b"URN\x0b,Name\n"

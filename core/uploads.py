@@ -1,0 +1,198 @@
+"""Uploaded files: a size limit enforced while the upload streams in, and names that are data.
+
+Django reads an upload in chunks and hands each to its upload handlers (settings.FILE_UPLOAD_HANDLERS),
+which keep it in memory (small files) or in a temporary file; DATA_UPLOAD_MAX_MEMORY_SIZE does not
+cover files. `SizeLimitUploadHandler` comes first: it counts each file's bytes against the limit of
+the page it is posted to (`@upload_limit(...)` on the view; a page without one takes no file), and
+once a file passes it - or the request's Content-Length says it must - it passes nothing more on,
+so at most the limit is ever held, and the rest of the body is read and dropped chunk by chunk.
+The file then arrives as a `RefusedUpload`, which `LimitedFileField` turns into the field's own
+message (an empty-file error on any other field): the person sees the form again, never a 400 or
+500 page. (docs/adr/0015)
+
+A file's name is never a path: stored files get names the service makes (`stored_name`), and the
+name the browser sent is kept only as text, normalised (`original_name`)."""
+
+import zipfile
+from collections.abc import Callable
+from pathlib import PurePosixPath, PureWindowsPath
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+from django.template.defaultfilters import filesizeformat
+from django.urls import Resolver404, resolve
+
+from .text import normalise_text, single_line
+
+# Room for the form's other fields (CSRF token, options) when judging a request by its
+# Content-Length: a body larger than the limit plus this cannot hold a file within the limit.
+FORM_FIELDS_ALLOWANCE = 64 * 1024
+FILE_TOO_LARGE = "The file must be smaller than {limit}"
+NO_FILE_HERE = "This page does not take files"
+
+Limit = int | Callable[[], int]
+
+
+def upload_limit(limit: Limit):
+    """Declare the largest file (bytes, or a callable read per request, e.g. from settings) that a
+    view accepts. Any decorator order: the handler looks through functools.wraps wrappers."""
+
+    def decorate(view):
+        view.upload_limit = limit
+        return view
+
+    return decorate
+
+
+def limit_for_view(view) -> int:
+    while view is not None:
+        limit = getattr(view, "upload_limit", None)
+        if limit is not None:
+            return limit() if callable(limit) else limit
+        view = getattr(view, "__wrapped__", None)
+    return 0
+
+
+def limit_for_request(request) -> int:
+    if request is None:
+        return 0
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return 0
+    return limit_for_view(match.func)
+
+
+class RefusedUpload(UploadedFile):
+    """A file that was larger than its page's limit: its name, the bytes seen, and no content."""
+
+    def __init__(self, *, name: str, size: int, limit: int, content_type: str = ""):
+        super().__init__(file=None, name=name, content_type=content_type, size=size)
+        self.limit = limit
+
+    @property
+    def message(self) -> str:
+        if not self.limit:
+            return NO_FILE_HERE
+        return FILE_TOO_LARGE.format(limit=filesizeformat(self.limit))
+
+    def open(self, mode=None):
+        raise ValueError("A refused upload has no content")
+
+    def chunks(self, chunk_size=None):
+        return iter(())
+
+    def read(self, *args, **kwargs):
+        raise ValueError("A refused upload has no content")
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """First of the upload handlers: passes a file's chunks on to the next handler (memory or a
+    temporary file) only while the file is within the page's limit."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.limit = limit_for_request(request)
+        self.body_too_large = False
+        self.refused = False
+        self.received = 0  # bytes of the current file passed on to the other handlers
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.body_too_large = content_length is not None and content_length > self.limit + FORM_FIELDS_ALLOWANCE
+        return None  # the parser goes on: the other fields (the CSRF token) are still read
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.refused = self.body_too_large or self.limit == 0
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        if self.refused:
+            return None
+        if start + len(raw_data) > self.limit:
+            self.refused = True
+            return None  # the next handlers get nothing more; the parser drops the rest
+        self.received = start + len(raw_data)
+        return raw_data
+
+    def file_complete(self, file_size):
+        if not self.refused:
+            return None  # the next handler returns the file
+        return RefusedUpload(name=self.file_name, size=file_size, limit=self.limit, content_type=self.content_type)
+
+
+class LimitedFileField(forms.FileField):
+    """A file field that shows the page's size limit (or its own `too_large` message, which may
+    name the {limit}) for a file the upload handler refused."""
+
+    def __init__(self, *args, too_large: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+
+    def to_python(self, data):
+        if isinstance(data, RefusedUpload):
+            message = self.too_large.format(limit=filesizeformat(data.limit)) if self.too_large else data.message
+            raise forms.ValidationError(message, code="too_large")
+        return super().to_python(data)
+
+
+# ---- what a spreadsheet upload is, from its bytes ----------------------------------------------
+
+NOT_A_SPREADSHEET = "The file must be a CSV file or an Excel workbook (.xlsx)"
+NOT_A_WORKBOOK = "The file is a zip archive but not an Excel workbook (.xlsx)"
+OLD_EXCEL = "Old Excel (.xls) files cannot be read. Save the file as .xlsx or CSV and upload it again"
+NOT_TEXT = "The file must be a CSV file or an Excel workbook (.xlsx): it contains binary data"
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+XLSX_MEMBERS = ("[Content_Types].xml", "xl/workbook.xml")
+# Files that are plainly something else, whatever their name says.
+OTHER_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"BZh", b"7z\xbc\xaf", b"Rar!", b"MZ")
+
+
+def spreadsheet_kind(upload) -> str:
+    """ "xlsx" or "csv", judged from the bytes (never the name or the browser's content type), or
+    ValidationError: an .xlsx is a zip holding a workbook; a CSV is text (no NUL byte anywhere and
+    no other format's signature), in UTF-8, Windows-1252 or ISO-8859-1 (core.tabular decodes it).
+    Reads the file in chunks: nothing is held in memory whole."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(upload) as archive:  # reads the central directory only
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            raise forms.ValidationError(NOT_A_WORKBOOK) from None
+        finally:
+            upload.seek(0)
+        if not all(member in names for member in XLSX_MEMBERS):
+            raise forms.ValidationError(NOT_A_WORKBOOK)
+        return "xlsx"
+    if head.startswith(OLE_MAGIC):
+        raise forms.ValidationError(OLD_EXCEL)
+    if head.startswith(OTHER_MAGIC):
+        raise forms.ValidationError(NOT_A_SPREADSHEET)
+    for chunk in upload.chunks():
+        if b"\x00" in chunk:
+            upload.seek(0)
+            raise forms.ValidationError(NOT_TEXT)
+    upload.seek(0)
+    return "csv"
+
+
+def original_name(name: str | None, *, max_length: int = 255) -> str:
+    """The name the browser sent, as text to show: its last path component (either kind of
+    slash), normalised and on one line. Never used to build a path."""
+    text = single_line(normalise_text(name or "")).strip()
+    text = PureWindowsPath(PurePosixPath(text).name).name.strip()
+    return text[:max_length]
+
+
+def stored_name(stem: str, extension: str) -> str:
+    """A file name the service makes (`stem` from its own values, e.g. a digest; `extension` from
+    the checked content), never from what the browser sent."""
+    safe_stem = "".join(c for c in stem if c.isascii() and (c.isalnum() or c in "-_")) or "upload"
+    safe_extension = "".join(c for c in extension if c.isascii() and c.isalnum())
+    return f"{safe_stem}.{safe_extension}" if safe_extension else safe_stem
