@@ -1,11 +1,11 @@
 """Forms for the schools app: the shape of input only; rules live in services."""
 
-from crispy_forms_gds.layout import Button, Field, Fieldset, Size
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from core.forms import GovDateField, form_helper
+from core.forms import Button, GovDateField, form_helper
 
 from .filters import link_advisers
 from .models import GovernorRole, HeadAppointment, ImportKind, School, TermName

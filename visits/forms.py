@@ -3,11 +3,12 @@ services and policy)."""
 
 from datetime import date
 
-from crispy_forms_gds.layout import HTML, Button, Div, Field, Fieldset, Size
+from crispy_forms_gds.layout import HTML, Div, Field, Fieldset, Size
 from django import forms
 from django.forms import formset_factory
+from django.utils.html import format_html
 
-from core.forms import GovDateField, form_helper
+from core.forms import Button, GovDateField, form_helper
 from schools.filters import link_advisers
 from schools.models import academic_year_label
 
@@ -564,7 +565,13 @@ class MspMeetingRecordForm(forms.Form):
         for action in self.open_actions:
             rating, comment = f"rating_{action.pk}", f"comment_{action.pk}"
             self.fields[rating] = forms.ChoiceField(
-                label=f"{action.description} (due {action.due_on:%-d %B %Y}, owner: {action.get_owner_display()})",
+                # crispy-forms-gds writes labels with |safe: the description is escaped here.
+                label=format_html(
+                    "{} (due {}, owner: {})",
+                    action.description,
+                    f"{action.due_on:%-d %B %Y}",
+                    action.get_owner_display(),
+                ),
                 choices=[("", "Not reviewed"), *RagRating.choices],
                 required=False,
                 widget=forms.RadioSelect,
