@@ -4,6 +4,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
 
 from core.forms import Button, GovDateField, form_helper
 
@@ -149,7 +150,9 @@ class TermDatesForm(forms.Form):
                 self.fields[name] = GovDateField(label=label, error_label=error_label)
                 self.initial.setdefault(name, getattr(term, attribute))
                 names.append(Field(name, legend_size=Size.SMALL))
-            fieldsets.append(Fieldset(*names, legend=f"{term.get_name_display()} term", legend_size=Size.MEDIUM))
+            fieldsets.append(
+                Fieldset(*names, legend=format_html("{} term", term.get_name_display()), legend_size=Size.MEDIUM)
+            )
         self.helper = form_helper(*fieldsets, Button("save", "Save term dates"))
 
     def dates(self) -> dict:

@@ -190,7 +190,7 @@ class ActionRowForm(forms.Form):
                 Field.textarea("description", rows=2),
                 Field.radios("owner", legend_size=Size.SMALL, inline=True, small=True),
                 Field("due_on", legend_size=Size.SMALL),
-                legend=f"New action {number}" if number else "New action",
+                legend=format_html("New action {}", number) if number else "New action",
                 legend_size=Size.SMALL,
             )
         )
@@ -406,7 +406,7 @@ class EnhancedOfferForm(forms.Form):
         label="Half-day visits bought",
         min_value=0,
         max_value=ENHANCED_OFFER_MAX_HALF_DAYS,
-        help_text=f"From 0 to {ENHANCED_OFFER_MAX_HALF_DAYS}; 0 if the school no longer buys the offer",
+        help_text=format_html("From 0 to {}; 0 if the school no longer buys the offer", ENHANCED_OFFER_MAX_HALF_DAYS),
         error_messages={
             "required": f"Enter a number of half-days from 0 to {ENHANCED_OFFER_MAX_HALF_DAYS}",
             "invalid": f"Enter a number of half-days from 0 to {ENHANCED_OFFER_MAX_HALF_DAYS}",
