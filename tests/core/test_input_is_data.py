@@ -17,6 +17,8 @@ from django.urls import reverse
 from categorisation.models import Area
 from core.forms import Button, Markup
 from tests.categorisation.factories import CategorisationFactory
+from tests.factories import SchoolFactory
+from tests.letters.factories import draft
 from tests.visits.factories import VisitFactory
 
 ROOT = Path(settings.BASE_DIR)
@@ -269,3 +271,12 @@ def test_every_text_field_is_normalised_whoever_saves_it(school):
 
     assert school.name == "Kingfisher loohcS Primary"
     assert visit.notes == "First\nline and isolated text"
+
+
+@pytest.mark.django_db
+def test_a_school_named_with_placeholder_syntax_can_have_a_letter_which_shows_its_name_as_text(officer):
+    school = SchoolFactory(name="Acme {date} {powers} { Academy")
+
+    letter = draft(school, "congratulations", actor=officer)
+
+    assert "Acme (date) (powers) ( Academy" in letter.body
