@@ -51,18 +51,29 @@ IF_TAG = " {% if %}"
 SHOWN = " " + escape("{{ request.user.password }}")  # what follows a field's tag on a page that shows it
 RAN = [re.compile(r"N\[\d{4}\]"), re.compile(r"A\[8\]"), re.compile(r"<script>alert\(1\)</script>")]
 FORMULA_START = ("=", "+", "-", "@")
+TAG = re.compile(r"Z\d{3}Z")
 PDF, DOCX = "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOCUMENTS = {"text/html", "text/csv", PDF, DOCX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 # Text a person types and the product shows back: each must be found, written as text, on a page.
 MUST_BE_SHOWN = {
-    "schools.School.name", "schools.School.chair_of_governors", "schools.Trust.name", "schools.Ward.name",
+    "accounts.User.first_name", "accounts.User.last_name", "accounts.User.username", "accounts.User.email",
+    "schools.School.name", "schools.School.chair_of_governors", "schools.School.head_first_name",
+    "schools.School.head_last_name", "schools.School.street", "schools.School.town", "schools.School.website",
+    "schools.Trust.name", "schools.Ward.name", "schools.Councillor.name", "schools.EstablishmentType.name",
+    "schools.OfstedInspection.outcome", "schools.PerformanceMeasure.name", "schools.Letterhead.council_name",
+    "schools.Letterhead.address", "schools.Letterhead.signatory_name",
     "categorisation.Area.name", "categorisation.Criterion.text", "categorisation.Framework.name",
-    "categorisation.Categorisation.rationale", "categorisation.Tick.evidence",
-    "visits.Visit.purpose", "visits.Visit.notes", "visits.Visit.strengths", "visits.Action.description",
-    "visits.MspMeeting.minutes", "visits.MspMeeting.summary_key_points", "visits.MspMember.name",
-    "letters.Letter.subject", "letters.LetterType.name", "letters.Indicator.text",
-    "accounts.User.first_name", "accounts.User.last_name", "accounts.User.username",
+    "categorisation.Framework.description", "categorisation.Categorisation.rationale",
+    "categorisation.Categorisation.review_comments", "categorisation.CategorisationEvent.comments",
+    "categorisation.Tick.evidence", "categorisation.Tick.fact_source",
+    "visits.Visit.purpose", "visits.Visit.notes", "visits.Visit.strengths", "visits.Visit.areas_for_development",
+    "visits.Action.description", "visits.Action.progress", "visits.MspMeeting.minutes",
+    "visits.MspMeeting.summary_key_points", "visits.MspMeeting.attendees", "visits.MspMeeting.impact_of_support",
+    "visits.MspActionProgress.comment", "visits.MspMember.name",
+    "letters.Letter.subject", "letters.Letter.body", "letters.LetterEvent.comments", "letters.LetterTemplate.subject",
+    "letters.LetterTemplate.body", "letters.LetterType.name", "letters.LetterType.introduction",
+    "letters.Indicator.text", "letters.WarningNoticeProgress.response_text",
 }  # fmt: skip
 
 
@@ -115,10 +126,12 @@ def check_page(url: str, response, password_hash: str, tags: dict, shown: set) -
         ]
         if "\u202e" in page:
             problems.append(f"{url}: shows a right-to-left override")
-        shown |= {tags[tag] for tag in re.findall(r"(Z\d{3}Z)" + re.escape(SHOWN), page) if tag in tags}
+        shown |= {tags[tag] for tag in re.findall(f"({TAG.pattern})" + re.escape(SHOWN), page) if tag in tags}
     elif content_type.startswith("text/csv"):
         for row in csv.reader(io.StringIO(body.decode("utf-8-sig"))):
-            problems += [f"{url}: formula cell {cell[:20]!r}" for cell in row if cell.startswith(FORMULA_START)]
+            # A planted text cell (a negative number is a number, not a formula).
+            planted = [cell for cell in row if TAG.search(cell)]
+            problems += [f"{url}: formula cell {cell[:20]!r}" for cell in planted if cell.startswith(FORMULA_START)]
     elif "spreadsheetml" in content_type:
         for row in load_workbook(io.BytesIO(body)).active.iter_rows():
             problems += [f"{url}: formula cell {c.value!r:.20}" for c in row if c.data_type == "f"]
