@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from letters import services as services_letters
 from schools import services
@@ -17,6 +18,7 @@ from schools.models import School
 from tests.categorisation.factories import CategorisationFactory
 from tests.letters.factories import draft, issued
 from tests.visits.factories import VisitFactory
+from visits.models import Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +93,18 @@ def test_the_letters_and_visit_notes_of_a_school_imported_with_control_character
             assert CLEAN_NAME in text
     visit = VisitFactory(school=school, adviser=adviser, completed=True)
     assert client.get(reverse("visits:note_pdf", kwargs={"pk": visit.pk})).status_code == 200
+
+
+def test_a_note_of_visit_pdf_is_made_from_text_stored_with_control_characters(client_as, adviser, officer):
+    """Text stored before the rule (QuerySet.update runs no signal): the PDF builder normalises the
+    page it renders, as the exports and the Word builder normalise their cells and strings."""
+    school = import_gias("Kingfisher Primary School")
+    visit = VisitFactory(school=school, adviser=adviser, completed=True)
+    Visit.objects.filter(pk=visit.pk).update(notes="Seen\x01 in\x0b class\x1b[31m \u202edetirW\u202c", purpose="A\x07B")
+
+    response = client_as("officer").get(reverse("visits:note_pdf", kwargs={"pk": visit.pk}))
+
+    assert response.status_code == 200
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Seen in" in text
+    assert not {"\x01", "\x07", "\x1b", "\u202e"} & set(text)
