@@ -68,7 +68,9 @@ class CategorisationForm(forms.Form):
         self.stored_sources = stored_sources
         layout, area_blocks = [], {}
         for criterion in criteria:
-            self.fields[f"tick_{criterion.pk}"] = forms.BooleanField(label=criterion.text, required=False)
+            # Escaped here: crispy-forms-gds writes a label with |safe wherever it shows one.
+            label = format_html("{}", criterion.text)
+            self.fields[f"tick_{criterion.pk}"] = forms.BooleanField(label=label, required=False)
             self.fields[f"evidence_{criterion.pk}"] = forms.CharField(
                 label="Evidence",
                 required=False,

@@ -90,6 +90,18 @@ def is_format_constant(node) -> bool:
     return False
 
 
+def written_with_safe_problem(node) -> bool:
+    """A label, hint or legend that is text built in place, or read from an object (`area.name`,
+    `criterion.text`): crispy-forms-gds writes it with |safe, so it must be a literal, a constant or
+    format_html(...). (A plain name, a parameter, is left to the caller, who passes a literal.)"""
+    if isinstance(node, ast.IfExp):
+        return written_with_safe_problem(node.body) or written_with_safe_problem(node.orelse)
+    if isinstance(node, ast.Call):
+        name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+        return name not in {"format_html", "gettext", "gettext_lazy", "_"}
+    return built_string(node) or (isinstance(node, (ast.Attribute, ast.Subscript)) and not is_format_constant(node))
+
+
 def built_string(node) -> bool:
     """An f-string, a concatenation or a str.format(): text built in place, perhaps from data."""
     if isinstance(node, ast.JoinedStr):
@@ -106,6 +118,8 @@ def call_problems(node: ast.Call, relative: str, constants: set[str], crispy: di
     name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
     owner = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else ""
     arguments = [*node.args, *(k.value for k in node.keywords)]
+    # A form field (forms.CharField, GovDateField...) or a crispy Field/Fieldset.
+    is_form_part = name.endswith(("Field", "Fieldset")) or owner == "Field"
     problems = []
     # crispy HTML(...), HTML.p(...), HTML.h2(...): compiled as a template with the page's context.
     is_html = crispy.get(name, "").endswith(".HTML") or crispy.get(owner, "").endswith(".HTML")
@@ -128,9 +142,9 @@ def call_problems(node: ast.Call, relative: str, constants: set[str], crispy: di
     if name in {"format", "format_map"} and isinstance(func, ast.Attribute) and not is_format_constant(func.value):
         problems.append("str.format on a string that is not a constant (data as a format string)")
     problems += [
-        f"{k.arg}= built as a string: written with |safe, use format_html"
+        f"{k.arg}= built from data: written with |safe, use format_html"
         for k in node.keywords
-        if k.arg in SAFE_WRITTEN and built_string(k.value)
+        if is_form_part and k.arg in SAFE_WRITTEN and written_with_safe_problem(k.value)
     ]
     return problems
 
@@ -141,9 +155,9 @@ def node_problems(node, relative: str, constants: set[str], crispy: dict[str, st
     is_mod = isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and not isinstance(node.left, ast.Constant)
     if is_mod and (isinstance(node.right, (ast.Tuple, ast.Dict)) or isinstance(node.left, ast.JoinedStr)):
         return ["%-formatting of a string that is not a constant"]
-    if isinstance(node, ast.Assign) and built_string(node.value):
+    if isinstance(node, ast.Assign) and written_with_safe_problem(node.value):
         return [
-            f".{t.attr} built as a string: written with |safe, use format_html"
+            f".{t.attr} built from data: written with |safe, use format_html"
             for t in node.targets
             if isinstance(t, ast.Attribute) and t.attr in SAFE_WRITTEN
         ]
@@ -196,6 +210,8 @@ def test_no_html_template_turns_autoescaping_off():
         "message = school.name.format(x=1)",
         "forms.BooleanField(label=f'{criterion.text}!')",
         "Fieldset(legend=f'{area.name}' if area else 'None')",
+        "forms.BooleanField(label=criterion.text)",
+        "field.help_text = letter_type.introduction",
         "field.help_text = 'For ' + letter_type.name",
         "mark_safe(school.name)",
         "Template(text).render(context)",
