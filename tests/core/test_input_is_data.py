@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.http import QueryDict
 from django.template import Context, Template
 from django.urls import reverse
 
 from categorisation.models import Area
 from core.forms import Button, Markup
+from core.middleware import normalised_post
 from tests.categorisation.factories import CategorisationFactory
 from tests.factories import SchoolFactory
 from tests.letters.factories import draft
@@ -296,3 +298,12 @@ def test_a_school_named_with_placeholder_syntax_can_have_a_letter_which_shows_it
     letter = draft(school, "congratulations", actor=officer)
 
     assert "Acme (date) (powers) ( Academy" in letter.body
+
+
+def test_posted_text_and_query_strings_lose_bidi_overrides_and_control_characters_passwords_excepted():
+    data = QueryDict(mutable=True)
+    data.update({"name": "Kingfisher \u202eloohcS\u202c\x1b", "q": "\u2067x\u2069\x00", "password": "p\u202ew"})
+
+    cleaned = normalised_post(data)
+
+    assert (cleaned["name"], cleaned["q"], cleaned["password"]) == ("Kingfisher loohcS", "x", "p\u202ew")
