@@ -1,12 +1,12 @@
 """Forms for categorisations and frameworks: the shape of input only; rules live in services."""
 
 from crispy_forms.layout import LayoutObject
-from crispy_forms_gds.layout import HTML, Button, Div, Field, Fieldset, Size
+from crispy_forms_gds.layout import HTML, Div, Field, Fieldset, Size
 from django import forms
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 
-from core.forms import GovDateField, TextLimits, form_helper
+from core.forms import Button, GovDateField, Markup, TextLimits, form_helper
 
 from .best_fit import level_label
 from .facts import FactKey
@@ -68,7 +68,9 @@ class CategorisationForm(TextLimits, forms.Form):
         self.stored_sources = stored_sources
         layout, area_blocks = [], {}
         for criterion in criteria:
-            self.fields[f"tick_{criterion.pk}"] = forms.BooleanField(label=criterion.text, required=False)
+            # Escaped here: crispy-forms-gds writes a label with |safe wherever it shows one.
+            label = format_html("{}", criterion.text)
+            self.fields[f"tick_{criterion.pk}"] = forms.BooleanField(label=label, required=False)
             self.fields[f"evidence_{criterion.pk}"] = forms.CharField(
                 label="Evidence",
                 required=False,
@@ -83,7 +85,7 @@ class CategorisationForm(TextLimits, forms.Form):
             anchor = f"area-{area.code}"
             self.contents.append((anchor, area.name))
             items = [
-                HTML(
+                Markup(
                     format_html(
                         '<h2 class="govuk-heading-m app-area-heading" id="{}-heading">{}</h2>', anchor, area.name
                     )
@@ -113,7 +115,7 @@ class CategorisationForm(TextLimits, forms.Form):
         suggested = level_label(suggestion.level) if suggestion else "No suggestion"
         layout += [
             HTML('<h2 class="govuk-heading-m" id="judgement">Your judgement</h2>'),
-            HTML(
+            Markup(
                 format_html(
                     '<div class="govuk-inset-text">Suggested level: <strong data-suggestion-label>{}</strong>. '
                     "If your final level is different, explain why in the rationale.</div>",

@@ -31,6 +31,8 @@ from django.utils._os import safe_join
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .text import normalise_text
+
 log = logging.getLogger(__name__)
 
 # The URL the document is rendered at: relative and /static/ URLs resolve against it, and only
@@ -116,7 +118,10 @@ def render_pdf(template_name: str, context: dict, request=None, *, record: bool 
     """The template rendered to a tagged PDF. Raises PdfWarnings (tests, development) or logs
     at ERROR (production) if WeasyPrint reported any problem; a `record` (a document kept as what
     was sent) is then refused with a ValidationError, which the caller's transaction rolls back."""
-    html = render_to_string(template_name, context, request=request)
+    # Stored text with a control character (written before core.single_line normalised every
+    # save, or by QuerySet.update) would print as a missing glyph and make WeasyPrint warn, which
+    # refuses a record: the page is normalised as a whole (ADR 0010).
+    html = normalise_text(render_to_string(template_name, context, request=request))
     weasyprint_log = logging.getLogger("weasyprint")
     collector = _Collect()
     weasyprint_log.addHandler(collector)

@@ -2,7 +2,10 @@
 
 Cells that a spreadsheet would run as a formula are neutralised (OWASP "CSV injection"): a text
 value starting with =, +, -, @, tab or carriage return gets a leading apostrophe. Numbers are
-written as numbers, so a negative Progress 8 score stays a number."""
+written as numbers, so a negative Progress 8 score stays a number. Text is passed through
+core.text.normalise_text first (ADR 0010): a control character in stored text (openpyxl refuses
+most C0 controls with IllegalCharacterError) cannot break an export, and cannot hide a formula
+behind an invisible first character."""
 
 import csv
 import io
@@ -13,6 +16,8 @@ from decimal import Decimal
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+
+from .text import normalise_text
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,7 +31,7 @@ def neutralise(value):
         return "Yes" if value else "No"
     if isinstance(value, (int, float, Decimal, date, datetime)):
         return value
-    text = str(value)
+    text = normalise_text(str(value))
     if text.startswith(FORMULA_PREFIXES):
         return "'" + text
     return text
@@ -42,7 +47,7 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
     writer = csv.writer(_Echo())
 
     def lines():
-        yield "\ufeff" + writer.writerow(header)
+        yield "\ufeff" + writer.writerow([neutralise(v) for v in header])
         for row in rows:
             yield writer.writerow([_csv_cell(neutralise(v)) for v in row])
 
@@ -62,8 +67,8 @@ def _csv_cell(value):
 def xlsx_response(filename: str, sheet_title: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
     """Write rows to a one-sheet workbook (write-only mode keeps memory flat for large exports)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    sheet.append(list(header))
+    sheet = workbook.create_sheet(title=normalise_text(sheet_title)[:31])
+    sheet.append([neutralise(v) for v in header])
     for row in rows:
         sheet.append([_xlsx_cell(sheet, neutralise(v)) for v in row])
     buffer = io.BytesIO()

@@ -1,11 +1,14 @@
 import django_filters
+from crispy_forms.utils import TEMPLATE_PACK
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button as GdsButton
 from crispy_forms_gds.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.template.loader import render_to_string
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from .limits import apply_text_limits
@@ -131,3 +134,44 @@ class FilterSet(django_filters.FilterSet):
     def get_form_class(self):
         form_class = super().get_form_class()
         return type(form_class.__name__, (TextLimits, form_class), {})
+
+
+class Markup:
+    """A crispy layout object that writes markup as it is, never compiled as a template (ADR 0010).
+
+    crispy-forms' `HTML(...)` runs its argument through the template engine
+    (`Template(self.html).render(context)`): built from stored text (an area's name), that text is
+    code: `{{ request.user.password }}` shows the viewer their password hash, `{% if %}` is a 500.
+    `Markup` takes markup built with `format_html` (which escapes every value) or a constant, and
+    escapes anything else: `Markup(format_html("<h2>{}</h2>", area.name))`. A test
+    (tests/core/test_input_is_data.py) fails if `HTML(...)` is given anything but a constant."""
+
+    def __init__(self, html):
+        self.html = conditional_escape(html)
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        return self.html
+
+
+class Button(GdsButton):
+    """crispy-forms-gds' Button whose label is text, never a template: crispy's BaseInput compiles
+    its value (`Template(str(self.value)).render(context)`) and the GOV.UK template writes it with
+    `|safe`. Here the label is escaped (idempotently) and not compiled. Use it wherever a button's
+    label is not a literal in the call (a form's `submit=` argument)."""
+
+    @classmethod
+    def primary(cls, name, value, disabled=False, **kwargs):
+        return cls(name, value, disabled=disabled, **kwargs)
+
+    @classmethod
+    def secondary(cls, name, value, disabled=False, **kwargs):
+        return cls(name, value, disabled=disabled, css_class="govuk-button--secondary", **kwargs)
+
+    @classmethod
+    def warning(cls, name, value, disabled=False, **kwargs):
+        return cls(name, value, disabled=disabled, css_class="govuk-button--warning", **kwargs)
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        self.value = conditional_escape(self.value)
+        context.update({"input": self})
+        return render_to_string(self.get_template_name(template_pack), context.flatten())

@@ -21,23 +21,32 @@ LINE_BREAKS = "\x0b\x0c\x85\u2028\u2029"
 # zero-width), SOFT HYPHEN is kept (a valid hint). ZWJ and ZWNJ are kept: they carry meaning in
 # emoji sequences and in scripts such as Persian and the Indic scripts.
 INVISIBLE = "\u200b\u2060\ufeff\u180e"
+# Bidirectional embedding, override and isolate controls (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI,
+# PDI): invisible, they reorder the text around them, so "txt.exe" can display as "exe.txt" and a
+# name can read differently from what is stored and searched ("Trojan Source", CVE-2021-42574).
+# The marks LRM, RLM and ALM are kept: mixed right-to-left text needs them and they reorder nothing
+# beyond a neutral character. ADR 0010.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 NO_BREAK_SPACES = "\u00a0\u202f"  # NO-BREAK SPACE, NARROW NO-BREAK SPACE -> a plain space
 
 _C0_C1 = "".join(chr(c) for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n\r" + LINE_BREAKS)
 # Removed: control characters except TAB, LF and the line breaks above; invisible characters;
 # lone surrogates and the noncharacters U+FFFE/U+FFFF (not allowed in XML).
-_REMOVE = re.compile(f"[{re.escape(_C0_C1 + INVISIBLE)}\ud800-\udfff\ufffe\uffff]")
+_REMOVE = re.compile(f"[{re.escape(_C0_C1 + INVISIBLE + BIDI_CONTROLS)}\ud800-\udfff\ufffe\uffff]")
 _BREAKS = re.compile(f"\r\n|[\r{LINE_BREAKS}]")
 _SPACES = re.compile(f"[{NO_BREAK_SPACES}]")
 # Anything the rule would change (the fast path skips the rest).
-_CHANGES = re.compile(f"[{re.escape(_C0_C1 + INVISIBLE + NO_BREAK_SPACES + LINE_BREAKS)}\r\ud800-\udfff\ufffe\uffff]")
+_CHANGES = re.compile(
+    f"[{re.escape(_C0_C1 + INVISIBLE + BIDI_CONTROLS + NO_BREAK_SPACES + LINE_BREAKS)}\r\ud800-\udfff\ufffe\uffff]"
+)
 
 
 def normalise_text(value: str) -> str:
     """Text as the system keeps it: CRLF, CR, VT, FF, NEL, LS and PS become LF; other control
-    characters (all but TAB and LF), zero-width characters, the byte order mark, lone surrogates and
-    noncharacters are removed; no-break spaces become spaces; then Unicode NFC. Smart quotes,
-    dashes, accents and every other printable character are kept. Idempotent."""
+    characters (all but TAB and LF), zero-width characters, the byte order mark, bidirectional
+    embedding/override/isolate controls, lone surrogates and noncharacters are removed; no-break
+    spaces become spaces; then Unicode NFC. Smart quotes, dashes, accents and every other printable
+    character are kept. Idempotent."""
     if not needs_normalising(value):
         return value
     value = _REMOVE.sub("", value)

@@ -2,10 +2,11 @@
 
 import django_filters
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.layout import Button, Div, Field, Fieldset, Size
+from crispy_forms_gds.layout import Div, Field, Fieldset, Size
 from django import forms
+from django.utils.html import format_html
 
-from core.forms import NOT_A_REAL_DATE, FilterSet, GovDateField, TextLimits, form_helper
+from core.forms import NOT_A_REAL_DATE, Button, FilterSet, GovDateField, TextLimits, form_helper
 from core.limits import LETTER, LETTER_TEMPLATE
 
 from . import rules
@@ -107,7 +108,10 @@ class LetterForm(TextLimits, forms.Form):
             )
         self.fields["indicators"].queryset = active.order_by("order", "id")
         intro = letter_type.introduction or "Tick the indicators that apply."
-        self.fields["indicators"].help_text = f"From the strategy's list for a {letter_type.name.lower()}. {intro}"
+        # crispy-forms-gds writes hints with |safe: the letter type's own words are escaped here.
+        self.fields["indicators"].help_text = format_html(
+            "From the strategy's list for a {}. {}", letter_type.name.lower(), intro
+        )
         layout = [Field.checkboxes("indicators", legend_size=Size.MEDIUM, small=True)]
         if letter_type.is_warning_notice:
             layout += [

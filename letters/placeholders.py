@@ -158,13 +158,20 @@ class Facts:
         return getattr(self, name)
 
 
+# A brace in a fact written into a draft's text (a school, trust or person named "{date}" or with a
+# stray "{") would be read back as a placeholder when the draft is saved and issued: data run as
+# code, or a letter that cannot be saved. Written into a draft, a fact's braces become brackets.
+INERT_BRACES = str.maketrans({"{": "(", "}": ")"})
+
+
 def fill_inline(text: str, facts: Facts, *, only_fixed: bool = False) -> str:
     def replace(match):
         placeholder = BY_NAME.get(match.group(1).strip())
         if placeholder is None or (only_fixed and not placeholder.fixed_when_drafting):
             return match.group(0)
         value = facts.value(placeholder.name)
-        return "; ".join(value) if isinstance(value, list) else value
+        value = "; ".join(value) if isinstance(value, list) else value
+        return value.translate(INERT_BRACES) if only_fixed else value
 
     return TOKEN.sub(replace, text)
 

@@ -1,11 +1,12 @@
 """Forms for the schools app: the shape of input only; rules live in services."""
 
-from crispy_forms_gds.layout import Button, Field, Fieldset, Size
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
 
-from core.forms import GovDateField, TextLimits, form_helper
+from core.forms import Button, GovDateField, TextLimits, form_helper
 from core.limits import LETTERHEAD_PART
 from core.uploads import LimitedFileField, spreadsheet_kind
 
@@ -154,7 +155,9 @@ class TermDatesForm(TextLimits, forms.Form):
                 self.fields[name] = GovDateField(label=label, error_label=error_label)
                 self.initial.setdefault(name, getattr(term, attribute))
                 names.append(Field(name, legend_size=Size.SMALL))
-            fieldsets.append(Fieldset(*names, legend=f"{term.get_name_display()} term", legend_size=Size.MEDIUM))
+            fieldsets.append(
+                Fieldset(*names, legend=format_html("{} term", term.get_name_display()), legend_size=Size.MEDIUM)
+            )
         self.helper = form_helper(*fieldsets, Button("save", "Save term dates"))
 
     def dates(self) -> dict:

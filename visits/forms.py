@@ -3,11 +3,12 @@ services and policy)."""
 
 from datetime import date
 
-from crispy_forms_gds.layout import HTML, Button, Div, Field, Fieldset, Size
+from crispy_forms_gds.layout import HTML, Div, Field, Fieldset, Size
 from django import forms
 from django.forms import formset_factory
+from django.utils.html import format_html
 
-from core.forms import GovDateField, TextLimits, form_helper
+from core.forms import Button, GovDateField, TextLimits, form_helper
 from schools.filters import link_advisers
 from schools.models import academic_year_label
 
@@ -189,7 +190,7 @@ class ActionRowForm(TextLimits, forms.Form):
                 Field.textarea("description", rows=2),
                 Field.radios("owner", legend_size=Size.SMALL, inline=True, small=True),
                 Field("due_on", legend_size=Size.SMALL),
-                legend=f"New action {number}" if number else "New action",
+                legend=format_html("New action {}", number) if number else "New action",
                 legend_size=Size.SMALL,
             )
         )
@@ -407,7 +408,7 @@ class EnhancedOfferForm(TextLimits, forms.Form):
         label="Half-day visits bought",
         min_value=0,
         max_value=ENHANCED_OFFER_MAX_HALF_DAYS,
-        help_text=f"From 0 to {ENHANCED_OFFER_MAX_HALF_DAYS}; 0 if the school no longer buys the offer",
+        help_text=format_html("From 0 to {}; 0 if the school no longer buys the offer", ENHANCED_OFFER_MAX_HALF_DAYS),
         error_messages={
             "required": f"Enter a number of half-days from 0 to {ENHANCED_OFFER_MAX_HALF_DAYS}",
             "invalid": f"Enter a number of half-days from 0 to {ENHANCED_OFFER_MAX_HALF_DAYS}",
@@ -568,7 +569,13 @@ class MspMeetingRecordForm(TextLimits, forms.Form):
         for action in self.open_actions:
             rating, comment = f"rating_{action.pk}", f"comment_{action.pk}"
             self.fields[rating] = forms.ChoiceField(
-                label=f"{action.description} (due {action.due_on:%-d %B %Y}, owner: {action.get_owner_display()})",
+                # crispy-forms-gds writes labels with |safe: the description is escaped here.
+                label=format_html(
+                    "{} (due {}, owner: {})",
+                    action.description,
+                    f"{action.due_on:%-d %B %Y}",
+                    action.get_owner_display(),
+                ),
                 choices=[("", "Not reviewed"), *RagRating.choices],
                 required=False,
                 widget=forms.RadioSelect,

@@ -74,3 +74,10 @@ def test_a_new_draft_has_the_schools_facts_written_in_and_the_rest_left_as_place
 
 def test_text_in_braces_is_never_evaluated():
     assert placeholders.fill_inline("{school_name.__class__} {urn}", facts()) == "{school_name.__class__} 874001"
+
+
+def test_a_fact_written_into_a_new_draft_never_becomes_a_placeholder():
+    text = "Dear {chair_of_governors} of {school_name}, on {date}"
+    hostile = facts(school_name="Acme {date} {x} Academy", chair_of_governors="Grace } Holt")
+
+    assert placeholders.prefill(text, hostile) == "Dear Grace ) Holt of Acme (date) (x) Academy, on {date}"

@@ -1,0 +1,205 @@
+"""Every text a user or a file can store is shown back as text, on every page that shows it, to
+every role that can see it (ADR 0010).
+
+The demo data is loaded, then every text field of every project model (found from the models, so a
+new field is covered without editing this test) is filled with hostile text: template syntax that
+would show the viewer's password hash, print the year or compute 7+1 if it were compiled, a
+`{% if %}` that would make the page a 500, a <script>, a right-to-left override and control
+characters, behind a leading "=" that a spreadsheet would run. Each demo role then follows every
+link it is shown, from the home page, and every page must answer, without the hash, the year, the
+sum, the script or the override, and the exports must hold no formula."""
+
+import csv
+import io
+import re
+from collections import Counter, deque
+from datetime import date
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Cast, Concat
+from django.test import Client
+from django.urls import Resolver404, resolve, reverse
+from django.utils.html import escape
+from docx import Document
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from accounts.models import User
+from core.single_line import PROJECT_APPS
+from core.text import normalise_text, single_line
+
+pytestmark = pytest.mark.django_db
+
+# Fields that hold identifiers or values the code looks up or computes with, not text a person
+# wrote for people to read (a code in a URL, a measure's code, a file's path, a hash).
+NOT_FREE_TEXT = {
+    "code", "la_code", "phase", "fact_key", "source_key", "sha256", "token_hash", "view", "logo", "pdf", "docx",
+    "intention_pdf", "intention_docx", "inspection_number", "establishment_number",
+}  # fmt: skip
+ROLES = ("admin", "officer", "adviser", "governor")
+SKIP_VIEWS = {"accounts:logout", "healthz", "readyz"}
+PAGES_PER_VIEW = 3
+THE_DAY = date(2026, 11, 18)
+
+CORE = ' {{ request.user.password }} N[{% now "Y" %}] A[{{ 7|add:1 }}] <script>alert(1)</script> \u202eX\x0b\x01Y'
+IF_TAG = " {% if %}"
+SHOWN = " " + escape("{{ request.user.password }}")  # what follows a field's tag on a page that shows it
+RAN = [re.compile(r"N\[\d{4}\]"), re.compile(r"A\[8\]"), re.compile(r"<script>alert\(1\)</script>")]
+FORMULA_START = ("=", "+", "-", "@")
+TAG = re.compile(r"Z\d{3}Z")
+PDF, DOCX = "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCUMENTS = {"text/html", "text/csv", PDF, DOCX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+# Text a person types and the product shows back: each must be found, written as text, on a page.
+MUST_BE_SHOWN = {
+    "accounts.User.first_name", "accounts.User.last_name", "accounts.User.username", "accounts.User.email",
+    "schools.School.name", "schools.School.chair_of_governors", "schools.School.head_first_name",
+    "schools.School.head_last_name", "schools.School.street", "schools.School.town", "schools.School.website",
+    "schools.Trust.name", "schools.Ward.name", "schools.Councillor.name", "schools.EstablishmentType.name",
+    "schools.OfstedInspection.outcome", "schools.PerformanceMeasure.name", "schools.Letterhead.council_name",
+    "schools.Letterhead.address", "schools.Letterhead.signatory_name",
+    "categorisation.Area.name", "categorisation.Criterion.text", "categorisation.Framework.name",
+    "categorisation.Framework.description", "categorisation.Categorisation.rationale",
+    "categorisation.Categorisation.review_comments", "categorisation.CategorisationEvent.comments",
+    "categorisation.Tick.evidence", "categorisation.Tick.fact_source",
+    "visits.Visit.purpose", "visits.Visit.notes", "visits.Visit.strengths", "visits.Visit.areas_for_development",
+    "visits.Action.description", "visits.Action.progress", "visits.MspMeeting.minutes",
+    "visits.MspMeeting.summary_key_points", "visits.MspMeeting.attendees", "visits.MspMeeting.impact_of_support",
+    "visits.MspActionProgress.comment", "visits.MspMember.name",
+    "letters.Letter.subject", "letters.Letter.body", "letters.LetterEvent.comments", "letters.LetterTemplate.subject",
+    "letters.LetterTemplate.body", "letters.LetterType.name", "letters.LetterType.introduction",
+    "letters.Indicator.text", "letters.WarningNoticeProgress.response_text",
+}  # fmt: skip
+
+
+def hostile_fields():
+    """(model, field) for every free-text field of the project's models."""
+    for model in apps.get_models():
+        if model._meta.app_label not in PROJECT_APPS or model.__name__.startswith("Historical"):
+            continue
+        for field in model._meta.concrete_fields:
+            text = isinstance(field, (models.CharField, models.TextField)) and not field.choices
+            if text and field.name != "password" and field.name not in NOT_FREE_TEXT:
+                yield model, field
+
+
+def plant() -> dict[str, str]:
+    """Every free-text field of every row holds hostile text, as the ORM would store it (normalised,
+    one line in a CharField). Returns {tag: "app.Model.field"}."""
+    tags = {}
+    for number, (model, field) in enumerate(hostile_fields()):
+        tag = f"Z{number:03d}Z"
+        value = normalise_text("=" + tag + CORE + (IF_TAG if number % 2 else "")) + " #"
+        if isinstance(field, models.CharField):
+            value = single_line(value)[: field.max_length - 8]
+        # Each row's own number at the end: names unique in their ward, trust or framework stay so.
+        model._default_manager.update(**{field.attname: Concat(Value(value), Cast("pk", models.CharField()))})
+        tags[tag] = f"{model._meta.label}.{field.name}"
+    return tags
+
+
+def links(page: str, base: str) -> list[str]:
+    found = []
+    for href in re.findall(r'href="([^"#]+)', page):
+        url = urljoin(base, href.replace("&amp;", "&"))
+        if url.startswith("/") and not url.startswith(("//", "/static/", "/media/")):
+            found.append(url)
+    return found
+
+
+def check_page(url: str, response, password_hash: str, tags: dict, shown: set) -> list[str]:
+    problems = []
+    content_type = response.get("Content-Type", "")
+    shown.add(content_type.split(";")[0])
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if content_type.startswith("text/html"):
+        page = body.decode()
+        if password_hash in page:
+            problems.append(f"{url}: shows the viewer's password hash")
+        problems += [
+            f"{url}: ran template syntax or markup ({pattern.pattern})" for pattern in RAN if pattern.search(page)
+        ]
+        if "\u202e" in page:
+            problems.append(f"{url}: shows a right-to-left override")
+        shown |= {tags[tag] for tag in re.findall(f"({TAG.pattern})" + re.escape(SHOWN), page) if tag in tags}
+    elif content_type.startswith("text/csv"):
+        for row in csv.reader(io.StringIO(body.decode("utf-8-sig"))):
+            # A planted text cell (a negative number is a number, not a formula).
+            planted = [cell for cell in row if TAG.search(cell)]
+            problems += [f"{url}: formula cell {cell[:20]!r}" for cell in planted if cell.startswith(FORMULA_START)]
+    elif "spreadsheetml" in content_type:
+        for row in load_workbook(io.BytesIO(body)).active.iter_rows():
+            problems += [f"{url}: formula cell {c.value!r:.20}" for c in row if c.data_type == "f"]
+    elif content_type in (PDF, DOCX):
+        text = (
+            "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+            if content_type == PDF
+            else "\n".join(p.text for p in Document(io.BytesIO(body)).paragraphs)
+        )
+        problems += [f"{url}: ran template syntax ({pattern.pattern})" for pattern in RAN[:2] if pattern.search(text)]
+        if password_hash in text or "\u202e" in text:
+            problems.append(f"{url}: holds the password hash or a right-to-left override")
+    return problems
+
+
+def crawl(client: Client, user, role: str, tags: dict, shown: set) -> tuple[int, list[str]]:
+    client.force_login(user)
+    queue, queued, per_view, problems, visited = deque([reverse("dashboard:home")]), set(), Counter(), [], 0
+    queued.add(queue[0])
+    while queue:
+        url = queue.popleft()
+        try:
+            view = resolve(urlsplit(url).path).view_name
+        except Resolver404:
+            continue
+        if view in SKIP_VIEWS or per_view[view] >= PAGES_PER_VIEW:
+            continue
+        per_view[view] += 1
+        visited += 1
+        try:
+            response = client.get(url)
+        except Exception as error:
+            problems.append(f"{role} {url}: {error.__class__.__name__}: {str(error)[:200]}")
+            continue
+        if response.status_code >= 500:
+            problems.append(f"{role} {url}: {response.status_code}")
+        if response.status_code in (301, 302):
+            found = [response["Location"]]
+        elif response.status_code == 200:
+            problems += [f"{role} {p}" for p in check_page(url, response, user.password, tags, shown)]
+            found = (
+                links(response.content.decode(), url)
+                if response.get("Content-Type", "").startswith("text/html")
+                else []
+            )
+        else:
+            found = []
+        for link in found:
+            if link not in queued:
+                queued.add(link)
+                queue.append(link)
+    return visited, problems
+
+
+def test_hostile_text_in_every_field_is_shown_as_text_on_every_page_to_every_role(on_day):
+    on_day(THE_DAY)
+    call_command("seed_demo", stdout=io.StringIO())
+    users = [User.objects.get(username=username) for username in ROLES]  # usernames are planted too
+    tags = plant()
+    shown: set[str] = set()
+    problems, visited = [], {}
+    client = Client(raise_request_exception=True)
+    for role, user in zip(ROLES, users, strict=True):
+        user.refresh_from_db()
+        visited[role], found = crawl(client, user, role, tags, shown)
+        problems += found
+
+    assert problems == []
+    assert min(visited.values()) >= 5, visited
+    assert MUST_BE_SHOWN - shown == set()
+    assert DOCUMENTS - shown == set()
