@@ -123,16 +123,17 @@ class SizeLimitUploadHandler(FileUploadHandler):
 
 
 class LimitedFileField(forms.FileField):
-    """A file field that shows the page's size limit (or its own `too_large` message, which may
-    name the {limit}) for a file the upload handler refused."""
+    """A file field that shows the page's size limit (or its own message, `too_large(limit)` given
+    the limit as text: a function, so the message's format string stays a constant) for a file the
+    upload handler refused."""
 
-    def __init__(self, *args, too_large: str | None = None, **kwargs):
+    def __init__(self, *args, too_large: Callable[[str], str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.too_large = too_large
 
     def to_python(self, data):
         if isinstance(data, RefusedUpload):
-            message = self.too_large.format(limit=filesizeformat(data.limit)) if self.too_large else data.message
+            message = self.too_large(filesizeformat(data.limit)) if self.too_large else data.message
             raise forms.ValidationError(message, code="too_large")
         return super().to_python(data)
 

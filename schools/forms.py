@@ -21,7 +21,7 @@ LA_CODES_REQUIRED = "Choose at least one local authority whose schools to keep"
 class ImportUploadForm(TextLimits, forms.Form):
     file = LimitedFileField(
         label="File",
-        too_large=FILE_TOO_LARGE,
+        too_large=lambda limit: FILE_TOO_LARGE.format(limit=limit),
         help_text="A CSV file (UTF-8 or Windows-1252) or an Excel workbook (.xlsx).",
         error_messages={"required": FILE_REQUIRED},
     )
@@ -212,7 +212,9 @@ class LetterheadForm(TextLimits, forms.Form):
     )
     logo = LimitedFileField(
         label="Logo (optional)",
-        too_large=LOGO_FILE_TOO_LARGE,  # the upload stops at LOGO_MAX_BYTES (views.letterhead_edit)
+        too_large=lambda limit: LOGO_FILE_TOO_LARGE.format(
+            limit=limit
+        ),  # the upload stops at LOGO_MAX_BYTES (views.letterhead_edit)
         required=False,
         help_text="A PNG or JPEG image smaller than 1 MB. It appears at the top of every document.",
         widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
