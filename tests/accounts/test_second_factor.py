@@ -190,7 +190,8 @@ def test_an_adviser_can_turn_it_off_and_it_is_in_the_access_log_not_emailed(clie
     assert not TOTPDevice.objects.filter(user=adviser).exists()
     assert sf.recovery_codes_left(adviser) == 0
     event = AccessEvent.objects.get(user=adviser, kind=AccessEventKind.SECOND_FACTOR_RESET)
-    assert event.actor == adviser and mailoutbox == []
+    assert event.actor == adviser
+    assert mailoutbox == []
 
 
 @pytest.mark.parametrize("role", ["officer", "admin_user"])
@@ -216,7 +217,8 @@ def test_an_admin_resets_an_officers_second_factor_and_the_officer_is_emailed(
     event = AccessEvent.objects.get(user=officer, kind=AccessEventKind.SECOND_FACTOR_RESET)
     assert event.actor == admin_user
     [email] = mailoutbox
-    assert email.to == [officer.email] and "second factor" in email.subject
+    assert email.to == [officer.email]
+    assert "second factor" in email.subject
 
     client.post(reverse("accounts:logout"))
     sign_in(client, officer)
@@ -247,7 +249,10 @@ def test_the_qr_code_is_an_svg_image_without_script_or_style(client, officer):
     response = client.get(reverse("accounts:second_factor_qr"))
     assert response["Content-Type"] == "image/svg+xml"
     svg = response.content.decode()
-    assert "<svg" in svg and "<script" not in svg and "style=" not in svg and "<style" not in svg
+    assert "<svg" in svg
+    assert "<script" not in svg
+    assert "style=" not in svg
+    assert "<style" not in svg
 
 
 def test_the_demo_officers_and_admin_have_the_published_authenticator_key(db):
