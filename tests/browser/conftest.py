@@ -89,7 +89,7 @@ def sign_in(page, base_url: str, username: str) -> None:
     if "/accounts/second-factor/" in page.url:
         page.fill("#id_code", totp_code(demo_totp_key(username), username))
         with page.expect_navigation():
-            page.click("form button[type=submit]:has-text('Continue')")
+            page.get_by_role("button", name="Continue", exact=True).click()
 
 
 def assert_no_axe_violations(page) -> None:
