@@ -43,6 +43,11 @@ def attempted_username(request, credentials) -> str | None:
     return username.strip().lower()[:150] if isinstance(username, str) else None
 
 
+def account_failure_limit(request, credentials) -> int:
+    """Axes' one limit is the account's; the address's is applied by LockoutHandler."""
+    return settings.SIGN_IN_ACCOUNT_FAILURE_LIMIT
+
+
 def client_ip(request) -> str:
     """The address a request comes from. X-Forwarded-For is believed only behind the deployment's
     own TLS proxy (settings.TRUSTED_PROXY, BEHIND_TLS_PROXY=true), and then only its last entry,
@@ -92,9 +97,10 @@ def lockout_response(request, original_response=None, credentials=None):
     return render(request, "accounts/login.html", context, status=429)
 
 
-def is_locked(user) -> bool:
-    """Whether `user`'s account is locked now (by its username; an address lock is not the account's)."""
-    return failed_attempts(user) >= settings.SIGN_IN_ACCOUNT_FAILURE_LIMIT
+def is_locked(failures: int) -> bool:
+    """Whether an account with this many recent failed sign-ins is locked (by its username; an
+    address lock is not the account's)."""
+    return failures >= settings.SIGN_IN_ACCOUNT_FAILURE_LIMIT
 
 
 def failed_attempts(user) -> int:

@@ -201,10 +201,10 @@ def user_unlock(request, pk: int):
 
 def sign_in_section(request, user) -> dict:
     """The user page's "Signing in" section: the second factor and the sign-in lock, with buttons."""
-    device = sf.app_device(user)
+    failures = lockout.failed_attempts(user)
     return {
-        "device": device,
+        "device": sf.app_device(user),
         "required": sf.is_required(user),
-        "failures": lockout.failed_attempts(user),
-        "locked": lockout.is_locked(user),
+        "failures": failures,
+        "locked": lockout.is_locked(failures),
     }

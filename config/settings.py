@@ -252,7 +252,7 @@ SIGN_IN_LOCKOUT_MINUTES = env.int("SIGN_IN_LOCKOUT_MINUTES", default=30)
 if min(SIGN_IN_ACCOUNT_FAILURE_LIMIT, SIGN_IN_ADDRESS_FAILURE_LIMIT, SIGN_IN_LOCKOUT_MINUTES) < 1:
     raise ImproperlyConfigured("The SIGN_IN_ failure limits and lockout minutes must be at least 1.")
 AXES_HANDLER = "accounts.lockout.LockoutHandler"
-AXES_FAILURE_LIMIT = SIGN_IN_ACCOUNT_FAILURE_LIMIT  # the address limit: accounts.lockout.LockoutHandler
+AXES_FAILURE_LIMIT = "accounts.lockout.account_failure_limit"  # the address limit: LockoutHandler
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # this order: accounts.lockout reads them so
 AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
