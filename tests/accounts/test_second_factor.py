@@ -6,7 +6,7 @@ import re
 from base64 import b32decode
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
@@ -276,3 +276,20 @@ def test_a_used_code_cannot_be_used_again(client, officer):
     device.save()
     response = client.post(reverse("accounts:second_factor_verify"), {"code": code})
     assert sf.WRONG_CODE in response.content.decode()
+
+
+def test_the_command_resets_an_admins_second_factor_when_no_admin_can(admin_user):
+    app_for(admin_user)
+    out = io.StringIO()
+    call_command("reset_second_factor", "admin", stdout=out)
+    assert "Reset the second factor of admin" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=admin_user).exists()
+    event = AccessEvent.objects.get(user=admin_user, kind=AccessEventKind.SECOND_FACTOR_RESET)
+    assert event.actor is None
+
+
+def test_the_command_says_when_there_is_nothing_to_reset(admin_user):
+    with pytest.raises(CommandError, match="has no second factor"):
+        call_command("reset_second_factor", "admin", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="No user has the username nobody"):
+        call_command("reset_second_factor", "nobody", stdout=io.StringIO())
