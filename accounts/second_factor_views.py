@@ -1,6 +1,7 @@
 """The second-factor pages: set up, enter a code, use a recovery code, recovery codes, turn off; the
 own account page; and the admin's reset and unlock buttons on a user's page (docs/adr/0009)."""
 
+import logging
 from io import BytesIO
 
 import qrcode
@@ -21,6 +22,7 @@ from . import second_factor as sf
 from .second_factor_forms import AppCodeForm, RecoveryCodeForm
 
 User = get_user_model()
+log = logging.getLogger(__name__)
 
 SET_UP = "Your authenticator app is set up. Keep your recovery codes somewhere safe."
 TURNED_OFF = "You turned off the second factor. You sign in with your password only."
@@ -118,7 +120,9 @@ def verify(request):
         problem = _throttled(device)
         if not problem and device.verify_token(form.cleaned_data["code"]):
             sf.verified(request, device)
+            log.info("Second factor given: user %s from %s", request.user.pk, lockout.client_ip(request))
             return redirect(_next(request) or "dashboard:home")
+        log.warning("Wrong second-factor code: user %s from %s", request.user.pk, lockout.client_ip(request))
         form.add_error("code", problem or sf.WRONG_CODE)
     return render(
         request,
@@ -136,8 +140,10 @@ def recovery(request):
         problem = _throttled(device) if device else ""
         if device is not None and not problem and device.verify_token(form.cleaned_data["code"]):
             sf.verified(request, device)
+            log.info("Recovery code used: user %s from %s", request.user.pk, lockout.client_ip(request))
             messages.info(request, RECOVERY_USED.format(left=sf.recovery_codes_left(request.user)))
             return redirect(_next(request) or "dashboard:home")
+        log.warning("Wrong recovery code: user %s from %s", request.user.pk, lockout.client_ip(request))
         form.add_error("code", problem or sf.WRONG_RECOVERY_CODE)
     return render(
         request,
@@ -178,9 +184,15 @@ def turn_off(request):
 
 
 @permission_required("accounts.manage_users", raise_exception=True)
-@require_POST
 def user_second_factor_reset(request, pk: int):
+    """Asks the admin to confirm, then resets (a lost phone)."""
     user = get_object_or_404(User, pk=pk)
+    if request.method != "POST":
+        return render(
+            request,
+            "accounts/second_factor/reset.html",
+            {"subject": user, "device": sf.app_device(user), "title": f"Reset second factor: {user}"},
+        )
     try:
         sf.second_factor_reset(user=user, actor=request.user)
     except ValidationError as error:

@@ -59,7 +59,7 @@ MATRIX = {
     "accounts:second_factor_qr": (None, dict.fromkeys(ROLES[1:], 404)),  # until the set-up page made a key
     "accounts:user_second_factor_reset": (
         lambda ctx: {"pk": ctx["governor"].pk},
-        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 405},  # POST only
+        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 200},
     ),
     "accounts:user_unlock": (
         lambda ctx: {"pk": ctx["governor"].pk},

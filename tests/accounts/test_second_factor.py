@@ -2,6 +2,7 @@
 authenticator app; advisers and governors may. Recovery codes, turning it off, an admin's reset."""
 
 import io
+import logging
 import re
 from base64 import b32decode
 
@@ -71,13 +72,15 @@ def test_an_officer_with_an_app_is_asked_for_its_code_and_a_right_code_opens_the
     assert client.get(reverse("schools:list")).status_code == 200
 
 
-def test_a_wrong_code_is_refused_with_a_message(client, officer):
+def test_a_wrong_code_is_refused_with_a_message_and_logged(client, officer, caplog):
     device = app_for(officer)
     sign_in(client, officer)
     wrong = f"{(int(code_for(device)) + 1) % 1_000_000:06d}"
-    response = client.post(reverse("accounts:second_factor_verify"), {"code": wrong})
+    with caplog.at_level(logging.INFO, logger="accounts.second_factor_views"):
+        response = client.post(reverse("accounts:second_factor_verify"), {"code": wrong}, REMOTE_ADDR="192.0.2.4")
     assert response.status_code == 200
     assert sf.WRONG_CODE in response.content.decode()
+    assert f"Wrong second-factor code: user {officer.pk} from 192.0.2.4" in caplog.messages
     assert client.get(reverse("dashboard:home"))["Location"].startswith(reverse("accounts:second_factor_verify"))
 
 
@@ -240,7 +243,11 @@ def test_the_user_page_shows_the_second_factor_and_the_reset_button(client, admi
     signed_in_with_app(client, admin_user)
     page = client.get(reverse("accounts:user_detail", kwargs={"pk": officer.pk})).content.decode()
     assert "Authenticator app, set up" in page
-    assert reverse("accounts:user_second_factor_reset", kwargs={"pk": officer.pk}) in page
+    reset = reverse("accounts:user_second_factor_reset", kwargs={"pk": officer.pk})
+    assert reset in page
+    confirm = client.get(reset).content.decode()
+    assert "before they can use anything else" in confirm
+    assert TOTPDevice.objects.filter(user=officer).exists()  # asking is not doing
 
 
 def test_the_qr_code_is_an_svg_image_without_script_or_style(client, officer):
