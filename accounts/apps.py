@@ -7,8 +7,20 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from core.navigation import NavItem, register
+        from core.sections import Section
 
-        from . import permissions, signals
+        from . import lockout, permissions, second_factor, second_factor_views, session_limits, signals, user_page
 
         signals.connect()
         register(NavItem("Users", "accounts:user_list", permissions.is_admin, order=90))
+        # Receivers of user_logged_in / user_login_failed (docs/adr/0009): imported for their signals.
+        del lockout, second_factor, session_limits
+        user_page.register(
+            Section(
+                key="sign_in",
+                title="Signing in",
+                order=5,
+                template="accounts/sections/sign_in.html",
+                context=second_factor_views.sign_in_section,
+            )
+        )

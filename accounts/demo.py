@@ -1,7 +1,11 @@
 """Demo users, one per role (and a second adviser and a second officer, for four eyes).
 Passwords are reset to DEMO_PASSWORD each run."""
 
+import hashlib
+from base64 import b32encode
+
 from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import RoleRequest
 from .roles import Role
@@ -33,7 +37,32 @@ def seed(ctx) -> None:
         user_set_role(user=user, role=role, actor=None)
         ctx.users[username] = user
     ctx.write(f"Users: {', '.join(u for u, *_ in DEMO_USERS)}.")
+    _second_factors(ctx)
     _new_starter(ctx)
+
+
+# The demo officers and admin must sign in with a second factor like real ones (docs/adr/0009): each
+# has an authenticator app whose key is published here and in the README, as DEMO_PASSWORD is.
+# (seed_demo runs only with DEBUG on: no real deployment has these accounts.)
+def demo_totp_key(username: str) -> str:
+    """The demo account's authenticator key, in hex (django-otp's form)."""
+    return hashlib.sha1(f"school-improvement-demo-{username}".encode()).hexdigest()
+
+
+def demo_totp_key_for_people(username: str) -> str:
+    return b32encode(bytes.fromhex(demo_totp_key(username))).decode("ascii")
+
+
+def _second_factors(ctx) -> None:
+    for username, *_rest, role, _job in DEMO_USERS:
+        if role not in (Role.OFFICER, Role.ADMIN):
+            continue
+        user = ctx.users[username]
+        key = demo_totp_key(username)
+        if not TOTPDevice.objects.filter(user=user, confirmed=True, key=key).exists():
+            TOTPDevice.objects.filter(user=user).delete()
+            TOTPDevice.objects.create(user=user, name="Authenticator app (demo)", key=key, confirmed=True)
+        ctx.write(f"Authenticator key for {username}: {demo_totp_key_for_people(username)}")
 
 
 # A new adviser the admin has asked for: the request waits for an officer (docs/adr/0012). The

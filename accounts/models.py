@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from simple_history.models import HistoricalRecords
 
 from .roles import Role
@@ -60,6 +61,13 @@ class User(AbstractUser):
             for backend in auth.get_backends()
             if hasattr(backend, "has_module_perms")
         )
+
+    # Django signs each session with a hash of the password, so a new password ends the account's
+    # other sessions; the role is in it too, so a new role does the same (docs/adr/0009).
+    def _get_session_auth_hash(self, secret=None):
+        key_salt = "accounts.User.get_session_auth_hash"
+        role = self.role.value if self.role else ""
+        return salted_hmac(key_salt, f"{self.password}\n{role}", secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def role_label(self) -> str:

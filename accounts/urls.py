@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import second_factor_views, views
 
 app_name = "accounts"
 
@@ -13,4 +13,18 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/password/", views.user_password, name="user_password"),
+    # Signing in: the second factor, the own account page, an admin's reset and unlock (ADR 0009).
+    path("account/", second_factor_views.account, name="account"),
+    path("second-factor/", second_factor_views.verify, name="second_factor_verify"),
+    path("second-factor/recovery-code/", second_factor_views.recovery, name="second_factor_recovery"),
+    path("second-factor/set-up/", second_factor_views.enrol, name="second_factor_enrol"),
+    path("second-factor/set-up/qr.svg", second_factor_views.qr, name="second_factor_qr"),
+    path("second-factor/recovery-codes/", second_factor_views.codes, name="second_factor_codes"),
+    path("second-factor/turn-off/", second_factor_views.turn_off, name="second_factor_turn_off"),
+    path(
+        "users/<int:pk>/second-factor/reset/",
+        second_factor_views.user_second_factor_reset,
+        name="user_second_factor_reset",
+    ),
+    path("users/<int:pk>/unlock/", second_factor_views.user_unlock, name="user_unlock"),
 ]

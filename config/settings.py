@@ -6,6 +6,7 @@ asks for; each can be relaxed by its variable when TLS ends at a proxy.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -45,6 +46,10 @@ INSTALLED_APPS = [
     "simple_history",
     "rules.apps.RulesConfig",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes
+    "axes",
     # Project apps, in dependency order: each may read the ones above it, never below.
     "core",
     "accounts",
@@ -69,10 +74,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "core.middleware.NormaliseTextMiddleware",  # text pasted from Word, in every form (ADR 0005)
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signed out after SESSION_IDLE_TIMEOUT_MINUTES idle or SESSION_COOKIE_AGE in all; then the
+    # second factor: officers and admins enrol before anything else (docs/adr/0009).
+    "accounts.session_limits.SessionLimitsMiddleware",
+    "accounts.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the sign-in page's message
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -125,6 +136,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "accounts.lockout.LockoutBackend",  # first: refuses a locked account or address (django-axes)
     "rules.permissions.ObjectPermissionBackend",
     "accounts.backends.PasswordBackend",  # checks passwords; grants no permission (roles do)
     "accounts.sso.backend.SSOBackend",  # single sign-on, when configured (docs/adr/0013); grants none either
@@ -276,3 +288,39 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# ---- signing in: second factor, lockout, sessions (docs/adr/0009) --------------------------------
+# Behind a TLS proxy (BEHIND_TLS_PROXY=true) the client's address is the last one the proxy added to
+# X-Forwarded-For; otherwise the header is ignored (anyone can send it) and REMOTE_ADDR is used.
+TRUSTED_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+
+# Roles that must sign in with a second factor (an authenticator app); the others may turn it on.
+# Not an environment variable: a deployment cannot switch it off by accident. The unit tests sign
+# in with force_login and turn it off (tests/conftest.py); the tests of the rule turn it back on.
+SECOND_FACTOR_REQUIRED_ROLES = ("officer", "admin")
+SECOND_FACTOR_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = f"{SERVICE_NAME} ({COUNCIL_NAME})"
+
+# Failed sign-ins (django-axes): an account is locked after SIGN_IN_ACCOUNT_FAILURE_LIMIT failures,
+# and an address after SIGN_IN_ADDRESS_FAILURE_LIMIT (higher: a council office shares one address),
+# each for SIGN_IN_LOCKOUT_MINUTES after the last failure, unless an admin lifts it sooner.
+SIGN_IN_ACCOUNT_FAILURE_LIMIT = env.int("SIGN_IN_ACCOUNT_FAILURE_LIMIT", default=10)
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=20)
+SIGN_IN_LOCKOUT_MINUTES = env.int("SIGN_IN_LOCKOUT_MINUTES", default=30)
+if min(SIGN_IN_ACCOUNT_FAILURE_LIMIT, SIGN_IN_ADDRESS_FAILURE_LIMIT, SIGN_IN_LOCKOUT_MINUTES) < 1:
+    raise ImproperlyConfigured("The SIGN_IN_ failure limits and lockout minutes must be at least 1.")
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = "accounts.lockout.account_failure_limit"  # the address limit: LockoutHandler
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # this order: accounts.lockout reads them so
+AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_username"
+AXES_VERBOSE = False  # accounts.lockout logs one line per sign-in and failure
+
+# Sessions end after SESSION_IDLE_TIMEOUT_MINUTES without a request, and SESSION_COOKIE_AGE seconds
+# after signing in whatever the activity (accounts.session_limits). A new password or role ends
+# every other session of the account (accounts.models.User.get_session_auth_hash).
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
+if SESSION_IDLE_TIMEOUT_MINUTES < 1 or SESSION_COOKIE_AGE < 60:
+    raise ImproperlyConfigured("SESSION_IDLE_TIMEOUT_MINUTES must be at least 1 and SESSION_COOKIE_AGE at least 60.")

@@ -67,11 +67,21 @@ def _test_settings(settings, tmp_path):
     settings.IMPORTS_IN_BACKGROUND = False  # run imports inline; tests/schools/test_background.py covers the thread
     # Password hashing is deliberately slow; tests create many users and test nothing about it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # force_login signs in without a second factor: tests of other rules sign officers and admins
+    # in that way. The second factor's own tests (tests/accounts/test_second_factor.py) and the
+    # browser tests turn the requirement back on with `second_factor_required`.
+    settings.SECOND_FACTOR_REQUIRED_ROLES = ()
     # Each test's data is rolled back, and on SQLite its ids with it: a memo kept from an earlier
     # test could match the next test's data version.
     from core.memo import clear_all as clear_memo
 
     clear_memo()
+
+
+@pytest.fixture
+def second_factor_required(settings):
+    """Officers and admins must sign in with a second factor, as in production."""
+    settings.SECOND_FACTOR_REQUIRED_ROLES = ("officer", "admin")
 
 
 @pytest.fixture

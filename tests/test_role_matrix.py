@@ -55,6 +55,19 @@ MATRIX = {
     # Single sign-on is off unless configured (docs/adr/0013; tests/accounts/test_sso_views.py has it on).
     "sso:authenticate": (None, dict.fromkeys(ROLES, 404)),
     "sso:callback": (None, dict.fromkeys(ROLES, 404)),
+    # Signing in (docs/adr/0009): anyone signed in has an account page and may set up an app.
+    "accounts:account": (None, dict.fromkeys(ROLES[1:], 200)),
+    "accounts:second_factor_enrol": (None, dict.fromkeys(ROLES[1:], 200)),
+    "accounts:second_factor_recovery": (None, dict.fromkeys(ROLES[1:], 200)),
+    "accounts:second_factor_qr": (None, dict.fromkeys(ROLES[1:], 404)),  # until the set-up page made a key
+    "accounts:user_second_factor_reset": (
+        lambda ctx: {"pk": ctx["governor"].pk},
+        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 200},
+    ),
+    "accounts:user_unlock": (
+        lambda ctx: {"pk": ctx["governor"].pk},
+        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 405},  # POST only
+    ),
     "schools:letterheads": (
         None,
         {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 200, "admin": 200},
@@ -115,3 +128,17 @@ def test_admin_only_actions_are_refused_to_other_roles(client_as, ctx, role, url
 def test_the_sign_in_page_and_health_check_are_open_to_anonymous_users(client):
     assert client.get(reverse("accounts:login")).status_code == 200
     assert client.get(reverse("healthz")).status_code == 200
+
+
+# Second-factor pages that need an authenticator app: without one, every role is sent to its
+# account page (anonymous users to sign in). docs/adr/0009.
+NEEDS_AN_APP = ["accounts:second_factor_verify", "accounts:second_factor_codes", "accounts:second_factor_turn_off"]
+
+
+@pytest.mark.parametrize("url_name", NEEDS_AN_APP)
+@pytest.mark.parametrize("role", ROLES)
+def test_second_factor_pages_send_a_user_without_an_app_to_their_account(client_as, ctx, role, url_name):
+    response = client_as(role).get(reverse(url_name))
+    assert response.status_code == 302
+    expected = reverse("accounts:login") if role == "anonymous" else reverse("accounts:account")
+    assert response["Location"].startswith(expected)

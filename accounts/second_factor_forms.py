@@ -1,0 +1,42 @@
+"""Forms of the second-factor pages (accounts.second_factor_views)."""
+
+from crispy_forms_gds.layout import Button, Field
+from django import forms
+
+from core.forms import form_helper
+
+
+class AppCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="The 6-digit code it shows now, for this service.",
+        max_length=12,
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )
+
+    def __init__(self, *args, button: str = "Continue", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            {"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        )
+        self.helper = form_helper(Field.text("code", field_width=5), Button("continue", button))
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split())
+
+
+class RecoveryCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Recovery code",
+        help_text="One of the 10 codes you were given when you set up your authenticator app. Each works once.",
+        max_length=40,
+        error_messages={"required": "Enter a recovery code"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+        self.helper = form_helper(Field.text("code", field_width=10), Button("continue", "Continue"))
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split()).lower()

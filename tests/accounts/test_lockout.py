@@ -1,0 +1,147 @@
+"""Failed sign-ins lock the account, or the address, for a while (django-axes; docs/adr/0009)."""
+
+import logging
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt, AccessLog
+from django.test import RequestFactory
+from django.urls import reverse
+
+from accounts.lockout import LOCKED_OUT, client_ip
+from accounts.models import AccessEvent, AccessEventKind
+from accounts.second_factor_views import UNLOCKED
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
+OFFICE = "192.0.2.10"
+
+
+def attempt(client, username, password="wrong-password", address=OFFICE):
+    return client.post(reverse("accounts:login"), {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def locked_message(settings) -> str:
+    return LOCKED_OUT.format(minutes=settings.SIGN_IN_LOCKOUT_MINUTES)
+
+
+def signed_in(client) -> bool:
+    return client.get(reverse("dashboard:home")).status_code == 200
+
+
+def test_ten_wrong_passwords_lock_the_account_and_the_right_one_is_then_refused(client, adviser, settings):
+    for _ in range(9):
+        assert attempt(client, "adviser").status_code == 200
+    response = attempt(client, "adviser")
+    assert response.status_code == 429
+    assert locked_message(settings) in response.content.decode()
+
+    response = attempt(client, "adviser", PASSWORD)
+    assert response.status_code == 429
+    assert locked_message(settings) in response.content.decode()
+    assert not signed_in(client)
+
+
+def test_twenty_wrong_passwords_lock_the_account_from_any_number_of_addresses(client, officer, settings):
+    for n in range(20):
+        attempt(client, "officer", address=f"198.51.100.{n + 1}")
+    response = attempt(client, "officer", PASSWORD, address="203.0.113.99")
+    assert locked_message(settings) in response.content.decode()
+    assert not signed_in(client)
+
+
+def test_the_lock_counts_a_username_in_any_case(client, adviser, settings):
+    for n in range(10):
+        attempt(client, "ADVISER" if n % 2 else " adviser ")
+    assert locked_message(settings) in attempt(client, "adviser", PASSWORD).content.decode()
+
+
+def test_an_unknown_username_is_locked_with_the_same_message(client, adviser, settings):
+    for _ in range(10):
+        unknown = attempt(client, "nobody-here")
+    for _ in range(10):
+        known = attempt(client, "adviser")
+    assert unknown.status_code == known.status_code == 429
+    assert locked_message(settings) in unknown.content.decode()
+    assert locked_message(settings) in known.content.decode()
+    assert "nobody-here" not in unknown.content.decode().replace('value="nobody-here"', "")
+
+
+def test_twenty_failures_from_one_address_lock_it_for_every_account(client, adviser, governor, settings):
+    for n in range(20):
+        attempt(client, f"guess{n % 4}")  # five each: no account reaches its own limit
+    response = attempt(client, "governor", PASSWORD)
+    assert locked_message(settings) in response.content.decode()
+    # From another address the account is not locked.
+    assert attempt(client, "governor", PASSWORD, address="203.0.113.5").status_code == 302
+
+
+def test_the_lock_lifts_after_the_lockout_period(client, adviser, settings, time_machine):
+    time_machine.move_to("2026-11-02 10:00:00+00:00", tick=False)
+    for _ in range(10):
+        attempt(client, "adviser")
+    time_machine.shift(timedelta(minutes=29))
+    assert attempt(client, "adviser", PASSWORD).status_code == 429  # a failure while locked restarts it
+    time_machine.shift(timedelta(minutes=29))
+    assert attempt(client, "adviser", PASSWORD).status_code == 429
+    time_machine.shift(timedelta(minutes=31))
+    assert attempt(client, "adviser", PASSWORD).status_code == 302
+    assert signed_in(client)
+
+
+def test_the_limits_and_period_are_settings(client, adviser, settings):
+    settings.SIGN_IN_ACCOUNT_FAILURE_LIMIT = 3
+    for _ in range(3):
+        response = attempt(client, "adviser")
+    assert response.status_code == 429
+
+
+def test_an_admin_lifts_the_lock_from_the_users_page_and_the_access_log_records_it(
+    client, client_as, adviser, settings
+):
+    for _ in range(10):
+        attempt(client, "adviser")
+    admin = client_as("admin")
+    page = admin.get(reverse("accounts:user_detail", kwargs={"pk": adviser.pk})).content.decode()
+    assert "Lift the sign-in lock" in page
+
+    response = admin.post(reverse("accounts:user_unlock", kwargs={"pk": adviser.pk}), follow=True)
+    assert UNLOCKED.format(user=adviser, count=10) in response.content.decode()
+    event = AccessEvent.objects.get(user=adviser, kind=AccessEventKind.ACCOUNT_UNLOCKED)
+    assert event.actor.username == "admin"
+    assert not AccessAttempt.objects.filter(username="adviser").exists()
+
+    admin.post(reverse("accounts:logout"))
+    assert attempt(client, "adviser", PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize("role", ["governor", "adviser", "officer"])
+def test_only_an_admin_lifts_a_lock(client, client_as, role, make_user):
+    locked = make_user(None, username="locked")
+    for _ in range(10):
+        attempt(client, "locked")
+    response = client_as(role).post(reverse("accounts:user_unlock", kwargs={"pk": locked.pk}))
+    assert response.status_code == 403
+    assert AccessAttempt.objects.filter(username="locked").exists()
+
+
+def test_sign_ins_and_failures_are_logged(client, adviser, caplog):
+    with caplog.at_level(logging.INFO, logger="accounts.lockout"):
+        attempt(client, "adviser\nforged line")
+        attempt(client, "adviser", PASSWORD)
+    messages = [r.getMessage() for r in caplog.records if r.name == "accounts.lockout"]
+    assert messages == [
+        f"Failed sign-in as 'adviser\\nforged line' from {OFFICE}",
+        f"Signed in: user {adviser.pk} from {OFFICE}",
+    ]
+    assert AccessLog.objects.filter(username="adviser", ip_address=OFFICE).count() == 1
+
+
+def test_x_forwarded_for_is_believed_only_behind_the_trusted_proxy(settings):
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 192.0.2.7")
+    settings.TRUSTED_PROXY = False
+    assert client_ip(request) == "10.0.0.2"
+    settings.TRUSTED_PROXY = True
+    assert client_ip(request) == "192.0.2.7"  # the address the proxy added, not the one the client sent
+    assert client_ip(RequestFactory().get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"
