@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After a single sign-on, the sign-out form may redirect to the provider (CSP form-action).
+    "accounts.sso.csp.SignOutFormActionMiddleware",
     # Signed out after SESSION_IDLE_TIMEOUT_MINUTES idle or SESSION_COOKIE_AGE in all; then the
     # second factor: officers and admins enrol before anything else (docs/adr/0009).
     "accounts.session_limits.SessionLimitsMiddleware",

@@ -107,6 +107,20 @@ def test_a_provider_that_does_not_answer_is_a_page_not_an_error(client, settings
     assert (response.status_code, response.context["message"]) == (503, sso_views.UNAVAILABLE)
 
 
+def test_pages_of_a_single_sign_on_session_let_the_sign_out_form_go_on_to_the_provider(client, officer, sso_on):
+    """Browsers apply CSP form-action to the sign-out form's redirect (docs/adr/0015)."""
+    client.force_login(officer)
+    password_policy = client.get(reverse("dashboard:home"))["Content-Security-Policy"]
+    assert "form-action 'self';" in password_policy + ";"
+
+    session = client.session
+    session[SIGN_IN_METHOD_SESSION_KEY] = SSO
+    session.save()
+    policy = client.get(reverse("dashboard:home"))["Content-Security-Policy"]
+    assert f"form-action 'self' {IDP}" in policy
+    assert "script-src 'self';" in policy
+
+
 def test_signing_out_after_single_sign_on_signs_out_at_the_provider_too(client, officer, sso_on):
     client.force_login(officer)
     session = client.session
