@@ -10,7 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DEBUG=false \
     MEDIA_ROOT=/data/media
 
-# Pango/HarfBuzz for PDF rendering (WeasyPrint); libpq is bundled in psycopg2-binary.
+# Pango/HarfBuzz for PDF rendering (WeasyPrint); libpq is bundled in psycopg-binary.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation \
     && rm -rf /var/lib/apt/lists/*

@@ -36,7 +36,7 @@ APP_VARIABLES = {
     "DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "MEDIA_ROOT", "STATIC_ROOT",
     "BEHIND_TLS_PROXY", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "PDF_WARNINGS_RAISE",
-    "IMPORTS_IN_BACKGROUND", "EMAIL_BACKEND", "LOG_LEVEL", "CONN_MAX_AGE", "WEB_CONCURRENCY",
+    "TASKS_INLINE", "EMAIL_BACKEND", "EMAIL_URL", "EMAIL_HOST", "LOG_FORMAT", "SENTRY_DSN", "LOG_LEVEL", "CONN_MAX_AGE", "WEB_CONCURRENCY",
     "DJANGO_SETTINGS_MODULE",
 }  # fmt: skip
 
@@ -103,7 +103,7 @@ def production_site(tmp_path_factory):
 
     # The data, with development settings (seed_demo refuses production ones).
     prepared_file = tmp / "prepared.json"
-    development = _environment(tmp, DEBUG="true", IMPORTS_IN_BACKGROUND="false")
+    development = _environment(tmp, DEBUG="true", TASKS_INLINE="true")
     script = (
         "from django.core.management import call_command; "
         "call_command('migrate', interactive=False, verbosity=0); "
