@@ -61,7 +61,13 @@ def _copy_in(model: type[Model], rows: list[dict]) -> list[int]:
             buffer.write(f"{pk_value}\t" + "\t".join(_copy_text(row[c]) for c in columns) + "\n")
         buffer.seek(0)
         names = ", ".join(quote(c) for c in [pk, *columns])
-        cursor.cursor.copy_expert(f"COPY {quote(table)} ({names}) FROM STDIN WITH (FORMAT text)", buffer)
+        sql = f"COPY {quote(table)} ({names}) FROM STDIN WITH (FORMAT text)"
+        raw = cursor.cursor
+        if hasattr(raw, "copy_expert"):  # psycopg2
+            raw.copy_expert(sql, buffer)
+        else:  # psycopg 3 (Django's driver when installed, as requirements.txt has it)
+            with raw.copy(sql) as copy:
+                copy.write(buffer.getvalue())
     return ids
 
 
