@@ -136,7 +136,8 @@ def test_a_worker_process_checks_and_imports_an_upload_and_sends_a_councillor_al
     assert alert.sent_at is None  # not "sent" before the worker has sent it
     wait_for(lambda: ElectedMemberAlert.objects.get(pk=alert.pk).sent_at, "the alert's email", workers)
     [email] = [path.read_text() for path in workers.mail.iterdir()]
-    assert "jane@example.gov.uk" in email and school.name in email
+    assert "jane@example.gov.uk" in email
+    assert school.name in email
 
 
 def test_a_worker_killed_half_way_through_an_import_leaves_it_marked_failed_with_nothing_written(
