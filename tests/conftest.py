@@ -69,11 +69,6 @@ def _test_settings(settings, tmp_path):
     settings.TASKS_INLINE = True
     # Password hashing is deliberately slow; tests create many users and test nothing about it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Each test's data is rolled back, and on SQLite its ids with it: a memo kept from an earlier
-    # test could match the next test's data version.
-    from core.memo import clear_all as clear_memo
-
-    clear_memo()
 
 
 @pytest.fixture

@@ -61,7 +61,9 @@ NOT_REACHED_BY_THE_CRAWL = {
     "categorisation:suggestion": "POSTed by the categorisation form's script; without it the form's button re-renders",
 }
 WEASYPRINT_OR_ERROR = re.compile(
-    r"^(ERROR|CRITICAL) (?!django\.security\.DisallowedHost)|weasyprint|core\.documents|\[(ERROR|CRITICAL)\]", re.M
+    r"^(ERROR|CRITICAL) (?!django\.security\.DisallowedHost)|weasyprint|core\.documents|\[(ERROR|CRITICAL)\]"
+    r'|"level": "(ERROR|CRITICAL)", "logger": "(?!django\.security\.DisallowedHost)',  # JSON logs (core/logs.py)
+    re.M,
 )
 
 
