@@ -25,6 +25,9 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-development-only-key-never-used-in-production"
 
+# Old keys still accepted (sessions signed with them) while a new SECRET_KEY is rotated in (README runbook).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
