@@ -16,9 +16,11 @@ A worker writes a heartbeat every TASK_WORKER_HEARTBEAT_SECONDS; a job still "do
 has written none for TASK_WORKER_STALLED_SECONDS died with its worker (`stalled_jobs`)."""
 
 import functools
+import json
 import logging
 from collections.abc import Iterable
 
+import attrs
 from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.db import DatabaseError, connections, transaction
@@ -100,7 +102,12 @@ def stalled_jobs(task_names: Iterable[str]) -> list[jobs.Job]:
         found += async_to_sync(app.job_manager.get_stalled_jobs)(
             task_name=name, seconds_since_heartbeat=settings.TASK_WORKER_STALLED_SECONDS
         )
-    return found
+    # Through Django's psycopg 3 connection (a web process) jsonb comes back as text: Django decodes
+    # JSON in its fields, so it registers no loader. A worker's own connection gives a dict.
+    return [
+        attrs.evolve(job, task_kwargs=json.loads(job.task_kwargs)) if isinstance(job.task_kwargs, str) else job
+        for job in found
+    ]
 
 
 def mark_failed(job: jobs.Job) -> None:

@@ -173,3 +173,21 @@ def test_a_worker_killed_half_way_through_an_import_leaves_it_marked_failed_with
         cursor.execute("SELECT status FROM procrastinate_jobs WHERE args->>'record_id' = %s", [str(record.pk)])
         # The check's job left the table when it succeeded; the dead commit's is closed as failed.
         assert [row[0] for row in cursor.fetchall()] == ["failed"]
+
+
+def test_the_page_of_an_import_whose_worker_died_says_so_even_with_no_worker_running(client_as, admin_user, settings):
+    """Its job is "doing" with no live worker (here: none at all, as after a crash of every worker)."""
+    settings.TASKS_INLINE = False
+    record = ImportRecord.objects.create(kind="gias", status=ImportStatus.IMPORTING, source="web",
+                                         original_filename="e.csv", sha256="0" * 64, uploaded_by=admin_user)  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO procrastinate_jobs (queue_name, task_name, lock, args, status)"
+            " VALUES ('default', 'schools.tasks.commit_import', %s, %s::jsonb, 'doing')",
+            [f"import-{record.pk}", f'{{"record_id": {record.pk}}}'],
+        )
+    page = client_as("admin").get(record.get_absolute_url())
+    assert page.status_code == 200
+    record.refresh_from_db()
+    assert (record.status, record.message) == (ImportStatus.FAILED, services.IMPORT_WORKER_STOPPED)
+    assert services.IMPORT_WORKER_STOPPED in page.content.decode()
