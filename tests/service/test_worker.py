@@ -178,8 +178,9 @@ def test_a_worker_killed_half_way_through_an_import_leaves_it_marked_failed_with
 def test_the_page_of_an_import_whose_worker_died_says_so_even_with_no_worker_running(client_as, admin_user, settings):
     """Its job is "doing" with no live worker (here: none at all, as after a crash of every worker)."""
     settings.TASKS_INLINE = False
-    record = ImportRecord.objects.create(kind="gias", status=ImportStatus.IMPORTING, source="web",
-                                         original_filename="e.csv", sha256="0" * 64, uploaded_by=admin_user)  # fmt: skip
+    record = ImportRecord.objects.create(
+        kind="gias", status=ImportStatus.IMPORTING, source="web", original_filename="e.csv", sha256="0" * 64
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO procrastinate_jobs (queue_name, task_name, lock, args, status)"
