@@ -32,6 +32,8 @@ ENV HOME=/home/app
 EXPOSE 8000
 # Liveness: /healthz answers this plain-HTTP request whatever ALLOWED_HOSTS and the TLS settings
 # (core/health.py); it never touches the database. A load balancer's readiness check: /readyz.
+# A worker container answers no HTTP: give it `python manage.py procrastinate healthchecks` as its
+# health check instead (compose.yaml does), or --no-healthcheck.
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
 
 # web (the default): migrations run on release (each start), then gunicorn (config/gunicorn.py);
