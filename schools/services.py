@@ -29,6 +29,7 @@ from .importers.ofsted import OfstedImporter
 from .importers.performance import PerformanceImporter
 from .logos import LogoRefused, checked_logo
 from .models import (
+    ALERT_RETRYING_PREFIX,
     Councillor,
     ElectedMemberAlert,
     GovernorRole,
@@ -429,7 +430,7 @@ def councillor_remove(*, councillor: Councillor, actor) -> None:
 
 
 ALERT_NOT_SENT = "Could not send: {error}"
-ALERT_RETRYING = "Not sent yet (trying again): {error}"
+ALERT_RETRYING = ALERT_RETRYING_PREFIX + ": {error}"
 
 
 def elected_members_alert(*, school: School, kind: str, summary: str, actor) -> ElectedMemberAlert:

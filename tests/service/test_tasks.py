@@ -67,12 +67,13 @@ def test_a_failed_alert_email_is_raised_for_a_retry_and_says_so_until_the_last_a
         services.alert_send(alert.pk, last_attempt=False)
     alert.refresh_from_db()
     assert (alert.sent_at, alert.error) == (None, "Not sent yet (trying again): connection refused")
-    assert alert.status == "Not sent"
+    assert alert.status == "Trying again"
 
     with failing_mail():
         services.alert_send(alert.pk, last_attempt=True)  # the last: recorded, not raised
     alert.refresh_from_db()
     assert (alert.sent_at, alert.error) == (None, "Could not send: connection refused")
+    assert alert.status == "Not sent"
 
 
 def test_a_retried_alert_that_goes_through_is_sent_once_and_its_error_cleared(mailoutbox):
