@@ -1,7 +1,9 @@
-# Production image: gunicorn behind your TLS proxy, static files served by WhiteNoise.
+# Production image: gunicorn behind your TLS proxy, static files served by WhiteNoise; the same
+# image runs the task workers (ops/entrypoint.sh). compose.yaml runs the whole stack.
 #   docker build -t school-improvement .
 #   docker run -e SECRET_KEY=... -e DATABASE_URL=postgres://... -e ALLOWED_HOSTS=schools.example.org \
-#              -e BEHIND_TLS_PROXY=true -p 8000:8000 school-improvement
+#              -e BEHIND_TLS_PROXY=true -p 8000:8000 school-improvement          # web (the default)
+#   docker run -e SECRET_KEY=... -e DATABASE_URL=postgres://... school-improvement worker
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -10,7 +12,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DEBUG=false \
     MEDIA_ROOT=/data/media
 
-# Pango/HarfBuzz for PDF rendering (WeasyPrint); libpq is bundled in psycopg2-binary.
+# Pango/HarfBuzz for PDF rendering (WeasyPrint); libpq is bundled in psycopg-binary.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation \
     && rm -rf /var/lib/apt/lists/*
@@ -22,14 +24,20 @@ RUN pip install -r requirements.txt
 COPY . .
 # collectstatic needs settings that load; the real secret comes at run time.
 RUN SECRET_KEY=build-only-not-secret python manage.py collectstatic --no-input \
-    && useradd --system --uid 1000 app \
+    && useradd --system --uid 1000 --create-home --home-dir /home/app app \
     && mkdir -p /data/media && chown -R app /data
 
 USER app
+ENV HOME=/home/app
 EXPOSE 8000
 # Liveness: /healthz answers this plain-HTTP request whatever ALLOWED_HOSTS and the TLS settings
 # (core/health.py); it never touches the database. A load balancer's readiness check: /readyz.
+# A worker container answers no HTTP: give it `python manage.py procrastinate healthchecks` as its
+# health check instead (compose.yaml does), or --no-healthcheck.
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
 
-# Migrations run on release (each start), then gunicorn. Imports of large files take time: timeout 120 s.
-CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --timeout 120 --access-logfile -"]
+# web (the default): migrations run on release (each start), then gunicorn (config/gunicorn.py);
+# worker: the task queue's worker. Health: the web's HEALTHCHECK above; a worker's is
+# `python manage.py procrastinate healthchecks` (compose.yaml).
+ENTRYPOINT ["ops/entrypoint.sh"]
+CMD ["web"]

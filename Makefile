@@ -1,5 +1,6 @@
 # Two commands on a fresh machine:
 #   make run   - install, migrate the SQLite database, load demo data, serve on http://127.0.0.1:8000
+#                (with DATABASE_URL=postgres://..., a task worker runs beside the web server: ops/dev-server.sh)
 #   make test  - install and run every test (set DATABASE_URL to test on PostgreSQL)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -12,7 +13,7 @@ PYTEST_ARGS ?=
 # Local development and tests run with DEBUG on; production sets DEBUG=false and SECRET_KEY.
 export DEBUG ?= true
 
-.PHONY: run test install install-dev lint audit format migrate demo bench clean
+.PHONY: run worker test install install-dev lint audit format migrate demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +42,10 @@ demo: migrate
 	$(BIN)/python manage.py seed_demo
 
 run: demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) PYTHON=$(BIN)/python ops/dev-server.sh
+
+worker: migrate
+	$(BIN)/python manage.py procrastinate worker
 
 test: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -5,17 +5,19 @@ role requests, passwords set by an admin), schools.services (governor seats), an
 reset (`second_factor_reset_record`, called by the service that resets it). The access log is read
 by officers and admins (audit app); docs/adr/0012.
 
-An email to the user goes once the caller's transaction commits, so nobody is told of a change that
-was rolled back. The mail server's failure is recorded on the event and logged, never raised at the
-admin who made the change; an account without an email address is recorded as such."""
+An email to the user is a background task (accounts.tasks.send_access_email, core/tasks.py) queued
+in the caller's transaction, so nobody is told of a change that was rolled back. The mail server's
+failure is retried, recorded on the event and logged, never raised at the admin who made the
+change; an account without an email address is recorded as such."""
 
 import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from core import tasks as queue
 
 from . import policy
 from .models import AccessEvent, AccessEventKind, RoleRequest
@@ -25,6 +27,7 @@ log = logging.getLogger(__name__)
 
 NO_EMAIL_ADDRESS = "Not sent: the account has no email address."
 COULD_NOT_SEND = "Could not send: {error}"
+TRYING_AGAIN = "Not sent yet (trying again): {error}"
 # What the email tells the user, by kind: (subject, what happened).
 TOLD = {
     AccessEventKind.PASSWORD_SET: ("a new password was set for your account", "set a new password for your account"),
@@ -102,11 +105,18 @@ def _tell(event: AccessEvent, address: str) -> None:
         return
     event.emailed_to = address
     event.save(update_fields=["emailed_to"])
-    transaction.on_commit(lambda: _send(event.pk))
+    from . import tasks  # accounts.tasks reads this module
+
+    queue.defer(tasks.send_access_email, queueing_lock=f"access-email-{event.pk}", event_id=event.pk)
 
 
-def _send(event_id: int) -> None:
+def access_email_send(event_id: int, *, last_attempt: bool = True) -> None:
+    """Send an access-log email (task accounts.tasks.send_access_email). A failure is recorded on the
+    event, as "trying again" and, after the last attempt, as not sent; not the last attempt, it is
+    raised again for the queue to retry."""
     event = AccessEvent.objects.select_related("user", "actor").get(pk=event_id)
+    if event.emailed_at:
+        return  # sent by an earlier attempt
     subject, what = TOLD[event.kind]
     body = render_to_string(
         "accounts/email/access_changed.txt",
@@ -124,6 +134,9 @@ def _send(event_id: int) -> None:
         send_mail(f"{settings.SERVICE_NAME}: {subject}", body, settings.DEFAULT_FROM_EMAIL, [event.emailed_to])
     except Exception as exc:  # recorded on the event, never raised at the admin who made the change
         log.exception("The access-log email %s could not be sent", event_id)
-        AccessEvent.objects.filter(pk=event_id).update(email_error=COULD_NOT_SEND.format(error=exc)[:300])
+        message = COULD_NOT_SEND if last_attempt else TRYING_AGAIN
+        AccessEvent.objects.filter(pk=event_id).update(email_error=message.format(error=exc)[:300])
+        if not last_attempt:
+            raise
     else:
-        AccessEvent.objects.filter(pk=event_id).update(emailed_at=timezone.now())
+        AccessEvent.objects.filter(pk=event_id).update(emailed_at=timezone.now(), email_error="")

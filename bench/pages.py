@@ -26,8 +26,7 @@ request (count, total and slowest time), response size and the 1-minute load ave
 slower than --explain-over ms get EXPLAIN ANALYZE of their slowest query (and, with --profile,
 the templates and functions one request spends its time in). The schools CSV export is timed
 separately. The officer's home, the compliance view and the MSP groups page are also timed "after a
-change": each request starts without the compliance rows memo (visits.compliance), as the first
-request after any write does.
+change" (since issue 10 there is no memo of the compliance rows, so every request is such a request).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/school_improvement_pages_bench .venv/bin/python bench/pages.py
 
@@ -1092,16 +1091,12 @@ class QueryTimer:
 
 
 def measure(client, url: str, *, warmup: int, requests: int, cold: bool = False) -> dict:
-    """With cold, every request starts without the compliance rows memo, as the first request after
-    any change to the data does (visits.compliance.every_compliance_row)."""
+    """`cold` is kept for the table's rows "after a change": since issue 10 there is no memo of the
+    compliance rows (visits.compliance.every_compliance_row), so every request is one."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from core.memo import clear_all as clear_memo
-
     def fetch():
-        if cold:
-            clear_memo()
         response = client.get(url)
         body = response.getvalue()  # consumes a streaming response (the CSV export) too
         if response.status_code != 200:

@@ -29,6 +29,9 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-development-only-key-never-used-in-production"
 
+# Old keys still accepted (sessions signed with them) while a new SECRET_KEY is rotated in (README runbook).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",  # recovery codes
     "axes",
+    "procrastinate.contrib.django",  # the task queue (core/tasks.py, docs/adr/0014)
     # Project apps, in dependency order: each may read the ones above it, never below.
     "core",
     "accounts",
@@ -65,6 +69,7 @@ MIDDLEWARE = [
     # First: answers exactly /healthz and /readyz before the host check and the HTTPS redirect, so
     # the container's plain-HTTP health check gets its 200 (core/health.py, docs/adr/0004).
     "core.health.HealthCheckMiddleware",
+    "core.logs.RequestIdMiddleware",  # a request id for every log line of the request (core/logs.py)
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy (docs/adr/0015)
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -134,6 +139,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     db_options = DATABASES["default"].setdefault("OPTIONS", {})
     db_options["options"] = f"{db_options.get('options', '')} -c jit=off".strip()
 
+# Procrastinate's tables exist on PostgreSQL only (core/tasks.py): its migrations are skipped on SQLite.
+DATABASE_ROUTERS = ["core.tasks.QueueRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -188,8 +196,32 @@ DEMO_DATA_ALLOWED = DEBUG
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Mail: the council's relay, as EMAIL_URL (smtp+tls://user:password@relay.example.gov.uk:587) or as
+# EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS / EMAIL_USE_SSL. With
+# neither, emails are printed to the console (development). EMAIL_BACKEND overrides the backend.
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+elif env.str("EMAIL_HOST", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env.str("EMAIL_HOST")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+    EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=vars().get("EMAIL_BACKEND"))
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-emails"))  # the file backend's folder
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="school-improvement@localhost")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Errors: Sentry when SENTRY_DSN is set (core/errors.py; no personal data sent); otherwise, with
+# ADMINS ("Name <address>,..."), a server error is emailed to them.
+ADMINS = [(address, address) for address in env.list("ADMINS", default=[])]
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
 
 # The deployment's council and the LA codes whose schools it manages (GIAS "LA (code)").
 COUNCIL_NAME = env.str("COUNCIL_NAME", default="Peterborough City Council")
@@ -219,8 +251,24 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
-# Browser imports run in a thread and report progress (schools.background); tests run them inline.
-IMPORTS_IN_BACKGROUND = env.bool("IMPORTS_IN_BACKGROUND", default=True)
+
+# Background work (imports, emails, scheduled jobs) runs on Procrastinate's PostgreSQL queue, in a
+# worker process (`manage.py procrastinate worker`; core/tasks.py, docs/adr/0014). Without
+# PostgreSQL (SQLite development and tests) there is no queue: TASKS_INLINE runs each task in the
+# process that defers it, once its transaction commits.
+TASKS_INLINE = env.bool("TASKS_INLINE", default=DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql")
+# A worker writes a heartbeat this often; a job whose worker has not for TASK_WORKER_STALLED_SECONDS
+# died with it (its import is marked failed: schools.tasks.recover_stalled_imports).
+TASK_WORKER_HEARTBEAT_SECONDS = env.float("TASK_WORKER_HEARTBEAT_SECONDS", default=5)
+TASK_WORKER_STALLED_SECONDS = env.float("TASK_WORKER_STALLED_SECONDS", default=20)
+# How many times a failed email is tried again (waiting longer each time) before it is recorded as not sent.
+EMAIL_RETRIES = env.int("EMAIL_RETRIES", default=5)
+PROCRASTINATE_ON_APP_READY = "core.tasks.on_app_ready"
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": TASK_WORKER_HEARTBEAT_SECONDS,
+    "stalled_worker_timeout": TASK_WORKER_STALLED_SECONDS,
+    "delete_jobs": "successful",  # finished jobs leave the table; failed ones stay to be looked at
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
@@ -277,17 +325,37 @@ if not DEBUG:
         # The proxy terminates TLS and says so in X-Forwarded-Proto.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs go to stdout, one JSON object a line (LOG_FORMAT=json, the default in production) with the
+# time, level, request id and user id (core/logs.py), for the web and the worker alike;
+# LOG_FORMAT=plain (the default in development) is for reading in a terminal.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "core.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "core.logs.Formatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         # It logs every rendering step at INFO; its warnings must stay visible (core.documents collects them).
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Procrastinate says at INFO each task it registers, in every process; its worker's lines stay.
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
     },
 }
 
@@ -326,3 +394,7 @@ AXES_VERBOSE = False  # accounts.lockout logs one line per sign-in and failure
 SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
 if SESSION_IDLE_TIMEOUT_MINUTES < 1 or SESSION_COOKIE_AGE < 60:
     raise ImproperlyConfigured("SESSION_IDLE_TIMEOUT_MINUTES must be at least 1 and SESSION_COOKIE_AGE at least 60.")
+if SENTRY_DSN:
+    from core.errors import init_sentry
+
+    init_sentry(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE)

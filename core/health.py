@@ -2,8 +2,9 @@
 
 - `/healthz`, liveness: the web process answers. Never touches the database, so a database outage
   does not get every web container restarted. The image's HEALTHCHECK asks it.
-- `/readyz`, readiness: the process answers and the database runs a query; 503 if not. For a load
-  balancer or an orchestrator deciding whether to send traffic.
+- `/readyz`, readiness: the process answers, the database runs a query and the task queue's table
+  answers (core/tasks.py; its migrations applied); 503 if not. For a load balancer or an
+  orchestrator deciding whether to send traffic.
 
 The container asks over plain HTTP with Host 127.0.0.1:8000, which production settings refuse
 (the host is not in ALLOWED_HOSTS; SECURE_SSL_REDIRECT sends plain HTTP to https). So
@@ -16,6 +17,8 @@ import logging
 from django.db import DatabaseError, connection
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.utils.cache import add_never_cache_headers
+
+from core.tasks import queue_reachable
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,9 @@ def readiness() -> JsonResponse:
             cursor.execute("SELECT 1")
     except DatabaseError:
         log.exception("Readiness check: the database did not answer")
+        return _answer({"status": "unavailable"}, status=503)
+    if not queue_reachable():
+        log.error("Readiness check: the task queue is not there (were its migrations applied?)")
         return _answer({"status": "unavailable"}, status=503)
     return _answer({"status": "ok"})
 

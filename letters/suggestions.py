@@ -18,29 +18,25 @@ from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection
 from django.db.models import F, Max, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from core.dates import add_months
-from core.memo import Memo, history_version
 from schools.models import (
     REPORT_CARD_AREAS,
     CategoryOfConcern,
     EstablishmentType,
     Governance,
-    ImportRecord,
     OfstedFramework,
     OfstedGrade,
     OfstedInspection,
     School,
     SchoolStatus,
 )
-from visits.models import MspMeeting
 from visits.selectors import warning_notice_recommendations
 
-from .models import Letter, LetterEvent, LetterKind, LetterStatus, LetterType, SuggestionDecision
+from .models import Letter, LetterKind, LetterStatus, LetterType, SuggestionDecision
 from .placeholders import long_date
 
 LOOKBACK_MONTHS = 24
@@ -253,33 +249,6 @@ def _msp_candidates(school_ids, since: date) -> list[Candidate]:
     ]
 
 
-_every_candidate = Memo("letters.every_suggestion_candidate")
-
-
-def _data_version() -> tuple:
-    """What the suggestions are computed from: schools, MSP meetings and decisions (their audit
-    history), letters and their events, and Ofsted inspections (written only by imports and not
-    audited: their newest id and count, and how many imports have been committed). One query."""
-
-    def table(model) -> str:
-        return connection.ops.quote_name(model._meta.db_table)
-
-    letters, events, inspections, imports = map(table, (Letter, LetterEvent, OfstedInspection, ImportRecord))
-    return history_version(
-        School,
-        MspMeeting,
-        SuggestionDecision,
-        extra_sql=(
-            f"(SELECT MAX(id) FROM {letters})",
-            f"(SELECT MAX(id) FROM {events})",
-            f"(SELECT MAX(id) FROM {inspections})",
-            f"(SELECT COUNT(*) FROM {inspections})",
-            # an Ofsted import that only updates inspections changes neither their newest id nor count
-            f"(SELECT COUNT(*) FROM {imports} WHERE committed_at IS NOT NULL)",
-        ),
-    )
-
-
 def suggestion_candidates(*, school_ids: list[int] | None, today: date | None = None) -> list[Candidate]:
     """The open suggestions for these schools (None: every school), newest fact first, without
     loading their schools: count them or page through them, then `materialise` the ones shown. A
@@ -289,9 +258,6 @@ def suggestion_candidates(*, school_ids: list[int] | None, today: date | None = 
     has a letter answering, drafted on or after the fact's date (ANSWERED_BY); a concern about a
     school the LA does not maintain; anything about a closed school."""
     today = today or timezone.localdate()
-    if school_ids is None:
-        # every school's (the officer's home page and the suggestions page): kept per day and version
-        return _every_candidate.get((today, _data_version()), lambda: _candidates(None, today))
     return _candidates(school_ids, today)
 
 

@@ -440,6 +440,9 @@ def _suggested_copies(school) -> str:
     return "The person or persons who appoint the foundation governors"
 
 
+ALERT_QUEUED = " An email alert to the ward's councillors is being sent: the school's page shows when it has gone."
+
+
 def issue(request, pk: int):
     letter = _staff_letter(request, pk, "letters.issue_letter")
     if letter.status != LetterStatus.APPROVED:
@@ -455,7 +458,8 @@ def issue(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            note = " The ward's councillors have been alerted." if letter.letter_type.alerts_councillors else ""
+            # The alert's email goes in the background: never say it went (its status is on the school's page).
+            note = ALERT_QUEUED if letter.letter_type.alerts_councillors else ""
             messages.success(request, f"Issued {letter.reference}. The PDF and Word files are ready to send.{note}")
             return redirect(letter)
     return render(

@@ -1,52 +1,22 @@
-"""Long imports run outside the request that started them, and report their progress.
+"""A background import's progress, for its page.
 
-A browser upload of the whole of England takes tens of seconds: the request records the import,
-starts a thread and returns at once; the import page shows the progress the thread writes to a small
-JSON file beside the stored upload (MEDIA_ROOT, which preview and confirm already share). A file, not
-the database, because the import's own transaction holds the database until it commits.
-
-With IMPORTS_IN_BACKGROUND false (the tests) the work runs inline, before the request returns."""
+A browser upload of the whole of England takes tens of seconds: the request records the import and
+queues its check (then, once confirmed, its commit) as a task (schools.tasks, core/tasks.py) that a
+worker runs; the import page shows the progress the task writes to a small JSON file beside the
+stored upload (MEDIA_ROOT, shared by the web and worker processes: one volume). A file, not the
+database, because the import's own transaction holds the database until it commits."""
 
 import json
-import logging
 import os
-import threading
 import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections
 
-log = logging.getLogger(__name__)
-_threads: list[threading.Thread] = []
-
-# An import whose progress has not moved for this long has died with its process (its transaction
-# rolled back, so nothing changed).
+# Inline (no queue: core/tasks.py), an import whose progress has not moved for this long has died
+# with its process (its transaction rolled back, so nothing changed). With a queue, the worker's
+# heartbeat says so sooner (schools.services.imports_recover_stalled).
 STALE_AFTER_SECONDS = 15 * 60
-
-
-def start(name: str, target, *args) -> None:
-    if not settings.IMPORTS_IN_BACKGROUND:
-        target(*args)
-        return
-    thread = threading.Thread(target=_run, args=(target, *args), name=name, daemon=True)
-    _threads.append(thread)
-    thread.start()
-
-
-def _run(target, *args) -> None:
-    try:
-        target(*args)
-    except Exception:
-        log.exception("Background import failed")
-    finally:
-        connections.close_all()  # this thread's connections, not the request's
-
-
-def wait_for_all(timeout: float = 120) -> None:
-    """Join the background imports started so far (tests)."""
-    while _threads:
-        _threads.pop().join(timeout)
 
 
 class ProgressFile:

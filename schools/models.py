@@ -547,6 +547,9 @@ class ElectedMemberAlertKind(models.TextChoices):
     SIGNIFICANT_CONCERNS = "significant_concerns", "Significant concerns letter (top tier) issued"
 
 
+ALERT_RETRYING_PREFIX = "Not sent yet (trying again)"
+
+
 class ElectedMemberAlert(models.Model):
     """The record that a school's ward councillors were alerted (DESIGN: recorded and emailed)."""
 
@@ -571,6 +574,8 @@ class ElectedMemberAlert(models.Model):
     def status(self) -> str:
         if self.sent_at:
             return "Sent"
+        if self.error.startswith(ALERT_RETRYING_PREFIX):
+            return "Trying again"  # the mail server failed; the task queue tries again (schools.tasks)
         if self.error:
             return "Not sent"
         return "Waiting to send"

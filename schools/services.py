@@ -17,11 +17,12 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import AccessEventKind
 from accounts.roles import Role
+from core import tasks as queue
 from core.tabular import FileRefused, read_table
 from core.text import count_of
 from core.uploads import original_name, spreadsheet_kind, stored_name
 
-from . import background
+from . import tasks
 from .background import ProgressFile
 from .importers.base import MAX_STORED_ERRORS, Importer, Plan, Progress, RowError, no_progress
 from .importers.councillors import CouncillorImporter
@@ -30,6 +31,7 @@ from .importers.ofsted import OfstedImporter
 from .importers.performance import PerformanceImporter
 from .logos import LogoRefused, checked_logo
 from .models import (
+    ALERT_RETRYING_PREFIX,
     Councillor,
     ElectedMemberAlert,
     GovernorRole,
@@ -60,6 +62,10 @@ IMPORTERS: dict[str, type[Importer]] = {
 IMPORT_NOT_WAITING = "This import is not waiting for confirmation (it is {status})."
 IMPORT_FILE_CHANGED = "The stored file no longer matches the one that was previewed. Upload it again."
 IMPORT_FAILED = "The import stopped because of an unexpected error, so nothing was changed. The error has been logged."
+IMPORT_WORKER_STOPPED = (
+    "The import stopped without finishing: the background worker running it stopped (it was restarted or ran "
+    "out of memory). Its changes were rolled back, so nothing was changed. Upload the file again."
+)
 IMPORT_NOTHING_CHANGED = "Nothing to import: every row is unchanged."
 IMPORT_NOTHING_USABLE = "Nothing to import: no row would create or change a record."
 IMPORT_STRICT_REFUSED = "{rows} errors and a strict import accepts none, so nothing was imported."
@@ -131,7 +137,7 @@ def _file_digest(upload: File) -> str:
 
 def import_preview(*, kind: str, data: bytes | File, filename: str, actor, options: dict) -> ImportRecord:
     """Keep the file and check it, writing no school data: validate every row and compare with
-    the register (in the background for a browser upload; see schools.background). The stored file
+    the register (in the background: a task, schools.tasks.check_import). The stored file
     is what import_confirm() later applies. `data` is the bytes or the uploaded file, which is
     hashed and stored in chunks (never read whole here), under a name made from its digest and
     its kind as its bytes show it; the name it was uploaded with is kept only as text
@@ -154,12 +160,19 @@ def import_preview(*, kind: str, data: bytes | File, filename: str, actor, optio
     )
     record.file.save(stored_name(digest[:16], extension), upload, save=False)
     record.save()
-    background.start(f"import-{record.pk}-check", _check, record.pk)
+    _defer_import(tasks.check_import, record.pk)
     record.refresh_from_db()
     return record
 
 
-def _check(record_id: int) -> None:
+def _defer_import(task, record_id: int) -> None:
+    # The record is committed already (no transaction is open here): inline, run it now.
+    lock = tasks.import_lock(record_id)
+    queue.defer(task, after_commit=False, lock=lock, queueing_lock=f"{lock}-{task.name}", record_id=record_id)
+
+
+def import_check_stored(record_id: int) -> None:
+    """The preview's work (task schools.tasks.check_import)."""
     record = ImportRecord.objects.get(pk=record_id)
     progress = ProgressFile(record_id)
     try:
@@ -193,7 +206,7 @@ def _stored_bytes(record: ImportRecord) -> bytes:
 
 def import_confirm(*, record: ImportRecord, actor) -> ImportRecord:
     """Apply a previewed import, re-validated against the register as it is now, in one
-    transaction (in the background for a browser upload)."""
+    transaction, in the background (a task: schools.tasks.commit_import)."""
     with transaction.atomic():
         record = ImportRecord.objects.select_for_update().get(pk=record.pk)
         if record.status == ImportStatus.NOTHING_TO_IMPORT:
@@ -204,12 +217,14 @@ def import_confirm(*, record: ImportRecord, actor) -> ImportRecord:
             raise ValidationError(IMPORT_FILE_CHANGED)
         record.status, record.committed_by = ImportStatus.IMPORTING, actor
         record.save()
-    background.start(f"import-{record.pk}-commit", _commit, record.pk)
+    _defer_import(tasks.commit_import, record.pk)
     record.refresh_from_db()
     return record
 
 
-def _commit(record_id: int) -> None:
+def import_commit_stored(record_id: int) -> None:
+    """The confirmed import's work (task schools.tasks.commit_import). One transaction: a failure,
+    or a worker killed half-way, changes nothing."""
     progress = ProgressFile(record_id)
     try:
         with transaction.atomic():
@@ -244,12 +259,35 @@ def import_cancel(*, record: ImportRecord, actor) -> ImportRecord:
     return record
 
 
+def imports_recover_stalled() -> list[int]:
+    """Mark failed, saying so, every import whose worker died running it (its heartbeat stopped:
+    core.tasks.stalled_jobs), and close its job. Its transaction rolled back with the worker's
+    connection, so nothing was written. Run every 20 seconds by the worker (schools.tasks) and by
+    the page of a running import. Returns the ids of the records marked."""
+    marked = []
+    for job in queue.stalled_jobs(tasks.IMPORT_TASKS):
+        record_id = job.task_kwargs.get("record_id")
+        queue.mark_failed(job)
+        changed = ImportRecord.objects.filter(
+            pk=record_id, status__in=(ImportStatus.CHECKING, ImportStatus.IMPORTING)
+        ).update(status=ImportStatus.FAILED, message=IMPORT_WORKER_STOPPED)
+        if changed:
+            log.error("Import %s: its worker stopped while running job %s; marked failed", record_id, job.id)
+            ProgressFile(record_id).remove()
+            marked.append(record_id)
+    return marked
+
+
 def import_progress(record: ImportRecord) -> dict:
     """What a running import is doing, for its page: message, fraction done, and whether it has
-    died with its process (no progress for a long time; its transaction rolled back)."""
+    died with its process. With a queue, a dead worker's import is marked failed here (and by the
+    worker's sweep); inline (no queue), an import whose progress has not moved for a long time died
+    with its process (its transaction rolled back)."""
+    if record.is_running and imports_recover_stalled():
+        record.refresh_from_db()
     progress = ProgressFile(record.pk)
     state = progress.read()
-    stale = record.is_running and progress.is_stale(record.created_at.timestamp())
+    stale = settings.TASKS_INLINE and record.is_running and progress.is_stale(record.created_at.timestamp())
     return {"status": record.status, "message": state["message"], "fraction": state["fraction"], "stale": stale}
 
 
@@ -423,10 +461,15 @@ def councillor_remove(*, councillor: Councillor, actor) -> None:
     councillor.delete()
 
 
+ALERT_NOT_SENT = "Could not send: {error}"
+ALERT_RETRYING = ALERT_RETRYING_PREFIX + ": {error}"
+
+
 def elected_members_alert(*, school: School, kind: str, summary: str, actor) -> ElectedMemberAlert:
-    """Record that the school's ward councillors are alerted, and email them once the caller's
-    transaction commits (so an alert is never sent for a change that was rolled back). The alert is
-    recorded even when nobody can be emailed, with the reason."""
+    """Record that the school's ward councillors are alerted, and email them in the background (a
+    task: schools.tasks.send_alert, queued in the caller's transaction, so an alert is never sent
+    for a change that was rolled back). The alert is recorded even when nobody can be emailed, with
+    the reason; it says "Sent" only once the mail server has taken the email."""
     councillors = list(school.ward.councillors.exclude(email="")) if school.ward_id else []
     alert = ElectedMemberAlert.objects.create(
         school=school,
@@ -437,12 +480,17 @@ def elected_members_alert(*, school: School, kind: str, summary: str, actor) -> 
         error="" if councillors else (NO_WARD if not school.ward_id else NO_COUNCILLORS.format(ward=school.ward.name)),
     )
     if councillors:
-        transaction.on_commit(lambda: _send_alert(alert.pk))
+        queue.defer(tasks.send_alert, queueing_lock=f"alert-{alert.pk}", alert_id=alert.pk)
     return alert
 
 
-def _send_alert(alert_id: int) -> None:
+def alert_send(alert_id: int, *, last_attempt: bool = True) -> None:
+    """Send an alert's email (task schools.tasks.send_alert). A mail server's failure is recorded on
+    the alert: as "trying again", then, after the last attempt, as not sent. Not the last attempt:
+    the failure is raised again, for the queue to retry."""
     alert = ElectedMemberAlert.objects.select_related("school", "school__ward").get(pk=alert_id)
+    if alert.sent_at:
+        return  # sent by an earlier attempt
     school = alert.school
     subject = f"{settings.COUNCIL_NAME}: {alert.get_kind_display().lower()}, {school.name}"
     body = render_to_string(
@@ -452,7 +500,10 @@ def _send_alert(alert_id: int) -> None:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [r.split("<")[1].rstrip(">") for r in alert.recipients])
     except Exception as exc:  # the mail server's failure is recorded on the alert, not raised at the user
         log.exception("Elected member alert %s could not be sent", alert_id)
-        ElectedMemberAlert.objects.filter(pk=alert_id).update(error=f"Could not send: {exc}")
+        message = ALERT_NOT_SENT if last_attempt else ALERT_RETRYING
+        ElectedMemberAlert.objects.filter(pk=alert_id).update(error=message.format(error=exc))
+        if not last_attempt:
+            raise
     else:
         ElectedMemberAlert.objects.filter(pk=alert_id).update(sent_at=timezone.now(), error="")
 

@@ -207,6 +207,8 @@ def import_new(request, kind: str):
 def import_detail(request, pk: int):
     record = get_object_or_404(ImportRecord.objects.select_related("uploaded_by", "committed_by"), pk=pk)
     error_pagination = paginate(request, record.errors, per_page=100)
+    # Asking for the progress marks failed an import whose worker died: it is then not running.
+    progress = services.import_progress(record) if record.is_running else None
     return render(
         request,
         "schools/imports/detail.html",
@@ -214,7 +216,7 @@ def import_detail(request, pk: int):
             "record": record,
             "errors_page": error_pagination,
             "waiting": record.status == ImportStatus.PREVIEWED,
-            "progress": services.import_progress(record) if record.is_running else None,
+            "progress": progress if record.is_running else None,
             "title": str(record),
         },
     )

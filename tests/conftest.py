@@ -64,18 +64,15 @@ def pytest_report_header(config):
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.IMPORTS_IN_BACKGROUND = False  # run imports inline; tests/schools/test_background.py covers the thread
+    # Background tasks run in the test's process, after the transaction commits (core/tasks.py), on
+    # PostgreSQL too; tests/service/test_worker.py runs them in a real worker process.
+    settings.TASKS_INLINE = True
     # Password hashing is deliberately slow; tests create many users and test nothing about it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # force_login signs in without a second factor: tests of other rules sign officers and admins
     # in that way. The second factor's own tests (tests/accounts/test_second_factor.py) and the
     # browser tests turn the requirement back on with `second_factor_required`.
     settings.SECOND_FACTOR_REQUIRED_ROLES = ()
-    # Each test's data is rolled back, and on SQLite its ids with it: a memo kept from an earlier
-    # test could match the next test's data version.
-    from core.memo import clear_all as clear_memo
-
-    clear_memo()
 
 
 @pytest.fixture

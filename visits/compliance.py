@@ -9,10 +9,9 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from categorisation.models import Categorisation, SupportLevel
+from categorisation.models import SupportLevel
 from categorisation.selectors import CurrentCategory, current_categories, levels_on
-from core.memo import Memo, history_version
-from schools.models import School, SchoolStatus, Term
+from schools.models import School, SchoolStatus
 from schools.terms import periods_of_half_terms, periods_of_terms, school_year_terms
 
 from .entitlement import (
@@ -29,7 +28,7 @@ from .entitlement import (
     msp_meets_half_termly,
     visit_compliance,
 )
-from .models import EnhancedOffer, MspGroup, MspGroupStatus, MspMeeting, MspMember, Visit, VisitStatus
+from .models import EnhancedOffer, MspGroup, MspGroupStatus, MspMeeting, Visit, VisitStatus
 
 NOT_CATEGORISED = "none"
 CATEGORY_CHOICES = [(level.value, level.label) for level in SupportLevel] + [(NOT_CATEGORISED, "Not categorised")]
@@ -188,24 +187,15 @@ def compliance_rows(*, today: date, schools: QuerySet[School] | list[School] | N
     return rows
 
 
-# ---- every school's rows, kept in the process while what they are computed from is unchanged ---------
-
-# The models compliance_rows reads (with the users it names).
-_SOURCES = (School, Term, Categorisation, Visit, MspGroup, MspMember, MspMeeting, EnhancedOffer)
-_every_row = Memo("visits.every_compliance_row")
-
-
-def data_version() -> tuple:
-    """The newest audit-history id of each source model, in one query."""
-    return history_version(*_SOURCES, get_user_model())
+# ---- every school's rows ------------------------------------------------------------------------
 
 
 def every_compliance_row(*, today: date) -> list[ComplianceRow]:
-    """compliance_rows for every open maintained school, computed once per day and data version in
-    this process (core.memo): the officer's home page and the compliance view need every school's
-    row (their filters and totals read the computed status), which for all of England (10,000
-    maintained schools) is seconds of work, while the version is one query."""
-    return _every_row.get((today, data_version()), lambda: compliance_rows(today=today))
+    """compliance_rows for every open maintained school: the officer's home page and the compliance
+    view need every school's row (their filters and totals read the computed status). Computed on
+    each request: nothing is kept in a web process's memory (it would differ between processes;
+    issue 10), and stored status replaces this computation at England scale."""
+    return compliance_rows(today=today)
 
 
 # ---- the status filter and the summary counts: one predicate each, so they always agree ----------

@@ -90,7 +90,7 @@ def test_a_warning_notice_from_draft_to_eligibility_for_intervention(browser, de
     expect(officer.locator("h1")).to_have_text("Issue the letter to Kingfisher Primary School")
     officer.get_by_role("button", name="Issue the letter").click()
     expect(officer.locator(".govuk-notification-banner--success")).to_contain_text(
-        "ward's councillors have been alerted"
+        "An email alert to the ward's councillors is being sent"
     )
     expect(officer.locator(".govuk-tag").first).to_have_text("Issued")
 

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from categorisation.models import Categorisation, Status
-from core.memo import clear_all as clear_memo
 from schools.models import EstablishmentType, School
 from schools.terms import term_on
 from tests.categorisation.factories import strategy_framework
@@ -90,9 +89,6 @@ def queries(client, url, params=None) -> int:
 
 
 def pages(client_as, school) -> dict[str, int]:
-    # populate() bulk-creates without audit history, which the compliance memo's version reads:
-    # start each measurement from a cold memo.
-    clear_memo()
     officer, adviser = client_as("officer"), None
     counts = {
         "school page": queries(officer, school.get_absolute_url()),

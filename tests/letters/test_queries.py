@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.memo import clear_all as clear_memo
 from tests.factories import InspectionFactory, SchoolFactory
 
 from .factories import draft, eligible_notice, issued
@@ -17,10 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def count(client, url) -> int:
-    """The queries of one request that computes everything (no memo kept from an earlier one: on
-    PostgreSQL the memo's version moves with any transaction in the cluster, so whether it hits
-    would depend on what else the database server is doing)."""
-    clear_memo()
+    """The queries of one request (each computes everything: nothing is kept between requests)."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200

@@ -36,7 +36,8 @@ APP_VARIABLES = {
     "DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "MEDIA_ROOT", "STATIC_ROOT",
     "BEHIND_TLS_PROXY", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "PDF_WARNINGS_RAISE",
-    "IMPORTS_IN_BACKGROUND", "EMAIL_BACKEND", "LOG_LEVEL", "CONN_MAX_AGE", "WEB_CONCURRENCY",
+    "TASKS_INLINE", "EMAIL_BACKEND", "EMAIL_URL", "EMAIL_HOST", "LOG_FORMAT", "SENTRY_DSN", "LOG_LEVEL",
+    "CONN_MAX_AGE", "WEB_CONCURRENCY", "BIND",
     "DJANGO_SETTINGS_MODULE",
 }  # fmt: skip
 
@@ -80,12 +81,14 @@ def _run(args: list[str], environment: dict, what: str) -> None:
 
 
 def dockerfile_command() -> list[str]:
-    """The gunicorn command of the Dockerfile's CMD (after its `migrate`)."""
+    """The gunicorn command the image runs as `web` (its default CMD; ops/entrypoint.sh, after its `migrate`)."""
     cmd = re.search(r"^CMD (\[.*\])$", DOCKERFILE.read_text(), re.MULTILINE)
     assert cmd, "no CMD in the Dockerfile"
-    shell = json.loads(cmd.group(1))[-1]
-    assert "python manage.py migrate --no-input && exec gunicorn" in shell, shell
-    return shlex.split(shell.split("exec ", 1)[1])
+    assert json.loads(cmd.group(1)) == ["web"], cmd.group(1)
+    entrypoint = (BASE_DIR / "ops" / "entrypoint.sh").read_text()
+    web = entrypoint.split("  web)", 1)[1].split(";;", 1)[0]
+    assert "python manage.py migrate --no-input" in web, web
+    return shlex.split(web.split("exec ", 1)[1])
 
 
 def _free_port() -> int:
@@ -103,7 +106,7 @@ def production_site(tmp_path_factory):
 
     # The data, with development settings (seed_demo refuses production ones).
     prepared_file = tmp / "prepared.json"
-    development = _environment(tmp, DEBUG="true", IMPORTS_IN_BACKGROUND="false")
+    development = _environment(tmp, DEBUG="true", TASKS_INLINE="true")
     script = (
         "from django.core.management import call_command; "
         "call_command('migrate', interactive=False, verbosity=0); "
@@ -132,13 +135,10 @@ def production_site(tmp_path_factory):
     port = _free_port()
     command = dockerfile_command()
     command[0] = str(Path(python).parent / "gunicorn")
-    command = [
-        arg.replace("0.0.0.0:8000", f"127.0.0.1:{port}").replace("${WEB_CONCURRENCY:-3}", production["WEB_CONCURRENCY"])
-        for arg in command
-    ]
-    stderr = tmp / "gunicorn.stderr"
-    with open(stderr, "wb") as err, open(tmp / "gunicorn.stdout", "wb") as out:
-        server = subprocess.Popen(command, cwd=BASE_DIR, env=production, stdout=out, stderr=err)
+    production["BIND"] = f"127.0.0.1:{port}"  # config/gunicorn.py reads it (and WEB_CONCURRENCY)
+    stderr = tmp / "gunicorn.log"  # the app's and gunicorn's logs (JSON, on stdout) and anything on stderr
+    with open(stderr, "wb") as err:
+        server = subprocess.Popen(command, cwd=BASE_DIR, env=production, stdout=err, stderr=subprocess.STDOUT)
     site = Site(port=port, stderr=stderr, prepared=json.loads(prepared_file.read_text()), timings=timings)
     try:
         health = site.client(host=f"127.0.0.1:{port}", https=False)

@@ -3,6 +3,7 @@ proxy, see conftest.py): every page type renders for its role, every document is
 and tagged, and the health check answers as the container asks it."""
 
 import io
+import json
 import re
 import shlex
 import subprocess
@@ -63,7 +64,9 @@ NOT_REACHED_BY_THE_CRAWL = {
     "sso:callback": "single sign-on is off here: tests/browser/test_sso.py signs in against a real provider",
 }
 WEASYPRINT_OR_ERROR = re.compile(
-    r"^(ERROR|CRITICAL) (?!django\.security\.DisallowedHost)|weasyprint|core\.documents|\[(ERROR|CRITICAL)\]", re.M
+    r"^(ERROR|CRITICAL) (?!django\.security\.DisallowedHost)|weasyprint|core\.documents|\[(ERROR|CRITICAL)\]"
+    r'|"level": "(ERROR|CRITICAL)", "logger": "(?!django\.security\.DisallowedHost)',  # JSON logs (core/logs.py)
+    re.M,
 )
 
 
@@ -323,3 +326,30 @@ def test_the_notice_of_intention_is_given_as_a_styled_tagged_pdf_and_a_word_docu
     assert "Notice of intention" in reader.metadata.title
     assert_docx(officer.get(f"/letters/{pk}/intention.docx"), "notice of intention", contains=f"SI-{pk:05d}/N")
     no_problems_logged(production_site, mark)
+
+
+def test_the_logs_are_json_lines_with_the_request_id(production_site):
+    """gunicorn's own lines, its access log and the app's logs: one JSON object a line on stdout,
+    with time and level, and the request id the app gives back in X-Request-ID (core/logs.py)."""
+    mark = len(production_site.log())
+    response = production_site.client().request(
+        "GET", "/accounts/sign-in/", headers={"X-Request-ID": "production-test-0001"}
+    )
+    assert response.status == 200
+    assert response.headers["x-request-id"] == "production-test-0001"
+    access = []
+    for _ in range(200):  # the access line is written after the response (the last line may be half-written)
+        log = production_site.log()[mark:]
+        access = [
+            line
+            for line in log.splitlines()
+            if '"logger": "gunicorn.access"' in line and "production-test-0001" in line
+        ]
+        if access and log.endswith("\n"):
+            break
+        time.sleep(0.1)
+    access = [json.loads(line) for line in access]
+    assert "GET /accounts/sign-in/ 200" in access[0]["message"]
+    assert "request_id=production-test-0001" in access[0]["message"]
+    assert {"timestamp", "level"} <= set(access[0])
+    assert json.loads(production_site.log().splitlines()[0])["logger"] == "gunicorn.error"  # "Starting gunicorn"

@@ -1,4 +1,5 @@
-"""Browser imports run in a thread and show their progress; a failure changes nothing and says so."""
+"""Browser imports are background tasks (schools.tasks) and show their progress; a failure changes
+nothing and says so. A real worker process, and one killed mid-import: tests/service/test_worker.py."""
 
 import json
 import time
@@ -7,8 +8,11 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from procrastinate.contrib.django import app
 
-from schools import background, services
+from core import tasks
+from schools import services
+from schools import tasks as tasks_module
 from schools.background import ProgressFile
 from schools.demo_files import current_gias_header, gias_row, to_csv_bytes
 from schools.models import ImportRecord, ImportStatus, School
@@ -21,41 +25,73 @@ FILE = to_csv_bytes(
 
 
 @pytest.fixture
-def in_background(settings):
-    settings.IMPORTS_IN_BACKGROUND = True
-    yield
-    background.wait_for_all()
+def queue(settings):
+    """Tasks go to Procrastinate's queue (its in-memory connector on SQLite: core/tasks.py) instead
+    of running inline; `queue.run()` works through them as a worker would."""
+    settings.TASKS_INLINE = False
+    if tasks.queue_is_postgresql():
+        pytest.skip("the in-memory queue stands in for PostgreSQL's; tests/service/test_worker.py runs a real one")
+    app.connector.reset()
+    yield Queue()
+    app.connector.reset()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_an_upload_returns_at_once_and_the_thread_checks_then_imports_the_file(client_as, in_background):
+class Queue:
+    def jobs(self, status="todo") -> list[dict]:
+        return [job for job in app.connector.jobs.values() if job["status"] == status]
+
+    def run(self) -> None:
+        for job in self.jobs():
+            job["status"] = "doing"
+            task = app.tasks[job["task_name"]]
+            task.func(**job["args"])
+            job["status"] = "succeeded"
+
+
+@pytest.mark.django_db
+def test_an_upload_is_queued_and_a_worker_checks_then_imports_the_file(client_as, queue):
     client = client_as("admin")
     response = client.post(
         reverse("schools:import_new", kwargs={"kind": "gias"}), {"file": SimpleUploadedFile("e.csv", FILE)}
     )
     record = ImportRecord.objects.get()
     assert response["Location"] == record.get_absolute_url()
-    background.wait_for_all()
+    assert record.status == ImportStatus.CHECKING  # queued, not run in the request
+    [job] = queue.jobs()
+    assert (job["task_name"], job["args"], job["lock"]) == ("schools.tasks.check_import", {"record_id": record.pk},
+                                                            f"import-{record.pk}")  # fmt: skip
+    queue.run()
     record.refresh_from_db()
     assert (record.status, record.created) == (ImportStatus.PREVIEWED, 30)
 
     client.post(reverse("schools:import_confirm", kwargs={"pk": record.pk}))
-    background.wait_for_all()
+    record.refresh_from_db()
+    assert record.status == ImportStatus.IMPORTING
+    assert not School.objects.exists()
+    assert [job["task_name"] for job in queue.jobs()] == ["schools.tasks.commit_import"]
+    queue.run()
     record.refresh_from_db()
     assert record.status == ImportStatus.COMMITTED
     assert School.objects.count() == 30
     assert not ProgressFile(record.pk).path.exists()  # progress is cleared when done
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_an_unexpected_error_while_importing_rolls_everything_back_and_says_so(admin_user, in_background):
+@pytest.mark.django_db
+def test_one_import_is_never_queued_twice_for_the_same_step(admin_user, queue):
     record = services.import_preview(
         kind="gias", data=FILE, filename="e.csv", actor=admin_user, options={"la_codes": ["874"]}
     )
-    background.wait_for_all()
+    services._defer_import(tasks_module.check_import, record.pk)  # a second request for the same check
+    assert len(queue.jobs()) == 1
+
+
+@pytest.mark.django_db
+def test_an_unexpected_error_while_importing_rolls_everything_back_and_says_so(admin_user):
+    record = services.import_preview(
+        kind="gias", data=FILE, filename="e.csv", actor=admin_user, options={"la_codes": ["874"]}
+    )
     with mock.patch("schools.importers.gias.GiasImporter._apply_types", side_effect=RuntimeError("disk full")):
         services.import_confirm(record=record, actor=admin_user)
-        background.wait_for_all()
     record.refresh_from_db()
     assert (record.status, record.message) == (ImportStatus.FAILED, IMPORT_FAILED)
     assert not School.objects.exists()

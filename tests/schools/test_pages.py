@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from core.memo import clear_all as clear_memo
 from schools.demo_files import current_gias_header, gias_row, to_csv_bytes
 from schools.forms import FILE_REQUIRED
 from schools.models import HeadAppointment, ImportRecord, ImportStatus, OfstedFramework, School
@@ -253,7 +252,6 @@ def test_an_unknown_import_kind_is_not_found(client_as):
 
 
 def queries(client, url, params=None) -> int:
-    clear_memo()  # every request computes in full, whatever else the database server is doing
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url, params or {}).status_code == 200
     return len(captured)

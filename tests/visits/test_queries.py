@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from categorisation.models import SupportLevel
-from core.memo import clear_all as clear_memo
 from tests.categorisation.factories import ApprovedCategorisationFactory, aware
 from tests.factories import SchoolFactory
 from tests.visits.factories import (
@@ -57,7 +56,6 @@ def populate(count: int, *, adviser, officer, school=None) -> None:
 
 
 def queries(client, url, params=None) -> int:
-    clear_memo()  # every request computes in full, whatever else the database server is doing
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, params or {})
     assert response.status_code == 200, url

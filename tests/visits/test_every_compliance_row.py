@@ -1,18 +1,15 @@
-"""every_compliance_row: every school's rows are computed once per day and data version, and any
-write the rows depend on (a visit, an approval, term dates, a school) makes them be computed again."""
+"""every_compliance_row: every school's rows, computed on each request (no per-process memo: issue
+10), so any write the rows depend on (a visit, an approval) is in them at once."""
 
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from categorisation.models import SupportLevel
-from schools.models import Term
 from tests.categorisation.factories import ApprovedCategorisationFactory, aware
 from tests.factories import SchoolFactory
-from tests.visits.factories import MspGroupFactory, VisitFactory
-from visits.compliance import compliance_rows, data_version, every_compliance_row
+from tests.visits.factories import VisitFactory
+from visits.compliance import compliance_rows, every_compliance_row
 from visits.entitlement import ComplianceStatus
 from visits.models import VisitStatus
 
@@ -31,14 +28,6 @@ def row_of(rows, school):
     return next(r for r in rows if r.school.pk == school.pk)
 
 
-def test_unchanged_data_reuses_every_schools_rows_for_one_query(school):
-    first = every_compliance_row(today=TODAY)
-    with CaptureQueriesContext(connection) as queries:
-        again = every_compliance_row(today=TODAY)
-    assert again is first
-    assert len(queries) == 1  # the data version
-
-
 def test_a_completed_visit_is_in_the_rows_at_once(school):
     assert row_of(every_compliance_row(today=TODAY), school).visits.status == ComplianceStatus.DUE
     VisitFactory(school=school, visit_date=TODAY - timedelta(days=5), status=VisitStatus.COMPLETED)
@@ -53,27 +42,11 @@ def test_an_approved_categorisation_is_in_the_rows_at_once(school):
     assert row.msp_to_set_up
 
 
-def test_an_msp_group_a_new_school_and_term_dates_each_change_the_data_version(school):
-    versions = [data_version()]
-    MspGroupFactory(school=school)
-    versions.append(data_version())
-    SchoolFactory()
-    versions.append(data_version())
-    Term.objects.create(academic_year=2026, name="autumn", starts_on=date(2026, 9, 2), ends_on=date(2026, 12, 18),
-                        half_term_starts_on=date(2026, 10, 26), half_term_ends_on=date(2026, 10, 30))  # fmt: skip
-    versions.append(data_version())
-    assert len(set(versions)) == 4
-
-
-def test_a_new_day_computes_the_rows_again(school):
-    assert every_compliance_row(today=TODAY) is not every_compliance_row(today=TODAY + timedelta(days=1))
-
-
-def test_the_memo_gives_the_same_rows_as_computing_them(school):
+def test_every_schools_rows_are_the_rows_computed_for_them(school):
     SchoolFactory(name="Avocet Primary School")
     VisitFactory(school=school, visit_date=TODAY - timedelta(days=5), status=VisitStatus.COMPLETED)
-    memo = every_compliance_row(today=TODAY)
+    every = every_compliance_row(today=TODAY)
     fresh = compliance_rows(today=TODAY)
-    assert [(r.school.pk, r.level, r.visits.status, r.msp_to_set_up) for r in memo] == [
+    assert [(r.school.pk, r.level, r.visits.status, r.msp_to_set_up) for r in every] == [
         (r.school.pk, r.level, r.visits.status, r.msp_to_set_up) for r in fresh
     ]

@@ -1,0 +1,87 @@
+"""Structured logs: one JSON object a line on stdout, for the web and the worker alike (LOG_FORMAT).
+
+Each line has its time, level, logger and message, and - from a request - the request's id and the
+signed-in user's id (never their name, and never case text: messages name records by id). The id
+comes from the proxy's X-Request-ID header when it sends a sane one, or is made here, and is given
+back in the response's X-Request-ID so a user's report can be matched with the log. In a worker
+the task's job id is there instead (Procrastinate puts it on its own records)."""
+
+import contextvars
+import logging
+import re
+import uuid
+
+from pythonjsonlogger.json import JsonFormatter
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_SANE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+user_id: contextvars.ContextVar[int | None] = contextvars.ContextVar("user_id", default=None)
+
+
+class RequestIdMiddleware:
+    """Early in MIDDLEWARE: a request id for the request's log lines. The user id is read lazily
+    (the user is known only after the authentication middleware), when a line is logged."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        given = request.headers.get(REQUEST_ID_HEADER, "")
+        rid = given if _SANE_ID.match(given) else uuid.uuid4().hex
+        request.request_id = rid
+        token = request_id.set(rid)
+        user_token = _request.set(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id.reset(token)
+            _request.reset(user_token)
+        response[REQUEST_ID_HEADER] = rid
+        return response
+
+
+_request: contextvars.ContextVar = contextvars.ContextVar("request", default=None)
+
+
+def _current_user_id() -> int | None:
+    request = _request.get()
+    user = getattr(request, "user", None) if request is not None else None
+    if user is not None and getattr(user, "is_authenticated", False):
+        return user.pk
+    return user_id.get()
+
+
+class ContextFilter(logging.Filter):
+    """Puts request_id and user_id on every record (empty outside a request)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id.get() or None
+        try:
+            record.user_id = _current_user_id()
+        except Exception:  # never let a log line fail (the user's session may be unreadable)
+            record.user_id = None
+        return True
+
+
+class Formatter(JsonFormatter):
+    """JSON with the fields named plainly: timestamp (ISO 8601, UTC), level, logger, message."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("timestamp", "timestamp")
+        kwargs.setdefault(
+            "rename_fields", {"levelname": "level", "name": "logger", "asctime": "time", "exc_info": "exception"}
+        )
+        kwargs.setdefault("reserved_attrs", None)
+        super().__init__("%(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s", *args, **kwargs)
+
+    def add_fields(self, log_data, record, message_dict):
+        super().add_fields(log_data, record, message_dict)
+        # Procrastinate's records carry the job (task name, id, arguments: ids only in this app).
+        job = getattr(record, "job", None)
+        if isinstance(job, dict):
+            log_data["job_id"] = job.get("id")
+            log_data["task"] = job.get("task_name")
+        for noisy in ("job", "request", "server_time", "taskName", "action", "worker"):
+            log_data.pop(noisy, None)

@@ -1,0 +1,126 @@
+"""Background work on Procrastinate's PostgreSQL queue (docs/adr/0014-background-work-on-procrastinate.md).
+
+Imports, emails and scheduled jobs are Procrastinate tasks (each app's `tasks.py`, found by
+Procrastinate's Django app). Code defers one with `defer(task, ...)`:
+
+- On PostgreSQL (TASKS_INLINE false) the job is written to the `procrastinate_jobs` table through
+  Django's own connection, so it is part of the caller's transaction: a change that rolls back
+  leaves no job behind, and a worker (`python manage.py procrastinate worker`, its own process,
+  as many as you like on as many machines) only sees it once the change is committed.
+- Without PostgreSQL (SQLite development and the tests) there is no queue: TASKS_INLINE (on by
+  default there) runs the task in the deferring process, once the caller's transaction commits
+  (at once outside one). Procrastinate's app then gets its in-memory connector, so nothing tries
+  PostgreSQL's SQL on SQLite, and its migrations are skipped (QueueRouter).
+
+A worker writes a heartbeat every TASK_WORKER_HEARTBEAT_SECONDS; a job still "doing" whose worker
+has written none for TASK_WORKER_STALLED_SECONDS died with its worker (`stalled_jobs`)."""
+
+import functools
+import json
+import logging
+from collections.abc import Iterable
+
+import attrs
+from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.db import DatabaseError, connections, transaction
+from procrastinate import exceptions, jobs
+from procrastinate.contrib.django import app
+
+log = logging.getLogger(__name__)
+
+QUEUE_DATABASE = "default"
+
+
+def queue_is_postgresql() -> bool:
+    return connections[QUEUE_DATABASE].vendor == "postgresql"
+
+
+class QueueRouter:
+    """Procrastinate's migrations are PostgreSQL (functions, triggers): skipped elsewhere."""
+
+    def allow_migrate(self, db, app_label, **hints):
+        if app_label == "procrastinate" and connections[db].vendor != "postgresql":
+            return False
+        return None
+
+
+def on_app_ready(procrastinate_app) -> None:
+    """PROCRASTINATE_ON_APP_READY: without PostgreSQL, an in-memory connector (see the module doc)."""
+    if not queue_is_postgresql():
+        from procrastinate.testing import InMemoryConnector
+
+        connector = InMemoryConnector()
+        procrastinate_app.connector = connector
+        procrastinate_app.job_manager.connector = connector
+
+
+def defer(task, *, after_commit: bool = True, lock: str | None = None, queueing_lock: str | None = None, **kwargs):
+    """Run `task(**kwargs)` in the background. `lock`: no two jobs with the same lock run at once;
+    `queueing_lock`: a second job with it is not queued while one waits (it is dropped, and logged).
+    `after_commit` matters only inline: False for a caller whose data is already committed."""
+    if settings.TASKS_INLINE:
+        run = functools.partial(run_inline, task, kwargs)
+        if after_commit:
+            transaction.on_commit(run)
+        else:
+            run()
+        return
+    try:
+        with transaction.atomic(
+            using=QUEUE_DATABASE
+        ):  # a savepoint: a refused job leaves the caller's transaction usable
+            task.configure(lock=lock, queueing_lock=queueing_lock).defer(**kwargs)
+    except exceptions.AlreadyEnqueued:
+        log.info("%s is already queued (%s): not queued again", task.name, queueing_lock)
+
+
+def run_inline(task, kwargs: dict) -> None:
+    """Run a task here and now, once, as a worker would (TASKS_INLINE). Its failure is logged, not raised."""
+    try:
+        if task.pass_context:
+            task.func(None, **kwargs)
+        else:
+            task.func(**kwargs)
+    except Exception:
+        log.exception("Task %s failed (run inline)", task.name)
+
+
+def is_last_attempt(context, retries: int) -> bool:
+    """For a task with `pass_context=True` and `retry=retries`: no attempt follows this one if it
+    fails (always true inline, where a task runs once)."""
+    return context is None or context.job.attempts >= retries
+
+
+def stalled_jobs(task_names: Iterable[str]) -> list[jobs.Job]:
+    """Jobs of these tasks still "doing" whose worker has stopped writing its heartbeat (killed,
+    out of memory, its machine gone). Empty inline (there is no queue)."""
+    if settings.TASKS_INLINE:
+        return []
+    found = []
+    for name in task_names:
+        found += async_to_sync(app.job_manager.get_stalled_jobs)(
+            task_name=name, seconds_since_heartbeat=settings.TASK_WORKER_STALLED_SECONDS
+        )
+    # Through Django's psycopg 3 connection (a web process) jsonb comes back as text: Django decodes
+    # JSON in its fields, so it registers no loader. A worker's own connection gives a dict.
+    return [
+        attrs.evolve(job, task_kwargs=json.loads(job.task_kwargs)) if isinstance(job.task_kwargs, str) else job
+        for job in found
+    ]
+
+
+def mark_failed(job: jobs.Job) -> None:
+    """Close a stalled job as failed (its worker is gone), so it is neither run again nor found again."""
+    async_to_sync(app.job_manager.finish_job_by_id_async)(job_id=job.id, status=jobs.Status.FAILED, delete_job=False)
+
+
+def queue_reachable() -> bool:
+    """For the readiness check: the queue's table answers (always true inline, where there is none)."""
+    if settings.TASKS_INLINE:
+        return True
+    try:
+        return app.job_manager.check_connection()
+    except (DatabaseError, exceptions.ConnectorException):
+        log.exception("Readiness check: the task queue did not answer")
+        return False

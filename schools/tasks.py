@@ -1,0 +1,52 @@
+"""Background tasks of the schools register (core/tasks.py, docs/adr/0014): a browser import's check
+and its commit, councillor alerts, and the sweep that marks failed an import whose worker died."""
+
+from django.conf import settings
+from procrastinate import RetryStrategy
+from procrastinate.contrib.django import app
+
+from core.tasks import is_last_attempt
+
+# No two jobs of one import (its check, its commit) ever run at once: lock=import_lock(record_id).
+IMPORT_TASKS = ("schools.tasks.check_import", "schools.tasks.commit_import")
+
+
+def import_lock(record_id: int) -> str:
+    return f"import-{record_id}"
+
+
+@app.task(name="schools.tasks.check_import")
+def check_import(*, record_id: int) -> None:
+    """Validate a stored upload against the register, writing no school data (the preview)."""
+    from . import services
+
+    services.import_check_stored(record_id)
+
+
+@app.task(name="schools.tasks.commit_import")
+def commit_import(*, record_id: int) -> None:
+    """Apply a previewed import in one transaction. Never retried: a second try could only fail the
+    same way, and the record says what happened."""
+    from . import services
+
+    services.import_commit_stored(record_id)
+
+
+EMAIL_RETRY = RetryStrategy(max_attempts=settings.EMAIL_RETRIES, exponential_wait=4)
+
+
+@app.task(name="schools.tasks.send_alert", pass_context=True, retry=EMAIL_RETRY)
+def send_alert(context, *, alert_id: int) -> None:
+    """Email an elected-member alert; a failure is tried again, and recorded as not sent after the last try."""
+    from . import services
+
+    services.alert_send(alert_id, last_attempt=is_last_attempt(context, settings.EMAIL_RETRIES))
+
+
+@app.periodic(cron="* * * * * */20", periodic_id="recover-stalled-imports")
+@app.task(name="schools.tasks.recover_stalled_imports", queueing_lock="recover-stalled-imports")
+def recover_stalled_imports(timestamp: int) -> None:
+    """Every 20 seconds: an import whose worker died is marked failed, saying so."""
+    from . import services
+
+    services.imports_recover_stalled()

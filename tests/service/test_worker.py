@@ -1,0 +1,194 @@
+"""A real worker process (`manage.py procrastinate worker`) on PostgreSQL runs a browser import and
+a councillor alert; a worker killed (SIGKILL) half-way through an import leaves it marked failed,
+saying so, with nothing written (core/tasks.py, schools.tasks, docs/adr/0014).
+
+PostgreSQL only (the queue is PostgreSQL's): skipped when DATABASE_URL is not PostgreSQL, unless
+REQUIRE_POSTGRESQL_TESTS is set, as .ci/run sets it for its run of the suite on PostgreSQL: there
+they fail rather than skip."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from core.tasks import queue_is_postgresql
+from schools import services
+from schools.background import ProgressFile
+from schools.demo_files import current_gias_header, gias_row, to_csv_bytes
+from schools.models import Councillor, ElectedMemberAlert, ImportRecord, ImportStatus, School
+from tests.factories import SchoolFactory
+
+pytestmark = [
+    pytest.mark.skipif(
+        not queue_is_postgresql() and not os.environ.get("REQUIRE_POSTGRESQL_TESTS"),
+        reason="the task queue needs PostgreSQL (set DATABASE_URL=postgres://...)",
+    ),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.xdist_group("worker"),
+]
+
+OPTIONS = {"la_codes": ["874"]}
+SCHOOLS = 8000  # updated in chunks of 2,000, each reported as progress: time to kill it half-way
+
+
+@pytest.fixture(autouse=True)
+def postgresql_in_ci():
+    if not queue_is_postgresql():
+        pytest.fail("REQUIRE_POSTGRESQL_TESTS is set: the worker tests need DATABASE_URL=postgres://...")
+
+
+def gias(name: str, count: int) -> bytes:
+    rows = [gias_row(urn=700000 + n, name=f"{name} {n}", type_code=1, phase="Primary") for n in range(count)]
+    return to_csv_bytes(current_gias_header(), rows)
+
+
+class Workers:
+    """Worker processes on the test's database and media folder, with a 1-second heartbeat."""
+
+    def __init__(self, tmp_path: Path):
+        db = connection.settings_dict
+        url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        self.mail = tmp_path / "mail"
+        self.env = {
+            **os.environ,
+            "DEBUG": "true",
+            "DATABASE_URL": url,
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "TASKS_INLINE": "false",
+            "TASK_WORKER_HEARTBEAT_SECONDS": "1",
+            "TASK_WORKER_STALLED_SECONDS": "3",
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(self.mail),
+            "LOG_FORMAT": "json",
+        }
+        self.logs = tmp_path
+        self.started: list[subprocess.Popen] = []
+
+    def start(self) -> subprocess.Popen:
+        log = open(self.logs / f"worker-{len(self.started)}.log", "wb")  # noqa: SIM115 (closed with the process)
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "procrastinate", "worker", "--concurrency", "1"],
+            cwd=settings.BASE_DIR,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self.started.append(process)
+        return process
+
+    def log(self) -> str:
+        return "\n".join(path.read_text(errors="replace")[-3000:] for path in sorted(self.logs.glob("worker-*.log")))
+
+    def stop_all(self) -> None:
+        for process in self.started:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.started:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture
+def workers(tmp_path):
+    pool = Workers(tmp_path)
+    yield pool
+    pool.stop_all()
+
+
+def wait_for(condition, what: str, workers: Workers, timeout: float = 60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.05)
+    pytest.fail(f"{what}: not within {timeout} s. Worker log:\n{workers.log()}")
+
+
+def status_of(record) -> str:
+    return ImportRecord.objects.values_list("status", flat=True).get(pk=record.pk)
+
+
+def test_a_worker_process_checks_and_imports_an_upload_and_sends_a_councillor_alert(admin_user, workers, settings):
+    settings.TASKS_INLINE = False
+    workers.start()
+    record = services.import_preview(
+        kind="gias", data=gias("School", 30), filename="e.csv", actor=admin_user, options=OPTIONS
+    )
+    assert record.status == ImportStatus.CHECKING  # queued: the request did not run it
+    wait_for(lambda: status_of(record) == ImportStatus.PREVIEWED, "the check", workers)
+    record.refresh_from_db()
+    services.import_confirm(record=record, actor=admin_user)
+    wait_for(lambda: status_of(record) == ImportStatus.COMMITTED, "the import", workers)
+    assert School.objects.count() == 30
+
+    school = SchoolFactory()
+    Councillor.objects.create(ward=school.ward, name="Jane Doe", email="jane@example.gov.uk")
+    alert = services.elected_members_alert(school=school, kind="high_support", summary="High support.", actor=None)
+    assert alert.sent_at is None  # not "sent" before the worker has sent it
+    wait_for(lambda: ElectedMemberAlert.objects.get(pk=alert.pk).sent_at, "the alert's email", workers)
+    [email] = [path.read_text() for path in workers.mail.iterdir()]
+    assert "jane@example.gov.uk" in email
+    assert school.name in email
+
+
+def test_a_worker_killed_half_way_through_an_import_leaves_it_marked_failed_with_nothing_written(
+    admin_user, workers, settings
+):
+    services.import_run(kind="gias", data=gias("Old name", SCHOOLS), filename="a.csv", actor=admin_user,
+                        options=OPTIONS)  # fmt: skip
+    assert School.objects.filter(name__startswith="Old name").count() == SCHOOLS
+    settings.TASKS_INLINE = False
+    first = workers.start()
+    record = services.import_preview(
+        kind="gias", data=gias("New name", SCHOOLS), filename="b.csv", actor=admin_user, options=OPTIONS
+    )
+    wait_for(lambda: status_of(record) == ImportStatus.PREVIEWED, "the check", workers, timeout=120)
+    record.refresh_from_db()
+    services.import_confirm(record=record, actor=admin_user)
+    # Half-way: the first 2,000 schools are renamed in the import's (uncommitted) transaction.
+    wait_for(lambda: ProgressFile(record.pk).read()["message"].startswith("Updated"), "the update", workers, 120)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    assert status_of(record) == ImportStatus.IMPORTING
+
+    killed_at = time.monotonic()
+    workers.start()  # a new worker (a redeploy) notices the dead one's job within seconds
+    wait_for(lambda: status_of(record) == ImportStatus.FAILED, "the dead import marked failed", workers, timeout=60)
+    assert time.monotonic() - killed_at < 60
+    record.refresh_from_db()
+    assert record.message == services.IMPORT_WORKER_STOPPED
+    assert not School.objects.filter(name__startswith="New name").exists()  # nothing half-written
+    assert School.objects.filter(name__startswith="Old name").count() == SCHOOLS
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT status FROM procrastinate_jobs WHERE args->>'record_id' = %s", [str(record.pk)])
+        # The check's job left the table when it succeeded; the dead commit's is closed as failed.
+        assert [row[0] for row in cursor.fetchall()] == ["failed"]
+
+
+def test_the_page_of_an_import_whose_worker_died_says_so_even_with_no_worker_running(client_as, admin_user, settings):
+    """Its job is "doing" with no live worker (here: none at all, as after a crash of every worker)."""
+    settings.TASKS_INLINE = False
+    record = ImportRecord.objects.create(
+        kind="gias", status=ImportStatus.IMPORTING, source="web", original_filename="e.csv", sha256="0" * 64
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO procrastinate_jobs (queue_name, task_name, lock, args, status)"
+            " VALUES ('default', 'schools.tasks.commit_import', %s, %s::jsonb, 'doing')",
+            [f"import-{record.pk}", f'{{"record_id": {record.pk}}}'],
+        )
+    page = client_as("admin").get(record.get_absolute_url())
+    assert page.status_code == 200
+    record.refresh_from_db()
+    assert (record.status, record.message) == (ImportStatus.FAILED, services.IMPORT_WORKER_STOPPED)
+    assert services.IMPORT_WORKER_STOPPED in page.content.decode()
