@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "categorisation",
     "visits",
     "letters",
+    "academies",  # concerns about academies, routing and escalation; the intelligence log
     "dashboard",
 ]
 
