@@ -66,7 +66,14 @@ def concern_new(request):
     return render(
         request,
         "academies/concern_new.html",
-        {"picker": picker, "chosen": school, "form": form, "suggestions": suggestions, "title": "Open a concern"},
+        {
+            "picker": picker,
+            "chosen": school,
+            "form": form,
+            "suggestions": suggestions,
+            "intelligence": selectors.school_intelligence(user=request.user, school=school, limit=5),
+            "title": "Open a concern",
+        },
     )
 
 

@@ -218,3 +218,10 @@ def test_concern_types_are_recorded_in_the_concerns_history(academy, make_concer
     newest = concern.history.order_by("-history_id").first()
     assert [t.concerntype.code for t in newest.concern_types.all()] == ["high_exclusions"]
     assert concern.history.filter(historicalconcern_concern_types__concerntype__code="declining_performance").exists()
+
+
+def test_the_academys_intelligence_is_offered_as_evidence_when_opening_a_concern(client_as, academy, make_entry):
+    make_entry(academy, summary="Clerk to governors resigned.")
+    page = client_as("adviser").get(reverse("academies:new") + f"?school={academy.urn}").content.decode()
+    assert "Intelligence from other teams (1)" in page
+    assert "Clerk to governors resigned." in page
