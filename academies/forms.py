@@ -78,6 +78,32 @@ class ConcernForm(forms.Form):
         self.helper = form_helper(*layout)
 
 
+class ConcernEditForm(forms.Form):
+    description = forms.CharField(
+        label="Describe the concern", widget=forms.Textarea, error_messages={"required": DESCRIPTION_REQUIRED}
+    )
+    owner = forms.ModelChoiceField(label="Owner", queryset=None, empty_label="Choose the owner")
+    next_review_on = GovDateField(label="Next review date (optional)", required=False)
+
+    def __init__(self, *args, suggestions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["concern_types"] = ConcernTypeField(
+            label="Concern types",
+            queryset=active_concern_types(),
+            widget=forms.CheckboxSelectMultiple,
+            suggestions=suggestions,
+            error_messages={"required": "Choose at least one concern type"},
+        )
+        self.fields["owner"].queryset = link_advisers()
+        self.helper = form_helper(
+            Field.checkboxes("concern_types", legend_size=Size.SMALL, small=True),
+            Field.textarea("description", rows=5),
+            Field.select("owner"),
+            Field("next_review_on", legend_size=Size.SMALL),
+            Button("save", "Save changes"),
+        )
+
+
 class StepForm(forms.Form):
     stage = forms.ChoiceField(
         label="Step of the ladder",

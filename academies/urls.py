@@ -8,6 +8,7 @@ urlpatterns = [
     path("", concerns.concern_list, name="list"),
     path("concerns/new/", concerns.concern_new, name="new"),
     path("concerns/<int:pk>/", concerns.concern_detail, name="detail"),
+    path("concerns/<int:pk>/edit/", casework.concern_edit, name="edit"),
     path("concerns/<int:pk>/step/", casework.concern_step, name="step"),
     path("concerns/<int:pk>/routing/", casework.concern_routing, name="routing"),
     path("concerns/<int:pk>/rag/", casework.concern_rate, name="rate"),

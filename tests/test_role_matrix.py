@@ -127,6 +127,7 @@ ACADEMY_MATRIX = {
     "academies:meeting_pack_pdf": (None, STAFF),
     "academies:meeting_pack_xlsx": (None, STAFF),
     "academies:detail": (lambda a: {"pk": a["concern"].pk}, STAFF),
+    "academies:edit": (lambda a: {"pk": a["concern"].pk}, STAFF),
     "academies:step": (lambda a: {"pk": a["concern"].pk}, STAFF),
     "academies:routing": (lambda a: {"pk": a["complaint"].pk}, STAFF),
     "academies:trust": (lambda a: {"code": a["trust"].code}, STAFF),
@@ -137,6 +138,7 @@ ACADEMY_MATRIX = {
 # The same pages of officer-only records.
 ACADEMY_RESTRICTED = {
     "academies:detail": lambda a: {"pk": a["whistleblowing"].pk},
+    "academies:edit": lambda a: {"pk": a["whistleblowing"].pk},
     "academies:step": lambda a: {"pk": a["whistleblowing"].pk},
     "academies:routing": lambda a: {"pk": a["whistleblowing"].pk},
     "academies:intelligence": lambda a: {"pk": a["restricted"].pk},

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from core.forms import add_service_errors, posted
 
 from .. import policy, selectors, services
-from ..forms import DecisionForm, EndForm, RagForm, ReopenForm, RoutingForm, StepForm
+from ..forms import ConcernEditForm, DecisionForm, EndForm, RagForm, ReopenForm, RoutingForm, StepForm
 from ..models import ConcernStatus, Routing
 from .concerns import detail_context
 
@@ -26,6 +26,29 @@ def _concern_to_change(request, pk: int):
 
 def _detail_with_errors(request, concern, **forms):
     return render(request, "academies/concern_detail.html", detail_context(request, concern, **forms))
+
+
+@permission_required("academies.change_concern", raise_exception=True)
+def concern_edit(request, pk: int):
+    concern = _concern_to_change(request, pk)
+    initial = {
+        "concern_types": list(concern.concern_types.all()),
+        "description": concern.description,
+        "owner": concern.owner,
+        "next_review_on": concern.next_review_on,
+    }
+    form = ConcernEditForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.concern_update(concern=concern, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Concern updated.")
+            return redirect(concern)
+    return render(
+        request, "academies/concern_edit.html", {"concern": concern, "form": form, "title": "Change the concern"}
+    )
 
 
 @permission_required("academies.change_concern", raise_exception=True)

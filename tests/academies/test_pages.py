@@ -225,3 +225,17 @@ def test_the_academys_intelligence_is_offered_as_evidence_when_opening_a_concern
     page = client_as("adviser").get(reverse("academies:new") + f"?school={academy.urn}").content.decode()
     assert "Intelligence from other teams (1)" in page
     assert "Clerk to governors resigned." in page
+
+
+def test_an_adviser_changes_a_concerns_types_and_owner(client_as, academy, make_concern, adviser, on_day):
+    on_day(DAY)
+    concern = make_concern(academy)
+    exclusions = ConcernType.objects.get(code="high_exclusions")
+    response = client_as("adviser").post(
+        reverse("academies:edit", kwargs={"pk": concern.pk}),
+        {"concern_types": [exclusions.pk], "description": "Now about exclusions", "owner": adviser.pk},
+    )
+    assert response.status_code == 302
+    concern.refresh_from_db()
+    assert list(concern.concern_types.all()) == [exclusions]
+    assert concern.owner == adviser
