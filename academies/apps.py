@@ -11,5 +11,5 @@ class AcademiesConfig(AppConfig):
 
         from . import panels, permissions  # noqa: F401  (rules, school page section)
 
-        register(NavItem("Academies", "academies:list", is_la_staff, order=55, prefix="/academies/"))
+        register(NavItem("Academies", "academies:list", is_la_staff, order=65, prefix="/academies/"))
         panels.register()
