@@ -1,6 +1,7 @@
 """Demo casework for academies (runs after the schools demo): concerns about the demo academies at
 each rung of the escalation ladder, one of each routing (a parent complaint, whistleblowing, a
-safeguarding concern Ofsted raised), a closed concern and a reopened one; the trusts' chief
+safeguarding concern Ofsted raised) and a parent complaint still to route, a closed concern and a
+reopened one; the trusts' chief
 executives and chairs; and intelligence entries from other teams, one restricted to officers.
 
 Dates are relative to ctx.today, and the academies are taken in URN order (never by database id),
@@ -50,6 +51,7 @@ class DemoConcern:
     ended: tuple[str, int, str] | None = None  # (status, days ago, outcome)
     reopened: tuple[int, str] | None = None  # (days ago, reason)
     earlier_rag: tuple[str, int, str] | None = None  # a later rating: (rag, days ago, reason)
+    academy: int | None = None  # which academy (by URN order); default: the concern's place in the list
 
 
 CONCERNS = [
@@ -174,6 +176,15 @@ CONCERNS = [
         ended=(ConcernStatus.RESOLVED, 180, "The academy attended briefings and shared its data."),
         reopened=(10, "A new principal has again stopped returning data."),
     ),
+    DemoConcern(
+        ConcernSource.PARENT_COMPLAINT,
+        ["behaviour_safety"],
+        "A parent reports bullying of their child that the academy has not answered for six weeks.",
+        Rag.AMBER,
+        "One complaint, not yet routed.",
+        1,
+        academy=1,
+    ),
 ]
 
 INTELLIGENCE = [
@@ -209,7 +220,10 @@ def seed(ctx) -> None:
     for trust, (ceo, chair) in zip(Trust.objects.order_by("code"), TRUST_CONTACTS, strict=False):
         if not trust.ceo_name and not trust.chair_name:
             services.trust_update_contacts(trust=trust, ceo_name=ceo, chair_name=chair, actor=officer)
-    made = sum(_seed_concern(ctx, academies[n % len(academies)], spec, officer) for n, spec in enumerate(CONCERNS))
+    made = sum(
+        _seed_concern(ctx, academies[(n if spec.academy is None else spec.academy) % len(academies)], spec, officer)
+        for n, spec in enumerate(CONCERNS)
+    )
     targets = [s for s in (School.objects.filter(urn=874001).first(), academies[0]) if s is not None]
     entries = sum(
         _seed_entry(ctx, targets[n % len(targets)], spec, adviser, officer) for n, spec in enumerate(INTELLIGENCE)
