@@ -26,6 +26,8 @@ HOW_READ = {
     "letters:detail": "Letter page (draft)",
     "letters:edit": "Letter form (draft)",
     "letters:draft_pdf": "Draft letter, PDF",
+    "academies:detail": "Academy concern page",
+    "academies:intelligence": "Restricted intelligence entry",
 }
 # What kind of record, where the model's own name reads badly.
 KIND_NAMES = {"visits.mspmeeting": "MSP meeting"}

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "categorisation",
     "visits",
     "letters",
+    "academies",  # concerns about academies, routing and escalation; the intelligence log
     "dashboard",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("categorisation/", include("categorisation.urls")),
     path("visits/", include("visits.urls")),
     path("letters/", include("letters.urls")),
+    path("academies/", include("academies.urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
 ]

@@ -142,3 +142,101 @@ def test_second_factor_pages_send_a_user_without_an_app_to_their_account(client_
     assert response.status_code == 302
     expected = reverse("accounts:login") if role == "anonymous" else reverse("accounts:account")
     assert response["Location"].startswith(expected)
+
+
+# ---- academies: concerns, trusts, meeting pack, intelligence -----------------------------------
+# Governors and admins never read case material (403); whistleblowing concerns and restricted
+# intelligence exist for officers only (advisers get 404).
+STAFF = {"governor": 403, "other_governor": 403, "adviser": 200, "officer": 200, "admin": 403}
+OFFICER_ONLY = {"governor": 403, "other_governor": 403, "adviser": 404, "officer": 200, "admin": 403}
+OFFICER_WRITES = {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 200, "admin": 403}
+ACADEMY_MATRIX = {
+    "academies:list": (None, STAFF),
+    "academies:new": (None, STAFF),
+    "academies:meeting_pack": (None, STAFF),
+    "academies:meeting_pack_pdf": (None, STAFF),
+    "academies:meeting_pack_xlsx": (None, STAFF),
+    "academies:detail": (lambda a: {"pk": a["concern"].pk}, STAFF),
+    "academies:edit": (lambda a: {"pk": a["concern"].pk}, STAFF),
+    "academies:step": (lambda a: {"pk": a["concern"].pk}, STAFF),
+    "academies:routing": (lambda a: {"pk": a["complaint"].pk}, STAFF),
+    "academies:trust": (lambda a: {"code": a["trust"].code}, STAFF),
+    "academies:trust_edit": (lambda a: {"code": a["trust"].code}, OFFICER_WRITES),
+    "academies:intelligence_add": (lambda a: {"urn": a["school"].urn}, STAFF),
+    "academies:intelligence": (lambda a: {"pk": a["entry"].pk}, STAFF),
+}
+# The same pages of officer-only records.
+ACADEMY_RESTRICTED = {
+    "academies:detail": lambda a: {"pk": a["whistleblowing"].pk},
+    "academies:edit": lambda a: {"pk": a["whistleblowing"].pk},
+    "academies:step": lambda a: {"pk": a["whistleblowing"].pk},
+    "academies:routing": lambda a: {"pk": a["whistleblowing"].pk},
+    "academies:intelligence": lambda a: {"pk": a["restricted"].pk},
+}
+ACADEMY_POSTS = ["academies:rate", "academies:decide", "academies:end", "academies:reopen"]
+
+
+@pytest.fixture
+def academy_ctx(ctx, officer):
+    from academies import services
+    from academies.models import ConcernSource, ConcernType, Rag, Sensitivity, SourceTeam
+    from tests.factories import SchoolFactory
+
+    academy = SchoolFactory(name="Osprey Academy", academy=True)
+
+    def concern(source):
+        return services.concern_open(
+            school=academy, source=source, concern_types=[ConcernType.objects.first()], description="x",
+            raised_on=academy.created_at.date(), rag=Rag.RED, rag_reason="x", owner=officer, actor=officer,
+        )  # fmt: skip
+
+    def entry(sensitivity):
+        return services.intelligence_record(
+            school=ctx["school"], received_on=academy.created_at.date(), source_team=SourceTeam.HR, summary="x",
+            sensitivity=sensitivity, actor=officer,
+        )  # fmt: skip
+
+    return {
+        **ctx,
+        "trust": academy.trust,
+        "concern": concern(ConcernSource.LA_MONITORING),
+        "complaint": concern(ConcernSource.PARENT_COMPLAINT),
+        "whistleblowing": concern(ConcernSource.WHISTLEBLOWING),
+        "entry": entry(Sensitivity.NORMAL),
+        "restricted": entry(Sensitivity.RESTRICTED),
+    }
+
+
+def academy_cases():
+    for name, (kwargs, expected) in ACADEMY_MATRIX.items():
+        for role in ROLES:
+            yield pytest.param(name, kwargs, role, expected.get(role, SIGN_IN), id=f"{name}-{role}")
+    for name, kwargs in ACADEMY_RESTRICTED.items():
+        for role in ROLES:
+            yield pytest.param(name, kwargs, role, OFFICER_ONLY.get(role, SIGN_IN), id=f"{name}-restricted-{role}")
+
+
+@pytest.mark.parametrize(("url_name", "kwargs", "role", "status"), list(academy_cases()))
+def test_each_role_gets_only_the_academy_pages_it_may_use(client_as, academy_ctx, url_name, kwargs, role, status):
+    url = reverse(url_name, kwargs=kwargs(academy_ctx) if kwargs else None)
+    response = client_as(role).get(url)
+    assert response.status_code == status
+    if status == SIGN_IN:
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("url_name", ACADEMY_POSTS)
+@pytest.mark.parametrize(
+    ("role", "record", "status"),
+    [
+        ("governor", "concern", 403),
+        ("other_governor", "concern", 403),
+        ("admin", "concern", 403),
+        ("adviser", "whistleblowing", 404),
+    ],
+)
+def test_academy_casework_is_refused_to_roles_that_may_not_do_it(
+    client_as, academy_ctx, url_name, role, record, status
+):
+    response = client_as(role).post(reverse(url_name, kwargs={"pk": academy_ctx[record].pk}), {})
+    assert response.status_code == status

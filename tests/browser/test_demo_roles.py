@@ -16,8 +16,12 @@ RESULT_ROWS = "table.govuk-table tbody tr"
     ("username", "heading", "menu"),
     [
         ("admin", "Administration", ["Home", "Schools", "Categorisation", "Imports", "Access", "Users"]),
-        ("officer", "Overview", ["Home", "Schools", "Categorisation", "Visits", "Letters", "Access"]),
-        ("adviser", re.compile(r"^Welcome"), ["Home", "My schools", "Schools", "Categorisation", "Visits", "Letters"]),
+        ("officer", "Overview", ["Home", "Schools", "Categorisation", "Visits", "Letters", "Academies", "Access"]),
+        (
+            "adviser",
+            re.compile(r"^Welcome"),
+            ["Home", "My schools", "Schools", "Categorisation", "Visits", "Letters", "Academies"],
+        ),
         ("governor", "Your school", ["Home"]),
     ],
     ids=["admin", "officer", "adviser", "governor"],

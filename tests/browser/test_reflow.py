@@ -49,6 +49,7 @@ def _first(queryset):
 @pytest.fixture
 def pages_by_role(demo_site):
     """Every page type, by the role that uses it, from the demo data (plus long unbroken text)."""
+    from academies.models import Concern, IntelligenceEntry
     from accounts.models import RoleRequest
     from categorisation.models import Categorisation, Framework, Status
     from letters.models import Letter, LetterStatus, LetterType
@@ -83,6 +84,8 @@ def pages_by_role(demo_site):
     letter_type = _first(LetterType.objects.all())
     record = _first(ImportRecord.objects.order_by("-pk"))
     role_request = _first(RoleRequest.objects.filter(status="pending"))
+    concern = _first(Concern.objects.filter(steps__stage="escalation"))
+    restricted = _first(IntelligenceEntry.objects.filter(sensitivity="restricted"))
     today = timezone.localdate()
     school, year = 874001, today.year if today.month >= 9 else today.year - 1  # this academic year's term dates
 
@@ -121,6 +124,15 @@ def pages_by_role(demo_site):
         "/letters/new/",
         "/letters/suggestions/",
         *[f"/letters/{pk}/" for pk in letters],
+        "/academies/",
+        "/academies/meeting-pack/",
+        "/academies/concerns/new/?school=874035",
+        f"/academies/concerns/{concern.pk}/",
+        f"/academies/concerns/{concern.pk}/step/",
+        f"/academies/concerns/{concern.pk}/edit/",
+        f"/academies/trusts/{concern.school.trust.code}/",
+        f"/schools/{concern.school.urn}/#intelligence",
+        f"/academies/schools/{school}/intelligence/new/",
     ]
     return {
         "admin": [
@@ -165,6 +177,8 @@ def pages_by_role(demo_site):
             "/audit/access/",
             "/audit/reads/",
             f"/audit/reads/visits/visit/{completed.pk}/",
+            f"/academies/trusts/{concern.school.trust.code}/edit/",
+            f"/academies/intelligence/{restricted.pk}/",
         ],
         "adviser": [*common, *la_staff, f"/categorisation/{draft.pk}/edit/", "/accounts/users/"],  # (403)
         "governor": [

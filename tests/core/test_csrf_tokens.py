@@ -90,6 +90,7 @@ PAGES = {
     "categorisation/review_due.html": [("adviser", lambda c: reverse("categorisation:review_due"), {})],
     "audit/access_log.html": [("officer", lambda c: reverse("audit:access_log"), {})],
     "audit/read_log.html": [("officer", lambda c: reverse("audit:read_log"), {})],
+    "academies/concern_list.html": [("adviser", lambda c: reverse("academies:list"), {})],
 }
 
 

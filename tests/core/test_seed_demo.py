@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def row_counts() -> dict[str, int]:
     """Rows of every project model except the import log, which records each run by design."""
-    project = {"accounts", "schools", "categorisation", "visits", "letters"}
+    project = {"accounts", "schools", "categorisation", "visits", "letters", "academies"}
     return {
         model._meta.label: model.objects.count()
         for model in apps.get_models()

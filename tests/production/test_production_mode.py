@@ -36,6 +36,7 @@ MAX_PER_STATEFUL_PATTERN = {
     "visits:msp_group": 5,
     "visits:msp_meeting": 10,
     "schools:import_detail": 5,
+    "academies:detail": 12,  # open, closed and reopened concerns, each routing
 }
 NOT_CRAWLED = (
     "/accounts/sign-out/",  # a POST form; following it would end the crawl's session

@@ -1,0 +1,249 @@
+"""Writes to academy concerns, their ladder steps, RAG ratings, decisions and routing, the trusts'
+CEO and chair, and the intelligence log.
+
+Every function is atomic, keyword-only and takes the acting user, who is recorded in the audit
+history (django-simple-history). The strategy's rules are checked here (academies.policy), so a
+bad request changes nothing whatever page it comes from; permissions are checked by the views."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from schools.models import School, Trust
+
+from . import policy
+from .models import (
+    Concern,
+    ConcernDecision,
+    ConcernSource,
+    ConcernStatus,
+    ConcernStep,
+    ConcernType,
+    DecisionKind,
+    IntelligenceEntry,
+    LadderStage,
+    RagChange,
+    Routing,
+)
+
+CONCERN_TYPES_REQUIRED = "Choose at least one concern type"
+DATE_IN_FUTURE = "The date cannot be in the future"
+OUTCOME_REQUIRED = "Enter the outcome"
+REOPEN_REASON_REQUIRED = "Enter why the concern is reopened"
+DECISION_REQUIRED = "Enter the decision"
+RAG_REASON_REQUIRED = "Enter the reason for the RAG rating"
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _not_future(on: date, field: str) -> None:
+    if on > _today():
+        raise ValidationError({field: DATE_IN_FUTURE})
+
+
+def _save(obj, actor) -> None:
+    obj._history_user = actor
+    obj.save()
+
+
+@transaction.atomic
+def concern_open(
+    *, school: School, source: str, concern_types: list[ConcernType], description: str, raised_on: date,
+    rag: str, rag_reason: str, owner, next_review_on: date | None = None, raised_by_ofsted: bool = False, actor,
+) -> Concern:  # fmt: skip
+    errors = policy.the_la_may_have_its_own_concerns_about_an_academy(school=school)
+    if errors:
+        raise ValidationError(errors)
+    if not concern_types:
+        raise ValidationError({"concern_types": CONCERN_TYPES_REQUIRED})
+    if not rag_reason.strip():
+        raise ValidationError({"rag_reason": RAG_REASON_REQUIRED})
+    _not_future(raised_on, "raised_on")
+    concern = Concern(
+        school=school,
+        source=source,
+        raised_by_ofsted=raised_by_ofsted or source == ConcernSource.OFSTED,
+        description=description,
+        raised_on=raised_on,
+        rag=rag,
+        rag_reason=rag_reason,
+        owner=owner,
+        next_review_on=next_review_on,
+        created_by=actor,
+    )
+    _save(concern, actor)
+    concern.concern_types.set(concern_types)
+    RagChange.objects.create(concern=concern, rag=rag, reason=rag_reason, rated_on=raised_on, rated_by=actor)
+    return concern
+
+
+@transaction.atomic
+def concern_update(
+    *, concern: Concern, concern_types: list[ConcernType], description: str, owner, next_review_on: date | None, actor
+) -> Concern:
+    if not concern_types:
+        raise ValidationError({"concern_types": CONCERN_TYPES_REQUIRED})
+    concern.description, concern.owner, concern.next_review_on = description, owner, next_review_on
+    _save(concern, actor)
+    concern.concern_types.set(concern_types)
+    return concern
+
+
+@transaction.atomic
+def concern_rate(*, concern: Concern, rag: str, reason: str, rated_on: date | None = None, actor) -> RagChange:
+    """A new RAG rating with its reason: the concern's direction of travel."""
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    if not concern.is_open:
+        raise ValidationError(policy.CONCERN_NOT_OPEN.format(status=concern.get_status_display().lower()))
+    if not reason.strip():
+        raise ValidationError({"reason": RAG_REASON_REQUIRED})
+    rated_on = rated_on or _today()
+    _not_future(rated_on, "rated_on")
+    concern.rag, concern.rag_reason = rag, reason
+    _save(concern, actor)
+    return RagChange.objects.create(concern=concern, rag=rag, reason=reason, rated_on=rated_on, rated_by=actor)
+
+
+@transaction.atomic
+def concern_record_step(
+    *, concern: Concern, stage: str, taken_on: date, notes: str, outcome: str = "", to_esfa: bool = False,
+    to_regional_director: bool = False, to_ofsted: bool = False, actor,
+) -> ConcernStep:  # fmt: skip
+    """A rung of the escalation ladder: in order, on an open concern, an escalation naming its body."""
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    taken = set(concern.steps.values_list("stage", flat=True))
+    errors = policy.steps_follow_the_ladder(stage=stage, stages_taken=taken, status=concern.status)
+    errors += policy.escalation_names_the_body(
+        stage=stage, to_esfa=to_esfa, to_regional_director=to_regional_director, to_ofsted=to_ofsted
+    )
+    if errors:
+        raise ValidationError(errors)
+    _not_future(taken_on, "taken_on")
+    escalation = stage == LadderStage.ESCALATION
+    step = ConcernStep(
+        concern=concern,
+        stage=stage,
+        taken_on=taken_on,
+        notes=notes,
+        outcome=outcome,
+        to_esfa=escalation and to_esfa,
+        to_regional_director=escalation and to_regional_director,
+        to_ofsted=escalation and to_ofsted,
+        recorded_by=actor,
+    )
+    _save(step, actor)
+    return step
+
+
+@transaction.atomic
+def concern_record_routing(
+    *, concern: Concern, done_on: date, notes: str = "", advised_esfa_for_delay: bool = False,
+    reported_to_regional_director: bool = False, reported_to_trust: bool = False,
+    outcome_reported_to_ofsted_on: date | None = None, actor,
+) -> Routing:  # fmt: skip
+    """That what the LA received was routed as the strategy says for the concern's source."""
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    rule = policy.routing_for_source(concern.source)
+    if rule is None:
+        raise ValidationError(policy.ROUTING_NOT_FOR_SOURCE.format(source=concern.get_source_display().lower()))
+    if Routing.objects.filter(concern=concern).exists():
+        raise ValidationError(policy.ROUTING_ALREADY_RECORDED)
+    errors = policy.routing_is_complete(
+        source=concern.source,
+        raised_by_ofsted=concern.raised_by_ofsted,
+        reported_to_regional_director=reported_to_regional_director,
+        reported_to_trust=reported_to_trust,
+        outcome_reported_to_ofsted_on=outcome_reported_to_ofsted_on,
+    )
+    if errors:
+        raise ValidationError(errors)
+    _not_future(done_on, "done_on")
+    routing = Routing(
+        concern=concern,
+        kind=rule.kind,
+        done_on=done_on,
+        done_by=actor,
+        notes=notes,
+        advised_esfa_for_delay=concern.source == ConcernSource.PARENT_COMPLAINT and advised_esfa_for_delay,
+        reported_to_regional_director=concern.source == ConcernSource.SAFEGUARDING and reported_to_regional_director,
+        reported_to_trust=concern.source == ConcernSource.SAFEGUARDING and reported_to_trust,
+        outcome_reported_to_ofsted_on=outcome_reported_to_ofsted_on,
+    )
+    _save(routing, actor)
+    return routing
+
+
+@transaction.atomic
+def concern_record_decision(*, concern: Concern, text: str, decided_on: date | None = None, actor) -> ConcernDecision:
+    if not text.strip():
+        raise ValidationError({"text": DECISION_REQUIRED})
+    decided_on = decided_on or _today()
+    _not_future(decided_on, "decided_on")
+    return ConcernDecision.objects.create(
+        concern=concern, kind=DecisionKind.DECISION, text=text, decided_on=decided_on, decided_by=actor
+    )
+
+
+@transaction.atomic
+def concern_end(*, concern: Concern, status: str, outcome: str, ended_on: date | None = None, actor) -> Concern:
+    """Resolve (the concern was met) or close (no further action) an open concern, with its outcome."""
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    if not concern.is_open:
+        raise ValidationError(policy.ALREADY_ENDED.format(status=concern.get_status_display().lower()))
+    if status not in (ConcernStatus.RESOLVED, ConcernStatus.CLOSED):
+        raise ValueError(status)
+    if not outcome.strip():
+        raise ValidationError({"outcome": OUTCOME_REQUIRED})
+    ended_on = ended_on or _today()
+    _not_future(ended_on, "ended_on")
+    concern.status, concern.outcome, concern.ended_on = status, outcome, ended_on
+    _save(concern, actor)
+    kind = DecisionKind.RESOLVED if status == ConcernStatus.RESOLVED else DecisionKind.CLOSED
+    ConcernDecision.objects.create(concern=concern, kind=kind, text=outcome, decided_on=ended_on, decided_by=actor)
+    return concern
+
+
+@transaction.atomic
+def concern_reopen(*, concern: Concern, reason: str, reopened_on: date | None = None, actor) -> Concern:
+    """The concern returned: open again, its steps, ratings, routing and earlier outcome kept (the
+    outcome stays in the decisions log and the history)."""
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    if concern.is_open:
+        raise ValidationError(policy.ALREADY_OPEN)
+    if not reason.strip():
+        raise ValidationError({"reason": REOPEN_REASON_REQUIRED})
+    reopened_on = reopened_on or _today()
+    concern.status, concern.outcome, concern.ended_on = ConcernStatus.OPEN, "", None
+    _save(concern, actor)
+    ConcernDecision.objects.create(
+        concern=concern, kind=DecisionKind.REOPENED, text=reason, decided_on=reopened_on, decided_by=actor
+    )
+    return concern
+
+
+@transaction.atomic
+def trust_update_contacts(*, trust: Trust, ceo_name: str, chair_name: str, actor) -> Trust:
+    trust.ceo_name, trust.chair_name = ceo_name.strip(), chair_name.strip()
+    _save(trust, actor)
+    return trust
+
+
+@transaction.atomic
+def intelligence_record(
+    *, school: School, received_on: date, source_team: str, summary: str, sensitivity: str, actor
+) -> IntelligenceEntry:
+    _not_future(received_on, "received_on")
+    entry = IntelligenceEntry(
+        school=school,
+        received_on=received_on,
+        source_team=source_team,
+        summary=summary,
+        sensitivity=sensitivity,
+        recorded_by=actor,
+    )
+    _save(entry, actor)
+    return entry

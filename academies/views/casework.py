@@ -1,0 +1,168 @@
+"""The work on a concern: ladder steps, routing, RAG ratings, decisions, resolving, closing and
+reopening. Each POST re-shows the concern's page with its errors."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.forms import add_service_errors, posted
+
+from .. import policy, selectors, services
+from ..forms import ConcernEditForm, DecisionForm, EndForm, RagForm, ReopenForm, RoutingForm, StepForm
+from ..models import ConcernStatus, Routing
+from .concerns import detail_context
+
+
+def _concern_to_change(request, pk: int):
+    concern = selectors.concern_for_user(user=request.user, pk=pk)
+    if not request.user.has_perm("academies.change_concern", concern):
+        raise PermissionDenied
+    return concern
+
+
+def _detail_with_errors(request, concern, **forms):
+    return render(request, "academies/concern_detail.html", detail_context(request, concern, **forms))
+
+
+@permission_required("academies.change_concern", raise_exception=True)
+def concern_edit(request, pk: int):
+    concern = _concern_to_change(request, pk)
+    initial = {
+        "concern_types": list(concern.concern_types.all()),
+        "description": concern.description,
+        "owner": concern.owner,
+        "next_review_on": concern.next_review_on,
+    }
+    form = ConcernEditForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.concern_update(concern=concern, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Concern updated.")
+            return redirect(concern)
+    return render(
+        request, "academies/concern_edit.html", {"concern": concern, "form": form, "title": "Change the concern"}
+    )
+
+
+@permission_required("academies.change_concern", raise_exception=True)
+def concern_step(request, pk: int):
+    concern = _concern_to_change(request, pk)
+    stage = selectors.stage_of(concern)
+    form = StepForm(posted(request), initial={"taken_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            step = services.concern_record_step(concern=concern, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Recorded: {step.get_stage_display().lower()}.")
+            return redirect(concern)
+    return render(
+        request,
+        "academies/concern_step.html",
+        {
+            "concern": concern,
+            "form": form,
+            "next_step": policy.next_step(stage=stage, status=concern.status),
+            "title": "Record a step of the ladder",
+        },
+    )
+
+
+@permission_required("academies.change_concern", raise_exception=True)
+def concern_routing(request, pk: int):
+    concern = _concern_to_change(request, pk)
+    route = policy.routing_for_source(concern.source)
+    if route is None or Routing.objects.filter(concern=concern).exists():
+        raise Http404("Nothing to route")
+    form = RoutingForm(
+        posted(request),
+        source=concern.source,
+        raised_by_ofsted=concern.raised_by_ofsted,
+        initial={"done_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.concern_record_routing(concern=concern, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Recorded as done: {route.title.lower()}.")
+            return redirect(concern)
+    return render(
+        request,
+        "academies/concern_routing.html",
+        {"concern": concern, "route": route, "form": form, "title": "Record the routing"},
+    )
+
+
+@require_POST
+@permission_required("academies.change_concern", raise_exception=True)
+def concern_rate(request, pk: int):
+    concern = _concern_to_change(request, pk)
+    form = RagForm(request.POST)
+    if form.is_valid():
+        try:
+            services.concern_rate(concern=concern, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "RAG rating changed.")
+            return redirect(concern)
+    return _detail_with_errors(request, concern, rag_form=form)
+
+
+@require_POST
+@permission_required("academies.change_concern", raise_exception=True)
+def concern_decide(request, pk: int):
+    concern = _concern_to_change(request, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.concern_record_decision(concern=concern, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Decision recorded.")
+            return redirect(concern)
+    return _detail_with_errors(request, concern, decision_form=form)
+
+
+@require_POST
+@permission_required("academies.change_concern", raise_exception=True)
+def concern_end(request, pk: int):
+    concern = _concern_to_change(request, pk)
+    form = EndForm(request.POST)
+    if form.is_valid():
+        try:
+            ended = services.concern_end(concern=concern, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            word = "resolved" if ended.status == ConcernStatus.RESOLVED else "closed"
+            messages.success(request, f"Concern {word}.")
+            return redirect(concern)
+    return _detail_with_errors(request, concern, end_form=form)
+
+
+@require_POST
+@permission_required("academies.change_concern", raise_exception=True)
+def concern_reopen(request, pk: int):
+    concern = _concern_to_change(request, pk)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.concern_reopen(concern=concern, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Concern reopened: its history is kept.")
+            return redirect(concern)
+    return _detail_with_errors(request, concern, reopen_form=form)

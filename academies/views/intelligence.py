@@ -1,0 +1,40 @@
+"""The intelligence log: adding an entry about any school, and reading one (restricted entries:
+officers only, each read logged)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from audit.services import record_request_read
+from core.forms import add_service_errors, posted
+from schools.models import School
+
+from .. import selectors, services
+from ..forms import IntelligenceForm
+
+
+@permission_required("academies.add_intelligence", raise_exception=True)
+def intelligence_add(request, urn: int):
+    school = get_object_or_404(School, urn=urn)
+    form = IntelligenceForm(posted(request), initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intelligence_record(school=school, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Added to the intelligence log.")
+            return redirect(f"{school.get_absolute_url()}#intelligence")
+    return render(
+        request, "academies/intelligence_add.html", {"school": school, "form": form, "title": "Add intelligence"}
+    )
+
+
+@permission_required("academies.view_intelligence", raise_exception=True)
+def intelligence_detail(request, pk: int):
+    entry = selectors.intelligence_for_user(user=request.user, pk=pk)
+    if entry.is_restricted:
+        record_request_read(request, entry, label=f"Intelligence about {entry.school.name}")
+    return render(request, "academies/intelligence_detail.html", {"entry": entry, "title": "Intelligence"})

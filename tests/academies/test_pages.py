@@ -1,0 +1,241 @@
+"""The academies pages: what each shows, that suggestions are never ticked, routing by source,
+the read log, the trust view and the meeting pack's downloads."""
+
+import io
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from academies import services
+from academies.forms import SUMMARY_REQUIRED
+from academies.models import (
+    Concern,
+    ConcernSource,
+    ConcernStatus,
+    ConcernType,
+    IntelligenceEntry,
+    LadderStage,
+    Rag,
+    Sensitivity,
+)
+from academies.policy import WHISTLEBLOWING_ROUTE
+from audit.models import ReadEvent
+from schools.models import OfstedFramework
+from tests.factories import InspectionFactory
+
+from .conftest import DAY
+
+pytestmark = pytest.mark.django_db
+
+
+def reads_of(record):
+    return list(ReadEvent.objects.filter(content_type=ContentType.objects.get_for_model(record), object_id=record.pk))
+
+
+def test_an_ofsted_drop_is_offered_with_its_source_and_never_ticked(client_as, academy, on_day):
+    on_day(DAY)
+    InspectionFactory(school=academy, framework=OfstedFramework.GRADED, overall_effectiveness=2,
+                      start_date=DAY.replace(year=2022))  # fmt: skip
+    InspectionFactory(school=academy, framework=OfstedFramework.GRADED, overall_effectiveness=3,
+                      start_date=DAY.replace(month=3))  # fmt: skip
+    response = client_as("officer").get(reverse("academies:new") + f"?school={academy.urn}")
+    page = response.content.decode()
+    assert (
+        "a drop in Ofsted rating (suggested by: Ofsted: requires improvement (16 March 2026), down from good)" in page
+    )
+    assert "checked" not in page.split('name="concern_types"')[1].split(">")[0]
+    assert not response.context["form"]["concern_types"].value()
+
+
+def test_a_concern_cannot_be_opened_about_a_maintained_school_from_the_page(client_as, school):
+    response = client_as("officer").get(reverse("academies:new") + f"?school={school.urn}")
+    assert response.status_code == 403
+
+
+def test_an_officer_opens_a_concern_and_it_is_on_the_list(client_as, academy, officer, on_day):
+    on_day(DAY)
+    client = client_as("officer")
+    types = ConcernType.objects.filter(code__in=["high_absence", "high_exclusions"])
+    response = client.post(
+        reverse("academies:new") + f"?school={academy.urn}",
+        {
+            "source": ConcernSource.LA_MONITORING,
+            "raised_on_0": "10", "raised_on_1": "11", "raised_on_2": "2026",
+            "concern_types": [t.pk for t in types],
+            "description": "Persistent absence at 30%.",
+            "rag": Rag.AMBER,
+            "rag_reason": "Rising for two terms",
+            "owner": officer.pk,
+        },
+    )  # fmt: skip
+    concern = Concern.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == concern.get_absolute_url()
+    assert set(concern.concern_types.all()) == set(types)
+    assert "Osprey Academy" in client.get(reverse("academies:list")).content.decode()
+
+
+def test_a_whistleblowing_concern_shows_as_redirected_to_the_esfa_once_routed(
+    client_as, academy, make_concern, officer, on_day
+):
+    on_day(DAY)
+    concern = make_concern(academy, source=ConcernSource.WHISTLEBLOWING)
+    client = client_as("officer")
+    assert "Not yet recorded as done" in client.get(concern.get_absolute_url()).content.decode()
+    client.post(reverse("academies:routing", kwargs={"pk": concern.pk}),
+                {"routing-done_on_0": "16", "routing-done_on_1": "11", "routing-done_on_2": "2026"})  # fmt: skip
+    page = client.get(concern.get_absolute_url()).content.decode()
+    assert WHISTLEBLOWING_ROUTE.title in page
+    assert "Redirected to the ESFA (DfE): 16 November 2026, recorded by Olivia Okafor" in page
+
+
+def test_whistleblowing_concerns_are_left_off_an_advisers_lists(client_as, academy, make_concern, on_day):
+    on_day(DAY)
+    make_concern(academy, source=ConcernSource.WHISTLEBLOWING, rag=Rag.RED)
+    adviser = client_as("adviser")
+    assert "Osprey Academy" not in adviser.get(reverse("academies:list")).content.decode()
+    assert not adviser.get(reverse("academies:meeting_pack")).context["rows"]
+    assert (
+        "Osprey Academy"
+        not in adviser.get(reverse("academies:trust", kwargs={"code": academy.trust.code}))
+        .context["concerns"]
+        .__repr__()
+    )
+
+
+def test_reading_a_concern_is_logged_and_officers_see_who_has_read_it(client_as, academy, make_concern, on_day):
+    on_day(DAY)
+    concern = make_concern(academy)
+    page = client_as("officer").get(concern.get_absolute_url()).content.decode()
+    assert "Who has read this" in page
+    assert [r.view for r in reads_of(concern)] == ["academies:detail"]
+
+
+def test_the_ladder_step_page_records_a_step_and_the_stage_moves(client_as, academy, make_concern, on_day):
+    on_day(DAY)
+    concern = make_concern(academy)
+    response = client_as("adviser").post(
+        reverse("academies:step", kwargs={"pk": concern.pk}),
+        {"stage": LadderStage.MEETING, "taken_on_0": "16", "taken_on_1": "11", "taken_on_2": "2026",
+         "notes": "Met the principal and the CEO"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert "Meeting with principal / CEO" in client_as("adviser").get(concern.get_absolute_url()).content.decode()
+
+
+def test_skipping_the_ladder_shows_the_rule_on_the_form(client_as, academy, make_concern, on_day):
+    on_day(DAY)
+    concern = make_concern(academy)
+    response = client_as("officer").post(
+        reverse("academies:step", kwargs={"pk": concern.pk}),
+        {"stage": LadderStage.ESCALATION, "taken_on_0": "16", "taken_on_1": "11", "taken_on_2": "2026",
+         "notes": "Straight to the DfE", "to_ofsted": "on"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "Record the step before this one first" in response.content.decode()
+
+
+def test_closing_and_reopening_from_the_page(client_as, academy, make_concern, on_day):
+    on_day(DAY)
+    concern = make_concern(academy)
+    client = client_as("officer")
+    client.post(reverse("academies:end", kwargs={"pk": concern.pk}),
+                {"end-status": ConcernStatus.CLOSED, "end-outcome": "Trust put in a new head"})  # fmt: skip
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.CLOSED
+    response = client.post(reverse("academies:reopen", kwargs={"pk": concern.pk}), {"reopen-reason": ""})
+    assert response.status_code == 200  # the reason is required
+    client.post(reverse("academies:reopen", kwargs={"pk": concern.pk}), {"reopen-reason": "It came back"})
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.OPEN
+
+
+def test_an_officer_edits_the_trusts_ceo_and_chair(client_as, academy):
+    url = reverse("academies:trust_edit", kwargs={"code": academy.trust.code})
+    client_as("officer").post(url, {"ceo_name": "Dr Ann Lee", "chair_name": "Mr Bob Ray"})
+    academy.trust.refresh_from_db()
+    assert (academy.trust.ceo_name, academy.trust.chair_name) == ("Dr Ann Lee", "Mr Bob Ray")
+    assert academy.trust.history.first().history_user.username == "officer"
+
+
+def test_the_meeting_pack_spreadsheet_and_pdf(client_as, academy, make_concern, on_day):
+    on_day(DAY)
+    make_concern(academy, rag=Rag.RED)
+    client = client_as("officer")
+    workbook = load_workbook(io.BytesIO(client.get(reverse("academies:meeting_pack_xlsx")).content))
+    rows = list(workbook.active.values)
+    assert rows[1][:5] == ("Osprey Academy", academy.urn, academy.trust.name, "declining trend in pupil performance",
+                           "Red")  # fmt: skip
+    pdf = client.get(reverse("academies:meeting_pack_pdf"))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_restricted_intelligence_shows_on_the_school_page_for_officers_only(client_as, school, make_entry):
+    make_entry(school, summary="Staff grievance about the head.", sensitivity=Sensitivity.RESTRICTED)
+    make_entry(school, summary="Clerk to governors resigned.")
+    adviser_page = client_as("adviser").get(school.get_absolute_url()).content.decode()
+    assert "Clerk to governors resigned." in adviser_page
+    assert "Read the restricted entry" not in adviser_page
+    officer_page = client_as("officer").get(school.get_absolute_url()).content.decode()
+    assert "Read the restricted entry" in officer_page
+    assert "Staff grievance" not in officer_page  # read on its own page, which logs the read
+
+
+def test_reading_restricted_intelligence_is_logged(client_as, school, make_entry):
+    entry = make_entry(school, sensitivity=Sensitivity.RESTRICTED)
+    page = client_as("officer").get(entry.get_absolute_url()).content.decode()
+    assert "Who has read this" in page
+    assert [r.view for r in reads_of(entry)] == ["academies:intelligence"]
+
+
+def test_a_governor_sees_no_intelligence_on_their_schools_page(client_as, school, make_entry):
+    make_entry(school, summary="Clerk to governors resigned.")
+    page = client_as("governor").get(school.get_absolute_url()).content.decode()
+    assert "Intelligence log" not in page
+    assert "Clerk to governors resigned." not in page
+
+
+def test_adding_intelligence_needs_the_text(client_as, school, on_day):
+    on_day(DAY)
+    url = reverse("academies:intelligence_add", kwargs={"urn": school.urn})
+    data = {"received_on_0": "16", "received_on_1": "11", "received_on_2": "2026", "source_team": "hr",
+            "sensitivity": "normal", "summary": ""}  # fmt: skip
+    assert SUMMARY_REQUIRED in client_as("adviser").post(url, data).content.decode()
+    client_as("adviser").post(url, {**data, "summary": "Two HR cases"})
+    assert IntelligenceEntry.objects.get().summary == "Two HR cases"
+
+
+def test_concern_types_are_recorded_in_the_concerns_history(academy, make_concern, officer, on_day):
+    on_day(DAY)
+    concern = make_concern(academy)
+    services.concern_update(
+        concern=concern, concern_types=list(ConcernType.objects.filter(code="high_exclusions")),
+        description=concern.description, owner=officer, next_review_on=None, actor=officer,
+    )  # fmt: skip
+    newest = concern.history.order_by("-history_id").first()
+    assert [t.concerntype.code for t in newest.concern_types.all()] == ["high_exclusions"]
+    assert concern.history.filter(historicalconcern_concern_types__concerntype__code="declining_performance").exists()
+
+
+def test_the_academys_intelligence_is_offered_as_evidence_when_opening_a_concern(client_as, academy, make_entry):
+    make_entry(academy, summary="Clerk to governors resigned.")
+    page = client_as("adviser").get(reverse("academies:new") + f"?school={academy.urn}").content.decode()
+    assert "Intelligence from other teams (1)" in page
+    assert "Clerk to governors resigned." in page
+
+
+def test_an_adviser_changes_a_concerns_types_and_owner(client_as, academy, make_concern, adviser, on_day):
+    on_day(DAY)
+    concern = make_concern(academy)
+    exclusions = ConcernType.objects.get(code="high_exclusions")
+    response = client_as("adviser").post(
+        reverse("academies:edit", kwargs={"pk": concern.pk}),
+        {"concern_types": [exclusions.pk], "description": "Now about exclusions", "owner": adviser.pk},
+    )
+    assert response.status_code == 302
+    concern.refresh_from_db()
+    assert list(concern.concern_types.all()) == [exclusions]
+    assert concern.owner == adviser

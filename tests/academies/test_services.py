@@ -1,0 +1,169 @@
+"""The strategy's academy rules, through the services (real database, no mocks)."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from academies import policy, services
+from academies.models import (
+    ConcernSource,
+    ConcernStatus,
+    ConcernType,
+    DecisionKind,
+    LadderStage,
+    Rag,
+    RoutingKind,
+)
+from academies.selectors import direction_of_travel, meeting_pack, rag_history, stage_of
+from tests.factories import SchoolFactory
+
+from .conftest import DAY
+
+pytestmark = pytest.mark.django_db
+
+STRATEGY_WORDS = [
+    "declining trend in pupil performance",
+    "high absence or persistent absence",
+    "high exclusions",
+    "persistent underperformance of disadvantaged groups, e.g. those eligible for Pupil Premium or with SEN",
+    "continued reluctance to admit, or provide for, disadvantaged groups",
+    "behaviour and/or safety",
+    "evidence of a breakdown in leadership or management",
+    "refusal to engage with the LA through ongoing processes",
+    "inadequate progress towards becoming a good school",
+    "a drop in Ofsted rating",
+]
+
+
+def test_the_concern_types_are_the_strategys_words_in_its_order():
+    assert list(ConcernType.objects.values_list("text", flat=True)) == STRATEGY_WORDS
+
+
+def test_a_concern_cannot_be_opened_about_a_maintained_school(make_concern, on_day):
+    on_day(DAY)
+    maintained = SchoolFactory(name="Heron Primary School")
+    with pytest.raises(ValidationError) as error:
+        make_concern(maintained)
+    assert error.value.messages == [policy.NOT_AN_ACADEMY.format(school="Heron Primary School")]
+
+
+def test_opening_a_concern_records_its_first_rag_rating(academy, make_concern, on_day):
+    on_day(DAY)
+    concern = make_concern(academy, rag=Rag.RED)
+    assert [(c.rag, c.rated_on) for c in rag_history(concern)] == [(Rag.RED, DAY)]
+
+
+def test_the_ladder_cannot_be_skipped(academy, make_concern, officer, on_day):
+    on_day(DAY)
+    concern = make_concern(academy)
+    with pytest.raises(ValidationError) as error:
+        services.concern_record_step(
+            concern=concern, stage=LadderStage.FORMAL_LETTER, taken_on=DAY, notes="Letter", actor=officer
+        )
+    assert error.value.messages == [policy.STEP_SKIPS_THE_LADDER.format(previous=LadderStage.MEETING.label.lower())]
+
+
+def test_an_escalation_must_name_who_it_went_to(academy, make_concern, officer, on_day):
+    on_day(DAY)
+    concern = make_concern(academy)
+    for stage in (LadderStage.MEETING, LadderStage.FORMAL_LETTER):
+        services.concern_record_step(concern=concern, stage=stage, taken_on=DAY, notes="Done", actor=officer)
+    with pytest.raises(ValidationError) as error:
+        services.concern_record_step(
+            concern=concern, stage=LadderStage.ESCALATION, taken_on=DAY, notes="Escalate", actor=officer
+        )
+    assert error.value.messages == [policy.ESCALATION_NEEDS_A_BODY]
+    step = services.concern_record_step(
+        concern=concern, stage=LadderStage.ESCALATION, taken_on=DAY, notes="Escalate", to_regional_director=True,
+        actor=officer,
+    )  # fmt: skip
+    assert step.bodies == ["the DfE Regional Director"]
+    assert stage_of(concern) == LadderStage.ESCALATION
+
+
+def test_a_whistleblowing_concern_is_routed_to_the_esfa(academy, make_concern, officer, on_day):
+    on_day(DAY)
+    concern = make_concern(academy, source=ConcernSource.WHISTLEBLOWING)
+    routing = services.concern_record_routing(concern=concern, done_on=DAY, actor=officer)
+    assert (routing.kind, routing.done_by, routing.done_on) == (RoutingKind.WHISTLEBLOWING, officer, DAY)
+    with pytest.raises(ValidationError):
+        services.concern_record_routing(concern=concern, done_on=DAY, actor=officer)
+
+
+def test_a_safeguarding_concern_is_reported_to_both_the_regional_director_and_the_trust(
+    academy, make_concern, officer, on_day
+):
+    on_day(DAY)
+    concern = make_concern(academy, source=ConcernSource.SAFEGUARDING, codes=("behaviour_safety",))
+    with pytest.raises(ValidationError) as error:
+        services.concern_record_routing(concern=concern, done_on=DAY, reported_to_regional_director=True, actor=officer)
+    assert error.value.messages == [policy.SAFEGUARDING_NEEDS_BOTH]
+    with pytest.raises(ValidationError) as error:
+        services.concern_record_routing(
+            concern=concern, done_on=DAY, reported_to_regional_director=True, reported_to_trust=True,
+            outcome_reported_to_ofsted_on=DAY, actor=officer,
+        )  # fmt: skip
+    assert error.value.messages == [policy.OFSTED_OUTCOME_ONLY_WHERE_OFSTED_RAISED]
+    routing = services.concern_record_routing(
+        concern=concern, done_on=DAY, reported_to_regional_director=True, reported_to_trust=True, actor=officer
+    )
+    assert routing.kind == RoutingKind.SAFEGUARDING
+
+
+def test_the_las_own_monitoring_needs_no_routing(academy, make_concern, officer, on_day):
+    on_day(DAY)
+    concern = make_concern(academy)
+    assert policy.routing_for_source(concern.source) is None
+    with pytest.raises(ValidationError):
+        services.concern_record_routing(concern=concern, done_on=DAY, actor=officer)
+
+
+def test_a_reopened_concern_keeps_its_steps_ratings_and_earlier_outcome(academy, make_concern, officer, on_day):
+    on_day(DAY)
+    concern = make_concern(academy)
+    services.concern_record_step(concern=concern, stage=LadderStage.MEETING, taken_on=DAY, notes="Met", actor=officer)
+    services.concern_end(concern=concern, status=ConcernStatus.CLOSED, outcome="Plan agreed", actor=officer)
+    with pytest.raises(ValidationError):
+        services.concern_record_step(
+            concern=concern, stage=LadderStage.MEETING, taken_on=DAY, notes="Again", actor=officer
+        )
+    services.concern_reopen(concern=concern, reason="Results fell again", actor=officer)
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.OPEN
+    assert concern.outcome == ""
+    assert concern.steps.count() == 1
+    assert list(concern.decisions.values_list("kind", "text")) == [
+        (DecisionKind.CLOSED, "Plan agreed"),
+        (DecisionKind.REOPENED, "Results fell again"),
+    ]
+    assert concern.history.filter(status=ConcernStatus.CLOSED).exists()
+
+
+def test_the_direction_of_travel_compares_the_latest_two_ratings(academy, make_concern, officer, on_day):
+    on_day(DAY)
+    concern = make_concern(academy, rag=Rag.AMBER)
+    services.concern_rate(concern=concern, rag=Rag.RED, reason="No response from the trust", actor=officer)
+    assert direction_of_travel(rag_history(concern)).word == "worsening"
+    services.concern_rate(concern=concern, rag=Rag.GREEN, reason="Plan in place", actor=officer)
+    assert direction_of_travel(rag_history(concern)).word == "improving"
+
+
+def test_the_meeting_pack_lists_open_red_concerns_and_those_taken_to_the_trust_chair(
+    academy, make_concern, officer, on_day
+):
+    on_day(DAY)
+    red = make_concern(academy, rag=Rag.RED)
+    amber_letter = make_concern(SchoolFactory(name="Teal Academy", academy=True), rag=Rag.AMBER)
+    for stage in (LadderStage.MEETING, LadderStage.FORMAL_LETTER):
+        services.concern_record_step(concern=amber_letter, stage=stage, taken_on=DAY, notes="Done", actor=officer)
+    make_concern(SchoolFactory(name="Wren Academy", academy=True), rag=Rag.AMBER)  # not significant
+    closed = make_concern(SchoolFactory(name="Skylark Academy", academy=True), rag=Rag.RED)
+    services.concern_end(concern=closed, status=ConcernStatus.RESOLVED, outcome="Met", actor=officer)
+    assert [row.concern for row in meeting_pack(user=officer)] == [red, amber_letter]
+
+
+def test_dates_in_the_future_are_refused(academy, make_concern, on_day):
+    on_day(DAY)
+    with pytest.raises(ValidationError):
+        make_concern(academy, raised_on=date(2026, 11, 17))
