@@ -4,7 +4,7 @@ input only (rules are in services and policy)."""
 from crispy_forms_gds.layout import Button, Div, Field, Size
 from django import forms
 
-from core.forms import GovDateField, form_helper
+from core.forms import GovDateField, TextLimits, form_helper
 from schools.filters import link_advisers
 
 from .models import ConcernSource, ConcernStatus, LadderStage, Rag, Sensitivity, SourceTeam
@@ -31,7 +31,7 @@ class ConcernTypeField(forms.ModelMultipleChoiceField):
         return f"{obj.text} (suggested by: {'; '.join(sources)})"
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(TextLimits, forms.Form):
     source = forms.ChoiceField(
         label="Where did the concern come from?",
         choices=ConcernSource.choices,
@@ -78,7 +78,7 @@ class ConcernForm(forms.Form):
         self.helper = form_helper(*layout)
 
 
-class ConcernEditForm(forms.Form):
+class ConcernEditForm(TextLimits, forms.Form):
     description = forms.CharField(
         label="Describe the concern", widget=forms.Textarea, error_messages={"required": DESCRIPTION_REQUIRED}
     )
@@ -104,7 +104,7 @@ class ConcernEditForm(forms.Form):
         )
 
 
-class StepForm(forms.Form):
+class StepForm(TextLimits, forms.Form):
     stage = forms.ChoiceField(
         label="Step of the ladder",
         choices=LadderStage.choices,
@@ -134,7 +134,7 @@ class StepForm(forms.Form):
         )
 
 
-class RagForm(forms.Form):
+class RagForm(TextLimits, forms.Form):
     rag = forms.ChoiceField(
         label="New RAG rating", choices=Rag.choices, widget=forms.RadioSelect, error_messages={"required": RAG_REQUIRED}
     )
@@ -149,7 +149,7 @@ class RagForm(forms.Form):
         )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(TextLimits, forms.Form):
     text = forms.CharField(label="Decision", widget=forms.Textarea, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -157,7 +157,7 @@ class DecisionForm(forms.Form):
         self.helper = form_helper(Field.textarea("text", rows=3), Button.secondary("decide", "Record the decision"))
 
 
-class RoutingForm(forms.Form):
+class RoutingForm(TextLimits, forms.Form):
     done_on = GovDateField(label="Date done", help_text="For example, 9 11 2026")
     notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea, required=False)
     advised_esfa_for_delay = forms.BooleanField(
@@ -192,7 +192,7 @@ class RoutingForm(forms.Form):
         self.helper = form_helper(*layout, Button("route", "Record the routing as done"))
 
 
-class EndForm(forms.Form):
+class EndForm(TextLimits, forms.Form):
     status = forms.ChoiceField(
         label="How does the concern end?",
         choices=[(ConcernStatus.RESOLVED, "Resolved: the concern was met"), (ConcernStatus.CLOSED, "Closed")],
@@ -209,7 +209,7 @@ class EndForm(forms.Form):
         )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(TextLimits, forms.Form):
     reason = forms.CharField(label="Why is the concern reopened?", widget=forms.Textarea, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -217,7 +217,7 @@ class ReopenForm(forms.Form):
         self.helper = form_helper(Field.textarea("reason", rows=3), Button.secondary("reopen", "Reopen the concern"))
 
 
-class ConcernFilterForm(forms.Form):
+class ConcernFilterForm(TextLimits, forms.Form):
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("open", "Open"), ("ended", "Resolved or closed"), ("all", "All")]
     )
@@ -235,7 +235,7 @@ class ConcernFilterForm(forms.Form):
         )
 
 
-class TrustForm(forms.Form):
+class TrustForm(TextLimits, forms.Form):
     ceo_name = forms.CharField(label="Chief executive", max_length=200, required=False)
     chair_name = forms.CharField(label="Chair of trustees", max_length=200, required=False)
 
@@ -244,7 +244,7 @@ class TrustForm(forms.Form):
         self.helper = form_helper(Field.text("ceo_name"), Field.text("chair_name"), Button("save", "Save"))
 
 
-class IntelligenceForm(forms.Form):
+class IntelligenceForm(TextLimits, forms.Form):
     received_on = GovDateField(label="Date", help_text="For example, 9 11 2026")
     source_team = forms.ChoiceField(
         label="Which team did it come from?",

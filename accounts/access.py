@@ -134,8 +134,8 @@ def access_email_send(event_id: int, *, last_attempt: bool = True) -> None:
         send_mail(f"{settings.SERVICE_NAME}: {subject}", body, settings.DEFAULT_FROM_EMAIL, [event.emailed_to])
     except Exception as exc:  # recorded on the event, never raised at the admin who made the change
         log.exception("The access-log email %s could not be sent", event_id)
-        message = COULD_NOT_SEND if last_attempt else TRYING_AGAIN
-        AccessEvent.objects.filter(pk=event_id).update(email_error=message.format(error=exc)[:300])
+        message = COULD_NOT_SEND.format(error=exc) if last_attempt else TRYING_AGAIN.format(error=exc)
+        AccessEvent.objects.filter(pk=event_id).update(email_error=message[:300])
         if not last_attempt:
             raise
     else:

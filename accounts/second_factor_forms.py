@@ -1,12 +1,12 @@
 """Forms of the second-factor pages (accounts.second_factor_views)."""
 
-from crispy_forms_gds.layout import Button, Field
+from crispy_forms_gds.layout import Field
 from django import forms
 
-from core.forms import form_helper
+from core.forms import Button, TextLimits, form_helper
 
 
-class AppCodeForm(forms.Form):
+class AppCodeForm(TextLimits, forms.Form):
     code = forms.CharField(
         label="Code from your authenticator app",
         help_text="The 6-digit code it shows now, for this service.",
@@ -25,7 +25,7 @@ class AppCodeForm(forms.Form):
         return "".join(self.cleaned_data["code"].split())
 
 
-class RecoveryCodeForm(forms.Form):
+class RecoveryCodeForm(TextLimits, forms.Form):
     code = forms.CharField(
         label="Recovery code",
         help_text="One of the 10 codes you were given when you set up your authenticator app. Each works once.",

@@ -500,8 +500,8 @@ def alert_send(alert_id: int, *, last_attempt: bool = True) -> None:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [r.split("<")[1].rstrip(">") for r in alert.recipients])
     except Exception as exc:  # the mail server's failure is recorded on the alert, not raised at the user
         log.exception("Elected member alert %s could not be sent", alert_id)
-        message = ALERT_NOT_SENT if last_attempt else ALERT_RETRYING
-        ElectedMemberAlert.objects.filter(pk=alert_id).update(error=message.format(error=exc))
+        message = ALERT_NOT_SENT.format(error=exc) if last_attempt else ALERT_RETRYING.format(error=exc)
+        ElectedMemberAlert.objects.filter(pk=alert_id).update(error=message)
         if not last_attempt:
             raise
     else:
