@@ -63,6 +63,14 @@ NOT_REACHED_BY_THE_CRAWL = {
     "categorisation:suggestion": "POSTed by the categorisation form's script; without it the form's button re-renders",
     "sso:authenticate": "single sign-on is off here: tests/browser/test_sso.py signs in against a real provider",
     "sso:callback": "single sign-on is off here: tests/browser/test_sso.py signs in against a real provider",
+    # The demo officers and admin have an authenticator app: the crawl signs in through the code
+    # page (http.Client.sign_in) but never sets one up or turns one off (tests/accounts/test_second_factor.py,
+    # tests/browser/test_sign_in.py).
+    "accounts:second_factor_verify": "passed through at sign-in by http.Client.sign_in, before the crawl",
+    "accounts:second_factor_recovery": "a lost phone's way in: test_a_recovery_code_signs_in_once",
+    "accounts:second_factor_qr": "while setting up an app: tests/accounts/test_second_factor.py",
+    "accounts:second_factor_turn_off": "for an adviser or governor with an app: tests/accounts/test_second_factor.py",
+    "accounts:user_unlock": "a button shown only while an account is locked: tests/accounts/test_lockout.py",
 }
 WEASYPRINT_OR_ERROR = re.compile(
     r"^(ERROR|CRITICAL) (?!django\.security\.DisallowedHost)|weasyprint|core\.documents|\[(ERROR|CRITICAL)\]"
