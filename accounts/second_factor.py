@@ -84,6 +84,12 @@ def owed(request) -> str:
     return request.session.get(OWED, "") if hasattr(request, "session") else ""
 
 
+def context_processor(request) -> dict:
+    """Until its second factor is given, a session is offered no menu and no account page: every
+    page but the code and set-up pages sends it back there (SecondFactorMiddleware)."""
+    return {"second_factor_owed": bool(owed(request))}
+
+
 @receiver(user_logged_in, dispatch_uid="accounts.second_factor.signed_in")
 def _signed_in(sender, request, user, **kwargs):
     """Decide, once, what the new session owes before it opens any other page."""

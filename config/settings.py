@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
                 "core.navigation.context_processor",
+                "accounts.second_factor.context_processor",
             ],
             # {% scroll_region %} and {% error_prefix %} in every template without {% load %}.
             "builtins": ["core.templatetags.page_tags"],

@@ -314,3 +314,12 @@ def test_an_officer_signed_in_through_single_sign_on_is_not_asked_for_a_second_f
     client.logout()
     client.force_login(officer, backend="accounts.backends.PasswordBackend")
     assert client.get(reverse("dashboard:home"))["Location"].startswith(reverse("accounts:second_factor_enrol"))
+
+
+def test_while_its_code_is_owed_a_session_is_offered_no_menu_or_account_page(client, officer):
+    app_for(officer)
+    page = client.get(client.get(sign_in(client, officer)["Location"])["Location"]).content.decode()
+    assert "Enter the code from your authenticator app" in page
+    assert reverse("schools:list") not in page
+    assert reverse("accounts:account") not in page
+    assert "Sign out" in page
