@@ -244,6 +244,12 @@ if READ_LOG_RETENTION_DAYS < 1 or READ_LOG_COLLAPSE_MINUTES < 0:
 
 # Largest upload an import accepts (the full England GIAS extract is about 60 MB).
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=150 * 1024 * 1024)
+# The weekly GIAS import (schools.scheduled_import), off unless an address is set: `{date}` in it
+# becomes the day as YYYYMMDD, as in GIAS's edubasealldataYYYYMMDD.csv. The cron is the queue
+# scheduler's (UTC), by default Mondays at 05:30.
+GIAS_SCHEDULED_URL = env.str("GIAS_SCHEDULED_URL", default="")
+GIAS_SCHEDULED_CRON = env.str("GIAS_SCHEDULED_CRON", default="30 5 * * 1")
+GIAS_SCHEDULED_TIMEOUT = env.int("GIAS_SCHEDULED_TIMEOUT", default=120)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Every upload is counted as it streams in, against the limit its page declares (core.uploads,
 # docs/adr/0015): past it, the rest is read and dropped, never kept in memory or on disk, and the

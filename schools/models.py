@@ -456,7 +456,9 @@ class ImportRecord(models.Model):
 
     kind = models.CharField(max_length=12, choices=ImportKind.choices)
     status = models.CharField(max_length=12, choices=ImportStatus.choices)
-    source = models.CharField(max_length=10, choices=[("web", "Browser upload"), ("command", "Command")])
+    source = models.CharField(
+        max_length=10, choices=[("web", "Browser upload"), ("command", "Command"), ("schedule", "Scheduled")]
+    )
     original_filename = models.CharField(max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64)
     size_bytes = models.PositiveBigIntegerField(default=0)

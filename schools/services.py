@@ -301,9 +301,11 @@ def import_run(
     dry_run: bool = False,
     strict: bool = False,
     progress: Progress = no_progress,
+    source: str = "command",
 ) -> ImportRecord:
-    """Validate and (unless dry_run) apply a file in one go, as the management commands do."""
-    record = _new_record(kind=kind, data=data, filename=filename, actor=actor, options=options, source="command")
+    """Validate and (unless dry_run) apply a file in one go, as the management commands and the
+    scheduled GIAS import (schools.scheduled_import, source "schedule") do."""
+    record = _new_record(kind=kind, data=data, filename=filename, actor=actor, options=options, source=source)
     try:
         plan = _plan(kind, data, filename, options, progress)
     except FileRefused as refused:

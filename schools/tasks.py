@@ -50,3 +50,17 @@ def recover_stalled_imports(timestamp: int) -> None:
     from . import services
 
     services.imports_recover_stalled()
+
+
+@app.task(name="schools.tasks.scheduled_gias_import", queueing_lock="scheduled-gias-import")
+def scheduled_gias_import(timestamp: int) -> None:
+    """The weekly GIAS import (schools.scheduled_import), when GIAS_SCHEDULED_URL is set."""
+    from django.utils import timezone
+
+    from .scheduled_import import gias_scheduled_import
+
+    gias_scheduled_import(url_template=settings.GIAS_SCHEDULED_URL, day=timezone.localdate())
+
+
+if settings.GIAS_SCHEDULED_URL:  # scheduled only where a council configures it
+    app.periodic(cron=settings.GIAS_SCHEDULED_CRON, periodic_id="scheduled-gias-import")(scheduled_gias_import)
