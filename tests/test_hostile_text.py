@@ -34,6 +34,7 @@ from accounts import second_factor
 from accounts.models import User
 from core.single_line import PROJECT_APPS
 from core.text import normalise_text, single_line
+from schools.models import OfstedFramework, OfstedInspection
 
 pytestmark = pytest.mark.django_db
 
@@ -160,10 +161,10 @@ def sign_in_past_the_second_factor(client: Client, user) -> None:
     session.save()
 
 
-def crawl(client: Client, user, role: str, tags: dict, shown: set) -> tuple[int, list[str]]:
+def crawl(client: Client, user, role: str, tags: dict, shown: set, start: list[str]) -> tuple[int, list[str]]:
     sign_in_past_the_second_factor(client, user)
-    queue, queued, per_view, problems, visited = deque([reverse("dashboard:home")]), set(), Counter(), [], 0
-    queued.add(queue[0])
+    queue, queued, per_view, problems, visited = deque([reverse("dashboard:home"), *start]), set(), Counter(), [], 0
+    queued.update(queue)
     while queue:
         url = queue.popleft()
         try:
@@ -204,12 +205,16 @@ def test_hostile_text_in_every_field_is_shown_as_text_on_every_page_to_every_rol
     call_command("seed_demo", stdout=io.StringIO())
     users = [User.objects.get(username=username) for username in ROLES]  # usernames are planted too
     tags = plant()
+    # The crawl opens only a few pages of each kind, in link order, which differs between databases:
+    # it also starts at a school whose latest inspection is ungraded (its outcome is its headline).
+    ungraded = OfstedInspection.objects.filter(framework=OfstedFramework.UNGRADED).order_by("school__urn").first()
+    start = [reverse("schools:detail", kwargs={"urn": ungraded.school.urn})]
     shown: set[str] = set()
     problems, visited = [], {}
     client = Client(raise_request_exception=True)
     for role, user in zip(ROLES, users, strict=True):
         user.refresh_from_db()
-        visited[role], found = crawl(client, user, role, tags, shown)
+        visited[role], found = crawl(client, user, role, tags, shown, start)
         problems += found
 
     assert problems == []
