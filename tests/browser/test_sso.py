@@ -10,9 +10,11 @@ import os
 import selectors
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 
 from accounts.sso import claims
@@ -52,6 +54,12 @@ def _npm_ci() -> None:
             )
 
 
+def clock_offset_seconds() -> int:
+    """How far the test run's clock is from the real one (0 unless --today moved it)."""
+    hatch = time_machine.escape_hatch
+    return round(time.time() - hatch.time.time()) if hatch.is_travelling() else 0
+
+
 @pytest.fixture(scope="session")
 def oidc_provider(live_server, tmp_path_factory):
     """The provider's issuer URL: node running tests/oidc/provider.js on a free port, with the live
@@ -64,6 +72,9 @@ def oidc_provider(live_server, tmp_path_factory):
         **os.environ,
         "OIDC_TEST_REDIRECT_URIS": f"{live_server.url}/oidc/callback/",
         "OIDC_TEST_POST_LOGOUT_REDIRECT_URIS": f"{live_server.url}/accounts/sign-in/",
+        # With the test clock moved (--today), the app checks the tokens' times by it: the
+        # provider's clock moves with it.
+        "OIDC_TEST_CLOCK_OFFSET_SECONDS": str(clock_offset_seconds()),
     }
     log = tmp_path_factory.mktemp("oidc") / "provider.log"
     with open(log, "w") as stderr:

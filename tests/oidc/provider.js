@@ -5,12 +5,21 @@
 //   node tests/oidc/provider.js
 //
 // Environment: OIDC_TEST_REDIRECT_URIS (comma-separated: the app's /oidc/callback/ URL) and
-// OIDC_TEST_POST_LOGOUT_REDIRECT_URIS (comma-separated: where sign-out may return). It listens
+// OIDC_TEST_POST_LOGOUT_REDIRECT_URIS (comma-separated: where sign-out may return), and
+// OIDC_TEST_CLOCK_OFFSET_SECONDS (the test run's clock, if moved). It listens
 // on a free port of 127.0.0.1 and prints one line of JSON, {"issuer": "http://127.0.0.1:PORT"},
 // once it answers. For tests only: never a provider for real people.
 import http from 'node:http';
 
 import Provider from 'oidc-provider';
+
+// The tests may move their clock (pytest --today); the app then checks the tokens' issue and expiry
+// times by it, so this provider's clock is moved by as much (OIDC_TEST_CLOCK_OFFSET_SECONDS).
+const clockOffsetMs = Number(process.env.OIDC_TEST_CLOCK_OFFSET_SECONDS || 0) * 1000;
+if (clockOffsetMs) {
+  const realNow = Date.now;
+  Date.now = () => realNow() + clockOffsetMs;
+}
 
 export const CLIENT_ID = 'school-improvement';
 export const CLIENT_SECRET = 'test-client-secret-not-used-anywhere-else';
