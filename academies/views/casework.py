@@ -103,66 +103,53 @@ def concern_routing(request, pk: int):
     )
 
 
-@require_POST
-@permission_required("academies.change_concern", raise_exception=True)
-def concern_rate(request, pk: int):
+def _act_on_concern(request, pk: int, *, form_class, service, form_name: str, done):
+    """A form posted from the concern page: the service does it and the page says `done(result)`,
+    or the concern page comes back with the form's errors."""
     concern = _concern_to_change(request, pk)
-    form = RagForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.concern_rate(concern=concern, actor=request.user, **form.cleaned_data)
+            result = service(concern=concern, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "RAG rating changed.")
+            messages.success(request, done(result))
             return redirect(concern)
-    return _detail_with_errors(request, concern, rag_form=form)
+    return _detail_with_errors(request, concern, **{form_name: form})
+
+
+@require_POST
+@permission_required("academies.change_concern", raise_exception=True)
+def concern_rate(request, pk: int):
+    return _act_on_concern(
+        request, pk, form_class=RagForm, service=services.concern_rate, form_name="rag_form",
+        done=lambda _: "RAG rating changed.",
+    )  # fmt: skip
 
 
 @require_POST
 @permission_required("academies.change_concern", raise_exception=True)
 def concern_decide(request, pk: int):
-    concern = _concern_to_change(request, pk)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.concern_record_decision(concern=concern, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Decision recorded.")
-            return redirect(concern)
-    return _detail_with_errors(request, concern, decision_form=form)
+    return _act_on_concern(
+        request, pk, form_class=DecisionForm, service=services.concern_record_decision, form_name="decision_form",
+        done=lambda _: "Decision recorded.",
+    )  # fmt: skip
 
 
 @require_POST
 @permission_required("academies.change_concern", raise_exception=True)
 def concern_end(request, pk: int):
-    concern = _concern_to_change(request, pk)
-    form = EndForm(request.POST)
-    if form.is_valid():
-        try:
-            ended = services.concern_end(concern=concern, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            word = "resolved" if ended.status == ConcernStatus.RESOLVED else "closed"
-            messages.success(request, f"Concern {word}.")
-            return redirect(concern)
-    return _detail_with_errors(request, concern, end_form=form)
+    return _act_on_concern(
+        request, pk, form_class=EndForm, service=services.concern_end, form_name="end_form",
+        done=lambda ended: "Concern resolved." if ended.status == ConcernStatus.RESOLVED else "Concern closed.",
+    )  # fmt: skip
 
 
 @require_POST
 @permission_required("academies.change_concern", raise_exception=True)
 def concern_reopen(request, pk: int):
-    concern = _concern_to_change(request, pk)
-    form = ReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            services.concern_reopen(concern=concern, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Concern reopened: its history is kept.")
-            return redirect(concern)
-    return _detail_with_errors(request, concern, reopen_form=form)
+    return _act_on_concern(
+        request, pk, form_class=ReopenForm, service=services.concern_reopen, form_name="reopen_form",
+        done=lambda _: "Concern reopened: its history is kept.",
+    )  # fmt: skip
