@@ -3,6 +3,8 @@ and checks the ID token's signature and nonce, with this project's rules on top 
 
 - only for the callback (called with a nonce), and only when single sign-on is configured;
 - the ID token's issuer and audience are checked too (the library checks neither);
+- its times (iat, nbf, exp) are checked with CLOCK_SKEW_SECONDS of leeway (the library allows none,
+  so a server a second behind the provider would refuse every sign-in);
 - claims are the ID token's plus the userinfo endpoint's (Entra ID puts groups in the ID token,
   other providers put the email address in userinfo only);
 - the account is found by accounts.sso.services, whose refusal is kept on the request for the
@@ -10,6 +12,7 @@ and checks the ID token's signature and nonce, with this project's rules on top 
 - like accounts.backends.PasswordBackend, it grants no permission (roles do: docs/adr/0008), and
   a session's user is found only while the account is active."""
 
+import jwt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
@@ -22,6 +25,8 @@ from .claims import Refusal, merge_claims
 from .services import sso_user_for_claims
 
 REFUSAL_ATTRIBUTE = "sso_refusal"
+# How far apart the provider's clock and this server's may be; Entra ID's own libraries allow 5 minutes.
+CLOCK_SKEW_SECONDS = 60
 
 
 class SSOBackend(OIDCAuthenticationBackend, PasswordBackend):
@@ -42,6 +47,17 @@ class SSOBackend(OIDCAuthenticationBackend, PasswordBackend):
             return None  # a username and password, or SSO off: not this backend's
         self._configure()
         return super().authenticate(request, **kwargs)
+
+    def _verify_jws(self, payload, key):
+        algorithm = jwt.get_unverified_header(payload).get("alg")
+        if algorithm != self.OIDC_RP_SIGN_ALGO:
+            raise SuspiciousOperation(f"The ID token is signed with {algorithm!r}, not OIDC_SIGN_ALGO.")
+        try:
+            return jwt.decode(
+                payload, key, algorithms=[algorithm], options={"verify_aud": False}, leeway=CLOCK_SKEW_SECONDS
+            )
+        except jwt.DecodeError:
+            raise SuspiciousOperation("JWS token verification failed.") from None
 
     def verify_token(self, token, **kwargs):
         payload = super().verify_token(token, **kwargs)

@@ -19,7 +19,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from accounts.sso import SIGN_IN_METHOD_SESSION_KEY, SSO
 from accounts.sso import views as sso_views
-from accounts.sso.backend import SSOBackend
+from accounts.sso.backend import CLOCK_SKEW_SECONDS, SSOBackend
 from accounts.sso.provider import forget_discovery
 from config.oidc import oidc_settings
 
@@ -196,6 +196,44 @@ def test_an_id_token_for_another_client_or_from_another_issuer_is_refused(settin
         backend.verify_token(id_token(signing_key, nonce="n", iss="https://evil.example.test"), nonce="n")
     with pytest.raises(SuspiciousOperation, match="Nonce"):
         backend.verify_token(id_token(signing_key, nonce="other"), nonce="n")
+
+
+@pytest.fixture
+def configured_backend(settings, signing_key):
+    endpoints = {
+        f"OIDC_{name}_ENDPOINT": f"{IDP}/{name.lower()}" for name in ("AUTHORIZATION", "TOKEN", "JWKS", "USERINFO")
+    }
+    configure(settings, OIDC_ISSUER=IDP, **endpoints)  # nothing discovered: no request leaves the machine
+    backend = SSOBackend()
+    backend._configure()
+    return backend
+
+
+def test_a_provider_clock_up_to_a_minute_ahead_or_behind_still_signs_people_in(configured_backend, signing_key):
+    now = int(time.time())
+    ahead = CLOCK_SKEW_SECONDS - 5
+    token = id_token(signing_key, nonce="n", iat=now + ahead, nbf=now + ahead, exp=now + ahead + 60)
+    assert configured_backend.verify_token(token, nonce="n")["sub"] == "s"
+    expired_just_now = id_token(signing_key, nonce="n", iat=now - 120, exp=now - CLOCK_SKEW_SECONDS + 5)
+    assert configured_backend.verify_token(expired_just_now, nonce="n")["sub"] == "s"
+
+
+def test_an_id_token_issued_in_the_future_or_long_expired_is_refused(configured_backend, signing_key):
+    now = int(time.time())
+    later = now + CLOCK_SKEW_SECONDS + 30
+    with pytest.raises(jwt.ImmatureSignatureError):
+        configured_backend.verify_token(id_token(signing_key, nonce="n", iat=later, exp=later + 60), nonce="n")
+    with pytest.raises(jwt.ExpiredSignatureError):
+        configured_backend.verify_token(
+            id_token(signing_key, nonce="n", iat=now - 600, exp=now - CLOCK_SKEW_SECONDS - 30), nonce="n"
+        )
+
+
+def test_an_id_token_signed_with_another_algorithm_is_refused(configured_backend):
+    with pytest.raises(SuspiciousOperation, match="HS256"):
+        configured_backend.verify_token(
+            jwt.encode({"sub": "s"}, "a-shared-secret-of-enough-length-32b", algorithm="HS256"), nonce="n"
+        )
 
 
 def test_any_sign_in_but_single_sign_ons_leaves_the_session_unmarked(officer):
