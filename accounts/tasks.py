@@ -3,12 +3,11 @@ that someone else changed how they sign in."""
 
 from django.conf import settings
 from procrastinate import RetryStrategy
-from procrastinate.contrib.django import app
 
-from core.tasks import is_last_attempt
+from core.tasks import is_last_attempt, task
 
 
-@app.task(
+@task(
     name="accounts.tasks.send_access_email",
     pass_context=True,
     retry=RetryStrategy(max_attempts=settings.EMAIL_RETRIES, exponential_wait=4),

@@ -45,6 +45,15 @@ class RequestIdMiddleware:
 _request: contextvars.ContextVar = contextvars.ContextVar("request", default=None)
 
 
+def current_user_id() -> int | None:
+    """The signed-in user of the request being served, or the user whose request queued the job
+    being run (core.tasks), or None."""
+    try:
+        return _current_user_id()
+    except Exception:  # the user's session may be unreadable
+        return None
+
+
 def _current_user_id() -> int | None:
     request = _request.get()
     user = getattr(request, "user", None) if request is not None else None
@@ -58,10 +67,7 @@ class ContextFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id.get() or None
-        try:
-            record.user_id = _current_user_id()
-        except Exception:  # never let a log line fail (the user's session may be unreadable)
-            record.user_id = None
+        record.user_id = current_user_id()
         return True
 
 
@@ -83,5 +89,11 @@ class Formatter(JsonFormatter):
         if isinstance(job, dict):
             log_data["job_id"] = job.get("id")
             log_data["task"] = job.get("task_name")
+            # Its own lines (started, succeeded, failed) name the request and user that queued it,
+            # as the task's lines do (core.tasks.task).
+            origin = (job.get("task_kwargs") or {}).get("origin")
+            if isinstance(origin, dict):
+                log_data["request_id"] = log_data.get("request_id") or origin.get("request_id")
+                log_data["user_id"] = log_data.get("user_id") or origin.get("user_id")
         for noisy in ("job", "request", "server_time", "taskName", "action", "worker"):
             log_data.pop(noisy, None)

@@ -27,6 +27,8 @@ from django.db import DatabaseError, connections, transaction
 from procrastinate import exceptions, jobs
 from procrastinate.contrib.django import app
 
+from core import logs
+
 log = logging.getLogger(__name__)
 
 QUEUE_DATABASE = "default"
@@ -55,10 +57,36 @@ def on_app_ready(procrastinate_app) -> None:
         procrastinate_app.job_manager.connector = connector
 
 
+ORIGIN = "origin"
+
+
+def task(**options):
+    """`app.task(**options)` for this project's tasks: each job carries where it came from (the
+    request's id and its signed-in user's id, added by `defer` as ORIGIN), and the worker's log
+    lines while it runs show them as request_id and user_id, as the request's own lines do."""
+
+    def decorate(func):
+        @functools.wraps(func)
+        def run(*args, origin: dict | None = None, **kwargs):
+            origin = origin or {}
+            request_token = logs.request_id.set(origin.get("request_id") or "")
+            user_token = logs.user_id.set(origin.get("user_id"))
+            try:
+                return func(*args, **kwargs)
+            finally:
+                logs.request_id.reset(request_token)
+                logs.user_id.reset(user_token)
+
+        return app.task(**options)(run)
+
+    return decorate
+
+
 def defer(task, *, after_commit: bool = True, lock: str | None = None, queueing_lock: str | None = None, **kwargs):
     """Run `task(**kwargs)` in the background. `lock`: no two jobs with the same lock run at once;
     `queueing_lock`: a second job with it is not queued while one waits (it is dropped, and logged).
     `after_commit` matters only inline: False for a caller whose data is already committed."""
+    kwargs[ORIGIN] = {"request_id": logs.request_id.get() or None, "user_id": logs.current_user_id()}
     if settings.TASKS_INLINE:
         run = functools.partial(run_inline, task, kwargs)
         if after_commit:

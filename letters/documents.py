@@ -180,6 +180,18 @@ def letterhead_parts(letterhead) -> dict:
     }
 
 
+def logo_as_issued(school, logo_file: str) -> str:
+    """The logo a document was issued with (its file, named at issue), as a data: URI; the
+    letterhead's logo now if that file has since been replaced (a logo changed in the seconds
+    between issue and the files being produced)."""
+    letterhead = letterhead_for(school.la_code)
+    field = letterhead.logo
+    if logo_file and logo_file != field.name and field.storage.exists(logo_file):
+        field = type(field)(letterhead, field.field, logo_file)
+    logo = stored_logo(field)
+    return logo.data_uri if logo else ""
+
+
 def _clean(value):
     if isinstance(value, str):
         return normalise_text(value)

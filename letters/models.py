@@ -164,6 +164,15 @@ def intention_file_path(instance, filename):
     return f"letters/{instance.letter_id}/{filename}"
 
 
+class DocumentsStatus(models.TextChoices):
+    """Where an issued letter's (or notice of intention's) PDF and Word files are: they are produced
+    by a background task once the issue is recorded (letters.tasks, docs/adr/0014)."""
+
+    PENDING = "pending", "Being produced"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Could not be produced"
+
+
 class Letter(models.Model):
     letter_type = models.ForeignKey(LetterType, on_delete=models.PROTECT, related_name="letters")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="letters")
@@ -200,6 +209,7 @@ class Letter(models.Model):
     issued_content = models.JSONField(default=dict, blank=True, help_text="The letter exactly as issued")
     pdf = models.FileField(upload_to=letter_file_path, blank=True, max_length=300)
     docx = models.FileField(upload_to=letter_file_path, blank=True, max_length=300)
+    documents_status = models.CharField(max_length=8, choices=DocumentsStatus.choices, blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[indicators])
 
@@ -319,6 +329,8 @@ class WarningNoticeProgress(models.Model):
     intention_text = models.TextField(blank=True)
     intention_pdf = models.FileField(upload_to=intention_file_path, blank=True, max_length=300)
     intention_docx = models.FileField(upload_to=intention_file_path, blank=True, max_length=300)
+    intention_content = models.JSONField(default=dict, blank=True, help_text="The notice exactly as given")
+    intention_documents_status = models.CharField(max_length=8, choices=DocumentsStatus.choices, blank=True)
     intention_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

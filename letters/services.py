@@ -8,7 +8,6 @@ import time
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -16,7 +15,7 @@ from django.utils.text import slugify
 from schools.models import ElectedMemberAlertKind, School
 from schools.services import elected_members_alert
 
-from . import documents, placeholders, rules, selectors, suggestions
+from . import documents, issued_documents, placeholders, rules, selectors, suggestions
 from .models import (
     DECISION_CHOICES,
     NO_INTERVENTION,
@@ -289,8 +288,8 @@ def letter_issue(
     other_copies: list[str] = (),
     today: date | None = None,
 ) -> Letter:
-    """Issue an approved letter: record the date of issue and who it went to, produce the final PDF
-    and Word document and keep them with the letter, start a warning notice's progress record, and
+    """Issue an approved letter: record the date of issue, who it went to and its words, queue the
+    production of its final PDF and Word files (letters.issued_documents), start a warning notice's progress record, and
     alert the ward's councillors for a warning notice or a top-tier concerns letter (emailed once
     this transaction commits). The letter row is locked first: if two officers issue it at once,
     the second waits, then finds it issued and is refused, so there is one issued letter and one
@@ -311,32 +310,25 @@ def letter_issue(
 
     copies = [*documents.statutory_copies(letter.letter_type), *[c.strip() for c in other_copies if c.strip()]]
     content = documents.build_content(letter, issue_date=issued_on, copies=copies)
-    name = f"{letter.reference}-{slugify(letter.letter_type.name)}"
-    try:
-        letter.pdf.save(f"{name}.pdf", ContentFile(documents.pdf_bytes(content, record=True)), save=False)
-        letter.docx.save(f"{name}.docx", ContentFile(documents.docx_bytes(content)), save=False)
-        letter.status = LetterStatus.ISSUED
-        letter.issued_on, letter.issued_at, letter.issued_by = issued_on, timezone.now(), actor
-        letter.recipients = documents.recipients_for(letter.school)
-        letter.copies = copies
-        letter.issued_content = content.as_dict()
-        _save(letter, actor)
-        _event(letter, EventAction.ISSUED, actor)
-        if letter.letter_type.is_warning_notice:
-            progress = WarningNoticeProgress(letter=letter)
-            _save(progress, actor)
-        if letter.letter_type.code in ALERT_KINDS:
-            elected_members_alert(
-                school=letter.school,
-                kind=ALERT_KINDS[letter.letter_type.code],
-                summary=_alert_summary(letter),
-                actor=actor,
-            )
-    except Exception:
-        for stored in (letter.pdf, letter.docx):
-            if stored:
-                stored.delete(save=False)
-        raise
+    letter.status = LetterStatus.ISSUED
+    letter.issued_on, letter.issued_at, letter.issued_by = issued_on, timezone.now(), actor
+    letter.recipients = documents.recipients_for(letter.school)
+    letter.copies = copies
+    letter.issued_content = issued_documents.issued_words(content, letter.school)
+    _save(letter, actor)
+    _event(letter, EventAction.ISSUED, actor)
+    if letter.letter_type.is_warning_notice:
+        progress = WarningNoticeProgress(letter=letter)
+        _save(progress, actor)
+    if letter.letter_type.code in ALERT_KINDS:
+        elected_members_alert(
+            school=letter.school,
+            kind=ALERT_KINDS[letter.letter_type.code],
+            summary=_alert_summary(letter),
+            actor=actor,
+        )
+    issued_documents.documents_requested(letter=letter)
+    letter.refresh_from_db()  # inline (no queue), the files were produced on another copy of the row
     return letter
 
 
@@ -473,7 +465,7 @@ def warning_notice_intention_give(
     *, letter: Letter, actor, given_on: date, powers: list[str], text: str, today: date | None = None
 ):
     """Record the written notice to the governing body that the authority proposes to use its
-    intervention powers (s60(1)(d)), and produce it as PDF and Word. The school is then eligible
+    intervention powers (s60(1)(d)), and queue its PDF and Word files. The school is then eligible
     for intervention."""
     letter, progress = _locked_notice(letter)
     if progress.intention_given_on:
@@ -499,16 +491,10 @@ def warning_notice_intention_give(
     progress.intention_given_on, progress.intention_powers = given_on, powers
     progress.intention_text, progress.intention_by = text.strip(), actor
     content = documents.intention_content(letter, progress, given_on=given_on)
-    name = f"{letter.reference}-notice-of-intention"
-    try:
-        progress.intention_pdf.save(f"{name}.pdf", ContentFile(documents.pdf_bytes(content, record=True)), save=False)
-        progress.intention_docx.save(f"{name}.docx", ContentFile(documents.docx_bytes(content)), save=False)
-        _save(progress, actor)
-    except Exception:
-        for stored in (progress.intention_pdf, progress.intention_docx):
-            if stored:
-                stored.delete(save=False)
-        raise
+    progress.intention_content = issued_documents.issued_words(content, letter.school)
+    _save(progress, actor)
+    issued_documents.documents_requested(letter=letter, document=issued_documents.INTENTION)
+    progress.refresh_from_db()
     return progress
 
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("<int:pk>/issue/", views.issue, name="issue"),
     path("<int:pk>/draft.pdf", views.draft_pdf, name="draft_pdf"),
     path("<int:pk>/<str:document>.<str:fmt>", views.download, name="download"),
+    path("<int:pk>/<str:document>/produce-again/", views.documents_retry, name="documents_retry"),
     path("<int:pk>/response/", views.record_response, name="response"),
     path("<int:pk>/outcome/", views.record_outcome, name="outcome"),
     path("<int:pk>/intention/", views.give_intention, name="intention"),

@@ -25,7 +25,7 @@ from schools.models import School
 from schools.picker import school_picker
 from schools.selectors import letterhead_for, open_schools_user_acts_for, schools_visible_to
 
-from . import documents, placeholders, selectors, services, suggestions
+from . import documents, issued_documents, placeholders, selectors, services, suggestions
 from .documents import DOCX_CONTENT_TYPE
 from .forms import (
     ApprovalSettingForm,
@@ -44,6 +44,7 @@ from .forms import (
     TemplateForm,
 )
 from .models import (
+    DocumentsStatus,
     Indicator,
     InterventionPower,
     Letter,
@@ -340,6 +341,7 @@ def detail(request, pk: int):
                 "can_edit": letter.is_editable and user.has_perm("letters.edit_letter", letter),
                 "can_approve": can_approve and not may_not_approve,
                 "can_issue": letter.status == LetterStatus.APPROVED and user.has_perm("letters.issue_letter"),
+                "can_produce_again": user.has_perm("letters.issue_letter"),
                 "can_return": letter.status in (LetterStatus.SUBMITTED, LetterStatus.APPROVED)
                 and user.has_perm("letters.approve_letter"),
                 "can_withdraw": letter.status not in (LetterStatus.ISSUED, LetterStatus.WITHDRAWN)
@@ -440,6 +442,11 @@ def _suggested_copies(school) -> str:
     return "The person or persons who appoint the foundation governors"
 
 
+FILES_STATUS = {
+    DocumentsStatus.READY: "The PDF and Word files are ready to send.",
+    DocumentsStatus.PENDING: "The PDF and Word files are being produced: this page shows them when they are ready.",
+    DocumentsStatus.FAILED: "The PDF and Word files could not be produced: this page lets you try again.",
+}
 ALERT_QUEUED = " An email alert to the ward's councillors is being sent: the school's page shows when it has gone."
 
 
@@ -452,15 +459,16 @@ def issue(request, pk: int):
     form = IssueForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.letter_issue(
+            letter = services.letter_issue(
                 letter=letter, actor=request.user, issued_on=form.cleaned_data["issued_on"], other_copies=form.copies()
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            # The alert's email goes in the background: never say it went (its status is on the school's page).
+            # The files and the alert's email are made in the background: never say they are ready
+            # or that it went before they are (the letter's and the school's pages show it).
             note = ALERT_QUEUED if letter.letter_type.alerts_councillors else ""
-            messages.success(request, f"Issued {letter.reference}. The PDF and Word files are ready to send.{note}")
+            messages.success(request, f"Issued {letter.reference}. {FILES_STATUS[letter.documents_status]}{note}")
             return redirect(letter)
     return render(
         request,
@@ -501,6 +509,20 @@ def download(request, pk: int, document: str, fmt: str):
     response = FileResponse(handle, content_type=content_type, as_attachment=True)
     response["Content-Disposition"] = f'attachment; filename="{stored.name.rsplit("/", 1)[-1]}"'
     return response
+
+
+@require_POST
+def documents_retry(request, pk: int, document: str):
+    """Produce again the files of an issued letter (or notice of intention) whose production failed."""
+    if document not in issued_documents.KINDS:
+        raise Http404
+    return _workflow_post(
+        request,
+        pk,
+        "letters.issue_letter",
+        lambda letter: issued_documents.documents_retry(letter=letter, document=document, actor=request.user),
+        "The PDF and Word files are being produced again: this page shows them when they are ready.",
+    )
 
 
 def draft_pdf(request, pk: int):

@@ -5,7 +5,7 @@ from django.conf import settings
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
-from core.tasks import is_last_attempt
+from core.tasks import is_last_attempt, task
 
 # No two jobs of one import (its check, its commit) ever run at once: lock=import_lock(record_id).
 IMPORT_TASKS = ("schools.tasks.check_import", "schools.tasks.commit_import")
@@ -15,7 +15,7 @@ def import_lock(record_id: int) -> str:
     return f"import-{record_id}"
 
 
-@app.task(name="schools.tasks.check_import")
+@task(name="schools.tasks.check_import")
 def check_import(*, record_id: int) -> None:
     """Validate a stored upload against the register, writing no school data (the preview)."""
     from . import services
@@ -23,7 +23,7 @@ def check_import(*, record_id: int) -> None:
     services.import_check_stored(record_id)
 
 
-@app.task(name="schools.tasks.commit_import")
+@task(name="schools.tasks.commit_import")
 def commit_import(*, record_id: int) -> None:
     """Apply a previewed import in one transaction. Never retried: a second try could only fail the
     same way, and the record says what happened."""
@@ -35,7 +35,7 @@ def commit_import(*, record_id: int) -> None:
 EMAIL_RETRY = RetryStrategy(max_attempts=settings.EMAIL_RETRIES, exponential_wait=4)
 
 
-@app.task(name="schools.tasks.send_alert", pass_context=True, retry=EMAIL_RETRY)
+@task(name="schools.tasks.send_alert", pass_context=True, retry=EMAIL_RETRY)
 def send_alert(context, *, alert_id: int) -> None:
     """Email an elected-member alert; a failure is tried again, and recorded as not sent after the last try."""
     from . import services
@@ -44,7 +44,7 @@ def send_alert(context, *, alert_id: int) -> None:
 
 
 @app.periodic(cron="* * * * * */20", periodic_id="recover-stalled-imports")
-@app.task(name="schools.tasks.recover_stalled_imports", queueing_lock="recover-stalled-imports")
+@task(name="schools.tasks.recover_stalled_imports", queueing_lock="recover-stalled-imports")
 def recover_stalled_imports(timestamp: int) -> None:
     """Every 20 seconds: an import whose worker died is marked failed, saying so."""
     from . import services
@@ -52,7 +52,7 @@ def recover_stalled_imports(timestamp: int) -> None:
     services.imports_recover_stalled()
 
 
-@app.task(name="schools.tasks.scheduled_gias_import", queueing_lock="scheduled-gias-import")
+@task(name="schools.tasks.scheduled_gias_import", queueing_lock="scheduled-gias-import")
 def scheduled_gias_import(timestamp: int) -> None:
     """The weekly GIAS import (schools.scheduled_import), when GIAS_SCHEDULED_URL is set."""
     from django.utils import timezone

@@ -23,7 +23,8 @@ from core.documents import (
     render_pdf,
     static_file_for,
 )
-from letters.models import LetterStatus
+from letters.issued_documents import LETTER, documents_retry
+from letters.models import DocumentsStatus, LetterStatus
 from letters.services import letter_issue
 from tests.factories import SchoolFactory
 from tests.letters.factories import approved
@@ -184,10 +185,13 @@ def test_in_production_a_record_with_warnings_is_refused_not_kept_unstyled(setti
     assert any(r.msg == PDF_WARNINGS_LOGGED for r in caplog.records)
 
 
-def test_in_production_a_letter_whose_stylesheet_cannot_load_is_not_issued(settings, monkeypatch, officer, adviser):
+def test_in_production_no_unstyled_letter_is_kept_when_its_stylesheet_cannot_load(
+    settings, monkeypatch, officer, adviser
+):
     """The issued PDF is the record of what the council sent: if its stylesheet cannot be read
-    (production's static files missing), issuing fails and rolls back with a message, and no
-    unstyled letter is kept as issued."""
+    (production's static files missing), no unstyled file is kept; the letter's files are marked as
+    not produced (letters.issued_documents), and once the stylesheet is back an officer's "Produce
+    the files again" gives the styled letter."""
     settings.PDF_WARNINGS_RAISE = False
     letter = approved(SchoolFactory(), "congratulations", drafter=adviser, officer=officer)
 
@@ -195,11 +199,16 @@ def test_in_production_a_letter_whose_stylesheet_cannot_load_is_not_issued(setti
         raise ValueError(f"no such static file {url}")
 
     monkeypatch.setattr(documents, "static_file_for", missing)
-    with pytest.raises(ValidationError) as refused:
-        letter_issue(letter=letter, actor=officer)
-    assert refused.value.messages == [DOCUMENT_NOT_AS_SENT]
+    letter = letter_issue(letter=letter, actor=officer)
+    assert (letter.status, letter.documents_status) == (LetterStatus.ISSUED, DocumentsStatus.FAILED)
+    assert (letter.pdf.name, letter.docx.name) == ("", "")
+
+    monkeypatch.undo()
+    documents_retry(letter=letter, document=LETTER, actor=officer)
     letter.refresh_from_db()
-    assert (letter.status, letter.pdf.name, letter.docx.name) == (LetterStatus.APPROVED, "", "")
+    assert letter.documents_status == DocumentsStatus.READY
+    with letter.pdf.open("rb") as handle:
+        assert_styled(handle.read())
 
 
 def test_a_pdf_without_warnings_logs_nothing(caplog):

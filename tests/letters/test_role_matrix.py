@@ -116,6 +116,10 @@ POSTS = {
     "approve": (lambda c: reverse("letters:approve", kwargs={"pk": c["submitted"].pk}), {"officer"}),
     "return": (lambda c: reverse("letters:return", kwargs={"pk": c["submitted"].pk}), {"officer"}),
     "issue": (lambda c: reverse("letters:issue", kwargs={"pk": c["approved"].pk}), {"officer"}),
+    "produce-files-again": (
+        lambda c: reverse("letters:documents_retry", kwargs={"pk": c["notice"].pk, "document": "letter"}),
+        {"officer"},
+    ),
     "accept": (
         lambda c: reverse("letters:suggestion_accept", kwargs={"urn": c["school"].urn, "key": c["suggestion_key"]}),
         {"adviser", "officer"},

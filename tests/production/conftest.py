@@ -5,7 +5,12 @@ Once per test session: a temporary SQLite database is migrated and loaded with t
 in a subprocess, since seed_demo refuses production settings; static files are collected as the
 Dockerfile does; then the Dockerfile's own command runs - `migrate`, then gunicorn - with DEBUG off,
 a SECRET_KEY, ALLOWED_HOSTS set to a public name and BEHIND_TLS_PROXY on. The tests talk to it over
-HTTP as the TLS proxy and the container's health check would."""
+HTTP as the TLS proxy and the container's health check would.
+
+When the test run is on PostgreSQL (CI's main run), so is the production run, as compose.yaml runs
+it: a fresh database of its own, the queue on (TASKS_INLINE off, its default there), and a task
+worker started with the image's own `ops/entrypoint.sh worker`, so an issued letter's files, a
+councillor alert or an import are the worker's work, not the request's."""
 
 import json
 import os
@@ -55,6 +60,7 @@ class Site:
     stderr: Path
     prepared: dict
     timings: dict
+    worker_log: Path | None = None  # with PostgreSQL: the task worker's output
 
     def client(self, *, host: str = PUBLIC_HOST, https: bool = True) -> Client:
         return Client(self.port, host, https=https)
@@ -62,11 +68,55 @@ class Site:
     def log(self) -> str:
         return self.stderr.read_text(errors="replace")
 
+    def worker_output(self) -> str:
+        return self.worker_log.read_text(errors="replace") if self.worker_log else ""
 
-def _environment(tmp: Path, **extra) -> dict[str, str]:
+
+@dataclass
+class Database:
+    """The production run's database: PostgreSQL (a fresh one, dropped afterwards) when the tests
+    run on PostgreSQL, else a SQLite file."""
+
+    url: str
+    postgresql: dict | None = None  # psycopg connection arguments of the server, to drop it
+
+    @classmethod
+    def fresh(cls, tmp: Path) -> "Database":
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            return cls(f"sqlite:///{tmp / 'db.sqlite3'}")
+        given = connection.settings_dict
+        server = {
+            "host": given["HOST"] or "127.0.0.1",
+            "port": given["PORT"] or 5432,
+            "user": given["USER"],
+            "password": given["PASSWORD"] or None,
+        }
+        name = f"si_production_{os.getpid()}"
+        database = cls("", {**server, "name": name})
+        database.drop()
+        database._admin(f'CREATE DATABASE "{name}"')
+        password = f":{server['password']}" if server["password"] else ""
+        database.url = f"postgres://{server['user']}{password}@{server['host']}:{server['port']}/{name}"
+        return database
+
+    def _admin(self, statement: str) -> None:
+        import psycopg
+
+        arguments = {k: v for k, v in self.postgresql.items() if k != "name" and v is not None}
+        with psycopg.connect(dbname="postgres", autocommit=True, **arguments) as admin:
+            admin.execute(statement)
+
+    def drop(self) -> None:
+        if self.postgresql:
+            self._admin(f'DROP DATABASE IF EXISTS "{self.postgresql["name"]}" WITH (FORCE)')
+
+
+def _environment(tmp: Path, database: Database, **extra) -> dict[str, str]:
     environment = {k: v for k, v in os.environ.items() if k not in APP_VARIABLES}
     environment.update(
-        DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
+        DATABASE_URL=database.url,
         MEDIA_ROOT=str(tmp / "media"),
         STATIC_ROOT=str(tmp / "static"),
         PYTHONPATH=str(BASE_DIR),
@@ -100,13 +150,14 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def production_site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("production")
+    database = Database.fresh(tmp)
     timings = {}
     python, manage = sys.executable, str(BASE_DIR / "manage.py")
     started = time.monotonic()
 
     # The data, with development settings (seed_demo refuses production ones).
     prepared_file = tmp / "prepared.json"
-    development = _environment(tmp, DEBUG="true", TASKS_INLINE="true")
+    development = _environment(tmp, database, DEBUG="true", TASKS_INLINE="true")
     script = (
         "from django.core.management import call_command; "
         "call_command('migrate', interactive=False, verbosity=0); "
@@ -119,6 +170,7 @@ def production_site(tmp_path_factory):
     # Production settings from here on.
     production = _environment(
         tmp,
+        database,
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS=PUBLIC_HOST,
@@ -140,6 +192,20 @@ def production_site(tmp_path_factory):
     with open(stderr, "wb") as err:
         server = subprocess.Popen(command, cwd=BASE_DIR, env=production, stdout=err, stderr=subprocess.STDOUT)
     site = Site(port=port, stderr=stderr, prepared=json.loads(prepared_file.read_text()), timings=timings)
+    worker = None
+    if database.postgresql:
+        # The image's worker role, as compose.yaml runs it (python is the test run's own).
+        site.worker_log = tmp / "worker.log"
+        environment = {**production, "PATH": f"{Path(python).parent}{os.pathsep}{production.get('PATH', '')}"}
+        environment["WORKER_CONCURRENCY"] = "1"
+        with open(site.worker_log, "wb") as out:
+            worker = subprocess.Popen(
+                ["sh", "ops/entrypoint.sh", "worker"],
+                cwd=BASE_DIR,
+                env=environment,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
     try:
         health = site.client(host=f"127.0.0.1:{port}", https=False)
         for _ in range(300):
@@ -155,11 +221,15 @@ def production_site(tmp_path_factory):
         timings["server start"] = time.monotonic() - mark
         yield site
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        for process in (server, worker):
+            if process is None:
+                continue
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        database.drop()
         timings["total"] = time.monotonic() - started
         print("\nproduction-mode run, seconds:", {k: round(v, 1) for k, v in timings.items()})

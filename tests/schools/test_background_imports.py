@@ -58,8 +58,9 @@ def test_an_upload_is_queued_and_a_worker_checks_then_imports_the_file(client_as
     assert response["Location"] == record.get_absolute_url()
     assert record.status == ImportStatus.CHECKING  # queued, not run in the request
     [job] = queue.jobs()
-    assert (job["task_name"], job["args"], job["lock"]) == ("schools.tasks.check_import", {"record_id": record.pk},
-                                                            f"import-{record.pk}")  # fmt: skip
+    assert (job["task_name"], job["args"]["record_id"], job["lock"]) == ("schools.tasks.check_import", record.pk,
+                                                                         f"import-{record.pk}")  # fmt: skip
+    assert job["args"]["origin"]["user_id"] == record.uploaded_by_id  # the worker's log lines name who asked
     queue.run()
     record.refresh_from_db()
     assert (record.status, record.created) == (ImportStatus.PREVIEWED, 30)

@@ -55,7 +55,7 @@ def an_alert(actor=None):
 def test_an_alert_is_queued_as_a_task_in_the_callers_transaction_with_retries(queue):
     alert = an_alert()
     [job] = queue.jobs.values()
-    assert (job["task_name"], job["args"]) == ("schools.tasks.send_alert", {"alert_id": alert.pk})
+    assert (job["task_name"], job["args"]["alert_id"]) == ("schools.tasks.send_alert", alert.pk)
     assert app.tasks["schools.tasks.send_alert"].retry_strategy.max_attempts == django_settings.EMAIL_RETRIES
     alert.refresh_from_db()
     assert (alert.sent_at, alert.status) == (None, "Waiting to send")  # queued is not sent
@@ -211,3 +211,21 @@ def test_mail_comes_from_the_environment_with_the_console_by_default():
     host = settings_in_a_fresh_process(EMAIL_HOST="relay.example.gov.uk", EMAIL_PORT="25", EMAIL_USE_TLS="false")
     assert host[:5] == ["django.core.mail.backends.smtp.EmailBackend", "relay.example.gov.uk", 25, "", False]
     assert settings_in_a_fresh_process(DEBUG="false", SECRET_KEY="x" * 50)[6] == "json"
+
+
+def test_a_jobs_log_lines_carry_the_request_and_the_user_that_queued_it(queue, officer, caplog):
+    request_token, user_token = logs.request_id.set("req-0123456789"), logs.user_id.set(officer.pk)
+    try:
+        an_alert(actor=officer)
+    finally:
+        logs.request_id.reset(request_token)
+        logs.user_id.reset(user_token)
+    [job] = queue.jobs.values()
+    assert job["args"]["origin"] == {"request_id": "req-0123456789", "user_id": officer.pk}
+
+    caplog.handler.addFilter(logs.ContextFilter())  # as the configured handlers have it
+    with failing_mail(), caplog.at_level(logging.ERROR, logger="schools"):
+        app.tasks["schools.tasks.send_alert"].func(None, **job["args"])  # as a worker runs it: no request
+    [line] = [record for record in caplog.records if record.name == "schools.services"]
+    assert (line.request_id, line.user_id) == ("req-0123456789", officer.pk)
+    assert logs.user_id.get() is None  # the job's ids are gone once it has run

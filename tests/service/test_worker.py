@@ -1,11 +1,12 @@
-"""A real worker process (`manage.py procrastinate worker`) on PostgreSQL runs a browser import and
-a councillor alert; a worker killed (SIGKILL) half-way through an import leaves it marked failed,
-saying so, with nothing written (core/tasks.py, schools.tasks, docs/adr/0014).
+"""A real worker process (`manage.py procrastinate worker`) on PostgreSQL runs a browser import,
+a councillor alert and an issued letter's files; a worker killed (SIGKILL) half-way through an
+import leaves it marked failed, saying so, with nothing written (core/tasks.py, schools.tasks, docs/adr/0014).
 
 PostgreSQL only (the queue is PostgreSQL's): skipped when DATABASE_URL is not PostgreSQL, unless
 REQUIRE_POSTGRESQL_TESTS is set, as .ci/run sets it for its run of the suite on PostgreSQL: there
 they fail rather than skip."""
 
+import json
 import os
 import signal
 import subprocess
@@ -16,13 +17,17 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
 
 from core.tasks import queue_is_postgresql
+from letters.models import DocumentsStatus, Letter
 from schools import services
 from schools.background import ProgressFile
 from schools.demo_files import current_gias_header, gias_row, to_csv_bytes
 from schools.models import Councillor, ElectedMemberAlert, ImportRecord, ImportStatus, School
 from tests.factories import SchoolFactory
+from tests.letters.factories import approved
 
 pytestmark = [
     pytest.mark.skipif(
@@ -139,6 +144,32 @@ def test_a_worker_process_checks_and_imports_an_upload_and_sends_a_councillor_al
     [email] = [path.read_text() for path in workers.mail.iterdir()]
     assert "jane@example.gov.uk" in email
     assert school.name in email
+
+
+def test_a_worker_process_produces_an_issued_letters_files(school, adviser, officer, client_as, workers, settings):
+    settings.TASKS_INLINE = False
+    workers.start()
+    letter = approved(school, "significant_concerns", drafter=adviser, officer=officer)
+    today = timezone.localdate()
+    client_as("officer").post(
+        reverse("letters:issue", kwargs={"pk": letter.pk}),
+        {"issued_on_0": today.day, "issued_on_1": today.month, "issued_on_2": today.year, "other_copies": ""},
+    )
+    letter.refresh_from_db()
+    assert (letter.status, letter.documents_status) == (
+        "issued",
+        DocumentsStatus.PENDING,
+    )  # not rendered in the request
+    wait_for(lambda: Letter.objects.get(pk=letter.pk).documents_status == DocumentsStatus.READY, "the files", workers)
+    letter.refresh_from_db()
+    with letter.pdf.open("rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+    assert letter.docx.size > 0
+    # The worker's JSON log lines about the job name the officer whose request queued it.
+    lines = [json.loads(line) for line in workers.log().splitlines() if line.startswith("{")]
+    about_the_job = [line for line in lines if line.get("task") == "letters.tasks.render_issued_documents"]
+    assert about_the_job, workers.log()
+    assert {line["user_id"] for line in about_the_job} == {officer.pk}
 
 
 def test_a_worker_killed_half_way_through_an_import_leaves_it_marked_failed_with_nothing_written(
