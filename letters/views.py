@@ -494,10 +494,15 @@ def download(request, pk: int, document: str, fmt: str):
         raise Http404
     letter = _letter(request, pk)
     if document == "letter":
-        stored = letter.pdf if fmt == "pdf" else letter.docx
+        stored, status = (letter.pdf if fmt == "pdf" else letter.docx), letter.documents_status
     else:
         progress = getattr(letter, "progress", None)
         stored = (progress.intention_pdf if fmt == "pdf" else progress.intention_docx) if progress else None
+        status = progress.intention_documents_status if progress else ""
+    if not stored and status in (DocumentsStatus.PENDING, DocumentsStatus.FAILED):
+        # A link followed before the files exist (or after they failed): the letter's page says which.
+        messages.info(request, FILES_STATUS[status])
+        return redirect(letter)
     if not stored:
         raise Http404
     try:

@@ -70,6 +70,10 @@ def test_with_a_queue_issuing_queues_the_files_and_the_page_says_they_are_being_
     assert "are being produced" in page
     assert "Download the letter as PDF" not in page
 
+    download = client_as("officer").get(reverse("letters:download", args=[letter.pk, "letter", "pdf"]), follow=True)
+    assert download.redirect_chain == [(letter.get_absolute_url(), 302)]  # a link followed too soon
+    assert "being produced" in download.content.decode()
+
     issued_documents.documents_render(letter_id=letter.pk, document="letter", last_attempt=False)
     letter.refresh_from_db()
     assert letter.documents_status == DocumentsStatus.READY

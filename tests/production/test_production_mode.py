@@ -283,9 +283,9 @@ def assert_docx(response, what: str, *, contains: str) -> None:
 
 def produced(site, client, path: str, *, timeout: float = 90):
     """An issued document's download: there at once when tasks run inline (SQLite), there once the
-    task worker has produced it (PostgreSQL: 404 until then, as the letter's page offers no link)."""
+    task worker has produced it (PostgreSQL: until then the link leads back to the letter's page)."""
     deadline = time.monotonic() + timeout
-    while (response := client.get(path)).status == 404 and time.monotonic() < deadline:
+    while (response := client.get(path)).status == 302 and time.monotonic() < deadline:
         time.sleep(0.25)
     assert response.status == 200, f"{path}: {response.status}; the worker's log:\n{site.worker_output()[-5000:]}"
     return response
