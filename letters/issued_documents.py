@@ -128,11 +128,13 @@ def documents_render(*, letter_id: int, document: str, last_attempt: bool) -> No
 
 
 @transaction.atomic
-def documents_retry(*, letter: Letter, document: str, actor) -> None:
-    """An officer asks again for documents that could not be produced."""
+def documents_retry(*, letter: Letter, document: str, actor) -> str:
+    """An officer asks again for documents that could not be produced. Returns their status now
+    (ready at once without a queue; being produced with one)."""
     kind = KINDS[document]
     record = _record(kind, letter.pk, lock=True)
     if getattr(record, kind.status) != DocumentsStatus.FAILED:
         raise ValidationError(NOT_FAILED.format(reference=letter.reference))
     log.info("%s asked again for the %s documents of letter %s", actor, document, letter.reference)
     documents_requested(letter=letter, document=document)
+    return getattr(_record(kind, letter.pk), kind.status)

@@ -521,13 +521,14 @@ def documents_retry(request, pk: int, document: str):
     """Produce again the files of an issued letter (or notice of intention) whose production failed."""
     if document not in issued_documents.KINDS:
         raise Http404
-    return _workflow_post(
-        request,
-        pk,
-        "letters.issue_letter",
-        lambda letter: issued_documents.documents_retry(letter=letter, document=document, actor=request.user),
-        "The PDF and Word files are being produced again: this page shows them when they are ready.",
-    )
+    letter = _staff_letter(request, pk, "letters.issue_letter")
+    try:
+        status = issued_documents.documents_retry(letter=letter, document=document, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        (messages.success if status == DocumentsStatus.READY else messages.info)(request, FILES_STATUS[status])
+    return redirect("letters:detail", pk=letter.pk)
 
 
 def draft_pdf(request, pk: int):
