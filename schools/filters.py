@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from accounts.roles import Role
-from core.forms import FilterSet, LongSelect, form_helper
+from core.forms import FilterSet, LongSelect, TextLimits, form_helper
 
 from .models import CategoryOfConcern, Governance, OfstedFramework, School, SchoolStatus
 from .selectors import NamedMatch, find_by_name_or_code, search_condition, trusts_with_schools, wards_with_schools
@@ -98,7 +98,7 @@ class Offers:
     more: int  # matches not shown
 
 
-class SchoolFilterForm(forms.Form):
+class SchoolFilterForm(TextLimits, forms.Form):
     """Resolves the ward and trust boxes to one ward and one trust (`chosen`), or says why not
     (a field error, and `offered` the matches to choose from)."""
 
