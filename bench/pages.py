@@ -1189,6 +1189,7 @@ def run_pages(args) -> None:
     from django.template import engines
     from django.test import Client
     from django.urls import reverse
+    from django.utils.http import urlencode
 
     from accounts.models import User
     from schools.models import School
@@ -1205,6 +1206,9 @@ def run_pages(args) -> None:
     warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic needed to time pages
     settings.DEBUG = False
     engines["django"].engine.debug = False
+    # The clients sign in with force_login, past no authenticator app: the pages are timed, not
+    # the sign-in (without this every officer page is a redirect to the second-factor page).
+    settings.SECOND_FACTOR_REQUIRED_ROLES = ()
     if "testserver" not in settings.ALLOWED_HOSTS:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
@@ -1234,6 +1238,8 @@ def run_pages(args) -> None:
         clients[role] = Client()
         clients[role].force_login(user)
     school_url = reverse("schools:detail", kwargs={"urn": showcase.urn})
+    # A ward as chosen (a typed name can match several wards of the same name: England has many).
+    ward_query = urlencode({"ward": showcase.ward_id or "", "ward_name": showcase.ward.name if showcase.ward else ""})
     matching = School.objects.open().filter(name__icontains=fragment).count()
     print(
         f"\nSchool page: {showcase.name} (URN {showcase.urn}): "
@@ -1250,6 +1256,14 @@ def run_pages(args) -> None:
         (f"schools list ?q={fragment}", "officer", reverse("schools:list") + f"?q={fragment}"),
         ("schools list ?sort=ofsted&page=200", "officer", reverse("schools:list") + "?sort=ofsted&page=200"),
         ("schools list ?sort=-adviser&page=200", "officer", reverse("schools:list") + "?sort=-adviser&page=200"),
+        # Issue 11 (docs/adr/0019): deep pages of the default sort and of a search, a selective name
+        # search (the trigram index), a URN, and a chosen ward. A page past the end is the
+        # last page, so at small scales these time the last page.
+        ("schools list ?page=400", "officer", reverse("schools:list") + "?page=400"),
+        (f"schools list ?q={fragment}&page=20", "officer", reverse("schools:list") + f"?q={fragment}&page=20"),
+        ("schools list ?q=kingfisher", "officer", reverse("schools:list") + "?q=kingfisher"),
+        ("schools list ?q=<URN>", "officer", reverse("schools:list") + f"?q={showcase.urn}"),
+        ("schools list, a chosen ward", "officer", reverse("schools:list") + "?" + ward_query),
         ("school page", "officer", school_url),
         ("school page (governor)", "governor", school_url),
         ("my schools", "adviser", reverse("schools:mine")),

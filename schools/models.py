@@ -3,6 +3,7 @@ performance measures, and the record of every import that filled them."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -162,7 +163,13 @@ class School(models.Model):
     class Meta:
         ordering = ["name"]
         # Plain btree indexes (Meta.indexes, not db_index) so PostgreSQL gets no unused LIKE indexes.
-        indexes = [models.Index(fields=["name"]), models.Index(fields=["la_code", "name"])]
+        # Name searches use a trigram index on UPPER(name), PostgreSQL only (migration 0009,
+        # docs/adr/0019); a postcode search the functional index below, on either database.
+        indexes = [
+            models.Index(fields=["name"]),
+            models.Index(fields=["la_code", "name"]),
+            models.Index(Upper("postcode"), name="school_postcode_upper"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.urn})"

@@ -1,9 +1,9 @@
 """Reads of the schools register, always scoped to what the user may see."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from accounts.permissions import is_admin, is_adviser, is_la_staff, is_officer
@@ -15,6 +15,8 @@ from .models import (
     OfstedInspection,
     PerformanceResult,
     School,
+    Trust,
+    Ward,
     academic_year_label,
 )
 
@@ -66,6 +68,14 @@ def school_list(*, user) -> QuerySet[School]:
     return with_latest_judgement(
         schools_visible_to(user).select_related("establishment_type", "trust", "ward", "link_adviser")
     )
+
+
+def schools_in_order(*, user, ids: list[int]) -> list[School]:
+    """The schools with these ids, in that order, as the list shows them: the second step of the
+    list's id-first pagination (docs/adr/0019), so that the annotations and joins are paid for the
+    50 schools of a page only, however deep the page."""
+    found = school_list(user=user).in_bulk(ids) if ids else {}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def attach_latest_inspections(schools) -> None:
@@ -122,11 +132,72 @@ def school_performance_table(*, school: School, years: int = 3) -> PerformanceTa
     return PerformanceTable(years=all_years, rows=rows)
 
 
+URN_MAX_DIGITS = 9  # a URN is six digits; longer numbers cannot be one (and would overflow the column)
+
+
 def search_condition(text: str) -> Q:
+    """What a search box finds (docs/adr/0019), each part answered by an index:
+
+    - all digits: the school with that URN exactly (6 digits), its LAESTAB (7: LA code and
+      establishment number) or establishment number (4); never a part of a number;
+    - otherwise any part of the name, case-insensitively (PostgreSQL's trigram index on
+      UPPER(name), migration 0009), and, when the text has a digit in it, the exact postcode."""
     text = text.strip()
     if text.isdigit():
-        return Q(urn=int(text)) | Q(establishment_number=text) | Q(name__icontains=text)
-    return Q(name__icontains=text) | Q(postcode__iexact=text)
+        condition = Q(urn=int(text)) if len(text) <= URN_MAX_DIGITS else Q(pk__in=[])
+        if len(text) == 7:
+            condition |= Q(la_code=text[:3], establishment_number=text[3:])
+        elif len(text) == 4:
+            condition |= Q(establishment_number=text)
+        return condition
+    condition = Q(name__icontains=text)
+    if any(character.isdigit() for character in text):
+        condition |= Q(postcode__iexact=text)
+    return condition
+
+
+def wards_with_schools() -> QuerySet[Ward]:
+    return Ward.objects.filter(Exists(School.objects.filter(ward=OuterRef("pk"))))
+
+
+def trusts_with_schools() -> QuerySet[Trust]:
+    return Trust.objects.filter(Exists(School.objects.filter(trust=OuterRef("pk"))))
+
+
+@dataclass
+class NamedMatch:
+    """What a typed ward or trust name found: the one it names (`found`), else the first
+    `candidates` of `count` matches (none when count is 0)."""
+
+    found: object | None = None
+    candidates: list = field(default_factory=list)
+    count: int = 0
+
+
+def find_by_name_or_code(queryset: QuerySet, text: str, *, chosen_id: str = "", limit: int = 20) -> NamedMatch:
+    """The ward or trust that `text` names: the one already chosen (`chosen_id`, from a link or a
+    bookmark) while the text is still its name or code; else the one with that code; else the one
+    with exactly that name; else the one whose name contains the text (case-insensitively).
+    Several with the same name, or containing the text, are candidates to choose from."""
+    text = text.strip()
+    folded = text.casefold()
+    if chosen_id.isdigit() and len(chosen_id) <= 9:
+        chosen = queryset.filter(pk=int(chosen_id)).first()
+        if chosen is not None and folded in (chosen.name.casefold(), chosen.code.casefold()):
+            return NamedMatch(found=chosen, count=1)
+    exact = list(queryset.filter(Q(code__iexact=text) | Q(name__iexact=text)).order_by("name", "code")[: limit + 1])
+    by_code = [candidate for candidate in exact if candidate.code.casefold() == folded]
+    if by_code:
+        return NamedMatch(found=by_code[0], count=1)
+    for candidates, condition in ((exact, Q(name__iexact=text)), (None, Q(name__icontains=text))):
+        if candidates is None:
+            candidates = list(queryset.filter(condition).order_by("name", "code")[: limit + 1])
+        if len(candidates) == 1:
+            return NamedMatch(found=candidates[0], count=1)
+        if candidates:
+            count = len(candidates) if len(candidates) <= limit else queryset.filter(condition).count()
+            return NamedMatch(candidates=candidates[:limit], count=count)
+    return NamedMatch()
 
 
 # ---- letterheads ---------------------------------------------------------------------------------

@@ -72,8 +72,11 @@ def _filtered(request):
 @permission_required("schools.view_school_list", raise_exception=True)
 def school_list(request):
     school_filter, schools, sort = _filtered(request)
-    pagination = paginate(request, schools)
-    selectors.attach_latest_inspections(pagination.page.object_list)
+    # Id-first (docs/adr/0019): the page's 50 ids in the chosen order, then those schools whole.
+    pagination = paginate(request, schools.values_list("pk", flat=True))
+    page = pagination.page
+    page.object_list = selectors.schools_in_order(user=request.user, ids=list(page.object_list))
+    selectors.attach_latest_inspections(page.object_list)
     return render(
         request,
         "schools/list.html",
