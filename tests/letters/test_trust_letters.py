@@ -95,7 +95,8 @@ def test_trust_letters_name_their_addressee(trust_academy, school):
 def test_the_two_trust_letter_types_are_loaded_with_the_strategys_concern_types_as_indicators():
     for code in (CHAIR, CEO):
         letter_type = LetterType.objects.get(code=code)
-        assert letter_type.is_trust_letter and not letter_type.is_concern
+        assert letter_type.is_trust_letter
+        assert not letter_type.is_concern
         assert letter_type.indicators.count() == 10
         assert letter_type.indicators.get(code="ofsted_drop").text == "a drop in Ofsted rating"
         assert placeholders.check(letter_type.template.body, code) == []
@@ -154,7 +155,8 @@ def test_an_issued_letter_to_the_chair_is_addressed_to_the_chair_and_copied_as_c
     ):
         assert expected in text, expected
     word = "\n".join(p.text for p in Document(letter.docx.path).paragraphs)
-    assert "Mr Richard Cole, Chair of Trustees" in word and documents.REGIONAL_DIRECTOR in word
+    assert "Mr Richard Cole, Chair of Trustees" in word
+    assert documents.REGIONAL_DIRECTOR in word
 
 
 def test_a_letter_of_concern_to_the_ceo_is_addressed_to_the_ceo_and_may_go_without_copies(trust_academy, officer):
@@ -173,7 +175,8 @@ def test_issue_is_refused_until_the_chairs_name_is_recorded(trust_academy, offic
         services.letter_issue(letter=letter, actor=officer)
     assert "The name of Fenland Learning Trust's chair of trustees is not recorded" in " ".join(error.value.messages)
     letter.refresh_from_db()
-    assert letter.status == LetterStatus.APPROVED and not letter.pdf
+    assert letter.status == LetterStatus.APPROVED
+    assert not letter.pdf
 
 
 def test_copies_to_the_regional_director_or_ofsted_are_for_letters_to_a_trust_only(school, trust_academy, officer):
@@ -205,7 +208,8 @@ def test_the_issue_page_offers_the_regional_director_and_ofsted_and_records_the_
     letter = approved(trust_academy, CHAIR, drafter=officer, officer=officer)
     client = client_as("officer")
     page = client.get(reverse("letters:issue", kwargs={"pk": letter.pk})).content.decode()
-    assert 'name="copy_to"' in page and documents.REGIONAL_DIRECTOR in page
+    assert 'name="copy_to"' in page
+    assert documents.REGIONAL_DIRECTOR in page
     assert "Chair of Trustees of Fenland Learning Trust: Mr Richard Cole" in page
 
     response = client.post(
@@ -215,7 +219,8 @@ def test_the_issue_page_offers_the_regional_director_and_ofsted_and_records_the_
     )  # fmt: skip
     assert response.status_code == 302
     letter.refresh_from_db()
-    assert letter.is_issued and letter.copies == [documents.REGIONAL_DIRECTOR]
+    assert letter.is_issued
+    assert letter.copies == [documents.REGIONAL_DIRECTOR]
 
 
 def test_the_issue_page_of_a_school_letter_has_no_regional_director_or_ofsted_choice(client_as, link_school, officer):
