@@ -254,3 +254,31 @@ def test_a_governor_of_the_academy_never_sees_a_letter_to_its_trust(client_as, t
     assert congratulations.reference in school_page
     assert to_trust.reference not in school_page
     assert not governor.has_perm("letters.view_letter", to_trust)
+
+
+def test_the_template_preview_of_a_trust_letter_uses_a_sample_trust(client_as):
+    template = LetterType.objects.get(code=CHAIR).template
+    url = reverse("letters:template_edit", kwargs={"code": CHAIR})
+    response = client_as("admin").post(url, {"subject": template.subject, "body": template.body, "preview": ""})
+    preview = response.context["preview"]
+    assert preview.addressees[:3] == [
+        "Ms C Chair, Chair of Trustees",
+        "Sample Academy Trust",
+        "c/o Sample Primary School",
+    ]
+    assert "Dear Ms C Chair," in preview.text
+
+
+def test_the_draft_preview_of_a_trust_letter_is_addressed_to_the_chair(client_as, trust_academy, officer):
+    letter = draft(trust_academy, CHAIR, actor=officer)
+    response = client_as("officer").post(
+        reverse("letters:edit", kwargs={"pk": letter.pk}),
+        {"subject": letter.subject, "body": letter.body, "indicators": [i.pk for i in letter.indicators.all()],
+         "preview": ""},
+    )  # fmt: skip
+    preview = response.context["preview"]
+    assert preview.addressees[0] == "Mr Richard Cole, Chair of Trustees"
+    assert "Dear Mr Richard Cole," in preview.text
+    page = response.content.decode()
+    assert "Concern types the letter sets out" in page
+    assert "{trust_chair}" in page  # the placeholders list names the trust's
