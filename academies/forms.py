@@ -5,6 +5,7 @@ from crispy_forms_gds.layout import Button, Div, Field, Size
 from django import forms
 
 from core.forms import GovDateField, TextLimits, form_helper
+from core.limits import LETTERHEAD_PART
 from letters.models import Letter
 from schools.filters import link_advisers
 
@@ -256,10 +257,19 @@ class ConcernFilterForm(TextLimits, forms.Form):
 class TrustForm(TextLimits, forms.Form):
     ceo_name = forms.CharField(label="Chief executive", max_length=200, required=False)
     chair_name = forms.CharField(label="Chair of trustees", max_length=200, required=False)
+    address = forms.CharField(
+        label="Postal address (optional)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=LETTERHEAD_PART,
+        required=False,
+        help_text="The trust's office, a line each. Letters to the trust go here; without it, care of the academy.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = form_helper(Field.text("ceo_name"), Field.text("chair_name"), Button("save", "Save"))
+        self.helper = form_helper(
+            Field.text("ceo_name"), Field.text("chair_name"), Field.textarea("address", rows=4), Button("save", "Save")
+        )
 
 
 class IntelligenceForm(TextLimits, forms.Form):

@@ -277,8 +277,12 @@ def concern_reopen(*, concern: Concern, reason: str, reopened_on: date | None = 
 
 
 @transaction.atomic
-def trust_update_contacts(*, trust: Trust, ceo_name: str, chair_name: str, actor) -> Trust:
+def trust_update_contacts(*, trust: Trust, ceo_name: str, chair_name: str, address: str | None = None, actor) -> Trust:
+    """The trust's chief executive, chair of trustees and (if given) postal address, kept by the LA:
+    letters to the trust are addressed from them (letters.documents)."""
     trust.ceo_name, trust.chair_name = ceo_name.strip(), chair_name.strip()
+    if address is not None:
+        trust.address = "\n".join(line.strip() for line in address.strip().splitlines())
     _save(trust, actor)
     return trust
 

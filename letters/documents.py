@@ -90,8 +90,8 @@ class LetterContent:
 
 def addressee_lines(school, letter_type=None) -> list[str]:
     """The address block: a school's chair of governors and headteacher at the school; for a letter
-    to a trust, the trust's chair of trustees (or chief executive) and the trust, care of the
-    academy (the register holds no trust address)."""
+    to a trust, the trust's chair of trustees (or chief executive) and the trust, at the trust's
+    postal address the LA keeps (schools.Trust.address), else care of the academy."""
     if letter_type is not None and letter_type.is_trust_letter:
         return _trust_addressee_lines(school, letter_type)
     lines = []
@@ -110,6 +110,8 @@ def _trust_addressee_lines(school, letter_type) -> list[str]:
     lines = [f"{name}, {title}" if name else f"The {title}"]
     if trust:
         lines.append(trust.name)
+        if trust.address_lines:
+            return [*lines, *trust.address_lines]
     return [*lines, f"c/o {school.name}", *school.address_lines]
 
 

@@ -214,3 +214,27 @@ def test_an_adviser_who_is_not_the_academys_link_adviser_is_not_offered_the_draf
 def test_an_unknown_kind_of_letter_is_not_found(client_as, concern):
     url = reverse("academies:draft_letter", kwargs={"pk": concern.pk, "kind": "warning_notice"})
     assert client_as("officer").post(url).status_code == 404
+
+
+def test_an_officer_records_the_trusts_postal_address_on_the_trust_page(client_as, trust_academy):
+    trust = trust_academy.trust
+    url = reverse("academies:trust_edit", kwargs={"code": trust.code})
+    response = client_as("officer").post(
+        url, {"ceo_name": "Dr Helen Marsh", "chair_name": "Mr Richard Cole", "address": " Fenland House \r\nPE1 1XX"}
+    )
+    assert response.status_code == 302
+    trust.refresh_from_db()
+    assert trust.address_lines == ["Fenland House", "PE1 1XX"]
+    page = client_as("officer").get(reverse("academies:trust", kwargs={"code": trust.code})).content.decode()
+    assert "Fenland House<br>PE1 1XX" in page
+
+
+def test_a_link_adviser_of_the_academy_may_draft_the_letter_but_not_issue_it(client_as, concern, adviser):
+    school = concern.school
+    school.link_adviser = adviser
+    school.save()
+    response = client_as("adviser").post(reverse("academies:draft_letter", kwargs={"pk": concern.pk, "kind": CEO}))
+    letter = ConcernLetter.objects.get(concern=concern).letter
+    assert response.status_code == 302
+    assert letter.drafted_by == adviser
+    assert client_as("adviser").get(reverse("letters:issue", kwargs={"pk": letter.pk})).status_code == 403

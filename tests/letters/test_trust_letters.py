@@ -282,3 +282,19 @@ def test_the_draft_preview_of_a_trust_letter_is_addressed_to_the_chair(client_as
     page = response.content.decode()
     assert "Concern types the letter sets out" in page
     assert "{trust_chair}" in page  # the placeholders list names the trust's
+
+
+def test_a_letter_to_a_trust_goes_to_the_trusts_postal_address_when_the_la_records_one(trust_academy, officer):
+    trust = trust_academy.trust
+    trust.address = "Fenland House\n  12 Bridge Street \n\nPeterborough\nPE1 1XX"
+    trust.save()
+    letter = issued(trust_academy, CHAIR, drafter=officer, officer=officer)
+    assert letter.issued_content["addressees"] == [
+        "Mr Richard Cole, Chair of Trustees",
+        "Fenland Learning Trust",
+        "Fenland House",
+        "12 Bridge Street",
+        "Peterborough",
+        "PE1 1XX",
+    ]
+    assert "PE1 1XX" in pdf_text(Path(letter.pdf.path).read_bytes())
