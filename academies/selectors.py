@@ -166,3 +166,15 @@ def letters_for_a_step(concern: Concern):
         .select_related("letter_type")
         .order_by("issued_on", "id")
     )
+
+
+def concern_of_letter(user, letter) -> tuple[str, str] | None:
+    """The concern a letter to the trust was drafted from, as (label, url), if the user may open it
+    (letters.links: the letter page links back to it)."""
+    if not user.has_perm("academies.view_concerns"):
+        return None
+    link = ConcernLetter.objects.filter(letter=letter).select_related("concern", "concern__school").first()
+    if link is None or (link.concern.is_whistleblowing and not can_see_restricted(user)):
+        return None
+    concern = link.concern
+    return f"Concern about {concern.school.name}, raised {concern.raised_on:%-d %B %Y}", concern.get_absolute_url()

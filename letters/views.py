@@ -359,6 +359,7 @@ def detail(request, pk: int):
                 "can_record": progress is not None and user.has_perm("letters.record_compliance"),
                 "approve_form": CommentsForm(required=False, button="Approve", hint="Optional."),
                 "history": letter.history.select_related("history_user").order_by("-history_date")[:10],
+                "belongs_to": links.letter_owners(user, letter),
             }
         )
     _record_draft_read(request, letter)

@@ -238,3 +238,12 @@ def test_a_link_adviser_of_the_academy_may_draft_the_letter_but_not_issue_it(cli
     assert response.status_code == 302
     assert letter.drafted_by == adviser
     assert client_as("adviser").get(reverse("letters:issue", kwargs={"pk": letter.pk})).status_code == 403
+
+
+def test_the_letter_page_links_back_to_the_concern_it_was_drafted_from(client_as, concern, officer):
+    letter, _ = services.concern_draft_trust_letter(concern=concern, kind=CHAIR, actor=officer)
+    page = client_as("officer").get(reverse("letters:detail", kwargs={"pk": letter.pk})).content.decode()
+    assert 'data-testid="belongs-to"' in page
+    assert concern.get_absolute_url() in page
+    school_letter_page = client_as("adviser").get(reverse("letters:detail", kwargs={"pk": letter.pk}))
+    assert concern.get_absolute_url() in school_letter_page.content.decode()  # advisers read the concern too

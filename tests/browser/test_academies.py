@@ -69,8 +69,10 @@ def formal_letter_to_the_trust_chair(page, concern_url):
     page.get_by_role("button", name="Issue the letter").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Issued SI-")
 
-    # The concern page lists the issued letter with its documents; the PDF says what was sent.
-    page.goto(concern_url)
+    # The letter page links back to the concern, whose page lists the issued letter with its
+    # documents; the PDF says what was sent.
+    page.get_by_test_id("belongs-to").get_by_role("link").click()
+    expect(page).to_have_url(concern_url)
     letters = page.get_by_test_id("trust-letters")
     expect(letters).to_contain_text("Issued")
     with page.expect_download() as info:
