@@ -88,7 +88,10 @@ def check(text: str, kind: str) -> list[str]:
         if placeholder is None:
             message = UNKNOWN_PLACEHOLDER.format(name=match.group(1))
         elif placeholder.kinds is not None and kind not in placeholder.kinds:
-            message = (TRUST_LETTER_ONLY if placeholder.kinds == TRUST_KINDS else WARNING_NOTICE_ONLY).format(name=name)
+            if placeholder.kinds == TRUST_KINDS:
+                message = TRUST_LETTER_ONLY.format(name=name)
+            else:
+                message = WARNING_NOTICE_ONLY.format(name=name)
         else:
             continue
         if message not in errors:
