@@ -383,6 +383,8 @@ def test_the_demo_still_issues_its_letters_with_a_second_officer_approving_the_o
     assert sorted(letter.letter_type.code for letter in issued) == [
         "congratulations",
         "significant_concerns",
+        "trust_chair_meeting",  # the academies demo's formal letters to the trust chair (ADR 0017)
+        "trust_chair_meeting",
         "warning_notice",
         "warning_notice",
         "warning_notice",
