@@ -1,8 +1,9 @@
 """Letters to an academy's trust (docs/adr/0017): the letter to the chair of the academy trust
 seeking a meeting and the letter of concern to the trust's chief executive. Written about academies
 only, addressed to the trust's chair or CEO by name, copied to the DfE Regional Director and/or
-Ofsted as chosen at issue, never shown to a governor of the academy. (Drafting them from a concern,
-and the link to it, are tested in tests/academies/test_trust_letters.py.)"""
+Ofsted as chosen at issue, never shown to a governor of the academy. (The two rules are tested in
+tests/letters/test_rules.py; drafting from a concern, and the link to it, in
+tests/academies/test_trust_letters.py.)"""
 
 import io
 from pathlib import Path
@@ -26,67 +27,6 @@ CHAIR, CEO = LetterKind.TRUST_CHAIR_MEETING, LetterKind.TRUST_CEO_CONCERN
 
 def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-
-
-@pytest.fixture
-def trust_academy(academy):
-    trust = academy.trust
-    trust.name, trust.chair_name, trust.ceo_name = "Fenland Learning Trust", "Mr Richard Cole", "Dr Helen Marsh"
-    trust.save()
-    return academy
-
-
-# ---- the rules, each with its same-named test ----------------------------------------------------
-
-
-def test_trust_letters_only_to_academies(school, trust_academy):
-    chair_letter = LetterType.objects.get(code=CHAIR)
-    assert rules.trust_letters_only_to_academies(school=trust_academy, letter_type=chair_letter) == []
-    assert rules.trust_letters_only_to_academies(school=school, letter_type=chair_letter) == [
-        rules.ONLY_ACADEMIES.format(letter_type=chair_letter.name.lower(), school=school.name)
-    ]
-    for code in (LetterKind.CONGRATULATIONS, LetterKind.SIGNIFICANT_CONCERNS, LetterKind.WARNING_NOTICE):
-        assert rules.trust_letters_only_to_academies(school=school, letter_type=LetterType.objects.get(code=code)) == []
-
-
-def test_warning_notice_only_for_maintained_schools_s59(school, trust_academy):
-    """The school letters stay as they were: concern letters and warning notices to maintained
-    schools only; the letters to a trust are not school letters of concern."""
-    for code in (LetterKind.SIGNIFICANT_CONCERNS, LetterKind.WARNING_NOTICE, LetterKind.SIGNIFICANT_CONCERNS_TOP):
-        letter_type = LetterType.objects.get(code=code)
-        assert rules.warning_notice_only_for_maintained_schools_s59(school=trust_academy, letter_type=letter_type)
-        assert rules.warning_notice_only_for_maintained_schools_s59(school=school, letter_type=letter_type) == []
-    for code in (CHAIR, CEO):
-        letter_type = LetterType.objects.get(code=code)
-        assert rules.warning_notice_only_for_maintained_schools_s59(school=trust_academy, letter_type=letter_type) == []
-
-
-def test_trust_letters_name_their_addressee(trust_academy, school):
-    chair_letter, ceo_letter = LetterType.objects.get(code=CHAIR), LetterType.objects.get(code=CEO)
-    assert rules.trust_letters_name_their_addressee(school=trust_academy, letter_type=chair_letter) == []
-    assert rules.trust_letters_name_their_addressee(school=trust_academy, letter_type=ceo_letter) == []
-    assert (
-        rules.trust_letters_name_their_addressee(
-            school=school, letter_type=LetterType.objects.get(code=LetterKind.CONGRATULATIONS)
-        )
-        == []
-    )
-
-    trust = trust_academy.trust
-    trust.chair_name = "  "
-    trust.save()
-    assert rules.trust_letters_name_their_addressee(school=trust_academy, letter_type=chair_letter) == [
-        rules.TRUST_NAME_NOT_RECORDED.format(
-            trust="Fenland Learning Trust", field="chair of trustees", letter_type=chair_letter.name.lower()
-        )
-    ]
-    assert rules.trust_letters_name_their_addressee(school=trust_academy, letter_type=ceo_letter) == []
-
-    trust_academy.trust = None
-    trust_academy.save()
-    assert rules.trust_letters_name_their_addressee(school=trust_academy, letter_type=ceo_letter) == [
-        rules.NO_TRUST.format(school=trust_academy.name, letter_type=ceo_letter.name.lower())
-    ]
 
 
 # ---- types, templates and placeholders -------------------------------------------------------------
