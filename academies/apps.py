@@ -6,10 +6,17 @@ class AcademiesConfig(AppConfig):
     verbose_name = "Academies"
 
     def ready(self):
+        from django.urls import reverse
+
         from accounts.permissions import is_la_staff
         from core.navigation import NavItem, register
+        from letters.links import register_letter_owner, register_trust_page
 
-        from . import panels, permissions  # noqa: F401  (rules, school page section)
+        from . import panels, permissions, selectors  # noqa: F401  (rules, school page section)
 
         register(NavItem("Academies", "academies:list", is_la_staff, order=65, prefix="/academies/"))
         panels.register()
+        # The letters issue page links here when a trust's chair or chief executive is not recorded.
+        register_trust_page(lambda trust: reverse("academies:trust_edit", kwargs={"code": trust.code}))
+        # The letter page of a letter to a trust links back to the concern it was drafted from.
+        register_letter_owner(selectors.concern_of_letter)

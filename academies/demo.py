@@ -1,16 +1,22 @@
 """Demo casework for academies (runs after the schools demo): concerns about the demo academies at
 each rung of the escalation ladder, one of each routing (a parent complaint, whistleblowing, a
 safeguarding concern Ofsted raised) and a parent complaint still to route, a closed concern and a
-reopened one; the trusts' chief
-executives and chairs; and intelligence entries from other teams, one restricted to officers.
+reopened one; each formal-letter step with its issued letter to the chair of the trust (letters app,
+copied to the Regional Director and Ofsted); the trusts' chief executives and chairs; and
+intelligence entries from other teams, one restricted to officers.
 
 Dates are relative to ctx.today, and the academies are taken in URN order (never by database id),
 so the demo reads the same whenever it runs. Idempotent: a concern or entry already there (same
 school and description) is left alone."""
 
+import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
+from django.utils import timezone
+
+from letters import services as letter_services
+from letters.models import EventAction, Letter, LetterEvent, LetterKind
 from schools.models import School, Trust
 
 from . import services
@@ -266,9 +272,13 @@ def _seed_concern(ctx, school, spec: DemoConcern, officer) -> int:
         )
     for stage, days_ago, notes, outcome in spec.steps:
         bodies = dict.fromkeys(spec.escalated_to, True) if stage == LadderStage.ESCALATION else {}
+        letter = None
+        if stage == LadderStage.FORMAL_LETTER:
+            letter = _letter_to_the_chair(concern, issued_on=day(days_ago), today=ctx.today, officer=officer)
         services.concern_record_step(
-            concern=concern, stage=stage, taken_on=day(days_ago), notes=notes, outcome=outcome, actor=officer, **bodies
-        )
+            concern=concern, stage=stage, taken_on=day(days_ago), notes=notes, outcome=outcome, letter=letter,
+            actor=officer, **bodies,
+        )  # fmt: skip
     if spec.earlier_rag:
         services.concern_rate(
             concern=concern, rag=spec.rag, reason=spec.rag_reason, rated_on=day(spec.steps[-1][1]), actor=officer
@@ -280,6 +290,35 @@ def _seed_concern(ctx, school, spec: DemoConcern, officer) -> int:
         days_ago, reason = spec.reopened
         services.concern_reopen(concern=concern, reason=reason, reopened_on=day(days_ago), actor=officer)
     return 1
+
+
+LETTER_EVIDENCE = (
+    "The academy's results have fallen against national for three years, and the trust's improvement plan, "
+    "shared after our meeting, has no measurable milestones."
+)
+
+
+def _letter_to_the_chair(concern, *, issued_on, today, officer):
+    """The formal letter to the chair of the trust, drafted from the concern a week before it was
+    issued, copied to the Regional Director and Ofsted (letters app; ADR 0017). None when the trust's
+    chair is not recorded (the letter could not be issued)."""
+    trust = Trust.objects.filter(pk=concern.school.trust_id).first()  # its contacts were set after the school was read
+    if trust is None or not trust.chair_name:
+        return None
+    letter, _ = services.concern_draft_trust_letter(concern=concern, kind=LetterKind.TRUST_CHAIR_MEETING, actor=officer)
+    body = re.sub(r"\[[^\[\]\n]+\]", LETTER_EVIDENCE, letter.body)
+    letter_services.letter_draft_update(
+        letter=letter, actor=officer, subject=letter.subject, body=body, indicators=list(letter.indicators.all())
+    )
+    drafted = timezone.make_aware(datetime.combine(issued_on - timedelta(days=7), time(10, 0)))
+    Letter.objects.filter(pk=letter.pk).update(created_at=drafted)
+    LetterEvent.objects.filter(letter=letter, action=EventAction.CREATED).update(at=drafted)
+    letter.refresh_from_db()
+    letter_services.letter_submit(letter=letter, actor=officer, today=issued_on)
+    letter_services.letter_approve(letter=letter, actor=officer)
+    return letter_services.letter_issue(
+        letter=letter, actor=officer, issued_on=issued_on, today=today, copy_to=["regional_director", "ofsted"]
+    )
 
 
 def _seed_entry(ctx, school, spec, adviser, officer) -> int:

@@ -5,6 +5,8 @@ from crispy_forms_gds.layout import Button, Div, Field, Size
 from django import forms
 
 from core.forms import GovDateField, TextLimits, form_helper
+from core.limits import LETTERHEAD_PART
+from letters.models import Letter
 from schools.filters import link_advisers
 
 from .models import ConcernSource, ConcernStatus, LadderStage, Rag, Sensitivity, SourceTeam
@@ -104,6 +106,11 @@ class ConcernEditForm(TextLimits, forms.Form):
         )
 
 
+class LetterChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.reference}: {obj.letter_type.name}, issued {obj.issued_on:%-d %B %Y}"
+
+
 class StepForm(TextLimits, forms.Form):
     stage = forms.ChoiceField(
         label="Step of the ladder",
@@ -119,10 +126,17 @@ class StepForm(TextLimits, forms.Form):
         label="The DfE Regional Director (formerly the Regional Schools Commissioner)", required=False
     )
     to_ofsted = forms.BooleanField(label="Ofsted", required=False)
+    letter = LetterChoiceField(
+        label="The letter to the trust (optional)",
+        queryset=Letter.objects.none(),
+        required=False,
+        empty_label="No letter",
+        help_text="An issued letter drafted from this concern: the formal letter step is the letter to the chair.",
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, letters=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = form_helper(
+        layout = [
             Field.radios("stage", legend_size=Size.SMALL),
             Field("taken_on", legend_size=Size.SMALL),
             Field.textarea("notes", rows=4),
@@ -130,8 +144,13 @@ class StepForm(TextLimits, forms.Form):
             Field.checkbox("to_esfa"),
             Field.checkbox("to_regional_director"),
             Field.checkbox("to_ofsted"),
-            Button("save", "Record the step"),
-        )
+        ]
+        if letters is not None and letters.exists():
+            self.fields["letter"].queryset = letters
+            layout.append(Field.select("letter"))
+        else:
+            del self.fields["letter"]
+        self.helper = form_helper(*layout, Button("save", "Record the step"))
 
 
 class RagForm(TextLimits, forms.Form):
@@ -238,10 +257,19 @@ class ConcernFilterForm(TextLimits, forms.Form):
 class TrustForm(TextLimits, forms.Form):
     ceo_name = forms.CharField(label="Chief executive", max_length=200, required=False)
     chair_name = forms.CharField(label="Chair of trustees", max_length=200, required=False)
+    address = forms.CharField(
+        label="Postal address (optional)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=LETTERHEAD_PART,
+        required=False,
+        help_text="The trust's office, a line each. Letters to the trust go here; without it, care of the academy.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = form_helper(Field.text("ceo_name"), Field.text("chair_name"), Button("save", "Save"))
+        self.helper = form_helper(
+            Field.text("ceo_name"), Field.text("chair_name"), Field.textarea("address", rows=4), Button("save", "Save")
+        )
 
 
 class IntelligenceForm(TextLimits, forms.Form):

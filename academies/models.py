@@ -6,14 +6,15 @@ body that can act, and escalates. A Concern is about one academy or free school;
 are data (the strategy's list, word for word, loaded by a data migration). Each rung of the
 escalation ladder is a ConcernStep; each RAG rating a RagChange (the direction of travel); each
 decision, resolution, closure and reopening a ConcernDecision; the routing the source calls for
-(a parent complaint, whistleblowing, a safeguarding concern) a Routing. Every model keeps its
-history (django-simple-history)."""
+(a parent complaint, whistleblowing, a safeguarding concern) a Routing; each letter to the trust
+drafted from it (letters app) a ConcernLetter. Every model keeps its history (django-simple-history)."""
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from letters.models import Letter
 from schools.models import School
 
 
@@ -134,6 +135,14 @@ class ConcernStep(models.Model):
     to_esfa = models.BooleanField("the ESFA (DfE)", default=False)
     to_regional_director = models.BooleanField("the DfE Regional Director", default=False)
     to_ofsted = models.BooleanField("Ofsted", default=False)
+    letter = models.ForeignKey(
+        Letter,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The issued letter to the trust this step was (one of the concern's letters, ConcernLetter)",
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -153,6 +162,26 @@ class ConcernStep(models.Model):
             ("to_ofsted", "Ofsted"),
         ]
         return [label for field, label in names if getattr(self, field)]
+
+
+class ConcernLetter(models.Model):
+    """A letter to the academy's trust (letters app: the letter to the chair seeking a meeting, the
+    letter of concern to the chief executive) drafted from this concern. The link lives here because
+    academies sits above letters (INSTALLED_APPS order): letters knows nothing of concerns. A letter
+    belongs to one concern; a concern may have several letters (a second letter, a CEO letter)."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="letter_links")
+    letter = models.OneToOneField(Letter, on_delete=models.PROTECT, related_name="academy_concern_link")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.letter} (concern {self.concern_id})"
 
 
 class RagChange(models.Model):

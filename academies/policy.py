@@ -4,6 +4,7 @@ the routing the clause calls for."""
 
 from dataclasses import dataclass
 
+from letters.models import LetterKind, LetterStatus
 from schools.models import School, SchoolStatus
 
 from .models import LADDER_ORDER, ConcernSource, ConcernStatus, LadderStage, Rag, RoutingKind
@@ -21,6 +22,16 @@ ROUTING_ALREADY_RECORDED = "The routing of this concern is already recorded."
 SAFEGUARDING_NEEDS_BOTH = "Record the report to both the DfE Regional Director and the academy or trust"
 OFSTED_OUTCOME_ONLY_WHERE_OFSTED_RAISED = "Report the outcome to Ofsted only when Ofsted raised the concern"
 ALREADY_OPEN = "This concern is already open."
+NO_LETTER_ABOUT_WHISTLEBLOWING = (
+    "Whistleblowing concerns raised with the LA are redirected to the ESFA (Department for Education): the LA does "
+    "not write to the trust about them."
+)
+LETTER_NOT_OF_THIS_CONCERN = "Choose a letter drafted from this concern"
+LETTER_NOT_ISSUED = "The letter {reference} is {status}: a step is recorded with a letter once it is issued."
+FORMAL_LETTER_IS_TO_THE_CHAIR = (
+    "The formal letter step is the letter to the chair of the academy trust: {reference} is a {letter_type}."
+)
+LETTER_ON_ANOTHER_STEP = "The letter {reference} is already recorded with another step."
 ALREADY_ENDED = "This concern is already {status}."
 
 
@@ -48,6 +59,42 @@ def steps_follow_the_ladder(*, stage: str, stages_taken: set[str], status: str) 
     if previous not in stages_taken:
         return [STEP_SKIPS_THE_LADDER.format(previous=previous.label.lower())]
     return []
+
+
+def the_la_writes_formally_to_the_chair_of_the_academy_trust(*, source: str, status: str) -> list[str]:
+    """ "Should that not be the case, the LA will write formally to the Chair of the Academy Trust,
+    setting out the concerns and seeking a meeting as soon as possible" (and the cabinet report's
+    letters of concern to trust CEOs). The LA writes about its own concerns, on an open concern;
+    "Whistleblowing concerns raised with the LA will be re-directed to the Education Funding
+    Agency", so no letter to the trust is drafted from one (which also keeps a whistleblowing
+    concern out of the letters register, which every LA adviser reads)."""
+    if source == ConcernSource.WHISTLEBLOWING:
+        return [NO_LETTER_ABOUT_WHISTLEBLOWING]
+    if status != ConcernStatus.OPEN:
+        return [CONCERN_NOT_OPEN.format(status=ConcernStatus(status).label.lower())]
+    return []
+
+
+def a_step_carries_an_issued_letter_of_its_concern(*, stage: str, letter, concern_letter_ids, on_other_step: bool):
+    """A ladder step may record the letter that was the step: one of the concern's own letters to the
+    trust, once issued, not already recorded with another step; the formal-letter step ("the LA
+    will write formally to the Chair of the Academy Trust") carries the letter to the chair."""
+    if letter is None:
+        return []
+    if letter.pk not in concern_letter_ids:
+        return [LETTER_NOT_OF_THIS_CONCERN]
+    errors = []
+    if letter.status != LetterStatus.ISSUED:
+        errors.append(LETTER_NOT_ISSUED.format(reference=letter.reference, status=letter.get_status_display().lower()))
+    if stage == LadderStage.FORMAL_LETTER and letter.letter_type.code != LetterKind.TRUST_CHAIR_MEETING:
+        errors.append(
+            FORMAL_LETTER_IS_TO_THE_CHAIR.format(
+                reference=letter.reference, letter_type=letter.letter_type.name.lower()
+            )
+        )
+    if on_other_step:
+        errors.append(LETTER_ON_ANOTHER_STEP.format(reference=letter.reference))
+    return errors
 
 
 def escalation_names_the_body(*, stage: str, to_esfa: bool, to_regional_director: bool, to_ofsted: bool) -> list[str]:

@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from letters.models import Letter, LetterStatus
 from schools.models import School, Trust
 
 from . import policy
@@ -15,6 +16,7 @@ from .models import (
     LADDER_SHORT,
     RAG_SEVERITY,
     Concern,
+    ConcernLetter,
     ConcernSource,
     ConcernStep,
     ConcernType,
@@ -30,7 +32,8 @@ def can_see_restricted(user) -> bool:
 
 def concerns_visible_to(user) -> QuerySet[Concern]:
     concerns = Concern.objects.select_related("school", "school__trust", "owner").prefetch_related(
-        "concern_types", Prefetch("steps", queryset=ConcernStep.objects.order_by("taken_on", "id"))
+        "concern_types",
+        Prefetch("steps", queryset=ConcernStep.objects.select_related("letter").order_by("taken_on", "id")),
     )
     if not can_see_restricted(user):
         concerns = concerns.exclude(source=ConcernSource.WHISTLEBLOWING)
@@ -145,3 +148,33 @@ def intelligence_for_user(*, user, pk: int) -> IntelligenceEntry:
 def stage_label(concern: Concern) -> str:
     stage = stage_of(concern)
     return LADDER_SHORT[stage] if stage else "Concern recorded"
+
+
+def concern_letters(concern: Concern) -> list[Letter]:
+    """The letters to the trust drafted from the concern, oldest first (letters.Letter)."""
+    links = ConcernLetter.objects.filter(concern=concern).select_related(
+        "letter", "letter__letter_type", "letter__school"
+    )
+    return [link.letter for link in links.order_by("created_at", "id")]
+
+
+def letters_for_a_step(concern: Concern):
+    """The concern's issued letters not yet recorded with a step: those a new step may carry."""
+    return (
+        Letter.objects.filter(academy_concern_link__concern=concern, status=LetterStatus.ISSUED)
+        .exclude(pk__in=ConcernStep.objects.filter(letter__isnull=False).values("letter_id"))
+        .select_related("letter_type")
+        .order_by("issued_on", "id")
+    )
+
+
+def concern_of_letter(user, letter) -> tuple[str, str] | None:
+    """The concern a letter to the trust was drafted from, as (label, url), if the user may open it
+    (letters.links: the letter page links back to it)."""
+    if not user.has_perm("academies.view_concerns"):
+        return None
+    link = ConcernLetter.objects.filter(letter=letter).select_related("concern", "concern__school").first()
+    if link is None or (link.concern.is_whistleblowing and not can_see_restricted(user)):
+        return None
+    concern = link.concern
+    return f"Concern about {concern.school.name}, raised {concern.raised_on:%-d %B %Y}", concern.get_absolute_url()

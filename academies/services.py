@@ -11,12 +11,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from letters import documents as letter_documents
+from letters import services as letter_services
+from letters.models import IN_PROGRESS_STATUSES, TRUST_LETTER_KINDS, Letter, LetterType
 from schools.models import School, Trust
 
 from . import policy
 from .models import (
     Concern,
     ConcernDecision,
+    ConcernLetter,
     ConcernSource,
     ConcernStatus,
     ConcernStep,
@@ -111,14 +115,21 @@ def concern_rate(*, concern: Concern, rag: str, reason: str, rated_on: date | No
 @transaction.atomic
 def concern_record_step(
     *, concern: Concern, stage: str, taken_on: date, notes: str, outcome: str = "", to_esfa: bool = False,
-    to_regional_director: bool = False, to_ofsted: bool = False, actor,
+    to_regional_director: bool = False, to_ofsted: bool = False, letter: Letter | None = None, actor,
 ) -> ConcernStep:  # fmt: skip
-    """A rung of the escalation ladder: in order, on an open concern, an escalation naming its body."""
+    """A rung of the escalation ladder: in order, on an open concern, an escalation naming its body;
+    with the issued letter to the trust it was, if any (the formal letter to the chair)."""
     concern = Concern.objects.select_for_update().get(pk=concern.pk)
     taken = set(concern.steps.values_list("stage", flat=True))
     errors = policy.steps_follow_the_ladder(stage=stage, stages_taken=taken, status=concern.status)
     errors += policy.escalation_names_the_body(
         stage=stage, to_esfa=to_esfa, to_regional_director=to_regional_director, to_ofsted=to_ofsted
+    )
+    errors += policy.a_step_carries_an_issued_letter_of_its_concern(
+        stage=stage,
+        letter=letter,
+        concern_letter_ids=set(concern.letter_links.values_list("letter_id", flat=True)),
+        on_other_step=letter is not None and ConcernStep.objects.filter(letter=letter).exists(),
     )
     if errors:
         raise ValidationError(errors)
@@ -133,10 +144,50 @@ def concern_record_step(
         to_esfa=escalation and to_esfa,
         to_regional_director=escalation and to_regional_director,
         to_ofsted=escalation and to_ofsted,
+        letter=letter,
         recorded_by=actor,
     )
     _save(step, actor)
     return step
+
+
+@transaction.atomic
+def concern_draft_trust_letter(*, concern: Concern, kind: str, actor) -> tuple[Letter, bool]:
+    """Draft a letter to the academy's trust from the concern (letters: the letter to the chair seeking
+    a meeting, or the letter of concern to the chief executive), pre-filled from the LA's template with
+    the concern's types ticked, and record that it belongs to the concern. It is then completed,
+    approved and issued like any letter (letters.services). If a letter of that kind from this concern
+    is still in progress, that one is returned instead (False: not created), so a second click drafts
+    nothing twice. The view checks that the user may draft letters to the school."""
+    if kind not in TRUST_LETTER_KINDS:
+        raise ValueError(kind)
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    if errors := policy.the_la_writes_formally_to_the_chair_of_the_academy_trust(
+        source=concern.source, status=concern.status
+    ):
+        raise ValidationError(errors)
+    in_progress = (
+        Letter.objects.filter(
+            academy_concern_link__concern=concern, letter_type__code=kind, status__in=IN_PROGRESS_STATUSES
+        )
+        .order_by("created_at", "id")
+        .first()
+    )
+    if in_progress is not None:
+        return in_progress, False
+    letter_type = LetterType.objects.select_related("template").get(code=kind)
+    subject, body = letter_documents.prefilled_text(concern.school, letter_type)
+    codes = list(concern.concern_types.values_list("code", flat=True))
+    letter = letter_services.letter_draft_create(
+        school=concern.school,
+        letter_type=letter_type,
+        actor=actor,
+        subject=subject,
+        body=body,
+        indicators=list(letter_type.indicators.filter(code__in=codes, is_active=True)),
+    )
+    _save(ConcernLetter(concern=concern, letter=letter, created_by=actor), actor)
+    return letter, True
 
 
 @transaction.atomic
@@ -226,8 +277,12 @@ def concern_reopen(*, concern: Concern, reason: str, reopened_on: date | None = 
 
 
 @transaction.atomic
-def trust_update_contacts(*, trust: Trust, ceo_name: str, chair_name: str, actor) -> Trust:
+def trust_update_contacts(*, trust: Trust, ceo_name: str, chair_name: str, address: str | None = None, actor) -> Trust:
+    """The trust's chief executive, chair of trustees and (if given) postal address, kept by the LA:
+    letters to the trust are addressed from them (letters.documents)."""
     trust.ceo_name, trust.chair_name = ceo_name.strip(), chair_name.strip()
+    if address is not None:
+        trust.address = "\n".join(line.strip() for line in address.strip().splitlines())
     _save(trust, actor)
     return trust
 

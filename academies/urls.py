@@ -15,6 +15,7 @@ urlpatterns = [
     path("concerns/<int:pk>/decision/", casework.concern_decide, name="decide"),
     path("concerns/<int:pk>/end/", casework.concern_end, name="end"),
     path("concerns/<int:pk>/reopen/", casework.concern_reopen, name="reopen"),
+    path("concerns/<int:pk>/letters/<slug:kind>/", casework.concern_draft_letter, name="draft_letter"),
     path("trusts/<str:code>/", trusts.trust_detail, name="trust"),
     path("trusts/<str:code>/edit/", trusts.trust_edit, name="trust_edit"),
     path("meeting-pack/", meeting_pack.meeting_pack, name="meeting_pack"),

@@ -35,6 +35,7 @@ TEXT_LIMITS = {
     "schools.Letterhead.directorate": LETTERHEAD_PART,
     "schools.Letterhead.address": LETTERHEAD_PART,
     "schools.Letterhead.signatory_title": LETTERHEAD_PART,
+    "schools.Trust.address": LETTERHEAD_PART,
 }
 # Text the system writes, never a person: why an import was refused, an alert's summary and the
 # mail server's error, a letter suggestion as it was made. Bounding it would turn a long report

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -29,10 +30,17 @@ from schools.logos import stored_logo
 from schools.selectors import letterhead_for
 
 from . import placeholders
-from .models import LetterKind
+from .models import TRUST_ADDRESSEE, LetterKind
 from .placeholders import Block, Facts, long_date
 
 SECRETARY_OF_STATE = "The Secretary of State for Education (Department for Education)"
+# The bodies a letter to a trust may be copied to, chosen by the officer at issue (the 2019 cabinet
+# report: letters of concern to trust CEOs "will also be shared with the RSC and OfSTED").
+REGIONAL_DIRECTOR = "The DfE Regional Director (formerly the Regional Schools Commissioner)"
+OFSTED = "Ofsted"
+TRUST_LETTER_COPIES = {"regional_director": REGIONAL_DIRECTOR, "ofsted": OFSTED}
+UNKNOWN_COPY = "Choose copies from the Regional Director and Ofsted"
+COPIES_ONLY_FOR_TRUST_LETTERS = "Copies to the Regional Director or Ofsted are chosen for letters to a trust only"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -80,7 +88,12 @@ class LetterContent:
         return "\n".join([*lines, *self.signatory, *self.copies])
 
 
-def addressee_lines(school) -> list[str]:
+def addressee_lines(school, letter_type=None) -> list[str]:
+    """The address block: a school's chair of governors and headteacher at the school; for a letter
+    to a trust, the trust's chair of trustees (or chief executive) and the trust, at the trust's
+    postal address the LA keeps (schools.Trust.address), else care of the academy."""
+    if letter_type is not None and letter_type.is_trust_letter:
+        return _trust_addressee_lines(school, letter_type)
     lines = []
     if school.chair_of_governors:
         lines.append(f"{school.chair_of_governors}, Chair of Governors")
@@ -90,8 +103,27 @@ def addressee_lines(school) -> list[str]:
     return [*lines, school.name, *school.address_lines]
 
 
-def recipients_for(school) -> list[dict]:
-    """The addressees recorded at issue, named from the school record."""
+def _trust_addressee_lines(school, letter_type) -> list[str]:
+    field_name, title = TRUST_ADDRESSEE[letter_type.code]
+    trust = school.trust
+    name = getattr(trust, field_name) if trust else ""
+    lines = [f"{name}, {title}" if name else f"The {title}"]
+    if trust:
+        lines.append(trust.name)
+        if trust.address_lines:
+            return [*lines, *trust.address_lines]
+    return [*lines, f"c/o {school.name}", *school.address_lines]
+
+
+def recipients_for(school, letter_type=None) -> list[dict]:
+    """The addressees recorded at issue, named from the school record (for a letter to a trust,
+    from the trust's)."""
+    if letter_type is not None and letter_type.is_trust_letter:
+        field_name, title = TRUST_ADDRESSEE[letter_type.code]
+        trust = school.trust
+        name = getattr(trust, field_name) if trust else ""
+        role = f"{title} of {trust.name}" if trust else title
+        return [{"role": role, "name": name or "Not recorded"}]
     return [
         {"role": "Chair of governors", "name": school.chair_of_governors or "Not recorded"},
         {"role": "Headteacher", "name": school.headteacher or "Not recorded"},
@@ -103,6 +135,20 @@ def statutory_copies(letter_type) -> list[str]:
     a warning notice must at the same time give a copy of it to the Secretary of State. (The
     headteacher, the other copy s60(6) names, is an addressee of every letter.)"""
     return [SECRETARY_OF_STATE] if letter_type.code == LetterKind.WARNING_NOTICE else []
+
+
+def copies_at_issue(letter_type, *, chosen=(), other=()) -> list[str]:
+    """Everyone a letter is copied to, as recorded at issue and printed under it: the copies the
+    law requires (statutory_copies), then for a letter to a trust the bodies the officer chose
+    (TRUST_LETTER_COPIES: the DfE Regional Director, Ofsted), then any others typed in. A choice
+    that is not one of those bodies, or one for a letter to a school, is refused."""
+    chosen = list(dict.fromkeys(str(c) for c in chosen))
+    if chosen and not letter_type.is_trust_letter:
+        raise ValidationError({"copy_to": COPIES_ONLY_FOR_TRUST_LETTERS})
+    if any(c not in TRUST_LETTER_COPIES for c in chosen):
+        raise ValidationError({"copy_to": UNKNOWN_COPY})
+    bodies = [TRUST_LETTER_COPIES[key] for key in TRUST_LETTER_COPIES if key in chosen]
+    return [*statutory_copies(letter_type), *bodies, *[c.strip() for c in other if c.strip()]]
 
 
 def facts_for(letter, *, issue_date: date | None, indicators: list[str] | None = None, council_name: str = "") -> Facts:
@@ -138,7 +184,7 @@ def build_content(
         **letterhead_parts(letterhead),
         reference=letter.reference,
         date=long_date(issue_date),
-        addressees=addressee_lines(letter.school),
+        addressees=addressee_lines(letter.school, letter.letter_type),
         subject=subject,
         blocks=placeholders.render_blocks(normalise_text(letter.body), facts),
         copies=copies,

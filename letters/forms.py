@@ -10,6 +10,7 @@ from core.forms import NOT_A_REAL_DATE, Button, FilterSet, GovDateField, TextLim
 from core.limits import LETTER, LETTER_TEMPLATE
 
 from . import rules
+from .documents import OFSTED, REGIONAL_DIRECTOR
 from .models import (
     DECISION_CHOICES,
     ComplianceOutcome,
@@ -107,6 +108,8 @@ class LetterForm(TextLimits, forms.Form):
                 pk__in=[i.pk for i in active] + [i.pk for i in letter.indicators.all()]
             )
         self.fields["indicators"].queryset = active.order_by("order", "id")
+        if letter_type.is_trust_letter:
+            self.fields["indicators"].label = "Concern types the letter sets out"
         intro = letter_type.introduction or "Tick the indicators that apply."
         # crispy-forms-gds writes hints with |safe: the letter type's own words are escaped here.
         self.fields["indicators"].help_text = format_html(
@@ -167,11 +170,22 @@ class IssueForm(TextLimits, forms.Form):
         help_text="One recipient per line, in addition to those listed above.",
     )
 
-    def __init__(self, *args, **kwargs):
+    copy_to = forms.MultipleChoiceField(
+        label="Copy the letter to",
+        choices=[("regional_director", REGIONAL_DIRECTOR), ("ofsted", OFSTED)],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The bodies the local authority shares this letter with. Tick none, one or both.",
+    )
+
+    def __init__(self, *args, letter_type: LetterType | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = form_helper(
-            Field("issued_on"), Field.textarea("other_copies", rows=3), Button("issue", "Issue the letter")
-        )
+        layout = [Field("issued_on")]
+        if letter_type is not None and letter_type.is_trust_letter:
+            layout.append(Field.checkboxes("copy_to", legend_size=Size.SMALL, small=True))
+        else:
+            del self.fields["copy_to"]
+        self.helper = form_helper(*layout, Field.textarea("other_copies", rows=3), Button("issue", "Issue the letter"))
 
     def copies(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["other_copies"].splitlines() if line.strip()]

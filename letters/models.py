@@ -22,6 +22,23 @@ class LetterKind(models.TextChoices):
     SIGNIFICANT_CONCERNS = "significant_concerns", "Significant concerns letter"
     WARNING_NOTICE = "warning_notice", "Warning notice"
     SIGNIFICANT_CONCERNS_TOP = "significant_concerns_top", "Significant concerns (top tier)"
+    # Letters to an academy's trust (strategy "Where the LA has concerns about an Academy"; drafted from
+    # the academy concern they belong to, academies app).
+    TRUST_CHAIR_MEETING = "trust_chair_meeting", "Letter to the chair of the academy trust seeking a meeting"
+    TRUST_CEO_CONCERN = "trust_ceo_concern", "Letter of concern to the trust's chief executive"
+
+
+# The letters written to an academy's trust rather than to a school's governing body and headteacher.
+TRUST_LETTER_KINDS = frozenset({LetterKind.TRUST_CHAIR_MEETING, LetterKind.TRUST_CEO_CONCERN})
+# Whom a letter to a trust is addressed to: the Trust field holding the name, and the title after it.
+TRUST_ADDRESSEE = {
+    LetterKind.TRUST_CHAIR_MEETING: ("chair_name", "Chair of Trustees"),
+    LetterKind.TRUST_CEO_CONCERN: ("ceo_name", "Chief Executive"),
+}
+# The letters of concern to a school, the steps of the Part 4 ladder (maintained schools only).
+SCHOOL_CONCERN_KINDS = frozenset(
+    {LetterKind.SIGNIFICANT_CONCERNS, LetterKind.WARNING_NOTICE, LetterKind.SIGNIFICANT_CONCERNS_TOP}
+)
 
 
 class LetterType(models.Model):
@@ -74,7 +91,13 @@ class LetterType(models.Model):
 
     @property
     def is_concern(self) -> bool:
-        return self.code != LetterKind.CONGRATULATIONS
+        """A letter of concern to a school (significant concerns, either tier, or a warning notice)."""
+        return self.code in SCHOOL_CONCERN_KINDS
+
+    @property
+    def is_trust_letter(self) -> bool:
+        """Written to an academy's trust (its chair or chief executive), not to the school."""
+        return self.code in TRUST_LETTER_KINDS
 
 
 class Indicator(models.Model):

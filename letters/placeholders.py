@@ -7,7 +7,8 @@ is saved, so an error can never appear at issue time. Placeholders are replaced 
 no template engine (nothing typed in a template can run code).
 
 Body layout: paragraphs are separated by a blank line; a line starting with "- " is a bullet; a
-line starting with "# " is a heading; a list placeholder ({indicators}, {grounds}, {powers}) on a
+line starting with "# " is a heading; a list placeholder ({indicators}, {grounds}, {powers},
+{concern_types}) on a
 line of its own becomes a bulleted list (inside a sentence its items are joined with "; ")."""
 
 import re
@@ -18,14 +19,16 @@ from django.conf import settings
 
 from schools.selectors import letterhead_for
 
-from .models import Ground, InterventionPower, LetterKind
+from .models import TRUST_LETTER_KINDS, Ground, InterventionPower, LetterKind
 from .rules import powers_window_end_s63_3_s64_2
 
 UNKNOWN_PLACEHOLDER = "{{{name}}} is not a placeholder. The placeholders are listed below the form."
 WARNING_NOTICE_ONLY = "{{{name}}} can only be used in a warning notice."
+TRUST_LETTER_ONLY = "{{{name}}} can only be used in a letter to an academy trust."
 STRAY_BRACE = "There is a “{brace}” that is not part of a placeholder: write placeholders as {{name}}."
 
 WARNING_NOTICE_KINDS = frozenset({LetterKind.WARNING_NOTICE})
+TRUST_KINDS = TRUST_LETTER_KINDS
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,15 @@ PLACEHOLDERS = [
     Placeholder("compliance_end_date", "The date the compliance period ends", WARNING_NOTICE_KINDS),
     Placeholder("compliance_period", "The compliance period, from the date of issue to its end", WARNING_NOTICE_KINDS),
     Placeholder("powers", "The intervention powers (s63 to s66), as a list", WARNING_NOTICE_KINDS, is_list=True),
+    Placeholder("trust_name", "The academy trust's name", TRUST_KINDS, fixed_when_drafting=True),
+    Placeholder("trust_chair", "The chair of trustees' name, from the trust's page", TRUST_KINDS),
+    Placeholder("trust_ceo", "The trust's chief executive's name, from the trust's page", TRUST_KINDS),
+    Placeholder(
+        "concern_types",
+        "The concern types ticked on the letter (the strategy's words), as a list",
+        TRUST_KINDS,
+        is_list=True,
+    ),
     Placeholder(
         "powers_deadline",
         "The last day the s63 and s64 powers can be used: two months after the compliance period ends",
@@ -76,7 +88,10 @@ def check(text: str, kind: str) -> list[str]:
         if placeholder is None:
             message = UNKNOWN_PLACEHOLDER.format(name=match.group(1))
         elif placeholder.kinds is not None and kind not in placeholder.kinds:
-            message = WARNING_NOTICE_ONLY.format(name=name)
+            if placeholder.kinds == TRUST_KINDS:
+                message = TRUST_LETTER_ONLY.format(name=name)
+            else:
+                message = WARNING_NOTICE_ONLY.format(name=name)
         else:
             continue
         if message not in errors:
@@ -115,13 +130,20 @@ class Facts:
     grounds: list[str] = field(default_factory=list)
     compliance_end_date: date | None = None
     council_name: str = ""  # the school's LA's (its letterhead); COUNCIL_NAME when not given
+    trust_name: str = ""  # the academy's trust (letters to a trust)
+    trust_chair: str = ""
+    trust_ceo: str = ""
 
     @classmethod
     def for_school(cls, school, letter_type, *, council_name: str = "", **kwargs) -> "Facts":
         adviser = school.link_adviser
         if not council_name:
             council_name = letterhead_for(school.la_code).council_name
+        trust = school.trust if school.trust_id else None
         return cls(
+            trust_name=trust.name if trust else "the academy trust",
+            trust_chair=(trust.chair_name if trust else "") or "the Chair of Trustees",
+            trust_ceo=(trust.ceo_name if trust else "") or "the Chief Executive",
             council_name=council_name,
             school_name=school.name,
             urn=str(school.urn),
@@ -140,6 +162,8 @@ class Facts:
             return self.council_name or settings.COUNCIL_NAME
         if name == "date":
             return long_date(self.issue_date)
+        if name == "concern_types":
+            return self.indicators
         if name == "grounds":
             return [Ground(g).label for g in self.grounds]
         if name == "compliance_end_date":

@@ -9,9 +9,9 @@ import re
 from datetime import date, timedelta
 
 from core.dates import add_months
-from schools.models import Governance, School, SchoolStatus
+from schools.models import Governance, School, SchoolStatus, Trust
 
-from .models import ComplianceOutcome, Ground, InterventionPower, LetterKind
+from .models import TRUST_ADDRESSEE, ComplianceOutcome, Ground, InterventionPower, LetterKind
 
 # Messages (tests import them).
 NEEDS_A_GROUND = "Choose at least one ground for the warning notice"
@@ -35,6 +35,15 @@ POWER_WINDOW_CLOSED = (
 )
 ISSUED_CANNOT_BE_EDITED = "This letter has been issued and cannot be changed."
 ISSUE_DATE_IN_FUTURE = "The date of issue cannot be in the future"
+ONLY_ACADEMIES = (
+    "A {letter_type} is written to an academy's trust: {school} is not an academy or free school, so it is not "
+    "one of them."
+)
+NO_TRUST = "{school} has no academy trust in the register, so a {letter_type} has no one to be addressed to."
+TRUST_NAME_NOT_RECORDED = (
+    "The name of {trust}'s {field} is not recorded: enter it on the trust's page (“{field}”) before issuing this "
+    "{letter_type}."
+)
 SCHOOL_CLOSED = "{school} is closed: letters are only written to open schools."
 COMPLIANCE_END_TOO_LATE = (
     "The compliance period must end within {months} months of the date of issue, by {latest:%-d %B %Y}: check the year"
@@ -112,6 +121,35 @@ def warning_notice_only_for_maintained_schools_s59(*, school: School, letter_typ
     academy route (meeting, letter to the chair of the trust, escalation to the DfE)."""
     if letter_type.is_concern and school.establishment_type.governance != Governance.MAINTAINED:
         return [ONLY_MAINTAINED.format(letter_type=letter_type.name.lower(), school=school.name)]
+    return []
+
+
+def trust_letters_only_to_academies(*, school: School, letter_type) -> list[str]:
+    """Strategy, "Where the LA has concerns about an Academy": "Should that not be the case, the LA
+    will write formally to the Chair of the Academy Trust, setting out the concerns and seeking a
+    meeting as soon as possible"; and the 2019 cabinet report: "Letters of Concern are being prepared
+    for CEOs of Academy Trusts ... These will also be shared with the RSC and OfSTED". A letter to a
+    trust is about one of its academies or free schools (GIAS groups 10 and 11); the LA's own schools
+    get the letters to schools (warning_notice_only_for_maintained_schools_s59)."""
+    if letter_type.is_trust_letter and not school.is_academy:
+        return [ONLY_ACADEMIES.format(letter_type=letter_type.name.lower(), school=school.name)]
+    return []
+
+
+def trust_letters_name_their_addressee(*, school: School, letter_type) -> list[str]:
+    """The strategy writes "to the Chair of the Academy Trust" and the cabinet report to the trust's
+    "CEO": a letter to a trust is addressed to that person by name, from the trust record the LA
+    keeps (schools.Trust, its chair of trustees and chief executive, edited on the trust's page). A
+    draft may be written before the name is known; the letter is not issued until it is recorded."""
+    if not letter_type.is_trust_letter:
+        return []
+    trust = school.trust
+    if trust is None:
+        return [NO_TRUST.format(school=school.name, letter_type=letter_type.name.lower())]
+    field_name, _ = TRUST_ADDRESSEE[letter_type.code]
+    if not getattr(trust, field_name).strip():
+        field = Trust._meta.get_field(field_name).verbose_name
+        return [TRUST_NAME_NOT_RECORDED.format(trust=trust.name, field=field, letter_type=letter_type.name.lower())]
     return []
 
 

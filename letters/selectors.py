@@ -12,6 +12,7 @@ from core.dates import add_months
 from schools.models import School
 
 from .models import (
+    TRUST_LETTER_KINDS,
     ComplianceOutcome,
     Indicator,
     Letter,
@@ -33,19 +34,24 @@ DEADLINE_HORIZON_DAYS = 28
 
 def _base() -> QuerySet[Letter]:
     return Letter.objects.select_related(
-        "letter_type", "school", "school__establishment_type", "drafted_by", "issued_by", "progress"
+        "letter_type", "school", "school__establishment_type", "school__trust", "drafted_by", "issued_by", "progress"
     )
 
 
 def letters_visible_to(user) -> QuerySet[Letter]:
-    """Every letter for LA staff; a governor's own schools' issued letters; nothing for anyone else
-    (admins included: letters are case material)."""
+    """Every letter for LA staff; a governor's own schools' issued letters, except letters to an
+    academy's trust (written to its chair or chief executive about the LA's concerns, not to the
+    school's governors); nothing for anyone else (admins included: letters are case material)."""
     if not user.is_authenticated:
         return Letter.objects.none()
     if is_la_staff(user):
         return _base()
     if is_governor(user):
-        return _base().filter(school__governorships__user=user, status=LetterStatus.ISSUED)
+        return (
+            _base()
+            .filter(school__governorships__user=user, status=LetterStatus.ISSUED)
+            .exclude(letter_type__code__in=TRUST_LETTER_KINDS)
+        )
     return Letter.objects.none()
 
 
@@ -104,12 +110,15 @@ def letter_types() -> list[LetterType]:
 
 
 def letter_types_for(school: School) -> list[LetterType]:
-    """The letter types the LA may send this school (a warning notice and letters of concern to
-    the schools it maintains only: rules.warning_notice_only_for_maintained_schools_s59)."""
+    """The letter types the LA may start for this school from the letters pages (a warning notice
+    and letters of concern to the schools it maintains only:
+    rules.warning_notice_only_for_maintained_schools_s59). Letters to an academy's trust are not
+    among them: they are drafted from the academy concern they belong to (academies app)."""
     return [
         kind
         for kind in letter_types()
-        if not warning_notice_only_for_maintained_schools_s59(school=school, letter_type=kind)
+        if not kind.is_trust_letter
+        and not warning_notice_only_for_maintained_schools_s59(school=school, letter_type=kind)
     ]
 
 

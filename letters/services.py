@@ -125,9 +125,11 @@ def _compliance_period_errors(*, issued_on: date, compliance_end_date: date | No
 def _check_content(*, school: School, letter_type: LetterType, subject: str, body: str, indicators, grounds,
                    compliance_end_date, today: date) -> None:  # fmt: skip
     errors: dict[str, list[str]] = {}
-    if problems := rules.letters_only_to_open_schools(
-        school=school
-    ) + rules.warning_notice_only_for_maintained_schools_s59(school=school, letter_type=letter_type):
+    if problems := (
+        rules.letters_only_to_open_schools(school=school)
+        + rules.warning_notice_only_for_maintained_schools_s59(school=school, letter_type=letter_type)
+        + rules.trust_letters_only_to_academies(school=school, letter_type=letter_type)
+    ):
         errors[None] = problems
     for name, text in (("subject", subject), ("body", body)):
         if problems := placeholders.check(text, letter_type.code):
@@ -286,10 +288,13 @@ def letter_issue(
     actor,
     issued_on: date | None = None,
     other_copies: list[str] = (),
+    copy_to: list[str] = (),
     today: date | None = None,
 ) -> Letter:
-    """Issue an approved letter: record the date of issue, who it went to and its words, queue the
-    production of its final PDF and Word files (letters.issued_documents), start a warning notice's progress record, and
+    """Issue an approved letter: record the date of issue, who it went to (for a letter to a trust,
+    the bodies in `copy_to` it is copied to: documents.copies_at_issue) and its words, queue the
+    production of its final PDF and Word files (letters.issued_documents), start a warning notice's
+    progress record, and
     alert the ward's councillors for a warning notice or a top-tier concerns letter (emailed once
     this transaction commits). The letter row is locked first: if two officers issue it at once,
     the second waits, then finds it issued and is refused, so there is one issued letter and one
@@ -305,14 +310,16 @@ def letter_issue(
         date_errors += _compliance_period_errors(issued_on=issued_on, compliance_end_date=letter.compliance_end_date)
     errors = rules.letters_only_to_open_schools(school=letter.school)
     errors += rules.warning_notice_only_for_maintained_schools_s59(school=letter.school, letter_type=letter.letter_type)
+    errors += rules.trust_letters_only_to_academies(school=letter.school, letter_type=letter.letter_type)
+    errors += rules.trust_letters_name_their_addressee(school=letter.school, letter_type=letter.letter_type)
     if errors or date_errors:
         raise ValidationError({key: value for key, value in (("issued_on", date_errors), ("__all__", errors)) if value})
 
-    copies = [*documents.statutory_copies(letter.letter_type), *[c.strip() for c in other_copies if c.strip()]]
+    copies = documents.copies_at_issue(letter.letter_type, chosen=copy_to, other=other_copies)
     content = documents.build_content(letter, issue_date=issued_on, copies=copies)
     letter.status = LetterStatus.ISSUED
     letter.issued_on, letter.issued_at, letter.issued_by = issued_on, timezone.now(), actor
-    letter.recipients = documents.recipients_for(letter.school)
+    letter.recipients = documents.recipients_for(letter.school, letter.letter_type)
     letter.copies = copies
     letter.issued_content = issued_documents.issued_words(content, letter.school)
     _save(letter, actor)

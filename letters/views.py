@@ -25,7 +25,7 @@ from schools.models import School
 from schools.picker import school_picker
 from schools.selectors import letterhead_for, open_schools_user_acts_for, schools_visible_to
 
-from . import documents, issued_documents, placeholders, selectors, services, suggestions
+from . import documents, issued_documents, links, placeholders, rules, selectors, services, suggestions
 from .documents import DOCX_CONTENT_TYPE
 from .forms import (
     ApprovalSettingForm,
@@ -44,6 +44,7 @@ from .forms import (
     TemplateForm,
 )
 from .models import (
+    TRUST_ADDRESSEE,
     DocumentsStatus,
     Indicator,
     InterventionPower,
@@ -234,7 +235,14 @@ def _letter_form_page(request, *, form, letter, school, letter_type, title):
 
 
 def _example(facts, name: str) -> str:
-    if name in ("indicators", "grounds", "compliance_end_date", "compliance_period", "powers_deadline"):
+    if name in (
+        "indicators",
+        "concern_types",
+        "grounds",
+        "compliance_end_date",
+        "compliance_period",
+        "powers_deadline",
+    ):
         return "From the form when previewed and issued"
     if name == "date":
         return f"The date of issue (today: {long_date(facts.issue_date)})"
@@ -250,6 +258,9 @@ def new_letter(request, urn: int, code: str):
     letter_type = get_object_or_404(LetterType.objects.select_related("template"), code=code)
     if not request.user.has_perm("letters.draft_letter", school):
         raise PermissionDenied
+    if letter_type.is_trust_letter:
+        # Drafted from the academy concern it belongs to (academies), which records the link.
+        raise Http404("A letter to a trust is drafted from the concern about the academy")
     subject, body = documents.prefilled_text(school, letter_type)
     form = LetterForm(posted(request), letter_type=letter_type, initial={"subject": subject, "body": body})
     if request.method == "POST" and form.is_valid():
@@ -350,6 +361,7 @@ def detail(request, pk: int):
                 "can_record": progress is not None and user.has_perm("letters.record_compliance"),
                 "approve_form": CommentsForm(required=False, button="Approve", hint="Optional."),
                 "history": letter.history.select_related("history_user").order_by("-history_date")[:10],
+                "belongs_to": links.letter_owners(user, letter),
             }
         )
     _record_draft_read(request, letter)
@@ -456,11 +468,15 @@ def issue(request, pk: int):
         messages.error(request, services.CANNOT_ISSUE.format(status=letter.get_status_display().lower()))
         return redirect(letter)
     initial = {"issued_on": timezone.localdate(), "other_copies": _suggested_copies(letter.school)}
-    form = IssueForm(posted(request), initial=initial)
+    form = IssueForm(posted(request), initial=initial, letter_type=letter.letter_type)
     if request.method == "POST" and form.is_valid():
         try:
             letter = services.letter_issue(
-                letter=letter, actor=request.user, issued_on=form.cleaned_data["issued_on"], other_copies=form.copies()
+                letter=letter,
+                actor=request.user,
+                issued_on=form.cleaned_data["issued_on"],
+                other_copies=form.copies(),
+                copy_to=form.cleaned_data.get("copy_to", []),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -476,8 +492,12 @@ def issue(request, pk: int):
         {
             "letter": letter,
             "form": form,
-            "recipients": documents.recipients_for(letter.school),
+            "recipients": documents.recipients_for(letter.school, letter.letter_type),
             "statutory_copies": documents.statutory_copies(letter.letter_type),
+            "addressee_missing": rules.trust_letters_name_their_addressee(
+                school=letter.school, letter_type=letter.letter_type
+            ),
+            "trust_page": links.trust_page_url(letter.school.trust) if letter.letter_type.is_trust_letter else "",
             "drafted_on": services.drafted_on(letter),
             "title": f"Issue {letter.reference}",
         },
@@ -723,6 +743,7 @@ SAMPLE_SCHOOL = {
     "chair_of_governors": "Mr B Chair",
     "link_adviser": "A. Adviser",
 }
+SAMPLE_TRUST = {"trust_name": "Sample Academy Trust", "trust_chair": "Ms C Chair", "trust_ceo": "Dr D Executive"}
 
 
 def _template_preview(form: TemplateForm, letter_type: LetterType):
@@ -739,6 +760,7 @@ def _template_preview(form: TemplateForm, letter_type: LetterType):
     letterhead = letterhead_for(settings.LOCAL_AUTHORITY_CODES[0])
     facts = placeholders.Facts(
         **SAMPLE_SCHOOL,
+        **SAMPLE_TRUST,
         council_name=letterhead.council_name,
         letter_type=letter_type.name,
         issue_date=today,
@@ -748,18 +770,22 @@ def _template_preview(form: TemplateForm, letter_type: LetterType):
     )
     data = form.cleaned_data
     subject = placeholders.fill_inline(data["subject"], facts)
+    address = ["Sample Primary School", "1 School Lane", "Peterborough", "PE1 1AA"]
+    if letter_type.is_trust_letter:
+        field_name, title = TRUST_ADDRESSEE[letter_type.code]
+        name = SAMPLE_TRUST["trust_chair" if field_name == "chair_name" else "trust_ceo"]
+        addressees = [f"{name}, {title}", SAMPLE_TRUST["trust_name"], f"c/o {address[0]}", *address[1:]]
+    else:
+        addressees = [
+            f"{SAMPLE_SCHOOL['chair_of_governors']}, Chair of Governors",
+            f"{SAMPLE_SCHOOL['headteacher']}, Headteacher",
+            *address,
+        ]
     return documents.LetterContent(
         **documents.letterhead_parts(letterhead),
         reference="SI-SAMPLE",
         date=long_date(today),
-        addressees=[
-            f"{SAMPLE_SCHOOL['chair_of_governors']}, Chair of Governors",
-            f"{SAMPLE_SCHOOL['headteacher']}, Headteacher",
-            "Sample Primary School",
-            "1 School Lane",
-            "Peterborough",
-            "PE1 1AA",
-        ],
+        addressees=addressees,
         subject=subject,
         blocks=placeholders.render_blocks(data["body"], facts),
         copies=documents.statutory_copies(letter_type),

@@ -44,12 +44,15 @@ class EstablishmentType(models.Model):
 
 
 class Trust(models.Model):
-    """A multi-academy trust (GIAS "Trusts (code)"). CEO and chair are kept by the LA."""
+    """A multi-academy trust (GIAS "Trusts (code)"). CEO, chair and postal address are kept by the LA."""
 
     code = models.CharField(max_length=20, unique=True)
     name = models.CharField(max_length=255)
     ceo_name = models.CharField("chief executive", max_length=200, blank=True)
     chair_name = models.CharField("chair of trustees", max_length=200, blank=True)
+    address = models.TextField(
+        "postal address", blank=True, help_text="The trust's office, a line each; letters to the trust go here"
+    )
 
     history = HistoricalRecords()
 
@@ -58,6 +61,10 @@ class Trust(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line.strip() for line in self.address.splitlines() if line.strip()]
 
 
 class Ward(models.Model):

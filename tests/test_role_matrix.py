@@ -240,3 +240,31 @@ def test_academy_casework_is_refused_to_roles_that_may_not_do_it(
 ):
     response = client_as(role).post(reverse(url_name, kwargs={"pk": academy_ctx[record].pk}), {})
     assert response.status_code == status
+
+
+# Drafting a letter to the trust from a concern (POST only; docs/adr/0017): the letters app's rule
+# says who drafts (an officer, or the academy's link adviser: `adviser` is not Osprey's), the
+# concern's visibility who may reach it (whistleblowing: officers only).
+@pytest.mark.parametrize(
+    ("role", "record", "status"),
+    [
+        ("anonymous", "concern", SIGN_IN),
+        ("governor", "concern", 403),
+        ("other_governor", "concern", 403),
+        ("admin", "concern", 403),
+        ("adviser", "concern", 403),
+        ("adviser", "whistleblowing", 404),
+        ("officer", "concern", 302),
+    ],
+)
+def test_drafting_a_letter_to_the_trust_from_a_concern_is_refused_to_roles_that_may_not(
+    client_as, academy_ctx, role, record, status
+):
+    from academies.models import ConcernLetter
+
+    url = reverse("academies:draft_letter", kwargs={"pk": academy_ctx[record].pk, "kind": "trust_chair_meeting"})
+    response = client_as(role).post(url, {})
+    assert response.status_code == status
+    assert ConcernLetter.objects.exists() == (role == "officer")
+    if role != "officer":
+        assert client_as(role).get(url).status_code in (SIGN_IN, 405)

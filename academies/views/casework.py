@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors, posted
+from letters.models import TRUST_LETTER_KINDS, LetterKind
 
 from .. import policy, selectors, services
 from ..forms import ConcernEditForm, DecisionForm, EndForm, RagForm, ReopenForm, RoutingForm, StepForm
-from ..models import ConcernStatus, Routing
+from ..models import ConcernStatus, LadderStage, Routing
 from .concerns import detail_context
 
 
@@ -55,7 +56,18 @@ def concern_edit(request, pk: int):
 def concern_step(request, pk: int):
     concern = _concern_to_change(request, pk)
     stage = selectors.stage_of(concern)
-    form = StepForm(posted(request), initial={"taken_on": timezone.localdate()})
+    letters = selectors.letters_for_a_step(concern)
+    initial = {"taken_on": timezone.localdate()}
+    chosen = letters.filter(pk=request.GET.get("letter")).first() if request.GET.get("letter", "").isdigit() else None
+    if chosen is not None:
+        # "Record the step with this letter" from the concern page: the letter, its date and stage.
+        initial.update(
+            letter=chosen,
+            taken_on=chosen.issued_on,
+            stage=LadderStage.FORMAL_LETTER if chosen.letter_type.code == LetterKind.TRUST_CHAIR_MEETING else "",
+            notes=f"{chosen.letter_type.name} ({chosen.reference}) issued.",
+        )
+    form = StepForm(posted(request), initial=initial, letters=letters)
     if request.method == "POST" and form.is_valid():
         try:
             step = services.concern_record_step(concern=concern, actor=request.user, **form.cleaned_data)
@@ -153,3 +165,31 @@ def concern_reopen(request, pk: int):
         request, pk, form_class=ReopenForm, service=services.concern_reopen, form_name="reopen_form",
         done=lambda _: "Concern reopened: its history is kept.",
     )  # fmt: skip
+
+
+DRAFTED = "Drafted the {letter_type} from the concern. Complete it, then submit it for approval."
+ALREADY_DRAFTED = "The {letter_type} drafted from this concern is {status}: here it is."
+
+
+@require_POST
+@permission_required("academies.change_concern", raise_exception=True)
+def concern_draft_letter(request, pk: int, kind: str):
+    """Draft the letter to the trust chair (or the letter of concern to the trust's chief executive)
+    from the concern, through the letters app, and go to it to complete it. Who may draft is the
+    letters app's rule (an officer, or the academy's link adviser)."""
+    if kind not in TRUST_LETTER_KINDS:
+        raise Http404
+    concern = _concern_to_change(request, pk)
+    if not request.user.has_perm("letters.draft_letter", concern.school):
+        raise PermissionDenied
+    try:
+        letter, created = services.concern_draft_trust_letter(concern=concern, kind=kind, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(concern)
+    name = letter.letter_type.name.lower()
+    if created:
+        messages.success(request, DRAFTED.format(letter_type=name))
+        return redirect("letters:edit", pk=letter.pk)
+    messages.info(request, ALREADY_DRAFTED.format(letter_type=name, status=letter.get_status_display().lower()))
+    return redirect(letter)

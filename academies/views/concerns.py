@@ -11,6 +11,7 @@ from django.utils import timezone
 from audit.services import record_request_read
 from core.forms import add_service_errors, posted
 from core.pagination import paginate
+from letters.models import LetterKind
 from schools.models import School
 from schools.picker import school_picker
 from schools.selectors import search_condition
@@ -82,7 +83,20 @@ def detail_context(request, concern, **forms) -> dict:
     stage = selectors.stage_of(concern)
     routing = getattr(concern, "routing", None) if hasattr(concern, "routing") else None
     can_change = request.user.has_perm("academies.change_concern")
+    letters = selectors.concern_letters(concern)
+    on_steps = {step.letter_id for step in concern.steps.all() if step.letter_id}
     context = {
+        "letters": letters,
+        "letters_on_steps": on_steps,
+        "may_write_to_trust": not policy.the_la_writes_formally_to_the_chair_of_the_academy_trust(
+            source=concern.source, status=concern.status
+        ),
+        "can_draft_letters": can_change and request.user.has_perm("letters.draft_letter", concern.school),
+        "trust_letter_kinds": [
+            (LetterKind.TRUST_CHAIR_MEETING, "Draft the letter to the trust chair"),
+            (LetterKind.TRUST_CEO_CONCERN, "Draft a letter of concern to the trust's chief executive"),
+        ],
+        "no_letter_reason": policy.NO_LETTER_ABOUT_WHISTLEBLOWING if concern.is_whistleblowing else "",
         "concern": concern,
         "school": concern.school,
         "steps": list(concern.steps.all()),

@@ -41,10 +41,13 @@ def trust_detail(request, code: str):
 @permission_required("academies.change_trust", raise_exception=True)
 def trust_edit(request, code: str):
     trust = selectors.trust_for_code(code)
-    form = TrustForm(posted(request), initial={"ceo_name": trust.ceo_name, "chair_name": trust.chair_name})
+    form = TrustForm(
+        posted(request),
+        initial={"ceo_name": trust.ceo_name, "chair_name": trust.chair_name, "address": trust.address},
+    )
     if request.method == "POST" and form.is_valid():
         services.trust_update_contacts(trust=trust, actor=request.user, **form.cleaned_data)
-        messages.success(request, f"{trust.name}'s chief executive and chair saved.")
+        messages.success(request, f"{trust.name}'s chief executive, chair and address saved.")
         return redirect(reverse("academies:trust", kwargs={"code": trust.code}))
     return render(
         request, "academies/trust_edit.html", {"trust": trust, "form": form, "title": f"Change {trust.name}'s contacts"}

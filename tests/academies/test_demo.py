@@ -7,7 +7,16 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from academies.models import Concern, ConcernDecision, ConcernStatus, DecisionKind, IntelligenceEntry, Routing
+from academies.models import (
+    Concern,
+    ConcernDecision,
+    ConcernLetter,
+    ConcernStatus,
+    ConcernStep,
+    DecisionKind,
+    IntelligenceEntry,
+    Routing,
+)
 from academies.selectors import concerns_visible_to, stage_of
 
 pytestmark = pytest.mark.django_db
@@ -24,3 +33,11 @@ def test_the_demo_has_every_stage_routing_and_ending(make_user, on_day):
     assert IntelligenceEntry.objects.filter(sensitivity="restricted").exists()
     assert IntelligenceEntry.objects.filter(sensitivity="normal").exists()
     assert concerns_visible_to(concerns[0].owner).count() == len(concerns)
+    # The formal-letter steps carry their issued letter to the chair of the trust (ADR 0017).
+    with_letters = ConcernStep.objects.filter(stage="formal_letter", letter__isnull=False).select_related("letter")
+    assert with_letters.exists()
+    for step in with_letters:
+        assert step.letter.is_issued
+        assert step.letter.issued_on == step.taken_on
+        assert step.letter.copies
+        assert ConcernLetter.objects.get(letter=step.letter).concern == step.concern

@@ -22,3 +22,12 @@ def academy(db):
 def second_officer(make_user):
     """Another officer: a warning notice or a top-tier letter that `officer` wrote needs their approval."""
     return make_user(Role.OFFICER, username="officer2", first_name="Sam", last_name="Patel")
+
+
+@pytest.fixture
+def trust_academy(academy):
+    """`academy`, its trust named, with a chair of trustees and a chief executive recorded."""
+    trust = academy.trust
+    trust.name, trust.chair_name, trust.ceo_name = "Fenland Learning Trust", "Mr Richard Cole", "Dr Helen Marsh"
+    trust.save()
+    return academy

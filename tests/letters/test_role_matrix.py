@@ -183,3 +183,34 @@ def test_the_governor_sees_issued_letters_but_no_drafts_comments_or_suggestions(
 def test_admins_see_no_letters_on_the_school_page(client_as, ctx):
     sections = client_as("admin").get(ctx["school"].get_absolute_url()).context["sections"]
     assert "letters" not in [section.key for section, _ in sections]
+
+
+# A letter to an academy's trust (docs/adr/0017) is case material for LA staff: never shown to a
+# governor of the academy (its chair or chief executive is the addressee, not the governing body).
+TRUST_LETTER = {"governor": 404, "other_governor": 404, "adviser": 200, "officer": 200, "admin": 403}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_an_issued_letter_to_a_trust_only_if_it_is_la_staff(client_as, academy, governor, officer,
+                                                                           role):  # fmt: skip
+    from schools.models import GovernorRole, Governorship
+
+    from .factories import issued
+
+    Governorship.objects.create(user=governor, school=academy, role=GovernorRole.VICE_CHAIR)
+    trust = academy.trust
+    trust.chair_name = "Mr Richard Cole"
+    trust.save()
+    letter = issued(academy, "trust_chair_meeting", drafter=officer, officer=officer)
+    client = client_as(role)
+    urls = [reverse("letters:detail", kwargs={"pk": letter.pk})] + [
+        reverse("letters:download", kwargs={"pk": letter.pk, "document": "letter", "fmt": fmt})
+        for fmt in ("pdf", "docx")
+    ]
+    for url in urls:
+        assert client.get(url).status_code == TRUST_LETTER.get(role, SIGN_IN), url
+    if role == "governor":
+        home = client.get(reverse("dashboard:home")).content.decode()
+        assert letter.reference not in home
+        assert letter.letter_type.name not in home

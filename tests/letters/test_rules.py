@@ -6,7 +6,7 @@ import pytest
 
 from core.dates import add_months
 from letters import rules
-from letters.models import ComplianceOutcome, Letter, LetterStatus, LetterType, WarningNoticeProgress
+from letters.models import ComplianceOutcome, Letter, LetterKind, LetterStatus, LetterType, WarningNoticeProgress
 from tests.factories import SchoolFactory
 
 
@@ -39,6 +39,9 @@ def test_compliance_period_ends_after_issue_s60_4(end, errors):
         ("significant_concerns_top", True, False),
         ("congratulations", True, True),
         ("warning_notice", False, True),
+        # Letters to an academy's trust are not letters of concern to a school (ADR 0017).
+        ("trust_chair_meeting", True, True),
+        ("trust_ceo_concern", True, True),
     ],
 )
 def test_warning_notice_only_for_maintained_schools_s59(code, academy, ok):
@@ -257,3 +260,46 @@ def test_four_eyes_an_officer_approves_a_letter_someone_else_wrote(code, setting
         approver_id=approver, authors=frozenset({1, 2}), letter_type=letter_type
     )
     assert errors == ([] if ok else [rules.OWN_LETTER.format(letter_type="a type")])
+
+
+@pytest.mark.django_db
+def test_trust_letters_only_to_academies(school, trust_academy):
+    chair_letter = LetterType.objects.get(code=LetterKind.TRUST_CHAIR_MEETING)
+    assert rules.trust_letters_only_to_academies(school=trust_academy, letter_type=chair_letter) == []
+    assert rules.trust_letters_only_to_academies(school=school, letter_type=chair_letter) == [
+        rules.ONLY_ACADEMIES.format(letter_type=chair_letter.name.lower(), school=school.name)
+    ]
+    for code in (LetterKind.CONGRATULATIONS, LetterKind.SIGNIFICANT_CONCERNS, LetterKind.WARNING_NOTICE):
+        assert rules.trust_letters_only_to_academies(school=school, letter_type=LetterType.objects.get(code=code)) == []
+
+
+@pytest.mark.django_db
+def test_trust_letters_name_their_addressee(trust_academy, school):
+    chair_letter, ceo_letter = (
+        LetterType.objects.get(code=LetterKind.TRUST_CHAIR_MEETING),
+        LetterType.objects.get(code=LetterKind.TRUST_CEO_CONCERN),
+    )
+    assert rules.trust_letters_name_their_addressee(school=trust_academy, letter_type=chair_letter) == []
+    assert rules.trust_letters_name_their_addressee(school=trust_academy, letter_type=ceo_letter) == []
+    assert (
+        rules.trust_letters_name_their_addressee(
+            school=school, letter_type=LetterType.objects.get(code=LetterKind.CONGRATULATIONS)
+        )
+        == []
+    )
+
+    trust = trust_academy.trust
+    trust.chair_name = "  "
+    trust.save()
+    assert rules.trust_letters_name_their_addressee(school=trust_academy, letter_type=chair_letter) == [
+        rules.TRUST_NAME_NOT_RECORDED.format(
+            trust="Fenland Learning Trust", field="chair of trustees", letter_type=chair_letter.name.lower()
+        )
+    ]
+    assert rules.trust_letters_name_their_addressee(school=trust_academy, letter_type=ceo_letter) == []
+
+    trust_academy.trust = None
+    trust_academy.save()
+    assert rules.trust_letters_name_their_addressee(school=trust_academy, letter_type=ceo_letter) == [
+        rules.NO_TRUST.format(school=trust_academy.name, letter_type=ceo_letter.name.lower())
+    ]

@@ -25,7 +25,7 @@ from accounts.services import user_create
 from categorisation import services as categorisation_services
 from categorisation.selectors import framework_in_use
 from letters import documents, services
-from letters.models import Letter, LetterKind, LetterStatus, LetterType
+from letters.models import TRUST_LETTER_KINDS, Letter, LetterKind, LetterStatus, LetterType
 from schools import services as schools_services
 from schools.models import Governance, School
 from visits import services as visits_services
@@ -86,7 +86,24 @@ def prepare(out: str) -> None:
         .exclude(chair_of_governors="")
         .order_by("urn")
     )
-    ready = {code: _approved(next(schools), code, today=today).pk for code in LetterKind.values}
+    # Letters to an academy's trust are written about an academy whose trust's chair and CEO are named.
+    academies = iter(
+        School.objects.open()
+        .filter(establishment_type__governance=Governance.ACADEMY, trust__isnull=False, letters__isnull=True)
+        .select_related("trust")
+        .order_by("urn")
+    )
+    ready = {}
+    for code in LetterKind.values:
+        if code in TRUST_LETTER_KINDS:
+            academy = next(academies)
+            if not (academy.trust.chair_name and academy.trust.ceo_name):
+                schools_services.trust_update(
+                    trust=academy.trust, actor=_officers()[0], ceo_name="Dr Helen Marsh", chair_name="Mr Richard Cole"
+                )
+            ready[code] = _approved(academy, code, today=today).pk
+        else:
+            ready[code] = _approved(next(schools), code, today=today).pk
 
     issued_on, end = today - timedelta(days=70), today - timedelta(days=10)
     notice = _approved(next(schools), LetterKind.WARNING_NOTICE, today=today, compliance_end_date=end,

@@ -17,7 +17,7 @@ def mark_existing_documents(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("letters", "0004_letter_type_second_officer_approval"),
+        ("letters", "0005_letters_to_academy_trusts"),
     ]
 
     operations = [
