@@ -86,6 +86,10 @@ def evidence_sources() -> list[EvidenceSource]:
     return list(_sources.values())
 
 
+def registered_source_names() -> list[str]:
+    return list(_sources)
+
+
 def may_see(user, item: EvidenceItem) -> bool:
     """Whether the user may see the item: any item that is not restricted; a restricted one only
     if its source (still registered) allows the user."""
