@@ -12,10 +12,11 @@ class AcademiesConfig(AppConfig):
         from core.navigation import NavItem, register
         from letters.links import register_letter_owner, register_trust_page
 
-        from . import panels, permissions, selectors  # noqa: F401  (rules, school page section)
+        from . import evidence, panels, permissions, selectors  # noqa: F401  (rules, school page section)
 
         register(NavItem("Academies", "academies:list", is_la_staff, order=65, prefix="/academies/"))
         panels.register()
+        evidence.register()  # intelligence offered on the categorisation form
         # The letters issue page links here when a trust's chair or chief executive is not recorded.
         register_trust_page(lambda trust: reverse("academies:trust_edit", kwargs={"code": trust.code}))
         # The letter page of a letter to a trust links back to the concern it was drafted from.

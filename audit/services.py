@@ -47,8 +47,32 @@ def record_read(*, user, obj, view: str, label: str = "") -> None:
 
 def record_request_read(request, obj, *, label: str = "") -> None:
     """record_read for a view: the signed-in user, and the page's URL name."""
+    record_read(user=request.user, obj=obj, view=_view_name(request), label=label)
+
+
+def record_request_reads(request, model, ids, *, label: str) -> None:
+    """record_request_read for several records of one model that one page shows (e.g. the
+    restricted intelligence a categorisation form lists): one INSERT, however many."""
+    user = request.user
+    ids = list(dict.fromkeys(ids))
+    if user is None or not user.is_authenticated or not ids:
+        return
+    now = timezone.now()
+    content_type = ContentType.objects.get_for_model(model)
+    view, window = _view_name(request)[:100], _window(now, settings.READ_LOG_COLLAPSE_MINUTES)
+    ReadEvent.objects.bulk_create(
+        [
+            ReadEvent(at=now, user_id=user.pk, content_type=content_type, object_id=pk, label=label[:300],
+                      view=view, window=window)
+            for pk in ids
+        ],
+        ignore_conflicts=True,
+    )  # fmt: skip
+
+
+def _view_name(request) -> str:
     match = request.resolver_match
-    record_read(user=request.user, obj=obj, view=match.view_name if match else request.path, label=label)
+    return match.view_name if match else request.path
 
 
 def read_log_purge(*, days: int | None = None, dry_run: bool = False) -> int:

@@ -5,10 +5,12 @@ from crispy_forms_gds.layout import HTML, Div, Field, Fieldset, Size
 from django import forms
 from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.text import slugify
 
 from core.forms import Button, GovDateField, Markup, TextLimits, form_helper
 
 from .best_fit import level_label
+from .evidence import EvidenceItem, evidence_sources, source_title
 from .facts import FactKey
 from .models import LEVELS, SupportLevel
 
@@ -16,6 +18,7 @@ EVIDENCE_TOO_LONG = "Keep the evidence to {limit} characters or fewer"
 EVIDENCE_MAX = 2000
 TERM_REQUIRED = "Choose the term this categorisation is for"
 COMMENTS_REQUIRED = "Enter your comments for the adviser"
+EVIDENCE_NOT_OFFERED = "Choose the intelligence you rely on from the list"
 
 
 BACK_TO_CONTENTS = (
@@ -48,6 +51,25 @@ class CriterionTick(LayoutObject):
         )
 
 
+class CitedEvidence(LayoutObject):
+    """The evidence other apps offer (e.g. intelligence from other teams), one fieldset a source:
+    a checkbox per item, its date and origin as the label and its text as the hint."""
+
+    template = "categorisation/layout/cited_evidence.html"
+
+    def render(self, form, context, template_pack=None, **kwargs):
+        field = form["cited"]
+        return render_to_string(
+            self.template,
+            {
+                "groups": form.evidence_groups,
+                "chosen": set(field.value() or []),
+                "errors": field.errors,
+                "since": form.evidence_since,
+            },
+        )
+
+
 class CategorisationForm(TextLimits, forms.Form):
     """The criteria of the categorisation's framework, grouped by area and level: a tick and an
     evidence note per statement, then the final level and the rationale for a departure."""
@@ -62,10 +84,38 @@ class CategorisationForm(TextLimits, forms.Form):
         help_text="Required if the final level is not the suggested one: say why.",
     )
 
-    def __init__(self, *args, criteria, facts: dict, stored_sources: dict, suggestion=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        criteria,
+        facts: dict,
+        stored_sources: dict,
+        suggestion=None,
+        evidence: list[EvidenceItem] | None = None,
+        evidence_since=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         self.stored_sources = stored_sources
+        # `evidence`: the items the user may cite (None: no "cited" field, e.g. the live suggestion).
+        self.evidence = {item.key: item for item in evidence or []}
+        self.evidence_since = evidence_since
+        self.evidence_groups = []
+        if evidence is not None:
+            self.fields["cited"] = forms.MultipleChoiceField(
+                choices=[(key, key) for key in self.evidence],
+                required=False,
+                error_messages={"invalid_choice": EVIDENCE_NOT_OFFERED, "invalid_list": EVIDENCE_NOT_OFFERED},
+            )
+            grouped: dict[str, tuple[str, list[EvidenceItem]]] = {
+                source.name: (source.title, []) for source in evidence_sources()
+            }
+            for item in evidence:
+                grouped.setdefault(item.source, (source_title(item.source), []))[1].append(item)
+            self.evidence_groups = [
+                (f"evidence-{slugify(name)}", title, items) for name, (title, items) in grouped.items()
+            ]
         layout, area_blocks = [], {}
         for criterion in criteria:
             # Escaped here: crispy-forms-gds writes a label with |safe wherever it shows one.
@@ -112,6 +162,9 @@ class CategorisationForm(TextLimits, forms.Form):
                 )
             items.append(HTML(BACK_TO_CONTENTS))
             layout.append(Div(*items, css_id=anchor, css_class="app-area"))
+        if self.evidence_groups:
+            self.contents += [(anchor, title) for anchor, title, _ in self.evidence_groups]
+            layout.append(CitedEvidence())
         suggested = level_label(suggestion.level) if suggestion else "No suggestion"
         layout += [
             HTML('<h2 class="govuk-heading-m" id="judgement">Your judgement</h2>'),
@@ -139,6 +192,12 @@ class CategorisationForm(TextLimits, forms.Form):
             for c in self.criteria
             if self.cleaned_data.get(f"tick_{c.pk}")
         }
+
+    def cited(self) -> list[EvidenceItem] | None:
+        """The ticked evidence items (None when the form offers none)."""
+        if "cited" not in self.fields:
+            return None
+        return [self.evidence[key] for key in self.cleaned_data.get("cited") or []]
 
 
 def posted_ticks(criteria, data) -> list[int]:

@@ -212,6 +212,12 @@ class Categorisation(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
     review_comments = models.TextField(blank=True, help_text="The officer's comments when returning or approving")
+    cited_evidence = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Evidence from other apps the adviser relied on (e.g. intelligence from other teams), as a "
+        "snapshot of each item when last saved: categorisation.evidence.EvidenceItem.snapshot()",
+    )
 
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

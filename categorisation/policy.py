@@ -4,6 +4,8 @@ with the policy text as its docstring (tests of the same name are in tests/categ
 The best-fit rule itself is categorisation.best_fit.best_fit; the facts' rules are in
 categorisation.fact_providers."""
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 
 from schools.models import Governance, SchoolStatus, TermName, academic_year_label
@@ -24,6 +26,7 @@ TERM_BEFORE_CURRENT = (
 )
 OWN_SUBMISSION = "You submitted this categorisation, so another officer must approve it."
 OWN_JUDGEMENT = "You started or changed this categorisation, so another officer must approve it."
+RESTRICTED_EVIDENCE = "Restricted intelligence can be cited by officers only."
 
 
 def the_la_categorises_its_maintained_schools(school) -> None:
@@ -106,3 +109,25 @@ def four_eyes_an_officer_approves_a_judgement_made_by_someone_else(*, approver_i
         raise ValidationError(OWN_SUBMISSION)
     if approver_id in authors.user_ids:
         raise ValidationError(OWN_JUDGEMENT)
+
+
+def intelligence_from_across_childrens_services_is_offered_from_the_last_twelve_months(today: date) -> date:
+    """Strategy, "Monitoring": "The LA examines and evaluates the evidence from attainment, progress
+    and cohort data; information from regular visits by the School Improvement Team; and
+    intelligence from across children's services. We use this evidence to categorise schools".
+    The categorisation form offers the intelligence dated in the twelve months up to today (the
+    first day returned, inclusive): three termly reviews' worth, so what a team reported before the
+    last review is still in view (ADR 0016). A 29 February counts back to 28 February."""
+    try:
+        return today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - 1, day=28)
+
+
+def restricted_evidence_is_cited_by_those_who_may_read_it(*, items, may_see) -> None:
+    """Issue 12, "Rules": "Whistleblowing and restricted intelligence are visible to officers only".
+    An item marked restricted may be cited only by a user its source allows to read it (`may_see`,
+    item -> bool): an adviser can neither see nor cite restricted intelligence. Raises
+    ValidationError."""
+    if any(item.restricted and not may_see(item) for item in items):
+        raise ValidationError(RESTRICTED_EVIDENCE)

@@ -353,7 +353,7 @@ def previous_approved(categorisation: Categorisation) -> Categorisation | None:
 @dataclass(frozen=True)
 class JudgementAuthors:
     """Who made a categorisation's judgement: who submitted it, and everyone who started it or
-    changed its ticks, evidence, final level or rationale (from the audit history)."""
+    changed its ticks, evidence, cited evidence, final level or rationale (from the audit history)."""
 
     submitted_by_id: int | None
     user_ids: frozenset[int]
@@ -370,10 +370,10 @@ def judgement_authors(categorisation: Categorisation) -> JudgementAuthors:
     )
     rows = Categorisation.history.filter(id=categorisation.pk).order_by("history_date", "history_id")
     before = None
-    for user_id, level, rationale in rows.values_list("history_user_id", "level", "rationale"):
-        if before is not None and (level, rationale) != before:
+    for user_id, *judgement in rows.values_list("history_user_id", "level", "rationale", "cited_evidence"):
+        if before is not None and judgement != before:
             users.add(user_id)
-        before = (level, rationale)
+        before = judgement
     users.discard(None)
     return JudgementAuthors(categorisation.submitted_by_id, frozenset(users))
 

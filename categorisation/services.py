@@ -5,7 +5,7 @@ CategorisationEvent the visible trail of started / submitted / returned / approv
 Validation errors raised for the categorisation form are keyed by its field names: `level`,
 `rationale`, `evidence_<criterion id>`, `comments`; other errors are not keyed."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +17,7 @@ from schools.models import ElectedMemberAlertKind, School, TermName
 from schools.services import elected_members_alert
 from schools.terms import term_on
 
+from .evidence import EvidenceItem, cited_items, may_see
 from .facts import facts_by_key, facts_for
 from .models import (
     EDITABLE_STATUSES,
@@ -39,6 +40,7 @@ from .policy import (
     a_new_categorisation_is_for_the_current_categorys_term_or_a_later_one,
     elected_members_are_alerted_of_significant_concern,
     four_eyes_an_officer_approves_a_judgement_made_by_someone_else,
+    restricted_evidence_is_cited_by_those_who_may_read_it,
     the_la_categorises_its_maintained_schools,
 )
 from .selectors import current_category, framework_criteria, framework_in_use, judgement_authors, suggestion_for
@@ -192,8 +194,25 @@ def categorisation_supersede(
     )
 
 
+def _cite(categorisation: Categorisation, *, actor, cited: Sequence[EvidenceItem]) -> None:
+    """Replace the evidence the actor cites with `cited` (snapshots taken now). Cited items the
+    actor may not see (restricted intelligence an officer cited, when an adviser saves) are kept:
+    the actor neither saw nor unticked them."""
+    restricted_evidence_is_cited_by_those_who_may_read_it(items=cited, may_see=lambda item: may_see(actor, item))
+    hidden = [item for item in cited_items(categorisation.cited_evidence) if not may_see(actor, item)]
+    chosen = {item.key: item for item in [*hidden, *cited]}
+    ordered = sorted(chosen.values(), key=lambda item: (item.on, item.source, item.ref), reverse=True)
+    categorisation.cited_evidence = [item.snapshot() for item in ordered]
+
+
 def _apply_changes(
-    categorisation: Categorisation, *, actor, ticks: Mapping[int, str], level: str, rationale: str
+    categorisation: Categorisation,
+    *,
+    actor,
+    ticks: Mapping[int, str],
+    level: str,
+    rationale: str,
+    cited: Sequence[EvidenceItem] | None = None,
 ) -> Categorisation:
     if categorisation.status not in EDITABLE_STATUSES:
         raise ValidationError(NOT_EDITABLE.format(status=_status_label(categorisation)))
@@ -233,19 +252,28 @@ def _apply_changes(
     categorisation.suggested_level = suggestion_for(criteria, ticks).level or ""
     categorisation.level = level or ""
     categorisation.rationale = rationale.strip()
+    if cited is not None:
+        _cite(categorisation, actor=actor, cited=cited)
     _save(categorisation, actor)
     return categorisation
 
 
 @transaction.atomic
 def categorisation_save(
-    *, categorisation: Categorisation, actor, ticks: Mapping[int, str], level: str = "", rationale: str = ""
+    *,
+    categorisation: Categorisation,
+    actor,
+    ticks: Mapping[int, str],
+    level: str = "",
+    rationale: str = "",
+    cited: Sequence[EvidenceItem] | None = None,
 ) -> Categorisation:
     """Save a draft (or returned) categorisation: the ticked criteria {criterion id: evidence},
-    the final level and the rationale. The best-fit suggestion is recomputed. A draft may be
-    incomplete; the checks are made on submission."""
+    the final level and the rationale, and the evidence from other apps the actor cites (`cited`,
+    categorisation.evidence; None leaves it as it is). The best-fit suggestion is recomputed. A
+    draft may be incomplete; the checks are made on submission."""
     categorisation = _locked(categorisation)
-    return _apply_changes(categorisation, actor=actor, ticks=ticks, level=level, rationale=rationale)
+    return _apply_changes(categorisation, actor=actor, ticks=ticks, level=level, rationale=rationale, cited=cited)
 
 
 def _check_complete(categorisation: Categorisation) -> None:
@@ -278,8 +306,9 @@ def categorisation_submit(
     ticks: Mapping[int, str] | None = None,
     level: str | None = None,
     rationale: str | None = None,
+    cited: Sequence[EvidenceItem] | None = None,
 ) -> Categorisation:
-    """Submit for approval (saving the given ticks, level and rationale first, in the same
+    """Submit for approval (saving the given ticks, level, rationale and cited evidence first, in the same
     transaction). Refused, with nothing saved, unless at least one statement is ticked, every
     ticked statement has evidence, a final level is chosen and a departure from the suggestion
     is explained."""
@@ -291,6 +320,7 @@ def categorisation_submit(
             ticks=ticks,
             level=level if level is not None else categorisation.level,
             rationale=rationale if rationale is not None else categorisation.rationale,
+            cited=cited,
         )
     elif categorisation.status not in EDITABLE_STATUSES:
         raise ValidationError(NOT_EDITABLE.format(status=_status_label(categorisation)))

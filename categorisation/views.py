@@ -21,6 +21,14 @@ from schools.selectors import school_for_user
 from schools.terms import term_on, term_periods
 
 from . import selectors, services
+from .evidence import (
+    cited_items,
+    evidence_sources,
+    may_see,
+    offered_evidence,
+    record_restricted_reads,
+    source_title,
+)
 from .facts import facts_by_key, facts_for
 from .filters import CategoryFilter, ReviewDueFilter
 from .forms import (
@@ -38,7 +46,12 @@ from .forms import (
     posted_ticks,
 )
 from .models import Area, Categorisation, Criterion, Framework, Status, SupportLevel
-from .policy import four_eyes_an_officer_approves_a_judgement_made_by_someone_else, may_be_categorised, term_key
+from .policy import (
+    four_eyes_an_officer_approves_a_judgement_made_by_someone_else,
+    intelligence_from_across_childrens_services_is_offered_from_the_last_twelve_months,
+    may_be_categorised,
+    term_key,
+)
 
 # ---- lists ------------------------------------------------------------------------------------
 
@@ -230,7 +243,35 @@ def _label(categorisation) -> str:
     return f"Categorisation of {categorisation.school.name}, {categorisation.term_label}"
 
 
-def _form_for(request, categorisation, data=None):
+def _visible_cited(user, categorisation):
+    """The evidence the categorisation cites that the user may see."""
+    return [item for item in cited_items(categorisation.cited_evidence) if may_see(user, item)]
+
+
+def _evidence_offered(request, categorisation):
+    """What the form offers to cite: the evidence dated in the window that the user may see, then
+    any cited earlier that is no longer offered (older, or deleted since); and the window's start."""
+    today = timezone.localdate()
+    since = intelligence_from_across_childrens_services_is_offered_from_the_last_twelve_months(today)
+    options = {
+        item.key: item
+        for item in offered_evidence(user=request.user, school=categorisation.school, since=since, until=today)
+    }
+    for item in _visible_cited(request.user, categorisation):
+        options.setdefault(item.key, item)
+    return list(options.values()), since
+
+
+def _cited_groups(cited) -> list[tuple[str, list]]:
+    """(title, items) per source, every registered source included (an empty one says so)."""
+    groups: dict[str, list] = {source.title: [] for source in evidence_sources()}
+    for item in cited:
+        groups.setdefault(source_title(item.source), []).append(item)
+    return list(groups.items())
+
+
+def _form_for(request, categorisation, data=None, *, with_evidence: bool = False):
+    evidence, since = _evidence_offered(request, categorisation) if with_evidence else (None, None)
     criteria = selectors.framework_criteria(categorisation.framework)
     known = facts_by_key(facts_for([categorisation.school_id], timezone.localdate()).get(categorisation.school_id, []))
     stored_sources = {t.criterion_id: t.fact_source for t in categorisation.ticks.all() if t.fact_source}
@@ -243,7 +284,12 @@ def _form_for(request, categorisation, data=None):
         facts=known,
         stored_sources=stored_sources,
         suggestion=fit,
-        initial=categorisation_initial(categorisation, criteria, known),
+        initial={
+            **categorisation_initial(categorisation, criteria, known),
+            "cited": [item.key for item in _visible_cited(request.user, categorisation)],
+        },
+        evidence=evidence,
+        evidence_since=since,
     )
     return form, criteria, fit
 
@@ -257,7 +303,7 @@ def edit(request, pk: int):
             request, f"This categorisation is {categorisation.get_status_display().lower()}: it cannot be changed."
         )
         return redirect(categorisation)
-    form, _, fit = _form_for(request, categorisation, posted(request))
+    form, _, fit = _form_for(request, categorisation, posted(request), with_evidence=True)
     if request.method == "POST" and form.is_valid():
         arguments = {
             "categorisation": categorisation,
@@ -265,6 +311,7 @@ def edit(request, pk: int):
             "ticks": form.ticks(),
             "level": form.cleaned_data["level"],
             "rationale": form.cleaned_data["rationale"],
+            "cited": form.cited(),
         }
         try:
             if "submit" in request.POST:
@@ -281,6 +328,7 @@ def edit(request, pk: int):
             return redirect(reverse("categorisation:edit", kwargs={"pk": pk}) + "#suggestion")
     previous = selectors.current_category(categorisation.school)
     record_request_read(request, categorisation, label=_label(categorisation))
+    record_restricted_reads(request, categorisation.school, form.evidence.values())
     return render(
         request,
         "categorisation/edit.html",
@@ -325,7 +373,9 @@ def detail(request, pk: int, return_form=None, approve_form=None):
             may_not_approve = refusal.messages[0]
     current = selectors.current_category(categorisation.school)
     is_current = current is not None and current.categorisation_id == categorisation.pk
+    cited = _visible_cited(request.user, categorisation)
     record_request_read(request, categorisation, label=_label(categorisation))
+    record_restricted_reads(request, categorisation.school, cited)
     return render(
         request,
         "categorisation/detail.html",
@@ -335,6 +385,7 @@ def detail(request, pk: int, return_form=None, approve_form=None):
             "evidence": this,
             "previous": previous,
             "rows": selectors.side_by_side(this, before),
+            "cited_groups": _cited_groups(cited),
             "can_review": can_review,
             "may_not_approve": may_not_approve,
             "return_form": return_form or ReturnForm(),

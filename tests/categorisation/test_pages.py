@@ -162,6 +162,7 @@ def test_the_form_has_contents_linking_to_each_areas_fieldsets_and_back_without_
         ("area-quality", "Quality of education"),
         ("area-behaviour", "Behaviour and attitudes"),
         ("area-personal", "Personal development"),
+        ("evidence-intelligence", "Intelligence from other teams"),
         ("judgement", "Your judgement"),
         ("suggestion", "Suggested level"),
     ]
@@ -172,7 +173,7 @@ def test_the_form_has_contents_linking_to_each_areas_fieldsets_and_back_without_
         block = page[page.index(f'id="{anchor}"') :]
         block = block[: block.index("Back to contents")]
         assert block.count("<fieldset") == 3, anchor
-    assert page.count('<a class="govuk-link" href="#contents">Back to contents</a>') == 4
+    assert page.count('<a class="govuk-link" href="#contents">Back to contents</a>') == 5  # and the intelligence
 
 
 def test_missing_evidence_and_level_are_shown_against_their_fields(client_as, linked):
