@@ -238,6 +238,10 @@ globals().update(oidc_settings(os.environ, debug=DEBUG, council_name=COUNCIL_NAM
 # days are deleted by `manage.py purge_read_log`; reads of one record by one person through one
 # page within this many minutes are one entry (0: every read is its own entry).
 READ_LOG_RETENTION_DAYS = env.int("READ_LOG_RETENTION_DAYS", default=730)
+# Spreadsheets built in the background (core/export_jobs.py) are deleted after this many days.
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
+if EXPORT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("EXPORT_RETENTION_DAYS must be at least 1.")
 READ_LOG_COLLAPSE_MINUTES = env.int("READ_LOG_COLLAPSE_MINUTES", default=15)
 if READ_LOG_RETENTION_DAYS < 1 or READ_LOG_COLLAPSE_MINUTES < 0:
     raise ImproperlyConfigured("READ_LOG_RETENTION_DAYS must be at least 1 and READ_LOG_COLLAPSE_MINUTES at least 0.")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("letters/", include("letters.urls")),
     path("academies/", include("academies.urls")),
+    path("", include("core.urls")),  # exports built in the background
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
 ]

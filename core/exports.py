@@ -2,7 +2,8 @@
 
 Cells that a spreadsheet would run as a formula are neutralised (OWASP "CSV injection"): a text
 value starting with =, +, -, @, tab or carriage return gets a leading apostrophe. Numbers are
-written as numbers, so a negative Progress 8 score stays a number. Text is passed through
+written as numbers, so a negative Progress 8 score stays a number. A workbook's header row is bold,
+frozen and has an autofilter. Text is passed through
 core.text.normalise_text first (ADR 0010): a control character in stored text (openpyxl refuses
 most C0 controls with IllegalCharacterError) cannot break an export, and cannot hide a formula
 behind an invisible first character."""
@@ -16,6 +17,8 @@ from decimal import Decimal
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from .text import normalise_text
 
@@ -64,15 +67,32 @@ def _csv_cell(value):
     return value
 
 
-def xlsx_response(filename: str, sheet_title: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
-    """Write rows to a one-sheet workbook (write-only mode keeps memory flat for large exports)."""
+def write_xlsx(stream, sheet_title: str, header: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """Write rows to a one-sheet workbook in `stream` (write-only mode keeps memory flat for large
+    exports); returns how many rows were written."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=normalise_text(sheet_title)[:31])
-    sheet.append([neutralise(v) for v in header])
+    sheet.freeze_panes = "A2"  # the header stays in view
+    sheet.append([_header_cell(sheet, neutralise(v)) for v in header])
+    count = 0
     for row in rows:
         sheet.append([_xlsx_cell(sheet, neutralise(v)) for v in row])
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(header), 1))}{count + 1}"
+    workbook.save(stream)
+    return count
+
+
+def _header_cell(sheet, value):
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = Font(bold=True)
+    return cell
+
+
+def xlsx_response(filename: str, sheet_title: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
+    """A small workbook built in the request (a large one is an export job: core/export_jobs.py)."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(buffer, sheet_title, header, rows)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -152,3 +152,25 @@ def queue_reachable() -> bool:
     except (DatabaseError, exceptions.ConnectorException):
         log.exception("Readiness check: the task queue did not answer")
         return False
+
+
+# ---- tasks of the core itself: spreadsheet exports (core/export_jobs.py) ----------------------
+
+EXPORT_RETRIES = 2
+
+
+@task(name="core.tasks.build_export", pass_context=True, retry=EXPORT_RETRIES)
+def build_export(context, *, export_id: int) -> None:
+    from .export_jobs import export_build
+
+    export_build(export_id=export_id, last_attempt=is_last_attempt(context, EXPORT_RETRIES))
+
+
+@app.periodic(cron="40 3 * * *", periodic_id="purge-exports")  # daily, 03:40 (UTC)
+@task(name="core.tasks.purge_exports", queueing_lock="purge-exports")
+def purge_exports(timestamp: int) -> int:
+    from .export_jobs import exports_purge
+
+    deleted = exports_purge()
+    log.info("Exports: deleted %s older than %s days", deleted, settings.EXPORT_RETENTION_DAYS)
+    return deleted

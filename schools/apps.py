@@ -12,6 +12,11 @@ class SchoolsConfig(AppConfig):
         from . import permissions, school_page, user_sections  # noqa: F401  (rules and page sections)
 
         user_sections.register()
+        from core.export_jobs import register as register_export
+
+        from .exports import SCHOOLS
+
+        register_export(SCHOOLS)
         register(NavItem("My schools", "schools:mine", is_adviser, order=10))
         register(NavItem("Schools", "schools:list", is_la_staff | is_admin, order=20))
         register(NavItem("Imports", "schools:import_list", is_admin, order=80))

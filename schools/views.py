@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_la_staff
-from core.exports import csv_response, xlsx_response
+from core.export_jobs import export_request
+from core.exports import csv_response
 from core.forms import add_service_errors, posted, posted_files
 from core.pagination import paginate
 from core.uploads import upload_limit
 
-from . import school_page, selectors, services
-from .filters import SchoolFilter, apply_sort
+from . import exports, school_page, selectors, services
 from .forms import (
     CouncillorForm,
     GovernorshipForm,
@@ -30,43 +30,19 @@ from .forms import (
 )
 from .logos import LOGO_MAX_BYTES, stored_logo
 from .models import (
-    CategoryOfConcern,
     Councillor,
     Governorship,
     ImportKind,
     ImportRecord,
     ImportStatus,
-    OfstedFramework,
-    OfstedGrade,
     Ward,
     academic_year_label,
 )
 from .terms import academic_year_of, terms_for_year
 
-EXPORT_HEADER = [
-    "URN",
-    "LAESTAB",
-    "Name",
-    "Phase",
-    "Type",
-    "LA maintained or academy",
-    "Status",
-    "Trust",
-    "Ward",
-    "Headteacher",
-    "Link adviser",
-    "Pupils on roll",
-    "Latest Ofsted inspection",
-    "Latest Ofsted outcome",
-    "Postcode",
-]
-
 
 def _filtered(request):
-    queryset = selectors.school_list(user=request.user)
-    school_filter = SchoolFilter(request.GET, queryset=queryset)
-    ordered, sort = apply_sort(school_filter.qs, request.GET.get("sort", "name"))
-    return school_filter, ordered, sort
+    return exports.filtered_schools(user=request.user, params=request.GET)
 
 
 @permission_required("schools.view_school_list", raise_exception=True)
@@ -86,43 +62,14 @@ def school_list(request):
 
 @permission_required("schools.view_school_list", raise_exception=True)
 def school_export(request, fmt: str):
-    if fmt not in ("csv", "xlsx"):
+    """CSV streamed from the request; XLSX built by a task worker (docs/adr/0024), on its own page."""
+    if fmt == "xlsx":
+        export = export_request(kind=exports.SCHOOLS.key, params=request.GET, actor=request.user)
+        return redirect("core:export_detail", pk=export.pk)
+    if fmt != "csv":
         raise Http404
     _, schools, _ = _filtered(request)
-
-    def rows():
-        for school in schools.iterator(chunk_size=2000):
-            yield [
-                school.urn,
-                school.laestab,
-                school.name,
-                school.phase,
-                school.establishment_type.name,
-                school.establishment_type.get_governance_display(),
-                school.get_status_display(),
-                school.trust.name if school.trust else "",
-                school.ward.name if school.ward else "",
-                school.headteacher,
-                str(school.link_adviser or ""),
-                school.number_on_roll,
-                school.latest_ofsted_date,
-                _outcome_label(school),
-                school.postcode,
-            ]
-
-    if fmt == "xlsx":
-        return xlsx_response("schools.xlsx", "Schools", EXPORT_HEADER, rows())
-    return csv_response("schools.csv", EXPORT_HEADER, rows())
-
-
-def _outcome_label(school) -> str:
-    if school.latest_ofsted_category:
-        return CategoryOfConcern(school.latest_ofsted_category).label
-    if school.latest_ofsted_grade:
-        return OfstedGrade(school.latest_ofsted_grade).label
-    if school.latest_ofsted_framework == OfstedFramework.REPORT_CARD:
-        return "Report card"
-    return ""
+    return csv_response("schools.csv", exports.EXPORT_HEADER, exports.school_rows(schools))
 
 
 def my_schools(request):

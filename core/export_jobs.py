@@ -1,0 +1,109 @@
+"""Large spreadsheet exports built by a task worker (docs/adr/0024): a list page's "XLSX" link
+records an Export with the page's filters and queues `core.tasks.build_export`; the user waits on
+the export's own page, which offers the file once it is ready. Apps register the kinds they
+export (KINDS) from their AppConfig.ready; the rows are read with the requester's rights, at build
+time, through the app's own selectors."""
+
+import logging
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import transaction
+from django.http import QueryDict
+from django.utils import timezone
+
+from .exports import write_xlsx
+from .models import Export, ExportStatus
+
+log = logging.getLogger(__name__)
+
+NO_LONGER_ALLOWED = "You no longer have access to this list, so the spreadsheet was not prepared."
+COULD_NOT_BUILD = (
+    "The spreadsheet could not be prepared. Try again from the list; if it fails again, tell your administrator."
+)
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    key: str
+    title: str  # "Schools": the page says "Schools spreadsheet"
+    permission: str  # the list's permission, checked when asked for, built and downloaded
+    filename: str
+    sheet: str
+    header: Sequence[str]
+    rows: Callable[..., Iterable[Sequence]]  # rows(user=..., params=QueryDict)
+    list_url: str  # the list page's URL name, for "Back to the list"
+
+
+KINDS: dict[str, ExportKind] = {}
+
+
+def register(kind: ExportKind) -> None:
+    KINDS[kind.key] = kind
+
+
+def _allowed(user, kind: ExportKind) -> bool:
+    return user.is_active and user.has_perm(kind.permission)
+
+
+def export_request(*, kind: str, params: QueryDict, actor) -> Export:
+    """Record the export of a list with its filters and queue it (inline without a queue: built at once)."""
+    from .tasks import build_export, defer
+
+    export_kind = KINDS[kind]
+    if not _allowed(actor, export_kind):
+        raise PermissionDenied
+    pairs = [[name, value] for name, values in params.lists() for value in values if name != "page"]
+    export = Export.objects.create(kind=kind, params=pairs, requested_by=actor)
+    defer(build_export, after_commit=False, lock=f"export-{export.pk}", export_id=export.pk)
+    export.refresh_from_db()
+    return export
+
+
+def export_build(*, export_id: int, last_attempt: bool) -> None:
+    """Write the spreadsheet. Idempotent: a built export is left as it is."""
+    export = Export.objects.select_related("requested_by").get(pk=export_id)
+    if export.status != ExportStatus.PENDING:
+        return
+    kind = KINDS[export.kind]
+    if not _allowed(export.requested_by, kind):
+        _finish(export, ExportStatus.FAILED, error=NO_LONGER_ALLOWED)
+        return
+    params = QueryDict(mutable=True)
+    for name, value in export.params:
+        params.appendlist(name, value)
+    try:
+        with tempfile.TemporaryFile() as stream:
+            count = write_xlsx(stream, kind.sheet, kind.header, kind.rows(user=export.requested_by, params=params))
+            stream.seek(0)
+            stamp = timezone.localtime(export.requested_at).strftime("%Y-%m-%d-%H%M")
+            export.file.save(f"{kind.filename}-{stamp}-{export.pk}.xlsx", File(stream), save=False)
+    except Exception:
+        if last_attempt:
+            _finish(export, ExportStatus.FAILED, error=COULD_NOT_BUILD)
+        raise
+    _finish(export, ExportStatus.READY, rows=count)
+
+
+def _finish(export: Export, status: str, **fields) -> None:
+    Export.objects.filter(pk=export.pk, status=ExportStatus.PENDING).update(
+        status=status, file=export.file.name or "", finished_at=timezone.now(), **fields
+    )
+
+
+def exports_purge(*, now=None) -> int:
+    """Delete exports (and their files) older than EXPORT_RETENTION_DAYS: they are copies of case
+    lists, kept only long enough to be downloaded."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.EXPORT_RETENTION_DAYS)
+    old = list(Export.objects.filter(requested_at__lt=cutoff))
+    for export in old:
+        if export.file:
+            export.file.delete(save=False)
+    with transaction.atomic():
+        Export.objects.filter(pk__in=[e.pk for e in old]).delete()
+    return len(old)

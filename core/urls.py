@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views_exports
+
+app_name = "core"
+
+urlpatterns = [
+    path("exports/<int:pk>/", views_exports.export_detail, name="export_detail"),
+    path("exports/<int:pk>/file.xlsx", views_exports.export_download, name="export_download"),
+]
