@@ -20,6 +20,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import Export, ExportStatus
 from core.tasks import queue_is_postgresql
 from letters.models import DocumentsStatus, Letter
 from schools import services
@@ -170,6 +171,20 @@ def test_a_worker_process_produces_an_issued_letters_files(school, adviser, offi
     about_the_job = [line for line in lines if line.get("task") == "letters.tasks.render_issued_documents"]
     assert about_the_job, workers.log()
     assert {line["user_id"] for line in about_the_job} == {officer.pk}
+
+
+def test_a_worker_process_builds_a_large_lists_spreadsheet(adviser, client_as, workers, settings):
+    settings.TASKS_INLINE = False
+    SchoolFactory(name="Heron Primary School")
+    workers.start()
+    client = client_as("adviser")
+    page = client.get(reverse("schools:export", kwargs={"fmt": "xlsx"}))
+    export = Export.objects.get()
+    assert page["Location"] == reverse("core:export_detail", args=[export.pk])
+    assert export.status == ExportStatus.PENDING  # queued: the request did not build it
+    wait_for(lambda: Export.objects.get(pk=export.pk).status == ExportStatus.READY, "the spreadsheet", workers)
+    download = client.get(reverse("core:export_download", args=[export.pk]))
+    assert b"".join(download.streaming_content)[:2] == b"PK"  # an XLSX is a zip
 
 
 def test_a_worker_killed_half_way_through_an_import_leaves_it_marked_failed_with_nothing_written(
