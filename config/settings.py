@@ -217,6 +217,14 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=vars().get("EMAIL_BACKEND"))
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-emails"))  # the file backend's folder
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="school-improvement@localhost")
+# The site's address, for links in emails (the daily digest): by default https:// and the first
+# ALLOWED_HOSTS name in production, the development server's address in development.
+_first_host = next((host for host in ALLOWED_HOSTS if host not in ("*",) and not host.startswith(".")), "")
+SITE_URL = env.str(
+    "SITE_URL", default="http://127.0.0.1:8000" if DEBUG or not _first_host else f"https://{_first_host}"
+).rstrip("/")
+# The daily digest of what is due (dashboard.digest): the hour (UTC) it is sent on working days.
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Errors: Sentry when SENTRY_DSN is set (core/errors.py; no personal data sent); otherwise, with
 # ADMINS ("Name <address>,..."), a server error is emailed to them.

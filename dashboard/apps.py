@@ -10,3 +10,19 @@ class DashboardConfig(AppConfig):
         from core.navigation import NavItem, register
 
         register(NavItem("Home", "dashboard:home", is_la_staff | is_admin | is_governor, order=0))
+
+        # What is due for whom (core.reminders): the reminders page and the daily digest read them.
+        from categorisation.reminders import reminders as categorisation_reminders
+        from core.reminders import register as register_reminders
+        from letters.reminders import reminders as letter_reminders
+        from visits.reminders import reminders as visit_reminders
+
+        for source in (visit_reminders, categorisation_reminders, letter_reminders):
+            register_reminders(source)
+        from core import home
+        from core.sections import Section
+
+        home.register(
+            Section(key="reminders", title="Your reminders", order=1, template="dashboard/panels/reminders.html",
+                    context=lambda request, user: {} if is_la_staff(user) else None)
+        )  # fmt: skip

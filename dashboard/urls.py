@@ -1,7 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import views, views_reminders
 
 app_name = "dashboard"
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("reminders/", views_reminders.reminders, name="reminders"),
+]

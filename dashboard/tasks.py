@@ -1,0 +1,26 @@
+"""The daily digest on the task queue's scheduler (dashboard.digest, core/tasks.py)."""
+
+from django.conf import settings
+from procrastinate import RetryStrategy
+from procrastinate.contrib.django import app
+
+from core.tasks import is_last_attempt, task
+
+
+@app.periodic(cron=f"0 {settings.DIGEST_HOUR} * * 1-5", periodic_id="daily-digest")  # working days
+@task(name="dashboard.tasks.send_digests", queueing_lock="daily-digest")
+def send_digests(timestamp: int) -> int:
+    from .digest import digests_send
+
+    return len(digests_send())
+
+
+@task(
+    name="dashboard.tasks.send_digest",
+    pass_context=True,
+    retry=RetryStrategy(max_attempts=settings.EMAIL_RETRIES, exponential_wait=4),
+)
+def send_digest(context, *, digest_id: int) -> None:
+    from .digest import digest_send
+
+    digest_send(digest_id, last_attempt=is_last_attempt(context, settings.EMAIL_RETRIES))

@@ -1,0 +1,144 @@
+"""The reminders page and the daily digest email (core.reminders, dashboard.digest, ADR 0025):
+each adviser and officer is told what is due or overdue for them, once a day at most, as often as
+they chose, through the task queue; a rerun the same day sends nothing twice."""
+
+from datetime import date, timedelta
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+
+from core.reminders import reminders_for
+from dashboard import digest
+from dashboard.forms import FREQUENCY_REQUIRED
+from dashboard.models import Digest, DigestFrequency, DigestStatus
+from letters import services
+from tests.conftest import ROLES
+from tests.factories import SchoolFactory
+from tests.letters.factories import draft
+from tests.visits.factories import ActionFactory
+from visits.models import Action
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = date(2027, 3, 1)  # in the spring term
+TUESDAY = MONDAY + timedelta(days=1)
+SATURDAY = MONDAY + timedelta(days=5)
+REMINDERS = reverse("dashboard:reminders")
+
+
+@pytest.fixture
+def adviser_with_overdue_action(adviser, on_day):
+    on_day(TUESDAY)
+    school = SchoolFactory(name="Heron Primary School", link_adviser=adviser)
+    ActionFactory(school=school, due_on=TUESDAY - timedelta(days=3))
+    return adviser
+
+
+@pytest.mark.parametrize(
+    ("frequency", "day", "sent"),
+    [
+        (DigestFrequency.DAILY, MONDAY, True),
+        (DigestFrequency.DAILY, TUESDAY, True),
+        (DigestFrequency.DAILY, SATURDAY, False),
+        (DigestFrequency.DAILY, SATURDAY + timedelta(days=1), False),
+        (DigestFrequency.WEEKLY, MONDAY, True),
+        (DigestFrequency.WEEKLY, TUESDAY, False),
+        (DigestFrequency.NONE, MONDAY, False),
+        (DigestFrequency.DAILY, date(2027, 8, 10), True),  # officers work in the school holidays
+    ],
+)
+def test_the_digest_goes_on_working_days_weekly_on_mondays_or_never(frequency, day, sent):
+    assert digest.is_digest_day(frequency, day) is sent
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """The digest's email is queued once its record commits: run those callbacks, as a commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def test_an_advisers_digest_lists_their_link_schools_overdue_actions_and_goes_once(
+    adviser_with_overdue_action, committed
+):
+    items = reminders_for(user=adviser_with_overdue_action, today=TUESDAY)
+    assert [(item.topic, item.overdue) for item in items if item.topic == "Actions"] == [("Actions", True)]
+    assert "Heron Primary School: action due 27 February 2027" in [item.text for item in items]
+
+    with committed():
+        assert len(digest.digests_send(day=TUESDAY)) == 1
+    with committed():
+        assert digest.digests_send(day=TUESDAY) == []  # a rerun the same day
+    [email] = mail.outbox
+    assert email.to == [adviser_with_overdue_action.email]
+    assert "OVERDUE: Heron Primary School: action due 27 February 2027" in email.body
+    action = Action.objects.get()
+    assert f"http://127.0.0.1:8000{action.get_absolute_url()}" in email.body
+    assert Digest.objects.get().status == DigestStatus.SENT
+
+
+def test_nothing_due_means_no_email(adviser, on_day):
+    on_day(TUESDAY)
+    SchoolFactory(link_adviser=adviser)
+    with mock.patch("core.reminders._sources", []):
+        assert digest.digests_send(day=TUESDAY) == []
+    assert mail.outbox == []
+
+
+def test_someone_who_chose_mondays_gets_nothing_on_a_tuesday(adviser_with_overdue_action):
+    digest.digest_preference_set(user=adviser_with_overdue_action, frequency=DigestFrequency.WEEKLY)
+    assert digest.digests_send(day=TUESDAY) == []
+    assert digest.digests_send(day=MONDAY + timedelta(days=7)) != []
+
+
+def test_a_mail_server_failure_is_recorded_and_the_page_says_not_sent(
+    adviser_with_overdue_action, client_as, committed
+):
+    with mock.patch("dashboard.digest.send_mail", side_effect=OSError("connection refused")), committed():
+        digest.digests_send(day=TUESDAY)  # inline: one attempt, the last
+    sent = Digest.objects.get()
+    assert sent.status == DigestStatus.FAILED
+    assert "connection refused" in sent.error
+    assert "not sent (Could not send: connection refused)" in client_as("adviser").get(REMINDERS).content.decode()
+
+
+def test_an_officer_is_reminded_of_letters_waiting_for_approval(officer, adviser, on_day):
+    on_day(TUESDAY)
+    letter = draft(SchoolFactory(), "congratulations", actor=adviser)
+    services.letter_submit(letter=letter, actor=adviser)
+    texts = [item.text for item in reminders_for(user=officer, today=TUESDAY) if item.topic == "Approvals"]
+    assert texts == [f"{letter.reference} to {letter.school.name}: waiting for approval"]
+
+
+def test_the_command_sends_the_days_digests_once(adviser_with_overdue_action, capsys, committed):
+    with committed():
+        call_command("send_digests", date=TUESDAY.isoformat())
+    with committed():
+        call_command("send_digests", date=TUESDAY.isoformat())
+    assert capsys.readouterr().out.splitlines() == ["Queued 1 reminders email.", "Queued 0 reminders emails."]
+    assert len(mail.outbox) == 1
+
+
+def test_the_reminders_page_lists_the_same_and_saves_how_often(adviser_with_overdue_action, client_as):
+    client = client_as("adviser")
+    page = client.get(REMINDERS).content.decode()
+    assert "Heron Primary School: action due 27 February 2027" in page
+    assert "Overdue" in page
+    response = client.post(REMINDERS, {"frequency": DigestFrequency.WEEKLY})
+    assert response.status_code == 302
+    assert digest.frequency_of(adviser_with_overdue_action) == DigestFrequency.WEEKLY
+    refused = client.post(REMINDERS, {})
+    assert refused.status_code == 200
+    assert FREQUENCY_REQUIRED in refused.content.decode()
+    assert client.post(REMINDERS, {"frequency": "hourly"}).status_code == 200  # not a choice: the form again
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_advisers_and_officers_have_a_reminders_page(client_as, role):
+    expected = {"adviser": 200, "officer": 200, "governor": 403, "other_governor": 403, "admin": 403}
+    response = client_as(role).get(REMINDERS)
+    assert response.status_code == expected.get(role, 302)
+    if role == "anonymous":
+        assert response["Location"].startswith(reverse("accounts:login"))
