@@ -36,6 +36,8 @@ IMPORT_REASON_PREFIX = "GIAS import"
 # assignment (not from the register), the timestamps are bookkeeping.
 NOT_REGISTER_FIELDS = {"id", "created_at", "updated_at", "link_adviser"}
 SUMMARY_WORDS = 30
+ACTION_FIELDS = ["id", "description", "owner", "due_on", "status", "created_at", "school_id"]
+ACTION_FIELDS += ["visit__visit_date", "msp_meeting__held_on"]
 
 
 class Kind(TextChoices):
@@ -285,8 +287,9 @@ def intelligence(user, school: School, staff: bool) -> list[Entry]:
 
 
 def actions(user, school: School, staff: bool) -> list[Entry]:
-    """LA staff: every action, on the day it was agreed. Governors: the open actions the school
-    owns, on the day they are due (what the school page shows them)."""
+    """LA staff: every action, on the day it was agreed (the visit's or MSP meeting's date, else the
+    day it was recorded). Governors: the open actions the school owns, on the day they are due
+    (what the school page shows them). One query."""
     if not staff:
         url = school.get_absolute_url() + "#msp-summaries"
         return [
@@ -296,20 +299,29 @@ def actions(user, school: School, staff: bool) -> list[Entry]:
     rows = (
         visit_selectors.actions_visible_to(user)
         .filter(school=school)
-        .only("id", "description", "owner", "due_on", "status", "created_at", "school_id")
+        .select_related("visit", "msp_meeting")
+        .only(*ACTION_FIELDS)
     )
-    return [
-        Entry(
-            _local_day(action.created_at),
-            Kind.ACTION,
-            action.pk,
-            f"Action agreed: {_short(action.description, 12)}",
-            f"Owner: {action.get_owner_display().lower()}; due {action.due_on.day} {action.due_on:%B %Y}; "
-            f"{action.get_status_display().lower()}.",
-            action.get_absolute_url(),
+    entries = []
+    for action in rows:
+        if action.visit:
+            day = action.visit.visit_date
+        elif action.msp_meeting:
+            day = action.msp_meeting.held_on
+        else:
+            day = _local_day(action.created_at)
+        entries.append(
+            Entry(
+                day,
+                Kind.ACTION,
+                action.pk,
+                f"Action agreed: {_short(action.description, 12)}",
+                f"Owner: {action.get_owner_display().lower()}; due {action.due_on.day} {action.due_on:%B %Y}; "
+                f"{action.get_status_display().lower()}.",
+                action.get_absolute_url(),
+            )
         )
-        for action in rows
-    ]
+    return entries
 
 
 Source = Callable[[object, School, bool], list[Entry]]

@@ -21,6 +21,7 @@ class CaseFileFilterForm(TextLimits, forms.Form):
         required=False,
         choices=[(NEWEST, "Newest first"), (OLDEST, "Oldest first")],
         widget=forms.RadioSelect,
+        initial=NEWEST,
     )
 
     def __init__(self, *args, kinds, **kwargs):
@@ -28,7 +29,7 @@ class CaseFileFilterForm(TextLimits, forms.Form):
         self.fields["kind"].choices = [(kind.value, kind.label) for kind in kinds]
         self.helper = form_helper(
             Field.checkboxes("kind", legend_size=Size.SMALL, small=True),
-            Field.radios("order", legend_size=Size.SMALL, small=True, inline=True),
+            Field.radios("order", legend_size=Size.SMALL, small=True),
             Button("filter", "Apply filters"),
         )
 

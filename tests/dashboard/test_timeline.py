@@ -257,3 +257,10 @@ def test_the_pdf_keeps_the_filter_and_lists_the_entries(client_as, school):
 def test_another_schools_records_are_never_on_the_case_file(officer, school):
     VisitFactory(school=SchoolFactory())
     assert timeline.case_file(user=officer, school=school) == []
+
+
+def test_an_action_is_dated_by_the_visit_that_agreed_it(officer, school):
+    visit = VisitFactory(school=school, visit_date=date(2026, 2, 3))
+    ActionFactory(school=school, visit=visit)
+    (entry,) = timeline.case_file(user=officer, school=school, kinds=["action"])
+    assert entry.day == date(2026, 2, 3)
