@@ -18,6 +18,7 @@ from letters.models import Letter, LetterStatus, LetterType
 from schools.models import School
 from tests.categorisation.factories import ApprovedCategorisationFactory, CategorisationFactory
 from tests.factories import InspectionFactory, SchoolFactory
+from tests.letters.factories import issued
 from tests.visits.factories import ActionFactory, MspGroupFactory, MspMeetingFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +77,8 @@ def every_kind(school, *, n: int, officer) -> None:
         ActionFactory(school=school, progress=SECRET, owner="la", description=f"LA action {SECRET}")
         ActionFactory(school=school, progress=SECRET)
         letter(school, status=LetterStatus.DRAFT, subject=SECRET, body=SECRET)
-        letter(school, status=LetterStatus.ISSUED, subject=f"Well done {i}", body=SECRET, issued_on=today)
+        sent = issued(school, "congratulations", drafter=officer, officer=officer)
+        Letter.objects.filter(pk=sent.pk).update(subject=f"Well done {i}")
         Concern.objects.create(
             school=school, source=ConcernSource.WHISTLEBLOWING, description=SECRET, raised_on=today,
             rag=Rag.RED, rag_reason=SECRET, owner=officer,
@@ -264,3 +266,15 @@ def test_an_action_is_dated_by_the_visit_that_agreed_it(officer, school):
     ActionFactory(school=school, visit=visit)
     (entry,) = timeline.case_file(user=officer, school=school, kinds=["action"])
     assert entry.day == date(2026, 2, 3)
+
+
+def test_every_link_on_a_governors_case_file_opens_for_that_governor(client_as, school, governor, officer):
+    every_kind(school, n=1, officer=officer)
+    meeting = school.msp_groups.get().meetings.get()
+    meeting.summary_published_at = timezone.now()
+    meeting.save()
+    entries = timeline.case_file(user=governor, school=school)
+    assert {e.kind for e in entries} == {Kind.REGISTER, Kind.OFSTED, Kind.MSP, Kind.LETTER, Kind.ACTION}
+    client = client_as("governor")
+    for entry in entries:
+        assert client.get(entry.url).status_code == 200, entry
