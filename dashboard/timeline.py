@@ -55,6 +55,18 @@ class Kind(TextChoices):
 
 
 KIND_ORDER = {kind.value: index for index, kind in enumerate(Kind)}
+# One entry's kind, as the case file's table names it.
+KIND_NAMES = {
+    Kind.REGISTER: "Register",
+    Kind.OFSTED: "Ofsted",
+    Kind.CATEGORISATION: "Categorisation",
+    Kind.VISIT: "Visit",
+    Kind.MSP: "MSP",
+    Kind.LETTER: "Letter",
+    Kind.CONCERN: "Concern",
+    Kind.INTELLIGENCE: "Intelligence",
+    Kind.ACTION: "Action",
+}
 # What a governor's case file may hold (ADR 0021): never categorisations, visits, concerns or intelligence.
 GOVERNOR_KINDS = [Kind.REGISTER, Kind.OFSTED, Kind.MSP, Kind.LETTER, Kind.ACTION]
 
@@ -71,7 +83,7 @@ class Entry:
 
     @property
     def kind_label(self) -> str:
-        return Kind(self.kind).label
+        return KIND_NAMES[self.kind]
 
     def sort_key(self) -> tuple:
         return (self.day, KIND_ORDER[self.kind], self.pk)
