@@ -1238,6 +1238,7 @@ def run_pages(args) -> None:
         clients[role] = Client()
         clients[role].force_login(user)
     school_url = reverse("schools:detail", kwargs={"urn": showcase.urn})
+    case_file_url = reverse("dashboard:timeline", kwargs={"urn": showcase.urn})
     # A ward as chosen (a typed name can match several wards of the same name: England has many).
     ward_query = urlencode({"ward": showcase.ward_id or "", "ward_name": showcase.ward.name if showcase.ward else ""})
     matching = School.objects.open().filter(name__icontains=fragment).count()
@@ -1266,6 +1267,11 @@ def run_pages(args) -> None:
         ("schools list, a chosen ward", "officer", reverse("schools:list") + "?" + ward_query),
         ("school page", "officer", school_url),
         ("school page (governor)", "governor", school_url),
+        # Issue 13 (docs/adr/0021): the busiest school's case file, every app's records, and its PDF.
+        ("case file", "officer", case_file_url),
+        ("case file, page 5", "officer", case_file_url + "?page=5"),
+        ("case file (governor)", "governor", case_file_url),
+        ("case file PDF", "officer", reverse("dashboard:timeline_pdf", kwargs={"urn": showcase.urn})),
         ("my schools", "adviser", reverse("schools:mine")),
         ("categorisation list", "officer", reverse("categorisation:list")),
         ("categorisation review due", "officer", reverse("categorisation:review_due")),

@@ -1,10 +1,14 @@
 from django.urls import path
 
-from . import views, views_reminders
+from . import views, views_reminders, views_timeline
 
 app_name = "dashboard"
 
+# dashboard is included at the root (config/urls.py).
 urlpatterns = [
     path("", views.home, name="home"),
     path("reminders/", views_reminders.reminders, name="reminders"),
+    # A school's case file (docs/adr/0021).
+    path("schools/<int:urn>/timeline/", views_timeline.case_file, name="timeline"),
+    path("schools/<int:urn>/timeline.pdf", views_timeline.case_file_pdf, name="timeline_pdf"),
 ]

@@ -68,6 +68,15 @@ MATRIX = {
         lambda ctx: {"pk": ctx["governor"].pk},
         {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 405},  # POST only
     ),
+    # A school's case file and its PDF (docs/adr/0021): LA staff and the school's own governors.
+    "dashboard:timeline": (
+        lambda ctx: {"urn": ctx["school"].urn},
+        {"governor": 200, "other_governor": 404, "adviser": 200, "officer": 200, "admin": 403},
+    ),
+    "dashboard:timeline_pdf": (
+        lambda ctx: {"urn": ctx["school"].urn},
+        {"governor": 200, "other_governor": 404, "adviser": 200, "officer": 200, "admin": 403},
+    ),
     "schools:letterheads": (
         None,
         {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 200, "admin": 200},

@@ -91,6 +91,10 @@ PAGES = {
     "audit/access_log.html": [("officer", lambda c: reverse("audit:access_log"), {})],
     "audit/read_log.html": [("officer", lambda c: reverse("audit:read_log"), {})],
     "academies/concern_list.html": [("adviser", lambda c: reverse("academies:list"), {})],
+    "dashboard/timeline.html": [
+        ("adviser", lambda c: reverse("dashboard:timeline", kwargs={"urn": c["link_school"].urn}), {}),
+        ("governor", lambda c: reverse("dashboard:timeline", kwargs={"urn": c["link_school"].urn}), {"kind": "letter"}),
+    ],
 }
 
 
