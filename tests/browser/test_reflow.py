@@ -264,3 +264,20 @@ def test_a_form_with_errors_reflows_too(browser, demo_site):
         assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"]
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1024, 1100, 1180])
+def test_laptop_widths_between_govuks_960_and_the_wide_container_do_not_overflow(browser, demo_site, width):
+    """GOV.UK centres its container from 1020px; the app's wider one kept no margin and overflowed
+    a 1024-1199px window (the officer's navigation is the widest)."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        sign_in(page, demo_site, "officer")
+        for path in ("/", "/schools/", "/letters/"):
+            page.goto(f"{demo_site}{path}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+            left = page.evaluate("document.querySelector('main').getBoundingClientRect().left")
+            assert left >= 30, f"{path}: the content touches the window's edge ({left}px)"
+    finally:
+        context.close()
