@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from letters import documents as letter_documents
 from letters import services as letter_services
 from letters.models import IN_PROGRESS_STATUSES, TRUST_LETTER_KINDS, Letter, LetterType
@@ -49,7 +50,7 @@ def _not_future(on: date, field: str) -> None:
         raise ValidationError({field: DATE_IN_FUTURE})
 
 
-def _save(obj, actor) -> None:
+def _save(obj, actor: User) -> None:
     obj._history_user = actor
     obj.save()
 
@@ -57,7 +58,7 @@ def _save(obj, actor) -> None:
 @transaction.atomic
 def concern_open(
     *, school: School, source: str, concern_types: list[ConcernType], description: str, raised_on: date,
-    rag: str, rag_reason: str, owner, next_review_on: date | None = None, raised_by_ofsted: bool = False, actor,
+    rag: str, rag_reason: str, owner, next_review_on: date | None = None, raised_by_ofsted: bool = False, actor: User,
 ) -> Concern:  # fmt: skip
     errors = policy.the_la_may_have_its_own_concerns_about_an_academy(school=school)
     if errors:
@@ -87,7 +88,13 @@ def concern_open(
 
 @transaction.atomic
 def concern_update(
-    *, concern: Concern, concern_types: list[ConcernType], description: str, owner, next_review_on: date | None, actor
+    *,
+    concern: Concern,
+    concern_types: list[ConcernType],
+    description: str,
+    owner,
+    next_review_on: date | None,
+    actor: User,
 ) -> Concern:
     if not concern_types:
         raise ValidationError({"concern_types": CONCERN_TYPES_REQUIRED})
@@ -98,7 +105,7 @@ def concern_update(
 
 
 @transaction.atomic
-def concern_rate(*, concern: Concern, rag: str, reason: str, rated_on: date | None = None, actor) -> RagChange:
+def concern_rate(*, concern: Concern, rag: str, reason: str, rated_on: date | None = None, actor: User) -> RagChange:
     """A new RAG rating with its reason: the concern's direction of travel."""
     concern = Concern.objects.select_for_update().get(pk=concern.pk)
     if not concern.is_open:
@@ -115,7 +122,7 @@ def concern_rate(*, concern: Concern, rag: str, reason: str, rated_on: date | No
 @transaction.atomic
 def concern_record_step(
     *, concern: Concern, stage: str, taken_on: date, notes: str, outcome: str = "", to_esfa: bool = False,
-    to_regional_director: bool = False, to_ofsted: bool = False, letter: Letter | None = None, actor,
+    to_regional_director: bool = False, to_ofsted: bool = False, letter: Letter | None = None, actor: User,
 ) -> ConcernStep:  # fmt: skip
     """A rung of the escalation ladder: in order, on an open concern, an escalation naming its body;
     with the issued letter to the trust it was, if any (the formal letter to the chair)."""
@@ -152,7 +159,7 @@ def concern_record_step(
 
 
 @transaction.atomic
-def concern_draft_trust_letter(*, concern: Concern, kind: str, actor) -> tuple[Letter, bool]:
+def concern_draft_trust_letter(*, concern: Concern, kind: str, actor: User) -> tuple[Letter, bool]:
     """Draft a letter to the academy's trust from the concern (letters: the letter to the chair seeking
     a meeting, or the letter of concern to the chief executive), pre-filled from the LA's template with
     the concern's types ticked, and record that it belongs to the concern. It is then completed,
@@ -194,7 +201,7 @@ def concern_draft_trust_letter(*, concern: Concern, kind: str, actor) -> tuple[L
 def concern_record_routing(
     *, concern: Concern, done_on: date, notes: str = "", advised_esfa_for_delay: bool = False,
     reported_to_regional_director: bool = False, reported_to_trust: bool = False,
-    outcome_reported_to_ofsted_on: date | None = None, actor,
+    outcome_reported_to_ofsted_on: date | None = None, actor: User,
 ) -> Routing:  # fmt: skip
     """That what the LA received was routed as the strategy says for the concern's source."""
     concern = Concern.objects.select_for_update().get(pk=concern.pk)
@@ -229,7 +236,9 @@ def concern_record_routing(
 
 
 @transaction.atomic
-def concern_record_decision(*, concern: Concern, text: str, decided_on: date | None = None, actor) -> ConcernDecision:
+def concern_record_decision(
+    *, concern: Concern, text: str, decided_on: date | None = None, actor: User
+) -> ConcernDecision:
     if not text.strip():
         raise ValidationError({"text": DECISION_REQUIRED})
     decided_on = decided_on or _today()
@@ -240,7 +249,7 @@ def concern_record_decision(*, concern: Concern, text: str, decided_on: date | N
 
 
 @transaction.atomic
-def concern_end(*, concern: Concern, status: str, outcome: str, ended_on: date | None = None, actor) -> Concern:
+def concern_end(*, concern: Concern, status: str, outcome: str, ended_on: date | None = None, actor: User) -> Concern:
     """Resolve (the concern was met) or close (no further action) an open concern, with its outcome."""
     concern = Concern.objects.select_for_update().get(pk=concern.pk)
     if not concern.is_open:
@@ -259,7 +268,7 @@ def concern_end(*, concern: Concern, status: str, outcome: str, ended_on: date |
 
 
 @transaction.atomic
-def concern_reopen(*, concern: Concern, reason: str, reopened_on: date | None = None, actor) -> Concern:
+def concern_reopen(*, concern: Concern, reason: str, reopened_on: date | None = None, actor: User) -> Concern:
     """The concern returned: open again, its steps, ratings, routing and earlier outcome kept (the
     outcome stays in the decisions log and the history)."""
     concern = Concern.objects.select_for_update().get(pk=concern.pk)
@@ -277,7 +286,9 @@ def concern_reopen(*, concern: Concern, reason: str, reopened_on: date | None = 
 
 
 @transaction.atomic
-def trust_update_contacts(*, trust: Trust, ceo_name: str, chair_name: str, address: str | None = None, actor) -> Trust:
+def trust_update_contacts(
+    *, trust: Trust, ceo_name: str, chair_name: str, address: str | None = None, actor: User
+) -> Trust:
     """The trust's chief executive, chair of trustees and (if given) postal address, kept by the LA:
     letters to the trust are addressed from them (letters.documents)."""
     trust.ceo_name, trust.chair_name = ceo_name.strip(), chair_name.strip()
@@ -289,7 +300,7 @@ def trust_update_contacts(*, trust: Trust, ceo_name: str, chair_name: str, addre
 
 @transaction.atomic
 def intelligence_record(
-    *, school: School, received_on: date, source_team: str, summary: str, sensitivity: str, actor
+    *, school: School, received_on: date, source_team: str, summary: str, sensitivity: str, actor: User
 ) -> IntelligenceEntry:
     _not_future(received_on, "received_on")
     entry = IntelligenceEntry(

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from accounts.models import User
 from schools.models import ElectedMemberAlertKind, School, TermName
 from schools.services import elected_members_alert
 from schools.terms import term_on
@@ -70,13 +71,15 @@ AREA_HAS_CRITERIA = "Remove the statements of {area} first."
 COUNT_TOO_SMALL = "Enter a number of ticks of 1 or more, or leave it empty for no count"
 
 
-def _event(categorisation: Categorisation, kind: str, actor, comments: str = "", at: datetime | None = None) -> None:
+def _event(
+    categorisation: Categorisation, kind: str, actor: User, comments: str = "", at: datetime | None = None
+) -> None:
     CategorisationEvent.objects.create(
         categorisation=categorisation, kind=kind, actor=actor, comments=comments, at=at or timezone.now()
     )
 
 
-def _save(obj, actor) -> None:
+def _save(obj, actor: User) -> None:
     obj._history_user = actor
     obj.save()
 
@@ -96,7 +99,7 @@ def _status_label(categorisation: Categorisation) -> str:
 def categorisation_start(
     *,
     school: School,
-    actor,
+    actor: User,
     academic_year: int | None = None,
     term: str | None = None,
     on: date | None = None,
@@ -173,7 +176,7 @@ def categorisation_start(
 def categorisation_supersede(
     *,
     categorisation: Categorisation,
-    actor,
+    actor: User,
     academic_year: int | None = None,
     term: str | None = None,
     on: date | None = None,
@@ -194,7 +197,7 @@ def categorisation_supersede(
     )
 
 
-def _cite(categorisation: Categorisation, *, actor, cited: Sequence[EvidenceItem]) -> None:
+def _cite(categorisation: Categorisation, *, actor: User, cited: Sequence[EvidenceItem]) -> None:
     """Replace the evidence the actor cites with `cited` (snapshots taken now). Cited items the
     actor may not see (restricted intelligence an officer cited, when an adviser saves) are kept:
     the actor neither saw nor unticked them."""
@@ -208,7 +211,7 @@ def _cite(categorisation: Categorisation, *, actor, cited: Sequence[EvidenceItem
 def _apply_changes(
     categorisation: Categorisation,
     *,
-    actor,
+    actor: User,
     ticks: Mapping[int, str],
     level: str,
     rationale: str,
@@ -262,7 +265,7 @@ def _apply_changes(
 def categorisation_save(
     *,
     categorisation: Categorisation,
-    actor,
+    actor: User,
     ticks: Mapping[int, str],
     level: str = "",
     rationale: str = "",
@@ -302,7 +305,7 @@ def _check_complete(categorisation: Categorisation) -> None:
 def categorisation_submit(
     *,
     categorisation: Categorisation,
-    actor,
+    actor: User,
     ticks: Mapping[int, str] | None = None,
     level: str | None = None,
     rationale: str | None = None,
@@ -332,7 +335,7 @@ def categorisation_submit(
     return categorisation
 
 
-def _check_reviewable(categorisation: Categorisation, actor) -> None:
+def _check_reviewable(categorisation: Categorisation, actor: User) -> None:
     if not actor.has_perm("categorisation.review"):
         raise PermissionDenied(OFFICER_ONLY)
     if categorisation.status == Status.APPROVED:
@@ -348,7 +351,7 @@ def _check_reviewable(categorisation: Categorisation, actor) -> None:
 
 
 @transaction.atomic
-def categorisation_return(*, categorisation: Categorisation, actor, comments: str) -> Categorisation:
+def categorisation_return(*, categorisation: Categorisation, actor: User, comments: str) -> Categorisation:
     """An officer returns a submitted categorisation to the adviser with comments."""
     categorisation = _locked(categorisation)
     _check_reviewable(categorisation, actor)
@@ -364,7 +367,7 @@ def categorisation_return(*, categorisation: Categorisation, actor, comments: st
 
 @transaction.atomic
 def categorisation_approve(
-    *, categorisation: Categorisation, actor, comments: str = "", approved_at: datetime | None = None
+    *, categorisation: Categorisation, actor: User, comments: str = "", approved_at: datetime | None = None
 ) -> Categorisation:
     """An officer approves a submitted categorisation: it becomes the school's current category
     (superseding the previous one, which is never changed). A school newly at high support
@@ -410,7 +413,7 @@ def categorisation_approve(
 
 
 @transaction.atomic
-def categorisation_withdraw(*, categorisation: Categorisation, actor) -> Categorisation:
+def categorisation_withdraw(*, categorisation: Categorisation, actor: User) -> Categorisation:
     """Withdraw a draft or returned categorisation (kept, with its history, but no longer open)."""
     categorisation = _locked(categorisation)
     if categorisation.status not in EDITABLE_STATUSES:
@@ -440,7 +443,7 @@ def _check_name(name: str, framework: Framework | None = None) -> str:
 
 
 @transaction.atomic
-def framework_create(*, name: str, description: str = "", actor) -> Framework:
+def framework_create(*, name: str, description: str = "", actor: User) -> Framework:
     """A new, empty draft framework."""
     framework = Framework(name=_check_name(name), description=description.strip(), created_by=actor)
     _save(framework, actor)
@@ -448,7 +451,7 @@ def framework_create(*, name: str, description: str = "", actor) -> Framework:
 
 
 @transaction.atomic
-def framework_update(*, framework: Framework, name: str, description: str, actor) -> Framework:
+def framework_update(*, framework: Framework, name: str, description: str, actor: User) -> Framework:
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
     _check_draft(framework)
     framework.name, framework.description = _check_name(name, framework), description.strip()
@@ -457,7 +460,7 @@ def framework_update(*, framework: Framework, name: str, description: str, actor
 
 
 @transaction.atomic
-def framework_copy(*, framework: Framework, name: str, actor) -> Framework:
+def framework_copy(*, framework: Framework, name: str, actor: User) -> Framework:
     """A new draft with a copy of the framework's areas and criteria, to change them."""
     copy = Framework(name=_check_name(name), description=framework.description, copied_from=framework, created_by=actor)
     _save(copy, actor)
@@ -498,7 +501,7 @@ def _check_count(field: str, count: int | None) -> None:
 def area_save(
     *,
     framework: Framework,
-    actor,
+    actor: User,
     code: str,
     name: str,
     order: int = 0,
@@ -526,7 +529,7 @@ def area_save(
 
 
 @transaction.atomic
-def area_delete(*, area: Area, actor) -> None:
+def area_delete(*, area: Area, actor: User) -> None:
     framework = Framework.objects.select_for_update().get(pk=area.framework_id)
     _check_draft(framework)
     if area.criteria.exists():
@@ -539,7 +542,7 @@ def area_delete(*, area: Area, actor) -> None:
 def criterion_save(
     *,
     area: Area,
-    actor,
+    actor: User,
     level: str,
     code: str,
     text: str,
@@ -574,7 +577,7 @@ def criterion_save(
 
 
 @transaction.atomic
-def criterion_delete(*, criterion: Criterion, actor) -> None:
+def criterion_delete(*, criterion: Criterion, actor: User) -> None:
     framework = Framework.objects.select_for_update().get(pk=criterion.area.framework_id)
     _check_draft(framework)
     criterion._history_user = actor
@@ -582,7 +585,7 @@ def criterion_delete(*, criterion: Criterion, actor) -> None:
 
 
 @transaction.atomic
-def framework_activate(*, framework: Framework, active_from: date, actor, today: date | None = None) -> Framework:
+def framework_activate(*, framework: Framework, active_from: date, actor: User, today: date | None = None) -> Framework:
     """Activate a draft framework from a date (today or later). From that day new categorisations
     use it; categorisations already made keep the framework they were made under, and its criteria
     can no longer change."""

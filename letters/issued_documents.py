@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
 
+from accounts.models import User
 from core.tasks import defer
 
 from . import documents
@@ -128,7 +129,7 @@ def documents_render(*, letter_id: int, document: str, last_attempt: bool) -> No
 
 
 @transaction.atomic
-def documents_retry(*, letter: Letter, document: str, actor) -> str:
+def documents_retry(*, letter: Letter, document: str, actor: User) -> str:
     """An officer asks again for documents that could not be produced. Returns their status now
     (ready at once without a queue; being produced with one)."""
     kind = KINDS[document]

@@ -12,6 +12,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.models import User
 from schools.models import ElectedMemberAlertKind, School
 from schools.services import elected_members_alert
 
@@ -96,12 +97,12 @@ def _today(today: date | None) -> date:
     return today or timezone.localdate()
 
 
-def _save(obj, actor, **kwargs) -> None:
+def _save(obj, actor: User, **kwargs) -> None:
     obj._history_user = actor
     obj.save(**kwargs)
 
 
-def _event(letter: Letter, action: str, actor, comments: str = "") -> None:
+def _event(letter: Letter, action: str, actor: User, comments: str = "") -> None:
     LetterEvent.objects.create(letter=letter, action=action, actor=actor, comments=comments)
 
 
@@ -161,7 +162,7 @@ def letter_draft_create(
     *,
     school: School,
     letter_type: LetterType,
-    actor,
+    actor: User,
     subject: str,
     body: str,
     indicators=(),
@@ -186,7 +187,7 @@ def letter_draft_create(
 def letter_draft_update(
     *,
     letter: Letter,
-    actor,
+    actor: User,
     subject: str,
     body: str,
     indicators=(),
@@ -212,7 +213,7 @@ def letter_draft_update(
 
 @waits_for_the_lock
 @transaction.atomic
-def letter_submit(*, letter: Letter, actor, today: date | None = None) -> Letter:
+def letter_submit(*, letter: Letter, actor: User, today: date | None = None) -> Letter:
     """Send a draft (or a returned letter) for an officer's approval, once it is complete."""
     letter = _locked(letter)
     if letter.status not in (LetterStatus.DRAFT, LetterStatus.RETURNED):
@@ -233,7 +234,7 @@ def letter_submit(*, letter: Letter, actor, today: date | None = None) -> Letter
 
 @waits_for_the_lock
 @transaction.atomic
-def letter_approve(*, letter: Letter, actor, comments: str = "") -> Letter:
+def letter_approve(*, letter: Letter, actor: User, comments: str = "") -> Letter:
     """Approve a submitted letter. Where its type needs a second officer (always for a warning
     notice and a top-tier letter), the approver must not have drafted, changed or submitted it."""
     letter = _locked(letter)
@@ -251,7 +252,7 @@ def letter_approve(*, letter: Letter, actor, comments: str = "") -> Letter:
 
 @waits_for_the_lock
 @transaction.atomic
-def letter_return(*, letter: Letter, actor, comments: str) -> Letter:
+def letter_return(*, letter: Letter, actor: User, comments: str) -> Letter:
     """Send a letter back to its drafter with comments saying what to change."""
     if not comments.strip():
         raise ValidationError({"comments": RETURN_NEEDS_COMMENTS})
@@ -266,7 +267,7 @@ def letter_return(*, letter: Letter, actor, comments: str) -> Letter:
 
 @waits_for_the_lock
 @transaction.atomic
-def letter_withdraw(*, letter: Letter, actor, comments: str = "") -> Letter:
+def letter_withdraw(*, letter: Letter, actor: User, comments: str = "") -> Letter:
     """Withdraw a letter that will not be sent; it stays in the record."""
     letter = _locked(letter)
     if letter.status in (LetterStatus.ISSUED, LetterStatus.WITHDRAWN):
@@ -285,7 +286,7 @@ def letter_withdraw(*, letter: Letter, actor, comments: str = "") -> Letter:
 def letter_issue(
     *,
     letter: Letter,
-    actor,
+    actor: User,
     issued_on: date | None = None,
     other_copies: list[str] = (),
     copy_to: list[str] = (),
@@ -358,7 +359,7 @@ def _alert_summary(letter: Letter) -> str:
 
 
 @transaction.atomic
-def template_update(*, template: LetterTemplate, actor, subject: str, body: str) -> LetterTemplate:
+def template_update(*, template: LetterTemplate, actor: User, subject: str, body: str) -> LetterTemplate:
     """Save a letter type's template (its subject and text; the letterhead and signatory are the
     LA's, schools.services.letterhead_save). Every placeholder is checked here, so an unknown one
     is an error on the form, never at issue."""
@@ -376,7 +377,7 @@ def template_update(*, template: LetterTemplate, actor, subject: str, body: str)
 
 
 @transaction.atomic
-def letter_type_approval_update(*, letter_type: LetterType, actor, second_officer_approval: bool) -> LetterType:
+def letter_type_approval_update(*, letter_type: LetterType, actor: User, second_officer_approval: bool) -> LetterType:
     """The LA's setting: whether a letter of this type needs a second officer's approval. It can
     be switched on or off for congratulations and significant concerns letters; a warning notice and
     a top-tier letter always need one (rules.second_officer_approval_cannot_be_switched_off)."""
@@ -390,7 +391,7 @@ def letter_type_approval_update(*, letter_type: LetterType, actor, second_office
 
 
 @transaction.atomic
-def indicator_add(*, letter_type: LetterType, text: str, actor) -> Indicator:
+def indicator_add(*, letter_type: LetterType, text: str, actor: User) -> Indicator:
     text = " ".join(text.split())
     if not text:
         raise ValidationError({"text": INDICATOR_TEXT_REQUIRED})
@@ -406,7 +407,7 @@ def indicator_add(*, letter_type: LetterType, text: str, actor) -> Indicator:
 
 
 @transaction.atomic
-def indicator_update(*, indicator: Indicator, text: str, is_active: bool, actor) -> Indicator:
+def indicator_update(*, indicator: Indicator, text: str, is_active: bool, actor: User) -> Indicator:
     """Reword or retire an indicator. Issued letters keep the words they were sent with."""
     text = " ".join(text.split())
     if not text:
@@ -430,7 +431,9 @@ def _locked_notice(letter: Letter) -> tuple[Letter, WarningNoticeProgress]:
 
 @waits_for_the_lock
 @transaction.atomic
-def warning_notice_response_record(*, letter: Letter, actor, received_on: date, text: str, today: date | None = None):
+def warning_notice_response_record(
+    *, letter: Letter, actor: User, received_on: date, text: str, today: date | None = None
+):
     """Record the governing body's response to the warning notice (it may be updated)."""
     letter, progress = _locked_notice(letter)
     errors = {}
@@ -449,7 +452,9 @@ def warning_notice_response_record(*, letter: Letter, actor, received_on: date, 
 
 @waits_for_the_lock
 @transaction.atomic
-def warning_notice_outcome_record(*, letter: Letter, actor, outcome: str, notes: str = "", today: date | None = None):
+def warning_notice_outcome_record(
+    *, letter: Letter, actor: User, outcome: str, notes: str = "", today: date | None = None
+):
     """At the end of the compliance period, record whether the governing body complied with the
     notice to the authority's satisfaction (never before the period has expired)."""
     today = _today(today)
@@ -469,7 +474,7 @@ def warning_notice_outcome_record(*, letter: Letter, actor, outcome: str, notes:
 @waits_for_the_lock
 @transaction.atomic
 def warning_notice_intention_give(
-    *, letter: Letter, actor, given_on: date, powers: list[str], text: str, today: date | None = None
+    *, letter: Letter, actor: User, given_on: date, powers: list[str], text: str, today: date | None = None
 ):
     """Record the written notice to the governing body that the authority proposes to use its
     intervention powers (s60(1)(d)), and queue its PDF and Word files. The school is then eligible
@@ -508,7 +513,7 @@ def warning_notice_intention_give(
 @waits_for_the_lock
 @transaction.atomic
 def intervention_decision_record(
-    *, letter: Letter, actor, decided_on: date, powers: list[str], notes: str = "", today: date | None = None
+    *, letter: Letter, actor: User, decided_on: date, powers: list[str], notes: str = "", today: date | None = None
 ):
     """Record which intervention power(s) the authority decided to use, or that it will not."""
     letter, progress = _locked_notice(letter)
@@ -543,7 +548,7 @@ def intervention_decision_record(
 
 
 @transaction.atomic
-def suggestion_accept(*, school: School, source_key: str, actor) -> Letter:
+def suggestion_accept(*, school: School, source_key: str, actor: User) -> Letter:
     """Turn a suggestion into a draft letter, pre-filled from the template with the indicators the
     fact points to ticked. The draft then goes through approval like any other."""
     suggestion = suggestions.suggestion_by_key(school=school, source_key=source_key)
@@ -561,7 +566,7 @@ def suggestion_accept(*, school: School, source_key: str, actor) -> Letter:
 
 
 @transaction.atomic
-def suggestion_dismiss(*, school: School, source_key: str, reason: str, actor) -> SuggestionDecision:
+def suggestion_dismiss(*, school: School, source_key: str, reason: str, actor: User) -> SuggestionDecision:
     if not reason.strip():
         raise ValidationError({"reason": DISMISS_NEEDS_REASON})
     suggestion = suggestions.suggestion_by_key(school=school, source_key=source_key)
@@ -570,7 +575,7 @@ def suggestion_dismiss(*, school: School, source_key: str, reason: str, actor) -
     return _decide(suggestion, SuggestionDecision.DISMISSED, actor, dismissed_reason=reason.strip())
 
 
-def _decide(suggestion, decision: str, actor, **fields) -> SuggestionDecision:
+def _decide(suggestion, decision: str, actor: User, **fields) -> SuggestionDecision:
     record = SuggestionDecision(
         school=suggestion.school,
         letter_type=suggestion.letter_type,
