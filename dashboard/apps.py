@@ -10,3 +10,7 @@ class DashboardConfig(AppConfig):
         from core.navigation import NavItem, register
 
         register(NavItem("Home", "dashboard:home", is_la_staff | is_admin | is_governor, order=0))
+
+        from . import permissions  # noqa: F401  (rules)
+
+        register(NavItem("Dashboard", "dashboard:officer", is_la_staff, order=5, prefix="/dashboard/"))
