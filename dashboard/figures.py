@@ -99,8 +99,7 @@ class LevelsSection:
 
 
 def levels(scope: Scope) -> LevelsSection:
-    ids = list(scope.maintained().order_by().values_list("pk", flat=True))
-    terms = history.term_levels(today=scope.today, school_ids=ids)
+    terms = history.term_levels(today=scope.today, schools=scope.maintained())
     figures, level_rows, movement_rows = [], [], []
     for level in history.LEVEL_KEYS:
         row = [

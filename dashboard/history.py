@@ -57,12 +57,14 @@ class TermLevels:
         return sum(1 for lvl in self.levels.values() if lvl == level)
 
 
-def term_levels(*, today: date, school_ids: list[int]) -> list[TermLevels]:
-    """Each of the last six terms with each school's level then (two queries for the levels, up to
-    eight for the term dates). The schools are today's (the filtered open maintained schools)."""
+def term_levels(*, today: date, schools) -> list[TermLevels]:
+    """Each of the last six terms with each of `schools` (today's filtered open maintained schools,
+    a queryset) at its level then: one query for the schools, two for the levels (read through the
+    schools' subquery, not thousands of ids), up to nine for the term dates."""
     terms = last_terms(today)
     days = [assess_day(p, today) for p in terms]
-    by_day = levels_on(days, school_ids) if school_ids else {day: {} for day in days}
+    school_ids = list(schools.order_by().values_list("pk", flat=True))
+    by_day = levels_on(days, schools.order_by().values("pk")) if school_ids else {day: {} for day in days}
     return [
         TermLevels(p, term_key(p), {sid: by_day[day].get(sid) or NOT_CATEGORISED for sid in school_ids})
         for p, day in zip(terms, days, strict=True)
