@@ -26,6 +26,7 @@ class Segment:
 @dataclass(frozen=True)
 class Column:
     label: str
+    label_lines: tuple[str, ...]  # the label on two lines ("Spring", "2025/26"): six fit side by side
     label_x: float
     total: int
     total_y: float
@@ -92,7 +93,16 @@ def stacked_columns(*, title: str, description: str, labels: list[str], series: 
                         f"{name}: {values[i]}",
                     )
                 )
-        columns.append(Column(label, round(x + bar_w / 2, 1), totals[i], round(base - 4, 1), tuple(segments)))
+        columns.append(
+            Column(
+                label,
+                tuple(label.rsplit(" ", 1)),
+                round(x + bar_w / 2, 1),
+                totals[i],
+                round(base - 4, 1),
+                tuple(segments),
+            )
+        )
     legend = tuple(
         LegendItem(name, COLOURS.get(key, DEFAULT_COLOUR), TOP + 20 * n)
         for n, (key, name, _) in enumerate(reversed(series))
