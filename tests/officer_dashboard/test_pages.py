@@ -125,4 +125,3 @@ def test_the_last_six_terms_end_with_the_term_today_counts_in(on_day, today, fir
     assert len(terms) == 6
     assert (terms[0].label, terms[-1].label) == (first, last)
     assert all(a.ends_on < b.starts_on for a, b in pairwise(terms))
-
