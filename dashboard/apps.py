@@ -13,4 +13,4 @@ class DashboardConfig(AppConfig):
 
         from . import permissions  # noqa: F401  (rules)
 
-        register(NavItem("Dashboard", "dashboard:officer", is_la_staff, order=5, prefix="/dashboard/"))
+        register(NavItem("Dashboard", "dashboard:officer", is_la_staff, order=15, prefix="/dashboard/"))
