@@ -16,7 +16,11 @@ RESULT_ROWS = "table.govuk-table tbody tr"
     ("username", "heading", "menu"),
     [
         ("admin", "Administration", ["Home", "Schools", "Categorisation", "Imports", "Access", "Users"]),
-        ("officer", "Overview", ["Home", "Dashboard", "Schools", "Categorisation", "Visits", "Letters", "Academies", "Access"]),
+        (
+            "officer",
+            "Overview",
+            ["Home", "Dashboard", "Schools", "Categorisation", "Visits", "Letters", "Academies", "Access"],
+        ),
         (
             "adviser",
             re.compile(r"^Welcome"),
