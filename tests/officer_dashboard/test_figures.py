@@ -1,6 +1,8 @@
 """Each figure of the officer dashboard, and the schools behind it, on a known set of schools
 (tests/officer_dashboard/conftest.py)."""
 
+from datetime import date
+
 import pytest
 
 from dashboard import figures
@@ -119,3 +121,31 @@ def test_a_figure_found_by_its_key_is_the_dashboards_figure(known, officer):
     assert figures.figure_for(scope, "level.1999-autumn.high") is None
     assert figures.figure_for(scope, "nonsense") is None
     assert figures.figure_for(scope, "") is None
+
+
+@pytest.mark.parametrize(
+    ("today", "last_term"),
+    [
+        (date(2026, 12, 25), "Autumn 2026/27"),  # the Christmas holiday counts in the autumn term
+        (date(2027, 1, 4), "Spring 2026/27"),  # the first day of spring, across the calendar year
+    ],
+)
+def test_at_a_term_boundary_the_term_just_ended_becomes_history_and_reviews_fall_due_again(
+    known, officer, on_day, today, last_term
+):
+    on_day(today)
+    scope = Scope(today, officer, {})
+    section = figures.levels(scope)
+    assert section.terms[-1].period.label == last_term
+    levels = by_key(section.figures)
+    reviews = by_key(figures.reviews(scope))
+    if last_term.startswith("Autumn"):
+        assert ids(reviews["review.due"]) == pks(known.b, known.d, known.f)
+        assert ids(reviews["review.overdue"]) == pks(known.b, known.d)
+    else:
+        # No school has a spring categorisation yet: all are due; those without an autumn one are overdue.
+        assert ids(levels["level.2026-spring.high"]) == pks(known.c, known.g)
+        assert ids(levels["move.2026-spring.stable"]) == pks(known.a, known.b, known.c, known.f, known.g)
+        assert ids(levels["level.2026-autumn.high"]) == pks(known.c, known.g)
+        assert ids(reviews["review.due"]) == pks(known.a, known.b, known.c, known.d, known.f, known.g)
+        assert ids(reviews["review.overdue"]) == pks(known.b, known.d, known.f)
