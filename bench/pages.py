@@ -1283,6 +1283,9 @@ def run_pages(args) -> None:
         ("visits MSP groups", "officer", reverse("visits:msp_list")),
         ("letters register", "officer", reverse("letters:register")),
         ("letters suggestions", "officer", reverse("letters:suggestions")),
+        ("officer dashboard", "officer", reverse("dashboard:officer")),
+        ("officer dashboard, one LA and phase", "officer", reverse("dashboard:officer") + "?la=874&phase=Primary"),
+        ("officer dashboard, a figure's schools", "officer", reverse("dashboard:figure") + "?figure=review.due"),
     ]
     # The pages that read every school's compliance row, as the first request after a change sees them.
     cold = [

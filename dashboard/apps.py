@@ -11,6 +11,10 @@ class DashboardConfig(AppConfig):
 
         register(NavItem("Home", "dashboard:home", is_la_staff | is_admin | is_governor, order=0))
 
+        from . import permissions  # noqa: F401  (rules)
+
+        register(NavItem("Dashboard", "dashboard:officer", is_la_staff, order=15, prefix="/dashboard/"))
+
         # What is due for whom (core.reminders): the reminders page and the daily digest read them.
         from categorisation.reminders import reminders as categorisation_reminders
         from core.reminders import register as register_reminders

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_reminders, views_timeline
+from . import views, views_officer, views_reminders, views_timeline
 
 app_name = "dashboard"
 
@@ -8,6 +8,9 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.home, name="home"),
     path("reminders/", views_reminders.reminders, name="reminders"),
+    # The officer dashboard (docs/adr/0022) and the schools behind each of its figures.
+    path("dashboard/", views_officer.officer_dashboard, name="officer"),
+    path("dashboard/schools/", views_officer.figure_schools, name="figure"),
     # A school's case file (docs/adr/0021).
     path("schools/<int:urn>/timeline/", views_timeline.case_file, name="timeline"),
     path("schools/<int:urn>/timeline.pdf", views_timeline.case_file_pdf, name="timeline_pdf"),

@@ -13,6 +13,8 @@ SIGN_IN = 302
 MATRIX = {
     # url name: (kwargs builder, {role: status})
     "dashboard:home": (None, dict.fromkeys(ROLES[1:], 200)),
+    # The officer dashboard (docs/adr/0022): LA staff read it; governors and admins (case material) do not.
+    "dashboard:officer": (None, {"governor": 403, "other_governor": 403, "adviser": 200, "officer": 200, "admin": 403}),
     "schools:list": (None, {"governor": 403, "other_governor": 403, "adviser": 200, "officer": 200, "admin": 200}),
     "schools:mine": (None, {"governor": 403, "other_governor": 403, "adviser": 200, "officer": 200, "admin": 403}),
     "schools:detail": (

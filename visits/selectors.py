@@ -99,10 +99,15 @@ def open_actions(*, school_ids: Iterable[int]) -> QuerySet[Action]:
     return Action.objects.filter(school_id__in=school_ids, status=ActionStatus.OPEN)
 
 
+def overdue_open_actions(*, school_ids: Iterable[int], today: date) -> QuerySet[Action]:
+    """The one definition of an overdue action (Action.is_overdue): still open, and its due date has
+    passed. `school_ids` may be a subquery."""
+    return open_actions(school_ids=school_ids).filter(due_on__lt=today)
+
+
 def overdue_actions(*, school_ids: Iterable[int], today: date, limit: int = 50) -> list[Action]:
     return list(
-        open_actions(school_ids=school_ids)
-        .filter(due_on__lt=today)
+        overdue_open_actions(school_ids=school_ids, today=today)
         .select_related("school")
         .order_by("due_on", "school__name")[:limit]
     )

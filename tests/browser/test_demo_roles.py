@@ -16,11 +16,15 @@ RESULT_ROWS = "table.govuk-table tbody tr"
     ("username", "heading", "menu"),
     [
         ("admin", "Administration", ["Home", "Schools", "Categorisation", "Imports", "Access", "Users"]),
-        ("officer", "Overview", ["Home", "Schools", "Categorisation", "Visits", "Letters", "Academies", "Access"]),
+        (
+            "officer",
+            "Overview",
+            ["Home", "Dashboard", "Schools", "Categorisation", "Visits", "Letters", "Academies", "Access"],
+        ),
         (
             "adviser",
             re.compile(r"^Welcome"),
-            ["Home", "My schools", "Schools", "Categorisation", "Visits", "Letters", "Academies"],
+            ["Home", "My schools", "Dashboard", "Schools", "Categorisation", "Visits", "Letters", "Academies"],
         ),
         ("governor", "Your school", ["Home"]),
     ],

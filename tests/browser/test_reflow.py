@@ -133,6 +133,8 @@ def pages_by_role(demo_site):
         f"/academies/trusts/{concern.school.trust.code}/",
         f"/schools/{concern.school.urn}/#intelligence",
         f"/academies/schools/{school}/intelligence/new/",
+        "/dashboard/",
+        "/dashboard/schools/?figure=review.due",
     ]
     return {
         "admin": [

@@ -85,6 +85,8 @@ PAGES = {
     "visits/calendar.html": [("adviser", lambda c: reverse("visits:calendar"), {})],
     "visits/action_list.html": [("adviser", lambda c: reverse("visits:actions"), {})],
     "visits/compliance.html": [("adviser", lambda c: reverse("visits:compliance"), {})],
+    "dashboard/officer_dashboard.html": [("officer", lambda c: reverse("dashboard:officer"), {"la": "874"})],
+    "dashboard/figure_schools.html": [("officer", lambda c: reverse("dashboard:figure"), {"figure": "review.due"})],
     "visits/visit_list.html": [("adviser", lambda c: reverse("visits:list"), {})],
     "categorisation/list.html": [("adviser", lambda c: reverse("categorisation:list"), {})],
     "categorisation/review_due.html": [("adviser", lambda c: reverse("categorisation:review_due"), {})],

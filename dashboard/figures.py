@@ -1,0 +1,356 @@
+"""The officer dashboard's figures, each with the schools behind it. Every figure is computed by the
+owning app's rule (imported, never re-implemented): categorisation's review_due and levels_on,
+visits' compliance rows and status filters, letters' warning-notice stages, academies' ladder stage,
+visits' overdue actions. Each section is one function of the scope, so the list page behind a
+figure computes only that figure's section: the number and its list cannot disagree.
+
+A figure's key names it in a URL: "level.2026-autumn.high", "move.2026-autumn.declining",
+"review.due", "visits.overdue", "msp.overdue", "letters.warning_notice", "notices.eligible",
+"concerns.formal_letter.red", "actions.overdue"."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import pairwise
+
+from django.db.models import Min, QuerySet
+from django.urls import reverse
+
+from academies.models import LADDER_ORDER, LADDER_SHORT, Rag
+from academies.selectors import concerns_visible_to, stage_of
+from categorisation.selectors import review_due
+from letters.models import LetterStatus, LetterType
+from letters.selectors import deadlines_soon, eligible_for_intervention, letters_visible_to
+from schools.models import School, academic_year_label
+from visits.compliance import (
+    MISSED_EARLIER,
+    STATUS_FILTERS,
+    compliance_rows,
+    compliance_schools,
+    year_calendar,
+)
+from visits.entitlement import ComplianceStatus
+from visits.models import MspMeeting, MspMeetingStatus
+from visits.selectors import overdue_open_actions
+
+from . import history
+from .filters import filter_schools
+
+# Warning notices whose next deadline falls within this many days (or has passed with nothing recorded).
+NOTICE_DEADLINE_DAYS = 30
+
+
+@dataclass
+class Entry:
+    """One school behind a figure, with what puts it there."""
+
+    school_id: int
+    note: str = ""
+    url: str = ""
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    entries: list[Entry] = field(default_factory=list)
+    href: str = ""  # set by the view: the list page with the same filters
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+
+@dataclass
+class Scope:
+    """What the figures are computed for: the day, the user (concerns are read as they may see them)
+    and the chosen filters."""
+
+    today: date
+    user: object
+    chosen: dict[str, str]
+
+    def schools(self) -> QuerySet[School]:
+        return filter_schools(School.objects.all(), self.chosen)
+
+    def maintained(self) -> QuerySet[School]:
+        """The open LA-maintained schools (those with a visits entitlement and a category to review)."""
+        return filter_schools(compliance_schools(), self.chosen)
+
+    def keeps(self, school: School) -> bool:
+        """Whether the filters keep a school already loaded (for lists read through another app's selector)."""
+        chosen = self.chosen
+        return (
+            (not chosen.get("la") or school.la_code == chosen["la"])
+            and (not chosen.get("phase") or school.phase == chosen["phase"])
+            and (not chosen.get("adviser") or school.link_adviser_id == int(chosen["adviser"]))
+        )
+
+
+# ---- support levels over the last six terms ----------------------------------------------------
+
+
+@dataclass
+class LevelsSection:
+    terms: list  # history.TermLevels, oldest first
+    level_rows: list  # (label, [Figure per term])
+    movement_rows: list  # (label, [Figure or None per term]); None for the first term
+    figures: list
+
+
+def levels(scope: Scope) -> LevelsSection:
+    terms = history.term_levels(today=scope.today, schools=scope.maintained())
+    figures, level_rows, movement_rows = [], [], []
+    for level in history.LEVEL_KEYS:
+        row = [
+            Figure(
+                f"level.{t.key}.{level}",
+                f"{history.LEVEL_LABELS[level]}, {t.period.label}",
+                _entries(t.schools_at(level)),
+            )
+            for t in terms
+        ]
+        level_rows.append((history.LEVEL_LABELS[level], row))
+        figures += row
+    moves = [None] + [history.movement(before, after) for before, after in pairwise(terms)]
+    for direction in history.MOVEMENTS:
+        row = [
+            None
+            if moved is None
+            else Figure(
+                f"move.{t.key}.{direction}",
+                f"{history.MOVEMENT_LABELS[direction]} since the term before, {t.period.label}",
+                _entries(moved[direction]),
+            )
+            for t, moved in zip(terms, moves, strict=True)
+        ]
+        movement_rows.append((history.MOVEMENT_LABELS[direction], row))
+        figures += [f for f in row if f]
+    return LevelsSection(terms, level_rows, movement_rows, figures)
+
+
+def _entries(school_ids) -> list[Entry]:
+    return [Entry(sid) for sid in school_ids]
+
+
+# ---- categorisation reviews ------------------------------------------------------------------
+
+
+def reviews(scope: Scope) -> list[Figure]:
+    """Due: no approved categorisation in the term today counts in (categorisation.selectors.review_due).
+    Overdue: due now, and the term before also ended without one (due on its last day too)."""
+    due = list(filter_schools(review_due(scope.today), scope.chosen).order_by().values_list("pk", flat=True))
+    previous_term_end = history.last_terms(scope.today, count=2)[0].ends_on
+    due_before = set(
+        filter_schools(review_due(previous_term_end), scope.chosen)
+        .filter(pk__in=due)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    return [
+        Figure("review.due", "Due for review this term", _entries(due)),
+        Figure(
+            "review.overdue",
+            "Overdue: not reviewed last term either",
+            _entries(sid for sid in due if sid in due_before),
+        ),
+    ]
+
+
+# ---- visits and MSP ---------------------------------------------------------------------------
+
+VISIT_FIGURES = [
+    (ComplianceStatus.MET.value, "Met this term"),
+    (ComplianceStatus.DUE.value, "Due"),
+    (ComplianceStatus.OVERDUE.value, "Overdue"),
+    (MISSED_EARLIER, "Missed a visit in an earlier half-term or term this year"),
+]
+
+
+@dataclass
+class ComplianceSection:
+    term: object
+    visits: list[Figure]
+    msp: list[Figure]
+    msp_rows: list  # (school, group, next meeting date or None, status label)
+
+    @property
+    def figures(self) -> list[Figure]:
+        return self.visits + self.msp
+
+
+def compliance(scope: Scope) -> ComplianceSection:
+    rows = compliance_rows(today=scope.today, schools=scope.maintained())
+    visits = [
+        Figure(f"visits.{key}", label, [Entry(r.school.pk) for r in rows if STATUS_FILTERS[key](r)])
+        for key, label in VISIT_FIGURES
+    ]
+    with_group = [r for r in rows if r.msp_group]
+    next_meeting = dict(
+        MspMeeting.objects.filter(
+            group_id__in=[r.msp_group.pk for r in with_group], status=MspMeetingStatus.PLANNED, held_on__gte=scope.today
+        )
+        .values("group_id")
+        .annotate(next_on=Min("held_on"))
+        .values_list("group_id", "next_on")
+        if with_group
+        else []
+    )
+
+    def note(row) -> str:
+        on = next_meeting.get(row.msp_group.pk)
+        return f"Next meeting {on:%-d %B %Y}" if on else "No meeting planned"
+
+    msp_rows = [(r.school, r.msp_group, next_meeting.get(r.msp_group.pk), r.msp.status_label) for r in with_group]
+
+    def entry(row) -> Entry:
+        return Entry(row.school.pk, note(row), row.msp_group.get_absolute_url())
+
+    overdue = [r for r in with_group if r.msp.status == ComplianceStatus.OVERDUE]
+    msp = [
+        Figure("msp.groups", "Schools with an open MSP group", [entry(r) for r in with_group]),
+        Figure("msp.overdue", "MSP meeting overdue", [entry(r) for r in overdue]),
+        Figure(
+            "msp.to_set_up", "High support with no MSP group yet", [Entry(r.school.pk) for r in rows if r.msp_to_set_up]
+        ),
+    ]
+    return ComplianceSection(year_calendar(scope.today).current_term, visits, msp, msp_rows)
+
+
+# ---- letters and warning notices --------------------------------------------------------------
+
+
+@dataclass
+class LettersSection:
+    academic_year_label: str
+    by_type: list[Figure]
+    notices: list[Figure]
+
+    @property
+    def figures(self) -> list[Figure]:
+        return self.by_type + self.notices
+
+
+def letters(scope: Scope) -> LettersSection:
+    calendar = year_calendar(scope.today)
+    issued = (
+        letters_visible_to(scope.user)
+        .filter(
+            status=LetterStatus.ISSUED,
+            issued_on__range=(calendar.starts_on, calendar.ends_on),
+            school__in=scope.schools().values("pk"),
+        )
+        .order_by("issued_on", "id")
+    )
+    by_code = defaultdict(list)
+    for letter in issued:
+        by_code[letter.letter_type.code].append(
+            Entry(
+                letter.school_id, f"{letter.reference}, issued {letter.issued_on:%-d %B %Y}", letter.get_absolute_url()
+            )
+        )
+    by_type = [
+        Figure(f"letters.{kind.code}", kind.name, by_code.get(kind.code, []))
+        for kind in LetterType.objects.order_by("order", "id")
+    ]
+
+    def entries(pairs) -> list[Entry]:
+        return [
+            Entry(
+                letter.school_id,
+                f"{letter.reference}: {stage.label}"
+                + (f"; {stage.deadline_label.lower()} {stage.deadline:%-d %B %Y}" if stage.deadline else ""),
+                letter.get_absolute_url(),
+            )
+            for letter, stage in pairs
+            if scope.keeps(letter.school)
+        ]
+
+    notices = [
+        Figure(
+            "notices.deadline",
+            f"Warning notices with a deadline in the next {NOTICE_DEADLINE_DAYS} days or passed",
+            entries(deadlines_soon(scope.today, days=NOTICE_DEADLINE_DAYS)),
+        ),
+        Figure(
+            "notices.eligible", "Schools eligible for intervention", entries(eligible_for_intervention(scope.today))
+        ),
+    ]
+    return LettersSection(academic_year_label(calendar.academic_year), by_type, notices)
+
+
+# ---- academy concerns -------------------------------------------------------------------------
+
+RAGS = [Rag.RED, Rag.AMBER, Rag.GREEN]
+NO_STEP = "recorded"
+
+
+@dataclass
+class ConcernsSection:
+    rows: list  # (stage label, [Figure per RAG])
+    rags: list
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [f for _, row in self.rows for f in row]
+
+
+def concerns(scope: Scope) -> ConcernsSection:
+    """Open academy concerns as the user may see them, by the highest rung of the ladder taken and RAG."""
+    grid = defaultdict(list)
+    for concern in concerns_visible_to(scope.user).open().filter(school__in=scope.schools().values("pk")):
+        stage = stage_of(concern) or NO_STEP
+        grid[(stage, concern.rag)].append(
+            Entry(concern.school_id, f"Raised {concern.raised_on:%-d %B %Y}", concern.get_absolute_url())
+        )
+    stages = [(NO_STEP, "Concern recorded, no step yet")] + [(s.value, LADDER_SHORT[s]) for s in LADDER_ORDER]
+    rows = [
+        (
+            label,
+            [
+                Figure(f"concerns.{stage}.{rag.value}", f"{label}, {rag.label}", grid[(stage, rag.value)])
+                for rag in RAGS
+            ],
+        )
+        for stage, label in stages
+    ]
+    return ConcernsSection(rows, RAGS)
+
+
+# ---- actions ------------------------------------------------------------------------------------
+
+
+def actions(scope: Scope) -> list[Figure]:
+    overdue = (
+        overdue_open_actions(school_ids=scope.schools().values("pk"), today=scope.today)
+        .order_by("due_on", "id")
+        .values_list("id", "school_id", "description", "due_on")
+    )
+    entries = [
+        Entry(school_id, f"Due {due_on:%-d %B %Y}: {text[:80]}", reverse("visits:action_detail", kwargs={"pk": pk}))
+        for pk, school_id, text, due_on in overdue
+    ]
+    return [Figure("actions.overdue", "Overdue actions", entries)]
+
+
+# ---- the list behind a figure -------------------------------------------------------------------
+
+SECTIONS = {
+    "level": lambda scope: levels(scope).figures,
+    "move": lambda scope: levels(scope).figures,
+    "review": reviews,
+    "visits": lambda scope: compliance(scope).figures,
+    "msp": lambda scope: compliance(scope).figures,
+    "letters": lambda scope: letters(scope).figures,
+    "notices": lambda scope: letters(scope).figures,
+    "concerns": lambda scope: concerns(scope).figures,
+    "actions": actions,
+}
+
+
+def figure_for(scope: Scope, key: str) -> Figure | None:
+    """The figure of this key (None for an unknown key), computing only its section."""
+    section = SECTIONS.get(key.split(".", 1)[0])
+    if section is None:
+        return None
+    return next((f for f in section(scope) if f.key == key), None)

@@ -1,0 +1,83 @@
+"""Maintained schools at each support level over the last six terms, and their movement between
+consecutive terms. Terms are schools.terms' (the LA's term dates, England defaults otherwise; a
+holiday counts in the term before it); a term is read as it stood on its last day, the term under
+way as it stands today (visits.entitlement.YearCalendar.assess_day: the same rule). Levels come from
+categorisation.selectors.levels_on and movement from categorisation.models.direction_between."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from categorisation.models import Direction, SupportLevel, direction_between
+from categorisation.selectors import levels_on
+from schools.terms import Period, term_on, term_periods
+
+TERMS_SHOWN = 6
+NOT_CATEGORISED = "none"
+LEVEL_KEYS = [level.value for level in SupportLevel] + [NOT_CATEGORISED]
+LEVEL_LABELS = {level.value: level.label for level in SupportLevel} | {NOT_CATEGORISED: "Not categorised"}
+MOVEMENTS = [Direction.IMPROVING.value, Direction.STABLE.value, Direction.DECLINING.value]
+MOVEMENT_LABELS = {
+    Direction.IMPROVING.value: "Improved",
+    Direction.STABLE.value: "Stayed",
+    Direction.DECLINING.value: "Declined",
+}
+
+
+def term_key(period: Period) -> str:
+    """A term in a URL: "2026-autumn"."""
+    return f"{period.academic_year}-{period.term}"
+
+
+def last_terms(today: date, count: int = TERMS_SHOWN) -> list[Period]:
+    """The `count` terms up to and including the one today counts in, oldest first. Reads the term
+    dates of at most four academic years (two queries each)."""
+    current = term_on(today)
+    years = range(current.academic_year - (count - 1) // 3 - 1, current.academic_year + 1)
+    periods = [p for year in years for p in term_periods(year)]
+    # term_periods ends each year's summer at the next autumn's start: the same boundaries term_on uses.
+    upto = [p for p in periods if p.starts_on <= current.starts_on]
+    return upto[-count:]
+
+
+def assess_day(period: Period, today: date) -> date:
+    return min(period.ends_on, today)
+
+
+@dataclass
+class TermLevels:
+    period: Period
+    key: str
+    # school id -> level key (NOT_CATEGORISED when none)
+    levels: dict[int, str]
+
+    def schools_at(self, level: str) -> list[int]:
+        return [sid for sid, lvl in self.levels.items() if lvl == level]
+
+    def count(self, level: str) -> int:
+        return sum(1 for lvl in self.levels.values() if lvl == level)
+
+
+def term_levels(*, today: date, schools) -> list[TermLevels]:
+    """Each of the last six terms with each of `schools` (today's filtered open maintained schools,
+    a queryset) at its level then: one query for the schools, two for the levels (read through the
+    schools' subquery, not thousands of ids), up to nine for the term dates."""
+    terms = last_terms(today)
+    days = [assess_day(p, today) for p in terms]
+    school_ids = list(schools.order_by().values_list("pk", flat=True))
+    by_day = levels_on(days, schools.order_by().values("pk")) if school_ids else {day: {} for day in days}
+    return [
+        TermLevels(p, term_key(p), {sid: by_day[day].get(sid) or NOT_CATEGORISED for sid in school_ids})
+        for p, day in zip(terms, days, strict=True)
+    ]
+
+
+def movement(previous: TermLevels, current: TermLevels) -> dict[str, list[int]]:
+    """The schools that improved, stayed or declined from one term to the next (direction_between);
+    a school not categorised in either term has no movement."""
+    moved: dict[str, list[int]] = {m: [] for m in MOVEMENTS}
+    for sid, level in current.levels.items():
+        before = previous.levels.get(sid, NOT_CATEGORISED)
+        if level == NOT_CATEGORISED or before == NOT_CATEGORISED:
+            continue
+        moved[direction_between(before, level)].append(sid)
+    return moved

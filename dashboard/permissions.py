@@ -1,0 +1,10 @@
+"""Who reads the officer dashboard (docs/adr/0022): LA staff. Officers review it; advisers read
+it too (DESIGN.md: an adviser "reads every school", and every figure is one they can already
+reach through the pages it links to; academy concerns are read as each user may see them).
+Governors and admins never (admins do not read case material)."""
+
+import rules
+
+from accounts.permissions import is_la_staff
+
+rules.add_perm("dashboard.view_officer_dashboard", is_la_staff)

@@ -1,0 +1,41 @@
+"""Issue 13 in a real browser: an officer reads the officer dashboard on the demo data (its charts
+with their tables), narrows it with the filters (a GET form, no JavaScript needed) and follows a
+figure to the list of schools behind it. Axe checks both pages."""
+
+import re
+
+from playwright.sync_api import expect
+
+from .conftest import assert_no_axe_violations, sign_in
+
+
+def test_an_officer_reads_the_dashboard_and_follows_a_figure_to_its_schools(page, demo_site):
+    sign_in(page, demo_site, "officer")
+    page.get_by_role("link", name="Dashboard", exact=True).click()
+    expect(page.get_by_role("heading", name="Officer dashboard", level=1)).to_be_visible()
+    chart = page.get_by_role("img", name=re.compile("Maintained schools by support level, last six terms"))
+    expect(chart).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("Support levels over the last six terms"))).to_be_visible()
+    assert_no_axe_violations(page)
+
+    page.select_option("#id_la", "874")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Apply filters").click()
+    assert "la=874" in page.url
+
+    reviews = page.locator(".govuk-summary-list__row", has_text="Due for review this term")
+    link = reviews.get_by_role("link")
+    count = int(re.match(r"\d+", link.inner_text()).group())
+    assert count > 0  # the demo leaves part of the current term's categorisations still due
+    link.click()
+    expect(page.get_by_role("heading", name="Due for review this term", level=1)).to_be_visible()
+    assert "figure=review.due" in page.url
+    assert "la=874" in page.url
+    rows = page.locator("table.govuk-table tbody tr")
+    expect(rows.first).to_be_visible()
+    assert rows.count() == min(count, 50)
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name="Back to the dashboard").click()
+    expect(page.get_by_role("heading", name="Officer dashboard", level=1)).to_be_visible()
+    assert "la=874" in page.url
