@@ -531,11 +531,13 @@ class GiasImporter(Importer):
         payload = plan.payload
         reason = f"GIAS import #{record.pk}"
         self._apply_types(payload["types"])
-        trust_ids = _upsert_named(Trust, payload["trusts"], actor)
-        ward_ids = _upsert_named(Ward, payload["wards"], actor)
         if payload["staged"]:
+            staging.upsert_named(Trust, payload["trusts"], actor=actor)
+            staging.upsert_named(Ward, payload["wards"], actor=actor)
             staging.apply(plan, actor=actor, reason=reason, progress=progress)
             return
+        trust_ids = _upsert_named(Trust, payload["trusts"], actor)
+        ward_ids = _upsert_named(Ward, payload["wards"], actor)
 
         def resolved(values: dict) -> dict:
             values = dict(values)

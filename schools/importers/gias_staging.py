@@ -13,6 +13,8 @@ The staging table is temporary (this connection's only) and made again by every 
 confirmed import re-plans in its own transaction before it writes (schools.services), so the
 table it writes from is always the one its plan filled."""
 
+import numpy as np
+import pandas as pd
 from django.db import connection
 from django.utils import timezone
 
@@ -41,17 +43,17 @@ def _db_type(field: str) -> str:
     return School._meta.get_field(field.removesuffix("_id")).db_type(connection)
 
 
-def _copy_column(values) -> list[str]:
+def _objects(values: list) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+def _copy_column(values: np.ndarray) -> list[str]:
     """A column in COPY's text format, each distinct value written once."""
-    texts: dict = {}
-    out = []
-    for value in values:
-        key = (type(value), value)
-        text = texts.get(key)
-        if text is None:
-            text = texts[key] = copy_text(value)
-        out.append(text)
-    return out
+    codes, uniques = pd.factorize(values)  # None (a blank cell) is coded -1
+    texts = _objects([copy_text(value) for value in uniques] + [copy_text(None)])
+    return texts[codes].tolist()
 
 
 def stage(checked) -> list[str]:
@@ -113,17 +115,51 @@ def compare(plan: Plan, checked) -> None:
     plan.payload = {"staged_fields": fields, "staged_rows": len(checked)}
 
 
-def _history(cursor, ids_sql: str, params: list, *, kind: str, now, actor, reason: str) -> None:
-    """Audit rows ("+" created, "~" changed) for the schools selected by `ids_sql`, as they are now."""
-    history = School.history.model
+def _history(cursor, ids_sql: str, params: list, *, kind: str, now, actor, reason, model=School) -> None:
+    """Audit rows ("+" created, "~" changed) for the rows selected by `ids_sql`, as they are now."""
+    history = model.history.model
     tracked = [f.column for f in history._meta.concrete_fields if f.column not in HISTORY_COLUMNS]
     names = ", ".join(_quote(c) for c in tracked)
     cursor.execute(
         f"INSERT INTO {_quote(history._meta.db_table)} "
         f"({names}, history_date, history_change_reason, history_type, history_user_id) "
-        f"SELECT {names}, %s, %s, %s, %s FROM {_quote(School._meta.db_table)} WHERE id IN ({ids_sql})",
-        [now, reason or None, kind, actor.pk if actor is not None else None, *params],
+        f"SELECT {names}, %s, %s, %s, %s FROM {_quote(model._meta.db_table)} WHERE id IN ({ids_sql})",
+        [now, reason, kind, actor.pk if actor is not None else None, *params],
     )
+
+
+def upsert_named(model, names: dict[str, str], *, actor) -> None:
+    """Trusts or wards by code: rename those whose name changed, create the new ones (in the
+    order the file gives them), with their audit history where the model keeps one."""
+    if not names:
+        return
+    table = _quote(model._meta.db_table)
+    audited = hasattr(model, "history")
+    now = timezone.now()
+    defaults = {c: v for c, v in complete_row(model, {}, now).items() if c not in ("code", "name")}
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS gias_names")
+        cursor.execute("CREATE TEMPORARY TABLE gias_names (pos integer, code text, name text)")
+        text = "".join(f"{i}\t{copy_text(code)}\t{copy_text(name)}\n" for i, (code, name) in enumerate(names.items()))
+        copy_from(cursor.cursor, "COPY gias_names (pos, code, name) FROM STDIN WITH (FORMAT text)", text)
+        cursor.execute(
+            f"UPDATE {table} m SET name = n.name FROM gias_names n WHERE m.code = n.code AND m.name <> n.name "
+            "RETURNING m.id"
+        )
+        renamed = [row[0] for row in cursor.fetchall()]
+        targets = ", ".join(_quote(c) for c in ["code", "name", *defaults])
+        cursor.execute(
+            f"INSERT INTO {table} ({targets}) SELECT n.code, n.name{', %s' * len(defaults)} FROM gias_names n "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} m WHERE m.code = n.code) ORDER BY n.pos RETURNING id",
+            list(defaults.values()),
+        )
+        created = [row[0] for row in cursor.fetchall()]
+        if audited:
+            for kind, ids in (("~", renamed), ("+", created)):
+                if ids:
+                    ids_sql = "SELECT unnest(%s)"
+                    _history(cursor, ids_sql, [ids], kind=kind, now=now, actor=actor, reason="", model=model)
+        cursor.execute("DROP TABLE gias_names")
 
 
 def apply(plan: Plan, *, actor, reason: str, progress: Progress) -> None:
@@ -160,7 +196,7 @@ def apply(plan: Plan, *, actor, reason: str, progress: Progress) -> None:
             kind="+",
             now=now,
             actor=actor,
-            reason=reason,
+            reason=reason or None,
         )
 
         # Changed schools: every field the file has; a new head clears the LA's start date and
@@ -187,6 +223,6 @@ def apply(plan: Plan, *, actor, reason: str, progress: Progress) -> None:
             kind="~",
             now=now,
             actor=actor,
-            reason=reason,
+            reason=reason or None,
         )
         cursor.execute(f"DROP TABLE {STAGE}")
