@@ -13,6 +13,8 @@ The staging table is temporary (this connection's only) and made again by every 
 confirmed import re-plans in its own transaction before it writes (schools.services), so the
 table it writes from is always the one its plan filled."""
 
+import re
+
 import numpy as np
 import pandas as pd
 from django.db import connection
@@ -23,9 +25,11 @@ from core.bulk import HISTORY_COLUMNS, complete_row, copy_from, copy_text
 from ..models import School
 from .base import MAX_STORED_CHANGES, Plan, Progress
 
-STAGE = "gias_stage"
+STAGE = "gias_stage"  # the checked rows
+ACTIONS = "gias_actions"  # each row's school (if any) and what the import does with it
 CREATE, UPDATE, SAME = "create", "update", "same"
 HEAD_NAME_FIELDS = ("head_first_name", "head_last_name")
+_ESCAPED = re.compile(r"[\\\t\n\r]")  # what COPY's text format escapes
 
 
 def _quote(name: str) -> str:
@@ -52,7 +56,11 @@ def _objects(values: list) -> np.ndarray:
 def _copy_column(values: np.ndarray) -> list[str]:
     """A column in COPY's text format, each distinct value written once."""
     codes, uniques = pd.factorize(values)  # None (a blank cell) is coded -1
-    texts = _objects([copy_text(value) for value in uniques] + [copy_text(None)])
+    uniques = uniques.tolist()
+    if all(type(value) is str for value in uniques) and not _ESCAPED.search("".join(uniques)):
+        texts = _objects([*uniques, copy_text(None)])  # plain text is its own COPY text
+    else:
+        texts = _objects([copy_text(value) for value in uniques] + [copy_text(None)])
     return texts[codes].tolist()
 
 
@@ -63,9 +71,8 @@ def stage(checked) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {STAGE} (pos integer PRIMARY KEY, urn integer NOT NULL, {definitions}, "
-            "trust_code text, ward_code text, new_head_appointment text, school_id bigint, "
-            f"action text NOT NULL DEFAULT '{CREATE}')"
+            f"CREATE TEMPORARY TABLE {STAGE} (pos integer NOT NULL, urn integer NOT NULL, {definitions}, "
+            "trust_code text, ward_code text, new_head_appointment text)"
         )
         columns = [
             [str(i) for i in range(len(checked))],
@@ -78,7 +85,6 @@ def stage(checked) -> list[str]:
         names = ", ".join(_quote(c) for c in ["pos", "urn", *fields, "trust_code", "ward_code", "new_head_appointment"])
         text = "".join("\t".join(row) + "\n" for row in zip(*columns, strict=True))
         copy_from(cursor.cursor, f"COPY {STAGE} ({names}) FROM STDIN WITH (FORMAT text)", text)
-        cursor.execute(f"ANALYZE {STAGE}")
     return fields
 
 
@@ -96,15 +102,18 @@ def compare(plan: Plan, checked) -> None:
     fields = stage(checked)
     school = _quote(School._meta.db_table)
     with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {ACTIONS}")
         cursor.execute(
-            f"UPDATE {STAGE} s SET school_id = sc.id, "
-            f"action = CASE WHEN {_differs(fields)} THEN '{UPDATE}' ELSE '{SAME}' END "
-            f"FROM {school} sc LEFT JOIN schools_trust t ON t.id = sc.trust_id "
-            "LEFT JOIN schools_ward w ON w.id = sc.ward_id WHERE sc.urn = s.urn"
+            f"CREATE TEMPORARY TABLE {ACTIONS} AS SELECT s.pos, sc.id AS school_id, "
+            f"CASE WHEN sc.id IS NULL THEN '{CREATE}' WHEN {_differs(fields)} THEN '{UPDATE}' ELSE '{SAME}' END "
+            f"AS action FROM {STAGE} s LEFT JOIN {school} sc ON sc.urn = s.urn "
+            "LEFT JOIN schools_trust t ON t.id = sc.trust_id LEFT JOIN schools_ward w ON w.id = sc.ward_id"
         )
-        cursor.execute(f"SELECT action, count(*) FROM {STAGE} GROUP BY action")
+        cursor.execute(f"SELECT action, count(*) FROM {ACTIONS} GROUP BY action")
         counts = dict(cursor.fetchall())
-        cursor.execute(f"SELECT pos FROM {STAGE} WHERE action <> %s ORDER BY pos LIMIT %s", [SAME, MAX_STORED_CHANGES])
+        cursor.execute(
+            f"SELECT pos FROM {ACTIONS} WHERE action <> %s ORDER BY pos LIMIT %s", [SAME, MAX_STORED_CHANGES]
+        )
         sample = [row[0] for row in cursor.fetchall()]
     plan.created, plan.updated, plan.unchanged = counts.get(CREATE, 0), counts.get(UPDATE, 0), counts.get(SAME, 0)
     existing = GiasImporter._existing([checked.urns[i] for i in sample])
@@ -186,12 +195,14 @@ def apply(plan: Plan, *, actor, reason: str, progress: Progress) -> None:
         progress(f"Creating {plan.created:,} schools.", 0.6)
         cursor.execute(
             f"INSERT INTO {school} ({', '.join(_quote(c) for c in targets)}) "
-            f"SELECT {', '.join(selected)} FROM {STAGE} s {joins} WHERE s.action = %s ORDER BY s.pos",
+            f"SELECT {', '.join(selected)} FROM {STAGE} s JOIN {ACTIONS} a ON a.pos = s.pos {joins} "
+            "WHERE a.action = %s ORDER BY s.pos",
             [*defaults.values(), CREATE],
         )
         _history(
             cursor,
-            f"SELECT sc.id FROM {school} sc JOIN {STAGE} s ON s.urn = sc.urn WHERE s.action = %s",
+            f"SELECT sc.id FROM {school} sc JOIN {STAGE} s ON s.urn = sc.urn JOIN {ACTIONS} a ON a.pos = s.pos "
+            "WHERE a.action = %s",
             [CREATE],
             kind="+",
             now=now,
@@ -212,17 +223,17 @@ def apply(plan: Plan, *, actor, reason: str, progress: Progress) -> None:
             ]
         progress(f"Updating {plan.updated:,} schools.", 0.8)
         cursor.execute(
-            f"UPDATE {school} sc SET {', '.join(assignments)} FROM {STAGE} s {joins} "
-            "WHERE s.action = %s AND sc.id = s.school_id",
+            f"UPDATE {school} sc SET {', '.join(assignments)} FROM {STAGE} s JOIN {ACTIONS} a ON a.pos = s.pos "
+            f"{joins} WHERE a.action = %s AND sc.id = a.school_id",
             [UPDATE],
         )
         _history(
             cursor,
-            f"SELECT school_id FROM {STAGE} WHERE action = %s",
+            f"SELECT school_id FROM {ACTIONS} WHERE action = %s",
             [UPDATE],
             kind="~",
             now=now,
             actor=actor,
             reason=reason or None,
         )
-        cursor.execute(f"DROP TABLE {STAGE}")
+        cursor.execute(f"DROP TABLE {STAGE}, {ACTIONS}")
