@@ -446,15 +446,16 @@ class GiasImporter(Importer):
         la_codes = set(options.get("la_codes") or [])
 
         plan = Plan(rows_total=len(table))
-        checked = _check(table, required, other, specs, la_codes, plan)
-        progress(
-            f"Validated {count_of(plan.rows_total, 'row')}: {len(checked):,} to compare, {plan.rejected:,} rejected."
-        )
-        trusts, wards, types = checked.references()
         if self.staged:
+            checked = _check(table, required, other, specs, la_codes, plan)
+            progress(
+                f"Validated {count_of(plan.rows_total, 'row')}: {len(checked):,} to compare, "
+                f"{plan.rejected:,} rejected."
+            )
+            trusts, wards, types = checked.references()
             staging.compare(plan, checked)
         else:
-            self._compare(plan, checked)
+            trusts, wards, types = self._plan_row_by_row(table, plan, required, other, specs, la_codes, progress)
         plan.payload.update({"trusts": trusts, "wards": wards, "types": types, "staged": self.staged})
         self._note_reference_changes(plan, trusts, wards, types)
         if la_codes and plan.rows_skipped:
@@ -467,12 +468,100 @@ class GiasImporter(Importer):
         )
         return plan
 
-    def _compare(self, plan: Plan, checked: "Checked") -> None:
-        """Row by row in Python: each checked row against the school of its URN."""
+    def _plan_row_by_row(self, table, plan, required, other, specs, la_codes, progress) -> tuple[dict, dict, dict]:
+        """One row at a time in Python: check it, then compare it with the school of its URN."""
+        parsed: dict[int, dict] = {}
+        first_row_of: dict[int, int] = {}
+        trusts: dict[str, str] = {}
+        wards: dict[str, str] = {}
+        types: dict[int, tuple[str, int | None, str]] = {}
+        urn_column, la_column, type_column = (
+            required["URN"],
+            required["LA (code)"],
+            required["TypeOfEstablishment (code)"],
+        )
+
+        def cell(record, name):
+            column = other[name]
+            return record[column].strip() if column else ""
+
+        for position, (row_number, record) in enumerate(table.records()):
+            if position and position % 10000 == 0:
+                progress(
+                    f"Checked {position:,} of {count_of(plan.rows_total, 'row')}.", 0.4 * position / plan.rows_total
+                )
+            if la_codes and record[la_column].strip() not in la_codes:
+                plan.rows_skipped += 1
+                continue
+            errors = []
+            try:
+                urn = _urn(record[urn_column])
+            except ValueError as exc:
+                errors.append(RowError(row_number, urn_column, record[urn_column], str(exc)))
+                urn = None
+            values = {}
+            for col, actual in specs:
+                try:
+                    values[col.field] = col.parse(record[actual])
+                except ValueError as exc:
+                    errors.append(RowError(row_number, actual, record[actual], str(exc)))
+            try:
+                type_code = parse_int(record[type_column], minimum=1, maximum=999)
+                if type_code is None:
+                    raise ValueError(REQUIRED_VALUE)
+                values["establishment_type_id"] = type_code
+            except ValueError as exc:
+                errors.append(RowError(row_number, type_column, record[type_column], str(exc)))
+                type_code = None
+            status = self._status(cell(record, "status_code"), cell(record, "status_name"))
+            if status is None:
+                column = other["status_code"] or other["status_name"]
+                errors.append(RowError(row_number, column, record[column], STATUS_UNKNOWN))
+            values["status"] = status or SchoolStatus.OPEN
+            if urn is not None and urn in first_row_of:
+                errors.append(
+                    RowError(
+                        row_number,
+                        urn_column,
+                        str(urn),
+                        DUPLICATE_URN.format(urn=urn, first_row=first_row_of[urn]),
+                    )
+                )
+            reference = {}
+            for name, parse in REFERENCE_CELLS.items():
+                if other[name]:
+                    try:
+                        reference[name] = parse(record[other[name]])
+                    except ValueError as exc:
+                        errors.append(RowError(row_number, other[name], record[other[name]], str(exc)))
+                else:
+                    reference[name] = parse("")
+            if errors:
+                plan.errors.extend(errors)
+                continue
+            first_row_of[urn] = row_number
+            trust_code = reference["trust_code"]
+            values["trust_code"] = trust_code or None
+            if trust_code:
+                trusts[trust_code] = reference["trust_name"] or trust_code
+            ward_code = reference["ward_code"]
+            values["ward_code"] = ward_code or None
+            if ward_code:
+                wards[ward_code] = reference["ward_name"] or ward_code
+            if type_code not in types:
+                types[type_code] = (
+                    reference["type_name"] or f"Type {type_code}",
+                    reference["group_code"],
+                    reference["group_name"],
+                )
+            parsed[urn] = values
+        progress(
+            f"Validated {count_of(plan.rows_total, 'row')}: {len(parsed):,} to compare, {plan.rejected:,} rejected."
+        )
+
         creates, updates = [], []
-        existing = self._existing(checked.urns)
-        for index, urn in enumerate(checked.urns):
-            values = checked.values(index)
+        existing = self._existing(list(parsed))
+        for urn, values in parsed.items():
             current = existing.get(urn)
             if current is None:
                 values["head_appointment"] = appointment_from_job_title(values.get("head_job_title", ""))
@@ -487,6 +576,7 @@ class GiasImporter(Importer):
             plan.note_change(change_of(urn, values, current, changed))
         plan.created, plan.updated = len(creates), len(updates)
         plan.payload = {"creates": creates, "updates": updates}
+        return trusts, wards, types
 
     @staticmethod
     def _status(code: str, name: str):

@@ -195,3 +195,47 @@ def test_an_england_sized_sample_gives_the_same_result_by_both_paths_first_and_a
     again = to_csv_bytes(current_gias_header(), rows, encoding="cp1252")
     preview, _ = assert_same_by_both_paths(again, la_codes=())
     assert preview["counts"][3] == len({*range(0, 1500, 7), *range(0, 1500, 11)})
+
+
+def test_the_column_at_a_time_checks_accept_and_refuse_exactly_what_the_row_by_row_checks_do():
+    """On any database: the staged path's validation (schools.importers.gias._check) against the
+    row-by-row path's, on a file of good, bad, duplicate and skipped rows, into an empty register."""
+    from schools.importers.base import Columns, Plan
+    from schools.importers.gias import COLUMNS, OTHER_COLUMNS, REQUIRED_COLUMNS, _check
+
+    rows = synthetic_gias_rows(300, la_codes=3)
+    rows[5]["URN"] = "12345"
+    rows[6]["PercentageFSM"] = "1e30"
+    rows[7]["EstablishmentStatus (code)"] = ""
+    rows[7]["EstablishmentStatus (name)"] = "Shut"
+    rows[8]["URN"] = rows[9]["URN"]
+    rows[10]["URN"] = rows[5]["URN"]
+    rows[11]["OpenDate"] = "31-02-2020"
+    rows[12]["Trusts (code)"] = "x" * 30
+    rows[13]["TypeOfEstablishment (code)"] = ""
+    rows[14]["StatutoryHighAge"] = "120"
+    rows[15]["EstablishmentName"] = " \u00a0 "
+    rows[16]["URN"] = rows[17]["URN"]
+    rows[16]["SchoolCapacity"] = "lots"
+    data = to_csv_bytes(current_gias_header(), rows, encoding="cp1252")
+    importer = GiasImporter(staged=False)
+    table = read_table(data, "edubasealldata.csv", keep=importer.keep_column, header_hint=importer.header_hint)
+    columns = Columns(table)
+    required = columns.require(REQUIRED_COLUMNS)
+    other = {name: columns.find(*headers) for name, headers in OTHER_COLUMNS.items()}
+    specs = [(c, columns.find(*c.headers)) for c in COLUMNS if columns.find(*c.headers)]
+    la_codes = {"800", "801"}
+
+    by_rows = Plan(rows_total=len(table))
+    references = importer._plan_row_by_row(table, by_rows, required, other, specs, la_codes, lambda *a: None)
+    by_columns = Plan(rows_total=len(table))
+    checked = _check(table, required, other, specs, la_codes, by_columns)
+
+    assert by_columns.errors == by_rows.errors
+    assert len(by_rows.errors) >= 6  # rows of LA 802 are skipped before they are checked
+    assert by_columns.rows_skipped == by_rows.rows_skipped == 100
+    assert checked.references() == references
+    appointments = checked.new_head_appointments()
+    assert [
+        (urn, {**checked.values(i), "head_appointment": appointments[i]}) for i, urn in enumerate(checked.urns)
+    ] == by_rows.payload["creates"]
