@@ -431,8 +431,9 @@ class GiasImporter(Importer):
         return " ".join(name.split()).casefold() in WANTED_HEADERS
 
     def __init__(self, *, staged: bool | None = None):
-        # PostgreSQL compares and writes through a staging table (docs/adr/0020); elsewhere, or
-        # with staged=False (the tests that prove both paths equal), row by row in Python.
+        # PostgreSQL checks a column at a time, then compares and writes through a staging table
+        # (docs/adr/0020); elsewhere, or with staged=False (the tests that prove both paths equal),
+        # the original row-by-row Python path.
         self.staged = connection.vendor == "postgresql" if staged is None else staged
 
     def plan(self, table: Table, *, options: dict, progress: Progress = no_progress) -> Plan:

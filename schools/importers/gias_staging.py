@@ -2,16 +2,16 @@
 (docs/adr/0020).
 
 The rows that passed every check (schools.importers.gias.Checked, validated in Python a column at
-a time) go into a temporary table with one COPY; one UPDATE ... FROM marks each row new, changed
-or the same as its school (the same comparison as the row-by-row path: every field the file has,
-plus its trust and ward by code); the import then writes every new school with one
+a time) go into a temporary table with one COPY; one CREATE TEMPORARY TABLE ... AS SELECT marks
+each row new, changed or the same as its school (the same comparison as the row-by-row path:
+every field the file has, plus its trust and ward by code); the import then writes every new school with one
 INSERT ... SELECT and every changed one with one UPDATE ... FROM, and their audit history with
 INSERT ... SELECT, in the caller's transaction. The preview's sample of changes is built by the
 row-by-row code for the first rows that change, so the preview reads exactly as it always has.
 
-The staging table is temporary (this connection's only) and made again by every plan; the
+The staging tables are temporary (this connection's only) and made again by every plan; the
 confirmed import re-plans in its own transaction before it writes (schools.services), so the
-table it writes from is always the one its plan filled."""
+tables it writes from are always the ones its plan filled."""
 
 import re
 
