@@ -54,9 +54,7 @@ def register() -> dict:
     return {
         "schools": schools,
         "trusts": list(Trust.objects.order_by("code").values_list("code", "name")),
-        "trust history": list(
-            Trust.history.order_by("code", "history_type").values_list("code", "name", "history_type")
-        ),
+        "trust history": sorted(Trust.history.values_list("code", "name", "history_type", "history_user_id"), key=repr),
         "wards": list(Ward.objects.order_by("code").values_list("code", "name")),
         "types": list(EstablishmentType.objects.order_by("code").values()),
         "school history": history,
