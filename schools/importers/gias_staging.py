@@ -14,6 +14,7 @@ confirmed import re-plans in its own transaction before it writes (schools.servi
 tables it writes from are always the ones its plan filled."""
 
 import re
+import secrets
 
 import numpy as np
 import pandas as pd
@@ -64,8 +65,9 @@ def _copy_column(values: np.ndarray) -> list[str]:
     return texts[codes].tolist()
 
 
-def stage(checked) -> list[str]:
-    """Make the staging table and COPY the checked rows into it; return the staged fields."""
+def stage(checked, token: str) -> list[str]:
+    """Make the staging table (labelled with the plan's token) and COPY the checked rows into it;
+    return the staged fields."""
     fields = [f for f in checked.fields if f not in ("trust_code", "ward_code")]
     definitions = ", ".join(f"{_quote(f)} {_db_type(f)}" for f in fields)
     with connection.cursor() as cursor:
@@ -85,6 +87,7 @@ def stage(checked) -> list[str]:
         names = ", ".join(_quote(c) for c in ["pos", "urn", *fields, "trust_code", "ward_code", "new_head_appointment"])
         text = "".join("\t".join(row) + "\n" for row in zip(*columns, strict=True))
         copy_from(cursor.cursor, f"COPY {STAGE} ({names}) FROM STDIN WITH (FORMAT text)", text)
+        cursor.execute(f"COMMENT ON TABLE {STAGE} IS '{token}'")  # hex digits: secrets.token_hex
     return fields
 
 
@@ -94,12 +97,8 @@ def _differs(fields: list[str]) -> str:
     return " OR ".join(compared)
 
 
-def compare(plan: Plan, checked) -> None:
-    """Mark each staged row new, changed or the same as its school; count them on the plan, and
-    sample the first changes (in file order) for the preview with the row-by-row code."""
-    from .gias import GiasImporter, change_of, changed_fields
-
-    fields = stage(checked)
+def _mark(fields: list[str]) -> dict[str, int]:
+    """Each staged row's school (if any) and action, in the ACTIONS table; the count of each action."""
     school = _quote(School._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {ACTIONS}")
@@ -110,7 +109,18 @@ def compare(plan: Plan, checked) -> None:
             "LEFT JOIN schools_trust t ON t.id = sc.trust_id LEFT JOIN schools_ward w ON w.id = sc.ward_id"
         )
         cursor.execute(f"SELECT action, count(*) FROM {ACTIONS} GROUP BY action")
-        counts = dict(cursor.fetchall())
+        return dict(cursor.fetchall())
+
+
+def compare(plan: Plan, checked) -> None:
+    """Mark each staged row new, changed or the same as its school; count them on the plan, and
+    sample the first changes (in file order) for the preview with the row-by-row code."""
+    from .gias import GiasImporter, change_of, changed_fields
+
+    token = secrets.token_hex(8)
+    fields = stage(checked, token)
+    counts = _mark(fields)
+    with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT pos FROM {ACTIONS} WHERE action <> %s ORDER BY pos LIMIT %s", [SAME, MAX_STORED_CHANGES]
         )
@@ -121,7 +131,21 @@ def compare(plan: Plan, checked) -> None:
         urn, values = checked.urns[index], checked.values(index)
         current = existing.get(urn)
         plan.note_change(change_of(urn, values, current, None if current is None else changed_fields(values, current)))
-    plan.payload = {"staged_fields": fields, "staged_rows": len(checked)}
+    plan.payload = {"staged_fields": fields, "staged_token": token, "checked": checked}
+
+
+def _restage_if_elsewhere(plan: Plan) -> None:
+    """The staging tables belong to a connection. When this one does not hold this plan's (the plan
+    ran outside the transaction and a transaction-pooling PgBouncer gave the transaction another
+    server connection, or another plan ran since), stage the plan's rows again, here, and compare
+    them again with the register as it is now."""
+    token = plan.payload["staged_token"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT obj_description(to_regclass('pg_temp.{STAGE}'), 'pg_class')")
+        if cursor.fetchone()[0] == token:
+            return
+    fields = stage(plan.payload["checked"], token)
+    _mark(fields)
 
 
 def _history(cursor, ids_sql: str, params: list, *, kind: str, now, actor, reason, model=School) -> None:
@@ -176,11 +200,8 @@ def apply(plan: Plan, *, actor, reason: str, progress: Progress) -> None:
     fields = plan.payload["staged_fields"]
     school = _quote(School._meta.db_table)
     now = timezone.now()
+    _restage_if_elsewhere(plan)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {STAGE}")
-        if cursor.fetchone()[0] != plan.payload["staged_rows"]:
-            raise RuntimeError("The staging table does not hold this plan's rows.")
-
         # New schools: the file's fields, trust and ward by code, every other column its default.
         from_file = {"urn", *(_column(f) for f in fields), "trust_id", "ward_id", "head_appointment"}
         defaults = {

@@ -61,8 +61,10 @@ def register() -> dict:
     }
 
 
-def outcome(data: bytes, *, staged: bool, la_codes=("874",), actor=None) -> tuple[dict, dict]:
-    """The preview and the register after applying `data` by one path; then rolled back."""
+def outcome(data: bytes, *, staged: bool, la_codes=("874",), actor=None, lose_stage=False) -> tuple[dict, dict]:
+    """The preview and the register after applying `data` by one path; then rolled back. With
+    `lose_stage`, the staging tables are dropped between plan and apply, as if the apply ran on
+    another server connection (a transaction-pooling PgBouncer)."""
     importer = GiasImporter(staged=staged)
     with transaction.atomic():
         table = read_table(data, "edubasealldata.csv", keep=importer.keep_column, header_hint=importer.header_hint)
@@ -74,6 +76,9 @@ def outcome(data: bytes, *, staged: bool, la_codes=("874",), actor=None) -> tupl
             "changes": plan.changes,
             "notes": [plan.skipped_note, *plan.notes],
         }
+        if lose_stage:
+            with connection.cursor() as cursor:
+                cursor.execute("DROP TABLE gias_stage, gias_actions")
         if plan.changes_anything:
             importer.apply(plan, actor=actor, record=SimpleNamespace(pk=41))
         after = register()
@@ -238,3 +243,13 @@ def test_the_column_at_a_time_checks_accept_and_refuse_exactly_what_the_row_by_r
     assert [
         (urn, {**checked.values(i), "head_appointment": appointments[i]}) for i, urn in enumerate(checked.urns)
     ] == by_rows.payload["creates"]
+
+
+@on_postgresql
+def test_an_import_whose_staging_tables_are_not_on_its_connection_stages_again_and_writes_the_same():
+    run(current_file(gias_row(urn=874301, name="Linnet School", type_code=1, phase="Primary")))
+    data = current_file(
+        gias_row(urn=874301, name="Linnet Primary School", type_code=1, phase="Primary"),
+        gias_row(urn=874302, name="Siskin School", type_code=34, phase="Primary", trust=("90009", "Siskin Trust")),
+    )
+    assert outcome(data, staged=True, lose_stage=True) == outcome(data, staged=False)
