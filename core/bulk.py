@@ -18,7 +18,7 @@ PAGE_SIZE = 1000
 HISTORY_COLUMNS = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
 
 
-def _complete(model: type[Model], row: dict, now) -> dict:
+def complete_row(model: type[Model], row: dict, now) -> dict:
     """Every concrete column of `model`: given, auto_now(_add), or the field's default."""
     full = {}
     for field in model._meta.concrete_fields:
@@ -33,7 +33,7 @@ def _complete(model: type[Model], row: dict, now) -> dict:
     return full
 
 
-def _copy_text(value) -> str:
+def copy_text(value) -> str:
     """A value in PostgreSQL's COPY text format."""
     if value is None:
         return "\\N"
@@ -47,14 +47,15 @@ def _copy_text(value) -> str:
     return text
 
 
-def _copy_from(raw_cursor, sql: str, buffer: io.StringIO) -> None:
+def copy_from(raw_cursor, sql: str, data: io.StringIO | str) -> None:
     """COPY ... FROM STDIN with either driver Django may be using: psycopg 2 has copy_expert,
-    psycopg 3 (which Django prefers when both are installed) has copy()."""
+    psycopg 3 (which Django prefers when both are installed) has copy(). `raw_cursor` is the
+    driver's cursor (Django's cursor.cursor)."""
     if hasattr(raw_cursor, "copy_expert"):
-        raw_cursor.copy_expert(sql, buffer)
+        raw_cursor.copy_expert(sql, io.StringIO(data) if isinstance(data, str) else data)
         return
     with raw_cursor.copy(sql) as copy:
-        copy.write(buffer.getvalue())
+        copy.write(data if isinstance(data, str) else data.getvalue())
 
 
 def _copy_in(model: type[Model], rows: list[dict]) -> list[int]:
@@ -68,10 +69,10 @@ def _copy_in(model: type[Model], rows: list[dict]) -> list[int]:
         ids = [r[0] for r in cursor.fetchall()]
         buffer = io.StringIO()
         for pk_value, row in zip(ids, rows, strict=True):
-            buffer.write(f"{pk_value}\t" + "\t".join(_copy_text(row[c]) for c in columns) + "\n")
+            buffer.write(f"{pk_value}\t" + "\t".join(copy_text(row[c]) for c in columns) + "\n")
         buffer.seek(0)
         names = ", ".join(quote(c) for c in [pk, *columns])
-        _copy_from(cursor.cursor, f"COPY {quote(table)} ({names}) FROM STDIN WITH (FORMAT text)", buffer)
+        copy_from(cursor.cursor, f"COPY {quote(table)} ({names}) FROM STDIN WITH (FORMAT text)", buffer)
     return ids
 
 
@@ -115,7 +116,7 @@ def bulk_insert_with_history(model: type[Model], rows: list[dict], *, user=None,
     if not rows:
         return []
     now = timezone.now()
-    complete = [_complete(model, row, now) for row in rows]
+    complete = [complete_row(model, row, now) for row in rows]
     if connection.vendor != "postgresql":
         return _bulk_create_with_history(model, complete, now, user, reason)
     ids = _copy_in(model, complete)

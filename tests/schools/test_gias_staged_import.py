@@ -1,0 +1,255 @@
+"""The GIAS import's two paths give the same result (docs/adr/0020): on PostgreSQL the rows are
+compared and written set-wise through a staging table filled by COPY; elsewhere, and with
+GiasImporter(staged=False), one row at a time in Python. The same real-format files go through
+both, each in a transaction rolled back afterwards, and the preview (counts, errors, sampled
+changes, notes) and everything written (schools, trusts, wards, types, audit history) must match."""
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+
+from core.tabular import read_table
+from schools import services
+from schools.demo_files import current_gias_header, gias_row, synthetic_gias_rows, to_csv_bytes
+from schools.importers.gias import DUPLICATE_URN, FSM_INVALID, STATUS_UNKNOWN, URN_INVALID, GiasImporter
+from schools.models import EstablishmentType, HeadAppointment, School, Trust, Ward
+
+pytestmark = pytest.mark.django_db
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the staged path is PostgreSQL's (COPY); SQLite has only the other"
+)
+FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "gias"
+
+
+def current_file(*rows: dict) -> bytes:
+    return to_csv_bytes(current_gias_header(), list(rows), encoding="cp1252")
+
+
+def run(data: bytes, *, la_codes=("874",)):
+    return services.import_run(
+        kind="gias", data=data, filename="edubasealldata.csv", actor=None, options={"la_codes": list(la_codes)}
+    )
+
+
+def register() -> dict:
+    """Everything an import writes, without ids and timestamps (which differ between two runs)."""
+    volatile = {"id", "created_at", "updated_at", "trust_id", "ward_id"}
+    schools = [
+        {k: v for k, v in row.items() if k not in volatile}
+        for row in School.objects.order_by("urn").values(*[f.attname for f in School._meta.concrete_fields],
+                                                          "trust__code", "ward__code")
+    ]  # fmt: skip
+    history = sorted(
+        School.history.values_list(
+            "urn", "history_type", "history_change_reason", "history_user_id", "name", "head_start_date",
+            "head_appointment", "number_on_roll", "trust__code",
+        ),
+        key=repr,  # ids and dates differ between the two runs; the rows themselves must not
+    )  # fmt: skip
+    return {
+        "schools": schools,
+        "trusts": list(Trust.objects.order_by("code").values_list("code", "name")),
+        "trust history": sorted(Trust.history.values_list("code", "name", "history_type", "history_user_id"), key=repr),
+        "wards": list(Ward.objects.order_by("code").values_list("code", "name")),
+        "types": list(EstablishmentType.objects.order_by("code").values()),
+        "school history": history,
+    }
+
+
+def outcome(data: bytes, *, staged: bool, la_codes=("874",), actor=None, lose_stage=False) -> tuple[dict, dict]:
+    """The preview and the register after applying `data` by one path; then rolled back. With
+    `lose_stage`, the staging tables are dropped between plan and apply, as if the apply ran on
+    another server connection (a transaction-pooling PgBouncer)."""
+    importer = GiasImporter(staged=staged)
+    with transaction.atomic():
+        table = read_table(data, "edubasealldata.csv", keep=importer.keep_column, header_hint=importer.header_hint)
+        plan = importer.plan(table, options={"la_codes": list(la_codes)})
+        preview = {
+            "counts": (plan.rows_total, plan.rows_skipped, plan.created, plan.updated, plan.unchanged, plan.rejected),
+            "other changes": plan.other_changes,
+            "errors": [error.as_dict() for error in plan.errors],
+            "changes": plan.changes,
+            "notes": [plan.skipped_note, *plan.notes],
+        }
+        if lose_stage:
+            with connection.cursor() as cursor:
+                cursor.execute("DROP TABLE gias_stage, gias_actions")
+        if plan.changes_anything:
+            importer.apply(plan, actor=actor, record=SimpleNamespace(pk=41))
+        after = register()
+        transaction.set_rollback(True)
+    return preview, after
+
+
+def assert_same_by_both_paths(data: bytes, **kwargs) -> tuple[dict, dict]:
+    before = register()
+    row_by_row = outcome(data, staged=False, **kwargs)
+    assert register() == before  # rolled back
+    staged = outcome(data, staged=True, **kwargs)
+    assert staged[0] == row_by_row[0]
+    assert staged[1] == row_by_row[1]
+    return row_by_row
+
+
+def test_postgresql_imports_through_the_staging_table_and_sqlite_row_by_row():
+    assert GiasImporter().staged is (connection.vendor == "postgresql")
+    assert GiasImporter(staged=False).staged is False
+
+
+@on_postgresql
+def test_the_real_2018_layout_row_gives_the_same_preview_and_register_by_both_paths():
+    data = (FIXTURES / "example_one_school_2018_layout.csv").read_bytes()
+    preview, after = assert_same_by_both_paths(data, la_codes=())
+    assert preview["counts"] == (1, 0, 1, 0, 0, 0)
+    assert [s["name"] for s in after["schools"]] == ["Penistone Grammar School"]
+
+
+@on_postgresql
+def test_a_file_of_new_changed_unchanged_bad_and_skipped_rows_gives_the_same_result_by_both_paths(admin_user, adviser):
+    run(
+        current_file(
+            gias_row(
+                urn=874201, name="Wren Primary School", type_code=1, phase="Primary", ward=("E05000001", "Old Ward")
+            ),
+            gias_row(urn=874202, name="Teal Academy", type_code=34, phase="Primary", trust=("90003", "Old Trust")),
+            gias_row(urn=874203, name="Kestrel Infant School", type_code=1, phase="Primary"),
+            gias_row(urn=874204, name="Heron School", type_code=34, phase="Secondary", trust=("90004", "Heron Trust")),
+        )
+    )  # fmt: skip
+    wren = School.objects.get(urn=874201)
+    services.school_update_la_details(
+        school=wren, actor=admin_user, link_adviser=adviser, head_start_date=date(2015, 9, 1),
+        head_appointment=HeadAppointment.SUBSTANTIVE, chair_of_governors="Peter Lang",
+    )  # fmt: skip
+    services.school_update_la_details(
+        school=School.objects.get(urn=874203), actor=admin_user, link_adviser=adviser,
+        head_start_date=date(2019, 1, 1), head_appointment=HeadAppointment.SUBSTANTIVE, chair_of_governors="",
+    )  # fmt: skip
+    new_type = gias_row(urn=874209, name="Future School", type_code=1, phase="Primary") | {
+        "TypeOfEstablishment (code)": "61",
+        "TypeOfEstablishment (name)": "Academy of the future",
+        "EstablishmentTypeGroup (code)": "10",
+        "EstablishmentTypeGroup (name)": "Academies",
+    }
+    data = current_file(
+        # a new head (clears the LA's start date, interim from the job title), a new ward name
+        gias_row(urn=874201, name="Wren Primary School", type_code=1, phase="Primary", pupils=260,
+                 head=("Mr", "Owen", "Davies"), head_job_title="Acting Headteacher", ward=("E05000001", "New Ward")),
+        # the trust renamed; closed
+        gias_row(urn=874202, name="Teal Academy", type_code=34, phase="Primary", trust=("90003", "New Trust"),
+                 status_code="2", close_date="31-08-2026"),
+        # unchanged (its LA-kept details stay)
+        gias_row(urn=874203, name="Kestrel Infant School", type_code=1, phase="Primary"),
+        # leaves its trust: converted back, in this file
+        gias_row(urn=874204, name="Heron School", type_code=1, phase="Secondary", fsm="", pupils=0),
+        # new schools: accents and curly apostrophes, a new establishment type, a new trust and ward
+        gias_row(urn=874205, name="St Thérèse’s Côte School", type_code=34, phase="Primary",
+                 trust=("90005", "O’Brien Learning Trust"), ward=("E05000009", "Côte Ward")),
+        new_type,
+        # rejected: bad URN, FSM out of range, unknown status, a code longer than its column, a duplicate
+        gias_row(urn=874206, name="Bad Urn School", type_code=1, phase="Primary") | {"URN": "87420X"},
+        gias_row(urn=874207, name="Bad FSM School", type_code=1, phase="Primary", fsm="120"),
+        gias_row(urn=874208, name="Odd Status School", type_code=1, phase="Primary") | {
+            "EstablishmentStatus (code)": "9"},
+        gias_row(urn=874210, name="Long Trust", type_code=34, phase="Primary", trust=("9" * 21, "Too Long")),
+        gias_row(urn=874205, name="Duplicate School", type_code=1, phase="Primary"),
+        # another local authority's row: skipped
+        gias_row(urn=873001, name="Elsewhere School", type_code=1, phase="Primary", la_code="873"),
+    )  # fmt: skip
+
+    preview, after = assert_same_by_both_paths(data, actor=admin_user)
+
+    assert preview["counts"] == (12, 1, 2, 3, 1, 5)
+    assert {(e["row"], e["message"]) for e in preview["errors"]} >= {
+        (8, URN_INVALID),
+        (9, FSM_INVALID),
+        (10, STATUS_UNKNOWN),
+        (12, DUPLICATE_URN.format(urn=874205, first_row=6)),
+    }
+    assert [c["urn"] for c in preview["changes"]] == [874201, 874202, 874204, 874205, 874209]
+    by_urn = {s["urn"]: s for s in after["schools"]}
+    assert (by_urn[874201]["head_start_date"], by_urn[874201]["head_appointment"]) == (None, HeadAppointment.INTERIM)
+    assert by_urn[874201]["link_adviser_id"] == adviser.pk
+    assert (by_urn[874203]["head_start_date"], by_urn[874203]["head_appointment"]) == (
+        date(2019, 1, 1),
+        HeadAppointment.SUBSTANTIVE,
+    )
+    assert (by_urn[874202]["status"], by_urn[874202]["trust__code"]) == ("closed", "90003")
+    assert (by_urn[874204]["trust__code"], by_urn[874204]["percentage_fsm"]) == (None, None)
+    assert (by_urn[874205]["name"], by_urn[874205]["percentage_fsm"]) == ("St Thérèse’s Côte School", Decimal("20.5"))
+    assert ("90003", "New Trust") in after["trusts"]
+    assert ("E05000001", "New Ward") in after["wards"]
+
+
+@on_postgresql
+def test_an_england_sized_sample_gives_the_same_result_by_both_paths_first_and_again():
+    rows = synthetic_gias_rows(1500)
+    first = to_csv_bytes(current_gias_header(), rows, encoding="cp1252")
+    assert_same_by_both_paths(first, la_codes=())
+    run(first, la_codes=())
+    for row in rows[::7]:
+        row["NumberOfPupils"] = str(int(row["NumberOfPupils"]) + 1)
+    for row in rows[::11]:
+        row["HeadLastName"] = "Newhead"
+    again = to_csv_bytes(current_gias_header(), rows, encoding="cp1252")
+    preview, _ = assert_same_by_both_paths(again, la_codes=())
+    assert preview["counts"][3] == len({*range(0, 1500, 7), *range(0, 1500, 11)})
+
+
+def test_the_column_at_a_time_checks_accept_and_refuse_exactly_what_the_row_by_row_checks_do():
+    """On any database: the staged path's validation (schools.importers.gias._check) against the
+    row-by-row path's, on a file of good, bad, duplicate and skipped rows, into an empty register."""
+    from schools.importers.base import Columns, Plan
+    from schools.importers.gias import COLUMNS, OTHER_COLUMNS, REQUIRED_COLUMNS, _check
+
+    rows = synthetic_gias_rows(300, la_codes=3)
+    rows[5]["URN"] = "12345"
+    rows[6]["PercentageFSM"] = "1e30"
+    rows[7]["EstablishmentStatus (code)"] = ""
+    rows[7]["EstablishmentStatus (name)"] = "Shut"
+    rows[8]["URN"] = rows[9]["URN"]
+    rows[10]["URN"] = rows[5]["URN"]
+    rows[11]["OpenDate"] = "31-02-2020"
+    rows[12]["Trusts (code)"] = "x" * 30
+    rows[13]["TypeOfEstablishment (code)"] = ""
+    rows[14]["StatutoryHighAge"] = "120"
+    rows[15]["EstablishmentName"] = " \u00a0 "
+    rows[16]["URN"] = rows[17]["URN"]
+    rows[16]["SchoolCapacity"] = "lots"
+    data = to_csv_bytes(current_gias_header(), rows, encoding="cp1252")
+    importer = GiasImporter(staged=False)
+    table = read_table(data, "edubasealldata.csv", keep=importer.keep_column, header_hint=importer.header_hint)
+    columns = Columns(table)
+    required = columns.require(REQUIRED_COLUMNS)
+    other = {name: columns.find(*headers) for name, headers in OTHER_COLUMNS.items()}
+    specs = [(c, columns.find(*c.headers)) for c in COLUMNS if columns.find(*c.headers)]
+    la_codes = {"800", "801"}
+
+    by_rows = Plan(rows_total=len(table))
+    references = importer._plan_row_by_row(table, by_rows, required, other, specs, la_codes, lambda *a: None)
+    by_columns = Plan(rows_total=len(table))
+    checked = _check(table, required, other, specs, la_codes, by_columns)
+
+    assert by_columns.errors == by_rows.errors
+    assert len(by_rows.errors) >= 6  # rows of LA 802 are skipped before they are checked
+    assert by_columns.rows_skipped == by_rows.rows_skipped == 100
+    assert checked.references() == references
+    appointments = checked.new_head_appointments()
+    assert [
+        (urn, {**checked.values(i), "head_appointment": appointments[i]}) for i, urn in enumerate(checked.urns)
+    ] == by_rows.payload["creates"]
+
+
+@on_postgresql
+def test_an_import_whose_staging_tables_are_not_on_its_connection_stages_again_and_writes_the_same():
+    run(current_file(gias_row(urn=874301, name="Linnet School", type_code=1, phase="Primary")))
+    data = current_file(
+        gias_row(urn=874301, name="Linnet Primary School", type_code=1, phase="Primary"),
+        gias_row(urn=874302, name="Siskin School", type_code=34, phase="Primary", trust=("90009", "Siskin Trust")),
+    )
+    assert outcome(data, staged=True, lose_stage=True) == outcome(data, staged=False)
