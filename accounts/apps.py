@@ -9,7 +9,16 @@ class AccountsConfig(AppConfig):
         from core.navigation import NavItem, register
         from core.sections import Section
 
-        from . import headship_views, lockout, permissions, second_factor, second_factor_views, session_limits, signals, user_page
+        from . import (
+            headship_views,
+            lockout,
+            permissions,
+            second_factor,
+            second_factor_views,
+            session_limits,
+            signals,
+            user_page,
+        )
 
         signals.connect()
         register(NavItem("Users", "accounts:user_list", permissions.is_admin, order=90))

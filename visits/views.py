@@ -29,7 +29,7 @@ from schools.picker import chosen_school, school_picker
 from schools.selectors import letterhead_for, open_schools_user_acts_for, school_for_user, search_condition
 from schools.terms import term_on
 
-from . import calendar_feed, selectors, services
+from . import calendar_feed, selectors, services, views_acknowledgement
 from .compliance import (
     STATUS_FILTERS,
     compliance_schools,
@@ -158,6 +158,7 @@ def visit_detail(request, pk: int):
             "can_change": can_change,
             "today": _today(),
             "history": visit.history.select_related("history_user").order_by("-history_date")[:10],
+            "acknowledgement": views_acknowledgement.visit_section(request, visit),
             "title": str(visit),
         },
     )
