@@ -16,6 +16,6 @@ ROLE_HINTS = {
     Role.ADVISER: "School Improvement Adviser: logs visits and casework for their link schools, reads every school.",
     Role.OFFICER: "Senior officer: reviews every school, approves categorisations and letters.",
     Role.GOVERNOR: "Member of one school's governing body: sees only their own school's published material.",
-    Role.HEADTEACHER: "Leader of one or more schools: sees only what the LA shares with the school; acknowledges notes.",
+    Role.HEADTEACHER: "School leader: sees only what the LA shares with their school(s); acknowledges notes of visit.",
     Role.ADMIN: "Data and system administrator: imports school data and manages users; no case notes.",
 }
