@@ -131,8 +131,8 @@ def note_acknowledge(
     *, acknowledgement: NoteAcknowledgement, accurate: bool | None, comments: str = "", actor
 ) -> NoteAcknowledgement:
     """The headteacher's answer: accurate, or not accurate with comments."""
-    acknowledgement = NoteAcknowledgement.objects.select_for_update().select_related("visit__school").get(
-        pk=acknowledgement.pk
+    acknowledgement = (
+        NoteAcknowledgement.objects.select_for_update().select_related("visit__school").get(pk=acknowledgement.pk)
     )
     if not is_headteacher_of_school(actor, acknowledgement.visit.school):
         raise ValidationError(NOT_THE_HEADTEACHER)

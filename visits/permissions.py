@@ -86,6 +86,7 @@ rules.add_perm(
 )  # object: the group or the meeting
 rules.add_perm("visits.publish_msp_summary", is_officer | (is_la_staff & chairs_msp_group))  # object: the meeting
 
+
 @rules.predicate
 def is_headteacher_of_objects_school(user, obj) -> bool:
     return is_headteacher_of_school(user, _school_of(obj))

@@ -7,63 +7,154 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_headteacher_role'),
-        ('schools', '0010_trust_address'),
+        ("accounts", "0005_headteacher_role"),
+        ("schools", "0010_trust_address"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accessevent',
-            name='kind',
-            field=models.CharField(choices=[('account_created', 'Account created'), ('role_changed', 'Role changed'), ('role_requested', 'Role requested'), ('role_request_approved', 'Role request approved'), ('role_request_declined', 'Role request declined'), ('role_request_withdrawn', 'Role request withdrawn'), ('deactivated', 'Account deactivated'), ('reactivated', 'Account reactivated'), ('email_changed', 'Email address changed'), ('password_set', 'Password set by someone else'), ('second_factor_reset', 'Second factor reset'), ('account_unlocked', 'Sign-in lock lifted'), ('governorship_added', 'Governor seat given'), ('governorship_removed', 'Governor seat removed'), ('headship_added', "Headteacher's school added"), ('headship_removed', "Headteacher's school removed")], max_length=30),
+            model_name="accessevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("account_created", "Account created"),
+                    ("role_changed", "Role changed"),
+                    ("role_requested", "Role requested"),
+                    ("role_request_approved", "Role request approved"),
+                    ("role_request_declined", "Role request declined"),
+                    ("role_request_withdrawn", "Role request withdrawn"),
+                    ("deactivated", "Account deactivated"),
+                    ("reactivated", "Account reactivated"),
+                    ("email_changed", "Email address changed"),
+                    ("password_set", "Password set by someone else"),
+                    ("second_factor_reset", "Second factor reset"),
+                    ("account_unlocked", "Sign-in lock lifted"),
+                    ("governorship_added", "Governor seat given"),
+                    ("governorship_removed", "Governor seat removed"),
+                    ("headship_added", "Headteacher's school added"),
+                    ("headship_removed", "Headteacher's school removed"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='accessevent',
-            name='role_after',
-            field=models.CharField(blank=True, choices=[('adviser', 'Adviser'), ('officer', 'Officer'), ('governor', 'Governor'), ('headteacher', 'Headteacher'), ('admin', 'Admin')], max_length=20),
+            model_name="accessevent",
+            name="role_after",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("adviser", "Adviser"),
+                    ("officer", "Officer"),
+                    ("governor", "Governor"),
+                    ("headteacher", "Headteacher"),
+                    ("admin", "Admin"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='accessevent',
-            name='role_before',
-            field=models.CharField(blank=True, choices=[('adviser', 'Adviser'), ('officer', 'Officer'), ('governor', 'Governor'), ('headteacher', 'Headteacher'), ('admin', 'Admin')], max_length=20),
+            model_name="accessevent",
+            name="role_before",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("adviser", "Adviser"),
+                    ("officer", "Officer"),
+                    ("governor", "Governor"),
+                    ("headteacher", "Headteacher"),
+                    ("admin", "Admin"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='rolerequest',
-            name='role',
-            field=models.CharField(choices=[('adviser', 'Adviser'), ('officer', 'Officer'), ('governor', 'Governor'), ('headteacher', 'Headteacher'), ('admin', 'Admin')], max_length=20),
+            model_name="rolerequest",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("adviser", "Adviser"),
+                    ("officer", "Officer"),
+                    ("governor", "Governor"),
+                    ("headteacher", "Headteacher"),
+                    ("admin", "Admin"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalHeadship',
+            name="HistoricalHeadship",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schools.school')),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="schools.school",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical headship',
-                'verbose_name_plural': 'historical headships',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical headship",
+                "verbose_name_plural": "historical headships",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Headship',
+            name="Headship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='headships', to='schools.school')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='headships', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="headships", to="schools.school"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="headships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['school__name'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'school'), name='unique_headship')],
+                "ordering": ["school__name"],
+                "constraints": [models.UniqueConstraint(fields=("user", "school"), name="unique_headship")],
             },
         ),
     ]

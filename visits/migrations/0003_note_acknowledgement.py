@@ -7,92 +7,236 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('visits', '0002_visit_list_index'),
+        ("visits", "0002_visit_list_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalNoteAcknowledgement',
+            name="HistoricalNoteAcknowledgement",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('requested_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('awaiting', 'Awaiting acknowledgement'), ('accurate', 'Accurate'), ('not_accurate', 'Not accurate'), ('superseded', 'Replaced by an amended note')], default='awaiting', max_length=12)),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('comments', models.TextField(blank=True, verbose_name='what is not accurate')),
-                ('reply', models.TextField(blank=True, verbose_name="adviser's reply")),
-                ('replied_at', models.DateTimeField(blank=True, null=True)),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('replied_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('responded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('visit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='visits.visit')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("requested_at", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("awaiting", "Awaiting acknowledgement"),
+                            ("accurate", "Accurate"),
+                            ("not_accurate", "Not accurate"),
+                            ("superseded", "Replaced by an amended note"),
+                        ],
+                        default="awaiting",
+                        max_length=12,
+                    ),
+                ),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                ("comments", models.TextField(blank=True, verbose_name="what is not accurate")),
+                ("reply", models.TextField(blank=True, verbose_name="adviser's reply")),
+                ("replied_at", models.DateTimeField(blank=True, null=True)),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "replied_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "responded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="visits.visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical note acknowledgement',
-                'verbose_name_plural': 'historical note acknowledgements',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical note acknowledgement",
+                "verbose_name_plural": "historical note acknowledgements",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='NoteAcknowledgement',
+            name="NoteAcknowledgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('awaiting', 'Awaiting acknowledgement'), ('accurate', 'Accurate'), ('not_accurate', 'Not accurate'), ('superseded', 'Replaced by an amended note')], default='awaiting', max_length=12)),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('comments', models.TextField(blank=True, verbose_name='what is not accurate')),
-                ('reply', models.TextField(blank=True, verbose_name="adviser's reply")),
-                ('replied_at', models.DateTimeField(blank=True, null=True)),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('replied_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('responded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='acknowledgements', to='visits.visit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("requested_at", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("awaiting", "Awaiting acknowledgement"),
+                            ("accurate", "Accurate"),
+                            ("not_accurate", "Not accurate"),
+                            ("superseded", "Replaced by an amended note"),
+                        ],
+                        default="awaiting",
+                        max_length=12,
+                    ),
+                ),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                ("comments", models.TextField(blank=True, verbose_name="what is not accurate")),
+                ("reply", models.TextField(blank=True, verbose_name="adviser's reply")),
+                ("replied_at", models.DateTimeField(blank=True, null=True)),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "replied_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "responded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="acknowledgements", to="visits.visit"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-requested_at', '-id'],
+                "ordering": ["-requested_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='NoteEmail',
+            name="NoteEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('shared', 'Note shared'), ('amended', 'Amended note shared'), ('reminder', 'Reminder'), ('reply', "Adviser's reply")], max_length=8)),
-                ('address', models.CharField(blank=True, max_length=254)),
-                ('queued_at', models.DateTimeField()),
-                ('emailed_at', models.DateTimeField(blank=True, null=True)),
-                ('error', models.CharField(blank=True, max_length=300)),
-                ('acknowledgement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='emails', to='visits.noteacknowledgement')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("shared", "Note shared"),
+                            ("amended", "Amended note shared"),
+                            ("reminder", "Reminder"),
+                            ("reply", "Adviser's reply"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=254)),
+                ("queued_at", models.DateTimeField()),
+                ("emailed_at", models.DateTimeField(blank=True, null=True)),
+                ("error", models.CharField(blank=True, max_length=300)),
+                (
+                    "acknowledgement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="emails",
+                        to="visits.noteacknowledgement",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['queued_at', 'id'],
+                "ordering": ["queued_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='noteacknowledgement',
-            index=models.Index(fields=['status', 'requested_at'], name='visits_note_status_0d161c_idx'),
+            model_name="noteacknowledgement",
+            index=models.Index(fields=["status", "requested_at"], name="visits_note_status_0d161c_idx"),
         ),
         migrations.AddConstraint(
-            model_name='noteacknowledgement',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'awaiting')), fields=('visit',), name='one_awaiting_acknowledgement_per_visit'),
+            model_name="noteacknowledgement",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "awaiting")),
+                fields=("visit",),
+                name="one_awaiting_acknowledgement_per_visit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='noteacknowledgement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'not_accurate'), _negated=True), models.Q(('comments', ''), _negated=True), _connector='OR'), name='not_accurate_has_comments'),
+            model_name="noteacknowledgement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "not_accurate"), _negated=True),
+                    models.Q(("comments", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="not_accurate_has_comments",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='noteemail',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'reply'), _negated=True), fields=('acknowledgement', 'kind', 'recipient'), name='one_note_email_of_a_kind_per_recipient'),
+            model_name="noteemail",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "reply"), _negated=True),
+                fields=("acknowledgement", "kind", "recipient"),
+                name="one_note_email_of_a_kind_per_recipient",
+            ),
         ),
     ]
