@@ -187,12 +187,15 @@ def published_summaries(*, school, limit: int | None = None) -> list[MspMeeting]
 
 
 def published_summary_for_user(*, user, pk: int) -> MspMeeting:
-    """A published summary: LA staff, or a governor of the meeting's school; 404 for anyone else
-    and for a summary not (yet) published."""
+    """A published summary: LA staff, or a governor or headteacher of the meeting's school; 404 for
+    anyone else and for a summary not (yet) published."""
     meetings = MspMeeting.objects.filter(status=MspMeetingStatus.HELD, summary_published_at__isnull=False)
     if not is_la_staff(user):
+        from accounts.headships import schools_headed_by
+
         governed = Governorship.objects.filter(user=user).values("school_id")
-        meetings = meetings.filter(group__school_id__in=governed)
+        headed = schools_headed_by(user).values("pk")
+        meetings = meetings.filter(Q(group__school_id__in=governed) | Q(group__school_id__in=headed))
     return get_object_or_404(
         meetings.select_related("group", "group__school").only(
             "id",

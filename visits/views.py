@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import is_adviser, is_governor, is_la_staff, is_officer
+from accounts.permissions import is_adviser, is_governor, is_headteacher, is_la_staff, is_officer
 from audit.services import record_request_read
 from categorisation.models import SupportLevel
 from core.documents import pdf_response, render_pdf
@@ -871,9 +871,9 @@ def msp_meeting_cancel(request, pk: int):
 
 
 def msp_summary(request, pk: int):
-    """Published summary key points: the school's governors and LA staff (never the minutes).
-    Admins get 403 (no case material); a governor of another school 404."""
-    if not (is_la_staff(request.user) or is_governor(request.user)):
+    """Published summary key points: the school's governors and headteachers and LA staff (never the
+    minutes). Admins get 403 (no case material); a governor or headteacher of another school 404."""
+    if not (is_la_staff(request.user) or is_governor(request.user) or is_headteacher(request.user)):
         raise PermissionDenied
     meeting = selectors.published_summary_for_user(user=request.user, pk=pk)
     _forbid_unless(request, "visits.view_governor_material", meeting.group.school)
