@@ -1,10 +1,10 @@
 """Forms of the note-of-visit acknowledgement (docs/adr/0023)."""
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.layout import Button, Field, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from core.forms import TextLimits, form_helper
+from core.forms import Button, TextLimits, form_helper
 
 ACCURATE_CHOICES = [
     Choice("yes", "Yes, it is accurate"),
