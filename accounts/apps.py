@@ -9,7 +9,16 @@ class AccountsConfig(AppConfig):
         from core.navigation import NavItem, register
         from core.sections import Section
 
-        from . import lockout, permissions, second_factor, second_factor_views, session_limits, signals, user_page
+        from . import (
+            headship_views,
+            lockout,
+            permissions,
+            second_factor,
+            second_factor_views,
+            session_limits,
+            signals,
+            user_page,
+        )
 
         signals.connect()
         register(NavItem("Users", "accounts:user_list", permissions.is_admin, order=90))
@@ -22,5 +31,14 @@ class AccountsConfig(AppConfig):
                 order=5,
                 template="accounts/sections/sign_in.html",
                 context=second_factor_views.sign_in_section,
+            )
+        )
+        user_page.register(
+            Section(
+                key="headships",
+                title="Headteacher of",
+                order=11,
+                template="accounts/sections/headships.html",
+                context=headship_views.section,
             )
         )

@@ -20,6 +20,8 @@ DEMO_USERS = [
     ("adviser", "Adam", "Reid", Role.ADVISER, "School Improvement Adviser"),
     ("adviser2", "Priya", "Shah", Role.ADVISER, "School Improvement Adviser"),
     ("governor", "Grace", "Holt", Role.GOVERNOR, "Chair of governors"),
+    # Headteacher of the demo governor's school (its headship is added by visits.demo).
+    ("headteacher", "Helen", "Marsh", Role.HEADTEACHER, "Headteacher"),
 ]
 
 

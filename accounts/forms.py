@@ -87,3 +87,35 @@ class SignInForm(TextLimits, AuthenticationForm):
 
 class OwnPasswordChangeForm(TextLimits, PasswordChangeForm):
     """Django's change-your-password form, with the project's text limits."""
+
+
+class HeadshipForm(TextLimits, forms.Form):
+    """A headteacher's school, chosen with the school picker on the user page (docs/adr/0023); the
+    school travels as its URN in a hidden field."""
+
+    urn = forms.IntegerField(
+        label="School URN",
+        min_value=100000,
+        max_value=999999,
+        error_messages={
+            "required": "Choose the school",
+            "invalid": "Enter the URN as a 6-digit number",
+            "min_value": "Enter the URN as a 6-digit number",
+            "max_value": "Enter the URN as a 6-digit number",
+        },
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(Field("urn"), Button("add", "Add school"))
+
+    def clean_urn(self):
+        from schools.forms import NO_SUCH_SCHOOL
+        from schools.models import School
+
+        urn = self.cleaned_data["urn"]
+        self.school = School.objects.filter(urn=urn).first()
+        if self.school is None:
+            raise forms.ValidationError(NO_SUCH_SCHOOL.format(urn=urn))
+        return urn

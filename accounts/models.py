@@ -140,6 +140,8 @@ class AccessEventKind(models.TextChoices):
     ACCOUNT_UNLOCKED = "account_unlocked", "Sign-in lock lifted"
     GOVERNORSHIP_ADDED = "governorship_added", "Governor seat given"
     GOVERNORSHIP_REMOVED = "governorship_removed", "Governor seat removed"
+    HEADSHIP_ADDED = "headship_added", "Headteacher's school added"
+    HEADSHIP_REMOVED = "headship_removed", "Headteacher's school removed"
 
 
 class AccessEvent(models.Model):
@@ -170,3 +172,23 @@ class AccessEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.user} ({self.at:%d/%m/%Y %H:%M})"
+
+
+# ---- headteachers' schools (docs/adr/0023) ---------------------------------------------------------
+
+
+class Headship(models.Model):
+    """A headteacher user's school (one or more, as a governor's seats): what scopes everything they
+    see. Given and removed by an admin on the user page; both are in the access log."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="headships")
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="headships")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["school__name"]
+        constraints = [models.UniqueConstraint(fields=["user", "school"], name="unique_headship")]
+
+    def __str__(self):
+        return f"{self.user} - headteacher, {self.school.name}"

@@ -10,8 +10,19 @@ is_adviser = rules.is_group_member(Role.ADVISER.value)
 is_officer = rules.is_group_member(Role.OFFICER.value)
 is_governor = rules.is_group_member(Role.GOVERNOR.value)
 is_admin = rules.is_group_member(Role.ADMIN.value)
+is_headteacher = rules.is_group_member(Role.HEADTEACHER.value)
 
 # LA staff who work with schools' case material.
 is_la_staff = is_adviser | is_officer
 
 rules.add_perm("accounts.manage_users", is_admin)
+
+
+@rules.predicate
+def is_headteacher_of_school(user, school) -> bool:
+    """The user holds the headteacher role and heads this school (accounts.models.Headship)."""
+    if school is None or not user.is_authenticated or not is_headteacher(user):
+        return False
+    from .models import Headship
+
+    return Headship.objects.filter(user=user, school=school).exists()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import second_factor_views, views
+from . import headship_views, second_factor_views, views
 
 app_name = "accounts"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/password/", views.user_password, name="user_password"),
+    # A headteacher's schools (docs/adr/0023).
+    path("users/<int:user_pk>/headships/add/", headship_views.headship_add, name="headship_add"),
+    path("users/headships/<int:pk>/remove/", headship_views.headship_remove, name="headship_remove"),
     # Signing in: the second factor, the own account page, an admin's reset and unlock (ADR 0009).
     path("account/", second_factor_views.account, name="account"),
     path("second-factor/", second_factor_views.verify, name="second_factor_verify"),

@@ -250,6 +250,8 @@ READ_LOG_RETENTION_DAYS = env.int("READ_LOG_RETENTION_DAYS", default=730)
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 if EXPORT_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("EXPORT_RETENTION_DAYS must be at least 1.")
+# Days after a note of visit is shared before its headteacher is reminded to acknowledge it (ADR 0023).
+NOTE_ACKNOWLEDGEMENT_REMINDER_DAYS = env.int("NOTE_ACKNOWLEDGEMENT_REMINDER_DAYS", default=10)
 READ_LOG_COLLAPSE_MINUTES = env.int("READ_LOG_COLLAPSE_MINUTES", default=15)
 if READ_LOG_RETENTION_DAYS < 1 or READ_LOG_COLLAPSE_MINUTES < 0:
     raise ImproperlyConfigured("READ_LOG_RETENTION_DAYS must be at least 1 and READ_LOG_COLLAPSE_MINUTES at least 0.")

@@ -6,10 +6,10 @@ class DashboardConfig(AppConfig):
     verbose_name = "Dashboard"
 
     def ready(self):
-        from accounts.permissions import is_admin, is_governor, is_la_staff
+        from accounts.permissions import is_admin, is_governor, is_headteacher, is_la_staff
         from core.navigation import NavItem, register
 
-        register(NavItem("Home", "dashboard:home", is_la_staff | is_admin | is_governor, order=0))
+        register(NavItem("Home", "dashboard:home", is_la_staff | is_admin | is_governor | is_headteacher, order=0))
 
         from . import permissions  # noqa: F401  (rules)
 

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.shortcuts import render
 
-from accounts.permissions import is_admin, is_adviser, is_governor, is_officer
+from accounts.permissions import is_admin, is_adviser, is_governor, is_headteacher, is_officer
 from accounts.roles import Role
 from core.home import panels_for
 from schools import selectors as school_selectors
@@ -19,6 +19,7 @@ def home(request):
     user = request.user
     for allowed, page in (
         (is_governor, _governor_home),
+        (is_headteacher, _headteacher_home),
         (is_adviser, _adviser_home),
         (is_officer, _officer_home),
         (is_admin, _admin_home),
@@ -33,6 +34,12 @@ def home(request):
 def _governor_home(request):
     schools = list(school_selectors.schools_visible_to(request.user).select_related("establishment_type"))
     return "dashboard/governor.html", {"schools": schools, "title": "Your school"}
+
+
+def _headteacher_home(request):
+    """The school's side (docs/adr/0023): their schools; the notes to acknowledge are a panel."""
+    schools = list(school_selectors.schools_visible_to(request.user).select_related("establishment_type"))
+    return "dashboard/headteacher.html", {"schools": schools, "title": "Your school"}
 
 
 def _adviser_home(request):

@@ -2,7 +2,7 @@
 
 import rules
 
-from accounts.permissions import is_admin, is_la_staff, is_officer
+from accounts.permissions import is_admin, is_headteacher_of_school, is_la_staff, is_officer
 
 from .models import Governorship
 
@@ -15,7 +15,9 @@ def is_governor_of_school(user, school) -> bool:
 
 
 rules.add_perm("schools.view_school_list", is_la_staff | is_admin)
-rules.add_perm("schools.view_school", is_la_staff | is_admin | is_governor_of_school)
+rules.add_perm(
+    "schools.view_school", is_la_staff | is_admin | is_governor_of_school | is_headteacher_of_school
+)  # docs/adr/0023
 rules.add_perm("schools.edit_school_details", is_officer | is_admin)
 rules.add_perm("schools.import_data", is_admin)
 rules.add_perm("schools.view_reference_data", is_la_staff | is_admin)  # term dates, wards and councillors

@@ -24,13 +24,15 @@ GRADED_FRAMEWORKS = [OfstedFramework.GRADED, OfstedFramework.REPORT_CARD]
 
 
 def schools_visible_to(user) -> QuerySet[School]:
-    """Every school for LA staff and admins; a governor's own schools; nothing for anyone else."""
+    """Every school for LA staff and admins; a governor's or headteacher's own schools; nothing for anyone else."""
     if not user.is_authenticated:
         return School.objects.none()
     if is_la_staff(user) or is_admin(user):
         return School.objects.all()
     if user.role == Role.GOVERNOR:
         return School.objects.filter(governorships__user=user)
+    if user.role == Role.HEADTEACHER:  # docs/adr/0023
+        return School.objects.filter(headships__user=user)
     return School.objects.none()
 
 

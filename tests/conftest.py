@@ -14,8 +14,8 @@ from schools.models import GovernorRole, Governorship
 from tests.factories import SchoolFactory, UserFactory
 
 # The roles every view's permission matrix is tested for. "governor" governs `school`;
-# "other_governor" governs a different school.
-ROLES = ("anonymous", "governor", "other_governor", "adviser", "officer", "admin")
+# "other_governor" governs a different school; "headteacher" leads `school` (docs/adr/0023).
+ROLES = ("anonymous", "governor", "other_governor", "headteacher", "adviser", "officer", "admin")
 
 # The day the suite runs on. Every test reads "today" from the clock (timezone.localdate(),
 # factories included), so the whole suite can be run on another day of the school year:
@@ -140,6 +140,18 @@ def governor(make_user, school):
 def other_governor(make_user, other_school):
     user = make_user(Role.GOVERNOR, username="othergovernor")
     Governorship.objects.create(user=user, school=other_school)
+    return user
+
+
+@pytest.fixture
+def headteacher(make_user, school):
+    """The headteacher of `school` (and of no other)."""
+    from accounts.models import Headship
+
+    user = make_user(
+        Role.HEADTEACHER, username="headteacher", first_name="Hana", last_name="Marsh", email="head@example.org"
+    )
+    Headship.objects.create(user=user, school=school)
     return user
 
 

@@ -13,45 +13,54 @@ SIGN_IN = 302
 MATRIX = {
     # url name: (kwargs builder, {role: status})
     "dashboard:home": (None, dict.fromkeys(ROLES[1:], 200)),
-    # The officer dashboard (docs/adr/0022): LA staff read it; governors and admins (case material) do not.
-    "dashboard:officer": (None, {"governor": 403, "other_governor": 403, "adviser": 200, "officer": 200, "admin": 403}),
-    "schools:list": (None, {"governor": 403, "other_governor": 403, "adviser": 200, "officer": 200, "admin": 200}),
-    "schools:mine": (None, {"governor": 403, "other_governor": 403, "adviser": 200, "officer": 200, "admin": 403}),
+    # The officer dashboard (docs/adr/0022): LA staff read it; governors, headteachers and admins do not.
+    "dashboard:officer": (
+        None,
+        {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 403},
+    ),
+    "schools:list": (
+        None,
+        {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 200},
+    ),
+    "schools:mine": (
+        None,
+        {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 403},
+    ),
     "schools:detail": (
         lambda ctx: {"urn": ctx["school"].urn},
-        {"governor": 200, "other_governor": 404, "adviser": 200, "officer": 200, "admin": 200},
+        {"governor": 200, "other_governor": 404, "headteacher": 200, "adviser": 200, "officer": 200, "admin": 200},
     ),
     "schools:edit": (
         lambda ctx: {"urn": ctx["school"].urn},
-        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 200, "admin": 200},
+        {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 403, "officer": 200, "admin": 200},
     ),
     "schools:import_list": (
         None,
-        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 200},
+        {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 403, "officer": 403, "admin": 200},
     ),
     "schools:import_new": (
         lambda ctx: {"kind": "gias"},
-        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 200},
+        {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 403, "officer": 403, "admin": 200},
     ),
     "schools:import_detail": (
         lambda ctx: {"pk": ctx["record"].pk},
-        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 200},
+        {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 403, "officer": 403, "admin": 200},
     ),
     "accounts:user_list": (
         None,
-        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 200},
+        {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 403, "officer": 403, "admin": 200},
     ),
     "accounts:user_create": (
         None,
-        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 200},
+        {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 403, "officer": 403, "admin": 200},
     ),
     "accounts:user_detail": (
         lambda ctx: {"pk": ctx["governor"].pk},
-        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 200},
+        {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 403, "officer": 403, "admin": 200},
     ),
     "accounts:user_password": (
         lambda ctx: {"pk": ctx["governor"].pk},
-        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 200},
+        {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 403, "officer": 403, "admin": 200},
     ),
     "accounts:password_change": (None, dict.fromkeys(ROLES[1:], 200)),
     # Single sign-on is off unless configured (docs/adr/0013; tests/accounts/test_sso_views.py has it on).
@@ -64,11 +73,18 @@ MATRIX = {
     "accounts:second_factor_qr": (None, dict.fromkeys(ROLES[1:], 404)),  # until the set-up page made a key
     "accounts:user_second_factor_reset": (
         lambda ctx: {"pk": ctx["governor"].pk},
-        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 200},
+        {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 403, "officer": 403, "admin": 200},
     ),
     "accounts:user_unlock": (
         lambda ctx: {"pk": ctx["governor"].pk},
-        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 403, "admin": 405},  # POST only
+        {
+            "governor": 403,
+            "other_governor": 403,
+            "headteacher": 403,
+            "adviser": 403,
+            "officer": 403,
+            "admin": 405,
+        },  # POST only
     ),
     # A school's case file and its PDF (docs/adr/0021): LA staff and the school's own governors.
     "dashboard:timeline": (
@@ -81,14 +97,14 @@ MATRIX = {
     ),
     "schools:letterheads": (
         None,
-        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 200, "admin": 200},
+        {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 403, "officer": 200, "admin": 200},
     ),
     "schools:letterhead_edit": (
         lambda ctx: {"la_code": ctx["school"].la_code},
-        {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 200, "admin": 200},
+        {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 403, "officer": 200, "admin": 200},
     ),
 }
-EXPORTS = {"governor": 403, "other_governor": 403, "adviser": 200, "officer": 200, "admin": 200}
+EXPORTS = {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 200}
 
 
 @pytest.fixture
@@ -160,9 +176,23 @@ def test_second_factor_pages_send_a_user_without_an_app_to_their_account(client_
 # ---- academies: concerns, trusts, meeting pack, intelligence -----------------------------------
 # Governors and admins never read case material (403); whistleblowing concerns and restricted
 # intelligence exist for officers only (advisers get 404).
-STAFF = {"governor": 403, "other_governor": 403, "adviser": 200, "officer": 200, "admin": 403}
-OFFICER_ONLY = {"governor": 403, "other_governor": 403, "adviser": 404, "officer": 200, "admin": 403}
-OFFICER_WRITES = {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 200, "admin": 403}
+STAFF = {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 403}
+OFFICER_ONLY = {
+    "governor": 403,
+    "other_governor": 403,
+    "headteacher": 403,
+    "adviser": 404,
+    "officer": 200,
+    "admin": 403,
+}
+OFFICER_WRITES = {
+    "governor": 403,
+    "other_governor": 403,
+    "headteacher": 403,
+    "adviser": 403,
+    "officer": 200,
+    "admin": 403,
+}
 ACADEMY_MATRIX = {
     "academies:list": (None, STAFF),
     "academies:new": (None, STAFF),

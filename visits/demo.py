@@ -330,6 +330,34 @@ def _seed_msp(ctx, school, officer, adviser, *, meetings_until=None, warning_not
     return f"MSP group for {school.name} with {group.meetings.count()} meetings"
 
 
+def _seed_headteacher_notes(ctx, school) -> None:
+    """The demo headteacher leads the demo governor's school (docs/adr/0023): of its two latest
+    completed visits, the older note is shared and acknowledged as accurate, the latest shared and
+    awaiting their answer."""
+    from accounts.headships import headship_add
+    from accounts.models import Headship
+
+    from . import acknowledgement
+
+    head = ctx.users.get("headteacher")
+    if head is None:
+        return
+    if not Headship.objects.filter(user=head, school=school).exists():
+        headship_add(user=head, school=school, actor=ctx.users["admin"])
+    latest = list(
+        Visit.objects.filter(school=school, status=VisitStatus.COMPLETED, visit_date__lte=ctx.today).order_by(
+            "-visit_date", "-id"
+        )[:2]
+    )
+    for n, visit in enumerate(reversed(latest)):
+        if visit.acknowledgements.exists():
+            continue
+        request = acknowledgement.note_share_with_school(visit=visit, actor=visit.adviser, today=ctx.today)
+        if n == 0 and len(latest) == 2:
+            acknowledgement.note_acknowledge(acknowledgement=request, accurate=True, actor=head)
+    ctx.write(f"Headteacher: {head.username} leads URN {school.urn}; a note of visit awaits their acknowledgement.")
+
+
 def seed(ctx) -> None:
     officer, advisers = ctx.users["officer"], [ctx.users["adviser"], ctx.users["adviser2"]]
     schools = list(School.objects.open().maintained().select_related("link_adviser").order_by("urn"))
@@ -351,6 +379,8 @@ def seed(ctx) -> None:
         summer_end = term_periods(term_on(ctx.today).academic_year - 1)[2].ends_on
         msp += "; " + _seed_msp(ctx, cedar, officer, cedar.link_adviser or advisers[1], meetings_until=summer_end,
                                 warning_notice=False, plan_next=False)  # fmt: skip
+    if KINGFISHER_URN in by_urn:
+        _seed_headteacher_notes(ctx, by_urn[KINGFISHER_URN])
     _close_and_age_actions(ctx, schools)  # last, so that a second run finds nothing new to close
     ctx.facts["visits_due_school_urn"] = DUE_SCHOOL_URN
     ctx.write(f"Visits: {made} visits recorded, {planned} planned{msp}.")

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from accounts.permissions import is_adviser, is_la_staff, is_officer
+from accounts.permissions import is_adviser, is_headteacher, is_headteacher_of_school, is_la_staff, is_officer
 from core import home
 from core.sections import Section
 from schools import school_page
@@ -57,9 +57,9 @@ def school_section(request, school):
 
 def governor_section(request, school):
     """Published MSP summary key points and the open actions the school owns: the school's own
-    governors only (never minutes, notes of visits or drafts)."""
+    governors and headteachers only (never minutes, notes of visits or drafts)."""
     user = request.user
-    if is_la_staff(user) or not is_governor_of_school(user, school):
+    if is_la_staff(user) or not (is_governor_of_school(user, school) or is_headteacher_of_school(user, school)):
         return None
     return {
         "school": school,
@@ -67,6 +67,18 @@ def governor_section(request, school):
         "actions": selectors.governor_school_actions(school=school),
         "today": _today(),
     }
+
+
+def headteacher_notes_section(request, school):
+    """The notes of visit shared with the school in the service: its headteacher only (ADR 0023)."""
+    user = request.user
+    if not is_headteacher_of_school(user, school):
+        return None
+    shared = selectors.notes_shared_with(user=user).filter(school=school)
+    visits = list(shared.prefetch_related("acknowledgements")[:20])
+    for visit in visits:
+        visit.latest_request = max(visit.acknowledgements.all(), key=lambda a: (a.requested_at, a.pk))
+    return {"visits": visits}
 
 
 # ---- home panels ------------------------------------------------------------------------------
@@ -104,6 +116,22 @@ def adviser_overdue_actions(request, user):
     return {"actions": selectors.overdue_actions(school_ids=school_ids, today=today, limit=8), "today": today}
 
 
+def headteacher_awaiting(request, user):
+    """A headteacher's notes of visit awaiting their acknowledgement (docs/adr/0023)."""
+    if not is_headteacher(user):
+        return None
+    visits = list(selectors.notes_shared_with(user=user).filter(acknowledgements__status="awaiting"))
+    return {"visits": visits}
+
+
+def adviser_awaiting_acknowledgement(request, user):
+    """The adviser's notes of visit the school has not acknowledged yet."""
+    if not is_adviser(user):
+        return None
+    requests = list(selectors.acknowledgements_awaiting(adviser=user)[:10])
+    return {"requests": requests} if requests else None
+
+
 def officer_compliance(request, user):
     if not is_officer(user):
         return None
@@ -128,6 +156,18 @@ def register() -> None:
     school_page.register(
         Section(key="msp-summaries", title="Monitoring Support Partnership and school actions", order=51,
                 template="visits/sections/governor.html", context=governor_section)
+    )  # fmt: skip
+    school_page.register(
+        Section(key="shared-notes", title="Notes of visit shared with the school", order=52,
+                template="visits/sections/shared_notes.html", context=headteacher_notes_section)
+    )  # fmt: skip
+    home.register(
+        Section(key="visits-notes-to-acknowledge", title="Notes of visit awaiting your acknowledgement", order=10,
+                template="visits/panels/notes_to_acknowledge.html", context=headteacher_awaiting)
+    )  # fmt: skip
+    home.register(
+        Section(key="visits-notes-awaiting", title="Your notes of visit awaiting the school's acknowledgement",
+                order=43, template="visits/panels/notes_awaiting.html", context=adviser_awaiting_acknowledgement)
     )  # fmt: skip
     home.register(
         Section(key="visits-upcoming", title="Your upcoming visits and MSP meetings", order=40,

@@ -2,11 +2,19 @@
 
 Advisers read every school's visits, actions and MSP material and write for their link schools;
 officers write for every school; governors read only their own school's published MSP summaries
-and the open actions it owns; admins read no case material (403)."""
+and the open actions it owns (headteachers too, and the notes of visit shared with their school,
+docs/adr/0023); admins read no case material (403)."""
 
 import rules
 
-from accounts.permissions import is_adviser, is_governor, is_la_staff, is_officer
+from accounts.permissions import (
+    is_adviser,
+    is_governor,
+    is_headteacher,
+    is_headteacher_of_school,
+    is_la_staff,
+    is_officer,
+)
 from schools.permissions import is_governor_of_school
 
 
@@ -78,5 +86,20 @@ rules.add_perm(
 )  # object: the group or the meeting
 rules.add_perm("visits.publish_msp_summary", is_officer | (is_la_staff & chairs_msp_group))  # object: the meeting
 
-# Governors: their own school's published summaries and school-owned open actions.
-rules.add_perm("visits.view_governor_material", is_la_staff | (is_governor & is_governor_of_objects_school))
+
+@rules.predicate
+def is_headteacher_of_objects_school(user, obj) -> bool:
+    return is_headteacher_of_school(user, _school_of(obj))
+
+
+# Governors and headteachers: their own school's published summaries and school-owned open actions.
+rules.add_perm(
+    "visits.view_governor_material",
+    is_la_staff | (is_governor & is_governor_of_objects_school) | (is_headteacher & is_headteacher_of_objects_school),
+)
+
+# Headteachers (docs/adr/0023): the notes of visit the LA shared with their school, which they
+# acknowledge; the adviser who may change the visit shares it and replies.
+rules.add_perm("visits.view_shared_notes", is_headteacher)
+rules.add_perm("visits.acknowledge_note", is_headteacher & is_headteacher_of_objects_school)  # object: the visit
+rules.add_perm("visits.view_acknowledgements", is_la_staff)

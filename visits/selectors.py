@@ -192,12 +192,15 @@ def published_summaries(*, school, limit: int | None = None) -> list[MspMeeting]
 
 
 def published_summary_for_user(*, user, pk: int) -> MspMeeting:
-    """A published summary: LA staff, or a governor of the meeting's school; 404 for anyone else
-    and for a summary not (yet) published."""
+    """A published summary: LA staff, or a governor or headteacher of the meeting's school; 404 for
+    anyone else and for a summary not (yet) published."""
     meetings = MspMeeting.objects.filter(status=MspMeetingStatus.HELD, summary_published_at__isnull=False)
     if not is_la_staff(user):
+        from accounts.headships import schools_headed_by
+
         governed = Governorship.objects.filter(user=user).values("school_id")
-        meetings = meetings.filter(group__school_id__in=governed)
+        headed = schools_headed_by(user).values("pk")
+        meetings = meetings.filter(Q(group__school_id__in=governed) | Q(group__school_id__in=headed))
     return get_object_or_404(
         meetings.select_related("group", "group__school").only(
             "id",
@@ -250,4 +253,44 @@ def feed_entries(*, user, today: date) -> tuple[list[Visit], list[MspMeeting]]:
     (so an event does not vanish from the calendar once the visit is recorded)."""
     return calendar_entries(
         user=user, starts_on=today - timedelta(days=60), ends_on=today + timedelta(days=366), include_completed=True
+    )
+
+
+# ---- notes of visit shared with the school (docs/adr/0023) ------------------------------------------
+
+
+def notes_shared_with(*, user) -> QuerySet[Visit]:
+    """The visits whose notes were shared in the service with the schools a headteacher leads."""
+    from accounts.headships import schools_headed_by
+
+    return (
+        Visit.objects.filter(school__in=schools_headed_by(user), acknowledgements__isnull=False)
+        .distinct()
+        .select_related("school", "adviser")
+        .order_by("-visit_date", "-id")
+    )
+
+
+def shared_note_for_headteacher(*, user, pk: int) -> Visit:
+    """A visit whose note was shared with the headteacher's school, or 404 (another school's, a note
+    not shared, or anyone who is not its headteacher)."""
+    return get_object_or_404(notes_shared_with(user=user), pk=pk)
+
+
+def acknowledgements_awaiting(*, adviser=None) -> QuerySet:
+    """Requests still awaiting the school's answer, oldest first (an adviser's own visits, or all)."""
+    from .models import AcknowledgementStatus, NoteAcknowledgement
+
+    awaiting = NoteAcknowledgement.objects.filter(status=AcknowledgementStatus.AWAITING)
+    if adviser is not None:
+        awaiting = awaiting.filter(visit__adviser=adviser)
+    return awaiting.select_related("visit__school", "visit__adviser").order_by("requested_at", "id")
+
+
+def visit_acknowledgements(*, visit: Visit) -> list:
+    """Every request to acknowledge the visit's note with its emails, newest first."""
+    return list(
+        visit.acknowledgements.select_related("requested_by", "responded_by", "replied_by")
+        .prefetch_related("emails__recipient")
+        .order_by("-requested_at", "-id")
     )

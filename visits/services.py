@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from schools.models import School
 
-from . import policy
+from . import acknowledgement, policy
 from .models import (
     ENHANCED_OFFER_MAX_HALF_DAYS,
     Action,
@@ -263,6 +263,7 @@ def visit_record(
     today = today or _today()
     if complete or visit.status == VisitStatus.COMPLETED:
         policy.future_visit_cannot_be_completed(visit_date=visit_date, today=today)
+    before = _note_content(visit)
     visit.adviser = adviser
     visit.visit_date, visit.start_time = visit_date, start_time
     visit.length, visit.visit_type = VisitLength(length), VisitType(visit_type)
@@ -273,9 +274,30 @@ def visit_record(
     if complete and visit.status == VisitStatus.PLANNED:
         visit.status, visit.completed_at = VisitStatus.COMPLETED, timezone.now()
     visit._history_user = actor
+    amended = visit.status == VisitStatus.COMPLETED and _note_content(visit) != before
+    if amended and visit.acknowledgements.exists():
+        visit._change_reason = acknowledgement.AMENDED_REASON
     visit.save()
     _create_actions(school=visit.school, visit=visit, new_actions=new_actions, actor=actor)
+    if amended or new_actions:
+        acknowledgement.note_amended(visit=visit, actor=actor)  # asks the school again (ADR 0023)
     return visit
+
+
+def _note_content(visit: Visit) -> tuple:
+    """What the note of visit shared with the school says."""
+    return (
+        visit.visit_date,
+        visit.length,
+        visit.visit_type,
+        visit.adviser_id,
+        list(visit.focus_areas),
+        visit.purpose,
+        list(visit.activities),
+        visit.strengths,
+        visit.areas_for_development,
+        visit.notes,
+    )
 
 
 @transaction.atomic

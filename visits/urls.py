@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_acknowledgement
 
 app_name = "visits"
 
@@ -14,6 +14,12 @@ urlpatterns = [
     path("<int:pk>/note/", views.visit_note, name="note"),
     path("<int:pk>/note.pdf", views.visit_note_pdf, name="note_pdf"),
     path("<int:pk>/share/", views.visit_share, name="share"),
+    # Notes of visit shared with the school and acknowledged by its headteacher (docs/adr/0023).
+    path("<int:pk>/share-with-school/", views_acknowledgement.share_with_school, name="share_with_school"),
+    path("acknowledgements/<int:pk>/reply/", views_acknowledgement.reply, name="acknowledgement_reply"),
+    path("acknowledgements/awaiting/", views_acknowledgement.awaiting, name="acknowledgements_awaiting"),
+    path("notes/", views_acknowledgement.shared_notes, name="shared_notes"),
+    path("notes/<int:pk>/", views_acknowledgement.shared_note, name="shared_note"),
     path("actions/", views.action_list, name="actions"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("compliance/", views.compliance, name="compliance"),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import is_adviser, is_governor, is_la_staff, is_officer
+from accounts.permissions import is_adviser, is_governor, is_headteacher, is_la_staff, is_officer
 from audit.services import record_request_read
 from categorisation.models import SupportLevel
 from core.documents import pdf_response, render_pdf
@@ -29,7 +29,7 @@ from schools.picker import chosen_school, school_picker
 from schools.selectors import letterhead_for, open_schools_user_acts_for, school_for_user, search_condition
 from schools.terms import term_on
 
-from . import calendar_feed, selectors, services
+from . import calendar_feed, selectors, services, views_acknowledgement
 from .compliance import (
     STATUS_FILTERS,
     compliance_schools,
@@ -158,6 +158,7 @@ def visit_detail(request, pk: int):
             "can_change": can_change,
             "today": _today(),
             "history": visit.history.select_related("history_user").order_by("-history_date")[:10],
+            "acknowledgement": views_acknowledgement.visit_section(request, visit),
             "title": str(visit),
         },
     )
@@ -870,9 +871,9 @@ def msp_meeting_cancel(request, pk: int):
 
 
 def msp_summary(request, pk: int):
-    """Published summary key points: the school's governors and LA staff (never the minutes).
-    Admins get 403 (no case material); a governor of another school 404."""
-    if not (is_la_staff(request.user) or is_governor(request.user)):
+    """Published summary key points: the school's governors and headteachers and LA staff (never the
+    minutes). Admins get 403 (no case material); a governor or headteacher of another school 404."""
+    if not (is_la_staff(request.user) or is_governor(request.user) or is_headteacher(request.user)):
         raise PermissionDenied
     meeting = selectors.published_summary_for_user(user=request.user, pk=pk)
     _forbid_unless(request, "visits.view_governor_material", meeting.group.school)

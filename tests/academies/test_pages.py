@@ -191,9 +191,10 @@ def test_reading_restricted_intelligence_is_logged(client_as, school, make_entry
     assert [r.view for r in reads_of(entry)] == ["academies:intelligence"]
 
 
-def test_a_governor_sees_no_intelligence_on_their_schools_page(client_as, school, make_entry):
+@pytest.mark.parametrize("role", ["governor", "headteacher"])
+def test_a_governor_or_headteacher_sees_no_intelligence_on_their_schools_page(client_as, school, make_entry, role):
     make_entry(school, summary="Clerk to governors resigned.")
-    page = client_as("governor").get(school.get_absolute_url()).content.decode()
+    page = client_as(role).get(school.get_absolute_url()).content.decode()
     assert "Intelligence log" not in page
     assert "Clerk to governors resigned." not in page
 

@@ -13,8 +13,22 @@ from tests.visits.factories import VisitFactory
 
 pytestmark = pytest.mark.django_db
 SIGN_IN = 302
-OFFICER_AND_ADMIN = {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 200, "admin": 200}
-OFFICER_ONLY = {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 200, "admin": 403}
+OFFICER_AND_ADMIN = {
+    "governor": 403,
+    "other_governor": 403,
+    "headteacher": 403,
+    "adviser": 403,
+    "officer": 200,
+    "admin": 200,
+}
+OFFICER_ONLY = {
+    "governor": 403,
+    "other_governor": 403,
+    "headteacher": 403,
+    "adviser": 403,
+    "officer": 200,
+    "admin": 403,
+}
 
 MATRIX = {
     "audit:role_requests": (None, OFFICER_AND_ADMIN),
@@ -32,6 +46,7 @@ POST_ONLY = {
     "audit:role_request_approve": {
         "governor": 403,
         "other_governor": 403,
+        "headteacher": 403,
         "adviser": 403,
         "officer": 302,
         "admin": 403,
@@ -39,6 +54,7 @@ POST_ONLY = {
     "audit:role_request_withdraw": {
         "governor": 403,
         "other_governor": 403,
+        "headteacher": 403,
         "adviser": 403,
         "officer": 403,
         "admin": 302,

@@ -27,8 +27,9 @@ RESULT_ROWS = "table.govuk-table tbody tr"
             ["Home", "My schools", "Dashboard", "Schools", "Categorisation", "Visits", "Letters", "Academies"],
         ),
         ("governor", "Your school", ["Home"]),
+        ("headteacher", "Your school", ["Home", "Notes of visit"]),
     ],
-    ids=["admin", "officer", "adviser", "governor"],
+    ids=["admin", "officer", "adviser", "governor", "headteacher"],
 )
 def test_each_demo_role_signs_in_and_sees_their_landing_page(page, demo_site, username, heading, menu):
     sign_in(page, demo_site, username)

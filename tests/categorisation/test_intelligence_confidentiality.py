@@ -80,8 +80,10 @@ def test_the_planted_intelligence_is_on_the_officers_categorisation_page(client_
     assert RESTRICTED in page
 
 
-@pytest.mark.parametrize("role", ["governor", "other_governor", "admin"])
-def test_no_governor_or_admin_response_anywhere_contains_intelligence_cited_as_evidence(client_as, cited, role):
+@pytest.mark.parametrize("role", ["governor", "other_governor", "headteacher", "admin"])
+def test_no_governor_headteacher_or_admin_response_anywhere_contains_intelligence_cited_as_evidence(
+    client_as, cited, role
+):
     answered = crawl(client_as(role), cited)
     if role != "other_governor":
         assert f"/schools/{cited['school'].urn}/" in answered  # the school page, with its category section

@@ -271,6 +271,15 @@ def test_the_category_is_never_shown_to_a_governor(client_as, school, governor):
     assert "categorisation" not in page.lower().replace("categorisation:", "")
 
 
+def test_the_category_is_never_shown_to_a_headteacher(client_as, school, headteacher):
+    ApprovedCategorisationFactory(school=school, level="high")
+    page = client_as("headteacher").get(school.get_absolute_url()).content.decode()
+    assert school.name in page
+    assert "High support" not in page
+    assert "Support category" not in page
+    assert "categorisation" not in page.lower().replace("categorisation:", "")
+
+
 def test_the_school_page_shows_the_category_history_by_term_to_la_staff(client_as, school):
     ApprovedCategorisationFactory(school=school, level="high", academic_year=2025, term="autumn",
                                   approved_at=timezone.now() - timedelta(days=300))  # fmt: skip
@@ -370,7 +379,7 @@ def test_the_officer_home_shows_the_queue_and_review_due_counts(client_as, advis
     assert (panel["queue_count"], panel["due_count"]) == (1, 1)
 
 
-@pytest.mark.parametrize("role", ["governor", "admin"])
+@pytest.mark.parametrize("role", ["governor", "headteacher", "admin"])
 def test_other_roles_get_no_categorisation_home_panel(client_as, role, governor):
     response = client_as(role).get(reverse("dashboard:home"))
     keys = {section.key for section, _ in response.context["panels"]}

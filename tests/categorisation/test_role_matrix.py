@@ -14,10 +14,17 @@ from tests.factories import SchoolFactory
 pytestmark = pytest.mark.django_db
 SIGN_IN = 302
 
-LA_AND_ADMIN = {"governor": 403, "other_governor": 403, "adviser": 200, "officer": 200, "admin": 200}
-LA_STAFF = {"governor": 403, "other_governor": 403, "adviser": 200, "officer": 200, "admin": 403}
-OFFICER = {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 200, "admin": 403}
-MANAGERS = {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 200, "admin": 200}
+LA_AND_ADMIN = {
+    "governor": 403,
+    "other_governor": 403,
+    "headteacher": 403,
+    "adviser": 200,
+    "officer": 200,
+    "admin": 200,
+}
+LA_STAFF = {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 403}
+OFFICER = {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 403, "officer": 200, "admin": 403}
+MANAGERS = {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 403, "officer": 200, "admin": 200}
 
 MATRIX = {
     "categorisation:list": (None, LA_AND_ADMIN),

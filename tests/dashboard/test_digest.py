@@ -137,7 +137,14 @@ def test_the_reminders_page_lists_the_same_and_saves_how_often(adviser_with_over
 
 @pytest.mark.parametrize("role", ROLES)
 def test_only_advisers_and_officers_have_a_reminders_page(client_as, role):
-    expected = {"adviser": 200, "officer": 200, "governor": 403, "other_governor": 403, "admin": 403}
+    expected = {
+        "adviser": 200,
+        "officer": 200,
+        "governor": 403,
+        "other_governor": 403,
+        "headteacher": 403,
+        "admin": 403,
+    }
     response = client_as(role).get(REMINDERS)
     assert response.status_code == expected.get(role, 302)
     if role == "anonymous":

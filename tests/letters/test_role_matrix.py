@@ -2,7 +2,9 @@
 another school, adviser, officer, admin), and the 403/404 the wrong role gets.
 
 `school` is governed by "governor" and is the adviser's link school. Governors see only issued
-letters of their own school (404 for anything else); admins get 403 on all case material."""
+letters of their own school (404 for anything else); admins get 403 on all case material.
+Headteachers get 403 on every letters page: letters are not shared with them in the service yet
+(a later slice of issue 14, docs/adr/0023)."""
 
 from datetime import timedelta
 
@@ -18,11 +20,18 @@ from tests.factories import InspectionFactory
 from .factories import approved, draft, eligible_notice
 
 SIGN_IN = 302
-LA_ONLY = {"governor": 403, "other_governor": 403, "adviser": 200, "officer": 200, "admin": 403}
-OFFICER_ONLY = {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 200, "admin": 403}
-TEMPLATES = {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 200, "admin": 200}
-ISSUED = {"governor": 200, "other_governor": 404, "adviser": 200, "officer": 200, "admin": 403}
-NOT_ISSUED = {"governor": 404, "other_governor": 404, "adviser": 200, "officer": 200, "admin": 403}
+LA_ONLY = {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 403}
+OFFICER_ONLY = {
+    "governor": 403,
+    "other_governor": 403,
+    "headteacher": 403,
+    "adviser": 403,
+    "officer": 200,
+    "admin": 403,
+}
+TEMPLATES = {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 403, "officer": 200, "admin": 200}
+ISSUED = {"governor": 200, "other_governor": 404, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 403}
+NOT_ISSUED = {"governor": 404, "other_governor": 404, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 403}
 
 
 @pytest.fixture
@@ -92,7 +101,7 @@ for document in ("letter", "intention"):
 MATRIX["download-of-a-draft"] = (
     "letters:download",
     lambda c: {"pk": c["draft"].pk, "document": "letter", "fmt": "pdf"},
-    {"governor": 404, "other_governor": 404, "adviser": 404, "officer": 404, "admin": 403},
+    {"governor": 404, "other_governor": 404, "headteacher": 403, "adviser": 404, "officer": 404, "admin": 403},
 )
 
 
@@ -187,7 +196,14 @@ def test_admins_see_no_letters_on_the_school_page(client_as, ctx):
 
 # A letter to an academy's trust (docs/adr/0017) is case material for LA staff: never shown to a
 # governor of the academy (its chair or chief executive is the addressee, not the governing body).
-TRUST_LETTER = {"governor": 404, "other_governor": 404, "adviser": 200, "officer": 200, "admin": 403}
+TRUST_LETTER = {
+    "governor": 404,
+    "other_governor": 404,
+    "headteacher": 403,
+    "adviser": 200,
+    "officer": 200,
+    "admin": 403,
+}
 
 
 @pytest.mark.django_db

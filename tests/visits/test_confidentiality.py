@@ -26,6 +26,7 @@ IMPACT = "CONFIDENTIAL-IMPACT-3391"
 LA_ACTION = "LA-OWNED-ACTION-2207"
 RAG_COMMENT = "CONFIDENTIAL-RAG-COMMENT-6618"
 PUBLISHED = "PUBLISHED-SUMMARY-1188"
+SHARED_NOTE = "NOTE-SHARED-WITH-THE-SCHOOL-4471"  # a note of visit shared with the headteacher (ADR 0023)
 SECRETS = [NOTE_TEXT, NOTE_STRENGTHS, MINUTES, DRAFT_SUMMARY, IMPACT, RAG_COMMENT]
 
 
@@ -149,3 +150,37 @@ def test_admins_read_no_case_material(client_as, casework):
     page = content(client.get(f"/schools/{casework['school'].urn}/"))
     for secret in [*SECRETS, PUBLISHED, LA_ACTION]:
         assert secret not in page
+
+
+# ---- the headteacher (docs/adr/0023) ----------------------------------------------------------------
+
+
+@pytest.fixture
+def shared_casework(casework, headteacher, adviser):
+    """The casework, and another completed visit whose note was shared with the school's headteacher."""
+    from visits import acknowledgement
+
+    shared = VisitFactory(
+        school=casework["school"], adviser=adviser, completed=True, strengths=SHARED_NOTE,
+        visit_date=timezone.localdate(),
+    )  # fmt: skip
+    acknowledgement.note_share_with_school(visit=shared, actor=adviser)
+    return {**casework, "pk": [*casework["pk"], shared.pk], "shared": shared}
+
+
+def test_no_headteacher_response_anywhere_contains_notes_not_shared_minutes_or_drafts(client_as, shared_casework):
+    client = client_as("headteacher")
+    reached = set()
+    assert_no_secrets(client, shared_casework, reached)
+    # ...while the headteacher reads what the LA shared with the school (so the crawl would see a leak)
+    assert f"/schools/{shared_casework['school'].urn}/" in reached
+    assert f"/visits/msp/summaries/{shared_casework['published'].pk}/" in reached
+    shared_page = content(client.get(f"/visits/notes/{shared_casework['shared'].pk}/"))
+    assert SHARED_NOTE in shared_page
+
+
+def test_a_note_shared_with_one_school_is_never_seen_by_its_governors(client_as, shared_casework):
+    for role in ("governor", "other_governor"):
+        client = client_as(role)
+        for url in urls_to_try(shared_casework):
+            assert SHARED_NOTE not in content(client.get(url)), url

@@ -1,8 +1,8 @@
 """Every visits page and download, every role (DESIGN.md: enforced on the server, 403/404 tested).
 
 "governor" governs `school` (whose link adviser is "adviser"); "other_governor" governs another
-school. Anonymous users are sent to sign in (302), except to the calendar feed, which carries its
-own secret."""
+school; "headteacher" leads `school` and reads only the notes of visit shared with it (docs/adr/0023).
+Anonymous users are sent to sign in (302), except to the calendar feed, which carries its own secret."""
 
 from datetime import date
 
@@ -12,13 +12,35 @@ from django.utils import timezone
 
 from tests.conftest import ROLES
 from tests.visits.factories import ActionFactory, MspGroupFactory, MspMeetingFactory, MspMemberFactory, VisitFactory
-from visits import services
+from visits import acknowledgement, services
 from visits.models import MspMemberRole
 
 SIGN_IN = 302
-LA_ONLY = {"governor": 403, "other_governor": 403, "adviser": 200, "officer": 200, "admin": 403}
-OFFICER_ONLY = {"governor": 403, "other_governor": 403, "adviser": 403, "officer": 200, "admin": 403}
-GOVERNOR_AND_LA = {"governor": 200, "other_governor": 404, "adviser": 200, "officer": 200, "admin": 403}
+LA_ONLY = {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 403}
+OFFICER_ONLY = {
+    "governor": 403,
+    "other_governor": 403,
+    "headteacher": 403,
+    "adviser": 403,
+    "officer": 200,
+    "admin": 403,
+}
+HEADTEACHER_ONLY = {
+    "governor": 403,
+    "other_governor": 403,
+    "headteacher": 200,
+    "adviser": 403,
+    "officer": 403,
+    "admin": 403,
+}
+GOVERNOR_AND_LA = {
+    "governor": 200,
+    "other_governor": 404,
+    "headteacher": 200,
+    "adviser": 200,
+    "officer": 200,
+    "admin": 403,
+}
 
 MATRIX = {
     "visits:list": (None, LA_ONLY),
@@ -42,13 +64,18 @@ MATRIX = {
     "visits:msp_meeting_record": (lambda c: {"pk": c["published"].pk}, LA_ONLY),
     "visits:msp_summary": (lambda c: {"pk": c["published"].pk}, GOVERNOR_AND_LA),
     "visits:calendar": (None, LA_ONLY),
+    "visits:acknowledgements_awaiting": (None, LA_ONLY),
+    "visits:shared_notes": (None, HEADTEACHER_ONLY),
+    "visits:shared_note": (lambda c: {"pk": c["shared"].pk}, HEADTEACHER_ONLY),
 }
 
 
 @pytest.fixture
-def ctx(school, other_school, governor, other_governor, adviser, officer, admin_user):
+def ctx(school, other_school, governor, other_governor, headteacher, adviser, officer, admin_user):
     school.link_adviser = adviser
     school.save()
+    shared = VisitFactory(school=school, adviser=adviser, completed=True, visit_date=timezone.localdate())
+    acknowledgement.note_share_with_school(visit=shared, actor=adviser)
     group = MspGroupFactory(school=school, chair=officer)
     MspMemberFactory(group=group, name=str(adviser), role=MspMemberRole.LINK_ADVISER, user=adviser)
     published = MspMeetingFactory(group=group, summary_published_at=timezone.now())
@@ -62,6 +89,8 @@ def ctx(school, other_school, governor, other_governor, adviser, officer, admin_
         "published": published,
         "draft": MspMeetingFactory(group=group, held_on=date(2026, 10, 1)),
         "planned": MspMeetingFactory(group=group, planned=True, held_on=date(2026, 12, 9)),
+        "shared": shared,
+        "request": shared.acknowledgements.get(),
     }
 
 
@@ -109,12 +138,14 @@ POSTS = [
     ("visits:msp_meeting_publish", lambda c: {"pk": c["draft"].pk}),
     ("visits:msp_meeting_cancel", lambda c: {"pk": c["planned"].pk}),
     ("visits:calendar_token", None),
+    ("visits:share_with_school", lambda c: {"pk": c["done"].pk}),
+    ("visits:acknowledgement_reply", lambda c: {"pk": c["request"].pk}),
 ]
 
 
 @pytest.mark.parametrize(("url_name", "kwargs"), POSTS, ids=[name for name, _ in POSTS])
-@pytest.mark.parametrize("role", ["governor", "other_governor", "admin"])
-def test_no_write_is_open_to_governors_or_admins(client_as, ctx, role, url_name, kwargs):
+@pytest.mark.parametrize("role", ["governor", "other_governor", "headteacher", "admin"])
+def test_no_write_is_open_to_governors_headteachers_or_admins(client_as, ctx, role, url_name, kwargs):
     url = reverse(url_name, kwargs=kwargs(ctx) if kwargs else None)
     response = client_as(role).post(url, {"plan": "1", "close": "1", "update": "1", "note": "x", "reason": "x"})
     assert response.status_code == 403
@@ -185,3 +216,22 @@ def test_an_adviser_who_is_neither_link_adviser_nor_member_changes_no_msp_materi
     assert sorted(MspMeeting.objects.values_list("pk", "status", "minutes", "summary_published_at")) == before
     ctx["group"].refresh_from_db()
     assert ctx["group"].is_open
+
+
+def test_a_headteacher_gets_404_for_a_note_not_shared_or_another_schools_note(client_as, ctx, other_school, adviser):
+    client = client_as("headteacher")
+    assert client.get(reverse("visits:shared_note", kwargs={"pk": ctx["done"].pk})).status_code == 404
+    theirs = VisitFactory(school=other_school, adviser=adviser, completed=True, visit_date=timezone.localdate())
+    from accounts.models import Headship
+    from accounts.roles import Role
+    from tests.factories import UserFactory
+
+    head = UserFactory(username="otherhead")
+    from accounts.services import user_set_role
+
+    user_set_role(user=head, role=Role.HEADTEACHER, actor=None)
+    Headship.objects.create(user=head, school=other_school)
+    acknowledgement.note_share_with_school(visit=theirs, actor=adviser)
+    assert client.get(reverse("visits:shared_note", kwargs={"pk": theirs.pk})).status_code == 404
+    assert client.post(reverse("visits:shared_note", kwargs={"pk": theirs.pk}), {"accurate": "yes"}).status_code == 404
+    assert theirs.acknowledgements.get().is_awaiting

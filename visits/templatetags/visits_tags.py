@@ -78,3 +78,11 @@ def errors_of(*forms_or_formsets):
                 for error in bound_field.errors:
                     errors.append((_anchor(bound_field), error))
     return {"errors": errors}
+
+
+@register.simple_tag
+def acknowledgements_awaiting_count() -> int:
+    """How many notes of visit await the school's acknowledgement (docs/adr/0023)."""
+    from visits.selectors import acknowledgements_awaiting
+
+    return acknowledgements_awaiting().count()

@@ -1,0 +1,96 @@
+"""Issue 14 in a real browser (docs/adr/0023): the demo headteacher finds a note of visit awaiting
+their acknowledgement on their home page and marks it not accurate with a comment; the adviser sees
+the comment on the visit page and amends the note; the headteacher reads the amended note and
+marks it accurate. The headteacher cannot open another school. Axe checks the headteacher's pages."""
+
+import re
+
+from playwright.sync_api import expect
+
+from .conftest import assert_no_axe_violations, sign_in
+
+COMMENT = "Browser test: the note leaves out our discussion of the reading strategy."
+AMENDED = "Browser test: the reading strategy is well led and consistently taught."
+SHOTS = "/tmp/headteacher-browser"
+
+
+def new_page(browser, base_url, username):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, base_url, username)
+    return context, page
+
+
+def test_the_headteacher_says_a_note_is_inaccurate_the_adviser_amends_it_and_the_headteacher_accepts(
+    browser, demo_site
+):
+    head_context, head = new_page(browser, demo_site, "headteacher")
+    try:
+        # The home page lists the note awaiting acknowledgement.
+        panel = head.locator(
+            "section", has=head.get_by_role("heading", name="Notes of visit awaiting your acknowledgement")
+        )
+        expect(panel).to_be_visible()
+        assert_no_axe_violations(head)
+        head.screenshot(path=f"{SHOTS}-1-home.png", full_page=True)
+        panel.get_by_role("link").first.click()
+        expect(head.get_by_role("heading", name="Is the note accurate?")).to_be_visible()
+        note_url = head.url
+        visit_pk = re.search(r"/visits/notes/(\d+)/", note_url).group(1)
+        assert_no_axe_violations(head)
+
+        # Not accurate: without a comment it is refused, with one it is sent.
+        head.get_by_label("No, it is not accurate").check()
+        head.get_by_role("button", name="Send your answer").click()
+        expect(head.locator(".govuk-error-summary")).to_contain_text("Say what is not accurate")
+        head.get_by_label("No, it is not accurate").check()
+        head.fill("#id_comments", COMMENT)
+        head.get_by_role("button", name="Send your answer").click()
+        expect(head.locator(".govuk-notification-banner")).to_contain_text("Thank you: your answer was sent")
+        expect(head.get_by_text("You answered: not accurate")).to_be_visible()
+        head.screenshot(path=f"{SHOTS}-2-answered.png", full_page=True)
+
+        # Another school is not found.
+        response = head.goto(f"{demo_site}/schools/874003/")
+        assert response.status == 404
+    finally:
+        head_context.close()
+
+    adviser_context, page = new_page(browser, demo_site, "adviser")
+    try:
+        page.goto(f"{demo_site}/visits/{visit_pk}/#acknowledgement")
+        expect(page.get_by_text(COMMENT)).to_be_visible()
+        page.screenshot(path=f"{SHOTS}-3-adviser.png", full_page=True)
+        page.get_by_role("link", name="amend the note").click()
+        page.fill("#id_strengths", AMENDED)
+        page.get_by_role("button", name="Save", exact=True).click()
+        page.goto(f"{demo_site}/visits/{visit_pk}/#acknowledgement")
+        expect(page.locator(".app-acknowledgement").first).to_contain_text("Awaiting acknowledgement")
+        expect(page.get_by_text("Note amended after it was shared with the school")).to_be_visible()  # history
+        page.screenshot(path=f"{SHOTS}-4-amended.png", full_page=True)
+    finally:
+        adviser_context.close()
+
+    head_context, head = new_page(browser, demo_site, "headteacher")
+    try:
+        head.goto(note_url)
+        expect(head.get_by_text(AMENDED)).to_be_visible()
+        expect(head.get_by_text("Your adviser amended this note")).to_be_visible()
+        head.get_by_label("Yes, it is accurate").check()
+        head.get_by_role("button", name="Send your answer").click()
+        expect(head.get_by_text("You answered: accurate")).to_be_visible()
+        assert_no_axe_violations(head)
+        head.screenshot(path=f"{SHOTS}-5-accepted.png", full_page=True)
+    finally:
+        head_context.close()
+
+
+def test_the_headteachers_school_page_shows_what_is_shared_and_no_category(page, demo_site):
+    sign_in(page, demo_site, "headteacher")
+    page.get_by_role("link", name="Kingfisher Primary School").first.click()
+    expect(page).to_have_url(f"{demo_site}/schools/874001/")
+    expect(page.get_by_role("heading", name="Notes of visit shared with the school")).to_be_visible()
+    expect(page.get_by_role("heading", name="Support category")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Intelligence log")).to_have_count(0)
+    assert_no_axe_violations(page)
+    page.screenshot(path=f"{SHOTS}-6-school.png", full_page=True)

@@ -1,0 +1,243 @@
+"""A note of visit shared with the school in the app, and the headteacher's acknowledgement of it
+(issue 14, docs/adr/0023). Writes are typed keyword-only functions with `actor`; each email is a
+NoteEmail row queued for visits.tasks.send_note_email in the caller's transaction, so nobody is
+told of a change that rolled back, and the pages say "emailed" only once the mail server took it.
+
+- The adviser shares a completed visit's note: an awaiting acknowledgement, and an email to each
+  of the school's headteachers.
+- The headteacher marks it accurate, or not accurate with comments (required).
+- The adviser replies, or amends the note (visits.services.visit_record): the change is in the
+  visit's history, the awaiting or answered request is superseded and the school is asked again.
+- A reminder goes once, NOTE_ACKNOWLEDGEMENT_REMINDER_DAYS after the request (visits.tasks)."""
+
+import logging
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.headships import headteachers_of
+from accounts.permissions import is_headteacher_of_school
+from core import tasks as queue
+
+from .models import AcknowledgementStatus, NoteAcknowledgement, NoteEmail, NoteEmailKind, Visit, VisitStatus
+
+log = logging.getLogger(__name__)
+
+SHARE_NOT_COMPLETED = "Mark the visit as completed before sharing its note with the school."
+NO_HEADTEACHER = (
+    "{school} has no headteacher with an account in this service: share the note outside it and record "
+    "when and with whom, or ask the system administrator to add the headteacher."
+)
+ALREADY_SHARED = "This note of visit is already shared with the school in the service."
+NOT_AWAITING = "This note has already been answered, or replaced by an amended note."
+NOT_THE_HEADTEACHER = "Only the school's headteacher can acknowledge its note of visit."
+COMMENTS_REQUIRED = "Say what is not accurate"
+ANSWER_REQUIRED = "Choose whether the note is accurate"
+NOTHING_TO_REPLY_TO = "The school has not answered yet: there is nothing to reply to."
+REPLY_REQUIRED = "Enter your reply"
+AMENDED_REASON = "Note amended after it was shared with the school"
+NO_EMAIL_ADDRESS = "Not sent: the account has no email address."
+COULD_NOT_SEND = "Could not send: {error}"
+TRYING_AGAIN = "Not sent yet (trying again): {error}"
+
+
+# ---- rules ----------------------------------------------------------------------------------------
+
+
+def not_accurate_needs_comments(*, accurate: bool | None, comments: str) -> str:
+    """Issue 14: the headteacher marks the note "accurate, or not accurate with comments": an answer
+    is required, and "not accurate" says what is not (the adviser cannot amend without it)."""
+    if accurate is None:
+        raise ValidationError({"accurate": ANSWER_REQUIRED})
+    comments = comments.strip()
+    if not accurate and not comments:
+        raise ValidationError({"comments": COMMENTS_REQUIRED})
+    return comments
+
+
+def a_note_not_acknowledged_is_reminded_after_the_set_days(
+    *, requested_on: date, today: date, days: int, reminded: bool
+) -> bool:
+    """Issue 14: "a reminder goes after a configurable number of days" (NOTE_ACKNOWLEDGEMENT_REMINDER_DAYS,
+    calendar days, 10 by default): once, on or after that many days since the request, while it
+    still awaits an answer."""
+    return not reminded and (today - requested_on).days >= days
+
+
+# ---- writes ---------------------------------------------------------------------------------------
+
+
+def _queue_emails(acknowledgement: NoteAcknowledgement, kind: NoteEmailKind) -> list[NoteEmail]:
+    """A NoteEmail per headteacher of the school, each queued for the task (after commit)."""
+    from . import tasks
+
+    queued = []
+    for headteacher in headteachers_of(acknowledgement.visit.school):
+        email = NoteEmail.objects.create(
+            acknowledgement=acknowledgement,
+            kind=kind,
+            recipient=headteacher,
+            address=headteacher.email,
+            queued_at=timezone.now(),
+            error="" if headteacher.email else NO_EMAIL_ADDRESS,
+        )
+        if headteacher.email:
+            queue.defer(tasks.send_note_email, queueing_lock=f"note-email-{email.pk}", email_id=email.pk)
+        queued.append(email)
+    return queued
+
+
+def _request(visit: Visit, actor, kind: NoteEmailKind) -> NoteAcknowledgement:
+    acknowledgement = NoteAcknowledgement(visit=visit, requested_at=timezone.now(), requested_by=actor)
+    acknowledgement._history_user = actor
+    try:
+        with transaction.atomic():
+            acknowledgement.save()
+    except IntegrityError:  # another request was made for this visit at the same moment
+        raise ValidationError(ALREADY_SHARED) from None
+    _queue_emails(acknowledgement, kind)
+    return acknowledgement
+
+
+@transaction.atomic
+def note_share_with_school(*, visit: Visit, actor, today: date | None = None) -> NoteAcknowledgement:
+    """Share a completed visit's note with the school's headteachers in the service and ask them to
+    acknowledge it. Also records the sharing (shared on, with whom) when it was not recorded yet."""
+    visit = Visit.objects.select_for_update().select_related("school").get(pk=visit.pk)
+    if visit.status != VisitStatus.COMPLETED:
+        raise ValidationError(SHARE_NOT_COMPLETED)
+    if visit.acknowledgements.exists():
+        raise ValidationError(ALREADY_SHARED)
+    heads = list(headteachers_of(visit.school))
+    if not heads:
+        raise ValidationError(NO_HEADTEACHER.format(school=visit.school.name))
+    if visit.shared_on is None:
+        names = ", ".join(str(h) for h in heads)
+        visit.shared_on = today or timezone.localdate()
+        visit.shared_with = f"{names} (headteacher, in the service)"[:300]
+        visit.shared_by = actor
+        visit._history_user = actor
+        visit.save()
+    return _request(visit, actor, NoteEmailKind.SHARED)
+
+
+@transaction.atomic
+def note_acknowledge(
+    *, acknowledgement: NoteAcknowledgement, accurate: bool | None, comments: str = "", actor
+) -> NoteAcknowledgement:
+    """The headteacher's answer: accurate, or not accurate with comments."""
+    acknowledgement = (
+        NoteAcknowledgement.objects.select_for_update().select_related("visit__school").get(pk=acknowledgement.pk)
+    )
+    if not is_headteacher_of_school(actor, acknowledgement.visit.school):
+        raise ValidationError(NOT_THE_HEADTEACHER)
+    if not acknowledgement.is_awaiting:
+        raise ValidationError(NOT_AWAITING)
+    comments = not_accurate_needs_comments(accurate=accurate, comments=comments)
+    acknowledgement.status = AcknowledgementStatus.ACCURATE if accurate else AcknowledgementStatus.NOT_ACCURATE
+    acknowledgement.comments = comments
+    acknowledgement.responded_at, acknowledgement.responded_by = timezone.now(), actor
+    acknowledgement._history_user = actor
+    acknowledgement.save()
+    return acknowledgement
+
+
+@transaction.atomic
+def note_reply(*, acknowledgement: NoteAcknowledgement, reply: str, actor) -> NoteAcknowledgement:
+    """The adviser's reply to the school's answer (seen by the headteacher, and emailed)."""
+    acknowledgement = NoteAcknowledgement.objects.select_for_update().get(pk=acknowledgement.pk)
+    if acknowledgement.responded_at is None:
+        raise ValidationError(NOTHING_TO_REPLY_TO)
+    reply = reply.strip()
+    if not reply:
+        raise ValidationError({"reply": REPLY_REQUIRED})
+    acknowledgement.reply, acknowledgement.replied_at, acknowledgement.replied_by = reply, timezone.now(), actor
+    acknowledgement._history_user = actor
+    acknowledgement.save()
+    _queue_emails(acknowledgement, NoteEmailKind.REPLY)
+    return acknowledgement
+
+
+def note_amended(*, visit: Visit, actor) -> NoteAcknowledgement | None:
+    """Called in visits.services.visit_record's transaction when a shared note's content changed:
+    the latest request is superseded (an awaiting one) or kept (an answered one) and the school is
+    asked again. None when the note was never shared in the service."""
+    latest = visit.acknowledgements.order_by("-requested_at", "-id").first()
+    if latest is None:
+        return None
+    if latest.is_awaiting:
+        latest.status = AcknowledgementStatus.SUPERSEDED
+        latest._history_user = actor
+        latest.save()
+    return _request(visit, actor, NoteEmailKind.AMENDED)
+
+
+@transaction.atomic
+def reminders_send(*, today: date | None = None, days: int | None = None) -> list[NoteEmail]:
+    """Remind the headteachers of every note awaiting acknowledgement for `days` or more, once
+    (reminded_at is set as the reminders are queued: a rerun sends nothing twice)."""
+    today = today or timezone.localdate()
+    days = settings.NOTE_ACKNOWLEDGEMENT_REMINDER_DAYS if days is None else days
+    sent = []
+    due = (
+        NoteAcknowledgement.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(status=AcknowledgementStatus.AWAITING, reminded_at__isnull=True)
+        .select_related("visit__school")
+    )
+    for acknowledgement in due:
+        requested_on = timezone.localdate(acknowledgement.requested_at)
+        if not a_note_not_acknowledged_is_reminded_after_the_set_days(
+            requested_on=requested_on, today=today, days=days, reminded=acknowledgement.reminded_at is not None
+        ):
+            continue
+        acknowledgement.reminded_at = timezone.now()
+        acknowledgement.save(update_fields=["reminded_at"])
+        sent += _queue_emails(acknowledgement, NoteEmailKind.REMINDER)
+    return sent
+
+
+# ---- the email task's work ------------------------------------------------------------------------
+
+SUBJECTS = {
+    NoteEmailKind.SHARED: "a note of visit to acknowledge",
+    NoteEmailKind.AMENDED: "an amended note of visit to acknowledge",
+    NoteEmailKind.REMINDER: "reminder: a note of visit to acknowledge",
+    NoteEmailKind.REPLY: "the adviser replied about a note of visit",
+}
+
+
+def note_email_send(email_id: int, *, last_attempt: bool = True) -> None:
+    """Send one NoteEmail (task visits.tasks.send_note_email). It says what and where, never the
+    note's content. A failure is recorded on the row ("trying again", then not sent after the last
+    attempt) and, before the last attempt, raised again for the queue to retry."""
+    email = NoteEmail.objects.select_related("acknowledgement__visit__school", "recipient").get(pk=email_id)
+    if email.emailed_at or not email.address:
+        return
+    visit = email.acknowledgement.visit
+    body = render_to_string(
+        "visits/email/note_acknowledgement.txt",
+        {
+            "email": email,
+            "visit": visit,
+            "kind": email.kind,
+            "days": settings.NOTE_ACKNOWLEDGEMENT_REMINDER_DAYS,
+            "service": settings.SERVICE_NAME,
+            "council": settings.COUNCIL_NAME,
+        },
+    )
+    subject = f"{settings.SERVICE_NAME}: {SUBJECTS[NoteEmailKind(email.kind)]}, {visit.school.name}"
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email.address])
+    except Exception as exc:  # recorded on the row, never raised at the adviser who shared the note
+        log.exception("The note-of-visit email %s could not be sent", email_id)
+        message = COULD_NOT_SEND.format(error=exc) if last_attempt else TRYING_AGAIN.format(error=exc)
+        NoteEmail.objects.filter(pk=email_id).update(error=message[:300])
+        if not last_attempt:
+            raise
+    else:
+        NoteEmail.objects.filter(pk=email_id).update(emailed_at=timezone.now(), error="")

@@ -1,0 +1,30 @@
+"""Background tasks of visits (core/tasks.py, docs/adr/0014): the emails about a note of visit shared
+with the school, and the daily reminder of notes still awaiting acknowledgement (docs/adr/0023)."""
+
+from django.conf import settings
+from procrastinate import RetryStrategy
+from procrastinate.contrib.django import app
+
+from core.tasks import is_last_attempt, task
+
+
+@task(
+    name="visits.tasks.send_note_email",
+    pass_context=True,
+    retry=RetryStrategy(max_attempts=settings.EMAIL_RETRIES, exponential_wait=4),
+)
+def send_note_email(context, *, email_id: int) -> None:
+    """Email a headteacher about a note of visit; a failure is tried again, then recorded as not sent."""
+    from .acknowledgement import note_email_send
+
+    note_email_send(email_id, last_attempt=is_last_attempt(context, settings.EMAIL_RETRIES))
+
+
+@app.periodic(cron="7 8 * * *", periodic_id="note-acknowledgement-reminders")  # daily, 08:07 (UTC)
+@task(name="visits.tasks.send_note_reminders", queueing_lock="note-acknowledgement-reminders")
+def send_note_reminders(timestamp: int) -> int:
+    """Remind headteachers of notes awaiting acknowledgement for NOTE_ACKNOWLEDGEMENT_REMINDER_DAYS;
+    each note once (recorded), so a rerun sends nothing twice."""
+    from .acknowledgement import reminders_send
+
+    return len(reminders_send())
