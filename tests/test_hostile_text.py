@@ -44,7 +44,7 @@ NOT_FREE_TEXT = {
     "code", "la_code", "phase", "fact_key", "source_key", "sha256", "token_hash", "view", "logo", "pdf", "docx",
     "intention_pdf", "intention_docx", "inspection_number", "establishment_number",
 }  # fmt: skip
-ROLES = ("admin", "officer", "adviser", "governor")
+ROLES = ("admin", "officer", "adviser", "governor", "headteacher")
 SKIP_VIEWS = {"accounts:logout", "healthz", "readyz"}
 PAGES_PER_VIEW = 3
 THE_DAY = date(2026, 11, 18)

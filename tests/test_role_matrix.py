@@ -89,11 +89,13 @@ MATRIX = {
     # A school's case file and its PDF (docs/adr/0021): LA staff and the school's own governors.
     "dashboard:timeline": (
         lambda ctx: {"urn": ctx["school"].urn},
-        {"governor": 200, "other_governor": 404, "adviser": 200, "officer": 200, "admin": 403},
+        # Headteachers: not yet (ADR 0023: they read only what is shared with the school, page by page).
+        {"governor": 200, "other_governor": 404, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 403},
     ),
     "dashboard:timeline_pdf": (
         lambda ctx: {"urn": ctx["school"].urn},
-        {"governor": 200, "other_governor": 404, "adviser": 200, "officer": 200, "admin": 403},
+        # Headteachers: not yet (ADR 0023: they read only what is shared with the school, page by page).
+        {"governor": 200, "other_governor": 404, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 403},
     ),
     "schools:letterheads": (
         None,

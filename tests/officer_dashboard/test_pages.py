@@ -22,7 +22,7 @@ from .conftest import DAY
 
 pytestmark = pytest.mark.django_db
 
-STAFF = {"governor": 403, "other_governor": 403, "adviser": 200, "officer": 200, "admin": 403}
+STAFF = {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 403}
 PAGES = {
     "dashboard": reverse("dashboard:officer"),
     "figure": reverse("dashboard:figure") + "?figure=review.due",
@@ -31,7 +31,7 @@ PAGES = {
 
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("role", ROLES)
-def test_la_staff_read_the_dashboard_and_its_lists_governors_and_admins_do_not(
+def test_la_staff_read_the_dashboard_and_its_lists_governors_headteachers_and_admins_do_not(
     client_as, school, governor, other_governor, adviser, officer, admin_user, page, role
 ):
     response = client_as(role).get(PAGES[page])

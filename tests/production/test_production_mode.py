@@ -23,7 +23,7 @@ from letters.models import LetterKind
 from tests.production.conftest import DOCKERFILE, PUBLIC_HOST
 from tests.production.http import forms, links, post_form
 
-ROLES = ("admin", "officer", "adviser", "governor")  # the demo user of each role
+ROLES = ("admin", "officer", "adviser", "governor", "headteacher")  # the demo user of each role
 MAX_PAGES_PER_ROLE = 400
 MAX_PER_PATTERN = 3  # e.g. three exports, three downloads: one page type, not all of them
 # Pages whose content depends on the record's state (a letter drafted, issued, awaiting its notice
