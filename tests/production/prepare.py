@@ -139,4 +139,14 @@ def prepare(out: str) -> None:
     assert visit is not None, "the demo has no completed visit"
     with open(out, "w") as handle:
         governor = User.objects.get(username="governor").pk
-        json.dump({"ready_to_issue": ready, "intention": notice.pk, "visit": visit.pk, "governor": governor}, handle)
+        headteacher = User.objects.get(username="headteacher").pk
+        json.dump(
+            {
+                "ready_to_issue": ready,
+                "intention": notice.pk,
+                "visit": visit.pk,
+                "governor": governor,
+                "headteacher": headteacher,
+            },
+            handle,
+        )

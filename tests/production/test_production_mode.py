@@ -50,8 +50,13 @@ DIRECT = {
     },
 }
 # Pages whose form shows once a school is chosen with the school picker (?school=<URN>): the
-# governor's user page and its "Add school" form (prepare.py gives the governor's id).
-PICKED = {"admin": lambda prepared: [f"/accounts/users/{prepared['governor']}/?school=874001"]}
+# governor's and the headteacher's user pages and their "Add school" forms (prepare.py gives their ids).
+PICKED = {
+    "admin": lambda prepared: [
+        f"/accounts/users/{prepared['governor']}/?school=874001",
+        f"/accounts/users/{prepared['headteacher']}/?school=874002",  # a second school for the headteacher
+    ]
+}
 # The JSON a page's script polls, next to the page.
 SCRIPT_ENDPOINTS = {"schools:import_detail": "progress.json"}
 # Named URL patterns neither a link nor a form leads to, and why. Every other named pattern must be
