@@ -187,6 +187,26 @@ def test_a_worker_process_builds_a_large_lists_spreadsheet(adviser, client_as, w
     assert b"".join(download.streaming_content)[:2] == b"PK"  # an XLSX is a zip
 
 
+def _session_holding_the_row_of(*, urn: int):
+    import psycopg
+
+    db = connection.settings_dict
+    session = psycopg.connect(
+        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"]
+    )
+    session.execute("SELECT 1 FROM schools_school WHERE urn = %s FOR UPDATE", [urn])  # its transaction stays open
+    return session
+
+
+def _an_import_waits_for_the_row() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE wait_event_type = 'Lock' AND query ILIKE 'UPDATE%%schools_school%%'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
 def test_a_worker_killed_half_way_through_an_import_leaves_it_marked_failed_with_nothing_written(
     admin_user, workers, settings
 ):
@@ -200,11 +220,19 @@ def test_a_worker_killed_half_way_through_an_import_leaves_it_marked_failed_with
     )
     wait_for(lambda: status_of(record) == ImportStatus.PREVIEWED, "the check", workers, timeout=120)
     record.refresh_from_db()
-    services.import_confirm(record=record, actor=admin_user)
-    # Half-way: the first 2,000 schools are renamed in the import's (uncommitted) transaction.
-    wait_for(lambda: ProgressFile(record.pk).read()["message"].startswith("Updated"), "the update", workers, 120)
-    first.send_signal(signal.SIGKILL)
-    first.wait()
+    # Another session holds one of the schools' rows, as a long edit would: the import's set-wise
+    # update (schools.importers.gias_staging) waits for it half-way through its transaction, so the
+    # worker is certainly killed before the import could commit.
+    blocker = _session_holding_the_row_of(urn=700000)
+    try:
+        services.import_confirm(record=record, actor=admin_user)
+        wait_for(lambda: ProgressFile(record.pk).read()["message"].startswith("Updating"), "the update", workers, 120)
+        wait_for(_an_import_waits_for_the_row, "the update waiting for the held row", workers, 60)
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+    finally:
+        blocker.rollback()
+        blocker.close()
     assert status_of(record) == ImportStatus.IMPORTING
 
     killed_at = time.monotonic()
