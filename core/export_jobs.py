@@ -47,7 +47,7 @@ def register(kind: ExportKind) -> None:
     KINDS[kind.key] = kind
 
 
-def _allowed(user, kind: ExportKind) -> bool:
+def may_export(user, kind: ExportKind) -> bool:
     return user.is_active and user.has_perm(kind.permission)
 
 
@@ -56,7 +56,7 @@ def export_request(*, kind: str, params: QueryDict, actor) -> Export:
     from .tasks import build_export, defer
 
     export_kind = KINDS[kind]
-    if not _allowed(actor, export_kind):
+    if not may_export(actor, export_kind):
         raise PermissionDenied
     pairs = [[name, value] for name, values in params.lists() for value in values if name != "page"]
     export = Export.objects.create(kind=kind, params=pairs, requested_by=actor)
@@ -71,7 +71,7 @@ def export_build(*, export_id: int, last_attempt: bool) -> None:
     if export.status != ExportStatus.PENDING:
         return
     kind = KINDS[export.kind]
-    if not _allowed(export.requested_by, kind):
+    if not may_export(export.requested_by, kind):
         _finish(export, ExportStatus.FAILED, error=NO_LONGER_ALLOWED)
         return
     params = QueryDict(mutable=True)

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
-from .export_jobs import KINDS, _allowed
+from .export_jobs import KINDS, may_export
 from .exports import XLSX_CONTENT_TYPE
 from .models import Export, ExportStatus
 
@@ -15,7 +15,7 @@ from .models import Export, ExportStatus
 def _own_export(request, pk: int) -> Export:
     # Someone else's export does not exist, for anyone (its rows were read with its owner's rights).
     export = get_object_or_404(Export, pk=pk, requested_by=request.user)
-    if not _allowed(request.user, KINDS[export.kind]):
+    if not may_export(request.user, KINDS[export.kind]):
         raise Http404
     return export
 
