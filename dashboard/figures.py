@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
 
-from django.db.models import Min, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.urls import reverse
 
 from academies.models import LADDER_ORDER, LADDER_SHORT, Rag
@@ -22,16 +22,11 @@ from categorisation.selectors import review_due
 from letters.models import LetterStatus, LetterType
 from letters.selectors import deadlines_soon, eligible_for_intervention, letters_visible_to
 from schools.models import School, academic_year_label
-from visits.compliance import (
-    MISSED_EARLIER,
-    STATUS_FILTERS,
-    compliance_rows,
-    compliance_schools,
-    year_calendar,
-)
+from visits.compliance import MISSED_EARLIER, compliance_schools, year_calendar
 from visits.entitlement import ComplianceStatus
 from visits.models import MspMeeting, MspMeetingStatus
 from visits.selectors import overdue_open_actions
+from visits.stored_compliance import STATUS_Q, rows_for, stored_compliance
 
 from . import history
 from .filters import filter_schools
@@ -180,11 +175,18 @@ class ComplianceSection:
 
 
 def compliance(scope: Scope) -> ComplianceSection:
-    rows = compliance_rows(today=scope.today, schools=scope.maintained())
+    # Counted from the stored status (visits.stored_compliance); full rows only for the schools
+    # with an MSP group or one to set up, whose meetings the figures describe.
+    stored = stored_compliance(today=scope.today).filter(school__in=scope.maintained().values("pk"))
     visits = [
-        Figure(f"visits.{key}", label, [Entry(r.school.pk) for r in rows if STATUS_FILTERS[key](r)])
+        Figure(
+            f"visits.{key}",
+            label,
+            [Entry(pk) for pk in stored.filter(STATUS_Q[key]).values_list("school_id", flat=True)],
+        )
         for key, label in VISIT_FIGURES
     ]
+    rows = rows_for(stored.filter(Q(has_msp_group=True) | Q(msp_to_set_up=True)), today=scope.today)
     with_group = [r for r in rows if r.msp_group]
     next_meeting = dict(
         MspMeeting.objects.filter(

@@ -9,9 +9,10 @@ class VisitsConfig(AppConfig):
         from accounts.permissions import is_headteacher, is_la_staff
         from core.navigation import NavItem, register
 
-        from . import panels, permissions  # noqa: F401  (rules, school page sections, home panels)
+        from . import panels, permissions, stored_compliance  # noqa: F401  (rules, school page sections, home panels)
 
         # One menu item for everything under /visits/; the visits pages have their own sub-navigation.
         register(NavItem("Visits", "visits:list", is_la_staff, order=40, prefix="/visits/"))
         register(NavItem("Notes of visit", "visits:shared_notes", is_headteacher, order=41, prefix="/visits/notes/"))
         panels.register()
+        stored_compliance.connect()

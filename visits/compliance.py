@@ -97,7 +97,7 @@ def compliance_schools(*, school_ids=None) -> QuerySet[School]:
         .select_related("link_adviser", "establishment_type")
     )
     if school_ids is not None:
-        schools = schools.filter(pk__in=list(school_ids))
+        schools = schools.filter(pk__in=school_ids if isinstance(school_ids, QuerySet) else list(school_ids))
     return schools.order_by("name", "pk")
 
 
@@ -185,17 +185,6 @@ def compliance_rows(*, today: date, schools: QuerySet[School] | list[School] | N
             )
         )
     return rows
-
-
-# ---- every school's rows ------------------------------------------------------------------------
-
-
-def every_compliance_row(*, today: date) -> list[ComplianceRow]:
-    """compliance_rows for every open maintained school: the officer's home page and the compliance
-    view need every school's row (their filters and totals read the computed status). Computed on
-    each request: nothing is kept in a web process's memory (it would differ between processes;
-    issue 10), and stored status replaces this computation at England scale."""
-    return compliance_rows(today=today)
 
 
 # ---- the status filter and the summary counts: one predicate each, so they always agree ----------

@@ -511,3 +511,34 @@ class NoteEmail(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.address or self.recipient}"
+
+
+# ---- stored compliance status ------------------------------------------------------------------
+
+
+class StoredCompliance(models.Model):
+    """One open maintained school's compliance status as `visits.compliance.compliance_rows` computes
+    it, kept so that pages count, filter and page through every school without computing each one
+    (docs/adr/0026). Any write that can change it marks it stale in the same transaction, and
+    `visits.stored_compliance.refresh` recomputes stale rows, rows computed for another day and
+    missing rows before a page reads them."""
+
+    school = models.OneToOneField(
+        "schools.School", on_delete=models.CASCADE, primary_key=True, related_name="stored_compliance"
+    )
+    computed_for = models.DateField(help_text="The day the status was computed for")
+    stale = models.BooleanField(default=False)
+    level = models.CharField(max_length=10)
+    visits_status = models.CharField(max_length=10)
+    missed_earlier = models.BooleanField()
+    needs_attention = models.BooleanField()
+    msp_to_set_up = models.BooleanField()
+    has_msp_group = models.BooleanField()
+    msp_status = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        default_permissions = ()
+        indexes = [models.Index(fields=["school"], condition=Q(stale=True), name="stored_compliance_stale")]
+
+    def __str__(self):
+        return f"{self.school_id}: {self.visits_status} ({self.computed_for})"

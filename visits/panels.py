@@ -4,6 +4,7 @@ number of queries and returns None for users it is not for."""
 
 from datetime import timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.permissions import is_adviser, is_headteacher, is_headteacher_of_school, is_la_staff, is_officer
@@ -14,16 +15,10 @@ from schools.models import School
 from schools.permissions import is_governor_of_school
 
 from . import selectors
-from .compliance import (
-    compliance_rows,
-    compliance_schools,
-    every_compliance_row,
-    has_entitlement,
-    summarise,
-    year_calendar,
-)
+from .compliance import compliance_rows, compliance_schools, has_entitlement, year_calendar
 from .entitlement import ComplianceStatus
 from .models import ActionStatus
+from .stored_compliance import MSP_OVERDUE, rows_for, stored_compliance, summarise_stored
 
 
 def _today():
@@ -135,13 +130,14 @@ def adviser_awaiting_acknowledgement(request, user):
 def officer_compliance(request, user):
     if not is_officer(user):
         return None
-    rows = every_compliance_row(today=_today())
+    stored = stored_compliance(today=_today())
     calendar = year_calendar(_today())
+    listed = rows_for(stored.filter(Q(msp_to_set_up=True) | MSP_OVERDUE), today=_today())
     return {
-        "summary": summarise(rows),
+        "summary": summarise_stored(stored),
         "term": calendar.current_term,
-        "to_set_up": [r for r in rows if r.msp_to_set_up],
-        "msp_overdue": [r for r in rows if r.msp and r.msp.status == ComplianceStatus.OVERDUE],
+        "to_set_up": [r for r in listed if r.msp_to_set_up],
+        "msp_overdue": [r for r in listed if r.msp and r.msp.status == ComplianceStatus.OVERDUE],
         "overdue_actions": selectors.actions_visible_to(user)
         .filter(status=ActionStatus.OPEN, due_on__lt=_today())
         .count(),

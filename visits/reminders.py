@@ -11,9 +11,10 @@ from core.reminders import Reminder
 from schools.models import School
 
 from . import selectors
-from .compliance import compliance_rows, compliance_schools, every_compliance_row, summarise
+from .compliance import compliance_rows, compliance_schools
 from .entitlement import ComplianceStatus
 from .models import ActionStatus
+from .stored_compliance import stored_compliance, summarise_stored
 
 ACTIONS_LISTED = 20
 UPCOMING_DAYS = 7
@@ -59,7 +60,7 @@ def _adviser(user, today: date) -> list[Reminder]:
 
 
 def _officer(user, today: date) -> list[Reminder]:
-    summary = summarise(every_compliance_row(today=today))
+    summary = summarise_stored(stored_compliance(today=today))
     found = []
     compliance = reverse("visits:compliance")
     if summary.overdue:

@@ -28,3 +28,15 @@ def send_note_reminders(timestamp: int) -> int:
     from .acknowledgement import reminders_send
 
     return len(reminders_send())
+
+
+@app.periodic(cron="5 0 * * *", periodic_id="refresh-stored-compliance")  # daily, 00:05 (UTC)
+@task(name="visits.tasks.refresh_stored_compliance", queueing_lock="refresh-stored-compliance")
+def refresh_stored_compliance(timestamp: int) -> int:
+    """Recompute every school's stored compliance status for the new day (a half-term may have
+    started) before the first officer asks (visits.stored_compliance)."""
+    from django.utils import timezone
+
+    from .stored_compliance import refresh
+
+    return refresh(today=timezone.localdate())

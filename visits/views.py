@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_adviser, is_governor, is_headteacher, is_la_staff, is_officer
 from audit.services import record_request_read
-from categorisation.models import SupportLevel
 from core.documents import pdf_response, render_pdf
 from core.exports import csv_response, xlsx_response
 from core.forms import add_service_errors, posted
@@ -30,14 +29,7 @@ from schools.selectors import letterhead_for, open_schools_user_acts_for, school
 from schools.terms import term_on
 
 from . import calendar_feed, selectors, services, views_acknowledgement
-from .compliance import (
-    STATUS_FILTERS,
-    compliance_schools,
-    every_compliance_row,
-    rows_with_status,
-    summarise,
-    year_calendar,
-)
+from .compliance import STATUS_FILTERS, compliance_rows, compliance_schools, year_calendar
 from .forms import (
     ActionCloseForm,
     ActionFilterForm,
@@ -57,6 +49,7 @@ from .forms import (
     action_formset,
 )
 from .models import Action, ActionStatus, EnhancedOffer, MspGroupStatus, MspMemberRole, VisitStatus
+from .stored_compliance import STATUS_Q, rows_for, stored_compliance, summarise_stored
 
 PICKER_HINT = "You can plan a visit to any open school."
 
@@ -405,29 +398,30 @@ def action_detail(request, pk: int):
 
 
 def _compliance(request):
-    """The filtered rows, and the summary counts of the rows every filter but the status selects
-    (each count is the number of rows its status filter gives: the cards link to them). An adviser
-    starts with their link schools."""
+    """The stored rows the filters select, in name order, and the summary counts of the rows every
+    filter but the status selects (each count is the number of rows its status filter gives: the
+    cards link to them). An adviser starts with their link schools."""
     data = request.GET.copy() if request.GET else None
     if data is None and is_adviser(request.user):
         data = {"adviser": "mine"}
     phases = list(compliance_schools().exclude(phase="").values_list("phase", flat=True).distinct().order_by("phase"))
     form = ComplianceFilterForm(data, phases=phases)
-    rows = every_compliance_row(today=_today())
-    status = category = ""
+    stored = stored_compliance(today=_today())
+    status = ""
     if form.is_valid():
         adviser = form.cleaned_data["adviser"]
         if adviser == "mine":
-            rows = [r for r in rows if r.school.link_adviser_id == request.user.pk]
+            stored = stored.filter(school__link_adviser=request.user)
         elif adviser:
-            rows = [r for r in rows if r.school.link_adviser_id == int(adviser)]
+            stored = stored.filter(school__link_adviser_id=int(adviser))
         if form.cleaned_data["phase"]:
-            rows = [r for r in rows if r.school.phase == form.cleaned_data["phase"]]
-        status, category = form.cleaned_data["status"], form.cleaned_data["category"]
-    if category:
-        rows = [r for r in rows if r.level == category]
-    summary = summarise(rows)
-    return form, rows_with_status(rows, status), summary
+            stored = stored.filter(school__phase=form.cleaned_data["phase"])
+        if form.cleaned_data["category"]:
+            stored = stored.filter(level=form.cleaned_data["category"])
+        status = form.cleaned_data["status"]
+    summary = summarise_stored(stored)
+    kept = STATUS_Q.get(status)
+    return form, stored.filter(kept) if kept is not None else stored, summary
 
 
 COMPLIANCE_PAGE_SIZE = 50
@@ -435,21 +429,22 @@ COMPLIANCE_PAGE_SIZE = 50
 
 @permission_required("visits.view_compliance", raise_exception=True)
 def compliance(request):
-    form, rows, summary = _compliance(request)
+    form, stored, summary = _compliance(request)
     calendar = year_calendar(_today())
     # Each summary card links to its status filter, keeping the other filters (an adviser's
     # default "my link schools" included).
     kept = {key: form.data.get(key) for key in ("adviser", "category", "phase") if form.data.get(key)}
     status_links = {status: "?" + urlencode(kept | {"status": status}) for status in STATUS_FILTERS}
+    # The counts cover every school the other filters select; the table shows one page of those
+    # the status filter keeps, each computed in full.
+    pagination = paginate(request, stored, per_page=COMPLIANCE_PAGE_SIZE)
     return render(
         request,
         "visits/compliance.html",
         {
             "form": form,
-            "rows": rows,
-            # The counts cover every school the other filters select; the table shows one page of
-            # those the status filter keeps.
-            "pagination": paginate(request, rows, per_page=COMPLIANCE_PAGE_SIZE),
+            "pagination": pagination,
+            "rows": rows_for(pagination.page.object_list, today=_today()),
             "summary": summary,
             "status_links": status_links,
             "term": calendar.current_term,
@@ -487,7 +482,8 @@ COMPLIANCE_HEADER = [
 def compliance_export(request, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    _, rows, _summary = _compliance(request)
+    _, stored, _summary = _compliance(request)
+    rows = compliance_rows(today=_today(), schools=compliance_schools(school_ids=stored.values("school_id")))
 
     def lines():
         for row in rows:
@@ -557,8 +553,11 @@ def msp_list(request):
     status = request.GET.get("status", MspGroupStatus.OPEN)
     pagination = paginate(request, selectors.msp_group_list(user=request.user, status=status))
     groups = list(pagination.page.object_list)
-    # the schools with a current category of high support, or an open group
-    rows = [r for r in every_compliance_row(today=_today()) if r.level == SupportLevel.HIGH or r.msp_group]
+    # The page's open groups' schools and the high-support schools with no group yet, computed in
+    # full; which those are is read from the stored status.
+    stored = stored_compliance(today=_today())
+    wanted = stored.filter(Q(school_id__in=[g.school_id for g in groups if g.is_open]) | Q(msp_to_set_up=True))
+    rows = rows_for(wanted, today=_today())
     by_school = {r.school.pk: r for r in rows}
     for group in groups:
         row = by_school.get(group.school_id)

@@ -22,6 +22,7 @@ from core.bulk import bulk_insert_with_history
 from core.cells import clean_text, parse_date, parse_decimal, parse_int
 from core.tabular import FileRefused, Table
 from core.text import count_of
+from schools.signals import register_changed
 
 from ..models import EstablishmentType, HeadAppointment, School, SchoolStatus, Trust, Ward, governance_for
 from . import gias_staging as staging
@@ -619,8 +620,11 @@ class GiasImporter(Importer):
             plan.notes.append(f"Reference data: {summary}.")
 
     def apply(self, plan: Plan, *, actor, record, progress: Progress = no_progress) -> None:
+        self._apply_register(plan, actor=actor, reason=f"GIAS import #{record.pk}", progress=progress)
+        register_changed.send(sender=type(self))
+
+    def _apply_register(self, plan: Plan, *, actor, reason: str, progress: Progress) -> None:
         payload = plan.payload
-        reason = f"GIAS import #{record.pk}"
         self._apply_types(payload["types"])
         if payload["staged"]:
             staging.upsert_named(Trust, payload["trusts"], actor=actor)

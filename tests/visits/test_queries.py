@@ -102,5 +102,8 @@ def test_pages_run_the_same_queries_for_few_or_many_schools_and_visits(
     for k in range(6):
         visit = VisitFactory(school=school, adviser=adviser, visit_date=date(2025, 10, 1) + timedelta(days=k))
         ActionFactory(school=school, visit=visit)
+    # the stored compliance status of the new schools is computed by the first read after the
+    # writes (tests/visits/test_stored_compliance.py counts that); the pages' own queries after it
+    queries(client, url(ctx), params)
     many = queries(client, url(ctx), params)
     assert few == many

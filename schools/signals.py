@@ -1,0 +1,7 @@
+"""Signals the register sends for writes that bypass model signals (set-wise imports)."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction of a GIAS import that changed the register. Figures kept per school
+# (visits.stored_compliance) are marked for recomputation by their receivers.
+register_changed = Signal()

@@ -1,0 +1,239 @@
+"""Stored compliance status (visits.stored_compliance, docs/adr/0026): after every kind of write,
+in any order, and on any later day, the stored rows equal a full recomputation by compliance_rows.
+The property test drives the services (and the model writes the other apps make) in random
+sequences; the named tests pin each trigger and the locking and query behaviour."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from accounts.roles import Role
+from accounts.services import user_set_role
+from categorisation.models import SupportLevel
+from schools.models import SchoolStatus, Term, TermName
+from schools.signals import register_changed
+from tests.categorisation.factories import ApprovedCategorisationFactory, aware
+from tests.factories import SchoolFactory, UserFactory
+from visits import services
+from visits.compliance import compliance_rows
+from visits.entitlement import ComplianceStatus
+from visits.models import MspGroup, MspGroupStatus, MspMeetingStatus, StoredCompliance, Visit, VisitStatus
+from visits.stored_compliance import differences, refresh, stored_compliance, summarise_stored
+
+START = date(2026, 9, 14)  # a Monday early in the autumn term
+LEVELS = [SupportLevel.LOW, SupportLevel.MEDIUM, SupportLevel.HIGH]
+
+
+def user(role: Role, username: str):
+    made = UserFactory(username=username)
+    user_set_role(user=made, role=role, actor=None)
+    return made
+
+
+# ---- the property: any sequence of writes ---------------------------------------------------
+
+
+class World:
+    """Three schools, an adviser and an officer; each step is one write through a service (or the
+    model write another app makes), choosing its school and dates from the drawn numbers."""
+
+    def __init__(self):
+        self.day = START
+        self.adviser = user(Role.ADVISER, "adviser")
+        self.officer = user(Role.OFFICER, "officer")
+        self.schools = [SchoolFactory(name=f"School {n}", link_adviser=self.adviser) for n in range(3)]
+        # A start in which each kind of write changes something: one school per level, the first
+        # visited by the adviser this term, the high-support one with an MSP group.
+        for n, level in enumerate(LEVELS):
+            ApprovedCategorisationFactory(school=self.schools[n], level=level, approved_at=aware(2026, 7, 10))
+        visit = services.visit_plan(
+            school=self.schools[0], adviser=self.adviser, visit_date=START - timedelta(days=7), actor=self.adviser
+        )
+        services.visit_complete(visit=visit, actor=self.adviser, today=START)
+        self.set_up_msp(2, 10)
+
+    def school(self, n: int):
+        return self.schools[n % len(self.schools)]
+
+    def categorise(self, n: int, k: int) -> None:
+        approved = self.day - timedelta(days=k % 20)
+        ApprovedCategorisationFactory(
+            school=self.school(n), level=LEVELS[k % 3], approved_at=aware(approved.year, approved.month, approved.day)
+        )
+
+    def plan_visit(self, n: int, k: int) -> None:
+        # led by the adviser while they are one (change_role), otherwise by the officer
+        lead = self.adviser if self.adviser.groups.filter(name=Role.ADVISER).exists() else self.officer
+        services.visit_plan(
+            school=self.school(n), adviser=lead, visit_date=self.day + timedelta(days=k % 30 - 15), actor=lead
+        )
+
+    def complete_visit(self, n: int, k: int) -> None:
+        visit = Visit.objects.filter(status=VisitStatus.PLANNED, visit_date__lte=self.day).order_by("pk").first()
+        if visit:
+            services.visit_complete(visit=visit, actor=self.adviser, today=self.day)
+
+    def cancel_visit(self, n: int, k: int) -> None:
+        visit = Visit.objects.filter(status=VisitStatus.PLANNED).order_by("-pk").first()
+        if visit:
+            services.visit_cancel(visit=visit, reason="School closed for snow", actor=self.adviser)
+
+    def set_up_msp(self, n: int, k: int) -> None:
+        school = self.school(n)
+        if not MspGroup.objects.filter(school=school, status=MspGroupStatus.OPEN).exists():
+            services.msp_group_set_up(
+                school=school, chair=self.officer, set_up_on=self.day - timedelta(days=k % 40),
+                headteacher="A Head", governor_name="A Chair", actor=self.officer,
+            )  # fmt: skip
+
+    def plan_meeting(self, n: int, k: int) -> None:
+        group = MspGroup.objects.filter(status=MspGroupStatus.OPEN).order_by("pk").first()
+        if group:
+            meeting = services.msp_meeting_plan(
+                group=group, held_on=self.day - timedelta(days=k % 30), actor=self.officer
+            )
+            if k % 2:  # a meeting that took place
+                meeting.status = MspMeetingStatus.HELD
+                meeting.save()
+
+    def close_msp(self, n: int, k: int) -> None:
+        group = MspGroup.objects.filter(status=MspGroupStatus.OPEN).order_by("pk").first()
+        if group:
+            services.msp_group_close(group=group, closed_on=self.day, reason="Left high support", actor=self.officer)
+
+    def buy_offer(self, n: int, k: int) -> None:
+        year = self.day.year if self.day.month >= 9 else self.day.year - 1
+        services.enhanced_offer_set(school=self.school(n), academic_year=year, half_days=k % 7, actor=self.officer)
+
+    def close_school(self, n: int, k: int) -> None:
+        school = self.school(n)
+        school.status = SchoolStatus.CLOSED if school.status == SchoolStatus.OPEN else SchoolStatus.OPEN
+        school.save()
+
+    def change_link_adviser(self, n: int, k: int) -> None:
+        school = self.school(n)
+        school.link_adviser = None if school.link_adviser_id else self.adviser
+        school.save()
+
+    def change_role(self, n: int, k: int) -> None:
+        # Visits count only when led by an adviser or officer: a lead who becomes a governor
+        # stops counting.
+        user_set_role(user=self.adviser, role=Role.GOVERNOR if k % 2 else Role.ADVISER, actor=self.officer)
+
+    def move_term(self, n: int, k: int) -> None:
+        Term.objects.update_or_create(
+            academic_year=2026, name=TermName.AUTUMN,
+            defaults={"starts_on": date(2026, 9, 1 + k % 7), "half_term_starts_on": date(2026, 10, 24 + k % 5),
+                      "half_term_ends_on": date(2026, 11, 1), "ends_on": date(2026, 12, 18)},
+        )  # fmt: skip
+
+    def pass_days(self, n: int, k: int) -> None:
+        self.day += timedelta(days=k % 40)  # across half-terms, into the next term
+
+    STEPS = [
+        "categorise", "plan_visit", "complete_visit", "cancel_visit", "set_up_msp", "plan_meeting", "close_msp",
+        "buy_offer", "close_school", "change_link_adviser", "change_role", "move_term", "pass_days",
+    ]  # fmt: skip
+
+
+step = st.tuples(st.sampled_from(World.STEPS), st.integers(0, 2), st.integers(0, 200))
+
+
+class StoredStatusEqualsRecomputationTests(TestCase):
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(step, min_size=1, max_size=12))
+    def test_the_stored_status_equals_a_full_recomputation_after_any_sequence_of_writes(self, steps):
+        world = World()
+        refresh(today=world.day)
+        for name, n, k in steps:
+            getattr(world, name)(n, k)
+            refresh(today=world.day)
+            assert differences(today=world.day) == [], f"after {name}({n}, {k}) on {world.day}"
+
+
+# ---- each trigger, by name --------------------------------------------------------------------
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def school():
+    school = SchoolFactory(name="Heron Primary School")
+    ApprovedCategorisationFactory(school=school, level=SupportLevel.MEDIUM, approved_at=aware(2026, 9, 10))
+    return school
+
+
+def stored(school) -> StoredCompliance:
+    return stored_compliance(today=TODAY).get(school=school)
+
+
+def test_a_new_school_gets_its_row_when_the_status_is_next_read(school):
+    assert not StoredCompliance.objects.exists()
+    assert stored(school).visits_status == ComplianceStatus.DUE
+
+
+def test_a_completed_visit_marks_the_row_stale_in_its_transaction_and_the_next_read_has_it(school, adviser):
+    stored(school)
+    visit = services.visit_plan(school=school, adviser=adviser, visit_date=TODAY - timedelta(days=5), actor=adviser)
+    services.visit_complete(visit=visit, actor=adviser, today=TODAY)
+    assert StoredCompliance.objects.get(school=school).stale
+    assert stored(school).visits_status == ComplianceStatus.MET
+
+
+def test_an_approved_categorisation_is_in_the_stored_row_at_once(school):
+    stored(school)
+    ApprovedCategorisationFactory(school=school, level=SupportLevel.HIGH, approved_at=aware(2026, 11, 20))
+    row = stored(school)
+    assert (row.level, row.msp_to_set_up, row.needs_attention) == (SupportLevel.HIGH, True, True)
+
+
+def test_a_closed_school_loses_its_row(school):
+    stored(school)
+    school.status = SchoolStatus.CLOSED
+    school.save()
+    assert not stored_compliance(today=TODAY).filter(school=school).exists()
+
+
+def test_a_gias_import_marks_every_row_stale(school):
+    other = SchoolFactory(name="Avocet Primary School")
+    refresh(today=TODAY)
+    register_changed.send(sender=None)
+    assert set(StoredCompliance.objects.values_list("stale", flat=True)) == {True}
+    assert refresh(today=TODAY) == 2
+    assert StoredCompliance.objects.filter(school=other, stale=False).exists()
+
+
+def test_rows_computed_for_yesterday_are_recomputed_for_today(school):
+    refresh(today=TODAY - timedelta(days=1))
+    assert refresh(today=TODAY) == 1
+    assert StoredCompliance.objects.get(school=school).computed_for == TODAY
+
+
+def test_a_read_after_no_write_recomputes_nothing(school):
+    refresh(today=TODAY)
+    assert refresh(today=TODAY) == 0
+
+
+def test_the_summary_counted_by_the_database_is_the_summary_of_the_computed_rows(school, adviser):
+    from visits.compliance import summarise
+
+    SchoolFactory(name="Avocet Primary School")
+    visit = services.visit_plan(school=school, adviser=adviser, visit_date=TODAY - timedelta(days=3), actor=adviser)
+    services.visit_complete(visit=visit, actor=adviser, today=TODAY)
+    assert summarise_stored(stored_compliance(today=TODAY)) == summarise(compliance_rows(today=TODAY))
+
+
+def test_a_read_after_one_write_recomputes_one_school_in_a_fixed_number_of_queries(school, adviser):
+    for n in range(30):
+        SchoolFactory(name=f"School {n}")
+    refresh(today=TODAY)
+    services.visit_plan(school=school, adviser=adviser, visit_date=TODAY + timedelta(days=3), actor=adviser)
+    with CaptureQueriesContext(connection) as one:
+        assert refresh(today=TODAY) == 1
+    assert len(one) <= 16
