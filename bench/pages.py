@@ -36,6 +36,7 @@ label or URL contains TEXT; --jit-off turns PostgreSQL's JIT off for comparison;
 """
 
 import argparse
+import json
 import math
 import os
 import random
@@ -1348,6 +1349,10 @@ def run_pages(args) -> None:
             f"(SQL {result['sql_ms']:.0f} ms), {result['kb'] / 1024:.1f} MB, 1 warm-up + {args.export_requests} timed"
         )
     Visit.objects.filter(pk__in=[v.pk for v in planned]).delete()  # the writes made to time "after a change"
+    if args.json:
+        with open(args.json, "w") as out:
+            keep = ("median", "p95", "queries", "load")
+            json.dump([{"label": label, "role": role} | {k: r[k] for k in keep} for label, role, _, r in results], out)
     load_after = os.getloadavg()
     print(f"Load average after timing: {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}")
 
@@ -1366,6 +1371,49 @@ def run_pages(args) -> None:
             print(f"\nProfile of one request: {profile(clients[role], url)}")
 
 
+# ---- side by side: England and 1% in one run ------------------------------------------------------
+
+TARGET_MS = 200  # issue 11: every page's median at England scale
+TARGET_RATIO = 3  # and no more than 3x its median at 1% scale
+
+
+def side_by_side(args) -> None:
+    """Run this script on the England-scale database and on a 1% one, one after the other, and
+    print both medians, the ratio and whether each page meets the targets."""
+    import subprocess
+    import tempfile
+
+    url = os.environ["DATABASE_URL"]
+    runs = {}
+    for label, db_url, schools in (("full", url, args.schools), ("1%", url + "_1pct", max(args.schools // 100, 20))):
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            command = [sys.executable, __file__, "--schools", str(schools), "--requests", str(args.requests),
+                       "--warmup", str(args.warmup), "--json", out.name, "--export-requests", "1"]  # fmt: skip
+            if args.only:
+                command += ["--only", args.only]
+            print(f"\n==== {label}: {schools:,} schools ({db_url.rsplit('/', 1)[-1]}) ====", flush=True)
+            subprocess.run(command, env={**os.environ, "DATABASE_URL": db_url}, check=True)
+            out.seek(0)
+            runs[label] = {(r["label"], r["role"]): r for r in json.load(out)}
+    print(f"\nSide by side (median ms; targets: under {TARGET_MS} ms at full scale, {TARGET_RATIO}x the 1% median)")
+    header = f"{'page':<40} {'as':<9} {'full':>8} {'p95':>8} {'1%':>8} {'ratio':>6} {'load1':>5}  meets"
+    print(header)
+    print("-" * len(header))
+    met = 0
+    for key, full in runs["full"].items():
+        small = runs["1%"].get(key)
+        if small is None:
+            continue
+        ratio = full["median"] / small["median"] if small["median"] else math.inf
+        ok = full["median"] < TARGET_MS and ratio <= TARGET_RATIO
+        met += ok
+        print(
+            f"{key[0]:<40} {key[1]:<9} {full['median']:8.1f} {full['p95']:8.1f} {small['median']:8.1f} "
+            f"{ratio:6.1f} {full['load']:5.2f}  {'yes' if ok else 'NO'}"
+        )
+    print(f"{met} of {len(runs['full'])} pages meet both targets.")
+
+
 # ---- main -------------------------------------------------------------------------------------------
 
 
@@ -1382,7 +1430,17 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="also cProfile the pages over --explain-over")
     parser.add_argument("--only", default="", help="time only pages whose label or URL contains this")
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--json", default="", help="also write the pages' figures to this file")
+    parser.add_argument(
+        "--side-by-side",
+        action="store_true",
+        help="time the pages at --schools and at 1%% of it (database DATABASE_URL + '_1pct') in one run, "
+        "then print each page's medians, their ratio and the issue 11 targets",
+    )
     args = parser.parse_args()
+    if args.side_by_side:
+        side_by_side(args)
+        return
 
     url = os.environ["DATABASE_URL"]
     if not url.startswith("postgres"):

@@ -15,8 +15,9 @@ from hypothesis.extra.django import TestCase
 from accounts.roles import Role
 from accounts.services import user_set_role
 from categorisation.models import SupportLevel
-from schools.models import SchoolStatus, Term, TermName
-from schools.signals import register_changed
+from schools.demo_files import current_gias_header, gias_row, to_csv_bytes
+from schools.models import School, SchoolStatus, Term, TermName
+from schools.services import import_run
 from tests.categorisation.factories import ApprovedCategorisationFactory, aware
 from tests.factories import SchoolFactory, UserFactory
 from visits import services
@@ -200,13 +201,18 @@ def test_a_closed_school_loses_its_row(school):
     assert not stored_compliance(today=TODAY).filter(school=school).exists()
 
 
-def test_a_gias_import_marks_every_row_stale(school):
+def test_a_gias_import_that_changes_the_register_marks_every_row_stale_and_its_new_school_gets_a_row(school):
     other = SchoolFactory(name="Avocet Primary School")
     refresh(today=TODAY)
-    register_changed.send(sender=None)
+    row = gias_row(urn=874555, name="Kingfisher Primary School", type_code=1, phase="Primary")
+    data = to_csv_bytes(current_gias_header(), [row], encoding="utf-8")
+    record = import_run(kind="gias", data=data, filename="edubasealldata.csv", actor=None,
+                        options={"la_codes": ["874"]})  # fmt: skip
+    assert record.created == 1, record.message
     assert set(StoredCompliance.objects.values_list("stale", flat=True)) == {True}
-    assert refresh(today=TODAY) == 2
-    assert StoredCompliance.objects.filter(school=other, stale=False).exists()
+    assert refresh(today=TODAY) == 3
+    new = School.objects.get(urn=874555)
+    assert StoredCompliance.objects.filter(school__in=[school, other, new], stale=False).count() == 3
 
 
 def test_rows_computed_for_yesterday_are_recomputed_for_today(school):
