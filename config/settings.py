@@ -258,6 +258,9 @@ if READ_LOG_RETENTION_DAYS < 1 or READ_LOG_COLLAPSE_MINUTES < 0:
 
 # Largest upload an import accepts (the full England GIAS extract is about 60 MB).
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=150 * 1024 * 1024)
+# Most an imported .xlsx may unpack to, from the sizes its zip directory declares (a "zip bomb"
+# of a few KB can declare gigabytes; core.tabular). Real workbooks unpack 5 to 30 times larger.
+XLSX_MAX_UNPACKED_BYTES = env.int("XLSX_MAX_UNPACKED_BYTES", default=1024 * 1024 * 1024)
 # The weekly GIAS import (schools.scheduled_import), off unless an address is set: `{date}` in it
 # becomes the day as YYYYMMDD, as in GIAS's edubasealldataYYYYMMDD.csv. The cron is the queue
 # scheduler's (UTC), by default Mondays at 05:30.
