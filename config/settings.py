@@ -402,6 +402,11 @@ OTP_TOTP_ISSUER = f"{SERVICE_NAME} ({COUNCIL_NAME})"
 SIGN_IN_ACCOUNT_FAILURE_LIMIT = env.int("SIGN_IN_ACCOUNT_FAILURE_LIMIT", default=10)
 SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=20)
 SIGN_IN_LOCKOUT_MINUTES = env.int("SIGN_IN_LOCKOUT_MINUTES", default=30)
+# Before the lock, failures slow an account's sign-ins: from the SIGN_IN_SLOW_AFTER-th failure, the
+# next try must wait 1 s, then 2, 4, ... up to SIGN_IN_MAX_WAIT_SECONDS after the last failure
+# (a try too soon is refused, and counts as a failure). accounts.lockout.
+SIGN_IN_SLOW_AFTER = env.int("SIGN_IN_SLOW_AFTER", default=3)
+SIGN_IN_MAX_WAIT_SECONDS = env.int("SIGN_IN_MAX_WAIT_SECONDS", default=60)
 if min(SIGN_IN_ACCOUNT_FAILURE_LIMIT, SIGN_IN_ADDRESS_FAILURE_LIMIT, SIGN_IN_LOCKOUT_MINUTES) < 1:
     raise ImproperlyConfigured("The SIGN_IN_ failure limits and lockout minutes must be at least 1.")
 AXES_HANDLER = "accounts.lockout.LockoutHandler"
