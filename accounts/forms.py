@@ -2,6 +2,7 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Button, Field, Size
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
 
 from core.forms import TextLimits, form_helper
 
@@ -82,7 +83,16 @@ class PasswordResetByAdminForm(TextLimits, forms.Form):
 
 class SignInForm(TextLimits, AuthenticationForm):
     """Django's sign-in form, with the project's text limits: a password is hashed, and a megabyte of
-    one would cost the server seconds."""
+    one would cost the server seconds. A try too soon after failures says how long to wait
+    (accounts.lockout)."""
+
+    def get_invalid_login_error(self):
+        from .lockout import slowed_message
+
+        wait = getattr(self.request, "sign_in_wait", 0)
+        if wait:
+            return ValidationError(slowed_message(wait), code="slowed")
+        return super().get_invalid_login_error()
 
 
 class OwnPasswordChangeForm(TextLimits, PasswordChangeForm):

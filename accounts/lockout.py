@@ -7,9 +7,17 @@ failure, and a failure while locked starts it again. Unknown usernames count and
 and the message is the same, so the page never tells whether an account exists. An admin lifts an
 account's lock from its user page (`account_unlock`), which the access log records.
 
+Before the lock, failures slow the account down: from its SIGN_IN_SLOW_AFTER-th failure in the
+period, the next try must wait 1 second after the last failure, then 2, 4, ... up to
+SIGN_IN_MAX_WAIT_SECONDS. A try made sooner is refused before its password is checked, with how
+long to wait, and counts as a failure (so hurrying only reaches the lock sooner). Unknown usernames
+are slowed the same way.
+
 Every sign-in and every failure is logged here (one line each) and in axes' access log."""
 
 import logging
+import math
+from datetime import timedelta
 
 from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
@@ -17,11 +25,14 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils import timezone
+
+from core.text import count_of
 
 from . import access
 from .models import AccessEventKind
@@ -32,6 +43,25 @@ LOCKED_OUT = (
     "There have been too many attempts to sign in. You cannot sign in for {minutes} minutes: "
     "wait and try again, or ask an administrator to lift the lock."
 )
+SLOWED = "There have been several attempts to sign in. Wait {wait} before you try again."
+
+
+def sign_in_wait(username: str | None) -> int:
+    """Whole seconds the next sign-in with this username must still wait (0: none). One query."""
+    if not username or settings.SIGN_IN_SLOW_AFTER < 1:
+        return 0
+    now = timezone.now()
+    recent = AccessAttempt.objects.filter(username=username, attempt_time__gte=now - settings.AXES_COOLOFF_TIME)
+    found = recent.aggregate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+    failures = found["failures"] or 0
+    if failures < settings.SIGN_IN_SLOW_AFTER:
+        return 0
+    wait = min(2 ** min(failures - settings.SIGN_IN_SLOW_AFTER, 30), settings.SIGN_IN_MAX_WAIT_SECONDS)
+    return max(0, math.ceil((found["last"] + timedelta(seconds=wait) - now).total_seconds()))
+
+
+def slowed_message(seconds: int) -> str:
+    return SLOWED.format(wait=count_of(seconds, "second"))
 
 
 def attempted_username(request, credentials) -> str | None:
@@ -82,7 +112,12 @@ class LockoutBackend(AxesStandaloneBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None:
             return None
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        super().authenticate(request, username=username, password=password, **kwargs)  # refuses a lock
+        wait = sign_in_wait(attempted_username(request, {settings.AXES_USERNAME_FORM_FIELD: username}))
+        if wait:
+            request.sign_in_wait = wait  # accounts.forms.SignInForm says how long
+            raise PermissionDenied
+        return None
 
 
 def lockout_response(request, original_response=None, credentials=None):

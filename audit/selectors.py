@@ -21,6 +21,7 @@ HOW_READ = {
     "visits:record": "Visit record form",
     "visits:note": "Note of visit",
     "visits:note_pdf": "Note of visit, PDF",
+    "visits:shared_note": "Note of visit shared with the school",
     "visits:msp_meeting": "MSP meeting page",
     "visits:msp_meeting_record": "MSP meeting form",
     "letters:detail": "Letter page (draft)",
@@ -28,6 +29,8 @@ HOW_READ = {
     "letters:draft_pdf": "Draft letter, PDF",
     "academies:detail": "Academy concern page",
     "academies:intelligence": "Restricted intelligence entry",
+    "dashboard:timeline": "Case file",
+    "dashboard:timeline_pdf": "Case file, PDF",
 }
 # What kind of record, where the model's own name reads badly.
 KIND_NAMES = {"visits.mspmeeting": "MSP meeting"}

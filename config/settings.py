@@ -258,6 +258,9 @@ if READ_LOG_RETENTION_DAYS < 1 or READ_LOG_COLLAPSE_MINUTES < 0:
 
 # Largest upload an import accepts (the full England GIAS extract is about 60 MB).
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=150 * 1024 * 1024)
+# Most an imported .xlsx may unpack to, from the sizes its zip directory declares (a "zip bomb"
+# of a few KB can declare gigabytes; core.tabular). Real workbooks unpack 5 to 30 times larger.
+XLSX_MAX_UNPACKED_BYTES = env.int("XLSX_MAX_UNPACKED_BYTES", default=1024 * 1024 * 1024)
 # The weekly GIAS import (schools.scheduled_import), off unless an address is set: `{date}` in it
 # becomes the day as YYYYMMDD, as in GIAS's edubasealldataYYYYMMDD.csv. The cron is the queue
 # scheduler's (UTC), by default Mondays at 05:30.
@@ -399,6 +402,11 @@ OTP_TOTP_ISSUER = f"{SERVICE_NAME} ({COUNCIL_NAME})"
 SIGN_IN_ACCOUNT_FAILURE_LIMIT = env.int("SIGN_IN_ACCOUNT_FAILURE_LIMIT", default=10)
 SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=20)
 SIGN_IN_LOCKOUT_MINUTES = env.int("SIGN_IN_LOCKOUT_MINUTES", default=30)
+# Before the lock, failures slow an account's sign-ins: from the SIGN_IN_SLOW_AFTER-th failure, the
+# next try must wait 1 s, then 2, 4, ... up to SIGN_IN_MAX_WAIT_SECONDS after the last failure
+# (a try too soon is refused, and counts as a failure). accounts.lockout.
+SIGN_IN_SLOW_AFTER = env.int("SIGN_IN_SLOW_AFTER", default=3)
+SIGN_IN_MAX_WAIT_SECONDS = env.int("SIGN_IN_MAX_WAIT_SECONDS", default=60)
 if min(SIGN_IN_ACCOUNT_FAILURE_LIMIT, SIGN_IN_ADDRESS_FAILURE_LIMIT, SIGN_IN_LOCKOUT_MINUTES) < 1:
     raise ImproperlyConfigured("The SIGN_IN_ failure limits and lockout minutes must be at least 1.")
 AXES_HANDLER = "accounts.lockout.LockoutHandler"

@@ -25,6 +25,21 @@ UNREADABLE_FILE = "The file could not be read as CSV or Excel (.xlsx): {detail}"
 OLD_EXCEL_FILE = "Old Excel (.xls) files cannot be read. Save the file as .xlsx or CSV and upload it again."
 BINARY_FILE = "the file contains binary data; it is not a CSV file"
 
+# A workbook is a zip archive. One that would unpack to more than XLSX_MAX_UNPACKED_BYTES, or a
+# member packed far tighter than any worksheet's XML is (a "zip bomb": kilobytes that unpack to
+# gigabytes), is refused from the sizes its directory declares, before anything is unpacked;
+# zipfile never unpacks a member past its declared size, so a directory that lies gives a broken
+# workbook, not a larger one.
+XLSX_TOO_LARGE_UNPACKED = (
+    "The workbook would unpack to {size}, more than the {limit} an import may. Save it as CSV and import that."
+)
+XLSX_PACKED_TOO_TIGHTLY = (
+    "The workbook's {member} is packed {ratio:,} times smaller than its contents, which no real workbook is. "
+    "Save it as CSV and import that."
+)
+XLSX_MAX_RATIO = 100  # openpyxl's and Excel's worksheets pack 5 to 30 times
+XLSX_RATIO_FROM_BYTES = 1024 * 1024  # small members (styles, themes) may pack as they like
+
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 
@@ -218,7 +233,31 @@ def _xlsx_text(value) -> str:
     return str(value)
 
 
+def unpacking_problem(archive: zipfile.ZipFile) -> str | None:
+    """Why this workbook must not be unpacked (XLSX_TOO_LARGE_UNPACKED, XLSX_PACKED_TOO_TIGHTLY), or
+    None. Reads only the archive's directory."""
+    from django.conf import settings
+    from django.template.defaultfilters import filesizeformat
+
+    members = archive.infolist()
+    total, limit = sum(member.file_size for member in members), settings.XLSX_MAX_UNPACKED_BYTES
+    if total > limit:
+        return XLSX_TOO_LARGE_UNPACKED.format(size=filesizeformat(total), limit=filesizeformat(limit))
+    for member in members:
+        ratio = member.file_size // max(member.compress_size, 1)
+        if member.file_size > XLSX_RATIO_FROM_BYTES and ratio > XLSX_MAX_RATIO:
+            return XLSX_PACKED_TOO_TIGHTLY.format(member=normalise_text(member.filename)[:100], ratio=ratio)
+    return None
+
+
 def _read_xlsx(data: bytes, keep, hint) -> tuple[list[str], pd.DataFrame, int]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            problem = unpacking_problem(archive)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileRefused(UNREADABLE_FILE.format(detail=f"not a valid .xlsx workbook ({_first_line(exc)})")) from None
+    if problem:
+        raise FileRefused(problem)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:

@@ -23,6 +23,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
 
+from .tabular import unpacking_problem
 from .text import normalise_text, single_line
 
 # Room for the form's other fields (CSRF token, options) when judging a request by its
@@ -164,12 +165,15 @@ def spreadsheet_kind(upload) -> str:
         try:
             with zipfile.ZipFile(upload) as archive:  # reads the central directory only
                 names = set(archive.namelist())
+                problem = unpacking_problem(archive)
         except (zipfile.BadZipFile, OSError, ValueError):
             raise forms.ValidationError(NOT_A_WORKBOOK) from None
         finally:
             upload.seek(0)
         if not all(member in names for member in XLSX_MEMBERS):
             raise forms.ValidationError(NOT_A_WORKBOOK)
+        if problem:
+            raise forms.ValidationError(problem)
         return "xlsx"
     if head.startswith(OLE_MAGIC):
         raise forms.ValidationError(OLD_EXCEL)

@@ -111,3 +111,54 @@ def test_a_note_of_visit_pdf_is_made_from_text_stored_with_control_characters(cl
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Seen in" in text
     assert not {"\x01", "\x07", "\x1b", "\u202e"} & set(text)
+
+
+def test_the_documents_and_exports_added_since_work_from_text_stored_with_control_characters(client_as, officer):
+    """The academies' meeting pack (PDF and spreadsheet), a school's case file as a PDF, and the
+    access and read logs' CSVs, built from text stored before the rule (QuerySet.update runs no
+    signal): every builder normalises what it writes."""
+    from academies import services as academy_services
+    from academies.models import Concern, ConcernSource, ConcernType, IntelligenceEntry, Rag, Sensitivity, SourceTeam
+    from accounts.models import AccessEvent
+    from audit.models import ReadEvent
+    from tests.factories import SchoolFactory
+
+    academy = SchoolFactory(name="Osprey Academy", academy=True)
+    concern = academy_services.concern_open(
+        school=academy, source=ConcernSource.LA_MONITORING, concern_types=[ConcernType.objects.first()],
+        description="x", raised_on=academy.created_at.date(), rag=Rag.RED, rag_reason="x", owner=officer,
+        actor=officer,
+    )  # fmt: skip
+    entry = academy_services.intelligence_record(
+        school=academy, received_on=academy.created_at.date(), source_team=SourceTeam.HR, summary="x",
+        sensitivity=Sensitivity.RESTRICTED, actor=officer,
+    )  # fmt: skip
+    client = client_as("officer")
+    client.get(reverse("academies:detail", kwargs={"pk": concern.pk}))  # a read log entry
+    School.objects.filter(pk=academy.pk).update(name=HOSTILE_NAME)
+    Concern.objects.filter(pk=concern.pk).update(description=HOSTILE_NAME, rag_reason=HOSTILE_NAME)
+    IntelligenceEntry.objects.filter(pk=entry.pk).update(summary=HOSTILE_NAME)
+    ReadEvent.objects.update(label=HOSTILE_NAME)
+    AccessEvent.objects.update(detail=HOSTILE_NAME)
+    urls = [
+        reverse("academies:meeting_pack_pdf"),
+        reverse("academies:meeting_pack_xlsx"),
+        reverse("dashboard:timeline_pdf", kwargs={"urn": academy.urn}),
+        reverse("audit:access_log_export"),
+        reverse("audit:read_log_export"),
+    ]
+
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        if "spreadsheetml" in response["Content-Type"]:
+            rows = load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True)
+            text = "\n".join(str(cell) for row in rows for cell in row)
+        elif response["Content-Type"].startswith("text/csv"):
+            text = body.decode("utf-8-sig")
+        else:
+            text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+        assert CLEAN_NAME in " ".join(text.split()), url
+        for character in "\x01\x0b\x1f\x7f\x85\u200b\u202e":
+            assert character not in text, (url, character)

@@ -77,6 +77,14 @@ MUST_BE_SHOWN = {
     "letters.Letter.subject", "letters.Letter.body", "letters.LetterEvent.comments", "letters.LetterTemplate.subject",
     "letters.LetterTemplate.body", "letters.LetterType.name", "letters.LetterType.introduction",
     "letters.Indicator.text", "letters.WarningNoticeProgress.response_text",
+    # Added since (academies, headteachers, trusts): the crawl starts at their records too.
+    "academies.Concern.description", "academies.Concern.rag_reason", "academies.Concern.outcome",
+    "academies.ConcernStep.notes", "academies.ConcernStep.outcome", "academies.ConcernType.text",
+    "academies.RagChange.reason", "academies.Routing.notes", "academies.ConcernDecision.text",
+    "academies.IntelligenceEntry.summary",
+    "visits.NoteAcknowledgement.comments", "visits.NoteAcknowledgement.reply", "visits.Visit.shared_with",
+    "visits.Visit.cancelled_reason", "visits.ActionUpdate.note", "visits.MspMeeting.refocus_details",
+    "schools.Trust.address", "schools.Trust.ceo_name", "schools.Trust.chair_name",
 }  # fmt: skip
 
 
@@ -200,6 +208,25 @@ def crawl(client: Client, user, role: str, tags: dict, shown: set, start: list[s
     return visited, problems
 
 
+def records_added_since() -> list[str]:
+    """Pages of records the first few pages of each kind may not reach: a routed concern, a concern
+    with a decision, a cancelled visit, an action with updates, a closed MSP group, a warning
+    notice's progress."""
+    from academies.models import ConcernDecision, Routing
+    from letters.models import WarningNoticeProgress
+    from visits.models import ActionUpdate, MspGroup, MspGroupStatus, Visit, VisitStatus
+
+    found = [
+        ("academies:detail", Routing.objects.values_list("concern", flat=True)),
+        ("academies:detail", ConcernDecision.objects.values_list("concern", flat=True)),
+        ("visits:detail", Visit.objects.filter(status=VisitStatus.CANCELLED).values_list("pk", flat=True)),
+        ("visits:action_detail", ActionUpdate.objects.values_list("action", flat=True)),
+        ("visits:msp_group", MspGroup.objects.exclude(status=MspGroupStatus.OPEN).values_list("pk", flat=True)),
+        ("letters:detail", WarningNoticeProgress.objects.values_list("letter", flat=True)),
+    ]
+    return [reverse(view, kwargs={"pk": pk}) for view, pks in found for pk in pks.order_by("pk")[:1]]
+
+
 def test_hostile_text_in_every_field_is_shown_as_text_on_every_page_to_every_role(on_day):
     on_day(THE_DAY)
     call_command("seed_demo", stdout=io.StringIO())
@@ -208,7 +235,7 @@ def test_hostile_text_in_every_field_is_shown_as_text_on_every_page_to_every_rol
     # The crawl opens only a few pages of each kind, in link order, which differs between databases:
     # it also starts at a school whose latest inspection is ungraded (its outcome is its headline).
     ungraded = OfstedInspection.objects.filter(framework=OfstedFramework.UNGRADED).order_by("school__urn").first()
-    start = [reverse("schools:detail", kwargs={"urn": ungraded.school.urn})]
+    start = [reverse("schools:detail", kwargs={"urn": ungraded.school.urn}), *records_added_since()]
     shown: set[str] = set()
     problems, visited = [], {}
     client = Client(raise_request_exception=True)

@@ -4,8 +4,10 @@
 sign in (302)."""
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 
+from core.export_jobs import export_request
 from schools.models import ImportRecord, ImportStatus
 from tests.conftest import ROLES
 
@@ -97,6 +99,21 @@ MATRIX = {
         # Headteachers: not yet (ADR 0023: they read only what is shared with the school, page by page).
         {"governor": 200, "other_governor": 404, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 403},
     ),
+    # A running import's progress for its page's script: the admin who imports (docs/adr/0020).
+    "schools:import_progress": (
+        lambda ctx: {"pk": ctx["record"].pk},
+        {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 403, "officer": 403, "admin": 200},
+    ),
+    # A spreadsheet built in the background (docs/adr/0024): only the officer who asked for it
+    # opens its page or its file; for everyone else it does not exist.
+    "core:export_detail": (
+        lambda ctx: {"pk": ctx["export"].pk},
+        {"governor": 404, "other_governor": 404, "headteacher": 404, "adviser": 404, "officer": 200, "admin": 404},
+    ),
+    "core:export_download": (
+        lambda ctx: {"pk": ctx["export"].pk},
+        {"governor": 404, "other_governor": 404, "headteacher": 404, "adviser": 404, "officer": 200, "admin": 404},
+    ),
     "schools:letterheads": (
         None,
         {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 403, "officer": 200, "admin": 200},
@@ -114,7 +131,8 @@ def ctx(school, governor, other_governor, adviser, officer, admin_user):
     record = ImportRecord.objects.create(
         kind="gias", status=ImportStatus.REFUSED, source="web", original_filename="x.csv", sha256="0" * 64
     )
-    return {"school": school, "governor": governor, "record": record}
+    export = export_request(kind="schools", params=QueryDict(), actor=officer)  # built at once: no worker here
+    return {"school": school, "governor": governor, "record": record, "export": export}
 
 
 def cases():
@@ -153,6 +171,29 @@ def test_school_exports_follow_the_list_permission(client_as, ctx, role, fmt):
 def test_admin_only_actions_are_refused_to_other_roles(client_as, ctx, role, url_name, kwargs):
     response = client_as(role).post(reverse(url_name, kwargs=kwargs(ctx)), {"urn": ctx["school"].urn, "role": "member"})
     assert response.status_code == 403
+
+
+# A headteacher's schools (docs/adr/0023): POST only, an admin's alone.
+@pytest.mark.parametrize("role", ROLES)
+def test_only_an_admin_gives_or_takes_a_headteachers_school(client_as, ctx, headteacher, other_school, role):
+    from accounts.models import Headship
+
+    headship = Headship.objects.get(user=headteacher)
+    add = reverse("accounts:headship_add", kwargs={"user_pk": headteacher.pk})
+    remove = reverse("accounts:headship_remove", kwargs={"pk": headship.pk})
+    client = client_as(role)
+    assert (client.get(add).status_code, client.get(remove).status_code) == (
+        (SIGN_IN, SIGN_IN) if role == "anonymous" else (405, 405)
+    )
+    added = client.post(add, {"urn": other_school.urn})
+    removed = client.post(remove)
+    if role == "admin":
+        assert (added.status_code, removed.status_code) == (302, 302)
+        assert list(Headship.objects.values_list("school", flat=True)) == [other_school.pk]
+    else:
+        expected = SIGN_IN if role == "anonymous" else 403
+        assert (added.status_code, removed.status_code) == (expected, expected)
+        assert list(Headship.objects.values_list("pk", flat=True)) == [headship.pk]
 
 
 @pytest.mark.django_db
@@ -313,3 +354,60 @@ def test_drafting_a_letter_to_the_trust_from_a_concern_is_refused_to_roles_that_
     assert ConcernLetter.objects.exists() == (role == "officer")
     if role != "officer":
         assert client_as(role).get(url).status_code in (SIGN_IN, 405)
+
+
+# ---- every page is in a role matrix ---------------------------------------------------------------
+# A new URL must be tested for every role: here, in an app's test_role_matrix.py, or in the file
+# named below (which must name it). This test fails on a URL that is in none of them.
+ROLE_TESTS_ELSEWHERE = {
+    "dashboard:reminders": "tests/dashboard/test_digest.py",
+    "dashboard:figure": "tests/officer_dashboard/test_pages.py",
+    "accounts:logout": "tests/accounts/test_accounts.py",
+    "accounts:password_change_done": "tests/production/test_production_mode.py",
+    "schools:governorship_remove": "tests/accounts/test_separation_of_duties.py",
+    "schools:term_dates": "tests/schools/test_reference_data.py",
+    "schools:term_dates_edit": "tests/schools/test_reference_data.py",
+    "schools:ward_list": "tests/schools/test_reference_data.py",
+    "schools:ward_detail": "tests/schools/test_reference_data.py",
+    "schools:councillor_edit": "tests/schools/test_reference_data.py",
+    "schools:councillor_remove": "tests/schools/test_reference_data.py",
+    "categorisation:suggestion": "tests/categorisation/test_role_matrix.py",
+    "categorisation:approve": "tests/categorisation/test_role_matrix.py",
+    "categorisation:return": "tests/categorisation/test_role_matrix.py",
+    "categorisation:area_delete": "tests/categorisation/test_role_matrix.py",
+    "categorisation:criterion_delete": "tests/categorisation/test_role_matrix.py",
+    "readyz": "tests/core/test_health.py",
+}
+
+
+def project_url_names() -> set[str]:
+    from django.urls import URLResolver, get_resolver
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(
+                    pattern.url_patterns, namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+                )
+            elif pattern.name:
+                yield namespace + pattern.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_page_of_the_project_is_in_a_role_matrix():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    matrices = [Path(__file__), *sorted((root / "tests").glob("*/test_role_matrix.py"))]
+    text = "\n".join(path.read_text() for path in matrices)
+    # An app's matrix may name an action by its short name ("approve") after its namespace.
+    missing = {
+        name
+        for name in project_url_names()
+        if f'"{name}"' not in text
+        and not (
+            name in ROLE_TESTS_ELSEWHERE and name.rpartition(":")[2] in (root / ROLE_TESTS_ELSEWHERE[name]).read_text()
+        )
+    }
+    assert missing == set(), "pages in no role test: " + ", ".join(sorted(missing))

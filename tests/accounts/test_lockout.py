@@ -7,8 +7,9 @@ import pytest
 from axes.models import AccessAttempt, AccessLog
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
-from accounts.lockout import LOCKED_OUT, client_ip
+from accounts.lockout import LOCKED_OUT, client_ip, sign_in_wait, slowed_message
 from accounts.models import AccessEvent, AccessEventKind
 from accounts.second_factor_views import UNLOCKED
 
@@ -145,3 +146,46 @@ def test_x_forwarded_for_is_believed_only_behind_the_trusted_proxy(settings):
     settings.TRUSTED_PROXY = True
     assert client_ip(request) == "192.0.2.7"  # the address the proxy added, not the one the client sent
     assert client_ip(RequestFactory().get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"
+
+
+def test_failures_slow_the_account_before_the_lock_and_the_page_says_how_long_to_wait(client, adviser, time_machine):
+    time_machine.move_to("2026-11-02 10:00:00+00:00", tick=False)
+    for _ in range(3):
+        attempt(client, "adviser")
+    too_soon = attempt(client, "adviser", PASSWORD)  # refused before the password is checked
+    assert too_soon.status_code == 200
+    assert slowed_message(1) == "There have been several attempts to sign in. Wait 1 second before you try again."
+    assert slowed_message(1) in too_soon.content.decode()
+    assert not signed_in(client)
+    # The try too soon was a fourth failure: the next must wait 2 seconds.
+    time_machine.shift(timedelta(seconds=1))
+    assert slowed_message(1) in attempt(client, "adviser", PASSWORD).content.decode()
+    time_machine.shift(timedelta(seconds=4))
+    assert attempt(client, "adviser", PASSWORD).status_code == 302
+    assert signed_in(client)
+
+
+def test_an_unknown_username_is_slowed_with_the_same_message(client, adviser, time_machine):
+    time_machine.move_to("2026-11-02 10:00:00+00:00", tick=False)
+    for username in ("nobody-here", "adviser"):
+        for _ in range(3):
+            attempt(client, username)
+    assert slowed_message(1) in attempt(client, "nobody-here").content.decode()
+    assert slowed_message(1) in attempt(client, "adviser").content.decode()
+
+
+def test_the_wait_doubles_with_each_failure_up_to_the_most_set(adviser, settings, time_machine):
+    time_machine.move_to("2026-11-02 10:00:00+00:00", tick=False)
+    settings.SIGN_IN_ACCOUNT_FAILURE_LIMIT = 100
+    waits = []
+    for failures in range(1, 11):
+        AccessAttempt.objects.update_or_create(
+            username="adviser", ip_address=OFFICE, user_agent="",
+            defaults={"failures_since_start": failures, "attempt_time": timezone.now(), "post_data": ""},
+        )  # fmt: skip
+        waits.append(sign_in_wait("adviser"))
+    assert waits == [0, 0, 1, 2, 4, 8, 16, 32, 60, 60]
+    settings.SIGN_IN_MAX_WAIT_SECONDS = 10
+    assert sign_in_wait("adviser") == 10
+    time_machine.shift(timedelta(seconds=4))
+    assert sign_in_wait("adviser") == 6

@@ -314,3 +314,35 @@ def test_a_retention_or_window_that_makes_no_sense_stops_the_app_starting(name, 
     result = manage("check", DEBUG="true", **{name: value})
     assert result.returncode != 0
     assert "READ_LOG_RETENTION_DAYS must be at least 1 and READ_LOG_COLLAPSE_MINUTES at least 0" in result.stderr
+
+
+def test_every_page_that_records_a_read_is_named_in_the_read_log(
+    client_as, school, adviser, officer, headteacher, on_day
+):
+    """The read log says through which page a record was read, in words, never a URL name: the
+    headteacher's copy of a note of visit and the case file (restricted intelligence) too."""
+    from datetime import date
+
+    from academies import services as academy_services
+    from academies.models import Sensitivity, SourceTeam
+    from audit.selectors import HOW_READ
+
+    on_day(date(2026, 11, 13))
+    school.link_adviser = adviser
+    school.save()
+    visit = VisitFactory(school=school, adviser=adviser, completed=True, visit_date=date(2026, 11, 12))
+    client_as("adviser").post(reverse("visits:share_with_school", kwargs={"pk": visit.pk}))
+    academy_services.intelligence_record(
+        school=school, received_on=date(2026, 11, 1), source_team=SourceTeam.HR, summary="x",
+        sensitivity=Sensitivity.RESTRICTED, actor=officer,
+    )  # fmt: skip
+    ReadEvent.objects.all().delete()
+
+    assert client_as("headteacher").get(reverse("visits:shared_note", kwargs={"pk": visit.pk})).status_code == 200
+    client = client_as("officer")
+    assert client.get(reverse("dashboard:timeline", kwargs={"urn": school.urn})).status_code == 200
+    assert client.get(reverse("dashboard:timeline_pdf", kwargs={"urn": school.urn})).status_code == 200
+
+    views = set(ReadEvent.objects.values_list("view", flat=True))
+    assert views == {"visits:shared_note", "dashboard:timeline", "dashboard:timeline_pdf"}
+    assert views - set(HOW_READ) == set()

@@ -86,6 +86,13 @@ def pages_by_role(demo_site):
     role_request = _first(RoleRequest.objects.filter(status="pending"))
     concern = _first(Concern.objects.filter(steps__stage="escalation"))
     restricted = _first(IntelligenceEntry.objects.filter(sensitivity="restricted"))
+    from django.http import QueryDict
+
+    from core.export_jobs import export_request
+    from visits.models import NoteAcknowledgement
+
+    export = export_request(kind="schools", params=QueryDict(), actor=User.objects.get(username="officer"))
+    shared_note = _first(NoteAcknowledgement.objects.filter(visit__school__headships__user__username="headteacher"))
     today = timezone.localdate()
     school, year = 874001, today.year if today.month >= 9 else today.year - 1  # this academic year's term dates
 
@@ -135,6 +142,10 @@ def pages_by_role(demo_site):
         f"/academies/schools/{school}/intelligence/new/",
         "/dashboard/",
         "/dashboard/schools/?figure=review.due",
+        "/reminders/",
+        "/accounts/account/",
+        f"/schools/{school}/timeline/",
+        "/visits/acknowledgements/awaiting/",
     ]
     return {
         "admin": [
@@ -181,7 +192,9 @@ def pages_by_role(demo_site):
             f"/audit/reads/visits/visit/{completed.pk}/",
             f"/academies/trusts/{concern.school.trust.code}/edit/",
             f"/academies/intelligence/{restricted.pk}/",
+            f"/exports/{export.pk}/",
         ],
+        "headteacher": [*common, "/visits/notes/", f"/visits/notes/{shared_note.visit_id}/"],
         "adviser": [*common, *la_staff, f"/categorisation/{draft.pk}/edit/", "/accounts/users/"],  # (403)
         "governor": [
             *common,

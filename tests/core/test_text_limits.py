@@ -70,7 +70,16 @@ FILTERSET_CLASSES = [c for c in _project_classes(django_filters.FilterSet) if c 
 
 def test_the_walk_finds_the_forms_of_every_app():
     apps_with_forms = {c.__module__.split(".")[0] for c in FORM_CLASSES}
-    assert {"accounts", "audit", "categorisation", "letters", "schools", "visits"} <= apps_with_forms
+    assert {
+        "academies",
+        "accounts",
+        "audit",
+        "categorisation",
+        "dashboard",
+        "letters",
+        "schools",
+        "visits",
+    } <= apps_with_forms
     assert len(FORM_CLASSES) > 30
 
 

@@ -19,6 +19,8 @@ from django.urls import reverse
 from openpyxl import Workbook
 from PIL import Image
 
+from core import tabular
+from core.tabular import XLSX_PACKED_TOO_TIGHTLY, XLSX_TOO_LARGE_UNPACKED, FileRefused, read_table
 from core.uploads import (
     FORM_FIELDS_ALLOWANCE,
     NO_FILE_HERE,
@@ -34,7 +36,7 @@ from core.uploads import (
 from schools import services
 from schools.forms import FILE_TOO_LARGE, LOGO_FILE_TOO_LARGE
 from schools.logos import LOGO_MAX_BYTES
-from schools.models import ImportRecord, Letterhead
+from schools.models import ImportRecord, ImportStatus, Letterhead
 
 MB = 1024 * 1024
 BOUNDARY = "----upload-test-boundary"
@@ -293,6 +295,59 @@ def test_anything_else_is_refused_whatever_its_name(data, message):
     with pytest.raises(ValidationError) as refused:
         spreadsheet_kind(SimpleUploadedFile("gias.csv", data))
     assert refused.value.messages == [message]
+
+
+def workbook_with(extra: dict[str, bytes]) -> bytes:
+    """A real workbook with more members, deflated as Excel would."""
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(xlsx_bytes([["URN"], ["874201"]]))) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for member in source.infolist():
+            target.writestr(member, source.read(member))
+        for name, data in extra.items():
+            target.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_a_zip_bomb_workbook_is_refused_from_its_directory_before_anything_is_unpacked(admin_user, monkeypatch):
+    """20 MB of one byte packs into about 20 KB (1,000 times): no worksheet packs like that."""
+    bomb = workbook_with({"xl/worksheets/sheet2.xml": b"\x00" * (20 * MB)})
+    assert len(bomb) < 100_000
+    with pytest.raises(ValidationError) as refused:
+        spreadsheet_kind(SimpleUploadedFile("gias.xlsx", bomb))
+    (message,) = refused.value.messages
+    ratio = int(message.split(" is packed ")[1].split(" times")[0].replace(",", ""))
+    assert ratio > 500
+    assert message == XLSX_PACKED_TOO_TIGHTLY.format(member="xl/worksheets/sheet2.xml", ratio=ratio)
+
+    monkeypatch.setattr(tabular, "load_workbook", lambda *a, **k: pytest.fail("the workbook was unpacked"))
+    record = services.import_run(
+        kind="gias", data=bomb, filename="gias.xlsx", actor=admin_user, options={"la_codes": ["874"]}
+    )
+    assert record.status == ImportStatus.REFUSED
+    assert "times smaller than its contents, which no real workbook is" in record.message
+
+
+def test_a_workbook_that_would_unpack_past_the_limit_is_refused_naming_both_sizes(settings):
+    settings.XLSX_MAX_UNPACKED_BYTES = 1 * MB
+    workbook = workbook_with({"xl/media/image1.png": bytes(range(256)) * 8 * 1024})  # 2 MB that packs poorly
+
+    with pytest.raises(ValidationError) as refused:
+        spreadsheet_kind(SimpleUploadedFile("gias.xlsx", workbook))
+    assert refused.value.messages == [XLSX_TOO_LARGE_UNPACKED.format(size="2.0\xa0MB", limit="1.0\xa0MB")]
+    with pytest.raises(FileRefused) as refused_by_the_reader:
+        read_table(workbook, "gias.xlsx")
+    assert refused_by_the_reader.value.message == refused.value.messages[0]
+
+
+def test_an_ordinary_workbook_is_not_taken_for_a_zip_bomb():
+    rows = [["URN", "EstablishmentName", "TypeOfEstablishment (name)", "Street"]]
+    rows += [[874000 + n, "Skylark Primary School", "Community school", ""] for n in range(20_000)]
+    data = xlsx_bytes(rows)
+    assert spreadsheet_kind(SimpleUploadedFile("gias.xlsx", data)) == "xlsx"
+    assert len(read_table(data, "gias.xlsx")) == 20_000
 
 
 # ---- names are data --------------------------------------------------------------------------

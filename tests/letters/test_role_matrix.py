@@ -141,6 +141,11 @@ POSTS = {
         lambda c: reverse("letters:template_edit", kwargs={"code": "congratulations"}),
         {"officer", "admin"},
     ),
+    # Whether a letter type needs a second officer (an officer's decision, never an admin's).
+    "approval-setting": (
+        lambda c: reverse("letters:letter_type_approval", kwargs={"code": "congratulations"}),
+        {"officer"},
+    ),
 }
 
 
