@@ -172,3 +172,17 @@ def test_an_officers_totals_agree_with_a_count_of_one(officer, adviser_with_over
         "1 action overdue across schools",
         "1 categorisation waiting for approval",
     } <= texts
+
+
+def test_the_emails_subject_agrees_with_a_count_of_one(adviser, settings):
+    item = {"topic": "Actions", "text": "Heron Primary School: action due", "url": "/", "due_on": None, "overdue": True}
+    one = Digest.objects.create(user=adviser, day=TUESDAY, items=[item])
+    two = Digest.objects.create(user=adviser, day=MONDAY, items=[item, {**item, "overdue": False}])
+
+    digest.digest_send(one.pk)
+    digest.digest_send(two.pk)
+
+    assert [email.subject for email in mail.outbox] == [
+        f"{settings.COUNCIL_NAME}: 1 thing due, 1 overdue",
+        f"{settings.COUNCIL_NAME}: 2 things due, 1 overdue",
+    ]
