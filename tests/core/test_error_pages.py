@@ -193,6 +193,7 @@ BAD_FILTERS = [
     ("actions", "officer", "/visits/actions/?status=bogus"),
     ("compliance", "officer", "/visits/compliance/?status=bogus"),
     ("letters", "officer", "/letters/?issued_from=31-02-2027"),
+    ("academy concerns", "officer", "/academies/?status=bogus"),
 ]
 
 
