@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.permissions import is_adviser, is_officer
 from core.reminders import Reminder
+from core.text import count_of
 
 from . import selectors
 
@@ -22,6 +23,6 @@ def reminders(*, user, today: date) -> list[Reminder]:
     if is_officer(user):
         waiting = selectors.approval_queue().count()
         if waiting:
-            found.append(Reminder("Approvals", f"{waiting} categorisations waiting for approval",
+            found.append(Reminder("Approvals", f"{count_of(waiting, 'categorisation')} waiting for approval",
                                   reverse("categorisation:queue")))  # fmt: skip
     return found

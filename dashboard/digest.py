@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from core.reminders import Reminder, reminders_for
+from core.text import count_of
 
 from .models import Digest, DigestFrequency, DigestPreference, DigestStatus
 
@@ -92,7 +93,9 @@ def digest_send(digest_id: int, *, last_attempt: bool = True) -> None:
     if digest.status == DigestStatus.SENT:
         return
     overdue = sum(1 for item in digest.items if item["overdue"])
-    subject = f"{settings.COUNCIL_NAME}: {len(digest.items)} things due" + (f", {overdue} overdue" if overdue else "")
+    subject = f"{settings.COUNCIL_NAME}: {count_of(len(digest.items), 'thing')} due" + (
+        f", {overdue} overdue" if overdue else ""
+    )
     body = render_to_string(
         "dashboard/email/digest.txt",
         {"digest": digest, "site": settings.SITE_URL, "council": settings.COUNCIL_NAME},

@@ -33,6 +33,8 @@ class DashboardFilterForm(TextLimits, forms.Form):
             Button("filter", "Apply filters"),
             label_size="s",
         )
+        # An unknown value (a hand-made or stale address) is ignored (chosen()), so it is no error to show.
+        self.helper.form_show_errors = False
 
     def chosen(self) -> dict[str, str]:
         """The valid filters chosen (an unknown value is ignored, never an error page)."""

@@ -32,6 +32,8 @@ class CaseFileFilterForm(TextLimits, forms.Form):
             Field.radios("order", legend_size=Size.SMALL, small=True),
             Button("filter", "Apply filters"),
         )
+        # An invalid choice shows everything (choices()), so it is no error to show.
+        self.helper.form_show_errors = False
 
     def choices(self) -> tuple[list[str], bool]:
         """The kinds chosen (none: all) and whether the newest come first; an invalid choice (a

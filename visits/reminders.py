@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.permissions import is_adviser, is_officer
 from core.reminders import Reminder
+from core.text import count_of
 from schools.models import School
 
 from . import selectors
@@ -65,12 +66,21 @@ def _officer(user, today: date) -> list[Reminder]:
     compliance = reverse("visits:compliance")
     if summary.overdue:
         found.append(
-            Reminder("Visits", f"{summary.overdue} schools overdue a visit this term", compliance, overdue=True)
+            Reminder(
+                "Visits", f"{count_of(summary.overdue, 'school')} overdue a visit this term", compliance, overdue=True
+            )
         )
     if summary.msp_to_set_up or summary.msp_overdue:
-        text = f"{summary.msp_to_set_up} MSP groups to set up, {summary.msp_overdue} MSP meetings overdue"
+        text = (
+            f"{count_of(summary.msp_to_set_up, 'MSP group')} to set up, "
+            f"{count_of(summary.msp_overdue, 'MSP meeting')} overdue"
+        )
         found.append(Reminder("MSP meetings", text, reverse("visits:msp_list"), overdue=True))
     overdue_actions = selectors.actions_visible_to(user).filter(status=ActionStatus.OPEN, due_on__lt=today).count()
     if overdue_actions:
-        found.append(Reminder("Actions", f"{overdue_actions} actions overdue across schools", compliance, overdue=True))
+        found.append(
+            Reminder(
+                "Actions", f"{count_of(overdue_actions, 'action')} overdue across schools", compliance, overdue=True
+            )
+        )
     return found

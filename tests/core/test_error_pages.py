@@ -90,6 +90,7 @@ FORM_PAGES = [
     ("edit a letter", "adviser", "letters:edit", "letter", {}),
     ("issue a letter", "officer", "letters:issue", "approved", {}),
     ("letter template", "officer", "letters:template_edit", "congratulations", {}),
+    ("reminders email", "adviser", "dashboard:reminders", None, {}),
 ]
 
 
@@ -192,6 +193,7 @@ BAD_FILTERS = [
     ("actions", "officer", "/visits/actions/?status=bogus"),
     ("compliance", "officer", "/visits/compliance/?status=bogus"),
     ("letters", "officer", "/letters/?issued_from=31-02-2027"),
+    ("academy concerns", "officer", "/academies/?status=bogus"),
 ]
 
 
@@ -202,6 +204,26 @@ def test_a_filter_with_a_bad_value_shows_the_error_summary_and_says_error_in_its
     assert title(page).startswith("Error: "), name
     plain = url.split("?")[0]
     assert not title(client_as(role).get(plain).content.decode()).startswith("Error:")
+
+
+# Filters that ignore a value they do not know (a stale or hand-made address): no error to show, so
+# neither an error message nor "Error:" in the title.
+IGNORED_FILTERS = [
+    ("officer dashboard", "officer", "dashboard:officer", None, {"la": "999", "phase": "bogus", "adviser": "abc"}),
+    ("case file", "officer", "dashboard:timeline", "school", {"kind": "bogus", "order": "sideways"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "view", "argument", "query"), IGNORED_FILTERS, ids=[f[0] for f in IGNORED_FILTERS]
+)
+def test_a_filter_that_ignores_an_unknown_value_shows_no_error(client_as, objects, name, role, view, argument, query):
+    response = client_as(role).get(address(objects, view, argument), query)
+    page = response.content.decode()
+    assert response.status_code == 200, name
+    assert "govuk-error-message" not in page, name
+    assert "govuk-error-summary" not in page, name
+    assert not title(page).startswith("Error:"), name
 
 
 def test_a_refused_action_shown_as_an_error_message_says_error_in_the_title(client_as, objects):

@@ -149,3 +149,40 @@ def test_only_advisers_and_officers_have_a_reminders_page(client_as, role):
     assert response.status_code == expected.get(role, 302)
     if role == "anonymous":
         assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_an_officers_totals_agree_with_a_count_of_one(officer, adviser_with_overdue_action, monkeypatch):
+    """Issue 8's "1 rows": one school, group, meeting, action or categorisation is said in the singular."""
+    from categorisation.models import Status
+    from tests.categorisation.factories import CategorisationFactory
+    from visits import reminders as visit_reminders
+    from visits.compliance import ComplianceSummary
+
+    ones = ComplianceSummary(
+        met=0, due=0, overdue=1, missed_earlier=0, needs_attention=1, msp_to_set_up=1, msp_overdue=1, total=1
+    )
+    monkeypatch.setattr(visit_reminders, "summarise", lambda rows: ones)
+    CategorisationFactory(status=Status.SUBMITTED)
+
+    texts = {item.text for item in reminders_for(user=officer, today=TUESDAY)}
+
+    assert {
+        "1 school overdue a visit this term",
+        "1 MSP group to set up, 1 MSP meeting overdue",
+        "1 action overdue across schools",
+        "1 categorisation waiting for approval",
+    } <= texts
+
+
+def test_the_emails_subject_agrees_with_a_count_of_one(adviser, settings):
+    item = {"topic": "Actions", "text": "Heron Primary School: action due", "url": "/", "due_on": None, "overdue": True}
+    one = Digest.objects.create(user=adviser, day=TUESDAY, items=[item])
+    two = Digest.objects.create(user=adviser, day=MONDAY, items=[item, {**item, "overdue": False}])
+
+    digest.digest_send(one.pk)
+    digest.digest_send(two.pk)
+
+    assert [email.subject for email in mail.outbox] == [
+        f"{settings.COUNCIL_NAME}: 1 thing due, 1 overdue",
+        f"{settings.COUNCIL_NAME}: 2 things due, 1 overdue",
+    ]

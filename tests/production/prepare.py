@@ -28,6 +28,7 @@ from letters import documents, services
 from letters.models import TRUST_LETTER_KINDS, Letter, LetterKind, LetterStatus, LetterType
 from schools import services as schools_services
 from schools.models import Governance, School
+from schools.selectors import letterhead_for
 from visits import services as visits_services
 from visits.models import MspGroup, MspRecommendation, Visit, VisitStatus
 
@@ -140,9 +141,15 @@ def prepare(out: str) -> None:
     with open(out, "w") as handle:
         governor = User.objects.get(username="governor").pk
         headteacher = User.objects.get(username="headteacher").pk
+        # Each letter's LA letterhead, as its documents must show it (council, directorate, address).
+        letterheads = {
+            str(letter.pk): letterhead_for(letter.school.la_code).lines
+            for letter in Letter.objects.filter(pk__in=[*ready.values(), notice.pk]).select_related("school")
+        }
         json.dump(
             {
                 "ready_to_issue": ready,
+                "letterheads": letterheads,
                 "intention": notice.pk,
                 "visit": visit.pk,
                 "governor": governor,

@@ -4,6 +4,7 @@ and tagged, and the health check answers as the container asks it."""
 
 import io
 import json
+import os
 import re
 import shlex
 import subprocess
@@ -11,6 +12,7 @@ import sys
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
@@ -263,7 +265,17 @@ def test_the_calendar_feed_answers_a_calendar_app(production_site):
 # ---- every document, styled and tagged -----------------------------------------------------------
 
 
+def keep(response, name: str) -> None:
+    """With KEEP_DOCUMENTS=<dir>, the documents the run produced are written there for a person to
+    look at (issue 8: "look at them")."""
+    folder = os.environ.get("KEEP_DOCUMENTS")
+    if folder and response.status == 200:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (Path(folder) / name).write_bytes(response.body)
+
+
 def assert_styled_pdf(response, what: str) -> PdfReader:
+    keep(response, re.sub(r"\W+", "-", what) + ".pdf")
     assert (response.status, response.content_type) == (200, "application/pdf"), f"{what}: {response.status}"
     reader = PdfReader(io.BytesIO(response.body))
     fonts = {str(f.get_object()["/BaseFont"]) for page in reader.pages for f in page["/Resources"]["/Font"].values()}
@@ -278,13 +290,32 @@ def assert_styled_pdf(response, what: str) -> PdfReader:
     return reader
 
 
-def assert_docx(response, what: str, *, contains: str) -> None:
+def assert_docx(response, what: str, *, contains: str, letterhead: list[str]) -> None:
+    keep(response, re.sub(r"\W+", "-", what) + ".docx")
     assert response.status == 200, f"{what}: {response.status}"
     assert response.content_type == "application/vnd.openxmlformats-officedocument.wordprocessingml.document", what
     document = Document(io.BytesIO(response.body))
     text = "\n".join(p.text for p in document.paragraphs)
     assert contains in text, what
     assert document.core_properties.title, what
+    section = document.sections[0]
+    assert (section.page_width.twips, section.page_height.twips) == (11906, 16838), f"{what}: not A4"
+    assert {p.style.name for p in document.paragraphs} >= {"Heading 1"}, what
+    assert " PAGE " in section.footer._element.xml, f"{what}: no page numbers"
+    assert_letterhead(text, letterhead, what)
+
+
+def assert_letterhead(text: str, letterhead: list[str], what: str) -> None:
+    """Every line of the school's LA's letterhead is in the document's text."""
+    assert letterhead, what
+    words = " ".join(text.split())
+    missing = [line for line in letterhead if " ".join(line.split()) not in words]
+    assert missing == [], f"{what}: the letterhead lacks {missing}"
+
+
+def assert_a4_pdf_with_letterhead(reader: PdfReader, letterhead: list[str], what: str) -> None:
+    assert [round(float(v)) for v in reader.pages[0].mediabox[2:]] == [595, 842], f"{what}: not A4"
+    assert_letterhead(reader.pages[0].extract_text(), letterhead, what)
 
 
 def produced(site, client, path: str, *, timeout: float = 90):
@@ -332,7 +363,9 @@ def test_each_letter_type_is_issued_as_a_styled_tagged_pdf_and_a_word_document(p
     reference = f"SI-{pk:05d}"
     assert reference in reader.pages[0].extract_text()
     assert "DRAFT" not in reader.pages[0].extract_text()
-    assert_docx(officer.get(f"/letters/{pk}/letter.docx"), f"{kind} letter", contains=reference)
+    letterhead = production_site.prepared["letterheads"][str(pk)]
+    assert_a4_pdf_with_letterhead(reader, letterhead, f"{kind} letter")
+    assert_docx(officer.get(f"/letters/{pk}/letter.docx"), f"{kind} letter", contains=reference, letterhead=letterhead)
     no_problems_logged(production_site, mark)
 
 
@@ -352,7 +385,14 @@ def test_the_notice_of_intention_is_given_as_a_styled_tagged_pdf_and_a_word_docu
         produced(production_site, officer, f"/letters/{pk}/intention.pdf"), "notice of intention"
     )
     assert "Notice of intention" in reader.metadata.title
-    assert_docx(officer.get(f"/letters/{pk}/intention.docx"), "notice of intention", contains=f"SI-{pk:05d}/N")
+    letterhead = production_site.prepared["letterheads"][str(pk)]
+    assert_a4_pdf_with_letterhead(reader, letterhead, "notice of intention")
+    assert_docx(
+        officer.get(f"/letters/{pk}/intention.docx"),
+        "notice of intention",
+        contains=f"SI-{pk:05d}/N",
+        letterhead=letterhead,
+    )
     no_problems_logged(production_site, mark)
 
 
