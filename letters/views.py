@@ -401,7 +401,11 @@ def submit(request, pk: int):
 @require_POST
 def approve(request, pk: int):
     form = CommentsForm(request.POST, required=False, button="Approve")
-    comments = form.cleaned_data["comments"] if form.is_valid() else ""
+    if not form.is_valid():  # comments over their limit: say so and approve nothing
+        letter = _staff_letter(request, pk, "letters.approve_letter")
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("letters:detail", pk=letter.pk)
+    comments = form.cleaned_data["comments"]
     return _workflow_post(
         request,
         pk,

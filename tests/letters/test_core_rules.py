@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from core.limits import LONG_TEXT
 from letters import rules, selectors, services
 from letters.forms import ApprovalSettingForm
 from letters.models import Letter, LetterStatus, LetterType
@@ -397,3 +398,15 @@ def test_the_demo_still_issues_its_letters_with_a_second_officer_approving_the_o
         if letter.letter_type.needs_second_officer:
             assert letter.approved_by.pk not in selectors.letter_authors(letter), letter
     assert {letter.approved_by.username for letter in notices} == {"officer", "officer2"}
+
+
+def test_approval_comments_over_their_limit_are_refused_with_a_message_and_nothing_is_approved(
+    client, officer, second_officer, link_school
+):
+    letter = submitted(link_school, "warning_notice", drafter=officer)
+    client.force_login(second_officer)
+    too_long = "x" * (LONG_TEXT + 1)
+    response = client.post(reverse("letters:approve", kwargs={"pk": letter.pk}), {"comments": too_long}, follow=True)
+    assert Letter.objects.get().status == LetterStatus.SUBMITTED
+    page = response.content.decode()
+    assert "must be 20,000 characters or fewer" in page
