@@ -148,7 +148,9 @@ def refresh(*, today: date) -> int:
             .filter(Q(stale=True) | ~Q(computed_for=today))
             .values_list("school_id", flat=True)
         )
-        missing = list(compliance_schools().filter(stored_compliance__isnull=True).values_list("pk", flat=True))
+        missing = list(
+            compliance_schools().filter(stored_compliance__isnull=True).order_by().values_list("pk", flat=True)
+        )
         ids = due + missing
         if not ids:
             return 0

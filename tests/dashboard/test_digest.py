@@ -161,7 +161,7 @@ def test_an_officers_totals_agree_with_a_count_of_one(officer, adviser_with_over
     ones = ComplianceSummary(
         met=0, due=0, overdue=1, missed_earlier=0, needs_attention=1, msp_to_set_up=1, msp_overdue=1, total=1
     )
-    monkeypatch.setattr(visit_reminders, "summarise", lambda rows: ones)
+    monkeypatch.setattr(visit_reminders, "summarise_stored", lambda stored: ones)
     CategorisationFactory(status=Status.SUBMITTED)
 
     texts = {item.text for item in reminders_for(user=officer, today=TUESDAY)}
