@@ -243,3 +243,44 @@ def test_a_read_after_one_write_recomputes_one_school_in_a_fixed_number_of_queri
     with CaptureQueriesContext(connection) as one:
         assert refresh(today=TODAY) == 1
     assert len(one) <= 16
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL (SQLite serialises writers)")
+@pytest.mark.django_db(transaction=True)
+def test_a_request_that_finds_a_recomputation_under_way_waits_and_does_not_pay_for_it_again(monkeypatch):
+    import threading
+
+    from visits import stored_compliance as module
+
+    school = SchoolFactory(name="Heron Primary School")
+    refresh(today=TODAY)
+    StoredCompliance.objects.filter(school=school).update(stale=True)
+    started, go, results = threading.Event(), threading.Event(), {}
+    real = module.compliance_rows
+
+    def slow_rows(**kwargs):
+        started.set()
+        go.wait(10)
+        return real(**kwargs)
+
+    monkeypatch.setattr(module, "compliance_rows", slow_rows)
+
+    def run(name):
+        try:
+            results[name] = refresh(today=TODAY)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=run, args=("first",))
+    first.start()
+    assert started.wait(10)  # the first request holds the stale row, computing
+    started.clear()
+    second = threading.Thread(target=run, args=("second",))
+    second.start()
+    second.join(1)
+    assert second.is_alive()  # waiting for the first's lock, not computing
+    go.set()
+    first.join(10)
+    second.join(10)
+    assert results == {"first": 1, "second": 0}
+    assert not started.is_set()  # the second never computed
