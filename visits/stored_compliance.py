@@ -104,7 +104,9 @@ def _school_of(instance) -> int | None:
 def _on_school_write(sender, instance, **kwargs) -> None:
     if kwargs.get("raw"):  # fixtures loading
         return
-    mark_stale(school_ids=[_school_of(instance)])
+    school_id = _school_of(instance)
+    if school_id is not None:
+        mark_stale(school_ids=[school_id])
 
 
 def _on_everything(sender, **kwargs) -> None:
