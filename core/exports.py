@@ -70,17 +70,26 @@ def _csv_cell(value):
 def write_xlsx(stream, sheet_title: str, header: Sequence[str], rows: Iterable[Sequence]) -> int:
     """Write rows to a one-sheet workbook in `stream` (write-only mode keeps memory flat for large
     exports); returns how many rows were written."""
+    return write_workbook(stream, [(sheet_title, header, rows)])[0]
+
+
+def write_workbook(stream, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> list[int]:
+    """Write a workbook of (title, header, rows) sheets to `stream`, each with a bold, frozen header
+    and an autofilter; returns how many rows each sheet got."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=normalise_text(sheet_title)[:31])
-    sheet.freeze_panes = "A2"  # the header stays in view
-    sheet.append([_header_cell(sheet, neutralise(v)) for v in header])
-    count = 0
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, neutralise(v)) for v in row])
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(header), 1))}{count + 1}"
+    counts = []
+    for sheet_title, header, rows in sheets:
+        sheet = workbook.create_sheet(title=normalise_text(sheet_title)[:31])
+        sheet.freeze_panes = "A2"  # the header stays in view
+        sheet.append([_header_cell(sheet, neutralise(v)) for v in header])
+        count = 0
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, neutralise(v)) for v in row])
+            count += 1
+        sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(header), 1))}{count + 1}"
+        counts.append(count)
     workbook.save(stream)
-    return count
+    return counts
 
 
 def _header_cell(sheet, value):

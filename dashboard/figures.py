@@ -16,7 +16,7 @@ from itertools import pairwise
 from django.db.models import Min, Q, QuerySet
 from django.urls import reverse
 
-from academies.models import LADDER_ORDER, LADDER_SHORT, Rag
+from academies.models import LADDER_ORDER, LADDER_SHORT, ConcernSource, Rag
 from academies.selectors import concerns_visible_to, stage_of
 from categorisation.selectors import review_due
 from letters.models import LetterStatus, LetterType
@@ -64,6 +64,9 @@ class Scope:
     today: date
     user: object
     chosen: dict[str, str]
+    # Whistleblowing-sourced concerns (restricted) are left out of documents that leave the
+    # system, the reporting packs (docs/adr/0030), whoever produced them.
+    restricted: bool = True
 
     def schools(self) -> QuerySet[School]:
         return filter_schools(School.objects.all(), self.chosen)
@@ -300,7 +303,7 @@ class ConcernsSection:
 def concerns(scope: Scope) -> ConcernsSection:
     """Open academy concerns as the user may see them, by the highest rung of the ladder taken and RAG."""
     grid = defaultdict(list)
-    for concern in concerns_visible_to(scope.user).open().filter(school__in=scope.schools().values("pk")):
+    for concern in open_concerns(scope):
         stage = stage_of(concern) or NO_STEP
         grid[(stage, concern.rag)].append(
             Entry(concern.school_id, f"Raised {concern.raised_on:%-d %B %Y}", concern.get_absolute_url())
@@ -317,6 +320,11 @@ def concerns(scope: Scope) -> ConcernsSection:
         for stage, label in stages
     ]
     return ConcernsSection(rows, RAGS)
+
+
+def open_concerns(scope: Scope):
+    concerns = concerns_visible_to(scope.user).open().filter(school__in=scope.schools().values("pk"))
+    return concerns if scope.restricted else concerns.exclude(source=ConcernSource.WHISTLEBLOWING)
 
 
 # ---- actions ------------------------------------------------------------------------------------

@@ -41,3 +41,59 @@ class Digest(models.Model):
 
     def __str__(self):
         return f"Digest for {self.user} on {self.day}"
+
+
+# ---- reporting packs (dashboard.packs, docs/adr/0030) -------------------------------------------
+
+
+class PackAudience(models.TextChoices):
+    """The meetings the council reports to (seeds 000 and 004): one pack per meeting, dated."""
+
+    CABINET = "cabinet", "Cabinet and scrutiny"
+    CLINIC = "clinic", "Education Performance Clinic"
+    BOARD = "board", "School Improvement Board"
+
+
+class PackStatus(models.TextChoices):
+    PENDING = "pending", "Being prepared"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Could not be prepared"
+
+
+def pack_path(instance, filename):
+    return f"packs/{instance.pk}/{filename}"
+
+
+class ReportingPack(models.Model):
+    """A dated pack of the dashboard's figures for one meeting, built once by a task worker and kept:
+    its PDF and XLSX are downloaded again exactly as produced (their SHA-256 is recorded and checked
+    on every download). `snapshot` keeps each school's support level and concern stage on the day,
+    so the next pack for the same meeting and LA reports the movement since this one."""
+
+    audience = models.CharField(max_length=8, choices=PackAudience.choices)
+    la_code = models.CharField("LA code", max_length=3, blank=True, help_text="Blank: every LA of the service")
+    as_of = models.DateField("figures as at")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=8, choices=PackStatus.choices, default=PackStatus.PENDING)
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="The pack compared with"
+    )
+    snapshot = models.JSONField(default=dict, blank=True)
+    pdf = models.FileField(upload_to=pack_path, blank=True, max_length=200)
+    xlsx = models.FileField(upload_to=pack_path, blank=True, max_length=200)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    xlsx_sha256 = models.CharField(max_length=64, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["audience", "la_code", "status", "as_of"])]
+
+    def __str__(self):
+        return f"{self.get_audience_display()} pack, {self.as_of:%-d %B %Y}"
+
+    @property
+    def scope_label(self) -> str:
+        return f"LA {self.la_code}" if self.la_code else "Every LA"

@@ -5,6 +5,10 @@ Governors and admins never (admins do not read case material)."""
 
 import rules
 
-from accounts.permissions import is_la_staff
+from accounts.permissions import is_la_staff, is_officer
 
 rules.add_perm("dashboard.view_officer_dashboard", is_la_staff)
+
+# Reporting packs (docs/adr/0030) go to council meetings in the officers' name: officers produce and
+# download them; advisers, governors, headteachers and admins do not.
+rules.add_perm("dashboard.produce_reporting_pack", is_officer)

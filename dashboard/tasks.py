@@ -24,3 +24,13 @@ def send_digest(context, *, digest_id: int) -> None:
     from .digest import digest_send
 
     digest_send(digest_id, last_attempt=is_last_attempt(context, settings.EMAIL_RETRIES))
+
+
+PACK_RETRIES = 2
+
+
+@task(name="dashboard.tasks.build_pack", pass_context=True, retry=PACK_RETRIES)
+def build_pack(context, *, pack_id: int) -> None:
+    from .packs import pack_build
+
+    pack_build(pack_id=pack_id, last_attempt=is_last_attempt(context, PACK_RETRIES))

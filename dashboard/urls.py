@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_officer, views_reminders, views_timeline
+from . import views, views_officer, views_packs, views_reminders, views_timeline
 
 app_name = "dashboard"
 
@@ -11,6 +11,10 @@ urlpatterns = [
     # The officer dashboard (docs/adr/0022) and the schools behind each of its figures.
     path("dashboard/", views_officer.officer_dashboard, name="officer"),
     path("dashboard/schools/", views_officer.figure_schools, name="figure"),
+    # Reporting packs for council meetings (docs/adr/0030).
+    path("dashboard/packs/", views_packs.pack_list, name="packs"),
+    path("dashboard/packs/<int:pk>/", views_packs.pack_detail, name="pack"),
+    path("dashboard/packs/<int:pk>/pack.<str:fmt>", views_packs.pack_download, name="pack_download"),
     # A school's case file (docs/adr/0021).
     path("schools/<int:urn>/timeline/", views_timeline.case_file, name="timeline"),
     path("schools/<int:urn>/timeline.pdf", views_timeline.case_file_pdf, name="timeline_pdf"),

@@ -362,6 +362,9 @@ def test_drafting_a_letter_to_the_trust_from_a_concern_is_refused_to_roles_that_
 ROLE_TESTS_ELSEWHERE = {
     "dashboard:reminders": "tests/dashboard/test_digest.py",
     "dashboard:figure": "tests/officer_dashboard/test_pages.py",
+    "dashboard:packs": "tests/officer_dashboard/test_packs.py",
+    "dashboard:pack": "tests/officer_dashboard/test_packs.py",
+    "dashboard:pack_download": "tests/officer_dashboard/test_packs.py",
     "accounts:logout": "tests/accounts/test_accounts.py",
     "accounts:password_change_done": "tests/production/test_production_mode.py",
     "schools:governorship_remove": "tests/accounts/test_separation_of_duties.py",

@@ -39,3 +39,31 @@ def test_an_officer_reads_the_dashboard_and_follows_a_figure_to_its_schools(page
     page.get_by_role("link", name="Back to the dashboard").click()
     expect(page.get_by_role("heading", name="Officer dashboard", level=1)).to_be_visible()
     assert "la=874" in page.url
+
+
+def test_an_officer_produces_a_reporting_pack_and_downloads_its_pdf(page, demo_site, tmp_path):
+    sign_in(page, demo_site, "officer")
+    page.goto(demo_site + "/dashboard/")
+    page.get_by_role("link", name="Reporting packs").click()
+    expect(page.get_by_role("heading", name="Reporting packs", level=1)).to_be_visible()
+    assert_no_axe_violations(page)
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Produce the pack").click()  # no meeting chosen
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose which meeting the pack is for")
+
+    page.get_by_label("School Improvement Board").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Produce the pack").click()
+    expect(
+        page.get_by_role("heading", name=re.compile(r"School Improvement Board pack, \d+ \w+ \d{4}"))
+    ).to_be_visible()
+    assert_no_axe_violations(page)
+    with page.expect_download() as pdf:
+        page.get_by_role("link", name=re.compile("Download the pack")).click()
+    path = tmp_path / "pack.pdf"
+    pdf.value.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF")
+    with page.expect_download() as xlsx:
+        page.get_by_role("link", name=re.compile("Download the figures")).click()
+    assert xlsx.value.suggested_filename.startswith("board-pack-all-")

@@ -421,3 +421,23 @@ def test_the_logs_are_json_lines_with_the_request_id(production_site):
     assert "request_id=production-test-0001" in access[0]["message"]
     assert {"timestamp", "level"} <= set(access[0])
     assert json.loads(production_site.log().splitlines()[0])["logger"] == "gunicorn.error"  # "Starting gunicorn"
+
+
+def test_a_reporting_pack_is_produced_as_a_styled_tagged_a4_pdf_and_downloads_unchanged(production_site, officer):
+    mark = len(production_site.log())
+    page = officer.get("/dashboard/packs/")
+    form = next(f for f in forms(page.text) if "audience" in f.names)
+    made = officer.submit(page, form, audience="clinic")
+    assert made.status == 302, made.status
+    pack_page = officer.internal_path(made.headers["location"], page.path)
+    pdf_path = pack_page + "pack.pdf"
+    deadline = time.monotonic() + 90
+    while "Download the pack" not in officer.get(pack_page).text and time.monotonic() < deadline:
+        time.sleep(0.25)  # PostgreSQL: the task worker builds it
+
+    first = officer.get(pdf_path)
+    reader = assert_styled_pdf(first, "reporting pack")
+    assert [round(float(v)) for v in reader.pages[0].mediabox[2:]] == [595, 842], "not A4"
+    assert "Education Performance Clinic: school improvement pack" in reader.pages[0].extract_text()
+    assert officer.get(pdf_path).body == first.body
+    no_problems_logged(production_site, mark)
