@@ -21,3 +21,9 @@ class AcademiesConfig(AppConfig):
         register_trust_page(lambda trust: reverse("academies:trust_edit", kwargs={"code": trust.code}))
         # The letter page of a letter to a trust links back to the concern it was drafted from.
         register_letter_owner(selectors.concern_of_letter)
+
+        from core.export_jobs import register as register_export
+
+        from .exports import CONCERNS
+
+        register_export(CONCERNS)

@@ -22,6 +22,11 @@ class AccountsConfig(AppConfig):
 
         signals.connect()
         register(NavItem("Users", "accounts:user_list", permissions.is_admin, order=90))
+        from core.export_jobs import register as register_export
+
+        from .exports import USERS
+
+        register_export(USERS)
         # Receivers of user_logged_in / user_login_failed (docs/adr/0009): imported for their signals.
         del lockout, second_factor, session_limits
         user_page.register(

@@ -11,7 +11,7 @@ from django.urls import reverse, reverse_lazy
 from core.forms import add_service_errors, posted
 from core.pagination import paginate
 
-from . import selectors, services, user_page
+from . import exports, selectors, services, user_page
 from .forms import OwnPasswordChangeForm, PasswordResetByAdminForm, SignInForm, UserCreateForm, UserUpdateForm
 from .roles import Role
 from .sso.views import SignOutView
@@ -54,8 +54,8 @@ password_change_done_view = auth_views.PasswordChangeDoneView.as_view(
 
 @permission_required("accounts.manage_users", raise_exception=True)
 def user_list(request):
-    search, role = request.GET.get("q", ""), request.GET.get("role", "")
-    pagination = paginate(request, selectors.user_list(search=search, role=role if role in Role.values else ""))
+    search, role, users = exports.filtered_users(params=request.GET)
+    pagination = paginate(request, users)
     return render(
         request,
         "accounts/user_list.html",

@@ -15,3 +15,9 @@ class CategorisationConfig(AppConfig):
         school_page.register_section()
         home_panels.register_panels()
         register(NavItem("Categorisation", "categorisation:list", is_la_staff | is_admin, order=30))
+
+        from core.export_jobs import register as register_export
+
+        from .exports import REVIEW_DUE
+
+        register_export(REVIEW_DUE)

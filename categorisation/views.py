@@ -20,7 +20,7 @@ from schools.models import School
 from schools.selectors import school_for_user
 from schools.terms import term_on, term_periods
 
-from . import selectors, services
+from . import exports, selectors, services
 from .evidence import (
     cited_items,
     evidence_sources,
@@ -30,7 +30,7 @@ from .evidence import (
     source_title,
 )
 from .facts import facts_by_key, facts_for
-from .filters import CategoryFilter, ReviewDueFilter
+from .filters import CategoryFilter
 from .forms import (
     NEW_AREA_COUNTS,
     ActivateForm,
@@ -137,8 +137,8 @@ def category_export(request, fmt: str):
 @permission_required("categorisation.see_categories", raise_exception=True)
 def review_due(request):
     today = timezone.localdate()
-    due_filter = ReviewDueFilter(request.GET, queryset=selectors.review_due(today), request=request)
-    pagination = paginate(request, due_filter.qs.order_by("name", "urn"))
+    due_filter, due = exports.filtered_review_due(user=request.user, params=request.GET)
+    pagination = paginate(request, due)
     _attach_current(pagination.page.object_list)
     return render(
         request,

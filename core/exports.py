@@ -10,9 +10,10 @@ behind an invisible first character."""
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import islice
 
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
@@ -120,3 +121,10 @@ def _xlsx_cell(sheet, value):
         cell.data_type = "s"
         return cell
     return value
+
+
+def in_chunks(items: Iterable, size: int) -> Iterator[list]:
+    """Items in lists of up to `size` (itertools.batched arrives with Python 3.12)."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk

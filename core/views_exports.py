@@ -1,14 +1,16 @@
-"""An export's page (waiting, ready, failed) and its file: only for the user who asked for it."""
+"""An export's page (waiting, ready, failed) and its file: only for the user who asked for it; and
+the export of any list page that registered its kind (core.export_jobs.KINDS)."""
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
-from .export_jobs import KINDS, may_export
-from .exports import XLSX_CONTENT_TYPE
+from .export_jobs import KINDS, export_request, may_export
+from .exports import XLSX_CONTENT_TYPE, csv_response
 from .models import Export, ExportStatus
 
 
@@ -48,3 +50,20 @@ def export_download(request, pk: int):
     response = FileResponse(handle, content_type=XLSX_CONTENT_TYPE, as_attachment=True)
     response["Content-Disposition"] = f'attachment; filename="{export.file.name.rsplit("/", 1)[-1]}"'
     return response
+
+
+@login_required
+def list_export(request, kind: str, fmt: str):
+    """A list page's rows with its filters (the query string): CSV streamed from the request, XLSX
+    built by a task worker on its own page. The list's own permission, or 403."""
+    export_kind = KINDS.get(kind)
+    if export_kind is None or fmt not in ("csv", "xlsx"):
+        raise Http404
+    if not may_export(request.user, export_kind):
+        raise PermissionDenied
+    if fmt == "xlsx":
+        export = export_request(kind=kind, params=request.GET, actor=request.user)
+        return redirect("core:export_detail", pk=export.pk)
+    return csv_response(
+        f"{export_kind.filename}.csv", export_kind.header, export_kind.rows(user=request.user, params=request.GET)
+    )

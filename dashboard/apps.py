@@ -30,3 +30,9 @@ class DashboardConfig(AppConfig):
             Section(key="reminders", title="Your reminders", order=1, template="dashboard/panels/reminders.html",
                     context=lambda request, user: {} if is_la_staff(user) else None)
         )  # fmt: skip
+
+        from core.export_jobs import register as register_export
+
+        from .exports import FIGURE_SCHOOLS
+
+        register_export(FIGURE_SCHOOLS)

@@ -10,9 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.pagination import paginate
-from schools.models import School
 
-from . import charts, figures, history
+from . import charts, exports, figures, history
 from .filters import DashboardFilterForm
 
 FIGURE_PAGE_SIZE = 50
@@ -89,14 +88,9 @@ def officer_dashboard(request):
 @permission_required("dashboard.view_officer_dashboard", raise_exception=True)
 def figure_schools(request):
     form, scope = _scope(request)
-    figure = figures.figure_for(scope, request.GET.get("figure", "")[:80])
+    figure, rows = exports.figure_rows(user=request.user, params=request.GET)
     if figure is None:
         raise Http404("No such figure")
-    schools = School.objects.select_related("link_adviser").in_bulk({e.school_id for e in figure.entries})
-    rows = sorted(
-        ((schools[e.school_id], e) for e in figure.entries if e.school_id in schools),
-        key=lambda pair: (pair[0].name, pair[0].urn, pair[1].note),
-    )
     back = reverse("dashboard:officer") + ("?" + urlencode(scope.chosen) if scope.chosen else "")
     return render(
         request,

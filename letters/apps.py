@@ -16,3 +16,9 @@ class LettersConfig(AppConfig):
         school_section.register_section()
         home_panels.register_panels()
         register_fact_provider("letters", facts.warning_notice_or_concerns_letter_facts)
+
+        from core.export_jobs import register as register_export
+
+        from .exports import SUGGESTIONS
+
+        register_export(SUGGESTIONS)

@@ -25,7 +25,7 @@ from schools.models import School
 from schools.picker import school_picker
 from schools.selectors import letterhead_for, open_schools_user_acts_for, schools_visible_to
 
-from . import documents, issued_documents, links, placeholders, rules, selectors, services, suggestions
+from . import documents, exports, issued_documents, links, placeholders, rules, selectors, services, suggestions
 from .documents import DOCX_CONTENT_TYPE
 from .forms import (
     ApprovalSettingForm,
@@ -838,16 +838,9 @@ def indicator_edit(request, pk: int):
 # ---- suggestions ------------------------------------------------------------------------------
 
 
-def _suggestion_school_ids(user) -> list[int] | None:
-    """Officers see suggestions for every school; advisers for their link schools."""
-    if user.has_perm("letters.approve_letter"):
-        return None
-    return list(School.objects.filter(link_adviser=user).values_list("pk", flat=True))
-
-
 @permission_required("letters.view_suggestions", raise_exception=True)
 def suggestion_list(request):
-    found = suggestions.suggestion_candidates(school_ids=_suggestion_school_ids(request.user))
+    found = suggestions.suggestion_candidates(school_ids=exports.suggestion_school_ids(request.user))
     pagination = paginate(request, found)
     return render(
         request,

@@ -363,6 +363,7 @@ ROLE_TESTS_ELSEWHERE = {
     "dashboard:reminders": "tests/dashboard/test_digest.py",
     "dashboard:figure": "tests/officer_dashboard/test_pages.py",
     "dashboard:packs": "tests/officer_dashboard/test_packs.py",
+    "core:list_export": "tests/core/test_list_exports.py",
     "dashboard:pack": "tests/officer_dashboard/test_packs.py",
     "dashboard:pack_download": "tests/officer_dashboard/test_packs.py",
     "accounts:logout": "tests/accounts/test_accounts.py",

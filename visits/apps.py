@@ -16,3 +16,10 @@ class VisitsConfig(AppConfig):
         register(NavItem("Notes of visit", "visits:shared_notes", is_headteacher, order=41, prefix="/visits/notes/"))
         panels.register()
         stored_compliance.connect()
+
+        from core.export_jobs import register as register_export
+
+        from .exports import KINDS
+
+        for kind in KINDS:
+            register_export(kind)

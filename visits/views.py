@@ -23,16 +23,14 @@ from core.forms import add_service_errors, posted
 from core.pagination import paginate
 from core.text import count_of
 from schools.logos import stored_logo
-from schools.models import School
 from schools.picker import chosen_school, school_picker
-from schools.selectors import letterhead_for, open_schools_user_acts_for, school_for_user, search_condition
+from schools.selectors import letterhead_for, open_schools_user_acts_for, school_for_user
 from schools.terms import term_on
 
-from . import calendar_feed, selectors, services, views_acknowledgement
+from . import calendar_feed, exports, selectors, services, views_acknowledgement
 from .compliance import STATUS_FILTERS, compliance_rows, compliance_schools, year_calendar
 from .forms import (
     ActionCloseForm,
-    ActionFilterForm,
     ActionUpdateForm,
     CalendarRangeForm,
     CancelVisitForm,
@@ -43,7 +41,6 @@ from .forms import (
     MspMeetingPlanForm,
     MspMeetingRecordForm,
     ShareNoteForm,
-    VisitFilterForm,
     VisitPlanForm,
     VisitRecordForm,
     action_formset,
@@ -68,22 +65,8 @@ def _forbid_unless(request, perm: str, obj=None) -> None:
 
 @permission_required("visits.view_visits", raise_exception=True)
 def visit_list(request):
-    data = request.GET.copy() if request.GET else None
-    if data is None and is_adviser(request.user):
-        data = {"adviser": str(request.user.pk)}  # an adviser starts with their own visits
-    form = VisitFilterForm(data)
-    visits = selectors.visit_list(user=request.user)
-    if form.is_valid():
-        cleaned = form.cleaned_data
-        if cleaned["q"].strip():
-            visits = visits.filter(school__in=School.objects.filter(search_condition(cleaned["q"])))
-        if cleaned["adviser"]:
-            visits = visits.filter(adviser=cleaned["adviser"])
-        if cleaned["status"]:
-            visits = visits.filter(status=cleaned["status"])
-        if cleaned["visit_type"]:
-            visits = visits.filter(visit_type=cleaned["visit_type"])
-    pagination = paginate(request, visits.order_by("-visit_date", "-id"))
+    form, visits = exports.filtered_visits(user=request.user, params=request.GET)
+    pagination = paginate(request, visits)
     return render(
         request,
         "visits/visit_list.html",
@@ -322,25 +305,8 @@ def visit_share(request, pk: int):
 @permission_required("visits.view_actions", raise_exception=True)
 def action_list(request):
     today = _today()
-    form = ActionFilterForm(request.GET or None)
-    actions = selectors.action_list(user=request.user)
-    status = "open"
-    if form.is_valid():
-        cleaned = form.cleaned_data
-        status = cleaned["status"] or "open"
-        if cleaned["q"].strip():
-            actions = actions.filter(school__in=School.objects.filter(search_condition(cleaned["q"])))
-        if cleaned["owner"]:
-            actions = actions.filter(owner=cleaned["owner"])
-        if cleaned["link_adviser"]:
-            actions = actions.filter(school__link_adviser=cleaned["link_adviser"])
-    if status in ("open", "overdue"):
-        actions = actions.filter(status=ActionStatus.OPEN)
-    if status == "overdue":
-        actions = actions.filter(due_on__lt=today)
-    elif status == "closed":
-        actions = actions.filter(status=ActionStatus.CLOSED)
-    pagination = paginate(request, actions.order_by("school__name", "due_on", "id"))
+    form, actions = exports.filtered_actions(user=request.user, params=request.GET, today=today)
+    pagination = paginate(request, actions)
     return render(
         request,
         "visits/action_list.html",

@@ -4,7 +4,6 @@ selectors here, rules in services and policy."""
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -12,13 +11,10 @@ from audit.services import record_request_read
 from core.forms import add_service_errors, posted
 from core.pagination import paginate
 from letters.models import LetterKind
-from schools.models import School
 from schools.picker import school_picker
-from schools.selectors import search_condition
 
-from .. import policy, selectors, services
-from ..forms import ConcernFilterForm, ConcernForm, DecisionForm, EndForm, RagForm, ReopenForm
-from ..models import ConcernStatus
+from .. import exports, policy, selectors, services
+from ..forms import ConcernForm, DecisionForm, EndForm, RagForm, ReopenForm
 from ..suggestions import suggested_concern_types
 
 PICKER_HINT = "Concerns are recorded about open academies and free schools."
@@ -26,18 +22,8 @@ PICKER_HINT = "Concerns are recorded about open academies and free schools."
 
 @permission_required("academies.view_concerns", raise_exception=True)
 def concern_list(request):
-    form = ConcernFilterForm(request.GET or None)
-    concerns = selectors.concerns_visible_to(request.user)
-    status = "open"
-    if form.is_valid():
-        status = form.cleaned_data["status"] or "open"
-        if form.cleaned_data["q"].strip():
-            concerns = concerns.filter(school__in=School.objects.filter(search_condition(form.cleaned_data["q"])))
-    if status == "open":
-        concerns = concerns.filter(status=ConcernStatus.OPEN)
-    elif status == "ended":
-        concerns = concerns.filter(~Q(status=ConcernStatus.OPEN))
-    pagination = paginate(request, concerns.order_by("school__name", "-raised_on", "id"))
+    form, concerns = exports.filtered_concerns(user=request.user, params=request.GET)
+    pagination = paginate(request, concerns)
     for concern in pagination.page.object_list:
         concern.stage_label = selectors.stage_label(concern)
     return render(

@@ -1,0 +1,141 @@
+"""The visits, actions and MSP group lists as spreadsheets (core/export_jobs.py, registered in
+VisitsConfig.ready): each list's filter is one function here, read by the page and its CSV and XLSX
+alike, so a download holds exactly the rows the page lists for that user."""
+
+from datetime import date
+
+from django.http import QueryDict
+from django.utils import timezone
+
+from accounts.permissions import is_adviser
+from core.export_jobs import ExportKind
+from schools.models import School
+from schools.selectors import search_condition
+
+from . import selectors
+from .forms import ActionFilterForm, VisitFilterForm
+from .models import ActionStatus, FocusArea
+
+
+def filtered_visits(*, user, params: QueryDict | None):
+    data: QueryDict | dict[str, str] | None = params.copy() if params else None
+    if data is None and is_adviser(user):
+        data = {"adviser": str(user.pk)}  # an adviser starts with their own visits
+    form = VisitFilterForm(data)
+    visits = selectors.visit_list(user=user)
+    if form.is_valid():
+        cleaned = form.cleaned_data
+        if cleaned["q"].strip():
+            visits = visits.filter(school__in=School.objects.filter(search_condition(cleaned["q"])))
+        if cleaned["adviser"]:
+            visits = visits.filter(adviser=cleaned["adviser"])
+        if cleaned["status"]:
+            visits = visits.filter(status=cleaned["status"])
+        if cleaned["visit_type"]:
+            visits = visits.filter(visit_type=cleaned["visit_type"])
+    return form, visits.order_by("-visit_date", "-id")
+
+
+def filtered_actions(*, user, params: QueryDict | None, today: date):
+    form = ActionFilterForm(params or None)
+    actions = selectors.action_list(user=user)
+    status = "open"
+    if form.is_valid():
+        cleaned = form.cleaned_data
+        status = cleaned["status"] or "open"
+        if cleaned["q"].strip():
+            actions = actions.filter(school__in=School.objects.filter(search_condition(cleaned["q"])))
+        if cleaned["owner"]:
+            actions = actions.filter(owner=cleaned["owner"])
+        if cleaned["link_adviser"]:
+            actions = actions.filter(school__link_adviser=cleaned["link_adviser"])
+    if status in ("open", "overdue"):
+        actions = actions.filter(status=ActionStatus.OPEN)
+    if status == "overdue":
+        actions = actions.filter(due_on__lt=today)
+    elif status == "closed":
+        actions = actions.filter(status=ActionStatus.CLOSED)
+    return form, actions.order_by("school__name", "due_on", "id")
+
+
+def _focus_labels(values) -> str:
+    labels = dict(FocusArea.choices)
+    return "; ".join(str(labels.get(v, v)) for v in values or [])
+
+
+def _visit_rows(*, user, params):
+    _, visits = filtered_visits(user=user, params=params)
+    for visit in visits.iterator(chunk_size=2000):
+        yield [
+            visit.visit_date,
+            visit.school.name,
+            visit.school.urn,
+            visit.get_visit_type_display(),
+            str(visit.adviser),
+            visit.get_status_display(),
+            _focus_labels(visit.focus_areas),
+            visit.shared_on,
+        ]
+
+
+def _action_rows(*, user, params):
+    today = timezone.localdate()
+    _, actions = filtered_actions(user=user, params=params, today=today)
+    for action in actions.iterator(chunk_size=2000):
+        overdue = action.status == ActionStatus.OPEN and action.due_on < today
+        yield [
+            action.school.name,
+            action.school.urn,
+            action.description,
+            action.get_owner_display(),
+            action.due_on,
+            "Overdue" if overdue else action.get_status_display(),
+            action.progress,
+            str(action.school.link_adviser or ""),
+        ]
+
+
+def _msp_rows(*, user, params):
+    groups = selectors.msp_group_list(user=user, status=params.get("status", "open"))
+    for group in groups.iterator(chunk_size=2000):
+        yield [
+            group.school.name,
+            group.school.urn,
+            str(group.chair),
+            group.set_up_on,
+            group.get_status_display(),
+            group.closed_on,
+        ]
+
+
+VISITS = ExportKind(
+    key="visits",
+    title="Visits",
+    permission="visits.view_visits",
+    filename="visits",
+    sheet="Visits",
+    header=["Date", "School", "URN", "Type of visit", "Adviser", "Status", "Focus areas", "Note shared on"],
+    rows=_visit_rows,
+    list_url="visits:list",
+)
+ACTIONS = ExportKind(
+    key="actions",
+    title="Actions",
+    permission="visits.view_actions",
+    filename="actions",
+    sheet="Actions",
+    header=["School", "URN", "Action", "Owner", "Due by", "Status", "Latest progress", "Link adviser"],
+    rows=_action_rows,
+    list_url="visits:actions",
+)
+MSP_GROUPS = ExportKind(
+    key="msp-groups",
+    title="MSP groups",
+    permission="visits.view_msp",
+    filename="msp-groups",
+    sheet="MSP groups",
+    header=["School", "URN", "Chair", "Set up on", "Status", "Closed on"],
+    rows=_msp_rows,
+    list_url="visits:msp_list",
+)
+KINDS = [VISITS, ACTIONS, MSP_GROUPS]
