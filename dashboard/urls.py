@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_officer, views_reminders, views_timeline
+from . import views, views_adviser, views_officer, views_outcomes, views_reminders, views_timeline
 
 app_name = "dashboard"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     # The officer dashboard (docs/adr/0022) and the schools behind each of its figures.
     path("dashboard/", views_officer.officer_dashboard, name="officer"),
     path("dashboard/schools/", views_officer.figure_schools, name="figure"),
+    # The adviser's own dashboard and the outcomes table (docs/adr/0029).
+    path("dashboard/adviser/", views_adviser.adviser_dashboard, name="adviser"),
+    path("dashboard/outcomes/", views_outcomes.outcomes_table, name="outcomes"),
+    path("dashboard/outcomes/schools/", views_outcomes.outcome_schools, name="outcome_schools"),
+    path("dashboard/outcomes/national/", views_outcomes.national_outcomes, name="national_outcomes"),
     # A school's case file (docs/adr/0021).
     path("schools/<int:urn>/timeline/", views_timeline.case_file, name="timeline"),
     path("schools/<int:urn>/timeline.pdf", views_timeline.case_file_pdf, name="timeline_pdf"),

@@ -287,6 +287,20 @@ def acknowledgements_awaiting(*, adviser=None) -> QuerySet:
     return awaiting.select_related("visit__school", "visit__adviser").order_by("requested_at", "id")
 
 
+def notes_disputed(*, adviser) -> QuerySet:
+    """The adviser's notes of visit the school answered "not accurate" and the adviser has not
+    replied to yet, latest answer first."""
+    from .models import AcknowledgementStatus, NoteAcknowledgement
+
+    return (
+        NoteAcknowledgement.objects.filter(
+            status=AcknowledgementStatus.NOT_ACCURATE, visit__adviser=adviser, replied_at__isnull=True
+        )
+        .select_related("visit__school")
+        .order_by("-responded_at", "-id")
+    )
+
+
 def visit_acknowledgements(*, visit: Visit) -> list:
     """Every request to acknowledge the visit's note with its emails, newest first."""
     return list(

@@ -1,0 +1,25 @@
+"""The dashboard's writes: England's outcome figures, entered by an admin (docs/adr/0029)."""
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from .models import NationalOutcome
+
+
+@transaction.atomic
+def national_outcome_save(
+    *, actor, year: int, phase: str, share_of_schools: Decimal, share_of_pupils: Decimal, source: str = ""
+) -> tuple[NationalOutcome, bool]:
+    """Record England's figure for a year and phase, replacing one entered before for them.
+    Returns the figure and whether it is new."""
+    return NationalOutcome.objects.update_or_create(
+        year=year,
+        phase=phase,
+        defaults={
+            "share_of_schools": share_of_schools,
+            "share_of_pupils": share_of_pupils,
+            "source": source,
+            "entered_by": actor,
+        },
+    )
