@@ -180,22 +180,19 @@ def _drafts(user) -> Listed:
     """Categorisations and letters in draft that the adviser started or whose school is theirs."""
     categorisations = in_progress_for(user).filter(status=CategorisationStatus.DRAFT)
     letters = adviser_work(user).filter(status=LetterStatus.DRAFT)
-    items = (
-        [
-            Item(
-                "Categorisation",
-                c.school,
-                f"{c.get_term_display()} term {academic_year_label(c.academic_year)}",
-                c.get_absolute_url(),
-                _day(c.updated_at),
-            )  # fmt: skip
-            for c in categorisations[:LISTED]
-        ]
-        + [
-            Item("Letter", letter.school, letter.letter_type.name, letter.get_absolute_url(), _day(letter.updated_at))
-            for letter in letters[:LISTED]
-        ]
-    )
+    items = [
+        Item(
+            "Categorisation",
+            c.school,
+            f"{c.get_term_display()} term {academic_year_label(c.academic_year)}",
+            c.get_absolute_url(),
+            _day(c.updated_at),
+        )
+        for c in categorisations[:LISTED]
+    ] + [
+        Item("Letter", letter.school, letter.letter_type.name, letter.get_absolute_url(), _day(letter.updated_at))
+        for letter in letters[:LISTED]
+    ]
     items.sort(key=lambda i: i.on or date.min, reverse=True)
     return _listed(items, categorisations.count() + letters.count())
 
@@ -214,7 +211,7 @@ def _returned(user) -> Listed:
                 f"Returned{f' by {c.returned_by}' if c.returned_by else ''}",
                 c.get_absolute_url(),
                 _day(c.returned_at or c.updated_at),
-            )  # fmt: skip
+            )
             for c in categorisations[:LISTED]
         ]
         + [
@@ -224,7 +221,7 @@ def _returned(user) -> Listed:
                 f"{letter.letter_type.name}: returned for changes",
                 letter.get_absolute_url(),
                 _day(letter.updated_at),
-            )  # fmt: skip
+            )
             for letter in letters[:LISTED]
         ]
         + [
@@ -234,7 +231,7 @@ def _returned(user) -> Listed:
                 f"Visit of {a.visit.visit_date:%-d %B %Y}: the school says it is not accurate",
                 a.visit.get_absolute_url(),
                 _day(a.responded_at),
-            )  # fmt: skip
+            )
             for a in disputed[:LISTED]
         ]
     )
@@ -251,7 +248,7 @@ def _awaiting(user) -> Listed:
             f"Visit of {a.visit.visit_date:%-d %B %Y}: shared {a.requested_at:%-d %B %Y}",
             a.visit.get_absolute_url(),
             _day(a.requested_at),
-        )  # fmt: skip
+        )
         for a in awaiting[:LISTED]
     ]
     return _listed(items, awaiting.count())

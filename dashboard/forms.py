@@ -40,7 +40,6 @@ def _share_field(label: str, what: str) -> forms.DecimalField:
         label=label,
         min_value=0,
         max_value=100,
-        max_digits=4,
         decimal_places=1,
         error_messages={
             "required": message,
@@ -48,8 +47,6 @@ def _share_field(label: str, what: str) -> forms.DecimalField:
             "min_value": SHARE_OUT_OF_RANGE.format(what=what),
             "max_value": SHARE_OUT_OF_RANGE.format(what=what),
             "max_decimal_places": SHARE_TOO_PRECISE.format(what=what),
-            "max_digits": SHARE_OUT_OF_RANGE.format(what=what),
-            "max_whole_digits": SHARE_OUT_OF_RANGE.format(what=what),
         },
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )

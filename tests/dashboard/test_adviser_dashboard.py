@@ -101,8 +101,10 @@ def test_after_the_summer_term_is_met_the_next_visit_is_owed_in_the_next_academi
 
 
 def test_drafts_returned_items_and_notes_awaiting_acknowledgement_are_listed(mine, adviser, officer, headteacher):
-    returned = CategorisationFactory(school=mine["kingfisher"], created_by=adviser, academic_year=2026, term="spring",
-                                     status=Status.RETURNED, returned_by=officer, returned_at=aware(2026, 11, 16))  # fmt: skip
+    returned = CategorisationFactory(
+        school=mine["kingfisher"], created_by=adviser, academic_year=2026, term="spring",
+        status=Status.RETURNED, returned_by=officer, returned_at=aware(2026, 11, 16),
+    )  # fmt: skip
     board = adviser_dashboard(user=adviser, today=DAY)
     assert sorted(i.kind for i in board.drafts.items) == ["Categorisation", "Letter"]
     assert board.drafts.total == 2
