@@ -137,7 +137,7 @@ def test_the_la_code_filter_keeps_that_las_schools(known):
             "maintained",
             "judged",
             ["P good", "P good then ungraded", "P outstanding", "P requires improvement"],
-        ),  # fmt: skip
+        ),
         ("primary", "all", "report_card", ["P report card"]),
         ("all", "all", "none", ["P none"]),
         ("secondary", "academy", "judged", ["S requires improvement"]),
@@ -176,7 +176,8 @@ def test_the_page_states_how_report_cards_are_counted_and_links_each_figure(know
     assert "Schools whose latest inspection is a <strong>report card</strong> have no overall grade" in html
     assert "1 school with a report card and 1 with none on record" in html
     assert "England, 2025/26" in html
-    assert "75.0%" in html and "15.0 points below England" in html
+    assert "75.0%" in html
+    assert "15.0 points below England" in html
     link = SCHOOLS + "?" + urlencode({"phase": "primary", "governance": "maintained", "set": "good"})
     assert f'href="{link.replace("&", "&amp;")}">3<' in html
     listing = client_as("officer").get(link)
@@ -214,7 +215,8 @@ def test_an_earlier_years_figures_can_be_chosen(known, client_as, officer):
     html = client_as("officer").get(TABLE).content.decode()
     assert "England, 2025/26" in html
     html = client_as("officer").get(TABLE + "?year=2024").content.decode()
-    assert "England, 2024/25" in html and "88.0%" in html
+    assert "England, 2024/25" in html
+    assert "88.0%" in html
 
 
 def _queries(client, url) -> int:
@@ -238,6 +240,9 @@ def test_the_pages_run_a_bounded_number_of_queries_whatever_the_number_of_school
 
 
 # ---- England's figures, entered by an admin ---------------------------------------------------------
+
+PUPILS_RANGE = outcome_forms.SHARE_OUT_OF_RANGE.format(what="share of pupils")
+PUPILS_PRECISION = outcome_forms.SHARE_TOO_PRECISE.format(what="share of pupils")
 
 
 def test_an_admin_enters_englands_figure_and_entering_it_again_replaces_it(client_as, admin_user):
@@ -267,9 +272,9 @@ def test_an_admin_enters_englands_figure_and_entering_it_again_replaces_it(clien
          outcome_forms.SHARE_REQUIRED.format(what="share of schools")),
         ({"share_of_schools": "100.1"}, "share_of_schools",
          outcome_forms.SHARE_OUT_OF_RANGE.format(what="share of schools")),
-        ({"share_of_pupils": "-1"}, "share_of_pupils", outcome_forms.SHARE_OUT_OF_RANGE.format(what="share of pupils")),
-        ({"share_of_pupils": "1000"}, "share_of_pupils", outcome_forms.SHARE_OUT_OF_RANGE.format(what="share of pupils")),
-        ({"share_of_pupils": "89.55"}, "share_of_pupils", outcome_forms.SHARE_TOO_PRECISE.format(what="share of pupils")),
+        ({"share_of_pupils": "-1"}, "share_of_pupils", PUPILS_RANGE),
+        ({"share_of_pupils": "1000"}, "share_of_pupils", PUPILS_RANGE),
+        ({"share_of_pupils": "89.55"}, "share_of_pupils", PUPILS_PRECISION),
         ({"share_of_pupils": "NaN"}, "share_of_pupils", None),
         ({"source": "x" * 201}, "source", None),
     ],
