@@ -1,3 +1,5 @@
+from typing import cast
+
 from crispy_forms_gds.layout import Div, Field, Size
 from django import forms
 from django.conf import settings
@@ -105,9 +107,11 @@ class OutcomesFilterForm(TextLimits, forms.Form):
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["la"].choices = [("", "Every LA")] + [(code, code) for code in settings.LOCAL_AUTHORITY_CODES]
-        self.fields["year"].choices = [(str(y), academic_year_label(y)) for y in years] or [("", "No figures entered")]
+        la, year = cast(forms.ChoiceField, self.fields["la"]), cast(forms.ChoiceField, self.fields["year"])
+        la.choices = [("", "Every LA")] + [(code, code) for code in settings.LOCAL_AUTHORITY_CODES]
+        year.choices = [(str(y), academic_year_label(y)) for y in years] or [("", "No figures entered")]
         self.years = years
+        self.valid = {"la": set(settings.LOCAL_AUTHORITY_CODES), "year": {str(y) for y in years}}
         self.helper = form_helper(
             Div(
                 Div(Field("la"), css_class="govuk-grid-column-one-third"),
@@ -125,7 +129,7 @@ class OutcomesFilterForm(TextLimits, forms.Form):
         chosen = {}
         for name in ("la", "year"):
             value = self.data.get(name, "")
-            if value and value in {str(key) for key, _ in self.fields[name].choices}:
+            if value in self.valid[name]:
                 chosen[name] = value
         return chosen
 

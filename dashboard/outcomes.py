@@ -195,7 +195,7 @@ def outcomes_table(*, chosen: dict[str, str], year: int | None) -> OutcomesTable
     grouped = (
         with_latest(outcome_schools(chosen))
         .order_by()
-        .values("establishment_type__governance", "phase", "latest_framework", "latest_grade")
+        .values("establishment_type__governance", "phase", "latest_framework", "latest_grade")  # type: ignore[misc]
         .annotate(n=Count("id"), pupils=Sum("number_on_roll"))
         .values_list("establishment_type__governance", "phase", "latest_framework", "latest_grade", "n", "pupils")
     )
@@ -236,8 +236,9 @@ SET_Q = {
 def schools_in_set(*, chosen: dict[str, str], phase: str, governance: str, which: str) -> QuerySet[School]:
     """The schools behind one figure of the table, by name: the same rule as the count."""
     schools = outcome_schools(chosen)
-    if PHASES_OF.get(phase):
-        schools = schools.filter(phase__in=PHASES_OF[phase])
+    names = PHASES_OF.get(phase)
+    if names:
+        schools = schools.filter(phase__in=names)
     if governance != "all":
         schools = schools.filter(establishment_type__governance=governance)
     return (

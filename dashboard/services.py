@@ -4,12 +4,14 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from accounts.models import User
+
 from .models import NationalOutcome
 
 
 @transaction.atomic
 def national_outcome_save(
-    *, actor, year: int, phase: str, share_of_schools: Decimal, share_of_pupils: Decimal, source: str = ""
+    *, actor: User, year: int, phase: str, share_of_schools: Decimal, share_of_pupils: Decimal, source: str = ""
 ) -> tuple[NationalOutcome, bool]:
     """Record England's figure for a year and phase, replacing one entered before for them.
     Returns the figure and whether it is new."""

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from accounts.permissions import is_la_staff
 from schools.models import Governorship
 
@@ -287,7 +288,7 @@ def acknowledgements_awaiting(*, adviser=None) -> QuerySet:
     return awaiting.select_related("visit__school", "visit__adviser").order_by("requested_at", "id")
 
 
-def notes_disputed(*, adviser) -> QuerySet:
+def notes_disputed(*, adviser: User) -> QuerySet:
     """The adviser's notes of visit the school answered "not accurate" and the adviser has not
     replied to yet, latest answer first."""
     from .models import AcknowledgementStatus, NoteAcknowledgement
