@@ -186,6 +186,12 @@ def schools_link(chosen: dict[str, str], *, phase: str, governance: str, which: 
     return reverse("dashboard:outcome_schools") + "?" + urlencode({k: v for k, v in query.items() if v})
 
 
+def figure_label(*, phase: str, governance: str, which: str) -> str:
+    """ "Primary, LA maintained: good or better", "Secondary, academies and free schools: judged..." """
+    name = GOVERNANCES[governance] if governance == Governance.MAINTAINED else GOVERNANCES[governance].lower()
+    return f"{PHASE_LABELS[phase]}, {name}: {SETS[which].lower()}"
+
+
 def national_years() -> list[int]:
     return list(NationalOutcome.objects.order_by("-year").values_list("year", flat=True).distinct())
 

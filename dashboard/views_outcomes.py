@@ -59,9 +59,7 @@ def outcome_schools(request):
     for school in pagination.page.object_list:
         school.latest_label = outcomes.latest_label(school)
     back = reverse("dashboard:outcomes") + ("?" + urlencode(chosen) if chosen else "")
-    label = (
-        f"{outcomes.PHASE_LABELS[phase]}, {outcomes.GOVERNANCES[governance].lower()}: {outcomes.SETS[which].lower()}"
-    )
+    label = outcomes.figure_label(phase=phase, governance=governance, which=which)
     return render(
         request,
         "dashboard/outcome_schools.html",

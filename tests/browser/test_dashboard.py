@@ -77,7 +77,7 @@ def test_an_officer_reads_the_outcomes_table_and_follows_a_figure_to_its_schools
     count = int(re.match(r"\d+", link.inner_text()).group())
     assert count > 0
     link.click()
-    expect(page.get_by_role("heading", name="Primary, la maintained: good or better", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Primary, LA maintained: good or better", level=1)).to_be_visible()
     rows = page.locator("table.govuk-table tbody tr")
     assert rows.count() == min(count, 50)
     page.screenshot(path=f"{SHOTS}-outcome-schools.png", full_page=True)

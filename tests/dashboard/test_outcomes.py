@@ -184,6 +184,7 @@ def test_the_page_states_how_report_cards_are_counted_and_links_each_figure(know
     assert [s.name for s in listing.context["pagination"].page.object_list] == [
         "P good", "P good then ungraded", "P outstanding"]  # fmt: skip
     assert "Outstanding, 1 March 2024" in listing.content.decode()
+    assert '<h1 class="govuk-heading-l">Primary, LA maintained: good or better</h1>' in listing.content.decode()
 
 
 def test_the_table_and_its_lists_keep_the_la_code_filter(known, client_as, officer, settings):
