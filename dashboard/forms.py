@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 
 from core.forms import Button, TextLimits, form_helper
+from core.uploads import LimitedFileField
 from schools.models import academic_year_label
 
 from .models import DigestFrequency, OutcomePhase
@@ -30,6 +31,7 @@ class DigestPreferenceForm(TextLimits, forms.Form):
 YEAR_REQUIRED = "Enter the academic year, for example 2025 for 2025/26"
 YEAR_OUT_OF_RANGE = "The academic year must be between {low} and {high}"
 PHASE_REQUIRED = "Choose the phase"
+PHASE_INVALID = "The phase must be primary, secondary or all schools"
 SHARE_REQUIRED = "Enter the {what} as a percentage, for example 89.5"
 SHARE_OUT_OF_RANGE = "The {what} must be between 0 and 100"
 SHARE_TOO_PRECISE = "The {what} must have no more than one decimal place"
@@ -74,7 +76,7 @@ class NationalOutcomeForm(TextLimits, forms.Form):
         label="Phase",
         choices=OutcomePhase.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": PHASE_REQUIRED},
+        error_messages={"required": PHASE_REQUIRED, "invalid_choice": PHASE_INVALID},
     )
     share_of_schools = _share_field("Share of schools good or better (%)", "share of schools")
     share_of_pupils = _share_field("Share of pupils in good or better schools (%)", "share of pupils")
@@ -96,6 +98,28 @@ class NationalOutcomeForm(TextLimits, forms.Form):
             Button("save", "Save figure"),
             label_size="s",
         )
+
+
+IMPORT_FILE_REQUIRED = "Choose a CSV file or Excel workbook of England's figures"
+IMPORT_FILE_TOO_LARGE = "The file must be smaller than {limit}"
+IMPORT_FILE_EMPTY = "The file is empty"
+
+
+class NationalOutcomeImportForm(TextLimits, forms.Form):
+    """England's figures from a file: columns year, phase, share_of_schools, share_of_pupils, source."""
+
+    file = LimitedFileField(
+        label="File of England's figures",
+        help_text="A CSV file or Excel workbook (.xlsx) with the columns year, phase (primary, secondary or all), "
+        "share_of_schools, share_of_pupils and, if you like, source. A figure already entered for a year and "
+        "phase is replaced.",
+        too_large=lambda limit: IMPORT_FILE_TOO_LARGE.format(limit=limit),
+        error_messages={"required": IMPORT_FILE_REQUIRED, "empty": IMPORT_FILE_EMPTY},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(Field("file"), Button.secondary("import", "Import figures"), label_size="s")
 
 
 class OutcomesFilterForm(TextLimits, forms.Form):

@@ -25,3 +25,14 @@ def national_outcome_save(
             "entered_by": actor,
         },
     )
+
+
+@transaction.atomic
+def national_outcomes_import(*, actor: User, rows: list[dict]) -> tuple[int, int]:
+    """Record every row (as NationalOutcomeForm cleans it) in one transaction: all or nothing.
+    Returns how many figures are new and how many replaced one entered before."""
+    created = 0
+    for row in rows:
+        _, new = national_outcome_save(actor=actor, **row)
+        created += new
+    return created, len(rows) - created

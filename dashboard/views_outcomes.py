@@ -6,18 +6,21 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from core.forms import posted
+from core.forms import posted, posted_files
 from core.pagination import paginate
+from core.uploads import original_name, upload_limit
 from schools.models import academic_year_label
 
 from . import outcomes
-from .forms import NationalOutcomeForm, OutcomesFilterForm
+from .forms import NationalOutcomeForm, NationalOutcomeImportForm, OutcomesFilterForm
 from .models import NationalOutcome
-from .services import national_outcome_save
+from .national_import import national_outcomes_from_file
+from .services import national_outcome_save, national_outcomes_import
 
 OUTCOME_PAGE_SIZE = 50
 
@@ -73,10 +76,28 @@ def outcome_schools(request):
     )
 
 
+NATIONAL_IMPORT_MAX_BYTES = 1024 * 1024  # a few rows a year: a megabyte is ample
+
+
 @permission_required("dashboard.enter_national_outcomes", raise_exception=True)
+@upload_limit(NATIONAL_IMPORT_MAX_BYTES)  # counted as it streams in (core.uploads)
 def national_outcomes(request):
-    form = NationalOutcomeForm(posted(request))
-    if request.method == "POST" and form.is_valid():
+    importing = request.method == "POST" and "import" in request.POST
+    form = NationalOutcomeForm(None if importing else posted(request))
+    upload = NationalOutcomeImportForm(
+        posted(request) if importing else None, posted_files(request) if importing else None
+    )
+    if importing and upload.is_valid():
+        file = upload.cleaned_data["file"]
+        try:
+            rows = national_outcomes_from_file(file.read(), original_name(file.name))
+        except ValidationError as error:
+            upload.add_error("file", error)
+        else:
+            created, replaced = national_outcomes_import(actor=request.user, rows=rows)
+            messages.success(request, f"Imported England's figures: {created} new, {replaced} replaced.")
+            return redirect("dashboard:national_outcomes")
+    elif request.method == "POST" and not importing and form.is_valid():
         data = form.cleaned_data
         figure, created = national_outcome_save(
             actor=request.user,
@@ -94,6 +115,7 @@ def national_outcomes(request):
         "dashboard/national_outcomes.html",
         {
             "form": form,
+            "upload": upload,
             "figures": NationalOutcome.objects.select_related("entered_by").order_by("-year", "phase"),
             "title": "England's outcome figures",
         },

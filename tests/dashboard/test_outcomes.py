@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dashboard import forms as outcome_forms
+from dashboard import national_import
 from dashboard.models import NationalOutcome
 from dashboard.outcomes import outcomes_table, schools_in_set, set_of, share
 from schools.models import EstablishmentType, Governance, OfstedFramework, SchoolStatus
@@ -242,6 +243,7 @@ def test_the_pages_run_a_bounded_number_of_queries_whatever_the_number_of_school
 
 # ---- England's figures, entered by an admin ---------------------------------------------------------
 
+SCHOOLS_RANGE = outcome_forms.SHARE_OUT_OF_RANGE.format(what="share of schools")
 PUPILS_RANGE = outcome_forms.SHARE_OUT_OF_RANGE.format(what="share of pupils")
 PUPILS_PRECISION = outcome_forms.SHARE_TOO_PRECISE.format(what="share of pupils")
 
@@ -300,3 +302,65 @@ def test_the_admins_page_shows_no_case_material(client_as, admin_user, known):
     html = client_as("admin").get(NATIONAL).content.decode()
     assert "P outstanding" not in html
     assert "90.0%" in html
+
+
+# ---- England's figures from a file ------------------------------------------------------------------
+
+
+def upload(client, text: str | bytes, name: str = "england.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return client.post(NATIONAL, {"import": "Import figures", "file": SimpleUploadedFile(name, data)})
+
+
+def test_an_admin_imports_englands_figures_from_a_csv_file_and_a_rerun_replaces_them(client_as, admin_user):
+    client = client_as("admin")
+    text = (
+        "Year,Phase,Share of schools,Share of pupils,Source\n"
+        "2024,Primary,89.9,89.6,Ofsted\n2024,secondary,81.8,80.2,Ofsted\n2024,All schools,88.6,86.3,\n"
+    )
+    response = upload(client, text)
+    assert response.status_code == 302
+    assert client.get(NATIONAL).context["messages"]
+    assert NationalOutcome.objects.filter(year=2024).count() == 3
+    assert NationalOutcome.objects.get(year=2024, phase="all").share_of_pupils == Decimal("86.3")
+    upload(client, text.replace("81.8", "82.0"))
+    assert NationalOutcome.objects.count() == 3
+    assert NationalOutcome.objects.get(year=2024, phase="secondary").share_of_schools == Decimal("82.0")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("year,phase,share_of_schools\n2024,primary,90\n", national_import.MISSING_COLUMNS.format(
+            columns="year, phase, share_of_schools, share_of_pupils", missing="share_of_pupils")),
+        ("year,phase,share_of_schools,share_of_pupils\n2024,primary,190,80\n", national_import.ROW_PROBLEM.format(
+            row=2, column="share_of_schools", message=SCHOOLS_RANGE)),
+        ("year,phase,share_of_schools,share_of_pupils\n2024,tertiary,90,80\n", national_import.ROW_PROBLEM.format(
+            row=2, column="phase", message=outcome_forms.PHASE_INVALID)),
+        ("year,phase,share_of_schools,share_of_pupils\n2024,primary,90,80\n2024,Primary,91,81\n",
+         national_import.DUPLICATE_ROW.format(row=3, phase="primary", year=2024, first=2)),
+        ("", outcome_forms.IMPORT_FILE_EMPTY),
+    ],
+)  # fmt: skip
+def test_a_file_with_any_bad_row_saves_nothing_and_says_which_row_and_column(client_as, admin_user, text, message):
+    good = "year,phase,share_of_schools,share_of_pupils\n2023,primary,88,87\n"
+    response = upload(client_as("admin"), text + (good.split("\n", 1)[1] if text.startswith("year") else ""))
+    assert response.status_code == 200
+    assert message in response.context["upload"].errors["file"]
+    assert "There is a problem" in response.content.decode()
+    assert not NationalOutcome.objects.exists()
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused_with_a_message(client_as, admin_user):
+    response = upload(client_as("admin"), b"%PDF-1.4\x00\x01binary", name="england.pdf")
+    assert response.status_code == 200
+    assert response.context["upload"].errors["file"]
+    assert not NationalOutcome.objects.exists()
+
+
+def test_the_import_is_refused_to_everyone_but_admins(client_as, officer):
+    response = upload(client_as("officer"), "year,phase,share_of_schools,share_of_pupils\n2024,primary,90,80\n")
+    assert response.status_code == 403
+    assert not NationalOutcome.objects.exists()
