@@ -40,7 +40,8 @@ def national_outcomes_from_file(data: bytes, filename: str = "") -> list[dict]:
     if len(table) > MAX_ROWS:
         raise ValidationError(TOO_MANY_ROWS.format(rows=len(table), limit=MAX_ROWS))
     problems = [f"Row {row}: {message}" for row, message in table.malformed.items()]
-    rows, seen = [], {}
+    rows: list[dict] = []
+    seen: dict[tuple[int, str], int] = {}
     for number, record in table.records():
         values = {
             name: str(record.get(headers[name], "") or "").strip() for name in COLUMNS + OPTIONAL if name in headers
