@@ -1245,7 +1245,8 @@ def run_pages(args) -> None:
     governor = User.objects.filter(governorships__school=showcase).order_by("username").first()
     fragment = "oak"
     clients = {}
-    for role, user in (("officer", officer), ("adviser", adviser), ("governor", governor)):
+    admin = User.objects.get(username="admin1")
+    for role, user in (("officer", officer), ("adviser", adviser), ("governor", governor), ("admin", admin)):
         clients[role] = Client()
         clients[role].force_login(user)
     school_url = reverse("schools:detail", kwargs={"urn": showcase.urn})
@@ -1297,6 +1298,17 @@ def run_pages(args) -> None:
         ("officer dashboard", "officer", reverse("dashboard:officer")),
         ("officer dashboard, one LA and phase", "officer", reverse("dashboard:officer") + "?la=874&phase=Primary"),
         ("officer dashboard, a figure's schools", "officer", reverse("dashboard:figure") + "?figure=review.due"),
+        # Issue 13 (docs/adr/0029): the adviser's own dashboard, the outcomes table (every open school's
+        # latest inspection, grouped), one LA's, the schools behind its largest figure, England's figures.
+        ("adviser dashboard", "adviser", reverse("dashboard:adviser")),
+        ("outcomes table", "officer", reverse("dashboard:outcomes")),
+        ("outcomes table, one LA", "officer", reverse("dashboard:outcomes") + "?la=874"),
+        (
+            "outcomes, a figure's schools",
+            "officer",
+            reverse("dashboard:outcome_schools") + "?phase=all&governance=all&set=judged&page=20",
+        ),
+        ("outcomes, England's figures", "admin", reverse("dashboard:national_outcomes")),
     ]
     # The pages that read every school's compliance status, each timed request the first after a
     # write through a service (a visit planned to a different school each time), so the stored

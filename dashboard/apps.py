@@ -6,7 +6,7 @@ class DashboardConfig(AppConfig):
     verbose_name = "Dashboard"
 
     def ready(self):
-        from accounts.permissions import is_admin, is_governor, is_headteacher, is_la_staff
+        from accounts.permissions import is_admin, is_adviser, is_governor, is_headteacher, is_la_staff
         from core.navigation import NavItem, register
 
         register(NavItem("Home", "dashboard:home", is_la_staff | is_admin | is_governor | is_headteacher, order=0))
@@ -14,6 +14,10 @@ class DashboardConfig(AppConfig):
         from . import permissions  # noqa: F401  (rules)
 
         register(NavItem("Dashboard", "dashboard:officer", is_la_staff, order=15, prefix="/dashboard/"))
+        # docs/adr/0029: the adviser's own dashboard; the outcomes table; England's figures (admins).
+        register(NavItem("My dashboard", "dashboard:adviser", is_adviser, order=5))
+        register(NavItem("Outcomes", "dashboard:outcomes", is_la_staff, order=16, prefix="/dashboard/outcomes/"))
+        register(NavItem("Outcome figures", "dashboard:national_outcomes", is_admin, order=82))
 
         # What is due for whom (core.reminders): the reminders page and the daily digest read them.
         from categorisation.reminders import reminders as categorisation_reminders

@@ -97,3 +97,45 @@ class ReportingPack(models.Model):
     @property
     def scope_label(self) -> str:
         return f"LA {self.la_code}" if self.la_code else "Every LA"
+
+
+class OutcomePhase(models.TextChoices):
+    """The phases the outcomes table reports (docs/adr/0029): GIAS phases grouped as Ofsted's
+    official statistics group them."""
+
+    PRIMARY = "primary", "Primary"
+    SECONDARY = "secondary", "Secondary"
+    ALL = "all", "All schools"
+
+
+class NationalOutcome(models.Model):
+    """England's figure for one academic year and phase, entered by an admin from Ofsted's official
+    statistics: the share of schools, and of pupils, in schools judged good or outstanding."""
+
+    year = models.PositiveSmallIntegerField(
+        "academic year", help_text="The year the academic year starts: 2025 for 2025/26"
+    )
+    phase = models.CharField(max_length=10, choices=OutcomePhase.choices)
+    share_of_schools = models.DecimalField("share of schools good or better (%)", max_digits=4, decimal_places=1)
+    share_of_pupils = models.DecimalField(
+        "share of pupils in good or better schools (%)", max_digits=4, decimal_places=1
+    )
+    source = models.CharField(max_length=200, blank=True, help_text="Where the figure comes from")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "phase"], name="one_national_outcome_a_year_and_phase")]
+        ordering = ["-year", "phase"]
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.year_label} {self.get_phase_display()}: {self.share_of_schools}% of schools"
+
+    @property
+    def year_label(self) -> str:
+        from schools.models import academic_year_label
+
+        return academic_year_label(self.year)

@@ -24,9 +24,11 @@ from core.documents import render_pdf
 from core.exports import write_workbook
 from letters.selectors import open_warning_notices
 from schools.models import School
+from schools.terms import academic_year_of
 
 from . import figures, history
 from .models import PackAudience, PackStatus, ReportingPack
+from .outcomes import OutcomesTable, national_years, outcomes_table
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +78,7 @@ class PackContents:
     letters: figures.LettersSection
     concerns: figures.ConcernsSection
     actions: list
+    outcomes: OutcomesTable
     causing_concern: list[ConcernRow]
     since_last: list[Change]
     previous: ReportingPack | None
@@ -92,6 +95,47 @@ class PackContents:
         rows += [("Open academy concerns", f.label, f.count) for f in self.concerns.figures]
         rows += [("Actions", f.label, f.count) for f in self.actions]
         return rows
+
+    def outcome_rows(self) -> list[list]:
+        """The outcomes table (docs/adr/0029) as rows: phase, schools, then good or better of those
+        judged for schools and pupils, each with its share and England's."""
+        rows = []
+        for phase in self.outcomes.phases:
+            for cell in phase.cells:
+                england = cell.national
+                rows.append(
+                    [
+                        phase.label,
+                        cell.label,
+                        cell.good.schools,
+                        cell.judged.schools,
+                        cell.school_share,
+                        england.share_of_schools if england else None,
+                        cell.good.pupils,
+                        cell.judged.pupils,
+                        cell.pupil_share,
+                        england.share_of_pupils if england else None,
+                        cell.report_card.schools,
+                        cell.not_inspected.schools,
+                    ]
+                )
+        return rows
+
+
+OUTCOME_HEADER = [
+    "Phase",
+    "Schools",
+    "Good or better",
+    "Judged",
+    "Share of schools (%)",
+    "England (%)",
+    "Pupils in good or better",
+    "Pupils judged",
+    "Share of pupils (%)",
+    "England pupils (%)",
+    "Report card (no grade)",
+    "Not inspected",
+]
 
 
 # ---- asking for a pack ----------------------------------------------------------------------------
@@ -148,6 +192,8 @@ def pack_contents(pack: ReportingPack) -> PackContents:
     causing = causing_concern(scope, levels.terms[-1].levels if levels.terms else {})
     snapshot = snapshot_of(levels, causing)
     previous = previous_pack(pack)
+    year = academic_year_of(pack.as_of)
+    national_year = next((y for y in national_years() if y <= year), None)
     return PackContents(
         pack=pack,
         levels=levels,
@@ -156,6 +202,7 @@ def pack_contents(pack: ReportingPack) -> PackContents:
         letters=figures.letters(scope),
         concerns=concerns,
         actions=figures.actions(scope),
+        outcomes=outcomes_table(chosen=scope.chosen, year=national_year),
         causing_concern=causing,
         since_last=changes_since(previous.snapshot if previous else None, snapshot),
         previous=previous,
@@ -271,6 +318,7 @@ def pack_workbook(contents: PackContents) -> bytes:
                 [[label] + [f.count for f in row] for label, row in contents.levels.level_rows]
                 + [[label] + [f.count if f else "" for f in row] for label, row in contents.levels.movement_rows],
             ),
+            ("Outcomes", OUTCOME_HEADER, contents.outcome_rows()),
             (
                 "Causing concern",
                 ["URN", "School", "LA code", "Phase", "Support level", "Stage"],

@@ -20,6 +20,24 @@ MATRIX = {
         None,
         {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 403},
     ),
+    # docs/adr/0029: the adviser's own dashboard; the outcomes table and the schools behind its
+    # figures (LA staff); England's figures behind it (admins, who read no case material).
+    "dashboard:adviser": (
+        None,
+        {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 200, "officer": 403, "admin": 403},
+    ),
+    "dashboard:outcomes": (
+        None,
+        {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 403},
+    ),
+    "dashboard:outcome_schools": (
+        None,  # with no figure chosen: not found for those who may read it
+        {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 404, "officer": 404, "admin": 403},
+    ),
+    "dashboard:national_outcomes": (
+        None,
+        {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 403, "officer": 403, "admin": 200},
+    ),
     "schools:list": (
         None,
         {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 200},

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from accounts.permissions import is_la_staff
 from schools.models import Governorship
 
@@ -285,6 +286,20 @@ def acknowledgements_awaiting(*, adviser=None) -> QuerySet:
     if adviser is not None:
         awaiting = awaiting.filter(visit__adviser=adviser)
     return awaiting.select_related("visit__school", "visit__adviser").order_by("requested_at", "id")
+
+
+def notes_disputed(*, adviser: User) -> QuerySet:
+    """The adviser's notes of visit the school answered "not accurate" and the adviser has not
+    replied to yet, latest answer first."""
+    from .models import AcknowledgementStatus, NoteAcknowledgement
+
+    return (
+        NoteAcknowledgement.objects.filter(
+            status=AcknowledgementStatus.NOT_ACCURATE, visit__adviser=adviser, replied_at__isnull=True
+        )
+        .select_related("visit__school")
+        .order_by("-responded_at", "-id")
+    )
 
 
 def visit_acknowledgements(*, visit: Visit) -> list:

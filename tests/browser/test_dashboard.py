@@ -67,3 +67,62 @@ def test_an_officer_produces_a_reporting_pack_and_downloads_its_pdf(page, demo_s
     with page.expect_download() as xlsx:
         page.get_by_role("link", name=re.compile("Download the figures")).click()
     assert xlsx.value.suggested_filename.startswith("board-pack-all-")
+
+
+def test_an_adviser_reads_their_own_dashboard(page, demo_site):
+    """docs/adr/0029: their link schools with category and next visit due, then drafts, returns and
+    notes awaiting the school's acknowledgement."""
+    sign_in(page, demo_site, "adviser")
+    page.get_by_role("link", name="My dashboard", exact=True).click()
+    expect(page.get_by_role("heading", name="My dashboard", level=1)).to_be_visible()
+    schools = page.get_by_role("table", name=re.compile("Your link schools"))
+    expect(schools).to_be_visible()
+    assert schools.locator("tbody tr").count() > 0
+    expect(schools.get_by_role("link", name="Kingfisher Primary School")).to_be_visible()
+    for heading in ("Drafts awaiting you", "Returned to you", "Notes of visit awaiting the school's acknowledgement"):
+        expect(page.get_by_role("heading", name=heading, level=2)).to_be_visible()
+    assert_no_axe_violations(page)
+
+
+def test_an_officer_reads_the_outcomes_table_and_follows_a_figure_to_its_schools(page, demo_site):
+    """docs/adr/0029: shares of schools and pupils against England for the demo year, report cards
+    counted apart and said so, every figure a link to its schools."""
+    sign_in(page, demo_site, "officer")
+    page.get_by_role("link", name="Outcomes", exact=True).click()
+    expect(page.get_by_role("heading", name="Outcomes: good or better schools", level=1)).to_be_visible()
+    expect(page.locator("#how-counted")).to_contain_text("report card")
+    primary = page.get_by_role("table", name=re.compile("Primary: schools and pupils"))
+    expect(primary).to_be_visible()
+    expect(primary.get_by_role("row", name=re.compile("England, "))).to_contain_text("%")
+    assert_no_axe_violations(page)
+
+    link = primary.get_by_role("link", name=re.compile(r"^[\d,]+\s+LA maintained schools good or better"))
+    count = int(re.match(r"\d+", link.inner_text()).group())
+    assert count > 0
+    link.click()
+    expect(page.get_by_role("heading", name="Primary, LA maintained: good or better", level=1)).to_be_visible()
+    rows = page.locator("table.govuk-table tbody tr")
+    assert rows.count() == min(count, 50)
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Back to the outcomes table").click()
+    expect(page.get_by_role("heading", name="Outcomes: good or better schools", level=1)).to_be_visible()
+
+
+def test_an_admin_enters_englands_figures_and_a_mistake_is_shown_on_the_field(page, demo_site):
+    sign_in(page, demo_site, "admin")
+    page.get_by_role("link", name="Outcome figures", exact=True).click()
+    expect(page.get_by_role("heading", name="England's outcome figures", level=1)).to_be_visible()
+    page.get_by_label("Academic year").fill("2019")
+    page.get_by_label("Secondary").check()
+    page.get_by_label("Share of schools good or better (%)").fill("101")
+    page.get_by_label("Share of pupils in good or better schools (%)").fill("76.4")
+    page.get_by_role("button", name="Save figure").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("The share of schools must be between 0 and 100")
+    assert_no_axe_violations(page)
+    page.get_by_label("Share of schools good or better (%)").fill("75.8")
+    page.get_by_role("button", name="Save figure").click()
+    expect(page.locator(".govuk-notification-banner, .govuk-panel, [role=alert], [role=status]").first).to_contain_text(
+        "Saved England's figure for secondary, 2019/20"
+    )
+    expect(page.get_by_role("cell", name="2019/20")).to_be_visible()

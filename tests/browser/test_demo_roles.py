@@ -15,16 +15,31 @@ RESULT_ROWS = "table.govuk-table tbody tr"
 @pytest.mark.parametrize(
     ("username", "heading", "menu"),
     [
-        ("admin", "Administration", ["Home", "Schools", "Categorisation", "Imports", "Access", "Users"]),
+        (
+            "admin",
+            "Administration",
+            ["Home", "Schools", "Categorisation", "Imports", "Outcome figures", "Access", "Users"],
+        ),
         (
             "officer",
             "Overview",
-            ["Home", "Dashboard", "Schools", "Categorisation", "Visits", "Letters", "Academies", "Access"],
+            ["Home", "Dashboard", "Outcomes", "Schools", "Categorisation", "Visits", "Letters", "Academies", "Access"],
         ),
         (
             "adviser",
             re.compile(r"^Welcome"),
-            ["Home", "My schools", "Dashboard", "Schools", "Categorisation", "Visits", "Letters", "Academies"],
+            [
+                "Home",
+                "My dashboard",
+                "My schools",
+                "Dashboard",
+                "Outcomes",
+                "Schools",
+                "Categorisation",
+                "Visits",
+                "Letters",
+                "Academies",
+            ],
         ),
         ("governor", "Your school", ["Home"]),
         ("headteacher", "Your school", ["Home", "Notes of visit"]),

@@ -142,6 +142,8 @@ def pages_by_role(demo_site):
         f"/academies/schools/{school}/intelligence/new/",
         "/dashboard/",
         "/dashboard/schools/?figure=review.due",
+        "/dashboard/outcomes/",
+        "/dashboard/outcomes/schools/?phase=primary&governance=all&set=good",
         "/reminders/",
         "/accounts/account/",
         f"/schools/{school}/timeline/",
@@ -171,6 +173,7 @@ def pages_by_role(demo_site):
             "/visits/",  # 403: the admin reads no case notes
             "/audit/role-requests/",
             "/audit/access/",
+            "/dashboard/outcomes/national/",
         ],
         "officer": [
             *common,
@@ -195,7 +198,7 @@ def pages_by_role(demo_site):
             f"/exports/{export.pk}/",
         ],
         "headteacher": [*common, "/visits/notes/", f"/visits/notes/{shared_note.visit_id}/"],
-        "adviser": [*common, *la_staff, f"/categorisation/{draft.pk}/edit/", "/accounts/users/"],  # (403)
+        "adviser": [*common, *la_staff, f"/categorisation/{draft.pk}/edit/", "/accounts/users/", "/dashboard/adviser/"],
         "governor": [
             *common,
             f"/letters/{governor_letter.pk}/",

@@ -211,7 +211,10 @@ def test_the_pack_workbook_has_a_bold_frozen_filtered_sheet_for_each_part(office
     pack = produce(officer)
     with pack.xlsx.open("rb") as handle:
         book = load_workbook(io.BytesIO(handle.read()))
-    assert book.sheetnames == ["Summary", "Support levels", "Causing concern", "Since the last pack"]
+    assert book.sheetnames == ["Summary", "Support levels", "Outcomes", "Causing concern", "Since the last pack"]
+    outcomes = list(book["Outcomes"].iter_rows(min_row=2, values_only=True))
+    assert (outcomes[0][0], outcomes[0][1]) == ("Primary", "LA maintained")
+    assert len(outcomes) == 9  # primary, secondary, all x maintained, academies, both
     concern = book["Causing concern"]
     assert [c.value for c in concern[1]] == ["URN", "School", "LA code", "Phase", "Support level", "Stage"]
     assert concern["A1"].font.b
@@ -228,7 +231,8 @@ def test_the_pack_pdf_is_a4_with_its_sections(officer, known, tmp_path):
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert "595.276 x 841.89 pts (A4)" in info
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    for heading in ("Cabinet and scrutiny: school improvement pack", "Schools causing concern", "Since the last pack"):
+    headings = ("Cabinet and scrutiny: school improvement pack", "Outcomes: good or better schools")
+    for heading in (*headings, "Schools causing concern", "Since the last pack"):
         assert heading in text
     assert "Gorse Primary" in text
     assert "This is the first pack for this meeting and LA." in text

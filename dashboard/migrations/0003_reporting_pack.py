@@ -9,7 +9,7 @@ import dashboard.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dashboard", "0001_digest"),
+        ("dashboard", "0002_national_outcome"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
