@@ -338,9 +338,9 @@ def actions(scope: Scope) -> list[Figure]:
     )
     # One reverse() for every action (England has thousands overdue): the path with its id put in.
     marker = 987654321
-    path = reverse("visits:action_detail", kwargs={"pk": marker}).replace(str(marker), "{pk}")
+    before, after = reverse("visits:action_detail", kwargs={"pk": marker}).split(str(marker))
     entries = [
-        Entry(school_id, f"Due {due_on:%-d %B %Y}: {text[:80]}", path.format(pk=pk))
+        Entry(school_id, f"Due {due_on:%-d %B %Y}: {text[:80]}", f"{before}{pk}{after}")
         for pk, school_id, text, due_on in overdue
     ]
     return [Figure("actions.overdue", "Overdue actions", entries)]
