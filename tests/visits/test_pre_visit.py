@@ -73,7 +73,9 @@ def test_pre_visit_sent_complete():
     pre_visit_sent_complete(focus_areas=[], evaluations={}, wants="A look at writing.")
     with pytest.raises(ValidationError) as refused:
         pre_visit_sent_complete(
-            focus_areas=FOCUS, evaluations={"quality_of_education": ("", "Text."), "attendance": ("weak", " ")}, wants=""
+            focus_areas=FOCUS,
+            evaluations={"quality_of_education": ("", "Text."), "attendance": ("weak", " ")},
+            wants="",
         )
     assert refused.value.message_dict == {
         "rating_quality_of_education": [pre_visit.RATING_REQUIRED.format(area="quality of education")],
@@ -117,7 +119,8 @@ def planned(school, adviser, headteacher, on_day, mailoutbox, django_capture_on_
 
 def test_planning_a_visit_emails_the_headteacher_once_committed(planned, headteacher, mailoutbox):
     email = PreVisitEmail.objects.get()
-    assert (email.kind, email.recipient, email.address) == (PreVisitEmailKind.REQUESTED, headteacher, "head@example.org")
+    assert (email.kind, email.recipient) == (PreVisitEmailKind.REQUESTED, headteacher)
+    assert email.address == "head@example.org"
     assert email.emailed_at is not None
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
@@ -188,7 +191,7 @@ def test_a_failed_email_is_recorded_and_tried_again(planned, headteacher):
     email = PreVisitEmail.objects.get()
     PreVisitEmail.objects.filter(pk=email.pk).update(emailed_at=None)
     with mock.patch("visits.pre_visit.send_mail", side_effect=OSError("connection refused")):
-        with pytest.raises(OSError):
+        with pytest.raises(OSError, match="connection refused"):
             pre_visit.pre_visit_email_send(email.pk, last_attempt=False)
         email.refresh_from_db()
         assert email.error == "Not sent yet (trying again): connection refused"
@@ -274,7 +277,8 @@ def test_the_staff_section_shows_what_was_sent_never_a_draft(planned, headteache
         evaluations={"quality_of_education": ("strong", "Reading."), "attendance": ("needs_attention", "Low.")},
     )  # fmt: skip
     section = pre_visit.staff_section(planned)
-    assert section["sent"] and not section["late"]
+    assert section["sent"]
+    assert not section["late"]
     assert [(r.label, r.rating_label) for r in section["rows"]] == [
         ("Quality of education", "Strong standard"),
         ("Attendance", "Needs attention"),
