@@ -27,7 +27,7 @@ RESULT_ROWS = "table.govuk-table tbody tr"
             ["Home", "My schools", "Dashboard", "Schools", "Categorisation", "Visits", "Letters", "Academies"],
         ),
         ("governor", "Your school", ["Home"]),
-        ("headteacher", "Your school", ["Home", "Notes of visit"]),
+        ("headteacher", "Your school", ["Home", "Visits and notes"]),
     ],
     ids=["admin", "officer", "adviser", "governor", "headteacher"],
 )
