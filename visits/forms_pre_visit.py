@@ -37,13 +37,13 @@ class PreVisitForm(TextLimits, forms.Form):
         for area in self.focus_areas:
             label = focus_label(area)
             self.fields[rating_field(area)] = forms.ChoiceField(
-                label=f"Your rating of {label.lower()}",
+                label=format_html("Your rating of {}", label.lower()),
                 choices=SelfEvaluationRating.choices,
                 required=False,
                 widget=forms.RadioSelect,
             )
             self.fields[evaluation_field(area)] = forms.CharField(
-                label=f"Your self-evaluation of {label.lower()}",
+                label=format_html("Your self-evaluation of {}", label.lower()),
                 widget=forms.Textarea,
                 required=False,
                 help_text="Why you rate it so: your evidence, and what you are doing about it",

@@ -219,19 +219,25 @@ def staff_section(visit: Visit, *, today: date | None = None) -> dict:
         .prefetch_related(Prefetch("self_evaluations", queryset=PreVisitSelfEvaluation.objects.order_by("id")))
         .first()
     )
-    sent = response is not None and response.is_submitted
+    sent_at = response.submitted_at if response is not None and response.is_submitted else None
+    sent = sent_at is not None
     return {
         "due_on": due_on(visit),
         "is_open": is_open(visit, today),
         "response": response,
         "sent": sent,
-        "late": sent and timezone.localdate(response.submitted_at) > due_on(visit),
+        "late": sent_at is not None and timezone.localdate(sent_at) > due_on(visit),
         "rows": rows(visit, response) if sent else [],
         "emails": list(visit.pre_visit_emails.select_related("recipient")),
     }
 
 
 # ---- writes ---------------------------------------------------------------------------------------
+
+
+def _by(obj, actor) -> None:
+    """Who makes the change, for its history row (django-simple-history reads `_history_user`)."""
+    obj.__dict__["_history_user"] = actor
 
 
 def _queue(visit: Visit, kind: PreVisitEmailKind, recipients) -> list[PreVisitEmail]:
@@ -324,12 +330,12 @@ def pre_visit_save(
         response.status = PreVisitStatus.SUBMITTED
         response.submitted_at, response.submitted_by = timezone.now(), actor
     response.recent_data, response.wants_from_visit, response.updated_by = recent_data, wants_from_visit, actor
-    response._history_user = actor
+    _by(response, actor)
     response.save()
     stored = {e.focus_area: e for e in response.self_evaluations.all()}
     for area, evaluation in stored.items():
         if area not in visit.focus_areas:  # the adviser changed the focus since the draft was saved
-            evaluation._history_user = actor
+            _by(evaluation, actor)
             evaluation.delete()
     for area in visit.focus_areas:
         rating, text = evaluations.get(area, ("", ""))
@@ -337,7 +343,7 @@ def pre_visit_save(
         if evaluation.pk and (evaluation.rating, evaluation.evaluation) == (rating, text):
             continue
         evaluation.rating, evaluation.evaluation = rating, text
-        evaluation._history_user = actor
+        _by(evaluation, actor)
         evaluation.save()
     return response
 

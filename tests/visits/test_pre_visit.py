@@ -221,6 +221,8 @@ def test_a_draft_may_be_partial_and_is_saved_again(planned, headteacher):
     assert again.pk == draft.pk
     assert PreVisitResponse.objects.get().recent_data == "Attendance 93.4%."
     assert PreVisitSelfEvaluation.objects.count() == 2
+    assert {h.history_user for h in PreVisitResponse.history.all()} == {headteacher}  # who, in the history
+    assert {h.history_user for h in PreVisitSelfEvaluation.history.all()} == {headteacher}
 
 
 def test_sending_needs_every_focus_area_rated_and_explained_and_then_it_is_read_only(planned, headteacher):
