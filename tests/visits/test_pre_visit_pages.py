@@ -99,6 +99,8 @@ def test_the_headteacher_sends_it_and_the_adviser_reads_it_on_the_visit_and_reco
     again = client.post(url(visit), COMPLETE | {"wants_from_visit": "Changed.", "send": "1"}, follow=True)
     assert pre_visit.ALREADY_SENT in content(again)
     assert PreVisitResponse.objects.get().wants_from_visit == "Challenge on our attendance plan."
+    assert url(visit) not in content(client.get(reverse("dashboard:home")))  # nothing left to prepare
+    assert "Sent" in content(client.get(reverse("visits:shared_notes")))
 
     adviser = client_as("adviser")
     for page_url in (visit.get_absolute_url(), reverse("visits:record", kwargs={"pk": visit.pk})):
