@@ -252,6 +252,11 @@ if EXPORT_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("EXPORT_RETENTION_DAYS must be at least 1.")
 # Days after a note of visit is shared before its headteacher is reminded to acknowledge it (ADR 0023).
 NOTE_ACKNOWLEDGEMENT_REMINDER_DAYS = env.int("NOTE_ACKNOWLEDGEMENT_REMINDER_DAYS", default=10)
+# Calendar days before a planned visit by which its school completes the pre-visit section; a due date
+# on a weekend moves back to the Friday before (ADR 0028).
+PRE_VISIT_DAYS_BEFORE = env.int("PRE_VISIT_DAYS_BEFORE", default=3)
+if PRE_VISIT_DAYS_BEFORE < 0:
+    raise ImproperlyConfigured("PRE_VISIT_DAYS_BEFORE must be 0 or more.")
 READ_LOG_COLLAPSE_MINUTES = env.int("READ_LOG_COLLAPSE_MINUTES", default=15)
 if READ_LOG_RETENTION_DAYS < 1 or READ_LOG_COLLAPSE_MINUTES < 0:
     raise ImproperlyConfigured("READ_LOG_RETENTION_DAYS must be at least 1 and READ_LOG_COLLAPSE_MINUTES at least 0.")

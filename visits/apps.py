@@ -13,7 +13,9 @@ class VisitsConfig(AppConfig):
 
         # One menu item for everything under /visits/; the visits pages have their own sub-navigation.
         register(NavItem("Visits", "visits:list", is_la_staff, order=40, prefix="/visits/"))
-        register(NavItem("Notes of visit", "visits:shared_notes", is_headteacher, order=41, prefix="/visits/notes/"))
+        # A headteacher's one item: the visits to prepare for and the notes of visit shared with them
+        # (docs/adr/0023, 0028); they open no other page under /visits/.
+        register(NavItem("Visits and notes", "visits:shared_notes", is_headteacher, order=41, prefix="/visits/"))
         panels.register()
         stored_compliance.connect()
 

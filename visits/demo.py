@@ -358,6 +358,31 @@ def _seed_headteacher_notes(ctx, school) -> None:
     ctx.write(f"Headteacher: {head.username} leads URN {school.urn}; a note of visit awaits their acknowledgement.")
 
 
+def _seed_pre_visit(ctx, school) -> None:
+    """A planned visit to the demo headteacher's school early next half-term (so this half-term's
+    compliance is unchanged), whose pre-visit section the headteacher is asked to complete
+    (docs/adr/0028). Planning it emails the headteacher through the queue, once."""
+    from schools.terms import half_term_on
+
+    if ctx.users.get("headteacher") is None:
+        return
+    day = _weekday(half_term_on(ctx.today).ends_on + timedelta(days=8))
+    if not Visit.objects.filter(school=school, status=VisitStatus.PLANNED, visit_date__gte=day).exists():
+        adviser = school.link_adviser or ctx.users["adviser"]
+        services.visit_plan(
+            school=school,
+            adviser=adviser,
+            visit_date=day,
+            start_time=time(9, 0),
+            length=VisitLength.HALF_DAY,
+            visit_type=VisitType.MONITORING,
+            focus_areas=["quality_of_education", "attendance", "improvement_priorities"],
+            purpose="Monitoring visit: progress against the warning notice's priorities.",
+            actor=adviser,
+        )
+    ctx.write(f"Pre-visit: a visit to URN {school.urn} on {day:%d/%m/%Y} for the headteacher to prepare.")
+
+
 def seed(ctx) -> None:
     officer, advisers = ctx.users["officer"], [ctx.users["adviser"], ctx.users["adviser2"]]
     schools = list(School.objects.open().maintained().select_related("link_adviser").order_by("urn"))
@@ -381,6 +406,7 @@ def seed(ctx) -> None:
                                 warning_notice=False, plan_next=False)  # fmt: skip
     if KINGFISHER_URN in by_urn:
         _seed_headteacher_notes(ctx, by_urn[KINGFISHER_URN])
+        _seed_pre_visit(ctx, by_urn[KINGFISHER_URN])
     _close_and_age_actions(ctx, schools)  # last, so that a second run finds nothing new to close
     ctx.facts["visits_due_school_urn"] = DUE_SCHOOL_URN
     ctx.write(f"Visits: {made} visits recorded, {planned} planned{msp}.")

@@ -119,6 +119,16 @@ def headteacher_awaiting(request, user):
     return {"visits": visits}
 
 
+def headteacher_to_prepare(request, user):
+    """A headteacher's planned visits whose pre-visit section is not sent yet (docs/adr/0028)."""
+    if not is_headteacher(user):
+        return None
+    from . import pre_visit
+
+    planned = pre_visit.visits_to_prepare(user=user).exclude(pre_visit__status="submitted")
+    return {"visits": pre_visit.with_due_dates(planned[:10])}
+
+
 def adviser_awaiting_acknowledgement(request, user):
     """The adviser's notes of visit the school has not acknowledged yet."""
     if not is_adviser(user):
@@ -160,6 +170,10 @@ def register() -> None:
     home.register(
         Section(key="visits-notes-to-acknowledge", title="Notes of visit awaiting your acknowledgement", order=10,
                 template="visits/panels/notes_to_acknowledge.html", context=headteacher_awaiting)
+    )  # fmt: skip
+    home.register(
+        Section(key="visits-to-prepare", title="Visits to prepare for", order=9,
+                template="visits/panels/to_prepare.html", context=headteacher_to_prepare)
     )  # fmt: skip
     home.register(
         Section(key="visits-notes-awaiting", title="Your notes of visit awaiting the school's acknowledgement",

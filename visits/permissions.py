@@ -103,3 +103,7 @@ rules.add_perm(
 rules.add_perm("visits.view_shared_notes", is_headteacher)
 rules.add_perm("visits.acknowledge_note", is_headteacher & is_headteacher_of_objects_school)  # object: the visit
 rules.add_perm("visits.view_acknowledgements", is_la_staff)
+
+# Headteachers (docs/adr/0028): the pre-visit section of planned visits to their school (which
+# visit, the selector decides: another school's is 404). LA staff read what was sent on the visit.
+rules.add_perm("visits.prepare_visit", is_headteacher)

@@ -231,6 +231,9 @@ def visit_plan(
     )
     visit._history_user = actor
     visit.save()
+    from .pre_visit import pre_visit_request
+
+    pre_visit_request(visit=visit)  # the school's headteachers are asked to prepare (docs/adr/0028)
     return visit
 
 

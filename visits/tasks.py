@@ -40,3 +40,25 @@ def refresh_stored_compliance(timestamp: int) -> int:
     from .stored_compliance import refresh
 
     return refresh(today=timezone.localdate())
+
+
+@task(
+    name="visits.tasks.send_pre_visit_email",
+    pass_context=True,
+    retry=RetryStrategy(max_attempts=settings.EMAIL_RETRIES, exponential_wait=4),
+)
+def send_pre_visit_email(context, *, email_id: int) -> None:
+    """Email a headteacher about a planned visit's pre-visit section (docs/adr/0028)."""
+    from .pre_visit import pre_visit_email_send
+
+    pre_visit_email_send(email_id, last_attempt=is_last_attempt(context, settings.EMAIL_RETRIES))
+
+
+@app.periodic(cron="12 8 * * *", periodic_id="pre-visit-emails")  # daily, 08:12 (UTC)
+@task(name="visits.tasks.send_pre_visit_emails", queueing_lock="pre-visit-emails")
+def send_pre_visit_emails(timestamp: int) -> int:
+    """Ask headteachers not yet asked about a planned visit to their school, and remind those whose
+    pre-visit section is due and not sent; each email once (recorded)."""
+    from .pre_visit import pre_visit_emails_send
+
+    return len(pre_visit_emails_send())

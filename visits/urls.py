@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_acknowledgement
+from . import views, views_acknowledgement, views_pre_visit
 
 app_name = "visits"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("acknowledgements/awaiting/", views_acknowledgement.awaiting, name="acknowledgements_awaiting"),
     path("notes/", views_acknowledgement.shared_notes, name="shared_notes"),
     path("notes/<int:pk>/", views_acknowledgement.shared_note, name="shared_note"),
+    # The school's pre-visit section of a planned visit, completed by its headteacher (docs/adr/0028).
+    path("<int:pk>/pre-visit/", views_pre_visit.prepare, name="pre_visit"),
     path("actions/", views.action_list, name="actions"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("compliance/", views.compliance, name="compliance"),

@@ -27,7 +27,7 @@ from schools.picker import chosen_school, school_picker
 from schools.selectors import letterhead_for, open_schools_user_acts_for, school_for_user
 from schools.terms import term_on
 
-from . import calendar_feed, exports, selectors, services, views_acknowledgement
+from . import calendar_feed, exports, pre_visit, selectors, services, views_acknowledgement
 from .compliance import STATUS_FILTERS, compliance_rows, compliance_schools, year_calendar
 from .forms import (
     ActionCloseForm,
@@ -135,6 +135,7 @@ def visit_detail(request, pk: int):
             "today": _today(),
             "history": visit.history.select_related("history_user").order_by("-history_date")[:10],
             "acknowledgement": views_acknowledgement.visit_section(request, visit),
+            "pre": pre_visit.staff_section(visit),
             "title": str(visit),
         },
     )
@@ -205,6 +206,7 @@ def visit_record(request, pk: int):
             "formset": formset,
             "show_errors": show_errors,
             "actions": selectors.visit_actions(visit=visit),
+            "pre": pre_visit.staff_section(visit),
             "title": f"Record the visit to {visit.school.name}",
         },
     )

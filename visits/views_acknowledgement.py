@@ -75,7 +75,10 @@ def reply(request, pk: int):
 
 @permission_required("visits.view_shared_notes", raise_exception=True)
 def shared_notes(request):
-    """A headteacher's notes of visit: those awaiting their answer first."""
+    """A headteacher's visits and notes: the planned visits to prepare for (docs/adr/0028), then the
+    notes of visit, those awaiting their answer first."""
+    from . import pre_visit
+
     visits = list(selectors.notes_shared_with(user=request.user).prefetch_related("acknowledgements"))
     for visit in visits:
         visit.latest_request = max(visit.acknowledgements.all(), key=lambda a: (a.requested_at, a.pk))
@@ -85,7 +88,9 @@ def shared_notes(request):
         {
             "awaiting": [v for v in visits if v.latest_request.is_awaiting],
             "answered": [v for v in visits if not v.latest_request.is_awaiting],
-            "title": "Notes of visit",
+            "to_prepare": pre_visit.with_due_dates(pre_visit.visits_to_prepare(user=request.user)),
+            "prepared": pre_visit.with_due_dates(pre_visit.pre_visits_sent(user=request.user)),
+            "title": "Visits and notes",
         },
     )
 

@@ -42,7 +42,7 @@ RESULT_ROWS = "table.govuk-table tbody tr"
             ],
         ),
         ("governor", "Your school", ["Home"]),
-        ("headteacher", "Your school", ["Home", "Notes of visit"]),
+        ("headteacher", "Your school", ["Home", "Visits and notes"]),
     ],
     ids=["admin", "officer", "adviser", "governor", "headteacher"],
 )

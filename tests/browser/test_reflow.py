@@ -93,6 +93,9 @@ def pages_by_role(demo_site):
 
     export = export_request(kind="schools", params=QueryDict(), actor=User.objects.get(username="officer"))
     shared_note = _first(NoteAcknowledgement.objects.filter(visit__school__headships__user__username="headteacher"))
+    to_prepare = _first(
+        Visit.objects.filter(status=VisitStatus.PLANNED, school__headships__user__username="headteacher")
+    )  # the demo's planned visit whose pre-visit section the headteacher completes (docs/adr/0028)
     today = timezone.localdate()
     school, year = 874001, today.year if today.month >= 9 else today.year - 1  # this academic year's term dates
 
@@ -197,7 +200,12 @@ def pages_by_role(demo_site):
             f"/academies/intelligence/{restricted.pk}/",
             f"/exports/{export.pk}/",
         ],
-        "headteacher": [*common, "/visits/notes/", f"/visits/notes/{shared_note.visit_id}/"],
+        "headteacher": [
+            *common,
+            "/visits/notes/",
+            f"/visits/notes/{shared_note.visit_id}/",
+            f"/visits/{to_prepare.pk}/pre-visit/",
+        ],
         "adviser": [*common, *la_staff, f"/categorisation/{draft.pk}/edit/", "/accounts/users/", "/dashboard/adviser/"],
         "governor": [
             *common,

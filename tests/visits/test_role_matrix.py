@@ -4,7 +4,7 @@
 school; "headteacher" leads `school` and reads only the notes of visit shared with it (docs/adr/0023).
 Anonymous users are sent to sign in (302), except to the calendar feed, which carries its own secret."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -67,6 +67,9 @@ MATRIX = {
     "visits:acknowledgements_awaiting": (None, LA_ONLY),
     "visits:shared_notes": (None, HEADTEACHER_ONLY),
     "visits:shared_note": (lambda c: {"pk": c["shared"].pk}, HEADTEACHER_ONLY),
+    # The school's pre-visit section (docs/adr/0028): its headteacher only; LA staff read what was
+    # sent on the visit page. Another school's headteacher: tests/visits/test_pre_visit_pages.py (404).
+    "visits:pre_visit": (lambda c: {"pk": c["upcoming"].pk}, HEADTEACHER_ONLY),
 }
 
 
@@ -90,6 +93,7 @@ def ctx(school, other_school, governor, other_governor, headteacher, adviser, of
         "draft": MspMeetingFactory(group=group, held_on=date(2026, 10, 1)),
         "planned": MspMeetingFactory(group=group, planned=True, held_on=date(2026, 12, 9)),
         "shared": shared,
+        "upcoming": VisitFactory(school=school, adviser=adviser, visit_date=timezone.localdate() + timedelta(days=10)),
         "request": shared.acknowledgements.get(),
     }
 
