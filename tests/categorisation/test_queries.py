@@ -107,10 +107,12 @@ def pages(client_as, school) -> dict[str, int]:
 
 def test_pages_run_the_same_number_of_queries_for_500_schools_with_12_terms_of_history(client_as, adviser, officer):
     small_schools = populate(3, 2, adviser=adviser, officer=officer, first_urn=500000)
+    pages(client_as, small_schools[1])  # warm: the stored compliance status is computed on the first read after writes
     small = pages(client_as, small_schools[1])
 
     large_schools = populate(500, 12, adviser=adviser, officer=officer, first_urn=600000)
     assert Categorisation.objects.filter(status=Status.APPROVED).count() == 3 * 2 + 500 * 12
+    pages(client_as, large_schools[1])  # warm, as above
     large = pages(client_as, large_schools[1])
 
     assert large == small
@@ -137,6 +139,7 @@ def test_the_categorisation_page_runs_the_same_number_of_queries_however_long_th
     schools = populate(1, 2, adviser=adviser, officer=officer, first_urn=700000)
     submitted = Categorisation.objects.get(school=schools[0], status=Status.SUBMITTED)
     url = submitted.get_absolute_url()
+    queries(client_as("officer"), url)  # warm the process's caches (the content type the read log names)
     few = queries(client_as("officer"), url)
     Categorisation.objects.filter(school=schools[0]).delete()
     schools = populate(1, 12, adviser=adviser, officer=officer, first_urn=700001)
