@@ -123,7 +123,8 @@ def test_what_a_level_means_for_visits_agrees_with_the_entitlement_rule(level):
     entitlement = minimum_entitlement(maintained=True, level=level)
     text = notices.entitlement_for(level)
     if entitlement.cadence == HALF_TERMLY:
-        assert "every half-term" in text and "Monitoring Support Partnership" in text
+        assert "every half-term" in text
+        assert "Monitoring Support Partnership" in text
     else:
         assert entitlement.cadence == TERMLY
         assert "a half-day visit from its School Improvement Adviser each term" in text
@@ -148,7 +149,8 @@ def test_approving_sends_the_level_what_it_means_and_the_reasons_to_the_headteac
     assert "until 3 December 2026" in body
     assert all(e.emailed_at is not None for e in notice.emails.all())
     sent = CategorisationEvent.objects.get(categorisation=submitted, kind="sent")
-    assert "Hana Marsh (headteacher)" in sent.comments and "until 3 December 2026" in sent.comments
+    assert "Hana Marsh (headteacher)" in sent.comments
+    assert "until 3 December 2026" in sent.comments
 
 
 def test_the_email_never_carries_the_evidence_rationale_or_officers_comments(notice, mailoutbox):
@@ -258,7 +260,8 @@ def test_an_officer_decides_a_challenge_recorded_on_the_history_and_emailed_to_t
     notice.refresh_from_db()
     assert (notice.decision, notice.decided_by, notice.decision_reasons) == ("rejected", deciding, "The data stands.")
     event = notice.categorisation.events.get(kind="decided")
-    assert event.actor == deciding and "The data stands." in event.comments
+    assert event.actor == deciding
+    assert "The data stands." in event.comments
     decision_emails = CategoryNoticeEmail.objects.filter(notice=notice, kind=NoticeEmailKind.DECISION)
     assert {e.recipient for e in decision_emails} == {headteacher, governor}
     assert sorted(m.to[0] for m in mailoutbox) == sorted([headteacher.email, governor.email])
@@ -318,7 +321,8 @@ def test_after_the_window_the_page_says_it_is_closed_and_shows_no_form(client_as
     time_machine.move_to(f"{(notice.respond_by + timedelta(days=1)).isoformat()} 09:00:00+00:00", tick=False)
     client = client_as("headteacher")
     text = client.get(page_url(school)).content.decode()
-    assert 'id="window-closed"' in text and "ended on 3 December 2026" in text
+    assert 'id="window-closed"' in text
+    assert "ended on 3 December 2026" in text
     assert 'name="response"' not in text
     response = client.post(page_url(school), {"response": "agree"}, follow=True)
     assert "ended on 3 December 2026" in response.content.decode()
@@ -338,7 +342,8 @@ def test_the_officer_decides_on_the_page_and_the_categorisation_shows_it(client_
     )
     text = response.content.decode()
     assert "start a new categorisation" in text
-    assert "Challenge upheld" in text and "Your summer data is persuasive." in text
+    assert "Challenge upheld" in text
+    assert "Your summer data is persuasive." in text
     assert decide_url not in client.get(reverse("categorisation:challenges")).content.decode().split("Decided")[0]
     head_page = client_as("headteacher").get(page_url(notice.categorisation.school)).content.decode()
     assert "Your summer data is persuasive." in head_page
