@@ -347,3 +347,87 @@ def test_the_officer_decides_on_the_page_and_the_categorisation_shows_it(client_
     assert decide_url not in client.get(reverse("categorisation:challenges")).content.decode().split("Decided")[0]
     head_page = client_as("headteacher").get(page_url(notice.categorisation.school)).content.decode()
     assert "Your summer data is persuasive." in head_page
+
+
+# ---- nothing confidential reaches the school ------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["headteacher", "governor", "other_governor", "admin"])
+def test_no_response_anywhere_gives_a_school_user_or_admin_the_evidence_rationale_or_comments(
+    client_as, notice, headteacher, school, other_school, role
+):
+    """Every URL of the project (the crawl of tests/visits/test_confidentiality.py), filled in with
+    this categorisation, its notice and both schools: no response holds the planted evidence notes,
+    rationale or officer's comments, while the school's own users do read the category sent to them."""
+    from tests.visits.conftest import content
+    from tests.visits.test_confidentiality import urls_to_try
+
+    challenge(notice, headteacher)
+    values = {"pk": [notice.categorisation_id, notice.pk], "urn": [school.urn, other_school.urn], "fmt": ["csv"]}
+    client = client_as(role)
+    answered = set()
+    for url in urls_to_try(values):
+        response = client.get(url)
+        body = content(response)
+        for planted in ("PLANTED-EVIDENCE", "PLANTED-RATIONALE", "PLANTED-COMMENTS"):
+            assert planted not in body, f"{planted} leaked at {url} ({response.status_code})"
+        if response.status_code == 200:
+            answered.add(url)
+    assert (page_url(school) in answered) == (role in ("headteacher", "governor"))
+    assert page_url(other_school) not in answered
+
+
+def test_the_planted_text_is_on_the_officers_categorisation_page_so_the_crawl_would_see_a_leak(client_as, notice):
+    from tests.visits.conftest import content
+
+    page = content(client_as("officer").get(notice.categorisation.get_absolute_url()))
+    for planted in ("PLANTED-EVIDENCE", "PLANTED-RATIONALE", "PLANTED-COMMENTS"):
+        assert planted in page
+
+
+# ---- bounded queries ------------------------------------------------------------------------------
+
+
+def _challenged_schools(count: int, officer) -> None:
+    from django.utils import timezone
+
+    from tests.categorisation.factories import ApprovedCategorisationFactory
+
+    for _ in range(count):
+        approved = ApprovedCategorisationFactory(level="high")
+        notices.category_notice_send(categorisation=approved, actor=officer)
+    CategoryNotice.objects.filter(response="").update(
+        response="challenge", response_reasons="We differ.", responded_at=timezone.now()
+    )
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm the process's caches
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_challenges_page_and_the_schools_category_page_run_a_bounded_number_of_queries(
+    client_as, notice, headteacher, officer, school
+):
+    challenge(notice, headteacher)
+    _challenged_schools(2, officer)
+    few = {
+        "challenges": _queries(client_as("officer"), reverse("categorisation:challenges")),
+        "decide": _queries(client_as("officer"), reverse("categorisation:decide", kwargs={"pk": notice.pk})),
+        "school": _queries(client_as("headteacher"), page_url(school)),
+        "head home": _queries(client_as("headteacher"), reverse("dashboard:home")),
+    }
+    _challenged_schools(30, officer)
+    many = {
+        "challenges": _queries(client_as("officer"), reverse("categorisation:challenges")),
+        "decide": _queries(client_as("officer"), reverse("categorisation:decide", kwargs={"pk": notice.pk})),
+        "school": _queries(client_as("headteacher"), page_url(school)),
+        "head home": _queries(client_as("headteacher"), reverse("dashboard:home")),
+    }
+    assert many == few
+    assert max(few.values()) <= 20
