@@ -85,6 +85,10 @@ MUST_BE_SHOWN = {
     "visits.NoteAcknowledgement.comments", "visits.NoteAcknowledgement.reply", "visits.Visit.shared_with",
     "visits.Visit.cancelled_reason", "visits.ActionUpdate.note", "visits.MspMeeting.refocus_details",
     "schools.Trust.address", "schools.Trust.ceo_name", "schools.Trust.chair_name",
+    # The category sent to the school (docs/adr/0027).
+    "categorisation.Categorisation.school_reasons", "categorisation.CategoryNotice.entitlement",
+    "categorisation.CategoryNotice.reasons", "categorisation.CategoryNotice.response_reasons",
+    "categorisation.CategoryNotice.decision_reasons", "categorisation.CategoryNoticeEmail.name",
 }  # fmt: skip
 
 

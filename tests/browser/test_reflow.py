@@ -93,6 +93,9 @@ def pages_by_role(demo_site):
 
     export = export_request(kind="schools", params=QueryDict(), actor=User.objects.get(username="officer"))
     shared_note = _first(NoteAcknowledgement.objects.filter(visit__school__headships__user__username="headteacher"))
+    from categorisation.models import CategoryNotice
+
+    notice = _first(CategoryNotice.objects.exclude(decision=""))
     today = timezone.localdate()
     school, year = 874001, today.year if today.month >= 9 else today.year - 1  # this academic year's term dates
 
@@ -193,14 +196,22 @@ def pages_by_role(demo_site):
             f"/academies/trusts/{concern.school.trust.code}/edit/",
             f"/academies/intelligence/{restricted.pk}/",
             f"/exports/{export.pk}/",
+            "/categorisation/challenges/",
+            f"/categorisation/notices/{notice.pk}/decide/",
         ],
-        "headteacher": [*common, "/visits/notes/", f"/visits/notes/{shared_note.visit_id}/"],
+        "headteacher": [
+            *common,
+            "/visits/notes/",
+            f"/visits/notes/{shared_note.visit_id}/",
+            f"/categorisation/schools/{school}/category/",
+        ],
         "adviser": [*common, *la_staff, f"/categorisation/{draft.pk}/edit/", "/accounts/users/"],  # (403)
         "governor": [
             *common,
             f"/letters/{governor_letter.pk}/",
             f"/visits/msp/summaries/{published.pk}/",
             "/schools/874002/",  # another school: 404
+            f"/categorisation/schools/{school}/category/",  # the chair reads the category sent to the school
         ],
     }
 
