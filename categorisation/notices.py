@@ -215,6 +215,11 @@ def is_current(notice: CategoryNotice) -> bool:
 # ---- writes ---------------------------------------------------------------------------------------
 
 
+def _save(obj, actor: User) -> None:
+    obj._history_user = actor
+    obj.save()
+
+
 def _event(categorisation: Categorisation, kind: str, actor: User | None, comments: str = "") -> None:
     CategorisationEvent.objects.create(
         categorisation=categorisation, kind=kind, actor=actor, comments=comments, at=timezone.now()
@@ -242,8 +247,7 @@ def category_notice_send(*, categorisation: Categorisation, actor: User) -> Cate
         sent_by=actor,
         respond_by=respond_by_for(timezone.localdate(now)),
     )
-    notice._history_user = actor
-    notice.save()
+    _save(notice, actor)
     emails = [
         CategoryNoticeEmail(
             notice=notice,
@@ -312,8 +316,7 @@ def category_notice_answer(
     reasons = a_challenge_needs_reasons(response=response, reasons=reasons)
     notice.response, notice.response_reasons = response, reasons
     notice.responded_at, notice.responded_by = timezone.now(), actor
-    notice._history_user = actor
-    notice.save()
+    _save(notice, actor)
     kind = EventKind.AGREED if response == NoticeResponse.AGREE else EventKind.CHALLENGED
     _event(notice.categorisation, kind, actor, reasons)
     return notice
@@ -340,8 +343,7 @@ def category_challenge_decide(*, notice: CategoryNotice, actor: User, decision: 
     reasons = a_decision_on_a_challenge_gives_its_reasons(decision=decision, reasons=reasons)
     notice.decision, notice.decision_reasons = decision, reasons
     notice.decided_at, notice.decided_by = timezone.now(), actor
-    notice._history_user = actor
-    notice.save()
+    _save(notice, actor)
     _event(notice.categorisation, EventKind.DECIDED, actor, f"{ChallengeDecision(decision).label}. {reasons}")
     school = notice.categorisation.school
     now = timezone.now()

@@ -41,7 +41,7 @@ def school_category(request, urn: int):
                 raise PermissionDenied
             messages.error(request, notices.WINDOW_CLOSED.format(day=f"{notice.respond_by:%-d %B %Y}"))
             return redirect("categorisation:school_category", urn=urn)
-        if form.is_valid():
+        if form.is_valid() and notice is not None:
             try:
                 notices.category_notice_answer(
                     notice=notice,
