@@ -83,12 +83,14 @@ WINDOW_CLOSED = (
     "School Improvement Adviser."
 )
 ALREADY_ANSWERED = "The school has already answered: it {answer} on {day}."
+ANSWERED_ALREADY = "The school has already answered: its answer is shown below."
 NOT_CURRENT = "This category has been replaced by a later one: answer that one instead."
 ANSWER_REQUIRED = "Choose whether the school agrees with the category or challenges it"
 CHALLENGE_REASONS_REQUIRED = "Say why the school challenges the category"
 OFFICER_ONLY = "Only an officer may decide a challenge."
 NOT_A_CHALLENGE = "There is no challenge to decide: the school has not challenged this category."
 ALREADY_DECIDED = "This challenge was already decided by {user} on {day}."
+DECIDED_ALREADY = "This challenge has already been decided: the decision is shown below."
 DECISION_REQUIRED = "Choose whether the challenge is upheld"
 DECISION_REASONS_REQUIRED = "Give the reasons for your decision: they are sent to the school"
 

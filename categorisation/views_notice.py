@@ -37,9 +37,12 @@ def school_category(request, urn: int):
     form = AnswerForm(posted(request)) if may_answer and window_open else None
     if request.method == "POST":
         if form is None:
-            if notice is None or not may_answer:
+            if notice is None or not is_headteacher_of_school(request.user, school):
                 raise PermissionDenied
-            messages.error(request, notices.WINDOW_CLOSED.format(day=f"{notice.respond_by:%-d %B %Y}"))
+            if notice.response:
+                messages.error(request, notices.ANSWERED_ALREADY)
+            else:
+                messages.error(request, notices.WINDOW_CLOSED.format(day=f"{notice.respond_by:%-d %B %Y}"))
             return redirect("categorisation:school_category", urn=urn)
         if form.is_valid() and notice is not None:
             try:
@@ -102,7 +105,8 @@ def decide(request, pk: int):
     if request.method == "POST":
         if form is None:
             messages.error(
-                request, notices.NOT_A_CHALLENGE if notice.response != NoticeResponse.CHALLENGE else "Already decided."
+                request,
+                notices.NOT_A_CHALLENGE if notice.response != NoticeResponse.CHALLENGE else notices.DECIDED_ALREADY,
             )
             return redirect("categorisation:decide", pk=pk)
         if form.is_valid():

@@ -431,3 +431,15 @@ def test_the_challenges_page_and_the_schools_category_page_run_a_bounded_number_
     }
     assert many == few
     assert max(few.values()) <= 20
+
+
+def test_posting_again_after_answering_or_deciding_says_so_and_changes_nothing(client_as, notice, headteacher, officer):
+    challenge(notice, headteacher)
+    response = client_as("headteacher").post(page_url(notice.categorisation.school), {"response": "agree"}, follow=True)
+    assert notices.ANSWERED_ALREADY in response.content.decode()
+    notices.category_challenge_decide(notice=notice, actor=officer, decision="upheld", reasons="Ok")
+    decide_url = reverse("categorisation:decide", kwargs={"pk": notice.pk})
+    response = client_as("officer").post(decide_url, {"decision": "rejected", "reasons": "No"}, follow=True)
+    assert notices.DECIDED_ALREADY in response.content.decode()
+    notice.refresh_from_db()
+    assert (notice.response, notice.decision) == ("challenge", "upheld")
