@@ -9,6 +9,11 @@ evidence, submit, approve), so every page has content, history and directions of
   (874007), one is a draft (874008); 874003 Heron, 874010, 874017 and 874053 have no
   categorisation this term (review due; 874003 is the browser test's school).
 
+- The school hears its category (docs/adr/0027): Kingfisher (the demo headteacher's and chair's
+  school) was sent last term's category, challenged it and an officer did not uphold the
+  challenge; this term's high support was approved two days ago and sent, and its window to agree
+  or challenge is open. Other approvals are loaded as history, without telling the school.
+
 Idempotent: a school and term that already has a categorisation (not withdrawn) is left alone.
 Timestamps of past terms' categorisations are set to dates in their term."""
 
@@ -21,9 +26,9 @@ from django.utils import timezone
 from schools.models import School, SchoolStatus
 from schools.terms import term_on, term_periods
 
-from . import services
+from . import notices, services
 from .facts import FactKey, facts_for
-from .models import Categorisation, CategorisationEvent, Criterion, Status, SupportLevel
+from .models import Categorisation, CategorisationEvent, CategoryNotice, Criterion, Status, SupportLevel
 from .selectors import framework_in_use
 
 HIGH, MEDIUM, LOW = SupportLevel.HIGH.value, SupportLevel.MEDIUM.value, SupportLevel.LOW.value
@@ -39,6 +44,27 @@ KEY_SCHOOLS = {
 }
 NOT_THIS_TERM = {874003, 874010, 874017, 874053}
 SUBMITTED_URN, RETURNED_URN, DRAFT_URN = 874005, 874007, 874008
+KINGFISHER_URN = 874001
+SCHOOL_REASONS = {
+    (KINGFISHER_URN, MEDIUM): (
+        "Pupils' progress in reading and writing at Key Stage 2 has been below the national average for two years. "
+        "Leaders have a clear plan to improve it, and behaviour and attendance are good."
+    ),
+    (KINGFISHER_URN, HIGH): (
+        "Since the headteacher left in the summer, the school's plan to improve reading has stalled, and the "
+        "Key Stage 2 results fell further below the national average. The local authority will support the "
+        "interim headteacher and governors more closely this year, with half-termly visits and a Monitoring "
+        "Support Partnership group."
+    ),
+}
+CHALLENGE_REASONS = (
+    "Our own assessments show reading improving in Years 3 to 5, and the new phonics scheme is in place. We think "
+    "low support with a focus on Year 6 would fit better."
+)
+DECISION_REASONS = (
+    "We looked at the school's assessment information with the adviser. The improvement is welcome, but it is "
+    "not yet seen in Year 6 outcomes, so the category stays at medium support this term."
+)
 RETURN_COMMENTS = (
     "The evidence for quality of education is thin: add what the Year 6 work scrutiny showed, and the "
     "latest attendance figures, before I approve medium support."
@@ -82,7 +108,19 @@ def _backdate(categorisation: Categorisation, day: date) -> None:
     events.filter(kind="submitted").update(at=when - dt.timedelta(days=2))
 
 
-def _make(school, *, period, level, adviser, officer, criteria, rng, approve_on: date | None, stop_at: str = ""):
+def _make(
+    school,
+    *,
+    period,
+    level,
+    adviser,
+    officer,
+    criteria,
+    rng,
+    approve_on: date | None,
+    stop_at: str = "",
+    tell_school: bool = False,
+):
     """Start, tick, save and (unless stopped earlier) submit and approve one categorisation."""
     started_on = approve_on - dt.timedelta(days=7) if approve_on else period.starts_on + dt.timedelta(days=21)
     categorisation = services.categorisation_start(
@@ -91,7 +129,12 @@ def _make(school, *, period, level, adviser, officer, criteria, rng, approve_on:
     existing = {t.criterion_id: t.evidence for t in categorisation.ticks.all()}
     ticks = _ticks_for(criteria, level, existing, rng)
     categorisation = services.categorisation_save(
-        categorisation=categorisation, actor=adviser, ticks=ticks, level=level, rationale=""
+        categorisation=categorisation,
+        actor=adviser,
+        ticks=ticks,
+        level=level,
+        rationale="",
+        school_reasons=SCHOOL_REASONS.get((school.urn, level), ""),
     )
     if categorisation.suggested_level and categorisation.suggested_level != level:
         categorisation = services.categorisation_save(
@@ -112,9 +155,40 @@ def _make(school, *, period, level, adviser, officer, criteria, rng, approve_on:
     if stop_at == "returned":
         return services.categorisation_return(categorisation=categorisation, actor=officer, comments=RETURN_COMMENTS)
     when = timezone.make_aware(dt.datetime.combine(approve_on, dt.time(10, 0)))
-    categorisation = services.categorisation_approve(categorisation=categorisation, actor=officer, approved_at=when)
+    categorisation = services.categorisation_approve(
+        categorisation=categorisation, actor=officer, approved_at=when, tell_school=tell_school
+    )
     _backdate(categorisation, approve_on)
+    if tell_school:
+        _backdate_notice(categorisation, when)
     return categorisation
+
+
+def _backdate_notice(categorisation: Categorisation, when: dt.datetime) -> None:
+    """The category was sent when it was approved: its window runs from that day."""
+    respond_by = notices.respond_by_for(timezone.localdate(when))
+    CategoryNotice.objects.filter(categorisation=categorisation).update(sent_at=when, respond_by=respond_by)
+    for event in CategorisationEvent.objects.filter(categorisation=categorisation, kind="sent"):
+        event.at = when
+        event.comments = f"{event.comments.rsplit('until ', 1)[0]}until {respond_by:%-d %B %Y}."
+        event.save()
+
+
+def _challenge_decided(categorisation: Categorisation, *, head, officer, when: dt.datetime) -> None:
+    """Last term's category: the headteacher challenged it within the window, and an officer did not
+    uphold the challenge."""
+    notice = CategoryNotice.objects.get(categorisation=categorisation)
+    if notice.response:
+        return
+    notices.category_notice_answer(
+        notice=notice, actor=head, response="challenge", reasons=CHALLENGE_REASONS, today=timezone.localdate(when)
+    )
+    notices.category_challenge_decide(notice=notice, actor=officer, decision="rejected", reasons=DECISION_REASONS)
+    answered, decided = when + dt.timedelta(days=3), when + dt.timedelta(days=8)
+    CategoryNotice.objects.filter(pk=notice.pk).update(responded_at=answered, decided_at=decided)
+    events = CategorisationEvent.objects.filter(categorisation=categorisation)
+    events.filter(kind="challenged").update(at=answered)
+    events.filter(kind="decided").update(at=decided)
 
 
 def seed(ctx) -> None:
@@ -142,6 +216,14 @@ def seed(ctx) -> None:
         .filter(~Q(status=Status.WITHDRAWN))
         .values_list("school_id", "academic_year", "term")
     )
+    head = ctx.users.get("headteacher")
+    by_urn = {s.urn: s for s in schools}
+    if head is not None and KINGFISHER_URN in by_urn:
+        from accounts.headships import headship_add
+        from accounts.models import Headship
+
+        if not Headship.objects.filter(user=head, school=by_urn[KINGFISHER_URN]).exists():
+            headship_add(user=head, school=by_urn[KINGFISHER_URN], actor=ctx.users["admin"])
     made = 0
     for school in schools:
         adviser = school.link_adviser or ctx.users["adviser"]
@@ -160,7 +242,10 @@ def seed(ctx) -> None:
             stop_at = ""
             if this_term:
                 stop_at = {SUBMITTED_URN: "submitted", RETURNED_URN: "returned", DRAFT_URN: "draft"}.get(school.urn, "")
-            _make(
+            tell = school.urn == KINGFISHER_URN and head is not None and n >= len(terms) - 2
+            if tell and this_term:  # approved two days ago (within the term): its window is open
+                approve_on = max(period.starts_on, today - dt.timedelta(days=2))
+            made_now = _make(
                 school,
                 period=period,
                 level=level,
@@ -170,7 +255,11 @@ def seed(ctx) -> None:
                 rng=ctx.rng,
                 approve_on=None if stop_at else approve_on,
                 stop_at=stop_at,
+                tell_school=tell,
             )
+            if tell and not this_term:
+                when = timezone.make_aware(dt.datetime.combine(approve_on, dt.time(10, 0)))
+                _challenge_decided(made_now, head=head, officer=ctx.users.get("officer2", officer), when=when)
             made += 1
     ctx.write(
         f"Categorisation: {made} categorisations made ({Categorisation.objects.approved().count()} approved in all; "

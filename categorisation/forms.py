@@ -83,6 +83,14 @@ class CategorisationForm(TextLimits, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Required if the final level is not the suggested one: say why.",
     )
+    school_reasons = forms.CharField(
+        label="Reasons for the school, in plain words",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Sent to the headteacher and the chair of governors when the category is approved, with the level "
+        "and what it means for their visits. Write it for the school: the evidence notes and the rationale are never "
+        "sent.",
+    )
 
     def __init__(
         self,
@@ -177,6 +185,7 @@ class CategorisationForm(TextLimits, forms.Form):
             ),
             Field.radios("level", legend_size=Size.SMALL),
             Field.textarea("rationale"),
+            Field.textarea("school_reasons"),
             Div(
                 Button.secondary("save", "Save and update suggestion"),
                 Button("submit", "Submit for approval"),
@@ -210,7 +219,11 @@ def posted_ticks(criteria, data) -> list[int]:
 def categorisation_initial(categorisation, criteria, facts: dict) -> dict:
     """The form's initial values: the saved ticks and evidence; for a statement not ticked that a
     fact suggests, the fact as its evidence (shown once the adviser ticks it)."""
-    initial = {"level": categorisation.level, "rationale": categorisation.rationale}
+    initial = {
+        "level": categorisation.level,
+        "rationale": categorisation.rationale,
+        "school_reasons": categorisation.school_reasons,
+    }
     saved = {t.criterion_id: t for t in categorisation.ticks.all()}
     for criterion in criteria:
         tick = saved.get(criterion.pk)

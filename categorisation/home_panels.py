@@ -2,12 +2,12 @@
 
 from django.utils import timezone
 
-from accounts.permissions import is_adviser, is_officer
+from accounts.permissions import is_adviser, is_headteacher, is_officer
 from core import home
 from core.sections import Section
 from schools.terms import term_on
 
-from . import selectors
+from . import notices, selectors
 
 PANEL_LIMIT = 10
 
@@ -35,8 +35,17 @@ def officer_panel(request, user) -> dict | None:
     return {
         "queue_count": selectors.approval_queue().count(),
         "due_count": selectors.review_due(today).count(),
+        "challenge_count": notices.open_challenges().count(),
         "term": term_on(today),
     }
+
+
+def headteacher_panel(request, user) -> dict | None:
+    """A headteacher's schools' categories they may still agree or challenge (docs/adr/0027)."""
+    if not is_headteacher(user):
+        return None
+    awaiting = notices.notices_awaiting_answer(user, timezone.localdate())
+    return {"notices": awaiting} if awaiting else None
 
 
 def register_panels() -> None:
@@ -56,5 +65,14 @@ def register_panels() -> None:
             order=30,
             template="categorisation/panels/officer.html",
             context=officer_panel,
+        )
+    )
+    home.register(
+        Section(
+            key="categorisation_headteacher",
+            title="Your school's support category",
+            order=11,
+            template="categorisation/panels/headteacher.html",
+            context=headteacher_panel,
         )
     )

@@ -6,7 +6,7 @@ page) and manage frameworks (reference data) but never read categorisations' evi
 
 import rules
 
-from accounts.permissions import is_admin, is_adviser, is_la_staff, is_officer
+from accounts.permissions import is_admin, is_adviser, is_governor, is_headteacher, is_la_staff, is_officer
 
 
 @rules.predicate
@@ -22,6 +22,12 @@ def works_on_categorisation(user, categorisation) -> bool:
     return categorisation.created_by_id == user.pk or categorisation.school.link_adviser_id == user.pk
 
 
+@rules.predicate
+def is_school_user(user) -> bool:
+    """A headteacher or a governor: the school's own users (the view checks which school)."""
+    return is_headteacher(user) or is_governor(user)
+
+
 # Read categorisations (evidence, rationale, comments), the approval queue's contents.
 rules.add_perm("categorisation.read_categorisations", is_la_staff)
 # See schools' categories: the school page section, lists by category and review due.
@@ -32,6 +38,10 @@ rules.add_perm("categorisation.start", is_officer | (is_adviser & is_link_advise
 rules.add_perm("categorisation.edit", is_officer | (is_adviser & works_on_categorisation))
 # Approve or return submitted categorisations.
 rules.add_perm("categorisation.review", is_officer)
+# The category sent to the school: its headteachers and chair of governors (object check in the view).
+rules.add_perm("categorisation.read_school_category", is_school_user)
+# Decide a school's challenge to its category (docs/adr/0027).
+rules.add_perm("categorisation.decide_challenges", is_officer)
 # Frameworks and their criteria.
 rules.add_perm("categorisation.read_frameworks", is_la_staff | is_admin)
 rules.add_perm("categorisation.manage_frameworks", is_officer | is_admin)

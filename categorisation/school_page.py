@@ -6,7 +6,7 @@ from accounts.permissions import is_governor
 from core.sections import Section
 from schools import school_page
 
-from . import selectors
+from . import notices, selectors
 from .policy import the_la_categorises_its_maintained_schools
 
 
@@ -35,7 +35,24 @@ def section_context(request, school) -> dict | None:
     }
 
 
+def school_notice_context(request, school) -> dict | None:
+    """The category the LA sent the school: its headteachers and chair of governors only
+    (docs/adr/0027). Never the evidence: the level, what it means and the reasons in plain words."""
+    if not notices.may_read_notices_of(request.user, school):
+        return None
+    return {"school": school, "notice": notices.latest_notice(school)}
+
+
 def register_section() -> None:
+    school_page.register(
+        Section(
+            key="school-category",
+            title="Your school's support category",
+            order=16,
+            template="categorisation/sections/school_notice.html",
+            context=school_notice_context,
+        )
+    )
     school_page.register(
         Section(
             key="categorisation",

@@ -33,6 +33,7 @@ from .models import (
     SupportLevel,
     Tick,
 )
+from .notices import category_notice_send
 from .policy import (
     EVIDENCE_REQUIRED,
     LEVEL_REQUIRED,
@@ -216,6 +217,7 @@ def _apply_changes(
     level: str,
     rationale: str,
     cited: Sequence[EvidenceItem] | None = None,
+    school_reasons: str | None = None,
 ) -> Categorisation:
     if categorisation.status not in EDITABLE_STATUSES:
         raise ValidationError(NOT_EDITABLE.format(status=_status_label(categorisation)))
@@ -255,6 +257,8 @@ def _apply_changes(
     categorisation.suggested_level = suggestion_for(criteria, ticks).level or ""
     categorisation.level = level or ""
     categorisation.rationale = rationale.strip()
+    if school_reasons is not None:
+        categorisation.school_reasons = school_reasons.strip()
     if cited is not None:
         _cite(categorisation, actor=actor, cited=cited)
     _save(categorisation, actor)
@@ -270,13 +274,22 @@ def categorisation_save(
     level: str = "",
     rationale: str = "",
     cited: Sequence[EvidenceItem] | None = None,
+    school_reasons: str | None = None,
 ) -> Categorisation:
     """Save a draft (or returned) categorisation: the ticked criteria {criterion id: evidence},
     the final level and the rationale, and the evidence from other apps the actor cites (`cited`,
     categorisation.evidence; None leaves it as it is). The best-fit suggestion is recomputed. A
     draft may be incomplete; the checks are made on submission."""
     categorisation = _locked(categorisation)
-    return _apply_changes(categorisation, actor=actor, ticks=ticks, level=level, rationale=rationale, cited=cited)
+    return _apply_changes(
+        categorisation,
+        actor=actor,
+        ticks=ticks,
+        level=level,
+        rationale=rationale,
+        cited=cited,
+        school_reasons=school_reasons,
+    )
 
 
 def _check_complete(categorisation: Categorisation) -> None:
@@ -310,6 +323,7 @@ def categorisation_submit(
     level: str | None = None,
     rationale: str | None = None,
     cited: Sequence[EvidenceItem] | None = None,
+    school_reasons: str | None = None,
 ) -> Categorisation:
     """Submit for approval (saving the given ticks, level, rationale and cited evidence first, in the same
     transaction). Refused, with nothing saved, unless at least one statement is ticked, every
@@ -324,6 +338,7 @@ def categorisation_submit(
             level=level if level is not None else categorisation.level,
             rationale=rationale if rationale is not None else categorisation.rationale,
             cited=cited,
+            school_reasons=school_reasons,
         )
     elif categorisation.status not in EDITABLE_STATUSES:
         raise ValidationError(NOT_EDITABLE.format(status=_status_label(categorisation)))
@@ -367,14 +382,22 @@ def categorisation_return(*, categorisation: Categorisation, actor: User, commen
 
 @transaction.atomic
 def categorisation_approve(
-    *, categorisation: Categorisation, actor: User, comments: str = "", approved_at: datetime | None = None
+    *,
+    categorisation: Categorisation,
+    actor: User,
+    comments: str = "",
+    approved_at: datetime | None = None,
+    tell_school: bool = True,
 ) -> Categorisation:
     """An officer approves a submitted categorisation: it becomes the school's current category
     (superseding the previous one, which is never changed). A school newly at high support
     alerts its ward's elected members in the same transaction. Guarded against a double approval
     (the row is locked, and the status checked under the lock); four eyes: the officer must not
     have submitted, started or changed it; and it must not be for a term before the current
-    category's. `approved_at` is for loading history (the demo); it defaults to now."""
+    category's. `approved_at` is for loading history (the demo); it defaults to now. The school is
+    told its category (categorisation.notices: its headteachers and chair of governors are emailed
+    the level, what it means and the reasons in plain words) unless `tell_school` is False (history
+    loaded by the demo)."""
     categorisation = _locked(categorisation)
     _check_reviewable(categorisation, actor)
     four_eyes_an_officer_approves_a_judgement_made_by_someone_else(
@@ -394,6 +417,8 @@ def categorisation_approve(
         categorisation.review_comments = comments.strip()
     _save(categorisation, actor)
     _event(categorisation, EventKind.APPROVED, actor, comments.strip(), at=categorisation.approved_at)
+    if tell_school:
+        category_notice_send(categorisation=categorisation, actor=actor)
     previous_level = previous.level if previous else None
     if elected_members_are_alerted_of_significant_concern(previous=previous_level, level=categorisation.level):
         before = "not categorised before"

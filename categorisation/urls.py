@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_notice
 
 app_name = "categorisation"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("<int:pk>/approve/", views.approve, name="approve"),
     path("<int:pk>/return/", views.return_to_adviser, name="return"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("schools/<int:urn>/category/", views_notice.school_category, name="school_category"),
+    path("challenges/", views_notice.challenges, name="challenges"),
+    path("notices/<int:pk>/decide/", views_notice.decide, name="decide"),
     path("frameworks/", views.framework_list, name="framework_list"),
     path("frameworks/new/", views.framework_create, name="framework_create"),
     path("frameworks/<int:pk>/", views.framework_detail, name="framework_detail"),

@@ -45,7 +45,7 @@ from .forms import (
     categorisation_initial,
     posted_ticks,
 )
-from .models import Area, Categorisation, Criterion, Framework, Status, SupportLevel
+from .models import Area, Categorisation, CategoryNotice, Criterion, Framework, Status, SupportLevel
 from .policy import (
     four_eyes_an_officer_approves_a_judgement_made_by_someone_else,
     intelligence_from_across_childrens_services_is_offered_from_the_last_twelve_months,
@@ -311,6 +311,7 @@ def edit(request, pk: int):
             "ticks": form.ticks(),
             "level": form.cleaned_data["level"],
             "rationale": form.cleaned_data["rationale"],
+            "school_reasons": form.cleaned_data["school_reasons"],
             "cited": form.cited(),
         }
         try:
@@ -374,12 +375,24 @@ def detail(request, pk: int, return_form=None, approve_form=None):
     current = selectors.current_category(categorisation.school)
     is_current = current is not None and current.categorisation_id == categorisation.pk
     cited = _visible_cited(request.user, categorisation)
+    notice = None
+    if categorisation.status == Status.APPROVED:
+        notice = (
+            CategoryNotice.objects.filter(categorisation=categorisation)
+            .select_related("responded_by", "decided_by")
+            .prefetch_related("emails")
+            .first()
+        )
     record_request_read(request, categorisation, label=_label(categorisation))
     record_restricted_reads(request, categorisation.school, cited)
     return render(
         request,
         "categorisation/detail.html",
         {
+            "notice": notice,
+            "can_decide": notice is not None
+            and notice.is_open_challenge
+            and request.user.has_perm("categorisation.decide_challenges"),
             "categorisation": categorisation,
             "school": categorisation.school,
             "evidence": this,

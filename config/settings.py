@@ -257,6 +257,11 @@ NOTE_ACKNOWLEDGEMENT_REMINDER_DAYS = env.int("NOTE_ACKNOWLEDGEMENT_REMINDER_DAYS
 PRE_VISIT_DAYS_BEFORE = env.int("PRE_VISIT_DAYS_BEFORE", default=3)
 if PRE_VISIT_DAYS_BEFORE < 0:
     raise ImproperlyConfigured("PRE_VISIT_DAYS_BEFORE must be 0 or more.")
+# Calendar days after an approved category is sent to the school during which it may agree or
+# challenge it (the day it is sent plus this many; ADR 0027).
+CATEGORY_RESPONSE_DAYS = env.int("CATEGORY_RESPONSE_DAYS", default=10)
+if CATEGORY_RESPONSE_DAYS < 1:
+    raise ImproperlyConfigured("CATEGORY_RESPONSE_DAYS must be at least 1.")
 READ_LOG_COLLAPSE_MINUTES = env.int("READ_LOG_COLLAPSE_MINUTES", default=15)
 if READ_LOG_RETENTION_DAYS < 1 or READ_LOG_COLLAPSE_MINUTES < 0:
     raise ImproperlyConfigured("READ_LOG_RETENTION_DAYS must be at least 1 and READ_LOG_COLLAPSE_MINUTES at least 0.")

@@ -85,6 +85,10 @@ MUST_BE_SHOWN = {
     "visits.NoteAcknowledgement.comments", "visits.NoteAcknowledgement.reply", "visits.Visit.shared_with",
     "visits.Visit.cancelled_reason", "visits.ActionUpdate.note", "visits.MspMeeting.refocus_details",
     "schools.Trust.address", "schools.Trust.ceo_name", "schools.Trust.chair_name",
+    # The category sent to the school (docs/adr/0027).
+    "categorisation.Categorisation.school_reasons", "categorisation.CategoryNotice.entitlement",
+    "categorisation.CategoryNotice.reasons", "categorisation.CategoryNotice.response_reasons",
+    "categorisation.CategoryNotice.decision_reasons", "categorisation.CategoryNoticeEmail.name",
 }  # fmt: skip
 
 
@@ -211,8 +215,9 @@ def crawl(client: Client, user, role: str, tags: dict, shown: set, start: list[s
 def records_added_since() -> list[str]:
     """Pages of records the first few pages of each kind may not reach: a routed concern, a concern
     with a decision, a cancelled visit, an action with updates, a closed MSP group, a warning
-    notice's progress."""
+    notice's progress, a categorisation sent to its school."""
     from academies.models import ConcernDecision, Routing
+    from categorisation.models import CategoryNotice
     from letters.models import WarningNoticeProgress
     from visits.models import ActionUpdate, MspGroup, MspGroupStatus, Visit, VisitStatus
 
@@ -223,6 +228,7 @@ def records_added_since() -> list[str]:
         ("visits:action_detail", ActionUpdate.objects.values_list("action", flat=True)),
         ("visits:msp_group", MspGroup.objects.exclude(status=MspGroupStatus.OPEN).values_list("pk", flat=True)),
         ("letters:detail", WarningNoticeProgress.objects.values_list("letter", flat=True)),
+        ("categorisation:detail", CategoryNotice.objects.values_list("categorisation", flat=True)),
     ]
     return [reverse(view, kwargs={"pk": pk}) for view, pks in found for pk in pks.order_by("pk")[:1]]
 

@@ -166,7 +166,8 @@ def test_adviser_categorises_officer_returns_adviser_resubmits_officer_approves(
     finally:
         officer_context.close()
 
-    # The governor of Kingfisher (high support) never sees a category, and the pages are refused.
+    # The governor of Kingfisher (high support) chairs it: they read the category sent to the school
+    # (docs/adr/0027), never the LA's section, its evidence or the categorisation pages.
     governor_context = browser.new_context(viewport={"width": 1280, "height": 900})
     governor = governor_context.new_page()
     try:
@@ -175,6 +176,7 @@ def test_adviser_categorises_officer_returns_adviser_resubmits_officer_approves(
         governor.goto(f"{demo_site}/schools/874001/")
         expect(governor.locator("h1")).to_have_text("Kingfisher Primary School")
         expect(governor.locator("main")).not_to_contain_text("Support category")
-        expect(governor.locator("main")).not_to_contain_text("High support")
+        expect(governor.get_by_role("heading", name="Your school's support category")).to_be_visible()
+        expect(governor.locator("main")).not_to_contain_text("Evidence")
     finally:
         governor_context.close()

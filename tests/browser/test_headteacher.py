@@ -85,12 +85,15 @@ def test_the_headteacher_says_a_note_is_inaccurate_the_adviser_amends_it_and_the
         head_context.close()
 
 
-def test_the_headteachers_school_page_shows_what_is_shared_and_no_category(page, demo_site):
+def test_the_headteachers_school_page_shows_what_is_shared_and_not_the_las_category_section(page, demo_site):
     sign_in(page, demo_site, "headteacher")
     page.get_by_role("link", name="Kingfisher Primary School").first.click()
     expect(page).to_have_url(f"{demo_site}/schools/874001/")
     expect(page.get_by_role("heading", name="Notes of visit shared with the school")).to_be_visible()
-    expect(page.get_by_role("heading", name="Support category")).to_have_count(0)
+    # The LA's "Support category" section (history, evidence links) is not shown; the category sent
+    # to the school is (docs/adr/0027).
+    expect(page.get_by_role("heading", name="Support category", exact=True)).to_have_count(0)
+    expect(page.get_by_role("heading", name="Your school's support category")).to_be_visible()
     expect(page.get_by_role("heading", name="Intelligence log")).to_have_count(0)
     assert_no_axe_violations(page)
     page.screenshot(path=f"{SHOTS}-6-school.png", full_page=True)

@@ -96,6 +96,9 @@ def pages_by_role(demo_site):
     to_prepare = _first(
         Visit.objects.filter(status=VisitStatus.PLANNED, school__headships__user__username="headteacher")
     )  # the demo's planned visit whose pre-visit section the headteacher completes (docs/adr/0028)
+    from categorisation.models import CategoryNotice
+
+    notice = _first(CategoryNotice.objects.exclude(decision=""))
     today = timezone.localdate()
     school, year = 874001, today.year if today.month >= 9 else today.year - 1  # this academic year's term dates
 
@@ -199,11 +202,14 @@ def pages_by_role(demo_site):
             f"/academies/trusts/{concern.school.trust.code}/edit/",
             f"/academies/intelligence/{restricted.pk}/",
             f"/exports/{export.pk}/",
+            "/categorisation/challenges/",
+            f"/categorisation/notices/{notice.pk}/decide/",
         ],
         "headteacher": [
             *common,
             "/visits/notes/",
             f"/visits/notes/{shared_note.visit_id}/",
+            f"/categorisation/schools/{school}/category/",
             f"/visits/{to_prepare.pk}/pre-visit/",
         ],
         "adviser": [*common, *la_staff, f"/categorisation/{draft.pk}/edit/", "/accounts/users/", "/dashboard/adviser/"],
@@ -212,6 +218,7 @@ def pages_by_role(demo_site):
             f"/letters/{governor_letter.pk}/",
             f"/visits/msp/summaries/{published.pk}/",
             "/schools/874002/",  # another school: 404
+            f"/categorisation/schools/{school}/category/",  # the chair reads the category sent to the school
         ],
     }
 

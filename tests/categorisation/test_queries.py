@@ -142,7 +142,7 @@ def test_the_categorisation_page_runs_the_same_number_of_queries_however_long_th
     schools = populate(1, 2, adviser=adviser, officer=officer, first_urn=700000)
     submitted = Categorisation.objects.get(school=schools[0], status=Status.SUBMITTED)
     url = submitted.get_absolute_url()
-    queries(client_as("officer"), url)  # warms the stored compliance status after the writes
+    queries(client_as("officer"), url)  # warms the stored compliance status and the read log's caches
     few = queries(client_as("officer"), url)
     Categorisation.objects.filter(school=schools[0]).delete()
     schools = populate(1, 12, adviser=adviser, officer=officer, first_urn=700001)

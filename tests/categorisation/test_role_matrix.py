@@ -5,8 +5,8 @@ anonymous users are sent to sign in."""
 import pytest
 from django.urls import reverse
 
-from categorisation import services
-from categorisation.models import Categorisation, Criterion, Status
+from categorisation import notices, services
+from categorisation.models import Categorisation, CategoryNotice, Criterion, Status
 from tests.categorisation.factories import STRATEGY_FRAMEWORK, ApprovedCategorisationFactory, CategorisationFactory
 from tests.conftest import ROLES
 from tests.factories import SchoolFactory
@@ -25,6 +25,9 @@ LA_AND_ADMIN = {
 LA_STAFF = {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 403}
 OFFICER = {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 403, "officer": 200, "admin": 403}
 MANAGERS = {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 403, "officer": 200, "admin": 200}
+# The category sent to the school (docs/adr/0027): its headteacher and its chair of governors ("governor"
+# chairs `school`); another school's governor gets 404; LA staff read it on the categorisation page.
+THE_SCHOOL = {"governor": 200, "other_governor": 404, "headteacher": 200, "adviser": 403, "officer": 403, "admin": 403}
 
 MATRIX = {
     "categorisation:list": (None, LA_AND_ADMIN),
@@ -34,6 +37,9 @@ MATRIX = {
     "categorisation:detail": (lambda c: {"pk": c["submitted"].pk}, LA_STAFF),
     "categorisation:edit": (lambda c: {"pk": c["draft"].pk}, LA_STAFF),
     "categorisation:withdraw": (lambda c: {"pk": c["draft"].pk}, LA_STAFF),  # the confirmation page
+    "categorisation:school_category": (lambda c: {"urn": c["school"].urn}, THE_SCHOOL),
+    "categorisation:challenges": (None, OFFICER),
+    "categorisation:decide": (lambda c: {"pk": c["notice"].pk}, OFFICER),
     "categorisation:framework_list": (None, LA_AND_ADMIN),
     "categorisation:framework_detail": (lambda c: {"pk": c["framework"].pk}, LA_AND_ADMIN),
     "categorisation:framework_create": (None, MANAGERS),
@@ -53,7 +59,8 @@ def ctx(school, other_school, governor, other_governor, adviser, officer, admin_
     school.save()
     other_school.link_adviser = adviser
     other_school.save()
-    ApprovedCategorisationFactory(school=school, level="medium", term="summer", academic_year=2025)
+    approved = ApprovedCategorisationFactory(school=school, level="medium", term="summer", academic_year=2025)
+    notice = notices.category_notice_send(categorisation=approved, actor=officer)
     submitted = CategorisationFactory(school=school, status=Status.SUBMITTED, level="high", created_by=adviser,
                                       submitted_by=adviser)  # fmt: skip
     draft = CategorisationFactory(school=other_school, created_by=adviser)
@@ -67,6 +74,7 @@ def ctx(school, other_school, governor, other_governor, adviser, officer, admin_
         "framework": framework,
         "area": area,
         "criterion": criterion,
+        "notice": notice,
     }
 
 
@@ -149,3 +157,30 @@ def test_the_strategy_framework_page_is_readable_by_the_admin(client_as, ctx):
     framework = Framework.objects.get(name=STRATEGY_FRAMEWORK)
     page = client_as("admin").get(reverse("categorisation:framework_detail", kwargs={"pk": framework.pk}))
     assert "A new or interim Headteacher in the first year of Headship" in page.content.decode()
+
+
+# The school's answer and the officer's decision (POST; docs/adr/0027): only the school's
+# headteacher answers (its chair of governors reads), only an officer decides.
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("anonymous", SIGN_IN), ("governor", 403), ("other_governor", 404), ("adviser", 403), ("officer", 403),
+     ("admin", 403), ("headteacher", 302)],
+)  # fmt: skip
+def test_only_the_schools_headteacher_answers_for_the_school(client_as, ctx, role, status):
+    url = reverse("categorisation:school_category", kwargs={"urn": ctx["school"].urn})
+    response = client_as(role).post(url, {"response": "agree"})
+    assert response.status_code == status
+    assert CategoryNotice.objects.get(pk=ctx["notice"].pk).response == ("agree" if role == "headteacher" else "")
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("anonymous", SIGN_IN), ("governor", 403), ("other_governor", 403), ("headteacher", 403), ("adviser", 403),
+     ("admin", 403), ("officer", 302)],
+)  # fmt: skip
+def test_only_an_officer_decides_a_challenge(client_as, ctx, headteacher, role, status):
+    notices.category_notice_answer(notice=ctx["notice"], actor=headteacher, response="challenge", reasons="We differ")
+    url = reverse("categorisation:decide", kwargs={"pk": ctx["notice"].pk})
+    response = client_as(role).post(url, {"decision": "rejected", "reasons": "The data stands."})
+    assert response.status_code == status
+    assert CategoryNotice.objects.get(pk=ctx["notice"].pk).decision == ("rejected" if role == "officer" else "")
