@@ -87,6 +87,7 @@ PAGES = {
     "visits/compliance.html": [("adviser", lambda c: reverse("visits:compliance"), {})],
     "dashboard/officer_dashboard.html": [("officer", lambda c: reverse("dashboard:officer"), {"la": "874"})],
     "dashboard/figure_schools.html": [("officer", lambda c: reverse("dashboard:figure"), {"figure": "review.due"})],
+    "dashboard/outcomes.html": [("officer", lambda c: reverse("dashboard:outcomes"), {"la": "874"})],
     "visits/visit_list.html": [("adviser", lambda c: reverse("visits:list"), {})],
     "categorisation/list.html": [("adviser", lambda c: reverse("categorisation:list"), {})],
     "categorisation/review_due.html": [("adviser", lambda c: reverse("categorisation:review_due"), {})],
