@@ -260,7 +260,7 @@ def test_a_request_that_finds_a_recomputation_under_way_waits_and_does_not_pay_f
 
     def slow_rows(**kwargs):
         started.set()
-        go.wait(10)
+        go.wait(60)
         return real(**kwargs)
 
     monkeypatch.setattr(module, "compliance_rows", slow_rows)
@@ -273,14 +273,14 @@ def test_a_request_that_finds_a_recomputation_under_way_waits_and_does_not_pay_f
 
     first = threading.Thread(target=run, args=("first",))
     first.start()
-    assert started.wait(10)  # the first request holds the stale row, computing
+    assert started.wait(60)  # the first request holds the stale row, computing
     started.clear()
     second = threading.Thread(target=run, args=("second",))
     second.start()
-    second.join(1)
+    second.join(2)
     assert second.is_alive()  # waiting for the first's lock, not computing
     go.set()
-    first.join(10)
-    second.join(10)
+    first.join(60)
+    second.join(60)
     assert results == {"first": 1, "second": 0}
     assert not started.is_set()  # the second never computed
