@@ -562,9 +562,24 @@ class MspMeetingRecordForm(TextLimits, forms.Form):
         error_messages={"required": "Choose the meeting's recommendation"},
     )
 
-    def __init__(self, *args, open_actions, summary_locked: bool = False, **kwargs):
+    school_attendees = forms.ModelMultipleChoiceField(
+        label="School members who attended",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The headteacher, chair or vice-chair of governors with an account: they will read these "
+        "minutes and the school's actions from this meeting",
+    )
+
+    def __init__(self, *args, open_actions, school_members=None, summary_locked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.open_actions = list(open_actions)
+        members = list(school_members) if school_members is not None else []
+        if members:
+            self.fields["school_attendees"].queryset = school_members
+            self.fields["school_attendees"].label_from_instance = lambda user: user.get_full_name() or user.username
+        else:
+            del self.fields["school_attendees"]
         progress_fields = []
         for action in self.open_actions:
             rating, comment = f"rating_{action.pk}", f"comment_{action.pk}"
@@ -596,6 +611,7 @@ class MspMeetingRecordForm(TextLimits, forms.Form):
                 Field("held_on", legend_size=Size.SMALL),
                 Field.text("start_time", field_width=5),
                 Field.textarea("attendees", rows=5),
+                *([Field.checkboxes("school_attendees", legend_size=Size.SMALL, small=True)] if members else []),
                 legend="The meeting",
                 legend_size=Size.MEDIUM,
             ),

@@ -316,6 +316,12 @@ class MspMeeting(models.Model):
     start_time = models.TimeField(null=True, blank=True)
     status = models.CharField(max_length=9, choices=MspMeetingStatus.choices, default=MspMeetingStatus.PLANNED)
     attendees = models.TextField(blank=True)
+    school_attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="msp_meetings_attended",
+        help_text="The school's MSP members (headteacher, chair or vice-chair) who attended: they read these minutes",
+    )
     impact_of_support = models.TextField(blank=True)
     support_refocused = models.BooleanField(null=True, blank=True)
     refocus_details = models.TextField("how support is refocused", blank=True)

@@ -129,6 +129,15 @@ def headteacher_to_prepare(request, user):
     return {"visits": pre_visit.with_due_dates(planned[:10])}
 
 
+def msp_meetings_attended(request, user):
+    """The MSP meetings a school member (headteacher, chair or vice-chair) attended: shown only to
+    those who attended one (docs/adr/0031). One query."""
+    from .msp_members import meetings_attended_by
+
+    meetings = list(meetings_attended_by(user)[:5])
+    return {"meetings": meetings} if meetings else None
+
+
 def adviser_awaiting_acknowledgement(request, user):
     """The adviser's notes of visit the school has not acknowledged yet."""
     if not is_adviser(user):
@@ -174,6 +183,10 @@ def register() -> None:
     home.register(
         Section(key="visits-to-prepare", title="Visits to prepare for", order=9,
                 template="visits/panels/to_prepare.html", context=headteacher_to_prepare)
+    )  # fmt: skip
+    home.register(
+        Section(key="visits-msp-attended", title="MSP meetings you attended", order=11,
+                template="visits/panels/msp_attended.html", context=msp_meetings_attended)
     )  # fmt: skip
     home.register(
         Section(key="visits-notes-awaiting", title="Your notes of visit awaiting the school's acknowledgement",

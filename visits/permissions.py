@@ -107,3 +107,7 @@ rules.add_perm("visits.view_acknowledgements", is_la_staff)
 # Headteachers (docs/adr/0028): the pre-visit section of planned visits to their school (which
 # visit, the selector decides: another school's is 404). LA staff read what was sent on the visit.
 rules.add_perm("visits.prepare_visit", is_headteacher)
+
+# MSP members from the school (docs/adr/0031): the minutes of the meetings they attended (which
+# meetings, visits.msp_members decides: any other is 404) and the school's actions from them.
+rules.add_perm("visits.read_attended_minutes", is_headteacher | is_governor)

@@ -560,6 +560,7 @@ def msp_meeting_record(
     summary_key_points: str,
     recommendation: str,
     new_actions: list[NewAction] | None = None,
+    school_attendees: list | None = None,
     actor,
     today: date | None = None,
 ) -> MspMeeting:
@@ -583,6 +584,13 @@ def msp_meeting_record(
     if errors:
         raise ValidationError(errors)
     school_id = meeting.group.school_id
+    if school_attendees is not None:
+        from .msp_members import MSP_ATTENDEE_NOT_A_MEMBER, school_members_eligible
+
+        eligible = set(school_members_eligible(school=meeting.group.school).values_list("pk", flat=True))
+        for person in school_attendees:
+            if person.pk not in eligible:
+                raise ValidationError({"school_attendees": MSP_ATTENDEE_NOT_A_MEMBER.format(user=person)})
     for review in reviews:
         if review.action.school_id != school_id:
             raise ValidationError(MSP_ACTION_OF_OTHER_SCHOOL)
@@ -602,6 +610,8 @@ def msp_meeting_record(
         progress.rating, progress.comment = RagRating(review.rating), review.comment.strip()
         progress._history_user = actor
         progress.save()
+    if school_attendees is not None:
+        meeting.school_attendees.set(school_attendees)  # who reads the minutes (docs/adr/0031)
     _create_actions(school=meeting.group.school, msp_meeting=meeting, new_actions=new_actions, actor=actor)
     return meeting
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_acknowledgement, views_pre_visit
+from . import views, views_acknowledgement, views_msp_members, views_pre_visit
 
 app_name = "visits"
 
@@ -37,6 +37,8 @@ urlpatterns = [
     path("msp/meetings/<int:pk>/publish/", views.msp_meeting_publish, name="msp_meeting_publish"),
     path("msp/meetings/<int:pk>/cancel/", views.msp_meeting_cancel, name="msp_meeting_cancel"),
     path("msp/summaries/<int:pk>/", views.msp_summary, name="msp_summary"),
+    path("msp/my-meetings/", views_msp_members.attended_list, name="msp_attended"),
+    path("msp/my-meetings/<int:pk>/", views_msp_members.attended_meeting, name="msp_attended_meeting"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/link/", views.calendar_token, name="calendar_token"),
     path("calendar/feed/<str:token>.ics", views.calendar_feed_view, name="calendar_feed"),

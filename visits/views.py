@@ -709,8 +709,17 @@ def _meeting_form_page(request, *, group, meeting=None):
     data = posted(request)
     add_row = data is not None and "add_action" in data
     initial = _meeting_initial(meeting) if meeting else {"held_on": _today(), "attendees": _attendees(group)}
+    from .msp_members import school_members_eligible
+
+    school_members = school_members_eligible(school=group.school)
+    if meeting is not None:
+        initial["school_attendees"] = list(meeting.school_attendees.all())
     form = MspMeetingRecordForm(
-        data, open_actions=open_actions, initial=initial, summary_locked=bool(meeting and meeting.is_published)
+        data,
+        open_actions=open_actions,
+        school_members=school_members,
+        initial=initial,
+        summary_locked=bool(meeting and meeting.is_published),
     )
     formset = action_formset(data, add_row=add_row)
     if request.method == "POST" and not add_row and form.is_valid() & formset.is_valid():
@@ -726,6 +735,8 @@ def _meeting_form_page(request, *, group, meeting=None):
             "new_actions": formset.new_actions(),
             "actor": request.user,
         }
+        if "school_attendees" in form.fields:
+            record["school_attendees"] = list(form.cleaned_data["school_attendees"])
         try:
             if meeting is None:
                 meeting = services.msp_meeting_record_new(

@@ -41,6 +41,24 @@ GOVERNOR_AND_LA = {
     "officer": 200,
     "admin": 403,
 }
+# MSP members from the school (docs/adr/0031): school users only; the meeting the headteacher
+# attended is not found for the chair of governors, who did not attend it, nor another school's.
+SCHOOL_USERS = {
+    "governor": 200,
+    "other_governor": 200,
+    "headteacher": 200,
+    "adviser": 403,
+    "officer": 403,
+    "admin": 403,
+}
+ATTENDED_BY_HEADTEACHER = {
+    "governor": 404,
+    "other_governor": 404,
+    "headteacher": 200,
+    "adviser": 403,
+    "officer": 403,
+    "admin": 403,
+}
 
 MATRIX = {
     "visits:list": (None, LA_ONLY),
@@ -70,6 +88,8 @@ MATRIX = {
     # The school's pre-visit section (docs/adr/0028): its headteacher only; LA staff read what was
     # sent on the visit page. Another school's headteacher: tests/visits/test_pre_visit_pages.py (404).
     "visits:pre_visit": (lambda c: {"pk": c["upcoming"].pk}, HEADTEACHER_ONLY),
+    "visits:msp_attended": (None, SCHOOL_USERS),
+    "visits:msp_attended_meeting": (lambda c: {"pk": c["attended"].pk}, ATTENDED_BY_HEADTEACHER),
 }
 
 
@@ -82,7 +102,10 @@ def ctx(school, other_school, governor, other_governor, headteacher, adviser, of
     group = MspGroupFactory(school=school, chair=officer)
     MspMemberFactory(group=group, name=str(adviser), role=MspMemberRole.LINK_ADVISER, user=adviser)
     published = MspMeetingFactory(group=group, summary_published_at=timezone.now())
+    attended = MspMeetingFactory(group=group, held_on=date(2026, 9, 1))
+    attended.school_attendees.add(headteacher)
     return {
+        "attended": attended,
         "school": school,
         "other_school": other_school,
         "visit": VisitFactory(school=school, adviser=adviser),

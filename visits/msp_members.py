@@ -1,0 +1,78 @@
+"""MSP members from the school (docs/adr/0031): the headteacher and the chair or vice-chair of
+governors who sit on the school's MSP group read the minutes of the meetings they attended and the
+actions the school owns from those meetings. The governing body as a whole still sees only the
+published summary key points.
+
+Attendance is recorded per meeting by account (MspMeeting.school_attendees), chosen on the meeting
+record from the school's eligible members: its headteachers and the governors whose seat is chair
+or vice-chair. A member who loses the seat (or the headship) loses the minutes with it."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.roles import Role
+from schools.models import GovernorRole
+
+from .models import Action, ActionOwner, MspMeeting, MspMeetingStatus
+
+MSP_ATTENDEE_NOT_A_MEMBER = (
+    "{user} is not the school's headteacher, chair or vice-chair of governors: only they can be recorded "
+    "as school members who attended"
+)
+
+SCHOOL_MEMBER_SEATS = (GovernorRole.CHAIR, GovernorRole.VICE_CHAIR)
+
+
+def school_members_eligible(*, school) -> QuerySet:
+    """The accounts that may attend an MSP meeting as the school's members: "The MSP group will
+    include the Headteacher and Chair or Vice Chair of Governors". Active headteachers of the school
+    and active governors whose seat at the school is chair or vice-chair."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(groups__name=Role.HEADTEACHER.value, headships__school=school)
+            | Q(
+                groups__name=Role.GOVERNOR.value,
+                governorships__school=school,
+                governorships__role__in=SCHOOL_MEMBER_SEATS,
+            )
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def meetings_attended_by(user) -> QuerySet[MspMeeting]:
+    """Held MSP meetings the user attended as a school member, of a school where they still hold
+    the headship or the chair or vice-chair seat; newest first. None for LA staff or admins (they
+    have their own pages) or anyone else."""
+    if not user.is_authenticated or user.role not in (Role.HEADTEACHER, Role.GOVERNOR):
+        return MspMeeting.objects.none()
+    if user.role == Role.HEADTEACHER:
+        seat = Q(group__school__headships__user=user)
+    else:
+        seat = Q(group__school__governorships__user=user, group__school__governorships__role__in=SCHOOL_MEMBER_SEATS)
+    return (
+        MspMeeting.objects.filter(status=MspMeetingStatus.HELD, school_attendees=user)
+        .filter(seat)
+        .distinct()
+        .select_related("group", "group__school", "group__chair")
+        .order_by("-held_on", "-id")
+    )
+
+
+def attended_meeting_for_user(*, user, pk: int) -> MspMeeting:
+    """members_read_the_minutes_of_meetings_they_attended: the meeting, if the user attended it
+    (404 otherwise: a meeting they did not attend, or another school's, does not exist for them)."""
+    meeting = meetings_attended_by(user).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404("No such meeting")
+    return meeting
+
+
+def school_actions_of(meeting: MspMeeting) -> list[Action]:
+    """The actions agreed at the meeting that the school owns (ActionOwner.SCHOOL); the LA's own
+    actions stay with the LA."""
+    return list(meeting.actions.filter(owner=ActionOwner.SCHOOL).order_by("due_on", "id"))
