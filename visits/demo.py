@@ -383,6 +383,29 @@ def _seed_pre_visit(ctx, school) -> None:
     ctx.write(f"Pre-visit: a visit to URN {school.urn} on {day:%d/%m/%Y} for the headteacher to prepare.")
 
 
+def _seed_msp_attendance(ctx, school) -> None:
+    """The demo headteacher attended the latest held meeting of their school's MSP group and reads
+    its minutes (docs/adr/0031); the demo governor (the chair of governors) attended none recorded,
+    so like the rest of the governing body sees only the published summaries."""
+    from .msp_members import meeting_school_attendees_set
+
+    head = ctx.users.get("headteacher")
+    if head is None:
+        return
+    latest = (
+        MspMeeting.objects.filter(group__school=school, status=MspMeetingStatus.HELD)
+        .order_by("-held_on", "-id")
+        .first()
+    )
+    if latest is None:
+        return
+    if not latest.school_attendees.filter(pk=head.pk).exists():
+        meeting_school_attendees_set(meeting=latest, school_attendees=[head], actor=ctx.users["officer"])
+    ctx.write(
+        f"MSP members: {head.username} attended the MSP meeting of {latest.held_on:%d/%m/%Y} at URN {school.urn}."
+    )
+
+
 def seed(ctx) -> None:
     officer, advisers = ctx.users["officer"], [ctx.users["adviser"], ctx.users["adviser2"]]
     schools = list(School.objects.open().maintained().select_related("link_adviser").order_by("urn"))
@@ -407,6 +430,7 @@ def seed(ctx) -> None:
     if KINGFISHER_URN in by_urn:
         _seed_headteacher_notes(ctx, by_urn[KINGFISHER_URN])
         _seed_pre_visit(ctx, by_urn[KINGFISHER_URN])
+        _seed_msp_attendance(ctx, by_urn[KINGFISHER_URN])
     _close_and_age_actions(ctx, schools)  # last, so that a second run finds nothing new to close
     ctx.facts["visits_due_school_urn"] = DUE_SCHOOL_URN
     ctx.write(f"Visits: {made} visits recorded, {planned} planned{msp}.")

@@ -76,3 +76,19 @@ def school_actions_of(meeting: MspMeeting) -> list[Action]:
     """The actions agreed at the meeting that the school owns (ActionOwner.SCHOOL); the LA's own
     actions stay with the LA."""
     return list(meeting.actions.filter(owner=ActionOwner.SCHOOL).order_by("due_on", "id"))
+
+
+def meeting_school_attendees_set(*, meeting: MspMeeting, school_attendees: list, actor) -> MspMeeting:
+    """Record which of the school's MSP members attended a held meeting (the meeting record form
+    does the same through services.msp_meeting_record). Each must be eligible (school_members_eligible)."""
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    with transaction.atomic():
+        meeting = MspMeeting.objects.select_for_update().select_related("group__school").get(pk=meeting.pk)
+        eligible = set(school_members_eligible(school=meeting.group.school).values_list("pk", flat=True))
+        for person in school_attendees:
+            if person.pk not in eligible:
+                raise ValidationError({"school_attendees": MSP_ATTENDEE_NOT_A_MEMBER.format(user=person)})
+        meeting.school_attendees.set(school_attendees)
+    return meeting

@@ -812,6 +812,7 @@ def msp_meeting(request, pk: int):
             "group": meeting.group,
             "progress": selectors.meeting_progress(meeting=meeting),
             "new_actions": list(meeting.actions.order_by("due_on", "id")),
+            "school_attendees": list(meeting.school_attendees.order_by("first_name", "last_name", "username")),
             "can_record": request.user.has_perm("visits.record_msp_meeting", meeting) and meeting.group.is_open,
             "can_publish": request.user.has_perm("visits.publish_msp_summary", meeting),
             "history": meeting.history.select_related("history_user").order_by("-history_date")[:10],

@@ -191,3 +191,9 @@ def test_the_my_meetings_pages_run_a_bounded_number_of_queries(client_as, school
     last = add(6)
     many = (count(reverse("visits:msp_attended")), count(attended_url(last)))
     assert few == many
+
+
+def test_la_staff_see_which_school_members_read_a_meetings_minutes(client_as, meetings, adviser):
+    page = content(client_as("officer").get(meetings["attended"].get_absolute_url()))
+    assert "School members who read the minutes" in page
+    assert "Hana Marsh" in page
