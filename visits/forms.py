@@ -547,7 +547,8 @@ class MspMeetingRecordForm(TextLimits, forms.Form):
         label="Confidential minutes",
         widget=forms.Textarea,
         required=False,
-        help_text="Seen by LA advisers and officers only: never by governors",
+        help_text="Seen by LA advisers and officers, and by the school members ticked as attending; "
+        "never by the rest of the governing body",
     )
     summary_key_points = forms.CharField(
         label="Summary key points",
