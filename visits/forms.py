@@ -527,6 +527,13 @@ class MspMeetingPlanForm(TextLimits, forms.Form):
         )
 
 
+class AccountsChoiceField(forms.ModelMultipleChoiceField):
+    """Accounts shown by their full name (else username)."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.username
+
+
 class MspMeetingRecordForm(TextLimits, forms.Form):
     """A meeting as held. One RAG rating (and comment) per open action of the school."""
 
@@ -563,7 +570,7 @@ class MspMeetingRecordForm(TextLimits, forms.Form):
         error_messages={"required": "Choose the meeting's recommendation"},
     )
 
-    school_attendees = forms.ModelMultipleChoiceField(
+    school_attendees: forms.ModelMultipleChoiceField = AccountsChoiceField(
         label="School members who attended",
         queryset=None,
         required=False,
@@ -577,8 +584,9 @@ class MspMeetingRecordForm(TextLimits, forms.Form):
         self.open_actions = list(open_actions)
         members = list(school_members) if school_members is not None else []
         if members:
-            self.fields["school_attendees"].queryset = school_members
-            self.fields["school_attendees"].label_from_instance = lambda user: user.get_full_name() or user.username
+            attendees_field = self.fields["school_attendees"]
+            assert isinstance(attendees_field, forms.ModelMultipleChoiceField)
+            attendees_field.queryset = school_members
         else:
             del self.fields["school_attendees"]
         progress_fields = []

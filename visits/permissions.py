@@ -108,6 +108,12 @@ rules.add_perm("visits.view_acknowledgements", is_la_staff)
 # visit, the selector decides: another school's is 404). LA staff read what was sent on the visit.
 rules.add_perm("visits.prepare_visit", is_headteacher)
 
+
 # MSP members from the school (docs/adr/0031): the minutes of the meetings they attended (which
 # meetings, visits.msp_members decides: any other is 404) and the school's actions from them.
-rules.add_perm("visits.read_attended_minutes", is_headteacher | is_governor)
+@rules.predicate
+def is_school_user(user) -> bool:
+    return is_headteacher(user) or is_governor(user)
+
+
+rules.add_perm("visits.read_attended_minutes", is_school_user)
