@@ -99,6 +99,8 @@ def pages_by_role(demo_site):
     from categorisation.models import CategoryNotice
 
     notice = _first(CategoryNotice.objects.exclude(decision=""))
+    # the MSP meeting the demo headteacher attended (docs/adr/0031)
+    attended = _first(MspMeeting.objects.filter(school_attendees__username="headteacher"))
     today = timezone.localdate()
     school, year = 874001, today.year if today.month >= 9 else today.year - 1  # this academic year's term dates
 
@@ -211,12 +213,15 @@ def pages_by_role(demo_site):
             f"/visits/notes/{shared_note.visit_id}/",
             f"/categorisation/schools/{school}/category/",
             f"/visits/{to_prepare.pk}/pre-visit/",
+            "/visits/msp/my-meetings/",
+            f"/visits/msp/my-meetings/{attended.pk}/",
         ],
         "adviser": [*common, *la_staff, f"/categorisation/{draft.pk}/edit/", "/accounts/users/", "/dashboard/adviser/"],
         "governor": [
             *common,
             f"/letters/{governor_letter.pk}/",
             f"/visits/msp/summaries/{published.pk}/",
+            "/visits/msp/my-meetings/",
             "/schools/874002/",  # another school: 404
             f"/categorisation/schools/{school}/category/",  # the chair reads the category sent to the school
         ],
