@@ -522,6 +522,18 @@ class NoteEmail(models.Model):
 # ---- stored compliance status ------------------------------------------------------------------
 
 
+def _level_choices():
+    from .compliance import CATEGORY_CHOICES
+
+    return CATEGORY_CHOICES
+
+
+def _status_choices():
+    from .entitlement import ComplianceStatus
+
+    return ComplianceStatus.choices
+
+
 class StoredCompliance(models.Model):
     """One open maintained school's compliance status as `visits.compliance.compliance_rows` computes
     it, kept so that pages count, filter and page through every school without computing each one
@@ -534,13 +546,15 @@ class StoredCompliance(models.Model):
     )
     computed_for = models.DateField(help_text="The day the status was computed for")
     stale = models.BooleanField(default=False)
-    level = models.CharField(max_length=10)
-    visits_status = models.CharField(max_length=10)
+    # Codes, not text: the choices of the computed row they copy (choices are callables, since
+    # visits.compliance and visits.entitlement import this module).
+    level = models.CharField(max_length=10, choices=_level_choices)
+    visits_status = models.CharField(max_length=16, choices=_status_choices)
     missed_earlier = models.BooleanField()
     needs_attention = models.BooleanField()
     msp_to_set_up = models.BooleanField()
     has_msp_group = models.BooleanField()
-    msp_status = models.CharField(max_length=10, blank=True)
+    msp_status = models.CharField(max_length=16, blank=True, choices=_status_choices)
 
     class Meta:
         default_permissions = ()
