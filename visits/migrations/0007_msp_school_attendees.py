@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("visits", "0005_pre_visit"),
+        ("visits", "0006_stored_compliance_codes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
