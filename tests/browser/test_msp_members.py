@@ -29,7 +29,7 @@ def test_the_headteacher_reads_the_minutes_of_the_meeting_they_attended_and_the_
         expect(head.get_by_role("heading", name="Your MSP meetings")).to_be_visible()
         assert_no_axe_violations(head)
         head.screenshot(path=f"{SHOTS}-2-list.png", full_page=True)
-        links = head.locator("table a")
+        links = head.locator("main ul.govuk-list a")
         expect(links).to_have_count(1)  # the demo headteacher attended one meeting
         links.first.click()
         pk = int(re.search(r"/visits/msp/my-meetings/(\d+)/", head.url).group(1))
