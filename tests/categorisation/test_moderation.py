@@ -3,9 +3,10 @@ and the pages."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from accounts.roles import Role
-from categorisation import moderation, services
+from categorisation import moderation, services, views_moderation
 from categorisation.models import (
     Categorisation,
     CategorisationEvent,
@@ -198,3 +199,90 @@ def test_an_open_sheet_lists_every_proposal_of_the_term_by_school_name(officer, 
     assert len(rows[0].headline) == moderation.HEADLINE_LENGTH
     assert rows[0].headline.endswith("…")
     assert (rows[1].previous_level, rows[1].direction) == ("medium", "declining")
+
+
+# ---- pages -------------------------------------------------------------------------------------
+
+
+def test_an_officer_opens_a_session_for_the_current_term_and_sees_the_sheet(client_as, proposal):
+    client = client_as("officer")
+    page = client.get(reverse("categorisation:moderation"))
+    assert "1 proposal of" in page.content.decode()
+    response = client.post(reverse("categorisation:moderation"), {"notes": "Olivia and Omar"})
+    session = ModerationSession.objects.get()
+    assert response["Location"] == session.get_absolute_url()
+    sheet = client.get(session.get_absolute_url()).content.decode()
+    assert "Kingfisher Primary School" in sheet
+    assert "Reading results fell further below the national average." in sheet
+    assert "Adam Reid" in sheet
+    assert f'name="c{proposal.pk}-level"' in sheet
+
+
+def test_changing_without_a_reason_shows_a_govuk_error_naming_the_field(client_as, officer, session, proposal):
+    response = client_as("officer").post(
+        session.get_absolute_url(), {"proposal": proposal.pk, f"c{proposal.pk}-level": "medium"}
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "There is a problem" in content
+    assert f'href="#id_c{proposal.pk}-reason"' in content
+    assert moderation.REASON_REQUIRED in content
+    assert Categorisation.objects.get(pk=proposal.pk).level == "high"
+
+
+def test_a_change_recorded_on_the_sheet_shows_on_the_categorisation_page(client_as, officer, session, proposal):
+    client = client_as("officer")
+    response = client.post(
+        session.get_absolute_url(),
+        {"proposal": proposal.pk, f"c{proposal.pk}-level": "medium", f"c{proposal.pk}-reason": "Plan working"},
+    )
+    assert response.status_code == 302
+    detail = client.get(reverse("categorisation:detail", kwargs={"pk": proposal.pk})).content.decode()
+    assert "Changed at moderation from high support to medium support: Plan working" in detail
+
+
+@pytest.mark.parametrize("value", ["", "abc", "999999"])
+def test_a_post_naming_no_proposal_is_a_message_not_a_500(client_as, session, value):
+    response = client_as("officer").post(session.get_absolute_url(), {"proposal": value}, follow=True)
+    assert response.status_code == 200
+    assert views_moderation.NO_SUCH_PROPOSAL in response.content.decode()
+
+
+def test_a_closed_sheet_is_read_only(client_as, officer, session, proposal):
+    moderation.moderation_session_close(session=session, actor=officer)
+    client = client_as("officer")
+    sheet = client.get(session.get_absolute_url()).content.decode()
+    assert "Closed on" in sheet
+    assert f'name="c{proposal.pk}-level"' not in sheet
+    response = client.post(
+        session.get_absolute_url(), {"proposal": proposal.pk, f"c{proposal.pk}-level": "high"}, follow=True
+    )
+    assert "its sheet is kept as it was" in response.content.decode()
+    assert not ModerationDecision.objects.exists()
+
+
+def test_an_adviser_reads_the_sheet_without_forms_and_cannot_post(client_as, session, proposal):
+    client = client_as("adviser")
+    sheet = client.get(session.get_absolute_url()).content.decode()
+    assert "Kingfisher Primary School" in sheet
+    assert f'name="c{proposal.pk}-level"' not in sheet
+    response = client.post(session.get_absolute_url(), {"proposal": proposal.pk, f"c{proposal.pk}-level": "high"})
+    assert response.status_code == 403
+    assert client.post(reverse("categorisation:moderation"), {"notes": ""}).status_code == 403
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_sheet_downloads_as_a_spreadsheet(client_as, officer, session, proposal, fmt):
+    moderation.moderation_decision_record(
+        session=session, categorisation=proposal, level="medium", reason="Plan working", actor=officer
+    )
+    response = client_as("officer").get(
+        reverse("categorisation:moderation_export", kwargs={"pk": session.pk, "fmt": fmt})
+    )
+    assert response.status_code == 200
+    if fmt == "csv":
+        content = b"".join(response.streaming_content).decode()
+        assert "Kingfisher Primary School,High support,Medium support,Declining,Adam Reid" in content
+        assert "Changed,Medium support,Plan working" in content
+    else:
+        assert response.content[:2] == b"PK"
