@@ -286,3 +286,44 @@ def test_the_sheet_downloads_as_a_spreadsheet(client_as, officer, session, propo
         assert "Changed,Medium support,Plan working" in content
     else:
         assert response.content[:2] == b"PK"
+
+
+# ---- queries -----------------------------------------------------------------------------------
+
+
+def sheet_queries(client, session) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(session.get_absolute_url())  # warms the stored compliance status and the caches
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(session.get_absolute_url())
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_the_sheet_runs_a_bounded_number_of_queries_however_many_proposals(client_as, adviser, officer, other_officer):
+    from tests.categorisation.test_queries import populate
+
+    populate(3, 2, adviser=adviser, officer=officer, first_urn=500000)
+    session = moderation.moderation_session_open(actor=other_officer)
+    proposals = list(moderation.term_proposals(session.academic_year, session.term))
+    assert len(proposals) == 1
+    moderation.moderation_decision_record(
+        session=session, categorisation=proposals[0], level="low", reason="Better than it looks", actor=other_officer
+    )
+    CategorisationFactory(school=SchoolFactory(), status=Status.SUBMITTED, level="low", created_by=adviser)
+    client = client_as("officer")
+    few = sheet_queries(client, session)
+
+    populate(500, 3, adviser=adviser, officer=officer, first_urn=600000)
+    proposals = list(moderation.term_proposals(session.academic_year, session.term))
+    assert len(proposals) == 52
+    for proposal in proposals[:10]:
+        if not proposal.moderation_decisions.exists():
+            moderation.moderation_decision_record(
+                session=session, categorisation=proposal, level="high", reason="", actor=other_officer
+            )
+    many = sheet_queries(client, session)
+    assert many == few
+    assert many <= 15
