@@ -13,6 +13,7 @@ categorisation.notices."""
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -235,6 +236,7 @@ class SheetRow:
     adviser: str
     headline: str
     decision: ModerationDecision | None
+    form: Any = None  # the row's decision form, set by the view for an officer while the session is open
 
 
 def sessions_list() -> QuerySet[ModerationSession]:

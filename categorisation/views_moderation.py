@@ -97,9 +97,10 @@ def sheet(request, pk: int):
         try:
             proposal_id = int(request.POST.get("proposal", ""))
         except ValueError:
-            messages.error(request, NO_SUCH_PROPOSAL)
-            return redirect(session)
-        categorisation = Categorisation.objects.select_related("school").filter(pk=proposal_id).first()
+            proposal_id = 0
+        categorisation = None
+        if 0 < proposal_id < 2**31:  # a key the database can hold (a larger one would be a database error)
+            categorisation = Categorisation.objects.select_related("school").filter(pk=proposal_id).first()
         if categorisation is None:
             messages.error(request, NO_SUCH_PROPOSAL)
             return redirect(session)
@@ -128,12 +129,11 @@ def sheet(request, pk: int):
         failed = form
     rows = moderation.moderation_sheet(session)
     for row in rows:
-        row.form = None  # type: ignore[attr-defined]
         if may_decide and row.decision is None:
             if failed is not None and failed.prefix == f"c{row.categorisation.pk}":
-                row.form = failed  # type: ignore[attr-defined]
+                row.form = failed
             else:
-                row.form = DecisionForm(  # type: ignore[attr-defined]
+                row.form = DecisionForm(
                     prefix=f"c{row.categorisation.pk}",
                     school_name=row.categorisation.school.name,
                     initial={"level": row.proposed_level},

@@ -241,7 +241,7 @@ def test_a_change_recorded_on_the_sheet_shows_on_the_categorisation_page(client_
     assert "Changed at moderation from high support to medium support: Plan working" in detail
 
 
-@pytest.mark.parametrize("value", ["", "abc", "999999"])
+@pytest.mark.parametrize("value", ["", "abc", "999999", "-1", str(2**70)])
 def test_a_post_naming_no_proposal_is_a_message_not_a_500(client_as, session, value):
     response = client_as("officer").post(session.get_absolute_url(), {"proposal": value}, follow=True)
     assert response.status_code == 200
