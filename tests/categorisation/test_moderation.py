@@ -327,3 +327,21 @@ def test_the_sheet_runs_a_bounded_number_of_queries_however_many_proposals(clien
     many = sheet_queries(client, session)
     assert many == few
     assert many <= 15
+
+
+def test_the_sessions_page_runs_the_same_number_of_queries_however_many_sessions(client_as, officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        client = client_as("officer")
+        client.get(reverse("categorisation:moderation"))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("categorisation:moderation")).status_code == 200
+        return len(captured)
+
+    moderation.moderation_session_close(session=moderation.moderation_session_open(actor=officer), actor=officer)
+    few = count()
+    for _ in range(20):
+        moderation.moderation_session_close(session=moderation.moderation_session_open(actor=officer), actor=officer)
+    assert count() == few
