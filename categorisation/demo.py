@@ -14,6 +14,11 @@ evidence, submit, approve), so every page has content, history and directions of
   challenge; this term's high support was approved two days ago and sent, and its window to agree
   or challenge is open. Other approvals are loaded as history, without telling the school.
 
+- Moderation (docs/adr/0032): last term's proposals were moderated in a session, now closed: 874004
+  Meadowbank's medium support confirmed, and 874012's proposed high support changed to medium with a
+  reason (by the second officer, Sam Patel; the officer approved both). A session for the current
+  term is open with 874005's proposal still to moderate.
+
 Idempotent: a school and term that already has a categorisation (not withdrawn) is left alone.
 Timestamps of past terms' categorisations are set to dates in their term."""
 
@@ -26,9 +31,17 @@ from django.utils import timezone
 from schools.models import School, SchoolStatus
 from schools.terms import term_on, term_periods
 
-from . import notices, services
+from . import moderation, notices, services
 from .facts import FactKey, facts_for
-from .models import Categorisation, CategorisationEvent, CategoryNotice, Criterion, Status, SupportLevel
+from .models import (
+    Categorisation,
+    CategorisationEvent,
+    CategoryNotice,
+    Criterion,
+    ModerationSession,
+    Status,
+    SupportLevel,
+)
 from .selectors import framework_in_use
 
 HIGH, MEDIUM, LOW = SupportLevel.HIGH.value, SupportLevel.MEDIUM.value, SupportLevel.LOW.value
@@ -65,6 +78,15 @@ DECISION_REASONS = (
     "We looked at the school's assessment information with the adviser. The improvement is welcome, but it is "
     "not yet seen in Year 6 outcomes, so the category stays at medium support this term."
 )
+# Last term's moderation: urn -> (the adviser's proposal, the reason a change was made or "")
+MODERATED = {
+    874004: (MEDIUM, ""),
+    874012: (
+        HIGH,
+        "Compared with the other schools proposed at high support, the concerns here are narrower: leadership "
+        "is secure and the reading plan is working. Medium support, with the adviser's reading focus kept.",
+    ),
+}
 RETURN_COMMENTS = (
     "The evidence for quality of education is thin: add what the Year 6 work scrutiny showed, and the "
     "latest attendance figures, before I approve medium support."
@@ -120,14 +142,20 @@ def _make(
     approve_on: date | None,
     stop_at: str = "",
     tell_school: bool = False,
+    moderate=None,
 ):
-    """Start, tick, save and (unless stopped earlier) submit and approve one categorisation."""
+    """Start, tick, save and (unless stopped earlier) submit and approve one categorisation.
+    `moderate` is (session, proposed level, reason, moderating officer): the adviser proposes that
+    level, and the proposal is moderated to `level` before it is approved."""
     started_on = approve_on - dt.timedelta(days=7) if approve_on else period.starts_on + dt.timedelta(days=21)
     categorisation = services.categorisation_start(
         school=school, actor=adviser, academic_year=period.academic_year, term=period.term, on=started_on
     )
     existing = {t.criterion_id: t.evidence for t in categorisation.ticks.all()}
     ticks = _ticks_for(criteria, level, existing, rng)
+    final_level = level
+    if moderate is not None:
+        level = moderate[1]
     categorisation = services.categorisation_save(
         categorisation=categorisation,
         actor=adviser,
@@ -154,6 +182,11 @@ def _make(
         return categorisation
     if stop_at == "returned":
         return services.categorisation_return(categorisation=categorisation, actor=officer, comments=RETURN_COMMENTS)
+    if moderate is not None:
+        session, _, reason, moderator = moderate
+        moderation.moderation_decision_record(
+            session=session, categorisation=categorisation, level=final_level, reason=reason, actor=moderator
+        )
     when = timezone.make_aware(dt.datetime.combine(approve_on, dt.time(10, 0)))
     categorisation = services.categorisation_approve(
         categorisation=categorisation, actor=officer, approved_at=when, tell_school=tell_school
@@ -224,6 +257,7 @@ def seed(ctx) -> None:
 
         if not Headship.objects.filter(user=head, school=by_urn[KINGFISHER_URN]).exists():
             headship_add(user=head, school=by_urn[KINGFISHER_URN], actor=ctx.users["admin"])
+    moderator = ctx.users.get("officer2", officer)
     made = 0
     for school in schools:
         adviser = school.link_adviser or ctx.users["adviser"]
@@ -242,6 +276,10 @@ def seed(ctx) -> None:
             stop_at = ""
             if this_term:
                 stop_at = {SUBMITTED_URN: "submitted", RETURNED_URN: "returned", DRAFT_URN: "draft"}.get(school.urn, "")
+            moderate = None
+            if n == len(terms) - 2 and school.urn in MODERATED:
+                proposed, reason = MODERATED[school.urn]
+                moderate = (_moderation_session(period, approve_on, moderator), proposed, reason, moderator)
             tell = school.urn == KINGFISHER_URN and head is not None and n >= len(terms) - 2
             if tell and this_term:  # approved two days ago (within the term): its window is open
                 approve_on = max(period.starts_on, today - dt.timedelta(days=2))
@@ -256,12 +294,49 @@ def seed(ctx) -> None:
                 approve_on=None if stop_at else approve_on,
                 stop_at=stop_at,
                 tell_school=tell,
+                moderate=moderate,
             )
             if tell and not this_term:
                 when = timezone.make_aware(dt.datetime.combine(approve_on, dt.time(10, 0)))
                 _challenge_decided(made_now, head=head, officer=ctx.users.get("officer2", officer), when=when)
             made += 1
+    _moderation_finish(terms, approve_days, officer=officer, moderator=moderator, today=today)
     ctx.write(
         f"Categorisation: {made} categorisations made ({Categorisation.objects.approved().count()} approved in all; "
         f"one waiting for approval, one returned, one draft)."
     )
+
+
+def _moderation_session(period, approve_on: date, moderator) -> ModerationSession:
+    """Last term's session (opened the day before its approvals), made once."""
+    found = ModerationSession.objects.filter(academic_year=period.academic_year, term=period.term).first()
+    if found is not None:
+        return found
+    return moderation.moderation_session_open(
+        actor=moderator,
+        academic_year=period.academic_year,
+        term=period.term,
+        held_on=approve_on - dt.timedelta(days=1),
+        notes="Sam Patel and Olivia Okafor, with the link advisers of the schools proposed at high support.",
+    )
+
+
+def _moderation_finish(terms, approve_days, *, officer, moderator, today: date) -> None:
+    """Close last term's session (dated before its approvals) and open the current term's."""
+    last, last_day = terms[-2], approve_days[-2]
+    for session in ModerationSession.objects.filter(
+        academic_year=last.academic_year, term=last.term, closed_at__isnull=True
+    ):
+        moderation.moderation_session_close(session=session, actor=moderator)
+        when = timezone.make_aware(dt.datetime.combine(last_day - dt.timedelta(days=1), dt.time(16, 0)))
+        ModerationSession.objects.filter(pk=session.pk).update(opened_at=when.replace(hour=9), closed_at=when)
+        decided = timezone.make_aware(dt.datetime.combine(last_day - dt.timedelta(days=1), dt.time(11, 0)))
+        session.decisions.update(decided_at=decided)
+        CategorisationEvent.objects.filter(
+            kind="moderated", categorisation__in=session.decisions.values("categorisation")
+        ).update(at=decided)
+    current = terms[-1]
+    if not ModerationSession.objects.filter(academic_year=current.academic_year, term=current.term).exists():
+        moderation.moderation_session_open(
+            actor=officer, academic_year=current.academic_year, term=current.term, held_on=today
+        )

@@ -45,3 +45,6 @@ rules.add_perm("categorisation.decide_challenges", is_officer)
 # Frameworks and their criteria.
 rules.add_perm("categorisation.read_frameworks", is_la_staff | is_admin)
 rules.add_perm("categorisation.manage_frameworks", is_officer | is_admin)
+# Moderation of a term's proposed categories (docs/adr/0032): LA staff read the sheets, officers hold them.
+rules.add_perm("categorisation.read_moderation", is_la_staff)
+rules.add_perm("categorisation.moderate", is_officer)

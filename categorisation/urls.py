@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_notice
+from . import views, views_moderation, views_notice
 
 app_name = "categorisation"
 
@@ -19,6 +19,10 @@ urlpatterns = [
     path("schools/<int:urn>/category/", views_notice.school_category, name="school_category"),
     path("challenges/", views_notice.challenges, name="challenges"),
     path("notices/<int:pk>/decide/", views_notice.decide, name="decide"),
+    path("moderation/", views_moderation.sessions, name="moderation"),
+    path("moderation/<int:pk>/", views_moderation.sheet, name="moderation_sheet"),
+    path("moderation/<int:pk>/close/", views_moderation.close, name="moderation_close"),
+    path("moderation/<int:pk>/export.<str:fmt>", views_moderation.export, name="moderation_export"),
     path("frameworks/", views.framework_list, name="framework_list"),
     path("frameworks/new/", views.framework_create, name="framework_create"),
     path("frameworks/<int:pk>/", views.framework_detail, name="framework_detail"),

@@ -89,6 +89,9 @@ MUST_BE_SHOWN = {
     "categorisation.Categorisation.school_reasons", "categorisation.CategoryNotice.entitlement",
     "categorisation.CategoryNotice.reasons", "categorisation.CategoryNotice.response_reasons",
     "categorisation.CategoryNotice.decision_reasons", "categorisation.CategoryNoticeEmail.name",
+    # Moderation (docs/adr/0032): the kept sheet.
+    "categorisation.ModerationSession.notes", "categorisation.ModerationDecision.reason",
+    "categorisation.ModerationDecision.adviser_name", "categorisation.ModerationDecision.headline",
 }  # fmt: skip
 
 
@@ -215,9 +218,9 @@ def crawl(client: Client, user, role: str, tags: dict, shown: set, start: list[s
 def records_added_since() -> list[str]:
     """Pages of records the first few pages of each kind may not reach: a routed concern, a concern
     with a decision, a cancelled visit, an action with updates, a closed MSP group, a warning
-    notice's progress, a categorisation sent to its school."""
+    notice's progress, a categorisation sent to its school, a kept moderation sheet."""
     from academies.models import ConcernDecision, Routing
-    from categorisation.models import CategoryNotice
+    from categorisation.models import CategoryNotice, ModerationSession
     from letters.models import WarningNoticeProgress
     from visits.models import ActionUpdate, MspGroup, MspGroupStatus, Visit, VisitStatus
 
@@ -229,6 +232,10 @@ def records_added_since() -> list[str]:
         ("visits:msp_group", MspGroup.objects.exclude(status=MspGroupStatus.OPEN).values_list("pk", flat=True)),
         ("letters:detail", WarningNoticeProgress.objects.values_list("letter", flat=True)),
         ("categorisation:detail", CategoryNotice.objects.values_list("categorisation", flat=True)),
+        (
+            "categorisation:moderation_sheet",
+            ModerationSession.objects.exclude(closed_at=None).values_list("pk", flat=True),
+        ),
     ]
     return [reverse(view, kwargs={"pk": pk}) for view, pks in found for pk in pks.order_by("pk")[:1]]
 

@@ -96,11 +96,12 @@ def pages_by_role(demo_site):
     to_prepare = _first(
         Visit.objects.filter(status=VisitStatus.PLANNED, school__headships__user__username="headteacher")
     )  # the demo's planned visit whose pre-visit section the headteacher completes (docs/adr/0028)
-    from categorisation.models import CategoryNotice
+    from categorisation.models import CategoryNotice, ModerationSession
 
     notice = _first(CategoryNotice.objects.exclude(decision=""))
     # the MSP meeting the demo headteacher attended (docs/adr/0031)
     attended = _first(MspMeeting.objects.filter(school_attendees__username="headteacher"))
+    moderating = _first(ModerationSession.objects.filter(closed_at=None))  # the sheet with its forms
     today = timezone.localdate()
     school, year = 874001, today.year if today.month >= 9 else today.year - 1  # this academic year's term dates
 
@@ -206,6 +207,8 @@ def pages_by_role(demo_site):
             f"/exports/{export.pk}/",
             "/categorisation/challenges/",
             f"/categorisation/notices/{notice.pk}/decide/",
+            "/categorisation/moderation/",
+            f"/categorisation/moderation/{moderating.pk}/",
         ],
         "headteacher": [
             *common,

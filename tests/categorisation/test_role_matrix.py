@@ -5,8 +5,8 @@ anonymous users are sent to sign in."""
 import pytest
 from django.urls import reverse
 
-from categorisation import notices, services
-from categorisation.models import Categorisation, CategoryNotice, Criterion, Status
+from categorisation import moderation, notices, services
+from categorisation.models import Categorisation, CategoryNotice, Criterion, ModerationSession, Status
 from tests.categorisation.factories import STRATEGY_FRAMEWORK, ApprovedCategorisationFactory, CategorisationFactory
 from tests.conftest import ROLES
 from tests.factories import SchoolFactory
@@ -40,6 +40,9 @@ MATRIX = {
     "categorisation:school_category": (lambda c: {"urn": c["school"].urn}, THE_SCHOOL),
     "categorisation:challenges": (None, OFFICER),
     "categorisation:decide": (lambda c: {"pk": c["notice"].pk}, OFFICER),
+    # Moderation (docs/adr/0032): LA staff read the sessions and sheets; officers hold them.
+    "categorisation:moderation": (None, LA_STAFF),
+    "categorisation:moderation_sheet": (lambda c: {"pk": c["moderation"].pk}, LA_STAFF),
     "categorisation:framework_list": (None, LA_AND_ADMIN),
     "categorisation:framework_detail": (lambda c: {"pk": c["framework"].pk}, LA_AND_ADMIN),
     "categorisation:framework_create": (None, MANAGERS),
@@ -75,6 +78,7 @@ def ctx(school, other_school, governor, other_governor, adviser, officer, admin_
         "area": area,
         "criterion": criterion,
         "notice": notice,
+        "moderation": moderation.moderation_session_open(actor=officer),
     }
 
 
@@ -184,3 +188,26 @@ def test_only_an_officer_decides_a_challenge(client_as, ctx, headteacher, role, 
     response = client_as(role).post(url, {"decision": "rejected", "reasons": "The data stands."})
     assert response.status_code == status
     assert CategoryNotice.objects.get(pk=ctx["notice"].pk).decision == ("rejected" if role == "officer" else "")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("role", ROLES)
+def test_the_moderation_sheet_downloads_follow_the_sheet_permission(client_as, ctx, role, fmt):
+    url = reverse("categorisation:moderation_export", kwargs={"pk": ctx["moderation"].pk, "fmt": fmt})
+    assert client_as(role).get(url).status_code == LA_STAFF.get(role, SIGN_IN)
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("anonymous", SIGN_IN), ("governor", 403), ("other_governor", 403), ("headteacher", 403), ("adviser", 403),
+     ("admin", 403), ("officer", 302)],
+)  # fmt: skip
+def test_only_an_officer_records_moderation_or_closes_a_session(client_as, ctx, role, status):
+    submitted = ctx["submitted"]
+    sheet = reverse("categorisation:moderation_sheet", kwargs={"pk": ctx["moderation"].pk})
+    posted = client_as(role).post(sheet, {"proposal": submitted.pk, f"c{submitted.pk}-level": submitted.level})
+    assert posted.status_code == status
+    assert ctx["moderation"].decisions.exists() == (role == "officer")
+    close = client_as(role).post(reverse("categorisation:moderation_close", kwargs={"pk": ctx["moderation"].pk}))
+    assert close.status_code == status
+    assert ModerationSession.objects.get(pk=ctx["moderation"].pk).is_closed == (role == "officer")

@@ -1,0 +1,203 @@
+"""Moderation pages (docs/adr/0032): the sessions, opening one for the current term, and the
+sheet of the term's proposals with a confirm-or-change form per row (officers), read only for
+advisers and once closed; the sheet as CSV or XLSX."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.exports import csv_response, xlsx_response
+from core.forms import add_service_errors, posted
+from schools.terms import term_on
+
+from . import moderation
+from .forms_moderation import DecisionForm, OpenSessionForm
+from .models import Categorisation, ModerationSession, SupportLevel
+
+OPENED = "Moderation session opened. Confirm or change each proposal, with a reason for a change."
+RECORDED = "{school}: {outcome}."
+CLOSED = "Moderation session closed: its sheet is kept as it is."
+NO_SUCH_PROPOSAL = "Choose a proposal on the sheet"
+
+SHEET_HEADER = [
+    "URN",
+    "School",
+    "Proposed level",
+    "Previous level",
+    "Direction of travel",
+    "Adviser",
+    "Headline reasons",
+    "Outcome",
+    "Moderated level",
+    "Reason",
+    "Decided by",
+    "Decided at",
+]
+
+
+def _label(level: str) -> str:
+    return SupportLevel(level).label if level else ""
+
+
+@permission_required("categorisation.read_moderation", raise_exception=True)
+def sessions(request):
+    """Every moderation session, newest first, and (officers) opening one for the current term."""
+    period = term_on(timezone.localdate())
+    term_label = ModerationSession(academic_year=period.academic_year, term=period.term).term_label
+    may_moderate = request.user.has_perm("categorisation.moderate")
+    form = OpenSessionForm(posted(request), term_label=term_label) if may_moderate else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                session = moderation.moderation_session_open(actor=request.user, notes=form.cleaned_data["notes"])
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    add_service_errors(form, error)
+                else:
+                    messages.error(request, " ".join(error.messages))
+                    return redirect("categorisation:moderation")
+            else:
+                messages.success(request, OPENED)
+                return redirect(session)
+    return render(
+        request,
+        "categorisation/moderation/sessions.html",
+        {
+            "sessions": list(moderation.sessions_list()[:200]),
+            "form": form,
+            "term_label": term_label,
+            "proposals": moderation.term_proposals(period.academic_year, period.term).count(),
+            "title": "Moderation",
+        },
+    )
+
+
+def _session(pk: int) -> ModerationSession:
+    return get_object_or_404(ModerationSession.objects.select_related("held_by", "closed_by"), pk=pk)
+
+
+@permission_required("categorisation.read_moderation", raise_exception=True)
+def sheet(request, pk: int):
+    """The sheet. A POST records one row's decision (`proposal` names the categorisation)."""
+    session = _session(pk)
+    may_decide = request.user.has_perm("categorisation.moderate") and not session.is_closed
+    failed: DecisionForm | None = None
+    if request.method == "POST":
+        if not request.user.has_perm("categorisation.moderate"):
+            raise PermissionDenied
+        if session.is_closed:
+            messages.error(request, " ".join(_closed_messages(session)))
+            return redirect(session)
+        try:
+            proposal_id = int(request.POST.get("proposal", ""))
+        except ValueError:
+            proposal_id = 0
+        categorisation = None
+        if 0 < proposal_id < 2**31:  # a key the database can hold (a larger one would be a database error)
+            categorisation = Categorisation.objects.select_related("school").filter(pk=proposal_id).first()
+        if categorisation is None:
+            messages.error(request, NO_SUCH_PROPOSAL)
+            return redirect(session)
+        form = DecisionForm(request.POST, prefix=f"c{categorisation.pk}", school_name=categorisation.school.name)
+        if form.is_valid():
+            try:
+                decision = moderation.moderation_decision_record(
+                    session=session,
+                    categorisation=categorisation,
+                    level=form.cleaned_data["level"],
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    add_service_errors(form, error)
+                else:
+                    messages.error(request, " ".join(error.messages))
+                    return redirect(session)
+            else:
+                outcome = decision.get_outcome_display().lower()
+                if decision.outcome == "changed":
+                    outcome += f" to {_label(decision.moderated_level).lower()}"
+                messages.success(request, RECORDED.format(school=categorisation.school.name, outcome=outcome))
+                return redirect(f"{session.get_absolute_url()}#proposal-{categorisation.pk}")
+        failed = form
+    rows = moderation.moderation_sheet(session)
+    for row in rows:
+        if may_decide and row.decision is None:
+            if failed is not None and failed.prefix == f"c{row.categorisation.pk}":
+                row.form = failed
+            else:
+                row.form = DecisionForm(
+                    prefix=f"c{row.categorisation.pk}",
+                    school_name=row.categorisation.school.name,
+                    initial={"level": row.proposed_level},
+                )
+    decided = sum(1 for row in rows if row.decision is not None)
+    return render(
+        request,
+        "categorisation/moderation/sheet.html",
+        {
+            "session": session,
+            "rows": rows,
+            "form": failed,
+            "may_decide": may_decide,
+            "may_close": request.user.has_perm("categorisation.moderate") and not session.is_closed,
+            "decided": decided,
+            "title": f"Moderation of {session.term_label}",
+        },
+    )
+
+
+def _closed_messages(session: ModerationSession) -> list[str]:
+    try:
+        moderation.a_closed_moderation_sheet_is_kept_unchanged(session)
+    except ValidationError as error:
+        return error.messages
+    return []
+
+
+@require_POST
+@permission_required("categorisation.moderate", raise_exception=True)
+def close(request, pk: int):
+    session = _session(pk)
+    try:
+        moderation.moderation_session_close(session=session, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, CLOSED)
+    return redirect(session)
+
+
+@permission_required("categorisation.read_moderation", raise_exception=True)
+def export(request, pk: int, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    session = _session(pk)
+    rows = [
+        [
+            row.categorisation.school.urn,
+            row.categorisation.school.name,
+            _label(row.proposed_level),
+            _label(row.previous_level),
+            row.direction.capitalize(),
+            row.adviser,
+            row.headline,
+            row.decision.get_outcome_display() if row.decision else "Not yet moderated",
+            _label(row.decision.moderated_level) if row.decision else "",
+            row.decision.reason if row.decision else "",
+            moderation._name(row.decision.decided_by) if row.decision else "",
+            timezone.localtime(row.decision.decided_at) if row.decision else "",
+        ]
+        for row in moderation.moderation_sheet(session)
+    ]
+    filename = f"moderation-{session.academic_year}-{session.term}-{session.pk}.{fmt}"
+    if fmt == "csv":
+        return csv_response(filename, SHEET_HEADER, rows)
+    return xlsx_response(filename, "Moderation", SHEET_HEADER, rows)
