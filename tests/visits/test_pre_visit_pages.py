@@ -190,7 +190,8 @@ def _sent(visit, headteacher, areas):
     )  # fmt: skip
 
 
-def test_the_pages_run_the_same_queries_for_two_focus_areas_as_for_six(client_as, school, adviser, headteacher):
+def test_the_pages_run_the_same_queries_for_two_focus_areas_as_for_six(client_as, school, adviser, headteacher, on_day):
+    on_day(TUESDAY)  # before the visits: their sections are open
     few = VisitFactory(school=school, adviser=adviser, visit_date=VISIT_DAY)
     many = VisitFactory(school=school, adviser=adviser, visit_date=VISIT_DAY)
     _sent(few, headteacher, FOCUS)

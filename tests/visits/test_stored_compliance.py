@@ -246,7 +246,9 @@ def test_a_read_after_one_write_recomputes_one_school_in_a_fixed_number_of_queri
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL (SQLite serialises writers)")
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: a transactional test run after another (a browser test's flush) gets the data
+# migrations' reference rows back (establishment types, roles).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_request_that_finds_a_recomputation_under_way_waits_and_does_not_pay_for_it_again(monkeypatch):
     import threading
 
