@@ -10,7 +10,8 @@ head."""
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -424,6 +425,57 @@ def _check(table: Table, required: dict, other: dict, specs: list, la_codes: set
     return Checked(row_numbers=row_numbers, urns=urns.tolist(), fields=fields, reference=reference)
 
 
+def _cell(record, other: dict, name: str) -> str:
+    column = other[name]
+    return record[column].strip() if column else ""
+
+
+class ReferenceCells(NamedTuple):
+    values: dict
+    errors: list[RowError]
+
+
+def _read_reference_cells(record, row_number: int, other: dict) -> ReferenceCells:
+    """The trust, ward and establishment type cells of a row (absent columns read as blank)."""
+    values, errors = {}, []
+    for name, parse in REFERENCE_CELLS.items():
+        if other[name]:
+            try:
+                values[name] = parse(record[other[name]])
+            except ValueError as exc:
+                errors.append(RowError(row_number, other[name], record[other[name]], str(exc)))
+        else:
+            values[name] = parse("")
+    return ReferenceCells(values, errors)
+
+
+@dataclass
+class References:
+    """The trusts, wards and establishment types the accepted rows name, by code."""
+
+    trusts: dict[str, str] = field(default_factory=dict)
+    wards: dict[str, str] = field(default_factory=dict)
+    types: dict[int, tuple[str, int | None, str]] = field(default_factory=dict)
+
+    def add(self, values: dict, reference: dict) -> None:
+        """Note a row's references, and set its trust and ward codes on its values."""
+        trust_code = reference["trust_code"]
+        values["trust_code"] = trust_code or None
+        if trust_code:
+            self.trusts[trust_code] = reference["trust_name"] or trust_code
+        ward_code = reference["ward_code"]
+        values["ward_code"] = ward_code or None
+        if ward_code:
+            self.wards[ward_code] = reference["ward_name"] or ward_code
+        type_code = values["establishment_type_id"]
+        if type_code not in self.types:
+            self.types[type_code] = (
+                reference["type_name"] or f"Type {type_code}",
+                reference["group_code"],
+                reference["group_name"],
+            )
+
+
 class GiasImporter(Importer):
     kind = "gias"
     header_hint = "URN"
@@ -474,19 +526,8 @@ class GiasImporter(Importer):
         """One row at a time in Python: check it, then compare it with the school of its URN."""
         parsed: dict[int, dict] = {}
         first_row_of: dict[int, int] = {}
-        trusts: dict[str, str] = {}
-        wards: dict[str, str] = {}
-        types: dict[int, tuple[str, int | None, str]] = {}
-        urn_column, la_column, type_column = (
-            required["URN"],
-            required["LA (code)"],
-            required["TypeOfEstablishment (code)"],
-        )
-
-        def cell(record, name):
-            column = other[name]
-            return record[column].strip() if column else ""
-
+        references = References()
+        la_column = required["LA (code)"]
         for position, (row_number, record) in enumerate(table.records()):
             if position and position % 10000 == 0:
                 progress(
@@ -495,72 +536,56 @@ class GiasImporter(Importer):
             if la_codes and record[la_column].strip() not in la_codes:
                 plan.rows_skipped += 1
                 continue
-            errors = []
-            try:
-                urn = _urn(record[urn_column])
-            except ValueError as exc:
-                errors.append(RowError(row_number, urn_column, record[urn_column], str(exc)))
-                urn = None
-            values = {}
-            for col, actual in specs:
-                try:
-                    values[col.field] = col.parse(record[actual])
-                except ValueError as exc:
-                    errors.append(RowError(row_number, actual, record[actual], str(exc)))
-            try:
-                type_code = parse_int(record[type_column], minimum=1, maximum=999)
-                if type_code is None:
-                    raise ValueError(REQUIRED_VALUE)
-                values["establishment_type_id"] = type_code
-            except ValueError as exc:
-                errors.append(RowError(row_number, type_column, record[type_column], str(exc)))
-                type_code = None
-            status = self._status(cell(record, "status_code"), cell(record, "status_name"))
-            if status is None:
-                column = other["status_code"] or other["status_name"]
-                errors.append(RowError(row_number, column, record[column], STATUS_UNKNOWN))
-            values["status"] = status or SchoolStatus.OPEN
+            errors, urn, values, reference = self._read_row(record, row_number, required, other, specs)
             if urn is not None and urn in first_row_of:
-                errors.append(
-                    RowError(
-                        row_number,
-                        urn_column,
-                        str(urn),
-                        DUPLICATE_URN.format(urn=urn, first_row=first_row_of[urn]),
-                    )
-                )
-            reference = {}
-            for name, parse in REFERENCE_CELLS.items():
-                if other[name]:
-                    try:
-                        reference[name] = parse(record[other[name]])
-                    except ValueError as exc:
-                        errors.append(RowError(row_number, other[name], record[other[name]], str(exc)))
-                else:
-                    reference[name] = parse("")
+                message = DUPLICATE_URN.format(urn=urn, first_row=first_row_of[urn])
+                errors.append(RowError(row_number, required["URN"], str(urn), message))
+            errors += reference.errors
             if errors:
                 plan.errors.extend(errors)
                 continue
             first_row_of[urn] = row_number
-            trust_code = reference["trust_code"]
-            values["trust_code"] = trust_code or None
-            if trust_code:
-                trusts[trust_code] = reference["trust_name"] or trust_code
-            ward_code = reference["ward_code"]
-            values["ward_code"] = ward_code or None
-            if ward_code:
-                wards[ward_code] = reference["ward_name"] or ward_code
-            if type_code not in types:
-                types[type_code] = (
-                    reference["type_name"] or f"Type {type_code}",
-                    reference["group_code"],
-                    reference["group_name"],
-                )
+            references.add(values, reference.values)
             parsed[urn] = values
         progress(
             f"Validated {count_of(plan.rows_total, 'row')}: {len(parsed):,} to compare, {plan.rejected:,} rejected."
         )
+        self._compare_row_by_row(parsed, plan)
+        return references.trusts, references.wards, references.types
 
+    def _read_row(self, record, row_number, required, other, specs):
+        """One row's URN, register values and reference cells; the errors of all but the reference cells
+        (which carry their own), in column order."""
+        errors = []
+        urn_column, type_column = required["URN"], required["TypeOfEstablishment (code)"]
+        try:
+            urn = _urn(record[urn_column])
+        except ValueError as exc:
+            errors.append(RowError(row_number, urn_column, record[urn_column], str(exc)))
+            urn = None
+        values = {}
+        for col, actual in specs:
+            try:
+                values[col.field] = col.parse(record[actual])
+            except ValueError as exc:
+                errors.append(RowError(row_number, actual, record[actual], str(exc)))
+        try:
+            type_code = parse_int(record[type_column], minimum=1, maximum=999)
+            if type_code is None:
+                raise ValueError(REQUIRED_VALUE)
+            values["establishment_type_id"] = type_code
+        except ValueError as exc:
+            errors.append(RowError(row_number, type_column, record[type_column], str(exc)))
+        status = self._status(_cell(record, other, "status_code"), _cell(record, other, "status_name"))
+        if status is None:
+            column = other["status_code"] or other["status_name"]
+            errors.append(RowError(row_number, column, record[column], STATUS_UNKNOWN))
+        values["status"] = status or SchoolStatus.OPEN
+        reference = _read_reference_cells(record, row_number, other)
+        return errors, urn, values, reference
+
+    def _compare_row_by_row(self, parsed: dict[int, dict], plan: Plan) -> None:
+        """Schools to create and to change (only the fields that differ), noted on the plan's preview."""
         creates, updates = [], []
         existing = self._existing(list(parsed))
         for urn, values in parsed.items():
@@ -578,7 +603,6 @@ class GiasImporter(Importer):
             plan.note_change(change_of(urn, values, current, changed))
         plan.created, plan.updated = len(creates), len(updates)
         plan.payload = {"creates": creates, "updates": updates}
-        return trusts, wards, types
 
     @staticmethod
     def _status(code: str, name: str):

@@ -242,26 +242,12 @@ class OfstedImporter(Importer):
     header_hint = "URN"
 
     def plan(self, table: Table, *, options: dict, progress: Progress = no_progress) -> Plan:
+        """Parse and check every row, keep each inspection number once, then compare with the register."""
         columns = Columns(table)
         urn_column = columns.find("URN")
         if urn_column is None:
             raise FileRefused(NO_URN_COLUMN)
-        layout = []
-        for block in blocks_for(columns):
-            number = columns.find(*block.number)
-            start = columns.find(*block.start_date)
-            if number is None or start is None:
-                continue
-            publication = columns.find(*block.publication_date) if block.publication_date else None
-            fields = {
-                name: (columns.find(*headers), parse)
-                for name, (headers, parse) in block.fields.items()
-                if columns.find(*headers)
-            }
-            layout.append((block, number, start, publication, fields))
-        if not layout:
-            raise FileRefused(NO_INSPECTION_COLUMNS)
-
+        layout = _layout(columns)
         school_ids = dict(School.objects.values_list("urn", "id"))
         plan = Plan(rows_total=len(table))
         found: dict[str, Found] = {}
@@ -275,42 +261,8 @@ class OfstedImporter(Importer):
             if school_id is None:
                 plan.rows_skipped += 1
                 continue
-            row_errors, inspections = [], []
-            for block, number_col, start_col, publication_col, fields in layout:
-                if is_missing(record[number_col]):
-                    continue
-                try:  # never cut short: a number cut to the column could be another inspection's
-                    number = clean_text(record[number_col], max_length=NUMBER_MAX_LENGTH)
-                except ValueError as exc:
-                    row_errors.append(RowError(row_number, number_col, record[number_col], str(exc)))
-                    continue
-                values = {"school_id": school_id, "framework": block.framework}
-                for name, column, parse in (
-                    ("start_date", start_col, _inspection_date),
-                    ("publication_date", publication_col, _inspection_date),
-                ):
-                    if column is None:
-                        values[name] = None
-                        continue
-                    try:
-                        values[name] = parse(record[column])
-                    except ValueError as exc:
-                        row_errors.append(RowError(row_number, column, record[column], str(exc)))
-                for name, (column, parse) in fields.items():
-                    try:
-                        values[name] = parse(record[column])
-                    except ValueError as exc:
-                        row_errors.append(RowError(row_number, column, record[column], str(exc)))
-                if values.get("start_date") is None and not any(e.column == start_col for e in row_errors):
-                    row_errors.append(RowError(row_number, start_col, record[start_col], START_DATE_REQUIRED))
-                first = found.get(number)
-                if first is not None and first.values["school_id"] != school_id:
-                    # Which school's it is, the file cannot say: both rows are rejected.
-                    message = NUMBER_ON_TWO_SCHOOLS.format(urn=first.urn, row=first.row)
-                    row_errors.append(RowError(row_number, number_col, number, message))
-                    message = NUMBER_ON_TWO_SCHOOLS.format(urn=raw_urn, row=row_number)
-                    clashes.setdefault(first.row, []).append(RowError(first.row, first.column, number, message))
-                inspections.append(Found(number, int(raw_urn), values, row_number, number_col))
+            row_errors, inspections = _read_row(layout, record, row_number, school_id, int(raw_urn))
+            row_errors += _numbers_on_two_schools(inspections, found, clashes)
             if row_errors:
                 plan.errors.extend(row_errors)
                 continue
@@ -326,42 +278,11 @@ class OfstedImporter(Importer):
                 "id", "inspection_number", "school__urn", *COMPARED
             )
         }
-        # A number the register holds for another school rejects its row, with every inspection in it.
-        for number, inspection in found.items():
-            current = existing.get(number)
-            if current is not None and current["school_id"] != inspection.values["school_id"]:
-                message = NUMBER_OF_ANOTHER_SCHOOL.format(urn=current["school__urn"])
-                clashes.setdefault(inspection.row, []).append(
-                    RowError(inspection.row, inspection.column, number, message)
-                )
+        _numbers_of_another_school(found, existing, clashes)
         for row_errors in clashes.values():
             plan.errors.extend(row_errors)
         plan.errors.sort(key=lambda error: error.row)
-        creates, updates = [], []
-        for number, urn, values, row_number, _ in found.values():
-            if row_number in clashes:
-                continue
-            full = {name: values.get(name, _blank(name)) for name in COMPARED}
-            current = existing.get(number)
-            if current is None:
-                creates.append((number, full))
-                plan.note_change({"action": "create", "urn": urn, "name": f"Inspection {number}", "fields": []})
-                continue
-            changed = {name: value for name, value in full.items() if current[name] != value}
-            if not changed:
-                plan.unchanged += 1
-                continue
-            updates.append((current["id"], changed))
-            plan.note_change(
-                {
-                    "action": "update",
-                    "urn": urn,
-                    "name": f"Inspection {number}",
-                    "fields": [
-                        [name.replace("_", " "), display(current[name]), display(v)] for name, v in changed.items()
-                    ],
-                }
-            )
+        creates, updates = _compare(found, existing, clashes, plan)
         plan.created, plan.updated = len(creates), len(updates)
         plan.payload = {"creates": creates, "updates": updates}
         progress(f"{plan.created:,} new inspections, {plan.updated:,} changed, {plan.unchanged:,} same.")
@@ -381,6 +302,128 @@ class OfstedImporter(Importer):
                     setattr(objects[pk], name, value)
                     fields.add(name)
             OfstedInspection.objects.bulk_update(list(objects.values()), sorted(fields), batch_size=2000)
+
+
+class BlockColumns(NamedTuple):
+    """Where one block of a release's columns stands in this file."""
+
+    block: Block
+    number: str
+    start: str
+    publication: str | None
+    fields: dict
+
+
+def _layout(columns: Columns) -> list[BlockColumns]:
+    """The blocks of inspection columns this file has (a block without its number or start date is
+    absent); refuses a file with none."""
+    layout = []
+    for block in blocks_for(columns):
+        number = columns.find(*block.number)
+        start = columns.find(*block.start_date)
+        if number is None or start is None:
+            continue
+        publication = columns.find(*block.publication_date) if block.publication_date else None
+        fields = {
+            name: (columns.find(*headers), parse)
+            for name, (headers, parse) in block.fields.items()
+            if columns.find(*headers)
+        }
+        layout.append(BlockColumns(block, number, start, publication, fields))
+    if not layout:
+        raise FileRefused(NO_INSPECTION_COLUMNS)
+    return layout
+
+
+def _read_row(
+    layout: list[BlockColumns], record, row_number: int, school_id: int, urn: int
+) -> tuple[list[RowError], list[Found]]:
+    """The inspections one row holds (one per block with a number), and every error in them."""
+    row_errors: list[RowError] = []
+    inspections = []
+    for columns in layout:
+        if is_missing(record[columns.number]):
+            continue
+        try:  # never cut short: a number cut to the column could be another inspection's
+            number = clean_text(record[columns.number], max_length=NUMBER_MAX_LENGTH)
+        except ValueError as exc:
+            row_errors.append(RowError(row_number, columns.number, record[columns.number], str(exc)))
+            continue
+        values, errors = _read_inspection(columns, record, row_number)
+        values.update(school_id=school_id, framework=columns.block.framework)
+        row_errors += errors
+        inspections.append(Found(number, urn, values, row_number, columns.number))
+    return row_errors, inspections
+
+
+def _read_inspection(columns: BlockColumns, record, row_number: int) -> tuple[dict, list[RowError]]:
+    """One block's values, each parsed by its column's rule; a start date is required."""
+    values: dict = {}
+    errors = []
+    parsers = [
+        ("start_date", columns.start, _inspection_date),
+        ("publication_date", columns.publication, _inspection_date),
+    ]
+    parsers += [(name, column, parse) for name, (column, parse) in columns.fields.items()]
+    for name, column, parse in parsers:
+        if column is None:
+            values[name] = None
+            continue
+        try:
+            values[name] = parse(record[column])
+        except ValueError as exc:
+            errors.append(RowError(row_number, column, record[column], str(exc)))
+    if values.get("start_date") is None and not any(e.column == columns.start for e in errors):
+        errors.append(RowError(row_number, columns.start, record[columns.start], START_DATE_REQUIRED))
+    return values, errors
+
+
+def _numbers_on_two_schools(
+    inspections: list[Found], found: dict[str, Found], clashes: dict[int, list[RowError]]
+) -> list[RowError]:
+    """An inspection number already read for another school: which school's it is, the file cannot
+    say, so both rows are rejected (the earlier one through `clashes`)."""
+    errors = []
+    for inspection in inspections:
+        first = found.get(inspection.number)
+        if first is None or first.values["school_id"] == inspection.values["school_id"]:
+            continue
+        message = NUMBER_ON_TWO_SCHOOLS.format(urn=first.urn, row=first.row)
+        errors.append(RowError(inspection.row, inspection.column, inspection.number, message))
+        message = NUMBER_ON_TWO_SCHOOLS.format(urn=inspection.urn, row=inspection.row)
+        clashes.setdefault(first.row, []).append(RowError(first.row, first.column, inspection.number, message))
+    return errors
+
+
+def _numbers_of_another_school(found: dict[str, Found], existing: dict, clashes: dict[int, list[RowError]]) -> None:
+    """A number the register holds for another school rejects its row, with every inspection in it."""
+    for number, inspection in found.items():
+        current = existing.get(number)
+        if current is not None and current["school_id"] != inspection.values["school_id"]:
+            message = NUMBER_OF_ANOTHER_SCHOOL.format(urn=current["school__urn"])
+            clashes.setdefault(inspection.row, []).append(RowError(inspection.row, inspection.column, number, message))
+
+
+def _compare(found: dict[str, Found], existing: dict, clashes: dict[int, list[RowError]], plan: Plan):
+    """Inspections to create and to change (only the fields that differ), noted on the plan's preview."""
+    creates, updates = [], []
+    for number, urn, values, row_number, _ in found.values():
+        if row_number in clashes:
+            continue
+        full = {name: values.get(name, _blank(name)) for name in COMPARED}
+        current = existing.get(number)
+        if current is None:
+            creates.append((number, full))
+            plan.note_change({"action": "create", "urn": urn, "name": f"Inspection {number}", "fields": []})
+            continue
+        changed = {name: value for name, value in full.items() if current[name] != value}
+        if not changed:
+            plan.unchanged += 1
+            continue
+        updates.append((current["id"], changed))
+        fields = [[name.replace("_", " "), display(current[name]), display(v)] for name, v in changed.items()]
+        plan.note_change({"action": "update", "urn": urn, "name": f"Inspection {number}", "fields": fields})
+    return creates, updates
 
 
 def _blank(name: str):

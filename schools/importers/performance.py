@@ -9,6 +9,9 @@ DfE suppression markers (c, x, z, low, SUPP, NE) in `value` skip the row. Result
 updated by (school, measure, year)."""
 
 import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from core.cells import header_key, parse_decimal
 from core.tabular import Table
@@ -64,76 +67,144 @@ def parse_academic_year(text: str) -> int:
     return start
 
 
+class Result(NamedTuple):
+    """One row of the file, read."""
+
+    urn: str
+    school_id: int | None
+    measure_id: int | None
+    code: str | None
+    year: int | None
+    value: Decimal | None
+    national: Decimal | None
+
+
+@dataclass
+class RowReader:
+    """Reads one row against the register's schools and measures (looked up once per file)."""
+
+    required: dict[str, str]
+    national_column: str | None
+    schools: dict[int, int]
+    measures: dict[str, int]
+    units: dict[str, str]
+    measure_by_key: dict[str, str]
+    codes_hint: str
+
+    @classmethod
+    def for_table(cls, table: Table) -> "RowReader":
+        columns = Columns(table)
+        measures = dict(PerformanceMeasure.objects.values_list("code", "id"))
+        return cls(
+            required=columns.require(REQUIRED_COLUMNS),
+            national_column=columns.find(*NATIONAL_COLUMN),
+            schools=dict(School.objects.values_list("urn", "id")),
+            measures=measures,
+            units=dict(PerformanceMeasure.objects.values_list("code", "unit")),
+            measure_by_key={header_key(code): code for code in measures},
+            codes_hint=", ".join(sorted(measures)[:12]) + (", ..." if len(measures) > 12 else ""),
+        )
+
+    def error(self, row_number: int, record, column_name: str, message: str) -> RowError:
+        column = self.required.get(column_name, column_name)
+        return RowError(row_number, column, record.get(column, ""), message)
+
+    def read(self, row_number: int, record) -> tuple[list[RowError], Result] | None:
+        """The row's values and every error in them; None for a suppressed value (skipped, not wrong)."""
+        errors: list[RowError] = []
+        raw_urn = record[self.required["URN"]].strip()
+        school_id = None
+        if not re.fullmatch(r"\d{6}", raw_urn):
+            errors.append(self.error(row_number, record, "URN", URN_INVALID if raw_urn else REQUIRED_VALUE))
+        else:
+            school_id = self.schools.get(int(raw_urn))
+            if school_id is None:
+                errors.append(self.error(row_number, record, "URN", URN_UNKNOWN))
+        year = None
+        try:
+            year = parse_academic_year(record[self.required["academic_year"]])
+        except ValueError as exc:
+            errors.append(self.error(row_number, record, "academic_year", str(exc)))
+        code = self.measure_by_key.get(header_key(record[self.required["measure"]]))
+        if code is None:
+            errors.append(self.error(row_number, record, "measure", MEASURE_UNKNOWN.format(codes=self.codes_hint)))
+        raw_value = record[self.required["value"]].strip()
+        if raw_value.casefold() in SUPPRESSED:
+            return None
+        unit = self.units.get(code) if code else None
+        value = national = None
+        try:
+            value = parse_value(raw_value, unit)
+            if value is None:
+                raise ValueError(REQUIRED_VALUE)
+        except ValueError as exc:
+            errors.append(self.error(row_number, record, "value", str(exc)))
+        if self.national_column:
+            raw_national = record[self.national_column].strip()
+            try:
+                national = None if raw_national.casefold() in SUPPRESSED else parse_value(raw_national, unit)
+            except ValueError as exc:
+                errors.append(RowError(row_number, self.national_column, raw_national, str(exc)))
+        measure_id = self.measures[code] if code else None
+        return errors, Result(raw_urn, school_id, measure_id, code, year, value, national)
+
+
+def _compare(rows: list[Result], plan: Plan) -> tuple[list, list]:
+    """Results to create and to change, noted on the plan's preview."""
+    existing: dict[tuple, Any] = {}
+    school_ids = list({row.school_id for row in rows})
+    for start in range(0, len(school_ids), 2000):
+        for result in PerformanceResult.objects.filter(school_id__in=school_ids[start : start + 2000]).values(
+            "id", "school_id", "measure_id", "academic_year", "value", "national_value"
+        ):
+            existing[(result["school_id"], result["measure_id"], result["academic_year"])] = result
+    creates, updates = [], []
+    for row in rows:
+        current = existing.get((row.school_id, row.measure_id, row.year))
+        label = f"{row.code} {academic_year_label(row.year)}"
+        urn = int(row.urn)
+        if current is None:
+            creates.append((row.school_id, row.measure_id, row.year, row.value, row.national))
+            plan.note_change({"action": "create", "urn": urn, "name": label, "fields": []})
+        elif current["value"] != row.value or current["national_value"] != row.national:
+            updates.append((current["id"], row.value, row.national))
+            fields = [
+                ["value", display(current["value"]), display(row.value)],
+                ["national value", display(current["national_value"]), display(row.national)],
+            ]
+            plan.note_change({"action": "update", "urn": urn, "name": label, "fields": fields})
+        else:
+            plan.unchanged += 1
+    return creates, updates
+
+
 class PerformanceImporter(Importer):
     kind = "performance"
     header_hint = "URN"
 
     def plan(self, table: Table, *, options: dict, progress: Progress = no_progress) -> Plan:
-        columns = Columns(table)
-        required = columns.require(REQUIRED_COLUMNS)
-        national_column = columns.find(*NATIONAL_COLUMN)
-        schools = dict(School.objects.values_list("urn", "id"))
-        measures = dict(PerformanceMeasure.objects.values_list("code", "id"))
-        units = dict(PerformanceMeasure.objects.values_list("code", "unit"))
-        codes_hint = ", ".join(sorted(measures)[:12]) + (", ..." if len(measures) > 12 else "")
-        measure_by_key = {header_key(code): code for code in measures}
-
+        """Parse and check every row, refuse a result given twice, then compare with the register."""
+        reader = RowReader.for_table(table)
         plan = Plan(rows_total=len(table))
         seen: dict[tuple, int] = {}
         rows = []
         for row_number, record in table.records():
-            errors = []
-
-            def fail(column_name, message, record=record, row_number=row_number, errors=errors):
-                column = required.get(column_name, column_name)
-                errors.append(RowError(row_number, column, record.get(column, ""), message))
-
-            raw_urn = record[required["URN"]].strip()
-            school_id = None
-            if not re.fullmatch(r"\d{6}", raw_urn):
-                fail("URN", URN_INVALID if raw_urn else REQUIRED_VALUE)
-            else:
-                school_id = schools.get(int(raw_urn))
-                if school_id is None:
-                    fail("URN", URN_UNKNOWN)
-            try:
-                year = parse_academic_year(record[required["academic_year"]])
-            except ValueError as exc:
-                fail("academic_year", str(exc))
-                year = None
-            code = measure_by_key.get(header_key(record[required["measure"]]))
-            if code is None:
-                fail("measure", MEASURE_UNKNOWN.format(codes=codes_hint))
-            raw_value = record[required["value"]].strip()
-            if raw_value.casefold() in SUPPRESSED:
+            result = reader.read(row_number, record)
+            if result is None:
                 plan.rows_skipped += 1
                 continue
-            value = national = None
-            try:
-                value = parse_value(raw_value, units.get(code))
-                if value is None:
-                    raise ValueError(REQUIRED_VALUE)
-            except ValueError as exc:
-                fail("value", str(exc))
-            if national_column:
-                raw_national = record[national_column].strip()
-                try:
-                    national = (
-                        None if raw_national.casefold() in SUPPRESSED else parse_value(raw_national, units.get(code))
-                    )
-                except ValueError as exc:
-                    errors.append(RowError(row_number, national_column, raw_national, str(exc)))
-            key = (school_id, code, year)
+            errors, row = result
+            key = (row.school_id, row.code, row.year)
             if not errors and key in seen:
-                fail(
-                    "URN",
-                    DUPLICATE.format(urn=raw_urn, measure=code, year=academic_year_label(year), first_row=seen[key]),
+                message = DUPLICATE.format(
+                    urn=row.urn, measure=row.code, year=academic_year_label(row.year), first_row=seen[key]
                 )
+                errors.append(reader.error(row_number, record, "URN", message))
             if errors:
                 plan.errors.extend(errors)
                 continue
             seen[key] = row_number
-            rows.append((int(raw_urn), school_id, measures[code], code, year, value, national))
+            rows.append(row)
         if plan.rows_skipped:
             skipped = count_of(
                 plan.rows_skipped,
@@ -141,36 +212,7 @@ class PerformanceImporter(Importer):
                 "rows have a suppressed value (c, x, z ...) and were",
             )
             plan.skipped_note = f"{skipped} skipped."
-
-        existing = {}
-        school_ids = list({r[1] for r in rows})
-        for start in range(0, len(school_ids), 2000):
-            for result in PerformanceResult.objects.filter(school_id__in=school_ids[start : start + 2000]).values(
-                "id", "school_id", "measure_id", "academic_year", "value", "national_value"
-            ):
-                existing[(result["school_id"], result["measure_id"], result["academic_year"])] = result
-        creates, updates = [], []
-        for urn, school_id, measure_id, code, year, value, national in rows:
-            current = existing.get((school_id, measure_id, year))
-            label = f"{code} {academic_year_label(year)}"
-            if current is None:
-                creates.append((school_id, measure_id, year, value, national))
-                plan.note_change({"action": "create", "urn": urn, "name": label, "fields": []})
-            elif current["value"] != value or current["national_value"] != national:
-                updates.append((current["id"], value, national))
-                plan.note_change(
-                    {
-                        "action": "update",
-                        "urn": urn,
-                        "name": label,
-                        "fields": [
-                            ["value", display(current["value"]), display(value)],
-                            ["national value", display(current["national_value"]), display(national)],
-                        ],
-                    }
-                )
-            else:
-                plan.unchanged += 1
+        creates, updates = _compare(rows, plan)
         plan.created, plan.updated = len(creates), len(updates)
         plan.payload = {"creates": creates, "updates": updates}
         progress(f"{plan.created:,} new results, {plan.updated:,} changed, {plan.unchanged:,} same.")
