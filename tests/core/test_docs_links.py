@@ -73,8 +73,7 @@ def test_a_broken_link_is_found(tmp_path):
     page = tmp_path / "page.md"
     (tmp_path / "there.md").write_text("# There\n", encoding="utf-8")
     page.write_text(
-        "[ok](there.md) [missing](nowhere.md) [web](https://example.org) `[code](x.md)`\n"
-        "```\n[fenced](y.md)\n```\n",
+        "[ok](there.md) [missing](nowhere.md) [web](https://example.org) `[code](x.md)`\n```\n[fenced](y.md)\n```\n",
         encoding="utf-8",
     )
     assert relative_links(page) == ["there.md", "nowhere.md"]
