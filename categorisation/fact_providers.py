@@ -1,7 +1,7 @@
 """This app's fact providers (see categorisation.facts): the school register, Ofsted and the
 performance data. Each runs one query for any number of schools.
 
-Performance thresholds (the "See data" statements), documented in the README ("Support categorisation"):
+Performance thresholds (the "See data" statements), documented in docs/categorisation.md:
 
 - Data years: academic years that ended before the day of the categorisation (the data for a
   year is published after it ends); the latest three with data are used.
@@ -87,7 +87,7 @@ CONCERN_CATEGORIES = {
 
 
 def ofsted_facts_of(inspection: OfstedInspection) -> list[Fact]:
-    """The facts one graded or report-card inspection gives (the README ("Support categorisation"), "Facts"):
+    """The facts one graded or report-card inspection gives (docs/categorisation.md, "Facts that pre-tick statements"):
 
     Graded inspection: a category of concern (SM, SWK, RSI) or overall inadequate -> the high
     statement; requires improvement -> the medium one; good or outstanding -> the low one;

@@ -29,7 +29,7 @@ class Fact:
 
 class FactKey:
     """The facts criteria can name in their `fact_key`. The mapping of the 2022-2024 strategy's
-    statements to these keys is in the data migration (0002) and the README ("Support categorisation")."""
+    statements to these keys is in the data migration (0002) and docs/categorisation.md."""
 
     # School register (LA-kept headteacher details)
     HEAD_NEW_OR_INTERIM = "head_new_or_interim"

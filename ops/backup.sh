@@ -2,7 +2,7 @@
 # Back up the service: the database (pg_dump, custom format) and the media folder (stored imports,
 # issued letters and logos: case records). Run it where the app runs, with its environment:
 #   ops/backup.sh BACKUP_DIR          (DATABASE_URL and MEDIA_ROOT from the environment)
-# With compose:  docker compose exec -T web ops/backup.sh /data/media/../backup  (README: "Back up")
+# With compose:  docker compose exec -T web ops/backup.sh /data/media/../backup  (docs/operations.md: "Runbook")
 # Writes BACKUP_DIR/database.dump and BACKUP_DIR/media.tar.gz.
 set -euo pipefail
 target="${1:?usage: ops/backup.sh BACKUP_DIR}"

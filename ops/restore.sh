@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Restore a backup made by ops/backup.sh into the database DATABASE_URL names (an empty one, or one
 # to be replaced: its objects are dropped first) and the media folder MEDIA_ROOT. Stop the web and
-# worker processes first (README: "Restore").
+# worker processes first (docs/operations.md: "Runbook").
 #   ops/restore.sh BACKUP_DIR
 set -euo pipefail
 source_dir="${1:?usage: ops/restore.sh BACKUP_DIR}"
