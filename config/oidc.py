@@ -44,7 +44,9 @@ PREFIX = "Single sign-on (OIDC_*) is partly configured: "
 
 
 def _refuse(message: str):
-    raise ImproperlyConfigured(PREFIX + message + " See docs/accounts.md, "Single sign-on". Unset every OIDC_* to turn it off.")
+    raise ImproperlyConfigured(
+        PREFIX + message + ' See docs/accounts.md, "Single sign-on". Unset every OIDC_* to turn it off.'
+    )
 
 
 def _bool(values: Mapping[str, str], name: str) -> bool:

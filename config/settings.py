@@ -29,7 +29,8 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-development-only-key-never-used-in-production"
 
-# Old keys still accepted (sessions signed with them) while a new SECRET_KEY is rotated in (docs/operations.md, "Runbook").
+# Old keys still accepted (sessions signed with them) while a new SECRET_KEY is rotated in
+# (docs/operations.md, "Runbook").
 SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
