@@ -623,7 +623,7 @@ def test_the_officer_home_summarises_compliance(client_as, linked):
 
 
 def test_the_compliance_table_is_paginated_while_the_counts_cover_every_school(client_as):
-    from visits.views import COMPLIANCE_PAGE_SIZE
+    from visits.views_compliance import COMPLIANCE_PAGE_SIZE
 
     for n in range(COMPLIANCE_PAGE_SIZE + 3):
         SchoolFactory(name=f"School {n:03d}")
