@@ -12,7 +12,6 @@ from core.forms import Button, GovDateField, TextLimits, form_helper
 from schools.filters import link_advisers
 from schools.models import academic_year_label
 
-from .compliance import CATEGORY_CHOICES, STATUS_FILTER_CHOICES
 from .models import (
     ENHANCED_OFFER_MAX_HALF_DAYS,
     ActionOwner,
@@ -22,7 +21,6 @@ from .models import (
     MspRecommendation,
     RagRating,
     VisitLength,
-    VisitStatus,
     VisitType,
 )
 from .policy import autumn_core_visit_agenda
@@ -322,84 +320,7 @@ class ActionCloseForm(TextLimits, forms.Form):
         self.helper = form_helper(Field.textarea("note", rows=3), Button.secondary("close", submit))
 
 
-class ActionFilterForm(TextLimits, forms.Form):
-    q = forms.CharField(label="School name or URN", required=False)
-    owner = forms.ChoiceField(label="Owner", required=False, choices=[("", "Any owner"), *ActionOwner.choices])
-    status = forms.ChoiceField(
-        label="Status",
-        required=False,
-        choices=[("open", "Open"), ("overdue", "Open and overdue"), ("closed", "Closed"), ("all", "All")],
-    )
-    link_adviser = forms.ModelChoiceField(label="Link adviser", required=False, queryset=None, empty_label="Anyone")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["link_adviser"].queryset = link_advisers()
-        self.helper = form_helper(
-            Div(
-                *[
-                    Div(Field(name), css_class="govuk-grid-column-one-quarter")
-                    for name in ("q", "owner", "status", "link_adviser")
-                ],
-                css_class="govuk-grid-row",
-            ),
-            Button("filter", "Apply filters"),
-            label_size="s",
-        )
-
-
-class VisitFilterForm(TextLimits, forms.Form):
-    q = forms.CharField(label="School name or URN", required=False)
-    adviser = forms.ModelChoiceField(label="Adviser", required=False, queryset=None, empty_label="Any adviser")
-    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *VisitStatus.choices])
-    visit_type = forms.ChoiceField(label="Type", required=False, choices=[("", "Any type"), *VisitType.choices])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["adviser"].queryset = link_advisers()
-        self.helper = form_helper(
-            Div(
-                *[
-                    Div(Field(name), css_class="govuk-grid-column-one-quarter")
-                    for name in ("q", "adviser", "status", "visit_type")
-                ],
-                css_class="govuk-grid-row",
-            ),
-            Button("filter", "Apply filters"),
-            label_size="s",
-        )
-
-
 # ---- compliance -------------------------------------------------------------------------------
-
-
-class ComplianceFilterForm(TextLimits, forms.Form):
-    adviser = forms.ChoiceField(label="Link adviser", required=False)
-    category = forms.ChoiceField(label="Category", required=False, choices=[("", "Any category"), *CATEGORY_CHOICES])
-    phase = forms.ChoiceField(label="Phase", required=False)
-    status = forms.ChoiceField(
-        label="Status",
-        required=False,
-        choices=[("", "Any status"), *STATUS_FILTER_CHOICES],
-    )
-
-    def __init__(self, *args, phases: list[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["adviser"].choices = [("", "Any adviser"), ("mine", "My link schools")] + [
-            (str(u.pk), str(u)) for u in link_advisers()
-        ]
-        self.fields["phase"].choices = [("", "Any phase")] + [(p, p) for p in phases]
-        self.helper = form_helper(
-            Div(
-                *[
-                    Div(Field(name), css_class="govuk-grid-column-one-quarter")
-                    for name in ("adviser", "category", "phase", "status")
-                ],
-                css_class="govuk-grid-row",
-            ),
-            Button("filter", "Apply filters"),
-            label_size="s",
-        )
 
 
 class EnhancedOfferForm(TextLimits, forms.Form):

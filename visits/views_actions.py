@@ -9,7 +9,8 @@ from django.utils import timezone
 from core.forms import add_service_errors, posted
 from core.pagination import paginate
 
-from . import exports, selectors, services
+from . import selectors, services
+from .filters import filtered_actions
 from .forms import (
     ActionCloseForm,
     ActionUpdateForm,
@@ -19,12 +20,12 @@ from .forms import (
 @permission_required("visits.view_actions", raise_exception=True)
 def action_list(request):
     today = timezone.localdate()
-    form, actions = exports.filtered_actions(user=request.user, params=request.GET, today=today)
+    action_filter, actions = filtered_actions(user=request.user, params=request.GET, today=today)
     pagination = paginate(request, actions)
     return render(
         request,
         "visits/action_list.html",
-        {"form": form, "pagination": pagination, "today": today, "title": "Actions"},
+        {"form": action_filter.form, "pagination": pagination, "today": today, "title": "Actions"},
     )
 
 

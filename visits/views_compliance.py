@@ -9,7 +9,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from accounts.permissions import is_adviser
 from core.exports import csv_response, xlsx_response
 from core.forms import add_service_errors, posted
 from core.pagination import paginate
@@ -19,47 +18,23 @@ from schools.terms import term_on
 
 from . import services
 from .compliance import STATUS_FILTERS, compliance_rows, compliance_schools, year_calendar
+from .filters import filtered_compliance
 from .forms import (
-    ComplianceFilterForm,
     EnhancedOfferForm,
 )
 from .models import EnhancedOffer
-from .stored_compliance import STATUS_Q, rows_for, stored_compliance, summarise_stored
-
-
-def _compliance(request):
-    """The stored rows the filters select, in name order, and the summary counts of the rows every
-    filter but the status selects (each count is the number of rows its status filter gives: the
-    cards link to them). An adviser starts with their link schools."""
-    data = request.GET.copy() if request.GET else None
-    if data is None and is_adviser(request.user):
-        data = {"adviser": "mine"}
-    phases = list(compliance_schools().exclude(phase="").values_list("phase", flat=True).distinct().order_by("phase"))
-    form = ComplianceFilterForm(data, phases=phases)
-    stored = stored_compliance(today=timezone.localdate())
-    status = ""
-    if form.is_valid():
-        adviser = form.cleaned_data["adviser"]
-        if adviser == "mine":
-            stored = stored.filter(school__link_adviser=request.user)
-        elif adviser:
-            stored = stored.filter(school__link_adviser_id=int(adviser))
-        if form.cleaned_data["phase"]:
-            stored = stored.filter(school__phase=form.cleaned_data["phase"])
-        if form.cleaned_data["category"]:
-            stored = stored.filter(level=form.cleaned_data["category"])
-        status = form.cleaned_data["status"]
-    summary = summarise_stored(stored)
-    kept = STATUS_Q.get(status)
-    return form, stored.filter(kept) if kept is not None else stored, summary
-
+from .stored_compliance import rows_for, summarise_stored
 
 COMPLIANCE_PAGE_SIZE = 50
 
 
 @permission_required("visits.view_compliance", raise_exception=True)
 def compliance(request):
-    form, stored, summary = _compliance(request)
+    compliance_filter = filtered_compliance(user=request.user, params=request.GET, today=timezone.localdate())
+    form, stored = compliance_filter.form, compliance_filter.qs
+    # The summary counts the rows every filter but the status selects: each count is the number
+    # of rows its status filter gives (the cards link to them).
+    summary = summarise_stored(compliance_filter.qs_any_status)
     calendar = year_calendar(timezone.localdate())
     # Each summary card links to its status filter, keeping the other filters (an adviser's
     # default "my link schools" included).
@@ -112,7 +87,7 @@ COMPLIANCE_HEADER = [
 def compliance_export(request, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    _, stored, _summary = _compliance(request)
+    stored = filtered_compliance(user=request.user, params=request.GET, today=timezone.localdate()).qs
     rows = compliance_rows(
         today=timezone.localdate(), schools=compliance_schools(school_ids=stored.values("school_id"))
     )

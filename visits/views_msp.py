@@ -16,6 +16,7 @@ from core.pagination import paginate
 from schools.selectors import school_for_user
 
 from . import selectors, services
+from .filters import filtered_msp_groups
 from .forms import (
     MspGroupCloseForm,
     MspGroupForm,
@@ -23,15 +24,15 @@ from .forms import (
     MspMeetingRecordForm,
     action_formset,
 )
-from .models import Action, ActionStatus, MspGroupStatus, MspMemberRole
+from .models import Action, ActionStatus, MspMemberRole
 from .stored_compliance import rows_for, stored_compliance
 from .views_shared import errors_shown, forbid_unless
 
 
 @permission_required("visits.view_msp", raise_exception=True)
 def msp_list(request):
-    status = request.GET.get("status", MspGroupStatus.OPEN)
-    pagination = paginate(request, selectors.msp_group_list(user=request.user, status=status))
+    group_filter = filtered_msp_groups(user=request.user, params=request.GET)
+    pagination = paginate(request, group_filter.qs)
     groups = list(pagination.page.object_list)
     # The page's open groups' schools and the high-support schools with no group yet, computed in
     # full; which those are is read from the stored status.
@@ -49,7 +50,7 @@ def msp_list(request):
             "groups": groups,
             "pagination": pagination,
             "to_set_up": [r for r in rows if r.msp_to_set_up],
-            "status": status,
+            "status": group_filter.chosen_status,
             "can_set_up": request.user.has_perm("visits.set_up_msp_group"),
             "title": "MSP groups",
         },

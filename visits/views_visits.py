@@ -17,7 +17,8 @@ from schools.logos import stored_logo
 from schools.picker import chosen_school, school_picker
 from schools.selectors import letterhead_for, open_schools_user_acts_for
 
-from . import exports, pre_visit, selectors, services, views_acknowledgement
+from . import pre_visit, selectors, services, views_acknowledgement
+from .filters import filtered_visits
 from .forms import (
     CancelVisitForm,
     ShareNoteForm,
@@ -33,12 +34,12 @@ PICKER_HINT = "You can plan a visit to any open school."
 
 @permission_required("visits.view_visits", raise_exception=True)
 def visit_list(request):
-    form, visits = exports.filtered_visits(user=request.user, params=request.GET)
+    visit_filter, visits = filtered_visits(user=request.user, params=request.GET)
     pagination = paginate(request, visits)
     return render(
         request,
         "visits/visit_list.html",
-        {"form": form, "pagination": pagination, "today": timezone.localdate(), "title": "Visits"},
+        {"form": visit_filter.form, "pagination": pagination, "today": timezone.localdate(), "title": "Visits"},
     )
 
 
