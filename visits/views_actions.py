@@ -11,10 +11,7 @@ from core.pagination import paginate
 
 from . import selectors, services
 from .filters import filtered_actions
-from .forms import (
-    ActionCloseForm,
-    ActionUpdateForm,
-)
+from .forms_actions import ActionCloseForm, ActionUpdateForm
 
 
 @permission_required("visits.view_actions", raise_exception=True)

@@ -12,9 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import calendar_feed, selectors, services
-from .forms import (
-    CalendarRangeForm,
-)
+from .forms_calendar import CalendarRangeForm
 
 CALENDAR_TOKEN_SESSION_KEY = "visits_new_calendar_token"
 

@@ -19,9 +19,7 @@ from schools.terms import term_on
 from . import services
 from .compliance import STATUS_FILTERS, compliance_rows, compliance_schools, year_calendar
 from .filters import filtered_compliance
-from .forms import (
-    EnhancedOfferForm,
-)
+from .forms_compliance import EnhancedOfferForm
 from .models import EnhancedOffer
 from .stored_compliance import rows_for, summarise_stored
 

@@ -17,13 +17,8 @@ from schools.selectors import school_for_user
 
 from . import selectors, services
 from .filters import filtered_msp_groups
-from .forms import (
-    MspGroupCloseForm,
-    MspGroupForm,
-    MspMeetingPlanForm,
-    MspMeetingRecordForm,
-    action_formset,
-)
+from .forms_actions import action_formset
+from .forms_msp import MspGroupCloseForm, MspGroupForm, MspMeetingPlanForm, MspMeetingRecordForm
 from .models import Action, ActionStatus, MspMemberRole
 from .stored_compliance import rows_for, stored_compliance
 from .views_shared import errors_shown, forbid_unless

@@ -19,13 +19,8 @@ from schools.selectors import letterhead_for, open_schools_user_acts_for
 
 from . import pre_visit, selectors, services, views_acknowledgement
 from .filters import filtered_visits
-from .forms import (
-    CancelVisitForm,
-    ShareNoteForm,
-    VisitPlanForm,
-    VisitRecordForm,
-    action_formset,
-)
+from .forms_actions import action_formset
+from .forms_visits import CancelVisitForm, ShareNoteForm, VisitPlanForm, VisitRecordForm
 from .models import VisitStatus
 from .views_shared import errors_shown, forbid_unless
 
