@@ -11,6 +11,7 @@ import django_filters
 from crispy_forms_gds.layout import Div, Field
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import is_adviser
@@ -100,9 +101,9 @@ class ActionFilter(ListFilter):
         model = Action
         fields: list[str] = []
 
-    def __init__(self, *args, today: date, **kwargs):
+    def __init__(self, *args, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today
+        self.today = today or timezone.localdate()  # "overdue": due before this day
         self.form.helper = form_helper(
             _quarters("q", "owner", "status", "link_adviser"), Button("filter", "Apply filters"), label_size="s"
         )
