@@ -1,61 +1,13 @@
 """The visits, actions and MSP group lists as spreadsheets (core/export_jobs.py, registered in
-VisitsConfig.ready): each list's filter is one function here, read by the page and its CSV and XLSX
-alike, so a download holds exactly the rows the page lists for that user."""
+VisitsConfig.ready): each list's filter is one FilterSet (visits/filters.py), read by the page and
+its CSV and XLSX alike, so a download holds exactly the rows the page lists for that user."""
 
-from datetime import date
-
-from django.http import QueryDict
 from django.utils import timezone
 
-from accounts.permissions import is_adviser
 from core.export_jobs import ExportKind
-from schools.models import School
-from schools.selectors import search_condition
 
-from . import selectors
-from .forms import ActionFilterForm, VisitFilterForm
+from .filters import filtered_actions, filtered_msp_groups, filtered_visits
 from .models import ActionStatus, FocusArea
-
-
-def filtered_visits(*, user, params: QueryDict | None):
-    data: QueryDict | dict[str, str] | None = params.copy() if params else None
-    if data is None and is_adviser(user):
-        data = {"adviser": str(user.pk)}  # an adviser starts with their own visits
-    form = VisitFilterForm(data)
-    visits = selectors.visit_list(user=user)
-    if form.is_valid():
-        cleaned = form.cleaned_data
-        if cleaned["q"].strip():
-            visits = visits.filter(school__in=School.objects.filter(search_condition(cleaned["q"])))
-        if cleaned["adviser"]:
-            visits = visits.filter(adviser=cleaned["adviser"])
-        if cleaned["status"]:
-            visits = visits.filter(status=cleaned["status"])
-        if cleaned["visit_type"]:
-            visits = visits.filter(visit_type=cleaned["visit_type"])
-    return form, visits.order_by("-visit_date", "-id")
-
-
-def filtered_actions(*, user, params: QueryDict | None, today: date):
-    form = ActionFilterForm(params or None)
-    actions = selectors.action_list(user=user)
-    status = "open"
-    if form.is_valid():
-        cleaned = form.cleaned_data
-        status = cleaned["status"] or "open"
-        if cleaned["q"].strip():
-            actions = actions.filter(school__in=School.objects.filter(search_condition(cleaned["q"])))
-        if cleaned["owner"]:
-            actions = actions.filter(owner=cleaned["owner"])
-        if cleaned["link_adviser"]:
-            actions = actions.filter(school__link_adviser=cleaned["link_adviser"])
-    if status in ("open", "overdue"):
-        actions = actions.filter(status=ActionStatus.OPEN)
-    if status == "overdue":
-        actions = actions.filter(due_on__lt=today)
-    elif status == "closed":
-        actions = actions.filter(status=ActionStatus.CLOSED)
-    return form, actions.order_by("school__name", "due_on", "id")
 
 
 def _focus_labels(values) -> str:
@@ -96,7 +48,7 @@ def _action_rows(*, user, params):
 
 
 def _msp_rows(*, user, params):
-    groups = selectors.msp_group_list(user=user, status=params.get("status", "open"))
+    groups = filtered_msp_groups(user=user, params=params).qs
     for group in groups.iterator(chunk_size=2000):
         yield [
             group.school.name,

@@ -55,7 +55,8 @@ def visits_visible_to(user) -> QuerySet[Visit]:
 
 
 def visit_list(*, user) -> QuerySet[Visit]:
-    return visits_visible_to(user).select_related("school", "adviser")
+    """The visits list, newest first (visits/filters.py filters it)."""
+    return visits_visible_to(user).select_related("school", "adviser").order_by("-visit_date", "-id")
 
 
 def visit_for_user(*, user, pk: int) -> Visit:
@@ -82,8 +83,11 @@ def actions_visible_to(user) -> QuerySet[Action]:
 
 
 def action_list(*, user) -> QuerySet[Action]:
-    return actions_visible_to(user).select_related(
-        "school", "school__link_adviser", "visit", "msp_meeting", "msp_meeting__group"
+    """The actions list, by school and due date (visits/filters.py filters it)."""
+    return (
+        actions_visible_to(user)
+        .select_related("school", "school__link_adviser", "visit", "msp_meeting", "msp_meeting__group")
+        .order_by("school__name", "due_on", "id")
     )
 
 
@@ -144,11 +148,9 @@ def msp_group_for_user(*, user, pk: int) -> MspGroup:
     )
 
 
-def msp_group_list(*, user, status: str = MspGroupStatus.OPEN) -> QuerySet[MspGroup]:
-    groups = msp_groups_visible_to(user).select_related("school", "chair")
-    if status in MspGroupStatus.values:
-        groups = groups.filter(status=status)
-    return groups.order_by("school__name", "-set_up_on")
+def msp_group_list(*, user) -> QuerySet[MspGroup]:
+    """The MSP groups list, by school (visits/filters.py filters it by status)."""
+    return msp_groups_visible_to(user).select_related("school", "chair").order_by("school__name", "-set_up_on")
 
 
 def open_msp_group(*, school) -> MspGroup | None:

@@ -27,7 +27,7 @@ REPLIED = "Your reply was sent to the school."
 
 
 def visit_section(request, visit) -> dict:
-    """The visit page's "The school's acknowledgement" part (visits.views.visit_detail)."""
+    """The visit page's "The school's acknowledgement" part (visits.views_visits.visit_detail)."""
     can_change = request.user.has_perm("visits.change_visit", visit)
     return {
         "requests": selectors.visit_acknowledgements(visit=visit),

@@ -1,5 +1,5 @@
 """The school's pre-visit section of a planned visit (docs/adr/0028): the headteacher completes and
-sends it; LA staff read what was sent on the visit and record pages (visits.views)."""
+sends it; LA staff read what was sent on the visit and record pages (visits.views_visits)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required

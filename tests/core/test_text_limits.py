@@ -65,7 +65,12 @@ def _project_classes(base) -> list[type]:
 
 
 FORM_CLASSES = _project_classes(forms.BaseForm)
-FILTERSET_CLASSES = [c for c in _project_classes(django_filters.FilterSet) if c is not FilterSet]
+# The FilterSets with a search box (a filter of choices only has no text to limit).
+FILTERSET_CLASSES = [
+    c
+    for c in _project_classes(django_filters.FilterSet)
+    if c is not FilterSet and any(isinstance(f, django_filters.CharFilter) for f in c.base_filters.values())
+]
 
 
 def test_the_walk_finds_the_forms_of_every_app():

@@ -20,7 +20,8 @@ from tests.factories import SchoolFactory
 from tests.visits.conftest import content, date_fields
 from tests.visits.factories import ActionFactory, MspGroupFactory, MspMeetingFactory, MspMemberFactory, VisitFactory
 from visits import services
-from visits.forms import ACTION_ROW_INCOMPLETE, TIME_INVALID
+from visits.forms_actions import ACTION_ROW_INCOMPLETE
+from visits.forms_visits import TIME_INVALID
 from visits.models import (
     Action,
     ActionStatus,
@@ -139,7 +140,7 @@ def test_an_officer_chooses_the_school_with_the_picker_not_from_a_list_of_every_
 
 
 def test_a_planned_visits_school_must_be_an_open_school_whatever_is_posted(client_as, officer, school, today):
-    from visits.forms import SCHOOL_URN_UNKNOWN
+    from visits.forms_visits import SCHOOL_URN_UNKNOWN
 
     closed = SchoolFactory(status="closed")
     for bad in ("999999", "abc", "99999999999999999999", str(closed.urn)):
@@ -623,7 +624,7 @@ def test_the_officer_home_summarises_compliance(client_as, linked):
 
 
 def test_the_compliance_table_is_paginated_while_the_counts_cover_every_school(client_as):
-    from visits.views import COMPLIANCE_PAGE_SIZE
+    from visits.views_compliance import COMPLIANCE_PAGE_SIZE
 
     for n in range(COMPLIANCE_PAGE_SIZE + 3):
         SchoolFactory(name=f"School {n:03d}")
@@ -674,7 +675,7 @@ def test_the_msp_pages_show_high_support_schools_to_set_up_and_open_groups_with_
 
 
 def test_an_msp_member_name_longer_than_a_member_can_hold_is_an_error_not_a_crash(client_as, linked, officer, today):
-    from visits.forms import OTHER_MEMBER_TOO_LONG
+    from visits.forms_msp import OTHER_MEMBER_TOO_LONG
 
     response = client_as("officer").post(
         reverse("visits:msp_set_up", kwargs={"urn": linked.urn}),

@@ -1,0 +1,126 @@
+"""Forms for actions: the rows of new actions agreed at a visit or an MSP meeting, and updating,
+closing or reopening one: the shape of input only (rules are in services and policy)."""
+
+from crispy_forms_gds.layout import Field, Fieldset, Size
+from django import forms
+from django.forms import formset_factory
+from django.utils.html import format_html
+
+from core.forms import Button, GovDateField, TextLimits, form_helper
+
+from .models import (
+    ActionOwner,
+)
+
+ACTION_ROW_INCOMPLETE = "Enter the {missing} of this action, or clear the row"
+
+
+class ActionRowForm(TextLimits, forms.Form):
+    """One agreed action. A blank row is ignored; a partly filled one must be completed."""
+
+    description = forms.CharField(label="Action", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.ChoiceField(label="Owner", choices=ActionOwner.choices, required=False, widget=forms.RadioSelect)
+    due_on = GovDateField(label="Due by", error_label="Due date", required=False)
+
+    def __init__(self, *args, number: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.number = number
+        self.helper = form_helper(
+            Fieldset(
+                Field.textarea("description", rows=2),
+                Field.radios("owner", legend_size=Size.SMALL, inline=True, small=True),
+                Field("due_on", legend_size=Size.SMALL),
+                legend=format_html("New action {}", number) if number else "New action",
+                legend_size=Size.SMALL,
+            )
+        )
+
+    @property
+    def is_blank(self) -> bool:
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return not (data.get("description", "").strip() or data.get("owner") or data.get("due_on"))
+
+    def clean(self):
+        data = super().clean()
+        filled = {
+            "description": bool((data.get("description") or "").strip()),
+            "owner": bool(data.get("owner")),
+            "due_on": data.get("due_on") is not None,
+        }
+        if any(filled.values()) and not self.errors:
+            names = {"description": "action", "owner": "owner", "due_on": "due date"}
+            for field_name, present in filled.items():
+                if not present:
+                    self.add_error(field_name, ACTION_ROW_INCOMPLETE.format(missing=names[field_name]))
+        return data
+
+
+class BaseActionFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        kwargs["number"] = (index or 0) + 1
+        return kwargs
+
+    def new_actions(self):
+        from .services import NewAction
+
+        return [
+            NewAction(
+                description=f.cleaned_data["description"],
+                owner=f.cleaned_data["owner"],
+                due_on=f.cleaned_data["due_on"],
+            )
+            for f in self.forms
+            if f.has_changed() and not f.is_blank
+        ]
+
+
+ACTION_ROWS = 2
+MAX_ACTION_ROWS = 20
+ActionFormSet = formset_factory(
+    ActionRowForm, formset=BaseActionFormSet, extra=ACTION_ROWS, max_num=MAX_ACTION_ROWS, absolute_max=MAX_ACTION_ROWS
+)
+
+
+def action_formset(request_data, *, prefix: str = "actions", add_row: bool = False):
+    """The agreed-actions rows. "Add another action" re-submits the page with one more blank row
+    (no JavaScript needed); the rows already typed are kept."""
+    if request_data is not None and add_row:
+        data = request_data.copy()
+        try:
+            total = int(data.get(f"{prefix}-TOTAL_FORMS", ACTION_ROWS))
+        except (TypeError, ValueError):  # a tampered count: start again from the blank rows
+            total = ACTION_ROWS - 1
+        data[f"{prefix}-TOTAL_FORMS"] = str(min(max(total, 0) + 1, MAX_ACTION_ROWS))
+        return ActionFormSet(data, prefix=prefix)
+    return ActionFormSet(request_data, prefix=prefix)
+
+
+class ActionUpdateForm(TextLimits, forms.Form):
+    description = forms.CharField(label="Action", widget=forms.Textarea, required=False)
+    owner = forms.ChoiceField(label="Owner", choices=ActionOwner.choices, widget=forms.RadioSelect)
+    due_on = GovDateField(label="Due by", error_label="Due date")
+    note = forms.CharField(label="Progress note", widget=forms.Textarea, required=False, help_text="What has changed")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field.textarea("description", rows=3),
+            Field.radios("owner", legend_size=Size.SMALL, inline=True),
+            Field("due_on", legend_size=Size.SMALL),
+            Field.textarea("note", rows=3),
+            Button("update", "Save progress"),
+        )
+
+
+class ActionCloseForm(TextLimits, forms.Form):
+    note = forms.CharField(
+        label="Closing note",
+        widget=forms.Textarea,
+        required=False,
+        help_text="What was done, or why the action no longer applies",
+    )
+
+    def __init__(self, data=None, *, submit: str = "Close the action", **kwargs):
+        super().__init__(data, prefix="close", **kwargs)
+        self.helper = form_helper(Field.textarea("note", rows=3), Button.secondary("close", submit))

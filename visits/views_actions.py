@@ -1,0 +1,72 @@
+"""Action pages: the list of actions and one action, updated, closed or reopened."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from core.forms import add_service_errors, posted
+from core.pagination import paginate
+
+from . import selectors, services
+from .filters import filtered_actions
+from .forms_actions import ActionCloseForm, ActionUpdateForm
+
+
+@permission_required("visits.view_actions", raise_exception=True)
+def action_list(request):
+    today = timezone.localdate()
+    action_filter, actions = filtered_actions(user=request.user, params=request.GET, today=today)
+    pagination = paginate(request, actions)
+    return render(
+        request,
+        "visits/action_list.html",
+        {"form": action_filter.form, "pagination": pagination, "today": today, "title": "Actions"},
+    )
+
+
+@permission_required("visits.view_actions", raise_exception=True)
+def action_detail(request, pk: int):
+    action = selectors.action_for_user(user=request.user, pk=pk)
+    can_change = request.user.has_perm("visits.change_action", action)
+    data = posted(request)
+    if data is not None and not can_change:
+        raise PermissionDenied
+    initial = {"description": action.description, "owner": action.owner, "due_on": action.due_on}
+    update_form = ActionUpdateForm(data if data is not None and "update" in data else None, initial=initial)
+    close_form = ActionCloseForm(
+        data if data is not None and ("close" in data) else None,
+        submit="Close the action" if action.is_open else "Reopen the action",
+    )
+    if request.method == "POST":
+        try:
+            if "update" in data and update_form.is_valid():
+                services.action_update(action=action, actor=request.user, **update_form.cleaned_data)
+                messages.success(request, "Action updated.")
+                return redirect(action)
+            if "close" in data and close_form.is_valid():
+                if action.is_open:
+                    services.action_close(action=action, note=close_form.cleaned_data["note"], actor=request.user)
+                    messages.success(request, "Action closed.")
+                else:
+                    services.action_reopen(action=action, note=close_form.cleaned_data["note"], actor=request.user)
+                    messages.success(request, "Action reopened.")
+                return redirect(action)
+        except ValidationError as error:
+            add_service_errors(update_form if "update" in data else close_form, error)
+    return render(
+        request,
+        "visits/action_detail.html",
+        {
+            "action": action,
+            "update_form": update_form,
+            "close_form": close_form,
+            "form": update_form if update_form.is_bound else close_form,
+            "can_change": can_change,
+            "updates": action.updates.select_related("created_by")[:20],
+            "reviews": action.msp_progress.select_related("meeting").order_by("-meeting__held_on")[:10],
+            "today": timezone.localdate(),
+            "title": "Action",
+        },
+    )
