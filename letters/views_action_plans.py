@@ -96,6 +96,7 @@ def school_plan(request, pk: int):
             "letter": plan.letter,
             "form": form if plan.is_open else None,
             "formset": formset,
+            "show_errors": plan.is_open and request.method == "POST" and not add_row,
             "items": list(plan.items.all()),
             "events": action_plans.history_for_school(plan),
             "today": _today(),
