@@ -43,12 +43,16 @@ def test_the_plan_is_due_by_the_date_the_letter_sets(settings):
     rule = action_plans.the_plan_is_due_by_the_date_the_letter_sets
     # Across the year's end (calendar days: the Christmas holiday is not skipped).
     assert rule(issued_on=ISSUED_ON) == date(2027, 1, 11)
-    assert rule(issued_on=date(2027, 2, 14)) == date(2027, 3, 14)  # not a leap year
-    assert rule(issued_on=date(2028, 2, 14)) == date(2028, 3, 13)  # a leap year
+    assert rule(issued_on=date(2027, 2, 15)) == date(2027, 3, 15)  # not a leap year
+    assert rule(issued_on=date(2028, 2, 15)) == date(2028, 3, 14)  # a leap year
+    # A date on a weekend moves back to the Friday before.
+    assert rule(issued_on=date(2026, 11, 21)) == date(2026, 12, 18)  # Saturday 19 December
+    assert rule(issued_on=date(2026, 11, 22)) == date(2026, 12, 18)  # Sunday 20 December
+    assert rule(issued_on=date(2026, 12, 19), days=1) == date(2026, 12, 19)  # never before the day of issue
     # A warning notice: no later than the end of its compliance period.
-    assert rule(issued_on=ISSUED_ON, compliance_end_date=date(2026, 12, 31)) == date(2026, 12, 31)
+    assert rule(issued_on=ISSUED_ON, compliance_end_date=date(2026, 12, 31)) == date(2026, 12, 31)  # a Thursday
     assert rule(issued_on=ISSUED_ON, compliance_end_date=date(2027, 3, 1)) == date(2027, 1, 11)
-    assert rule(issued_on=ISSUED_ON, days=5) == date(2026, 12, 19)
+    assert rule(issued_on=ISSUED_ON, days=4) == date(2026, 12, 18)
 
 
 def test_a_late_plan_is_taken_and_marked_late():
