@@ -55,7 +55,9 @@ from .placeholders import long_date
 log = logging.getLogger(__name__)
 
 # The letters that ask the school for an action plan: the letters of concern to a school.
-PLAN_KINDS = frozenset({LetterKind.SIGNIFICANT_CONCERNS, LetterKind.SIGNIFICANT_CONCERNS_TOP, LetterKind.WARNING_NOTICE})
+PLAN_KINDS = frozenset(
+    {LetterKind.SIGNIFICANT_CONCERNS, LetterKind.SIGNIFICANT_CONCERNS_TOP, LetterKind.WARNING_NOTICE}
+)
 
 NOT_THE_HEADTEACHER = "Only the school's headteacher can send its action plan."
 ALREADY_ACCEPTED = "The local authority has accepted this plan: it can no longer be changed."
@@ -151,7 +153,7 @@ def more_needed_says_what(*, view: str, comments: str) -> str:
 
 
 def plan_file_kind(upload) -> str:
-    """"pdf", "docx", "xlsx" or "odt", judged from the bytes (never the browser's content type), and
+    """ "pdf", "docx", "xlsx" or "odt", judged from the bytes (never the browser's content type), and
     the name's extension must agree; else ValidationError. A zip's directory is checked for a
     "zip bomb" before anything is unpacked (core.tabular.unpacking_problem)."""
     upload.seek(0)
@@ -279,7 +281,7 @@ def _queue_emails(plan: ActionPlan, kind: PlanEmailKind) -> list[ActionPlanEmail
 def action_plan_request(*, letter: Letter, actor: User) -> ActionPlan | None:
     """Called in letter_issue's transaction: a letter of concern asks the school for its plan by the
     date it sets, and the school's headteachers are emailed (after commit). None for other letters."""
-    if not a_letter_of_concern_asks_for_a_plan(code=letter.letter_type.code):
+    if not a_letter_of_concern_asks_for_a_plan(code=letter.letter_type.code) or letter.issued_on is None:
         return None
     plan = ActionPlan(
         letter=letter,
@@ -319,7 +321,9 @@ def action_plan_submit(
 ) -> ActionPlan:
     """The headteacher sends (or sends again) the school's plan. A new file replaces the last one;
     without one, the file already sent is kept. The items replace the plan's actions."""
-    plan = ActionPlan.objects.select_for_update().select_related("letter__school", "letter__letter_type").get(pk=plan.pk)
+    plan = (
+        ActionPlan.objects.select_for_update().select_related("letter__school", "letter__letter_type").get(pk=plan.pk)
+    )
     if not is_headteacher_of_school(actor, plan.letter.school):
         raise PermissionDenied(NOT_THE_HEADTEACHER)
     if plan.status not in PLAN_OPEN_STATUSES:
@@ -362,7 +366,9 @@ def _record_warning_notice_response(plan: ActionPlan, actor: User) -> None:
         lines.append(f"File: {plan.file_name}")
     if plan.text:
         lines.append(plan.text)
-    lines += [f"- {item.description} ({item.get_owner_display()}, by {long_date(item.due_on)})" for item in plan.items.all()]
+    lines += [
+        f"- {item.description} ({item.get_owner_display()}, by {long_date(item.due_on)})" for item in plan.items.all()
+    ]
     progress.response_received_on = plan.first_submitted_on
     progress.response_text = "\n".join(lines)
     _save(progress, actor)
@@ -413,9 +419,7 @@ def action_plan_email_send(email_id: int, *, last_attempt: bool = True) -> None:
     """Send one ActionPlanEmail (task letters.tasks.send_action_plan_email): what and where, and to the
     school the LA's view as sent to it (never the internal note). A failure is recorded on the row
     and, before the last attempt, raised again for the queue to retry."""
-    email = ActionPlanEmail.objects.select_related("plan__letter__school", "plan__letter__letter_type").get(
-        pk=email_id
-    )
+    email = ActionPlanEmail.objects.select_related("plan__letter__school", "plan__letter__letter_type").get(pk=email_id)
     if email.emailed_at or not email.address:
         return
     plan = email.plan
@@ -443,4 +447,3 @@ def action_plan_email_send(email_id: int, *, last_attempt: bool = True) -> None:
             raise
     else:
         ActionPlanEmail.objects.filter(pk=email_id).update(emailed_at=timezone.now(), error="")
-

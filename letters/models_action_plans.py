@@ -100,7 +100,7 @@ class ActionPlan(models.Model):
             PlanStatus.SUBMITTED: "blue",
             PlanStatus.MORE_NEEDED: "orange",
             PlanStatus.ACCEPTED: "green",
-        }[self.status]
+        }[PlanStatus(self.status)]
 
 
 class ActionPlanItem(models.Model):

@@ -8,6 +8,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, time
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -16,6 +17,10 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from schools.models import School
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from letters.models import ActionPlan
 
 from . import acknowledgement, policy
 from .models import (
@@ -131,7 +136,9 @@ def _create_actions(
     return created
 
 
-def action_plan_actions_create(*, plan, school: School, new_actions: list[NewAction], actor) -> list[Action]:
+def action_plan_actions_create(
+    *, plan: "ActionPlan", school: School, new_actions: list[NewAction], actor: "User"
+) -> list[Action]:
     """The actions of a school's action plan the LA accepted (letters.action_plans, docs/adr/0033)
     join the school's action list, linked back to the plan. The caller holds a lock on the plan."""
     return _create_actions(school=school, new_actions=new_actions, actor=actor, action_plan=plan)

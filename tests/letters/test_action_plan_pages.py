@@ -45,7 +45,10 @@ def _rows(*rows, prefix="actions"):
     return data
 
 
-TWO_ROWS = (("Train every teacher in phonics", "school", date(2027, 2, 12)), ("Adviser reviews", "la", date(2027, 3, 19)))
+TWO_ROWS = (
+    ("Train every teacher in phonics", "school", date(2027, 2, 12)),
+    ("Adviser reviews", "la", date(2027, 3, 19)),
+)
 
 
 def test_the_headteacher_sends_a_plan_with_a_file_and_two_actions(client, plan, headteacher, on_day):
@@ -59,7 +62,9 @@ def test_the_headteacher_sends_a_plan_with_a_file_and_two_actions(client, plan, 
     response = client.post(url, data, follow=True)
     assert SENT in response.content.decode()
     plan.refresh_from_db()
-    assert plan.status == PlanStatus.SUBMITTED and plan.file_kind == "docx" and plan.items.count() == 2
+    assert plan.status == PlanStatus.SUBMITTED
+    assert plan.file_kind == "docx"
+    assert plan.items.count() == 2
     # The form comes back with the actions sent, to revise.
     assert "Train every teacher in phonics" in client.get(url).content.decode()
 
@@ -91,7 +96,9 @@ def test_a_bad_plan_is_refused_with_a_message_and_nothing_written(client, plan, 
     assert message in response.content.decode()
     assert "govuk-error-summary" in response.content.decode()
     plan.refresh_from_db()
-    assert plan.status == PlanStatus.REQUESTED and not plan.file and not plan.items.exists()
+    assert plan.status == PlanStatus.REQUESTED
+    assert not plan.file
+    assert not plan.items.exists()
 
 
 def test_a_plan_without_actions_is_refused(client, plan, headteacher):
@@ -156,7 +163,8 @@ def test_the_adviser_accepts_the_plan_and_its_actions_join_the_schools_list(clie
     client.force_login(adviser)
     url = reverse("letters:plan", kwargs={"pk": sent.pk})
     page = client.get(url).content.decode()
-    assert "Record the local authority's view" in page and "Our plan.pdf" in page
+    assert "Record the local authority's view" in page
+    assert "Our plan.pdf" in page
     response = client.post(url, {"view": "accepted", "view_comments": "", "internal_note": ""}, follow=True)
     assert escape(REVIEWED["accepted"]) in response.content.decode()
     assert set(Action.objects.filter(action_plan=sent).values_list("description", flat=True)) == {
@@ -193,12 +201,15 @@ def test_the_school_never_sees_the_las_internal_note(
         body = client.get(url).content.decode()
         assert PLANTED not in body, url
     assert "Add governor checks" in client.get(pages[1]).content.decode()
-    assert mailoutbox and all(PLANTED not in m.body and PLANTED not in m.subject for m in mailoutbox)
+    assert mailoutbox
+    assert all(PLANTED not in m.body and PLANTED not in m.subject for m in mailoutbox)
 
 
 def test_the_home_pages_show_plans_to_send_and_to_review(client, plan, headteacher, adviser, on_day):
     client.force_login(headteacher)
-    assert "Send the action plan for Kingfisher Primary School" in client.get(reverse("dashboard:home")).content.decode()
+    assert (
+        "Send the action plan for Kingfisher Primary School" in client.get(reverse("dashboard:home")).content.decode()
+    )
     on_day(date(2027, 1, 12))
     client.force_login(adviser)
     home = client.get(reverse("dashboard:home")).content.decode()

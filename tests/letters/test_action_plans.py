@@ -162,7 +162,8 @@ def test_the_headteacher_sends_the_plan_with_a_file_and_the_adviser_is_emailed(
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUBMITTED
     assert (plan.file_name, plan.file_kind, plan.file_size) == ("Our plan.pdf", "pdf", len(PDF))
-    assert plan.file.name.endswith(".pdf") and "Our plan" not in plan.file.name
+    assert plan.file.name.endswith(".pdf")
+    assert "Our plan" not in plan.file.name
     assert [i.description for i in plan.items.all()] == [i.description for i in ITEMS]
     assert not plan.is_late
     assert [m.to for m in mailoutbox] == [[adviser.email]]
@@ -171,7 +172,8 @@ def test_the_headteacher_sends_the_plan_with_a_file_and_the_adviser_is_emailed(
 def test_a_plan_sent_after_its_date_is_taken_and_marked_late(plan, headteacher):
     _submit(plan, headteacher, on=date(2027, 1, 12))
     plan.refresh_from_db()
-    assert plan.is_late and plan.status == PlanStatus.SUBMITTED
+    assert plan.is_late
+    assert plan.status == PlanStatus.SUBMITTED
     assert "after the date it was due" in plan.events.last().comments
 
 
@@ -179,7 +181,8 @@ def test_the_school_revises_until_the_la_reviews_then_cannot(plan, headteacher, 
     _submit(plan, headteacher, on=date(2027, 1, 5))
     _submit(plan, headteacher, on=date(2027, 1, 13), items=ITEMS[:1])
     plan.refresh_from_db()
-    assert plan.items.count() == 1 and not plan.is_late  # first sent on time
+    assert plan.items.count() == 1
+    assert not plan.is_late
     assert [e.kind for e in plan.events.all()][-2:] == [PlanEventKind.SUBMITTED, PlanEventKind.REVISED]
     action_plans.action_plan_review(plan=plan, actor=adviser, view="accepted")
     with pytest.raises(ValidationError) as caught:
@@ -192,7 +195,9 @@ def test_a_bad_file_changes_nothing(plan, headteacher):
         _submit(plan, headteacher, on=date(2027, 1, 5), file=upload("plan.pdf", EXE))
     assert caught.value.message_dict == {"file": [action_plans.FILE_NOT_A_PLAN]}
     plan.refresh_from_db()
-    assert plan.status == PlanStatus.REQUESTED and not plan.file and plan.items.count() == 0
+    assert plan.status == PlanStatus.REQUESTED
+    assert not plan.file
+    assert plan.items.count() == 0
 
 
 def test_only_the_schools_headteacher_sends_it(plan, governor, adviser):
@@ -221,7 +226,8 @@ def test_more_needed_goes_back_to_the_school_to_revise(plan, headteacher, office
     _submit(plan, headteacher, on=date(2027, 1, 5))
     action_plans.action_plan_review(plan=plan, actor=officer, view="more_needed", comments="Add dates for governors")
     plan.refresh_from_db()
-    assert plan.status == PlanStatus.MORE_NEEDED and not plan.actions.exists()
+    assert plan.status == PlanStatus.MORE_NEEDED
+    assert not plan.actions.exists()
     with pytest.raises(ValidationError) as caught:
         action_plans.action_plan_review(plan=plan, actor=officer, view="accepted")
     assert caught.value.messages == [action_plans.NOT_SUBMITTED]

@@ -6,31 +6,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('letters', '0007_action_plans'),
-        ('schools', '0010_trust_address'),
-        ('visits', '0007_msp_school_attendees'),
+        ("letters", "0007_action_plans"),
+        ("schools", "0010_trust_address"),
+        ("visits", "0007_msp_school_attendees"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='action',
-            name='action_from_one_source',
+            model_name="action",
+            name="action_from_one_source",
         ),
         migrations.AddField(
-            model_name='action',
-            name='action_plan',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='letters.actionplan'),
+            model_name="action",
+            name="action_plan",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="actions",
+                to="letters.actionplan",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalaction',
-            name='action_plan',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='letters.actionplan'),
+            model_name="historicalaction",
+            name="action_plan",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="letters.actionplan",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('msp_meeting__isnull', True), ('visit__isnull', True)), models.Q(('action_plan__isnull', True), ('visit__isnull', True)), models.Q(('action_plan__isnull', True), ('msp_meeting__isnull', True)), _connector='OR'), name='action_from_one_source'),
+            model_name="action",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("msp_meeting__isnull", True), ("visit__isnull", True)),
+                    models.Q(("action_plan__isnull", True), ("visit__isnull", True)),
+                    models.Q(("action_plan__isnull", True), ("msp_meeting__isnull", True)),
+                    _connector="OR",
+                ),
+                name="action_from_one_source",
+            ),
         ),
     ]
