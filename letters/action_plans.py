@@ -2,8 +2,8 @@
 
 - Issuing a significant concerns letter (either tier) or a warning notice asks the school for a
   plan (PLAN_KINDS; never a congratulations letter or a letter to a trust): an ActionPlan is created
-  in letter_issue's transaction with the date it is due (`plan_due_on`), and the school's
-  headteachers are emailed.
+  in letter_issue's transaction with the date it is due (`ActionPlan.due_on`; `{plan_due_date}` in
+  the letter's text), and the school's headteachers are emailed.
 - The headteacher sends the plan: a file (PDF, Word, Excel or OpenDocument text, judged from its
   bytes) and/or the plan written out, with its actions (description, owner, due date). They may
   send it again until the LA has reviewed it; a plan first sent after its due date is marked late.
@@ -38,7 +38,7 @@ from core.tabular import unpacking_problem
 from core.text import normalise_text
 from core.uploads import original_name, stored_name
 
-from .models import Letter, LetterKind, LetterStatus, WarningNoticeProgress
+from .models import Letter, LetterStatus, WarningNoticeProgress
 from .models_action_plans import (
     PLAN_OPEN_STATUSES,
     ActionPlan,
@@ -50,14 +50,10 @@ from .models_action_plans import (
     PlanStatus,
     PlanView,
 )
-from .placeholders import long_date
+from .placeholders import PLAN_KINDS, long_date  # the letters that ask for a plan
 
 log = logging.getLogger(__name__)
 
-# The letters that ask the school for an action plan: the letters of concern to a school.
-PLAN_KINDS = frozenset(
-    {LetterKind.SIGNIFICANT_CONCERNS, LetterKind.SIGNIFICANT_CONCERNS_TOP, LetterKind.WARNING_NOTICE}
-)
 
 NOT_THE_HEADTEACHER = "Only the school's headteacher can send its action plan."
 ALREADY_ACCEPTED = "The local authority has accepted this plan: it can no longer be changed."

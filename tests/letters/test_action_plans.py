@@ -281,3 +281,18 @@ def test_an_action_has_one_source(plan, headteacher, adviser):
     action.visit = VisitFactory(school=plan.letter.school)
     with pytest.raises(IntegrityError), transaction.atomic():
         action.save()
+
+
+def test_the_letter_can_name_the_date_its_plan_is_due(link_school):
+    from letters.models import LetterType
+    from letters.placeholders import Facts, fill_inline
+
+    kind = LetterType.objects.get(code=LetterKind.SIGNIFICANT_CONCERNS)
+    facts = Facts.for_school(link_school, kind, issue_date=ISSUED_ON)
+    assert fill_inline("Send your plan by {plan_due_date}.", facts) == "Send your plan by 11 January 2027."
+    assert Facts.for_school(link_school, kind).value("plan_due_date") == ""  # no date of issue yet
+    notice = Facts.for_school(
+        link_school, LetterType.objects.get(code="warning_notice"), issue_date=ISSUED_ON,
+        compliance_end_date=date(2026, 12, 31),
+    )  # fmt: skip
+    assert notice.value("plan_due_date") == "31 December 2026"
