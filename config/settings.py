@@ -263,6 +263,13 @@ if PRE_VISIT_DAYS_BEFORE < 0:
 CATEGORY_RESPONSE_DAYS = env.int("CATEGORY_RESPONSE_DAYS", default=10)
 if CATEGORY_RESPONSE_DAYS < 1:
     raise ImproperlyConfigured("CATEGORY_RESPONSE_DAYS must be at least 1.")
+# Calendar days from a concerns letter's or warning notice's issue to the date its action plan is due
+# (a warning notice's plan is due no later than the end of its compliance period; ADR 0033), and the
+# largest plan file a school may upload.
+ACTION_PLAN_DAYS = env.int("ACTION_PLAN_DAYS", default=28)
+if ACTION_PLAN_DAYS < 1:
+    raise ImproperlyConfigured("ACTION_PLAN_DAYS must be at least 1.")
+ACTION_PLAN_MAX_UPLOAD_BYTES = env.int("ACTION_PLAN_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 READ_LOG_COLLAPSE_MINUTES = env.int("READ_LOG_COLLAPSE_MINUTES", default=15)
 if READ_LOG_RETENTION_DAYS < 1 or READ_LOG_COLLAPSE_MINUTES < 0:
     raise ImproperlyConfigured("READ_LOG_RETENTION_DAYS must be at least 1 and READ_LOG_COLLAPSE_MINUTES at least 0.")

@@ -3,7 +3,10 @@ Word files and the councillors' alerts). Runs after the visits demo; safe to run
 already made for a school is left alone.
 
 - a congratulations letter issued to a good school;
-- a significant concerns letter issued to 874001 Kingfisher (the demo governor's school);
+- a significant concerns letter issued ten days ago to 874001 Kingfisher (the demo governor's and
+  the demo headteacher's school), whose action plan is due in the coming weeks (docs/adr/0033: the
+  headteacher uploads it); every letter of concern below asks for a plan too (overdue ones show on
+  the LA's list of plans);
 - a warning notice issued to 874002 Willow Brook, its compliance period ending in three weeks;
 - a warning notice issued to 874006 Cedar Park: period ended, not complied with, notice of
   intention given, so the school is eligible for intervention (drafted by the officer, so approved
@@ -153,8 +156,10 @@ def seed(ctx) -> None:
         letter = letter or _draft(
             kingfisher, LetterKind.SIGNIFICANT_CONCERNS, actor=adviser, indicator_codes=codes, on=today
         )
-        _issue(letter, drafter=adviser, approver=officer, issued_on=today - timedelta(days=45), today=today)
-        made.append(f"significant concerns to {kingfisher.name}")
+        # Issued ten days ago: its action plan (due ACTION_PLAN_DAYS after issue) is for the demo
+        # headteacher to upload.
+        _issue(letter, drafter=adviser, approver=officer, issued_on=today - timedelta(days=10), today=today)
+        made.append(f"significant concerns to {kingfisher.name}, its action plan due")
 
     notices = [
         # (school, issued days ago, compliance period ends in days (negative: ended), grounds, drafter)

@@ -417,3 +417,12 @@ class SuggestionDecision(models.Model):
 
     def __str__(self):
         return f"{self.get_decision_display()}: {self.reason}"
+
+
+# The school's action plan in answer to a letter of concern (docs/adr/0033), in its own module.
+from .models_action_plans import (  # noqa: E402, F401
+    ActionPlan,
+    ActionPlanEmail,
+    ActionPlanEvent,
+    ActionPlanItem,
+)

@@ -8,7 +8,7 @@ admins edit the templates but never read letters (case material)."""
 
 import rules
 
-from accounts.permissions import is_admin, is_adviser, is_governor, is_la_staff, is_officer
+from accounts.permissions import is_admin, is_adviser, is_governor, is_headteacher, is_la_staff, is_officer
 from schools.permissions import is_governor_of_school
 
 from .models import LetterStatus
@@ -61,3 +61,9 @@ rules.add_perm("letters.manage_templates", is_officer | is_admin)
 rules.add_perm("letters.set_letter_type_approval", is_officer)
 rules.add_perm("letters.view_suggestions", is_la_staff)
 rules.add_perm("letters.decide_suggestion", is_officer | (is_adviser & is_link_adviser_of_school))
+# The school's action plan in answer to a letter of concern (docs/adr/0033): every LA adviser and
+# officer reads the plans; the link adviser or an officer records the LA's view; a headteacher sends
+# their own school's (the object check is the headteacher's own plans, letters.action_plans).
+rules.add_perm("letters.view_action_plans", is_la_staff)
+rules.add_perm("letters.review_action_plan", is_officer | (is_adviser & is_link_adviser_of_letter_school))
+rules.add_perm("letters.send_action_plan", is_headteacher)

@@ -29,6 +29,10 @@ STRAY_BRACE = "There is a “{brace}” that is not part of a placeholder: write
 
 WARNING_NOTICE_KINDS = frozenset({LetterKind.WARNING_NOTICE})
 TRUST_KINDS = TRUST_LETTER_KINDS
+# The letters that ask the school for its action plan (letters.action_plans.PLAN_KINDS, ADR 0033).
+PLAN_KINDS = frozenset(
+    {LetterKind.SIGNIFICANT_CONCERNS, LetterKind.SIGNIFICANT_CONCERNS_TOP, LetterKind.WARNING_NOTICE}
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,11 @@ PLACEHOLDERS = [
     Placeholder("date", "The date of issue, e.g. 3 March 2026"),
     Placeholder("indicators", "The indicators ticked on the letter, as a list", is_list=True),
     Placeholder("grounds", "The statutory grounds ticked (s60(2)), as a list", WARNING_NOTICE_KINDS, is_list=True),
+    Placeholder(
+        "plan_due_date",
+        "The date the school's action plan is due, set by the date of issue (docs/adr/0033)",
+        PLAN_KINDS,
+    ),
     Placeholder("compliance_end_date", "The date the compliance period ends", WARNING_NOTICE_KINDS),
     Placeholder("compliance_period", "The compliance period, from the date of issue to its end", WARNING_NOTICE_KINDS),
     Placeholder("powers", "The intervention powers (s63 to s66), as a list", WARNING_NOTICE_KINDS, is_list=True),
@@ -166,6 +175,16 @@ class Facts:
             return self.indicators
         if name == "grounds":
             return [Ground(g).label for g in self.grounds]
+        if name == "plan_due_date":
+            if not self.issue_date:
+                return ""
+            from .action_plans import the_plan_is_due_by_the_date_the_letter_sets
+
+            return long_date(
+                the_plan_is_due_by_the_date_the_letter_sets(
+                    issued_on=self.issue_date, compliance_end_date=self.compliance_end_date
+                )
+            )
         if name == "compliance_end_date":
             return long_date(self.compliance_end_date)
         if name == "compliance_period":

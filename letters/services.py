@@ -328,6 +328,9 @@ def letter_issue(
     if letter.letter_type.is_warning_notice:
         progress = WarningNoticeProgress(letter=letter)
         _save(progress, actor)
+    from .action_plans import action_plan_request
+
+    action_plan_request(letter=letter, actor=actor)
     if letter.letter_type.code in ALERT_KINDS:
         elected_members_alert(
             school=letter.school,

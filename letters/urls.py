@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_action_plans
 
 app_name = "letters"
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path("templates/<str:code>/indicators/add/", views.indicator_add, name="indicator_add"),
     path("templates/<str:code>/approval/", views.letter_type_approval, name="letter_type_approval"),
     path("indicators/<int:pk>/", views.indicator_edit, name="indicator_edit"),
+    path("plans/", views_action_plans.plan_list, name="plans"),
+    path("plans/<int:pk>/", views_action_plans.plan_detail, name="plan"),
+    path("plans/<int:pk>/file", views_action_plans.plan_file, name="plan_file"),
+    path("our-plans/", views_action_plans.school_plans, name="school_plans"),
+    path("our-plans/<int:pk>/", views_action_plans.school_plan, name="school_plan"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/submit/", views.submit, name="submit"),

@@ -153,12 +153,16 @@ class ActionStatus(models.TextChoices):
 
 
 class Action(models.Model):
-    """An action agreed at a visit or an MSP meeting: what, who owns it, by when."""
+    """An action agreed at a visit or an MSP meeting, or from a school's accepted action plan
+    (letters.ActionPlan, docs/adr/0033): what, who owns it, by when."""
 
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="support_actions")
     visit = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
     msp_meeting = models.ForeignKey(
         "MspMeeting", null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
+    )
+    action_plan = models.ForeignKey(
+        "letters.ActionPlan", null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
     )
     description = models.TextField("action")
     owner = models.CharField(max_length=6, choices=ActionOwner.choices)
@@ -181,7 +185,12 @@ class Action(models.Model):
         indexes = [models.Index(fields=["school", "status", "due_on"]), models.Index(fields=["status", "due_on"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(visit__isnull=True) | Q(msp_meeting__isnull=True), name="action_from_one_source"
+                condition=(
+                    Q(visit__isnull=True, msp_meeting__isnull=True)
+                    | Q(visit__isnull=True, action_plan__isnull=True)
+                    | Q(msp_meeting__isnull=True, action_plan__isnull=True)
+                ),
+                name="action_from_one_source",
             )
         ]
 

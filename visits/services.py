@@ -8,6 +8,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, time
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -16,6 +17,10 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from schools.models import School
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from letters.models import ActionPlan
 
 from . import acknowledgement, policy
 from .models import (
@@ -97,12 +102,14 @@ class NewAction:
     due_on: date
 
 
-def _create_actions(*, school: School, new_actions, actor, visit=None, msp_meeting=None) -> list[Action]:
+def _create_actions(
+    *, school: School, new_actions, actor, visit=None, msp_meeting=None, action_plan=None
+) -> list[Action]:
     """Add the actions agreed at a visit or meeting. One identical to an action already agreed there
     (same wording, owner and date) is not added again: the same form sent twice (a double click, or
     going back and sending it again) agrees each action once. The caller holds a lock on the visit
     or meeting, so two such requests run one after the other."""
-    source = visit if visit is not None else msp_meeting
+    source = next((s for s in (visit, msp_meeting, action_plan) if s is not None), None)
     agreed = set(source.actions.values_list("description", "owner", "due_on")) if source is not None else set()
     created = []
     for new in new_actions or []:
@@ -117,6 +124,7 @@ def _create_actions(*, school: School, new_actions, actor, visit=None, msp_meeti
             school=school,
             visit=visit,
             msp_meeting=msp_meeting,
+            action_plan=action_plan,
             description=description,
             owner=ActionOwner(new.owner),
             due_on=new.due_on,
@@ -126,6 +134,14 @@ def _create_actions(*, school: School, new_actions, actor, visit=None, msp_meeti
         action.save()
         created.append(action)
     return created
+
+
+def action_plan_actions_create(
+    *, plan: "ActionPlan", school: School, new_actions: list[NewAction], actor: "User"
+) -> list[Action]:
+    """The actions of a school's action plan the LA accepted (letters.action_plans, docs/adr/0033)
+    join the school's action list, linked back to the plan. The caller holds a lock on the plan."""
+    return _create_actions(school=school, new_actions=new_actions, actor=actor, action_plan=plan)
 
 
 @transaction.atomic

@@ -102,6 +102,9 @@ def pages_by_role(demo_site):
     # the MSP meeting the demo headteacher attended (docs/adr/0031)
     attended = _first(MspMeeting.objects.filter(school_attendees__username="headteacher"))
     moderating = _first(ModerationSession.objects.filter(closed_at=None))  # the sheet with its forms
+    from letters.models import ActionPlan
+
+    plan = _first(ActionPlan.objects.filter(letter__school__urn=874001))  # the demo plan to send (ADR 0033)
     today = timezone.localdate()
     school, year = 874001, today.year if today.month >= 9 else today.year - 1  # this academic year's term dates
 
@@ -157,6 +160,8 @@ def pages_by_role(demo_site):
         "/accounts/account/",
         f"/schools/{school}/timeline/",
         "/visits/acknowledgements/awaiting/",
+        "/letters/plans/",
+        f"/letters/plans/{plan.pk}/",
     ]
     return {
         "admin": [
@@ -218,6 +223,8 @@ def pages_by_role(demo_site):
             f"/visits/{to_prepare.pk}/pre-visit/",
             "/visits/msp/my-meetings/",
             f"/visits/msp/my-meetings/{attended.pk}/",
+            "/letters/our-plans/",
+            f"/letters/our-plans/{plan.pk}/",
         ],
         "adviser": [*common, *la_staff, f"/categorisation/{draft.pk}/edit/", "/accounts/users/", "/dashboard/adviser/"],
         "governor": [

@@ -235,3 +235,66 @@ def test_each_role_gets_an_issued_letter_to_a_trust_only_if_it_is_la_staff(clien
         home = client.get(reverse("dashboard:home")).content.decode()
         assert letter.reference not in home
         assert letter.letter_type.name not in home
+
+
+# ---- the school's action plan (docs/adr/0033) ---------------------------------------------------
+
+SCHOOL_ONLY = {
+    "governor": 403,
+    "other_governor": 403,
+    "headteacher": 200,
+    "adviser": 403,
+    "officer": 403,
+    "admin": 403,
+}
+PLAN_FILE = {"governor": 403, "other_governor": 403, "headteacher": 200, "adviser": 200, "officer": 200, "admin": 403}
+PLAN_MATRIX = {
+    "plans": ("letters:plans", None, LA_ONLY),
+    "plan": ("letters:plan", lambda p: {"pk": p.pk}, LA_ONLY),
+    "plan-file": ("letters:plan_file", lambda p: {"pk": p.pk}, PLAN_FILE),
+    "school-plans": ("letters:school_plans", None, SCHOOL_ONLY),
+    "school-plan": ("letters:school_plan", lambda p: {"pk": p.pk}, SCHOOL_ONLY),
+}
+
+
+@pytest.fixture
+def sent_plan(school, adviser, officer, headteacher, governor, other_governor, admin_user):
+    from datetime import date
+
+    from letters import action_plans
+
+    from .factories import issued
+    from .plan_files import PDF, upload
+
+    school.link_adviser = adviser
+    school.save()
+    letter = issued(school, "significant_concerns", drafter=adviser, officer=officer)
+    item = action_plans.PlanItem("Improve phonics", "school", date(2030, 1, 1))
+    return action_plans.action_plan_submit(
+        plan=letter.action_plan, actor=headteacher, text="Plan", items=[item], upload=upload("plan.pdf", PDF)
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_only_the_action_plan_pages_it_may_use(client_as, sent_plan, role):
+    client = client_as(role)
+    got, expected = {}, {}
+    for name, (url_name, kwargs, statuses) in PLAN_MATRIX.items():
+        response = client.get(reverse(url_name, kwargs=kwargs(sent_plan) if kwargs else None))
+        got[name], expected[name] = response.status_code, statuses.get(role, SIGN_IN)
+    assert got == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_recording_a_view_of_a_plan_or_sending_one_is_refused_to_the_roles_that_may_not(client_as, sent_plan, role):
+    client = client_as(role)
+    review = client.post(reverse("letters:plan", kwargs={"pk": sent_plan.pk}), {"view": ""}).status_code
+    send = client.post(reverse("letters:school_plan", kwargs={"pk": sent_plan.pk}), {}).status_code
+    assert review != 500
+    assert send != 500
+    assert (review == 403) is (role not in ("adviser", "officer", "anonymous"))
+    assert (send == 403) is (role not in ("headteacher", "anonymous"))
+    if role == "anonymous":
+        assert review == send == SIGN_IN

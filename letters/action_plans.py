@@ -1,0 +1,445 @@
+"""The school answers a letter of concern with its action plan (issue 14, docs/adr/0033).
+
+- Issuing a significant concerns letter (either tier) or a warning notice asks the school for a
+  plan (PLAN_KINDS; never a congratulations letter or a letter to a trust): an ActionPlan is created
+  in letter_issue's transaction with the date it is due (`ActionPlan.due_on`; `{plan_due_date}` in
+  the letter's text), and the school's headteachers are emailed.
+- The headteacher sends the plan: a file (PDF, Word, Excel or OpenDocument text, judged from its
+  bytes) and/or the plan written out, with its actions (description, owner, due date). They may
+  send it again until the LA has reviewed it; a plan first sent after its due date is marked late.
+  The LA (the link adviser, or the officers when the school has none) is emailed. For a warning
+  notice the plan's receipt fills the governing body's response (WarningNoticeProgress).
+- The link adviser or an officer records the LA's view (sent to the school): accepted, when the
+  plan's actions join the school's action list (visits.Action with `action_plan`), or more needed,
+  with comments, when the school revises it. An internal note is kept apart and never shown to
+  the school. Every step is on the plan's history (ActionPlanEvent)."""
+
+import hashlib
+import logging
+import zipfile
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.headships import headteachers_of
+from accounts.models import User
+from accounts.permissions import is_headteacher_of_school
+from accounts.roles import Role
+from core import tasks as queue
+from core.tabular import unpacking_problem
+from core.text import normalise_text
+from core.uploads import original_name, stored_name
+
+from .models import Letter, LetterStatus, WarningNoticeProgress
+from .models_action_plans import (
+    PLAN_OPEN_STATUSES,
+    ActionPlan,
+    ActionPlanEmail,
+    ActionPlanEvent,
+    ActionPlanItem,
+    PlanEmailKind,
+    PlanEventKind,
+    PlanStatus,
+    PlanView,
+)
+from .placeholders import PLAN_KINDS, long_date  # the letters that ask for a plan
+
+log = logging.getLogger(__name__)
+
+
+NOT_THE_HEADTEACHER = "Only the school's headteacher can send its action plan."
+ALREADY_ACCEPTED = "The local authority has accepted this plan: it can no longer be changed."
+PLAN_EMPTY = "Upload the plan as a file or write it out below"
+NO_ACTIONS = "Add at least one action: what, who owns it, and by when"
+NOT_SUBMITTED = "There is no plan to review: the school has not sent one since the last review."
+VIEW_REQUIRED = "Choose the local authority's view of the plan"
+COMMENTS_REQUIRED = "Say what more the school needs to do: this is sent to the school"
+NOT_A_REVIEWER = "Only the school's link adviser or an officer can record the local authority's view."
+FILE_NOT_A_PLAN = "The plan file must be a PDF, Word (.docx), Excel (.xlsx) or OpenDocument text (.odt) file"
+FILE_NAME_MISMATCH = (
+    "The file's name ends in .{extension} but its content is a {kind} file: save it as .{kind} and upload it again"
+)
+FILE_UNREADABLE = "The plan file could not be read as a {kind} file: it may be damaged"
+NO_EMAIL_ADDRESS = "Not sent: the account has no email address."
+COULD_NOT_SEND = "Could not send: {error}"
+TRYING_AGAIN = "Not sent yet (trying again): {error}"
+RESPONSE_FROM_PLAN = "Action plan sent in the service on {day}"
+
+KIND_LABELS = {"pdf": "PDF", "docx": "Word", "xlsx": "Excel", "odt": "OpenDocument text"}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odt": "application/vnd.oasis.opendocument.text",
+}
+ZIP_KINDS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    description: str
+    owner: str
+    due_on: date
+
+
+# ---- rules ----------------------------------------------------------------------------------------
+
+
+def a_letter_of_concern_asks_for_a_plan(*, code: str) -> bool:
+    """Strategy "Letters to schools": the Local Authority "will seek reassurance from the governing
+    body that the right steps are being taken": a significant concerns letter (either tier) and a
+    warning notice ask the school for its action plan; a congratulations letter and a letter to an
+    academy's trust do not."""
+    return code in PLAN_KINDS
+
+
+def the_plan_is_due_by_the_date_the_letter_sets(
+    *, issued_on: date, compliance_end_date: date | None = None, days: int | None = None
+) -> date:
+    """Issue 14: the school sends its plan "by the date the letter sets": ACTION_PLAN_DAYS calendar
+    days (28 by default) after the letter's date of issue; for a warning notice no later than the
+    end of its compliance period (the plan is how the governing body shows it is complying). A date
+    on a Saturday or Sunday moves back to the Friday before (never before the day of issue)."""
+    due = issued_on + timedelta(days=settings.ACTION_PLAN_DAYS if days is None else days)
+    if compliance_end_date is not None and compliance_end_date >= issued_on:
+        due = min(due, compliance_end_date)
+    friday = due - timedelta(days=due.weekday() - 4)
+    return max(friday, issued_on) if due.weekday() >= 5 else due
+
+
+def a_late_plan_is_taken_and_marked_late(*, first_sent_on: date, due_on: date) -> bool:
+    """Issue 14 (brief): late submissions are allowed but marked late: a plan first sent after the
+    day it was due (a revision sent later does not make an on-time plan late)."""
+    return first_sent_on > due_on
+
+
+def a_plan_has_its_content_and_actions(*, text: str, has_file: bool, items: list[PlanItem]) -> None:
+    """Issue 14: the school "uploads its action plan (or writes it)" and "the plan's actions join the
+    school's action list with owners and dates": a file or the written plan, and at least one action."""
+    errors = {}
+    if not has_file and not text.strip():
+        errors["text"] = [PLAN_EMPTY]
+    if not items:
+        errors["__all__"] = [NO_ACTIONS]
+    if errors:
+        raise ValidationError(errors)
+
+
+def more_needed_says_what(*, view: str, comments: str) -> str:
+    """Issue 14: the LA "records its view": accepted, or more needed with comments the school
+    revises its plan by."""
+    if view not in PlanView.values:
+        raise ValidationError({"view": VIEW_REQUIRED})
+    comments = normalise_text(comments).strip()
+    if view == PlanView.MORE_NEEDED and not comments:
+        raise ValidationError({"view_comments": COMMENTS_REQUIRED})
+    return comments
+
+
+# ---- the file, from its bytes ---------------------------------------------------------------------
+
+
+def plan_file_kind(upload) -> str:
+    """ "pdf", "docx", "xlsx" or "odt", judged from the bytes (never the browser's content type), and
+    the name's extension must agree; else ValidationError. A zip's directory is checked for a
+    "zip bomb" before anything is unpacked (core.tabular.unpacking_problem)."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    kind = ""
+    if head.startswith(b"%PDF-"):
+        kind = "pdf"
+    elif head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = set(archive.namelist())
+                problem = unpacking_problem(archive)
+                if problem:
+                    raise ValidationError(problem)
+                if "[Content_Types].xml" in names:
+                    kind = next((k for k, member in ZIP_KINDS.items() if member in names), "")
+                elif "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
+                    kind = "odt"
+        except (zipfile.BadZipFile, OSError, ValueError, KeyError):
+            raise ValidationError(FILE_NOT_A_PLAN) from None
+        finally:
+            upload.seek(0)
+    if not kind:
+        raise ValidationError(FILE_NOT_A_PLAN)
+    name = original_name(getattr(upload, "name", ""))
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension != kind:
+        raise ValidationError(FILE_NAME_MISMATCH.format(extension=extension or "(none)", kind=kind))
+    return kind
+
+
+# ---- reads ----------------------------------------------------------------------------------------
+
+
+def _plans() -> QuerySet[ActionPlan]:
+    return ActionPlan.objects.select_related("letter__school", "letter__letter_type", "submitted_by", "reviewed_by")
+
+
+def plans_of_headteacher(user) -> QuerySet[ActionPlan]:
+    """The plans asked of the schools the user heads (letters issued to them)."""
+    return _plans().filter(letter__school__headships__user=user, letter__status=LetterStatus.ISSUED).distinct()
+
+
+def plan_for_headteacher(*, user, pk: int) -> ActionPlan:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(plans_of_headteacher(user), pk=pk)
+
+
+def plan_for_staff(*, pk: int) -> ActionPlan:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(_plans().select_related("letter__school__link_adviser"), pk=pk)
+
+
+def plans_awaiting_review(*, school_ids=None) -> QuerySet[ActionPlan]:
+    plans = _plans().filter(status=PlanStatus.SUBMITTED).order_by("submitted_on", "id")
+    return plans if school_ids is None else plans.filter(letter__school_id__in=school_ids)
+
+
+def plans_overdue(*, today: date, school_ids=None) -> QuerySet[ActionPlan]:
+    """Plans due before today that the school never sent."""
+    plans = _plans().filter(status=PlanStatus.REQUESTED, first_submitted_on__isnull=True, due_on__lt=today)
+    plans = plans.order_by("due_on", "id")
+    return plans if school_ids is None else plans.filter(letter__school_id__in=school_ids)
+
+
+def plans_to_send(user) -> QuerySet[ActionPlan]:
+    """A headteacher's plans still to send or revise (none sent yet, or more needed)."""
+    return plans_of_headteacher(user).filter(status__in=(PlanStatus.REQUESTED, PlanStatus.MORE_NEEDED))
+
+
+def history_for_school(plan: ActionPlan) -> list[ActionPlanEvent]:
+    """The plan's history as the school sees it (`comments` only; `internal_note` is never read here)."""
+    return list(plan.events.select_related("actor").defer("internal_note"))
+
+
+def may_review(user, plan: ActionPlan) -> bool:
+    return user.has_perm("letters.review_action_plan", plan.letter)
+
+
+# ---- writes ---------------------------------------------------------------------------------------
+
+
+def _save(obj, actor) -> None:
+    obj._history_user = actor
+    obj.save()
+
+
+def _event(plan: ActionPlan, kind: str, actor, comments: str = "", internal_note: str = "") -> None:
+    ActionPlanEvent.objects.create(
+        plan=plan, kind=kind, actor=actor, at=timezone.now(), comments=comments, internal_note=internal_note
+    )
+
+
+def _la_recipients(plan: ActionPlan) -> list[User]:
+    adviser = plan.letter.school.link_adviser
+    if adviser is not None and adviser.is_active:
+        return [adviser]
+    return list(User.objects.filter(is_active=True, groups__name=Role.OFFICER.value).distinct().order_by("username"))
+
+
+def _queue_emails(plan: ActionPlan, kind: PlanEmailKind) -> list[ActionPlanEmail]:
+    """An ActionPlanEmail per recipient, each queued for the task (after commit)."""
+    from . import tasks
+
+    people = _la_recipients(plan) if kind == PlanEmailKind.SUBMITTED else list(headteachers_of(plan.letter.school))
+    queued = []
+    for person in people:
+        email = ActionPlanEmail.objects.create(
+            plan=plan,
+            kind=kind,
+            recipient=person,
+            address=person.email,
+            queued_at=timezone.now(),
+            error="" if person.email else NO_EMAIL_ADDRESS,
+        )
+        if person.email:
+            queue.defer(tasks.send_action_plan_email, queueing_lock=f"plan-email-{email.pk}", email_id=email.pk)
+        queued.append(email)
+    return queued
+
+
+def action_plan_request(*, letter: Letter, actor: User) -> ActionPlan | None:
+    """Called in letter_issue's transaction: a letter of concern asks the school for its plan by the
+    date it sets, and the school's headteachers are emailed (after commit). None for other letters."""
+    if not a_letter_of_concern_asks_for_a_plan(code=letter.letter_type.code) or letter.issued_on is None:
+        return None
+    plan = ActionPlan(
+        letter=letter,
+        due_on=the_plan_is_due_by_the_date_the_letter_sets(
+            issued_on=letter.issued_on,
+            compliance_end_date=letter.compliance_end_date if letter.letter_type.is_warning_notice else None,
+        ),
+    )
+    _save(plan, actor)
+    _event(plan, PlanEventKind.REQUESTED, actor, f"The plan is due by {long_date(plan.due_on)}.")
+    _queue_emails(plan, PlanEmailKind.REQUESTED)
+    return plan
+
+
+def _store_file(plan: ActionPlan, upload) -> None:
+    kind = plan_file_kind(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    plan.file_name = original_name(upload.name)
+    plan.file_kind = kind
+    plan.file_size = upload.size
+    plan.file_sha256 = digest.hexdigest()
+    plan.file.save(stored_name(f"plan-{plan.file_sha256[:16]}", kind), ContentFile(upload.read()), save=False)
+
+
+@transaction.atomic
+def action_plan_submit(
+    *,
+    plan: ActionPlan,
+    actor: User,
+    text: str,
+    items: list[PlanItem],
+    upload=None,
+    today: date | None = None,
+) -> ActionPlan:
+    """The headteacher sends (or sends again) the school's plan. A new file replaces the last one;
+    without one, the file already sent is kept. The items replace the plan's actions."""
+    plan = (
+        ActionPlan.objects.select_for_update().select_related("letter__school", "letter__letter_type").get(pk=plan.pk)
+    )
+    if not is_headteacher_of_school(actor, plan.letter.school):
+        raise PermissionDenied(NOT_THE_HEADTEACHER)
+    if plan.status not in PLAN_OPEN_STATUSES:
+        raise ValidationError(ALREADY_ACCEPTED)
+    text = normalise_text(text).strip()
+    items = [PlanItem(normalise_text(i.description).strip(), i.owner, i.due_on) for i in items if i.description.strip()]
+    a_plan_has_its_content_and_actions(text=text, has_file=bool(upload) or bool(plan.file), items=items)
+    if upload:
+        try:
+            _store_file(plan, upload)
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from None
+    today = today or timezone.localdate()
+    revised = plan.first_submitted_on is not None
+    plan.text = text
+    plan.submitted_on, plan.submitted_by = today, actor
+    plan.first_submitted_on = plan.first_submitted_on or today
+    plan.status = PlanStatus.SUBMITTED
+    _save(plan, actor)
+    plan.items.all().delete()
+    ActionPlanItem.objects.bulk_create(
+        ActionPlanItem(plan=plan, description=i.description, owner=i.owner, due_on=i.due_on, order=n)
+        for n, i in enumerate(items)
+    )
+    late = " Sent after the date it was due." if plan.is_late and not revised else ""
+    summary = f"{len(items)} action{'s' if len(items) != 1 else ''}" + (f"; file {plan.file_name}" if plan.file else "")
+    _event(plan, PlanEventKind.REVISED if revised else PlanEventKind.SUBMITTED, actor, f"{summary}.{late}")
+    if plan.letter.letter_type.is_warning_notice:
+        _record_warning_notice_response(plan, actor)
+    _queue_emails(plan, PlanEmailKind.SUBMITTED)
+    return plan
+
+
+def _record_warning_notice_response(plan: ActionPlan, actor: User) -> None:
+    """The plan is the governing body's response to the warning notice: its receipt fills the
+    response on the notice's progress (which an officer may still correct on the letter's page)."""
+    progress, _ = WarningNoticeProgress.objects.select_for_update().get_or_create(letter=plan.letter)
+    lines = [RESPONSE_FROM_PLAN.format(day=long_date(plan.submitted_on))]
+    if plan.file:
+        lines.append(f"File: {plan.file_name}")
+    if plan.text:
+        lines.append(plan.text)
+    lines += [
+        f"- {item.description} ({item.get_owner_display()}, by {long_date(item.due_on)})" for item in plan.items.all()
+    ]
+    progress.response_received_on = plan.first_submitted_on
+    progress.response_text = "\n".join(lines)
+    _save(progress, actor)
+
+
+@transaction.atomic
+def action_plan_review(
+    *, plan: ActionPlan, actor: User, view: str, comments: str = "", internal_note: str = ""
+) -> ActionPlan:
+    """The link adviser or an officer records the LA's view of the plan the school sent. Accepted:
+    its actions join the school's action list; more needed: it goes back to the school."""
+    plan = ActionPlan.objects.select_for_update().select_related("letter__school").get(pk=plan.pk)
+    if not may_review(actor, plan):
+        raise PermissionDenied(NOT_A_REVIEWER)
+    if plan.status != PlanStatus.SUBMITTED:
+        raise ValidationError(NOT_SUBMITTED)
+    comments = more_needed_says_what(view=view, comments=comments)
+    internal_note = normalise_text(internal_note).strip()
+    plan.view, plan.view_comments, plan.internal_note = view, comments, internal_note
+    plan.reviewed_at, plan.reviewed_by = timezone.now(), actor
+    plan.status = PlanStatus.ACCEPTED if view == PlanView.ACCEPTED else PlanStatus.MORE_NEEDED
+    _save(plan, actor)
+    if view == PlanView.ACCEPTED:
+        from visits.services import NewAction, action_plan_actions_create
+
+        action_plan_actions_create(
+            plan=plan,
+            school=plan.letter.school,
+            new_actions=[NewAction(i.description, i.owner, i.due_on) for i in plan.items.all()],
+            actor=actor,
+        )
+    kind = PlanEventKind.ACCEPTED if view == PlanView.ACCEPTED else PlanEventKind.MORE_NEEDED
+    _event(plan, kind, actor, comments, internal_note)
+    _queue_emails(plan, PlanEmailKind.REVIEWED)
+    return plan
+
+
+# ---- the email task's work ------------------------------------------------------------------------
+
+SUBJECTS = {
+    PlanEmailKind.REQUESTED: "an action plan is asked of the school",
+    PlanEmailKind.SUBMITTED: "an action plan was sent",
+    PlanEmailKind.REVIEWED: "the local authority's view of the school's action plan",
+}
+
+
+def action_plan_email_send(email_id: int, *, last_attempt: bool = True) -> None:
+    """Send one ActionPlanEmail (task letters.tasks.send_action_plan_email): what and where, and to the
+    school the LA's view as sent to it (never the internal note). A failure is recorded on the row
+    and, before the last attempt, raised again for the queue to retry."""
+    email = ActionPlanEmail.objects.select_related("plan__letter__school", "plan__letter__letter_type").get(pk=email_id)
+    if email.emailed_at or not email.address:
+        return
+    plan = email.plan
+    body = render_to_string(
+        "letters/email/action_plan.txt",
+        {
+            "email": email,
+            "plan": plan,
+            "letter": plan.letter,
+            "school": plan.letter.school,
+            "kind": email.kind,
+            "due_on": long_date(plan.due_on),
+            "service": settings.SERVICE_NAME,
+            "council": settings.COUNCIL_NAME,
+        },
+    )
+    subject = f"{settings.SERVICE_NAME}: {SUBJECTS[PlanEmailKind(email.kind)]}, {plan.letter.school.name}"
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email.address])
+    except Exception as exc:  # recorded on the row, never raised at the person who acted
+        log.exception("The action plan email %s could not be sent", email_id)
+        message = COULD_NOT_SEND.format(error=exc) if last_attempt else TRYING_AGAIN.format(error=exc)
+        ActionPlanEmail.objects.filter(pk=email_id).update(error=message[:300])
+        if not last_attempt:
+            raise
+    else:
+        ActionPlanEmail.objects.filter(pk=email_id).update(emailed_at=timezone.now(), error="")

@@ -1,0 +1,254 @@
+"""The action plan pages (docs/adr/0033): the headteacher sends and revises the plan, the LA records
+its view, the file is downloaded through a permission check and logged, nothing the LA keeps to
+itself reaches the school, and the lists run a bounded number of queries."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils.html import escape
+
+from audit.models import ReadEvent
+from letters import action_plans
+from letters.models import ActionPlan, Letter
+from letters.models_action_plans import PlanStatus
+from letters.views_action_plans import REVIEWED, SENT
+from visits.models import Action
+
+from .factories import issued
+from .plan_files import DOCX, EXE, PDF, upload
+
+ISSUED_ON = date(2026, 12, 14)
+PLANTED = "PLANTED-INTERNAL-7f3c9"
+
+
+@pytest.fixture
+def plan(link_school, headteacher, adviser, officer, on_day):
+    on_day(ISSUED_ON)
+    return issued(link_school, "significant_concerns", drafter=adviser, officer=officer).action_plan
+
+
+def _rows(*rows, prefix="actions"):
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
+    for n, (description, owner, day) in enumerate(rows):
+        data.update(
+            {
+                f"{prefix}-{n}-description": description,
+                f"{prefix}-{n}-owner": owner,
+                f"{prefix}-{n}-due_on_0": str(day.day) if day else "",
+                f"{prefix}-{n}-due_on_1": str(day.month) if day else "",
+                f"{prefix}-{n}-due_on_2": str(day.year) if day else "",
+            }
+        )
+    return data
+
+
+TWO_ROWS = (
+    ("Train every teacher in phonics", "school", date(2027, 2, 12)),
+    ("Adviser reviews", "la", date(2027, 3, 19)),
+)
+
+
+def test_the_headteacher_sends_a_plan_with_a_file_and_two_actions(client, plan, headteacher, on_day):
+    client.force_login(headteacher)
+    url = reverse("letters:school_plan", kwargs={"pk": plan.pk})
+    page = client.get(url).content.decode()
+    assert "Monday 11 January 2027" in page  # the date it is due
+    on_day(date(2027, 1, 6))
+    client.force_login(headteacher)
+    data = {"text": "", "file": upload("Our plan.docx", DOCX), "send": "1", **_rows(*TWO_ROWS)}
+    response = client.post(url, data, follow=True)
+    assert SENT in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED
+    assert plan.file_kind == "docx"
+    assert plan.items.count() == 2
+    # The form comes back with the actions sent, to revise.
+    assert "Train every teacher in phonics" in client.get(url).content.decode()
+
+
+def test_adding_a_row_keeps_what_was_typed_and_sends_nothing(client, plan, headteacher):
+    client.force_login(headteacher)
+    url = reverse("letters:school_plan", kwargs={"pk": plan.pk})
+    response = client.post(url, {"text": "Draft", "add_action": "1", **_rows(TWO_ROWS[0])})
+    assert response.status_code == 200
+    assert len(response.context["formset"].forms) == 2
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.REQUESTED
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"file": upload("plan.pdf", EXE)}, action_plans.FILE_NOT_A_PLAN),
+        ({"file": upload("plan.pdf", DOCX)}, "The file&#x27;s name ends in .pdf but its content is a docx file"),
+        ({"text": ""}, action_plans.PLAN_EMPTY),
+    ],
+)
+def test_a_bad_plan_is_refused_with_a_message_and_nothing_written(client, plan, headteacher, data, message):
+    client.force_login(headteacher)
+    response = client.post(
+        reverse("letters:school_plan", kwargs={"pk": plan.pk}), {"send": "1", **data, **_rows(*TWO_ROWS)}
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert "govuk-error-summary" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.REQUESTED
+    assert not plan.file
+    assert not plan.items.exists()
+
+
+def test_a_plan_without_actions_is_refused(client, plan, headteacher):
+    client.force_login(headteacher)
+    response = client.post(reverse("letters:school_plan", kwargs={"pk": plan.pk}), {"text": "Plan", **_rows()})
+    assert action_plans.NO_ACTIONS in response.content.decode()
+
+
+def test_a_file_over_the_limit_is_refused_on_the_page(client, plan, headteacher, settings):
+    settings.ACTION_PLAN_MAX_UPLOAD_BYTES = 1024
+    client.force_login(headteacher)
+    big = upload("plan.pdf", PDF + b"0" * 4096)
+    response = client.post(reverse("letters:school_plan", kwargs={"pk": plan.pk}), {"file": big, **_rows(*TWO_ROWS)})
+    assert response.status_code == 200
+    assert "The plan file must be smaller than 1.0\xa0KB" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.REQUESTED
+
+
+def test_another_schools_headteacher_gets_404(client, plan, make_user, other_school):
+    from accounts.models import Headship
+    from accounts.roles import Role
+
+    other = make_user(Role.HEADTEACHER, username="otherhead")
+    Headship.objects.create(user=other, school=other_school)
+    action_plans.action_plan_submit(
+        plan=plan, actor=plan.letter.school.headships.first().user, text="Plan",
+        items=[action_plans.PlanItem("x", "school", date(2027, 2, 1))], upload=upload("p.pdf", PDF),
+    )  # fmt: skip
+    client.force_login(other)
+    assert client.get(reverse("letters:school_plan", kwargs={"pk": plan.pk})).status_code == 404
+    assert client.get(reverse("letters:plan_file", kwargs={"pk": plan.pk})).status_code == 404
+    assert client.post(reverse("letters:school_plan", kwargs={"pk": plan.pk}), {}).status_code == 404
+    assert "Kingfisher" not in client.get(reverse("letters:school_plans")).content.decode()
+
+
+@pytest.fixture
+def sent(plan, headteacher):
+    return action_plans.action_plan_submit(
+        plan=plan,
+        actor=headteacher,
+        text="Our plan",
+        items=[action_plans.PlanItem(d, o, day) for d, o, day in TWO_ROWS],
+        upload=upload("Our plan.pdf", PDF),
+        today=date(2027, 1, 6),
+    )
+
+
+def test_the_file_is_downloaded_as_an_attachment_and_the_read_logged(client, sent, headteacher, adviser):
+    for person in (headteacher, adviser):
+        client.force_login(person)
+        response = client.get(reverse("letters:plan_file", kwargs={"pk": sent.pk}))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert b"".join(response.streaming_content) == PDF
+        assert ReadEvent.objects.filter(user=person, object_id=sent.pk, view="letters:plan_file").exists()
+
+
+def test_the_adviser_accepts_the_plan_and_its_actions_join_the_schools_list(client, sent, adviser):
+    client.force_login(adviser)
+    url = reverse("letters:plan", kwargs={"pk": sent.pk})
+    page = client.get(url).content.decode()
+    assert "Record the local authority's view" in page
+    assert "Our plan.pdf" in page
+    response = client.post(url, {"view": "accepted", "view_comments": "", "internal_note": ""}, follow=True)
+    assert escape(REVIEWED["accepted"]) in response.content.decode()
+    assert set(Action.objects.filter(action_plan=sent).values_list("description", flat=True)) == {
+        d for d, _, _ in TWO_ROWS
+    }
+    assert "On the school's action list" in response.content.decode()
+
+
+def test_more_needed_without_comments_is_refused_on_the_page(client, sent, officer):
+    client.force_login(officer)
+    response = client.post(reverse("letters:plan", kwargs={"pk": sent.pk}), {"view": "more_needed"})
+    assert action_plans.COMMENTS_REQUIRED in response.content.decode()
+    sent.refresh_from_db()
+    assert sent.status == PlanStatus.SUBMITTED
+
+
+def test_the_school_never_sees_the_las_internal_note(
+    client, sent, headteacher, adviser, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        action_plans.action_plan_review(
+            plan=sent, actor=adviser, view="more_needed", comments="Add governor checks", internal_note=PLANTED
+        )
+    client.force_login(adviser)
+    assert PLANTED in client.get(reverse("letters:plan", kwargs={"pk": sent.pk})).content.decode()
+    client.force_login(headteacher)
+    pages = [
+        reverse("letters:school_plans"),
+        reverse("letters:school_plan", kwargs={"pk": sent.pk}),
+        reverse("dashboard:home"),
+        sent.letter.school.get_absolute_url(),
+    ]
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert PLANTED not in body, url
+    assert "Add governor checks" in client.get(pages[1]).content.decode()
+    assert mailoutbox
+    assert all(PLANTED not in m.body and PLANTED not in m.subject for m in mailoutbox)
+
+
+def test_the_home_pages_show_plans_to_send_and_to_review(client, plan, headteacher, adviser, on_day):
+    client.force_login(headteacher)
+    assert (
+        "Send the action plan for Kingfisher Primary School" in client.get(reverse("dashboard:home")).content.decode()
+    )
+    on_day(date(2027, 1, 12))
+    client.force_login(adviser)
+    home = client.get(reverse("dashboard:home")).content.decode()
+    assert "Kingfisher Primary School: action plan overdue" in home
+
+
+def _more_plans(plan, count: int) -> None:
+    for _ in range(count):
+        letter = Letter.objects.get(pk=plan.letter_id)
+        letter.pk = None
+        letter.save()
+        ActionPlan.objects.create(
+            letter=letter, due_on=plan.due_on, status=PlanStatus.SUBMITTED, submitted_on=date(2027, 1, 5),
+            first_submitted_on=date(2027, 1, 5),
+        )  # fmt: skip
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(("who", "url_name"), [("adviser", "letters:plans"), ("headteacher", "letters:school_plans")])
+def test_the_plan_lists_run_the_same_queries_however_many_plans(client, plan, who, url_name, request, on_day):
+    on_day(date(2027, 1, 20))
+    client.force_login(request.getfixturevalue(who))
+    url = reverse(url_name)
+    _more_plans(plan, 1)
+    few = _count(client, url)
+    _more_plans(plan, 6)
+    assert _count(client, url) == few
+    assert few <= 12
+
+
+def test_the_home_panels_run_the_same_queries_however_many_plans(client, plan, headteacher, adviser, on_day):
+    on_day(date(2027, 1, 20))
+    for person in (headteacher, adviser):
+        client.force_login(person)
+        few = _count(client, reverse("dashboard:home"))
+        _more_plans(plan, 4)
+        assert _count(client, reverse("dashboard:home")) == few
