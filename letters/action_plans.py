@@ -16,7 +16,6 @@
 
 import hashlib
 import logging
-import zipfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -34,7 +33,6 @@ from accounts.models import User
 from accounts.permissions import is_headteacher_of_school
 from accounts.roles import Role
 from core import tasks as queue
-from core.tabular import unpacking_problem
 from core.text import normalise_text
 from core.uploads import original_name, stored_name
 
@@ -51,6 +49,7 @@ from .models_action_plans import (
     PlanView,
 )
 from .placeholders import PLAN_KINDS, long_date  # the letters that ask for a plan
+from .plan_files import plan_file_kind
 
 log = logging.getLogger(__name__)
 
@@ -63,25 +62,10 @@ NOT_SUBMITTED = "There is no plan to review: the school has not sent one since t
 VIEW_REQUIRED = "Choose the local authority's view of the plan"
 COMMENTS_REQUIRED = "Say what more the school needs to do: this is sent to the school"
 NOT_A_REVIEWER = "Only the school's link adviser or an officer can record the local authority's view."
-FILE_NOT_A_PLAN = "The plan file must be a PDF, Word (.docx), Excel (.xlsx) or OpenDocument text (.odt) file"
-FILE_NAME_MISMATCH = (
-    "The file's name ends in .{extension} but its content is a {kind} file: save it as .{kind} and upload it again"
-)
-FILE_UNREADABLE = "The plan file could not be read as a {kind} file: it may be damaged"
 NO_EMAIL_ADDRESS = "Not sent: the account has no email address."
 COULD_NOT_SEND = "Could not send: {error}"
 TRYING_AGAIN = "Not sent yet (trying again): {error}"
 RESPONSE_FROM_PLAN = "Action plan sent in the service on {day}"
-
-KIND_LABELS = {"pdf": "PDF", "docx": "Word", "xlsx": "Excel", "odt": "OpenDocument text"}
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "odt": "application/vnd.oasis.opendocument.text",
-}
-ZIP_KINDS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
-ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
 
 @dataclass(frozen=True)
@@ -143,43 +127,6 @@ def more_needed_says_what(*, view: str, comments: str) -> str:
     if view == PlanView.MORE_NEEDED and not comments:
         raise ValidationError({"view_comments": COMMENTS_REQUIRED})
     return comments
-
-
-# ---- the file, from its bytes ---------------------------------------------------------------------
-
-
-def plan_file_kind(upload) -> str:
-    """ "pdf", "docx", "xlsx" or "odt", judged from the bytes (never the browser's content type), and
-    the name's extension must agree; else ValidationError. A zip's directory is checked for a
-    "zip bomb" before anything is unpacked (core.tabular.unpacking_problem)."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    kind = ""
-    if head.startswith(b"%PDF-"):
-        kind = "pdf"
-    elif head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                names = set(archive.namelist())
-                problem = unpacking_problem(archive)
-                if problem:
-                    raise ValidationError(problem)
-                if "[Content_Types].xml" in names:
-                    kind = next((k for k, member in ZIP_KINDS.items() if member in names), "")
-                elif "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
-                    kind = "odt"
-        except (zipfile.BadZipFile, OSError, ValueError, KeyError):
-            raise ValidationError(FILE_NOT_A_PLAN) from None
-        finally:
-            upload.seek(0)
-    if not kind:
-        raise ValidationError(FILE_NOT_A_PLAN)
-    name = original_name(getattr(upload, "name", ""))
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension != kind:
-        raise ValidationError(FILE_NAME_MISMATCH.format(extension=extension or "(none)", kind=kind))
-    return kind
 
 
 # ---- reads ----------------------------------------------------------------------------------------

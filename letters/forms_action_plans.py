@@ -1,5 +1,5 @@
 """Forms of the school's action plan (docs/adr/0033): the headteacher's plan (a file and/or the
-plan written out; the actions are visits.forms' action rows) and the LA's view of it."""
+plan written out; the actions are visits.forms_actions' action rows) and the LA's view of it."""
 
 from crispy_forms_gds.layout import Field, Size
 from django import forms

@@ -17,9 +17,9 @@ from accounts.permissions import is_headteacher, is_la_staff
 from audit.services import record_request_read
 from core.forms import add_service_errors, posted, posted_files
 from core.uploads import upload_limit
-from visits.forms import ActionFormSet, action_formset
+from visits.forms_actions import ActionFormSet, action_formset
 
-from . import action_plans
+from . import action_plans, plan_files
 from .forms_action_plans import ActionPlanForm, ActionPlanReviewForm
 from .models_action_plans import PlanStatus
 
@@ -183,7 +183,7 @@ def plan_file(request, pk: int):
         log.error("The action plan file %s of plan %s is missing from the media storage", plan.file.name, plan.pk)
         raise Http404("The file is missing") from None
     record_request_read(request, plan, label=f"Action plan file for {plan.letter.reference}")
-    response = FileResponse(handle, content_type=action_plans.CONTENT_TYPES[plan.file_kind], as_attachment=True)
+    response = FileResponse(handle, content_type=plan_files.CONTENT_TYPES[plan.file_kind], as_attachment=True)
     response["Content-Disposition"] = f'attachment; filename="action-plan-{plan.letter.reference}.{plan.file_kind}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

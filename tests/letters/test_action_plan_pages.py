@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from audit.models import ReadEvent
-from letters import action_plans
+from letters import action_plans, plan_files
 from letters.models import ActionPlan, Letter
 from letters.models_action_plans import PlanStatus
 from letters.views_action_plans import REVIEWED, SENT
@@ -82,7 +82,7 @@ def test_adding_a_row_keeps_what_was_typed_and_sends_nothing(client, plan, headt
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"file": upload("plan.pdf", EXE)}, action_plans.FILE_NOT_A_PLAN),
+        ({"file": upload("plan.pdf", EXE)}, plan_files.FILE_NOT_A_PLAN),
         ({"file": upload("plan.pdf", DOCX)}, "The file&#x27;s name ends in .pdf but its content is a docx file"),
         ({"text": ""}, action_plans.PLAN_EMPTY),
     ],

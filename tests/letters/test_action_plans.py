@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import ValidationError as FormValidationError
 
-from letters import action_plans
+from letters import action_plans, plan_files
 from letters.action_plans import PlanItem
 from letters.models import ActionPlan, LetterKind
 from letters.models_action_plans import PlanEventKind, PlanStatus
@@ -93,23 +93,23 @@ def test_more_needed_says_what():
     [("plan.pdf", PDF, "pdf"), ("Plan.DOCX", DOCX, "docx"), ("plan.xlsx", XLSX, "xlsx"), ("plan.odt", ODT, "odt")],
 )
 def test_plan_file_kind_is_judged_from_the_bytes(name, data, kind):
-    assert action_plans.plan_file_kind(upload(name, data)) == kind
+    assert plan_files.plan_file_kind(upload(name, data)) == kind
 
 
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("plan.pdf", EXE, action_plans.FILE_NOT_A_PLAN),
-        ("plan.docx", OTHER_ZIP, action_plans.FILE_NOT_A_PLAN),
-        ("plan.txt", b"just text", action_plans.FILE_NOT_A_PLAN),
-        ("plan.docx", b"PK\x03\x04broken", action_plans.FILE_NOT_A_PLAN),
-        ("plan.pdf", DOCX, action_plans.FILE_NAME_MISMATCH.format(extension="pdf", kind="docx")),
-        ("plan", PDF, action_plans.FILE_NAME_MISMATCH.format(extension="(none)", kind="pdf")),
+        ("plan.pdf", EXE, plan_files.FILE_NOT_A_PLAN),
+        ("plan.docx", OTHER_ZIP, plan_files.FILE_NOT_A_PLAN),
+        ("plan.txt", b"just text", plan_files.FILE_NOT_A_PLAN),
+        ("plan.docx", b"PK\x03\x04broken", plan_files.FILE_NOT_A_PLAN),
+        ("plan.pdf", DOCX, plan_files.FILE_NAME_MISMATCH.format(extension="pdf", kind="docx")),
+        ("plan", PDF, plan_files.FILE_NAME_MISMATCH.format(extension="(none)", kind="pdf")),
     ],
 )
 def test_plan_file_kind_refuses_other_files_and_wrong_names(name, data, message):
     with pytest.raises((ValidationError, FormValidationError)) as caught:
-        action_plans.plan_file_kind(upload(name, data))
+        plan_files.plan_file_kind(upload(name, data))
     assert caught.value.messages == [message]
 
 
@@ -193,7 +193,7 @@ def test_the_school_revises_until_the_la_reviews_then_cannot(plan, headteacher, 
 def test_a_bad_file_changes_nothing(plan, headteacher):
     with pytest.raises(ValidationError) as caught:
         _submit(plan, headteacher, on=date(2027, 1, 5), file=upload("plan.pdf", EXE))
-    assert caught.value.message_dict == {"file": [action_plans.FILE_NOT_A_PLAN]}
+    assert caught.value.message_dict == {"file": [plan_files.FILE_NOT_A_PLAN]}
     plan.refresh_from_db()
     assert plan.status == PlanStatus.REQUESTED
     assert not plan.file

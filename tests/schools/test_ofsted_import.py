@@ -13,7 +13,8 @@ from schools.demo_files import (
     graded_cells,
     to_csv_bytes,
 )
-from schools.importers.ofsted import GRADE_INVALID, NO_INSPECTION_COLUMNS, REPORT_CARD_INVALID
+from schools.importers.ofsted import NO_INSPECTION_COLUMNS
+from schools.importers.ofsted_layout import GRADE_INVALID, REPORT_CARD_INVALID
 from schools.models import CategoryOfConcern, ImportStatus, OfstedFramework, OfstedInspection, ReportCardGrade
 from tests.factories import SchoolFactory
 
