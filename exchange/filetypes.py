@@ -39,8 +39,8 @@ TYPES = {
 ALLOWED_NAMES = "PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), OpenDocument (.odt, .ods), CSV or text (.txt)"
 
 UNSUPPORTED = "The file must be a " + ALLOWED_NAMES + " file"
-NO_EXTENSION = "The file's name must end with its type, for example .pdf or .docx"
-MISMATCH = "The file's name ends .{extension} but its contents are {found}: save it in the right format and upload it again"
+NO_EXTENSION = "The file name must end with its type, for example .pdf or .docx"
+MISMATCH = "The file name ends .{extension} but the file is {found}: save it in the right format and upload it again"
 OLD_OFFICE = (
     "Old Office files (.doc, .xls, .ppt) are not accepted: save it as .docx, .xlsx or .pptx and upload it again"
 )

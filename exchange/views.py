@@ -27,9 +27,9 @@ UPLOADED = "Uploaded “{title}”."
 SHARED = "Shared “{title}” with the school. Its headteacher is emailed in the background."
 WITHDRAWN = "Withdrew “{title}”: the school no longer sees it."
 FILE_CHANGED = (
-    "This file has changed since it was uploaded (its contents no longer match the checksum recorded "
-    "then), so it is not served. The service's administrators have been told; ask whoever uploaded it "
-    "to upload it again."
+    "This file has changed since it was uploaded (it no longer matches the checksum recorded then), so it "
+    "is not served. Ask whoever uploaded it to upload it again; the problem is logged for the service's "
+    "administrators."
 )
 FILE_MISSING = "This file is missing from the service's storage. Ask whoever uploaded it to upload it again."
 CHUNK = 64 * 1024
