@@ -16,7 +16,9 @@ ACCEPT = ".pdf,.docx,.xlsx,.pptx,.odt,.ods,.csv,.txt"
 
 
 class UploadForm(TextLimits, forms.Form):
-    kind = forms.ChoiceField(label="What is it?", widget=forms.RadioSelect, error_messages={"required": "Choose what the document is"})
+    kind = forms.ChoiceField(
+        label="What is it?", widget=forms.RadioSelect, error_messages={"required": "Choose what the document is"}
+    )
     title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter a title"})
     file = LimitedFileField(
         label="File",

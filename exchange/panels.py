@@ -16,7 +16,9 @@ def school_section(request, school):
     user = request.user
     if not user.has_perm("exchange.view_documents", school):
         return None
-    documents = list(selectors.documents_visible_to(user=user, school=school).filter(withdrawn_at__isnull=True)[:SECTION_LIMIT])
+    documents = list(
+        selectors.documents_visible_to(user=user, school=school).filter(withdrawn_at__isnull=True)[:SECTION_LIMIT]
+    )
     return {"school": school, "documents": documents}
 
 

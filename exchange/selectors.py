@@ -13,7 +13,9 @@ def governors_see_the_schools_plans_and_what_the_la_shares_with_them() -> Q:
     "reassurance from the governing body"): a governor reads the school's own self-evaluation and
     improvement plan, and the LA documents shared with the governing body; not the headteacher's
     other uploads, not LA documents shared with the headteacher alone, nothing withdrawn."""
-    own_plans = Q(direction=Direction.FROM_SCHOOL, kind__in=[DocumentKind.SELF_EVALUATION, DocumentKind.IMPROVEMENT_PLAN])
+    own_plans = Q(
+        direction=Direction.FROM_SCHOOL, kind__in=[DocumentKind.SELF_EVALUATION, DocumentKind.IMPROVEMENT_PLAN]
+    )
     shared_with_governors = Q(direction=Direction.FROM_LA, for_governors=True)
     return own_plans | shared_with_governors
 
@@ -28,7 +30,9 @@ def documents_visible_to(*, user, school) -> QuerySet[Document]:
     if is_headteacher(user) and is_headteacher_of_school(user, school):
         return documents.filter(withdrawn_at__isnull=True)
     if user.has_perm("exchange.view_documents", school):  # the school's governor
-        return documents.filter(governors_see_the_schools_plans_and_what_the_la_shares_with_them(), withdrawn_at__isnull=True)
+        return documents.filter(
+            governors_see_the_schools_plans_and_what_the_la_shares_with_them(), withdrawn_at__isnull=True
+        )
     return documents.none()
 
 

@@ -7,92 +7,208 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('schools', '0010_trust_address'),
+        ("schools", "0010_trust_address"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('sef', 'Self-evaluation (SEF)'), ('plan', 'School improvement plan'), ('la', 'Local authority document'), ('other', 'Other')], max_length=5)),
-                ('direction', models.CharField(choices=[('school', 'From the school'), ('la', 'Shared by the local authority')], max_length=6)),
-                ('title', models.CharField(max_length=200)),
-                ('for_governors', models.BooleanField(default=False)),
-                ('file', models.FileField(max_length=200, upload_to='')),
-                ('original_name', models.CharField(max_length=255)),
-                ('size', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('content_type', models.CharField(max_length=100)),
-                ('extension', models.CharField(max_length=5)),
-                ('scan_status', models.CharField(choices=[('clean', 'Scanned: no virus found'), ('not_scanned', 'Not scanned')], max_length=11)),
-                ('uploaded_at', models.DateTimeField()),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_reason', models.CharField(blank=True, max_length=300)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='exchanged_documents', to='schools.school')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("sef", "Self-evaluation (SEF)"),
+                            ("plan", "School improvement plan"),
+                            ("la", "Local authority document"),
+                            ("other", "Other"),
+                        ],
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("school", "From the school"), ("la", "Shared by the local authority")], max_length=6
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("for_governors", models.BooleanField(default=False)),
+                ("file", models.FileField(max_length=200, upload_to="")),
+                ("original_name", models.CharField(max_length=255)),
+                ("size", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("content_type", models.CharField(max_length=100)),
+                ("extension", models.CharField(max_length=5)),
+                (
+                    "scan_status",
+                    models.CharField(
+                        choices=[("clean", "Scanned: no virus found"), ("not_scanned", "Not scanned")], max_length=11
+                    ),
+                ),
+                ("uploaded_at", models.DateTimeField()),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_reason", models.CharField(blank=True, max_length=300)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="exchanged_documents",
+                        to="schools.school",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-uploaded_at', '-id'],
+                "ordering": ["-uploaded_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentEmail',
+            name="DocumentEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address', models.CharField(blank=True, max_length=254)),
-                ('queued_at', models.DateTimeField()),
-                ('emailed_at', models.DateTimeField(blank=True, null=True)),
-                ('error', models.CharField(blank=True, max_length=300)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='emails', to='exchange.document')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("address", models.CharField(blank=True, max_length=254)),
+                ("queued_at", models.DateTimeField()),
+                ("emailed_at", models.DateTimeField(blank=True, null=True)),
+                ("error", models.CharField(blank=True, max_length=300)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="emails", to="exchange.document"
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['queued_at', 'id'],
+                "ordering": ["queued_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalDocument',
+            name="HistoricalDocument",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('sef', 'Self-evaluation (SEF)'), ('plan', 'School improvement plan'), ('la', 'Local authority document'), ('other', 'Other')], max_length=5)),
-                ('direction', models.CharField(choices=[('school', 'From the school'), ('la', 'Shared by the local authority')], max_length=6)),
-                ('title', models.CharField(max_length=200)),
-                ('for_governors', models.BooleanField(default=False)),
-                ('original_name', models.CharField(max_length=255)),
-                ('size', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('content_type', models.CharField(max_length=100)),
-                ('extension', models.CharField(max_length=5)),
-                ('scan_status', models.CharField(choices=[('clean', 'Scanned: no virus found'), ('not_scanned', 'Not scanned')], max_length=11)),
-                ('uploaded_at', models.DateTimeField()),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_reason', models.CharField(blank=True, max_length=300)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schools.school')),
-                ('uploaded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('withdrawn_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("sef", "Self-evaluation (SEF)"),
+                            ("plan", "School improvement plan"),
+                            ("la", "Local authority document"),
+                            ("other", "Other"),
+                        ],
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("school", "From the school"), ("la", "Shared by the local authority")], max_length=6
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("for_governors", models.BooleanField(default=False)),
+                ("original_name", models.CharField(max_length=255)),
+                ("size", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("content_type", models.CharField(max_length=100)),
+                ("extension", models.CharField(max_length=5)),
+                (
+                    "scan_status",
+                    models.CharField(
+                        choices=[("clean", "Scanned: no virus found"), ("not_scanned", "Not scanned")], max_length=11
+                    ),
+                ),
+                ("uploaded_at", models.DateTimeField()),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_reason", models.CharField(blank=True, max_length=300)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="schools.school",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical document',
-                'verbose_name_plural': 'historical documents',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical document",
+                "verbose_name_plural": "historical documents",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['school', '-uploaded_at'], name='exchange_doc_school_idx'),
+            model_name="document",
+            index=models.Index(fields=["school", "-uploaded_at"], name="exchange_doc_school_idx"),
         ),
     ]

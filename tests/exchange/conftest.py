@@ -52,8 +52,16 @@ def linked(school, adviser):
 
 @pytest.fixture
 def upload(linked):
-    def make(actor, *, kind=DocumentKind.SELF_EVALUATION, title="Self-evaluation 2026", name="sef.pdf", data=PDF,
-             for_governors=False, school=None):
+    def make(
+        actor,
+        *,
+        kind=DocumentKind.SELF_EVALUATION,
+        title="Self-evaluation 2026",
+        name="sef.pdf",
+        data=PDF,
+        for_governors=False,
+        school=None,
+    ):
         return services.document_upload(school=school or linked, actor=actor, kind=kind, title=title, name=name,
                                         data=data, for_governors=for_governors)  # fmt: skip
 

@@ -35,7 +35,8 @@ def test_a_download_is_an_attachment_with_the_stored_type_and_is_logged(client_a
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
     read = ReadEvent.objects.get(content_type=ContentType.objects.get_for_model(Document), object_id=document.pk)
-    assert read.user == adviser and read.view == "exchange:download"
+    assert read.user == adviser
+    assert read.view == "exchange:download"
 
 
 def test_a_changed_file_is_refused_with_a_message(client_as, upload, headteacher, officer):
@@ -62,11 +63,13 @@ def post(client, school, **data):
 def test_the_headteacher_uploads_on_the_page(client_as, linked, headteacher):
     client = client_as("headteacher")
     page = client.get(list_url(linked)).content.decode()
-    assert 'enctype="multipart/form-data"' in page and "Share it with the governing body" not in page
+    assert 'enctype="multipart/form-data"' in page
+    assert "Share it with the governing body" not in page
     response = post(client, linked, kind="plan", title="Improvement plan", file=SimpleUploadedFile("plan.docx", DOCX))
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "Uploaded “Improvement plan”." in page and "plan.docx" in page
+    assert "Uploaded “Improvement plan”." in page
+    assert "plan.docx" in page
 
 
 def test_a_wrong_file_gets_the_message_on_the_form_and_nothing_is_stored(client_as, linked, headteacher):
@@ -80,7 +83,8 @@ def test_a_wrong_file_gets_the_message_on_the_form_and_nothing_is_stored(client_
     assert filetypes.UNSUPPORTED in response.content.decode()
     response = post(client, linked, kind="sef", title="")
     page = response.content.decode()
-    assert "Enter a title" in page and "Choose a file to upload" in page
+    assert "Enter a title" in page
+    assert "Choose a file to upload" in page
     assert not Document.objects.exists()
 
 
@@ -101,7 +105,9 @@ def test_an_infected_upload_is_refused_on_the_page(scanner, client_as, linked, h
     assert not Document.objects.exists()
 
 
-def test_the_la_shares_and_withdraws_on_the_pages(client_as, linked, adviser, headteacher, django_capture_on_commit_callbacks):
+def test_the_la_shares_and_withdraws_on_the_pages(
+    client_as, linked, adviser, headteacher, django_capture_on_commit_callbacks
+):
     client = client_as("adviser")
     with django_capture_on_commit_callbacks(execute=True):
         response = post(client, linked, kind="la", title="Data pack", for_governors="on",
@@ -114,7 +120,8 @@ def test_the_la_shares_and_withdraws_on_the_pages(client_as, linked, adviser, he
     response = client.post(withdraw, {"reason": "Superseded"})
     assert response.status_code == 302
     page = client.get(list_url(linked)).content.decode()
-    assert "Withdrawn" in page and "Superseded" in page
+    assert "Withdrawn" in page
+    assert "Superseded" in page
     assert client.get(withdraw).status_code == 404  # withdrawn once
 
 
@@ -136,7 +143,9 @@ def planted(upload, linked, adviser, officer, headteacher, governor, other_schoo
     upload(adviser, kind=DocumentKind.LA_DOCUMENT, title="For the governing body", for_governors=True)
     upload(adviser, kind=DocumentKind.LA_DOCUMENT, title=HEAD_ONLY, name=f"{HEAD_ONLY}.pdf")
     upload(headteacher, kind=DocumentKind.OTHER, title=HEAD_OTHER, name=f"{HEAD_OTHER}.pdf")
-    withdrawn = upload(officer, kind=DocumentKind.LA_DOCUMENT, title=WITHDRAWN, name=f"{WITHDRAWN}.pdf", for_governors=True)
+    withdrawn = upload(
+        officer, kind=DocumentKind.LA_DOCUMENT, title=WITHDRAWN, name=f"{WITHDRAWN}.pdf", for_governors=True
+    )
     services.document_withdraw(document=withdrawn, actor=officer, reason=WITHDRAW_REASON)
     other_head = make_user(Role.HEADTEACHER, username="otherhead")
     Headship.objects.create(user=other_head, school=other_school)
@@ -151,15 +160,19 @@ def pages(client, school):
 
 def test_a_governor_sees_the_plans_and_what_is_shared_with_the_governing_body_only(client_as, planted):
     text = pages(client_as("governor"), planted)
-    assert "Our SEF" in text and "For the governing body" in text
+    assert "Our SEF" in text
+    assert "For the governing body" in text
     for secret in (HEAD_ONLY, HEAD_OTHER, WITHDRAWN, WITHDRAW_REASON, OTHER_SCHOOL):
         assert secret not in text
-    assert "Share a document" not in text and "Upload a document" not in text
+    assert "Share a document" not in text
+    assert "Upload a document" not in text
 
 
 def test_a_headteacher_never_sees_withdrawn_documents_or_another_schools(client_as, planted):
     text = pages(client_as("headteacher"), planted)
-    assert HEAD_ONLY in text and HEAD_OTHER in text and "Our SEF" in text
+    assert HEAD_ONLY in text
+    assert HEAD_OTHER in text
+    assert "Our SEF" in text
     for secret in (WITHDRAWN, WITHDRAW_REASON, OTHER_SCHOOL):
         assert secret not in text
 
@@ -173,11 +186,14 @@ def test_the_la_side_sees_everything_of_the_school_withdrawn_documents_marked(cl
 
 def test_the_headteachers_home_shows_what_the_la_shared(client_as, planted):
     text = client_as("headteacher").get(reverse("dashboard:home")).content.decode()
-    assert "For the governing body" in text and HEAD_ONLY in text
+    assert "For the governing body" in text
+    assert HEAD_ONLY in text
     assert list_url(planted) in text
 
 
-def test_the_documents_page_runs_a_bounded_number_of_queries(client_as, upload, headteacher, adviser, django_assert_max_num_queries):
+def test_the_documents_page_runs_a_bounded_number_of_queries(
+    client_as, upload, headteacher, adviser, django_assert_max_num_queries
+):
     client = client_as("adviser")
     for i in range(3):
         upload(headteacher, title=f"SEF {i}")

@@ -14,7 +14,14 @@ from tests.exchange.conftest import DOCX
 pytestmark = pytest.mark.django_db
 
 SIGN_IN = 302
-SCHOOL_AND_LA = {"governor": 200, "other_governor": 404, "headteacher": 200, "adviser": 200, "officer": 200, "admin": 403}
+SCHOOL_AND_LA = {
+    "governor": 200,
+    "other_governor": 404,
+    "headteacher": 200,
+    "adviser": 200,
+    "officer": 200,
+    "admin": 403,
+}
 LA_SIDE = {"governor": 403, "other_governor": 404, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 403}
 # An LA document shared with the headteacher alone: the school's governor does not find it.
 HEADTEACHER_AND_LA = {**SCHOOL_AND_LA, "governor": 404}

@@ -30,7 +30,8 @@ def test_a_headteacher_uploads_the_schools_self_evaluation(upload, headteacher, 
     assert document.scan_status == ScanStatus.NOT_SCANNED  # no scanner configured
     # Stored under a random name the service made, never the browser's.
     assert document.file.name.startswith(f"exchange/{document.school.urn}/")
-    assert "SEF" not in document.file.name and document.file.name.endswith(".pdf")
+    assert "SEF" not in document.file.name
+    assert document.file.name.endswith(".pdf")
     assert stored_files(settings)[0].read_bytes() == PDF
     assert mail.outbox == []  # the school's own upload emails nobody
 
@@ -63,9 +64,11 @@ def test_the_la_shares_a_document_and_the_headteacher_is_emailed(
 ):
     with django_capture_on_commit_callbacks(execute=True):  # the email is queued after commit
         document = upload(adviser, kind=DocumentKind.LA_DOCUMENT, title="Termly data pack", for_governors=True)
-    assert document.direction == Direction.FROM_LA and document.for_governors
+    assert document.direction == Direction.FROM_LA
+    assert document.for_governors
     email = DocumentEmail.objects.get()
-    assert email.recipient == headteacher and email.emailed_at is not None
+    assert email.recipient == headteacher
+    assert email.emailed_at is not None
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["head@example.org"]
@@ -94,9 +97,11 @@ def test_a_failed_email_is_recorded(upload, adviser, headteacher, monkeypatch, d
 
 def test_title_and_names_are_single_line_text(upload, headteacher):
     document = upload(headteacher, title="  SEF\x00 {{ request.user }}\n2026 ", name="../../etc/passwd\r\n.pdf")
-    assert "\n" not in document.title and "\x00" not in document.title
+    assert "\n" not in document.title
+    assert "\x00" not in document.title
     assert "{{ request.user }}" in document.title  # data, never compiled
-    assert "/" not in document.original_name and "\n" not in document.original_name
+    assert "/" not in document.original_name
+    assert "\n" not in document.original_name
     with pytest.raises(ValidationError) as caught:
         upload(headteacher, title=" \t ")
     assert caught.value.message_dict == {"title": [services.TITLE_REQUIRED]}
@@ -121,7 +126,8 @@ def test_a_scanner_error_refuses_the_upload(scanner, upload, headteacher, settin
     with pytest.raises(ValidationError) as caught:
         upload(headteacher, name="notes.txt", data=b"BREAK-THE-SCANNER")
     assert caught.value.message_dict == {"file": [services.SCANNER_FAILED]}
-    assert not Document.objects.exists() and stored_files(settings) == []
+    assert not Document.objects.exists()
+    assert stored_files(settings) == []
 
 
 def test_a_scanner_that_cannot_start_or_hangs_refuses_the_upload(settings, upload, headteacher):
@@ -154,7 +160,8 @@ def test_the_la_withdraws_a_shared_document_which_is_kept_and_recorded(upload, a
     assert caught.value.message_dict == {"reason": [services.REASON_REQUIRED]}
     services.document_withdraw(document=document, actor=officer, reason="Sent to the wrong school")
     document.refresh_from_db()
-    assert document.withdrawn and document.withdrawn_by == officer
+    assert document.withdrawn
+    assert document.withdrawn_by == officer
     assert document.withdrawn_reason == "Sent to the wrong school"
     assert document.history.first().history_user == officer
     with pytest.raises(ValidationError):
