@@ -5,6 +5,8 @@ gets the same bytes. The documents page reflows at 320 px; axe checks each page.
 
 from playwright.sync_api import expect
 
+from tests.exchange.conftest import DOCX
+
 from .conftest import assert_no_axe_violations, sign_in
 
 SEF_TITLE = "Browser test: self-evaluation, autumn"
@@ -33,10 +35,11 @@ def test_the_headteacher_uploads_a_self_evaluation_and_the_adviser_downloads_it(
         # A Word document named .pdf is refused, with the reason in the error summary.
         head.get_by_label("Self-evaluation (SEF)").check()
         head.fill("#id_title", SEF_TITLE)
-        head.set_input_files("#id_file", files=[{"name": "sef.pdf", "mimeType": "application/pdf",
-                                                 "buffer": b"PK\x03\x04 not really a pdf"}])  # fmt: skip
+        head.set_input_files("#id_file", files=[{"name": "sef.pdf", "mimeType": "application/pdf", "buffer": DOCX}])
         head.get_by_role("button", name="Upload document").click()
-        expect(head.locator(".govuk-error-summary")).to_contain_text("The file name ends .pdf")
+        expect(head.locator(".govuk-error-summary")).to_contain_text(
+            "The file name ends .pdf but the file is a Word document"
+        )
         assert_no_axe_violations(head)
         head.screenshot(path=f"{SHOTS}-2-refused.png", full_page=True)
 
