@@ -18,6 +18,7 @@ from core.uploads import upload_limit
 from schools.selectors import school_for_user
 
 from . import selectors, services
+from .filetypes import TYPES
 from .forms import UploadForm, WithdrawForm
 from .models import Direction, Document
 
@@ -113,6 +114,13 @@ def _matches(document: Document) -> bool:
     return digest.hexdigest() == document.sha256
 
 
+def served_type(document: Document) -> str:
+    """The content type found from the bytes at upload, if it is one this service accepts (any other
+    stored value is never sent as a type a browser might act on)."""
+    allowed = {file_type.content_type for file_type in TYPES.values()}
+    return document.content_type if document.content_type in allowed else "application/octet-stream"
+
+
 def document_download(request, urn: int, pk: int):
     """The file, to those who may read it (another school: 404), each read in the read log; checked
     against its SHA-256 first; always an attachment, with the content type found from its bytes."""
@@ -130,7 +138,7 @@ def document_download(request, urn: int, pk: int):
                                                              "title": "File changed"}, status=409)  # fmt: skip
     response = FileResponse(
         document.file.open("rb"),
-        content_type=document.content_type,
+        content_type=served_type(document),
         as_attachment=True,
         filename=document.original_name or f"document.{document.extension}",
     )

@@ -206,3 +206,11 @@ def test_the_documents_page_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(list_url(headteacher.headships.get().school))
     assert response.content.decode().count("/download/") == 26
+
+
+def test_a_stored_content_type_outside_the_accepted_ones_is_never_served(client_as, upload, headteacher):
+    document = upload(headteacher)
+    Document.objects.filter(pk=document.pk).update(content_type="text/html")
+    response = client_as("headteacher").get(download_url(document))
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"].startswith("attachment;")
