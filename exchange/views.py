@@ -8,6 +8,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -20,7 +21,7 @@ from schools.selectors import school_for_user
 from . import selectors, services
 from .filetypes import TYPES
 from .forms import UploadForm, WithdrawForm
-from .models import Direction, Document
+from .models import Direction, Document, DocumentEmail
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,10 @@ def document_list(request, urn: int):
                 done = SHARED if document.direction == Direction.FROM_LA else UPLOADED
                 messages.success(request, done.format(title=document.title))
                 return redirect("exchange:list", urn=school.urn)
-    documents = list(selectors.documents_visible_to(user=user, school=school))
+    visible = selectors.documents_visible_to(user=user, school=school)
+    if la_side:  # who was emailed about each shared document, and any failure (two queries)
+        visible = visible.prefetch_related(Prefetch("emails", DocumentEmail.objects.select_related("recipient")))
+    documents = list(visible)
     return render(
         request,
         "exchange/list.html",

@@ -120,6 +120,7 @@ def test_the_la_shares_and_withdraws_on_the_pages(
     response = client.post(withdraw, {"reason": "Superseded"})
     assert response.status_code == 302
     page = client.get(list_url(linked)).content.decode()
+    assert "Emailed to Hana Marsh" in page  # the LA sees the school was told
     assert "Withdrawn" in page
     assert "Superseded" in page
     assert client.get(withdraw).status_code == 404  # withdrawn once
