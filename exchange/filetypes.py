@@ -68,16 +68,16 @@ def _zip_kind(data: bytes) -> str | None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
-                with archive.open("mimetype") as member:
-                    return ODF.get(member.read(100).strip())
+                with archive.open("mimetype") as handle:
+                    return ODF.get(handle.read(100).strip())
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
         return None
     if "[Content_Types].xml" not in names:
         return None
     if any(member in names for member in MACRO_MEMBERS):
         return "macros"
-    for kind, member in OOXML.items():
-        if member in names:
+    for kind, main_part in OOXML.items():
+        if main_part in names:
             return kind
     return None
 

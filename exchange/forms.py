@@ -31,7 +31,9 @@ class UploadForm(TextLimits, forms.Form):
 
     def __init__(self, *args, kinds: tuple[str, ...], la_side: bool, limit_text: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(kind, DocumentKind(kind).label) for kind in kinds]
+        kind_field = self.fields["kind"]
+        assert isinstance(kind_field, forms.ChoiceField)
+        kind_field.choices = [(kind, DocumentKind(kind).label) for kind in kinds]
         self.fields["file"].help_text = f"{ALLOWED_NAMES}, smaller than {limit_text}."
         layout = [Field.radios("kind", legend_size=Size.SMALL), Field.text("title"), Field("file")]
         if la_side:

@@ -1,8 +1,11 @@
 """Reads of exchanged documents, scoped to the reader (docs/adr/0034)."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
+from accounts.models import User
 from accounts.permissions import is_headteacher, is_headteacher_of_school
+from schools.models import School
 
 from .models import Direction, Document, DocumentKind
 from .permissions import is_la_side
@@ -20,7 +23,7 @@ def governors_see_the_schools_plans_and_what_the_la_shares_with_them() -> Q:
     return own_plans | shared_with_governors
 
 
-def documents_visible_to(*, user, school) -> QuerySet[Document]:
+def documents_visible_to(*, user: User | AnonymousUser, school: School) -> QuerySet[Document]:
     """The school's documents the user may read, newest first: every one (withdrawn too) for the LA
     side, those not withdrawn for its headteachers, the governors' share for its governors, none
     for anyone else."""
@@ -36,7 +39,7 @@ def documents_visible_to(*, user, school) -> QuerySet[Document]:
     return documents.none()
 
 
-def shared_with_headteacher(*, user, limit: int = 5) -> list[Document]:
+def shared_with_headteacher(*, user: User, limit: int = 5) -> list[Document]:
     """The latest LA documents shared with a headteacher's schools (their home page): one query."""
     return list(
         Document.objects.filter(

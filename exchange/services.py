@@ -33,8 +33,12 @@ from .scan import Verdict, scan
 
 log = logging.getLogger(__name__)
 
-SCHOOL_KINDS = (DocumentKind.SELF_EVALUATION, DocumentKind.IMPROVEMENT_PLAN, DocumentKind.OTHER)
-LA_KINDS = (DocumentKind.LA_DOCUMENT, DocumentKind.OTHER)
+SCHOOL_KINDS: tuple[DocumentKind, ...] = (
+    DocumentKind.SELF_EVALUATION,
+    DocumentKind.IMPROVEMENT_PLAN,
+    DocumentKind.OTHER,
+)
+LA_KINDS: tuple[DocumentKind, ...] = (DocumentKind.LA_DOCUMENT, DocumentKind.OTHER)
 
 NOT_ALLOWED = "You cannot add documents to this school's documents."
 KIND_NOT_FOR_SCHOOL = "Choose a self-evaluation, improvement plan or other document"
