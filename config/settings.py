@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "visits",
     "letters",
     "academies",  # concerns about academies, routing and escalation; the intelligence log
+    "exchange",  # documents exchanged between the school and the LA (docs/adr/0034)
     "dashboard",
 ]
 
@@ -285,6 +286,13 @@ XLSX_MAX_UNPACKED_BYTES = env.int("XLSX_MAX_UNPACKED_BYTES", default=1024 * 1024
 GIAS_SCHEDULED_URL = env.str("GIAS_SCHEDULED_URL", default="")
 GIAS_SCHEDULED_CRON = env.str("GIAS_SCHEDULED_CRON", default="30 5 * * 1")
 GIAS_SCHEDULED_TIMEOUT = env.int("GIAS_SCHEDULED_TIMEOUT", default=120)
+# Documents exchanged with schools (exchange, docs/adr/0034): the largest file, and the virus
+# scanner run on each upload with the file's bytes on its standard input (exit 0 clean, 1 infected,
+# anything else refused as a scanner error), e.g. "clamdscan --no-summary -". Unset: uploads are
+# kept and recorded as "not scanned".
+EXCHANGE_MAX_UPLOAD_BYTES = env.int("EXCHANGE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+VIRUS_SCAN_COMMAND = env.str("VIRUS_SCAN_COMMAND", default="")
+VIRUS_SCAN_TIMEOUT = env.int("VIRUS_SCAN_TIMEOUT", default=60)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Every upload is counted as it streams in, against the limit its page declares (core.uploads,
 # docs/adr/0015): past it, the rest is read and dropped, never kept in memory or on disk, and the

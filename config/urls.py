@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("oidc/", include("accounts.sso.urls")),  # single sign-on; 404 unless configured (docs/adr/0013)
     path("audit/", include("audit.urls")),
+    path("schools/<int:urn>/documents/", include("exchange.urls")),  # docs/adr/0034
     path("schools/", include("schools.urls")),
     path("categorisation/", include("categorisation.urls")),
     path("visits/", include("visits.urls")),

@@ -20,7 +20,9 @@ from django.db import models
 
 from .text import normalise_text, single_line
 
-PROJECT_APPS = {"core", "accounts", "schools", "categorisation", "visits", "letters", "academies", "audit", "dashboard"}
+PROJECT_APPS = {
+    "core", "accounts", "schools", "categorisation", "visits", "letters", "academies", "exchange", "audit", "dashboard",
+}  # fmt: skip
 
 
 @cache

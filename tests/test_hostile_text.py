@@ -92,6 +92,8 @@ MUST_BE_SHOWN = {
     # Moderation (docs/adr/0032): the kept sheet.
     "categorisation.ModerationSession.notes", "categorisation.ModerationDecision.reason",
     "categorisation.ModerationDecision.adviser_name", "categorisation.ModerationDecision.headline",
+    # Documents exchanged with schools (docs/adr/0034).
+    "exchange.Document.title", "exchange.Document.original_name",
 }  # fmt: skip
 
 

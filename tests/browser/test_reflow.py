@@ -52,6 +52,7 @@ def pages_by_role(demo_site):
     from academies.models import Concern, IntelligenceEntry
     from accounts.models import RoleRequest
     from categorisation.models import Categorisation, Framework, Status
+    from exchange.models import Direction, Document
     from letters.models import Letter, LetterStatus, LetterType
     from schools.models import Councillor, ImportRecord, School, Ward
     from visits.models import Action, MspGroup, MspMeeting, MspMeetingStatus, Visit, VisitStatus
@@ -101,6 +102,7 @@ def pages_by_role(demo_site):
     notice = _first(CategoryNotice.objects.exclude(decision=""))
     # the MSP meeting the demo headteacher attended (docs/adr/0031)
     attended = _first(MspMeeting.objects.filter(school_attendees__username="headteacher"))
+    shared_document = _first(Document.objects.filter(school__urn=874001, direction=Direction.FROM_LA))  # ADR 0034
     moderating = _first(ModerationSession.objects.filter(closed_at=None))  # the sheet with its forms
     from letters.models import ActionPlan
 
@@ -214,6 +216,8 @@ def pages_by_role(demo_site):
             f"/categorisation/notices/{notice.pk}/decide/",
             "/categorisation/moderation/",
             f"/categorisation/moderation/{moderating.pk}/",
+            f"/schools/{school}/documents/",
+            f"/schools/{school}/documents/{shared_document.pk}/withdraw/",
         ],
         "headteacher": [
             *common,
@@ -225,6 +229,7 @@ def pages_by_role(demo_site):
             f"/visits/msp/my-meetings/{attended.pk}/",
             "/letters/our-plans/",
             f"/letters/our-plans/{plan.pk}/",
+            f"/schools/{school}/documents/",
         ],
         "adviser": [*common, *la_staff, f"/categorisation/{draft.pk}/edit/", "/accounts/users/", "/dashboard/adviser/"],
         "governor": [
@@ -234,6 +239,7 @@ def pages_by_role(demo_site):
             "/visits/msp/my-meetings/",
             "/schools/874002/",  # another school: 404
             f"/categorisation/schools/{school}/category/",  # the chair reads the category sent to the school
+            f"/schools/{school}/documents/",
         ],
     }
 

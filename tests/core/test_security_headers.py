@@ -16,7 +16,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 BASE = Path(settings.BASE_DIR)
-PROJECT_APPS = ("accounts", "audit", "categorisation", "config", "core", "dashboard", "letters", "schools", "visits")
+PROJECT_APPS = (
+    "accounts", "audit", "categorisation", "config", "core", "dashboard", "exchange", "letters", "schools", "visits",
+)  # fmt: skip
 
 EXPECTED_CSP = {
     "default-src": "'self'",

@@ -1,0 +1,28 @@
+"""Who may do what with a school's exchanged documents (docs/adr/0034). The object is the school.
+
+- The LA side is the school's link adviser and every officer: they read all the school's documents
+  (withdrawn ones too, marked), share documents with it and withdraw what they shared.
+- The school's headteachers upload its self-evaluation, improvement plan and other documents, and
+  read everything not withdrawn.
+- The school's governors read the school's self-evaluation and improvement plan and the LA documents
+  shared with the governing body; never upload.
+- Admins: nothing (case material). Another school is a 404 (schools.selectors.school_for_user)."""
+
+import rules
+
+from accounts.permissions import is_adviser, is_governor, is_headteacher_of_school, is_officer
+from schools.permissions import is_governor_of_school
+
+
+@rules.predicate
+def is_link_adviser_of_school(user, school) -> bool:
+    return school is not None and user.is_authenticated and school.link_adviser_id == user.pk
+
+
+is_la_side = is_officer | (is_adviser & is_link_adviser_of_school)
+is_school_side = is_headteacher_of_school | (is_governor & is_governor_of_school)
+
+rules.add_perm("exchange.view_documents", is_la_side | is_school_side)
+rules.add_perm("exchange.upload_school_document", is_headteacher_of_school)
+rules.add_perm("exchange.share_document", is_la_side)
+rules.add_perm("exchange.withdraw_document", is_la_side)

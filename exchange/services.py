@@ -1,0 +1,190 @@
+"""Writes of exchanged documents (docs/adr/0034): typed keyword-only functions taking `actor`.
+
+`document_upload` checks who may upload what, what the file is (from its bytes, exchange.filetypes),
+runs the virus scan (exchange.scan), stores the bytes under a random name and records the document;
+nothing is stored when any check refuses it. A document the LA shares is emailed to the school's
+headteachers through the queue (DocumentEmail rows, sent by exchange.tasks after commit), and shown
+on their home page and the school's documents page."""
+
+import hashlib
+import logging
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.headships import headteachers_of
+from accounts.models import User
+from core import tasks as queue
+from core.text import normalise_text, single_line
+from core.uploads import original_name, stored_name
+from schools.models import School
+
+from .filetypes import checked_type
+from .models import Direction, Document, DocumentEmail, DocumentKind, ScanStatus
+from .scan import Verdict, scan
+
+log = logging.getLogger(__name__)
+
+SCHOOL_KINDS: tuple[DocumentKind, ...] = (
+    DocumentKind.SELF_EVALUATION,
+    DocumentKind.IMPROVEMENT_PLAN,
+    DocumentKind.OTHER,
+)
+LA_KINDS: tuple[DocumentKind, ...] = (DocumentKind.LA_DOCUMENT, DocumentKind.OTHER)
+
+NOT_ALLOWED = "You cannot add documents to this school's documents."
+KIND_NOT_FOR_SCHOOL = "Choose a self-evaluation, improvement plan or other document"
+KIND_NOT_FOR_LA = "Choose a local authority document or other document"
+TITLE_REQUIRED = "Enter a title"
+INFECTED = "The virus scanner found a virus in the file: it was not uploaded. Check the file and your computer."
+SCANNER_FAILED = "The file could not be checked for viruses just now, so it was not uploaded. Try again later."
+NOT_WITHDRAWABLE = "Only a document the local authority shared can be withdrawn, and only once."
+REASON_REQUIRED = "Say why the document is withdrawn"
+NO_EMAIL_ADDRESS = "Not sent: the account has no email address."
+COULD_NOT_SEND = "Could not send: {error}"
+TRYING_AGAIN = "Not sent yet (trying again): {error}"
+
+
+def _path(school: School, extension: str) -> str:
+    return f"exchange/{school.urn}/{stored_name(secrets.token_hex(16), extension)}"
+
+
+def document_upload(
+    *,
+    school: School,
+    actor: User,
+    kind: str,
+    title: str,
+    name: str,
+    data: bytes,
+    for_governors: bool = False,
+) -> Document:
+    """Record a document uploaded to `school`'s documents: from the school when `actor` is one of
+    its headteachers, shared by the LA when `actor` is its link adviser or an officer."""
+    if actor.has_perm("exchange.upload_school_document", school):
+        direction, kinds, kind_message = Direction.FROM_SCHOOL, SCHOOL_KINDS, KIND_NOT_FOR_SCHOOL
+        for_governors = False
+    elif actor.has_perm("exchange.share_document", school):
+        direction, kinds, kind_message = Direction.FROM_LA, LA_KINDS, KIND_NOT_FOR_LA
+    else:
+        raise ValidationError(NOT_ALLOWED)
+    title = single_line(normalise_text(title)).strip()
+    errors = {}
+    if kind not in kinds:
+        errors["kind"] = kind_message
+    if not title:
+        errors["title"] = TITLE_REQUIRED
+    if errors:
+        raise ValidationError(errors)
+    shown_name = original_name(name) or "document"
+    file_type = checked_type(name=shown_name, data=data)
+    verdict = scan(data)
+    if verdict == Verdict.INFECTED:
+        raise ValidationError({"file": INFECTED})
+    if verdict == Verdict.SCANNER_ERROR:
+        raise ValidationError({"file": SCANNER_FAILED})
+    path = default_storage.save(_path(school, file_type.extension), ContentFile(data))
+    try:
+        with transaction.atomic():
+            document = Document(
+                school=school,
+                kind=kind,
+                direction=direction,
+                title=title[:200],
+                for_governors=for_governors,
+                file=path,
+                original_name=shown_name,
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                content_type=file_type.content_type,
+                extension=file_type.extension,
+                scan_status=ScanStatus.CLEAN if verdict == Verdict.CLEAN else ScanStatus.NOT_SCANNED,
+                uploaded_by=actor,
+                uploaded_at=timezone.now(),
+            )
+            document._history_user = actor  # type: ignore[attr-defined]
+            document.save()
+            if direction == Direction.FROM_LA:
+                _queue_emails(document)
+    except Exception:
+        default_storage.delete(path)  # nothing half-written: no file without its record
+        raise
+    return document
+
+
+def _queue_emails(document: Document) -> list[DocumentEmail]:
+    from . import tasks
+
+    queued = []
+    for head in headteachers_of(document.school):
+        email = DocumentEmail.objects.create(
+            document=document,
+            recipient=head,
+            address=head.email,
+            queued_at=timezone.now(),
+            error="" if head.email else NO_EMAIL_ADDRESS,
+        )
+        if head.email:
+            queue.defer(tasks.send_document_email, queueing_lock=f"document-email-{email.pk}", email_id=email.pk)
+        queued.append(email)
+    return queued
+
+
+@transaction.atomic
+def document_withdraw(*, document: Document, actor: User, reason: str) -> Document:
+    """Withdraw a document the LA shared: kept, with who withdrew it, when and why; hidden from the school."""
+    document = Document.objects.select_for_update().select_related("school").get(pk=document.pk)
+    if not actor.has_perm("exchange.withdraw_document", document.school):
+        raise ValidationError(NOT_ALLOWED)
+    if document.direction != Direction.FROM_LA or document.withdrawn:
+        raise ValidationError(NOT_WITHDRAWABLE)
+    reason = single_line(normalise_text(reason)).strip()
+    if not reason:
+        raise ValidationError({"reason": REASON_REQUIRED})
+    document.withdrawn_at = timezone.now()
+    document.withdrawn_by = actor
+    document.withdrawn_reason = reason[:300]
+    document._history_user = actor  # type: ignore[attr-defined]
+    document.save()
+    return document
+
+
+def document_email_send(email_id: int, *, last_attempt: bool = True) -> None:
+    """Send one DocumentEmail (task exchange.tasks.send_document_email). The email names the
+    document and links to the school's documents page; the file itself is never attached. A failure
+    is recorded on the row and, before the last attempt, raised for the queue to retry."""
+    email = DocumentEmail.objects.select_related("document__school", "recipient").get(pk=email_id)
+    if email.emailed_at or not email.address:
+        return
+    document = email.document
+    school = document.school
+    body = render_to_string(
+        "exchange/email/shared.txt",
+        {
+            "email": email,
+            "document": document,
+            "school": school,
+            "url": settings.SITE_URL.rstrip("/") + reverse("exchange:list", kwargs={"urn": school.urn}),
+            "service": settings.SERVICE_NAME,
+            "council": settings.COUNCIL_NAME,
+        },
+    )
+    subject = f"{settings.SERVICE_NAME}: the local authority shared a document with {school.name}"
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email.address])
+    except Exception as exc:  # recorded on the row, never raised at the person who shared it
+        log.exception("The document email %s could not be sent", email_id)
+        message = COULD_NOT_SEND.format(error=exc) if last_attempt else TRYING_AGAIN.format(error=exc)
+        DocumentEmail.objects.filter(pk=email_id).update(error=message[:300])
+        if not last_attempt:
+            raise
+    else:
+        DocumentEmail.objects.filter(pk=email_id).update(emailed_at=timezone.now(), error="")
