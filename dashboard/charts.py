@@ -103,22 +103,35 @@ def _style(series: tuple[Series, ...]) -> Style:
     )
 
 
+def count_ticks(top: int) -> list[int]:
+    """The value axis for counts: whole numbers from 0, a step of 1, 2 or 5 times a power of ten, at
+    most six steps, the last at or above `top` (pygal's own scale would print 0.2, 0.4, ...)."""
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            if top <= 6 * step * factor:
+                size = step * factor
+                return list(range(0, -(-max(top, 1) // size) * size + 1, size))
+        step *= 10
+
+
 def _pygal_chart(chart: Chart):
-    common = dict(
-        js=[],  # no JavaScript; the configuration script pygal still writes is removed in render_svg
-        css=("file://style.css", "file://graph.css", EXTRA_CSS),
-        style=_style(chart.series),
-        title=chart.title,
-        width=WIDTH,
-        print_values=True,
-        print_zeroes=False,
-        show_y_guides=True,
-        truncate_label=-1,  # never cut a label short
-        truncate_legend=-1,
-        min_scale=1,
-        max_scale=6,
-        disable_xml_declaration=True,
-    )
+    common = {
+        "js": [],  # no JavaScript; the configuration script pygal still writes is removed in render_svg
+        "css": ("file://style.css", "file://graph.css", EXTRA_CSS),
+        "style": _style(chart.series),
+        "title": chart.title,
+        "width": WIDTH,
+        "print_values": True,
+        "print_zeroes": False,
+        "show_y_guides": True,
+        "truncate_label": -1,  # never cut a label short
+        "truncate_legend": -1,
+        "disable_xml_declaration": True,
+    }
+    totals = [sum(values) for values in zip(*(s.values for s in chart.series), strict=True)]
+    ticks = count_ticks(max(totals if chart.kind == "stacked_columns" else chart.series[0].values, default=0))
+    common |= {"y_labels": ticks, "range": (0, ticks[-1])}
     if chart.kind == "stacked_columns":
         # The labels slanted, so six terms ("Summer 2025/26") fit side by side.
         drawn = pygal.StackedBar(

@@ -11,6 +11,7 @@ from lxml import etree
 from dashboard.charts import (
     COLOURS,
     DEFAULT_COLOUR,
+    count_ticks,
     data_uri,
     horizontal_bars,
     render_svg,
@@ -42,7 +43,8 @@ def test_a_chart_is_an_svg_document_with_its_title_and_description_first_and_no_
     assert (title.tag, title.text) == (f"{SVG}title", "Maintained schools by support level, last six terms")
     assert desc.tag == f"{SVG}desc"
     assert desc.text.startswith("Spring 2025/26: low support 3, high support 2")
-    assert root.get("role") == "img" and root.get("aria-labelledby") == "chart-title chart-desc"
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "chart-title chart-desc"
     assert b"<script" not in svg
     assert not root.findall(f".//{SVG}desc[@class]")  # pygal's tooltip data is gone
     assert b"<!--" not in svg  # nor its comments (dated: the chart would differ by the day)
@@ -66,7 +68,8 @@ def test_horizontal_bars_keep_the_order_given_and_write_each_value():
     )
     svg = render_svg(chart)
     texts = _texts(svg)
-    assert "Warning notice" in texts and "Congratulations" in texts
+    assert "Warning notice" in texts
+    assert "Congratulations" in texts
     assert sorted(_values(svg)) == ["1", "2"]
     # pygal draws its first label at the bottom: the items are given reversed, so the first is on top.
     ys = {t.text: float(t.get("y")) for t in etree.fromstring(svg).iter(f"{SVG}text") if t.get("class") != "value"}
@@ -104,3 +107,12 @@ def test_the_data_uri_holds_the_same_svg_for_the_pdf():
     assert uri.startswith("data:image/svg+xml;base64,")
     svg = base64.b64decode(uri.split(",", 1)[1])
     assert re.search(rb"<title id=\"chart-title\">Maintained schools by support level", svg)
+
+
+def test_the_value_axis_counts_in_whole_numbers():
+    assert count_ticks(0) == [0, 1]
+    assert count_ticks(1) == [0, 1]
+    assert count_ticks(6) == [0, 1, 2, 3, 4, 5, 6]
+    assert count_ticks(7) == [0, 2, 4, 6, 8]
+    assert count_ticks(18) == [0, 5, 10, 15, 20]
+    assert count_ticks(2001) == [0, 500, 1000, 1500, 2000, 2500]
