@@ -149,10 +149,16 @@ def _pygal_chart(chart: Chart):
 
 
 def render_svg(chart: Chart) -> bytes:
-    """The chart as a standalone SVG document: `<title>` and `<desc>` first, no script, no comments."""
+    """The chart as a standalone SVG document: `<title>` and `<desc>` first; no script, no tooltip
+    (pygal's script would show it), no style attribute, no comments."""
     root = etree.fromstring(_pygal_chart(chart).render())
     for node in list(root.iter(f"{{{SVG_NS}}}script", f"{{{SVG_NS}}}desc", etree.Comment)):
         node.getparent().remove(node)  # pygal's tooltip data (<desc>) and its date-stamped comments too
+    for node in list(root.iter()):
+        if "tooltip-overlay" in (node.get("class") or "").split():
+            node.getparent().remove(node)  # the tooltip box pygal's script would fill in
+    for node in root.iter():
+        node.attrib.pop("style", None)  # an inline style attribute: the SVG's policy allows none
     for old in root.findall(f"{{{SVG_NS}}}title"):
         root.remove(old)
     title = etree.Element(f"{{{SVG_NS}}}title", id="chart-title")

@@ -47,6 +47,8 @@ def test_a_chart_is_an_svg_document_with_its_title_and_description_first_and_no_
     assert root.get("aria-labelledby") == "chart-title chart-desc"
     assert b"<script" not in svg
     assert not root.findall(f".//{SVG}desc[@class]")  # pygal's tooltip data is gone
+    assert not root.findall(".//*[@class='tooltip']")  # and the tooltip its script would fill in
+    assert [node.tag for node in root.iter() if node.get("style") is not None] == []  # no style attribute
     assert b"<!--" not in svg  # nor its comments (dated: the chart would differ by the day)
 
 
