@@ -8,8 +8,14 @@ import pytest
 from django.urls import reverse
 
 from dashboard.models import OutcomePhase
-from dashboard.outcomes import BELOW_GOOD, GOOD_OR_BETTER, NOT_INSPECTED, REPORT_CARD, good_or_better_share
-from dashboard.outcomes import outcomes_table
+from dashboard.outcomes import (
+    BELOW_GOOD,
+    GOOD_OR_BETTER,
+    NOT_INSPECTED,
+    REPORT_CARD,
+    good_or_better_share,
+    outcomes_table,
+)
 from dashboard.views import ofsted_summary
 from schools.models import Governance, OfstedFramework
 from tests.factories import InspectionFactory, SchoolFactory
