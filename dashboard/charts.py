@@ -2,7 +2,7 @@
 
 A chart is described by a `Chart` (its title, a description that states every number, the labels and
 the series); `render_svg` draws it as a standalone SVG document: a `<title>` and a `<desc>`, no
-`<script>` (pygal always embeds its configuration as a script: it is removed), pygal's `<style>`
+script element (pygal always embeds its configuration as a script: it is removed), pygal's style
 element kept. The page shows it as an `<img>` from its own URL (dashboard.views_charts), so the
 page's Content-Security-Policy is untouched, with an alt text that points at the table beside it,
 which carries the same numbers; the reporting pack's PDF embeds the same SVG as a data URI.
@@ -175,7 +175,7 @@ def render_svg(chart: Chart) -> bytes:
 
 
 def style_hashes(svg: bytes) -> list[str]:
-    """The CSP sources that allow exactly the SVG's own `<style>` elements ('sha256-...'), so the SVG's
+    """The CSP sources that allow exactly the SVG's own style elements ('sha256-...'), so the SVG's
     response allows no other inline style (docs/adr/0035)."""
     root = etree.fromstring(svg)
     return [

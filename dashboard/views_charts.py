@@ -1,5 +1,5 @@
 """Each officer-dashboard chart as its own SVG document (/dashboard/charts/<name>.svg, with the
-dashboard's filters), shown by the page as an <img> (docs/adr/0035): pygal's SVG carries a <style>
+dashboard's filters), shown by the page as an <img> (docs/adr/0035): pygal's SVG carries a style
 element, which the page's Content-Security-Policy would block inline; served apart, the page's
 policy is unchanged and the SVG's own policy allows only that style (by its hash) and nothing else."""
 
@@ -23,7 +23,7 @@ def chart_svg(request: HttpRequest, name: str) -> HttpResponse:
     _form, scope = scope_of(request)
     svg = charts.render_svg(CHARTS[name](scope))
     response = HttpResponse(svg, content_type="image/svg+xml")
-    # No script, nothing fetched; the SVG's own <style> only, by its hash (which changes with the
+    # No script, nothing fetched; the SVG's own style element only, by its hash (which changes with the
     # chart). django-csp's middleware leaves a header the view has set, so this stricter policy
     # stands instead of the site's.
     response["Content-Security-Policy"] = "; ".join(
