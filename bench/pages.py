@@ -1298,6 +1298,9 @@ def run_pages(args) -> None:
         ("officer dashboard", "officer", reverse("dashboard:officer")),
         ("officer dashboard, one LA and phase", "officer", reverse("dashboard:officer") + "?la=874&phase=Primary"),
         ("officer dashboard, a figure's schools", "officer", reverse("dashboard:figure") + "?figure=review.due"),
+        # docs/adr/0035: each chart is its own SVG, fetched by the page as an image.
+        ("dashboard chart: levels (SVG)", "officer", reverse("dashboard:chart", args=["levels"])),
+        ("dashboard chart: letters (SVG)", "officer", reverse("dashboard:chart", args=["letters"])),
         # Issue 13 (docs/adr/0029): the adviser's own dashboard, the outcomes table (every open school's
         # latest inspection, grouped), one LA's, the schools behind its largest figure, England's figures.
         ("adviser dashboard", "adviser", reverse("dashboard:adviser")),

@@ -85,11 +85,13 @@ def _candidates(name: str):
 
 
 # Images embedded in the document itself (a letterhead's logo, ADR 0005); no other data: URL.
-DATA_IMAGE_PREFIXES = ("data:image/png;base64,", "data:image/jpeg;base64,")
+# SVG too: the dashboard's charts in a reporting pack (docs/adr/0035); anything an SVG refers to comes
+# back through this fetcher, so it reaches nothing else either.
+DATA_IMAGE_PREFIXES = ("data:image/png;base64,", "data:image/jpeg;base64,", "data:image/svg+xml;base64,")
 
 
 class StaticFilesOnly(URLFetcher):
-    """Serve the document's /static/... URLs from disk (`static_file_for`) and PNG/JPEG images
+    """Serve the document's /static/... URLs from disk (`static_file_for`) and PNG/JPEG/SVG images
     embedded as `data:` URLs; refuse anything else, so a PDF never reaches the network or any other file."""
 
     def fetch(self, url, headers=None):

@@ -15,6 +15,7 @@ Every count comes from one grouped query of the open schools (each school's late
 looked up once), so the page runs the same queries for 50 schools or 22,000."""
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
@@ -78,6 +79,20 @@ def set_of(framework: str | None, grade: int | None) -> str:
     return GOOD_OR_BETTER if grade <= 2 else BELOW_GOOD
 
 
+def good_or_better_share(counts: Mapping[str, int]) -> Decimal | None:
+    """The one definition of "good or better" that every figure reads (the officer's home, the
+    outcomes table, the reporting packs), given counts (schools, or pupils) by `set_of`'s sets.
+
+    ADR 0029, *The share*: "good or better = latest overall effectiveness outstanding (1) or good
+    (2); the denominator is the schools whose latest inspection is graded with an overall grade. [...]
+    Percentages to one decimal place, rounded half up." and "Report cards are excluded from the
+    share, in both numerator and denominator, and counted separately [...] as are schools with no
+    graded or report-card inspection on record (new schools) and a graded inspection recorded
+    without its overall grade." None when no school has an overall grade."""
+    good = counts.get(GOOD_OR_BETTER, 0)
+    return share(good, good + counts.get(BELOW_GOOD, 0))
+
+
 @dataclass
 class Tally:
     schools: int = 0
@@ -131,11 +146,11 @@ class Cell:
 
     @property
     def school_share(self) -> Decimal | None:
-        return share(self.good.schools, self.judged.schools)
+        return good_or_better_share({which: tally.schools for which, tally in self.tallies.items()})
 
     @property
     def pupil_share(self) -> Decimal | None:
-        return share(self.good.pupils, self.judged.pupils)
+        return good_or_better_share({which: tally.pupils for which, tally in self.tallies.items()})
 
 
 def against(ours: Decimal | None, england: Decimal | None) -> str:

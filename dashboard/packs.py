@@ -26,7 +26,7 @@ from letters.selectors import open_warning_notices
 from schools.models import School
 from schools.terms import academic_year_of
 
-from . import figures, history
+from . import charts, figure_charts, figures, history
 from .models import PackAudience, PackStatus, ReportingPack
 from .outcomes import OutcomesTable, national_years, outcomes_table
 
@@ -83,6 +83,17 @@ class PackContents:
     since_last: list[Change]
     previous: ReportingPack | None
     snapshot: dict
+
+    @property
+    def levels_chart(self) -> tuple[str, str]:
+        """The dashboard's support-level chart (docs/adr/0035) as a data URI for the PDF, and its alt text."""
+        chart = figure_charts.levels_chart(self.levels)
+        return charts.data_uri(chart), chart.alt
+
+    @property
+    def letters_chart(self) -> tuple[str, str]:
+        chart = figure_charts.letters_chart(self.letters)
+        return charts.data_uri(chart), chart.alt
 
     def summary(self) -> list[tuple[str, str, int]]:
         """(section, figure, count) for every figure of the dashboard, in its order."""

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import views, views_adviser, views_officer, views_outcomes, views_packs, views_reminders, views_timeline
+from . import (
+    views,
+    views_adviser,
+    views_charts,
+    views_officer,
+    views_outcomes,
+    views_packs,
+    views_reminders,
+    views_timeline,
+)
 
 app_name = "dashboard"
 
@@ -11,6 +20,8 @@ urlpatterns = [
     # The officer dashboard (docs/adr/0022) and the schools behind each of its figures.
     path("dashboard/", views_officer.officer_dashboard, name="officer"),
     path("dashboard/schools/", views_officer.figure_schools, name="figure"),
+    # Its charts, each an SVG document shown by the page as an <img> (docs/adr/0035).
+    path("dashboard/charts/<slug:name>.svg", views_charts.chart_svg, name="chart"),
     # Reporting packs for council meetings (docs/adr/0030).
     path("dashboard/packs/", views_packs.pack_list, name="packs"),
     path("dashboard/packs/<int:pk>/", views_packs.pack_detail, name="pack"),

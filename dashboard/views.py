@@ -13,6 +13,8 @@ from schools import selectors as school_selectors
 from schools.models import Governance, ImportKind, ImportRecord, OfstedGrade, School
 from schools.selectors import latest_judgement_subquery
 
+from . import outcomes
+
 
 def home(request):
     """The role's own landing page, followed by the panels other apps register for it (core.home)."""
@@ -50,33 +52,37 @@ def _adviser_home(request):
 
 def ofsted_summary() -> list[dict]:
     """Open maintained schools and academies by latest overall Ofsted grade, in one query: grouped by
-    governance and grade, so each school's latest inspection is looked up once (a COUNT ... FILTER
-    per grade would repeat that lookup for every count)."""
+    governance, framework and grade, so each school's latest inspection is looked up once (a COUNT ...
+    FILTER per grade would repeat that lookup for every count). The good-or-better share is the
+    outcomes table's (dashboard.outcomes.good_or_better_share, ADR 0029): of the schools with an
+    overall grade, report cards and schools never inspected counted apart."""
     grouped = (
         School.objects.open()
         .order_by()
-        .annotate(grade=latest_judgement_subquery("overall_effectiveness"))
-        .values("establishment_type__governance", "grade")
+        .annotate(
+            framework=latest_judgement_subquery("framework"), grade=latest_judgement_subquery("overall_effectiveness")
+        )
+        .values("establishment_type__governance", "framework", "grade")
         .annotate(n=Count("id"))
-        .values_list("establishment_type__governance", "grade", "n")
+        .values_list("establishment_type__governance", "framework", "grade", "n")
     )
     counts: defaultdict[str, int] = defaultdict(int)
-    for governance, grade, n in grouped:
+    sets: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for governance, framework, grade, n in grouped:
         counts[f"{governance}_total"] += n
+        sets[governance][outcomes.set_of(framework, grade)] += n
         if grade is not None:
             counts[f"{governance}_{grade}"] += n
     rows = []
     for governance in (Governance.MAINTAINED, Governance.ACADEMY):
         prefix = governance.value
-        total = counts[f"{prefix}_total"]
-        good_or_better = counts[f"{prefix}_1"] + counts[f"{prefix}_2"]
         rows.append(
             {
                 "label": governance.label,
                 "governance": prefix,
-                "total": total,
+                "total": counts[f"{prefix}_total"],
                 "grades": [(grade, counts[f"{prefix}_{grade.value}"]) for grade in OfstedGrade],
-                "good_or_better_percent": round(100 * good_or_better / total) if total else None,
+                "good_or_better_percent": outcomes.good_or_better_share(sets[prefix]),
             }
         )
     return rows

@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from core.pagination import paginate
 
-from . import charts, exports, figures, history
+from . import exports, figure_charts, figures
 from .filters import DashboardFilterForm
 
 FIGURE_PAGE_SIZE = 50
 
 
-def _scope(request) -> tuple[DashboardFilterForm, figures.Scope]:
+def scope_of(request) -> tuple[DashboardFilterForm, figures.Scope]:
     form = DashboardFilterForm(request.GET or None)
     return form, figures.Scope(today=timezone.localdate(), user=request.user, chosen=form.chosen())
 
@@ -26,37 +26,14 @@ def _link(chosen: dict[str, str], key: str) -> str:
     return reverse("dashboard:figure") + "?" + urlencode(chosen | {"figure": key})
 
 
-def _levels_chart(levels: figures.LevelsSection):
-    labels = [t.period.label for t in levels.terms]
-    series = [
-        (level, history.LEVEL_LABELS[level], [t.count(level) for t in levels.terms])
-        for level in reversed(history.LEVEL_KEYS)
-    ]
-    description = "; ".join(
-        f"{t.period.label}: "
-        + ", ".join(f"{history.LEVEL_LABELS[lvl].lower()} {t.count(lvl)}" for lvl in history.LEVEL_KEYS)
-        for t in levels.terms
-    )
-    return charts.stacked_columns(
-        title="Maintained schools by support level, last six terms",
-        description=description,
-        labels=labels,
-        series=series,
-    )
-
-
-def _letters_chart(section: figures.LettersSection):
-    items = [(f.label, f.count) for f in section.by_type]
-    return charts.horizontal_bars(
-        title=f"Letters issued in {section.academic_year_label} by type",
-        description="; ".join(f"{label}: {n}" for label, n in items),
-        items=items,
-    )
+def _chart_url(chosen: dict[str, str], name: str) -> str:
+    """A chart's SVG (dashboard.views_charts) with the same filters as the page."""
+    return reverse("dashboard:chart", args=[name]) + ("?" + urlencode(chosen) if chosen else "")
 
 
 @permission_required("dashboard.view_officer_dashboard", raise_exception=True)
 def officer_dashboard(request):
-    form, scope = _scope(request)
+    form, scope = scope_of(request)
     levels = figures.levels(scope)
     compliance = figures.compliance(scope)
     letters = figures.letters(scope)
@@ -72,11 +49,13 @@ def officer_dashboard(request):
             "levels": levels,
             "now": [(label, row[-1]) for label, row in levels.level_rows],
             "now_term": levels.terms[-1].period,
-            "levels_chart": _levels_chart(levels),
+            "levels_chart": figure_charts.levels_chart(levels),
+            "levels_chart_url": _chart_url(scope.chosen, "levels"),
             "reviews": reviews,
             "compliance": compliance,
             "letters": letters,
-            "letters_chart": _letters_chart(letters),
+            "letters_chart": figure_charts.letters_chart(letters),
+            "letters_chart_url": _chart_url(scope.chosen, "letters"),
             "concerns": concerns,
             "actions": actions,
             "today": scope.today,
@@ -87,7 +66,7 @@ def officer_dashboard(request):
 
 @permission_required("dashboard.view_officer_dashboard", raise_exception=True)
 def figure_schools(request):
-    form, scope = _scope(request)
+    form, scope = scope_of(request)
     figure, rows = exports.figure_rows(user=request.user, params=request.GET)
     if figure is None:
         raise Http404("No such figure")

@@ -20,6 +20,11 @@ MATRIX = {
         None,
         {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 403},
     ),
+    # Its charts, each an SVG document (docs/adr/0035): the same readers as the page.
+    "dashboard:chart": (
+        lambda ctx: {"name": "levels"},
+        {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 403},
+    ),
     # docs/adr/0029: the adviser's own dashboard; the outcomes table and the schools behind its
     # figures (LA staff); England's figures behind it (admins, who read no case material).
     "dashboard:adviser": (

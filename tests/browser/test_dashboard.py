@@ -3,18 +3,33 @@ with their tables), narrows it with the filters (a GET form, no JavaScript neede
 figure to the list of schools behind it. Axe checks both pages."""
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
 from .conftest import assert_no_axe_violations, sign_in
 
+SHOTS = Path("/tmp/dashboard_charts")  # screenshots for a person to look at
+
 
 def test_an_officer_reads_the_dashboard_and_follows_a_figure_to_its_schools(page, demo_site):
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if m.type == "error" and "Content Security Policy" in m.text else None,
+    )
     sign_in(page, demo_site, "officer")
     page.get_by_role("link", name="Dashboard", exact=True).click()
     expect(page.get_by_role("heading", name="Officer dashboard", level=1)).to_be_visible()
     chart = page.get_by_role("img", name=re.compile("Maintained schools by support level, last six terms"))
     expect(chart).to_be_visible()
+    # Both charts (pygal's SVG, docs/adr/0035) load as images under the page's policy, drawn at size.
+    page.wait_for_load_state("load")
+    for img in page.locator("img.app-chart").all():
+        assert img.evaluate("i => i.complete && i.naturalWidth > 0"), img.get_attribute("src")
+    src = chart.get_attribute("src")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "dashboard.png"), full_page=True)
     expect(page.get_by_role("table", name=re.compile("Support levels over the last six terms"))).to_be_visible()
     assert_no_axe_violations(page)
 
@@ -39,6 +54,18 @@ def test_an_officer_reads_the_dashboard_and_follows_a_figure_to_its_schools(page
     page.get_by_role("link", name="Back to the dashboard").click()
     expect(page.get_by_role("heading", name="Officer dashboard", level=1)).to_be_visible()
     assert "la=874" in page.url
+
+    # Opened on its own, the SVG's own policy allows its style (by hash) and nothing else is needed.
+    response = page.goto(demo_site + src)
+    assert response.headers["content-type"] == "image/svg+xml"
+    assert "style-src 'sha256-" in response.headers["content-security-policy"]
+    title = page.locator("svg > title").first.text_content()
+    assert title == "Maintained schools by support level, last six terms"
+    # pygal's stylesheet applied: the plot's background is white (its unstyled default would be black).
+    assert (
+        page.locator("svg .plot > .background").first.evaluate("r => getComputedStyle(r).fill") == "rgb(255, 255, 255)"
+    )
+    assert violations == [], violations
 
 
 def test_an_officer_produces_a_reporting_pack_and_downloads_its_pdf(page, demo_site, tmp_path):

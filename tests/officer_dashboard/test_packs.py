@@ -236,3 +236,17 @@ def test_the_pack_pdf_is_a4_with_its_sections(officer, known, tmp_path):
         assert heading in text
     assert "Gorse Primary" in text
     assert "This is the first pack for this meeting and LA." in text
+
+
+def test_the_pack_pdf_draws_the_dashboards_charts(officer, known, tmp_path):
+    """The charts (docs/adr/0035) are drawn in the PDF as vector SVG: their titles, legends and values
+    are the PDF's text, beside the tables with the same numbers."""
+    pack = produce(officer)
+    path = tmp_path / "pack.pdf"
+    with pack.pdf.open("rb") as handle:
+        path.write_bytes(handle.read())
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Maintained schools by support level, last six terms" in text  # the chart's own title
+    assert "Letters issued in 2026/27 by type" in text
+    assert "High support" in text
+    assert "Medium support" in text

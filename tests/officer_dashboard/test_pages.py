@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from categorisation.models import SupportLevel
+from dashboard import charts
 from dashboard.history import last_terms
 from tests.categorisation.factories import ApprovedCategorisationFactory, aware
 from tests.conftest import ROLES
@@ -25,6 +26,8 @@ pytestmark = pytest.mark.django_db
 STAFF = {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 403}
 PAGES = {
     "dashboard": reverse("dashboard:officer"),
+    "levels chart": reverse("dashboard:chart", args=["levels"]),
+    "letters chart": reverse("dashboard:chart", args=["letters"]),
     "figure": reverse("dashboard:figure") + "?figure=review.due",
 }
 
@@ -64,14 +67,57 @@ def test_the_dashboard_links_each_number_to_the_schools_behind_it(known, client_
     ]
 
 
-def test_the_charts_are_svg_with_a_title_a_description_and_no_inline_style(known, client_as):
-    html = client_as("officer").get(reverse("dashboard:officer")).content.decode()
-    assert html.count('<svg class="app-chart" role="img"') == 2
-    assert '<title id="levels-chart-title">Maintained schools by support level, last six terms</title>' in html
-    assert "Autumn 2026/27: low support 2, medium support 1, high support 2, not categorised 1" in html
+def test_the_charts_are_images_of_their_own_svg_with_an_alt_text_pointing_at_the_table(known, client_as):
+    html = client_as("officer").get(reverse("dashboard:officer") + "?la=874").content.decode()
+    levels_src = reverse("dashboard:chart", args=["levels"]) + "?la=874"
+    letters_src = reverse("dashboard:chart", args=["letters"]) + "?la=874"
+    assert html.count('<img class="app-chart"') == 2
+    assert (
+        f'<img class="app-chart" src="{levels_src}" alt="Maintained schools by support level, last six terms. '
+        'The same numbers are in the table beside this chart."' in html
+    )
+    assert f'src="{letters_src}" alt="Letters issued in 2026/27 by type. The same numbers' in html
     main = html.split("<main", 1)[1].split("</main>", 1)[0]
     assert "style=" not in main
     assert "<script" not in main
+    assert "<svg" not in main
+
+
+def test_each_chart_is_an_svg_with_a_title_a_description_of_every_number_and_no_script(known, client_as):
+    client = client_as("officer")
+    response = client.get(reverse("dashboard:chart", args=["levels"]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert "no-store" in response["Cache-Control"]
+    svg = response.content.decode()
+    assert '<title id="chart-title">Maintained schools by support level, last six terms</title>' in svg
+    description = "Autumn 2026/27: low support 2, medium support 1, high support 2, not categorised 1"
+    assert description in svg
+    assert "<script" not in svg
+    # The page's table says the same numbers: high support now is 2.
+    page = client.get(reverse("dashboard:officer"))
+    assert {label: f.count for label, f in page.context["now"]}["High support"] == 2
+    letters = client.get(reverse("dashboard:chart", args=["letters"])).content.decode()
+    assert '<title id="chart-title">Letters issued in 2026/27 by type</title>' in letters
+    assert client.get(reverse("dashboard:chart", args=["pie"])).status_code == 404
+
+
+def test_a_charts_own_policy_allows_its_style_by_hash_and_nothing_else(known, client_as):
+    response = client_as("officer").get(reverse("dashboard:chart", args=["levels"]))
+    policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+    assert policy["default-src"] == "'none'"
+    assert policy["style-src"] == " ".join(charts.style_hashes(response.content))
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert "script-src" not in policy  # default-src 'none': no script at all
+
+
+def test_the_charts_keep_the_dashboards_filters(known, client_as):
+    client = client_as("officer")
+    everyone = client.get(reverse("dashboard:chart", args=["levels"])).content.decode()
+    la_874 = client.get(reverse("dashboard:chart", args=["levels"]) + "?la=874").content.decode()
+    first_term = "Spring 2024/25: low support 0, medium support 0, high support 0, not categorised"
+    assert f"{first_term} 6;" in everyone
+    assert f"{first_term} 5;" in la_874  # Fir Secondary is in LA 873
 
 
 def _school_with_history(adviser):
@@ -95,7 +141,15 @@ def _queries(client, url) -> int:
 QUERY_CEILING = 70
 
 
-@pytest.mark.parametrize("url", [reverse("dashboard:officer"), reverse("dashboard:figure") + "?figure=visits.met"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("dashboard:officer"),
+        reverse("dashboard:figure") + "?figure=visits.met",
+        reverse("dashboard:chart", args=["levels"]),
+        reverse("dashboard:chart", args=["letters"]),
+    ],
+)
 def test_the_dashboard_runs_a_bounded_number_of_queries_whatever_the_number_of_schools(on_day, client_as, adviser, url):
     on_day(DAY)
     client = client_as("officer")

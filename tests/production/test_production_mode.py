@@ -80,6 +80,7 @@ NOT_REACHED_BY_THE_CRAWL = {
     "accounts:second_factor_qr": "while setting up an app: tests/accounts/test_second_factor.py",
     "accounts:second_factor_turn_off": "for an adviser or governor with an app: tests/accounts/test_second_factor.py",
     "accounts:user_unlock": "a button shown only while an account is locked: tests/accounts/test_lockout.py",
+    "dashboard:chart": "an <img> source: test_the_dashboards_charts_are_svg_images_under_their_own_policy",
 }
 WEASYPRINT_OR_ERROR = re.compile(
     r"^(ERROR|CRITICAL) (?!django\.security\.DisallowedHost)|weasyprint|core\.documents|\[(ERROR|CRITICAL)\]"
@@ -441,3 +442,24 @@ def test_a_reporting_pack_is_produced_as_a_styled_tagged_a4_pdf_and_downloads_un
     assert "Education Performance Clinic: school improvement pack" in reader.pages[0].extract_text()
     assert officer.get(pdf_path).body == first.body
     no_problems_logged(production_site, mark)
+
+
+def test_the_dashboards_charts_are_svg_images_under_their_own_policy(production_site, officer):
+    """docs/adr/0035: the dashboard shows each chart as an <img> of its own SVG; the page keeps the
+    site's policy; the SVG has no script and a policy that allows only its own style, by hash."""
+    page = officer.get("/dashboard/?la=874")
+    assert page.status == 200
+    assert "style-src 'self'" in page.headers["content-security-policy"]
+    sources = re.findall(r'<img class="app-chart" src="([^"]+)" alt="([^"]+)"', page.text)
+    assert [alt.split(".")[0] for _src, alt in sources][:1] == ["Maintained schools by support level, last six terms"]
+    assert len(sources) == 2
+    for src, _alt in sources:
+        chart = officer.get(src.replace("&amp;", "&"))
+        assert (chart.status, chart.content_type) == (200, "image/svg+xml"), src
+        assert chart.headers["x-content-type-options"] == "nosniff"
+        policy = chart.headers["content-security-policy"]
+        assert policy.startswith("default-src 'none'; style-src 'sha256-"), policy
+        assert "unsafe-inline" not in policy
+        assert "<script" not in chart.text
+        assert '<title id="chart-title">' in chart.text
+        assert '<desc id="chart-desc">' in chart.text
