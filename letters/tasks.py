@@ -1,7 +1,9 @@
 """Background tasks of the letters app (core/tasks.py, docs/adr/0014): producing the PDF and Word
-files of an issued letter or notice of intention."""
+files of an issued letter or notice of intention; the nightly recomputation of the stored
+suggestions (docs/adr/0036)."""
 
 from procrastinate import RetryStrategy
+from procrastinate.contrib.django import app
 
 from core.tasks import is_last_attempt, task
 
@@ -17,3 +19,17 @@ def render_issued_documents(context, *, letter_id: int, document: str) -> None:
     from .issued_documents import documents_render
 
     documents_render(letter_id=letter_id, document=document, last_attempt=is_last_attempt(context, RENDER_RETRIES))
+
+
+@app.periodic(cron="9 0 * * *", periodic_id="refresh-stored-suggestions")  # daily, 00:09 (UTC)
+@task(name="letters.tasks.refresh_stored_suggestions", queueing_lock="refresh-stored-suggestions")
+def refresh_stored_suggestions(timestamp: int) -> int:
+    """Recompute every school's open letter suggestions for the new day (facts leave the look-back
+    by date) before the first officer asks (letters.stored_suggestions); a school without a state
+    row (written past the models) gets one."""
+    from django.utils import timezone
+
+    from .stored_suggestions import ensure_rows, refresh
+
+    ensure_rows()
+    return refresh(today=timezone.localdate())
