@@ -221,10 +221,17 @@ class World:
         kind.save()
 
     def gias_import(self, n: int, k: int) -> None:
-        # A school added to the register set-wise (no model signals), then inspected by the import.
+        # The register written set-wise (no model signals): a school added (which later steps
+        # inspect), and a maintained school renamed, closed or reopened.
         urn = 874600 + k % 2
-        row = gias_row(urn=urn, name=f"Dunlin Primary School {k % 2}", type_code=1, phase="Primary")
-        data = to_csv_bytes(current_gias_header(), [row], encoding="utf-8")
+        rows = [gias_row(urn=urn, name=f"Dunlin Primary School {k % 2}", type_code=1, phase="Primary")]
+        school = self.school(n)
+        if school.establishment_type_id == 1:
+            rows.append(
+                gias_row(urn=school.urn, name=f"Egret Primary School {k}", type_code=1, phase="Primary",
+                         status_code="2" if k % 3 == 0 else "1")
+            )  # fmt: skip
+        data = to_csv_bytes(current_gias_header(), rows, encoding="utf-8")
         school_services.import_run(
             kind="gias", data=data, filename="edubasealldata.csv", actor=None, options={"la_codes": ["874"]}
         )
