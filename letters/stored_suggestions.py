@@ -48,7 +48,7 @@ ORDER = ("-on", "-school_name", "school_id", "source_key")
 def due(today: date) -> Q:
     """State rows to recompute before a read on `today`: stale, never computed, or computed for
     another day (written as ranges, so the database can use the index on the day)."""
-    return Q(stale=True) | Q(computed_for__isnull=True) | Q(computed_for__lt=today) | Q(computed_for__gt=today)
+    return Q(stale=True) | Q(computed_for__lt=today) | Q(computed_for__gt=today)
 
 
 # ---- marking stale (in the writer's transaction) ------------------------------------------------
