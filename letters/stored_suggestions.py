@@ -174,7 +174,9 @@ def open_suggestions(*, school_ids: Iterable[int] | None, today: date | None = N
     first: count them or take a page in SQL, then `materialise` the ones shown."""
     ids = None if school_ids is None else list(school_ids)
     refresh(today=today or timezone.localdate(), school_ids=ids)
-    found = StoredSuggestion.objects.order_by(*ORDER)
+    found = StoredSuggestion.objects.select_related("school__establishment_type", "school__link_adviser").order_by(
+        *ORDER
+    )
     return found if ids is None else found.filter(school_id__in=ids)
 
 

@@ -291,12 +291,17 @@ def compute_candidates(*, school_ids: list[int] | None, today: date) -> list[Can
 
 def materialise(candidates: Sequence[Candidate | StoredSuggestion]) -> list[Suggestion]:
     """Suggestions with their schools and letter types, for the candidates (computed or stored)
-    shown (two queries)."""
+    shown (one or two queries)."""
     if not candidates:
         return []
-    schools = School.objects.select_related("establishment_type", "link_adviser").in_bulk(
-        {c.school_id for c in candidates}
-    )
+    # Stored rows read with their schools (letters.stored_suggestions.open_suggestions) have them.
+    schools = {
+        c.school_id: c.school
+        for c in candidates
+        if isinstance(c, StoredSuggestion) and StoredSuggestion.school.is_cached(c)
+    }
+    if missing := {c.school_id for c in candidates} - set(schools):
+        schools |= School.objects.select_related("establishment_type", "link_adviser").in_bulk(missing)
     types = {t.code: t for t in LetterType.objects.all()}
     return [
         Suggestion(schools[c.school_id], types[c.kind], c.source_key, c.reason, c.on, c.indicator_codes)
