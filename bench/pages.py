@@ -1201,7 +1201,7 @@ def run_pages(args) -> None:
     from django.utils.http import urlencode
 
     from accounts.models import User
-    from schools.models import School
+    from schools.models import OfstedInspection, School
     from visits import services as visit_services
     from visits.compliance import compliance_schools
     from visits.models import MspMeeting, Visit
@@ -1328,7 +1328,20 @@ def run_pages(args) -> None:
         ("home (officer), after a change", "officer", reverse("dashboard:home")),
         ("visits compliance, after a change", "officer", reverse("visits:compliance")),
         ("visits MSP groups, after a change", "officer", reverse("visits:msp_list")),
+        ("letters suggestions, after a change", "officer", reverse("letters:suggestions")),
     ]
+    # The stored letter suggestions (letters.stored_suggestions): before each timed request a
+    # recent inspection is saved again (a different one each time), so that its school's
+    # suggestions are recomputed in the request.
+    inspected = list(OfstedInspection.objects.order_by("-start_date", "-pk").values_list("pk", flat=True)[:500])
+    resaved: list = []
+
+    def resave_an_inspection():
+        inspection = OfstedInspection.objects.get(pk=inspected[len(resaved) % len(inspected)])
+        inspection.save()
+        resaved.append(inspection.pk)
+
+    writes = {cold[-1]: resave_an_inspection}
     pages += cold
     if args.only:
         pages = [p for p in pages if args.only in p[0] or args.only in p[2]]
@@ -1344,7 +1357,7 @@ def run_pages(args) -> None:
     print("-" * len(header))
     results = []
     for label, role, url in pages:
-        before_each = plan_a_visit if (label, role, url) in cold else None
+        before_each = writes.get((label, role, url), plan_a_visit) if (label, role, url) in cold else None
         result = measure(clients[role], url, warmup=args.warmup, requests=args.requests, before_each=before_each)
         results.append((label, role, url, result))
         print(

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from schools.models import Governance, OfstedFramework, OfstedInspection, School
 
-from . import documents, services, suggestions
+from . import documents, services, stored_suggestions
 from .models import ComplianceOutcome, EventAction, InterventionPower, Letter, LetterEvent, LetterKind, LetterType
 
 KINGFISHER, WILLOW_BROOK, MEADOWBANK, CEDAR_PARK = 874001, 874002, 874004, 874006
@@ -96,7 +96,7 @@ def _exists(school, code) -> bool:
 
 def _from_suggestion(school, code, *, actor, extra_codes):
     """Accept the system's suggestion for the school when there is one, else draft directly."""
-    for suggestion in suggestions.suggestions_for(school_ids=[school.pk]):
+    for suggestion in stored_suggestions.suggestions_for(school_ids=[school.pk]):
         if suggestion.letter_type.code == code:
             letter = services.suggestion_accept(school=school, source_key=suggestion.source_key, actor=actor)
             codes = set(suggestion.indicator_codes) | set(extra_codes)
@@ -239,5 +239,5 @@ def seed(ctx) -> None:
         services.letter_submit(letter=letter, actor=adviser, today=today)
         made.append(f"a draft to {awaiting.name} awaiting approval")
 
-    open_suggestions = suggestions.suggestions_for(school_ids=None, today=today)
-    ctx.write(f"Letters: {', '.join(made) if made else 'already present'}; {len(open_suggestions)} suggestions open.")
+    open_count = stored_suggestions.open_suggestions(school_ids=None, today=today).count()
+    ctx.write(f"Letters: {', '.join(made) if made else 'already present'}; {open_count} suggestions open.")

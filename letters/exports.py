@@ -5,7 +5,7 @@ from core.export_jobs import ExportKind
 from core.exports import in_chunks
 from schools.models import School
 
-from . import suggestions
+from . import stored_suggestions, suggestions
 
 
 def suggestion_school_ids(user) -> list[int] | None:
@@ -16,8 +16,8 @@ def suggestion_school_ids(user) -> list[int] | None:
 
 
 def _rows(*, user, params):
-    found = suggestions.suggestion_candidates(school_ids=suggestion_school_ids(user))
-    for chunk in in_chunks(found, 1000):
+    found = stored_suggestions.open_suggestions(school_ids=suggestion_school_ids(user))
+    for chunk in in_chunks(found.iterator(chunk_size=1000), 1000):
         for suggestion in suggestions.materialise(list(chunk)):
             yield [
                 suggestion.school.name,

@@ -8,7 +8,7 @@ from core.home import register
 from core.sections import Section
 from schools.models import School
 
-from . import selectors, suggestions
+from . import selectors, stored_suggestions, suggestions
 from .models import LetterStatus
 
 PANEL_LIMIT = 10
@@ -19,14 +19,14 @@ def _officer(request, user):
     if not is_officer(user):
         return None
     today = timezone.localdate()
-    found = suggestions.suggestion_candidates(school_ids=None, today=today)
+    found = stored_suggestions.open_suggestions(school_ids=None, today=today)
     return {
         "awaiting_approval": list(selectors.letters_with_status(LetterStatus.SUBMITTED)[:PANEL_LIMIT]),
         "awaiting_issue": list(selectors.letters_with_status(LetterStatus.APPROVED)[:PANEL_LIMIT]),
         "deadlines": selectors.deadlines_soon(today),
         "eligible": selectors.eligible_for_intervention(today),
-        "suggestions": suggestions.materialise(found[:SUGGESTION_LIMIT]),
-        "suggestion_count": len(found),
+        "suggestions": suggestions.materialise(list(found[:SUGGESTION_LIMIT])),
+        "suggestion_count": found.count(),
         "horizon_days": selectors.DEADLINE_HORIZON_DAYS,
     }
 
@@ -35,11 +35,11 @@ def _adviser(request, user):
     if not is_adviser(user):
         return None
     school_ids = list(School.objects.filter(link_adviser=user).values_list("pk", flat=True))
-    found = suggestions.suggestion_candidates(school_ids=school_ids)
+    found = stored_suggestions.open_suggestions(school_ids=school_ids)
     return {
         "work": list(selectors.adviser_work(user)[:PANEL_LIMIT]),
-        "suggestions": suggestions.materialise(found[:SUGGESTION_LIMIT]),
-        "suggestion_count": len(found),
+        "suggestions": suggestions.materialise(list(found[:SUGGESTION_LIMIT])),
+        "suggestion_count": found.count(),
     }
 
 

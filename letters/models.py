@@ -419,6 +419,52 @@ class SuggestionDecision(models.Model):
         return f"{self.get_decision_display()}: {self.reason}"
 
 
+class StoredSuggestionState(models.Model):
+    """Whether a school's stored open suggestions (StoredSuggestion) are current: any write the
+    suggestion rules read marks its school stale in the same transaction, and
+    `letters.stored_suggestions.refresh` recomputes stale schools and schools computed for another
+    day before a page reads them (docs/adr/0036). Every school has one (made with the school)."""
+
+    school = models.OneToOneField(
+        School, on_delete=models.CASCADE, primary_key=True, related_name="stored_suggestion_state"
+    )
+    computed_for = models.DateField(null=True, blank=True, help_text="The day the suggestions were computed for")
+    stale = models.BooleanField(default=True)
+
+    class Meta:
+        default_permissions = ()
+        indexes = [
+            models.Index(fields=["school"], condition=models.Q(stale=True), name="stored_suggestions_stale"),
+            models.Index(fields=["computed_for"], name="stored_suggestions_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.school_id}: {'stale' if self.stale else 'current'} ({self.computed_for})"
+
+
+class StoredSuggestion(models.Model):
+    """One open letter suggestion (letters.suggestions computes them), kept so that the officer's
+    home, the suggestions page and its export count and page through them in SQL (docs/adr/0036).
+    The school's name is copied for the order (newest fact first, then by name): a rename marks
+    the school stale."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="stored_suggestions")
+    kind = models.CharField(max_length=30, choices=LetterKind.choices)
+    source_key = models.CharField(max_length=100)
+    reason = models.TextField()
+    on = models.DateField(help_text="The date of the fact suggesting the letter")
+    indicator_codes = models.JSONField(default=list)
+    school_name = models.CharField(max_length=255)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["school", "source_key"], name="unique_stored_suggestion")]
+        indexes = [models.Index(fields=["-on", "-school_name", "school"], name="stored_suggestions_newest")]
+
+    def __str__(self):
+        return f"{self.kind} for {self.school_name}: {self.source_key}"
+
+
 # The school's action plan in answer to a letter of concern (docs/adr/0033), in its own module.
 from .models_action_plans import (  # noqa: E402, F401
     ActionPlan,

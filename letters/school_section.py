@@ -8,7 +8,7 @@ from accounts.permissions import is_governor, is_la_staff
 from core.sections import Section
 from schools import school_page
 
-from . import rules, selectors, suggestions
+from . import rules, selectors, stored_suggestions
 
 
 def _context(request, school):
@@ -25,7 +25,9 @@ def _context(request, school):
             "rows": rows,
             "deadlines": [(letter, stage) for letter, stage in rows if stage and stage.open and stage.deadline],
             "eligible": [(letter, stage) for letter, stage in rows if stage and stage.eligible],
-            "suggestions": suggestions.suggestions_for(school_ids=[school.pk]) if may_decide else [],
+            "suggestions": stored_suggestions.suggestions_for(school_ids=[school.pk], today=today)
+            if may_decide
+            else [],
             "can_draft": user.has_perm("letters.draft_letter", school)
             and not rules.letters_only_to_open_schools(school=school),
             "school": school,

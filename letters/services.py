@@ -16,7 +16,7 @@ from accounts.models import User
 from schools.models import ElectedMemberAlertKind, School
 from schools.services import elected_members_alert
 
-from . import documents, issued_documents, placeholders, rules, selectors, suggestions
+from . import documents, issued_documents, placeholders, rules, selectors, stored_suggestions
 from .models import (
     DECISION_CHOICES,
     NO_INTERVENTION,
@@ -554,7 +554,7 @@ def intervention_decision_record(
 def suggestion_accept(*, school: School, source_key: str, actor: User) -> Letter:
     """Turn a suggestion into a draft letter, pre-filled from the template with the indicators the
     fact points to ticked. The draft then goes through approval like any other."""
-    suggestion = suggestions.suggestion_by_key(school=school, source_key=source_key)
+    suggestion = stored_suggestions.suggestion_by_key(school=school, source_key=source_key)
     if suggestion is None:
         raise ValidationError(SUGGESTION_GONE)
     letter_type = suggestion.letter_type
@@ -572,7 +572,7 @@ def suggestion_accept(*, school: School, source_key: str, actor: User) -> Letter
 def suggestion_dismiss(*, school: School, source_key: str, reason: str, actor: User) -> SuggestionDecision:
     if not reason.strip():
         raise ValidationError({"reason": DISMISS_NEEDS_REASON})
-    suggestion = suggestions.suggestion_by_key(school=school, source_key=source_key)
+    suggestion = stored_suggestions.suggestion_by_key(school=school, source_key=source_key)
     if suggestion is None:
         raise ValidationError(SUGGESTION_GONE)
     return _decide(suggestion, SuggestionDecision.DISMISSED, actor, dismissed_reason=reason.strip())

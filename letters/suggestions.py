@@ -15,6 +15,7 @@ suggested once the school has a letter answering it (ANSWERED_BY) drafted on or 
 
 import re
 from collections import namedtuple
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -36,7 +37,7 @@ from schools.models import (
 )
 from visits.selectors import warning_notice_recommendations
 
-from .models import Letter, LetterKind, LetterStatus, LetterType, SuggestionDecision
+from .models import Letter, LetterKind, LetterStatus, LetterType, StoredSuggestion, SuggestionDecision
 from .placeholders import long_date
 
 LOOKBACK_MONTHS = 24
@@ -249,19 +250,15 @@ def _msp_candidates(school_ids, since: date) -> list[Candidate]:
     ]
 
 
-def suggestion_candidates(*, school_ids: list[int] | None, today: date | None = None) -> list[Candidate]:
-    """The open suggestions for these schools (None: every school), newest fact first, without
-    loading their schools: count them or page through them, then `materialise` the ones shown. A
-    bounded number of queries whatever the number of schools.
+def compute_candidates(*, school_ids: list[int] | None, today: date) -> list[Candidate]:
+    """The open suggestions for these schools (None: every school), newest fact first, computed
+    from the facts, without loading their schools. A bounded number of queries whatever the number
+    of schools. Pages read them stored (letters.stored_suggestions, docs/adr/0036), which calls
+    this for the schools whose facts changed; it is also the tests' oracle.
 
     Dropped: a fact someone accepted or dismissed (SuggestionDecision); a fact the school already
     has a letter answering, drafted on or after the fact's date (ANSWERED_BY); a concern about a
     school the LA does not maintain; anything about a closed school."""
-    today = today or timezone.localdate()
-    return _candidates(school_ids, today)
-
-
-def _candidates(school_ids: list[int] | None, today: date) -> list[Candidate]:
     since = add_months(today, -LOOKBACK_MONTHS)
     candidates = _ofsted_candidates(school_ids, since)
     candidates += _msp_candidates(school_ids, since)
@@ -292,29 +289,21 @@ def _candidates(school_ids: list[int] | None, today: date) -> list[Candidate]:
     return found
 
 
-def materialise(candidates: list[Candidate]) -> list[Suggestion]:
-    """Suggestions with their schools and letter types, for the candidates shown (two queries)."""
+def materialise(candidates: Sequence[Candidate | StoredSuggestion]) -> list[Suggestion]:
+    """Suggestions with their schools and letter types, for the candidates (computed or stored)
+    shown (one or two queries)."""
     if not candidates:
         return []
-    schools = School.objects.select_related("establishment_type", "link_adviser").in_bulk(
-        {c.school_id for c in candidates}
-    )
+    # Stored rows read with their schools (letters.stored_suggestions.open_suggestions) have them.
+    schools = {
+        c.school_id: c.school
+        for c in candidates
+        if isinstance(c, StoredSuggestion) and StoredSuggestion.school.is_cached(c)
+    }
+    if missing := {c.school_id for c in candidates} - set(schools):
+        schools |= School.objects.select_related("establishment_type", "link_adviser").in_bulk(missing)
     types = {t.code: t for t in LetterType.objects.all()}
     return [
         Suggestion(schools[c.school_id], types[c.kind], c.source_key, c.reason, c.on, c.indicator_codes)
         for c in candidates
     ]
-
-
-def suggestions_for(*, school_ids: list[int] | None, today: date | None = None) -> list[Suggestion]:
-    """Every open suggestion for these schools (None: every school), newest fact first. For a
-    school or an adviser's link schools; pages over all schools use suggestion_candidates and
-    materialise only what they show."""
-    return materialise(suggestion_candidates(school_ids=school_ids, today=today))
-
-
-def suggestion_by_key(*, school: School, source_key: str) -> Suggestion | None:
-    for suggestion in suggestions_for(school_ids=[school.pk]):
-        if suggestion.source_key == source_key:
-            return suggestion
-    return None

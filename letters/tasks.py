@@ -1,8 +1,10 @@
 """Background tasks of the letters app (core/tasks.py, docs/adr/0014): producing the PDF and Word
-files of an issued letter or notice of intention, and the emails about a school's action plan."""
+files of an issued letter or notice of intention, the emails about a school's action plan, and the
+nightly recomputation of the stored suggestions (docs/adr/0036)."""
 
 from django.conf import settings
 from procrastinate import RetryStrategy
+from procrastinate.contrib.django import app
 
 from core.tasks import is_last_attempt, task
 
@@ -30,3 +32,17 @@ def send_action_plan_email(context, *, email_id: int) -> None:
     from .action_plans import action_plan_email_send
 
     action_plan_email_send(email_id, last_attempt=is_last_attempt(context, settings.EMAIL_RETRIES))
+
+
+@app.periodic(cron="9 0 * * *", periodic_id="refresh-stored-suggestions")  # daily, 00:09 (UTC)
+@task(name="letters.tasks.refresh_stored_suggestions", queueing_lock="refresh-stored-suggestions")
+def refresh_stored_suggestions(timestamp: int) -> int:
+    """Recompute every school's open letter suggestions for the new day (facts leave the look-back
+    by date) before the first officer asks (letters.stored_suggestions); a school without a state
+    row (written past the models) gets one."""
+    from django.utils import timezone
+
+    from .stored_suggestions import ensure_rows, refresh
+
+    ensure_rows()
+    return refresh(today=timezone.localdate())

@@ -25,7 +25,18 @@ from schools.models import School
 from schools.picker import school_picker
 from schools.selectors import letterhead_for, open_schools_user_acts_for, schools_visible_to
 
-from . import documents, exports, issued_documents, links, placeholders, rules, selectors, services, suggestions
+from . import (
+    documents,
+    exports,
+    issued_documents,
+    links,
+    placeholders,
+    rules,
+    selectors,
+    services,
+    stored_suggestions,
+    suggestions,
+)
 from .documents import DOCX_CONTENT_TYPE
 from .forms import (
     ApprovalSettingForm,
@@ -840,7 +851,7 @@ def indicator_edit(request, pk: int):
 
 @permission_required("letters.view_suggestions", raise_exception=True)
 def suggestion_list(request):
-    found = suggestions.suggestion_candidates(school_ids=exports.suggestion_school_ids(request.user))
+    found = stored_suggestions.open_suggestions(school_ids=exports.suggestion_school_ids(request.user))
     pagination = paginate(request, found)
     return render(
         request,
@@ -877,7 +888,7 @@ def suggestion_accept(request, urn: int, key: str):
 
 def suggestion_dismiss(request, urn: int, key: str):
     school = _suggestion_school(request, urn)
-    suggestion = suggestions.suggestion_by_key(school=school, source_key=key)
+    suggestion = stored_suggestions.suggestion_by_key(school=school, source_key=key)
     if suggestion is None:
         messages.error(request, services.SUGGESTION_GONE)
         return redirect("letters:suggestions")

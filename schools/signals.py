@@ -5,3 +5,6 @@ from django.dispatch import Signal
 # Sent inside the transaction of a GIAS import that changed the register. Figures kept per school
 # (visits.stored_compliance) are marked for recomputation by their receivers.
 register_changed = Signal()
+# Sent inside the transaction of an Ofsted import that created or changed inspections, with
+# `school_ids`: the schools whose inspections changed (letters.stored_suggestions marks them).
+inspections_changed = Signal()

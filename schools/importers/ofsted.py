@@ -17,6 +17,7 @@ from core.tabular import FileRefused, Table
 from core.text import count_of
 
 from ..models import OfstedInspection, School
+from ..signals import inspections_changed
 from .base import Columns, Importer, Plan, Progress, RowError, display, no_progress
 from .ofsted_layout import COMPARED, Block, _inspection_date, blocks_for
 
@@ -96,11 +97,12 @@ class OfstedImporter(Importer):
         return plan
 
     def apply(self, plan: Plan, *, actor, record, progress: Progress = no_progress) -> None:
+        creates = plan.payload["creates"]
         OfstedInspection.objects.bulk_create(
-            [OfstedInspection(inspection_number=number, **values) for number, values in plan.payload["creates"]],
-            batch_size=2000,
+            [OfstedInspection(inspection_number=number, **values) for number, values in creates], batch_size=2000
         )
         updates = plan.payload["updates"]
+        schools = {values["school_id"] for _number, values in creates}
         if updates:
             objects = OfstedInspection.objects.in_bulk([pk for pk, _ in updates])
             fields = set()
@@ -109,6 +111,9 @@ class OfstedImporter(Importer):
                     setattr(objects[pk], name, value)
                     fields.add(name)
             OfstedInspection.objects.bulk_update(list(objects.values()), sorted(fields), batch_size=2000)
+            schools.update(inspection.school_id for inspection in objects.values())
+        if schools:  # set-wise writes send no model signals: figures kept per school listen to this
+            inspections_changed.send(sender=type(self), school_ids=sorted(schools))
 
 
 class BlockColumns(NamedTuple):

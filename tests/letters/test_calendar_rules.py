@@ -8,7 +8,7 @@ import pytest
 
 from categorisation.facts import FactKey, facts_for
 from core.dates import add_months
-from letters import rules, suggestions
+from letters import rules, stored_suggestions, suggestions
 from tests.factories import InspectionFactory
 
 from .factories import issued
@@ -64,12 +64,12 @@ def test_an_ofsted_outcome_is_suggested_for_24_months_after_publication_to_the_d
     first_day = add_months(today, -suggestions.LOOKBACK_MONTHS)
     graded(school, first_day - timedelta(days=900), 3)
     graded(school, first_day, 2)
-    assert [s.letter_type.code for s in suggestions.suggestions_for(school_ids=[school.pk], today=today)] == [
+    assert [s.letter_type.code for s in stored_suggestions.suggestions_for(school_ids=[school.pk], today=today)] == [
         "congratulations"
     ]
     the_day_after = today + timedelta(days=1)
     assert add_months(the_day_after, -suggestions.LOOKBACK_MONTHS) > first_day
-    assert suggestions.suggestions_for(school_ids=[school.pk], today=the_day_after) == []
+    assert stored_suggestions.suggestions_for(school_ids=[school.pk], today=the_day_after) == []
 
 
 def test_24_months_before_a_leap_day_is_the_same_date():

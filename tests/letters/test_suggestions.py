@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from letters import services, suggestions
+from letters import services, stored_suggestions, suggestions
 from letters.models import Letter, LetterStatus, SuggestionDecision
 from schools.models import OfstedFramework
 from tests.factories import InspectionFactory, SchoolFactory
@@ -37,7 +37,7 @@ def report_card(school, when, grades, safeguarding_met=True):
 
 
 def suggested(school):
-    return [(s.letter_type.code, s.indicator_codes) for s in suggestions.suggestions_for(school_ids=[school.pk])]
+    return [(s.letter_type.code, s.indicator_codes) for s in stored_suggestions.suggestions_for(school_ids=[school.pk])]
 
 
 @pytest.mark.parametrize(
@@ -191,7 +191,7 @@ def test_suggestions_are_shown_on_the_school_page_and_home_panels(client_as, lin
 
 
 def every_suggestion():
-    return [(c.school_id, c.kind) for c in suggestions.suggestion_candidates(school_ids=None)]
+    return [(c.school_id, c.kind) for c in stored_suggestions.open_suggestions(school_ids=None)]
 
 
 def test_every_schools_suggestions_follow_an_inspection_or_a_letter_at_once(school, officer):
