@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
 
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
 
 from academies.models import LADDER_ORDER, LADDER_SHORT, ConcernSource, Rag
@@ -26,7 +26,7 @@ from visits.compliance import MISSED_EARLIER, compliance_schools, year_calendar
 from visits.entitlement import ComplianceStatus
 from visits.models import MspMeeting, MspMeetingStatus
 from visits.selectors import overdue_open_actions
-from visits.stored_compliance import STATUS_Q, rows_for, stored_compliance
+from visits.stored_compliance import MSP_OVERDUE, STATUS_Q, rows_for, stored_compliance
 
 from . import history
 from .filters import filter_schools
@@ -50,10 +50,12 @@ class Figure:
     label: str
     entries: list[Entry] = field(default_factory=list)
     href: str = ""  # set by the view: the list page with the same filters
+    # The number counted by the database when the schools are not listed (Scope.lists False).
+    n: int | None = None
 
     @property
     def count(self) -> int:
-        return len(self.entries)
+        return len(self.entries) if self.n is None else self.n
 
 
 @dataclass
@@ -67,6 +69,9 @@ class Scope:
     # Whistleblowing-sourced concerns (restricted) are left out of documents that leave the
     # system, the reporting packs (docs/adr/0030), whoever produced them.
     restricted: bool = True
+    # False on the dashboard: each figure is counted by the database (Figure.n) and its schools are
+    # listed only on the figure's own page (docs/adr/0037). The packs and the list pages list them.
+    lists: bool = True
 
     def schools(self) -> QuerySet[School]:
         return filter_schools(School.objects.all(), self.chosen)
@@ -97,6 +102,8 @@ class LevelsSection:
 
 
 def levels(scope: Scope) -> LevelsSection:
+    if not scope.lists:
+        return level_counts(scope)
     terms = history.term_levels(today=scope.today, schools=scope.maintained())
     figures, level_rows, movement_rows = [], [], []
     for level in history.LEVEL_KEYS:
@@ -127,6 +134,58 @@ def levels(scope: Scope) -> LevelsSection:
     return LevelsSection(terms, level_rows, movement_rows, figures)
 
 
+def level_counts(scope: Scope) -> LevelsSection:
+    """levels() counted, not listed: the same figures, keys and labels, each with its number only
+    (history.term_counts: one grouped query)."""
+    terms, moves = history.term_counts(today=scope.today, schools=scope.maintained())
+    figures, level_rows, movement_rows = [], [], []
+    for level in history.LEVEL_KEYS:
+        row = [
+            Figure(f"level.{t.key}.{level}", f"{history.LEVEL_LABELS[level]}, {t.period.label}", n=t.count(level))
+            for t in terms
+        ]
+        level_rows.append((history.LEVEL_LABELS[level], row))
+        figures += row
+    for direction in history.MOVEMENTS:
+        row = [
+            None
+            if moved is None
+            else Figure(
+                f"move.{t.key}.{direction}",
+                f"{history.MOVEMENT_LABELS[direction]} since the term before, {t.period.label}",
+                n=moved[direction],
+            )
+            for t, moved in zip(terms, moves, strict=True)
+        ]
+        movement_rows.append((history.MOVEMENT_LABELS[direction], row))
+        figures += [f for f in row if f]
+    return LevelsSection(terms, level_rows, movement_rows, figures)
+
+
+def level_figure(scope: Scope, key: str) -> Figure | None:
+    """One level or movement figure with its schools ("level.2026-autumn.high",
+    "move.2026-autumn.declining"), reading only that term and the one before it: the figure's own
+    page needs no other term. None for a term not among the last six or an unknown level."""
+    kind, _, rest = key.partition(".")
+    term, _, what = rest.partition(".")
+    periods = history.last_terms(scope.today)
+    index = next((i for i, p in enumerate(periods) if history.term_key(p) == term), None)
+    if index is None or (kind == "move" and index == 0):
+        return None
+    if (kind == "level" and what not in history.LEVEL_KEYS) or (kind == "move" and what not in history.MOVEMENTS):
+        return None
+    terms = history.term_levels(
+        today=scope.today, schools=scope.maintained(), terms=periods[max(index - 1, 0) : index + 1]
+    )
+    t = terms[-1]
+    if kind == "level":
+        return Figure(key, f"{history.LEVEL_LABELS[what]}, {t.period.label}", _entries(t.schools_at(what)))
+    moved = history.movement(terms[0], t)
+    return Figure(
+        key, f"{history.MOVEMENT_LABELS[what]} since the term before, {t.period.label}", _entries(moved[what])
+    )
+
+
 def _entries(school_ids) -> list[Entry]:
     return [Entry(sid) for sid in school_ids]
 
@@ -137,8 +196,15 @@ def _entries(school_ids) -> list[Entry]:
 def reviews(scope: Scope) -> list[Figure]:
     """Due: no approved categorisation in the term today counts in (categorisation.selectors.review_due).
     Overdue: due now, and the term before also ended without one (due on its last day too)."""
-    due = list(filter_schools(review_due(scope.today), scope.chosen).order_by().values_list("pk", flat=True))
     previous_term_end = history.last_terms(scope.today, count=2)[0].ends_on
+    if not scope.lists:
+        due_now = filter_schools(review_due(scope.today), scope.chosen).order_by()
+        before = review_due(previous_term_end).order_by().values("pk")
+        return [
+            Figure("review.due", "Due for review this term", n=due_now.count()),
+            Figure("review.overdue", "Overdue: not reviewed last term either", n=due_now.filter(pk__in=before).count()),
+        ]
+    due = list(filter_schools(review_due(scope.today), scope.chosen).order_by().values_list("pk", flat=True))
     due_before = set(
         filter_schools(review_due(previous_term_end), scope.chosen)
         .filter(pk__in=due)
@@ -181,6 +247,8 @@ def compliance(scope: Scope) -> ComplianceSection:
     # Counted from the stored status (visits.stored_compliance); full rows only for the schools
     # with an MSP group or one to set up, whose meetings the figures describe.
     stored = stored_compliance(today=scope.today).filter(school__in=scope.maintained().values("pk"))
+    if not scope.lists:
+        return _compliance_counts(scope, stored)
     visits = [
         Figure(
             f"visits.{key}",
@@ -191,16 +259,7 @@ def compliance(scope: Scope) -> ComplianceSection:
     ]
     rows = rows_for(stored.filter(Q(has_msp_group=True) | Q(msp_to_set_up=True)), today=scope.today)
     with_group = [r for r in rows if r.msp_group]
-    next_meeting = dict(
-        MspMeeting.objects.filter(
-            group_id__in=[r.msp_group.pk for r in with_group], status=MspMeetingStatus.PLANNED, held_on__gte=scope.today
-        )
-        .values("group_id")
-        .annotate(next_on=Min("held_on"))
-        .values_list("group_id", "next_on")
-        if with_group
-        else []
-    )
+    next_meeting = _next_meetings([r.msp_group.pk for r in with_group], scope.today)
 
     def note(row) -> str:
         on = next_meeting.get(row.msp_group.pk)
@@ -220,6 +279,45 @@ def compliance(scope: Scope) -> ComplianceSection:
         ),
     ]
     return ComplianceSection(year_calendar(scope.today).current_term, visits, msp, msp_rows)
+
+
+MSP_GROUP = Q(has_msp_group=True)
+MSP_ROWS_SHOWN = 20  # the dashboard's table of MSP schools; the figure's page lists them all
+
+
+def _compliance_counts(scope: Scope, stored) -> ComplianceSection:
+    """compliance() counted from the stored status in one aggregate, with full rows only for the MSP
+    schools the dashboard's table shows."""
+    counts = stored.order_by().aggregate(
+        **{key: Count("pk", filter=STATUS_Q[key]) for key, _ in VISIT_FIGURES},
+        msp_groups=Count("pk", filter=MSP_GROUP),
+        msp_overdue=Count("pk", filter=MSP_GROUP & MSP_OVERDUE),
+        msp_to_set_up=Count("pk", filter=Q(msp_to_set_up=True)),
+    )
+    visits = [Figure(f"visits.{key}", label, n=counts[key]) for key, label in VISIT_FIGURES]
+    shown = rows_for(stored.filter(MSP_GROUP)[:MSP_ROWS_SHOWN], today=scope.today)
+    next_meeting = _next_meetings([r.msp_group.pk for r in shown if r.msp_group], scope.today)
+    msp_rows = [
+        (r.school, r.msp_group, next_meeting.get(r.msp_group.pk), r.msp.status_label) for r in shown if r.msp_group
+    ]
+    msp = [
+        Figure("msp.groups", "Schools with an open MSP group", n=counts["msp_groups"]),
+        Figure("msp.overdue", "MSP meeting overdue", n=counts["msp_overdue"]),
+        Figure("msp.to_set_up", "High support with no MSP group yet", n=counts["msp_to_set_up"]),
+    ]
+    return ComplianceSection(year_calendar(scope.today).current_term, visits, msp, msp_rows)
+
+
+def _next_meetings(group_ids: list[int], today: date) -> dict[int, date]:
+    """Each group's next planned meeting from today."""
+    if not group_ids:
+        return {}
+    return dict(
+        MspMeeting.objects.filter(group_id__in=group_ids, status=MspMeetingStatus.PLANNED, held_on__gte=today)
+        .values("group_id")
+        .annotate(next_on=Min("held_on"))
+        .values_list("group_id", "next_on")
+    )
 
 
 # ---- letters and warning notices --------------------------------------------------------------
@@ -331,11 +429,10 @@ def open_concerns(scope: Scope):
 
 
 def actions(scope: Scope) -> list[Figure]:
-    overdue = (
-        overdue_open_actions(school_ids=scope.schools().values("pk"), today=scope.today)
-        .order_by("due_on", "id")
-        .values_list("id", "school_id", "description", "due_on")
-    )
+    overdue_actions = overdue_open_actions(school_ids=scope.schools().values("pk"), today=scope.today)
+    if not scope.lists:
+        return [Figure("actions.overdue", "Overdue actions", n=overdue_actions.order_by().count())]
+    overdue = overdue_actions.order_by("due_on", "id").values_list("id", "school_id", "description", "due_on")
     # One reverse() for every action (England has thousands overdue): the path with its id put in.
     marker = 987654321
     before, after = reverse("visits:action_detail", kwargs={"pk": marker}).split(str(marker))
@@ -349,8 +446,6 @@ def actions(scope: Scope) -> list[Figure]:
 # ---- the list behind a figure -------------------------------------------------------------------
 
 SECTIONS = {
-    "level": lambda scope: levels(scope).figures,
-    "move": lambda scope: levels(scope).figures,
     "review": reviews,
     "visits": lambda scope: compliance(scope).figures,
     "msp": lambda scope: compliance(scope).figures,
@@ -363,6 +458,8 @@ SECTIONS = {
 
 def figure_for(scope: Scope, key: str) -> Figure | None:
     """The figure of this key (None for an unknown key), computing only its section."""
+    if key.split(".", 1)[0] in ("level", "move"):
+        return level_figure(scope, key)
     section = SECTIONS.get(key.split(".", 1)[0])
     if section is None:
         return None

@@ -57,6 +57,7 @@ def _letters_chart(section: figures.LettersSection):
 @permission_required("dashboard.view_officer_dashboard", raise_exception=True)
 def officer_dashboard(request):
     form, scope = _scope(request)
+    scope.lists = False  # numbers only: a figure's schools are listed on its own page (docs/adr/0037)
     levels = figures.levels(scope)
     compliance = figures.compliance(scope)
     letters = figures.letters(scope)
