@@ -11,6 +11,7 @@ A figure's key names it in a URL: "level.2026-autumn.high", "move.2026-autumn.de
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from itertools import pairwise
 
 from django.db.models import Count, Min, Q, QuerySet
@@ -73,6 +74,11 @@ class Scope:
     # listed only on the figure's own page (docs/adr/0037). The packs and the list pages list them.
     lists: bool = True
 
+    @cached_property
+    def terms(self) -> list:
+        """The last six terms (history.last_terms), read once for every section."""
+        return history.last_terms(self.today)
+
     def schools(self) -> QuerySet[School]:
         return filter_schools(School.objects.all(), self.chosen)
 
@@ -104,7 +110,7 @@ class LevelsSection:
 def levels(scope: Scope) -> LevelsSection:
     if not scope.lists:
         return level_counts(scope)
-    terms = history.term_levels(today=scope.today, schools=scope.maintained())
+    terms = history.term_levels(today=scope.today, schools=scope.maintained(), terms=scope.terms)
     figures, level_rows, movement_rows = [], [], []
     for level in history.LEVEL_KEYS:
         row = [
@@ -137,7 +143,7 @@ def levels(scope: Scope) -> LevelsSection:
 def level_counts(scope: Scope) -> LevelsSection:
     """levels() counted, not listed: the same figures, keys and labels, each with its number only
     (history.term_counts: one grouped query)."""
-    terms, moves = history.term_counts(today=scope.today, schools=scope.maintained())
+    terms, moves = history.term_counts(today=scope.today, schools=scope.maintained(), terms=scope.terms)
     figures, level_rows, movement_rows = [], [], []
     for level in history.LEVEL_KEYS:
         row = [
@@ -168,7 +174,7 @@ def level_figure(scope: Scope, key: str) -> Figure | None:
     page needs no other term. None for a term not among the last six or an unknown level."""
     kind, _, rest = key.partition(".")
     term, _, what = rest.partition(".")
-    periods = history.last_terms(scope.today)
+    periods = scope.terms
     index = next((i for i, p in enumerate(periods) if history.term_key(p) == term), None)
     if index is None or (kind == "move" and index == 0):
         return None
@@ -196,13 +202,17 @@ def _entries(school_ids) -> list[Entry]:
 def reviews(scope: Scope) -> list[Figure]:
     """Due: no approved categorisation in the term today counts in (categorisation.selectors.review_due).
     Overdue: due now, and the term before also ended without one (due on its last day too)."""
-    previous_term_end = history.last_terms(scope.today, count=2)[0].ends_on
+    previous_term_end = scope.terms[-2].ends_on
     if not scope.lists:
-        due_now = filter_schools(review_due(scope.today), scope.chosen).order_by()
         before = review_due(previous_term_end).order_by().values("pk")
+        counts = (
+            filter_schools(review_due(scope.today), scope.chosen)
+            .order_by()
+            .aggregate(due=Count("pk"), overdue=Count("pk", filter=Q(pk__in=before)))
+        )
         return [
-            Figure("review.due", "Due for review this term", n=due_now.count()),
-            Figure("review.overdue", "Overdue: not reviewed last term either", n=due_now.filter(pk__in=before).count()),
+            Figure("review.due", "Due for review this term", n=counts["due"]),
+            Figure("review.overdue", "Overdue: not reviewed last term either", n=counts["overdue"]),
         ]
     due = list(filter_schools(review_due(scope.today), scope.chosen).order_by().values_list("pk", flat=True))
     due_before = set(
@@ -346,7 +356,11 @@ def letters(scope: Scope) -> LettersSection:
         .order_by("issued_on", "id")
     )
     by_code = defaultdict(list)
-    for letter in issued:
+    if not scope.lists:
+        counted = dict(
+            issued.order_by().values("letter_type__code").annotate(n=Count("pk")).values_list("letter_type__code", "n")
+        )
+    for letter in issued if scope.lists else []:
         by_code[letter.letter_type.code].append(
             Entry(
                 letter.school_id, f"{letter.reference}, issued {letter.issued_on:%-d %B %Y}", letter.get_absolute_url()
@@ -354,6 +368,8 @@ def letters(scope: Scope) -> LettersSection:
         )
     by_type = [
         Figure(f"letters.{kind.code}", kind.name, by_code.get(kind.code, []))
+        if scope.lists
+        else Figure(f"letters.{kind.code}", kind.name, n=counted.get(kind.code, 0))
         for kind in LetterType.objects.order_by("order", "id")
     ]
 
@@ -429,7 +445,10 @@ def open_concerns(scope: Scope):
 
 
 def actions(scope: Scope) -> list[Figure]:
-    overdue_actions = overdue_open_actions(school_ids=scope.schools().values("pk"), today=scope.today)
+    # Unfiltered, every school's: no need to read the 22,000 schools to count (the status and due
+    # date index answers).
+    school_ids = scope.schools().values("pk") if scope.chosen else None
+    overdue_actions = overdue_open_actions(school_ids=school_ids, today=scope.today)
     if not scope.lists:
         return [Figure("actions.overdue", "Overdue actions", n=overdue_actions.order_by().count())]
     overdue = overdue_actions.order_by("due_on", "id").values_list("id", "school_id", "description", "due_on")

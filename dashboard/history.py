@@ -95,12 +95,14 @@ class TermCounts:
         return self.counts.get(level, 0)
 
 
-def term_counts(*, today: date, schools) -> tuple[list[TermCounts], list[dict[str, int] | None]]:
+def term_counts(
+    *, today: date, schools, terms: list[Period] | None = None
+) -> tuple[list[TermCounts], list[dict[str, int] | None]]:
     """term_levels' counts and movement's counts for the last six terms, counted from
     categorisation.selectors.level_paths (one grouped query: each sequence of six levels and how many
     schools had it) instead of built school by school: the dashboard shows numbers, and only a
     figure's own page lists its schools. The movement of the first term shown is None."""
-    terms = last_terms(today)
+    terms = last_terms(today) if terms is None else terms
     days = [assess_day(p, today) for p in terms]
     counts: list[dict[str, int]] = [dict.fromkeys(LEVEL_KEYS, 0) for _ in terms]
     moves: list[dict[str, int] | None] = [None] + [dict.fromkeys(MOVEMENTS, 0) for _ in terms[1:]]
