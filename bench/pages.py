@@ -1189,6 +1189,22 @@ def profile(client, url: str, limit: int = 12) -> str:
     return "\n".join(lines)
 
 
+def bench_headteacher(school):
+    """The showcase school's headteacher, made (untimed, once) on a database built before the build
+    made one: a user with the headteacher role heading that school."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import Headship, User
+    from accounts.roles import Role
+
+    user, _ = User.objects.get_or_create(
+        username="headteacher1", defaults={"first_name": "Head", "last_name": "Teacher"}
+    )
+    user.groups.add(Group.objects.get(name=Role.HEADTEACHER.value))
+    Headship.objects.get_or_create(user=user, school=school)
+    return user
+
+
 def run_pages(args) -> None:
     from django.conf import settings
     from django.db import connection
@@ -1243,10 +1259,12 @@ def run_pages(args) -> None:
     officer = User.objects.get(username="officer1")
     adviser = showcase.link_adviser
     governor = User.objects.filter(governorships__school=showcase).order_by("username").first()
+    headteacher = bench_headteacher(showcase)
     fragment = "oak"
     clients = {}
     admin = User.objects.get(username="admin1")
-    for role, user in (("officer", officer), ("adviser", adviser), ("governor", governor), ("admin", admin)):
+    signed_in = (("officer", officer), ("adviser", adviser), ("governor", governor), ("admin", admin))
+    for role, user in (*signed_in, ("headteacher", headteacher)):
         clients[role] = Client()
         clients[role].force_login(user)
     school_url = reverse("schools:detail", kwargs={"urn": showcase.urn})
@@ -1265,6 +1283,7 @@ def run_pages(args) -> None:
         ("home (officer)", "officer", reverse("dashboard:home")),
         ("home (adviser)", "adviser", reverse("dashboard:home")),
         ("home (governor)", "governor", reverse("dashboard:home")),
+        ("home (headteacher)", "headteacher", reverse("dashboard:home")),
         ("schools list", "officer", reverse("schools:list")),
         (f"schools list ?q={fragment}", "officer", reverse("schools:list") + f"?q={fragment}"),
         ("schools list ?sort=ofsted&page=200", "officer", reverse("schools:list") + "?sort=ofsted&page=200"),
@@ -1309,6 +1328,9 @@ def run_pages(args) -> None:
             reverse("dashboard:outcome_schools") + "?phase=all&governance=all&set=judged&page=20",
         ),
         ("outcomes, England's figures", "admin", reverse("dashboard:national_outcomes")),
+        # Issue 13 (docs/adr/0030, 0032): the reporting packs list and the moderation sessions list.
+        ("reporting packs (dashboard)", "officer", reverse("dashboard:packs")),
+        ("moderation sessions", "officer", reverse("categorisation:moderation")),
     ]
     # The pages that read every school's compliance status, each timed request the first after a
     # write through a service (a visit planned to a different school each time), so the stored
