@@ -89,9 +89,12 @@ def officer_dashboard(request):
 @permission_required("dashboard.view_officer_dashboard", raise_exception=True)
 def figure_schools(request):
     form, scope = _scope(request)
-    figure, rows = exports.figure_rows(user=request.user, params=request.GET)
+    figure, entries = exports.figure_entries(user=request.user, params=request.GET)
     if figure is None:
         raise Http404("No such figure")
+    pagination = paginate(request, entries, per_page=FIGURE_PAGE_SIZE)
+    # Only the page's schools are read in full (England has thousands behind some figures).
+    pagination.page.object_list = exports.with_schools(list(pagination.page.object_list))
     back = reverse("dashboard:officer") + ("?" + urlencode(scope.chosen) if scope.chosen else "")
     return render(
         request,
@@ -99,7 +102,7 @@ def figure_schools(request):
         {
             "form": form,
             "figure": figure,
-            "pagination": paginate(request, rows, per_page=FIGURE_PAGE_SIZE),
+            "pagination": pagination,
             "back": back,
             "title": figure.label,
         },

@@ -95,7 +95,15 @@ def _queries(client, url) -> int:
 QUERY_CEILING = 70
 
 
-@pytest.mark.parametrize("url", [reverse("dashboard:officer"), reverse("dashboard:figure") + "?figure=visits.met"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("dashboard:officer"),
+        reverse("dashboard:figure") + "?figure=visits.met",
+        reverse("dashboard:figure") + "?figure=level.2026-autumn.low",
+        reverse("dashboard:figure") + "?figure=move.2026-autumn.stable",
+    ],
+)
 def test_the_dashboard_runs_a_bounded_number_of_queries_whatever_the_number_of_schools(on_day, client_as, adviser, url):
     on_day(DAY)
     client = client_as("officer")
