@@ -53,13 +53,18 @@ def record_request_read(request, obj, *, label: str = "") -> None:
 def record_request_reads(request, model, ids, *, label: str) -> None:
     """record_request_read for several records of one model that one page shows (e.g. the
     restricted intelligence a categorisation form lists): one INSERT, however many."""
-    user = request.user
+    record_reads(user=request.user, model=model, ids=ids, view=_view_name(request), label=label)
+
+
+def record_reads(*, user, model, ids, view: str, label: str) -> None:
+    """record_request_reads without a request: a document built by a task worker for `user` through
+    the page `view` (a URL name; docs/adr/0037)."""
     ids = list(dict.fromkeys(ids))
     if user is None or not user.is_authenticated or not ids:
         return
     now = timezone.now()
     content_type = ContentType.objects.get_for_model(model)
-    view, window = _view_name(request)[:100], _window(now, settings.READ_LOG_COLLAPSE_MINUTES)
+    view, window = view[:100], _window(now, settings.READ_LOG_COLLAPSE_MINUTES)
     ReadEvent.objects.bulk_create(
         [
             ReadEvent(at=now, user_id=user.pk, content_type=content_type, object_id=pk, label=label[:300],
