@@ -2,6 +2,7 @@
 proxy, see conftest.py): every page type renders for its role, every document is produced styled
 and tagged, and the health check answers as the container asks it."""
 
+import html
 import io
 import json
 import os
@@ -440,4 +441,27 @@ def test_a_reporting_pack_is_produced_as_a_styled_tagged_a4_pdf_and_downloads_un
     assert [round(float(v)) for v in reader.pages[0].mediabox[2:]] == [595, 842], "not A4"
     assert "Education Performance Clinic: school improvement pack" in reader.pages[0].extract_text()
     assert officer.get(pdf_path).body == first.body
+    no_problems_logged(production_site, mark)
+
+
+def test_a_schools_case_file_pdf_is_built_in_the_background_styled_and_tagged(production_site, officer):
+    """docs/adr/0037: the case file's PDF link records an export and leads to its page, which offers
+    the file once the task worker (inline on SQLite) has built it."""
+    mark = len(production_site.log())
+    case_file = "/schools/874001/timeline/"
+    page = officer.get(case_file)
+    assert page.status == 200, page.status
+    link = re.search(r'href="([^"]*timeline\.pdf[^"]*)"', page.text)
+    assert link, "the case file offers no PDF"
+    asked = officer.get(html.unescape(link.group(1)))
+    assert asked.status == 302, asked.status
+    export_page = officer.internal_path(asked.headers["location"], case_file)
+    deadline = time.monotonic() + 90
+    while "Download the PDF" not in (text := officer.get(export_page).text) and time.monotonic() < deadline:
+        time.sleep(0.25)  # PostgreSQL: the task worker builds it
+    download = re.search(r'href="(/exports/\d+/[^"]+)"[^>]*download', text)
+    assert download, f"no download link; the worker's log:\n{production_site.worker_output()[-5000:]}"
+    reader = assert_styled_pdf(officer.get(download.group(1)), "case file")
+    assert [round(float(v)) for v in reader.pages[0].mediabox[2:]] == [595, 842], "not A4"
+    assert "Case file:" in reader.pages[0].extract_text()
     no_problems_logged(production_site, mark)
