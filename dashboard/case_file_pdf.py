@@ -41,8 +41,8 @@ def build(*, user, params: QueryDict) -> tuple[bytes, int]:
     school = _school(user, params)
     if school is None:
         raise Http404
-    form = CaseFileFilterForm(params, kinds=timeline.kinds_for(user))
-    kinds, newest_first = form.choices()
+    readable = timeline.kinds_for(user)
+    kinds, newest_first = CaseFileFilterForm(params, kinds=readable).choices()
     entries = timeline.case_file(user=user, school=school, kinds=kinds, newest_first=newest_first)
     shown = entries[:PDF_MAX_ENTRIES]
     if is_officer(user):  # the read log, as the entry's own page records it: restricted intelligence
@@ -59,7 +59,7 @@ def build(*, user, params: QueryDict) -> tuple[bytes, int]:
         "school": school,
         "entries": shown,
         "total": len(entries),
-        "kinds": [label for value, label in form.fields["kind"].choices if value in (kinds or [])],
+        "kinds": [kind.label for kind in readable if kind.value in (kinds or [])],
         "today": today,
         "produced_by": user,
         "COUNCIL_NAME": settings.COUNCIL_NAME,

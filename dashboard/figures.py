@@ -144,7 +144,9 @@ def level_counts(scope: Scope) -> LevelsSection:
     """levels() counted, not listed: the same figures, keys and labels, each with its number only
     (history.term_counts: one grouped query)."""
     terms, moves = history.term_counts(today=scope.today, schools=scope.maintained(), terms=scope.terms)
-    figures, level_rows, movement_rows = [], [], []
+    figures: list[Figure] = []
+    level_rows: list = []
+    movement_rows: list = []
     for level in history.LEVEL_KEYS:
         row = [
             Figure(f"level.{t.key}.{level}", f"{history.LEVEL_LABELS[level]}, {t.period.label}", n=t.count(level))
@@ -153,7 +155,7 @@ def level_counts(scope: Scope) -> LevelsSection:
         level_rows.append((history.LEVEL_LABELS[level], row))
         figures += row
     for direction in history.MOVEMENTS:
-        row = [
+        moves_row: list[Figure | None] = [
             None
             if moved is None
             else Figure(
@@ -163,8 +165,8 @@ def level_counts(scope: Scope) -> LevelsSection:
             )
             for t, moved in zip(terms, moves, strict=True)
         ]
-        movement_rows.append((history.MOVEMENT_LABELS[direction], row))
-        figures += [f for f in row if f]
+        movement_rows.append((history.MOVEMENT_LABELS[direction], moves_row))
+        figures += [f for f in moves_row if f]
     return LevelsSection(terms, level_rows, movement_rows, figures)
 
 
@@ -308,7 +310,9 @@ def _compliance_counts(scope: Scope, stored) -> ComplianceSection:
     shown = rows_for(stored.filter(MSP_GROUP)[:MSP_ROWS_SHOWN], today=scope.today)
     next_meeting = _next_meetings([r.msp_group.pk for r in shown if r.msp_group], scope.today)
     msp_rows = [
-        (r.school, r.msp_group, next_meeting.get(r.msp_group.pk), r.msp.status_label) for r in shown if r.msp_group
+        (r.school, r.msp_group, next_meeting.get(r.msp_group.pk), r.msp.status_label if r.msp else "")
+        for r in shown
+        if r.msp_group
     ]
     msp = [
         Figure("msp.groups", "Schools with an open MSP group", n=counts["msp_groups"]),

@@ -115,5 +115,7 @@ def term_counts(
             counts[i][level] += n
             moved = moves[i]
             if moved is not None and NOT_CATEGORISED not in (level, levels[i - 1]):
-                moved[direction_between(levels[i - 1], level)] += n
+                direction = direction_between(levels[i - 1], level)
+                if direction:  # always, between two levels
+                    moved[direction] += n
     return [TermCounts(p, term_key(p), c) for p, c in zip(terms, counts, strict=True)], moves
