@@ -70,6 +70,8 @@ NOT_REACHED_BY_THE_CRAWL = {
     "visits:calendar_feed": "needs a secret link made by a POST: test_the_calendar_feed_answers_a_calendar_app",
     "letters:documents_retry": "only for files that could not be produced: tests/letters/test_issued_documents.py",
     "core:export_download": "offered once a worker has built the export: tests/core/test_export_jobs.py",
+    "dashboard:timeline_pdf": "records an export and redirects to its page (docs/adr/0037): "
+    "test_a_schools_case_file_pdf_is_built_in_the_background_styled_and_tagged",
     "categorisation:suggestion": "POSTed by the categorisation form's script; without it the form's button re-renders",
     "sso:authenticate": "single sign-on is off here: tests/browser/test_sso.py signs in against a real provider",
     "sso:callback": "single sign-on is off here: tests/browser/test_sso.py signs in against a real provider",
