@@ -17,6 +17,7 @@ from .models import (
     RAG_SEVERITY,
     Concern,
     ConcernLetter,
+    ConcernQuerySet,
     ConcernSource,
     ConcernStep,
     ConcernType,
@@ -30,7 +31,7 @@ def can_see_restricted(user) -> bool:
     return user.has_perm("academies.view_restricted")
 
 
-def concerns_visible_to(user) -> QuerySet[Concern]:
+def concerns_visible_to(user) -> ConcernQuerySet:
     concerns = Concern.objects.select_related("school", "school__trust", "owner").prefetch_related(
         "concern_types",
         Prefetch("steps", queryset=ConcernStep.objects.select_related("letter").order_by("taken_on", "id")),

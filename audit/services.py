@@ -6,10 +6,13 @@ same record through the same page within one READ_LOG_COLLAPSE_MINUTES window ar
 first): the INSERT skips a row the unique constraint already holds (ON CONFLICT DO NOTHING /
 INSERT OR IGNORE), so reloading a form after each save does not flood the log."""
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
 from django.utils import timezone
 
 from .models import ReadEvent
@@ -53,13 +56,20 @@ def record_request_read(request, obj, *, label: str = "") -> None:
 def record_request_reads(request, model, ids, *, label: str) -> None:
     """record_request_read for several records of one model that one page shows (e.g. the
     restricted intelligence a categorisation form lists): one INSERT, however many."""
-    user = request.user
+    record_reads(user=request.user, model=model, ids=ids, view=_view_name(request), label=label)
+
+
+def record_reads(
+    *, user: AbstractBaseUser | AnonymousUser | None, model: type[Model], ids: Iterable[int], view: str, label: str
+) -> None:
+    """record_request_reads without a request: a document built by a task worker for `user` through
+    the page `view` (a URL name; docs/adr/0037)."""
     ids = list(dict.fromkeys(ids))
     if user is None or not user.is_authenticated or not ids:
         return
     now = timezone.now()
     content_type = ContentType.objects.get_for_model(model)
-    view, window = _view_name(request)[:100], _window(now, settings.READ_LOG_COLLAPSE_MINUTES)
+    view, window = view[:100], _window(now, settings.READ_LOG_COLLAPSE_MINUTES)
     ReadEvent.objects.bulk_create(
         [
             ReadEvent(at=now, user_id=user.pk, content_type=content_type, object_id=pk, label=label[:300],

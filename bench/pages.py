@@ -1091,7 +1091,7 @@ class QueryTimer:
             self.queries.append((ms, query.decode() if isinstance(query, bytes) else sql))
 
 
-def measure(client, url: str, *, warmup: int, requests: int, before_each=None) -> dict:
+def measure(client, url: str, *, warmup: int, requests: int, before_each=None, ok=(200,)) -> dict:
     """Time `url`; with `before_each` (a write through a service), every timed request is the first
     after a change, made untimed just before it."""
     from django.db import connection
@@ -1099,7 +1099,7 @@ def measure(client, url: str, *, warmup: int, requests: int, before_each=None) -
     def fetch():
         response = client.get(url)
         body = response.getvalue()  # consumes a streaming response (the CSV export) too
-        if response.status_code != 200:
+        if response.status_code not in ok:
             raise AssertionError(f"{url}: status {response.status_code}")
         return body
 
@@ -1189,6 +1189,44 @@ def profile(client, url: str, limit: int = 12) -> str:
     return "\n".join(lines)
 
 
+def case_file_pdf_build(officer, school, *, requests: int) -> None:
+    """The case file PDF as the task worker builds it (dashboard.case_file_pdf.build): WeasyPrint's
+    layout of up to 2,000 entries, off the web workers (docs/adr/0037)."""
+    from django.http import QueryDict
+
+    from dashboard.case_file_pdf import build
+
+    params = QueryDict(mutable=True)
+    params["urn"] = str(school.urn)
+    times, size, entries = [], 0, 0
+    for _ in range(requests):
+        started = time.perf_counter()
+        data, entries = build(user=officer, params=params)
+        times.append((time.perf_counter() - started) * 1000)
+        size = len(data)
+    print(
+        f"\nCase file PDF built by the task worker (URN {school.urn}, {entries:,} entries, {size / 1024:.0f} KB): "
+        f"median {statistics.median(times):.0f} ms, min {min(times):.0f} ms, {requests} builds, "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
+
+
+def bench_headteacher(school):
+    """The showcase school's headteacher, made (untimed, once) on a database built before the build
+    made one: a user with the headteacher role heading that school."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import Headship, User
+    from accounts.roles import Role
+
+    user, _ = User.objects.get_or_create(
+        username="headteacher1", defaults={"first_name": "Head", "last_name": "Teacher"}
+    )
+    user.groups.add(Group.objects.get(name=Role.HEADTEACHER.value))
+    Headship.objects.get_or_create(user=user, school=school)
+    return user
+
+
 def run_pages(args) -> None:
     from django.conf import settings
     from django.db import connection
@@ -1243,10 +1281,12 @@ def run_pages(args) -> None:
     officer = User.objects.get(username="officer1")
     adviser = showcase.link_adviser
     governor = User.objects.filter(governorships__school=showcase).order_by("username").first()
+    headteacher = bench_headteacher(showcase)
     fragment = "oak"
     clients = {}
     admin = User.objects.get(username="admin1")
-    for role, user in (("officer", officer), ("adviser", adviser), ("governor", governor), ("admin", admin)):
+    signed_in = (("officer", officer), ("adviser", adviser), ("governor", governor), ("admin", admin))
+    for role, user in (*signed_in, ("headteacher", headteacher)):
         clients[role] = Client()
         clients[role].force_login(user)
     school_url = reverse("schools:detail", kwargs={"urn": showcase.urn})
@@ -1265,6 +1305,7 @@ def run_pages(args) -> None:
         ("home (officer)", "officer", reverse("dashboard:home")),
         ("home (adviser)", "adviser", reverse("dashboard:home")),
         ("home (governor)", "governor", reverse("dashboard:home")),
+        ("home (headteacher)", "headteacher", reverse("dashboard:home")),
         ("schools list", "officer", reverse("schools:list")),
         (f"schools list ?q={fragment}", "officer", reverse("schools:list") + f"?q={fragment}"),
         ("schools list ?sort=ofsted&page=200", "officer", reverse("schools:list") + "?sort=ofsted&page=200"),
@@ -1283,7 +1324,9 @@ def run_pages(args) -> None:
         ("case file", "officer", case_file_url),
         ("case file, page 5", "officer", case_file_url + "?page=5"),
         ("case file (governor)", "governor", case_file_url),
-        ("case file PDF", "officer", reverse("dashboard:timeline_pdf", kwargs={"urn": showcase.urn})),
+        # The PDF is built by the task worker (docs/adr/0037): the request records it and redirects
+        # (timed with the queue left out); its build is timed on its own below.
+        ("case file PDF link", "officer", reverse("dashboard:timeline_pdf", kwargs={"urn": showcase.urn})),
         ("my schools", "adviser", reverse("schools:mine")),
         ("categorisation list", "officer", reverse("categorisation:list")),
         ("categorisation review due", "officer", reverse("categorisation:review_due")),
@@ -1312,6 +1355,9 @@ def run_pages(args) -> None:
             reverse("dashboard:outcome_schools") + "?phase=all&governance=all&set=judged&page=20",
         ),
         ("outcomes, England's figures", "admin", reverse("dashboard:national_outcomes")),
+        # Issue 13 (docs/adr/0030, 0032): the reporting packs list and the moderation sessions list.
+        ("reporting packs (dashboard)", "officer", reverse("dashboard:packs")),
+        ("moderation sessions", "officer", reverse("categorisation:moderation")),
     ]
     # The pages that read every school's compliance status, each timed request the first after a
     # write through a service (a visit planned to a different school each time), so the stored
@@ -1356,9 +1402,15 @@ def run_pages(args) -> None:
     print(header)
     print("-" * len(header))
     results = []
+    import core.tasks
+    from core.models import Export
+
+    queue_defer, core.tasks.defer = core.tasks.defer, lambda *a, **k: None  # no worker here: record only
+    exports_before = Export.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     for label, role, url in pages:
         before_each = writes.get((label, role, url), plan_a_visit) if (label, role, url) in cold else None
-        result = measure(clients[role], url, warmup=args.warmup, requests=args.requests, before_each=before_each)
+        ok = (302,) if "timeline.pdf" in url else (200,)
+        result = measure(clients[role], url, warmup=args.warmup, requests=args.requests, before_each=before_each, ok=ok)
         results.append((label, role, url, result))
         print(
             f"{label:<38} {role:<9} {result['median']:8.1f} {result['p95']:8.1f} {result['min']:8.1f} "
@@ -1366,6 +1418,10 @@ def run_pages(args) -> None:
             f"{result['load']:5.2f}",
             flush=True,
         )
+    core.tasks.defer = queue_defer
+    Export.objects.filter(pk__gt=exports_before).delete()  # the case file PDFs recorded, never built
+    if not args.only or "PDF" in args.only:
+        case_file_pdf_build(officer, showcase, requests=min(args.requests, 5))
     if not args.only or "export" in args.only:
         url = reverse("schools:export", kwargs={"fmt": "csv"})
         result = measure(clients["officer"], url, warmup=1, requests=args.export_requests)

@@ -250,6 +250,14 @@ class Categorisation(models.Model):
             models.Index(fields=["school", "status", "approved_at"], name="cat_school_status_approved"),
             models.Index(fields=["status", "submitted_at"], name="cat_status_submitted"),
             models.Index(fields=["academic_year", "term", "status"], name="cat_term_status"),
+            # A school's level on a day (selectors.level_paths, levels_on): its latest approval before
+            # the day ended, read from the index alone (docs/adr/0037).
+            models.Index(
+                fields=["school", "-approved_at", "-id"],
+                name="cat_latest_approved",
+                include=["level"],
+                condition=Q(status="approved"),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

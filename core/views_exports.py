@@ -8,16 +8,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
-from .export_jobs import KINDS, export_request, may_export
+from .export_jobs import KINDS, export_params, export_request, may_export
 from .exports import XLSX_CONTENT_TYPE, csv_response
 from .models import Export, ExportStatus
+
+CONTENT_TYPES = {"xlsx": XLSX_CONTENT_TYPE, "pdf": "application/pdf"}
 
 
 def _own_export(request, pk: int) -> Export:
     # Someone else's export does not exist, for anyone (its rows were read with its owner's rights).
     export = get_object_or_404(Export, pk=pk, requested_by=request.user)
-    if not may_export(request.user, KINDS[export.kind]):
+    if not may_export(request.user, KINDS[export.kind], export_params(export)):
         raise Http404
     return export
 
@@ -32,7 +35,8 @@ def export_detail(request, pk: int):
         {
             "export": export,
             "kind": kind,
-            "title": f"{kind.title} spreadsheet",
+            "title": f"{kind.title} {kind.noun}",
+            "back": kind.back(export_params(export)) if kind.back else reverse(kind.list_url),
             "deleted_on": export.requested_at + timedelta(days=settings.EXPORT_RETENTION_DAYS),
         },
     )
@@ -47,7 +51,8 @@ def export_download(request, pk: int):
         handle = export.file.open("rb")
     except FileNotFoundError:
         raise Http404("The file is missing") from None
-    response = FileResponse(handle, content_type=XLSX_CONTENT_TYPE, as_attachment=True)
+    content_type = CONTENT_TYPES[KINDS[export.kind].fmt]
+    response = FileResponse(handle, content_type=content_type, as_attachment=True)
     response["Content-Disposition"] = f'attachment; filename="{export.file.name.rsplit("/", 1)[-1]}"'
     return response
 
@@ -57,7 +62,7 @@ def list_export(request, kind: str, fmt: str):
     """A list page's rows with its filters (the query string): CSV streamed from the request, XLSX
     built by a task worker on its own page. The list's own permission, or 403."""
     export_kind = KINDS.get(kind)
-    if export_kind is None or fmt not in ("csv", "xlsx"):
+    if export_kind is None or export_kind.build is not None or fmt not in ("csv", "xlsx"):
         raise Http404
     if not may_export(request.user, export_kind):
         raise PermissionDenied

@@ -37,6 +37,8 @@ class DashboardConfig(AppConfig):
 
         from core.export_jobs import register as register_export
 
+        from .case_file_pdf import CASE_FILE_PDF
         from .exports import FIGURE_SCHOOLS
 
         register_export(FIGURE_SCHOOLS)
+        register_export(CASE_FILE_PDF)

@@ -11,21 +11,35 @@ from . import figures
 from .filters import DashboardFilterForm
 
 
-def figure_rows(*, user, params: QueryDict | None) -> tuple[figures.Figure | None, list]:
-    """The figure named by `figure` and its (school, entry) rows sorted by school name; (None, [])
-    for an unknown figure."""
+def figure_entries(*, user, params: QueryDict | None) -> tuple[figures.Figure | None, list[figures.Entry]]:
+    """The figure named by `figure` and its entries sorted by school name (then URN and note), read
+    with the schools' names only; (None, []) for an unknown figure."""
     params = params if params is not None else QueryDict()
     form = DashboardFilterForm(params or None)
     scope = figures.Scope(today=timezone.localdate(), user=user, chosen=form.chosen())
     figure = figures.figure_for(scope, params.get("figure", "")[:80])
     if figure is None:
         return None, []
-    schools = School.objects.select_related("link_adviser").in_bulk({e.school_id for e in figure.entries})
-    rows = sorted(
-        ((schools[e.school_id], e) for e in figure.entries if e.school_id in schools),
-        key=lambda pair: (pair[0].name, pair[0].urn, pair[1].note),
-    )
-    return figure, rows
+    names = {pk: (name, urn) for pk, name, urn in _names({e.school_id for e in figure.entries})}
+    entries = sorted((e for e in figure.entries if e.school_id in names), key=lambda e: (*names[e.school_id], e.note))
+    return figure, entries
+
+
+def _names(ids: set[int]):
+    return School.objects.filter(pk__in=ids).order_by().values_list("pk", "name", "urn") if ids else []
+
+
+def with_schools(entries: list[figures.Entry]) -> list[tuple[School, figures.Entry]]:
+    """(school, entry) for each entry, the schools read in one query."""
+    schools = School.objects.select_related("link_adviser").in_bulk({e.school_id for e in entries})
+    return [(schools[e.school_id], e) for e in entries if e.school_id in schools]
+
+
+def figure_rows(*, user, params: QueryDict | None) -> tuple[figures.Figure | None, list]:
+    """The figure named by `figure` and its (school, entry) rows sorted by school name; (None, [])
+    for an unknown figure."""
+    figure, entries = figure_entries(user=user, params=params)
+    return figure, with_schools(entries)
 
 
 def _rows(*, user, params):

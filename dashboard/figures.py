@@ -8,82 +8,29 @@ A figure's key names it in a URL: "level.2026-autumn.high", "move.2026-autumn.de
 "review.due", "visits.overdue", "msp.overdue", "letters.warning_notice", "notices.eligible",
 "concerns.formal_letter.red", "actions.overdue"."""
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 
-from django.db.models import Min, Q, QuerySet
-from django.urls import reverse
+from django.db.models import Count, Min, Q
 
-from academies.models import LADDER_ORDER, LADDER_SHORT, ConcernSource, Rag
-from academies.selectors import concerns_visible_to, stage_of
 from categorisation.selectors import review_due
-from letters.models import LetterStatus, LetterType
-from letters.selectors import deadlines_soon, eligible_for_intervention, letters_visible_to
-from schools.models import School, academic_year_label
-from visits.compliance import MISSED_EARLIER, compliance_schools, year_calendar
+from visits.compliance import MISSED_EARLIER, year_calendar
 from visits.entitlement import ComplianceStatus
 from visits.models import MspMeeting, MspMeetingStatus
-from visits.selectors import overdue_open_actions
-from visits.stored_compliance import STATUS_Q, rows_for, stored_compliance
+from visits.stored_compliance import MSP_OVERDUE, STATUS_Q, rows_for, stored_compliance
 
 from . import history
+from .figures_base import NOTICE_DEADLINE_DAYS as NOTICE_DEADLINE_DAYS
+from .figures_base import Entry as Entry
+from .figures_base import Figure as Figure
+from .figures_base import Scope as Scope
+from .figures_base import entries_of
+from .figures_casework import ConcernsSection as ConcernsSection
+from .figures_casework import LettersSection as LettersSection
+from .figures_casework import actions, concerns, letters
+from .figures_casework import open_concerns as open_concerns
 from .filters import filter_schools
-
-# Warning notices whose next deadline falls within this many days (or has passed with nothing recorded).
-NOTICE_DEADLINE_DAYS = 30
-
-
-@dataclass(slots=True)
-class Entry:
-    """One school behind a figure, with what puts it there."""
-
-    school_id: int
-    note: str = ""
-    url: str = ""
-
-
-@dataclass
-class Figure:
-    key: str
-    label: str
-    entries: list[Entry] = field(default_factory=list)
-    href: str = ""  # set by the view: the list page with the same filters
-
-    @property
-    def count(self) -> int:
-        return len(self.entries)
-
-
-@dataclass
-class Scope:
-    """What the figures are computed for: the day, the user (concerns are read as they may see them)
-    and the chosen filters."""
-
-    today: date
-    user: object
-    chosen: dict[str, str]
-    # Whistleblowing-sourced concerns (restricted) are left out of documents that leave the
-    # system, the reporting packs (docs/adr/0030), whoever produced them.
-    restricted: bool = True
-
-    def schools(self) -> QuerySet[School]:
-        return filter_schools(School.objects.all(), self.chosen)
-
-    def maintained(self) -> QuerySet[School]:
-        """The open LA-maintained schools (those with a visits entitlement and a category to review)."""
-        return filter_schools(compliance_schools(), self.chosen)
-
-    def keeps(self, school: School) -> bool:
-        """Whether the filters keep a school already loaded (for lists read through another app's selector)."""
-        chosen = self.chosen
-        return (
-            (not chosen.get("la") or school.la_code == chosen["la"])
-            and (not chosen.get("phase") or school.phase == chosen["phase"])
-            and (not chosen.get("adviser") or school.link_adviser_id == int(chosen["adviser"]))
-        )
-
 
 # ---- support levels over the last six terms ----------------------------------------------------
 
@@ -97,14 +44,16 @@ class LevelsSection:
 
 
 def levels(scope: Scope) -> LevelsSection:
-    terms = history.term_levels(today=scope.today, schools=scope.maintained())
+    if not scope.lists:
+        return level_counts(scope)
+    terms = history.term_levels(today=scope.today, schools=scope.maintained(), terms=scope.terms)
     figures, level_rows, movement_rows = [], [], []
     for level in history.LEVEL_KEYS:
         row = [
             Figure(
                 f"level.{t.key}.{level}",
                 f"{history.LEVEL_LABELS[level]}, {t.period.label}",
-                _entries(t.schools_at(level)),
+                entries_of(t.schools_at(level)),
             )
             for t in terms
         ]
@@ -118,7 +67,7 @@ def levels(scope: Scope) -> LevelsSection:
             else Figure(
                 f"move.{t.key}.{direction}",
                 f"{history.MOVEMENT_LABELS[direction]} since the term before, {t.period.label}",
-                _entries(moved[direction]),
+                entries_of(moved[direction]),
             )
             for t, moved in zip(terms, moves, strict=True)
         ]
@@ -127,8 +76,58 @@ def levels(scope: Scope) -> LevelsSection:
     return LevelsSection(terms, level_rows, movement_rows, figures)
 
 
-def _entries(school_ids) -> list[Entry]:
-    return [Entry(sid) for sid in school_ids]
+def level_counts(scope: Scope) -> LevelsSection:
+    """levels() counted, not listed: the same figures, keys and labels, each with its number only
+    (history.term_counts: one grouped query)."""
+    terms, moves = history.term_counts(today=scope.today, schools=scope.maintained(), terms=scope.terms)
+    figures: list[Figure] = []
+    level_rows: list = []
+    movement_rows: list = []
+    for level in history.LEVEL_KEYS:
+        row = [
+            Figure(f"level.{t.key}.{level}", f"{history.LEVEL_LABELS[level]}, {t.period.label}", n=t.count(level))
+            for t in terms
+        ]
+        level_rows.append((history.LEVEL_LABELS[level], row))
+        figures += row
+    for direction in history.MOVEMENTS:
+        moves_row: list[Figure | None] = [
+            None
+            if moved is None
+            else Figure(
+                f"move.{t.key}.{direction}",
+                f"{history.MOVEMENT_LABELS[direction]} since the term before, {t.period.label}",
+                n=moved[direction],
+            )
+            for t, moved in zip(terms, moves, strict=True)
+        ]
+        movement_rows.append((history.MOVEMENT_LABELS[direction], moves_row))
+        figures += [f for f in moves_row if f]
+    return LevelsSection(terms, level_rows, movement_rows, figures)
+
+
+def level_figure(scope: Scope, key: str) -> Figure | None:
+    """One level or movement figure with its schools ("level.2026-autumn.high",
+    "move.2026-autumn.declining"), reading only that term and the one before it: the figure's own
+    page needs no other term. None for a term not among the last six or an unknown level."""
+    kind, _, rest = key.partition(".")
+    term, _, what = rest.partition(".")
+    periods = scope.terms
+    index = next((i for i, p in enumerate(periods) if history.term_key(p) == term), None)
+    if index is None or (kind == "move" and index == 0):
+        return None
+    if (kind == "level" and what not in history.LEVEL_KEYS) or (kind == "move" and what not in history.MOVEMENTS):
+        return None
+    terms = history.term_levels(
+        today=scope.today, schools=scope.maintained(), terms=periods[max(index - 1, 0) : index + 1]
+    )
+    t = terms[-1]
+    if kind == "level":
+        return Figure(key, f"{history.LEVEL_LABELS[what]}, {t.period.label}", entries_of(t.schools_at(what)))
+    moved = history.movement(terms[0], t)
+    return Figure(
+        key, f"{history.MOVEMENT_LABELS[what]} since the term before, {t.period.label}", entries_of(moved[what])
+    )
 
 
 # ---- categorisation reviews ------------------------------------------------------------------
@@ -137,8 +136,19 @@ def _entries(school_ids) -> list[Entry]:
 def reviews(scope: Scope) -> list[Figure]:
     """Due: no approved categorisation in the term today counts in (categorisation.selectors.review_due).
     Overdue: due now, and the term before also ended without one (due on its last day too)."""
+    previous_term_end = scope.terms[-2].ends_on
+    if not scope.lists:
+        before = review_due(previous_term_end).order_by().values("pk")
+        counts = (
+            filter_schools(review_due(scope.today), scope.chosen)
+            .order_by()
+            .aggregate(due=Count("pk"), overdue=Count("pk", filter=Q(pk__in=before)))
+        )
+        return [
+            Figure("review.due", "Due for review this term", n=counts["due"]),
+            Figure("review.overdue", "Overdue: not reviewed last term either", n=counts["overdue"]),
+        ]
     due = list(filter_schools(review_due(scope.today), scope.chosen).order_by().values_list("pk", flat=True))
-    previous_term_end = history.last_terms(scope.today, count=2)[0].ends_on
     due_before = set(
         filter_schools(review_due(previous_term_end), scope.chosen)
         .filter(pk__in=due)
@@ -146,11 +156,11 @@ def reviews(scope: Scope) -> list[Figure]:
         .values_list("pk", flat=True)
     )
     return [
-        Figure("review.due", "Due for review this term", _entries(due)),
+        Figure("review.due", "Due for review this term", entries_of(due)),
         Figure(
             "review.overdue",
             "Overdue: not reviewed last term either",
-            _entries(sid for sid in due if sid in due_before),
+            entries_of(sid for sid in due if sid in due_before),
         ),
     ]
 
@@ -181,6 +191,8 @@ def compliance(scope: Scope) -> ComplianceSection:
     # Counted from the stored status (visits.stored_compliance); full rows only for the schools
     # with an MSP group or one to set up, whose meetings the figures describe.
     stored = stored_compliance(today=scope.today).filter(school__in=scope.maintained().values("pk"))
+    if not scope.lists:
+        return _compliance_counts(scope, stored)
     visits = [
         Figure(
             f"visits.{key}",
@@ -191,16 +203,7 @@ def compliance(scope: Scope) -> ComplianceSection:
     ]
     rows = rows_for(stored.filter(Q(has_msp_group=True) | Q(msp_to_set_up=True)), today=scope.today)
     with_group = [r for r in rows if r.msp_group]
-    next_meeting = dict(
-        MspMeeting.objects.filter(
-            group_id__in=[r.msp_group.pk for r in with_group], status=MspMeetingStatus.PLANNED, held_on__gte=scope.today
-        )
-        .values("group_id")
-        .annotate(next_on=Min("held_on"))
-        .values_list("group_id", "next_on")
-        if with_group
-        else []
-    )
+    next_meeting = _next_meetings([r.msp_group.pk for r in with_group], scope.today)
 
     def note(row) -> str:
         on = next_meeting.get(row.msp_group.pk)
@@ -222,135 +225,50 @@ def compliance(scope: Scope) -> ComplianceSection:
     return ComplianceSection(year_calendar(scope.today).current_term, visits, msp, msp_rows)
 
 
-# ---- letters and warning notices --------------------------------------------------------------
+MSP_GROUP = Q(has_msp_group=True)
+MSP_ROWS_SHOWN = 20  # the dashboard's table of MSP schools; the figure's page lists them all
 
 
-@dataclass
-class LettersSection:
-    academic_year_label: str
-    by_type: list[Figure]
-    notices: list[Figure]
-
-    @property
-    def figures(self) -> list[Figure]:
-        return self.by_type + self.notices
-
-
-def letters(scope: Scope) -> LettersSection:
-    calendar = year_calendar(scope.today)
-    issued = (
-        letters_visible_to(scope.user)
-        .filter(
-            status=LetterStatus.ISSUED,
-            issued_on__range=(calendar.starts_on, calendar.ends_on),
-            school__in=scope.schools().values("pk"),
-        )
-        .order_by("issued_on", "id")
+def _compliance_counts(scope: Scope, stored) -> ComplianceSection:
+    """compliance() counted from the stored status in one aggregate, with full rows only for the MSP
+    schools the dashboard's table shows."""
+    counts = stored.order_by().aggregate(
+        **{key: Count("pk", filter=STATUS_Q[key]) for key, _ in VISIT_FIGURES},
+        msp_groups=Count("pk", filter=MSP_GROUP),
+        msp_overdue=Count("pk", filter=MSP_GROUP & MSP_OVERDUE),
+        msp_to_set_up=Count("pk", filter=Q(msp_to_set_up=True)),
     )
-    by_code = defaultdict(list)
-    for letter in issued:
-        by_code[letter.letter_type.code].append(
-            Entry(
-                letter.school_id, f"{letter.reference}, issued {letter.issued_on:%-d %B %Y}", letter.get_absolute_url()
-            )
-        )
-    by_type = [
-        Figure(f"letters.{kind.code}", kind.name, by_code.get(kind.code, []))
-        for kind in LetterType.objects.order_by("order", "id")
+    visits = [Figure(f"visits.{key}", label, n=counts[key]) for key, label in VISIT_FIGURES]
+    shown = rows_for(stored.filter(MSP_GROUP)[:MSP_ROWS_SHOWN], today=scope.today)
+    next_meeting = _next_meetings([r.msp_group.pk for r in shown if r.msp_group], scope.today)
+    msp_rows = [
+        (r.school, r.msp_group, next_meeting.get(r.msp_group.pk), r.msp.status_label if r.msp else "")
+        for r in shown
+        if r.msp_group
     ]
-
-    def entries(pairs) -> list[Entry]:
-        return [
-            Entry(
-                letter.school_id,
-                f"{letter.reference}: {stage.label}"
-                + (f"; {stage.deadline_label.lower()} {stage.deadline:%-d %B %Y}" if stage.deadline else ""),
-                letter.get_absolute_url(),
-            )
-            for letter, stage in pairs
-            if scope.keeps(letter.school)
-        ]
-
-    notices = [
-        Figure(
-            "notices.deadline",
-            f"Warning notices with a deadline in the next {NOTICE_DEADLINE_DAYS} days or passed",
-            entries(deadlines_soon(scope.today, days=NOTICE_DEADLINE_DAYS)),
-        ),
-        Figure(
-            "notices.eligible", "Schools eligible for intervention", entries(eligible_for_intervention(scope.today))
-        ),
+    msp = [
+        Figure("msp.groups", "Schools with an open MSP group", n=counts["msp_groups"]),
+        Figure("msp.overdue", "MSP meeting overdue", n=counts["msp_overdue"]),
+        Figure("msp.to_set_up", "High support with no MSP group yet", n=counts["msp_to_set_up"]),
     ]
-    return LettersSection(academic_year_label(calendar.academic_year), by_type, notices)
+    return ComplianceSection(year_calendar(scope.today).current_term, visits, msp, msp_rows)
 
 
-# ---- academy concerns -------------------------------------------------------------------------
-
-RAGS = [Rag.RED, Rag.AMBER, Rag.GREEN]
-NO_STEP = "recorded"
-
-
-@dataclass
-class ConcernsSection:
-    rows: list  # (stage label, [Figure per RAG])
-    rags: list
-
-    @property
-    def figures(self) -> list[Figure]:
-        return [f for _, row in self.rows for f in row]
-
-
-def concerns(scope: Scope) -> ConcernsSection:
-    """Open academy concerns as the user may see them, by the highest rung of the ladder taken and RAG."""
-    grid = defaultdict(list)
-    for concern in open_concerns(scope):
-        stage = stage_of(concern) or NO_STEP
-        grid[(stage, concern.rag)].append(
-            Entry(concern.school_id, f"Raised {concern.raised_on:%-d %B %Y}", concern.get_absolute_url())
-        )
-    stages = [(NO_STEP, "Concern recorded, no step yet")] + [(s.value, LADDER_SHORT[s]) for s in LADDER_ORDER]
-    rows = [
-        (
-            label,
-            [
-                Figure(f"concerns.{stage}.{rag.value}", f"{label}, {rag.label}", grid[(stage, rag.value)])
-                for rag in RAGS
-            ],
-        )
-        for stage, label in stages
-    ]
-    return ConcernsSection(rows, RAGS)
-
-
-def open_concerns(scope: Scope):
-    concerns = concerns_visible_to(scope.user).open().filter(school__in=scope.schools().values("pk"))
-    return concerns if scope.restricted else concerns.exclude(source=ConcernSource.WHISTLEBLOWING)
-
-
-# ---- actions ------------------------------------------------------------------------------------
-
-
-def actions(scope: Scope) -> list[Figure]:
-    overdue = (
-        overdue_open_actions(school_ids=scope.schools().values("pk"), today=scope.today)
-        .order_by("due_on", "id")
-        .values_list("id", "school_id", "description", "due_on")
+def _next_meetings(group_ids: list[int], today: date) -> dict[int, date]:
+    """Each group's next planned meeting from today."""
+    if not group_ids:
+        return {}
+    return dict(
+        MspMeeting.objects.filter(group_id__in=group_ids, status=MspMeetingStatus.PLANNED, held_on__gte=today)
+        .values("group_id")
+        .annotate(next_on=Min("held_on"))
+        .values_list("group_id", "next_on")
     )
-    # One reverse() for every action (England has thousands overdue): the path with its id put in.
-    marker = 987654321
-    before, after = reverse("visits:action_detail", kwargs={"pk": marker}).split(str(marker))
-    entries = [
-        Entry(school_id, f"Due {due_on:%-d %B %Y}: {text[:80]}", f"{before}{pk}{after}")
-        for pk, school_id, text, due_on in overdue
-    ]
-    return [Figure("actions.overdue", "Overdue actions", entries)]
 
 
 # ---- the list behind a figure -------------------------------------------------------------------
 
 SECTIONS = {
-    "level": lambda scope: levels(scope).figures,
-    "move": lambda scope: levels(scope).figures,
     "review": reviews,
     "visits": lambda scope: compliance(scope).figures,
     "msp": lambda scope: compliance(scope).figures,
@@ -363,6 +281,8 @@ SECTIONS = {
 
 def figure_for(scope: Scope, key: str) -> Figure | None:
     """The figure of this key (None for an unknown key), computing only its section."""
+    if key.split(".", 1)[0] in ("level", "move"):
+        return level_figure(scope, key)
     section = SECTIONS.get(key.split(".", 1)[0])
     if section is None:
         return None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from categorisation.models import Direction, SupportLevel, direction_between
-from categorisation.selectors import levels_on
+from categorisation.selectors import level_paths, levels_on
 from schools.terms import Period, term_on, term_periods
 
 TERMS_SHOWN = 6
@@ -57,11 +57,11 @@ class TermLevels:
         return sum(1 for lvl in self.levels.values() if lvl == level)
 
 
-def term_levels(*, today: date, schools) -> list[TermLevels]:
-    """Each of the last six terms with each of `schools` (today's filtered open maintained schools,
-    a queryset) at its level then: one query for the schools, two for the levels (read through the
-    schools' subquery, not thousands of ids), up to nine for the term dates."""
-    terms = last_terms(today)
+def term_levels(*, today: date, schools, terms: list[Period] | None = None) -> list[TermLevels]:
+    """Each of the last six terms (or of `terms`) with each of `schools` (today's filtered open
+    maintained schools, a queryset) at its level then: one query for the schools, two for the levels
+    (read through the schools' subquery, not thousands of ids), up to nine for the term dates."""
+    terms = last_terms(today) if terms is None else terms
     days = [assess_day(p, today) for p in terms]
     school_ids = list(schools.order_by().values_list("pk", flat=True))
     by_day = levels_on(days, schools.order_by().values("pk")) if school_ids else {day: {} for day in days}
@@ -81,3 +81,41 @@ def movement(previous: TermLevels, current: TermLevels) -> dict[str, list[int]]:
             continue
         moved[direction_between(before, level)].append(sid)
     return moved
+
+
+@dataclass
+class TermCounts:
+    """A term with the number of schools at each level then (TermLevels' counts, without the schools)."""
+
+    period: Period
+    key: str
+    counts: dict[str, int]
+
+    def count(self, level: str) -> int:
+        return self.counts.get(level, 0)
+
+
+def term_counts(
+    *, today: date, schools, terms: list[Period] | None = None
+) -> tuple[list[TermCounts], list[dict[str, int] | None]]:
+    """term_levels' counts and movement's counts for the last six terms, counted from
+    categorisation.selectors.level_paths (one grouped query: each sequence of six levels and how many
+    schools had it) instead of built school by school: the dashboard shows numbers, and only a
+    figure's own page lists its schools. The movement of the first term shown is None."""
+    terms = last_terms(today) if terms is None else terms
+    days = [assess_day(p, today) for p in terms]
+    counts: list[dict[str, int]] = [dict.fromkeys(LEVEL_KEYS, 0) for _ in terms]
+    moves: list[dict[str, int] | None] = [None] + [dict.fromkeys(MOVEMENTS, 0) for _ in terms[1:]]
+    # Distinct days only (a term ending in the future is read as today): map each term to its column.
+    distinct = sorted(set(days))
+    column = [distinct.index(day) for day in days]
+    for path, n in level_paths(days, schools):
+        levels = [path[c] or NOT_CATEGORISED for c in column]
+        for i, level in enumerate(levels):
+            counts[i][level] += n
+            moved = moves[i]
+            if moved is not None and NOT_CATEGORISED not in (level, levels[i - 1]):
+                direction = direction_between(levels[i - 1], level)
+                if direction:  # always, between two levels
+                    moved[direction] += n
+    return [TermCounts(p, term_key(p), c) for p, c in zip(terms, counts, strict=True)], moves

@@ -21,6 +21,7 @@ def chart_svg(request: HttpRequest, name: str) -> HttpResponse:
     if name not in CHARTS:
         raise Http404("No such chart")
     _form, scope = scope_of(request)
+    scope.lists = False  # a chart draws numbers only (docs/adr/0037)
     svg = charts.render_svg(CHARTS[name](scope))
     response = HttpResponse(svg, content_type="image/svg+xml")
     # No script, nothing fetched; the SVG's own style element only, by its hash (which changes with the

@@ -34,6 +34,7 @@ def _chart_url(chosen: dict[str, str], name: str) -> str:
 @permission_required("dashboard.view_officer_dashboard", raise_exception=True)
 def officer_dashboard(request):
     form, scope = scope_of(request)
+    scope.lists = False  # numbers only: a figure's schools are listed on its own page (docs/adr/0037)
     levels = figures.levels(scope)
     compliance = figures.compliance(scope)
     letters = figures.letters(scope)
@@ -67,9 +68,12 @@ def officer_dashboard(request):
 @permission_required("dashboard.view_officer_dashboard", raise_exception=True)
 def figure_schools(request):
     form, scope = scope_of(request)
-    figure, rows = exports.figure_rows(user=request.user, params=request.GET)
+    figure, entries = exports.figure_entries(user=request.user, params=request.GET)
     if figure is None:
         raise Http404("No such figure")
+    pagination = paginate(request, entries, per_page=FIGURE_PAGE_SIZE)
+    # Only the page's schools are read in full (England has thousands behind some figures).
+    pagination.page.object_list = exports.with_schools(list(pagination.page.object_list))
     back = reverse("dashboard:officer") + ("?" + urlencode(scope.chosen) if scope.chosen else "")
     return render(
         request,
@@ -77,7 +81,7 @@ def figure_schools(request):
         {
             "form": form,
             "figure": figure,
-            "pagination": paginate(request, rows, per_page=FIGURE_PAGE_SIZE),
+            "pagination": pagination,
             "back": back,
             "title": figure.label,
         },

@@ -5,22 +5,20 @@ another school gets 404 (as for the school page), anonymous users are sent to si
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
-from django.utils import timezone
+from django.shortcuts import redirect, render
 
 from academies.models import IntelligenceEntry
 from accounts.permissions import is_governor, is_la_staff, is_officer
 from audit.services import record_request_reads
-from core.documents import pdf_response, render_pdf
+from core.export_jobs import export_request
 from core.pagination import paginate
 from schools.selectors import school_for_user
 
 from . import timeline
+from .case_file_pdf import CASE_FILE_PDF
 from .timeline_forms import CaseFileFilterForm
 
 PER_PAGE = 50
-# A PDF is for the school's file: every entry of the chosen kinds, up to this many (newest first).
-PDF_MAX_ENTRIES = 2000
 
 
 def _school_and_entries(request, urn: int):
@@ -62,17 +60,12 @@ def case_file(request, urn: int):
 
 @login_required
 def case_file_pdf(request, urn: int):
-    school, form, entries = _school_and_entries(request, urn)
-    shown = entries[:PDF_MAX_ENTRIES]
-    _record_restricted_reads(request, school, shown)
-    today = timezone.localdate()
-    context = {
-        "school": school,
-        "entries": shown,
-        "total": len(entries),
-        "kinds": [label for value, label in form.fields["kind"].choices if value in (form.choices()[0] or [])],
-        "today": today,
-        "title": f"Case file: {school.name}",
-    }
-    data = render_pdf("dashboard/timeline_pdf.html", context, request)
-    return pdf_response(data, f"case-file-{school.urn}-{today:%Y-%m-%d}.pdf")
+    """The PDF is built by a task worker (docs/adr/0037): record it with the page's filters and
+    send the user to its page, which offers the file once it is ready."""
+    if not (is_la_staff(request.user) or is_governor(request.user)):
+        raise PermissionDenied
+    school = school_for_user(user=request.user, urn=urn)  # another school's: 404
+    params = request.GET.copy()
+    params.setlist("urn", [str(school.urn)])
+    export = export_request(kind=CASE_FILE_PDF.key, params=params, actor=request.user)
+    return redirect("core:export_detail", pk=export.pk)

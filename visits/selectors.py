@@ -100,13 +100,15 @@ def action_for_user(*, user, pk: int) -> Action:
     )
 
 
-def open_actions(*, school_ids: Iterable[int]) -> QuerySet[Action]:
-    return Action.objects.filter(school_id__in=school_ids, status=ActionStatus.OPEN)
+def open_actions(*, school_ids: Iterable[int] | QuerySet | None) -> QuerySet[Action]:
+    """Open actions of `school_ids` (None: of every school)."""
+    actions = Action.objects.filter(status=ActionStatus.OPEN)
+    return actions if school_ids is None else actions.filter(school_id__in=school_ids)
 
 
-def overdue_open_actions(*, school_ids: Iterable[int], today: date) -> QuerySet[Action]:
+def overdue_open_actions(*, school_ids: Iterable[int] | QuerySet | None, today: date) -> QuerySet[Action]:
     """The one definition of an overdue action (Action.is_overdue): still open, and its due date has
-    passed. `school_ids` may be a subquery."""
+    passed. `school_ids` may be a subquery, or None for every school."""
     return open_actions(school_ids=school_ids).filter(due_on__lt=today)
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from audit.models import ReadEvent
 from audit.services import record_read
 from tests.categorisation.factories import CategorisationFactory
+from tests.dashboard.case_file_pdf import download_pdf
 from tests.letters.factories import draft as draft_letter
 from tests.letters.factories import issued as issued_letter
 from tests.visits.factories import MspGroupFactory, MspMeetingFactory, VisitFactory
@@ -341,7 +342,7 @@ def test_every_page_that_records_a_read_is_named_in_the_read_log(
     assert client_as("headteacher").get(reverse("visits:shared_note", kwargs={"pk": visit.pk})).status_code == 200
     client = client_as("officer")
     assert client.get(reverse("dashboard:timeline", kwargs={"urn": school.urn})).status_code == 200
-    assert client.get(reverse("dashboard:timeline_pdf", kwargs={"urn": school.urn})).status_code == 200
+    assert download_pdf(client, reverse("dashboard:timeline_pdf", kwargs={"urn": school.urn})).status_code == 200
 
     views = set(ReadEvent.objects.values_list("view", flat=True))
     assert views == {"visits:shared_note", "dashboard:timeline", "dashboard:timeline_pdf"}

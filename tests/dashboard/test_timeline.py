@@ -17,6 +17,7 @@ from dashboard.timeline import Entry, Kind
 from letters.models import Letter, LetterStatus, LetterType
 from schools.models import School
 from tests.categorisation.factories import ApprovedCategorisationFactory, CategorisationFactory
+from tests.dashboard.case_file_pdf import download_pdf
 from tests.factories import InspectionFactory, SchoolFactory
 from tests.letters.factories import issued
 from tests.visits.factories import ActionFactory, MspGroupFactory, MspMeetingFactory, VisitFactory
@@ -36,6 +37,9 @@ def page_url(school, **query) -> str:
 
     url = reverse("dashboard:timeline", kwargs={"urn": school.urn})
     return url + ("?" + urlencode(query, doseq=True) if query else "")
+
+
+PDF_QUERY_CEILING = 30
 
 
 def pdf_url(school, **query) -> str:
@@ -100,9 +104,10 @@ def every_kind(school, *, n: int, officer) -> None:
 def test_the_case_file_page_and_its_pdf_open_for_staff_and_the_schools_governors(client_as, school, role):
     client = client_as(role)
     assert client.get(page_url(school)).status_code == 200
-    response = client.get(pdf_url(school))
+    response = download_pdf(client, pdf_url(school))
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
+    assert response.content_type == "application/pdf"
+    assert pdf_text(response.content).startswith("Case file:")
 
 
 def test_a_governors_case_file_and_pdf_never_show_confidential_text(client_as, school, officer):
@@ -112,7 +117,7 @@ def test_a_governors_case_file_and_pdf_never_show_confidential_text(client_as, s
     publish.save()
     client = client_as("governor")
     page = client.get(page_url(school, kind=[k.value for k in Kind])).content.decode()
-    pdf = pdf_text(client.get(pdf_url(school)).content)
+    pdf = pdf_text(download_pdf(client, pdf_url(school)).content)
     for shown in (page, pdf):
         assert SECRET not in shown
         assert "Reading is improving fast." in shown  # the published summary
@@ -158,8 +163,10 @@ def test_the_case_file_runs_a_bounded_number_of_queries_however_long_the_history
     # same 15 with 2 records of each kind.
     with django_assert_max_num_queries(15):
         assert client.get(page_url(school)).status_code == 200
-    with django_assert_max_num_queries(15):
-        assert client.get(pdf_url(school)).status_code == 200
+    # The PDF link records an export and (inline in tests) builds it: the page's reads, the export's
+    # row and its task's; the same 15 records or 2 (docs/adr/0037).
+    with django_assert_max_num_queries(PDF_QUERY_CEILING):
+        assert client.get(pdf_url(school)).status_code == 302
 
 
 def test_a_governors_case_file_runs_a_bounded_number_of_queries(
@@ -251,7 +258,7 @@ def test_the_school_page_links_to_the_case_file_except_for_admins(client_as, sch
 def test_the_pdf_keeps_the_filter_and_lists_the_entries(client_as, school):
     InspectionFactory(school=school, inspection_type="Section 8 monitoring")
     VisitFactory(school=school)
-    text = pdf_text(client_as("officer").get(pdf_url(school, kind="ofsted")).content)
+    text = pdf_text(download_pdf(client_as("officer"), pdf_url(school, kind="ofsted")).content)
     assert "Section 8 monitoring" in text
     assert "visit" not in text.lower().split("official-sensitive")[-1]
 
@@ -278,3 +285,22 @@ def test_every_link_on_a_governors_case_file_opens_for_that_governor(client_as, 
     client = client_as("governor")
     for entry in entries:
         assert client.get(entry.url).status_code == 200, entry
+
+
+def test_the_pdf_is_built_in_the_background_for_the_user_who_asked_and_only_them(client_as, school, officer):
+    """docs/adr/0037: the link records an export of the school's case file with the page's filters;
+    its page and file are the asker's only, and only while they may still read the school."""
+    governor = client_as("governor")
+    asked = governor.get(pdf_url(school, kind="ofsted"))
+    assert asked.status_code == 302
+    page = governor.get(asked["Location"])
+    export = page.context["export"]
+    assert (export.kind, export.params) == ("case-file", [["kind", "ofsted"], ["urn", str(school.urn)]])
+    body = page.content.decode()
+    assert "Your case file PDF is ready" in body
+    assert reverse("dashboard:timeline", kwargs={"urn": school.urn}) in body  # back to the case file
+    assert client_as("officer").get(asked["Location"]).status_code == 404  # someone else's export
+    assert client_as("other_governor").get(pdf_url(school)).status_code == 404  # another school's
+    download = reverse("core:export_download", kwargs={"pk": export.pk})
+    school.governorships.all().delete()  # no longer a governor of the school
+    assert governor.get(download).status_code == 404

@@ -148,6 +148,8 @@ QUERY_CEILING = 70
         reverse("dashboard:figure") + "?figure=visits.met",
         reverse("dashboard:chart", args=["levels"]),
         reverse("dashboard:chart", args=["letters"]),
+        reverse("dashboard:figure") + "?figure=level.2026-autumn.low",
+        reverse("dashboard:figure") + "?figure=move.2026-autumn.stable",
     ],
 )
 def test_the_dashboard_runs_a_bounded_number_of_queries_whatever_the_number_of_schools(on_day, client_as, adviser, url):

@@ -2,6 +2,7 @@
 proxy, see conftest.py): every page type renders for its role, every document is produced styled
 and tagged, and the health check answers as the container asks it."""
 
+import html
 import io
 import json
 import os
@@ -69,6 +70,8 @@ NOT_REACHED_BY_THE_CRAWL = {
     "visits:calendar_feed": "needs a secret link made by a POST: test_the_calendar_feed_answers_a_calendar_app",
     "letters:documents_retry": "only for files that could not be produced: tests/letters/test_issued_documents.py",
     "core:export_download": "offered once a worker has built the export: tests/core/test_export_jobs.py",
+    "dashboard:timeline_pdf": "records an export and redirects to its page (docs/adr/0037): "
+    "test_a_schools_case_file_pdf_is_built_in_the_background_styled_and_tagged",
     "categorisation:suggestion": "POSTed by the categorisation form's script; without it the form's button re-renders",
     "sso:authenticate": "single sign-on is off here: tests/browser/test_sso.py signs in against a real provider",
     "sso:callback": "single sign-on is off here: tests/browser/test_sso.py signs in against a real provider",
@@ -463,3 +466,26 @@ def test_the_dashboards_charts_are_svg_images_under_their_own_policy(production_
         assert "<script" not in chart.text
         assert '<title id="chart-title">' in chart.text
         assert '<desc id="chart-desc">' in chart.text
+
+
+def test_a_schools_case_file_pdf_is_built_in_the_background_styled_and_tagged(production_site, officer):
+    """docs/adr/0037: the case file's PDF link records an export and leads to its page, which offers
+    the file once the task worker (inline on SQLite) has built it."""
+    mark = len(production_site.log())
+    case_file = "/schools/874001/timeline/"
+    page = officer.get(case_file)
+    assert page.status == 200, page.status
+    link = re.search(r'href="([^"]*timeline\.pdf[^"]*)"', page.text)
+    assert link, "the case file offers no PDF"
+    asked = officer.get(html.unescape(link.group(1)))
+    assert asked.status == 302, asked.status
+    export_page = officer.internal_path(asked.headers["location"], case_file)
+    deadline = time.monotonic() + 90
+    while "Download the PDF" not in (text := officer.get(export_page).text) and time.monotonic() < deadline:
+        time.sleep(0.25)  # PostgreSQL: the task worker builds it
+    download = re.search(r'href="(/exports/\d+/[^"]+)"[^>]*download', text)
+    assert download, f"no download link; the worker's log:\n{production_site.worker_output()[-5000:]}"
+    reader = assert_styled_pdf(officer.get(download.group(1)), "case file")
+    assert [round(float(v)) for v in reader.pages[0].mediabox[2:]] == [595, 842], "not A4"
+    assert "Case file:" in reader.pages[0].extract_text()
+    no_problems_logged(production_site, mark)
