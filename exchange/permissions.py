@@ -1,7 +1,8 @@
 """Who may do what with a school's exchanged documents (docs/adr/0034). The object is the school.
 
-- The LA side is the school's link adviser and every officer: they read all the school's documents
-  (withdrawn ones too, marked), share documents with it and withdraw what they shared.
+- Every adviser and officer reads all the school's documents (withdrawn ones too, marked): advisers
+  read every school (DESIGN.md). The LA side, the school's link adviser and every officer, shares
+  documents with it and withdraws what the LA shared.
 - The school's headteachers upload its self-evaluation, improvement plan and other documents, and
   read everything not withdrawn.
 - The school's governors read the school's self-evaluation and improvement plan and the LA documents
@@ -21,8 +22,9 @@ def is_link_adviser_of_school(user, school) -> bool:
 
 is_la_side = is_officer | (is_adviser & is_link_adviser_of_school)
 is_school_side = is_headteacher_of_school | (is_governor & is_governor_of_school)
+is_la_reader = is_officer | is_adviser
 
-rules.add_perm("exchange.view_documents", is_la_side | is_school_side)
+rules.add_perm("exchange.view_documents", is_la_reader | is_school_side)
 rules.add_perm("exchange.upload_school_document", is_headteacher_of_school)
 rules.add_perm("exchange.share_document", is_la_side)
 rules.add_perm("exchange.withdraw_document", is_la_side)

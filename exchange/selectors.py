@@ -8,7 +8,7 @@ from accounts.permissions import is_headteacher, is_headteacher_of_school
 from schools.models import School
 
 from .models import Direction, Document, DocumentKind
-from .permissions import is_la_side
+from .permissions import is_la_reader
 
 
 def governors_see_the_schools_plans_and_what_the_la_shares_with_them() -> Q:
@@ -24,11 +24,11 @@ def governors_see_the_schools_plans_and_what_the_la_shares_with_them() -> Q:
 
 
 def documents_visible_to(*, user: User | AnonymousUser, school: School) -> QuerySet[Document]:
-    """The school's documents the user may read, newest first: every one (withdrawn too) for the LA
-    side, those not withdrawn for its headteachers, the governors' share for its governors, none
+    """The school's documents the user may read, newest first: every one (withdrawn too) for advisers
+    and officers, those not withdrawn for its headteachers, the governors' share for its governors, none
     for anyone else."""
     documents = Document.objects.filter(school=school).select_related("uploaded_by", "withdrawn_by")
-    if is_la_side(user, school):
+    if is_la_reader(user):
         return documents
     if is_headteacher(user) and is_headteacher_of_school(user, school):
         return documents.filter(withdrawn_at__isnull=True)

@@ -82,8 +82,14 @@ def test_only_the_headteacher_and_the_la_side_upload(client_as, ctx, role):
         assert response["Location"] == reverse("exchange:list", kwargs={"urn": ctx["school"].urn})
 
 
-def test_an_adviser_who_is_not_the_link_adviser_is_refused(client, ctx, make_user):
+def test_an_adviser_who_is_not_the_link_adviser_reads_the_documents_but_may_not_share(client, ctx, make_user):
+    """Advisers read every school (DESIGN.md); sharing and withdrawing are the link adviser's and the officers'."""
     from accounts.roles import Role
 
     client.force_login(make_user(Role.ADVISER, username="adviser2"))
-    assert client.get(reverse("exchange:list", kwargs={"urn": ctx["school"].urn})).status_code == 403
+    page = client.get(reverse("exchange:list", kwargs={"urn": ctx["school"].urn}))
+    assert page.status_code == 200
+    assert b'type="file"' not in page.content
+    assert client.post(reverse("exchange:list", kwargs={"urn": ctx["school"].urn}), {}).status_code == 403
+    withdraw = reverse("exchange:withdraw", kwargs={"urn": ctx["school"].urn, "pk": ctx["shared"].pk})
+    assert client.get(withdraw).status_code == 403
