@@ -11,7 +11,7 @@
 
 import rules
 
-from accounts.permissions import is_adviser, is_governor, is_headteacher_of_school, is_officer
+from accounts.permissions import is_adviser, is_governor, is_headteacher_of_school, is_la_staff, is_officer
 from schools.permissions import is_governor_of_school
 
 
@@ -22,7 +22,7 @@ def is_link_adviser_of_school(user, school) -> bool:
 
 is_la_side = is_officer | (is_adviser & is_link_adviser_of_school)
 is_school_side = is_headteacher_of_school | (is_governor & is_governor_of_school)
-is_la_reader = is_officer | is_adviser
+is_la_reader = is_la_staff  # advisers read every school (DESIGN.md)
 
 rules.add_perm("exchange.view_documents", is_la_reader | is_school_side)
 rules.add_perm("exchange.upload_school_document", is_headteacher_of_school)

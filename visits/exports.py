@@ -7,7 +7,7 @@ from django.utils import timezone
 from core.export_jobs import ExportKind
 
 from .filters import filtered_actions, filtered_msp_groups, filtered_visits
-from .models import ActionStatus, FocusArea
+from .models import FocusArea
 
 
 def _focus_labels(values) -> str:
@@ -34,7 +34,7 @@ def _action_rows(*, user, params):
     today = timezone.localdate()
     _, actions = filtered_actions(user=user, params=params, today=today)
     for action in actions.iterator(chunk_size=2000):
-        overdue = action.status == ActionStatus.OPEN and action.due_on < today
+        overdue = action.is_overdue(today)
         yield [
             action.school.name,
             action.school.urn,

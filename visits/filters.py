@@ -22,7 +22,17 @@ from schools.selectors import search_condition
 
 from . import selectors
 from .compliance import CATEGORY_CHOICES, STATUS_FILTER_CHOICES, compliance_schools
-from .models import Action, ActionOwner, ActionStatus, MspGroup, MspGroupStatus, Visit, VisitStatus, VisitType
+from .models import (
+    Action,
+    ActionOwner,
+    ActionStatus,
+    MspGroup,
+    MspGroupStatus,
+    Visit,
+    VisitStatus,
+    VisitType,
+    overdue_actions_q,
+)
 from .stored_compliance import STATUS_Q, StoredCompliance, stored_compliance
 
 Params = QueryDict | dict[str, str] | None
@@ -115,10 +125,10 @@ class ActionFilter(ListFilter):
         return super().qs if chosen else self.filter_status(super().qs, "status", "open")
 
     def filter_status(self, queryset, name, value):
-        if value in ("open", "overdue"):
-            queryset = queryset.filter(status=ActionStatus.OPEN)
         if value == "overdue":
-            return queryset.filter(due_on__lt=self.today)
+            return queryset.filter(overdue_actions_q(self.today))
+        if value == "open":
+            return queryset.filter(status=ActionStatus.OPEN)
         if value == "closed":
             return queryset.filter(status=ActionStatus.CLOSED)
         return queryset

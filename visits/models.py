@@ -205,7 +205,14 @@ class Action(models.Model):
         return self.status == ActionStatus.OPEN
 
     def is_overdue(self, today) -> bool:
+        """An overdue action: still open, and its due date has passed (overdue_actions_q for a query)."""
         return self.is_open and self.due_on < today
+
+
+def overdue_actions_q(today) -> Q:
+    """The one definition of an overdue action, as a query: still open, and its due date has passed
+    (Action.is_overdue is the same rule for one action)."""
+    return Q(status=ActionStatus.OPEN, due_on__lt=today)
 
 
 class ActionUpdateKind(models.TextChoices):

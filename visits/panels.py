@@ -17,7 +17,7 @@ from schools.permissions import is_governor_of_school
 from . import selectors
 from .compliance import compliance_rows, compliance_schools, has_entitlement, year_calendar
 from .entitlement import ComplianceStatus
-from .models import ActionStatus
+from .models import overdue_actions_q
 from .stored_compliance import MSP_OVERDUE, rows_for, stored_compliance, summarise_stored
 
 
@@ -157,9 +157,7 @@ def officer_compliance(request, user):
         "term": calendar.current_term,
         "to_set_up": [r for r in listed if r.msp_to_set_up],
         "msp_overdue": [r for r in listed if r.msp and r.msp.status == ComplianceStatus.OVERDUE],
-        "overdue_actions": selectors.actions_visible_to(user)
-        .filter(status=ActionStatus.OPEN, due_on__lt=_today())
-        .count(),
+        "overdue_actions": selectors.actions_visible_to(user).filter(overdue_actions_q(_today())).count(),
     }
 
 

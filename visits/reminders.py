@@ -14,7 +14,7 @@ from schools.models import School
 from . import selectors
 from .compliance import compliance_rows, compliance_schools
 from .entitlement import ComplianceStatus
-from .models import ActionStatus
+from .models import overdue_actions_q
 from .stored_compliance import stored_compliance, summarise_stored
 
 ACTIONS_LISTED = 20
@@ -76,7 +76,7 @@ def _officer(user, today: date) -> list[Reminder]:
             f"{count_of(summary.msp_overdue, 'MSP meeting')} overdue"
         )
         found.append(Reminder("MSP meetings", text, reverse("visits:msp_list"), overdue=True))
-    overdue_actions = selectors.actions_visible_to(user).filter(status=ActionStatus.OPEN, due_on__lt=today).count()
+    overdue_actions = selectors.actions_visible_to(user).filter(overdue_actions_q(today)).count()
     if overdue_actions:
         found.append(
             Reminder(

@@ -23,6 +23,7 @@ from .models import (
     MspRecommendation,
     Visit,
     VisitStatus,
+    overdue_actions_q,
 )
 
 # ---- for the letters app -----------------------------------------------------------------------
@@ -109,7 +110,8 @@ def open_actions(*, school_ids: Iterable[int] | QuerySet | None) -> QuerySet[Act
 def overdue_open_actions(*, school_ids: Iterable[int] | QuerySet | None, today: date) -> QuerySet[Action]:
     """The one definition of an overdue action (Action.is_overdue): still open, and its due date has
     passed. `school_ids` may be a subquery, or None for every school."""
-    return open_actions(school_ids=school_ids).filter(due_on__lt=today)
+    actions = Action.objects.filter(overdue_actions_q(today))
+    return actions if school_ids is None else actions.filter(school_id__in=school_ids)
 
 
 def overdue_actions(*, school_ids: Iterable[int], today: date, limit: int = 50) -> list[Action]:

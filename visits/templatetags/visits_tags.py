@@ -43,7 +43,7 @@ def visit_status_tag(visit):
 def action_status_tag(action, today):
     if not action.is_open:
         return _tag("grey", "Closed")
-    if action.due_on < today:
+    if action.is_overdue(today):
         return _tag("red", "Overdue")
     return _tag("blue", "Open")
 
