@@ -536,6 +536,9 @@ class Builder:
                         )
                 rows.append(row)
         OfstedInspection.objects.bulk_create(rows, batch_size=BATCH)
+        from schools import latest_judgement
+
+        latest_judgement.refresh()  # bulk_create sends no signals: store every school's latest judgement
 
     def performance(self) -> None:
         from schools.models import PerformanceMeasure, PerformanceResult, SchoolStatus

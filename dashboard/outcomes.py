@@ -3,7 +3,7 @@
 against England's figure for the year that an admin enters.
 
 A school counts by its latest graded or report-card inspection (schools.selectors.
-latest_judgement_subquery: an ungraded inspection leaves the last grade standing):
+latest_judgement: an ungraded inspection leaves the last grade standing):
 
 - good or better: latest overall effectiveness outstanding (1) or good (2);
 - judged: latest inspection graded with an overall grade (the share's denominator);
@@ -24,7 +24,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 
 from schools.models import Governance, OfstedFramework, OfstedGrade, School
-from schools.selectors import latest_judgement_subquery
+from schools.selectors import latest_judgement
 
 from .models import NationalOutcome, OutcomePhase
 
@@ -191,8 +191,8 @@ def outcome_schools(chosen: dict[str, str]) -> QuerySet[School]:
 
 def with_latest(schools: QuerySet[School]) -> QuerySet[School]:
     return schools.annotate(
-        latest_framework=latest_judgement_subquery("framework"),
-        latest_grade=latest_judgement_subquery("overall_effectiveness"),
+        latest_framework=latest_judgement("framework"),
+        latest_grade=latest_judgement("overall_effectiveness"),
     )
 
 
@@ -265,7 +265,7 @@ def schools_in_set(*, chosen: dict[str, str], phase: str, governance: str, which
     return (
         with_latest(schools.select_related("establishment_type"))
         .filter(SET_Q[which])
-        .annotate(latest_date=latest_judgement_subquery("start_date"))
+        .annotate(latest_date=latest_judgement("start_date"))
         .order_by("name", "urn")
     )
 

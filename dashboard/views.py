@@ -11,7 +11,7 @@ from accounts.roles import Role
 from core.home import panels_for
 from schools import selectors as school_selectors
 from schools.models import Governance, ImportKind, ImportRecord, OfstedGrade, School
-from schools.selectors import latest_judgement_subquery
+from schools.selectors import latest_judgement
 
 from . import outcomes
 
@@ -59,9 +59,7 @@ def ofsted_summary() -> list[dict]:
     grouped = (
         School.objects.open()
         .order_by()
-        .annotate(
-            framework=latest_judgement_subquery("framework"), grade=latest_judgement_subquery("overall_effectiveness")
-        )
+        .annotate(framework=latest_judgement("framework"), grade=latest_judgement("overall_effectiveness"))
         .values("establishment_type__governance", "framework", "grade")
         .annotate(n=Count("id"))
         .values_list("establishment_type__governance", "framework", "grade", "n")

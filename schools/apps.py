@@ -9,7 +9,9 @@ class SchoolsConfig(AppConfig):
         from accounts.permissions import is_admin, is_adviser, is_la_staff
         from core.navigation import NavItem, register
 
-        from . import permissions, school_page, user_sections  # noqa: F401  (rules and page sections)
+        from . import latest_judgement, permissions, school_page, user_sections  # noqa: F401  (rules and page sections)
+
+        latest_judgement.connect()
 
         user_sections.register()
         from core.export_jobs import register as register_export

@@ -667,3 +667,7 @@ class Letterhead(models.Model):
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+# Each school's latest judgement, stored (issue 11), in its own module.
+from .models_judgement import LatestJudgement  # noqa: E402, F401

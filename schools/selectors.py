@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.permissions import is_admin, is_adviser, is_la_staff, is_officer
@@ -47,22 +47,20 @@ def open_schools_user_acts_for(user) -> QuerySet[School]:
     return School.objects.none()
 
 
-def latest_judgement_subquery(field: str):
-    """The value of `field` on a school's latest graded or report-card inspection."""
-    return Subquery(
-        OfstedInspection.objects.filter(school=OuterRef("pk"), framework__in=GRADED_FRAMEWORKS)
-        .order_by("-start_date", "-id")
-        .values(field)[:1]
-    )
+def latest_judgement(field: str) -> F:
+    """The value of `field` ("id", "framework", "start_date", "overall_effectiveness" or
+    "category_of_concern") of a school's latest graded or report-card inspection: a join to its stored
+    row (schools.latest_judgement), None when it has none."""
+    return F("latest_judgement__inspection_id" if field == "id" else f"latest_judgement__{field}")
 
 
 def with_latest_judgement(queryset: QuerySet[School]) -> QuerySet[School]:
     return queryset.annotate(
-        latest_inspection_id=latest_judgement_subquery("id"),
-        latest_ofsted_grade=latest_judgement_subquery("overall_effectiveness"),
-        latest_ofsted_framework=latest_judgement_subquery("framework"),
-        latest_ofsted_category=latest_judgement_subquery("category_of_concern"),
-        latest_ofsted_date=latest_judgement_subquery("start_date"),
+        latest_inspection_id=latest_judgement("id"),
+        latest_ofsted_grade=latest_judgement("overall_effectiveness"),
+        latest_ofsted_framework=latest_judgement("framework"),
+        latest_ofsted_category=latest_judgement("category_of_concern"),
+        latest_ofsted_date=latest_judgement("start_date"),
     )
 
 

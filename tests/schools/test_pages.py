@@ -299,5 +299,6 @@ def test_the_school_page_runs_the_same_number_of_queries_however_long_its_histor
         InspectionFactory(school=school, start_date=date(year, 5, 1))
         PerformanceResultFactory(school=school, academic_year=year)
     SchoolFactory.create_batch(20)
-    # Each app's section adds a few queries (about 27 in all for LA staff): the number must not grow.
-    assert queries(client, school.get_absolute_url()) == few <= 35
+    # Each app's section adds a few queries (about 28 in all for LA staff, the documents exchanged with
+    # the school among them): the number must not grow with the history.
+    assert queries(client, school.get_absolute_url()) == few <= 36
