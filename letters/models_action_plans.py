@@ -38,6 +38,15 @@ def plan_file_path(instance, filename):
     return f"letters/{instance.letter_id}/plan/{filename}"
 
 
+class PlanFileKind(models.TextChoices):
+    """The kinds of plan file accepted, judged from the bytes (letters.plan_files)."""
+
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word"
+    XLSX = "xlsx", "Excel"
+    ODT = "odt", "OpenDocument text"
+
+
 class ActionPlan(models.Model):
     letter = models.OneToOneField(Letter, on_delete=models.CASCADE, related_name="action_plan")
     status = models.CharField(max_length=12, choices=PlanStatus.choices, default=PlanStatus.REQUESTED, db_index=True)
@@ -46,7 +55,7 @@ class ActionPlan(models.Model):
     text = models.TextField("the plan as written", blank=True)
     file = models.FileField(upload_to=plan_file_path, blank=True, max_length=300)
     file_name = models.CharField("file name as uploaded", max_length=255, blank=True)
-    file_kind = models.CharField(max_length=5, blank=True, help_text="pdf, docx, xlsx or odt, from the bytes")
+    file_kind = models.CharField(max_length=5, choices=PlanFileKind.choices, blank=True, help_text="from the bytes")
     file_size = models.PositiveIntegerField(null=True, blank=True)
     file_sha256 = models.CharField(max_length=64, blank=True)
 

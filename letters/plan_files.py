@@ -8,13 +8,15 @@ from django.core.exceptions import ValidationError
 from core.tabular import unpacking_problem
 from core.uploads import original_name
 
+from .models_action_plans import PlanFileKind
+
 FILE_NOT_A_PLAN = "The plan file must be a PDF, Word (.docx), Excel (.xlsx) or OpenDocument text (.odt) file"
 FILE_NAME_MISMATCH = (
     "The file's name ends in .{extension} but its content is a {kind} file: save it as .{kind} and upload it again"
 )
 FILE_UNREADABLE = "The plan file could not be read as a {kind} file: it may be damaged"
 
-KIND_LABELS = {"pdf": "PDF", "docx": "Word", "xlsx": "Excel", "odt": "OpenDocument text"}
+KIND_LABELS = dict(PlanFileKind.choices)
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -43,6 +43,7 @@ pytestmark = pytest.mark.django_db
 NOT_FREE_TEXT = {
     "code", "la_code", "phase", "fact_key", "source_key", "sha256", "token_hash", "view", "logo", "pdf", "docx",
     "intention_pdf", "intention_docx", "inspection_number", "establishment_number",
+    "extension",  # an exchanged document's, set from the kind its bytes were found to be (exchange.filetypes)
 }  # fmt: skip
 ROLES = ("admin", "officer", "adviser", "governor", "headteacher")
 SKIP_VIEWS = {"accounts:logout", "healthz", "readyz"}

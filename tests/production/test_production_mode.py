@@ -84,6 +84,8 @@ NOT_REACHED_BY_THE_CRAWL = {
     "accounts:second_factor_turn_off": "for an adviser or governor with an app: tests/accounts/test_second_factor.py",
     "accounts:user_unlock": "a button shown only while an account is locked: tests/accounts/test_lockout.py",
     "dashboard:chart": "an <img> source: test_the_dashboards_charts_are_svg_images_under_their_own_policy",
+    "letters:plan_file": "a plan's file once the headteacher has sent one (the demo's is still to send): "
+    "tests/browser/test_action_plans.py, tests/letters/test_action_plan_pages.py",
 }
 WEASYPRINT_OR_ERROR = re.compile(
     r"^(ERROR|CRITICAL) (?!django\.security\.DisallowedHost)|weasyprint|core\.documents|\[(ERROR|CRITICAL)\]"
