@@ -18,40 +18,19 @@ from core.documents import pdf_response
 from core.exports import csv_response, xlsx_response
 from core.pagination import paginate
 
-from . import documents, issued_documents, links, selectors, services
+from . import documents, exports, issued_documents, links, selectors, services
 from .documents import DOCX_CONTENT_TYPE
-from .forms import CommentsForm, RegisterFilter
+from .filters import filtered_letters
+from .forms import CommentsForm
 from .models import DocumentsStatus, InterventionPower, LetterStatus
 from .views_shared import FILES_STATUS, letter_for_page, record_draft_read, staff_letter
 
 log = logging.getLogger(__name__)
 
 
-EXPORT_HEADER = [
-    "Reference",
-    "Type",
-    "Status",
-    "URN",
-    "School",
-    "Drafted by",
-    "Drafted on",
-    "Date of issue",
-    "Grounds",
-    "Compliance period ends",
-    "Stage",
-    "Powers (s63, s64) usable until",
-]
-
-
-def _register(request):
-    queryset = selectors.letters_visible_to(request.user).order_by("-created_at", "-id")
-    register_filter = RegisterFilter(request.GET, queryset=queryset)
-    return register_filter, register_filter.qs
-
-
 @permission_required("letters.view_register", raise_exception=True)
 def register(request):
-    register_filter, letters = _register(request)
+    register_filter, letters = filtered_letters(user=request.user, params=request.GET)
     pagination = paginate(request, letters)
     today = timezone.localdate()
     rows = [(letter, selectors.notice_stage(letter, today)) for letter in pagination.page.object_list]
@@ -66,30 +45,11 @@ def register(request):
 def register_export(request, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    _, letters = _register(request)
-    today = timezone.localdate()
-
-    def rows():
-        for letter in letters.iterator(chunk_size=2000):
-            stage = selectors.notice_stage(letter, today)
-            yield [
-                letter.reference,
-                letter.letter_type.name,
-                letter.get_status_display(),
-                letter.school.urn,
-                letter.school.name,
-                str(letter.drafted_by or ""),
-                timezone.localdate(letter.created_at),
-                letter.issued_on,
-                "; ".join(letter.ground_short_labels),
-                letter.compliance_end_date,
-                stage.label if stage else "",
-                stage.deadline if stage and stage.deadline_label.startswith("Powers") else None,
-            ]
-
+    _, letters = filtered_letters(user=request.user, params=request.GET)
+    rows = exports.register_rows(letters, today=timezone.localdate())
     if fmt == "xlsx":
-        return xlsx_response("letters.xlsx", "Letters", EXPORT_HEADER, rows())
-    return csv_response("letters.csv", EXPORT_HEADER, rows())
+        return xlsx_response("letters.xlsx", "Letters", exports.REGISTER_HEADER, rows)
+    return csv_response("letters.csv", exports.REGISTER_HEADER, rows)
 
 
 def detail(request, pk: int):
