@@ -37,7 +37,7 @@ def test_the_register_page_and_its_export_keep_the_letters_the_filter_keeps(
     assert early.reference not in body
 
 
-def test_a_date_that_does_not_exist_is_refused_naming_the_field(client_as):
+def test_a_date_that_does_not_exist_is_refused_naming_the_field(client_as, officer):
     response = client_as("officer").get(reverse("letters:register"), {"issued_to": "2027-02-30"})
     assert response.status_code == 200
     assert NOT_A_REAL_DATE.format(label="Issued to") in response.content.decode()
