@@ -1,11 +1,54 @@
-"""The suggested letters list as a spreadsheet (core/export_jobs.py, registered in
-LettersConfig.ready): the same suggestions the page lists for that user."""
+"""The letters lists as spreadsheets: the register's rows (the letters its filter keeps,
+letters/filters.py, for the page's CSV and XLSX links), and the suggested letters list (core/export_jobs.py,
+registered in LettersConfig.ready): the same suggestions the page lists for that user."""
+
+from collections.abc import Iterator
+from datetime import date
+
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from core.export_jobs import ExportKind
 from core.exports import in_chunks
 from schools.models import School
 
-from . import stored_suggestions, suggestions
+from . import selectors, stored_suggestions, suggestions
+from .models import Letter
+
+REGISTER_HEADER = [
+    "Reference",
+    "Type",
+    "Status",
+    "URN",
+    "School",
+    "Drafted by",
+    "Drafted on",
+    "Date of issue",
+    "Grounds",
+    "Compliance period ends",
+    "Stage",
+    "Powers (s63, s64) usable until",
+]
+
+
+def register_rows(letters: QuerySet[Letter], *, today: date) -> Iterator[list]:
+    """The register's rows, each letter's warning-notice stage as of `today`."""
+    for letter in letters.iterator(chunk_size=2000):
+        stage = selectors.notice_stage(letter, today)
+        yield [
+            letter.reference,
+            letter.letter_type.name,
+            letter.get_status_display(),
+            letter.school.urn,
+            letter.school.name,
+            str(letter.drafted_by or ""),
+            timezone.localdate(letter.created_at),
+            letter.issued_on,
+            "; ".join(letter.ground_short_labels),
+            letter.compliance_end_date,
+            stage.label if stage else "",
+            stage.deadline if stage and stage.deadline_label.startswith("Powers") else None,
+        ]
 
 
 def suggestion_school_ids(user) -> list[int] | None:

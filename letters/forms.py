@@ -1,12 +1,11 @@
 """Forms for letters: the shape of input only; the rules are in services and rules."""
 
-import django_filters
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Div, Field, Fieldset, Size
 from django import forms
 from django.utils.html import format_html
 
-from core.forms import NOT_A_REAL_DATE, Button, FilterSet, GovDateField, TextLimits, form_helper
+from core.forms import Button, GovDateField, TextLimits, form_helper
 from core.limits import LETTER, LETTER_TEMPLATE
 
 from . import rules
@@ -18,7 +17,6 @@ from .models import (
     Indicator,
     InterventionPower,
     Letter,
-    LetterStatus,
     LetterType,
 )
 
@@ -313,55 +311,3 @@ class DismissForm(TextLimits, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper(Field.textarea("reason", rows=4), Button.warning("dismiss", "Dismiss suggestion"))
-
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input"})
-
-
-def _type_choices():
-    return [(t.code, t.name) for t in LetterType.objects.order_by("order")]
-
-
-class RegisterFilter(FilterSet):
-    q = django_filters.CharFilter(label="School name or URN", method="filter_school")
-    letter_type = django_filters.ChoiceFilter(
-        label="Type", field_name="letter_type__code", choices=_type_choices, empty_label="Any type"
-    )
-    status = django_filters.ChoiceFilter(choices=LetterStatus.choices, empty_label="Any status")
-    issued_from = django_filters.DateFilter(
-        label="Issued from",
-        field_name="issued_on",
-        lookup_expr="gte",
-        widget=DATE_WIDGET,
-        error_messages={"invalid": NOT_A_REAL_DATE.format(label="Issued from")},
-    )
-    issued_to = django_filters.DateFilter(
-        label="Issued to",
-        field_name="issued_on",
-        lookup_expr="lte",
-        widget=DATE_WIDGET,
-        error_messages={"invalid": NOT_A_REAL_DATE.format(label="Issued to")},
-    )
-
-    class Meta:
-        model = Letter
-        fields = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.form.helper = form_helper(
-            Div(
-                *[Field(name) for name in ("q", "letter_type", "status", "issued_from", "issued_to")],
-                css_class="letters-filter-grid",
-            ),
-            Button("filter", "Apply filters"),
-            label_size="s",
-        )
-
-    def filter_school(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        if value.isdigit():
-            return queryset.filter(school__urn=int(value))
-        return queryset.filter(school__name__icontains=value)

@@ -101,7 +101,7 @@ def test_a_failed_access_email_is_retried_then_recorded_as_not_sent(admin_user, 
 
 
 def test_issuing_a_letter_never_says_the_councillors_were_alerted():
-    from letters.views import ALERT_QUEUED
+    from letters.views_approval import ALERT_QUEUED
 
     assert "alerted" not in ALERT_QUEUED
     assert "being sent" in ALERT_QUEUED
