@@ -10,24 +10,17 @@ in the caller's transaction, so nobody is told of a change that was rolled back.
 failure is retried, recorded on the event and logged, never raised at the admin who made the
 change; an account without an email address is recorded as such."""
 
-import logging
-
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core import tasks as queue
+from core.emails import NO_EMAIL_ADDRESS, send_and_record
 
 from . import policy
 from .models import AccessEvent, AccessEventKind, RoleRequest
 from .roles import Role
 
-log = logging.getLogger(__name__)
-
-NO_EMAIL_ADDRESS = "Not sent: the account has no email address."
-COULD_NOT_SEND = "Could not send: {error}"
-TRYING_AGAIN = "Not sent yet (trying again): {error}"
 # What the email tells the user, by kind: (subject, what happened).
 TOLD = {
     AccessEventKind.PASSWORD_SET: ("a new password was set for your account", "set a new password for your account"),
@@ -130,13 +123,12 @@ def access_email_send(event_id: int, *, last_attempt: bool = True) -> None:
             "council": settings.COUNCIL_NAME,
         },
     )
-    try:
-        send_mail(f"{settings.SERVICE_NAME}: {subject}", body, settings.DEFAULT_FROM_EMAIL, [event.emailed_to])
-    except Exception as exc:  # recorded on the event, never raised at the admin who made the change
-        log.exception("The access-log email %s could not be sent", event_id)
-        message = COULD_NOT_SEND.format(error=exc) if last_attempt else TRYING_AGAIN.format(error=exc)
-        AccessEvent.objects.filter(pk=event_id).update(email_error=message[:300])
-        if not last_attempt:
-            raise
-    else:
-        AccessEvent.objects.filter(pk=event_id).update(emailed_at=timezone.now(), email_error="")
+    send_and_record(
+        AccessEvent.objects.filter(pk=event_id),
+        subject=f"{settings.SERVICE_NAME}: {subject}",
+        body=body,
+        address=event.emailed_to,
+        last_attempt=last_attempt,
+        what="access-log",
+        error_field="email_error",
+    )

@@ -10,12 +10,10 @@ service is recorded as not emailed. The headteacher may agree or challenge it, w
 until `respond_by` (CATEGORY_RESPONSE_DAYS calendar days after it is sent); an officer decides a
 challenge, with reasons. Each step is on the categorisation's history (CategorisationEvent)."""
 
-import logging
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
@@ -26,6 +24,7 @@ from accounts.models import User
 from accounts.permissions import is_governor, is_headteacher_of_school
 from accounts.roles import Role
 from core import tasks as queue
+from core.emails import NO_EMAIL_ADDRESS, send_and_record
 from schools.models import GovernorRole, Governorship, School
 
 from .models import (
@@ -41,8 +40,6 @@ from .models import (
     Status,
     SupportLevel,
 )
-
-log = logging.getLogger(__name__)
 
 # What each level means for the school's visits (the strategy's "Categorisation of LA maintained
 # schools" and "Support - overview"; visits.entitlement.minimum_entitlement applies the same rule,
@@ -73,9 +70,6 @@ NO_REASONS_WRITTEN = (
 )
 NO_CHAIR_ACCOUNT = "Not sent: the chair of governors has no account in this service."
 NO_CHAIR_KNOWN = "Not sent: no chair of governors is known for the school."
-NO_EMAIL_ADDRESS = "Not sent: the account has no email address."
-COULD_NOT_SEND = "Could not send: {error}"
-TRYING_AGAIN = "Not sent yet (trying again): {error}"
 
 NOT_THE_HEADTEACHER = "Only the school's headteacher can answer for the school."
 WINDOW_CLOSED = (
@@ -395,13 +389,11 @@ def category_email_send(email_id: int, *, last_attempt: bool = True) -> None:
     )
     what = "the decision on the school's challenge to its category" if decided else "the school's support category"
     subject = f"{settings.SERVICE_NAME}: {what}, {school.name}"
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email.address])
-    except Exception as exc:  # recorded on the row, never raised at the officer who approved
-        log.exception("The category email %s could not be sent", email_id)
-        message = COULD_NOT_SEND.format(error=exc) if last_attempt else TRYING_AGAIN.format(error=exc)
-        CategoryNoticeEmail.objects.filter(pk=email_id).update(error=message[:300])
-        if not last_attempt:
-            raise
-    else:
-        CategoryNoticeEmail.objects.filter(pk=email_id).update(emailed_at=timezone.now(), error="")
+    send_and_record(
+        CategoryNoticeEmail.objects.filter(pk=email_id),
+        subject=subject,
+        body=body,
+        address=email.address,
+        last_attempt=last_attempt,
+        what="category",
+    )

@@ -7,14 +7,12 @@ headteachers through the queue (DocumentEmail rows, sent by exchange.tasks after
 on their home page and the school's documents page."""
 
 import hashlib
-import logging
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,6 +21,7 @@ from django.utils import timezone
 from accounts.headships import headteachers_of
 from accounts.models import User
 from core import tasks as queue
+from core.emails import NO_EMAIL_ADDRESS, send_and_record
 from core.text import normalise_text, single_line
 from core.uploads import original_name, stored_name
 from schools.models import School
@@ -30,8 +29,6 @@ from schools.models import School
 from .filetypes import checked_type
 from .models import Direction, Document, DocumentEmail, DocumentKind, ScanStatus
 from .scan import Verdict, scan
-
-log = logging.getLogger(__name__)
 
 SCHOOL_KINDS: tuple[DocumentKind, ...] = (
     DocumentKind.SELF_EVALUATION,
@@ -48,9 +45,6 @@ INFECTED = "The virus scanner found a virus in the file: it was not uploaded. Ch
 SCANNER_FAILED = "The file could not be checked for viruses just now, so it was not uploaded. Try again later."
 NOT_WITHDRAWABLE = "Only a document the local authority shared can be withdrawn, and only once."
 REASON_REQUIRED = "Say why the document is withdrawn"
-NO_EMAIL_ADDRESS = "Not sent: the account has no email address."
-COULD_NOT_SEND = "Could not send: {error}"
-TRYING_AGAIN = "Not sent yet (trying again): {error}"
 
 
 def _path(school: School, extension: str) -> str:
@@ -178,13 +172,11 @@ def document_email_send(email_id: int, *, last_attempt: bool = True) -> None:
         },
     )
     subject = f"{settings.SERVICE_NAME}: the local authority shared a document with {school.name}"
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email.address])
-    except Exception as exc:  # recorded on the row, never raised at the person who shared it
-        log.exception("The document email %s could not be sent", email_id)
-        message = COULD_NOT_SEND.format(error=exc) if last_attempt else TRYING_AGAIN.format(error=exc)
-        DocumentEmail.objects.filter(pk=email_id).update(error=message[:300])
-        if not last_attempt:
-            raise
-    else:
-        DocumentEmail.objects.filter(pk=email_id).update(emailed_at=timezone.now(), error="")
+    send_and_record(
+        DocumentEmail.objects.filter(pk=email_id),
+        subject=subject,
+        body=body,
+        address=email.address,
+        last_attempt=last_attempt,
+        what="document",
+    )

@@ -15,14 +15,12 @@
   the school. Every step is on the plan's history (ActionPlanEvent)."""
 
 import hashlib
-import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
@@ -33,6 +31,7 @@ from accounts.models import User
 from accounts.permissions import is_headteacher_of_school
 from accounts.roles import Role
 from core import tasks as queue
+from core.emails import NO_EMAIL_ADDRESS, send_and_record
 from core.text import normalise_text
 from core.uploads import original_name, stored_name
 
@@ -51,9 +50,6 @@ from .models_action_plans import (
 from .placeholders import PLAN_KINDS, long_date  # the letters that ask for a plan
 from .plan_files import plan_file_kind
 
-log = logging.getLogger(__name__)
-
-
 NOT_THE_HEADTEACHER = "Only the school's headteacher can send its action plan."
 ALREADY_ACCEPTED = "The local authority has accepted this plan: it can no longer be changed."
 PLAN_EMPTY = "Upload the plan as a file or write it out below"
@@ -62,9 +58,6 @@ NOT_SUBMITTED = "There is no plan to review: the school has not sent one since t
 VIEW_REQUIRED = "Choose the local authority's view of the plan"
 COMMENTS_REQUIRED = "Say what more the school needs to do: this is sent to the school"
 NOT_A_REVIEWER = "Only the school's link adviser or an officer can record the local authority's view."
-NO_EMAIL_ADDRESS = "Not sent: the account has no email address."
-COULD_NOT_SEND = "Could not send: {error}"
-TRYING_AGAIN = "Not sent yet (trying again): {error}"
 RESPONSE_FROM_PLAN = "Action plan sent in the service on {day}"
 
 
@@ -380,13 +373,11 @@ def action_plan_email_send(email_id: int, *, last_attempt: bool = True) -> None:
         },
     )
     subject = f"{settings.SERVICE_NAME}: {SUBJECTS[PlanEmailKind(email.kind)]}, {plan.letter.school.name}"
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email.address])
-    except Exception as exc:  # recorded on the row, never raised at the person who acted
-        log.exception("The action plan email %s could not be sent", email_id)
-        message = COULD_NOT_SEND.format(error=exc) if last_attempt else TRYING_AGAIN.format(error=exc)
-        ActionPlanEmail.objects.filter(pk=email_id).update(error=message[:300])
-        if not last_attempt:
-            raise
-    else:
-        ActionPlanEmail.objects.filter(pk=email_id).update(emailed_at=timezone.now(), error="")
+    send_and_record(
+        ActionPlanEmail.objects.filter(pk=email_id),
+        subject=subject,
+        body=body,
+        address=email.address,
+        last_attempt=last_attempt,
+        what="action plan",
+    )

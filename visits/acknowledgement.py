@@ -10,12 +10,10 @@ told of a change that rolled back, and the pages say "emailed" only once the mai
   visit's history, the awaiting or answered request is superseded and the school is asked again.
 - A reminder goes once, NOTE_ACKNOWLEDGEMENT_REMINDER_DAYS after the request (visits.tasks)."""
 
-import logging
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -23,10 +21,9 @@ from django.utils import timezone
 from accounts.headships import headteachers_of
 from accounts.permissions import is_headteacher_of_school
 from core import tasks as queue
+from core.emails import NO_EMAIL_ADDRESS, send_and_record
 
 from .models import AcknowledgementStatus, NoteAcknowledgement, NoteEmail, NoteEmailKind, Visit, VisitStatus
-
-log = logging.getLogger(__name__)
 
 SHARE_NOT_COMPLETED = "Mark the visit as completed before sharing its note with the school."
 NO_HEADTEACHER = (
@@ -41,9 +38,6 @@ ANSWER_REQUIRED = "Choose whether the note is accurate"
 NOTHING_TO_REPLY_TO = "The school has not answered yet: there is nothing to reply to."
 REPLY_REQUIRED = "Enter your reply"
 AMENDED_REASON = "Note amended after it was shared with the school"
-NO_EMAIL_ADDRESS = "Not sent: the account has no email address."
-COULD_NOT_SEND = "Could not send: {error}"
-TRYING_AGAIN = "Not sent yet (trying again): {error}"
 
 
 # ---- rules ----------------------------------------------------------------------------------------
@@ -231,13 +225,11 @@ def note_email_send(email_id: int, *, last_attempt: bool = True) -> None:
         },
     )
     subject = f"{settings.SERVICE_NAME}: {SUBJECTS[NoteEmailKind(email.kind)]}, {visit.school.name}"
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email.address])
-    except Exception as exc:  # recorded on the row, never raised at the adviser who shared the note
-        log.exception("The note-of-visit email %s could not be sent", email_id)
-        message = COULD_NOT_SEND.format(error=exc) if last_attempt else TRYING_AGAIN.format(error=exc)
-        NoteEmail.objects.filter(pk=email_id).update(error=message[:300])
-        if not last_attempt:
-            raise
-    else:
-        NoteEmail.objects.filter(pk=email_id).update(emailed_at=timezone.now(), error="")
+    send_and_record(
+        NoteEmail.objects.filter(pk=email_id),
+        subject=subject,
+        body=body,
+        address=email.address,
+        last_attempt=last_attempt,
+        what="note-of-visit",
+    )

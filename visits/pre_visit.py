@@ -13,13 +13,11 @@ the visit page and on the page where they record the visit.
 Rules are named after the clause they implement; each has a test of the same name
 (tests/visits/test_pre_visit.py)."""
 
-import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
@@ -29,6 +27,7 @@ from django.utils import timezone
 from accounts.headships import headteachers_of, schools_headed_by
 from accounts.permissions import is_headteacher_of_school
 from core import tasks as queue
+from core.emails import NO_EMAIL_ADDRESS, send_and_record
 
 from .models import (
     FocusArea,
@@ -42,17 +41,12 @@ from .models import (
     VisitStatus,
 )
 
-log = logging.getLogger(__name__)
-
 NOT_THE_HEADTEACHER = "Only the school's headteacher can complete the pre-visit section."
 CLOSED = "The pre-visit section of this visit is closed: the visit has taken place or is no longer planned."
 ALREADY_SENT = "The pre-visit section of this visit was already sent to the adviser."
 RATING_REQUIRED = "Choose how you rate {area}"
 EVALUATION_REQUIRED = "Enter your self-evaluation of {area}"
 WANTS_REQUIRED = "Enter what you want from the visit"
-NO_EMAIL_ADDRESS = "Not sent: the account has no email address."
-COULD_NOT_SEND = "Could not send: {error}"
-TRYING_AGAIN = "Not sent yet (trying again): {error}"
 
 
 def rating_field(area: str) -> str:
@@ -376,13 +370,11 @@ def pre_visit_email_send(email_id: int, *, last_attempt: bool = True) -> None:
         },
     )
     subject = f"{settings.SERVICE_NAME}: {SUBJECTS[PreVisitEmailKind(email.kind)]}, {visit.school.name}"
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email.address])
-    except Exception as exc:  # recorded on the row, never raised at the adviser who planned the visit
-        log.exception("The pre-visit email %s could not be sent", email_id)
-        message = COULD_NOT_SEND.format(error=exc) if last_attempt else TRYING_AGAIN.format(error=exc)
-        PreVisitEmail.objects.filter(pk=email_id).update(error=message[:300])
-        if not last_attempt:
-            raise
-    else:
-        PreVisitEmail.objects.filter(pk=email_id).update(emailed_at=timezone.now(), error="")
+    send_and_record(
+        PreVisitEmail.objects.filter(pk=email_id),
+        subject=subject,
+        body=body,
+        address=email.address,
+        last_attempt=last_attempt,
+        what="pre-visit",
+    )

@@ -15,6 +15,7 @@ from accounts import access, policy, services
 from accounts.models import AccessEvent, AccessEventKind, RoleRequest, RoleRequestStatus
 from accounts.roles import Role
 from accounts.views import WAITING_FOR_AN_OFFICER
+from core import emails
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -389,7 +390,7 @@ def test_a_mail_server_failure_is_recorded_on_the_access_log_never_a_500(
     client_as, officer, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch("accounts.access.send_mail", side_effect=OSError("connection refused")),
+        mock.patch("core.emails.send_mail", side_effect=OSError("connection refused")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = client_as("admin").post(
@@ -398,7 +399,7 @@ def test_a_mail_server_failure_is_recorded_on_the_access_log_never_a_500(
     assert response.status_code == 302
     assert fresh(officer).check_password("x-new-long-one-9")
     event = AccessEvent.objects.get(user=officer, kind=AccessEventKind.PASSWORD_SET)
-    assert (event.emailed_at, event.email_error) == (None, access.COULD_NOT_SEND.format(error="connection refused"))
+    assert (event.emailed_at, event.email_error) == (None, emails.COULD_NOT_SEND.format(error="connection refused"))
 
 
 def test_an_account_without_an_email_address_is_recorded_as_not_told(admin_user, officer, mailoutbox,
@@ -407,7 +408,7 @@ def test_an_account_without_an_email_address_is_recorded_as_not_told(admin_user,
     officer.save()
     with django_capture_on_commit_callbacks(execute=True):
         services.user_set_password(user=officer, password="x-new-long-one-9", actor=admin_user)
-    assert AccessEvent.objects.get(kind=AccessEventKind.PASSWORD_SET).email_error == access.NO_EMAIL_ADDRESS
+    assert AccessEvent.objects.get(kind=AccessEventKind.PASSWORD_SET).email_error == emails.NO_EMAIL_ADDRESS
     assert mailoutbox == []
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from core import emails
 from exchange import scan, services
 from exchange.models import Direction, Document, DocumentEmail, DocumentKind, ScanStatus
 from tests.exchange.conftest import EICAR, PDF
@@ -81,7 +82,7 @@ def test_a_headteacher_without_an_email_address_is_recorded_not_emailed(upload, 
     headteacher.email = ""
     headteacher.save()
     upload(adviser, kind=DocumentKind.LA_DOCUMENT)
-    assert DocumentEmail.objects.get().error == services.NO_EMAIL_ADDRESS
+    assert DocumentEmail.objects.get().error == emails.NO_EMAIL_ADDRESS
     assert mail.outbox == []
 
 
@@ -89,10 +90,10 @@ def test_a_failed_email_is_recorded(upload, adviser, headteacher, monkeypatch, d
     def broken(*args, **kwargs):
         raise OSError("mail server down")
 
-    monkeypatch.setattr(services, "send_mail", broken)
+    monkeypatch.setattr(emails, "send_mail", broken)
     with django_capture_on_commit_callbacks(execute=True):
         upload(adviser, kind=DocumentKind.LA_DOCUMENT)
-    assert DocumentEmail.objects.get().error == services.COULD_NOT_SEND.format(error="mail server down")
+    assert DocumentEmail.objects.get().error == emails.COULD_NOT_SEND.format(error="mail server down")
 
 
 def test_title_and_names_are_single_line_text(upload, headteacher):

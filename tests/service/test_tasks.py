@@ -22,7 +22,7 @@ from accounts import access
 from accounts.models import AccessEvent, AccessEventKind
 from audit.models import ReadEvent
 from audit.tasks import purge_read_log
-from core import logs
+from core import emails, logs
 from core.tasks import queue_is_postgresql
 from schools import services
 from schools.models import Councillor
@@ -91,13 +91,13 @@ def test_a_retried_alert_that_goes_through_is_sent_once_and_its_error_cleared(ma
 def test_a_failed_access_email_is_retried_then_recorded_as_not_sent(admin_user, officer, mailoutbox):
     event = access.access_event_record(kind=AccessEventKind.PASSWORD_SET, user=officer, actor=admin_user)
     AccessEvent.objects.filter(pk=event.pk).update(emailed_to=officer.email)
-    with mock.patch("accounts.access.send_mail", side_effect=OSError("timed out")):
+    with mock.patch("core.emails.send_mail", side_effect=OSError("timed out")):
         with pytest.raises(OSError, match=r"connection refused|timed out"):
             access.access_email_send(event.pk, last_attempt=False)
-        assert AccessEvent.objects.get(pk=event.pk).email_error == access.TRYING_AGAIN.format(error="timed out")
+        assert AccessEvent.objects.get(pk=event.pk).email_error == emails.TRYING_AGAIN.format(error="timed out")
         access.access_email_send(event.pk, last_attempt=True)
     event.refresh_from_db()
-    assert (event.emailed_at, event.email_error) == (None, access.COULD_NOT_SEND.format(error="timed out"))
+    assert (event.emailed_at, event.email_error) == (None, emails.COULD_NOT_SEND.format(error="timed out"))
 
 
 def test_issuing_a_letter_never_says_the_councillors_were_alerted():

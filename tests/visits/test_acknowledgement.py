@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import Headship
 from accounts.roles import Role
+from core import emails
 from tests.visits.factories import VisitFactory
 from visits import acknowledgement, services
 from visits.acknowledgement import (
@@ -91,7 +92,7 @@ def test_a_failed_email_is_recorded_and_the_page_never_says_it_went(
     visit, adviser, client_as, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch("visits.acknowledgement.send_mail", side_effect=OSError("connection refused")),
+        mock.patch("core.emails.send_mail", side_effect=OSError("connection refused")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         acknowledgement.note_share_with_school(visit=visit, actor=adviser)
@@ -107,7 +108,7 @@ def test_a_failed_email_is_raised_for_the_queue_to_retry_before_the_last_attempt
     acknowledgement.note_share_with_school(visit=visit, actor=adviser)
     email = NoteEmail.objects.get()
     with (
-        mock.patch("visits.acknowledgement.send_mail", side_effect=OSError("busy")),
+        mock.patch("core.emails.send_mail", side_effect=OSError("busy")),
         pytest.raises(OSError, match="busy"),
     ):
         acknowledgement.note_email_send(email.pk, last_attempt=False)
@@ -123,7 +124,7 @@ def test_a_headteacher_without_an_email_address_is_recorded_as_not_emailed(visit
     headteacher.email = ""
     headteacher.save()
     acknowledgement.note_share_with_school(visit=visit, actor=adviser)
-    assert NoteEmail.objects.get().error == acknowledgement.NO_EMAIL_ADDRESS
+    assert NoteEmail.objects.get().error == emails.NO_EMAIL_ADDRESS
 
 
 def test_a_planned_visit_is_not_shared(school, adviser, headteacher):

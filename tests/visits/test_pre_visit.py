@@ -190,7 +190,7 @@ def test_no_reminder_once_the_section_is_sent(planned, headteacher, on_day):
 def test_a_failed_email_is_recorded_and_tried_again(planned, headteacher):
     email = PreVisitEmail.objects.get()
     PreVisitEmail.objects.filter(pk=email.pk).update(emailed_at=None)
-    with mock.patch("visits.pre_visit.send_mail", side_effect=OSError("connection refused")):
+    with mock.patch("core.emails.send_mail", side_effect=OSError("connection refused")):
         with pytest.raises(OSError, match="connection refused"):
             pre_visit.pre_visit_email_send(email.pk, last_attempt=False)
         email.refresh_from_db()
