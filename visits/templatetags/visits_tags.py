@@ -2,14 +2,13 @@
 alone), and one error summary for a page of several forms (a visit and its action rows)."""
 
 from django import forms, template
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 
 register = template.Library()
 
 COMPLIANCE_COLOURS = {"met": "green", "due": "yellow", "overdue": "red", "not_applicable": "grey"}
 COMPLIANCE_LABELS = {"met": "Met", "due": "Due", "overdue": "Overdue", "not_applicable": "Not applicable"}
-CATEGORY_COLOURS = {"high": "red", "medium": "orange", "low": "green", "none": "grey"}
-CATEGORY_LABELS = {"high": "High support", "medium": "Medium support", "low": "Low support", "none": "Not categorised"}
 RAG_COLOURS = {"red": "red", "amber": "orange", "green": "green"}
 VISIT_STATUS_COLOURS = {"planned": "blue", "completed": "green", "cancelled": "grey"}
 
@@ -25,8 +24,8 @@ def compliance_tag(status: str):
 
 @register.simple_tag
 def category_tag(level: str | None):
-    level = level or "none"
-    return _tag(CATEGORY_COLOURS.get(level, "grey"), CATEGORY_LABELS.get(level, level))
+    """The support-level tag, drawn once (categorisation/_level_tag.html)."""
+    return render_to_string("categorisation/_level_tag.html", {"level": level or ""})
 
 
 @register.simple_tag
