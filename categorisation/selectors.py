@@ -179,35 +179,47 @@ def levels_on(days: Iterable[date], school_ids: Iterable[int] | QuerySet | None 
     return found
 
 
-def level_paths(days: Iterable[date], schools: QuerySet) -> list[tuple[tuple[str | None, ...], int]]:
-    """How many of `schools` (a queryset) had each sequence of category levels at the end of `days`
-    (sorted; None where a school had no category that day): the same levels as `levels_on`, counted
-    in one grouped query instead of returned per school, so the answer is a few hundred rows however
-    many schools. Each level is the school's latest approval before the day ended (the index on
-    school, status and approval time finds it)."""
-    days = sorted(set(days))
-    if not days:
-        return []
-    names = [f"level_{i}" for i in range(len(days))]
-    latest = {
-        name: Subquery(
+def _latest_levels(days: list[date]) -> dict[str, Subquery]:
+    """One annotation per day (level_0, level_1, ...): the school's latest approved level before the
+    day ended, or None (the index on school, status and approval time finds it)."""
+    return {
+        f"level_{i}": Subquery(
             Categorisation.objects.filter(
                 status=Status.APPROVED, school=OuterRef("pk"), approved_at__lt=_end_of_day(day)
             )
             .order_by("-approved_at", "-id")
             .values("level")[:1]
         )
-        for name, day in zip(names, days, strict=True)
+        for i, day in enumerate(days)
     }
+
+
+def level_paths(days: Iterable[date], schools: QuerySet) -> list[tuple[tuple[str | None, ...], int]]:
+    """How many of `schools` (a queryset) had each sequence of category levels at the end of `days`
+    (sorted; None where a school had no category that day): the same levels as `levels_on`, counted
+    in one grouped query instead of returned per school, so the answer is a few hundred rows however
+    many schools."""
+    days = sorted(set(days))
+    if not days:
+        return []
+    latest = _latest_levels(days)
     grouped = (
         School.objects.filter(pk__in=schools.order_by().values("pk"))
         .order_by()
         .annotate(**latest)
-        .values(*names)
+        .values(*latest)
         .annotate(n=Count("pk"))
-        .values_list(*names, "n")
+        .values_list(*latest, "n")
     )
     return [(tuple(row[:-1]), row[-1]) for row in grouped]
+
+
+def school_levels(days: list[date], school_ids: Iterable[int]) -> list[tuple[int, tuple[str | None, ...]]]:
+    """Each school's level at the end of each of `days` (in the order given; None where it had no
+    category), one row per school: what level_paths counts, for storing (dashboard.stored_levels)."""
+    latest = _latest_levels(days)
+    rows = School.objects.filter(pk__in=list(school_ids)).order_by().annotate(**latest).values_list("pk", *latest)
+    return [(row[0], tuple(row[1:])) for row in rows]
 
 
 def current_category(school, *, on: date | None = None) -> CurrentCategory | None:

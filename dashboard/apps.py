@@ -42,3 +42,7 @@ class DashboardConfig(AppConfig):
 
         register_export(FIGURE_SCHOOLS)
         register_export(CASE_FILE_PDF)
+
+        from . import stored_levels
+
+        stored_levels.connect()

@@ -46,7 +46,7 @@ class LevelsSection:
 def levels(scope: Scope) -> LevelsSection:
     if not scope.lists:
         return level_counts(scope)
-    terms = history.term_levels(today=scope.today, schools=scope.maintained(), terms=scope.terms)
+    terms = history.term_levels(today=scope.today, schools=scope.maintained(), window=scope.terms)
     figures, level_rows, movement_rows = [], [], []
     for level in history.LEVEL_KEYS:
         row = [
@@ -79,7 +79,7 @@ def levels(scope: Scope) -> LevelsSection:
 def level_counts(scope: Scope) -> LevelsSection:
     """levels() counted, not listed: the same figures, keys and labels, each with its number only
     (history.term_counts: one grouped query)."""
-    terms, moves = history.term_counts(today=scope.today, schools=scope.maintained(), terms=scope.terms)
+    terms, moves = history.term_counts(today=scope.today, schools=scope.maintained(), window=scope.terms)
     figures: list[Figure] = []
     level_rows: list = []
     movement_rows: list = []
@@ -119,7 +119,7 @@ def level_figure(scope: Scope, key: str) -> Figure | None:
     if (kind == "level" and what not in history.LEVEL_KEYS) or (kind == "move" and what not in history.MOVEMENTS):
         return None
     terms = history.term_levels(
-        today=scope.today, schools=scope.maintained(), terms=periods[max(index - 1, 0) : index + 1]
+        today=scope.today, schools=scope.maintained(), terms=periods[max(index - 1, 0) : index + 1], window=periods
     )
     t = terms[-1]
     if kind == "level":

@@ -4,12 +4,15 @@ holiday counts in the term before it); a term is read as it stood on its last da
 way as it stands today (visits.entitlement.YearCalendar.assess_day: the same rule). Levels come from
 categorisation.selectors.levels_on and movement from categorisation.models.direction_between."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
 from categorisation.models import Direction, SupportLevel, direction_between
 from categorisation.selectors import level_paths, levels_on
 from schools.terms import Period, term_on, term_periods
+
+from .stored_levels import stored_levels, stored_paths
 
 TERMS_SHOWN = 6
 NOT_CATEGORISED = "none"
@@ -57,12 +60,40 @@ class TermLevels:
         return sum(1 for lvl in self.levels.values() if lvl == level)
 
 
-def term_levels(*, today: date, schools, terms: list[Period] | None = None) -> list[TermLevels]:
-    """Each of the last six terms (or of `terms`) with each of `schools` (today's filtered open
-    maintained schools, a queryset) at its level then: one query for the schools, two for the levels
-    (read through the schools' subquery, not thousands of ids), up to nine for the term dates."""
-    terms = last_terms(today) if terms is None else terms
+def window_days(today: date, window: list[Period]) -> list[date]:
+    """The days the stored levels are kept for: the assessment days of the last six terms."""
+    return sorted({assess_day(p, today) for p in window})
+
+
+def _paths(today: date, days: list[date], window: list[Period], schools) -> list[tuple[tuple[str | None, ...], int]]:
+    """level_paths(days, schools), from the stored levels when the days are the window's."""
+    stored_days = window_days(today, window)
+    if not set(days) <= set(stored_days):
+        return level_paths(days, schools)
+    columns = [stored_days.index(day) for day in days]
+    paths: Counter[tuple[str | None, ...]] = Counter()
+    for path, n in stored_paths(stored_days, schools):
+        paths[tuple(path[c] for c in columns)] += n
+    return list(paths.items())
+
+
+def term_levels(
+    *, today: date, schools, terms: list[Period] | None = None, window: list[Period] | None = None
+) -> list[TermLevels]:
+    """Each of the last six terms (or of `terms`, some of `window`, the last six terms) with each of
+    `schools` (today's filtered open maintained schools, a queryset) at its level then, read from
+    the stored levels (dashboard.stored_levels; levels_on for terms outside the window)."""
+    window = last_terms(today) if window is None else window
+    terms = window if terms is None else terms
     days = [assess_day(p, today) for p in terms]
+    stored_days = window_days(today, window)
+    if set(days) <= set(stored_days):
+        stored = stored_levels(stored_days, schools)
+        columns = [stored_days.index(day) for day in days]
+        return [
+            TermLevels(p, term_key(p), {sid: path[c] or NOT_CATEGORISED for sid, path in stored.items()})
+            for p, c in zip(terms, columns, strict=True)
+        ]
     school_ids = list(schools.order_by().values_list("pk", flat=True))
     by_day = levels_on(days, schools.order_by().values("pk")) if school_ids else {day: {} for day in days}
     return [
@@ -96,20 +127,22 @@ class TermCounts:
 
 
 def term_counts(
-    *, today: date, schools, terms: list[Period] | None = None
+    *, today: date, schools, terms: list[Period] | None = None, window: list[Period] | None = None
 ) -> tuple[list[TermCounts], list[dict[str, int] | None]]:
-    """term_levels' counts and movement's counts for the last six terms, counted from
-    categorisation.selectors.level_paths (one grouped query: each sequence of six levels and how many
-    schools had it) instead of built school by school: the dashboard shows numbers, and only a
-    figure's own page lists its schools. The movement of the first term shown is None."""
-    terms = last_terms(today) if terms is None else terms
+    """term_levels' counts and movement's counts for the last six terms (or `terms`), counted from
+    each sequence of six levels and how many schools had it (the stored levels, dashboard.
+    stored_levels: one grouped query; categorisation.selectors.level_paths defines them) instead of
+    built school by school: the dashboard shows numbers, and only a figure's own page lists its
+    schools. The movement of the first term shown is None."""
+    window = last_terms(today) if window is None else window
+    terms = window if terms is None else terms
     days = [assess_day(p, today) for p in terms]
     counts: list[dict[str, int]] = [dict.fromkeys(LEVEL_KEYS, 0) for _ in terms]
     moves: list[dict[str, int] | None] = [None] + [dict.fromkeys(MOVEMENTS, 0) for _ in terms[1:]]
     # Distinct days only (a term ending in the future is read as today): map each term to its column.
     distinct = sorted(set(days))
     column = [distinct.index(day) for day in days]
-    for path, n in level_paths(days, schools):
+    for path, n in _paths(today, distinct, window, schools):
         levels = [path[c] or NOT_CATEGORISED for c in column]
         for i, level in enumerate(levels):
             counts[i][level] += n

@@ -139,3 +139,32 @@ class NationalOutcome(models.Model):
         from schools.models import academic_year_label
 
         return academic_year_label(self.year)
+
+
+# ---- support levels over the last six terms, stored (dashboard.stored_levels, docs/adr/0045) ------
+
+
+class StoredLevelPath(models.Model):
+    """One school's support level at the end of each of the last six terms' assessment days (history.
+    last_terms, assess_day), kept so that the dashboard counts and lists them from one row per school
+    instead of looking up every school's latest approval six times. Valid while `days` names the days
+    asked for and no categorisation of the school has been written since (`stale`)."""
+
+    school = models.OneToOneField(
+        "schools.School", on_delete=models.CASCADE, primary_key=True, related_name="stored_level_path"
+    )
+    days = models.CharField(max_length=80, help_text="The days the levels are for, oldest first (ISO, comma-separated)")
+    stale = models.BooleanField(default=False)
+    # Level codes (categorisation.SupportLevel), "" where the school had no category that day.
+    level_0 = models.CharField(max_length=6, blank=True)
+    level_1 = models.CharField(max_length=6, blank=True)
+    level_2 = models.CharField(max_length=6, blank=True)
+    level_3 = models.CharField(max_length=6, blank=True)
+    level_4 = models.CharField(max_length=6, blank=True)
+    level_5 = models.CharField(max_length=6, blank=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.school_id}: {self.days}"

@@ -1,4 +1,5 @@
-"""The daily digest on the task queue's scheduler (dashboard.digest, core/tasks.py)."""
+"""The dashboard's background work (core/tasks.py): the daily digest (dashboard.digest), reporting packs,
+and the nightly refresh of the stored levels (dashboard.stored_levels)."""
 
 from django.conf import settings
 from procrastinate import RetryStrategy
@@ -34,3 +35,19 @@ def build_pack(context, *, pack_id: int) -> None:
     from .packs import pack_build
 
     pack_build(pack_id=pack_id, last_attempt=is_last_attempt(context, PACK_RETRIES))
+
+
+@app.periodic(cron="7 0 * * *", periodic_id="refresh-stored-levels")  # daily, 00:07 (UTC)
+@task(name="dashboard.tasks.refresh_stored_levels", queueing_lock="refresh-stored-levels")
+def refresh_stored_levels(timestamp: int) -> int:
+    """Store every open maintained school's levels over the last six terms for the new day (a new
+    term moves the window) before the first officer asks (dashboard.stored_levels)."""
+    from django.utils import timezone
+
+    from visits.compliance import compliance_schools
+
+    from .history import last_terms, window_days
+    from .stored_levels import refresh_invalid
+
+    today = timezone.localdate()
+    return refresh_invalid(window_days(today, last_terms(today)), compliance_schools())
