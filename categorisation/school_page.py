@@ -7,7 +7,7 @@ from core.sections import Section
 from schools import school_page
 
 from . import notices, selectors
-from .policy import the_la_categorises_its_maintained_schools
+from .rules import the_la_categorises_its_maintained_schools
 
 
 def section_context(request, school) -> dict | None:

@@ -34,7 +34,7 @@ from .models import (
     Tick,
 )
 from .notices import category_notice_send
-from .policy import (
+from .rules import (
     EVIDENCE_REQUIRED,
     LEVEL_REQUIRED,
     NOTHING_TICKED,

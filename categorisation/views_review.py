@@ -19,7 +19,7 @@ from .forms import (
     ReturnForm,
 )
 from .models import Categorisation, CategoryNotice, Status
-from .policy import (
+from .rules import (
     four_eyes_an_officer_approves_a_judgement_made_by_someone_else,
 )
 from .views_shared import categorisation_for, read_label, visible_cited

@@ -20,7 +20,7 @@ from categorisation import services
 from categorisation.evidence import EvidenceItem, may_see, registered_source_names
 from categorisation.forms import EVIDENCE_NOT_OFFERED
 from categorisation.models import Categorisation, Status
-from categorisation.policy import (
+from categorisation.rules import (
     OWN_JUDGEMENT,
     RESTRICTED_EVIDENCE,
     four_eyes_an_officer_approves_a_judgement_made_by_someone_else,

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from categorisation import services
 from categorisation.models import Categorisation, CategorisationEvent, Criterion, Framework, Status, Tick
-from categorisation.policy import (
+from categorisation.rules import (
     ACADEMY_NOT_CATEGORISED,
     EVIDENCE_REQUIRED,
     LEVEL_REQUIRED,

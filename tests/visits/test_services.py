@@ -23,7 +23,7 @@ from visits.models import (
     VisitStatus,
     VisitType,
 )
-from visits.policy import (
+from visits.rules import (
     ALREADY_PUBLISHED,
     NOT_PUBLISHABLE_UNTIL_HELD,
     VISIT_IN_FUTURE,

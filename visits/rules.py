@@ -1,6 +1,6 @@
 """The visit and MSP rules of the School Improvement Strategy that are not about counting
 entitlement (for those see visits.entitlement). Each function is named after the clause it
-implements, quotes it, and has a test of the same name in tests/visits/test_policy.py."""
+implements, quotes it, and has a test of the same name in tests/visits/test_rules.py."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""The strategy's visit and MSP rules (visits.policy), one test each, named after the rule."""
+"""The strategy's visit and MSP rules (visits.rules), one test each, named after the rule."""
 
 from datetime import date, datetime
 
@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from visits.models import VisitType
-from visits.policy import (
+from visits.rules import (
     ALREADY_PUBLISHED,
     AUTUMN_CORE_AGENDA,
     CANCEL_REASON_REQUIRED,
