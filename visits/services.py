@@ -280,8 +280,9 @@ def visit_record(
         raise ValidationError(VISIT_CANCELLED_NO_EDIT)
     _check_lead(adviser)
     today = today or _today()
-    if complete or visit.status == VisitStatus.COMPLETED:
-        rules.future_visit_cannot_be_completed(visit_date=visit_date, today=today)
+    completed = complete or visit.status == VisitStatus.COMPLETED
+    if completed and (errors := rules.future_visit_cannot_be_completed(visit_date=visit_date, today=today)):
+        raise ValidationError(errors)
     before = _note_content(visit)
     visit.adviser = adviser
     visit.visit_date, visit.start_time = visit_date, start_time
@@ -325,7 +326,8 @@ def visit_complete(*, visit: Visit, actor, today: date | None = None) -> Visit:
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.status != VisitStatus.PLANNED:
         raise ValidationError(rules.VISIT_NOT_PLANNED.format(status=visit.get_status_display().lower()))
-    rules.future_visit_cannot_be_completed(visit_date=visit.visit_date, today=today or _today())
+    if errors := rules.future_visit_cannot_be_completed(visit_date=visit.visit_date, today=today or _today()):
+        raise ValidationError(errors)
     visit.status, visit.completed_at = VisitStatus.COMPLETED, timezone.now()
     visit._history_user = actor
     visit.save()
@@ -338,7 +340,9 @@ def visit_cancel(*, visit: Visit, reason: str, actor) -> Visit:
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.status != VisitStatus.PLANNED:
         raise ValidationError(rules.VISIT_NOT_PLANNED.format(status=visit.get_status_display().lower()))
-    visit.cancelled_reason = rules.cancelled_visit_needs_reason(reason=reason)
+    if errors := rules.cancelled_visit_needs_reason(reason=reason):
+        raise ValidationError(errors)
+    visit.cancelled_reason = reason.strip()
     visit.status, visit.cancelled_at = VisitStatus.CANCELLED, timezone.now()
     visit._history_user = actor
     visit.save()
@@ -667,9 +671,10 @@ def msp_meeting_publish_summary(*, meeting: MspMeeting, actor) -> MspMeeting:
     """Publish the summary key points to the school's governors
     (rules.msp_summary_shared_with_governing_body)."""
     meeting = MspMeeting.objects.select_for_update().get(pk=meeting.pk)
-    rules.msp_summary_shared_with_governing_body(
+    if errors := rules.msp_summary_shared_with_governing_body(
         is_held=meeting.is_held, summary=meeting.summary_key_points, published_at=meeting.summary_published_at
-    )
+    ):
+        raise ValidationError(errors)
     meeting.summary_published_at, meeting.summary_published_by = timezone.now(), actor
     meeting._history_user = actor
     meeting.save()

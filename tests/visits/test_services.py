@@ -135,6 +135,14 @@ def test_cancelling_needs_a_reason_and_a_planned_visit(linked, adviser):
         record(visit, adviser)
 
 
+def test_a_cancelled_visits_reason_is_kept_without_its_surrounding_spaces(linked, adviser):
+    # Moved here from the rule's test: the service, not the rule, keeps the reason (ADR 0042).
+    visit = VisitFactory(school=linked, adviser=adviser)
+    services.visit_cancel(visit=visit, reason="  Head ill  ", actor=adviser)
+    visit.refresh_from_db()
+    assert visit.cancelled_reason == "Head ill"
+
+
 @pytest.mark.parametrize(
     ("shared_on", "shared_with", "errors"),
     [
