@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import ValidationError as FormValidationError
 
+from core.tabular import XLSX_TOO_LARGE_UNPACKED
 from letters import action_plans, plan_files
 from letters.action_plans import PlanItem
 from letters.models import ActionPlan, LetterKind
@@ -15,7 +16,7 @@ from visits.models import Action, ActionOwner
 from visits.selectors import governor_school_actions
 
 from .factories import issued
-from .plan_files import DOCX, EXE, ODT, OTHER_ZIP, PDF, XLSX, upload
+from .plan_files import DOCX, EXE, MACRO_DOCX, ODT, OTHER_ZIP, PDF, XLSX, upload
 
 ISSUED_ON = date(2026, 12, 14)  # a Monday before the Christmas holiday
 
@@ -107,6 +108,20 @@ def test_plan_file_kind_refuses_other_files_and_wrong_names(name, data, message)
     with pytest.raises((ValidationError, FormValidationError)) as caught:
         plan_files.plan_file_kind(upload(name, data))
     assert caught.value.messages == [message]
+
+
+def test_plan_file_kind_refuses_an_office_file_with_macros():
+    # The one judgement of core.filetypes: a .docx carrying vbaProject.bin is a macro file (ADR 0042).
+    with pytest.raises(ValidationError) as caught:
+        plan_files.plan_file_kind(upload("plan.docx", MACRO_DOCX))
+    assert caught.value.messages == [plan_files.FILE_HAS_MACROS]
+
+
+def test_plan_file_kind_reads_a_zips_directory_for_a_zip_bomb_first(settings):
+    settings.XLSX_MAX_UNPACKED_BYTES = 10
+    with pytest.raises(ValidationError) as caught:
+        plan_files.plan_file_kind(upload("plan.docx", DOCX))
+    assert caught.value.messages[0].startswith(XLSX_TOO_LARGE_UNPACKED.split("{")[0])
 
 
 # ---- services -------------------------------------------------------------------------------------
