@@ -1,5 +1,5 @@
 """Forms for academy concerns, the ladder, routing, trusts and the intelligence log: the shape of
-input only (rules are in services and policy)."""
+input only (rules are in services and rules)."""
 
 from crispy_forms_gds.layout import Button, Div, Field, Size
 from django import forms

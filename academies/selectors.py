@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from letters.models import Letter, LetterStatus
 from schools.models import School, Trust
 
-from . import policy
+from . import rules
 from .models import (
     LADDER_ORDER,
     LADDER_SHORT,
@@ -100,7 +100,7 @@ def meeting_pack(*, user) -> list[PackRow]:
     rows = []
     for concern in concerns_visible_to(user).open().order_by("school__name", "raised_on", "id"):
         stage = stage_of(concern)
-        if not policy.significant_concerns_are_raised_at_the_ofsted_and_dfe_meetings(
+        if not rules.significant_concerns_are_raised_at_the_ofsted_and_dfe_meetings(
             status=concern.status, rag=concern.rag, stage=stage
         ):
             continue
@@ -112,7 +112,7 @@ def meeting_pack(*, user) -> list[PackRow]:
                 stage_label=LADDER_SHORT.get(stage, "Concern recorded") if stage else "Concern recorded",
                 last_action=f"{LADDER_SHORT[step.stage]}: {step.outcome or step.notes}" if step else "Concern recorded",
                 last_action_on=step.taken_on if step else concern.raised_on,
-                next_step=policy.next_step(stage=stage, status=concern.status),
+                next_step=rules.next_step(stage=stage, status=concern.status),
             )
         )
     rows.sort(key=lambda r: (-RAG_SEVERITY[r.concern.rag], -(LADDER_ORDER.index(r.stage) if r.stage else -1)))

@@ -2,7 +2,7 @@
 CEO and chair, and the intelligence log.
 
 Every function is atomic, keyword-only and takes the acting user, who is recorded in the audit
-history (django-simple-history). The strategy's rules are checked here (academies.policy), so a
+history (django-simple-history). The strategy's rules are checked here (academies.rules), so a
 bad request changes nothing whatever page it comes from; permissions are checked by the views."""
 
 from datetime import date
@@ -17,7 +17,7 @@ from letters import services as letter_services
 from letters.models import IN_PROGRESS_STATUSES, TRUST_LETTER_KINDS, Letter, LetterType
 from schools.models import School, Trust
 
-from . import policy
+from . import rules
 from .models import (
     Concern,
     ConcernDecision,
@@ -60,7 +60,7 @@ def concern_open(
     *, school: School, source: str, concern_types: list[ConcernType], description: str, raised_on: date,
     rag: str, rag_reason: str, owner, next_review_on: date | None = None, raised_by_ofsted: bool = False, actor: User,
 ) -> Concern:  # fmt: skip
-    errors = policy.the_la_may_have_its_own_concerns_about_an_academy(school=school)
+    errors = rules.the_la_may_have_its_own_concerns_about_an_academy(school=school)
     if errors:
         raise ValidationError(errors)
     if not concern_types:
@@ -109,7 +109,7 @@ def concern_rate(*, concern: Concern, rag: str, reason: str, rated_on: date | No
     """A new RAG rating with its reason: the concern's direction of travel."""
     concern = Concern.objects.select_for_update().get(pk=concern.pk)
     if not concern.is_open:
-        raise ValidationError(policy.CONCERN_NOT_OPEN.format(status=concern.get_status_display().lower()))
+        raise ValidationError(rules.CONCERN_NOT_OPEN.format(status=concern.get_status_display().lower()))
     if not reason.strip():
         raise ValidationError({"reason": RAG_REASON_REQUIRED})
     rated_on = rated_on or _today()
@@ -128,11 +128,11 @@ def concern_record_step(
     with the issued letter to the trust it was, if any (the formal letter to the chair)."""
     concern = Concern.objects.select_for_update().get(pk=concern.pk)
     taken = set(concern.steps.values_list("stage", flat=True))
-    errors = policy.steps_follow_the_ladder(stage=stage, stages_taken=taken, status=concern.status)
-    errors += policy.escalation_names_the_body(
+    errors = rules.steps_follow_the_ladder(stage=stage, stages_taken=taken, status=concern.status)
+    errors += rules.escalation_names_the_body(
         stage=stage, to_esfa=to_esfa, to_regional_director=to_regional_director, to_ofsted=to_ofsted
     )
-    errors += policy.a_step_carries_an_issued_letter_of_its_concern(
+    errors += rules.a_step_carries_an_issued_letter_of_its_concern(
         stage=stage,
         letter=letter,
         concern_letter_ids=set(concern.letter_links.values_list("letter_id", flat=True)),
@@ -169,7 +169,7 @@ def concern_draft_trust_letter(*, concern: Concern, kind: str, actor: User) -> t
     if kind not in TRUST_LETTER_KINDS:
         raise ValueError(kind)
     concern = Concern.objects.select_for_update().get(pk=concern.pk)
-    if errors := policy.the_la_writes_formally_to_the_chair_of_the_academy_trust(
+    if errors := rules.the_la_writes_formally_to_the_chair_of_the_academy_trust(
         source=concern.source, status=concern.status
     ):
         raise ValidationError(errors)
@@ -205,12 +205,12 @@ def concern_record_routing(
 ) -> Routing:  # fmt: skip
     """That what the LA received was routed as the strategy says for the concern's source."""
     concern = Concern.objects.select_for_update().get(pk=concern.pk)
-    rule = policy.routing_for_source(concern.source)
+    rule = rules.routing_for_source(concern.source)
     if rule is None:
-        raise ValidationError(policy.ROUTING_NOT_FOR_SOURCE.format(source=concern.get_source_display().lower()))
+        raise ValidationError(rules.ROUTING_NOT_FOR_SOURCE.format(source=concern.get_source_display().lower()))
     if Routing.objects.filter(concern=concern).exists():
-        raise ValidationError(policy.ROUTING_ALREADY_RECORDED)
-    errors = policy.routing_is_complete(
+        raise ValidationError(rules.ROUTING_ALREADY_RECORDED)
+    errors = rules.routing_is_complete(
         source=concern.source,
         raised_by_ofsted=concern.raised_by_ofsted,
         reported_to_regional_director=reported_to_regional_director,
@@ -253,7 +253,7 @@ def concern_end(*, concern: Concern, status: str, outcome: str, ended_on: date |
     """Resolve (the concern was met) or close (no further action) an open concern, with its outcome."""
     concern = Concern.objects.select_for_update().get(pk=concern.pk)
     if not concern.is_open:
-        raise ValidationError(policy.ALREADY_ENDED.format(status=concern.get_status_display().lower()))
+        raise ValidationError(rules.ALREADY_ENDED.format(status=concern.get_status_display().lower()))
     if status not in (ConcernStatus.RESOLVED, ConcernStatus.CLOSED):
         raise ValueError(status)
     if not outcome.strip():
@@ -273,7 +273,7 @@ def concern_reopen(*, concern: Concern, reason: str, reopened_on: date | None = 
     outcome stays in the decisions log and the history)."""
     concern = Concern.objects.select_for_update().get(pk=concern.pk)
     if concern.is_open:
-        raise ValidationError(policy.ALREADY_OPEN)
+        raise ValidationError(rules.ALREADY_OPEN)
     if not reason.strip():
         raise ValidationError({"reason": REOPEN_REASON_REQUIRED})
     reopened_on = reopened_on or _today()

@@ -17,7 +17,7 @@ from django.utils import timezone
 from core import tasks as queue
 from core.emails import NO_EMAIL_ADDRESS, send_and_record
 
-from . import policy
+from . import rules
 from .models import AccessEvent, AccessEventKind, RoleRequest
 from .roles import Role
 
@@ -66,7 +66,7 @@ def credential_reset_record(*, kind: AccessEventKind | str, user, actor) -> Acce
     someone else, email the user after the transaction commits."""
     kind = AccessEventKind(kind)
     event = access_event_record(kind=kind, user=user, actor=actor, role_before=user.role, role_after=user.role)
-    if policy.a_credential_set_by_someone_else_is_told_to_its_owner(actor=actor, user=user):
+    if rules.a_credential_set_by_someone_else_is_told_to_its_owner(actor=actor, user=user):
         _tell(event, user.email)
     return event
 
@@ -86,7 +86,7 @@ def email_change_record(*, user, actor, old_email: str) -> AccessEvent:
         actor=actor,
         detail=f"{old_email or 'none'} to {user.email or 'none'}",
     )
-    if policy.a_credential_set_by_someone_else_is_told_to_its_owner(actor=actor, user=user):
+    if rules.a_credential_set_by_someone_else_is_told_to_its_owner(actor=actor, user=user):
         _tell(event, old_email)
     return event
 

@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 
 from core.forms import TextLimits, form_helper
 
-from .policy import ROLES_NEEDING_AN_OFFICER
 from .roles import ROLE_HINTS, Role
+from .rules import ROLES_NEEDING_AN_OFFICER
 
-# Giving either of these opens case material: an officer approves it (accounts.policy, ADR 0012).
+# Giving either of these opens case material: an officer approves it (accounts.rules, ADR 0012).
 NEEDS_AN_OFFICER_HINT = " An officer must approve it."
 ROLE_CHOICES = [
     Choice(

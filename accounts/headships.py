@@ -1,6 +1,6 @@
 """A headteacher's schools (docs/adr/0023): given and removed by an admin on the user page, each in
 the access log. A headship opens only what the LA shares with the school (never case material), so,
-like a governor's seat, an admin gives it alone (accounts.policy, docs/adr/0012)."""
+like a governor's seat, an admin gives it alone (accounts.rules, docs/adr/0012)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction

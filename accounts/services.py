@@ -1,7 +1,7 @@
 """Writes to user accounts. Each is atomic and takes the acting user for the audit history.
 
 Separation of duties (docs/adr/0012): only an officer, or the system, gives anyone the adviser or
-officer role or reactivates such an account (accounts.policy). An admin's change that would do so
+officer role or reactivates such an account (accounts.rules). An admin's change that would do so
 files a role request instead, which an officer who did not ask for it approves or declines (four
 eyes). Every change of access goes into the access log (accounts.access)."""
 
@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import access, policy
+from . import access, rules
 from .models import AccessEventKind, RoleRequest, RoleRequestStatus
 from .roles import Role
 
@@ -38,19 +38,19 @@ REACTIVATED_REASON = "Reactivated: role request approved"
 
 
 def _may_grant(actor) -> bool:
-    return policy.only_an_officer_or_the_system_grants_access_to_case_material(actor=actor)
+    return rules.only_an_officer_or_the_system_grants_access_to_case_material(actor=actor)
 
 
 @transaction.atomic
 def user_set_role(*, user, role: Role | str, actor) -> None:
     """Make `role` the user's only role group (no change, no audit row, if it already is).
     Refused when it would give access to case material and `actor` is not an officer (or the
-    system): accounts.policy. Every change is in the access log."""
+    system): accounts.rules. Every change is in the access log."""
     role = Role(role)
     if user.pk and user.group_names() == {role.value}:
         return
     before = user.role if user.pk else None
-    if policy.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(
+    if rules.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(
         before=before, after=role
     ) and not _may_grant(actor):
         raise ValidationError(ONLY_AN_OFFICER_GRANTS.format(role=role.label.lower()))
@@ -81,7 +81,7 @@ def user_create(
     user.save()
     access.access_event_record(kind=AccessEventKind.ACCOUNT_CREATED, user=user, actor=actor)
     role = Role(role)
-    if policy.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(
+    if rules.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(
         before=None, after=role
     ) and not _may_grant(actor):
         role_request_create(user=user, role=role, actor=actor)
@@ -99,8 +99,8 @@ def user_update(*, user, first_name: str, last_name: str, email: str, role: Role
     if actor is not None and user.pk == actor.pk and (role != Role.ADMIN or not is_active) and user.role == Role.ADMIN:
         raise ValidationError(OWN_ADMIN_ROLE)
     before_role, was_active, old_email = user.role, user.is_active, user.email
-    raises = policy.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(before=before_role, after=role)
-    reactivates = policy.reactivating_an_adviser_or_officer_needs_an_officer(
+    raises = rules.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(before=before_role, after=role)
+    reactivates = rules.reactivating_an_adviser_or_officer_needs_an_officer(
         role=role, was_active=was_active, is_active=is_active
     )
     needs_request = (raises or reactivates) and not _may_grant(actor)
@@ -145,7 +145,7 @@ def role_request_create(*, user, role: Role | str, actor, reactivate: bool = Fal
     """Ask an officer to give `user` the adviser or officer role (and reactivate the account). One
     request waits per user: asking again for the same thing changes nothing."""
     role = Role(role)
-    if role not in policy.ROLES_NEEDING_AN_OFFICER:
+    if role not in rules.ROLES_NEEDING_AN_OFFICER:
         raise ValidationError(REQUEST_NOT_NEEDED.format(role=role.label.lower()))
     if actor is None or not actor.is_active or actor.role not in (Role.ADMIN, Role.OFFICER):
         raise ValidationError(MAY_NOT_REQUEST)
@@ -189,7 +189,7 @@ def _decided(request: RoleRequest, status: RoleRequestStatus, actor, comments: s
 def role_request_approve(*, role_request: RoleRequest, actor) -> RoleRequest:
     """An officer who neither asked for it nor is its subject gives the role (and reactivates)."""
     request = _pending(role_request)
-    refusals = policy.four_eyes_no_one_approves_a_role_request_they_made_or_that_is_about_them(
+    refusals = rules.four_eyes_no_one_approves_a_role_request_they_made_or_that_is_about_them(
         approver=actor, requester_id=request.requested_by_id, subject_id=request.user_id
     )
     if refusals:
@@ -222,7 +222,7 @@ def role_request_decline(*, role_request: RoleRequest, actor, comments: str = ""
     """An officer declines the request (with a reason, if they give one); nothing else changes."""
     request = _pending(role_request)
     if actor is None or not actor.is_active or actor.role != Role.OFFICER:
-        raise ValidationError(policy.NOT_AN_OFFICER)
+        raise ValidationError(rules.NOT_AN_OFFICER)
     _decided(request, RoleRequestStatus.DECLINED, actor, comments)
     access.access_event_record(
         kind=AccessEventKind.ROLE_REQUEST_DECLINED,

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts import policy, services
+from accounts import rules, services
 from accounts.models import RoleRequest, RoleRequestStatus
 from core.exports import csv_response
 from core.forms import add_service_errors, posted
@@ -32,7 +32,7 @@ def role_requests(request):
     for each in pending:
         # Why this officer may decline but not approve it (four eyes), if so.
         refusals = (
-            policy.four_eyes_no_one_approves_a_role_request_they_made_or_that_is_about_them(
+            rules.four_eyes_no_one_approves_a_role_request_they_made_or_that_is_about_them(
                 approver=user, requester_id=each.requested_by_id, subject_id=each.user_id
             )
             if decide

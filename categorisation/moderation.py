@@ -67,46 +67,57 @@ def headline_reasons(categorisation: Categorisation) -> str:
     return text
 
 
-def _check_officer(actor: User) -> None:
-    if not actor.has_perm("categorisation.moderate"):
-        raise PermissionDenied(OFFICER_ONLY)
-
-
-def only_an_officer_moderates(actor: User) -> None:
+def only_an_officer_moderates(actor: User) -> bool:
     """Issue 14, "Moderation": "officers can hold a moderation session". Advisers read the sheet
-    (they read categorisations anyway); only officers open, decide and close. Raises PermissionDenied."""
-    _check_officer(actor)
+    (they read categorisations anyway); only officers open, decide and close."""
+    return actor.has_perm("categorisation.moderate")
 
 
-def a_closed_moderation_sheet_is_kept_unchanged(session: ModerationSession) -> None:
-    """Issue 14, "Moderation": "the sheet is kept". Once closed, no decision is added or changed.
-    Raises ValidationError."""
+def a_closed_moderation_sheet_is_kept_unchanged(session: ModerationSession) -> list[str]:
+    """Issue 14, "Moderation": "the sheet is kept". Once closed, no decision is added or changed."""
     if session.closed_at is not None:
-        raise ValidationError(SESSION_CLOSED.format(when=f"{timezone.localtime(session.closed_at):%-d %B %Y}"))
+        return [SESSION_CLOSED.format(when=f"{timezone.localtime(session.closed_at):%-d %B %Y}")]
+    return []
 
 
-def a_change_of_level_at_moderation_has_a_recorded_reason(*, proposed: str, level: str, reason: str) -> str:
+def moderation_outcome(*, proposed: str, level: str) -> str:
+    """The same level as proposed confirms the proposal; another level changes it."""
+    return (ModerationOutcome.CONFIRMED if level == proposed else ModerationOutcome.CHANGED).value
+
+
+def a_change_of_level_at_moderation_has_a_recorded_reason(
+    *, proposed: str, level: str, reason: str
+) -> dict[str, list[str]]:
     """Issue 14, "Moderation": "each proposal is confirmed or changed with a recorded reason". A
     level other than the proposed one is a change and needs a reason; the same level confirms it
-    (a reason is optional). Returns the outcome; raises ValidationError keyed `reason`."""
-    if level == proposed:
-        return ModerationOutcome.CONFIRMED.value
-    if not reason.strip():
-        raise ValidationError({"reason": REASON_REQUIRED})
-    return ModerationOutcome.CHANGED.value
+    (a reason is optional). The error is on the `reason` field."""
+    if level != proposed and not reason.strip():
+        return {"reason": [REASON_REQUIRED]}
+    return {}
 
 
-def only_the_terms_proposals_are_moderated(*, session: ModerationSession, categorisation: Categorisation) -> None:
+def only_the_terms_proposals_are_moderated(*, session: ModerationSession, categorisation: Categorisation) -> list[str]:
     """Issue 14, "Moderation": "a sheet of that term's proposed categories": a categorisation
-    waiting for approval (submitted), for the session's term. Raises ValidationError."""
+    waiting for approval (submitted), for the session's term."""
     school = categorisation.school.name
     if categorisation.status != Status.SUBMITTED:
-        raise ValidationError(NOT_SUBMITTED.format(school=school, status=categorisation.get_status_display().lower()))
+        return [NOT_SUBMITTED.format(school=school, status=categorisation.get_status_display().lower())]
     if (categorisation.academic_year, categorisation.term) != (session.academic_year, session.term):
-        raise ValidationError(WRONG_TERM.format(school=school, term=categorisation.term_label))
+        return [WRONG_TERM.format(school=school, term=categorisation.term_label)]
+    return []
 
 
 # ---- writes -------------------------------------------------------------------------------------
+
+
+def _check_officer(actor: User) -> None:
+    if not only_an_officer_moderates(actor):
+        raise PermissionDenied(OFFICER_ONLY)
+
+
+def _check_open(session: ModerationSession) -> None:
+    if errors := a_closed_moderation_sheet_is_kept_unchanged(session):
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -120,7 +131,7 @@ def moderation_session_open(
 ) -> ModerationSession:
     """Open a moderation session for a term (by default the term of `held_on`, by default today).
     One open session a term."""
-    only_an_officer_moderates(actor)
+    _check_officer(actor)
     held_on = held_on or timezone.localdate()
     if academic_year is None or term is None:
         period = term_on(held_on)
@@ -149,11 +160,12 @@ def moderation_decision_record(
     the categorisation's final level now, still waiting for approval; a rationale left empty by the
     adviser gets the moderation's reason (a departure from the suggestion is explained). Either way
     the decision is a "Moderated" event on the categorisation's history."""
-    only_an_officer_moderates(actor)
+    _check_officer(actor)
     session = ModerationSession.objects.select_for_update().get(pk=session.pk)
-    a_closed_moderation_sheet_is_kept_unchanged(session)
+    _check_open(session)
     categorisation = Categorisation.objects.select_for_update().get(pk=categorisation.pk)
-    only_the_terms_proposals_are_moderated(session=session, categorisation=categorisation)
+    if errors := only_the_terms_proposals_are_moderated(session=session, categorisation=categorisation):
+        raise ValidationError(errors)
     earlier = (
         ModerationDecision.objects.filter(session=session, categorisation=categorisation)
         .select_related("decided_by")
@@ -171,7 +183,9 @@ def moderation_decision_record(
         raise ValidationError({"level": LEVEL_REQUIRED})
     reason = reason.strip()
     proposed = categorisation.level
-    outcome = a_change_of_level_at_moderation_has_a_recorded_reason(proposed=proposed, level=level, reason=reason)
+    if refusal := a_change_of_level_at_moderation_has_a_recorded_reason(proposed=proposed, level=level, reason=reason):
+        raise ValidationError(refusal)
+    outcome = moderation_outcome(proposed=proposed, level=level)
     current = current_categories([categorisation.school_id]).get(categorisation.school_id)
     previous = current.level if current else ""
     adviser = categorisation.school.link_adviser or categorisation.created_by
@@ -213,9 +227,9 @@ def moderation_decision_record(
 @transaction.atomic
 def moderation_session_close(*, session: ModerationSession, actor: User) -> ModerationSession:
     """Close a session: its sheet (the decisions, as recorded) is kept, read only."""
-    only_an_officer_moderates(actor)
+    _check_officer(actor)
     session = ModerationSession.objects.select_for_update().get(pk=session.pk)
-    a_closed_moderation_sheet_is_kept_unchanged(session)
+    _check_open(session)
     session.closed_at, session.closed_by = timezone.now(), actor
     session._history_user = actor  # type: ignore[attr-defined]
     session.save()

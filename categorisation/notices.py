@@ -104,26 +104,24 @@ def respond_by_for(sent_on: date, days: int | None = None) -> date:
     return sent_on + timedelta(days=settings.CATEGORY_RESPONSE_DAYS if days is None else days)
 
 
-def a_challenge_needs_reasons(*, response: str, reasons: str) -> str:
+def a_challenge_needs_reasons(*, response: str, reasons: str) -> dict[str, list[str]]:
     """Issue 14: "agreement or a challenge with its reasons": an answer is required, and a challenge
     says why (an officer cannot decide it without them). Reasons given with an agreement are kept."""
     if response not in NoticeResponse.values:
-        raise ValidationError({"response": ANSWER_REQUIRED})
-    reasons = reasons.strip()
-    if response == NoticeResponse.CHALLENGE and not reasons:
-        raise ValidationError({"reasons": CHALLENGE_REASONS_REQUIRED})
-    return reasons
+        return {"response": [ANSWER_REQUIRED]}
+    if response == NoticeResponse.CHALLENGE and not reasons.strip():
+        return {"reasons": [CHALLENGE_REASONS_REQUIRED]}
+    return {}
 
 
-def a_decision_on_a_challenge_gives_its_reasons(*, decision: str, reasons: str) -> str:
+def a_decision_on_a_challenge_gives_its_reasons(*, decision: str, reasons: str) -> dict[str, list[str]]:
     """Issue 14: "a challenge goes to an officer to decide and is recorded on the categorisation's
     history": upheld or not, with the reasons the school is told."""
     if decision not in ChallengeDecision.values:
-        raise ValidationError({"decision": DECISION_REQUIRED})
-    reasons = reasons.strip()
-    if not reasons:
-        raise ValidationError({"reasons": DECISION_REASONS_REQUIRED})
-    return reasons
+        return {"decision": [DECISION_REQUIRED]}
+    if not reasons.strip():
+        return {"reasons": [DECISION_REASONS_REQUIRED]}
+    return {}
 
 
 def entitlement_for(level: str) -> str:
@@ -309,12 +307,13 @@ def category_notice_answer(
         raise ValidationError(WINDOW_CLOSED.format(day=f"{notice.respond_by:%-d %B %Y}"))
     if not is_current(notice):
         raise ValidationError(NOT_CURRENT)
-    reasons = a_challenge_needs_reasons(response=response, reasons=reasons)
-    notice.response, notice.response_reasons = response, reasons
+    if errors := a_challenge_needs_reasons(response=response, reasons=reasons):
+        raise ValidationError(errors)
+    notice.response, notice.response_reasons = response, reasons.strip()
     notice.responded_at, notice.responded_by = timezone.now(), actor
     _save(notice, actor)
     kind = EventKind.AGREED if response == NoticeResponse.AGREE else EventKind.CHALLENGED
-    _event(notice.categorisation, kind, actor, reasons)
+    _event(notice.categorisation, kind, actor, notice.response_reasons)
     return notice
 
 
@@ -336,7 +335,9 @@ def category_challenge_decide(*, notice: CategoryNotice, actor: User, decision: 
                 day=f"{timezone.localtime(notice.decided_at):%-d %B %Y}",
             )
         )
-    reasons = a_decision_on_a_challenge_gives_its_reasons(decision=decision, reasons=reasons)
+    if errors := a_decision_on_a_challenge_gives_its_reasons(decision=decision, reasons=reasons):
+        raise ValidationError(errors)
+    reasons = reasons.strip()
     notice.decision, notice.decision_reasons = decision, reasons
     notice.decided_at, notice.decided_by = timezone.now(), actor
     _save(notice, actor)

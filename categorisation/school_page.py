@@ -1,13 +1,11 @@
 """The "Support category" section of the school page (schools.school_page)."""
 
-from django.core.exceptions import ValidationError
-
 from accounts.permissions import is_governor
 from core.sections import Section
 from schools import school_page
 
 from . import notices, selectors
-from .policy import the_la_categorises_its_maintained_schools
+from .rules import the_la_categorises_its_maintained_schools
 
 
 def section_context(request, school) -> dict | None:
@@ -18,11 +16,9 @@ def section_context(request, school) -> dict | None:
         return None
     can_read = user.has_perm("categorisation.read_categorisations")
     history = selectors.category_history(school)
-    try:
-        the_la_categorises_its_maintained_schools(school)
-    except ValidationError as refusal:
+    if refusals := the_la_categorises_its_maintained_schools(school):
         # An academy, or a school now closed: no current category, but any history is kept.
-        return {"not_categorised": refusal.messages[0], "school": school, "history": history, "can_read": can_read}
+        return {"not_categorised": refusals[0], "school": school, "history": history, "can_read": can_read}
     in_progress = selectors.open_categorisation(school) if can_read else None
     return {
         "school": school,

@@ -34,7 +34,7 @@ from .models import (
     Tick,
 )
 from .notices import category_notice_send
-from .policy import (
+from .rules import (
     EVIDENCE_REQUIRED,
     LEVEL_REQUIRED,
     NOTHING_TICKED,
@@ -112,19 +112,21 @@ def categorisation_start(
     ticks and evidence are copied as well (when it was made under the same framework)."""
     on = on or timezone.localdate()
     school = School.objects.select_for_update().select_related("establishment_type").get(pk=school.pk)
-    the_la_categorises_its_maintained_schools(school)
+    if errors := the_la_categorises_its_maintained_schools(school):
+        raise ValidationError(errors)
     if academic_year is None or term is None:
         period = term_on(on)
         academic_year, term = period.academic_year, period.term
     if term not in TermName.values:
         raise ValidationError({"term": UNKNOWN_TERM})
     current = current_category(school)
-    a_new_categorisation_is_for_the_current_categorys_term_or_a_later_one(
+    if errors := a_new_categorisation_is_for_the_current_categorys_term_or_a_later_one(
         academic_year=academic_year,
         term=term,
         current_year=current.academic_year if current else None,
         current_term=current.term if current else None,
-    )
+    ):
+        raise ValidationError(errors)
     existing = Categorisation.objects.filter(school=school, status__in=OPEN_STATUSES).first()
     if existing is not None:
         raise ValidationError(OPEN_EXISTS.format(school=school.name, status=_status_label(existing)))
@@ -202,7 +204,10 @@ def _cite(categorisation: Categorisation, *, actor: User, cited: Sequence[Eviden
     """Replace the evidence the actor cites with `cited` (snapshots taken now). Cited items the
     actor may not see (restricted intelligence an officer cited, when an adviser saves) are kept:
     the actor neither saw nor unticked them."""
-    restricted_evidence_is_cited_by_those_who_may_read_it(items=cited, may_see=lambda item: may_see(actor, item))
+    if errors := restricted_evidence_is_cited_by_those_who_may_read_it(
+        items=cited, may_see=lambda item: may_see(actor, item)
+    ):
+        raise ValidationError(errors)
     hidden = [item for item in cited_items(categorisation.cited_evidence) if not may_see(actor, item)]
     chosen = {item.key: item for item in [*hidden, *cited]}
     ordered = sorted(chosen.values(), key=lambda item: (item.on, item.source, item.ref), reverse=True)
@@ -302,14 +307,11 @@ def _check_complete(categorisation: Categorisation) -> None:
             errors[f"evidence_{tick.criterion_id}"] = [EVIDENCE_REQUIRED.format(text=tick.criterion.text)]
     if not categorisation.level:
         errors["level"] = [LEVEL_REQUIRED]
-    try:
-        a_departure_from_the_suggestion_needs_a_rationale(
-            suggested=categorisation.suggested_level or None,
-            level=categorisation.level,
-            rationale=categorisation.rationale,
-        )
-    except ValidationError as error:
-        errors.update(error.message_dict)
+    errors |= a_departure_from_the_suggestion_needs_a_rationale(
+        suggested=categorisation.suggested_level or None,
+        level=categorisation.level,
+        rationale=categorisation.rationale,
+    )
     if errors:
         raise ValidationError(errors)
 
@@ -400,16 +402,18 @@ def categorisation_approve(
     loaded by the demo)."""
     categorisation = _locked(categorisation)
     _check_reviewable(categorisation, actor)
-    four_eyes_an_officer_approves_a_judgement_made_by_someone_else(
+    if errors := four_eyes_an_officer_approves_a_judgement_made_by_someone_else(
         approver_id=actor.pk, authors=judgement_authors(categorisation)
-    )
+    ):
+        raise ValidationError(errors)
     previous = current_category(categorisation.school)
-    a_new_categorisation_is_for_the_current_categorys_term_or_a_later_one(
+    if errors := a_new_categorisation_is_for_the_current_categorys_term_or_a_later_one(
         academic_year=categorisation.academic_year,
         term=categorisation.term,
         current_year=previous.academic_year if previous else None,
         current_term=previous.term if previous else None,
-    )
+    ):
+        raise ValidationError(errors)
     categorisation.status = Status.APPROVED
     categorisation.approved_at, categorisation.approved_by = approved_at or timezone.now(), actor
     categorisation.supersedes_id = previous.categorisation_id if previous else None

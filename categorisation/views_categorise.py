@@ -28,7 +28,7 @@ from .forms import (
     posted_ticks,
 )
 from .models import Categorisation
-from .policy import (
+from .rules import (
     intelligence_from_across_childrens_services_is_offered_from_the_last_twelve_months,
     may_be_categorised,
     term_key,
@@ -38,7 +38,7 @@ from .views_shared import categorisation_for, read_label, visible_cited
 
 def _start_periods(today, current_category=None):
     """The previous, current and next terms, leaving out any before the current category's term
-    (policy.a_new_categorisation_is_for_the_current_categorys_term_or_a_later_one)."""
+    (rules.a_new_categorisation_is_for_the_current_categorys_term_or_a_later_one)."""
     current = term_on(today)
     periods = (
         term_periods(current.academic_year - 1)

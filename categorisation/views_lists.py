@@ -14,7 +14,7 @@ from schools.terms import term_on
 from . import exports, selectors
 from .filters import CategoryFilter
 from .models import Status, SupportLevel
-from .policy import (
+from .rules import (
     may_be_categorised,
 )
 

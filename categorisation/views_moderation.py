@@ -155,11 +155,7 @@ def sheet(request, pk: int):
 
 
 def _closed_messages(session: ModerationSession) -> list[str]:
-    try:
-        moderation.a_closed_moderation_sheet_is_kept_unchanged(session)
-    except ValidationError as error:
-        return error.messages
-    return []
+    return moderation.a_closed_moderation_sheet_is_kept_unchanged(session)
 
 
 @require_POST

@@ -19,7 +19,7 @@ from .forms import (
     ReturnForm,
 )
 from .models import Categorisation, CategoryNotice, Status
-from .policy import (
+from .rules import (
     four_eyes_an_officer_approves_a_judgement_made_by_someone_else,
 )
 from .views_shared import categorisation_for, read_label, visible_cited
@@ -41,12 +41,10 @@ def detail(request, pk: int, return_form=None, approve_form=None):
     can_review = categorisation.status == Status.SUBMITTED and request.user.has_perm("categorisation.review")
     may_not_approve = ""  # why this officer may return it but not approve it
     if can_review:
-        try:
-            four_eyes_an_officer_approves_a_judgement_made_by_someone_else(
-                approver_id=request.user.pk, authors=selectors.judgement_authors(categorisation)
-            )
-        except ValidationError as refusal:
-            may_not_approve = refusal.messages[0]
+        refusals = four_eyes_an_officer_approves_a_judgement_made_by_someone_else(
+            approver_id=request.user.pk, authors=selectors.judgement_authors(categorisation)
+        )
+        may_not_approve = refusals[0] if refusals else ""
     current = selectors.current_category(categorisation.school)
     is_current = current is not None and current.categorisation_id == categorisation.pk
     cited = visible_cited(request.user, categorisation)

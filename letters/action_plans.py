@@ -99,7 +99,7 @@ def a_late_plan_is_taken_and_marked_late(*, first_sent_on: date, due_on: date) -
     return first_sent_on > due_on
 
 
-def a_plan_has_its_content_and_actions(*, text: str, has_file: bool, items: list[PlanItem]) -> None:
+def a_plan_has_its_content_and_actions(*, text: str, has_file: bool, items: list[PlanItem]) -> dict[str, list[str]]:
     """Issue 14: the school "uploads its action plan (or writes it)" and "the plan's actions join the
     school's action list with owners and dates": a file or the written plan, and at least one action."""
     errors = {}
@@ -107,19 +107,17 @@ def a_plan_has_its_content_and_actions(*, text: str, has_file: bool, items: list
         errors["text"] = [PLAN_EMPTY]
     if not items:
         errors["__all__"] = [NO_ACTIONS]
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
-def more_needed_says_what(*, view: str, comments: str) -> str:
+def more_needed_says_what(*, view: str, comments: str) -> dict[str, list[str]]:
     """Issue 14: the LA "records its view": accepted, or more needed with comments the school
     revises its plan by."""
     if view not in PlanView.values:
-        raise ValidationError({"view": VIEW_REQUIRED})
-    comments = normalise_text(comments).strip()
-    if view == PlanView.MORE_NEEDED and not comments:
-        raise ValidationError({"view_comments": COMMENTS_REQUIRED})
-    return comments
+        return {"view": [VIEW_REQUIRED]}
+    if view == PlanView.MORE_NEEDED and not normalise_text(comments).strip():
+        return {"view_comments": [COMMENTS_REQUIRED]}
+    return {}
 
 
 # ---- reads ----------------------------------------------------------------------------------------
@@ -266,7 +264,8 @@ def action_plan_submit(
         raise ValidationError(ALREADY_ACCEPTED)
     text = normalise_text(text).strip()
     items = [PlanItem(normalise_text(i.description).strip(), i.owner, i.due_on) for i in items if i.description.strip()]
-    a_plan_has_its_content_and_actions(text=text, has_file=bool(upload) or bool(plan.file), items=items)
+    if errors := a_plan_has_its_content_and_actions(text=text, has_file=bool(upload) or bool(plan.file), items=items):
+        raise ValidationError(errors)
     if upload:
         try:
             _store_file(plan, upload)
@@ -321,7 +320,9 @@ def action_plan_review(
         raise PermissionDenied(NOT_A_REVIEWER)
     if plan.status != PlanStatus.SUBMITTED:
         raise ValidationError(NOT_SUBMITTED)
-    comments = more_needed_says_what(view=view, comments=comments)
+    if errors := more_needed_says_what(view=view, comments=comments):
+        raise ValidationError(errors)
+    comments = normalise_text(comments).strip()
     internal_note = normalise_text(internal_note).strip()
     plan.view, plan.view_comments, plan.internal_note = view, comments, internal_note
     plan.reviewed_at, plan.reviewed_by = timezone.now(), actor

@@ -1,12 +1,14 @@
-"""The action plan's file, judged from its bytes (docs/adr/0033): PDF, Word (.docx), Excel (.xlsx) or
-OpenDocument text (.odt), and the name's extension must agree."""
+"""The action plan's file (docs/adr/0033): PDF, Word (.docx), Excel (.xlsx) or OpenDocument text
+(.odt), judged from its bytes by core.filetypes, and the name's extension must agree."""
 
+import io
 import zipfile
 
 from django.core.exceptions import ValidationError
 
+from core.filetypes import MACRO_KIND, TYPES, sniffed_kind
 from core.tabular import unpacking_problem
-from core.uploads import original_name
+from core.uploads import ZIP_MAGIC, original_name
 
 from .models_action_plans import PlanFileKind
 
@@ -15,44 +17,40 @@ FILE_NAME_MISMATCH = (
     "The file's name ends in .{extension} but its content is a {kind} file: save it as .{kind} and upload it again"
 )
 FILE_UNREADABLE = "The plan file could not be read as a {kind} file: it may be damaged"
+FILE_HAS_MACROS = (
+    "The plan file contains macros, which are not accepted: save it without macros (as .docx or .xlsx) and upload "
+    "it again"
+)
 
 KIND_LABELS = dict(PlanFileKind.choices)
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "odt": "application/vnd.oasis.opendocument.text",
-}
-ZIP_KINDS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
-ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+# The kinds a plan may be, of those core.filetypes tells apart.
+PLAN_KINDS = ("pdf", "docx", "xlsx", "odt")
+CONTENT_TYPES = {kind: TYPES[kind].content_type for kind in PLAN_KINDS}
+
+
+def _unpacking_problem(data: bytes) -> str | None:
+    """Why a zip must not be opened further (a "zip bomb", core.tabular.unpacking_problem), from its
+    directory only; a damaged zip is left to sniffed_kind, which finds it is nothing."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return unpacking_problem(archive)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
 
 
 def plan_file_kind(upload) -> str:
     """ "pdf", "docx", "xlsx" or "odt", judged from the bytes (never the browser's content type), and
     the name's extension must agree; else ValidationError. A zip's directory is checked for a
-    "zip bomb" before anything is unpacked (core.tabular.unpacking_problem)."""
+    "zip bomb" before anything is read from it; an Office file with macros is refused."""
     upload.seek(0)
-    head = upload.read(8)
+    data = upload.read()
     upload.seek(0)
-    kind = ""
-    if head.startswith(b"%PDF-"):
-        kind = "pdf"
-    elif head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                names = set(archive.namelist())
-                problem = unpacking_problem(archive)
-                if problem:
-                    raise ValidationError(problem)
-                if "[Content_Types].xml" in names:
-                    kind = next((k for k, member in ZIP_KINDS.items() if member in names), "")
-                elif "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
-                    kind = "odt"
-        except (zipfile.BadZipFile, OSError, ValueError, KeyError):
-            raise ValidationError(FILE_NOT_A_PLAN) from None
-        finally:
-            upload.seek(0)
-    if not kind:
+    if data.startswith(ZIP_MAGIC) and (problem := _unpacking_problem(data)):
+        raise ValidationError(problem)
+    kind = sniffed_kind(data)
+    if kind == MACRO_KIND:
+        raise ValidationError(FILE_HAS_MACROS)
+    if kind is None or kind not in PLAN_KINDS:
         raise ValidationError(FILE_NOT_A_PLAN)
     name = original_name(getattr(upload, "name", ""))
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""

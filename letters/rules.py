@@ -254,7 +254,7 @@ def second_officer_approval_cannot_be_switched_off(*, code: str, letter_type: st
 
 
 def four_eyes_an_officer_approves_a_letter_someone_else_wrote(*, approver_id: int, authors, letter_type) -> list[str]:
-    """Four eyes, as for categorisations (categorisation.policy.four_eyes_an_officer_approves_a_
+    """Four eyes, as for categorisations (categorisation.rules.four_eyes_an_officer_approves_a_
     judgement_made_by_someone_else): where a second officer's approval is required for the type
     (second_officer_approval_required), the approving officer must not be one who drafted the
     letter, changed its subject, text, indicators, grounds or compliance period, or submitted it

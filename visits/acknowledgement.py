@@ -43,15 +43,14 @@ AMENDED_REASON = "Note amended after it was shared with the school"
 # ---- rules ----------------------------------------------------------------------------------------
 
 
-def not_accurate_needs_comments(*, accurate: bool | None, comments: str) -> str:
+def not_accurate_needs_comments(*, accurate: bool | None, comments: str) -> dict[str, list[str]]:
     """Issue 14: the headteacher marks the note "accurate, or not accurate with comments": an answer
     is required, and "not accurate" says what is not (the adviser cannot amend without it)."""
     if accurate is None:
-        raise ValidationError({"accurate": ANSWER_REQUIRED})
-    comments = comments.strip()
-    if not accurate and not comments:
-        raise ValidationError({"comments": COMMENTS_REQUIRED})
-    return comments
+        return {"accurate": [ANSWER_REQUIRED]}
+    if not accurate and not comments.strip():
+        return {"comments": [COMMENTS_REQUIRED]}
+    return {}
 
 
 def a_note_not_acknowledged_is_reminded_after_the_set_days(
@@ -132,7 +131,9 @@ def note_acknowledge(
         raise ValidationError(NOT_THE_HEADTEACHER)
     if not acknowledgement.is_awaiting:
         raise ValidationError(NOT_AWAITING)
-    comments = not_accurate_needs_comments(accurate=accurate, comments=comments)
+    if errors := not_accurate_needs_comments(accurate=accurate, comments=comments):
+        raise ValidationError(errors)
+    comments = comments.strip()
     acknowledgement.status = AcknowledgementStatus.ACCURATE if accurate else AcknowledgementStatus.NOT_ACCURATE
     acknowledgement.comments = comments
     acknowledgement.responded_at, acknowledgement.responded_by = timezone.now(), actor

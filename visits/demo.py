@@ -30,7 +30,7 @@ from .models import (
     VisitStatus,
     VisitType,
 )
-from .policy import autumn_core_visit_agenda
+from .rules import autumn_core_visit_agenda
 
 KINGFISHER_URN = 874001
 CEDAR_PARK_URN = 874006

@@ -1,5 +1,5 @@
 """Forms for actions: the rows of new actions agreed at a visit or an MSP meeting, and updating,
-closing or reopening one: the shape of input only (rules are in services and policy)."""
+closing or reopening one: the shape of input only (rules are in services and rules)."""
 
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms

@@ -1,4 +1,4 @@
-"""The adviser's calendar range: the shape of input only (rules are in services and policy)."""
+"""The adviser's calendar range: the shape of input only (rules are in services and rules)."""
 
 from django import forms
 

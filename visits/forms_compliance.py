@@ -1,5 +1,5 @@
 """The form for a school's enhanced offer (the compliance pages): the
-shape of input only (rules are in services and policy)."""
+shape of input only (rules are in services and rules)."""
 
 from typing import cast
 

@@ -1,4 +1,4 @@
-"""Forms for MSP groups and meetings: the shape of input only (rules are in services and policy)."""
+"""Forms for MSP groups and meetings: the shape of input only (rules are in services and rules)."""
 
 from typing import cast
 

@@ -1,5 +1,5 @@
 """Forms for planning, recording, cancelling and sharing the note of a visit:
-the shape of input only (rules are in services and policy)."""
+the shape of input only (rules are in services and rules)."""
 
 from datetime import date
 
@@ -15,7 +15,7 @@ from .models import (
     VisitLength,
     VisitType,
 )
-from .policy import autumn_core_visit_agenda
+from .rules import autumn_core_visit_agenda
 
 TIME_INVALID = "Enter the start time as hours and minutes, like 9:30 or 13:15"
 SCHOOL_REQUIRED = "Choose the school"

@@ -82,7 +82,9 @@ def pre_visit_open_until_the_visit(*, status: str, visit_date: date, today: date
     return status == VisitStatus.PLANNED and visit_date >= today
 
 
-def pre_visit_sent_complete(*, focus_areas: list[str], evaluations: dict[str, tuple[str, str]], wants: str) -> None:
+def pre_visit_sent_complete(
+    *, focus_areas: list[str], evaluations: dict[str, tuple[str, str]], wants: str
+) -> dict[str, list[str]]:
     """Issue 14: the pre-visit section is "self-evaluation against the visit's focus areas, recent
     data, what it wants from the visit". A draft may be partial; what is sent rates every focus area
     and says why, and says what the school wants from the visit. Recent data may be empty (a school
@@ -97,8 +99,7 @@ def pre_visit_sent_complete(*, focus_areas: list[str], evaluations: dict[str, tu
             errors[evaluation_field(area)] = [EVALUATION_REQUIRED.format(area=label)]
     if not wants.strip():
         errors["wants_from_visit"] = [WANTS_REQUIRED]
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 def pre_visit_reminded_on_the_due_date(*, due_on: date, today: date, sent: bool, is_open: bool) -> bool:
@@ -320,7 +321,10 @@ def pre_visit_save(
     }
     recent_data, wants_from_visit = recent_data.strip(), wants_from_visit.strip()
     if send:
-        pre_visit_sent_complete(focus_areas=visit.focus_areas, evaluations=evaluations, wants=wants_from_visit)
+        if errors := pre_visit_sent_complete(
+            focus_areas=visit.focus_areas, evaluations=evaluations, wants=wants_from_visit
+        ):
+            raise ValidationError(errors)
         response.status = PreVisitStatus.SUBMITTED
         response.submitted_at, response.submitted_by = timezone.now(), actor
     response.recent_data, response.wants_from_visit, response.updated_by = recent_data, wants_from_visit, actor

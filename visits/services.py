@@ -1,7 +1,7 @@
 """Writes to visits, actions, MSP groups and meetings, enhanced offers and calendar tokens.
 
 Every function is atomic, keyword-only and takes the acting user, who is recorded in the audit
-history (django-simple-history). Rules are checked here (visits.policy), so a bad request changes
+history (django-simple-history). Rules are checked here (visits.rules), so a bad request changes
 nothing whatever page it comes from; permissions are checked by the views."""
 
 import hashlib
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from accounts.models import User
     from letters.models import ActionPlan
 
-from . import acknowledgement, policy
+from . import acknowledgement, rules
 from .models import (
     ENHANCED_OFFER_MAX_HALF_DAYS,
     Action,
@@ -215,10 +215,10 @@ def visit_plan(
     actor,
 ) -> Visit:
     """Plan a visit. An autumn core-entitlement visit planned without focus areas starts with the
-    strategy's agenda (policy.autumn_core_visit_agenda). The same plan sent twice (a double click)
+    strategy's agenda (rules.autumn_core_visit_agenda). The same plan sent twice (a double click)
     gives the visit already planned rather than a second one."""
     _check_lead(adviser)
-    focus = _clean_choices(focus_areas, FocusArea) or policy.autumn_core_visit_agenda(
+    focus = _clean_choices(focus_areas, FocusArea) or rules.autumn_core_visit_agenda(
         visit_type=visit_type, visit_date=visit_date
     )
     School.objects.select_for_update().only("pk").get(pk=school.pk)  # one plan for the school at a time
@@ -280,8 +280,9 @@ def visit_record(
         raise ValidationError(VISIT_CANCELLED_NO_EDIT)
     _check_lead(adviser)
     today = today or _today()
-    if complete or visit.status == VisitStatus.COMPLETED:
-        policy.future_visit_cannot_be_completed(visit_date=visit_date, today=today)
+    completed = complete or visit.status == VisitStatus.COMPLETED
+    if completed and (errors := rules.future_visit_cannot_be_completed(visit_date=visit_date, today=today)):
+        raise ValidationError(errors)
     before = _note_content(visit)
     visit.adviser = adviser
     visit.visit_date, visit.start_time = visit_date, start_time
@@ -321,11 +322,12 @@ def _note_content(visit: Visit) -> tuple:
 
 @transaction.atomic
 def visit_complete(*, visit: Visit, actor, today: date | None = None) -> Visit:
-    """Mark a planned visit completed (policy.future_visit_cannot_be_completed)."""
+    """Mark a planned visit completed (rules.future_visit_cannot_be_completed)."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.status != VisitStatus.PLANNED:
-        raise ValidationError(policy.VISIT_NOT_PLANNED.format(status=visit.get_status_display().lower()))
-    policy.future_visit_cannot_be_completed(visit_date=visit.visit_date, today=today or _today())
+        raise ValidationError(rules.VISIT_NOT_PLANNED.format(status=visit.get_status_display().lower()))
+    if errors := rules.future_visit_cannot_be_completed(visit_date=visit.visit_date, today=today or _today()):
+        raise ValidationError(errors)
     visit.status, visit.completed_at = VisitStatus.COMPLETED, timezone.now()
     visit._history_user = actor
     visit.save()
@@ -334,11 +336,13 @@ def visit_complete(*, visit: Visit, actor, today: date | None = None) -> Visit:
 
 @transaction.atomic
 def visit_cancel(*, visit: Visit, reason: str, actor) -> Visit:
-    """Cancel a planned visit, saying why (policy.cancelled_visit_needs_reason)."""
+    """Cancel a planned visit, saying why (rules.cancelled_visit_needs_reason)."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.status != VisitStatus.PLANNED:
-        raise ValidationError(policy.VISIT_NOT_PLANNED.format(status=visit.get_status_display().lower()))
-    visit.cancelled_reason = policy.cancelled_visit_needs_reason(reason=reason)
+        raise ValidationError(rules.VISIT_NOT_PLANNED.format(status=visit.get_status_display().lower()))
+    if errors := rules.cancelled_visit_needs_reason(reason=reason):
+        raise ValidationError(errors)
+    visit.cancelled_reason = reason.strip()
     visit.status, visit.cancelled_at = VisitStatus.CANCELLED, timezone.now()
     visit._history_user = actor
     visit.save()
@@ -665,11 +669,12 @@ def msp_meeting_cancel(*, meeting: MspMeeting, actor) -> MspMeeting:
 @transaction.atomic
 def msp_meeting_publish_summary(*, meeting: MspMeeting, actor) -> MspMeeting:
     """Publish the summary key points to the school's governors
-    (policy.msp_summary_shared_with_governing_body)."""
+    (rules.msp_summary_shared_with_governing_body)."""
     meeting = MspMeeting.objects.select_for_update().get(pk=meeting.pk)
-    policy.msp_summary_shared_with_governing_body(
+    if errors := rules.msp_summary_shared_with_governing_body(
         is_held=meeting.is_held, summary=meeting.summary_key_points, published_at=meeting.summary_published_at
-    )
+    ):
+        raise ValidationError(errors)
     meeting.summary_published_at, meeting.summary_published_by = timezone.now(), actor
     meeting._history_user = actor
     meeting.save()

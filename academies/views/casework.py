@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from core.forms import add_service_errors, posted
 from letters.models import TRUST_LETTER_KINDS, LetterKind
 
-from .. import policy, selectors, services
+from .. import rules, selectors, services
 from ..forms import ConcernEditForm, DecisionForm, EndForm, RagForm, ReopenForm, RoutingForm, StepForm
 from ..models import ConcernStatus, LadderStage, Routing
 from .concerns import detail_context
@@ -82,7 +82,7 @@ def concern_step(request, pk: int):
         {
             "concern": concern,
             "form": form,
-            "next_step": policy.next_step(stage=stage, status=concern.status),
+            "next_step": rules.next_step(stage=stage, status=concern.status),
             "title": "Record a step of the ladder",
         },
     )
@@ -91,7 +91,7 @@ def concern_step(request, pk: int):
 @permission_required("academies.change_concern", raise_exception=True)
 def concern_routing(request, pk: int):
     concern = _concern_to_change(request, pk)
-    route = policy.routing_for_source(concern.source)
+    route = rules.routing_for_source(concern.source)
     if route is None or Routing.objects.filter(concern=concern).exists():
         raise Http404("Nothing to route")
     form = RoutingForm(

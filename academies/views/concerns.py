@@ -1,5 +1,5 @@
 """Concerns: the list, opening one about an academy, and its page. Thin: permissions and scoped
-selectors here, rules in services and policy."""
+selectors here, rules in services and rules."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -13,7 +13,7 @@ from core.pagination import paginate
 from letters.models import LetterKind
 from schools.picker import school_picker
 
-from .. import exports, policy, selectors, services
+from .. import exports, rules, selectors, services
 from ..forms import ConcernForm, DecisionForm, EndForm, RagForm, ReopenForm
 from ..suggestions import suggested_concern_types
 
@@ -74,7 +74,7 @@ def detail_context(request, concern, **forms) -> dict:
     context = {
         "letters": letters,
         "letters_on_steps": on_steps,
-        "may_write_to_trust": not policy.the_la_writes_formally_to_the_chair_of_the_academy_trust(
+        "may_write_to_trust": not rules.the_la_writes_formally_to_the_chair_of_the_academy_trust(
             source=concern.source, status=concern.status
         ),
         "can_draft_letters": can_change and request.user.has_perm("letters.draft_letter", concern.school),
@@ -82,16 +82,16 @@ def detail_context(request, concern, **forms) -> dict:
             (LetterKind.TRUST_CHAIR_MEETING, "Draft the letter to the trust chair"),
             (LetterKind.TRUST_CEO_CONCERN, "Draft a letter of concern to the trust's chief executive"),
         ],
-        "no_letter_reason": policy.NO_LETTER_ABOUT_WHISTLEBLOWING if concern.is_whistleblowing else "",
+        "no_letter_reason": rules.NO_LETTER_ABOUT_WHISTLEBLOWING if concern.is_whistleblowing else "",
         "concern": concern,
         "school": concern.school,
         "steps": list(concern.steps.all()),
         "stage": stage,
         "stage_label": selectors.stage_label(concern),
-        "next_step": policy.next_step(stage=stage, status=concern.status),
+        "next_step": rules.next_step(stage=stage, status=concern.status),
         "rag_history": rag_history,
         "direction": selectors.direction_of_travel(rag_history),
-        "route": policy.routing_for_source(concern.source),
+        "route": rules.routing_for_source(concern.source),
         "routing": routing,
         "decisions": list(concern.decisions.select_related("decided_by")),
         "can_change": can_change,

@@ -1,6 +1,6 @@
 """Signing someone in with the identity provider's claims: which account, and its role when the
 council maps groups to roles (docs/adr/0013). Writes go through accounts.services and the access
-log, with actor None: the system, which accounts.policy lets give a role."""
+log, with actor None: the system, which accounts.rules lets give a role."""
 
 import logging
 
@@ -70,7 +70,7 @@ def sso_user_for_claims(*, claims: dict) -> User:
         user = sso_user_create(email=email, claims=claims)
     else:
         user = matches[0]
-    if not user.is_active:  # reactivating is an officer's decision (accounts.policy), never a sign-in's
+    if not user.is_active:  # reactivating is an officer's decision (accounts.rules), never a sign-in's
         log.info("Single sign-on refused: the account %s is deactivated", user.username)
         raise Refusal(NO_ACCOUNT, email)
     if role is not None:

@@ -20,7 +20,7 @@ from academies.models import (
     Rag,
     Sensitivity,
 )
-from academies.policy import WHISTLEBLOWING_ROUTE
+from academies.rules import WHISTLEBLOWING_ROUTE
 from audit.models import ReadEvent
 from schools.models import OfstedFramework
 from tests.factories import InspectionFactory

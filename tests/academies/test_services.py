@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from academies import policy, services
+from academies import rules, services
 from academies.models import (
     ConcernSource,
     ConcernStatus,
@@ -45,7 +45,7 @@ def test_a_concern_cannot_be_opened_about_a_maintained_school(make_concern, on_d
     maintained = SchoolFactory(name="Heron Primary School")
     with pytest.raises(ValidationError) as error:
         make_concern(maintained)
-    assert error.value.messages == [policy.NOT_AN_ACADEMY.format(school="Heron Primary School")]
+    assert error.value.messages == [rules.NOT_AN_ACADEMY.format(school="Heron Primary School")]
 
 
 def test_opening_a_concern_records_its_first_rag_rating(academy, make_concern, on_day):
@@ -61,7 +61,7 @@ def test_the_ladder_cannot_be_skipped(academy, make_concern, officer, on_day):
         services.concern_record_step(
             concern=concern, stage=LadderStage.FORMAL_LETTER, taken_on=DAY, notes="Letter", actor=officer
         )
-    assert error.value.messages == [policy.STEP_SKIPS_THE_LADDER.format(previous=LadderStage.MEETING.label.lower())]
+    assert error.value.messages == [rules.STEP_SKIPS_THE_LADDER.format(previous=LadderStage.MEETING.label.lower())]
 
 
 def test_an_escalation_must_name_who_it_went_to(academy, make_concern, officer, on_day):
@@ -73,7 +73,7 @@ def test_an_escalation_must_name_who_it_went_to(academy, make_concern, officer, 
         services.concern_record_step(
             concern=concern, stage=LadderStage.ESCALATION, taken_on=DAY, notes="Escalate", actor=officer
         )
-    assert error.value.messages == [policy.ESCALATION_NEEDS_A_BODY]
+    assert error.value.messages == [rules.ESCALATION_NEEDS_A_BODY]
     step = services.concern_record_step(
         concern=concern, stage=LadderStage.ESCALATION, taken_on=DAY, notes="Escalate", to_regional_director=True,
         actor=officer,
@@ -98,13 +98,13 @@ def test_a_safeguarding_concern_is_reported_to_both_the_regional_director_and_th
     concern = make_concern(academy, source=ConcernSource.SAFEGUARDING, codes=("behaviour_safety",))
     with pytest.raises(ValidationError) as error:
         services.concern_record_routing(concern=concern, done_on=DAY, reported_to_regional_director=True, actor=officer)
-    assert error.value.messages == [policy.SAFEGUARDING_NEEDS_BOTH]
+    assert error.value.messages == [rules.SAFEGUARDING_NEEDS_BOTH]
     with pytest.raises(ValidationError) as error:
         services.concern_record_routing(
             concern=concern, done_on=DAY, reported_to_regional_director=True, reported_to_trust=True,
             outcome_reported_to_ofsted_on=DAY, actor=officer,
         )  # fmt: skip
-    assert error.value.messages == [policy.OFSTED_OUTCOME_ONLY_WHERE_OFSTED_RAISED]
+    assert error.value.messages == [rules.OFSTED_OUTCOME_ONLY_WHERE_OFSTED_RAISED]
     routing = services.concern_record_routing(
         concern=concern, done_on=DAY, reported_to_regional_director=True, reported_to_trust=True, actor=officer
     )
@@ -114,7 +114,7 @@ def test_a_safeguarding_concern_is_reported_to_both_the_regional_director_and_th
 def test_the_las_own_monitoring_needs_no_routing(academy, make_concern, officer, on_day):
     on_day(DAY)
     concern = make_concern(academy)
-    assert policy.routing_for_source(concern.source) is None
+    assert rules.routing_for_source(concern.source) is None
     with pytest.raises(ValidationError):
         services.concern_record_routing(concern=concern, done_on=DAY, actor=officer)
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from academies import policy, services
+from academies import rules, services
 from academies.models import ConcernLetter, ConcernSource, ConcernStatus, ConcernStep, LadderStage
 from academies.views.casework import DRAFTED
 from letters import services as letter_services
@@ -49,36 +49,36 @@ def _issue(letter, officer):
 
 
 def test_the_la_writes_formally_to_the_chair_of_the_academy_trust():
-    rule = policy.the_la_writes_formally_to_the_chair_of_the_academy_trust
+    rule = rules.the_la_writes_formally_to_the_chair_of_the_academy_trust
     assert rule(source=ConcernSource.LA_MONITORING, status=ConcernStatus.OPEN) == []
     assert rule(source=ConcernSource.WHISTLEBLOWING, status=ConcernStatus.OPEN) == [
-        policy.NO_LETTER_ABOUT_WHISTLEBLOWING
+        rules.NO_LETTER_ABOUT_WHISTLEBLOWING
     ]
     assert rule(source=ConcernSource.OFSTED, status=ConcernStatus.CLOSED) == [
-        policy.CONCERN_NOT_OPEN.format(status="closed")
+        rules.CONCERN_NOT_OPEN.format(status="closed")
     ]
 
 
 def test_a_step_carries_an_issued_letter_of_its_concern(concern, officer):
     chair_letter, _ = services.concern_draft_trust_letter(concern=concern, kind=CHAIR, actor=officer)
-    rule = policy.a_step_carries_an_issued_letter_of_its_concern
+    rule = rules.a_step_carries_an_issued_letter_of_its_concern
     ids = {chair_letter.pk}
     assert rule(stage=LadderStage.FORMAL_LETTER, letter=None, concern_letter_ids=set(), on_other_step=False) == []
     assert rule(
         stage=LadderStage.FORMAL_LETTER, letter=chair_letter, concern_letter_ids=set(), on_other_step=False
-    ) == [policy.LETTER_NOT_OF_THIS_CONCERN]
+    ) == [rules.LETTER_NOT_OF_THIS_CONCERN]
     assert rule(stage=LadderStage.FORMAL_LETTER, letter=chair_letter, concern_letter_ids=ids, on_other_step=False) == [
-        policy.LETTER_NOT_ISSUED.format(reference=chair_letter.reference, status="draft")
+        rules.LETTER_NOT_ISSUED.format(reference=chair_letter.reference, status="draft")
     ]
     chair_letter = _issue(chair_letter, officer)
     assert rule(stage=LadderStage.FORMAL_LETTER, letter=chair_letter, concern_letter_ids=ids, on_other_step=False) == []
     assert rule(stage=LadderStage.FORMAL_LETTER, letter=chair_letter, concern_letter_ids=ids, on_other_step=True) == [
-        policy.LETTER_ON_ANOTHER_STEP.format(reference=chair_letter.reference)
+        rules.LETTER_ON_ANOTHER_STEP.format(reference=chair_letter.reference)
     ]
     ceo_letter = _issue(services.concern_draft_trust_letter(concern=concern, kind=CEO, actor=officer)[0], officer)
     ids.add(ceo_letter.pk)
     assert rule(stage=LadderStage.FORMAL_LETTER, letter=ceo_letter, concern_letter_ids=ids, on_other_step=False) == [
-        policy.FORMAL_LETTER_IS_TO_THE_CHAIR.format(
+        rules.FORMAL_LETTER_IS_TO_THE_CHAIR.format(
             reference=ceo_letter.reference, letter_type=ceo_letter.letter_type.name.lower()
         )
     ]
@@ -118,7 +118,7 @@ def test_no_letter_to_the_trust_is_drafted_from_a_whistleblowing_or_a_closed_con
     whistleblowing = make_concern(trust_academy, source=ConcernSource.WHISTLEBLOWING)
     with pytest.raises(ValidationError) as error:
         services.concern_draft_trust_letter(concern=whistleblowing, kind=CHAIR, actor=officer)
-    assert error.value.messages == [policy.NO_LETTER_ABOUT_WHISTLEBLOWING]
+    assert error.value.messages == [rules.NO_LETTER_ABOUT_WHISTLEBLOWING]
     closed = make_concern(trust_academy)
     services.concern_end(concern=closed, status=ConcernStatus.CLOSED, outcome="Handed to the DfE.", actor=officer)
     with pytest.raises(ValidationError):
@@ -140,7 +140,7 @@ def test_the_formal_letter_step_is_recorded_with_the_issued_letter_to_the_chair(
             concern=concern, stage=LadderStage.FORMAL_LETTER, taken_on=DAY, notes="Again.", letter=letter,
             actor=officer,
         )  # fmt: skip
-    assert policy.LETTER_ON_ANOTHER_STEP.format(reference=letter.reference) in error.value.messages
+    assert rules.LETTER_ON_ANOTHER_STEP.format(reference=letter.reference) in error.value.messages
 
 
 def test_a_letter_of_another_concern_cannot_be_recorded_with_a_step(concern, trust_academy, make_concern, officer):
@@ -149,7 +149,7 @@ def test_a_letter_of_another_concern_cannot_be_recorded_with_a_step(concern, tru
     with pytest.raises(ValidationError) as error:
         services.concern_record_step(concern=concern, stage=LadderStage.MEETING, taken_on=DAY, notes="Met.",
                                      letter=letter, actor=officer)  # fmt: skip
-    assert error.value.messages == [policy.LETTER_NOT_OF_THIS_CONCERN]
+    assert error.value.messages == [rules.LETTER_NOT_OF_THIS_CONCERN]
     assert not ConcernStep.objects.filter(concern=concern).exists()
 
 
@@ -202,7 +202,7 @@ def test_a_whistleblowing_concern_page_offers_no_letter_to_the_trust(client_as, 
     on_day(DAY)
     whistleblowing = make_concern(trust_academy, source=ConcernSource.WHISTLEBLOWING)
     page = client_as("officer").get(whistleblowing.get_absolute_url()).content.decode()
-    assert policy.NO_LETTER_ABOUT_WHISTLEBLOWING in page
+    assert rules.NO_LETTER_ABOUT_WHISTLEBLOWING in page
     assert reverse("academies:draft_letter", kwargs={"pk": whistleblowing.pk, "kind": CHAIR}) not in page
 
 

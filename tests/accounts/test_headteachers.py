@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts import headships, policy, services
+from accounts import headships, rules, services
 from accounts.models import AccessEvent, Headship, RoleRequest
 from accounts.permissions import is_headteacher_of_school
 from accounts.roles import Role
@@ -14,12 +14,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_headteacher_role_opens_no_case_material_so_an_admin_gives_it_alone():
-    assert policy.case_access(Role.HEADTEACHER) == 0
-    assert not policy.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(
+    assert rules.case_access(Role.HEADTEACHER) == 0
+    assert not rules.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(
         before=None, after=Role.HEADTEACHER
     )
     # ...and from a headteacher to an adviser still needs an officer
-    assert policy.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(
+    assert rules.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(
         before=Role.HEADTEACHER, after=Role.ADVISER
     )
 

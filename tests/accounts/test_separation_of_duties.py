@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts import access, policy, services
+from accounts import access, rules, services
 from accounts.models import AccessEvent, AccessEventKind, RoleRequest, RoleRequestStatus
 from accounts.roles import Role
 from accounts.views import WAITING_FOR_AN_OFFICER
@@ -60,7 +60,7 @@ def actors(admin_user, adviser, governor, officer):
     ],
 )
 def test_granting_or_raising_the_adviser_or_officer_role_needs_an_officer(before, after, needs):
-    assert policy.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(before=before, after=after) is needs
+    assert rules.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(before=before, after=after) is needs
 
 
 @pytest.mark.parametrize(
@@ -78,9 +78,7 @@ def test_granting_or_raising_the_adviser_or_officer_role_needs_an_officer(before
 )
 def test_reactivating_an_adviser_or_officer_needs_an_officer(role, was_active, is_active, needs):
     assert (
-        policy.reactivating_an_adviser_or_officer_needs_an_officer(
-            role=role, was_active=was_active, is_active=is_active
-        )
+        rules.reactivating_an_adviser_or_officer_needs_an_officer(role=role, was_active=was_active, is_active=is_active)
         is needs
     )
 
@@ -88,31 +86,31 @@ def test_reactivating_an_adviser_or_officer_needs_an_officer(role, was_active, i
 @pytest.mark.parametrize(("who", "may"), [("officer", True), ("system", True), ("admin", False), ("adviser", False),
                                           ("governor", False)])  # fmt: skip
 def test_only_an_officer_or_the_system_grants_access_to_case_material(actors, who, may):
-    assert policy.only_an_officer_or_the_system_grants_access_to_case_material(actor=actors[who]) is may
+    assert rules.only_an_officer_or_the_system_grants_access_to_case_material(actor=actors[who]) is may
 
 
 def test_only_an_officer_or_the_system_grants_access_to_case_material_not_an_inactive_officer(officer):
     officer.is_active = False
-    assert not policy.only_an_officer_or_the_system_grants_access_to_case_material(actor=officer)
+    assert not rules.only_an_officer_or_the_system_grants_access_to_case_material(actor=officer)
 
 
 def test_four_eyes_no_one_approves_a_role_request_they_made_or_that_is_about_them(
     officer, officer2, admin_user, adviser
 ):
-    rule = policy.four_eyes_no_one_approves_a_role_request_they_made_or_that_is_about_them
+    rule = rules.four_eyes_no_one_approves_a_role_request_they_made_or_that_is_about_them
     assert rule(approver=officer2, requester_id=officer.pk, subject_id=adviser.pk) == []
-    assert rule(approver=officer, requester_id=officer.pk, subject_id=adviser.pk) == [policy.OWN_REQUEST]
-    assert rule(approver=officer, requester_id=admin_user.pk, subject_id=officer.pk) == [policy.OWN_ACCESS]
+    assert rule(approver=officer, requester_id=officer.pk, subject_id=adviser.pk) == [rules.OWN_REQUEST]
+    assert rule(approver=officer, requester_id=admin_user.pk, subject_id=officer.pk) == [rules.OWN_ACCESS]
     for not_an_officer in (admin_user, adviser, None):
-        assert rule(approver=not_an_officer, requester_id=officer.pk, subject_id=adviser.pk) == [policy.NOT_AN_OFFICER]
+        assert rule(approver=not_an_officer, requester_id=officer.pk, subject_id=adviser.pk) == [rules.NOT_AN_OFFICER]
     officer2.is_active = False
-    assert rule(approver=officer2, requester_id=officer.pk, subject_id=adviser.pk) == [policy.NOT_AN_OFFICER]
+    assert rule(approver=officer2, requester_id=officer.pk, subject_id=adviser.pk) == [rules.NOT_AN_OFFICER]
 
 
 def test_a_credential_set_by_someone_else_is_told_to_its_owner(officer, admin_user):
-    assert policy.a_credential_set_by_someone_else_is_told_to_its_owner(actor=admin_user, user=officer)
-    assert policy.a_credential_set_by_someone_else_is_told_to_its_owner(actor=None, user=officer)
-    assert not policy.a_credential_set_by_someone_else_is_told_to_its_owner(actor=officer, user=officer)
+    assert rules.a_credential_set_by_someone_else_is_told_to_its_owner(actor=admin_user, user=officer)
+    assert rules.a_credential_set_by_someone_else_is_told_to_its_owner(actor=None, user=officer)
+    assert not rules.a_credential_set_by_someone_else_is_told_to_its_owner(actor=officer, user=officer)
 
 
 # ---- enforced in the services, for every role ----------------------------------------------------
@@ -253,7 +251,7 @@ def test_an_officer_approves_and_the_role_is_given(asked, officer):
 def test_nobody_but_an_officer_approves_a_role_request(asked, actors, who):
     with pytest.raises(ValidationError) as refused:
         services.role_request_approve(role_request=asked, actor=actors[who])
-    assert refused.value.messages == [policy.NOT_AN_OFFICER]
+    assert refused.value.messages == [rules.NOT_AN_OFFICER]
     asked.refresh_from_db()
     assert asked.status == RoleRequestStatus.PENDING
     assert fresh(asked.user).role == Role.GOVERNOR
@@ -264,7 +262,7 @@ def test_the_officer_who_asked_cannot_approve_their_own_request(officer, officer
     request = services.role_request_create(user=person, role=Role.OFFICER, actor=officer)
     with pytest.raises(ValidationError) as refused:
         services.role_request_approve(role_request=request, actor=officer)
-    assert refused.value.messages == [policy.OWN_REQUEST]
+    assert refused.value.messages == [rules.OWN_REQUEST]
     services.role_request_approve(role_request=request, actor=officer2)
     assert fresh(person).role == Role.OFFICER
 
@@ -273,7 +271,7 @@ def test_nobody_approves_a_request_about_their_own_access(admin_user, officer):
     request = services.role_request_create(user=officer, role=Role.OFFICER, actor=admin_user)
     with pytest.raises(ValidationError) as refused:
         services.role_request_approve(role_request=request, actor=officer)
-    assert refused.value.messages == [policy.OWN_ACCESS]
+    assert refused.value.messages == [rules.OWN_ACCESS]
 
 
 def test_a_request_is_decided_once(asked, officer, officer2):
@@ -299,7 +297,7 @@ def test_declining_changes_nothing_and_keeps_the_reason(asked, officer):
 
 @pytest.mark.parametrize("who", ["admin", "adviser", "governor"])
 def test_only_an_officer_declines(asked, actors, who):
-    with pytest.raises(ValidationError, match=policy.NOT_AN_OFFICER):
+    with pytest.raises(ValidationError, match=rules.NOT_AN_OFFICER):
         services.role_request_decline(role_request=asked, actor=actors[who])
 
 

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts import policy, services
+from accounts import rules, services
 from accounts.models import AccessEvent, AccessEventKind, RoleRequest, RoleRequestStatus
 from accounts.roles import Role
 from audit.forms import DECLINE_REASON_MAX
@@ -40,12 +40,12 @@ def test_an_officer_approves_a_request_from_the_page(client_as, asked, newstarte
 def test_the_officer_who_asked_is_told_why_they_cannot_approve(client_as, officer, newstarter, make_user):
     request = services.role_request_create(user=newstarter, role=Role.OFFICER, actor=officer)
     page = client_as("officer").get(reverse("audit:role_requests")).content.decode()
-    assert policy.OWN_REQUEST in page
+    assert rules.OWN_REQUEST in page
     assert reverse("audit:role_request_approve", kwargs={"pk": request.pk}) not in page
     assert reverse("audit:role_request_decline", kwargs={"pk": request.pk}) in page
 
     response = client_as("officer").post(reverse("audit:role_request_approve", kwargs={"pk": request.pk}), follow=True)
-    assert policy.OWN_REQUEST in response.content.decode()
+    assert rules.OWN_REQUEST in response.content.decode()
     request.refresh_from_db()
     assert request.is_pending
 

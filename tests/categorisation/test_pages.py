@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from categorisation.forms import COMMENTS_REQUIRED
 from categorisation.models import Categorisation, Criterion, Framework, Status
-from categorisation.policy import (
+from categorisation.rules import (
     ACADEMY_NOT_CATEGORISED,
     EVIDENCE_REQUIRED,
     LEVEL_REQUIRED,

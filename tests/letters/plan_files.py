@@ -20,6 +20,9 @@ DOCX = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:docum
 XLSX = _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"})
 ODT = _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office:document-content/>"})
 OTHER_ZIP = _zip({"readme.txt": b"hello"})
+MACRO_DOCX = _zip(
+    {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>", "word/vbaProject.bin": b"\x00"}
+)
 EXE = b"MZ\x90\x00" + b"\x00" * 60
 
 

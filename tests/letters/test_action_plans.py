@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import ValidationError as FormValidationError
 
+from core.tabular import XLSX_TOO_LARGE_UNPACKED
 from letters import action_plans, plan_files
 from letters.action_plans import PlanItem
 from letters.models import ActionPlan, LetterKind
@@ -15,7 +16,7 @@ from visits.models import Action, ActionOwner
 from visits.selectors import governor_school_actions
 
 from .factories import issued
-from .plan_files import DOCX, EXE, ODT, OTHER_ZIP, PDF, XLSX, upload
+from .plan_files import DOCX, EXE, MACRO_DOCX, ODT, OTHER_ZIP, PDF, XLSX, upload
 
 ISSUED_ON = date(2026, 12, 14)  # a Monday before the Christmas holiday
 
@@ -64,11 +65,9 @@ def test_a_late_plan_is_taken_and_marked_late():
 def test_a_plan_has_its_content_and_actions():
     rule = action_plans.a_plan_has_its_content_and_actions
     item = PlanItem("Improve phonics", ActionOwner.SCHOOL, date(2027, 2, 1))
-    rule(text="Our plan", has_file=False, items=[item])
-    rule(text="", has_file=True, items=[item])
-    with pytest.raises(ValidationError) as caught:
-        rule(text="  ", has_file=False, items=[])
-    assert caught.value.message_dict == {
+    assert rule(text="Our plan", has_file=False, items=[item]) == {}
+    assert rule(text="", has_file=True, items=[item]) == {}
+    assert rule(text="  ", has_file=False, items=[]) == {
         "text": [action_plans.PLAN_EMPTY],
         "__all__": [action_plans.NO_ACTIONS],
     }
@@ -76,13 +75,11 @@ def test_a_plan_has_its_content_and_actions():
 
 def test_more_needed_says_what():
     rule = action_plans.more_needed_says_what
-    assert rule(view="accepted", comments="") == ""
-    assert rule(view="more_needed", comments=" Add dates \x00") == "Add dates"
-    with pytest.raises(ValidationError) as caught:
-        rule(view="more_needed", comments=" ")
-    assert caught.value.message_dict == {"view_comments": [action_plans.COMMENTS_REQUIRED]}
-    with pytest.raises(ValidationError):
-        rule(view="maybe", comments="x")
+    assert rule(view="accepted", comments="") == {}
+    assert rule(view="more_needed", comments=" Add dates \x00") == {}
+    assert rule(view="more_needed", comments=" \x00") == {"view_comments": [action_plans.COMMENTS_REQUIRED]}
+    assert rule(view="more_needed", comments=" ") == {"view_comments": [action_plans.COMMENTS_REQUIRED]}
+    assert rule(view="maybe", comments="x") == {"view": [action_plans.VIEW_REQUIRED]}
 
 
 # ---- the file -------------------------------------------------------------------------------------
@@ -111,6 +108,20 @@ def test_plan_file_kind_refuses_other_files_and_wrong_names(name, data, message)
     with pytest.raises((ValidationError, FormValidationError)) as caught:
         plan_files.plan_file_kind(upload(name, data))
     assert caught.value.messages == [message]
+
+
+def test_plan_file_kind_refuses_an_office_file_with_macros():
+    # The one judgement of core.filetypes: a .docx carrying vbaProject.bin is a macro file (ADR 0042).
+    with pytest.raises(ValidationError) as caught:
+        plan_files.plan_file_kind(upload("plan.docx", MACRO_DOCX))
+    assert caught.value.messages == [plan_files.FILE_HAS_MACROS]
+
+
+def test_plan_file_kind_reads_a_zips_directory_for_a_zip_bomb_first(settings):
+    settings.XLSX_MAX_UNPACKED_BYTES = 10
+    with pytest.raises(ValidationError) as caught:
+        plan_files.plan_file_kind(upload("plan.docx", DOCX))
+    assert caught.value.messages[0].startswith(XLSX_TOO_LARGE_UNPACKED.split("{")[0])
 
 
 # ---- services -------------------------------------------------------------------------------------
@@ -234,6 +245,14 @@ def test_more_needed_goes_back_to_the_school_to_revise(plan, headteacher, office
     _submit(plan, headteacher, on=date(2027, 1, 20))
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUBMITTED
+
+
+def test_the_las_comments_are_kept_normalised_and_trimmed(plan, headteacher, officer):
+    # Moved here from the rule's test: the service, not the rule, keeps the text (ADR 0042).
+    _submit(plan, headteacher, on=date(2027, 1, 5))
+    action_plans.action_plan_review(plan=plan, actor=officer, view="more_needed", comments=" Add dates \x00")
+    plan.refresh_from_db()
+    assert plan.view_comments == "Add dates"
 
 
 def test_only_the_link_adviser_or_an_officer_reviews(plan, headteacher, make_user):

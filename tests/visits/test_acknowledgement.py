@@ -53,14 +53,12 @@ def amend(visit, actor, **changes):
 
 
 def test_not_accurate_needs_comments():
-    assert not_accurate_needs_comments(accurate=True, comments="  ") == ""
-    assert not_accurate_needs_comments(accurate=False, comments=" The date is wrong. ") == "The date is wrong."
-    with pytest.raises(ValidationError) as refused:
-        not_accurate_needs_comments(accurate=False, comments="   ")
-    assert refused.value.message_dict == {"comments": [acknowledgement.COMMENTS_REQUIRED]}
-    with pytest.raises(ValidationError) as refused:
-        not_accurate_needs_comments(accurate=None, comments="")
-    assert refused.value.message_dict == {"accurate": [acknowledgement.ANSWER_REQUIRED]}
+    assert not_accurate_needs_comments(accurate=True, comments="  ") == {}
+    assert not_accurate_needs_comments(accurate=False, comments=" The date is wrong. ") == {}
+    refused = not_accurate_needs_comments(accurate=False, comments="   ")
+    assert refused == {"comments": [acknowledgement.COMMENTS_REQUIRED]}
+    refused = not_accurate_needs_comments(accurate=None, comments="")
+    assert refused == {"accurate": [acknowledgement.ANSWER_REQUIRED]}
 
 
 def test_a_note_not_acknowledged_is_reminded_after_the_set_days():
@@ -167,6 +165,15 @@ def test_not_accurate_without_comments_is_refused_and_saves_nothing(shared, head
         acknowledgement.note_acknowledge(acknowledgement=shared, accurate=False, comments=" ", actor=headteacher)
     shared.refresh_from_db()
     assert shared.is_awaiting
+
+
+def test_the_comments_are_kept_without_their_surrounding_spaces(shared, headteacher):
+    # Moved here from the rule's test: the service, not the rule, keeps the text (ADR 0042).
+    comments = " The date is wrong. "
+    answered = acknowledgement.note_acknowledge(
+        acknowledgement=shared, accurate=False, comments=comments, actor=headteacher
+    )
+    assert answered.comments == "The date is wrong."
 
 
 def test_only_the_schools_headteacher_answers(shared, adviser, governor, make_user, other_school):

@@ -32,7 +32,7 @@ from visits.models import (
     Visit,
     VisitStatus,
 )
-from visits.policy import VISIT_IN_FUTURE
+from visits.rules import VISIT_IN_FUTURE
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from visits.models import (
     VisitStatus,
     VisitType,
 )
-from visits.policy import (
+from visits.rules import (
     ALREADY_PUBLISHED,
     NOT_PUBLISHABLE_UNTIL_HELD,
     VISIT_IN_FUTURE,
@@ -133,6 +133,14 @@ def test_cancelling_needs_a_reason_and_a_planned_visit(linked, adviser):
         services.visit_cancel(visit=visit, reason="Again", actor=adviser)
     with pytest.raises(ValidationError, match=services.VISIT_CANCELLED_NO_EDIT):
         record(visit, adviser)
+
+
+def test_a_cancelled_visits_reason_is_kept_without_its_surrounding_spaces(linked, adviser):
+    # Moved here from the rule's test: the service, not the rule, keeps the reason (ADR 0042).
+    visit = VisitFactory(school=linked, adviser=adviser)
+    services.visit_cancel(visit=visit, reason="  Head ill  ", actor=adviser)
+    visit.refresh_from_db()
+    assert visit.cancelled_reason == "Head ill"
 
 
 @pytest.mark.parametrize(

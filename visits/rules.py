@@ -1,10 +1,12 @@
 """The visit and MSP rules of the School Improvement Strategy that are not about counting
 entitlement (for those see visits.entitlement). Each function is named after the clause it
-implements, quotes it, and has a test of the same name in tests/visits/test_policy.py."""
+implements, quotes it, and has a test of the same name in tests/visits/test_rules.py. A rule
+returns the errors it finds, by form field ({} when allowed), and the service raises them
+(docs/adr/0042)."""
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 
 from schools.models import TermName
@@ -42,29 +44,26 @@ def autumn_core_visit_agenda(*, visit_type: str, visit_date: date | None) -> lis
     return [area.value for area in AUTUMN_CORE_AGENDA]
 
 
-def future_visit_cannot_be_completed(*, visit_date: date, today: date) -> None:
+def future_visit_cannot_be_completed(*, visit_date: date, today: date) -> dict[str, list[str]]:
     """A visit is recorded as done only once it has happened: a visit dated after today cannot be
     marked completed (issue 4, "a visit date in the future cannot be marked completed")."""
-    if visit_date > today:
-        raise ValidationError({"visit_date": VISIT_IN_FUTURE})
+    return {"visit_date": [VISIT_IN_FUTURE]} if visit_date > today else {}
 
 
-def cancelled_visit_needs_reason(*, reason: str) -> str:
+def cancelled_visit_needs_reason(*, reason: str) -> dict[str, list[str]]:
     """A cancelled visit says why, so that a missed entitlement can be explained."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": CANCEL_REASON_REQUIRED})
-    return reason
+    return {} if reason.strip() else {"reason": [CANCEL_REASON_REQUIRED]}
 
 
-def msp_summary_shared_with_governing_body(*, is_held: bool, summary: str, published_at) -> None:
+def msp_summary_shared_with_governing_body(*, is_held: bool, summary: str, published_at) -> dict[str, list[str]]:
     """ "The MSP is a confidential meeting, but the summary key points should be shared with the
     whole governing body after each meeting."
 
     Only the summary key points of a meeting that has been held can be published, once."""
     if published_at is not None:
-        raise ValidationError(ALREADY_PUBLISHED.format(when=timezone.localtime(published_at)))
+        return {NON_FIELD_ERRORS: [ALREADY_PUBLISHED.format(when=timezone.localtime(published_at))]}
     if not is_held:
-        raise ValidationError(NOT_PUBLISHABLE_UNTIL_HELD)
+        return {NON_FIELD_ERRORS: [NOT_PUBLISHABLE_UNTIL_HELD]}
     if not summary.strip():
-        raise ValidationError({"summary_key_points": SUMMARY_REQUIRED})
+        return {"summary_key_points": [SUMMARY_REQUIRED]}
+    return {}

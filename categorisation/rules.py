@@ -1,12 +1,11 @@
 """The strategy's rules for categorisation, each a function named after the clause it implements
-with the policy text as its docstring (tests of the same name are in tests/categorisation/).
+with the policy text as its docstring (tests of the same name are in tests/categorisation/). A rule
+returns the errors it finds ([] or {} when allowed) and the service raises them (docs/adr/0042).
 
 The best-fit rule itself is categorisation.best_fit.best_fit; the facts' rules are in
 categorisation.fact_providers."""
 
 from datetime import date
-
-from django.core.exceptions import ValidationError
 
 from schools.models import Governance, SchoolStatus, TermName, academic_year_label
 from schools.terms import TERM_ORDER
@@ -29,39 +28,36 @@ OWN_JUDGEMENT = "You started or changed this categorisation, so another officer 
 RESTRICTED_EVIDENCE = "Restricted intelligence can be cited by officers only."
 
 
-def the_la_categorises_its_maintained_schools(school) -> None:
+def the_la_categorises_its_maintained_schools(school) -> list[str]:
     """Strategy, "Categorisation of LA maintained schools": the LA categorises the schools it
     maintains. Academies are not categorised by the LA (the LA raises concerns about them with the
-    trust instead: "Where the LA has concerns about an Academy"). Raises ValidationError."""
+    trust instead: "Where the LA has concerns about an Academy")."""
     governance = school.establishment_type.governance
     if governance == Governance.ACADEMY:
-        raise ValidationError(ACADEMY_NOT_CATEGORISED)
+        return [ACADEMY_NOT_CATEGORISED]
     if governance != Governance.MAINTAINED:
-        raise ValidationError(NOT_MAINTAINED)
+        return [NOT_MAINTAINED]
     if school.status == SchoolStatus.CLOSED:
-        raise ValidationError(SCHOOL_CLOSED)
+        return [SCHOOL_CLOSED]
+    return []
 
 
 def may_be_categorised(school) -> bool:
-    try:
-        the_la_categorises_its_maintained_schools(school)
-    except ValidationError:
-        return False
-    return True
+    return not the_la_categorises_its_maintained_schools(school)
 
 
-def a_departure_from_the_suggestion_needs_a_rationale(*, suggested: str | None, level: str, rationale: str) -> None:
+def a_departure_from_the_suggestion_needs_a_rationale(
+    *, suggested: str | None, level: str, rationale: str
+) -> dict[str, list[str]]:
     """DESIGN, "Support categorisation": the system computes a best-fit suggestion; "the adviser
-    may depart from the suggestion with a written rationale". Raises ValidationError on the
-    `rationale` field when the final level differs from the suggestion and no rationale is given."""
+    may depart from the suggestion with a written rationale". The error is on the `rationale`
+    field when the final level differs from the suggestion and no rationale is given."""
     if suggested and level and level != suggested and not rationale.strip():
-        raise ValidationError(
-            {
-                "rationale": RATIONALE_REQUIRED.format(
-                    level=SupportLevel(level).label.lower(), suggested=SupportLevel(suggested).label.lower()
-                )
-            }
+        message = RATIONALE_REQUIRED.format(
+            level=SupportLevel(level).label.lower(), suggested=SupportLevel(suggested).label.lower()
         )
+        return {"rationale": [message]}
+    return {}
 
 
 def elected_members_are_alerted_of_significant_concern(*, previous: str | None, level: str) -> bool:
@@ -82,33 +78,32 @@ def term_label(academic_year: int, term: str) -> str:
 
 def a_new_categorisation_is_for_the_current_categorys_term_or_a_later_one(
     *, academic_year: int, term: str, current_year: int | None, current_term: str | None
-) -> None:
+) -> list[str]:
     """DESIGN, "Support categorisation": "Approved categorisations form the school's history;
     direction of travel is computed against the previous one. Reviewed at least termly; can change
     mid-year." The current category is the latest approved one, so a new categorisation is for the
     current category's term (a mid-term change) or a later term: one for an earlier term would,
     once approved, replace a later judgement with an older one and turn the history out of order.
-    Raises ValidationError; `current_year`/`current_term` are None when the school has no category."""
+    `current_year`/`current_term` are None when the school has no category."""
     if current_year is None or current_term is None:
-        return
+        return []
     if term_key(academic_year, term) < term_key(current_year, current_term):
-        raise ValidationError(
-            TERM_BEFORE_CURRENT.format(
-                current=term_label(current_year, current_term), term=term_label(academic_year, term)
-            )
-        )
+        current, earlier = term_label(current_year, current_term), term_label(academic_year, term)
+        return [TERM_BEFORE_CURRENT.format(current=current, term=earlier)]
+    return []
 
 
-def four_eyes_an_officer_approves_a_judgement_made_by_someone_else(*, approver_id: int, authors) -> None:
+def four_eyes_an_officer_approves_a_judgement_made_by_someone_else(*, approver_id: int, authors) -> list[str]:
     """DESIGN, "Support categorisation": "An adviser proposes a categorisation ... An officer approves
     or returns it." Approval is a second pair of eyes: the approving officer must not be the one
     who submitted the categorisation, nor one who started it or changed its ticks, evidence, final
     level or rationale (returning it with comments is not a change). `authors` is
-    selectors.JudgementAuthors. Raises ValidationError."""
+    selectors.JudgementAuthors."""
     if approver_id == authors.submitted_by_id:
-        raise ValidationError(OWN_SUBMISSION)
+        return [OWN_SUBMISSION]
     if approver_id in authors.user_ids:
-        raise ValidationError(OWN_JUDGEMENT)
+        return [OWN_JUDGEMENT]
+    return []
 
 
 def intelligence_from_across_childrens_services_is_offered_from_the_last_twelve_months(today: date) -> date:
@@ -124,10 +119,10 @@ def intelligence_from_across_childrens_services_is_offered_from_the_last_twelve_
         return today.replace(year=today.year - 1, day=28)
 
 
-def restricted_evidence_is_cited_by_those_who_may_read_it(*, items, may_see) -> None:
+def restricted_evidence_is_cited_by_those_who_may_read_it(*, items, may_see) -> list[str]:
     """Issue 12, "Rules": "Whistleblowing and restricted intelligence are visible to officers only".
     An item marked restricted may be cited only by a user its source allows to read it (`may_see`,
-    item -> bool): an adviser can neither see nor cite restricted intelligence. Raises
-    ValidationError."""
+    item -> bool): an adviser can neither see nor cite restricted intelligence."""
     if any(item.restricted and not may_see(item) for item in items):
-        raise ValidationError(RESTRICTED_EVIDENCE)
+        return [RESTRICTED_EVIDENCE]
+    return []
