@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from core.tasks import defer
 
-from . import documents
+from . import documents, documents_docx
 from .models import DocumentsStatus, Letter, WarningNoticeProgress
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ def documents_render(*, letter_id: int, document: str, last_attempt: bool) -> No
     content = documents.LetterContent.from_dict(words)
     content.logo = documents.logo_as_issued(letter.school, words.get(LOGO_FILE, ""))
     try:
-        pdf, docx = documents.pdf_bytes(content, record=True), documents.docx_bytes(content)
+        pdf, docx = documents.pdf_bytes(content, record=True), documents_docx.docx_bytes(content)
     except Exception:
         if last_attempt:
             kind.model.objects.filter(pk=record.pk, **{kind.status: DocumentsStatus.PENDING}).update(

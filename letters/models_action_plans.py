@@ -9,6 +9,7 @@ the plan's actions become visits.Action rows (Action.action_plan)."""
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from visits.models import ActionOwner
@@ -101,6 +102,11 @@ class ActionPlan(models.Model):
     def is_overdue(self, today) -> bool:
         """Due and never sent."""
         return self.first_submitted_on is None and self.due_on < today
+
+    @property
+    def is_overdue_today(self) -> bool:
+        """is_overdue on the service's today: what the status tag shows on every page that has the plan."""
+        return self.is_overdue(timezone.localdate())
 
     @property
     def status_tag(self) -> str:

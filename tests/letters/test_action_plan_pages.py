@@ -252,3 +252,18 @@ def test_the_home_panels_run_the_same_queries_however_many_plans(client, plan, h
         few = _count(client, reverse("dashboard:home"))
         _more_plans(plan, 4)
         assert _count(client, reverse("dashboard:home")) == few
+
+
+@pytest.mark.parametrize(
+    ("day", "overdue"),
+    [(date(2027, 1, 11), False), (date(2027, 1, 12), True), (date(2027, 8, 10), True)],  # due 11 January
+)
+def test_the_letters_page_tags_a_plan_overdue_the_day_after_it_was_due_as_the_plans_list_does(
+    client, plan, officer, on_day, day, overdue
+):
+    on_day(day)
+    client.force_login(officer)
+    letter = client.get(reverse("letters:detail", kwargs={"pk": plan.letter_id})).content.decode()
+    listed = client.get(reverse("letters:plans")).context["overdue"]
+    assert ("Overdue</strong>" in letter) is overdue
+    assert (plan in listed) is overdue
