@@ -13,6 +13,9 @@ from accounts.services import user_set_role
 from schools.models import GovernorRole, Governorship
 from tests.factories import SchoolFactory, UserFactory
 
+# The role-matrix harness's asserts show what they compared, as a test module's do.
+pytest.register_assert_rewrite("tests.role_matrix")
+
 # The roles every view's permission matrix is tested for. "governor" governs `school`;
 # "other_governor" governs a different school; "headteacher" leads `school` (docs/adr/0023).
 ROLES = ("anonymous", "governor", "other_governor", "headteacher", "adviser", "officer", "admin")

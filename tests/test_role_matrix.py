@@ -10,10 +10,19 @@ from django.urls import reverse
 from core.export_jobs import export_request
 from schools.models import ImportRecord, ImportStatus
 from tests.conftest import ROLES
+from tests.role_matrix import (
+    CASE_ARGS,
+    SIGN_IN,
+    Redirect,
+    assert_role_gets,
+    assert_role_posts,
+    expected_for,
+    matrix_cases,
+    role_matrix,
+)
 
-SIGN_IN = 302
 # Allowed, and sent on to the page of a document built in the background (core/export_jobs.py).
-TO_EXPORT = "302 to the export's page"
+TO_EXPORT = Redirect("/exports/")
 MATRIX = {
     # url name: (kwargs builder, {role: status})
     "dashboard:home": (None, dict.fromkeys(ROLES[1:], 200)),
@@ -168,21 +177,9 @@ def ctx(school, governor, other_governor, adviser, officer, admin_user):
     return {"school": school, "governor": governor, "record": record, "export": export}
 
 
-def cases():
-    for name, (kwargs, expected) in MATRIX.items():
-        for role in ROLES:
-            yield pytest.param(name, kwargs, role, expected.get(role, SIGN_IN), id=f"{name}-{role}")
-
-
-@pytest.mark.parametrize(("url_name", "kwargs", "role", "status"), list(cases()))
-def test_each_role_gets_only_the_pages_it_may_use(client_as, ctx, url_name, kwargs, role, status):
-    url = reverse(url_name, kwargs=kwargs(ctx) if kwargs else None)
-    response = client_as(role).get(url)
-    assert response.status_code == (302 if status == TO_EXPORT else status)
-    if status == SIGN_IN:
-        assert response["Location"].startswith(reverse("accounts:login"))
-    if status == TO_EXPORT:
-        assert response["Location"].startswith("/exports/")
+@role_matrix(MATRIX)
+def test_each_role_gets_only_the_pages_it_may_use(client_as, ctx, page, role, expected):
+    assert_role_gets(client_as(role), role, page.url(ctx), expected)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -190,8 +187,8 @@ def test_each_role_gets_only_the_pages_it_may_use(client_as, ctx, url_name, kwar
 def test_school_exports_follow_the_list_permission(client_as, ctx, role, fmt):
     # An XLSX is built in the background: the link leads to the export's own page (core/export_jobs.py).
     follow = fmt == "xlsx" and role != "anonymous"
-    response = client_as(role).get(reverse("schools:export", kwargs={"fmt": fmt}), follow=follow)
-    assert response.status_code == EXPORTS.get(role, SIGN_IN)
+    url = reverse("schools:export", kwargs={"fmt": fmt})
+    assert_role_gets(client_as(role), role, url, expected_for(EXPORTS, role), follow=follow)
 
 
 @pytest.mark.parametrize(
@@ -204,8 +201,8 @@ def test_school_exports_follow_the_list_permission(client_as, ctx, role, fmt):
 )
 @pytest.mark.parametrize("role", ["governor", "adviser", "officer"])
 def test_admin_only_actions_are_refused_to_other_roles(client_as, ctx, role, url_name, kwargs):
-    response = client_as(role).post(reverse(url_name, kwargs=kwargs(ctx)), {"urn": ctx["school"].urn, "role": "member"})
-    assert response.status_code == 403
+    url = reverse(url_name, kwargs=kwargs(ctx))
+    assert_role_posts(client_as(role), role, url, 403, {"urn": ctx["school"].urn, "role": "member"})
 
 
 # A headteacher's schools (docs/adr/0023): POST only, an admin's alone.
@@ -288,11 +285,11 @@ ACADEMY_MATRIX = {
 }
 # The same pages of officer-only records.
 ACADEMY_RESTRICTED = {
-    "academies:detail": lambda a: {"pk": a["whistleblowing"].pk},
-    "academies:edit": lambda a: {"pk": a["whistleblowing"].pk},
-    "academies:step": lambda a: {"pk": a["whistleblowing"].pk},
-    "academies:routing": lambda a: {"pk": a["whistleblowing"].pk},
-    "academies:intelligence": lambda a: {"pk": a["restricted"].pk},
+    "academies:detail": (lambda a: {"pk": a["whistleblowing"].pk}, OFFICER_ONLY),
+    "academies:edit": (lambda a: {"pk": a["whistleblowing"].pk}, OFFICER_ONLY),
+    "academies:step": (lambda a: {"pk": a["whistleblowing"].pk}, OFFICER_ONLY),
+    "academies:routing": (lambda a: {"pk": a["whistleblowing"].pk}, OFFICER_ONLY),
+    "academies:intelligence": (lambda a: {"pk": a["restricted"].pk}, OFFICER_ONLY),
 }
 ACADEMY_POSTS = ["academies:rate", "academies:decide", "academies:end", "academies:reopen"]
 
@@ -328,22 +325,11 @@ def academy_ctx(ctx, officer):
     }
 
 
-def academy_cases():
-    for name, (kwargs, expected) in ACADEMY_MATRIX.items():
-        for role in ROLES:
-            yield pytest.param(name, kwargs, role, expected.get(role, SIGN_IN), id=f"{name}-{role}")
-    for name, kwargs in ACADEMY_RESTRICTED.items():
-        for role in ROLES:
-            yield pytest.param(name, kwargs, role, OFFICER_ONLY.get(role, SIGN_IN), id=f"{name}-restricted-{role}")
-
-
-@pytest.mark.parametrize(("url_name", "kwargs", "role", "status"), list(academy_cases()))
-def test_each_role_gets_only_the_academy_pages_it_may_use(client_as, academy_ctx, url_name, kwargs, role, status):
-    url = reverse(url_name, kwargs=kwargs(academy_ctx) if kwargs else None)
-    response = client_as(role).get(url)
-    assert response.status_code == status
-    if status == SIGN_IN:
-        assert response["Location"].startswith(reverse("accounts:login"))
+@pytest.mark.parametrize(
+    CASE_ARGS, matrix_cases(ACADEMY_MATRIX) + matrix_cases(ACADEMY_RESTRICTED, variant="restricted")
+)
+def test_each_role_gets_only_the_academy_pages_it_may_use(client_as, academy_ctx, page, role, expected):
+    assert_role_gets(client_as(role), role, page.url(academy_ctx), expected)
 
 
 @pytest.mark.parametrize("url_name", ACADEMY_POSTS)
@@ -359,8 +345,7 @@ def test_each_role_gets_only_the_academy_pages_it_may_use(client_as, academy_ctx
 def test_academy_casework_is_refused_to_roles_that_may_not_do_it(
     client_as, academy_ctx, url_name, role, record, status
 ):
-    response = client_as(role).post(reverse(url_name, kwargs={"pk": academy_ctx[record].pk}), {})
-    assert response.status_code == status
+    assert_role_posts(client_as(role), role, reverse(url_name, kwargs={"pk": academy_ctx[record].pk}), status)
 
 
 # Drafting a letter to the trust from a concern (POST only; docs/adr/0017): the letters app's rule
@@ -384,8 +369,7 @@ def test_drafting_a_letter_to_the_trust_from_a_concern_is_refused_to_roles_that_
     from academies.models import ConcernLetter
 
     url = reverse("academies:draft_letter", kwargs={"pk": academy_ctx[record].pk, "kind": "trust_chair_meeting"})
-    response = client_as(role).post(url, {})
-    assert response.status_code == status
+    assert_role_posts(client_as(role), role, url, status)
     assert ConcernLetter.objects.exists() == (role == "officer")
     if role != "officer":
         assert client_as(role).get(url).status_code in (SIGN_IN, 405)

@@ -9,10 +9,10 @@ from django.urls import reverse
 from accounts import services
 from accounts.roles import Role
 from tests.conftest import ROLES
+from tests.role_matrix import SIGN_IN, assert_role_gets, assert_role_posts, expected_for, role_matrix
 from tests.visits.factories import VisitFactory
 
 pytestmark = pytest.mark.django_db
-SIGN_IN = 302
 OFFICER_AND_ADMIN = {
     "governor": 403,
     "other_governor": 403,
@@ -69,18 +69,9 @@ def ctx(school, governor, other_governor, adviser, officer, admin_user, make_use
     return {"request": request, "visit": VisitFactory(school=school, adviser=adviser)}
 
 
-def cases():
-    for name, (kwargs, expected) in MATRIX.items():
-        for role in ROLES:
-            yield pytest.param(name, kwargs, role, expected.get(role, SIGN_IN), id=f"{name}-{role}")
-
-
-@pytest.mark.parametrize(("url_name", "kwargs", "role", "status"), list(cases()))
-def test_each_role_gets_only_the_access_pages_it_may_use(client_as, ctx, url_name, kwargs, role, status):
-    response = client_as(role).get(reverse(url_name, kwargs=kwargs(ctx) if kwargs else None))
-    assert response.status_code == status
-    if status == SIGN_IN:
-        assert response["Location"].startswith(reverse("accounts:login"))
+@role_matrix(MATRIX)
+def test_each_role_gets_only_the_access_pages_it_may_use(client_as, ctx, page, role, expected):
+    assert_role_gets(client_as(role), role, page.url(ctx), expected)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -88,15 +79,9 @@ def test_each_role_gets_only_the_access_pages_it_may_use(client_as, ctx, url_nam
 def test_deciding_and_withdrawing_are_posts_for_their_role_only(client_as, ctx, url_name, role):
     url = reverse(url_name, kwargs={"pk": ctx["request"].pk})
     client = client_as(role)
-    if role == "anonymous":
-        assert client.get(url)["Location"].startswith(reverse("accounts:login"))
-        assert client.post(url)["Location"].startswith(reverse("accounts:login"))
-        done = False
-    else:
-        assert client.get(url).status_code == 405
-        response = client.post(url)
-        assert response.status_code == POST_ONLY[url_name][role]
-        done = response.status_code == 302
+    assert_role_gets(client, role, url, SIGN_IN if role == "anonymous" else 405)
+    response = assert_role_posts(client, role, url, expected_for(POST_ONLY[url_name], role, url_name))
+    done = role != "anonymous" and response.status_code == 302
     ctx["request"].refresh_from_db()
     assert ctx["request"].is_pending is not done
 

@@ -10,9 +10,9 @@ from categorisation.models import Categorisation, CategoryNotice, Criterion, Mod
 from tests.categorisation.factories import STRATEGY_FRAMEWORK, ApprovedCategorisationFactory, CategorisationFactory
 from tests.conftest import ROLES
 from tests.factories import SchoolFactory
+from tests.role_matrix import SIGN_IN, assert_role_gets, assert_role_posts, expected_for, role_matrix
 
 pytestmark = pytest.mark.django_db
-SIGN_IN = 302
 
 LA_AND_ADMIN = {
     "governor": 403,
@@ -82,43 +82,31 @@ def ctx(school, other_school, governor, other_governor, adviser, officer, admin_
     }
 
 
-def cases():
-    for name, (kwargs, expected) in MATRIX.items():
-        for role in ROLES:
-            yield pytest.param(name, kwargs, role, expected.get(role, SIGN_IN), id=f"{name}-{role}")
-
-
-@pytest.mark.parametrize(("url_name", "kwargs", "role", "status"), list(cases()))
-def test_each_role_gets_only_the_categorisation_pages_it_may_use(client_as, ctx, url_name, kwargs, role, status):
-    url = reverse(url_name, kwargs=kwargs(ctx) if kwargs else None)
-    response = client_as(role).get(url)
-    assert response.status_code == status
-    if status == SIGN_IN:
-        assert response["Location"].startswith(reverse("accounts:login"))
+@role_matrix(MATRIX)
+def test_each_role_gets_only_the_categorisation_pages_it_may_use(client_as, ctx, page, role, expected):
+    assert_role_gets(client_as(role), role, page.url(ctx), expected)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("role", ROLES)
 def test_category_exports_follow_the_list_permission(client_as, ctx, role, fmt):
-    response = client_as(role).get(reverse("categorisation:export", kwargs={"fmt": fmt}))
-    assert response.status_code == LA_AND_ADMIN.get(role, SIGN_IN)
+    url = reverse("categorisation:export", kwargs={"fmt": fmt})
+    assert_role_gets(client_as(role), role, url, expected_for(LA_AND_ADMIN, role))
 
 
 @pytest.mark.parametrize("role", ["anonymous", "governor", "other_governor", "adviser", "admin"])
 @pytest.mark.parametrize("action", ["approve", "return"])
 def test_only_an_officer_approves_or_returns(client_as, ctx, role, action):
-    response = client_as(role).post(
-        reverse(f"categorisation:{action}", kwargs={"pk": ctx["submitted"].pk}), {"comments": "No"}
-    )
-    assert response.status_code == (SIGN_IN if role == "anonymous" else 403)
+    url = reverse(f"categorisation:{action}", kwargs={"pk": ctx["submitted"].pk})
+    assert_role_posts(client_as(role), role, url, SIGN_IN if role == "anonymous" else 403, {"comments": "No"})
     assert Categorisation.objects.get(pk=ctx["submitted"].pk).status == Status.SUBMITTED
 
 
 @pytest.mark.parametrize("role", ["anonymous", "governor", "other_governor", "admin"])
 @pytest.mark.parametrize("action", ["withdraw", "suggestion"])
 def test_only_la_staff_who_work_on_it_withdraw_or_ask_for_a_suggestion(client_as, ctx, role, action):
-    response = client_as(role).post(reverse(f"categorisation:{action}", kwargs={"pk": ctx["draft"].pk}))
-    assert response.status_code == (SIGN_IN if role == "anonymous" else 403)
+    url = reverse(f"categorisation:{action}", kwargs={"pk": ctx["draft"].pk})
+    assert_role_posts(client_as(role), role, url, SIGN_IN if role == "anonymous" else 403)
     assert Categorisation.objects.get(pk=ctx["draft"].pk).status == Status.DRAFT
 
 
@@ -126,8 +114,8 @@ def test_only_la_staff_who_work_on_it_withdraw_or_ask_for_a_suggestion(client_as
 @pytest.mark.parametrize("action", ["area_delete", "criterion_delete"])
 def test_only_officers_and_admins_remove_areas_and_statements(client_as, ctx, role, action):
     key = "area" if action == "area_delete" else "criterion"
-    response = client_as(role).post(reverse(f"categorisation:{action}", kwargs={"pk": ctx[key].pk}))
-    assert response.status_code == (SIGN_IN if role == "anonymous" else 403)
+    url = reverse(f"categorisation:{action}", kwargs={"pk": ctx[key].pk})
+    assert_role_posts(client_as(role), role, url, SIGN_IN if role == "anonymous" else 403)
     assert Criterion.objects.filter(pk=ctx["criterion"].pk).exists()
 
 
@@ -172,8 +160,7 @@ def test_the_strategy_framework_page_is_readable_by_the_admin(client_as, ctx):
 )  # fmt: skip
 def test_only_the_schools_headteacher_answers_for_the_school(client_as, ctx, role, status):
     url = reverse("categorisation:school_category", kwargs={"urn": ctx["school"].urn})
-    response = client_as(role).post(url, {"response": "agree"})
-    assert response.status_code == status
+    assert_role_posts(client_as(role), role, url, status, {"response": "agree"})
     assert CategoryNotice.objects.get(pk=ctx["notice"].pk).response == ("agree" if role == "headteacher" else "")
 
 
@@ -185,8 +172,7 @@ def test_only_the_schools_headteacher_answers_for_the_school(client_as, ctx, rol
 def test_only_an_officer_decides_a_challenge(client_as, ctx, headteacher, role, status):
     notices.category_notice_answer(notice=ctx["notice"], actor=headteacher, response="challenge", reasons="We differ")
     url = reverse("categorisation:decide", kwargs={"pk": ctx["notice"].pk})
-    response = client_as(role).post(url, {"decision": "rejected", "reasons": "The data stands."})
-    assert response.status_code == status
+    assert_role_posts(client_as(role), role, url, status, {"decision": "rejected", "reasons": "The data stands."})
     assert CategoryNotice.objects.get(pk=ctx["notice"].pk).decision == ("rejected" if role == "officer" else "")
 
 
@@ -194,7 +180,7 @@ def test_only_an_officer_decides_a_challenge(client_as, ctx, headteacher, role, 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_moderation_sheet_downloads_follow_the_sheet_permission(client_as, ctx, role, fmt):
     url = reverse("categorisation:moderation_export", kwargs={"pk": ctx["moderation"].pk, "fmt": fmt})
-    assert client_as(role).get(url).status_code == LA_STAFF.get(role, SIGN_IN)
+    assert_role_gets(client_as(role), role, url, expected_for(LA_STAFF, role))
 
 
 @pytest.mark.parametrize(
@@ -205,9 +191,10 @@ def test_the_moderation_sheet_downloads_follow_the_sheet_permission(client_as, c
 def test_only_an_officer_records_moderation_or_closes_a_session(client_as, ctx, role, status):
     submitted = ctx["submitted"]
     sheet = reverse("categorisation:moderation_sheet", kwargs={"pk": ctx["moderation"].pk})
-    posted = client_as(role).post(sheet, {"proposal": submitted.pk, f"c{submitted.pk}-level": submitted.level})
-    assert posted.status_code == status
+    assert_role_posts(
+        client_as(role), role, sheet, status, {"proposal": submitted.pk, f"c{submitted.pk}-level": submitted.level}
+    )
     assert ctx["moderation"].decisions.exists() == (role == "officer")
-    close = client_as(role).post(reverse("categorisation:moderation_close", kwargs={"pk": ctx["moderation"].pk}))
-    assert close.status_code == status
+    close = reverse("categorisation:moderation_close", kwargs={"pk": ctx["moderation"].pk})
+    assert_role_posts(client_as(role), role, close, status)
     assert ModerationSession.objects.get(pk=ctx["moderation"].pk).is_closed == (role == "officer")

@@ -10,10 +10,10 @@ from django.urls import reverse
 from exchange.models import DocumentKind
 from tests.conftest import ROLES
 from tests.exchange.conftest import DOCX
+from tests.role_matrix import assert_role_gets, assert_role_posts, expected_for, role_matrix
 
 pytestmark = pytest.mark.django_db
 
-SIGN_IN = 302
 SCHOOL_AND_LA = {
     "governor": 200,
     "other_governor": 404,
@@ -43,25 +43,15 @@ MATRIX = {
 }
 
 
-def cases():
-    for url_name, (kwargs, statuses) in MATRIX.items():
-        for role in ROLES:
-            yield url_name, kwargs, role, SIGN_IN if role == "anonymous" else statuses[role]
-
-
-@pytest.mark.parametrize(("url_name", "kwargs", "role", "status"), list(cases()))
-def test_each_role_gets_only_the_document_pages_it_may_use(client_as, ctx, url_name, kwargs, role, status):
-    response = client_as(role).get(reverse(url_name, kwargs=kwargs(ctx)))
-    assert response.status_code == status
-    if status == SIGN_IN:
-        assert response["Location"].startswith(reverse("accounts:login"))
+@role_matrix(MATRIX)
+def test_each_role_gets_only_the_document_pages_it_may_use(client_as, ctx, page, role, expected):
+    assert_role_gets(client_as(role), role, page.url(ctx), expected)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_an_la_document_shared_with_the_headteacher_alone(client_as, ctx, role):
     url = reverse("exchange:download", kwargs={"urn": ctx["school"].urn, "pk": ctx["shared"].pk})
-    expected = SIGN_IN if role == "anonymous" else HEADTEACHER_AND_LA[role]
-    assert client_as(role).get(url).status_code == expected
+    assert_role_gets(client_as(role), role, url, expected_for(HEADTEACHER_AND_LA, role))
 
 
 UPLOADS = {"governor": 403, "other_governor": 404, "headteacher": 302, "adviser": 302, "officer": 302, "admin": 403}
@@ -75,9 +65,10 @@ def test_only_the_headteacher_and_the_la_side_upload(client_as, ctx, role):
 
     kind = DocumentKind.SELF_EVALUATION if role == "headteacher" else DocumentKind.LA_DOCUMENT
     data = {"kind": kind, "title": "Posted", "file": SimpleUploadedFile("posted.pdf", PDF)}
-    response = client_as(role).post(reverse("exchange:list", kwargs={"urn": ctx["school"].urn}), data)
-    expected = SIGN_IN if role == "anonymous" else UPLOADS[role]
-    assert response.status_code == expected
+    expected = expected_for(UPLOADS, role)
+    response = assert_role_posts(
+        client_as(role), role, reverse("exchange:list", kwargs={"urn": ctx["school"].urn}), expected, data
+    )
     if role != "anonymous" and expected == 302:
         assert response["Location"] == reverse("exchange:list", kwargs={"urn": ctx["school"].urn})
 

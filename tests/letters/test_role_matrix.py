@@ -16,10 +16,17 @@ from letters import services
 from letters.models import Indicator
 from tests.conftest import ROLES
 from tests.factories import InspectionFactory
+from tests.role_matrix import (
+    allowed_to,
+    assert_role_gets,
+    assert_role_gets_each,
+    assert_role_posts,
+    assert_role_posts_each,
+    expected_for,
+)
 
 from .factories import approved, draft, eligible_notice
 
-SIGN_IN = 302
 LA_ONLY = {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 403}
 OFFICER_ONLY = {
     "governor": 403,
@@ -109,42 +116,36 @@ MATRIX["download-of-a-draft"] = (
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_only_the_letters_pages_it_may_use(client_as, ctx, role):
     """Every page for one role in one test (the fixture makes real PDFs, so it is built once a role)."""
-    client = client_as(role)
-    got, expected = {}, {}
-    for name, (url_name, kwargs, statuses) in MATRIX.items():
-        response = client.get(reverse(url_name, kwargs=kwargs(ctx) if kwargs else None))
-        got[name], expected[name] = response.status_code, statuses.get(role, SIGN_IN)
-        if response.status_code == SIGN_IN and role == "anonymous":
-            assert response["Location"].startswith(reverse("accounts:login"))
-    assert got == expected
+    assert_role_gets_each(client_as(role), role, MATRIX, ctx)
 
 
+# Each action, POSTed empty: ALLOWED (not refused) for the roles that take it, 403 for the others.
 POSTS = {
-    "submit": (lambda c: reverse("letters:submit", kwargs={"pk": c["draft"].pk}), {"adviser", "officer"}),
-    "withdraw": (lambda c: reverse("letters:withdraw", kwargs={"pk": c["draft"].pk}), {"adviser", "officer"}),
-    "approve": (lambda c: reverse("letters:approve", kwargs={"pk": c["submitted"].pk}), {"officer"}),
-    "return": (lambda c: reverse("letters:return", kwargs={"pk": c["submitted"].pk}), {"officer"}),
-    "issue": (lambda c: reverse("letters:issue", kwargs={"pk": c["approved"].pk}), {"officer"}),
+    "submit": (lambda c: reverse("letters:submit", kwargs={"pk": c["draft"].pk}), allowed_to("adviser", "officer")),
+    "withdraw": (lambda c: reverse("letters:withdraw", kwargs={"pk": c["draft"].pk}), allowed_to("adviser", "officer")),
+    "approve": (lambda c: reverse("letters:approve", kwargs={"pk": c["submitted"].pk}), allowed_to("officer")),
+    "return": (lambda c: reverse("letters:return", kwargs={"pk": c["submitted"].pk}), allowed_to("officer")),
+    "issue": (lambda c: reverse("letters:issue", kwargs={"pk": c["approved"].pk}), allowed_to("officer")),
     "produce-files-again": (
         lambda c: reverse("letters:documents_retry", kwargs={"pk": c["notice"].pk, "document": "letter"}),
-        {"officer"},
+        allowed_to("officer"),
     ),
     "accept": (
         lambda c: reverse("letters:suggestion_accept", kwargs={"urn": c["school"].urn, "key": c["suggestion_key"]}),
-        {"adviser", "officer"},
+        allowed_to("adviser", "officer"),
     ),
     "indicator-add": (
         lambda c: reverse("letters:indicator_add", kwargs={"code": "congratulations"}),
-        {"officer", "admin"},
+        allowed_to("officer", "admin"),
     ),
     "template-save": (
         lambda c: reverse("letters:template_edit", kwargs={"code": "congratulations"}),
-        {"officer", "admin"},
+        allowed_to("officer", "admin"),
     ),
     # Whether a letter type needs a second officer (an officer's decision, never an admin's).
     "approval-setting": (
         lambda c: reverse("letters:letter_type_approval", kwargs={"code": "congratulations"}),
-        {"officer"},
+        allowed_to("officer"),
     ),
 }
 
@@ -152,14 +153,8 @@ POSTS = {
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_each_letters_action_is_refused_to_the_roles_that_may_not_take_it(client_as, ctx, role):
-    client = client_as(role)
-    got, expected = {}, {}
-    for action, (url, allowed) in POSTS.items():
-        status = client.post(url(ctx), {}).status_code
-        got[action] = "sign in" if status == SIGN_IN and role == "anonymous" else ("refused" if status == 403 else "ok")
-        expected[action] = "sign in" if role == "anonymous" else ("ok" if role in allowed else "refused")
-        assert status != 500
-    assert got == expected
+    urls = {action: (url(ctx), row) for action, (url, row) in POSTS.items()}
+    assert_role_posts_each(client_as(role), role, urls)
 
 
 @pytest.mark.django_db
@@ -230,7 +225,7 @@ def test_each_role_gets_an_issued_letter_to_a_trust_only_if_it_is_la_staff(clien
         for fmt in ("pdf", "docx")
     ]
     for url in urls:
-        assert client.get(url).status_code == TRUST_LETTER.get(role, SIGN_IN), url
+        assert_role_gets(client, role, url, expected_for(TRUST_LETTER, role))
     if role == "governor":
         home = client.get(reverse("dashboard:home")).content.decode()
         assert letter.reference not in home
@@ -278,23 +273,14 @@ def sent_plan(school, adviser, officer, headteacher, governor, other_governor, a
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_only_the_action_plan_pages_it_may_use(client_as, sent_plan, role):
-    client = client_as(role)
-    got, expected = {}, {}
-    for name, (url_name, kwargs, statuses) in PLAN_MATRIX.items():
-        response = client.get(reverse(url_name, kwargs=kwargs(sent_plan) if kwargs else None))
-        got[name], expected[name] = response.status_code, statuses.get(role, SIGN_IN)
-    assert got == expected
+    assert_role_gets_each(client_as(role), role, PLAN_MATRIX, sent_plan)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_recording_a_view_of_a_plan_or_sending_one_is_refused_to_the_roles_that_may_not(client_as, sent_plan, role):
     client = client_as(role)
-    review = client.post(reverse("letters:plan", kwargs={"pk": sent_plan.pk}), {"view": ""}).status_code
-    send = client.post(reverse("letters:school_plan", kwargs={"pk": sent_plan.pk}), {}).status_code
-    assert review != 500
-    assert send != 500
-    assert (review == 403) is (role not in ("adviser", "officer", "anonymous"))
-    assert (send == 403) is (role not in ("headteacher", "anonymous"))
-    if role == "anonymous":
-        assert review == send == SIGN_IN
+    review = expected_for(allowed_to("adviser", "officer"), role)
+    assert_role_posts(client, role, reverse("letters:plan", kwargs={"pk": sent_plan.pk}), review, {"view": ""})
+    send = expected_for(allowed_to("headteacher"), role)
+    assert_role_posts(client, role, reverse("letters:school_plan", kwargs={"pk": sent_plan.pk}), send)

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import ROLES
+from tests.role_matrix import SIGN_IN, assert_role_gets, assert_role_posts, expected_for, role_matrix
 from tests.visits.factories import ActionFactory, MspGroupFactory, MspMeetingFactory, MspMemberFactory, VisitFactory
 from visits import acknowledgement, services
 from visits.models import MspMemberRole
 
-SIGN_IN = 302
 LA_ONLY = {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 403}
 OFFICER_ONLY = {
     "governor": 403,
@@ -121,32 +121,22 @@ def ctx(school, other_school, governor, other_governor, headteacher, adviser, of
     }
 
 
-def cases():
-    for name, (kwargs, expected) in MATRIX.items():
-        for role in ROLES:
-            yield pytest.param(name, kwargs, role, expected.get(role, SIGN_IN), id=f"{name}-{role}")
-
-
-@pytest.mark.parametrize(("url_name", "kwargs", "role", "status"), list(cases()))
-def test_each_role_gets_only_the_visits_pages_it_may_use(client_as, ctx, url_name, kwargs, role, status):
-    url = reverse(url_name, kwargs=kwargs(ctx) if kwargs else None)
-    response = client_as(role).get(url)
-    assert response.status_code == status
-    if status == SIGN_IN:
-        assert response["Location"].startswith(reverse("accounts:login"))
+@role_matrix(MATRIX)
+def test_each_role_gets_only_the_visits_pages_it_may_use(client_as, ctx, page, role, expected):
+    assert_role_gets(client_as(role), role, page.url(ctx), expected)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("role", ROLES)
 def test_the_compliance_export_follows_the_compliance_permission(client_as, ctx, role, fmt):
-    response = client_as(role).get(reverse("visits:compliance_export", kwargs={"fmt": fmt}))
-    assert response.status_code == LA_ONLY.get(role, SIGN_IN)
+    url = reverse("visits:compliance_export", kwargs={"fmt": fmt})
+    assert_role_gets(client_as(role), role, url, expected_for(LA_ONLY, role))
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_an_unpublished_summary_is_not_found_for_anyone(client_as, ctx, role):
-    response = client_as(role).get(reverse("visits:msp_summary", kwargs={"pk": ctx["draft"].pk}))
-    assert response.status_code == {"anonymous": SIGN_IN, "admin": 403}.get(role, 404)
+    url = reverse("visits:msp_summary", kwargs={"pk": ctx["draft"].pk})
+    assert_role_gets(client_as(role), role, url, {"anonymous": SIGN_IN, "admin": 403}.get(role, 404))
 
 
 POSTS = [
@@ -174,8 +164,8 @@ POSTS = [
 @pytest.mark.parametrize("role", ["governor", "other_governor", "headteacher", "admin"])
 def test_no_write_is_open_to_governors_headteachers_or_admins(client_as, ctx, role, url_name, kwargs):
     url = reverse(url_name, kwargs=kwargs(ctx) if kwargs else None)
-    response = client_as(role).post(url, {"plan": "1", "close": "1", "update": "1", "note": "x", "reason": "x"})
-    assert response.status_code == 403
+    data = {"plan": "1", "close": "1", "update": "1", "note": "x", "reason": "x"}
+    assert_role_posts(client_as(role), role, url, 403, data)
     ctx["draft"].refresh_from_db()
     assert ctx["draft"].summary_published_at is None
 
