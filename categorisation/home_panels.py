@@ -34,7 +34,7 @@ def officer_panel(request, user) -> dict | None:
     today = timezone.localdate()
     return {
         "queue_count": selectors.approval_queue().count(),
-        "due_count": selectors.review_due(today).count(),
+        "due_count": selectors.review_due(today, annotated=False).count(),
         "challenge_count": notices.open_challenges().count(),
         "term": term_on(today),
     }

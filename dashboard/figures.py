@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from django.db.models import Count, Min, Q
 
-from categorisation.selectors import review_due
+from categorisation.selectors import approved_this_term, review_due
 from visits.compliance import MISSED_EARLIER, year_calendar
 from visits.entitlement import ComplianceStatus
 from visits.models import MspMeeting, MspMeetingStatus
@@ -138,19 +138,21 @@ def reviews(scope: Scope) -> list[Figure]:
     Overdue: due now, and the term before also ended without one (due on its last day too)."""
     previous_term_end = scope.terms[-2].ends_on
     if not scope.lists:
-        before = review_due(previous_term_end).order_by().values("pk")
+        # Overdue: due now (open and maintained today) and no approval in the term before either.
         counts = (
-            filter_schools(review_due(scope.today), scope.chosen)
+            filter_schools(review_due(scope.today, annotated=False), scope.chosen)
             .order_by()
-            .aggregate(due=Count("pk"), overdue=Count("pk", filter=Q(pk__in=before)))
+            .aggregate(due=Count("pk"), overdue=Count("pk", filter=~approved_this_term(previous_term_end)))
         )
         return [
             Figure("review.due", "Due for review this term", n=counts["due"]),
             Figure("review.overdue", "Overdue: not reviewed last term either", n=counts["overdue"]),
         ]
-    due = list(filter_schools(review_due(scope.today), scope.chosen).order_by().values_list("pk", flat=True))
+    due = list(
+        filter_schools(review_due(scope.today, annotated=False), scope.chosen).order_by().values_list("pk", flat=True)
+    )
     due_before = set(
-        filter_schools(review_due(previous_term_end), scope.chosen)
+        filter_schools(review_due(previous_term_end, annotated=False), scope.chosen)
         .filter(pk__in=due)
         .order_by()
         .values_list("pk", flat=True)
