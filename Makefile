@@ -55,6 +55,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=true $(BIN)/mypy | $(BIN)/mypy-baseline filter --no-colors --hide-stats
+	$(BIN)/djlint templates --lint
 	$(BIN)/python scripts/audit_dependencies.py
 
 # Record mypy's remaining errors as the baseline, after fixing some (it may only shrink: review the diff).

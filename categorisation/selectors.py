@@ -336,14 +336,30 @@ def frameworks_list() -> QuerySet[Framework]:
     ).select_related("copied_from")
 
 
-def framework_status(framework: Framework, *, today: date, in_use: Framework | None) -> str:
+class FrameworkStatus:
+    """A framework's status as templates compare it (the key), beside the label people read."""
+
+    DRAFT = "draft"
+    IN_USE = "in_use"
+    FUTURE = "future"
+    REPLACED = "replaced"
+
+
+def framework_status_key(framework: Framework, *, today: date, in_use: Framework | None) -> str:
     if framework.active_from is None:
-        return "Draft"
+        return FrameworkStatus.DRAFT
     if in_use is not None and framework.pk == in_use.pk:
-        return "In use"
+        return FrameworkStatus.IN_USE
     if framework.active_from > today:
+        return FrameworkStatus.FUTURE
+    return FrameworkStatus.REPLACED
+
+
+def framework_status(framework: Framework, *, today: date, in_use: Framework | None) -> str:
+    key = framework_status_key(framework, today=today, in_use=in_use)
+    if key == FrameworkStatus.FUTURE:
         return f"Active from {framework.active_from:%-d %B %Y}"
-    return "Replaced"
+    return {FrameworkStatus.DRAFT: "Draft", FrameworkStatus.IN_USE: "In use", FrameworkStatus.REPLACED: "Replaced"}[key]
 
 
 # ---- categorisations ------------------------------------------------------------------------

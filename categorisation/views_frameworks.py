@@ -28,6 +28,7 @@ def framework_list(request):
     in_use = selectors.framework_in_use(today)
     frameworks = list(selectors.frameworks_list())
     for framework in frameworks:
+        framework.status_key = selectors.framework_status_key(framework, today=today, in_use=in_use)
         framework.status_label = selectors.framework_status(framework, today=today, in_use=in_use)
     return render(
         request,

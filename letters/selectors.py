@@ -136,6 +136,17 @@ def school_letters(*, user, school) -> list[Letter]:
     return list(letters_visible_to(user).filter(school=school).order_by("-issued_on", "-created_at", "-id"))
 
 
+class StageKey:
+    """A warning notice's stages as templates compare them: keys, never the labels people read."""
+
+    RUNNING = "running"
+    ENDED = "ended"
+    COMPLIED = "complied"
+    NOT_COMPLIED = "not_complied"
+    ELIGIBLE = "eligible"
+    DECIDED = "decided"
+
+
 @dataclass
 class Stage:
     """Where a warning notice stands, for the letter page, the school page and the register."""
@@ -146,6 +157,7 @@ class Stage:
     deadline_label: str = ""
     open: bool = True
     eligible: bool = False
+    key: str = ""  # a StageKey
 
 
 def notice_stage(letter: Letter, today: date | None = None) -> Stage | None:
@@ -158,17 +170,30 @@ def notice_stage(letter: Letter, today: date | None = None) -> Stage | None:
     window_end = powers_window_end_s63_3_s64_2(end)
     if progress is None or not progress.outcome:
         if today <= end:
-            return Stage("Compliance period running", "blue", end, "Compliance period ends")
-        return Stage("Compliance period ended: record the outcome", "orange", end, "Compliance period ended")
+            return Stage("Compliance period running", "blue", end, "Compliance period ends", key=StageKey.RUNNING)
+        return Stage(
+            "Compliance period ended: record the outcome", "orange", end, "Compliance period ended", key=StageKey.ENDED
+        )
     if progress.outcome == ComplianceOutcome.COMPLIED:
-        return Stage("Complied with the notice", "green", open=False)
+        return Stage("Complied with the notice", "green", open=False, key=StageKey.COMPLIED)
     if not progress.intention_given_on:
         return Stage(
-            "Not complied: notice of intention to give", "orange", window_end, "Powers (s63, s64) usable until"
+            "Not complied: notice of intention to give",
+            "orange",
+            window_end,
+            "Powers (s63, s64) usable until",
+            key=StageKey.NOT_COMPLIED,
         )
     if not progress.decision_on:
-        return Stage("Eligible for intervention", "red", window_end, "Powers (s63, s64) usable until", eligible=True)
-    return Stage("Eligible for intervention: decision taken", "red", open=False, eligible=True)
+        return Stage(
+            "Eligible for intervention",
+            "red",
+            window_end,
+            "Powers (s63, s64) usable until",
+            eligible=True,
+            key=StageKey.ELIGIBLE,
+        )
+    return Stage("Eligible for intervention: decision taken", "red", open=False, eligible=True, key=StageKey.DECIDED)
 
 
 def issued_warning_notices() -> QuerySet[Letter]:

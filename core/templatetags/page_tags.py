@@ -8,12 +8,18 @@ the page's context, so that no view or template has to remember it.
 {% scroll_region "Name" %}...{% endscroll_region %} around a wide table: it scrolls inside its own
 region, never the page (WCAG 2.2 1.4.10 Reflow at 320 CSS px). The region is named (role="region",
 aria-label) and keyboard-focusable (tabindex="0", GOV.UK focus style in static/css/app.css), so a
-keyboard user can scroll it with the arrow keys."""
+keyboard user can scroll it with the arrow keys.
+
+{% summary_row "Key" %}value{% endsummary_row %} is one row of a GOV.UK summary list (a <dt> key, a <dd>
+value), the markup ~150 rows repeated by hand. Options: value_class (added to the <dd>'s class),
+value_id and testid (its id and data-testid). The value is trimmed, so the template can lay it out on
+its own lines. Rows with actions ("Change") or a marked-up key stay hand-written."""
 
 import django_filters
 from django import forms, template
 from django.contrib import messages
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -92,3 +98,15 @@ def scroll_region(parser, token):
     nodelist = parser.parse(("endscroll_region",))
     parser.delete_first_token()
     return ScrollRegionNode([parser.compile_filter(bit) for bit in bits[1:]], nodelist)
+
+
+SUMMARY_ROW = '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{}</dt><dd{}>{}</dd></div>'
+
+
+@register.simple_block_tag
+def summary_row(content: str, key, *, value_class: str = "", value_id: str = "", testid: str = "") -> str:
+    value_classes = " ".join(filter(None, ["govuk-summary-list__value", value_class]))
+    attrs = [("class", value_classes), ("id", value_id), ("data-testid", testid)]
+    # content is the block's rendered output, escaped as the template rendered it (strip() loses the mark).
+    value = mark_safe(content.strip())
+    return format_html(SUMMARY_ROW, key, format_html_join("", ' {}="{}"', (a for a in attrs if a[1])), value)

@@ -442,6 +442,9 @@ def test_an_officer_copies_the_strategy_framework_into_a_draft(client_as):
     page = client_as("officer").get(reverse("categorisation:framework_list")).content.decode()
     assert "Draft" in page
     assert "In use" in page
+    # The tag's colour follows the status key, not its label.
+    assert '<strong class="govuk-tag govuk-tag--green">In use</strong>' in page
+    assert '<strong class="govuk-tag govuk-tag--grey">Draft</strong>' in page
 
 
 # ---- review findings ----------------------------------------------------------------------------

@@ -41,6 +41,8 @@ TEMPLATE_SYNTAX = '{{ request.user.password }}{% if %}{% now "Y" %}{{ 7|add:1 }}
 ALLOWED_MARK_SAFE = {
     ("core/forms.py", "mark_safe(chosen)"),  # " selected" or ""
     ("core/forms.py", "mark_safe('\\n'.join(options))"),  # <option>s, each from format_html
+    # {% summary_row %}'s value: its block's output, escaped as the template rendered it, trimmed
+    ("core/templatetags/page_tags.py", "mark_safe(content.strip())"),
 }
 # Keyword arguments that crispy-forms-gds writes with |safe.
 SAFE_WRITTEN = {"label", "help_text", "legend"}

@@ -145,6 +145,19 @@ def test_the_stages_of_a_warning_notice(officer, notice):
     assert selectors.notice_stage(notice, END + timedelta(days=2)).label == "Not complied: notice of intention to give"
 
 
+def test_each_stage_has_a_key_for_templates_to_compare_not_its_label(officer, notice):
+    after = END + timedelta(days=1)
+    assert [selectors.notice_stage(notice, END).key, selectors.notice_stage(notice, after).key] == [
+        selectors.StageKey.RUNNING,
+        selectors.StageKey.ENDED,
+    ]
+    services.warning_notice_outcome_record(
+        letter=notice, actor=officer, outcome=ComplianceOutcome.NOT_COMPLIED, today=after
+    )
+    notice.progress.refresh_from_db()
+    assert selectors.notice_stage(notice, END + timedelta(days=2)).key == selectors.StageKey.NOT_COMPLIED
+
+
 def test_deadlines_in_the_next_four_weeks_are_on_the_officers_home_page(
     client_as, officer, link_school, second_officer
 ):
