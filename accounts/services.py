@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.history import SYSTEM, attribute_to, save_as
+
 from . import access, policy
 from .models import AccessEventKind, RoleRequest, RoleRequestStatus
 from .roles import Role
@@ -54,7 +56,7 @@ def user_set_role(*, user, role: Role | str, actor) -> None:
         before=before, after=role
     ) and not _may_grant(actor):
         raise ValidationError(ONLY_AN_OFFICER_GRANTS.format(role=role.label.lower()))
-    user._history_user = actor  # the history rows of the group change name who made it
+    attribute_to(user, actor=actor or SYSTEM)  # the history rows of the group change name who made it
     others = Group.objects.filter(name__in=[r.value for r in Role if r != role])
     user.groups.remove(*others)
     user.groups.add(Group.objects.get(name=role.value))
@@ -77,8 +79,7 @@ def user_create(
     user = User(username=username, first_name=first_name.strip(), last_name=last_name.strip(), email=email.strip())
     validate_password(password, user)
     user.set_password(password)
-    user._history_user = actor
-    user.save()
+    save_as(user, actor=actor or SYSTEM)  # None: a management command
     access.access_event_record(kind=AccessEventKind.ACCOUNT_CREATED, user=user, actor=actor)
     role = Role(role)
     if policy.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(
@@ -111,8 +112,7 @@ def user_update(*, user, first_name: str, last_name: str, email: str, role: Role
     if any(getattr(user, name) != value for name, value in details.items()):
         for name, value in details.items():
             setattr(user, name, value)
-        user._history_user = actor
-        user.save()  # no change, no save: the history shows only real changes
+        save_as(user, actor=actor)  # no change, no save: the history shows only real changes
     if user.role != role and not (needs_request and raises):
         user_set_role(user=user, role=role, actor=actor)
     if was_active != user.is_active:
@@ -131,9 +131,7 @@ def user_set_password(*, user, password: str, actor) -> None:
     told to the user by email (accounts.access)."""
     validate_password(password, user)
     user.set_password(password)
-    user._history_user = actor
-    user._change_reason = PASSWORD_SET_REASON
-    user.save()
+    save_as(user, actor=actor, reason=PASSWORD_SET_REASON)
     access.credential_reset_record(kind=AccessEventKind.PASSWORD_SET, user=user, actor=actor)
 
 
@@ -199,9 +197,7 @@ def role_request_approve(*, role_request: RoleRequest, actor) -> RoleRequest:
     user_set_role(user=user, role=request.role, actor=actor)
     if request.reactivate and not user.is_active:
         user.is_active = True
-        user._history_user = actor
-        user._change_reason = REACTIVATED_REASON
-        user.save()
+        save_as(user, actor=actor, reason=REACTIVATED_REASON)
         access.access_event_record(
             kind=AccessEventKind.REACTIVATED, user=user, actor=actor, role_before=user.role, role_after=user.role
         )

@@ -25,6 +25,7 @@ from accounts.permissions import is_governor, is_headteacher_of_school
 from accounts.roles import Role
 from core import tasks as queue
 from core.emails import NO_EMAIL_ADDRESS, send_and_record
+from core.history import save_as
 from schools.models import GovernorRole, Governorship, School
 
 from .models import (
@@ -211,11 +212,6 @@ def is_current(notice: CategoryNotice) -> bool:
 # ---- writes ---------------------------------------------------------------------------------------
 
 
-def _save(obj, actor: User) -> None:
-    obj._history_user = actor
-    obj.save()
-
-
 def _event(categorisation: Categorisation, kind: str, actor: User | None, comments: str = "") -> None:
     CategorisationEvent.objects.create(
         categorisation=categorisation, kind=kind, actor=actor, comments=comments, at=timezone.now()
@@ -243,7 +239,7 @@ def category_notice_send(*, categorisation: Categorisation, actor: User) -> Cate
         sent_by=actor,
         respond_by=respond_by_for(timezone.localdate(now)),
     )
-    _save(notice, actor)
+    save_as(notice, actor=actor)
     emails = [
         CategoryNoticeEmail(
             notice=notice,
@@ -312,7 +308,7 @@ def category_notice_answer(
     reasons = a_challenge_needs_reasons(response=response, reasons=reasons)
     notice.response, notice.response_reasons = response, reasons
     notice.responded_at, notice.responded_by = timezone.now(), actor
-    _save(notice, actor)
+    save_as(notice, actor=actor)
     kind = EventKind.AGREED if response == NoticeResponse.AGREE else EventKind.CHALLENGED
     _event(notice.categorisation, kind, actor, reasons)
     return notice
@@ -339,7 +335,7 @@ def category_challenge_decide(*, notice: CategoryNotice, actor: User, decision: 
     reasons = a_decision_on_a_challenge_gives_its_reasons(decision=decision, reasons=reasons)
     notice.decision, notice.decision_reasons = decision, reasons
     notice.decided_at, notice.decided_by = timezone.now(), actor
-    _save(notice, actor)
+    save_as(notice, actor=actor)
     _event(notice.categorisation, EventKind.DECIDED, actor, f"{ChallengeDecision(decision).label}. {reasons}")
     school = notice.categorisation.school
     now = timezone.now()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from core.history import save_as
 from schools.models import ElectedMemberAlertKind, School
 from schools.services import elected_members_alert
 
@@ -97,11 +98,6 @@ def _today(today: date | None) -> date:
     return today or timezone.localdate()
 
 
-def _save(obj, actor: User, **kwargs) -> None:
-    obj._history_user = actor
-    obj.save(**kwargs)
-
-
 def _event(letter: Letter, action: str, actor: User, comments: str = "") -> None:
     LetterEvent.objects.create(letter=letter, action=action, actor=actor, comments=comments)
 
@@ -176,7 +172,7 @@ def letter_draft_create(
                    grounds=grounds, compliance_end_date=compliance_end_date, today=_today(today))  # fmt: skip
     letter = Letter(school=school, letter_type=letter_type, drafted_by=actor, status=LetterStatus.DRAFT)
     _apply(letter, subject=subject, body=body, grounds=grounds, compliance_end_date=compliance_end_date)
-    _save(letter, actor)
+    save_as(letter, actor=actor)
     letter.indicators.set(indicators)
     _event(letter, EventAction.CREATED, actor)
     return letter
@@ -205,7 +201,7 @@ def letter_draft_update(
                    indicators=indicators, grounds=grounds, compliance_end_date=compliance_end_date,
                    today=_today(today))  # fmt: skip
     _apply(letter, subject=subject, body=body, grounds=grounds, compliance_end_date=compliance_end_date)
-    _save(letter, actor)
+    save_as(letter, actor=actor)
     letter.indicators.set(indicators)
     _event(letter, EventAction.EDITED, actor)
     return letter
@@ -227,7 +223,7 @@ def letter_submit(*, letter: Letter, actor: User, today: date | None = None) -> 
     if errors:
         raise ValidationError(errors)
     letter.status, letter.submitted_at = LetterStatus.SUBMITTED, timezone.now()
-    _save(letter, actor)
+    save_as(letter, actor=actor)
     _event(letter, EventAction.SUBMITTED, actor)
     return letter
 
@@ -245,7 +241,7 @@ def letter_approve(*, letter: Letter, actor: User, comments: str = "") -> Letter
     ):
         raise ValidationError(problems)
     letter.status, letter.approved_at, letter.approved_by = LetterStatus.APPROVED, timezone.now(), actor
-    _save(letter, actor)
+    save_as(letter, actor=actor)
     _event(letter, EventAction.APPROVED, actor, comments.strip())
     return letter
 
@@ -260,7 +256,7 @@ def letter_return(*, letter: Letter, actor: User, comments: str) -> Letter:
     if letter.status not in (LetterStatus.SUBMITTED, LetterStatus.APPROVED):
         raise ValidationError(CANNOT_RETURN.format(status=_status_label(letter)))
     letter.status, letter.approved_at, letter.approved_by = LetterStatus.RETURNED, None, None
-    _save(letter, actor)
+    save_as(letter, actor=actor)
     _event(letter, EventAction.RETURNED, actor, comments.strip())
     return letter
 
@@ -273,7 +269,7 @@ def letter_withdraw(*, letter: Letter, actor: User, comments: str = "") -> Lette
     if letter.status in (LetterStatus.ISSUED, LetterStatus.WITHDRAWN):
         raise ValidationError(CANNOT_WITHDRAW.format(status=_status_label(letter)))
     letter.status = LetterStatus.WITHDRAWN
-    _save(letter, actor)
+    save_as(letter, actor=actor)
     _event(letter, EventAction.WITHDRAWN, actor, comments.strip())
     return letter
 
@@ -323,11 +319,11 @@ def letter_issue(
     letter.recipients = documents.recipients_for(letter.school, letter.letter_type)
     letter.copies = copies
     letter.issued_content = issued_documents.issued_words(content, letter.school)
-    _save(letter, actor)
+    save_as(letter, actor=actor)
     _event(letter, EventAction.ISSUED, actor)
     if letter.letter_type.is_warning_notice:
         progress = WarningNoticeProgress(letter=letter)
-        _save(progress, actor)
+        save_as(progress, actor=actor)
     from .action_plans import action_plan_request
 
     action_plan_request(letter=letter, actor=actor)
@@ -375,7 +371,7 @@ def template_update(*, template: LetterTemplate, actor: User, subject: str, body
         raise ValidationError(errors)
     template.subject, template.body = subject.strip(), body.strip()
     template.updated_by = actor
-    _save(template, actor)
+    save_as(template, actor=actor)
     return template
 
 
@@ -389,7 +385,7 @@ def letter_type_approval_update(*, letter_type: LetterType, actor: User, second_
     ):
         raise ValidationError({"second_officer_approval": problems})
     letter_type.second_officer_approval = bool(second_officer_approval)
-    _save(letter_type, actor, update_fields=["second_officer_approval"])
+    save_as(letter_type, actor=actor, update_fields=["second_officer_approval"])
     return letter_type
 
 
@@ -405,7 +401,7 @@ def indicator_add(*, letter_type: LetterType, text: str, actor: User) -> Indicat
         code = f"{base[:45]}-{n}"
     order = (letter_type.indicators.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     indicator = Indicator(letter_type=letter_type, code=code, text=text, order=order)
-    _save(indicator, actor)
+    save_as(indicator, actor=actor)
     return indicator
 
 
@@ -416,7 +412,7 @@ def indicator_update(*, indicator: Indicator, text: str, is_active: bool, actor:
     if not text:
         raise ValidationError({"text": INDICATOR_TEXT_REQUIRED})
     indicator.text, indicator.is_active = text, is_active
-    _save(indicator, actor)
+    save_as(indicator, actor=actor)
     return indicator
 
 
@@ -449,7 +445,7 @@ def warning_notice_response_record(
     if errors:
         raise ValidationError(errors)
     progress.response_received_on, progress.response_text = received_on, text.strip()
-    _save(progress, actor)
+    save_as(progress, actor=actor)
     return progress
 
 
@@ -470,7 +466,7 @@ def warning_notice_outcome_record(
         raise ValidationError(problems)
     progress.outcome = ComplianceOutcome(outcome)
     progress.outcome_on, progress.outcome_notes, progress.outcome_by = today, notes.strip(), actor
-    _save(progress, actor)
+    save_as(progress, actor=actor)
     return progress
 
 
@@ -507,7 +503,7 @@ def warning_notice_intention_give(
     progress.intention_text, progress.intention_by = text.strip(), actor
     content = documents.intention_content(letter, progress, given_on=given_on)
     progress.intention_content = issued_documents.issued_words(content, letter.school)
-    _save(progress, actor)
+    save_as(progress, actor=actor)
     issued_documents.documents_requested(letter=letter, document=issued_documents.INTENTION)
     progress.refresh_from_db()
     return progress
@@ -543,7 +539,7 @@ def intervention_decision_record(
         raise ValidationError(errors)
     progress.decision_on, progress.decision_powers = decided_on, powers
     progress.decision_notes, progress.decision_by = notes.strip(), actor
-    _save(progress, actor)
+    save_as(progress, actor=actor)
     return progress
 
 
@@ -561,7 +557,7 @@ def suggestion_accept(*, school: School, source_key: str, actor: User) -> Letter
     subject, body = documents.prefilled_text(school, letter_type)
     letter = Letter(school=school, letter_type=letter_type, drafted_by=actor, status=LetterStatus.DRAFT)
     _apply(letter, subject=subject, body=body, grounds=(), compliance_end_date=None)
-    _save(letter, actor)
+    save_as(letter, actor=actor)
     letter.indicators.set(letter_type.indicators.filter(code__in=suggestion.indicator_codes, is_active=True))
     _event(letter, EventAction.CREATED, actor, f"From a suggestion: {suggestion.reason}")
     _decide(suggestion, SuggestionDecision.ACCEPTED, actor, letter=letter)
@@ -590,7 +586,7 @@ def _decide(suggestion, decision: str, actor: User, **fields) -> SuggestionDecis
     )
     try:
         with transaction.atomic():
-            _save(record, actor)
+            save_as(record, actor=actor)
     except IntegrityError as exc:
         raise ValidationError(SUGGESTION_GONE) from exc
     return record

@@ -18,6 +18,7 @@ from accounts import access
 from accounts.models import AccessEventKind
 from accounts.roles import Role
 from core import tasks as queue
+from core.history import SYSTEM, delete_as, save_as
 from core.tabular import FileRefused, read_table
 from core.text import count_of
 from core.uploads import original_name, spreadsheet_kind, stored_name
@@ -361,16 +362,14 @@ def school_update_la_details(
         return school  # nothing changed: no save, no audit row
     for name, value in new.items():
         setattr(school, name, value)
-    school._history_user = actor
-    school.save()
+    save_as(school, actor=actor)
     return school
 
 
 @transaction.atomic
 def trust_update(*, trust: Trust, actor, ceo_name: str, chair_name: str) -> Trust:
     trust.ceo_name, trust.chair_name = ceo_name.strip(), chair_name.strip()
-    trust._history_user = actor
-    trust.save()
+    save_as(trust, actor=actor)
     return trust
 
 
@@ -381,8 +380,7 @@ def governorship_add(*, user, school: School, role: str = GovernorRole.MEMBER, a
     if Governorship.objects.filter(user=user, school=school).exists():
         raise ValidationError(GOVERNORSHIP_EXISTS.format(user=user, school=school.name))
     governorship = Governorship(user=user, school=school, role=role)
-    governorship._history_user = actor
-    governorship.save()
+    save_as(governorship, actor=actor)
     # A seat opens the school's published material only (never case material): an admin gives it
     # alone, and it is in the access log (docs/adr/0012).
     access.access_event_record(
@@ -396,8 +394,7 @@ def governorship_remove(*, governorship: Governorship, actor) -> None:
     access.access_event_record(
         kind=AccessEventKind.GOVERNORSHIP_REMOVED, user=governorship.user, actor=actor, detail=_seat(governorship)
     )
-    governorship._history_user = actor
-    governorship.delete()
+    delete_as(governorship, actor=actor)
 
 
 def _seat(governorship: Governorship) -> str:
@@ -429,8 +426,7 @@ def terms_save(*, academic_year: int, dates: dict[str, tuple[date, date, date, d
             academic_year=academic_year, name=name
         )
         term.starts_on, term.half_term_starts_on, term.half_term_ends_on, term.ends_on = dates[name]
-        term._history_user = actor
-        term.save()
+        save_as(term, actor=actor or SYSTEM)  # None: saved by no person (as tests do)
         saved.append(term)
     return saved
 
@@ -452,15 +448,13 @@ def councillor_save(*, ward: Ward, name: str, email: str, party: str, actor, cou
         raise ValidationError({"name": COUNCILLOR_EXISTS.format(name=name, ward=ward.name)})
     councillor = councillor or Councillor(ward=ward)
     councillor.name, councillor.email, councillor.party = name, email.strip(), party.strip()
-    councillor._history_user = actor
-    councillor.save()
+    save_as(councillor, actor=actor or SYSTEM)  # None: the councillors import run by a command
     return councillor
 
 
 @transaction.atomic
 def councillor_remove(*, councillor: Councillor, actor) -> None:
-    councillor._history_user = actor
-    councillor.delete()
+    delete_as(councillor, actor=actor or SYSTEM)  # None: the councillors import run by a command
 
 
 ALERT_NOT_SENT = "Could not send: {error}"
@@ -560,10 +554,9 @@ def letterhead_save(
         letterhead.logo.save(f"logo-{digest}.{clean_logo.extension}", ContentFile(clean_logo.data), save=False)
     elif remove_logo:
         letterhead.logo = ""
-    letterhead._history_user = actor
     try:
         with transaction.atomic():  # a savepoint: two first saves of one LA's letterhead meet here
-            letterhead.save()
+            save_as(letterhead, actor=actor)
     except Exception as error:
         if clean_logo is not None and letterhead.logo:
             letterhead.logo.delete(save=False)

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from accounts.models import User
     from letters.models import ActionPlan
 
+from core.history import delete_as, save_as
+
 from . import acknowledgement, policy
 from .models import (
     ENHANCED_OFFER_MAX_HALF_DAYS,
@@ -130,8 +132,7 @@ def _create_actions(
             due_on=new.due_on,
             created_by=actor,
         )
-        action._history_user = actor
-        action.save()
+        save_as(action, actor=actor)
         created.append(action)
     return created
 
@@ -159,8 +160,7 @@ def action_update(*, action: Action, description: str, owner: str, due_on: date,
         raise ValidationError(errors)
     action.description, action.owner, action.due_on = description.strip(), ActionOwner(owner), due_on
     action.progress = note.strip()
-    action._history_user = actor
-    action.save()
+    save_as(action, actor=actor)
     ActionUpdate.objects.create(action=action, kind=ActionUpdateKind.UPDATED, note=note.strip(), created_by=actor)
     return action
 
@@ -176,8 +176,7 @@ def action_close(*, action: Action, note: str, actor) -> Action:
     action.status = ActionStatus.CLOSED
     action.progress = note.strip()
     action.closed_at, action.closed_by = timezone.now(), actor
-    action._history_user = actor
-    action.save()
+    save_as(action, actor=actor)
     ActionUpdate.objects.create(action=action, kind=ActionUpdateKind.CLOSED, note=note.strip(), created_by=actor)
     return action
 
@@ -192,8 +191,7 @@ def action_reopen(*, action: Action, note: str, actor) -> Action:
     action.status = ActionStatus.OPEN
     action.progress = note.strip()
     action.closed_at, action.closed_by = None, None
-    action._history_user = actor
-    action.save()
+    save_as(action, actor=actor)
     ActionUpdate.objects.create(action=action, kind=ActionUpdateKind.REOPENED, note=note.strip(), created_by=actor)
     return action
 
@@ -245,8 +243,7 @@ def visit_plan(
         purpose=purpose.strip(),
         created_by=actor,
     )
-    visit._history_user = actor
-    visit.save()
+    save_as(visit, actor=actor)
     from .pre_visit import pre_visit_request
 
     pre_visit_request(visit=visit)  # the school's headteachers are asked to prepare (docs/adr/0028)
@@ -292,11 +289,9 @@ def visit_record(
     visit.areas_for_development, visit.notes = areas_for_development.strip(), notes.strip()
     if complete and visit.status == VisitStatus.PLANNED:
         visit.status, visit.completed_at = VisitStatus.COMPLETED, timezone.now()
-    visit._history_user = actor
     amended = visit.status == VisitStatus.COMPLETED and _note_content(visit) != before
-    if amended and visit.acknowledgements.exists():
-        visit._change_reason = acknowledgement.AMENDED_REASON
-    visit.save()
+    reason = acknowledgement.AMENDED_REASON if amended and visit.acknowledgements.exists() else ""
+    save_as(visit, actor=actor, reason=reason)
     _create_actions(school=visit.school, visit=visit, new_actions=new_actions, actor=actor)
     if amended or new_actions:
         acknowledgement.note_amended(visit=visit, actor=actor)  # asks the school again (ADR 0023)
@@ -327,8 +322,7 @@ def visit_complete(*, visit: Visit, actor, today: date | None = None) -> Visit:
         raise ValidationError(policy.VISIT_NOT_PLANNED.format(status=visit.get_status_display().lower()))
     policy.future_visit_cannot_be_completed(visit_date=visit.visit_date, today=today or _today())
     visit.status, visit.completed_at = VisitStatus.COMPLETED, timezone.now()
-    visit._history_user = actor
-    visit.save()
+    save_as(visit, actor=actor)
     return visit
 
 
@@ -340,8 +334,7 @@ def visit_cancel(*, visit: Visit, reason: str, actor) -> Visit:
         raise ValidationError(policy.VISIT_NOT_PLANNED.format(status=visit.get_status_display().lower()))
     visit.cancelled_reason = policy.cancelled_visit_needs_reason(reason=reason)
     visit.status, visit.cancelled_at = VisitStatus.CANCELLED, timezone.now()
-    visit._history_user = actor
-    visit.save()
+    save_as(visit, actor=actor)
     return visit
 
 
@@ -361,8 +354,7 @@ def visit_share_note(*, visit: Visit, shared_on: date, shared_with: str, actor, 
     if errors:
         raise ValidationError(errors)
     visit.shared_on, visit.shared_with, visit.shared_by = shared_on, shared_with.strip(), actor
-    visit._history_user = actor
-    visit.save()
+    save_as(visit, actor=actor)
     return visit
 
 
@@ -378,8 +370,7 @@ def enhanced_offer_set(*, school: School, academic_year: int, half_days: int, no
         school=school, academic_year=academic_year
     ).first() or EnhancedOffer(school=school, academic_year=academic_year)
     offer.half_days, offer.notes, offer.recorded_by = half_days, notes.strip(), actor
-    offer._history_user = actor
-    offer.save()
+    save_as(offer, actor=actor)
     return offer
 
 
@@ -431,8 +422,7 @@ def _set_members(*, group: MspGroup, headteacher, governor_name, governor_role, 
     if link_adviser is not None and link_adviser.role not in (Role.ADVISER, Role.OFFICER):
         raise ValidationError({"link_adviser": MSP_MEMBER_ADVISER_ROLE})
     for member in group.members.all():
-        member._history_user = actor
-        member.delete()
+        delete_as(member, actor=actor)
     wanted = []
     if headteacher.strip():
         wanted.append(MspMember(group=group, name=headteacher.strip(), role=MspMemberRole.HEADTEACHER))
@@ -446,8 +436,7 @@ def _set_members(*, group: MspGroup, headteacher, governor_name, governor_role, 
         if name.strip():
             wanted.append(MspMember(group=group, name=name.strip(), role=MspMemberRole.OTHER))
     for member in wanted:
-        member._history_user = actor
-        member.save()
+        save_as(member, actor=actor)
 
 
 @transaction.atomic
@@ -471,10 +460,9 @@ def msp_group_set_up(
     if MspGroup.objects.filter(school=school, status=MspGroupStatus.OPEN).exists():
         raise ValidationError(MSP_GROUP_EXISTS.format(school=school.name))
     group = MspGroup(school=school, chair=chair, set_up_on=set_up_on, created_by=actor)
-    group._history_user = actor
     try:
         with transaction.atomic():
-            group.save()
+            save_as(group, actor=actor)
     except IntegrityError as error:  # another officer set one up at the same moment
         raise ValidationError(MSP_GROUP_EXISTS.format(school=school.name)) from error
     _set_members(
@@ -506,8 +494,7 @@ def msp_group_update(
         raise ValidationError(MSP_GROUP_CLOSED)
     _check_chair(chair)
     group.chair = chair
-    group._history_user = actor
-    group.save()
+    save_as(group, actor=actor)
     _set_members(
         group=group,
         headteacher=headteacher,
@@ -529,8 +516,7 @@ def msp_group_close(*, group: MspGroup, closed_on: date, reason: str, actor) -> 
     if not reason.strip():
         raise ValidationError({"reason": MSP_CLOSE_REASON_REQUIRED})
     group.status, group.closed_on, group.closed_reason = MspGroupStatus.CLOSED, closed_on, reason.strip()
-    group._history_user = actor
-    group.save()
+    save_as(group, actor=actor)
     return group
 
 
@@ -547,8 +533,7 @@ def msp_meeting_plan(*, group: MspGroup, held_on: date, start_time: time | None 
     if same is not None:
         return same
     meeting = MspMeeting(group=group, held_on=held_on, start_time=start_time, recorded_by=actor)
-    meeting._history_user = actor
-    meeting.save()
+    save_as(meeting, actor=actor)
     return meeting
 
 
@@ -618,14 +603,12 @@ def msp_meeting_record(
     meeting.minutes, meeting.summary_key_points = minutes.strip(), summary_key_points.strip()
     meeting.recommendation = MspRecommendation(recommendation)
     meeting.recorded_by = meeting.recorded_by or actor
-    meeting._history_user = actor
-    meeting.save()
+    save_as(meeting, actor=actor)
     existing = {p.action_id: p for p in meeting.action_progress.all()}
     for review in reviews:
         progress = existing.get(review.action.pk) or MspActionProgress(meeting=meeting, action=review.action)
         progress.rating, progress.comment = RagRating(review.rating), review.comment.strip()
-        progress._history_user = actor
-        progress.save()
+        save_as(progress, actor=actor)
     if school_attendees is not None:
         meeting.school_attendees.set(school_attendees)  # who reads the minutes (docs/adr/0031)
     _create_actions(school=meeting.group.school, msp_meeting=meeting, new_actions=new_actions, actor=actor)
@@ -657,8 +640,7 @@ def msp_meeting_cancel(*, meeting: MspMeeting, actor) -> MspMeeting:
     if meeting.status != MspMeetingStatus.PLANNED:
         raise ValidationError(MSP_MEETING_NOT_PLANNED)
     meeting.status = MspMeetingStatus.CANCELLED
-    meeting._history_user = actor
-    meeting.save()
+    save_as(meeting, actor=actor)
     return meeting
 
 
@@ -671,8 +653,7 @@ def msp_meeting_publish_summary(*, meeting: MspMeeting, actor) -> MspMeeting:
         is_held=meeting.is_held, summary=meeting.summary_key_points, published_at=meeting.summary_published_at
     )
     meeting.summary_published_at, meeting.summary_published_by = timezone.now(), actor
-    meeting._history_user = actor
-    meeting.save()
+    save_as(meeting, actor=actor)
     return meeting
 
 

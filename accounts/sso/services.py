@@ -11,6 +11,7 @@ from django.db import transaction
 from accounts import access
 from accounts.models import AccessEventKind
 from accounts.services import user_set_role
+from core.history import SYSTEM, save_as
 
 from . import claims as rules
 from .claims import NO_ACCOUNT, Refusal
@@ -42,8 +43,7 @@ def sso_user_create(*, email: str, claims: dict) -> User:
         signs_in_with_sso=True,
     )
     user.set_unusable_password()
-    user._history_user = None
-    user.save()
+    save_as(user, actor=SYSTEM)
     access.access_event_record(kind=AccessEventKind.ACCOUNT_CREATED, user=user, actor=None, detail=CREATED_DETAIL)
     return user
 
@@ -77,7 +77,5 @@ def sso_user_for_claims(*, claims: dict) -> User:
         user_set_role(user=user, role=role, actor=None)  # no change, no log line
     if not user.signs_in_with_sso:
         user.signs_in_with_sso = True
-        user._history_user = None
-        user._change_reason = FIRST_SSO_SIGN_IN_REASON
-        user.save(update_fields=["signs_in_with_sso"])
+        save_as(user, actor=SYSTEM, update_fields=["signs_in_with_sso"], reason=FIRST_SSO_SIGN_IN_REASON)
     return user
