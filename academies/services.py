@@ -54,7 +54,8 @@ def _not_future(on: date, field: str) -> None:
 @transaction.atomic
 def concern_open(
     *, school: School, source: str, concern_types: list[ConcernType], description: str, raised_on: date,
-    rag: str, rag_reason: str, owner, next_review_on: date | None = None, raised_by_ofsted: bool = False, actor: User,
+    rag: str, rag_reason: str, owner: User | None, next_review_on: date | None = None, raised_by_ofsted: bool = False,
+    actor: User,
 ) -> Concern:  # fmt: skip
     errors = policy.the_la_may_have_its_own_concerns_about_an_academy(school=school)
     if errors:
@@ -88,7 +89,7 @@ def concern_update(
     concern: Concern,
     concern_types: list[ConcernType],
     description: str,
-    owner,
+    owner: User | None,
     next_review_on: date | None,
     actor: User,
 ) -> Concern:

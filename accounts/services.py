@@ -5,7 +5,6 @@ officer role or reactivates such an account (accounts.policy). An admin's change
 files a role request instead, which an officer who did not ask for it approves or declines (four
 eyes). Every change of access goes into the access log (accounts.access)."""
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -15,10 +14,8 @@ from django.utils import timezone
 from core.history import SYSTEM, attribute_to, save_as
 
 from . import access, policy
-from .models import AccessEventKind, RoleRequest, RoleRequestStatus
+from .models import AccessEventKind, RoleRequest, RoleRequestStatus, User
 from .roles import Role
-
-User = get_user_model()
 
 USERNAME_TAKEN = "A user with the username {username} already exists."
 OWN_ADMIN_ROLE = "You cannot remove your own admin role or deactivate your own account."
@@ -39,12 +36,12 @@ MAY_NOT_WITHDRAW = "Only an admin, or the person who asked, can withdraw a role 
 REACTIVATED_REASON = "Reactivated: role request approved"
 
 
-def _may_grant(actor) -> bool:
+def _may_grant(actor: User | None) -> bool:
     return policy.only_an_officer_or_the_system_grants_access_to_case_material(actor=actor)
 
 
 @transaction.atomic
-def user_set_role(*, user, role: Role | str, actor) -> None:
+def user_set_role(*, user: User, role: Role | str, actor: User | None) -> None:
     """Make `role` the user's only role group (no change, no audit row, if it already is).
     Refused when it would give access to case material and `actor` is not an officer (or the
     system): accounts.policy. Every change is in the access log."""
@@ -69,7 +66,7 @@ def user_set_role(*, user, role: Role | str, actor) -> None:
 
 @transaction.atomic
 def user_create(
-    *, username: str, first_name: str, last_name: str, email: str, role: Role | str, password: str, actor
+    *, username: str, first_name: str, last_name: str, email: str, role: Role | str, password: str, actor: User | None
 ) -> User:
     """Create an account. An admin creating an adviser or officer creates it with no role and a
     role request for an officer to approve; until then it opens nothing."""
@@ -82,9 +79,11 @@ def user_create(
     save_as(user, actor=actor or SYSTEM)  # None: a management command
     access.access_event_record(kind=AccessEventKind.ACCOUNT_CREATED, user=user, actor=actor)
     role = Role(role)
-    if policy.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(
-        before=None, after=role
-    ) and not _may_grant(actor):
+    if (
+        policy.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(before=None, after=role)
+        and actor is not None
+        and not _may_grant(actor)
+    ):  # None, the system, may grant
         role_request_create(user=user, role=role, actor=actor)
     else:
         user_set_role(user=user, role=role, actor=actor)
@@ -92,7 +91,9 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, user, first_name: str, last_name: str, email: str, role: Role | str, is_active: bool, actor) -> User:
+def user_update(
+    *, user: User, first_name: str, last_name: str, email: str, role: Role | str, is_active: bool, actor: User
+) -> User:
     """Change an account's details, role and whether it is active. A change that would give access
     to case material (the adviser or officer role, or reactivating such an account) is made only
     by an officer; an admin's is filed as a role request and the rest of the change is saved."""
@@ -107,7 +108,11 @@ def user_update(*, user, first_name: str, last_name: str, email: str, role: Role
     needs_request = (raises or reactivates) and not _may_grant(actor)
     if needs_request and reactivates:
         is_active = was_active  # stays inactive until an officer approves
-    details = {"first_name": first_name.strip(), "last_name": last_name.strip(), "email": email.strip()}
+    details: dict[str, str | bool] = {
+        "first_name": first_name.strip(),
+        "last_name": last_name.strip(),
+        "email": email.strip(),
+    }
     details["is_active"] = is_active
     if any(getattr(user, name) != value for name, value in details.items()):
         for name, value in details.items():
@@ -126,7 +131,7 @@ def user_update(*, user, first_name: str, last_name: str, email: str, role: Role
 
 
 @transaction.atomic
-def user_set_password(*, user, password: str, actor) -> None:
+def user_set_password(*, user: User, password: str, actor: User) -> None:
     """Set a user's password for them; recorded in the access log and, when someone else set it,
     told to the user by email (accounts.access)."""
     validate_password(password, user)
@@ -139,7 +144,7 @@ def user_set_password(*, user, password: str, actor) -> None:
 
 
 @transaction.atomic
-def role_request_create(*, user, role: Role | str, actor, reactivate: bool = False) -> RoleRequest:
+def role_request_create(*, user: User, role: Role | str, actor: User, reactivate: bool = False) -> RoleRequest:
     """Ask an officer to give `user` the adviser or officer role (and reactivate the account). One
     request waits per user: asking again for the same thing changes nothing."""
     role = Role(role)
@@ -177,14 +182,14 @@ def _pending(role_request: RoleRequest) -> RoleRequest:
     return locked
 
 
-def _decided(request: RoleRequest, status: RoleRequestStatus, actor, comments: str = "") -> None:
+def _decided(request: RoleRequest, status: RoleRequestStatus, actor: User, comments: str = "") -> None:
     request.status, request.decided_by, request.decided_at = status, actor, timezone.now()
     request.comments = comments.strip()
     request.save(update_fields=["status", "decided_by", "decided_at", "comments"])
 
 
 @transaction.atomic
-def role_request_approve(*, role_request: RoleRequest, actor) -> RoleRequest:
+def role_request_approve(*, role_request: RoleRequest, actor: User) -> RoleRequest:
     """An officer who neither asked for it nor is its subject gives the role (and reactivates)."""
     request = _pending(role_request)
     refusals = policy.four_eyes_no_one_approves_a_role_request_they_made_or_that_is_about_them(
@@ -214,7 +219,7 @@ def role_request_approve(*, role_request: RoleRequest, actor) -> RoleRequest:
 
 
 @transaction.atomic
-def role_request_decline(*, role_request: RoleRequest, actor, comments: str = "") -> RoleRequest:
+def role_request_decline(*, role_request: RoleRequest, actor: User, comments: str = "") -> RoleRequest:
     """An officer declines the request (with a reason, if they give one); nothing else changes."""
     request = _pending(role_request)
     if actor is None or not actor.is_active or actor.role != Role.OFFICER:
@@ -232,7 +237,7 @@ def role_request_decline(*, role_request: RoleRequest, actor, comments: str = ""
 
 
 @transaction.atomic
-def role_request_withdraw(*, role_request: RoleRequest, actor) -> RoleRequest:
+def role_request_withdraw(*, role_request: RoleRequest, actor: User) -> RoleRequest:
     """An admin (or whoever asked) withdraws a request no officer has decided yet."""
     request = _pending(role_request)
     is_admin = actor is not None and actor.is_active and actor.role == Role.ADMIN

@@ -6,23 +6,23 @@ nothing whatever page it comes from; permissions are checked by the views."""
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import Role
+from core.history import delete_as, save_as
 from schools.models import School
 
 if TYPE_CHECKING:
-    from accounts.models import User
     from letters.models import ActionPlan
-
-from core.history import delete_as, save_as
 
 from . import acknowledgement, policy
 from .models import (
@@ -82,12 +82,13 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _check_lead(user) -> None:
+def _check_lead(user: User | None) -> User:
     if user is None or user.role not in (Role.ADVISER, Role.OFFICER):
         raise ValidationError({"adviser": VISIT_LEAD_ROLE})
+    return user
 
 
-def _clean_choices(values, choices) -> list[str]:
+def _clean_choices(values: Iterable[str] | None, choices: type[models.Choices]) -> list[str]:
     allowed = set(choices.values)
     return [v for v in dict.fromkeys(values or []) if v in allowed]
 
@@ -105,7 +106,13 @@ class NewAction:
 
 
 def _create_actions(
-    *, school: School, new_actions, actor, visit=None, msp_meeting=None, action_plan=None
+    *,
+    school: School,
+    new_actions: Iterable[NewAction] | None,
+    actor: User,
+    visit: Visit | None = None,
+    msp_meeting: MspMeeting | None = None,
+    action_plan: "ActionPlan | None" = None,
 ) -> list[Action]:
     """Add the actions agreed at a visit or meeting. One identical to an action already agreed there
     (same wording, owner and date) is not added again: the same form sent twice (a double click, or
@@ -146,7 +153,7 @@ def action_plan_actions_create(
 
 
 @transaction.atomic
-def action_update(*, action: Action, description: str, owner: str, due_on: date, note: str, actor) -> Action:
+def action_update(*, action: Action, description: str, owner: str, due_on: date, note: str, actor: User) -> Action:
     """Change an open action's wording, owner or due date, with a note saying what changed."""
     action = Action.objects.select_for_update().get(pk=action.pk)
     if not action.is_open:
@@ -166,7 +173,7 @@ def action_update(*, action: Action, description: str, owner: str, due_on: date,
 
 
 @transaction.atomic
-def action_close(*, action: Action, note: str, actor) -> Action:
+def action_close(*, action: Action, note: str, actor: User) -> Action:
     """Close an open action with a note (what was done, or why it no longer applies)."""
     action = Action.objects.select_for_update().get(pk=action.pk)
     if not action.is_open:
@@ -182,7 +189,7 @@ def action_close(*, action: Action, note: str, actor) -> Action:
 
 
 @transaction.atomic
-def action_reopen(*, action: Action, note: str, actor) -> Action:
+def action_reopen(*, action: Action, note: str, actor: User) -> Action:
     action = Action.objects.select_for_update().get(pk=action.pk)
     if action.is_open:
         raise ValidationError(ACTION_NOT_CLOSED)
@@ -203,19 +210,19 @@ def action_reopen(*, action: Action, note: str, actor) -> Action:
 def visit_plan(
     *,
     school: School,
-    adviser,
+    adviser: User | None,
     visit_date: date,
     start_time: time | None = None,
     length: str = VisitLength.HALF_DAY,
     visit_type: str = VisitType.CORE,
     focus_areas: list[str] | None = None,
     purpose: str = "",
-    actor,
+    actor: User,
 ) -> Visit:
     """Plan a visit. An autumn core-entitlement visit planned without focus areas starts with the
     strategy's agenda (policy.autumn_core_visit_agenda). The same plan sent twice (a double click)
     gives the visit already planned rather than a second one."""
-    _check_lead(adviser)
+    adviser = _check_lead(adviser)
     focus = _clean_choices(focus_areas, FocusArea) or policy.autumn_core_visit_agenda(
         visit_type=visit_type, visit_date=visit_date
     )
@@ -254,7 +261,7 @@ def visit_plan(
 def visit_record(
     *,
     visit: Visit,
-    adviser,
+    adviser: User | None,
     visit_date: date,
     start_time: time | None,
     length: str,
@@ -267,7 +274,7 @@ def visit_record(
     notes: str,
     new_actions: list[NewAction] | None = None,
     complete: bool = False,
-    actor,
+    actor: User,
     today: date | None = None,
 ) -> Visit:
     """Record what happened at a visit and the actions agreed; with complete=True also mark it
@@ -275,7 +282,7 @@ def visit_record(
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.status == VisitStatus.CANCELLED:
         raise ValidationError(VISIT_CANCELLED_NO_EDIT)
-    _check_lead(adviser)
+    adviser = _check_lead(adviser)
     today = today or _today()
     if complete or visit.status == VisitStatus.COMPLETED:
         policy.future_visit_cannot_be_completed(visit_date=visit_date, today=today)
@@ -298,7 +305,7 @@ def visit_record(
     return visit
 
 
-def _note_content(visit: Visit) -> tuple:
+def _note_content(visit: Visit) -> tuple[object, ...]:
     """What the note of visit shared with the school says."""
     return (
         visit.visit_date,
@@ -315,7 +322,7 @@ def _note_content(visit: Visit) -> tuple:
 
 
 @transaction.atomic
-def visit_complete(*, visit: Visit, actor, today: date | None = None) -> Visit:
+def visit_complete(*, visit: Visit, actor: User, today: date | None = None) -> Visit:
     """Mark a planned visit completed (policy.future_visit_cannot_be_completed)."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.status != VisitStatus.PLANNED:
@@ -327,7 +334,7 @@ def visit_complete(*, visit: Visit, actor, today: date | None = None) -> Visit:
 
 
 @transaction.atomic
-def visit_cancel(*, visit: Visit, reason: str, actor) -> Visit:
+def visit_cancel(*, visit: Visit, reason: str, actor: User) -> Visit:
     """Cancel a planned visit, saying why (policy.cancelled_visit_needs_reason)."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.status != VisitStatus.PLANNED:
@@ -339,7 +346,9 @@ def visit_cancel(*, visit: Visit, reason: str, actor) -> Visit:
 
 
 @transaction.atomic
-def visit_share_note(*, visit: Visit, shared_on: date, shared_with: str, actor, today: date | None = None) -> Visit:
+def visit_share_note(
+    *, visit: Visit, shared_on: date, shared_with: str, actor: User, today: date | None = None
+) -> Visit:
     """Record when, and with whom, the note of a completed visit was shared with the school."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.status != VisitStatus.COMPLETED:
@@ -362,7 +371,9 @@ def visit_share_note(*, visit: Visit, shared_on: date, shared_with: str, actor, 
 
 
 @transaction.atomic
-def enhanced_offer_set(*, school: School, academic_year: int, half_days: int, notes: str = "", actor) -> EnhancedOffer:
+def enhanced_offer_set(
+    *, school: School, academic_year: int, half_days: int, notes: str = "", actor: User
+) -> EnhancedOffer:
     """Record the half-day visits a school bought for a year ("up to six half-day visits")."""
     if not 0 <= half_days <= ENHANCED_OFFER_MAX_HALF_DAYS:
         raise ValidationError({"half_days": ENHANCED_OFFER_RANGE})
@@ -387,16 +398,15 @@ class MspProposal:
     link_adviser: object | None
 
 
-def officers():
+def officers() -> QuerySet[User]:
     return (
-        get_user_model()
-        .objects.filter(groups__name=Role.OFFICER, is_active=True)
+        User.objects.filter(groups__name=Role.OFFICER, is_active=True)
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
 
 
-def msp_group_proposal(*, school: School, actor) -> MspProposal:
+def msp_group_proposal(*, school: School, actor: User) -> MspProposal:
     """ "The progress the school is making will be evaluated through a Monitoring Support
     Partnership (MSP) group which will be chaired by either the Senior School Improvement Adviser or
     Strategic Lead for Governance ... The MSP group will include the Headteacher and Chair or Vice
@@ -413,12 +423,22 @@ def msp_group_proposal(*, school: School, actor) -> MspProposal:
     )
 
 
-def _check_chair(chair) -> None:
+def _check_chair(chair: User | None) -> User:
     if chair is None or chair.role != Role.OFFICER:
         raise ValidationError({"chair": MSP_CHAIR_ROLE})
+    return chair
 
 
-def _set_members(*, group: MspGroup, headteacher, governor_name, governor_role, link_adviser, others, actor) -> None:
+def _set_members(
+    *,
+    group: MspGroup,
+    headteacher: str,
+    governor_name: str,
+    governor_role: str,
+    link_adviser: User | None,
+    others: Iterable[str],
+    actor: User,
+) -> None:
     if link_adviser is not None and link_adviser.role not in (Role.ADVISER, Role.OFFICER):
         raise ValidationError({"link_adviser": MSP_MEMBER_ADVISER_ROLE})
     for member in group.members.all():
@@ -443,20 +463,20 @@ def _set_members(*, group: MspGroup, headteacher, governor_name, governor_role, 
 def msp_group_set_up(
     *,
     school: School,
-    chair,
+    chair: User | None,
     set_up_on: date,
     headteacher: str,
     governor_name: str,
     governor_role: str = MspMemberRole.CHAIR_OF_GOVERNORS,
-    link_adviser=None,
+    link_adviser: User | None = None,
     other_members: list[str] | None = None,
-    actor,
+    actor: User,
 ) -> MspGroup:
     """Set up a school's MSP group (one open group per school)."""
     school = School.objects.select_for_update().select_related("establishment_type").get(pk=school.pk)
     if not school.is_maintained:
         raise ValidationError(MSP_GROUP_NOT_MAINTAINED.format(school=school.name))
-    _check_chair(chair)
+    chair = _check_chair(chair)
     if MspGroup.objects.filter(school=school, status=MspGroupStatus.OPEN).exists():
         raise ValidationError(MSP_GROUP_EXISTS.format(school=school.name))
     group = MspGroup(school=school, chair=chair, set_up_on=set_up_on, created_by=actor)
@@ -481,18 +501,18 @@ def msp_group_set_up(
 def msp_group_update(
     *,
     group: MspGroup,
-    chair,
+    chair: User | None,
     headteacher: str,
     governor_name: str,
     governor_role: str,
-    link_adviser,
+    link_adviser: User | None,
     other_members: list[str],
-    actor,
+    actor: User,
 ) -> MspGroup:
     group = MspGroup.objects.select_for_update().get(pk=group.pk)
     if not group.is_open:
         raise ValidationError(MSP_GROUP_CLOSED)
-    _check_chair(chair)
+    chair = _check_chair(chair)
     group.chair = chair
     save_as(group, actor=actor)
     _set_members(
@@ -508,7 +528,7 @@ def msp_group_update(
 
 
 @transaction.atomic
-def msp_group_close(*, group: MspGroup, closed_on: date, reason: str, actor) -> MspGroup:
+def msp_group_close(*, group: MspGroup, closed_on: date, reason: str, actor: User) -> MspGroup:
     """Close a group (the school has left high support, or the MSP recommended exit)."""
     group = MspGroup.objects.select_for_update().get(pk=group.pk)
     if not group.is_open:
@@ -524,7 +544,7 @@ def msp_group_close(*, group: MspGroup, closed_on: date, reason: str, actor) -> 
 
 
 @transaction.atomic
-def msp_meeting_plan(*, group: MspGroup, held_on: date, start_time: time | None = None, actor) -> MspMeeting:
+def msp_meeting_plan(*, group: MspGroup, held_on: date, start_time: time | None = None, actor: User) -> MspMeeting:
     """Plan a meeting of an open group (the same plan sent twice gives the meeting already planned)."""
     group = MspGroup.objects.select_for_update().get(pk=group.pk)
     if not group.is_open:
@@ -561,8 +581,8 @@ def msp_meeting_record(
     summary_key_points: str,
     recommendation: str,
     new_actions: list[NewAction] | None = None,
-    school_attendees: list | None = None,
-    actor,
+    school_attendees: list[User] | None = None,
+    actor: User,
     today: date | None = None,
 ) -> MspMeeting:
     """Record a meeting as held: attendees, progress on each open action (RAG), impact of support,
@@ -616,7 +636,9 @@ def msp_meeting_record(
 
 
 @transaction.atomic
-def msp_meeting_record_new(*, group: MspGroup, held_on: date, start_time: time | None, actor, **record) -> MspMeeting:
+def msp_meeting_record_new(
+    *, group: MspGroup, held_on: date, start_time: time | None, actor: User, **record: Any
+) -> MspMeeting:
     """Record a meeting that was not planned beforehand: plan and record it in one transaction. The
     same record sent twice (a double click) gives the meeting already recorded, not a second one."""
     group = MspGroup.objects.select_for_update().get(pk=group.pk)
@@ -635,7 +657,7 @@ def msp_meeting_record_new(*, group: MspGroup, held_on: date, start_time: time |
 
 
 @transaction.atomic
-def msp_meeting_cancel(*, meeting: MspMeeting, actor) -> MspMeeting:
+def msp_meeting_cancel(*, meeting: MspMeeting, actor: User) -> MspMeeting:
     meeting = MspMeeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != MspMeetingStatus.PLANNED:
         raise ValidationError(MSP_MEETING_NOT_PLANNED)
@@ -645,7 +667,7 @@ def msp_meeting_cancel(*, meeting: MspMeeting, actor) -> MspMeeting:
 
 
 @transaction.atomic
-def msp_meeting_publish_summary(*, meeting: MspMeeting, actor) -> MspMeeting:
+def msp_meeting_publish_summary(*, meeting: MspMeeting, actor: User) -> MspMeeting:
     """Publish the summary key points to the school's governors
     (policy.msp_summary_shared_with_governing_body)."""
     meeting = MspMeeting.objects.select_for_update().get(pk=meeting.pk)
@@ -665,17 +687,17 @@ def hash_token(token: str) -> str:
 
 
 @transaction.atomic
-def calendar_token_regenerate(*, user, actor) -> str:
+def calendar_token_regenerate(*, user: User, actor: User) -> str:
     """Make a new secret for the user's calendar feed URL and return it (only its hash is kept;
     the previous URL stops working)."""
     token = secrets.token_urlsafe(32)
     # One request at a time per user (a double click on the button): the second replaces the first.
-    get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
+    User.objects.select_for_update().only("pk").get(pk=user.pk)
     CalendarFeedToken.objects.filter(user=user).delete()
     CalendarFeedToken.objects.create(user=user, token_hash=hash_token(token))
     return token
 
 
 @transaction.atomic
-def calendar_token_revoke(*, user, actor) -> None:
+def calendar_token_revoke(*, user: User, actor: User) -> None:
     CalendarFeedToken.objects.filter(user=user).delete()

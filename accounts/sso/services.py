@@ -3,13 +3,13 @@ council maps groups to roles (docs/adr/0013). Writes go through accounts.service
 log, with actor None: the system, which accounts.policy lets give a role."""
 
 import logging
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from accounts import access
-from accounts.models import AccessEventKind
+from accounts.models import AccessEventKind, User
 from accounts.services import user_set_role
 from core.history import SYSTEM, save_as
 
@@ -17,7 +17,6 @@ from . import claims as rules
 from .claims import NO_ACCOUNT, Refusal
 
 log = logging.getLogger(__name__)
-User = get_user_model()
 
 FIRST_SSO_SIGN_IN_REASON = "First signed in with single sign-on"
 CREATED_DETAIL = "Made at first sign-in with single sign-on"
@@ -32,7 +31,7 @@ def _username_for(email: str) -> str:
 
 
 @transaction.atomic
-def sso_user_create(*, email: str, claims: dict) -> User:
+def sso_user_create(*, email: str, claims: dict[str, Any]) -> User:
     """An account for a verified council address, made at its first sign-in (OIDC_CREATE_USERS).
     No password (it signs in through the provider) and no role unless the groups give one."""
     user = User(
@@ -49,7 +48,7 @@ def sso_user_create(*, email: str, claims: dict) -> User:
 
 
 @transaction.atomic
-def sso_user_for_claims(*, claims: dict) -> User:
+def sso_user_for_claims(*, claims: dict[str, Any]) -> User:
     """The active account these claims sign in to, its role set from the groups when mapped, or
     Refusal. One account per verified address: none, several or an inactive one is the same
     refusal, which says nothing of other people's accounts."""
