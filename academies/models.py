@@ -9,6 +9,8 @@ decision, resolution, closure and reopening a ConcernDecision; the routing the s
 (a parent complaint, whistleblowing, a safeguarding concern) a Routing; each letter to the trust
 drafted from it (letters app) a ConcernLetter. Every model keeps its history (django-simple-history)."""
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -51,7 +53,8 @@ class Rag(models.TextChoices):
     GREEN = "green", "Green"
 
 
-RAG_SEVERITY = {Rag.GREEN: 1, Rag.AMBER: 2, Rag.RED: 3}
+# Keyed by the stored value (a str), which the choices' members are.
+RAG_SEVERITY: dict[str, int] = {Rag.GREEN: 1, Rag.AMBER: 2, Rag.RED: 3}
 
 
 class ConcernStatus(models.TextChoices):
@@ -69,7 +72,7 @@ class LadderStage(models.TextChoices):
 
 
 LADDER_ORDER = [LadderStage.MEETING, LadderStage.FORMAL_LETTER, LadderStage.ESCALATION]
-LADDER_SHORT = {
+LADDER_SHORT: dict[str, str] = {
     LadderStage.MEETING: "Meeting with principal / CEO",
     LadderStage.FORMAL_LETTER: "Formal letter to the trust chair",
     LadderStage.ESCALATION: "Escalated to the DfE",
@@ -77,7 +80,7 @@ LADDER_SHORT = {
 
 
 class ConcernQuerySet(models.QuerySet):
-    def open(self):
+    def open(self) -> Self:
         return self.filter(status=ConcernStatus.OPEN)
 
 
@@ -112,7 +115,7 @@ class Concern(models.Model):
     def __str__(self):
         return f"Concern about {self.school.name} raised {self.raised_on:%-d %B %Y}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("academies:detail", kwargs={"pk": self.pk})
 
     @property

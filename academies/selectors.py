@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from letters.models import Letter, LetterStatus
 from schools.models import School, Trust
 
@@ -22,16 +23,17 @@ from .models import (
     ConcernStep,
     ConcernType,
     IntelligenceEntry,
+    LadderStage,
     RagChange,
     Sensitivity,
 )
 
 
-def can_see_restricted(user) -> bool:
+def can_see_restricted(user: User) -> bool:
     return user.has_perm("academies.view_restricted")
 
 
-def concerns_visible_to(user) -> ConcernQuerySet:
+def concerns_visible_to(user: User) -> ConcernQuerySet[Concern]:
     concerns = Concern.objects.select_related("school", "school__trust", "owner").prefetch_related(
         "concern_types",
         Prefetch("steps", queryset=ConcernStep.objects.select_related("letter").order_by("taken_on", "id")),
@@ -41,7 +43,7 @@ def concerns_visible_to(user) -> ConcernQuerySet:
     return concerns
 
 
-def concern_for_user(*, user, pk: int) -> Concern:
+def concern_for_user(*, user: User, pk: int) -> Concern:
     return get_object_or_404(concerns_visible_to(user), pk=pk)
 
 
@@ -94,7 +96,7 @@ class PackRow:
     next_step: str
 
 
-def meeting_pack(*, user) -> list[PackRow]:
+def meeting_pack(*, user: User) -> list[PackRow]:
     """The academies with open significant concerns, for the LA's meetings with Ofsted and the DfE:
     one row per concern, the reddest and furthest up the ladder first."""
     rows = []
@@ -115,7 +117,9 @@ def meeting_pack(*, user) -> list[PackRow]:
                 next_step=rules.next_step(stage=stage, status=concern.status),
             )
         )
-    rows.sort(key=lambda r: (-RAG_SEVERITY[r.concern.rag], -(LADDER_ORDER.index(r.stage) if r.stage else -1)))
+    rows.sort(
+        key=lambda r: (-RAG_SEVERITY[r.concern.rag], -(LADDER_ORDER.index(LadderStage(r.stage)) if r.stage else -1))
+    )
     return rows
 
 
@@ -123,7 +127,7 @@ def trust_for_code(code: str) -> Trust:
     return get_object_or_404(Trust, code=code)
 
 
-def trust_concerns(*, user, trust: Trust) -> QuerySet[Concern]:
+def trust_concerns(*, user: User, trust: Trust) -> QuerySet[Concern]:
     return concerns_visible_to(user).filter(school__trust=trust).order_by("status", "school__name", "-raised_on")
 
 
@@ -131,18 +135,18 @@ def trust_academies(trust: Trust) -> QuerySet[School]:
     return School.objects.filter(trust=trust).open().order_by("name")
 
 
-def intelligence_visible_to(user) -> QuerySet[IntelligenceEntry]:
+def intelligence_visible_to(user: User) -> QuerySet[IntelligenceEntry]:
     entries = IntelligenceEntry.objects.select_related("school", "recorded_by")
     if not can_see_restricted(user):
         entries = entries.exclude(sensitivity=Sensitivity.RESTRICTED)
     return entries
 
 
-def school_intelligence(*, user, school: School, limit: int = 20) -> list[IntelligenceEntry]:
+def school_intelligence(*, user: User, school: School, limit: int = 20) -> list[IntelligenceEntry]:
     return list(intelligence_visible_to(user).filter(school=school).order_by("-received_on", "-id")[:limit])
 
 
-def intelligence_for_user(*, user, pk: int) -> IntelligenceEntry:
+def intelligence_for_user(*, user: User, pk: int) -> IntelligenceEntry:
     return get_object_or_404(intelligence_visible_to(user), pk=pk)
 
 
@@ -159,7 +163,7 @@ def concern_letters(concern: Concern) -> list[Letter]:
     return [link.letter for link in links.order_by("created_at", "id")]
 
 
-def letters_for_a_step(concern: Concern):
+def letters_for_a_step(concern: Concern) -> QuerySet[Letter]:
     """The concern's issued letters not yet recorded with a step: those a new step may carry."""
     return (
         Letter.objects.filter(academy_concern_link__concern=concern, status=LetterStatus.ISSUED)
@@ -169,7 +173,7 @@ def letters_for_a_step(concern: Concern):
     )
 
 
-def concern_of_letter(user, letter) -> tuple[str, str] | None:
+def concern_of_letter(user: User, letter: Letter) -> tuple[str, str] | None:
     """The concern a letter to the trust was drafted from, as (label, url), if the user may open it
     (letters.links: the letter page links back to it)."""
     if not user.has_perm("academies.view_concerns"):

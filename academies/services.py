@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.history import save_as
 from letters import documents as letter_documents
 from letters import services as letter_services
 from letters.models import IN_PROGRESS_STATUSES, TRUST_LETTER_KINDS, Letter, LetterType
@@ -50,15 +51,11 @@ def _not_future(on: date, field: str) -> None:
         raise ValidationError({field: DATE_IN_FUTURE})
 
 
-def _save(obj, actor: User) -> None:
-    obj._history_user = actor
-    obj.save()
-
-
 @transaction.atomic
 def concern_open(
     *, school: School, source: str, concern_types: list[ConcernType], description: str, raised_on: date,
-    rag: str, rag_reason: str, owner, next_review_on: date | None = None, raised_by_ofsted: bool = False, actor: User,
+    rag: str, rag_reason: str, owner: User | None, next_review_on: date | None = None, raised_by_ofsted: bool = False,
+    actor: User,
 ) -> Concern:  # fmt: skip
     errors = rules.the_la_may_have_its_own_concerns_about_an_academy(school=school)
     if errors:
@@ -80,7 +77,7 @@ def concern_open(
         next_review_on=next_review_on,
         created_by=actor,
     )
-    _save(concern, actor)
+    save_as(concern, actor=actor)
     concern.concern_types.set(concern_types)
     RagChange.objects.create(concern=concern, rag=rag, reason=rag_reason, rated_on=raised_on, rated_by=actor)
     return concern
@@ -92,14 +89,14 @@ def concern_update(
     concern: Concern,
     concern_types: list[ConcernType],
     description: str,
-    owner,
+    owner: User | None,
     next_review_on: date | None,
     actor: User,
 ) -> Concern:
     if not concern_types:
         raise ValidationError({"concern_types": CONCERN_TYPES_REQUIRED})
     concern.description, concern.owner, concern.next_review_on = description, owner, next_review_on
-    _save(concern, actor)
+    save_as(concern, actor=actor)
     concern.concern_types.set(concern_types)
     return concern
 
@@ -115,7 +112,7 @@ def concern_rate(*, concern: Concern, rag: str, reason: str, rated_on: date | No
     rated_on = rated_on or _today()
     _not_future(rated_on, "rated_on")
     concern.rag, concern.rag_reason = rag, reason
-    _save(concern, actor)
+    save_as(concern, actor=actor)
     return RagChange.objects.create(concern=concern, rag=rag, reason=reason, rated_on=rated_on, rated_by=actor)
 
 
@@ -154,7 +151,7 @@ def concern_record_step(
         letter=letter,
         recorded_by=actor,
     )
-    _save(step, actor)
+    save_as(step, actor=actor)
     return step
 
 
@@ -193,7 +190,7 @@ def concern_draft_trust_letter(*, concern: Concern, kind: str, actor: User) -> t
         body=body,
         indicators=list(letter_type.indicators.filter(code__in=codes, is_active=True)),
     )
-    _save(ConcernLetter(concern=concern, letter=letter, created_by=actor), actor)
+    save_as(ConcernLetter(concern=concern, letter=letter, created_by=actor), actor=actor)
     return letter, True
 
 
@@ -231,7 +228,7 @@ def concern_record_routing(
         reported_to_trust=concern.source == ConcernSource.SAFEGUARDING and reported_to_trust,
         outcome_reported_to_ofsted_on=outcome_reported_to_ofsted_on,
     )
-    _save(routing, actor)
+    save_as(routing, actor=actor)
     return routing
 
 
@@ -261,7 +258,7 @@ def concern_end(*, concern: Concern, status: str, outcome: str, ended_on: date |
     ended_on = ended_on or _today()
     _not_future(ended_on, "ended_on")
     concern.status, concern.outcome, concern.ended_on = status, outcome, ended_on
-    _save(concern, actor)
+    save_as(concern, actor=actor)
     kind = DecisionKind.RESOLVED if status == ConcernStatus.RESOLVED else DecisionKind.CLOSED
     ConcernDecision.objects.create(concern=concern, kind=kind, text=outcome, decided_on=ended_on, decided_by=actor)
     return concern
@@ -278,7 +275,7 @@ def concern_reopen(*, concern: Concern, reason: str, reopened_on: date | None = 
         raise ValidationError({"reason": REOPEN_REASON_REQUIRED})
     reopened_on = reopened_on or _today()
     concern.status, concern.outcome, concern.ended_on = ConcernStatus.OPEN, "", None
-    _save(concern, actor)
+    save_as(concern, actor=actor)
     ConcernDecision.objects.create(
         concern=concern, kind=DecisionKind.REOPENED, text=reason, decided_on=reopened_on, decided_by=actor
     )
@@ -294,7 +291,7 @@ def trust_update_contacts(
     trust.ceo_name, trust.chair_name = ceo_name.strip(), chair_name.strip()
     if address is not None:
         trust.address = "\n".join(line.strip() for line in address.strip().splitlines())
-    _save(trust, actor)
+    save_as(trust, actor=actor)
     return trust
 
 
@@ -311,5 +308,5 @@ def intelligence_record(
         sensitivity=sensitivity,
         recorded_by=actor,
     )
-    _save(entry, actor)
+    save_as(entry, actor=actor)
     return entry

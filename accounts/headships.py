@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
+from core.history import delete_as, save_as
+
 from . import access
 from .models import AccessEventKind, Headship
 from .roles import Role
@@ -26,8 +28,7 @@ def headship_add(*, user, school, actor) -> Headship:
     if Headship.objects.filter(user=user, school=school).exists():
         raise ValidationError(HEADSHIP_EXISTS.format(user=user, school=school.name))
     headship = Headship(user=user, school=school)
-    headship._history_user = actor
-    headship.save()
+    save_as(headship, actor=actor)
     access.access_event_record(kind=AccessEventKind.HEADSHIP_ADDED, user=user, actor=actor, detail=_detail(headship))
     return headship
 
@@ -37,8 +38,7 @@ def headship_remove(*, headship: Headship, actor) -> None:
     access.access_event_record(
         kind=AccessEventKind.HEADSHIP_REMOVED, user=headship.user, actor=actor, detail=_detail(headship)
     )
-    headship._history_user = actor
-    headship.delete()
+    delete_as(headship, actor=actor)
 
 
 # ---- reads ----------------------------------------------------------------------------------------

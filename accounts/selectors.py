@@ -1,16 +1,14 @@
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from .models import RoleRequest, RoleRequestStatus
+from .models import RoleRequest, RoleRequestStatus, User
 from .roles import Role
 
-User = get_user_model()
 
-
-def user_list(*, search: str = "", role: str = "") -> QuerySet:
+def user_list(*, search: str = "", role: str = "") -> QuerySet[User]:
     users = User.objects.prefetch_related("groups").order_by("first_name", "last_name", "username")
     if search.strip():
         text = search.strip()
@@ -25,7 +23,7 @@ def user_list(*, search: str = "", role: str = "") -> QuerySet:
     return users
 
 
-def pending_role_request(*, user) -> RoleRequest | None:
+def pending_role_request(*, user: User) -> RoleRequest | None:
     """The role request waiting for an officer about this user, if any (one at most)."""
     return (
         RoleRequest.objects.filter(user=user, status=RoleRequestStatus.PENDING).select_related("requested_by").first()
@@ -68,7 +66,7 @@ class AccountChange:
     reasons: list[str]
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value) if value not in (None, "") else NO_VALUE
@@ -79,17 +77,17 @@ def _role_names(group_names: list[str]) -> str:
     return ", ".join(sorted(labels.get(name, name) for name in group_names)) or NO_VALUE
 
 
-def _state(record, roles: dict[int, list[str]]) -> dict[str, str]:
+def _state(record: Any, roles: dict[int, list[str]]) -> dict[str, str]:
     state = {label: _shown(getattr(record, name)) for name, label in CHANGE_FIELDS.items()}
     state[ROLE_LABEL] = _role_names(roles.get(record.history_id, []))
     return state
 
 
-def _one_change_each(records_oldest_first: list, states: dict[int, dict[str, str]]) -> list[list]:
+def _one_change_each(records_oldest_first: list[Any], states: dict[int, dict[str, str]]) -> list[list[Any]]:
     """History rows grouped into the changes people made. Setting a role writes a row per group
     removed or added after the account's own row: a row that changes nothing but the role joins the
     previous one when the same person wrote it within SAME_CHANGE_SECONDS."""
-    grouped: list[list] = []
+    grouped: list[list[Any]] = []
     for record in records_oldest_first:
         previous = grouped[-1] if grouped else None
         if (
@@ -109,7 +107,7 @@ def _differences(before: dict[str, str], after: dict[str, str]) -> set[str]:
     return {label for label in after if before[label] != after[label]}
 
 
-def user_recent_changes(*, user, limit: int = 10) -> list[AccountChange]:
+def user_recent_changes(*, user: User, limit: int = 10) -> list[AccountChange]:
     """The latest changes to an account, newest first, each saying what changed field by field
     ("Role: Adviser -> Officer"), why when the service said (a new password), and who made it.
     Two queries whatever the length of the history."""

@@ -5,18 +5,17 @@ officer role or reactivates such an account (accounts.rules). An admin's change 
 files a role request instead, which an officer who did not ask for it approves or declines (four
 eyes). Every change of access goes into the access log (accounts.access)."""
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import access, rules
-from .models import AccessEventKind, RoleRequest, RoleRequestStatus
-from .roles import Role
+from core.history import SYSTEM, attribute_to, save_as
 
-User = get_user_model()
+from . import access, rules
+from .models import AccessEventKind, RoleRequest, RoleRequestStatus, User
+from .roles import Role
 
 USERNAME_TAKEN = "A user with the username {username} already exists."
 OWN_ADMIN_ROLE = "You cannot remove your own admin role or deactivate your own account."
@@ -37,12 +36,12 @@ MAY_NOT_WITHDRAW = "Only an admin, or the person who asked, can withdraw a role 
 REACTIVATED_REASON = "Reactivated: role request approved"
 
 
-def _may_grant(actor) -> bool:
+def _may_grant(actor: User | None) -> bool:
     return rules.only_an_officer_or_the_system_grants_access_to_case_material(actor=actor)
 
 
 @transaction.atomic
-def user_set_role(*, user, role: Role | str, actor) -> None:
+def user_set_role(*, user: User, role: Role | str, actor: User | None) -> None:
     """Make `role` the user's only role group (no change, no audit row, if it already is).
     Refused when it would give access to case material and `actor` is not an officer (or the
     system): accounts.rules. Every change is in the access log."""
@@ -54,7 +53,7 @@ def user_set_role(*, user, role: Role | str, actor) -> None:
         before=before, after=role
     ) and not _may_grant(actor):
         raise ValidationError(ONLY_AN_OFFICER_GRANTS.format(role=role.label.lower()))
-    user._history_user = actor  # the history rows of the group change name who made it
+    attribute_to(user, actor=actor or SYSTEM)  # the history rows of the group change name who made it
     others = Group.objects.filter(name__in=[r.value for r in Role if r != role])
     user.groups.remove(*others)
     user.groups.add(Group.objects.get(name=role.value))
@@ -67,7 +66,7 @@ def user_set_role(*, user, role: Role | str, actor) -> None:
 
 @transaction.atomic
 def user_create(
-    *, username: str, first_name: str, last_name: str, email: str, role: Role | str, password: str, actor
+    *, username: str, first_name: str, last_name: str, email: str, role: Role | str, password: str, actor: User | None
 ) -> User:
     """Create an account. An admin creating an adviser or officer creates it with no role and a
     role request for an officer to approve; until then it opens nothing."""
@@ -77,13 +76,14 @@ def user_create(
     user = User(username=username, first_name=first_name.strip(), last_name=last_name.strip(), email=email.strip())
     validate_password(password, user)
     user.set_password(password)
-    user._history_user = actor
-    user.save()
+    save_as(user, actor=actor or SYSTEM)  # None: a management command
     access.access_event_record(kind=AccessEventKind.ACCOUNT_CREATED, user=user, actor=actor)
     role = Role(role)
-    if rules.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(
-        before=None, after=role
-    ) and not _may_grant(actor):
+    if (
+        rules.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(before=None, after=role)
+        and actor is not None
+        and not _may_grant(actor)
+    ):  # None, the system, may grant
         role_request_create(user=user, role=role, actor=actor)
     else:
         user_set_role(user=user, role=role, actor=actor)
@@ -91,7 +91,9 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, user, first_name: str, last_name: str, email: str, role: Role | str, is_active: bool, actor) -> User:
+def user_update(
+    *, user: User, first_name: str, last_name: str, email: str, role: Role | str, is_active: bool, actor: User
+) -> User:
     """Change an account's details, role and whether it is active. A change that would give access
     to case material (the adviser or officer role, or reactivating such an account) is made only
     by an officer; an admin's is filed as a role request and the rest of the change is saved."""
@@ -106,13 +108,16 @@ def user_update(*, user, first_name: str, last_name: str, email: str, role: Role
     needs_request = (raises or reactivates) and not _may_grant(actor)
     if needs_request and reactivates:
         is_active = was_active  # stays inactive until an officer approves
-    details = {"first_name": first_name.strip(), "last_name": last_name.strip(), "email": email.strip()}
+    details: dict[str, str | bool] = {
+        "first_name": first_name.strip(),
+        "last_name": last_name.strip(),
+        "email": email.strip(),
+    }
     details["is_active"] = is_active
     if any(getattr(user, name) != value for name, value in details.items()):
         for name, value in details.items():
             setattr(user, name, value)
-        user._history_user = actor
-        user.save()  # no change, no save: the history shows only real changes
+        save_as(user, actor=actor)  # no change, no save: the history shows only real changes
     if user.role != role and not (needs_request and raises):
         user_set_role(user=user, role=role, actor=actor)
     if was_active != user.is_active:
@@ -126,14 +131,12 @@ def user_update(*, user, first_name: str, last_name: str, email: str, role: Role
 
 
 @transaction.atomic
-def user_set_password(*, user, password: str, actor) -> None:
+def user_set_password(*, user: User, password: str, actor: User) -> None:
     """Set a user's password for them; recorded in the access log and, when someone else set it,
     told to the user by email (accounts.access)."""
     validate_password(password, user)
     user.set_password(password)
-    user._history_user = actor
-    user._change_reason = PASSWORD_SET_REASON
-    user.save()
+    save_as(user, actor=actor, reason=PASSWORD_SET_REASON)
     access.credential_reset_record(kind=AccessEventKind.PASSWORD_SET, user=user, actor=actor)
 
 
@@ -141,7 +144,7 @@ def user_set_password(*, user, password: str, actor) -> None:
 
 
 @transaction.atomic
-def role_request_create(*, user, role: Role | str, actor, reactivate: bool = False) -> RoleRequest:
+def role_request_create(*, user: User, role: Role | str, actor: User, reactivate: bool = False) -> RoleRequest:
     """Ask an officer to give `user` the adviser or officer role (and reactivate the account). One
     request waits per user: asking again for the same thing changes nothing."""
     role = Role(role)
@@ -179,14 +182,14 @@ def _pending(role_request: RoleRequest) -> RoleRequest:
     return locked
 
 
-def _decided(request: RoleRequest, status: RoleRequestStatus, actor, comments: str = "") -> None:
+def _decided(request: RoleRequest, status: RoleRequestStatus, actor: User, comments: str = "") -> None:
     request.status, request.decided_by, request.decided_at = status, actor, timezone.now()
     request.comments = comments.strip()
     request.save(update_fields=["status", "decided_by", "decided_at", "comments"])
 
 
 @transaction.atomic
-def role_request_approve(*, role_request: RoleRequest, actor) -> RoleRequest:
+def role_request_approve(*, role_request: RoleRequest, actor: User) -> RoleRequest:
     """An officer who neither asked for it nor is its subject gives the role (and reactivates)."""
     request = _pending(role_request)
     refusals = rules.four_eyes_no_one_approves_a_role_request_they_made_or_that_is_about_them(
@@ -199,9 +202,7 @@ def role_request_approve(*, role_request: RoleRequest, actor) -> RoleRequest:
     user_set_role(user=user, role=request.role, actor=actor)
     if request.reactivate and not user.is_active:
         user.is_active = True
-        user._history_user = actor
-        user._change_reason = REACTIVATED_REASON
-        user.save()
+        save_as(user, actor=actor, reason=REACTIVATED_REASON)
         access.access_event_record(
             kind=AccessEventKind.REACTIVATED, user=user, actor=actor, role_before=user.role, role_after=user.role
         )
@@ -218,7 +219,7 @@ def role_request_approve(*, role_request: RoleRequest, actor) -> RoleRequest:
 
 
 @transaction.atomic
-def role_request_decline(*, role_request: RoleRequest, actor, comments: str = "") -> RoleRequest:
+def role_request_decline(*, role_request: RoleRequest, actor: User, comments: str = "") -> RoleRequest:
     """An officer declines the request (with a reason, if they give one); nothing else changes."""
     request = _pending(role_request)
     if actor is None or not actor.is_active or actor.role != Role.OFFICER:
@@ -236,7 +237,7 @@ def role_request_decline(*, role_request: RoleRequest, actor, comments: str = ""
 
 
 @transaction.atomic
-def role_request_withdraw(*, role_request: RoleRequest, actor) -> RoleRequest:
+def role_request_withdraw(*, role_request: RoleRequest, actor: User) -> RoleRequest:
     """An admin (or whoever asked) withdraws a request no officer has decided yet."""
     request = _pending(role_request)
     is_admin = actor is not None and actor.is_active and actor.role == Role.ADMIN

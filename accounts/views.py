@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 
 from core.forms import add_service_errors, posted
+from core.history import attribute_to
 from core.pagination import paginate
 
 from . import exports, selectors, services, user_page
@@ -41,8 +42,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         # The audit history keeps no password: it says why the account was saved.
-        form.user._history_user = self.request.user
-        form.user._change_reason = services.OWN_PASSWORD_REASON
+        attribute_to(form.user, actor=self.request.user, reason=services.OWN_PASSWORD_REASON)
         return super().form_valid(form)
 
 

@@ -1,16 +1,13 @@
 """Reads of the access log, role requests and the read log, newest first, in a fixed number of
 queries whatever their length (users, content types and requests joined, never fetched per row)."""
 
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils.text import capfirst
 
-from accounts.models import AccessEvent, RoleRequest, RoleRequestStatus
+from accounts.models import AccessEvent, RoleRequest, RoleRequestStatus, User
 
 from .models import ReadEvent
-
-User = get_user_model()
 
 # How a record was read, by the page's URL name (apps that call record_read add theirs here).
 HOW_READ = {
@@ -45,17 +42,17 @@ def kind_name(content_type: ContentType) -> str:
     if key in KIND_NAMES:
         return KIND_NAMES[key]
     model = content_type.model_class()
-    return capfirst(model._meta.verbose_name) if model else key
+    return str(capfirst(model._meta.verbose_name)) if model else key
 
 
-def read_log(*, user=None) -> QuerySet:
+def read_log(*, user: User | None = None) -> QuerySet[ReadEvent]:
     reads = ReadEvent.objects.select_related("user", "content_type").order_by("-at", "-id")
     if user is not None:
         reads = reads.filter(user=user)
     return reads
 
 
-def reads_of(*, content_type: ContentType, object_id: int) -> QuerySet:
+def reads_of(*, content_type: ContentType, object_id: int) -> QuerySet[ReadEvent]:
     return (
         ReadEvent.objects.filter(content_type=content_type, object_id=object_id)
         .select_related("user")
@@ -63,7 +60,7 @@ def reads_of(*, content_type: ContentType, object_id: int) -> QuerySet:
     )
 
 
-def access_log(*, user=None, kind: str = "") -> QuerySet:
+def access_log(*, user: User | None = None, kind: str = "") -> QuerySet[AccessEvent]:
     """Access events, newest first; with `user`, those about them or made by them."""
     events = AccessEvent.objects.select_related("user", "actor", "request").order_by("-at", "-id")
     if user is not None:
@@ -73,7 +70,7 @@ def access_log(*, user=None, kind: str = "") -> QuerySet:
     return events
 
 
-def pending_role_requests() -> QuerySet:
+def pending_role_requests() -> QuerySet[RoleRequest]:
     return (
         RoleRequest.objects.filter(status=RoleRequestStatus.PENDING)
         .select_related("requested_by")
@@ -82,7 +79,7 @@ def pending_role_requests() -> QuerySet:
     )
 
 
-def decided_role_requests() -> QuerySet:
+def decided_role_requests() -> QuerySet[RoleRequest]:
     return (
         RoleRequest.objects.exclude(status=RoleRequestStatus.PENDING)
         .select_related("user", "requested_by", "decided_by")
@@ -90,7 +87,7 @@ def decided_role_requests() -> QuerySet:
     )
 
 
-def users_for_filter() -> QuerySet:
+def users_for_filter() -> QuerySet[User]:
     return User.objects.order_by("first_name", "last_name", "username").only(
         "id", "username", "first_name", "last_name"
     )

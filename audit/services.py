@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
+from django.http import HttpRequest
 from django.utils import timezone
 
 from .models import ReadEvent
@@ -25,7 +26,7 @@ def _window(now: datetime, minutes: int) -> datetime | None:
     return datetime.fromtimestamp(int(now.timestamp()) // step * step, tz=UTC)
 
 
-def record_read(*, user, obj, view: str, label: str = "") -> None:
+def record_read(*, user: AbstractBaseUser | AnonymousUser | None, obj: Model, view: str, label: str = "") -> None:
     """Record that `user` read the confidential record `obj` through the page `view` (a URL name,
     "visits:detail"). Call it once the permission checks have passed, before rendering. `label`
     names the record as it is now (default str(obj)); give one when str() would run a query."""
@@ -48,12 +49,12 @@ def record_read(*, user, obj, view: str, label: str = "") -> None:
     )
 
 
-def record_request_read(request, obj, *, label: str = "") -> None:
+def record_request_read(request: HttpRequest, obj: Model, *, label: str = "") -> None:
     """record_read for a view: the signed-in user, and the page's URL name."""
     record_read(user=request.user, obj=obj, view=_view_name(request), label=label)
 
 
-def record_request_reads(request, model, ids, *, label: str) -> None:
+def record_request_reads(request: HttpRequest, model: type[Model], ids: Iterable[int], *, label: str) -> None:
     """record_request_read for several records of one model that one page shows (e.g. the
     restricted intelligence a categorisation form lists): one INSERT, however many."""
     record_reads(user=request.user, model=model, ids=ids, view=_view_name(request), label=label)
@@ -80,7 +81,7 @@ def record_reads(
     )  # fmt: skip
 
 
-def _view_name(request) -> str:
+def _view_name(request: HttpRequest) -> str:
     match = request.resolver_match
     return match.view_name if match else request.path
 

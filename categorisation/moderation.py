@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from core.history import save_as
 from schools.models import TermName
 from schools.terms import term_on
 
@@ -143,10 +144,9 @@ def moderation_session_open(
     )
     if ModerationSession.objects.filter(academic_year=academic_year, term=term, closed_at__isnull=True).exists():
         raise ValidationError(SESSION_OPEN_ALREADY.format(term=session.term_label))
-    session._history_user = actor  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
-            session.save()
+            save_as(session, actor=actor)
     except IntegrityError as error:  # a concurrent open
         raise ValidationError(SESSION_OPEN_ALREADY.format(term=session.term_label)) from error
     return session
@@ -202,8 +202,7 @@ def moderation_decision_record(
         headline=headline_reasons(categorisation),
         decided_by=actor,
     )
-    decision._history_user = actor  # type: ignore[attr-defined]
-    decision.save()
+    save_as(decision, actor=actor)
     label = SupportLevel(proposed).label.lower()
     if outcome == ModerationOutcome.CHANGED:
         categorisation.level = level
@@ -213,8 +212,7 @@ def moderation_decision_record(
             and level != categorisation.suggested_level
         ):
             categorisation.rationale = f"Moderation ({session.term_label}): {reason}"
-        categorisation._history_user = actor  # type: ignore[attr-defined]
-        categorisation.save()
+        save_as(categorisation, actor=actor)
         comments = f"Changed at moderation from {label} to {SupportLevel(level).label.lower()}: {reason}"
     else:
         comments = f"Confirmed at moderation as {label}" + (f": {reason}" if reason else ".")
@@ -231,8 +229,7 @@ def moderation_session_close(*, session: ModerationSession, actor: User) -> Mode
     session = ModerationSession.objects.select_for_update().get(pk=session.pk)
     _check_open(session)
     session.closed_at, session.closed_by = timezone.now(), actor
-    session._history_user = actor  # type: ignore[attr-defined]
-    session.save()
+    save_as(session, actor=actor)
     return session
 
 

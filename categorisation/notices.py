@@ -25,6 +25,7 @@ from accounts.permissions import is_governor, is_headteacher_of_school
 from accounts.roles import Role
 from core import tasks as queue
 from core.emails import NO_EMAIL_ADDRESS, send_and_record
+from core.history import save_as
 from schools.models import GovernorRole, Governorship, School
 
 from .models import (
@@ -209,11 +210,6 @@ def is_current(notice: CategoryNotice) -> bool:
 # ---- writes ---------------------------------------------------------------------------------------
 
 
-def _save(obj, actor: User) -> None:
-    obj._history_user = actor
-    obj.save()
-
-
 def _event(categorisation: Categorisation, kind: str, actor: User | None, comments: str = "") -> None:
     CategorisationEvent.objects.create(
         categorisation=categorisation, kind=kind, actor=actor, comments=comments, at=timezone.now()
@@ -241,7 +237,7 @@ def category_notice_send(*, categorisation: Categorisation, actor: User) -> Cate
         sent_by=actor,
         respond_by=respond_by_for(timezone.localdate(now)),
     )
-    _save(notice, actor)
+    save_as(notice, actor=actor)
     emails = [
         CategoryNoticeEmail(
             notice=notice,
@@ -311,7 +307,7 @@ def category_notice_answer(
         raise ValidationError(errors)
     notice.response, notice.response_reasons = response, reasons.strip()
     notice.responded_at, notice.responded_by = timezone.now(), actor
-    _save(notice, actor)
+    save_as(notice, actor=actor)
     kind = EventKind.AGREED if response == NoticeResponse.AGREE else EventKind.CHALLENGED
     _event(notice.categorisation, kind, actor, notice.response_reasons)
     return notice
@@ -340,7 +336,7 @@ def category_challenge_decide(*, notice: CategoryNotice, actor: User, decision: 
     reasons = reasons.strip()
     notice.decision, notice.decision_reasons = decision, reasons
     notice.decided_at, notice.decided_by = timezone.now(), actor
-    _save(notice, actor)
+    save_as(notice, actor=actor)
     _event(notice.categorisation, EventKind.DECIDED, actor, f"{ChallengeDecision(decision).label}. {reasons}")
     school = notice.categorisation.school
     now = timezone.now()

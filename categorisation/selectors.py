@@ -3,14 +3,16 @@
 or the length of their history."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, cast
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.models import User
 from schools.models import Governance, School, SchoolStatus, TermName, academic_year_label
 from schools.terms import term_on
 
@@ -65,13 +67,13 @@ def _name(first_name: str | None, last_name: str | None, username: str | None) -
     return " ".join(part for part in (first_name, last_name) if part) or username or ""
 
 
-def _display_name(user) -> str:
+def _display_name(user: User | None) -> str:
     if user is None:
         return ""
     return _name(user.first_name, user.last_name, user.username)
 
 
-def _latest_two(school_ids: list[int] | QuerySet | None, on: date | None) -> list:
+def _latest_two(school_ids: list[int] | QuerySet[Any] | None, on: date | None) -> list[Any]:
     """Each school's latest two approved categorisations (as at the end of `on`), in one query, newest
     first per school. Each school's two are found through the (school, status, approved_at) index
     (correlated subqueries), not by numbering every approval ever made: at England scale (300,000
@@ -80,7 +82,7 @@ def _latest_two(school_ids: list[int] | QuerySet | None, on: date | None) -> lis
     if on is not None:
         approved = approved.filter(approved_at__lt=_end_of_day(on))
     per_school = approved.filter(school=OuterRef("pk")).order_by("-approved_at", "-id").values("id")
-    rows = approved
+    rows: QuerySet[Any, Any] = approved
     schools = School.objects.order_by()
     if school_ids is not None:
         # also on the outer rows, so that a few schools' are read through the index
@@ -109,7 +111,7 @@ def _latest_two(school_ids: list[int] | QuerySet | None, on: date | None) -> lis
 
 
 def current_categories(
-    school_ids: Iterable[int] | QuerySet | None = None, *, on: date | None = None
+    school_ids: Iterable[int] | QuerySet[Any] | None = None, *, on: date | None = None
 ) -> dict[int, CurrentCategory]:
     """Each school's latest APPROVED categorisation (as it stood at the end of `on` when given),
     with its direction of travel against the one before; schools with none are absent. One query.
@@ -141,7 +143,9 @@ def current_categories(
     return found
 
 
-def levels_on(days: Iterable[date], school_ids: Iterable[int] | QuerySet | None = None) -> dict[date, dict[int, str]]:
+def levels_on(
+    days: Iterable[date], school_ids: Iterable[int] | QuerySet[Any] | None = None
+) -> dict[date, dict[int, str]]:
     """Each school's category level as it stood at the end of each of `days` (the same answer as
     `current_categories(on=day)`, level only), in two queries however many days: the latest approval
     before the first day ends, then every approval up to the last day, replayed in order. Schools
@@ -168,7 +172,7 @@ def levels_on(days: Iterable[date], school_ids: Iterable[int] | QuerySet | None 
         .values_list("approved_at", "school_id", "level")
     )
     found: dict[date, dict[int, str]] = {}
-    pending = iter(later)
+    pending = cast(Iterator[tuple[datetime, int, str]], iter(later))  # approved_at__gte: never None
     event = next(pending, None)
     for day in days:
         day_end = _end_of_day(day)
@@ -194,7 +198,7 @@ def _latest_levels(days: list[date]) -> dict[str, Subquery]:
     }
 
 
-def level_paths(days: Iterable[date], schools: QuerySet) -> list[tuple[tuple[str | None, ...], int]]:
+def level_paths(days: Iterable[date], schools: QuerySet[School]) -> list[tuple[tuple[str | None, ...], int]]:
     """How many of `schools` (a queryset) had each sequence of category levels at the end of `days`
     (sorted; None where a school had no category that day): the same levels as `levels_on`, counted
     in one grouped query instead of returned per school, so the answer is a few hundred rows however
@@ -222,7 +226,7 @@ def school_levels(days: list[date], school_ids: Iterable[int]) -> list[tuple[int
     return [(row[0], tuple(row[1:])) for row in rows]
 
 
-def current_category(school, *, on: date | None = None) -> CurrentCategory | None:
+def current_category(school: School, *, on: date | None = None) -> CurrentCategory | None:
     """The school's current category (or as it stood at the end of `on`), or None."""
     return current_categories([school.pk], on=on).get(school.pk)
 
@@ -233,7 +237,7 @@ class HistoryEntry:
     level: str
     academic_year: int
     term: str
-    approved_at: datetime
+    approved_at: datetime | None  # an approved categorisation's, so always set
     approved_by: str
     direction: str | None
     framework: str
@@ -254,7 +258,7 @@ class HistoryEntry:
         return Direction(self.direction).label if self.direction else "First category"
 
 
-def category_history(school) -> list[HistoryEntry]:
+def category_history(school: School) -> list[HistoryEntry]:
     """The school's approved categorisations, newest first, each with its direction of travel
     against the one approved before it. One query."""
     approved = list(
@@ -320,7 +324,7 @@ def suggestion_for(criteria: list[Criterion], ticked_ids: Iterable[int]) -> Best
     return best_fit(statements_of(criteria), {str(i) for i in ticked_ids}, counts=counts_of(criteria))
 
 
-def _count_of(queryset: QuerySet) -> Coalesce:
+def _count_of(queryset: QuerySet[Any]) -> Coalesce:
     """COUNT(*) of a queryset filtered by OuterRef, as a subquery."""
     counted = queryset.order_by().values(group=Value(1)).annotate(n=Count("*")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
@@ -386,11 +390,11 @@ def categorisation_detail(pk: int) -> Categorisation:
     )
 
 
-def _events():
+def _events() -> QuerySet[CategorisationEvent]:
     return CategorisationEvent.objects.select_related("actor")
 
 
-def _ticks():
+def _ticks() -> QuerySet[Tick]:
     return Tick.objects.select_related("criterion", "criterion__area")
 
 
@@ -433,11 +437,10 @@ def judgement_authors(categorisation: Categorisation) -> JudgementAuthors:
         if before is not None and judgement != before:
             users.add(user_id)
         before = judgement
-    users.discard(None)
-    return JudgementAuthors(categorisation.submitted_by_id, frozenset(users))
+    return JudgementAuthors(categorisation.submitted_by_id, frozenset(u for u in users if u is not None))
 
 
-def open_categorisation(school) -> Categorisation | None:
+def open_categorisation(school: School) -> Categorisation | None:
     return (
         Categorisation.objects.filter(school=school, status__in=OPEN_STATUSES)
         .select_related("created_by", "submitted_by")
@@ -453,7 +456,7 @@ def approval_queue() -> QuerySet[Categorisation]:
     )
 
 
-def in_progress_for(user) -> QuerySet[Categorisation]:
+def in_progress_for(user: User) -> QuerySet[Categorisation]:
     """Drafts and returned categorisations the user started or whose school they are link adviser of."""
     return (
         Categorisation.objects.filter(status__in=[Status.DRAFT, Status.RETURNED])
@@ -466,7 +469,7 @@ def in_progress_for(user) -> QuerySet[Categorisation]:
 # ---- lists of schools by category -----------------------------------------------------------
 
 
-def latest_approved_subquery(field: str):
+def latest_approved_subquery(field: str) -> Subquery:
     return Subquery(
         Categorisation.objects.filter(school=OuterRef("pk"), status=Status.APPROVED)
         .order_by("-approved_at", "-id")
@@ -474,11 +477,11 @@ def latest_approved_subquery(field: str):
     )
 
 
-def open_status_subquery():
+def open_status_subquery() -> Subquery:
     return Subquery(Categorisation.objects.filter(school=OuterRef("pk"), status__in=OPEN_STATUSES).values("status")[:1])
 
 
-def open_id_subquery():
+def open_id_subquery() -> Subquery:
     return Subquery(Categorisation.objects.filter(school=OuterRef("pk"), status__in=OPEN_STATUSES).values("id")[:1])
 
 
@@ -491,7 +494,7 @@ def schools_by_category() -> QuerySet[School]:
     )
 
 
-def approved_this_term(day: date):
+def approved_this_term(day: date) -> Exists:
     period = term_on(day)
     return Exists(
         Categorisation.objects.filter(
@@ -538,7 +541,7 @@ class AreaEvidence:
     name: str
     level: str | None
     explanation: str
-    ticks: list  # Tick, with criterion
+    ticks: list[Tick]  # with criterion
 
 
 @dataclass
@@ -561,7 +564,7 @@ def evidence_of(categorisation: Categorisation) -> Evidence:
     criteria = framework_criteria(categorisation.framework)
     ticks = list(categorisation.ticks.all())
     fit = suggestion_for(criteria, [t.criterion_id for t in ticks])
-    by_area: dict[str, list] = {}
+    by_area: dict[str, list[Tick]] = {}
     for tick in sorted(ticks, key=lambda t: (t.criterion.area.order, t.criterion.order)):
         by_area.setdefault(tick.criterion.area.code, []).append(tick)
     areas = [AreaEvidence(a.area, a.name, a.level, a.explanation, by_area.get(a.area, [])) for a in fit.areas]
@@ -574,6 +577,7 @@ def side_by_side(
     """Rows of (area name, this categorisation's area, the previous one's area), matched by area code;
     areas of a previous framework that do not match come last."""
     earlier = {a.code: a for a in previous.areas} if previous else {}
+    rows: list[tuple[str, AreaEvidence | None, AreaEvidence | None]]
     rows = [(a.name, a, earlier.pop(a.code, None)) for a in this.areas]
     rows += [(a.name, None, a) for a in earlier.values()]
     return rows

@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
+from core.history import delete_as, save_as
 from schools.models import ElectedMemberAlertKind, School, TermName
 from schools.services import elected_members_alert
 from schools.terms import term_on
@@ -80,11 +81,6 @@ def _event(
     )
 
 
-def _save(obj, actor: User) -> None:
-    obj._history_user = actor
-    obj.save()
-
-
 def _locked(categorisation: Categorisation) -> Categorisation:
     return Categorisation.objects.select_for_update().select_related("school", "framework").get(pk=categorisation.pk)
 
@@ -145,7 +141,7 @@ def categorisation_start(
     )
     try:
         with transaction.atomic():
-            _save(categorisation, actor)
+            save_as(categorisation, actor=actor)
     except IntegrityError as error:  # a concurrent start won the race
         raise ValidationError(OPEN_EXISTS.format(school=school.name, status="just started")) from error
 
@@ -170,7 +166,7 @@ def categorisation_start(
             )
     bulk_create_with_history(list(ticks.values()), Tick, default_user=actor)
     categorisation.suggested_level = suggestion_for(criteria, ticks).level or ""
-    _save(categorisation, actor)
+    save_as(categorisation, actor=actor)
     _event(categorisation, EventKind.STARTED, actor)
     return categorisation
 
@@ -241,11 +237,10 @@ def _apply_changes(
         )
     for criterion_id, tick in existing.items():
         if criterion_id not in ticks:
-            tick._history_user = actor
-            tick.delete()
+            delete_as(tick, actor=actor)
         elif tick.evidence != ticks[criterion_id].strip():
             tick.evidence = ticks[criterion_id].strip()
-            _save(tick, actor)
+            save_as(tick, actor=actor)
     new = []
     for criterion_id, evidence in ticks.items():
         if criterion_id not in existing:
@@ -266,7 +261,7 @@ def _apply_changes(
         categorisation.school_reasons = school_reasons.strip()
     if cited is not None:
         _cite(categorisation, actor=actor, cited=cited)
-    _save(categorisation, actor)
+    save_as(categorisation, actor=actor)
     return categorisation
 
 
@@ -347,7 +342,7 @@ def categorisation_submit(
     _check_complete(categorisation)
     categorisation.status = Status.SUBMITTED
     categorisation.submitted_at, categorisation.submitted_by = timezone.now(), actor
-    _save(categorisation, actor)
+    save_as(categorisation, actor=actor)
     _event(categorisation, EventKind.SUBMITTED, actor)
     return categorisation
 
@@ -377,7 +372,7 @@ def categorisation_return(*, categorisation: Categorisation, actor: User, commen
     categorisation.status = Status.RETURNED
     categorisation.returned_at, categorisation.returned_by = timezone.now(), actor
     categorisation.review_comments = comments.strip()
-    _save(categorisation, actor)
+    save_as(categorisation, actor=actor)
     _event(categorisation, EventKind.RETURNED, actor, comments.strip())
     return categorisation
 
@@ -419,7 +414,7 @@ def categorisation_approve(
     categorisation.supersedes_id = previous.categorisation_id if previous else None
     if comments.strip():
         categorisation.review_comments = comments.strip()
-    _save(categorisation, actor)
+    save_as(categorisation, actor=actor)
     _event(categorisation, EventKind.APPROVED, actor, comments.strip(), at=categorisation.approved_at)
     if tell_school:
         category_notice_send(categorisation=categorisation, actor=actor)
@@ -448,7 +443,7 @@ def categorisation_withdraw(*, categorisation: Categorisation, actor: User) -> C
     if categorisation.status not in EDITABLE_STATUSES:
         raise ValidationError(NOT_WITHDRAWABLE.format(status=_status_label(categorisation)))
     categorisation.status = Status.WITHDRAWN
-    _save(categorisation, actor)
+    save_as(categorisation, actor=actor)
     _event(categorisation, EventKind.WITHDRAWN, actor)
     return categorisation
 
@@ -475,7 +470,7 @@ def _check_name(name: str, framework: Framework | None = None) -> str:
 def framework_create(*, name: str, description: str = "", actor: User) -> Framework:
     """A new, empty draft framework."""
     framework = Framework(name=_check_name(name), description=description.strip(), created_by=actor)
-    _save(framework, actor)
+    save_as(framework, actor=actor)
     return framework
 
 
@@ -484,7 +479,7 @@ def framework_update(*, framework: Framework, name: str, description: str, actor
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
     _check_draft(framework)
     framework.name, framework.description = _check_name(name, framework), description.strip()
-    _save(framework, actor)
+    save_as(framework, actor=actor)
     return framework
 
 
@@ -492,7 +487,7 @@ def framework_update(*, framework: Framework, name: str, description: str, actor
 def framework_copy(*, framework: Framework, name: str, actor: User) -> Framework:
     """A new draft with a copy of the framework's areas and criteria, to change them."""
     copy = Framework(name=_check_name(name), description=framework.description, copied_from=framework, created_by=actor)
-    _save(copy, actor)
+    save_as(copy, actor=actor)
     for area in framework.areas.prefetch_related("criteria"):
         new_area = Area(
             framework=copy,
@@ -502,9 +497,9 @@ def framework_copy(*, framework: Framework, name: str, actor: User) -> Framework
             medium_count=area.medium_count,
             high_count=area.high_count,
         )
-        _save(new_area, actor)
+        save_as(new_area, actor=actor)
         for criterion in area.criteria.all():
-            _save(
+            save_as(
                 Criterion(
                     area=new_area,
                     level=criterion.level,
@@ -516,7 +511,7 @@ def framework_copy(*, framework: Framework, name: str, actor: User) -> Framework
                     fact_key=criterion.fact_key,
                     decisive=criterion.decisive,
                 ),
-                actor,
+                actor=actor,
             )
     return copy
 
@@ -553,7 +548,7 @@ def area_save(
     area = area or Area(framework=framework)
     area.code, area.name, area.order = code, " ".join(name.split()), order
     area.medium_count, area.high_count = medium_count, high_count
-    _save(area, actor)
+    save_as(area, actor=actor)
     return area
 
 
@@ -563,8 +558,7 @@ def area_delete(*, area: Area, actor: User) -> None:
     _check_draft(framework)
     if area.criteria.exists():
         raise ValidationError(AREA_HAS_CRITERIA.format(area=area.name))
-    area._history_user = actor
-    area.delete()
+    delete_as(area, actor=actor)
 
 
 @transaction.atomic
@@ -601,7 +595,7 @@ def criterion_save(
     criterion.level, criterion.code, criterion.text, criterion.order = level, code, text.strip(), order
     criterion.data_driven, criterion.is_safeguarding, criterion.fact_key = data_driven, is_safeguarding, fact_key
     criterion.decisive = decisive
-    _save(criterion, actor)
+    save_as(criterion, actor=actor)
     return criterion
 
 
@@ -609,8 +603,7 @@ def criterion_save(
 def criterion_delete(*, criterion: Criterion, actor: User) -> None:
     framework = Framework.objects.select_for_update().get(pk=criterion.area.framework_id)
     _check_draft(framework)
-    criterion._history_user = actor
-    criterion.delete()
+    delete_as(criterion, actor=actor)
 
 
 @transaction.atomic
@@ -634,5 +627,5 @@ def framework_activate(*, framework: Framework, active_from: date, actor: User, 
             raise ValidationError(AREA_EMPTY.format(area=area.name))
     framework.active_from = active_from
     framework.activated_at, framework.activated_by = timezone.now(), actor
-    _save(framework, actor)
+    save_as(framework, actor=actor)
     return framework

@@ -242,7 +242,17 @@ LOCAL_AUTHORITY_CODES = env.list("LOCAL_AUTHORITY_CODES", default=["874"])
 
 # Single sign-on with the council's identity provider over OpenID Connect (docs/adr/0013): off
 # unless OIDC_* variables are set; set partly or wrongly, the app refuses to start (config/oidc.py).
-globals().update(oidc_settings(os.environ, debug=DEBUG, council_name=COUNCIL_NAME))
+_oidc = oidc_settings(os.environ, debug=DEBUG, council_name=COUNCIL_NAME)
+globals().update(_oidc)
+# The ones the app reads by name, so that mypy (django-stubs) knows them and their types.
+OIDC_ISSUER: str = _oidc["OIDC_ISSUER"]
+OIDC_ALLOWED_DOMAINS: list[str] = _oidc["OIDC_ALLOWED_DOMAINS"]
+OIDC_TRUST_PROVIDER_EMAILS: bool = _oidc["OIDC_TRUST_PROVIDER_EMAILS"]
+OIDC_CREATE_USERS: bool = _oidc["OIDC_CREATE_USERS"]
+OIDC_GROUPS_CLAIM: str = _oidc["OIDC_GROUPS_CLAIM"]
+OIDC_ROLE_GROUPS: list[tuple[str, str]] = _oidc["OIDC_ROLE_GROUPS"]
+OIDC_RP_CLIENT_ID: str = _oidc["OIDC_RP_CLIENT_ID"]
+OIDC_TIMEOUT: int = _oidc["OIDC_TIMEOUT"]
 
 # The read log of confidential material (audit app, docs/adr/0012): entries older than this many
 # days are deleted by `manage.py purge_read_log`; reads of one record by one person through one

@@ -7,6 +7,7 @@ from functools import cached_property
 
 from django.db.models import QuerySet
 
+from accounts.models import User
 from schools.models import School
 from visits.compliance import compliance_schools
 
@@ -46,7 +47,7 @@ class Scope:
     and the chosen filters."""
 
     today: date
-    user: object
+    user: User
     chosen: dict[str, str]
     # Whistleblowing-sourced concerns (restricted) are left out of documents that leave the
     # system, the reporting packs (docs/adr/0030), whoever produced them.

@@ -192,6 +192,7 @@ def previous_pack(pack: ReportingPack) -> ReportingPack | None:
 
 
 def pack_contents(pack: ReportingPack) -> PackContents:
+    assert pack.requested_by is not None  # pack_build refuses a pack whose requester is gone
     scope = figures.Scope(
         today=pack.as_of,
         user=pack.requested_by,

@@ -1,6 +1,7 @@
 """The dashboard's writes: England's outcome figures, entered by an admin (docs/adr/0029)."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -28,7 +29,7 @@ def national_outcome_save(
 
 
 @transaction.atomic
-def national_outcomes_import(*, actor: User, rows: list[dict]) -> tuple[int, int]:
+def national_outcomes_import(*, actor: User, rows: list[dict[str, Any]]) -> tuple[int, int]:
     """Record every row (as NationalOutcomeForm cleans it) in one transaction: all or nothing.
     Returns how many figures are new and how many replaced one entered before."""
     created = 0

@@ -22,6 +22,7 @@ from accounts.headships import headteachers_of
 from accounts.models import User
 from core import tasks as queue
 from core.emails import NO_EMAIL_ADDRESS, send_and_record
+from core.history import save_as
 from core.text import normalise_text, single_line
 from core.uploads import original_name, stored_name
 from schools.models import School
@@ -104,8 +105,7 @@ def document_upload(
                 uploaded_by=actor,
                 uploaded_at=timezone.now(),
             )
-            document._history_user = actor  # type: ignore[attr-defined]
-            document.save()
+            save_as(document, actor=actor)
             if direction == Direction.FROM_LA:
                 _queue_emails(document)
     except Exception:
@@ -146,8 +146,7 @@ def document_withdraw(*, document: Document, actor: User, reason: str) -> Docume
     document.withdrawn_at = timezone.now()
     document.withdrawn_by = actor
     document.withdrawn_reason = reason[:300]
-    document._history_user = actor  # type: ignore[attr-defined]
-    document.save()
+    save_as(document, actor=actor)
     return document
 
 

@@ -32,6 +32,7 @@ from accounts.permissions import is_headteacher_of_school
 from accounts.roles import Role
 from core import tasks as queue
 from core.emails import NO_EMAIL_ADDRESS, send_and_record
+from core.history import save_as
 from core.text import normalise_text
 from core.uploads import original_name, stored_name
 
@@ -173,11 +174,6 @@ def may_review(user, plan: ActionPlan) -> bool:
 # ---- writes ---------------------------------------------------------------------------------------
 
 
-def _save(obj, actor) -> None:
-    obj._history_user = actor
-    obj.save()
-
-
 def _event(plan: ActionPlan, kind: str, actor, comments: str = "", internal_note: str = "") -> None:
     ActionPlanEvent.objects.create(
         plan=plan, kind=kind, actor=actor, at=timezone.now(), comments=comments, internal_note=internal_note
@@ -224,7 +220,7 @@ def action_plan_request(*, letter: Letter, actor: User) -> ActionPlan | None:
             compliance_end_date=letter.compliance_end_date if letter.letter_type.is_warning_notice else None,
         ),
     )
-    _save(plan, actor)
+    save_as(plan, actor=actor)
     _event(plan, PlanEventKind.REQUESTED, actor, f"The plan is due by {long_date(plan.due_on)}.")
     _queue_emails(plan, PlanEmailKind.REQUESTED)
     return plan
@@ -277,7 +273,7 @@ def action_plan_submit(
     plan.submitted_on, plan.submitted_by = today, actor
     plan.first_submitted_on = plan.first_submitted_on or today
     plan.status = PlanStatus.SUBMITTED
-    _save(plan, actor)
+    save_as(plan, actor=actor)
     plan.items.all().delete()
     ActionPlanItem.objects.bulk_create(
         ActionPlanItem(plan=plan, description=i.description, owner=i.owner, due_on=i.due_on, order=n)
@@ -306,7 +302,7 @@ def _record_warning_notice_response(plan: ActionPlan, actor: User) -> None:
     ]
     progress.response_received_on = plan.first_submitted_on
     progress.response_text = "\n".join(lines)
-    _save(progress, actor)
+    save_as(progress, actor=actor)
 
 
 @transaction.atomic
@@ -327,7 +323,7 @@ def action_plan_review(
     plan.view, plan.view_comments, plan.internal_note = view, comments, internal_note
     plan.reviewed_at, plan.reviewed_by = timezone.now(), actor
     plan.status = PlanStatus.ACCEPTED if view == PlanView.ACCEPTED else PlanStatus.MORE_NEEDED
-    _save(plan, actor)
+    save_as(plan, actor=actor)
     if view == PlanView.ACCEPTED:
         from visits.services import NewAction, action_plan_actions_create
 

@@ -3,10 +3,12 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import is_governor, is_la_staff
 from core.dates import add_months
 from schools.models import School
@@ -38,7 +40,7 @@ def _base() -> QuerySet[Letter]:
     )
 
 
-def letters_visible_to(user) -> QuerySet[Letter]:
+def letters_visible_to(user: User | AnonymousUser) -> QuerySet[Letter]:
     """Every letter for LA staff; a governor's own schools' issued letters, except letters to an
     academy's trust (written to its chair or chief executive about the LA's concerns, not to the
     school's governors); nothing for anyone else (admins included: letters are case material)."""
@@ -55,7 +57,7 @@ def letters_visible_to(user) -> QuerySet[Letter]:
     return Letter.objects.none()
 
 
-def letter_for_user(*, user, pk: int) -> Letter:
+def letter_for_user(*, user: User, pk: int) -> Letter:
     """The letter, or 404 when it does not exist or the user may not see it."""
     queryset = letters_visible_to(user).prefetch_related(
         Prefetch("indicators", queryset=Indicator.objects.order_by("order", "id"))
@@ -97,8 +99,7 @@ def letter_authors(letter: Letter) -> frozenset[int]:
         if status == LetterStatus.SUBMITTED and (before is None or before[1] != LetterStatus.SUBMITTED):
             users.add(user_id)
         before = (now, status)
-    users.discard(None)
-    return frozenset(users)
+    return frozenset(u for u in users if u is not None)
 
 
 def letter_types() -> list[LetterType]:
@@ -122,7 +123,7 @@ def letter_types_for(school: School) -> list[LetterType]:
     ]
 
 
-def why_user_may_not_approve(user, letter: Letter) -> str:
+def why_user_may_not_approve(user: User, letter: Letter) -> str:
     """The reason this officer may not approve the letter though they may approve letters (four
     eyes: they wrote it, and its type needs a second officer), or "" if they may."""
     reasons = four_eyes_an_officer_approves_a_letter_someone_else_wrote(
@@ -131,7 +132,7 @@ def why_user_may_not_approve(user, letter: Letter) -> str:
     return reasons[0] if reasons else ""
 
 
-def school_letters(*, user, school) -> list[Letter]:
+def school_letters(*, user: User, school: School) -> list[Letter]:
     """The school's letters in order (newest first), as the user may see them."""
     return list(letters_visible_to(user).filter(school=school).order_by("-issued_on", "-created_at", "-id"))
 
@@ -242,7 +243,7 @@ def letters_with_status(status: str) -> QuerySet[Letter]:
     return _base().filter(status=status).order_by("submitted_at", "created_at", "id")
 
 
-def adviser_work(user) -> QuerySet[Letter]:
+def adviser_work(user: User) -> QuerySet[Letter]:
     """An adviser's own drafts and returned letters, and drafts for their link schools."""
     return (
         _base()
@@ -253,7 +254,7 @@ def adviser_work(user) -> QuerySet[Letter]:
 
 
 def fact_source(letter_type_code: str, issued_on: date) -> str:
-    names = {
+    names: dict[str, str] = {
         LetterKind.WARNING_NOTICE: "Warning notice",
         LetterKind.SIGNIFICANT_CONCERNS: "Significant concerns letter",
         LetterKind.SIGNIFICANT_CONCERNS_TOP: "Significant concerns letter (top tier)",

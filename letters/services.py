@@ -5,7 +5,9 @@ cannot both approve or both issue it."""
 import functools
 import logging
 import time
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from typing import Any, ParamSpec, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -13,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from core.history import save_as
 from schools.models import ElectedMemberAlertKind, School
 from schools.services import elected_members_alert
 
@@ -34,6 +37,7 @@ from .models import (
     WarningNoticeProgress,
 )
 from .placeholders import long_date
+from .suggestions import Suggestion
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +67,7 @@ SUGGESTION_GONE = "This suggestion is no longer open: someone may have accepted 
 DISMISS_NEEDS_REASON = "Enter why the suggestion is dismissed"
 INDICATOR_TEXT_REQUIRED = "Enter the indicator's text"
 
-ALERT_KINDS = {
+ALERT_KINDS: dict[str, str] = {
     LetterKind.WARNING_NOTICE: ElectedMemberAlertKind.WARNING_NOTICE,
     LetterKind.SIGNIFICANT_CONCERNS_TOP: ElectedMemberAlertKind.SIGNIFICANT_CONCERNS,
 }
@@ -72,15 +76,17 @@ ALERT_KINDS = {
 # About 30 seconds in all (0.05 s doubling to 1 s a try): issuing renders two documents inside the
 # lock, which on a loaded machine takes several seconds.
 LOCK_ATTEMPTS = 35
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def waits_for_the_lock(func):
+def waits_for_the_lock(func: Callable[P, R]) -> Callable[P, R]:
     """Run a state change again when SQLite reports the database locked by another writer (its
     IMMEDIATE transactions take the write lock on BEGIN; PostgreSQL waits on select_for_update
     instead). The retry then finds the other writer's result, e.g. the letter already issued."""
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         for attempt in range(LOCK_ATTEMPTS):
             try:
                 return func(*args, **kwargs)
@@ -95,11 +101,6 @@ def waits_for_the_lock(func):
 
 def _today(today: date | None) -> date:
     return today or timezone.localdate()
-
-
-def _save(obj, actor: User, **kwargs) -> None:
-    obj._history_user = actor
-    obj.save(**kwargs)
 
 
 def _event(letter: Letter, action: str, actor: User, comments: str = "") -> None:
@@ -123,9 +124,9 @@ def _compliance_period_errors(*, issued_on: date, compliance_end_date: date | No
     ) or rules.compliance_period_within_a_year_of_issue(issued_on=issued_on, compliance_end_date=compliance_end_date)
 
 
-def _check_content(*, school: School, letter_type: LetterType, subject: str, body: str, indicators, grounds,
-                   compliance_end_date, today: date) -> None:  # fmt: skip
-    errors: dict[str, list[str]] = {}
+def _check_content(*, school: School, letter_type: LetterType, subject: str, body: str, indicators: list[Indicator],
+                   grounds: list[str], compliance_end_date: date | None, today: date) -> None:  # fmt: skip
+    errors: dict[str | None, list[str]] = {}
     if problems := (
         rules.letters_only_to_open_schools(school=school)
         + rules.warning_notice_only_for_maintained_schools_s59(school=school, letter_type=letter_type)
@@ -150,10 +151,12 @@ def _check_content(*, school: School, letter_type: LetterType, subject: str, bod
         raise ValidationError({k or "__all__": v for k, v in errors.items()})
 
 
-def _apply(letter: Letter, *, subject, body, grounds, compliance_end_date) -> None:
+def _apply(
+    letter: Letter, *, subject: str, body: str, grounds: Sequence[str], compliance_end_date: date | None
+) -> None:
     letter.subject, letter.body = subject.strip(), body.strip()
-    grounds = set(grounds) if letter.letter_type.is_warning_notice else set()
-    letter.ground_a, letter.ground_b, letter.ground_c = ("a" in grounds, "b" in grounds, "c" in grounds)
+    given = set(grounds) if letter.letter_type.is_warning_notice else set()
+    letter.ground_a, letter.ground_b, letter.ground_c = ("a" in given, "b" in given, "c" in given)
     letter.compliance_end_date = compliance_end_date if letter.letter_type.is_warning_notice else None
 
 
@@ -165,8 +168,8 @@ def letter_draft_create(
     actor: User,
     subject: str,
     body: str,
-    indicators=(),
-    grounds=(),
+    indicators: Iterable[Indicator] = (),
+    grounds: Iterable[str] = (),
     compliance_end_date: date | None = None,
     today: date | None = None,
 ) -> Letter:
@@ -176,7 +179,7 @@ def letter_draft_create(
                    grounds=grounds, compliance_end_date=compliance_end_date, today=_today(today))  # fmt: skip
     letter = Letter(school=school, letter_type=letter_type, drafted_by=actor, status=LetterStatus.DRAFT)
     _apply(letter, subject=subject, body=body, grounds=grounds, compliance_end_date=compliance_end_date)
-    _save(letter, actor)
+    save_as(letter, actor=actor)
     letter.indicators.set(indicators)
     _event(letter, EventAction.CREATED, actor)
     return letter
@@ -190,8 +193,8 @@ def letter_draft_update(
     actor: User,
     subject: str,
     body: str,
-    indicators=(),
-    grounds=(),
+    indicators: Iterable[Indicator] = (),
+    grounds: Iterable[str] = (),
     compliance_end_date: date | None = None,
     today: date | None = None,
 ) -> Letter:
@@ -205,7 +208,7 @@ def letter_draft_update(
                    indicators=indicators, grounds=grounds, compliance_end_date=compliance_end_date,
                    today=_today(today))  # fmt: skip
     _apply(letter, subject=subject, body=body, grounds=grounds, compliance_end_date=compliance_end_date)
-    _save(letter, actor)
+    save_as(letter, actor=actor)
     letter.indicators.set(indicators)
     _event(letter, EventAction.EDITED, actor)
     return letter
@@ -227,7 +230,7 @@ def letter_submit(*, letter: Letter, actor: User, today: date | None = None) -> 
     if errors:
         raise ValidationError(errors)
     letter.status, letter.submitted_at = LetterStatus.SUBMITTED, timezone.now()
-    _save(letter, actor)
+    save_as(letter, actor=actor)
     _event(letter, EventAction.SUBMITTED, actor)
     return letter
 
@@ -245,7 +248,7 @@ def letter_approve(*, letter: Letter, actor: User, comments: str = "") -> Letter
     ):
         raise ValidationError(problems)
     letter.status, letter.approved_at, letter.approved_by = LetterStatus.APPROVED, timezone.now(), actor
-    _save(letter, actor)
+    save_as(letter, actor=actor)
     _event(letter, EventAction.APPROVED, actor, comments.strip())
     return letter
 
@@ -260,7 +263,7 @@ def letter_return(*, letter: Letter, actor: User, comments: str) -> Letter:
     if letter.status not in (LetterStatus.SUBMITTED, LetterStatus.APPROVED):
         raise ValidationError(CANNOT_RETURN.format(status=_status_label(letter)))
     letter.status, letter.approved_at, letter.approved_by = LetterStatus.RETURNED, None, None
-    _save(letter, actor)
+    save_as(letter, actor=actor)
     _event(letter, EventAction.RETURNED, actor, comments.strip())
     return letter
 
@@ -273,7 +276,7 @@ def letter_withdraw(*, letter: Letter, actor: User, comments: str = "") -> Lette
     if letter.status in (LetterStatus.ISSUED, LetterStatus.WITHDRAWN):
         raise ValidationError(CANNOT_WITHDRAW.format(status=_status_label(letter)))
     letter.status = LetterStatus.WITHDRAWN
-    _save(letter, actor)
+    save_as(letter, actor=actor)
     _event(letter, EventAction.WITHDRAWN, actor, comments.strip())
     return letter
 
@@ -288,8 +291,8 @@ def letter_issue(
     letter: Letter,
     actor: User,
     issued_on: date | None = None,
-    other_copies: list[str] = (),
-    copy_to: list[str] = (),
+    other_copies: Sequence[str] = (),
+    copy_to: Sequence[str] = (),
     today: date | None = None,
 ) -> Letter:
     """Issue an approved letter: record the date of issue, who it went to (for a letter to a trust,
@@ -323,11 +326,11 @@ def letter_issue(
     letter.recipients = documents.recipients_for(letter.school, letter.letter_type)
     letter.copies = copies
     letter.issued_content = issued_documents.issued_words(content, letter.school)
-    _save(letter, actor)
+    save_as(letter, actor=actor)
     _event(letter, EventAction.ISSUED, actor)
     if letter.letter_type.is_warning_notice:
         progress = WarningNoticeProgress(letter=letter)
-        _save(progress, actor)
+        save_as(progress, actor=actor)
     from .action_plans import action_plan_request
 
     action_plan_request(letter=letter, actor=actor)
@@ -375,7 +378,7 @@ def template_update(*, template: LetterTemplate, actor: User, subject: str, body
         raise ValidationError(errors)
     template.subject, template.body = subject.strip(), body.strip()
     template.updated_by = actor
-    _save(template, actor)
+    save_as(template, actor=actor)
     return template
 
 
@@ -389,7 +392,7 @@ def letter_type_approval_update(*, letter_type: LetterType, actor: User, second_
     ):
         raise ValidationError({"second_officer_approval": problems})
     letter_type.second_officer_approval = bool(second_officer_approval)
-    _save(letter_type, actor, update_fields=["second_officer_approval"])
+    save_as(letter_type, actor=actor, update_fields=["second_officer_approval"])
     return letter_type
 
 
@@ -405,7 +408,7 @@ def indicator_add(*, letter_type: LetterType, text: str, actor: User) -> Indicat
         code = f"{base[:45]}-{n}"
     order = (letter_type.indicators.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     indicator = Indicator(letter_type=letter_type, code=code, text=text, order=order)
-    _save(indicator, actor)
+    save_as(indicator, actor=actor)
     return indicator
 
 
@@ -416,7 +419,7 @@ def indicator_update(*, indicator: Indicator, text: str, is_active: bool, actor:
     if not text:
         raise ValidationError({"text": INDICATOR_TEXT_REQUIRED})
     indicator.text, indicator.is_active = text, is_active
-    _save(indicator, actor)
+    save_as(indicator, actor=actor)
     return indicator
 
 
@@ -436,9 +439,10 @@ def _locked_notice(letter: Letter) -> tuple[Letter, WarningNoticeProgress]:
 @transaction.atomic
 def warning_notice_response_record(
     *, letter: Letter, actor: User, received_on: date, text: str, today: date | None = None
-):
+) -> WarningNoticeProgress:
     """Record the governing body's response to the warning notice (it may be updated)."""
     letter, progress = _locked_notice(letter)
+    assert letter.issued_on is not None  # an issued letter's (_locked_notice)
     errors = {}
     if received_on > _today(today):
         errors["received_on"] = [DATE_IN_FUTURE]
@@ -449,7 +453,7 @@ def warning_notice_response_record(
     if errors:
         raise ValidationError(errors)
     progress.response_received_on, progress.response_text = received_on, text.strip()
-    _save(progress, actor)
+    save_as(progress, actor=actor)
     return progress
 
 
@@ -457,20 +461,21 @@ def warning_notice_response_record(
 @transaction.atomic
 def warning_notice_outcome_record(
     *, letter: Letter, actor: User, outcome: str, notes: str = "", today: date | None = None
-):
+) -> WarningNoticeProgress:
     """At the end of the compliance period, record whether the governing body complied with the
     notice to the authority's satisfaction (never before the period has expired)."""
     today = _today(today)
     letter, progress = _locked_notice(letter)
     if progress.outcome:
         raise ValidationError(OUTCOME_ALREADY)
+    assert letter.compliance_end_date is not None  # an issued warning notice's (s60(4))
     if problems := rules.compliance_period_has_expired_s60_1b(
         compliance_end_date=letter.compliance_end_date, today=today
     ):
         raise ValidationError(problems)
     progress.outcome = ComplianceOutcome(outcome)
     progress.outcome_on, progress.outcome_notes, progress.outcome_by = today, notes.strip(), actor
-    _save(progress, actor)
+    save_as(progress, actor=actor)
     return progress
 
 
@@ -478,7 +483,7 @@ def warning_notice_outcome_record(
 @transaction.atomic
 def warning_notice_intention_give(
     *, letter: Letter, actor: User, given_on: date, powers: list[str], text: str, today: date | None = None
-):
+) -> WarningNoticeProgress:
     """Record the written notice to the governing body that the authority proposes to use its
     intervention powers (s60(1)(d)), and queue its PDF and Word files. The school is then eligible
     for intervention."""
@@ -487,6 +492,7 @@ def warning_notice_intention_give(
         raise ValidationError(INTENTION_ALREADY)
     if problems := rules.notice_of_intention_after_non_compliance_s60_1d(progress):
         raise ValidationError(problems)
+    assert progress.outcome_on is not None  # recorded before non-compliance (the rule above)
     errors = {}
     if given_on > _today(today):
         errors["given_on"] = [DATE_IN_FUTURE]
@@ -507,7 +513,7 @@ def warning_notice_intention_give(
     progress.intention_text, progress.intention_by = text.strip(), actor
     content = documents.intention_content(letter, progress, given_on=given_on)
     progress.intention_content = issued_documents.issued_words(content, letter.school)
-    _save(progress, actor)
+    save_as(progress, actor=actor)
     issued_documents.documents_requested(letter=letter, document=issued_documents.INTENTION)
     progress.refresh_from_db()
     return progress
@@ -517,13 +523,16 @@ def warning_notice_intention_give(
 @transaction.atomic
 def intervention_decision_record(
     *, letter: Letter, actor: User, decided_on: date, powers: list[str], notes: str = "", today: date | None = None
-):
+) -> WarningNoticeProgress:
     """Record which intervention power(s) the authority decided to use, or that it will not."""
     letter, progress = _locked_notice(letter)
     if progress.decision_on:
         raise ValidationError(DECISION_ALREADY)
     if not rules.eligible_for_intervention_s60_1(progress):
         raise ValidationError(rules.DECISION_NEEDS_ELIGIBILITY)
+    # set on an eligible notice: issued with a compliance period, then the notice of intention given
+    assert letter.compliance_end_date is not None
+    assert progress.intention_given_on is not None
     valid = {value for value, _ in DECISION_CHOICES}
     powers = [p for p in powers if p in valid]
     errors = {}
@@ -543,7 +552,7 @@ def intervention_decision_record(
         raise ValidationError(errors)
     progress.decision_on, progress.decision_powers = decided_on, powers
     progress.decision_notes, progress.decision_by = notes.strip(), actor
-    _save(progress, actor)
+    save_as(progress, actor=actor)
     return progress
 
 
@@ -561,7 +570,7 @@ def suggestion_accept(*, school: School, source_key: str, actor: User) -> Letter
     subject, body = documents.prefilled_text(school, letter_type)
     letter = Letter(school=school, letter_type=letter_type, drafted_by=actor, status=LetterStatus.DRAFT)
     _apply(letter, subject=subject, body=body, grounds=(), compliance_end_date=None)
-    _save(letter, actor)
+    save_as(letter, actor=actor)
     letter.indicators.set(letter_type.indicators.filter(code__in=suggestion.indicator_codes, is_active=True))
     _event(letter, EventAction.CREATED, actor, f"From a suggestion: {suggestion.reason}")
     _decide(suggestion, SuggestionDecision.ACCEPTED, actor, letter=letter)
@@ -578,7 +587,7 @@ def suggestion_dismiss(*, school: School, source_key: str, reason: str, actor: U
     return _decide(suggestion, SuggestionDecision.DISMISSED, actor, dismissed_reason=reason.strip())
 
 
-def _decide(suggestion, decision: str, actor: User, **fields) -> SuggestionDecision:
+def _decide(suggestion: Suggestion, decision: str, actor: User, **fields: Any) -> SuggestionDecision:
     record = SuggestionDecision(
         school=suggestion.school,
         letter_type=suggestion.letter_type,
@@ -590,7 +599,7 @@ def _decide(suggestion, decision: str, actor: User, **fields) -> SuggestionDecis
     )
     try:
         with transaction.atomic():
-            _save(record, actor)
+            save_as(record, actor=actor)
     except IntegrityError as exc:
         raise ValidationError(SUGGESTION_GONE) from exc
     return record

@@ -18,7 +18,7 @@ from core.documents import pdf_response
 from core.exports import csv_response, xlsx_response
 from core.pagination import paginate
 
-from . import documents, exports, issued_documents, links, selectors, services
+from . import documents, exports, issued_documents, links, rules, selectors
 from .documents import DOCX_CONTENT_TYPE
 from .filters import filtered_letters
 from .forms import CommentsForm
@@ -68,7 +68,7 @@ def detail(request, pk: int):
         "la_view": la_view,
         "stage": selectors.notice_stage(letter, today),
         "progress": progress,
-        "window_end": services.rules.powers_window_end_s63_3_s64_2(letter.compliance_end_date)
+        "window_end": rules.powers_window_end_s63_3_s64_2(letter.compliance_end_date)
         if letter.compliance_end_date
         else None,
         "powers": list(InterventionPower),

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from accounts.permissions import is_governor, is_la_staff
 from audit.services import record_request_read
+from core.requests import AuthedHttpRequest
 
 from . import selectors
 from .models import DocumentsStatus, Letter
@@ -16,7 +17,7 @@ def require_la_staff(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def letter_for_page(request: HttpRequest, pk: int) -> Letter:
+def letter_for_page(request: AuthedHttpRequest, pk: int) -> Letter:
     """A letter page any allowed role may open: LA staff every letter, a governor their school's
     issued letters (404 otherwise); anyone else (admins) 403."""
     if not (is_la_staff(request.user) or is_governor(request.user)):
@@ -24,7 +25,7 @@ def letter_for_page(request: HttpRequest, pk: int) -> Letter:
     return selectors.letter_for_user(user=request.user, pk=pk)
 
 
-def staff_letter(request: HttpRequest, pk: int, perm: str | None = None) -> Letter:
+def staff_letter(request: AuthedHttpRequest, pk: int, perm: str | None = None) -> Letter:
     """A letter for an LA-staff action: 403 for other roles, 404 if missing, 403 without `perm`."""
     require_la_staff(request)
     letter = selectors.letter_for_user(user=request.user, pk=pk)

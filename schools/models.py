@@ -1,6 +1,8 @@
 """The schools register: schools, trusts, wards, establishment types, Ofsted inspections and
 performance measures, and the record of every import that filled them."""
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
@@ -94,13 +96,13 @@ class HeadAppointment(models.TextChoices):
 
 
 class SchoolQuerySet(models.QuerySet):
-    def open(self):
+    def open(self) -> Self:
         return self.exclude(status=SchoolStatus.CLOSED)
 
-    def maintained(self):
+    def maintained(self) -> Self:
         return self.filter(establishment_type__governance=Governance.MAINTAINED)
 
-    def academies(self):
+    def academies(self) -> Self:
         return self.filter(establishment_type__governance=Governance.ACADEMY)
 
 
@@ -629,6 +631,8 @@ class Letterhead(models.Model):
     )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Not a field: schools.selectors.letterheads says whether the council has saved this one.
+    is_set: bool
 
     class Meta:
         ordering = ["la_code"]

@@ -1,11 +1,15 @@
 """Reads of the schools register, always scoped to what the user may see."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from accounts.permissions import is_admin, is_adviser, is_la_staff, is_officer
 from accounts.roles import Role
 
@@ -23,7 +27,7 @@ from .models import (
 GRADED_FRAMEWORKS = [OfstedFramework.GRADED, OfstedFramework.REPORT_CARD]
 
 
-def schools_visible_to(user) -> QuerySet[School]:
+def schools_visible_to(user: User | AnonymousUser) -> QuerySet[School]:
     """Every school for LA staff and admins; a governor's or headteacher's own schools; nothing for anyone else."""
     if not user.is_authenticated:
         return School.objects.none()
@@ -36,7 +40,7 @@ def schools_visible_to(user) -> QuerySet[School]:
     return School.objects.none()
 
 
-def open_schools_user_acts_for(user) -> QuerySet[School]:
+def open_schools_user_acts_for(user: User) -> QuerySet[School]:
     """The open schools a user may start casework for (plan a visit, draft a letter): an officer
     every open school, an adviser their link schools, anyone else none. The school pickers offer
     exactly these."""
@@ -64,13 +68,13 @@ def with_latest_judgement(queryset: QuerySet[School]) -> QuerySet[School]:
     )
 
 
-def school_list(*, user) -> QuerySet[School]:
+def school_list(*, user: User) -> QuerySet[School]:
     return with_latest_judgement(
         schools_visible_to(user).select_related("establishment_type", "trust", "ward", "link_adviser")
     )
 
 
-def schools_in_order(*, user, ids: list[int]) -> list[School]:
+def schools_in_order(*, user: User, ids: list[int]) -> list[School]:
     """The schools with these ids, in that order, as the list shows them: the second step of the
     list's id-first pagination (docs/adr/0019), so that the annotations and joins are paid for the
     50 schools of a page only, however deep the page."""
@@ -78,22 +82,23 @@ def schools_in_order(*, user, ids: list[int]) -> list[School]:
     return [found[pk] for pk in ids if pk in found]
 
 
-def attach_latest_inspections(schools) -> None:
-    """Set `latest_inspection` on each school of a page in one query."""
+def attach_latest_inspections(schools: Iterable[Any]) -> None:
+    """Set `latest_inspection` on each school of a page (annotated with `latest_inspection_id`:
+    school_list) in one query."""
     ids = [s.latest_inspection_id for s in schools if s.latest_inspection_id]
     found = OfstedInspection.objects.in_bulk(ids)
     for school in schools:
         school.latest_inspection = found.get(school.latest_inspection_id)
 
 
-def school_for_user(*, user, urn: int) -> School:
+def school_for_user(*, user: User, urn: int) -> School:
     """The school, or 404 if it does not exist or the user may not see it."""
     return get_object_or_404(
         schools_visible_to(user).select_related("establishment_type", "trust", "ward", "link_adviser"), urn=urn
     )
 
 
-def my_schools(*, user) -> QuerySet[School]:
+def my_schools(*, user: User) -> QuerySet[School]:
     return school_list(user=user).filter(link_adviser=user)
 
 
@@ -104,7 +109,7 @@ def school_inspections(*, school: School) -> list[OfstedInspection]:
 @dataclass
 class PerformanceRow:
     measure: object
-    cells: list  # one PerformanceResult or None per year
+    cells: list[Any]  # one PerformanceResult or None per year
 
 
 @dataclass
@@ -170,11 +175,11 @@ class NamedMatch:
     `candidates` of `count` matches (none when count is 0)."""
 
     found: object | None = None
-    candidates: list = field(default_factory=list)
+    candidates: list[Any] = field(default_factory=list)
     count: int = 0
 
 
-def find_by_name_or_code(queryset: QuerySet, text: str, *, chosen_id: str = "", limit: int = 20) -> NamedMatch:
+def find_by_name_or_code(queryset: QuerySet[Any], text: str, *, chosen_id: str = "", limit: int = 20) -> NamedMatch:
     """The ward or trust that `text` names: the one already chosen (`chosen_id`, from a link or a
     bookmark) while the text is still its name or code; else the one with that code; else the one
     with exactly that name; else the one whose name contains the text (case-insensitively).
@@ -203,7 +208,7 @@ def find_by_name_or_code(queryset: QuerySet, text: str, *, chosen_id: str = "", 
 # ---- letterheads ---------------------------------------------------------------------------------
 
 
-def letterhead_for(la_code: str):
+def letterhead_for(la_code: str) -> Letterhead:
     """The letterhead of a school's local authority: the one the council set, else the default
     (Letterhead.default_for), so that a document never fails for want of one."""
     return Letterhead.objects.filter(la_code=la_code).first() or Letterhead.default_for(la_code)
@@ -218,7 +223,7 @@ def letterhead_la_codes() -> list[str]:
     return sorted(code for code in codes if code)
 
 
-def letterheads() -> list:
+def letterheads() -> list[Letterhead]:
     """One letterhead per LA code (letterhead_la_codes), the default where none is set yet; each
     with `is_set`."""
     saved = {lh.la_code: lh for lh in Letterhead.objects.select_related("updated_by")}

@@ -5,6 +5,7 @@ import itertools
 import logging
 from datetime import date
 from pathlib import PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,11 +14,13 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from procrastinate.tasks import Task
 
 from accounts import access
-from accounts.models import AccessEventKind
+from accounts.models import AccessEventKind, User
 from accounts.roles import Role
 from core import tasks as queue
+from core.history import SYSTEM, delete_as, save_as
 from core.tabular import FileRefused, read_table
 from core.text import count_of
 from core.uploads import original_name, spreadsheet_kind, stored_name
@@ -77,7 +80,7 @@ GOVERNORSHIP_EXISTS = "{user} is already a governor of {school}."
 # ---- imports -------------------------------------------------------------------------------
 
 
-def _plan(kind: str, data: bytes, filename: str, options: dict, progress: Progress) -> Plan:
+def _plan(kind: str, data: bytes, filename: str, options: dict[str, Any], progress: Progress) -> Plan:
     importer = IMPORTERS[kind]()
     table = read_table(data, filename, keep=importer.keep_column, header_hint=importer.header_hint)
     progress(f"Read {count_of(len(table), 'row')} ({table.encoding}).")
@@ -115,7 +118,9 @@ def _fill_record(record: ImportRecord, plan: Plan) -> None:
     record.message = "\n".join(filter(None, [plan.skipped_note, *plan.notes]))
 
 
-def _new_record(*, kind, data, filename, actor, options, source) -> ImportRecord:
+def _new_record(
+    *, kind: str, data: bytes, filename: str, actor: User | None, options: dict[str, Any], source: str
+) -> ImportRecord:
     return ImportRecord(
         kind=kind,
         source=source,
@@ -127,7 +132,7 @@ def _new_record(*, kind, data, filename, actor, options, source) -> ImportRecord
     )
 
 
-def _file_digest(upload: File) -> str:
+def _file_digest(upload: "File[Any]") -> str:
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -135,7 +140,9 @@ def _file_digest(upload: File) -> str:
     return digest.hexdigest()
 
 
-def import_preview(*, kind: str, data: bytes | File, filename: str, actor, options: dict) -> ImportRecord:
+def import_preview(
+    *, kind: str, data: "bytes | File[Any]", filename: str, actor: User | None, options: dict[str, Any]
+) -> ImportRecord:
     """Keep the file and check it, writing no school data: validate every row and compare with
     the register (in the background: a task, schools.tasks.check_import). The stored file
     is what import_confirm() later applies. `data` is the bytes or the uploaded file, which is
@@ -165,7 +172,7 @@ def import_preview(*, kind: str, data: bytes | File, filename: str, actor, optio
     return record
 
 
-def _defer_import(task, record_id: int) -> None:
+def _defer_import(task: Task[..., Any, Any], record_id: int) -> None:
     # The record is committed already (no transaction is open here): inline, run it now.
     lock = tasks.import_lock(record_id)
     queue.defer(task, after_commit=False, lock=lock, queueing_lock=f"{lock}-{task.name}", record_id=record_id)
@@ -196,15 +203,16 @@ def import_check_stored(record_id: int) -> None:
 
 def _stored_filename(record: ImportRecord) -> str:
     """The stored file's own name (its extension from its checked bytes), not the uploaded name."""
-    return PurePosixPath(record.file.name).name
+    return PurePosixPath(record.file.name or "").name
 
 
 def _stored_bytes(record: ImportRecord) -> bytes:
     with record.file.open("rb") as stored:
-        return stored.read()
+        data: bytes = stored.read()
+    return data
 
 
-def import_confirm(*, record: ImportRecord, actor) -> ImportRecord:
+def import_confirm(*, record: ImportRecord, actor: User) -> ImportRecord:
     """Apply a previewed import, re-validated against the register as it is now, in one
     transaction, in the background (a task: schools.tasks.commit_import)."""
     with transaction.atomic():
@@ -249,7 +257,7 @@ def import_commit_stored(record_id: int) -> None:
 
 
 @transaction.atomic
-def import_cancel(*, record: ImportRecord, actor) -> ImportRecord:
+def import_cancel(*, record: ImportRecord, actor: User) -> ImportRecord:
     record = ImportRecord.objects.select_for_update().get(pk=record.pk)
     if record.status != ImportStatus.PREVIEWED:
         raise ValidationError(IMPORT_NOT_WAITING.format(status=record.get_status_display().lower()))
@@ -268,6 +276,8 @@ def imports_recover_stalled() -> list[int]:
     for job in queue.stalled_jobs(tasks.IMPORT_TASKS):
         record_id = job.task_kwargs.get("record_id")
         queue.mark_failed(job)
+        if not isinstance(record_id, int):  # every import task is queued with its record's id
+            continue
         changed = ImportRecord.objects.filter(
             pk=record_id, status__in=(ImportStatus.CHECKING, ImportStatus.IMPORTING)
         ).update(status=ImportStatus.FAILED, message=IMPORT_WORKER_STOPPED)
@@ -278,7 +288,7 @@ def imports_recover_stalled() -> list[int]:
     return marked
 
 
-def import_progress(record: ImportRecord) -> dict:
+def import_progress(record: ImportRecord) -> dict[str, Any]:
     """What a running import is doing, for its page: message, fraction done, and whether it has
     died with its process. With a queue, a dead worker's import is marked failed here (and by the
     worker's sweep); inline (no queue), an import whose progress has not moved for a long time died
@@ -296,8 +306,8 @@ def import_run(
     kind: str,
     data: bytes,
     filename: str,
-    actor,
-    options: dict,
+    actor: User | None,
+    options: dict[str, Any],
     dry_run: bool = False,
     strict: bool = False,
     progress: Progress = no_progress,
@@ -343,8 +353,8 @@ def import_run(
 def school_update_la_details(
     *,
     school: School,
-    actor,
-    link_adviser,
+    actor: User,
+    link_adviser: User | None,
     head_start_date: date | None,
     head_appointment: str,
     chair_of_governors: str,
@@ -361,28 +371,25 @@ def school_update_la_details(
         return school  # nothing changed: no save, no audit row
     for name, value in new.items():
         setattr(school, name, value)
-    school._history_user = actor
-    school.save()
+    save_as(school, actor=actor)
     return school
 
 
 @transaction.atomic
-def trust_update(*, trust: Trust, actor, ceo_name: str, chair_name: str) -> Trust:
+def trust_update(*, trust: Trust, actor: User, ceo_name: str, chair_name: str) -> Trust:
     trust.ceo_name, trust.chair_name = ceo_name.strip(), chair_name.strip()
-    trust._history_user = actor
-    trust.save()
+    save_as(trust, actor=actor)
     return trust
 
 
 @transaction.atomic
-def governorship_add(*, user, school: School, role: str = GovernorRole.MEMBER, actor) -> Governorship:
+def governorship_add(*, user: User, school: School, role: str = GovernorRole.MEMBER, actor: User) -> Governorship:
     if user.role != Role.GOVERNOR:
         raise ValidationError(GOVERNOR_ROLE.format(user=user))
     if Governorship.objects.filter(user=user, school=school).exists():
         raise ValidationError(GOVERNORSHIP_EXISTS.format(user=user, school=school.name))
     governorship = Governorship(user=user, school=school, role=role)
-    governorship._history_user = actor
-    governorship.save()
+    save_as(governorship, actor=actor)
     # A seat opens the school's published material only (never case material): an admin gives it
     # alone, and it is in the access log (docs/adr/0012).
     access.access_event_record(
@@ -392,12 +399,11 @@ def governorship_add(*, user, school: School, role: str = GovernorRole.MEMBER, a
 
 
 @transaction.atomic
-def governorship_remove(*, governorship: Governorship, actor) -> None:
+def governorship_remove(*, governorship: Governorship, actor: User) -> None:
     access.access_event_record(
         kind=AccessEventKind.GOVERNORSHIP_REMOVED, user=governorship.user, actor=actor, detail=_seat(governorship)
     )
-    governorship._history_user = actor
-    governorship.delete()
+    delete_as(governorship, actor=actor)
 
 
 def _seat(governorship: Governorship) -> str:
@@ -411,7 +417,9 @@ TERMS_OVERLAP = "{later} must start after {earlier} ends."
 
 
 @transaction.atomic
-def terms_save(*, academic_year: int, dates: dict[str, tuple[date, date, date, date]], actor) -> list[Term]:
+def terms_save(
+    *, academic_year: int, dates: dict[str, tuple[date, date, date, date]], actor: User | None
+) -> list[Term]:
     """Save the three terms of a year: {term name: (starts, half-term starts, half-term ends, ends)}."""
     errors = []
     for name in TERM_ORDER:
@@ -429,8 +437,7 @@ def terms_save(*, academic_year: int, dates: dict[str, tuple[date, date, date, d
             academic_year=academic_year, name=name
         )
         term.starts_on, term.half_term_starts_on, term.half_term_ends_on, term.ends_on = dates[name]
-        term._history_user = actor
-        term.save()
+        save_as(term, actor=actor or SYSTEM)  # None: saved by no person (as tests do)
         saved.append(term)
     return saved
 
@@ -443,7 +450,10 @@ COUNCILLOR_EXISTS = "{name} is already a councillor for {ward}."
 
 
 @transaction.atomic
-def councillor_save(*, ward: Ward, name: str, email: str, party: str, actor, councillor: Councillor | None = None):
+def councillor_save(
+    *, ward: Ward, name: str, email: str, party: str, actor: User | None, councillor: Councillor | None = None
+) -> Councillor:
+    """Add or change a ward's councillor (actor None: the councillors import run by a command)."""
     name = " ".join(name.split())
     duplicate = Councillor.objects.filter(ward=ward, name__iexact=name)
     if councillor is not None:
@@ -452,34 +462,33 @@ def councillor_save(*, ward: Ward, name: str, email: str, party: str, actor, cou
         raise ValidationError({"name": COUNCILLOR_EXISTS.format(name=name, ward=ward.name)})
     councillor = councillor or Councillor(ward=ward)
     councillor.name, councillor.email, councillor.party = name, email.strip(), party.strip()
-    councillor._history_user = actor
-    councillor.save()
+    save_as(councillor, actor=actor or SYSTEM)
     return councillor
 
 
 @transaction.atomic
-def councillor_remove(*, councillor: Councillor, actor) -> None:
-    councillor._history_user = actor
-    councillor.delete()
+def councillor_remove(*, councillor: Councillor, actor: User | None) -> None:
+    delete_as(councillor, actor=actor or SYSTEM)  # None: the councillors import run by a command
 
 
 ALERT_NOT_SENT = "Could not send: {error}"
 ALERT_RETRYING = ALERT_RETRYING_PREFIX + ": {error}"
 
 
-def elected_members_alert(*, school: School, kind: str, summary: str, actor) -> ElectedMemberAlert:
+def elected_members_alert(*, school: School, kind: str, summary: str, actor: User | None) -> ElectedMemberAlert:
     """Record that the school's ward councillors are alerted, and email them in the background (a
     task: schools.tasks.send_alert, queued in the caller's transaction, so an alert is never sent
     for a change that was rolled back). The alert is recorded even when nobody can be emailed, with
     the reason; it says "Sent" only once the mail server has taken the email."""
-    councillors = list(school.ward.councillors.exclude(email="")) if school.ward_id else []
+    ward = school.ward if school.ward_id else None
+    councillors = list(ward.councillors.exclude(email="")) if ward else []
     alert = ElectedMemberAlert.objects.create(
         school=school,
         kind=kind,
         summary=summary,
         recipients=[f"{c.name} <{c.email}>" for c in councillors],
         created_by=actor,
-        error="" if councillors else (NO_WARD if not school.ward_id else NO_COUNCILLORS.format(ward=school.ward.name)),
+        error="" if councillors else (NO_WARD if ward is None else NO_COUNCILLORS.format(ward=ward.name)),
     )
     if councillors:
         queue.defer(tasks.send_alert, queueing_lock=f"alert-{alert.pk}", alert_id=alert.pk)
@@ -523,7 +532,7 @@ LETTERHEAD_SAVED_AT_THE_SAME_TIME = (
 def letterhead_save(
     *,
     la_code: str,
-    actor,
+    actor: User,
     council_name: str,
     directorate: str = "",
     address: str = "",
@@ -560,10 +569,9 @@ def letterhead_save(
         letterhead.logo.save(f"logo-{digest}.{clean_logo.extension}", ContentFile(clean_logo.data), save=False)
     elif remove_logo:
         letterhead.logo = ""
-    letterhead._history_user = actor
     try:
         with transaction.atomic():  # a savepoint: two first saves of one LA's letterhead meet here
-            letterhead.save()
+            save_as(letterhead, actor=actor)
     except Exception as error:
         if clean_logo is not None and letterhead.logo:
             letterhead.logo.delete(save=False)

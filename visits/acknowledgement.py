@@ -22,6 +22,7 @@ from accounts.headships import headteachers_of
 from accounts.permissions import is_headteacher_of_school
 from core import tasks as queue
 from core.emails import NO_EMAIL_ADDRESS, send_and_record
+from core.history import save_as
 
 from .models import AcknowledgementStatus, NoteAcknowledgement, NoteEmail, NoteEmailKind, Visit, VisitStatus
 
@@ -87,10 +88,9 @@ def _queue_emails(acknowledgement: NoteAcknowledgement, kind: NoteEmailKind) -> 
 
 def _request(visit: Visit, actor, kind: NoteEmailKind) -> NoteAcknowledgement:
     acknowledgement = NoteAcknowledgement(visit=visit, requested_at=timezone.now(), requested_by=actor)
-    acknowledgement._history_user = actor
     try:
         with transaction.atomic():
-            acknowledgement.save()
+            save_as(acknowledgement, actor=actor)
     except IntegrityError:  # another request was made for this visit at the same moment
         raise ValidationError(ALREADY_SHARED) from None
     _queue_emails(acknowledgement, kind)
@@ -114,8 +114,7 @@ def note_share_with_school(*, visit: Visit, actor, today: date | None = None) ->
         visit.shared_on = today or timezone.localdate()
         visit.shared_with = f"{names} (headteacher, in the service)"[:300]
         visit.shared_by = actor
-        visit._history_user = actor
-        visit.save()
+        save_as(visit, actor=actor)
     return _request(visit, actor, NoteEmailKind.SHARED)
 
 
@@ -137,8 +136,7 @@ def note_acknowledge(
     acknowledgement.status = AcknowledgementStatus.ACCURATE if accurate else AcknowledgementStatus.NOT_ACCURATE
     acknowledgement.comments = comments
     acknowledgement.responded_at, acknowledgement.responded_by = timezone.now(), actor
-    acknowledgement._history_user = actor
-    acknowledgement.save()
+    save_as(acknowledgement, actor=actor)
     return acknowledgement
 
 
@@ -152,8 +150,7 @@ def note_reply(*, acknowledgement: NoteAcknowledgement, reply: str, actor) -> No
     if not reply:
         raise ValidationError({"reply": REPLY_REQUIRED})
     acknowledgement.reply, acknowledgement.replied_at, acknowledgement.replied_by = reply, timezone.now(), actor
-    acknowledgement._history_user = actor
-    acknowledgement.save()
+    save_as(acknowledgement, actor=actor)
     _queue_emails(acknowledgement, NoteEmailKind.REPLY)
     return acknowledgement
 
@@ -167,8 +164,7 @@ def note_amended(*, visit: Visit, actor) -> NoteAcknowledgement | None:
         return None
     if latest.is_awaiting:
         latest.status = AcknowledgementStatus.SUPERSEDED
-        latest._history_user = actor
-        latest.save()
+        save_as(latest, actor=actor)
     return _request(visit, actor, NoteEmailKind.AMENDED)
 
 

@@ -28,6 +28,7 @@ from accounts.headships import headteachers_of, schools_headed_by
 from accounts.permissions import is_headteacher_of_school
 from core import tasks as queue
 from core.emails import NO_EMAIL_ADDRESS, send_and_record
+from core.history import delete_as, save_as
 
 from .models import (
     FocusArea,
@@ -230,11 +231,6 @@ def staff_section(visit: Visit, *, today: date | None = None) -> dict:
 # ---- writes ---------------------------------------------------------------------------------------
 
 
-def _by(obj, actor) -> None:
-    """Who makes the change, for its history row (django-simple-history reads `_history_user`)."""
-    obj.__dict__["_history_user"] = actor
-
-
 def _queue(visit: Visit, kind: PreVisitEmailKind, recipients) -> list[PreVisitEmail]:
     from . import tasks
 
@@ -328,21 +324,18 @@ def pre_visit_save(
         response.status = PreVisitStatus.SUBMITTED
         response.submitted_at, response.submitted_by = timezone.now(), actor
     response.recent_data, response.wants_from_visit, response.updated_by = recent_data, wants_from_visit, actor
-    _by(response, actor)
-    response.save()
+    save_as(response, actor=actor)
     stored = {e.focus_area: e for e in response.self_evaluations.all()}
     for area, evaluation in stored.items():
         if area not in visit.focus_areas:  # the adviser changed the focus since the draft was saved
-            _by(evaluation, actor)
-            evaluation.delete()
+            delete_as(evaluation, actor=actor)
     for area in visit.focus_areas:
         rating, text = evaluations.get(area, ("", ""))
         evaluation = stored.get(area) or PreVisitSelfEvaluation(response=response, focus_area=area)
         if evaluation.pk and (evaluation.rating, evaluation.evaluation) == (rating, text):
             continue
         evaluation.rating, evaluation.evaluation = rating, text
-        _by(evaluation, actor)
-        evaluation.save()
+        save_as(evaluation, actor=actor)
     return response
 
 

@@ -3,13 +3,17 @@ number of queries whatever the number of schools, visits or meetings."""
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from accounts.permissions import is_la_staff
-from schools.models import Governorship
+from schools.models import Governorship, School
+
+if TYPE_CHECKING:
+    from .models import NoteAcknowledgement
 
 from .models import (
     Action,
@@ -48,19 +52,19 @@ def warning_notice_recommendations(
 # ---- visits -----------------------------------------------------------------------------------
 
 
-def visits_visible_to(user) -> QuerySet[Visit]:
+def visits_visible_to(user: User) -> QuerySet[Visit]:
     """Every visit for LA staff (advisers read all, write for their link schools); none otherwise."""
     if not user.is_authenticated or not is_la_staff(user):
         return Visit.objects.none()
     return Visit.objects.all()
 
 
-def visit_list(*, user) -> QuerySet[Visit]:
+def visit_list(*, user: User) -> QuerySet[Visit]:
     """The visits list, newest first (visits/filters.py filters it)."""
     return visits_visible_to(user).select_related("school", "adviser").order_by("-visit_date", "-id")
 
 
-def visit_for_user(*, user, pk: int) -> Visit:
+def visit_for_user(*, user: User, pk: int) -> Visit:
     return get_object_or_404(
         visits_visible_to(user).select_related("school", "school__establishment_type", "adviser", "shared_by"), pk=pk
     )
@@ -70,20 +74,20 @@ def visit_actions(*, visit: Visit) -> list[Action]:
     return list(visit.actions.all().order_by("due_on", "id"))
 
 
-def school_visits(*, school, limit: int = 10) -> list[Visit]:
+def school_visits(*, school: School, limit: int = 10) -> list[Visit]:
     return list(Visit.objects.filter(school=school).select_related("adviser").order_by("-visit_date", "-id")[:limit])
 
 
 # ---- actions ----------------------------------------------------------------------------------
 
 
-def actions_visible_to(user) -> QuerySet[Action]:
+def actions_visible_to(user: User) -> QuerySet[Action]:
     if not user.is_authenticated or not is_la_staff(user):
         return Action.objects.none()
     return Action.objects.all()
 
 
-def action_list(*, user) -> QuerySet[Action]:
+def action_list(*, user: User) -> QuerySet[Action]:
     """The actions list, by school and due date (visits/filters.py filters it)."""
     return (
         actions_visible_to(user)
@@ -92,7 +96,7 @@ def action_list(*, user) -> QuerySet[Action]:
     )
 
 
-def action_for_user(*, user, pk: int) -> Action:
+def action_for_user(*, user: User, pk: int) -> Action:
     return get_object_or_404(
         actions_visible_to(user).select_related(
             "school", "school__link_adviser", "visit", "visit__adviser", "msp_meeting", "closed_by", "created_by"
@@ -101,13 +105,13 @@ def action_for_user(*, user, pk: int) -> Action:
     )
 
 
-def open_actions(*, school_ids: Iterable[int] | QuerySet | None) -> QuerySet[Action]:
+def open_actions(*, school_ids: Iterable[int] | QuerySet[Any] | None) -> QuerySet[Action]:
     """Open actions of `school_ids` (None: of every school)."""
     actions = Action.objects.filter(status=ActionStatus.OPEN)
     return actions if school_ids is None else actions.filter(school_id__in=school_ids)
 
 
-def overdue_open_actions(*, school_ids: Iterable[int] | QuerySet | None, today: date) -> QuerySet[Action]:
+def overdue_open_actions(*, school_ids: Iterable[int] | QuerySet[Any] | None, today: date) -> QuerySet[Action]:
     """The one definition of an overdue action (Action.is_overdue): still open, and its due date has
     passed. `school_ids` may be a subquery, or None for every school."""
     actions = Action.objects.filter(overdue_actions_q(today))
@@ -122,7 +126,7 @@ def overdue_actions(*, school_ids: Iterable[int], today: date, limit: int = 50) 
     )
 
 
-def governor_school_actions(*, school) -> list[Action]:
+def governor_school_actions(*, school: School) -> list[Action]:
     """The open actions the school owns, for its governors: what, by when, and where it was agreed
     (the date only, never the note of visit or the minutes)."""
     from .models import ActionOwner
@@ -137,13 +141,13 @@ def governor_school_actions(*, school) -> list[Action]:
 # ---- MSP --------------------------------------------------------------------------------------
 
 
-def msp_groups_visible_to(user) -> QuerySet[MspGroup]:
+def msp_groups_visible_to(user: User) -> QuerySet[MspGroup]:
     if not user.is_authenticated or not is_la_staff(user):
         return MspGroup.objects.none()
     return MspGroup.objects.all()
 
 
-def msp_group_for_user(*, user, pk: int) -> MspGroup:
+def msp_group_for_user(*, user: User, pk: int) -> MspGroup:
     return get_object_or_404(
         msp_groups_visible_to(user)
         .select_related("school", "school__link_adviser", "chair", "created_by")
@@ -152,12 +156,12 @@ def msp_group_for_user(*, user, pk: int) -> MspGroup:
     )
 
 
-def msp_group_list(*, user) -> QuerySet[MspGroup]:
+def msp_group_list(*, user: User) -> QuerySet[MspGroup]:
     """The MSP groups list, by school (visits/filters.py filters it by status)."""
     return msp_groups_visible_to(user).select_related("school", "chair").order_by("school__name", "-set_up_on")
 
 
-def open_msp_group(*, school) -> MspGroup | None:
+def open_msp_group(*, school: School) -> MspGroup | None:
     return (
         MspGroup.objects.filter(school=school, status=MspGroupStatus.OPEN)
         .select_related("chair")
@@ -166,7 +170,7 @@ def open_msp_group(*, school) -> MspGroup | None:
     )
 
 
-def msp_meeting_for_user(*, user, pk: int) -> MspMeeting:
+def msp_meeting_for_user(*, user: User, pk: int) -> MspMeeting:
     """A meeting with its confidential minutes: LA staff only (404 otherwise, as for any object
     outside the user's scope; the view refuses governors and admins with 403 first)."""
     return get_object_or_404(
@@ -185,7 +189,7 @@ def group_meetings(*, group: MspGroup) -> list[MspMeeting]:
     return list(group.meetings.order_by("-held_on", "-id"))
 
 
-def published_summaries(*, school, limit: int | None = None) -> list[MspMeeting]:
+def published_summaries(*, school: School, limit: int | None = None) -> list[MspMeeting]:
     """Published summary key points of the school's MSP meetings, newest first. Only the fields a
     governor may read are loaded (never the minutes)."""
     meetings = (
@@ -198,7 +202,7 @@ def published_summaries(*, school, limit: int | None = None) -> list[MspMeeting]
     return list(meetings[:limit] if limit else meetings)
 
 
-def published_summary_for_user(*, user, pk: int) -> MspMeeting:
+def published_summary_for_user(*, user: User, pk: int) -> MspMeeting:
     """A published summary: LA staff, or a governor or headteacher of the meeting's school; 404 for
     anyone else and for a summary not (yet) published."""
     meetings = MspMeeting.objects.filter(status=MspMeetingStatus.HELD, summary_published_at__isnull=False)
@@ -227,7 +231,7 @@ def published_summary_for_user(*, user, pk: int) -> MspMeeting:
 # ---- calendar ---------------------------------------------------------------------------------
 
 
-def user_msp_meetings(*, user) -> QuerySet[MspMeeting]:
+def user_msp_meetings(*, user: User) -> QuerySet[MspMeeting]:
     """MSP meetings of groups the user chairs or is a member of."""
     return MspMeeting.objects.filter(
         Q(group__chair=user) | Q(group__members__user=user),
@@ -235,7 +239,7 @@ def user_msp_meetings(*, user) -> QuerySet[MspMeeting]:
 
 
 def calendar_entries(
-    *, user, starts_on: date, ends_on: date, include_completed: bool = False
+    *, user: User, starts_on: date, ends_on: date, include_completed: bool = False
 ) -> tuple[list[Visit], list[MspMeeting]]:
     """The user's planned visits (that they lead; also completed ones if asked) and planned or held
     MSP meetings (of groups they chair or belong to) between two dates. Two queries."""
@@ -255,7 +259,7 @@ def calendar_entries(
     return visits, meetings
 
 
-def feed_entries(*, user, today: date) -> tuple[list[Visit], list[MspMeeting]]:
+def feed_entries(*, user: User, today: date) -> tuple[list[Visit], list[MspMeeting]]:
     """What the iCalendar feed carries: the last 60 days and the next year, visits done included
     (so an event does not vanish from the calendar once the visit is recorded)."""
     return calendar_entries(
@@ -266,7 +270,7 @@ def feed_entries(*, user, today: date) -> tuple[list[Visit], list[MspMeeting]]:
 # ---- notes of visit shared with the school (docs/adr/0023) ------------------------------------------
 
 
-def notes_shared_with(*, user) -> QuerySet[Visit]:
+def notes_shared_with(*, user: User) -> QuerySet[Visit]:
     """The visits whose notes were shared in the service with the schools a headteacher leads."""
     from accounts.headships import schools_headed_by
 
@@ -278,13 +282,13 @@ def notes_shared_with(*, user) -> QuerySet[Visit]:
     )
 
 
-def shared_note_for_headteacher(*, user, pk: int) -> Visit:
+def shared_note_for_headteacher(*, user: User, pk: int) -> Visit:
     """A visit whose note was shared with the headteacher's school, or 404 (another school's, a note
     not shared, or anyone who is not its headteacher)."""
     return get_object_or_404(notes_shared_with(user=user), pk=pk)
 
 
-def acknowledgements_awaiting(*, adviser=None) -> QuerySet:
+def acknowledgements_awaiting(*, adviser: User | None = None) -> "QuerySet[NoteAcknowledgement]":
     """Requests still awaiting the school's answer, oldest first (an adviser's own visits, or all)."""
     from .models import AcknowledgementStatus, NoteAcknowledgement
 
@@ -294,7 +298,7 @@ def acknowledgements_awaiting(*, adviser=None) -> QuerySet:
     return awaiting.select_related("visit__school", "visit__adviser").order_by("requested_at", "id")
 
 
-def notes_disputed(*, adviser: User) -> QuerySet:
+def notes_disputed(*, adviser: User) -> "QuerySet[NoteAcknowledgement]":
     """The adviser's notes of visit the school answered "not accurate" and the adviser has not
     replied to yet, latest answer first."""
     from .models import AcknowledgementStatus, NoteAcknowledgement
@@ -308,7 +312,7 @@ def notes_disputed(*, adviser: User) -> QuerySet:
     )
 
 
-def visit_acknowledgements(*, visit: Visit) -> list:
+def visit_acknowledgements(*, visit: Visit) -> "list[NoteAcknowledgement]":
     """Every request to acknowledge the visit's note with its emails, newest first."""
     return list(
         visit.acknowledgements.select_related("requested_by", "responded_by", "replied_by")

@@ -6,20 +6,22 @@ nothing whatever page it comes from; permissions are checked by the views."""
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import Role
+from core.history import delete_as, save_as
 from schools.models import School
 
 if TYPE_CHECKING:
-    from accounts.models import User
     from letters.models import ActionPlan
 
 from . import acknowledgement, rules
@@ -80,12 +82,13 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _check_lead(user) -> None:
+def _check_lead(user: User | None) -> User:
     if user is None or user.role not in (Role.ADVISER, Role.OFFICER):
         raise ValidationError({"adviser": VISIT_LEAD_ROLE})
+    return user
 
 
-def _clean_choices(values, choices) -> list[str]:
+def _clean_choices(values: Iterable[str] | None, choices: type[models.Choices]) -> list[str]:
     allowed = set(choices.values)
     return [v for v in dict.fromkeys(values or []) if v in allowed]
 
@@ -103,7 +106,13 @@ class NewAction:
 
 
 def _create_actions(
-    *, school: School, new_actions, actor, visit=None, msp_meeting=None, action_plan=None
+    *,
+    school: School,
+    new_actions: Iterable[NewAction] | None,
+    actor: User,
+    visit: Visit | None = None,
+    msp_meeting: MspMeeting | None = None,
+    action_plan: "ActionPlan | None" = None,
 ) -> list[Action]:
     """Add the actions agreed at a visit or meeting. One identical to an action already agreed there
     (same wording, owner and date) is not added again: the same form sent twice (a double click, or
@@ -130,8 +139,7 @@ def _create_actions(
             due_on=new.due_on,
             created_by=actor,
         )
-        action._history_user = actor
-        action.save()
+        save_as(action, actor=actor)
         created.append(action)
     return created
 
@@ -145,7 +153,7 @@ def action_plan_actions_create(
 
 
 @transaction.atomic
-def action_update(*, action: Action, description: str, owner: str, due_on: date, note: str, actor) -> Action:
+def action_update(*, action: Action, description: str, owner: str, due_on: date, note: str, actor: User) -> Action:
     """Change an open action's wording, owner or due date, with a note saying what changed."""
     action = Action.objects.select_for_update().get(pk=action.pk)
     if not action.is_open:
@@ -159,14 +167,13 @@ def action_update(*, action: Action, description: str, owner: str, due_on: date,
         raise ValidationError(errors)
     action.description, action.owner, action.due_on = description.strip(), ActionOwner(owner), due_on
     action.progress = note.strip()
-    action._history_user = actor
-    action.save()
+    save_as(action, actor=actor)
     ActionUpdate.objects.create(action=action, kind=ActionUpdateKind.UPDATED, note=note.strip(), created_by=actor)
     return action
 
 
 @transaction.atomic
-def action_close(*, action: Action, note: str, actor) -> Action:
+def action_close(*, action: Action, note: str, actor: User) -> Action:
     """Close an open action with a note (what was done, or why it no longer applies)."""
     action = Action.objects.select_for_update().get(pk=action.pk)
     if not action.is_open:
@@ -176,14 +183,13 @@ def action_close(*, action: Action, note: str, actor) -> Action:
     action.status = ActionStatus.CLOSED
     action.progress = note.strip()
     action.closed_at, action.closed_by = timezone.now(), actor
-    action._history_user = actor
-    action.save()
+    save_as(action, actor=actor)
     ActionUpdate.objects.create(action=action, kind=ActionUpdateKind.CLOSED, note=note.strip(), created_by=actor)
     return action
 
 
 @transaction.atomic
-def action_reopen(*, action: Action, note: str, actor) -> Action:
+def action_reopen(*, action: Action, note: str, actor: User) -> Action:
     action = Action.objects.select_for_update().get(pk=action.pk)
     if action.is_open:
         raise ValidationError(ACTION_NOT_CLOSED)
@@ -192,8 +198,7 @@ def action_reopen(*, action: Action, note: str, actor) -> Action:
     action.status = ActionStatus.OPEN
     action.progress = note.strip()
     action.closed_at, action.closed_by = None, None
-    action._history_user = actor
-    action.save()
+    save_as(action, actor=actor)
     ActionUpdate.objects.create(action=action, kind=ActionUpdateKind.REOPENED, note=note.strip(), created_by=actor)
     return action
 
@@ -205,19 +210,19 @@ def action_reopen(*, action: Action, note: str, actor) -> Action:
 def visit_plan(
     *,
     school: School,
-    adviser,
+    adviser: User | None,
     visit_date: date,
     start_time: time | None = None,
     length: str = VisitLength.HALF_DAY,
     visit_type: str = VisitType.CORE,
     focus_areas: list[str] | None = None,
     purpose: str = "",
-    actor,
+    actor: User,
 ) -> Visit:
     """Plan a visit. An autumn core-entitlement visit planned without focus areas starts with the
     strategy's agenda (rules.autumn_core_visit_agenda). The same plan sent twice (a double click)
     gives the visit already planned rather than a second one."""
-    _check_lead(adviser)
+    adviser = _check_lead(adviser)
     focus = _clean_choices(focus_areas, FocusArea) or rules.autumn_core_visit_agenda(
         visit_type=visit_type, visit_date=visit_date
     )
@@ -245,8 +250,7 @@ def visit_plan(
         purpose=purpose.strip(),
         created_by=actor,
     )
-    visit._history_user = actor
-    visit.save()
+    save_as(visit, actor=actor)
     from .pre_visit import pre_visit_request
 
     pre_visit_request(visit=visit)  # the school's headteachers are asked to prepare (docs/adr/0028)
@@ -257,7 +261,7 @@ def visit_plan(
 def visit_record(
     *,
     visit: Visit,
-    adviser,
+    adviser: User | None,
     visit_date: date,
     start_time: time | None,
     length: str,
@@ -270,7 +274,7 @@ def visit_record(
     notes: str,
     new_actions: list[NewAction] | None = None,
     complete: bool = False,
-    actor,
+    actor: User,
     today: date | None = None,
 ) -> Visit:
     """Record what happened at a visit and the actions agreed; with complete=True also mark it
@@ -278,7 +282,7 @@ def visit_record(
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.status == VisitStatus.CANCELLED:
         raise ValidationError(VISIT_CANCELLED_NO_EDIT)
-    _check_lead(adviser)
+    adviser = _check_lead(adviser)
     today = today or _today()
     completed = complete or visit.status == VisitStatus.COMPLETED
     if completed and (errors := rules.future_visit_cannot_be_completed(visit_date=visit_date, today=today)):
@@ -293,18 +297,16 @@ def visit_record(
     visit.areas_for_development, visit.notes = areas_for_development.strip(), notes.strip()
     if complete and visit.status == VisitStatus.PLANNED:
         visit.status, visit.completed_at = VisitStatus.COMPLETED, timezone.now()
-    visit._history_user = actor
     amended = visit.status == VisitStatus.COMPLETED and _note_content(visit) != before
-    if amended and visit.acknowledgements.exists():
-        visit._change_reason = acknowledgement.AMENDED_REASON
-    visit.save()
+    reason = acknowledgement.AMENDED_REASON if amended and visit.acknowledgements.exists() else ""
+    save_as(visit, actor=actor, reason=reason)
     _create_actions(school=visit.school, visit=visit, new_actions=new_actions, actor=actor)
     if amended or new_actions:
         acknowledgement.note_amended(visit=visit, actor=actor)  # asks the school again (ADR 0023)
     return visit
 
 
-def _note_content(visit: Visit) -> tuple:
+def _note_content(visit: Visit) -> tuple[object, ...]:
     """What the note of visit shared with the school says."""
     return (
         visit.visit_date,
@@ -321,7 +323,7 @@ def _note_content(visit: Visit) -> tuple:
 
 
 @transaction.atomic
-def visit_complete(*, visit: Visit, actor, today: date | None = None) -> Visit:
+def visit_complete(*, visit: Visit, actor: User, today: date | None = None) -> Visit:
     """Mark a planned visit completed (rules.future_visit_cannot_be_completed)."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.status != VisitStatus.PLANNED:
@@ -329,13 +331,12 @@ def visit_complete(*, visit: Visit, actor, today: date | None = None) -> Visit:
     if errors := rules.future_visit_cannot_be_completed(visit_date=visit.visit_date, today=today or _today()):
         raise ValidationError(errors)
     visit.status, visit.completed_at = VisitStatus.COMPLETED, timezone.now()
-    visit._history_user = actor
-    visit.save()
+    save_as(visit, actor=actor)
     return visit
 
 
 @transaction.atomic
-def visit_cancel(*, visit: Visit, reason: str, actor) -> Visit:
+def visit_cancel(*, visit: Visit, reason: str, actor: User) -> Visit:
     """Cancel a planned visit, saying why (rules.cancelled_visit_needs_reason)."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.status != VisitStatus.PLANNED:
@@ -344,13 +345,14 @@ def visit_cancel(*, visit: Visit, reason: str, actor) -> Visit:
         raise ValidationError(errors)
     visit.cancelled_reason = reason.strip()
     visit.status, visit.cancelled_at = VisitStatus.CANCELLED, timezone.now()
-    visit._history_user = actor
-    visit.save()
+    save_as(visit, actor=actor)
     return visit
 
 
 @transaction.atomic
-def visit_share_note(*, visit: Visit, shared_on: date, shared_with: str, actor, today: date | None = None) -> Visit:
+def visit_share_note(
+    *, visit: Visit, shared_on: date, shared_with: str, actor: User, today: date | None = None
+) -> Visit:
     """Record when, and with whom, the note of a completed visit was shared with the school."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.status != VisitStatus.COMPLETED:
@@ -365,8 +367,7 @@ def visit_share_note(*, visit: Visit, shared_on: date, shared_with: str, actor, 
     if errors:
         raise ValidationError(errors)
     visit.shared_on, visit.shared_with, visit.shared_by = shared_on, shared_with.strip(), actor
-    visit._history_user = actor
-    visit.save()
+    save_as(visit, actor=actor)
     return visit
 
 
@@ -374,7 +375,9 @@ def visit_share_note(*, visit: Visit, shared_on: date, shared_with: str, actor, 
 
 
 @transaction.atomic
-def enhanced_offer_set(*, school: School, academic_year: int, half_days: int, notes: str = "", actor) -> EnhancedOffer:
+def enhanced_offer_set(
+    *, school: School, academic_year: int, half_days: int, notes: str = "", actor: User
+) -> EnhancedOffer:
     """Record the half-day visits a school bought for a year ("up to six half-day visits")."""
     if not 0 <= half_days <= ENHANCED_OFFER_MAX_HALF_DAYS:
         raise ValidationError({"half_days": ENHANCED_OFFER_RANGE})
@@ -382,8 +385,7 @@ def enhanced_offer_set(*, school: School, academic_year: int, half_days: int, no
         school=school, academic_year=academic_year
     ).first() or EnhancedOffer(school=school, academic_year=academic_year)
     offer.half_days, offer.notes, offer.recorded_by = half_days, notes.strip(), actor
-    offer._history_user = actor
-    offer.save()
+    save_as(offer, actor=actor)
     return offer
 
 
@@ -400,16 +402,15 @@ class MspProposal:
     link_adviser: object | None
 
 
-def officers():
+def officers() -> QuerySet[User]:
     return (
-        get_user_model()
-        .objects.filter(groups__name=Role.OFFICER, is_active=True)
+        User.objects.filter(groups__name=Role.OFFICER, is_active=True)
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
 
 
-def msp_group_proposal(*, school: School, actor) -> MspProposal:
+def msp_group_proposal(*, school: School, actor: User) -> MspProposal:
     """ "The progress the school is making will be evaluated through a Monitoring Support
     Partnership (MSP) group which will be chaired by either the Senior School Improvement Adviser or
     Strategic Lead for Governance ... The MSP group will include the Headteacher and Chair or Vice
@@ -426,17 +427,26 @@ def msp_group_proposal(*, school: School, actor) -> MspProposal:
     )
 
 
-def _check_chair(chair) -> None:
+def _check_chair(chair: User | None) -> User:
     if chair is None or chair.role != Role.OFFICER:
         raise ValidationError({"chair": MSP_CHAIR_ROLE})
+    return chair
 
 
-def _set_members(*, group: MspGroup, headteacher, governor_name, governor_role, link_adviser, others, actor) -> None:
+def _set_members(
+    *,
+    group: MspGroup,
+    headteacher: str,
+    governor_name: str,
+    governor_role: str,
+    link_adviser: User | None,
+    others: Iterable[str],
+    actor: User,
+) -> None:
     if link_adviser is not None and link_adviser.role not in (Role.ADVISER, Role.OFFICER):
         raise ValidationError({"link_adviser": MSP_MEMBER_ADVISER_ROLE})
     for member in group.members.all():
-        member._history_user = actor
-        member.delete()
+        delete_as(member, actor=actor)
     wanted = []
     if headteacher.strip():
         wanted.append(MspMember(group=group, name=headteacher.strip(), role=MspMemberRole.HEADTEACHER))
@@ -450,35 +460,33 @@ def _set_members(*, group: MspGroup, headteacher, governor_name, governor_role, 
         if name.strip():
             wanted.append(MspMember(group=group, name=name.strip(), role=MspMemberRole.OTHER))
     for member in wanted:
-        member._history_user = actor
-        member.save()
+        save_as(member, actor=actor)
 
 
 @transaction.atomic
 def msp_group_set_up(
     *,
     school: School,
-    chair,
+    chair: User | None,
     set_up_on: date,
     headteacher: str,
     governor_name: str,
     governor_role: str = MspMemberRole.CHAIR_OF_GOVERNORS,
-    link_adviser=None,
+    link_adviser: User | None = None,
     other_members: list[str] | None = None,
-    actor,
+    actor: User,
 ) -> MspGroup:
     """Set up a school's MSP group (one open group per school)."""
     school = School.objects.select_for_update().select_related("establishment_type").get(pk=school.pk)
     if not school.is_maintained:
         raise ValidationError(MSP_GROUP_NOT_MAINTAINED.format(school=school.name))
-    _check_chair(chair)
+    chair = _check_chair(chair)
     if MspGroup.objects.filter(school=school, status=MspGroupStatus.OPEN).exists():
         raise ValidationError(MSP_GROUP_EXISTS.format(school=school.name))
     group = MspGroup(school=school, chair=chair, set_up_on=set_up_on, created_by=actor)
-    group._history_user = actor
     try:
         with transaction.atomic():
-            group.save()
+            save_as(group, actor=actor)
     except IntegrityError as error:  # another officer set one up at the same moment
         raise ValidationError(MSP_GROUP_EXISTS.format(school=school.name)) from error
     _set_members(
@@ -497,21 +505,20 @@ def msp_group_set_up(
 def msp_group_update(
     *,
     group: MspGroup,
-    chair,
+    chair: User | None,
     headteacher: str,
     governor_name: str,
     governor_role: str,
-    link_adviser,
+    link_adviser: User | None,
     other_members: list[str],
-    actor,
+    actor: User,
 ) -> MspGroup:
     group = MspGroup.objects.select_for_update().get(pk=group.pk)
     if not group.is_open:
         raise ValidationError(MSP_GROUP_CLOSED)
-    _check_chair(chair)
+    chair = _check_chair(chair)
     group.chair = chair
-    group._history_user = actor
-    group.save()
+    save_as(group, actor=actor)
     _set_members(
         group=group,
         headteacher=headteacher,
@@ -525,7 +532,7 @@ def msp_group_update(
 
 
 @transaction.atomic
-def msp_group_close(*, group: MspGroup, closed_on: date, reason: str, actor) -> MspGroup:
+def msp_group_close(*, group: MspGroup, closed_on: date, reason: str, actor: User) -> MspGroup:
     """Close a group (the school has left high support, or the MSP recommended exit)."""
     group = MspGroup.objects.select_for_update().get(pk=group.pk)
     if not group.is_open:
@@ -533,8 +540,7 @@ def msp_group_close(*, group: MspGroup, closed_on: date, reason: str, actor) -> 
     if not reason.strip():
         raise ValidationError({"reason": MSP_CLOSE_REASON_REQUIRED})
     group.status, group.closed_on, group.closed_reason = MspGroupStatus.CLOSED, closed_on, reason.strip()
-    group._history_user = actor
-    group.save()
+    save_as(group, actor=actor)
     return group
 
 
@@ -542,7 +548,7 @@ def msp_group_close(*, group: MspGroup, closed_on: date, reason: str, actor) -> 
 
 
 @transaction.atomic
-def msp_meeting_plan(*, group: MspGroup, held_on: date, start_time: time | None = None, actor) -> MspMeeting:
+def msp_meeting_plan(*, group: MspGroup, held_on: date, start_time: time | None = None, actor: User) -> MspMeeting:
     """Plan a meeting of an open group (the same plan sent twice gives the meeting already planned)."""
     group = MspGroup.objects.select_for_update().get(pk=group.pk)
     if not group.is_open:
@@ -551,8 +557,7 @@ def msp_meeting_plan(*, group: MspGroup, held_on: date, start_time: time | None 
     if same is not None:
         return same
     meeting = MspMeeting(group=group, held_on=held_on, start_time=start_time, recorded_by=actor)
-    meeting._history_user = actor
-    meeting.save()
+    save_as(meeting, actor=actor)
     return meeting
 
 
@@ -580,8 +585,8 @@ def msp_meeting_record(
     summary_key_points: str,
     recommendation: str,
     new_actions: list[NewAction] | None = None,
-    school_attendees: list | None = None,
-    actor,
+    school_attendees: list[User] | None = None,
+    actor: User,
     today: date | None = None,
 ) -> MspMeeting:
     """Record a meeting as held: attendees, progress on each open action (RAG), impact of support,
@@ -622,14 +627,12 @@ def msp_meeting_record(
     meeting.minutes, meeting.summary_key_points = minutes.strip(), summary_key_points.strip()
     meeting.recommendation = MspRecommendation(recommendation)
     meeting.recorded_by = meeting.recorded_by or actor
-    meeting._history_user = actor
-    meeting.save()
+    save_as(meeting, actor=actor)
     existing = {p.action_id: p for p in meeting.action_progress.all()}
     for review in reviews:
         progress = existing.get(review.action.pk) or MspActionProgress(meeting=meeting, action=review.action)
         progress.rating, progress.comment = RagRating(review.rating), review.comment.strip()
-        progress._history_user = actor
-        progress.save()
+        save_as(progress, actor=actor)
     if school_attendees is not None:
         meeting.school_attendees.set(school_attendees)  # who reads the minutes (docs/adr/0031)
     _create_actions(school=meeting.group.school, msp_meeting=meeting, new_actions=new_actions, actor=actor)
@@ -637,7 +640,9 @@ def msp_meeting_record(
 
 
 @transaction.atomic
-def msp_meeting_record_new(*, group: MspGroup, held_on: date, start_time: time | None, actor, **record) -> MspMeeting:
+def msp_meeting_record_new(
+    *, group: MspGroup, held_on: date, start_time: time | None, actor: User, **record: Any
+) -> MspMeeting:
     """Record a meeting that was not planned beforehand: plan and record it in one transaction. The
     same record sent twice (a double click) gives the meeting already recorded, not a second one."""
     group = MspGroup.objects.select_for_update().get(pk=group.pk)
@@ -656,18 +661,17 @@ def msp_meeting_record_new(*, group: MspGroup, held_on: date, start_time: time |
 
 
 @transaction.atomic
-def msp_meeting_cancel(*, meeting: MspMeeting, actor) -> MspMeeting:
+def msp_meeting_cancel(*, meeting: MspMeeting, actor: User) -> MspMeeting:
     meeting = MspMeeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != MspMeetingStatus.PLANNED:
         raise ValidationError(MSP_MEETING_NOT_PLANNED)
     meeting.status = MspMeetingStatus.CANCELLED
-    meeting._history_user = actor
-    meeting.save()
+    save_as(meeting, actor=actor)
     return meeting
 
 
 @transaction.atomic
-def msp_meeting_publish_summary(*, meeting: MspMeeting, actor) -> MspMeeting:
+def msp_meeting_publish_summary(*, meeting: MspMeeting, actor: User) -> MspMeeting:
     """Publish the summary key points to the school's governors
     (rules.msp_summary_shared_with_governing_body)."""
     meeting = MspMeeting.objects.select_for_update().get(pk=meeting.pk)
@@ -676,8 +680,7 @@ def msp_meeting_publish_summary(*, meeting: MspMeeting, actor) -> MspMeeting:
     ):
         raise ValidationError(errors)
     meeting.summary_published_at, meeting.summary_published_by = timezone.now(), actor
-    meeting._history_user = actor
-    meeting.save()
+    save_as(meeting, actor=actor)
     return meeting
 
 
@@ -689,17 +692,17 @@ def hash_token(token: str) -> str:
 
 
 @transaction.atomic
-def calendar_token_regenerate(*, user, actor) -> str:
+def calendar_token_regenerate(*, user: User, actor: User) -> str:
     """Make a new secret for the user's calendar feed URL and return it (only its hash is kept;
     the previous URL stops working)."""
     token = secrets.token_urlsafe(32)
     # One request at a time per user (a double click on the button): the second replaces the first.
-    get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
+    User.objects.select_for_update().only("pk").get(pk=user.pk)
     CalendarFeedToken.objects.filter(user=user).delete()
     CalendarFeedToken.objects.create(user=user, token_hash=hash_token(token))
     return token
 
 
 @transaction.atomic
-def calendar_token_revoke(*, user, actor) -> None:
+def calendar_token_revoke(*, user: User, actor: User) -> None:
     CalendarFeedToken.objects.filter(user=user).delete()

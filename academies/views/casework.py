@@ -57,7 +57,7 @@ def concern_step(request, pk: int):
     concern = _concern_to_change(request, pk)
     stage = selectors.stage_of(concern)
     letters = selectors.letters_for_a_step(concern)
-    initial = {"taken_on": timezone.localdate()}
+    initial: dict[str, object] = {"taken_on": timezone.localdate()}
     chosen = letters.filter(pk=request.GET.get("letter")).first() if request.GET.get("letter", "").isdigit() else None
     if chosen is not None:
         # "Record the step with this letter" from the concern page: the letter, its date and stage.

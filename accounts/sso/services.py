@@ -3,20 +3,20 @@ council maps groups to roles (docs/adr/0013). Writes go through accounts.service
 log, with actor None: the system, which accounts.rules lets give a role."""
 
 import logging
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from accounts import access
-from accounts.models import AccessEventKind
+from accounts.models import AccessEventKind, User
 from accounts.services import user_set_role
+from core.history import SYSTEM, save_as
 
 from . import claims as rules
 from .claims import NO_ACCOUNT, Refusal
 
 log = logging.getLogger(__name__)
-User = get_user_model()
 
 FIRST_SSO_SIGN_IN_REASON = "First signed in with single sign-on"
 CREATED_DETAIL = "Made at first sign-in with single sign-on"
@@ -31,7 +31,7 @@ def _username_for(email: str) -> str:
 
 
 @transaction.atomic
-def sso_user_create(*, email: str, claims: dict) -> User:
+def sso_user_create(*, email: str, claims: dict[str, Any]) -> User:
     """An account for a verified council address, made at its first sign-in (OIDC_CREATE_USERS).
     No password (it signs in through the provider) and no role unless the groups give one."""
     user = User(
@@ -42,14 +42,13 @@ def sso_user_create(*, email: str, claims: dict) -> User:
         signs_in_with_sso=True,
     )
     user.set_unusable_password()
-    user._history_user = None
-    user.save()
+    save_as(user, actor=SYSTEM)
     access.access_event_record(kind=AccessEventKind.ACCOUNT_CREATED, user=user, actor=None, detail=CREATED_DETAIL)
     return user
 
 
 @transaction.atomic
-def sso_user_for_claims(*, claims: dict) -> User:
+def sso_user_for_claims(*, claims: dict[str, Any]) -> User:
     """The active account these claims sign in to, its role set from the groups when mapped, or
     Refusal. One account per verified address: none, several or an inactive one is the same
     refusal, which says nothing of other people's accounts."""
@@ -77,7 +76,5 @@ def sso_user_for_claims(*, claims: dict) -> User:
         user_set_role(user=user, role=role, actor=None)  # no change, no log line
     if not user.signs_in_with_sso:
         user.signs_in_with_sso = True
-        user._history_user = None
-        user._change_reason = FIRST_SSO_SIGN_IN_REASON
-        user.save(update_fields=["signs_in_with_sso"])
+        save_as(user, actor=SYSTEM, update_fields=["signs_in_with_sso"], reason=FIRST_SSO_SIGN_IN_REASON)
     return user
