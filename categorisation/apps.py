@@ -9,11 +9,11 @@ class CategorisationConfig(AppConfig):
         from accounts.permissions import is_admin, is_la_staff
         from core.navigation import NavItem, register
 
-        from . import fact_providers, home_panels, permissions, school_page  # noqa: F401  (rules)
+        from . import fact_providers, panels, permissions  # noqa: F401  (rules)
 
         fact_providers.register_all()
-        school_page.register_section()
-        home_panels.register_panels()
+        panels.register_section()
+        panels.register_panels()
         register(NavItem("Categorisation", "categorisation:list", is_la_staff | is_admin, order=30))
 
         from core.export_jobs import register as register_export

@@ -10,12 +10,12 @@ class LettersConfig(AppConfig):
         from categorisation.facts import register_fact_provider
         from core.navigation import NavItem, register
 
-        from . import facts, home_panels, home_plans, permissions, school_section, stored_suggestions  # noqa: F401  (rules)
+        from . import facts, panels, permissions, stored_suggestions  # noqa: F401  (rules)
 
         register(NavItem("Letters", "letters:register", is_la_staff, order=60))
-        school_section.register_section()
-        home_panels.register_panels()
-        home_plans.register_panels()
+        panels.register_section()
+        panels.register_panels()
+        panels.register_plan_panels()
         stored_suggestions.connect()
         register_fact_provider("letters", facts.warning_notice_or_concerns_letter_facts)
 

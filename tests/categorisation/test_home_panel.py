@@ -1,4 +1,4 @@
-"""The officer's home panel of categorisation (categorisation/home_panels.py): three cards, each
+"""The officer's home panel of categorisation (categorisation/panels.py): three cards, each
 shown once, each linking to its list. The challenges card was once pasted inside the other two and
 showed three times."""
 

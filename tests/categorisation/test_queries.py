@@ -128,7 +128,7 @@ def section_queries(client_as, school) -> int:
     """The queries of this app's school page section alone (the page holds other apps' too)."""
     from django.test import RequestFactory
 
-    from categorisation.school_page import section_context
+    from categorisation.panels import section_context
 
     request = RequestFactory().get(school.get_absolute_url())
     request.user = client_as("officer").get(school.get_absolute_url()).wsgi_request.user
