@@ -14,15 +14,11 @@ from categorisation.selectors import CurrentCategory, current_categories, levels
 from schools.models import School, SchoolStatus
 from schools.terms import periods_of_half_terms, periods_of_terms, school_year_terms
 
-from .entitlement import (
-    VISIT_LEAD_ROLES,
-    ComplianceStatus,
+from .entitlement import VISIT_LEAD_ROLES, ComplianceStatus, VisitFacts, YearCalendar, build_year_calendar
+from .entitlement_status import (
     EnhancedUse,
     MspCompliance,
     VisitCompliance,
-    VisitFacts,
-    YearCalendar,
-    build_year_calendar,
     enhanced_offer_use,
     msp_group_to_set_up,
     msp_meets_half_termly,

@@ -41,17 +41,19 @@ from visits.entitlement import (
     at_least_a_half_day_visit,
     category_for_period,
     completed_visits_count,
-    compliance_status,
     core_and_monitoring_visits_count,
-    enhanced_offer_use,
     led_by_any_la_adviser_or_officer,
     minimum_entitlement,
-    msp_group_to_set_up,
-    msp_meets_half_termly,
     school_days_between,
-    visit_compliance,
     visit_counts_towards_entitlement,
     visit_dated_within_the_period,
+)
+from visits.entitlement_status import (
+    compliance_status,
+    enhanced_offer_use,
+    msp_group_to_set_up,
+    msp_meets_half_termly,
+    visit_compliance,
 )
 from visits.models import MspMeeting, MspMeetingStatus, VisitLength, VisitStatus, VisitType
 
