@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from core.forms import add_service_errors, posted
 
 from . import selectors, services
-from .forms import (
+from .forms_frameworks import (
     NEW_AREA_COUNTS,
     ActivateForm,
     AreaForm,

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from categorisation import services
-from categorisation.forms import COUNT_INVALID
+from categorisation.forms_frameworks import COUNT_INVALID
 from categorisation.models import Area, Categorisation, Criterion, Framework, Status
 from categorisation.selectors import evidence_of
 from tests.categorisation.factories import STRATEGY_FRAMEWORK, ApprovedCategorisationFactory
