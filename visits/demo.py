@@ -8,7 +8,7 @@ app suggests one from it).
 Dates are relative to ctx.today and the term dates, so the demo makes sense whenever it runs.
 Idempotent: each visit, meeting and group is looked for before it is made; nothing is duplicated."""
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from categorisation.models import SupportLevel
 from categorisation.selectors import current_categories
@@ -16,15 +16,10 @@ from schools.models import School
 from schools.terms import half_term_periods, term_on, term_periods
 
 from . import services
+from .demo_msp import in_period, seed_msp_attendance, seed_msp_group, weekday
 from .models import (
     ActionOwner,
     Activity,
-    MspGroup,
-    MspGroupStatus,
-    MspMeeting,
-    MspMeetingStatus,
-    MspRecommendation,
-    RagRating,
     Visit,
     VisitLength,
     VisitStatus,
@@ -60,17 +55,6 @@ ACTIONS = [
     ("Arrange subject leader training through the CPD programme.", "la"),
     ("Governors to visit to check the impact of the new reading scheme.", "school"),
 ]
-
-
-def _weekday(day: date) -> date:
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
-
-
-def _in_period(period, offset: int) -> date:
-    """A weekday `offset` days into a period, kept inside its teaching weeks."""
-    return _weekday(min(period.starts_on + timedelta(days=offset), period.ends_on - timedelta(days=7)))
 
 
 def _planned_or_done(ctx, *, school, adviser, visit_date, visit_type, length, index, complete, actions=0):
@@ -156,7 +140,7 @@ def _seed_visits(ctx, schools, advisers) -> tuple[int, int]:
                         continue  # missed autumn 1
                     if ctx.today in half and index % 4 == 1 and index % 3 == 1:
                         continue  # and nothing this half-term either: overdue
-                    day = _in_period(half, 10 + index % 9)
+                    day = in_period(half, 10 + index % 9)
                     done = day < ctx.today
                     if not done and half.half == 1:
                         continue
@@ -170,15 +154,15 @@ def _seed_visits(ctx, schools, advisers) -> tuple[int, int]:
                 if pattern == 3:
                     continue  # due: nothing yet
                 if pattern == 2:
-                    day = _weekday(ctx.today + timedelta(days=3 + index % 18))
+                    day = weekday(ctx.today + timedelta(days=3 + index % 18))
                     _, new = _planned_or_done(ctx, school=school, adviser=adviser, visit_date=day,
                                               visit_type=VisitType.CORE, length=VisitLength.HALF_DAY,
                                               index=index, complete=False)  # fmt: skip
                     planned += new
                     continue
-            day = _in_period(term, 12 + (index * 5) % 40)
+            day = in_period(term, 12 + (index * 5) % 40)
             if day >= ctx.today:
-                day = _weekday(term.starts_on + timedelta(days=8 + index % 10))
+                day = weekday(term.starts_on + timedelta(days=8 + index % 10))
             if day >= ctx.today:
                 continue
             _, new = _planned_or_done(ctx, school=school, adviser=adviser, visit_date=day,
@@ -206,11 +190,11 @@ def _seed_enhanced_offers(ctx, by_urn, officer) -> None:
         adviser = school.link_adviser
         if adviser is None:
             continue
-        done_day = _in_period(autumn, 20 + 7 * n)
+        done_day = in_period(autumn, 20 + 7 * n)
         if done_day < ctx.today:
             _planned_or_done(ctx, school=school, adviser=adviser, visit_date=done_day, visit_type=VisitType.ENHANCED,
                              length=VisitLength.FULL_DAY, index=n, complete=True, actions=1)  # fmt: skip
-        later = _weekday(ctx.today + timedelta(days=9 + n))
+        later = weekday(ctx.today + timedelta(days=9 + n))
         _planned_or_done(ctx, school=school, adviser=adviser, visit_date=later, visit_type=VisitType.ENHANCED,
                          length=VisitLength.HALF_DAY, index=n, complete=False)  # fmt: skip
 
@@ -243,90 +227,12 @@ def _close_and_age_actions(ctx, schools) -> None:
 
 
 def _seed_cancelled_visit(ctx, school, adviser) -> None:
-    day = _weekday(ctx.today - timedelta(days=20))
+    day = weekday(ctx.today - timedelta(days=20))
     if Visit.objects.filter(school=school, visit_date=day, status=VisitStatus.CANCELLED).exists():
         return
     visit = services.visit_plan(school=school, adviser=adviser, visit_date=day, visit_type=VisitType.OTHER,
                                 purpose="Meeting with the new chair of governors.", actor=adviser)  # fmt: skip
     services.visit_cancel(visit=visit, reason="The chair of governors was ill; to be rearranged.", actor=adviser)
-
-
-MSP_SUMMARIES = [
-    "The school has an accurate self-evaluation. Leaders have a clear plan to improve writing. "
-    "The group will check the impact of the new writing approach next half-term.",
-    "Phonics outcomes are improving: 70% of Year 1 pupils are on track. Attendance remains a concern.",
-    "Progress against the improvement plan has slowed since the headteacher left. The interim "
-    "headteacher has started well. Governors need to hold leaders to account more sharply.",
-    "Concerns remain about leadership capacity and standards in writing. The group recommends that the "
-    "local authority considers a formal warning notice.",
-    "The interim headteacher has stabilised staffing. Attendance is improving. Governors have set up a "
-    "standards committee. The group will review writing outcomes at its next meeting.",
-]
-
-
-def _seed_msp(ctx, school, officer, adviser, *, meetings_until=None, warning_notice=True, plan_next=True) -> str:
-    """The school's MSP group since the spring term of last year, with a meeting each half-term
-    (until `meetings_until`, when given: the meetings then stop, so one is overdue)."""
-    group = MspGroup.objects.filter(school=school, status=MspGroupStatus.OPEN).first()
-    year = term_on(ctx.today).academic_year
-    if group is None:
-        set_up_on = _weekday(term_periods(year - 1)[1].starts_on + timedelta(days=7))
-        group = services.msp_group_set_up(
-            school=school,
-            chair=officer,
-            set_up_on=set_up_on,
-            headteacher=school.headteacher,
-            governor_name=school.chair_of_governors or "Grace Holt",
-            link_adviser=adviser,
-            actor=officer,
-        )
-    halves = [h for y in (year - 1, year) for h in half_term_periods(y) if h.starts_on >= group.set_up_on]
-    last_day = min(ctx.today, meetings_until or ctx.today)
-    held_days = [_in_period(h, 18) for h in halves if _in_period(h, 18) < last_day]
-    for n, day in enumerate(held_days):
-        if MspMeeting.objects.filter(group=group, held_on=day).exists():
-            continue
-        last = n == len(held_days) - 1
-        recommendation = (
-            MspRecommendation.WARNING_NOTICE
-            if warning_notice and n == len(held_days) - 2
-            else (MspRecommendation.REFOCUS if n == 1 else MspRecommendation.CONTINUE)
-        )
-        open_actions = list(school.support_actions.filter(status="open").order_by("due_on")[:3])
-        meeting = services.msp_meeting_record_new(
-            group=group,
-            held_on=day,
-            start_time=time(15, 30),
-            attendees=f"{officer} (chair)\n{school.headteacher} (headteacher)\n"
-            f"{school.chair_of_governors or 'Grace Holt'} (chair of governors)\n{adviser} (link adviser)",
-            reviews=[
-                services.ActionReview(action, [RagRating.AMBER, RagRating.RED, RagRating.GREEN][(n + k) % 3])
-                for k, action in enumerate(open_actions)
-            ],
-            impact_of_support="Support for writing has started to show in pupils' books; attendance work is slower.",
-            support_refocused=n == 1,
-            refocus_details="Support moved from phonics to leadership of writing." if n == 1 else "",
-            minutes="Discussion of staffing, the interim headteacher's plans and governors' oversight. "
-            "Staffing matters discussed in confidence.",
-            summary_key_points=MSP_SUMMARIES[min(n, len(MSP_SUMMARIES) - 1)] if not last else MSP_SUMMARIES[-1],
-            recommendation=recommendation,
-            new_actions=[
-                services.NewAction(
-                    description="Governors to receive a half-termly report on writing outcomes.",
-                    owner=ActionOwner.SCHOOL,
-                    due_on=day + timedelta(days=42),
-                )
-            ]
-            if n % 2 == 0
-            else [],
-            actor=officer,
-            today=ctx.today,
-        )
-        services.msp_meeting_publish_summary(meeting=meeting, actor=officer)
-    next_day = _weekday(ctx.today + timedelta(days=17))
-    if plan_next and not group.meetings.filter(status=MspMeetingStatus.PLANNED).exists():
-        services.msp_meeting_plan(group=group, held_on=next_day, start_time=time(15, 30), actor=officer)
-    return f"MSP group for {school.name} with {group.meetings.count()} meetings"
 
 
 def _seed_headteacher_notes(ctx, school) -> None:
@@ -365,7 +271,7 @@ def _seed_pre_visit(ctx, school) -> None:
 
     if ctx.users.get("headteacher") is None:
         return
-    day = _weekday(half_term_on(ctx.today).ends_on + timedelta(days=8))
+    day = weekday(half_term_on(ctx.today).ends_on + timedelta(days=8))
     if not Visit.objects.filter(school=school, status=VisitStatus.PLANNED, visit_date__gte=day).exists():
         adviser = school.link_adviser or ctx.users["adviser"]
         services.visit_plan(
@@ -382,29 +288,6 @@ def _seed_pre_visit(ctx, school) -> None:
     ctx.write(f"Pre-visit: a visit to URN {school.urn} on {day:%d/%m/%Y} for the headteacher to prepare.")
 
 
-def _seed_msp_attendance(ctx, school) -> None:
-    """The demo headteacher attended the latest held meeting of their school's MSP group and reads
-    its minutes (docs/adr/0031); the demo governor (the chair of governors) attended none recorded,
-    so like the rest of the governing body sees only the published summaries."""
-    from .msp_members import meeting_school_attendees_set
-
-    head = ctx.users.get("headteacher")
-    if head is None:
-        return
-    latest = (
-        MspMeeting.objects.filter(group__school=school, status=MspMeetingStatus.HELD)
-        .order_by("-held_on", "-id")
-        .first()
-    )
-    if latest is None:
-        return
-    if not latest.school_attendees.filter(pk=head.pk).exists():
-        meeting_school_attendees_set(meeting=latest, school_attendees=[head], actor=ctx.users["officer"])
-    ctx.write(
-        f"MSP members: {head.username} attended the MSP meeting of {latest.held_on:%d/%m/%Y} at URN {school.urn}."
-    )
-
-
 def seed(ctx) -> None:
     officer, advisers = ctx.users["officer"], [ctx.users["adviser"], ctx.users["adviser2"]]
     schools = list(School.objects.open().maintained().select_related("link_adviser").order_by("urn"))
@@ -419,17 +302,17 @@ def seed(ctx) -> None:
     msp = ""
     if KINGFISHER_URN in by_urn:
         kingfisher = by_urn[KINGFISHER_URN]
-        msp = "; " + _seed_msp(ctx, kingfisher, officer, kingfisher.link_adviser or advisers[0])
+        msp = "; " + seed_msp_group(ctx, kingfisher, officer, kingfisher.link_adviser or advisers[0])
     if CEDAR_PARK_URN in by_urn:
         # A second group whose meetings stopped in the summer: its autumn meeting is overdue.
         cedar = by_urn[CEDAR_PARK_URN]
         summer_end = term_periods(term_on(ctx.today).academic_year - 1)[2].ends_on
-        msp += "; " + _seed_msp(ctx, cedar, officer, cedar.link_adviser or advisers[1], meetings_until=summer_end,
+        msp += "; " + seed_msp_group(ctx, cedar, officer, cedar.link_adviser or advisers[1], meetings_until=summer_end,
                                 warning_notice=False, plan_next=False)  # fmt: skip
     if KINGFISHER_URN in by_urn:
         _seed_headteacher_notes(ctx, by_urn[KINGFISHER_URN])
         _seed_pre_visit(ctx, by_urn[KINGFISHER_URN])
-        _seed_msp_attendance(ctx, by_urn[KINGFISHER_URN])
+        seed_msp_attendance(ctx, by_urn[KINGFISHER_URN])
     _close_and_age_actions(ctx, schools)  # last, so that a second run finds nothing new to close
     ctx.facts["visits_due_school_urn"] = DUE_SCHOOL_URN
     ctx.write(f"Visits: {made} visits recorded, {planned} planned{msp}.")
