@@ -8,7 +8,8 @@ the database and builds again), deterministically from --seed, anchored on the d
 
 - 22,000 schools, half LA maintained (community, voluntary, foundation, special, PRU, nursery),
   half academies and free schools in ~2,200 trusts, ~6,500 wards, a few per cent closed;
-- 150 advisers (link advisers of every open maintained school and a tenth of the academies),
+- 150 advisers (link advisers of every open maintained school and a tenth of the academies; the
+  same caseload at other scales: 2 for 1% of England),
   5 officers, an admin, 500 governors;
 - one to three Ofsted inspections per school (graded, ungraded, report cards since November
   2025), three years of performance measures for about half the schools;
@@ -58,6 +59,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 MARKER_TABLE = "bench_pages_built"
 BATCH = 2000
+ADVISERS_FOR_ENGLAND = 150
 CHUNK_SCHOOLS = 300
 
 # ---- database -------------------------------------------------------------------------------------
@@ -277,8 +279,12 @@ class Builder:
 
         rng = self.rng
         groups = {g.name: g for g in Group.objects.all()}
+        # An adviser's caseload (about 75 link schools) is the same at any scale: 150 advisers for
+        # England's 22,000 schools, 2 for 1% of them. With 150 at 1% each had one or two schools, and
+        # the adviser's pages compared 78 schools with 2 rather than England with a small council.
+        n_advisers = max(2, round(ADVISERS_FOR_ENGLAND * self.n_schools / 22_000))
         specs = (
-            [(f"adviser{i:03d}", Role.ADVISER) for i in range(1, 151)]
+            [(f"adviser{i:03d}", Role.ADVISER) for i in range(1, n_advisers + 1)]
             + [(f"officer{i}", Role.OFFICER) for i in range(1, 6)]
             + [("admin1", Role.ADMIN)]
             + [(f"governor{i:04d}", Role.GOVERNOR) for i in range(1, 501)]
