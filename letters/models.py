@@ -5,7 +5,10 @@ migration, editable afterwards); each type has one LA-editable template. A lette
 submitted -> approved (or returned) -> issued; an issued letter keeps the exact content sent and
 its PDF and Word files. A warning notice (Education and Inspections Act 2006 s60) carries its
 grounds and compliance period, and its progress towards eligibility for intervention lives in
-WarningNoticeProgress."""
+WarningNoticeProgress.
+
+Beside this module, imported at its end: a warning notice's progress (models_warning_notices), the
+letters suggested (models_suggestions) and action plans (models_action_plans)."""
 
 from django.conf import settings
 from django.db import models
@@ -311,164 +314,24 @@ class LetterEvent(models.Model):
         return f"{self.get_action_display()} by {self.actor} at {self.at:%d/%m/%Y %H:%M}"
 
 
-class ComplianceOutcome(models.TextChoices):
-    COMPLIED = "complied", "Complied with the notice to the authority's satisfaction"
-    NOT_COMPLIED = "not_complied", "Did not comply with the notice to the authority's satisfaction"
-
-
-class InterventionPower(models.TextChoices):
-    """The local authority's powers once a school is eligible for intervention (EIA 2006 Part 4,
-    "Intervention by local authority"), numbered as in the statute."""
-
-    ARRANGEMENTS = "s63", "Require the governing body to enter into arrangements (s63)"
-    ADDITIONAL_GOVERNORS = "s64", "Appoint additional governors (s64)"
-    INTERIM_EXECUTIVE_BOARD = "s65", "Provide for the governing body to consist of interim executive members (s65)"
-    SUSPEND_BUDGET = "s66", "Suspend the right to a delegated budget (s66)"
-
-
-NO_INTERVENTION = "none"
-DECISION_CHOICES = [*InterventionPower.choices, (NO_INTERVENTION, "Not to use the intervention powers")]
-
-
-class WarningNoticeProgress(models.Model):
-    """What happens after a warning notice is issued: the governing body's response, the
-    authority's view at the end of the compliance period, the written notice of intention to use
-    the intervention powers (s60(1)(d)) and the decision taken."""
-
-    letter = models.OneToOneField(Letter, on_delete=models.CASCADE, related_name="progress")
-
-    response_received_on = models.DateField("response received on", null=True, blank=True)
-    response_text = models.TextField("the governing body's response", blank=True)
-
-    outcome = models.CharField(max_length=12, choices=ComplianceOutcome.choices, blank=True)
-    outcome_on = models.DateField(null=True, blank=True)
-    outcome_notes = models.TextField(blank=True)
-    outcome_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    intention_given_on = models.DateField("notice of intention given on", null=True, blank=True)
-    intention_powers = models.JSONField(default=list, blank=True)
-    intention_text = models.TextField(blank=True)
-    intention_pdf = models.FileField(upload_to=intention_file_path, blank=True, max_length=300)
-    intention_docx = models.FileField(upload_to=intention_file_path, blank=True, max_length=300)
-    intention_content = models.JSONField(default=dict, blank=True, help_text="The notice exactly as given")
-    intention_documents_status = models.CharField(max_length=8, choices=DocumentsStatus.choices, blank=True)
-    intention_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    decision_on = models.DateField(null=True, blank=True)
-    decision_powers = models.JSONField(default=list, blank=True)
-    decision_notes = models.TextField(blank=True)
-    decision_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name_plural = "warning notice progress"
-
-    def __str__(self):
-        return f"Progress of {self.letter}"
-
-    @property
-    def is_eligible_for_intervention(self) -> bool:
-        from .rules import eligible_for_intervention_s60_1
-
-        return eligible_for_intervention_s60_1(self)
-
-    @property
-    def decision_labels(self) -> list[str]:
-        labels = dict(DECISION_CHOICES)
-        return [labels.get(p, p) for p in self.decision_powers]
-
-    @property
-    def intention_labels(self) -> list[str]:
-        labels = dict(DECISION_CHOICES)
-        return [labels.get(p, p) for p in self.intention_powers]
-
-
-class SuggestionDecision(models.Model):
-    """A suggestion the system made (letters.suggestions) that someone accepted into a draft or
-    dismissed with a reason; either way it is not suggested again."""
-
-    ACCEPTED = "accepted"
-    DISMISSED = "dismissed"
-
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="letter_suggestion_decisions")
-    letter_type = models.ForeignKey(LetterType, on_delete=models.PROTECT, related_name="+")
-    source_key = models.CharField(max_length=100)
-    reason = models.TextField(help_text="The suggestion as it was made")
-    decision = models.CharField(max_length=10, choices=[(ACCEPTED, "Accepted"), (DISMISSED, "Dismissed")])
-    dismissed_reason = models.TextField(blank=True)
-    letter = models.ForeignKey(Letter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    decided_at = models.DateTimeField(auto_now_add=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-decided_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["school", "source_key"], name="unique_letter_suggestion_decision")
-        ]
-
-    def __str__(self):
-        return f"{self.get_decision_display()}: {self.reason}"
-
-
-class StoredSuggestionState(models.Model):
-    """Whether a school's stored open suggestions (StoredSuggestion) are current: any write the
-    suggestion rules read marks its school stale in the same transaction, and
-    `letters.stored_suggestions.refresh` recomputes stale schools and schools computed for another
-    day before a page reads them (docs/adr/0036). Every school has one (made with the school)."""
-
-    school = models.OneToOneField(
-        School, on_delete=models.CASCADE, primary_key=True, related_name="stored_suggestion_state"
-    )
-    computed_for = models.DateField(null=True, blank=True, help_text="The day the suggestions were computed for")
-    stale = models.BooleanField(default=True)
-
-    class Meta:
-        default_permissions = ()
-        indexes = [
-            models.Index(fields=["school"], condition=models.Q(stale=True), name="stored_suggestions_stale"),
-            models.Index(fields=["computed_for"], name="stored_suggestions_day"),
-        ]
-
-    def __str__(self):
-        return f"{self.school_id}: {'stale' if self.stale else 'current'} ({self.computed_for})"
-
-
-class StoredSuggestion(models.Model):
-    """One open letter suggestion (letters.suggestions computes them), kept so that the officer's
-    home, the suggestions page and its export count and page through them in SQL (docs/adr/0036).
-    The school's name is copied for the order (newest fact first, then by name): a rename marks
-    the school stale."""
-
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="stored_suggestions")
-    kind = models.CharField(max_length=30, choices=LetterKind.choices)
-    source_key = models.CharField(max_length=100)
-    reason = models.TextField()
-    on = models.DateField(help_text="The date of the fact suggesting the letter")
-    indicator_codes = models.JSONField(default=list)
-    school_name = models.CharField(max_length=255)
-
-    class Meta:
-        default_permissions = ()
-        constraints = [models.UniqueConstraint(fields=["school", "source_key"], name="unique_stored_suggestion")]
-        indexes = [models.Index(fields=["-on", "-school_name", "school"], name="stored_suggestions_newest")]
-
-    def __str__(self):
-        return f"{self.kind} for {self.school_name}: {self.source_key}"
-
-
-# The school's action plan in answer to a letter of concern (docs/adr/0033), in its own module.
+# The school's action plan in answer to a letter of concern (docs/adr/0033), a warning notice's
+# progress and the letters suggested, each in its own module: Django registers their models when
+# this module imports them, and callers import them from here.
 from .models_action_plans import (  # noqa: E402, F401
     ActionPlan,
     ActionPlanEmail,
     ActionPlanEvent,
     ActionPlanItem,
+)
+from .models_suggestions import (  # noqa: E402, F401
+    StoredSuggestion,
+    StoredSuggestionState,
+    SuggestionDecision,
+)
+from .models_warning_notices import (  # noqa: E402, F401
+    DECISION_CHOICES,
+    NO_INTERVENTION,
+    ComplianceOutcome,
+    InterventionPower,
+    WarningNoticeProgress,
 )

@@ -1,5 +1,10 @@
 """The schools register: schools, trusts, wards, establishment types, Ofsted inspections and
-performance measures, and the record of every import that filled them."""
+performance measures, and the record of every import that filled them.
+
+This module holds the register itself (schools, trusts, wards, governor seats), term dates and
+letterheads; beside it, imported at its end, are Ofsted inspections (models_ofsted) and each
+school's latest judgement (models_judgement), performance results (models_performance), import
+records (models_imports) and ward councillors with their alerts (models_councillors)."""
 
 from typing import Self
 
@@ -230,288 +235,13 @@ class Governorship(models.Model):
         return f"{self.user} - {self.get_role_display()}, {self.school.name}"
 
 
-class OfstedFramework(models.TextChoices):
-    GRADED = "graded", "Graded inspection (grades 1 to 4)"
-    UNGRADED = "ungraded", "Ungraded inspection"
-    REPORT_CARD = "report_card", "Report card (from November 2025)"
-
-
-class OfstedGrade(models.IntegerChoices):
-    OUTSTANDING = 1, "Outstanding"
-    GOOD = 2, "Good"
-    REQUIRES_IMPROVEMENT = 3, "Requires improvement"
-    INADEQUATE = 4, "Inadequate"
-
-
-class ReportCardGrade(models.IntegerChoices):
-    """Ofsted's five-point report-card scale, numbered so that a larger number means more concern,
-    as on the legacy scale. The two scales are not comparable."""
-
-    EXCEPTIONAL = 1, "Exceptional"
-    STRONG = 2, "Strong standard"
-    EXPECTED = 3, "Expected standard"
-    NEEDS_ATTENTION = 4, "Needs attention"
-    URGENT_IMPROVEMENT = 5, "Urgent improvement"
-
-
-class CategoryOfConcern(models.TextChoices):
-    NONE = "", "None"
-    SPECIAL_MEASURES = "SM", "Special measures"
-    SERIOUS_WEAKNESSES = "SWK", "Serious weaknesses"
-    SIGNIFICANT_IMPROVEMENT = "RSI", "Requires significant improvement"
-
-
-# The graded judgements and report-card areas, in the order Ofsted lists them.
-GRADED_JUDGEMENTS = [
-    ("overall_effectiveness", "Overall effectiveness"),
-    ("quality_of_education", "Quality of education"),
-    ("behaviour_and_attitudes", "Behaviour and attitudes"),
-    ("personal_development", "Personal development"),
-    ("leadership_and_management", "Leadership and management"),
-    ("early_years", "Early years provision"),
-    ("sixth_form", "Sixth form provision"),
-]
-REPORT_CARD_AREAS = [
-    ("rc_inclusion", "Inclusion"),
-    ("rc_curriculum_and_teaching", "Curriculum and teaching"),
-    ("rc_achievement", "Achievement"),
-    ("rc_attendance_and_behaviour", "Attendance and behaviour"),
-    ("rc_personal_development", "Personal development and wellbeing"),
-    ("rc_leadership_and_governance", "Leadership and governance"),
-    ("rc_early_years", "Early years"),
-    ("rc_post_16", "Post-16 provision"),
-]
-
-
-def _grade_field(label, choices):
-    return models.PositiveSmallIntegerField(label, choices=choices, null=True, blank=True)
-
-
-class OfstedInspection(models.Model):
-    """One inspection of a school, under either framework (both are kept; they are not comparable)."""
-
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="inspections")
-    inspection_number = models.CharField(max_length=20, unique=True)
-    framework = models.CharField(max_length=12, choices=OfstedFramework.choices)
-    inspection_type = models.CharField(max_length=100, blank=True)
-    start_date = models.DateField()
-    publication_date = models.DateField(null=True, blank=True)
-    category_of_concern = models.CharField(max_length=3, choices=CategoryOfConcern.choices, blank=True, default="")
-    outcome = models.CharField(max_length=200, blank=True, help_text="Ungraded inspection outcome, as Ofsted words it")
-
-    overall_effectiveness = _grade_field("overall effectiveness", OfstedGrade.choices)
-    quality_of_education = _grade_field("quality of education", OfstedGrade.choices)
-    behaviour_and_attitudes = _grade_field("behaviour and attitudes", OfstedGrade.choices)
-    personal_development = _grade_field("personal development", OfstedGrade.choices)
-    leadership_and_management = _grade_field("leadership and management", OfstedGrade.choices)
-    early_years = _grade_field("early years provision", OfstedGrade.choices)
-    sixth_form = _grade_field("sixth form provision", OfstedGrade.choices)
-    safeguarding_effective = models.BooleanField("safeguarding is effective", null=True, blank=True)
-
-    rc_inclusion = _grade_field("inclusion", ReportCardGrade.choices)
-    rc_curriculum_and_teaching = _grade_field("curriculum and teaching", ReportCardGrade.choices)
-    rc_achievement = _grade_field("achievement", ReportCardGrade.choices)
-    rc_attendance_and_behaviour = _grade_field("attendance and behaviour", ReportCardGrade.choices)
-    rc_personal_development = _grade_field("personal development and wellbeing", ReportCardGrade.choices)
-    rc_leadership_and_governance = _grade_field("leadership and governance", ReportCardGrade.choices)
-    rc_early_years = _grade_field("early years", ReportCardGrade.choices)
-    rc_post_16 = _grade_field("post-16 provision", ReportCardGrade.choices)
-    safeguarding_met = models.BooleanField("safeguarding standards met", null=True, blank=True)
-
-    class Meta:
-        ordering = ["school", "-start_date"]
-        indexes = [models.Index(fields=["school", "-start_date"])]
-
-    def __str__(self):
-        return f"{self.school.name}: {self.get_framework_display()} {self.start_date:%d/%m/%Y}"
-
-    @property
-    def is_report_card(self) -> bool:
-        return self.framework == OfstedFramework.REPORT_CARD
-
-    def judgements(self) -> list[tuple[str, str]]:
-        """(label, grade label) for each judgement this inspection made, in Ofsted's order."""
-        fields = REPORT_CARD_AREAS if self.is_report_card else GRADED_JUDGEMENTS
-        return [(label, getattr(self, f"get_{name}_display")()) for name, label in fields if getattr(self, name)]
-
-    @property
-    def safeguarding_label(self) -> str:
-        value = self.safeguarding_met if self.is_report_card else self.safeguarding_effective
-        if value is None:
-            return ""
-        if self.is_report_card:
-            return "Met" if value else "Not met"
-        return "Effective" if value else "Not effective"
-
-    @property
-    def headline(self) -> str:
-        """A one-line summary: overall grade, or the report card's weakest area."""
-        if self.category_of_concern:
-            return self.get_category_of_concern_display()
-        if self.framework == OfstedFramework.UNGRADED:
-            return self.outcome or "Ungraded inspection"
-        if not self.is_report_card:
-            return self.get_overall_effectiveness_display() if self.overall_effectiveness else "Not graded overall"
-        grades = [getattr(self, name) for name, _ in REPORT_CARD_AREAS if getattr(self, name)]
-        if not grades:
-            return "Report card"
-        return f"Report card (lowest area: {ReportCardGrade(max(grades)).label.lower()})"
-
-
-class MeasureUnit(models.TextChoices):
-    PERCENT = "percent", "Per cent"
-    SCORE = "score", "Score"
-    RATE = "rate", "Rate per 100 pupils"
-    POINTS = "points", "Percentage points"
-
-
-class PerformanceMeasure(models.Model):
-    """A measure of the "See data" criteria: reference data, extendable by the admin."""
-
-    code = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=200)
-    unit = models.CharField(max_length=10, choices=MeasureUnit.choices)
-    higher_is_better = models.BooleanField(default=True)
-    phase = models.CharField(max_length=40, blank=True, help_text="Key stage or phase the measure applies to")
-    is_attainment = models.BooleanField(
-        default=False, help_text="Counts as attainment for the categorisation data statements"
-    )
-    is_attendance = models.BooleanField(default=False, help_text="Counts as attendance for the data statements")
-    display_order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["display_order", "name"]
-
-    def __str__(self):
-        return self.name
-
-
-class PerformanceResult(models.Model):
-    """A school's value of a measure in an academic year, with the national comparator."""
-
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="performance")
-    measure = models.ForeignKey(PerformanceMeasure, on_delete=models.PROTECT, related_name="results")
-    academic_year = models.PositiveSmallIntegerField(help_text="Year the academic year starts: 2024 is 2024/25")
-    value = models.DecimalField(max_digits=8, decimal_places=2)
-    national_value = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
-
-    class Meta:
-        ordering = ["school", "measure__display_order", "academic_year"]
-        constraints = [
-            models.UniqueConstraint(fields=["school", "measure", "academic_year"], name="unique_performance_result")
-        ]
-
-    def __str__(self):
-        return f"{self.school.urn} {self.measure.code} {self.academic_year_label}: {self.value}"
-
-    @property
-    def academic_year_label(self) -> str:
-        return academic_year_label(self.academic_year)
-
-    @property
-    def difference(self):
-        return None if self.national_value is None else self.value - self.national_value
-
-    @property
-    def compared_to_national(self) -> str:
-        """above / in line / below national, from the pupils' point of view (lower absence is better)."""
-        if self.national_value is None:
-            return ""
-        diff = self.value - self.national_value
-        if diff == 0:
-            return "in line"
-        better = (diff > 0) == self.measure.higher_is_better
-        return "better" if better else "worse"
-
-    @property
-    def compared_to_national_words(self) -> str:
-        """The comparison as a phrase a screen reader says after the value: "better than national",
-        "worse than national", "in line with national" (never "in line than national")."""
-        return COMPARED_TO_NATIONAL_WORDS.get(self.compared_to_national, "")
-
-
-COMPARED_TO_NATIONAL_WORDS = {
-    "better": "better than national",
-    "worse": "worse than national",
-    "in line": "in line with national",
-}
-
-
 def academic_year_label(start_year: int) -> str:
     return f"{start_year}/{(start_year + 1) % 100:02d}"
 
 
-class ImportKind(models.TextChoices):
-    GIAS = "gias", "GIAS establishments"
-    OFSTED = "ofsted", "Ofsted inspections"
-    PERFORMANCE = "performance", "Performance measures"
-    COUNCILLORS = "councillors", "Ward councillors"
-
-
-class ImportStatus(models.TextChoices):
-    CHECKING = "checking", "Checking the file"
-    PREVIEWED = "previewed", "Previewed, waiting for confirmation"
-    IMPORTING = "importing", "Importing"
-    COMMITTED = "committed", "Imported"
-    REFUSED = "refused", "Refused"
-    FAILED = "failed", "Stopped by an error (nothing changed)"
-    CANCELLED = "cancelled", "Cancelled"
-    DRY_RUN = "dry_run", "Dry run (nothing changed)"
-    NOTHING_TO_IMPORT = "nothing", "Nothing to import"
-
-
-RUNNING_STATUSES = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
-
-
+# The path of an import's stored file: its migration names it here (ImportRecord is in models_imports).
 def import_upload_path(instance, filename):
     return f"imports/{instance.kind}/{instance.sha256}/{filename}"
-
-
-class ImportRecord(models.Model):
-    """Who imported what, when, and with what result: kept for every upload and command run."""
-
-    kind = models.CharField(max_length=12, choices=ImportKind.choices)
-    status = models.CharField(max_length=12, choices=ImportStatus.choices)
-    source = models.CharField(
-        max_length=10, choices=[("web", "Browser upload"), ("command", "Command"), ("schedule", "Scheduled")]
-    )
-    original_filename = models.CharField(max_length=255)
-    sha256 = models.CharField("SHA-256", max_length=64)
-    size_bytes = models.PositiveBigIntegerField(default=0)
-    file = models.FileField(upload_to=import_upload_path, blank=True, max_length=400)
-    options = models.JSONField(default=dict, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    committed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    committed_at = models.DateTimeField(null=True, blank=True)
-
-    rows_total = models.PositiveIntegerField(default=0)
-    rows_skipped = models.PositiveIntegerField(default=0, help_text="Rows for other local authorities")
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    rejected = models.PositiveIntegerField(default=0)
-    message = models.TextField(blank=True, help_text="Why a file was refused, or a note on the result")
-    errors = models.JSONField(default=list, blank=True, help_text="[{row, column, value, message}], first 1,000")
-    error_count = models.PositiveIntegerField(default=0)
-    changes = models.JSONField(default=list, blank=True, help_text="A sample of the creates and updates")
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} import {self.pk} ({self.get_status_display()})"
-
-    def get_absolute_url(self):
-        return reverse("schools:import_detail", kwargs={"pk": self.pk})
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in RUNNING_STATUSES
 
 
 class TermName(models.TextChoices):
@@ -539,64 +269,6 @@ class Term(models.Model):
 
     def __str__(self):
         return f"{self.get_name_display()} {academic_year_label(self.academic_year)}"
-
-
-class Councillor(models.Model):
-    """An elected member for a ward: alerted when a school in their ward causes significant concern."""
-
-    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="councillors")
-    name = models.CharField(max_length=200)
-    email = models.EmailField(blank=True)
-    party = models.CharField(max_length=100, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["ward__name", "name"]
-        constraints = [models.UniqueConstraint(fields=["ward", "name"], name="unique_councillor_per_ward")]
-
-    def __str__(self):
-        return f"Cllr {self.name} ({self.ward.name})"
-
-
-class ElectedMemberAlertKind(models.TextChoices):
-    HIGH_SUPPORT = "high_support", "School categorised as high support"
-    WARNING_NOTICE = "warning_notice", "Warning notice issued"
-    SIGNIFICANT_CONCERNS = "significant_concerns", "Significant concerns letter (top tier) issued"
-
-
-ALERT_RETRYING_PREFIX = "Not sent yet (trying again)"
-
-
-class ElectedMemberAlert(models.Model):
-    """The record that a school's ward councillors were alerted (DESIGN: recorded and emailed)."""
-
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="elected_member_alerts")
-    kind = models.CharField(max_length=24, choices=ElectedMemberAlertKind.choices)
-    summary = models.TextField()
-    recipients = models.JSONField(default=list, blank=True, help_text='["Name <email>", ...]')
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.get_kind_display()}: {self.school.name}"
-
-    @property
-    def status(self) -> str:
-        if self.sent_at:
-            return "Sent"
-        if self.error.startswith(ALERT_RETRYING_PREFIX):
-            return "Trying again"  # the mail server failed; the task queue tries again (schools.tasks)
-        if self.error:
-            return "Not sent"
-        return "Waiting to send"
 
 
 def letterhead_logo_path(instance, filename):
@@ -673,5 +345,29 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-# Each school's latest judgement, stored (issue 11), in its own module.
+# Each school's Ofsted inspections and latest judgement (issue 11), performance results, import
+# records, and ward councillors with their alerts, each in its own module: Django registers their
+# models when this module imports them, and callers import them from here.
+from .models_councillors import (  # noqa: E402, F401
+    ALERT_RETRYING_PREFIX,
+    Councillor,
+    ElectedMemberAlert,
+    ElectedMemberAlertKind,
+)
+from .models_imports import RUNNING_STATUSES, ImportKind, ImportRecord, ImportStatus  # noqa: E402, F401
 from .models_judgement import LatestJudgement  # noqa: E402, F401
+from .models_ofsted import (  # noqa: E402, F401
+    GRADED_JUDGEMENTS,
+    REPORT_CARD_AREAS,
+    CategoryOfConcern,
+    OfstedFramework,
+    OfstedGrade,
+    OfstedInspection,
+    ReportCardGrade,
+)
+from .models_performance import (  # noqa: E402, F401
+    COMPARED_TO_NATIONAL_WORDS,
+    MeasureUnit,
+    PerformanceMeasure,
+    PerformanceResult,
+)

@@ -4,7 +4,8 @@ schools.latest_judgement in the transaction of every write to a school's inspect
 
 from django.db import models
 
-from .models import CategoryOfConcern, OfstedFramework, OfstedGrade, OfstedInspection, School
+from .models import School
+from .models_ofsted import CategoryOfConcern, OfstedFramework, OfstedGrade, OfstedInspection
 
 
 class LatestJudgement(models.Model):

@@ -1,7 +1,7 @@
 """The GIAS import's comparison and writes on PostgreSQL, set-wise through a staging table
 (docs/adr/0020).
 
-The rows that passed every check (schools.importers.gias.Checked, validated in Python a column at
+The rows that passed every check (schools.importers.gias_validate.Checked, validated in Python a column at
 a time) go into a temporary table with one COPY; one CREATE TEMPORARY TABLE ... AS SELECT marks
 each row new, changed or the same as its school (the same comparison as the row-by-row path:
 every field the file has, plus its trust and ward by code); the import then writes every new school with one
@@ -25,6 +25,7 @@ from core.bulk import HISTORY_COLUMNS, complete_row, copy_from, copy_text
 
 from ..models import School
 from .base import MAX_STORED_CHANGES, Plan, Progress
+from .gias_compare import change_of, changed_fields, existing_schools
 
 STAGE = "gias_stage"  # the checked rows
 ACTIONS = "gias_actions"  # each row's school (if any) and what the import does with it
@@ -115,8 +116,6 @@ def _mark(fields: list[str]) -> dict[str, int]:
 def compare(plan: Plan, checked) -> None:
     """Mark each staged row new, changed or the same as its school; count them on the plan, and
     sample the first changes (in file order) for the preview with the row-by-row code."""
-    from .gias import GiasImporter, change_of, changed_fields
-
     token = secrets.token_hex(8)
     fields = stage(checked, token)
     counts = _mark(fields)
@@ -126,7 +125,7 @@ def compare(plan: Plan, checked) -> None:
         )
         sample = [row[0] for row in cursor.fetchall()]
     plan.created, plan.updated, plan.unchanged = counts.get(CREATE, 0), counts.get(UPDATE, 0), counts.get(SAME, 0)
-    existing = GiasImporter._existing([checked.urns[i] for i in sample])
+    existing = existing_schools([checked.urns[i] for i in sample])
     for index in sample:
         urn, values = checked.urns[index], checked.values(index)
         current = existing.get(urn)

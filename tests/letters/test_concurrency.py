@@ -4,7 +4,7 @@ database connection: exactly one issued letter, one alert, one email.
 Every thread must report an outcome: an unexpected exception in a thread is recorded as a failure,
 not lost (a lost one once let this test pass with the row lock removed, because a warning notice's
 second issue then died on the progress record's unique constraint - a 500 for the user). On
-PostgreSQL these tests fail if services._locked stops using select_for_update."""
+PostgreSQL these tests fail if services_shared.locked_letter stops using select_for_update."""
 
 import threading
 
@@ -21,7 +21,7 @@ from .factories import approved, draft
 
 # PostgreSQL: the second transaction waits on the letter's row lock (select_for_update). SQLite: the
 # second waits for the write lock its IMMEDIATE transaction takes (the in-memory test database
-# answers "locked" at once, and services.waits_for_the_lock tries again). Either way the second
+# answers "locked" at once, and services_shared.waits_for_the_lock tries again). Either way the second
 # officer then finds the letter already issued. Each thread hands the service the same instance
 # (the service reads the row again under its lock): a read of its own before the service could meet
 # the in-memory SQLite test database's table lock and fail outside the service's retry.

@@ -11,7 +11,7 @@ from django.urls import reverse
 from procrastinate.contrib.django import app
 
 from core import tasks
-from schools import services
+from schools import services, services_imports
 from schools import tasks as tasks_module
 from schools.background import ProgressFile
 from schools.demo_files import current_gias_header, gias_row, to_csv_bytes
@@ -82,7 +82,7 @@ def test_one_import_is_never_queued_twice_for_the_same_step(admin_user, queue):
     record = services.import_preview(
         kind="gias", data=FILE, filename="e.csv", actor=admin_user, options={"la_codes": ["874"]}
     )
-    services._defer_import(tasks_module.check_import, record.pk)  # a second request for the same check
+    services_imports._defer_import(tasks_module.check_import, record.pk)  # a second request for the same check
     assert len(queue.jobs()) == 1
 
 

@@ -1,0 +1,74 @@
+"""Writes to the letters' templates and indicators: a letter type's template (its subject and text),
+whether the type needs a second officer's approval, and the indicators a letter may tick. The
+public entry point is letters.services, which re-exports these."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from accounts.models import User
+from core.history import save_as
+
+from . import placeholders, rules
+from .models import Indicator, LetterTemplate, LetterType
+
+INDICATOR_TEXT_REQUIRED = "Enter the indicator's text"
+
+
+@transaction.atomic
+def template_update(*, template: LetterTemplate, actor: User, subject: str, body: str) -> LetterTemplate:
+    """Save a letter type's template (its subject and text; the letterhead and signatory are the
+    LA's, schools.services.letterhead_save). Every placeholder is checked here, so an unknown one
+    is an error on the form, never at issue."""
+    kind = template.letter_type.code
+    errors = {}
+    for name, text in (("subject", subject), ("body", body)):
+        if problems := placeholders.check(text, kind):
+            errors[name] = problems
+    if errors:
+        raise ValidationError(errors)
+    template.subject, template.body = subject.strip(), body.strip()
+    template.updated_by = actor
+    save_as(template, actor=actor)
+    return template
+
+
+@transaction.atomic
+def letter_type_approval_update(*, letter_type: LetterType, actor: User, second_officer_approval: bool) -> LetterType:
+    """The LA's setting: whether a letter of this type needs a second officer's approval. It can
+    be switched on or off for congratulations and significant concerns letters; a warning notice and
+    a top-tier letter always need one (rules.second_officer_approval_cannot_be_switched_off)."""
+    if problems := rules.second_officer_approval_cannot_be_switched_off(
+        code=letter_type.code, letter_type=letter_type.name, setting=second_officer_approval
+    ):
+        raise ValidationError({"second_officer_approval": problems})
+    letter_type.second_officer_approval = bool(second_officer_approval)
+    save_as(letter_type, actor=actor, update_fields=["second_officer_approval"])
+    return letter_type
+
+
+@transaction.atomic
+def indicator_add(*, letter_type: LetterType, text: str, actor: User) -> Indicator:
+    text = " ".join(text.split())
+    if not text:
+        raise ValidationError({"text": INDICATOR_TEXT_REQUIRED})
+    base = slugify(text)[:50] or "indicator"
+    code, n = base, 1
+    while Indicator.objects.filter(letter_type=letter_type, code=code).exists():
+        n += 1
+        code = f"{base[:45]}-{n}"
+    order = (letter_type.indicators.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    indicator = Indicator(letter_type=letter_type, code=code, text=text, order=order)
+    save_as(indicator, actor=actor)
+    return indicator
+
+
+@transaction.atomic
+def indicator_update(*, indicator: Indicator, text: str, is_active: bool, actor: User) -> Indicator:
+    """Reword or retire an indicator. Issued letters keep the words they were sent with."""
+    text = " ".join(text.split())
+    if not text:
+        raise ValidationError({"text": INDICATOR_TEXT_REQUIRED})
+    indicator.text, indicator.is_active = text, is_active
+    save_as(indicator, actor=actor)
+    return indicator

@@ -1,0 +1,79 @@
+"""The record of every import of the register's files (GIAS, Ofsted, performance, councillors):
+who imported what, when, with what result, and where a running import stands. schools.models
+imports these so that Django registers the model and every caller goes on importing them from
+there; the stored file's path stays in schools.models, where its migration names it."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from .models import import_upload_path
+
+
+class ImportKind(models.TextChoices):
+    GIAS = "gias", "GIAS establishments"
+    OFSTED = "ofsted", "Ofsted inspections"
+    PERFORMANCE = "performance", "Performance measures"
+    COUNCILLORS = "councillors", "Ward councillors"
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", "Checking the file"
+    PREVIEWED = "previewed", "Previewed, waiting for confirmation"
+    IMPORTING = "importing", "Importing"
+    COMMITTED = "committed", "Imported"
+    REFUSED = "refused", "Refused"
+    FAILED = "failed", "Stopped by an error (nothing changed)"
+    CANCELLED = "cancelled", "Cancelled"
+    DRY_RUN = "dry_run", "Dry run (nothing changed)"
+    NOTHING_TO_IMPORT = "nothing", "Nothing to import"
+
+
+RUNNING_STATUSES = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+
+
+class ImportRecord(models.Model):
+    """Who imported what, when, and with what result: kept for every upload and command run."""
+
+    kind = models.CharField(max_length=12, choices=ImportKind.choices)
+    status = models.CharField(max_length=12, choices=ImportStatus.choices)
+    source = models.CharField(
+        max_length=10, choices=[("web", "Browser upload"), ("command", "Command"), ("schedule", "Scheduled")]
+    )
+    original_filename = models.CharField(max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    file = models.FileField(upload_to=import_upload_path, blank=True, max_length=400)
+    options = models.JSONField(default=dict, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_skipped = models.PositiveIntegerField(default=0, help_text="Rows for other local authorities")
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True, help_text="Why a file was refused, or a note on the result")
+    errors = models.JSONField(default=list, blank=True, help_text="[{row, column, value, message}], first 1,000")
+    error_count = models.PositiveIntegerField(default=0)
+    changes = models.JSONField(default=list, blank=True, help_text="A sample of the creates and updates")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} import {self.pk} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("schools:import_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in RUNNING_STATUSES
