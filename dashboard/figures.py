@@ -148,21 +148,20 @@ def reviews(scope: Scope) -> list[Figure]:
             Figure("review.due", "Due for review this term", n=counts["due"]),
             Figure("review.overdue", "Overdue: not reviewed last term either", n=counts["overdue"]),
         ]
-    due = list(
-        filter_schools(review_due(scope.today, annotated=False), scope.chosen).order_by().values_list("pk", flat=True)
-    )
-    due_before = set(
-        filter_schools(review_due(previous_term_end, annotated=False), scope.chosen)
-        .filter(pk__in=due)
+    # The same condition as the count, in the same query: (school, overdue) for each school due.
+    due_rows = list(
+        filter_schools(review_due(scope.today, annotated=False), scope.chosen)
         .order_by()
-        .values_list("pk", flat=True)
+        .annotate(overdue=~approved_this_term(previous_term_end))
+        .values_list("pk", "overdue")
     )
+    due = [sid for sid, _ in due_rows]
     return [
         Figure("review.due", "Due for review this term", entries_of(due)),
         Figure(
             "review.overdue",
             "Overdue: not reviewed last term either",
-            entries_of(sid for sid in due if sid in due_before),
+            entries_of(sid for sid, overdue in due_rows if overdue),
         ),
     ]
 
