@@ -10,8 +10,6 @@ from simple_history.models import HistoricalRecords
 
 from .models import Visit
 
-# ---- the school's acknowledgement of a note of visit (docs/adr/0023) ---------------------------------
-
 
 class AcknowledgementStatus(models.TextChoices):
     AWAITING = "awaiting", "Awaiting acknowledgement"

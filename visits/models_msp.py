@@ -12,8 +12,6 @@ from simple_history.models import HistoricalRecords
 
 from .models import Action
 
-# ---- Monitoring Support Partnership ----------------------------------------------------------
-
 
 class MspGroupStatus(models.TextChoices):
     OPEN = "open", "Open"

@@ -10,8 +10,6 @@ from simple_history.models import HistoricalRecords
 
 from .models import FocusArea, Visit
 
-# ---- the school's pre-visit section (issue 14, docs/adr/0028) -----------------------------------------
-
 
 class PreVisitStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
