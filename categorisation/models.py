@@ -6,7 +6,11 @@ categorisation of a school for a term ticks the statements that apply, each with
 best-fit suggestion (categorisation.best_fit) is computed from the ticks; the adviser chooses the
 final level (a departure needs a rationale); an officer approves or returns it. Only approved
 categorisations make a school's current category, and an approved one is never edited: a later
-one supersedes it."""
+one supersedes it.
+
+The levels, frameworks and categorisations are defined here; the category sent to the school in
+categorisation.models_notice and the moderation of a term's proposed categories in
+categorisation.models_moderation, imported at the end of this module."""
 
 from django.conf import settings
 from django.db import models
@@ -343,183 +347,18 @@ class CategorisationEvent(models.Model):
         return f"{self.get_kind_display()} {self.at:%d/%m/%Y}"
 
 
-# ---- the category sent to the school (issue 14, docs/adr/0027) ---------------------------------
-
-
-class NoticeResponse(models.TextChoices):
-    AGREE = "agree", "Agrees with the category"
-    CHALLENGE = "challenge", "Challenges the category"
-
-
-class ChallengeDecision(models.TextChoices):
-    UPHELD = "upheld", "Challenge upheld: the category will be reconsidered"
-    REJECTED = "rejected", "Challenge not upheld: the category stands"
-
-
-class CategoryNotice(models.Model):
-    """The approved category as sent to the school (one per approved categorisation): the level,
-    what it means for the school's visits and the reasons in plain words, as sent (`reasons`); the
-    school's answer (agree, or challenge with reasons) by `respond_by`; and an officer's decision
-    on a challenge. Never the evidence notes (categorisation.notices)."""
-
-    categorisation = models.OneToOneField(Categorisation, on_delete=models.CASCADE, related_name="notice")
-    level = models.CharField(max_length=6, choices=SupportLevel.choices)
-    entitlement = models.TextField(help_text="What the level means for the school's visits, as sent")
-    reasons = models.TextField(help_text="The reasons in plain words, as sent")
-    sent_at = models.DateTimeField()
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    respond_by = models.DateField(help_text="The last day the school may agree or challenge")
-    response = models.CharField(max_length=9, choices=NoticeResponse.choices, blank=True)
-    response_reasons = models.TextField(blank=True)
-    responded_at = models.DateTimeField(null=True, blank=True)
-    responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decision = models.CharField(max_length=8, choices=ChallengeDecision.choices, blank=True)
-    decision_reasons = models.TextField(blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-sent_at", "-id"]
-        indexes = [models.Index(fields=["response", "decision"], name="notice_response_decision")]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(response="challenge") | ~Q(response_reasons=""), name="a_challenge_has_reasons"
-            ),
-            models.CheckConstraint(
-                condition=Q(decision="") | (Q(response="challenge") & ~Q(decision_reasons="")),
-                name="a_decision_is_on_a_challenge_with_reasons",
-            ),
-        ]
-
-    def __str__(self):
-        return f"Category sent to {self.categorisation.school.name}"
-
-    def get_absolute_url(self):
-        return reverse("categorisation:school_category", kwargs={"urn": self.categorisation.school.urn})
-
-    @property
-    def is_open_challenge(self) -> bool:
-        return self.response == NoticeResponse.CHALLENGE and not self.decision
-
-
-class NoticeRecipientRole(models.TextChoices):
-    HEADTEACHER = "headteacher", "Headteacher"
-    CHAIR = "chair", "Chair of governors"
-
-
-class NoticeEmailKind(models.TextChoices):
-    SENT = "sent", "The category"
-    DECISION = "decision", "The decision on the challenge"
-
-
-class CategoryNoticeEmail(models.Model):
-    """One email of a category notice, sent by the task queue (categorisation.tasks). A chair of
-    governors with no account (or any recipient without an address) is recorded, not emailed."""
-
-    notice = models.ForeignKey(CategoryNotice, on_delete=models.CASCADE, related_name="emails")
-    kind = models.CharField(max_length=8, choices=NoticeEmailKind.choices, default=NoticeEmailKind.SENT)
-    role = models.CharField(max_length=11, choices=NoticeRecipientRole.choices)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    name = models.CharField(max_length=200, blank=True)
-    address = models.CharField(max_length=254, blank=True)
-    queued_at = models.DateTimeField()
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["queued_at", "id"]
-
-    def __str__(self):
-        return f"{self.get_role_display()}: {self.address or self.name}"
-
-
-# ---- moderation of a term's proposed categories (issue 14, docs/adr/0032) --------------------
-
-
-class ModerationSession(models.Model):
-    """Officers moderating a term's proposed categories across schools before they are approved:
-    a sheet of the term's submitted categorisations where each proposal is confirmed or changed
-    with a recorded reason (ModerationDecision). A closed session's sheet is kept unchanged."""
-
-    academic_year = models.PositiveSmallIntegerField(help_text="Year the academic year starts: 2026 is 2026/27")
-    term = models.CharField(max_length=6, choices=TermName.choices)
-    held_on = models.DateField()
-    held_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    notes = models.TextField(blank=True, help_text="Who attended, anything agreed for the term as a whole")
-    opened_at = models.DateTimeField(default=timezone.now)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-held_on", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["academic_year", "term"],
-                condition=Q(closed_at__isnull=True),
-                name="one_open_moderation_session_per_term",
-            )
-        ]
-
-    def __str__(self):
-        return f"Moderation of {self.term_label} on {self.held_on:%-d %B %Y}"
-
-    def get_absolute_url(self):
-        return reverse("categorisation:moderation_sheet", kwargs={"pk": self.pk})
-
-    @property
-    def term_label(self) -> str:
-        return f"{TermName(self.term).label} {academic_year_label(self.academic_year)}"
-
-    @property
-    def is_closed(self) -> bool:
-        return self.closed_at is not None
-
-
-class ModerationOutcome(models.TextChoices):
-    CONFIRMED = "confirmed", "Confirmed"
-    CHANGED = "changed", "Changed"
-
-
-class ModerationDecision(models.Model):
-    """One row of a moderation sheet: a proposal confirmed or changed, with the reason. The row as
-    the officers saw it (proposed and previous level, direction, adviser, headline reasons) is
-    kept with the decision, so the sheet reads the same after the categorisation moves on."""
-
-    session = models.ForeignKey(ModerationSession, on_delete=models.CASCADE, related_name="decisions")
-    categorisation = models.ForeignKey(Categorisation, on_delete=models.PROTECT, related_name="moderation_decisions")
-    proposed_level = models.CharField(max_length=6, choices=SupportLevel.choices)
-    moderated_level = models.CharField(max_length=6, choices=SupportLevel.choices)
-    outcome = models.CharField(max_length=9, choices=ModerationOutcome.choices)
-    reason = models.TextField(blank=True)
-    previous_level = models.CharField(max_length=6, choices=SupportLevel.choices, blank=True)
-    direction = models.CharField(max_length=9, choices=Direction.choices, blank=True)
-    adviser_name = models.CharField(max_length=300, blank=True)
-    headline = models.TextField(blank=True)
-    decided_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["decided_at", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["session", "categorisation"], name="one_decision_per_proposal_per_session"),
-            models.CheckConstraint(
-                condition=~Q(outcome="changed") | ~Q(reason=""), name="a_moderated_change_has_a_reason"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_outcome_display()}: {self.categorisation_id}"
+# Models of a sub-domain, each in its own module, imported here so that Django registers them in
+# this app and `from categorisation.models import CategoryNotice` finds them.
+from .models_moderation import (  # noqa: E402, F401
+    ModerationDecision,
+    ModerationOutcome,
+    ModerationSession,
+)
+from .models_notice import (  # noqa: E402, F401
+    CategoryNotice,
+    CategoryNoticeEmail,
+    ChallengeDecision,
+    NoticeEmailKind,
+    NoticeRecipientRole,
+    NoticeResponse,
+)

@@ -1,0 +1,207 @@
+"""Writes of the criteria frameworks: creating, renaming and copying a draft framework, its areas
+(with their best-fit tick counts) and statements, and activating it from a date, after which its
+criteria never change. Re-exported by categorisation.services, whose docstring holds the
+conventions."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.history import delete_as, save_as
+
+from .models import Area, Criterion, Framework
+
+FRAMEWORK_NOT_DRAFT = "{framework} has been activated, so its criteria cannot change. Copy it into a new draft."
+FRAMEWORK_NAME_TAKEN = "A framework called “{name}” already exists"
+AREA_CODE_TAKEN = "This framework already has an area with the code “{code}”"
+CRITERION_CODE_TAKEN = "This framework already has a statement with the code “{code}”"
+UNKNOWN_FACT = "Choose a fact from the list"
+ACTIVE_FROM_PAST = "The framework can only be activated from today or a later date"
+ACTIVE_FROM_TAKEN = "{framework} is already active from that date. Choose another date"
+FRAMEWORK_EMPTY = "Add at least one area with statements before activating the framework."
+AREA_EMPTY = "Add at least one statement to {area}, or remove the area, before activating the framework."
+AREA_HAS_CRITERIA = "Remove the statements of {area} first."
+COUNT_TOO_SMALL = "Enter a number of ticks of 1 or more, or leave it empty for no count"
+
+
+def _check_draft(framework: Framework) -> None:
+    if not framework.is_draft:
+        raise ValidationError(FRAMEWORK_NOT_DRAFT.format(framework=framework.name))
+
+
+def _check_name(name: str, framework: Framework | None = None) -> str:
+    name = " ".join(name.split())
+    taken = Framework.objects.filter(name__iexact=name)
+    if framework is not None:
+        taken = taken.exclude(pk=framework.pk)
+    if taken.exists():
+        raise ValidationError({"name": FRAMEWORK_NAME_TAKEN.format(name=name)})
+    return name
+
+
+@transaction.atomic
+def framework_create(*, name: str, description: str = "", actor: User) -> Framework:
+    """A new, empty draft framework."""
+    framework = Framework(name=_check_name(name), description=description.strip(), created_by=actor)
+    save_as(framework, actor=actor)
+    return framework
+
+
+@transaction.atomic
+def framework_update(*, framework: Framework, name: str, description: str, actor: User) -> Framework:
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    _check_draft(framework)
+    framework.name, framework.description = _check_name(name, framework), description.strip()
+    save_as(framework, actor=actor)
+    return framework
+
+
+@transaction.atomic
+def framework_copy(*, framework: Framework, name: str, actor: User) -> Framework:
+    """A new draft with a copy of the framework's areas and criteria, to change them."""
+    copy = Framework(name=_check_name(name), description=framework.description, copied_from=framework, created_by=actor)
+    save_as(copy, actor=actor)
+    for area in framework.areas.prefetch_related("criteria"):
+        new_area = Area(
+            framework=copy,
+            code=area.code,
+            name=area.name,
+            order=area.order,
+            medium_count=area.medium_count,
+            high_count=area.high_count,
+        )
+        save_as(new_area, actor=actor)
+        for criterion in area.criteria.all():
+            save_as(
+                Criterion(
+                    area=new_area,
+                    level=criterion.level,
+                    code=criterion.code,
+                    text=criterion.text,
+                    order=criterion.order,
+                    data_driven=criterion.data_driven,
+                    is_safeguarding=criterion.is_safeguarding,
+                    fact_key=criterion.fact_key,
+                    decisive=criterion.decisive,
+                ),
+                actor=actor,
+            )
+    return copy
+
+
+def _check_count(field: str, count: int | None) -> None:
+    if count is not None and count < 1:
+        raise ValidationError({field: COUNT_TOO_SMALL})
+
+
+@transaction.atomic
+def area_save(
+    *,
+    framework: Framework,
+    actor: User,
+    code: str,
+    name: str,
+    order: int = 0,
+    medium_count: int | None = None,
+    high_count: int | None = None,
+    area: Area | None = None,
+) -> Area:
+    """Add or change an area of a draft framework, with its best-fit tick counts (ADR 0002): with
+    `medium_count` of its statements at medium support or above ticked, or `high_count` of its
+    high-support statements, the school is at least that level. None: no count."""
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    _check_draft(framework)
+    taken = Area.objects.filter(framework=framework, code=code)
+    if area is not None:
+        taken = taken.exclude(pk=area.pk)
+    if taken.exists():
+        raise ValidationError({"code": AREA_CODE_TAKEN.format(code=code)})
+    _check_count("medium_count", medium_count)
+    _check_count("high_count", high_count)
+    area = area or Area(framework=framework)
+    area.code, area.name, area.order = code, " ".join(name.split()), order
+    area.medium_count, area.high_count = medium_count, high_count
+    save_as(area, actor=actor)
+    return area
+
+
+@transaction.atomic
+def area_delete(*, area: Area, actor: User) -> None:
+    framework = Framework.objects.select_for_update().get(pk=area.framework_id)
+    _check_draft(framework)
+    if area.criteria.exists():
+        raise ValidationError(AREA_HAS_CRITERIA.format(area=area.name))
+    delete_as(area, actor=actor)
+
+
+@transaction.atomic
+def criterion_save(
+    *,
+    area: Area,
+    actor: User,
+    level: str,
+    code: str,
+    text: str,
+    order: int = 0,
+    data_driven: bool = False,
+    is_safeguarding: bool = False,
+    fact_key: str = "",
+    decisive: bool = False,
+    criterion: Criterion | None = None,
+) -> Criterion:
+    """Add or change a statement of a draft framework. Its text is kept exactly as entered
+    (only leading and trailing spaces are removed): criteria are quoted word for word. A
+    `decisive` statement, when ticked, makes the suggestion at least its level (ADR 0002)."""
+    from .facts import FactKey
+
+    framework = Framework.objects.select_for_update().get(pk=area.framework_id)
+    _check_draft(framework)
+    if fact_key and fact_key not in FactKey.LABELS:
+        raise ValidationError({"fact_key": UNKNOWN_FACT})
+    taken = Criterion.objects.filter(area__framework=framework, code=code)
+    if criterion is not None:
+        taken = taken.exclude(pk=criterion.pk)
+    if taken.exists():
+        raise ValidationError({"code": CRITERION_CODE_TAKEN.format(code=code)})
+    criterion = criterion or Criterion()
+    criterion.area = area
+    criterion.level, criterion.code, criterion.text, criterion.order = level, code, text.strip(), order
+    criterion.data_driven, criterion.is_safeguarding, criterion.fact_key = data_driven, is_safeguarding, fact_key
+    criterion.decisive = decisive
+    save_as(criterion, actor=actor)
+    return criterion
+
+
+@transaction.atomic
+def criterion_delete(*, criterion: Criterion, actor: User) -> None:
+    framework = Framework.objects.select_for_update().get(pk=criterion.area.framework_id)
+    _check_draft(framework)
+    delete_as(criterion, actor=actor)
+
+
+@transaction.atomic
+def framework_activate(*, framework: Framework, active_from: date, actor: User, today: date | None = None) -> Framework:
+    """Activate a draft framework from a date (today or later). From that day new categorisations
+    use it; categorisations already made keep the framework they were made under, and its criteria
+    can no longer change."""
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    _check_draft(framework)
+    today = today or timezone.localdate()
+    if active_from < today:
+        raise ValidationError({"active_from": ACTIVE_FROM_PAST})
+    clash = Framework.objects.filter(active_from=active_from).exclude(pk=framework.pk).first()
+    if clash is not None:
+        raise ValidationError({"active_from": ACTIVE_FROM_TAKEN.format(framework=clash.name)})
+    areas = list(framework.areas.prefetch_related("criteria"))
+    if not areas:
+        raise ValidationError(FRAMEWORK_EMPTY)
+    for area in areas:
+        if not area.criteria.all():
+            raise ValidationError(AREA_EMPTY.format(area=area.name))
+    framework.active_from = active_from
+    framework.activated_at, framework.activated_by = timezone.now(), actor
+    save_as(framework, actor=actor)
+    return framework

@@ -1,0 +1,143 @@
+"""Writes to the actions agreed at a visit or an MSP meeting, or taken from a school's accepted
+action plan: adding them (once, however often the same form is sent), changing, closing and
+reopening them with a dated note. Also today's date as the visits' writes see it, shared by
+visits.services and visits.services_msp. As in visits.services (re-exported there): atomic,
+keyword-only, the acting user recorded in the audit history."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.history import save_as
+from schools.models import School
+
+if TYPE_CHECKING:
+    from letters.models import ActionPlan
+
+from .models import Action, ActionOwner, ActionStatus, ActionUpdate, ActionUpdateKind, MspMeeting, Visit
+
+ACTION_DESCRIPTION_REQUIRED = "Enter the action"
+ACTION_NOTE_REQUIRED = "Enter a note saying what changed"
+ACTION_CLOSE_NOTE_REQUIRED = "Enter a note saying why the action is closed"
+ACTION_ALREADY_CLOSED = "This action is already closed."
+ACTION_NOT_CLOSED = "This action is open."
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+# ---- actions ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewAction:
+    """An action entered with a visit or a meeting."""
+
+    description: str
+    owner: str
+    due_on: date
+
+
+def _create_actions(
+    *,
+    school: School,
+    new_actions: Iterable[NewAction] | None,
+    actor: User,
+    visit: Visit | None = None,
+    msp_meeting: MspMeeting | None = None,
+    action_plan: "ActionPlan | None" = None,
+) -> list[Action]:
+    """Add the actions agreed at a visit or meeting. One identical to an action already agreed there
+    (same wording, owner and date) is not added again: the same form sent twice (a double click, or
+    going back and sending it again) agrees each action once. The caller holds a lock on the visit
+    or meeting, so two such requests run one after the other."""
+    source = next((s for s in (visit, msp_meeting, action_plan) if s is not None), None)
+    agreed = set(source.actions.values_list("description", "owner", "due_on")) if source is not None else set()
+    created = []
+    for new in new_actions or []:
+        description = new.description.strip()
+        if not description:
+            raise ValidationError(ACTION_DESCRIPTION_REQUIRED)
+        key = (description, ActionOwner(new.owner).value, new.due_on)
+        if key in agreed:
+            continue
+        agreed.add(key)
+        action = Action(
+            school=school,
+            visit=visit,
+            msp_meeting=msp_meeting,
+            action_plan=action_plan,
+            description=description,
+            owner=ActionOwner(new.owner),
+            due_on=new.due_on,
+            created_by=actor,
+        )
+        save_as(action, actor=actor)
+        created.append(action)
+    return created
+
+
+def action_plan_actions_create(
+    *, plan: "ActionPlan", school: School, new_actions: list[NewAction], actor: "User"
+) -> list[Action]:
+    """The actions of a school's action plan the LA accepted (letters.action_plans, docs/adr/0033)
+    join the school's action list, linked back to the plan. The caller holds a lock on the plan."""
+    return _create_actions(school=school, new_actions=new_actions, actor=actor, action_plan=plan)
+
+
+@transaction.atomic
+def action_update(*, action: Action, description: str, owner: str, due_on: date, note: str, actor: User) -> Action:
+    """Change an open action's wording, owner or due date, with a note saying what changed."""
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    if not action.is_open:
+        raise ValidationError(ACTION_ALREADY_CLOSED)
+    errors = {}
+    if not description.strip():
+        errors["description"] = ACTION_DESCRIPTION_REQUIRED
+    if not note.strip():
+        errors["note"] = ACTION_NOTE_REQUIRED
+    if errors:
+        raise ValidationError(errors)
+    action.description, action.owner, action.due_on = description.strip(), ActionOwner(owner), due_on
+    action.progress = note.strip()
+    save_as(action, actor=actor)
+    ActionUpdate.objects.create(action=action, kind=ActionUpdateKind.UPDATED, note=note.strip(), created_by=actor)
+    return action
+
+
+@transaction.atomic
+def action_close(*, action: Action, note: str, actor: User) -> Action:
+    """Close an open action with a note (what was done, or why it no longer applies)."""
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    if not action.is_open:
+        raise ValidationError(ACTION_ALREADY_CLOSED)
+    if not note.strip():
+        raise ValidationError({"note": ACTION_CLOSE_NOTE_REQUIRED})
+    action.status = ActionStatus.CLOSED
+    action.progress = note.strip()
+    action.closed_at, action.closed_by = timezone.now(), actor
+    save_as(action, actor=actor)
+    ActionUpdate.objects.create(action=action, kind=ActionUpdateKind.CLOSED, note=note.strip(), created_by=actor)
+    return action
+
+
+@transaction.atomic
+def action_reopen(*, action: Action, note: str, actor: User) -> Action:
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    if action.is_open:
+        raise ValidationError(ACTION_NOT_CLOSED)
+    if not note.strip():
+        raise ValidationError({"note": ACTION_NOTE_REQUIRED})
+    action.status = ActionStatus.OPEN
+    action.progress = note.strip()
+    action.closed_at, action.closed_by = None, None
+    save_as(action, actor=actor)
+    ActionUpdate.objects.create(action=action, kind=ActionUpdateKind.REOPENED, note=note.strip(), created_by=actor)
+    return action
