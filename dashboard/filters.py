@@ -18,7 +18,9 @@ class DashboardFilterForm(TextLimits, forms.Form):
     la = forms.ChoiceField(label="LA code", required=False)
     phase = forms.ChoiceField(label="Phase", required=False)
     # England's 150 advisers as Django's one template an option cost 40 ms a dashboard page (bench/pages.py).
-    adviser = forms.ChoiceField(label="Link adviser", required=False, widget=LongSelect(attrs={"class": "govuk-select"}))
+    adviser = forms.ChoiceField(
+        label="Link adviser", required=False, widget=LongSelect(attrs={"class": "govuk-select"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
