@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -74,9 +74,12 @@ def _latest_two(school_ids: list[int] | QuerySet[Any] | None, on: date | None) -
         # also on the outer rows, so that a few schools' are read through the index
         rows, schools = rows.filter(school_id__in=school_ids), schools.filter(pk__in=school_ids)
     rows = (
+        # One IN over a UNION ALL of the two: an OR of two IN subqueries made PostgreSQL scan every
+        # approval for a few schools (50 ms for an adviser's 108 at England scale, against 7).
         rows.filter(
-            Q(pk__in=schools.annotate(found=Subquery(per_school[:1])).values("found"))
-            | Q(pk__in=schools.annotate(found=Subquery(per_school[1:2])).values("found"))
+            pk__in=schools.annotate(found=Subquery(per_school[:1]))
+            .values("found")
+            .union(schools.annotate(found=Subquery(per_school[1:2])).values("found"), all=True)
         )
         .order_by("school_id", "-approved_at", "-id")
         # plain rows: building 20,000 model instances would cost more than the query
