@@ -4,8 +4,8 @@ import django_filters
 from crispy_forms_gds.layout import Button, Div, Field
 from django import forms
 
-from core.forms import FilterSet, form_helper
-from schools.filters import link_advisers, phase_choices
+from core.forms import FilterSet, LongSelect, form_helper
+from schools.filters import GOVUK_SELECT, link_advisers, phase_choices
 from schools.models import Governance
 from schools.selectors import search_condition
 
@@ -29,7 +29,9 @@ class CategoryFilter(FilterSet):
         label="Current category", choices=LEVEL_CHOICES, method="filter_level", empty_label="Any category"
     )
     phase = django_filters.ChoiceFilter(choices=phase_choices, empty_label="Any phase")
-    link_adviser = django_filters.ModelChoiceFilter(queryset=lambda request: link_advisers(), empty_label="Any adviser")
+    link_adviser = django_filters.ModelChoiceFilter(
+        queryset=lambda request: link_advisers(), empty_label="Any adviser", widget=LongSelect(attrs=GOVUK_SELECT)
+    )
     governance = django_filters.ChoiceFilter(
         label="Type", choices=GOVERNANCE_CHOICES, method="filter_governance", empty_label=None
     )
@@ -63,7 +65,9 @@ class CategoryFilter(FilterSet):
 class ReviewDueFilter(FilterSet):
     q = django_filters.CharFilter(label="Name or URN", method="filter_search")
     phase = django_filters.ChoiceFilter(choices=phase_choices, empty_label="Any phase")
-    link_adviser = django_filters.ModelChoiceFilter(queryset=lambda request: link_advisers(), empty_label="Any adviser")
+    link_adviser = django_filters.ModelChoiceFilter(
+        queryset=lambda request: link_advisers(), empty_label="Any adviser", widget=LongSelect(attrs=GOVUK_SELECT)
+    )
     mine = django_filters.BooleanFilter(label="Only my link schools", method="filter_mine", widget=forms.CheckboxInput)
 
     def __init__(self, *args, **kwargs):

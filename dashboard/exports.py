@@ -11,11 +11,14 @@ from . import figures
 from .filters import DashboardFilterForm
 
 
-def figure_entries(*, user, params: QueryDict | None) -> tuple[figures.Figure | None, list[figures.Entry]]:
+def figure_entries(
+    *, user, params: QueryDict | None, form: DashboardFilterForm | None = None
+) -> tuple[figures.Figure | None, list[figures.Entry]]:
     """The figure named by `figure` and its entries sorted by school name (then URN and note), read
-    with the schools' names only; (None, []) for an unknown figure."""
+    with the schools' names only; (None, []) for an unknown figure. `form`: the page's filter form
+    of the same parameters, when it has one (its choices are read once)."""
     params = params if params is not None else QueryDict()
-    form = DashboardFilterForm(params or None)
+    form = form if form is not None else DashboardFilterForm(params or None)
     scope = figures.Scope(today=timezone.localdate(), user=user, chosen=form.chosen())
     figure = figures.figure_for(scope, params.get("figure", "")[:80])
     if figure is None:

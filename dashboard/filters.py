@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from core.forms import Button, LongSelect, TextLimits, form_helper
-from schools.filters import link_advisers
+from schools.filters import GOVUK_SELECT, link_advisers
 from schools.models import School
 
 FILTER_NAMES = ("la", "phase", "adviser")
@@ -17,10 +17,9 @@ FILTER_NAMES = ("la", "phase", "adviser")
 class DashboardFilterForm(TextLimits, forms.Form):
     la = forms.ChoiceField(label="LA code", required=False)
     phase = forms.ChoiceField(label="Phase", required=False)
-    # England's 150 advisers as Django's one template an option cost 40 ms a dashboard page (bench/pages.py).
-    adviser = forms.ChoiceField(
-        label="Link adviser", required=False, widget=LongSelect(attrs={"class": "govuk-select"})
-    )
+    # Every adviser select is a LongSelect: England's 150 advisers as Django's one template an
+    # option cost 40 ms a page (bench/pages.py).
+    adviser = forms.ChoiceField(label="Link adviser", required=False, widget=LongSelect(attrs=GOVUK_SELECT))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -68,7 +68,7 @@ def officer_dashboard(request):
 @permission_required("dashboard.view_officer_dashboard", raise_exception=True)
 def figure_schools(request):
     form, scope = scope_of(request)
-    figure, entries = exports.figure_entries(user=request.user, params=request.GET)
+    figure, entries = exports.figure_entries(user=request.user, params=request.GET, form=form)
     if figure is None:
         raise Http404("No such figure")
     pagination = paginate(request, entries, per_page=FIGURE_PAGE_SIZE)

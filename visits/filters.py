@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import is_adviser
-from core.forms import Button, FilterSet, form_helper
-from schools.filters import link_advisers
+from core.forms import Button, FilterSet, LongSelect, form_helper
+from schools.filters import GOVUK_SELECT, link_advisers
 from schools.models import School
 from schools.selectors import search_condition
 
@@ -66,7 +66,10 @@ class ListFilter(FilterSet):
 class VisitFilter(ListFilter):
     q = django_filters.CharFilter(label="School name or URN", method="filter_school")
     adviser = django_filters.ModelChoiceFilter(
-        label="Adviser", queryset=lambda request: link_advisers(), empty_label="Any adviser"
+        label="Adviser",
+        queryset=lambda request: link_advisers(),
+        empty_label="Any adviser",
+        widget=LongSelect(attrs=GOVUK_SELECT),
     )
     status = django_filters.ChoiceFilter(label="Status", choices=VisitStatus.choices, empty_label="Any status")
     visit_type = django_filters.ChoiceFilter(label="Type", choices=VisitType.choices, empty_label="Any type")
@@ -105,6 +108,7 @@ class ActionFilter(ListFilter):
         field_name="school__link_adviser",
         queryset=lambda request: link_advisers(),
         empty_label="Anyone",
+        widget=LongSelect(attrs=GOVUK_SELECT),
     )
 
     class Meta:
@@ -143,7 +147,9 @@ def filtered_actions(*, user: User, params: QueryDict | None, today: date) -> tu
 
 
 class ComplianceFilter(ListFilter):
-    adviser = django_filters.ChoiceFilter(label="Link adviser", method="filter_adviser", empty_label="Any adviser")
+    adviser = django_filters.ChoiceFilter(
+        label="Link adviser", method="filter_adviser", empty_label="Any adviser", widget=LongSelect(attrs=GOVUK_SELECT)
+    )
     category = django_filters.ChoiceFilter(
         label="Category", field_name="level", choices=CATEGORY_CHOICES, empty_label="Any category"
     )

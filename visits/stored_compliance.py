@@ -29,6 +29,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from categorisation.models import Categorisation
+from categorisation.selectors import CurrentCategory, current_categories
 from schools.models import School, Term
 from schools.signals import register_changed
 
@@ -200,6 +201,27 @@ def summarise_stored(stored: QuerySet[StoredCompliance]) -> ComplianceSummary:
 def rows_for(stored: Iterable[StoredCompliance], *, today: date) -> list[ComplianceRow]:
     """Full computed rows for a page of stored rows, in their order."""
     return compliance_rows(today=today, schools=[s.school for s in stored])
+
+
+@dataclass
+class ToSetUp:
+    """A high-support school with no open MSP group, as the MSP groups page lists it."""
+
+    school: School
+    category: CurrentCategory | None
+
+
+def msp_groups_to_set_up(
+    stored: QuerySet[StoredCompliance], *, today: date, limit: int | None = None
+) -> tuple[list[ToSetUp], int]:
+    """The stored rows' schools that need an MSP group, in name order (the first `limit`), with
+    their current category (since when they are at high support), and how many there are: three
+    queries, not a full compliance row each (England has over a hundred such schools)."""
+    wanted = stored.filter(msp_to_set_up=True)
+    rows = list(wanted.select_related("school__link_adviser").order_by("school__name")[:limit])
+    total = len(rows) if limit is None or len(rows) < limit else wanted.count()
+    categories = current_categories([r.school_id for r in rows], on=today)
+    return [ToSetUp(r.school, categories.get(r.school_id)) for r in rows], total
 
 
 @dataclass

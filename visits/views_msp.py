@@ -20,8 +20,10 @@ from .filters import filtered_msp_groups
 from .forms_actions import action_formset
 from .forms_msp import MspGroupCloseForm, MspGroupForm, MspMeetingPlanForm, MspMeetingRecordForm
 from .models import Action, ActionStatus, MspMemberRole
-from .stored_compliance import rows_for, stored_compliance
+from .stored_compliance import msp_groups_to_set_up, rows_for, stored_compliance
 from .views_shared import errors_shown, forbid_unless
+
+TO_SET_UP_SHOWN = 25  # then a link shows them all (England-scale data has over a hundred)
 
 
 @permission_required("visits.view_msp", raise_exception=True)
@@ -29,12 +31,15 @@ def msp_list(request):
     group_filter = filtered_msp_groups(user=request.user, params=request.GET)
     pagination = paginate(request, group_filter.qs)
     groups = list(pagination.page.object_list)
-    # The page's open groups' schools and the high-support schools with no group yet, computed in
-    # full; which those are is read from the stored status.
-    stored = stored_compliance(today=timezone.localdate())
-    wanted = stored.filter(Q(school_id__in=[g.school_id for g in groups if g.is_open]) | Q(msp_to_set_up=True))
-    rows = rows_for(wanted, today=timezone.localdate())
+    # The page's open groups' schools computed in full; the high-support schools with no group yet
+    # read from the stored status.
+    today = timezone.localdate()
+    stored = stored_compliance(today=today)
+    rows = rows_for(stored.filter(school_id__in=[g.school_id for g in groups if g.is_open]), today=today)
     by_school = {r.school.pk: r for r in rows}
+    show_all = request.GET.get("to_set_up") == "all"
+    limit = None if show_all else TO_SET_UP_SHOWN
+    to_set_up, to_set_up_total = msp_groups_to_set_up(stored, today=today, limit=limit)
     for group in groups:
         row = by_school.get(group.school_id)
         group.compliance = row.msp if row and group.is_open else None
@@ -44,7 +49,9 @@ def msp_list(request):
         {
             "groups": groups,
             "pagination": pagination,
-            "to_set_up": [r for r in rows if r.msp_to_set_up],
+            "to_set_up": to_set_up,
+            "to_set_up_total": to_set_up_total,
+            "all_to_set_up": show_all,
             "status": group_filter.chosen_status,
             "can_set_up": request.user.has_perm("visits.set_up_msp_group"),
             "title": "MSP groups",

@@ -8,6 +8,8 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -671,7 +673,30 @@ def test_the_msp_pages_show_high_support_schools_to_set_up_and_open_groups_with_
 
     response = client_as("officer").get(reverse("visits:msp_list"))
     assert [r.school.name for r in response.context["to_set_up"]] == ["High Primary School"]
+    assert response.context["to_set_up"][0].category.approved_at == aware(2026, 5, 1)
+    assert "1 May 2026" in response.content.decode()
     assert response.context["groups"][0].compliance is not None
+
+
+def test_the_msp_list_reads_the_schools_without_a_group_in_the_same_queries_for_one_or_many(client_as):
+    def high_school(n):
+        school = SchoolFactory(name=f"High {n} Primary School")
+        ApprovedCategorisationFactory(school=school, level=SupportLevel.HIGH, approved_at=aware(2026, 5, 1))
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("visits:msp_list"))
+        return len(captured), len(response.context["to_set_up"])
+
+    client = client_as("officer")
+    high_school(0)
+    client.get(reverse("visits:msp_list"))  # the stored status computed once
+    one = queries()
+    for n in range(1, 6):
+        high_school(n)
+    client.get(reverse("visits:msp_list"))
+    assert queries() == (one[0], 6)
+    assert one[1] == 1
 
 
 def test_an_msp_member_name_longer_than_a_member_can_hold_is_an_error_not_a_crash(client_as, linked, officer, today):
@@ -716,3 +741,22 @@ def test_a_published_summary_cannot_be_changed_through_the_record_form(client_as
     assert client_as("officer").post(url, data).status_code == 302
     meeting.refresh_from_db()
     assert (meeting.summary_key_points, meeting.minutes) == ("As published", "Corrected minutes")
+
+
+def test_the_msp_list_shows_the_first_schools_without_a_group_and_links_to_them_all(client_as, monkeypatch):
+    from visits import views_msp
+
+    monkeypatch.setattr(views_msp, "TO_SET_UP_SHOWN", 2)
+    for name in ("Cedar", "Ash", "Birch"):
+        school = SchoolFactory(name=f"{name} Primary School")
+        ApprovedCategorisationFactory(school=school, level=SupportLevel.HIGH, approved_at=aware(2026, 5, 1))
+    client = client_as("officer")
+
+    first = client.get(reverse("visits:msp_list"))
+    assert [r.school.name for r in first.context["to_set_up"]] == ["Ash Primary School", "Birch Primary School"]
+    assert "The first 2 of 3 by name." in first.content.decode()
+    assert 'href="/visits/msp/?to_set_up=all"' in first.content.decode()
+
+    every = client.get(reverse("visits:msp_list"), {"to_set_up": "all"})
+    assert len(every.context["to_set_up"]) == 3
+    assert "The first" not in every.content.decode()
