@@ -33,12 +33,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/school_improvement_pages_bench"
 HOST = "schools.bench.test"
-PAGES = [  # the five heaviest pages of bench/pages.py's run, for an officer
+PAGES = [  # the five heaviest pages for an officer in bench/pages.py's side-by-side run of 2026-12-01
     ("home (officer)", "/"),
+    ("officer dashboard", "/dashboard/"),
+    ("letters register", "/letters/"),
     ("compliance", "/visits/compliance/"),
     ("MSP groups", "/visits/msp/"),
-    ("schools list", "/schools/"),
-    ("categorisation", "/categorisation/"),
 ]
 
 SESSIONS_SCRIPT = """
@@ -67,8 +67,10 @@ from schools.models import School
 from schools import services
 school = School.objects.maintained().open().exclude(link_adviser=None).order_by("urn").first()
 chair = "Bench Chair A" if school.chair_of_governors != "Bench Chair A" else "Bench Chair B"
+from accounts.models import User
+officer = User.objects.filter(groups__name="officer", is_active=True).order_by("username").first()
 services.school_update_la_details(
-    school=school, actor=None, link_adviser=school.link_adviser, head_start_date=school.head_start_date,
+    school=school, actor=officer, link_adviser=school.link_adviser, head_start_date=school.head_start_date,
     head_appointment=school.head_appointment, chair_of_governors=chair,
 )
 """

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -75,12 +75,19 @@ def mark_all_stale() -> None:
 
 
 def ensure_rows() -> int:
-    """A stale state row for every school without one; returns how many were made."""
-    missing = School.objects.filter(stored_suggestion_state__isnull=True).order_by().values_list("pk", flat=True)
-    made = StoredSuggestionState.objects.bulk_create(
-        [StoredSuggestionState(school_id=pk, stale=True) for pk in missing], batch_size=CHUNK, ignore_conflicts=True
-    )
-    return len(made)
+    """A stale state row for every school without one; returns how many were made. One INSERT ...
+    SELECT in the database: after a GIAS import of all England's 50,000 schools, building the rows
+    in Python took 1.8 s of the import's 4.3 (bench/import_gias.py). A row a concurrent write made
+    first is left as it is."""
+    state, school = StoredSuggestionState._meta.db_table, School._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {state} (school_id, stale) SELECT s.id, %s FROM {school} s "  # table names, not input
+            f"WHERE NOT EXISTS (SELECT 1 FROM {state} t WHERE t.school_id = s.id) "
+            "ON CONFLICT (school_id) DO NOTHING",
+            [True],
+        )
+        return cursor.rowcount
 
 
 def _school_of(instance) -> int | None:
