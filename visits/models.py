@@ -328,7 +328,13 @@ class StoredCompliance(models.Model):
 
     class Meta:
         default_permissions = ()
-        indexes = [models.Index(fields=["school"], condition=Q(stale=True), name="stored_compliance_stale")]
+        indexes = [
+            models.Index(fields=["school"], condition=Q(stale=True), name="stored_compliance_stale"),
+            # The officer's home and the MSP groups page list the few schools in these, by name: without
+            # them PostgreSQL walked every school by name to find ten (14 ms at England scale).
+            models.Index(fields=["school"], condition=Q(msp_status="overdue"), name="stored_compliance_msp_overdue"),
+            models.Index(fields=["school"], condition=Q(msp_to_set_up=True), name="stored_compliance_to_set_up"),
+        ]
 
     def __str__(self):
         return f"{self.school_id}: {self.visits_status} ({self.computed_for})"

@@ -4,7 +4,6 @@ number of queries and returns None for users it is not for."""
 
 from datetime import timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.permissions import is_adviser, is_headteacher, is_headteacher_of_school, is_la_staff, is_officer
@@ -18,7 +17,7 @@ from . import selectors
 from .compliance import compliance_rows, compliance_schools, has_entitlement, year_calendar
 from .entitlement import ComplianceStatus
 from .models import overdue_actions_q
-from .stored_compliance import MSP_OVERDUE, rows_for, stored_compliance, summarise_stored
+from .stored_compliance import MSP_OVERDUE, msp_groups_to_set_up, rows_for, stored_compliance, summarise_stored
 
 
 def _today():
@@ -146,18 +145,28 @@ def adviser_awaiting_acknowledgement(request, user):
     return {"requests": requests} if requests else None
 
 
+HOME_LIST_LENGTH = 10
+
+
 def officer_compliance(request, user):
     if not is_officer(user):
         return None
-    stored = stored_compliance(today=_today())
-    calendar = year_calendar(_today())
-    listed = rows_for(stored.filter(Q(msp_to_set_up=True) | MSP_OVERDUE), today=_today())
+    today = _today()
+    stored = stored_compliance(today=today)
+    calendar = year_calendar(today)
+    # The first few of each list, by name, with how many there are (England has over a hundred
+    # high-support schools without a group: the MSP groups page lists them all).
+    to_set_up, to_set_up_total = msp_groups_to_set_up(stored, today=today, limit=HOME_LIST_LENGTH)
+    overdue = stored.filter(MSP_OVERDUE).order_by("school__name")
+    msp_overdue = rows_for(overdue[:HOME_LIST_LENGTH], today=today)
     return {
         "summary": summarise_stored(stored),
         "term": calendar.current_term,
-        "to_set_up": [r for r in listed if r.msp_to_set_up],
-        "msp_overdue": [r for r in listed if r.msp and r.msp.status == ComplianceStatus.OVERDUE],
-        "overdue_actions": selectors.actions_visible_to(user).filter(overdue_actions_q(_today())).count(),
+        "to_set_up": to_set_up,
+        "to_set_up_total": to_set_up_total,
+        "msp_overdue": msp_overdue,
+        "msp_overdue_total": len(msp_overdue) if len(msp_overdue) < HOME_LIST_LENGTH else overdue.count(),
+        "overdue_actions": selectors.actions_visible_to(user).filter(overdue_actions_q(today)).count(),
     }
 
 

@@ -452,6 +452,20 @@ def test_a_high_support_school_without_a_group_is_flagged_on_the_officer_home_un
     assert "Every high-support school has an MSP group" in home
 
 
+def test_the_officer_home_lists_the_first_schools_without_a_group_and_links_to_them_all(client_as, monkeypatch):
+    from visits import panels
+
+    monkeypatch.setattr(panels, "HOME_LIST_LENGTH", 1)
+    for name in ("Birch", "Ash"):
+        school = SchoolFactory(name=f"{name} Primary School")
+        ApprovedCategorisationFactory(school=school, level=SupportLevel.HIGH, approved_at=aware(2026, 5, 1))
+    home = client_as("officer").get(reverse("dashboard:home")).content.decode()
+    assert "Ash Primary School" in home
+    assert "Birch Primary School" not in home
+    assert "The first 1 of 2 by name." in home
+    assert 'href="/visits/msp/?to_set_up=all"' in home
+
+
 def meeting_data(day, **extra):
     data = {
         **date_fields("held_on", day),
