@@ -4,19 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('schools', '0011_latest_judgement'),
-        ('visits', '0008_action_from_a_plan'),
+        ("schools", "0011_latest_judgement"),
+        ("visits", "0008_action_from_a_plan"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='storedcompliance',
-            index=models.Index(condition=models.Q(('msp_status', 'overdue')), fields=['school'], name='stored_compliance_msp_overdue'),
+            model_name="storedcompliance",
+            index=models.Index(
+                condition=models.Q(("msp_status", "overdue")), fields=["school"], name="stored_compliance_msp_overdue"
+            ),
         ),
         migrations.AddIndex(
-            model_name='storedcompliance',
-            index=models.Index(condition=models.Q(('msp_to_set_up', True)), fields=['school'], name='stored_compliance_to_set_up'),
+            model_name="storedcompliance",
+            index=models.Index(
+                condition=models.Q(("msp_to_set_up", True)), fields=["school"], name="stored_compliance_to_set_up"
+            ),
         ),
     ]
