@@ -98,7 +98,7 @@ def user_update(
     to case material (the adviser or officer role, or reactivating such an account) is made only
     by an officer; an admin's is filed as a role request and the rest of the change is saved."""
     role = Role(role)
-    if actor is not None and user.pk == actor.pk and (role != Role.ADMIN or not is_active) and user.role == Role.ADMIN:
+    if user.pk == actor.pk and (role != Role.ADMIN or not is_active) and user.role == Role.ADMIN:
         raise ValidationError(OWN_ADMIN_ROLE)
     before_role, was_active, old_email = user.role, user.is_active, user.email
     raises = rules.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(before=before_role, after=role)
