@@ -165,7 +165,7 @@ def officer_compliance(request, user):
         "to_set_up": to_set_up,
         "to_set_up_total": to_set_up_total,
         "msp_overdue": msp_overdue,
-        "msp_overdue_total": len(msp_overdue) if len(msp_overdue) < HOME_LIST_LENGTH else overdue.count(),
+        "msp_overdue_total": overdue.count(),
         "overdue_actions": selectors.actions_visible_to(user).filter(overdue_actions_q(today)).count(),
     }
 

@@ -219,7 +219,8 @@ def msp_groups_to_set_up(
     queries, not a full compliance row each (England has over a hundred such schools)."""
     wanted = stored.filter(msp_to_set_up=True)
     rows = list(wanted.select_related("school__link_adviser").order_by("school__name")[:limit])
-    total = len(rows) if limit is None or len(rows) < limit else wanted.count()
+    # Counted whenever a limit is asked for, full or not: the same queries for few schools or many.
+    total = len(rows) if limit is None else wanted.count()
     categories = current_categories([r.school_id for r in rows], on=today)
     return [ToSetUp(r.school, categories.get(r.school_id)) for r in rows], total
 
