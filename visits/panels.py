@@ -155,9 +155,9 @@ def officer_compliance(request, user):
     stored = stored_compliance(today=today)
     calendar = year_calendar(today)
     # The first few of each list, by name, with how many there are (England has over a hundred
-    # high-support schools without a group: the MSP groups page lists them all).
+    # high-support schools without a group: the MSP groups page links to them all).
     to_set_up, to_set_up_total = msp_groups_to_set_up(stored, today=today, limit=HOME_LIST_LENGTH)
-    overdue = stored.filter(MSP_OVERDUE).order_by("school__name")
+    overdue = stored.filter(MSP_OVERDUE)
     msp_overdue = rows_for(overdue[:HOME_LIST_LENGTH], today=today)
     return {
         "summary": summarise_stored(stored),

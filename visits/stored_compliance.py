@@ -214,11 +214,12 @@ class ToSetUp:
 def msp_groups_to_set_up(
     stored: QuerySet[StoredCompliance], *, today: date, limit: int | None = None
 ) -> tuple[list[ToSetUp], int]:
-    """The stored rows' schools that need an MSP group, in name order (the first `limit`), with
-    their current category (since when they are at high support), and how many there are: three
-    queries, not a full compliance row each (England has over a hundred such schools)."""
+    """The stored rows' schools that need an MSP group, in the stored rows' order (stored_compliance:
+    school name), the first `limit`, with their current category (since when they are at high
+    support), and how many there are: three queries, not a full compliance row each (England has
+    over a hundred such schools)."""
     wanted = stored.filter(msp_to_set_up=True)
-    rows = list(wanted.select_related("school__link_adviser").order_by("school__name")[:limit])
+    rows = list(wanted[:limit])
     # Counted whenever a limit is asked for, full or not: the same queries for few schools or many.
     total = len(rows) if limit is None else wanted.count()
     categories = current_categories([r.school_id for r in rows], on=today)

@@ -51,7 +51,6 @@ def msp_list(request):
             "pagination": pagination,
             "to_set_up": to_set_up,
             "to_set_up_total": to_set_up_total,
-            "all_to_set_up": show_all,
             "status": group_filter.chosen_status,
             "can_set_up": request.user.has_perm("visits.set_up_msp_group"),
             "title": "MSP groups",
