@@ -7,7 +7,9 @@ table's sequence first, so the caller gets them back), and the server writes the
 rows itself with INSERT ... SELECT from the rows just copied. Elsewhere (SQLite, for development)
 this falls back to bulk_create."""
 
+import contextlib
 import io
+from collections.abc import Iterator
 from datetime import date, datetime
 
 from django.db import connection
@@ -122,3 +124,45 @@ def bulk_insert_with_history(model: type[Model], rows: list[dict], *, user=None,
     ids = _copy_in(model, complete)
     _history_by_select(model, ids, now, user, reason)
     return ids
+
+
+# A bulk load builds a table's indexes once instead of inserting into each row by row: PostgreSQL's
+# "Populating a Database" advice. Only when the load at least doubles the table (a first import).
+BULK_LOAD_MIN_ROWS = 10_000
+
+
+@contextlib.contextmanager
+def indexes_built_after(model: type[Model], *, rows: int) -> Iterator[None]:
+    """Insert `rows` into `model`'s table with its secondary indexes dropped, and build them again
+    from their own definitions afterwards, in the caller's transaction (docs/adr/0020). The table
+    is locked (ACCESS EXCLUSIVE) until the transaction ends, so only a load that at least doubles
+    the table, and of BULK_LOAD_MIN_ROWS or more, takes this path; otherwise nothing changes.
+    Indexes behind a constraint (primary key, unique) stay: they keep the load's own checks. Outside
+    a transaction nothing changes either: a failed load must not leave the table without them."""
+    if connection.vendor != "postgresql" or rows < BULK_LOAD_MIN_ROWS or not connection.in_atomic_block:
+        yield
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        # How many rows the table holds, counted no further than `rows` (a history table may be huge).
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT %s) held", [rows])
+        definitions = []
+        if cursor.fetchone()[0] < rows:
+            cursor.execute(
+                "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY c.relname",
+                [model._meta.db_table],
+            )
+            definitions = cursor.fetchall()
+        for name, _ in definitions:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        if definitions:
+            # CREATE INDEX refuses a table with foreign-key checks still waiting for the commit: run
+            # them now (the same checks, earlier), then defer the rest of the transaction's again.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for _, definition in definitions:
+            cursor.execute(definition)

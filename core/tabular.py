@@ -180,7 +180,11 @@ def _normalised(frame: pd.DataFrame) -> pd.DataFrame:
     for position in range(frame.shape[1]):
         values = frame.iloc[:, position]
         cells = values.to_numpy(dtype=object).tolist()  # iterating pandas' string array costs 10x more
-        if needs_normalising("\n".join(v if isinstance(v, str) else "" for v in cells)):
+        try:
+            joined = "\n".join(cells)  # a CSV's cells are all text: one join, no test per cell
+        except TypeError:  # a spreadsheet's may be numbers or empty
+            joined = "\n".join(v if isinstance(v, str) else "" for v in cells)
+        if needs_normalising(joined):
             frame.iloc[:, position] = values.map(lambda v: normalise_text(v) if isinstance(v, str) else v)
     return frame
 

@@ -21,7 +21,7 @@ import pandas as pd
 from django.db import connection
 from django.utils import timezone
 
-from core.bulk import HISTORY_COLUMNS, complete_row, copy_from, copy_text
+from core.bulk import HISTORY_COLUMNS, complete_row, copy_from, copy_text, indexes_built_after
 
 from ..models import School
 from .base import MAX_STORED_CHANGES, Plan, Progress
@@ -31,6 +31,8 @@ STAGE = "gias_stage"  # the checked rows
 ACTIONS = "gias_actions"  # each row's school (if any) and what the import does with it
 CREATE, UPDATE, SAME = "create", "update", "same"
 HEAD_NAME_FIELDS = ("head_first_name", "head_last_name")
+HISTORY = School.history.model
+JOINS = "LEFT JOIN schools_trust t ON t.code = s.trust_code LEFT JOIN schools_ward w ON w.code = s.ward_code"
 _ESCAPED = re.compile(r"[\\\t\n\r]")  # what COPY's text format escapes
 
 
@@ -194,6 +196,36 @@ def upsert_named(model, names: dict[str, str], *, actor) -> None:
         cursor.execute("DROP TABLE gias_names")
 
 
+def _create(cursor, fields: list[str], *, now, actor, reason: str) -> None:
+    """New schools: the file's fields, trust and ward by code, every other column its default."""
+    school = _quote(School._meta.db_table)
+    from_file = {"urn", *(_column(f) for f in fields), "trust_id", "ward_id", "head_appointment"}
+    defaults = {
+        column: value
+        for column, value in complete_row(School, {}, now).items()
+        if School._meta.get_field(column).column not in from_file
+    }
+    targets = ["urn", *(_column(f) for f in fields), "trust_id", "ward_id", "head_appointment", *defaults]
+    selected = ["s.urn", *(f"s.{_quote(f)}" for f in fields), "t.id", "w.id", "s.new_head_appointment"]
+    selected += ["%s"] * len(defaults)
+    cursor.execute(
+        f"INSERT INTO {school} ({', '.join(_quote(c) for c in targets)}) "
+        f"SELECT {', '.join(selected)} FROM {STAGE} s JOIN {ACTIONS} a ON a.pos = s.pos {JOINS} "
+        "WHERE a.action = %s ORDER BY s.pos",
+        [*defaults.values(), CREATE],
+    )
+    _history(
+        cursor,
+        f"SELECT sc.id FROM {school} sc JOIN {STAGE} s ON s.urn = sc.urn JOIN {ACTIONS} a ON a.pos = s.pos "
+        "WHERE a.action = %s",
+        [CREATE],
+        kind="+",
+        now=now,
+        actor=actor,
+        reason=reason or None,
+    )
+
+
 def apply(plan: Plan, *, actor, reason: str, progress: Progress) -> None:
     """Write the staged rows: new schools, then changed ones, with their history."""
     fields = plan.payload["staged_fields"]
@@ -201,34 +233,10 @@ def apply(plan: Plan, *, actor, reason: str, progress: Progress) -> None:
     now = timezone.now()
     _restage_if_elsewhere(plan)
     with connection.cursor() as cursor:
-        # New schools: the file's fields, trust and ward by code, every other column its default.
-        from_file = {"urn", *(_column(f) for f in fields), "trust_id", "ward_id", "head_appointment"}
-        defaults = {
-            column: value
-            for column, value in complete_row(School, {}, now).items()
-            if School._meta.get_field(column).column not in from_file
-        }
-        targets = ["urn", *(_column(f) for f in fields), "trust_id", "ward_id", "head_appointment", *defaults]
-        selected = ["s.urn", *(f"s.{_quote(f)}" for f in fields), "t.id", "w.id", "s.new_head_appointment"]
-        selected += ["%s"] * len(defaults)
-        joins = "LEFT JOIN schools_trust t ON t.code = s.trust_code LEFT JOIN schools_ward w ON w.code = s.ward_code"
         progress(f"Creating {plan.created:,} schools.", 0.6)
-        cursor.execute(
-            f"INSERT INTO {school} ({', '.join(_quote(c) for c in targets)}) "
-            f"SELECT {', '.join(selected)} FROM {STAGE} s JOIN {ACTIONS} a ON a.pos = s.pos {joins} "
-            "WHERE a.action = %s ORDER BY s.pos",
-            [*defaults.values(), CREATE],
-        )
-        _history(
-            cursor,
-            f"SELECT sc.id FROM {school} sc JOIN {STAGE} s ON s.urn = sc.urn JOIN {ACTIONS} a ON a.pos = s.pos "
-            "WHERE a.action = %s",
-            [CREATE],
-            kind="+",
-            now=now,
-            actor=actor,
-            reason=reason or None,
-        )
+        # A first import builds the register's indexes once, after its rows are in (core.bulk).
+        with indexes_built_after(School, rows=plan.created), indexes_built_after(HISTORY, rows=plan.created):
+            _create(cursor, fields, now=now, actor=actor, reason=reason)
 
         # Changed schools: every field the file has; a new head clears the LA's start date and
         # resets the appointment (the row-by-row path writes only what differs: the same result).
@@ -244,7 +252,7 @@ def apply(plan: Plan, *, actor, reason: str, progress: Progress) -> None:
         progress(f"Updating {plan.updated:,} schools.", 0.8)
         cursor.execute(
             f"UPDATE {school} sc SET {', '.join(assignments)} FROM {STAGE} s JOIN {ACTIONS} a ON a.pos = s.pos "
-            f"{joins} WHERE a.action = %s AND sc.id = a.school_id",
+            f"{JOINS} WHERE a.action = %s AND sc.id = a.school_id",
             [UPDATE],
         )
         _history(

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from core.tabular import read_table
 from schools import services
@@ -253,3 +254,46 @@ def test_an_import_whose_staging_tables_are_not_on_its_connection_stages_again_a
         gias_row(urn=874302, name="Siskin School", type_code=34, phase="Primary", trust=("90009", "Siskin Trust")),
     )
     assert outcome(data, staged=True, lose_stage=True) == outcome(data, staged=False)
+
+
+def index_definitions(*tables: str) -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) ORDER BY indexname", [list(tables)]
+        )
+        return cursor.fetchall()
+
+
+@on_postgresql
+def test_a_first_import_builds_the_registers_indexes_after_its_rows_with_the_same_definitions_and_result(
+    monkeypatch,
+):
+    """core.bulk.indexes_built_after: a load that at least doubles the table drops the secondary
+    indexes and builds them again from their own definitions (here from 200 rows, not 10,000)."""
+    import core.bulk
+
+    tables = (School._meta.db_table, School.history.model._meta.db_table)
+    before = index_definitions(*tables)
+    assert any("gin_trgm_ops" in definition for _, definition in before)  # the name search's index is among them
+    data = to_csv_bytes(current_gias_header(), synthetic_gias_rows(300), encoding="cp1252")
+    monkeypatch.setattr(core.bulk, "BULK_LOAD_MIN_ROWS", 200)
+    row_by_row = outcome(data, staged=False, la_codes=())
+    with CaptureQueriesContext(connection) as queries:
+        staged = outcome(data, staged=True, la_codes=())
+    dropped = {q["sql"].split()[-1].strip('"') for q in queries.captured_queries if q["sql"].startswith("DROP INDEX")}
+    assert staged == row_by_row
+    assert {name for name, _ in before if name in dropped} >= {"school_name_upper_trgm", "schools_sch_name_5d0cfd_idx"}
+    assert index_definitions(*tables) == before
+
+
+@on_postgresql
+def test_an_import_that_does_not_double_the_register_keeps_its_indexes_in_place(monkeypatch):
+    import core.bulk
+
+    monkeypatch.setattr(core.bulk, "BULK_LOAD_MIN_ROWS", 200)
+    run(to_csv_bytes(current_gias_header(), synthetic_gias_rows(300), encoding="cp1252"), la_codes=())
+    rows = synthetic_gias_rows(200, start_urn=100300)  # 200 new schools beside 300: not double
+    with CaptureQueriesContext(connection) as queries:
+        run(to_csv_bytes(current_gias_header(), rows, encoding="cp1252"), la_codes=())
+    assert School.objects.count() == 500
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("DROP INDEX")]
