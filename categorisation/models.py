@@ -253,7 +253,9 @@ class Categorisation(models.Model):
         indexes = [
             models.Index(fields=["school", "status", "approved_at"], name="cat_school_status_approved"),
             models.Index(fields=["status", "submitted_at"], name="cat_status_submitted"),
-            models.Index(fields=["academic_year", "term", "status"], name="cat_term_status"),
+            # The schools with (or without) an approval in a term, read from the index alone: a
+            # review figure's thousands of schools (dashboard.figures.reviews) without a heap visit.
+            models.Index(fields=["academic_year", "term", "status", "school"], name="cat_term_status_school"),
             # A school's level on a day (selectors.level_paths, levels_on): its latest approval before
             # the day ended, read from the index alone (docs/adr/0037).
             models.Index(

@@ -23,7 +23,8 @@ def figure_entries(
     figure = figures.figure_for(scope, params.get("figure", "")[:80])
     if figure is None:
         return None, []
-    names = {pk: (name, urn) for pk, name, urn in _names({e.school_id for e in figure.entries})}
+    names = {pk: (name, urn) for pk, name, urn in _names({e.school_id for e in figure.entries if e.name is None})}
+    names.update((e.school_id, (e.name, e.urn)) for e in figure.entries if e.name is not None)
     entries = sorted((e for e in figure.entries if e.school_id in names), key=lambda e: (*names[e.school_id], e.note))
     return figure, entries
 

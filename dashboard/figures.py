@@ -25,7 +25,7 @@ from .figures_base import NOTICE_DEADLINE_DAYS as NOTICE_DEADLINE_DAYS
 from .figures_base import Entry as Entry
 from .figures_base import Figure as Figure
 from .figures_base import Scope as Scope
-from .figures_base import entries_of
+from .figures_base import entries_named, entries_of
 from .figures_casework import ConcernsSection as ConcernsSection
 from .figures_casework import LettersSection as LettersSection
 from .figures_casework import actions, concerns, letters
@@ -153,15 +153,14 @@ def reviews(scope: Scope) -> list[Figure]:
         filter_schools(review_due(scope.today, annotated=False), scope.chosen)
         .order_by()
         .annotate(overdue=~approved_this_term(previous_term_end))
-        .values_list("pk", "overdue")
+        .values_list("pk", "name", "urn", "overdue")
     )
-    due = [sid for sid, _ in due_rows]
     return [
-        Figure("review.due", "Due for review this term", entries_of(due)),
+        Figure("review.due", "Due for review this term", entries_named(row[:3] for row in due_rows)),
         Figure(
             "review.overdue",
             "Overdue: not reviewed last term either",
-            entries_of(sid for sid, overdue in due_rows if overdue),
+            entries_named(row[:3] for row in due_rows if row[3]),
         ),
     ]
 

@@ -25,6 +25,10 @@ class Entry:
     school_id: int
     note: str = ""
     url: str = ""
+    # The school's name and URN when the figure's own query read them (its list is sorted by them
+    # without reading thousands of schools again: dashboard.exports.figure_entries).
+    name: str | None = None
+    urn: int | None = None
 
 
 @dataclass
@@ -80,3 +84,8 @@ class Scope:
 
 def entries_of(school_ids) -> list[Entry]:
     return [Entry(sid) for sid in school_ids]
+
+
+def entries_named(rows) -> list[Entry]:
+    """Entries from (school id, name, URN) rows."""
+    return [Entry(sid, name=name, urn=urn) for sid, name, urn in rows]
