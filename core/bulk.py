@@ -126,27 +126,31 @@ def bulk_insert_with_history(model: type[Model], rows: list[dict], *, user=None,
     return ids
 
 
-# A bulk load builds a table's indexes once instead of inserting into each row by row: PostgreSQL's
-# "Populating a Database" advice. Only when the load at least doubles the table (a first import).
+# A bulk load builds a table's indexes and checks its foreign keys once, set-wise, instead of row
+# by row: PostgreSQL's "Populating a Database" advice. Only for a load that at least doubles the
+# table (a first import).
 BULK_LOAD_MIN_ROWS = 10_000
 
 
 @contextlib.contextmanager
-def indexes_built_after(model: type[Model], *, rows: int) -> Iterator[None]:
-    """Insert `rows` into `model`'s table with its secondary indexes dropped, and build them again
-    from their own definitions afterwards, in the caller's transaction (docs/adr/0020). The table
-    is locked (ACCESS EXCLUSIVE) until the transaction ends, so only a load that at least doubles
-    the table, and of BULK_LOAD_MIN_ROWS or more, takes this path; otherwise nothing changes.
-    Indexes behind a constraint (primary key, unique) stay: they keep the load's own checks. Outside
-    a transaction nothing changes either: a failed load must not leave the table without them."""
+def built_after_load(model: type[Model], *, rows: int) -> Iterator[None]:
+    """Insert `rows` into `model`'s table with its secondary indexes and its foreign keys dropped,
+    then build the indexes again and add the foreign keys back (each checked by one query over the
+    table) from their own definitions, in the caller's transaction (docs/adr/0020). The table is
+    locked (ACCESS EXCLUSIVE) until the transaction ends, so only a load that at least doubles the
+    table, and of BULK_LOAD_MIN_ROWS or more, takes this path; otherwise nothing changes. Indexes
+    behind a constraint (primary key, unique) stay: they keep the load's own checks. Outside a
+    transaction nothing changes either: a failed load must not leave the table without them."""
     if connection.vendor != "postgresql" or rows < BULK_LOAD_MIN_ROWS or not connection.in_atomic_block:
         yield
         return
-    table = connection.ops.quote_name(model._meta.db_table)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    indexes: list[tuple[str, str]] = []
+    foreign_keys: list[tuple[str, str]] = []
     with connection.cursor() as cursor:
         # How many rows the table holds, counted no further than `rows` (a history table may be huge).
         cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT %s) held", [rows])
-        definitions = []
         if cursor.fetchone()[0] < rows:
             cursor.execute(
                 "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
@@ -154,15 +158,20 @@ def indexes_built_after(model: type[Model], *, rows: int) -> Iterator[None]:
                 "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY c.relname",
                 [model._meta.db_table],
             )
-            definitions = cursor.fetchall()
-        for name, _ in definitions:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+            indexes = cursor.fetchall()
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+                [model._meta.db_table],
+            )
+            foreign_keys = cursor.fetchall()
+        for name, _ in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
     yield
     with connection.cursor() as cursor:
-        if definitions:
-            # CREATE INDEX refuses a table with foreign-key checks still waiting for the commit: run
-            # them now (the same checks, earlier), then defer the rest of the transaction's again.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for _, definition in definitions:
+        for _, definition in indexes:
             cursor.execute(definition)
+        for name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")

@@ -21,7 +21,7 @@ import pandas as pd
 from django.db import connection
 from django.utils import timezone
 
-from core.bulk import HISTORY_COLUMNS, complete_row, copy_from, copy_text, indexes_built_after
+from core.bulk import HISTORY_COLUMNS, built_after_load, complete_row, copy_from, copy_text
 
 from ..models import School
 from .base import MAX_STORED_CHANGES, Plan, Progress
@@ -234,8 +234,9 @@ def apply(plan: Plan, *, actor, reason: str, progress: Progress) -> None:
     _restage_if_elsewhere(plan)
     with connection.cursor() as cursor:
         progress(f"Creating {plan.created:,} schools.", 0.6)
-        # A first import builds the register's indexes once, after its rows are in (core.bulk).
-        with indexes_built_after(School, rows=plan.created), indexes_built_after(HISTORY, rows=plan.created):
+        # A first import builds the register's indexes and checks its foreign keys once, after its
+        # rows are in (core.bulk).
+        with built_after_load(School, rows=plan.created), built_after_load(HISTORY, rows=plan.created):
             _create(cursor, fields, now=now, actor=actor, reason=reason)
 
         # Changed schools: every field the file has; a new head clears the LA's start date and
