@@ -7,7 +7,6 @@ what each column means. Row numbers are as a spreadsheet shows them: the header 
 import csv
 import io
 import itertools
-import itertools
 import re
 import warnings
 import zipfile

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from core.forms import Button, LongSelect, TextLimits, form_helper
-from schools.filters import GOVUK_SELECT, link_advisers
+from schools.filters import GOVUK_SELECT, link_advisers, phase_choices
 from schools.models import School
 
 FILTER_NAMES = ("la", "phase", "adviser")
@@ -24,8 +24,7 @@ class DashboardFilterForm(TextLimits, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["la"].choices = [("", "Every LA")] + [(code, code) for code in settings.LOCAL_AUTHORITY_CODES]
-        phases = School.objects.exclude(phase="").order_by("phase").values_list("phase", flat=True).distinct()
-        self.fields["phase"].choices = [("", "Any phase")] + [(p, p) for p in phases]
+        self.fields["phase"].choices = [("", "Any phase"), *phase_choices()]
         self.fields["adviser"].choices = [("", "Any adviser")] + [(str(u.pk), str(u)) for u in link_advisers()]
         self.helper = form_helper(
             Div(

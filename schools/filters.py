@@ -10,9 +10,17 @@ from django.db.models import Q
 
 from accounts.roles import Role
 from core.forms import FilterSet, LongSelect, TextLimits, form_helper
+from core.segments import IdsBySegment
 
 from .models import CategoryOfConcern, Governance, OfstedFramework, School, SchoolStatus
-from .selectors import NamedMatch, find_by_name_or_code, search_condition, trusts_with_schools, wards_with_schools
+from .selectors import (
+    NamedMatch,
+    find_by_name_or_code,
+    phases,
+    search_condition,
+    trusts_with_schools,
+    wards_with_schools,
+)
 
 # A ward or trust is typed, not picked from thousands of options (docs/adr/0019); when the text
 # does not name exactly one, the list says so and offers the matches as links.
@@ -55,8 +63,7 @@ def link_advisers():
 
 
 def phase_choices():
-    phases = School.objects.exclude(phase="").values_list("phase", flat=True).distinct().order_by("phase")
-    return [(p, p) for p in phases]
+    return [(p, p) for p in phases()]
 
 
 # crispy-forms gives an unknown widget its class name as its CSS class; these are GOV.UK selects.
@@ -239,6 +246,21 @@ def _fill_in_bookmarked_name(data, named: Named) -> None:
 
 def _is_an_id(text: str) -> bool:
     return text.isdigit() and len(text) <= 9
+
+
+# Sorts led by a column of few values (150 advisers for 22,000 schools): their pages are read a
+# segment at a time (core.segments), so a deep page costs what the first does.
+SEGMENTED_SORTS = {"adviser": 2}  # the number of leading fields that form the segments
+
+
+def ids_in_order(queryset, sort: str):
+    """The ids of the sorted `queryset` (apply_sort's), for the list's id-first pagination."""
+    key = sort.lstrip("-")
+    if key not in SEGMENTED_SORTS:
+        return queryset.values_list("pk", flat=True)
+    fields = tuple(f"-{f}" if sort.startswith("-") else f for f in SORTS[key])
+    leading = SEGMENTED_SORTS[key]
+    return IdsBySegment(queryset, leading=fields[:leading], within=fields[leading:])
 
 
 def apply_sort(queryset, sort: str):

@@ -183,6 +183,7 @@ class School(models.Model):
             models.Index(fields=["name"]),
             models.Index(fields=["la_code", "name"]),
             models.Index(Upper("postcode"), name="school_postcode_upper"),
+            models.Index(fields=["phase"], name="school_phase"),  # the phases held (selectors.phases)
         ]
 
     def __str__(self):

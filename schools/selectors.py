@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -159,6 +160,20 @@ def search_condition(text: str) -> Q:
     if any(character.isdigit() for character in text):
         condition |= Q(postcode__iexact=text)
     return condition
+
+
+def phases() -> list[str]:
+    """The phases of education the register holds, in order: the phase filters' choices. Read by
+    stepping through the index on phase, one probe per phase (a recursive query), rather than
+    reading 22,000 schools to find eight values on every list page."""
+    table = connection.ops.quote_name(School._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE held(phase) AS (SELECT MIN(phase) FROM {table} WHERE phase > '' UNION ALL "
+            f"SELECT (SELECT MIN(phase) FROM {table} WHERE phase > held.phase) FROM held WHERE held.phase IS NOT NULL) "
+            "SELECT phase FROM held WHERE phase IS NOT NULL"
+        )
+        return [phase for (phase,) in cursor.fetchall()]
 
 
 def wards_with_schools() -> QuerySet[Ward]:

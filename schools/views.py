@@ -20,6 +20,7 @@ from core.pagination import paginate
 from core.uploads import upload_limit
 
 from . import exports, school_page, selectors, services
+from .filters import ids_in_order
 from .forms import (
     CouncillorForm,
     GovernorshipForm,
@@ -49,7 +50,7 @@ def _filtered(request):
 def school_list(request):
     school_filter, schools, sort = _filtered(request)
     # Id-first (docs/adr/0019): the page's 50 ids in the chosen order, then those schools whole.
-    pagination = paginate(request, schools.values_list("pk", flat=True))
+    pagination = paginate(request, ids_in_order(schools, sort))
     page = pagination.page
     page.object_list = selectors.schools_in_order(user=request.user, ids=list(page.object_list))
     selectors.attach_latest_inspections(page.object_list)

@@ -16,7 +16,7 @@ from accounts.roles import Role
 from schools.filters import NO_MATCH, SEVERAL_MATCH, SORTS, SchoolFilter, apply_sort
 from schools.models import EstablishmentType, School
 from schools.selectors import school_list
-from tests.factories import InspectionFactory, SchoolFactory, TrustFactory, WardFactory
+from tests.factories import InspectionFactory, SchoolFactory, TrustFactory, UserFactory, WardFactory
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("schools:list")
@@ -103,12 +103,19 @@ def test_a_name_search_reads_the_trigram_index_on_postgresql(make_user):
 # ---- pagination -----------------------------------------------------------------------------------
 
 
+ADVISER_NAMES = [("Ann", "Smith"), ("Ann", "Smith"), ("Zoe", "Adams"), ("Bea", "Cole"), ("Cal", "Dunn"), ("Dee", "Eve")]
+
+
 def _many_schools(count: int):
     wards = [WardFactory(name=f"Ward {letter}") for letter in "CAB"]
+    # Link advisers in segments of every size (core.segments): none, one school, many, and two
+    # advisers of the same name, whose schools the list interleaves by school name.
+    advisers = [None, *(UserFactory(first_name=first, last_name=last) for first, last in ADVISER_NAMES)]
     for n in range(count):
         school = SchoolFactory(
             name=f"School {n % 7}",  # ties on name, broken by URN
             ward=wards[n % 3],
+            link_adviser=advisers[min(n % 9, 5)] if n != 100 else advisers[6],
             number_on_roll=None if n % 5 == 0 else 100 + n % 4,
             phase="Primary" if n % 2 else "Secondary",
         )
