@@ -5,7 +5,7 @@ advisers and once closed; the sheet as CSV or XLSX."""
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -89,55 +89,13 @@ def sheet(request, pk: int):
     may_decide = request.user.has_perm("categorisation.moderate") and not session.is_closed
     failed: DecisionForm | None = None
     if request.method == "POST":
-        if not request.user.has_perm("categorisation.moderate"):
-            raise PermissionDenied
-        if session.is_closed:
-            messages.error(request, " ".join(_closed_messages(session)))
-            return redirect(session)
-        try:
-            proposal_id = int(request.POST.get("proposal", ""))
-        except ValueError:
-            proposal_id = 0
-        categorisation = None
-        if 0 < proposal_id < 2**31:  # a key the database can hold (a larger one would be a database error)
-            categorisation = Categorisation.objects.select_related("school").filter(pk=proposal_id).first()
-        if categorisation is None:
-            messages.error(request, NO_SUCH_PROPOSAL)
-            return redirect(session)
-        form = DecisionForm(request.POST, prefix=f"c{categorisation.pk}", school_name=categorisation.school.name)
-        if form.is_valid():
-            try:
-                decision = moderation.moderation_decision_record(
-                    session=session,
-                    categorisation=categorisation,
-                    level=form.cleaned_data["level"],
-                    reason=form.cleaned_data["reason"],
-                    actor=request.user,
-                )
-            except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    add_service_errors(form, error)
-                else:
-                    messages.error(request, " ".join(error.messages))
-                    return redirect(session)
-            else:
-                outcome = decision.get_outcome_display().lower()
-                if decision.outcome == "changed":
-                    outcome += f" to {_label(decision.moderated_level).lower()}"
-                messages.success(request, RECORDED.format(school=categorisation.school.name, outcome=outcome))
-                return redirect(f"{session.get_absolute_url()}#proposal-{categorisation.pk}")
-        failed = form
+        answer = _decide(request, session)
+        if not isinstance(answer, DecisionForm):
+            return answer
+        failed = answer
     rows = moderation.moderation_sheet(session)
-    for row in rows:
-        if may_decide and row.decision is None:
-            if failed is not None and failed.prefix == f"c{row.categorisation.pk}":
-                row.form = failed
-            else:
-                row.form = DecisionForm(
-                    prefix=f"c{row.categorisation.pk}",
-                    school_name=row.categorisation.school.name,
-                    initial={"level": row.proposed_level},
-                )
+    if may_decide:
+        _add_decision_forms(rows, failed)
     decided = sum(1 for row in rows if row.decision is not None)
     return render(
         request,
@@ -152,6 +110,70 @@ def sheet(request, pk: int):
             "title": f"Moderation of {session.term_label}",
         },
     )
+
+
+def _decide(request, session: ModerationSession) -> HttpResponse | DecisionForm:
+    """Record the decision a POST to the sheet gives for one row: a redirect once it is recorded (or
+    refused outright), or else the row's form with its errors."""
+    if not request.user.has_perm("categorisation.moderate"):
+        raise PermissionDenied
+    if session.is_closed:
+        messages.error(request, " ".join(_closed_messages(session)))
+        return redirect(session)
+    categorisation = _posted_proposal(request)
+    if categorisation is None:
+        messages.error(request, NO_SUCH_PROPOSAL)
+        return redirect(session)
+    form = DecisionForm(request.POST, prefix=f"c{categorisation.pk}", school_name=categorisation.school.name)
+    if form.is_valid():
+        try:
+            decision = moderation.moderation_decision_record(
+                session=session,
+                categorisation=categorisation,
+                level=form.cleaned_data["level"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                add_service_errors(form, error)
+            else:
+                messages.error(request, " ".join(error.messages))
+                return redirect(session)
+        else:
+            outcome = decision.get_outcome_display().lower()
+            if decision.outcome == "changed":
+                outcome += f" to {_label(decision.moderated_level).lower()}"
+            messages.success(request, RECORDED.format(school=categorisation.school.name, outcome=outcome))
+            return redirect(f"{session.get_absolute_url()}#proposal-{categorisation.pk}")
+    return form
+
+
+def _posted_proposal(request) -> Categorisation | None:
+    """The categorisation the POST's `proposal` names, if it names one."""
+    try:
+        proposal_id = int(request.POST.get("proposal", ""))
+    except ValueError:
+        return None
+    if not 0 < proposal_id < 2**31:  # a key the database can hold (a larger one would be a database error)
+        return None
+    return Categorisation.objects.select_related("school").filter(pk=proposal_id).first()
+
+
+def _add_decision_forms(rows: list[moderation.SheetRow], failed: DecisionForm | None) -> None:
+    """A decision form on each row not yet decided: the form that failed (with its errors) on its
+    own row, a new one with the proposed level on the others."""
+    for row in rows:
+        if row.decision is not None:
+            continue
+        if failed is not None and failed.prefix == f"c{row.categorisation.pk}":
+            row.form = failed
+        else:
+            row.form = DecisionForm(
+                prefix=f"c{row.categorisation.pk}",
+                school_name=row.categorisation.school.name,
+                initial={"level": row.proposed_level},
+            )
 
 
 def _closed_messages(session: ModerationSession) -> list[str]:

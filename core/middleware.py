@@ -32,7 +32,6 @@ class NormaliseTextMiddleware:
         request.GET = normalised_post(request.GET)
         if request.method == "POST":
             request.POST = normalised_post(request.POST)
-        return None
 
 
 def normalised_post(data: QueryDict) -> QueryDict:

@@ -100,8 +100,8 @@ class SizeLimitUploadHandler(FileUploadHandler):
         self.received = 0  # bytes of the current file passed on to the other handlers
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        # Returns None, so the parser goes on: the other fields (the CSRF token) are still read.
         self.body_too_large = content_length is not None and content_length > self.limit + FORM_FIELDS_ALLOWANCE
-        return None  # the parser goes on: the other fields (the CSRF token) are still read
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)

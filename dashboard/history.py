@@ -108,7 +108,7 @@ def movement(previous: TermLevels, current: TermLevels) -> dict[str, list[int]]:
     moved: dict[str, list[int]] = {m: [] for m in MOVEMENTS}
     for sid, level in current.levels.items():
         before = previous.levels.get(sid, NOT_CATEGORISED)
-        if level == NOT_CATEGORISED or before == NOT_CATEGORISED:
+        if NOT_CATEGORISED in (level, before):
             continue
         moved[direction_between(before, level)].append(sid)
     return moved

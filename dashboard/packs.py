@@ -281,7 +281,7 @@ def changes_since(before: dict | None, after: dict) -> list[Change]:
             continue
         if urn not in new_levels:
             what = "No longer a maintained school in the pack"
-        elif was == history.NOT_CATEGORISED or now == history.NOT_CATEGORISED:
+        elif history.NOT_CATEGORISED in (was, now):
             what = "Categorised" if now != history.NOT_CATEGORISED else "No longer categorised"
         else:
             what = history.MOVEMENT_LABELS.get(direction_between(was, now) or "", "Changed")

@@ -195,29 +195,7 @@ def _ofsted_candidates(school_ids, since: date) -> list[Candidate]:
 
     candidates = []
     for school_id, history in by_school.items():
-        graded = [i for i in history if i.framework == OfstedFramework.GRADED]
-        cards = [i for i in history if i.framework == OfstedFramework.REPORT_CARD]
-        judged = [i for i in history if i.framework != OfstedFramework.UNGRADED]
-        found = None
-        if len(judged) >= 2 and _published(judged[-1]) >= since:
-            latest, previous = judged[-1], judged[-2]
-            reason = significant_concerns_for_ofsted_drop(latest, previous)
-            if reason:
-                found = (LetterKind.SIGNIFICANT_CONCERNS, latest, reason, ["ofsted_drop"])
-        if found is None and len(graded) >= 2 and _published(graded[-1]) >= since and graded[-1] is judged[-1]:
-            reason = congratulations_for_improved_or_sustained_ofsted(graded[-1], graded[-2])
-            if reason:
-                found = (LetterKind.CONGRATULATIONS, graded[-1], reason, ["ofsted_improved_or_sustained"])
-        if found is None and len(cards) >= 2 and _published(cards[-1]) >= since:
-            change = report_card_change(cards[-1], cards[-2])
-            if change and change[0] == "drop":
-                found = (LetterKind.SIGNIFICANT_CONCERNS, cards[-1], change[1], ["ofsted_drop"])
-            elif change:
-                found = (LetterKind.CONGRATULATIONS, cards[-1], change[1], ["ofsted_improved_or_sustained"])
-        if found is None and history[-1].framework == OfstedFramework.UNGRADED and _published(history[-1]) >= since:
-            reason = congratulations_for_ungraded_sustained(history[-1], graded[-1] if graded else None)
-            if reason:
-                found = (LetterKind.CONGRATULATIONS, history[-1], reason, ["ofsted_improved_or_sustained"])
+        found = _ofsted_fact(history, since)
         if found:
             kind, inspection, reason, codes = found
             name, maintained = schools[school_id]
@@ -227,6 +205,35 @@ def _ofsted_candidates(school_ids, since: date) -> list[Candidate]:
                 )
             )
     return candidates
+
+
+def _ofsted_fact(history: list[_Inspection], since: date) -> tuple[str, _Inspection, str, list[str]] | None:
+    """The letter a school's latest inspections (oldest first) suggest, as (kind, inspection, reason,
+    indicator codes), the rules tried in turn: a drop since the previous judged inspection, an
+    improved or sustained graded grade, a report card's change, good or outstanding sustained at an
+    ungraded inspection; each only about an inspection published since `since`."""
+    graded = [i for i in history if i.framework == OfstedFramework.GRADED]
+    cards = [i for i in history if i.framework == OfstedFramework.REPORT_CARD]
+    judged = [i for i in history if i.framework != OfstedFramework.UNGRADED]
+    if len(judged) >= 2 and _published(judged[-1]) >= since:
+        reason = significant_concerns_for_ofsted_drop(judged[-1], judged[-2])
+        if reason:
+            return (LetterKind.SIGNIFICANT_CONCERNS, judged[-1], reason, ["ofsted_drop"])
+    if len(graded) >= 2 and _published(graded[-1]) >= since and graded[-1] is judged[-1]:
+        reason = congratulations_for_improved_or_sustained_ofsted(graded[-1], graded[-2])
+        if reason:
+            return (LetterKind.CONGRATULATIONS, graded[-1], reason, ["ofsted_improved_or_sustained"])
+    if len(cards) >= 2 and _published(cards[-1]) >= since:
+        change = report_card_change(cards[-1], cards[-2])
+        if change and change[0] == "drop":
+            return (LetterKind.SIGNIFICANT_CONCERNS, cards[-1], change[1], ["ofsted_drop"])
+        if change:
+            return (LetterKind.CONGRATULATIONS, cards[-1], change[1], ["ofsted_improved_or_sustained"])
+    if history[-1].framework == OfstedFramework.UNGRADED and _published(history[-1]) >= since:
+        reason = congratulations_for_ungraded_sustained(history[-1], graded[-1] if graded else None)
+        if reason:
+            return (LetterKind.CONGRATULATIONS, history[-1], reason, ["ofsted_improved_or_sustained"])
+    return None
 
 
 def _msp_candidates(school_ids, since: date) -> list[Candidate]:

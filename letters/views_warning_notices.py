@@ -17,7 +17,7 @@ from .placeholders import long_date
 from .views_shared import staff_letter
 
 
-def _notice_form(request, pk: int, perm: str, form_class, initial, save, success: str, title: str, intro: str = ""):
+def _notice_form(request, pk: int, *, perm: str, form_class, initial, save, success: str, title: str, intro: str = ""):
     letter = staff_letter(request, pk, perm)
     if not (letter.is_issued and letter.letter_type.is_warning_notice):
         raise Http404
@@ -37,14 +37,17 @@ def record_response(request, pk: int):
     return _notice_form(
         request,
         pk,
-        "letters.record_response",
-        ResponseForm,
-        lambda letter: {"received_on": letter.progress.response_received_on, "text": letter.progress.response_text},
-        lambda letter, data: services.warning_notice_response_record(
+        perm="letters.record_response",
+        form_class=ResponseForm,
+        initial=lambda letter: {
+            "received_on": letter.progress.response_received_on,
+            "text": letter.progress.response_text,
+        },
+        save=lambda letter, data: services.warning_notice_response_record(
             letter=letter, actor=request.user, received_on=data["received_on"], text=data["text"]
         ),
-        "Saved the governing body's response.",
-        "The governing body's response",
+        success="Saved the governing body's response.",
+        title="The governing body's response",
     )
 
 
@@ -52,16 +55,18 @@ def record_outcome(request, pk: int):
     return _notice_form(
         request,
         pk,
-        "letters.record_compliance",
-        OutcomeForm,
-        lambda letter: {},
-        lambda letter, data: services.warning_notice_outcome_record(
+        perm="letters.record_compliance",
+        form_class=OutcomeForm,
+        initial=lambda letter: {},
+        save=lambda letter, data: services.warning_notice_outcome_record(
             letter=letter, actor=request.user, outcome=data["outcome"], notes=data["notes"]
         ),
-        "Recorded the outcome of the compliance period.",
-        "Outcome of the compliance period",
-        "Record whether the governing body complied with the notice to the local authority's satisfaction by the "
-        "end of the compliance period (Education and Inspections Act 2006, s60(1)(c)).",
+        success="Recorded the outcome of the compliance period.",
+        title="Outcome of the compliance period",
+        intro=(
+            "Record whether the governing body complied with the notice to the local authority's satisfaction by "
+            "the end of the compliance period (Education and Inspections Act 2006, s60(1)(c))."
+        ),
     )
 
 
@@ -84,16 +89,18 @@ def give_intention(request, pk: int):
     return _notice_form(
         request,
         pk,
-        "letters.record_compliance",
-        IntentionForm,
-        lambda letter: {"given_on": timezone.localdate(), "text": _intention_text(letter)},
-        lambda letter, data: services.warning_notice_intention_give(
+        perm="letters.record_compliance",
+        form_class=IntentionForm,
+        initial=lambda letter: {"given_on": timezone.localdate(), "text": _intention_text(letter)},
+        save=lambda letter, data: services.warning_notice_intention_give(
             letter=letter, actor=request.user, given_on=data["given_on"], powers=data["powers"], text=data["text"]
         ),
-        "Gave the notice of intention. The school is now eligible for intervention.",
-        "Notice of intention to use intervention powers",
-        "Reasonable notice in writing that the local authority proposes to use its intervention powers "
-        "(s60(1)(d)). Its PDF and Word files are produced when you save.",
+        success="Gave the notice of intention. The school is now eligible for intervention.",
+        title="Notice of intention to use intervention powers",
+        intro=(
+            "Reasonable notice in writing that the local authority proposes to use its intervention powers "
+            "(s60(1)(d)). Its PDF and Word files are produced when you save."
+        ),
     )
 
 
@@ -101,12 +108,12 @@ def record_decision(request, pk: int):
     return _notice_form(
         request,
         pk,
-        "letters.record_compliance",
-        DecisionForm,
-        lambda letter: {"decided_on": timezone.localdate()},
-        lambda letter, data: services.intervention_decision_record(
+        perm="letters.record_compliance",
+        form_class=DecisionForm,
+        initial=lambda letter: {"decided_on": timezone.localdate()},
+        save=lambda letter, data: services.intervention_decision_record(
             letter=letter, actor=request.user, decided_on=data["decided_on"], powers=data["powers"], notes=data["notes"]
         ),
-        "Recorded the decision.",
-        "Decision on the intervention powers",
+        success="Recorded the decision.",
+        title="Decision on the intervention powers",
     )

@@ -132,44 +132,63 @@ def _seed_visits(ctx, schools, advisers) -> tuple[int, int]:
             if current and school.urn == DUE_SCHOOL_URN and not high:
                 continue  # left due for the browser journey
             if high:
-                term_halves = [h for h in halves if h.term == term.term and h.academic_year == term.academic_year]
-                for half in term_halves:
-                    if ctx.today in half and (index % 3 == 0 or school.urn == DUE_SCHOOL_URN):
-                        continue  # due this half-term
-                    if current and half.half == 1 and index % 4 == 1 and school.urn != DUE_SCHOOL_URN:
-                        continue  # missed autumn 1
-                    if ctx.today in half and index % 4 == 1 and index % 3 == 1:
-                        continue  # and nothing this half-term either: overdue
-                    day = in_period(half, 10 + index % 9)
-                    done = day < ctx.today
-                    if not done and half.half == 1:
-                        continue
-                    _, new = _planned_or_done(ctx, school=school, adviser=adviser, visit_date=day,
-                                              visit_type=VisitType.MONITORING, length=VisitLength.HALF_DAY,
-                                              index=index, complete=done, actions=1 if done else 0)  # fmt: skip
-                    made += new
+                made += _seed_half_termly_visits(
+                    ctx, school=school, adviser=adviser, index=index, term=term, halves=halves
+                )
                 continue
-            if current:
-                pattern = (index + index // 2) % 4  # mixes both advisers' schools
-                if pattern == 3:
-                    continue  # due: nothing yet
-                if pattern == 2:
-                    day = weekday(ctx.today + timedelta(days=3 + index % 18))
-                    _, new = _planned_or_done(ctx, school=school, adviser=adviser, visit_date=day,
-                                              visit_type=VisitType.CORE, length=VisitLength.HALF_DAY,
-                                              index=index, complete=False)  # fmt: skip
-                    planned += new
-                    continue
-            day = in_period(term, 12 + (index * 5) % 40)
-            if day >= ctx.today:
-                day = weekday(term.starts_on + timedelta(days=8 + index % 10))
-            if day >= ctx.today:
-                continue
-            _, new = _planned_or_done(ctx, school=school, adviser=adviser, visit_date=day,
-                                      visit_type=VisitType.CORE, length=VisitLength.HALF_DAY, index=index,
-                                      complete=True, actions=2 if current or index % 2 == 0 else 1)  # fmt: skip
-            made += new
+            term_made, term_planned = _seed_termly_visit(ctx, school=school, adviser=adviser, index=index, term=term)
+            made += term_made
+            planned += term_planned
     return made, planned
+
+
+def _seed_half_termly_visits(ctx, *, school, adviser, index: int, term, halves) -> int:
+    """A high-support school's monitoring visits in the half-terms of a term, with some due,
+    missed or overdue this term; how many were made."""
+    current = ctx.today in term
+    made = 0
+    term_halves = [h for h in halves if h.term == term.term and h.academic_year == term.academic_year]
+    for half in term_halves:
+        if ctx.today in half and (index % 3 == 0 or school.urn == DUE_SCHOOL_URN):
+            continue  # due this half-term
+        if current and half.half == 1 and index % 4 == 1 and school.urn != DUE_SCHOOL_URN:
+            continue  # missed autumn 1
+        if ctx.today in half and index % 4 == 1 and index % 3 == 1:
+            continue  # and nothing this half-term either: overdue
+        day = in_period(half, 10 + index % 9)
+        done = day < ctx.today
+        if not done and half.half == 1:
+            continue
+        _, new = _planned_or_done(ctx, school=school, adviser=adviser, visit_date=day,
+                                  visit_type=VisitType.MONITORING, length=VisitLength.HALF_DAY,
+                                  index=index, complete=done, actions=1 if done else 0)  # fmt: skip
+        made += new
+    return made
+
+
+def _seed_termly_visit(ctx, *, school, adviser, index: int, term) -> tuple[int, int]:
+    """A school's core visit of a term: done, or this term (for some schools) planned or not yet
+    made; how many were (made, planned)."""
+    current = ctx.today in term
+    if current:
+        pattern = (index + index // 2) % 4  # mixes both advisers' schools
+        if pattern == 3:
+            return 0, 0  # due: nothing yet
+        if pattern == 2:
+            day = weekday(ctx.today + timedelta(days=3 + index % 18))
+            _, new = _planned_or_done(ctx, school=school, adviser=adviser, visit_date=day,
+                                      visit_type=VisitType.CORE, length=VisitLength.HALF_DAY,
+                                      index=index, complete=False)  # fmt: skip
+            return 0, new
+    day = in_period(term, 12 + (index * 5) % 40)
+    if day >= ctx.today:
+        day = weekday(term.starts_on + timedelta(days=8 + index % 10))
+    if day >= ctx.today:
+        return 0, 0
+    _, new = _planned_or_done(ctx, school=school, adviser=adviser, visit_date=day,
+                              visit_type=VisitType.CORE, length=VisitLength.HALF_DAY, index=index,
+                              complete=True, actions=2 if current or index % 2 == 0 else 1)  # fmt: skip
+    return new, 0
 
 
 def _seed_enhanced_offers(ctx, by_urn, officer) -> None:

@@ -257,28 +257,17 @@ def msp_meeting_record(
         raise ValidationError(MSP_MEETING_CANCELLED)
     if meeting.status == MspMeetingStatus.PLANNED and not meeting.group.is_open:
         raise ValidationError(MSP_GROUP_CLOSED)  # a held meeting's record stays correctable
-    errors = {}
-    if held_on > (today or _today()):
-        errors["held_on"] = MSP_MEETING_IN_FUTURE
-    if support_refocused and not refocus_details.strip():
-        errors["refocus_details"] = MSP_REFOCUS_DETAILS_REQUIRED
-    if recommendation not in MspRecommendation.values:
-        errors["recommendation"] = MSP_RECOMMENDATION_REQUIRED
-    if meeting.is_published and summary_key_points.strip() != meeting.summary_key_points:
-        errors["summary_key_points"] = MSP_SUMMARY_LOCKED
-    if errors:
+    if errors := _meeting_record_errors(
+        meeting=meeting,
+        held_on=held_on,
+        support_refocused=support_refocused,
+        refocus_details=refocus_details,
+        recommendation=recommendation,
+        summary_key_points=summary_key_points,
+        today=today or _today(),
+    ):
         raise ValidationError(errors)
-    school_id = meeting.group.school_id
-    if school_attendees is not None:
-        from .msp_members import MSP_ATTENDEE_NOT_A_MEMBER, school_members_eligible
-
-        eligible = set(school_members_eligible(school=meeting.group.school).values_list("pk", flat=True))
-        for person in school_attendees:
-            if person.pk not in eligible:
-                raise ValidationError({"school_attendees": MSP_ATTENDEE_NOT_A_MEMBER.format(user=person)})
-    for review in reviews:
-        if review.action.school_id != school_id:
-            raise ValidationError(MSP_ACTION_OF_OTHER_SCHOOL)
+    _check_attendees_and_reviews(meeting=meeting, school_attendees=school_attendees, reviews=reviews)
     meeting.held_on, meeting.start_time = held_on, start_time
     meeting.status = MspMeetingStatus.HELD
     meeting.attendees, meeting.impact_of_support = attendees.strip(), impact_of_support.strip()
@@ -297,6 +286,47 @@ def msp_meeting_record(
         meeting.school_attendees.set(school_attendees)  # who reads the minutes (docs/adr/0031)
     _create_actions(school=meeting.group.school, msp_meeting=meeting, new_actions=new_actions, actor=actor)
     return meeting
+
+
+def _meeting_record_errors(
+    *,
+    meeting: MspMeeting,
+    held_on: date,
+    support_refocused: bool | None,
+    refocus_details: str,
+    recommendation: str,
+    summary_key_points: str,
+    today: date,
+) -> dict[str, str]:
+    """The errors in a meeting's record, by field (all of them at once, for the form)."""
+    errors: dict[str, str] = {}
+    if held_on > today:
+        errors["held_on"] = MSP_MEETING_IN_FUTURE
+    if support_refocused and not refocus_details.strip():
+        errors["refocus_details"] = MSP_REFOCUS_DETAILS_REQUIRED
+    if recommendation not in MspRecommendation.values:
+        errors["recommendation"] = MSP_RECOMMENDATION_REQUIRED
+    if meeting.is_published and summary_key_points.strip() != meeting.summary_key_points:
+        errors["summary_key_points"] = MSP_SUMMARY_LOCKED
+    return errors
+
+
+def _check_attendees_and_reviews(
+    *, meeting: MspMeeting, school_attendees: list[User] | None, reviews: list[ActionReview]
+) -> None:
+    """Refuse a school attendee who is not one of the school's eligible members, and a review of
+    another school's action."""
+    school_id = meeting.group.school_id
+    if school_attendees is not None:
+        from .msp_members import MSP_ATTENDEE_NOT_A_MEMBER, school_members_eligible
+
+        eligible = set(school_members_eligible(school=meeting.group.school).values_list("pk", flat=True))
+        for person in school_attendees:
+            if person.pk not in eligible:
+                raise ValidationError({"school_attendees": MSP_ATTENDEE_NOT_A_MEMBER.format(user=person)})
+    for review in reviews:
+        if review.action.school_id != school_id:
+            raise ValidationError(MSP_ACTION_OF_OTHER_SCHOOL)
 
 
 @transaction.atomic

@@ -39,66 +39,9 @@ class CouncillorImporter(Importer):
     kind = "councillors"
 
     def plan(self, table: Table, *, options: dict, progress: Progress = no_progress) -> Plan:
-        from django.core.exceptions import ValidationError
-        from django.core.validators import validate_email
-
-        columns = Columns(table)
-        required = columns.require(REQUIRED_COLUMNS)
-        email_column, party_column = columns.find("email", "email address"), columns.find("party")
-        wards = dict(Ward.objects.values_list("code", "id"))
         plan = Plan(rows_total=len(table))
-        listed: dict[int, dict[str, tuple[str, str]]] = {}
-        for row_number, record in table.records():
-            code = record[required["ward_code"]].strip()
-            email = record[email_column].strip() if email_column else ""
-            errors = []
-            name = _text(record, required["name"], NAME_MAX, row_number, errors)
-            party = _text(record, party_column, PARTY_MAX, row_number, errors) if party_column else ""
-            if code not in wards:
-                errors.append(
-                    RowError(row_number, required["ward_code"], code, WARD_UNKNOWN if code else REQUIRED_VALUE)
-                )
-            if not name and not any(e.column == required["name"] for e in errors):
-                errors.append(RowError(row_number, required["name"], name, REQUIRED_VALUE))
-            if email:
-                try:
-                    if len(email) > EMAIL_MAX:
-                        raise ValidationError(EMAIL_INVALID)
-                    validate_email(email)
-                except ValidationError:
-                    errors.append(RowError(row_number, email_column, email, EMAIL_INVALID))
-            if errors:
-                plan.errors.extend(errors)
-                continue
-            listed.setdefault(wards[code], {})[name.casefold()] = (name, email, party)
-
-        existing = {}
-        for councillor in Councillor.objects.filter(ward_id__in=list(listed)).select_related("ward"):
-            existing.setdefault(councillor.ward_id, {})[councillor.name.casefold()] = councillor
-        creates, updates, removals = [], [], []
-        for ward_id, people in listed.items():
-            current = existing.get(ward_id, {})
-            for key, (name, email, party) in people.items():
-                found = current.get(key)
-                if found is None:
-                    creates.append((ward_id, name, email, party))
-                    plan.note_change({"action": "create", "urn": "", "name": f"Cllr {name}", "fields": []})
-                elif (found.email, found.party) != (email, party):
-                    updates.append((found.pk, email, party))
-                    plan.note_change(
-                        {
-                            "action": "update",
-                            "urn": "",
-                            "name": f"Cllr {name} ({found.ward.name})",
-                            "fields": [
-                                ["email", display(found.email), display(email)],
-                                ["party", display(found.party), display(party)],
-                            ],
-                        }
-                    )
-                else:
-                    plan.unchanged += 1
-            removals += [c.pk for key, c in current.items() if key not in people]
+        listed = _listed_by_ward(table, plan)
+        creates, updates, removals = _compare_with_the_register(listed, plan)
         plan.created, plan.updated = len(creates), len(updates)
         plan.payload = {"creates": creates, "updates": updates, "removals": removals}
         plan.other_changes = len(removals)
@@ -122,3 +65,71 @@ class CouncillorImporter(Importer):
             services.councillor_save(
                 ward=Ward.objects.get(pk=ward_id), name=name, email=email, party=party, actor=actor
             )
+
+
+def _listed_by_ward(table: Table, plan: Plan) -> dict[int, dict[str, tuple[str, str, str]]]:
+    """The councillors the file lists, by ward id then casefolded name, as (name, email, party); a
+    row with errors is left out, its errors on the plan."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    columns = Columns(table)
+    required = columns.require(REQUIRED_COLUMNS)
+    email_column, party_column = columns.find("email", "email address"), columns.find("party")
+    wards = dict(Ward.objects.values_list("code", "id"))
+    listed: dict[int, dict[str, tuple[str, str, str]]] = {}
+    for row_number, record in table.records():
+        code = record[required["ward_code"]].strip()
+        email = record[email_column].strip() if email_column else ""
+        errors = []
+        name = _text(record, required["name"], NAME_MAX, row_number, errors)
+        party = _text(record, party_column, PARTY_MAX, row_number, errors) if party_column else ""
+        if code not in wards:
+            errors.append(RowError(row_number, required["ward_code"], code, WARD_UNKNOWN if code else REQUIRED_VALUE))
+        if not name and not any(e.column == required["name"] for e in errors):
+            errors.append(RowError(row_number, required["name"], name, REQUIRED_VALUE))
+        if email:
+            try:
+                if len(email) > EMAIL_MAX:
+                    raise ValidationError(EMAIL_INVALID)
+                validate_email(email)
+            except ValidationError:
+                errors.append(RowError(row_number, email_column, email, EMAIL_INVALID))
+        if errors:
+            plan.errors.extend(errors)
+            continue
+        listed.setdefault(wards[code], {})[name.casefold()] = (name, email, party)
+    return listed
+
+
+def _compare_with_the_register(listed: dict, plan: Plan) -> tuple[list, list, list]:
+    """The councillors to create, to update (email or party) and to remove (no longer listed for a
+    ward the file lists), each creation and update noted on the plan."""
+    existing = {}
+    for councillor in Councillor.objects.filter(ward_id__in=list(listed)).select_related("ward"):
+        existing.setdefault(councillor.ward_id, {})[councillor.name.casefold()] = councillor
+    creates, updates, removals = [], [], []
+    for ward_id, people in listed.items():
+        current = existing.get(ward_id, {})
+        for key, (name, email, party) in people.items():
+            found = current.get(key)
+            if found is None:
+                creates.append((ward_id, name, email, party))
+                plan.note_change({"action": "create", "urn": "", "name": f"Cllr {name}", "fields": []})
+            elif (found.email, found.party) != (email, party):
+                updates.append((found.pk, email, party))
+                plan.note_change(
+                    {
+                        "action": "update",
+                        "urn": "",
+                        "name": f"Cllr {name} ({found.ward.name})",
+                        "fields": [
+                            ["email", display(found.email), display(email)],
+                            ["party", display(found.party), display(party)],
+                        ],
+                    }
+                )
+            else:
+                plan.unchanged += 1
+        removals += [c.pk for key, c in current.items() if key not in people]
+    return creates, updates, removals

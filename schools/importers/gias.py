@@ -59,7 +59,7 @@ class GiasImporter(Importer):
 
         plan = Plan(rows_total=len(table))
         if self.staged:
-            checked = check_table(table, required, other, specs, la_codes, plan)
+            checked = check_table(table, required=required, other=other, specs=specs, la_codes=la_codes, plan=plan)
             progress(
                 f"Validated {count_of(plan.rows_total, 'row')}: {len(checked):,} to compare, "
                 f"{plan.rejected:,} rejected."
@@ -67,7 +67,9 @@ class GiasImporter(Importer):
             trusts, wards, types = checked.references()
             staging.compare(plan, checked)
         else:
-            trusts, wards, types = self._plan_row_by_row(table, plan, required, other, specs, la_codes, progress)
+            trusts, wards, types = self._plan_row_by_row(
+                table, plan, required=required, other=other, specs=specs, la_codes=la_codes, progress=progress
+            )
         plan.payload.update({"trusts": trusts, "wards": wards, "types": types, "staged": self.staged})
         note_reference_changes(plan, trusts, wards, types)
         if la_codes and plan.rows_skipped:
@@ -80,7 +82,7 @@ class GiasImporter(Importer):
         )
         return plan
 
-    def _plan_row_by_row(self, table, plan, required, other, specs, la_codes, progress) -> tuple[dict, dict, dict]:
+    def _plan_row_by_row(self, table, plan, *, required, other, specs, la_codes, progress) -> tuple[dict, dict, dict]:
         """One row at a time in Python: check it, then compare it with the school of its URN."""
         parsed: dict[int, dict] = {}
         first_row_of: dict[int, int] = {}

@@ -112,16 +112,60 @@ class Checked:
         return trusts, wards, types
 
 
-def check_table(table: Table, required: dict, other: dict, specs: list, la_codes: set, plan: Plan) -> Checked:
+Check = tuple[str, np.ndarray | dict, dict[int, str]]  # a column, its cells, and the refused positions with why
+
+
+@dataclass
+class KeptCells:
+    """The text cells of a column on the rows the import keeps (`kept` None: every row)."""
+
+    frame: pd.DataFrame
+    kept: np.ndarray | None
+
+    def __call__(self, column: str) -> np.ndarray:
+        values = frame_cells(self.frame, column)
+        return values if self.kept is None else values[self.kept]
+
+
+def check_table(table: Table, *, required: dict, other: dict, specs: list, la_codes: set, plan: Plan) -> Checked:
     """Validate every row, a column at a time: the same parsers and messages as one row at a time,
     with each row's errors in the order of its columns (URN, the register's columns, type, status,
     duplicate URN, trust, ward and type names). A row with any error is rejected whole."""
-    frame = table.frame
-    urn_column, la_column, type_column = (
-        required["URN"],
-        required["LA (code)"],
-        required["TypeOfEstablishment (code)"],
+    urn_column = required["URN"]
+    cells, row_numbers = _rows_kept(table, la_column=required["LA (code)"], la_codes=la_codes, plan=plan)
+    count = len(row_numbers)
+    checks: list[Check] = []
+    urns, fields = _check_register_columns(
+        cells, urn_column=urn_column, type_column=required["TypeOfEstablishment (code)"], specs=specs, checks=checks
     )
+    fields["status"], status_check = _check_statuses(cells, other, count)
+    if status_check:
+        checks.append(status_check)
+    duplicate_check = len(checks)
+    checks.append((urn_column, {}, {}))  # filled below, once the other checks are known
+    reference = _check_reference_cells(cells, other, count, checks)
+
+    failed = set().union(*(refused for _, _, refused in checks))
+    values, duplicates = _duplicate_urns(urns, row_numbers, failed)
+    checks[duplicate_check] = (urn_column, values, duplicates)
+    failed |= duplicates.keys()
+    _note_errors(plan, checks, failed, row_numbers)
+    if failed:
+        good = np.ones(count, dtype=bool)
+        good[list(failed)] = False
+        row_numbers = [n for n, ok in zip(row_numbers, good, strict=True) if ok]
+        urns = urns[good]
+        fields = {name: column[good] for name, column in fields.items()}
+        reference = {name: column[good] for name, column in reference.items()}
+    fields["trust_code"] = objects([code or None for code in reference["trust_code"]])
+    fields["ward_code"] = objects([code or None for code in reference["ward_code"]])
+    return Checked(row_numbers=row_numbers, urns=urns.tolist(), fields=fields, reference=reference)
+
+
+def _rows_kept(table: Table, *, la_column: str, la_codes: set, plan: Plan) -> tuple[KeptCells, list[int]]:
+    """The rows of the import's local authorities (every row if it names none; the others counted as
+    skipped): their cells, and their row numbers in the file."""
+    frame = table.frame
     positions = np.arange(len(frame))
     if la_codes:
         kept = np.fromiter((v.strip() in la_codes for v in frame_cells(frame, la_column)), dtype=bool, count=len(frame))
@@ -130,17 +174,18 @@ def check_table(table: Table, required: dict, other: dict, specs: list, la_codes
     else:
         kept = None
     row_numbers = (frame.index.to_numpy()[positions] + table.header_row + 1).tolist()
+    return KeptCells(frame, kept), row_numbers
 
-    def cells(column: str) -> np.ndarray:
-        values = frame_cells(frame, column)
-        return values if kept is None else values[kept]
 
-    checks: list[tuple[str, np.ndarray | dict, dict[int, str]]] = []  # (column, values, refused)
-    fields: dict[str, np.ndarray] = {}
-
+def _check_register_columns(
+    cells: KeptCells, *, urn_column: str, type_column: str, specs: list, checks: list[Check]
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The URNs, and the register's fields with the establishment type, each column's check added
+    to `checks` in that order."""
     urn_cells = cells(urn_column)
     urns, refused = parse_cells(urn_cells, parse_urn)
     checks.append((urn_column, urn_cells, refused))
+    fields: dict[str, np.ndarray] = {}
     for col, actual in specs:
         column_cells = cells(actual)
         fields[col.field], refused = parse_cells(column_cells, col.parse)
@@ -148,21 +193,26 @@ def check_table(table: Table, required: dict, other: dict, specs: list, la_codes
     type_cells = cells(type_column)
     fields["establishment_type_id"], refused = parse_cells(type_cells, parse_type_code)
     checks.append((type_column, type_cells, refused))
+    return urns, fields
 
+
+def _check_statuses(cells: KeptCells, other: dict, count: int) -> tuple[np.ndarray, Check | None]:
+    """The rows' statuses, from the status code and name columns (an unknown one read as open, and
+    refused), and the check of the status column (None if the file has neither column)."""
     status_column = other["status_code"] or other["status_name"]
-    blank = objects([""] * len(positions))
+    blank = objects([""] * count)
     codes = [v.strip() for v in cells(other["status_code"])] if other["status_code"] else blank
     names = [v.strip() for v in cells(other["status_name"])] if other["status_name"] else blank
     keys = objects([f"{c}\x00{n}" for c, n in zip(codes, names, strict=True)])
     statuses, _ = parse_cells(keys, lambda key: status_of(*key.split("\x00")))
     refused = {position: STATUS_UNKNOWN for position, status in enumerate(statuses) if status is None}
-    fields["status"] = objects([status or SchoolStatus.OPEN for status in statuses])
-    if status_column:
-        checks.append((status_column, cells(status_column), refused))
+    values = objects([status or SchoolStatus.OPEN for status in statuses])
+    return values, ((status_column, cells(status_column), refused) if status_column else None)
 
-    duplicate_check = len(checks)
-    checks.append((urn_column, {}, {}))  # filled below, once the other checks are known
 
+def _check_reference_cells(cells: KeptCells, other: dict, count: int, checks: list[Check]) -> dict[str, np.ndarray]:
+    """The trust, ward and type name cells (an absent column read as blank), each present column's
+    check added to `checks`."""
     reference: dict[str, np.ndarray] = {}
     for name, parse in REFERENCE_CELLS.items():
         if other[name]:
@@ -170,10 +220,13 @@ def check_table(table: Table, required: dict, other: dict, specs: list, la_codes
             reference[name], refused = parse_cells(column_cells, parse)
             checks.append((other[name], column_cells, refused))
         else:
-            reference[name] = objects([parse("")] * len(positions))
+            reference[name] = objects([parse("")] * count)
+    return reference
 
-    # A URN is a duplicate on any row after the first row that passed every other check.
-    failed = set().union(*(refused for _, _, refused in checks))
+
+def _duplicate_urns(urns: np.ndarray, row_numbers: list[int], failed: set) -> tuple[dict[int, str], dict[int, str]]:
+    """A URN is a duplicate on any row after the first row that passed every other check: the
+    duplicates' URNs and their messages, by position."""
     first_row_of: dict[int, int] = {}
     duplicates: dict[int, str] = {}
     values: dict[int, str] = {}
@@ -186,23 +239,15 @@ def check_table(table: Table, required: dict, other: dict, specs: list, la_codes
             values[position] = str(urn)
         elif position not in failed:
             first_row_of[urn] = position
-    checks[duplicate_check] = (urn_column, values, duplicates)
+    return values, duplicates
 
-    failed |= duplicates.keys()
+
+def _note_errors(plan: Plan, checks: list[Check], failed: set, row_numbers: list[int]) -> None:
+    """The refused rows' errors, in file order, each row's in the order of its columns."""
     for position in sorted(failed):
         for column, column_values, refused in checks:
             if position in refused:
                 plan.errors.append(RowError(row_numbers[position], column, column_values[position], refused[position]))
-    if failed:
-        good = np.ones(len(positions), dtype=bool)
-        good[list(failed)] = False
-        row_numbers = [n for n, ok in zip(row_numbers, good, strict=True) if ok]
-        urns = urns[good]
-        fields = {name: column[good] for name, column in fields.items()}
-        reference = {name: column[good] for name, column in reference.items()}
-    fields["trust_code"] = objects([code or None for code in reference["trust_code"]])
-    fields["ward_code"] = objects([code or None for code in reference["ward_code"]])
-    return Checked(row_numbers=row_numbers, urns=urns.tolist(), fields=fields, reference=reference)
 
 
 def _cell(record, other: dict, name: str) -> str:

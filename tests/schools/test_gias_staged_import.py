@@ -232,9 +232,11 @@ def test_the_column_at_a_time_checks_accept_and_refuse_exactly_what_the_row_by_r
     la_codes = {"800", "801"}
 
     by_rows = Plan(rows_total=len(table))
-    references = importer._plan_row_by_row(table, by_rows, required, other, specs, la_codes, lambda *a: None)
+    references = importer._plan_row_by_row(
+        table, by_rows, required=required, other=other, specs=specs, la_codes=la_codes, progress=lambda *a: None
+    )
     by_columns = Plan(rows_total=len(table))
-    checked = _check(table, required, other, specs, la_codes, by_columns)
+    checked = _check(table, required=required, other=other, specs=specs, la_codes=la_codes, plan=by_columns)
 
     assert by_columns.errors == by_rows.errors
     assert len(by_rows.errors) >= 6  # rows of LA 802 are skipped before they are checked
