@@ -56,6 +56,7 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	DEBUG=true $(BIN)/mypy | $(BIN)/mypy-baseline filter --no-colors --hide-stats
 	$(BIN)/djlint templates --lint
+	$(BIN)/djlint templates --check
 	$(BIN)/python scripts/audit_dependencies.py
 
 # Record mypy's remaining errors as the baseline, after fixing some (it may only shrink: review the diff).
@@ -70,6 +71,7 @@ audit: install-dev
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+	$(BIN)/djlint templates --reformat --quiet || [ $$? -eq 1 ]  # 1: it changed a file
 
 bench: install-dev
 	$(BIN)/python bench/import_gias.py

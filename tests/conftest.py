@@ -2,6 +2,7 @@
 signed in as each role, so that permission tests for every role cost one line."""
 
 import os
+import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,15 @@ LONDON = ZoneInfo("Europe/London")
 def moment(day: date, at: time = TODAY_TIME) -> datetime:
     """That day at that time (10:30 by default) in the LA's time zone."""
     return datetime.combine(day, at, LONDON)
+
+
+def collapsed(html: str) -> str:
+    """The page's markup with its layout whitespace taken out, for a test that looks for exact markup:
+    none between two tags, every other run of spaces and line breaks one space. The templates are
+    formatted (djlint), which may put a tag's attributes, or a text, on lines of their own: assert
+    `'<form method="post" action="/x/"' in collapsed(page)`, the expected markup written with single
+    spaces and no space between tags (docs/development.md, "Templates")."""
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html))
 
 
 def pytest_addoption(parser):
