@@ -184,6 +184,14 @@ class School(models.Model):
             models.Index(fields=["la_code", "name"]),
             models.Index(Upper("postcode"), name="school_postcode_upper"),
             models.Index(fields=["phase"], name="school_phase"),  # the phases held (selectors.phases)
+            # The schools with a visits entitlement and a category to review (open, not proposed:
+            # visits.compliance.NO_ENTITLEMENT_STATUSES), found by type from this small index rather
+            # than by reading every school: the dashboard's, compliance's and reviews' base set.
+            models.Index(
+                fields=["establishment_type", "id"],
+                name="school_entitled_by_type",
+                condition=~models.Q(status__in=["closed", "proposed_to_open"]),
+            ),
         ]
 
     def __str__(self):
