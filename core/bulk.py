@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import AutoField, BigAutoField, Model
 from django.utils import timezone
 
@@ -126,52 +126,65 @@ def bulk_insert_with_history(model: type[Model], rows: list[dict], *, user=None,
     return ids
 
 
-# A bulk load builds a table's indexes and checks its foreign keys once, set-wise, instead of row
-# by row: PostgreSQL's "Populating a Database" advice. Only for a load that at least doubles the
-# table (a first import).
+# A bulk load builds a table's indexes once, after its rows, instead of inserting every row into
+# each: PostgreSQL's "Populating a Database" advice. Only for a load that at least doubles the table
+# (a first import), and only if the table can be had at once (nobody is reading it).
 BULK_LOAD_MIN_ROWS = 10_000
+BULK_LOAD_LOCK_WAIT_MS = 2000
 
 
 @contextlib.contextmanager
 def built_after_load(model: type[Model], *, rows: int) -> Iterator[None]:
-    """Insert `rows` into `model`'s table with its secondary indexes and its foreign keys dropped,
-    then build the indexes again and add the foreign keys back (each checked by one query over the
-    table) from their own definitions, in the caller's transaction (docs/adr/0020). The table is
-    locked (ACCESS EXCLUSIVE) until the transaction ends, so only a load that at least doubles the
-    table, and of BULK_LOAD_MIN_ROWS or more, takes this path; otherwise nothing changes. Indexes
-    behind a constraint (primary key, unique) stay: they keep the load's own checks. Outside a
-    transaction nothing changes either: a failed load must not leave the table without them."""
+    """Insert `rows` into `model`'s table with its secondary indexes dropped, then build each again
+    from its own definition, inside a savepoint of the caller's transaction (docs/adr/0020): if the
+    load fails, the savepoint's rollback gives the indexes back. Unique and constraint indexes
+    (primary key, unique URN) stay, and so do the foreign keys: dropping one would lock the table
+    it refers to (the users) for the rest of the import. Their checks, which CREATE INDEX will not
+    leave waiting for the commit, run first.
+
+    The table is locked (ACCESS EXCLUSIVE) until the transaction ends, so only a load that at least
+    doubles it, of BULK_LOAD_MIN_ROWS or more, takes this path, and only when the lock is granted
+    within BULK_LOAD_LOCK_WAIT_MS; otherwise, or outside a transaction, nothing changes."""
     if connection.vendor != "postgresql" or rows < BULK_LOAD_MIN_ROWS or not connection.in_atomic_block:
         yield
         return
+    indexes = _indexes_to_build_after(model, rows=rows)
+    if not indexes:
+        yield
+        return
     quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    indexes: list[tuple[str, str]] = []
-    foreign_keys: list[tuple[str, str]] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
+        yield
+        # CREATE INDEX refuses a table with foreign-key checks still waiting for the commit: run
+        # them now (the same checks, earlier), then defer the rest of the transaction's again.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for _, definition in indexes:
+            cursor.execute(definition)
+
+
+def _indexes_to_build_after(model: type[Model], *, rows: int) -> list[tuple[str, str]]:
+    """The table's secondary indexes (name, definition) when a load of `rows` at least doubles it
+    and its lock was granted in time (it is then held to the end of the transaction); else none."""
+    table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         # How many rows the table holds, counted no further than `rows` (a history table may be huge).
         cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT %s) held", [rows])
-        if cursor.fetchone()[0] < rows:
-            cursor.execute(
-                "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-                "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass "
-                "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY c.relname",
-                [model._meta.db_table],
-            )
-            indexes = cursor.fetchall()
-            cursor.execute(
-                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
-                [model._meta.db_table],
-            )
-            foreign_keys = cursor.fetchall()
-        for name, _ in foreign_keys:
-            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
-        for name, _ in indexes:
-            cursor.execute(f"DROP INDEX {quote(name)}")
-    yield
-    with connection.cursor() as cursor:
-        for _, definition in indexes:
-            cursor.execute(definition)
-        for name, definition in foreign_keys:
-            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
+        if cursor.fetchone()[0] >= rows:
+            return []
+        try:
+            with transaction.atomic():  # a savepoint: a lock not granted in time leaves nothing behind
+                cursor.execute(f"SET LOCAL lock_timeout = '{int(BULK_LOAD_LOCK_WAIT_MS)}ms'")
+                cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+                cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+        except OperationalError:
+            return []  # someone is reading the register: load into the indexes as any import does
+        cursor.execute(
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass AND NOT i.indisunique "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY c.relname",
+            [model._meta.db_table],
+        )
+        return cursor.fetchall()

@@ -1,5 +1,5 @@
 """The ids of a list ordered first by a column of few values (a school's link adviser: England has
-150 advisers for 22,000 schools), read a page at a time without sorting the whole list.
+150 advisers for 22,000 schools), read a page at a time by sorting only the segments it falls in.
 
 Sorting every row by a joined name to show rows 9,951-10,000 made the deepest pages of the schools
 list cost three times the first (bench/pages.py). Counting the rows of each value of the leading

@@ -78,6 +78,7 @@ class Table:
 
 # Publishers sometimes put a title line or two above the header; look this far for it.
 HEADER_SEARCH_ROWS = 10
+LINE_BREAK = re.compile(r"\r\n|\r|\n")  # a CSV's line endings, as the csv module reads them
 
 
 def read_table(
@@ -136,8 +137,9 @@ def _ragged_rows(text: str, header_index: int, expected: int) -> dict[int, str]:
 
 
 def _first_csv_rows(text: str) -> list[list[str]]:
-    # The first rows only: splitting a 36 MB file into lines to keep ten cost more than reading them.
-    head = "".join(itertools.islice(io.StringIO(text, newline=None), HEADER_SEARCH_ROWS))
+    # The first lines only: splitting a 36 MB file into lines to keep ten cost more than reading them.
+    breaks = list(itertools.islice(LINE_BREAK.finditer(text), HEADER_SEARCH_ROWS))
+    head = text if len(breaks) < HEADER_SEARCH_ROWS else text[: breaks[-1].end()]
     try:
         return list(csv.reader(io.StringIO(head)))
     except csv.Error:

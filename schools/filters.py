@@ -248,18 +248,17 @@ def _is_an_id(text: str) -> bool:
     return text.isdigit() and len(text) <= 9
 
 
-# Sorts led by a column of few values (150 advisers for 22,000 schools): their pages are read a
-# segment at a time (core.segments), so a deep page costs what the first does.
+# Sorts led by a column of few values (150 advisers for 22,000 schools): a page sorts only the
+# segments it falls in (core.segments), not every school.
 SEGMENTED_SORTS = {"adviser": 2}  # the number of leading fields that form the segments
 
 
 def ids_in_order(queryset, sort: str):
-    """The ids of the sorted `queryset` (apply_sort's), for the list's id-first pagination."""
-    key = sort.lstrip("-")
-    if key not in SEGMENTED_SORTS:
+    """The ids of the `queryset` apply_sort ordered by `sort`, for the list's id-first pagination."""
+    leading = SEGMENTED_SORTS.get(sort.lstrip("-"))
+    if leading is None:
         return queryset.values_list("pk", flat=True)
-    fields = tuple(f"-{f}" if sort.startswith("-") else f for f in SORTS[key])
-    leading = SEGMENTED_SORTS[key]
+    fields = tuple(queryset.query.order_by)  # the order apply_sort gave it, read rather than rebuilt
     return IdsBySegment(queryset, leading=fields[:leading], within=fields[leading:])
 
 

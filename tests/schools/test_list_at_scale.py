@@ -15,7 +15,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from schools.filters import NO_MATCH, SEVERAL_MATCH, SORTS, SchoolFilter, apply_sort
 from schools.models import EstablishmentType, School
-from schools.selectors import school_list
+from schools.selectors import phases, school_list
 from tests.factories import InspectionFactory, SchoolFactory, TrustFactory, UserFactory, WardFactory
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +258,15 @@ def test_the_csv_export_runs_the_same_queries_for_3_or_40_schools(client_as):
         InspectionFactory(school=school)
     many, rows = export_queries()
     assert (many, rows) == (few, 41)
+
+
+def test_the_phases_held_are_every_distinct_non_empty_phase_in_the_databases_order(db):
+    """schools.selectors.phases steps through the index on phase; it must answer what the plain
+    DISTINCT query answers, whitespace, case and accents included."""
+    assert phases() == []
+    held = ["Primary", "Primary", "", "", "primary", "Secondary", " ", "All-through", "Élan", "Elan", "16 plus"]
+    for phase in held:
+        SchoolFactory(phase=phase)
+    distinct = School.objects.exclude(phase="").values_list("phase", flat=True).distinct().order_by("phase")
+    assert phases() == list(distinct)
+    assert len(phases()) == 8
