@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -43,9 +44,29 @@ def sort_header(context, key: str, label: str, numeric: bool = False):
     )
 
 
-@register.inclusion_tag("includes/ofsted_tag.html")
-def ofsted_tag(inspection):
-    return {"inspection": inspection}
+OFSTED_TAG = '<strong class="govuk-tag govuk-tag--{} app-tag--nowrap">{}</strong>'
+NO_INSPECTION = '<span class="govuk-body-s">None on record</span>'
+GOOD_GRADES = (1, 2)
+REQUIRES_IMPROVEMENT = 3
+INADEQUATE = 4
+
+
+@register.simple_tag
+def ofsted_tag(inspection) -> str:
+    """An inspection's headline as a tag: red for a category of concern or inadequate, orange for
+    requires improvement, green for good or outstanding, grey otherwise (a report card, ungraded)."""
+    if not inspection:
+        return mark_safe(NO_INSPECTION)
+    grade = inspection.overall_effectiveness
+    if inspection.category_of_concern or grade == INADEQUATE:
+        colour = "red"
+    elif grade == REQUIRES_IMPROVEMENT:
+        colour = "orange"
+    elif grade in GOOD_GRADES:
+        colour = "green"
+    else:
+        colour = "grey"
+    return format_html(OFSTED_TAG, colour, inspection.headline)
 
 
 @register.filter

@@ -13,7 +13,16 @@ keyboard user can scroll it with the arrow keys.
 {% summary_row "Key" %}value{% endsummary_row %} is one row of a GOV.UK summary list (a <dt> key, a <dd>
 value), the markup ~150 rows repeated by hand. Options: value_class (added to the <dd>'s class),
 value_id and testid (its id and data-testid). The value is trimmed, so the template can lay it out on
-its own lines. Rows with actions ("Change") or a marked-up key stay hand-written."""
+its own lines. Rows with actions ("Change") or a marked-up key stay hand-written.
+
+GOV.UK tags whose colour or words follow a value, each drawn in one place rather than as an
+{% if %}/{% elif %} chain in every template:
+{% pick key approved="green" returned="orange" otherwise="grey" %} is the word a key maps to (a tag's
+colour, a status's label; otherwise=... for any other key), for `class="govuk-tag govuk-tag--{% pick ... %}"`,
+or kept with `as name` for the markup that follows;
+{% level_tag level %} is a support level's tag (high, medium, low; else empty=..., "Not categorised");
+{% direction_tag direction previous_level %} is a direction of travel ("Improving", "Declining",
+"Stable"; else empty=..., "No previous category"), with the level it moved from when it moved."""
 
 import django_filters
 from django import forms, template
@@ -110,3 +119,35 @@ def summary_row(content: str, key, *, value_class: str = "", value_id: str = "",
     # content is the block's rendered output, escaped as the template rendered it (strip() loses the mark).
     value = mark_safe(content.strip())
     return format_html(SUMMARY_ROW, key, format_html_join("", ' {}="{}"', (a for a in attrs if a[1])), value)
+
+
+@register.simple_tag
+def pick(key, *, otherwise: str = "", **words: str) -> str:
+    return words.get(str(key), otherwise)
+
+
+LEVEL_TAG = '<strong class="govuk-tag govuk-tag--{} app-tag--nowrap">{}</strong>'
+LEVEL_TAGS = {"high": ("red", "High support"), "medium": ("yellow", "Medium support"), "low": ("green", "Low support")}
+
+
+@register.simple_tag
+def level_tag(level, empty: str = "") -> str:
+    colour, label = LEVEL_TAGS.get(str(level), ("grey", empty or "Not categorised"))
+    return format_html(LEVEL_TAG, colour, label)
+
+
+DIRECTIONS = {"improving": "Improving", "declining": "Declining", "stable": "Stable"}
+DIRECTION = '<span class="app-direction">{}</span>'
+NO_DIRECTION = '<span class="app-muted">{}</span>'
+MOVED_FROM = '<span class="govuk-body-s app-muted"> (was {} support)</span>'
+MOVED_FROM_LEVELS = {"high": "high", "medium": "medium"}
+
+
+@register.simple_tag
+def direction_tag(direction, previous_level=None, empty: str = "") -> str:
+    if str(direction) not in DIRECTIONS:
+        return format_html(NO_DIRECTION, empty or "No previous category")
+    shown = format_html(DIRECTION, DIRECTIONS[str(direction)])
+    if previous_level and str(direction) != "stable":
+        return shown + format_html(MOVED_FROM, MOVED_FROM_LEVELS.get(str(previous_level), "low"))
+    return shown

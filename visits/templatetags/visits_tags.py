@@ -2,8 +2,9 @@
 alone), and one error summary for a page of several forms (a visit and its action rows)."""
 
 from django import forms, template
-from django.template.loader import render_to_string
 from django.utils.html import format_html
+
+from core.templatetags.page_tags import level_tag
 
 register = template.Library()
 
@@ -24,8 +25,8 @@ def compliance_tag(status: str):
 
 @register.simple_tag
 def category_tag(level: str | None):
-    """The support-level tag, drawn once (categorisation/_level_tag.html)."""
-    return render_to_string("categorisation/_level_tag.html", {"level": level or ""})
+    """The support-level tag, drawn once ({% level_tag %})."""
+    return level_tag(level or "")
 
 
 @register.simple_tag
