@@ -181,7 +181,9 @@ def in_progress_for(user: User) -> QuerySet[Categorisation]:
     """Drafts and returned categorisations the user started or whose school they are link adviser of."""
     return (
         Categorisation.objects.filter(status__in=[Status.DRAFT, Status.RETURNED])
-        .filter(Q(created_by=user) | Q(school__link_adviser=user))
+        # The adviser's schools as a subquery: joined through the OR, PostgreSQL hashed every school in
+        # England to keep a handful (30 ms at England scale, 3 ms as a subquery).
+        .filter(Q(created_by=user) | Q(school__in=School.objects.filter(link_adviser=user).values("pk")))
         .select_related("school", "returned_by")
         .order_by("-updated_at", "-id")
     )

@@ -68,6 +68,8 @@ class RegisterFilter(FilterSet):
 
 def filtered_letters(*, user: User, params: QueryDict) -> tuple[RegisterFilter, QuerySet[Letter]]:
     """The register's filter and the letters it keeps, newest first, of those the user may see."""
-    queryset = selectors.letters_visible_to(user).order_by("-created_at", "-id")
+    queryset = selectors.as_listed(selectors.letters_visible_to(user), "drafted_by", "progress").order_by(
+        "-created_at", "-id"
+    )
     register_filter = RegisterFilter(params, queryset=queryset)
     return register_filter, register_filter.qs

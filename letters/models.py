@@ -244,6 +244,8 @@ class Letter(models.Model):
         indexes = [
             models.Index(fields=["school", "status"]),
             models.Index(fields=["status", "compliance_end_date"]),
+            # The register, newest first: a page of it read from the index, not all letters sorted.
+            models.Index(fields=["-created_at", "-id"], name="letter_newest_first"),
         ]
 
     def __str__(self):

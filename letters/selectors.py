@@ -40,6 +40,18 @@ def _base() -> QuerySet[Letter]:
     )
 
 
+def as_listed(letters: QuerySet[Letter], *more: str) -> QuerySet[Letter]:
+    """Letters as lists show them (the register, the home page's panels): with their type and school,
+    and `more`, not _base's eight tables. PostgreSQL plans a query of eight joined tables in 8 to
+    15 ms every time it runs, four in about 1 ms (measured at England scale), and the officer's
+    home runs four such lists."""
+    return letters.select_related(None).select_related("letter_type", "school", *more)
+
+
+def _listed(*more: str) -> QuerySet[Letter]:
+    return as_listed(Letter.objects.all(), *more)
+
+
 def letters_visible_to(user: User | AnonymousUser) -> QuerySet[Letter]:
     """Every letter for LA staff; a governor's own schools' issued letters, except letters to an
     academy's trust (written to its chair or chief executive about the LA's concerns, not to the
@@ -198,7 +210,7 @@ def notice_stage(letter: Letter, today: date | None = None) -> Stage | None:
 
 
 def issued_warning_notices() -> QuerySet[Letter]:
-    return _base().filter(letter_type__code=LetterKind.WARNING_NOTICE, status=LetterStatus.ISSUED)
+    return _listed("progress").filter(letter_type__code=LetterKind.WARNING_NOTICE, status=LetterStatus.ISSUED)
 
 
 def open_warning_notices(today: date | None = None) -> list[tuple[Letter, Stage]]:
@@ -240,15 +252,16 @@ def eligible_for_intervention(today: date | None = None) -> list[tuple[Letter, S
 
 
 def letters_with_status(status: str) -> QuerySet[Letter]:
-    return _base().filter(status=status).order_by("submitted_at", "created_at", "id")
+    return _listed("drafted_by").filter(status=status).order_by("submitted_at", "created_at", "id")
 
 
 def adviser_work(user: User) -> QuerySet[Letter]:
     """An adviser's own drafts and returned letters, and drafts for their link schools."""
     return (
-        _base()
+        _listed()
         .filter(status__in=[LetterStatus.DRAFT, LetterStatus.RETURNED])
-        .filter(Q(drafted_by=user) | Q(school__link_adviser=user))
+        # The adviser's schools as a subquery, not a join under the OR (categorisation's in_progress_for).
+        .filter(Q(drafted_by=user) | Q(school__in=School.objects.filter(link_adviser=user).values("pk")))
         .order_by("-updated_at", "-id")
     )
 

@@ -192,6 +192,14 @@ class School(models.Model):
                 name="school_entitled_by_type",
                 condition=~models.Q(status__in=["closed", "proposed_to_open"]),
             ),
+            # The open schools by type with every column the officer's Ofsted summary, the outcomes
+            # table and its lists group or count by: read from the index alone, not the wide rows.
+            models.Index(
+                fields=["establishment_type", "id"],
+                name="school_open_by_type",
+                include=["phase", "la_code", "number_on_roll"],
+                condition=~models.Q(status="closed"),
+            ),
         ]
 
     def __str__(self):

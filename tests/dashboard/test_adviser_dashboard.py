@@ -124,6 +124,20 @@ def test_drafts_returned_items_and_notes_awaiting_acknowledgement_are_listed(min
     assert [i.kind for i in adviser_dashboard(user=adviser, today=DAY).returned.items] == ["Categorisation"]
 
 
+def test_drafts_someone_else_started_for_the_advisers_schools_are_theirs_and_no_other_schools(mine, adviser, officer):
+    elsewhere = SchoolFactory(name="Not Theirs Primary")
+    for school in (mine["kingfisher"], elsewhere):
+        CategorisationFactory(school=school, created_by=officer, academic_year=2026, term="spring")
+        draft(school, "congratulations", actor=officer)
+    board = adviser_dashboard(user=adviser, today=DAY)
+    assert sorted((i.kind, i.school.name) for i in board.drafts.items) == [
+        ("Categorisation", "Heron Primary School"),
+        ("Categorisation", "Kingfisher Primary School"),
+        ("Letter", "Heron Primary School"),
+        ("Letter", "Kingfisher Primary School"),
+    ]
+
+
 def test_the_page_shows_the_schools_and_each_section(mine, client_as):
     html = client_as("adviser").get(URL).content.decode()
     assert "Someone Else" not in html
