@@ -42,9 +42,9 @@ def _base() -> QuerySet[Letter]:
 
 def as_listed(letters: QuerySet[Letter], *more: str) -> QuerySet[Letter]:
     """Letters as lists show them (the register, the home page's panels): with their type and school,
-    and `more`, not _base's eight tables. PostgreSQL plans a query of eight joined tables in 8 to
-    15 ms every time it runs, four in about 1 ms (measured at England scale), and the officer's
-    home runs four such lists."""
+    and `more`, instead of the joins the queryset had (docs/adr/0043). PostgreSQL plans a query of
+    _base's eight tables in 8 to 15 ms every time it runs, four or five in 1 to 2 ms (measured at
+    England scale), and the officer's home runs four such lists."""
     return letters.select_related(None).select_related("letter_type", "school", *more)
 
 

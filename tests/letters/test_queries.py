@@ -8,9 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from letters import services
 from tests.factories import InspectionFactory, SchoolFactory
 
-from .factories import draft, eligible_notice, issued
+from .factories import approved, draft, eligible_notice, issued
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,9 @@ def add_letters(officer, adviser, second_officer, schools):
             compliance_end_date=today + timedelta(days=10),
         )
         draft(school, "congratulations", actor=adviser)
+        # The officer's "awaiting approval" and "approved, to issue" lists, which name the drafter.
+        services.letter_submit(letter=draft(school, "significant_concerns", actor=adviser), actor=adviser)
+        approved(school, "significant_concerns_top", drafter=adviser, officer=second_officer)
         InspectionFactory(school=school, start_date=today - timedelta(days=1500), overall_effectiveness=3)
         InspectionFactory(school=school, start_date=today - timedelta(days=60), overall_effectiveness=2)
     eligible_notice(
@@ -59,6 +63,9 @@ def test_letters_pages_run_a_bounded_number_of_queries(client, officer, second_o
         ("adviser", reverse("letters:suggestions")),
         ("officer", reverse("dashboard:home")),
         ("adviser", reverse("dashboard:home")),
+        ("officer", reverse("dashboard:reminders")),
+        ("adviser", reverse("dashboard:reminders")),
+        ("officer", reverse("letters:export", kwargs={"fmt": "csv"})),
         ("governor", reverse("dashboard:home")),
         ("adviser", school.get_absolute_url()),
         ("governor", school.get_absolute_url()),
