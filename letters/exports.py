@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.export_jobs import ExportKind
 from core.exports import in_chunks
-from schools.models import School
+from schools.selectors import link_school_ids
 
 from . import selectors, stored_suggestions, suggestions
 from .models import Letter
@@ -55,7 +55,7 @@ def suggestion_school_ids(user) -> list[int] | None:
     """Officers see suggestions for every school; advisers for their link schools."""
     if user.has_perm("letters.approve_letter"):
         return None
-    return list(School.objects.filter(link_adviser=user).values_list("pk", flat=True))
+    return list(link_school_ids(user))
 
 
 def _rows(*, user, params):

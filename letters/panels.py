@@ -17,7 +17,7 @@ from accounts.permissions import is_adviser, is_governor, is_headteacher, is_la_
 from core.home import register
 from core.sections import Section
 from schools import school_page
-from schools.models import School
+from schools.selectors import link_school_ids
 
 from . import action_plans, rules, selectors, stored_suggestions, suggestions
 from .models import LetterStatus
@@ -85,7 +85,7 @@ def _officer(request, user):
 def _adviser(request, user):
     if not is_adviser(user):
         return None
-    school_ids = list(School.objects.filter(link_adviser=user).values_list("pk", flat=True))
+    school_ids = list(link_school_ids(user))
     found = stored_suggestions.open_suggestions(school_ids=school_ids)
     return {
         "work": list(selectors.adviser_work(user)[:PANEL_LIMIT]),
@@ -139,7 +139,7 @@ def _staff(request, user):
     if is_officer(user):
         school_ids = None
     elif is_adviser(user):
-        school_ids = list(School.objects.filter(link_adviser=user).values_list("pk", flat=True))
+        school_ids = list(link_school_ids(user))
     else:
         return None
     today = timezone.localdate()

@@ -12,6 +12,7 @@ from accounts.models import User
 from accounts.permissions import is_governor, is_la_staff
 from core.dates import add_months
 from schools.models import School
+from schools.selectors import link_school_ids
 
 from .models import (
     TRUST_LETTER_KINDS,
@@ -260,8 +261,7 @@ def adviser_work(user: User) -> QuerySet[Letter]:
     return (
         _listed()
         .filter(status__in=[LetterStatus.DRAFT, LetterStatus.RETURNED])
-        # The adviser's schools as a subquery, not a join under the OR (categorisation's in_progress_for).
-        .filter(Q(drafted_by=user) | Q(school__in=School.objects.filter(link_adviser=user).values("pk")))
+        .filter(Q(drafted_by=user) | Q(school__in=link_school_ids(user)))
         .order_by("-updated_at", "-id")
     )
 

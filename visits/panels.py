@@ -10,8 +10,8 @@ from accounts.permissions import is_adviser, is_headteacher, is_headteacher_of_s
 from core import home
 from core.sections import Section
 from schools import school_page
-from schools.models import School
 from schools.permissions import is_governor_of_school
+from schools.selectors import link_school_ids
 
 from . import selectors
 from .compliance import compliance_rows, compliance_schools, has_entitlement, year_calendar
@@ -106,7 +106,7 @@ def adviser_overdue_actions(request, user):
     if not is_adviser(user):
         return None
     today = _today()
-    school_ids = School.objects.filter(link_adviser=user).values_list("pk", flat=True)
+    school_ids = link_school_ids(user)
     return {"actions": selectors.overdue_actions(school_ids=school_ids, today=today, limit=8), "today": today}
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.permissions import is_adviser, is_officer
 from core.reminders import Reminder
 from core.text import count_of
-from schools.models import School
+from schools.selectors import link_school_ids
 
 from . import selectors
 from .compliance import compliance_rows, compliance_schools
@@ -42,7 +42,7 @@ def _adviser(user, today: date) -> list[Reminder]:
             found.append(Reminder("MSP meetings", f"{row.school.name}: MSP group to set up", url, overdue=True))
         elif row.msp and row.msp.status == ComplianceStatus.OVERDUE:
             found.append(Reminder("MSP meetings", f"{row.school.name}: MSP meeting overdue", url, overdue=True))
-    school_ids = School.objects.filter(link_adviser=user).values_list("pk", flat=True)
+    school_ids = link_school_ids(user)
     for action in selectors.overdue_actions(school_ids=school_ids, today=today, limit=ACTIONS_LISTED):
         found.append(
             Reminder("Actions", f"{action.school.name}: action due {action.due_on:%-d %B %Y}",
