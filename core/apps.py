@@ -7,6 +7,12 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
+        import pandas as pd
+
+        # Text columns held as Python strings, as before pyarrow was installed (for core.tabular's
+        # CSV reader): with pyarrow present, pandas would otherwise keep them in Arrow arrays, which
+        # the importers read a cell at a time ten times more slowly.
+        pd.set_option("mode.string_storage", "python")
         from .limits import text_fits_its_field
         from .single_line import one_line_fields_hold_no_line_breaks
 

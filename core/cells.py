@@ -5,7 +5,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from .text import normalise_text
+from .text import needs_normalising, normalise_text
 
 MISSING_MARKERS = {"", "null", "na", "n/a"}
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
@@ -26,6 +26,28 @@ def clean_text(text: str, *, max_length: int | None = None) -> str:
     if max_length is not None and len(value) > max_length:
         raise ValueError(f"is longer than {max_length} characters")
     return value
+
+
+# Anything clean_text would change on a line of text: whitespace other than single spaces between
+# words (str.split's whitespace is re's \s), spaces at either end.
+_UNCLEAN_SPACE = re.compile(r"[^\S \n]|  |^ | $", re.MULTILINE)
+_MISSING_LINE = re.compile(r"^null$", re.MULTILINE)
+
+
+def already_clean(values: list[str], *, max_length: int | None = None, refused: tuple[str, ...] = ()) -> bool:
+    """Whether clean_text would return every one of these values unchanged, without an error, and
+    none is one of `refused` (casefolded): checked over the values joined, with no call per value
+    (an England-sized file's names, streets and postcodes: 400,000 calls)."""
+    try:
+        joined = "\n".join(values)
+    except TypeError:  # not all text (a spreadsheet's empty cell)
+        return False
+    if joined.count("\n") != len(values) - 1 or needs_normalising(joined) or _UNCLEAN_SPACE.search(joined):
+        return False
+    folded = joined.casefold()  # per character: each value's line stays a line
+    if _MISSING_LINE.search(folded) or any(re.search(f"^{re.escape(r)}$", folded, re.MULTILINE) for r in refused):
+        return False
+    return max_length is None or not values or max(map(len, values)) <= max_length
 
 
 def parse_int(text: str, *, minimum: int | None = None, maximum: int | None = None) -> int | None:

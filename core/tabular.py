@@ -5,6 +5,7 @@ Every cell is read as text: codes keep their leading zeros ("01", "0000") and th
 what each column means. Row numbers are as a spreadsheet shows them: the header is row 1."""
 
 import csv
+import functools
 import io
 import itertools
 import re
@@ -15,6 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 from openpyxl import load_workbook
 
 from .text import needs_normalising, normalise_text
@@ -79,6 +83,7 @@ class Table:
 # Publishers sometimes put a title line or two above the header; look this far for it.
 HEADER_SEARCH_ROWS = 10
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # a CSV's line endings, as the csv module reads them
+LONE_CR = re.compile(r"\r(?!\n)")
 
 
 def read_table(
@@ -91,30 +96,38 @@ def read_table(
     """Parse the bytes of an uploaded file. `keep` picks the columns to load (all by default);
     Table.columns always lists every column of the header. The header is the first row, or, when
     `header_hint` is given, the first of the top rows holding a cell equal to it (e.g. "URN")."""
-    if not data.strip():
+    if not data or data.isspace():  # (not data.strip(), which copies the whole file)
         raise FileRefused(EMPTY_FILE)
     malformed: dict[int, str] = {}
     if data.startswith(OLE_MAGIC) or filename.lower().endswith(".xls"):
         raise FileRefused(OLD_EXCEL_FILE)
     if data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
         columns, frame, header_index = _read_xlsx(data, keep, header_hint)
+        frame = _normalised(_without_blank_rows(frame))
         encoding = "xlsx"
     else:
         text, encoding = _decode(data)
-        header_index = _find_header_row(_first_csv_rows(text), header_hint)
-        columns, frame = _read_csv(text, keep, header_index)
-        ragged = _ragged_rows(text, header_index, len(columns))
-        if ragged:
-            frame = frame.drop(index=list(ragged))
-            malformed = {header_index + 2 + i: message for i, message in ragged.items()}
+        top = _first_csv_rows(text)
+        header_index = _find_header_row(top, header_hint)
+        columns, wanted = _read_header(text, keep, header_index)
+        frame = _read_csv_regular(text, top, wanted) if header_index == 0 else None
+        if frame is None:
+            frame = _read_csv(text, wanted, header_index)
+            ragged = _ragged_rows(text, header_index, len(columns))
+            if ragged:
+                frame = frame.drop(index=list(ragged))
+                malformed = {header_index + 2 + i: message for i, message in ragged.items()}
+            frame = _normalised(_without_blank_rows(frame))
     if not any(columns):
         raise FileRefused(EMPTY_FILE)
-    if len(frame.columns):
-        frame = frame[(frame != "").any(axis=1)]  # blank lines and rows of empty cells
-    frame = _normalised(frame)
     if len(frame.index) == 0 and not malformed:
         raise FileRefused(NO_DATA_ROWS)
     return Table(columns=columns, frame=frame, encoding=encoding, header_row=header_index + 1, malformed=malformed)
+
+
+def _without_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Without blank lines and rows of empty cells."""
+    return frame[(frame != "").any(axis=1)] if len(frame.columns) else frame
 
 
 def _ragged_rows(text: str, header_index: int, expected: int) -> dict[int, str]:
@@ -192,17 +205,32 @@ def _normalised(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _read_csv(text: str, keep, header_index: int) -> tuple[list[str], pd.DataFrame]:
-    try:
-        header = pd.read_csv(io.StringIO(text), dtype=str, nrows=0, keep_default_na=False, skiprows=header_index)
-    except pd.errors.EmptyDataError:
-        raise FileRefused(EMPTY_FILE) from None
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise FileRefused(UNREADABLE_FILE.format(detail=_first_line(exc))) from None
+def _read_header(text: str, keep, header_index: int) -> tuple[list[str], list[str]]:
+    """Every column of the header (cleaned), and the columns to load as the file names them."""
+    # The header's own lines, not the whole file: pandas would copy all of it first.
+    breaks = list(itertools.islice(LINE_BREAK.finditer(text), header_index + 2))
+    head = text if len(breaks) < header_index + 2 else text[: breaks[-1].end()]
+    header = None
+    for candidate in (head, text):  # a header below blank lines, or with a line break in a name, needs the rest
+        try:
+            header = pd.read_csv(
+                io.StringIO(candidate), dtype=str, nrows=0, keep_default_na=False, skiprows=header_index
+            )
+            break
+        except pd.errors.EmptyDataError:
+            if candidate is text:
+                raise FileRefused(EMPTY_FILE) from None
+        except (pd.errors.ParserError, ValueError) as exc:
+            if candidate is text:
+                raise FileRefused(UNREADABLE_FILE.format(detail=_first_line(exc))) from None
+    assert header is not None
     raw_columns = list(header.columns)
     columns = [_clean_header(c) for c in raw_columns]
     wanted = [raw for raw, clean in zip(raw_columns, columns, strict=True) if keep is None or keep(clean)]
-    wanted = wanted or raw_columns  # none of interest: read them all, so the importer can say what is missing
+    return columns, wanted or raw_columns  # none of interest: read them all, so the importer can say what is missing
+
+
+def _read_csv(text: str, wanted: list[str], header_index: int) -> pd.DataFrame:
     try:
         with warnings.catch_warnings():
             # Ragged rows are found and reported by _ragged_rows(); pandas' own warning adds nothing.
@@ -221,7 +249,50 @@ def _read_csv(text: str, keep, header_index: int) -> tuple[list[str], pd.DataFra
     except (pd.errors.ParserError, ValueError) as exc:
         raise FileRefused(UNREADABLE_FILE.format(detail=_first_line(exc))) from None
     frame.columns = [_clean_header(c) for c in frame.columns]
-    return columns, frame
+    return frame
+
+
+def _read_csv_regular(text: str, top: list[list[str]], wanted: list[str]) -> pd.DataFrame | None:
+    """The wanted columns of a plainly regular CSV (the header on the first row, named once each,
+    every row as long as the header, line ends LF or CRLF), read by Arrow's CSV reader: about five
+    times faster than pandas and the row-length check together, for the same cells (tests/core/
+    test_tabular_arrow.py). None for any other file, which read_table reads the careful way."""
+    header = top[0] if top else []
+    cleaned = [_clean_header(c) for c in wanted]
+    if (
+        len(set(header)) != len(header)
+        or len(set(cleaned)) != len(cleaned)
+        or not set(wanted) <= set(header)
+        or LONE_CR.search(text)  # it ends a row for Arrow, not for the csv module
+    ):
+        return None
+    irregular = []
+
+    def note(row) -> str:
+        irregular.append(row.number)  # a row of another length, or an unclosed quote
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(text.encode("utf-8")),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=note
+            ),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=wanted,
+                column_types={name: pa.string() for name in wanted},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowException, ValueError):
+        return None
+    if irregular or table.num_columns != len(wanted):
+        return None
+    filled = functools.reduce(pc.or_, (pc.not_equal(column, "") for column in table.columns))
+    frame = table.rename_columns(cleaned).to_pandas()  # python-backed str columns (core.apps), as pandas reads them
+    frame = frame if pc.all(filled).as_py() else frame[filled.to_numpy(zero_copy_only=False)]  # not blank rows
+    return _normalised(frame)
 
 
 def _first_line(exc: Exception) -> str:

@@ -11,7 +11,7 @@ from typing import cast
 
 from django.db import models
 
-from core.cells import clean_text, parse_date, parse_decimal, parse_int
+from core.cells import already_clean, clean_text, parse_date, parse_decimal, parse_int
 
 from ..models import EstablishmentType, HeadAppointment, School, SchoolStatus, Trust, Ward
 
@@ -55,16 +55,34 @@ def school_field(name: str) -> models.Field:
     return cast(models.Field, School._meta.get_field(name))
 
 
-def _text(field: str, *headers: str, blank_not_applicable: bool = False) -> Col:
-    max_length = school_field(field).max_length
+@dataclass(frozen=True)
+class Text:
+    """A text cell: clean_text, length-checked; "not applicable" read as blank where GIAS writes it
+    for "none"; refused when blank if required."""
 
-    def parse(value: str):
-        text = clean_text(value, max_length=max_length)
-        if blank_not_applicable and text.casefold() in NOT_APPLICABLE:
+    max_length: int | None
+    blank_not_applicable: bool = False
+    required: bool = False
+
+    def __call__(self, value: str) -> str:
+        text = clean_text(value, max_length=self.max_length)
+        if self.blank_not_applicable and text.casefold() in NOT_APPLICABLE:
             return ""
+        if self.required and not text:
+            raise ValueError(REQUIRED_VALUE)
         return text
 
-    return Col(field, headers, parse)
+    def parse_all(self, values: list[str]) -> list[str] | None:
+        """A column's distinct values at once when each is its own parsed value (nearly every cell
+        of a GIAS extract); None when some need parsing one by one."""
+        refused = tuple(NOT_APPLICABLE) if self.blank_not_applicable else ()
+        if self.required and "" in values:
+            return None
+        return values if already_clean(values, max_length=self.max_length, refused=refused) else None
+
+
+def _text(field: str, *headers: str, blank_not_applicable: bool = False) -> Col:
+    return Col(field, headers, Text(school_field(field).max_length, blank_not_applicable=blank_not_applicable))
 
 
 def _int(field: str, *headers: str, maximum: int) -> Col:
@@ -75,11 +93,24 @@ def _date(field: str, *headers: str) -> Col:
     return Col(field, headers, parse_date)
 
 
-def parse_urn(value: str) -> int:
-    value = value.strip()
-    if not re.fullmatch(r"\d{6}(\.0+)?", value):
-        raise ValueError(URN_INVALID if value else REQUIRED_VALUE)
-    return int(value.split(".")[0])
+class UrnParser:
+    """A URN cell: six digits (an Excel copy may add ".0")."""
+
+    def __call__(self, value: str) -> int:
+        value = value.strip()
+        if not re.fullmatch(r"\d{6}(\.0+)?", value):
+            raise ValueError(URN_INVALID if value else REQUIRED_VALUE)
+        return int(value.split(".")[0])
+
+    def parse_all(self, values: list[str]) -> list[int] | None:
+        """Every value at once when each is plainly six digits; None when some need parse_urn."""
+        if not all(type(v) is str for v in values) or not SIX_DIGIT_LINES.fullmatch("\n".join(values)):
+            return None
+        return [int(v) for v in values]
+
+
+SIX_DIGIT_LINES = re.compile(r"\d{6}(?:\n\d{6})*", re.ASCII)
+parse_urn = UrnParser()
 
 
 def _la_code(value: str) -> str:
@@ -89,16 +120,8 @@ def _la_code(value: str) -> str:
     return value
 
 
-def _required_text(field: str):
-    max_length = school_field(field).max_length
-
-    def parse(value: str) -> str:
-        text = clean_text(value, max_length=max_length)
-        if not text:
-            raise ValueError(REQUIRED_VALUE)
-        return text
-
-    return parse
+def _required_text(field: str) -> Text:
+    return Text(school_field(field).max_length, required=True)
 
 
 def _establishment_number(value: str) -> str:
@@ -166,9 +189,8 @@ OTHER_COLUMNS = {
 }
 
 
-def _reference_text(model, field: str):
-    max_length = model._meta.get_field(field).max_length
-    return lambda value: clean_text(value, max_length=max_length)
+def _reference_text(model, field: str) -> Text:
+    return Text(model._meta.get_field(field).max_length)
 
 
 def _group_code(value: str):
@@ -177,7 +199,7 @@ def _group_code(value: str):
 
 # The trust, ward and establishment type of a row: checked with the row, so that a code longer than
 # its column is the row's error, not the database's when the import is applied (docs/adr/0011).
-REFERENCE_CELLS = {
+REFERENCE_CELLS: dict[str, Callable[[str], object]] = {
     "trust_code": _reference_text(Trust, "code"),
     "trust_name": _reference_text(Trust, "name"),
     "ward_code": _reference_text(Ward, "code"),

@@ -5,6 +5,7 @@ comparison on PostgreSQL is gias_staging; this is the row-by-row one, and what b
 
 from typing import cast
 
+from django.db import connection
 from django.db.models import F
 
 from ..models import EstablishmentType, School, Trust, Ward
@@ -106,6 +107,13 @@ def note_reference_changes(plan: Plan, trusts: dict, wards: dict, types: dict) -
 
 
 def existing_names(model, codes: list[str]) -> dict[str, str]:
+    if connection.vendor == "postgresql":
+        # One array parameter: an IN list of 2,000 placeholders per chunk cost more to build on the
+        # client than the query took (9,000 wards: 0.2 s of a re-import).
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"SELECT code, name FROM {table} WHERE code = ANY(%s)", [codes])
+            return dict(cursor.fetchall())
     found = {}
     for chunk in chunks(codes):
         found.update(model.objects.filter(code__in=chunk).values_list("code", "name"))

@@ -13,17 +13,17 @@ The staging tables are temporary (this connection's only) and made again by ever
 confirmed import re-plans in its own transaction before it writes (schools.services), so the
 tables it writes from are always the ones its plan filled."""
 
-import re
 import secrets
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 from django.db import connection
 from django.utils import timezone
 
 from core.bulk import HISTORY_COLUMNS, built_after_load, complete_row, copy_from, copy_text
 
-from ..models import School
+from ..models import EstablishmentType, School, Trust, Ward
 from .base import MAX_STORED_CHANGES, Plan, Progress
 from .gias_compare import change_of, changed_fields, existing_schools
 
@@ -33,7 +33,6 @@ CREATE, UPDATE, SAME = "create", "update", "same"
 HEAD_NAME_FIELDS = ("head_first_name", "head_last_name")
 HISTORY = School.history.model
 JOINS = "LEFT JOIN schools_trust t ON t.code = s.trust_code LEFT JOIN schools_ward w ON w.code = s.ward_code"
-_ESCAPED = re.compile(r"[\\\t\n\r]")  # what COPY's text format escapes
 
 
 def _quote(name: str) -> str:
@@ -51,21 +50,13 @@ def _db_type(field: str) -> str:
     return School._meta.get_field(field.removesuffix("_id")).db_type(connection)
 
 
-def _objects(values: list) -> np.ndarray:
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    return array
-
-
-def _copy_column(values: np.ndarray) -> list[str]:
-    """A column in COPY's text format, each distinct value written once."""
-    codes, uniques = pd.factorize(values)  # None (a blank cell) is coded -1
-    uniques = uniques.tolist()
-    if all(type(value) is str for value in uniques) and not _ESCAPED.search("".join(uniques)):
-        texts = _objects([*uniques, copy_text(None)])  # plain text is its own COPY text
-    else:
-        texts = _objects([copy_text(value) for value in uniques] + [copy_text(None)])
-    return texts[codes].tolist()
+def _csv(columns: list[np.ndarray]) -> bytes:
+    """The columns as CSV rows for COPY, written by Arrow: text quoted (so "" is an empty string), a
+    blank cell (None) left empty (NULL), dates ISO, decimals as written."""
+    table = pa.table({str(i): pa.array(values) for i, values in enumerate(columns)})
+    out = pa.BufferOutputStream()
+    pacsv.write_csv(table, out, pacsv.WriteOptions(include_header=False))
+    return out.getvalue().to_pybytes()
 
 
 def stage(checked, token: str) -> list[str]:
@@ -79,17 +70,18 @@ def stage(checked, token: str) -> list[str]:
             f"CREATE TEMPORARY TABLE {STAGE} (pos integer NOT NULL, urn integer NOT NULL, {definitions}, "
             "trust_code text, ward_code text, new_head_appointment text)"
         )
-        columns = [
-            [str(i) for i in range(len(checked))],
-            [str(urn) for urn in checked.urns],
-            *(_copy_column(checked.fields[f]) for f in fields),
-            _copy_column(checked.fields["trust_code"]),
-            _copy_column(checked.fields["ward_code"]),
-            _copy_column(checked.new_head_appointments()),
-        ]
+        rows = _csv(
+            [
+                np.arange(len(checked)),
+                np.array(checked.urns),
+                *(checked.fields[f] for f in fields),
+                checked.fields["trust_code"],
+                checked.fields["ward_code"],
+                checked.new_head_appointments(),
+            ]
+        )
         names = ", ".join(_quote(c) for c in ["pos", "urn", *fields, "trust_code", "ward_code", "new_head_appointment"])
-        text = "".join("\t".join(row) + "\n" for row in zip(*columns, strict=True))
-        copy_from(cursor.cursor, f"COPY {STAGE} ({names}) FROM STDIN WITH (FORMAT text)", text)
+        copy_from(cursor.cursor, f"COPY {STAGE} ({names}) FROM STDIN WITH (FORMAT csv)", rows)
         cursor.execute(f"COMMENT ON TABLE {STAGE} IS '{token}'")  # hex digits: secrets.token_hex
     return fields
 
@@ -234,9 +226,13 @@ def apply(plan: Plan, *, actor, reason: str, progress: Progress) -> None:
     _restage_if_elsewhere(plan)
     with connection.cursor() as cursor:
         progress(f"Creating {plan.created:,} schools.", 0.6)
-        # A first import builds the register's indexes and checks its foreign keys once, after its
-        # rows are in (core.bulk).
-        with built_after_load(School, rows=plan.created), built_after_load(HISTORY, rows=plan.created):
+        # A first import builds the register's indexes and checks its trusts, wards and types once,
+        # after its rows are in (core.bulk).
+        references = (Trust, Ward, EstablishmentType)
+        with (
+            built_after_load(School, rows=plan.created, checked_after=references),
+            built_after_load(HISTORY, rows=plan.created),
+        ):
             _create(cursor, fields, now=now, actor=actor, reason=reason)
 
         # Changed schools: every field the file has; a new head clears the LA's start date and
