@@ -144,14 +144,15 @@ def built_after_load(model: type[Model], *, rows: int, checked_after: tuple[type
     (primary key, unique URN) stay. So do the foreign keys, except those to the `checked_after`
     tables (ones the load's own transaction writes, such as trusts and wards): those are dropped and
     added again, which checks every row with one join instead of a trigger per row (50,000 schools:
-    0.4 s); the others stay because adding one back locks the table it refers to (the users) for
-    the rest of the import. Their checks, which CREATE INDEX will not leave waiting for the commit,
-    run first.
+    0.35 s; docs/adr/0044). Dropping a foreign key locks the table it refers to as well, so the
+    others stay: the users table is read by every signed-in request. Their checks, which CREATE
+    INDEX will not leave waiting for the commit, run first.
 
-    The table is locked (ACCESS EXCLUSIVE) until the transaction ends, so only a load that at least
-    doubles it, of BULK_LOAD_MIN_ROWS or more, takes this path, and only when the locks (and the
-    `checked_after` tables' SHARE ROW EXCLUSIVE, which adding a foreign key takes) are granted
-    within BULK_LOAD_LOCK_WAIT_MS; otherwise, or outside a transaction, nothing changes."""
+    The table, and the `checked_after` tables, are locked (ACCESS EXCLUSIVE) until the transaction
+    ends, so only a load that at least doubles the table, of BULK_LOAD_MIN_ROWS or more, takes this
+    path, and only when every lock is granted within BULK_LOAD_LOCK_WAIT_MS (a reader holding one
+    means the load goes into the indexes, and nobody queues behind the import); otherwise, or
+    outside a transaction, nothing changes."""
     if connection.vendor != "postgresql" or rows < BULK_LOAD_MIN_ROWS or not connection.in_atomic_block:
         yield
         return
@@ -197,8 +198,8 @@ def _rebuilt_after(
             with transaction.atomic():  # a savepoint: a lock not granted in time leaves nothing behind
                 cursor.execute(f"SET LOCAL lock_timeout = '{int(BULK_LOAD_LOCK_WAIT_MS)}ms'")
                 cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
-                if referred:
-                    cursor.execute(f"LOCK TABLE {', '.join(referred)} IN SHARE ROW EXCLUSIVE MODE")
+                if referred:  # what dropping a foreign key to them takes
+                    cursor.execute(f"LOCK TABLE {', '.join(referred)} IN ACCESS EXCLUSIVE MODE")
                 cursor.execute("SET LOCAL lock_timeout = DEFAULT")
         except OperationalError:
             return [], []  # someone is reading the register: load into the indexes as any import does

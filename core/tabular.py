@@ -272,9 +272,12 @@ def _read_csv_regular(text: str, top: list[list[str]], wanted: list[str]) -> pd.
         irregular.append(row.number)  # a row of another length, or an unclosed quote
         return "skip"
 
+    # A last row of markers: Arrow ends a quoted cell left open at the end of the file, which the
+    # csv module refuses; then the markers are inside that cell, not a row of their own.
+    last_row = ("" if text.endswith("\n") else "\n") + ",".join([END_MARK] * len(header)) + "\n"
     try:
         table = pacsv.read_csv(
-            pa.py_buffer(text.encode("utf-8")),
+            pa.py_buffer((text + last_row).encode("utf-8")),
             parse_options=pacsv.ParseOptions(
                 newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=note
             ),
@@ -287,12 +290,23 @@ def _read_csv_regular(text: str, top: list[list[str]], wanted: list[str]) -> pd.
         )
     except (pa.ArrowException, ValueError):
         return None
-    if irregular or table.num_columns != len(wanted):
+    if irregular or table.num_columns != len(wanted) or not _ends_with_marks(table):
         return None
+    table = table.slice(0, table.num_rows - 1)
     filled = functools.reduce(pc.or_, (pc.not_equal(column, "") for column in table.columns))
     frame = table.rename_columns(cleaned).to_pandas()  # python-backed str columns (core.apps), as pandas reads them
     frame = frame if pc.all(filled).as_py() else frame[filled.to_numpy(zero_copy_only=False)]  # not blank rows
     return _normalised(frame)
+
+
+# The last row's cells. Whatever the file holds, the check is sound: with a quote left open the
+# marks are read into that cell, so the table's last row is not all marks.
+END_MARK = "\x1e\x1f"
+
+
+def _ends_with_marks(table: pa.Table) -> bool:
+    last = table.slice(table.num_rows - 1) if table.num_rows else table
+    return table.num_rows > 0 and all(column.to_pylist() == [END_MARK] for column in last.columns)
 
 
 def _first_line(exc: Exception) -> str:

@@ -104,7 +104,10 @@ class UrnParser:
 
     def parse_all(self, values: list[str]) -> list[int] | None:
         """Every value at once when each is plainly six digits; None when some need parse_urn."""
-        if not all(type(v) is str for v in values) or not SIX_DIGIT_LINES.fullmatch("\n".join(values)):
+        if not all(type(v) is str for v in values):
+            return None
+        joined = "\n".join(values)
+        if joined.count("\n") != len(values) - 1 or not SIX_DIGIT_LINES.fullmatch(joined):  # a cell's own line break
             return None
         return [int(v) for v in values]
 

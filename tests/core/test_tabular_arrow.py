@@ -58,9 +58,10 @@ def csv_text(rows: list[list[str]], line_end: str) -> str:
     line_end=st.sampled_from(["\n", "\r\n", "\r"]),
     blank_lines=st.lists(st.integers(min_value=0, max_value=7), max_size=2),
     keep_all=st.booleans(),
+    stray_quote=st.none() | st.integers(min_value=0, max_value=120),
 )
 def test_the_arrow_reader_and_the_careful_one_read_any_csv_alike(
-    monkeypatch, header, draw, line_end, blank_lines, keep_all
+    monkeypatch, header, draw, line_end, blank_lines, keep_all, stray_quote
 ):
     # Half the files have every row as long as the header (the files Arrow reads), half need not.
     length = st.integers(min_value=0, max_value=5) if draw.draw(st.booleans()) else st.just(len(header))
@@ -68,7 +69,10 @@ def test_the_arrow_reader_and_the_careful_one_read_any_csv_alike(
     lines = csv_text([header, *rows], line_end).split(line_end)
     for position in blank_lines:
         lines.insert(min(position + 1, len(lines)), "")
-    data = line_end.join(lines).encode("cp1252", errors="replace")
+    text = line_end.join(lines)
+    if stray_quote is not None:  # a quote left open, or one inside a cell written without quotes
+        text = text[:stray_quote] + '"' + text[stray_quote:]
+    data = text.encode("cp1252", errors="replace")
     keep = None if keep_all else (lambda name: name != "Town")
     fast = outcome(data, keep=keep)
     assert_same(fast, careful(monkeypatch, data, keep=keep))
@@ -91,6 +95,8 @@ def test_a_regular_file_is_read_by_arrow(monkeypatch):
 @pytest.mark.parametrize(
     "data",
     [
+        b'URN,Name\n100001,A\n100002,"B\n100003,C\n100004,D\n',  # a quote left open in the last column
+        b'URN,Name\n100001,5" disk\n100002,"B\n100003,C\n',  # the same, after a quote inside a cell
         b"URN,Name\n100001,A\n100002\n100003,C\n",  # a short row
         b"URN,Name\n100001,A,\n",  # a trailing empty value, which the careful reader tolerates
         b"URN,Name\n100001,A,extra\n",
@@ -101,7 +107,22 @@ def test_a_regular_file_is_read_by_arrow(monkeypatch):
     ],
 )
 def test_a_file_that_is_not_plainly_regular_is_read_the_careful_way(monkeypatch, data):
-    assert_same(outcome(data, header_hint="URN"), careful(monkeypatch, data, header_hint="URN"))
+    arrow_tables = []
+    original = tabular._read_csv_regular
+
+    def spy(*args):
+        arrow_tables.append(original(*args))
+        return arrow_tables[-1]
+
+    monkeypatch.setattr(tabular, "_read_csv_regular", spy)
+    fast = outcome(data, header_hint="URN")
+    assert not any(table is not None for table in arrow_tables)  # Arrow's reading, if any, was not used
+    assert_same(fast, careful(monkeypatch, data, header_hint="URN"))
+
+
+def test_a_quote_left_open_at_the_end_refuses_the_file_as_before():
+    with pytest.raises(FileRefused, match="EOF inside string"):
+        read_table(b'URN,Name\n100001,A\n100002,"B\n100003,C\n100004,D\n', "x.csv")
 
 
 def test_a_short_row_is_still_reported_as_malformed():
