@@ -60,9 +60,8 @@ def _plan(kind: str, data: bytes, filename: str, options: dict[str, Any], progre
     plan = importer.plan(table, options=options, progress=progress)
     if table.malformed:
         plan.rows_total += len(table.malformed)
-        plan.errors[:0] = [
-            RowError(row, "(whole row)", "", message) for row, message in sorted(table.malformed.items())
-        ]
+        whole_rows = [RowError(row, "(whole row)", "", message) for row, message in table.malformed.items()]
+        plan.errors = sorted(whole_rows + plan.errors, key=lambda error: error.row)  # in file order, as labelled
     return plan
 
 

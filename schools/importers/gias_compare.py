@@ -8,6 +8,8 @@ from typing import cast
 from django.db import connection
 from django.db.models import F
 
+from core.text import count_of
+
 from ..models import EstablishmentType, School, Trust, Ward
 from .base import Plan, display
 from .gias_columns import KEPT_BY_LA_ON_HEAD_CHANGE, REGISTER_FIELDS, appointment_from_job_title, school_field
@@ -101,7 +103,7 @@ def note_reference_changes(plan: Plan, trusts: dict, wards: dict, types: dict) -
     }
     plan.payload["reference_counts"] = notes
     plan.other_changes = sum(notes.values())
-    summary = ", ".join(f"{count:,} {label}" for label, count in notes.items() if count)
+    summary = ", ".join(count_of(count, label.removesuffix("s"), label) for label, count in notes.items() if count)
     if summary:
         plan.notes.append(f"Reference data: {summary}.")
 

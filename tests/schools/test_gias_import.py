@@ -226,6 +226,37 @@ def test_rejects_bad_rows_naming_row_column_value_and_reason_and_imports_the_res
     assert list(School.objects.values_list("urn", flat=True)) == [874109]
 
 
+def test_a_malformed_row_is_reported_in_file_order_among_the_other_errors():
+    good = gias_row(urn=874109, name="Good Row School", type_code=1, phase="Primary")
+    bad_urn = gias_row(urn=874110, name="Bad URN School", type_code=1, phase="Primary") | {"URN": "87411X"}
+    later = gias_row(urn=874112, name="Later School", type_code=1, phase="Primary")
+    lines = current_file(good, bad_urn, later, later | {"URN": "874113"}).split(b"\r\n")
+    lines[4] += b",an extra value"  # row 5 of the spreadsheet
+
+    record = run(b"\r\n".join(lines))
+
+    assert [(error["row"], error["column"]) for error in record.errors] == [(3, "URN"), (5, "(whole row)")]
+    assert record.created == 2
+
+
+def test_the_preview_counts_new_trusts_and_wards_in_words_that_agree():
+    record = run(
+        current_file(
+            gias_row(
+                urn=874120,
+                name="Linnet School",
+                type_code=28,
+                phase="Primary",
+                trust=("90001", "Linnet Trust"),
+                ward=("E05000001", "North"),
+            ),
+            gias_row(urn=874121, name="Siskin School", type_code=28, phase="Primary", ward=("E05000002", "South")),
+        ),
+        dry_run=True,
+    )
+    assert "Reference data: 1 new trust, 2 new wards." in record.message
+
+
 def test_a_strict_import_refuses_the_whole_file_if_any_row_is_bad():
     good = gias_row(urn=874112, name="Good Row School", type_code=1, phase="Primary")
     bad = gias_row(urn=874113, name="", type_code=1, phase="Primary")
@@ -295,7 +326,7 @@ def test_renamed_trust_is_renamed_and_a_school_leaving_its_trust_is_unlinked():
         )
     )
     assert Trust.objects.get(code="90003").name == "New Name"
-    assert "1 renamed trusts" in record.message
+    assert "1 renamed trust." in record.message
 
     run(current_file(gias_row(urn=874116, name="Teal Academy", type_code=1, phase="Primary")))
     assert School.objects.get(urn=874116).trust is None
