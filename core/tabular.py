@@ -84,6 +84,9 @@ class Table:
 HEADER_SEARCH_ROWS = 10
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # a CSV's line endings, as the csv module reads them
 LONE_CR = re.compile(r"\r(?!\n)")
+# The cells of the row appended to a CSV for Arrow. Whatever the file holds, the check is sound: with
+# a quote left open the marks are read into that cell, so the table's last row is not all marks.
+END_MARK = "\x1e\x1f"
 
 
 def read_table(
@@ -299,14 +302,11 @@ def _read_csv_regular(text: str, top: list[list[str]], wanted: list[str]) -> pd.
     return _normalised(frame)
 
 
-# The last row's cells. Whatever the file holds, the check is sound: with a quote left open the
-# marks are read into that cell, so the table's last row is not all marks.
-END_MARK = "\x1e\x1f"
-
-
 def _ends_with_marks(table: pa.Table) -> bool:
-    last = table.slice(table.num_rows - 1) if table.num_rows else table
-    return table.num_rows > 0 and all(column.to_pylist() == [END_MARK] for column in last.columns)
+    """Whether the table's last row is the row of END_MARKs appended to the file."""
+    if table.num_rows == 0:
+        return False
+    return all(column.to_pylist() == [END_MARK] for column in table.slice(table.num_rows - 1).columns)
 
 
 def _first_line(exc: Exception) -> str:
