@@ -57,6 +57,7 @@ def seed_msp_group(ctx, school, officer, adviser, *, meetings_until=None, warnin
             governor_name=school.chair_of_governors or "Grace Holt",
             link_adviser=adviser,
             actor=officer,
+            today=ctx.today,
         )
     halves = [h for y in (year - 1, year) for h in half_term_periods(y) if h.starts_on >= group.set_up_on]
     last_day = min(ctx.today, meetings_until or ctx.today)

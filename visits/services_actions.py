@@ -27,6 +27,11 @@ ACTION_NOTE_REQUIRED = "Enter a note saying what changed"
 ACTION_CLOSE_NOTE_REQUIRED = "Enter a note saying why the action is closed"
 ACTION_ALREADY_CLOSED = "This action is already closed."
 ACTION_NOT_CLOSED = "This action is open."
+ACTION_DUE_BEFORE_AGREED = (
+    "The action \u201c{action}\u201d is due by {due_on:%-d %B %Y}, before the {occasion} on {agreed_on:%-d %B %Y}"
+    " when it was agreed: give a due date on or after that day"
+)
+ACTION_UPDATE_DUE_BEFORE_AGREED = "The due date cannot be before {agreed_on:%-d %B %Y}, when the action was agreed"
 
 
 def _today() -> date:
@@ -34,6 +39,15 @@ def _today() -> date:
 
 
 # ---- actions ----------------------------------------------------------------------------------
+
+
+def _agreed_on(*, visit: Visit | None, msp_meeting: MspMeeting | None) -> tuple[date, str] | None:
+    """The day actions were agreed at this visit or meeting, and what to call it."""
+    if visit is not None:
+        return visit.visit_date, "visit"
+    if msp_meeting is not None:
+        return msp_meeting.held_on, "meeting"
+    return None
 
 
 @dataclass(frozen=True)
@@ -60,11 +74,18 @@ def _create_actions(
     or meeting, so two such requests run one after the other."""
     source = next((s for s in (visit, msp_meeting, action_plan) if s is not None), None)
     agreed = set(source.actions.values_list("description", "owner", "due_on")) if source is not None else set()
+    occasion = _agreed_on(visit=visit, msp_meeting=msp_meeting)
     created = []
     for new in new_actions or []:
         description = new.description.strip()
         if not description:
             raise ValidationError(ACTION_DESCRIPTION_REQUIRED)
+        if occasion is not None and new.due_on < occasion[0]:
+            raise ValidationError(
+                ACTION_DUE_BEFORE_AGREED.format(
+                    action=description[:80], due_on=new.due_on, occasion=occasion[1], agreed_on=occasion[0]
+                )
+            )
         key = (description, ActionOwner(new.owner).value, new.due_on)
         if key in agreed:
             continue
@@ -94,13 +115,17 @@ def action_plan_actions_create(
 
 @transaction.atomic
 def action_update(*, action: Action, description: str, owner: str, due_on: date, note: str, actor: User) -> Action:
-    """Change an open action's wording, owner or due date, with a note saying what changed."""
-    action = Action.objects.select_for_update().get(pk=action.pk)
+    """Change an open action's wording, owner or due date (not to before the day it was agreed),
+    with a note saying what changed."""
+    action = Action.objects.select_for_update().select_related("visit", "msp_meeting").get(pk=action.pk)
     if not action.is_open:
         raise ValidationError(ACTION_ALREADY_CLOSED)
     errors = {}
     if not description.strip():
         errors["description"] = ACTION_DESCRIPTION_REQUIRED
+    occasion = _agreed_on(visit=action.visit, msp_meeting=action.msp_meeting)
+    if occasion is not None and due_on < occasion[0] and due_on != action.due_on:
+        errors["due_on"] = ACTION_UPDATE_DUE_BEFORE_AGREED.format(agreed_on=occasion[0])
     if not note.strip():
         errors["note"] = ACTION_NOTE_REQUIRED
     if errors:

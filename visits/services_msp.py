@@ -40,6 +40,9 @@ MSP_GROUP_EXISTS = "{school} already has an open MSP group."
 MSP_GROUP_CLOSED = "This MSP group is closed."
 MSP_GROUP_NOT_MAINTAINED = "MSP groups are for LA maintained schools; {school} is not one."
 MSP_CLOSE_REASON_REQUIRED = "Enter why the MSP group is closed"
+MSP_GROUP_SET_UP_IN_FUTURE = "The date the group was set up cannot be in the future"
+MSP_GROUP_CLOSED_IN_FUTURE = "The date the group closed cannot be in the future"
+MSP_GROUP_CLOSED_BEFORE_SET_UP = "The date the group closed cannot be before it was set up, on {set_up_on:%-d %B %Y}"
 MSP_MEETING_CANCELLED = "This meeting was cancelled, so it cannot be changed."
 MSP_MEETING_NOT_PLANNED = "Only a planned meeting can be cancelled."
 MSP_MEETING_IN_FUTURE = "A meeting dated in the future cannot be recorded as held. Plan it instead."
@@ -135,8 +138,12 @@ def msp_group_set_up(
     link_adviser: User | None = None,
     other_members: list[str] | None = None,
     actor: User,
+    today: date | None = None,
 ) -> MspGroup:
-    """Set up a school's MSP group (one open group per school)."""
+    """Set up a school's MSP group (one open group per school), on a day that has come: a group
+    dated ahead would count towards the half-term's meetings before it exists."""
+    if set_up_on > (today or _today()):
+        raise ValidationError({"set_up_on": MSP_GROUP_SET_UP_IN_FUTURE})
     school = School.objects.select_for_update().select_related("establishment_type").get(pk=school.pk)
     if not school.is_maintained:
         raise ValidationError(MSP_GROUP_NOT_MAINTAINED.format(school=school.name))
@@ -192,13 +199,23 @@ def msp_group_update(
 
 
 @transaction.atomic
-def msp_group_close(*, group: MspGroup, closed_on: date, reason: str, actor: User) -> MspGroup:
-    """Close a group (the school has left high support, or the MSP recommended exit)."""
+def msp_group_close(
+    *, group: MspGroup, closed_on: date, reason: str, actor: User, today: date | None = None
+) -> MspGroup:
+    """Close a group (the school has left high support, or the MSP recommended exit), on a day
+    between its set-up and today."""
     group = MspGroup.objects.select_for_update().get(pk=group.pk)
     if not group.is_open:
         raise ValidationError(MSP_GROUP_CLOSED)
+    errors = {}
+    if closed_on > (today or _today()):
+        errors["closed_on"] = MSP_GROUP_CLOSED_IN_FUTURE
+    elif closed_on < group.set_up_on:
+        errors["closed_on"] = MSP_GROUP_CLOSED_BEFORE_SET_UP.format(set_up_on=group.set_up_on)
     if not reason.strip():
-        raise ValidationError({"reason": MSP_CLOSE_REASON_REQUIRED})
+        errors["reason"] = MSP_CLOSE_REASON_REQUIRED
+    if errors:
+        raise ValidationError(errors)
     group.status, group.closed_on, group.closed_reason = MspGroupStatus.CLOSED, closed_on, reason.strip()
     save_as(group, actor=actor)
     return group

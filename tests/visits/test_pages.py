@@ -418,7 +418,7 @@ def test_an_officer_records_the_enhanced_offer_bought(client_as, school, today):
 # ---- MSP --------------------------------------------------------------------------------------
 
 
-def test_setting_up_an_msp_group_proposes_chair_and_members_from_the_school_record(client_as, linked, officer):
+def test_setting_up_an_msp_group_proposes_chair_and_members_from_the_school_record(client_as, linked, officer, today):
     linked.chair_of_governors = "Grace Holt"
     linked.save()
     url = reverse("visits:msp_set_up", kwargs={"urn": linked.urn})
@@ -428,7 +428,7 @@ def test_setting_up_an_msp_group_proposes_chair_and_members_from_the_school_reco
     assert form.initial["link_adviser"] == linked.link_adviser
     response = client_as("officer").post(
         url,
-        {"chair": officer.pk, **date_fields("set_up_on", date(2026, 11, 2)), "headteacher": "Mrs Jane Smith",
+        {"chair": officer.pk, **date_fields("set_up_on", today), "headteacher": "Mrs Jane Smith",
          "governor_name": "Grace Holt", "governor_role": "chair_of_governors", "link_adviser": linked.link_adviser.pk,
          "other_members": ""},
     )  # fmt: skip
@@ -713,6 +713,30 @@ def test_the_msp_list_reads_the_schools_without_a_group_in_the_same_queries_for_
     assert one[1] == 1
 
 
+def test_an_msp_group_dated_tomorrow_is_refused_on_its_date_field(client_as, linked, officer, today):
+    response = client_as("officer").post(
+        reverse("visits:msp_set_up", kwargs={"urn": linked.urn}),
+        {"chair": officer.pk, **date_fields("set_up_on", today + timedelta(days=1)), "headteacher": "Mrs Jane Smith",
+         "governor_name": "Grace Holt", "governor_role": "chair_of_governors", "link_adviser": "",
+         "other_members": ""},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert response.context["form"].errors["set_up_on"] == [services.MSP_GROUP_SET_UP_IN_FUTURE]
+    assert not MspGroup.objects.exists()
+
+
+def test_closing_an_msp_group_on_a_day_to_come_is_refused_on_its_date_field(client_as, linked, officer, today):
+    group = MspGroupFactory(school=linked, chair=officer, set_up_on=today - timedelta(days=100))
+    response = client_as("officer").post(
+        reverse("visits:msp_group", kwargs={"pk": group.pk}),
+        {"close": "1", **date_fields("close-closed_on", today + timedelta(days=1)), "close-reason": "Exit"},
+    )
+    assert response.status_code == 200
+    assert response.context["close_form"].errors["closed_on"] == [services.MSP_GROUP_CLOSED_IN_FUTURE]
+    group.refresh_from_db()
+    assert group.is_open
+
+
 def test_an_msp_member_name_longer_than_a_member_can_hold_is_an_error_not_a_crash(client_as, linked, officer, today):
     from visits.forms_msp import OTHER_MEMBER_TOO_LONG
 
@@ -725,6 +749,17 @@ def test_an_msp_member_name_longer_than_a_member_can_hold_is_an_error_not_a_cras
     assert response.status_code == 200
     assert OTHER_MEMBER_TOO_LONG.format(line=2) in response.content.decode()
     assert not MspGroup.objects.exists()
+
+
+def test_an_action_due_before_its_visit_is_refused_on_the_record_page_naming_the_action(
+    client_as, linked, adviser, today
+):
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=today)
+    data = record_data(today, **action_row(0, "LA to broker support.", "la", today - timedelta(days=1)))
+    response = client_as("adviser").post(reverse("visits:record", kwargs={"pk": visit.pk}), data)
+    assert response.status_code == 200
+    assert "LA to broker support.\u201d is due by" in content(response)
+    assert not Action.objects.exists()
 
 
 @pytest.mark.parametrize("total", ["abc", "", "-5"])

@@ -201,6 +201,51 @@ def test_an_action_is_updated_and_closed_with_notes_and_audited(linked, adviser,
     assert action.closed_at is None
 
 
+def test_an_action_agreed_at_a_visit_is_due_on_or_after_the_visit(linked, adviser, today):
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=today)
+    late = [services.NewAction("LA to broker support.", "la", today - timedelta(days=1))]
+    with pytest.raises(ValidationError) as raised:
+        record(visit, adviser, strengths="Changed", new_actions=late, complete=True)
+    assert raised.value.messages == [
+        services.ACTION_DUE_BEFORE_AGREED.format(
+            action="LA to broker support.", due_on=today - timedelta(days=1), occasion="visit", agreed_on=today
+        )
+    ]
+    visit.refresh_from_db()
+    assert (visit.status, visit.strengths) == (VisitStatus.PLANNED, "")  # nothing saved
+    assert not Action.objects.exists()
+    record(visit, adviser, new_actions=[services.NewAction("LA to broker support.", "la", today)])
+    assert visit.actions.get().due_on == today
+
+
+def test_an_action_agreed_at_an_msp_meeting_is_due_on_or_after_the_meeting(linked, officer):
+    meeting = MspMeetingFactory(group__school=linked, planned=True)
+    late = [services.NewAction("Governors' standards committee", "school", date(2026, 11, 11))]
+    with pytest.raises(ValidationError, match="before the meeting on 12 November 2026"):
+        meeting_record(meeting, officer, new_actions=late)
+    meeting.refresh_from_db()
+    assert meeting.status == MspMeetingStatus.PLANNED
+    assert not Action.objects.exists()
+
+
+def test_an_actions_due_date_cannot_be_moved_before_the_day_it_was_agreed(linked, adviser, today):
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=today - timedelta(days=10))
+    action = ActionFactory(school=linked, visit=visit, due_on=today - timedelta(days=20))  # as a legacy row holds
+    with pytest.raises(ValidationError) as raised:
+        services.action_update(
+            action=action, description="x", owner="la", due_on=today - timedelta(days=11), note="Moved", actor=adviser
+        )
+    assert raised.value.message_dict == {
+        "due_on": [services.ACTION_UPDATE_DUE_BEFORE_AGREED.format(agreed_on=today - timedelta(days=10))]
+    }
+    # A due date it already has is kept, so the wording can still change.
+    services.action_update(
+        action=action, description="y", owner="la", due_on=today - timedelta(days=20), note="Reworded", actor=adviser
+    )
+    action.refresh_from_db()
+    assert (action.description, action.due_on) == ("y", today - timedelta(days=20))
+
+
 def test_closing_an_action_needs_a_note(linked, adviser):
     action = ActionFactory(school=linked)
     with pytest.raises(ValidationError) as raised:
@@ -251,6 +296,7 @@ def set_up(school, chair, adviser, actor, **changes):
         "link_adviser": adviser,
         "other_members": ["Jo Bloggs, SENCo", " "],
         "actor": actor,
+        "today": date(2026, 11, 22),
     }
     fields.update(changes)
     return services.msp_group_set_up(**fields)
@@ -419,9 +465,37 @@ def test_the_same_msp_meeting_record_sent_twice_makes_one_meeting(linked, office
     assert services.msp_meeting_plan(group=group, held_on=date(2026, 12, 9), actor=officer) == planned
 
 
+def test_an_msp_group_cannot_be_set_up_on_a_day_still_to_come(linked, officer, adviser):
+    with pytest.raises(ValidationError) as raised:
+        set_up(linked, officer, adviser, officer, set_up_on=date(2026, 11, 23))
+    assert raised.value.message_dict == {"set_up_on": [services.MSP_GROUP_SET_UP_IN_FUTURE]}
+    assert not MspGroup.objects.exists()
+    assert set_up(linked, officer, adviser, officer, set_up_on=date(2026, 11, 22)).set_up_on == date(2026, 11, 22)
+
+
+def test_an_msp_group_closes_between_its_set_up_and_today(linked, officer, adviser):
+    group = set_up(linked, officer, adviser, officer, set_up_on=date(2026, 9, 1))
+    today = date(2026, 11, 22)
+    for closed_on, message in (
+        (date(2026, 11, 23), services.MSP_GROUP_CLOSED_IN_FUTURE),
+        (date(2026, 8, 31), services.MSP_GROUP_CLOSED_BEFORE_SET_UP.format(set_up_on=date(2026, 9, 1))),
+    ):
+        with pytest.raises(ValidationError) as raised:
+            services.msp_group_close(group=group, closed_on=closed_on, reason="Exit", actor=officer, today=today)
+        assert raised.value.message_dict == {"closed_on": [message]}
+    assert "1 September 2026" in services.MSP_GROUP_CLOSED_BEFORE_SET_UP.format(set_up_on=date(2026, 9, 1))
+    group.refresh_from_db()
+    assert group.is_open
+    services.msp_group_close(group=group, closed_on=date(2026, 9, 1), reason="Exit", actor=officer, today=today)
+    group.refresh_from_db()
+    assert (group.is_open, group.closed_on) == (False, date(2026, 9, 1))
+
+
 def test_a_planned_meeting_of_a_closed_group_cannot_be_recorded(linked, officer):
-    meeting = MspMeetingFactory(group__school=linked, planned=True)
-    services.msp_group_close(group=meeting.group, closed_on=date(2026, 11, 20), reason="Exit", actor=officer)
+    meeting = MspMeetingFactory(group__school=linked, group__set_up_on=date(2026, 1, 12), planned=True)
+    services.msp_group_close(
+        group=meeting.group, closed_on=date(2026, 11, 20), reason="Exit", actor=officer, today=date(2026, 11, 22)
+    )
     with pytest.raises(ValidationError, match=services.MSP_GROUP_CLOSED):
         meeting_record(meeting, officer)
     meeting.refresh_from_db()
