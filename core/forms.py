@@ -46,7 +46,8 @@ class GovDateField(DateInputField):
     def compress(self, data_list):
         try:
             return super().compress(data_list)
-        except forms.ValidationError as error:
+        except (forms.ValidationError, OverflowError, ValueError) as error:
+            # OverflowError: a box of twenty digits is a whole number, but too big for a date.
             raise forms.ValidationError(self._real_date) from error
 
     def clean(self, value):

@@ -11,9 +11,11 @@ import itertools
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from xml.etree.ElementTree import ParseError
 
 import pandas as pd
 import pyarrow as pa
@@ -44,6 +46,11 @@ XLSX_PACKED_TOO_TIGHTLY = (
 XLSX_MAX_RATIO = 100  # openpyxl's and Excel's worksheets pack 5 to 30 times
 XLSX_RATIO_FROM_BYTES = 1024 * 1024  # small members (styles, themes) may pack as they like
 
+XLSX_DAMAGED = "the workbook is damaged: its first sheet could not be read ({detail})"
+# What reading a sheet raises on XML that is cut short or not a sheet's: the parser's own error
+# (ElementTree's, defusedxml's refusals are ValueErrors), a member the sheet names missing, or
+# compressed data that ends early.
+XLSX_SHEET_ERRORS = (ParseError, ValueError, KeyError, EOFError, OSError, zipfile.BadZipFile, zlib.error)
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 
@@ -376,6 +383,8 @@ def _read_xlsx(data: bytes, keep, hint) -> tuple[list[str], pd.DataFrame, int]:
             texts = [_xlsx_text(cells[i]) if i < len(cells) else "" for i in indexes]
             if any(texts) or any(v not in (None, "") for v in cells):
                 body.append(texts)
+    except XLSX_SHEET_ERRORS as exc:  # the sheet's XML cut short or tampered with, inside a sound zip
+        raise FileRefused(UNREADABLE_FILE.format(detail=XLSX_DAMAGED.format(detail=_first_line(exc)))) from None
     finally:
         workbook.close()
     frame = pd.DataFrame(body, columns=[columns[i] for i in indexes], dtype=object)

@@ -6,6 +6,6 @@ app_name = "core"
 
 urlpatterns = [
     path("exports/<int:pk>/", views_exports.export_detail, name="export_detail"),
-    path("exports/<int:pk>/file.xlsx", views_exports.export_download, name="export_download"),
+    path("exports/<int:pk>/download/", views_exports.export_download, name="export_download"),
     path("exports/<slug:kind>.<str:fmt>", views_exports.list_export, name="list_export"),
 ]

@@ -34,12 +34,24 @@ def export_detail(request, pk: int):
         "core/export_detail.html",
         {
             "export": export,
+            "size": _stored_size(export),
             "kind": kind,
             "title": f"{kind.title} {kind.noun}",
             "back": kind.back(export_params(export)) if kind.back else reverse(kind.list_url),
             "deleted_on": export.requested_at + timedelta(days=settings.EXPORT_RETENTION_DAYS),
         },
     )
+
+
+def _stored_size(export: Export) -> int | None:
+    """The ready file's size, or None when storage no longer holds it (restored from a backup
+    without its files, or removed by hand): the page then says so rather than failing."""
+    if export.status != ExportStatus.READY or not export.file:
+        return None
+    try:
+        return export.file.size
+    except (FileNotFoundError, OSError):
+        return None
 
 
 @login_required

@@ -167,6 +167,29 @@ def test_a_date_that_does_not_exist_gets_a_message_naming_the_date_never_pythons
     assert title(page).startswith("Error: ")
 
 
+@pytest.mark.parametrize("box", [0, 2])
+@pytest.mark.parametrize(
+    ("name", "role", "view", "argument", "field", "label"), IMPOSSIBLE_DATES, ids=[d[0] for d in IMPOSSIBLE_DATES]
+)
+def test_a_day_or_year_too_big_for_a_date_is_not_a_real_date_not_a_server_error(
+    client_as, objects, name, role, view, argument, field, label, box
+):
+    parts = {f"{field}_0": "15", f"{field}_1": "12", f"{field}_2": str(objects["year"] + 1)}
+    parts[f"{field}_{box}"] = "9" * 20
+    response = client_as(role).post(address(objects, view, argument), parts)
+    assert response.status_code == 200, name
+    assert escape(NOT_A_REAL_DATE.format(label=label)) in response.content.decode(), name
+
+
+def test_an_action_due_in_a_year_too_big_for_a_date_is_not_a_server_error(client_as, objects):
+    rows = {"actions-TOTAL_FORMS": "1", "actions-INITIAL_FORMS": "0", "actions-0-description": "Plan writing",
+            "actions-0-owner": "school", "actions-0-due_on_0": "1", "actions-0-due_on_1": "1",
+            "actions-0-due_on_2": "9" * 20}  # fmt: skip
+    response = client_as("adviser").post(reverse("visits:record", args=[objects["visit"]]), rows)
+    assert response.status_code == 200
+    assert escape(NOT_A_REAL_DATE.format(label="Due date")) in response.content.decode()
+
+
 def test_a_date_missing_its_month_says_so_and_names_the_date(client_as, objects):
     response = client_as("adviser").post(
         reverse("visits:plan"), {"visit_date_0": "3", "visit_date_1": "", "visit_date_2": "2027"}

@@ -67,6 +67,21 @@ def test_the_xlsx_link_leads_to_the_exports_page_which_offers_the_filtered_rows(
     assert sheet.auto_filter.ref == f"A1:O{len(rows)}"
 
 
+def test_an_export_whose_file_storage_lost_says_so_and_points_back_to_its_list(client_as, schools):
+    client = client_as("officer")
+    export = Export.objects.get(pk=client.get(EXPORT).url.rstrip("/").rsplit("/", 1)[-1])
+    export.refresh_from_db()
+    assert export.status == ExportStatus.READY
+    export.file.storage.delete(export.file.name)  # a restore without the media files, or removed by hand
+    response = client.get(reverse("core:export_detail", args=[export.pk]))
+    page = collapsed(response.content.decode())
+    assert response.status_code == 200
+    assert "Your schools spreadsheet is no longer available" in page
+    assert "to ask for it again" in page
+    assert reverse("core:export_download", args=[export.pk]) not in page
+    assert client.get(reverse("core:export_download", args=[export.pk])).status_code == 404
+
+
 def test_with_a_queue_the_page_waits_and_offers_no_file_until_a_worker_has_built_it(client_as, schools, queued):
     client = client_as("officer")
     export = Export.objects.get(pk=client.get(EXPORT).url.rstrip("/").rsplit("/", 1)[-1])

@@ -163,6 +163,25 @@ def test_the_500_page_has_no_inline_style_and_loads_its_stylesheet():
     assert (BASE / "static" / "css" / "error.css").is_file()
 
 
+@override_settings(DEBUG=False)
+@pytest.mark.django_db
+def test_an_upload_the_server_cannot_parse_gets_the_services_own_400_page(client_as):
+    """A part's headers over Django's limit (a file name of thousands of characters)."""
+    boundary = "BoUnDaRy"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{"A" * 12_000}.pdf"\r\n'
+        f"Content-Type: application/pdf\r\n\r\n%PDF-1.4\r\n--{boundary}--\r\n"
+    )
+    client = client_as("officer")
+    client.raise_request_exception = False
+    response = client.post("/accounts/password/", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "could not read what was sent" in page
+    assert "rename it to something shorter" in page
+    assert inline_code(page) == []
+
+
 def test_the_js_enabled_class_is_set_by_a_static_script_at_the_top_of_the_body():
     base = (BASE / "templates" / "base.html").read_text()
     body = base.index("<body")

@@ -1,4 +1,5 @@
 import io
+import zipfile
 
 import pytest
 from openpyxl import Workbook
@@ -10,6 +11,7 @@ from core.tabular import (
     OLD_EXCEL_FILE,
     RAGGED_ROW,
     UNREADABLE_FILE,
+    XLSX_DAMAGED,
     FileRefused,
     read_table,
 )
@@ -84,6 +86,25 @@ def test_refuses_a_corrupt_xlsx_saying_it_is_not_a_workbook():
     with pytest.raises(FileRefused) as refused:
         read_table(b"PK\x03\x04 not really a zip", "x.xlsx")
     assert "not a valid .xlsx workbook" in refused.value.message
+
+
+def with_first_sheet(data: bytes, change) -> bytes:
+    """The workbook with its first sheet's XML changed, in a sound zip."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            content = source.read(member.filename)
+            target.writestr(
+                member.filename, change(content) if member.filename == "xl/worksheets/sheet1.xml" else content
+            )
+    return out.getvalue()
+
+
+def test_refuses_a_workbook_whose_sheet_is_cut_short_saying_it_is_damaged():
+    data = xlsx_bytes([["URN", "Name"], *([100000 + n, f"School {n}"] for n in range(50))])
+    with pytest.raises(FileRefused) as refused:
+        read_table(with_first_sheet(data, lambda xml: xml[: len(xml) // 2]), "x.xlsx")
+    assert refused.value.message.startswith(UNREADABLE_FILE.format(detail=XLSX_DAMAGED.format(detail="")[:-3]))
 
 
 def test_sets_aside_rows_whose_number_of_values_does_not_match_the_header():
