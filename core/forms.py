@@ -6,7 +6,7 @@ from crispy_forms_gds.layout import Button as GdsButton
 from crispy_forms_gds.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
+from django.forms.utils import flatatt, pretty_name
 from django.template.loader import render_to_string
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -125,7 +125,32 @@ class TextLimits:
 
     def full_clean(self):
         apply_text_limits(self, self.text_limits, self.text_labels)
+        name_required_fields(self)
         super().full_clean()
+
+
+def required_message(field: forms.Field, label: str) -> str:
+    """A GOV.UK message for a required field left empty, naming it ("Enter email address",
+    "Choose the role"), so the error summary says which field each message is about."""
+    if label.endswith("?"):
+        return f"Answer \u201c{label}\u201d"
+    first = label.partition(" ")[0]
+    lowered = label if first.isupper() and len(first) > 1 else label[:1].lower() + label[1:]  # "LA code" stays
+    if isinstance(field, forms.BooleanField):
+        return f"Tick \u201c{label}\u201d"
+    if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.FileField)):
+        return f"Choose {lowered}"
+    return f"Enter {lowered}"
+
+
+def name_required_fields(form: forms.BaseForm) -> None:
+    """Replace Django's "This field is required." (which names no field) with required_message,
+    on every field that still has it."""
+    default = forms.Field.default_error_messages["required"]
+    for name, field in form.fields.items():
+        if field.error_messages.get("required") == default:
+            label = str(field.label or pretty_name(name)).strip().rstrip(":")
+            field.error_messages["required"] = required_message(field, label)
 
 
 class FilterSet(django_filters.FilterSet):

@@ -139,7 +139,7 @@ class School(models.Model):
     ward = models.ForeignKey(Ward, null=True, blank=True, on_delete=models.SET_NULL, related_name="schools")
     street = models.CharField(max_length=200, blank=True)
     locality = models.CharField(max_length=200, blank=True)
-    address3 = models.CharField(max_length=200, blank=True)
+    address3 = models.CharField("address line 3", max_length=200, blank=True)
     town = models.CharField(max_length=100, blank=True)
     county = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
@@ -150,8 +150,8 @@ class School(models.Model):
     head_last_name = models.CharField(max_length=100, blank=True)
     head_job_title = models.CharField(max_length=200, blank=True)
     gias_ofsted_rating = models.CharField("Ofsted rating (GIAS)", max_length=60, blank=True)
-    gias_ofsted_last_inspection = models.DateField(null=True, blank=True)
-    gias_last_changed = models.DateField(null=True, blank=True)
+    gias_ofsted_last_inspection = models.DateField("last Ofsted inspection (GIAS)", null=True, blank=True)
+    gias_last_changed = models.DateField("last changed in GIAS", null=True, blank=True)
 
     # Kept by the LA, never by an import.
     head_start_date = models.DateField("headteacher's start date", null=True, blank=True)

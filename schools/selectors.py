@@ -1,5 +1,6 @@
 """Reads of the schools register, always scoped to what the user may see."""
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -146,6 +147,14 @@ def school_performance_table(*, school: School, years: int = 3) -> PerformanceTa
 
 
 URN_MAX_DIGITS = 9  # a URN is six digits; longer numbers cannot be one (and would overflow the column)
+# A whole UK postcode: the outward code (PE3, SW1A) and the inward code (2XY), space or not.
+POSTCODE = re.compile(r"([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})")
+
+
+def postcode_as_stored(text: str) -> str:
+    """A whole postcode as GIAS writes it ("pe32xy", "PE3  2XY" -> "PE3 2XY"); other text as it is."""
+    found = POSTCODE.fullmatch(text.strip().upper())
+    return f"{found[1]} {found[2]}" if found else text
 
 
 def search_condition(text: str) -> Q:
@@ -165,7 +174,7 @@ def search_condition(text: str) -> Q:
         return condition
     condition = Q(name__icontains=text)
     if any(character.isdigit() for character in text):
-        condition |= Q(postcode__iexact=text)
+        condition |= Q(postcode__iexact=postcode_as_stored(text))
     return condition
 
 

@@ -24,7 +24,8 @@ from .gias_columns import (
     status_of,
 )
 
-DUPLICATE_URN = "URN {urn} appears more than once in the file (first on row {first_row})"
+# Shown after its column's name, as every cell's problem is: "URN 100001 appears more than once...".
+DUPLICATE_URN = "{urn} appears more than once in the file (first on row {first_row})"
 STATUS_UNKNOWN = (
     "is not a GIAS establishment status (1 Open, 2 Closed, 3 Open but proposed to close, 4 Proposed to open)"
 )

@@ -258,3 +258,13 @@ def test_a_refused_action_shown_as_an_error_message_says_error_in_the_title(clie
     page = response.content.decode()
     assert 'class="govuk-error-summary"' in page
     assert title(page).startswith("Error: ")
+
+
+def test_a_required_field_left_empty_is_named_in_its_message_never_this_field_is_required(client_as):
+    response = client_as("admin").post(reverse("accounts:user_create"), {})
+    page = response.content.decode()
+    start = page.index('class="govuk-error-summary"')
+    summary = page[start : page.index("<h1", start)]
+    for message in ("Enter username", "Enter first name", "Enter last name", "Choose role", "Enter initial password"):
+        assert message in summary
+    assert "This field is required" not in page

@@ -399,3 +399,13 @@ def test_the_import_gias_command_fails_loudly_on_a_refused_file(tmp_path):
     path.write_bytes(b"")
     with pytest.raises(CommandError, match="The file is empty"):
         call_command("import_gias", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_every_field_a_gias_preview_names_has_a_label_in_words_not_its_column_name():
+    from schools.importers.gias_compare import FIELD_LABELS
+
+    for field, label in FIELD_LABELS.items():
+        assert "_" not in label, field
+        assert not label.lower().startswith("gias"), field
+        assert label != "address3", field
+    assert FIELD_LABELS["gias_last_changed"] == "last changed in GIAS"

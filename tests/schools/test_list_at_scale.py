@@ -62,6 +62,8 @@ def test_a_search_with_letters_finds_part_of_a_name_or_a_whole_postcode(client_a
     assert names(client.get(LIST, {"q": "FISHER"})) == ["Kingfisher Primary School"]
     assert names(client.get(LIST, {"q": "pe2 5cd"})) == ["Heron Primary School"]
     assert names(client.get(LIST, {"q": "PE2"})) == []  # a postcode is whole
+    assert names(client.get(LIST, {"q": "pe25cd"})) == ["Heron Primary School"]  # typed without its space
+    assert names(client.get(LIST, {"q": " PE2   5CD "})) == ["Heron Primary School"]
 
 
 def _explain(queryset) -> str:
