@@ -77,3 +77,18 @@ def number(value) -> str:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     return str(value)
+
+
+@register.filter
+def error_links(bound_field):
+    """(element id, errors) for the error summary's links to a field, as crispy-forms-gds'
+    field_errors gives them, except that radios and checkboxes link to their first input:
+    crispy-forms-gds numbers those id_<name>_1, _2..., so its link (id_<name>) found nothing."""
+    from crispy_forms_gds.templatetags.crispy_forms_gds import field_errors
+    from django import forms
+
+    grouped = isinstance(bound_field.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple))
+    first = f"id_{bound_field.html_name}_1"
+    return [
+        (first if grouped and key == bound_field.auto_id else key, errors) for key, errors in field_errors(bound_field)
+    ]

@@ -271,3 +271,17 @@ def test_the_form_and_the_page_run_the_same_number_of_queries_for_2_or_40_intell
     for url in (edit_url, lambda c: c.get_absolute_url()):
         page_queries(client, url(small)), page_queries(client, url(large))  # warm caches (content types)
         assert page_queries(client, url(large)) == page_queries(client, url(small))
+
+
+def test_an_officer_who_submitted_a_categorisation_is_told_they_may_return_it_not_to_an_adviser(
+    client_as, linked, officer, adviser
+):
+    from tests.categorisation.test_pages import HIGH_TICKS, form_data
+
+    own = services.categorisation_start(school=linked, actor=officer)
+    client = client_as("officer")
+    assert client.post(edit_url(own), form_data(HIGH_TICKS, level="high", action="submit")).status_code == 302
+    page = client.get(reverse("categorisation:detail", kwargs={"pk": own.pk})).content.decode()
+    start = page.index('id="may-not-approve"')
+    notice = page[start : page.index("</div>", start)]
+    assert notice.endswith("You can return it with comments and change it yourself.")

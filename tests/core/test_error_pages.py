@@ -117,6 +117,22 @@ def test_every_form_page_with_errors_shows_the_error_summary_and_says_error_in_i
     assert "There is a problem" in page
 
 
+SUMMARY_LINK = re.compile(r'<a href="#([^"]+)"')
+
+
+@pytest.mark.parametrize(("name", "role", "view", "argument", "data"), FORM_PAGES, ids=[p[0] for p in FORM_PAGES])
+def test_every_link_in_an_error_summary_leads_to_an_element_on_the_page(
+    client_as, objects, name, role, view, argument, data
+):
+    page = client_as(role).post(address(objects, view, argument), data).content.decode()
+    start = page.index('class="govuk-error-summary"')
+    summary = page[start : page.index("</ul>", start)]
+    targets = SUMMARY_LINK.findall(summary)
+    assert targets, name
+    for target in targets:
+        assert f'id="{target}"' in page, (name, target)
+
+
 def test_a_page_whose_errors_are_hidden_does_not_say_error(client_as, objects):
     """The visit record's "Add another action" redisplays the form without its errors."""
     rows = {"actions-TOTAL_FORMS": "2", "actions-INITIAL_FORMS": "0", "actions-0-description": "Half typed"}

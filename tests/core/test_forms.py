@@ -30,3 +30,13 @@ def test_a_long_select_renders_the_same_markup_as_a_django_select():
 def test_a_long_select_with_nothing_chosen_selects_the_empty_option():
     form = WardForm()
     assert_html_equal(str(form["fast"]).replace("fast", "X"), str(form["slow"]).replace("slow", "X"))
+
+
+def test_inline_radios_keep_the_govuk_radios_class_so_their_labels_are_laid_out():
+    from crispy_forms.utils import render_crispy_form
+
+    from visits.forms_actions import ActionRowForm
+
+    html = render_crispy_form(ActionRowForm(number=1))
+    assert 'class="govuk-radios govuk-radios--inline govuk-radios--small"' in html
+    assert 'class="govuk-radios--inline' not in html
