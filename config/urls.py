@@ -1,6 +1,8 @@
 from django.urls import include, path
 
-from core.views import healthz, readyz
+from core.views import bad_request, healthz, readyz
+
+handler400 = bad_request
 
 urlpatterns = [
     path("", include("dashboard.urls")),

@@ -1,4 +1,6 @@
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseBadRequest
+from django.template import loader
 
 from core.health import liveness, readiness
 
@@ -16,3 +18,11 @@ def healthz(request):
 def readyz(request):
     """Readiness: the web process and the database answer."""
     return readiness()
+
+
+@login_not_required
+def bad_request(request, exception=None):
+    """The service's own 400 page, rendered without the request: a 400 can come before the
+    middleware that signs the user in has run (a foreign Host header, an upload the server cannot
+    parse), and the context processors (the navigation) need the user."""
+    return HttpResponseBadRequest(loader.get_template("400.html").render())

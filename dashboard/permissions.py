@@ -9,14 +9,15 @@ admins, who see nothing else of it (docs/adr/0029)."""
 
 import rules
 
-from accounts.permissions import is_admin, is_adviser, is_governor, is_la_staff, is_officer
+from accounts.permissions import is_admin, is_adviser, is_la_staff, is_officer, is_school_reader
 
 rules.add_perm("dashboard.view_officer_dashboard", is_la_staff)
 rules.add_perm("dashboard.view_adviser_dashboard", is_adviser)
 rules.add_perm("dashboard.view_outcomes", is_la_staff)
 # A school's case file (docs/adr/0021) and its PDF (built in the background, docs/adr/0037): LA staff
-# and governors, each school's own checked by schools.selectors.school_for_user.
-rules.add_perm("dashboard.view_case_file", is_la_staff | is_governor)
+# and the school's own readers (governors, its headteacher), each school's own checked by
+# schools.selectors.school_for_user.
+rules.add_perm("dashboard.view_case_file", is_la_staff | is_school_reader)
 rules.add_perm("dashboard.enter_national_outcomes", is_admin)
 
 # Reporting packs (docs/adr/0030) go to council meetings in the officers' name: officers produce and

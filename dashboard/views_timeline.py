@@ -1,14 +1,15 @@
 """A school's case file (issue 13, docs/adr/0021): the page and its PDF for the school's file.
 
-LA staff and the school's own governors only: admins read no case material (403), a governor of
-another school gets 404 (as for the school page), anonymous users are sent to sign in."""
+LA staff and the school's own readers (its governors and headteacher) only: admins read no case
+material (403), a governor or headteacher of another school gets 404 (as for the school page),
+anonymous users are sent to sign in."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from academies.models import IntelligenceEntry
-from accounts.permissions import is_governor, is_la_staff, is_officer
+from accounts.permissions import is_la_staff, is_officer, is_school_reader
 from audit.services import record_request_reads
 from core.export_jobs import export_request
 from core.pagination import paginate
@@ -23,7 +24,7 @@ PER_PAGE = 50
 
 def _school_and_entries(request, urn: int):
     user = request.user
-    if not (is_la_staff(user) or is_governor(user)):
+    if not (is_la_staff(user) or is_school_reader(user)):
         raise PermissionDenied
     school = school_for_user(user=user, urn=urn)
     form = CaseFileFilterForm(request.GET or None, kinds=timeline.kinds_for(user))
@@ -62,7 +63,7 @@ def case_file(request, urn: int):
 def case_file_pdf(request, urn: int):
     """The PDF is built by a task worker (docs/adr/0037): record it with the page's filters and
     send the user to its page, which offers the file once it is ready."""
-    if not (is_la_staff(request.user) or is_governor(request.user)):
+    if not (is_la_staff(request.user) or is_school_reader(request.user)):
         raise PermissionDenied
     school = school_for_user(user=request.user, urn=urn)  # another school's: 404
     params = request.GET.copy()

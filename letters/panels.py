@@ -13,7 +13,7 @@
 
 from django.utils import timezone
 
-from accounts.permissions import is_adviser, is_governor, is_headteacher, is_la_staff, is_officer
+from accounts.permissions import is_adviser, is_headteacher, is_la_staff, is_officer, is_school_reader
 from core.home import register
 from core.sections import Section
 from schools import school_page
@@ -46,7 +46,7 @@ def _context(request, school):
             and not rules.letters_only_to_open_schools(school=school),
             "school": school,
         }
-    if is_governor(user):
+    if is_school_reader(user):
         return {
             "la_view": False,
             "rows": [(letter, None) for letter in selectors.school_letters(user=user, school=school)],
@@ -95,7 +95,8 @@ def _adviser(request, user):
 
 
 def _governor(request, user):
-    if not is_governor(user):
+    """A governor's or a headteacher's own schools' issued letters."""
+    if not is_school_reader(user):
         return None
     return {"letters": list(selectors.letters_visible_to(user).order_by("-issued_on", "-id")[:PANEL_LIMIT])}
 
@@ -118,7 +119,7 @@ def register_panels() -> None:
     register(
         Section(
             key="letters-governor",
-            title="Letters to your governing body",
+            title="Letters to your school",
             order=60,
             template="letters/panels/governor.html",
             context=_governor,

@@ -1,14 +1,22 @@
 """Who may do what with letters, declared once (django-rules).
 
 LA staff (advisers and officers) read every letter; an adviser drafts for their link schools, an
-officer for any school, and only an officer approves, returns and issues. Governors read the
-issued letters of their own school (the letters are addressed to the headteacher and the chair of
-governors), never a letter to an academy's trust (addressed to its chair or chief executive);
-admins edit the templates but never read letters (case material)."""
+officer for any school, and only an officer approves, returns and issues. Governors and the
+headteacher read the issued letters of their own school (the letters are addressed to the
+headteacher and the chair of governors), never a letter to an academy's trust (addressed to its
+chair or chief executive); admins edit the templates but never read letters (case material)."""
 
 import rules
 
-from accounts.permissions import is_admin, is_adviser, is_governor, is_headteacher, is_la_staff, is_officer
+from accounts.permissions import (
+    is_admin,
+    is_adviser,
+    is_governor,
+    is_headteacher,
+    is_headteacher_of_school,
+    is_la_staff,
+    is_officer,
+)
 from schools.permissions import is_governor_of_school
 
 from .models import LetterStatus
@@ -40,6 +48,11 @@ def is_governor_of_letter_school(user, letter) -> bool:
 
 
 @rules.predicate
+def is_headteacher_of_letter_school(user, letter) -> bool:
+    return letter is not None and is_headteacher_of_school(user, letter.school)
+
+
+@rules.predicate
 def is_letter_to_a_trust(user, letter) -> bool:
     return letter is not None and letter.letter_type.is_trust_letter
 
@@ -47,7 +60,12 @@ def is_letter_to_a_trust(user, letter) -> bool:
 rules.add_perm("letters.view_register", is_la_staff)
 rules.add_perm(
     "letters.view_letter",
-    is_la_staff | (is_governor & is_governor_of_letter_school & letter_is_issued & ~is_letter_to_a_trust),
+    is_la_staff
+    | (
+        ((is_governor & is_governor_of_letter_school) | (is_headteacher & is_headteacher_of_letter_school))
+        & letter_is_issued
+        & ~is_letter_to_a_trust
+    ),
 )
 rules.add_perm("letters.draft_letter", is_officer | (is_adviser & is_link_adviser_of_school))
 rules.add_perm("letters.edit_letter", is_officer | (is_adviser & (is_link_adviser_of_letter_school | is_drafter)))

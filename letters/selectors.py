@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import is_governor, is_la_staff
+from accounts.permissions import is_governor, is_headteacher, is_la_staff
 from core.dates import add_months
 from schools.models import School
 from schools.selectors import link_school_ids
@@ -54,19 +54,17 @@ def _listed(*more: str) -> QuerySet[Letter]:
 
 
 def letters_visible_to(user: User | AnonymousUser) -> QuerySet[Letter]:
-    """Every letter for LA staff; a governor's own schools' issued letters, except letters to an
-    academy's trust (written to its chair or chief executive about the LA's concerns, not to the
-    school's governors); nothing for anyone else (admins included: letters are case material)."""
+    """Every letter for LA staff; a governor's or headteacher's own schools' issued letters, except
+    letters to an academy's trust (written to its chair or chief executive about the LA's concerns,
+    not to the school); nothing for anyone else (admins included: letters are case material)."""
     if not user.is_authenticated:
         return Letter.objects.none()
     if is_la_staff(user):
         return _base()
-    if is_governor(user):
-        return (
-            _base()
-            .filter(school__governorships__user=user, status=LetterStatus.ISSUED)
-            .exclude(letter_type__code__in=TRUST_LETTER_KINDS)
-        )
+    if is_governor(user) or is_headteacher(user):
+        # A school's letters are addressed to its headteacher and its chair of governors.
+        own = Q(school__governorships__user=user) if is_governor(user) else Q(school__headships__user=user)
+        return _base().filter(own, status=LetterStatus.ISSUED).exclude(letter_type__code__in=TRUST_LETTER_KINDS)
     return Letter.objects.none()
 
 

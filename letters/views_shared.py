@@ -4,7 +4,7 @@ views_warning_notices, ...): who may open a letter, the read log of drafts, the 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from accounts.permissions import is_governor, is_la_staff
+from accounts.permissions import is_la_staff, is_school_reader
 from audit.services import record_request_read
 from core.requests import AuthedHttpRequest
 
@@ -18,9 +18,9 @@ def require_la_staff(request: HttpRequest) -> None:
 
 
 def letter_for_page(request: AuthedHttpRequest, pk: int) -> Letter:
-    """A letter page any allowed role may open: LA staff every letter, a governor their school's
-    issued letters (404 otherwise); anyone else (admins) 403."""
-    if not (is_la_staff(request.user) or is_governor(request.user)):
+    """A letter page any allowed role may open: LA staff every letter, a governor or headteacher
+    their school's issued letters (404 otherwise); anyone else (admins) 403."""
+    if not (is_la_staff(request.user) or is_school_reader(request.user)):
         raise PermissionDenied
     return selectors.letter_for_user(user=request.user, pk=pk)
 

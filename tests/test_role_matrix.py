@@ -122,20 +122,19 @@ MATRIX = {
             "admin": 405,
         },  # POST only
     ),
-    # A school's case file and its PDF (docs/adr/0021): LA staff and the school's own governors.
+    # A school's case file and its PDF (docs/adr/0021): LA staff and the school's own readers, its
+    # governors and its headteacher (what the governors' case file holds, all shared with the school).
     "dashboard:timeline": (
         lambda ctx: {"urn": ctx["school"].urn},
-        # Headteachers: not yet (ADR 0023: they read only what is shared with the school, page by page).
-        {"governor": 200, "other_governor": 404, "headteacher": 403, "adviser": 200, "officer": 200, "admin": 403},
+        {"governor": 200, "other_governor": 404, "headteacher": 200, "adviser": 200, "officer": 200, "admin": 403},
     ),
     "dashboard:timeline_pdf": (
         lambda ctx: {"urn": ctx["school"].urn},
-        # Headteachers: not yet (ADR 0023: they read only what is shared with the school, page by page).
         # Allowed: recorded and sent to the export's page, built in the background (docs/adr/0037).
         {
             "governor": TO_EXPORT,
             "other_governor": 404,
-            "headteacher": 403,
+            "headteacher": TO_EXPORT,
             "adviser": TO_EXPORT,
             "officer": TO_EXPORT,
             "admin": 403,

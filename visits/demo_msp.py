@@ -76,8 +76,11 @@ def seed_msp_group(ctx, school, officer, adviser, *, meetings_until=None, warnin
             group=group,
             held_on=day,
             start_time=time(15, 30),
+            # The chair of governors (the demo governor) is recorded as attending none, so reads the
+            # published summaries only (seed_msp_attendance): the text says she sent apologies.
             attendees=f"{officer} (chair)\n{school.headteacher} (headteacher)\n"
-            f"{school.chair_of_governors or 'Grace Holt'} (chair of governors)\n{adviser} (link adviser)",
+            f"Sam Patel (vice-chair of governors)\n{adviser} (link adviser)\n"
+            f"Apologies: {school.chair_of_governors or 'Grace Holt'} (chair of governors)",
             reviews=[
                 services.ActionReview(action, [RagRating.AMBER, RagRating.RED, RagRating.GREEN][(n + k) % 3])
                 for k, action in enumerate(open_actions)

@@ -121,6 +121,10 @@ class ActionCloseForm(TextLimits, forms.Form):
         help_text="What was done, or why the action no longer applies",
     )
 
-    def __init__(self, data=None, *, submit: str = "Close the action", **kwargs):
+    def __init__(self, data=None, *, reopen: bool = False, **kwargs):
         super().__init__(data, prefix="close", **kwargs)
+        if reopen:  # the same form reopens a closed action, with a note of what changed
+            self.fields["note"].label = "Why is the action reopened?"
+            self.fields["note"].help_text = "What has changed since it was closed"
+        submit = "Reopen the action" if reopen else "Close the action"
         self.helper = form_helper(Field.textarea("note", rows=3), Button.secondary("close", submit))

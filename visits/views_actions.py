@@ -37,7 +37,7 @@ def action_detail(request, pk: int):
     update_form = ActionUpdateForm(data if data is not None and "update" in data else None, initial=initial)
     close_form = ActionCloseForm(
         data if data is not None and ("close" in data) else None,
-        submit="Close the action" if action.is_open else "Reopen the action",
+        reopen=not action.is_open,
     )
     if request.method == "POST":
         try:

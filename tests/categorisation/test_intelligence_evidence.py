@@ -283,5 +283,5 @@ def test_an_officer_who_submitted_a_categorisation_is_told_they_may_return_it_no
     assert client.post(edit_url(own), form_data(HIGH_TICKS, level="high", action="submit")).status_code == 302
     page = client.get(reverse("categorisation:detail", kwargs={"pk": own.pk})).content.decode()
     start = page.index('id="may-not-approve"')
-    notice = page[start : page.index("</div>", start)]
+    notice = " ".join(page[start : page.index("</div>", start)].split())
     assert notice.endswith("You can return it with comments and change it yourself.")

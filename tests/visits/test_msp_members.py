@@ -197,3 +197,15 @@ def test_la_staff_see_which_school_members_read_a_meetings_minutes(client_as, me
     page = content(client_as("officer").get(meetings["attended"].get_absolute_url()))
     assert "School members who read the minutes" in page
     assert "Hana Marsh" in page
+
+
+def test_the_la_page_of_a_meeting_says_the_school_members_who_attended_read_its_minutes(
+    client_as, meetings, headteacher
+):
+    url = reverse("visits:msp_meeting", kwargs={"pk": meetings["attended"].pk})
+    page = " ".join(content(client_as("officer").get(url)).split())
+    assert f"LA advisers and officers, and the school members who attended: {headteacher}." in page
+    missed = " ".join(
+        content(client_as("officer").get(reverse("visits:msp_meeting", args=[meetings["missed"].pk]))).split()
+    )
+    assert "LA advisers and officers only." in missed

@@ -343,7 +343,13 @@ def test_an_action_is_updated_then_closed_from_its_page(client_as, linked, today
     client_as("adviser").post(url, {"close": "1", "close-note": "Done"})
     action.refresh_from_db()
     assert (action.description, action.owner, action.status) == ("Revised", "la", "closed")
-    assert "Done" in client_as("adviser").get(url).content.decode()
+    closed_page = client_as("adviser").get(url).content.decode()
+    assert "Done" in closed_page
+    assert "Why is the action reopened?" in closed_page  # the same form reopens it, asking why
+    assert "Closing note" not in closed_page
+    client_as("adviser").post(url, {"close": "1", "close-note": "Not done after all"})
+    action.refresh_from_db()
+    assert action.status == "open"
 
 
 # ---- compliance -------------------------------------------------------------------------------

@@ -1,0 +1,51 @@
+"""The school's headteacher reads its issued letters (DESIGN.md: a headteacher sees the letters the
+LA sends the school; the letters are addressed to them), as its governors do: on the letter's page,
+in the school page's Letters section, on their home page and in the school's case file. Never a
+draft, another school's letter or a letter to an academy's trust (tests/letters/test_role_matrix.py)."""
+
+import pytest
+from django.urls import reverse
+
+from dashboard import timeline
+
+from .factories import draft, issued
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def letters(school, headteacher, adviser, officer, second_officer):
+    school.link_adviser = adviser
+    school.save()
+    return {
+        "issued": issued(school, "significant_concerns", drafter=adviser, officer=officer),
+        "draft": draft(school, "congratulations", actor=adviser),
+    }
+
+
+def test_a_headteacher_reads_their_schools_issued_letter_and_its_pdf(client_as, letters):
+    client = client_as("headteacher")
+    letter = letters["issued"]
+    page = client.get(reverse("letters:detail", kwargs={"pk": letter.pk}))
+    assert page.status_code == 200
+    assert letter.reference in page.content.decode()
+    pdf = client.get(reverse("letters:download", kwargs={"pk": letter.pk, "document": "letter", "fmt": "pdf"}))
+    assert pdf.status_code == 200
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
+    assert client.get(reverse("letters:detail", kwargs={"pk": letters["draft"].pk})).status_code == 404
+
+
+def test_a_headteachers_home_school_page_and_case_file_list_the_issued_letter_only(client_as, school, letters):
+    client = client_as("headteacher")
+    detail = reverse("letters:detail", kwargs={"pk": letters["issued"].pk})
+    home = client.get(reverse("dashboard:home")).content.decode()
+    assert "Letters to your school" in home
+    assert detail in home
+    school_page = client.get(reverse("schools:detail", kwargs={"urn": school.urn})).content.decode()
+    assert detail in school_page
+    assert reverse("dashboard:timeline", kwargs={"urn": school.urn}) in school_page
+    case_file = client.get(reverse("dashboard:timeline", kwargs={"urn": school.urn}))
+    assert case_file.status_code == 200
+    letter_entries = [e for e in case_file.context["pagination"].page.object_list if e.kind == timeline.Kind.LETTER]
+    assert [e.pk for e in letter_entries] == [letters["issued"].pk]
+    assert reverse("letters:detail", kwargs={"pk": letters["draft"].pk}) not in case_file.content.decode()
