@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.headships import headteachers_of
@@ -219,6 +220,8 @@ def note_email_send(email_id: int, *, last_attempt: bool = True) -> None:
             "days": settings.NOTE_ACKNOWLEDGEMENT_REMINDER_DAYS,
             "service": settings.SERVICE_NAME,
             "council": settings.COUNCIL_NAME,
+            # The note's own page (signing in first, if need be): the email never holds the note.
+            "url": settings.SITE_URL.rstrip("/") + reverse("visits:shared_note", kwargs={"pk": visit.pk}),
         },
     )
     subject = f"{settings.SERVICE_NAME}: {SUBJECTS[NoteEmailKind(email.kind)]}, {visit.school.name}"

@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from accounts.models import Headship
 from accounts.roles import Role
@@ -195,6 +196,10 @@ def test_the_adviser_replies_to_an_answer_and_the_headteacher_is_emailed(
     assert (replied.reply, replied.replied_by) == ("It was the 12th.", adviser)
     assert [e.kind for e in NoteEmail.objects.all()] == [NoteEmailKind.SHARED, NoteEmailKind.REPLY]
     assert len(mailoutbox) == 2
+    note_url = reverse("visits:shared_note", kwargs={"pk": shared.visit.pk})
+    assert all(note_url in message.body for message in mailoutbox)  # each email links to the note
+    assert 'under "Notes of visit awaiting your acknowledgement"' in mailoutbox[0].body
+    assert 'under "Visits and notes", with the notes you have answered' in mailoutbox[1].body  # not on the home page
 
 
 def test_amending_a_shared_note_records_the_change_and_asks_again(
