@@ -50,6 +50,9 @@ class ExportKind:
     allowed: Callable[..., bool] | None = None
     # Where "Back" goes, from its params (default: list_url).
     back: Callable[[QueryDict], str] | None = None
+    # Whether the params name something that exists (a dashboard figure): if not, the export is 404
+    # rather than an empty file.
+    known: Callable[..., bool] | None = None
 
 
 KINDS: dict[str, ExportKind] = {}

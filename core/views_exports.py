@@ -78,6 +78,8 @@ def list_export(request, kind: str, fmt: str):
         raise Http404
     if not may_export(request.user, export_kind):
         raise PermissionDenied
+    if export_kind.known is not None and not export_kind.known(user=request.user, params=request.GET):
+        raise Http404
     if fmt == "xlsx":
         export = export_request(kind=kind, params=request.GET, actor=request.user)
         return redirect("core:export_detail", pk=export.pk)

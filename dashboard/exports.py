@@ -60,6 +60,12 @@ def _rows(*, user, params):
         ]
 
 
+def _known(*, user, params) -> bool:
+    form = DashboardFilterForm(params or None)
+    scope = figures.Scope(today=timezone.localdate(), user=user, chosen=form.chosen())
+    return figures.figure_for(scope, params.get("figure", "")[:80]) is not None
+
+
 FIGURE_SCHOOLS = ExportKind(
     key="dashboard-figure",
     title="Schools behind a dashboard figure",
@@ -69,4 +75,5 @@ FIGURE_SCHOOLS = ExportKind(
     header=["Figure", "School", "URN", "LA code", "Phase", "Link adviser", "Details"],
     rows=_rows,
     list_url="dashboard:officer",
+    known=_known,
 )

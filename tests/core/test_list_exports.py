@@ -78,6 +78,17 @@ def test_an_unknown_list_or_format_is_not_found(client_as, officer):
     assert client.get(export_url("case-file", query="urn=1")).status_code == 404  # a document, not a list
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("query", ["", "figure=bogus", "figure=review.bogus"])
+def test_the_export_of_a_dashboard_figure_that_does_not_exist_is_not_found_rather_than_empty(
+    client_as, officer, fmt, query
+):
+    client = client_as("officer")
+    assert client.get(export_url("dashboard-figure", fmt=fmt, query=query)).status_code == 404
+    assert not Export.objects.exists()
+    assert client.get(export_url("dashboard-figure", fmt="csv", query="figure=review.due")).status_code == 200
+
+
 def test_the_visits_export_holds_the_filtered_visits_the_page_lists(client_as, adviser, officer):
     oak, ash = SchoolFactory(name="Oak Primary"), SchoolFactory(name="Ash Primary")
     VisitFactory(school=oak, adviser=adviser, visit_date=date(2026, 10, 1))
