@@ -14,9 +14,15 @@ is_headteacher = rules.is_group_member(Role.HEADTEACHER.value)
 
 # LA staff who work with schools' case material.
 is_la_staff = is_adviser | is_officer
-# The school's own readers: what the LA shares with the school (its issued letters, its case file's
-# shared entries, published MSP summaries) is read by its governors and its headteacher alike.
-is_school_reader = is_governor | is_headteacher
+
+
+@rules.predicate
+def is_school_reader(user) -> bool:
+    """The school's own readers: what the LA shares with the school (its issued letters, its case
+    file's shared entries, published MSP summaries) is read by its governors and its headteacher
+    alike (docs/adr/0046)."""
+    return is_governor(user) or is_headteacher(user)
+
 
 rules.add_perm("accounts.manage_users", is_admin)
 
