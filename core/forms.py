@@ -1,3 +1,5 @@
+import html
+
 import django_filters
 from crispy_forms.utils import TEMPLATE_PACK
 from crispy_forms_gds.fields import DateInputField
@@ -8,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt, pretty_name
 from django.template.loader import render_to_string
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 from .limits import apply_text_limits
@@ -131,7 +133,8 @@ class TextLimits:
 
 def required_message(field: forms.Field, label: str) -> str:
     """A GOV.UK message for a required field left empty, naming it ("Enter email address",
-    "Choose the role"), so the error summary says which field each message is about."""
+    "Choose role"), so the error summary says which field each message is about. `label` is plain
+    text (a label built with format_html is unescaped first)."""
     if label.endswith("?"):
         return f"Answer \u201c{label}\u201d"
     first = label.partition(" ")[0]
@@ -149,7 +152,7 @@ def name_required_fields(form: forms.BaseForm) -> None:
     default = forms.Field.default_error_messages["required"]
     for name, field in form.fields.items():
         if field.error_messages.get("required") == default:
-            label = str(field.label or pretty_name(name)).strip().rstrip(":")
+            label = html.unescape(strip_tags(str(field.label or pretty_name(name)))).strip().rstrip(":")
             field.error_messages["required"] = required_message(field, label)
 
 

@@ -359,6 +359,8 @@ def _read_xlsx(data: bytes, keep, hint) -> tuple[list[str], pd.DataFrame, int]:
         raise FileRefused(problem)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except ParseError as exc:  # read-only mode parses the first sheet's opening to size it
+        raise FileRefused(UNREADABLE_FILE.format(detail=XLSX_DAMAGED.format(detail=_first_line(exc)))) from None
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise FileRefused(UNREADABLE_FILE.format(detail=f"not a valid .xlsx workbook ({_first_line(exc)})")) from None
     try:

@@ -279,6 +279,11 @@ SECTIONS = {
 }
 
 
+def names_a_section(key: str) -> bool:
+    """Whether the key's first part is a section of the dashboard (or a level or movement figure)."""
+    return key.split(".", 1)[0] in (*SECTIONS, "level", "move")
+
+
 def figure_for(scope: Scope, key: str) -> Figure | None:
     """The figure of this key (None for an unknown key), computing only its section."""
     if key.split(".", 1)[0] in ("level", "move"):

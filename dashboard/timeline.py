@@ -180,8 +180,8 @@ def visits(user, school: School, staff: bool) -> list[Entry]:
 
 
 def msp_meetings(user, school: School, staff: bool) -> list[Entry]:
-    """LA staff: the groups set up and closed and every meeting (never the minutes). Governors:
-    the published summary key points of their school's meetings."""
+    """LA staff: the groups set up and closed and every meeting (never the minutes). Governors and
+    the headteacher: the published summary key points of their school's meetings."""
     if not staff:
         return [
             Entry(
@@ -224,8 +224,8 @@ def msp_meetings(user, school: School, staff: bool) -> list[Entry]:
 
 
 def letters(user, school: School, staff: bool) -> list[Entry]:
-    """The letters the reader may open (a governor: their school's issued letters); the subject and
-    stage, never the body of a draft."""
+    """The letters the reader may open (a governor or headteacher: their school's issued letters);
+    the subject and stage, never the body of a draft."""
     rows = (
         letter_selectors.letters_visible_to(user)
         .filter(school=school)
@@ -300,8 +300,8 @@ def intelligence(user, school: School, staff: bool) -> list[Entry]:
 
 def actions(user, school: School, staff: bool) -> list[Entry]:
     """LA staff: every action, on the day it was agreed (the visit's or MSP meeting's date, else the
-    day it was recorded). Governors: the open actions the school owns, on the day they are due
-    (what the school page shows them). One query."""
+    day it was recorded). Governors and the headteacher: the open actions the school owns, on the
+    day they are due (what the school page shows them). One query."""
     if not staff:
         url = school.get_absolute_url() + "#msp-summaries"
         return [

@@ -21,6 +21,7 @@ from .models import (
 )
 
 TYPE_REQUIRED = "Choose the type of letter"
+SCHOOL_REQUIRED = "Choose the school first"  # the step before: the hidden field came back empty
 SUBJECT_REQUIRED = "Enter the subject of the letter"
 BODY_REQUIRED = "Enter the text of the letter"
 COMMENTS_REQUIRED = "Enter comments saying what needs to change"
@@ -36,7 +37,7 @@ class StartForm(TextLimits, forms.Form):
     """Step two of drafting, once the school is chosen (schools.picker): which type of letter. A GET
     form: choosing writes nothing, and the draft page's own form POSTs the letter."""
 
-    school = forms.IntegerField(widget=forms.HiddenInput)
+    school = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": SCHOOL_REQUIRED})
     letter_type = forms.ChoiceField(
         label="Type of letter", widget=forms.RadioSelect, error_messages={"required": TYPE_REQUIRED}
     )

@@ -2,10 +2,10 @@
 
 - The "Letters" section of the school page (schools.school_page): LA staff see every letter of
   the school in order with the warning-notice deadlines and any suggestions; the school's governors
-  see its issued letters only; admins see nothing (case material).
+  and headteacher see its issued letters only (docs/adr/0046); admins see nothing (case material).
 
 - Panels on each role's home page (core.home): the officer's letters to approve, issue and follow
-  up; the adviser's drafts and suggestions; the governor's issued letters.
+  up; the adviser's drafts and suggestions; the governor's and the headteacher's issued letters.
 
 - Home-page panels of the school's action plans (core.home, docs/adr/0033): the headteacher's plans
   to send or revise; the adviser's link schools' plans awaiting review and overdue; the officer's

@@ -117,7 +117,7 @@ def action_plan_actions_create(
 def action_update(*, action: Action, description: str, owner: str, due_on: date, note: str, actor: User) -> Action:
     """Change an open action's wording, owner or due date (not to before the day it was agreed),
     with a note saying what changed."""
-    action = Action.objects.select_for_update().select_related("visit", "msp_meeting").get(pk=action.pk)
+    action = Action.objects.select_for_update(of=("self",)).select_related("visit", "msp_meeting").get(pk=action.pk)
     if not action.is_open:
         raise ValidationError(ACTION_ALREADY_CLOSED)
     errors = {}

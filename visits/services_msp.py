@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -43,6 +43,7 @@ MSP_CLOSE_REASON_REQUIRED = "Enter why the MSP group is closed"
 MSP_GROUP_SET_UP_IN_FUTURE = "The date the group was set up cannot be in the future"
 MSP_GROUP_CLOSED_IN_FUTURE = "The date the group closed cannot be in the future"
 MSP_GROUP_CLOSED_BEFORE_SET_UP = "The date the group closed cannot be before it was set up, on {set_up_on:%-d %B %Y}"
+MSP_GROUP_CLOSED_BEFORE_MEETING = "The date the group closed cannot be before its meeting of {held_on:%-d %B %Y}"
 MSP_MEETING_CANCELLED = "This meeting was cancelled, so it cannot be changed."
 MSP_MEETING_NOT_PLANNED = "Only a planned meeting can be cancelled."
 MSP_MEETING_IN_FUTURE = "A meeting dated in the future cannot be recorded as held. Plan it instead."
@@ -203,15 +204,18 @@ def msp_group_close(
     *, group: MspGroup, closed_on: date, reason: str, actor: User, today: date | None = None
 ) -> MspGroup:
     """Close a group (the school has left high support, or the MSP recommended exit), on a day
-    between its set-up and today."""
+    between its set-up (and its last meeting held) and today."""
     group = MspGroup.objects.select_for_update().get(pk=group.pk)
     if not group.is_open:
         raise ValidationError(MSP_GROUP_CLOSED)
     errors = {}
+    last_held = group.meetings.filter(status=MspMeetingStatus.HELD).aggregate(last=Max("held_on"))["last"]
     if closed_on > (today or _today()):
         errors["closed_on"] = MSP_GROUP_CLOSED_IN_FUTURE
     elif closed_on < group.set_up_on:
         errors["closed_on"] = MSP_GROUP_CLOSED_BEFORE_SET_UP.format(set_up_on=group.set_up_on)
+    elif last_held is not None and closed_on < last_held:
+        errors["closed_on"] = MSP_GROUP_CLOSED_BEFORE_MEETING.format(held_on=last_held)
     if not reason.strip():
         errors["reason"] = MSP_CLOSE_REASON_REQUIRED
     if errors:

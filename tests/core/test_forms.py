@@ -40,3 +40,25 @@ def test_inline_radios_keep_the_govuk_radios_class_so_their_labels_are_laid_out(
     html = render_crispy_form(ActionRowForm(number=1))
     assert 'class="govuk-radios govuk-radios--inline govuk-radios--small"' in html
     assert 'class="govuk-radios--inline' not in html
+
+
+def test_a_required_field_left_empty_is_named_in_plain_words_even_from_a_label_built_with_format_html():
+    from django.utils.html import format_html
+
+    from core.forms import TextLimits
+
+    class Moderation(TextLimits, forms.Form):
+        level = forms.ChoiceField(choices=[("high", "High")], label=format_html("Moderated level for {}", "St John's"))
+        reason = forms.CharField(label="Reason")
+        sure = forms.BooleanField(label="I have read the evidence")
+        question = forms.CharField(label="How does the concern end?")
+        code = forms.CharField(label="LA code")
+
+    form = Moderation(data={})
+    assert form.errors == {
+        "level": ["Choose moderated level for St John's"],
+        "reason": ["Enter reason"],
+        "sure": ["Tick \u201cI have read the evidence\u201d"],
+        "question": ["Answer \u201cHow does the concern end?\u201d"],
+        "code": ["Enter LA code"],
+    }

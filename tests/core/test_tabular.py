@@ -100,10 +100,15 @@ def with_first_sheet(data: bytes, change) -> bytes:
     return out.getvalue()
 
 
-def test_refuses_a_workbook_whose_sheet_is_cut_short_saying_it_is_damaged():
+@pytest.mark.parametrize(
+    "damage",
+    [lambda xml: xml[: len(xml) // 2], lambda xml: b"<<<" + xml, lambda xml: b""],
+    ids=["cut short", "garbage from its first byte", "empty"],
+)
+def test_refuses_a_workbook_whose_sheet_is_damaged_saying_so(damage):
     data = xlsx_bytes([["URN", "Name"], *([100000 + n, f"School {n}"] for n in range(50))])
     with pytest.raises(FileRefused) as refused:
-        read_table(with_first_sheet(data, lambda xml: xml[: len(xml) // 2]), "x.xlsx")
+        read_table(with_first_sheet(data, damage), "x.xlsx")
     assert refused.value.message.startswith(UNREADABLE_FILE.format(detail=XLSX_DAMAGED.format(detail="")[:-3]))
 
 

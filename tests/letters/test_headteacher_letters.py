@@ -49,3 +49,26 @@ def test_a_headteachers_home_school_page_and_case_file_list_the_issued_letter_on
     letter_entries = [e for e in case_file.context["pagination"].page.object_list if e.kind == timeline.Kind.LETTER]
     assert [e.pk for e in letter_entries] == [letters["issued"].pk]
     assert reverse("letters:detail", kwargs={"pk": letters["draft"].pk}) not in case_file.content.decode()
+
+
+def test_the_headteacher_of_another_school_or_a_former_one_gets_404_on_the_letter_and_case_file(
+    client_as, school, headteacher, other_school, letters
+):
+    from accounts.models import Headship
+
+    letter = letters["issued"]
+    urls = [
+        reverse("letters:detail", kwargs={"pk": letter.pk}),
+        reverse("letters:download", kwargs={"pk": letter.pk, "document": "letter", "fmt": "pdf"}),
+        reverse("dashboard:timeline", kwargs={"urn": school.urn}),
+        reverse("dashboard:timeline_pdf", kwargs={"urn": school.urn}),
+    ]
+    client = client_as("headteacher")
+    Headship.objects.filter(user=headteacher).update(school=other_school)  # heads another school now
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404, 404]
+    assert (
+        reverse("letters:detail", kwargs={"pk": letter.pk})
+        not in client.get(reverse("dashboard:home")).content.decode()
+    )
+    Headship.objects.filter(user=headteacher).delete()  # a former headteacher
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404, 404]

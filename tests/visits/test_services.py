@@ -484,11 +484,17 @@ def test_an_msp_group_closes_between_its_set_up_and_today(linked, officer, advis
             services.msp_group_close(group=group, closed_on=closed_on, reason="Exit", actor=officer, today=today)
         assert raised.value.message_dict == {"closed_on": [message]}
     assert "1 September 2026" in services.MSP_GROUP_CLOSED_BEFORE_SET_UP.format(set_up_on=date(2026, 9, 1))
+    MspMeetingFactory(group=group, held_on=date(2026, 10, 5))  # held
+    with pytest.raises(ValidationError) as raised:
+        services.msp_group_close(group=group, closed_on=date(2026, 10, 4), reason="Exit", actor=officer, today=today)
+    assert raised.value.message_dict == {
+        "closed_on": [services.MSP_GROUP_CLOSED_BEFORE_MEETING.format(held_on=date(2026, 10, 5))]
+    }
     group.refresh_from_db()
     assert group.is_open
-    services.msp_group_close(group=group, closed_on=date(2026, 9, 1), reason="Exit", actor=officer, today=today)
+    services.msp_group_close(group=group, closed_on=date(2026, 10, 5), reason="Exit", actor=officer, today=today)
     group.refresh_from_db()
-    assert (group.is_open, group.closed_on) == (False, date(2026, 9, 1))
+    assert (group.is_open, group.closed_on) == (False, date(2026, 10, 5))
 
 
 def test_a_planned_meeting_of_a_closed_group_cannot_be_recorded(linked, officer):

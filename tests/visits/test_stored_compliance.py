@@ -89,7 +89,7 @@ class World:
         if not MspGroup.objects.filter(school=school, status=MspGroupStatus.OPEN).exists():
             services.msp_group_set_up(
                 school=school, chair=self.officer, set_up_on=self.day - timedelta(days=k % 40),
-                headteacher="A Head", governor_name="A Chair", actor=self.officer,
+                headteacher="A Head", governor_name="A Chair", actor=self.officer, today=self.day,
             )  # fmt: skip
 
     def plan_meeting(self, n: int, k: int) -> None:
@@ -105,7 +105,9 @@ class World:
     def close_msp(self, n: int, k: int) -> None:
         group = MspGroup.objects.filter(status=MspGroupStatus.OPEN).order_by("pk").first()
         if group:
-            services.msp_group_close(group=group, closed_on=self.day, reason="Left high support", actor=self.officer)
+            services.msp_group_close(
+                group=group, closed_on=self.day, reason="Left high support", actor=self.officer, today=self.day
+            )
 
     def buy_offer(self, n: int, k: int) -> None:
         year = self.day.year if self.day.month >= 9 else self.day.year - 1
