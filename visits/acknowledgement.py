@@ -39,6 +39,7 @@ COMMENTS_REQUIRED = "Say what is not accurate"
 ANSWER_REQUIRED = "Choose whether the note is accurate"
 NOTHING_TO_REPLY_TO = "The school has not answered yet: there is nothing to reply to."
 REPLY_REQUIRED = "Enter your reply"
+ALREADY_REPLIED = "The school's answer already has a reply: it is shown on the visit and was emailed to the school."
 AMENDED_REASON = "Note amended after it was shared with the school"
 
 
@@ -147,6 +148,8 @@ def note_reply(*, acknowledgement: NoteAcknowledgement, reply: str, actor) -> No
     acknowledgement = NoteAcknowledgement.objects.select_for_update().get(pk=acknowledgement.pk)
     if acknowledgement.responded_at is None:
         raise ValidationError(NOTHING_TO_REPLY_TO)
+    if acknowledgement.replied_at is not None:  # one reply per answer: a second would replace what the school read
+        raise ValidationError(ALREADY_REPLIED)
     reply = reply.strip()
     if not reply:
         raise ValidationError({"reply": REPLY_REQUIRED})

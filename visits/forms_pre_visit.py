@@ -58,6 +58,8 @@ class PreVisitForm(TextLimits, forms.Form):
             Field.textarea("recent_data", rows=5),
             Field.textarea("wants_from_visit", rows=4),
         ]
+        # The error summary lists errors in field order: the page's order, recent data last.
+        self.order_fields([*(f for f in self.fields if f not in self.declared_fields), *self.declared_fields])
         self.helper = form_helper(*layout)
 
     def evaluations(self) -> dict[str, tuple[str, str]]:

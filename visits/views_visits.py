@@ -162,6 +162,7 @@ def visit_record(request, pk: int):
             return redirect(visit)
     show_errors = errors_shown(request, add_row, form, formset)
     record_request_read(request, visit)
+    heading = "Record the visit" if visit.status == VisitStatus.PLANNED else "Change the record of the visit"
     return render(
         request,
         "visits/visit_record.html",
@@ -173,7 +174,8 @@ def visit_record(request, pk: int):
             "show_errors": show_errors,
             "actions": selectors.visit_actions(visit=visit),
             "pre": pre_visit.staff_section(visit),
-            "title": f"Record the visit to {visit.school.name}",
+            "heading": heading,
+            "title": f"{heading} to {visit.school.name}",
         },
     )
 

@@ -36,7 +36,9 @@ def objects(school, adviser, officer, admin_user):
     return {
         "school": school.urn,
         "uncategorised": SchoolFactory(name="Wren Primary School").urn,
-        "visit": VisitFactory(school=school, adviser=adviser, visit_date=today).pk,
+        "visit": VisitFactory(
+            school=school, adviser=adviser, visit_date=today, focus_areas=["safeguarding", "quality_of_education"]
+        ).pk,
         "completed": VisitFactory(school=school, adviser=adviser, visit_date=today - timedelta(3), completed=True).pk,
         "action": ActionFactory(school=school).pk,
         "group": group.pk,
@@ -79,6 +81,7 @@ FORM_PAGES = [
     ("plan a visit", "adviser", "visits:plan", None, {}),
     ("record a visit", "adviser", "visits:record", "visit", {"complete": "1"}),
     ("cancel a visit", "adviser", "visits:cancel", "visit", {}),
+    ("send the pre-visit section", "headteacher", "visits:pre_visit", "visit", {"send": "1"}),
     ("share a note", "adviser", "visits:share", "completed", {}),
     ("update an action", "adviser", "visits:action_detail", "action", {"update": "1"}),
     ("enhanced offer", "officer", "visits:enhanced_offer", "school", {}),
@@ -131,6 +134,9 @@ def test_every_link_in_an_error_summary_leads_to_an_element_on_the_page(
     assert targets, name
     for target in targets:
         assert f'id="{target}"' in page, (name, target)
+    # ...in the order the page shows them, so the summary reads as the form does
+    positions = [page.index(f'id="{target}"', start) for target in targets]
+    assert positions == sorted(positions), (name, targets)
 
 
 def test_a_page_whose_errors_are_hidden_does_not_say_error(client_as, objects):

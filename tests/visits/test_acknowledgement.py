@@ -202,6 +202,17 @@ def test_the_adviser_replies_to_an_answer_and_the_headteacher_is_emailed(
     assert 'under "Visits and notes", with the notes you have answered' in mailoutbox[1].body  # not on the home page
 
 
+def test_an_answer_gets_one_reply_so_the_school_never_loses_what_it_read(shared, headteacher, adviser):
+    acknowledgement.note_acknowledge(acknowledgement=shared, accurate=False, comments="Wrong date.", actor=headteacher)
+    acknowledgement.note_reply(acknowledgement=shared, reply="It was the 12th.", actor=adviser)
+    with pytest.raises(ValidationError) as refused:
+        acknowledgement.note_reply(acknowledgement=shared, reply="Ignore that.", actor=adviser)
+    assert refused.value.messages == [acknowledgement.ALREADY_REPLIED]
+    shared.refresh_from_db()
+    assert shared.reply == "It was the 12th."
+    assert NoteEmail.objects.filter(kind=NoteEmailKind.REPLY).count() == 1
+
+
 def test_amending_a_shared_note_records_the_change_and_asks_again(
     shared, visit, headteacher, adviser, mailoutbox, django_capture_on_commit_callbacks
 ):

@@ -93,6 +93,9 @@ def test_the_adviser_sees_the_answer_and_replies(client_as, visit, headteacher):
     assert "Your reply was sent to the school." in content(response)
     note = content(client_as("headteacher").get(reverse("visits:shared_note", kwargs={"pk": visit.pk})))
     assert "Corrected in the amended note." in note
+    after = content(client_as("adviser").get(visit.get_absolute_url()))
+    assert "Corrected in the amended note." in after
+    assert reply_url not in after  # one reply per answer: no form once it is sent
 
 
 def test_notes_awaiting_acknowledgement_are_on_the_advisers_home_the_list_and_the_compliance_page(client_as, visit):

@@ -204,6 +204,16 @@ def test_an_adviser_records_and_completes_a_visit_with_its_actions(client_as, li
     assert [(a.description, a.owner) for a in visit.actions.all()] == [("Write a plan for writing", "school")]
 
 
+def test_a_completed_visits_record_page_is_titled_as_a_change_of_the_record(client_as, linked, adviser, today):
+    planned = VisitFactory(school=linked, adviser=adviser, visit_date=today)
+    completed = VisitFactory(school=linked, adviser=adviser, visit_date=today, completed=True)
+    planned_page = client_as("adviser").get(reverse("visits:record", kwargs={"pk": planned.pk})).content.decode()
+    completed_page = client_as("adviser").get(reverse("visits:record", kwargs={"pk": completed.pk})).content.decode()
+    assert '<h1 class="govuk-heading-l">Record the visit</h1>' in planned_page
+    assert '<h1 class="govuk-heading-l">Change the record of the visit</h1>' in completed_page
+    assert f"<title>Change the record of the visit to {linked.name}" in completed_page
+
+
 def test_add_another_action_redisplays_the_rows_without_saving_or_errors(client_as, linked, adviser, today):
     visit = VisitFactory(school=linked, adviser=adviser, visit_date=today)
     data = record_data(today, add_action="1", **action_row(0, "Typed before adding a row", "la", today))
