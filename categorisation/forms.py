@@ -139,6 +139,15 @@ class CategorisationForm(TextLimits, forms.Form):
             block = area_blocks.setdefault(criterion.area_id, (criterion.area, {}))
             block[1].setdefault(criterion.level, []).append(CriterionTick(criterion, facts.get(criterion.fact_key)))
         self.contents = []  # (anchor id, area name): the page's in-page navigation
+        shown = [
+            tick.criterion
+            for _, by_level in area_blocks.values()
+            for level in LEVELS
+            for tick in by_level.get(level.value, [])
+        ]
+        # The error summary lists errors in field order, and links "tick at least one" to the first statement.
+        self.order_fields([name for c in shown for name in (f"tick_{c.pk}", f"evidence_{c.pk}")] + ["cited"])
+        self.error_anchor = f"id_tick_{shown[0].pk}" if shown else None
         for area, by_level in area_blocks.values():
             anchor = f"area-{area.code}"
             self.contents.append((anchor, area.name))

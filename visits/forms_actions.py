@@ -92,7 +92,10 @@ def action_formset(request_data, *, prefix: str = "actions", add_row: bool = Fal
         except (TypeError, ValueError):  # a tampered count: start again from the blank rows
             total = ACTION_ROWS - 1
         data[f"{prefix}-TOTAL_FORMS"] = str(min(max(total, 0) + 1, MAX_ACTION_ROWS))
-        return ActionFormSet(data, prefix=prefix)
+        formset = ActionFormSet(data, prefix=prefix)
+        # The page comes back at its top: focus the new row, where the user is going next.
+        formset.forms[-1].fields["description"].widget.attrs["autofocus"] = True
+        return formset
     return ActionFormSet(request_data, prefix=prefix)
 
 

@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from django import template
+from django import forms, template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -80,15 +80,31 @@ def number(value) -> str:
 
 
 @register.filter
+def form_error_link(form) -> str:
+    """Where the error summary links an error about the whole form: the form's `error_anchor` if it
+    names one, else its first field (a radio group's or checkboxes' first input)."""
+    if anchor := getattr(form, "error_anchor", None):
+        return anchor
+    first = next(iter(form.visible_fields()), None)
+    return error_links_target(first) if first is not None else ""
+
+
+def error_links_target(bound_field) -> str:
+    """The element a link to the field leads to: a radio group's or checkboxes' first input (numbered
+    id_<name>_1...), a GOV.UK date's day box, else the field itself."""
+    if isinstance(bound_field.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        return f"id_{bound_field.html_name}_1"
+    if hasattr(bound_field.field, "fields"):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.auto_id
+
+
+@register.filter
 def error_links(bound_field):
     """(element id, errors) for the error summary's links to a field, as crispy-forms-gds'
     field_errors gives them, except that radios and checkboxes link to their first input:
     crispy-forms-gds numbers those id_<name>_1, _2..., so its link (id_<name>) found nothing."""
     from crispy_forms_gds.templatetags.crispy_forms_gds import field_errors
-    from django import forms
 
-    grouped = isinstance(bound_field.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple))
-    first = f"id_{bound_field.html_name}_1"
-    return [
-        (first if grouped and key == bound_field.auto_id else key, errors) for key, errors in field_errors(bound_field)
-    ]
+    target = error_links_target(bound_field)
+    return [(target if key == bound_field.auto_id else key, errors) for key, errors in field_errors(bound_field)]

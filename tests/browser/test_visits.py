@@ -73,9 +73,14 @@ def test_an_adviser_records_a_visit_and_the_officer_sees_the_school_move_from_du
             "Introduce a whole-school approach to extended writing"
         )
         expect(page.locator(".app-action-row")).to_have_count(3)
+        expect(page.locator("#id_actions-2-description")).to_be_focused()  # the new row, not the page's top
         page.fill("#id_actions-2-description", "Broker support from a Phonics Champion school")
         page.check("#id_actions-2-owner_2")
         fill_date(page, "actions-2-due_on", today + timedelta(days=28))
+        # Enter in a text box saves (the form's first submit button is a hidden Save), not "Add another action".
+        page.locator("#id_start_time").press("Enter")
+        expect(page.locator(".govuk-notification-banner")).to_contain_text(f"Visit to {DUE_SCHOOL} saved")
+        page.get_by_role("button", name="Record the visit").click()
         page.get_by_role("button", name="Save and mark as completed").click()
 
         expect(page.locator(".govuk-notification-banner")).to_contain_text("recorded and marked as completed")

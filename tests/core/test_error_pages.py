@@ -73,6 +73,7 @@ FORM_PAGES = [
     ("add a councillor", "admin", "schools:ward_detail", "ward", {}),
     ("change a councillor", "admin", "schools:councillor_edit", "councillor", {}),
     ("start a categorisation", "officer", "categorisation:start", "uncategorised", {}),
+    ("submit a categorisation", "adviser", "categorisation:edit", "categorisation", {"submit": "1"}),
     ("new framework", "officer", "categorisation:framework_create", None, {}),
     ("edit a framework", "officer", "categorisation:framework_edit", "draft_framework", {}),
     ("copy a framework", "officer", "categorisation:framework_copy", "framework", {}),

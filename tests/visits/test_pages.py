@@ -228,6 +228,30 @@ def test_add_another_action_redisplays_the_rows_without_saving_or_errors(client_
     assert visit.strengths == ""
 
 
+def test_add_another_action_focuses_the_new_row(client_as, linked, adviser, today):
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=today)
+    data = record_data(today, add_action="1")
+    page = client_as("adviser").post(reverse("visits:record", kwargs={"pk": visit.pk}), data).content.decode()
+    new_row = re.search(r"<textarea[^>]*>", page[page.index('name="actions-2-description"') - 300 :]).group(0)
+    assert "autofocus" in new_row
+    assert page.count("autofocus") == 1
+
+
+@pytest.mark.parametrize("view", ["visits:record", "visits:msp_meeting_record"])
+def test_enter_in_a_text_box_saves_the_record_rather_than_adding_an_action_row(client_as, linked, officer, view, today):
+    """Implicit submission uses the form's first submit button: it must be a save, not "Add another action"."""
+    if view == "visits:record":
+        pk = VisitFactory(school=linked, adviser=officer, visit_date=today).pk
+    else:
+        pk = MspMeetingFactory(group=MspGroupFactory(school=linked, chair=officer), held_on=today).pk
+    page = client_as("officer").get(reverse(view, kwargs={"pk": pk})).content.decode()
+    form = page[page.index('<form method="post" novalidate>') :]
+    first_button = re.search(r"<button[^>]*>", form).group(0)
+    assert 'type="submit"' in first_button
+    assert 'name="save"' in first_button
+    assert 'tabindex="-1"' in first_button
+
+
 def test_a_partly_filled_action_row_is_an_error_and_nothing_is_saved(client_as, linked, adviser, today):
     visit = VisitFactory(school=linked, adviser=adviser, visit_date=today)
     data = record_data(today, **{"actions-1-description": "No owner or date"})

@@ -4,6 +4,7 @@ alone), and one error summary for a page of several forms (a visit and its actio
 from django import forms, template
 from django.utils.html import format_html
 
+from core.templatetags.app_tags import error_links_target, form_error_link
 from core.templatetags.page_tags import level_tag
 
 register = template.Library()
@@ -48,15 +49,6 @@ def action_status_tag(action, today):
     return _tag("blue", "Open")
 
 
-def _anchor(bound_field) -> str:
-    widget = bound_field.field.widget
-    if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
-        return f"id_{bound_field.html_name}_1"
-    if hasattr(bound_field.field, "fields"):  # a GOV.UK date input: its day box
-        return f"{bound_field.auto_id}_0"
-    return bound_field.auto_id
-
-
 @register.inclusion_tag("visits/_error_summary.html")
 def errors_of(*forms_or_formsets):
     """[(anchor, message)] for every error of the forms given (formsets are expanded)."""
@@ -72,11 +64,10 @@ def errors_of(*forms_or_formsets):
         for form in candidates:
             if not form.is_bound or not form.errors:
                 continue
-            first = next(iter(form.visible_fields()), None)
-            errors += [(_anchor(first) if first else "", e) for e in form.non_field_errors()]
+            errors += [(form_error_link(form), e) for e in form.non_field_errors()]
             for bound_field in form.visible_fields():
                 for error in bound_field.errors:
-                    errors.append((_anchor(bound_field), error))
+                    errors.append((error_links_target(bound_field), error))
     return {"errors": errors}
 
 
