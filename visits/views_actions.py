@@ -67,6 +67,6 @@ def action_detail(request, pk: int):
             "updates": action.updates.select_related("created_by")[:20],
             "reviews": action.msp_progress.select_related("meeting").order_by("-meeting__held_on")[:10],
             "today": timezone.localdate(),
-            "title": "Action",
+            "title": f"Action for {action.school.name}, due {action.due_on:%-d %B %Y}",
         },
     )

@@ -28,7 +28,9 @@ def intelligence_add(request, urn: int):
             messages.success(request, "Added to the intelligence log.")
             return redirect(f"{school.get_absolute_url()}#intelligence")
     return render(
-        request, "academies/intelligence_add.html", {"school": school, "form": form, "title": "Add intelligence"}
+        request,
+        "academies/intelligence_add.html",
+        {"school": school, "form": form, "title": f"Add intelligence about {school.name}"},
     )
 
 
@@ -37,4 +39,4 @@ def intelligence_detail(request, pk: int):
     entry = selectors.intelligence_for_user(user=request.user, pk=pk)
     if entry.is_restricted:
         record_request_read(request, entry, label=f"Intelligence about {entry.school.name}")
-    return render(request, "academies/intelligence_detail.html", {"entry": entry, "title": "Intelligence"})
+    return render(request, "academies/intelligence_detail.html", {"entry": entry, "title": str(entry)})

@@ -209,6 +209,14 @@ def test_adding_intelligence_needs_the_text(client_as, school, on_day):
     assert IntelligenceEntry.objects.get().summary == "Two HR cases"
 
 
+def test_intelligence_pages_are_titled_with_their_school(client_as, school, make_entry):
+    entry = make_entry(school)
+    add = client_as("adviser").get(reverse("academies:intelligence_add", kwargs={"urn": school.urn}))
+    detail = client_as("adviser").get(reverse("academies:intelligence", kwargs={"pk": entry.pk}))
+    assert f"<title>Add intelligence about {school.name}" in add.content.decode()
+    assert f"<title>Intelligence about {school.name}, {DAY:%-d %B %Y}" in detail.content.decode()
+
+
 def test_concern_types_are_recorded_in_the_concerns_history(academy, make_concern, officer, on_day):
     on_day(DAY)
     concern = make_concern(academy)

@@ -368,6 +368,10 @@ def test_the_actions_list_shows_open_actions_with_overdue_ones_marked_in_words(c
 def test_an_action_is_updated_then_closed_from_its_page(client_as, linked, today):
     action = ActionFactory(school=linked)
     url = reverse("visits:action_detail", kwargs={"pk": action.pk})
+    assert (
+        f"<title>Action for {linked.name}, due {action.due_on:%-d %B %Y}"
+        in client_as("adviser").get(url).content.decode()
+    )
     response = client_as("adviser").post(
         url, {"update": "1", "description": "Revised", "owner": "la", **date_fields("due_on", today), "note": "Agreed"}
     )
