@@ -156,6 +156,15 @@ def _containing(periods: Iterable[Period], day: date) -> Period:
     return periods[0] if day < periods[0].starts_on else periods[-1]
 
 
+def _weekday_before(day: date) -> date:
+    """The last weekday before a day: the last teaching day before a half-term holiday that starts
+    on a Monday is the Friday, not the Sunday."""
+    day -= timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
 def build_year_calendar(*, today: date, terms, half_terms, term_records) -> YearCalendar:
     """A YearCalendar from schools.terms' periods of one year and its Term records (for the last
     teaching day of each period)."""
@@ -168,7 +177,7 @@ def build_year_calendar(*, today: date, terms, half_terms, term_records) -> Year
     for half in half_terms:
         record = by_name.get(half.term)
         if record is not None:
-            teaching_ends[half] = record.half_term_starts_on - timedelta(days=1) if half.half == 1 else record.ends_on
+            teaching_ends[half] = _weekday_before(record.half_term_starts_on) if half.half == 1 else record.ends_on
     return YearCalendar(today=today, terms=tuple(terms), half_terms=tuple(half_terms), teaching_ends=teaching_ends)
 
 

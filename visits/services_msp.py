@@ -43,6 +43,7 @@ MSP_CLOSE_REASON_REQUIRED = "Enter why the MSP group is closed"
 MSP_GROUP_SET_UP_IN_FUTURE = "The date the group was set up cannot be in the future"
 MSP_GROUP_CLOSED_IN_FUTURE = "The date the group closed cannot be in the future"
 MSP_GROUP_CLOSED_BEFORE_SET_UP = "The date the group closed cannot be before it was set up, on {set_up_on:%-d %B %Y}"
+MSP_MEETING_BEFORE_SET_UP = "The date of the meeting cannot be before the group was set up, on {set_up_on:%-d %B %Y}"
 MSP_GROUP_CLOSED_BEFORE_MEETING = "The date the group closed cannot be before its meeting of {held_on:%-d %B %Y}"
 MSP_MEETING_CANCELLED = "This meeting was cancelled, so it cannot be changed."
 MSP_MEETING_NOT_PLANNED = "Only a planned meeting can be cancelled."
@@ -234,6 +235,8 @@ def msp_meeting_plan(*, group: MspGroup, held_on: date, start_time: time | None 
     group = MspGroup.objects.select_for_update().get(pk=group.pk)
     if not group.is_open:
         raise ValidationError(MSP_GROUP_CLOSED)
+    if held_on < group.set_up_on:  # a meeting of a group that did not exist yet
+        raise ValidationError({"held_on": MSP_MEETING_BEFORE_SET_UP.format(set_up_on=group.set_up_on)})
     same = group.meetings.filter(held_on=held_on, start_time=start_time, status=MspMeetingStatus.PLANNED).first()
     if same is not None:
         return same
@@ -323,6 +326,8 @@ def _meeting_record_errors(
     errors: dict[str, str] = {}
     if held_on > today:
         errors["held_on"] = MSP_MEETING_IN_FUTURE
+    elif held_on < meeting.group.set_up_on:
+        errors["held_on"] = MSP_MEETING_BEFORE_SET_UP.format(set_up_on=meeting.group.set_up_on)
     if support_refocused and not refocus_details.strip():
         errors["refocus_details"] = MSP_REFOCUS_DETAILS_REQUIRED
     if recommendation not in MspRecommendation.values:

@@ -683,7 +683,7 @@ def test_the_year_calendar_follows_the_term_dates_the_admin_entered():
                         ends_on=date(2026, 12, 16))  # fmt: skip
     calendar = year_calendar(NOV_22)
     assert calendar.half_terms[0].ends_on == date(2026, 10, 30)
-    assert calendar.teaching_ends[calendar.half_terms[0]] == date(2026, 10, 18)
+    assert calendar.teaching_ends[calendar.half_terms[0]] == date(2026, 10, 16)  # the Friday before, not the Sunday
     assert calendar.teaching_ends[calendar.terms[0]] == date(2026, 12, 16)
     assert year_calendar(date(2026, 9, 2)).current_term.label == "Summer 2025/26"  # before the term starts
 

@@ -29,7 +29,7 @@ SUMMARY = "Published summary key points for the whole governing body"
 
 @pytest.fixture
 def meetings(school, officer, headteacher):
-    group = MspGroupFactory(school=school, chair=officer)
+    group = MspGroupFactory(school=school, chair=officer, set_up_on=date(2026, 9, 7))  # before its meetings on any day
     attended = MspMeetingFactory(
         group=group,
         held_on=date(2026, 10, 5),

@@ -33,6 +33,11 @@ from visits.rules import (
 pytestmark = pytest.mark.django_db
 
 
+# Before every literal meeting date below, whatever day the tests run on (a factory group is set up
+# 320 days before today, and a meeting cannot be before its group's set-up).
+SET_UP = date(2026, 1, 12)
+
+
 def record(visit, adviser, **changes):
     fields = {
         "visit": visit,
@@ -219,7 +224,7 @@ def test_an_action_agreed_at_a_visit_is_due_on_or_after_the_visit(linked, advise
 
 
 def test_an_action_agreed_at_an_msp_meeting_is_due_on_or_after_the_meeting(linked, officer):
-    meeting = MspMeetingFactory(group__school=linked, planned=True)
+    meeting = MspMeetingFactory(group__school=linked, group__set_up_on=SET_UP, planned=True)
     late = [services.NewAction("Governors' standards committee", "school", date(2026, 11, 11))]
     with pytest.raises(ValidationError, match="before the meeting on 12 November 2026"):
         meeting_record(meeting, officer, new_actions=late)
@@ -345,7 +350,7 @@ def meeting_record(meeting, actor, **changes):
 
 
 def test_recording_an_msp_meeting_rates_open_actions_and_adds_new_ones(linked, officer):
-    group = MspGroupFactory(school=linked, chair=officer)
+    group = MspGroupFactory(school=linked, chair=officer, set_up_on=SET_UP)
     meeting = services.msp_meeting_plan(group=group, held_on=date(2026, 11, 12), actor=officer)
     action = ActionFactory(school=linked)
     new = [services.NewAction("Governors' standards committee", "school", date(2027, 1, 15))]
@@ -369,7 +374,7 @@ def test_recording_an_msp_meeting_rates_open_actions_and_adds_new_ones(linked, o
     ],
 )
 def test_an_msp_meeting_record_with_bad_input_saves_nothing(linked, officer, changes, field):
-    meeting = MspMeetingFactory(group__school=linked, planned=True)
+    meeting = MspMeetingFactory(group__school=linked, group__set_up_on=SET_UP, planned=True)
     with pytest.raises(ValidationError) as raised:
         meeting_record(meeting, officer, **changes)
     assert field in raised.value.message_dict
@@ -379,14 +384,14 @@ def test_an_msp_meeting_record_with_bad_input_saves_nothing(linked, officer, cha
 
 
 def test_an_action_of_another_school_cannot_be_rated(linked, officer, other_school):
-    meeting = MspMeetingFactory(group__school=linked, planned=True)
+    meeting = MspMeetingFactory(group__school=linked, group__set_up_on=SET_UP, planned=True)
     stranger = ActionFactory(school=other_school)
     with pytest.raises(ValidationError, match=services.MSP_ACTION_OF_OTHER_SCHOOL):
         meeting_record(meeting, officer, reviews=[services.ActionReview(stranger, RagRating.RED)])
 
 
 def test_the_summary_is_published_once_and_then_cannot_change(linked, officer):
-    planned = MspMeetingFactory(group__school=linked, planned=True)
+    planned = MspMeetingFactory(group__school=linked, group__set_up_on=SET_UP, planned=True)
     with pytest.raises(ValidationError, match=NOT_PUBLISHABLE_UNTIL_HELD):
         services.msp_meeting_publish_summary(meeting=planned, actor=officer)
     meeting = MspMeetingFactory(group=planned.group)
@@ -449,7 +454,7 @@ def test_the_same_visit_plan_sent_twice_plans_one_visit(linked, adviser):
 
 
 def test_the_same_msp_meeting_record_sent_twice_makes_one_meeting(linked, officer):
-    group = MspGroupFactory(school=linked, chair=officer)
+    group = MspGroupFactory(school=linked, chair=officer, set_up_on=SET_UP)
     fields = {
         "group": group, "held_on": date(2026, 11, 12), "start_time": None, "attendees": "All members",
         "reviews": [], "impact_of_support": "Some", "support_refocused": False, "refocus_details": "",
@@ -495,6 +500,22 @@ def test_an_msp_group_closes_between_its_set_up_and_today(linked, officer, advis
     services.msp_group_close(group=group, closed_on=date(2026, 10, 5), reason="Exit", actor=officer, today=today)
     group.refresh_from_db()
     assert (group.is_open, group.closed_on) == (False, date(2026, 10, 5))
+
+
+def test_a_meeting_cannot_be_planned_or_recorded_before_its_group_was_set_up(linked, officer, adviser):
+    group = set_up(linked, officer, adviser, officer, set_up_on=date(2026, 9, 1))
+    before = services.MSP_MEETING_BEFORE_SET_UP.format(set_up_on=date(2026, 9, 1))
+    assert "1 September 2026" in before
+    with pytest.raises(ValidationError) as raised:
+        services.msp_meeting_plan(group=group, held_on=date(2026, 8, 31), actor=officer)
+    assert raised.value.message_dict == {"held_on": [before]}
+    meeting = services.msp_meeting_plan(group=group, held_on=date(2026, 9, 1), actor=officer)  # the day itself
+    with pytest.raises(ValidationError) as raised:
+        meeting_record(meeting, officer, held_on=date(2026, 8, 28))
+    assert raised.value.message_dict == {"held_on": [before]}
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.held_on) == (MspMeetingStatus.PLANNED, date(2026, 9, 1))
+    assert meeting_record(meeting, officer, held_on=date(2026, 9, 1)).status == MspMeetingStatus.HELD
 
 
 def test_a_planned_meeting_of_a_closed_group_cannot_be_recorded(linked, officer):

@@ -95,9 +95,8 @@ class World:
     def plan_meeting(self, n: int, k: int) -> None:
         group = MspGroup.objects.filter(status=MspGroupStatus.OPEN).order_by("pk").first()
         if group:
-            meeting = services.msp_meeting_plan(
-                group=group, held_on=self.day - timedelta(days=k % 30), actor=self.officer
-            )
+            held_on = max(self.day - timedelta(days=k % 30), group.set_up_on)  # never before the group existed
+            meeting = services.msp_meeting_plan(group=group, held_on=held_on, actor=self.officer)
             if k % 2:  # a meeting that took place
                 meeting.status = MspMeetingStatus.HELD
                 meeting.save()
