@@ -29,7 +29,7 @@ def in_period(period, offset: int) -> date:
     return weekday(min(period.starts_on + timedelta(days=offset), period.ends_on - timedelta(days=7)))
 
 
-MSP_SUMMARIES = [
+MSP_SUMMARIES = [  # three of progress, the warning-notice recommendation, the latest
     "The school has an accurate self-evaluation. Leaders have a clear plan to improve writing. "
     "The group will check the impact of the new writing approach next half-term.",
     "Phonics outcomes are improving: 70% of Year 1 pupils are on track. Attendance remains a concern.",
@@ -66,11 +66,14 @@ def seed_msp_group(ctx, school, officer, adviser, *, meetings_until=None, warnin
         if MspMeeting.objects.filter(group=group, held_on=day).exists():
             continue
         last = n == len(held_days) - 1
+        warning = warning_notice and n == len(held_days) - 2
         recommendation = (
             MspRecommendation.WARNING_NOTICE
-            if warning_notice and n == len(held_days) - 2
+            if warning
             else (MspRecommendation.REFOCUS if n == 1 else MspRecommendation.CONTINUE)
         )
+        # The summary says what its meeting recommended, however many meetings the seed day leaves.
+        summary = MSP_SUMMARIES[-1] if last else MSP_SUMMARIES[3] if warning else MSP_SUMMARIES[min(n, 2)]
         open_actions = list(school.support_actions.filter(status="open").order_by("due_on")[:3])
         meeting = services.msp_meeting_record_new(
             group=group,
@@ -90,7 +93,7 @@ def seed_msp_group(ctx, school, officer, adviser, *, meetings_until=None, warnin
             refocus_details="Support moved from phonics to leadership of writing." if n == 1 else "",
             minutes="Discussion of staffing, the interim headteacher's plans and governors' oversight. "
             "Staffing matters discussed in confidence.",
-            summary_key_points=MSP_SUMMARIES[min(n, len(MSP_SUMMARIES) - 1)] if not last else MSP_SUMMARIES[-1],
+            summary_key_points=summary,
             recommendation=recommendation,
             new_actions=[
                 services.NewAction(

@@ -16,7 +16,7 @@ from accounts.demo import DEMO_PASSWORD, DEMO_USERS
 from core.management.commands.seed_demo import REFUSED_IN_PRODUCTION
 from tests.factories import SchoolFactory
 from visits.demo import KINGFISHER_URN
-from visits.models import Action, ActionOwner, ActionStatus, MspGroup
+from visits.models import Action, ActionOwner, ActionStatus, MspGroup, MspMeetingStatus, MspRecommendation
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +113,7 @@ def test_the_demo_msp_group_has_an_open_action_to_review_on_any_day_whatever_ids
 
     group = MspGroup.objects.get(school__urn=KINGFISHER_URN)
     assert Action.objects.filter(school=group.school, status=ActionStatus.OPEN).exists()
+    # Each published summary says what its own meeting recommended (the governors read them).
+    for meeting in group.meetings.filter(status=MspMeetingStatus.HELD):
+        says_warning = "warning notice" in meeting.summary_key_points
+        assert says_warning == (meeting.recommendation == MspRecommendation.WARNING_NOTICE), (day, meeting.held_on)
