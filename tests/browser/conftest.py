@@ -1,16 +1,15 @@
 """Browser tests: headless Chromium (the Debian package) against pytest-django's live server,
 seeded with the demo data, with axe-core checking each page against WCAG 2.2 A and AA."""
 
-import io
 import os
 import time
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django_otp.oath import totp
 
 from accounts.demo import DEMO_PASSWORD, demo_totp_key
+from tests.browser.demo_data import load_demo
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
@@ -29,11 +28,17 @@ def _second_factor_as_in_production(second_factor_required):
     """Browser tests sign officers and admins in with their second factor, as people do."""
 
 
+@pytest.fixture(scope="session")
+def demo_copies(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo-copies")
+
+
 @pytest.fixture
-def demo_site(live_server, django_db_serialized_rollback):
-    """The live server's URL, with the demo data loaded. Serialized rollback restores the roles and
-    reference data from the data migrations, which the flush after each live-server test removes."""
-    call_command("seed_demo", stdout=io.StringIO())
+def demo_site(live_server, django_db_serialized_rollback, demo_copies):
+    """The live server's URL, with the demo data loaded (seeded once a day per process, then copied
+    back: demo_data.py). Serialized rollback restores the roles and reference data from the data
+    migrations, which the flush after each live-server test removes."""
+    load_demo(demo_copies)
     return live_server.url
 
 
