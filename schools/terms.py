@@ -7,6 +7,8 @@ the summer holiday still counts as the summer term until the autumn term begins.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dateutil.easter import easter
+
 from .models import Term, TermName, academic_year_label
 
 TERM_ORDER = [TermName.AUTUMN, TermName.SPRING, TermName.SUMMER]
@@ -55,8 +57,10 @@ def _weekday_on_or_before(day: date, weekday: int) -> date:
 def default_terms(year: int) -> list[Term]:
     """Typical England term dates for academic year `year` (unsaved): autumn from the first
     weekday of September with half-term in the last full week of October, spring from the first
-    Monday after 2 January with half-term in mid-February, summer from mid-April with half-term
-    in the last week of May, ending in the third week of July."""
+    Monday after 2 January (the Tuesday when that Monday is New Year's substitute bank holiday) with
+    half-term in mid-February, summer from mid-April with half-term in the last week of May, ending
+    in the third week of July. Good Friday and Easter Monday always fall in the Easter holiday:
+    `_easter_holiday` moves the end of spring or the start of summer round them."""
     monday, friday = 0, 4
 
     def week(monday_of: date) -> tuple[date, date]:
@@ -67,17 +71,43 @@ def default_terms(year: int) -> list[Term]:
     )
     autumn_half = week(_weekday_on_or_before(date(year, 10, 27), monday))  # last full week of October
     spring_start = _weekday_on_or_after(date(year + 1, 1, 3), monday)
+    if spring_start == _new_year_bank_holiday(year + 1):
+        spring_start += timedelta(days=1)
     spring_half = week(_weekday_on_or_after(date(year + 1, 2, 12), monday))
-    summer_start = _weekday_on_or_after(date(year + 1, 4, 14), monday)
+    spring_end, summer_start = _easter_holiday(year + 1)
     summer_half = week(_weekday_on_or_before(date(year + 1, 5, 31), monday))
     return [
         Term(academic_year=year, name=TermName.AUTUMN, starts_on=autumn_start, half_term_starts_on=autumn_half[0],
              half_term_ends_on=autumn_half[1], ends_on=_weekday_on_or_before(date(year, 12, 19), friday)),
         Term(academic_year=year, name=TermName.SPRING, starts_on=spring_start, half_term_starts_on=spring_half[0],
-             half_term_ends_on=spring_half[1], ends_on=_weekday_on_or_before(date(year + 1, 3, 31), friday)),
+             half_term_ends_on=spring_half[1], ends_on=spring_end),
         Term(academic_year=year, name=TermName.SUMMER, starts_on=summer_start, half_term_starts_on=summer_half[0],
              half_term_ends_on=summer_half[1], ends_on=_weekday_on_or_before(date(year + 1, 7, 22), friday)),
     ]  # fmt: skip
+
+
+def _new_year_bank_holiday(year: int) -> date:
+    """New Year's Day, or the Monday after when it falls at a weekend (the substitute day)."""
+    return _weekday_on_or_after(date(year, 1, 1), 0) if date(year, 1, 1).weekday() >= 5 else date(year, 1, 1)
+
+
+def _easter_holiday(year: int) -> tuple[date, date]:
+    """The spring term's last teaching day and the summer term's first in calendar year `year`.
+
+    Usually spring ends on the last Friday of March and summer starts on the Monday from 14 April.
+    An early Easter ends spring on the Thursday before Good Friday and starts summer two weeks after
+    Easter Monday; a late one starts summer on the Tuesday after Easter Monday, two and a half weeks
+    after spring ends. Either way the holiday holds both bank holidays and lasts two to three weeks."""
+    monday, friday = 0, 4
+    good_friday = easter(year) - timedelta(days=2)
+    easter_monday = easter(year) + timedelta(days=1)
+    spring_end = _weekday_on_or_before(date(year, 3, 31), friday)
+    summer_start = _weekday_on_or_after(date(year, 4, 14), monday)
+    if good_friday <= spring_end:
+        return good_friday - timedelta(days=1), easter_monday + timedelta(days=14)
+    if easter_monday >= summer_start:
+        return easter_monday - timedelta(days=17), easter_monday + timedelta(days=1)
+    return spring_end, summer_start
 
 
 def terms_for_year(year: int) -> list[Term]:

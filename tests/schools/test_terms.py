@@ -6,14 +6,15 @@ weekend, and LA term dates that start the autumn term after (or before) 1 Septem
 England default dates for 2026/27 (default_terms(2026)):
 
     Autumn  Tue 1 Sep 2026 - Fri 18 Dec   half-term 26-30 Oct   (the term counts until 3 Jan)
-    Spring  Mon 4 Jan 2027 - Fri 26 Mar   half-term 15-19 Feb   (until 18 Apr: Easter)
-    Summer  Mon 19 Apr 2027 - Fri 16 Jul  half-term 31 May-4 Jun (until 31 Aug)
+    Spring  Mon 4 Jan 2027 - Thu 25 Mar   half-term 15-19 Feb   (until 11 Apr: Easter; Good Friday 26 Mar)
+    Summer  Mon 12 Apr 2027 - Fri 16 Jul  half-term 31 May-4 Jun (until 31 Aug)
     next autumn: Wed 1 Sep 2027"""
 
 import itertools
 from datetime import date, timedelta
 
 import pytest
+from dateutil.easter import easter
 
 from schools import services
 from schools.models import TermName
@@ -74,7 +75,7 @@ def test_default_terms_keep_the_england_pattern_every_year(year):
         assert term.academic_year == year
         assert term.starts_on < term.half_term_starts_on < term.half_term_ends_on < term.ends_on
         assert term.starts_on.weekday() < 5, term  # starts on a school day
-        assert term.ends_on.weekday() == 4, term  # ends on a Friday
+        assert term.ends_on.weekday() == 4 or term.ends_on == good_friday(year + 1) - timedelta(days=1), term
         assert (term.half_term_starts_on.weekday(), term.half_term_ends_on.weekday()) == (0, 4), term
         assert term.half_term_ends_on - term.half_term_starts_on == timedelta(days=4)
     assert autumn.ends_on < spring.starts_on
@@ -82,18 +83,73 @@ def test_default_terms_keep_the_england_pattern_every_year(year):
     # October half-term: the last Monday-to-Friday week wholly in October
     assert autumn.half_term_starts_on.month == autumn.half_term_ends_on.month == 10
     assert (autumn.half_term_ends_on + timedelta(days=7)).month == 11
-    # spring: the first Monday from 3 January; its half-term the week of the Monday from 12 February
-    assert spring.starts_on.weekday() == 0
+    # spring: the first Monday from 3 January (or the Tuesday after a bank holiday); its half-term the
+    # week of the Monday from 12 February; the Easter holiday holds Good Friday and Easter Monday
+    assert spring.starts_on.weekday() in (0, 1)
     assert date(year + 1, 1, 3) <= spring.starts_on <= date(year + 1, 1, 9)
     assert date(year + 1, 2, 12) <= spring.half_term_starts_on <= date(year + 1, 2, 18)
-    assert spring.ends_on <= date(year + 1, 3, 31)
-    assert summer.starts_on >= date(year + 1, 4, 14)
+    assert spring.ends_on < good_friday(year + 1) < easter_monday(year + 1) < summer.starts_on
     # May half-term: the week of the last Monday in May; summer teaching ends in the third week of July
     assert summer.half_term_starts_on.month == 5
     assert (summer.half_term_starts_on + timedelta(days=7)).month == 6
     assert date(year + 1, 7, 16) <= summer.ends_on <= date(year + 1, 7, 22)
     # the next year's autumn term starts after this summer's ends, in September
     assert default_terms(year + 1)[0].starts_on.month == 9
+
+
+@pytest.mark.parametrize(
+    ("year", "spring_ends", "summer_starts"),
+    [
+        (2023, date(2024, 3, 28), date(2024, 4, 15)),  # Easter 31 March: spring ends the day before Good Friday
+        (2024, date(2025, 4, 4), date(2025, 4, 22)),  # Easter 20 April: summer starts the day after Easter Monday
+        (2025, date(2026, 3, 27), date(2026, 4, 20)),  # Easter 5 April: both inside the usual holiday
+        (2026, date(2027, 3, 25), date(2027, 4, 12)),  # Easter 28 March: Good Friday was the last Friday of March
+        (2027, date(2028, 3, 31), date(2028, 4, 18)),  # Easter 16 April: Easter Monday was the Monday from 14 April
+        (2028, date(2029, 3, 29), date(2029, 4, 16)),  # Easter 1 April
+        (2030, date(2031, 3, 28), date(2031, 4, 15)),  # Easter 13 April
+    ],
+)
+def test_default_terms_keep_good_friday_and_easter_monday_in_the_easter_holiday(year, spring_ends, summer_starts):
+    _, spring, summer = default_terms(year)
+    assert (spring.ends_on, summer.starts_on) == (spring_ends, summer_starts)
+
+
+@pytest.mark.parametrize("year", range(2023, 2100))
+def test_no_default_term_starts_or_ends_on_a_bank_holiday_and_the_easter_holiday_is_two_to_three_weeks(year):
+    autumn, spring, summer = default_terms(year)
+    bank_holidays = {good_friday(year + 1), easter_monday(year + 1), *new_years_holidays(year + 1)}
+    for term in (autumn, spring, summer):
+        assert not {term.starts_on, term.ends_on} & bank_holidays, term
+    assert timedelta(days=16) <= summer.starts_on - spring.ends_on - timedelta(days=1) <= timedelta(days=23)
+
+
+@pytest.mark.parametrize(
+    ("year", "spring_starts"),
+    [
+        (2021, date(2022, 1, 4)),  # 1 January 2022 is a Saturday: Monday 3 January is the bank holiday
+        (2027, date(2028, 1, 4)),  # likewise 2028
+        (2022, date(2023, 1, 9)),  # a Sunday: the substitute day is Monday 2 January, before the term
+        (2026, date(2027, 1, 4)),  # a Friday: no substitute day
+    ],
+)
+def test_default_spring_term_starts_after_new_years_substitute_bank_holiday(year, spring_starts):
+    assert default_terms(year)[1].starts_on == spring_starts
+
+
+def good_friday(year: int) -> date:
+    return easter(year) - timedelta(days=2)
+
+
+def easter_monday(year: int) -> date:
+    return easter(year) + timedelta(days=1)
+
+
+def new_years_holidays(year: int) -> set[date]:
+    """New Year's Day and, when it falls at a weekend, the Monday after."""
+    new_year = date(year, 1, 1)
+    if new_year.weekday() < 5:
+        return {new_year}
+    return {new_year, new_year + timedelta(days=7 - new_year.weekday())}
 
 
 def test_default_terms_for_a_leap_year_put_29_february_in_spring_2():
@@ -128,10 +184,11 @@ def test_default_terms_for_a_leap_year_put_29_february_in_spring_2():
         (date(2027, 2, 19), "Spring 2026/27", "Spring 1 2026/27"),
         (date(2027, 2, 20), "Spring 2026/27", "Spring 2 2026/27"),
         (date(2027, 2, 22), "Spring 2026/27", "Spring 2 2026/27"),  # first teaching day of spring 2
-        (date(2027, 3, 26), "Spring 2026/27", "Spring 2 2026/27"),  # last teaching day of spring
-        (date(2027, 3, 29), "Spring 2026/27", "Spring 2 2026/27"),  # Easter holiday
-        (date(2027, 4, 18), "Spring 2026/27", "Spring 2 2026/27"),  # the day before summer
-        (date(2027, 4, 19), "Summer 2026/27", "Summer 1 2026/27"),  # first day of summer
+        (date(2027, 3, 25), "Spring 2026/27", "Spring 2 2026/27"),  # last teaching day of spring
+        (date(2027, 3, 26), "Spring 2026/27", "Spring 2 2026/27"),  # Good Friday: the Easter holiday
+        (date(2027, 3, 29), "Spring 2026/27", "Spring 2 2026/27"),  # Easter Monday
+        (date(2027, 4, 11), "Spring 2026/27", "Spring 2 2026/27"),  # the day before summer
+        (date(2027, 4, 12), "Summer 2026/27", "Summer 1 2026/27"),  # first day of summer
         (date(2027, 5, 28), "Summer 2026/27", "Summer 1 2026/27"),  # last teaching day before half-term
         (date(2027, 5, 31), "Summer 2026/27", "Summer 1 2026/27"),  # May half-term
         (date(2027, 6, 4), "Summer 2026/27", "Summer 1 2026/27"),

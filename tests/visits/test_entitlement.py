@@ -4,11 +4,11 @@
     Autumn 2026/27   1 Sep 2026 - 3 Jan 2027 (teaching ends Fri 18 Dec)
       Autumn 1       1 Sep - 30 Oct   (teaching ends Fri 23 Oct; half-term holiday 26-30 Oct)
       Autumn 2       31 Oct - 3 Jan   (teaching 2 Nov - 18 Dec; Christmas holiday 19 Dec - 3 Jan)
-    Spring 2026/27   4 Jan - 18 Apr 2027 (teaching ends Fri 26 Mar)
+    Spring 2026/27   4 Jan - 11 Apr 2027 (teaching ends Thu 25 Mar)
       Spring 1       4 Jan - 19 Feb   (teaching ends Fri 12 Feb; half-term holiday 15-19 Feb)
-      Spring 2       20 Feb - 18 Apr  (teaching ends Fri 26 Mar; Easter holiday 27 Mar - 18 Apr)
-    Summer 2026/27   19 Apr - 31 Aug 2027 (teaching ends Fri 16 Jul)
-      Summer 1       19 Apr - 4 Jun   (teaching ends Fri 28 May; half-term holiday 31 May - 4 Jun)
+      Spring 2       20 Feb - 11 Apr  (teaching ends Thu 25 Mar; Easter holiday 26 Mar - 11 Apr)
+    Summer 2026/27   12 Apr - 31 Aug 2027 (teaching ends Fri 16 Jul)
+      Summer 1       12 Apr - 4 Jun   (teaching ends Fri 28 May; half-term holiday 31 May - 4 Jun)
       Summer 2       5 Jun - 31 Aug   (summer holiday 17 Jul - 31 Aug)
     Autumn 2027/28   from Wed 1 Sep 2027
 
@@ -187,11 +187,11 @@ def test_completed_visits_count(status, counts):
         ("half 2", date(2027, 2, 17), True),  # February half-term holiday
         ("half 2", date(2027, 2, 20), False),
         ("half 3", date(2027, 2, 20), True),  # first day of spring 2
-        ("half 3", date(2027, 3, 26), True),  # last teaching day
+        ("half 3", date(2027, 3, 25), True),  # last teaching day
         ("half 3", date(2027, 4, 5), True),  # Easter holiday
-        ("half 3", date(2027, 4, 19), False),  # first day of summer
+        ("half 3", date(2027, 4, 12), False),  # first day of summer
         # summer 1 and 2, the May half-term and the summer holiday
-        ("half 4", date(2027, 4, 19), True),
+        ("half 4", date(2027, 4, 12), True),
         ("half 4", date(2027, 6, 2), True),  # May half-term holiday
         ("half 4", date(2027, 6, 5), False),
         ("half 5", date(2027, 6, 5), True),
@@ -448,7 +448,7 @@ HALF_TERMLY_VISITS = [visit(SEPT), visit(JAN_12), visit(date(2027, 3, 3)), visit
         (date(2027, 2, 20), OVERDUE, "Spring 1: visited 12 Jan; Spring 2: due", ["Autumn 2 2026/27"]),
         (date(2027, 3, 3), MET, "Spring 1: visited 12 Jan; Spring 2: visited 3 Mar", ["Autumn 2 2026/27"]),
         (date(2027, 4, 5), MET, "Spring 1: visited 12 Jan; Spring 2: visited 3 Mar", ["Autumn 2 2026/27"]),  # Easter
-        (date(2027, 4, 19), OVERDUE, "Summer 1: due", ["Autumn 2 2026/27"]),
+        (date(2027, 4, 12), OVERDUE, "Summer 1: due", ["Autumn 2 2026/27"]),
         (date(2027, 6, 2), MET, "Summer 1: visited 5 May", ["Autumn 2 2026/27"]),  # May half-term
         (date(2027, 8, 10), MET, "Summer 1: visited 5 May; Summer 2: visited 16 Jun", ["Autumn 2 2026/27"]),
         (date(2027, 8, 31), MET, "Summer 1: visited 5 May; Summer 2: visited 16 Jun", ["Autumn 2 2026/27"]),
