@@ -116,8 +116,12 @@ def next_visit_due(*, calendar: YearCalendar, stored: StoredCompliance | None) -
     label = ComplianceStatus(status).label
     if status != ComplianceStatus.MET:
         by = _teaching_end(calendar, current)
-        return NextVisit(status, label, f"This {'half-term' if half_termly else 'term'}: by {by:%-d %B %Y}", by,
-                         overdue=status == ComplianceStatus.OVERDUE)  # fmt: skip
+        period = "half-term" if half_termly else "term"
+        text = f"This {period}: by {by:%-d %B %Y}"
+        if calendar.today > by:
+            # The holiday after the period: its teaching is over, but a visit still counts in it.
+            text = f"This {period}: teaching ended {by:%-d %B %Y}; a visit until {current.ends_on:%-d %B %Y} counts"
+        return NextVisit(status, label, text, by, overdue=status == ComplianceStatus.OVERDUE)
     following = _after(periods, current)
     if following is None:
         return NextVisit(status, label, "Next in the autumn term of the next academic year")

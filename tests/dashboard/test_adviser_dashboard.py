@@ -100,6 +100,25 @@ def test_after_the_summer_term_is_met_the_next_visit_is_owed_in_the_next_academi
     )
 
 
+@pytest.mark.parametrize(
+    ("day", "text"),
+    [
+        (date(2026, 12, 18), "This term: by 18 December 2026"),  # the last teaching day
+        (date(2026, 12, 19), "This term: teaching ended 18 December 2026; a visit until 3 January 2027 counts"),
+        (date(2027, 1, 3), "This term: teaching ended 18 December 2026; a visit until 3 January 2027 counts"),
+        (date(2027, 1, 4), "This term: by 25 March 2027"),  # spring: Good Friday is 26 March
+    ],
+)
+def test_in_the_holiday_after_a_term_the_visit_owed_says_teaching_has_ended_and_until_when_a_visit_counts(
+    on_day, adviser, day, text
+):
+    on_day(day)
+    school = SchoolFactory(link_adviser=adviser)
+    row = stored_compliance(today=day).get(school=school)
+    assert row.visits_status in ("due", "overdue")
+    assert next_visit_due(calendar=year_calendar(day), stored=row).text == text
+
+
 def test_drafts_returned_items_and_notes_awaiting_acknowledgement_are_listed(mine, adviser, officer, headteacher):
     returned = CategorisationFactory(
         school=mine["kingfisher"], created_by=adviser, academic_year=2026, term="spring",
