@@ -132,6 +132,32 @@ def current_categories(
     return found
 
 
+def level_held_since(school_ids: Iterable[int], *, on: date) -> dict[int, datetime]:
+    """When each school's current level began, as it stood at the end of `on`: the approval that
+    started its unbroken run of approvals at that level (a high-support school re-categorised high
+    every term has been high since the first of them). Schools with no category are absent. One
+    query, for a page of schools (it reads every approval of each)."""
+    school_ids = list(school_ids)
+    if not school_ids:
+        return {}
+    rows = (
+        Categorisation.objects.filter(status=Status.APPROVED, school_id__in=school_ids, approved_at__lt=_end_of_day(on))
+        .order_by("school_id", "-approved_at", "-id")
+        .values_list("school_id", "level", "approved_at")
+    )
+    since: dict[int, datetime] = {}
+    current: dict[int, str] = {}
+    broken: set[int] = set()
+    for school_id, level, approved_at in rows:
+        if school_id in broken or approved_at is None:  # (an approval always has its time)
+            continue
+        if current.setdefault(school_id, level) != level:
+            broken.add(school_id)
+            continue
+        since[school_id] = approved_at
+    return since
+
+
 def levels_on(
     days: Iterable[date], school_ids: Iterable[int] | QuerySet[Any] | None = None
 ) -> dict[date, dict[int, str]]:

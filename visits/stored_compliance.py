@@ -21,7 +21,7 @@ every kind of write, in random sequences."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -29,7 +29,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from categorisation.models import Categorisation
-from categorisation.selectors import CurrentCategory, current_categories
+from categorisation.selectors import CurrentCategory, current_categories, level_held_since
 from schools.models import School, Term
 from schools.signals import register_changed
 
@@ -209,21 +209,23 @@ class ToSetUp:
 
     school: School
     category: CurrentCategory | None
+    high_support_since: datetime | None  # the start of its unbroken run of high support
 
 
 def msp_groups_to_set_up(
     stored: QuerySet[StoredCompliance], *, today: date, limit: int | None = None
 ) -> tuple[list[ToSetUp], int]:
     """The stored rows' schools that need an MSP group, in the stored rows' order (stored_compliance:
-    school name), the first `limit`, with their current category (since when they are at high
-    support), and how many there are: three queries, not a full compliance row each (England has
+    school name), the first `limit`, with their current category and since when they have been at
+    high support, and how many there are: four queries, not a full compliance row each (England has
     over a hundred such schools)."""
     wanted = stored.filter(msp_to_set_up=True)
     rows = list(wanted[:limit])
     # Counted whenever a limit is asked for, full or not: the same queries for few schools or many.
     total = len(rows) if limit is None else wanted.count()
-    categories = current_categories([r.school_id for r in rows], on=today)
-    return [ToSetUp(r.school, categories.get(r.school_id)) for r in rows], total
+    ids = [r.school_id for r in rows]
+    categories, since = current_categories(ids, on=today), level_held_since(ids, on=today)
+    return [ToSetUp(r.school, categories.get(r.school_id), since.get(r.school_id)) for r in rows], total
 
 
 @dataclass

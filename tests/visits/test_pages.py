@@ -736,6 +736,24 @@ def test_the_msp_pages_show_high_support_schools_to_set_up_and_open_groups_with_
     assert response.context["groups"][0].compliance is not None
 
 
+def test_high_support_since_is_the_start_of_the_schools_unbroken_run_of_high_support(client_as, officer):
+    school = SchoolFactory(name="High Primary School")
+    for level, approved in (
+        (SupportLevel.HIGH, aware(2025, 1, 20)),  # an earlier run, broken by the medium below
+        (SupportLevel.MEDIUM, aware(2025, 5, 1)),
+        (SupportLevel.HIGH, aware(2025, 10, 6)),  # the run starts here
+        (SupportLevel.HIGH, aware(2026, 2, 2)),
+        (SupportLevel.HIGH, aware(2026, 5, 1)),  # the latest approval
+    ):
+        ApprovedCategorisationFactory(school=school, level=level, approved_at=approved)
+
+    page = client_as("officer").get(reverse("visits:msp_list"))
+    [row] = page.context["to_set_up"]
+    assert (row.category.approved_at, row.high_support_since) == (aware(2026, 5, 1), aware(2025, 10, 6))
+    assert "6 Oct 2025" in page.content.decode()
+    assert "high support since 6 Oct 2025" in client_as("officer").get(reverse("dashboard:home")).content.decode()
+
+
 def test_the_msp_list_reads_the_schools_without_a_group_in_the_same_queries_for_one_or_many(client_as):
     def high_school(n):
         school = SchoolFactory(name=f"High {n} Primary School")
