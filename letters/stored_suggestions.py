@@ -56,8 +56,18 @@ def due(today: date) -> Q:
 
 def mark_stale(*, school_ids: Iterable[int]) -> None:
     """Mark these schools' suggestions stale, making the state row of a school that has none (a
-    new school): one upsert."""
+    new school): one upsert (on PostgreSQL one statement with an array, however many: a GIAS
+    import's 50,000 new schools)."""
     ids = sorted({pk for pk in school_ids if pk is not None})
+    if ids and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {StoredSuggestionState._meta.db_table} AS state (school_id, stale) "  # a table name
+                "SELECT unnest(%s::integer[]), true "
+                "ON CONFLICT (school_id) DO UPDATE SET stale = true WHERE NOT state.stale",
+                [ids],
+            )
+        return
     for chunk in in_chunks(ids, CHUNK):
         StoredSuggestionState.objects.bulk_create(
             [StoredSuggestionState(school_id=pk, stale=True) for pk in chunk],
@@ -68,8 +78,8 @@ def mark_stale(*, school_ids: Iterable[int]) -> None:
 
 
 def mark_all_stale() -> None:
-    """Every school stale, and a state row for every school without one (schools a set-wise import
-    created)."""
+    """Every school stale (an establishment type's governance changed), and a state row for every
+    school without one."""
     StoredSuggestionState.objects.filter(stale=False).update(stale=True)
     ensure_rows()
 
@@ -121,6 +131,12 @@ def _on_everything(sender, **kwargs) -> None:
     mark_all_stale()
 
 
+def _on_register_changed(sender, school_ids: Iterable[int], **kwargs) -> None:
+    # The schools a GIAS import created or changed (their names, status and types are what the
+    # rules read of the register); their new schools get state rows.
+    mark_stale(school_ids=school_ids)
+
+
 # The writes a school's suggestions depend on (compute_candidates' inputs): its name, status and
 # establishment type; its inspections; its MSP meetings (held, recommending a warning notice);
 # its letters (type, status, when drafted); the decisions on its suggestions.
@@ -133,7 +149,7 @@ def connect() -> None:
         post_delete.connect(_on_school_delete, sender=model, dispatch_uid=f"stored-suggestions-del-{model.__name__}")
     # Whether a school is maintained (concerns are suggested for maintained schools only): rare.
     post_save.connect(_on_everything, sender=EstablishmentType, dispatch_uid="stored-suggestions-type")
-    register_changed.connect(_on_everything, dispatch_uid="stored-suggestions-register")
+    register_changed.connect(_on_register_changed, dispatch_uid="stored-suggestions-register")
     inspections_changed.connect(_on_inspections_changed, dispatch_uid="stored-suggestions-inspections")
 
 

@@ -2,8 +2,11 @@
 
 from django.dispatch import Signal
 
-# Sent inside the transaction of a GIAS import that changed the register. Figures kept per school
-# (visits.stored_compliance) are marked for recomputation by their receivers.
+# Sent inside the transaction of a GIAS import that changed the register, with `school_ids`: the
+# schools it created or changed. Figures kept per school (visits.stored_compliance,
+# letters.stored_suggestions) are marked for recomputation by their receivers: those schools only,
+# since nothing else the import writes (trusts' and wards' names, new establishment types) is read
+# by them (docs/adr/0047).
 register_changed = Signal()
 # Sent inside the transaction of an Ofsted import that created or changed inspections, with
 # `school_ids`: the schools whose inspections changed (letters.stored_suggestions marks them).

@@ -114,18 +114,18 @@ class GiasImporter(Importer):
         return references.trusts, references.wards, references.types
 
     def apply(self, plan: Plan, *, actor, record, progress: Progress = no_progress) -> None:
-        self._apply_register(plan, actor=actor, reason=f"GIAS import #{record.pk}", progress=progress)
-        register_changed.send(sender=type(self))
+        school_ids = self._apply_register(plan, actor=actor, reason=f"GIAS import #{record.pk}", progress=progress)
+        register_changed.send(sender=type(self), school_ids=school_ids)
 
-    def _apply_register(self, plan: Plan, *, actor, reason: str, progress: Progress) -> None:
+    def _apply_register(self, plan: Plan, *, actor, reason: str, progress: Progress) -> list[int]:
+        """Write the plan; return the ids of the schools it created or changed."""
         payload = plan.payload
         self._apply_types(payload["types"])
         if payload["staged"]:
             staging.upsert_named(Trust, payload["trusts"], actor=actor)
             staging.upsert_named(Ward, payload["wards"], actor=actor)
-            staging.apply(plan, actor=actor, reason=reason, progress=progress)
-            return
-        write.write_row_by_row(payload, actor=actor, reason=reason, progress=progress)
+            return staging.apply(plan, actor=actor, reason=reason, progress=progress)
+        return write.write_row_by_row(payload, actor=actor, reason=reason, progress=progress)
 
     @staticmethod
     def _apply_types(types: dict) -> None:

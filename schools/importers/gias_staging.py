@@ -188,8 +188,9 @@ def upsert_named(model, names: dict[str, str], *, actor) -> None:
         cursor.execute("DROP TABLE gias_names")
 
 
-def _create(cursor, fields: list[str], *, now, actor, reason: str) -> None:
-    """New schools: the file's fields, trust and ward by code, every other column its default."""
+def _create(cursor, fields: list[str], *, now, actor, reason: str) -> list[int]:
+    """New schools: the file's fields, trust and ward by code, every other column its default;
+    returns their ids."""
     school = _quote(School._meta.db_table)
     from_file = {"urn", *(_column(f) for f in fields), "trust_id", "ward_id", "head_appointment"}
     defaults = {
@@ -203,9 +204,10 @@ def _create(cursor, fields: list[str], *, now, actor, reason: str) -> None:
     cursor.execute(
         f"INSERT INTO {school} ({', '.join(_quote(c) for c in targets)}) "
         f"SELECT {', '.join(selected)} FROM {STAGE} s JOIN {ACTIONS} a ON a.pos = s.pos {JOINS} "
-        "WHERE a.action = %s ORDER BY s.pos",
+        "WHERE a.action = %s ORDER BY s.pos RETURNING id",
         [*defaults.values(), CREATE],
     )
+    created = [row[0] for row in cursor.fetchall()]
     _history(
         cursor,
         f"SELECT sc.id FROM {school} sc JOIN {STAGE} s ON s.urn = sc.urn JOIN {ACTIONS} a ON a.pos = s.pos "
@@ -216,10 +218,12 @@ def _create(cursor, fields: list[str], *, now, actor, reason: str) -> None:
         actor=actor,
         reason=reason or None,
     )
+    return created
 
 
-def apply(plan: Plan, *, actor, reason: str, progress: Progress) -> None:
-    """Write the staged rows: new schools, then changed ones, with their history."""
+def apply(plan: Plan, *, actor, reason: str, progress: Progress) -> list[int]:
+    """Write the staged rows: new schools, then changed ones, with their history; returns the ids
+    of the schools created and changed."""
     fields = plan.payload["staged_fields"]
     school = _quote(School._meta.db_table)
     now = timezone.now()
@@ -233,7 +237,7 @@ def apply(plan: Plan, *, actor, reason: str, progress: Progress) -> None:
             built_after_load(School, rows=plan.created, checked_after=references),
             built_after_load(HISTORY, rows=plan.created),
         ):
-            _create(cursor, fields, now=now, actor=actor, reason=reason)
+            written = _create(cursor, fields, now=now, actor=actor, reason=reason)
 
         # Changed schools: every field the file has; a new head clears the LA's start date and
         # resets the appointment (the row-by-row path writes only what differs: the same result).
@@ -249,9 +253,10 @@ def apply(plan: Plan, *, actor, reason: str, progress: Progress) -> None:
         progress(f"Updating {plan.updated:,} schools.", 0.8)
         cursor.execute(
             f"UPDATE {school} sc SET {', '.join(assignments)} FROM {STAGE} s JOIN {ACTIONS} a ON a.pos = s.pos "
-            f"{JOINS} WHERE a.action = %s AND sc.id = a.school_id",
+            f"{JOINS} WHERE a.action = %s AND sc.id = a.school_id RETURNING sc.id",
             [UPDATE],
         )
+        written += [row[0] for row in cursor.fetchall()]
         _history(
             cursor,
             f"SELECT school_id FROM {ACTIONS} WHERE action = %s",
@@ -262,3 +267,4 @@ def apply(plan: Plan, *, actor, reason: str, progress: Progress) -> None:
             reason=reason or None,
         )
         cursor.execute(f"DROP TABLE {STAGE}, {ACTIONS}")
+    return written

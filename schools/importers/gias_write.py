@@ -12,8 +12,9 @@ from .base import Progress
 from .gias_compare import BATCH, chunks
 
 
-def write_row_by_row(payload: dict, *, actor, reason: str, progress: Progress) -> None:
-    """The plan's trusts and wards created or renamed, then its schools created and updated."""
+def write_row_by_row(payload: dict, *, actor, reason: str, progress: Progress) -> list[int]:
+    """The plan's trusts and wards created or renamed, then its schools created and updated;
+    returns the ids of the schools created and updated."""
     trust_ids = upsert_named(Trust, payload["trusts"], actor)
     ward_ids = upsert_named(Ward, payload["wards"], actor)
 
@@ -29,8 +30,9 @@ def write_row_by_row(payload: dict, *, actor, reason: str, progress: Progress) -
 
     creates = [{"urn": urn, **resolved(values)} for urn, values in payload["creates"]]
     updates = payload["updates"]
+    written_ids = [school_id for school_id, _ in updates]
     for done, chunk in enumerate(chunks(creates, 10 * BATCH), start=1):
-        bulk_insert_with_history(School, chunk, user=actor, reason=reason)
+        written_ids += bulk_insert_with_history(School, chunk, user=actor, reason=reason)
         written = min(done * 10 * BATCH, len(creates))
         progress(
             f"Created {written:,} of {count_of(len(creates), 'school')}.",
@@ -58,6 +60,7 @@ def write_row_by_row(payload: dict, *, actor, reason: str, progress: Progress) -
             f"Updated {written:,} of {count_of(len(updates), 'school')}.",
             0.5 + 0.5 * (len(creates) + written) / (len(creates) + len(updates)),
         )
+    return written_ids
 
 
 def add_establishment_types(types: dict) -> None:

@@ -338,16 +338,22 @@ def test_an_ofsted_import_marks_the_schools_of_its_inspections_stale(today, scho
     assert [kind for kind, _ in stored(school)] == [LetterKind.CONGRATULATIONS]
 
 
-def test_a_gias_import_marks_every_school_stale_and_its_new_school_gets_a_state_row(today, dropped, other_school):
+def test_a_gias_import_marks_the_schools_it_creates_or_changes_stale_and_no_other(today, dropped, other_school):
     refresh(today=TODAY)
-    row = gias_row(urn=874555, name="Dunlin Primary School", type_code=1, phase="Primary")
-    data = to_csv_bytes(current_gias_header(), [row], encoding="utf-8")
+    renamed = gias_row(urn=dropped.urn, name="Kingfisher Academy Primary", type_code=1, phase="Primary",
+                       establishment_number=dropped.establishment_number)  # fmt: skip
+    new = gias_row(urn=874555, name="Dunlin Primary School", type_code=1, phase="Primary")
+    data = to_csv_bytes(current_gias_header(), [renamed, new], encoding="utf-8")
     record = school_services.import_run(kind="gias", data=data, filename="edubasealldata.csv", actor=None,
                                         options={"la_codes": ["874"]})  # fmt: skip
-    assert record.created == 1, record.message
-    assert set(StoredSuggestionState.objects.values_list("stale", flat=True)) == {True}
-    assert StoredSuggestionState.objects.filter(school__urn=874555).exists()
-    assert refresh(today=TODAY) == 3
+    assert (record.created, record.updated) == (1, 1), record.message
+    stale = dict(StoredSuggestionState.objects.values_list("school__urn", "stale"))
+    assert stale == {dropped.urn: True, 874555: True, other_school.urn: False}
+    assert refresh(today=TODAY) == 2
+    assert [s.school_name for s in open_suggestions(school_ids=[dropped.pk], today=TODAY)] == [
+        "Kingfisher Academy Primary"
+    ]
+    assert differences(today=TODAY) == []
 
 
 def test_a_decision_or_a_letter_answering_the_fact_removes_the_suggestion_at_once(dropped, other_school, officer):

@@ -137,9 +137,24 @@ class World:
     def pass_days(self, n: int, k: int) -> None:
         self.day += timedelta(days=k % 40)  # across half-terms, into the next term
 
+    def gias_import(self, n: int, k: int) -> None:
+        # The register written set-wise (no model signals): a school converted to an academy (28) or
+        # back, closed or reopened, beside a new maintained school that later steps visit.
+        school, urn = self.school(n), 874600 + k % 2
+        rows = [
+            gias_row(urn=school.urn, name=school.name, type_code=28 if k % 2 else 1, phase="Primary",
+                     establishment_number=school.establishment_number, status_code="2" if k % 3 == 0 else "1"),
+            gias_row(urn=urn, name=f"Dunlin Primary School {k % 2}", type_code=1, phase="Primary"),
+        ]  # fmt: skip
+        data = to_csv_bytes(current_gias_header(), rows, encoding="utf-8")
+        import_run(kind="gias", data=data, filename="edubasealldata.csv", actor=None, options={"la_codes": ["874"]})
+        new = School.objects.get(urn=urn)
+        if new.pk not in {s.pk for s in self.schools}:
+            self.schools.append(new)
+
     STEPS = [
         "categorise", "plan_visit", "complete_visit", "cancel_visit", "set_up_msp", "plan_meeting", "close_msp",
-        "buy_offer", "close_school", "change_link_adviser", "change_role", "move_term", "pass_days",
+        "buy_offer", "close_school", "change_link_adviser", "change_role", "move_term", "pass_days", "gias_import",
     ]  # fmt: skip
 
 
@@ -202,18 +217,21 @@ def test_a_closed_school_loses_its_row(school):
     assert not stored_compliance(today=TODAY).filter(school=school).exists()
 
 
-def test_a_gias_import_that_changes_the_register_marks_every_row_stale_and_its_new_school_gets_a_row(school):
+def test_a_gias_import_marks_the_rows_of_the_schools_it_changes_stale_and_its_new_school_gets_a_row(school):
     other = SchoolFactory(name="Avocet Primary School")
     refresh(today=TODAY)
-    row = gias_row(urn=874555, name="Kingfisher Primary School", type_code=1, phase="Primary")
-    data = to_csv_bytes(current_gias_header(), [row], encoding="utf-8")
+    # The school becomes an academy converter (type 28): it loses its entitlement, so its row goes.
+    converted = gias_row(urn=school.urn, name=school.name, type_code=28, phase="Primary",
+                         establishment_number=school.establishment_number)  # fmt: skip
+    new = gias_row(urn=874555, name="Kingfisher Primary School", type_code=1, phase="Primary")
+    data = to_csv_bytes(current_gias_header(), [converted, new], encoding="utf-8")
     record = import_run(kind="gias", data=data, filename="edubasealldata.csv", actor=None,
                         options={"la_codes": ["874"]})  # fmt: skip
-    assert record.created == 1, record.message
-    assert set(StoredCompliance.objects.values_list("stale", flat=True)) == {True}
-    assert refresh(today=TODAY) == 3
-    new = School.objects.get(urn=874555)
-    assert StoredCompliance.objects.filter(school__in=[school, other, new], stale=False).count() == 3
+    assert (record.created, record.updated) == (1, 1), record.message
+    assert dict(StoredCompliance.objects.values_list("school_id", "stale")) == {school.pk: True, other.pk: False}
+    assert refresh(today=TODAY) == 2
+    new_school = School.objects.get(urn=874555)
+    assert dict(StoredCompliance.objects.values_list("school_id", "stale")) == {other.pk: False, new_school.pk: False}
 
 
 def test_rows_computed_for_yesterday_are_recomputed_for_today(school):
