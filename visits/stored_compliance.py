@@ -133,10 +133,16 @@ def _on_register_changed(sender, school_ids: Iterable[int], **kwargs) -> None:
     mark_stale(school_ids=school_ids)
 
 
-def _on_roles_changed(sender, action, **kwargs) -> None:
-    # Whether a visit counts depends on its lead's role (adviser or officer): rare, so every row.
-    if action in ("post_add", "post_remove", "post_clear"):
+def _on_roles_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    # Whether a visit counts depends on its lead's role (adviser or officer): the schools of the
+    # visits led by the users whose roles changed (a new account, or a governor's, leads none).
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if reverse:  # a group's users changed (not a path the product takes: the role history refuses it)
         mark_all_stale()
+        return
+    led = Visit.objects.filter(adviser_id=instance.pk).values_list("school_id", flat=True).distinct()
+    mark_stale(school_ids=led)
 
 
 # The writes a school's status depends on (compliance_rows' inputs).

@@ -203,6 +203,25 @@ def test_a_completed_visit_marks_the_row_stale_in_its_transaction_and_the_next_r
     assert stored(school).visits_status == ComplianceStatus.MET
 
 
+def test_a_role_given_to_an_account_that_leads_no_visits_marks_no_row_stale(school):
+    SchoolFactory(name="Avocet Primary School")
+    refresh(today=TODAY)
+    user(Role.GOVERNOR, "new-governor")
+    user(Role.ADVISER, "new-adviser")
+    assert set(StoredCompliance.objects.values_list("stale", flat=True)) == {False}
+
+
+def test_an_adviser_who_becomes_a_governor_marks_only_the_schools_of_the_visits_they_led_stale(school, adviser):
+    other = SchoolFactory(name="Avocet Primary School")
+    visit = services.visit_plan(school=school, adviser=adviser, visit_date=TODAY - timedelta(days=5), actor=adviser)
+    services.visit_complete(visit=visit, actor=adviser, today=TODAY)
+    refresh(today=TODAY)
+    assert stored(school).visits_status == ComplianceStatus.MET
+    user_set_role(user=adviser, role=Role.GOVERNOR, actor=None)
+    assert dict(StoredCompliance.objects.values_list("school_id", "stale")) == {school.pk: True, other.pk: False}
+    assert stored(school).visits_status == ComplianceStatus.DUE  # a governor's visit does not count
+
+
 def test_an_approved_categorisation_is_in_the_stored_row_at_once(school):
     stored(school)
     ApprovedCategorisationFactory(school=school, level=SupportLevel.HIGH, approved_at=aware(2026, 11, 20))

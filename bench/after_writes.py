@@ -1,21 +1,26 @@
-"""Benchmark: the officer's first page after a GIAS import, at England scale (docs/adr/0047).
+"""Benchmark: the officer's first page after a GIAS import or a role change, at England scale
+(docs/adr/0047).
 
 A GIAS import that changes the register tells the stored statuses (visits.stored_compliance,
 letters.stored_suggestions) which schools it created or changed (`register_changed` with
 `school_ids`), and they mark those schools stale in the import's transaction; the next page
 recomputes them. Before ADR 0047 the import marked every school stale, so the first page after any
-import recomputed all of England. This prints both, side by side in one run, on the database
+import recomputed all of England; a role given to an account marked every school's compliance
+stale, where now only the schools of the visits the account led are (none for a new account).
+This prints each write beside what it did before, side by side in one run, on the database
 `bench/pages.py` builds (run `bench/pages.py --build-only` first):
 
 1. the statuses made current for today (as the nightly task leaves them);
-2. in a transaction: the marking, timed (what the import's transaction pays), then the officer's
-   home page twice as the officer (the first request recomputes what was marked; the second finds
-   nothing to do); then the transaction is rolled back, so every trial starts from the same state;
+2. in a transaction: the write, timed (for the import, the marking its transaction pays), then the
+   officer's home page twice as the officer (the first request recomputes what was marked; the
+   second finds nothing to do); then the transaction is rolled back, so every trial starts from
+   the same state;
 3. alternately, --trials times each: the schools a weekly import changes (--changed, default 1% of
-   the register), and every school.
+   the register), every school (the import before), a new governor's account given its role, and
+   that with every compliance row marked (the role before).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/school_improvement_pages_bench \
-        .venv/bin/python bench/after_import.py
+        .venv/bin/python bench/after_writes.py
 """
 
 import argparse
@@ -50,6 +55,8 @@ def main() -> None:
     from django.utils import timezone
 
     from accounts.models import User
+    from accounts.roles import Role
+    from accounts.services import user_set_role
     from letters import stored_suggestions
     from schools.importers.gias import GiasImporter
     from schools.models import School
@@ -79,11 +86,23 @@ def main() -> None:
     def changed_schools() -> None:  # what the import sends since ADR 0047
         register_changed.send(sender=GiasImporter, school_ids=changed)
 
-    def every_school() -> None:  # what the import's receivers did before it
+    def new_governor() -> None:  # a role given: the schools of the visits the account led (none)
+        user_set_role(user=User.objects.create_user(username="bench-new-governor"), role=Role.GOVERNOR, actor=None)
+
+    def every_school() -> None:  # what an import did before
         stored_compliance.mark_all_stale()
         stored_suggestions.mark_all_stale()
 
-    ways = {f"{len(changed):,} schools changed": changed_schools, f"every school ({len(every):,})": every_school}
+    def new_governor_before() -> None:  # what a role did before: every compliance row
+        new_governor()
+        stored_compliance.mark_all_stale()
+
+    ways = {
+        f"import, {len(changed):,} schools changed": changed_schools,
+        f"import, before: all {len(every):,} schools": every_school,
+        "a new governor's role": new_governor,
+        "a new governor's role, before": new_governor_before,
+    }
     figures: dict[str, list[tuple[float, float, float]]] = {label: [] for label in ways}
     for _ in range(args.trials):
         for label, mark in ways.items():
@@ -101,14 +120,15 @@ def main() -> None:
 
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"{len(every):,} schools; {args.trials} trials each, alternately; load average after: {load}")
-    print(f"{'marked stale':28} {'marking ms':>10} {'first page ms':>13} {'second page ms':>14}")
+    print(f"{'marked stale':36} {'write ms':>10} {'first page ms':>13} {'second page ms':>14}")
     medians = {}
     for label, rows in figures.items():
         mark_ms, first_ms, second_ms = (statistics.median(column) * 1000 for column in zip(*rows, strict=True))
         medians[label] = first_ms
-        print(f"{label:28} {mark_ms:10.1f} {first_ms:13.1f} {second_ms:14.1f}")
-    few, all_ = medians.values()
-    print(f"first officer home page after an import: {all_ / few:.1f}x faster when only the changed schools are marked")
+        print(f"{label:36} {mark_ms:10.1f} {first_ms:13.1f} {second_ms:14.1f}")
+    imported, imported_before, role, role_before = medians.values()
+    print(f"first officer home page: after an import {imported_before / imported:.1f}x faster, "
+          f"after a role {role_before / role:.1f}x faster")  # fmt: skip
 
 
 if __name__ == "__main__":
