@@ -19,6 +19,7 @@ rows instead, the same way as the stored compliance status (docs/adr/0026):
 `tests/letters/test_stored_suggestions.py` proves the stored suggestions equal a full recomputation
 after every kind of write, in random sequences."""
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -133,8 +134,14 @@ def _on_everything(sender, **kwargs) -> None:
 
 def _on_register_changed(sender, school_ids: Iterable[int], **kwargs) -> None:
     # The schools a GIAS import created or changed (their names, status and types are what the
-    # rules read of the register); their new schools get state rows.
+    # rules read of the register); their new schools get state rows. The worker recomputes them
+    # once the import commits, so no page waits for it (docs/adr/0047).
+    from core.tasks import defer
+
+    from .tasks import refresh_stored_suggestions
+
     mark_stale(school_ids=school_ids)
+    defer(refresh_stored_suggestions, timestamp=int(time.time()), queueing_lock="refresh-stored-suggestions")
 
 
 # The writes a school's suggestions depend on (compute_candidates' inputs): its name, status and

@@ -19,6 +19,7 @@ read these rows instead:
 `tests/visits/test_stored_compliance.py` proves the stored fields equal a full recomputation after
 every kind of write, in random sequences."""
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -129,8 +130,14 @@ def _on_everything(sender, **kwargs) -> None:
 
 
 def _on_register_changed(sender, school_ids: Iterable[int], **kwargs) -> None:
-    # The schools a GIAS import created or changed; nothing else it writes is read here.
+    # The schools a GIAS import created or changed; nothing else it writes is read here. The worker
+    # recomputes them once the import commits, so no page waits for it (docs/adr/0047).
+    from core.tasks import defer
+
+    from .tasks import refresh_stored_compliance
+
     mark_stale(school_ids=school_ids)
+    defer(refresh_stored_compliance, timestamp=int(time.time()), queueing_lock="refresh-stored-compliance")
 
 
 def _on_roles_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:

@@ -25,6 +25,7 @@ from audit.tasks import purge_read_log
 from core import emails, logs
 from core.tasks import queue_is_postgresql
 from schools import services
+from schools.demo_files import current_gias_header, gias_row, to_csv_bytes
 from schools.models import Councillor
 from tests.factories import SchoolFactory
 
@@ -40,6 +41,17 @@ def queue(settings):
     app.connector.reset()
     yield app.connector
     app.connector.reset()
+
+
+def test_a_gias_import_queues_the_recomputation_of_the_stored_statuses_it_marked(queue):
+    SchoolFactory()
+    row = gias_row(urn=874555, name="Dunlin Primary School", type_code=1, phase="Primary")
+    data = to_csv_bytes(current_gias_header(), [row], encoding="utf-8")
+    record = services.import_run(kind="gias", data=data, filename="edubasealldata.csv", actor=None,
+                                 options={"la_codes": ["874"]})  # fmt: skip
+    assert record.created == 1, record.message
+    queued = sorted(job["task_name"] for job in queue.jobs.values())
+    assert queued == ["letters.tasks.refresh_stored_suggestions", "visits.tasks.refresh_stored_compliance"]
 
 
 def failing_mail():

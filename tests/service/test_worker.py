@@ -22,13 +22,14 @@ from django.utils import timezone
 
 from core.models import Export, ExportStatus
 from core.tasks import queue_is_postgresql
-from letters.models import DocumentsStatus, Letter
+from letters.models import DocumentsStatus, Letter, StoredSuggestionState
 from schools import services
 from schools.background import ProgressFile
 from schools.demo_files import current_gias_header, gias_row, to_csv_bytes
 from schools.models import Councillor, ElectedMemberAlert, ImportRecord, ImportStatus, School
 from tests.factories import SchoolFactory
 from tests.letters.factories import approved
+from visits.models import StoredCompliance
 
 pytestmark = [
     pytest.mark.skipif(
@@ -136,6 +137,13 @@ def test_a_worker_process_checks_and_imports_an_upload_and_sends_a_councillor_al
     services.import_confirm(record=record, actor=admin_user)
     wait_for(lambda: status_of(record) == ImportStatus.COMMITTED, "the import", workers)
     assert School.objects.count() == 30
+
+    def recomputed() -> bool:  # the stored statuses the import marked, before any page asks (docs/adr/0047)
+        compliance = StoredCompliance.objects.filter(stale=False).count() == 30
+        suggestions = StoredSuggestionState.objects.filter(stale=False).count() == 30
+        return compliance and suggestions
+
+    wait_for(recomputed, "the stored statuses recomputed", workers)
 
     school = SchoolFactory()
     Councillor.objects.create(ward=school.ward, name="Jane Doe", email="jane@example.gov.uk")

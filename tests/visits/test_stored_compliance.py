@@ -253,6 +253,25 @@ def test_a_gias_import_marks_the_rows_of_the_schools_it_changes_stale_and_its_ne
     assert dict(StoredCompliance.objects.values_list("school_id", "stale")) == {other.pk: False, new_school.pk: False}
 
 
+def test_once_a_gias_import_commits_the_worker_has_recomputed_what_it_marked(
+    school, django_capture_on_commit_callbacks, on_day
+):
+    from letters.models import StoredSuggestionState
+
+    on_day(TODAY)
+    refresh(today=TODAY)
+    row = gias_row(urn=874555, name="Kingfisher Primary School", type_code=1, phase="Primary")
+    data = to_csv_bytes(current_gias_header(), [row], encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=True):  # tasks run inline in tests, after the commit
+        record = import_run(kind="gias", data=data, filename="edubasealldata.csv", actor=None,
+                            options={"la_codes": ["874"]})  # fmt: skip
+    assert record.created == 1, record.message
+    new = School.objects.get(urn=874555)
+    assert dict(StoredCompliance.objects.values_list("school_id", "stale")) == {school.pk: False, new.pk: False}
+    assert not StoredSuggestionState.objects.filter(stale=True).exists()
+    assert refresh(today=TODAY) == 0
+
+
 def test_rows_computed_for_yesterday_are_recomputed_for_today(school):
     refresh(today=TODAY - timedelta(days=1))
     assert refresh(today=TODAY) == 1
