@@ -181,11 +181,14 @@ def approval_queue() -> QuerySet[Categorisation]:
 
 
 def in_progress_for(user: User) -> QuerySet[Categorisation]:
-    """Drafts and returned categorisations the user started or whose school they are link adviser of."""
+    """Drafts and returned categorisations the user started or whose school they are link adviser of.
+    Their schools are fetched by id afterwards, not joined: the planner cannot tell how few rows the
+    OR finds, and at England scale it hashed every school for seven rows (37 ms against 1 ms)."""
     return (
         Categorisation.objects.filter(status__in=[Status.DRAFT, Status.RETURNED])
         .filter(Q(created_by=user) | Q(school__in=link_school_ids(user)))
-        .select_related("school", "returned_by")
+        .select_related("returned_by")
+        .prefetch_related("school")
         .order_by("-updated_at", "-id")
     )
 
