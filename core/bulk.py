@@ -9,7 +9,7 @@ this falls back to bulk_create."""
 
 import contextlib
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
 from django.db import OperationalError, connection, transaction
@@ -33,6 +33,12 @@ def complete_row(model: type[Model], row: dict, now) -> dict:
         else:
             full[field.attname] = field.get_default()
     return full
+
+
+def id_array(ids: Iterable[int]) -> str:
+    """The ids as one PostgreSQL array literal, for `%s::integer[]`: psycopg dumps a list one
+    element at a time (50,000 ids, a first GIAS import's new schools: 0.03-0.05 s a list)."""
+    return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
 
 
 def copy_text(value) -> str:

@@ -31,6 +31,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from categorisation.models import Categorisation
 from categorisation.selectors import CurrentCategory, current_categories, level_held_since
+from core.bulk import id_array
 from core.exports import in_chunks
 from schools.models import School, Term
 from schools.signals import register_changed
@@ -96,7 +97,7 @@ def mark_stale(*, school_ids: Iterable[int]) -> None:
                 f"UPDATE {StoredCompliance._meta.db_table} SET stale = true "  # a table name, not input
                 # A join with the list, not `= ANY`: the planner estimates `= ANY` one element at a time.
                 "WHERE school_id IN (SELECT unnest(%s::integer[])) AND NOT stale",
-                [ids],
+                [id_array(ids)],
             )
         return
     for chunk in in_chunks(ids, REFRESH_CHUNK):

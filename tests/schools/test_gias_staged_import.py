@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from core.tabular import read_table
+from letters.models import StoredSuggestionState
 from schools import services
 from schools.demo_files import current_gias_header, gias_row, synthetic_gias_rows, to_csv_bytes
 from schools.importers.gias import DUPLICATE_URN, FSM_INVALID, STATUS_UNKNOWN, URN_INVALID, GiasImporter
@@ -279,9 +280,9 @@ def without_condition(index: tuple[str, str]) -> tuple[str, str]:
     return name, definition.split(" WHERE ")[0]
 
 
-def look_inside(tables) -> tuple[list, list]:
-    """The tables' indexes and constraints, and (name, plan, condition) of the partial index the
-    dashboard's open maintained schools read."""
+def look_inside(tables) -> tuple[list, list, tuple]:
+    """The tables' indexes and constraints, (name, plan, condition) of the partial index the
+    dashboard's open maintained schools read, and how many schools have a state row (and a stale one)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "EXPLAIN SELECT count(*) FROM schools_school s JOIN schools_establishmenttype t "
@@ -292,7 +293,12 @@ def look_inside(tables) -> tuple[list, list]:
         cursor.execute("SELECT pg_get_expr(indpred, indrelid) FROM pg_index WHERE indexrelid = to_regclass(%s)",
                        ["school_entitled_by_type"])  # fmt: skip
         condition = cursor.fetchone()[0]
-    return index_definitions(*tables), [("school_entitled_by_type", plan, condition)]
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE t.stale) FROM schools_school s "
+            "JOIN letters_storedsuggestionstate t ON t.school_id = s.id"
+        )
+        states = cursor.fetchone()
+    return index_definitions(*tables), [("school_entitled_by_type", plan, condition)], states
 
 
 @on_postgresql
@@ -302,10 +308,12 @@ def test_a_first_import_builds_the_registers_indexes_after_its_rows_with_the_sam
     """core.bulk.built_after_load: a load that at least doubles the table drops the secondary
     indexes and builds them again from their own definitions (here from 200 rows, not 10,000); the
     foreign keys to trusts, wards and types are dropped and added again (one check of every row),
-    the link adviser's stays (adding it again would lock the users table)."""
+    the link adviser's stays (adding it again would lock the users table). The new schools'
+    suggestion-state rows are loaded the same way, their check of the school done once after."""
     import core.bulk
 
-    tables = (School._meta.db_table, School.history.model._meta.db_table)
+    state = StoredSuggestionState._meta.db_table
+    tables = (School._meta.db_table, School.history.model._meta.db_table, state)
     before = index_definitions(*tables)
     assert any("gin_trgm_ops" in definition for _, definition in before)  # the name search's index is among them
     data = to_csv_bytes(current_gias_header(), synthetic_gias_rows(300), encoding="cp1252")
@@ -314,6 +322,7 @@ def test_a_first_import_builds_the_registers_indexes_after_its_rows_with_the_sam
     after_the_load = []
     with CaptureQueriesContext(connection) as queries:
         staged = outcome(data, staged=True, la_codes=(), inside=lambda: after_the_load.extend(look_inside(tables)))
+        states = after_the_load.pop()
     statements = [q["sql"] for q in queries.captured_queries]
     dropped = {sql.split()[-1].strip('"') for sql in statements if sql.startswith("DROP INDEX")}
     assert staged == row_by_row
@@ -322,13 +331,19 @@ def test_a_first_import_builds_the_registers_indexes_after_its_rows_with_the_sam
     foreign_keys = [name for name, definition in before if definition.startswith("FOREIGN KEY")]
     to_references = sorted(n for n in foreign_keys if "_fk_schools_" in n and n.startswith("schools_school_"))
     assert len(to_references) == 3  # trust, ward, establishment type
-    assert altered == [f'ALTER TABLE "schools_school" DROP CONSTRAINT "{n}"' for n in to_references] + [
-        f'ALTER TABLE "schools_school" ADD CONSTRAINT "{n}"' for n in to_references
+    assert [sql for sql in altered if sql.startswith('ALTER TABLE "schools_school"')] == [
+        f'ALTER TABLE "schools_school" DROP CONSTRAINT "{n}"' for n in to_references
+    ] + [f'ALTER TABLE "schools_school" ADD CONSTRAINT "{n}"' for n in to_references]
+    (to_school,) = [n for n, definition in before if n.startswith("letters_") and definition.startswith("FOREIGN KEY")]
+    assert [sql for sql in altered if not sql.startswith('ALTER TABLE "schools_school"')] == [
+        f'ALTER TABLE "{state}" DROP CONSTRAINT "{to_school}"',
+        f'ALTER TABLE "{state}" ADD CONSTRAINT "{to_school}"',
     ]
     # Read in the import's transaction, before its rollback. A partial index's condition is printed
     # differently once PostgreSQL has parsed its own output (the same condition): compared apart.
     assert [without_condition(index) for index in after_the_load[0]] == [without_condition(i) for i in before]
     assert [bool(condition) for _, _, condition in after_the_load[1]] == [True]
+    assert states == (300, 300)  # every new school has its state row, stale
     assert "school_entitled_by_type" in after_the_load[1][0][1]  # the planner still proves and uses it
 
 
@@ -364,8 +379,11 @@ def test_a_first_import_keeps_the_indexes_in_place_when_someone_is_reading_the_r
             cursor.execute("RESET lock_timeout")
     assert School.objects.count() == 300
     dropped = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("DROP INDEX")]
-    assert all("historicalschool" in sql for sql in dropped)  # only the history's: nobody reads it
-    assert not [q for q in queries.captured_queries if q["sql"].startswith("ALTER TABLE")]
+    # Only the history's (nobody reads it) and, when the register itself was free, the new schools'
+    # suggestion-state rows' (core.bulk.built_after_load asks for each table's lock in turn).
+    assert all("historicalschool" in sql or "stored_suggestions_" in sql for sql in dropped)
+    altered = {q["sql"].split()[2] for q in queries.captured_queries if q["sql"].startswith("ALTER TABLE")}
+    assert altered <= {'"letters_storedsuggestionstate"'}
     assert [q for q in queries.captured_queries if q["sql"].startswith("LOCK TABLE")]  # it did ask
 
 
