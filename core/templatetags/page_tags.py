@@ -3,7 +3,8 @@ so no template needs to load them.
 
 {% error_prefix %} in the <title>: "Error: " when the page shows form errors or an error message
 (GOV.UK: "If a page has an error summary, add 'Error: ' to the beginning of the <title>"), found in
-the page's context, so that no view or template has to remember it.
+the page's context, so that no view or template has to remember it. {% page_of %} after the title:
+" (page 2 of 5)" on a list of more than one page, from its pagination.
 
 {% scroll_region "Name" %}...{% endscroll_region %} around a wide table: it scrolls inside its own
 region, never the page (WCAG 2.2 1.4.10 Reflow at 320 CSS px). The region is named (role="region",
@@ -80,6 +81,18 @@ def error_prefix(context) -> str:
     # An error message (a refused action) is shown as an error summary too (includes/messages.html).
     refused = any(message.level == messages.ERROR for message in flat.get("messages") or ())
     return ERROR_PREFIX if refused or has_errors(flat) else ""
+
+
+@register.simple_tag(takes_context=True)
+def page_of(context) -> str:
+    """The words " (page 2 of 5)" after the title of a list that runs to more than one page, so
+    that each page has a title of its own (WCAG 2.2 2.4.2; GOV.UK's search results pattern). Read
+    from the list's `pagination` (core.pagination), whose page count is already known: no query."""
+    pagination = context.get("pagination")
+    page = getattr(pagination, "page", None)
+    if page is None or page.paginator.num_pages < 2:
+        return ""
+    return f" (page {page.number:,} of {page.paginator.num_pages:,})"
 
 
 class ScrollRegionNode(template.Node):
