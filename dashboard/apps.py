@@ -43,6 +43,7 @@ class DashboardConfig(AppConfig):
         register_export(FIGURE_SCHOOLS)
         register_export(CASE_FILE_PDF)
 
-        from . import stored_levels
+        from . import stored_levels, stored_ofsted
 
         stored_levels.connect()
+        stored_ofsted.connect()

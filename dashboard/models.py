@@ -168,3 +168,20 @@ class StoredLevelPath(models.Model):
 
     def __str__(self):
         return f"{self.school_id}: {self.days}"
+
+
+class StoredOfstedSummary(models.Model):
+    """The officer's home page summary (dashboard.stored_ofsted, docs/adr/0049): how many open schools
+    there are of each governance, by their latest judgement's framework and overall grade. One row,
+    valid while `stale` is false: every write the counts depend on marks it stale in the writer's
+    transaction, and the next page to read it counts again."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    stale = models.BooleanField(default=True)
+    counts = models.JSONField(default=list, help_text="[governance, framework or null, grade or null, schools], …")
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return "Ofsted summary" + (" (stale)" if self.stale else "")

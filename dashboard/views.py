@@ -11,9 +11,8 @@ from accounts.roles import Role
 from core.home import panels_for
 from schools import selectors as school_selectors
 from schools.models import Governance, ImportKind, ImportRecord, OfstedGrade, School
-from schools.selectors import latest_judgement
 
-from . import outcomes
+from . import outcomes, stored_ofsted
 
 
 def home(request):
@@ -51,19 +50,12 @@ def _adviser_home(request):
 
 
 def ofsted_summary() -> list[dict]:
-    """Open maintained schools and academies by latest overall Ofsted grade, in one query: grouped by
-    governance, framework and grade, so each school's latest inspection is looked up once (a COUNT ...
-    FILTER per grade would repeat that lookup for every count). The good-or-better share is the
-    outcomes table's (dashboard.outcomes.good_or_better_share, ADR 0029): of the schools with an
-    overall grade, report cards and schools never inspected counted apart."""
-    grouped = (
-        School.objects.open()
-        .order_by()
-        .annotate(framework=latest_judgement("framework"), grade=latest_judgement("overall_effectiveness"))
-        .values("establishment_type__governance", "framework", "grade")
-        .annotate(n=Count("id"))
-        .values_list("establishment_type__governance", "framework", "grade", "n")
-    )
+    """Open maintained schools and academies by latest overall Ofsted grade, from the stored counts
+    (dashboard.stored_ofsted: open schools grouped by governance, framework and grade, counted again
+    only after a write they depend on). The good-or-better share is the outcomes table's
+    (dashboard.outcomes.good_or_better_share, ADR 0029): of the schools with an overall grade, report
+    cards and schools never inspected counted apart."""
+    grouped = stored_ofsted.counts()
     counts: defaultdict[str, int] = defaultdict(int)
     sets: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     for governance, framework, grade, n in grouped:

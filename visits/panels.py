@@ -14,10 +14,16 @@ from schools.permissions import is_governor_of_school
 from schools.selectors import link_school_ids
 
 from . import selectors
-from .compliance import compliance_rows, compliance_schools, has_entitlement, year_calendar
-from .entitlement import ComplianceStatus
+from .compliance import compliance_rows, has_entitlement, year_calendar
 from .models import overdue_actions_q
-from .stored_compliance import MSP_OVERDUE, msp_groups_to_set_up, rows_for, stored_compliance, summarise_stored
+from .stored_compliance import (
+    MSP_OVERDUE,
+    SOMETHING_DUE,
+    msp_groups_to_set_up,
+    rows_for,
+    stored_compliance,
+    summarise_stored,
+)
 
 
 def _today():
@@ -89,17 +95,13 @@ def adviser_upcoming(request, user):
 
 
 def adviser_due(request, user):
+    """The adviser's link schools with something still to do this term, from the stored status:
+    full rows for those schools only (an England-scale caseload is about a hundred schools)."""
     if not is_adviser(user):
         return None
-    rows = compliance_rows(today=_today(), schools=compliance_schools().filter(link_adviser=user))
-    due = [
-        r
-        for r in rows
-        if r.visits.status != ComplianceStatus.MET
-        or r.msp_to_set_up
-        or (r.msp and r.msp.status != ComplianceStatus.MET)
-    ]
-    return {"rows": due, "school_count": len(rows)}
+    today = _today()
+    stored = stored_compliance(today=today).filter(school__link_adviser=user)
+    return {"rows": rows_for(stored.filter(SOMETHING_DUE), today=today), "school_count": stored.count()}
 
 
 def adviser_overdue_actions(request, user):

@@ -82,6 +82,11 @@ STATUS_Q = {
     NEEDS_ATTENTION: Q(needs_attention=True),
 }
 MSP_OVERDUE = Q(msp_status=ComplianceStatus.OVERDUE)
+# Something still to do this term (the adviser's "due" panel): a visit not yet met, an MSP group to
+# set up, or an MSP meeting not met ("" where the school has no MSP record).
+SOMETHING_DUE = (
+    ~Q(visits_status=ComplianceStatus.MET) | Q(msp_to_set_up=True) | ~Q(msp_status__in=["", ComplianceStatus.MET])
+)
 
 
 # ---- marking stale (in the writer's transaction) ------------------------------------------------
@@ -89,23 +94,36 @@ MSP_OVERDUE = Q(msp_status=ComplianceStatus.OVERDUE)
 
 def mark_stale(*, school_ids: Iterable[int]) -> None:
     """Mark these schools' rows stale (a school without a row gets one at the next refresh). On
-    PostgreSQL one statement with an array, however many (a GIAS import's 50,000 schools)."""
+    PostgreSQL one statement with an array, however many (a GIAS import's 50,000 schools).
+
+    Every row is marked, stale or not, so that the mark waits for a refresh holding the row and then
+    marks what that refresh stored: a refresh cannot see a write still in flight, and marking only
+    rows not yet stale would skip the row it holds (docs/adr/0049). Rows are locked in school order,
+    as `refresh` locks them, so the two never wait for each other in a cycle."""
     ids = sorted({pk for pk in school_ids if pk is not None})
     if ids and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {StoredCompliance._meta.db_table} SET stale = true "  # a table name, not input
-                # A join with the list, not `= ANY`: the planner estimates `= ANY` one element at a time.
-                "WHERE school_id IN (SELECT unnest(%s::integer[])) AND NOT stale",
-                [id_array(ids)],
-            )
+        _mark_in_order("school_id IN (SELECT unnest(%s::integer[]))", [id_array(ids)])
         return
     for chunk in in_chunks(ids, REFRESH_CHUNK):
-        StoredCompliance.objects.filter(school_id__in=chunk, stale=False).update(stale=True)
+        StoredCompliance.objects.filter(school_id__in=chunk).update(stale=True)
 
 
 def mark_all_stale() -> None:
-    StoredCompliance.objects.filter(stale=False).update(stale=True)
+    if connection.vendor == "postgresql":
+        _mark_in_order("true", [])
+        return
+    StoredCompliance.objects.update(stale=True)
+
+
+def _mark_in_order(condition: str, params: list) -> None:
+    table = StoredCompliance._meta.db_table  # a table name, not input
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH marked AS (SELECT school_id FROM {table} WHERE {condition} ORDER BY school_id FOR UPDATE) "
+            # A join with the list, not `= ANY`: the planner estimates `= ANY` one element at a time.
+            f"UPDATE {table} AS stored SET stale = true FROM marked WHERE stored.school_id = marked.school_id",
+            params,
+        )
 
 
 def _school_of(instance) -> int | None:
@@ -180,6 +198,7 @@ def refresh(*, today: date) -> int:
         due = list(
             StoredCompliance.objects.select_for_update()
             .filter(Q(stale=True) | ~Q(computed_for=today))
+            .order_by("school_id")  # the order mark_stale locks in
             .values_list("school_id", flat=True)
         )
         missing = list(
