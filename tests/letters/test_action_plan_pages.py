@@ -249,8 +249,13 @@ def test_the_home_panels_run_the_same_queries_however_many_plans(client, plan, h
     on_day(date(2027, 1, 20))
     for person in (headteacher, adviser):
         client.force_login(person)
+        # Each count after a first request: the home's first request after a write brings the
+        # stored statuses up to date (the schools' compliance and suggestions), whose queries depend
+        # on what was written, not on how many plans there are.
+        client.get(reverse("dashboard:home"))
         few = _count(client, reverse("dashboard:home"))
         _more_plans(plan, 4)
+        client.get(reverse("dashboard:home"))
         assert _count(client, reverse("dashboard:home")) == few
 
 
