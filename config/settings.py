@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "schools.terms.TermsReadOnceMiddleware",  # each year's term dates read once per request
     # After a single sign-on, the sign-out form may redirect to the provider (CSP form-action).
     "accounts.sso.csp.SignOutFormActionMiddleware",
     # Signed out after SESSION_IDLE_TIMEOUT_MINUTES idle or SESSION_COOKIE_AGE in all; then the

@@ -150,6 +150,19 @@ def plans_awaiting_review(*, school_ids=None) -> QuerySet[ActionPlan]:
     return plans if school_ids is None else plans.filter(letter__school_id__in=school_ids)
 
 
+# What a short list of plans shows (the home panels): the school's name and the plan's dates.
+LISTED_FIELDS = (
+    "id", "status", "due_on", "submitted_on", "first_submitted_on", "letter__id", "letter__school__id",
+    "letter__school__name", "letter__school__urn",
+)  # fmt: skip
+
+
+def listed(plans: QuerySet[ActionPlan]) -> QuerySet[ActionPlan]:
+    """The plans with only the columns a short list shows: the letter's body, its type and the two
+    users joined as well cost 3 ms a query at England scale, mostly PostgreSQL planning the joins."""
+    return plans.select_related(None).select_related("letter__school").only(*LISTED_FIELDS)
+
+
 def plans_overdue(*, today: date, school_ids=None) -> QuerySet[ActionPlan]:
     """Plans due before today that the school never sent."""
     plans = _plans().filter(status=PlanStatus.REQUESTED, first_submitted_on__isnull=True, due_on__lt=today)

@@ -98,7 +98,8 @@ def _governor(request, user):
     """A governor's or a headteacher's own schools' issued letters."""
     if not is_school_reader(user):
         return None
-    return {"letters": list(selectors.letters_visible_to(user).order_by("-issued_on", "-id")[:PANEL_LIMIT])}
+    letters = selectors.as_listed(selectors.letters_visible_to(user)).order_by("-issued_on", "-id")
+    return {"letters": list(letters[:PANEL_LIMIT])}
 
 
 def register_panels() -> None:
@@ -144,8 +145,8 @@ def _staff(request, user):
     else:
         return None
     today = timezone.localdate()
-    awaiting = list(action_plans.plans_awaiting_review(school_ids=school_ids)[:PANEL_LIMIT])
-    overdue = list(action_plans.plans_overdue(today=today, school_ids=school_ids)[:PANEL_LIMIT])
+    awaiting = list(action_plans.listed(action_plans.plans_awaiting_review(school_ids=school_ids))[:PANEL_LIMIT])
+    overdue = list(action_plans.listed(action_plans.plans_overdue(today=today, school_ids=school_ids))[:PANEL_LIMIT])
     return {"awaiting": awaiting, "overdue": overdue, "today": today}
 
 

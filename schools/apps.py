@@ -12,6 +12,13 @@ class SchoolsConfig(AppConfig):
         from . import latest_judgement, permissions, school_page, user_sections  # noqa: F401  (rules and page sections)
 
         latest_judgement.connect()
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Term
+        from .terms import forget_saved_terms
+
+        post_save.connect(forget_saved_terms, sender=Term, dispatch_uid="terms-read-once-save")
+        post_delete.connect(forget_saved_terms, sender=Term, dispatch_uid="terms-read-once-delete")
 
         user_sections.register()
         from core.export_jobs import register as register_export

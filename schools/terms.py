@@ -4,6 +4,10 @@ Visits entitlement, MSP meeting frequency and categorisation reviews are counted
 half-term. A day in a holiday belongs to the term (or half-term) that last started before it, so
 the summer holiday still counts as the summer term until the autumn term begins."""
 
+import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -110,9 +114,50 @@ def _easter_holiday(year: int) -> tuple[date, date]:
     return spring_end, summer_start
 
 
+# The LA's saved terms by academic year, read once per request (TermsReadOnceMiddleware): one page
+# asks for the term of a day up to nine times (the officer dashboard: 18 queries of the same rows).
+# None outside a request (tasks, commands, tests): every call reads the database.
+_saved_this_request: ContextVar[dict[int, list[Term]] | None] = ContextVar("saved_terms", default=None)
+
+
+@contextmanager
+def terms_read_once() -> Iterator[None]:
+    """Within this block each academic year's saved terms are read from the database once; a term
+    saved or deleted in the block is read again (forget_saved_terms, on Term's signals)."""
+    token = _saved_this_request.set({})
+    try:
+        yield
+    finally:
+        _saved_this_request.reset(token)
+
+
+def forget_saved_terms(**kwargs) -> None:
+    if (memo := _saved_this_request.get()) is not None:
+        memo.clear()
+
+
+def _saved_terms(year: int) -> list[Term]:
+    memo = _saved_this_request.get()
+    if memo is None:
+        return list(Term.objects.filter(academic_year=year))
+    if year not in memo:
+        memo[year] = list(Term.objects.filter(academic_year=year))
+    # Copies: a caller may change a term (the term dates form does) without changing the memo.
+    return [copy.copy(term) for term in memo[year]]
+
+
+class TermsReadOnceMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with terms_read_once():
+            return self.get_response(request)
+
+
 def terms_for_year(year: int) -> list[Term]:
     """The three terms of an academic year in order: the LA's where entered, else defaults."""
-    saved = {t.name: t for t in Term.objects.filter(academic_year=year)}
+    saved = {t.name: t for t in _saved_terms(year)}
     return [saved.get(default.name, default) for default in default_terms(year)]
 
 

@@ -232,10 +232,12 @@ def published_summary_for_user(*, user: User, pk: int) -> MspMeeting:
 
 
 def user_msp_meetings(*, user: User) -> QuerySet[MspMeeting]:
-    """MSP meetings of groups the user chairs or is a member of."""
-    return MspMeeting.objects.filter(
-        Q(group__chair=user) | Q(group__members__user=user),
-    ).distinct()
+    """MSP meetings of groups the user chairs or is a member of. The groups as two subqueries, not
+    a join: an OR across the members' join read every member of every group and needed DISTINCT
+    (6 ms at England scale, for the adviser's home)."""
+    chaired = MspGroup.objects.filter(chair=user).values("pk")
+    member_of = MspMember.objects.filter(user=user).values("group_id")
+    return MspMeeting.objects.filter(Q(group__in=chaired) | Q(group__in=member_of))
 
 
 def calendar_entries(

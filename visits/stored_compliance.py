@@ -87,6 +87,8 @@ MSP_OVERDUE = Q(msp_status=ComplianceStatus.OVERDUE)
 SOMETHING_DUE = (
     ~Q(visits_status=ComplianceStatus.MET) | Q(msp_to_set_up=True) | ~Q(msp_status__in=["", ComplianceStatus.MET])
 )
+# Of those, what is already late: a visit or an MSP meeting overdue, or an MSP group to set up.
+URGENT = Q(visits_status=ComplianceStatus.OVERDUE) | MSP_OVERDUE | Q(msp_to_set_up=True)
 
 
 # ---- marking stale (in the writer's transaction) ------------------------------------------------

@@ -216,6 +216,20 @@ def test_the_home_pages_show_plans_to_send_and_to_review(client, plan, headteach
     assert "Kingfisher Primary School: action plan overdue" in home
 
 
+def test_the_staff_homes_list_a_plan_to_review_with_its_school_and_whether_it_came_late(
+    client, plan, adviser, officer, on_day
+):
+    on_day(date(2027, 1, 20))
+    sent = date(2027, 1, 14)  # due 11 January
+    plans = ActionPlan.objects.filter(pk=plan.pk)
+    plans.update(status=PlanStatus.SUBMITTED, submitted_on=sent, first_submitted_on=sent)
+    for person in (adviser, officer):
+        client.force_login(person)
+        home = client.get(reverse("dashboard:home")).content.decode()
+        assert "Review the action plan from Kingfisher Primary School" in home
+        assert "sent 14 January 2027, late" in home
+
+
 def _more_plans(plan, count: int) -> None:
     for _ in range(count):
         letter = Letter.objects.get(pk=plan.letter_id)

@@ -28,15 +28,22 @@ def clock():
 
 
 def something_due(adviser) -> list[str]:
-    """The oracle: the rule applied to fully computed rows of the adviser's maintained schools."""
+    """The oracle: the rule applied to fully computed rows of the adviser's maintained schools, what
+    is overdue (a visit or MSP meeting, or an MSP group to set up) first, then by name."""
     rows = compliance_rows(today=TODAY, schools=compliance_schools().filter(link_adviser=adviser))
-    return [
-        r.school.name
+    due = [
+        r
         for r in rows
         if r.visits.status != ComplianceStatus.MET
         or r.msp_to_set_up
         or (r.msp and r.msp.status != ComplianceStatus.MET)
     ]
+    overdue = ComplianceStatus.OVERDUE
+
+    def urgent(r) -> bool:
+        return r.visits.status == overdue or r.msp_to_set_up or bool(r.msp and r.msp.status == overdue)
+
+    return [r.school.name for r in sorted(due, key=lambda r: (not urgent(r), r.school.name))]
 
 
 @pytest.fixture
@@ -60,12 +67,29 @@ def panel(request_factory, user) -> dict:
     return panels.adviser_due(request, user)
 
 
-def test_the_panel_lists_the_link_schools_with_something_due_and_counts_the_maintained_ones(rf, adviser, caseload):
+def test_the_panel_lists_the_link_schools_with_something_due_overdue_first_and_counts_the_maintained_ones(
+    rf, adviser, caseload
+):
     shown = panel(rf, adviser)
     assert [r.school.name for r in shown["rows"]] == something_due(adviser)
-    assert [r.school.name for r in shown["rows"]] == ["Bittern Primary School", "Curlew Primary School"]
-    assert shown["rows"][1].msp_to_set_up
+    # Curlew, at high support without an MSP group, is overdue; Bittern's visit is only due.
+    assert [r.school.name for r in shown["rows"]] == ["Curlew Primary School", "Bittern Primary School"]
+    assert shown["rows"][0].msp_to_set_up
     assert shown["school_count"] == 3
+    assert shown["due_count"] == 2
+
+
+def test_the_panel_shows_the_most_urgent_few_and_says_how_many_are_due(rf, client_as, adviser, caseload):
+    for n in range(panels.DUE_PANEL_LIMIT):
+        school = SchoolFactory(name=f"Whimbrel {n:02d} Primary School", link_adviser=adviser)
+        ApprovedCategorisationFactory(school=school, level=SupportLevel.MEDIUM, approved_at=aware(2026, 9, 20))
+    shown = panel(rf, adviser)
+    assert shown["due_count"] == panels.DUE_PANEL_LIMIT + 2
+    assert [r.school.name for r in shown["rows"]] == something_due(adviser)[: panels.DUE_PANEL_LIMIT]
+    assert shown["rows"][0].school.name == "Curlew Primary School"
+    page = client_as("adviser").get(reverse("dashboard:home")).content.decode()
+    assert f"{panels.DUE_PANEL_LIMIT + 2} of your link schools have something still to do this term" in page
+    assert f"The {panels.DUE_PANEL_LIMIT} most urgent, overdue first" in page
 
 
 def test_a_visit_recorded_since_takes_the_school_off_the_panel(rf, adviser, caseload):
