@@ -9,8 +9,10 @@ read these rows instead:
 - Any write that can change a school's status marks its row stale in the same transaction
   (`connect`: the model signals of visits, categories, schools, terms and roles, and the register
   signal a GIAS import sends).
-- `refresh` recomputes, before a page reads, the rows that are stale, computed for another day
-  (a half-term starts on a date, not at a write), or missing (a school that became maintained).
+- A school saved, an establishment type changed or a GIAS import also adds a stale row for each
+  school that has an entitlement and no row yet (`add_missing`: a school that became maintained).
+- `refresh` recomputes, before a page reads, the rows that are stale or computed for another day
+  (a half-term starts on a date, not at a write); the nightly one also looks for schools with no row.
   It locks the rows it recomputes, so a second request waits for the first and finds nothing left
   to do, rather than paying for the same work again. A nightly task does the day's recomputation
   before anyone asks (visits.tasks.refresh_stored_compliance).
@@ -33,7 +35,7 @@ from categorisation.models import Categorisation
 from categorisation.selectors import CurrentCategory, current_categories, level_held_since
 from core.bulk import id_array
 from core.exports import in_chunks
-from schools.models import School, Term
+from schools.models import EstablishmentType, School, Term
 from schools.signals import register_changed
 
 from .compliance import (
@@ -110,6 +112,40 @@ def mark_stale(*, school_ids: Iterable[int]) -> None:
         StoredCompliance.objects.filter(school_id__in=chunk).update(stale=True)
 
 
+def add_missing(*, school_ids: Iterable[int]) -> None:
+    """A stale row for each of these schools that has an entitlement and no row yet (a school that
+    opened or became maintained, or a new one), for `refresh` to compute: a read then looks only
+    for stale rows, not for schools without a row (an anti-join of every maintained school, 7 ms
+    at England scale on every read; docs/adr/0051). Called where entitlement can change: a school
+    saved, a GIAS import, an establishment type changed. The nightly refresh still looks for missing
+    rows, for anything written past these (a raw load)."""
+    ids = sorted({pk for pk in school_ids if pk is not None})
+    for chunk in in_chunks(ids, REFRESH_CHUNK):
+        # In school order, the order every writer and refresh locks rows in (no cycle of waits).
+        missing = compliance_schools(school_ids=chunk).filter(stored_compliance__isnull=True).order_by("pk")
+        StoredCompliance.objects.bulk_create(
+            [StoredCompliance(school_id=pk, **PLACEHOLDER) for pk in missing.values_list("pk", flat=True)],
+            # A refresh that inserted the row meanwhile: wait for it, then mark its row stale.
+            update_conflicts=True,
+            unique_fields=["school"],
+            update_fields=["stale"],
+        )
+
+
+# What a row holds until `refresh` computes it (never read: every read refreshes stale rows first).
+PLACEHOLDER = {
+    "computed_for": date(2000, 1, 1),
+    "stale": True,
+    "level": "",
+    "visits_status": "",
+    "missed_earlier": False,
+    "needs_attention": False,
+    "msp_to_set_up": False,
+    "has_msp_group": False,
+    "msp_status": "",
+}
+
+
 def mark_all_stale() -> None:
     if connection.vendor == "postgresql":
         _mark_in_order("true", [])
@@ -142,6 +178,17 @@ def _on_school_write(sender, instance, **kwargs) -> None:
     school_id = _school_of(instance)
     if school_id is not None:
         mark_stale(school_ids=[school_id])
+        if isinstance(instance, School) and kwargs.get("signal") is post_save:
+            add_missing(school_ids=[school_id])  # only a school's own fields decide its entitlement
+
+
+def _on_type_write(sender, instance, **kwargs) -> None:
+    # An establishment type's governance decides whether its schools are maintained.
+    if kwargs.get("raw"):
+        return
+    school_ids = list(School.objects.filter(establishment_type_id=instance.pk).values_list("pk", flat=True))
+    mark_stale(school_ids=school_ids)
+    add_missing(school_ids=school_ids)
 
 
 def _on_everything(sender, **kwargs) -> None:
@@ -157,7 +204,9 @@ def _on_register_changed(sender, school_ids: Iterable[int], **kwargs) -> None:
 
     from .tasks import refresh_stored_compliance
 
+    school_ids = list(school_ids)
     mark_stale(school_ids=school_ids)
+    add_missing(school_ids=school_ids)
     defer(refresh_stored_compliance, timestamp=int(time.time()), queueing_lock="refresh-stored-compliance")
 
 
@@ -181,6 +230,7 @@ def connect() -> None:
     for model in PER_SCHOOL:
         post_save.connect(_on_school_write, sender=model, dispatch_uid=f"stored-compliance-{model.__name__}")
         post_delete.connect(_on_school_write, sender=model, dispatch_uid=f"stored-compliance-del-{model.__name__}")
+    post_save.connect(_on_type_write, sender=EstablishmentType, dispatch_uid="stored-compliance-type")
     post_save.connect(_on_everything, sender=Term, dispatch_uid="stored-compliance-term")
     post_delete.connect(_on_everything, sender=Term, dispatch_uid="stored-compliance-term-del")
     groups = get_user_model().groups.through
@@ -191,9 +241,10 @@ def connect() -> None:
 # ---- recomputing (before a read) ----------------------------------------------------------------
 
 
-def refresh(*, today: date) -> int:
-    """Recompute the rows that are stale, computed for another day, or missing; drop the rows of
-    schools that no longer have an entitlement. Returns how many schools were recomputed."""
+def refresh(*, today: date, look_for_missing: bool = False) -> int:
+    """Recompute the rows that are stale or computed for another day (and, with `look_for_missing`,
+    as the nightly task does, the schools with an entitlement and no row); drop the rows of schools
+    that no longer have an entitlement. Returns how many schools were recomputed."""
     with transaction.atomic():
         # FOR UPDATE: a request that finds these rows locked waits, then (PostgreSQL re-checks the
         # condition on the rows as committed) finds them fresh and recomputes nothing.
@@ -203,9 +254,10 @@ def refresh(*, today: date) -> int:
             .order_by("school_id")  # the order mark_stale locks in
             .values_list("school_id", flat=True)
         )
-        missing = list(
-            compliance_schools().filter(stored_compliance__isnull=True).order_by().values_list("pk", flat=True)
-        )
+        missing = []
+        if look_for_missing:
+            no_row = compliance_schools().filter(stored_compliance__isnull=True).order_by()
+            missing = list(no_row.values_list("pk", flat=True))
         ids = due + missing
         if not ids:
             return 0

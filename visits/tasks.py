@@ -39,7 +39,7 @@ def refresh_stored_compliance(timestamp: int) -> int:
 
     from .stored_compliance import refresh
 
-    return refresh(today=timezone.localdate())
+    return refresh(today=timezone.localdate(), look_for_missing=True)
 
 
 @task(

@@ -16,7 +16,7 @@ from accounts.roles import Role
 from accounts.services import user_set_role
 from categorisation.models import SupportLevel
 from schools.demo_files import current_gias_header, gias_row, to_csv_bytes
-from schools.models import School, SchoolStatus, Term, TermName
+from schools.models import Governance, School, SchoolStatus, Term, TermName
 from schools.services import import_run
 from tests.categorisation.factories import ApprovedCategorisationFactory, aware
 from tests.factories import SchoolFactory, UserFactory
@@ -192,9 +192,35 @@ def stored(school) -> StoredCompliance:
     return stored_compliance(today=TODAY).get(school=school)
 
 
-def test_a_new_school_gets_its_row_when_the_status_is_next_read(school):
-    assert not StoredCompliance.objects.exists()
+def test_a_new_school_gets_a_stale_row_when_saved_and_the_next_read_computes_it(school):
+    assert StoredCompliance.objects.get(school=school).stale
     assert stored(school).visits_status == ComplianceStatus.DUE
+    assert not StoredCompliance.objects.get(school=school).stale
+
+
+def test_an_academy_saved_gets_no_row(school):
+    academy = SchoolFactory(name="Dunlin Academy", academy=True)
+    assert not StoredCompliance.objects.filter(school=academy).exists()
+
+
+def test_a_school_whose_type_becomes_maintained_gets_a_row_and_one_whose_type_does_not_loses_it(school):
+    academy = SchoolFactory(name="Dunlin Academy", academy=True)
+    refresh(today=TODAY)
+    academy.establishment_type.governance = Governance.MAINTAINED
+    academy.establishment_type.save()
+    assert StoredCompliance.objects.get(school=academy).stale
+    maintained = school.establishment_type
+    maintained.governance = Governance.ACADEMY
+    maintained.save()
+    assert refresh(today=TODAY) == 2
+    assert list(StoredCompliance.objects.values_list("school_id", flat=True)) == [academy.pk]
+
+
+def test_a_school_with_no_row_past_the_signals_is_found_by_the_nightly_refresh_only(school):
+    StoredCompliance.objects.all().delete()  # as if loaded past the signals (a raw load)
+    assert refresh(today=TODAY) == 0
+    assert refresh(today=TODAY, look_for_missing=True) == 1
+    assert not StoredCompliance.objects.get(school=school).stale
 
 
 def test_a_completed_visit_marks_the_row_stale_in_its_transaction_and_the_next_read_has_it(school, adviser):
@@ -249,9 +275,13 @@ def test_a_gias_import_marks_the_rows_of_the_schools_it_changes_stale_and_its_ne
     record = import_run(kind="gias", data=data, filename="edubasealldata.csv", actor=None,
                         options={"la_codes": ["874"]})  # fmt: skip
     assert (record.created, record.updated) == (1, 1), record.message
-    assert dict(StoredCompliance.objects.values_list("school_id", "stale")) == {school.pk: True, other.pk: False}
-    assert refresh(today=TODAY) == 2
     new_school = School.objects.get(urn=874555)
+    assert dict(StoredCompliance.objects.values_list("school_id", "stale")) == {
+        school.pk: True,
+        other.pk: False,
+        new_school.pk: True,
+    }
+    assert refresh(today=TODAY) == 2
     assert dict(StoredCompliance.objects.values_list("school_id", "stale")) == {other.pk: False, new_school.pk: False}
 
 
