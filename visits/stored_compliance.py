@@ -122,14 +122,20 @@ def add_missing(*, school_ids: Iterable[int]) -> None:
     ids = sorted({pk for pk in school_ids if pk is not None})
     for chunk in in_chunks(ids, REFRESH_CHUNK):
         # In school order, the order every writer and refresh locks rows in (no cycle of waits).
-        missing = compliance_schools(school_ids=chunk).filter(stored_compliance__isnull=True).order_by("pk")
+        missing = _without_row(school_ids=chunk).order_by("pk")
         StoredCompliance.objects.bulk_create(
-            [StoredCompliance(school_id=pk, **PLACEHOLDER) for pk in missing.values_list("pk", flat=True)],
+            [StoredCompliance(school_id=pk, **PLACEHOLDER) for pk in missing],
             # A refresh that inserted the row meanwhile: wait for it, then mark its row stale.
             update_conflicts=True,
             unique_fields=["school"],
             update_fields=["stale"],
         )
+
+
+def _without_row(*, school_ids=None) -> QuerySet:
+    """The ids of the schools (of `school_ids`, or all) that have an entitlement and no stored row."""
+    schools = compliance_schools(school_ids=school_ids).filter(stored_compliance__isnull=True)
+    return schools.order_by().values_list("pk", flat=True)
 
 
 # What a row holds until `refresh` computes it (never read: every read refreshes stale rows first).
@@ -254,10 +260,7 @@ def refresh(*, today: date, look_for_missing: bool = False) -> int:
             .order_by("school_id")  # the order mark_stale locks in
             .values_list("school_id", flat=True)
         )
-        missing = []
-        if look_for_missing:
-            no_row = compliance_schools().filter(stored_compliance__isnull=True).order_by()
-            missing = list(no_row.values_list("pk", flat=True))
+        missing = list(_without_row()) if look_for_missing else []
         ids = due + missing
         if not ids:
             return 0
