@@ -30,7 +30,8 @@ response size and the 1-minute load average. Pages
 slower than --explain-over ms get EXPLAIN ANALYZE of their slowest query (and, with --profile,
 the templates and functions one request spends its time in). The schools CSV export is timed
 separately. The officer's home, the compliance view and the MSP groups page are also timed "after a
-change" (since issue 10 there is no memo of the compliance rows, so every request is such a request).
+change" (since issue 10 there is no memo of the compliance rows, so every request is such a request),
+as are the letter suggestions and the outcomes table after an inspection is saved again.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/school_improvement_pages_bench .venv/bin/python bench/pages.py
 
@@ -1415,6 +1416,7 @@ def run_pages(args) -> None:
         ("visits compliance, after a change", "officer", reverse("visits:compliance")),
         ("visits MSP groups, after a change", "officer", reverse("visits:msp_list")),
         ("letters suggestions, after a change", "officer", reverse("letters:suggestions")),
+        ("outcomes table, after a change", "officer", reverse("dashboard:outcomes")),
     ]
     # The stored letter suggestions (letters.stored_suggestions): before each timed request a
     # recent inspection is saved again (a different one each time), so that its school's
@@ -1427,7 +1429,8 @@ def run_pages(args) -> None:
         inspection.save()
         resaved.append(inspection.pk)
 
-    writes = {cold[-1]: resave_an_inspection}
+    # The suggestions and the outcomes table's stored counts (ADR 0052) are marked by the re-save.
+    writes = dict.fromkeys(cold[-2:], resave_an_inspection)
     pages += cold
     as_each_morning()
     if args.only:

@@ -171,10 +171,11 @@ class StoredLevelPath(models.Model):
 
 
 class StoredOfstedSummary(models.Model):
-    """The officer's home page summary (dashboard.stored_ofsted, docs/adr/0049): how many open schools
-    there are of each governance, by their latest judgement's framework and overall grade. One row,
-    valid while `stale` is false: every write the counts depend on marks it stale in the writer's
-    transaction, and the next page to read it counts again."""
+    """Stored counts of open schools by their latest judgement (dashboard.stored_ofsted, docs/adr/0049
+    and 0052), one row per summary: row 1, the officer's home page (how many of each governance, by
+    framework and overall grade, in `counts`); row 2, the outcomes table's (StoredOutcomeCount's
+    rows). A row's counts are valid while `stale` is false: every write they depend on marks both
+    rows stale in the writer's transaction, and the next page to read a row counts again."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     stale = models.BooleanField(default=True)
@@ -185,3 +186,24 @@ class StoredOfstedSummary(models.Model):
 
     def __str__(self):
         return "Ofsted summary" + (" (stale)" if self.stale else "")
+
+
+class StoredOutcomeCount(models.Model):
+    """The outcomes table's counts (dashboard.outcomes, docs/adr/0052): the open LA-maintained schools
+    and academies of each LA code and GIAS phase, by governance and their latest judgement's framework
+    and overall grade, with their pupils (number on roll). Valid while StoredOfstedSummary's row 2 is
+    not stale; counted again as a whole under that row's lock."""
+
+    governance = models.CharField(max_length=12)
+    la_code = models.CharField(max_length=3)
+    phase = models.CharField(max_length=60, blank=True)
+    framework = models.CharField(max_length=12, null=True, blank=True)
+    grade = models.PositiveSmallIntegerField(null=True, blank=True)
+    schools = models.PositiveIntegerField()
+    pupils = models.PositiveBigIntegerField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.la_code} {self.phase} {self.governance} {self.framework} {self.grade}: {self.schools}"

@@ -11,8 +11,10 @@ latest_judgement: an ungraded inspection leaves the last grade standing):
   (neither numerator nor denominator), counted separately;
 - not inspected: no graded or report-card inspection on record: not in the share either.
 
-Every count comes from one grouped query of the open schools (each school's latest inspection is
-looked up once), so the page runs the same queries for 50 schools or 22,000."""
+Every count comes from the stored counts (StoredOutcomeCount, docs/adr/0052): the open schools
+grouped by LA code, phase, governance and latest judgement, kept by dashboard.stored_ofsted and
+counted again only after a write they depend on, so the table and the length of each figure's list
+cost the same for 50 schools or 22,000."""
 
 from collections import defaultdict
 from collections.abc import Mapping
@@ -20,13 +22,17 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.conf import settings
+from django.db import connection
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from schools.models import Governance, OfstedFramework, OfstedGrade, School
 from schools.selectors import latest_judgement
 
-from .models import NationalOutcome, OutcomePhase
+from . import stored_ofsted
+from .models import NationalOutcome, OutcomePhase, StoredOutcomeCount
 
 # GIAS phases in each reported phase (ADR 0029: as Ofsted's official statistics group them).
 PHASES_OF = {
@@ -211,14 +217,71 @@ def national_years() -> list[int]:
     return list(NationalOutcome.objects.order_by("-year").values_list("year", flat=True).distinct())
 
 
-def outcomes_table(*, chosen: dict[str, str], year: int | None) -> OutcomesTable:
-    """The table for the chosen LA code against England's figures of `year` (None: none entered)."""
-    grouped = (
-        with_latest(outcome_schools(chosen))
+def service_codes() -> list[str]:
+    """The LA codes the table can be filtered by: the service's own (settings.LOCAL_AUTHORITY_CODES)."""
+    return sorted(settings.LOCAL_AUTHORITY_CODES)
+
+
+def _grouped(codes: list[str]) -> QuerySet:
+    # A school outside the service's LAs is counted under "": the table filters by the service's codes
+    # only, and England's 153 LAs would make 5,300 groups to store after every write instead of 200.
+    service_la = Case(When(la_code__in=codes, then=F("la_code")), default=Value(""), output_field=CharField())
+    return (
+        with_latest(outcome_schools({}))
         .order_by()
-        .values("establishment_type__governance", "phase", "latest_framework", "latest_grade")  # type: ignore[misc]
-        .annotate(n=Count("id"), pupils=Sum("number_on_roll"))
-        .values_list("establishment_type__governance", "phase", "latest_framework", "latest_grade", "n", "pupils")
+        .annotate(service_la=service_la)
+        .values("establishment_type__governance", "service_la", "phase", "latest_framework", "latest_grade")
+        .annotate(n=Count("id"), pupils=Coalesce(Sum("number_on_roll"), 0))
+        .values_list(
+            "establishment_type__governance", "service_la", "phase", "latest_framework", "latest_grade", "n", "pupils"
+        )
+    )
+
+
+def compute_outcome_counts() -> list[tuple]:
+    """The definition of the stored counts (StoredOutcomeCount): outcome_schools grouped by
+    governance, LA code (the service's LAs; "" for any other), GIAS phase and their latest
+    judgement's framework and overall grade, with how many schools and pupils (number on roll)."""
+    return sorted(_grouped(service_codes()), key=lambda row: tuple("" if v is None else str(v) for v in row))
+
+
+STORED_FIELDS = ("governance", "la_code", "phase", "framework", "grade", "schools", "pupils")
+
+
+def _recount(row) -> None:
+    """Store compute_outcome_counts as StoredOutcomeCount's rows in place of the old ones, and the LA
+    codes they were grouped by in the row, under stored_ofsted's lock on the outcomes row, in its
+    transaction: one INSERT ... SELECT of the grouped query, no model instances."""
+    codes = service_codes()
+    StoredOutcomeCount.objects.all().delete()
+    sql, params = _grouped(codes).query.sql_with_params()
+    table = connection.ops.quote_name(StoredOutcomeCount._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in STORED_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
+    row.counts = codes
+
+
+def stored_outcome_counts() -> QuerySet[StoredOutcomeCount]:
+    """The stored counts, counted again first when a write has marked them stale (stored_ofsted) or
+    when they were grouped by other LA codes than the service's now (a deployment's setting changed)."""
+    codes = service_codes()
+    stored_ofsted.fresh(stored_ofsted.OUTCOMES_ROW, recount=_recount, valid=lambda row: row.counts == codes)
+    return StoredOutcomeCount.objects.all()
+
+
+def _cells(chosen: dict[str, str]) -> dict[tuple[str, str], Cell]:
+    """Each phase and governance's tallies of the chosen LA's schools (every LA's for none; a chosen
+    LA is one of service_codes, as OutcomesFilterForm offers), from the stored counts: the one count
+    behind the table's figures and the length of each figure's list."""
+    stored = stored_outcome_counts()
+    if chosen.get("la"):
+        stored = stored.filter(la_code=chosen["la"])
+    grouped = (
+        stored.order_by()
+        .values("governance", "phase", "framework", "grade")
+        .annotate(n=Sum("schools"), pupils=Sum("pupils"))
+        .values_list("governance", "phase", "framework", "grade", "n", "pupils")
     )
     cells = {(phase, governance): Cell(phase, governance) for phase in PHASES_OF for governance in GOVERNANCES}
     for governance, gias_phase, framework, grade, n, pupils in grouped:
@@ -228,6 +291,18 @@ def outcomes_table(*, chosen: dict[str, str], year: int | None) -> OutcomesTable
                 tally = cells[(phase, gov)].tallies[which]
                 tally.schools += n
                 tally.pupils += pupils or 0
+    return cells
+
+
+def figure_count(*, chosen: dict[str, str], phase: str, governance: str, which: str) -> int:
+    """How many schools one figure of the table counts: the length of schools_in_set's list."""
+    cell = _cells(chosen)[(phase, governance)]
+    return cell.judged.schools if which == JUDGED else cell.tallies[which].schools
+
+
+def outcomes_table(*, chosen: dict[str, str], year: int | None) -> OutcomesTable:
+    """The table for the chosen LA code against England's figures of `year` (None: none entered)."""
+    cells = _cells(chosen)
     for cell in cells.values():
         cell.links = {
             which: schools_link(chosen, phase=cell.phase, governance=cell.governance, which=which) for which in SETS

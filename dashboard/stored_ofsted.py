@@ -1,16 +1,21 @@
-"""The officer home's Ofsted summary counts, stored (dashboard.models.StoredOfstedSummary, docs/adr/0049).
+"""Counts of open schools by their latest judgement, stored (dashboard.models.StoredOfstedSummary,
+docs/adr/0049 and 0052): the officer home's Ofsted summary (row 1) and the outcomes table's counts
+(row 2, dashboard.outcomes).
 
 Grouping every open school of England with its latest judgement and type takes 30-45 ms of
 PostgreSQL on each officer's home page, yet the counts change only when the register or an
-inspection does. So they are kept in one row:
+inspection does. So they are kept:
 
-- `compute` is the definition: open schools grouped by governance, framework and grade.
-- Every write the counts depend on marks the row stale in the writer's transaction (`connect`: a
+- `compute` is the definition of the home's summary: open schools grouped by governance, framework
+  and grade (dashboard.outcomes.compute_outcome_counts is the outcomes table's).
+- Every write the counts depend on marks both rows stale in the writer's transaction (`connect`: a
   school or an establishment type saved or deleted, an inspection saved or deleted, and the GIAS and
-  Ofsted imports' set-wise signals). The mark is an upsert that always takes the row's lock, so a
+  Ofsted imports' set-wise signals). The mark is an upsert that always takes the rows' locks, so a
   recount in progress is never stored as fresh over a write it could not see.
-- `counts` reads the row; a stale or missing row is recounted under its lock, so a second request
-  waits for the first and finds it fresh instead of counting again."""
+- `counts` reads row 1 and `fresh` any row; a stale or missing row is recounted under its lock, so
+  a second request waits for the first and finds it fresh instead of counting again."""
+
+from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import Count
@@ -22,7 +27,9 @@ from schools.signals import inspections_changed, register_changed
 
 from .models import StoredOfstedSummary
 
-ROW = 1
+ROW = 1  # the officer home's summary
+OUTCOMES_ROW = 2  # the outcomes table's counts (StoredOutcomeCount)
+ROWS = (ROW, OUTCOMES_ROW)
 
 Counts = list[tuple[str, str | None, int | None, int]]
 
@@ -44,22 +51,39 @@ def compute() -> Counts:
 def counts() -> Counts:
     """The stored counts, counted again first when a write has marked them stale."""
     row = StoredOfstedSummary.objects.filter(pk=ROW, stale=False).values_list("counts", flat=True).first()
-    if row is not None:
-        return [tuple(r) for r in row]
+    if row is None:
+        row = fresh(ROW, recount=lambda stored: setattr(stored, "counts", compute())).counts
+    return [tuple(r) for r in row]
+
+
+def fresh(
+    pk: int,
+    *,
+    recount: Callable[[StoredOfstedSummary], None],
+    valid: Callable[[StoredOfstedSummary], bool] = lambda row: True,
+) -> StoredOfstedSummary:
+    """Row `pk`, recounted first by `recount` (which sets its counts or writes the rows it stands for)
+    if a write has marked it stale or it is not `valid` (counted under other settings): under the
+    row's lock, so a request that waited for another's recount finds it fresh and does not count again."""
+    row = StoredOfstedSummary.objects.filter(pk=pk, stale=False).first()
+    if row is not None and valid(row):
+        return row
     with transaction.atomic():
-        StoredOfstedSummary.objects.bulk_create([StoredOfstedSummary(pk=ROW, stale=True)], ignore_conflicts=True)
-        locked = StoredOfstedSummary.objects.select_for_update().get(pk=ROW)
-        if locked.stale:  # else another request counted while this one waited for the lock
-            locked.counts, locked.stale = compute(), False
+        StoredOfstedSummary.objects.bulk_create([StoredOfstedSummary(pk=pk, stale=True)], ignore_conflicts=True)
+        locked = StoredOfstedSummary.objects.select_for_update().get(pk=pk)
+        if locked.stale or not valid(locked):  # else another request counted while this one waited
+            recount(locked)
+            locked.stale = False
             locked.save(update_fields=["counts", "stale"])
-        return [tuple(r) for r in locked.counts]
+        return locked
 
 
 def mark_stale() -> None:
-    """In the writer's transaction: an upsert, so it waits for a recount holding the row and then
-    marks what that recount stored (a conditional UPDATE of a row already stale would not wait)."""
+    """In the writer's transaction: an upsert, so it waits for a recount holding a row and then
+    marks what that recount stored (a conditional UPDATE of a row already stale would not wait).
+    Rows in key order, as every writer takes them: two writers never wait for each other crosswise."""
     StoredOfstedSummary.objects.bulk_create(
-        [StoredOfstedSummary(pk=ROW, stale=True)],
+        [StoredOfstedSummary(pk=pk, stale=True) for pk in ROWS],
         update_conflicts=True,
         unique_fields=["id"],
         update_fields=["stale"],

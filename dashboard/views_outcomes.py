@@ -57,8 +57,13 @@ def outcome_schools(request):
     if phase not in outcomes.PHASES_OF or governance not in outcomes.GOVERNANCES or which not in outcomes.SETS:
         raise Http404("No such figure")
     schools = outcomes.schools_in_set(chosen=chosen, phase=phase, governance=governance, which=which)
-    pagination = paginate(request, schools, per_page=OUTCOME_PAGE_SIZE)
-    pagination.page.object_list = list(pagination.page.object_list)
+    # The figure's own stored count (the table's), not a COUNT(*) of every open school's judgement;
+    # id-first (docs/adr/0019): the page's ids in order, then those 50 schools whole.
+    count = outcomes.figure_count(chosen=chosen, phase=phase, governance=governance, which=which)
+    pagination = paginate(request, schools.values_list("pk", flat=True), per_page=OUTCOME_PAGE_SIZE, count=count)
+    ids = list(pagination.page.object_list)
+    found = schools.in_bulk(ids) if ids else {}
+    pagination.page.object_list = [found[pk] for pk in ids if pk in found]
     for school in pagination.page.object_list:
         school.latest_label = outcomes.latest_label(school)
     back = reverse("dashboard:outcomes") + ("?" + urlencode(chosen) if chosen else "")

@@ -1,7 +1,8 @@
-"""The officer home's Ofsted summary counts are stored (dashboard.stored_ofsted, docs/adr/0049): they
-equal a full recount after any sequence of writes they depend on (schools opened, closed, retyped or
-deleted, inspections recorded, regraded or deleted, the GIAS and Ofsted imports), a page reads them
-from one row until such a write, and a write made while they are being counted is never lost."""
+"""The officer home's Ofsted summary counts and the outcomes table's counts are stored
+(dashboard.stored_ofsted, docs/adr/0049 and 0052): they equal a full recount after any sequence of
+writes they depend on (schools opened, closed, retyped, rephased or deleted, inspections recorded,
+regraded or deleted, the GIAS and Ofsted imports), a page reads them from one row until such a
+write, and a write made while they are being counted is never lost."""
 
 import threading
 from datetime import date, timedelta
@@ -14,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from dashboard import stored_ofsted
+from dashboard import outcomes, stored_ofsted
 from dashboard.models import StoredOfstedSummary
 from schools import services as school_services
 from schools.demo_files import current_gias_header, gias_row, to_csv_bytes
@@ -73,6 +74,14 @@ class World:
             school.establishment_type = EstablishmentType.objects.get(code=34 if school.is_maintained else 1)
             school.save()
 
+    def change_phase_roll_or_la(self, n: int, k: int) -> None:
+        """What the outcomes table counts by and sums (dashboard.outcomes), changed through a save."""
+        if school := self.school(n):
+            school.phase = ["Primary", "Secondary", "Nursery", ""][k % 4]
+            school.number_on_roll = None if k % 5 == 0 else 100 + k
+            school.la_code = ["874", "873"][k % 2]
+            school.save()
+
     def open_school(self, n: int, k: int) -> None:
         self.schools.append(SchoolFactory(academy=k % 2 == 0))
 
@@ -93,7 +102,7 @@ class World:
 
     STEPS = [
         "inspect", "import_inspection", "regrade", "delete_inspection", "close_or_reopen", "retype",
-        "open_school", "delete_school", "gias_import",
+        "change_phase_roll_or_la", "open_school", "delete_school", "gias_import",
     ]  # fmt: skip
 
 
@@ -109,6 +118,20 @@ class StoredCountsEqualRecountingTests(TestCase):
         for name, n, k in steps:
             getattr(world, name)(n, k)
             assert stored_ofsted.counts() == stored_ofsted.compute(), f"after {name}({n}, {k})"
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(step, min_size=1, max_size=10))
+    def test_the_stored_outcome_counts_equal_a_full_recount_after_any_sequence_of_writes(self, steps):
+        world = World()
+        assert stored_outcomes() == outcomes.compute_outcome_counts()
+        for name, n, k in steps:
+            getattr(world, name)(n, k)
+            assert stored_outcomes() == outcomes.compute_outcome_counts(), f"after {name}({n}, {k})"
+
+
+def stored_outcomes() -> list[tuple]:
+    rows = outcomes.stored_outcome_counts().values_list(*outcomes.STORED_FIELDS)
+    return sorted(rows, key=lambda row: tuple("" if v is None else str(v) for v in row))
 
 
 pytestmark = pytest.mark.django_db
@@ -135,16 +158,16 @@ def test_a_page_reads_one_row_until_a_write_marks_it_stale():
         stored_ofsted.counts()
     assert len(fresh) == 1
     InspectionFactory(school=school, overall_effectiveness=1)
-    assert StoredOfstedSummary.objects.get().stale
+    assert StoredOfstedSummary.objects.get(pk=stored_ofsted.ROW).stale
     assert stored_ofsted.counts() == [(Governance.MAINTAINED, OfstedFramework.GRADED, 1, 1)]
-    assert not StoredOfstedSummary.objects.get().stale
+    assert not StoredOfstedSummary.objects.get(pk=stored_ofsted.ROW).stale
 
 
 def test_a_missing_row_is_made_and_counted():
     SchoolFactory()
     StoredOfstedSummary.objects.all().delete()
     assert stored_ofsted.counts() == [(Governance.MAINTAINED, None, None, 1)]
-    assert StoredOfstedSummary.objects.filter(stale=False).count() == 1
+    assert StoredOfstedSummary.objects.filter(pk=stored_ofsted.ROW, stale=False).count() == 1
 
 
 def test_an_import_that_changes_no_school_leaves_the_counts_fresh():
@@ -152,7 +175,7 @@ def test_an_import_that_changes_no_school_leaves_the_counts_fresh():
     stored_ofsted.counts()
     school_services.import_run(kind="gias", data=to_csv_bytes(current_gias_header(), []),
                                filename="edubasealldata.csv", actor=None, options={"la_codes": ["874"]})  # fmt: skip
-    assert not StoredOfstedSummary.objects.get().stale
+    assert not StoredOfstedSummary.objects.get(pk=stored_ofsted.ROW).stale
 
 
 def test_the_officer_home_shows_the_stored_counts_and_a_recount_after_a_write(client_as):
@@ -209,6 +232,27 @@ def test_a_write_made_while_the_counts_are_counted_waits_and_leaves_them_stale(m
     reader.join(60)
     writer.join(60)
     assert done.is_set()
-    assert StoredOfstedSummary.objects.get().stale
+    assert StoredOfstedSummary.objects.get(pk=stored_ofsted.ROW).stale
     monkeypatch.setattr(stored_ofsted, "compute", real)
     assert stored_ofsted.counts() == [(Governance.MAINTAINED, OfstedFramework.GRADED, 3, 1)]
+
+
+def test_the_outcome_counts_group_schools_outside_the_service_under_no_la_code(settings):
+    settings.LOCAL_AUTHORITY_CODES = ["874"]
+    SchoolFactory(la_code="874", phase="Primary", number_on_roll=100)
+    SchoolFactory(la_code="873", phase="Primary", number_on_roll=50)
+    SchoolFactory(la_code="201", phase="Primary", number_on_roll=None)
+    assert stored_outcomes() == [
+        (Governance.MAINTAINED, "", "Primary", None, None, 2, 50),
+        (Governance.MAINTAINED, "874", "Primary", None, None, 1, 100),
+    ]
+
+
+def test_the_outcome_counts_are_counted_again_when_the_services_la_codes_change(settings):
+    settings.LOCAL_AUTHORITY_CODES = ["874"]
+    SchoolFactory(la_code="873", phase="Primary", number_on_roll=50)
+    assert [row[1] for row in stored_outcomes()] == [""]
+    settings.LOCAL_AUTHORITY_CODES = ["873", "874"]  # a joint service, deployed with both codes
+    assert not StoredOfstedSummary.objects.get(pk=stored_ofsted.OUTCOMES_ROW).stale  # no write since
+    assert [row[1] for row in stored_outcomes()] == ["873"]
+    assert outcomes.compute_outcome_counts() == stored_outcomes()
