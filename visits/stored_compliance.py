@@ -33,7 +33,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from categorisation.models import Categorisation
 from categorisation.selectors import CurrentCategory, current_categories, level_held_since
-from core.bulk import id_array
+from core.bulk import built_after_load, id_array
 from core.exports import in_chunks
 from schools.models import EstablishmentType, School, Term
 from schools.signals import register_changed
@@ -118,17 +118,45 @@ def add_missing(*, school_ids: Iterable[int]) -> None:
     for stale rows, not for schools without a row (an anti-join of every maintained school, 7 ms
     at England scale on every read; docs/adr/0051). Called where entitlement can change: a school
     saved, a GIAS import, an establishment type changed. The nightly refresh still looks for missing
-    rows, for anything written past these (a raw load)."""
+    rows, for anything written past these (a raw load).
+
+    On PostgreSQL one query finds the missing schools and one statement writes their rows, as a bulk
+    load when they at least double the table (a first import: 25,000 rows through model instances,
+    in chunks, took 2-4 s of the import; docs/adr/0053)."""
     ids = sorted({pk for pk in school_ids if pk is not None})
-    for chunk in in_chunks(ids, REFRESH_CHUNK):
-        # In school order, the order every writer and refresh locks rows in (no cycle of waits).
-        missing = _without_row(school_ids=chunk).order_by("pk")
-        StoredCompliance.objects.bulk_create(
-            [StoredCompliance(school_id=pk, **PLACEHOLDER) for pk in missing],
-            # A refresh that inserted the row meanwhile: wait for it, then mark its row stale.
-            update_conflicts=True,
-            unique_fields=["school"],
-            update_fields=["stale"],
+    if not ids:
+        return
+    if connection.vendor != "postgresql":
+        for chunk in in_chunks(ids, REFRESH_CHUNK):
+            # In school order, the order every writer and refresh locks rows in (no cycle of waits).
+            chunk_missing = _without_row(school_ids=chunk).order_by("pk")
+            StoredCompliance.objects.bulk_create(
+                [StoredCompliance(school_id=pk, **PLACEHOLDER) for pk in chunk_missing],
+                # A refresh that inserted the row meanwhile: wait for it, then mark its row stale.
+                update_conflicts=True,
+                unique_fields=["school"],
+                update_fields=["stale"],
+            )
+        return
+    sql, params = _without_row().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT m.pk FROM ({sql}) AS m (pk) WHERE m.pk = ANY(%s::integer[]) ORDER BY m.pk",
+            [*params, id_array(ids)],
+        )
+        missing = [row[0] for row in cursor.fetchall()]
+    if not missing:
+        return
+    table = connection.ops.quote_name(StoredCompliance._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in PLACEHOLDER)  # plain fields: names are columns
+    values = ", ".join(["%s"] * len(PLACEHOLDER))
+    insert_params: list = [id_array(missing), *PLACEHOLDER.values()]
+    with built_after_load(StoredCompliance, rows=len(missing), checked_after=(School,)), connection.cursor() as c:
+        # unnest keeps the array's (school) order; a row a refresh inserted meanwhile is marked stale.
+        c.execute(
+            f"INSERT INTO {table} (school_id, {columns}) SELECT unnest(%s::integer[]), {values} "
+            "ON CONFLICT (school_id) DO UPDATE SET stale = true",
+            insert_params,
         )
 
 
