@@ -185,7 +185,7 @@ class StoredOfstedSummary(models.Model):
         default_permissions = ()
 
     def __str__(self):
-        return "Ofsted summary" + (" (stale)" if self.stale else "")
+        return ("Ofsted summary" if self.pk == 1 else "Outcome counts") + (" (stale)" if self.stale else "")
 
 
 class StoredOutcomeCount(models.Model):

@@ -41,13 +41,18 @@ def build_pack(context, *, pack_id: int) -> None:
 @task(name="dashboard.tasks.refresh_stored_levels", queueing_lock="refresh-stored-levels")
 def refresh_stored_levels(timestamp: int) -> int:
     """Store every open maintained school's levels over the last six terms for the new day (a new
-    term moves the window) before the first officer asks (dashboard.stored_levels)."""
+    term moves the window) before the first officer asks (dashboard.stored_levels); and mark the
+    stored Ofsted counts for a recount, so a write past the model signals (SQL, `update()`) is
+    counted within a day (dashboard.stored_ofsted)."""
     from django.utils import timezone
 
     from visits.compliance import compliance_schools
 
+    from . import stored_ofsted
     from .history import last_terms, window_days
     from .stored_levels import refresh_invalid
 
     today = timezone.localdate()
-    return refresh_invalid(window_days(today, last_terms(today)), compliance_schools())
+    refreshed = refresh_invalid(window_days(today, last_terms(today)), compliance_schools())
+    stored_ofsted.mark_stale()
+    return refreshed

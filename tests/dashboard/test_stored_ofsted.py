@@ -256,3 +256,15 @@ def test_the_outcome_counts_are_counted_again_when_the_services_la_codes_change(
     assert not StoredOfstedSummary.objects.get(pk=stored_ofsted.OUTCOMES_ROW).stale  # no write since
     assert [row[1] for row in stored_outcomes()] == ["873"]
     assert outcomes.compute_outcome_counts() == stored_outcomes()
+
+
+def test_the_nightly_task_has_a_write_past_the_signals_counted_by_the_next_read():
+    school = SchoolFactory(phase="Primary")
+    assert stored_outcomes()[0][5] == 1
+    School.objects.filter(pk=school.pk).update(status=SchoolStatus.CLOSED)  # no signal: still counted
+    assert stored_outcomes()[0][5] == 1
+    from dashboard.tasks import refresh_stored_levels
+
+    refresh_stored_levels(timestamp=0)
+    assert stored_outcomes() == outcomes.compute_outcome_counts() == []
+    assert stored_ofsted.counts() == stored_ofsted.compute() == []

@@ -1,5 +1,5 @@
 """A first GIAS import's stored compliance rows (visits.stored_compliance.add_missing, docs/adr/0053):
-a bulk load, the same rows as the row-by-row path gives."""
+a bulk load, one stale row for each entitled school."""
 
 import pytest
 from django.db import connection
@@ -16,10 +16,11 @@ pytestmark = pytest.mark.django_db
 
 @on_postgresql
 def test_a_first_imports_compliance_rows_are_a_bulk_load_one_stale_row_for_each_entitled_school(monkeypatch):
-    """visits.stored_compliance.add_missing on a first import (docs/adr/0053): the entitled schools
-    without a row found by one query, their rows written by one statement, as a bulk load (the
-    foreign key to the schools dropped and added again, the indexes built again from their own
-    definitions); the same rows as the row-by-row path gives, each stale."""
+    """visits.stored_compliance.add_missing on a first import (docs/adr/0053), by both of the GIAS
+    import's paths (each sends register_changed with its new schools): the entitled schools without a
+    row found by one query, their rows written by one statement as a bulk load (the foreign key to
+    the schools dropped and added again, the indexes built again from their own definitions), and
+    then every entitled school has exactly one row, stale, and no other school has one."""
     table = StoredCompliance._meta.db_table
     before = index_definitions(table)
     data = to_csv_bytes(current_gias_header(), synthetic_gias_rows(300), encoding="cp1252")
