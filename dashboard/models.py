@@ -4,6 +4,8 @@ and each digest sent, so a rerun on the same day sends nothing twice."""
 from django.conf import settings
 from django.db import models
 
+from schools.models import Governance, OfstedFramework
+
 
 class DigestFrequency(models.TextChoices):
     DAILY = "daily", "Every working day"
@@ -194,10 +196,10 @@ class StoredOutcomeCount(models.Model):
     and overall grade, with their pupils (number on roll). Valid while StoredOfstedSummary's row 2 is
     not stale; counted again as a whole under that row's lock."""
 
-    governance = models.CharField(max_length=12)
+    governance = models.CharField(max_length=12, choices=Governance.choices)
     la_code = models.CharField(max_length=3)
     phase = models.CharField(max_length=60, blank=True)
-    framework = models.CharField(max_length=12, null=True, blank=True)
+    framework = models.CharField(max_length=12, choices=OfstedFramework.choices, null=True, blank=True)
     grade = models.PositiveSmallIntegerField(null=True, blank=True)
     schools = models.PositiveIntegerField()
     pupils = models.PositiveBigIntegerField()
