@@ -274,15 +274,19 @@ def _cells(chosen: dict[str, str]) -> dict[tuple[str, str], Cell]:
     """Each phase and governance's tallies of the chosen LA's schools (every LA's for none; a chosen
     LA is one of service_codes, as OutcomesFilterForm offers), from the stored counts: the one count
     behind the table's figures and the length of each figure's list."""
-    stored = stored_outcome_counts()
-    if chosen.get("la"):
-        stored = stored.filter(la_code=chosen["la"])
-    grouped = (
-        stored.order_by()
-        .values("governance", "phase", "framework", "grade")
-        .annotate(n=Sum("schools"), pupils=Sum("pupils"))
-        .values_list("governance", "phase", "framework", "grade", "n", "pupils")
-    )
+    la = chosen.get("la")
+    if la and la not in service_codes():
+        grouped = _counted_live(la)
+    else:
+        stored = stored_outcome_counts()
+        if la:
+            stored = stored.filter(la_code=la)
+        grouped = (
+            stored.order_by()
+            .values("governance", "phase", "framework", "grade")
+            .annotate(n=Sum("schools"), pupils=Sum("pupils"))
+            .values_list("governance", "phase", "framework", "grade", "n", "pupils")
+        )
     cells = {(phase, governance): Cell(phase, governance) for phase in PHASES_OF for governance in GOVERNANCES}
     for governance, gias_phase, framework, grade, n, pupils in grouped:
         which = set_of(framework, grade)
@@ -292,6 +296,18 @@ def _cells(chosen: dict[str, str]) -> dict[tuple[str, str], Cell]:
                 tally.schools += n
                 tally.pupils += pupils or 0
     return cells
+
+
+def _counted_live(la: str) -> QuerySet:
+    """An LA outside the service's codes, counted from the schools: the stored counts group it under
+    "". A pack asked for while its LA was one of the service's is built after a deployment dropped it."""
+    return (
+        with_latest(outcome_schools({"la": la}))
+        .order_by()
+        .values("establishment_type__governance", "phase", "latest_framework", "latest_grade")
+        .annotate(n=Count("id"), pupils=Coalesce(Sum("number_on_roll"), 0))
+        .values_list("establishment_type__governance", "phase", "latest_framework", "latest_grade", "n", "pupils")
+    )
 
 
 def figure_count(*, chosen: dict[str, str], phase: str, governance: str, which: str) -> int:

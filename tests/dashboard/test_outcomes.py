@@ -130,6 +130,16 @@ def test_the_la_code_filter_keeps_that_las_schools(known, settings):
     assert cell(table, "secondary", "all").judged.schools == 3
 
 
+def test_an_la_the_service_no_longer_lists_is_counted_from_its_schools_not_as_none(known, settings):
+    settings.LOCAL_AUTHORITY_CODES = ["874"]  # 873 left the service after a pack for it was asked for
+    table = outcomes_table(chosen={"la": "873"}, year=2025)
+    assert cell(table, "primary", "all").judged.schools == 0
+    assert cell(table, "secondary", "all").judged.schools == 3
+    assert cell(table, "secondary", "all").judged.pupils == 2400
+    chosen, figure = {"la": "873"}, {"phase": "secondary", "governance": "academy", "which": "judged"}
+    assert figure_count(chosen=chosen, **figure) == len(schools_in_set(chosen=chosen, **figure)) == 1
+
+
 @pytest.mark.parametrize(
     ("phase", "governance", "which", "names"),
     [
