@@ -87,17 +87,30 @@ def _copy_in(model: type[Model], rows: list[dict]) -> list[int]:
     return ids
 
 
-def _history_by_select(model: type[Model], ids: list[int], now, user, reason: str) -> None:
+def tracked_columns(model: type[Model]) -> str:
+    """The quoted columns of the model's history table that copy the model's own (not history_*)."""
     history = model.history.model
     quote = connection.ops.quote_name
-    tracked = [f.column for f in history._meta.concrete_fields if f.column not in HISTORY_COLUMNS]
-    names = ", ".join(quote(c) for c in tracked)
+    return ", ".join(quote(f.column) for f in history._meta.concrete_fields if f.column not in HISTORY_COLUMNS)
+
+
+def history_insert(model: type[Model]) -> str:
+    """INSERT INTO the model's history table, of its tracked columns and then history_date,
+    history_change_reason, history_type and history_user_id, from a SELECT to follow."""
+    history = model.history.model
+    return (
+        f"INSERT INTO {connection.ops.quote_name(history._meta.db_table)} ({tracked_columns(model)}, "
+        "history_date, history_change_reason, history_type, history_user_id) "
+    )
+
+
+def _history_by_select(model: type[Model], ids: list[int], now, user, reason: str) -> None:
+    quote = connection.ops.quote_name
     source, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(history._meta.db_table)} "
-            f"({names}, history_date, history_change_reason, history_type, history_user_id) "
-            f"SELECT {names}, %s, %s, '+', %s FROM {source} WHERE {pk} = ANY(%s)",
+            f"{history_insert(model)} SELECT {tracked_columns(model)}, %s, %s, '+', %s "
+            f"FROM {source} WHERE {pk} = ANY(%s)",
             [now, reason or None, user.pk if user is not None else None, ids],
         )
 

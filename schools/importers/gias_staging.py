@@ -21,7 +21,7 @@ import pyarrow.csv as pacsv
 from django.db import connection
 from django.utils import timezone
 
-from core.bulk import HISTORY_COLUMNS, built_after_load, complete_row, copy_from, copy_text, id_array
+from core.bulk import built_after_load, complete_row, copy_from, copy_text, history_insert, id_array, tracked_columns
 
 from ..models import EstablishmentType, School, Trust, Ward
 from .base import MAX_STORED_CHANGES, Plan, Progress
@@ -141,24 +141,10 @@ def _restage_if_elsewhere(plan: Plan) -> None:
     _mark(fields)
 
 
-def _history_insert(model=School) -> str:
-    """INSERT INTO the model's history table, of the columns it tracks, from a SELECT to follow."""
-    history = model.history.model
-    return (
-        f"INSERT INTO {_quote(history._meta.db_table)} ({_tracked(model)}, "
-        "history_date, history_change_reason, history_type, history_user_id) "
-    )
-
-
-def _tracked(model=School) -> str:
-    history = model.history.model
-    return ", ".join(_quote(f.column) for f in history._meta.concrete_fields if f.column not in HISTORY_COLUMNS)
-
-
 def _history(cursor, ids_sql: str, params: list, *, kind: str, now, actor, reason, model=School) -> None:
     """Audit rows ("+" created, "~" changed) for the rows selected by `ids_sql`, as they are now."""
     cursor.execute(
-        f"{_history_insert(model)} SELECT {_tracked(model)}, %s, %s, %s, %s "
+        f"{history_insert(model)} SELECT {tracked_columns(model)}, %s, %s, %s, %s "
         f"FROM {_quote(model._meta.db_table)} WHERE id IN ({ids_sql})",
         [now, reason, kind, actor.pk if actor is not None else None, *params],
     )
@@ -217,7 +203,7 @@ def _create(cursor, fields: list[str], *, now, actor, reason: str) -> list[int]:
         f"WITH created AS (INSERT INTO {school} ({', '.join(_quote(c) for c in targets)}) "
         f"SELECT {', '.join(selected)} FROM {STAGE} s JOIN {ACTIONS} a ON a.pos = s.pos {JOINS} "
         "WHERE a.action = %s ORDER BY s.pos RETURNING *) "
-        f"{_history_insert()} SELECT {_tracked()}, %s, %s, '+', %s FROM created RETURNING id",
+        f"{history_insert(School)} SELECT {tracked_columns(School)}, %s, %s, '+', %s FROM created RETURNING id",
         [*defaults.values(), CREATE, now, reason or None, actor.pk if actor is not None else None],
     )
     return [row[0] for row in cursor.fetchall()]
