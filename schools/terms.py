@@ -96,22 +96,23 @@ def _new_year_bank_holiday(year: int) -> date:
 
 
 def _easter_holiday(year: int) -> tuple[date, date]:
-    """The spring term's last teaching day and the summer term's first in calendar year `year`.
+    """The spring term's last teaching day and the summer term's first in calendar year `year`: a
+    two-week holiday that holds Good Friday and Easter Monday.
 
-    Usually spring ends on the last Friday of March and summer starts on the Monday from 14 April.
-    An early Easter ends spring on the Thursday before Good Friday and starts summer two weeks after
-    Easter Monday; a late one starts summer on the Tuesday after Easter Monday, two and a half weeks
-    after spring ends. Either way the holiday holds both bank holidays and lasts two to three weeks."""
+    Spring ends by the last Friday of March at the earliest, and summer starts by the Monday from
+    14 April at the latest. An early Easter (Good Friday on or before that Friday) ends spring on
+    the Thursday before Good Friday and starts summer two weeks after Easter Monday; a late one
+    (Easter Monday on or after that Monday) ends spring two weeks before Easter Monday and starts
+    summer the day after it. Between them the holiday is the week before Easter and the week after:
+    30 March to 10 April 2026 (Easter 5 April), as councils set it, not three weeks from 28 March."""
     monday, friday = 0, 4
     good_friday = easter(year) - timedelta(days=2)
     easter_monday = easter(year) + timedelta(days=1)
-    spring_end = _weekday_on_or_before(date(year, 3, 31), friday)
-    summer_start = _weekday_on_or_after(date(year, 4, 14), monday)
-    if good_friday <= spring_end:
+    if good_friday <= _weekday_on_or_before(date(year, 3, 31), friday):
         return good_friday - timedelta(days=1), easter_monday + timedelta(days=14)
-    if easter_monday >= summer_start:
+    if easter_monday >= _weekday_on_or_after(date(year, 4, 14), monday):
         return easter_monday - timedelta(days=17), easter_monday + timedelta(days=1)
-    return spring_end, summer_start
+    return easter(year) - timedelta(days=9), easter(year) + timedelta(days=8)
 
 
 # The LA's saved terms by academic year, read once per request (TermsReadOnceMiddleware): one page

@@ -102,7 +102,10 @@ def test_default_terms_keep_the_england_pattern_every_year(year):
     [
         (2023, date(2024, 3, 28), date(2024, 4, 15)),  # Easter 31 March: spring ends the day before Good Friday
         (2024, date(2025, 4, 4), date(2025, 4, 22)),  # Easter 20 April: summer starts the day after Easter Monday
-        (2025, date(2026, 3, 27), date(2026, 4, 20)),  # Easter 5 April: both inside the usual holiday
+        (2025, date(2026, 3, 27), date(2026, 4, 13)),  # Easter 5 April: the week before Easter and the week after
+        (2019, date(2020, 4, 3), date(2020, 4, 20)),  # Easter 12 April: likewise (6 to 17 April)
+        (2020, date(2021, 3, 26), date(2021, 4, 12)),  # Easter 4 April: likewise (29 March to 9 April)
+        (2022, date(2023, 3, 31), date(2023, 4, 17)),  # Easter 9 April: likewise (3 to 14 April)
         (2026, date(2027, 3, 25), date(2027, 4, 12)),  # Easter 28 March: Good Friday was the last Friday of March
         (2027, date(2028, 3, 31), date(2028, 4, 18)),  # Easter 16 April: Easter Monday was the Monday from 14 April
         (2028, date(2029, 3, 29), date(2029, 4, 16)),  # Easter 1 April
@@ -115,12 +118,14 @@ def test_default_terms_keep_good_friday_and_easter_monday_in_the_easter_holiday(
 
 
 @pytest.mark.parametrize("year", range(2023, 2100))
-def test_no_default_term_starts_or_ends_on_a_bank_holiday_and_the_easter_holiday_is_two_to_three_weeks(year):
+def test_no_default_term_starts_or_ends_on_a_bank_holiday_and_the_easter_holiday_is_two_weeks(year):
     autumn, spring, summer = default_terms(year)
     bank_holidays = {good_friday(year + 1), easter_monday(year + 1), *new_years_holidays(year + 1)}
     for term in (autumn, spring, summer):
         assert not {term.starts_on, term.ends_on} & bank_holidays, term
-    assert timedelta(days=16) <= summer.starts_on - spring.ends_on - timedelta(days=1) <= timedelta(days=23)
+    # two weeks with their weekends (16 days), or with a bank holiday at one end (17)
+    assert timedelta(days=16) <= summer.starts_on - spring.ends_on - timedelta(days=1) <= timedelta(days=17)
+    assert spring.ends_on < good_friday(year + 1) < easter_monday(year + 1) < summer.starts_on
 
 
 @pytest.mark.parametrize(
