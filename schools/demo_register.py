@@ -91,19 +91,22 @@ class DemoSchool:
 
 
 def demo_schools(rng) -> list[DemoSchool]:
-    schools, n = [], 0
+    schools, n, taken = [], 0, set()
     for phase, type_code, count, ages, pupils in MIX:
         for _ in range(count):
             urn = 874001 + n
             word = NAME_WORDS[n % len(NAME_WORDS)]
             if type_code == 2 and n % 2 == 0:
-                name = f"St Thérèse’s Catholic Primary School{' ' + word if n > 20 else ''}"
+                name = "St Thérèse’s Catholic Primary School"
             elif type_code in (7, 12, 44):
                 name = f"{word} Special School"
             elif type_code == 14:
                 name = f"{word} Pupil Referral Unit"
             else:
                 name = f"{word} {SUFFIX.get(phase, 'School')}"
+            if name in taken:  # two schools of one name in a list read as one listed twice
+                name = f"{name}, {word}"
+            taken.add(name)
             latest, category, previous = KEY_HISTORIES.get(
                 urn, (rng.choice([1, 2, 2, 2, 2, 2, 3, 3]), "", rng.choice([1, 2, 2, 3]))
             )
