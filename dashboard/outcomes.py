@@ -271,9 +271,10 @@ def stored_outcome_counts() -> QuerySet[StoredOutcomeCount]:
 
 
 def _cells(chosen: dict[str, str]) -> dict[tuple[str, str], Cell]:
-    """Each phase and governance's tallies of the chosen LA's schools (every LA's for none; a chosen
-    LA is one of service_codes, as OutcomesFilterForm offers), from the stored counts: the one count
-    behind the table's figures and the length of each figure's list."""
+    """Each phase and governance's tallies of the chosen LA's schools (every LA's for none), from the
+    stored counts (an LA outside service_codes, which only a pack built after its LA left the
+    service asks for, from the schools): the one count behind the table's figures and the length of
+    each figure's list."""
     la = chosen.get("la")
     if la and la not in service_codes():
         grouped = _counted_live(la)

@@ -99,12 +99,11 @@ def _easter_holiday(year: int) -> tuple[date, date]:
     """The spring term's last teaching day and the summer term's first in calendar year `year`: a
     two-week holiday that holds Good Friday and Easter Monday.
 
-    Spring ends by the last Friday of March at the earliest, and summer starts by the Monday from
-    14 April at the latest. An early Easter (Good Friday on or before that Friday) ends spring on
-    the Thursday before Good Friday and starts summer two weeks after Easter Monday; a late one
-    (Easter Monday on or after that Monday) ends spring two weeks before Easter Monday and starts
-    summer the day after it. Between them the holiday is the week before Easter and the week after:
-    30 March to 10 April 2026 (Easter 5 April), as councils set it, not three weeks from 28 March."""
+    An early Easter (Good Friday on or before the last Friday of March) ends spring on the Thursday
+    before Good Friday and starts summer two weeks after Easter Monday; a late one (Easter Monday on
+    or after the Monday from 14 April) ends spring two weeks before Easter Monday and starts summer
+    the day after it. Between them the holiday is the week before Easter and the week after: 30 March
+    to 10 April 2026 (Easter 5 April), as councils set it (docs/adr/0054)."""
     monday, friday = 0, 4
     good_friday = easter(year) - timedelta(days=2)
     easter_monday = easter(year) + timedelta(days=1)
