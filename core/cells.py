@@ -11,6 +11,10 @@ MISSING_MARKERS = {"", "null", "na", "n/a"}
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
 EARLIEST_YEAR, LATEST_YEAR = 1800, 2100  # the years a school's or an inspection's date can be in
 YEAR_OUT_OF_RANGE = "must be a date in a year from {earliest} to {latest}"
+NOT_A_DATE = "is not a date in the form dd-mm-yyyy"
+NO_SUCH_DATE = "is not a real date: check the day and the month"
+# Written as a date is (dd-mm-yyyy, dd/mm/yyyy, yyyy-mm-dd), whether or not the day exists.
+_DATE_SHAPE = re.compile(r"\d{1,2}([-/])\d{1,2}\1\d{4}|\d{4}-\d{1,2}-\d{1,2}")
 NUMBER_TOO_LARGE = "is too large: it must be between -{largest} and {largest}"
 NUMBER_FAR_TOO_LARGE = "is too large a number"
 
@@ -105,7 +109,7 @@ def parse_date(text: str, *, earliest_year: int = EARLIEST_YEAR, latest_year: in
         if not earliest_year <= value.year <= latest_year:
             raise ValueError(YEAR_OUT_OF_RANGE.format(earliest=earliest_year, latest=latest_year))
         return value
-    raise ValueError("is not a date in the form dd-mm-yyyy")
+    raise ValueError(NO_SUCH_DATE if _DATE_SHAPE.fullmatch(text) else NOT_A_DATE)
 
 
 def header_key(name: str) -> str:

@@ -145,18 +145,31 @@ NOT_A_SPREADSHEET = "The file must be a CSV file or an Excel workbook (.xlsx)"
 NOT_A_WORKBOOK = "The file is a zip archive but not an Excel workbook (.xlsx)"
 OLD_EXCEL = "Old Excel (.xls) files cannot be read. Save the file as .xlsx or CSV and upload it again"
 NOT_TEXT = "The file must be a CSV file or an Excel workbook (.xlsx): it contains binary data"
+UTF16_TEXT = (
+    "The file is saved as UTF-16 (Excel's \u201cUnicode Text\u201d). Save it as \u201cCSV UTF-8 (Comma "
+    "delimited)\u201d and upload it again"
+)
+WEB_PAGE = (
+    "The file is a web page (HTML), not a CSV file or an Excel workbook (.xlsx). If it was downloaded, "
+    "download it again"
+)
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 XLSX_MEMBERS = ("[Content_Types].xml", "xl/workbook.xml")
 # Files that are plainly something else, whatever their name says.
 OTHER_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"BZh", b"7z\xbc\xaf", b"Rar!", b"MZ")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# A web page saved under a spreadsheet's name (a download that returned an error page, or Excel's
+# "Web Page" format): its first tag, after any byte order mark and blank space, lower-cased.
+WEB_PAGE_STARTS = (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body", b"<table")
 
 
 def spreadsheet_kind(upload) -> str:
     """ "xlsx" or "csv", judged from the bytes (never the name or the browser's content type), or
     ValidationError: an .xlsx is a zip holding a workbook; a CSV is text (no NUL byte anywhere and
-    no other format's signature), in UTF-8, Windows-1252 or ISO-8859-1 (core.tabular decodes it).
+    no other format's signature, not UTF-16, not a web page), in UTF-8, Windows-1252 or ISO-8859-1
+    (core.tabular decodes it).
     Reads the file in chunks: nothing is held in memory whole."""
     upload.seek(0)
     head = upload.read(8)
@@ -179,6 +192,12 @@ def spreadsheet_kind(upload) -> str:
         raise forms.ValidationError(OLD_EXCEL)
     if head.startswith(OTHER_MAGIC):
         raise forms.ValidationError(NOT_A_SPREADSHEET)
+    if head.startswith(UTF16_BOMS):
+        raise forms.ValidationError(UTF16_TEXT)
+    start = upload.read(1024).removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    upload.seek(0)
+    if start.startswith(WEB_PAGE_STARTS):
+        raise forms.ValidationError(WEB_PAGE)
     for chunk in upload.chunks():
         if b"\x00" in chunk:
             upload.seek(0)

@@ -28,6 +28,8 @@ from core.uploads import (
     NOT_A_WORKBOOK,
     NOT_TEXT,
     OLD_EXCEL,
+    UTF16_TEXT,
+    WEB_PAGE,
     RefusedUpload,
     original_name,
     spreadsheet_kind,
@@ -287,9 +289,12 @@ def test_a_workbook_is_an_xlsx_file_whatever_its_name():
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, OLD_EXCEL),
         (png_bytes(), NOT_A_SPREADSHEET),
         (b"%PDF-1.7\n", NOT_A_SPREADSHEET),
-        ("URN,Name\n".encode("utf-16"), NOT_TEXT),
+        ("URN,Name\n".encode("utf-16"), UTF16_TEXT),
+        ("URN,Name\n".encode("utf-16-be"), NOT_TEXT),  # no byte order mark: only its NUL bytes tell
+        (b"\xef\xbb\xbf\r\n  <!DOCTYPE html><html><body>Sign in</body></html>", WEB_PAGE),
+        (b"<HTML><head><title>404</title></head></HTML>", WEB_PAGE),
     ],
-    ids=["docx", "broken zip", "xls", "png", "pdf", "utf-16"],
+    ids=["docx", "broken zip", "xls", "png", "pdf", "utf-16", "utf-16 without bom", "html page", "html upper case"],
 )
 def test_anything_else_is_refused_whatever_its_name(data, message):
     with pytest.raises(ValidationError) as refused:

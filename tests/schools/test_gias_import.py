@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from openpyxl import Workbook
 
+from core.cells import NO_SUCH_DATE
 from core.tabular import EMPTY_FILE, NO_DATA_ROWS
 from schools import services
 from schools.demo_files import current_gias_header, gias_row, to_csv_bytes
@@ -220,7 +221,7 @@ def test_rejects_bad_rows_naming_row_column_value_and_reason_and_imports_the_res
     assert (record.created, record.rejected) == (1, 3)
     assert record.errors == [
         {"row": 3, "column": "URN", "value": "87411X", "message": URN_INVALID},
-        {"row": 4, "column": "OpenDate", "value": "31-02-2020", "message": "is not a date in the form dd-mm-yyyy"},
+        {"row": 4, "column": "OpenDate", "value": "31-02-2020", "message": NO_SUCH_DATE},
         {"row": 5, "column": "URN", "value": "874109", "message": DUPLICATE_URN.format(urn=874109, first_row=2)},
     ]
     assert list(School.objects.values_list("urn", flat=True)) == [874109]

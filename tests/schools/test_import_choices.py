@@ -196,3 +196,18 @@ def test_the_command_still_keeps_the_la_codes_it_is_given(settings):
         file.flush()
         call_command("import_gias", file.name, "--la", "873", stdout=out, stderr=io.StringIO())
     assert list(School.objects.values_list("urn", flat=True)) == [873301]
+
+
+# ---- the report of rejected rows -----------------------------------------------------------------
+
+
+def test_a_rejected_rows_long_value_is_cut_short_so_the_problem_beside_it_stays_in_view(client_as):
+    client = client_as("admin")
+    long_name = "Skylark " + "x" * 492  # 500 characters: over the register's 255
+    response = upload(client, gias_file(SKYLARK, gias_row(urn=874202, name=long_name, type_code=1, phase="Primary")))
+    page = client.get(response["Location"]).content.decode()
+    assert "Rejected rows" in page
+    assert long_name not in page
+    assert f"<code>{long_name[:119]}…</code>" in page
+    assert "EstablishmentName is longer than 255 characters" in page
+    assert '<td class="govuk-table__cell app-table__cell--value">' in page  # wrapped by app.css
