@@ -102,10 +102,16 @@ def approve(request, pk: int):
                 categorisation=categorisation, actor=request.user, comments=form.cleaned_data["approve_comments"]
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            if hasattr(error, "error_dict"):
+                add_service_errors(form, error)
+            else:
+                messages.error(request, " ".join(error.messages))
+                return redirect("categorisation:detail", pk=pk)
         else:
             messages.success(request, f"Approved. {categorisation.school.name}'s current category is updated.")
-    return redirect("categorisation:detail", pk=pk)
+            return redirect("categorisation:detail", pk=pk)
+    # The page again with the comment kept and the problem on its field (a redirect lost both).
+    return detail(request, pk, approve_form=form)
 
 
 @require_POST

@@ -282,7 +282,9 @@ class ApprovalSettingForm(TextLimits, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = form_helper(Field.checkbox("second_officer_approval"), Button.secondary("save", "Save setting"))
+        self.helper = form_helper(
+            Field.checkbox("second_officer_approval"), Button.secondary("save_setting", "Save setting")
+        )
 
 
 class IndicatorForm(TextLimits, forms.Form):

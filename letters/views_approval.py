@@ -39,11 +39,14 @@ def submit(request, pk: int):
 
 @require_POST
 def approve(request, pk: int):
-    form = CommentsForm(request.POST, required=False, button="Approve")
-    if not form.is_valid():  # comments over their limit: say so and approve nothing
+    form = CommentsForm(request.POST, required=False, button="Approve", hint="Optional.")
+    if not form.is_valid():  # comments over their limit: the form again, the comments kept, nothing approved
         letter = staff_letter(request, pk, "letters.approve_letter")
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("letters:detail", pk=letter.pk)
+        return render(
+            request,
+            "letters/action_form.html",
+            {"letter": letter, "form": form, "title": f"Approve {letter.reference}"},
+        )
     comments = form.cleaned_data["comments"]
     return _workflow_post(
         request,

@@ -12,7 +12,7 @@ from .models import (
     ActionOwner,
 )
 
-ACTION_ROW_INCOMPLETE = "Enter the {missing} of this action, or clear the row"
+ACTION_ROW_INCOMPLETE = "Enter the {missing} of new action {number}, or clear the row"  # as its legend names it
 
 
 class ActionRowForm(TextLimits, forms.Form):
@@ -48,10 +48,11 @@ class ActionRowForm(TextLimits, forms.Form):
             "due_on": data.get("due_on") is not None,
         }
         if any(filled.values()) and not self.errors:
-            names = {"description": "action", "owner": "owner", "due_on": "due date"}
+            names = {"description": "description", "owner": "owner", "due_on": "due date"}
             for field_name, present in filled.items():
                 if not present:
-                    self.add_error(field_name, ACTION_ROW_INCOMPLETE.format(missing=names[field_name]))
+                    message = ACTION_ROW_INCOMPLETE.format(missing=names[field_name], number=self.number)
+                    self.add_error(field_name, message)
         return data
 
 

@@ -26,13 +26,14 @@ ANSWERED = "Thank you: your answer was sent to {adviser}."
 REPLIED = "Your reply was sent to the school."
 
 
-def visit_section(request, visit) -> dict:
-    """The visit page's "The school's acknowledgement" part (visits.views_visits.visit_detail)."""
+def visit_section(request, visit, reply_form: ReplyForm | None = None) -> dict:
+    """The visit page's "The school's acknowledgement" part (visits.views_visits.visit_detail), with
+    a reply that was refused shown again with its error."""
     can_change = request.user.has_perm("visits.change_visit", visit)
     return {
         "requests": selectors.visit_acknowledgements(visit=visit),
         "can_share": can_change,
-        "reply_form": ReplyForm() if can_change else None,
+        "reply_form": (reply_form or ReplyForm()) if can_change else None,
         "headteachers": list(headteachers_of(visit.school)) if can_change else [],
     }
 
@@ -65,12 +66,14 @@ def reply(request, pk: int):
         try:
             acknowledgement.note_reply(acknowledgement=request_, reply=form.cleaned_data["reply"], actor=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            add_service_errors(form, error)
         else:
             messages.success(request, REPLIED)
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(visit)
+            return redirect(visit)
+    # The visit page again, the reply kept and its problem on the field (a redirect lost both).
+    from .views_visits import visit_detail
+
+    return visit_detail(request, visit.pk, reply_form=form)
 
 
 @permission_required("visits.view_shared_notes", raise_exception=True)

@@ -87,7 +87,7 @@ def visit_plan(request):
 
 
 @permission_required("visits.view_visits", raise_exception=True)
-def visit_detail(request, pk: int):
+def visit_detail(request, pk: int, reply_form=None):
     visit = selectors.visit_for_user(user=request.user, pk=pk)
     can_change = request.user.has_perm("visits.change_visit", visit)
     record_request_read(request, visit)
@@ -100,7 +100,7 @@ def visit_detail(request, pk: int):
             "can_change": can_change,
             "today": timezone.localdate(),
             "history": visit.history.select_related("history_user").order_by("-history_date")[:10],
-            "acknowledgement": views_acknowledgement.visit_section(request, visit),
+            "acknowledgement": views_acknowledgement.visit_section(request, visit, reply_form),
             "pre": pre_visit.staff_section(visit),
             "title": str(visit),
         },

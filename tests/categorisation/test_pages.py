@@ -23,6 +23,7 @@ from categorisation.rules import (
     SCHOOL_CLOSED,
 )
 from categorisation.services import ACTIVE_FROM_PAST, FRAMEWORK_NOT_DRAFT
+from core.limits import LONG_TEXT
 from schools.terms import term_on
 from tests.categorisation.factories import STRATEGY_FRAMEWORK, ApprovedCategorisationFactory, CategorisationFactory
 from tests.conftest import collapsed
@@ -223,6 +224,24 @@ def test_an_officer_cannot_approve_their_own_submission_through_the_page(client_
     assert OWN_SUBMISSION in response.content.decode()
     own.refresh_from_db()
     assert own.status == Status.SUBMITTED
+
+
+def test_an_approval_comment_over_the_limit_is_shown_again_with_its_error_and_nothing_is_approved(
+    client_as, linked, adviser
+):
+    submitted = CategorisationFactory(school=linked, status=Status.SUBMITTED, level="low", created_by=adviser,
+                                      submitted_by=adviser)  # fmt: skip
+    comment = "Well evidenced. " * 1_600  # 25,600 characters
+    response = client_as("officer").post(
+        reverse("categorisation:approve", kwargs={"pk": submitted.pk}), {"approve_comments": comment}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<a href="#id_approve_comments">' in page  # the error summary links to the field
+    assert f"must be {LONG_TEXT:,} characters or fewer" in page
+    assert comment.strip() in page  # what the officer typed is kept
+    submitted.refresh_from_db()
+    assert submitted.status == Status.SUBMITTED
 
 
 def test_starting_when_one_is_in_progress_points_to_it(client_as, linked, adviser):

@@ -3,6 +3,7 @@ letter (and, by the LA's setting, on the other types); an issue date never befor
 an invalid ground refused when the draft is saved. Through the services and through the pages."""
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -251,6 +252,8 @@ def test_the_template_page_offers_the_setting_for_congratulations_and_says_alway
     page = client.get(reverse("letters:template_edit", kwargs={"code": "congratulations"})).content.decode()
     assert ApprovalSettingForm.base_fields["second_officer_approval"].label in page
     assert setting_url("congratulations") in page
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []  # two forms, each button its own id
 
     page = client.get(reverse("letters:template_edit", kwargs={"code": "warning_notice"})).content.decode()
     assert "Letters of this type always need a second officer's approval" in page
@@ -406,7 +409,12 @@ def test_approval_comments_over_their_limit_are_refused_with_a_message_and_nothi
     letter = submitted(link_school, "warning_notice", drafter=officer)
     client.force_login(second_officer)
     too_long = "x" * (LONG_TEXT + 1)
-    response = client.post(reverse("letters:approve", kwargs={"pk": letter.pk}), {"comments": too_long}, follow=True)
+    response = client.post(reverse("letters:approve", kwargs={"pk": letter.pk}), {"comments": too_long})
     assert Letter.objects.get().status == LetterStatus.SUBMITTED
+    assert response.status_code == 200
     page = response.content.decode()
-    assert "must be 20,000 characters or fewer" in page
+    assert '<a href="#id_comments">Comments for the drafter must be 20,000 characters or fewer</a>' in page
+    assert too_long in page  # the comments are kept, to be cut and approved from the same page
+    assert '<form method="post" novalidate>' in page  # no action: it posts to this page, the approval again
+    client.post(reverse("letters:approve", kwargs={"pk": letter.pk}), {"comments": too_long[:LONG_TEXT]})
+    assert Letter.objects.get().status == LetterStatus.APPROVED

@@ -89,6 +89,11 @@ def test_the_adviser_sees_the_answer_and_replies(client_as, visit, headteacher):
     reply_url = reverse("visits:acknowledgement_reply", kwargs={"pk": request.pk})
     assert reply_url in page
     assert "Enter your reply" in content(client.post(reply_url, {"reply": " "}, follow=True))
+    too_long = "Corrected. " * 2_000  # 22,000 characters
+    refused = client.post(reply_url, {"reply": too_long})
+    assert refused.status_code == 200
+    assert '<a href="#id_reply">Your reply must be 20,000 characters or fewer</a>' in content(refused)
+    assert too_long.strip() in content(refused)  # the reply is kept on the visit page, not lost in a redirect
     response = client.post(reply_url, {"reply": "Corrected in the amended note."}, follow=True)
     assert "Your reply was sent to the school." in content(response)
     note = content(client_as("headteacher").get(reverse("visits:shared_note", kwargs={"pk": visit.pk})))

@@ -257,7 +257,7 @@ def test_a_partly_filled_action_row_is_an_error_and_nothing_is_saved(client_as, 
     data = record_data(today, **{"actions-1-description": "No owner or date"})
     response = client_as("adviser").post(reverse("visits:record", kwargs={"pk": visit.pk}), data)
     page = response.content.decode()
-    assert ACTION_ROW_INCOMPLETE.format(missing="owner") in page
+    assert ACTION_ROW_INCOMPLETE.format(missing="owner", number=2) in page  # the second row, "New action 2"
     assert 'href="#id_actions-1-owner_1"' in page  # the summary links to the row's first radio
     assert "<title>Error: " in page
     visit.refresh_from_db()
