@@ -87,9 +87,14 @@ def _copy_in(model: type[Model], rows: list[dict]) -> list[int]:
     return ids
 
 
+def history_model(model: type[Model]) -> type[Model]:
+    """The django-simple-history model of a model it tracks."""
+    return model.history.model  # type: ignore[attr-defined]  # added by HistoricalRecords
+
+
 def tracked_columns(model: type[Model]) -> str:
     """The quoted columns of the model's history table that copy the model's own (not history_*)."""
-    history = model.history.model
+    history = history_model(model)
     quote = connection.ops.quote_name
     return ", ".join(quote(f.column) for f in history._meta.concrete_fields if f.column not in HISTORY_COLUMNS)
 
@@ -97,7 +102,7 @@ def tracked_columns(model: type[Model]) -> str:
 def history_insert(model: type[Model]) -> str:
     """INSERT INTO the model's history table, of its tracked columns and then history_date,
     history_change_reason, history_type and history_user_id, from a SELECT to follow."""
-    history = model.history.model
+    history = history_model(model)
     return (
         f"INSERT INTO {connection.ops.quote_name(history._meta.db_table)} ({tracked_columns(model)}, "
         "history_date, history_change_reason, history_type, history_user_id) "
@@ -117,7 +122,7 @@ def _history_by_select(model: type[Model], ids: list[int], now, user, reason: st
 
 def _bulk_create_with_history(model: type[Model], rows: list[dict], now, user, reason: str) -> list[int]:
     objects = model.objects.bulk_create([model(**row) for row in rows], batch_size=PAGE_SIZE)
-    history = model.history.model
+    history = history_model(model)
     kept = {f.attname for f in history._meta.concrete_fields} - HISTORY_COLUMNS
     history.objects.bulk_create(
         [
