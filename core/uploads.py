@@ -162,7 +162,8 @@ OTHER_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"BZh
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # A web page saved under a spreadsheet's name (a download that returned an error page, or Excel's
 # "Web Page" format): its first tag, after any byte order mark and blank space, lower-cased.
-WEB_PAGE_STARTS = (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body", b"<table")
+WEB_PAGE_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<table")
+XML_START = b"<?xml"  # an XML document: Excel 2003's "XML Spreadsheet", or anything else, but not a CSV
 
 
 def spreadsheet_kind(upload) -> str:
@@ -198,6 +199,8 @@ def spreadsheet_kind(upload) -> str:
     upload.seek(0)
     if start.startswith(WEB_PAGE_STARTS):
         raise forms.ValidationError(WEB_PAGE)
+    if start.startswith(XML_START):
+        raise forms.ValidationError(NOT_A_SPREADSHEET)
     for chunk in upload.chunks():
         if b"\x00" in chunk:
             upload.seek(0)

@@ -293,8 +293,20 @@ def test_a_workbook_is_an_xlsx_file_whatever_its_name():
         ("URN,Name\n".encode("utf-16-be"), NOT_TEXT),  # no byte order mark: only its NUL bytes tell
         (b"\xef\xbb\xbf\r\n  <!DOCTYPE html><html><body>Sign in</body></html>", WEB_PAGE),
         (b"<HTML><head><title>404</title></head></HTML>", WEB_PAGE),
+        (b'<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">', NOT_A_SPREADSHEET),
     ],
-    ids=["docx", "broken zip", "xls", "png", "pdf", "utf-16", "utf-16 without bom", "html page", "html upper case"],
+    ids=[
+        "docx",
+        "broken zip",
+        "xls",
+        "png",
+        "pdf",
+        "utf-16",
+        "utf-16 without bom",
+        "html page",
+        "html upper case",
+        "xml spreadsheet",
+    ],
 )
 def test_anything_else_is_refused_whatever_its_name(data, message):
     with pytest.raises(ValidationError) as refused:
