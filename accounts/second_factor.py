@@ -38,7 +38,8 @@ RECOVERY_DEVICE_NAME = "Recovery codes"
 
 WRONG_CODE = "The code is not right. Enter the 6-digit code your authenticator app shows now."
 WRONG_RECOVERY_CODE = "That recovery code is not right, or has been used. Check it and try again."
-TOO_MANY_TRIES = "Too many wrong codes. Wait {seconds} seconds and try again."
+# After each wrong code the next is refused for a while, doubling each time (django-otp's throttle).
+TOO_MANY_TRIES = "After a wrong code, the next one can only be tried after a short wait. Wait {wait} and try again."
 REQUIRED_FOR_ROLE = "Your role ({role}) must sign in with a second factor: it cannot be turned off."
 ONLY_AN_ADMIN_RESETS = "Only an admin can reset someone's second factor."
 NO_SECOND_FACTOR = "{user} has no second factor to reset."

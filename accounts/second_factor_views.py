@@ -2,6 +2,7 @@
 own account page; and the admin's reset and unlock buttons on a user's page (docs/adr/0009)."""
 
 import logging
+import math
 from io import BytesIO
 
 import qrcode
@@ -16,6 +17,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+
+from core.text import count_of
 
 from . import lockout
 from . import second_factor as sf
@@ -43,8 +46,8 @@ def _throttled(device) -> str:
     if allowed:
         return ""
     until = (data or {}).get("locked_until")
-    seconds = int((until - timezone.now()).total_seconds()) + 1 if until else 1
-    return sf.TOO_MANY_TRIES.format(seconds=max(seconds, 1))
+    seconds = math.ceil((until - timezone.now()).total_seconds()) if until else 1
+    return sf.TOO_MANY_TRIES.format(wait=count_of(max(seconds, 1), "second"))
 
 
 @never_cache

@@ -82,6 +82,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "core.middleware.NormaliseTextMiddleware",  # text pasted from Word, in every form (ADR 0005)
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Inside the user: a signed-in user's pages and files are never cached; a wrong method gets a
+    # page, not an empty body (core/responses.py).
+    "core.responses.PrivateResponsesMiddleware",
+    "core.responses.MethodNotAllowedPageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -6,7 +6,7 @@ a file produced a minute later, or again after a failure, says exactly what was 
 import logging
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
@@ -133,7 +133,10 @@ def documents_retry(*, letter: Letter, document: str, actor: User) -> str:
     """An officer asks again for documents that could not be produced. Returns their status now
     (ready at once without a queue; being produced with one)."""
     kind = KINDS[document]
-    record = _record(kind, letter.pk, lock=True)
+    try:
+        record = _record(kind, letter.pk, lock=True)
+    except ObjectDoesNotExist:  # a letter that has no notice of intention
+        raise ValidationError(NOT_FAILED.format(reference=letter.reference)) from None
     if getattr(record, kind.status) != DocumentsStatus.FAILED:
         raise ValidationError(NOT_FAILED.format(reference=letter.reference))
     log.info("%s asked again for the %s documents of letter %s", actor, document, letter.reference)

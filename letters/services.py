@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core import fonts
 from core.history import save_as
 from schools.models import ElectedMemberAlertKind, School
 from schools.services import elected_members_alert
@@ -264,6 +265,8 @@ def letter_issue(
 
     copies = documents.copies_at_issue(letter.letter_type, chosen=copy_to, other=other_copies)
     content = documents.build_content(letter, issue_date=issued_on, copies=copies)
+    if problems := fonts.unprintable_errors(content.as_dict(), document="letter"):
+        raise ValidationError(problems)  # else issued, then its files never produced (docs/adr/0055)
     letter.status = LetterStatus.ISSUED
     letter.issued_on, letter.issued_at, letter.issued_by = issued_on, timezone.now(), actor
     letter.recipients = documents.recipients_for(letter.school, letter.letter_type)

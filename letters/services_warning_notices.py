@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
+from core import fonts
 from core.history import save_as
 
 from . import documents, issued_documents, placeholders, rules
@@ -124,6 +125,8 @@ def warning_notice_intention_give(
     progress.intention_given_on, progress.intention_powers = given_on, powers
     progress.intention_text, progress.intention_by = text.strip(), actor
     content = documents.intention_content(letter, progress, given_on=given_on)
+    if problems := fonts.unprintable_errors(content.as_dict(), document="notice of intention"):
+        raise ValidationError(problems)  # docs/adr/0055
     progress.intention_content = issued_documents.issued_words(content, letter.school)
     save_as(progress, actor=actor)
     issued_documents.documents_requested(letter=letter, document=issued_documents.INTENTION)

@@ -90,7 +90,7 @@ def test_after_a_wrong_code_the_next_try_waits(client, officer, time_machine):
     sign_in(client, officer)
     client.post(reverse("accounts:second_factor_verify"), {"code": "000000" if code_for(device) != "000000" else "1"})
     response = client.post(reverse("accounts:second_factor_verify"), {"code": code_for(device)})
-    assert "Too many wrong codes" in response.content.decode()
+    assert sf.TOO_MANY_TRIES.format(wait="1 second") in response.content.decode()  # one second, not "1 seconds"
     time_machine.shift(2)
     response = client.post(reverse("accounts:second_factor_verify"), {"code": code_for(device)})
     assert response["Location"] == reverse("dashboard:home")

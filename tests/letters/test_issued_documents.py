@@ -2,16 +2,20 @@
 issue (letters.issued_documents, letters.tasks); the letter's page says where they are, and an
 officer can ask again for files that could not be produced."""
 
+from datetime import date, timedelta
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 from pypdf import PdfReader
 
+from core import fonts
 from core.tasks import queue_is_postgresql
-from letters import documents, issued_documents
-from letters.models import DocumentsStatus, Letter
+from letters import documents, issued_documents, services
+from letters.models import DocumentsStatus, Letter, WarningNoticeProgress
 
 from .factories import approved, eligible_notice, issued
 
@@ -158,6 +162,16 @@ def test_asking_again_for_files_that_were_produced_is_refused_with_a_message(sch
     assert client_as("officer").post(reverse("letters:documents_retry", args=[letter.pk, "other"])).status_code == 404
 
 
+def test_asking_for_the_notice_of_intention_of_a_letter_that_has_none_is_refused_with_a_message(
+    school, adviser, officer, client_as
+):
+    letter = issued(school, "significant_concerns", drafter=adviser, officer=officer)
+    retry = reverse("letters:documents_retry", kwargs={"pk": letter.pk, "document": "intention"})
+    response = client_as("officer").post(retry, follow=True)
+    assert response.status_code == 200
+    assert issued_documents.NOT_FAILED.format(reference=letter.reference) in response.content.decode()
+
+
 def test_the_notice_of_intention_is_produced_the_same_way(school, adviser, officer, second_officer, queued):
     notice = eligible_notice(school, drafter=second_officer, officer=officer)
     progress = notice.progress
@@ -168,3 +182,48 @@ def test_the_notice_of_intention_is_produced_the_same_way(school, adviser, offic
     progress.refresh_from_db()
     assert progress.intention_documents_status == DocumentsStatus.READY
     assert "additional governors" in pdf_text(progress.intention_pdf)
+
+
+def test_a_letter_whose_words_have_a_character_no_font_can_print_is_not_issued_and_the_page_names_it(
+    school, adviser, officer, client_as, monkeypatch
+):
+    """Issued, its files would fail on every attempt and the issued letter could not be changed."""
+    monkeypatch.setattr(fonts, "printable", lambda: frozenset(range(0x3000)))  # a server without CJK fonts
+    school.name = "Kingfisher 学 Primary School"
+    school.save()
+    letter = approved(school, "significant_concerns", drafter=adviser, officer=officer)
+    url = reverse("letters:issue", args=[letter.pk])
+    today = timezone.localdate()
+    issued_on = {"issued_on_0": today.day, "issued_on_1": today.month, "issued_on_2": today.year}
+    response = client_as("officer").post(url, issued_on)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "the server has no font with “学” (U+5B66 CJK UNIFIED IDEOGRAPH-5B66)" in page
+    letter.refresh_from_db()
+    assert letter.status == "approved"
+    assert not letter.issued_content
+    assert not Letter.history.filter(id=letter.pk, status="issued").exists()
+
+
+def test_a_notice_of_intention_with_a_character_no_font_can_print_is_refused(
+    school, adviser, officer, second_officer, monkeypatch
+):
+    end = date(2026, 10, 1)
+    letter = issued(
+        school, "warning_notice", drafter=second_officer, officer=officer, issued_on=date(2026, 8, 1),
+        today=end + timedelta(days=3), compliance_end_date=end,
+    )  # fmt: skip
+    services.warning_notice_outcome_record(
+        letter=letter, actor=officer, outcome="not_complied", today=end + timedelta(days=1)
+    )
+    monkeypatch.setattr(fonts, "printable", lambda: frozenset(range(0x3000)))
+    with pytest.raises(ValidationError) as refused:
+        services.warning_notice_intention_give(
+            letter=letter, actor=officer, given_on=end + timedelta(days=3), powers=["s64"],
+            text="To the governing body of {school_name}\n\nWe propose to appoint additional governors 学.",
+            today=end + timedelta(days=3),
+        )  # fmt: skip
+    assert "“学” (U+5B66" in refused.value.messages[0]
+    progress = WarningNoticeProgress.objects.get(letter=letter)
+    assert progress.intention_given_on is None
+    assert progress.intention_documents_status != DocumentsStatus.PENDING

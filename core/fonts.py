@@ -1,0 +1,94 @@
+"""Which characters the server's fonts can print, so a document kept as a record (an issued letter, a
+notice of intention) is refused at issue, with the character named, rather than issued and then
+never produced (docs/adr/0055).
+
+WeasyPrint draws a character no installed font has as a blank box and warns, and a record with a
+warning is refused (core.documents). A letter's words come from many places (its template, an
+officer's indicator text, a school's name from GIAS), so the check is on the words kept at issue,
+against every font the server has: WeasyPrint falls back from the stylesheet's font to any installed
+font (fontconfig) that has the character."""
+
+import functools
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from fontTools.ttLib import TTCollection, TTFont, TTLibError
+
+# Where fontconfig looks for the system's fonts (Debian's /etc/fonts/fonts.conf), and the kinds of
+# font files WeasyPrint draws with.
+FONT_DIRECTORIES = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+FONT_SUFFIXES = {".ttf", ".otf", ".ttc", ".otc"}
+# Drawn by nobody's font: line breaks, spaces, joiners, direction marks, soft hyphens.
+NOT_DRAWN = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+SHOWN_AROUND = 30  # characters of the text shown either side of the first unprintable one
+
+UNPRINTABLE = (
+    "The {document} cannot be produced: the server has no font with {characters}, first in "
+    "“{context}”. Change that text (in the letter, or in what it takes from the register or a template) "
+    "and try again."
+)
+
+
+def _font_files(directories: Iterable[Path]) -> list[Path]:
+    return sorted(p for d in directories if d.is_dir() for p in d.rglob("*") if p.suffix.lower() in FONT_SUFFIXES)
+
+
+@functools.cache
+def printable() -> frozenset[int]:
+    """The code points some installed font has a glyph for (read once per process)."""
+    points: set[int] = set()
+    for path in _font_files(FONT_DIRECTORIES):
+        try:
+            fonts = (
+                TTCollection(path, lazy=True).fonts
+                if path.suffix.lower() in {".ttc", ".otc"}
+                else [TTFont(path, lazy=True)]
+            )
+            for font in fonts:
+                points.update(font.getBestCmap() or {})
+        except (TTLibError, OSError, KeyError, AssertionError):
+            continue  # a damaged or unusual file: fontconfig would skip it too
+    return frozenset(points)
+
+
+def missing(text: str) -> list[str]:
+    """The characters of `text`, in order of first appearance, that no installed font can draw."""
+    fonts = printable()
+    seen: dict[str, None] = {}
+    for character in text:
+        if ord(character) not in fonts and unicodedata.category(character) not in NOT_DRAWN:
+            seen.setdefault(character)
+    return list(seen)
+
+
+def _strings(words) -> Iterable[str]:
+    """Every string in a document's kept words (dicts, lists, strings)."""
+    if isinstance(words, str):
+        yield words
+    elif isinstance(words, dict):
+        for value in words.values():
+            yield from _strings(value)
+    elif isinstance(words, (list, tuple)):
+        for value in words:
+            yield from _strings(value)
+
+
+def _described(character: str) -> str:
+    return f"“{character}” (U+{ord(character):04X} {unicodedata.name(character, 'unnamed character')})"
+
+
+def unprintable_errors(words, *, document: str) -> list[str]:
+    """[UNPRINTABLE] naming the characters of `words` no installed font has, and the text around the
+    first of them; [] when every character can be printed."""
+    strings = list(_strings(words))
+    characters = list(dict.fromkeys(c for text in strings for c in missing(text)))
+    if not characters:
+        return []
+    first = next(text for text in strings if characters[0] in text)
+    at = first.index(characters[0])
+    context = " ".join(first[max(0, at - SHOWN_AROUND) : at + SHOWN_AROUND + 1].split())
+    described = ", ".join(_described(c) for c in characters[:5])
+    if len(characters) > 5:
+        described += f" and {len(characters) - 5} more"
+    return [UNPRINTABLE.format(document=document, characters=described, context=context)]

@@ -1,0 +1,39 @@
+"""What every response for a signed-in user, and every refusal of a request's method, carries
+(docs/adr/0055)."""
+
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+
+
+class PrivateResponsesMiddleware:
+    """Pages and files shown to a signed-in user are case material: neither the browser nor a proxy
+    keeps a copy (OWASP ASVS 8.2.1), so nothing is left in a shared council PC's cache after sign-out,
+    and the Back button after signing out asks the server again (which sends the sign-in page). A
+    response that says how it may be cached already keeps what it says."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A request with a method the view does not take (GET of a form's POST address, say) gets the
+    service's page saying so, with Django's Allow header, not an empty page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content:
+            return response
+        page = render(request, "405.html", status=405)
+        if response.has_header("Allow"):
+            page["Allow"] = response["Allow"]
+        return page

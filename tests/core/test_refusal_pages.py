@@ -1,0 +1,44 @@
+"""The product's own pages for a form that fails its CSRF check and for a request with the wrong
+method, as every other refusal has (the 400, 403, 404 and 500 pages): never Django's plain text."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("signed_in", [True, False], ids=["signed in", "signed out"])
+def test_a_form_sent_without_its_csrf_token_gets_the_products_page_saying_what_to_do(signed_in, adviser):
+    client = Client(enforce_csrf_checks=True)
+    if signed_in:
+        client.force_login(adviser)
+    response = client.post(reverse("accounts:login"), {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Your form could not be sent" in page
+    assert "reload the page to get a fresh form" in page
+    assert "CSRF" not in page
+    assert "DEBUG" not in page
+    assert 'class="govuk-main-wrapper' in page
+    assert 'class="govuk-footer' in page
+
+
+def test_opening_a_forms_post_address_gets_the_products_page_and_the_allow_header(client_as):
+    response = client_as("adviser").get(reverse("accounts:logout"))
+    assert response.status_code == 405
+    assert "POST" in response["Allow"].split(", ")
+    page = response.content.decode()
+    assert "This address is not a page" in page
+    assert 'class="govuk-main-wrapper' in page
+
+
+def test_a_signed_in_users_pages_are_not_kept_by_the_browser_or_a_proxy(client_as, school):
+    response = client_as("officer").get(school.get_absolute_url())
+    assert response.status_code == 200
+    assert set(response["Cache-Control"].split(", ")) == {"private", "no-store"}
+
+
+def test_a_response_that_says_how_it_may_be_cached_keeps_what_it_says(client_as):
+    """The sign-in page is never_cache (max-age=0 and more), signed in or not."""
+    assert "max-age=0" in client_as("officer").get(reverse("accounts:login"))["Cache-Control"]
