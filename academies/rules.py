@@ -26,6 +26,9 @@ NO_LETTER_ABOUT_WHISTLEBLOWING = (
     "Whistleblowing concerns raised with the LA are redirected to the ESFA (Department for Education): the LA does "
     "not write to the trust about them."
 )
+WHISTLEBLOWING_OWNER_NOT_AN_OFFICER = (
+    "Only officers see whistleblowing concerns: choose an officer as its owner, or leave it without one"
+)
 LETTER_NOT_OF_THIS_CONCERN = "Choose a letter drafted from this concern"
 LETTER_NOT_ISSUED = "The letter {reference} is {status}: a step is recorded with a letter once it is issued."
 FORMAL_LETTER_IS_TO_THE_CHAIR = (
@@ -72,6 +75,15 @@ def the_la_writes_formally_to_the_chair_of_the_academy_trust(*, source: str, sta
         return [NO_LETTER_ABOUT_WHISTLEBLOWING]
     if status != ConcernStatus.OPEN:
         return [CONCERN_NOT_OPEN.format(status=ConcernStatus(status).label.lower())]
+    return []
+
+
+def whistleblowing_concerns_are_redirected_by_officers(*, source: str, owner) -> list[str]:
+    """ "Whistleblowing concerns raised with the LA will be re-directed to the Education Funding
+    Agency": anyone in the team may record one (they may take the call), but only officers see it
+    (academies.view_restricted), so its owner, who redirects it, is an officer."""
+    if source == ConcernSource.WHISTLEBLOWING and owner is not None and not owner.has_perm("academies.view_restricted"):
+        return [WHISTLEBLOWING_OWNER_NOT_AN_OFFICER]
     return []
 
 

@@ -64,6 +64,8 @@ def concern_open(
         raise ValidationError({"concern_types": CONCERN_TYPES_REQUIRED})
     if not rag_reason.strip():
         raise ValidationError({"rag_reason": RAG_REASON_REQUIRED})
+    if problems := rules.whistleblowing_concerns_are_redirected_by_officers(source=source, owner=owner):
+        raise ValidationError({"owner": problems})
     _not_future(raised_on, "raised_on")
     concern = Concern(
         school=school,
@@ -95,6 +97,8 @@ def concern_update(
 ) -> Concern:
     if not concern_types:
         raise ValidationError({"concern_types": CONCERN_TYPES_REQUIRED})
+    if problems := rules.whistleblowing_concerns_are_redirected_by_officers(source=concern.source, owner=owner):
+        raise ValidationError({"owner": problems})
     concern.description, concern.owner, concern.next_review_on = description, owner, next_review_on
     save_as(concern, actor=actor)
     concern.concern_types.set(concern_types)

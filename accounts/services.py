@@ -64,6 +64,19 @@ def user_set_role(*, user: User, role: Role | str, actor: User | None) -> None:
     )
 
 
+def user_create_problems(*, user: User, password: str) -> dict[str, list[str]]:
+    """What refuses a new account, by field, all at once (the form shows them together): a username
+    already taken, whatever its case, and a password the validators refuse."""
+    problems: dict[str, list[str]] = {}
+    if User.objects.filter(username__iexact=user.username).exists():
+        problems["username"] = [USERNAME_TAKEN.format(username=user.username)]
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        problems["password"] = error.messages
+    return problems
+
+
 @transaction.atomic
 def user_create(
     *, username: str, first_name: str, last_name: str, email: str, role: Role | str, password: str, actor: User | None
@@ -71,10 +84,9 @@ def user_create(
     """Create an account. An admin creating an adviser or officer creates it with no role and a
     role request for an officer to approve; until then it opens nothing."""
     username = username.strip()
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": USERNAME_TAKEN.format(username=username)})
     user = User(username=username, first_name=first_name.strip(), last_name=last_name.strip(), email=email.strip())
-    validate_password(password, user)
+    if problems := user_create_problems(user=user, password=password):
+        raise ValidationError(problems)
     user.set_password(password)
     save_as(user, actor=actor or SYSTEM)  # None: a management command
     access.access_event_record(kind=AccessEventKind.ACCOUNT_CREATED, user=user, actor=actor)

@@ -65,11 +65,22 @@ def sessions(request):
             else:
                 messages.success(request, OPENED)
                 return redirect(session)
+    sessions = list(moderation.sessions_list()[:200])
+    # One open session a term: while there is one, the page leads to it instead of offering another.
+    open_now = next(
+        (
+            session
+            for session in sessions
+            if (session.academic_year, session.term) == (period.academic_year, period.term) and not session.is_closed
+        ),
+        None,
+    )
     return render(
         request,
         "categorisation/moderation/sessions.html",
         {
-            "sessions": list(moderation.sessions_list()[:200]),
+            "sessions": sessions,
+            "open_now": open_now,
             "form": form,
             "term_label": term_label,
             "proposals": moderation.term_proposals(period.academic_year, period.term).count(),

@@ -20,6 +20,7 @@ from .limits import apply_text_limits
 DATE_REQUIRED = "Enter {label}"
 DATE_MISSING_PART = "{label} must include a {part}"
 NOT_A_REAL_DATE = "{label} must be a real date"
+DATE_YEAR_OUT_OF_RANGE = "{label} must be in a year from {first} to {last}"
 MIN_YEAR, MAX_YEAR = 2000, 2100  # a four-digit year this service can mean
 
 
@@ -41,6 +42,7 @@ class GovDateField(DateInputField):
         for subfield, part in zip(self.fields, ("day", "month", "year"), strict=True):
             subfield.error_messages["incomplete"] = DATE_MISSING_PART.format(label=named, part=part)
         self._real_date = NOT_A_REAL_DATE.format(label=named)
+        self._year_out_of_range = DATE_YEAR_OUT_OF_RANGE.format(label=named, first=MIN_YEAR, last=max_year)
 
     def _ours(self, messages: list[str]) -> list[str]:
         return list(dict.fromkeys(self._real_date if "valid" in m or "range" in m else m for m in messages))
@@ -61,8 +63,10 @@ class GovDateField(DateInputField):
             for subfield in self.fields:
                 subfield.widget.errors = self._ours(getattr(subfield.widget, "errors", []))
             raise forms.ValidationError(self._ours(error.messages)) from error
-        if cleaned is not None and not MIN_YEAR <= cleaned.year <= self.max_year:
+        if cleaned is not None and cleaned.year < 1000:  # "26": two digits are not a year (GOV.UK's pattern)
             raise forms.ValidationError(self._real_date)
+        if cleaned is not None and not MIN_YEAR <= cleaned.year <= self.max_year:
+            raise forms.ValidationError(self._year_out_of_range)  # a real date, but not one this service means
         return cleaned
 
 

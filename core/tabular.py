@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from openpyxl import load_workbook
 
+from .csv_problems import csv_problem
 from .text import needs_normalising, normalise_text
 
 EMPTY_FILE = "The file is empty."
@@ -155,7 +156,7 @@ def _ragged_rows(text: str, header_index: int, expected: int) -> dict[int, str]:
             if len(row) < expected or any(v.strip() for v in row[expected:]):
                 ragged[index] = RAGGED_ROW.format(found=len(row), expected=expected)
     except csv.Error as exc:
-        raise FileRefused(UNREADABLE_FILE.format(detail=str(exc))) from None
+        raise FileRefused(UNREADABLE_FILE.format(detail=csv_problem(exc))) from None
     return ragged
 
 
@@ -232,7 +233,7 @@ def _read_header(text: str, keep, header_index: int) -> tuple[list[str], list[st
                 raise FileRefused(EMPTY_FILE) from None
         except (pd.errors.ParserError, ValueError) as exc:
             if candidate is text:
-                raise FileRefused(UNREADABLE_FILE.format(detail=_first_line(exc))) from None
+                raise FileRefused(UNREADABLE_FILE.format(detail=csv_problem(exc))) from None
     assert header is not None
     raw_columns = list(header.columns)
     columns = [_clean_header(c) for c in raw_columns]
@@ -257,7 +258,7 @@ def _read_csv(text: str, wanted: list[str], header_index: int) -> pd.DataFrame:
                 engine="c",
             )
     except (pd.errors.ParserError, ValueError) as exc:
-        raise FileRefused(UNREADABLE_FILE.format(detail=_first_line(exc))) from None
+        raise FileRefused(UNREADABLE_FILE.format(detail=csv_problem(exc))) from None
     frame.columns = [_clean_header(c) for c in frame.columns]
     return frame
 

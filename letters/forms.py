@@ -33,6 +33,9 @@ def _date_field(label: str, *, required: bool = True, help_text: str = "For exam
     return GovDateField(label=label, required=required, help_text=help_text, max_year=9999)
 
 
+INDICATORS_NEXT = "When one or more of its indicators apply: you tick them on the next page."
+
+
 class StartForm(TextLimits, forms.Form):
     """Step two of drafting, once the school is chosen (schools.picker): which type of letter. A GET
     form: choosing writes nothing, and the draft page's own form POSTs the letter."""
@@ -45,11 +48,19 @@ class StartForm(TextLimits, forms.Form):
     def __init__(self, *args, letter_types, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["letter_type"].choices = [
-            Choice(t.code, f"{t.symbol} {t.name}".strip(), hint=t.introduction) for t in letter_types
+            Choice(t.code, f"{t.symbol} {t.name}".strip(), hint=type_hint(t)) for t in letter_types
         ]
         self.helper = form_helper(
             Field("school"), Field.radios("letter_type", legend_size=Size.MEDIUM), Button("continue", "Continue")
         )
+
+
+def type_hint(letter_type) -> str:
+    """A letter type's introduction under its name, unless it introduces the list of indicators
+    ("...the following indicators apply:"), which is on the next page, not here."""
+    if letter_type.introduction.rstrip().endswith(":"):
+        return INDICATORS_NEXT
+    return letter_type.introduction
 
 
 class GroundsField(forms.MultipleChoiceField):

@@ -17,6 +17,7 @@ from schools.selectors import link_school_ids
 from .models import (
     TRUST_LETTER_KINDS,
     ComplianceOutcome,
+    EventAction,
     Indicator,
     Letter,
     LetterEvent,
@@ -78,6 +79,14 @@ def letter_for_user(*, user: User, pk: int) -> Letter:
 
 def letter_events(letter: Letter) -> list[LetterEvent]:
     return list(letter.events.select_related("actor"))
+
+
+def return_comments(letter: Letter | None) -> LetterEvent | None:
+    """While a letter is back with its drafter, the return that sent it back (who, when, the
+    comments): shown at the top of its page and its form, where the drafter will look."""
+    if letter is None or letter.status != LetterStatus.RETURNED:
+        return None
+    return letter.events.filter(action=EventAction.RETURNED).select_related("actor").order_by("-at", "-id").first()
 
 
 # What a letter says: a change to any of these makes the one who changed it an author of the letter.

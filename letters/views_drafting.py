@@ -97,6 +97,7 @@ def _letter_form_page(
             "school": school,
             "letter_type": letter_type,
             "preview": preview,
+            "returned": selectors.return_comments(letter),
             "placeholders": [(p, _example(facts, p.name)) for p in placeholders.placeholders_for(letter_type.code)],
             "title": title,
         },

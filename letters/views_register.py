@@ -82,6 +82,7 @@ def detail(request, pk: int):
             {
                 "may_not_approve": may_not_approve,
                 "events": selectors.letter_events(letter),
+                "returned": selectors.return_comments(letter),
                 "can_edit": letter.is_editable and user.has_perm("letters.edit_letter", letter),
                 "can_approve": can_approve and not may_not_approve,
                 "can_issue": letter.status == LetterStatus.APPROVED and user.has_perm("letters.issue_letter"),

@@ -11,6 +11,7 @@ from core.forms import Button, GovDateField, TextLimits, form_helper
 from .models import (
     ActionOwner,
 )
+from .services_actions import ACTION_DESCRIPTION_REQUIRED
 
 ACTION_ROW_INCOMPLETE = "Enter the {missing} of new action {number}, or clear the row"  # as its legend names it
 
@@ -101,7 +102,10 @@ def action_formset(request_data, *, prefix: str = "actions", add_row: bool = Fal
 
 
 class ActionUpdateForm(TextLimits, forms.Form):
-    description = forms.CharField(label="Action", widget=forms.Textarea, required=False)
+    # Required here as well as in the service, so it shows beside a wrong date, not a round later.
+    description = forms.CharField(
+        label="Action", widget=forms.Textarea, error_messages={"required": ACTION_DESCRIPTION_REQUIRED}
+    )
     owner = forms.ChoiceField(label="Owner", choices=ActionOwner.choices, widget=forms.RadioSelect)
     due_on = GovDateField(label="Due by", error_label="Due date")
     note = forms.CharField(label="Progress note", widget=forms.Textarea, required=False, help_text="What has changed")

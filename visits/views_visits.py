@@ -17,7 +17,7 @@ from schools.logos import stored_logo
 from schools.picker import chosen_school, school_picker
 from schools.selectors import letterhead_for, open_schools_user_acts_for
 
-from . import pre_visit, selectors, services, views_acknowledgement
+from . import pre_visit, rules, selectors, services, views_acknowledgement
 from .filters import filtered_visits
 from .forms_actions import action_formset
 from .forms_visits import CancelVisitForm, ShareNoteForm, VisitPlanForm, VisitRecordForm
@@ -91,6 +91,7 @@ def visit_detail(request, pk: int, reply_form=None):
     visit = selectors.visit_for_user(user=request.user, pk=pk)
     can_change = request.user.has_perm("visits.change_visit", visit)
     record_request_read(request, visit)
+    today = timezone.localdate()
     return render(
         request,
         "visits/visit_detail.html",
@@ -98,7 +99,9 @@ def visit_detail(request, pk: int, reply_form=None):
             "visit": visit,
             "actions": selectors.visit_actions(visit=visit),
             "can_change": can_change,
-            "today": timezone.localdate(),
+            # Not offered before the day: the rule would refuse it.
+            "may_complete": not rules.future_visit_cannot_be_completed(visit_date=visit.visit_date, today=today),
+            "today": today,
             "history": visit.history.select_related("history_user").order_by("-history_date")[:10],
             "acknowledgement": views_acknowledgement.visit_section(request, visit, reply_form),
             "pre": pre_visit.staff_section(visit),
@@ -127,7 +130,8 @@ def _record_initial(visit) -> dict:
 def visit_record(request, pk: int):
     visit = selectors.visit_for_user(user=request.user, pk=pk)
     forbid_unless(request, "visits.change_visit", visit)
-    if visit.status == VisitStatus.CANCELLED:
+    cancelled = visit.status == VisitStatus.CANCELLED
+    if cancelled and request.method != "POST":
         messages.error(request, services.VISIT_CANCELLED_NO_EDIT)
         return redirect(visit)
     officer = is_officer(request.user)
@@ -135,7 +139,10 @@ def visit_record(request, pk: int):
     add_row = data is not None and "add_action" in data
     form = VisitRecordForm(data, choose_adviser=officer, initial=_record_initial(visit))
     formset = action_formset(data, add_row=add_row)
-    if request.method == "POST" and not add_row and form.is_valid() & formset.is_valid():
+    if cancelled:  # cancelled in another tab while this was typed: the text is shown again, to keep
+        form.is_valid()
+        form.add_error(None, services.VISIT_CANCELLED_NO_EDIT)
+    elif request.method == "POST" and not add_row and form.is_valid() & formset.is_valid():
         try:
             services.visit_record(
                 visit=visit,

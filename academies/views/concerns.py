@@ -18,6 +18,11 @@ from ..forms import ConcernForm, DecisionForm, EndForm, RagForm, ReopenForm
 from ..suggestions import suggested_concern_types
 
 PICKER_HINT = "Concerns are recorded about open academies and free schools."
+# An adviser who takes a whistleblowing call records it, then cannot open it (docs/academies.md).
+WHISTLEBLOWING_RECORDED = (
+    "Whistleblowing concern about {school} recorded. Only officers see whistleblowing concerns: its owner "
+    "redirects it to the ESFA (Department for Education)."
+)
 
 
 @permission_required("academies.view_concerns", raise_exception=True)
@@ -48,6 +53,9 @@ def concern_new(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            if concern.is_whistleblowing and not request.user.has_perm("academies.view_restricted"):
+                messages.success(request, WHISTLEBLOWING_RECORDED.format(school=school.name))
+                return redirect("academies:list")
             messages.success(request, f"Concern about {school.name} opened.")
             return redirect(concern)
     return render(

@@ -20,7 +20,8 @@ from academies.models import (
     Rag,
     Sensitivity,
 )
-from academies.rules import WHISTLEBLOWING_ROUTE
+from academies.rules import WHISTLEBLOWING_OWNER_NOT_AN_OFFICER, WHISTLEBLOWING_ROUTE
+from academies.views import concerns as concerns_views
 from audit.models import ReadEvent
 from schools.models import OfstedFramework
 from tests.factories import InspectionFactory
@@ -89,6 +90,32 @@ def test_a_whistleblowing_concern_shows_as_redirected_to_the_esfa_once_routed(
     page = client.get(concern.get_absolute_url()).content.decode()
     assert WHISTLEBLOWING_ROUTE.title in page
     assert "Redirected to the ESFA (DfE): 16 November 2026, recorded by Olivia Okafor" in page
+
+
+def test_an_adviser_who_takes_a_whistleblowing_call_records_it_for_an_officer_and_is_told_where_it_went(
+    client_as, academy, adviser, officer, on_day
+):
+    on_day(DAY)
+    client = client_as("adviser")
+    url = reverse("academies:new") + f"?school={academy.urn}"
+    posted = {
+        "source": ConcernSource.WHISTLEBLOWING,
+        "raised_on_0": "10", "raised_on_1": "11", "raised_on_2": "2026",
+        "concern_types": [ConcernType.objects.first().pk],
+        "description": "A member of staff rang about the finances.",
+        "rag": Rag.RED,
+        "rag_reason": "Serious allegation",
+        "owner": adviser.pk,
+    }  # fmt: skip
+    refused = client.post(url, posted)
+    assert refused.status_code == 200
+    assert WHISTLEBLOWING_OWNER_NOT_AN_OFFICER in refused.content.decode()
+    assert not Concern.objects.exists()
+
+    response = client.post(url, {**posted, "owner": officer.pk}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("academies:list")
+    assert concerns_views.WHISTLEBLOWING_RECORDED.format(school=academy.name) in response.content.decode()
+    assert Concern.objects.get().owner == officer
 
 
 def test_whistleblowing_concerns_are_left_off_an_advisers_lists(client_as, academy, make_concern, on_day):

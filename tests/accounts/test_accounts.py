@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts.roles import Role
 from accounts.services import OWN_ADMIN_ROLE, USERNAME_TAKEN, user_set_role
@@ -166,3 +167,29 @@ def test_the_user_list_searches_and_filters_by_role(client_as, adviser, officer)
     assert [u.username for u in found] == ["adviser"]
     found = client.get(reverse("accounts:user_list"), {"q": "okafor"}).context["pagination"].page.object_list
     assert [u.username for u in found] == ["officer"]
+
+
+def test_every_problem_of_a_new_user_shows_at_once_not_one_round_at_a_time(client_as, governor):
+    response = client_as("admin").post(
+        reverse("accounts:user_create"),
+        {"username": "governor", "first_name": "A", "last_name": "B", "email": "bad@", "role": "officer",
+         "password": "123"},
+    )  # fmt: skip
+    page = response.content.decode()
+    assert USERNAME_TAKEN.format(username="governor") in page
+    assert "Enter a valid email address." in page
+    assert "This password is too short" in page
+
+
+@pytest.mark.parametrize("username", ["\u0430dmin", "\uff41\uff44\uff4d\uff49\uff4e", "j smith", "o'brien"])
+def test_a_username_outside_a_to_z_digits_and_a_few_marks_is_refused(client_as, username):
+    from accounts.forms import USERNAME_CHARACTERS
+
+    response = client_as("admin").post(
+        reverse("accounts:user_create"),
+        {"username": username, "first_name": "A", "last_name": "B", "role": "governor",
+         "password": "long-enough-password"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert escape(USERNAME_CHARACTERS) in response.content.decode()
+    assert not User.objects.filter(first_name="A", last_name="B").exists()

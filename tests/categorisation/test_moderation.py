@@ -218,6 +218,17 @@ def test_an_officer_opens_a_session_for_the_current_term_and_sees_the_sheet(clie
     assert f'name="c{proposal.pk}-level"' in sheet
 
 
+def test_while_the_terms_session_is_open_the_page_leads_to_it_instead_of_offering_another(
+    client_as, officer, session, proposal
+):
+    page = client_as("officer").get(reverse("categorisation:moderation")).content.decode()
+    assert f'href="{session.get_absolute_url()}">Continue the open moderation session for {session.term_label}' in page
+    assert "Open a moderation session for" not in page
+    moderation.moderation_session_close(session=session, actor=officer)
+    page = client_as("officer").get(reverse("categorisation:moderation")).content.decode()
+    assert f"Open a moderation session for {session.term_label}" in page
+
+
 def test_changing_without_a_reason_shows_a_govuk_error_naming_the_field(client_as, officer, session, proposal):
     response = client_as("officer").post(
         session.get_absolute_url(), {"proposal": proposal.pk, f"c{proposal.pk}-level": "medium"}

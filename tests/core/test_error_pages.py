@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from categorisation.models import Framework
-from core.forms import NOT_A_REAL_DATE
+from core.forms import DATE_YEAR_OUT_OF_RANGE, NOT_A_REAL_DATE
 from schools.models import Ward
 from tests.categorisation.factories import CategorisationFactory, strategy_framework
 from tests.factories import SchoolFactory
@@ -229,6 +229,16 @@ def test_letters_for_a_date_give_the_real_date_message_on_its_box(client_as, obj
     page = response.content.decode()
     assert "Date of the visit must be a real date" in page
     assert "Enter a valid" not in page
+
+
+@pytest.mark.parametrize("year", ["1999", "2101"])
+def test_a_real_date_in_a_year_the_service_cannot_mean_says_which_years_it_takes(client_as, objects, year):
+    response = client_as("adviser").post(
+        reverse("visits:plan"), {"visit_date_0": "15", "visit_date_1": "1", "visit_date_2": year}
+    )
+    page = response.content.decode()
+    assert DATE_YEAR_OUT_OF_RANGE.format(label="Date of the visit", first=2000, last=2100) in page
+    assert "must be a real date" not in page
 
 
 BAD_FILTERS = [

@@ -4,6 +4,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
+from core.csv_problems import CELL_TOO_LONG, QUOTE_NEVER_CLOSED
 from core.tabular import (
     BINARY_FILE,
     EMPTY_FILE,
@@ -138,3 +139,17 @@ def test_clean_text_from_an_imported_cell_keeps_no_control_or_zero_width_charact
     from core.cells import clean_text
 
     assert clean_text("Kingfisher\x00 Primary\u200b\u00a0School\x0b") == "Kingfisher Primary School"
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"Title row\nURN,Name\n1," + b"x" * 200_000 + b"\n2,B\n", CELL_TOO_LONG.format(limit=131_072)),
+        (b'URN,Name\n1,"abc\n2,B\n', QUOTE_NEVER_CLOSED),
+    ],
+    ids=["a cell past the csv module's limit", "a quote never closed"],
+)
+def test_a_file_that_cannot_be_split_into_cells_is_refused_in_the_imports_words_not_the_parsers(data, problem):
+    with pytest.raises(FileRefused) as refused:
+        read_table(data, "x.csv", header_hint="URN")
+    assert str(refused.value) == UNREADABLE_FILE.format(detail=problem)

@@ -121,3 +121,12 @@ def test_a_stored_file_missing_from_the_disk_is_a_404_not_a_500(client_as, offic
     letter.pdf.storage.delete(letter.pdf.name)
     url = reverse("letters:download", kwargs={"pk": letter.pk, "document": "letter", "fmt": "pdf"})
     assert client_as("officer").get(url).status_code == 404
+
+
+def test_the_choice_of_letter_type_never_ends_a_hint_on_a_list_that_is_not_there(client_as, link_school):
+    from letters.forms import INDICATORS_NEXT
+
+    page = client_as("adviser").get(reverse("letters:start") + f"?school={link_school.urn}").content.decode()
+    assert "Warning notice" in page
+    assert "the following indicators apply:" not in page
+    assert INDICATORS_NEXT in page

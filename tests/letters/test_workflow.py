@@ -155,8 +155,19 @@ def test_a_returned_letter_carries_the_officers_comments_and_can_be_changed_and_
     assert LetterEvent.objects.filter(
         letter=letter, action="returned", comments="Add the attendance evidence."
     ).exists()
-    assert "Add the attendance evidence." in client_as("adviser").get(letter.get_absolute_url()).content.decode()
+    adviser_client = client_as("adviser")
+    pages = {
+        letter.get_absolute_url(): 'class="letters-paper',
+        reverse("letters:edit", args=[letter.pk]): 'name="subject"',
+    }
+    for page, the_letter in pages.items():
+        # At the top, in the "Returned" banner, before the letter itself: where the drafter looks.
+        content = adviser_client.get(page).content.decode()
+        banner = content.index('id="returned-title"')
+        assert banner < content.index("Add the attendance evidence.") < content.index(the_letter), page
+        assert "Olivia Okafor returned this on" in content, page
     services.letter_submit(letter=letter, actor=adviser)
+    assert 'id="returned-title"' not in adviser_client.get(letter.get_absolute_url()).content.decode()
 
 
 def test_issuing_records_the_date_and_recipients_and_keeps_the_pdf_and_word_files(officer, adviser, link_school):

@@ -35,6 +35,7 @@ from visits.models import (
     VisitStatus,
 )
 from visits.rules import VISIT_IN_FUTURE
+from visits.services_actions import ACTION_DESCRIPTION_REQUIRED
 
 pytestmark = pytest.mark.django_db
 
@@ -276,6 +277,33 @@ def test_completing_a_visit_dated_in_the_future_is_refused(client_as, linked, ad
     assert visit.status == VisitStatus.PLANNED
 
 
+def test_a_record_sent_after_the_visit_was_cancelled_elsewhere_is_shown_again_with_the_text_typed(
+    client_as, linked, adviser, today
+):
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=today)
+    url = reverse("visits:record", kwargs={"pk": visit.pk})
+    client = client_as("adviser")
+    assert client.get(url).status_code == 200  # the form is open in one tab...
+    services.visit_cancel(visit=visit, reason="The head is ill", actor=adviser)  # ...the visit cancelled in another
+    response = client.post(url, record_data(today, complete="1", strengths="Phonics is taught daily."))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert services.VISIT_CANCELLED_NO_EDIT in page
+    assert "Phonics is taught daily." in page
+    visit.refresh_from_db()
+    assert (visit.status, visit.strengths) == (VisitStatus.CANCELLED, "")
+    assert client.get(url).status_code == 302  # opening the form of a cancelled visit goes to the visit
+
+
+def test_mark_as_completed_is_offered_from_the_day_of_the_visit_not_before(client_as, linked, adviser, today):
+    tomorrow = VisitFactory(school=linked, adviser=adviser, visit_date=today + timedelta(days=1))
+    on_the_day = VisitFactory(school=linked, adviser=adviser, visit_date=today)
+    client = client_as("adviser")
+    assert "Mark as completed" not in client.get(tomorrow.get_absolute_url()).content.decode()
+    assert "Record the visit" in client.get(tomorrow.get_absolute_url()).content.decode()
+    assert "Mark as completed" in client.get(on_the_day.get_absolute_url()).content.decode()
+
+
 def test_mark_as_completed_from_the_visit_page(client_as, linked, adviser, today):
     visit = VisitFactory(school=linked, adviser=adviser, visit_date=today)
     response = client_as("adviser").post(reverse("visits:complete", kwargs={"pk": visit.pk}), follow=True)
@@ -363,6 +391,17 @@ def test_the_actions_list_shows_open_actions_with_overdue_ones_marked_in_words(c
     assert [a.description for a in overdue.context["pagination"].page.object_list] == ["Late action"]
     closed = client_as("adviser").get(reverse("visits:actions"), {"status": "closed", "owner": "school"})
     assert [a.description for a in closed.context["pagination"].page.object_list] == ["Finished action"]
+
+
+def test_an_action_update_with_no_text_and_a_wrong_date_shows_both_errors_at_once(client_as, linked):
+    action = ActionFactory(school=linked)
+    url = reverse("visits:action_detail", kwargs={"pk": action.pk})
+    posted = {"update": "1", "description": "  ", "owner": "la", "due_on_0": "40", "due_on_1": "1", "due_on_2": "2027"}
+    page = client_as("adviser").post(url, posted).content.decode()
+    assert ACTION_DESCRIPTION_REQUIRED in page
+    assert "Due date must be a real date" in page
+    action.refresh_from_db()
+    assert action.description != ""
 
 
 def test_an_action_is_updated_then_closed_from_its_page(client_as, linked, today):
