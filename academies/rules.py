@@ -26,9 +26,7 @@ NO_LETTER_ABOUT_WHISTLEBLOWING = (
     "Whistleblowing concerns raised with the LA are redirected to the ESFA (Department for Education): the LA does "
     "not write to the trust about them."
 )
-WHISTLEBLOWING_OWNER_NOT_AN_OFFICER = (
-    "Only officers see whistleblowing concerns: choose an officer as its owner, or leave it without one"
-)
+WHISTLEBLOWING_OWNER_NOT_AN_OFFICER = "Only officers see whistleblowing concerns: choose an officer as its owner"
 LETTER_NOT_OF_THIS_CONCERN = "Choose a letter drafted from this concern"
 LETTER_NOT_ISSUED = "The letter {reference} is {status}: a step is recorded with a letter once it is issued."
 FORMAL_LETTER_IS_TO_THE_CHAIR = (

@@ -97,8 +97,10 @@ def concern_update(
 ) -> Concern:
     if not concern_types:
         raise ValidationError({"concern_types": CONCERN_TYPES_REQUIRED})
-    if problems := rules.whistleblowing_concerns_are_redirected_by_officers(source=concern.source, owner=owner):
-        raise ValidationError({"owner": problems})
+    # Checked when the owner changes: an earlier owner does not hold up a change to anything else.
+    owner_problems = rules.whistleblowing_concerns_are_redirected_by_officers(source=concern.source, owner=owner)
+    if owner != concern.owner and owner_problems:
+        raise ValidationError({"owner": owner_problems})
     concern.description, concern.owner, concern.next_review_on = description, owner, next_review_on
     save_as(concern, actor=actor)
     concern.concern_types.set(concern_types)

@@ -3,7 +3,6 @@ from crispy_forms_gds.layout import Button, Field, Size
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 
 from core.forms import TextLimits, form_helper
 
@@ -29,18 +28,8 @@ class RoleField(forms.ChoiceField):
         super().__init__(choices=ROLE_CHOICES, label="Role", widget=forms.RadioSelect, **kwargs)
 
 
-# Letters a to z (either case), digits and @ . + - _: a username in another script can look like
-# another user's ("admin" with a Cyrillic a, U+0430), and a full-width one could never sign in (the
-# sign-in form folds it to plain letters).
-USERNAME_CHARACTERS = "Use only the letters a to z, digits and @ . + - _ in a username"
-
-
 class UserCreateForm(TextLimits, forms.Form):
-    username = forms.CharField(
-        max_length=150,
-        help_text="What they type to sign in",
-        validators=[RegexValidator(r"^[A-Za-z0-9@.+_-]+\Z", USERNAME_CHARACTERS)],
-    )
+    username = forms.CharField(max_length=150, help_text="What they type to sign in")
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     email = forms.EmailField(label="Email address", required=False)
@@ -69,7 +58,7 @@ class UserCreateForm(TextLimits, forms.Form):
         (a taken username, a weak password), so every error shows at once."""
         cleaned = super().clean()
         username, password = cleaned.get("username"), cleaned.get("password")
-        if self.errors and username and password:
+        if self.errors and username and password:  # else the view asks the service
             # The details the password must not resemble (UserAttributeSimilarityValidator).
             details = {name: cleaned.get(name) or "" for name in ("first_name", "last_name", "email")}
             user = User(username=username.strip(), **details)

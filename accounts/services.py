@@ -5,6 +5,8 @@ officer role or reactivates such an account (accounts.rules). An admin's change 
 files a role request instead, which an officer who did not ask for it approves or declines (four
 eyes). Every change of access goes into the access log (accounts.access)."""
 
+import re
+
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -18,6 +20,11 @@ from .models import AccessEventKind, RoleRequest, RoleRequestStatus, User
 from .roles import Role
 
 USERNAME_TAKEN = "A user with the username {username} already exists."
+# Letters a to z (either case), digits and @ . + - _: a username in another script can pass for
+# another user's ("admin" with a Cyrillic a, U+0430), and a full-width one could never sign in (the
+# sign-in form folds it to plain letters). ADR 0056.
+USERNAME_CHARACTERS = "Use only the letters a to z, digits and @ . + - _ in a username"
+USERNAME_PATTERN = re.compile(r"[A-Za-z0-9@.+_-]+")
 OWN_ADMIN_ROLE = "You cannot remove your own admin role or deactivate your own account."
 # Why a history row was written when no detail it shows changed (the password is never kept in it).
 PASSWORD_SET_REASON = "New password set by an admin"
@@ -66,9 +73,12 @@ def user_set_role(*, user: User, role: Role | str, actor: User | None) -> None:
 
 def user_create_problems(*, user: User, password: str) -> dict[str, list[str]]:
     """What refuses a new account, by field, all at once (the form shows them together): a username
-    already taken, whatever its case, and a password the validators refuse."""
+    of other characters or already taken, whatever its case, and a password the validators refuse.
+    Single sign-on accounts take the provider's username (accounts.sso), not this."""
     problems: dict[str, list[str]] = {}
-    if User.objects.filter(username__iexact=user.username).exists():
+    if not USERNAME_PATTERN.fullmatch(user.username):
+        problems["username"] = [USERNAME_CHARACTERS]
+    elif User.objects.filter(username__iexact=user.username).exists():
         problems["username"] = [USERNAME_TAKEN.format(username=user.username)]
     try:
         validate_password(password, user)

@@ -82,10 +82,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "core.middleware.NormaliseTextMiddleware",  # text pasted from Word, in every form (ADR 0005)
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Inside the user: a signed-in user's pages and files are never cached; a wrong method gets a
-    # page, not an empty body (core/responses.py).
+    # Inside the user: a signed-in user's pages and files are never cached (core/responses.py).
     "core.responses.PrivateResponsesMiddleware",
-    "core.responses.MethodNotAllowedPageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -98,6 +96,9 @@ MIDDLEWARE = [
     "accounts.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Innermost but Axes: a wrong method's page is made before the middleware above add their
+    # headers (CSP form-action, X-Frame-Options) and store the messages it shows (core/responses.py).
+    "core.responses.MethodNotAllowedPageMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the sign-in page's message
 ]
 

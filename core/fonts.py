@@ -9,24 +9,30 @@ against every font the server has: WeasyPrint falls back from the stylesheet's f
 font (fontconfig) that has the character."""
 
 import functools
+import logging
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from fontTools.ttLib import TTCollection, TTFont, TTLibError
+from fontTools.ttLib import TTCollection, TTFont
+
+log = logging.getLogger(__name__)
 
 # Where fontconfig looks for the system's fonts (Debian's /etc/fonts/fonts.conf), and the kinds of
 # font files WeasyPrint draws with.
 FONT_DIRECTORIES = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 FONT_SUFFIXES = {".ttf", ".otf", ".ttc", ".otc"}
-# Drawn by nobody's font: line breaks, spaces, joiners, direction marks, soft hyphens.
+# Drawn by nobody's font: line breaks, spaces, joiners, direction marks, soft hyphens; and the
+# invisible marks of another category that WeasyPrint leaves undrawn without a warning, glyph or
+# not: the combining grapheme joiner and the variation selectors ("©️" is "©" and U+FE0F).
 NOT_DRAWN = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+IGNORABLE = ((0x034F, 0x034F), (0x180B, 0x180F), (0xFE00, 0xFE0F), (0xE0100, 0xE01EF))
 SHOWN_AROUND = 30  # characters of the text shown either side of the first unprintable one
 
 UNPRINTABLE = (
     "The {document} cannot be produced: the server has no font with {characters}, first in "
-    "“{context}”. Change that text (in the letter, or in what it takes from the register or a template) "
-    "and try again."
+    "“{context}”. Change that text and try again: an approved letter is returned to be changed; a template's "
+    "text or a school's details are corrected where they are kept."
 )
 
 
@@ -47,8 +53,9 @@ def printable() -> frozenset[int]:
             )
             for font in fonts:
                 points.update(font.getBestCmap() or {})
-        except (TTLibError, OSError, KeyError, AssertionError):
-            continue  # a damaged or unusual file: fontconfig would skip it too
+        except Exception:  # any damaged file (struct.error, TTLibError...): fontconfig skips it too
+            log.warning("The font file %s could not be read; its characters are not counted", path)
+            continue
     return frozenset(points)
 
 
@@ -57,7 +64,10 @@ def missing(text: str) -> list[str]:
     fonts = printable()
     seen: dict[str, None] = {}
     for character in text:
-        if ord(character) not in fonts and unicodedata.category(character) not in NOT_DRAWN:
+        point = ord(character)
+        if point in fonts or unicodedata.category(character) in NOT_DRAWN:
+            continue
+        if not any(first <= point <= last for first, last in IGNORABLE):
             seen.setdefault(character)
     return list(seen)
 

@@ -136,7 +136,7 @@ def visit_record(request, pk: int):
         return redirect(visit)
     officer = is_officer(request.user)
     data = posted(request)
-    add_row = data is not None and "add_action" in data
+    add_row = data is not None and "add_action" in data and not cancelled  # a cancelled visit's error shows
     form = VisitRecordForm(data, choose_adviser=officer, initial=_record_initial(visit))
     formset = action_formset(data, add_row=add_row)
     if cancelled:  # cancelled in another tab while this was typed: the text is shown again, to keep

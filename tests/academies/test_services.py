@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from academies import rules, services
 from academies.models import (
+    Concern,
     ConcernSource,
     ConcernStatus,
     ConcernType,
@@ -167,3 +168,24 @@ def test_dates_in_the_future_are_refused(academy, make_concern, on_day):
     on_day(DAY)
     with pytest.raises(ValidationError):
         make_concern(academy, raised_on=date(2026, 11, 17))
+
+
+def test_a_whistleblowing_concerns_owner_changes_only_to_an_officer_and_an_earlier_owner_holds_nothing_up(
+    academy, make_concern, officer, adviser, on_day
+):
+    on_day(DAY)
+    concern = make_concern(academy, source=ConcernSource.WHISTLEBLOWING)
+    types = list(concern.concern_types.all())
+    with pytest.raises(ValidationError) as refused:
+        services.concern_update(
+            concern=concern, concern_types=types, description="x", owner=adviser, next_review_on=None, actor=officer
+        )
+    assert refused.value.message_dict == {"owner": [rules.WHISTLEBLOWING_OWNER_NOT_AN_OFFICER]}
+    Concern.objects.filter(pk=concern.pk).update(owner=adviser)  # an owner from before the rule
+    concern.refresh_from_db()
+    services.concern_update(
+        concern=concern, concern_types=types, description="Now with the ESFA", owner=adviser, next_review_on=None,
+        actor=officer,
+    )  # fmt: skip
+    concern.refresh_from_db()
+    assert (concern.description, concern.owner) == ("Now with the ESFA", adviser)

@@ -183,7 +183,7 @@ def test_every_problem_of_a_new_user_shows_at_once_not_one_round_at_a_time(clien
 
 @pytest.mark.parametrize("username", ["\u0430dmin", "\uff41\uff44\uff4d\uff49\uff4e", "j smith", "o'brien"])
 def test_a_username_outside_a_to_z_digits_and_a_few_marks_is_refused(client_as, username):
-    from accounts.forms import USERNAME_CHARACTERS
+    from accounts.services import USERNAME_CHARACTERS
 
     response = client_as("admin").post(
         reverse("accounts:user_create"),

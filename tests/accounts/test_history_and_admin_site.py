@@ -2,6 +2,7 @@
 admin site, and no account has powers beyond its role, a superuser flag included (docs/adr/0008)."""
 
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -187,3 +188,12 @@ def test_create_admin_refuses_a_weak_password_and_creates_nothing(monkeypatch):
     with pytest.raises(CommandError, match="too short"):
         call_command("create_admin", "ada", stdout=io.StringIO())
     assert not User.objects.filter(username="ada").exists()
+
+
+def test_create_admin_refuses_a_username_that_could_pass_for_another(monkeypatch):
+    from accounts.services import USERNAME_CHARACTERS
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-first-password\n"))
+    with pytest.raises(CommandError, match=re.escape(USERNAME_CHARACTERS)):
+        call_command("create_admin", "\u0430dmin", stdout=io.StringIO())  # a Cyrillic a
+    assert not User.objects.exists()

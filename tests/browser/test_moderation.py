@@ -42,7 +42,8 @@ def test_an_officer_changes_a_proposal_at_moderation_with_a_reason(demo, browser
         page.goto(f"{demo_site}/categorisation/moderation/")
         assert_no_axe_violations(page)
         page.screenshot(path=f"{SHOTS}-1-sessions.png", full_page=True)
-        page.get_by_role("link", name=current.term_label).click()
+        # The sessions table's link (the page may also offer "Continue the open moderation session for ...").
+        page.get_by_role("link", name=current.term_label, exact=True).click()
         row = page.locator(f"#proposal-{proposal.pk}")
         expect(row).to_contain_text(school)
         assert_no_axe_violations(page)

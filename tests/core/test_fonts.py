@@ -12,6 +12,7 @@ from core import fonts
 # with only fonts-liberation lacks (which of them it lacks depends on the fonts installed: the test
 # compares the check with WeasyPrint on this machine, whatever it has).
 CHARACTERS = ["é", "ŵ", "ŷ", "“", "’", "–", "€", "£", "ß", "Ø", "Ω", "ж", "﷽", "学", "न", "\ue000"]
+CHARACTERS += ["\ufe0f", "\u034f", "\U000e0100"]  # a variation selector ("©️"), the grapheme joiner
 
 
 def weasyprint_warns(character: str, caplog) -> bool:
@@ -43,3 +44,19 @@ def test_the_message_names_each_character_once_and_shows_the_text_around_the_fir
         )
     ]
     assert fonts.unprintable_errors({"blocks": [{"text": "Dear Ms Ŵyn, £5 – “fine”"}]}, document="letter") == []
+
+
+def test_a_font_file_that_cannot_be_read_is_skipped_and_the_others_still_count(monkeypatch, tmp_path, caplog):
+    liberation = next(path for path in fonts._font_files(fonts.FONT_DIRECTORIES) if "Liberation" in path.name)
+    (tmp_path / "good.ttf").write_bytes(liberation.read_bytes())
+    (tmp_path / "damaged.ttc").write_bytes(b"ttcf\x00\x01\x00\x00\x00\x00")  # a collection's header, cut short
+    (tmp_path / "empty.otf").write_bytes(b"")
+    monkeypatch.setattr(fonts, "FONT_DIRECTORIES", (tmp_path,))
+    fonts.printable.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="core.fonts"):
+            assert fonts.missing("Dear Ms Ŵyn") == []
+        assert fonts.missing("学") == ["学"]
+        assert sum("could not be read" in record.getMessage() for record in caplog.records) == 2
+    finally:
+        fonts.printable.cache_clear()

@@ -42,3 +42,35 @@ def test_a_signed_in_users_pages_are_not_kept_by_the_browser_or_a_proxy(client_a
 def test_a_response_that_says_how_it_may_be_cached_keeps_what_it_says(client_as):
     """The sign-in page is never_cache (max-age=0 and more), signed in or not."""
     assert "max-age=0" in client_as("officer").get(reverse("accounts:login"))["Cache-Control"]
+
+
+def test_the_middleware_keeps_a_cache_control_a_view_set_and_adds_none_for_signed_out_users(rf, adviser):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    from core.responses import PrivateResponsesMiddleware
+
+    def cacheable(request):
+        response = HttpResponse("a public chart")
+        response["Cache-Control"] = "public, max-age=60"
+        return response
+
+    request = rf.get("/")
+    request.user = adviser
+    assert PrivateResponsesMiddleware(cacheable)(request)["Cache-Control"] == "public, max-age=60"
+    request.user = AnonymousUser()
+    assert not PrivateResponsesMiddleware(lambda request: HttpResponse("x"))(request).has_header("Cache-Control")
+    request.user = adviser
+    assert PrivateResponsesMiddleware(lambda request: HttpResponse("x"))(request)["Cache-Control"] in (
+        "private, no-store",
+        "no-store, private",
+    )
+
+
+def test_the_wrong_method_page_carries_the_headers_of_every_other_page(client_as):
+    """Made innermost, so the middleware around it add X-Frame-Options and the CSP to it."""
+    client = client_as("adviser")
+    response = client.get(reverse("accounts:logout"))
+    assert response.status_code == 405
+    assert response["X-Frame-Options"] == "DENY"
+    assert "form-action" in response["Content-Security-Policy"]

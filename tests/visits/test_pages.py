@@ -293,6 +293,8 @@ def test_a_record_sent_after_the_visit_was_cancelled_elsewhere_is_shown_again_wi
     visit.refresh_from_db()
     assert (visit.status, visit.strengths) == (VisitStatus.CANCELLED, "")
     assert client.get(url).status_code == 302  # opening the form of a cancelled visit goes to the visit
+    adding_a_row = client.post(url, {**record_data(today, strengths="Phonics is taught daily."), "add_action": "1"})
+    assert services.VISIT_CANCELLED_NO_EDIT in adding_a_row.content.decode()
 
 
 def test_mark_as_completed_is_offered_from_the_day_of_the_visit_not_before(client_as, linked, adviser, today):
