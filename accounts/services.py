@@ -5,10 +5,9 @@ officer role or reactivates such an account (accounts.rules). An admin's change 
 files a role request instead, which an officer who did not ask for it approves or declines (four
 eyes). Every change of access goes into the access log (accounts.access)."""
 
-import re
-
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,7 +23,7 @@ USERNAME_TAKEN = "A user with the username {username} already exists."
 # another user's ("admin" with a Cyrillic a, U+0430), and a full-width one could never sign in (the
 # sign-in form folds it to plain letters). ADR 0056.
 USERNAME_CHARACTERS = "Use only the letters a to z, digits and @ . + - _ in a username"
-USERNAME_PATTERN = re.compile(r"[A-Za-z0-9@.+_-]+")
+username_characters = ASCIIUsernameValidator(message=USERNAME_CHARACTERS)  # Django's, with our words
 OWN_ADMIN_ROLE = "You cannot remove your own admin role or deactivate your own account."
 # Why a history row was written when no detail it shows changed (the password is never kept in it).
 PASSWORD_SET_REASON = "New password set by an admin"
@@ -76,9 +75,11 @@ def user_create_problems(*, user: User, password: str) -> dict[str, list[str]]:
     of other characters or already taken, whatever its case, and a password the validators refuse.
     Single sign-on accounts take the provider's username (accounts.sso), not this."""
     problems: dict[str, list[str]] = {}
-    if not USERNAME_PATTERN.fullmatch(user.username):
-        problems["username"] = [USERNAME_CHARACTERS]
-    elif User.objects.filter(username__iexact=user.username).exists():
+    try:
+        username_characters(user.username)
+    except ValidationError as error:
+        problems["username"] = error.messages
+    if "username" not in problems and User.objects.filter(username__iexact=user.username).exists():
         problems["username"] = [USERNAME_TAKEN.format(username=user.username)]
     try:
         validate_password(password, user)
