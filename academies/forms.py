@@ -1,8 +1,10 @@
 """Forms for academy concerns, the ladder, routing, trusts and the intelligence log: the shape of
-input only (rules are in services and rules)."""
+input only (rules are in services and rules; a rule about one field is also checked by its form, so
+its error shows with the others)."""
 
 from crispy_forms_gds.layout import Button, Div, Field, Size
 from django import forms
+from django.utils import timezone
 
 from core.forms import GovDateField, TextLimits, form_helper
 from core.limits import LETTERHEAD_PART
@@ -10,6 +12,7 @@ from letters.models import Letter
 from schools.filters import link_advisers
 
 from .models import ConcernSource, ConcernStatus, LadderStage, Rag, Sensitivity, SourceTeam
+from .rules import a_next_review_is_still_to_come
 from .selectors import active_concern_types
 
 SOURCE_REQUIRED = "Choose where the concern came from"
@@ -31,6 +34,16 @@ class ConcernTypeField(forms.ModelMultipleChoiceField):
         if not sources:
             return obj.text
         return f"{obj.text} (suggested by: {'; '.join(sources)})"
+
+
+def _checked_next_review(form: forms.Form) -> object:
+    """The next review date, refused with the other fields' errors when it has passed (the service
+    checks it again: academies.rules.a_next_review_is_still_to_come)."""
+    on = form.cleaned_data.get("next_review_on")
+    current = form.initial.get("next_review_on")
+    if problems := a_next_review_is_still_to_come(next_review_on=on, today=timezone.localdate(), current=current):
+        raise forms.ValidationError(problems)
+    return on
 
 
 class ConcernForm(TextLimits, forms.Form):
@@ -79,6 +92,9 @@ class ConcernForm(TextLimits, forms.Form):
         ]
         self.helper = form_helper(*layout)
 
+    def clean_next_review_on(self):
+        return _checked_next_review(self)
+
 
 class ConcernEditForm(TextLimits, forms.Form):
     description = forms.CharField(
@@ -104,6 +120,9 @@ class ConcernEditForm(TextLimits, forms.Form):
             Field("next_review_on", legend_size=Size.SMALL),
             Button("save", "Save changes"),
         )
+
+    def clean_next_review_on(self):
+        return _checked_next_review(self)
 
 
 class LetterChoiceField(forms.ModelChoiceField):

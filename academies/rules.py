@@ -27,6 +27,7 @@ NO_LETTER_ABOUT_WHISTLEBLOWING = (
     "not write to the trust about them."
 )
 WHISTLEBLOWING_OWNER_NOT_AN_OFFICER = "Only officers see whistleblowing concerns: choose an officer as its owner"
+NEXT_REVIEW_IN_THE_PAST = "The next review date must be today or later"
 LETTER_NOT_OF_THIS_CONCERN = "Choose a letter drafted from this concern"
 LETTER_NOT_ISSUED = "The letter {reference} is {status}: a step is recorded with a letter once it is issued."
 FORMAL_LETTER_IS_TO_THE_CHAIR = (
@@ -82,6 +83,16 @@ def whistleblowing_concerns_are_redirected_by_officers(*, source: str, owner) ->
     (academies.view_restricted), so its owner, who redirects it, is an officer."""
     if source == ConcernSource.WHISTLEBLOWING and owner is not None and not owner.has_perm("academies.view_restricted"):
         return [WHISTLEBLOWING_OWNER_NOT_AN_OFFICER]
+    return []
+
+
+def a_next_review_is_still_to_come(*, next_review_on, today, current=None) -> list[str]:
+    """The service's rule, not a clause of the strategy (which names no review dates): a next review
+    date set on a concern is one still to come, today or later; a past date is a slip (the year, or
+    the date raised typed twice). A date already on the concern (`current`) that has since passed
+    is kept as it is, so it does not hold up a change to anything else."""
+    if next_review_on is not None and next_review_on != current and next_review_on < today:
+        return [NEXT_REVIEW_IN_THE_PAST]
     return []
 
 

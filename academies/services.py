@@ -67,6 +67,8 @@ def concern_open(
     if problems := rules.whistleblowing_concerns_are_redirected_by_officers(source=source, owner=owner):
         raise ValidationError({"owner": problems})
     _not_future(raised_on, "raised_on")
+    if problems := rules.a_next_review_is_still_to_come(next_review_on=next_review_on, today=_today()):
+        raise ValidationError({"next_review_on": problems})
     concern = Concern(
         school=school,
         source=source,
@@ -101,6 +103,11 @@ def concern_update(
     owner_problems = rules.whistleblowing_concerns_are_redirected_by_officers(source=concern.source, owner=owner)
     if owner != concern.owner and owner_problems:
         raise ValidationError({"owner": owner_problems})
+    review_problems = rules.a_next_review_is_still_to_come(
+        next_review_on=next_review_on, today=_today(), current=concern.next_review_on
+    )
+    if review_problems:
+        raise ValidationError({"next_review_on": review_problems})
     concern.description, concern.owner, concern.next_review_on = description, owner, next_review_on
     save_as(concern, actor=actor)
     concern.concern_types.set(concern_types)

@@ -1,6 +1,7 @@
 """What every response for a signed-in user, and every refusal of a request's method, carries
 (docs/adr/0055)."""
 
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
@@ -22,15 +23,26 @@ class PrivateResponsesMiddleware:
         return response
 
 
+# The service's pages are read and its forms posted: no page answers another method. OPTIONS and
+# TRACE are "safe" to Django's CSRF check, so a function view would otherwise answer them with the
+# page itself (TRACE is refused by OWASP's guidance; nothing here needs OPTIONS, as no other site
+# calls the service from a browser).
+SERVED_METHODS = ("GET", "HEAD", "POST")
+
+
 class MethodNotAllowedPageMiddleware:
-    """A request with a method the view does not take (GET of a form's POST address, say) gets the
-    service's page saying so, with Django's Allow header, not an empty page."""
+    """A request with a method the view does not take (GET of a form's POST address, say), or one
+    the service never takes (SERVED_METHODS), gets the service's page saying so, with the Allow
+    header, not an empty page or the page itself."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        if request.method not in SERVED_METHODS:
+            response = HttpResponseNotAllowed(SERVED_METHODS)
+        else:
+            response = self.get_response(request)
         if response.status_code != 405 or response.content:
             return response
         page = render(request, "405.html", status=405)

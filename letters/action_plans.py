@@ -239,8 +239,7 @@ def action_plan_request(*, letter: Letter, actor: User) -> ActionPlan | None:
     return plan
 
 
-def _store_file(plan: ActionPlan, upload) -> None:
-    kind = plan_file_kind(upload)
+def _store_file(plan: ActionPlan, upload, kind: str) -> None:
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -273,13 +272,17 @@ def action_plan_submit(
         raise ValidationError(ALREADY_ACCEPTED)
     text = normalise_text(text).strip()
     items = [PlanItem(normalise_text(i.description).strip(), i.owner, i.due_on) for i in items if i.description.strip()]
-    if errors := a_plan_has_its_content_and_actions(text=text, has_file=bool(upload) or bool(plan.file), items=items):
+    errors: dict[str, list[str]] = {}
+    if upload:  # a file that is not what it says is named with any other problem, in one round
+        try:
+            kind = plan_file_kind(upload)
+        except ValidationError as error:
+            errors["file"] = error.messages
+    errors |= a_plan_has_its_content_and_actions(text=text, has_file=bool(upload) or bool(plan.file), items=items)
+    if errors:
         raise ValidationError(errors)
     if upload:
-        try:
-            _store_file(plan, upload)
-        except ValidationError as error:
-            raise ValidationError({"file": error.messages}) from None
+        _store_file(plan, upload, kind)
     today = today or timezone.localdate()
     revised = plan.first_submitted_on is not None
     plan.text = text

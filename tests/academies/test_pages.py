@@ -8,8 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from academies import services
-from academies.forms import SUMMARY_REQUIRED
+from academies import rules, services
+from academies.forms import DESCRIPTION_REQUIRED, SUMMARY_REQUIRED
 from academies.models import (
     Concern,
     ConcernSource,
@@ -275,3 +275,24 @@ def test_an_adviser_changes_a_concerns_types_and_owner(client_as, academy, make_
     concern.refresh_from_db()
     assert list(concern.concern_types.all()) == [exclusions]
     assert concern.owner == adviser
+
+
+def test_a_past_next_review_date_is_refused_on_the_form_with_the_other_errors(client_as, academy, officer, on_day):
+    on_day(DAY)
+    response = client_as("officer").post(
+        reverse("academies:new") + f"?school={academy.urn}",
+        {
+            "source": ConcernSource.LA_MONITORING,
+            "raised_on_0": "10", "raised_on_1": "11", "raised_on_2": "2026",
+            "description": "",
+            "rag": Rag.AMBER,
+            "rag_reason": "Rising for two terms",
+            "owner": officer.pk,
+            "next_review_on_0": "10", "next_review_on_1": "11", "next_review_on_2": "2026",
+        },
+    )  # fmt: skip
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["next_review_on"] == [rules.NEXT_REVIEW_IN_THE_PAST]
+    assert form.errors["description"] == [DESCRIPTION_REQUIRED]
+    assert not Concern.objects.exists()

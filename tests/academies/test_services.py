@@ -189,3 +189,41 @@ def test_a_whistleblowing_concerns_owner_changes_only_to_an_officer_and_an_earli
     )  # fmt: skip
     concern.refresh_from_db()
     assert (concern.description, concern.owner) == ("Now with the ESFA", adviser)
+
+
+@pytest.mark.parametrize(
+    ("today", "refused", "kept"),
+    [
+        (DAY, date(2026, 11, 15), date(2026, 11, 16)),
+        (date(2027, 1, 1), date(2026, 12, 31), date(2027, 1, 1)),  # across the year's end
+        (date(2028, 3, 1), date(2028, 2, 29), date(2028, 3, 1)),  # after a leap day
+    ],
+)
+def test_a_next_review_is_still_to_come(academy, make_concern, on_day, today, refused, kept):
+    on_day(today)
+    with pytest.raises(ValidationError) as error:
+        make_concern(academy, raised_on=today, next_review_on=refused)
+    assert error.value.message_dict == {"next_review_on": [rules.NEXT_REVIEW_IN_THE_PAST]}
+    assert not Concern.objects.exists()
+    assert make_concern(academy, raised_on=today, next_review_on=kept).next_review_on == kept
+
+
+def test_a_next_review_date_that_has_passed_is_kept_on_an_edit_but_not_set_again(
+    academy, make_concern, officer, on_day
+):
+    on_day(DAY)
+    concern = make_concern(academy, next_review_on=date(2026, 11, 30))
+    types = list(concern.concern_types.all())
+    on_day(date(2026, 12, 7))  # the review date has passed
+    services.concern_update(
+        concern=concern, concern_types=types, description="Updated", owner=officer,
+        next_review_on=date(2026, 11, 30), actor=officer,
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as error:
+        services.concern_update(
+            concern=concern, concern_types=types, description="Updated", owner=officer,
+            next_review_on=date(2026, 12, 1), actor=officer,
+        )  # fmt: skip
+    assert error.value.message_dict == {"next_review_on": [rules.NEXT_REVIEW_IN_THE_PAST]}
+    concern.refresh_from_db()
+    assert (concern.description, concern.next_review_on) == ("Updated", date(2026, 11, 30))

@@ -33,6 +33,32 @@ def test_opening_a_forms_post_address_gets_the_products_page_and_the_allow_heade
     assert 'class="govuk-main-wrapper' in page
 
 
+@pytest.mark.parametrize("method", ["TRACE", "OPTIONS", "PUT", "DELETE", "PATCH", "PROPFIND"])
+def test_a_method_the_service_never_takes_is_refused_before_any_view_with_the_products_page(client_as, school, method):
+    """A function view that renders on anything but POST would otherwise answer TRACE and OPTIONS
+    (which pass the CSRF check) with the school's page itself."""
+    response = client_as("officer").generic(method, school.get_absolute_url())
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, POST"
+    page = response.content.decode()
+    assert "This address is not a page" in page
+    assert school.name not in page
+
+
+@pytest.mark.parametrize("method", ["TRACE", "OPTIONS"])
+def test_a_signed_out_request_with_another_method_gets_the_same_refusal(client, method):
+    response = client.generic(method, reverse("accounts:login"))
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, POST"
+    assert "This address is not a page" in response.content.decode()
+
+
+def test_head_is_still_answered_as_get_without_a_body(client_as, school):
+    response = client_as("officer").head(school.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content == b""
+
+
 def test_a_signed_in_users_pages_are_not_kept_by_the_browser_or_a_proxy(client_as, school):
     response = client_as("officer").get(school.get_absolute_url())
     assert response.status_code == 200

@@ -107,6 +107,17 @@ def test_a_plan_without_actions_is_refused(client, plan, headteacher):
     assert action_plans.NO_ACTIONS in response.content.decode()
 
 
+def test_a_bad_file_and_a_plan_without_actions_are_named_on_the_page_at_once(client, plan, headteacher):
+    client.force_login(headteacher)
+    response = client.post(
+        reverse("letters:school_plan", kwargs={"pk": plan.pk}),
+        {"send": "1", "text": "Plan", "file": upload("plan.pdf", EXE), **_rows()},
+    )
+    page = response.content.decode()
+    assert escape(plan_files.FILE_NOT_A_PLAN) in page
+    assert escape(action_plans.NO_ACTIONS) in page
+
+
 def test_a_file_over_the_limit_is_refused_on_the_page(client, plan, headteacher, settings):
     settings.ACTION_PLAN_MAX_UPLOAD_BYTES = 1024
     client.force_login(headteacher)

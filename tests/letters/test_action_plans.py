@@ -211,6 +211,17 @@ def test_a_bad_file_changes_nothing(plan, headteacher):
     assert plan.items.count() == 0
 
 
+def test_a_bad_file_and_no_actions_are_both_named_at_once(plan, headteacher):
+    with pytest.raises(ValidationError) as caught:
+        _submit(plan, headteacher, on=date(2027, 1, 5), text="", items=[], file=upload("plan.pdf", EXE))
+    assert caught.value.message_dict == {
+        "file": [plan_files.FILE_NOT_A_PLAN],
+        "__all__": [action_plans.NO_ACTIONS],
+    }
+    plan.refresh_from_db()
+    assert (plan.status, bool(plan.file)) == (PlanStatus.REQUESTED, False)
+
+
 def test_only_the_schools_headteacher_sends_it(plan, governor, adviser):
     for person in (governor, adviser):
         with pytest.raises(PermissionDenied):
