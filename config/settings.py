@@ -401,7 +401,7 @@ if LOG_FORMAT not in ("json", "plain"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"context": {"()": "core.logs.ContextFilter"}},
+    "filters": {"context": {"()": "core.logs.ContextFilter"}, "as_warning": {"()": "core.logs.AsWarning"}},
     "formatters": {
         "plain": {"format": "%(levelname)s %(name)s: %(message)s"},
         "json": {"()": "core.logs.Formatter"},
@@ -417,6 +417,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # A foreign Host header is the sender's mistake or a scan, not a fault: a warning (core/logs.py).
+        "django.security.DisallowedHost": {"filters": ["as_warning"]},
         # It logs every rendering step at INFO; its warnings must stay visible (core.documents collects them).
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -71,6 +71,17 @@ class ContextFilter(logging.Filter):
         return True
 
 
+class AsWarning(logging.Filter):
+    """A record its logger raises at ERROR that is no fault of the service's: a request naming a host
+    the service is not (django.security.DisallowedHost: scanners send them all day) is answered 400
+    and logged as a warning, so an alert on ERROR means something is wrong here."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.WARNING:
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 class Formatter(JsonFormatter):
     """JSON with the fields named plainly: timestamp (ISO 8601, UTC), level, logger, message."""
 
