@@ -7,8 +7,16 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - loads the settings
+    except ImproperlyConfigured as exc:
+        # Django would keep going without the settings and fail later with "Models aren't loaded
+        # yet"; say why they did not load (no SECRET_KEY with DEBUG off, say) and stop.
+        sys.exit(f"The settings could not be loaded: {exc}")
     execute_from_command_line(sys.argv)
 
 

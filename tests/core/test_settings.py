@@ -24,6 +24,16 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set when DEBUG is false" in result.stderr
 
 
+def test_any_command_without_a_secret_key_says_why_instead_of_a_traceback():
+    """Django goes on without settings it could not load: makemigrations and migrate then failed
+    with "Models aren't loaded yet" (manage.py stops first, with the settings' own reason)."""
+    for command in (["makemigrations", "--check", "--dry-run"], ["migrate", "--plan"]):
+        result = manage(*command, DEBUG="false")
+        assert result.returncode == 1
+        assert result.stderr.startswith("The settings could not be loaded: SECRET_KEY must be set when DEBUG is false")
+        assert "Traceback" not in result.stderr
+
+
 def test_production_settings_pass_the_deployment_checklist_with_no_warnings():
     result = manage(
         "check",
