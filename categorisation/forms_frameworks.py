@@ -1,10 +1,14 @@
 """Forms for a categorisation framework, its areas and statements (the LA's criteria as data): the
 shape of input only; rules live in services."""
 
+from datetime import timedelta
+
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Size
 from django import forms
+from django.utils import timezone
+from django.utils.html import format_html
 
-from core.forms import Button, GovDateField, TextLimits, form_helper
+from core.forms import Button, GovDateField, TextLimits, date_example, form_helper
 
 from .facts import FactKey
 from .models import SupportLevel
@@ -42,11 +46,12 @@ class ActivateForm(TextLimits, forms.Form):
     active_from = GovDateField(
         label="In use from",
         error_label="The date the framework is in use from",
-        help_text="For example, 4 1 2027. From this day new categorisations use it.",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        example = date_example(timezone.localdate() + timedelta(days=28))
+        self.fields["active_from"].help_text = format_html("{}. From this day new categorisations use it.", example)
         self.fields["active_from"].error_messages["required"] = DATE_REQUIRED
         self.helper = form_helper(Field("active_from", legend_size=Size.SMALL), Button("activate", "Activate"))
 

@@ -24,6 +24,13 @@ DATE_YEAR_OUT_OF_RANGE = "{label} must be in a year from {first} to {last}"
 MIN_YEAR, MAX_YEAR = 2000, 2100  # a four-digit year this service can mean
 
 
+def date_example(day) -> str:
+    """A date input's hint, "For example, 27 3 2027", for a field that takes only dates still to come:
+    built from a day after today, so the example is never one the form refuses (a fixed example
+    for a past event stays right; one for a future date goes out of date)."""
+    return f"For example, {day.day} {day.month} {day.year}"
+
+
 class GovDateField(DateInputField):
     """A GOV.UK date input (day, month, year boxes) whose every error names the date, in plain words:
     "Enter date of the visit", "Date of the visit must include a month", "Date of the visit must be

@@ -47,5 +47,7 @@ class MethodNotAllowedPageMiddleware:
             return response
         page = render(request, "405.html", status=405)
         if response.has_header("Allow"):
-            page["Allow"] = response["Allow"]
+            # Only what the address takes: a class-based view also lists OPTIONS, which is refused.
+            allowed = [method.strip() for method in response["Allow"].split(",")]
+            page["Allow"] = ", ".join(method for method in allowed if method in SERVED_METHODS)
         return page

@@ -1,11 +1,14 @@
 """Forms for letters: the shape of input only; the rules are in services and rules."""
 
+from datetime import timedelta
+
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Div, Field, Fieldset, Size
 from django import forms
+from django.utils import timezone
 from django.utils.html import format_html
 
-from core.forms import Button, GovDateField, TextLimits, form_helper
+from core.forms import Button, GovDateField, TextLimits, date_example, form_helper
 from core.limits import LETTER, LETTER_TEMPLATE
 
 from . import rules
@@ -95,7 +98,6 @@ class LetterForm(TextLimits, forms.Form):
     compliance_end_date = _date_field(
         "End of the compliance period",
         required=False,
-        help_text="The local authority sets it; it must end after the date of issue. For example, 27 3 2027",
     )
     subject = forms.CharField(max_length=300, error_messages={"required": SUBJECT_REQUIRED})
     body = forms.CharField(
@@ -112,6 +114,10 @@ class LetterForm(TextLimits, forms.Form):
     def __init__(self, *args, letter_type: LetterType, letter: Letter | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.letter_type = letter_type
+        example = date_example(timezone.localdate() + timedelta(days=91))
+        self.fields["compliance_end_date"].help_text = format_html(
+            "The local authority sets it; it must end after the date of issue. {}", example
+        )
         active = Indicator.objects.filter(letter_type=letter_type, is_active=True)
         if letter is not None and letter.pk:
             active = Indicator.objects.filter(letter_type=letter_type).filter(

@@ -10,6 +10,7 @@ from core.forms import TextLimits, form_helper
 from core.uploads import LimitedFileField
 
 from .models_action_plans import PlanView
+from .plan_files import plan_file_kind
 
 FILE_TOO_LARGE = "The plan file must be smaller than {limit}"
 
@@ -37,6 +38,14 @@ class ActionPlanForm(TextLimits, forms.Form):
         if has_file:
             self.fields["file"].help_text += " Upload a file only to replace the one already sent."
         self.helper = form_helper(Field("file"), Field.textarea("text", rows=8))
+
+    def clean_file(self):
+        """A file that is not what its name says is named with the action rows' errors; the service
+        checks it again (letters.action_plans.action_plan_submit)."""
+        upload = self.cleaned_data.get("file")
+        if upload:
+            plan_file_kind(upload)
+        return upload
 
 
 class ActionPlanReviewForm(TextLimits, forms.Form):

@@ -72,7 +72,11 @@ def school_plan(request, pk: int):
         if not plan.is_open:
             messages.error(request, action_plans.ALREADY_ACCEPTED)
             return redirect("letters:school_plan", pk=plan.pk)
-        if form.is_valid() & formset.is_valid():
+        valid = form.is_valid() & formset.is_valid()  # both checked, so both show their errors
+        if not valid:
+            if formset.is_valid() and not _items(formset):  # named with the file's error, not after it
+                form.add_error(None, action_plans.NO_ACTIONS)
+        else:
             revised = plan.first_submitted_on is not None
             try:
                 action_plans.action_plan_submit(

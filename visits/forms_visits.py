@@ -1,8 +1,6 @@
 """Forms for planning, recording, cancelling and sharing the note of a visit:
 the shape of input only (rules are in services and rules)."""
 
-from datetime import date
-
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
@@ -15,7 +13,6 @@ from .models import (
     VisitLength,
     VisitType,
 )
-from .rules import autumn_core_visit_agenda
 
 TIME_INVALID = "Enter the start time as hours and minutes, like 9:30 or 13:15"
 SCHOOL_REQUIRED = "Choose the school"
@@ -91,8 +88,9 @@ class VisitFieldsMixin:
             choices=FocusArea.choices,
             required=False,
             widget=forms.CheckboxSelectMultiple,
-            help_text="The autumn core-entitlement visit covers the strategy's agenda (the first five, ticked "
-            "for you in the autumn term); other visits are bespoke to the school.",
+            help_text="The autumn core-entitlement visit covers the strategy's agenda (the first five): a core "
+            "visit planned for a day in the autumn term with none ticked is given them. Other visits are bespoke "
+            "to the school.",
         )
         self.fields["purpose"] = forms.CharField(label="Purpose and other focus", required=False, widget=forms.Textarea)
 
@@ -116,12 +114,13 @@ class VisitFieldsMixin:
 
 
 class VisitPlanForm(TextLimits, VisitFieldsMixin, forms.Form):
-    def __init__(self, *args, schools, choose_adviser: bool, today: date, **kwargs):
+    def __init__(self, *args, schools, choose_adviser: bool, **kwargs):
         super().__init__(*args, **kwargs)
         # An officer (who chooses the adviser) may plan for any school: chosen with the picker first.
         self._visit_fields(choose_adviser=choose_adviser, schools=schools, school_by_urn=choose_adviser)
-        # A core visit planned in the autumn term starts with the strategy's agenda ticked.
-        self.fields["focus_areas"].initial = autumn_core_visit_agenda(visit_type=VisitType.CORE, visit_date=today)
+        # Nothing is ticked: the agenda follows the visit's date, which the form does not know until
+        # it is sent (planned in December for January, ticking today's autumn agenda gave a spring
+        # visit the autumn one); visits.services.visit_plan gives it to an autumn core visit.
         self.helper = form_helper(*self._visit_layout(), Button("save", "Plan visit"))
 
     def full_clean(self):

@@ -80,7 +80,10 @@ def _officer(user, today: date) -> list[Reminder]:
     if overdue_actions:
         found.append(
             Reminder(
-                "Actions", f"{count_of(overdue_actions, 'action')} overdue across schools", compliance, overdue=True
+                "Actions",
+                f"{count_of(overdue_actions, 'action')} overdue across schools",
+                f"{reverse('visits:actions')}?status=overdue",  # the actions, not the visits' compliance
+                overdue=True,
             )
         )
     return found

@@ -56,9 +56,7 @@ def visit_plan(request):
         initial["school"] = chosen
     if not officer:
         initial["adviser"] = request.user
-    form = VisitPlanForm(
-        posted(request), schools=schools, choose_adviser=officer, initial=initial, today=timezone.localdate()
-    )
+    form = VisitPlanForm(posted(request), schools=schools, choose_adviser=officer, initial=initial)
     if request.method == "POST" and form.is_valid():
         school = form.cleaned_data["school"]
         forbid_unless(request, "visits.plan_visit", school)

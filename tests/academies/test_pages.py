@@ -2,6 +2,7 @@
 the read log, the trust view and the meeting pack's downloads."""
 
 import io
+from datetime import date
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -296,3 +297,22 @@ def test_a_past_next_review_date_is_refused_on_the_form_with_the_other_errors(cl
     assert form.errors["next_review_on"] == [rules.NEXT_REVIEW_IN_THE_PAST]
     assert form.errors["description"] == [DESCRIPTION_REQUIRED]
     assert not Concern.objects.exists()
+
+
+def test_an_overdue_review_date_left_as_it_is_does_not_hold_up_an_edit(client_as, academy, make_concern, on_day):
+    on_day(DAY)
+    concern = make_concern(academy, next_review_on=date(2026, 11, 30))
+    on_day(date(2026, 12, 7))
+    edit = reverse("academies:edit", kwargs={"pk": concern.pk})
+    client = client_as("officer")
+    fields = {"concern_types": [t.pk for t in concern.concern_types.all()], "owner": concern.owner.pk}
+    kept = client.post(edit, {**fields, "description": "Kept", **dates("next_review_on", date(2026, 11, 30))})
+    assert kept.status_code == 302
+    moved = client.post(edit, {**fields, "description": "Moved", **dates("next_review_on", date(2026, 12, 1))})
+    assert moved.context["form"].errors["next_review_on"] == [rules.NEXT_REVIEW_IN_THE_PAST]
+    concern.refresh_from_db()
+    assert (concern.description, concern.next_review_on) == ("Kept", date(2026, 11, 30))
+
+
+def dates(name: str, day: date) -> dict:
+    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}

@@ -53,6 +53,12 @@ def test_a_signed_out_request_with_another_method_gets_the_same_refusal(client, 
     assert "This address is not a page" in response.content.decode()
 
 
+def test_the_allow_header_names_only_methods_the_address_takes(client_as):
+    """Sign-out is a class-based view, which lists OPTIONS too; the service refuses OPTIONS."""
+    response = client_as("adviser").get(reverse("accounts:logout"))
+    assert response["Allow"] == "POST"
+
+
 def test_head_is_still_answered_as_get_without_a_body(client_as, school):
     response = client_as("officer").head(school.get_absolute_url())
     assert response.status_code == 200

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.html import escape
 
 from core.reminders import reminders_for
 from dashboard import digest
@@ -173,6 +174,16 @@ def test_an_officers_totals_agree_with_a_count_of_one(officer, adviser_with_over
         "1 action overdue across schools",
         "1 categorisation waiting for approval",
     } <= texts
+
+
+def test_an_officers_overdue_actions_reminder_leads_to_the_overdue_actions(
+    officer, adviser_with_overdue_action, client
+):
+    (item,) = [item for item in reminders_for(user=officer, today=TUESDAY) if item.topic == "Actions"]
+    assert item.text == "1 action overdue across schools"
+    client.force_login(officer)
+    page = client.get(item.url).content.decode()
+    assert escape(Action.objects.get().description) in page  # the action itself, not the visits' compliance
 
 
 def test_the_emails_subject_agrees_with_a_count_of_one(adviser, settings):

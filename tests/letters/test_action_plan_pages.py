@@ -118,6 +118,30 @@ def test_a_bad_file_and_a_plan_without_actions_are_named_on_the_page_at_once(cli
     assert escape(action_plans.NO_ACTIONS) in page
 
 
+def test_a_bad_file_is_named_with_an_action_rows_error(client, plan, headteacher):
+    client.force_login(headteacher)
+    row = ("Train every teacher in phonics", "school", None)  # no due date
+    response = client.post(
+        reverse("letters:school_plan", kwargs={"pk": plan.pk}),
+        {"send": "1", "text": "Plan", "file": upload("plan.pdf", EXE), **_rows(row)},
+    )
+    assert escape(plan_files.FILE_NOT_A_PLAN) in response.content.decode()
+    assert response.context["formset"].total_error_count() == 1
+
+
+def test_a_file_over_the_limit_and_no_actions_are_named_at_once(client, plan, headteacher, settings):
+    settings.ACTION_PLAN_MAX_UPLOAD_BYTES = 1000
+    client.force_login(headteacher)
+    response = client.post(
+        reverse("letters:school_plan", kwargs={"pk": plan.pk}),
+        {"send": "1", "text": "Plan", "file": upload("plan.pdf", PDF + b"x" * 2000), **_rows()},
+    )
+    form = response.context["form"]
+    assert form.errors["file"]
+    assert form.errors["__all__"] == [action_plans.NO_ACTIONS]
+    assert not ActionPlan.objects.get(pk=plan.pk).file
+
+
 def test_a_file_over_the_limit_is_refused_on_the_page(client, plan, headteacher, settings):
     settings.ACTION_PLAN_MAX_UPLOAD_BYTES = 1024
     client.force_login(headteacher)

@@ -34,10 +34,12 @@ from visits.models import (
     Visit,
     VisitStatus,
 )
-from visits.rules import VISIT_IN_FUTURE
+from visits.rules import AUTUMN_CORE_AGENDA, VISIT_IN_FUTURE
 from visits.services_actions import ACTION_DESCRIPTION_REQUIRED
 
 pytestmark = pytest.mark.django_db
+
+AUTUMN_AGENDA = [area.value for area in AUTUMN_CORE_AGENDA]
 
 
 def record_data(day, **extra) -> dict:
@@ -86,6 +88,29 @@ def test_an_adviser_plans_a_visit_to_a_link_school(client_as, linked, adviser, t
         linked, adviser, day, "full_day", VisitStatus.PLANNED
     )  # fmt: skip
     assert visit.start_time.strftime("%H:%M") == "13:15"
+
+
+@pytest.mark.parametrize(
+    ("planned_on", "visit_day", "agenda"),
+    [
+        (date(2026, 12, 24), date(2027, 1, 7), []),  # in the Christmas holiday, for the spring term
+        (date(2026, 12, 24), date(2027, 1, 3), AUTUMN_AGENDA),  # the holiday counts in the autumn term
+        (date(2027, 8, 20), date(2027, 9, 3), AUTUMN_AGENDA),  # in the summer holiday, for the autumn term
+        (date(2027, 10, 4), date(2028, 1, 10), []),  # in the autumn term, for the spring term
+    ],
+)
+def test_a_core_visit_is_given_the_autumn_agenda_by_its_own_date_not_the_day_it_is_planned(
+    client_as, linked, on_day, planned_on, visit_day, agenda
+):
+    on_day(planned_on)
+    client = client_as("adviser")
+    page = client.get(reverse("visits:plan"), {"school": linked.urn}).content.decode()
+    assert not re.search(r'name="focus_areas"[^>]*checked', page)  # nothing ticked before the date is known
+    client.post(
+        reverse("visits:plan"),
+        {"school": linked.pk, **date_fields("visit_date", visit_day), "length": "half_day", "visit_type": "core"},
+    )
+    assert Visit.objects.get().focus_areas == agenda
 
 
 def test_the_plan_form_offers_an_adviser_only_their_link_schools(client_as, linked, other_school):
