@@ -1,4 +1,5 @@
 import html
+from datetime import date
 
 import django_filters
 from crispy_forms.utils import TEMPLATE_PACK
@@ -24,7 +25,7 @@ DATE_YEAR_OUT_OF_RANGE = "{label} must be in a year from {first} to {last}"
 MIN_YEAR, MAX_YEAR = 2000, 2100  # a four-digit year this service can mean
 
 
-def date_example(day) -> str:
+def date_example(day: date) -> str:
     """A date input's hint, "For example, 27 3 2027", for a field that takes only dates still to come:
     built from a day after today, so the example is never one the form refuses (a fixed example
     for a past event stays right; one for a future date goes out of date)."""

@@ -74,8 +74,9 @@ def school_plan(request, pk: int):
             return redirect("letters:school_plan", pk=plan.pk)
         valid = form.is_valid() & formset.is_valid()  # both checked, so both show their errors
         if not valid:
-            if formset.is_valid() and not _items(formset):  # named with the file's error, not after it
-                form.add_error(None, action_plans.NO_ACTIONS)
+            if formset.is_valid():  # named with the file's error, not after it
+                for problem in action_plans.a_plan_has_actions(items=_items(formset)):
+                    form.add_error(None, problem)
         else:
             revised = plan.first_submitted_on is not None
             try:
