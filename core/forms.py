@@ -23,6 +23,9 @@ DATE_MISSING_PART = "{label} must include a {part}"
 NOT_A_REAL_DATE = "{label} must be a real date"
 DATE_YEAR_OUT_OF_RANGE = "{label} must be in a year from {first} to {last}"
 MIN_YEAR, MAX_YEAR = 2000, 2100  # a four-digit year this service can mean
+# GOV.UK's message for an email address in the wrong format (design-system.service.gov.uk/patterns/email-addresses),
+# never Django's "Enter a valid email address.", which does not say what valid is.
+EMAIL_INVALID = "Enter an email address in the correct format, like name@example.gov.uk"
 
 
 def date_example(day: date) -> str:
@@ -140,6 +143,9 @@ class TextLimits:
     def full_clean(self):
         apply_text_limits(self, self.text_limits, self.text_labels)
         name_required_fields(self)
+        for field in self.fields.values():
+            if isinstance(field, forms.EmailField):
+                field.error_messages.setdefault("invalid", EMAIL_INVALID)
         super().full_clean()
 
 

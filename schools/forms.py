@@ -173,7 +173,6 @@ class CouncillorForm(TextLimits, forms.Form):
         label="Email address",
         required=False,
         help_text="Alerts are emailed here; a councillor without one is not alerted",
-        error_messages={"invalid": "Enter an email address in the correct format, like name@example.gov.uk"},
     )
     party = forms.CharField(max_length=100, required=False)
 

@@ -7,6 +7,7 @@ from django.utils.html import escape
 
 from accounts.roles import Role
 from accounts.services import OWN_ADMIN_ROLE, USERNAME_TAKEN, user_set_role
+from core.forms import EMAIL_INVALID
 from schools.forms import NO_SUCH_SCHOOL
 from schools.models import Governorship
 from schools.services import GOVERNOR_ROLE
@@ -177,7 +178,7 @@ def test_every_problem_of_a_new_user_shows_at_once_not_one_round_at_a_time(clien
     )  # fmt: skip
     page = response.content.decode()
     assert USERNAME_TAKEN.format(username="governor") in page
-    assert "Enter a valid email address." in page
+    assert EMAIL_INVALID in page
     assert "This password is too short" in page
 
 
