@@ -22,6 +22,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from schools.models import Governance, OfstedFramework, OfstedInspection, School
+from schools.terms import working_day_on_or_before
 
 from . import documents, services, stored_suggestions
 from .models import ComplianceOutcome, EventAction, InterventionPower, Letter, LetterEvent, LetterKind, LetterType
@@ -146,7 +147,13 @@ def seed(ctx) -> None:
         letter = letter or _draft(
             good, LetterKind.CONGRATULATIONS, actor=officer, indicator_codes=["ofsted_improved_or_sustained"], on=today
         )
-        _issue(letter, drafter=officer, approver=officer, issued_on=today - timedelta(days=20), today=today)
+        _issue(
+            letter,
+            drafter=officer,
+            approver=officer,
+            issued_on=working_day_on_or_before(today - timedelta(days=20)),
+            today=today,
+        )
         made.append(f"congratulations to {good.name}")
 
     kingfisher = schools[KINGFISHER]
@@ -158,7 +165,13 @@ def seed(ctx) -> None:
         )
         # Issued ten days ago: its action plan (due ACTION_PLAN_DAYS after issue) is for the demo
         # headteacher to upload.
-        _issue(letter, drafter=adviser, approver=officer, issued_on=today - timedelta(days=10), today=today)
+        _issue(
+            letter,
+            drafter=adviser,
+            approver=officer,
+            issued_on=working_day_on_or_before(today - timedelta(days=10)),
+            today=today,
+        )
         made.append(f"significant concerns to {kingfisher.name}, its action plan due")
 
     notices = [
@@ -170,7 +183,7 @@ def seed(ctx) -> None:
     for school, issued_ago, ends_in, grounds, drafter in notices:
         if _exists(school, LetterKind.WARNING_NOTICE):
             continue
-        issued_on = today - timedelta(days=issued_ago)
+        issued_on = working_day_on_or_before(today - timedelta(days=issued_ago))
         letter = _draft(
             school,
             LetterKind.WARNING_NOTICE,
@@ -206,7 +219,7 @@ def seed(ctx) -> None:
             services.warning_notice_intention_give(
                 letter=letter,
                 actor=officer,
-                given_on=end + timedelta(days=6),
+                given_on=working_day_on_or_before(end + timedelta(days=6)),
                 powers=[InterventionPower.ADDITIONAL_GOVERNORS, InterventionPower.INTERIM_EXECUTIVE_BOARD],
                 text=_fill(
                     "To the governing body of {school_name}\n\n"

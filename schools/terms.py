@@ -11,6 +11,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import holidays
 from dateutil.easter import easter
 
 from .models import Term, TermName, academic_year_label
@@ -48,6 +49,23 @@ class Period:
 def academic_year_of(day: date) -> int:
     """The academic year (by its first calendar year) a day falls in: September to August."""
     return day.year if day.month >= 9 else day.year - 1
+
+
+# England's bank holidays, one-off days included (the 2023 coronation), by the holidays package;
+# the years are filled in as they are asked for.
+_BANK_HOLIDAYS = holidays.country_holidays("GB", subdiv="ENG")
+
+
+def is_bank_holiday(day: date) -> bool:
+    return day in _BANK_HOLIDAYS
+
+
+def working_day_on_or_before(day: date) -> date:
+    """The day, or the last before it that is a weekday and not a bank holiday: a day the LA's
+    offices are open (they are in the school holidays)."""
+    while day.weekday() >= 5 or is_bank_holiday(day):
+        day -= timedelta(days=1)
+    return day
 
 
 def _weekday_on_or_after(day: date, weekday: int) -> date:
@@ -159,6 +177,22 @@ def terms_for_year(year: int) -> list[Term]:
     """The three terms of an academic year in order: the LA's where entered, else defaults."""
     saved = {t.name: t for t in _saved_terms(year)}
     return [saved.get(default.name, default) for default in default_terms(year)]
+
+
+def school_days(first: date, last: date) -> list[date]:
+    """The days from `first` to `last` on which pupils are taught, by the LA's term dates: the
+    weekdays of a term outside its half-term break that are not bank holidays."""
+    terms = [t for year in range(academic_year_of(first) - 1, academic_year_of(last) + 2) for t in terms_for_year(year)]
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    return [
+        day
+        for day in days
+        if day.weekday() < 5
+        and not is_bank_holiday(day)
+        and any(
+            t.starts_on <= day <= t.ends_on and not t.half_term_starts_on <= day <= t.half_term_ends_on for t in terms
+        )
+    ]
 
 
 def half_terms(term: Term) -> tuple[Period, Period]:

@@ -16,7 +16,7 @@ from schools.models import School
 from schools.terms import half_term_periods, term_on, term_periods
 
 from . import services
-from .demo_msp import in_period, seed_msp_attendance, seed_msp_group, weekday
+from .demo_msp import in_period, school_day, seed_msp_attendance, seed_msp_group
 from .models import (
     ActionOwner,
     Activity,
@@ -175,14 +175,14 @@ def _seed_termly_visit(ctx, *, school, adviser, index: int, term) -> tuple[int, 
         if pattern == 3:
             return 0, 0  # due: nothing yet
         if pattern == 2:
-            day = weekday(ctx.today + timedelta(days=3 + index % 18))
+            day = school_day(ctx.today + timedelta(days=3 + index % 18))
             _, new = _planned_or_done(ctx, school=school, adviser=adviser, visit_date=day,
                                       visit_type=VisitType.CORE, length=VisitLength.HALF_DAY,
                                       index=index, complete=False)  # fmt: skip
             return 0, new
     day = in_period(term, 12 + (index * 5) % 40)
     if day >= ctx.today:
-        day = weekday(term.starts_on + timedelta(days=8 + index % 10))
+        day = school_day(term.starts_on + timedelta(days=8 + index % 10))
     if day >= ctx.today:
         return 0, 0
     _, new = _planned_or_done(ctx, school=school, adviser=adviser, visit_date=day,
@@ -213,7 +213,7 @@ def _seed_enhanced_offers(ctx, by_urn, officer) -> None:
         if done_day < ctx.today:
             _planned_or_done(ctx, school=school, adviser=adviser, visit_date=done_day, visit_type=VisitType.ENHANCED,
                              length=VisitLength.FULL_DAY, index=n, complete=True, actions=1)  # fmt: skip
-        later = weekday(ctx.today + timedelta(days=9 + n))
+        later = school_day(ctx.today + timedelta(days=9 + n))
         _planned_or_done(ctx, school=school, adviser=adviser, visit_date=later, visit_type=VisitType.ENHANCED,
                          length=VisitLength.HALF_DAY, index=n, complete=False)  # fmt: skip
 
@@ -246,7 +246,7 @@ def _close_and_age_actions(ctx, schools) -> None:
 
 
 def _seed_cancelled_visit(ctx, school, adviser) -> None:
-    day = weekday(ctx.today - timedelta(days=20))
+    day = school_day(ctx.today - timedelta(days=20))
     if Visit.objects.filter(school=school, visit_date=day, status=VisitStatus.CANCELLED).exists():
         return
     visit = services.visit_plan(school=school, adviser=adviser, visit_date=day, visit_type=VisitType.OTHER,
@@ -267,7 +267,7 @@ def _seed_headteacher_notes(ctx, school) -> None:
     if head is None:
         return
     if not Headship.objects.filter(user=head, school=school).exists():
-        headship_add(user=head, school=school, actor=ctx.users["admin"])
+        headship_add(user=head, school=school, actor=ctx.users["officer"])  # an officer gives a school (ADR 0061)
     latest = list(
         Visit.objects.filter(school=school, status=VisitStatus.COMPLETED, visit_date__lte=ctx.today).order_by(
             "-visit_date", "-id"
@@ -290,7 +290,7 @@ def _seed_pre_visit(ctx, school) -> None:
 
     if ctx.users.get("headteacher") is None:
         return
-    day = weekday(half_term_on(ctx.today).ends_on + timedelta(days=8))
+    day = school_day(half_term_on(ctx.today).ends_on + timedelta(days=8))
     if not Visit.objects.filter(school=school, status=VisitStatus.PLANNED, visit_date__gte=day).exists():
         adviser = school.link_adviser or ctx.users["adviser"]
         services.visit_plan(

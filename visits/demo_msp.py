@@ -1,10 +1,10 @@
 """Demo MSP groups (visits.demo runs it): a school's group since the spring term of last year with a
 meeting each half-term and their published summaries, and the demo headteacher's attendance; and the
-demo's date helpers (a weekday, a day into a period)."""
+demo's date helpers (a school day, a day into a period)."""
 
 from datetime import date, time, timedelta
 
-from schools.terms import half_term_periods, term_on, term_periods
+from schools.terms import half_term_periods, school_days, term_on, term_periods
 
 from . import services
 from .models import (
@@ -18,15 +18,19 @@ from .models import (
 )
 
 
-def weekday(day: date) -> date:
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
+def school_day(day: date) -> date:
+    """The first school day on or after `day`: visits and meetings are not held at weekends, in
+    the holidays or on bank holidays (a summer holiday and its weekends are under 60 days)."""
+    return school_days(day, day + timedelta(days=60))[0]
 
 
 def in_period(period, offset: int) -> date:
-    """A weekday `offset` days into a period, kept inside its teaching weeks."""
-    return weekday(min(period.starts_on + timedelta(days=offset), period.ends_on - timedelta(days=7)))
+    """The first school day `offset` days or more into a period, but no later than a week before
+    its last school day (a period runs on through the holiday after it)."""
+    days = school_days(period.starts_on, period.ends_on)
+    latest = days[max(0, len(days) - 5)]
+    target = period.starts_on + timedelta(days=offset)
+    return min(next((day for day in days if day >= target), latest), latest)
 
 
 MSP_SUMMARIES = [  # three of progress, the warning-notice recommendation, the latest
@@ -48,7 +52,7 @@ def seed_msp_group(ctx, school, officer, adviser, *, meetings_until=None, warnin
     group = MspGroup.objects.filter(school=school, status=MspGroupStatus.OPEN).first()
     year = term_on(ctx.today).academic_year
     if group is None:
-        set_up_on = weekday(term_periods(year - 1)[1].starts_on + timedelta(days=7))
+        set_up_on = school_day(term_periods(year - 1)[1].starts_on + timedelta(days=7))
         group = services.msp_group_set_up(
             school=school,
             chair=officer,
@@ -108,7 +112,7 @@ def seed_msp_group(ctx, school, officer, adviser, *, meetings_until=None, warnin
             today=ctx.today,
         )
         services.msp_meeting_publish_summary(meeting=meeting, actor=officer)
-    next_day = weekday(ctx.today + timedelta(days=17))
+    next_day = school_day(ctx.today + timedelta(days=17))
     if plan_next and not group.meetings.filter(status=MspMeetingStatus.PLANNED).exists():
         services.msp_meeting_plan(group=group, held_on=next_day, start_time=time(15, 30), actor=officer)
     return f"MSP group for {school.name} with {group.meetings.count()} meetings"

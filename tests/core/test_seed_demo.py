@@ -14,9 +14,20 @@ from django.core.management import CommandError, call_command
 
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS
 from core.management.commands.seed_demo import REFUSED_IN_PRODUCTION
+from letters.models import Letter
+from schools.terms import school_days, working_day_on_or_before
 from tests.factories import SchoolFactory
 from visits.demo import KINGFISHER_URN
-from visits.models import Action, ActionOwner, ActionStatus, MspGroup, MspMeetingStatus, MspRecommendation
+from visits.models import (
+    Action,
+    ActionOwner,
+    ActionStatus,
+    MspGroup,
+    MspMeeting,
+    MspMeetingStatus,
+    MspRecommendation,
+    Visit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +128,25 @@ def test_the_demo_msp_group_has_an_open_action_to_review_on_any_day_whatever_ids
     for meeting in group.meetings.filter(status=MspMeetingStatus.HELD):
         says_warning = "warning notice" in meeting.summary_key_points
         assert says_warning == (meeting.recommendation == MspRecommendation.WARNING_NOTICE), (day, meeting.held_on)
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2026, 12, 14),  # the last week of the autumn term: visits and a meeting planned for after Christmas
+        date(2027, 1, 4),  # the last day of the Christmas holiday: letters issued ten and twenty days ago
+        date(2027, 5, 4),  # the day after the May Day bank holiday, in the summer term
+        date(2027, 7, 26),  # the first Monday of the summer holiday
+    ],
+)
+def test_the_demos_visits_and_meetings_are_on_school_days_and_its_letters_on_working_days(on_day, day):
+    """Never "planned for 1 January" or "issued on Christmas Day", whatever day the demo is loaded."""
+    on_day(day)
+    call_command("seed_demo", stdout=io.StringIO())
+
+    visit_days = set(Visit.objects.values_list("visit_date", flat=True))
+    meeting_days = set(MspMeeting.objects.values_list("held_on", flat=True))
+    held = visit_days | meeting_days
+    assert held - set(school_days(min(held), max(held))) == set()
+    for issued_on in Letter.objects.exclude(issued_on=None).values_list("issued_on", flat=True):
+        assert working_day_on_or_before(issued_on) == issued_on, issued_on

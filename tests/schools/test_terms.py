@@ -23,9 +23,11 @@ from schools.terms import (
     default_terms,
     half_term_on,
     half_term_periods,
+    school_days,
     term_on,
     term_periods,
     terms_for_year,
+    working_day_on_or_before,
 )
 
 pytestmark = pytest.mark.django_db
@@ -268,3 +270,27 @@ def test_the_periods_of_a_year_cover_every_day_once_from_one_autumn_to_the_next(
         assert day in half
         assert (half.term, half.academic_year) == (term.term, term.academic_year)
         day += timedelta(days=1)
+
+
+def test_school_days_leave_out_weekends_holidays_half_terms_and_bank_holidays():
+    days = school_days(date(2026, 12, 16), date(2027, 1, 6))
+    # England's default autumn term ends Friday 18 December 2026; spring starts Monday 4 January 2027.
+    assert days == [date(2026, 12, 16), date(2026, 12, 17), date(2026, 12, 18), date(2027, 1, 4), date(2027, 1, 5),
+                    date(2027, 1, 6)]  # fmt: skip
+    assert date(2027, 5, 3) not in school_days(date(2027, 5, 1), date(2027, 5, 7))  # the May Day bank holiday
+    assert school_days(date(2026, 10, 26), date(2026, 10, 30)) == []  # the October half-term
+    assert date(2023, 5, 8) not in school_days(date(2023, 5, 8), date(2023, 5, 9))  # the coronation: a one-off
+
+
+@pytest.mark.parametrize(
+    ("day", "office_day"),
+    [
+        (date(2026, 12, 24), date(2026, 12, 24)),  # in the school holiday, the office is open
+        (date(2026, 12, 28), date(2026, 12, 24)),  # Boxing Day's substitute, the weekend, Christmas Day
+        (date(2027, 1, 1), date(2026, 12, 31)),
+        (date(2027, 3, 29), date(2027, 3, 25)),  # Easter Monday, the weekend, Good Friday
+        (date(2028, 2, 29), date(2028, 2, 29)),
+    ],
+)
+def test_working_day_on_or_before_skips_weekends_and_bank_holidays(day, office_day):
+    assert working_day_on_or_before(day) == office_day
