@@ -1,14 +1,13 @@
 """The school hears its category (issue 14 "Hear its category", docs/adr/0027).
 
-When an officer approves a categorisation (services.categorisation_approve), in the same
-transaction a CategoryNotice records what the school is told: the support level, what it means
-for the school's visits, and the reasons in plain words (`Categorisation.school_reasons`, never
-the evidence notes, the rationale or the officer's comments). Each headteacher of the school and
-the chair of governors is emailed (a CategoryNoticeEmail row queued for
-categorisation.tasks.send_category_notice_email after commit); a chair with no account in the
-service is recorded as not emailed. The headteacher may agree or challenge it, with reasons,
-until `respond_by` (CATEGORY_RESPONSE_DAYS calendar days after it is sent); an officer decides a
-challenge, with reasons. Each step is on the categorisation's history (CategorisationEvent)."""
+When an officer approves a categorisation (services.categorisation_approve), in the same transaction a
+CategoryNotice records what the school is told: the support level, what it means for the school, and the reasons
+in plain words (`Categorisation.school_reasons`, never the evidence notes, the rationale or the officer's
+comments). Each headteacher of the school and the chair of governors is emailed (a CategoryNoticeEmail row queued
+for categorisation.tasks.send_category_notice_email after commit); a chair with no account in the service is
+recorded as not emailed. The headteacher may agree or challenge it, with reasons, until `respond_by`
+(CATEGORY_RESPONSE_DAYS calendar days after it is sent); an officer decides a challenge, with reasons. Each step
+is on the categorisation's history (CategorisationEvent)."""
 
 from datetime import date, timedelta
 
@@ -42,9 +41,8 @@ from .models import (
     SupportLevel,
 )
 
-# What each level means for the school's visits (the strategy's "Categorisation of LA maintained
-# schools" and "Support - overview"; visits.entitlement.minimum_entitlement applies the same rule,
-# and tests/categorisation/test_notices.py checks the two agree).
+# What each level means for the school (the strategy's "Categorisation of LA maintained schools" and "Support -
+# overview"; visits.entitlement.minimum_entitlement applies the same rule, tests/categorisation/test_notices.py).
 ENTITLEMENT = {
     SupportLevel.LOW: (
         "Low support: the school is performing well. Its entitlement is a half-day visit from its School "
@@ -55,15 +53,21 @@ ENTITLEMENT = {
         "Medium support: the school requires improvement and/or is vulnerable. Its entitlement is a half-day visit "
         "from its School Improvement Adviser each term; the autumn visit covers the quality of education, outcomes, "
         "the school's self-evaluation, its improvement priorities and pupil targets, and the other two are shaped "
-        "with the school."
+        "with the school. The school is expected to take part in the enhanced offer at the reduced rate."
     ),
     SupportLevel.HIGH: (
         "High support: the local authority has significant concerns about the school. It will be visited by its "
         "School Improvement Adviser at least every half-term, and a Monitoring Support Partnership (MSP) group, "
-        "with the headteacher and the chair or vice-chair of governors, will meet to agree and review the support."
+        "with the headteacher, the chair or vice-chair of governors and the School Improvement Adviser, will meet "
+        "at least every half-term to agree and review the support. The school is expected to take part in the "
+        "enhanced programme of support at a reduced cost, and may expect an external review of aspects of the "
+        "quality of education or of leadership and management, including governance."
     ),
 }
-ENHANCED_OFFER = "The school may also buy an enhanced offer of up to six half-day visits a year."
+ENHANCED_OFFER = (
+    "Every school can also buy the enhanced offer: up to six half-day visits a year, at least three of them from "
+    "its own School Improvement Adviser."
+)
 
 NO_REASONS_WRITTEN = (
     "The local authority did not write its reasons for the school with this category. Ask {adviser} to explain "

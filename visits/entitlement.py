@@ -27,7 +27,9 @@ The rules, from the School Improvement Strategy ("Categorisation of LA maintaine
   otherwise due. A period of an earlier term missed stays visible as "missed earlier" (never last
   academic year's).
 * msp_meets_half_termly: an open MSP group holds a meeting each half-term; the half-term in which
-  it was set up is due but never overdue.
+  it was set up is due but never overdue. Its status reads as compliance_status does: a half-term of
+  this term without a meeting keeps it overdue until the term ends; an earlier term's stays listed
+  as missed (docs/adr/0060).
 * enhanced_offer_use: half-days of completed enhanced-offer visits in the academic year (a full
   day is two), against the half-days bought.
 """

@@ -230,7 +230,7 @@ def visit_compliance(
 @dataclass(frozen=True)
 class MspCompliance:
     current: PeriodResult
-    missed: tuple[PeriodResult, ...]
+    missed: tuple[PeriodResult, ...]  # half-terms of this academic year that ended without a meeting
     status: str
     last_held_on: date | None
 
@@ -238,14 +238,26 @@ class MspCompliance:
     def status_label(self) -> str:
         return ComplianceStatus(self.status).label
 
+    @property
+    def missed_names(self) -> str:
+        """ "Autumn 1, Spring 1": within the academic year, as the pages show them."""
+        return ", ".join(r.period.short_label for r in self.missed)
+
+    @property
+    def missed_text(self) -> str:
+        """ "Autumn 1 2026/27, Spring 1 2026/27" (for exports)."""
+        return ", ".join(r.period.label for r in self.missed)
+
 
 def msp_meets_half_termly(*, calendar: YearCalendar, set_up_on: date, meetings) -> MspCompliance:
     """ "This group will meet at least half-termly in the first instance."
 
     Each half-term of this academic year that starts on or after the group's set-up date needs a
     meeting held within it; in the half-term the group is set up in, a meeting is due but never
-    overdue. Overdue also when the half-term under way ends within ABOUT_TO_END_SCHOOL_DAYS school
-    days with no meeting held or planned."""
+    overdue. The status reads as a school's visits do (compliance_status, docs/adr/0006): a
+    half-term of this term that ended without a meeting keeps the group overdue until the term
+    ends, even once the next meeting is held; one of an earlier term does not stop this half-term
+    being met, and stays listed as missed for the rest of the academic year (docs/adr/0060)."""
     meetings = [m for m in meetings if m.status != MspMeetingStatus.CANCELLED]
     held = [m for m in meetings if m.status == MspMeetingStatus.HELD]
 
@@ -262,20 +274,21 @@ def msp_meets_half_termly(*, calendar: YearCalendar, set_up_on: date, meetings) 
             ),
         )
 
-    current_period = calendar.current_half_term
+    current_period, term = calendar.current_half_term, calendar.current_term
     current = result(current_period)
     assessed = [h for h in calendar.started(calendar.half_terms) if h.starts_on >= set_up_on]
     missed = tuple(r for r in map(result, assessed) if r.period.ends_on < calendar.today and not r.met)
-    if current.met:
-        status = ComplianceStatus.MET
-    elif missed or (
-        current_period.starts_on >= set_up_on
-        and calendar.school_days_left(current_period) <= ABOUT_TO_END_SCHOOL_DAYS
-        and current.planned == 0
-    ):
-        status = ComplianceStatus.OVERDUE
-    else:
-        status = ComplianceStatus.DUE
+    set_up_this_half_term = current_period.starts_on < set_up_on
+    status = compliance_status(
+        missed_this_term=any(r.period.starts_on >= term.starts_on for r in missed),
+        current_met=current.met,
+        missed_earlier=bool(missed),
+        # The half-term a group is set up in is never overdue for want of a meeting.
+        school_days_left=ABOUT_TO_END_SCHOOL_DAYS + 1
+        if set_up_this_half_term
+        else calendar.school_days_left(current_period),
+        planned=current.planned,
+    )
     last = max((m.held_on for m in held), default=None)
     return MspCompliance(current=current, missed=missed, status=status, last_held_on=last)
 

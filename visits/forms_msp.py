@@ -15,6 +15,7 @@ from .models import (
     MspRecommendation,
     RagRating,
 )
+from .rules import MSP_GOVERNOR_REQUIRED, MSP_HEADTEACHER_REQUIRED, MSP_LINK_ADVISER_REQUIRED
 
 MEMBER_NAME_MAX = 200  # MspMember.name
 OTHER_MEMBER_TOO_LONG = f"Each other member must be {MEMBER_NAME_MAX} characters or fewer: line {{line}} is longer"
@@ -30,9 +31,14 @@ class MspGroupForm(TextLimits, forms.Form):
         error_messages={"required": "Choose the chair"},
     )
     set_up_on = GovDateField(label="Date the group was set up")
-    headteacher = forms.CharField(label="Headteacher", max_length=MEMBER_NAME_MAX, required=False)
+    # The strategy's members (rules.msp_group_includes_the_headteacher_a_governor_and_the_link_sia).
+    headteacher = forms.CharField(
+        label="Headteacher", max_length=MEMBER_NAME_MAX, error_messages={"required": MSP_HEADTEACHER_REQUIRED}
+    )
     governor_name = forms.CharField(
-        label="Chair or vice-chair of governors", max_length=MEMBER_NAME_MAX, required=False
+        label="Chair or vice-chair of governors",
+        max_length=MEMBER_NAME_MAX,
+        error_messages={"required": MSP_GOVERNOR_REQUIRED},
     )
     governor_role = forms.ChoiceField(
         label="Their role on the governing body",
@@ -44,7 +50,10 @@ class MspGroupForm(TextLimits, forms.Form):
         initial=MspMemberRole.CHAIR_OF_GOVERNORS,
     )
     link_adviser: forms.ModelChoiceField = forms.ModelChoiceField(
-        label="Link School Improvement Adviser", queryset=None, required=False
+        label="Link School Improvement Adviser",
+        queryset=None,
+        empty_label="Choose the link adviser",
+        error_messages={"required": MSP_LINK_ADVISER_REQUIRED},
     )
     other_members = forms.CharField(
         label="Other members (optional)",
@@ -58,7 +67,6 @@ class MspGroupForm(TextLimits, forms.Form):
         cast(forms.ModelChoiceField, self.fields["chair"]).queryset = officers
         link_adviser = cast(forms.ModelChoiceField, self.fields["link_adviser"])
         link_adviser.queryset = link_advisers()
-        link_adviser.empty_label = "No link adviser"
         if not with_date:
             del self.fields["set_up_on"]
         items = [Field.select("chair")]

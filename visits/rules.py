@@ -20,6 +20,10 @@ VISIT_NOT_PLANNED = "This visit is already {status}."
 NOT_PUBLISHABLE_UNTIL_HELD = "Record the meeting as held before publishing its summary."
 SUMMARY_REQUIRED = "Enter the summary key points before publishing them"
 ALREADY_PUBLISHED = "The summary of this meeting was already published on {when:%d %B %Y}."
+# The strategy's members of a group (the form's introduction says why each is asked for).
+MSP_HEADTEACHER_REQUIRED = "Enter the headteacher's name"
+MSP_GOVERNOR_REQUIRED = "Enter the name of the chair or vice-chair of governors"
+MSP_LINK_ADVISER_REQUIRED = "Choose the link School Improvement Adviser"
 
 AUTUMN_CORE_AGENDA = [
     FocusArea.QUALITY_OF_EDUCATION,
@@ -67,3 +71,18 @@ def msp_summary_shared_with_governing_body(*, is_held: bool, summary: str, publi
     if not summary.strip():
         return {"summary_key_points": [SUMMARY_REQUIRED]}
     return {}
+
+
+def msp_group_includes_the_headteacher_a_governor_and_the_link_sia(
+    *, headteacher: str, governor_name: str, link_adviser
+) -> dict[str, list[str]]:
+    """ "The MSP group will include the Headteacher and Chair or Vice Chair of Governors and the link
+    SIA." """
+    errors = {}
+    if not headteacher.strip():
+        errors["headteacher"] = [MSP_HEADTEACHER_REQUIRED]
+    if not governor_name.strip():
+        errors["governor_name"] = [MSP_GOVERNOR_REQUIRED]
+    if link_adviser is None:
+        errors["link_adviser"] = [MSP_LINK_ADVISER_REQUIRED]
+    return errors

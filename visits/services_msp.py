@@ -68,11 +68,8 @@ class MspProposal:
 
 
 def officers() -> QuerySet[User]:
-    return (
-        User.objects.filter(groups__name=Role.OFFICER, is_active=True)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+    officer = User.objects.filter(groups__name=Role.OFFICER, is_active=True)
+    return officer.distinct().order_by("first_name", "last_name", "username")
 
 
 def msp_group_proposal(*, school: School, actor: User) -> MspProposal:
@@ -82,7 +79,7 @@ def msp_group_proposal(*, school: School, actor: User) -> MspProposal:
     Chair of Governors and the link SIA."
 
     The chair proposed is the acting officer, else the first officer; members come from the school
-    record."""
+    record (the group's members are checked by rules.msp_group_includes_the_headteacher_a_governor_and_the_link_sia)."""
     chair = actor if actor is not None and actor.role == Role.OFFICER else officers().first()
     return MspProposal(
         chair=chair,
@@ -108,19 +105,20 @@ def _set_members(
     others: Iterable[str],
     actor: User,
 ) -> None:
+    errors = rules.msp_group_includes_the_headteacher_a_governor_and_the_link_sia(
+        headteacher=headteacher, governor_name=governor_name, link_adviser=link_adviser
+    )
     if link_adviser is not None and link_adviser.role not in (Role.ADVISER, Role.OFFICER):
-        raise ValidationError({"link_adviser": MSP_MEMBER_ADVISER_ROLE})
+        errors["link_adviser"] = [MSP_MEMBER_ADVISER_ROLE]
+    if errors:
+        raise ValidationError(errors)
     for member in group.members.all():
         delete_as(member, actor=actor)
-    wanted = []
-    if headteacher.strip():
-        wanted.append(MspMember(group=group, name=headteacher.strip(), role=MspMemberRole.HEADTEACHER))
-    if governor_name.strip():
-        wanted.append(MspMember(group=group, name=governor_name.strip(), role=MspMemberRole(governor_role)))
-    if link_adviser is not None:
-        wanted.append(
-            MspMember(group=group, name=str(link_adviser), role=MspMemberRole.LINK_ADVISER, user=link_adviser)
-        )
+    wanted = [
+        MspMember(group=group, name=headteacher.strip(), role=MspMemberRole.HEADTEACHER),
+        MspMember(group=group, name=governor_name.strip(), role=MspMemberRole(governor_role)),
+        MspMember(group=group, name=str(link_adviser), role=MspMemberRole.LINK_ADVISER, user=link_adviser),
+    ]
     for name in others:
         if name.strip():
             wanted.append(MspMember(group=group, name=name.strip(), role=MspMemberRole.OTHER))

@@ -76,6 +76,7 @@ COMPLIANCE_HEADER = [
     "Missed earlier this year",
     "MSP group",
     "MSP meetings",
+    "MSP half-terms missed this year",
     "Enhanced offer half-days bought",
     "Enhanced offer half-days used",
 ]
@@ -111,6 +112,7 @@ def compliance_export(request, fmt: str):
                 visits.missed_earlier_text,
                 "To set up" if row.msp_to_set_up else ("Open" if row.msp_group else ""),
                 row.msp.status_label if row.msp else "",
+                row.msp.missed_text if row.msp else "",
                 row.enhanced.bought if row.enhanced else "",
                 row.enhanced.used if row.enhanced else "",
             ]

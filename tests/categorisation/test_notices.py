@@ -124,7 +124,29 @@ def test_what_a_level_means_for_visits_agrees_with_the_entitlement_rule(level):
     else:
         assert entitlement.cadence == TERMLY
         assert "a half-day visit from its School Improvement Adviser each term" in text
-    assert "enhanced offer of up to six half-day visits a year" in text
+    assert "enhanced offer: up to six half-day visits a year" in text
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [
+        (SupportLevel.LOW, []),
+        (SupportLevel.MEDIUM, ["expected to take part in the enhanced offer at the reduced rate"]),
+        (SupportLevel.HIGH, ["expected to take part in the enhanced programme of support at a reduced cost",
+                             "may expect an external review", "the School Improvement Adviser, will meet at least "
+                             "every half-term"]),
+    ],
+)  # fmt: skip
+def test_the_notice_says_what_the_strategy_expects_of_a_school_at_its_level(level, expected):
+    """ "Medium-support schools ... are expected to take part in the enhanced offer at the reduced
+    rate"; "High support schools are expected to take part in the enhanced programme of support ...
+    at a reduced cost. High level support schools may expect an external review"; the MSP group
+    "will include the Headteacher and Chair or Vice Chair of Governors and the link SIA" and "will meet
+    at least half-termly"."""
+    text = notices.entitlement_for(level)
+    for words in expected:
+        assert words in text
+    assert ("expected to take part" in text) == bool(expected)
 
 
 # ---- approving sends it -------------------------------------------------------------------------

@@ -152,7 +152,7 @@ class World:
             try:
                 group = visit_services.msp_group_set_up(
                     school=school, chair=self.officer, set_up_on=self.day - timedelta(days=900),
-                    headteacher="A Head", governor_name="A Chair", actor=self.officer,
+                    headteacher="A Head", governor_name="A Chair", link_adviser=self.officer, actor=self.officer,
                 )  # fmt: skip
             except ValidationError:  # an academy
                 return
@@ -372,7 +372,7 @@ def test_a_decision_or_a_letter_answering_the_fact_removes_the_suggestion_at_onc
 def test_an_msp_recommendation_of_a_warning_notice_is_stored_when_recorded(today, school, officer):
     group = visit_services.msp_group_set_up(
         school=school, chair=officer, set_up_on=TODAY - timedelta(days=200), headteacher="A Head",
-        governor_name="A Chair", actor=officer,
+        governor_name="A Chair", link_adviser=officer, actor=officer,
     )  # fmt: skip
     meeting = visit_services.msp_meeting_plan(group=group, held_on=TODAY - timedelta(days=3), actor=officer)
     assert stored(school) == []

@@ -195,3 +195,29 @@ def test_the_adviser_home_lists_link_schools_not_met_with_their_record(client_as
     assert "Alder Primary School" in page
     assert "Cedar Primary School" in page
     assert "<strong>Spring 1</strong>: missed" in page
+
+
+def test_an_msp_group_that_missed_a_half_term_this_term_shows_overdue_and_names_it_on_each_page(
+    client_as, on_day, adviser
+):
+    """Spring 1 went without a meeting; Spring 2's is held: overdue until the spring term ends (docs/adr/0060)."""
+    on_day(SPRING_2)
+    school = SchoolFactory(name="Hazel Primary School", link_adviser=adviser)
+    ApprovedCategorisationFactory(school=school, level=SupportLevel.HIGH, approved_at=aware(2026, 6, 1))
+    group = MspGroupFactory(school=school, set_up_on=date(2026, 6, 10))
+    for day in (AUTUMN_1, AUTUMN_2, SPRING_2_VISIT):
+        MspMeetingFactory(group=group, held_on=day)
+    client = client_as("officer")
+
+    page = collapsed(content(client.get(reverse("visits:compliance"), {"q": "Hazel"})))
+    msp_cell = re.search(r"MSP group<span[^>]*> of Hazel Primary School</span></a>: meeting (.*?)</td>", page)
+    assert msp_cell is not None
+    assert ">Overdue</strong>" in msp_cell[1]
+    assert "No meeting in Spring 1</span>" in msp_cell[1]
+    school_page = collapsed(content(client_as("adviser").get(school.get_absolute_url())))
+    assert "No meeting in Spring 1 this academic year" in school_page
+
+    response = client.get(reverse("visits:compliance_export", kwargs={"fmt": "csv"}), {"q": "Hazel"})
+    rows = list(csv.reader(io.StringIO(content(response).lstrip("\ufeff"))))
+    hazel = dict(zip(rows[0], rows[1], strict=True))
+    assert (hazel["MSP meetings"], hazel["MSP half-terms missed this year"]) == ("Overdue", "Spring 1 2026/27")

@@ -845,7 +845,7 @@ def test_an_msp_group_dated_tomorrow_is_refused_on_its_date_field(client_as, lin
     response = client_as("officer").post(
         reverse("visits:msp_set_up", kwargs={"urn": linked.urn}),
         {"chair": officer.pk, **date_fields("set_up_on", today + timedelta(days=1)), "headteacher": "Mrs Jane Smith",
-         "governor_name": "Grace Holt", "governor_role": "chair_of_governors", "link_adviser": "",
+         "governor_name": "Grace Holt", "governor_role": "chair_of_governors", "link_adviser": linked.link_adviser.pk,
          "other_members": ""},
     )  # fmt: skip
     assert response.status_code == 200
@@ -871,7 +871,7 @@ def test_an_msp_member_name_longer_than_a_member_can_hold_is_an_error_not_a_cras
     response = client_as("officer").post(
         reverse("visits:msp_set_up", kwargs={"urn": linked.urn}),
         {"chair": officer.pk, **date_fields("set_up_on", today), "headteacher": "Mrs Jane Smith",
-         "governor_name": "Grace Holt", "governor_role": "chair_of_governors", "link_adviser": "",
+         "governor_name": "Grace Holt", "governor_role": "chair_of_governors", "link_adviser": linked.link_adviser.pk,
          "other_members": "Jo Bloggs, SENCo\n" + "x" * 201},
     )  # fmt: skip
     assert response.status_code == 200

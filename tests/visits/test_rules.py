@@ -11,12 +11,16 @@ from visits.rules import (
     ALREADY_PUBLISHED,
     AUTUMN_CORE_AGENDA,
     CANCEL_REASON_REQUIRED,
+    MSP_GOVERNOR_REQUIRED,
+    MSP_HEADTEACHER_REQUIRED,
+    MSP_LINK_ADVISER_REQUIRED,
     NOT_PUBLISHABLE_UNTIL_HELD,
     SUMMARY_REQUIRED,
     VISIT_IN_FUTURE,
     autumn_core_visit_agenda,
     cancelled_visit_needs_reason,
     future_visit_cannot_be_completed,
+    msp_group_includes_the_headteacher_a_governor_and_the_link_sia,
     msp_summary_shared_with_governing_body,
 )
 
@@ -65,3 +69,17 @@ def test_msp_summary_shared_with_governing_body():
     published = timezone.make_aware(datetime(2026, 11, 12, 16))
     errors = msp_summary_shared_with_governing_body(is_held=True, summary="Points", published_at=published)
     assert errors == {NON_FIELD_ERRORS: [ALREADY_PUBLISHED.format(when=published)]}
+
+
+def test_msp_group_includes_the_headteacher_a_governor_and_the_link_sia():
+    adviser = object()
+    rule = msp_group_includes_the_headteacher_a_governor_and_the_link_sia
+    assert rule(headteacher="Mrs Jane Smith", governor_name="Grace Holt", link_adviser=adviser) == {}
+    assert rule(headteacher=" ", governor_name="", link_adviser=None) == {
+        "headteacher": [MSP_HEADTEACHER_REQUIRED],
+        "governor_name": [MSP_GOVERNOR_REQUIRED],
+        "link_adviser": [MSP_LINK_ADVISER_REQUIRED],
+    }
+    assert rule(headteacher="Mrs Jane Smith", governor_name="Grace Holt", link_adviser=None) == {
+        "link_adviser": [MSP_LINK_ADVISER_REQUIRED]
+    }

@@ -25,6 +25,9 @@ from visits.models import (
 )
 from visits.rules import (
     ALREADY_PUBLISHED,
+    MSP_GOVERNOR_REQUIRED,
+    MSP_HEADTEACHER_REQUIRED,
+    MSP_LINK_ADVISER_REQUIRED,
     NOT_PUBLISHABLE_UNTIL_HELD,
     VISIT_IN_FUTURE,
     VISIT_NOT_PLANNED,
@@ -317,6 +320,25 @@ def test_an_msp_group_is_set_up_with_an_officer_chair_and_its_members(linked, of
     ]
     with pytest.raises(ValidationError, match="already has an open MSP group"):
         set_up(linked, officer, adviser, officer)
+
+
+def test_an_msp_group_without_the_headteacher_a_governor_or_the_link_adviser_is_refused_whole(linked, officer, adviser):
+    with pytest.raises(ValidationError) as raised:
+        set_up(linked, officer, None, officer, headteacher=" ", governor_name="")
+    assert raised.value.message_dict == {
+        "headteacher": [MSP_HEADTEACHER_REQUIRED],
+        "governor_name": [MSP_GOVERNOR_REQUIRED],
+        "link_adviser": [MSP_LINK_ADVISER_REQUIRED],
+    }
+    assert not MspGroup.objects.exists()
+    group = set_up(linked, officer, adviser, officer)
+    with pytest.raises(ValidationError) as raised:
+        services.msp_group_update(
+            group=group, chair=officer, headteacher="Mrs Jane Smith", governor_name="Grace Holt",
+            governor_role=MspMemberRole.CHAIR_OF_GOVERNORS, link_adviser=None, other_members=[], actor=officer,
+        )  # fmt: skip
+    assert raised.value.message_dict == {"link_adviser": [MSP_LINK_ADVISER_REQUIRED]}
+    assert group.members.filter(role=MspMemberRole.LINK_ADVISER, user=adviser).exists()
 
 
 def test_the_msp_chair_must_be_an_officer_and_the_school_maintained(linked, officer, adviser):

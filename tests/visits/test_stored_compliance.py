@@ -91,7 +91,8 @@ class World:
         if not MspGroup.objects.filter(school=school, status=MspGroupStatus.OPEN).exists():
             services.msp_group_set_up(
                 school=school, chair=self.officer, set_up_on=self.day - timedelta(days=k % 40),
-                headteacher="A Head", governor_name="A Chair", actor=self.officer, today=self.day,
+                headteacher="A Head", governor_name="A Chair", link_adviser=self.officer, actor=self.officer,
+                today=self.day,
             )  # fmt: skip
 
     def plan_meeting(self, n: int, k: int) -> None:
