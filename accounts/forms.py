@@ -133,7 +133,7 @@ class HeadshipForm(TextLimits, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = form_helper(Field("urn"), Button("add", "Add school"))
+        self.helper = form_helper(Field("urn"), Button("add", "Ask an officer to add the school"))
 
     def clean_urn(self):
         from schools.forms import NO_SUCH_SCHOOL

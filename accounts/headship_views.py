@@ -14,6 +14,7 @@ from .models import Headship
 from .roles import Role
 
 PICKER_HINT = "Any open school."
+WAITING_FOR_AN_OFFICER = "Asked an officer to approve: {request}. It opens the school's shared case material."
 
 
 def section(request, user) -> dict | None:
@@ -44,11 +45,11 @@ def headship_add(request, user_pk: int):
     form = HeadshipForm(request.POST)
     if form.is_valid():
         try:
-            headships.headship_add(user=user, school=form.school, actor=request.user)
+            asked = headships.headship_ask(user=user, school=form.school, actor=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"{user} is now headteacher of {form.school.name}.")
+            messages.success(request, WAITING_FOR_AN_OFFICER.format(request=asked))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(reverse("accounts:user_detail", kwargs={"pk": user.pk}))

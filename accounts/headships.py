@@ -1,6 +1,7 @@
-"""A headteacher's schools (docs/adr/0023): given and removed by an admin on the user page, each in
-the access log. A headship opens only what the LA shares with the school (never case material), so,
-like a governor's seat, an admin gives it alone (accounts.rules, docs/adr/0012)."""
+"""A headteacher's schools (docs/adr/0023): asked for by an admin on the user page and given by an
+officer, removed by the admin, each in the access log. A headship opens the school's shared case
+material (its notes of visit shared with the school, letters and case file: docs/adr/0046), so an
+admin's is a role request an officer approves (accounts.rules, docs/adr/0012, 0061)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,11 +9,12 @@ from django.db.models import QuerySet
 
 from core.history import delete_as, save_as
 
-from . import access
+from . import access, rules
 from .models import AccessEventKind, Headship
 from .roles import Role
 
 NOT_A_HEADTEACHER = "{user} does not have the headteacher role: give them the role before adding a school."
+ONLY_AN_OFFICER_GIVES_A_SCHOOL = "Only an officer can make someone a school's headteacher: ask one (headship_ask)."
 HEADSHIP_EXISTS = "{user} is already headteacher of {school}."
 
 
@@ -23,14 +25,30 @@ def _detail(headship: Headship) -> str:
 @transaction.atomic
 def headship_add(*, user, school, actor) -> Headship:
     """Make `user` (who holds the headteacher role) a headteacher of `school`."""
-    if user.role != Role.HEADTEACHER:
-        raise ValidationError(NOT_A_HEADTEACHER.format(user=user))
-    if Headship.objects.filter(user=user, school=school).exists():
-        raise ValidationError(HEADSHIP_EXISTS.format(user=user, school=school.name))
+    _check(user, school)
+    if not rules.only_an_officer_or_the_system_grants_access_to_case_material(actor=actor):
+        raise ValidationError(ONLY_AN_OFFICER_GIVES_A_SCHOOL)
     headship = Headship(user=user, school=school)
     save_as(headship, actor=actor)
     access.access_event_record(kind=AccessEventKind.HEADSHIP_ADDED, user=user, actor=actor, detail=_detail(headship))
     return headship
+
+
+def _check(user, school) -> None:
+    if user.role != Role.HEADTEACHER:
+        raise ValidationError(NOT_A_HEADTEACHER.format(user=user))
+    if Headship.objects.filter(user=user, school=school).exists():
+        raise ValidationError(HEADSHIP_EXISTS.format(user=user, school=school.name))
+
+
+@transaction.atomic
+def headship_ask(*, user, school, actor):
+    """An admin asks an officer to make `user` (a headteacher) headteacher of `school` too: a role
+    request, approved by an officer who neither asked nor is its subject (accounts.services)."""
+    from .services import role_request_create
+
+    _check(user, school)
+    return role_request_create(user=user, role=Role.HEADTEACHER, school=school, actor=actor)
 
 
 @transaction.atomic

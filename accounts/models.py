@@ -94,12 +94,17 @@ class RoleRequestStatus(models.TextChoices):
 
 
 class RoleRequest(models.Model):
-    """An admin's request that an officer give someone the adviser or officer role (or reactivate
-    an adviser's or officer's account): the admin cannot give access to case material alone."""
+    """An admin's request that an officer give someone the headteacher, adviser or officer role (or
+    reactivate such an account, or make a headteacher the head of another school): the admin cannot
+    give access to case material alone."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_requests")
     role = models.CharField(max_length=20, choices=Role.choices)
     reactivate = models.BooleanField(default=False, help_text="Approving also reactivates the account")
+    # A headteacher's school: approving makes them its headteacher (docs/adr/0061).
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # What the deciding officer should know: an admin reset how the person signs in (docs/adr/0061).
+    note = models.TextField(blank=True, max_length=1000)
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=20, choices=RoleRequestStatus.choices, default=RoleRequestStatus.PENDING)
@@ -118,7 +123,15 @@ class RoleRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"Make {self.user} an {self.get_role_display().lower()}"  # adviser or officer only
+        return self.description[:1].upper() + self.description[1:]
+
+    @property
+    def description(self) -> str:
+        """ "make Nia Evans an adviser", "make Helen Marsh headteacher of Kingfisher Primary School" """
+        role = self.get_role_display().lower()  # headteacher, adviser or officer
+        if self.school is not None:
+            return f"make {self.user} {role} of {self.school.name}"
+        return f"make {self.user} {'an' if role[0] in 'aeiou' else 'a'} {role}"
 
     @property
     def is_pending(self) -> bool:

@@ -5,10 +5,11 @@ tested by a test of the same name (tests/accounts/test_separation_of_duties.py).
 from .roles import Role
 
 # How much case material a role opens: an officer every school's, an adviser every school's too
-# (they read every school) but with less power; governors see only their school's published
-# material and admins none, so neither is access to case material.
-CASE_ACCESS = {Role.ADVISER: 1, Role.OFFICER: 2}
-ROLES_NEEDING_AN_OFFICER = (Role.ADVISER, Role.OFFICER)
+# (they read every school) but with less power, a headteacher their own schools' (the notes of
+# visit shared with the school, its letters and case file: docs/adr/0046, 0061); governors see only
+# their school's published material and admins none, so neither is access to case material.
+CASE_ACCESS = {Role.HEADTEACHER: 1, Role.ADVISER: 2, Role.OFFICER: 3}
+ROLES_NEEDING_AN_OFFICER = (Role.HEADTEACHER, Role.ADVISER, Role.OFFICER)
 
 
 def case_access(role: Role | str | None) -> int:
@@ -41,6 +42,21 @@ def only_an_officer_or_the_system_grants_access_to_case_material(*, actor) -> bo
     if actor is None:
         return True
     return bool(actor.is_active and actor.role == Role.OFFICER)
+
+
+def a_case_readers_credentials_reset_by_an_admin_wait_for_an_officer(*, actor, user, asked_role=None) -> bool:
+    """Whoever sets someone's password, resets their second factor or gives them a new email
+    address can sign in as them next. For an active headteacher, adviser or officer, or someone an
+    officer is being asked to make one (`asked_role`, a waiting role request), that opens case
+    material: unless an officer (or the system, or the person themselves) does it, the account
+    waits for an officer, who is told what was reset (docs/adr/0061). Without this an admin could
+    set an officer's password, reset their second factor, set up a new one and read every school's
+    case material."""
+    if actor is not None and actor.pk == user.pk:
+        return False
+    reads_now = user.is_active and case_access(user.role) > 0
+    may_grant = only_an_officer_or_the_system_grants_access_to_case_material(actor=actor)
+    return (reads_now or case_access(asked_role) > 0) and not may_grant
 
 
 # Messages of the four-eyes rule, imported by the tests.

@@ -25,7 +25,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import access
+from .models import RoleRequest
 from .roles import Role
+from .services import suspend_until_an_officer_agrees
 
 # What the session still owes after the password (absent: nothing).
 OWED = "second_factor_owed"
@@ -192,15 +194,17 @@ def second_factor_turn_off(*, user) -> None:
 
 
 @transaction.atomic
-def second_factor_reset(*, user, actor) -> None:
+def second_factor_reset(*, user, actor) -> RoleRequest | None:
     """An admin resets someone's second factor (a lost phone): their app and recovery codes are
     removed, so they set up a new one at their next sign-in (at once, for an officer or admin).
-    Recorded in the access log and emailed to the person (accounts.access)."""
+    Recorded in the access log and emailed to the person (accounts.access); a case reader's waits
+    for an officer (docs/adr/0061): returns the request then."""
     if actor is not None and (not actor.is_active or actor.role != Role.ADMIN):
         raise ValidationError(ONLY_AN_ADMIN_RESETS)
     if not _remove(user):
         raise ValidationError(NO_SECOND_FACTOR.format(user=user))
     access.second_factor_reset_record(user=user, actor=actor)
+    return suspend_until_an_officer_agrees(user=user, actor=actor, what="reset their second factor")
 
 
 def key_for_people(device: TOTPDevice) -> str:

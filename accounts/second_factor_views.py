@@ -20,9 +20,10 @@ from django.views.decorators.http import require_POST
 
 from core.text import count_of
 
-from . import lockout
+from . import lockout, rules
 from . import second_factor as sf
 from .second_factor_forms import AppCodeForm, RecoveryCodeForm
+from .services import SUSPENDED
 
 User = get_user_model()
 log = logging.getLogger(__name__)
@@ -194,14 +195,23 @@ def user_second_factor_reset(request, pk: int):
         return render(
             request,
             "accounts/second_factor/reset.html",
-            {"subject": user, "device": sf.app_device(user), "title": f"Reset second factor: {user}"},
+            {
+                "subject": user,
+                "device": sf.app_device(user),
+                "suspends": rules.a_case_readers_credentials_reset_by_an_admin_wait_for_an_officer(
+                    actor=request.user, user=user
+                ),
+                "title": f"Reset second factor: {user}",
+            },
         )
     try:
-        sf.second_factor_reset(user=user, actor=request.user)
+        waiting = sf.second_factor_reset(user=user, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, RESET_DONE.format(user=user))
+        if waiting is not None:
+            messages.warning(request, SUSPENDED.format(user=user))
     return redirect("accounts:user_detail", pk=user.pk)
 
 

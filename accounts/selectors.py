@@ -26,7 +26,9 @@ def user_list(*, search: str = "", role: str = "") -> QuerySet[User]:
 def pending_role_request(*, user: User) -> RoleRequest | None:
     """The role request waiting for an officer about this user, if any (one at most)."""
     return (
-        RoleRequest.objects.filter(user=user, status=RoleRequestStatus.PENDING).select_related("requested_by").first()
+        RoleRequest.objects.filter(user=user, status=RoleRequestStatus.PENDING)
+        .select_related("requested_by", "school")
+        .first()
     )
 
 

@@ -5,6 +5,8 @@ officer role or reactivates such an account (accounts.rules). An admin's change 
 files a role request instead, which an officer who did not ask for it approves or declines (four
 eyes). Every change of access goes into the access log (accounts.access)."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import ASCIIUsernameValidator
@@ -14,9 +16,12 @@ from django.utils import timezone
 
 from core.history import SYSTEM, attribute_to, save_as
 
-from . import access, rules
+from . import access, headships, rules
 from .models import AccessEventKind, RoleRequest, RoleRequestStatus, User
 from .roles import Role
+
+if TYPE_CHECKING:
+    from schools.models import School
 
 USERNAME_TAKEN = "A user with the username {username} already exists."
 # Letters a to z (either case), digits and @ . + - _: a username in another script can pass for
@@ -29,17 +34,28 @@ OWN_ADMIN_ROLE = "You cannot remove your own admin role or deactivate your own a
 PASSWORD_SET_REASON = "New password set by an admin"
 OWN_PASSWORD_REASON = "Changed their own password"
 ONLY_AN_OFFICER_GRANTS = (
-    "Only an officer can give someone the {role} role or reactivate an {role}'s account: "
+    "Only an officer can give someone the {role} role or reactivate the account of one: "
     "ask for it under Access, Role requests, and an officer will approve or decline it."
 )
 REQUEST_PENDING = (
     "{user} already has a role request waiting for an officer: {request}. Withdraw it before asking for another."
 )
-REQUEST_NOT_NEEDED = "Only the adviser and officer roles need an officer's approval: give the {role} role directly."
+REQUEST_NOT_NEEDED = (
+    "Only the headteacher, adviser and officer roles need an officer's approval: give the {role} role directly."
+)
 REQUEST_DECIDED = "This role request has already been {status}."
+NO_LONGER_A_HEADTEACHER = "{user}'s role is now {role}, not headteacher: decline this request rather than lower them."
 MAY_NOT_REQUEST = "Only an admin or an officer can ask for someone's role to be changed."
 MAY_NOT_WITHDRAW = "Only an admin, or the person who asked, can withdraw a role request."
 REACTIVATED_REASON = "Reactivated: role request approved"
+SUSPENDED_REASON = "Suspended until an officer agrees: an admin reset how they sign in"
+SUSPENDED = (
+    "{user}'s account waits for an officer: a headteacher's, adviser's or officer's password, second factor or "
+    "email address changed by an admin is suspended until an officer reactivates it, or told to the officer asked "
+    "to give the role. The request is in the role requests."
+)
+# What the officer deciding the request is told (RoleRequest.note).
+RESET_NOTE = "{actor} {what} on {day:%-d %B %Y}: confirm it with {user} before approving."
 
 
 def _may_grant(actor: User | None) -> bool:
@@ -107,7 +123,9 @@ def user_create(
         and actor is not None
         and not _may_grant(actor)
     ):  # None, the system, may grant
-        role_request_create(user=user, role=role, actor=actor)
+        # The admin chose the first password: the officer is told, as of any later reset (ADR 0061).
+        note = RESET_NOTE.format(actor=actor, what="chose their first password", day=timezone.localdate(), user=user)
+        role_request_create(user=user, role=role, actor=actor, note=note)
     else:
         user_set_role(user=user, role=role, actor=actor)
     return user
@@ -119,7 +137,8 @@ def user_update(
 ) -> User:
     """Change an account's details, role and whether it is active. A change that would give access
     to case material (the adviser or officer role, or reactivating such an account) is made only
-    by an officer; an admin's is filed as a role request and the rest of the change is saved."""
+    by an officer; an admin's is filed as a role request and the rest of the change is saved. An
+    admin's new email address for a case reader waits for an officer (suspend_until_an_officer_agrees)."""
     role = Role(role)
     if user.pk == actor.pk and (role != Role.ADMIN or not is_active) and user.role == Role.ADMIN:
         raise ValidationError(OWN_ADMIN_ROLE)
@@ -150,26 +169,71 @@ def user_update(
         access.email_change_record(user=user, actor=actor, old_email=old_email)
     if needs_request:
         role_request_create(user=user, role=role, reactivate=reactivates, actor=actor)
+    # With single sign-on matching accounts by email (whatever its case), a new address is a way into
+    # the account, as a password is (docs/adr/0061); a blank one matches nobody's sign-in.
+    if user.email and user.email.casefold() != old_email.casefold():
+        suspend_until_an_officer_agrees(user=user, actor=actor, what=f"changed their email address to {user.email}")
     return user
 
 
 @transaction.atomic
-def user_set_password(*, user: User, password: str, actor: User) -> None:
+def user_set_password(*, user: User, password: str, actor: User) -> RoleRequest | None:
     """Set a user's password for them; recorded in the access log and, when someone else set it,
-    told to the user by email (accounts.access)."""
+    told to the user by email (accounts.access). A case reader's set by an admin waits for an officer
+    (suspend_until_an_officer_agrees): returns the request then."""
     validate_password(password, user)
     user.set_password(password)
     save_as(user, actor=actor, reason=PASSWORD_SET_REASON)
     access.credential_reset_record(kind=AccessEventKind.PASSWORD_SET, user=user, actor=actor)
+    return suspend_until_an_officer_agrees(user=user, actor=actor, what="set their password")
+
+
+def suspend_until_an_officer_agrees(*, user: User, actor: User | None, what: str) -> RoleRequest | None:
+    """After an admin sets a case reader's password, resets their second factor or gives them a new
+    email address (`what` they did, for the officer): an active account is deactivated, and the
+    request to reactivate it (or the request already waiting to give it case material) tells the
+    officer what was reset (docs/adr/0061). Returns that request, or None when nobody else was needed."""
+    pending = RoleRequest.objects.select_for_update().filter(user=user, status=RoleRequestStatus.PENDING).first()
+    asked_role = pending.role if pending is not None else None
+    if actor is None or not rules.a_case_readers_credentials_reset_by_an_admin_wait_for_an_officer(
+        actor=actor, user=user, asked_role=asked_role
+    ):
+        return None
+    role = user.role
+    reads_now = user.is_active and rules.case_access(role) > 0
+    if reads_now:
+        user.is_active = False
+        save_as(user, actor=actor, reason=SUSPENDED_REASON)
+        access.access_event_record(
+            kind=AccessEventKind.DEACTIVATED, user=user, actor=actor, role_before=role, role_after=role,
+            detail=SUSPENDED_REASON,
+        )  # fmt: skip
+    note = RESET_NOTE.format(actor=actor, what=what, day=timezone.localdate(), user=user)
+    if pending is not None:
+        pending.reactivate = pending.reactivate or reads_now
+        pending.note = f"{pending.note} {note}".strip()
+        pending.save(update_fields=["reactivate", "note"])
+        return pending
+    assert role is not None  # reads_now: the rule suspends an account with no role only through its request
+    return role_request_create(user=user, role=role, actor=actor, reactivate=True, note=note)
 
 
 # ---- role requests: an admin asks, an officer approves or declines (four eyes) ----------------------
 
 
 @transaction.atomic
-def role_request_create(*, user: User, role: Role | str, actor: User, reactivate: bool = False) -> RoleRequest:
-    """Ask an officer to give `user` the adviser or officer role (and reactivate the account). One
-    request waits per user: asking again for the same thing changes nothing."""
+def role_request_create(
+    *,
+    user: User,
+    role: Role | str,
+    actor: User,
+    reactivate: bool = False,
+    school: "School | None" = None,
+    note: str = "",
+) -> RoleRequest:
+    """Ask an officer to give `user` the headteacher, adviser or officer role (and reactivate the
+    account, or, for a headteacher, make them `school`'s headteacher too). One request waits per
+    user: asking again for the same thing changes nothing."""
     role = Role(role)
     if role not in rules.ROLES_NEEDING_AN_OFFICER:
         raise ValidationError(REQUEST_NOT_NEEDED.format(role=role.label.lower()))
@@ -177,12 +241,14 @@ def role_request_create(*, user: User, role: Role | str, actor: User, reactivate
         raise ValidationError(MAY_NOT_REQUEST)
     pending = RoleRequest.objects.filter(user=user, status=RoleRequestStatus.PENDING).first()
     if pending is not None:
-        if (pending.role, pending.reactivate) == (role.value, reactivate):
+        if (pending.role, pending.reactivate, pending.school_id) == (role.value, reactivate, school and school.pk):
             return pending
         raise ValidationError(REQUEST_PENDING.format(user=user, request=pending))
     try:
         with transaction.atomic():
-            request = RoleRequest.objects.create(user=user, role=role, reactivate=reactivate, requested_by=actor)
+            request = RoleRequest.objects.create(
+                user=user, role=role, reactivate=reactivate, school=school, requested_by=actor, note=note
+            )
     except IntegrityError:  # another request for this user was filed at the same moment
         raise ValidationError(REQUEST_PENDING.format(user=user, request="another request")) from None
     access.access_event_record(
@@ -191,7 +257,7 @@ def role_request_create(*, user: User, role: Role | str, actor: User, reactivate
         actor=actor,
         role_before=user.role,
         role_after=role,
-        detail="and reactivate the account" if reactivate else "",
+        detail=f"of {school.name} ({school.urn})" if school else "and reactivate the account" if reactivate else "",
         request=request,
     )
     return request
@@ -222,7 +288,11 @@ def role_request_approve(*, role_request: RoleRequest, actor: User) -> RoleReque
         raise ValidationError(refusals)
     user = User.objects.get(pk=request.user_id)
     before = user.role
+    if request.school is not None and before not in (None, Role.HEADTEACHER):
+        raise ValidationError(NO_LONGER_A_HEADTEACHER.format(user=user, role=user.role_label.lower()))
     user_set_role(user=user, role=request.role, actor=actor)
+    if request.school is not None and not user.headships.filter(school=request.school).exists():
+        headships.headship_add(user=user, school=request.school, actor=actor)
     if request.reactivate and not user.is_active:
         user.is_active = True
         save_as(user, actor=actor, reason=REACTIVATED_REASON)

@@ -12,7 +12,7 @@ from core.forms import add_service_errors, posted
 from core.history import attribute_to
 from core.pagination import paginate
 
-from . import exports, selectors, services, user_page
+from . import exports, rules, selectors, services, user_page
 from .forms import OwnPasswordChangeForm, PasswordResetByAdminForm, SignInForm, UserCreateForm, UserUpdateForm
 from .roles import Role
 from .sso.views import SignOutView
@@ -21,6 +21,9 @@ User = get_user_model()
 
 # After an admin asks for a role only an officer may give (docs/adr/0012).
 WAITING_FOR_AN_OFFICER = "Waiting for an officer to approve: {request}. Until then the account keeps the role it has."
+SUSPENDED_NOW = (
+    "Waiting for an officer to approve: {request}, and reactivate the account. Until then it cannot sign in."
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -101,7 +104,9 @@ def user_detail(request, pk: int):
             add_service_errors(form, error)
         else:
             waiting = selectors.pending_role_request(user=user)
-            if waiting:
+            if waiting and waiting.reactivate:
+                messages.success(request, f"Saved {user.username}. " + SUSPENDED_NOW.format(request=waiting))
+            elif waiting:
                 messages.success(request, f"Saved {user.username}. " + WAITING_FOR_AN_OFFICER.format(request=waiting))
             else:
                 messages.success(request, f"Saved {user.username}.")
@@ -126,12 +131,21 @@ def user_password(request, pk: int):
     form = PasswordResetByAdminForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_set_password(user=user, password=form.cleaned_data["password"], actor=request.user)
+            waiting = services.user_set_password(user=user, password=form.cleaned_data["password"], actor=request.user)
         except ValidationError as error:
             form.add_error("password", error)
         else:
             messages.success(request, f"Set a new password for {user.username}.")
+            if waiting is not None:
+                messages.warning(request, services.SUSPENDED.format(user=user))
             return redirect(reverse("accounts:user_detail", kwargs={"pk": user.pk}))
     return render(
-        request, "accounts/user_password.html", {"subject": user, "form": form, "title": f"Set password: {user}"}
+        request,
+        "accounts/user_password.html",
+        {"subject": user, "form": form, "suspends": _suspends(request, user), "title": f"Set password: {user}"},
     )
+
+
+def _suspends(request, user) -> bool:
+    """Whether this person resetting the user's credentials suspends the account (docs/adr/0061)."""
+    return rules.a_case_readers_credentials_reset_by_an_admin_wait_for_an_officer(actor=request.user, user=user)

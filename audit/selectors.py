@@ -73,7 +73,7 @@ def access_log(*, user: User | None = None, kind: str = "") -> QuerySet[AccessEv
 def pending_role_requests() -> QuerySet[RoleRequest]:
     return (
         RoleRequest.objects.filter(status=RoleRequestStatus.PENDING)
-        .select_related("requested_by")
+        .select_related("requested_by", "school")
         .prefetch_related("user__groups")
         .order_by("requested_at", "id")
     )

@@ -256,7 +256,7 @@ def seed(ctx) -> None:
         from accounts.models import Headship
 
         if not Headship.objects.filter(user=head, school=by_urn[KINGFISHER_URN]).exists():
-            headship_add(user=head, school=by_urn[KINGFISHER_URN], actor=ctx.users["admin"])
+            headship_add(user=head, school=by_urn[KINGFISHER_URN], actor=ctx.users["officer"])
     moderator = ctx.users.get("officer2", officer)
     made = 0
     for school in schools:

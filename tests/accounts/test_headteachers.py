@@ -1,31 +1,39 @@
-"""The headteacher role (docs/adr/0023): an admin gives it and its schools alone (it opens no case
-material), both in the access log; what a headteacher's account opens."""
+"""The headteacher role (docs/adr/0023): giving it needs an officer (docs/adr/0061: it opens the
+school's shared case material), the admin gives its schools, both in the access log; what a
+headteacher's account opens."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts import headships, rules, services
-from accounts.models import AccessEvent, Headship, RoleRequest
+from accounts.models import AccessEvent, Headship, RoleRequest, RoleRequestStatus
 from accounts.permissions import is_headteacher_of_school
 from accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_headteacher_role_opens_no_case_material_so_an_admin_gives_it_alone():
-    assert rules.case_access(Role.HEADTEACHER) == 0
-    assert not rules.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(
-        before=None, after=Role.HEADTEACHER
+def test_the_headteacher_role_opens_the_schools_shared_case_material_so_it_needs_an_officer():
+    """Since docs/adr/0046 a headteacher reads the notes of visit shared with the school, its letters
+    and case file: giving the role needs an officer, as the adviser's does (docs/adr/0061)."""
+    assert rules.case_access(Role.GOVERNOR) < rules.case_access(Role.HEADTEACHER) < rules.case_access(Role.ADVISER)
+    assert rules.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(before=None, after=Role.HEADTEACHER)
+    assert rules.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(
+        before=Role.GOVERNOR, after=Role.HEADTEACHER
     )
-    # ...and from a headteacher to an adviser still needs an officer
+    # ...from a headteacher to an adviser still needs one; from an adviser to a headteacher does not
     assert rules.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(
         before=Role.HEADTEACHER, after=Role.ADVISER
     )
+    assert not rules.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(
+        before=Role.ADVISER, after=Role.HEADTEACHER
+    )
 
 
-def test_an_admin_creates_a_headteacher_and_adds_their_schools_on_the_user_page(
-    client_as, admin_user, school, other_school
+def test_an_admin_creates_a_headteacher_an_officer_approves_and_the_admin_adds_their_schools(
+    client_as, admin_user, officer, school, other_school
 ):
     client = client_as("admin")
     response = client.post(
@@ -35,19 +43,31 @@ def test_an_admin_creates_a_headteacher_and_adds_their_schools_on_the_user_page(
     )  # fmt: skip
     head = Headship._meta.get_field("user").related_model.objects.get(username="hmarsh")
     assert response.status_code == 302
+    assert head.role is None  # no role until an officer agrees
+    refused = client.post(
+        reverse("accounts:headship_add", kwargs={"user_pk": head.pk}), {"urn": school.urn}, follow=True
+    )
+    assert escape(headships.NOT_A_HEADTEACHER.format(user=head)) in refused.content.decode()
+    assert not Headship.objects.exists()
+    services.role_request_approve(role_request=RoleRequest.objects.get(user=head), actor=officer)
+    head = type(head).objects.get(pk=head.pk)  # role is cached on the instance
     assert head.role == Role.HEADTEACHER
-    assert not RoleRequest.objects.filter(user=head).exists()
 
     page = client.get(reverse("accounts:user_detail", kwargs={"pk": head.pk}) + f"?school={school.urn}")
     assert "Headteacher of" in page.content.decode()
-    for target in (school, other_school):
+    for target in (school, other_school):  # each school is asked for, and given by an officer
         client.post(reverse("accounts:headship_add", kwargs={"user_pk": head.pk}), {"urn": target.urn})
+        asked = RoleRequest.objects.get(user=head, status=RoleRequestStatus.PENDING)
+        assert (asked.school, str(asked)) == (target, f"Make Helen Marsh headteacher of {target.name}")
+        assert headships.schools_headed_by(head).filter(pk=target.pk).count() == 0
+        services.role_request_approve(role_request=asked, actor=officer)
     assert sorted(headships.schools_headed_by(head).values_list("name", flat=True)) == sorted(
         [school.name, other_school.name]
     )
     client.post(reverse("accounts:headship_remove", kwargs={"pk": Headship.objects.get(school=other_school).pk}))
     kinds = [e.kind for e in AccessEvent.objects.filter(user=head).order_by("at", "id")]
-    assert kinds[-3:] == ["headship_added", "headship_added", "headship_removed"]
+    assert kinds[-7:] == ["role_requested", "headship_added", "role_request_approved", "role_requested",
+                          "headship_added", "role_request_approved", "headship_removed"]  # fmt: skip
     assert list(headships.schools_headed_by(head)) == [school]
 
 
@@ -60,11 +80,27 @@ def test_only_an_admin_adds_or_removes_a_headteachers_school(client_as, headteac
     assert Headship.objects.count() == 1
 
 
-def test_a_school_is_added_only_to_a_headteacher_and_once(admin_user, headteacher, governor, school):
-    with pytest.raises(ValidationError, match="does not have the headteacher role"):
-        headships.headship_add(user=governor, school=school, actor=admin_user)
-    with pytest.raises(ValidationError, match="already headteacher"):
-        headships.headship_add(user=headteacher, school=school, actor=admin_user)
+def test_a_school_is_added_only_to_a_headteacher_and_once(admin_user, officer, headteacher, governor, school):
+    for add in (headships.headship_add, headships.headship_ask):
+        actor = officer if add is headships.headship_add else admin_user
+        with pytest.raises(ValidationError, match="does not have the headteacher role"):
+            add(user=governor, school=school, actor=actor)
+        with pytest.raises(ValidationError, match="already headteacher"):
+            add(user=headteacher, school=school, actor=actor)
+
+
+def test_only_an_officer_or_the_system_makes_someone_a_schools_headteacher(
+    admin_user, officer, headteacher, other_school
+):
+    """A headship opens the school's shared notes of visit, letters and case file (docs/adr/0061)."""
+    with pytest.raises(ValidationError, match="Only an officer can make someone a school's headteacher"):
+        headships.headship_add(user=headteacher, school=other_school, actor=admin_user)
+    assert not Headship.objects.filter(school=other_school).exists()
+    asked = headships.headship_ask(user=headteacher, school=other_school, actor=admin_user)
+    with pytest.raises(ValidationError, match="Only an officer can approve"):
+        services.role_request_approve(role_request=asked, actor=admin_user)
+    services.role_request_approve(role_request=asked, actor=officer)
+    assert is_headteacher_of_school(type(headteacher).objects.get(pk=headteacher.pk), other_school)
 
 
 def test_an_unknown_urn_is_refused_with_a_message(client_as, headteacher):

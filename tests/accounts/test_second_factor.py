@@ -9,6 +9,7 @@ from base64 import b32decode
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils.html import escape
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
@@ -16,9 +17,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import second_factor as sf
 from accounts.demo import demo_totp_key, demo_totp_key_for_people
-from accounts.models import AccessEvent, AccessEventKind
+from accounts.models import AccessEvent, AccessEventKind, RoleRequest, RoleRequestStatus
 from accounts.roles import Role
 from accounts.second_factor_views import RESET_DONE
+from accounts.services import SUSPENDED, role_request_approve
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("second_factor_required")]
 
@@ -211,7 +213,7 @@ def test_an_officer_or_admin_cannot_turn_it_off(client, role, request):
 
 
 def test_an_admin_resets_an_officers_second_factor_and_the_officer_is_emailed(
-    client, admin_user, officer, mailoutbox, django_capture_on_commit_callbacks
+    client, admin_user, officer, make_user, mailoutbox, django_capture_on_commit_callbacks
 ):
     app_for(officer)
     sf.recovery_codes_renew(user=officer)
@@ -223,11 +225,20 @@ def test_an_admin_resets_an_officers_second_factor_and_the_officer_is_emailed(
     assert sf.recovery_codes_left(officer) == 0
     event = AccessEvent.objects.get(user=officer, kind=AccessEventKind.SECOND_FACTOR_RESET)
     assert event.actor == admin_user
-    [email] = mailoutbox
-    assert email.to == [officer.email]
-    assert "second factor" in email.subject
+    emails = [email for email in mailoutbox if email.to == [officer.email]]
+    assert len(emails) == 1
+    assert "second factor" in emails[0].subject
 
+    # Suspended until another officer agrees (docs/adr/0061): the admin cannot set one up for them.
+    officer.refresh_from_db()
+    assert not officer.is_active
+    assert escape(SUSPENDED.format(user=officer)) in response.content.decode()
+    request = RoleRequest.objects.get(user=officer, status=RoleRequestStatus.PENDING)
+    assert (request.reactivate, request.requested_by) == (True, admin_user)
     client.post(reverse("accounts:logout"))
+    sign_in(client, officer)
+    assert "_auth_user_id" not in client.session
+    role_request_approve(role_request=request, actor=make_user(Role.OFFICER))
     sign_in(client, officer)
     assert client.get(reverse("dashboard:home"))["Location"].startswith(reverse("accounts:second_factor_enrol"))
 

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts import access, rules, services
 from accounts.models import AccessEvent, AccessEventKind, RoleRequest, RoleRequestStatus
@@ -322,7 +323,7 @@ def test_one_request_waits_per_user(asked, admin_user):
 
 @pytest.mark.parametrize("role", [Role.GOVERNOR, Role.ADMIN])
 def test_a_role_without_case_material_is_not_asked_for(admin_user, adviser, role):
-    with pytest.raises(ValidationError, match="Only the adviser and officer roles need"):
+    with pytest.raises(ValidationError, match="Only the headteacher, adviser and officer roles need"):
         services.role_request_create(user=adviser, role=role, actor=admin_user)
 
 
@@ -451,3 +452,140 @@ def test_a_change_rolled_back_tells_nobody(admin_user, officer, mailoutbox, djan
         services.user_set_password(user=officer, password="short", actor=admin_user)
     assert callbacks == []
     assert not AccessEvent.objects.filter(kind=AccessEventKind.PASSWORD_SET).exists()
+
+
+# ---- a case reader's credentials reset by an admin: suspended until an officer agrees --------------
+
+
+@pytest.mark.parametrize(
+    ("actor", "subject", "active", "asked", "suspends"),
+    [
+        ("admin", "officer", True, None, True),
+        ("admin", "adviser", True, None, True),
+        ("admin", "headteacher", True, None, True),
+        ("admin", "governor", True, None, False),
+        ("admin", "admin", True, None, False),  # another admin: no case material
+        ("admin", "officer", False, None, False),  # inactive: reactivating it needs an officer anyway
+        ("admin", "governor", True, "headteacher", True),  # an officer is asked to make them a case reader
+        ("admin", None, True, "adviser", True),  # a new account waiting for its role
+        ("admin", "governor", True, "admin", False),
+        ("officer", "adviser", True, None, False),
+        ("officer", "officer", True, None, False),  # another officer: they may grant the access directly
+        ("system", "officer", True, None, False),
+        ("self", "adviser", True, None, False),
+        ("self", "headteacher", True, "adviser", False),
+    ],
+)
+def test_a_case_readers_credentials_reset_by_an_admin_wait_for_an_officer(
+    make_user, actor, subject, active, asked, suspends
+):
+    user = make_user(Role(subject)) if subject else make_user(Role.GOVERNOR)
+    if subject is None:
+        user.groups.clear()
+        user.__dict__.pop("role", None)
+        user.__dict__.pop("_group_names_cache", None)
+    user.is_active = active
+    by = {"system": None, "self": user}[actor] if actor in ("system", "self") else make_user(Role(actor))
+    got = rules.a_case_readers_credentials_reset_by_an_admin_wait_for_an_officer(actor=by, user=user, asked_role=asked)
+    assert got is suspends
+
+
+def test_an_admin_setting_an_advisers_password_suspends_the_account_until_another_officer_reactivates_it(
+    client_as, adviser, officer
+):
+    page = client_as("admin").get(reverse("accounts:user_password", kwargs={"pk": adviser.pk}))
+    assert "will be suspended until an officer reactivates it" in page.content.decode()
+    client_as("admin").post(
+        reverse("accounts:user_password", kwargs={"pk": adviser.pk}), {"password": "x-new-long-one-9"}
+    )
+    adviser = fresh(adviser)
+    assert adviser.check_password("x-new-long-one-9")
+    assert not adviser.is_active
+    request = RoleRequest.objects.get(user=adviser, status=RoleRequestStatus.PENDING)
+    assert (request.role, request.reactivate, request.requested_by.username) == (Role.ADVISER, True, "admin")
+    assert AccessEventKind.DEACTIVATED in kinds_for(adviser)
+
+    services.role_request_approve(role_request=request, actor=officer)
+    assert fresh(adviser).is_active
+
+
+def test_an_officer_setting_an_advisers_password_or_an_admin_a_governors_suspends_nothing(
+    admin_user, officer, adviser, governor
+):
+    assert services.user_set_password(user=adviser, password="x-new-long-one-9", actor=officer) is None
+    assert services.user_set_password(user=governor, password="x-new-long-one-9", actor=admin_user) is None
+    assert fresh(adviser).is_active
+    assert fresh(governor).is_active
+    assert not RoleRequest.objects.exists()
+
+
+def test_a_reset_while_a_request_waits_is_told_on_that_request(admin_user, adviser, officer):
+    """A request to make the adviser an officer already waits: the admin's new password suspends the
+    adviser and that request now also reactivates them, telling the officer what was reset."""
+    services.role_request_create(user=adviser, role=Role.OFFICER, actor=admin_user)
+    request = services.user_set_password(user=adviser, password="x-new-long-one-9", actor=admin_user)
+    assert request == RoleRequest.objects.get(status=RoleRequestStatus.PENDING)
+    assert (request.role, request.reactivate) == (Role.OFFICER, True)
+    assert "Ada Morgan set their password on" in request.note
+    assert not fresh(adviser).is_active
+
+
+def test_an_admins_password_for_an_account_waiting_for_its_role_is_told_to_the_officer(client_as, admin_user):
+    """Created by an admin with the first password they chose, then a new one: the officer asked for
+    the adviser role reads both before approving."""
+    client_as("admin").post(
+        reverse("accounts:user_create"),
+        {"username": "nevans", "first_name": "Nia", "last_name": "Evans", "email": "n@example.org",
+         "role": "adviser", "password": "a-long-enough-password-1"},
+    )  # fmt: skip
+    nia = User.objects.get(username="nevans")
+    assert "chose their first password" in RoleRequest.objects.get(user=nia).note
+    services.user_set_password(user=nia, password="x-new-long-one-9", actor=admin_user)
+    request = RoleRequest.objects.get(user=nia)
+    assert "set their password" in request.note
+    page = client_as("officer").get(reverse("audit:role_requests")).content.decode()
+    assert escape(request.note) in page
+
+
+def test_approving_a_school_for_someone_who_is_no_longer_a_headteacher_is_refused(
+    admin_user, officer, headteacher, other_school
+):
+    from accounts import headships
+
+    asked = headships.headship_ask(user=headteacher, school=other_school, actor=admin_user)
+    services.user_set_role(user=headteacher, role=Role.ADVISER, actor=officer)
+    with pytest.raises(ValidationError, match="role is now adviser, not headteacher"):
+        services.role_request_approve(role_request=asked, actor=officer)
+    assert fresh(headteacher).role == Role.ADVISER
+
+
+def test_an_admin_giving_an_officer_a_new_email_address_suspends_the_account_but_blanking_it_does_not(
+    admin_user, officer, governor
+):
+    """With single sign-on matching accounts by email, a new address is a way into the account."""
+    services.user_update(user=officer, first_name="O", last_name="O", email="", role=Role.OFFICER, is_active=True,
+                         actor=admin_user)  # fmt: skip
+    assert fresh(officer).is_active
+    services.user_update(user=fresh(officer), first_name="O", last_name="O", email="me@example.org",
+                         role=Role.OFFICER, is_active=True, actor=admin_user)  # fmt: skip
+    officer = fresh(officer)
+    assert (officer.email, officer.is_active) == ("me@example.org", False)
+    request = RoleRequest.objects.get(user=officer, status=RoleRequestStatus.PENDING)
+    assert (request.role, request.reactivate) == (Role.OFFICER, True)
+    services.user_update(user=governor, first_name="G", last_name="G", email="g2@example.org", role=Role.GOVERNOR,
+                         is_active=True, actor=admin_user)  # fmt: skip
+    assert fresh(governor).is_active
+
+
+def test_an_email_change_that_cannot_open_case_material_suspends_nothing(admin_user, officer, make_user):
+    """Deactivating the account, lowering it to a role without case material, or changing only the
+    case of the address (single sign-on matches it whatever its case)."""
+    leaver, lowered, recased = officer, make_user(Role.OFFICER), make_user(Role.ADVISER)
+    services.user_update(user=leaver, first_name="L", last_name="L", email="new1@example.org", role=Role.OFFICER,
+                         is_active=False, actor=admin_user)  # fmt: skip
+    services.user_update(user=lowered, first_name="G", last_name="G", email="new2@example.org", role=Role.GOVERNOR,
+                         is_active=True, actor=admin_user)  # fmt: skip
+    services.user_update(user=recased, first_name="R", last_name="R", email=recased.email.upper(),
+                         role=Role.ADVISER, is_active=True, actor=admin_user)  # fmt: skip
+    assert not RoleRequest.objects.exists()
+    assert (fresh(lowered).role, fresh(lowered).is_active, fresh(recased).is_active) == (Role.GOVERNOR, True, True)
