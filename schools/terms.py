@@ -5,13 +5,13 @@ half-term. A day in a holiday belongs to the term (or half-term) that last start
 the summer holiday still counts as the summer term until the autumn term begins."""
 
 import copy
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import holidays
 from dateutil.easter import easter
 
 from .models import Term, TermName, academic_year_label
@@ -51,13 +51,18 @@ def academic_year_of(day: date) -> int:
     return day.year if day.month >= 9 else day.year - 1
 
 
-# England's bank holidays, one-off days included (the 2023 coronation), by the holidays package;
-# the years are filled in as they are asked for.
-_BANK_HOLIDAYS = holidays.country_holidays("GB", subdiv="ENG")
+@functools.cache
+def _bank_holidays():
+    """England's bank holidays, one-off days included (the 2023 coronation), by the holidays package,
+    each year filled in as it is asked for. Imported on first use: it takes 0.2 s, which every
+    process would pay at start-up for what only the demo asks."""
+    import holidays
+
+    return holidays.country_holidays("GB", subdiv="ENG")
 
 
 def is_bank_holiday(day: date) -> bool:
-    return day in _BANK_HOLIDAYS
+    return day in _bank_holidays()
 
 
 def working_day_on_or_before(day: date) -> date:
