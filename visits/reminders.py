@@ -1,6 +1,8 @@
 """What visits reminds people of (core.reminders): an adviser's link schools due or overdue a
 visit or an MSP meeting, MSP groups to set up, overdue actions and the week's visits; an officer's
-totals. The same rules as the home panels (visits.panels) and the compliance page."""
+totals, and the held meetings of the groups they chair whose summary key points are not yet shared
+with the governing body ("after each meeting", docs/adr/0060). The same rules as the home panels
+(visits.panels) and the compliance page."""
 
 from datetime import date, timedelta
 
@@ -86,4 +88,7 @@ def _officer(user, today: date) -> list[Reminder]:
                 overdue=True,
             )
         )
+    for meeting in selectors.summaries_to_share(chair=user)[:ACTIONS_LISTED]:
+        text = f"{meeting.group.school.name}: the summary of the MSP meeting of {meeting.held_on:%-d %B} is not shared"
+        found.append(Reminder("MSP meetings", text, meeting.get_absolute_url(), due_on=meeting.held_on, overdue=True))
     return found

@@ -202,6 +202,21 @@ def published_summaries(*, school: School, limit: int | None = None) -> list[Msp
     return list(meetings[:limit] if limit else meetings)
 
 
+def summaries_to_share(*, chair: User) -> QuerySet[MspMeeting]:
+    """Held meetings of the open groups `chair` chairs whose summary key points are not shared with
+    the governing body yet ("after each meeting"), oldest first."""
+    return (
+        MspMeeting.objects.filter(
+            group__chair=chair,
+            group__status=MspGroupStatus.OPEN,
+            status=MspMeetingStatus.HELD,
+            summary_published_at__isnull=True,
+        )
+        .select_related("group__school")
+        .order_by("held_on", "id")
+    )
+
+
 def published_summary_for_user(*, user: User, pk: int) -> MspMeeting:
     """A published summary: LA staff, or a governor or headteacher of the meeting's school; 404 for
     anyone else and for a summary not (yet) published."""

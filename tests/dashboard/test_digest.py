@@ -11,16 +11,19 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils.html import escape
 
+from accounts.roles import Role
 from core.reminders import reminders_for
 from dashboard import digest
 from dashboard.forms import FREQUENCY_REQUIRED
 from dashboard.models import Digest, DigestFrequency, DigestStatus
 from letters import services
+from tests.categorisation.factories import aware
 from tests.conftest import ROLES, collapsed
 from tests.factories import SchoolFactory
 from tests.letters.factories import draft
-from tests.visits.factories import ActionFactory
-from visits.models import Action
+from tests.visits.factories import ActionFactory, MspGroupFactory, MspMeetingFactory
+from visits import services as visit_services
+from visits.models import Action, MspMeetingStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +201,21 @@ def test_the_emails_subject_agrees_with_a_count_of_one(adviser, settings):
         f"{settings.COUNCIL_NAME}: 1 thing due, 1 overdue",
         f"{settings.COUNCIL_NAME}: 2 things due, 1 overdue",
     ]
+
+
+def test_an_officer_is_reminded_of_each_meeting_they_chaired_whose_summary_is_not_shared(officer, make_user, on_day):
+    """ "The summary key points should be shared with the whole governing body after each meeting."""
+    on_day(TUESDAY)
+    group = MspGroupFactory(school=SchoolFactory(name="Heron Primary School"), chair=officer)
+    waiting = MspMeetingFactory(group=group, held_on=date(2027, 2, 11))
+    MspMeetingFactory(group=group, held_on=date(2027, 1, 14), summary_published_at=aware(2027, 1, 15))
+    MspMeetingFactory(group=group, held_on=date(2027, 3, 10), status=MspMeetingStatus.PLANNED)
+
+    def unshared(user):
+        return [(i.text, i.url) for i in reminders_for(user=user, today=TUESDAY) if "summary" in i.text]
+
+    text = "Heron Primary School: the summary of the MSP meeting of 11 February is not shared"
+    assert unshared(officer) == [(text, waiting.get_absolute_url())]
+    assert unshared(make_user(Role.OFFICER)) == []
+    visit_services.msp_meeting_publish_summary(meeting=waiting, actor=officer)
+    assert unshared(officer) == []
