@@ -91,6 +91,21 @@ def email_change_record(*, user, actor, old_email: str) -> AccessEvent:
     return event
 
 
+def password_link_record(*, user, actor, request: RoleRequest | None = None) -> AccessEvent:
+    """Record that `user` is sent a link to choose their own password (accounts.own_passwords), and
+    send it to their address after the transaction commits."""
+    event = access_event_record(
+        kind=AccessEventKind.PASSWORD_LINK_SENT,
+        user=user,
+        actor=actor,
+        role_before=user.role,
+        role_after=user.role,
+        request=request,
+    )
+    _tell(event, user.email)
+    return event
+
+
 def _tell(event: AccessEvent, address: str) -> None:
     if not address:
         event.email_error = NO_EMAIL_ADDRESS
@@ -110,6 +125,24 @@ def access_email_send(event_id: int, *, last_attempt: bool = True) -> None:
     event = AccessEvent.objects.select_related("user", "actor").get(pk=event_id)
     if event.emailed_at:
         return  # sent by an earlier attempt
+    if event.kind == AccessEventKind.PASSWORD_LINK_SENT:
+        from .own_passwords import link_email
+
+        subject, body = link_email(event)
+    else:
+        subject, body = _told(event)
+    send_and_record(
+        AccessEvent.objects.filter(pk=event_id),
+        subject=f"{settings.SERVICE_NAME}: {subject}",
+        body=body,
+        address=event.emailed_to,
+        last_attempt=last_attempt,
+        what="access-log",
+        error_field="email_error",
+    )
+
+
+def _told(event: AccessEvent) -> tuple[str, str]:
     subject, what = TOLD[event.kind]
     body = render_to_string(
         "accounts/email/access_changed.txt",
@@ -123,12 +156,4 @@ def access_email_send(event_id: int, *, last_attempt: bool = True) -> None:
             "council": settings.COUNCIL_NAME,
         },
     )
-    send_and_record(
-        AccessEvent.objects.filter(pk=event_id),
-        subject=f"{settings.SERVICE_NAME}: {subject}",
-        body=body,
-        address=event.emailed_to,
-        last_attempt=last_attempt,
-        what="access-log",
-        error_field="email_error",
-    )
+    return subject, body

@@ -1,7 +1,7 @@
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Button, Field, Size
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 
 from core.forms import TextLimits, form_helper
@@ -37,7 +37,10 @@ class UserCreateForm(TextLimits, forms.Form):
     password = forms.CharField(
         label="Initial password",
         widget=forms.PasswordInput(render_value=False),
-        help_text="At least 10 characters. Give it to the user securely; they can change it after signing in.",
+        help_text=(
+            "At least 10 characters. Give it to the user securely; they can change it after signing in. A "
+            "headteacher, adviser or officer is emailed a link to choose their own instead when given the role."
+        ),
         strip=False,
     )
 
@@ -62,8 +65,10 @@ class UserCreateForm(TextLimits, forms.Form):
             # The details the password must not resemble (UserAttributeSimilarityValidator).
             details = {name: cleaned.get(name) or "" for name in ("first_name", "last_name", "email")}
             user = User(username=username.strip(), **details)
-            for field, messages in user_create_problems(user=user, password=password).items():
-                self.add_error(field, messages)
+            problems = user_create_problems(user=user, password=password, role=cleaned.get("role"))
+            for field, messages in problems.items():
+                if field not in self.errors:  # an address in the wrong format is said once
+                    self.add_error(field, messages)
         return cleaned
 
 
@@ -112,6 +117,11 @@ class SignInForm(TextLimits, AuthenticationForm):
 
 class OwnPasswordChangeForm(TextLimits, PasswordChangeForm):
     """Django's change-your-password form, with the project's text limits."""
+
+
+class ChoosePasswordForm(TextLimits, SetPasswordForm):
+    """Django's set-a-password form (the emailed link: accounts.own_passwords), with the project's
+    text limits."""
 
 
 class HeadshipForm(TextLimits, forms.Form):

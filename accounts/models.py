@@ -21,6 +21,12 @@ class User(AbstractUser):
     signs_in_with_sso = models.BooleanField(
         "signs in with single sign-on", default=False, help_text="Has signed in through the council's identity provider"
     )
+    # Someone other than the person chose the password they sign in with (an admin or officer
+    # creating the account or setting it). When the account gains case material it is replaced by a
+    # link to choose their own (accounts.own_passwords, docs/adr/0062).
+    password_set_by_someone_else = models.BooleanField(
+        default=False, help_text="Their password was chosen by someone else, not by them"
+    )
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]
@@ -149,6 +155,7 @@ class AccessEventKind(models.TextChoices):
     REACTIVATED = "reactivated", "Account reactivated"
     EMAIL_CHANGED = "email_changed", "Email address changed"
     PASSWORD_SET = "password_set", "Password set by someone else"
+    PASSWORD_LINK_SENT = "password_link_sent", "Link to choose a password sent"
     SECOND_FACTOR_RESET = "second_factor_reset", "Second factor reset"
     ACCOUNT_UNLOCKED = "account_unlocked", "Sign-in lock lifted"
     GOVERNORSHIP_ADDED = "governorship_added", "Governor seat given"

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from core.history import SYSTEM, attribute_to, save_as
 
-from . import access, headships, rules
+from . import access, headships, own_passwords, rules
 from .models import AccessEventKind, RoleRequest, RoleRequestStatus, User
 from .roles import Role
 
@@ -54,6 +54,9 @@ SUSPENDED = (
     "email address changed by an admin is suspended until an officer reactivates it, or told to the officer asked "
     "to give the role. The request is in the role requests."
 )
+EMAIL_FOR_THE_LINK = (
+    "Enter their email address: a headteacher, adviser or officer is emailed a link to choose their own password"
+)
 # What the officer deciding the request is told (RoleRequest.note).
 RESET_NOTE = "{actor} {what} on {day:%-d %B %Y}: confirm it with {user} before approving."
 
@@ -86,11 +89,15 @@ def user_set_role(*, user: User, role: Role | str, actor: User | None) -> None:
     )
 
 
-def user_create_problems(*, user: User, password: str) -> dict[str, list[str]]:
+def user_create_problems(*, user: User, password: str, role: Role | str | None = None) -> dict[str, list[str]]:
     """What refuses a new account, by field, all at once (the form shows them together): a username
-    of other characters or already taken, whatever its case, and a password the validators refuse.
-    Single sign-on accounts take the provider's username (accounts.sso), not this."""
+    of other characters or already taken, whatever its case, a password the validators refuse, and
+    no email address for someone given a role that opens case material (their password comes by a
+    link: accounts.own_passwords). Single sign-on accounts take the provider's username (accounts.sso),
+    not this."""
     problems: dict[str, list[str]] = {}
+    if role and rules.case_access(role) > 0 and not user.email:
+        problems["email"] = [EMAIL_FOR_THE_LINK]
     try:
         username_characters(user.username)
     except ValidationError as error:
@@ -109,12 +116,15 @@ def user_create(
     *, username: str, first_name: str, last_name: str, email: str, role: Role | str, password: str, actor: User | None
 ) -> User:
     """Create an account. An admin creating an adviser or officer creates it with no role and a
-    role request for an officer to approve; until then it opens nothing."""
+    role request for an officer to approve; until then it opens nothing. The password is someone
+    else's choice (unless the system's: a command, the demo), so a case reader given the role is
+    emailed a link to choose their own instead (accounts.own_passwords)."""
     username = username.strip()
     user = User(username=username, first_name=first_name.strip(), last_name=last_name.strip(), email=email.strip())
-    if problems := user_create_problems(user=user, password=password):
+    if problems := user_create_problems(user=user, password=password, role=role if actor is not None else None):
         raise ValidationError(problems)
     user.set_password(password)
+    user.password_set_by_someone_else = actor is not None
     save_as(user, actor=actor or SYSTEM)  # None: a management command
     access.access_event_record(kind=AccessEventKind.ACCOUNT_CREATED, user=user, actor=actor)
     role = Role(role)
@@ -123,11 +133,13 @@ def user_create(
         and actor is not None
         and not _may_grant(actor)
     ):  # None, the system, may grant
-        # The admin chose the first password: the officer is told, as of any later reset (ADR 0061).
-        note = RESET_NOTE.format(actor=actor, what="chose their first password", day=timezone.localdate(), user=user)
+        # The link to choose a password goes to the address the admin gave (ADR 0061, 0062).
+        what = f"created the account with the email address {user.email}"
+        note = RESET_NOTE.format(actor=actor, what=what, day=timezone.localdate(), user=user)
         role_request_create(user=user, role=role, actor=actor, note=note)
     else:
         user_set_role(user=user, role=role, actor=actor)
+        own_passwords.link_if_it_gains_case_material(user=user, actor=actor, before=0)
     return user
 
 
@@ -143,6 +155,7 @@ def user_update(
     if user.pk == actor.pk and (role != Role.ADMIN or not is_active) and user.role == Role.ADMIN:
         raise ValidationError(OWN_ADMIN_ROLE)
     before_role, was_active, old_email = user.role, user.is_active, user.email
+    reading_before = own_passwords.case_reading(user)
     raises = rules.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(before=before_role, after=role)
     reactivates = rules.reactivating_an_adviser_or_officer_needs_an_officer(
         role=role, was_active=was_active, is_active=is_active
@@ -169,6 +182,8 @@ def user_update(
         access.email_change_record(user=user, actor=actor, old_email=old_email)
     if needs_request:
         role_request_create(user=user, role=role, reactivate=reactivates, actor=actor)
+    else:
+        own_passwords.link_if_it_gains_case_material(user=user, actor=actor, before=reading_before)
     # With single sign-on matching accounts by email (whatever its case), a new address is a way into
     # the account, as a password is (docs/adr/0061); a blank one matches nobody's sign-in.
     if user.email and user.email.casefold() != old_email.casefold():
@@ -183,6 +198,7 @@ def user_set_password(*, user: User, password: str, actor: User) -> RoleRequest 
     (suspend_until_an_officer_agrees): returns the request then."""
     validate_password(password, user)
     user.set_password(password)
+    user.password_set_by_someone_else = actor.pk != user.pk
     save_as(user, actor=actor, reason=PASSWORD_SET_REASON)
     access.credential_reset_record(kind=AccessEventKind.PASSWORD_SET, user=user, actor=actor)
     return suspend_until_an_officer_agrees(user=user, actor=actor, what="set their password")
@@ -287,7 +303,7 @@ def role_request_approve(*, role_request: RoleRequest, actor: User) -> RoleReque
     if refusals:
         raise ValidationError(refusals)
     user = User.objects.get(pk=request.user_id)
-    before = user.role
+    before, reading_before = user.role, own_passwords.case_reading(user)
     if request.school is not None and before not in (None, Role.HEADTEACHER):
         raise ValidationError(NO_LONGER_A_HEADTEACHER.format(user=user, role=user.role_label.lower()))
     user_set_role(user=user, role=request.role, actor=actor)
@@ -299,6 +315,7 @@ def role_request_approve(*, role_request: RoleRequest, actor: User) -> RoleReque
         access.access_event_record(
             kind=AccessEventKind.REACTIVATED, user=user, actor=actor, role_before=user.role, role_after=user.role
         )
+    own_passwords.link_if_it_gains_case_material(user=user, actor=actor, before=reading_before, request=request)
     _decided(request, RoleRequestStatus.APPROVED, actor)
     access.access_event_record(
         kind=AccessEventKind.ROLE_REQUEST_APPROVED,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import headship_views, second_factor_views, views
+from . import headship_views, password_link_views, second_factor_views, views
 
 app_name = "accounts"
 
@@ -9,6 +9,10 @@ urlpatterns = [
     path("sign-out/", views.logout_view, name="logout"),
     path("password/", views.password_change_view, name="password_change"),
     path("password/done/", views.password_change_done_view, name="password_change_done"),
+    # A case reader's own password, through an emailed link (docs/adr/0062).
+    path("password/choose/<uidb64>/<token>/", password_link_views.choose_password, name="choose_password"),
+    path("password/chosen/", password_link_views.choose_password_done, name="choose_password_done"),
+    path("users/<int:pk>/password-link/", password_link_views.password_link_send, name="password_link_send"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),

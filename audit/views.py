@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts import rules, services
+from accounts import own_passwords, rules, services
 from accounts.models import RoleRequest, RoleRequestStatus
 from core.exports import csv_response
 from core.forms import add_service_errors, posted
@@ -65,7 +65,10 @@ def role_request_approve(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Approved: {role_request.user} is now an {role_request.get_role_display().lower()}.")
+        role = role_request.get_role_display().lower()
+        messages.success(request, f"Approved: {role_request.user} now has the {role} role.")
+        if link := own_passwords.link_sent_for(role_request):
+            messages.info(request, own_passwords.LINK_SENT.format(email=link.emailed_to))
     return redirect("audit:role_requests")
 
 

@@ -171,6 +171,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# How long an emailed link to choose one's password works (accounts.own_passwords, docs/adr/0062): a
+# week, so a new starter given the role on a Friday can still use it after a holiday.
+PASSWORD_RESET_TIMEOUT = 7 * 24 * 60 * 60
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -161,18 +161,20 @@ def test_an_admin_creating_an_adviser_or_officer_asks_an_officer_and_the_account
     assert kinds_for(user) == [AccessEventKind.ACCOUNT_CREATED, AccessEventKind.ROLE_REQUESTED]
 
 
-def test_an_officer_creating_an_officer_gives_the_role_directly(officer):
+def test_an_officer_creating_an_officer_gives_the_role_directly_and_the_new_officer_chooses_their_password(officer):
     user = services.user_create(
         username="o3",
         first_name="A",
         last_name="B",
-        email="",
+        email="o3@example.org",
         role=Role.OFFICER,
         password="long-enough-1",
         actor=officer,
     )
     assert user.role == Role.OFFICER
     assert not RoleRequest.objects.exists()
+    assert not fresh(user).has_usable_password()
+    assert AccessEventKind.PASSWORD_LINK_SENT in kinds_for(user)
 
 
 def test_an_admin_raising_an_adviser_to_officer_asks_an_officer_and_saves_the_rest(client_as, adviser):
@@ -539,7 +541,7 @@ def test_an_admins_password_for_an_account_waiting_for_its_role_is_told_to_the_o
          "role": "adviser", "password": "a-long-enough-password-1"},
     )  # fmt: skip
     nia = User.objects.get(username="nevans")
-    assert "chose their first password" in RoleRequest.objects.get(user=nia).note
+    assert "created the account with the email address n@example.org" in RoleRequest.objects.get(user=nia).note
     services.user_set_password(user=nia, password="x-new-long-one-9", actor=admin_user)
     request = RoleRequest.objects.get(user=nia)
     assert "set their password" in request.note

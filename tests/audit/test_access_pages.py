@@ -32,7 +32,7 @@ def test_an_officer_approves_a_request_from_the_page(client_as, asked, newstarte
 
     response = client.post(approve, follow=True)
 
-    assert "Approved: Nia Evans is now an adviser." in response.content.decode()
+    assert "Approved: Nia Evans now has the adviser role." in response.content.decode()
     newstarter.refresh_from_db()
     assert newstarter.groups.get().name == "adviser"
 

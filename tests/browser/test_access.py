@@ -1,6 +1,10 @@
 """Separation of duties in a real browser (docs/adr/0012): the admin asks for a new adviser, an
-officer approves it under Access, and reads who has read a visit; every page passes axe."""
+officer approves it under Access, the new adviser chooses their own password through the emailed
+link (docs/adr/0062), and the officer reads who has read a visit; every page passes axe."""
 
+import re
+
+from django.core import mail
 from playwright.sync_api import expect
 
 from .conftest import assert_no_axe_violations, sign_in
@@ -13,6 +17,7 @@ def test_an_admin_asks_for_an_adviser_and_an_officer_approves(browser, demo_site
     admin.fill("#id_username", "rowan")
     admin.fill("#id_first_name", "Rowan")
     admin.fill("#id_last_name", "Blake")
+    admin.fill("#id_email", "rowan.blake@example.gov.uk")
     admin.get_by_label("Adviser").check()
     admin.fill("#id_password", "a-long-first-password")
     admin.get_by_role("button", name="Create user").click()
@@ -36,8 +41,12 @@ def test_an_admin_asks_for_an_adviser_and_an_officer_approves(browser, demo_site
     officer.get_by_role("link", name="Access", exact=True).click()
     row = officer.locator("tbody tr", has_text="Rowan Blake")
     row.get_by_role("button", name="Approve").click()
-    expect(officer.locator("main")).to_contain_text("Approved: Rowan Blake is now an adviser.")
+    expect(officer.locator("main")).to_contain_text("Approved: Rowan Blake now has the adviser role.")
+    expect(officer.locator("main")).to_contain_text(
+        "A link to choose their own password was emailed to rowan.blake@example.gov.uk"
+    )
     assert_no_axe_violations(officer)
+    _rowan_chooses_a_password_and_signs_in(browser, demo_site)
 
     other = officer.locator("tbody tr", has_text="Nia Evans")  # the demo's own request
     other.get_by_role("link", name="Decline").click()
@@ -54,3 +63,26 @@ def test_an_admin_asks_for_an_adviser_and_an_officer_approves(browser, demo_site
     expect(officer.locator("h1")).to_have_text("Read log")
     assert_no_axe_violations(officer)
     officer.context.close()
+
+
+def _rowan_chooses_a_password_and_signs_in(browser, demo_site) -> None:
+    [email] = [m for m in mail.outbox if m.to == ["rowan.blake@example.gov.uk"]]
+    link = re.search(r"http://\S+(/accounts/password/choose/\S+/)", email.body).group(1)
+    rowan = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    rowan.goto(f"{demo_site}{link}")
+    expect(rowan.locator("h1")).to_have_text("Choose your password")
+    assert "/choose/" in rowan.url
+    assert link.rstrip("/").rsplit("/", 1)[1] not in rowan.url
+    assert_no_axe_violations(rowan)
+    rowan.get_by_label("New password", exact=True).fill("rowans-own-password-7")
+    rowan.get_by_label("New password confirmation").fill("rowans-own-password-7")
+    rowan.get_by_role("button", name="Save password").click()
+    expect(rowan.locator("h1")).to_have_text("Password saved")
+    rowan.get_by_role("link", name="Sign in").click()
+    rowan.fill("#id_username", "rowan")
+    rowan.fill("#id_password", "rowans-own-password-7")
+    with rowan.expect_navigation():
+        rowan.click("form button[type=submit]:has-text('Sign in')")
+    expect(rowan.get_by_role("button", name="Sign out")).to_be_visible()  # signed in, as an adviser
+    assert "/accounts/sign-in/" not in rowan.url
+    rowan.context.close()
