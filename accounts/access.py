@@ -91,7 +91,7 @@ def email_change_record(*, user, actor, old_email: str) -> AccessEvent:
     return event
 
 
-def password_link_record(*, user, actor, request: RoleRequest | None = None) -> AccessEvent:
+def password_link_record(*, user, actor, request: RoleRequest | None = None, detail: str = "") -> AccessEvent:
     """Record that `user` is sent a link to choose their own password (accounts.own_passwords), and
     send it to their address after the transaction commits."""
     event = access_event_record(
@@ -100,6 +100,7 @@ def password_link_record(*, user, actor, request: RoleRequest | None = None) -> 
         actor=actor,
         role_before=user.role,
         role_after=user.role,
+        detail=detail,
         request=request,
     )
     _tell(event, user.email)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from core.forms import TextLimits, form_helper
 
+from . import rules, services
 from .models import User
 from .roles import ROLE_HINTS, Role
 from .rules import ROLES_NEEDING_AN_OFFICER
@@ -38,10 +39,12 @@ class UserCreateForm(TextLimits, forms.Form):
         label="Initial password",
         widget=forms.PasswordInput(render_value=False),
         help_text=(
-            "At least 10 characters. Give it to the user securely; they can change it after signing in. A "
-            "headteacher, adviser or officer is emailed a link to choose their own instead when given the role."
+            "For a governor or admin: at least 10 characters. Give it to the user securely; they can change it after "
+            "signing in. Leave it blank for a headteacher, adviser or officer: they are emailed a link to choose "
+            "their own when they are given the role."
         ),
         strip=False,
+        required=False,  # a case reader's comes by a link (accounts.own_passwords); else user_create_problems
     )
 
     def __init__(self, *args, **kwargs):
@@ -61,11 +64,13 @@ class UserCreateForm(TextLimits, forms.Form):
         (a taken username, a weak password), so every error shows at once."""
         cleaned = super().clean()
         username, password = cleaned.get("username"), cleaned.get("password")
-        if self.errors and username and password:  # else the view asks the service
+        if not password and rules.case_access(cleaned.get("role")) == 0:
+            self.add_error("password", services.PASSWORD_NEEDED)
+        if self.errors and username:  # else the view asks the service
             # The details the password must not resemble (UserAttributeSimilarityValidator).
             details = {name: cleaned.get(name) or "" for name in ("first_name", "last_name", "email")}
             user = User(username=username.strip(), **details)
-            problems = user_create_problems(user=user, password=password, role=cleaned.get("role"))
+            problems = user_create_problems(user=user, password=password or "", role=cleaned.get("role"))
             for field, messages in problems.items():
                 if field not in self.errors:  # an address in the wrong format is said once
                     self.add_error(field, messages)

@@ -27,11 +27,9 @@ NO_ADDRESS_FOR_THE_LINK = (
     "emailed to them. Ask an admin to add their address first."
 )
 REPLACED_REASON = "Password chosen by someone else stopped working: a link to choose their own was sent"
+REPLACED_DETAIL = "the password someone else chose stopped working"
 CHOSEN_REASON = "Chose their own password through the emailed link"
-LINK_SENT = (
-    "A link to choose their own password was emailed to {email}; the password someone else chose for them no "
-    "longer works."
-)
+LINK_SENT = "A link to choose their own password was emailed to {email}: only they will know it."
 LINK_SUBJECT = "choose the password for your account"
 
 
@@ -61,10 +59,11 @@ def link_if_it_gains_case_material(
         return False
     if not user.email:
         raise ValidationError(NO_ADDRESS_FOR_THE_LINK.format(user=user))
+    replaced = user.has_usable_password()
     user.set_unusable_password()
     user.password_set_by_someone_else = False
-    save_as(user, actor=actor or SYSTEM, reason=REPLACED_REASON)
-    access.password_link_record(user=user, actor=actor, request=request)
+    save_as(user, actor=actor or SYSTEM, reason=REPLACED_REASON if replaced else "")
+    access.password_link_record(user=user, actor=actor, request=request, detail=REPLACED_DETAIL if replaced else "")
     return True
 
 
@@ -89,6 +88,7 @@ def link_email(event: AccessEvent) -> tuple[str, str]:
             "user": user,
             "link": settings.SITE_URL.rstrip("/") + link_path(user),
             "days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
+            "replaced": event.detail == REPLACED_DETAIL,
             "when": timezone.localtime(event.at),
             "service": settings.SERVICE_NAME,
             "council": settings.COUNCIL_NAME,

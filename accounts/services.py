@@ -54,6 +54,7 @@ SUSPENDED = (
     "email address changed by an admin is suspended until an officer reactivates it, or told to the officer asked "
     "to give the role. The request is in the role requests."
 )
+PASSWORD_NEEDED = "Enter initial password: a governor or admin signs in with it"
 EMAIL_FOR_THE_LINK = (
     "Enter their email address: a headteacher, adviser or officer is emailed a link to choose their own password"
 )
@@ -98,16 +99,19 @@ def user_create_problems(*, user: User, password: str, role: Role | str | None =
     problems: dict[str, list[str]] = {}
     if role and rules.case_access(role) > 0 and not user.email:
         problems["email"] = [EMAIL_FOR_THE_LINK]
+    if not password and (not role or rules.case_access(role) == 0):
+        problems["password"] = [PASSWORD_NEEDED]
     try:
         username_characters(user.username)
     except ValidationError as error:
         problems["username"] = error.messages
     if "username" not in problems and User.objects.filter(username__iexact=user.username).exists():
         problems["username"] = [USERNAME_TAKEN.format(username=user.username)]
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        problems["password"] = error.messages
+    if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            problems["password"] = error.messages
     return problems
 
 
@@ -116,15 +120,19 @@ def user_create(
     *, username: str, first_name: str, last_name: str, email: str, role: Role | str, password: str, actor: User | None
 ) -> User:
     """Create an account. An admin creating an adviser or officer creates it with no role and a
-    role request for an officer to approve; until then it opens nothing. The password is someone
+    role request for an officer to approve; until then it opens nothing. A password given is someone
     else's choice (unless the system's: a command, the demo), so a case reader given the role is
-    emailed a link to choose their own instead (accounts.own_passwords)."""
+    emailed a link to choose their own instead (accounts.own_passwords); a case reader's may be left
+    blank, and the link is how they get one."""
     username = username.strip()
     user = User(username=username, first_name=first_name.strip(), last_name=last_name.strip(), email=email.strip())
     if problems := user_create_problems(user=user, password=password, role=role if actor is not None else None):
         raise ValidationError(problems)
-    user.set_password(password)
-    user.password_set_by_someone_else = actor is not None
+    if password:
+        user.set_password(password)
+        user.password_set_by_someone_else = actor is not None
+    else:  # a case reader's: a link to choose it is emailed when they are given the role
+        user.set_unusable_password()
     save_as(user, actor=actor or SYSTEM)  # None: a management command
     access.access_event_record(kind=AccessEventKind.ACCOUNT_CREATED, user=user, actor=actor)
     role = Role(role)

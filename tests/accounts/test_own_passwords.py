@@ -157,6 +157,35 @@ def test_an_approval_with_no_address_to_send_the_link_to_is_refused_and_changes_
     assert RoleRequest.objects.get(pk=request.pk).status == "pending"
 
 
+def test_an_admin_leaves_a_new_advisers_password_blank_and_the_approval_emails_the_link(
+    client_as, officer, mailoutbox, django_capture_on_commit_callbacks
+):
+    client_as("admin").post(
+        reverse("accounts:user_create"),
+        {"username": "nevans", "first_name": "Nia", "last_name": "Evans", "email": "nia@example.org",
+         "role": "adviser", "password": ""},
+    )  # fmt: skip
+    nia = User.objects.get(username="nevans")
+    assert not nia.has_usable_password()
+    assert not nia.password_set_by_someone_else
+    with django_capture_on_commit_callbacks(execute=True):
+        services.role_request_approve(role_request=RoleRequest.objects.get(user=nia), actor=officer)
+    [email] = mailoutbox
+    assert email.to == ["nia@example.org"]
+    assert "A password you were given before" not in email.body  # they were given none
+
+
+def test_a_new_governor_or_admin_needs_a_password(client_as):
+    for role in ("governor", "admin"):
+        page = client_as("admin").post(
+            reverse("accounts:user_create"),
+            {"username": f"new{role}", "first_name": "A", "last_name": "B", "email": "a@example.org",
+             "role": role, "password": ""},
+        ).content.decode()  # fmt: skip
+        assert services.PASSWORD_NEEDED in page
+        assert not User.objects.filter(username=f"new{role}").exists()
+
+
 def test_a_new_case_reader_needs_an_email_address_for_the_link(client_as):
     page = client_as("admin").post(
         reverse("accounts:user_create"),

@@ -19,7 +19,7 @@ def test_an_admin_asks_for_an_adviser_and_an_officer_approves(browser, demo_site
     admin.fill("#id_last_name", "Blake")
     admin.fill("#id_email", "rowan.blake@example.gov.uk")
     admin.get_by_label("Adviser").check()
-    admin.fill("#id_password", "a-long-first-password")
+    # No password: an adviser chooses their own through the emailed link (docs/adr/0062).
     admin.get_by_role("button", name="Create user").click()
 
     expect(admin.locator(".govuk-notification-banner")).to_contain_text(
