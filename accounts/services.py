@@ -90,16 +90,20 @@ def user_set_role(*, user: User, role: Role | str, actor: User | None) -> None:
     )
 
 
-def user_create_problems(*, user: User, password: str, role: Role | str | None = None) -> dict[str, list[str]]:
+def user_create_problems(
+    *, user: User, password: str, role: Role | str | None = None, by_someone: bool = True
+) -> dict[str, list[str]]:
     """What refuses a new account, by field, all at once (the form shows them together): a username
     of other characters or already taken, whatever its case, a password the validators refuse, and
-    no email address for someone given a role that opens case material (their password comes by a
-    link: accounts.own_passwords). Single sign-on accounts take the provider's username (accounts.sso),
-    not this."""
+    no password for a governor or admin, and no email address for someone given a role that opens
+    case material whose password comes by a link (accounts.own_passwords). Single sign-on accounts
+    take the provider's username (accounts.sso), not this."""
     problems: dict[str, list[str]] = {}
-    if role and rules.case_access(role) > 0 and not user.email:
+    case_reader = rules.case_access(role) > 0
+    # A link is emailed unless the system (`by_someone` false: a command, the demo) gave the password.
+    if case_reader and not user.email and (by_someone or not password):
         problems["email"] = [EMAIL_FOR_THE_LINK]
-    if not password and (not role or rules.case_access(role) == 0):
+    if not password and not case_reader:
         problems["password"] = [PASSWORD_NEEDED]
     try:
         username_characters(user.username)
@@ -126,7 +130,7 @@ def user_create(
     blank, and the link is how they get one."""
     username = username.strip()
     user = User(username=username, first_name=first_name.strip(), last_name=last_name.strip(), email=email.strip())
-    if problems := user_create_problems(user=user, password=password, role=role if actor is not None else None):
+    if problems := user_create_problems(user=user, password=password, role=role, by_someone=actor is not None):
         raise ValidationError(problems)
     if password:
         user.set_password(password)

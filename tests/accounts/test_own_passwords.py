@@ -2,11 +2,14 @@
 open case material with a password someone else chose, that password stops working and the person
 is emailed a link to choose their own."""
 
+import io
 import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -241,3 +244,44 @@ def test_the_link_pages_answer_every_role_and_only_an_admin_sends_a_link(client_
     expected = {"anonymous": SIGN_IN, "admin": 302}.get(role, 403)
     assert client.post(send).status_code == expected
     assert client.get(send).status_code == {"anonymous": SIGN_IN, "admin": 405}.get(role, 403)
+
+
+# ---- the first officers of a new deployment ---------------------------------------------------------
+
+
+def test_create_user_makes_the_first_officer_who_chooses_their_own_password_and_can_approve(
+    client, admin_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Only an officer approves an admin's request for the officer role: a new deployment's first
+    officer is made by the deployment itself, and is emailed a link (nobody running the command knows
+    the password)."""
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("create_user", "nevans", "--role", "officer", "--first-name", "Nia", "--last-name", "Evans",
+                     "--email", "nia@example.gov.uk", stdout=out)  # fmt: skip
+    nia = User.objects.get(username="nevans")
+    assert nia.role == Role.OFFICER
+    assert not nia.has_usable_password()
+    assert "A link to choose their password was emailed to nia@example.gov.uk" in out.getvalue()
+    [email] = mailoutbox
+    assert email.to == ["nia@example.gov.uk"]
+    assert "Password saved" in choose(client, link_in(email)).content.decode()
+
+    asked = services.role_request_create(user=make_adviser_to_be(), role=Role.ADVISER, actor=admin_user)
+    services.role_request_approve(role_request=asked, actor=fresh(nia))
+    assert RoleRequest.objects.get(pk=asked.pk).status == "approved"
+
+
+def make_adviser_to_be():
+    return services.user_create(username="rblake", first_name="Rowan", last_name="Blake",
+                                email="r@example.org", role=Role.GOVERNOR, password="governors-own-pw-1",
+                                actor=None)  # fmt: skip
+
+
+def test_create_user_refuses_an_officer_with_no_address_and_asks_a_governor_for_a_password(monkeypatch):
+    with pytest.raises(CommandError, match=re.escape(services.EMAIL_FOR_THE_LINK)):
+        call_command("create_user", "nevans", "--role", "officer", stdout=io.StringIO())
+    monkeypatch.setattr("sys.stdin", io.StringIO("governors-own-pw-1\n"))
+    call_command("create_user", "ghalt", "--role", "governor", stdout=io.StringIO())
+    assert User.objects.get(username="ghalt").check_password("governors-own-pw-1")
+    assert not User.objects.filter(username="nevans").exists()

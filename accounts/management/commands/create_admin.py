@@ -29,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
 
     def handle(self, *args, username, first_name, last_name, email, **options):
-        password = self._password()
+        password = read_password()
         try:
             user = services.user_create(
                 username=username,
@@ -46,10 +46,12 @@ class Command(BaseCommand):
             f"Created {user.username} with the admin role. Sign in and create the other users under Users."
         )
 
-    def _password(self) -> str:
-        if not sys.stdin.isatty():
-            return sys.stdin.readline().rstrip("\n")
-        first = getpass.getpass("Password: ")
-        if first != getpass.getpass("Password (again): "):
-            raise CommandError(PASSWORDS_DIFFER)
-        return first
+
+def read_password() -> str:
+    """Asked twice at a terminal; else one line of standard input (a password piped in)."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Password (again): "):
+        raise CommandError(PASSWORDS_DIFFER)
+    return first
