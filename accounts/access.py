@@ -127,9 +127,13 @@ def access_email_send(event_id: int, *, last_attempt: bool = True) -> None:
     if event.emailed_at:
         return  # sent by an earlier attempt
     if event.kind == AccessEventKind.PASSWORD_LINK_SENT:
-        from .own_passwords import link_email
+        from .own_passwords import ADDRESS_CHANGED, link_email
 
-        subject, body = link_email(event)
+        if (made := link_email(event)) is None:
+            event.email_error = ADDRESS_CHANGED
+            event.save(update_fields=["email_error"])
+            return
+        subject, body = made
     else:
         subject, body = _told(event)
     send_and_record(

@@ -21,12 +21,6 @@ class User(AbstractUser):
     signs_in_with_sso = models.BooleanField(
         "signs in with single sign-on", default=False, help_text="Has signed in through the council's identity provider"
     )
-    # Someone other than the person chose the password they sign in with (an admin or officer
-    # creating the account or setting it). When the account gains case material it is replaced by a
-    # link to choose their own (accounts.own_passwords, docs/adr/0062).
-    password_set_by_someone_else = models.BooleanField(
-        default=False, help_text="Their password was chosen by someone else, not by them"
-    )
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]

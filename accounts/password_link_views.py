@@ -33,7 +33,6 @@ class ChoosePasswordView(auth_views.PasswordResetConfirmView):
     extra_context = {"title": "Choose your password"}
 
     def form_valid(self, form):
-        own_passwords.password_chosen_by_its_owner(form.user)
         attribute_to(form.user, actor=form.user, reason=own_passwords.CHOSEN_REASON)
         return super().form_valid(form)
 

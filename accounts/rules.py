@@ -86,14 +86,12 @@ def a_credential_set_by_someone_else_is_told_to_its_owner(*, actor, user) -> boo
     return actor is None or actor.pk != user.pk
 
 
-def a_case_reader_signs_in_with_a_password_only_they_know(
-    *, before: int, after: int, set_by_someone_else: bool, has_password: bool, signs_in_with_sso: bool
-) -> bool:
-    """Whoever chose a person's password can sign in as them. When an account comes to open case
-    material (`before` and `after`: case_access of its role while active, 0 while inactive) with a
-    password someone else chose (an admin creating it or resetting it: docs/adr/0061's residual
-    risk), or with none and no single sign-on, it must be given a link to choose its own, and the
-    other person's password must stop working (docs/adr/0062). True when that is so."""
-    if after <= before or after == 0:
-        return False
-    return (has_password and set_by_someone_else) or (not has_password and not signs_in_with_sso)
+def a_case_reader_signs_in_with_a_password_only_they_know(*, before: int, after: int) -> bool:
+    """Whoever chose a person's password can sign in as them, and nobody can tell afterwards who
+    chose it: an admin creating the account or resetting it, or an admin who signed in to an account
+    still waiting for its role and "changed their own" password (docs/adr/0061's residual risk, and
+    the review of 0062). So whenever an account comes to open case material, or more of it
+    (`before` and `after`: case_access of its role while active, 0 while inactive), its password
+    stops working and the person chooses a new one through a link emailed to their own address,
+    which the approving officer confirms (docs/adr/0062). True when that is so."""
+    return after > before and after > 0

@@ -53,6 +53,9 @@ OPEN_WHILE_OWED = {
     "accounts:second_factor_enrol",
     "accounts:second_factor_qr",
     "accounts:logout",
+    # The emailed link to choose a password: its token must not travel on in a `next` address.
+    "accounts:choose_password",
+    "accounts:choose_password_done",
 }
 
 

@@ -124,17 +124,15 @@ def user_create(
     *, username: str, first_name: str, last_name: str, email: str, role: Role | str, password: str, actor: User | None
 ) -> User:
     """Create an account. An admin creating an adviser or officer creates it with no role and a
-    role request for an officer to approve; until then it opens nothing. A password given is someone
-    else's choice (unless the system's: a command, the demo), so a case reader given the role is
-    emailed a link to choose their own instead (accounts.own_passwords); a case reader's may be left
-    blank, and the link is how they get one."""
+    role request for an officer to approve; until then it opens nothing. A case reader given the
+    role is emailed a link to choose their own password (accounts.own_passwords), so theirs is left
+    blank; one given anyway stops working then, unless the system chose it (a command, the demo)."""
     username = username.strip()
     user = User(username=username, first_name=first_name.strip(), last_name=last_name.strip(), email=email.strip())
     if problems := user_create_problems(user=user, password=password, role=role, by_someone=actor is not None):
         raise ValidationError(problems)
     if password:
         user.set_password(password)
-        user.password_set_by_someone_else = actor is not None
     else:  # a case reader's: a link to choose it is emailed when they are given the role
         user.set_unusable_password()
     save_as(user, actor=actor or SYSTEM)  # None: a management command
@@ -151,7 +149,8 @@ def user_create(
         role_request_create(user=user, role=role, actor=actor, note=note)
     else:
         user_set_role(user=user, role=role, actor=actor)
-        own_passwords.link_if_it_gains_case_material(user=user, actor=actor, before=0)
+        if actor is not None or not password:  # else the system chose it (a command, the demo)
+            own_passwords.link_if_it_gains_case_material(user=user, actor=actor, before=0)
     return user
 
 
@@ -210,7 +209,6 @@ def user_set_password(*, user: User, password: str, actor: User) -> RoleRequest 
     (suspend_until_an_officer_agrees): returns the request then."""
     validate_password(password, user)
     user.set_password(password)
-    user.password_set_by_someone_else = actor.pk != user.pk
     save_as(user, actor=actor, reason=PASSWORD_SET_REASON)
     access.credential_reset_record(kind=AccessEventKind.PASSWORD_SET, user=user, actor=actor)
     return suspend_until_an_officer_agrees(user=user, actor=actor, what="set their password")

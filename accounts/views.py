@@ -12,7 +12,7 @@ from core.forms import add_service_errors, posted
 from core.history import attribute_to
 from core.pagination import paginate
 
-from . import exports, own_passwords, rules, selectors, services, user_page
+from . import exports, rules, selectors, services, user_page
 from .forms import OwnPasswordChangeForm, PasswordResetByAdminForm, SignInForm, UserCreateForm, UserUpdateForm
 from .roles import Role
 from .sso.views import SignOutView
@@ -46,7 +46,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         # The audit history keeps no password: it says why the account was saved.
         attribute_to(form.user, actor=self.request.user, reason=services.OWN_PASSWORD_REASON)
-        own_passwords.password_chosen_by_its_owner(form.user)
         return super().form_valid(form)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from accounts import access
+from accounts import access, own_passwords
 from accounts.models import AccessEventKind, User
 from accounts.services import user_set_role
 from core.history import SYSTEM, save_as
@@ -72,9 +72,12 @@ def sso_user_for_claims(*, claims: dict[str, Any]) -> User:
     if not user.is_active:  # reactivating is an officer's decision (accounts.rules), never a sign-in's
         log.info("Single sign-on refused: the account %s is deactivated", user.username)
         raise Refusal(NO_ACCOUNT, email)
-    if role is not None:
-        user_set_role(user=user, role=role, actor=None)  # no change, no log line
     if not user.signs_in_with_sso:
         user.signs_in_with_sso = True
         save_as(user, actor=SYSTEM, update_fields=["signs_in_with_sso"], reason=FIRST_SSO_SIGN_IN_REASON)
+    if role is not None:
+        before = own_passwords.case_reading(user)
+        user_set_role(user=user, role=role, actor=None)  # no change, no log line
+        # A password someone else chose stops working when the mapped role opens more (docs/adr/0062).
+        own_passwords.link_if_it_gains_case_material(user=user, actor=None, before=before)
     return user

@@ -52,24 +52,21 @@ def officer2(make_user):
 
 
 @pytest.mark.parametrize(
-    ("before", "after", "someone_else", "has_password", "sso", "sends"),
+    ("before", "after", "chooses_anew"),
     [
-        (0, 2, True, True, False, True),  # an admin's password, the adviser role given
-        (0, 3, True, True, True, True),  # single sign-on too: the password still signs in
-        (0, 1, False, True, False, False),  # a governor's own password, raised to headteacher
-        (0, 2, False, False, False, True),  # no password at all
-        (0, 2, False, False, True, False),  # no password, signs in with single sign-on
-        (1, 2, True, True, False, True),  # raised from headteacher to adviser
-        (2, 2, True, True, False, False),  # no more case material than before
-        (3, 2, True, True, False, False),  # lowered
-        (2, 0, True, True, False, False),  # deactivated
+        (0, 1, True),  # a governor made headteacher, or an inactive headteacher reactivated
+        (0, 2, True),  # the adviser role given
+        (0, 3, True),  # an officer reactivated
+        (1, 2, True),  # raised from headteacher to adviser
+        (2, 3, True),  # raised from adviser to officer
+        (2, 2, False),  # no more case material than before
+        (3, 2, False),  # lowered
+        (2, 0, False),  # deactivated
+        (0, 0, False),  # a governor stays a governor
     ],
 )
-def test_a_case_reader_signs_in_with_a_password_only_they_know(before, after, someone_else, has_password, sso, sends):
-    got = rules.a_case_reader_signs_in_with_a_password_only_they_know(
-        before=before, after=after, set_by_someone_else=someone_else, has_password=has_password, signs_in_with_sso=sso
-    )
-    assert got is sends
+def test_a_case_reader_signs_in_with_a_password_only_they_know(before, after, chooses_anew):
+    assert rules.a_case_reader_signs_in_with_a_password_only_they_know(before=before, after=after) is chooses_anew
 
 
 def test_an_adviser_an_admin_created_chooses_their_own_password_and_the_admins_stops_working(
@@ -82,7 +79,6 @@ def test_an_adviser_an_admin_created_chooses_their_own_password_and_the_admins_s
     )  # fmt: skip
     nia = User.objects.get(username="nevans")
     assert nia.check_password("the-admins-choice-1")
-    assert nia.password_set_by_someone_else
     request = RoleRequest.objects.get(user=nia)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -102,7 +98,6 @@ def test_an_adviser_an_admin_created_chooses_their_own_password_and_the_admins_s
     assert "Password saved" in done.content.decode()
     nia = fresh(nia)
     assert nia.check_password(CHOSEN)
-    assert not nia.password_set_by_someone_else
     assert own_passwords.CHOSEN_REASON in nia.history.first().history_change_reason
 
     again = client.get(link_in(email), follow=True).content.decode()
@@ -121,40 +116,130 @@ def test_an_advisers_password_an_admin_set_stops_working_when_an_officer_reactiv
     assert [m.subject for m in mailoutbox][-1].endswith(own_passwords.LINK_SUBJECT)
 
 
-def test_an_officer_raising_a_governor_whose_password_an_admin_chose_sends_a_link_but_not_one_who_chose_their_own(
-    admin_user, officer, governor, make_user, django_capture_on_commit_callbacks
+def test_an_officer_raising_a_governor_sends_a_link_even_to_one_who_chose_their_own_password(
+    admin_user, officer, governor, make_user, mailoutbox, django_capture_on_commit_callbacks
 ):
+    """Nobody can tell who chose a password, so every account coming to open case material chooses anew."""
     own = make_user(Role.GOVERNOR, username="owngov", email="own@example.org")
     services.user_set_password(user=governor, password="the-admins-choice-1", actor=admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        for person in (governor, own):
+            services.user_update(user=fresh(person), first_name="G", last_name="H", email=person.email,
+                                 role=Role.HEADTEACHER, is_active=True, actor=officer)  # fmt: skip
     for person in (governor, own):
-        services.user_update(user=fresh(person), first_name="G", last_name="H", email=person.email,
-                             role=Role.HEADTEACHER, is_active=True, actor=officer)  # fmt: skip
-    assert not fresh(governor).has_usable_password()
-    assert fresh(own).has_usable_password()
-    assert not AccessEvent.objects.filter(user=own, kind=AccessEventKind.PASSWORD_LINK_SENT).exists()
+        assert not fresh(person).has_usable_password()
+        event = AccessEvent.objects.get(user=person, kind=AccessEventKind.PASSWORD_LINK_SENT)
+        assert (event.actor, event.detail) == (officer, own_passwords.REPLACED_DETAIL)
+    links = [m.to[0] for m in mailoutbox if m.subject.endswith(own_passwords.LINK_SUBJECT)]
+    assert sorted(links) == sorted([governor.email, "own@example.org"])
 
 
-def test_changing_ones_own_password_means_nobody_else_knows_it(client_as, admin_user, governor, officer):
-    services.user_set_password(user=governor, password="the-admins-choice-1", actor=admin_user)
-    client = client_as("governor")
+def test_an_admin_who_signed_in_to_a_waiting_account_and_changed_its_password_cannot_keep_it(
+    client, client_as, officer
+):
+    """The review's bypass: the admin creates the adviser with a password, signs in as them while the
+    request waits (the account has no role yet) and "changes their own" password, then an officer
+    approves. That password stops working too."""
+    client_as("admin").post(
+        reverse("accounts:user_create"),
+        {"username": "nevans", "first_name": "Nia", "last_name": "Evans", "email": "nia@example.org",
+         "role": "adviser", "password": "the-admins-choice-1"},
+    )  # fmt: skip
+    nia = User.objects.get(username="nevans")
+    client.logout()
+    client.force_login(nia)
     client.post(
         reverse("accounts:password_change"),
         {"old_password": "the-admins-choice-1", "new_password1": CHOSEN, "new_password2": CHOSEN},
     )
-    assert not fresh(governor).password_set_by_someone_else
-    services.user_update(user=fresh(governor), first_name="G", last_name="H", email=governor.email,
-                         role=Role.HEADTEACHER, is_active=True, actor=officer)  # fmt: skip
-    assert fresh(governor).check_password(CHOSEN)
+    assert fresh(nia).check_password(CHOSEN)
+    services.role_request_approve(role_request=RoleRequest.objects.get(user=nia), actor=officer)
+    assert not fresh(nia).check_password(CHOSEN)
+    assert not fresh(nia).has_usable_password()
+
+
+def test_a_link_to_an_address_the_admin_controlled_gives_no_password_once_the_account_is_reactivated(
+    client, admin_user, adviser, officer, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The review's second bypass: deactivate an adviser, give the account the admin's address (nothing
+    is suspended while inactive), send the link there, choose a password, put the real address back,
+    ask for the reactivation. The officer's approval replaces that password by a link to the real one."""
+    real = adviser.email
+    services.user_update(user=adviser, first_name="A", last_name="R", email="admin-mailbox@example.org",
+                         role=Role.ADVISER, is_active=False, actor=admin_user)  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        own_passwords.password_link_send(user=fresh(adviser), actor=admin_user)
+    choose(client, link_in(mailoutbox[-1]), "admins-own-pw-99")
+    assert fresh(adviser).check_password("admins-own-pw-99")
+    services.user_update(user=fresh(adviser), first_name="A", last_name="R", email=real, role=Role.ADVISER,
+                         is_active=True, actor=admin_user)  # fmt: skip
+    request = RoleRequest.objects.get(user=adviser, status="pending")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.role_request_approve(role_request=request, actor=officer)
+    adviser = fresh(adviser)
+    assert adviser.is_active
+    assert not adviser.check_password("admins-own-pw-99")
+    assert mailoutbox[-1].to == [real]
+
+
+def test_single_sign_on_raising_the_role_stops_a_password_someone_else_chose_without_a_link(
+    admin_user, settings, django_capture_on_commit_callbacks
+):
+    from accounts.sso.services import sso_user_for_claims
+
+    settings.OIDC_ALLOWED_DOMAINS = ["council.gov.uk"]
+    settings.OIDC_TRUST_PROVIDER_EMAILS = False
+    settings.OIDC_GROUPS_CLAIM = "groups"
+    settings.OIDC_ROLE_GROUPS = [("adviser", "advisers")]
+    person = services.user_create(username="nevans", first_name="Nia", last_name="Evans",
+                                  email="nia@council.gov.uk", role=Role.GOVERNOR, password="the-admins-choice-1",
+                                  actor=admin_user)  # fmt: skip
+    claims = {"sub": "x", "email": "nia@council.gov.uk", "email_verified": True, "groups": ["advisers"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sso_user_for_claims(claims=claims) == person
+    person = fresh(person)
+    assert person.role == Role.ADVISER
+    assert not person.has_usable_password()
+    assert not AccessEvent.objects.filter(user=person, kind=AccessEventKind.PASSWORD_LINK_SENT).exists()
+    assert person.history.first().history_change_reason == own_passwords.SSO_REPLACED_REASON
+
+
+def test_a_link_is_not_sent_to_an_address_changed_before_it_went(
+    admin_user, governor, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        event = own_passwords.password_link_send(user=governor, actor=admin_user)
+    User.objects.filter(pk=governor.pk).update(email="someone-else@example.org")
+    for callback in callbacks:
+        callback()
+    assert mailoutbox == []
+    assert AccessEvent.objects.get(pk=event.pk).email_error == own_passwords.ADDRESS_CHANGED
+
+
+def test_a_session_owing_a_second_factor_opens_the_link_without_the_token_going_into_an_address(
+    client, officer, admin_user, mailoutbox, django_capture_on_commit_callbacks, second_factor_required
+):
+    client.force_login(officer)  # signed in with a password, the second factor not yet given
+    with django_capture_on_commit_callbacks(execute=True):  # (the token is of the last sign-in: after it)
+        own_passwords.password_link_send(user=fresh(officer), actor=admin_user)
+    response = client.get(link_in(mailoutbox[-1]))
+    assert response.status_code == 302
+    assert response["Location"].endswith("/choose/")  # Django's own step: the token into the session
+    assert "second-factor" not in response["Location"]
 
 
 def test_an_approval_with_no_address_to_send_the_link_to_is_refused_and_changes_nothing(
-    client_as, admin_user, officer, make_user
+    client_as, admin_user, officer, make_user, mailoutbox, django_capture_on_commit_callbacks
 ):
     person = make_user(Role.GOVERNOR, username="noaddress", first_name="Noor", last_name="Khan", email="")
     services.user_set_password(user=person, password="the-admins-choice-1", actor=admin_user)
     request = services.role_request_create(user=person, role=Role.HEADTEACHER, actor=admin_user)
-    page = client_as("officer").post(reverse("audit:role_request_approve", kwargs={"pk": request.pk}), follow=True)
+    approve = reverse("audit:role_request_approve", kwargs={"pk": request.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client_as("officer").post(approve, follow=True)
     assert escape(own_passwords.NO_ADDRESS_FOR_THE_LINK.format(user=person)) in page.content.decode()
+    assert not AccessEvent.objects.filter(user=person, kind=AccessEventKind.PASSWORD_LINK_SENT).exists()
+    assert mailoutbox == []
     person = fresh(person)
     assert (person.role, person.check_password("the-admins-choice-1")) == (Role.GOVERNOR, True)
     assert RoleRequest.objects.get(pk=request.pk).status == "pending"
@@ -170,7 +255,6 @@ def test_an_admin_leaves_a_new_advisers_password_blank_and_the_approval_emails_t
     )  # fmt: skip
     nia = User.objects.get(username="nevans")
     assert not nia.has_usable_password()
-    assert not nia.password_set_by_someone_else
     with django_capture_on_commit_callbacks(execute=True):
         services.role_request_approve(role_request=RoleRequest.objects.get(user=nia), actor=officer)
     [email] = mailoutbox
@@ -224,10 +308,14 @@ def test_an_admin_emails_a_new_link_from_the_user_page(
         done = client.post(send, follow=True).content.decode()
     assert LINK_RESENT.format(email=governor.email) in done
     assert [m.to for m in mailoutbox] == [[governor.email]]
-    assert fresh(governor).has_usable_password()  # the password they have keeps working
+    assert fresh(governor).has_usable_password()  # the password they have keeps working until they choose
+    client.logout()
+    assert "Password saved" in choose(client, link_in(mailoutbox[0])).content.decode()
+    assert fresh(governor).check_password(CHOSEN)
 
     nobody = make_user(Role.GOVERNOR, username="noaddress", first_name="Noor", last_name="Khan", email="")
-    refused = client.post(reverse("accounts:password_link_send", kwargs={"pk": nobody.pk}), follow=True)
+    admin = client_as("admin")
+    refused = admin.post(reverse("accounts:password_link_send", kwargs={"pk": nobody.pk}), follow=True)
     assert escape(own_passwords.NO_ADDRESS_FOR_THE_LINK.format(user=nobody)) in refused.content.decode()
 
 
@@ -238,7 +326,8 @@ def test_an_admin_emails_a_new_link_from_the_user_page(
 def test_the_link_pages_answer_every_role_and_only_an_admin_sends_a_link(client_as, role, governor):
     client = client_as(role)
     bad_link = reverse("accounts:choose_password", kwargs={"uidb64": "MQ", "token": "not-a-token"})
-    assert client.get(bad_link).status_code == 200
+    bad = client.get(bad_link)
+    assert (bad.status_code, "This link no longer works" in bad.content.decode()) == (200, True)
     assert client.get(reverse("accounts:choose_password_done")).status_code == 200
     send = reverse("accounts:password_link_send", kwargs={"pk": governor.pk})
     expected = {"anonymous": SIGN_IN, "admin": 302}.get(role, 403)

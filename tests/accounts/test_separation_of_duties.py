@@ -246,7 +246,11 @@ def test_an_officer_approves_and_the_role_is_given(asked, officer):
     asked.refresh_from_db()
     assert fresh(asked.user).role == Role.ADVISER
     assert (asked.status, asked.decided_by) == (RoleRequestStatus.APPROVED, officer)
-    assert kinds_for(asked.user)[-2:] == [AccessEventKind.ROLE_CHANGED, AccessEventKind.ROLE_REQUEST_APPROVED]
+    assert kinds_for(asked.user)[-3:] == [
+        AccessEventKind.ROLE_CHANGED,
+        AccessEventKind.PASSWORD_LINK_SENT,  # docs/adr/0062
+        AccessEventKind.ROLE_REQUEST_APPROVED,
+    ]
     assert fresh(asked.user).history.first().history_user == officer
 
 

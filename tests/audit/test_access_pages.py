@@ -112,8 +112,9 @@ def test_the_access_log_lists_every_change_of_access_newest_first(client_as, ask
     client = client_as("officer")
     events = list(client.get(reverse("audit:access_log")).context["pagination"].page.object_list)
     ours = [e.kind for e in events if e.user == newstarter]
-    assert ours[:3] == [
+    assert ours[:4] == [
         AccessEventKind.ROLE_REQUEST_APPROVED,
+        AccessEventKind.PASSWORD_LINK_SENT,  # the adviser chooses a new password (docs/adr/0062)
         AccessEventKind.ROLE_CHANGED,
         AccessEventKind.ROLE_REQUESTED,
     ]

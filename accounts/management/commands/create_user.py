@@ -48,5 +48,5 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        message = LINK_EMAILED if links else CREATED
-        self.stdout.write(message.format(username=user.username, role=role.label.lower(), email=user.email))
+        named = {"username": user.username, "role": role.label.lower()}
+        self.stdout.write(LINK_EMAILED.format(**named, email=user.email) if links else CREATED.format(**named))
