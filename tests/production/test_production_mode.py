@@ -50,6 +50,9 @@ DIRECT = {
     "officer": {
         "letters:new": ("letters:new", {"urn": 874001, "code": "congratulations"}),  # the start page's form
         "accounts:password_change_done": ("accounts:password_change_done", {}),  # after a password change
+        # The emailed link to choose a password (docs/adr/0062): one that no longer works, and the page after.
+        "accounts:choose_password": ("accounts:choose_password", {"uidb64": "MQ", "token": "no-longer-works"}),
+        "accounts:choose_password_done": ("accounts:choose_password_done", {}),
     },
 }
 # Pages whose form shows once a school is chosen with the school picker (?school=<URN>): the
