@@ -7,11 +7,11 @@ credentials wait for an officer; this closes what it left. Whenever an account c
 material, or more of it (an officer gives or raises the role or reactivates the account, directly
 or by approving a request, or single sign-on maps it to a higher role), its password stops working
 and the person is emailed a link to choose a new one, at the address the approving officer sees.
-The link is Django's password-reset token: it works once, stops working when the password, the
-email address or the last sign-in changes, and expires after settings.PASSWORD_RESET_TIMEOUT."""
+The link's token (accounts.tokens) is Django's password-reset token made stricter: it works once,
+stops working when the password, the email address or the last sign-in changes, and expires after
+settings.PASSWORD_RESET_TIMEOUT."""
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -24,6 +24,7 @@ from core.history import SYSTEM, save_as
 
 from . import access, rules
 from .models import AccessEvent, AccessEventKind, RoleRequest, User
+from .tokens import choose_password_tokens
 
 NO_ADDRESS_FOR_THE_LINK = (
     "{user} has no email address, and a headteacher, adviser or officer chooses their own password through a link "
@@ -55,15 +56,15 @@ def link_if_it_gains_case_material(
     if not rules.a_case_reader_signs_in_with_a_password_only_they_know(before=before, after=case_reading(user)):
         return False
     replaced = user.has_usable_password()
+    # Always a new unusable password, even over an unusable one: the link's token hashes it, so every
+    # link made before (to whatever address) stops working too.
+    user.set_unusable_password()
     if user.signs_in_with_sso:
-        if replaced:
-            user.set_unusable_password()
-            save_as(user, actor=actor or SYSTEM, reason=SSO_REPLACED_REASON)
+        save_as(user, actor=actor or SYSTEM, update_fields=["password"], reason=SSO_REPLACED_REASON if replaced else "")
         return False
     if not user.email:
         raise ValidationError(NO_ADDRESS_FOR_THE_LINK.format(user=user))
-    user.set_unusable_password()
-    save_as(user, actor=actor or SYSTEM, reason=REPLACED_REASON if replaced else "")
+    save_as(user, actor=actor or SYSTEM, update_fields=["password"], reason=REPLACED_REASON if replaced else "")
     access.password_link_record(user=user, actor=actor, request=request, detail=REPLACED_DETAIL if replaced else "")
     return True
 
@@ -86,7 +87,7 @@ def password_link_send(*, user: User, actor: User) -> AccessEvent:
 
 
 def link_path(user: User) -> str:
-    uid, token = urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
+    uid, token = urlsafe_base64_encode(force_bytes(user.pk)), choose_password_tokens.make_token(user)
     return reverse("accounts:choose_password", kwargs={"uidb64": uid, "token": token})
 
 

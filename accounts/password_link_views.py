@@ -15,6 +15,7 @@ from core.history import attribute_to
 
 from . import own_passwords
 from .forms import ChoosePasswordForm
+from .tokens import choose_password_tokens
 
 User = get_user_model()
 LINK_RESENT = "A new link to choose a password was emailed to {email}."
@@ -30,6 +31,7 @@ class ChoosePasswordView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:choose_password_done")
     post_reset_login = False  # they sign in as usual, with their second factor
     reset_url_token = "choose"
+    token_generator = choose_password_tokens
     extra_context = {"title": "Choose your password"}
 
     def form_valid(self, form):

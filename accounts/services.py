@@ -58,6 +58,10 @@ PASSWORD_NEEDED = "Enter initial password: a governor or admin signs in with it"
 EMAIL_FOR_THE_LINK = (
     "Enter their email address: a headteacher, adviser or officer is emailed a link to choose their own password"
 )
+ADDRESS_CHANGED_SINCE = (
+    "{user}'s email address changed since this page showed it: it is now {email}, where the link to choose their "
+    "password would go. Check it with them, then approve again."
+)
 # What the officer deciding the request is told (RoleRequest.note).
 RESET_NOTE = "{actor} {what} on {day:%-d %B %Y}: confirm it with {user} before approving."
 
@@ -163,6 +167,9 @@ def user_update(
     by an officer; an admin's is filed as a role request and the rest of the change is saved. An
     admin's new email address for a case reader waits for an officer (suspend_until_an_officer_agrees)."""
     role = Role(role)
+    # The row as it is now, locked: an officer's approval committed since the page loaded it (a new
+    # role, a password replaced) must not be saved over with the page's copy (docs/adr/0062).
+    user = _locked(user)
     if user.pk == actor.pk and (role != Role.ADMIN or not is_active) and user.role == Role.ADMIN:
         raise ValidationError(OWN_ADMIN_ROLE)
     before_role, was_active, old_email = user.role, user.is_active, user.email
@@ -207,18 +214,21 @@ def user_set_password(*, user: User, password: str, actor: User) -> RoleRequest 
     """Set a user's password for them; recorded in the access log and, when someone else set it,
     told to the user by email (accounts.access). A case reader's set by an admin waits for an officer
     (suspend_until_an_officer_agrees): returns the request then."""
+    user = _locked(user)
     validate_password(password, user)
     user.set_password(password)
-    save_as(user, actor=actor, reason=PASSWORD_SET_REASON)
+    save_as(user, actor=actor, update_fields=["password"], reason=PASSWORD_SET_REASON)
     access.credential_reset_record(kind=AccessEventKind.PASSWORD_SET, user=user, actor=actor)
     return suspend_until_an_officer_agrees(user=user, actor=actor, what="set their password")
 
 
+@transaction.atomic
 def suspend_until_an_officer_agrees(*, user: User, actor: User | None, what: str) -> RoleRequest | None:
     """After an admin sets a case reader's password, resets their second factor or gives them a new
     email address (`what` they did, for the officer): an active account is deactivated, and the
     request to reactivate it (or the request already waiting to give it case material) tells the
     officer what was reset (docs/adr/0061). Returns that request, or None when nobody else was needed."""
+    user = _locked(user)
     pending = RoleRequest.objects.select_for_update().filter(user=user, status=RoleRequestStatus.PENDING).first()
     asked_role = pending.role if pending is not None else None
     if actor is None or not rules.a_case_readers_credentials_reset_by_an_admin_wait_for_an_officer(
@@ -229,7 +239,7 @@ def suspend_until_an_officer_agrees(*, user: User, actor: User | None, what: str
     reads_now = user.is_active and rules.case_access(role) > 0
     if reads_now:
         user.is_active = False
-        save_as(user, actor=actor, reason=SUSPENDED_REASON)
+        save_as(user, actor=actor, update_fields=["is_active"], reason=SUSPENDED_REASON)
         access.access_event_record(
             kind=AccessEventKind.DEACTIVATED, user=user, actor=actor, role_before=role, role_after=role,
             detail=SUSPENDED_REASON,
@@ -289,6 +299,11 @@ def role_request_create(
     return request
 
 
+def _locked(user: User) -> User:
+    """The account as it is now, locked until the transaction ends."""
+    return User.objects.select_for_update().get(pk=user.pk)
+
+
 def _pending(role_request: RoleRequest) -> RoleRequest:
     """The request, locked until the transaction ends (two officers deciding at once: one wins)."""
     locked = RoleRequest.objects.select_for_update().get(pk=role_request.pk)
@@ -304,15 +319,19 @@ def _decided(request: RoleRequest, status: RoleRequestStatus, actor: User, comme
 
 
 @transaction.atomic
-def role_request_approve(*, role_request: RoleRequest, actor: User) -> RoleRequest:
-    """An officer who neither asked for it nor is its subject gives the role (and reactivates)."""
+def role_request_approve(*, role_request: RoleRequest, actor: User, email_seen: str | None = None) -> RoleRequest:
+    """An officer who neither asked for it nor is its subject gives the role (and reactivates).
+    `email_seen`: the address the officer's page showed, where the link to choose a password goes
+    (docs/adr/0062); refused if it has changed since."""
+    user = _locked(User(pk=role_request.user_id))  # the account first, then the request: user_update's order
     request = _pending(role_request)
     refusals = rules.four_eyes_no_one_approves_a_role_request_they_made_or_that_is_about_them(
         approver=actor, requester_id=request.requested_by_id, subject_id=request.user_id
     )
     if refusals:
         raise ValidationError(refusals)
-    user = User.objects.get(pk=request.user_id)
+    if email_seen is not None and email_seen.strip().casefold() != user.email.casefold():
+        raise ValidationError(ADDRESS_CHANGED_SINCE.format(user=user, email=user.email or "none"))
     before, reading_before = user.role, own_passwords.case_reading(user)
     if request.school is not None and before not in (None, Role.HEADTEACHER):
         raise ValidationError(NO_LONGER_A_HEADTEACHER.format(user=user, role=user.role_label.lower()))
@@ -321,7 +340,7 @@ def role_request_approve(*, role_request: RoleRequest, actor: User) -> RoleReque
         headships.headship_add(user=user, school=request.school, actor=actor)
     if request.reactivate and not user.is_active:
         user.is_active = True
-        save_as(user, actor=actor, reason=REACTIVATED_REASON)
+        save_as(user, actor=actor, update_fields=["is_active"], reason=REACTIVATED_REASON)
         access.access_event_record(
             kind=AccessEventKind.REACTIVATED, user=user, actor=actor, role_before=user.role, role_after=user.role
         )

@@ -61,7 +61,9 @@ def _role_request(pk: int) -> RoleRequest:
 def role_request_approve(request, pk: int):
     role_request = _role_request(pk)
     try:
-        services.role_request_approve(role_request=role_request, actor=request.user)
+        # The address the officer's page showed: the link to choose a password goes there (ADR 0062).
+        email_seen = request.POST.get("email")  # the page always sends it
+        services.role_request_approve(role_request=role_request, actor=request.user, email_seen=email_seen)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -91,7 +92,7 @@ def test_an_adviser_an_admin_created_chooses_their_own_password_and_the_admins_s
     assert (event.actor, event.request, event.emailed_to) == (officer, request, "nia@example.org")
     [email] = mailoutbox
     assert email.to == ["nia@example.org"]
-    assert "A password you were given before no longer works" in email.body
+    assert "The password you had no longer works" in email.body
 
     client.logout()
     done = choose(client, link_in(email))
@@ -259,7 +260,7 @@ def test_an_admin_leaves_a_new_advisers_password_blank_and_the_approval_emails_t
         services.role_request_approve(role_request=RoleRequest.objects.get(user=nia), actor=officer)
     [email] = mailoutbox
     assert email.to == ["nia@example.org"]
-    assert "A password you were given before" not in email.body  # they were given none
+    assert "The password you had" not in email.body  # they were given none
 
 
 def test_a_new_governor_or_admin_needs_a_password(client_as):
@@ -374,3 +375,80 @@ def test_create_user_refuses_an_officer_with_no_address_and_asks_a_governor_for_
     call_command("create_user", "ghalt", "--role", "governor", stdout=io.StringIO())
     assert User.objects.get(username="ghalt").check_password("governors-own-pw-1")
     assert not User.objects.filter(username="nevans").exists()
+
+
+def test_an_approval_is_refused_when_the_address_changed_since_the_officers_page_showed_it(
+    client_as, admin_user, officer, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The second review: the officer confirms the address on the page; the admin changes it before
+    the officer clicks Approve. The link would go to the new address, so the approval is refused."""
+    services.user_create(username="nevans", first_name="Nia", last_name="Evans", email="nia@example.org",
+                         role=Role.ADVISER, password="", actor=admin_user)  # fmt: skip
+    nia = User.objects.get(username="nevans")
+    officer_client = client_as("officer")
+    page = officer_client.get(reverse("audit:role_requests")).content.decode()
+    assert 'name="email" value="nia@example.org"' in page
+    services.user_update(user=nia, first_name="Nia", last_name="Evans", email="ada-mailbox@example.org",
+                         role=Role.ADVISER, is_active=True, actor=admin_user)  # fmt: skip
+    request = RoleRequest.objects.get(user=nia)
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = officer_client.post(
+            reverse("audit:role_request_approve", kwargs={"pk": request.pk}), {"email": "nia@example.org"}, follow=True
+        )
+    changed = services.ADDRESS_CHANGED_SINCE.format(user=nia, email="ada-mailbox@example.org")
+    assert escape(changed) in refused.content.decode()
+    assert RoleRequest.objects.get(pk=request.pk).status == "pending"
+    assert fresh(nia).role is None
+    assert mailoutbox == []
+
+
+def test_an_admins_page_saved_after_an_approval_does_not_bring_back_the_old_password(admin_user, officer):
+    """The second review's race: the admin's user page loaded the account before an officer's approval
+    replaced its password; saving that page must not write the old password back, and an address
+    changed then suspends the new adviser."""
+    nia = services.user_create(username="nevans", first_name="Nia", last_name="Evans", email="nia@example.org",
+                               role=Role.ADVISER, password="the-admins-choice-1", actor=admin_user)  # fmt: skip
+    stale = User.objects.get(pk=nia.pk)  # what the admin's page holds
+    services.role_request_approve(role_request=RoleRequest.objects.get(user=nia), actor=officer)
+    services.user_update(user=stale, first_name="Nia", last_name="Evans", email="ada-mailbox@example.org",
+                         role=Role.ADVISER, is_active=True, actor=admin_user)  # fmt: skip
+    nia = fresh(nia)
+    assert not nia.check_password("the-admins-choice-1")
+    assert (nia.role, nia.is_active) == (Role.ADVISER, False)  # the address change waits for an officer
+
+
+def test_a_link_made_before_an_sso_account_gains_case_material_stops_working(
+    client, admin_user, officer, make_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The second review: an account that signs in with single sign-on has no usable password, and
+    replacing "none" with "none" kept every earlier link alive. Each rise now makes a new unusable one."""
+    nia = make_user(Role.GOVERNOR, username="nia", email="nia@council.gov.uk", signs_in_with_sso=True)
+    nia.set_unusable_password()
+    nia.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        own_passwords.password_link_send(user=nia, actor=admin_user)
+    path = link_in(mailoutbox[-1])
+    request = services.role_request_create(user=fresh(nia), role=Role.ADVISER, actor=admin_user)
+    services.role_request_approve(role_request=request, actor=officer)
+    assert "This link no longer works" in client.get(path, follow=True).content.decode()
+
+
+def test_the_links_timestamp_and_address_cannot_trade_digits(governor):
+    """The second review: Django hashes "...{timestamp}{email}" with nothing between, so a token made for
+    "7nia@..." checked out for "nia@..." with a timestamp one digit longer, in the future and so
+    never expiring. The link's tokens separate the values and refuse a future timestamp."""
+    from django.utils.http import base36_to_int, int_to_base36
+
+    from accounts.tokens import choose_password_tokens
+
+    governor.email = "7" + governor.email
+    token = choose_password_tokens.make_token(governor)
+    governor.email = governor.email[1:]
+    stamp, digest = token.split("-")
+    shifted = f"{int_to_base36(int(str(base36_to_int(stamp)) + '7'))}-{digest}"
+    assert not choose_password_tokens.check_token(governor, shifted)
+    future = choose_password_tokens._make_token_with_timestamp(
+        governor, choose_password_tokens._num_seconds(choose_password_tokens._now()) + 3600, settings.SECRET_KEY
+    )
+    assert not choose_password_tokens.check_token(governor, future)
+    assert choose_password_tokens.check_token(governor, choose_password_tokens.make_token(governor))
