@@ -121,12 +121,27 @@ class SignInForm(TextLimits, AuthenticationForm):
 
 
 class OwnPasswordChangeForm(TextLimits, PasswordChangeForm):
-    """Django's change-your-password form, with the project's text limits."""
+    """Django's change-your-password form, with the project's text limits, saved through
+    accounts.own_passwords (the row locked, the password only)."""
+
+    def save(self, commit=True):
+        from .own_passwords import password_set_by_its_owner
+
+        return password_set_by_its_owner(
+            user=self.user, password=self.cleaned_data["new_password1"], reason=services.OWN_PASSWORD_REASON
+        )
 
 
 class ChoosePasswordForm(TextLimits, SetPasswordForm):
     """Django's set-a-password form (the emailed link: accounts.own_passwords), with the project's
-    text limits."""
+    text limits, saved through accounts.own_passwords (the row locked, the password only)."""
+
+    def save(self, commit=True):
+        from .own_passwords import CHOSEN_REASON, password_set_by_its_owner
+
+        return password_set_by_its_owner(
+            user=self.user, password=self.cleaned_data["new_password1"], reason=CHOSEN_REASON
+        )
 
 
 class HeadshipForm(TextLimits, forms.Form):

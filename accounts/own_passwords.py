@@ -41,6 +41,28 @@ LINK_SUBJECT = "choose the password for your account"
 ADDRESS_CHANGED = "Not sent: the account's email address changed before the link was sent. Send a new link."
 
 
+PASSWORD_CHANGED_MEANWHILE = (
+    "Your password was changed while this page was open, so this one was not saved. Sign in again, or ask the "
+    "service's administrators for a new link."
+)
+
+
+@transaction.atomic
+def password_set_by_its_owner(*, user: User, password: str, reason: str) -> User:
+    """The person's own new password (changing it when signed in, or through the emailed link),
+    saved on the account's row as it is now, locked, and only if its password is still the one the
+    page checked (`user.password`, read at the request's start): otherwise an officer's approval that
+    replaced it meanwhile would be undone, and Django's own save writes back the whole row it read
+    (the third review of docs/adr/0062). Saves the password only, never the rest of an old copy."""
+    locked = User.objects.select_for_update(no_key=True).get(pk=user.pk)
+    if locked.password != user.password:
+        raise ValidationError(PASSWORD_CHANGED_MEANWHILE)
+    locked.set_password(password)
+    save_as(locked, actor=locked, update_fields=["password"], reason=reason)
+    user.password = locked.password  # the session's hash follows the new one
+    return locked
+
+
 def case_reading(user: User) -> int:
     """How much case material the account opens now: its role's, or none while it is inactive."""
     return rules.case_access(user.role) if user.is_active else 0

@@ -6,12 +6,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
-
-from core.history import attribute_to
 
 from . import own_passwords
 from .forms import ChoosePasswordForm
@@ -35,8 +34,14 @@ class ChoosePasswordView(auth_views.PasswordResetConfirmView):
     extra_context = {"title": "Choose your password"}
 
     def form_valid(self, form):
-        attribute_to(form.user, actor=form.user, reason=own_passwords.CHOSEN_REASON)
-        return super().form_valid(form)
+        # Not Django's form_valid: its save writes the whole row it read (accounts.own_passwords).
+        try:
+            form.save()
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
 
 
 choose_password = ChoosePasswordView.as_view()

@@ -58,6 +58,13 @@ PASSWORD_NEEDED = "Enter initial password: a governor or admin signs in with it"
 EMAIL_FOR_THE_LINK = (
     "Enter their email address: a headteacher, adviser or officer is emailed a link to choose their own password"
 )
+# An account's address is read by the officer who confirms it, and receives the link to choose a
+# password: an address in another script can look exactly like someone else's ("example.org" with a
+# Cyrillic a for the first a), so it is kept to plain letters, as usernames are (ADR 0056, 0062).
+EMAIL_PLAIN = (
+    "Enter an email address in plain letters a to z, digits and . _ % + - @ (an address in another script can look "
+    "like someone else's)"
+)
 ADDRESS_CHANGED_SINCE = (
     "{user}'s email address changed since this page showed it: it is now {email}, where the link to choose their "
     "password would go. Check it with them, then approve again."
@@ -103,6 +110,8 @@ def user_create_problems(
     case material whose password comes by a link (accounts.own_passwords). Single sign-on accounts
     take the provider's username (accounts.sso), not this."""
     problems: dict[str, list[str]] = {}
+    if not user.email.isascii():
+        problems["email"] = [EMAIL_PLAIN]
     case_reader = rules.case_access(role) > 0
     # A link is emailed unless the system (`by_someone` false: a command, the demo) gave the password.
     if case_reader and not user.email and (by_someone or not password):
@@ -172,6 +181,8 @@ def user_update(
     user = _locked(user)
     if user.pk == actor.pk and (role != Role.ADMIN or not is_active) and user.role == Role.ADMIN:
         raise ValidationError(OWN_ADMIN_ROLE)
+    if not email.strip().isascii():
+        raise ValidationError({"email": [EMAIL_PLAIN]})
     before_role, was_active, old_email = user.role, user.is_active, user.email
     reading_before = own_passwords.case_reading(user)
     raises = rules.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(before=before_role, after=role)
@@ -301,7 +312,9 @@ def role_request_create(
 
 def _locked(user: User) -> User:
     """The account as it is now, locked until the transaction ends."""
-    return User.objects.select_for_update().get(pk=user.pk)
+    # FOR NO KEY UPDATE: rows that refer to the account (the access log, a request) are inserted under
+    # KEY SHARE locks, which this does not block; FOR UPDATE deadlocked a decline against an approval.
+    return User.objects.select_for_update(no_key=True).get(pk=user.pk)
 
 
 def _pending(role_request: RoleRequest) -> RoleRequest:
