@@ -20,6 +20,18 @@ User = get_user_model()
 LINK_RESENT = "A new link to choose a password was emailed to {email}."
 
 
+def saved_or_refused(view, form):
+    """Save one's own new password (accounts.own_passwords.password_set_by_its_owner, not Django's
+    form_valid, whose save writes the whole row it read): None when saved, else the page again with
+    the refusal."""
+    try:
+        form.save()
+    except ValidationError as error:
+        form.add_error(None, error)
+        return view.form_invalid(form)
+    return None
+
+
 @method_decorator(login_not_required, name="dispatch")
 class ChoosePasswordView(auth_views.PasswordResetConfirmView):
     """Django's password-reset confirmation: the token is checked, then moved out of the address
@@ -34,12 +46,8 @@ class ChoosePasswordView(auth_views.PasswordResetConfirmView):
     extra_context = {"title": "Choose your password"}
 
     def form_valid(self, form):
-        # Not Django's form_valid: its save writes the whole row it read (accounts.own_passwords).
-        try:
-            form.save()
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
+        if refused := saved_or_refused(self, form):
+            return refused
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         return HttpResponseRedirect(self.get_success_url())
 

@@ -14,6 +14,7 @@ from core.pagination import paginate
 
 from . import exports, rules, selectors, services, user_page
 from .forms import OwnPasswordChangeForm, PasswordResetByAdminForm, SignInForm, UserCreateForm, UserUpdateForm
+from .password_link_views import saved_or_refused
 from .roles import Role
 from .sso.views import SignOutView
 
@@ -44,12 +45,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     extra_context = {"title": "Change your password"}
 
     def form_valid(self, form):
-        # Not Django's form_valid: its save writes the whole row it read (accounts.own_passwords).
-        try:
-            form.save()
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
+        if refused := saved_or_refused(self, form):
+            return refused
         update_session_auth_hash(self.request, form.user)
         return HttpResponseRedirect(self.get_success_url())
 
