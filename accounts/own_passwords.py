@@ -41,6 +41,20 @@ LINK_SUBJECT = "choose the password for your account"
 ADDRESS_CHANGED = "Not sent: the account's email address changed before the link was sent. Send a new link."
 
 
+EMAIL_FOR_THE_LINK = (
+    "Enter their email address: a headteacher, adviser or officer is emailed a link to choose their own password"
+)
+# An account's address is read by the officer who confirms it, and receives the link to choose a
+# password: an address in another script can look exactly like someone else's ("example.org" with a
+# Cyrillic a for the first a), so it is kept to plain letters, as usernames are (ADR 0056, 0062).
+EMAIL_PLAIN = (
+    "Enter an email address in plain letters a to z, digits and . _ % + - @ (an address in another script can look "
+    "like someone else's)"
+)
+ADDRESS_CHANGED_SINCE = (
+    "{user}'s email address changed since this page showed it: it is now {email}, where the link to choose their "
+    "password would go. Check it with them, then approve again."
+)
 PASSWORD_CHANGED_MEANWHILE = (
     "Your password was changed while this page was open, so this one was not saved. Sign in again, or ask the "
     "service's administrators for a new link."

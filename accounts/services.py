@@ -55,20 +55,6 @@ SUSPENDED = (
     "to give the role. The request is in the role requests."
 )
 PASSWORD_NEEDED = "Enter initial password: a governor or admin signs in with it"
-EMAIL_FOR_THE_LINK = (
-    "Enter their email address: a headteacher, adviser or officer is emailed a link to choose their own password"
-)
-# An account's address is read by the officer who confirms it, and receives the link to choose a
-# password: an address in another script can look exactly like someone else's ("example.org" with a
-# Cyrillic a for the first a), so it is kept to plain letters, as usernames are (ADR 0056, 0062).
-EMAIL_PLAIN = (
-    "Enter an email address in plain letters a to z, digits and . _ % + - @ (an address in another script can look "
-    "like someone else's)"
-)
-ADDRESS_CHANGED_SINCE = (
-    "{user}'s email address changed since this page showed it: it is now {email}, where the link to choose their "
-    "password would go. Check it with them, then approve again."
-)
 # What the officer deciding the request is told (RoleRequest.note).
 RESET_NOTE = "{actor} {what} on {day:%-d %B %Y}: confirm it with {user} before approving."
 
@@ -111,11 +97,11 @@ def user_create_problems(
     take the provider's username (accounts.sso), not this."""
     problems: dict[str, list[str]] = {}
     if not user.email.isascii():
-        problems["email"] = [EMAIL_PLAIN]
+        problems["email"] = [own_passwords.EMAIL_PLAIN]
     case_reader = rules.case_access(role) > 0
     # A link is emailed unless the system (`by_someone` false: a command, the demo) gave the password.
     if case_reader and not user.email and (by_someone or not password):
-        problems["email"] = [EMAIL_FOR_THE_LINK]
+        problems["email"] = [own_passwords.EMAIL_FOR_THE_LINK]
     if not password and not case_reader:
         problems["password"] = [PASSWORD_NEEDED]
     try:
@@ -182,7 +168,7 @@ def user_update(
     if user.pk == actor.pk and (role != Role.ADMIN or not is_active) and user.role == Role.ADMIN:
         raise ValidationError(OWN_ADMIN_ROLE)
     if not email.strip().isascii():
-        raise ValidationError({"email": [EMAIL_PLAIN]})
+        raise ValidationError({"email": [own_passwords.EMAIL_PLAIN]})
     before_role, was_active, old_email = user.role, user.is_active, user.email
     reading_before = own_passwords.case_reading(user)
     raises = rules.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(before=before_role, after=role)
@@ -344,7 +330,7 @@ def role_request_approve(*, role_request: RoleRequest, actor: User, email_seen: 
     if refusals:
         raise ValidationError(refusals)
     if email_seen is not None and email_seen.strip().casefold() != user.email.casefold():
-        raise ValidationError(ADDRESS_CHANGED_SINCE.format(user=user, email=user.email or "none"))
+        raise ValidationError(own_passwords.ADDRESS_CHANGED_SINCE.format(user=user, email=user.email or "none"))
     before, reading_before = user.role, own_passwords.case_reading(user)
     if request.school is not None and before not in (None, Role.HEADTEACHER):
         raise ValidationError(NO_LONGER_A_HEADTEACHER.format(user=user, role=user.role_label.lower()))

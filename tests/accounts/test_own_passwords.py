@@ -281,7 +281,7 @@ def test_a_new_case_reader_needs_an_email_address_for_the_link(client_as):
         {"username": "noemail", "first_name": "A", "last_name": "B", "role": "officer",
          "password": "long-enough-password"},
     ).content.decode()  # fmt: skip
-    assert escape(services.EMAIL_FOR_THE_LINK) in page
+    assert escape(own_passwords.EMAIL_FOR_THE_LINK) in page
     assert not User.objects.filter(username="noemail").exists()
 
 
@@ -370,7 +370,7 @@ def make_adviser_to_be():
 
 
 def test_create_user_refuses_an_officer_with_no_address_and_asks_a_governor_for_a_password(monkeypatch):
-    with pytest.raises(CommandError, match=re.escape(services.EMAIL_FOR_THE_LINK)):
+    with pytest.raises(CommandError, match=re.escape(own_passwords.EMAIL_FOR_THE_LINK)):
         call_command("create_user", "nevans", "--role", "officer", stdout=io.StringIO())
     monkeypatch.setattr("sys.stdin", io.StringIO("governors-own-pw-1\n"))
     call_command("create_user", "ghalt", "--role", "governor", stdout=io.StringIO())
@@ -396,7 +396,7 @@ def test_an_approval_is_refused_when_the_address_changed_since_the_officers_page
         refused = officer_client.post(
             reverse("audit:role_request_approve", kwargs={"pk": request.pk}), {"email": "nia@example.org"}, follow=True
         )
-    changed = services.ADDRESS_CHANGED_SINCE.format(user=nia, email="ada-mailbox@example.org")
+    changed = own_passwords.ADDRESS_CHANGED_SINCE.format(user=nia, email="ada-mailbox@example.org")
     assert escape(changed) in refused.content.decode()
     assert RoleRequest.objects.get(pk=request.pk).status == "pending"
     assert fresh(nia).role is None
@@ -488,7 +488,7 @@ def test_an_accounts_address_is_in_plain_letters_so_it_cannot_pass_for_another(c
         {"username": "nevans", "first_name": "Nia", "last_name": "Evans", "email": address, "role": "adviser",
          "password": ""},
     ).content.decode()  # fmt: skip
-    assert escape(services.EMAIL_PLAIN) in created
+    assert escape(own_passwords.EMAIL_PLAIN) in created
     assert not User.objects.filter(username="nevans").exists()
     changed = (
         client_as("admin")
@@ -498,5 +498,5 @@ def test_an_accounts_address_is_in_plain_letters_so_it_cannot_pass_for_another(c
         )
         .content.decode()
     )
-    assert escape(services.EMAIL_PLAIN) in changed
+    assert escape(own_passwords.EMAIL_PLAIN) in changed
     assert fresh(adviser).email != address
