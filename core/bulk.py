@@ -55,10 +55,19 @@ def copy_text(value) -> str:
     return text
 
 
-def copy_from(raw_cursor, sql: str, data: io.StringIO | str | bytes) -> None:
+def copy_from(raw_cursor, sql: str, data: io.StringIO | str | bytes | Iterator[bytes]) -> None:
     """COPY ... FROM STDIN with either driver Django may be using: psycopg 2 has copy_expert,
     psycopg 3 (which Django prefers when both are installed) has copy(). `raw_cursor` is the
-    driver's cursor (Django's cursor.cursor); `data` text, or bytes in UTF-8."""
+    driver's cursor (Django's cursor.cursor); `data` text, or bytes in UTF-8, or chunks of bytes
+    (each sent as it is made, so the server parses one while the next is made)."""
+    if not isinstance(data, (str, bytes, io.StringIO)):  # chunks
+        if hasattr(raw_cursor, "copy_expert"):
+            raw_cursor.copy_expert(sql, io.BytesIO(b"".join(data)))
+            return
+        with raw_cursor.copy(sql) as copy:
+            for chunk in data:
+                copy.write(chunk)
+        return
     if hasattr(raw_cursor, "copy_expert"):
         if isinstance(data, bytes):
             raw_cursor.copy_expert(sql, io.BytesIO(data))

@@ -288,7 +288,7 @@ def _read_csv_regular(text: str, top: list[list[str]], wanted: list[str]) -> pd.
     last_row = ("" if text.endswith("\n") else "\n") + ",".join([END_MARK] * len(header)) + "\n"
     try:
         table = pacsv.read_csv(
-            pa.py_buffer((text + last_row).encode("utf-8")),
+            pa.py_buffer(text.encode("utf-8") + last_row.encode("utf-8")),  # (not text + last_row: a copy)
             parse_options=pacsv.ParseOptions(
                 newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=note
             ),

@@ -32,6 +32,7 @@ ACTIONS = "gias_actions"  # each row's school (if any) and what the import does 
 CREATE, UPDATE, SAME = "create", "update", "same"
 HEAD_NAME_FIELDS = ("head_first_name", "head_last_name")
 HISTORY = School.history.model
+STAGE_CHUNK = 5000
 JOINS = "LEFT JOIN schools_trust t ON t.code = s.trust_code LEFT JOIN schools_ward w ON w.code = s.ward_code"
 
 
@@ -70,18 +71,19 @@ def stage(checked, token: str) -> list[str]:
             f"CREATE TEMPORARY TABLE {STAGE} (pos integer NOT NULL, urn integer NOT NULL, {definitions}, "
             "trust_code text, ward_code text, new_head_appointment text)"
         )
-        rows = _csv(
-            [
-                np.arange(len(checked)),
-                np.array(checked.urns),
-                *(checked.fields[f] for f in fields),
-                checked.fields["trust_code"],
-                checked.fields["ward_code"],
-                checked.new_head_appointments(),
-            ]
-        )
+        columns = [
+            np.arange(len(checked)),
+            np.array(checked.urns),
+            *(checked.fields[f] for f in fields),
+            checked.fields["trust_code"],
+            checked.fields["ward_code"],
+            checked.new_head_appointments(),
+        ]
+        # A chunk at a time: the server parses each chunk while the next is written.
+        starts = range(0, len(checked), STAGE_CHUNK)
+        chunks = (_csv([c[start : start + STAGE_CHUNK] for c in columns]) for start in starts)
         names = ", ".join(_quote(c) for c in ["pos", "urn", *fields, "trust_code", "ward_code", "new_head_appointment"])
-        copy_from(cursor.cursor, f"COPY {STAGE} ({names}) FROM STDIN WITH (FORMAT csv)", rows)
+        copy_from(cursor.cursor, f"COPY {STAGE} ({names}) FROM STDIN WITH (FORMAT csv)", chunks)
         cursor.execute(f"COMMENT ON TABLE {STAGE} IS '{token}'")  # hex digits: secrets.token_hex
     return fields
 

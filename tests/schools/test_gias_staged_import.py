@@ -18,6 +18,7 @@ from core.tabular import read_table
 from letters.models import StoredSuggestionState
 from schools import services
 from schools.demo_files import current_gias_header, gias_row, synthetic_gias_rows, to_csv_bytes
+from schools.importers import gias_staging
 from schools.importers.gias import DUPLICATE_URN, FSM_INVALID, STATUS_UNKNOWN, URN_INVALID, GiasImporter
 from schools.models import EstablishmentType, HeadAppointment, School, Trust, Ward
 
@@ -205,6 +206,22 @@ def test_an_england_sized_sample_gives_the_same_result_by_both_paths_first_and_a
     again = to_csv_bytes(current_gias_header(), rows, encoding="cp1252")
     preview, _ = assert_same_by_both_paths(again, la_codes=())
     assert preview["counts"][3] == len({*range(0, 1500, 7), *range(0, 1500, 11)})
+
+
+@on_postgresql
+@pytest.mark.parametrize("chunk", [400, 500])
+def test_a_staging_table_copied_a_chunk_at_a_time_gives_the_same_result_as_one_row_at_a_time(monkeypatch, chunk):
+    # 1,500 rows in chunks of 400 (the last one short) and of 500 (the last one full).
+    monkeypatch.setattr(gias_staging, "STAGE_CHUNK", chunk)
+    rows = synthetic_gias_rows(1500)
+    first = to_csv_bytes(current_gias_header(), rows, encoding="cp1252")
+    preview, after = assert_same_by_both_paths(first, la_codes=())
+    assert preview["counts"][2] == len(after["schools"]) == 1500
+    run(first, la_codes=())
+    for row in rows[::3]:
+        row["NumberOfPupils"] = str(int(row["NumberOfPupils"]) + 1)
+    preview, _ = assert_same_by_both_paths(to_csv_bytes(current_gias_header(), rows, encoding="cp1252"), la_codes=())
+    assert preview["counts"][3:5] == (500, 1000)
 
 
 def test_the_column_at_a_time_checks_accept_and_refuse_exactly_what_the_row_by_row_checks_do():
