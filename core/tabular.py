@@ -24,7 +24,7 @@ import pyarrow.csv as pacsv
 from openpyxl import load_workbook
 
 from .csv_problems import csv_problem
-from .text import needs_normalising, normalise_text
+from .text import file_size, needs_normalising, normalise_text
 
 EMPTY_FILE = "The file is empty."
 NO_DATA_ROWS = "The file has a header row but no data rows."
@@ -337,12 +337,11 @@ def unpacking_problem(archive: zipfile.ZipFile) -> str | None:
     """Why this workbook must not be unpacked (XLSX_TOO_LARGE_UNPACKED, XLSX_PACKED_TOO_TIGHTLY), or
     None. Reads only the archive's directory."""
     from django.conf import settings
-    from django.template.defaultfilters import filesizeformat
 
     members = archive.infolist()
     total, limit = sum(member.file_size for member in members), settings.XLSX_MAX_UNPACKED_BYTES
     if total > limit:
-        return XLSX_TOO_LARGE_UNPACKED.format(size=filesizeformat(total), limit=filesizeformat(limit))
+        return XLSX_TOO_LARGE_UNPACKED.format(size=file_size(total), limit=file_size(limit))
     for member in members:
         ratio = member.file_size // max(member.compress_size, 1)
         if member.file_size > XLSX_RATIO_FROM_BYTES and ratio > XLSX_MAX_RATIO:

@@ -71,6 +71,19 @@ def needs_normalising(value: str) -> bool:
     return _CHANGES.search(value) is not None or not (value.isascii() or unicodedata.is_normalized("NFC", value))
 
 
+def file_size(size: int) -> str:
+    """A file's size as GOV.UK writes it: "2MB", "1.5MB", "340KB", "1 byte", "512 bytes" (one
+    place after the point, none when it is 0; units of 1,024, as the upload limits are set).
+    Django's filesizeformat gives "2.0\xa0MB"."""
+    if size < 1024:
+        return count_of(size, "byte")
+    for power, unit in enumerate(("KB", "MB", "GB"), start=1):
+        rounded = round(size / 1024**power, 1)
+        if rounded < 1024 or unit == "GB":
+            return f"{rounded:,.1f}".removesuffix(".0") + unit
+    raise AssertionError("unreachable")
+
+
 def count_of(count: int, singular: str, plural: str | None = None) -> str:
     """The count with thousands separators and the noun (phrase) that agrees with it. `plural`
     defaults to `singular` + "s"; give it for irregular phrases: count_of(n, "row is", "rows are")."""

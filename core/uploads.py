@@ -20,11 +20,10 @@ from pathlib import PurePosixPath, PureWindowsPath
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
-from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
 
 from .tabular import unpacking_problem
-from .text import normalise_text, single_line
+from .text import file_size, normalise_text, single_line
 
 # Room for the form's other fields (CSRF token, options) when judging a request by its
 # Content-Length: a body larger than the limit plus this cannot hold a file within the limit.
@@ -76,7 +75,7 @@ class RefusedUpload(UploadedFile):
     def message(self) -> str:
         if not self.limit:
             return NO_FILE_HERE
-        return FILE_TOO_LARGE.format(limit=filesizeformat(self.limit))
+        return FILE_TOO_LARGE.format(limit=file_size(self.limit))
 
     def open(self, mode=None):
         raise ValueError("A refused upload has no content")
@@ -134,7 +133,7 @@ class LimitedFileField(forms.FileField):
 
     def to_python(self, data):
         if isinstance(data, RefusedUpload):
-            message = self.too_large(filesizeformat(data.limit)) if self.too_large else data.message
+            message = self.too_large(file_size(data.limit)) if self.too_large else data.message
             raise forms.ValidationError(message, code="too_large")
         return super().to_python(data)
 

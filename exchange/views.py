@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
 
 from audit.services import record_request_read
 from core.forms import add_service_errors, posted, posted_files
+from core.text import file_size
 from core.uploads import upload_limit
 from schools.selectors import school_for_user
 
@@ -61,7 +61,7 @@ def document_list(request, urn: int):
             posted_files(request),
             kinds=services.LA_KINDS if la_side else services.SCHOOL_KINDS,
             la_side=la_side,
-            limit_text=filesizeformat(_max_bytes()),
+            limit_text=file_size(_max_bytes()),
         )
     if request.method == "POST":
         if form is None:

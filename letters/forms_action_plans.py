@@ -4,9 +4,9 @@ plan written out; the actions are visits.forms_actions' action rows) and the LA'
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 
 from core.forms import TextLimits, form_helper
+from core.text import file_size
 from core.uploads import LimitedFileField
 
 from .models_action_plans import PlanView
@@ -33,7 +33,7 @@ class ActionPlanForm(TextLimits, forms.Form):
 
     def __init__(self, *args, has_file: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        limit = filesizeformat(settings.ACTION_PLAN_MAX_UPLOAD_BYTES)
+        limit = file_size(settings.ACTION_PLAN_MAX_UPLOAD_BYTES)
         self.fields["file"].help_text += f", no larger than {limit}."
         if has_file:
             self.fields["file"].help_text += " Upload a file only to replace the one already sent."

@@ -3,11 +3,11 @@
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 
 from core.forms import Button, GovDateField, TextLimits, form_helper
 from core.limits import LETTERHEAD_PART
+from core.text import file_size
 from core.uploads import LimitedFileField, spreadsheet_kind
 
 from .filters import link_advisers
@@ -29,7 +29,7 @@ class ImportUploadForm(TextLimits, forms.Form):
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
-        self.fields["file"].help_text += f" No larger than {filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES)}."
+        self.fields["file"].help_text += f" No larger than {file_size(settings.IMPORT_MAX_UPLOAD_BYTES)}."
         layout = [Field("file")]
         managed = list(settings.LOCAL_AUTHORITY_CODES)
         if kind == ImportKind.GIAS and len(managed) > 1:
@@ -59,7 +59,7 @@ class ImportUploadForm(TextLimits, forms.Form):
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
         if uploaded.size > settings.IMPORT_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(FILE_TOO_LARGE.format(limit=filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES)))
+            raise forms.ValidationError(FILE_TOO_LARGE.format(limit=file_size(settings.IMPORT_MAX_UPLOAD_BYTES)))
         spreadsheet_kind(uploaded)  # CSV or .xlsx by its bytes, before anything reads it whole
         return uploaded
 

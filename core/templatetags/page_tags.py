@@ -31,6 +31,8 @@ from django.contrib import messages
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from core.text import file_size
+
 register = template.Library()
 
 ERROR_PREFIX = "Error: "
@@ -164,3 +166,9 @@ def direction_tag(direction, previous_level=None, empty: str = "") -> str:
     if previous_level and str(direction) != "stable":
         return shown + format_html(MOVED_FROM, MOVED_FROM_LEVELS.get(str(previous_level), "low"))
     return shown
+
+
+@register.filter(name="file_size")
+def file_size_filter(value) -> str:
+    """A file's size in bytes as GOV.UK writes it (core.text.file_size): "2MB", "1.5KB"."""
+    return "" if value is None else file_size(int(value))

@@ -3,10 +3,11 @@
 import unicodedata
 
 import pytest
+from django.template import Context, Template
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.text import needs_normalising, normalise_text, single_line
+from core.text import file_size, needs_normalising, normalise_text, single_line
 
 
 @pytest.mark.parametrize(
@@ -94,3 +95,24 @@ def test_a_one_line_field_never_stores_a_line_break_whoever_saves_it():
     school = SchoolFactory(name="Kingfisher\nPrimary School", chair_of_governors="Grace\tHolt")
     school.refresh_from_db()
     assert (school.name, school.chair_of_governors) == ("Kingfisher Primary School", "Grace Holt")
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        (0, "0 bytes"),
+        (1, "1 byte"),
+        (1023, "1,023 bytes"),
+        (1024, "1KB"),
+        (1536, "1.5KB"),
+        (2 * 1024 * 1024, "2MB"),
+        (150 * 1024 * 1024, "150MB"),
+        (1024 * 1024 - 1, "1MB"),  # 1,023.999KB rounds to 1,024KB: the next unit
+        (1024 * 1000 + 500, "1,000.5KB"),
+        (5 * 1024**3, "5GB"),
+        (3000 * 1024**3, "3,000GB"),
+    ],
+)
+def test_a_file_size_is_written_as_gov_uk_writes_it_with_no_trailing_point_zero(size, expected):
+    assert file_size(size) == expected
+    assert Template("{{ size|file_size }}").render(Context({"size": size})) == expected
