@@ -339,6 +339,14 @@ def test_mark_as_completed_from_the_visit_page(client_as, linked, adviser, today
     assert visit.status == VisitStatus.COMPLETED
 
 
+def test_the_visits_history_says_who_changed_it_and_its_status_then(client_as, linked, adviser, today):
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=today)
+    client_as("adviser").post(reverse("visits:complete", kwargs={"pk": visit.pk}))
+    page = " ".join(client_as("adviser").get(visit.get_absolute_url()).content.decode().split())
+    assert f"changed by {adviser} (status: completed)" in page
+    assert "changed (completed)" not in page
+
+
 def test_cancelling_asks_why(client_as, linked, adviser):
     visit = VisitFactory(school=linked, adviser=adviser)
     url = reverse("visits:cancel", kwargs={"pk": visit.pk})
