@@ -137,11 +137,9 @@ class ChoosePasswordForm(TextLimits, SetPasswordForm):
     text limits, saved through accounts.own_passwords (the row locked, the password only)."""
 
     def save(self, commit=True):
-        from .own_passwords import CHOSEN_REASON, password_set_by_its_owner
+        from .own_passwords import password_chosen_through_the_link
 
-        return password_set_by_its_owner(
-            user=self.user, password=self.cleaned_data["new_password1"], reason=CHOSEN_REASON
-        )
+        return password_chosen_through_the_link(user=self.user, password=self.cleaned_data["new_password1"])
 
 
 class HeadshipForm(TextLimits, forms.Form):

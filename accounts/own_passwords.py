@@ -22,7 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from core.history import SYSTEM, save_as
 
-from . import access, rules
+from . import access, lockout, rules
 from .models import AccessEvent, AccessEventKind, RoleRequest, User
 from .tokens import choose_password_tokens
 
@@ -75,6 +75,18 @@ def password_set_by_its_owner(*, user: User, password: str, reason: str) -> User
     save_as(locked, actor=locked, update_fields=["password"], reason=reason)
     user.password = locked.password  # the session's hash follows the new one
     return locked
+
+
+@transaction.atomic
+def password_chosen_through_the_link(*, user: User, password: str) -> User:
+    """The password a person chooses through the emailed link. Opening the link shows they hold the
+    account's address, so a sign-in lock on the account (its username's failed tries,
+    accounts.lockout) is lifted as well, recorded as the person's own: otherwise someone locked out,
+    sent a link, would choose a password and still be refused for the rest of the lock."""
+    saved = password_set_by_its_owner(user=user, password=password, reason=CHOSEN_REASON)
+    if lockout.failed_attempts(saved):
+        lockout.account_unlock(user=saved, actor=saved)
+    return saved
 
 
 def case_reading(user: User) -> int:

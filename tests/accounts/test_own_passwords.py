@@ -321,6 +321,34 @@ def test_an_admin_emails_a_new_link_from_the_user_page(
     assert escape(own_passwords.NO_ADDRESS_FOR_THE_LINK.format(user=nobody)) in refused.content.decode()
 
 
+def test_choosing_a_password_through_the_link_lifts_a_sign_in_lock_on_the_account(
+    client, client_as, governor, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    def sign_in(password):
+        return client.post(reverse("accounts:login"), {"username": governor.username, "password": password})
+
+    for _ in range(settings.SIGN_IN_ACCOUNT_FAILURE_LIMIT):
+        sign_in("a-wrong-guess")
+    assert sign_in(CHOSEN).status_code == 429  # locked
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as("admin").post(reverse("accounts:password_link_send", kwargs={"pk": governor.pk}))
+    client.logout()
+    assert "Password saved" in choose(client, link_in(mailoutbox[0])).content.decode()
+    assert sign_in(CHOSEN).status_code == 302  # signed in
+    event = AccessEvent.objects.get(user=governor, kind=AccessEventKind.ACCOUNT_UNLOCKED)
+    assert event.actor == governor
+
+
+def test_choosing_a_password_through_the_link_records_no_lift_when_nothing_was_locked(
+    client, client_as, governor, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as("admin").post(reverse("accounts:password_link_send", kwargs={"pk": governor.pk}))
+    client.logout()
+    assert "Password saved" in choose(client, link_in(mailoutbox[0])).content.decode()
+    assert not AccessEvent.objects.filter(user=governor, kind=AccessEventKind.ACCOUNT_UNLOCKED).exists()
+
+
 # ---- every role: the link's pages are open to anyone; sending a link is the admin's ---------------
 
 
