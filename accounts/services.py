@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.forms import EMAIL_INVALID, is_email_address
 from core.history import SYSTEM, attribute_to, save_as
 
 from . import access, headships, own_passwords, rules
@@ -98,6 +99,8 @@ def user_create_problems(
     problems: dict[str, list[str]] = {}
     if not user.email.isascii():
         problems["email"] = [own_passwords.EMAIL_PLAIN]
+    elif user.email and not is_email_address(user.email):  # (the forms check it too; a command does not)
+        problems["email"] = [EMAIL_INVALID]
     case_reader = rules.case_access(role) > 0
     # A link is emailed unless the system (`by_someone` false: a command, the demo) gave the password.
     if case_reader and not user.email and (by_someone or not password):

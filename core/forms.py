@@ -9,6 +9,7 @@ from crispy_forms_gds.layout import Button as GdsButton
 from crispy_forms_gds.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.forms.utils import flatatt, pretty_name
 from django.template.loader import render_to_string
 from django.utils.html import conditional_escape, format_html, strip_tags
@@ -26,6 +27,15 @@ MIN_YEAR, MAX_YEAR = 2000, 2100  # a four-digit year this service can mean
 # GOV.UK's message for an email address in the wrong format (design-system.service.gov.uk/patterns/email-addresses),
 # never Django's "Enter a valid email address.", which does not say what valid is.
 EMAIL_INVALID = "Enter an email address in the correct format, like name@example.gov.uk"
+
+
+def is_email_address(text: str) -> bool:
+    """Whether Django's email field would take the text (for addresses that come from no form)."""
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True
 
 
 def date_example(day: date) -> str:

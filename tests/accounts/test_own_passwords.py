@@ -20,6 +20,7 @@ from accounts import own_passwords, rules, services
 from accounts.models import AccessEvent, AccessEventKind, RoleRequest
 from accounts.password_link_views import LINK_RESENT
 from accounts.roles import Role
+from core.forms import EMAIL_INVALID
 from tests.conftest import ROLES
 from tests.role_matrix import SIGN_IN
 
@@ -404,6 +405,14 @@ def test_create_user_refuses_an_officer_with_no_address_and_asks_a_governor_for_
     call_command("create_user", "ghalt", "--role", "governor", stdout=io.StringIO())
     assert User.objects.get(username="ghalt").check_password("governors-own-pw-1")
     assert not User.objects.filter(username="nevans").exists()
+
+
+@pytest.mark.parametrize("address", ["nia.example.gov.uk", "nia@", "nia@example..gov.uk", "nia evans@example.gov.uk"])
+def test_create_user_refuses_an_address_in_the_wrong_format_as_the_forms_do(address, mailoutbox):
+    with pytest.raises(CommandError, match=re.escape(EMAIL_INVALID)):
+        call_command("create_user", "nevans", "--role", "officer", "--email", address, stdout=io.StringIO())
+    assert not User.objects.filter(username="nevans").exists()
+    assert mailoutbox == []
 
 
 def test_an_approval_is_refused_when_the_address_changed_since_the_officers_page_showed_it(
