@@ -1,6 +1,7 @@
 from functools import cached_property
 
 from django.contrib import auth
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -49,6 +50,20 @@ class User(AbstractUser):
             except PermissionDenied:
                 return False
         return False
+
+    def check_password(self, raw_password) -> bool:
+        """Django's check, except that a rehash (after an upgrade raises the hasher's cost) is
+        saved only if the stored password is still the one just checked: Django saves the hash of
+        the password it read, so an officer's approval that replaced the password between the read
+        and the save (docs/adr/0062) would be undone, bringing back a password someone else chose."""
+        checked = self.password
+
+        def rehash(raw: str) -> None:
+            self.set_password(raw)
+            self._password = None
+            type(self).objects.filter(pk=self.pk, password=checked).update(password=self.password)
+
+        return check_password(raw_password, checked, rehash)
 
     def has_perms(self, perm_list, obj=None) -> bool:
         return all(self.has_perm(perm, obj) for perm in perm_list)

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -537,3 +538,32 @@ def test_an_accounts_address_is_in_plain_letters_so_it_cannot_pass_for_another(c
     )
     assert escape(own_passwords.EMAIL_PLAIN) in changed
     assert fresh(adviser).email != address
+
+
+# ---- a rehash at sign-in (a hasher upgrade) ---------------------------------------------------------
+
+REHASH_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+
+def with_an_older_hash(user, raw: str) -> None:
+    """The user's password stored by a hasher that is no longer the first, as after an upgrade."""
+    older = PBKDF2PasswordHasher().encode(raw, "older-salt", iterations=1000)
+    User.objects.filter(pk=user.pk).update(password=older)
+
+
+def test_a_rehash_at_sign_in_is_saved_when_nothing_changed_the_password_meanwhile(governor, settings):
+    settings.PASSWORD_HASHERS = REHASH_HASHERS
+    with_an_older_hash(governor, "governors-own-pw-1")
+    assert fresh(governor).check_password("governors-own-pw-1")
+    assert fresh(governor).password.startswith("md5$")
+    assert fresh(governor).check_password("governors-own-pw-1")
+
+
+def test_a_rehash_at_sign_in_does_not_bring_back_a_password_replaced_since_it_was_read(governor, settings):
+    settings.PASSWORD_HASHERS = REHASH_HASHERS
+    with_an_older_hash(governor, "chosen-by-the-admin-1")
+    signing_in = fresh(governor)  # the sign-in reads the account...
+    governor.set_unusable_password()  # ...an officer's approval replaces the password...
+    governor.save(update_fields=["password"])
+    assert signing_in.check_password("chosen-by-the-admin-1")  # ...and the sign-in's check, on its copy, passes
+    assert not fresh(governor).has_usable_password()  # but it did not write the old password back
