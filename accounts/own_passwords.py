@@ -84,7 +84,7 @@ def password_chosen_through_the_link(*, user: User, password: str) -> User:
     accounts.lockout) is lifted as well, recorded as the person's own: otherwise someone locked out,
     sent a link, would choose a password and still be refused for the rest of the lock."""
     saved = password_set_by_its_owner(user=user, password=password, reason=CHOSEN_REASON)
-    if lockout.failed_attempts(saved):
+    if lockout.is_locked(lockout.failed_attempts(saved)):  # (failures short of a lock expire by themselves)
         lockout.account_unlock(user=saved, actor=saved)
     return saved
 

@@ -18,7 +18,7 @@ LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_SIDE = 4000  # pixels
 LOGO_MIN_SIDE = 16
 
-LOGO_TOO_LARGE = "The logo must be smaller than 1 MB"
+LOGO_TOO_LARGE = "The logo must be smaller than 1MB"
 LOGO_NOT_AN_IMAGE = "The logo must be a PNG or JPEG image"
 LOGO_WRONG_FORMAT = "The logo must be a PNG or JPEG image, not {format}"
 LOGO_DIMENSIONS = f"The logo must be between {LOGO_MIN_SIDE} and {LOGO_MAX_SIDE} pixels wide and high"

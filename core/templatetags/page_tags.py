@@ -171,4 +171,7 @@ def direction_tag(direction, previous_level=None, empty: str = "") -> str:
 @register.filter(name="file_size")
 def file_size_filter(value) -> str:
     """A file's size in bytes as GOV.UK writes it (core.text.file_size): "2MB", "1.5KB"."""
-    return "" if value is None else file_size(int(value))
+    try:
+        return file_size(int(value))
+    except (TypeError, ValueError):  # None, or a missing variable's ""
+        return ""

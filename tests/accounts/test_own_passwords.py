@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
@@ -344,6 +345,7 @@ def test_choosing_a_password_through_the_link_lifts_a_sign_in_lock_on_the_accoun
 def test_choosing_a_password_through_the_link_records_no_lift_when_nothing_was_locked(
     client, client_as, governor, mailoutbox, django_capture_on_commit_callbacks
 ):
+    client.post(reverse("accounts:login"), {"username": governor.username, "password": "one-mistyped-try"})
     with django_capture_on_commit_callbacks(execute=True):
         client_as("admin").post(reverse("accounts:password_link_send", kwargs={"pk": governor.pk}))
     client.logout()
@@ -567,3 +569,13 @@ def test_a_rehash_at_sign_in_does_not_bring_back_a_password_replaced_since_it_wa
     governor.save(update_fields=["password"])
     assert signing_in.check_password("chosen-by-the-admin-1")  # ...and the sign-in's check, on its copy, passes
     assert not fresh(governor).has_usable_password()  # but it did not write the old password back
+
+
+def test_the_async_check_does_not_bring_back_a_replaced_password_either(governor, settings):
+    settings.PASSWORD_HASHERS = REHASH_HASHERS
+    with_an_older_hash(governor, "chosen-by-the-admin-1")
+    signing_in = fresh(governor)
+    governor.set_unusable_password()
+    governor.save(update_fields=["password"])
+    assert async_to_sync(signing_in.acheck_password)("chosen-by-the-admin-1")
+    assert not fresh(governor).has_usable_password()

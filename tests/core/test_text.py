@@ -116,3 +116,9 @@ def test_a_one_line_field_never_stores_a_line_break_whoever_saves_it():
 def test_a_file_size_is_written_as_gov_uk_writes_it_with_no_trailing_point_zero(size, expected):
     assert file_size(size) == expected
     assert Template("{{ size|file_size }}").render(Context({"size": size})) == expected
+
+
+@pytest.mark.parametrize("value", [None, "", "not a size"])
+def test_a_missing_or_unreadable_file_size_shows_nothing_rather_than_failing_the_page(value):
+    assert Template("{{ size|file_size }}").render(Context({"size": value})) == ""
+    assert Template("{{ nothing|file_size }}").render(Context({})) == ""
