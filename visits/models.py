@@ -219,6 +219,20 @@ def overdue_actions_q(today) -> Q:
     return Q(status=ActionStatus.OPEN, due_on__lt=today)
 
 
+def shared_with_the_school_q() -> Q:
+    """The actions the school itself reads (its governors and headteacher): those it owns, once the
+    LA has shared where they were agreed. A visit's once its note of visit is shared (until then the
+    record, actions and all, is the adviser's draft: "a governor must never see ... adviser notes");
+    an MSP meeting's once its summary key points are published to the governing body (its school
+    attendees read them with the minutes, visits.msp_members); the school's own accepted action
+    plan's, and one the LA recorded on its own, as soon as they exist."""
+    return Q(owner=ActionOwner.SCHOOL) & (
+        Q(visit__isnull=True, msp_meeting__isnull=True)
+        | Q(visit__shared_on__isnull=False)
+        | Q(msp_meeting__summary_published_at__isnull=False)
+    )
+
+
 class ActionUpdateKind(models.TextChoices):
     UPDATED = "updated", "Updated"
     CLOSED = "closed", "Closed"

@@ -127,12 +127,12 @@ def overdue_actions(*, school_ids: Iterable[int], today: date, limit: int = 50) 
 
 
 def governor_school_actions(*, school: School) -> list[Action]:
-    """The open actions the school owns, for its governors: what, by when, and where it was agreed
-    (the date only, never the note of visit or the minutes)."""
-    from .models import ActionOwner
+    """The open actions the school owns that the LA has shared with it (shared_with_the_school_q),
+    for its governors and headteacher: what and by when (never the note of visit or the minutes)."""
+    from .models import shared_with_the_school_q
 
     return list(
-        Action.objects.filter(school=school, status=ActionStatus.OPEN, owner=ActionOwner.SCHOOL)
+        Action.objects.filter(shared_with_the_school_q(), school=school, status=ActionStatus.OPEN)
         .only("id", "description", "due_on", "owner", "status", "school_id")
         .order_by("due_on", "id")
     )

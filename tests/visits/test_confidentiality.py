@@ -27,7 +27,20 @@ LA_ACTION = "LA-OWNED-ACTION-2207"
 RAG_COMMENT = "CONFIDENTIAL-RAG-COMMENT-6618"
 PUBLISHED = "PUBLISHED-SUMMARY-1188"
 SHARED_NOTE = "NOTE-SHARED-WITH-THE-SCHOOL-4471"  # a note of visit shared with the headteacher (ADR 0023)
-SECRETS = [NOTE_TEXT, NOTE_STRENGTHS, MINUTES, DRAFT_SUMMARY, IMPACT, RAG_COMMENT]
+# School-owned actions still in the LA's drafts: a visit whose note is not shared, a meeting whose
+# summary is not published (visits.models.shared_with_the_school_q).
+UNSHARED_ACTION = "ACTION-OF-A-NOTE-NOT-SHARED-8830"
+DRAFT_MEETING_ACTION = "ACTION-OF-A-MEETING-NOT-PUBLISHED-1936"
+SECRETS = [
+    NOTE_TEXT,
+    NOTE_STRENGTHS,
+    MINUTES,
+    DRAFT_SUMMARY,
+    IMPACT,
+    RAG_COMMENT,
+    UNSHARED_ACTION,
+    DRAFT_MEETING_ACTION,
+]
 
 
 @pytest.fixture
@@ -48,6 +61,8 @@ def casework(school, other_school, governor, other_governor, adviser, officer):
     draft = MspMeetingFactory(group=group, held_on=published.held_on.replace(day=1), minutes=MINUTES,
                               summary_key_points=DRAFT_SUMMARY)  # fmt: skip
     published.action_progress.create(action=school_action, rating="red", comment=RAG_COMMENT)
+    ActionFactory(school=school, visit=planned, description=UNSHARED_ACTION)
+    ActionFactory(school=school, msp_meeting=draft, description=DRAFT_MEETING_ACTION)
     token = services.calendar_token_regenerate(user=adviser, actor=adviser)
     return {
         "pk": [visit.pk, planned.pk, school_action.pk, la_action.pk, group.pk, published.pk, draft.pk],
@@ -184,3 +199,20 @@ def test_a_note_shared_with_one_school_is_never_seen_by_its_governors(client_as,
         client = client_as(role)
         for url in urls_to_try(shared_casework):
             assert SHARED_NOTE not in content(client.get(url)), url
+
+
+def test_the_school_reads_an_action_once_its_note_is_shared_or_its_meeting_summary_published(
+    client_as, shared_casework
+):
+    school = shared_casework["school"]
+    ActionFactory(school=school, visit=shared_casework["shared"], description="ACTION-OF-THE-SHARED-NOTE")
+    ActionFactory(
+        school=school, msp_meeting=shared_casework["published"], description="ACTION-OF-THE-PUBLISHED-MEETING"
+    )
+    for role in ("governor", "headteacher"):
+        client = client_as(role)
+        for url in (f"/schools/{school.urn}/", f"/schools/{school.urn}/timeline/"):
+            page = content(client.get(url))
+            assert "ACTION-OF-THE-SHARED-NOTE" in page, (role, url)
+            assert "ACTION-OF-THE-PUBLISHED-MEETING" in page, (role, url)
+            assert UNSHARED_ACTION not in page and DRAFT_MEETING_ACTION not in page
