@@ -215,4 +215,5 @@ def test_the_school_reads_an_action_once_its_note_is_shared_or_its_meeting_summa
             page = content(client.get(url))
             assert "ACTION-OF-THE-SHARED-NOTE" in page, (role, url)
             assert "ACTION-OF-THE-PUBLISHED-MEETING" in page, (role, url)
-            assert UNSHARED_ACTION not in page and DRAFT_MEETING_ACTION not in page
+            assert UNSHARED_ACTION not in page
+            assert DRAFT_MEETING_ACTION not in page
