@@ -31,6 +31,7 @@ from django.utils._os import safe_join
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from . import fonts
 from .text import normalise_text
 
 log = logging.getLogger(__name__)
@@ -124,6 +125,8 @@ def render_pdf(template_name: str, context: dict, request=None, *, record: bool 
     # save, or by QuerySet.update) would print as a missing glyph and make WeasyPrint warn, which
     # refuses a record: the page is normalised as a whole (ADR 0010).
     html = normalise_text(render_to_string(template_name, context, request=request))
+    if not record:  # a record's characters were checked where it was kept (core.fonts)
+        html = fonts.printable_only(html)
     weasyprint_log = logging.getLogger("weasyprint")
     collector = _Collect()
     weasyprint_log.addHandler(collector)

@@ -23,10 +23,9 @@ from .models import Export, ExportStatus
 
 log = logging.getLogger(__name__)
 
-NO_LONGER_ALLOWED = "You no longer have access to this list, so the spreadsheet was not prepared."
-COULD_NOT_BUILD = (
-    "The spreadsheet could not be prepared. Try again from the list; if it fails again, tell your administrator."
-)
+# {noun}: the kind's ("spreadsheet", "PDF").
+NO_LONGER_ALLOWED = "You no longer have access to what it lists, so the {noun} was not prepared."
+COULD_NOT_BUILD = "The {noun} could not be prepared. Ask for it again; if it fails again, tell your administrator."
 
 
 @dataclass(frozen=True)
@@ -98,7 +97,7 @@ def export_build(*, export_id: int, last_attempt: bool) -> None:
     kind = KINDS[export.kind]
     params = export_params(export)
     if not may_export(export.requested_by, kind, params):
-        _finish(export, ExportStatus.FAILED, error=NO_LONGER_ALLOWED)
+        _finish(export, ExportStatus.FAILED, error=NO_LONGER_ALLOWED.format(noun=kind.noun))
         return
     stamp = timezone.localtime(export.requested_at).strftime("%Y-%m-%d-%H%M")
     if kind.build is not None:
@@ -107,7 +106,7 @@ def export_build(*, export_id: int, last_attempt: bool) -> None:
             export.file.save(f"{kind.filename}-{stamp}-{export.pk}.{kind.fmt}", ContentFile(data), save=False)
         except Exception:
             if last_attempt:
-                _finish(export, ExportStatus.FAILED, error=COULD_NOT_BUILD)
+                _finish(export, ExportStatus.FAILED, error=COULD_NOT_BUILD.format(noun=kind.noun))
             raise
         _finish(export, ExportStatus.READY, rows=count)
         return
@@ -118,7 +117,7 @@ def export_build(*, export_id: int, last_attempt: bool) -> None:
             export.file.save(f"{kind.filename}-{stamp}-{export.pk}.xlsx", File(stream), save=False)
     except Exception:
         if last_attempt:
-            _finish(export, ExportStatus.FAILED, error=COULD_NOT_BUILD)
+            _finish(export, ExportStatus.FAILED, error=COULD_NOT_BUILD.format(noun=kind.noun))
         raise
     _finish(export, ExportStatus.READY, rows=count)
 

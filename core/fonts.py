@@ -72,6 +72,26 @@ def missing(text: str) -> list[str]:
     return list(seen)
 
 
+# What stands in for a character no font has, in a document that is not a record: the first of these
+# an installed font has ("?" whatever the fonts).
+STAND_INS = ("\ufffd", "\u25a1")
+
+
+def printable_only(text: str) -> str:
+    """The text with each character no installed font has (an emoji pasted into a note of visit)
+    replaced by a visible stand-in, "�": for a document that is not a record (a draft, a note, a
+    case file), which is then made rather than refused or printed with blank boxes. A record is
+    checked where it is kept instead (unprintable_errors)."""
+    if text.isascii():
+        return text
+    absent = missing("".join(sorted(set(text))))
+    if not absent:
+        return text
+    fonts = printable()
+    stand_in = next((c for c in STAND_INS if ord(c) in fonts), "?")
+    return text.translate({ord(c): stand_in for c in absent})
+
+
 def _strings(words) -> Iterable[str]:
     """Every string in a document's kept words (dicts, lists, strings)."""
     if isinstance(words, str):

@@ -171,6 +171,9 @@ def letter_submit(*, letter: Letter, actor: User, today: date | None = None) -> 
         errors += _compliance_period_errors(
             issued_on=day_or_today(today), compliance_end_date=letter.compliance_end_date
         )
+    # Refused now, while its drafter can change it, not at issue after an officer's approval.
+    content = documents.build_content(letter, issue_date=day_or_today(today), draft=True)
+    errors += fonts.unprintable_errors(content.as_dict(), document="letter")
     if errors:
         raise ValidationError(errors)
     letter.status, letter.submitted_at = LetterStatus.SUBMITTED, timezone.now()

@@ -122,7 +122,11 @@ def test_an_export_whose_requester_lost_the_permission_before_it_was_built_is_no
     become_a_governor(adviser)
     export_jobs.export_build(export_id=export.pk, last_attempt=True)
     export.refresh_from_db()
-    assert (export.status, export.error, export.file.name) == (ExportStatus.FAILED, export_jobs.NO_LONGER_ALLOWED, "")
+    assert (export.status, export.error, export.file.name) == (
+        ExportStatus.FAILED,
+        export_jobs.NO_LONGER_ALLOWED.format(noun="spreadsheet"),
+        "",
+    )
 
 
 def test_an_export_that_fails_on_its_last_attempt_says_so(client_as, schools, queued, monkeypatch):
@@ -141,7 +145,7 @@ def test_an_export_that_fails_on_its_last_attempt_says_so(client_as, schools, qu
         export_jobs.export_build(export_id=export.pk, last_attempt=True)
     page = client.get(reverse("core:export_detail", args=[export.pk])).content.decode()
     assert "could not be prepared" in page
-    assert export_jobs.COULD_NOT_BUILD in page
+    assert export_jobs.COULD_NOT_BUILD.format(noun="spreadsheet") in page
 
 
 def test_exports_are_deleted_with_their_files_after_the_retention_period(client_as, schools, settings):

@@ -17,7 +17,7 @@ from core.tasks import queue_is_postgresql
 from letters import documents, issued_documents, services
 from letters.models import DocumentsStatus, Letter, WarningNoticeProgress
 
-from .factories import approved, eligible_notice, issued
+from .factories import approved, draft, eligible_notice, issued
 
 pytestmark = pytest.mark.django_db
 
@@ -187,11 +187,12 @@ def test_the_notice_of_intention_is_produced_the_same_way(school, adviser, offic
 def test_a_letter_whose_words_have_a_character_no_font_can_print_is_not_issued_and_the_page_names_it(
     school, adviser, officer, client_as, monkeypatch
 ):
-    """Issued, its files would fail on every attempt and the issued letter could not be changed."""
+    """Issued, its files would fail on every attempt and the issued letter could not be changed. (The
+    drafter's own words are checked at submission; the school's name can change after approval.)"""
     monkeypatch.setattr(fonts, "printable", lambda: frozenset(range(0x3000)))  # a server without CJK fonts
-    school.name = "Kingfisher 学 Primary School"
-    school.save()
     letter = approved(school, "significant_concerns", drafter=adviser, officer=officer)
+    school.name = "Kingfisher 学 Primary School"  # (a GIAS import renames it)
+    school.save()
     url = reverse("letters:issue", args=[letter.pk])
     today = timezone.localdate()
     issued_on = {"issued_on_0": today.day, "issued_on_1": today.month, "issued_on_2": today.year}
@@ -203,6 +204,20 @@ def test_a_letter_whose_words_have_a_character_no_font_can_print_is_not_issued_a
     assert letter.status == "approved"
     assert not letter.issued_content
     assert not Letter.history.filter(id=letter.pk, status="issued").exists()
+
+
+def test_a_letter_with_a_character_no_font_can_print_is_refused_at_submission_while_its_drafter_can_change_it(
+    school, adviser, monkeypatch
+):
+    monkeypatch.setattr(fonts, "printable", lambda: frozenset(range(0x3000)))  # a server without CJK fonts
+    letter = draft(school, "significant_concerns", actor=adviser)
+    letter.body += "\n\nWith thanks 学."
+    letter.save()
+    with pytest.raises(ValidationError) as refused:
+        services.letter_submit(letter=letter, actor=adviser)
+    assert any("the server has no font with “学”" in message for message in refused.value.messages)
+    letter.refresh_from_db()
+    assert letter.status == "draft"
 
 
 def test_a_notice_of_intention_with_a_character_no_font_can_print_is_refused(

@@ -376,6 +376,21 @@ def test_the_note_of_visit_is_a_printable_page_and_a_pdf(client_as, linked, advi
     assert f"note-of-visit-{linked.urn}-" in response["Content-Disposition"]
 
 
+def test_a_note_with_a_character_no_font_has_is_made_with_a_stand_in_not_refused(client_as, linked, adviser):
+    from pypdf import PdfReader
+
+    from core import fonts
+
+    visit = VisitFactory(school=linked, adviser=adviser, completed=True, strengths="Well done \ue000 team 👩‍👧")
+    response = client_as("adviser").get(reverse("visits:note_pdf", kwargs={"pk": visit.pk}))
+    assert response.status_code == 200  # WeasyPrint warned, and the page was a 500 in development
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Well done" in text
+    assert "\ue000" not in text
+    stand_in = next((c for c in fonts.STAND_INS if not fonts.missing(c)), "?")
+    assert f"Well done {stand_in} team" in " ".join(text.split())
+
+
 def test_the_pdf_contains_the_note(client_as, linked, adviser):
     from pypdf import PdfReader
 
