@@ -17,6 +17,16 @@ class ImportKind(models.TextChoices):
     COUNCILLORS = "councillors", "Ward councillors"
 
 
+# What is imported, inside a sentence ("Import GIAS establishments", "Import ward councillors"):
+# the label without its capital, except a name's.
+IMPORT_PHRASES = {
+    ImportKind.GIAS: "GIAS establishments",
+    ImportKind.OFSTED: "Ofsted inspections",
+    ImportKind.PERFORMANCE: "performance measures",
+    ImportKind.COUNCILLORS: "ward councillors",
+}
+
+
 class ImportStatus(models.TextChoices):
     CHECKING = "checking", "Checking the file"
     PREVIEWED = "previewed", "Previewed, waiting for confirmation"

@@ -39,6 +39,7 @@ from .models import (
     Ward,
     academic_year_label,
 )
+from .models_imports import IMPORT_PHRASES
 from .terms import academic_year_of, terms_for_year
 
 
@@ -127,7 +128,7 @@ def import_list(request):
     return render(
         request,
         "schools/imports/list.html",
-        {"pagination": pagination, "kinds": ImportKind.choices, "title": "Imports"},
+        {"pagination": pagination, "kinds": [(k, k.label, IMPORT_PHRASES[k]) for k in ImportKind], "title": "Imports"},
     )
 
 
@@ -150,7 +151,12 @@ def import_new(request, kind: str):
     return render(
         request,
         "schools/imports/new.html",
-        {"form": form, "kind": kind, "kind_label": ImportKind(kind).label, "title": f"Import {ImportKind(kind).label}"},
+        {
+            "form": form,
+            "kind": kind,
+            "kind_label": IMPORT_PHRASES[ImportKind(kind)],
+            "title": f"Import {IMPORT_PHRASES[ImportKind(kind)]}",
+        },
     )
 
 

@@ -249,6 +249,16 @@ def test_cancelling_a_preview_changes_nothing_and_it_can_no_longer_be_confirmed(
     assert not School.objects.exists()
 
 
+def test_the_import_buttons_and_headings_keep_the_capitals_of_names_only(client_as):
+    client = client_as("admin")
+    page = " ".join(client.get(reverse("schools:import_list")).content.decode().split())
+    for phrase in ("GIAS establishments", "Ofsted inspections", "performance measures", "ward councillors"):
+        assert f"Import {phrase}</a>" in page
+    assert "Import gias" not in page
+    heading = client.get(reverse("schools:import_new", args=["councillors"])).content.decode()
+    assert "Import ward councillors</h1>" in heading
+
+
 def test_an_unknown_import_kind_is_not_found(client_as):
     assert client_as("admin").get(reverse("schools:import_new", kwargs={"kind": "pupils"})).status_code == 404
 
