@@ -200,6 +200,7 @@ def test_a_letter_whose_words_have_a_character_no_font_can_print_is_not_issued_a
     assert response.status_code == 200
     page = response.content.decode()
     assert "the server has no font with “学” (U+5B66 CJK UNIFIED IDEOGRAPH-5B66)" in page
+    assert f'name="issued_on_0" value="{today.day}"' in page  # the date typed is kept
     letter.refresh_from_db()
     assert letter.status == "approved"
     assert not letter.issued_content
