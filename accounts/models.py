@@ -3,7 +3,7 @@ from functools import cached_property
 from asgiref.sync import sync_to_async
 from django.contrib import auth
 from django.contrib.auth.hashers import check_password
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
@@ -13,8 +13,24 @@ from simple_history.models import HistoricalRecords
 from .roles import Role
 
 
+class Users(UserManager):
+    def get_by_natural_key(self, username):
+        """The account of this username whatever its case, as a new username is refused when it
+        differs from another only in case (accounts.services): "ADVISER" signs in as "adviser". An
+        exact match first, for any older pair that differs only in case."""
+        try:
+            return self.get(username=username)
+        except self.model.DoesNotExist:
+            matches = list(self.filter(username__iexact=username)[:2])
+            if len(matches) == 1:
+                return matches[0]
+            raise  # none, or two older accounts that differ only in case: neither is guessed
+
+
 class User(AbstractUser):
     """A person who signs in. Their role is their one group (see accounts.roles)."""
+
+    objects = Users()
 
     # Account changes are audited, role (group) changes included; never the password hash.
     history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups"])

@@ -52,6 +52,25 @@ def test_twenty_wrong_passwords_lock_the_account_from_any_number_of_addresses(cl
     assert not signed_in(client)
 
 
+@pytest.mark.parametrize("typed", ["ADVISER", "Adviser", " adviser "])
+def test_a_username_signs_in_in_any_case_as_a_new_one_is_refused_in_any_case(client, adviser, typed):
+    assert attempt(client, typed, PASSWORD).status_code == 302
+    assert signed_in(client)
+
+
+def test_two_older_accounts_that_differ_only_in_case_are_not_guessed_between(client, adviser, make_user):
+    from accounts.models import User
+    from accounts.roles import Role
+
+    make_user(Role.ADVISER, username="Adviser")  # made before usernames were compared in any case
+    assert User.objects.filter(username__iexact="adviser").count() == 2
+    assert attempt(client, "adviser", PASSWORD).status_code == 302  # the exact one
+    client.logout()
+    response = attempt(client, "ADVISER", PASSWORD)
+    assert response.status_code == 200  # refused as a wrong password, not a 500
+    assert not signed_in(client)
+
+
 def test_the_lock_counts_a_username_in_any_case(client, adviser, settings):
     for n in range(10):
         attempt(client, "ADVISER" if n % 2 else " adviser ")
