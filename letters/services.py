@@ -75,8 +75,10 @@ def _compliance_period_errors(*, issued_on: date, compliance_end_date: date | No
     ) or rules.compliance_period_within_a_year_of_issue(issued_on=issued_on, compliance_end_date=compliance_end_date)
 
 
-def _check_content(*, school: School, letter_type: LetterType, subject: str, body: str, indicators: list[Indicator],
-                   grounds: list[str], compliance_end_date: date | None, today: date) -> None:  # fmt: skip
+def letter_content_check(*, school: School, letter_type: LetterType, subject: str, body: str,
+                         indicators: list[Indicator], grounds: list[str], compliance_end_date: date | None,
+                         today: date) -> None:  # fmt: skip
+    """What refuses a letter's words when saved, and when previewed (the same checks): ValidationError by field."""
     errors: dict[str | None, list[str]] = {}
     if problems := (
         rules.letters_only_to_open_schools(school=school)
@@ -117,8 +119,9 @@ def letter_draft_create(
 ) -> Letter:
     """A new draft letter (adviser for a link school, or officer: the view checks who)."""
     indicators, grounds = list(indicators), [str(g) for g in grounds]
-    _check_content(school=school, letter_type=letter_type, subject=subject, body=body, indicators=indicators,
-                   grounds=grounds, compliance_end_date=compliance_end_date, today=day_or_today(today))  # fmt: skip
+    letter_content_check(school=school, letter_type=letter_type, subject=subject, body=body,
+                         indicators=indicators, grounds=grounds, compliance_end_date=compliance_end_date,
+                         today=day_or_today(today))  # fmt: skip
     letter = Letter(school=school, letter_type=letter_type, drafted_by=actor, status=LetterStatus.DRAFT)
     apply_content(letter, subject=subject, body=body, grounds=grounds, compliance_end_date=compliance_end_date)
     save_as(letter, actor=actor)
@@ -146,9 +149,9 @@ def letter_draft_update(
     if not letter.is_editable:
         raise ValidationError(NOT_EDITABLE.format(status=status_label(letter)))
     indicators, grounds = list(indicators), [str(g) for g in grounds]
-    _check_content(school=letter.school, letter_type=letter.letter_type, subject=subject, body=body,
-                   indicators=indicators, grounds=grounds, compliance_end_date=compliance_end_date,
-                   today=day_or_today(today))  # fmt: skip
+    letter_content_check(school=letter.school, letter_type=letter.letter_type, subject=subject, body=body,
+                         indicators=indicators, grounds=grounds, compliance_end_date=compliance_end_date,
+                         today=day_or_today(today))  # fmt: skip
     apply_content(letter, subject=subject, body=body, grounds=grounds, compliance_end_date=compliance_end_date)
     save_as(letter, actor=actor)
     letter.indicators.set(indicators)

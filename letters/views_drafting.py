@@ -67,12 +67,12 @@ def _preview(letter: Letter, form: LetterForm) -> documents.LetterContent | None
     letter.subject, letter.body = data["subject"], data["body"]
     letter.ground_a, letter.ground_b, letter.ground_c = "a" in grounds, "b" in grounds, "c" in grounds
     letter.compliance_end_date = data.get("compliance_end_date")
-    problems = placeholders.check(data["subject"], letter.letter_type.code) + placeholders.check(
-        data["body"], letter.letter_type.code
-    )
-    if problems:
-        for problem in problems:
-            form.add_error("body", problem)
+    try:  # the checks a save makes, so a preview is never shown of what saving refuses
+        services.letter_content_check(
+            school=letter.school, letter_type=letter.letter_type, today=timezone.localdate(), **form.service_data()
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
         return None
     copies = documents.statutory_copies(letter.letter_type)
     return documents.build_content(

@@ -91,6 +91,21 @@ def test_preview_shows_the_letter_as_it_will_be_sent_and_saves_nothing(client_as
     assert not Letter.objects.exists()
 
 
+def test_a_preview_refuses_what_saving_refuses_a_compliance_period_that_ends_before_issue(client_as, link_school):
+    past = timezone.localdate() - timedelta(days=30)
+    dates = {"compliance_end_date_0": past.day, "compliance_end_date_1": past.month, "compliance_end_date_2": past.year}
+    errors = {}
+    for button in ("preview", "save"):
+        response = client_as("adviser").post(
+            new_url(link_school, "warning_notice"), form_data("warning_notice", **{button: ""}, **dates)
+        )
+        assert response.status_code == 200
+        assert response.context.get("preview") is None
+        errors[button] = response.context["form"].errors["compliance_end_date"]
+    assert errors["preview"] == errors["save"]
+    assert not Letter.objects.exists()
+
+
 def test_an_unknown_placeholder_is_an_error_on_the_form_and_nothing_is_saved(client_as, link_school):
     data = form_data("warning_notice", save="", body="Dear {head_teacher}")
     response = client_as("adviser").post(new_url(link_school, "warning_notice"), data)
