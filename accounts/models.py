@@ -1,4 +1,5 @@
 from functools import cached_property
+from typing import ClassVar, Self
 
 from asgiref.sync import sync_to_async
 from django.contrib import auth
@@ -30,7 +31,7 @@ class Users(UserManager):
 class User(AbstractUser):
     """A person who signs in. Their role is their one group (see accounts.roles)."""
 
-    objects = Users()
+    objects: "ClassVar[Users[Self]]" = Users()  # (a string: the manager is generic only to mypy)
 
     # Account changes are audited, role (group) changes included; never the password hash.
     history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
