@@ -56,9 +56,15 @@ def _href(params: QueryDict, anchor: str = "", **changes) -> str:
     return "?" + params.urlencode() + anchor
 
 
-def chosen_school(request, scope: QuerySet[School]) -> School | None:
+# The 403 page's words for a school the user can see but not choose here (its name is theirs to see),
+# followed by the page's hint ("Concerns are recorded about open academies and free schools.").
+NOT_CHOSEN_HERE = "{school} cannot be chosen here."
+
+
+def chosen_school(request, scope: QuerySet[School], hint: str = "") -> School | None:
     """The school in `?school=<URN>`, if any, provided it is in `scope`: 403 for a school the user
-    can see but may not choose here, 404 for one that does not exist or they cannot see."""
+    can see but may not choose here (saying so, with the page's hint), 404 for one that does not
+    exist or they cannot see."""
     urn = request.GET.get(CHOSEN_PARAM, "").strip()
     if not urn:
         return None
@@ -67,8 +73,9 @@ def chosen_school(request, scope: QuerySet[School]) -> School | None:
     school = scope.filter(urn=int(urn)).select_related("establishment_type").first()
     if school is not None:
         return school
-    if schools_visible_to(request.user).filter(urn=int(urn)).exists():
-        raise PermissionDenied
+    visible = schools_visible_to(request.user).filter(urn=int(urn)).first()
+    if visible is not None:
+        raise PermissionDenied(" ".join([NOT_CHOSEN_HERE.format(school=visible.name), hint]).strip())
     raise Http404("No such school")
 
 
@@ -85,7 +92,7 @@ def school_picker(
     query = params.get(QUERY_PARAM, "").strip()[:QUERY_MAX_LENGTH]
     kept = [(k, v) for k, values in params.lists() if k not in (QUERY_PARAM, CHOSEN_PARAM, PAGE_PARAM) for v in values]
     picker = SchoolPicker(query=query, kept=kept, hint=hint, label=label or SchoolPicker.label, anchor=anchor)
-    picker.chosen = chosen_school(request, scope)
+    picker.chosen = chosen_school(request, scope, hint)
     if picker.chosen is not None:
         picker.change_href = _href(params, anchor, **{CHOSEN_PARAM: None, PAGE_PARAM: None})
         return picker

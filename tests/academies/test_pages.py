@@ -23,8 +23,10 @@ from academies.models import (
 )
 from academies.rules import WHISTLEBLOWING_OWNER_NOT_AN_OFFICER, WHISTLEBLOWING_ROUTE
 from academies.views import concerns as concerns_views
+from academies.views.concerns import PICKER_HINT
 from audit.models import ReadEvent
 from schools.models import OfstedFramework
+from schools.picker import NOT_CHOSEN_HERE
 from tests.factories import InspectionFactory
 
 from .conftest import DAY
@@ -51,9 +53,12 @@ def test_an_ofsted_drop_is_offered_with_its_source_and_never_ticked(client_as, a
     assert not response.context["form"]["concern_types"].value()
 
 
-def test_a_concern_cannot_be_opened_about_a_maintained_school_from_the_page(client_as, school):
+def test_a_concern_cannot_be_opened_about_a_maintained_school_from_the_page_and_it_says_why(client_as, school):
     response = client_as("officer").get(reverse("academies:new") + f"?school={school.urn}")
     assert response.status_code == 403
+    page = response.content.decode()
+    assert f"{NOT_CHOSEN_HERE.format(school=school.name)} {PICKER_HINT}" in page
+    assert "Your role does not allow" not in page  # (the role is not the reason)
 
 
 def test_an_officer_opens_a_concern_and_it_is_on_the_list(client_as, academy, officer, on_day):
