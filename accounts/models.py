@@ -22,7 +22,13 @@ class Users(UserManager):
         try:
             return self.get(username=username)
         except self.model.DoesNotExist:
-            matches = list(self.filter(username__iexact=username)[:2])
+            if not username.isascii():  # (usernames are ASCII: accounts.services)
+                raise
+            # The database's case folding is wider than Python's: PostgreSQL's UPPER makes a dotless
+            # i (U+0131) an "I", so "adviser" typed with one would find "adviser" while the sign-in
+            # lock counts it under another name. Only a match Python's lower() agrees with, the lock's key.
+            folded = username.lower()
+            matches = [u for u in self.filter(username__iexact=username)[:2] if u.username.lower() == folded]
             if len(matches) == 1:
                 return matches[0]
             raise  # none, or two older accounts that differ only in case: neither is guessed

@@ -82,12 +82,12 @@ def printable_only(text: str) -> str:
     replaced by a visible stand-in, "�": for a document that is not a record (a draft, a note, a
     case file), which is then made rather than refused or printed with blank boxes. A record is
     checked where it is kept instead (unprintable_errors)."""
-    if text.isascii():
+    fonts = printable()
+    if text.isascii() or not fonts:  # (no font read at all: fontconfig may still find some; leave it to it)
         return text
     absent = missing("".join(sorted(set(text))))
     if not absent:
         return text
-    fonts = printable()
     stand_in = next((c for c in STAND_INS if ord(c) in fonts), "?")
     return text.translate({ord(c): stand_in for c in absent})
 

@@ -71,6 +71,18 @@ def test_two_older_accounts_that_differ_only_in_case_are_not_guessed_between(cli
     assert not signed_in(client)
 
 
+@pytest.mark.parametrize("typed", ["adv\u0131ser", "ADV\u0130SER"])  # a dotless i; a dotted capital I
+def test_a_look_alike_username_is_not_the_account_and_does_not_get_round_its_lock(client, adviser, settings, typed):
+    # PostgreSQL's UPPER folds the dotless i to "I": without a check, the look-alike found "adviser"
+    # while the lock counted its failures under the look-alike.
+    assert attempt(client, typed, PASSWORD).status_code == 200
+    assert not signed_in(client)
+    for _ in range(settings.SIGN_IN_ACCOUNT_FAILURE_LIMIT):
+        attempt(client, "adviser")
+    assert attempt(client, typed, PASSWORD).status_code != 302
+    assert not signed_in(client)
+
+
 def test_the_lock_counts_a_username_in_any_case(client, adviser, settings):
     for n in range(10):
         attempt(client, "ADVISER" if n % 2 else " adviser ")

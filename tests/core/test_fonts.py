@@ -60,3 +60,10 @@ def test_a_font_file_that_cannot_be_read_is_skipped_and_the_others_still_count(m
         assert sum("could not be read" in record.getMessage() for record in caplog.records) == 2
     finally:
         fonts.printable.cache_clear()
+
+
+def test_a_stand_in_replaces_only_what_no_font_has_and_nothing_when_no_font_was_read(monkeypatch):
+    monkeypatch.setattr(fonts, "printable", lambda: frozenset(range(0xE000)) | {0xFFFD})
+    assert fonts.printable_only("café £5 \ue000 <b>x</b>") == "café £5 \ufffd <b>x</b>"
+    monkeypatch.setattr(fonts, "printable", lambda: frozenset())  # the fonts are elsewhere: leave it to fontconfig
+    assert fonts.printable_only("café \ue000") == "café \ue000"
