@@ -148,16 +148,9 @@ def import_new(request, kind: str):
             options=form.import_options(),
         )
         return redirect(record)
-    return render(
-        request,
-        "schools/imports/new.html",
-        {
-            "form": form,
-            "kind": kind,
-            "kind_label": IMPORT_PHRASES[ImportKind(kind)],
-            "title": f"Import {IMPORT_PHRASES[ImportKind(kind)]}",
-        },
-    )
+    phrase = IMPORT_PHRASES[ImportKind(kind)]
+    context = {"form": form, "kind": kind, "kind_label": phrase, "title": f"Import {phrase}"}
+    return render(request, "schools/imports/new.html", context)
 
 
 @permission_required("schools.import_data", raise_exception=True)
