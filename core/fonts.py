@@ -31,8 +31,8 @@ SHOWN_AROUND = 30  # characters of the text shown either side of the first unpri
 
 UNPRINTABLE = (
     "The {document} cannot be produced: the server has no font with {characters}, first in "
-    "“{context}”. Change that text and try again: an approved letter is returned to be changed; a template's "
-    "text or a school's details are corrected where they are kept."
+    "“{context}”. Change that text where it is kept (the letter's own words, its template's, or the school's "
+    "details) and try again; an approved letter is returned to its drafter first."
 )
 
 
