@@ -12,6 +12,7 @@ from core.uploads import LimitedFileField, spreadsheet_kind
 
 from .filters import link_advisers
 from .models import GovernorRole, HeadAppointment, ImportKind, School, TermName
+from .terms import TERM_DATE_ERROR_LABELS
 
 FILE_TOO_LARGE = "The file is larger than {limit}. Import it with the management command instead."
 FILE_REQUIRED = "Choose a file to upload"
@@ -130,14 +131,6 @@ TERM_DATE_FIELDS = [
     ("half_term_ends_on", "Last day of the half-term holiday"),
     ("ends_on", "Last day of term"),
 ]
-
-
-TERM_DATE_ERROR_LABELS = {
-    "starts_on": "First day of the {term} term",
-    "half_term_starts_on": "First day of the {term} half-term holiday",
-    "half_term_ends_on": "Last day of the {term} half-term holiday",
-    "ends_on": "Last day of the {term} term",
-}
 
 
 class TermDatesForm(TextLimits, forms.Form):

@@ -38,6 +38,7 @@ from .models import (
     TermName,
     Trust,
     Ward,
+    academic_year_label,
 )
 from .selectors import letterhead_la_codes
 
@@ -59,7 +60,7 @@ from .services_imports import import_progress as import_progress
 from .services_imports import import_run as import_run
 from .services_imports import imports_recover_stalled as imports_recover_stalled
 from .services_imports import nothing_to_import_message as nothing_to_import_message
-from .terms import TERM_ORDER
+from .terms import TERM_DATE_ERROR_LABELS, TERM_ORDER
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +137,32 @@ def _seat(governorship: Governorship) -> str:
 
 TERM_DATES_ORDER = "{term}: the dates must run start, half-term start, half-term end, end, in that order."
 TERMS_OVERLAP = "{later} must start after {earlier} ends."
+TERM_DATE_OUTSIDE_YEAR = "{label} must be in the {year} school year, from {first:%-d %B %Y} to {last:%-d %B %Y}"
+TERM_DAY_AT_A_WEEKEND = "{label} is a {day:%A}: a term starts and ends on a weekday"
+
+
+def term_dates_in_their_school_year(
+    *, academic_year: int, dates: dict[str, tuple[date, date, date, date]]
+) -> dict[str, list[str]]:
+    """Each date falls between 1 August and the next 31 August (an autumn term may start in late
+    August): a date typed with last year's or next year's year would make the terms overlap
+    another year's and move every school's current term. The first and last days of a term are
+    weekdays: no school teaches on a Saturday, so a weekend day is a mistyped date. By the term
+    form's field names ("spring_starts_on")."""
+    first, last = date(academic_year, 8, 1), date(academic_year + 1, 8, 31)
+    errors = {}
+    for name in TERM_ORDER:
+        for attribute, day in zip(TERM_DATE_ERROR_LABELS, dates[name], strict=True):
+            label = TERM_DATE_ERROR_LABELS[attribute].format(term=TermName(name).label.lower())
+            if not first <= day <= last:
+                year = academic_year_label(academic_year)
+                message = TERM_DATE_OUTSIDE_YEAR.format(label=label, year=year, first=first, last=last)
+            elif attribute in ("starts_on", "ends_on") and day.weekday() >= 5:
+                message = TERM_DAY_AT_A_WEEKEND.format(label=label, day=day)
+            else:
+                continue
+            errors[f"{name}_{attribute}"] = [message]
+    return errors
 
 
 @transaction.atomic
@@ -143,6 +170,8 @@ def terms_save(
     *, academic_year: int, dates: dict[str, tuple[date, date, date, date]], actor: User | None
 ) -> list[Term]:
     """Save the three terms of a year: {term name: (starts, half-term starts, half-term ends, ends)}."""
+    if misdated := term_dates_in_their_school_year(academic_year=academic_year, dates=dates):
+        raise ValidationError(misdated)
     errors = []
     for name in TERM_ORDER:
         starts, half_starts, half_ends, ends = dates[name]

@@ -17,6 +17,13 @@ from dateutil.easter import easter
 from .models import Term, TermName, academic_year_label
 
 TERM_ORDER = [TermName.AUTUMN, TermName.SPRING, TermName.SUMMER]
+# A term's four dates, in order, as messages name them ("First day of the spring term").
+TERM_DATE_ERROR_LABELS = {
+    "starts_on": "First day of the {term} term",
+    "half_term_starts_on": "First day of the {term} half-term holiday",
+    "half_term_ends_on": "Last day of the {term} half-term holiday",
+    "ends_on": "Last day of the {term} term",
+}
 
 
 @dataclass(frozen=True)
@@ -198,6 +205,29 @@ def school_days(first: date, last: date) -> list[date]:
             t.starts_on <= day <= t.ends_on and not t.half_term_starts_on <= day <= t.half_term_ends_on for t in terms
         )
     ]
+
+
+HOLIDAY_AFTER = {
+    TermName.AUTUMN: "in the Christmas holidays",
+    TermName.SPRING: "in the Easter holidays",
+    TermName.SUMMER: "in the summer holidays",
+}
+
+
+def not_a_school_day(day: date) -> str:
+    """Why pupils are not taught on a day, by the LA's term dates, to follow "is": "a Saturday",
+    "in the Christmas holidays", "in the spring half-term break", "a bank holiday"; "" on a day they are."""
+    if day.weekday() >= 5:
+        return f"a {day:%A}"
+    year = academic_year_of(day)
+    terms = [t for y in (year - 1, year, year + 1) for t in terms_for_year(y)]
+    term = next((t for t in terms if t.starts_on <= day <= t.ends_on), None)
+    if term is None:
+        before = [t for t in terms if t.ends_on < day]
+        return HOLIDAY_AFTER[TermName(before[-1].name)] if before else "in the school holidays"
+    if term.half_term_starts_on <= day <= term.half_term_ends_on:
+        return f"in the {TermName(term.name).label.lower()} half-term break"
+    return "a bank holiday" if is_bank_holiday(day) else ""
 
 
 def half_terms(term: Term) -> tuple[Period, Period]:

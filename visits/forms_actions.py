@@ -11,7 +11,7 @@ from core.forms import Button, GovDateField, TextLimits, form_helper
 from .models import (
     ActionOwner,
 )
-from .services_actions import ACTION_DESCRIPTION_REQUIRED
+from .services_actions import ACTION_DESCRIPTION_REQUIRED, NewActionRefused
 
 ACTION_ROW_INCOMPLETE = "Enter the {missing} of new action {number}, or clear the row"  # as its legend names it
 
@@ -63,6 +63,9 @@ class BaseActionFormSet(forms.BaseFormSet):
         kwargs["number"] = (index or 0) + 1
         return kwargs
 
+    def _filled(self) -> list[ActionRowForm]:
+        return [f for f in self.forms if f.has_changed() and not f.is_blank]
+
     def new_actions(self):
         from .services import NewAction
 
@@ -72,9 +75,12 @@ class BaseActionFormSet(forms.BaseFormSet):
                 owner=f.cleaned_data["owner"],
                 due_on=f.cleaned_data["due_on"],
             )
-            for f in self.forms
-            if f.has_changed() and not f.is_blank
+            for f in self._filled()
         ]
+
+    def show_refusal(self, error: NewActionRefused) -> None:
+        """The service's refusal of one of new_actions() on the row it came from."""
+        self._filled()[error.index].add_error(error.field, error.message)
 
 
 ACTION_ROWS = 2

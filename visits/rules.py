@@ -9,6 +9,7 @@ from datetime import date
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 
+from core.dates import add_months
 from schools.models import TermName
 from schools.terms import term_on
 
@@ -46,6 +47,22 @@ def autumn_core_visit_agenda(*, visit_type: str, visit_date: date | None) -> lis
     if term_on(visit_date).term != TermName.AUTUMN:
         return []
     return [area.value for area in AUTUMN_CORE_AGENDA]
+
+
+PLANNED_TOO_FAR_AHEAD = "{label} must be no later than {limit:%-d %B %Y}, 2 years from today: check the year"
+PLAN_AHEAD_MONTHS = 24
+PLANNED_DATE_LABELS = {"visit_date": "The date of the visit", "held_on": "The date of the meeting"}
+
+
+def planned_no_more_than_two_years_ahead(*, day: date, today: date, field: str) -> dict[str, list[str]]:
+    """A visit or an MSP meeting is planned at most two years ahead. The strategy plans visits a
+    year at a time and meetings half-termly, so a date further off is a mistyped year (2062 for
+    2026); planned, it would ask the headteacher at once to prepare for it and sit in the
+    adviser's calendar for decades."""
+    limit = add_months(today, PLAN_AHEAD_MONTHS)
+    if day <= limit:
+        return {}
+    return {field: [PLANNED_TOO_FAR_AHEAD.format(label=PLANNED_DATE_LABELS[field], limit=limit)]}
 
 
 def future_visit_cannot_be_completed(*, visit_date: date, today: date) -> dict[str, list[str]]:

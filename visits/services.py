@@ -177,10 +177,14 @@ def visit_plan(
     focus_areas: list[str] | None = None,
     purpose: str = "",
     actor: User,
+    today: date | None = None,
 ) -> Visit:
-    """Plan a visit. An autumn core-entitlement visit planned without focus areas starts with the
-    strategy's agenda (rules.autumn_core_visit_agenda). The same plan sent twice (a double click)
-    gives the visit already planned rather than a second one."""
+    """Plan a visit, at most two years ahead (rules.planned_no_more_than_two_years_ahead). An autumn
+    core-entitlement visit planned without focus areas starts with the strategy's agenda
+    (rules.autumn_core_visit_agenda). The same plan sent twice (a double click) gives the visit
+    already planned rather than a second one."""
+    if errors := _within_reach(visit_date, today):
+        raise ValidationError(errors)
     adviser = _check_lead(adviser)
     focus = _clean_choices(focus_areas, FocusArea) or rules.autumn_core_visit_agenda(
         visit_type=visit_type, visit_date=visit_date
@@ -216,6 +220,10 @@ def visit_plan(
     return visit
 
 
+def _within_reach(visit_date: date, today: date | None) -> dict[str, list[str]]:
+    return rules.planned_no_more_than_two_years_ahead(day=visit_date, today=today or _today(), field="visit_date")
+
+
 @transaction.atomic
 def visit_record(
     *,
@@ -245,6 +253,8 @@ def visit_record(
     today = today or _today()
     completed = complete or visit.status == VisitStatus.COMPLETED
     if completed and (errors := rules.future_visit_cannot_be_completed(visit_date=visit_date, today=today)):
+        raise ValidationError(errors)
+    if visit_date != visit.visit_date and (errors := _within_reach(visit_date, today)):
         raise ValidationError(errors)
     before = _note_content(visit)
     visit.adviser = adviser

@@ -34,6 +34,15 @@ ACTION_DUE_BEFORE_AGREED = (
 ACTION_UPDATE_DUE_BEFORE_AGREED = "The due date cannot be before {agreed_on:%-d %B %Y}, when the action was agreed"
 
 
+class NewActionRefused(ValidationError):
+    """A new action refused, with its place among the new actions given (from 0) and the field at
+    fault, so the form can show the message on that action's row as well as in its summary."""
+
+    def __init__(self, message: str, *, index: int, field: str):
+        super().__init__(message)
+        self.index, self.field = index, field
+
+
 def _today() -> date:
     return timezone.localdate()
 
@@ -76,16 +85,15 @@ def _create_actions(
     agreed = set(source.actions.values_list("description", "owner", "due_on")) if source is not None else set()
     occasion = _agreed_on(visit=visit, msp_meeting=msp_meeting)
     created = []
-    for new in new_actions or []:
+    for index, new in enumerate(new_actions or []):
         description = new.description.strip()
         if not description:
-            raise ValidationError(ACTION_DESCRIPTION_REQUIRED)
+            raise NewActionRefused(ACTION_DESCRIPTION_REQUIRED, index=index, field="description")
         if occasion is not None and new.due_on < occasion[0]:
-            raise ValidationError(
-                ACTION_DUE_BEFORE_AGREED.format(
-                    action=description[:80], due_on=new.due_on, occasion=occasion[1], agreed_on=occasion[0]
-                )
+            message = ACTION_DUE_BEFORE_AGREED.format(
+                action=description[:80], due_on=new.due_on, occasion=occasion[1], agreed_on=occasion[0]
             )
+            raise NewActionRefused(message, index=index, field="due_on")
         key = (description, ActionOwner(new.owner).value, new.due_on)
         if key in agreed:
             continue

@@ -229,10 +229,12 @@ def msp_group_close(
 
 @transaction.atomic
 def msp_meeting_plan(*, group: MspGroup, held_on: date, start_time: time | None = None, actor: User) -> MspMeeting:
-    """Plan a meeting of an open group (the same plan sent twice gives the meeting already planned)."""
+    """Plan a meeting of an open group, at most 2 years ahead (a plan sent twice gives the one planned)."""
     group = MspGroup.objects.select_for_update().get(pk=group.pk)
     if not group.is_open:
         raise ValidationError(MSP_GROUP_CLOSED)
+    if errors := rules.planned_no_more_than_two_years_ahead(day=held_on, today=_today(), field="held_on"):
+        raise ValidationError(errors)
     if held_on < group.set_up_on:  # a meeting of a group that did not exist yet
         raise ValidationError({"held_on": MSP_MEETING_BEFORE_SET_UP.format(set_up_on=group.set_up_on)})
     same = group.meetings.filter(held_on=held_on, start_time=start_time, status=MspMeetingStatus.PLANNED).first()

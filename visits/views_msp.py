@@ -20,6 +20,7 @@ from .filters import filtered_msp_groups
 from .forms_actions import action_formset
 from .forms_msp import MspGroupCloseForm, MspGroupForm, MspMeetingPlanForm, MspMeetingRecordForm
 from .models import Action, ActionStatus, MspMemberRole
+from .services_actions import NewActionRefused
 from .stored_compliance import msp_groups_to_set_up, rows_for, stored_compliance
 from .views_shared import errors_shown, forbid_unless
 
@@ -268,6 +269,8 @@ def _meeting_form_page(request, *, group, meeting=None):
                     start_time=form.cleaned_data["start_time"],
                     **record,
                 )
+        except NewActionRefused as error:
+            formset.show_refusal(error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

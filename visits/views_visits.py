@@ -16,12 +16,14 @@ from core.pagination import paginate
 from schools.logos import stored_logo
 from schools.picker import chosen_school, school_picker
 from schools.selectors import letterhead_for, open_schools_user_acts_for
+from schools.terms import not_a_school_day
 
 from . import pre_visit, rules, selectors, services, views_acknowledgement
 from .filters import filtered_visits
 from .forms_actions import action_formset
 from .forms_visits import CancelVisitForm, ShareNoteForm, VisitPlanForm, VisitRecordForm
 from .models import VisitStatus
+from .services_actions import NewActionRefused
 from .views_shared import errors_shown, forbid_unless
 
 PICKER_HINT = "You can plan a visit to any open school."
@@ -99,6 +101,7 @@ def visit_detail(request, pk: int, reply_form=None):
             "can_change": can_change,
             # Not offered before the day: the rule would refuse it.
             "may_complete": not rules.future_visit_cannot_be_completed(visit_date=visit.visit_date, today=today),
+            "closed_day": not_a_school_day(visit.visit_date) if visit.status == VisitStatus.PLANNED else "",
             "today": today,
             "history": visit.history.select_related("history_user").order_by("-history_date")[:10],
             "acknowledgement": views_acknowledgement.visit_section(request, visit, reply_form),
@@ -159,6 +162,8 @@ def visit_record(request, pk: int):
                 complete="complete" in data,
                 actor=request.user,
             )
+        except NewActionRefused as error:
+            formset.show_refusal(error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -10,7 +10,15 @@ from django.urls import reverse
 
 from schools import services
 from schools.models import Councillor, ElectedMemberAlertKind, ImportStatus, Term, TermName
-from schools.services import NO_COUNCILLORS, NO_WARD, TERM_DATES_ORDER, TERMS_OVERLAP
+from schools.services import (
+    NO_COUNCILLORS,
+    NO_WARD,
+    TERM_DATE_OUTSIDE_YEAR,
+    TERM_DATES_ORDER,
+    TERM_DAY_AT_A_WEEKEND,
+    TERMS_OVERLAP,
+    term_dates_in_their_school_year,
+)
 from schools.terms import academic_year_of, default_terms, half_term_on, term_on, terms_for_year
 from tests.factories import SchoolFactory, WardFactory
 
@@ -81,6 +89,64 @@ def test_term_dates_must_be_in_order_and_terms_must_not_overlap(admin_user):
         TERM_DATES_ORDER.format(term="Spring"),
         TERMS_OVERLAP.format(earlier="Spring", later="Summer"),
     ]
+    assert not Term.objects.exists()
+
+
+def _defaults(year: int) -> dict:
+    return {t.name: (t.starts_on, t.half_term_starts_on, t.half_term_ends_on, t.ends_on) for t in default_terms(year)}
+
+
+OUTSIDE_2026 = {"year": "2026/27", "first": date(2026, 8, 1), "last": date(2027, 8, 31)}
+
+
+def outside(label: str) -> str:
+    return TERM_DATE_OUTSIDE_YEAR.format(label=label, **OUTSIDE_2026)
+
+
+def weekend(label: str, day: date) -> str:
+    return TERM_DAY_AT_A_WEEKEND.format(label=label, day=day)
+
+
+@pytest.mark.parametrize(
+    ("term", "position", "day", "error"),
+    [
+        ("autumn", 0, date(2026, 8, 31), None),  # a Monday in late August: the LA's first day may be
+        ("autumn", 0, date(2026, 8, 3), None),
+        ("autumn", 0, date(2025, 9, 2), outside("First day of the autumn term")),
+        ("autumn", 0, date(2026, 7, 31), outside("First day of the autumn term")),
+        ("summer", 3, date(2027, 8, 31), None),  # a Tuesday, the last day of the school year
+        ("summer", 3, date(2027, 9, 1), outside("Last day of the summer term")),
+        ("spring", 2, date(2028, 2, 19), outside("Last day of the spring half-term holiday")),
+        ("autumn", 0, date(2026, 9, 5), weekend("First day of the autumn term", date(2026, 9, 5))),
+        ("spring", 3, date(2027, 3, 28), weekend("Last day of the spring term", date(2027, 3, 28))),
+        ("autumn", 1, date(2026, 10, 24), None),  # a half-term holiday given from its Saturday: as the LA writes it
+        ("autumn", 2, date(2026, 11, 1), None),  # ... to its Sunday
+    ],
+)  # fmt: skip
+def test_term_dates_in_their_school_year(term, position, day, error):
+    dates = _defaults(2026)
+    dates[term] = tuple(day if i == position else d for i, d in enumerate(dates[term]))
+    field = f"{term}_{('starts_on', 'half_term_starts_on', 'half_term_ends_on', 'ends_on')[position]}"
+    assert term_dates_in_their_school_year(academic_year=2026, dates=dates) == ({field: [error]} if error else {})
+
+
+def test_term_dates_in_the_wrong_year_are_refused_on_their_fields_before_the_order_is_checked(client_as):
+    """The year mistyped used to come back as "the dates must run ... in order", on no field."""
+    data = {}
+    for name, days in _defaults(2026).items():
+        for attribute, day in zip(
+            ("starts_on", "half_term_starts_on", "half_term_ends_on", "ends_on"), days, strict=True
+        ):
+            data |= {
+                f"{name}_{attribute}_0": day.day,
+                f"{name}_{attribute}_1": day.month,
+                f"{name}_{attribute}_2": day.year,
+            }
+    data["autumn_starts_on_2"] = 2025
+    page = client_as("admin").post(reverse("schools:term_dates_edit", kwargs={"year": 2026}), data).content.decode()
+    assert outside("First day of the autumn term") in page
+    assert 'href="#id_autumn_starts_on_0"' in page
+    assert TERM_DATES_ORDER.format(term="Autumn") not in page
     assert not Term.objects.exists()
 
 
@@ -228,3 +294,9 @@ def test_the_councillor_import_sets_each_listed_wards_councillors():
         "is not the code of a ward of any school in the register",
         "is not an email address",
     ]
+
+
+def test_englands_default_dates_pass_the_check_every_year_the_form_allows():
+    """The edit form starts from them: an admin must be able to save a year unchanged."""
+    for year in range(2000, 2101):
+        assert term_dates_in_their_school_year(academic_year=year, dates=_defaults(year)) == {}, year

@@ -23,6 +23,7 @@ from schools.terms import (
     default_terms,
     half_term_on,
     half_term_periods,
+    not_a_school_day,
     school_days,
     term_on,
     term_periods,
@@ -294,3 +295,38 @@ def test_school_days_leave_out_weekends_holidays_half_terms_and_bank_holidays():
 )
 def test_working_day_on_or_before_skips_weekends_and_bank_holidays(day, office_day):
     assert working_day_on_or_before(day) == office_day
+
+
+@pytest.mark.parametrize(
+    ("day", "why"),
+    [
+        (date(2026, 9, 1), ""),  # the first day of the autumn term
+        (date(2026, 8, 31), "in the summer holidays"),  # the day before it
+        (date(2026, 10, 23), ""),  # the Friday before half-term
+        (date(2026, 10, 26), "in the autumn half-term break"),
+        (date(2026, 10, 30), "in the autumn half-term break"),
+        (date(2026, 11, 2), ""),
+        (date(2026, 12, 18), ""),  # the last day of the autumn term
+        (date(2026, 12, 21), "in the Christmas holidays"),
+        (date(2026, 12, 25), "in the Christmas holidays"),  # a bank holiday too: the holiday says more
+        (date(2027, 1, 1), "in the Christmas holidays"),  # across the new year
+        (date(2027, 1, 4), ""),
+        (date(2027, 2, 15), "in the spring half-term break"),
+        (date(2027, 3, 25), ""),  # the last day of the spring term
+        (date(2027, 3, 26), "in the Easter holidays"),  # Good Friday
+        (date(2027, 5, 3), "a bank holiday"),  # the May Day bank holiday, in the summer term
+        (date(2027, 5, 31), "in the summer half-term break"),  # the spring bank holiday, in half-term
+        (date(2027, 7, 16), ""),
+        (date(2027, 7, 19), "in the summer holidays"),
+        (date(2026, 12, 5), "a Saturday"),
+        (date(2026, 12, 6), "a Sunday"),
+    ],
+)
+def test_not_a_school_day_says_why_by_the_las_term_dates(day, why):
+    assert not_a_school_day(day) == why
+
+
+def test_not_a_school_day_follows_the_las_own_term_dates_not_englands():
+    _save_autumn(2026, date(2026, 9, 3))
+    assert not_a_school_day(date(2026, 9, 2)) == "in the summer holidays"  # England's default: a school day
+    assert not_a_school_day(date(2026, 9, 3)) == ""

@@ -15,6 +15,7 @@ from visits.rules import (
     MSP_HEADTEACHER_REQUIRED,
     MSP_LINK_ADVISER_REQUIRED,
     NOT_PUBLISHABLE_UNTIL_HELD,
+    PLANNED_TOO_FAR_AHEAD,
     SUMMARY_REQUIRED,
     VISIT_IN_FUTURE,
     autumn_core_visit_agenda,
@@ -22,6 +23,7 @@ from visits.rules import (
     future_visit_cannot_be_completed,
     msp_group_includes_the_headteacher_a_governor_and_the_link_sia,
     msp_summary_shared_with_governing_body,
+    planned_no_more_than_two_years_ahead,
 )
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,30 @@ def test_autumn_core_visit_agenda(visit_type, visit_date, agenda):
 def test_future_visit_cannot_be_completed(visit_date, allowed):
     errors = future_visit_cannot_be_completed(visit_date=visit_date, today=date(2026, 11, 22))
     assert errors == ({} if allowed else {"visit_date": [VISIT_IN_FUTURE]})
+
+
+@pytest.mark.parametrize(
+    ("today", "day", "allowed"),
+    [
+        (date(2026, 12, 5), date(2028, 12, 5), True),  # two years to the day
+        (date(2026, 12, 5), date(2028, 12, 6), False),
+        (date(2026, 12, 5), date(2062, 12, 5), False),  # the year mistyped
+        (date(2026, 12, 5), date(2020, 1, 1), True),  # a visit recorded after the event: not this rule's
+        (date(2028, 2, 29), date(2030, 2, 28), True),  # from a 29 February: the last day of February
+        (date(2028, 2, 29), date(2030, 3, 1), False),
+        (date(9998, 6, 1), date(9999, 12, 31), True),  # past the last date Python holds: no error
+    ],
+)
+def test_planned_no_more_than_two_years_ahead(today, day, allowed):
+    errors = planned_no_more_than_two_years_ahead(day=day, today=today, field="visit_date")
+    if allowed:
+        assert errors == {}
+    else:
+        limit = date(today.year + 2, today.month, min(today.day, 28 if today.month == 2 else today.day))
+        assert errors == {"visit_date": [PLANNED_TOO_FAR_AHEAD.format(label="The date of the visit", limit=limit)]}
+    assert planned_no_more_than_two_years_ahead(day=day, today=today, field="held_on") == (
+        {} if allowed else {"held_on": [PLANNED_TOO_FAR_AHEAD.format(label="The date of the meeting", limit=limit)]}
+    )
 
 
 @pytest.mark.parametrize(("reason", "kept"), [("  Head ill  ", "Head ill"), ("", None), ("   ", None)])
