@@ -9,27 +9,26 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.forms import EMAIL_INVALID, is_email_address
 from core.history import SYSTEM, attribute_to, save_as
 
 from . import access, headships, own_passwords, rules
+from .account_details import EMAIL_TAKEN as EMAIL_TAKEN
+from .account_details import PASSWORD_NEEDED as PASSWORD_NEEDED
+from .account_details import USERNAME_CHARACTERS as USERNAME_CHARACTERS
+from .account_details import USERNAME_TAKEN as USERNAME_TAKEN
+from .account_details import email_taken as email_taken
+from .account_details import user_create_problems as user_create_problems
+from .account_details import username_characters as username_characters
 from .models import AccessEventKind, RoleRequest, RoleRequestStatus, User
 from .roles import Role
 
 if TYPE_CHECKING:
     from schools.models import School
 
-USERNAME_TAKEN = "A user with the username {username} already exists."
-# Letters a to z (either case), digits and @ . + - _: a username in another script can pass for
-# another user's ("admin" with a Cyrillic a, U+0430), and a full-width one could never sign in (the
-# sign-in form folds it to plain letters). ADR 0056.
-USERNAME_CHARACTERS = "Use only the letters a to z, digits and @ . + - _ in a username"
-username_characters = ASCIIUsernameValidator(message=USERNAME_CHARACTERS)  # Django's, with our words
 OWN_ADMIN_ROLE = "You cannot remove your own admin role or deactivate your own account."
 # Why a history row was written when no detail it shows changed (the password is never kept in it).
 PASSWORD_SET_REASON = "New password set by an admin"
@@ -55,7 +54,6 @@ SUSPENDED = (
     "email address changed by an admin is suspended until an officer reactivates it, or told to the officer asked "
     "to give the role. The request is in the role requests."
 )
-PASSWORD_NEEDED = "Enter initial password: a governor or admin signs in with it"
 # What the officer deciding the request is told (RoleRequest.note).
 RESET_NOTE = "{actor} {what} on {day:%-d %B %Y}: confirm it with {user} before approving."
 
@@ -86,39 +84,6 @@ def user_set_role(*, user: User, role: Role | str, actor: User | None) -> None:
     access.access_event_record(
         kind=AccessEventKind.ROLE_CHANGED, user=user, actor=actor, role_before=before, role_after=role
     )
-
-
-def user_create_problems(
-    *, user: User, password: str, role: Role | str | None = None, by_someone: bool = True
-) -> dict[str, list[str]]:
-    """What refuses a new account, by field, all at once (the form shows them together): a username
-    of other characters or already taken, whatever its case, a password the validators refuse, and
-    no password for a governor or admin, and no email address for someone given a role that opens
-    case material whose password comes by a link (accounts.own_passwords). Single sign-on accounts
-    take the provider's username (accounts.sso), not this."""
-    problems: dict[str, list[str]] = {}
-    if not user.email.isascii():
-        problems["email"] = [own_passwords.EMAIL_PLAIN]
-    elif user.email and not is_email_address(user.email):  # (the forms check it too; a command does not)
-        problems["email"] = [EMAIL_INVALID]
-    case_reader = rules.case_access(role) > 0
-    # A link is emailed unless the system (`by_someone` false: a command, the demo) gave the password.
-    if case_reader and not user.email and (by_someone or not password):
-        problems["email"] = [own_passwords.EMAIL_FOR_THE_LINK]
-    if not password and not case_reader:
-        problems["password"] = [PASSWORD_NEEDED]
-    try:
-        username_characters(user.username)
-    except ValidationError as error:
-        problems["username"] = error.messages
-    if "username" not in problems and User.objects.filter(username__iexact=user.username).exists():
-        problems["username"] = [USERNAME_TAKEN.format(username=user.username)]
-    if password:
-        try:
-            validate_password(password, user)
-        except ValidationError as error:
-            problems["password"] = error.messages
-    return problems
 
 
 @transaction.atomic
@@ -172,6 +137,8 @@ def user_update(
         raise ValidationError(OWN_ADMIN_ROLE)
     if not email.strip().isascii():
         raise ValidationError({"email": [own_passwords.EMAIL_PLAIN]})
+    if email.strip().casefold() != user.email.casefold() and (taken := email_taken(email, other_than=user)):
+        raise ValidationError({"email": [taken]})
     before_role, was_active, old_email = user.role, user.is_active, user.email
     reading_before = own_passwords.case_reading(user)
     raises = rules.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(before=before_role, after=role)
