@@ -69,6 +69,8 @@ def email_taken(email: str, *, other_than: User | None) -> str:
     """EMAIL_TAKEN naming the account (any other than `other_than`) that has this address in any
     case, as single sign-on compares them, or "" when none has. A deactivated account counts: single
     sign-on refuses an address a deactivated account shares as well."""
+    if not email.strip():  # a blank address is nobody's: many accounts have none
+        return ""
     holders = User.objects.filter(email__iexact=email.strip())
     if other_than is not None:
         holders = holders.exclude(pk=other_than.pk)

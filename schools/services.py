@@ -60,7 +60,7 @@ from .services_imports import import_progress as import_progress
 from .services_imports import import_run as import_run
 from .services_imports import imports_recover_stalled as imports_recover_stalled
 from .services_imports import nothing_to_import_message as nothing_to_import_message
-from .terms import TERM_DATE_ERROR_LABELS, TERM_ORDER
+from .terms import TERM_DATE_ERROR_LABELS, TERM_ORDER, terms_for_year
 
 log = logging.getLogger(__name__)
 
@@ -135,15 +135,14 @@ def _seat(governorship: Governorship) -> str:
 
 # ---- term dates ------------------------------------------------------------------------------
 
+TermDates = dict[str, tuple[date, date, date, date]]  # {term name: (starts, half-term starts, half-term ends, ends)}
 TERM_DATES_ORDER = "{term}: the dates must run start, half-term start, half-term end, end, in that order."
 TERMS_OVERLAP = "{later} must start after {earlier} ends."
 TERM_DATE_OUTSIDE_YEAR = "{label} must be in the {year} school year, from {first:%-d %B %Y} to {last:%-d %B %Y}"
 TERM_DAY_AT_A_WEEKEND = "{label} is a {day:%A}: a term starts and ends on a weekday"
 
 
-def term_dates_in_their_school_year(
-    *, academic_year: int, dates: dict[str, tuple[date, date, date, date]]
-) -> dict[str, list[str]]:
+def term_dates_in_their_school_year(*, academic_year: int, dates: TermDates) -> dict[str, list[str]]:
     """Each date falls between 1 August and the next 31 August (an autumn term may start in late
     August): a date typed with last year's or next year's year would make the terms overlap
     another year's and move every school's current term. The first and last days of a term are
@@ -165,13 +164,36 @@ def term_dates_in_their_school_year(
     return errors
 
 
+TERM_ENDS_AFTER_NEXT_YEAR = (
+    "Last day of the summer term must be before the {year} autumn term starts, on {day:%-d %B %Y}"
+)
+TERM_STARTS_BEFORE_LAST_YEAR = (
+    "First day of the autumn term must be after the {year} summer term ends, on {day:%-d %B %Y}"
+)
+
+
+def terms_apart_from_the_years_either_side(*, academic_year: int, dates: TermDates) -> dict[str, list[str]]:
+    """A year's summer term ends before the next year's autumn term starts, and its autumn term
+    starts after the last year's summer term ends, by their saved dates or England's defaults: the
+    school years' windows share August, and a day in two years' terms would count twice."""
+    errors: dict[str, list[str]] = {}
+    following, previous = terms_for_year(academic_year + 1)[0], terms_for_year(academic_year - 1)[-1]
+    if dates[TermName.SUMMER][3] >= following.starts_on:
+        year = academic_year_label(academic_year + 1)
+        errors["summer_ends_on"] = [TERM_ENDS_AFTER_NEXT_YEAR.format(year=year, day=following.starts_on)]
+    if dates[TermName.AUTUMN][0] <= previous.ends_on:
+        year = academic_year_label(academic_year - 1)
+        errors["autumn_starts_on"] = [TERM_STARTS_BEFORE_LAST_YEAR.format(year=year, day=previous.ends_on)]
+    return errors
+
+
 @transaction.atomic
-def terms_save(
-    *, academic_year: int, dates: dict[str, tuple[date, date, date, date]], actor: User | None
-) -> list[Term]:
-    """Save the three terms of a year: {term name: (starts, half-term starts, half-term ends, ends)}."""
+def terms_save(*, academic_year: int, dates: TermDates, actor: User | None) -> list[Term]:
+    """Save the three terms of a year."""
     if misdated := term_dates_in_their_school_year(academic_year=academic_year, dates=dates):
         raise ValidationError(misdated)
+    if overlapping := terms_apart_from_the_years_either_side(academic_year=academic_year, dates=dates):
+        raise ValidationError(overlapping)
     errors = []
     for name in TERM_ORDER:
         starts, half_starts, half_ends, ends = dates[name]

@@ -1,6 +1,6 @@
-"""Writes to visits, enhanced offers and calendar tokens, and (re-exported from visits.services_actions
-and visits.services_msp) to actions, MSP groups and meetings: the visits app's one entry point for
-writes, as `from visits import services`.
+"""Writes to visits, enhanced offers and calendar tokens, and (re-exported from
+visits.services_actions, visits.services_msp and visits.services_msp_meetings) to actions, MSP
+groups and meetings: the visits app's one entry point for writes, as `from visits import services`.
 
 Every function is atomic, keyword-only and takes the acting user, who is recorded in the audit
 history (django-simple-history). Rules are checked here (visits.rules), so a bad request changes
@@ -48,8 +48,7 @@ from .services_actions import (  # re-exported: the actions' writes
     action_reopen,
     action_update,
 )
-from .services_msp import (  # re-exported: the MSP groups' and meetings' writes
-    MSP_ACTION_OF_OTHER_SCHOOL,
+from .services_msp import (  # re-exported: the MSP groups' writes
     MSP_CHAIR_ROLE,
     MSP_CLOSE_REASON_REQUIRED,
     MSP_GROUP_CLOSED,
@@ -59,26 +58,29 @@ from .services_msp import (  # re-exported: the MSP groups' and meetings' writes
     MSP_GROUP_EXISTS,
     MSP_GROUP_NOT_MAINTAINED,
     MSP_GROUP_SET_UP_IN_FUTURE,
-    MSP_MEETING_BEFORE_SET_UP,
-    MSP_MEETING_CANCELLED,
-    MSP_MEETING_IN_FUTURE,
-    MSP_MEETING_NOT_PLANNED,
     MSP_MEMBER_ADVISER_ROLE,
-    MSP_RECOMMENDATION_REQUIRED,
-    MSP_REFOCUS_DETAILS_REQUIRED,
-    MSP_SUMMARY_LOCKED,
-    ActionReview,
     MspProposal,
     msp_group_close,
     msp_group_proposal,
     msp_group_set_up,
     msp_group_update,
+    officers,
+)
+from .services_msp_meetings import (  # re-exported: the MSP meetings' writes
+    MSP_ACTION_OF_OTHER_SCHOOL,
+    MSP_MEETING_BEFORE_SET_UP,
+    MSP_MEETING_CANCELLED,
+    MSP_MEETING_IN_FUTURE,
+    MSP_MEETING_NOT_PLANNED,
+    MSP_RECOMMENDATION_REQUIRED,
+    MSP_REFOCUS_DETAILS_REQUIRED,
+    MSP_SUMMARY_LOCKED,
+    ActionReview,
     msp_meeting_cancel,
     msp_meeting_plan,
     msp_meeting_publish_summary,
     msp_meeting_record,
     msp_meeting_record_new,
-    officers,
 )
 
 __all__ = [

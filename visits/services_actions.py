@@ -1,7 +1,7 @@
 """Writes to the actions agreed at a visit or an MSP meeting, or taken from a school's accepted
 action plan: adding them (once, however often the same form is sent), changing, closing and
 reopening them with a dated note. Also today's date as the visits' writes see it, shared by
-visits.services and visits.services_msp. As in visits.services (re-exported there): atomic,
+visits.services and the MSP modules. As in visits.services (re-exported there): atomic,
 keyword-only, the acting user recorded in the audit history."""
 
 from collections.abc import Iterable

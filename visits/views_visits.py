@@ -86,6 +86,13 @@ def visit_plan(request):
     )
 
 
+def _closed_day(visit, today) -> str:
+    """Why the school is closed on the day of a planned visit still to come, or "" (docs/adr/0065)."""
+    if visit.status != VisitStatus.PLANNED or visit.visit_date < today:
+        return ""
+    return not_a_school_day(visit.visit_date)
+
+
 @permission_required("visits.view_visits", raise_exception=True)
 def visit_detail(request, pk: int, reply_form=None):
     visit = selectors.visit_for_user(user=request.user, pk=pk)
@@ -101,7 +108,7 @@ def visit_detail(request, pk: int, reply_form=None):
             "can_change": can_change,
             # Not offered before the day: the rule would refuse it.
             "may_complete": not rules.future_visit_cannot_be_completed(visit_date=visit.visit_date, today=today),
-            "closed_day": not_a_school_day(visit.visit_date) if visit.status == VisitStatus.PLANNED else "",
+            "closed_day": _closed_day(visit, today) if can_change else "",
             "today": today,
             "history": visit.history.select_related("history_user").order_by("-history_date")[:10],
             "acknowledgement": views_acknowledgement.visit_section(request, visit, reply_form),

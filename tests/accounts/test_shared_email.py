@@ -65,6 +65,18 @@ def test_an_address_changed_only_in_case_or_an_old_shared_one_kept_is_saved(offi
     assert User.objects.get(pk=adviser.pk).email == adviser.email.upper()
 
 
+def test_an_address_is_cleared_though_other_accounts_have_none(client_as, make_user, adviser):
+    """A blank address is nobody's: many accounts (governors with a password) have none."""
+    make_user(Role.GOVERNOR, username="noemail", email="")
+    governor = make_user(Role.GOVERNOR, username="gwen", email="gwen@example.org")
+    url = reverse("accounts:user_detail", kwargs={"pk": governor.pk})
+    posted = {"first_name": "Gwen", "last_name": "Hale", "email": "", "role": "governor", "is_active": "on"}
+    assert client_as("admin").post(url, posted).status_code == 302
+    assert User.objects.get(pk=governor.pk).email == ""
+    new = {**NEW, "email": ""}
+    assert client_as("admin").post(reverse("accounts:user_create"), new).status_code == 302
+
+
 def test_single_sign_on_refuses_an_address_two_accounts_share_which_is_why(settings, governor, adviser):
     """The reason for the check, as single sign-on behaves."""
     from accounts.sso.services import sso_user_for_claims

@@ -16,8 +16,11 @@ from schools.services import (
     TERM_DATE_OUTSIDE_YEAR,
     TERM_DATES_ORDER,
     TERM_DAY_AT_A_WEEKEND,
+    TERM_ENDS_AFTER_NEXT_YEAR,
+    TERM_STARTS_BEFORE_LAST_YEAR,
     TERMS_OVERLAP,
     term_dates_in_their_school_year,
+    terms_apart_from_the_years_either_side,
 )
 from schools.terms import academic_year_of, default_terms, half_term_on, term_on, terms_for_year
 from tests.factories import SchoolFactory, WardFactory
@@ -300,3 +303,24 @@ def test_englands_default_dates_pass_the_check_every_year_the_form_allows():
     """The edit form starts from them: an admin must be able to save a year unchanged."""
     for year in range(2000, 2101):
         assert term_dates_in_their_school_year(academic_year=year, dates=_defaults(year)) == {}, year
+
+
+def test_terms_apart_from_the_years_either_side(admin_user):
+    """The school years' windows share August: a summer term running into next year's saved autumn
+    term, or an autumn term starting before last year's summer term ends, is refused on its field."""
+    next_year = _defaults(2027)
+    next_year[TermName.AUTUMN] = (date(2027, 8, 30), *next_year[TermName.AUTUMN][1:])  # a late-August start
+    services.terms_save(academic_year=2027, dates=next_year, actor=admin_user)
+    this_year = _defaults(2026)
+    assert terms_apart_from_the_years_either_side(academic_year=2026, dates=this_year) == {}
+    this_year[TermName.SUMMER] = (*this_year[TermName.SUMMER][:3], date(2027, 8, 31))
+    errors = {"summer_ends_on": [TERM_ENDS_AFTER_NEXT_YEAR.format(year="2027/28", day=date(2027, 8, 30))]}
+    assert terms_apart_from_the_years_either_side(academic_year=2026, dates=this_year) == errors
+    with pytest.raises(ValidationError):
+        services.terms_save(academic_year=2026, dates=this_year, actor=admin_user)
+    this_year[TermName.SUMMER] = (*this_year[TermName.SUMMER][:3], date(2027, 8, 27))  # the Friday before: allowed
+    services.terms_save(academic_year=2026, dates=this_year, actor=admin_user)
+    early = _defaults(2027)
+    early[TermName.AUTUMN] = (date(2027, 8, 27), *early[TermName.AUTUMN][1:])  # on 2026/27's last summer day
+    errors = {"autumn_starts_on": [TERM_STARTS_BEFORE_LAST_YEAR.format(year="2026/27", day=date(2027, 8, 27))]}
+    assert terms_apart_from_the_years_either_side(academic_year=2027, dates=early) == errors

@@ -6,14 +6,16 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts.roles import Role
 from tests.visits.conftest import date_fields
 from tests.visits.factories import MspGroupFactory, VisitFactory
-from tests.visits.test_pages import record_data
+from tests.visits.test_pages import meeting_data, record_data
 from visits.models import MspMeeting, Visit
 from visits.models_pre_visit import PreVisitEmail
 from visits.rules import PLANNED_TOO_FAR_AHEAD
+from visits.services import MSP_MEETING_IN_FUTURE
 
 pytestmark = pytest.mark.django_db
 
@@ -94,12 +96,38 @@ def test_a_visit_planned_on_a_day_the_school_is_closed_is_flagged_on_its_page(
         assert "govuk-warning-text" not in client_as("adviser").get(visit.get_absolute_url()).content.decode()
 
 
+def test_a_planned_visit_whose_day_has_passed_is_not_flagged(client_as, on_day, linked, adviser):
+    """A record not yet made (a planned visit dated last Saturday) is not told the school "will be" closed."""
+    on_day(date(2026, 12, 7))
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=date(2026, 12, 5))
+    page = client_as("adviser").get(visit.get_absolute_url()).content.decode()
+    assert "govuk-warning-text" not in page
+    today = VisitFactory(school=linked, adviser=adviser, visit_date=date(2026, 12, 6))
+    on_day(date(2026, 12, 6))  # a Sunday visit, on the day itself: still to come
+    assert "is a Sunday" in client_as("adviser").get(today.get_absolute_url()).content.decode()
+
+
+def test_recording_a_held_meeting_dated_in_a_mistyped_year_says_it_cannot_be_in_the_future(
+    client_as, on_day, linked, officer
+):
+    """Not "no later than two years from today", which would invite a date the record refuses too."""
+    on_day(date(2026, 12, 7))
+    group = MspGroupFactory(school=linked, chair=officer)
+    url = reverse("visits:msp_meeting_new", kwargs={"pk": group.pk})
+    page = client_as("officer").post(url, meeting_data(date(2062, 12, 1))).content.decode()
+    assert escape(MSP_MEETING_IN_FUTURE) in page
+    assert "2 years from today" not in page
+    assert not MspMeeting.objects.exists()
+
+
 def test_a_visit_in_the_holidays_is_flagged_only_to_those_who_can_change_it(client, on_day, linked, adviser, make_user):
     on_day(date(2026, 12, 7))
     visit = VisitFactory(school=linked, adviser=adviser, visit_date=date(2026, 12, 21))
     client.force_login(adviser)
     assert "Christmas holidays" in client.get(visit.get_absolute_url()).content.decode()
     client.force_login(make_user(Role.ADVISER))  # another school's adviser reads the visit, cannot change it
-    page = client.get(visit.get_absolute_url()).content.decode()
+    response = client.get(visit.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
     assert "Record the visit" not in page
     assert "Christmas holidays" not in page

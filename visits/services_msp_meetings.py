@@ -1,0 +1,217 @@
+"""Writes to the meetings of Monitoring Support Partnership (MSP) groups: planning, recording and
+cancelling a meeting, and publishing its summary key points to governors. As in visits.services
+(re-exported there): atomic, keyword-only, the acting user recorded in the audit history, the
+rules checked here so that a bad request changes nothing."""
+
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.history import save_as
+
+from . import rules
+from .models import (
+    Action,
+    MspActionProgress,
+    MspGroup,
+    MspMeeting,
+    MspMeetingStatus,
+    MspRecommendation,
+    RagRating,
+)
+from .services_actions import NewAction, _create_actions, _today
+from .services_msp import MSP_GROUP_CLOSED
+
+MSP_MEETING_CANCELLED = "This meeting was cancelled, so it cannot be changed."
+MSP_MEETING_NOT_PLANNED = "Only a planned meeting can be cancelled."
+MSP_MEETING_IN_FUTURE = "A meeting dated in the future cannot be recorded as held. Plan it instead."
+MSP_SUMMARY_LOCKED = "The summary key points were published to governors, so they can no longer be changed."
+MSP_REFOCUS_DETAILS_REQUIRED = "Say how the support is refocused"
+MSP_RECOMMENDATION_REQUIRED = "Choose the meeting's recommendation"
+MSP_ACTION_OF_OTHER_SCHOOL = "An action of another school cannot be reviewed at this meeting."
+MSP_MEETING_BEFORE_SET_UP = "The date of the meeting cannot be before the group was set up, on {set_up_on:%-d %B %Y}"
+
+
+@transaction.atomic
+def msp_meeting_plan(
+    *, group: MspGroup, held_on: date, start_time: time | None = None, actor: User, today: date | None = None
+) -> MspMeeting:
+    """Plan a meeting of an open group, at most two years ahead
+    (rules.planned_no_more_than_two_years_ahead); the same plan sent twice gives the meeting
+    already planned."""
+    group = MspGroup.objects.select_for_update().get(pk=group.pk)
+    if not group.is_open:
+        raise ValidationError(MSP_GROUP_CLOSED)
+    today = today or _today()
+    if errors := rules.planned_no_more_than_two_years_ahead(day=held_on, today=today, field="held_on"):
+        raise ValidationError(errors)
+    if held_on < group.set_up_on:  # a meeting of a group that did not exist yet
+        raise ValidationError({"held_on": MSP_MEETING_BEFORE_SET_UP.format(set_up_on=group.set_up_on)})
+    same = group.meetings.filter(held_on=held_on, start_time=start_time, status=MspMeetingStatus.PLANNED).first()
+    if same is not None:
+        return same
+    meeting = MspMeeting(group=group, held_on=held_on, start_time=start_time, recorded_by=actor)
+    save_as(meeting, actor=actor)
+    return meeting
+
+
+@dataclass(frozen=True)
+class ActionReview:
+    """The RAG rating of one open action at a meeting."""
+
+    action: Action
+    rating: str
+    comment: str = ""
+
+
+@transaction.atomic
+def msp_meeting_record(
+    *,
+    meeting: MspMeeting,
+    held_on: date,
+    start_time: time | None,
+    attendees: str,
+    reviews: list[ActionReview],
+    impact_of_support: str,
+    support_refocused: bool | None,
+    refocus_details: str,
+    minutes: str,
+    summary_key_points: str,
+    recommendation: str,
+    new_actions: list[NewAction] | None = None,
+    school_attendees: list[User] | None = None,
+    actor: User,
+    today: date | None = None,
+) -> MspMeeting:
+    """Record a meeting as held: attendees, progress on each open action (RAG), impact of support,
+    whether support is refocused and how, confidential minutes, summary key points and the
+    recommendation. Published summary key points can no longer change."""
+    meeting = MspMeeting.objects.select_for_update().select_related("group").get(pk=meeting.pk)
+    if meeting.status == MspMeetingStatus.CANCELLED:
+        raise ValidationError(MSP_MEETING_CANCELLED)
+    if meeting.status == MspMeetingStatus.PLANNED and not meeting.group.is_open:
+        raise ValidationError(MSP_GROUP_CLOSED)  # a held meeting's record stays correctable
+    if errors := _meeting_record_errors(
+        meeting=meeting,
+        held_on=held_on,
+        support_refocused=support_refocused,
+        refocus_details=refocus_details,
+        recommendation=recommendation,
+        summary_key_points=summary_key_points,
+        today=today or _today(),
+    ):
+        raise ValidationError(errors)
+    _check_attendees_and_reviews(meeting=meeting, school_attendees=school_attendees, reviews=reviews)
+    meeting.held_on, meeting.start_time = held_on, start_time
+    meeting.status = MspMeetingStatus.HELD
+    meeting.attendees, meeting.impact_of_support = attendees.strip(), impact_of_support.strip()
+    meeting.support_refocused = support_refocused
+    meeting.refocus_details = refocus_details.strip() if support_refocused else ""
+    meeting.minutes, meeting.summary_key_points = minutes.strip(), summary_key_points.strip()
+    meeting.recommendation = MspRecommendation(recommendation)
+    meeting.recorded_by = meeting.recorded_by or actor
+    save_as(meeting, actor=actor)
+    existing = {p.action_id: p for p in meeting.action_progress.all()}
+    for review in reviews:
+        progress = existing.get(review.action.pk) or MspActionProgress(meeting=meeting, action=review.action)
+        progress.rating, progress.comment = RagRating(review.rating), review.comment.strip()
+        save_as(progress, actor=actor)
+    if school_attendees is not None:
+        meeting.school_attendees.set(school_attendees)  # who reads the minutes (docs/adr/0031)
+    _create_actions(school=meeting.group.school, msp_meeting=meeting, new_actions=new_actions, actor=actor)
+    return meeting
+
+
+def _meeting_record_errors(
+    *,
+    meeting: MspMeeting,
+    held_on: date,
+    support_refocused: bool | None,
+    refocus_details: str,
+    recommendation: str,
+    summary_key_points: str,
+    today: date,
+) -> dict[str, str]:
+    """The errors in a meeting's record, by field (all of them at once, for the form)."""
+    errors: dict[str, str] = {}
+    if held_on > today:
+        errors["held_on"] = MSP_MEETING_IN_FUTURE
+    elif held_on < meeting.group.set_up_on:
+        errors["held_on"] = MSP_MEETING_BEFORE_SET_UP.format(set_up_on=meeting.group.set_up_on)
+    if support_refocused and not refocus_details.strip():
+        errors["refocus_details"] = MSP_REFOCUS_DETAILS_REQUIRED
+    if recommendation not in MspRecommendation.values:
+        errors["recommendation"] = MSP_RECOMMENDATION_REQUIRED
+    if meeting.is_published and summary_key_points.strip() != meeting.summary_key_points:
+        errors["summary_key_points"] = MSP_SUMMARY_LOCKED
+    return errors
+
+
+def _check_attendees_and_reviews(
+    *, meeting: MspMeeting, school_attendees: list[User] | None, reviews: list[ActionReview]
+) -> None:
+    """Refuse a school attendee who is not one of the school's eligible members, and a review of
+    another school's action."""
+    school_id = meeting.group.school_id
+    if school_attendees is not None:
+        from .msp_members import MSP_ATTENDEE_NOT_A_MEMBER, school_members_eligible
+
+        eligible = set(school_members_eligible(school=meeting.group.school).values_list("pk", flat=True))
+        for person in school_attendees:
+            if person.pk not in eligible:
+                raise ValidationError({"school_attendees": MSP_ATTENDEE_NOT_A_MEMBER.format(user=person)})
+    for review in reviews:
+        if review.action.school_id != school_id:
+            raise ValidationError(MSP_ACTION_OF_OTHER_SCHOOL)
+
+
+@transaction.atomic
+def msp_meeting_record_new(
+    *, group: MspGroup, held_on: date, start_time: time | None, actor: User, **record: Any
+) -> MspMeeting:
+    """Record a meeting that was not planned beforehand: plan and record it in one transaction. The
+    same record sent twice (a double click) gives the meeting already recorded, not a second one."""
+    group = MspGroup.objects.select_for_update().get(pk=group.pk)
+    same = group.meetings.filter(
+        status=MspMeetingStatus.HELD,
+        held_on=held_on,
+        start_time=start_time,
+        attendees=record.get("attendees", "").strip(),
+        minutes=record.get("minutes", "").strip(),
+        summary_key_points=record.get("summary_key_points", "").strip(),
+    ).first()
+    if same is not None:
+        return same
+    if held_on > (record.get("today") or _today()):  # (before planning it: that would speak of two years)
+        raise ValidationError({"held_on": MSP_MEETING_IN_FUTURE})
+    meeting = msp_meeting_plan(group=group, held_on=held_on, start_time=start_time, actor=actor)
+    return msp_meeting_record(meeting=meeting, held_on=held_on, start_time=start_time, actor=actor, **record)
+
+
+@transaction.atomic
+def msp_meeting_cancel(*, meeting: MspMeeting, actor: User) -> MspMeeting:
+    meeting = MspMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != MspMeetingStatus.PLANNED:
+        raise ValidationError(MSP_MEETING_NOT_PLANNED)
+    meeting.status = MspMeetingStatus.CANCELLED
+    save_as(meeting, actor=actor)
+    return meeting
+
+
+@transaction.atomic
+def msp_meeting_publish_summary(*, meeting: MspMeeting, actor: User) -> MspMeeting:
+    """Publish the summary key points to the school's governors
+    (rules.msp_summary_shared_with_governing_body)."""
+    meeting = MspMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if errors := rules.msp_summary_shared_with_governing_body(
+        is_held=meeting.is_held, summary=meeting.summary_key_points, published_at=meeting.summary_published_at
+    ):
+        raise ValidationError(errors)
+    meeting.summary_published_at, meeting.summary_published_by = timezone.now(), actor
+    save_as(meeting, actor=actor)
+    return meeting
