@@ -49,5 +49,6 @@ class DecisionForm(TextLimits, forms.Form):
         self.helper = form_helper(
             Field.radios("level", legend_size=Size.SMALL, inline=True),
             Field.textarea("reason", rows=2),
-            Button.secondary("decide", "Record the decision"),
+            # One form per row of the sheet: the button's id names its row, as the fields' do.
+            Button.secondary("decide", "Record the decision", css_id=f"id_{self.add_prefix('decide')}"),
         )

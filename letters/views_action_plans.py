@@ -73,11 +73,14 @@ def school_plan(request, pk: int):
             messages.error(request, action_plans.ALREADY_ACCEPTED)
             return redirect("letters:school_plan", pk=plan.pk)
         valid = form.is_valid() & formset.is_valid()  # both checked, so both show their errors
-        if not valid:
-            if formset.is_valid():  # named with the file's error, not after it
-                for problem in action_plans.a_plan_has_actions(items=_items(formset)):
-                    form.add_error(None, problem)
-        else:
+        if formset.is_valid() and (problems := action_plans.a_plan_has_actions(items=_items(formset))):
+            # On the first action's box, where the summary's link takes the headteacher, not the file's.
+            if formset.forms:
+                formset.forms[0].add_error("description", problems)
+            else:  # no rows posted at all (the page always has some)
+                form.add_error(None, problems)
+            valid = False
+        if valid:
             revised = plan.first_submitted_on is not None
             try:
                 action_plans.action_plan_submit(

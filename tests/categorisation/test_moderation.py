@@ -1,6 +1,8 @@
 """Moderation of a term's proposed categories (issue 14, docs/adr/0032): the rules, the services
 and the pages."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -356,3 +358,21 @@ def test_the_sessions_page_runs_the_same_number_of_queries_however_many_sessions
     for _ in range(20):
         moderation.moderation_session_close(session=moderation.moderation_session_open(actor=officer), actor=officer)
     assert count() == few
+
+
+def test_each_rows_decision_form_on_the_sheet_has_ids_of_its_own_and_long_reasons_wrap(
+    client_as, session, proposal, adviser
+):
+    """Two proposals: no two elements share an id (the button's was id_decide on every row), and the
+    headline reasons sit in a cell that wraps a long unbroken word rather than pushing the forms
+    off the screen."""
+    other = SchoolFactory(name="Ashcroft Primary School", link_adviser=adviser)
+    CategorisationFactory(
+        school=other, status=Status.SUBMITTED, level="low", suggested_level="low", created_by=adviser,
+        submitted_by=adviser, school_reasons="x" * 300,
+    )  # fmt: skip
+    sheet = client_as("officer").get(session.get_absolute_url()).content.decode()
+    ids = re.findall(r'\bid="([^"]+)"', sheet)
+    assert len(ids) == len(set(ids)), sorted(i for i in set(ids) if ids.count(i) > 1)
+    assert f'id="id_c{proposal.pk}-decide"' in sheet
+    assert re.search(r'<td class="[^"]*app-table__cell--text[^"]*">\s*x{300}', sheet)

@@ -101,10 +101,17 @@ def test_a_bad_plan_is_refused_with_a_message_and_nothing_written(client, plan, 
     assert not plan.items.exists()
 
 
-def test_a_plan_without_actions_is_refused(client, plan, headteacher):
+def test_a_plan_without_actions_is_refused_on_the_first_actions_box(client, plan, headteacher):
+    """The summary's link takes the headteacher to the first action's box, not to the file upload."""
     client.force_login(headteacher)
-    response = client.post(reverse("letters:school_plan", kwargs={"pk": plan.pk}), {"text": "Plan", **_rows()})
-    assert action_plans.NO_ACTIONS in response.content.decode()
+    blank = ("", "", None)  # the page's two rows, left blank
+    response = client.post(
+        reverse("letters:school_plan", kwargs={"pk": plan.pk}), {"text": "Plan", **_rows(blank, blank)}
+    )
+    page = response.content.decode()
+    assert page.count(action_plans.NO_ACTIONS) == 2  # in the summary and on the box
+    assert 'href="#id_actions-0-description"' in page
+    assert not plan.items.exists()
 
 
 def test_a_bad_file_and_a_plan_without_actions_are_named_on_the_page_at_once(client, plan, headteacher):
@@ -134,11 +141,11 @@ def test_a_file_over_the_limit_and_no_actions_are_named_at_once(client, plan, he
     client.force_login(headteacher)
     response = client.post(
         reverse("letters:school_plan", kwargs={"pk": plan.pk}),
-        {"send": "1", "text": "Plan", "file": upload("plan.pdf", PDF + b"x" * 2000), **_rows()},
+        {"send": "1", "text": "Plan", "file": upload("plan.pdf", PDF + b"x" * 2000), **_rows(("", "", None))},
     )
     form = response.context["form"]
     assert form.errors["file"]
-    assert form.errors["__all__"] == [action_plans.NO_ACTIONS]
+    assert response.context["formset"].forms[0].errors["description"] == [action_plans.NO_ACTIONS]
     assert not ActionPlan.objects.get(pk=plan.pk).file
 
 
