@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 
 from core.forms import Button, Markup, TextLimits, form_helper
+from core.versions import VersionedForm
 
 from .best_fit import level_label
 from .evidence import EvidenceItem, evidence_sources, source_title
@@ -70,7 +71,7 @@ class CitedEvidence(LayoutObject):
         )
 
 
-class CategorisationForm(TextLimits, forms.Form):
+class CategorisationForm(TextLimits, VersionedForm):
     """The criteria of the categorisation's framework, grouped by area and level: a tick and an
     evidence note per statement, then the final level and the rationale for a departure."""
 

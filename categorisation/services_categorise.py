@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from core.history import delete_as, save_as
+from core.versions import refuse_if_changed_since
 from schools.models import School, TermName
 from schools.terms import term_on
 
@@ -195,9 +196,11 @@ def _apply_changes(
     rationale: str,
     cited: Sequence[EvidenceItem] | None = None,
     school_reasons: str | None = None,
+    version: str | None = None,
 ) -> Categorisation:
     if categorisation.status not in EDITABLE_STATUSES:
         raise ValidationError(NOT_EDITABLE.format(status=_status_label(categorisation)))
+    refuse_if_changed_since(categorisation, version, noun="categorisation", actor=actor)
     if level and level not in SupportLevel.values:
         raise ValidationError({"level": LEVEL_REQUIRED})
     criteria = framework_criteria(categorisation.framework)
@@ -251,11 +254,13 @@ def categorisation_save(
     rationale: str = "",
     cited: Sequence[EvidenceItem] | None = None,
     school_reasons: str | None = None,
+    version: str | None = None,
 ) -> Categorisation:
     """Save a draft (or returned) categorisation: the ticked criteria {criterion id: evidence},
     the final level and the rationale, and the evidence from other apps the actor cites (`cited`,
     categorisation.evidence; None leaves it as it is). The best-fit suggestion is recomputed. A
-    draft may be incomplete; the checks are made on submission."""
+    draft may be incomplete; the checks are made on submission. `version`: the categorisation's
+    version the page was opened at (a save made since refuses this one: core.versions)."""
     categorisation = _locked(categorisation)
     return _apply_changes(
         categorisation,
@@ -265,6 +270,7 @@ def categorisation_save(
         rationale=rationale,
         cited=cited,
         school_reasons=school_reasons,
+        version=version,
     )
 
 
@@ -297,6 +303,7 @@ def categorisation_submit(
     rationale: str | None = None,
     cited: Sequence[EvidenceItem] | None = None,
     school_reasons: str | None = None,
+    version: str | None = None,
 ) -> Categorisation:
     """Submit for approval (saving the given ticks, level, rationale and cited evidence first, in the same
     transaction). Refused, with nothing saved, unless at least one statement is ticked, every
@@ -312,6 +319,7 @@ def categorisation_submit(
             rationale=rationale if rationale is not None else categorisation.rationale,
             cited=cited,
             school_reasons=school_reasons,
+            version=version,
         )
     elif categorisation.status not in EDITABLE_STATUSES:
         raise ValidationError(NOT_EDITABLE.format(status=_status_label(categorisation)))

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from audit.services import record_request_read
 from core.forms import add_service_errors, posted
+from core.versions import ChangedSince, version_of
 from schools.selectors import school_for_user
 from schools.terms import term_on, term_periods
 
@@ -130,6 +131,7 @@ def _form_for(request, categorisation, data=None, *, with_evidence: bool = False
         initial={
             **categorisation_initial(categorisation, criteria, known),
             "cited": [item.key for item in visible_cited(request.user, categorisation)],
+            "version": version_of(categorisation),  # a save over another tab's is refused (core.versions)
         },
         evidence=evidence,
         evidence_since=since,
@@ -156,12 +158,16 @@ def edit(request, pk: int):
             "rationale": form.cleaned_data["rationale"],
             "school_reasons": form.cleaned_data["school_reasons"],
             "cited": form.cited(),
+            "version": form.cleaned_data["version"],
         }
         try:
             if "submit" in request.POST:
                 services.categorisation_submit(**arguments)
             else:
                 services.categorisation_save(**arguments)
+        except ChangedSince as error:
+            form.take_version(error.version)
+            add_service_errors(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

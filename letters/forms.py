@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from core.forms import Button, GovDateField, TextLimits, date_example, form_helper
 from core.limits import LETTER, LETTER_TEMPLATE
+from core.versions import VersionedForm
 
 from . import rules
 from .documents import OFSTED, REGIONAL_DIRECTOR
@@ -76,7 +77,7 @@ class GroundsField(forms.MultipleChoiceField):
             raise forms.ValidationError(problems)
 
 
-class LetterForm(TextLimits, forms.Form):
+class LetterForm(TextLimits, VersionedForm):
     """A letter's draft: indicators, for a warning notice its grounds and compliance period, then
     the subject and text (placeholders allowed)."""
 
@@ -207,7 +208,7 @@ class IssueForm(TextLimits, forms.Form):
         return [line.strip() for line in self.cleaned_data["other_copies"].splitlines() if line.strip()]
 
 
-class ResponseForm(TextLimits, forms.Form):
+class ResponseForm(TextLimits, VersionedForm):
     received_on = _date_field("Date the response was received")
     text = forms.CharField(label="Summary of the governing body's response", widget=forms.Textarea, required=False)
 

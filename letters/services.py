@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from core import fonts
 from core.history import save_as
+from core.versions import refuse_if_changed_since
 from schools.models import ElectedMemberAlertKind, School
 from schools.services import elected_members_alert
 
@@ -142,12 +143,16 @@ def letter_draft_update(
     grounds: Iterable[str] = (),
     compliance_end_date: date | None = None,
     today: date | None = None,
+    version: str | None = None,
 ) -> Letter:
+    """Change a draft's content. `version`: the letter's version the page was opened at (a save
+    made since, by anyone, refuses this one: core.versions); None for writes with no page."""
     letter = locked_letter(letter)
     if problems := rules.issued_letter_cannot_be_edited(letter):
         raise ValidationError(problems)
     if not letter.is_editable:
         raise ValidationError(NOT_EDITABLE.format(status=status_label(letter)))
+    refuse_if_changed_since(letter, version, noun="letter", actor=actor)
     indicators, grounds = list(indicators), [str(g) for g in grounds]
     letter_content_check(school=letter.school, letter_type=letter.letter_type, subject=subject, body=body,
                          indicators=indicators, grounds=grounds, compliance_end_date=compliance_end_date,

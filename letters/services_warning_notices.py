@@ -11,6 +11,7 @@ from django.db import transaction
 from accounts.models import User
 from core import fonts
 from core.history import save_as
+from core.versions import refuse_if_changed_since
 
 from . import documents, issued_documents, placeholders, rules
 from .models import (
@@ -51,11 +52,13 @@ def _locked_notice(letter: Letter) -> tuple[Letter, WarningNoticeProgress]:
 @waits_for_the_lock
 @transaction.atomic
 def warning_notice_response_record(
-    *, letter: Letter, actor: User, received_on: date, text: str, today: date | None = None
+    *, letter: Letter, actor: User, received_on: date, text: str, today: date | None = None, version: str | None = None
 ) -> WarningNoticeProgress:
-    """Record the governing body's response to the warning notice (it may be updated)."""
+    """Record the governing body's response to the warning notice (it may be updated). `version`:
+    the notice's record as the page was opened (a save made since refuses this one: core.versions)."""
     letter, progress = _locked_notice(letter)
     assert letter.issued_on is not None  # an issued letter's (_locked_notice)
+    refuse_if_changed_since(progress, version, noun="warning notice's record", actor=actor)
     errors = {}
     if received_on > day_or_today(today):
         errors["received_on"] = [DATE_IN_FUTURE]

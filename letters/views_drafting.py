@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from core.forms import add_service_errors, posted
+from core.versions import ChangedSince, version_of
 from schools.picker import school_picker
 from schools.selectors import open_schools_user_acts_for, schools_visible_to
 
@@ -169,6 +170,7 @@ def edit(request, pk: int):
         "indicators": [i.pk for i in letter.indicators.all()],
         "grounds": letter.grounds,
         "compliance_end_date": letter.compliance_end_date,
+        "version": version_of(letter),  # a save over another tab's is refused (core.versions)
     }
     form = LetterForm(posted(request), letter_type=letter.letter_type, letter=letter, initial=initial)
     preview = None
@@ -177,7 +179,11 @@ def edit(request, pk: int):
             preview = _preview(letter, form)
         else:
             try:
-                services.letter_draft_update(letter=letter, actor=request.user, **form.service_data())
+                version = form.cleaned_data["version"]
+                services.letter_draft_update(letter=letter, actor=request.user, version=version, **form.service_data())
+            except ChangedSince as error:
+                form.take_version(error.version)
+                add_service_errors(form, error)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from core.forms import add_service_errors, posted
+from core.versions import ChangedSince, version_of
 
 from . import services
 from .forms import DecisionForm, IntentionForm, OutcomeForm, ResponseForm
@@ -25,6 +26,9 @@ def _notice_form(request, pk: int, *, perm: str, form_class, initial, save, succ
     if request.method == "POST" and form.is_valid():
         try:
             save(letter, form.cleaned_data)
+        except ChangedSince as error:
+            form.take_version(error.version)
+            add_service_errors(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -42,10 +46,9 @@ def record_response(request, pk: int):
         initial=lambda letter: {
             "received_on": letter.progress.response_received_on,
             "text": letter.progress.response_text,
+            "version": version_of(letter.progress),  # a save over another tab's is refused (core.versions)
         },
-        save=lambda letter, data: services.warning_notice_response_record(
-            letter=letter, actor=request.user, received_on=data["received_on"], text=data["text"]
-        ),
+        save=lambda letter, data: services.warning_notice_response_record(letter=letter, actor=request.user, **data),
         success="Saved the governing body's response.",
         title="The governing body's response",
     )
