@@ -22,7 +22,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -36,7 +35,17 @@ from core.history import save_as
 from core.text import normalise_text
 from core.uploads import original_name, stored_name
 
-from .models import Letter, LetterStatus, WarningNoticeProgress
+from .action_plans_selectors import LISTED_FIELDS as LISTED_FIELDS
+from .action_plans_selectors import history_for_school as history_for_school
+from .action_plans_selectors import listed as listed
+from .action_plans_selectors import may_review as may_review
+from .action_plans_selectors import plan_for_headteacher as plan_for_headteacher
+from .action_plans_selectors import plan_for_staff as plan_for_staff
+from .action_plans_selectors import plans_awaiting_review as plans_awaiting_review
+from .action_plans_selectors import plans_of_headteacher as plans_of_headteacher
+from .action_plans_selectors import plans_overdue as plans_overdue
+from .action_plans_selectors import plans_to_send as plans_to_send
+from .models import Letter, WarningNoticeProgress
 from .models_action_plans import (
     PLAN_OPEN_STATUSES,
     ActionPlan,
@@ -114,6 +123,29 @@ def a_plan_has_actions(*, items: list[PlanItem]) -> list[str]:
     return [] if items else [NO_ACTIONS]
 
 
+PLAN_ACTION_DUE_BEFORE_LETTER = (
+    "The action \u201c{action}\u201d is due by {due_on:%-d %B %Y}, before the letter of {issued_on:%-d %B %Y} "
+    "the plan answers: give a due date on or after that day"
+)
+
+
+def a_plans_actions_fall_due_after_its_letter(*, items: list[PlanItem], issued_on: date, today: date) -> dict[int, str]:
+    """Issue 14: "the plan's actions join the school's action list with owners and dates": each is
+    due on or after the day the letter it answers was issued, and no more than two years from
+    today (visits.rules.planned_no_more_than_two_years_ahead: a date further off is a mistyped
+    year). By the action's place among the plan's actions."""
+    from visits.rules import planned_no_more_than_two_years_ahead
+
+    problems = {}
+    for index, item in enumerate(items):
+        if item.due_on < issued_on:
+            values = {"action": item.description[:80], "due_on": item.due_on, "issued_on": issued_on}
+            problems[index] = PLAN_ACTION_DUE_BEFORE_LETTER.format(**values)
+        elif errors := planned_no_more_than_two_years_ahead(day=item.due_on, today=today, field="due_on"):
+            problems[index] = errors["due_on"][0]
+    return problems
+
+
 def more_needed_says_what(*, view: str, comments: str) -> dict[str, list[str]]:
     """Issue 14: the LA "records its view": accepted, or more needed with comments the school
     revises its plan by."""
@@ -122,69 +154,6 @@ def more_needed_says_what(*, view: str, comments: str) -> dict[str, list[str]]:
     if view == PlanView.MORE_NEEDED and not normalise_text(comments).strip():
         return {"view_comments": [COMMENTS_REQUIRED]}
     return {}
-
-
-# ---- reads ----------------------------------------------------------------------------------------
-
-
-def _plans() -> QuerySet[ActionPlan]:
-    return ActionPlan.objects.select_related("letter__school", "letter__letter_type", "submitted_by", "reviewed_by")
-
-
-def plans_of_headteacher(user) -> QuerySet[ActionPlan]:
-    """The plans asked of the schools the user heads (letters issued to them)."""
-    return _plans().filter(letter__school__headships__user=user, letter__status=LetterStatus.ISSUED).distinct()
-
-
-def plan_for_headteacher(*, user, pk: int) -> ActionPlan:
-    from django.shortcuts import get_object_or_404
-
-    return get_object_or_404(plans_of_headteacher(user), pk=pk)
-
-
-def plan_for_staff(*, pk: int) -> ActionPlan:
-    from django.shortcuts import get_object_or_404
-
-    return get_object_or_404(_plans().select_related("letter__school__link_adviser"), pk=pk)
-
-
-def plans_awaiting_review(*, school_ids=None) -> QuerySet[ActionPlan]:
-    plans = _plans().filter(status=PlanStatus.SUBMITTED).order_by("submitted_on", "id")
-    return plans if school_ids is None else plans.filter(letter__school_id__in=school_ids)
-
-
-# What a short list of plans shows (the home panels): the school's name and the plan's dates.
-LISTED_FIELDS = (
-    "id", "status", "due_on", "submitted_on", "first_submitted_on", "letter__id", "letter__school__id",
-    "letter__school__name", "letter__school__urn",
-)  # fmt: skip
-
-
-def listed(plans: QuerySet[ActionPlan]) -> QuerySet[ActionPlan]:
-    """The plans with only the columns a short list shows: the letter's body, its type and the two
-    users joined as well cost 3 ms a query at England scale, mostly PostgreSQL planning the joins."""
-    return plans.select_related(None).select_related("letter__school").only(*LISTED_FIELDS)
-
-
-def plans_overdue(*, today: date, school_ids=None) -> QuerySet[ActionPlan]:
-    """Plans due before today that the school never sent."""
-    plans = _plans().filter(status=PlanStatus.REQUESTED, first_submitted_on__isnull=True, due_on__lt=today)
-    plans = plans.order_by("due_on", "id")
-    return plans if school_ids is None else plans.filter(letter__school_id__in=school_ids)
-
-
-def plans_to_send(user) -> QuerySet[ActionPlan]:
-    """A headteacher's plans still to send or revise (none sent yet, or more needed)."""
-    return plans_of_headteacher(user).filter(status__in=(PlanStatus.REQUESTED, PlanStatus.MORE_NEEDED))
-
-
-def history_for_school(plan: ActionPlan) -> list[ActionPlanEvent]:
-    """The plan's history as the school sees it (`comments` only; `internal_note` is never read here)."""
-    return list(plan.events.select_related("actor").defer("internal_note"))
-
-
-def may_review(user, plan: ActionPlan) -> bool:
-    return user.has_perm("letters.review_action_plan", plan.letter)
 
 
 # ---- writes ---------------------------------------------------------------------------------------
@@ -282,11 +251,14 @@ def action_plan_submit(
         except ValidationError as error:
             errors["file"] = error.messages
     errors |= a_plan_has_its_content_and_actions(text=text, has_file=bool(upload) or bool(plan.file), items=items)
+    issued_on, today = plan.letter.issued_on, today or timezone.localdate()
+    assert issued_on is not None  # a plan is asked for by an issued letter
+    if due := a_plans_actions_fall_due_after_its_letter(items=items, issued_on=issued_on, today=today):
+        errors.setdefault("__all__", []).extend(due.values())  # (the page shows each on its row first)
     if errors:
         raise ValidationError(errors)
     if upload:
         _store_file(plan, upload, kind)
-    today = today or timezone.localdate()
     revised = plan.first_submitted_on is not None
     plan.text = text
     plan.submitted_on, plan.submitted_by = today, actor

@@ -4,6 +4,7 @@ overdue, one plan with its review), and the plan's file, downloaded through a pe
 logged in the read log."""
 
 import logging
+from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,7 +18,7 @@ from accounts.permissions import is_headteacher, is_la_staff
 from audit.services import record_request_read
 from core.forms import add_service_errors, posted, posted_files
 from core.uploads import upload_limit
-from visits.forms_actions import ActionFormSet, action_formset
+from visits.forms_actions import ActionFormSet, BaseActionFormSet, action_formset
 
 from . import action_plans, plan_files
 from .forms_action_plans import ActionPlanForm, ActionPlanReviewForm
@@ -80,6 +81,14 @@ def school_plan(request, pk: int):
             else:  # no rows posted at all (the page always has some)
                 form.add_error(None, problems)
             valid = False
+        if formset.is_valid() and plan.letter.issued_on:  # each action due too early or too late, on its row
+            due = action_plans.a_plans_actions_fall_due_after_its_letter(
+                items=_items(formset), issued_on=plan.letter.issued_on, today=_today()
+            )
+            rows = cast(BaseActionFormSet, formset).filled_forms()
+            for index, problem in due.items():
+                rows[index].add_error("due_on", problem)
+            valid = valid and not due
         if valid:
             revised = plan.first_submitted_on is not None
             try:

@@ -63,7 +63,8 @@ class BaseActionFormSet(forms.BaseFormSet):
         kwargs["number"] = (index or 0) + 1
         return kwargs
 
-    def _filled(self) -> list[ActionRowForm]:
+    def filled_forms(self) -> list[ActionRowForm]:
+        """The rows new_actions() reads, in order (blank rows left out)."""
         return [f for f in self.forms if f.has_changed() and not f.is_blank]
 
     def new_actions(self):
@@ -75,12 +76,12 @@ class BaseActionFormSet(forms.BaseFormSet):
                 owner=f.cleaned_data["owner"],
                 due_on=f.cleaned_data["due_on"],
             )
-            for f in self._filled()
+            for f in self.filled_forms()
         ]
 
     def show_refusal(self, error: NewActionRefused) -> None:
         """The service's refusal of one of new_actions() on the row it came from."""
-        self._filled()[error.index].add_error(error.field, error.message)
+        self.filled_forms()[error.index].add_error(error.field, error.message)
 
 
 ACTION_ROWS = 2

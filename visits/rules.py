@@ -51,7 +51,11 @@ def autumn_core_visit_agenda(*, visit_type: str, visit_date: date | None) -> lis
 
 PLANNED_TOO_FAR_AHEAD = "{label} must be no later than {limit:%-d %B %Y}, 2 years from today: check the year"
 PLAN_AHEAD_MONTHS = 24
-PLANNED_DATE_LABELS = {"visit_date": "The date of the visit", "held_on": "The date of the meeting"}
+PLANNED_DATE_LABELS = {
+    "visit_date": "The date of the visit",
+    "held_on": "The date of the meeting",
+    "due_on": "The due date",
+}
 
 
 def planned_no_more_than_two_years_ahead(*, day: date, today: date, field: str) -> dict[str, list[str]]:

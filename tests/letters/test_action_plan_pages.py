@@ -114,6 +114,25 @@ def test_a_plan_without_actions_is_refused_on_the_first_actions_box(client, plan
     assert not plan.items.exists()
 
 
+def test_an_action_due_before_the_letter_or_in_a_mistyped_year_is_refused_on_its_row(client, plan, headteacher):
+    client.force_login(headteacher)
+    rows = (
+        ("Train every teacher in phonics", "school", date(2099, 1, 1)),
+        ("Adviser reviews", "la", date(2026, 12, 1)),  # before the letter of 14 December 2026
+    )
+    response = client.post(
+        reverse("letters:school_plan", kwargs={"pk": plan.pk}), {"send": "1", "text": "Plan", **_rows(*rows)}
+    )
+    page = response.content.decode()
+    assert 'href="#id_actions-0-due_on_0"' in page
+    assert 'href="#id_actions-1-due_on_0"' in page
+    assert "check the year" in page
+    assert "before the letter of 14 December 2026" in page
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.REQUESTED
+    assert not plan.items.exists()
+
+
 def test_a_bad_file_and_a_plan_without_actions_are_named_on_the_page_at_once(client, plan, headteacher):
     client.force_login(headteacher)
     response = client.post(

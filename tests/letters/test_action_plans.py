@@ -39,6 +39,30 @@ def test_a_letter_of_concern_asks_for_a_plan(code, asks):
     assert action_plans.a_letter_of_concern_asks_for_a_plan(code=code) is asks
 
 
+@pytest.mark.parametrize(
+    ("due_on", "problem"),
+    [
+        (date(2026, 12, 14), None),  # the day the letter was issued
+        (date(2026, 12, 13), "before"),
+        (date(2028, 12, 15), None),  # two years from today to the day
+        (date(2028, 12, 16), "years"),
+        (date(2099, 1, 1), "years"),
+    ],
+)
+def test_a_plans_actions_fall_due_after_its_letter(due_on, problem):
+    items = [PlanItem("Train every teacher in phonics", "school", date(2027, 2, 1)), PlanItem("Review", "la", due_on)]
+    found = action_plans.a_plans_actions_fall_due_after_its_letter(
+        items=items, issued_on=date(2026, 12, 14), today=date(2026, 12, 15)
+    )
+    if problem is None:
+        assert found == {}
+    elif problem == "before":
+        values = {"action": "Review", "due_on": due_on, "issued_on": date(2026, 12, 14)}
+        assert found == {1: action_plans.PLAN_ACTION_DUE_BEFORE_LETTER.format(**values)}
+    else:
+        assert found == {1: "The due date must be no later than 15 December 2028, 2 years from today: check the year"}
+
+
 def test_the_plan_is_due_by_the_date_the_letter_sets(settings):
     settings.ACTION_PLAN_DAYS = 28
     rule = action_plans.the_plan_is_due_by_the_date_the_letter_sets

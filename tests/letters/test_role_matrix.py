@@ -255,7 +255,6 @@ PLAN_MATRIX = {
 
 @pytest.fixture
 def sent_plan(school, adviser, officer, headteacher, governor, other_governor, admin_user):
-    from datetime import date
 
     from letters import action_plans
 
@@ -265,7 +264,7 @@ def sent_plan(school, adviser, officer, headteacher, governor, other_governor, a
     school.link_adviser = adviser
     school.save()
     letter = issued(school, "significant_concerns", drafter=adviser, officer=officer)
-    item = action_plans.PlanItem("Improve phonics", "school", date(2030, 1, 1))
+    item = action_plans.PlanItem("Improve phonics", "school", letter.issued_on + timedelta(days=60))
     return action_plans.action_plan_submit(
         plan=letter.action_plan, actor=headteacher, text="Plan", items=[item], upload=upload("plan.pdf", PDF)
     )
