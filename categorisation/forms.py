@@ -71,7 +71,7 @@ class CitedEvidence(LayoutObject):
         )
 
 
-class CategorisationForm(TextLimits, VersionedForm):
+class CategorisationForm(VersionedForm):  # (with core.forms.TextLimits)
     """The criteria of the categorisation's framework, grouped by area and level: a tick and an
     evidence note per statement, then the final level and the rationale for a departure."""
 

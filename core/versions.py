@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
 
+from core.forms import TextLimits
+
 CHANGED_SINCE = (
     "{who} saved a change to this {noun} at {when:%H:%M} on {when:%-d %B %Y}, after this page was opened. "
     "Nothing you typed has been saved yet: it is still below. Check it against the saved {noun} "
@@ -54,7 +56,7 @@ def refuse_if_changed_since(record, version: str | None, *, noun: str, actor) ->
     raise ChangedSince(CHANGED_SINCE.format(who=who, noun=noun, when=when), version=str(latest.history_id))
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(TextLimits, forms.Form):
     """A form that carries the version of the record it edits (its template writes
     {{ form.version }} inside the <form>)."""
 

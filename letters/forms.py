@@ -77,7 +77,7 @@ class GroundsField(forms.MultipleChoiceField):
             raise forms.ValidationError(problems)
 
 
-class LetterForm(TextLimits, VersionedForm):
+class LetterForm(VersionedForm):  # (with core.forms.TextLimits)
     """A letter's draft: indicators, for a warning notice its grounds and compliance period, then
     the subject and text (placeholders allowed)."""
 
@@ -208,7 +208,7 @@ class IssueForm(TextLimits, forms.Form):
         return [line.strip() for line in self.cleaned_data["other_copies"].splitlines() if line.strip()]
 
 
-class ResponseForm(TextLimits, VersionedForm):
+class ResponseForm(VersionedForm):  # (with core.forms.TextLimits)
     received_on = _date_field("Date the response was received")
     text = forms.CharField(label="Summary of the governing body's response", widget=forms.Textarea, required=False)
 

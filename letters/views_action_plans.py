@@ -55,6 +55,38 @@ def school_plans(request):
     )
 
 
+def _checked_rows(plan, form, formset) -> bool:
+    """The plan's action rows checked as the service will check them, each problem shown where the
+    headteacher acts on it: "no actions" on the first action's box (with the plan's other problems
+    in the same round), an action due too early or too late on its row. False if any was found."""
+    if not formset.is_valid():
+        return False
+    items = _items(formset)
+    if problems := action_plans.a_plan_has_actions(items=items):
+        if formset.forms:
+            formset.forms[0].add_error("description", problems)
+        else:  # no rows posted at all (the page always has some)
+            form.add_error(None, problems)
+        if form.is_valid():  # no file and nothing written, in the same round
+            has_file = bool(form.cleaned_data.get("file")) or bool(plan.file)
+            content = action_plans.a_plan_has_its_content_and_actions(
+                text=form.cleaned_data["text"], has_file=has_file, items=[]
+            )
+            for field, errors in content.items():
+                if field != "__all__":
+                    form.add_error(field, errors)
+        return False
+    if not plan.letter.issued_on:
+        return True
+    due = action_plans.a_plans_actions_fall_due_after_its_letter(
+        items=items, issued_on=plan.letter.issued_on, today=_today()
+    )
+    rows = cast(BaseActionFormSet, formset).filled_forms()
+    for index, problem in due.items():
+        rows[index].add_error("due_on", problem)
+    return not due
+
+
 @upload_limit(lambda: settings.ACTION_PLAN_MAX_UPLOAD_BYTES)
 @permission_required("letters.send_action_plan", raise_exception=True)
 def school_plan(request, pk: int):
@@ -74,21 +106,7 @@ def school_plan(request, pk: int):
             messages.error(request, action_plans.ALREADY_ACCEPTED)
             return redirect("letters:school_plan", pk=plan.pk)
         valid = form.is_valid() & formset.is_valid()  # both checked, so both show their errors
-        if formset.is_valid() and (problems := action_plans.a_plan_has_actions(items=_items(formset))):
-            # On the first action's box, where the summary's link takes the headteacher, not the file's.
-            if formset.forms:
-                formset.forms[0].add_error("description", problems)
-            else:  # no rows posted at all (the page always has some)
-                form.add_error(None, problems)
-            valid = False
-        if formset.is_valid() and plan.letter.issued_on:  # each action due too early or too late, on its row
-            due = action_plans.a_plans_actions_fall_due_after_its_letter(
-                items=_items(formset), issued_on=plan.letter.issued_on, today=_today()
-            )
-            rows = cast(BaseActionFormSet, formset).filled_forms()
-            for index, problem in due.items():
-                rows[index].add_error("due_on", problem)
-            valid = valid and not due
+        valid = _checked_rows(plan, form, formset) and valid
         if valid:
             revised = plan.first_submitted_on is not None
             try:
