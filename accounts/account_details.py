@@ -4,6 +4,7 @@ checks them when an account is created or changed; the create form shows them al
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from core.forms import EMAIL_INVALID, is_email_address
 
@@ -78,3 +79,34 @@ def email_taken(email: str, *, other_than: User | None) -> str:
     if holder is None:
         return ""
     return EMAIL_TAKEN.format(username=holder.username, state="" if holder.is_active else " (deactivated)")
+
+
+# The first of the two keys of the locks below: this lock's own space among PostgreSQL's advisory locks.
+DETAILS_LOCK_SPACE = 6601
+
+
+def hold_account_details(*, username: str = "", email: str = "") -> None:
+    """Hold, until the transaction ends, this username and address (in any case) for the account
+    being made or changed: another request with the same waits, then its check (USERNAME_TAKEN,
+    email_taken) finds this one's account. Without it, two admins saving at the same moment both
+    passed the check and made two accounts (docs/adr/0071). ADR 0066 keeps no database constraint,
+    so that a council upgrading with addresses already shared is not stopped; this closes the race
+    instead. PostgreSQL's advisory locks; SQLite takes its one write lock at BEGIN (IMMEDIATE)."""
+    if connection.vendor != "postgresql":
+        return
+    # Username first, then address, in every caller: two requests never wait on each other's second.
+    keys = [f"username:{username.strip().casefold()}"] if username.strip() else []
+    keys += [f"email:{email.strip().casefold()}"] if email.strip() else []
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [DETAILS_LOCK_SPACE, key])
+
+
+def new_address_taken(*, user: User, email: str) -> str:
+    """For an account's address changed to `email`: EMAIL_TAKEN naming the other account that has
+    it, or "". The new address is held first (hold_account_details). The same address in another
+    case is no change, and an address shared before ADR 0066's check may be kept."""
+    if email.strip().casefold() == user.email.casefold():
+        return ""
+    hold_account_details(email=email)
+    return email_taken(email, other_than=user)

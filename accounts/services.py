@@ -21,6 +21,8 @@ from .account_details import PASSWORD_NEEDED as PASSWORD_NEEDED
 from .account_details import USERNAME_CHARACTERS as USERNAME_CHARACTERS
 from .account_details import USERNAME_TAKEN as USERNAME_TAKEN
 from .account_details import email_taken as email_taken
+from .account_details import hold_account_details as hold_account_details
+from .account_details import new_address_taken
 from .account_details import user_create_problems as user_create_problems
 from .account_details import username_characters as username_characters
 from .models import AccessEventKind, RoleRequest, RoleRequestStatus, User
@@ -96,6 +98,7 @@ def user_create(
     blank; one given anyway stops working then, unless the system chose it (a command, the demo)."""
     username = username.strip()
     user = User(username=username, first_name=first_name.strip(), last_name=last_name.strip(), email=email.strip())
+    hold_account_details(username=username, email=user.email)
     if problems := user_create_problems(user=user, password=password, role=role, by_someone=actor is not None):
         raise ValidationError(problems)
     if password:
@@ -137,7 +140,7 @@ def user_update(
         raise ValidationError(OWN_ADMIN_ROLE)
     if not email.strip().isascii():
         raise ValidationError({"email": [own_passwords.EMAIL_PLAIN]})
-    if email.strip().casefold() != user.email.casefold() and (taken := email_taken(email, other_than=user)):
+    if taken := new_address_taken(user=user, email=email):
         raise ValidationError({"email": [taken]})
     before_role, was_active, old_email = user.role, user.is_active, user.email
     reading_before = own_passwords.case_reading(user)

@@ -168,12 +168,16 @@ class CommentsForm(TextLimits, forms.Form):
         label="Comments for the drafter", widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
 
-    def __init__(self, *args, required: bool, button: str, hint: str = "", **kwargs):
+    def __init__(
+        self, *args, required: bool, button: str, hint: str = "", label: str = "", warning: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         field = self.fields["comments"]
         field.required, field.help_text = required, hint
+        field.label = label or field.label
         field.error_messages["required"] = COMMENTS_REQUIRED
-        self.helper = form_helper(Field.textarea("comments", rows=5), Button("submit", button))
+        submit = Button.warning("submit", button) if warning else Button("submit", button)
+        self.helper = form_helper(Field.textarea("comments", rows=5), submit)
 
 
 class IssueForm(TextLimits, forms.Form):

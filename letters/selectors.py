@@ -24,6 +24,7 @@ from .models import (
     LetterKind,
     LetterStatus,
     LetterType,
+    SuggestionDecision,
     WarningNoticeProgress,
 )
 from .rules import (
@@ -87,6 +88,11 @@ def return_comments(letter: Letter | None) -> LetterEvent | None:
     if letter is None or letter.status != LetterStatus.RETURNED:
         return None
     return letter.events.filter(action=EventAction.RETURNED).select_related("actor").order_by("-at", "-id").first()
+
+
+def drafted_from_a_suggestion(letter: Letter) -> bool:
+    """Whether the letter was drafted from a suggestion that its withdrawal would open again."""
+    return SuggestionDecision.objects.filter(letter=letter, decision=SuggestionDecision.ACCEPTED).exists()
 
 
 # What a letter says: a change to any of these makes the one who changed it an author of the letter.

@@ -39,6 +39,7 @@ from .services_suggestions import DISMISS_NEEDS_REASON as DISMISS_NEEDS_REASON
 from .services_suggestions import SUGGESTION_GONE as SUGGESTION_GONE
 from .services_suggestions import suggestion_accept as suggestion_accept
 from .services_suggestions import suggestion_dismiss as suggestion_dismiss
+from .services_suggestions import suggestion_reopen
 from .services_templates import indicator_add as indicator_add
 from .services_templates import indicator_update as indicator_update
 from .services_templates import letter_type_approval_update as letter_type_approval_update
@@ -226,13 +227,15 @@ def letter_return(*, letter: Letter, actor: User, comments: str) -> Letter:
 @waits_for_the_lock
 @transaction.atomic
 def letter_withdraw(*, letter: Letter, actor: User, comments: str = "") -> Letter:
-    """Withdraw a letter that will not be sent; it stays in the record."""
+    """Withdraw a letter that will not be sent; it stays in the record. The suggestion it was
+    drafted from, if any, is open again (services_suggestions.suggestion_reopen)."""
     letter = locked_letter(letter)
     if letter.status in (LetterStatus.ISSUED, LetterStatus.WITHDRAWN):
         raise ValidationError(CANNOT_WITHDRAW.format(status=status_label(letter)))
     letter.status = LetterStatus.WITHDRAWN
     save_as(letter, actor=actor)
     letter_event(letter, EventAction.WITHDRAWN, actor, comments.strip())
+    suggestion_reopen(letter=letter, actor=actor)
     return letter
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from core.history import save_as
+from core.history import delete_as, save_as
 from schools.models import School
 
 from . import documents, stored_suggestions
@@ -46,6 +46,14 @@ def suggestion_dismiss(*, school: School, source_key: str, reason: str, actor: U
     if suggestion is None:
         raise ValidationError(SUGGESTION_GONE)
     return _decide(suggestion, SuggestionDecision.DISMISSED, actor, dismissed_reason=reason.strip())
+
+
+def suggestion_reopen(*, letter: Letter, actor: User) -> None:
+    """A letter drafted from a suggestion is withdrawn: the suggestion is open again (its accepted
+    decision deleted, with its history), so the fact is not left unanswered for want of a letter
+    nobody will send. It is offered again unless another letter answers it (letters.suggestions)."""
+    for decision in SuggestionDecision.objects.filter(letter=letter, decision=SuggestionDecision.ACCEPTED):
+        delete_as(decision, actor=actor)
 
 
 def _decide(suggestion: Suggestion, decision: str, actor: User, **fields: Any) -> SuggestionDecision:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors, posted
 
-from . import documents, links, rules, services
+from . import documents, links, rules, selectors, services
 from .forms import CommentsForm, IssueForm
 from .models import LetterStatus
 from .views_shared import FILES_STATUS, staff_letter
@@ -57,14 +57,40 @@ def approve(request, pk: int):
     )
 
 
-@require_POST
+WITHDRAW_INTRO = (
+    "A withdrawn letter is not sent and cannot be changed or issued afterwards. "
+    "It stays in the register with its timeline."
+)
+WITHDRAW_SUGGESTION_INTRO = " The suggestion it was drafted from will be offered again."
+
+
 def withdraw(request, pk: int):
-    return _workflow_post(
+    """Ask first (a withdrawal cannot be undone), with an optional reason for the timeline."""
+    letter = staff_letter(request, pk, "letters.edit_letter")
+    if request.method != "POST" and letter.status in (LetterStatus.ISSUED, LetterStatus.WITHDRAWN):
+        messages.error(request, services.CANNOT_WITHDRAW.format(status=letter.get_status_display().lower()))
+        return redirect(letter)
+    form = CommentsForm(
+        posted(request),
+        required=False,
+        button="Withdraw the letter",
+        label="Why it will not be sent (optional)",
+        hint="Shown in the letter's timeline.",
+        warning=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.letter_withdraw(letter=letter, actor=request.user, comments=form.cleaned_data["comments"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Withdrew the letter. It stays in the register.")
+        return redirect(letter)
+    intro = WITHDRAW_INTRO + (WITHDRAW_SUGGESTION_INTRO if selectors.drafted_from_a_suggestion(letter) else "")
+    return render(
         request,
-        pk,
-        "letters.edit_letter",
-        lambda letter: services.letter_withdraw(letter=letter, actor=request.user),
-        "Withdrew the letter. It stays in the register.",
+        "letters/action_form.html",
+        {"letter": letter, "form": form, "title": f"Withdraw {letter.reference}", "intro": intro},
     )
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from accounts import access, own_passwords
 from accounts.models import AccessEventKind, User
-from accounts.services import user_set_role
+from accounts.services import hold_account_details, user_set_role
 from core.history import SYSTEM, save_as
 
 from . import claims as rules
@@ -58,6 +58,7 @@ def sso_user_for_claims(*, claims: dict[str, Any]) -> User:
         trust_provider_emails=settings.OIDC_TRUST_PROVIDER_EMAILS,
     )
     role = rules.mapped_role(claims, groups_claim=settings.OIDC_GROUPS_CLAIM, role_groups=settings.OIDC_ROLE_GROUPS)
+    hold_account_details(email=email)  # a first sign-in in two tabs at once makes one account
     matches = list(User.objects.filter(email__iexact=email)[:2])
     if len(matches) > 1:
         log.warning("Single sign-on refused: more than one account has the address %s", email)

@@ -90,6 +90,7 @@ MATRIX = {
     "detail-submitted": ("letters:detail", lambda c: {"pk": c["submitted"].pk}, NOT_ISSUED),
     "edit-draft": ("letters:edit", lambda c: {"pk": c["draft"].pk}, LA_ONLY),
     "return": ("letters:return", lambda c: {"pk": c["submitted"].pk}, OFFICER_ONLY),
+    "withdraw": ("letters:withdraw", lambda c: {"pk": c["draft"].pk}, LA_ONLY),
     "issue": ("letters:issue", lambda c: {"pk": c["approved"].pk}, OFFICER_ONLY),
     "draft-pdf": ("letters:draft_pdf", lambda c: {"pk": c["draft"].pk}, LA_ONLY),
     "response": ("letters:response", lambda c: {"pk": c["notice"].pk}, LA_ONLY),
