@@ -23,6 +23,7 @@ DATE_REQUIRED = "Enter {label}"
 DATE_MISSING_PART = "{label} must include a {part}"
 NOT_A_REAL_DATE = "{label} must be a real date"
 DATE_YEAR_OUT_OF_RANGE = "{label} must be in a year from {first} to {last}"
+DATE_YEAR_FOUR_NUMBERS = "{label} must include a year with 4 numbers, like {example}"  # "26" (GOV.UK's words)
 MIN_YEAR, MAX_YEAR = 2000, 2100  # a four-digit year this service can mean
 # GOV.UK's message for an email address in the wrong format (design-system.service.gov.uk/patterns/email-addresses),
 # never Django's "Enter a valid email address.", which does not say what valid is.
@@ -64,6 +65,7 @@ class GovDateField(DateInputField):
             subfield.error_messages["incomplete"] = DATE_MISSING_PART.format(label=named, part=part)
         self._real_date = NOT_A_REAL_DATE.format(label=named)
         self._year_out_of_range = DATE_YEAR_OUT_OF_RANGE.format(label=named, first=MIN_YEAR, last=max_year)
+        self._four_numbers = DATE_YEAR_FOUR_NUMBERS.format(label=named, example=MIN_YEAR + 27)
 
     def _ours(self, messages: list[str]) -> list[str]:
         return list(dict.fromkeys(self._real_date if "valid" in m or "range" in m else m for m in messages))
@@ -84,8 +86,10 @@ class GovDateField(DateInputField):
             for subfield in self.fields:
                 subfield.widget.errors = self._ours(getattr(subfield.widget, "errors", []))
             raise forms.ValidationError(self._ours(error.messages)) from error
-        if cleaned is not None and cleaned.year < 1000:  # "26": two digits are not a year (GOV.UK's pattern)
-            raise forms.ValidationError(self._real_date)
+        if cleaned is not None and cleaned.year < 1000:
+            # "26": two numbers are not a year (GOV.UK's pattern); "0999" is four, in no year this service means.
+            typed = str(value[2]).strip() if isinstance(value, (list, tuple)) and len(value) == 3 else ""
+            raise forms.ValidationError(self._year_out_of_range if len(typed) >= 4 else self._four_numbers)
         if cleaned is not None and not MIN_YEAR <= cleaned.year <= self.max_year:
             raise forms.ValidationError(self._year_out_of_range)  # a real date, but not one this service means
         return cleaned

@@ -26,6 +26,12 @@ UNKNOWN_PLACEHOLDER = "{{{name}}} is not a placeholder. The placeholders are lis
 WARNING_NOTICE_ONLY = "{{{name}}} can only be used in a warning notice."
 TRUST_LETTER_ONLY = "{{{name}}} can only be used in a letter to an academy trust."
 STRAY_BRACE = "There is a “{brace}” that is not part of a placeholder: write placeholders as {{name}}."
+# "{{school_name}}", as other systems' templates write them (Word mail merge, Django, Jinja).
+DOUBLE_BRACES = "Write “{{{{{name}}}}}” with one pair of braces: {{{name}}}."
+UNKNOWN_DOUBLE_BRACES = (
+    "“{{{{{name}}}}}” is not a placeholder: placeholders have one pair of braces, like {{school_name}}, "
+    "and are listed below the form."
+)
 
 WARNING_NOTICE_KINDS = frozenset({LetterKind.WARNING_NOTICE})
 TRUST_KINDS = TRUST_LETTER_KINDS
@@ -81,6 +87,7 @@ PLACEHOLDERS = [
 ]
 BY_NAME = {p.name: p for p in PLACEHOLDERS}
 TOKEN = re.compile(r"\{([^{}\n]*)\}")
+DOUBLED = re.compile(r"\{\{([^{}\n]*)\}\}")
 
 
 def placeholders_for(kind: str) -> list[Placeholder]:
@@ -91,6 +98,12 @@ def check(text: str, kind: str) -> list[str]:
     """The errors in a template or letter text: unknown placeholders, placeholders the letter type
     cannot use, stray braces. Empty when the text is good."""
     errors = []
+    for match in DOUBLED.finditer(text):  # named once, as doubled, not as a name and two stray braces
+        name = match.group(1).strip()
+        message = DOUBLE_BRACES.format(name=name) if name in BY_NAME else UNKNOWN_DOUBLE_BRACES.format(name=name)
+        if message not in errors:
+            errors.append(message)
+    text = DOUBLED.sub("", text)
     for match in TOKEN.finditer(text):
         name = match.group(1).strip()
         placeholder = BY_NAME.get(name)

@@ -5,7 +5,16 @@ from datetime import date
 import pytest
 
 from letters import placeholders
-from letters.placeholders import STRAY_BRACE, UNKNOWN_PLACEHOLDER, WARNING_NOTICE_ONLY, Facts, check, render_blocks
+from letters.placeholders import (
+    DOUBLE_BRACES,
+    STRAY_BRACE,
+    UNKNOWN_DOUBLE_BRACES,
+    UNKNOWN_PLACEHOLDER,
+    WARNING_NOTICE_ONLY,
+    Facts,
+    check,
+    render_blocks,
+)
 
 
 def facts(**kwargs) -> Facts:
@@ -34,7 +43,13 @@ def facts(**kwargs) -> Facts:
         ("{grounds} until {compliance_end_date}", "warning_notice", []),
         ("Dear {headteacher", "congratulations", [STRAY_BRACE.format(brace="{")]),
         ("Dear headteacher}", "congratulations", [STRAY_BRACE.format(brace="}")]),
-        ("{{school_name}}", "congratulations", [STRAY_BRACE.format(brace="{"), STRAY_BRACE.format(brace="}")]),
+        ("{{school_name}}", "congratulations", [DOUBLE_BRACES.format(name="school_name")]),
+        ("{{ request }} {{request}}", "congratulations", [UNKNOWN_DOUBLE_BRACES.format(name="request")]),
+        (
+            "{{{school_name}}}",
+            "congratulations",
+            [DOUBLE_BRACES.format(name="school_name"), UNKNOWN_PLACEHOLDER.format(name="")],
+        ),
         ("{school_name.__class__}", "congratulations", [UNKNOWN_PLACEHOLDER.format(name="school_name.__class__")]),
     ],
 )
