@@ -11,12 +11,11 @@ school and description) is left alone."""
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
-
-from django.utils import timezone
+from datetime import timedelta
 
 from letters import services as letter_services
-from letters.models import EventAction, Letter, LetterEvent, LetterKind
+from letters.demo import issue_dated
+from letters.models import LetterKind
 from schools.models import School, Trust
 
 from . import services
@@ -310,15 +309,10 @@ def _letter_to_the_chair(concern, *, issued_on, today, officer):
     letter_services.letter_draft_update(
         letter=letter, actor=officer, subject=letter.subject, body=body, indicators=list(letter.indicators.all())
     )
-    drafted = timezone.make_aware(datetime.combine(issued_on - timedelta(days=7), time(10, 0)))
-    Letter.objects.filter(pk=letter.pk).update(created_at=drafted)
-    LetterEvent.objects.filter(letter=letter, action=EventAction.CREATED).update(at=drafted)
-    letter.refresh_from_db()
-    letter_services.letter_submit(letter=letter, actor=officer, today=issued_on)
-    letter_services.letter_approve(letter=letter, actor=officer)
-    return letter_services.letter_issue(
-        letter=letter, actor=officer, issued_on=issued_on, today=today, copy_to=["regional_director", "ofsted"]
-    )
+    return issue_dated(
+        letter, drafter=officer, approver=officer, issued_on=issued_on, today=today,
+        copy_to=["regional_director", "ofsted"],
+    )  # fmt: skip
 
 
 def _seed_entry(ctx, school, spec, adviser, officer) -> int:

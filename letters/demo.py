@@ -66,13 +66,25 @@ def _drafted_on(letter: Letter, day: date) -> None:
     letter.refresh_from_db()
 
 
-def _issue(letter: Letter, *, drafter, approver, issued_on, today) -> Letter:
+def issue_dated(letter: Letter, *, drafter, approver, issued_on: date, today: date, **issue) -> Letter:
     """Submitted by the drafter, approved by `approver` (a second officer where the type needs one)
-    and issued by them on `issued_on`, the draft dated a week before."""
+    and issued by them on `issued_on` (`issue`: letter_issue's other arguments), with its timeline
+    on the days it happened, not all at the moment the demo was made: drafted a week before,
+    changed the day after, submitted the day after that, approved the day before issue, issued on
+    its date. The academies' demo issues its letter to a trust with it too."""
     _drafted_on(letter, issued_on - timedelta(days=7))
     services.letter_submit(letter=letter, actor=drafter, today=issued_on)
     services.letter_approve(letter=letter, actor=approver)
-    return services.letter_issue(letter=letter, actor=approver, issued_on=issued_on, today=today)
+    letter = services.letter_issue(letter=letter, actor=approver, issued_on=issued_on, today=today, **issue)
+    for action, day, hour in (
+        (EventAction.EDITED, issued_on - timedelta(days=6), 14),
+        (EventAction.SUBMITTED, issued_on - timedelta(days=5), 11),
+        (EventAction.APPROVED, issued_on - timedelta(days=1), 15),
+        (EventAction.ISSUED, issued_on, 9),
+    ):
+        when = timezone.make_aware(datetime.combine(day, time(hour, 0)))
+        LetterEvent.objects.filter(letter=letter, action=action).update(at=when)
+    return letter
 
 
 def _draft(school, code, *, actor, indicator_codes, grounds=(), compliance_end_date=None, on):
@@ -147,7 +159,7 @@ def seed(ctx) -> None:
         letter = letter or _draft(
             good, LetterKind.CONGRATULATIONS, actor=officer, indicator_codes=["ofsted_improved_or_sustained"], on=today
         )
-        _issue(
+        issue_dated(
             letter,
             drafter=officer,
             approver=officer,
@@ -165,7 +177,7 @@ def seed(ctx) -> None:
         )
         # Issued ten days ago: its action plan (due ACTION_PLAN_DAYS after issue) is for the demo
         # headteacher to upload.
-        _issue(
+        issue_dated(
             letter,
             drafter=adviser,
             approver=officer,
@@ -195,7 +207,7 @@ def seed(ctx) -> None:
         )
         # A warning notice needs a second officer: the one who drafted it does not approve it.
         approver = second_officer if drafter == officer else officer
-        _issue(letter, drafter=drafter, approver=approver, issued_on=issued_on, today=today)
+        issue_dated(letter, drafter=drafter, approver=approver, issued_on=issued_on, today=today)
         made.append(f"warning notice to {school.name}")
         if school.urn == CEDAR_PARK:
             end = letter.compliance_end_date

@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS
 from core.management.commands.seed_demo import REFUSED_IN_PRODUCTION
@@ -150,3 +151,17 @@ def test_the_demos_visits_and_meetings_are_on_school_days_and_its_letters_on_wor
     assert held - set(school_days(min(held), max(held))) == set()
     for issued_on in Letter.objects.exclude(issued_on=None).values_list("issued_on", flat=True):
         assert working_day_on_or_before(issued_on) == issued_on, issued_on
+
+
+def test_the_demos_issued_letters_have_timelines_in_the_order_things_happened_ending_on_the_issue_date(on_day):
+    """Never "Approved" on the day the demo was loaded under a letter issued weeks before."""
+    on_day(date(2027, 1, 4))
+    call_command("seed_demo", stdout=io.StringIO())
+    letters = Letter.objects.exclude(issued_on=None)
+    assert letters.exists()
+    for letter in letters:
+        events = list(letter.events.order_by("at", "id"))
+        actions = [e.action for e in events if e.action != "edited"]  # a draft from a suggestion is changed
+        assert [e.action for e in events][:1] == ["created"], letter.reference
+        assert actions == ["created", "submitted", "approved", "issued"], letter.reference
+        assert timezone.localdate(events[-1].at) == letter.issued_on, letter.reference
