@@ -7,6 +7,7 @@ from django.forms import formset_factory
 from django.utils.html import format_html
 
 from core.forms import Button, GovDateField, TextLimits, form_helper
+from core.versions import VersionedForm
 
 from .models import (
     ActionOwner,
@@ -108,7 +109,9 @@ def action_formset(request_data, *, prefix: str = "actions", add_row: bool = Fal
     return ActionFormSet(request_data, prefix=prefix)
 
 
-class ActionUpdateForm(TextLimits, forms.Form):
+class ActionUpdateForm(VersionedForm):  # (with core.forms.TextLimits)
+    """The whole action saved again, so it carries the action's version (core.versions)."""
+
     # Required here as well as in the service, so it shows beside a wrong date, not a round later.
     description = forms.CharField(
         label="Action", widget=forms.Textarea, error_messages={"required": ACTION_DESCRIPTION_REQUIRED}

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.html import format_html
 
 from core.forms import Button, GovDateField, TextLimits, form_helper
+from core.versions import VersionedForm
 from schools.filters import link_advisers
 
 from .forms_visits import time_field
@@ -132,8 +133,9 @@ class AccountsChoiceField(forms.ModelMultipleChoiceField):
         return obj.get_full_name() or obj.username
 
 
-class MspMeetingRecordForm(TextLimits, forms.Form):
-    """A meeting as held. One RAG rating (and comment) per open action of the school."""
+class MspMeetingRecordForm(VersionedForm):  # (with core.forms.TextLimits)
+    """A meeting as held. One RAG rating (and comment) per open action of the school. It carries the
+    meeting's version (core.versions): the chair and the link adviser may both record it."""
 
     held_on = GovDateField(label="Date of the meeting")
     start_time = time_field()

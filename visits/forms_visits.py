@@ -5,6 +5,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
 from core.forms import Button, GovDateField, TextLimits, form_helper
+from core.versions import VersionedForm
 from schools.filters import link_advisers
 
 from .models import (
@@ -133,8 +134,9 @@ class VisitPlanForm(TextLimits, VisitFieldsMixin, forms.Form):
                 self.add_error(None, error)
 
 
-class VisitRecordForm(TextLimits, VisitFieldsMixin, forms.Form):
-    """What happened at the visit (the note of visit)."""
+class VisitRecordForm(VisitFieldsMixin, VersionedForm):  # (with core.forms.TextLimits)
+    """What happened at the visit (the note of visit). It carries the visit's version: the adviser
+    and an officer may both change a record, or one person in two tabs (core.versions)."""
 
     activities = forms.MultipleChoiceField(
         label="Activities", choices=Activity.choices, required=False, widget=forms.CheckboxSelectMultiple

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from core.history import save_as
+from core.versions import refuse_if_changed_since
 from schools.models import School
 
 from . import acknowledgement, rules
@@ -245,12 +246,15 @@ def visit_record(
     complete: bool = False,
     actor: User,
     today: date | None = None,
+    version: str | None = None,
 ) -> Visit:
     """Record what happened at a visit and the actions agreed; with complete=True also mark it
-    completed, all in one transaction (a refused completion saves nothing)."""
+    completed, all in one transaction (a refused completion saves nothing). `version`: the visit's
+    version the page was opened at (a save made since refuses this one: core.versions)."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.status == VisitStatus.CANCELLED:
         raise ValidationError(VISIT_CANCELLED_NO_EDIT)
+    refuse_if_changed_since(visit, version, noun="visit", actor=actor)
     adviser = _check_lead(adviser)
     today = today or _today()
     completed = complete or visit.status == VisitStatus.COMPLETED

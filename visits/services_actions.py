@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.history import save_as
+from core.versions import refuse_if_changed_since
 from schools.models import School
 
 if TYPE_CHECKING:
@@ -122,12 +123,23 @@ def action_plan_actions_create(
 
 
 @transaction.atomic
-def action_update(*, action: Action, description: str, owner: str, due_on: date, note: str, actor: User) -> Action:
+def action_update(
+    *,
+    action: Action,
+    description: str,
+    owner: str,
+    due_on: date,
+    note: str,
+    actor: User,
+    version: str | None = None,
+) -> Action:
     """Change an open action's wording, owner or due date (not to before the day it was agreed),
-    with a note saying what changed."""
+    with a note saying what changed. `version`: the action's version the page was opened at (a
+    save made since refuses this one: core.versions)."""
     action = Action.objects.select_for_update(of=("self",)).select_related("visit", "msp_meeting").get(pk=action.pk)
     if not action.is_open:
         raise ValidationError(ACTION_ALREADY_CLOSED)
+    refuse_if_changed_since(action, version, noun="action", actor=actor)
     errors = {}
     if not description.strip():
         errors["description"] = ACTION_DESCRIPTION_REQUIRED

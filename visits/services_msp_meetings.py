@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.history import save_as
+from core.versions import refuse_if_changed_since
 
 from . import rules
 from .models import (
@@ -87,15 +88,18 @@ def msp_meeting_record(
     school_attendees: list[User] | None = None,
     actor: User,
     today: date | None = None,
+    version: str | None = None,
 ) -> MspMeeting:
     """Record a meeting as held: attendees, progress on each open action (RAG), impact of support,
     whether support is refocused and how, confidential minutes, summary key points and the
-    recommendation. Published summary key points can no longer change."""
+    recommendation. Published summary key points can no longer change. `version`: the meeting's
+    version the page was opened at (a save made since refuses this one: core.versions)."""
     meeting = MspMeeting.objects.select_for_update().select_related("group").get(pk=meeting.pk)
     if meeting.status == MspMeetingStatus.CANCELLED:
         raise ValidationError(MSP_MEETING_CANCELLED)
     if meeting.status == MspMeetingStatus.PLANNED and not meeting.group.is_open:
         raise ValidationError(MSP_GROUP_CLOSED)  # a held meeting's record stays correctable
+    refuse_if_changed_since(meeting, version, noun="MSP meeting", actor=actor)
     if errors := _meeting_record_errors(
         meeting=meeting,
         held_on=held_on,

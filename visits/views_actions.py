@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from core.forms import add_service_errors, posted
 from core.pagination import paginate
+from core.versions import ChangedSince, version_of
 
 from . import selectors, services
 from .filters import filtered_actions
@@ -33,7 +34,12 @@ def action_detail(request, pk: int):
     data = posted(request)
     if data is not None and not can_change:
         raise PermissionDenied
-    initial = {"description": action.description, "owner": action.owner, "due_on": action.due_on}
+    initial = {
+        "description": action.description,
+        "owner": action.owner,
+        "due_on": action.due_on,
+        "version": version_of(action),  # a save over another's, or another tab's, is refused (core.versions)
+    }
     update_form = ActionUpdateForm(data if data is not None and "update" in data else None, initial=initial)
     close_form = ActionCloseForm(
         data if data is not None and ("close" in data) else None,
@@ -53,6 +59,9 @@ def action_detail(request, pk: int):
                     services.action_reopen(action=action, note=close_form.cleaned_data["note"], actor=request.user)
                     messages.success(request, "Action reopened.")
                 return redirect(action)
+        except ChangedSince as error:  # only the update saves the whole action
+            update_form.take_version(error.version)
+            add_service_errors(update_form, error)
         except ValidationError as error:
             add_service_errors(update_form if "update" in data else close_form, error)
     return render(

@@ -13,6 +13,7 @@ from accounts.permissions import is_governor, is_headteacher, is_la_staff
 from audit.services import record_request_read
 from core.forms import add_service_errors, posted
 from core.pagination import paginate
+from core.versions import ChangedSince, version_of
 from schools.selectors import school_for_user
 
 from . import selectors, services
@@ -205,6 +206,7 @@ def _meeting_initial(meeting) -> dict:
         "minutes": meeting.minutes,
         "summary_key_points": meeting.summary_key_points,
         "recommendation": meeting.recommendation or None,
+        "version": version_of(meeting),  # a save over another's, or another tab's, is refused (core.versions)
     }
     for progress in meeting.action_progress.all():
         initial[f"rating_{progress.action_id}"] = progress.rating
@@ -267,10 +269,14 @@ def _meeting_form_page(request, *, group, meeting=None):
                     meeting=meeting,
                     held_on=form.cleaned_data["held_on"],
                     start_time=form.cleaned_data["start_time"],
+                    version=form.cleaned_data["version"],
                     **record,
                 )
         except NewActionRefused as error:
             formset.show_refusal(error)
+        except ChangedSince as error:  # the form and the action rows keep what was typed
+            form.take_version(error.version)
+            add_service_errors(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -13,6 +13,7 @@ from audit.services import record_request_read
 from core.documents import pdf_response, render_pdf
 from core.forms import add_service_errors, posted
 from core.pagination import paginate
+from core.versions import ChangedSince, version_of
 from schools.logos import stored_logo
 from schools.picker import chosen_school, school_picker
 from schools.selectors import letterhead_for, open_schools_user_acts_for
@@ -131,6 +132,7 @@ def _record_initial(visit) -> dict:
         "strengths": visit.strengths,
         "areas_for_development": visit.areas_for_development,
         "notes": visit.notes,
+        "version": version_of(visit),  # a save over another's, or another tab's, is refused (core.versions)
     }
 
 
@@ -168,9 +170,13 @@ def visit_record(request, pk: int):
                 new_actions=formset.new_actions(),
                 complete="complete" in data,
                 actor=request.user,
+                version=form.cleaned_data["version"],
             )
         except NewActionRefused as error:
             formset.show_refusal(error)
+        except ChangedSince as error:  # the form and the action rows keep what was typed
+            form.take_version(error.version)
+            add_service_errors(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
