@@ -50,6 +50,9 @@ def test_a_withdrawn_letter_keeps_the_reason_in_its_timeline_and_stays_in_the_re
     event = letter.events.get(action=EventAction.WITHDRAWN)
     assert (event.actor, event.comments) == (adviser, "The school closed before it was sent.")
     assert letter in client.get(reverse("letters:register")).context["pagination"].page.object_list
+    page = page_text(client.get(letter.get_absolute_url()).content.decode())
+    assert "It was withdrawn and will not be sent." in page
+    assert "As it will be sent if issued today" not in page
 
 
 def test_a_letter_cannot_be_withdrawn_twice(client_as, adviser, link_school):
