@@ -138,6 +138,19 @@ def links(page: str, base: str) -> list[str]:
     return found
 
 
+ID = re.compile(r"""\sid=["']([^"']+)["']""")
+LABEL_FOR = re.compile(r"""<label\b[^>]*\sfor=["']([^"']+)["']""")
+
+
+def id_problems(page: str) -> list[str]:
+    """An id given to two elements (a label, a link or a script finds the first only), and a label
+    for an element the page does not have (clicking it focuses nothing; a screen reader names no field)."""
+    ids = Counter(ID.findall(page))
+    problems = [f"the id {name!r} is on {count} elements" for name, count in ids.items() if count > 1]
+    problems += [f"a label is for {name!r}, which no element has" for name in set(LABEL_FOR.findall(page)) - set(ids)]
+    return problems
+
+
 def check_page(url: str, response, password_hash: str, tags: dict, shown: set) -> list[str]:
     problems = []
     content_type = response.get("Content-Type", "")
@@ -152,6 +165,7 @@ def check_page(url: str, response, password_hash: str, tags: dict, shown: set) -
         ]
         if "\u202e" in page:
             problems.append(f"{url}: shows a right-to-left override")
+        problems += [f"{url}: {problem}" for problem in id_problems(page)]
         shown |= {tags[tag] for tag in re.findall(f"({TAG.pattern})" + re.escape(SHOWN), page) if tag in tags}
     elif content_type.startswith("text/csv"):
         for row in csv.reader(io.StringIO(body.decode("utf-8-sig"))):
@@ -269,3 +283,12 @@ def test_hostile_text_in_every_field_is_shown_as_text_on_every_page_to_every_rol
     assert min(visited.values()) >= 5, visited
     assert MUST_BE_SHOWN - shown == set()
     assert DOCUMENTS - shown == set()
+
+
+def test_the_page_check_finds_an_id_used_twice_and_a_label_for_no_element():
+    page = '<label for="id_name">Name</label><input id="id_nme"><p id="x"></p><div id="x"></div>'
+    assert sorted(id_problems(page)) == [
+        "a label is for 'id_name', which no element has",
+        "the id 'x' is on 2 elements",
+    ]
+    assert id_problems('<label for="id_name">Name</label><input id="id_name">') == []
