@@ -1,9 +1,13 @@
-"""Forms for categorisations: the shape of input only; rules live in services. A framework's forms
-are in forms_frameworks.py."""
+"""Forms for categorisations: the shape of input, and the rules' errors named with the fields' own
+so that one submission shows every problem (add_rule_errors, ADR 0070); the services check the
+rules again. A framework's forms are in forms_frameworks.py."""
+
+from collections.abc import Mapping
 
 from crispy_forms.layout import LayoutObject
 from crispy_forms_gds.layout import HTML, Div, Field, Fieldset, Size
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.text import slugify
@@ -14,12 +18,28 @@ from core.versions import VersionedForm
 from .best_fit import level_label
 from .evidence import EvidenceItem, evidence_sources, source_title
 from .models import LEVELS, SupportLevel
+from .rules import (
+    a_departure_from_the_suggestion_needs_a_rationale,
+    a_proposal_ticks_the_statements_that_apply_with_evidence,
+)
 
 EVIDENCE_TOO_LONG = "Keep the evidence to {limit} characters or fewer"
 EVIDENCE_MAX = 2000
 TERM_REQUIRED = "Choose the term this categorisation is for"
 COMMENTS_REQUIRED = "Enter your comments for the adviser"
 EVIDENCE_NOT_OFFERED = "Choose the intelligence you rely on from the list"
+
+
+def add_rule_errors(form: forms.BaseForm, errors: Mapping[str, list[str]]) -> None:
+    """Name a rule's errors ({field: messages}, NON_FIELD_ERRORS for the others) on a form being
+    cleaned, with the fields' own errors: the rules ask the fields that are sound, so one round lists
+    every problem (ADR 0070). A field the form already refused keeps its own error alone (the rule
+    read it as empty, which it was not); a non-field error must not depend on a field that can be
+    refused."""
+    for name, messages in errors.items():
+        if name != NON_FIELD_ERRORS and name in form.errors:
+            continue
+        form.add_error(name if name in form.fields else None, messages)
 
 
 BACK_TO_CONTENTS = (
@@ -60,9 +80,13 @@ class CitedEvidence(LayoutObject):
 
     def render(self, form, context, template_pack=None, **kwargs):
         field = form["cited"]
+        # The error summary links "cited" to id_cited: the first box offered, whichever group it is
+        # in, else (nothing offered: an item deleted since the page was opened) the first fieldset.
+        first = next((item.key for _, _, items in form.evidence_groups for item in items), None)
         return render_to_string(
             self.template,
             {
+                "first": first,
                 "groups": form.evidence_groups,
                 "chosen": set(field.value() or []),
                 "errors": field.errors,
@@ -102,10 +126,14 @@ class CategorisationForm(VersionedForm):  # (with core.forms.TextLimits)
         suggestion=None,
         evidence: list[EvidenceItem] | None = None,
         evidence_since=None,
+        submitting: bool = False,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
+        # Submitting asks the rules of a complete judgement too (a draft may be incomplete).
+        self.submitting = submitting
+        self.suggested = suggestion.level if suggestion else None
         self.stored_sources = stored_sources
         # `evidence`: the items the user may cite (None: no "cited" field, e.g. the live suggestion).
         self.evidence = {item.key: item for item in evidence or []}
@@ -203,6 +231,25 @@ class CategorisationForm(VersionedForm):  # (with core.forms.TextLimits)
             ),
         ]
         self.helper = form_helper(*layout)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.submitting:
+            level = cleaned.get("level") or ""
+            statements = {c.pk: c.text for c in self.criteria}
+            add_rule_errors(
+                self,
+                a_proposal_ticks_the_statements_that_apply_with_evidence(
+                    ticks=self.ticks(), statements=statements, level=level
+                ),
+            )
+            add_rule_errors(
+                self,
+                a_departure_from_the_suggestion_needs_a_rationale(
+                    suggested=self.suggested, level=level, rationale=cleaned.get("rationale") or ""
+                ),
+            )
+        return cleaned
 
     def ticks(self) -> dict[int, str]:
         """{criterion id: evidence} of the ticked statements."""

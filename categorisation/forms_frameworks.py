@@ -1,5 +1,6 @@
 """Forms for a categorisation framework, its areas and statements (the LA's criteria as data): the
-shape of input only; rules live in services."""
+shape of input, and the services' *_problems named with the fields' own errors, so one submission
+shows every problem (ADR 0070); the services check them again when they write."""
 
 from datetime import timedelta
 
@@ -11,7 +12,14 @@ from django.utils.html import format_html
 from core.forms import Button, GovDateField, TextLimits, date_example, form_helper
 
 from .facts import FactKey
+from .forms import add_rule_errors
 from .models import SupportLevel
+from .services_frameworks import (
+    area_problems,
+    criterion_problems,
+    framework_activation_problems,
+    framework_name_problems,
+)
 
 NAME_REQUIRED = "Enter a name for the framework"
 CODE_REQUIRED = "Enter a code"
@@ -29,9 +37,15 @@ class FrameworkForm(TextLimits, forms.Form):
     name = forms.CharField(max_length=200, error_messages={"required": NAME_REQUIRED})
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, submit: str = "Save", **kwargs):
+    def __init__(self, *args, submit: str = "Save", framework=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.framework = framework  # the one edited; None for a new one
         self.helper = form_helper(Field.text("name"), Field.textarea("description"), Button("save", submit))
+
+    def clean(self):
+        cleaned = super().clean()
+        add_rule_errors(self, framework_name_problems(name=cleaned.get("name") or "", framework=self.framework))
+        return cleaned
 
 
 class CopyFrameworkForm(TextLimits, forms.Form):
@@ -48,12 +62,25 @@ class ActivateForm(TextLimits, forms.Form):
         error_label="The date the framework is in use from",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, framework=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.framework = framework  # None: the date alone is checked (tests of the date input)
         example = date_example(timezone.localdate() + timedelta(days=28))
         self.fields["active_from"].help_text = format_html("{}. From this day new categorisations use it.", example)
         self.fields["active_from"].error_messages["required"] = DATE_REQUIRED
         self.helper = form_helper(Field("active_from", legend_size=Size.SMALL), Button("activate", "Activate"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.framework is not None:
+            today = timezone.localdate()
+            add_rule_errors(
+                self,
+                framework_activation_problems(
+                    framework=self.framework, active_from=cleaned.get("active_from"), today=today
+                ),
+            )
+        return cleaned
 
 
 class AreaForm(TextLimits, forms.Form):
@@ -87,8 +114,9 @@ class AreaForm(TextLimits, forms.Form):
         error_messages=COUNT_ERRORS,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, framework=None, area=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.framework, self.area = framework, area  # the area's framework, and the area edited (None: new)
         self.helper = form_helper(
             Field.text("name"),
             Field.text("code", field_width=20),
@@ -105,6 +133,19 @@ class AreaForm(TextLimits, forms.Form):
             ),
             Button("save", "Save"),
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.framework is not None:
+            problems = area_problems(
+                framework=self.framework,
+                code=cleaned.get("code") or "",
+                area=self.area,
+                medium_count=cleaned.get("medium_count"),
+                high_count=cleaned.get("high_count"),
+            )
+            add_rule_errors(self, problems)
+        return cleaned
 
 
 class CriterionForm(TextLimits, forms.Form):
@@ -141,8 +182,9 @@ class CriterionForm(TextLimits, forms.Form):
         help_text="When the system knows this fact about a school, the statement is pre-ticked as a suggestion.",
     )  # fmt: skip
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, framework=None, criterion=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.framework, self.criterion = framework, criterion  # the statement edited (None: new)
         self.helper = form_helper(
             Field.radios("level", legend_size=Size.SMALL, inline=True),
             Field.textarea("text"),
@@ -154,3 +196,15 @@ class CriterionForm(TextLimits, forms.Form):
             Field.select("fact_key"),
             Button("save", "Save"),
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.framework is not None:
+            problems = criterion_problems(
+                framework=self.framework,
+                code=cleaned.get("code") or "",
+                fact_key=cleaned.get("fact_key") or "",
+                criterion=self.criterion,
+            )
+            add_rule_errors(self, problems)
+        return cleaned

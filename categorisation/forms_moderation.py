@@ -1,6 +1,7 @@
 """Forms of moderation (docs/adr/0032): opening a session, and a decision on one proposal of the
-sheet (each row's form has the categorisation's id as its prefix). Shape of input only: the rules
-are in categorisation.moderation."""
+sheet (each row's form has the categorisation's id as its prefix). The rules are in
+categorisation.moderation; the decision form asks them too, so their errors show with the fields'
+own in one round (ADR 0070), and the service asks again."""
 
 from crispy_forms_gds.layout import Field, Size
 from django import forms
@@ -8,7 +9,9 @@ from django.utils.html import format_html
 
 from core.forms import Button, TextLimits, form_helper
 
+from .forms import add_rule_errors
 from .models import SupportLevel
+from .moderation import LEVEL_REQUIRED, a_change_of_level_at_moderation_has_a_recorded_reason
 
 
 class OpenSessionForm(TextLimits, forms.Form):
@@ -41,8 +44,9 @@ class DecisionForm(TextLimits, forms.Form):
         help_text="Required if you change the level; recorded on the categorisation's history",
     )
 
-    def __init__(self, *args, school_name: str = "", **kwargs):
+    def __init__(self, *args, school_name: str = "", proposed: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.proposed = proposed  # the proposal's level (None: not checked here)
         # crispy-forms-gds writes labels with |safe: the school's name is escaped here (docs/adr/0010)
         self.fields["level"].label = format_html("Moderated level for {}", school_name)
         self.fields["reason"].label = format_html("Reason for {}", school_name)
@@ -52,3 +56,18 @@ class DecisionForm(TextLimits, forms.Form):
             # One form per row of the sheet: the button's id names its row, as the fields' do.
             Button.secondary("decide", "Record the decision", css_id=f"id_{self.add_prefix('decide')}"),
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        level = cleaned.get("level") or ""
+        if not level:
+            add_rule_errors(self, {"level": [LEVEL_REQUIRED]})
+        elif self.proposed is not None:
+            reason = cleaned.get("reason") or ""
+            add_rule_errors(
+                self,
+                a_change_of_level_at_moderation_has_a_recorded_reason(
+                    proposed=self.proposed, level=level, reason=reason
+                ),
+            )
+        return cleaned

@@ -1,5 +1,6 @@
 """Forms of the category sent to the school (docs/adr/0027): the headteacher's answer and the
-officer's decision on a challenge. Shape of input only: the rules are in categorisation.notices."""
+officer's decision on a challenge. The rules are in categorisation.notices; the forms ask them too,
+so their errors show with the fields' own in one round (ADR 0070), and the services ask again."""
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Field, Size
@@ -7,7 +8,9 @@ from django import forms
 
 from core.forms import Button, TextLimits, form_helper
 
+from .forms import add_rule_errors
 from .models import ChallengeDecision, NoticeResponse
+from .notices import a_challenge_needs_reasons, a_decision_on_a_challenge_gives_its_reasons
 
 RESPONSE_CHOICES = [
     Choice(NoticeResponse.AGREE.value, "The school agrees with the category"),
@@ -51,6 +54,12 @@ class AnswerForm(TextLimits, forms.Form):
             Button("answer", "Send the school's answer"),
         )
 
+    def clean(self):
+        cleaned = super().clean()
+        response, reasons = cleaned.get("response") or "", cleaned.get("reasons") or ""
+        add_rule_errors(self, a_challenge_needs_reasons(response=response, reasons=reasons))
+        return cleaned
+
 
 class DecisionForm(TextLimits, forms.Form):
     text_labels = {"reasons": "Reasons for your decision"}
@@ -72,3 +81,9 @@ class DecisionForm(TextLimits, forms.Form):
             Field.textarea("reasons", rows=5),
             Button("decide", "Record the decision"),
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        decision, reasons = cleaned.get("decision") or "", cleaned.get("reasons") or ""
+        add_rule_errors(self, a_decision_on_a_challenge_gives_its_reasons(decision=decision, reasons=reasons))
+        return cleaned

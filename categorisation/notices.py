@@ -121,12 +121,11 @@ def a_challenge_needs_reasons(*, response: str, reasons: str) -> dict[str, list[
 
 def a_decision_on_a_challenge_gives_its_reasons(*, decision: str, reasons: str) -> dict[str, list[str]]:
     """Issue 14: "a challenge goes to an officer to decide and is recorded on the categorisation's
-    history": upheld or not, with the reasons the school is told."""
-    if decision not in ChallengeDecision.values:
-        return {"decision": [DECISION_REQUIRED]}
+    history": upheld or not, with the reasons the school is told. Both missing: both named."""
+    errors = {} if decision in ChallengeDecision.values else {"decision": [DECISION_REQUIRED]}
     if not reasons.strip():
-        return {"reasons": [DECISION_REASONS_REQUIRED]}
-    return {}
+        errors["reasons"] = [DECISION_REASONS_REQUIRED]
+    return errors
 
 
 def entitlement_for(level: str) -> str:

@@ -5,7 +5,10 @@ returns the errors it finds ([] or {} when allowed) and the service raises them 
 The best-fit rule itself is categorisation.best_fit.best_fit; the facts' rules are in
 categorisation.fact_providers."""
 
+from collections.abc import Mapping
 from datetime import date
+
+from django.core.exceptions import NON_FIELD_ERRORS
 
 from schools.models import Governance, SchoolStatus, TermName, academic_year_label
 from schools.terms import TERM_ORDER
@@ -44,6 +47,23 @@ def the_la_categorises_its_maintained_schools(school) -> list[str]:
 
 def may_be_categorised(school) -> bool:
     return not the_la_categorises_its_maintained_schools(school)
+
+
+def a_proposal_ticks_the_statements_that_apply_with_evidence(
+    *, ticks: Mapping[int, str], statements: Mapping[int, str], level: str
+) -> dict[str, list[str]]:
+    """DESIGN, "Support categorisation": "An adviser proposes a categorisation for a school and term
+    by ticking the statements that apply, with evidence." A categorisation submitted for approval
+    ticks at least one statement, has evidence for each one ticked and a final level; every part
+    missing is named at once (ADR 0070). `ticks`: {criterion id: evidence}; `statements`: {criterion
+    id: its text}. A draft may be incomplete: this is asked on submission."""
+    errors: dict[str, list[str]] = {NON_FIELD_ERRORS: [NOTHING_TICKED]} if not ticks else {}
+    for criterion_id, evidence in ticks.items():
+        if not evidence.strip():
+            errors[f"evidence_{criterion_id}"] = [EVIDENCE_REQUIRED.format(text=statements[criterion_id])]
+    if not level:
+        errors["level"] = [LEVEL_REQUIRED]
+    return errors
 
 
 def a_departure_from_the_suggestion_needs_a_rationale(

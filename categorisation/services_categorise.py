@@ -7,14 +7,14 @@ holds the conventions."""
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from core.history import delete_as, save_as
-from core.versions import refuse_if_changed_since
+from core.versions import ChangedSince, refuse_if_changed_since
 from schools.models import School, TermName
 from schools.terms import term_on
 
@@ -25,17 +25,17 @@ from .models import (
     OPEN_STATUSES,
     Categorisation,
     CategorisationEvent,
+    Criterion,
     EventKind,
     Status,
     SupportLevel,
     Tick,
 )
 from .rules import (
-    EVIDENCE_REQUIRED,
     LEVEL_REQUIRED,
-    NOTHING_TICKED,
     a_departure_from_the_suggestion_needs_a_rationale,
     a_new_categorisation_is_for_the_current_categorys_term_or_a_later_one,
+    a_proposal_ticks_the_statements_that_apply_with_evidence,
     restricted_evidence_is_cited_by_those_who_may_read_it,
     the_la_categorises_its_maintained_schools,
 )
@@ -174,17 +174,60 @@ def categorisation_supersede(
 
 
 def _cite(categorisation: Categorisation, *, actor: User, cited: Sequence[EvidenceItem]) -> None:
-    """Replace the evidence the actor cites with `cited` (snapshots taken now). Cited items the
-    actor may not see (restricted intelligence an officer cited, when an adviser saves) are kept:
-    the actor neither saw nor unticked them."""
-    if errors := restricted_evidence_is_cited_by_those_who_may_read_it(
-        items=cited, may_see=lambda item: may_see(actor, item)
-    ):
-        raise ValidationError(errors)
+    """Replace the evidence the actor cites with `cited` (snapshots taken now; _problems has refused
+    any the actor may not cite). Cited items the actor may not see (restricted intelligence an officer
+    cited, when an adviser saves) are kept: the actor neither saw nor unticked them."""
     hidden = [item for item in cited_items(categorisation.cited_evidence) if not may_see(actor, item)]
     chosen = {item.key: item for item in [*hidden, *cited]}
     ordered = sorted(chosen.values(), key=lambda item: (item.on, item.source, item.ref), reverse=True)
     categorisation.cited_evidence = [item.snapshot() for item in ordered]
+
+
+def _incomplete(
+    *, ticks: Mapping[int, str], by_id: Mapping[int, Criterion], level: str, rationale: str, suggested: str | None
+) -> dict[str, list[str]]:
+    """What a submission of these ticks, level and rationale lacks (the rules' errors, together)."""
+    statements = {criterion_id: by_id[criterion_id].text for criterion_id in ticks}
+    errors = a_proposal_ticks_the_statements_that_apply_with_evidence(ticks=ticks, statements=statements, level=level)
+    return errors | a_departure_from_the_suggestion_needs_a_rationale(
+        suggested=suggested, level=level, rationale=rationale
+    )
+
+
+def _problems(
+    *, actor: User, criteria: list[Criterion], ticks: Mapping[int, str], level: str, rationale: str,
+    cited: Sequence[EvidenceItem] | None, submitting: bool,
+) -> dict[str, list[str]]:  # fmt: skip
+    """Every problem with a save (or, `submitting`, a submission) of these values, all at once and
+    before anything is written (ADR 0070)."""
+    by_id = {c.pk: c for c in criteria}
+    unknown = any(criterion_id not in by_id for criterion_id in ticks)
+    refusals = [UNKNOWN_CRITERION] if unknown else []
+    if cited is not None:
+        refusals += restricted_evidence_is_cited_by_those_who_may_read_it(
+            items=cited, may_see=lambda item: may_see(actor, item)
+        )
+    known_level = level if level in SupportLevel.values else ""
+    errors: dict[str, list[str]] = {}
+    if submitting and not unknown:  # an unknown statement has no text to name
+        suggested = suggestion_for(criteria, ticks).level
+        errors = _incomplete(ticks=ticks, by_id=by_id, level=known_level, rationale=rationale, suggested=suggested)
+    if level and not known_level:
+        errors["level"] = [LEVEL_REQUIRED]
+    refusals += errors.pop(NON_FIELD_ERRORS, [])
+    return ({NON_FIELD_ERRORS: refusals} if refusals else {}) | errors
+
+
+def categorisation_changed_since(
+    *, categorisation: Categorisation, actor: User, version: str | None
+) -> ChangedSince | None:
+    """The refusal a save from a page opened at `version` would meet (core.versions), or None. For a
+    page refused for what was typed, which saves nothing, to say so in the same round (ADR 0070)."""
+    try:
+        refuse_if_changed_since(categorisation, version, noun="categorisation", actor=actor)
+    except ChangedSince as changed:
+        return changed
+    return None
 
 
 def _apply_changes(
@@ -197,16 +240,23 @@ def _apply_changes(
     cited: Sequence[EvidenceItem] | None = None,
     school_reasons: str | None = None,
     version: str | None = None,
+    submitting: bool = False,
 ) -> Categorisation:
     if categorisation.status not in EDITABLE_STATUSES:
         raise ValidationError(NOT_EDITABLE.format(status=_status_label(categorisation)))
     refuse_if_changed_since(categorisation, version, noun="categorisation", actor=actor)
-    if level and level not in SupportLevel.values:
-        raise ValidationError({"level": LEVEL_REQUIRED})
     criteria = framework_criteria(categorisation.framework)
+    if errors := _problems(
+        actor=actor,
+        criteria=criteria,
+        ticks=ticks,
+        level=level,
+        rationale=rationale,
+        cited=cited,
+        submitting=submitting,
+    ):
+        raise ValidationError(errors)
     by_id = {c.pk: c for c in criteria}
-    if any(criterion_id not in by_id for criterion_id in ticks):
-        raise ValidationError(UNKNOWN_CRITERION)
 
     existing = {t.criterion_id: t for t in categorisation.ticks.all()}
     known = {}
@@ -275,21 +325,15 @@ def categorisation_save(
 
 
 def _check_complete(categorisation: Categorisation) -> None:
+    """A submission of the saved draft as it is: what it lacks, all at once."""
     ticks = list(categorisation.ticks.select_related("criterion"))
-    errors: dict[str, list[str]] = {}
-    if not ticks:
-        errors["__all__"] = [NOTHING_TICKED]
-    for tick in ticks:
-        if not tick.evidence.strip():
-            errors[f"evidence_{tick.criterion_id}"] = [EVIDENCE_REQUIRED.format(text=tick.criterion.text)]
-    if not categorisation.level:
-        errors["level"] = [LEVEL_REQUIRED]
-    errors |= a_departure_from_the_suggestion_needs_a_rationale(
-        suggested=categorisation.suggested_level or None,
+    if errors := _incomplete(
+        ticks={tick.criterion_id: tick.evidence for tick in ticks},
+        by_id={tick.criterion_id: tick.criterion for tick in ticks},
         level=categorisation.level,
         rationale=categorisation.rationale,
-    )
-    if errors:
+        suggested=categorisation.suggested_level or None,
+    ):
         raise ValidationError(errors)
 
 
@@ -306,9 +350,9 @@ def categorisation_submit(
     version: str | None = None,
 ) -> Categorisation:
     """Submit for approval (saving the given ticks, level, rationale and cited evidence first, in the same
-    transaction). Refused, with nothing saved, unless at least one statement is ticked, every
-    ticked statement has evidence, a final level is chosen and a departure from the suggestion
-    is explained."""
+    transaction). Refused, with nothing saved and every problem named at once, unless at least one
+    statement is ticked, every ticked statement has evidence, a final level is chosen and a departure
+    from the suggestion is explained."""
     categorisation = _locked(categorisation)
     if ticks is not None:
         _apply_changes(
@@ -320,10 +364,12 @@ def categorisation_submit(
             cited=cited,
             school_reasons=school_reasons,
             version=version,
+            submitting=True,
         )
     elif categorisation.status not in EDITABLE_STATUSES:
         raise ValidationError(NOT_EDITABLE.format(status=_status_label(categorisation)))
-    _check_complete(categorisation)
+    else:
+        _check_complete(categorisation)
     categorisation.status = Status.SUBMITTED
     categorisation.submitted_at, categorisation.submitted_by = timezone.now(), actor
     save_as(categorisation, actor=actor)

@@ -1,11 +1,12 @@
 """Writes of the criteria frameworks: creating, renaming and copying a draft framework, its areas
 (with their best-fit tick counts) and statements, and activating it from a date, after which its
 criteria never change. Re-exported by categorisation.services, whose docstring holds the
-conventions."""
+conventions. The *_problems functions return what a write would be refused for, every problem at
+once, for the forms to name with their own errors (ADR 0070); the writes raise them."""
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,14 +33,19 @@ def _check_draft(framework: Framework) -> None:
         raise ValidationError(FRAMEWORK_NOT_DRAFT.format(framework=framework.name))
 
 
-def _check_name(name: str, framework: Framework | None = None) -> str:
+def framework_name_problems(*, name: str, framework: Framework | None = None) -> dict[str, list[str]]:
+    """A name another framework has (whatever its case and spacing) is refused."""
     name = " ".join(name.split())
     taken = Framework.objects.filter(name__iexact=name)
     if framework is not None:
         taken = taken.exclude(pk=framework.pk)
-    if taken.exists():
-        raise ValidationError({"name": FRAMEWORK_NAME_TAKEN.format(name=name)})
-    return name
+    return {"name": [FRAMEWORK_NAME_TAKEN.format(name=name)]} if name and taken.exists() else {}
+
+
+def _check_name(name: str, framework: Framework | None = None) -> str:
+    if errors := framework_name_problems(name=name, framework=framework):
+        raise ValidationError(errors)
+    return " ".join(name.split())
 
 
 @transaction.atomic
@@ -92,9 +98,17 @@ def framework_copy(*, framework: Framework, name: str, actor: User) -> Framework
     return copy
 
 
-def _check_count(field: str, count: int | None) -> None:
-    if count is not None and count < 1:
-        raise ValidationError({field: COUNT_TOO_SMALL})
+def area_problems(
+    *, framework: Framework, code: str, area: Area | None = None, medium_count: int | None = None,
+    high_count: int | None = None,
+) -> dict[str, list[str]]:  # fmt: skip
+    """A code another area of the framework has, and a count of ticks below 1, are refused."""
+    taken = Area.objects.filter(framework=framework, code=code)
+    if area is not None:
+        taken = taken.exclude(pk=area.pk)
+    errors = {"code": [AREA_CODE_TAKEN.format(code=code)]} if code and taken.exists() else {}
+    counts = {"medium_count": medium_count, "high_count": high_count}
+    return errors | {field: [COUNT_TOO_SMALL] for field, count in counts.items() if count is not None and count < 1}
 
 
 @transaction.atomic
@@ -114,13 +128,10 @@ def area_save(
     high-support statements, the school is at least that level. None: no count."""
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
     _check_draft(framework)
-    taken = Area.objects.filter(framework=framework, code=code)
-    if area is not None:
-        taken = taken.exclude(pk=area.pk)
-    if taken.exists():
-        raise ValidationError({"code": AREA_CODE_TAKEN.format(code=code)})
-    _check_count("medium_count", medium_count)
-    _check_count("high_count", high_count)
+    if errors := area_problems(
+        framework=framework, code=code, area=area, medium_count=medium_count, high_count=high_count
+    ):
+        raise ValidationError(errors)
     area = area or Area(framework=framework)
     area.code, area.name, area.order = code, " ".join(name.split()), order
     area.medium_count, area.high_count = medium_count, high_count
@@ -135,6 +146,19 @@ def area_delete(*, area: Area, actor: User) -> None:
     if area.criteria.exists():
         raise ValidationError(AREA_HAS_CRITERIA.format(area=area.name))
     delete_as(area, actor=actor)
+
+
+def criterion_problems(
+    *, framework: Framework, code: str, fact_key: str = "", criterion: Criterion | None = None
+) -> dict[str, list[str]]:
+    """A code another statement of the framework has, and a fact the system does not know, are refused."""
+    from .facts import FactKey
+
+    taken = Criterion.objects.filter(area__framework=framework, code=code)
+    if criterion is not None:
+        taken = taken.exclude(pk=criterion.pk)
+    errors = {"code": [CRITERION_CODE_TAKEN.format(code=code)]} if code and taken.exists() else {}
+    return errors | ({"fact_key": [UNKNOWN_FACT]} if fact_key and fact_key not in FactKey.LABELS else {})
 
 
 @transaction.atomic
@@ -155,17 +179,10 @@ def criterion_save(
     """Add or change a statement of a draft framework. Its text is kept exactly as entered
     (only leading and trailing spaces are removed): criteria are quoted word for word. A
     `decisive` statement, when ticked, makes the suggestion at least its level (ADR 0002)."""
-    from .facts import FactKey
-
     framework = Framework.objects.select_for_update().get(pk=area.framework_id)
     _check_draft(framework)
-    if fact_key and fact_key not in FactKey.LABELS:
-        raise ValidationError({"fact_key": UNKNOWN_FACT})
-    taken = Criterion.objects.filter(area__framework=framework, code=code)
-    if criterion is not None:
-        taken = taken.exclude(pk=criterion.pk)
-    if taken.exists():
-        raise ValidationError({"code": CRITERION_CODE_TAKEN.format(code=code)})
+    if errors := criterion_problems(framework=framework, code=code, fact_key=fact_key, criterion=criterion):
+        raise ValidationError(errors)
     criterion = criterion or Criterion()
     criterion.area = area
     criterion.level, criterion.code, criterion.text, criterion.order = level, code, text.strip(), order
@@ -182,6 +199,22 @@ def criterion_delete(*, criterion: Criterion, actor: User) -> None:
     delete_as(criterion, actor=actor)
 
 
+def framework_activation_problems(
+    *, framework: Framework, active_from: date | None, today: date
+) -> dict[str, list[str]]:
+    """A date before today or another framework's, a framework with no areas and each area with no
+    statements are refused. `active_from` None (a date the form refused): the framework's only."""
+    errors: dict[str, list[str]] = {}
+    clash = Framework.objects.filter(active_from=active_from).exclude(pk=framework.pk).first() if active_from else None
+    if active_from is not None and active_from < today:
+        errors["active_from"] = [ACTIVE_FROM_PAST]
+    elif clash is not None:
+        errors["active_from"] = [ACTIVE_FROM_TAKEN.format(framework=clash.name)]
+    areas = list(framework.areas.prefetch_related("criteria"))
+    empty = [AREA_EMPTY.format(area=area.name) for area in areas if not area.criteria.all()]
+    return errors | ({NON_FIELD_ERRORS: empty or [FRAMEWORK_EMPTY]} if empty or not areas else {})
+
+
 @transaction.atomic
 def framework_activate(*, framework: Framework, active_from: date, actor: User, today: date | None = None) -> Framework:
     """Activate a draft framework from a date (today or later). From that day new categorisations
@@ -190,17 +223,8 @@ def framework_activate(*, framework: Framework, active_from: date, actor: User, 
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
     _check_draft(framework)
     today = today or timezone.localdate()
-    if active_from < today:
-        raise ValidationError({"active_from": ACTIVE_FROM_PAST})
-    clash = Framework.objects.filter(active_from=active_from).exclude(pk=framework.pk).first()
-    if clash is not None:
-        raise ValidationError({"active_from": ACTIVE_FROM_TAKEN.format(framework=clash.name)})
-    areas = list(framework.areas.prefetch_related("criteria"))
-    if not areas:
-        raise ValidationError(FRAMEWORK_EMPTY)
-    for area in areas:
-        if not area.criteria.all():
-            raise ValidationError(AREA_EMPTY.format(area=area.name))
+    if errors := framework_activation_problems(framework=framework, active_from=active_from, today=today):
+        raise ValidationError(errors)
     framework.active_from = active_from
     framework.activated_at, framework.activated_by = timezone.now(), actor
     save_as(framework, actor=actor)

@@ -114,7 +114,7 @@ def _evidence_offered(request, categorisation):
     return list(options.values()), since
 
 
-def _form_for(request, categorisation, data=None, *, with_evidence: bool = False):
+def _form_for(request, categorisation, data=None, *, with_evidence: bool = False, submitting: bool = False):
     evidence, since = _evidence_offered(request, categorisation) if with_evidence else (None, None)
     criteria = selectors.framework_criteria(categorisation.framework)
     known = facts_by_key(facts_for([categorisation.school_id], timezone.localdate()).get(categorisation.school_id, []))
@@ -135,8 +135,19 @@ def _form_for(request, categorisation, data=None, *, with_evidence: bool = False
         },
         evidence=evidence,
         evidence_since=since,
+        submitting=submitting,
     )
     return form, criteria, fit
+
+
+def _say_if_changed_since(form, categorisation, actor) -> None:
+    """A page refused for what was typed (nothing saved) also says whether another save came since
+    it was opened, and takes that version (core.versions): one round, not a second refusal once the
+    rest is put right (ADR 0070)."""
+    version = form.cleaned_data.get("version")
+    if changed := services.categorisation_changed_since(categorisation=categorisation, actor=actor, version=version):
+        form.take_version(changed.version)
+        add_service_errors(form, changed)
 
 
 def edit(request, pk: int):
@@ -148,8 +159,11 @@ def edit(request, pk: int):
             request, f"This categorisation is {categorisation.get_status_display().lower()}: it cannot be changed."
         )
         return redirect(categorisation)
-    form, _, fit = _form_for(request, categorisation, posted(request), with_evidence=True)
-    if request.method == "POST" and form.is_valid():
+    submitting = "submit" in request.POST
+    form, _, fit = _form_for(request, categorisation, posted(request), with_evidence=True, submitting=submitting)
+    if request.method == "POST" and not form.is_valid():
+        _say_if_changed_since(form, categorisation, request.user)
+    elif request.method == "POST":
         arguments = {
             "categorisation": categorisation,
             "actor": request.user,
@@ -161,7 +175,7 @@ def edit(request, pk: int):
             "version": form.cleaned_data["version"],
         }
         try:
-            if "submit" in request.POST:
+            if submitting:
                 services.categorisation_submit(**arguments)
             else:
                 services.categorisation_save(**arguments)
@@ -171,7 +185,7 @@ def edit(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            if "submit" in request.POST:
+            if submitting:
                 messages.success(request, f"Submitted the categorisation of {categorisation.school.name} for approval.")
                 return redirect(categorisation)
             messages.success(request, "Saved. The suggestion is updated.")

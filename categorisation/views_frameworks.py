@@ -97,7 +97,9 @@ def framework_edit(request, pk: int):
     framework = _framework(pk)
     if refused := _refuse_if_activated(request, framework):
         return refused
-    form = FrameworkForm(posted(request), initial={"name": framework.name, "description": framework.description})
+    form = FrameworkForm(
+        posted(request), framework=framework, initial={"name": framework.name, "description": framework.description}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.framework_update(framework=framework, actor=request.user, **form.cleaned_data)
@@ -133,7 +135,7 @@ def framework_activate(request, pk: int):
     framework = _framework(pk)
     if refused := _refuse_if_activated(request, framework):
         return refused
-    form = ActivateForm(posted(request))
+    form = ActivateForm(posted(request), framework=framework)
     if request.method == "POST" and form.is_valid():
         try:
             services.framework_activate(
@@ -160,7 +162,7 @@ def area_edit(request, pk: int | None = None, framework_pk: int | None = None):
         if area
         else {"order": framework.areas.count() + 1, **NEW_AREA_COUNTS}
     )
-    form = AreaForm(posted(request), initial=initial)
+    form = AreaForm(posted(request), framework=framework, area=area, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.area_save(framework=framework, area=area, actor=request.user, **form.cleaned_data)
@@ -199,7 +201,7 @@ def criterion_edit(request, pk: int | None = None, area_pk: int | None = None):
         }
     else:
         initial = {"order": area.criteria.count() + 1}
-    form = CriterionForm(posted(request), initial=initial)
+    form = CriterionForm(posted(request), framework=area.framework, criterion=criterion, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.criterion_save(area=area, criterion=criterion, actor=request.user, **form.cleaned_data)

@@ -135,7 +135,12 @@ def _decide(request, session: ModerationSession) -> HttpResponse | DecisionForm:
     if categorisation is None:
         messages.error(request, NO_SUCH_PROPOSAL)
         return redirect(session)
-    form = DecisionForm(request.POST, prefix=f"c{categorisation.pk}", school_name=categorisation.school.name)
+    form = DecisionForm(
+        request.POST,
+        prefix=f"c{categorisation.pk}",
+        school_name=categorisation.school.name,
+        proposed=categorisation.level,
+    )
     if form.is_valid():
         try:
             decision = moderation.moderation_decision_record(

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts.roles import Role
 from categorisation import moderation, services, views_moderation
@@ -17,6 +18,7 @@ from categorisation.models import (
     ModerationSession,
     Status,
 )
+from core.limits import LONG_TEXT, too_long_message
 from tests.categorisation.factories import ApprovedCategorisationFactory, CategorisationFactory
 from tests.factories import SchoolFactory
 
@@ -241,6 +243,22 @@ def test_changing_without_a_reason_shows_a_govuk_error_naming_the_field(client_a
     assert f'href="#id_c{proposal.pk}-reason"' in content
     assert moderation.REASON_REQUIRED in content
     assert Categorisation.objects.get(pk=proposal.pk).level == "high"
+
+
+def test_no_level_and_a_reason_over_the_limit_are_named_in_one_round(client_as, officer, session, proposal):
+    """ADR 0070: the level the service requires is asked with the reason's limit, not a round later."""
+    row = f"c{proposal.pk}"
+    response = client_as("officer").post(
+        session.get_absolute_url(),
+        {"proposal": proposal.pk, f"{row}-level": "", f"{row}-reason": "r" * (LONG_TEXT + 1)},
+    )
+    content = response.content.decode()
+    start = content.index('class="govuk-error-summary"')
+    summary = content[start : content.index("</ul>", start)]
+    assert f'<a href="#id_{row}-level_1">{moderation.LEVEL_REQUIRED}</a>' in summary
+    assert f'<a href="#id_{row}-reason">{escape(too_long_message("Reason", LONG_TEXT))}</a>' in summary
+    assert f'id="id_{row}-level_1"' in content
+    assert not ModerationDecision.objects.exists()
 
 
 def test_a_change_recorded_on_the_sheet_shows_on_the_categorisation_page(client_as, officer, session, proposal):

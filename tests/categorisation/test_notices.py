@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils.html import escape
 
 from categorisation import notices, services
 from categorisation.models import (
@@ -25,6 +26,7 @@ from categorisation.notices import (
     a_decision_on_a_challenge_gives_its_reasons,
     the_school_answers_within_the_set_days,
 )
+from core.limits import LONG_TEXT, too_long_message
 from tests.categorisation.factories import STRATEGY_FRAMEWORK
 from visits.entitlement import HALF_TERMLY, TERMLY, minimum_entitlement
 
@@ -112,6 +114,8 @@ def test_a_decision_on_a_challenge_gives_its_reasons():
     assert refused == {"reasons": [notices.DECISION_REASONS_REQUIRED]}
     refused = a_decision_on_a_challenge_gives_its_reasons(decision="maybe", reasons="Why not")
     assert refused == {"decision": [notices.DECISION_REQUIRED]}
+    refused = a_decision_on_a_challenge_gives_its_reasons(decision="", reasons=" ")
+    assert refused == {"decision": [notices.DECISION_REQUIRED], "reasons": [notices.DECISION_REASONS_REQUIRED]}
 
 
 @pytest.mark.parametrize("level", SupportLevel.values)
@@ -375,6 +379,37 @@ def test_the_officer_decides_on_the_page_and_the_categorisation_shows_it(client_
     assert decide_url not in client.get(reverse("categorisation:challenges")).content.decode().split("Decided")[0]
     head_page = client_as("headteacher").get(page_url(notice.categorisation.school)).content.decode()
     assert "Your summer data is persuasive." in head_page
+
+
+def _summary(response) -> str:
+    page = response.content.decode()
+    start = page.index('class="govuk-error-summary"')
+    return page[start : page.index("</ul>", start)]
+
+
+def test_an_answer_with_no_choice_and_reasons_over_the_limit_names_both_in_one_round(client_as, notice, school):
+    """ADR 0070: the choice the rule requires is asked with the reasons' limit, not a round later."""
+    response = client_as("headteacher").post(page_url(school), {"response": "", "reasons": "r" * (LONG_TEXT + 1)})
+    summary = _summary(response)
+    assert f'<a href="#id_response_1">{escape(notices.ANSWER_REQUIRED)}</a>' in summary
+    too_long = too_long_message("The school\N{APOSTROPHE}s reasons", LONG_TEXT)
+    assert f'<a href="#id_reasons">{escape(too_long)}</a>' in summary
+    assert CategoryNotice.objects.get(pk=notice.pk).response == ""
+
+
+@pytest.mark.parametrize("reasons", ["", "r" * (LONG_TEXT + 1)], ids=["no reasons", "reasons over the limit"])
+def test_a_decision_with_no_choice_names_the_reasons_problem_in_the_same_round(client_as, notice, headteacher, reasons):
+    challenge(notice, headteacher)
+    response = client_as("officer").post(
+        reverse("categorisation:decide", kwargs={"pk": notice.pk}), {"decision": "", "reasons": reasons}
+    )
+    summary = _summary(response)
+    assert f'<a href="#id_decision_1">{escape(notices.DECISION_REQUIRED)}</a>' in summary
+    reasons_problem = (
+        too_long_message("Reasons for your decision", LONG_TEXT) if reasons else notices.DECISION_REASONS_REQUIRED
+    )
+    assert f'<a href="#id_reasons">{escape(reasons_problem)}</a>' in summary
+    assert CategoryNotice.objects.get(pk=notice.pk).decision == ""
 
 
 # ---- nothing confidential reaches the school ------------------------------------------------------
