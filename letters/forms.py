@@ -23,6 +23,7 @@ from .models import (
     Letter,
     LetterType,
 )
+from .services_warning_notices import decision_choice_problems, intention_problems
 
 TYPE_REQUIRED = "Choose the type of letter"
 SCHOOL_REQUIRED = "Choose the school first"  # the step before: the hidden field came back empty
@@ -261,6 +262,12 @@ class IntentionForm(TextLimits, forms.Form):
             Button("save", "Give the notice of intention"),
         )
 
+    def clean(self):
+        cleaned = super().clean()
+        problems = intention_problems(powers=cleaned.get("powers") or [], text=cleaned.get("text") or "")
+        _add_problems(self, problems)
+        return cleaned
+
 
 class DecisionForm(TextLimits, forms.Form):
     decided_on = _date_field("Date of the decision")
@@ -277,6 +284,20 @@ class DecisionForm(TextLimits, forms.Form):
             Field.textarea("notes", rows=4),
             Button("save", "Record the decision"),
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        _add_problems(self, decision_choice_problems(powers=cleaned.get("powers") or []))
+        return cleaned
+
+
+def _add_problems(form: forms.Form, problems: dict[str, list[str]]) -> None:
+    """The service's checks that need no date, named with the form's own errors in one round (a
+    field the form refused already keeps its own message)."""
+    for name, messages in problems.items():
+        if name not in form.errors:
+            for message in messages:
+                form.add_error(name, message)
 
 
 class TemplateForm(TextLimits, forms.Form):

@@ -3,6 +3,7 @@ governing body's response, the outcome at the end of the compliance period, the 
 intention to use the intervention powers and the decision on them. Each locks the letter and its
 progress record first. The public entry point is letters.services, which re-exports these."""
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -115,14 +116,7 @@ def warning_notice_intention_give(
     elif given_on < progress.outcome_on:
         errors["given_on"] = [INTENTION_BEFORE_OUTCOME.format(on=progress.outcome_on)]
     powers = [p for p in powers if p in InterventionPower.values]
-    if not powers:
-        errors["powers"] = [INTENTION_NEEDS_POWERS]
-    if not text.strip():
-        errors["text"] = [TEXT_REQUIRED]
-    elif problems := (
-        placeholders.check(text, LetterKind.WARNING_NOTICE) or rules.template_prompts_completed_before_submission(text)
-    ):
-        errors["text"] = problems
+    errors |= intention_problems(powers=powers, text=text)
     if errors:
         raise ValidationError(errors)
     progress.intention_given_on, progress.intention_powers = given_on, powers
@@ -135,6 +129,31 @@ def warning_notice_intention_give(
     issued_documents.documents_requested(letter=letter, document=issued_documents.INTENTION)
     progress.refresh_from_db()
     return progress
+
+
+def intention_problems(*, powers: Sequence[str], text: str) -> dict[str, list[str]]:
+    """What refuses a notice of intention's powers and text, whatever its date: its form asks too,
+    so that a mistyped date does not hide them for a round (docs/adr/0070)."""
+    errors: dict[str, list[str]] = {}
+    if not [p for p in powers if p in InterventionPower.values]:
+        errors["powers"] = [INTENTION_NEEDS_POWERS]
+    if not text.strip():
+        errors["text"] = [TEXT_REQUIRED]
+    elif problems := (
+        placeholders.check(text, LetterKind.WARNING_NOTICE) or rules.template_prompts_completed_before_submission(text)
+    ):
+        errors["text"] = problems
+    return errors
+
+
+def decision_choice_problems(*, powers: Sequence[str]) -> dict[str, list[str]]:
+    """What refuses the choice of a decision on the intervention powers, whatever its date (its form
+    asks too, as intention_problems)."""
+    if not powers:
+        return {"powers": [DECISION_NEEDS_CHOICE]}
+    if NO_INTERVENTION in powers and len(powers) > 1:
+        return {"powers": [NONE_WITH_POWERS]}
+    return {}
 
 
 @waits_for_the_lock
@@ -153,11 +172,7 @@ def intervention_decision_record(
     assert progress.intention_given_on is not None
     valid = {value for value, _ in DECISION_CHOICES}
     powers = [p for p in powers if p in valid]
-    errors = {}
-    if not powers:
-        errors["powers"] = [DECISION_NEEDS_CHOICE]
-    elif NO_INTERVENTION in powers and len(powers) > 1:
-        errors["powers"] = [NONE_WITH_POWERS]
+    errors = decision_choice_problems(powers=powers)
     if decided_on > day_or_today(today):
         errors["decided_on"] = [DATE_IN_FUTURE]
     elif decided_on < progress.intention_given_on:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from letters import rules, selectors, services
+from letters import rules, selectors, services, services_warning_notices
 from letters.models import ComplianceOutcome
 
 from .factories import eligible_notice, issued
@@ -195,3 +195,36 @@ def test_the_notice_of_intention_is_refused_with_prompts_left_in_it(client_as, o
     assert response.status_code == 302
     notice.progress.refresh_from_db()
     assert notice.progress.is_eligible_for_intervention
+
+
+def test_a_notice_of_intention_with_a_mistyped_date_names_its_other_problems_in_the_same_round(
+    client_as, officer, notice
+):
+    services.warning_notice_outcome_record(letter=notice, actor=officer, outcome="not_complied",
+                                           today=END + timedelta(days=1))  # fmt: skip
+    client = client_as("officer")
+    url = reverse("letters:intention", kwargs={"pk": notice.pk})
+    prefilled = client.get(url).context["form"].initial["text"]
+    form = client.post(url, {"given_on_0": "31", "given_on_1": "2", "given_on_2": "2027", "text": prefilled}).context[
+        "form"
+    ]
+    assert form.errors["given_on"] == ["Date the notice was given must be a real date"]
+    assert form.errors["powers"] == [services_warning_notices.INTENTION_NEEDS_POWERS]
+    assert form.errors["text"][0].startswith("Complete or remove the text in square brackets")
+    notice.progress.refresh_from_db()
+    assert notice.progress.intention_given_on is None
+
+
+def test_a_decision_with_a_mistyped_date_names_its_missing_choice_in_the_same_round(
+    client_as, officer, link_school, second_officer
+):
+    letter = eligible_notice(link_school, drafter=second_officer, officer=officer, end=END)
+    url = reverse("letters:decision", kwargs={"pk": letter.pk})
+    posted = {"decided_on_0": "31", "decided_on_1": "2", "decided_on_2": "2027"}
+    form = client_as("officer").post(url, posted).context["form"]
+    assert form.errors["decided_on"] == ["Date of the decision must be a real date"]
+    assert form.errors["powers"] == [services_warning_notices.DECISION_NEEDS_CHOICE]
+    both = client_as("officer").post(url, {**posted, "powers": ["none", "s65"]}).context["form"]
+    assert both.errors["powers"] == [services.NONE_WITH_POWERS]
+    letter.progress.refresh_from_db()
+    assert letter.progress.decision_on is None
