@@ -94,6 +94,7 @@ def hold_account_details(*, username: str = "", email: str = "") -> None:
     instead. PostgreSQL's advisory locks; SQLite takes its one write lock at BEGIN (IMMEDIATE)."""
     if connection.vendor != "postgresql":
         return
+    assert connection.in_atomic_block, "an advisory transaction lock outside a transaction is released at once"
     # Username first, then address, in every caller: two requests never wait on each other's second.
     keys = [f"username:{username.strip().casefold()}"] if username.strip() else []
     keys += [f"email:{email.strip().casefold()}"] if email.strip() else []

@@ -24,6 +24,7 @@ DATE_MISSING_PART = "{label} must include a {part}"
 NOT_A_REAL_DATE = "{label} must be a real date"
 DATE_YEAR_OUT_OF_RANGE = "{label} must be in a year from {first} to {last}"
 DATE_YEAR_FOUR_NUMBERS = "{label} must include a year with 4 numbers, like {example}"  # "26" (GOV.UK's words)
+YEAR_EXAMPLE = 2027  # the form of a year, not a suggestion of which: fixed, so the message never changes by day
 MIN_YEAR, MAX_YEAR = 2000, 2100  # a four-digit year this service can mean
 # GOV.UK's message for an email address in the wrong format (design-system.service.gov.uk/patterns/email-addresses),
 # never Django's "Enter a valid email address.", which does not say what valid is.
@@ -65,7 +66,7 @@ class GovDateField(DateInputField):
             subfield.error_messages["incomplete"] = DATE_MISSING_PART.format(label=named, part=part)
         self._real_date = NOT_A_REAL_DATE.format(label=named)
         self._year_out_of_range = DATE_YEAR_OUT_OF_RANGE.format(label=named, first=MIN_YEAR, last=max_year)
-        self._four_numbers = DATE_YEAR_FOUR_NUMBERS.format(label=named, example=MIN_YEAR + 27)
+        self._four_numbers = DATE_YEAR_FOUR_NUMBERS.format(label=named, example=YEAR_EXAMPLE)
 
     def _ours(self, messages: list[str]) -> list[str]:
         return list(dict.fromkeys(self._real_date if "valid" in m or "range" in m else m for m in messages))

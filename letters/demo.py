@@ -60,7 +60,7 @@ def _fill(text: str) -> str:
 def _drafted_on(letter: Letter, day: date) -> None:
     """Date the draft (made today through the services) on the day it was written, before its date
     of issue, which cannot precede it."""
-    when = timezone.make_aware(datetime.combine(day, time(10, 0)))
+    when = _at(day, 10)
     Letter.objects.filter(pk=letter.pk).update(created_at=when)
     LetterEvent.objects.filter(letter=letter, action=EventAction.CREATED).update(at=when)
     letter.refresh_from_db()
@@ -68,23 +68,35 @@ def _drafted_on(letter: Letter, day: date) -> None:
 
 def issue_dated(letter: Letter, *, drafter, approver, issued_on: date, today: date, **issue) -> Letter:
     """Submitted by the drafter, approved by `approver` (a second officer where the type needs one)
-    and issued by them on `issued_on` (`issue`: letter_issue's other arguments), with its timeline
-    on the days it happened, not all at the moment the demo was made: drafted a week before,
-    changed the day after, submitted the day after that, approved the day before issue, issued on
-    its date. The academies' demo issues its letter to a trust with it too."""
-    _drafted_on(letter, issued_on - timedelta(days=7))
+    and issued by them on `issued_on` (`issue`: letter_issue's other arguments), with its dates and
+    timeline on the working days it happened, not at the moment the demo was made: drafted and
+    changed, submitted two working days later, approved the working day before issue, issued on its
+    date. The academies' demo issues its letter to a trust with it too."""
+    approved = working_day_on_or_before(issued_on - timedelta(days=1))
+    submitted = working_day_on_or_before(approved - timedelta(days=2))
+    drafted = working_day_on_or_before(submitted - timedelta(days=2))
+    _drafted_on(letter, drafted)
     services.letter_submit(letter=letter, actor=drafter, today=issued_on)
     services.letter_approve(letter=letter, actor=approver)
     letter = services.letter_issue(letter=letter, actor=approver, issued_on=issued_on, today=today, **issue)
-    for action, day, hour in (
-        (EventAction.EDITED, issued_on - timedelta(days=6), 14),
-        (EventAction.SUBMITTED, issued_on - timedelta(days=5), 11),
-        (EventAction.APPROVED, issued_on - timedelta(days=1), 15),
-        (EventAction.ISSUED, issued_on, 9),
-    ):
-        when = timezone.make_aware(datetime.combine(day, time(hour, 0)))
+    times = {
+        EventAction.EDITED: _at(drafted, 14),
+        EventAction.SUBMITTED: _at(submitted, 11),
+        EventAction.APPROVED: _at(approved, 15),
+        EventAction.ISSUED: _at(issued_on, 9),
+    }
+    for action, when in times.items():
         LetterEvent.objects.filter(letter=letter, action=action).update(at=when)
+    Letter.objects.filter(pk=letter.pk).update(
+        submitted_at=times[EventAction.SUBMITTED], approved_at=times[EventAction.APPROVED],
+        issued_at=times[EventAction.ISSUED],
+    )  # fmt: skip
+    letter.refresh_from_db()
     return letter
+
+
+def _at(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
 
 def _draft(school, code, *, actor, indicator_codes, grounds=(), compliance_end_date=None, on):

@@ -267,6 +267,15 @@ class Letter(models.Model):
         return self.status == LetterStatus.ISSUED
 
     @property
+    def is_withdrawn(self) -> bool:
+        return self.status == LetterStatus.WITHDRAWN
+
+    @property
+    def may_be_withdrawn(self) -> bool:
+        """Until it is issued (letters.services.letter_withdraw)."""
+        return self.status not in (LetterStatus.ISSUED, LetterStatus.WITHDRAWN)
+
+    @property
     def grounds(self) -> list[str]:
         return [g for g, on in (("a", self.ground_a), ("b", self.ground_b), ("c", self.ground_c)) if on]
 

@@ -87,7 +87,7 @@ PLACEHOLDERS = [
 ]
 BY_NAME = {p.name: p for p in PLACEHOLDERS}
 TOKEN = re.compile(r"\{([^{}\n]*)\}")
-DOUBLED = re.compile(r"\{\{([^{}\n]*)\}\}")
+DOUBLED = re.compile(r"\{\{+([^{}\n]*)\}+\}")  # two pairs or more: named once
 
 
 def placeholders_for(kind: str) -> list[Placeholder]:
@@ -98,31 +98,36 @@ def check(text: str, kind: str) -> list[str]:
     """The errors in a template or letter text: unknown placeholders, placeholders the letter type
     cannot use, stray braces. Empty when the text is good."""
     errors = []
-    for match in DOUBLED.finditer(text):  # named once, as doubled, not as a name and two stray braces
+    for match in DOUBLED.finditer(text):  # named once, as doubled, not as a name and stray braces
         name = match.group(1).strip()
-        message = DOUBLE_BRACES.format(name=name) if name in BY_NAME else UNKNOWN_DOUBLE_BRACES.format(name=name)
+        message = _not_for(name, kind) or (
+            DOUBLE_BRACES.format(name=name) if name in BY_NAME else UNKNOWN_DOUBLE_BRACES.format(name=name)
+        )
         if message not in errors:
             errors.append(message)
     text = DOUBLED.sub("", text)
     for match in TOKEN.finditer(text):
         name = match.group(1).strip()
-        placeholder = BY_NAME.get(name)
-        if placeholder is None:
-            message = UNKNOWN_PLACEHOLDER.format(name=match.group(1))
-        elif placeholder.kinds is not None and kind not in placeholder.kinds:
-            if placeholder.kinds == TRUST_KINDS:
-                message = TRUST_LETTER_ONLY.format(name=name)
-            else:
-                message = WARNING_NOTICE_ONLY.format(name=name)
-        else:
-            continue
-        if message not in errors:
+        message = _not_for(name, kind) if name in BY_NAME else UNKNOWN_PLACEHOLDER.format(name=match.group(1))
+        if message and message not in errors:
             errors.append(message)
     leftover = TOKEN.sub("", text)
     for brace in ("{", "}"):
         if brace in leftover:
             errors.append(STRAY_BRACE.format(brace=brace))
     return errors
+
+
+def _not_for(name: str, kind: str) -> str:
+    """Why a known placeholder cannot be used in this type of letter, or ""."""
+    placeholder = BY_NAME.get(name)
+    if placeholder is None or placeholder.kinds is None or kind in placeholder.kinds:
+        return ""
+    return (
+        TRUST_LETTER_ONLY.format(name=name)
+        if placeholder.kinds == TRUST_KINDS
+        else WARNING_NOTICE_ONLY.format(name=name)
+    )
 
 
 MONTHS = [

@@ -230,7 +230,7 @@ def letter_withdraw(*, letter: Letter, actor: User, comments: str = "") -> Lette
     """Withdraw a letter that will not be sent; it stays in the record. The suggestion it was
     drafted from, if any, is open again (services_suggestions.suggestion_reopen)."""
     letter = locked_letter(letter)
-    if letter.status in (LetterStatus.ISSUED, LetterStatus.WITHDRAWN):
+    if not letter.may_be_withdrawn:
         raise ValidationError(CANNOT_WITHDRAW.format(status=status_label(letter)))
     letter.status = LetterStatus.WITHDRAWN
     save_as(letter, actor=actor)

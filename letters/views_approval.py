@@ -12,6 +12,7 @@ from core.forms import add_service_errors, posted
 from . import documents, links, rules, selectors, services
 from .forms import CommentsForm, IssueForm
 from .models import LetterStatus
+from .services_shared import status_label
 from .views_shared import FILES_STATUS, staff_letter
 
 
@@ -62,14 +63,17 @@ WITHDRAW_INTRO = (
     "It stays in the register with its timeline."
 )
 WITHDRAW_SUGGESTION_INTRO = " The suggestion it was drafted from will be offered again."
+WITHDRAWN = "Withdrew the letter. It stays in the register."
+WITHDRAWN_SUGGESTION = " The suggestion it was drafted from is offered again."
 
 
 def withdraw(request, pk: int):
     """Ask first (a withdrawal cannot be undone), with an optional reason for the timeline."""
     letter = staff_letter(request, pk, "letters.edit_letter")
-    if request.method != "POST" and letter.status in (LetterStatus.ISSUED, LetterStatus.WITHDRAWN):
-        messages.error(request, services.CANNOT_WITHDRAW.format(status=letter.get_status_display().lower()))
+    if request.method != "POST" and not letter.may_be_withdrawn:
+        messages.error(request, services.CANNOT_WITHDRAW.format(status=status_label(letter)))
         return redirect(letter)
+    from_a_suggestion = selectors.drafted_from_a_suggestion(letter)
     form = CommentsForm(
         posted(request),
         required=False,
@@ -84,9 +88,9 @@ def withdraw(request, pk: int):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, "Withdrew the letter. It stays in the register.")
+            messages.success(request, WITHDRAWN + (WITHDRAWN_SUGGESTION if from_a_suggestion else ""))
         return redirect(letter)
-    intro = WITHDRAW_INTRO + (WITHDRAW_SUGGESTION_INTRO if selectors.drafted_from_a_suggestion(letter) else "")
+    intro = WITHDRAW_INTRO + (WITHDRAW_SUGGESTION_INTRO if from_a_suggestion else "")
     return render(
         request,
         "letters/action_form.html",

@@ -89,8 +89,7 @@ def detail(request, pk: int):
                 "can_produce_again": user.has_perm("letters.issue_letter"),
                 "can_return": letter.status in (LetterStatus.SUBMITTED, LetterStatus.APPROVED)
                 and user.has_perm("letters.approve_letter"),
-                "can_withdraw": letter.status not in (LetterStatus.ISSUED, LetterStatus.WITHDRAWN)
-                and user.has_perm("letters.edit_letter", letter),
+                "can_withdraw": letter.may_be_withdrawn and user.has_perm("letters.edit_letter", letter),
                 "can_respond": progress is not None and user.has_perm("letters.record_response", letter),
                 "can_record": progress is not None and user.has_perm("letters.record_compliance"),
                 "approve_form": CommentsForm(required=False, button="Approve", hint="Optional."),

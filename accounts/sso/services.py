@@ -58,7 +58,9 @@ def sso_user_for_claims(*, claims: dict[str, Any]) -> User:
         trust_provider_emails=settings.OIDC_TRUST_PROVIDER_EMAILS,
     )
     role = rules.mapped_role(claims, groups_claim=settings.OIDC_GROUPS_CLAIM, role_groups=settings.OIDC_ROLE_GROUPS)
-    hold_account_details(email=email)  # a first sign-in in two tabs at once makes one account
+    # A first sign-in in two tabs at once makes one account; its username is the address, held too
+    # (against an admin creating an account with that username at the same moment).
+    hold_account_details(username=email, email=email)
     matches = list(User.objects.filter(email__iexact=email)[:2])
     if len(matches) > 1:
         log.warning("Single sign-on refused: more than one account has the address %s", email)

@@ -100,12 +100,32 @@ def test_two_admins_creating_accounts_with_one_address_at_once_make_one_account(
     assert User.objects.filter(email__iexact="nia@example.org").count() == 1
 
 
+class CheckedInTurns:
+    """A query set whose exists() (the username check, USERNAME_TAKEN) is taken in turns (turns())."""
+
+    def __init__(self, found, checked: Callable[[], None]):
+        self.found, self.checked = found, checked
+
+    def exists(self) -> bool:
+        result = self.found.exists()
+        self.checked()
+        return result
+
+
 def test_two_admins_creating_one_username_in_two_cases_at_once_make_one_account(monkeypatch, admin_user):
-    first_checked = in_turn(monkeypatch, account_details, "email_taken")
+    real_filter = User.objects.filter
+    first_checked, checked = turns()
+
+    def username_looked_up(*args, **kwargs):
+        found = real_filter(*args, **kwargs)
+        return CheckedInTurns(found, checked) if "username__iexact" in kwargs else found
+
+    monkeypatch.setattr(User.objects, "filter", username_looked_up)
     outcomes = both(first_checked, create("nevans", "nia@example.org", admin_user),
                     create("NEvans", "nia.evans@example.org", admin_user))  # fmt: skip
     assert outcomes["first"] == "done"
     assert outcomes["second"] == {"username": [account_details.USERNAME_TAKEN.format(username="NEvans")]}
+    monkeypatch.undo()
     assert User.objects.filter(username__iexact="nevans").count() == 1
 
 

@@ -165,3 +165,8 @@ def test_the_demos_issued_letters_have_timelines_in_the_order_things_happened_en
         assert [e.action for e in events][:1] == ["created"], letter.reference
         assert actions == ["created", "submitted", "approved", "issued"], letter.reference
         assert timezone.localdate(events[-1].at) == letter.issued_on, letter.reference
+        days = [timezone.localdate(e.at) for e in events]
+        assert all(working_day_on_or_before(day) == day for day in days), (letter.reference, days)
+        shown = [letter.created_at, letter.submitted_at, letter.approved_at, letter.issued_at]  # the letter's page
+        assert shown == sorted(shown), letter.reference
+        assert timezone.localdate(letter.issued_at) == letter.issued_on, letter.reference

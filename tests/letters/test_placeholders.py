@@ -45,10 +45,12 @@ def facts(**kwargs) -> Facts:
         ("Dear headteacher}", "congratulations", [STRAY_BRACE.format(brace="}")]),
         ("{{school_name}}", "congratulations", [DOUBLE_BRACES.format(name="school_name")]),
         ("{{ request }} {{request}}", "congratulations", [UNKNOWN_DOUBLE_BRACES.format(name="request")]),
+        ("{{grounds}}", "congratulations", [WARNING_NOTICE_ONLY.format(name="grounds")]),
+        ("{{grounds}}", "warning_notice", [DOUBLE_BRACES.format(name="grounds")]),
         (
             "{{{school_name}}}",
             "congratulations",
-            [DOUBLE_BRACES.format(name="school_name"), UNKNOWN_PLACEHOLDER.format(name="")],
+            [DOUBLE_BRACES.format(name="school_name")],
         ),
         ("{school_name.__class__}", "congratulations", [UNKNOWN_PLACEHOLDER.format(name="school_name.__class__")]),
     ],

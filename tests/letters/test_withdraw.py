@@ -6,12 +6,14 @@ import html
 import pytest
 from django.urls import reverse
 
-from letters import services
+from accounts.roles import Role
+from letters import services, stored_suggestions
 from letters.models import EventAction, Letter, LetterStatus, SuggestionDecision
 from letters.views_approval import WITHDRAW_INTRO, WITHDRAW_SUGGESTION_INTRO
 from tests.conftest import collapsed
+from visits.models import MspGroup, MspMeeting, MspMeetingStatus, MspRecommendation
 
-from .factories import draft
+from .factories import draft, issued
 from .test_suggestions import OLD, RECENT, graded, suggested
 
 pytestmark = pytest.mark.django_db
@@ -81,13 +83,43 @@ def test_withdrawing_a_letter_drafted_from_a_suggestion_offers_the_suggestion_ag
     assert (deleted.history_user, deleted.letter_id) == (adviser, letter.pk)
 
 
-def test_withdrawing_another_letter_leaves_a_dismissed_suggestion_dismissed(client_as, adviser, officer, link_school):
+def test_withdrawing_the_letter_of_one_suggestion_leaves_the_schools_dismissed_one_dismissed(
+    client_as, adviser, officer, link_school
+):
     graded(link_school, OLD, 2)
-    inspection = graded(link_school, RECENT, 3)
+    dropped = graded(link_school, RECENT, 3)  # significant concerns suggested
+    group = MspGroup.objects.create(school=link_school, chair=officer, set_up_on=OLD)
+    MspMeeting.objects.create(group=group, held_on=RECENT, status=MspMeetingStatus.HELD,
+                              recommendation=MspRecommendation.WARNING_NOTICE)  # fmt: skip
+    (recommended,) = [
+        s
+        for s in stored_suggestions.suggestions_for(school_ids=[link_school.pk])
+        if s.letter_type.code == "warning_notice"
+    ]
     services.suggestion_dismiss(
-        school=link_school, source_key=f"ofsted-{inspection.pk}", reason="Handled at the MSP meeting", actor=officer
+        school=link_school, source_key=recommended.source_key, reason="Discussed with the chair", actor=officer
     )
-    letter = draft(link_school, "significant_concerns", actor=adviser)
-    client_as("adviser").post(withdraw_url(letter))
-    assert suggested(link_school) == []
-    assert SuggestionDecision.objects.get().decision == SuggestionDecision.DISMISSED
+    client = client_as("adviser")
+    client.post(reverse("letters:suggestion_accept", kwargs={"urn": link_school.urn, "key": f"ofsted-{dropped.pk}"}))
+    client.post(withdraw_url(Letter.objects.get()))
+    assert SuggestionDecision.objects.get().decision == SuggestionDecision.DISMISSED  # the dismissal stays
+    assert suggested(link_school) == [("significant_concerns", ["ofsted_drop"])]
+
+
+def test_an_adviser_who_neither_drafted_the_letter_nor_advises_the_school_may_not_withdraw_it(
+    client, make_user, officer, link_school
+):
+    letter = draft(link_school, "significant_concerns", actor=officer)
+    client.force_login(make_user(Role.ADVISER, username="adviser2"))
+    assert client.get(letter.get_absolute_url()).status_code == 200  # advisers read every letter
+    assert client.get(withdraw_url(letter)).status_code == 403
+    assert client.post(withdraw_url(letter)).status_code == 403
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.DRAFT
+
+
+def test_the_withdraw_page_of_an_issued_letter_says_why_it_cannot_be_withdrawn(client_as, officer, link_school):
+    letter = issued(link_school, "congratulations", drafter=officer, officer=officer)
+    response = client_as("officer").get(withdraw_url(letter), follow=True)
+    assert response.redirect_chain == [(letter.get_absolute_url(), 302)]
+    assert services.CANNOT_WITHDRAW.format(status="issued") in page_text(response.content.decode())
