@@ -230,7 +230,15 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="school-improvement@localhost")
 # The site's address, for links in emails (the daily digest): by default https:// and the first
 # ALLOWED_HOSTS name in production, the development server's address in development.
-_first_host = next((host for host in ALLOWED_HOSTS if host not in ("*",) and not host.startswith(".")), "")
+# (Not a wildcard, nor this machine's own name, which a health check may be given: core.checks.)
+_first_host = next(
+    (
+        host
+        for host in ALLOWED_HOSTS
+        if host not in ("*", "localhost", "127.0.0.1", "[::1]") and not host.startswith(".")
+    ),
+    "",
+)
 SITE_URL = env.str(
     "SITE_URL", default="http://127.0.0.1:8000" if DEBUG or not _first_host else f"https://{_first_host}"
 ).rstrip("/")

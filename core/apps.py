@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
         # CSV reader): with pyarrow present, pandas would otherwise keep them in Arrow arrays, which
         # the importers read a cell at a time ten times more slowly.
         pd.set_option("mode.string_storage", "python")
+        from . import checks  # noqa: F401  (registers the system checks)
         from .limits import text_fits_its_field
         from .single_line import one_line_fields_hold_no_line_breaks
 

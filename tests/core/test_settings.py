@@ -52,3 +52,26 @@ def test_production_settings_pass_the_deployment_checklist_with_no_warnings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "k" * 20 + "-Zq8v!pL2#xR7@mN4$wT9^bY6&cU3*eH1(jF5)gD0"}
+
+
+def site_url(**env) -> str:
+    result = manage("diffsettings", "--all", **PRODUCTION, **env)
+    assert result.returncode == 0, result.stderr
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("SITE_URL = ")]
+    return line.removeprefix("SITE_URL = ").removesuffix("  ###").strip("'")
+
+
+def test_production_will_not_start_with_links_in_emails_leading_to_this_machine():
+    """The web container migrates before it serves (ops/entrypoint.sh): migrate runs the checks."""
+    result = manage("migrate", "--plan", ALLOWED_HOSTS="localhost", **PRODUCTION)
+    assert result.returncode != 0
+    assert "(core.E001) SITE_URL is http://127.0.0.1:8000, which is this machine" in result.stderr
+
+
+def test_the_site_address_is_the_first_allowed_host_that_is_not_this_machine():
+    assert site_url(ALLOWED_HOSTS="localhost,127.0.0.1,schools.example.org") == "https://schools.example.org"
+    assert site_url(ALLOWED_HOSTS="*", SITE_URL="https://schools.example.org/") == "https://schools.example.org"
+    assert manage("check", ALLOWED_HOSTS="*", SITE_URL="https://schools.example.org", **PRODUCTION).returncode == 0
