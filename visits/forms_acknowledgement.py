@@ -17,7 +17,7 @@ def _yes_no(value):
 
 
 class AcknowledgeForm(TextLimits, forms.Form):
-    text_labels = {"comments": "What is not accurate"}
+    text_labels = {"comments": "Your comments"}
 
     accurate = forms.TypedChoiceField(
         label="Is the note of visit accurate?",
@@ -27,11 +27,12 @@ class AcknowledgeForm(TextLimits, forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
+    # One box for either answer: a remark on an accurate note is a comment, not a correction.
     comments = forms.CharField(
-        label="What is not accurate (if it is not)",
+        label="Your comments",
         widget=forms.Textarea,
         required=False,
-        help_text="Required if the note is not accurate",
+        help_text="Required if the note is not accurate: say what is not. Optional if it is.",
     )
 
     def __init__(self, *args, **kwargs):

@@ -72,6 +72,16 @@ def test_the_headteacher_sees_the_note_on_their_home_page_and_answers_not_accura
     assert acknowledgement.NOT_AWAITING in content(again)
 
 
+def test_a_comment_on_an_accurate_note_is_shown_as_a_comment_not_as_what_is_not_accurate(client_as, visit):
+    share(client_as, visit)
+    note_url = reverse("visits:shared_note", kwargs={"pk": visit.pk})
+    client_as("headteacher").post(note_url, {"accurate": "yes", "comments": "Thank you for the visit."})
+    for role, url in (("headteacher", note_url), ("adviser", visit.get_absolute_url())):
+        page = content(client_as(role).get(url))
+        assert "Thank you for the visit." in page, role
+        assert "What is not accurate" not in page, role
+
+
 def test_an_answer_without_a_choice_is_asked_for(client_as, visit):
     share(client_as, visit)
     response = client_as("headteacher").post(reverse("visits:shared_note", kwargs={"pk": visit.pk}), {})
