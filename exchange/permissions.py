@@ -3,8 +3,8 @@
 - Every adviser and officer reads all the school's documents (withdrawn ones too, marked): advisers
   read every school (DESIGN.md). The LA side, the school's link adviser and every officer, shares
   documents with it and withdraws what the LA shared.
-- The school's headteachers upload its self-evaluation, improvement plan and other documents, and
-  read everything not withdrawn.
+- The school's headteachers upload its self-evaluation, improvement plan and other documents,
+  withdraw what the school uploaded (as the LA side may), and read everything not withdrawn.
 - The school's governors read the school's self-evaluation and improvement plan and the LA documents
   shared with the governing body; never upload.
 - Admins: nothing (case material). Another school is a 404 (schools.selectors.school_for_user)."""
@@ -28,3 +28,6 @@ rules.add_perm("exchange.view_documents", is_la_reader | is_school_side)
 rules.add_perm("exchange.upload_school_document", is_headteacher_of_school)
 rules.add_perm("exchange.share_document", is_la_side)
 rules.add_perm("exchange.withdraw_document", is_la_side)
+# A file the school uploaded by mistake (the wrong school's, one with pupils' details): its headteacher
+# or the LA side takes it back from the governors and the school; the LA still sees it (ADR 0074).
+rules.add_perm("exchange.withdraw_school_document", is_headteacher_of_school | is_la_side)

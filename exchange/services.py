@@ -44,7 +44,7 @@ KIND_NOT_FOR_LA = "Choose a local authority document or other document"
 TITLE_REQUIRED = "Enter a title"
 INFECTED = "The virus scanner found a virus in the file: it was not uploaded. Check the file and your computer."
 SCANNER_FAILED = "The file could not be checked for viruses just now, so it was not uploaded. Try again later."
-NOT_WITHDRAWABLE = "Only a document the local authority shared can be withdrawn, and only once."
+NOT_WITHDRAWABLE = "This document has been withdrawn already."
 REASON_REQUIRED = "Say why the document is withdrawn"
 
 
@@ -132,13 +132,22 @@ def _queue_emails(document: Document) -> list[DocumentEmail]:
     return queued
 
 
+def withdraw_permission(document: Document) -> str:
+    """The permission (on the school) that withdraws this document: the LA side's for what the LA
+    shared; the school's headteachers' too for what the school uploaded (ADR 0074)."""
+    return (
+        "exchange.withdraw_document" if document.direction == Direction.FROM_LA else "exchange.withdraw_school_document"
+    )
+
+
 @transaction.atomic
 def document_withdraw(*, document: Document, actor: User, reason: str) -> Document:
-    """Withdraw a document the LA shared: kept, with who withdrew it, when and why; hidden from the school."""
+    """Withdraw a document: kept, with who withdrew it, when and why; hidden from the school and its
+    governors, and still seen, marked, by the LA side."""
     document = Document.objects.select_for_update().select_related("school").get(pk=document.pk)
-    if not actor.has_perm("exchange.withdraw_document", document.school):
+    if not actor.has_perm(withdraw_permission(document), document.school):
         raise ValidationError(NOT_ALLOWED)
-    if document.direction != Direction.FROM_LA or document.withdrawn:
+    if document.withdrawn:
         raise ValidationError(NOT_WITHDRAWABLE)
     reason = single_line(normalise_text(reason)).strip()
     if not reason:

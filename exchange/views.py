@@ -98,6 +98,7 @@ def document_list(request, urn: int):
             "form": form,
             "la_side": la_side,
             "may_withdraw": user.has_perm("exchange.withdraw_document", school),
+            "may_withdraw_school_documents": user.has_perm("exchange.withdraw_school_document", school),
             "title": f"{school.name}: documents",
         },
     )
@@ -152,8 +153,10 @@ def document_download(request, urn: int, pk: int):
 
 
 def document_withdraw(request, urn: int, pk: int):
-    document = _document(request, urn, pk, perm="exchange.withdraw_document")
-    if document.direction != Direction.FROM_LA or document.withdrawn:
+    document = _document(request, urn, pk)
+    if not request.user.has_perm(services.withdraw_permission(document), document.school):
+        raise PermissionDenied
+    if document.withdrawn:
         raise Http404
     form = WithdrawForm(posted(request))
     if request.method == "POST" and form.is_valid():

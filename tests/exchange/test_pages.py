@@ -126,6 +126,28 @@ def test_the_la_shares_and_withdraws_on_the_pages(
     assert client.get(withdraw).status_code == 404  # withdrawn once
 
 
+def test_the_headteacher_withdraws_a_file_the_school_uploaded_by_mistake_on_the_page(
+    client_as, linked, upload, headteacher
+):
+    mistaken = upload(headteacher, title="SEF with pupils' names")
+    withdraw = reverse("exchange:withdraw", kwargs={"urn": linked.urn, "pk": mistaken.pk})
+    client = client_as("headteacher")
+    assert f'href="{withdraw}"' in client.get(list_url(linked)).content.decode()
+    assert "uploaded by mistake" in client.get(withdraw).content.decode()
+    done = client.post(withdraw, {"reason": "Wrong file"}, follow=True)
+    assert "the school no longer sees it" in done.content.decode()
+    assert "SEF with pupils" not in client.get(list_url(linked)).content.decode()
+    governor_page = client_as("governor").get(list_url(linked)).content.decode()
+    assert "SEF with pupils" not in governor_page
+    assert "Wrong file" in client_as("adviser").get(list_url(linked)).content.decode()  # the LA still sees it
+
+
+def test_a_governor_is_offered_no_withdrawal(client_as, linked, upload, headteacher):
+    sef = upload(headteacher)
+    page = client_as("governor").get(list_url(linked)).content.decode()
+    assert reverse("exchange:withdraw", kwargs={"urn": linked.urn, "pk": sef.pk}) not in page
+
+
 # ---- confidentiality: planted text -----------------------------------------------------------------
 
 HEAD_ONLY = "PLANTED-head-only-LA-document"

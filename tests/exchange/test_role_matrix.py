@@ -39,7 +39,14 @@ def ctx(upload, linked, governor, other_governor, headteacher, adviser, officer,
 MATRIX = {
     "exchange:list": (lambda ctx: {"urn": ctx["school"].urn}, SCHOOL_AND_LA),
     "exchange:download": (lambda ctx: {"urn": ctx["school"].urn, "pk": ctx["sef"].pk}, SCHOOL_AND_LA),
-    "exchange:withdraw": (lambda ctx: {"urn": ctx["school"].urn, "pk": ctx["shared"].pk}, LA_SIDE),
+    # The data pack is shared with the headteacher alone: the governor does not find it (404).
+    "exchange:withdraw": (lambda ctx: {"urn": ctx["school"].urn, "pk": ctx["shared"].pk}, {**LA_SIDE, "governor": 404}),
+    # What the school uploaded: its headteacher withdraws it too (ADR 0074); its governors read it but may not.
+    "withdraw-the-schools": (
+        "exchange:withdraw",
+        lambda ctx: {"urn": ctx["school"].urn, "pk": ctx["sef"].pk},
+        {**LA_SIDE, "headteacher": 200},
+    ),
 }
 
 

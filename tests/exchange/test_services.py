@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from core import emails
-from exchange import scan, services
+from exchange import scan, selectors, services
 from exchange.models import Direction, Document, DocumentEmail, DocumentKind, ScanStatus
 from tests.exchange.conftest import EICAR, PDF
 
@@ -169,12 +169,36 @@ def test_the_la_withdraws_a_shared_document_which_is_kept_and_recorded(upload, a
         services.document_withdraw(document=document, actor=officer, reason="again")
 
 
-def test_the_school_cannot_withdraw_and_the_schools_own_documents_are_not_withdrawn(upload, adviser, headteacher):
+def test_the_school_cannot_withdraw_what_the_la_shared(upload, adviser, headteacher):
     shared = upload(adviser, kind=DocumentKind.LA_DOCUMENT)
     with pytest.raises(ValidationError) as caught:
         services.document_withdraw(document=shared, actor=headteacher, reason="no")
     assert caught.value.messages == [services.NOT_ALLOWED]
-    own = upload(headteacher)
+    assert not Document.objects.get(pk=shared.pk).withdrawn
+
+
+def test_a_file_the_school_uploaded_by_mistake_is_withdrawn_by_its_headteacher_or_the_la_side(
+    upload, adviser, headteacher, governor
+):
+    """ADR 0074: the wrong file (another school's, one with pupils' details) is taken back from the
+    governors; the LA still sees it, marked, with who withdrew it and why."""
+    mistaken = upload(headteacher)
+    services.document_withdraw(document=mistaken, actor=headteacher, reason="Wrong file: it has pupils' names")
+    mistaken.refresh_from_db()
+    assert (mistaken.withdrawn_by, mistaken.withdrawn_reason) == (headteacher, "Wrong file: it has pupils' names")
+    assert mistaken not in selectors.documents_visible_to(user=governor, school=mistaken.school)
+    assert mistaken not in selectors.documents_visible_to(user=headteacher, school=mistaken.school)
+    assert mistaken in selectors.documents_visible_to(user=adviser, school=mistaken.school)
     with pytest.raises(ValidationError) as caught:
-        services.document_withdraw(document=own, actor=adviser, reason="no")
+        services.document_withdraw(document=mistaken, actor=adviser, reason="again")
     assert caught.value.messages == [services.NOT_WITHDRAWABLE]
+    another = upload(headteacher)
+    services.document_withdraw(document=another, actor=adviser, reason="The school asked us to")
+    assert Document.objects.get(pk=another.pk).withdrawn_by == adviser
+
+
+def test_a_governor_cannot_withdraw_what_the_school_uploaded(upload, headteacher, governor):
+    sef = upload(headteacher)
+    with pytest.raises(ValidationError) as caught:
+        services.document_withdraw(document=sef, actor=governor, reason="no")
+    assert caught.value.messages == [services.NOT_ALLOWED]
