@@ -210,8 +210,11 @@ def spreadsheet_kind(upload) -> str:
 
 def original_name(name: str | None, *, max_length: int = 255) -> str:
     """The name the browser sent, as text to show: its last path component (either kind of
-    slash), normalised and on one line. Never used to build a path."""
-    text = single_line(normalise_text(name or "")).strip()
+    slash), normalised and on one line. Never used to build a path. Browsers send a name's quotes
+    and line breaks as %22, %0D and %0A (the HTML standard's multipart/form-data encoding): shown
+    as the person named it."""
+    text = (name or "").replace("%22", '"').replace("%0D", "\r").replace("%0A", "\n")
+    text = single_line(normalise_text(text)).strip()
     text = PureWindowsPath(PurePosixPath(text).name).name.strip()
     return text[:max_length]
 

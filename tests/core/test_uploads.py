@@ -401,6 +401,8 @@ def test_a_workbook_named_csv_is_stored_and_read_as_a_workbook(admin_user):
         ("C:\\Users\\ada\\report.csv", "report.csv"),
         ("../../report.csv", "report.csv"),
         ("re\u200bport\x0c.csv", "report .csv"),
+        ("Plan %22final%22 'v2' \U0001f600.pdf", "Plan \"final\" 'v2' \U0001f600.pdf"),  # as Chromium sends quotes
+        ("two%0Alines.pdf", "two lines.pdf"),
         ("", ""),
         (None, ""),
     ],
