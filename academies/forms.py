@@ -6,7 +6,7 @@ from crispy_forms_gds.layout import Button, Div, Field, Size
 from django import forms
 from django.utils import timezone
 
-from core.forms import GovDateField, TextLimits, form_helper
+from core.forms import GovDateField, TextLimits, date_input, form_helper
 from core.limits import LETTERHEAD_PART
 from letters.models import Letter
 from schools.filters import link_advisers
@@ -81,13 +81,13 @@ class ConcernForm(TextLimits, forms.Form):
         layout = [
             Field.radios("source", legend_size=Size.SMALL),
             Field.checkbox("raised_by_ofsted"),
-            Field("raised_on", legend_size=Size.SMALL),
+            date_input("raised_on", legend_size=Size.SMALL),
             Field.checkboxes("concern_types", legend_size=Size.SMALL, small=True),
             Field.textarea("description", rows=5),
             Field.radios("rag", legend_size=Size.SMALL, inline=True),
             Field.textarea("rag_reason", rows=3),
             Field.select("owner"),
-            Field("next_review_on", legend_size=Size.SMALL),
+            date_input("next_review_on", legend_size=Size.SMALL),
             Button("save", "Open the concern"),
         ]
         self.helper = form_helper(*layout)
@@ -117,7 +117,7 @@ class ConcernEditForm(TextLimits, forms.Form):
             Field.checkboxes("concern_types", legend_size=Size.SMALL, small=True),
             Field.textarea("description", rows=5),
             Field.select("owner"),
-            Field("next_review_on", legend_size=Size.SMALL),
+            date_input("next_review_on", legend_size=Size.SMALL),
             Button("save", "Save changes"),
         )
 
@@ -157,7 +157,7 @@ class StepForm(TextLimits, forms.Form):
         super().__init__(*args, **kwargs)
         layout = [
             Field.radios("stage", legend_size=Size.SMALL),
-            Field("taken_on", legend_size=Size.SMALL),
+            date_input("taken_on", legend_size=Size.SMALL),
             Field.textarea("notes", rows=4),
             Field.textarea("outcome", rows=3),
             Field.checkbox("to_esfa"),
@@ -224,7 +224,7 @@ class RoutingForm(TextLimits, forms.Form):
             if isinstance(field, forms.BooleanField):
                 layout.append(Field.checkbox(name))
             elif isinstance(field, GovDateField):
-                layout.append(Field(name, legend_size=Size.SMALL))
+                layout.append(date_input(name, legend_size=Size.SMALL))
             else:
                 layout.append(Field.textarea(name, rows=3))
         self.helper = form_helper(*layout, Button("route", "Record the routing as done"))
@@ -309,7 +309,7 @@ class IntelligenceForm(TextLimits, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper(
-            Field("received_on", legend_size=Size.SMALL),
+            date_input("received_on", legend_size=Size.SMALL),
             Field.radios("source_team", legend_size=Size.SMALL),
             Field.textarea("summary", rows=5),
             Field.radios("sensitivity", legend_size=Size.SMALL),

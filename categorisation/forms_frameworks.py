@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
 
-from core.forms import Button, GovDateField, TextLimits, date_example, form_helper
+from core.forms import Button, GovDateField, TextLimits, date_example, date_input, form_helper
 
 from .facts import FactKey
 from .forms import add_rule_errors
@@ -68,7 +68,7 @@ class ActivateForm(TextLimits, forms.Form):
         example = date_example(timezone.localdate() + timedelta(days=28))
         self.fields["active_from"].help_text = format_html("{}. From this day new categorisations use it.", example)
         self.fields["active_from"].error_messages["required"] = DATE_REQUIRED
-        self.helper = form_helper(Field("active_from", legend_size=Size.SMALL), Button("activate", "Activate"))
+        self.helper = form_helper(date_input("active_from", legend_size=Size.SMALL), Button("activate", "Activate"))
 
     def clean(self):
         cleaned = super().clean()

@@ -6,7 +6,7 @@ from crispy_forms.utils import TEMPLATE_PACK
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button as GdsButton
-from crispy_forms_gds.layout import Layout
+from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -113,6 +113,13 @@ def posted(request):
 
 def posted_files(request):
     return request.FILES if request.method == "POST" else None
+
+
+def date_input(name: str, *, legend_size: str = Size.SMALL) -> Field:
+    """A GovDateField in a layout, its legend (the date's label) at `legend_size`. crispy-forms-gds
+    reads the size from the field's context: `Field(name, legend_size=...)` writes it onto the
+    inputs as an attribute (an invalid legend-size="s") and leaves the legend unsized."""
+    return Field(name, context={"legend_size": Size.for_legend(legend_size)})
 
 
 def form_helper(*layout, **attributes) -> FormHelper:

@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.html import format_html
 
-from core.forms import Button, GovDateField, TextLimits, form_helper
+from core.forms import Button, GovDateField, TextLimits, date_input, form_helper
 from core.limits import LETTERHEAD_PART
 from core.text import file_size
 from core.uploads import LimitedFileField, spreadsheet_kind
@@ -77,7 +77,7 @@ class SchoolDetailsForm(TextLimits, forms.Form):
         self.helper = form_helper(
             Field("link_adviser"),
             Fieldset(
-                Field("head_start_date", legend_size=Size.SMALL),
+                date_input("head_start_date", legend_size=Size.SMALL),
                 Field.radios("head_appointment", legend_size=Size.SMALL, inline=True),
                 legend="Headteacher",
                 legend_size=Size.MEDIUM,
@@ -147,7 +147,7 @@ class TermDatesForm(TextLimits, forms.Form):
                 error_label = TERM_DATE_ERROR_LABELS[attribute].format(term=term.get_name_display().lower())
                 self.fields[name] = GovDateField(label=label, error_label=error_label)
                 self.initial.setdefault(name, getattr(term, attribute))
-                names.append(Field(name, legend_size=Size.SMALL))
+                names.append(date_input(name, legend_size=Size.SMALL))
             fieldsets.append(
                 Fieldset(*names, legend=format_html("{} term", term.get_name_display()), legend_size=Size.MEDIUM)
             )

@@ -6,7 +6,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.html import format_html
 
-from core.forms import Button, GovDateField, TextLimits, form_helper
+from core.forms import Button, GovDateField, TextLimits, date_input, form_helper
 from core.versions import VersionedForm
 
 from .models import (
@@ -31,7 +31,7 @@ class ActionRowForm(TextLimits, forms.Form):
             Fieldset(
                 Field.textarea("description", rows=2),
                 Field.radios("owner", legend_size=Size.SMALL, inline=True, small=True),
-                Field("due_on", legend_size=Size.SMALL),
+                date_input("due_on", legend_size=Size.SMALL),
                 legend=format_html("New action {}", number) if number else "New action",
                 legend_size=Size.SMALL,
             )
@@ -125,7 +125,7 @@ class ActionUpdateForm(VersionedForm):  # (with core.forms.TextLimits)
         self.helper = form_helper(
             Field.textarea("description", rows=3),
             Field.radios("owner", legend_size=Size.SMALL, inline=True),
-            Field("due_on", legend_size=Size.SMALL),
+            date_input("due_on", legend_size=Size.SMALL),
             Field.textarea("note", rows=3),
             Button("update", "Save progress"),
         )

@@ -6,7 +6,7 @@ from crispy_forms_gds.layout import HTML, Div, Field, Fieldset, Size
 from django import forms
 from django.utils.html import format_html
 
-from core.forms import Button, GovDateField, TextLimits, form_helper
+from core.forms import Button, GovDateField, TextLimits, date_input, form_helper
 from core.versions import VersionedForm
 from schools.filters import link_advisers
 
@@ -72,7 +72,7 @@ class MspGroupForm(TextLimits, forms.Form):
             del self.fields["set_up_on"]
         items = [Field.select("chair")]
         if with_date:
-            items.append(Field("set_up_on", legend_size=Size.SMALL))
+            items.append(date_input("set_up_on", legend_size=Size.SMALL))
         items += [
             Fieldset(
                 Field.text("headteacher", field_width=20),
@@ -107,7 +107,7 @@ class MspGroupCloseForm(TextLimits, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="close", **kwargs)
         self.helper = form_helper(
-            Field("closed_on", legend_size=Size.SMALL),
+            date_input("closed_on", legend_size=Size.SMALL),
             Field.textarea("reason", rows=3),
             Button.warning("close", "Close the MSP group"),
         )
@@ -120,7 +120,7 @@ class MspMeetingPlanForm(TextLimits, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="plan", **kwargs)
         self.helper = form_helper(
-            Field("held_on", legend_size=Size.SMALL),
+            date_input("held_on", legend_size=Size.SMALL),
             Field.text("start_time", field_width=5),
             Button.secondary("plan", "Plan the meeting"),
         )
@@ -217,7 +217,7 @@ class MspMeetingRecordForm(VersionedForm):  # (with core.forms.TextLimits)
             self.fields["summary_key_points"].help_text = "Published to governors: it can no longer be changed"
         self.helper = form_helper(
             Fieldset(
-                Field("held_on", legend_size=Size.SMALL),
+                date_input("held_on", legend_size=Size.SMALL),
                 Field.text("start_time", field_width=5),
                 Field.textarea("attendees", rows=5),
                 *([Field.checkboxes("school_attendees", legend_size=Size.SMALL, small=True)] if members else []),

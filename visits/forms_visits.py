@@ -4,7 +4,7 @@ the shape of input only (rules are in services and rules)."""
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
-from core.forms import Button, GovDateField, TextLimits, form_helper
+from core.forms import Button, GovDateField, TextLimits, date_input, form_helper
 from core.versions import VersionedForm
 from schools.filters import link_advisers
 
@@ -104,7 +104,7 @@ class VisitFieldsMixin:
         if "adviser" in self.fields:
             items.append(Field.select("adviser"))
         items += [
-            Field("visit_date", legend_size=Size.SMALL),
+            date_input("visit_date", legend_size=Size.SMALL),
             Field.text("start_time", field_width=5),
             Field.radios("length", legend_size=Size.SMALL, inline=True),
             Field.radios("visit_type", legend_size=Size.SMALL),
@@ -191,7 +191,7 @@ class ShareNoteForm(TextLimits, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper(
-            Field("shared_on", legend_size=Size.SMALL),
+            date_input("shared_on", legend_size=Size.SMALL),
             Field.text("shared_with"),
             Button("share", "Record that the note was shared"),
         )
