@@ -12,7 +12,7 @@ from core.sections import Section
 from schools import school_page
 from schools.terms import term_on
 
-from . import notices, selectors
+from . import notices, selectors, selectors_category
 from .rules import the_la_categorises_its_maintained_schools
 
 # ---- the "Support category" section of the school page (schools.school_page) -----------------
@@ -104,11 +104,13 @@ def officer_panel(request, user) -> dict | None:
 
 
 def headteacher_panel(request, user) -> dict | None:
-    """A headteacher's schools' categories they may still agree or challenge (docs/adr/0027)."""
+    """A headteacher's schools' categories they may still agree or challenge, and their challenges
+    awaiting the LA's decision (docs/adr/0027)."""
     if not is_headteacher(user):
         return None
     awaiting = notices.notices_awaiting_answer(user, timezone.localdate())
-    return {"notices": awaiting} if awaiting else None
+    challenged = selectors_category.challenges_awaiting_decision(user)
+    return {"notices": awaiting, "challenged": challenged} if awaiting or challenged else None
 
 
 def register_panels() -> None:

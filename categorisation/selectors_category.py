@@ -16,7 +16,15 @@ from django.utils import timezone
 from accounts.models import User
 from schools.models import School, TermName, academic_year_label
 
-from .models import Categorisation, Direction, Status, SupportLevel, direction_between
+from .models import (
+    Categorisation,
+    CategoryNotice,
+    Direction,
+    NoticeResponse,
+    Status,
+    SupportLevel,
+    direction_between,
+)
 
 
 @dataclass(frozen=True)
@@ -300,3 +308,16 @@ def category_history(school: School) -> list[HistoryEntry]:
         )
         previous = row.level
     return entries[::-1]
+
+
+def challenges_awaiting_decision(user: User) -> list[CategoryNotice]:
+    """A headteacher's schools' challenges of their category that no officer has decided yet: on
+    their home page until decided, so the answer they sent does not vanish from it (docs/adr/0027)."""
+    return list(
+        CategoryNotice.objects.filter(
+            categorisation__school__headships__user=user, response=NoticeResponse.CHALLENGE, decision=""
+        )
+        .exclude(categorisation__superseded_by__status=Status.APPROVED)
+        .select_related("categorisation__school")
+        .order_by("responded_at", "id")
+    )

@@ -291,6 +291,22 @@ def test_an_officer_decides_a_challenge_recorded_on_the_history_and_emailed_to_t
     assert "The data stands." in mailoutbox[0].body
 
 
+def test_a_challenge_stays_on_the_headteachers_home_page_until_an_officer_decides_it(
+    client_as, notice, headteacher, officer
+):
+    client = client_as("headteacher")
+    assert "agree or challenge it by" in client.get(reverse("dashboard:home")).content.decode()
+    challenge(notice, headteacher)
+    home = client.get(reverse("dashboard:home")).content.decode()
+    assert "the local authority will decide and tell you" in home
+    assert "agree or challenge it by" not in home
+    notices.category_challenge_decide(notice=notice, actor=officer, decision=ChallengeDecision.UPHELD, reasons="Yes")
+    assert (
+        "the local authority will decide"
+        not in client_as("headteacher").get(reverse("dashboard:home")).content.decode()
+    )
+
+
 def test_a_decision_needs_an_officer_a_challenge_and_is_made_once(notice, headteacher, adviser, officer):
     with pytest.raises(ValidationError) as refused:
         notices.category_challenge_decide(notice=notice, actor=officer, decision="upheld", reasons="Yes")
