@@ -12,11 +12,13 @@
 - The link adviser or an officer records the LA's view (sent to the school): accepted, when the
   plan's actions join the school's action list (visits.Action with `action_plan`), or more needed,
   with comments, when the school revises it. An internal note is kept apart and never shown to
-  the school. Every step is on the plan's history (ActionPlanEvent)."""
+  the school. Every step is on the plan's history (ActionPlanEvent).
+
+The rules are in letters.action_plans_rules and the reads in letters.action_plans_selectors, both
+re-exported here."""
 
 import hashlib
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,6 +37,23 @@ from core.history import save_as
 from core.text import normalise_text
 from core.uploads import original_name, stored_name
 
+from .action_plans_rules import COMMENTS_REQUIRED as COMMENTS_REQUIRED
+from .action_plans_rules import NO_ACTIONS as NO_ACTIONS
+from .action_plans_rules import PLAN_ACTION_DUE_BEFORE_LETTER as PLAN_ACTION_DUE_BEFORE_LETTER
+from .action_plans_rules import PLAN_ACTION_DUE_DATE as PLAN_ACTION_DUE_DATE
+from .action_plans_rules import PLAN_EMPTY as PLAN_EMPTY
+from .action_plans_rules import VIEW_REQUIRED as VIEW_REQUIRED
+from .action_plans_rules import PlanItem as PlanItem
+from .action_plans_rules import a_late_plan_is_taken_and_marked_late as a_late_plan_is_taken_and_marked_late
+from .action_plans_rules import a_letter_of_concern_asks_for_a_plan as a_letter_of_concern_asks_for_a_plan
+from .action_plans_rules import a_plan_has_actions as a_plan_has_actions
+from .action_plans_rules import a_plan_has_its_content as a_plan_has_its_content
+from .action_plans_rules import a_plan_has_its_content_and_actions as a_plan_has_its_content_and_actions
+from .action_plans_rules import a_plans_actions_fall_due_after_its_letter as a_plans_actions_fall_due_after_its_letter
+from .action_plans_rules import more_needed_says_what as more_needed_says_what
+from .action_plans_rules import (
+    the_plan_is_due_by_the_date_the_letter_sets as the_plan_is_due_by_the_date_the_letter_sets,
+)
 from .action_plans_selectors import LISTED_FIELDS as LISTED_FIELDS
 from .action_plans_selectors import history_for_school as history_for_school
 from .action_plans_selectors import listed as listed
@@ -57,103 +76,15 @@ from .models_action_plans import (
     PlanStatus,
     PlanView,
 )
-from .placeholders import PLAN_KINDS, long_date  # the letters that ask for a plan
+from .placeholders import PLAN_KINDS as PLAN_KINDS  # the letters that ask for a plan
+from .placeholders import long_date
 from .plan_files import plan_file_kind
 
 NOT_THE_HEADTEACHER = "Only the school's headteacher can send its action plan."
 ALREADY_ACCEPTED = "The local authority has accepted this plan: it can no longer be changed."
-PLAN_EMPTY = "Upload the plan as a file or write it out below"
-NO_ACTIONS = "Add at least one action: what, who owns it, and by when"
 NOT_SUBMITTED = "There is no plan to review: the school has not sent one since the last review."
-VIEW_REQUIRED = "Choose the local authority's view of the plan"
-COMMENTS_REQUIRED = "Say what more the school needs to do: this is sent to the school"
 NOT_A_REVIEWER = "Only the school's link adviser or an officer can record the local authority's view."
 RESPONSE_FROM_PLAN = "Action plan sent in the service on {day}"
-
-
-@dataclass(frozen=True)
-class PlanItem:
-    description: str
-    owner: str
-    due_on: date
-
-
-# ---- rules ----------------------------------------------------------------------------------------
-
-
-def a_letter_of_concern_asks_for_a_plan(*, code: str) -> bool:
-    """Strategy "Letters to schools": the Local Authority "will seek reassurance from the governing
-    body that the right steps are being taken": a significant concerns letter (either tier) and a
-    warning notice ask the school for its action plan; a congratulations letter and a letter to an
-    academy's trust do not."""
-    return code in PLAN_KINDS
-
-
-def the_plan_is_due_by_the_date_the_letter_sets(
-    *, issued_on: date, compliance_end_date: date | None = None, days: int | None = None
-) -> date:
-    """Issue 14: the school sends its plan "by the date the letter sets": ACTION_PLAN_DAYS calendar
-    days (28 by default) after the letter's date of issue; for a warning notice no later than the
-    end of its compliance period (the plan is how the governing body shows it is complying). A date
-    on a Saturday or Sunday moves back to the Friday before (never before the day of issue)."""
-    due = issued_on + timedelta(days=settings.ACTION_PLAN_DAYS if days is None else days)
-    if compliance_end_date is not None and compliance_end_date >= issued_on:
-        due = min(due, compliance_end_date)
-    friday = due - timedelta(days=due.weekday() - 4)
-    return max(friday, issued_on) if due.weekday() >= 5 else due
-
-
-def a_late_plan_is_taken_and_marked_late(*, first_sent_on: date, due_on: date) -> bool:
-    """Issue 14 (brief): late submissions are allowed but marked late: a plan first sent after the
-    day it was due (a revision sent later does not make an on-time plan late)."""
-    return first_sent_on > due_on
-
-
-def a_plan_has_its_content_and_actions(*, text: str, has_file: bool, items: list[PlanItem]) -> dict[str, list[str]]:
-    """Issue 14: the school "uploads its action plan (or writes it)" and "the plan's actions join the
-    school's action list with owners and dates": a file or the written plan, and at least one action."""
-    errors = {"text": [PLAN_EMPTY]} if not has_file and not text.strip() else {}
-    if problems := a_plan_has_actions(items=items):
-        errors["__all__"] = problems
-    return errors
-
-
-def a_plan_has_actions(*, items: list[PlanItem]) -> list[str]:
-    """The rule's actions part, asked by the school's page too when the rest of its form is refused."""
-    return [] if items else [NO_ACTIONS]
-
-
-PLAN_ACTION_DUE_BEFORE_LETTER = (
-    "The action \u201c{action}\u201d is due by {due_on:%-d %B %Y}, before the letter of {issued_on:%-d %B %Y} "
-    "the plan answers: give a due date on or after that day"
-)
-
-
-def a_plans_actions_fall_due_after_its_letter(*, items: list[PlanItem], issued_on: date, today: date) -> dict[int, str]:
-    """Issue 14: "the plan's actions join the school's action list with owners and dates": each is
-    due on or after the day the letter it answers was issued, and no more than two years from
-    today (visits.rules.planned_no_more_than_two_years_ahead: a date further off is a mistyped
-    year). By the action's place among the plan's actions."""
-    from visits.rules import planned_no_more_than_two_years_ahead
-
-    problems = {}
-    for index, item in enumerate(items):
-        if item.due_on < issued_on:
-            values = {"action": item.description[:80], "due_on": item.due_on, "issued_on": issued_on}
-            problems[index] = PLAN_ACTION_DUE_BEFORE_LETTER.format(**values)
-        elif errors := planned_no_more_than_two_years_ahead(day=item.due_on, today=today, field="due_on"):
-            problems[index] = errors["due_on"][0]
-    return problems
-
-
-def more_needed_says_what(*, view: str, comments: str) -> dict[str, list[str]]:
-    """Issue 14: the LA "records its view": accepted, or more needed with comments the school
-    revises its plan by."""
-    if view not in PlanView.values:
-        return {"view": [VIEW_REQUIRED]}
-    if view == PlanView.MORE_NEEDED and not normalise_text(comments).strip():
-        return {"view_comments": [COMMENTS_REQUIRED]}
-    return {}
 
 
 # ---- writes ---------------------------------------------------------------------------------------

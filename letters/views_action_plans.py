@@ -4,7 +4,6 @@ overdue, one plan with its review), and the plan's file, downloaded through a pe
 logged in the read log."""
 
 import logging
-from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,10 +17,9 @@ from accounts.permissions import is_headteacher, is_la_staff
 from audit.services import record_request_read
 from core.forms import add_service_errors, posted, posted_files
 from core.uploads import upload_limit
-from visits.forms_actions import ActionFormSet, BaseActionFormSet, action_formset
 
 from . import action_plans, plan_files
-from .forms_action_plans import ActionPlanForm, ActionPlanReviewForm
+from .forms_action_plans import ActionPlanForm, ActionPlanReviewForm, plan_action_formset
 from .models_action_plans import PlanStatus
 
 log = logging.getLogger(__name__)
@@ -55,38 +53,6 @@ def school_plans(request):
     )
 
 
-def _checked_rows(plan, form, formset) -> bool:
-    """The plan's action rows checked as the service will check them, each problem shown where the
-    headteacher acts on it: "no actions" on the first action's box (with the plan's other problems
-    in the same round), an action due too early or too late on its row. False if any was found."""
-    if not formset.is_valid():
-        return False
-    items = _items(formset)
-    if problems := action_plans.a_plan_has_actions(items=items):
-        if formset.forms:
-            formset.forms[0].add_error("description", problems)
-        else:  # no rows posted at all (the page always has some)
-            form.add_error(None, problems)
-        if form.is_valid():  # no file and nothing written, in the same round
-            has_file = bool(form.cleaned_data.get("file")) or bool(plan.file)
-            content = action_plans.a_plan_has_its_content_and_actions(
-                text=form.cleaned_data["text"], has_file=has_file, items=[]
-            )
-            for field, errors in content.items():
-                if field != "__all__":
-                    form.add_error(field, errors)
-        return False
-    if not plan.letter.issued_on:
-        return True
-    due = action_plans.a_plans_actions_fall_due_after_its_letter(
-        items=items, issued_on=plan.letter.issued_on, today=_today()
-    )
-    rows = cast(BaseActionFormSet, formset).filled_forms()
-    for index, problem in due.items():
-        rows[index].add_error("due_on", problem)
-    return not due
-
-
 @upload_limit(lambda: settings.ACTION_PLAN_MAX_UPLOAD_BYTES)
 @permission_required("letters.send_action_plan", raise_exception=True)
 def school_plan(request, pk: int):
@@ -96,18 +62,19 @@ def school_plan(request, pk: int):
     data = posted(request)
     add_row = data is not None and "add_action" in data
     form = ActionPlanForm(data, posted_files(request), has_file=bool(plan.file), initial={"text": plan.text})
+    today = _today()  # the rows' rules and the service's see the same day
+    sent = None  # the actions sent before, shown to revise (the page as opened)
     if data is None:
-        initial = [{"description": i.description, "owner": i.owner, "due_on": i.due_on} for i in plan.items.all()]
-        formset = ActionFormSet(initial=initial, prefix=PREFIX)
-    else:
-        formset = action_formset(data, prefix=PREFIX, add_row=add_row)
+        sent = [{"description": i.description, "owner": i.owner, "due_on": i.due_on} for i in plan.items.all()]
+    formset = plan_action_formset(
+        data, prefix=PREFIX, issued_on=plan.letter.issued_on, today=today, initial=sent, add_row=add_row
+    )
     if request.method == "POST" and not add_row:
         if not plan.is_open:
             messages.error(request, action_plans.ALREADY_ACCEPTED)
             return redirect("letters:school_plan", pk=plan.pk)
-        valid = form.is_valid() & formset.is_valid()  # both checked, so both show their errors
-        valid = _checked_rows(plan, form, formset) and valid
-        if valid:
+        # Both checked, so both show their errors: each asks the plan's rules that its fields allow.
+        if form.is_valid() & formset.is_valid():
             revised = plan.first_submitted_on is not None
             try:
                 action_plans.action_plan_submit(
@@ -116,7 +83,7 @@ def school_plan(request, pk: int):
                     text=form.cleaned_data["text"],
                     items=_items(formset),
                     upload=form.cleaned_data.get("file"),
-                    today=_today(),
+                    today=today,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -134,7 +101,7 @@ def school_plan(request, pk: int):
             "show_errors": plan.is_open and request.method == "POST" and not add_row,
             "items": list(plan.items.all()),
             "events": action_plans.history_for_school(plan),
-            "today": _today(),
+            "today": today,
             "title": f"Action plan: {plan.letter.school.name}",
         },
     )

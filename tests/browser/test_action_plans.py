@@ -6,6 +6,7 @@ view (never the internal note). Axe checks the pages."""
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -96,3 +97,52 @@ def test_the_headteacher_uploads_a_plan_and_the_adviser_accepts_it(browser, demo
         head.screenshot(path=f"{SHOTS}-4-school-view.png", full_page=True)
     finally:
         head_context.close()
+
+
+LONG_NAME = "Kingfisher" + "A" * 286 + ".pdf"  # 300 characters, no break
+WIDEST = """() => Math.max(...[...document.querySelectorAll('table')].map(
+    table => table.getBoundingClientRect().width - table.parentElement.getBoundingClientRect().width))"""
+FILE_ROW_OVERFLOW = """() => { const list = document.querySelector('dl.govuk-summary-list').getBoundingClientRect();
+    const link = document.querySelector('a[href$="/file"]').getBoundingClientRect();
+    return link.right - list.right; }"""
+
+
+@pytest.fixture
+def plan_with_a_long_file_name(demo_site):
+    """The demo plan sent with a file whose 300-character name has no break (made before the browser starts)."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from letters import action_plans
+    from letters.models import ActionPlan
+
+    plan = ActionPlan.objects.get(letter__school__urn=874001)
+    item = action_plans.PlanItem(FIRST, "school", timezone.localdate() + timedelta(days=40))
+    action_plans.action_plan_submit(
+        plan=plan,
+        actor=get_user_model().objects.get(username="headteacher"),
+        text="",
+        items=[item],
+        upload=SimpleUploadedFile(LONG_NAME, PDF),
+    )
+    return {"headteacher": f"/letters/our-plans/{plan.pk}/", "adviser": f"/letters/plans/{plan.pk}/"}
+
+
+def test_a_long_file_name_wraps_in_the_file_row_and_the_history(plan_with_a_long_file_name, browser, demo_site):
+    """ADR 0064/0072: before, the History table was 2,897 px wide at every width, the name unbroken."""
+    for role, path in plan_with_a_long_file_name.items():
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        try:
+            sign_in(page, demo_site, role)
+            for width in (1280, 800, 320):
+                page.set_viewport_size({"width": width, "height": 900})
+                page.goto(f"{demo_site}{path}")
+                expect(page.get_by_role("table", name="History of the plan")).to_contain_text("Kingfisher")
+                assert page.evaluate(FILE_ROW_OVERFLOW) <= 1, (role, width)
+                assert page.evaluate("document.documentElement.scrollWidth") <= width, (role, width)
+                if width > 320:  # at 320 the four columns scroll in their region, each cell wrapped
+                    assert page.evaluate(WIDEST) <= 1, (role, width)
+            page.screenshot(path=f"{SHOTS}-long-file-name-{role}-320.png", full_page=True)
+        finally:
+            context.close()

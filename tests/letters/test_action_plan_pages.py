@@ -126,8 +126,8 @@ def test_an_action_due_before_the_letter_or_in_a_mistyped_year_is_refused_on_its
     page = response.content.decode()
     assert 'href="#id_actions-0-due_on_0"' in page
     assert 'href="#id_actions-1-due_on_0"' in page
-    assert "check the year" in page
-    assert "before the letter of 14 December 2026" in page
+    assert "Due date of action 1 must be no later than 14 December 2028, 2 years from today: check the year" in page
+    assert "Due date of action 2 must be the same as or after 14 December 2026" in page
     plan.refresh_from_db()
     assert plan.status == PlanStatus.REQUESTED
     assert not plan.items.exists()

@@ -57,10 +57,11 @@ def test_a_plans_actions_fall_due_after_its_letter(due_on, problem):
     if problem is None:
         assert found == {}
     elif problem == "before":
-        values = {"action": "Review", "due_on": due_on, "issued_on": date(2026, 12, 14)}
+        values = {"label": "Due date of action 2", "issued_on": date(2026, 12, 14)}
         assert found == {1: action_plans.PLAN_ACTION_DUE_BEFORE_LETTER.format(**values)}
     else:
-        assert found == {1: "The due date must be no later than 15 December 2028, 2 years from today: check the year"}
+        limit = "no later than 15 December 2028, 2 years from today: check the year"
+        assert found == {1: f"Due date of action 2 must be {limit}"}
 
 
 def test_the_plan_is_due_by_the_date_the_letter_sets(settings):
