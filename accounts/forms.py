@@ -2,6 +2,7 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Button, Field, Size
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.password_validation import get_default_password_validators
 from django.core.exceptions import ValidationError
 
 from core.forms import TextLimits, form_helper
@@ -106,10 +107,20 @@ class PasswordResetByAdminForm(TextLimits, forms.Form):
         self.helper = form_helper(Field.text("password", field_width=20), Button("save", "Set password"))
 
 
+# Passwords are compared exactly; usernames in any case (docs/adr/0064). The same words whether
+# or not the username exists, so the page never tells whether an account does (accounts.lockout).
+SIGN_IN_REFUSED = (
+    "Enter a correct username and password. Your password must be typed exactly, capital letters included; "
+    "your username can be typed in any case"
+)
+
+
 class SignInForm(TextLimits, AuthenticationForm):
     """Django's sign-in form, with the project's text limits: a password is hashed, and a megabyte of
     one would cost the server seconds. A try too soon after failures says how long to wait
     (accounts.lockout)."""
+
+    error_messages = {**AuthenticationForm.error_messages, "invalid_login": SIGN_IN_REFUSED}
 
     def get_invalid_login_error(self):
         from .lockout import slowed_message
@@ -120,9 +131,66 @@ class SignInForm(TextLimits, AuthenticationForm):
         return super().get_invalid_login_error()
 
 
-class OwnPasswordChangeForm(TextLimits, PasswordChangeForm):
-    """Django's change-your-password form, with the project's text limits, saved through
+# Changing one's password, and choosing one through the emailed link: GOV.UK words, not Django's.
+CURRENT_PASSWORD_NEEDED = "Enter your current password"
+CURRENT_PASSWORD_WRONG = "The password you entered is not your current password"
+NEW_PASSWORD_NEEDED = "Enter a new password"
+CONFIRMATION_NEEDED = "Confirm your new password"
+PASSWORDS_DIFFER = "The passwords do not match"
+SAME_AS_CURRENT = "Your new password must be different from your current password"
+NEW_PASSWORD_HINT = (
+    "Use at least {length} characters. Do not use a common password, only numbers, or something like your name, "
+    "username or email address."
+)
+
+
+def new_password_hint() -> str:
+    """NEW_PASSWORD_HINT with the length the validators in force ask for (AUTH_PASSWORD_VALIDATORS)."""
+    lengths = [getattr(v, "min_length", 0) for v in get_default_password_validators()]
+    return NEW_PASSWORD_HINT.format(length=max(lengths, default=0) or 1)
+
+
+class NewPasswordFields:
+    """A new password typed twice, in GOV.UK words. Django checks the confirmation against the
+    password validators (SetPasswordForm.clean), so "too short" showed under it and the error
+    summary linked there: the validators' problems are the new password's own, on its field; a
+    mismatch stays on the confirmation. Every problem is named in one round."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        new, again = self.fields["new_password1"], self.fields["new_password2"]
+        new.label, new.help_text = "New password", new_password_hint()
+        new.error_messages["required"] = NEW_PASSWORD_NEEDED
+        again.label, again.help_text = "Confirm new password", ""
+        again.error_messages["required"] = CONFIRMATION_NEEDED
+        self.error_messages = {**self.error_messages, "password_mismatch": PASSWORDS_DIFFER}
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return self.cleaned_data
+
+
+class OwnPasswordChangeForm(TextLimits, NewPasswordFields, PasswordChangeForm):
+    """Django's change-your-password form, with the project's text limits and words, saved through
     accounts.own_passwords (the row locked, the password only)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.fields["old_password"]
+        current.label = "Current password"
+        current.error_messages["required"] = CURRENT_PASSWORD_NEEDED
+        self.error_messages = {**self.error_messages, "password_incorrect": CURRENT_PASSWORD_WRONG}
+
+    def clean(self):
+        cleaned = super().clean()
+        # Compared with the current password as typed, and only once it was found right: checked
+        # against the stored hash instead, the page would tell someone at an unlocked session
+        # whether a guess was the password, without knowing it.
+        current, new = cleaned.get("old_password"), cleaned.get("new_password1")
+        if current and new and new == current:
+            self.add_error("new_password1", ValidationError(SAME_AS_CURRENT, code="password_unchanged"))
+        return cleaned
 
     def save(self, commit=True):
         from .own_passwords import password_set_by_its_owner
@@ -132,9 +200,9 @@ class OwnPasswordChangeForm(TextLimits, PasswordChangeForm):
         )
 
 
-class ChoosePasswordForm(TextLimits, SetPasswordForm):
+class ChoosePasswordForm(TextLimits, NewPasswordFields, SetPasswordForm):
     """Django's set-a-password form (the emailed link: accounts.own_passwords), with the project's
-    text limits, saved through accounts.own_passwords (the row locked, the password only)."""
+    text limits and words, saved through accounts.own_passwords (the row locked, the password only)."""
 
     def save(self, commit=True):
         from .own_passwords import password_chosen_through_the_link

@@ -506,10 +506,10 @@ def test_a_password_change_in_flight_during_an_approval_does_not_bring_back_the_
     nia = services.user_create(username="nevans", first_name="Nia", last_name="Evans", email="nia@example.org",
                                role=Role.ADVISER, password="the-admins-choice-1", actor=admin_user)  # fmt: skip
     in_flight = User.objects.get(pk=nia.pk)  # the request's copy, read before the approval
-    form = OwnPasswordChangeForm(
+    form = OwnPasswordChangeForm(  # (another of the admin's: the same one again is refused, ADR 0073)
         in_flight,
-        {"old_password": "the-admins-choice-1", "new_password1": "the-admins-choice-1",
-         "new_password2": "the-admins-choice-1"},
+        {"old_password": "the-admins-choice-1", "new_password1": "the-admins-choice-2",
+         "new_password2": "the-admins-choice-2"},
     )  # fmt: skip
     assert form.is_valid()
     services.role_request_approve(role_request=RoleRequest.objects.get(user=nia), actor=officer)

@@ -75,7 +75,7 @@ def _rowan_chooses_a_password_and_signs_in(browser, demo_site) -> None:
     assert link.rstrip("/").rsplit("/", 1)[1] not in rowan.url
     assert_no_axe_violations(rowan)
     rowan.get_by_label("New password", exact=True).fill("rowans-own-password-7")
-    rowan.get_by_label("New password confirmation").fill("rowans-own-password-7")
+    rowan.get_by_label("Confirm new password").fill("rowans-own-password-7")
     rowan.get_by_role("button", name="Save password").click()
     expect(rowan.locator("h1")).to_have_text("Password saved")
     rowan.get_by_role("link", name="Sign in").click()
