@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.headships import headteachers_of
@@ -270,6 +271,12 @@ SUBJECTS = {
 }
 
 
+def _page_for(plan, kind: str) -> str:
+    """The page the email's reader opens: the LA's page of a plan sent to it, the school's otherwise."""
+    name = "letters:plan" if kind == PlanEmailKind.SUBMITTED else "letters:school_plan"
+    return reverse(name, kwargs={"pk": plan.pk})
+
+
 def action_plan_email_send(email_id: int, *, last_attempt: bool = True) -> None:
     """Send one ActionPlanEmail (task letters.tasks.send_action_plan_email): what and where, and to the
     school the LA's view as sent to it (never the internal note). A failure is recorded on the row
@@ -287,6 +294,7 @@ def action_plan_email_send(email_id: int, *, last_attempt: bool = True) -> None:
             "school": plan.letter.school,
             "kind": email.kind,
             "due_on": long_date(plan.due_on),
+            "url": settings.SITE_URL.rstrip("/") + _page_for(plan, PlanEmailKind(email.kind)),
             "service": settings.SERVICE_NAME,
             "council": settings.COUNCIL_NAME,
         },

@@ -14,7 +14,7 @@ from .models_action_plans import PlanFileKind
 
 FILE_NOT_A_PLAN = "The plan file must be a PDF, Word (.docx), Excel (.xlsx) or OpenDocument text (.odt) file"
 FILE_NAME_MISMATCH = (
-    "The file's name ends in .{extension} but its content is a {kind} file: save it as .{kind} and upload it again"
+    "The file's name ends in .{extension} but its content is a {label} file: save it as .{kind} and upload it again"
 )
 FILE_UNREADABLE = "The plan file could not be read as a {kind} file: it may be damaged"
 FILE_HAS_MACROS = (
@@ -55,5 +55,5 @@ def plan_file_kind(upload) -> str:
     name = original_name(getattr(upload, "name", ""))
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension != kind:
-        raise ValidationError(FILE_NAME_MISMATCH.format(extension=extension or "(none)", kind=kind))
+        raise ValidationError(FILE_NAME_MISMATCH.format(extension=extension or "(none)", kind=kind, label=kind.upper()))
     return kind

@@ -83,7 +83,7 @@ def test_adding_a_row_keeps_what_was_typed_and_sends_nothing(client, plan, headt
     ("data", "message"),
     [
         ({"file": upload("plan.pdf", EXE)}, plan_files.FILE_NOT_A_PLAN),
-        ({"file": upload("plan.pdf", DOCX)}, "The file&#x27;s name ends in .pdf but its content is a docx file"),
+        ({"file": upload("plan.pdf", DOCX)}, "The file&#x27;s name ends in .pdf but its content is a DOCX file"),
         ({"text": ""}, action_plans.PLAN_EMPTY),
     ],
 )

@@ -4,6 +4,7 @@ the file check, the services and the emails."""
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import ValidationError as FormValidationError
 
@@ -125,8 +126,8 @@ def test_plan_file_kind_is_judged_from_the_bytes(name, data, kind):
         ("plan.docx", OTHER_ZIP, plan_files.FILE_NOT_A_PLAN),
         ("plan.txt", b"just text", plan_files.FILE_NOT_A_PLAN),
         ("plan.docx", b"PK\x03\x04broken", plan_files.FILE_NOT_A_PLAN),
-        ("plan.pdf", DOCX, plan_files.FILE_NAME_MISMATCH.format(extension="pdf", kind="docx")),
-        ("plan", PDF, plan_files.FILE_NAME_MISMATCH.format(extension="(none)", kind="pdf")),
+        ("plan.pdf", DOCX, plan_files.FILE_NAME_MISMATCH.format(extension="pdf", kind="docx", label="DOCX")),
+        ("plan", PDF, plan_files.FILE_NAME_MISMATCH.format(extension="(none)", kind="pdf", label="PDF")),
     ],
 )
 def test_plan_file_kind_refuses_other_files_and_wrong_names(name, data, message):
@@ -182,6 +183,7 @@ def test_issuing_a_concerns_letter_asks_the_school_for_a_plan_and_emails_its_hea
     assert [e.kind for e in plan.events.all()] == [PlanEventKind.REQUESTED]
     assert [m.to for m in mailoutbox if "action plan" in m.subject] == [[headteacher.email]]
     assert "11 January 2027" in mailoutbox[-1].body
+    assert f"{settings.SITE_URL}/letters/our-plans/{plan.pk}/" in mailoutbox[-1].body  # the school's page
 
 
 def test_a_congratulations_letter_asks_for_no_plan(link_school, adviser, officer):
@@ -203,6 +205,7 @@ def test_the_headteacher_sends_the_plan_with_a_file_and_the_adviser_is_emailed(
     assert [i.description for i in plan.items.all()] == [i.description for i in ITEMS]
     assert not plan.is_late
     assert [m.to for m in mailoutbox] == [[adviser.email]]
+    assert f"{settings.SITE_URL}/letters/plans/{plan.pk}/" in mailoutbox[0].body  # the LA's page of it
 
 
 def test_a_plan_sent_after_its_date_is_taken_and_marked_late(plan, headteacher):
