@@ -1,9 +1,14 @@
 """Forms of the second-factor pages (accounts.second_factor_views)."""
 
+import unicodedata
+
 from crispy_forms_gds.layout import Field
 from django import forms
 
 from core.forms import Button, TextLimits, form_helper
+
+CODE_DIGITS = 6
+NOT_A_CODE = "Enter the 6 numbers your authenticator app shows now"
 
 
 class AppCodeForm(TextLimits, forms.Form):
@@ -22,7 +27,12 @@ class AppCodeForm(TextLimits, forms.Form):
         self.helper = form_helper(Field.text("code", field_width=5), Button("continue", button))
 
     def clean_code(self) -> str:
-        return "".join(self.cleaned_data["code"].split())
+        # Full-width digits (a phone's keyboard) are digits; anything but six of them is no code to
+        # try, so a typing slip is told at once and is not a failed attempt that starts the wait.
+        code = "".join(unicodedata.normalize("NFKC", self.cleaned_data["code"]).split()).replace("-", "")
+        if not (len(code) == CODE_DIGITS and code.isascii() and code.isdigit()):
+            raise forms.ValidationError(NOT_A_CODE)
+        return code
 
 
 class RecoveryCodeForm(TextLimits, forms.Form):

@@ -19,6 +19,7 @@ from accounts import second_factor as sf
 from accounts.demo import demo_totp_key, demo_totp_key_for_people
 from accounts.models import AccessEvent, AccessEventKind, RoleRequest, RoleRequestStatus
 from accounts.roles import Role
+from accounts.second_factor_forms import NOT_A_CODE
 from accounts.second_factor_views import RESET_DONE
 from accounts.services import SUSPENDED, role_request_approve
 
@@ -90,11 +91,25 @@ def test_after_a_wrong_code_the_next_try_waits(client, officer, time_machine):
     time_machine.move_to("2026-11-02 09:00:00+00:00", tick=False)  # the wait is one second
     device = app_for(officer)
     sign_in(client, officer)
-    client.post(reverse("accounts:second_factor_verify"), {"code": "000000" if code_for(device) != "000000" else "1"})
+    client.post(reverse("accounts:second_factor_verify"), {"code": f"{(int(code_for(device)) + 1) % 1_000_000:06d}"})
     response = client.post(reverse("accounts:second_factor_verify"), {"code": code_for(device)})
     assert sf.TOO_MANY_TRIES.format(wait="1 second") in response.content.decode()  # one second, not "1 seconds"
     time_machine.shift(2)
     response = client.post(reverse("accounts:second_factor_verify"), {"code": code_for(device)})
+    assert response["Location"] == reverse("dashboard:home")
+
+
+def test_letters_or_too_few_numbers_are_told_at_once_and_start_no_wait(client, officer, time_machine):
+    time_machine.move_to("2026-11-02 09:00:00+00:00", tick=False)
+    device = app_for(officer)
+    sign_in(client, officer)
+    for typed in ("abcdef", "12345", "1234567"):
+        response = client.post(reverse("accounts:second_factor_verify"), {"code": typed})
+        assert NOT_A_CODE in response.content.decode(), typed
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 0
+    full_width = code_for(device).translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})  # a phone's keyboard
+    response = client.post(reverse("accounts:second_factor_verify"), {"code": full_width})
     assert response["Location"] == reverse("dashboard:home")
 
 
@@ -115,6 +130,9 @@ def test_setting_up_shows_a_qr_code_and_the_key_and_needs_a_code_from_the_app(cl
     assert f'src="{reverse("accounts:second_factor_qr")}"' in page
 
     response = client.post(reverse("accounts:second_factor_enrol"), {"code": "12345"})
+    assert NOT_A_CODE in response.content.decode()  # five numbers: no code to try
+    wrong = f"{(int(code_for(device)) + 1) % 1_000_000:06d}"
+    response = client.post(reverse("accounts:second_factor_enrol"), {"code": wrong})
     assert sf.WRONG_CODE in response.content.decode()
     device.refresh_from_db()
     assert not device.confirmed
