@@ -67,7 +67,7 @@ def test_the_headteacher_uploads_a_self_evaluation_and_the_adviser_downloads_it(
         page.goto(documents_url)
         assert_no_axe_violations(page)
         with page.expect_download() as caught:
-            page.get_by_role("link", name=SEF_TITLE).click()
+            page.get_by_role("link", name=f"{SEF_TITLE} (download)", exact=True).click()
         download = caught.value
         assert download.suggested_filename == "Our SEF.pdf"
         with open(download.path(), "rb") as handle:
