@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 
 from accounts.roles import Role
@@ -31,3 +33,17 @@ def trust_academy(academy):
     trust.name, trust.chair_name, trust.ceo_name = "Fenland Learning Trust", "Mr Richard Cole", "Dr Helen Marsh"
     trust.save()
     return academy
+
+
+# The day a letter of concern asking for an action plan is issued in the plan pages' tests (a Monday
+# before the Christmas holiday); they run on that day, so two years ahead is 14 December 2028.
+PLAN_ISSUED_ON = date(2026, 12, 14)
+
+
+@pytest.fixture
+def plan(link_school, headteacher, adviser, officer, on_day):
+    """The action plan a significant concerns letter issued today (PLAN_ISSUED_ON) asks of `link_school`."""
+    from .factories import issued
+
+    on_day(PLAN_ISSUED_ON)
+    return issued(link_school, "significant_concerns", drafter=adviser, officer=officer).action_plan

@@ -17,17 +17,11 @@ from letters.models_action_plans import PlanStatus
 from letters.views_action_plans import REVIEWED, SENT
 from visits.models import Action
 
-from .factories import issued
+from .conftest import PLAN_ISSUED_ON
 from .plan_files import DOCX, EXE, PDF, upload
 
-ISSUED_ON = date(2026, 12, 14)
+ISSUED_ON = PLAN_ISSUED_ON  # the letter's day, and today (the plan fixture, conftest)
 PLANTED = "PLANTED-INTERNAL-7f3c9"
-
-
-@pytest.fixture
-def plan(link_school, headteacher, adviser, officer, on_day):
-    on_day(ISSUED_ON)
-    return issued(link_school, "significant_concerns", drafter=adviser, officer=officer).action_plan
 
 
 def _rows(*rows, prefix="actions"):

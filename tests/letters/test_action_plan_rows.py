@@ -17,18 +17,12 @@ from letters.forms_action_plans import MAX_ACTIONS_REACHED, PLAN_ROW_INCOMPLETE,
 from letters.models_action_plans import PlanStatus
 from visits.forms_actions import MAX_ACTION_ROWS
 
-from .factories import issued
+from .conftest import PLAN_ISSUED_ON
 from .plan_files import PDF, upload
 
-ISSUED_ON = date(2026, 12, 14)  # the letter; today is the same day, so two years ahead is 14 December 2028
+ISSUED_ON = PLAN_ISSUED_ON  # the letter's day, and today (the plan fixture, conftest)
 LIMIT = "no later than 14 December 2028, 2 years from today: check the year"
 BLANK = ("", "", "", "", "")
-
-
-@pytest.fixture
-def plan(link_school, headteacher, adviser, officer, on_day):
-    on_day(ISSUED_ON)
-    return issued(link_school, "significant_concerns", drafter=adviser, officer=officer).action_plan
 
 
 def _rows(*rows, prefix="actions"):
