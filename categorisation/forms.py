@@ -23,7 +23,7 @@ from .rules import (
     a_proposal_ticks_the_statements_that_apply_with_evidence,
 )
 
-EVIDENCE_TOO_LONG = "Keep the evidence to {limit} characters or fewer"
+EVIDENCE_TOO_LONG = "Evidence for “{text}” must be {limit:,} characters or fewer"  # as EVIDENCE_REQUIRED names it
 EVIDENCE_MAX = 2000
 TERM_REQUIRED = "Choose the term this categorisation is for"
 COMMENTS_REQUIRED = "Enter your comments for the adviser"
@@ -162,7 +162,10 @@ class CategorisationForm(VersionedForm):  # (with core.forms.TextLimits)
                 label="Evidence",
                 required=False,
                 max_length=EVIDENCE_MAX,
-                error_messages={"max_length": EVIDENCE_TOO_LONG.format(limit=EVIDENCE_MAX)},
+                # Django formats the message with %: a % in a statement is text.
+                error_messages={
+                    "max_length": EVIDENCE_TOO_LONG.format(text=criterion.text, limit=EVIDENCE_MAX).replace("%", "%%")
+                },
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
             block = area_blocks.setdefault(criterion.area_id, (criterion.area, {}))

@@ -122,13 +122,18 @@ class SizeLimitUploadHandler(FileUploadHandler):
         return RefusedUpload(name=self.file_name, size=file_size, limit=self.limit, content_type=self.content_type)
 
 
+FILE_EMPTY = "The file is empty"  # (Django's own: "The submitted file is empty.")
+
+
 class LimitedFileField(forms.FileField):
     """A file field that shows the page's size limit (or its own message, `too_large(limit)` given
     the limit as text: a function, so the message's format string stays a constant) for a file the
-    upload handler refused."""
+    upload handler refused, and says an empty file is empty in the service's words on every page."""
 
     def __init__(self, *args, too_large: Callable[[str], str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.error_messages["empty"] == forms.FileField.default_error_messages["empty"]:  # none of its own
+            self.error_messages["empty"] = FILE_EMPTY
         self.too_large = too_large
 
     def to_python(self, data):

@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 
 from core.forms import Button, TextLimits, form_helper
-from core.uploads import LimitedFileField
+from core.uploads import FILE_EMPTY, LimitedFileField
 from schools.models import academic_year_label
 
 from .models import DigestFrequency, OutcomePhase
@@ -102,7 +102,7 @@ class NationalOutcomeForm(TextLimits, forms.Form):
 
 IMPORT_FILE_REQUIRED = "Choose a CSV file or Excel workbook of England's figures"
 IMPORT_FILE_TOO_LARGE = "The file must be smaller than {limit}"
-IMPORT_FILE_EMPTY = "The file is empty"
+IMPORT_FILE_EMPTY = FILE_EMPTY
 
 
 class NationalOutcomeImportForm(TextLimits, forms.Form):
@@ -114,7 +114,7 @@ class NationalOutcomeImportForm(TextLimits, forms.Form):
         "share_of_schools, share_of_pupils and, if you like, source. A figure already entered for a year and "
         "phase is replaced.",
         too_large=lambda limit: IMPORT_FILE_TOO_LARGE.format(limit=limit),
-        error_messages={"required": IMPORT_FILE_REQUIRED, "empty": IMPORT_FILE_EMPTY},
+        error_messages={"required": IMPORT_FILE_REQUIRED},
     )
 
     def __init__(self, *args, **kwargs):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from core.filetypes import MACRO_KIND, OLD_OFFICE_KIND, TEXT_KIND, TEXT_TYPES, FileType, extension_of, sniffed_kind
 from core.filetypes import TYPES as KNOWN_TYPES
+from core.uploads import FILE_EMPTY
 
 # Every type core.filetypes knows: PDF, Office Open XML, OpenDocument, CSV and text.
 TYPES: dict[str, FileType] = dict(KNOWN_TYPES)
@@ -20,7 +21,7 @@ OLD_OFFICE = (
 )
 MACROS = "The file contains macros, which are not accepted: save it without macros (as .docx, .xlsx or .pptx)"
 UNREADABLE = "The file cannot be read as {expected}: it may be damaged"
-EMPTY = "The file is empty"
+EMPTY = FILE_EMPTY
 
 
 def checked_type(*, name: str, data: bytes) -> FileType:

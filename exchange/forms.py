@@ -24,7 +24,7 @@ class UploadForm(TextLimits, forms.Form):
         label="File",
         too_large=lambda limit: FILE_TOO_LARGE.format(limit=limit),
         help_text=f"{ALLOWED_NAMES}.",
-        error_messages={"required": FILE_REQUIRED, "empty": "The file is empty"},
+        error_messages={"required": FILE_REQUIRED},
         widget=forms.FileInput(attrs={"accept": ACCEPT}),
     )
     for_governors = forms.BooleanField(label="Share it with the governing body too", required=False)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 
-from core.forms import GovDateField, TextLimits, form_helper
+from core.forms import TextLimits, form_helper
 from core.text import file_size
 from core.uploads import LimitedFileField
 from visits.forms_actions import ACTION_ROWS, MAX_ACTION_ROWS, ActionRowForm, BaseActionFormSet, action_formset
@@ -36,7 +36,6 @@ PLAN_ROW_OWNER_INVALID = "Choose who owns action {number}: the school or the loc
 MAX_ACTIONS_REACHED = (
     f"A plan can have at most {MAX_ACTION_ROWS} actions: put any more in the plan's file or write them in the plan"
 )
-ROW_PARTS = {"description": "description", "owner": "owner", "due_on": "due date"}  # as the messages name them
 
 
 class ActionPlanForm(TextLimits, forms.Form):
@@ -84,28 +83,13 @@ class ActionPlanForm(TextLimits, forms.Form):
 
 
 class PlanActionRowForm(ActionRowForm):
-    """One of the plan's actions: visits' action row, with the action's number in its legend and in
-    each of its errors (the error summary shows the errors of twenty rows, so each says whose)."""
+    """One of the plan's actions: visits' action row, named "Action 3" in its legend and in each of
+    its errors (the plan's rows are its actions, whether sent before and shown to revise, or new)."""
 
-    def __init__(self, *args, number: int = 0, **kwargs):
-        super().__init__(*args, number=number, **kwargs)
-        due_date = PLAN_ACTION_DUE_DATE.format(number=number)
-        self.fields["due_on"] = GovDateField(label="Due by", error_label=due_date, required=False)
-        self.fields["owner"].error_messages["invalid_choice"] = PLAN_ROW_OWNER_INVALID.format(number=number)
-        self.text_labels = {"description": PLAN_ROW_LEGEND.format(number=number)}  # "Action 3 must be ..."
-        # visits' row layout, one definition; crispy-forms-gds keeps a fieldset's legend in its context.
-        self.helper.layout[0].context["legend"] = PLAN_ROW_LEGEND.format(number=number)
-
-    def clean(self):
-        # Not ActionRowForm.clean, whose messages say "new action" and which names nothing missing
-        # from a row with another error: here a date that is not real and no owner are both named.
-        data = super(ActionRowForm, self).clean()
-        typed = {name: name in self.errors or bool(str(data.get(name) or "").strip()) for name in ROW_PARTS}
-        if any(typed.values()):
-            for name, missing in ROW_PARTS.items():
-                if not typed[name]:
-                    self.add_error(name, PLAN_ROW_INCOMPLETE.format(missing=missing, number=self.number))
-        return data
+    row_legend = PLAN_ROW_LEGEND
+    row_due_date = PLAN_ACTION_DUE_DATE
+    row_incomplete = PLAN_ROW_INCOMPLETE
+    row_owner_invalid = PLAN_ROW_OWNER_INVALID
 
 
 class BasePlanActionFormSet(BaseActionFormSet):

@@ -4,7 +4,6 @@ closing or reopening one: the shape of input only (rules are in services and rul
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.forms import formset_factory
-from django.utils.html import format_html
 
 from core.forms import Button, GovDateField, TextLimits, date_input, form_helper
 from core.versions import VersionedForm
@@ -15,10 +14,21 @@ from .models import (
 from .services_actions import ACTION_DESCRIPTION_REQUIRED, NewActionRefused
 
 ACTION_ROW_INCOMPLETE = "Enter the {missing} of new action {number}, or clear the row"  # as its legend names it
+ACTION_ROW_LEGEND = "New action {number}"
+ACTION_ROW_DUE_DATE = "Due date of new action {number}"
+ACTION_ROW_OWNER_INVALID = "Choose who owns new action {number}: the school or the local authority"
+ROW_PARTS = {"description": "description", "owner": "owner", "due_on": "due date"}  # as the messages name them
 
 
 class ActionRowForm(TextLimits, forms.Form):
-    """One agreed action. A blank row is ignored; a partly filled one must be completed."""
+    """One agreed action. A blank row is ignored; a partly filled one must be completed. The page
+    has several rows, and the error summary lists all their errors: each names its row ("New
+    action 2"). A subclass words the rows its own way (the action plan's "Action 3")."""
+
+    row_legend = ACTION_ROW_LEGEND
+    row_due_date = ACTION_ROW_DUE_DATE
+    row_incomplete = ACTION_ROW_INCOMPLETE
+    row_owner_invalid = ACTION_ROW_OWNER_INVALID
 
     description = forms.CharField(label="Action", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.ChoiceField(label="Owner", choices=ActionOwner.choices, required=False, widget=forms.RadioSelect)
@@ -27,12 +37,18 @@ class ActionRowForm(TextLimits, forms.Form):
     def __init__(self, *args, number: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.number = number
+        legend = self.row_legend.format(number=number) if number else "New action"
+        if number:
+            due_date = self.row_due_date.format(number=number)
+            self.fields["due_on"] = GovDateField(label="Due by", error_label=due_date, required=False)
+            self.fields["owner"].error_messages["invalid_choice"] = self.row_owner_invalid.format(number=number)
+            self.text_labels = {"description": legend}  # "New action 3 must be 20,000 characters or fewer"
         self.helper = form_helper(
             Fieldset(
                 Field.textarea("description", rows=2),
                 Field.radios("owner", legend_size=Size.SMALL, inline=True, small=True),
                 date_input("due_on", legend_size=Size.SMALL),
-                legend=format_html("New action {}", number) if number else "New action",
+                legend=legend,
                 legend_size=Size.SMALL,
             )
         )
@@ -44,17 +60,13 @@ class ActionRowForm(TextLimits, forms.Form):
 
     def clean(self):
         data = super().clean()
-        filled = {
-            "description": bool((data.get("description") or "").strip()),
-            "owner": bool(data.get("owner")),
-            "due_on": data.get("due_on") is not None,
-        }
-        if any(filled.values()) and not self.errors:
-            names = {"description": "description", "owner": "owner", "due_on": "due date"}
-            for field_name, present in filled.items():
-                if not present:
-                    message = ACTION_ROW_INCOMPLETE.format(missing=names[field_name], number=self.number)
-                    self.add_error(field_name, message)
+        # A part with its own error (a date that is not real) was typed: the row's other gaps are
+        # named in the same round, not once the date is put right.
+        typed = {name: name in self.errors or bool(str(data.get(name) or "").strip()) for name in ROW_PARTS}
+        if any(typed.values()):
+            for name, missing in ROW_PARTS.items():
+                if not typed[name]:
+                    self.add_error(name, self.row_incomplete.format(missing=missing, number=self.number))
         return data
 
 

@@ -88,7 +88,9 @@ def test_a_submission_with_five_problems_shows_all_five_in_one_response_and_save
     page = response.content.decode()
     summary = error_summary(page)
     lm_h2, qe_h5 = criterion("LM-H2"), criterion("QE-H5")
-    assert_named(summary, EVIDENCE_TOO_LONG.format(limit=EVIDENCE_MAX), f"id_evidence_{lm_h2.pk}", page)
+    assert_named(
+        summary, EVIDENCE_TOO_LONG.format(text=lm_h2.text, limit=EVIDENCE_MAX), f"id_evidence_{lm_h2.pk}", page
+    )
     assert_named(summary, EVIDENCE_REQUIRED.format(text=qe_h5.text), f"id_evidence_{qe_h5.pk}", page)
     assert_named(summary, EVIDENCE_NOT_OFFERED, "id_cited", page)
     assert_named(
@@ -127,7 +129,12 @@ def test_a_draft_saved_with_a_field_error_is_not_asked_what_only_a_submission_ne
     page = client.post(edit_url(categorisation), data).content.decode()
 
     summary = error_summary(page)
-    assert_named(summary, EVIDENCE_TOO_LONG.format(limit=EVIDENCE_MAX), f"id_evidence_{criterion('LM-H2').pk}", page)
+    assert_named(
+        summary,
+        EVIDENCE_TOO_LONG.format(text=criterion("LM-H2").text, limit=EVIDENCE_MAX),
+        f"id_evidence_{criterion('LM-H2').pk}",
+        page,
+    )
     assert summary.count("<li>") == 1  # a draft may be incomplete
 
 
@@ -149,7 +156,12 @@ def test_a_page_refused_for_a_field_also_says_another_tab_saved_since_and_saves_
 
     summary = error_summary(page)
     assert CHANGED_BY_YOU in summary
-    assert_named(summary, EVIDENCE_TOO_LONG.format(limit=EVIDENCE_MAX), f"id_evidence_{criterion('LM-H2').pk}", page)
+    assert_named(
+        summary,
+        EVIDENCE_TOO_LONG.format(text=criterion("LM-H2").text, limit=EVIDENCE_MAX),
+        f"id_evidence_{criterion('LM-H2').pk}",
+        page,
+    )
     ba_h2 = criterion("BA-H2")
     assert_named(summary, EVIDENCE_REQUIRED.format(text=ba_h2.text), f"id_evidence_{ba_h2.pk}", page)
     assert saved_state(categorisation) == after_a

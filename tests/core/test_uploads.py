@@ -5,12 +5,14 @@ spreadsheet is comes from its bytes, and stored files get names the service make
 The large files are real files written to tmp_path and streamed to the app through its WSGI handler
 chunk by chunk, as a server would, so the test's own memory holds none of them."""
 
+import copy
 import io
 import tracemalloc
 import zipfile
 from pathlib import Path
 
 import pytest
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
@@ -22,6 +24,7 @@ from PIL import Image
 from core import tabular
 from core.tabular import XLSX_PACKED_TOO_TIGHTLY, XLSX_TOO_LARGE_UNPACKED, FileRefused, read_table
 from core.uploads import (
+    FILE_EMPTY,
     FORM_FIELDS_ALLOWANCE,
     NO_FILE_HERE,
     NOT_A_SPREADSHEET,
@@ -414,3 +417,28 @@ def test_the_original_name_is_kept_as_normalised_text(sent, kept):
 def test_stored_names_are_made_of_safe_characters_only():
     assert stored_name("ab12-_/..", "c/s.v") == "ab12-_.csv"
     assert stored_name("", "") == "upload"
+
+
+def _file_fields():
+    from tests.core.test_text_limits import FORM_CLASSES
+
+    for form_class in FORM_CLASSES:
+        for name, field in form_class.base_fields.items():
+            if isinstance(field, forms.FileField):
+                yield pytest.param(field, id=f"{form_class.__module__}.{form_class.__qualname__}.{name}")
+
+
+FILE_FIELDS = list(_file_fields())
+
+
+def test_the_walk_finds_the_upload_fields_of_every_page_that_takes_a_file():
+    assert len(FILE_FIELDS) >= 5  # imports, letterhead logo, outcomes, action plan, school documents
+
+
+@pytest.mark.parametrize("field", FILE_FIELDS)
+def test_every_upload_field_says_an_empty_file_is_empty_in_the_services_words(field):
+    field = copy.deepcopy(field)
+    field.required = False
+    with pytest.raises(ValidationError) as refused:
+        field.clean(SimpleUploadedFile("plan.pdf", b""))
+    assert refused.value.messages == [FILE_EMPTY]

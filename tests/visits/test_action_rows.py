@@ -7,8 +7,10 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from core.limits import LONG_TEXT
 from tests.visits.factories import MspGroupFactory, VisitFactory
 from tests.visits.test_pages import action_row, meeting_data, record_data
+from visits.forms_actions import ACTION_ROW_INCOMPLETE
 from visits.models import Action, MspMeeting
 from visits.services_actions import ACTION_DUE_BEFORE_AGREED
 
@@ -60,3 +62,38 @@ def test_an_msp_action_due_before_the_meeting_is_shown_on_its_row(client_as, lin
     page = client_as("officer").post(url, data).content.decode()
     assert "Raise attendance to 95%" in _row_error(page, 0, "due_on")
     assert not MspMeeting.objects.exists()
+
+
+def test_a_rows_impossible_due_date_is_named_by_its_row_with_the_rows_other_gaps_in_the_same_round(
+    client_as, linked, adviser, today
+):
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=today)
+    data = record_data(
+        today,
+        **action_row(0, "Publish the reading plan", "school", today + timedelta(days=30)),
+        **{"actions-1-due_on_0": "31", "actions-1-due_on_1": "2", "actions-1-due_on_2": "2027"},  # no text, no owner
+    )
+    page = client_as("adviser").post(reverse("visits:record", kwargs={"pk": visit.pk}), data).content.decode()
+    assert "Due date of new action 2 must be a real date" in _row_error(page, 1, "due_on")
+    assert ACTION_ROW_INCOMPLETE.format(missing="description", number=2) in _row_error(page, 1, "description")
+    assert ACTION_ROW_INCOMPLETE.format(missing="owner", number=2) in _row_error(page, 1, "owner")
+    assert "Due date must be" not in page  # every date message says which row
+    assert not Action.objects.exists()
+
+
+def test_a_rows_half_typed_due_date_counts_as_started_and_names_the_part_missing(client_as, linked, adviser, today):
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=today)
+    data = record_data(today, **{"actions-0-description": "Review attendance", "actions-0-due_on_0": "12"})
+    page = client_as("adviser").post(reverse("visits:record", kwargs={"pk": visit.pk}), data).content.decode()
+    assert "Due date of new action 1 must include a month" in _row_error(page, 0, "due_on")
+    assert ACTION_ROW_INCOMPLETE.format(missing="owner", number=1) in _row_error(page, 0, "owner")
+    assert not Action.objects.exists()
+
+
+def test_a_rows_too_long_action_is_named_by_its_row(client_as, linked, adviser, today):
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=today)
+    limit = LONG_TEXT  # a textarea's
+    data = record_data(today, **action_row(1, "x" * (limit + 1), "la", today + timedelta(days=30)))
+    page = client_as("adviser").post(reverse("visits:record", kwargs={"pk": visit.pk}), data).content.decode()
+    assert f"New action 2 must be {limit:,} characters or fewer" in _row_error(page, 1, "description")
+    assert not Action.objects.exists()
