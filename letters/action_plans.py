@@ -37,6 +37,7 @@ from core.emails import NO_EMAIL_ADDRESS, send_and_record
 from core.history import save_as
 from core.text import normalise_text
 from core.uploads import original_name, stored_name
+from core.versions import refuse_if_changed_since
 
 from .action_plans_rules import COMMENTS_REQUIRED as COMMENTS_REQUIRED
 from .action_plans_rules import NO_ACTIONS as NO_ACTIONS
@@ -84,6 +85,10 @@ from .plan_files import plan_file_kind
 NOT_THE_HEADTEACHER = "Only the school's headteacher can send its action plan."
 ALREADY_ACCEPTED = "The local authority has accepted this plan: it can no longer be changed."
 NOT_SUBMITTED = "There is no plan to review: the school has not sent one since the last review."
+ALREADY_REVIEWED = (
+    "{who} recorded the local authority's view of this plan ({view}) at {when:%H:%M} on {when:%-d %B %Y}, "
+    "after this page was opened. Nothing you typed has been saved: it is still below, to copy if you need it."
+)
 NOT_A_REVIEWER = "Only the school's link adviser or an officer can record the local authority's view."
 RESPONSE_FROM_PLAN = "Action plan sent in the service on {day}"
 
@@ -230,15 +235,29 @@ def _record_warning_notice_response(plan: ActionPlan, actor: User) -> None:
 
 @transaction.atomic
 def action_plan_review(
-    *, plan: ActionPlan, actor: User, view: str, comments: str = "", internal_note: str = ""
+    *,
+    plan: ActionPlan,
+    actor: User,
+    view: str,
+    comments: str = "",
+    internal_note: str = "",
+    version: str | None = None,
 ) -> ActionPlan:
     """The link adviser or an officer records the LA's view of the plan the school sent. Accepted:
-    its actions join the school's action list; more needed: it goes back to the school."""
-    plan = ActionPlan.objects.select_for_update().select_related("letter__school").get(pk=plan.pk)
+    its actions join the school's action list; more needed: it goes back to the school.
+
+    From a page (`version` given), the view is of the plan the page showed: one reviewed since in
+    another tab or by someone else is refused naming who and what they recorded, and one the
+    school sent again since is refused by its version (core.versions), so no one accepts what they
+    have not read."""
+    plan = ActionPlan.objects.select_for_update().select_related("letter__school", "reviewed_by").get(pk=plan.pk)
     if not may_review(actor, plan):
         raise PermissionDenied(NOT_A_REVIEWER)
     if plan.status != PlanStatus.SUBMITTED:
+        if version is not None and plan.reviewed_at is not None:
+            raise ValidationError(_already_reviewed(plan, actor))
         raise ValidationError(NOT_SUBMITTED)
+    refuse_if_changed_since(plan, version, noun="plan", actor=actor)
     if errors := more_needed_says_what(view=view, comments=comments):
         raise ValidationError(errors)
     comments = normalise_text(comments).strip()
@@ -260,6 +279,17 @@ def action_plan_review(
     _event(plan, kind, actor, comments, internal_note)
     _queue_emails(plan, PlanEmailKind.REVIEWED)
     return plan
+
+
+def _already_reviewed(plan: ActionPlan, actor: User) -> str:
+    reviewer = plan.reviewed_by
+    if reviewer is None:
+        who = "Someone"
+    else:
+        who = "You" if reviewer.pk == actor.pk else reviewer.get_full_name() or reviewer.username
+    when = timezone.localtime(plan.reviewed_at)
+    view = plan.get_view_display().partition(":")[0].lower()  # "accepted", "more needed"
+    return ALREADY_REVIEWED.format(who=who, view=view, when=when)
 
 
 # ---- the email task's work ------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.forms import formset_factory
 from core.forms import TextLimits, form_helper
 from core.text import file_size
 from core.uploads import LimitedFileField
+from core.versions import VersionedForm
 from visits.forms_actions import ACTION_ROWS, MAX_ACTION_ROWS, ActionRowForm, BaseActionFormSet, action_formset
 
 from .action_plans_rules import (
@@ -155,7 +156,7 @@ def plan_action_formset(data, *, prefix: str, issued_on: date | None, today: dat
     return formset
 
 
-class ActionPlanReviewForm(TextLimits, forms.Form):
+class ActionPlanReviewForm(VersionedForm):  # (with core.forms.TextLimits): the plan the page showed
     view = forms.ChoiceField(
         label="The local authority's view of the plan",
         choices=PlanView.choices,

@@ -1,5 +1,6 @@
 """Reads of letters, always scoped to what the user may see, in a bounded number of queries."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -32,6 +33,7 @@ from .rules import (
     powers_window_end_s63_3_s64_2,
     warning_notice_only_for_maintained_schools_s59,
 )
+from .services_shared import apply_content
 
 # How far ahead the officer's home page looks for warning-notice deadlines.
 DEADLINE_HORIZON_DAYS = 28
@@ -126,6 +128,51 @@ def letter_authors(letter: Letter) -> frozenset[int]:
             users.add(user_id)
         before = (now, status)
     return frozenset(u for u in users if u is not None)
+
+
+def same_draft(
+    *,
+    school: School,
+    letter_type: LetterType,
+    actor: User,
+    subject: str,
+    body: str,
+    indicators: Iterable[Indicator] = (),
+    grounds: Iterable[str] = (),
+    compliance_end_date: date | None = None,
+) -> Letter | None:
+    """The draft this person saved for the school with exactly this content, if there is one (as
+    letter_draft_create would save it: services_shared.apply_content)."""
+    wanted = Letter(school=school, letter_type=letter_type)
+    apply_content(wanted, subject=subject, body=body, grounds=[str(g) for g in grounds],
+                  compliance_end_date=compliance_end_date)  # fmt: skip
+    indicator_ids = sorted(i.pk for i in indicators)
+    candidates = Letter.objects.filter(
+        school=school,
+        letter_type=letter_type,
+        drafted_by=actor,
+        status=LetterStatus.DRAFT,
+        subject=wanted.subject,
+        body=wanted.body,
+        ground_a=wanted.ground_a,
+        ground_b=wanted.ground_b,
+        ground_c=wanted.ground_c,
+        compliance_end_date=wanted.compliance_end_date,
+    ).order_by("pk")
+    for letter in candidates.prefetch_related("indicators"):
+        if sorted(i.pk for i in letter.indicators.all()) == indicator_ids:
+            return letter
+    return None
+
+
+def open_drafts_of(*, school: School, letter_type: LetterType) -> QuerySet[Letter]:
+    """The school's drafts of this type, not yet sent for approval: the draft page names them, so a
+    second tab or a second person does not start another unknowingly."""
+    return (
+        Letter.objects.filter(school=school, letter_type=letter_type, status=LetterStatus.DRAFT)
+        .select_related("drafted_by")
+        .order_by("pk")
+    )
 
 
 def letter_types() -> list[LetterType]:

@@ -132,6 +132,17 @@ def letter_draft_create(
     return letter
 
 
+@transaction.atomic
+def letter_draft_create_once(*, school: School, letter_type: LetterType, actor: User, **content) -> tuple[Letter, bool]:
+    """letter_draft_create from the draft page, once: a draft this person already saved for the
+    school with exactly this content (a double click, or Back and save again) is returned, not
+    copied, with False. The school's row is locked first, so two submissions at once make one."""
+    School.objects.select_for_update().filter(pk=school.pk).first()
+    if same := selectors.same_draft(school=school, letter_type=letter_type, actor=actor, **content):
+        return same, False
+    return letter_draft_create(school=school, letter_type=letter_type, actor=actor, **content), True
+
+
 @waits_for_the_lock
 @transaction.atomic
 def letter_draft_update(

@@ -17,10 +17,11 @@ from accounts.permissions import is_headteacher, is_la_staff
 from audit.services import record_request_read
 from core.forms import add_service_errors, posted, posted_files
 from core.uploads import upload_limit
+from core.versions import ChangedSince, version_of
 
 from . import action_plans, plan_files
 from .forms_action_plans import ActionPlanForm, ActionPlanReviewForm, plan_action_formset
-from .models_action_plans import PlanStatus
+from .models_action_plans import PlanStatus, PlanView
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,8 @@ def plan_detail(request, pk: int):
     the form to record the LA's view (the school's link adviser or an officer, once it is sent)."""
     plan = action_plans.plan_for_staff(pk=pk)
     may_review = action_plans.may_review(request.user, plan)
-    form = ActionPlanReviewForm(posted(request))
+    form = ActionPlanReviewForm(posted(request), initial={"version": version_of(plan)})
+    not_saved = None  # a view refused because the plan was reviewed since: what was typed, shown to copy
     if request.method == "POST":
         if not may_review:
             raise PermissionDenied(action_plans.NOT_A_REVIEWER)
@@ -144,9 +146,22 @@ def plan_detail(request, pk: int):
                     view=form.cleaned_data["view"],
                     comments=form.cleaned_data["view_comments"],
                     internal_note=form.cleaned_data["internal_note"],
+                    version=form.cleaned_data["version"],
                 )
+            except ChangedSince as error:
+                add_service_errors(form, error)
+                form.take_version(error.version)
             except ValidationError as error:
                 add_service_errors(form, error)
+                plan.refresh_from_db()
+                if plan.status != PlanStatus.SUBMITTED:
+                    form.error_anchor = "not-saved"  # the summary links to what was typed
+                    not_saved = {
+                        "form": form,
+                        "view": PlanView(form.cleaned_data["view"]).label.partition(":")[0],
+                        "comments": form.cleaned_data["view_comments"],
+                        "internal_note": form.cleaned_data["internal_note"],
+                    }
             else:
                 messages.success(request, REVIEWED[form.cleaned_data["view"]])
                 return redirect("letters:plan", pk=plan.pk)
@@ -158,6 +173,7 @@ def plan_detail(request, pk: int):
             "plan": plan,
             "letter": plan.letter,
             "form": form if may_review and plan.status == PlanStatus.SUBMITTED else None,
+            "not_saved": not_saved,
             "items": list(plan.items.all()),
             "actions": list(plan.actions.all()),
             "events": list(plan.events.select_related("actor")),

@@ -61,6 +61,9 @@ def start(request):
     )
 
 
+SAVED_ALREADY = "You had already saved this draft ({reference}), so no second copy was made."
+
+
 def _preview(letter: Letter, form: LetterForm) -> documents.LetterContent | None:
     """The letter as it will be sent if issued today, from the form's unsaved data."""
     data = form.cleaned_data
@@ -86,7 +89,7 @@ def _preview(letter: Letter, form: LetterForm) -> documents.LetterContent | None
 
 
 def _letter_form_page(
-    request, *, form, letter, school, letter_type, title, preview: documents.LetterContent | None = None
+    request, *, form, letter, school, letter_type, title, preview: documents.LetterContent | None = None, drafts=()
 ):
     facts = placeholders.Facts.for_school(school, letter_type, issue_date=timezone.localdate())
     return render(
@@ -101,6 +104,7 @@ def _letter_form_page(
             "returned": selectors.return_comments(letter),
             "placeholders": [(p, _example(facts, p.name)) for p in placeholders.placeholders_for(letter_type.code)],
             "title": title,
+            "drafts": drafts,  # a new letter's page: the school's drafts of its type already
         },
     )
 
@@ -140,13 +144,16 @@ def new_letter(request, urn: int, code: str):
             preview = _preview(Letter(school=school, letter_type=letter_type), form)
         else:
             try:
-                letter = services.letter_draft_create(
+                letter, created = services.letter_draft_create_once(
                     school=school, letter_type=letter_type, actor=request.user, **form.service_data()
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, f"Saved the draft {letter_type.name.lower()} to {school.name}.")
+                if created:
+                    messages.success(request, f"Saved the draft {letter_type.name.lower()} to {school.name}.")
+                else:
+                    messages.info(request, SAVED_ALREADY.format(reference=letter.reference))
                 return redirect(letter)
     return _letter_form_page(
         request,
@@ -156,6 +163,7 @@ def new_letter(request, urn: int, code: str):
         letter_type=letter_type,
         title=f"New {letter_type.name.lower()}",
         preview=preview,
+        drafts=list(selectors.open_drafts_of(school=school, letter_type=letter_type)),
     )
 
 
