@@ -8,9 +8,14 @@ One row per school, with up to three inspections in it, depending on the release
   plus the latest ungraded inspection.
 Each inspection is created or updated by its inspection number. Rows for schools that are not in
 the register (the file covers all of England) are skipped, not rejected. Both scales are stored as
-they are: they are not comparable."""
+they are: they are not comparable. A school's second row, one number for two of a row's
+inspections, an inspection starting after the import's day and a report published before its
+inspection started are refused, naming the row and the column."""
 
+from datetime import date
 from typing import NamedTuple
+
+from django.utils import timezone
 
 from core.cells import clean_text, is_missing
 from core.tabular import FileRefused, Table
@@ -32,6 +37,10 @@ NUMBER_ON_TWO_SCHOOLS = "is also the inspection number of URN {urn} on row {row}
 NUMBER_OF_ANOTHER_SCHOOL = (
     "is already the inspection number of URN {urn} in the register: an inspection is of one school"
 )
+DUPLICATE_URN = "{urn} appears more than once in the file (first on row {first_row}): the file has one row per school"
+NUMBER_TWICE_ON_ROW = 'is the same as "{column}" on this row: one inspection cannot be two of a school\'s inspections'
+START_DATE_AFTER_TODAY = "is after the day of the import ({today}): the file lists inspections that have started"
+PUBLICATION_BEFORE_START = 'is before "{column}" ({start}) on this row: a report is published after its inspection'
 NUMBER_MAX_LENGTH = OfstedInspection._meta.get_field("inspection_number").max_length
 
 
@@ -57,9 +66,11 @@ class OfstedImporter(Importer):
             raise FileRefused(NO_URN_COLUMN)
         layout = _layout(columns)
         school_ids = dict(School.objects.values_list("urn", "id"))
+        today = timezone.localdate()
         plan = Plan(rows_total=len(table))
         found: dict[str, Found] = {}
         clashes: dict[int, list[RowError]] = {}  # rows rejected after they were read
+        first_row_of: dict[int, int] = {}  # a URN's first row without errors: the school's row
         for row_number, record in table.records():
             raw_urn = record[urn_column].strip()
             if not raw_urn.isdigit() or len(raw_urn) != 6:
@@ -69,11 +80,16 @@ class OfstedImporter(Importer):
             if school_id is None:
                 plan.rows_skipped += 1
                 continue
-            row_errors, inspections = _read_row(layout, record, row_number, school_id, int(raw_urn))
+            row_errors, inspections = _read_row(layout, record, row_number, school_id, int(raw_urn), today=today)
             row_errors += _numbers_on_two_schools(inspections, found, clashes)
+            first_row = first_row_of.get(int(raw_urn))
+            if first_row is not None:  # as GIAS's: the later row is refused, naming the first
+                message = DUPLICATE_URN.format(urn=raw_urn, first_row=first_row)
+                row_errors.insert(0, RowError(row_number, urn_column, raw_urn, message))
             if row_errors:
                 plan.errors.extend(row_errors)
                 continue
+            first_row_of[int(raw_urn)] = row_number
             for inspection in inspections:
                 found[inspection.number] = inspection
         if plan.rows_skipped:
@@ -148,11 +164,13 @@ def _layout(columns: Columns) -> list[BlockColumns]:
 
 
 def _read_row(
-    layout: list[BlockColumns], record, row_number: int, school_id: int, urn: int
+    layout: list[BlockColumns], record, row_number: int, school_id: int, urn: int, *, today: date
 ) -> tuple[list[RowError], list[Found]]:
-    """The inspections one row holds (one per block with a number), and every error in them."""
+    """The inspections one row holds (one per block with a number), and every error in them. Its
+    blocks are different inspections (latest and previous): a number on two of them is refused, or
+    the later block's values would silently replace the earlier's."""
     row_errors: list[RowError] = []
-    inspections = []
+    inspections: list[Found] = []
     for columns in layout:
         if is_missing(record[columns.number]):
             continue
@@ -161,15 +179,21 @@ def _read_row(
         except ValueError as exc:
             row_errors.append(RowError(row_number, columns.number, record[columns.number], str(exc)))
             continue
-        values, errors = _read_inspection(columns, record, row_number)
+        values, errors = _read_inspection(columns, record, row_number, today)
         values.update(school_id=school_id, framework=columns.block.framework)
         row_errors += errors
+        earlier = next((inspection for inspection in inspections if inspection.number == number), None)
+        if earlier is not None:
+            message = NUMBER_TWICE_ON_ROW.format(column=earlier.column)
+            row_errors.append(RowError(row_number, columns.number, record[columns.number], message))
+            continue
         inspections.append(Found(number, urn, values, row_number, columns.number))
     return row_errors, inspections
 
 
-def _read_inspection(columns: BlockColumns, record, row_number: int) -> tuple[dict, list[RowError]]:
-    """One block's values, each parsed by its column's rule; a start date is required."""
+def _read_inspection(columns: BlockColumns, record, row_number: int, today: date) -> tuple[dict, list[RowError]]:
+    """One block's values, each parsed by its column's rule; a start date is required, on or before
+    the import's day, and a publication date is not before it."""
     values: dict = {}
     errors = []
     parsers = [
@@ -185,8 +209,15 @@ def _read_inspection(columns: BlockColumns, record, row_number: int) -> tuple[di
             values[name] = parse(record[column])
         except ValueError as exc:
             errors.append(RowError(row_number, column, record[column], str(exc)))
-    if values.get("start_date") is None and not any(e.column == columns.start for e in errors):
+    start, published = values.get("start_date"), values.get("publication_date")
+    if start is None and not any(e.column == columns.start for e in errors):
         errors.append(RowError(row_number, columns.start, record[columns.start], START_DATE_REQUIRED))
+    elif start is not None and start > today:
+        message = START_DATE_AFTER_TODAY.format(today=display(today))
+        errors.append(RowError(row_number, columns.start, record[columns.start], message))
+    if start is not None and published is not None and published < start:
+        message = PUBLICATION_BEFORE_START.format(column=columns.start, start=display(start))
+        errors.append(RowError(row_number, columns.publication, record[columns.publication], message))
     return values, errors
 
 

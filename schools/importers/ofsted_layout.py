@@ -1,9 +1,10 @@
 """The layouts of Ofsted's management information releases: which columns hold which inspection,
 and how each cell is read (schools/importers/ofsted.py compares and writes what they give)."""
 
+import re
 from dataclasses import dataclass, field
 
-from core.cells import clean_text, is_missing, parse_date
+from core.cells import NOT_A_DATE, clean_text, is_missing, parse_date
 
 from ..models import CategoryOfConcern, OfstedFramework, ReportCardGrade
 from .base import Columns
@@ -17,6 +18,11 @@ YES_NO_INVALID = "must be Yes, No, 9 or NULL"
 MET_INVALID = "must be Met, Not met or NULL"
 CATEGORY_INVALID = "must be SM, SWK, RSI or blank"
 OFSTED_FIRST_YEAR = 1992  # Ofsted began inspecting schools in September 1992
+# Ofsted's files write dates dd/mm/yyyy (dd-mm-yyyy and yyyy-mm-dd, as a spreadsheet may re-save them, are read too).
+DATE_NOT_OFSTED_FORM = "is not a date in the form dd/mm/yyyy, as Ofsted writes dates (for example 10/03/2025)"
+DATE_YEAR_NOT_4_DIGITS = "is not a date in the form dd/mm/yyyy: the year needs all 4 digits (for example 10/03/2025)"
+# Written as a date is, but with a year of fewer than 4 digits (10/3/25): which century, the file cannot say.
+_SHORT_YEAR = re.compile(r"\d{1,2}([-/.])\d{1,2}\1\d{1,3}")
 
 NOT_GRADED = {"9", "0", "not judged", "not applicable"}
 REPORT_CARD_WORDS = {g.label.casefold(): g.value for g in ReportCardGrade}
@@ -68,7 +74,15 @@ def _category(text: str):
 
 
 def _inspection_date(text: str):
-    return parse_date(text, earliest_year=OFSTED_FIRST_YEAR)
+    """A date as Ofsted's files write it; a refusal names that form (core.cells names GIAS's dd-mm-yyyy)."""
+    try:
+        return parse_date(text, earliest_year=OFSTED_FIRST_YEAR)
+    except ValueError as exc:
+        if str(exc) != NOT_A_DATE:  # a real day's form, but not a real day or year: its own message
+            raise
+        raise ValueError(
+            DATE_YEAR_NOT_4_DIGITS if _SHORT_YEAR.fullmatch(text.strip()) else DATE_NOT_OFSTED_FORM
+        ) from None
 
 
 def _outcome(text: str):
