@@ -8,14 +8,16 @@ from functools import cached_property
 from django.db.models import QuerySet
 
 from accounts.models import User
+from letters.selectors import DEADLINE_HORIZON_DAYS
 from schools.models import School
 from visits.compliance import compliance_schools
 
 from . import history
 from .filters import filter_schools
 
-# Warning notices whose next deadline falls within this many days (or has passed with nothing recorded).
-NOTICE_DEADLINE_DAYS = 30
+# Warning notices whose next deadline falls within this many days (or has passed with nothing recorded):
+# the officer's home panel's horizon, so the two never list different notices for the same question.
+NOTICE_DEADLINE_DAYS = DEADLINE_HORIZON_DAYS
 
 
 @dataclass(slots=True)

@@ -11,6 +11,7 @@ from django.conf import settings
 
 from core.dates import add_months
 from core.text import normalise_text
+from schools.terms import working_day_on_or_before
 
 from .models_action_plans import PlanView
 from .placeholders import PLAN_KINDS  # the letters that ask for a plan
@@ -48,12 +49,12 @@ def the_plan_is_due_by_the_date_the_letter_sets(
     """Issue 14: the school sends its plan "by the date the letter sets": ACTION_PLAN_DAYS calendar
     days (28 by default) after the letter's date of issue; for a warning notice no later than the
     end of its compliance period (the plan is how the governing body shows it is complying). A date
-    on a Saturday or Sunday moves back to the Friday before (never before the day of issue)."""
+    on a Saturday, a Sunday or a bank holiday moves back to the working day before (never before
+    the day of issue): New Year's Day 2027 gives Thursday 31 December."""
     due = issued_on + timedelta(days=settings.ACTION_PLAN_DAYS if days is None else days)
     if compliance_end_date is not None and compliance_end_date >= issued_on:
         due = min(due, compliance_end_date)
-    friday = due - timedelta(days=due.weekday() - 4)
-    return max(friday, issued_on) if due.weekday() >= 5 else due
+    return max(working_day_on_or_before(due), issued_on)
 
 
 def a_late_plan_is_taken_and_marked_late(*, first_sent_on: date, due_on: date) -> bool:

@@ -2,11 +2,22 @@
 their ward causes significant concern. schools.models imports these so that Django registers the
 models and every caller goes on importing them from there."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from .models import School, Ward
+
+# "Cllr Jane Smith", "Councillor Jane Smith": the service says "Cllr" itself ("Cllr Cllr Jane Smith").
+COUNCILLOR_TITLE = re.compile(r"^(?:cllr\.?|councillor)\s+", re.IGNORECASE)
+
+
+def councillor_name(text: str) -> str:
+    """A councillor's name as kept: spaces collapsed, without a leading "Cllr" or "Councillor"."""
+    name = " ".join(text.split())
+    return COUNCILLOR_TITLE.sub("", name) or name
 
 
 class Councillor(models.Model):

@@ -40,6 +40,7 @@ from .models import (
     Ward,
     academic_year_label,
 )
+from .models_councillors import councillor_name
 from .selectors import letterhead_la_codes
 
 # The services_imports names (each "as" itself) are re-exported: every caller goes on using schools.services.
@@ -227,7 +228,7 @@ def councillor_save(
     *, ward: Ward, name: str, email: str, party: str, actor: User | None, councillor: Councillor | None = None
 ) -> Councillor:
     """Add or change a ward's councillor (actor None: the councillors import run by a command)."""
-    name = " ".join(name.split())
+    name = councillor_name(name)
     duplicate = Councillor.objects.filter(ward=ward, name__iexact=name)
     if councillor is not None:
         duplicate = duplicate.exclude(pk=councillor.pk)

@@ -12,6 +12,7 @@ from core.tabular import Table
 from core.text import count_of
 
 from ..models import Councillor, Ward
+from ..models_councillors import councillor_name
 from .base import Columns, Importer, Plan, Progress, RowError, display, no_progress
 
 REQUIRED_COLUMNS = {
@@ -21,6 +22,7 @@ REQUIRED_COLUMNS = {
 WARD_UNKNOWN = "is not the code of a ward of any school in the register"
 EMAIL_INVALID = "is not an email address"
 REQUIRED_VALUE = "is required"
+LISTED_TWICE = "is listed for this ward on row {first_row} already: each councillor once"
 NAME_MAX = Councillor._meta.get_field("name").max_length
 PARTY_MAX = Councillor._meta.get_field("party").max_length
 EMAIL_MAX = Councillor._meta.get_field("email").max_length
@@ -78,11 +80,12 @@ def _listed_by_ward(table: Table, plan: Plan) -> dict[int, dict[str, tuple[str, 
     email_column, party_column = columns.find("email", "email address"), columns.find("party")
     wards = dict(Ward.objects.values_list("code", "id"))
     listed: dict[int, dict[str, tuple[str, str, str]]] = {}
+    first_row_of: dict[tuple[int, str], int] = {}  # (ward id, name casefolded): the row that listed them
     for row_number, record in table.records():
         code = record[required["ward_code"]].strip()
         email = record[email_column].strip() if email_column else ""
         errors = []
-        name = _text(record, required["name"], NAME_MAX, row_number, errors)
+        name = councillor_name(_text(record, required["name"], NAME_MAX, row_number, errors))
         party = _text(record, party_column, PARTY_MAX, row_number, errors) if party_column else ""
         if code not in wards:
             errors.append(RowError(row_number, required["ward_code"], code, WARD_UNKNOWN if code else REQUIRED_VALUE))
@@ -95,9 +98,13 @@ def _listed_by_ward(table: Table, plan: Plan) -> dict[int, dict[str, tuple[str, 
                 validate_email(email)
             except ValidationError:
                 errors.append(RowError(row_number, email_column, email, EMAIL_INVALID))
+        if not errors and (first_row := first_row_of.get((wards[code], name.casefold()))):
+            # A second row for them would replace the first unseen, and count in neither.
+            errors.append(RowError(row_number, required["name"], name, LISTED_TWICE.format(first_row=first_row)))
         if errors:
             plan.errors.extend(errors)
             continue
+        first_row_of[(wards[code], name.casefold())] = row_number
         listed.setdefault(wards[code], {})[name.casefold()] = (name, email, party)
     return listed
 
@@ -106,6 +113,7 @@ def _compare_with_the_register(listed: dict, plan: Plan) -> tuple[list, list, li
     """The councillors to create, to update (email or party) and to remove (no longer listed for a
     ward the file lists), each creation and update noted on the plan."""
     existing = {}
+    ward_names = dict(Ward.objects.filter(pk__in=list(listed)).values_list("pk", "name"))
     for councillor in Councillor.objects.filter(ward_id__in=list(listed)).select_related("ward"):
         existing.setdefault(councillor.ward_id, {})[councillor.name.casefold()] = councillor
     creates, updates, removals = [], [], []
@@ -115,7 +123,9 @@ def _compare_with_the_register(listed: dict, plan: Plan) -> tuple[list, list, li
             found = current.get(key)
             if found is None:
                 creates.append((ward_id, name, email, party))
-                plan.note_change({"action": "create", "urn": "", "name": f"Cllr {name}", "fields": []})
+                plan.note_change(
+                    {"action": "create", "urn": "", "name": f"Cllr {name} ({ward_names[ward_id]})", "fields": []}
+                )
             elif (found.email, found.party) != (email, party):
                 updates.append((found.pk, email, party))
                 plan.note_change(

@@ -76,6 +76,10 @@ def test_the_plan_is_due_by_the_date_the_letter_sets(settings):
     assert rule(issued_on=date(2026, 11, 21)) == date(2026, 12, 18)  # Saturday 19 December
     assert rule(issued_on=date(2026, 11, 22)) == date(2026, 12, 18)  # Sunday 20 December
     assert rule(issued_on=date(2026, 12, 19), days=1) == date(2026, 12, 19)  # never before the day of issue
+    # And a bank holiday to the working day before.
+    assert rule(issued_on=date(2026, 12, 4)) == date(2026, 12, 31)  # New Year's Day 2027, a Friday
+    assert rule(issued_on=date(2026, 11, 30)) == date(2026, 12, 24)  # Boxing Day's Monday, a weekend, Christmas Day
+    assert rule(issued_on=date(2027, 2, 26)) == date(2027, 3, 25)  # Good Friday 2027
     # A warning notice: no later than the end of its compliance period.
     assert rule(issued_on=ISSUED_ON, compliance_end_date=date(2026, 12, 31)) == date(2026, 12, 31)  # a Thursday
     assert rule(issued_on=ISSUED_ON, compliance_end_date=date(2027, 3, 1)) == date(2027, 1, 11)

@@ -259,6 +259,21 @@ def test_the_import_buttons_and_headings_keep_the_capitals_of_names_only(client_
     assert "Import ward councillors</h1>" in heading
 
 
+def test_the_import_history_counts_created_and_updated_records_only_for_imports_applied(client_as):
+    def record(status, created):
+        return ImportRecord.objects.create(
+            kind="gias", status=status, original_filename=f"{status}.csv", sha256="0" * 64, created=created, updated=57
+        )
+
+    record(ImportStatus.COMMITTED, 3)
+    for status in (ImportStatus.CANCELLED, ImportStatus.PREVIEWED, ImportStatus.FAILED, ImportStatus.DRY_RUN):
+        record(status, 4)
+    page = client_as("admin").get(reverse("schools:import_list")).content.decode()
+    cells = re.findall(r'numeric">(.*?)</td>', page)
+    assert cells.count("57") == 1  # the committed import's, and none of the four that changed nothing
+    assert cells.count('–<span class="govuk-visually-hidden"> none: not applied</span>') == 8
+
+
 def test_an_unknown_import_kind_is_not_found(client_as):
     assert client_as("admin").get(reverse("schools:import_new", kwargs={"kind": "pupils"})).status_code == 404
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from schools import services
+from schools.importers.councillors import LISTED_TWICE
 from schools.models import Councillor, ElectedMemberAlertKind, ImportStatus, Term, TermName
 from schools.services import (
     NO_COUNCILLORS,
@@ -324,3 +325,37 @@ def test_terms_apart_from_the_years_either_side(admin_user):
     early[TermName.AUTUMN] = (date(2027, 8, 27), *early[TermName.AUTUMN][1:])  # on 2026/27's last summer day
     errors = {"autumn_starts_on": [TERM_STARTS_BEFORE_LAST_YEAR.format(year="2026/27", day=date(2027, 8, 27))]}
     assert terms_apart_from_the_years_either_side(academic_year=2027, dates=early) == errors
+
+
+def test_a_councillor_listed_twice_for_a_ward_is_refused_on_the_later_row_and_counted():
+    ward = WardFactory(code="E05099001")
+    text = (
+        "ward_code,name,email,party\n"
+        "E05099001,Jane Doe,jane@example.gov.uk,Independent\n"
+        "E05099001,Sam Lee,sam@example.gov.uk,\n"
+        "E05099001,jane  doe,jane@example.gov.uk,Independent\n"
+    )
+    record = services.import_run(kind="councillors", data=text.encode(), filename="c.csv", actor=None, options={})
+
+    assert (record.created, record.rejected) == (2, 1)  # every row counted once
+    assert [(e["row"], e["message"]) for e in record.errors] == [(4, LISTED_TWICE.format(first_row=2))]
+    assert sorted(ward.councillors.values_list("name", flat=True)) == ["Jane Doe", "Sam Lee"]
+
+
+def test_a_councillors_title_in_the_file_is_not_kept_as_part_of_their_name():
+    ward = WardFactory(code="E05099001", name="Bretton")
+    text = "ward_code,name\nE05099001,Cllr Jane Doe\nE05099001,Councillor  Sam Lee\nE05099001,Cllr. Ann Bell\n"
+    record = services.import_run(kind="councillors", data=text.encode(), filename="c.csv", actor=None, options={})
+
+    assert sorted(ward.councillors.values_list("name", flat=True)) == ["Ann Bell", "Jane Doe", "Sam Lee"]
+    assert record.changes[0]["name"] == "Cllr Jane Doe (Bretton)"  # its ward, not "Cllr Cllr"
+    again = services.import_run(kind="councillors", data=text.encode(), filename="c.csv", actor=None, options={})
+    assert (again.created, again.unchanged) == (0, 3)
+
+
+def test_a_councillor_added_by_hand_with_their_title_is_kept_without_it(admin_user):
+    ward = WardFactory(code="E05099001")
+    councillor = services.councillor_save(ward=ward, name=" Cllr  Jane Doe ", email="", party="", actor=admin_user)
+    assert councillor.name == "Jane Doe"
+    with pytest.raises(ValidationError):  # the same councillor, whichever way the name is written
+        services.councillor_save(ward=ward, name="Councillor Jane Doe", email="", party="", actor=admin_user)
