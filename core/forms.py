@@ -83,9 +83,13 @@ class GovDateField(DateInputField):
             cleaned = super().clean(value)
         except forms.ValidationError as error:
             # The boxes' own messages ("Enter a valid month") are kept on their widgets too, where
-            # the error summary finds them: put ours in their place.
+            # the error summary finds them: put ours in their place, each on the first box that has
+            # it ("aa / b / c" is one date that is not real, not three).
+            seen: set[str] = set()
             for subfield in self.fields:
-                subfield.widget.errors = self._ours(getattr(subfield.widget, "errors", []))
+                ours = self._ours(getattr(subfield.widget, "errors", []))
+                subfield.widget.errors = [message for message in ours if message not in seen]
+                seen.update(ours)
             raise forms.ValidationError(self._ours(error.messages)) from error
         if cleaned is not None and cleaned.year < 1000:
             # "26": two numbers are not a year (GOV.UK's pattern); "0999" is four, in no year this service means.

@@ -186,9 +186,11 @@ def build_content(
 
 def intention_content(letter, progress, *, given_on: date) -> LetterContent:
     """The written notice of intention to use the intervention powers (s60(1)(d)), on the
-    school's LA's letterhead and signed as its letters are."""
+    school's LA's letterhead and signed as its letters are. It states the powers proposed:
+    {powers} lists them, or they follow a text that does not use it (placeholders.intention_blocks)."""
     letterhead = letterhead_for(letter.school.la_code)
     facts = facts_for(letter, issue_date=given_on, council_name=letterhead.council_name)
+    facts.powers = list(progress.intention_powers)
     subject = (
         f"Notice of intention to use intervention powers: {letter.school.name} (URN {letter.school.urn}), "
         f"following the warning notice of {long_date(letter.issued_on)}"
@@ -199,7 +201,7 @@ def intention_content(letter, progress, *, given_on: date) -> LetterContent:
         date=long_date(given_on),
         addressees=addressee_lines(letter.school),
         subject=subject,
-        blocks=placeholders.render_blocks(normalise_text(progress.intention_text), facts),
+        blocks=placeholders.intention_blocks(normalise_text(progress.intention_text), facts),
         copies=[SECRETARY_OF_STATE],
         title=subject,
     ).cleaned()

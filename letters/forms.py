@@ -12,18 +12,10 @@ from core.forms import Button, GovDateField, TextLimits, date_example, form_help
 from core.limits import LETTER, LETTER_TEMPLATE
 from core.versions import VersionedForm
 
-from . import rules
+from . import placeholders, rules
 from .documents import OFSTED, REGIONAL_DIRECTOR
-from .models import (
-    DECISION_CHOICES,
-    ComplianceOutcome,
-    Ground,
-    Indicator,
-    InterventionPower,
-    Letter,
-    LetterType,
-)
-from .services_warning_notices import decision_choice_problems, intention_problems
+from .models import DECISION_CHOICES, ComplianceOutcome, Ground, Indicator, InterventionPower, Letter, LetterType
+from .services_warning_notices import decision_problems, intention_problems, response_problems
 
 TYPE_REQUIRED = "Choose the type of letter"
 SCHOOL_REQUIRED = "Choose the school first"  # the step before: the hidden field came back empty
@@ -31,11 +23,15 @@ SUBJECT_REQUIRED = "Enter the subject of the letter"
 BODY_REQUIRED = "Enter the text of the letter"
 COMMENTS_REQUIRED = "Enter comments saying what needs to change"
 OUTCOME_REQUIRED = "Choose whether the governing body complied with the notice"
+DATE_REQUIRED = "Enter the {label}"  # GOV.UK's "Enter the date ...", where core.forms writes "Enter date ..."
 
 
 def _date_field(label: str, *, required: bool = True, help_text: str = "For example, 27 3 2026") -> GovDateField:
     # Far years reach the letters' own rules, which say what is wrong (rules.COMPLIANCE_END_TOO_LATE).
-    return GovDateField(label=label, required=required, help_text=help_text, max_year=9999)
+    field = GovDateField(label=label, required=required, help_text=help_text, max_year=9999)
+    message = DATE_REQUIRED.format(label=label[0].lower() + label[1:])
+    field.error_messages.update(required=message, incomplete=message)
+    return field
 
 
 INDICATORS_NEXT = "When one or more of its indicators apply: you tick them on the next page."
@@ -145,13 +141,22 @@ class LetterForm(VersionedForm):  # (with core.forms.TextLimits)
         layout += [
             Field.text("subject", label_size=Size.MEDIUM),
             Field.textarea("body", label_size=Size.MEDIUM, rows=30),
-            Div(
-                Button.secondary("preview", "Preview"),
-                Button("save", "Save draft"),
-                css_class="govuk-button-group",
-            ),
+            Div(Button.secondary("preview", "Preview"), Button("save", "Save draft"), css_class="govuk-button-group"),
         ]
         self.helper = form_helper(*layout)
+
+    def clean(self):
+        """letter_content_check's words, ground and period, which a field's error would hide for a round (ADR 0070)."""
+        cleaned = super().clean()
+        problems = {
+            name: placeholders.check(cleaned.get(name) or "", self.letter_type.code) for name in ("subject", "body")
+        }
+        if self.letter_type.is_warning_notice:
+            problems["grounds"] = rules.warning_notice_needs_a_ground_s60_2(list(cleaned.get("grounds") or []))
+            end, today = cleaned.get("compliance_end_date"), timezone.localdate()
+            problems["compliance_end_date"] = rules.compliance_period_problems(issued_on=today, compliance_end_date=end)
+        _add_problems(self, problems)
+        return cleaned
 
     def service_data(self) -> dict:
         data = self.cleaned_data
@@ -217,9 +222,16 @@ class ResponseForm(VersionedForm):  # (with core.forms.TextLimits)
     received_on = _date_field("Date the response was received")
     text = forms.CharField(label="Summary of the governing body's response", widget=forms.Textarea, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, letter: Letter, **kwargs):
         super().__init__(*args, **kwargs)
+        self.letter = letter
         self.helper = form_helper(Field("received_on"), Field.textarea("text", rows=6), Button("save", "Save response"))
+
+    def clean(self):
+        cleaned = super().clean()
+        received_on, text = cleaned.get("received_on"), cleaned.get("text") or ""
+        _add_problems(self, response_problems(received_on=received_on, text=text, issued_on=self.letter.issued_on))
+        return cleaned
 
 
 class OutcomeForm(TextLimits, forms.Form):
@@ -250,11 +262,15 @@ class IntentionForm(TextLimits, forms.Form):
         label="Text of the notice",
         widget=forms.Textarea(attrs={"rows": 14}),
         required=False,
-        help_text="The same placeholders as the warning notice may be used.",
+        help_text=(
+            "{powers} lists the powers ticked above; if the text does not use it, the notice states them after the "
+            "text. The warning notice's other placeholders may be used too."
+        ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, letter: Letter, **kwargs):
         super().__init__(*args, **kwargs)
+        self.letter = letter
         self.helper = form_helper(
             Field("given_on"),
             Field.checkboxes("powers", legend_size=Size.SMALL),
@@ -263,9 +279,9 @@ class IntentionForm(TextLimits, forms.Form):
         )
 
     def clean(self):
-        cleaned = super().clean()
-        problems = intention_problems(powers=cleaned.get("powers") or [], text=cleaned.get("text") or "")
-        _add_problems(self, problems)
+        cleaned, end = super().clean(), self.letter.compliance_end_date
+        powers, text, given_on = cleaned.get("powers") or [], cleaned.get("text") or "", cleaned.get("given_on")
+        _add_problems(self, intention_problems(powers=powers, text=text, given_on=given_on, compliance_end_date=end))
         return cleaned
 
 
@@ -276,8 +292,11 @@ class DecisionForm(TextLimits, forms.Form):
     )
     notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, letter: Letter, **kwargs):
         super().__init__(*args, **kwargs)
+        self.letter, self.progress = letter, letter.progress
+        if proposed := "; ".join(self.progress.intention_labels):
+            self.fields["powers"].help_text = format_html("The notice of intention proposed: {}.", proposed)
         self.helper = form_helper(
             Field("decided_on"),
             Field.checkboxes("powers", legend_size=Size.SMALL),
@@ -286,14 +305,21 @@ class DecisionForm(TextLimits, forms.Form):
         )
 
     def clean(self):
-        cleaned = super().clean()
-        _add_problems(self, decision_choice_problems(powers=cleaned.get("powers") or []))
+        cleaned, progress = super().clean(), self.progress
+        problems = decision_problems(
+            powers=cleaned.get("powers") or [],
+            decided_on=cleaned.get("decided_on"),
+            proposed=progress.intention_powers if progress.intention_given_on else None,
+            intention_given_on=progress.intention_given_on,
+            compliance_end_date=self.letter.compliance_end_date,
+        )
+        _add_problems(self, problems)
         return cleaned
 
 
 def _add_problems(form: forms.Form, problems: dict[str, list[str]]) -> None:
-    """The service's checks that need no date, named with the form's own errors in one round (a
-    field the form refused already keeps its own message)."""
+    """The service's checks, named with the form's own errors in one round (a field the form refused
+    keeps its own message alone; a date it refused is None to the checks, which skip it)."""
     for name, messages in problems.items():
         if name not in form.errors:
             for message in messages:

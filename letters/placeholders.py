@@ -26,12 +26,15 @@ UNKNOWN_PLACEHOLDER = "{{{name}}} is not a placeholder. The placeholders are lis
 WARNING_NOTICE_ONLY = "{{{name}}} can only be used in a warning notice."
 TRUST_LETTER_ONLY = "{{{name}}} can only be used in a letter to an academy trust."
 STRAY_BRACE = "There is a “{brace}” that is not part of a placeholder: write placeholders as {{name}}."
-# "{{school_name}}", as other systems' templates write them (Word mail merge, Django, Jinja).
-DOUBLE_BRACES = "Write “{{{{{name}}}}}” with one pair of braces: {{{name}}}."
+# "{{school_name}}", as other systems' templates write them (Word mail merge, Django, Jinja), quoted as
+# typed ("{{ school_name }}", spaces and all), so that the message shows what to look for in the text.
+DOUBLE_BRACES = "Write “{typed}” with one pair of braces: {{{name}}}."
 UNKNOWN_DOUBLE_BRACES = (
-    "“{{{{{name}}}}}” is not a placeholder: placeholders have one pair of braces, like {{school_name}}, "
+    "“{typed}” is not a placeholder: placeholders have one pair of braces, like {{school_name}}, "
     "and are listed below the form."
 )
+# A notice of intention's statement of the powers proposed, when its text does not use {powers}.
+POWERS_PROPOSED = "The local authority proposes to use the following powers:"
 
 WARNING_NOTICE_KINDS = frozenset({LetterKind.WARNING_NOTICE})
 TRUST_KINDS = TRUST_LETTER_KINDS
@@ -69,7 +72,12 @@ PLACEHOLDERS = [
     ),
     Placeholder("compliance_end_date", "The date the compliance period ends", WARNING_NOTICE_KINDS),
     Placeholder("compliance_period", "The compliance period, from the date of issue to its end", WARNING_NOTICE_KINDS),
-    Placeholder("powers", "The intervention powers (s63 to s66), as a list", WARNING_NOTICE_KINDS, is_list=True),
+    Placeholder(
+        "powers",
+        "The intervention powers (s63 to s66), as a list; in a notice of intention, the powers it proposes",
+        WARNING_NOTICE_KINDS,
+        is_list=True,
+    ),
     Placeholder("trust_name", "The academy trust's name", TRUST_KINDS, fixed_when_drafting=True),
     Placeholder("trust_chair", "The chair of trustees' name, from the trust's page", TRUST_KINDS),
     Placeholder("trust_ceo", "The trust's chief executive's name, from the trust's page", TRUST_KINDS),
@@ -101,7 +109,9 @@ def check(text: str, kind: str) -> list[str]:
     for match in DOUBLED.finditer(text):  # named once, as doubled, not as a name and stray braces
         name = match.group(1).strip()
         message = _not_for(name, kind) or (
-            DOUBLE_BRACES.format(name=name) if name in BY_NAME else UNKNOWN_DOUBLE_BRACES.format(name=name)
+            DOUBLE_BRACES.format(typed=match.group(0), name=name)
+            if name in BY_NAME
+            else UNKNOWN_DOUBLE_BRACES.format(typed=match.group(0))
         )
         if message not in errors:
             errors.append(message)
@@ -160,6 +170,7 @@ class Facts:
     trust_name: str = ""  # the academy's trust (letters to a trust)
     trust_chair: str = ""
     trust_ceo: str = ""
+    powers: list[str] | None = None  # the powers a notice of intention proposes; None: every power available
 
     @classmethod
     def for_school(cls, school, letter_type, *, council_name: str = "", **kwargs) -> "Facts":
@@ -211,7 +222,9 @@ class Facts:
             start = long_date(self.issue_date) or "the date of this notice"
             return f"from {start} to {long_date(self.compliance_end_date)}"
         if name == "powers":
-            return [power.label for power in InterventionPower]
+            if self.powers is None:  # a warning notice: the powers the authority may use if it is not complied with
+                return [power.label for power in InterventionPower]
+            return [power.label for power in InterventionPower if power.value in self.powers]
         if name == "powers_deadline":
             return (
                 long_date(powers_window_end_s63_3_s64_2(self.compliance_end_date)) if self.compliance_end_date else ""
@@ -281,3 +294,21 @@ def _append(blocks: list[Block], current: Block | None, kind: str, lines: list[s
     block = Block(kind, list(lines))
     blocks.append(block)
     return block
+
+
+def uses(text: str, name: str) -> bool:
+    """Whether the text uses the placeholder `name` (inline or on a line of its own)."""
+    return any(match.group(1).strip() == name for match in TOKEN.finditer(text))
+
+
+def intention_blocks(text: str, facts: Facts) -> list[Block]:
+    """A notice of intention's body (s60(1)(d)): `facts.powers` are the powers it proposes, which
+    {powers} lists. It is the notice of those powers, so a text that does not use {powers} has them
+    stated after it (POWERS_PROPOSED, then the list), before its closing words ("Yours faithfully,")."""
+    blocks = render_blocks(text, facts)
+    if uses(text, "powers") or not facts.value("powers"):
+        return blocks
+    statement = [Block("p", [POWERS_PROPOSED]), Block("ul", list(facts.value("powers")))]
+    closing = bool(blocks) and blocks[-1].kind == "p" and blocks[-1].lines[0].lower().startswith("yours")
+    at = len(blocks) - 1 if closing else len(blocks)
+    return [*blocks[:at], *statement, *blocks[at:]]

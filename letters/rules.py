@@ -33,6 +33,10 @@ POWER_WINDOW_CLOSED = (
     "The powers in sections 63 and 64 could only be used within two months following the end of the "
     "compliance period, that is by {deadline:%-d %B %Y}."
 )
+INTENTION_BEFORE_PERIOD_END = "Date the notice was given must be after the compliance period ended on {end:%-d %B %Y}"
+POWER_NOT_PROPOSED = (
+    "The notice of intention did not propose {powers}: choose the powers it proposed ({proposed}), or not to use them"
+)
 ISSUED_CANNOT_BE_EDITED = "This letter has been issued and cannot be changed."
 ISSUE_DATE_IN_FUTURE = "The date of issue cannot be in the future"
 ONLY_ACADEMIES = (
@@ -113,6 +117,14 @@ def compliance_period_within_a_year_of_issue(*, issued_on: date, compliance_end_
     return []
 
 
+def compliance_period_problems(*, issued_on: date, compliance_end_date: date | None) -> list[str]:
+    """The compliance period's rules together, as a draft is saved: given, ending after the date of
+    issue (s60(4)), and within a year of it (a check on typing)."""
+    return compliance_period_ends_after_issue_s60_4(
+        issued_on=issued_on, compliance_end_date=compliance_end_date
+    ) or compliance_period_within_a_year_of_issue(issued_on=issued_on, compliance_end_date=compliance_end_date)
+
+
 def warning_notice_only_for_maintained_schools_s59(*, school: School, letter_type) -> list[str]:
     """EIA 2006 s59(1): Part 4 (warning notices and intervention) applies to maintained schools:
     community, foundation and voluntary schools, community and foundation special schools and
@@ -178,6 +190,40 @@ def notice_of_intention_after_non_compliance_s60_1d(progress) -> list[str]:
     if progress.outcome != ComplianceOutcome.NOT_COMPLIED:
         return [INTENTION_NEEDS_NON_COMPLIANCE]
     return []
+
+
+def notice_of_intention_given_after_the_compliance_period_s60_1b(
+    *, compliance_end_date: date, given_on: date
+) -> list[str]:
+    """EIA 2006 s60(1)(b)-(d): the notice of intention follows the governing body's failure to comply
+    "by the end of the compliance period", so it is given once "the period for compliance specified
+    in the notice has expired": dated from the day after the period's end date. The day the outcome
+    was recorded is not the limit: it is the day someone typed it in, which may be after the
+    authority had reached its view and written to the governing body."""
+    if given_on <= compliance_end_date:
+        return [INTENTION_BEFORE_PERIOD_END.format(end=compliance_end_date)]
+    return []
+
+
+def decision_uses_only_the_powers_proposed_s60_1d(*, proposed, powers) -> list[str]:
+    """EIA 2006 s60(1)(d): the school is eligible for intervention once the authority "have given
+    reasonable notice in writing to the governing body that the authority proposes to exercise the
+    authority's powers under any one or more of sections 63 to 69". The notice names the powers it
+    proposes; the governing body has had notice of those and no others, so a decision may use only
+    powers the notice of intention proposed (or decide not to use them), and names any it did not."""
+    proposed = [str(p) for p in proposed]
+    unproposed = [
+        p for p in dict.fromkeys(str(p) for p in powers) if p in InterventionPower.values and p not in proposed
+    ]
+    if unproposed:
+        return [POWER_NOT_PROPOSED.format(powers=_sections(unproposed), proposed=_sections(proposed))]
+    return []
+
+
+def _sections(powers: list[str]) -> str:
+    """["s63", "s64", "s66"] -> "s63, s64 and s66" (in the Act's order)."""
+    ordered = [p for p in InterventionPower.values if p in powers]
+    return " and ".join([", ".join(ordered[:-1]), ordered[-1]]) if len(ordered) > 1 else "".join(ordered)
 
 
 def eligible_for_intervention_s60_1(progress) -> bool:

@@ -30,9 +30,11 @@ NOT_A_WARNING_NOTICE = "This is not an issued warning notice."
 OUTCOME_ALREADY = "The outcome of this warning notice has already been recorded."
 INTENTION_ALREADY = "The notice of intention has already been given."
 DECISION_ALREADY = "The decision on the intervention powers has already been recorded."
-DATE_IN_FUTURE = "The date cannot be in the future"
+# GOV.UK's "[Whatever it is] must be today or in the past", naming each date as its form labels it.
+RESPONSE_DATE_IN_FUTURE = "Date the response was received must be today or in the past"
+INTENTION_DATE_IN_FUTURE = "Date the notice was given must be today or in the past"
+DECISION_DATE_IN_FUTURE = "Date of the decision must be today or in the past"
 RESPONSE_BEFORE_ISSUE = "The response cannot have been received before the notice was issued ({issued_on:%-d %B %Y})"
-INTENTION_BEFORE_OUTCOME = "The notice of intention cannot be dated before the outcome was recorded ({on:%-d %B %Y})"
 INTENTION_NEEDS_POWERS = "Choose at least one power the local authority proposes to use"
 TEXT_REQUIRED = "Enter the text of the notice"
 RESPONSE_TEXT_REQUIRED = "Enter a summary of the governing body's response"
@@ -60,14 +62,7 @@ def warning_notice_response_record(
     letter, progress = _locked_notice(letter)
     assert letter.issued_on is not None  # an issued letter's (_locked_notice)
     refuse_if_changed_since(progress, version, noun="warning notice's record", actor=actor)
-    errors = {}
-    if received_on > day_or_today(today):
-        errors["received_on"] = [DATE_IN_FUTURE]
-    elif received_on < letter.issued_on:
-        errors["received_on"] = [RESPONSE_BEFORE_ISSUE.format(issued_on=letter.issued_on)]
-    if not text.strip():
-        errors["text"] = [RESPONSE_TEXT_REQUIRED]
-    if errors:
+    if errors := response_problems(received_on=received_on, text=text, issued_on=letter.issued_on, today=today):
         raise ValidationError(errors)
     progress.response_received_on, progress.response_text = received_on, text.strip()
     save_as(progress, actor=actor)
@@ -109,14 +104,11 @@ def warning_notice_intention_give(
         raise ValidationError(INTENTION_ALREADY)
     if problems := rules.notice_of_intention_after_non_compliance_s60_1d(progress):
         raise ValidationError(problems)
-    assert progress.outcome_on is not None  # recorded before non-compliance (the rule above)
-    errors = {}
-    if given_on > day_or_today(today):
-        errors["given_on"] = [DATE_IN_FUTURE]
-    elif given_on < progress.outcome_on:
-        errors["given_on"] = [INTENTION_BEFORE_OUTCOME.format(on=progress.outcome_on)]
+    assert letter.compliance_end_date is not None  # an issued warning notice's (s60(4))
     powers = [p for p in powers if p in InterventionPower.values]
-    errors |= intention_problems(powers=powers, text=text)
+    errors = intention_problems(
+        powers=powers, text=text, given_on=given_on, compliance_end_date=letter.compliance_end_date, today=today
+    )
     if errors:
         raise ValidationError(errors)
     progress.intention_given_on, progress.intention_powers = given_on, powers
@@ -131,10 +123,41 @@ def warning_notice_intention_give(
     return progress
 
 
-def intention_problems(*, powers: Sequence[str], text: str) -> dict[str, list[str]]:
-    """What refuses a notice of intention's powers and text, whatever its date: its form asks too,
-    so that a mistyped date does not hide them for a round (docs/adr/0070)."""
+def response_problems(
+    *, received_on: date | None, text: str, issued_on: date, today: date | None = None
+) -> dict[str, list[str]]:
+    """What refuses the governing body's response: its form asks too, so that a date left out or
+    mistyped (None here) does not hide a missing summary for a round (docs/adr/0070)."""
     errors: dict[str, list[str]] = {}
+    if received_on is not None and received_on > day_or_today(today):
+        errors["received_on"] = [RESPONSE_DATE_IN_FUTURE]
+    elif received_on is not None and received_on < issued_on:
+        errors["received_on"] = [RESPONSE_BEFORE_ISSUE.format(issued_on=issued_on)]
+    if not text.strip():
+        errors["text"] = [RESPONSE_TEXT_REQUIRED]
+    return errors
+
+
+def intention_problems(
+    *,
+    powers: Sequence[str],
+    text: str,
+    given_on: date | None = None,
+    compliance_end_date: date | None = None,
+    today: date | None = None,
+) -> dict[str, list[str]]:
+    """What refuses a notice of intention: its form asks too, so that a mistyped date (None here)
+    does not hide the other problems for a round (docs/adr/0070). Its date is checked against the
+    end of the compliance period (the law's limit), not the day the outcome was typed in."""
+    errors: dict[str, list[str]] = {}
+    if given_on is not None and given_on > day_or_today(today):
+        errors["given_on"] = [INTENTION_DATE_IN_FUTURE]
+    elif (given_on is not None and compliance_end_date is not None) and (
+        problems := rules.notice_of_intention_given_after_the_compliance_period_s60_1b(
+            compliance_end_date=compliance_end_date, given_on=given_on
+        )
+    ):
+        errors["given_on"] = problems
     if not [p for p in powers if p in InterventionPower.values]:
         errors["powers"] = [INTENTION_NEEDS_POWERS]
     if not text.strip():
@@ -146,14 +169,46 @@ def intention_problems(*, powers: Sequence[str], text: str) -> dict[str, list[st
     return errors
 
 
-def decision_choice_problems(*, powers: Sequence[str]) -> dict[str, list[str]]:
+def decision_choice_problems(*, powers: Sequence[str], proposed: Sequence[str] | None = None) -> dict[str, list[str]]:
     """What refuses the choice of a decision on the intervention powers, whatever its date (its form
-    asks too, as intention_problems)."""
+    asks too, as intention_problems): nothing chosen, "not to use them" with powers, or a power the
+    notice of intention did not propose (`proposed`; None when there is no notice to compare)."""
     if not powers:
         return {"powers": [DECISION_NEEDS_CHOICE]}
     if NO_INTERVENTION in powers and len(powers) > 1:
         return {"powers": [NONE_WITH_POWERS]}
+    if proposed is not None and (
+        problems := rules.decision_uses_only_the_powers_proposed_s60_1d(proposed=proposed, powers=powers)
+    ):
+        return {"powers": problems}
     return {}
+
+
+def decision_problems(
+    *,
+    powers: Sequence[str],
+    decided_on: date | None,
+    proposed: Sequence[str] | None,
+    intention_given_on: date | None,
+    compliance_end_date: date | None,
+    today: date | None = None,
+) -> dict[str, list[str]]:
+    """Everything that refuses a decision on the intervention powers, asked by the service and by its
+    form (a mistyped date is None here, and its other problems are still named)."""
+    errors = decision_choice_problems(powers=powers, proposed=proposed)
+    if decided_on is None:
+        return errors
+    if decided_on > day_or_today(today):
+        errors["decided_on"] = [DECISION_DATE_IN_FUTURE]
+    elif intention_given_on is not None and decided_on < intention_given_on:
+        errors["decided_on"] = [DECISION_BEFORE_INTENTION.format(on=intention_given_on)]
+    elif (compliance_end_date is not None and "powers" not in errors) and (
+        problems := rules.decision_within_powers_window_s63_3_s64_2(
+            compliance_end_date=compliance_end_date, decided_on=decided_on, powers=powers
+        )
+    ):
+        errors["powers"] = problems
+    return errors
 
 
 @waits_for_the_lock
@@ -172,15 +227,14 @@ def intervention_decision_record(
     assert progress.intention_given_on is not None
     valid = {value for value, _ in DECISION_CHOICES}
     powers = [p for p in powers if p in valid]
-    errors = decision_choice_problems(powers=powers)
-    if decided_on > day_or_today(today):
-        errors["decided_on"] = [DATE_IN_FUTURE]
-    elif decided_on < progress.intention_given_on:
-        errors["decided_on"] = [DECISION_BEFORE_INTENTION.format(on=progress.intention_given_on)]
-    elif problems := rules.decision_within_powers_window_s63_3_s64_2(
-        compliance_end_date=letter.compliance_end_date, decided_on=decided_on, powers=powers
-    ):
-        errors["powers"] = problems
+    errors = decision_problems(
+        powers=powers,
+        decided_on=decided_on,
+        proposed=progress.intention_powers,
+        intention_given_on=progress.intention_given_on,
+        compliance_end_date=letter.compliance_end_date,
+        today=today,
+    )
     if errors:
         raise ValidationError(errors)
     progress.decision_on, progress.decision_powers = decided_on, powers

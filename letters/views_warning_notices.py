@@ -18,11 +18,15 @@ from .placeholders import long_date
 from .views_shared import staff_letter
 
 
-def _notice_form(request, pk: int, *, perm: str, form_class, initial, save, success: str, title: str, intro: str = ""):
+def _notice_form(
+    request, pk: int, *, perm: str, form_class, initial, save, success: str, title: str, intro: str = "",
+    with_letter: bool = True,
+):  # fmt: skip
+    """`with_letter`: the form checks what it is given against the letter (its dates, the powers proposed)."""
     letter = staff_letter(request, pk, perm)
     if not (letter.is_issued and letter.letter_type.is_warning_notice):
         raise Http404
-    form = form_class(posted(request), initial=initial(letter))
+    form = form_class(posted(request), initial=initial(letter), **({"letter": letter} if with_letter else {}))
     if request.method == "POST" and form.is_valid():
         try:
             save(letter, form.cleaned_data)
@@ -61,6 +65,7 @@ def record_outcome(request, pk: int):
         perm="letters.record_compliance",
         form_class=OutcomeForm,
         initial=lambda letter: {},
+        with_letter=False,
         save=lambda letter, data: services.warning_notice_outcome_record(
             letter=letter, actor=request.user, outcome=data["outcome"], notes=data["notes"]
         ),
@@ -81,7 +86,8 @@ def _intention_text(letter: Letter) -> str:
         "{compliance_end_date}. The local authority is not satisfied that the governing body has complied with "
         "the notice, or secured compliance with it.\n\n"
         "The local authority gives the governing body notice that it proposes to use the following powers:\n\n"
-        "- [The powers proposed, and what each would mean for the school]\n\n"
+        "{powers}\n\n"  # the powers ticked on the form (placeholders.intention_blocks)
+        "[What each power would mean for the school]\n\n"
         "The powers in sections 63 and 64 can only be used within two months following the end of the "
         "compliance period, that is by {powers_deadline}.\n\n"
         "Yours faithfully,"

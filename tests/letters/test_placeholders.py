@@ -43,14 +43,18 @@ def facts(**kwargs) -> Facts:
         ("{grounds} until {compliance_end_date}", "warning_notice", []),
         ("Dear {headteacher", "congratulations", [STRAY_BRACE.format(brace="{")]),
         ("Dear headteacher}", "congratulations", [STRAY_BRACE.format(brace="}")]),
-        ("{{school_name}}", "congratulations", [DOUBLE_BRACES.format(name="school_name")]),
-        ("{{ request }} {{request}}", "congratulations", [UNKNOWN_DOUBLE_BRACES.format(name="request")]),
+        ("{{school_name}}", "congratulations", [DOUBLE_BRACES.format(typed="{{school_name}}", name="school_name")]),
+        (
+            "{{ request }} {{request}} {{request}}",
+            "congratulations",
+            [UNKNOWN_DOUBLE_BRACES.format(typed="{{ request }}"), UNKNOWN_DOUBLE_BRACES.format(typed="{{request}}")],
+        ),
         ("{{grounds}}", "congratulations", [WARNING_NOTICE_ONLY.format(name="grounds")]),
-        ("{{grounds}}", "warning_notice", [DOUBLE_BRACES.format(name="grounds")]),
+        ("{{grounds}}", "warning_notice", [DOUBLE_BRACES.format(typed="{{grounds}}", name="grounds")]),
         (
             "{{{school_name}}}",
             "congratulations",
-            [DOUBLE_BRACES.format(name="school_name")],
+            [DOUBLE_BRACES.format(typed="{{{school_name}}}", name="school_name")],
         ),
         ("{school_name.__class__}", "congratulations", [UNKNOWN_PLACEHOLDER.format(name="school_name.__class__")]),
     ],
@@ -98,3 +102,18 @@ def test_a_fact_written_into_a_new_draft_never_becomes_a_placeholder():
     hostile = facts(school_name="Acme {date} {x} Academy", chair_of_governors="Grace } Holt")
 
     assert placeholders.prefill(text, hostile) == "Dear Grace ) Holt of Acme (date) (x) Academy, on {date}"
+
+
+@pytest.mark.parametrize(
+    ("typed", "quoted"),
+    [("{{ x }}", "“{{ x }}” is not a placeholder"), ("{{ school_name }}", "Write “{{ school_name }}” with one pair")],
+)
+def test_a_name_in_two_pairs_of_braces_is_quoted_as_it_was_typed(typed, quoted):
+    assert check(f"Dear {typed},", "congratulations")[0].startswith(quoted)
+
+
+def test_the_powers_are_every_power_available_unless_the_powers_proposed_are_given():
+    assert len(facts().value("powers")) == 4
+    assert facts(powers=["s65"]).value("powers") == [
+        "Provide for the governing body to consist of interim executive members (s65)"
+    ]

@@ -108,7 +108,7 @@ def test_the_officers_home_lists_eligible_schools_until_a_year_after_the_decisio
         link_school, drafter=second_officer, officer=officer, end=date(2026, 10, 1), today=date(2026, 11, 22)
     )
     services.intervention_decision_record(
-        letter=letter, actor=officer, decided_on=date(2026, 11, 1), powers=["s65"], today=date(2026, 11, 22)
+        letter=letter, actor=officer, decided_on=date(2026, 11, 1), powers=["s64"], today=date(2026, 11, 22)
     )
     assert [row[0] for row in selectors.eligible_for_intervention(date(2027, 11, 1))] == [letter]
     assert selectors.eligible_for_intervention(date(2027, 11, 1) + timedelta(days=1)) == []

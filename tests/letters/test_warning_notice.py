@@ -108,10 +108,11 @@ def test_the_decision_names_the_powers_and_s63_or_s64_only_within_two_months(off
             letter=letter, actor=officer, decided_on=late, powers=["none", "s65"], today=late
         )
     assert error.value.message_dict["powers"] == [services.NONE_WITH_POWERS]
+    last_day = date(2026, 12, 1)  # s64 was proposed (eligible_notice); within the window it is recorded
     progress = services.intervention_decision_record(
-        letter=letter, actor=officer, decided_on=late, powers=["s65"], notes="IEB from January.", today=late
+        letter=letter, actor=officer, decided_on=last_day, powers=["s64"], notes="Two governors.", today=late
     )
-    assert progress.decision_labels == ["Provide for the governing body to consist of interim executive members (s65)"]
+    assert progress.decision_labels == ["Appoint additional governors (s64)"]
     assert selectors.notice_stage(letter, late).open is False
 
 
