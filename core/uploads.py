@@ -149,6 +149,11 @@ NOT_A_SPREADSHEET = "The file must be a CSV file or an Excel workbook (.xlsx)"
 NOT_A_WORKBOOK = "The file is a zip archive but not an Excel workbook (.xlsx)"
 OLD_EXCEL = "Old Excel (.xls) files cannot be read. Save the file as .xlsx or CSV and upload it again"
 NOT_TEXT = "The file must be a CSV file or an Excel workbook (.xlsx): it contains binary data"
+NOT_TEXT_AT_LINE = NOT_TEXT + " (a NUL character on line {line:,}): remove it and upload the file again"
+OTHER_SEPARATOR = (
+    "The file's columns are separated by {separator}, not commas. Save it as \u201cCSV UTF-8 (Comma delimited)\u201d "
+    "and upload it again"
+)
 UTF16_TEXT = (
     "The file is saved as UTF-16 (Excel's \u201cUnicode Text\u201d). Save it as \u201cCSV UTF-8 (Comma "
     "delimited)\u201d and upload it again"
@@ -205,12 +210,36 @@ def spreadsheet_kind(upload) -> str:
         raise forms.ValidationError(WEB_PAGE)
     if start.startswith(XML_START):
         raise forms.ValidationError(NOT_A_SPREADSHEET)
-    for chunk in upload.chunks():
-        if b"\x00" in chunk:
-            upload.seek(0)
-            raise forms.ValidationError(NOT_TEXT)
-    upload.seek(0)
+    if problem := _text_problem(upload, start):
+        raise forms.ValidationError(problem)
     return "csv"
+
+
+def _text_problem(upload, start: bytes) -> str:
+    """Why text is not a CSV the importers can read: a NUL byte (named by its line), or columns
+    separated by something other than commas; "" when it is one."""
+    lines_before = 0
+    for chunk in upload.chunks():
+        if (position := chunk.find(b"\x00")) >= 0:
+            upload.seek(0)
+            return NOT_TEXT_AT_LINE.format(line=lines_before + chunk.count(b"\n", 0, position) + 1)
+        lines_before += chunk.count(b"\n")
+    upload.seek(0)
+    separator = _other_separator(start)
+    return OTHER_SEPARATOR.format(separator=separator) if separator else ""
+
+
+def _other_separator(start: bytes) -> str:
+    """ "semicolons" or "tabs" when the file's first line has no comma but two or more of those: a
+    CSV saved by a European Excel, or a tab-separated export, read as one column it would say only
+    that the importer's columns are missing."""
+    first_line = start.split(b"\n", 1)[0]
+    if b"," in first_line:
+        return ""
+    for byte, name in ((b";", "semicolons"), (b"\t", "tabs")):
+        if first_line.count(byte) >= 2:
+            return name
+    return ""
 
 
 def original_name(name: str | None, *, max_length: int = 255) -> str:

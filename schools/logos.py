@@ -64,7 +64,9 @@ def checked_logo(data: bytes) -> Logo:
             clean = _reencoded(image, image_format)
     except LogoRefused:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, SyntaxError):
+    except Image.DecompressionBombError:  # its header says tens of thousands of pixels a side: refused unread
+        raise LogoRefused(LOGO_DIMENSIONS) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise LogoRefused(LOGO_NOT_AN_IMAGE) from None
     extension, content_type = FORMATS[image_format]
     return Logo(clean, extension, content_type, width, height)

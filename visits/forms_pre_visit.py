@@ -7,13 +7,19 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.utils.html import format_html
 
-from core.forms import Markup, TextLimits, form_helper
+from core.forms import Markup, form_helper
+from core.versions import VersionedForm
 
 from .models import SelfEvaluationRating
 from .pre_visit import evaluation_field, focus_label, rating_field
+from .pre_visit_changes import shown_areas
 
 
-class PreVisitForm(TextLimits, forms.Form):
+class PreVisitForm(VersionedForm):
+    """Its page carries the section's version and the focus areas it showed (hidden, written by the
+    template): a bound form has the fields of the areas its page showed, so that what was typed
+    about an area the adviser has since dropped is not lost unseen (visits.pre_visit_changes)."""
+
     recent_data = forms.CharField(
         label="Recent data (optional)",
         widget=forms.Textarea,
@@ -27,10 +33,13 @@ class PreVisitForm(TextLimits, forms.Form):
         required=False,
         help_text="What you would like the adviser to look at, help with or challenge",
     )
+    focus_areas_shown = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, focus_areas: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.focus_areas = list(focus_areas)
+        self.shown = shown_areas(self.data.get(self.add_prefix("focus_areas_shown"))) if self.is_bound else None
+        self.focus_areas = list(focus_areas) if self.shown is None else self.shown
+        self.initial.setdefault("focus_areas_shown", ",".join(self.focus_areas))
         layout = []
         if self.focus_areas:
             layout.append(Markup(format_html('<h2 class="govuk-heading-m">{}</h2>', "Self-evaluation")))

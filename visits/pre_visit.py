@@ -41,6 +41,7 @@ from .models import (
     Visit,
     VisitStatus,
 )
+from .pre_visit_changes import refuse_if_changed
 
 NOT_THE_HEADTEACHER = "Only the school's headteacher can complete the pre-visit section."
 CLOSED = "The pre-visit section of this visit is closed: the visit has taken place or is no longer planned."
@@ -299,9 +300,13 @@ def pre_visit_save(
     send: bool,
     actor,
     today: date | None = None,
+    version: str | None = None,
+    shown: list[str] | None = None,
 ) -> PreVisitResponse:
     """Save the headteacher's pre-visit section as a draft, or send it to the adviser (`send`): then
-    every focus area must be rated and explained, and the section becomes read-only."""
+    every focus area must be rated and explained, and the section becomes read-only. `version` and
+    `shown`: the section's version and the focus areas the page showed when it was opened (a save
+    since, or focus areas changed since, refuses this one: visits.pre_visit_changes)."""
     visit = Visit.objects.select_for_update().select_related("school").get(pk=visit.pk)
     if not is_headteacher_of_school(actor, visit.school):
         raise ValidationError(NOT_THE_HEADTEACHER)
@@ -310,6 +315,14 @@ def pre_visit_save(
     response = response_of(visit) or PreVisitResponse(visit=visit)
     if response.is_submitted:
         raise ValidationError(ALREADY_SENT)
+    refuse_if_changed(
+        response=response,
+        version=version,
+        shown=shown,
+        focus_areas=visit.focus_areas,
+        evaluations=evaluations,
+        actor=actor,
+    )
     evaluations = {
         area: (rating if rating in SelfEvaluationRating.values else "", text.strip())
         for area, (rating, text) in evaluations.items()

@@ -26,6 +26,18 @@ def image_bytes(fmt: str = "PNG", size=(300, 100), **save) -> bytes:
     return buffer.getvalue()
 
 
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG's signature and header chunk: what Pillow reads to size an image, without its pixels."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+
+
 def form_data(**changes) -> dict:
     return {
         "council_name": "Cambridgeshire County Council",
@@ -102,10 +114,11 @@ def test_the_council_name_is_required(client_as):
         (image_bytes("BMP"), LOGO_WRONG_FORMAT.format(format="BMP")),
         (image_bytes(size=(5000, 100)), LOGO_DIMENSIONS),
         (image_bytes(size=(8, 8)), LOGO_DIMENSIONS),
+        (png_header_only(30_000, 30_000), LOGO_DIMENSIONS),  # Pillow's decompression bomb: its size, not "not a PNG"
         (image_bytes()[:60], LOGO_NOT_AN_IMAGE),
         (image_bytes("JPEG")[:400], LOGO_NOT_AN_IMAGE),
     ],
-    ids=["svg-with-script", "text", "gif", "bmp", "too-wide", "too-small", "truncated-png", "truncated-jpeg"],
+    ids=["svg-with-script", "text", "gif", "bmp", "too-wide", "too-small", "bomb", "truncated-png", "truncated-jpeg"],
 )
 def test_a_logo_that_is_not_a_png_or_jpeg_of_sensible_size_is_refused_and_nothing_is_saved(client_as, data, message):
     upload = io.BytesIO(data)
