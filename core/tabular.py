@@ -2,7 +2,9 @@
 a table of text cells, or refuse it with a message a person can act on.
 
 Every cell is read as text: codes keep their leading zeros ("01", "0000") and the importers decide
-what each column means. Row numbers are as a spreadsheet shows them: the header is row 1."""
+what each column means. Row numbers are as a spreadsheet shows them: the header is row 1 (unless
+title rows are above it). A workbook is read by core.tabular_xlsx; what both readers share is in
+core.tabular_common. Import any of their names from here."""
 
 import csv
 import functools
@@ -10,12 +12,7 @@ import io
 import itertools
 import re
 import warnings
-import zipfile
-import zlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from xml.etree.ElementTree import ParseError
+from collections.abc import Callable
 
 import pandas as pd
 import pyarrow as pa
@@ -24,72 +21,57 @@ import pyarrow.csv as pacsv
 from openpyxl import load_workbook
 
 from .csv_problems import csv_problem
-from .text import file_size, needs_normalising, normalise_text
+from .tabular_common import EMPTY_FILE, HEADER_SEARCH_ROWS, NO_DATA_ROWS, UNREADABLE_FILE, FileRefused, Table
+from .tabular_common import clean_header as _clean_header
+from .tabular_common import find_header_row as _find_header_row
+from .tabular_common import normalised as _normalised
+from .tabular_common import without_blank_rows as _without_blank_rows
+from .tabular_xlsx import (
+    XLSX_DAMAGED,
+    XLSX_FIRST_SHEET_ONLY,
+    XLSX_FORMULA_NOT_CALCULATED,
+    XLSX_FORMULAS_NOT_CALCULATED,
+    XLSX_MAX_RATIO,
+    XLSX_PACKED_TOO_TIGHTLY,
+    XLSX_RATIO_FROM_BYTES,
+    XLSX_SHEET_ERRORS,
+    XLSX_TOO_LARGE_UNPACKED,
+    read_xlsx,
+    unpacking_problem,
+)
 
-EMPTY_FILE = "The file is empty."
-NO_DATA_ROWS = "The file has a header row but no data rows."
-UNREADABLE_FILE = "The file could not be read as CSV or Excel (.xlsx): {detail}"
+__all__ = [
+    "BINARY_FILE",
+    "EMPTY_FILE",
+    "HEADER_SEARCH_ROWS",
+    "NO_DATA_ROWS",
+    "OLD_EXCEL_FILE",
+    "RAGGED_ROW",
+    "UNREADABLE_FILE",
+    "XLSX_DAMAGED",
+    "XLSX_FIRST_SHEET_ONLY",
+    "XLSX_FORMULAS_NOT_CALCULATED",
+    "XLSX_FORMULA_NOT_CALCULATED",
+    "XLSX_MAX_RATIO",
+    "XLSX_PACKED_TOO_TIGHTLY",
+    "XLSX_RATIO_FROM_BYTES",
+    "XLSX_SHEET_ERRORS",
+    "XLSX_TOO_LARGE_UNPACKED",
+    "FileRefused",
+    "Table",
+    "load_workbook",
+    "read_table",
+    "unpacking_problem",
+]
+
 OLD_EXCEL_FILE = "Old Excel (.xls) files cannot be read. Save the file as .xlsx or CSV and upload it again."
 BINARY_FILE = "the file contains binary data; it is not a CSV file"
 
-# A workbook is a zip archive. One that would unpack to more than XLSX_MAX_UNPACKED_BYTES, or a
-# member packed far tighter than any worksheet's XML is (a "zip bomb": kilobytes that unpack to
-# gigabytes), is refused from the sizes its directory declares, before anything is unpacked;
-# zipfile never unpacks a member past its declared size, so a directory that lies gives a broken
-# workbook, not a larger one.
-XLSX_TOO_LARGE_UNPACKED = (
-    "The workbook would unpack to {size}, more than the {limit} an import may. Save it as CSV and import that."
-)
-XLSX_PACKED_TOO_TIGHTLY = (
-    "The workbook's {member} is packed {ratio:,} times smaller than its contents, which no real workbook is. "
-    "Save it as CSV and import that."
-)
-XLSX_MAX_RATIO = 100  # openpyxl's and Excel's worksheets pack 5 to 30 times
-XLSX_RATIO_FROM_BYTES = 1024 * 1024  # small members (styles, themes) may pack as they like
-
-XLSX_DAMAGED = "the workbook is damaged: its first sheet could not be read ({detail})"
-# What reading a sheet raises on XML that is cut short or not a sheet's: the parser's own error
-# (ElementTree's, defusedxml's refusals are ValueErrors), a member the sheet names missing, or
-# compressed data that ends early.
-XLSX_SHEET_ERRORS = (ParseError, ValueError, KeyError, EOFError, OSError, zipfile.BadZipFile, zlib.error)
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 
-
-class FileRefused(Exception):
-    """The whole file cannot be imported; nothing was changed."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
 RAGGED_ROW = "has {found} values but the header has {expected} columns (is a comma missing quotes?)"
 
-
-@dataclass
-class Table:
-    columns: list[str]
-    frame: pd.DataFrame  # indexed by position after the header, so row numbers survive dropped rows
-    encoding: str
-    header_row: int = 1
-    malformed: dict[int, str] = field(default_factory=dict)  # row number -> why it cannot be read
-
-    def __len__(self):
-        return len(self.frame)
-
-    def row_number(self, index: int) -> int:
-        return self.header_row + 1 + index
-
-    def records(self) -> Iterator[tuple[int, dict[str, str]]]:
-        """(spreadsheet row number, {column: text}) for each readable data row."""
-        columns = list(self.frame.columns)
-        for index, values in zip(self.frame.index, self.frame.itertuples(index=False, name=None), strict=True):
-            yield self.row_number(index), dict(zip(columns, values, strict=True))
-
-
-# Publishers sometimes put a title line or two above the header; look this far for it.
-HEADER_SEARCH_ROWS = 10
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # a CSV's line endings, as the csv module reads them
 LONE_CR = re.compile(r"\r(?!\n)")
 # The cells of the row appended to a CSV for Arrow. Whatever the file holds, the check is sound: with
@@ -113,32 +95,25 @@ def read_table(
     if data.startswith(OLE_MAGIC) or filename.lower().endswith(".xls"):
         raise FileRefused(OLD_EXCEL_FILE)
     if data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
-        columns, frame, header_index = _read_xlsx(data, keep, header_hint)
+        # (core.tabular's load_workbook, looked up here: a test forbids unpacking a zip bomb by replacing it)
+        return read_xlsx(data, keep, header_hint, open_workbook=load_workbook)
+    text, encoding = _decode(data)
+    top = _first_csv_rows(text)
+    header_index = _find_header_row(top, header_hint)
+    columns, wanted = _read_header(text, keep, header_index)
+    frame = _read_csv_regular(text, top, wanted) if header_index == 0 else None
+    if frame is None:
+        frame = _read_csv(text, wanted, header_index)
+        ragged = _ragged_rows(text, header_index, len(columns))
+        if ragged:
+            frame = frame.drop(index=list(ragged))
+            malformed = {header_index + 2 + i: message for i, message in ragged.items()}
         frame = _normalised(_without_blank_rows(frame))
-        encoding = "xlsx"
-    else:
-        text, encoding = _decode(data)
-        top = _first_csv_rows(text)
-        header_index = _find_header_row(top, header_hint)
-        columns, wanted = _read_header(text, keep, header_index)
-        frame = _read_csv_regular(text, top, wanted) if header_index == 0 else None
-        if frame is None:
-            frame = _read_csv(text, wanted, header_index)
-            ragged = _ragged_rows(text, header_index, len(columns))
-            if ragged:
-                frame = frame.drop(index=list(ragged))
-                malformed = {header_index + 2 + i: message for i, message in ragged.items()}
-            frame = _normalised(_without_blank_rows(frame))
     if not any(columns):
         raise FileRefused(EMPTY_FILE)
     if len(frame.index) == 0 and not malformed:
         raise FileRefused(NO_DATA_ROWS)
     return Table(columns=columns, frame=frame, encoding=encoding, header_row=header_index + 1, malformed=malformed)
-
-
-def _without_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """Without blank lines and rows of empty cells."""
-    return frame[(frame != "").any(axis=1)] if len(frame.columns) else frame
 
 
 def _ragged_rows(text: str, header_index: int, expected: int) -> dict[int, str]:
@@ -170,16 +145,6 @@ def _first_csv_rows(text: str) -> list[list[str]]:
         return []
 
 
-def _find_header_row(rows: list[list], hint: str | None) -> int:
-    if hint is None:
-        return 0
-    wanted = hint.casefold()
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if any(_clean_header(cell).casefold() == wanted for cell in row):
-            return index
-    return 0
-
-
 def _decode(data: bytes) -> tuple[str, str]:
     if b"\x00" in data[:65536]:
         raise FileRefused(UNREADABLE_FILE.format(detail=BINARY_FILE))
@@ -194,26 +159,6 @@ def _decode(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         # Five byte values are unassigned in Windows-1252; ISO-8859-1 reads every byte.
         return data.decode("latin-1"), "iso-8859-1"
-
-
-def _clean_header(name) -> str:
-    return re.sub(r"\s+", " ", normalise_text(str(name if name is not None else ""))).strip()
-
-
-def _normalised(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every cell through core.text.normalise_text (text pasted from Word: vertical tabs, control
-    and zero-width characters, no-break spaces). A column is checked in one pass over its joined
-    text and only a column that needs it is normalised cell by cell, so clean files cost little."""
-    for position in range(frame.shape[1]):
-        values = frame.iloc[:, position]
-        cells = values.to_numpy(dtype=object).tolist()  # iterating pandas' string array costs 10x more
-        try:
-            joined = "\n".join(cells)  # a CSV's cells are all text: one join, no test per cell
-        except TypeError:  # a spreadsheet's may be numbers or empty
-            joined = "\n".join(v if isinstance(v, str) else "" for v in cells)
-        if needs_normalising(joined):
-            frame.iloc[:, position] = values.map(lambda v: normalise_text(v) if isinstance(v, str) else v)
-    return frame
 
 
 def _read_header(text: str, keep, header_index: int) -> tuple[list[str], list[str]]:
@@ -315,79 +260,3 @@ def _ends_with_marks(table: pa.Table) -> bool:
     if table.num_rows == 0:
         return False
     return all(column.to_pylist() == [END_MARK] for column in table.slice(table.num_rows - 1).columns)
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
-
-
-def _xlsx_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%d-%m-%Y")
-    if isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def unpacking_problem(archive: zipfile.ZipFile) -> str | None:
-    """Why this workbook must not be unpacked (XLSX_TOO_LARGE_UNPACKED, XLSX_PACKED_TOO_TIGHTLY), or
-    None. Reads only the archive's directory."""
-    from django.conf import settings
-
-    members = archive.infolist()
-    total, limit = sum(member.file_size for member in members), settings.XLSX_MAX_UNPACKED_BYTES
-    if total > limit:
-        return XLSX_TOO_LARGE_UNPACKED.format(size=file_size(total), limit=file_size(limit))
-    for member in members:
-        ratio = member.file_size // max(member.compress_size, 1)
-        if member.file_size > XLSX_RATIO_FROM_BYTES and ratio > XLSX_MAX_RATIO:
-            return XLSX_PACKED_TOO_TIGHTLY.format(member=normalise_text(member.filename)[:100], ratio=ratio)
-    return None
-
-
-def _read_xlsx(data: bytes, keep, hint) -> tuple[list[str], pd.DataFrame, int]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            problem = unpacking_problem(archive)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise FileRefused(UNREADABLE_FILE.format(detail=f"not a valid .xlsx workbook ({_first_line(exc)})")) from None
-    if problem:
-        raise FileRefused(problem)
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except ParseError as exc:  # read-only mode parses the first sheet's opening to size it
-        raise FileRefused(UNREADABLE_FILE.format(detail=XLSX_DAMAGED.format(detail=_first_line(exc)))) from None
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileRefused(UNREADABLE_FILE.format(detail=f"not a valid .xlsx workbook ({_first_line(exc)})")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        top = []
-        for cells in rows:
-            top.append(cells)
-            if len(top) >= HEADER_SEARCH_ROWS:
-                break
-        if not top:
-            raise FileRefused(EMPTY_FILE)
-        header_index = _find_header_row(top, hint)
-        header_cells = top[header_index]
-        rest = top[header_index + 1 :]
-        columns = [_clean_header(c) for c in header_cells]
-        while columns and not columns[-1]:
-            columns.pop()
-        indexes = [i for i, c in enumerate(columns) if c and (keep is None or keep(c))]
-        body = []
-        for cells in itertools.chain(rest, rows):
-            texts = [_xlsx_text(cells[i]) if i < len(cells) else "" for i in indexes]
-            if any(texts) or any(v not in (None, "") for v in cells):
-                body.append(texts)
-    except XLSX_SHEET_ERRORS as exc:  # the sheet's XML cut short or tampered with, inside a sound zip
-        raise FileRefused(UNREADABLE_FILE.format(detail=XLSX_DAMAGED.format(detail=_first_line(exc)))) from None
-    finally:
-        workbook.close()
-    frame = pd.DataFrame(body, columns=[columns[i] for i in indexes], dtype=object)
-    return columns, frame, header_index

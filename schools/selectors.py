@@ -163,6 +163,7 @@ def school_performance_table(*, school: School, years: int = 3) -> PerformanceTa
 URN_MAX_DIGITS = 9  # a URN is six digits; longer numbers cannot be one (and would overflow the column)
 # A whole UK postcode: the outward code (PE3, SW1A) and the inward code (2XY), space or not.
 POSTCODE = re.compile(r"([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})")
+POSTCODE_DISTRICT = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?")  # the outward code alone: "PE3", "SW1A"
 
 
 def postcode_as_stored(text: str) -> str:
@@ -177,8 +178,9 @@ def search_condition(text: str) -> Q:
     - all digits: the school with that URN exactly (6 digits), its LAESTAB (7: LA code and
       establishment number) or establishment number (4); never a part of a number;
     - otherwise any part of the name, case-insensitively (PostgreSQL's trigram index on
-      UPPER(name), migration 0009), and, when the text has a digit in it, the exact postcode."""
-    text = text.strip()
+      UPPER(name), migration 0009), spaces typed twice read once, and, when the text has a digit in
+      it, the exact postcode, or every postcode of a district ("PE3": "PE3 2XY", not "PE30 1AA")."""
+    text = " ".join(text.split())
     if text.isdigit():
         condition = Q(urn=int(text)) if len(text) <= URN_MAX_DIGITS else Q(pk__in=[])
         if len(text) == 7:
@@ -189,6 +191,8 @@ def search_condition(text: str) -> Q:
     condition = Q(name__icontains=text)
     if any(character.isdigit() for character in text):
         condition |= Q(postcode__iexact=postcode_as_stored(text))
+        if POSTCODE_DISTRICT.fullmatch(text.upper()):
+            condition |= Q(postcode__istartswith=f"{text.upper()} ")
     return condition
 
 

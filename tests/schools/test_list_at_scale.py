@@ -15,7 +15,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from schools.filters import NO_MATCH, SEVERAL_MATCH, SORTS, SchoolFilter, apply_sort
 from schools.models import EstablishmentType, School
-from schools.selectors import phases, school_list
+from schools.selectors import phases, school_list, search_condition
 from tests.factories import InspectionFactory, SchoolFactory, TrustFactory, UserFactory, WardFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,13 +55,16 @@ def test_a_search_of_digits_finds_the_school_with_that_urn_and_never_part_of_a_n
     assert names(client.get(LIST, {"q": "9" * 30})) == []  # too long to be a URN: no error either
 
 
-def test_a_search_with_letters_finds_part_of_a_name_or_a_whole_postcode(client_as):
+def test_a_search_with_letters_finds_part_of_a_name_a_whole_postcode_or_a_postcode_district(client_as):
     SchoolFactory(name="Kingfisher Primary School", postcode="PE1 4AB")
     SchoolFactory(name="Heron Primary School", postcode="PE2 5CD")
+    SchoolFactory(name="Ash Tree School", postcode="PE21 7QT")
     client = client_as("officer")
     assert names(client.get(LIST, {"q": "FISHER"})) == ["Kingfisher Primary School"]
+    assert names(client.get(LIST, {"q": "kingfisher  primary"})) == ["Kingfisher Primary School"]  # a space typed twice
     assert names(client.get(LIST, {"q": "pe2 5cd"})) == ["Heron Primary School"]
-    assert names(client.get(LIST, {"q": "PE2"})) == []  # a postcode is whole
+    assert names(client.get(LIST, {"q": "pe2"})) == ["Heron Primary School"]  # the district, not PE21
+    assert names(client.get(LIST, {"q": "PE2 5"})) == []  # a part of a postcode is not a district
     assert names(client.get(LIST, {"q": "pe25cd"})) == ["Heron Primary School"]  # typed without its space
     assert names(client.get(LIST, {"q": " PE2   5CD "})) == ["Heron Primary School"]
 
@@ -272,3 +275,19 @@ def test_the_phases_held_are_every_distinct_non_empty_phase_in_the_databases_ord
     distinct = School.objects.exclude(phase="").values_list("phase", flat=True).distinct().order_by("phase")
     assert phases() == list(distinct)
     assert len(phases()) == 8
+
+
+@on_postgresql
+def test_a_postcode_district_search_reads_the_postcode_index_on_postgresql():
+    establishment_type = EstablishmentType.objects.get(code=1)
+    School.objects.bulk_create(
+        School(urn=500000 + n, la_code="874", name=f"School {n}", postcode=f"PE{n % 40} {n % 9}XY",
+               establishment_type=establishment_type)
+        for n in range(3000)
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE schools_school")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a small table: does the index answer at all?
+    plan = _explain(School.objects.filter(search_condition("pe3")).order_by().values_list("pk", flat=True))
+    assert "school_postcode_upper" in plan, plan
+    assert "~>=~" in plan, plan  # the district as an index range, not a filter on every row
