@@ -85,7 +85,7 @@ class GovDateField(DateInputField):
             # The boxes' own messages ("Enter a valid month") are kept on their widgets too, where
             # the error summary finds them: put ours in their place, each on the first box that has
             # it ("aa / b / c" is one date that is not real, not three).
-            seen: set[str] = set()
+            seen = set()
             for subfield in self.fields:
                 ours = self._ours(getattr(subfield.widget, "errors", []))
                 subfield.widget.errors = [message for message in ours if message not in seen]
@@ -165,6 +165,7 @@ class TextLimits:
 
     text_limits: dict[str, int] = {}
     text_labels: dict[str, str] = {}
+    error_anchor: str | None = None  # where the error summary links an error about the whole form
 
     def full_clean(self):
         apply_text_limits(self, self.text_limits, self.text_labels)

@@ -87,10 +87,10 @@ class PlanActionRowForm(ActionRowForm):
     """One of the plan's actions: visits' action row, named "Action 3" in its legend and in each of
     its errors (the plan's rows are its actions, whether sent before and shown to revise, or new)."""
 
-    row_legend = PLAN_ROW_LEGEND
-    row_due_date = PLAN_ACTION_DUE_DATE
-    row_incomplete = PLAN_ROW_INCOMPLETE
-    row_owner_invalid = PLAN_ROW_OWNER_INVALID
+    ROW_LEGEND = PLAN_ROW_LEGEND
+    ROW_DUE_DATE = PLAN_ACTION_DUE_DATE
+    ROW_INCOMPLETE = PLAN_ROW_INCOMPLETE
+    ROW_OWNER_INVALID = PLAN_ROW_OWNER_INVALID
 
 
 class BasePlanActionFormSet(BaseActionFormSet):

@@ -9,6 +9,7 @@ re-exports: a warning notice's progress (services_warning_notices), templates an
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -133,7 +134,9 @@ def letter_draft_create(
 
 
 @transaction.atomic
-def letter_draft_create_once(*, school: School, letter_type: LetterType, actor: User, **content) -> tuple[Letter, bool]:
+def letter_draft_create_once(
+    *, school: School, letter_type: LetterType, actor: User, **content: Any
+) -> tuple[Letter, bool]:
     """letter_draft_create from the draft page, once: a draft this person already saved for the
     school with exactly this content (a double click, or Back and save again) is returned, not
     copied, with False. The school's row is locked first, so two submissions at once make one."""

@@ -3,6 +3,7 @@ type's approval setting.
 Thin: rules are in services and rules, reads in selectors."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -95,7 +96,7 @@ def template_edit(request, code: str):
     )
 
 
-SAMPLE_SCHOOL = {
+SAMPLE_SCHOOL: dict[str, Any] = {
     "school_name": "Sample Primary School",
     "urn": "100000",
     "school_address": "Sample Primary School, 1 School Lane, Peterborough, PE1 1AA",
@@ -103,7 +104,11 @@ SAMPLE_SCHOOL = {
     "chair_of_governors": "Mr B Chair",
     "link_adviser": "A. Adviser",
 }
-SAMPLE_TRUST = {"trust_name": "Sample Academy Trust", "trust_chair": "Ms C Chair", "trust_ceo": "Dr D Executive"}
+SAMPLE_TRUST: dict[str, Any] = {
+    "trust_name": "Sample Academy Trust",
+    "trust_chair": "Ms C Chair",
+    "trust_ceo": "Dr D Executive",
+}
 
 
 def _template_preview(form: TemplateForm, letter_type: LetterType):

@@ -5,7 +5,9 @@ told of a change that rolled back, and the pages say "emailed" only once the mai
 
 - The adviser shares a completed visit's note: an awaiting acknowledgement, and an email to each
   of the school's headteachers.
-- The headteacher marks it accurate, or not accurate with comments (required).
+- The headteacher marks it accurate, or not accurate with comments (required), answering the
+  request whose note their page showed: one answered since, or replaced by an amended note, is
+  refused (NOT_AWAITING, NoteAmendedSince), never recorded against a note they did not see.
 - The adviser replies, or amends the note (visits.services.visit_record): the change is in the
   visit's history, the awaiting or answered request is superseded and the school is asked again.
 - A reminder goes once, NOTE_ACKNOWLEDGEMENT_REMINDER_DAYS after the request (visits.tasks)."""
@@ -34,6 +36,11 @@ NO_HEADTEACHER = (
 )
 ALREADY_SHARED = "This note of visit is already shared with the school in the service."
 NOT_AWAITING = "This note has already been answered, or replaced by an amended note."
+AMENDED_SINCE = (
+    "{who} amended this note of visit at {when:%H:%M} on {when:%-d %B %Y}, after this page was opened. "
+    "Your answer has not been sent: read the amended note below, then send your answer again "
+    "(what you typed is still in the form)."
+)
 NOT_THE_HEADTEACHER = "Only the school's headteacher can acknowledge its note of visit."
 COMMENTS_REQUIRED = "Say what is not accurate"
 ANSWER_REQUIRED = "Choose whether the note is accurate"
@@ -41,6 +48,16 @@ NOTHING_TO_REPLY_TO = "The school has not answered yet: there is nothing to repl
 REPLY_REQUIRED = "Enter your reply"
 ALREADY_REPLIED = "The school's answer already has a reply: it is shown on the visit and was emailed to the school."
 AMENDED_REASON = "Note amended after it was shared with the school"
+
+
+class NoteAmendedSince(ValidationError):
+    """The answer is to a request an amended note has replaced since the page was opened;
+    `request_id` is the request awaiting an answer now, for the page to take (its form answers it
+    once the headteacher has read the amended note)."""
+
+    def __init__(self, message: str, *, request_id: int):
+        super().__init__(message)
+        self.request_id = request_id
 
 
 # ---- rules ----------------------------------------------------------------------------------------
@@ -120,18 +137,33 @@ def note_share_with_school(*, visit: Visit, actor, today: date | None = None) ->
     return _request(visit, actor, NoteEmailKind.SHARED)
 
 
+def _refuse_answered_or_amended(acknowledgement: NoteAcknowledgement) -> None:
+    """The request is no longer awaiting: NoteAmendedSince when a newer request (an amended note)
+    awaits the answer, else NOT_AWAITING (answered, in another tab or by another headteacher)."""
+    latest = acknowledgement.visit.acknowledgements.select_related("requested_by").order_by("-requested_at", "-id")[0]
+    if latest.pk != acknowledgement.pk and latest.is_awaiting:
+        adviser = latest.requested_by
+        who = (adviser.get_full_name() or adviser.username) if adviser else "Your adviser"
+        when = timezone.localtime(latest.requested_at)
+        raise NoteAmendedSince(AMENDED_SINCE.format(who=who, when=when), request_id=latest.pk)
+    raise ValidationError(NOT_AWAITING)
+
+
 @transaction.atomic
 def note_acknowledge(
     *, acknowledgement: NoteAcknowledgement, accurate: bool | None, comments: str = "", actor
 ) -> NoteAcknowledgement:
-    """The headteacher's answer: accurate, or not accurate with comments."""
+    """The headteacher's answer, accurate or not accurate with comments, to `acknowledgement`: the
+    request whose note their page showed. One answered since, or replaced by an amended note, is
+    refused (NOT_AWAITING, NoteAmendedSince): the answer is never recorded against a note its
+    writer did not see."""
     acknowledgement = (
         NoteAcknowledgement.objects.select_for_update().select_related("visit__school").get(pk=acknowledgement.pk)
     )
     if not is_headteacher_of_school(actor, acknowledgement.visit.school):
         raise ValidationError(NOT_THE_HEADTEACHER)
     if not acknowledgement.is_awaiting:
-        raise ValidationError(NOT_AWAITING)
+        _refuse_answered_or_amended(acknowledgement)
     if errors := not_accurate_needs_comments(accurate=accurate, comments=comments):
         raise ValidationError(errors)
     comments = comments.strip()
@@ -163,7 +195,8 @@ def note_amended(*, visit: Visit, actor) -> NoteAcknowledgement | None:
     """Called in visits.services.visit_record's transaction when a shared note's content changed:
     the latest request is superseded (an awaiting one) or kept (an answered one) and the school is
     asked again. None when the note was never shared in the service."""
-    latest = visit.acknowledgements.order_by("-requested_at", "-id").first()
+    # Locked: an answer being sent to it now is either in before the check (kept) or refused after.
+    latest = visit.acknowledgements.select_for_update().order_by("-requested_at", "-id").first()
     if latest is None:
         return None
     if latest.is_awaiting:

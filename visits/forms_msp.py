@@ -1,5 +1,8 @@
-"""Forms for MSP groups and meetings: the shape of input only (rules are in services and rules)."""
+"""Forms for MSP groups and meetings: the shape of input, and on a meeting's record the rules
+(visits.rules) asked of the fields that are sound, so that one round names every problem
+(docs/adr/0070); the services ask them again before writing."""
 
+from datetime import date
 from typing import cast
 
 from crispy_forms_gds.layout import HTML, Div, Field, Fieldset, Size
@@ -10,17 +13,26 @@ from core.forms import Button, GovDateField, TextLimits, date_input, form_helper
 from core.versions import VersionedForm
 from schools.filters import link_advisers
 
+from .forms_rules import add_rule_errors
 from .forms_visits import time_field
 from .models import (
     MspMemberRole,
     MspRecommendation,
     RagRating,
 )
-from .rules import MSP_GOVERNOR_REQUIRED, MSP_HEADTEACHER_REQUIRED, MSP_LINK_ADVISER_REQUIRED
+from .rules import (
+    MSP_GOVERNOR_REQUIRED,
+    MSP_HEADTEACHER_REQUIRED,
+    MSP_LINK_ADVISER_REQUIRED,
+    a_held_meeting_took_place_while_its_group_ran,
+    refocused_support_says_how,
+)
 
 MEMBER_NAME_MAX = 200  # MspMember.name
 OTHER_MEMBER_TOO_LONG = f"Each other member must be {MEMBER_NAME_MAX} characters or fewer: line {{line}} is longer"
 YES_NO = [("yes", "Yes"), ("no", "No")]
+# How a message names an open action's comment: by the action, as its rating's legend does.
+COMMENT_LABEL = "The comment on \u201c{action}\u201d"
 
 
 class MspGroupForm(TextLimits, forms.Form):
@@ -179,9 +191,20 @@ class MspMeetingRecordForm(VersionedForm):  # (with core.forms.TextLimits)
         "minutes and the school's actions from this meeting",
     )
 
-    def __init__(self, *args, open_actions, school_members=None, summary_locked: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        open_actions,
+        school_members=None,
+        summary_locked: bool = False,
+        set_up_on: date | None = None,
+        today: date | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.set_up_on, self.today = set_up_on, today  # given both, clean asks the meeting's rules
         self.open_actions = list(open_actions)
+        self.text_labels = {}  # each comment named by its action (one box per open action)
         members = list(school_members) if school_members is not None else []
         if members:
             attendees_field = self.fields["school_attendees"]
@@ -205,6 +228,7 @@ class MspMeetingRecordForm(VersionedForm):  # (with core.forms.TextLimits)
                 widget=forms.RadioSelect,
             )
             self.fields[comment] = forms.CharField(label="Comment (optional)", required=False)
+            self.text_labels[comment] = COMMENT_LABEL.format(action=_shortened(action.description))
             progress_fields.append(
                 Div(
                     Field.radios(rating, legend_size=Size.SMALL, inline=True, small=True),
@@ -241,6 +265,20 @@ class MspMeetingRecordForm(VersionedForm):  # (with core.forms.TextLimits)
             ),
         )
 
+    def clean(self):
+        data = super().clean()
+        if self.set_up_on is None or self.today is None:
+            return data
+        if (held_on := data.get("held_on")) is not None:
+            rule = a_held_meeting_took_place_while_its_group_ran(
+                held_on=held_on, set_up_on=self.set_up_on, today=self.today
+            )
+            add_rule_errors(self, rule)
+        if data.get("support_refocused") == "yes":
+            rule = refocused_support_says_how(support_refocused=True, refocus_details=data.get("refocus_details", ""))
+            add_rule_errors(self, rule)
+        return data
+
     def reviews(self):
         from .services import ActionReview
 
@@ -254,3 +292,9 @@ class MspMeetingRecordForm(VersionedForm):  # (with core.forms.TextLimits)
     @property
     def support_refocused_value(self) -> bool:
         return self.cleaned_data["support_refocused"] == "yes"
+
+
+def _shortened(text: str, most: int = 80) -> str:
+    """An action's words in a message: its first `most` characters, on one line."""
+    words = " ".join(text.split())
+    return words if len(words) <= most else words[: most - 1].rstrip() + "\u2026"

@@ -1,5 +1,8 @@
-"""Forms for planning, recording, cancelling and sharing the note of a visit:
-the shape of input only (rules are in services and rules)."""
+"""Forms for planning, recording, cancelling and sharing the note of a visit. The record and the
+share forms ask the visit's rules (visits.rules) of the fields that are sound, so that one round
+names every problem (docs/adr/0070); the services ask them again before writing."""
+
+from datetime import date
 
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
@@ -8,12 +11,16 @@ from core.forms import Button, GovDateField, TextLimits, date_input, form_helper
 from core.versions import VersionedForm
 from schools.filters import link_advisers
 
+from .forms_rules import add_rule_errors
 from .models import (
     Activity,
     FocusArea,
+    Visit,
     VisitLength,
+    VisitStatus,
     VisitType,
 )
+from .rules import a_recorded_visits_date_follows_the_rules, a_shared_note_says_when_and_with_whom
 
 TIME_INVALID = "Enter the start time as hours and minutes, like 9:30 or 13:15"
 SCHOOL_REQUIRED = "Choose the school"
@@ -145,8 +152,19 @@ class VisitRecordForm(VisitFieldsMixin, VersionedForm):  # (with core.forms.Text
     areas_for_development = forms.CharField(label="Areas for development", required=False, widget=forms.Textarea)
     notes = forms.CharField(label="Other notes", required=False, widget=forms.Textarea)
 
-    def __init__(self, *args, choose_adviser: bool, **kwargs):
+    def __init__(
+        self,
+        *args,
+        choose_adviser: bool,
+        visit: Visit | None = None,
+        complete: bool = False,
+        today: date | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        # Given the visit and today, clean asks the rules of the visit's date (the save marks it
+        # completed when `complete`).
+        self.visit, self.complete, self.today = visit, complete, today
         self._visit_fields(choose_adviser=choose_adviser)
         self.order_fields(
             ["adviser", "visit_date", "start_time", "length", "visit_type", "focus_areas", "purpose", "activities"]
@@ -162,6 +180,19 @@ class VisitRecordForm(VisitFieldsMixin, VersionedForm):  # (with core.forms.Text
                 legend_size=Size.MEDIUM,
             ),
         )
+
+    def clean(self):
+        data = super().clean()
+        visit_date = data.get("visit_date")
+        if self.visit is not None and self.today is not None and visit_date is not None:
+            completed = self.complete or self.visit.status == VisitStatus.COMPLETED
+            add_rule_errors(
+                self,
+                a_recorded_visits_date_follows_the_rules(
+                    visit_date=visit_date, dated=self.visit.visit_date, completed=completed, today=self.today
+                ),
+            )
+        return data
 
 
 class CancelVisitForm(TextLimits, forms.Form):
@@ -188,10 +219,26 @@ class ShareNoteForm(TextLimits, forms.Form):
         help_text="Who received it, for example: headteacher (Mrs Marsh) and chair of governors",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, visit: Visit | None = None, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.visit, self.today = visit, today  # given both, clean asks the rule
         self.helper = form_helper(
             date_input("shared_on", legend_size=Size.SMALL),
             Field.text("shared_with"),
             Button("share", "Record that the note was shared"),
         )
+
+    def clean(self):
+        """Who it was shared with is named with a date left out or not real, not a round later."""
+        data = super().clean()
+        if self.visit is not None and self.today is not None:
+            add_rule_errors(
+                self,
+                a_shared_note_says_when_and_with_whom(
+                    shared_on=data.get("shared_on"),
+                    shared_with=data.get("shared_with", ""),
+                    visit_date=self.visit.visit_date,
+                    today=self.today,
+                ),
+            )
+        return data

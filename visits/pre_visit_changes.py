@@ -8,6 +8,8 @@ The page's version is that of the school's PreVisitResponse (its history row, wr
 save of the section, which writes its self-evaluations in the same transaction), or NOT_STARTED
 when the section had never been saved. The page also carries the focus areas it showed."""
 
+from django.core.exceptions import ValidationError
+
 from core.versions import ChangedSince, refuse_if_changed_since
 
 from .models import FocusArea
@@ -27,7 +29,8 @@ class FocusAreasChanged(ChangedSince):
     `dropped` the areas the page showed, no longer a focus, about which something was typed."""
 
     def __init__(self, messages: list[str], *, version: str | None, focus_areas: list[str], dropped: list[str]):
-        super().__init__(messages, version=version)
+        ValidationError.__init__(self, messages)  # several messages (ChangedSince takes one)
+        self.version = version or ""
         self.focus_areas, self.dropped = focus_areas, dropped
 
 

@@ -58,15 +58,50 @@ PLANNED_DATE_LABELS = {
 }
 
 
-def planned_no_more_than_two_years_ahead(*, day: date, today: date, field: str) -> dict[str, list[str]]:
+def planned_no_more_than_two_years_ahead(
+    *, day: date, today: date, field: str, label: str = ""
+) -> dict[str, list[str]]:
     """A visit or an MSP meeting is planned at most two years ahead. The strategy plans visits a
     year at a time and meetings half-termly, so a date further off is a mistyped year (2062 for
     2026); planned, it would ask the headteacher at once to prepare for it and sit in the
-    adviser's calendar for decades."""
+    adviser's calendar for decades. `label` names the date when the field's own name is not
+    enough ("Due date of new action 2"). The one definition of the limit: an action's due date
+    is held to it too (an_action_falls_due_no_more_than_two_years_ahead)."""
     limit = add_months(today, PLAN_AHEAD_MONTHS)
     if day <= limit:
         return {}
-    return {field: [PLANNED_TOO_FAR_AHEAD.format(label=PLANNED_DATE_LABELS[field], limit=limit)]}
+    return {field: [PLANNED_TOO_FAR_AHEAD.format(label=label or PLANNED_DATE_LABELS[field], limit=limit)]}
+
+
+# ---- actions ----------------------------------------------------------------------------------
+
+# How a message names a new action's due date: by its row's number on the page, as its legend
+# does ("New action 2"); the row's date boxes use it too ("Due date of new action 2 must be a real date").
+NEW_ACTION_DUE_DATE = "Due date of new action {number}"
+ACTION_DUE_BEFORE_AGREED = (
+    "The action \u201c{action}\u201d is due by {due_on:%-d %B %Y}, before the {occasion} on {agreed_on:%-d %B %Y}"
+    " when it was agreed: give a due date on or after that day"
+)
+
+
+def an_action_falls_due_no_more_than_two_years_ahead(
+    *, due_on: date, today: date, label: str = PLANNED_DATE_LABELS["due_on"]
+) -> list[str]:
+    """An action agreed at a visit or an MSP meeting, or changed since, is due no more than two years
+    from today, as a school's action plan's actions are (docs/adr/0065): a date further off is a
+    mistyped year, shown to governors and in the case file, and never overdue. The limit is
+    planned_no_more_than_two_years_ahead's; `label` names the action ("Due date of new action 2")."""
+    return planned_no_more_than_two_years_ahead(day=due_on, today=today, field="due_on", label=label).get("due_on", [])
+
+
+def an_action_falls_due_on_or_after_the_day_it_was_agreed(
+    *, description: str, due_on: date, agreed_on: date, occasion: str
+) -> list[str]:
+    """An action agreed at a visit or a meeting is not due before the day it was agreed."""
+    if due_on >= agreed_on:
+        return []
+    action = description.strip()[:80]
+    return [ACTION_DUE_BEFORE_AGREED.format(action=action, due_on=due_on, occasion=occasion, agreed_on=agreed_on)]
 
 
 def future_visit_cannot_be_completed(*, visit_date: date, today: date) -> dict[str, list[str]]:
@@ -107,3 +142,65 @@ def msp_group_includes_the_headteacher_a_governor_and_the_link_sia(
     if link_adviser is None:
         errors["link_adviser"] = [MSP_LINK_ADVISER_REQUIRED]
     return errors
+
+
+# ---- a visit's record and its note ------------------------------------------------------------
+
+SHARE_DATE_BEFORE_VISIT = "The note cannot have been shared before the visit took place"
+SHARE_DATE_IN_FUTURE = "The date the note was shared cannot be in the future"
+SHARED_WITH_REQUIRED = "Enter who the note of visit was shared with"
+
+
+def a_recorded_visits_date_follows_the_rules(
+    *, visit_date: date, dated: date, completed: bool, today: date
+) -> dict[str, list[str]]:
+    """A visit's record: a completed visit (or one being marked so) is not dated in the future
+    (future_visit_cannot_be_completed), and a date changed from `dated` is no more than two years
+    ahead (planned_no_more_than_two_years_ahead). The first only, when both apply: a date within
+    two years would still be refused."""
+    if completed and (errors := future_visit_cannot_be_completed(visit_date=visit_date, today=today)):
+        return errors
+    if visit_date != dated:
+        return planned_no_more_than_two_years_ahead(day=visit_date, today=today, field="visit_date")
+    return {}
+
+
+def a_shared_note_says_when_and_with_whom(
+    *, shared_on: date | None, shared_with: str, visit_date: date, today: date
+) -> dict[str, list[str]]:
+    """The note of a visit is shared with the school on a day from the visit to today, with people
+    the record names. `shared_on` None: a date the form refused (it has its own message)."""
+    errors = {}
+    if shared_on is not None and shared_on < visit_date:
+        errors["shared_on"] = [SHARE_DATE_BEFORE_VISIT]
+    elif shared_on is not None and shared_on > today:
+        errors["shared_on"] = [SHARE_DATE_IN_FUTURE]
+    if not shared_with.strip():
+        errors["shared_with"] = [SHARED_WITH_REQUIRED]
+    return errors
+
+
+# ---- an MSP meeting's record ------------------------------------------------------------------
+
+MSP_MEETING_IN_FUTURE = "A meeting dated in the future cannot be recorded as held. Plan it instead."
+MSP_MEETING_BEFORE_SET_UP = "The date of the meeting cannot be before the group was set up, on {set_up_on:%-d %B %Y}"
+MSP_REFOCUS_DETAILS_REQUIRED = "Say how the support is refocused"
+
+
+def a_held_meeting_took_place_while_its_group_ran(
+    *, held_on: date, set_up_on: date, today: date
+) -> dict[str, list[str]]:
+    """A meeting recorded as held has happened (a meeting still to come is planned instead), and
+    not before its group was set up."""
+    if held_on > today:
+        return {"held_on": [MSP_MEETING_IN_FUTURE]}
+    if held_on < set_up_on:
+        return {"held_on": [MSP_MEETING_BEFORE_SET_UP.format(set_up_on=set_up_on)]}
+    return {}
+
+
+def refocused_support_says_how(*, support_refocused: bool | None, refocus_details: str) -> dict[str, list[str]]:
+    """ "Is the support refocused?" Yes: the record says how."""
+    if support_refocused and not refocus_details.strip():
+        return {"refocus_details": [MSP_REFOCUS_DETAILS_REQUIRED]}
+    return {}

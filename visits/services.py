@@ -33,6 +33,13 @@ from .models import (
     VisitStatus,
     VisitType,
 )
+from .rules import (  # re-exported: the words of the rules the writes ask
+    MSP_MEETING_IN_FUTURE,
+    MSP_REFOCUS_DETAILS_REQUIRED,
+    SHARE_DATE_BEFORE_VISIT,
+    SHARE_DATE_IN_FUTURE,
+    SHARED_WITH_REQUIRED,
+)
 from .services_actions import (  # re-exported: the actions' writes
     ACTION_ALREADY_CLOSED,
     ACTION_CLOSE_NOTE_REQUIRED,
@@ -71,10 +78,8 @@ from .services_msp_meetings import (  # re-exported: the MSP meetings' writes
     MSP_ACTION_OF_OTHER_SCHOOL,
     MSP_MEETING_BEFORE_SET_UP,
     MSP_MEETING_CANCELLED,
-    MSP_MEETING_IN_FUTURE,
     MSP_MEETING_NOT_PLANNED,
     MSP_RECOMMENDATION_REQUIRED,
-    MSP_REFOCUS_DETAILS_REQUIRED,
     MSP_SUMMARY_LOCKED,
     ActionReview,
     msp_meeting_cancel,
@@ -148,9 +153,6 @@ __all__ = [
 VISIT_LEAD_ROLE = "The visit must be led by a user with the adviser or officer role."
 VISIT_CANCELLED_NO_EDIT = "This visit was cancelled, so it cannot be changed."
 SHARE_NOT_COMPLETED = "Mark the visit as completed before recording that its note was shared."
-SHARE_DATE_BEFORE_VISIT = "The note cannot have been shared before the visit took place"
-SHARE_DATE_IN_FUTURE = "The date the note was shared cannot be in the future"
-SHARED_WITH_REQUIRED = "Enter who the note of visit was shared with"
 ENHANCED_OFFER_RANGE = f"Enter a number of half-days from 0 to {ENHANCED_OFFER_MAX_HALF_DAYS}"
 
 
@@ -257,10 +259,12 @@ def visit_record(
     refuse_if_changed_since(visit, version, noun="visit", actor=actor)
     adviser = _check_lead(adviser)
     today = today or _today()
-    completed = complete or visit.status == VisitStatus.COMPLETED
-    if completed and (errors := rules.future_visit_cannot_be_completed(visit_date=visit_date, today=today)):
-        raise ValidationError(errors)
-    if visit_date != visit.visit_date and (errors := _within_reach(visit_date, today)):
+    if errors := rules.a_recorded_visits_date_follows_the_rules(
+        visit_date=visit_date,
+        dated=visit.visit_date,
+        completed=complete or visit.status == VisitStatus.COMPLETED,
+        today=today,
+    ):
         raise ValidationError(errors)
     before = _note_content(visit)
     visit.adviser = adviser
@@ -275,7 +279,7 @@ def visit_record(
     amended = visit.status == VisitStatus.COMPLETED and _note_content(visit) != before
     reason = acknowledgement.AMENDED_REASON if amended and visit.acknowledgements.exists() else ""
     save_as(visit, actor=actor, reason=reason)
-    _create_actions(school=visit.school, visit=visit, new_actions=new_actions, actor=actor)
+    _create_actions(school=visit.school, visit=visit, new_actions=new_actions, actor=actor, today=today)
     if amended or new_actions:
         acknowledgement.note_amended(visit=visit, actor=actor)  # asks the school again (ADR 0023)
     return visit
@@ -328,18 +332,14 @@ def visit_cancel(*, visit: Visit, reason: str, actor: User) -> Visit:
 def visit_share_note(
     *, visit: Visit, shared_on: date, shared_with: str, actor: User, today: date | None = None
 ) -> Visit:
-    """Record when, and with whom, the note of a completed visit was shared with the school."""
+    """Record when, and with whom, the note of a completed visit was shared with the school
+    (rules.a_shared_note_says_when_and_with_whom, which the form asks too)."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.status != VisitStatus.COMPLETED:
         raise ValidationError(SHARE_NOT_COMPLETED)
-    errors = {}
-    if shared_on < visit.visit_date:
-        errors["shared_on"] = SHARE_DATE_BEFORE_VISIT
-    elif shared_on > (today or _today()):
-        errors["shared_on"] = SHARE_DATE_IN_FUTURE
-    if not shared_with.strip():
-        errors["shared_with"] = SHARED_WITH_REQUIRED
-    if errors:
+    if errors := rules.a_shared_note_says_when_and_with_whom(
+        shared_on=shared_on, shared_with=shared_with, visit_date=visit.visit_date, today=today or _today()
+    ):
         raise ValidationError(errors)
     visit.shared_on, visit.shared_with, visit.shared_by = shared_on, shared_with.strip(), actor
     save_as(visit, actor=actor)

@@ -4,7 +4,7 @@ reopening them with a dated note. Also today's date as the visits' writes see it
 visits.services and the MSP modules. As in visits.services (re-exported there): atomic,
 keyword-only, the acting user recorded in the audit history."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -22,16 +22,18 @@ if TYPE_CHECKING:
     from letters.models import ActionPlan
 
 from .models import Action, ActionOwner, ActionStatus, ActionUpdate, ActionUpdateKind, MspMeeting, Visit
+from .rules import ACTION_DUE_BEFORE_AGREED as ACTION_DUE_BEFORE_AGREED  # re-exported, with the rule's other words
+from .rules import (
+    NEW_ACTION_DUE_DATE,
+    an_action_falls_due_no_more_than_two_years_ahead,
+    an_action_falls_due_on_or_after_the_day_it_was_agreed,
+)
 
 ACTION_DESCRIPTION_REQUIRED = "Enter the action"
 ACTION_NOTE_REQUIRED = "Enter a note saying what changed"
 ACTION_CLOSE_NOTE_REQUIRED = "Enter a note saying why the action is closed"
 ACTION_ALREADY_CLOSED = "This action is already closed."
 ACTION_NOT_CLOSED = "This action is open."
-ACTION_DUE_BEFORE_AGREED = (
-    "The action \u201c{action}\u201d is due by {due_on:%-d %B %Y}, before the {occasion} on {agreed_on:%-d %B %Y}"
-    " when it was agreed: give a due date on or after that day"
-)
 ACTION_UPDATE_DUE_BEFORE_AGREED = "The due date cannot be before {agreed_on:%-d %B %Y}, when the action was agreed"
 
 
@@ -62,11 +64,35 @@ def _agreed_on(*, visit: Visit | None, msp_meeting: MspMeeting | None) -> tuple[
 
 @dataclass(frozen=True)
 class NewAction:
-    """An action entered with a visit or a meeting."""
+    """An action entered with a visit or a meeting. `number`: its row's number on the page, by which
+    messages name it ("Due date of new action 2"); 0 when it came through no page (its place from 1)."""
 
     description: str
     owner: str
     due_on: date
+    number: int = 0
+
+
+def new_actions_problems(
+    *, new_actions: Sequence[NewAction], agreed: tuple[date, str] | None, today: date
+) -> dict[int, list[str]]:
+    """What is wrong with each new action's due date, by its place among `new_actions`: before the
+    day the visit or meeting (`agreed`: its date and what to call it) agreed it, or more than two
+    years from today. The rows' formset asks it of the rows whose own checks passed, so one round
+    names every problem (docs/adr/0070); the service asks it again before writing."""
+    problems = {}
+    for index, new in enumerate(new_actions):
+        label = NEW_ACTION_DUE_DATE.format(number=new.number or index + 1)
+        found = (
+            an_action_falls_due_on_or_after_the_day_it_was_agreed(
+                description=new.description, due_on=new.due_on, agreed_on=agreed[0], occasion=agreed[1]
+            )
+            if agreed is not None
+            else []
+        ) or an_action_falls_due_no_more_than_two_years_ahead(due_on=new.due_on, today=today, label=label)
+        if found:
+            problems[index] = found
+    return problems
 
 
 def _create_actions(
@@ -77,24 +103,29 @@ def _create_actions(
     visit: Visit | None = None,
     msp_meeting: MspMeeting | None = None,
     action_plan: "ActionPlan | None" = None,
+    today: date | None = None,
 ) -> list[Action]:
-    """Add the actions agreed at a visit or meeting. One identical to an action already agreed there
+    """Add the actions agreed at a visit or meeting, each due from that day to two years from today
+    (new_actions_problems; a plan's actions were held to its own rules). One identical to an action already agreed there
     (same wording, owner and date) is not added again: the same form sent twice (a double click, or
     going back and sending it again) agrees each action once. The caller holds a lock on the visit
     or meeting, so two such requests run one after the other."""
     source = next((s for s in (visit, msp_meeting, action_plan) if s is not None), None)
     agreed = set(source.actions.values_list("description", "owner", "due_on")) if source is not None else set()
     occasion = _agreed_on(visit=visit, msp_meeting=msp_meeting)
+    new_actions = list(new_actions or [])
+    problems = (
+        new_actions_problems(new_actions=new_actions, agreed=occasion, today=today or _today())
+        if occasion is not None
+        else {}
+    )
     created = []
-    for index, new in enumerate(new_actions or []):
+    for index, new in enumerate(new_actions):
         description = new.description.strip()
         if not description:
             raise NewActionRefused(ACTION_DESCRIPTION_REQUIRED, index=index, field="description")
-        if occasion is not None and new.due_on < occasion[0]:
-            message = ACTION_DUE_BEFORE_AGREED.format(
-                action=description[:80], due_on=new.due_on, occasion=occasion[1], agreed_on=occasion[0]
-            )
-            raise NewActionRefused(message, index=index, field="due_on")
+        if index in problems:
+            raise NewActionRefused(problems[index][0], index=index, field="due_on")
         key = (description, ActionOwner(new.owner).value, new.due_on)
         if key in agreed:
             continue
@@ -132,10 +163,12 @@ def action_update(
     note: str,
     actor: User,
     version: str | None = None,
+    today: date | None = None,
 ) -> Action:
-    """Change an open action's wording, owner or due date (not to before the day it was agreed),
-    with a note saying what changed. `version`: the action's version the page was opened at (a
-    save made since refuses this one: core.versions)."""
+    """Change an open action's wording, owner or due date (not to before the day it was agreed, nor
+    to more than two years from today: rules.an_action_falls_due_no_more_than_two_years_ahead; a
+    date already stored is left as it is), with a note saying what changed. `version`: the
+    action's version the page was opened at (a save made since refuses this one: core.versions)."""
     action = Action.objects.select_for_update(of=("self",)).select_related("visit", "msp_meeting").get(pk=action.pk)
     if not action.is_open:
         raise ValidationError(ACTION_ALREADY_CLOSED)
@@ -146,6 +179,10 @@ def action_update(
     occasion = _agreed_on(visit=action.visit, msp_meeting=action.msp_meeting)
     if occasion is not None and due_on < occasion[0] and due_on != action.due_on:
         errors["due_on"] = ACTION_UPDATE_DUE_BEFORE_AGREED.format(agreed_on=occasion[0])
+    elif due_on != action.due_on and (
+        too_far := an_action_falls_due_no_more_than_two_years_ahead(due_on=due_on, today=today or _today())
+    ):
+        errors["due_on"] = too_far[0]
     if not note.strip():
         errors["note"] = ACTION_NOTE_REQUIRED
     if errors:

@@ -25,17 +25,15 @@ from .models import (
     MspRecommendation,
     RagRating,
 )
+from .rules import MSP_MEETING_BEFORE_SET_UP as MSP_MEETING_BEFORE_SET_UP
 from .services_actions import NewAction, _create_actions, _today
 from .services_msp import MSP_GROUP_CLOSED
 
 MSP_MEETING_CANCELLED = "This meeting was cancelled, so it cannot be changed."
 MSP_MEETING_NOT_PLANNED = "Only a planned meeting can be cancelled."
-MSP_MEETING_IN_FUTURE = "A meeting dated in the future cannot be recorded as held. Plan it instead."
 MSP_SUMMARY_LOCKED = "The summary key points were published to governors, so they can no longer be changed."
-MSP_REFOCUS_DETAILS_REQUIRED = "Say how the support is refocused"
 MSP_RECOMMENDATION_REQUIRED = "Choose the meeting's recommendation"
 MSP_ACTION_OF_OTHER_SCHOOL = "An action of another school cannot be reviewed at this meeting."
-MSP_MEETING_BEFORE_SET_UP = "The date of the meeting cannot be before the group was set up, on {set_up_on:%-d %B %Y}"
 
 
 @transaction.atomic
@@ -100,14 +98,16 @@ def msp_meeting_record(
     if meeting.status == MspMeetingStatus.PLANNED and not meeting.group.is_open:
         raise ValidationError(MSP_GROUP_CLOSED)  # a held meeting's record stays correctable
     refuse_if_changed_since(meeting, version, noun="MSP meeting", actor=actor)
-    if errors := _meeting_record_errors(
-        meeting=meeting,
+    today = today or _today()
+    if errors := meeting_record_problems(
+        set_up_on=meeting.group.set_up_on,
+        published_summary=meeting.summary_key_points if meeting.is_published else None,
         held_on=held_on,
         support_refocused=support_refocused,
         refocus_details=refocus_details,
         recommendation=recommendation,
         summary_key_points=summary_key_points,
-        today=today or _today(),
+        today=today,
     ):
         raise ValidationError(errors)
     _check_attendees_and_reviews(meeting=meeting, school_attendees=school_attendees, reviews=reviews)
@@ -127,32 +127,32 @@ def msp_meeting_record(
         save_as(progress, actor=actor)
     if school_attendees is not None:
         meeting.school_attendees.set(school_attendees)  # who reads the minutes (docs/adr/0031)
-    _create_actions(school=meeting.group.school, msp_meeting=meeting, new_actions=new_actions, actor=actor)
+    _create_actions(school=meeting.group.school, msp_meeting=meeting, new_actions=new_actions, actor=actor, today=today)
     return meeting
 
 
-def _meeting_record_errors(
+def meeting_record_problems(
     *,
-    meeting: MspMeeting,
+    set_up_on: date,
+    published_summary: str | None,
     held_on: date,
     support_refocused: bool | None,
     refocus_details: str,
     recommendation: str,
     summary_key_points: str,
     today: date,
-) -> dict[str, str]:
-    """The errors in a meeting's record, by field (all of them at once, for the form)."""
-    errors: dict[str, str] = {}
-    if held_on > today:
-        errors["held_on"] = MSP_MEETING_IN_FUTURE
-    elif held_on < meeting.group.set_up_on:
-        errors["held_on"] = MSP_MEETING_BEFORE_SET_UP.format(set_up_on=meeting.group.set_up_on)
-    if support_refocused and not refocus_details.strip():
-        errors["refocus_details"] = MSP_REFOCUS_DETAILS_REQUIRED
+) -> dict[str, list[str]]:
+    """The errors in a meeting's record, by field, all of them at once, before anything is written:
+    a meeting not yet recorded, and one about to be planned and recorded, are asked alike.
+    `published_summary`: the summary key points published to governors, or None."""
+    errors = {
+        **rules.a_held_meeting_took_place_while_its_group_ran(held_on=held_on, set_up_on=set_up_on, today=today),
+        **rules.refocused_support_says_how(support_refocused=support_refocused, refocus_details=refocus_details),
+    }
     if recommendation not in MspRecommendation.values:
-        errors["recommendation"] = MSP_RECOMMENDATION_REQUIRED
-    if meeting.is_published and summary_key_points.strip() != meeting.summary_key_points:
-        errors["summary_key_points"] = MSP_SUMMARY_LOCKED
+        errors["recommendation"] = [MSP_RECOMMENDATION_REQUIRED]
+    if published_summary is not None and summary_key_points.strip() != published_summary:
+        errors["summary_key_points"] = [MSP_SUMMARY_LOCKED]
     return errors
 
 
@@ -191,8 +191,18 @@ def msp_meeting_record_new(
     ).first()
     if same is not None:
         return same
-    if held_on > (record.get("today") or _today()):  # (before planning it: that would speak of two years)
-        raise ValidationError({"held_on": MSP_MEETING_IN_FUTURE})
+    # Every problem of the record at once, before planning it (whose checks would speak of two years).
+    if errors := meeting_record_problems(
+        set_up_on=group.set_up_on,
+        published_summary=None,
+        held_on=held_on,
+        support_refocused=record.get("support_refocused"),
+        refocus_details=record.get("refocus_details", ""),
+        recommendation=record.get("recommendation", ""),
+        summary_key_points=record.get("summary_key_points", ""),
+        today=record.get("today") or _today(),
+    ):
+        raise ValidationError(errors)
     meeting = msp_meeting_plan(group=group, held_on=held_on, start_time=start_time, actor=actor)
     return msp_meeting_record(meeting=meeting, held_on=held_on, start_time=start_time, actor=actor, **record)
 

@@ -4,6 +4,7 @@ the adviser shares and replies; the headteacher reads and answers; LA staff see 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -28,12 +29,26 @@ REPLIED = "Your reply was sent to the school."
 
 def visit_section(request, visit, reply_form: ReplyForm | None = None) -> dict:
     """The visit page's "The school's acknowledgement" part (visits.views_visits.visit_detail), with
-    a reply that was refused shown again with its error."""
+    a reply that was refused shown again with its error: in its form while its request still takes a
+    reply, else as what was typed (not saved), to copy."""
     can_change = request.user.has_perm("visits.change_visit", visit)
+    requests = selectors.visit_acknowledgements(visit=visit)
+    form = (reply_form or ReplyForm()) if can_change else None
+    reply_to, not_saved = None, None
+    if form is not None:
+        wanted = form.replying_to or (requests[0].pk if requests else None)
+        target = next((r for r in requests if r.pk == wanted), None)
+        if target is not None and target.responded_at is not None and target.replied_at is None:
+            reply_to = target.pk
+        elif form.is_bound:
+            form.error_anchor = "not-saved"  # the error summary links to what was typed
+            not_saved = {"reply": form.data.get("reply", "")}
     return {
-        "requests": selectors.visit_acknowledgements(visit=visit),
+        "requests": requests,
         "can_share": can_change,
-        "reply_form": (reply_form or ReplyForm()) if can_change else None,
+        "reply_form": form,
+        "reply_to": reply_to,
+        "not_saved": not_saved,
         "headteachers": list(headteachers_of(visit.school)) if can_change else [],
     }
 
@@ -61,7 +76,7 @@ def reply(request, pk: int):
     visit = request_.visit
     if not request.user.has_perm("visits.change_visit", visit):
         raise PermissionDenied
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, replying_to=request_.pk)
     if form.is_valid():
         try:
             acknowledgement.note_reply(acknowledgement=request_, reply=form.cleaned_data["reply"], actor=request.user)
@@ -100,23 +115,37 @@ def shared_notes(request):
 
 @permission_required("visits.view_shared_notes", raise_exception=True)
 def shared_note(request, pk: int):
-    """The note as shared with the school, its requests and answers, and the form to answer."""
+    """The note as shared with the school, its requests and answers, and the form to answer the
+    request whose note the page shows. An answer to a note amended since is refused with the form
+    kept, now answering the amended note shown; one answered since, with what was typed shown."""
     visit = selectors.shared_note_for_headteacher(user=request.user, pk=pk)
     requests = selectors.visit_acknowledgements(visit=visit)
-    current = requests[0]
-    form = AcknowledgeForm(posted(request)) if current.is_awaiting else None
+    form = AcknowledgeForm(posted(request), initial={"note_request": requests[0].pk})
+    not_saved = None  # an answer refused with no form to show it in: what was typed, to copy
     if request.method == "POST":
-        if form is None:
-            messages.error(request, acknowledgement.NOT_AWAITING)
-            return redirect("visits:shared_note", pk=visit.pk)
         if form.is_valid():
             try:
-                acknowledgement.note_acknowledge(acknowledgement=current, actor=request.user, **form.cleaned_data)
+                acknowledgement.note_acknowledge(
+                    acknowledgement=_answered(requests, form.cleaned_data["note_request"]),
+                    accurate=form.cleaned_data["accurate"],
+                    comments=form.cleaned_data["comments"],
+                    actor=request.user,
+                )
+            except acknowledgement.NoteAmendedSince as error:
+                add_service_errors(form, error)
+                form.take_request(error.request_id)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
                 messages.success(request, ANSWERED.format(adviser=visit.adviser))
                 return redirect("visits:shared_note", pk=visit.pk)
+        requests = selectors.visit_acknowledgements(visit=visit)  # as they are now, after the refusal
+        if not requests[0].is_awaiting:
+            if not form.non_field_errors():
+                form.add_error(None, acknowledgement.NOT_AWAITING)
+            form.error_anchor = "not-saved"
+            not_saved = {"form": form, **form.typed()}
+    current = requests[0]
     record_request_read(request, visit)
     letterhead = letterhead_for(visit.school.la_code)
     logo = stored_logo(letterhead.logo)
@@ -130,10 +159,22 @@ def shared_note(request, pk: int):
             "actions": selectors.visit_actions(visit=visit),
             "requests": requests,
             "current": current,
-            "form": form,
+            "form": form if current.is_awaiting else None,
+            "not_saved": not_saved,
             "title": f"Note of visit: {visit.school.name}, {visit.visit_date:%-d %B %Y}",
         },
     )
+
+
+def _answered(requests: list[NoteAcknowledgement], shown: int | None) -> NoteAcknowledgement:
+    """The request the page answered: the one it names (another visit's is 404), or the latest when
+    it names none (a page opened before the form carried it)."""
+    if shown is None:
+        return requests[0]
+    found = next((r for r in requests if r.pk == shown), None)
+    if found is None:
+        raise Http404
+    return found
 
 
 @permission_required("visits.view_acknowledgements", raise_exception=True)

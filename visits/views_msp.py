@@ -18,7 +18,7 @@ from schools.selectors import school_for_user
 
 from . import selectors, services
 from .filters import filtered_msp_groups
-from .forms_actions import action_formset
+from .forms_actions import action_formset, rows_and_form_valid
 from .forms_msp import MspGroupCloseForm, MspGroupForm, MspMeetingPlanForm, MspMeetingRecordForm
 from .models import Action, ActionStatus, MspMemberRole
 from .services_actions import NewActionRefused
@@ -225,9 +225,8 @@ def _meeting_form_page(request, *, group, meeting=None):
     open_actions = open_actions.order_by("due_on", "id")
     data = posted(request)
     add_row = data is not None and "add_action" in data
-    initial = (
-        _meeting_initial(meeting) if meeting else {"held_on": timezone.localdate(), "attendees": _attendees(group)}
-    )
+    today = timezone.localdate()  # the form, the rows and the service ask the rules of the same day
+    initial = _meeting_initial(meeting) if meeting else {"held_on": today, "attendees": _attendees(group)}
     from .msp_members import school_members_eligible
 
     school_members = school_members_eligible(school=group.school)
@@ -239,9 +238,15 @@ def _meeting_form_page(request, *, group, meeting=None):
         school_members=school_members,
         initial=initial,
         summary_locked=bool(meeting and meeting.is_published),
+        set_up_on=group.set_up_on,
+        today=today,
     )
-    formset = action_formset(data, add_row=add_row)
-    if request.method == "POST" and not add_row and form.is_valid() & formset.is_valid():
+    formset = action_formset(data, add_row=add_row, today=today)
+    if (
+        request.method == "POST"
+        and not add_row
+        and rows_and_form_valid(form, formset, date_field="held_on", occasion="meeting")
+    ):
         record = {
             "attendees": form.cleaned_data["attendees"],
             "reviews": form.reviews(),
@@ -253,6 +258,7 @@ def _meeting_form_page(request, *, group, meeting=None):
             "recommendation": form.cleaned_data["recommendation"],
             "new_actions": formset.new_actions(),
             "actor": request.user,
+            "today": today,
         }
         if "school_attendees" in form.fields:
             record["school_attendees"] = list(form.cleaned_data["school_attendees"])

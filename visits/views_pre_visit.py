@@ -65,7 +65,7 @@ def prepare(request, pk: int):
     response = pre_visit.response_of(visit)
     editable = pre_visit.is_open(visit, today) and not (response and response.is_submitted)
     form = PreVisitForm(posted(request), focus_areas=visit.focus_areas, initial=_initial(visit, response))
-    not_saved = []  # after the focus areas changed: what was typed about an area no longer a focus
+    not_saved: list = []  # after the focus areas changed: what was typed about an area no longer a focus
     if request.method == "POST":
         if not editable:
             messages.error(request, pre_visit.ALREADY_SENT if response and response.is_submitted else pre_visit.CLOSED)

@@ -21,7 +21,7 @@ from schools.terms import not_a_school_day
 
 from . import pre_visit, rules, selectors, services, views_acknowledgement
 from .filters import filtered_visits
-from .forms_actions import action_formset
+from .forms_actions import action_formset, rows_and_form_valid
 from .forms_visits import CancelVisitForm, ShareNoteForm, VisitPlanForm, VisitRecordForm
 from .models import VisitStatus
 from .services_actions import NewActionRefused
@@ -147,12 +147,21 @@ def visit_record(request, pk: int):
     officer = is_officer(request.user)
     data = posted(request)
     add_row = data is not None and "add_action" in data and not cancelled  # a cancelled visit's error shows
-    form = VisitRecordForm(data, choose_adviser=officer, initial=_record_initial(visit))
-    formset = action_formset(data, add_row=add_row)
+    today = timezone.localdate()
+    # The form and the rows ask the rules of what is sound, so one round names every problem (ADR 0070).
+    complete = data is not None and "complete" in data
+    form = VisitRecordForm(
+        data, choose_adviser=officer, initial=_record_initial(visit), visit=visit, complete=complete, today=today
+    )
+    formset = action_formset(data, add_row=add_row, today=today)
     if cancelled:  # cancelled in another tab while this was typed: the text is shown again, to keep
         form.is_valid()
         form.add_error(None, services.VISIT_CANCELLED_NO_EDIT)
-    elif request.method == "POST" and not add_row and form.is_valid() & formset.is_valid():
+    elif (
+        request.method == "POST"
+        and not add_row
+        and rows_and_form_valid(form, formset, date_field="visit_date", occasion="visit")
+    ):
         try:
             services.visit_record(
                 visit=visit,
@@ -168,8 +177,9 @@ def visit_record(request, pk: int):
                 areas_for_development=form.cleaned_data["areas_for_development"],
                 notes=form.cleaned_data["notes"],
                 new_actions=formset.new_actions(),
-                complete="complete" in data,
+                complete=complete,
                 actor=request.user,
+                today=today,
                 version=form.cleaned_data["version"],
             )
         except NewActionRefused as error:
@@ -266,11 +276,12 @@ def visit_note_pdf(request, pk: int):
 def visit_share(request, pk: int):
     visit = selectors.visit_for_user(user=request.user, pk=pk)
     forbid_unless(request, "visits.change_visit", visit)
-    initial = {"shared_on": visit.shared_on or timezone.localdate(), "shared_with": visit.shared_with}
-    form = ShareNoteForm(posted(request), initial=initial)
+    today = timezone.localdate()
+    initial = {"shared_on": visit.shared_on or today, "shared_with": visit.shared_with}
+    form = ShareNoteForm(posted(request), initial=initial, visit=visit, today=today)
     if request.method == "POST" and form.is_valid():
         try:
-            shared = services.visit_share_note(visit=visit, actor=request.user, **form.cleaned_data)
+            shared = services.visit_share_note(visit=visit, actor=request.user, today=today, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

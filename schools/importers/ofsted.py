@@ -215,7 +215,7 @@ def _read_inspection(columns: BlockColumns, record, row_number: int, today: date
     elif start is not None and start > today:
         message = START_DATE_AFTER_TODAY.format(today=display(today))
         errors.append(RowError(row_number, columns.start, record[columns.start], message))
-    if start is not None and published is not None and published < start:
+    if start is not None and published is not None and published < start and columns.publication is not None:
         message = PUBLICATION_BEFORE_START.format(column=columns.start, start=display(start))
         errors.append(RowError(row_number, columns.publication, record[columns.publication], message))
     return values, errors

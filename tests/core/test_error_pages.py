@@ -210,7 +210,7 @@ def test_an_action_due_in_a_year_too_big_for_a_date_is_not_a_server_error(client
             "actions-0-due_on_2": "9" * 20}  # fmt: skip
     response = client_as("adviser").post(reverse("visits:record", args=[objects["visit"]]), rows)
     assert response.status_code == 200
-    assert escape(NOT_A_REAL_DATE.format(label="Due date")) in response.content.decode()
+    assert escape(NOT_A_REAL_DATE.format(label="Due date of new action 1")) in response.content.decode()
 
 
 def test_a_date_missing_its_month_says_so_and_names_the_date(client_as, objects):
