@@ -19,7 +19,7 @@ from .limits import apply_text_limits
 
 # GOV.UK date input messages (design-system.service.gov.uk/components/date-input), each naming the
 # date: never Python's own ("day is out of range for month") or crispy-forms-gds' generic ones.
-DATE_REQUIRED = "Enter {label}"
+DATE_REQUIRED = "Enter the {label}"  # GOV.UK's "Enter the date of the visit"
 DATE_MISSING_PART = "{label} must include a {part}"
 NOT_A_REAL_DATE = "{label} must be a real date"
 DATE_YEAR_OUT_OF_RANGE = "{label} must be in a year from {first} to {last}"
@@ -59,7 +59,7 @@ class GovDateField(DateInputField):
         self.max_year = max_year
         super().__init__(label=label, required=required, **kwargs)
         named = error_label or label
-        lowered = named[0].lower() + named[1:]
+        lowered = (named[0].lower() + named[1:]).removeprefix("the ")  # DATE_REQUIRED says "the"
         self.error_messages["required"] = DATE_REQUIRED.format(label=lowered)
         self.error_messages["incomplete"] = DATE_REQUIRED.format(label=lowered)
         for subfield, part in zip(self.fields, ("day", "month", "year"), strict=True):

@@ -23,15 +23,11 @@ SUBJECT_REQUIRED = "Enter the subject of the letter"
 BODY_REQUIRED = "Enter the text of the letter"
 COMMENTS_REQUIRED = "Enter comments saying what needs to change"
 OUTCOME_REQUIRED = "Choose whether the governing body complied with the notice"
-DATE_REQUIRED = "Enter the {label}"  # GOV.UK's "Enter the date ...", where core.forms writes "Enter date ..."
 
 
 def _date_field(label: str, *, required: bool = True, help_text: str = "For example, 27 3 2026") -> GovDateField:
     # Far years reach the letters' own rules, which say what is wrong (rules.COMPLIANCE_END_TOO_LATE).
-    field = GovDateField(label=label, required=required, help_text=help_text, max_year=9999)
-    message = DATE_REQUIRED.format(label=label[0].lower() + label[1:])
-    field.error_messages.update(required=message, incomplete=message)
-    return field
+    return GovDateField(label=label, required=required, help_text=help_text, max_year=9999)
 
 
 INDICATORS_NEXT = "When one or more of its indicators apply: you tick them on the next page."

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from letters import forms, rules, services, services_warning_notices
+from core.forms import DATE_REQUIRED
+from letters import rules, services, services_warning_notices
 
 from .factories import approved, draft, eligible_notice, issued
 
@@ -81,8 +82,8 @@ def test_a_compliance_end_date_mistyped_in_every_box_is_named_once_in_the_error_
 def test_an_empty_date_of_issue_asks_for_the_date_of_issue(client_as, adviser, officer, link_school):
     letter = approved(link_school, "congratulations", drafter=adviser, officer=officer)
     response = client_as("officer").post(reverse("letters:issue", kwargs={"pk": letter.pk}), {})
-    assert response.context["form"].errors["issued_on"] == [forms.DATE_REQUIRED.format(label="date of issue")]
-    assert forms.DATE_REQUIRED.format(label="date of issue") == "Enter the date of issue"
+    assert response.context["form"].errors["issued_on"] == [DATE_REQUIRED.format(label="date of issue")]
+    assert DATE_REQUIRED.format(label="date of issue") == "Enter the date of issue"
 
 
 def test_dates_in_the_future_are_refused_with_messages_naming_the_date(client_as, officer, link_school, second_officer):

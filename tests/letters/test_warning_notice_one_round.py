@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from letters import forms, rules, services, services_warning_notices
+from core.forms import DATE_REQUIRED
+from letters import rules, services, services_warning_notices
 from letters.placeholders import UNKNOWN_DOUBLE_BRACES
 
 from .factories import draft, issued
@@ -52,7 +53,7 @@ def test_a_draft_with_a_mistyped_date_names_its_placeholder_error_in_the_same_ro
 def test_a_blank_response_names_the_missing_date_and_summary_together(client_as, notice):
     response = client_as("officer").post(reverse("letters:response", kwargs={"pk": notice.pk}), {})
     errors = response.context["form"].errors
-    assert errors["received_on"] == [forms.DATE_REQUIRED.format(label="date the response was received")]
+    assert errors["received_on"] == [DATE_REQUIRED.format(label="date the response was received")]
     assert errors["text"] == [services_warning_notices.RESPONSE_TEXT_REQUIRED]
 
 

@@ -85,7 +85,7 @@ def test_recording_the_shared_note_with_everything_blank_names_the_date_and_who_
     url = reverse("visits:share", kwargs={"pk": visit.pk})
     blank = {"shared_on_0": "", "shared_on_1": "", "shared_on_2": "", "shared_with": ""}
     page = client_as("adviser").post(url, blank).content.decode()
-    assert "Enter date the note was shared" in page
+    assert "Enter the date the note was shared" in page
     assert SHARED_WITH_REQUIRED in page
     visit.refresh_from_db()
     assert visit.shared_on is None

@@ -199,7 +199,7 @@ def test_choosing_a_school_to_visit_is_scoped_per_role(client_as, officer, advis
         ({"visit_date_0": "31", "visit_date_1": "2"}, "Date of the visit must be a real date"),
         ({"visit_date_2": "26"}, "Date of the visit must include a year with 4 numbers, like 2027"),
         ({"visit_date_2": "0999"}, "Date of the visit must be in a year from 2000 to 2100"),
-        ({"visit_date_0": "", "visit_date_1": "", "visit_date_2": ""}, "Enter date of the visit"),
+        ({"visit_date_0": "", "visit_date_1": "", "visit_date_2": ""}, "Enter the date of the visit"),
         ({"start_time": "half past nine"}, TIME_INVALID),
         ({"school": ""}, "Choose the school"),
     ],
