@@ -167,6 +167,13 @@ class TextLimits:
     text_labels: dict[str, str] = {}
     error_anchor: str | None = None  # where the error summary links an error about the whole form
 
+    def __getitem__(self, name):
+        # Django gives a one-line input with a max_length a maxlength attribute, and a browser cuts a
+        # paste past it short without a word: the server's message says what is wrong instead, as
+        # for a textarea (GOV.UK's text input guidance).
+        self.fields[name].widget.attrs.pop("maxlength", None)
+        return super().__getitem__(name)
+
     def full_clean(self):
         apply_text_limits(self, self.text_limits, self.text_labels)
         name_required_fields(self)

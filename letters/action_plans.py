@@ -250,7 +250,11 @@ def action_plan_review(
     another tab or by someone else is refused naming who and what they recorded, and one the
     school sent again since is refused by its version (core.versions), so no one accepts what they
     have not read."""
-    plan = ActionPlan.objects.select_for_update().select_related("letter__school", "reviewed_by").get(pk=plan.pk)
+    plan = (
+        ActionPlan.objects.select_for_update(of=("self",))
+        .select_related("letter__school", "reviewed_by")
+        .get(pk=plan.pk)
+    )
     if not may_review(actor, plan):
         raise PermissionDenied(NOT_A_REVIEWER)
     if plan.status != PlanStatus.SUBMITTED:

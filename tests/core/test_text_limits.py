@@ -166,6 +166,16 @@ def test_a_textarea_gets_no_maxlength_attribute_that_would_cut_a_paste_short():
     assert form.fields["notes"].max_length == LONG_TEXT
 
 
+def test_a_one_line_input_gets_no_maxlength_attribute_either_and_its_limit_is_said_when_passed():
+    class Form(TextLimits, forms.Form):
+        reason = forms.CharField(label="Why is it withdrawn?", max_length=300)
+
+    assert "maxlength" not in str(Form()["reason"])
+    form = Form({"reason": "x" * 301})
+    assert "maxlength" not in str(form["reason"])
+    assert form.errors["reason"] == [too_long_message("Why is it withdrawn?", 300)]
+
+
 # ---- through the pages -------------------------------------------------------------------------
 
 
