@@ -138,6 +138,7 @@ class TermDatesForm(TextLimits, forms.Form):
 
     def __init__(self, *args, terms, **kwargs):
         super().__init__(*args, **kwargs)
+        self.academic_year = terms[0].academic_year
         fieldsets = []
         for term in terms:
             names = []
@@ -154,10 +155,23 @@ class TermDatesForm(TextLimits, forms.Form):
         self.helper = form_helper(*fieldsets, Button("save", "Save term dates"))
 
     def dates(self) -> dict:
+        """{term name: its four dates}; None for a date not typed as a real one."""
         return {
-            name: tuple(self.cleaned_data[f"{name}_{attribute}"] for attribute, _ in TERM_DATE_FIELDS)
+            name: tuple(self.cleaned_data.get(f"{name}_{attribute}") for attribute, _ in TERM_DATE_FIELDS)
             for name in TermName.values
         }
+
+    def clean(self):
+        # The service's checks of the dates typed as real ones, with the boxes' own errors: one round.
+        from .services import term_dates_problems
+
+        data = super().clean()
+        for field, problems in term_dates_problems(academic_year=self.academic_year, dates=self.dates()).items():
+            if field == "__all__":
+                self.add_error(None, problems)
+            elif field not in self.errors:
+                self.add_error(field, problems)
+        return data
 
 
 class CouncillorForm(TextLimits, forms.Form):

@@ -8,6 +8,7 @@ import hashlib
 import itertools
 import logging
 from datetime import date
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -137,13 +138,15 @@ def _seat(governorship: Governorship) -> str:
 # ---- term dates ------------------------------------------------------------------------------
 
 TermDates = dict[str, tuple[date, date, date, date]]  # {term name: (starts, half-term starts, half-term ends, ends)}
+TypedTermDates = dict[str, tuple[date | None, ...]]  # as a form has them: None for a date not typed as a real one
 TERM_DATES_ORDER = "{term}: the dates must run start, half-term start, half-term end, end, in that order."
 TERMS_OVERLAP = "{later} must start after {earlier} ends."
+TERM_DATES_MISSING = "Enter all four dates of each of the three terms"
 TERM_DATE_OUTSIDE_YEAR = "{label} must be in the {year} school year, from {first:%-d %B %Y} to {last:%-d %B %Y}"
 TERM_DAY_AT_A_WEEKEND = "{label} is a {day:%A}: a term starts and ends on a weekday"
 
 
-def term_dates_in_their_school_year(*, academic_year: int, dates: TermDates) -> dict[str, list[str]]:
+def term_dates_in_their_school_year(*, academic_year: int, dates: TypedTermDates) -> dict[str, list[str]]:
     """Each date falls between 1 August and the next 31 August (an autumn term may start in late
     August): a date typed with last year's or next year's year would make the terms overlap
     another year's and move every school's current term. The first and last days of a term are
@@ -154,6 +157,8 @@ def term_dates_in_their_school_year(*, academic_year: int, dates: TermDates) -> 
     for name in TERM_ORDER:
         for attribute, day in zip(TERM_DATE_ERROR_LABELS, dates[name], strict=True):
             label = TERM_DATE_ERROR_LABELS[attribute].format(term=TermName(name).label.lower())
+            if day is None:  # not a real date: its field says so (term_dates_problems)
+                continue
             if not first <= day <= last:
                 year = academic_year_label(academic_year)
                 message = TERM_DATE_OUTSIDE_YEAR.format(label=label, year=year, first=first, last=last)
@@ -189,28 +194,42 @@ def terms_apart_from_the_years_either_side(*, academic_year: int, dates: TermDat
 
 
 @transaction.atomic
-def terms_save(*, academic_year: int, dates: TermDates, actor: User | None) -> list[Term]:
-    """Save the three terms of a year."""
-    if misdated := term_dates_in_their_school_year(academic_year=academic_year, dates=dates):
-        raise ValidationError(misdated)
-    if overlapping := terms_apart_from_the_years_either_side(academic_year=academic_year, dates=dates):
-        raise ValidationError(overlapping)
-    errors = []
+def term_dates_problems(*, academic_year: int, dates: TypedTermDates) -> dict[str, list[str]]:
+    """Everything that refuses a year's term dates, in one round (docs/adr/0070): the term form asks
+    too, with None for a date not typed as a real one, whose own message is already on the page.
+    The order of the terms and their dates is asked once every date is there."""
+    errors = term_dates_in_their_school_year(academic_year=academic_year, dates=dates)
+    if any(day is None for days in dates.values() for day in days):
+        return errors
+    complete = cast(TermDates, dates)
+    for field, problems in terms_apart_from_the_years_either_side(academic_year=academic_year, dates=complete).items():
+        errors.setdefault(field, []).extend(problems)
+    order = []
     for name in TERM_ORDER:
-        starts, half_starts, half_ends, ends = dates[name]
+        starts, half_starts, half_ends, ends = complete[name]
         if not starts < half_starts <= half_ends < ends:
-            errors.append(TERM_DATES_ORDER.format(term=TermName(name).label))
+            order.append(TERM_DATES_ORDER.format(term=TermName(name).label))
     for earlier, later in itertools.pairwise(TERM_ORDER):
-        if dates[later][0] <= dates[earlier][3]:
-            errors.append(TERMS_OVERLAP.format(earlier=TermName(earlier).label, later=TermName(later).label))
-    if errors:
+        if complete[later][0] <= complete[earlier][3]:
+            order.append(TERMS_OVERLAP.format(earlier=TermName(earlier).label, later=TermName(later).label))
+    if order:
+        errors["__all__"] = order
+    return errors
+
+
+def terms_save(*, academic_year: int, dates: TypedTermDates, actor: User | None) -> list[Term]:
+    """Save the three terms of a year."""
+    if any(day is None for days in dates.values() for day in days):
+        raise ValidationError(TERM_DATES_MISSING)
+    if errors := term_dates_problems(academic_year=academic_year, dates=dates):
         raise ValidationError(errors)
+    complete = cast(TermDates, dates)  # every date there: term_dates_problems
     saved = []
     for name in TERM_ORDER:
         term = Term.objects.filter(academic_year=academic_year, name=name).first() or Term(
             academic_year=academic_year, name=name
         )
-        term.starts_on, term.half_term_starts_on, term.half_term_ends_on, term.ends_on = dates[name]
+        term.starts_on, term.half_term_starts_on, term.half_term_ends_on, term.ends_on = complete[name]
         save_as(term, actor=actor or SYSTEM)  # None: saved by no person (as tests do)
         saved.append(term)
     return saved

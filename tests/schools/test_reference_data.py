@@ -359,3 +359,28 @@ def test_a_councillor_added_by_hand_with_their_title_is_kept_without_it(admin_us
     assert councillor.name == "Jane Doe"
     with pytest.raises(ValidationError):  # the same councillor, whichever way the name is written
         services.councillor_save(ward=ward, name="Councillor Jane Doe", email="", party="", actor=admin_user)
+
+
+def test_the_term_dates_page_names_every_problem_in_one_round(client_as):
+    """A date that is not real, and a Saturday start and a spring end in the wrong school year on
+    the same page: all named at once (they had taken three rounds)."""
+    data = {}
+    for name, days in _defaults(2027).items():
+        for attribute, day in zip(
+            ("starts_on", "half_term_starts_on", "half_term_ends_on", "ends_on"), days, strict=True
+        ):
+            data |= {
+                f"{name}_{attribute}_0": day.day,
+                f"{name}_{attribute}_1": day.month,
+                f"{name}_{attribute}_2": day.year,
+            }
+    data |= {"autumn_half_term_starts_on_0": "x"}  # not a date
+    data |= {"autumn_starts_on_0": "4", "autumn_starts_on_1": "9", "autumn_starts_on_2": "2027"}  # a Saturday
+    data |= {"spring_ends_on_0": "31", "spring_ends_on_1": "3", "spring_ends_on_2": "2029"}  # the wrong year
+    response = client_as("admin").post(reverse("schools:term_dates_edit", kwargs={"year": 2027}), data)
+
+    errors = response.context["form"].errors
+    assert set(errors) == {"autumn_half_term_starts_on", "autumn_starts_on", "spring_ends_on"}
+    assert "is a Saturday" in errors["autumn_starts_on"][0]
+    assert "must be in the 2027/28 school year" in errors["spring_ends_on"][0]
+    assert not Term.objects.filter(academic_year=2027).exists()
