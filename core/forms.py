@@ -49,7 +49,7 @@ def date_example(day: date) -> str:
 
 class GovDateField(DateInputField):
     """A GOV.UK date input (day, month, year boxes) whose every error names the date, in plain words:
-    "Enter date of the visit", "Date of the visit must include a month", "Date of the visit must be
+    "Enter the date of the visit", "Date of the visit must include a month", "Date of the visit must be
     a real date" (31 2 2027, letters, a two-digit year). `error_label` names it in messages when the
     label alone is ambiguous on the page (three terms' "First day of term"). `max_year` lets a
     service's own rule speak about far years ("The compliance period must end within ...")."""

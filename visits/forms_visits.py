@@ -7,7 +7,7 @@ from datetime import date
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
-from core.forms import Button, GovDateField, TextLimits, date_input, form_helper
+from core.forms import Button, GovDateField, TextLimits, date_example, date_input, form_helper
 from core.versions import VersionedForm
 from schools.filters import link_advisers
 
@@ -202,7 +202,7 @@ class CancelVisitForm(TextLimits, forms.Form):
         label="Why is the visit cancelled?",
         widget=forms.Textarea,
         required=False,
-        help_text="For example, the headteacher is ill; it is rearranged for 4 December",
+        help_text="For example, the headteacher is ill; it is rearranged for later in the term",
     )
 
     def __init__(self, *args, **kwargs):
@@ -222,6 +222,8 @@ class ShareNoteForm(TextLimits, forms.Form):
     def __init__(self, *args, visit: Visit | None = None, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.visit, self.today = visit, today  # given both, clean asks the rule
+        if today is not None:  # a day the rule takes: on or after the visit, not after today (ADR 0059)
+            self.fields["shared_on"].help_text = date_example(today)
         self.helper = form_helper(
             date_input("shared_on", legend_size=Size.SMALL),
             Field.text("shared_with"),

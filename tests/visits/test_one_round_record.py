@@ -12,7 +12,7 @@ from core.dates import add_months
 from tests.visits.factories import VisitFactory
 from tests.visits.test_pages import action_row, record_data
 from visits.forms_actions import ACTION_ROW_INCOMPLETE
-from visits.models import Action
+from visits.models import Action, VisitStatus
 from visits.rules import PLANNED_TOO_FAR_AHEAD, VISIT_IN_FUTURE
 from visits.services import ACTION_DUE_BEFORE_AGREED, SHARED_WITH_REQUIRED
 
@@ -102,3 +102,10 @@ def test_a_shared_note_dated_on_a_day_that_is_not_real_is_named_with_who_it_went
     assert page.count(SHARED_WITH_REQUIRED) == 2
     visit.refresh_from_db()
     assert visit.shared_on is None
+
+
+def test_the_share_pages_example_date_is_one_the_page_takes(client_as, linked, adviser, today):
+    """ADR 0059: an example the field refuses (a fixed "27 11 2026" before a December visit) misleads."""
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=today, status=VisitStatus.COMPLETED)
+    page = client_as("adviser").get(reverse("visits:share", kwargs={"pk": visit.pk})).content.decode()
+    assert f"For example, {today.day} {today.month} {today.year}" in page
