@@ -6,6 +6,7 @@ from datetime import date
 
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
+from django.utils.html import format_html
 
 from core.forms import Button, GovDateField, TextLimits, date_example, date_input, form_helper
 from core.versions import VersionedForm
@@ -223,7 +224,7 @@ class ShareNoteForm(TextLimits, forms.Form):
         super().__init__(*args, **kwargs)
         self.visit, self.today = visit, today  # given both, clean asks the rule
         if today is not None:  # a day the rule takes: on or after the visit, not after today (ADR 0059)
-            self.fields["shared_on"].help_text = date_example(today)
+            self.fields["shared_on"].help_text = format_html("{}", date_example(today))
         self.helper = form_helper(
             date_input("shared_on", legend_size=Size.SMALL),
             Field.text("shared_with"),
