@@ -47,3 +47,19 @@ def plan(link_school, headteacher, adviser, officer, on_day):
 
     on_day(PLAN_ISSUED_ON)
     return issued(link_school, "significant_concerns", drafter=adviser, officer=officer).action_plan
+
+
+# The warning notice of the warning-notice tests: issued 1 August 2026, its compliance period ending
+# on NOTICE_END (the tests' own days around it; no test reads the real date against it).
+NOTICE_END = date(2026, 10, 1)
+
+
+@pytest.fixture
+def notice(officer, link_school, second_officer):
+    """A warning notice to `link_school`, drafted by `second_officer`, approved and issued by `officer`."""
+    from .factories import issued
+
+    return issued(
+        link_school, "warning_notice", drafter=second_officer, officer=officer, issued_on=date(2026, 8, 1),
+        compliance_end_date=NOTICE_END,
+    )  # fmt: skip

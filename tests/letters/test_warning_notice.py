@@ -13,19 +13,12 @@ from pypdf import PdfReader
 from letters import rules, selectors, services, services_warning_notices
 from letters.models import ComplianceOutcome
 
+from .conftest import NOTICE_END
 from .factories import eligible_notice, issued
 
 pytestmark = pytest.mark.django_db
 
-END = date(2026, 10, 1)
-
-
-@pytest.fixture
-def notice(officer, link_school, second_officer):
-    return issued(
-        link_school, "warning_notice", drafter=second_officer, officer=officer, issued_on=date(2026, 8, 1),
-        compliance_end_date=END,
-    )  # fmt: skip
+END = NOTICE_END  # conftest's `notice` fixture
 
 
 def test_the_outcome_cannot_be_recorded_before_the_compliance_period_has_ended(officer, notice):

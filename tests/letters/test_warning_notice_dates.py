@@ -11,19 +11,12 @@ from django.utils import timezone
 from core.forms import DATE_REQUIRED
 from letters import rules, services, services_warning_notices
 
-from .factories import approved, draft, eligible_notice, issued
+from .conftest import NOTICE_END
+from .factories import approved, draft, eligible_notice
 
 pytestmark = pytest.mark.django_db
 
-END = date(2026, 10, 1)
-
-
-@pytest.fixture
-def notice(officer, link_school, second_officer):
-    return issued(
-        link_school, "warning_notice", drafter=second_officer, officer=officer, issued_on=date(2026, 8, 1),
-        compliance_end_date=END,
-    )  # fmt: skip
+END = NOTICE_END  # conftest's `notice` fixture
 
 
 def _date(prefix: str, day: date) -> dict:

@@ -2,7 +2,7 @@
 date with a bad placeholder; the response with neither date nor summary; the notice of intention
 with no power and a date the rules refuse."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -11,19 +11,12 @@ from core.forms import DATE_REQUIRED
 from letters import rules, services, services_warning_notices
 from letters.placeholders import UNKNOWN_DOUBLE_BRACES
 
-from .factories import draft, issued
+from .conftest import NOTICE_END
+from .factories import draft
 
 pytestmark = pytest.mark.django_db
 
-END = date(2026, 10, 1)
-
-
-@pytest.fixture
-def notice(officer, link_school, second_officer):
-    return issued(
-        link_school, "warning_notice", drafter=second_officer, officer=officer, issued_on=date(2026, 8, 1),
-        compliance_end_date=END,
-    )  # fmt: skip
+END = NOTICE_END  # conftest's `notice` fixture
 
 
 @pytest.mark.parametrize(

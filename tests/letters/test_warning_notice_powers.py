@@ -16,11 +16,12 @@ from pypdf import PdfReader
 from letters import rules, services
 from letters.models import InterventionPower
 
+from .conftest import NOTICE_END
 from .factories import eligible_notice, issued
 
 pytestmark = pytest.mark.django_db
 
-END = date(2026, 10, 1)
+END = NOTICE_END
 S63, S64, S65, S66 = (power.label for power in InterventionPower)
 
 
