@@ -5,7 +5,6 @@ own tools write them."""
 
 import io
 import re
-import zipfile
 from decimal import Decimal
 
 import pytest
@@ -23,6 +22,7 @@ from core.tabular import (
     FileRefused,
     read_table,
 )
+from tests.core.test_tabular import with_first_sheet
 
 
 def workbook_bytes(*sheets: tuple[str, list[list]], formats: dict[str, str] | None = None) -> bytes:
@@ -39,18 +39,6 @@ def workbook_bytes(*sheets: tuple[str, list[list]], formats: dict[str, str] | No
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def first_sheet_changed(data: bytes, change) -> bytes:
-    """The workbook with its first sheet's XML changed, in a sound zip."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for member in source.infolist():
-            content = source.read(member.filename)
-            target.writestr(
-                member.filename, change(content) if member.filename == "xl/worksheets/sheet1.xml" else content
-            )
-    return out.getvalue()
 
 
 def records(data: bytes, **options) -> list[tuple[int, dict[str, str]]]:
@@ -156,7 +144,7 @@ def test_a_formula_saved_with_its_value_is_read_as_that_value_and_one_whose_valu
         xml = xml.replace(b"<f>SUM(1500,65)</f><v></v>", b"<f>SUM(1500,65)</f><v>1565</v>")
         return re.sub(rb'<c r="C2"><f>""</f><v></v></c>', b'<c r="C2" t="str"><f>""</f><v></v></c>', xml)
 
-    table = read_table(first_sheet_changed(data, calculated), "x.xlsx")
+    table = read_table(with_first_sheet(data, calculated), "x.xlsx")
     assert table.malformed == {}
     assert list(table.records()) == [(2, {"URN": "100001", "NumberOfPupils": "1565", "Note": ""})]
 
@@ -191,7 +179,7 @@ def test_a_sheet_is_looked_at_for_formula_elements_even_across_the_chunks_it_is_
 
 def test_a_damaged_sheet_with_formulas_is_refused_as_damaged():
     rows = [["URN", "Pupils"], *([100000 + n, f"={n}+1"] for n in range(50))]
-    message = refusal(first_sheet_changed(workbook_bytes(("Data", rows)), lambda xml: xml[: len(xml) // 2]))
+    message = refusal(with_first_sheet(workbook_bytes(("Data", rows)), lambda xml: xml[: len(xml) // 2]))
     assert message.startswith(UNREADABLE_FILE.format(detail=XLSX_DAMAGED.format(detail="")[:-3]))
 
 

@@ -40,6 +40,13 @@ def trust_academy(academy):
 PLAN_ISSUED_ON = date(2026, 12, 14)
 
 
+# The actions of the plan the school sends in the `sent` fixture.
+PLAN_ROWS = (
+    ("Train every teacher in phonics", "school", date(2027, 2, 12)),
+    ("Adviser reviews", "la", date(2027, 3, 19)),
+)
+
+
 @pytest.fixture
 def plan(link_school, headteacher, adviser, officer, on_day):
     """The action plan a significant concerns letter issued today (PLAN_ISSUED_ON) asks of `link_school`."""
@@ -63,3 +70,20 @@ def notice(officer, link_school, second_officer):
         link_school, "warning_notice", drafter=second_officer, officer=officer, issued_on=date(2026, 8, 1),
         compliance_end_date=NOTICE_END,
     )  # fmt: skip
+
+
+@pytest.fixture
+def sent(plan, headteacher):
+    """`plan`, sent by the headteacher with a PDF and PLAN_ROWS' actions, awaiting the LA's view."""
+    from letters import action_plans
+
+    from .plan_files import PDF, upload
+
+    return action_plans.action_plan_submit(
+        plan=plan,
+        actor=headteacher,
+        text="Our plan",
+        items=[action_plans.PlanItem(d, o, day) for d, o, day in PLAN_ROWS],
+        upload=upload("Our plan.pdf", PDF),
+        today=date(2027, 1, 6),
+    )

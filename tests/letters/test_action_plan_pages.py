@@ -17,7 +17,7 @@ from letters.models_action_plans import PlanStatus
 from letters.views_action_plans import REVIEWED, SENT
 from visits.models import Action
 
-from .conftest import PLAN_ISSUED_ON
+from .conftest import PLAN_ISSUED_ON, PLAN_ROWS
 from .plan_files import DOCX, EXE, PDF, upload
 
 ISSUED_ON = PLAN_ISSUED_ON  # the letter's day, and today (the plan fixture, conftest)
@@ -39,10 +39,7 @@ def _rows(*rows, prefix="actions"):
     return data
 
 
-TWO_ROWS = (
-    ("Train every teacher in phonics", "school", date(2027, 2, 12)),
-    ("Adviser reviews", "la", date(2027, 3, 19)),
-)
+TWO_ROWS = PLAN_ROWS  # conftest's `sent` plan's actions
 
 
 def test_the_headteacher_sends_a_plan_with_a_file_and_two_actions(client, plan, headteacher, on_day):
@@ -188,18 +185,6 @@ def test_another_schools_headteacher_gets_404(client, plan, make_user, other_sch
     assert client.get(reverse("letters:plan_file", kwargs={"pk": plan.pk})).status_code == 404
     assert client.post(reverse("letters:school_plan", kwargs={"pk": plan.pk}), {}).status_code == 404
     assert "Kingfisher" not in client.get(reverse("letters:school_plans")).content.decode()
-
-
-@pytest.fixture
-def sent(plan, headteacher):
-    return action_plans.action_plan_submit(
-        plan=plan,
-        actor=headteacher,
-        text="Our plan",
-        items=[action_plans.PlanItem(d, o, day) for d, o, day in TWO_ROWS],
-        upload=upload("Our plan.pdf", PDF),
-        today=date(2027, 1, 6),
-    )
 
 
 def test_the_file_is_downloaded_as_an_attachment_and_the_read_logged(client, sent, headteacher, adviser):

@@ -13,20 +13,9 @@ from letters import action_plans
 from letters.models_action_plans import PlanStatus
 from visits.models import Action
 
-from .test_action_plan_pages import TWO_ROWS
+from .conftest import PLAN_ROWS as TWO_ROWS
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sent(plan, headteacher):
-    return action_plans.action_plan_submit(
-        plan=plan,
-        actor=headteacher,
-        text="Our plan",
-        items=[action_plans.PlanItem(d, o, day) for d, o, day in TWO_ROWS],
-        today=date(2027, 1, 6),
-    )
 
 
 def _version(page: str) -> str:

@@ -100,6 +100,21 @@ def _defaults(year: int) -> dict:
     return {t.name: (t.starts_on, t.half_term_starts_on, t.half_term_ends_on, t.ends_on) for t in default_terms(year)}
 
 
+def _posted(dates: dict) -> dict:
+    """The term dates form's boxes for these dates."""
+    data = {}
+    for name, days in dates.items():
+        for attribute, day in zip(
+            ("starts_on", "half_term_starts_on", "half_term_ends_on", "ends_on"), days, strict=True
+        ):
+            data |= {
+                f"{name}_{attribute}_0": day.day,
+                f"{name}_{attribute}_1": day.month,
+                f"{name}_{attribute}_2": day.year,
+            }
+    return data
+
+
 OUTSIDE_2026 = {"year": "2026/27", "first": date(2026, 8, 1), "last": date(2027, 8, 31)}
 
 
@@ -136,16 +151,7 @@ def test_term_dates_in_their_school_year(term, position, day, error):
 
 def test_term_dates_in_the_wrong_year_are_refused_on_their_fields_before_the_order_is_checked(client_as):
     """The year mistyped used to come back as "the dates must run ... in order", on no field."""
-    data = {}
-    for name, days in _defaults(2026).items():
-        for attribute, day in zip(
-            ("starts_on", "half_term_starts_on", "half_term_ends_on", "ends_on"), days, strict=True
-        ):
-            data |= {
-                f"{name}_{attribute}_0": day.day,
-                f"{name}_{attribute}_1": day.month,
-                f"{name}_{attribute}_2": day.year,
-            }
+    data = _posted(_defaults(2026))
     data["autumn_starts_on_2"] = 2025
     page = client_as("admin").post(reverse("schools:term_dates_edit", kwargs={"year": 2026}), data).content.decode()
     assert outside("First day of the autumn term") in page
@@ -364,16 +370,7 @@ def test_a_councillor_added_by_hand_with_their_title_is_kept_without_it(admin_us
 def test_the_term_dates_page_names_every_problem_in_one_round(client_as):
     """A date that is not real, and a Saturday start and a spring end in the wrong school year on
     the same page: all named at once (they had taken three rounds)."""
-    data = {}
-    for name, days in _defaults(2027).items():
-        for attribute, day in zip(
-            ("starts_on", "half_term_starts_on", "half_term_ends_on", "ends_on"), days, strict=True
-        ):
-            data |= {
-                f"{name}_{attribute}_0": day.day,
-                f"{name}_{attribute}_1": day.month,
-                f"{name}_{attribute}_2": day.year,
-            }
+    data = _posted(_defaults(2027))
     data |= {"autumn_half_term_starts_on_0": "x"}  # not a date
     data |= {"autumn_starts_on_0": "4", "autumn_starts_on_1": "9", "autumn_starts_on_2": "2027"}  # a Saturday
     data |= {"spring_ends_on_0": "31", "spring_ends_on_1": "3", "spring_ends_on_2": "2029"}  # the wrong year
