@@ -110,7 +110,7 @@ class GiasImporter(Importer):
         progress(
             f"Validated {count_of(plan.rows_total, 'row')}: {len(parsed):,} to compare, {plan.rejected:,} rejected."
         )
-        compare_row_by_row(parsed, plan)
+        compare_row_by_row(parsed, plan, first_row_of)
         return references.trusts, references.wards, references.types
 
     def apply(self, plan: Plan, *, actor, record, progress: Progress = no_progress) -> None:

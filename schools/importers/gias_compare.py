@@ -3,11 +3,13 @@ fields of the others a row would change (what a change of headteacher resets too
 preview, and the trusts, wards and establishment types that are new or renamed. The set-wise
 comparison on PostgreSQL is gias_staging; this is the row-by-row one, and what both share."""
 
+from datetime import date
 from typing import cast
 
 from django.db import connection
 from django.db.models import F
 
+from core.tabular import FileRefused
 from core.text import count_of
 
 from ..models import EstablishmentType, School, Trust, Ward
@@ -15,6 +17,12 @@ from .base import Plan, display
 from .gias_columns import KEPT_BY_LA_ON_HEAD_CHANGE, REGISTER_FIELDS, appointment_from_job_title, school_field
 
 BATCH = 2000
+FILE_OLDER_THAN_REGISTER = (
+    "This file is older than the register: row {row} (URN {urn}) says GIAS last changed the school on "
+    "{file_date:%-d %B %Y}, but the register already holds its change of {register_date:%-d %B %Y}{others}. "
+    "Importing the file would undo newer changes, so nothing was imported. Download the latest extract from GIAS "
+    "and upload that."
+)
 COMPARED_FIELDS = [*REGISTER_FIELDS, "trust_code", "ward_code"]
 
 FIELD_LABELS = {
@@ -56,9 +64,32 @@ def change_of(urn: int, values: dict, current: dict | None, changed: dict | None
     }
 
 
-def compare_row_by_row(parsed: dict[int, dict], plan: Plan) -> None:
-    """Schools to create and to change (only the fields that differ), noted on the plan's preview."""
+def is_older(values: dict, current: dict) -> bool:
+    """Whether a row says GIAS last changed its school before the change the register holds."""
+    file_date, register_date = values.get("gias_last_changed"), current["gias_last_changed"]
+    return file_date is not None and register_date is not None and file_date < register_date
+
+
+def refuse_older_file(first: tuple[int, int, date, date] | None, count: int) -> None:
+    """An extract older than the register would put back what GIAS has changed since (a file left
+    in Downloads, a preview confirmed after a newer import): refuse it whole when a row is older
+    than its school in the register. `first` is the first such row (row, URN, its date, the register's)."""
+    if first is None:
+        return
+    row, urn, file_date, register_date = first
+    others = f" ({count_of(count - 1, 'other row is', 'other rows are')} older too)" if count > 1 else ""
+    raise FileRefused(
+        FILE_OLDER_THAN_REGISTER.format(
+            row=row, urn=urn, file_date=file_date, register_date=register_date, others=others
+        )
+    )
+
+
+def compare_row_by_row(parsed: dict[int, dict], plan: Plan, row_of: dict[int, int]) -> None:
+    """Schools to create and to change (only the fields that differ), noted on the plan's preview;
+    refused if a row that would change its school is older than the register (refuse_older_file)."""
     creates, updates = [], []
+    older: list[tuple[int, int, date, date]] = []
     existing = existing_schools(list(parsed))
     for urn, values in parsed.items():
         current = existing.get(urn)
@@ -71,8 +102,11 @@ def compare_row_by_row(parsed: dict[int, dict], plan: Plan) -> None:
         if not changed:
             plan.unchanged += 1
             continue
+        if is_older(values, current):
+            older.append((row_of[urn], urn, values["gias_last_changed"], current["gias_last_changed"]))
         updates.append((current["id"], changed))
         plan.note_change(change_of(urn, values, current, changed))
+    refuse_older_file(older[0] if older else None, len(older))
     plan.created, plan.updated = len(creates), len(updates)
     plan.payload = {"creates": creates, "updates": updates}
 

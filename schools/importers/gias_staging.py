@@ -25,7 +25,7 @@ from core.bulk import built_after_load, complete_row, copy_from, copy_text, hist
 
 from ..models import EstablishmentType, School, Trust, Ward
 from .base import MAX_STORED_CHANGES, Plan, Progress
-from .gias_compare import change_of, changed_fields, existing_schools
+from .gias_compare import change_of, changed_fields, existing_schools, refuse_older_file
 
 STAGE = "gias_stage"  # the checked rows
 ACTIONS = "gias_actions"  # each row's school (if any) and what the import does with it
@@ -115,6 +115,8 @@ def compare(plan: Plan, checked) -> None:
     token = secrets.token_hex(8)
     fields = stage(checked, token)
     counts = _mark(fields)
+    if "gias_last_changed" in fields:
+        _refuse_if_older(checked)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT pos FROM {ACTIONS} WHERE action <> %s ORDER BY pos LIMIT %s", [SAME, MAX_STORED_CHANGES]
@@ -127,6 +129,22 @@ def compare(plan: Plan, checked) -> None:
         current = existing.get(urn)
         plan.note_change(change_of(urn, values, current, None if current is None else changed_fields(values, current)))
     plan.payload = {"staged_fields": fields, "staged_token": token, "checked": checked}
+
+
+def _refuse_if_older(checked) -> None:
+    """gias_compare.refuse_older_file, for the staged rows that would change their school."""
+    school = _quote(School._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.pos, s.urn, s.gias_last_changed, sc.gias_last_changed, count(*) OVER () FROM {STAGE} s "
+            f"JOIN {ACTIONS} a ON a.pos = s.pos JOIN {school} sc ON sc.id = a.school_id "
+            "WHERE a.action = %s AND s.gias_last_changed < sc.gias_last_changed ORDER BY s.pos LIMIT 1",
+            [UPDATE],
+        )
+        first = cursor.fetchone()
+    if first:
+        position, urn, file_date, register_date, count = first
+        refuse_older_file((checked.row_numbers[position], urn, file_date, register_date), count)
 
 
 def _restage_if_elsewhere(plan: Plan) -> None:
