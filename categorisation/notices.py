@@ -5,9 +5,8 @@ CategoryNotice records what the school is told: the support level, what it means
 in plain words (`Categorisation.school_reasons`, never the evidence notes, the rationale or the officer's
 comments). Each headteacher of the school and the chair of governors is emailed (a CategoryNoticeEmail row queued
 for categorisation.tasks.send_category_notice_email after commit); a chair with no account in the service is
-recorded as not emailed. The headteacher may agree or challenge it, with reasons, until `respond_by`
-(CATEGORY_RESPONSE_DAYS calendar days after it is sent); an officer decides a challenge, with reasons. Each step
-is on the categorisation's history (CategorisationEvent)."""
+recorded as not emailed. The headteacher may agree or challenge it, with reasons, until `respond_by` (see
+respond_by_for); an officer decides a challenge, with reasons. Each step is on its history (CategorisationEvent)."""
 
 from datetime import date, timedelta
 
@@ -26,6 +25,7 @@ from core import tasks as queue
 from core.emails import NO_EMAIL_ADDRESS, send_and_record
 from core.history import save_as
 from schools.models import GovernorRole, Governorship, School
+from schools.terms import working_day_on_or_after
 
 from .models import (
     Categorisation,
@@ -105,8 +105,9 @@ def the_school_answers_within_the_set_days(*, respond_by: date, today: date) -> 
 
 
 def respond_by_for(sent_on: date, days: int | None = None) -> date:
-    """The last day of the window: the day it is sent plus CATEGORY_RESPONSE_DAYS calendar days."""
-    return sent_on + timedelta(days=settings.CATEGORY_RESPONSE_DAYS if days is None else days)
+    """The last day of the window: the day sent plus CATEGORY_RESPONSE_DAYS calendar days, or the
+    next working day after a weekend or bank holiday (sent 15 December 2026: not Christmas Day)."""
+    return working_day_on_or_after(sent_on + timedelta(days=settings.CATEGORY_RESPONSE_DAYS if days is None else days))
 
 
 def a_challenge_needs_reasons(*, response: str, reasons: str) -> dict[str, list[str]]:

@@ -6,7 +6,7 @@ twice; an empty digest is not sent. Emails go through the task queue with retrie
 
 import logging
 from dataclasses import asdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from core.reminders import Reminder, reminders_for
 from core.text import count_of
+from schools.terms import is_working_day, working_day_on_or_after
 
 from .models import Digest, DigestFrequency, DigestPreference, DigestStatus
 
@@ -38,10 +39,13 @@ def digest_preference_set(*, user, frequency: str) -> DigestPreference:
 
 
 def is_digest_day(frequency: str, day: date) -> bool:
-    """Daily: every working day (no weekends); weekly: Mondays; never: no day."""
-    if frequency == DigestFrequency.NONE or day.weekday() >= 5:
+    """Daily: every working day (no weekends or bank holidays); weekly: the first working day of
+    the week (Monday, or Tuesday after Easter Monday); never: no day."""
+    if frequency == DigestFrequency.NONE or not is_working_day(day):
         return False
-    return frequency == DigestFrequency.DAILY or day.weekday() == 0
+    monday = day - timedelta(days=day.weekday())
+    first_of_week = working_day_on_or_after(monday)
+    return frequency == DigestFrequency.DAILY or day == first_of_week
 
 
 def recipients(day: date):

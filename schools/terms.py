@@ -75,9 +75,20 @@ def is_bank_holiday(day: date) -> bool:
 def working_day_on_or_before(day: date) -> date:
     """The day, or the last before it that is a weekday and not a bank holiday: a day the LA's
     offices are open (they are in the school holidays)."""
-    while day.weekday() >= 5 or is_bank_holiday(day):
+    while not is_working_day(day):
         day -= timedelta(days=1)
     return day
+
+
+def working_day_on_or_after(day: date) -> date:
+    """The day, or the first after it that is a weekday and not a bank holiday."""
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and not is_bank_holiday(day)
 
 
 def _weekday_on_or_after(day: date, weekday: int) -> date:
@@ -93,8 +104,9 @@ def default_terms(year: int) -> list[Term]:
     weekday of September with half-term in the last full week of October, spring from the first
     Monday after 2 January (the Tuesday when that Monday is New Year's substitute bank holiday) with
     half-term in mid-February, summer from mid-April with half-term in the last week of May, ending
-    in the third week of July. Good Friday and Easter Monday always fall in the Easter holiday:
-    `_easter_holiday` moves the end of spring or the start of summer round them."""
+    on the last weekday on or before 22 July; autumn ends on the Friday before Boxing Day's week.
+    Good Friday and Easter Monday always fall in the Easter holiday: `_easter_holiday` moves the
+    end of spring or the start of summer round them."""
     monday, friday = 0, 4
 
     def week(monday_of: date) -> tuple[date, date]:
@@ -110,13 +122,19 @@ def default_terms(year: int) -> list[Term]:
     spring_half = week(_weekday_on_or_after(date(year + 1, 2, 12), monday))
     spring_end, summer_start = _easter_holiday(year + 1)
     summer_half = week(_weekday_on_or_before(date(year + 1, 5, 31), monday))
+    # Autumn ends on the Friday before the week of Boxing Day (20 December 2024, 22 December 2028,
+    # 23 December 2033), not on or before 19 December, which gave a three-week holiday.
+    autumn_end = _weekday_on_or_before(date(year, 12, 26), monday) - timedelta(days=3)
+    # Summer ends on the last weekday on or before 22 July (Thursday 22 July 2027, not Friday 16th).
+    july_22 = date(year + 1, 7, 22)
+    summer_end = july_22 if july_22.weekday() <= friday else _weekday_on_or_before(july_22, friday)
     return [
         Term(academic_year=year, name=TermName.AUTUMN, starts_on=autumn_start, half_term_starts_on=autumn_half[0],
-             half_term_ends_on=autumn_half[1], ends_on=_weekday_on_or_before(date(year, 12, 19), friday)),
+             half_term_ends_on=autumn_half[1], ends_on=autumn_end),
         Term(academic_year=year, name=TermName.SPRING, starts_on=spring_start, half_term_starts_on=spring_half[0],
              half_term_ends_on=spring_half[1], ends_on=spring_end),
         Term(academic_year=year, name=TermName.SUMMER, starts_on=summer_start, half_term_starts_on=summer_half[0],
-             half_term_ends_on=summer_half[1], ends_on=_weekday_on_or_before(date(year + 1, 7, 22), friday)),
+             half_term_ends_on=summer_half[1], ends_on=summer_end),
     ]  # fmt: skip
 
 

@@ -29,6 +29,7 @@ from accounts.permissions import is_headteacher_of_school
 from core import tasks as queue
 from core.emails import NO_EMAIL_ADDRESS, send_and_record
 from core.history import delete_as, save_as
+from schools.terms import working_day_on_or_before
 
 from .models import (
     FocusArea,
@@ -69,12 +70,9 @@ def focus_label(area: str) -> str:
 def pre_visit_due_days_before_the_visit(*, visit_date: date, days: int) -> date:
     """Issue 14: the school completes its pre-visit section "by a date before the visit":
     PRE_VISIT_DAYS_BEFORE calendar days (3 by default) before the visit day; a due date that falls on
-    a Saturday or a Sunday moves back to the Friday before, so that it is a working day on which the
-    school can send it and the adviser has it before the visit."""
-    due = visit_date - timedelta(days=days)
-    while due.weekday() >= 5:
-        due -= timedelta(days=1)
-    return due
+    a weekend or a bank holiday moves back to the working day before, on which the school can send
+    it and the adviser has it before the visit."""
+    return working_day_on_or_before(visit_date - timedelta(days=days))
 
 
 def pre_visit_open_until_the_visit(*, status: str, visit_date: date, today: date) -> bool:

@@ -99,6 +99,21 @@ def test_the_school_answers_within_the_set_days(settings):
     assert not the_school_answers_within_the_set_days(respond_by=respond_by, today=respond_by + timedelta(days=1))
 
 
+@pytest.mark.parametrize(
+    ("sent_on", "respond_by"),
+    [
+        (date(2026, 12, 15), date(2026, 12, 29)),  # 10 days: Christmas Day; Monday 28th is Boxing Day's substitute
+        (date(2026, 12, 16), date(2026, 12, 29)),  # 10 days: Saturday 26th
+        (date(2027, 1, 6), date(2027, 1, 18)),  # 10 days: Saturday 16 January, to the Monday
+        (date(2027, 3, 19), date(2027, 3, 30)),  # 10 days: Easter Monday, to the Tuesday
+        (date(2027, 1, 11), date(2027, 1, 21)),  # a Thursday: kept
+    ],
+)
+def test_the_answer_window_closes_on_a_working_day(settings, sent_on, respond_by):
+    settings.CATEGORY_RESPONSE_DAYS = 10
+    assert notices.respond_by_for(sent_on) == respond_by
+
+
 def test_a_challenge_needs_reasons():
     assert a_challenge_needs_reasons(response="agree", reasons="  ") == {}
     assert a_challenge_needs_reasons(response="challenge", reasons=" We improved. ") == {}

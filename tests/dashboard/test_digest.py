@@ -52,9 +52,17 @@ def adviser_with_overdue_action(adviser, on_day):
         (DigestFrequency.WEEKLY, TUESDAY, False),
         (DigestFrequency.NONE, MONDAY, False),
         (DigestFrequency.DAILY, date(2027, 8, 10), True),  # officers work in the school holidays
+        (DigestFrequency.DAILY, date(2026, 12, 25), False),  # Christmas Day, a Friday
+        (DigestFrequency.DAILY, date(2026, 12, 28), False),  # Boxing Day's substitute, a Monday
+        (DigestFrequency.WEEKLY, date(2026, 12, 28), False),
+        (DigestFrequency.WEEKLY, date(2026, 12, 29), True),  # the week's first working day
+        (DigestFrequency.WEEKLY, date(2027, 3, 29), False),  # Easter Monday
+        (DigestFrequency.WEEKLY, date(2027, 3, 30), True),
+        (DigestFrequency.WEEKLY, date(2027, 3, 31), False),
+        (DigestFrequency.DAILY, date(2027, 5, 31), False),  # the spring bank holiday
     ],
 )
-def test_the_digest_goes_on_working_days_weekly_on_mondays_or_never(frequency, day, sent):
+def test_the_digest_goes_on_working_days_weekly_on_the_first_or_never(frequency, day, sent):
     assert digest.is_digest_day(frequency, day) is sent
 
 

@@ -42,7 +42,7 @@ def test_default_terms_follow_the_usual_england_pattern():
     assert (summer.starts_on, summer.half_term_starts_on, summer.ends_on) == (
         date(2026, 4, 13),  # Easter 5 April: the Easter holiday is 30 March to 10 April
         date(2026, 5, 25),
-        date(2026, 7, 17),
+        date(2026, 7, 22),  # the last weekday on or before 22 July
     )
 
 

@@ -78,10 +78,12 @@ def test_default_terms_keep_the_england_pattern_every_year(year):
         assert term.academic_year == year
         assert term.starts_on < term.half_term_starts_on < term.half_term_ends_on < term.ends_on
         assert term.starts_on.weekday() < 5, term  # starts on a school day
-        assert term.ends_on.weekday() == 4 or term.ends_on == good_friday(year + 1) - timedelta(days=1), term
+        assert term.ends_on.weekday() < 5, term  # ends on a school day
         assert (term.half_term_starts_on.weekday(), term.half_term_ends_on.weekday()) == (0, 4), term
         assert term.half_term_ends_on - term.half_term_starts_on == timedelta(days=4)
+    assert autumn.ends_on.weekday() == 4
     assert autumn.ends_on < spring.starts_on
+    assert spring.ends_on.weekday() == 4 or spring.ends_on == good_friday(year + 1) - timedelta(days=1)
     assert spring.ends_on < summer.starts_on
     # October half-term: the last Monday-to-Friday week wholly in October
     assert autumn.half_term_starts_on.month == autumn.half_term_ends_on.month == 10
@@ -92,10 +94,11 @@ def test_default_terms_keep_the_england_pattern_every_year(year):
     assert date(year + 1, 1, 3) <= spring.starts_on <= date(year + 1, 1, 9)
     assert date(year + 1, 2, 12) <= spring.half_term_starts_on <= date(year + 1, 2, 18)
     assert spring.ends_on < good_friday(year + 1) < easter_monday(year + 1) < summer.starts_on
-    # May half-term: the week of the last Monday in May; summer teaching ends in the third week of July
+    # May half-term: the week of the last Monday in May; summer teaching ends on the last weekday
+    # on or before 22 July
     assert summer.half_term_starts_on.month == 5
     assert (summer.half_term_starts_on + timedelta(days=7)).month == 6
-    assert date(year + 1, 7, 16) <= summer.ends_on <= date(year + 1, 7, 22)
+    assert date(year + 1, 7, 20) <= summer.ends_on <= date(year + 1, 7, 22)
     # the next year's autumn term starts after this summer's ends, in September
     assert default_terms(year + 1)[0].starts_on.month == 9
 
@@ -129,6 +132,32 @@ def test_no_default_term_starts_or_ends_on_a_bank_holiday_and_the_easter_holiday
     # two weeks with their weekends (16 days), or with a bank holiday at one end (17)
     assert timedelta(days=16) <= summer.starts_on - spring.ends_on - timedelta(days=1) <= timedelta(days=17)
     assert spring.ends_on < good_friday(year + 1) < easter_monday(year + 1) < summer.starts_on
+
+
+@pytest.mark.parametrize("year", range(2023, 2100))
+def test_the_default_christmas_holiday_is_two_weeks_with_their_weekends(year):
+    """Autumn ends on the Friday before Boxing Day's week; spring starts after New Year: 16 days,
+    or 17 with a New Year's substitute bank holiday. (The Friday on or before 19 December gave 23
+    days in 2024 and 2028.)"""
+    autumn, spring, _ = default_terms(year)
+    assert timedelta(days=16) <= spring.starts_on - autumn.ends_on - timedelta(days=1) <= timedelta(days=17)
+    assert autumn.ends_on.weekday() == 4
+    assert date(year, 12, 17) <= autumn.ends_on <= date(year, 12, 23)
+
+
+@pytest.mark.parametrize(
+    ("year", "autumn_ends", "summer_ends"),
+    [
+        (2024, date(2024, 12, 20), date(2025, 7, 22)),  # Christmas on a Wednesday; 22 July a Tuesday
+        (2026, date(2026, 12, 18), date(2027, 7, 22)),  # a Friday; a Thursday (not Friday 16 July)
+        (2027, date(2027, 12, 17), date(2028, 7, 21)),  # a Saturday; 22 July a Saturday: the Friday
+        (2028, date(2028, 12, 22), date(2029, 7, 20)),  # a Monday; a Sunday
+        (2033, date(2033, 12, 23), date(2034, 7, 21)),  # a Sunday: Boxing Day's week starts on the 26th
+    ],
+)
+def test_default_autumn_and_summer_terms_end_where_councils_end_them(year, autumn_ends, summer_ends):
+    autumn, _, summer = default_terms(year)
+    assert (autumn.ends_on, summer.ends_on) == (autumn_ends, summer_ends)
 
 
 @pytest.mark.parametrize(
@@ -201,8 +230,8 @@ def test_default_terms_for_a_leap_year_put_29_february_in_spring_2():
         (date(2027, 5, 31), "Summer 2026/27", "Summer 1 2026/27"),  # May half-term
         (date(2027, 6, 4), "Summer 2026/27", "Summer 1 2026/27"),
         (date(2027, 6, 5), "Summer 2026/27", "Summer 2 2026/27"),
-        (date(2027, 7, 16), "Summer 2026/27", "Summer 2 2026/27"),  # last teaching day of the year
-        (date(2027, 7, 17), "Summer 2026/27", "Summer 2 2026/27"),  # summer holiday
+        (date(2027, 7, 22), "Summer 2026/27", "Summer 2 2026/27"),  # last teaching day of the year
+        (date(2027, 7, 23), "Summer 2026/27", "Summer 2 2026/27"),  # summer holiday
         (date(2027, 8, 31), "Summer 2026/27", "Summer 2 2026/27"),  # the last day of the academic year
         (date(2027, 9, 1), "Autumn 2027/28", "Autumn 1 2027/28"),  # the next
         (date(2029, 9, 1), "Summer 2028/29", "Summer 2 2028/29"),  # a Saturday: autumn starts on Monday 3rd
@@ -316,8 +345,8 @@ def test_working_day_on_or_before_skips_weekends_and_bank_holidays(day, office_d
         (date(2027, 3, 26), "in the Easter holidays"),  # Good Friday
         (date(2027, 5, 3), "a bank holiday"),  # the May Day bank holiday, in the summer term
         (date(2027, 5, 31), "in the summer half-term break"),  # the spring bank holiday, in half-term
-        (date(2027, 7, 16), ""),
-        (date(2027, 7, 19), "in the summer holidays"),
+        (date(2027, 7, 22), ""),  # the last day of the summer term, a Thursday
+        (date(2027, 7, 23), "in the summer holidays"),
         (date(2026, 12, 5), "a Saturday"),
         (date(2026, 12, 6), "a Sunday"),
     ],

@@ -50,7 +50,9 @@ FOCUS = ["quality_of_education", "attendance"]
         (MONDAY, 1, FRIDAY_BEFORE),  # one day before a Monday is Sunday: Friday
         (MONDAY, 2, FRIDAY_BEFORE),  # Saturday: Friday
         (date(2026, 12, 12), 0, date(2026, 12, 11)),  # a Saturday visit, due the same day: Friday
-        (date(2027, 1, 4), 3, date(2027, 1, 1)),  # over New Year: a Friday is kept (bank holidays are not known)
+        (date(2027, 1, 4), 3, date(2026, 12, 31)),  # New Year's Day, a Friday: the Thursday before
+        (date(2027, 5, 6), 3, date(2027, 4, 30)),  # the May Day bank holiday (Monday 3 May): the Friday
+        (date(2026, 12, 29), 1, date(2026, 12, 24)),  # Monday 28 December, Boxing Day's substitute
     ],
 )
 def test_pre_visit_due_days_before_the_visit(visit_date, days, due):
