@@ -8,7 +8,7 @@ import logging
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -52,6 +52,14 @@ class ExportKind:
     # Whether the params name something that exists (a dashboard figure): if not, the export is 404
     # rather than an empty file.
     known: Callable[..., bool] | None = None
+    # The file's name from its params (a case file: "case-file-874001"), if not `filename`.
+    filename_of: Callable[[QueryDict], str] | None = None
+
+    @property
+    def title_in_sentence(self) -> str:
+        """The title inside a sentence: "Your schools spreadsheet", but "Your MSP groups spreadsheet"."""
+        first_word = self.title.split(" ", 1)[0]
+        return self.title if first_word.isupper() else self.title[:1].lower() + self.title[1:]
 
 
 KINDS: dict[str, ExportKind] = {}
@@ -103,7 +111,8 @@ def export_build(*, export_id: int, last_attempt: bool) -> None:
     if kind.build is not None:
         try:
             data, count = kind.build(user=export.requested_by, params=params)
-            export.file.save(f"{kind.filename}-{stamp}-{export.pk}.{kind.fmt}", ContentFile(data), save=False)
+            name = kind.filename_of(params) if kind.filename_of else kind.filename
+            export.file.save(f"{name}-{stamp}-{export.pk}.{kind.fmt}", ContentFile(data), save=False)
         except Exception:
             if last_attempt:
                 _finish(export, ExportStatus.FAILED, error=COULD_NOT_BUILD.format(noun=kind.noun))
@@ -128,10 +137,17 @@ def _finish(export: Export, status: str, **fields) -> None:
     )
 
 
+def export_kept_until(export: Export) -> date:
+    """The last day an export can be downloaded: EXPORT_RETENTION_DAYS after the (London) day it
+    was asked for. Its page says so; the nightly purge deletes it after that day."""
+    return timezone.localdate(export.requested_at) + timedelta(days=settings.EXPORT_RETENTION_DAYS)
+
+
 def exports_purge(*, now=None) -> int:
-    """Delete exports (and their files) older than EXPORT_RETENTION_DAYS: they are copies of case
-    lists, kept only long enough to be downloaded."""
-    cutoff = (now or timezone.now()) - timedelta(days=settings.EXPORT_RETENTION_DAYS)
+    """Delete exports (and their files) whose last day (export_kept_until) has passed: they are
+    copies of case lists, kept only long enough to be downloaded."""
+    last_day_passed = timezone.localdate(now or timezone.now()) - timedelta(days=settings.EXPORT_RETENTION_DAYS)
+    cutoff = timezone.make_aware(datetime.combine(last_day_passed, time.min))
     old = list(Export.objects.filter(requested_at__lt=cutoff))
     for export in old:
         if export.file:

@@ -1,16 +1,13 @@
 """An export's page (waiting, ready, failed) and its file: only for the user who asked for it; and
 the export of any list page that registered its kind (core.export_jobs.KINDS)."""
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from .export_jobs import KINDS, export_params, export_request, may_export
+from .export_jobs import KINDS, export_kept_until, export_params, export_request, may_export
 from .exports import XLSX_CONTENT_TYPE, csv_response
 from .models import Export, ExportStatus
 
@@ -38,7 +35,7 @@ def export_detail(request, pk: int):
             "kind": kind,
             "title": f"{kind.title} {kind.noun}",
             "back": kind.back(export_params(export)) if kind.back else reverse(kind.list_url),
-            "deleted_on": export.requested_at + timedelta(days=settings.EXPORT_RETENTION_DAYS),
+            "kept_until": export_kept_until(export),
         },
     )
 

@@ -91,4 +91,5 @@ CASE_FILE_PDF = ExportKind(
     units="entries",
     allowed=may_have,
     back=_back,
+    filename_of=lambda params: f"case-file-{''.join(c for c in params.get('urn', '') if c.isdigit())}",
 )

@@ -3,9 +3,11 @@ XLSX link records an export with the page's filters, the user waits on its page,
 download it, while they still hold the list's permission; old exports are deleted."""
 
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -19,6 +21,8 @@ from core.models import Export, ExportStatus
 from core.tasks import queue_is_postgresql
 from tests.conftest import collapsed
 from tests.factories import SchoolFactory
+
+LONDON = ZoneInfo("Europe/London")
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -152,7 +156,7 @@ def test_exports_are_deleted_with_their_files_after_the_retention_period(client_
     settings.EXPORT_RETENTION_DAYS = 7
     client_as("adviser").get(EXPORT)
     old = Export.objects.get()
-    Export.objects.filter(pk=old.pk).update(requested_at=timezone.now() - timedelta(days=7, minutes=1))
+    Export.objects.filter(pk=old.pk).update(requested_at=timezone.now() - timedelta(days=8))
     client_as("adviser").get(EXPORT)
     old.refresh_from_db()
     storage, name = old.file.storage, old.file.name
@@ -165,3 +169,26 @@ def test_exports_are_deleted_with_their_files_after_the_retention_period(client_
 def test_a_governor_cannot_ask_for_the_schools_spreadsheet(client_as, schools):
     assert client_as("governor").get(EXPORT).status_code == 403
     assert not Export.objects.exists()
+
+
+def test_an_export_is_kept_to_the_end_of_the_day_its_page_names(client_as, schools, settings):
+    """Asked for at 00:30 on 1 December (London): its page says 8 December, and the purge at 03:40
+    on 8 December keeps it; the one on 9 December deletes it."""
+    settings.EXPORT_RETENTION_DAYS = 7
+    with time_machine.travel(datetime(2026, 12, 1, 0, 30, tzinfo=LONDON), tick=False):
+        client = client_as("adviser")
+        client.get(EXPORT)
+        export = Export.objects.get()
+        page = client.get(reverse("core:export_detail", args=[export.pk])).content.decode()
+    assert "It is kept until the end of 8 December 2026, then deleted." in page
+
+    assert export_jobs.exports_purge(now=datetime(2026, 12, 8, 3, 40, tzinfo=UTC)) == 0
+    assert export_jobs.exports_purge(now=datetime(2026, 12, 9, 3, 40, tzinfo=UTC)) == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "in_sentence"),
+    [("schools", "schools"), ("msp-groups", "MSP groups"), ("case-file", "case file")],
+)
+def test_an_exports_title_keeps_its_acronyms_in_a_sentence(kind, in_sentence):
+    assert export_jobs.KINDS[kind].title_in_sentence == in_sentence

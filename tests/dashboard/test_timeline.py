@@ -301,6 +301,8 @@ def test_the_pdf_is_built_in_the_background_for_the_user_who_asked_and_only_them
     assert (export.kind, export.params) == ("case-file", [["kind", "ofsted"], ["urn", str(school.urn)]])
     body = page.content.decode()
     assert "Your case file PDF is ready" in body
+    downloaded = governor.get(reverse("core:export_download", kwargs={"pk": export.pk}))
+    assert f'filename="case-file-{school.urn}-' in downloaded["Content-Disposition"]  # names its school
     assert reverse("dashboard:timeline", kwargs={"urn": school.urn}) in body  # back to the case file
     assert client_as("officer").get(asked["Location"]).status_code == 404  # someone else's export
     assert client_as("other_governor").get(pdf_url(school)).status_code == 404  # another school's
