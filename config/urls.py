@@ -1,8 +1,9 @@
 from django.urls import include, path
 
-from core.views import bad_request, healthz, readyz
+from core.views import bad_request, healthz, readyz, server_error
 
 handler400 = bad_request
+handler500 = server_error
 
 urlpatterns = [
     path("", include("dashboard.urls")),

@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, HttpResponseServerError
 from django.template import loader
 
 from core.health import liveness, readiness
@@ -21,8 +22,21 @@ def readyz(request):
 
 
 @login_not_required
+def _error_page_context(request) -> dict[str, str]:
+    """What the 400 and 500 pages show, from settings and the request only: the service's names and
+    the reference the person can quote (the request id the log carries). Not the context
+    processors: a 400 can come before the middleware that signs the user in has run (a foreign
+    Host header, an upload the server cannot parse), and a 500 may have come from one of them."""
+    return {
+        "SERVICE_NAME": settings.SERVICE_NAME,
+        "COUNCIL_NAME": settings.COUNCIL_NAME,
+        "request_id": getattr(request, "request_id", ""),
+    }
+
+
 def bad_request(request, exception=None):
-    """The service's own 400 page, rendered without the request: a 400 can come before the
-    middleware that signs the user in has run (a foreign Host header, an upload the server cannot
-    parse), and the context processors (the navigation) need the user."""
-    return HttpResponseBadRequest(loader.get_template("400.html").render())
+    return HttpResponseBadRequest(loader.get_template("400.html").render(_error_page_context(request)))
+
+
+def server_error(request):
+    return HttpResponseServerError(loader.get_template("500.html").render(_error_page_context(request)))

@@ -2,7 +2,8 @@
 method, as every other refusal has (the 400, 403, 404 and 500 pages): never Django's plain text."""
 
 import pytest
-from django.test import Client
+from django.conf import settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +107,26 @@ def test_the_wrong_method_page_carries_the_headers_of_every_other_page(client_as
     assert response.status_code == 405
     assert response["X-Frame-Options"] == "DENY"
     assert "form-action" in response["Content-Security-Policy"]
+
+
+@pytest.mark.urls("tests.core.failing_urls")
+@override_settings(DEBUG=False)
+def test_the_500_page_names_the_service_leads_home_and_gives_the_reference_the_log_carries(adviser):
+    client = Client(raise_request_exception=False)
+    client.force_login(adviser)
+    response = client.get("/broken/")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert f'<a class="app-error-header__service" href="/">{settings.SERVICE_NAME}</a>' in page
+    assert '<meta name="viewport"' in page
+    assert '<a href="/">Go to your home page</a>' in page
+    assert f"quote the reference <strong>{response['X-Request-ID']}</strong>" in page
+
+
+@override_settings(DEBUG=False, ALLOWED_HOSTS=["schools.example.org"])
+def test_the_400_page_for_a_foreign_host_names_the_service_and_gives_the_reference():
+    response = Client().get("/", HTTP_HOST="attacker.example")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert settings.SERVICE_NAME in page
+    assert f"quote the reference <strong>{response['X-Request-ID']}</strong>" in page
