@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from core.documents import render_pdf
 from letters.documents import LetterContent
 from letters.placeholders import Block
-from tests.visits.factories import VisitFactory
+from tests.visits.factories import ActionFactory, VisitFactory
 
 from .factories import issued
 
@@ -40,3 +40,17 @@ def test_a_long_word_in_a_note_of_visit_wraps_in_its_pdf(client_as, school, advi
     visit = VisitFactory(school=school, adviser=adviser, completed=True, strengths=LONG)
     data = client_as("adviser").get(reverse("visits:note_pdf", kwargs={"pk": visit.pk})).content
     assert _longest_line(data) < 120
+
+
+def _words(data: bytes) -> list[str]:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split()
+
+
+def test_a_note_of_visits_actions_table_never_breaks_a_short_word(client_as, school, adviser):
+    """The body's overflow-wrap lets a table squeeze a narrow column to a letter: the Owner and Due
+    by columns are broken between words only ("Schoo / l" before)."""
+    visit = VisitFactory(school=school, adviser=adviser, completed=True)
+    long_action = "Put in place a whole-school approach to extended writing, with a termly check by the English lead. " * 2
+    ActionFactory(school=school, visit=visit, description=long_action)
+    words = _words(client_as("adviser").get(reverse("visits:note_pdf", kwargs={"pk": visit.pk})).content)
+    assert {"Owner", "School", "Due"} <= set(words)
