@@ -52,11 +52,21 @@ class GovDateField(DateInputField):
     "Enter the date of the visit", "Date of the visit must include a month", "Date of the visit must be
     a real date" (31 2 2027, letters, a two-digit year). `error_label` names it in messages when the
     label alone is ambiguous on the page (three terms' "First day of term"). `max_year` lets a
-    service's own rule speak about far years ("The compliance period must end within ...")."""
+    service's own rule speak about far years ("The compliance period must end within ..."); `min_year`
+    lets a date from before the service's records be typed (a headteacher appointed in 1995)."""
 
-    def __init__(self, *, label: str, required: bool = True, error_label: str = "", max_year: int = MAX_YEAR, **kwargs):
+    def __init__(
+        self,
+        *,
+        label: str,
+        required: bool = True,
+        error_label: str = "",
+        min_year: int = MIN_YEAR,
+        max_year: int = MAX_YEAR,
+        **kwargs,
+    ):
         kwargs.setdefault("require_all_fields", False)
-        self.max_year = max_year
+        self.min_year, self.max_year = min_year, max_year
         super().__init__(label=label, required=required, **kwargs)
         named = error_label or label
         lowered = (named[0].lower() + named[1:]).removeprefix("the ")  # DATE_REQUIRED says "the"
@@ -65,7 +75,7 @@ class GovDateField(DateInputField):
         for subfield, part in zip(self.fields, ("day", "month", "year"), strict=True):
             subfield.error_messages["incomplete"] = DATE_MISSING_PART.format(label=named, part=part)
         self._real_date = NOT_A_REAL_DATE.format(label=named)
-        self._year_out_of_range = DATE_YEAR_OUT_OF_RANGE.format(label=named, first=MIN_YEAR, last=max_year)
+        self._year_out_of_range = DATE_YEAR_OUT_OF_RANGE.format(label=named, first=min_year, last=max_year)
         self._four_numbers = DATE_YEAR_FOUR_NUMBERS.format(label=named, example=YEAR_EXAMPLE)
 
     def _ours(self, messages: list[str]) -> list[str]:
@@ -95,7 +105,7 @@ class GovDateField(DateInputField):
             # "26": two numbers are not a year (GOV.UK's pattern); "0999" is four, in no year this service means.
             typed = str(value[2]).strip() if isinstance(value, (list, tuple)) and len(value) == 3 else ""
             raise forms.ValidationError(self._year_out_of_range if len(typed) >= 4 else self._four_numbers)
-        if cleaned is not None and not MIN_YEAR <= cleaned.year <= self.max_year:
+        if cleaned is not None and not self.min_year <= cleaned.year <= self.max_year:
             raise forms.ValidationError(self._year_out_of_range)  # a real date, but not one this service means
         return cleaned
 

@@ -65,9 +65,18 @@ class ImportUploadForm(TextLimits, forms.Form):
         return uploaded
 
 
+HEAD_START_MIN_YEAR = 1960  # the longest-serving heads in post started in the 1970s and 1980s
+
+
 class SchoolDetailsForm(TextLimits, forms.Form):
     link_adviser = forms.ModelChoiceField(queryset=None, required=False, empty_label="No link adviser")
-    head_start_date = GovDateField(label="Headteacher's start date", required=False, help_text="For example, 1 9 2024")
+    # A long-serving head may have started before the service's own records (MIN_YEAR).
+    head_start_date = GovDateField(
+        label="Headteacher's start date",
+        required=False,
+        min_year=HEAD_START_MIN_YEAR,
+        help_text="For example, 1 9 2024",
+    )
     head_appointment = forms.ChoiceField(label="Headteacher's appointment", choices=HeadAppointment.choices)
     chair_of_governors = forms.CharField(label="Chair of governors", required=False, max_length=200)
 

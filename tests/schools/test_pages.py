@@ -11,11 +11,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from openpyxl import load_workbook
 
+from core.forms import DATE_YEAR_OUT_OF_RANGE
 from schools.demo_files import current_gias_header, gias_row, to_csv_bytes
 from schools.forms import FILE_REQUIRED
 from schools.models import HeadAppointment, ImportRecord, ImportStatus, OfstedFramework, School
+from tests.conftest import collapsed
 from tests.factories import InspectionFactory, PerformanceResultFactory, SchoolFactory, TrustFactory
 
 pytestmark = pytest.mark.django_db
@@ -173,6 +176,25 @@ def test_a_bad_date_is_shown_on_the_form_and_nothing_is_saved(client_as, school)
     assert "govuk-error-summary" in response.content.decode()
     school.refresh_from_db()
     assert school.head_appointment == HeadAppointment.UNKNOWN
+
+
+def test_a_head_appointed_before_2000_keeps_their_start_date_through_other_changes(client_as, school, adviser):
+    """A long-serving head: the start date is typed, and a school holding one can still be saved."""
+    edit = reverse("schools:edit", kwargs={"urn": school.urn})
+    posted = {
+        "head_start_date_0": "1",
+        "head_start_date_1": "9",
+        "head_start_date_2": "1995",
+        "head_appointment": "substantive",
+    }
+    assert client_as("officer").post(edit, posted).status_code == 302
+    assert client_as("officer").post(edit, posted | {"link_adviser": adviser.pk}).status_code == 302
+    school.refresh_from_db()
+    assert (school.head_start_date, school.link_adviser) == (date(1995, 9, 1), adviser)
+
+    refused = client_as("officer").post(edit, posted | {"head_start_date_2": "1959"})
+    message = DATE_YEAR_OUT_OF_RANGE.format(label="Headteacher's start date", first=1960, last=2100)
+    assert escape(message) in collapsed(refused.content.decode())
 
 
 def test_a_governor_cannot_be_made_link_adviser(client_as, governor, school):
