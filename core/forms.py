@@ -74,6 +74,7 @@ class GovDateField(DateInputField):
         self.error_messages["incomplete"] = DATE_REQUIRED.format(label=lowered)
         for subfield, part in zip(self.fields, ("day", "month", "year"), strict=True):
             subfield.error_messages["incomplete"] = DATE_MISSING_PART.format(label=named, part=part)
+        self._named = named
         self._real_date = NOT_A_REAL_DATE.format(label=named)
         self._year_out_of_range = DATE_YEAR_OUT_OF_RANGE.format(label=named, first=min_year, last=max_year)
         self._four_numbers = DATE_YEAR_FOUR_NUMBERS.format(label=named, example=YEAR_EXAMPLE)
@@ -88,7 +89,20 @@ class GovDateField(DateInputField):
             # OverflowError: a box of twenty digits is a whole number, but too big for a date.
             raise forms.ValidationError(self._real_date) from error
 
+    def _on_one_box(self, index: int, message: str) -> forms.ValidationError:
+        """The message on one box only: the summary links to it, and only it is marked in error."""
+        for position, subfield in enumerate(self.fields):
+            subfield.widget.errors = [message] if position == index else []
+        return forms.ValidationError(message)
+
     def clean(self, value):
+        typed = [str(part or "").strip() for part in value] if isinstance(value, (list, tuple)) else []
+        missing = [i for i, part in enumerate(typed) if not part]
+        if len(typed) == 3 and 0 < len(missing) < 3:
+            # GOV.UK: one message for the parts left out ("must include a month and year"), before
+            # any other problem of the date, on the first box left empty.
+            parts = " and ".join(("day", "month", "year")[i] for i in missing)
+            raise self._on_one_box(missing[0], DATE_MISSING_PART.format(label=self._named, part=parts))
         try:
             cleaned = super().clean(value)
         except forms.ValidationError as error:
@@ -101,12 +115,13 @@ class GovDateField(DateInputField):
                 subfield.widget.errors = [message for message in ours if message not in seen]
                 seen.update(ours)
             raise forms.ValidationError(self._ours(error.messages)) from error
+        year = 2
         if cleaned is not None and cleaned.year < 1000:
             # "26": two numbers are not a year (GOV.UK's pattern); "0999" is four, in no year this service means.
-            typed = str(value[2]).strip() if isinstance(value, (list, tuple)) and len(value) == 3 else ""
-            raise forms.ValidationError(self._year_out_of_range if len(typed) >= 4 else self._four_numbers)
+            typed_year = typed[year] if len(typed) == 3 else ""
+            raise self._on_one_box(year, self._year_out_of_range if len(typed_year) >= 4 else self._four_numbers)
         if cleaned is not None and not self.min_year <= cleaned.year <= self.max_year:
-            raise forms.ValidationError(self._year_out_of_range)  # a real date, but not one this service means
+            raise self._on_one_box(year, self._year_out_of_range)  # a real date, but not one this service means
         return cleaned
 
 

@@ -21,7 +21,6 @@ def readyz(request):
     return readiness()
 
 
-@login_not_required
 def _error_page_context(request) -> dict[str, str]:
     """What the 400 and 500 pages show, from settings and the request only: the service's names and
     the reference the person can quote (the request id the log carries). Not the context
@@ -34,9 +33,11 @@ def _error_page_context(request) -> dict[str, str]:
     }
 
 
+@login_not_required
 def bad_request(request, exception=None):
     return HttpResponseBadRequest(loader.get_template("400.html").render(_error_page_context(request)))
 
 
+@login_not_required
 def server_error(request):
     return HttpResponseServerError(loader.get_template("500.html").render(_error_page_context(request)))

@@ -222,6 +222,32 @@ def test_a_date_missing_its_month_says_so_and_names_the_date(client_as, objects)
     assert 'href="#id_visit_date_1"' in page  # the summary links to the month box
 
 
+def _date_boxes_in_error(page: str) -> list[str]:
+    boxes = re.findall(r"<input [^>]*govuk-date-input__input[^>]*>", page)
+    return [re.search(r' id="([^"]+)"', box).group(1) for box in boxes if "govuk-input--error" in box]
+
+
+def test_a_date_missing_two_parts_gets_one_message_on_the_first_box_left_empty(client_as, objects):
+    """GOV.UK: "must include a month and year", once, before the day's own problem (45 is no day)."""
+    response = client_as("adviser").post(
+        reverse("visits:plan"), {"visit_date_0": "45", "visit_date_1": "", "visit_date_2": ""}
+    )
+    page = response.content.decode()
+    assert page.count("Date of the visit must include a month and year") == 2  # the summary and the field
+    assert "must include a month<" not in page
+    assert 'href="#id_visit_date_1"' in page
+    assert _date_boxes_in_error(page) == ["id_visit_date_1"]
+
+
+def test_a_two_number_year_is_linked_to_and_marks_the_year_box_only(client_as, objects):
+    response = client_as("adviser").post(
+        reverse("visits:plan"), {"visit_date_0": "3", "visit_date_1": "3", "visit_date_2": "27"}
+    )
+    page = response.content.decode()
+    assert 'href="#id_visit_date_2"' in page
+    assert _date_boxes_in_error(page) == ["id_visit_date_2"]
+
+
 def test_letters_for_a_date_give_the_real_date_message_on_its_box(client_as, objects):
     response = client_as("adviser").post(
         reverse("visits:plan"), {"visit_date_0": "3", "visit_date_1": "March", "visit_date_2": "2027"}

@@ -50,7 +50,7 @@ def test_a_note_of_visits_actions_table_never_breaks_a_short_word(client_as, sch
     """The body's overflow-wrap lets a table squeeze a narrow column to a letter: the Owner and Due
     by columns are broken between words only ("Schoo / l" before)."""
     visit = VisitFactory(school=school, adviser=adviser, completed=True)
-    long_action = "Put in place a whole-school approach to extended writing, with a termly check by the English lead. " * 2
+    long_action = "Put in place a whole-school approach to extended writing, with a termly check by the lead. " * 2
     ActionFactory(school=school, visit=visit, description=long_action)
     words = _words(client_as("adviser").get(reverse("visits:note_pdf", kwargs={"pk": visit.pk})).content)
     assert {"Owner", "School", "Due"} <= set(words)
