@@ -31,6 +31,7 @@ from django.db.models import Max, Sum
 from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from core.text import count_of
 
@@ -172,5 +173,14 @@ def _signed_in(sender, request, user, **kwargs):
 @receiver(user_login_failed, dispatch_uid="accounts.lockout.sign_in_failed")
 def _sign_in_failed(sender, credentials, request=None, **kwargs):
     if request is not None:
-        # The username is what someone typed: logged quoted (repr), never as part of the format.
-        log.warning("Failed sign-in as %r from %s", attempted_username(request, credentials), client_ip(request))
+        digest = username_digest(attempted_username(request, credentials))
+        log.warning("Failed sign-in: username %s (hashed) from %s", digest, client_ip(request))
+
+
+def username_digest(username: str | None) -> str:
+    """A failed sign-in's username as the log shows it: a keyed hash (SECRET_KEY) of it casefolded,
+    the same for every try with it, so tries can be counted, but never what was typed, which may
+    be a password typed into the wrong box (axes masks it too)."""
+    if username is None:
+        return "-"
+    return salted_hmac("accounts.lockout.username", username.casefold(), algorithm="sha256").hexdigest()[:12]

@@ -91,6 +91,7 @@ def environment(args) -> dict:
         ALLOWED_HOSTS=HOST,
         BEHIND_TLS_PROXY="true",
         WEB_CONCURRENCY=str(args.workers),
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",  # a relay or a choice (core.E002)
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
     )

@@ -1,13 +1,40 @@
 """gunicorn's settings for the image (ops/entrypoint.sh): its own log lines and its access log are
 JSON on stdout like the app's (core/logs.py). The access log has the method, path (never the query
-string, which can hold search text), status, duration and the request id the app gave back."""
+string, which can hold search text), status, duration and the request id the app gave back; a
+secret in a path (a calendar feed's token, a password link's) is written as [token]."""
 
 import os
+import re
+
+from gunicorn.glogging import Logger
+
+# Every URL with a secret in its path (tests/core/test_log_hygiene.py finds them in the URLconf).
+SECRET_PATHS = (
+    (re.compile(r"(/calendar/feed/)[^/?#\s]+(\.ics)"), r"\1[token]\2"),  # visits.calendar: a bearer token
+    (re.compile(r"(/password/choose/)[^/?#\s]+/[^/?#\s]+"), r"\1[uid]/[token]"),  # accounts: a 7-day link
+)
+
+
+def without_secrets(text: str) -> str:
+    for pattern, replacement in SECRET_PATHS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class AccessLogger(Logger):
+    """gunicorn's logger, with the secrets masked in every value the access log format may name
+    (the path, the request line, the Referer, the environ)."""
+
+    def atoms(self, resp, req, environ, request_time) -> dict:
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {key: without_secrets(value) if isinstance(value, str) else value for key, value in atoms.items()}
+
 
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 timeout = 120  # imports of large files are uploaded in one request
 accesslog = "-"
+logger_class = AccessLogger
 access_log_format = "%(m)s %(U)s %(s)s %(M)sms request_id=%({x-request-id}o)s"
 _stdout = {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}
 logconfig_dict = {  # merged by gunicorn over its defaults, whose names it keeps

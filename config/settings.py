@@ -126,11 +126,17 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
-# An unset or empty DATABASE_URL means the embedded SQLite database.
+# An unset or empty DATABASE_URL means the embedded SQLite database: in development only, since
+# with DEBUG off the app refuses to start without it (core.checks; a container's own file would go
+# with the container). DATABASE_URL=sqlite:///... chooses SQLite on purpose.
+DATABASE_URL_SET = bool(env.str("DATABASE_URL", default=""))
 DATABASES = {
     "default": env.db_url_config(env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A kept connection is tried at the start of each request that uses it, so one the server ended (a
+# PostgreSQL restart or failover, pg_terminate_backend) is replaced instead of failing that request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and IMMEDIATE transactions keep the embedded database usable by the dev server's
@@ -211,7 +217,10 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 # Mail: the council's relay, as EMAIL_URL (smtp+tls://user:password@relay.example.gov.uk:587) or as
 # EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS / EMAIL_USE_SSL. With
-# neither, emails are printed to the console (development). EMAIL_BACKEND overrides the backend.
+# neither, emails are printed to the console: in development only, since with DEBUG off the app
+# refuses to start without one of them or an EMAIL_BACKEND (core.checks: password links in the logs).
+# EMAIL_BACKEND overrides the backend.
+EMAIL_CONFIGURED = any(env.str(name, default="") for name in ("EMAIL_URL", "EMAIL_HOST", "EMAIL_BACKEND"))
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 elif env.str("EMAIL_HOST", default=""):
@@ -248,6 +257,9 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Errors: Sentry when SENTRY_DSN is set (core/errors.py; no personal data sent); otherwise, with
 # ADMINS ("Name <address>,..."), a server error is emailed to them.
 ADMINS = [(address, address) for address in env.list("ADMINS", default=[])]
+# What those emails show of a request is masked: form fields, cookies, query strings (core/error_reports.py).
+DEFAULT_EXCEPTION_REPORTER = "core.error_reports.ExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "core.error_reports.ExceptionReporterFilter"
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
 SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
@@ -430,6 +442,11 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # A foreign Host header is the sender's mistake or a scan, not a fault: a warning (core/logs.py).
         "django.security.DisallowedHost": {"filters": ["as_warning"]},
+        # Likewise a request too big or with too many fields (Sentry reads a record after these filters).
+        "django.security.TooManyFieldsSent": {"filters": ["as_warning"]},
+        "django.security.TooManyFilesSent": {"filters": ["as_warning"]},
+        "django.security.RequestDataTooBig": {"filters": ["as_warning"]},
+        "django.security.SuspiciousMultipartForm": {"filters": ["as_warning"]},
         # It logs every rendering step at INFO; its warnings must stay visible (core.documents collects them).
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

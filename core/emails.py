@@ -3,6 +3,7 @@ went, when it was sent, or why not, so that every notification is visible in the
 is tried again by the queue. The apps' email tasks send through `send_and_record`."""
 
 import logging
+import smtplib
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -25,10 +26,22 @@ def send_and_record(
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
     except Exception as exc:
-        log.exception("The %s email could not be sent", what)
+        record = f"{row.model._meta.label_lower} {row.values_list('pk', flat=True).first()}"
+        log.error("The %s email (%s) could not be sent: %s", what, record, failure(exc))
         message = COULD_NOT_SEND.format(error=exc) if last_attempt else TRYING_AGAIN.format(error=exc)
         row.update(**{error_field: message[:300]})
         if not last_attempt:
             raise
     else:
         row.update(emailed_at=timezone.now(), **{error_field: ""})
+
+
+def failure(exc: BaseException) -> str:
+    """What a log line says of a failed send: the exception's type and the mail server's code, never
+    its text or traceback, which name the recipient ("<jane@example.org>: Recipient address
+    rejected"); the full text is recorded on the email's row, which the app shows."""
+    codes = [getattr(exc, "smtp_code", None)]
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+    shown = sorted({str(code) for code in codes if code is not None})
+    return type(exc).__name__ + (f" ({', '.join(shown)})" if shown else "")

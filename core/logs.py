@@ -10,6 +10,7 @@ import contextvars
 import logging
 import re
 import uuid
+from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -44,18 +45,22 @@ class RequestIdMiddleware:
 
 _request: contextvars.ContextVar = contextvars.ContextVar("request", default=None)
 
+# Tasks whose worker lines "Starting job" and "ended with status: Success" are at DEBUG: sweeps that
+# run every few seconds (core.tasks.task(quiet=True)). What they do, and a failure, is still logged.
+QUIET_TASKS: set[str] = set()
+_QUIET_ACTIONS = {"start_job", "job_success"}  # procrastinate.worker's names for those two lines
 
-def current_user_id() -> int | None:
-    """The signed-in user of the request being served, or the user whose request queued the job
-    being run (core.tasks), or None."""
+
+def current_user_id(request: Any = None) -> int | None:
+    """The signed-in user of the request being served (or of `request`, one a record names), or
+    the user whose request queued the job being run (core.tasks), or None."""
     try:
-        return _current_user_id()
+        return _current_user_id(_request.get() if request is None else request)
     except Exception:  # the user's session may be unreadable
         return None
 
 
-def _current_user_id() -> int | None:
-    request = _request.get()
+def _current_user_id(request: Any) -> int | None:
     user = getattr(request, "user", None) if request is not None else None
     if user is not None and getattr(user, "is_authenticated", False):
         return user.pk
@@ -63,12 +68,48 @@ def _current_user_id() -> int | None:
 
 
 class ContextFilter(logging.Filter):
-    """Puts request_id and user_id on every record (empty outside a request)."""
+    """The console handler's filter (settings.LOGGING): every line passes here, whichever logger
+    raised it (a logger's own filter never sees its children's lines). It
+
+    - puts request_id and user_id on every record (empty outside a request). Django logs a 4xx or
+      5xx response (django.request) once the middleware has returned, so the ids are then read
+      from the request it puts on the record;
+    - makes a warning of a request Django refuses as the client's fault (django.security.*, answered
+      400: too many fields, a body too large, a foreign host), so an ERROR is a fault of the service;
+    - keeps the start and success of QUIET_TASKS' jobs for LOG_LEVEL=DEBUG."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id.get() or None
-        record.user_id = current_user_id()
+        request = _request.get()
+        if request is None:
+            request = getattr(record, "request", None)
+        given = getattr(request, "request_id", None)
+        record.request_id = request_id.get() or (given if isinstance(given, str) else None) or None
+        record.user_id = current_user_id(request)
+        if _is_client_fault(record):
+            _demote(record, logging.WARNING)
+        if _is_quiet_job_line(record):
+            _demote(record, logging.DEBUG)
+            return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
         return True
+
+
+def _is_client_fault(record: logging.LogRecord) -> bool:
+    return record.name.startswith("django.security.") and getattr(record, "status_code", None) == 400
+
+
+def _is_quiet_job_line(record: logging.LogRecord) -> bool:
+    job = getattr(record, "job", None)
+    return (
+        record.name.startswith("procrastinate.worker")
+        and getattr(record, "action", None) in _QUIET_ACTIONS
+        and isinstance(job, dict)
+        and job.get("task_name") in QUIET_TASKS
+    )
+
+
+def _demote(record: logging.LogRecord, level: int) -> None:
+    if record.levelno > level:
+        record.levelno, record.levelname = level, logging.getLevelName(level)
 
 
 class AsWarning(logging.Filter):

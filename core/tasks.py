@@ -60,10 +60,14 @@ def on_app_ready(procrastinate_app) -> None:
 ORIGIN = "origin"
 
 
-def task(**options):
+def task(*, quiet: bool = False, **options):
     """`app.task(**options)` for this project's tasks: each job carries where it came from (the
     request's id and its signed-in user's id, added by `defer` as ORIGIN), and the worker's log
-    lines while it runs show them as request_id and user_id, as the request's own lines do."""
+    lines while it runs show them as request_id and user_id, as the request's own lines do.
+    `quiet`: a sweep run every few seconds, whose worker lines for starting and succeeding are at
+    DEBUG (core.logs.QUIET_TASKS); the task logs what it changes, and a failure is logged as usual."""
+    if quiet:
+        logs.QUIET_TASKS.add(options["name"])
 
     def decorate(func):
         @functools.wraps(func)

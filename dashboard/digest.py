@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.roles import Role
+from core import emails
 from core.reminders import Reminder, reminders_for
 from core.text import count_of
 from schools.terms import is_working_day, working_day_on_or_after
@@ -107,7 +108,7 @@ def digest_send(digest_id: int, *, last_attempt: bool = True) -> None:
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [digest.user.email])
     except Exception as exc:  # recorded on the digest; raised again for the queue to retry
-        log.exception("Digest %s could not be sent", digest_id)
+        log.error("Digest %s could not be sent: %s", digest_id, emails.failure(exc))  # never the relay's text
         Digest.objects.filter(pk=digest_id).update(
             error=NOT_SENT.format(error=exc)[:300], status=DigestStatus.FAILED if last_attempt else DigestStatus.WAITING
         )

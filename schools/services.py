@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import AccessEventKind, User
 from accounts.roles import Role
+from core import emails
 from core import tasks as queue
 from core.history import SYSTEM, delete_as, save_as
 
@@ -303,7 +304,7 @@ def alert_send(alert_id: int, *, last_attempt: bool = True) -> None:
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [r.split("<")[1].rstrip(">") for r in alert.recipients])
     except Exception as exc:  # the mail server's failure is recorded on the alert, not raised at the user
-        log.exception("Elected member alert %s could not be sent", alert_id)
+        log.error("Elected member alert %s could not be sent: %s", alert_id, emails.failure(exc))
         message = ALERT_NOT_SENT.format(error=exc) if last_attempt else ALERT_RETRYING.format(error=exc)
         ElectedMemberAlert.objects.filter(pk=alert_id).update(error=message)
         if not last_attempt:

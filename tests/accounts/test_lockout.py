@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.lockout import LOCKED_OUT, client_ip, sign_in_wait, slowed_message
+from accounts.lockout import LOCKED_OUT, client_ip, sign_in_wait, slowed_message, username_digest
 from accounts.models import AccessEvent, AccessEventKind
 from accounts.second_factor_views import UNLOCKED
 
@@ -158,13 +158,17 @@ def test_only_an_admin_lifts_a_lock(client, client_as, role, make_user):
     assert AccessAttempt.objects.filter(username="locked").exists()
 
 
+FORGED = "adviser\nforged line"
+
+
 def test_sign_ins_and_failures_are_logged(client, adviser, caplog):
+    """A failed sign-in is logged by a keyed hash of what was typed (perhaps a password), never the text."""
     with caplog.at_level(logging.INFO, logger="accounts.lockout"):
-        attempt(client, "adviser\nforged line")
+        attempt(client, FORGED)
         attempt(client, "adviser", PASSWORD)
     messages = [r.getMessage() for r in caplog.records if r.name == "accounts.lockout"]
     assert messages == [
-        f"Failed sign-in as 'adviser\\nforged line' from {OFFICE}",
+        f"Failed sign-in: username {username_digest(FORGED)} (hashed) from {OFFICE}",
         f"Signed in: user {adviser.pk} from {OFFICE}",
     ]
     assert AccessLog.objects.filter(username="adviser", ip_address=OFFICE).count() == 1

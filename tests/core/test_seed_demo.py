@@ -3,6 +3,7 @@ Under production settings it refuses: its users' password is published."""
 
 import io
 import os
+import secrets
 import subprocess
 import sys
 from datetime import date
@@ -77,7 +78,13 @@ def test_seed_demo_refuses_when_started_with_debug_off_and_changes_nothing(tmp_p
     off in every test, so it cannot be what decides)."""
     database = tmp_path / "live.sqlite3"
     environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL")}
-    environment.update(DEBUG="false", SECRET_KEY="a-production-secret", DATABASE_URL=f"sqlite:///{database}")
+    environment.update(
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DATABASE_URL=f"sqlite:///{database}",
+        ALLOWED_HOSTS="schools.example.org",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
 
     result = subprocess.run(
         [sys.executable, "manage.py", "seed_demo"],

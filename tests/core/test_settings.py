@@ -1,17 +1,25 @@
-"""Production mode: refuses to start without a secret and passes Django's deployment checks."""
+"""Production mode: refuses to start without a strong secret, its hosts, a mail relay and a database
+chosen (core.checks, which `migrate` runs before gunicorn), and passes Django's deployment checks."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from django.conf import settings
 
+from core.checks import NO_ALLOWED_HOSTS, NO_DATABASE_URL, NO_MAIL_RELAY, WEAK_SECRET_KEY
+
 BASE_DIR = Path(settings.BASE_DIR)
 
 
+# Variables the production checks read (core.checks): none may come from the test run's environment.
+CHECKED = ("DEBUG", "SECRET_KEY", "SECRET_KEY_FALLBACKS", "DATABASE_URL", "ALLOWED_HOSTS", "SITE_URL")
+
+
 def manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL")}
+    environment = {k: v for k, v in os.environ.items() if k not in CHECKED and not k.startswith("EMAIL_")}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=120
@@ -40,21 +48,19 @@ def test_the_migrations_check_runs_without_the_deployments_secret():
     assert "No changes detected" in result.stdout
 
 
+# What a production start must be given besides its hosts (core.checks refuses it otherwise).
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k" * 20 + "-Zq8v!pL2#xR7@mN4$wT9^bY6&cU3*eH1(jF5)gD0",
+    "DATABASE_URL": "sqlite://:memory:",
+    "EMAIL_URL": "smtp+tls://mailer:secret@relay.example.gov.uk:587",
+}
+
+
 def test_production_settings_pass_the_deployment_checklist_with_no_warnings():
-    result = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="false",
-        SECRET_KEY="k" * 20 + "-Zq8v!pL2#xR7@mN4$wT9^bY6&cU3*eH1(jF5)gD0",
-        ALLOWED_HOSTS="schools.example.org",
-    )
+    result = manage("check", "--deploy", "--fail-level", "WARNING", ALLOWED_HOSTS="schools.example.org", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
-
-
-PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "k" * 20 + "-Zq8v!pL2#xR7@mN4$wT9^bY6&cU3*eH1(jF5)gD0"}
 
 
 def site_url(**env) -> str:
@@ -75,3 +81,57 @@ def test_the_site_address_is_the_first_allowed_host_that_is_not_this_machine():
     assert site_url(ALLOWED_HOSTS="localhost,127.0.0.1,schools.example.org") == "https://schools.example.org"
     assert site_url(ALLOWED_HOSTS="*", SITE_URL="https://schools.example.org/") == "https://schools.example.org"
     assert manage("check", ALLOWED_HOSTS="*", SITE_URL="https://schools.example.org", **PRODUCTION).returncode == 0
+
+
+def errors(result: subprocess.CompletedProcess) -> list[str]:
+    """The ids of the system check errors a command stopped with."""
+    return sorted(set(re.findall(r"\((core\.E\d+)\)", result.stderr)))
+
+
+def test_production_will_not_start_without_a_mail_relay_rather_than_print_emails_to_the_logs():
+    """compose.yaml passes EMAIL_URL empty when .env does not set it."""
+    given = {**PRODUCTION, "ALLOWED_HOSTS": "schools.example.org", "EMAIL_URL": ""}
+    result = manage("migrate", "--plan", **given)
+    assert result.returncode != 0
+    assert errors(result) == ["core.E002"]
+    assert NO_MAIL_RELAY in result.stderr
+
+    assert manage("check", **given, EMAIL_HOST="relay.example.gov.uk").returncode == 0
+    chosen = manage("check", **given, EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend")
+    assert chosen.returncode == 0, chosen.stderr
+
+
+def test_production_will_not_start_without_allowed_hosts_rather_than_answer_every_request_400():
+    result = manage("check", **PRODUCTION)
+    assert errors(result) == ["core.E003"]
+    assert NO_ALLOWED_HOSTS in result.stderr
+
+
+def test_production_will_not_start_with_a_secret_key_that_is_short_or_repetitive():
+    host = {"ALLOWED_HOSTS": "schools.example.org"}
+    for weak in (
+        "short-but-varied-Zq8v!pL2#xR7",
+        "a" * 60,
+        "django-insecure-" + "Zq8v!pL2#xR7@mN4$wT9^bY6&cU3*eH1(jF5)gD0",
+    ):
+        result = manage("check", **{**PRODUCTION, "SECRET_KEY": weak}, **host)
+        assert errors(result) == ["core.E004"], weak
+        assert WEAK_SECRET_KEY.format(name="SECRET_KEY") in result.stderr
+    fallback = manage("check", **PRODUCTION, **host, SECRET_KEY_FALLBACKS="old-short-key")
+    assert WEAK_SECRET_KEY.format(name="SECRET_KEY_FALLBACKS[0]") in fallback.stderr
+
+
+def test_production_will_not_start_on_an_sqlite_file_it_was_not_told_to_use():
+    host = {"ALLOWED_HOSTS": "schools.example.org"}
+    for unset in ({}, {"DATABASE_URL": ""}):
+        given = {k: v for k, v in PRODUCTION.items() if k != "DATABASE_URL"} | host | unset
+        result = manage("check", **given)
+        assert errors(result) == ["core.E005"], unset
+        assert NO_DATABASE_URL in result.stderr
+    chosen = manage("check", **PRODUCTION, **host)  # DATABASE_URL=sqlite://... : SQLite on purpose
+    assert chosen.returncode == 0, chosen.stderr
+
+
+def test_development_starts_with_its_defaults_the_console_for_mail_and_the_sqlite_file():
+    result = manage("check", DEBUG="true")
+    assert result.returncode == 0, result.stderr
