@@ -14,6 +14,12 @@ log = logging.getLogger(__name__)
 
 NO_EMAIL_ADDRESS = "Not sent: the account has no email address."
 COULD_NOT_SEND = "Could not send: {error}"
+
+
+class EmailNotSent(Exception):
+    """Raised for the queue to try a failed email again. Its text is `failure()`'s and it carries no
+    chained exception: the worker logs it with its traceback at every retry, and the mail server's
+    own text names the recipient."""
 TRYING_AGAIN = "Not sent yet (trying again): {error}"
 
 
@@ -31,7 +37,7 @@ def send_and_record(
         message = COULD_NOT_SEND.format(error=exc) if last_attempt else TRYING_AGAIN.format(error=exc)
         row.update(**{error_field: message[:300]})
         if not last_attempt:
-            raise
+            raise EmailNotSent(failure(exc)) from None
     else:
         row.update(emailed_at=timezone.now(), **{error_field: ""})
 

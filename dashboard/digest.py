@@ -113,6 +113,6 @@ def digest_send(digest_id: int, *, last_attempt: bool = True) -> None:
             error=NOT_SENT.format(error=exc)[:300], status=DigestStatus.FAILED if last_attempt else DigestStatus.WAITING
         )
         if not last_attempt:
-            raise
+            raise emails.EmailNotSent(emails.failure(exc)) from None
     else:
         Digest.objects.filter(pk=digest_id).update(status=DigestStatus.SENT, sent_at=timezone.now(), error="")

@@ -308,7 +308,7 @@ def alert_send(alert_id: int, *, last_attempt: bool = True) -> None:
         message = ALERT_NOT_SENT.format(error=exc) if last_attempt else ALERT_RETRYING.format(error=exc)
         ElectedMemberAlert.objects.filter(pk=alert_id).update(error=message)
         if not last_attempt:
-            raise
+            raise emails.EmailNotSent(emails.failure(exc)) from None
     else:
         ElectedMemberAlert.objects.filter(pk=alert_id).update(sent_at=timezone.now(), error="")
 

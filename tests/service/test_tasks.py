@@ -75,7 +75,7 @@ def test_an_alert_is_queued_as_a_task_in_the_callers_transaction_with_retries(qu
 
 def test_a_failed_alert_email_is_raised_for_a_retry_and_says_so_until_the_last_attempt(mailoutbox):
     alert = an_alert()
-    with failing_mail(), pytest.raises(OSError, match=r"connection refused|timed out"):
+    with failing_mail(), pytest.raises(emails.EmailNotSent, match=r"^OSError$"):
         services.alert_send(alert.pk, last_attempt=False)
     alert.refresh_from_db()
     assert (alert.sent_at, alert.error) == (None, "Not sent yet (trying again): connection refused")
@@ -90,7 +90,7 @@ def test_a_failed_alert_email_is_raised_for_a_retry_and_says_so_until_the_last_a
 
 def test_a_retried_alert_that_goes_through_is_sent_once_and_its_error_cleared(mailoutbox):
     alert = an_alert()
-    with failing_mail(), pytest.raises(OSError, match=r"connection refused|timed out"):
+    with failing_mail(), pytest.raises(emails.EmailNotSent, match=r"^OSError$"):
         services.alert_send(alert.pk, last_attempt=False)
     services.alert_send(alert.pk, last_attempt=False)
     services.alert_send(alert.pk, last_attempt=False)  # a duplicate run sends nothing more
@@ -104,7 +104,7 @@ def test_a_failed_access_email_is_retried_then_recorded_as_not_sent(admin_user, 
     event = access.access_event_record(kind=AccessEventKind.PASSWORD_SET, user=officer, actor=admin_user)
     AccessEvent.objects.filter(pk=event.pk).update(emailed_to=officer.email)
     with mock.patch("core.emails.send_mail", side_effect=OSError("timed out")):
-        with pytest.raises(OSError, match=r"connection refused|timed out"):
+        with pytest.raises(emails.EmailNotSent, match=r"^OSError$"):
             access.access_email_send(event.pk, last_attempt=False)
         assert AccessEvent.objects.get(pk=event.pk).email_error == emails.TRYING_AGAIN.format(error="timed out")
         access.access_email_send(event.pk, last_attempt=True)
