@@ -1,13 +1,15 @@
 """The documents exchanged with schools (docs/adr/0034): which types are accepted, and the messages
 that refuse the rest. What a file is comes from its bytes (core.filetypes); the name the browser
 sent gives the extension the person expects, and the bytes must agree with it. A macro-enabled
-Office file renamed .docx is refused, as is an old binary Office file."""
+Office file renamed .docx is refused, as is an old binary Office file. Text saved as UTF-16 with its
+byte order mark (Notepad's "Unicode") is text too: a document is kept and downloaded as uploaded,
+and the mark tells the program that opens it how to read it."""
 
 from django.core.exceptions import ValidationError
 
 from core.filetypes import MACRO_KIND, OLD_OFFICE_KIND, TEXT_KIND, TEXT_TYPES, FileType, extension_of, sniffed_kind
 from core.filetypes import TYPES as KNOWN_TYPES
-from core.uploads import FILE_EMPTY
+from core.uploads import FILE_EMPTY, UTF16_BOMS
 
 # Every type core.filetypes knows: PDF, Office Open XML, OpenDocument, CSV and text.
 TYPES: dict[str, FileType] = dict(KNOWN_TYPES)
@@ -45,8 +47,22 @@ def checked_type(*, name: str, data: bytes) -> FileType:
     if found == extension or (found == TEXT_KIND and extension in TEXT_TYPES):
         return expected
     if found is None:
+        if extension in TEXT_TYPES and _is_utf16_text(data):
+            return expected
         if extension in TEXT_TYPES:
             raise ValidationError({"file": MISMATCH.format(extension=extension, found="not text")})
         raise ValidationError({"file": UNREADABLE.format(expected=expected.label)})
     label = "text" if found == TEXT_KIND else KNOWN_TYPES[found].label
     raise ValidationError({"file": MISMATCH.format(extension=extension, found=label)})
+
+
+def _is_utf16_text(data: bytes) -> bool:
+    """UTF-16 text with its byte order mark, which says the byte order: core.filetypes reads UTF-8 and
+    Windows-1252 only (UTF-16's zero bytes look binary there). Not text: a NUL character (UTF-32's
+    mark starts as UTF-16's, then zeros), an odd byte or a lone surrogate."""
+    if not data.startswith(UTF16_BOMS):
+        return False
+    try:
+        return "\x00" not in data.decode("utf-16")
+    except UnicodeDecodeError:
+        return False

@@ -8,9 +8,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
 
-from core.forms import Button, GovDateField, TextLimits, date_example, form_helper
+from core.forms import Button, GovDateField, TextLimits, date_example, date_input, form_helper
 from core.limits import LETTER, LETTER_TEMPLATE
 from core.versions import VersionedForm
+from schools.models import School
 
 from . import placeholders, rules
 from .documents import OFSTED, REGIONAL_DIRECTOR
@@ -105,9 +106,12 @@ class LetterForm(VersionedForm):  # (with core.forms.TextLimits)
         ),
     )
 
-    def __init__(self, *args, letter_type: LetterType, letter: Letter | None = None, **kwargs):
+    def __init__(
+        self, *args, letter_type: LetterType, letter: Letter | None = None, school: School | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.letter_type = letter_type
+        self.school = school or (letter.school if letter is not None else None)  # whose facts the draft holds
         example = date_example(timezone.localdate() + timedelta(days=91))
         self.fields["compliance_end_date"].help_text = format_html(
             "The local authority sets it; it must end after the date of issue. {}", example
@@ -129,7 +133,7 @@ class LetterForm(VersionedForm):  # (with core.forms.TextLimits)
         if letter_type.is_warning_notice:
             layout += [
                 Field.checkboxes("grounds", legend_size=Size.MEDIUM, small=True),
-                Fieldset(Field("compliance_end_date"), legend="Compliance period", legend_size=Size.MEDIUM),
+                Fieldset(date_input("compliance_end_date"), legend="Compliance period", legend_size=Size.MEDIUM),
             ]
         else:
             for name in ("grounds", "compliance_end_date"):
@@ -144,8 +148,10 @@ class LetterForm(VersionedForm):  # (with core.forms.TextLimits)
     def clean(self):
         """letter_content_check's words, ground and period, which a field's error would hide for a round (ADR 0070)."""
         cleaned = super().clean()
+        data = placeholders.written_in(self.school, self.letter_type) if self.school is not None else ()
         problems = {
-            name: placeholders.check(cleaned.get(name) or "", self.letter_type.code) for name in ("subject", "body")
+            name: placeholders.check(cleaned.get(name) or "", self.letter_type.code, data=data)
+            for name in ("subject", "body")
         }
         if self.letter_type.is_warning_notice:
             problems["grounds"] = rules.warning_notice_needs_a_ground_s60_2(list(cleaned.get("grounds") or []))
@@ -203,7 +209,7 @@ class IssueForm(TextLimits, forms.Form):
 
     def __init__(self, *args, letter_type: LetterType | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        layout = [Field("issued_on")]
+        layout = [date_input("issued_on")]
         if letter_type is not None and letter_type.is_trust_letter:
             layout.append(Field.checkboxes("copy_to", legend_size=Size.SMALL, small=True))
         else:
@@ -221,7 +227,9 @@ class ResponseForm(VersionedForm):  # (with core.forms.TextLimits)
     def __init__(self, *args, letter: Letter, **kwargs):
         super().__init__(*args, **kwargs)
         self.letter = letter
-        self.helper = form_helper(Field("received_on"), Field.textarea("text", rows=6), Button("save", "Save response"))
+        self.helper = form_helper(
+            date_input("received_on"), Field.textarea("text", rows=6), Button("save", "Save response")
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -268,7 +276,7 @@ class IntentionForm(TextLimits, forms.Form):
         super().__init__(*args, **kwargs)
         self.letter = letter
         self.helper = form_helper(
-            Field("given_on"),
+            date_input("given_on"),
             Field.checkboxes("powers", legend_size=Size.SMALL),
             Field.textarea("text", rows=14),
             Button("save", "Give the notice of intention"),
@@ -294,7 +302,7 @@ class DecisionForm(TextLimits, forms.Form):
         if proposed := "; ".join(self.progress.intention_labels):
             self.fields["powers"].help_text = format_html("The notice of intention proposed: {}.", proposed)
         self.helper = form_helper(
-            Field("decided_on"),
+            date_input("decided_on"),
             Field.checkboxes("powers", legend_size=Size.SMALL),
             Field.textarea("notes", rows=4),
             Button("save", "Record the decision"),

@@ -4,7 +4,13 @@ saved, and how they are filled in.
 A placeholder is a name in braces, e.g. `{school_name}`. Only the names below exist; a template or
 letter using any other name, or a brace that does not belong to a placeholder, is refused when it
 is saved, so an error can never appear at issue time. Placeholders are replaced by plain text with
-no template engine (nothing typed in a template can run code).
+no template engine (nothing typed in a template can run code), in one pass over the text: a value
+filled in is never read again as a placeholder.
+
+A new draft's text has the school's facts written in as they are on record ("Dear Maria } Costa").
+Read back from the draft (when it is saved, previewed and issued), each occurrence of such a fact
+that holds a brace is text: `check` and the fills pass over it, so it is never read as a
+placeholder or a stray brace (Facts.written_in).
 
 Body layout: paragraphs are separated by a blank line; a line starting with "- " is a bullet; a
 line starting with "# " is a heading; a list placeholder ({indicators}, {grounds}, {powers},
@@ -12,14 +18,17 @@ line starting with "# " is a heading; a list placeholder ({indicators}, {grounds
 line of its own becomes a bulleted list (inside a sentence its items are joined with "; ")."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
 
+from core.text import normalise_text
+from schools.models import School
 from schools.selectors import letterhead_for
 
-from .models import TRUST_LETTER_KINDS, Ground, InterventionPower, LetterKind
+from .models import TRUST_LETTER_KINDS, Ground, InterventionPower, LetterKind, LetterType
 from .rules import powers_window_end_s63_3_s64_2
 
 UNKNOWN_PLACEHOLDER = "{{{name}}} is not a placeholder. The placeholders are listed below the form."
@@ -102,10 +111,27 @@ def placeholders_for(kind: str) -> list[Placeholder]:
     return [p for p in PLACEHOLDERS if p.kinds is None or kind in p.kinds]
 
 
-def check(text: str, kind: str) -> list[str]:
+def _pieces(text: str, data: Iterable[str]) -> list[tuple[bool, str]]:
+    """The text cut into (is_data, piece): each occurrence of a value of `data` (longest first) is
+    one piece of data, the text between them the pieces that may hold placeholders."""
+    values = sorted({value for value in data if value}, key=len, reverse=True)
+    if not values:
+        return [(False, text)]
+    pieces: list[tuple[bool, str]] = []
+    at = 0
+    for match in re.finditer("|".join(re.escape(value) for value in values), text):
+        pieces += [(False, text[at : match.start()]), (True, match.group(0))]
+        at = match.end()
+    return [*pieces, (False, text[at:])]
+
+
+def check(text: str, kind: str, *, data: Iterable[str] = ()) -> list[str]:
     """The errors in a template or letter text: unknown placeholders, placeholders the letter type
-    cannot use, stray braces. Empty when the text is good."""
+    cannot use, stray braces. Empty when the text is good. `data`: the facts a letter's draft holds
+    as text (Facts.written_in), passed over, so their braces are neither placeholders nor stray."""
     errors = []
+    # A line break stands for each piece of data: no placeholder is read across one.
+    text = "\n".join(piece for is_data, piece in _pieces(text, data) if not is_data)
     for match in DOUBLED.finditer(text):  # named once, as doubled, not as a name and stray braces
         name = match.group(1).strip()
         message = _not_for(name, kind) or (
@@ -231,29 +257,41 @@ class Facts:
             )
         return getattr(self, name)
 
+    def written_in(self) -> list[str]:
+        """The facts a new draft's text holds as they are on record (fixed_when_drafting) that have
+        a brace ("Maria } Costa", "Acme {date} Academy"): in the draft's text, each is data."""
+        values = (self.value(p.name) for p in PLACEHOLDERS if p.fixed_when_drafting)
+        # As the draft keeps its text (normalised when saved), so that each is found in it.
+        texts = (normalise_text(v) for v in values if isinstance(v, str))
+        return [v for v in dict.fromkeys(texts) if "{" in v or "}" in v]
 
-# A brace in a fact written into a draft's text (a school, trust or person named "{date}" or with a
-# stray "{") would be read back as a placeholder when the draft is saved and issued: data run as
-# code, or a letter that cannot be saved. Written into a draft, a fact's braces become brackets.
-INERT_BRACES = str.maketrans({"{": "(", "}": ")"})
+
+def written_in(school: School, letter_type: LetterType) -> list[str]:
+    """Facts.written_in for a school's letter of a type: what `check` passes over in its draft."""
+    return Facts.for_school(school, letter_type).written_in()
 
 
-def fill_inline(text: str, facts: Facts, *, only_fixed: bool = False) -> str:
+def fill_inline(text: str, facts: Facts, *, only_fixed: bool = False, data: Iterable[str] | None = None) -> str:
+    """Each placeholder in the text replaced by its value, in one pass (a value is never read
+    again). `data`: the pieces of the text kept as they are, by default (None) the facts a
+    letter's draft holds (Facts.written_in); a template's own text (`only_fixed`, prefill) has none."""
+
     def replace(match):
         placeholder = BY_NAME.get(match.group(1).strip())
         if placeholder is None or (only_fixed and not placeholder.fixed_when_drafting):
             return match.group(0)
         value = facts.value(placeholder.name)
-        value = "; ".join(value) if isinstance(value, list) else value
-        return value.translate(INERT_BRACES) if only_fixed else value
+        return "; ".join(value) if isinstance(value, list) else value
 
-    return TOKEN.sub(replace, text)
+    if data is None:
+        data = () if only_fixed else facts.written_in()
+    return "".join(piece if is_data else TOKEN.sub(replace, piece) for is_data, piece in _pieces(text, data))
 
 
 def prefill(text: str, facts: Facts) -> str:
-    """A new draft's text: the school's facts written in; the date of issue, the indicators, grounds
-    and compliance dates left as placeholders, filled in at preview and issue (they may change
-    before then)."""
+    """A new draft's text: the school's facts written in as they are on record; the date of issue,
+    the indicators, grounds and compliance dates left as placeholders, filled in at preview and
+    issue (they may change before then)."""
     return fill_inline(text, facts, only_fixed=True)
 
 
@@ -263,27 +301,29 @@ class Block:
     lines: list[str]
 
 
-def render_blocks(text: str, facts: Facts) -> list[Block]:
-    """The body as paragraphs, headings and bulleted lists, every placeholder filled in."""
+def render_blocks(text: str, facts: Facts, *, data: Iterable[str] | None = None) -> list[Block]:
+    """The body as paragraphs, headings and bulleted lists, every placeholder filled in. `data`:
+    as fill_inline's, by default the facts a letter's draft holds."""
     blocks: list[Block] = []
+    data = facts.written_in() if data is None else list(data)
     for chunk in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip()):
         current: Block | None = None
         for raw in chunk.split("\n"):
             line = raw.rstrip()
             stripped = line.strip()
-            match = TOKEN.fullmatch(stripped)
+            match = TOKEN.fullmatch(stripped) if stripped not in data else None
             if match and BY_NAME.get(match.group(1).strip()) and BY_NAME[match.group(1).strip()].is_list:
                 items = facts.value(match.group(1).strip())
                 if items:
                     current = _append(blocks, current, "ul", items)
                 continue
             if stripped.startswith(("- ", "* ", "• ")):
-                current = _append(blocks, current, "ul", [fill_inline(stripped[2:].strip(), facts)])
+                current = _append(blocks, current, "ul", [fill_inline(stripped[2:].strip(), facts, data=data)])
             elif stripped.startswith("# "):
-                blocks.append(Block("h", [fill_inline(stripped[2:].strip(), facts)]))
+                blocks.append(Block("h", [fill_inline(stripped[2:].strip(), facts, data=data)]))
                 current = None
             elif stripped:
-                current = _append(blocks, current, "p", [fill_inline(stripped, facts)])
+                current = _append(blocks, current, "p", [fill_inline(stripped, facts, data=data)])
     return blocks
 
 
@@ -305,7 +345,7 @@ def intention_blocks(text: str, facts: Facts) -> list[Block]:
     """A notice of intention's body (s60(1)(d)): `facts.powers` are the powers it proposes, which
     {powers} lists. It is the notice of those powers, so a text that does not use {powers} has them
     stated after it (POWERS_PROPOSED, then the list), before its closing words ("Yours faithfully,")."""
-    blocks = render_blocks(text, facts)
+    blocks = render_blocks(text, facts, data=())  # typed on its form: no fact is written into it
     if uses(text, "powers") or not facts.value("powers"):
         return blocks
     statement = [Block("p", [POWERS_PROPOSED]), Block("ul", list(facts.value("powers")))]

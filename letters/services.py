@@ -89,8 +89,9 @@ def letter_content_check(*, school: School, letter_type: LetterType, subject: st
         + rules.trust_letters_only_to_academies(school=school, letter_type=letter_type)
     ):
         errors[None] = problems
+    data = placeholders.written_in(school, letter_type)  # the school's facts its draft holds: text, never placeholders
     for name, text in (("subject", subject), ("body", body)):
-        if problems := placeholders.check(text, letter_type.code):
+        if problems := placeholders.check(text, letter_type.code, data=data):
             errors[name] = problems
     if any(i.letter_type_id != letter_type.pk for i in indicators):
         errors["indicators"] = [INDICATOR_NOT_OF_TYPE]

@@ -137,7 +137,9 @@ def new_letter(request, urn: int, code: str):
         # Drafted from the academy concern it belongs to (academies), which records the link.
         raise Http404("A letter to a trust is drafted from the concern about the academy")
     subject, body = documents.prefilled_text(school, letter_type)
-    form = LetterForm(posted(request), letter_type=letter_type, initial={"subject": subject, "body": body})
+    form = LetterForm(
+        posted(request), letter_type=letter_type, school=school, initial={"subject": subject, "body": body}
+    )
     preview = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:

@@ -70,8 +70,10 @@ def suggestion_dismiss(request, urn: int, key: str):
         else:
             messages.success(request, "Dismissed the suggestion. It will not be suggested again.")
             return redirect("letters:suggestions")
+    # The title says what the h1 and its caption say: each suggestion's page is told apart in tabs and history.
+    heading = f"Dismiss the suggested {suggestion.letter_type.name.lower()}"
     return render(
         request,
         "letters/suggestion_dismiss.html",
-        {"suggestion": suggestion, "form": form, "title": "Dismiss a suggestion"},
+        {"suggestion": suggestion, "form": form, "heading": heading, "title": f"{heading}: {school.name}"},
     )

@@ -299,7 +299,7 @@ def test_a_school_named_with_placeholder_syntax_can_have_a_letter_which_shows_it
 
     letter = draft(school, "congratulations", actor=officer)
 
-    assert "Acme (date) (powers) ( Academy" in letter.body
+    assert "Acme {date} {powers} { Academy" in letter.body  # as the register has it, and text
 
 
 def test_posted_text_and_query_strings_lose_bidi_overrides_and_control_characters_passwords_excepted():

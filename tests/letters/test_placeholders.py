@@ -97,11 +97,15 @@ def test_text_in_braces_is_never_evaluated():
     assert placeholders.fill_inline("{school_name.__class__} {urn}", facts()) == "{school_name.__class__} 874001"
 
 
-def test_a_fact_written_into_a_new_draft_never_becomes_a_placeholder():
+def test_a_fact_written_into_a_new_draft_is_written_as_it_is_and_never_becomes_a_placeholder():
     text = "Dear {chair_of_governors} of {school_name}, on {date}"
     hostile = facts(school_name="Acme {date} {x} Academy", chair_of_governors="Grace } Holt")
 
-    assert placeholders.prefill(text, hostile) == "Dear Grace ) Holt of Acme (date) (x) Academy, on {date}"
+    drafted = placeholders.prefill(text, hostile)
+    assert drafted == "Dear Grace } Holt of Acme {date} {x} Academy, on {date}"
+    assert check(drafted, "congratulations", data=hostile.written_in()) == []
+    filled = placeholders.fill_inline(drafted, hostile)
+    assert filled == "Dear Grace } Holt of Acme {date} {x} Academy, on 22 November 2026"
 
 
 @pytest.mark.parametrize(
