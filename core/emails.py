@@ -20,6 +20,8 @@ class EmailNotSent(Exception):
     """Raised for the queue to try a failed email again. Its text is `failure()`'s and it carries no
     chained exception: the worker logs it with its traceback at every retry, and the mail server's
     own text names the recipient."""
+
+
 TRYING_AGAIN = "Not sent yet (trying again): {error}"
 
 
