@@ -21,7 +21,15 @@ import pyarrow.csv as pacsv
 from openpyxl import load_workbook
 
 from .csv_problems import csv_problem
-from .tabular_common import EMPTY_FILE, HEADER_SEARCH_ROWS, NO_DATA_ROWS, UNREADABLE_FILE, FileRefused, Table
+from .tabular_common import (
+    EMPTY_FILE,
+    HEADER_SEARCH_ROWS,
+    NO_DATA_ROWS,
+    UNREADABLE_FILE,
+    FileRefused,
+    Table,
+    lacks_hint,
+)
 from .tabular_common import clean_header as _clean_header
 from .tabular_common import find_header_row as _find_header_row
 from .tabular_common import normalised as _normalised
@@ -111,7 +119,7 @@ def read_table(
         frame = _normalised(_without_blank_rows(frame))
     if not any(columns):
         raise FileRefused(EMPTY_FILE)
-    if len(frame.index) == 0 and not malformed:
+    if len(frame.index) == 0 and not malformed and not lacks_hint(columns, header_hint):
         raise FileRefused(NO_DATA_ROWS)
     return Table(columns=columns, frame=frame, encoding=encoding, header_row=header_index + 1, malformed=malformed)
 

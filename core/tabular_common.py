@@ -57,6 +57,13 @@ def find_header_row(rows: list[list], hint: str | None) -> int:
     return 0
 
 
+def lacks_hint(columns: list[str], hint: str | None) -> bool:
+    """Whether the header has no column named `hint`: a file with no data rows is then refused by
+    its importer for the column it lacks ("no URN column"), which says more about a file that is
+    not the expected one than "no data rows" does."""
+    return hint is not None and not any(clean_header(column).casefold() == hint.casefold() for column in columns)
+
+
 def clean_header(name) -> str:
     return re.sub(r"\s+", " ", normalise_text(str(name if name is not None else ""))).strip()
 

@@ -44,6 +44,7 @@ from .tabular_common import (
     clean_header,
     find_header_row,
     first_line,
+    lacks_hint,
     normalised,
     without_blank_rows,
 )
@@ -276,7 +277,7 @@ def read_xlsx(
         raise FileRefused(UNREADABLE_FILE.format(detail=XLSX_DAMAGED.format(detail=first_line(exc)))) from None
     finally:
         workbook.close()
-    if len(table.frame.index) == 0 and not table.malformed:
+    if len(table.frame.index) == 0 and not table.malformed and (no_data or not lacks_hint(table.columns, hint)):
         raise FileRefused(no_data or NO_DATA_ROWS)
     return table
 

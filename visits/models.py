@@ -121,7 +121,8 @@ class Visit(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_visit_type_display()} visit to {self.school.name}, {self.visit_date:%d/%m/%Y}"
+        # A long date: titles and labels are read aloud ("20 January 2027", not "20/01/2027").
+        return f"{self.get_visit_type_display()} visit to {self.school.name}, {self.visit_date:%-d %B %Y}"
 
     def get_absolute_url(self):
         return reverse("visits:detail", kwargs={"pk": self.pk})

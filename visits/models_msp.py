@@ -132,7 +132,7 @@ class MspMeeting(models.Model):
         indexes = [models.Index(fields=["group", "held_on"]), models.Index(fields=["status", "held_on"])]
 
     def __str__(self):
-        return f"MSP meeting, {self.group.school.name}, {self.held_on:%d/%m/%Y}"
+        return f"MSP meeting, {self.group.school.name}, {self.held_on:%-d %B %Y}"  # read aloud: a long date
 
     def get_absolute_url(self):
         return reverse("visits:msp_meeting", kwargs={"pk": self.pk})

@@ -83,6 +83,15 @@ def test_refuses_files_it_cannot_use_with_a_clear_message(data, filename, messag
     assert refused.value.message == message
 
 
+def test_a_file_with_no_data_rows_and_not_the_expected_header_is_left_to_its_importer():
+    """One line of something else ("hello", a renamed file) is not "a header row but no data rows"
+    of the expected file: the importer says which column it lacks."""
+    table = read_table(b"hello\n", "x.csv", header_hint="URN")
+    assert (table.columns, len(table)) == (["hello"], 0)
+    with pytest.raises(FileRefused, match=NO_DATA_ROWS):
+        read_table(b"Name,URN\n", "x.csv", header_hint="URN")
+
+
 def test_refuses_a_corrupt_xlsx_saying_it_is_not_a_workbook():
     with pytest.raises(FileRefused) as refused:
         read_table(b"PK\x03\x04 not really a zip", "x.xlsx")

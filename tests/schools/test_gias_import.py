@@ -410,3 +410,8 @@ def test_every_field_a_gias_preview_names_has_a_label_in_words_not_its_column_na
         assert not label.lower().startswith("gias"), field
         assert label != "address3", field
     assert FIELD_LABELS["gias_last_changed"] == "last changed in GIAS"
+
+
+def test_one_line_of_something_else_is_refused_for_the_urn_column_it_lacks():
+    record = run(b"hello\n", filename="bad.csv")
+    assert (record.status, record.message) == (ImportStatus.REFUSED, NO_URN_COLUMN)

@@ -961,3 +961,12 @@ def test_the_msp_list_shows_the_first_schools_without_a_group_and_links_to_them_
     every = client.get(reverse("visits:msp_list"), {"to_set_up": "all"})
     assert len(every.context["to_set_up"]) == 3
     assert "The first" not in every.content.decode()
+
+
+def test_a_visits_and_a_meetings_titles_give_their_dates_in_words(client_as, linked, adviser, officer):
+    """A page title is read aloud: "11 September 2026", never "11/09/2026"."""
+    visit = VisitFactory(school=linked, adviser=adviser, visit_date=date(2026, 9, 11))
+    page = client_as("adviser").get(reverse("visits:detail", kwargs={"pk": visit.pk})).content.decode()
+    assert re.search(r"<title>[^<]*visit to [^<]*, 11 September 2026", page)
+    meeting = MspMeetingFactory(group=MspGroupFactory(school=linked, chair=officer), held_on=date(2026, 9, 11))
+    assert str(meeting) == f"MSP meeting, {linked.name}, 11 September 2026"
