@@ -1,9 +1,12 @@
-from datetime import date
+from datetime import date, timedelta
+from typing import cast
 
 import pytest
+from django.utils import timezone
 
 from accounts.roles import Role
-from tests.factories import SchoolFactory
+from schools.models import OfstedInspection
+from tests.factories import InspectionFactory, SchoolFactory
 
 
 @pytest.fixture
@@ -87,3 +90,18 @@ def sent(plan, headteacher):
         upload=upload("Our plan.pdf", PDF),
         today=date(2027, 1, 6),
     )
+
+
+def grade_improved(school) -> OfstedInspection:
+    """Two graded inspections, Requires improvement then Good: a congratulations letter is
+    suggested (its key: f"ofsted-{the latest's pk}"). Returns the latest."""
+    today = timezone.localdate()
+    for days, grade in ((4 * 365, 3), (100, 2)):
+        when = today - timedelta(days=days)
+        inspection = cast(
+            OfstedInspection,
+            InspectionFactory(
+                school=school, start_date=when, publication_date=when + timedelta(days=20), overall_effectiveness=grade
+            ),
+        )
+    return inspection

@@ -4,8 +4,6 @@ draft, its preview and its PDF, and no placeholder is ever read from them. A dra
 one pass over its text that passes over those facts (placeholders.Facts.written_in)."""
 
 import io
-from datetime import timedelta
-from typing import cast
 
 import pytest
 from django.urls import reverse
@@ -15,8 +13,7 @@ from pypdf import PdfReader
 from letters import documents, placeholders
 from letters.forms import LetterForm
 from letters.models import Letter, LetterType
-from schools.models import OfstedInspection
-from tests.factories import InspectionFactory
+from tests.letters.conftest import grade_improved
 
 pytestmark = pytest.mark.django_db
 
@@ -26,15 +23,7 @@ NAMES = ["Maria } Costa", "Maria { Costa", "{school_name}", "{{ x }}"]
 
 def congratulations_draft(client, school) -> Letter:
     """The congratulations letter suggested by an improved Ofsted grade, drafted from the suggestion."""
-    today = timezone.localdate()
-    for days, grade in ((4 * 365, 3), (100, 2)):
-        when = today - timedelta(days=days)
-        inspection = cast(
-            OfstedInspection,
-            InspectionFactory(
-                school=school, start_date=when, publication_date=when + timedelta(days=20), overall_effectiveness=grade
-            ),
-        )
+    inspection = grade_improved(school)
     client.post(reverse("letters:suggestion_accept", kwargs={"urn": school.urn, "key": f"ofsted-{inspection.pk}"}))
     return Letter.objects.get(school=school)
 

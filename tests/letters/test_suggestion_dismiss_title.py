@@ -2,31 +2,20 @@
 two of them open in tabs (or in the history) are told apart."""
 
 import re
-from datetime import timedelta
-from typing import cast
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 
-from schools.models import OfstedInspection
-from tests.factories import InspectionFactory, SchoolFactory
+from tests.factories import SchoolFactory
+from tests.letters.conftest import grade_improved
 
 pytestmark = pytest.mark.django_db
 
 
 def congratulations_suggested(school):
-    """Two graded inspections, Requires improvement then Good: a congratulations letter is suggested."""
-    today = timezone.localdate()
-    for days, grade in ((4 * 365, 3), (100, 2)):
-        when = today - timedelta(days=days)
-        inspection = cast(
-            OfstedInspection,
-            InspectionFactory(
-                school=school, start_date=when, publication_date=when + timedelta(days=20), overall_effectiveness=grade
-            ),
-        )
+    """A congratulations letter suggested (conftest.grade_improved): its dismiss page."""
+    inspection = grade_improved(school)
     return reverse("letters:suggestion_dismiss", kwargs={"urn": school.urn, "key": f"ofsted-{inspection.pk}"})
 
 
