@@ -41,8 +41,7 @@ from .models import (
     SupportLevel,
 )
 
-# What each level means for the school (the strategy's "Categorisation of LA maintained schools" and "Support -
-# overview"; visits.entitlement.minimum_entitlement applies the same rule, tests/categorisation/test_notices.py).
+# What each level means for the school (the strategy's categorisation and "Support - overview"; visits.entitlement).
 ENTITLEMENT = {
     SupportLevel.LOW: (
         "Low support: the school is performing well. Its entitlement is a half-day visit from its School "
@@ -367,9 +366,9 @@ def category_challenge_decide(*, notice: CategoryNotice, actor: User, decision: 
 
 
 def category_email_send(email_id: int, *, last_attempt: bool = True) -> None:
-    """Send one CategoryNoticeEmail (task categorisation.tasks.send_category_notice_email): the level,
-    what it means, the reasons in plain words and the window (or the decision on the challenge).
-    A failure is recorded on the row and, before the last attempt, raised for the queue to retry."""
+    """Send one CategoryNoticeEmail (task categorisation.tasks.send_category_notice_email): the level, what it
+    means, the reasons in plain words and the window (or the decision on the challenge), and a link to the
+    school's page. A failure is recorded on the row and, before the last attempt, raised for a retry."""
     email = CategoryNoticeEmail.objects.select_related("notice__categorisation__school", "recipient").get(pk=email_id)
     if email.emailed_at or not email.address:
         return
@@ -384,6 +383,7 @@ def category_email_send(email_id: int, *, last_attempt: bool = True) -> None:
             "school": school,
             "decided": decided,
             "level": SupportLevel(notice.level).label.lower(),
+            "url": settings.SITE_URL.rstrip("/") + school.get_absolute_url(),
             "service": settings.SERVICE_NAME,
             "council": settings.COUNCIL_NAME,
         },

@@ -25,7 +25,7 @@ from datetime import date
 from django.conf import settings
 
 from core.text import normalise_text
-from schools.models import School
+from schools.models import GovernorRole, Governorship, School
 from schools.selectors import letterhead_for
 
 from .models import TRUST_LETTER_KINDS, Ground, InterventionPower, LetterKind, LetterType
@@ -213,7 +213,7 @@ class Facts:
             urn=str(school.urn),
             school_address=", ".join([school.name, *school.address_lines]),
             headteacher=school.headteacher or "the Headteacher",
-            chair_of_governors=school.chair_of_governors or "the Chair of Governors",
+            chair_of_governors=school.chair_of_governors or _chair_seat_holder(school) or "the Chair of Governors",
             link_adviser=(adviser.get_full_name() or adviser.username)
             if adviser
             else "your School Improvement Adviser",
@@ -264,6 +264,17 @@ class Facts:
         # As the draft keeps its text (normalised when saved), so that each is found in it.
         texts = (normalise_text(v) for v in values if isinstance(v, str))
         return [v for v in dict.fromkeys(texts) if "{" in v or "}" in v]
+
+
+def _chair_seat_holder(school: School) -> str:
+    """The name of the governor whose account holds the school's chair seat: the chair a new
+    deployment knows before anyone types the school's "Chair of governors" (GIAS has no chair)."""
+    seat = (
+        Governorship.objects.filter(school=school, role=GovernorRole.CHAIR, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    return (seat.user.get_full_name() or "") if seat else ""
 
 
 def written_in(school: School, letter_type: LetterType) -> list[str]:

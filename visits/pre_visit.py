@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.headships import headteachers_of, schools_headed_by
@@ -373,6 +374,7 @@ def pre_visit_email_send(email_id: int, *, last_attempt: bool = True) -> None:
             "visit": visit,
             "kind": email.kind,
             "due_on": due_on(visit),
+            "url": settings.SITE_URL.rstrip("/") + reverse("visits:pre_visit", kwargs={"pk": visit.pk}),
             "service": settings.SERVICE_NAME,
             "council": settings.COUNCIL_NAME,
         },

@@ -124,7 +124,7 @@ def test_an_officer_reads_the_outcomes_table_and_follows_a_figure_to_its_schools
     expect(primary.get_by_role("row", name=re.compile("England, "))).to_contain_text("%")
     assert_no_axe_violations(page)
 
-    link = primary.get_by_role("link", name=re.compile(r"^[\d,]+\s+LA maintained schools good or better"))
+    link = primary.get_by_role("link", name=re.compile(r"^[\d,]+\s+good or better \(LA maintained\)"))
     count = int(re.match(r"\d+", link.inner_text()).group())
     assert count > 0
     link.click()

@@ -537,3 +537,10 @@ def test_posting_again_after_answering_or_deciding_says_so_and_changes_nothing(c
     assert notices.DECIDED_ALREADY in response.content.decode()
     notice.refresh_from_db()
     assert (notice.response, notice.decision) == ("challenge", "upheld")
+
+
+def test_the_category_email_links_to_the_schools_page(settings, approve, mailoutbox, school, headteacher, governor):
+    settings.SITE_URL = "https://schools.example.gov.uk"
+    approve()
+    body = next(m.body for m in mailoutbox if headteacher.email in m.to)
+    assert f"https://schools.example.gov.uk/schools/{school.urn}/" in body

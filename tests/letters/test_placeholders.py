@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from letters import placeholders
+from letters.models import LetterType
 from letters.placeholders import (
     DOUBLE_BRACES,
     STRAY_BRACE,
@@ -121,3 +122,16 @@ def test_the_powers_are_every_power_available_unless_the_powers_proposed_are_giv
     assert facts(powers=["s65"]).value("powers") == [
         "Provide for the governing body to consist of interim executive members (s65)"
     ]
+
+
+@pytest.mark.django_db
+def test_a_school_with_no_chair_typed_in_is_written_to_by_the_chair_seats_holder(school, governor):
+    """GIAS names no chair: before anyone types the school's "Chair of governors", the governor
+    holding its chair seat is the chair a letter greets, not "Dear the Chair of Governors"."""
+    school.chair_of_governors = ""
+    school.save()
+    letter_type = LetterType.objects.get(code="congratulations")
+    assert Facts.for_school(school, letter_type).chair_of_governors == "Grace Holt"
+    school.chair_of_governors = "Mrs Ann Lee"
+    school.save()
+    assert Facts.for_school(school, letter_type).chair_of_governors == "Mrs Ann Lee"  # what the LA typed wins

@@ -1,11 +1,13 @@
 """The school's pre-visit section of a planned visit (issue 14, docs/adr/0028): the rules, the
 services and the emails through the task queue."""
 
-from datetime import date
+from datetime import date, timedelta
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from accounts.models import Headship
 from accounts.roles import Role
@@ -131,6 +133,7 @@ def test_planning_a_visit_emails_the_headteacher_once_committed(planned, headtea
     assert "Wednesday 9 December 2026" in message.body
     assert "Friday 4 December 2026" in message.body  # the due date, moved back from the Sunday
     assert "LA-ONLY-PURPOSE" not in message.body
+    assert settings.SITE_URL.rstrip("/") + reverse("visits:pre_visit", kwargs={"pk": email.visit_id}) in message.body
 
 
 def test_the_same_plan_sent_twice_emails_once(planned, adviser, mailoutbox, django_capture_on_commit_callbacks):
@@ -287,3 +290,21 @@ def test_the_staff_section_shows_what_was_sent_never_a_draft(planned, headteache
         ("Quality of education", "Strong standard"),
         ("Attendance", "Needs attention"),
     ]
+
+
+def test_a_visit_planned_after_its_pre_visit_due_date_does_not_say_the_school_failed_to_send_it(
+    client_as, school, adviser, headteacher, on_day
+):
+    """A visit recorded after the fact: nobody was asked, so the page says so rather than "the school
+    has not sent its pre-visit section ... and is now closed"."""
+    on_day(TUESDAY)
+    school.link_adviser = adviser
+    school.save()
+    visit = services.visit_plan(
+        school=school, adviser=adviser, visit_date=TUESDAY - timedelta(days=2), visit_type=VisitType.MONITORING,
+        focus_areas=FOCUS, purpose="", actor=adviser,
+    )  # fmt: skip
+    assert not PreVisitEmail.objects.filter(visit=visit).exists()
+    page = client_as("adviser").get(reverse("visits:detail", kwargs={"pk": visit.pk})).content.decode()
+    assert "The school was not asked for a pre-visit section" in page
+    assert "The school has not sent its pre-visit section" not in page

@@ -43,7 +43,10 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         self.stdout.write(
-            f"Created {user.username} with the admin role. Sign in and create the other users under Users."
+            f"Created {user.username} with the admin role. Next, create the first officers with "
+            "`manage.py create_user USERNAME --role officer --email ADDRESS` (only an officer can approve the "
+            "headteacher, adviser and officer roles the admin asks for); then sign in and create the other users "
+            "under Users."
         )
 
 
