@@ -9,25 +9,39 @@ from accounts.models import AccessEvent, RoleRequest, RoleRequestStatus, User
 
 from .models import ReadEvent
 
-# How a record was read, by the page's URL name (apps that call record_read add theirs here).
+# How a record was read, by the page's URL name (apps that call record_read add theirs here:
+# tests/audit/test_read_log_labels.py finds every view that records a read and fails until it has one).
 HOW_READ = {
     "categorisation:detail": "Categorisation page",
     "categorisation:edit": "Categorisation form",
     "categorisation:return": "Categorisation page",
+    "categorisation:approve": "Categorisation page",
+    "categorisation:moderation_sheet": "Moderation sheet",
+    "categorisation:moderation_export": "Moderation sheet, CSV or XLSX",
     "visits:detail": "Visit page",
     "visits:record": "Visit record form",
     "visits:note": "Note of visit",
     "visits:note_pdf": "Note of visit, PDF",
     "visits:shared_note": "Note of visit shared with the school",
+    "visits:pre_visit": "Pre-visit section",
     "visits:msp_meeting": "MSP meeting page",
     "visits:msp_meeting_record": "MSP meeting form",
+    "visits:msp_meeting_new": "MSP meeting form",  # its form page; it records nothing until the meeting exists
+    "visits:msp_attended_meeting": "Minutes of an MSP meeting attended",
     "letters:detail": "Letter page (draft)",
     "letters:edit": "Letter form (draft)",
     "letters:draft_pdf": "Draft letter, PDF",
+    "letters:plan": "Action plan page",
+    "letters:plan_file": "Action plan file",
+    "exchange:download": "Document download",
     "academies:detail": "Academy concern page",
     "academies:intelligence": "Restricted intelligence entry",
+    "academies:meeting_pack": "Academies meeting pack",
+    "academies:meeting_pack_pdf": "Academies meeting pack, PDF",
+    "academies:meeting_pack_xlsx": "Academies meeting pack, XLSX",
     "dashboard:timeline": "Case file",
     "dashboard:timeline_pdf": "Case file, PDF",
+    "dashboard:pack_download": "Reporting pack download",
 }
 # What kind of record, where the model's own name reads badly.
 KIND_NAMES = {"visits.mspmeeting": "MSP meeting"}

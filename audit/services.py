@@ -6,7 +6,7 @@ same record through the same page within one READ_LOG_COLLAPSE_MINUTES window ar
 first): the INSERT skips a row the unique constraint already holds (ON CONFLICT DO NOTHING /
 INSERT OR IGNORE), so reloading a form after each save does not flood the log."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -60,13 +60,26 @@ def record_request_reads(request: HttpRequest, model: type[Model], ids: Iterable
     record_reads(user=request.user, model=model, ids=ids, view=_view_name(request), label=label)
 
 
+def record_request_reads_named(request: HttpRequest, model: type[Model], labels: Mapping[int, str]) -> None:
+    """record_request_reads for a page listing records of one model each named as its own page
+    names it (a moderation sheet's categorisations, a meeting pack's concerns): `labels` maps each
+    record's id to its label. One INSERT, however many."""
+    record_reads_named(user=request.user, model=model, labels=labels, view=_view_name(request))
+
+
 def record_reads(
     *, user: AbstractBaseUser | AnonymousUser | None, model: type[Model], ids: Iterable[int], view: str, label: str
 ) -> None:
     """record_request_reads without a request: a document built by a task worker for `user` through
     the page `view` (a URL name; docs/adr/0037)."""
-    ids = list(dict.fromkeys(ids))
-    if user is None or not user.is_authenticated or not ids:
+    record_reads_named(user=user, model=model, labels=dict.fromkeys(ids, label), view=view)
+
+
+def record_reads_named(
+    *, user: AbstractBaseUser | AnonymousUser | None, model: type[Model], labels: Mapping[int, str], view: str
+) -> None:
+    """record_request_reads_named without a request."""
+    if user is None or not user.is_authenticated or not labels:
         return
     now = timezone.now()
     content_type = ContentType.objects.get_for_model(model)
@@ -75,7 +88,7 @@ def record_reads(
         [
             ReadEvent(at=now, user_id=user.pk, content_type=content_type, object_id=pk, label=label[:300],
                       view=view, window=window)
-            for pk in ids
+            for pk, label in labels.items()
         ],
         ignore_conflicts=True,
     )  # fmt: skip

@@ -56,6 +56,13 @@ def _role_request(pk: int) -> RoleRequest:
     return get_object_or_404(RoleRequest.objects.select_related("user"), pk=pk)
 
 
+def approved_message(role_request) -> str:
+    """What approving gave: a school's headship names the school (they may have had the role already)."""
+    if role_request.school_id:
+        return f"Approved: {role_request.user} is now headteacher of {role_request.school.name}."
+    return f"Approved: {role_request.user} now has the {role_request.get_role_display().lower()} role."
+
+
 @require_POST
 @permission_required("audit.decide_role_request", raise_exception=True)
 def role_request_approve(request, pk: int):
@@ -67,8 +74,7 @@ def role_request_approve(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        role = role_request.get_role_display().lower()
-        messages.success(request, f"Approved: {role_request.user} now has the {role} role.")
+        messages.success(request, approved_message(role_request))
         if link := own_passwords.link_sent_for(role_request):
             messages.info(request, own_passwords.LINK_SENT.format(email=link.emailed_to))
     return redirect("audit:role_requests")

@@ -1,6 +1,7 @@
 """Moderation pages (docs/adr/0032): the sessions, opening one for the current term, and the
 sheet of the term's proposals with a confirm-or-change form per row (officers), read only for
-advisers and once closed; the sheet as CSV or XLSX."""
+advisers and once closed; the sheet as CSV or XLSX. The sheet and its files show each proposal's
+reasons and the moderators', so each records a read of every categorisation on it (audit)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -10,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.services import record_request_reads_named
 from core.exports import csv_response, xlsx_response
 from core.forms import add_service_errors, posted
 from schools.terms import term_on
@@ -17,6 +19,7 @@ from schools.terms import term_on
 from . import moderation
 from .forms_moderation import DecisionForm, OpenSessionForm
 from .models import Categorisation, ModerationSession, SupportLevel
+from .views_shared import read_label
 
 OPENED = "Moderation session opened. Confirm or change each proposal, with a reason for a change."
 RECORDED = "{school}: {outcome}."
@@ -105,6 +108,7 @@ def sheet(request, pk: int):
             return answer
         failed = answer
     rows = moderation.moderation_sheet(session)
+    _record_reads(request, rows)
     if may_decide:
         _add_decision_forms(rows, failed)
     decided = sum(1 for row in rows if row.decision is not None)
@@ -121,6 +125,12 @@ def sheet(request, pk: int):
             "title": f"Moderation of {session.term_label}",
         },
     )
+
+
+def _record_reads(request, rows: list[moderation.SheetRow]) -> None:
+    """The read log: one entry per categorisation on the sheet, in one INSERT."""
+    labels = {row.categorisation.pk: read_label(row.categorisation) for row in rows}
+    record_request_reads_named(request, Categorisation, labels)
 
 
 def _decide(request, session: ModerationSession) -> HttpResponse | DecisionForm:
@@ -214,6 +224,8 @@ def export(request, pk: int, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     session = _session(pk)
+    sheet = moderation.moderation_sheet(session)
+    _record_reads(request, sheet)
     rows = [
         [
             row.categorisation.school.urn,
@@ -229,7 +241,7 @@ def export(request, pk: int, fmt: str):
             moderation._name(row.decision.decided_by) if row.decision else "",
             timezone.localtime(row.decision.decided_at) if row.decision else "",
         ]
-        for row in moderation.moderation_sheet(session)
+        for row in sheet
     ]
     filename = f"moderation-{session.academic_year}-{session.term}-{session.pk}.{fmt}"
     if fmt == "csv":

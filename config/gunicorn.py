@@ -1,24 +1,16 @@
 """gunicorn's settings for the image (ops/entrypoint.sh): its own log lines and its access log are
 JSON on stdout like the app's (core/logs.py). The access log has the method, path (never the query
 string, which can hold search text), status, duration and the request id the app gave back; a
-secret in a path (a calendar feed's token, a password link's) is written as [token]."""
+secret in a path (a calendar feed's token, a password link's) is written as [token]
+(core.logs.SECRET_PATHS, which the app's own lines are masked with too)."""
 
 import os
-import re
 
 from gunicorn.glogging import Logger
 
-# Every URL with a secret in its path (tests/core/test_log_hygiene.py finds them in the URLconf).
-SECRET_PATHS = (
-    (re.compile(r"(/calendar/feed/)[^/?#\s]+(\.ics)"), r"\1[token]\2"),  # visits.calendar: a bearer token
-    (re.compile(r"(/password/choose/)[^/?#\s]+/[^/?#\s]+"), r"\1[uid]/[token]"),  # accounts: a 7-day link
-)
-
-
-def without_secrets(text: str) -> str:
-    for pattern, replacement in SECRET_PATHS:
-        text = pattern.sub(replacement, text)
-    return text
+# The secret paths are defined once, with the app's logs (core.logs imports nothing of Django's, so
+# it loads here before settings are configured; gunicorn puts its directory on sys.path first).
+from core.logs import without_secrets
 
 
 class AccessLogger(Logger):

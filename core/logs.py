@@ -1,7 +1,9 @@
 """Structured logs: one JSON object a line on stdout, for the web and the worker alike (LOG_FORMAT).
 
 Each line has its time, level, logger and message, and - from a request - the request's id and the
-signed-in user's id (never their name, and never case text: messages name records by id). The id
+signed-in user's id (never their name, and never case text: messages name records by id). A secret
+in a path (a calendar feed's token, a password link's uid and token) is written as [token] / [uid]
+in every line, the app's and gunicorn's access log alike (SECRET_PATHS). The id
 comes from the proxy's X-Request-ID header when it sends a sane one, or is made here, and is given
 back in the response's X-Request-ID so a user's report can be matched with the log. In a worker
 the task's job id is there instead (Procrastinate puts it on its own records)."""
@@ -12,7 +14,26 @@ import re
 import uuid
 from typing import Any
 
+from pythonjsonlogger.core import LogData
 from pythonjsonlogger.json import JsonFormatter
+
+# Every URL with a secret in its path (tests/core/test_log_hygiene.py finds them in the URLconf). The
+# one definition: config/gunicorn.py masks its access log with it, ContextFilter and Formatter the rest.
+SECRET_PATHS = (
+    (re.compile(r"(/calendar/feed/)[^/?#\s]+(\.ics)"), r"\1[token]\2"),  # visits.calendar: a bearer token
+    (re.compile(r"(/password/choose/)[^/?#\s]+/[^/?#\s]+"), r"\1[uid]/[token]"),  # accounts: a 7-day link
+)
+
+
+def without_secrets(text: str) -> str:
+    for pattern, replacement in SECRET_PATHS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _masked(value: Any) -> Any:
+    return without_secrets(value) if isinstance(value, str) else value
+
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -74,6 +95,8 @@ class ContextFilter(logging.Filter):
     - puts request_id and user_id on every record (empty outside a request). Django logs a 4xx or
       5xx response (django.request) once the middleware has returned, so the ids are then read
       from the request it puts on the record;
+    - masks the secrets of SECRET_PATHS in the message and its arguments ("Not Found: %s" names
+      the path: a calendar feed's, or a password link's);
     - makes a warning of a request Django refuses as the client's fault (django.security.*, answered
       400: too many fields, a body too large, a foreign host), so an ERROR is a fault of the service;
     - keeps the start and success of QUIET_TASKS' jobs for LOG_LEVEL=DEBUG."""
@@ -85,12 +108,21 @@ class ContextFilter(logging.Filter):
         given = getattr(request, "request_id", None)
         record.request_id = request_id.get() or (given if isinstance(given, str) else None) or None
         record.user_id = current_user_id(request)
+        _mask_secrets(record)
         if _is_client_fault(record):
             _demote(record, logging.WARNING)
         if _is_quiet_job_line(record):
             _demote(record, logging.DEBUG)
             return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
         return True
+
+
+def _mask_secrets(record: logging.LogRecord) -> None:
+    record.msg = _masked(record.msg)
+    if isinstance(record.args, dict):
+        record.args = {key: _masked(value) for key, value in record.args.items()}
+    elif record.args:
+        record.args = tuple(_masked(value) for value in record.args)
 
 
 def _is_client_fault(record: logging.LogRecord) -> bool:
@@ -124,7 +156,9 @@ class AsWarning(logging.Filter):
 
 
 class Formatter(JsonFormatter):
-    """JSON with the fields named plainly: timestamp (ISO 8601, UTC), level, logger, message."""
+    """JSON with the fields named plainly: timestamp (ISO 8601, UTC), level, logger, message. The
+    whole line is masked (SECRET_PATHS): a traceback, or an argument that is not a string, may
+    name a secret path too, and gunicorn's own lines pass no ContextFilter."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("timestamp", "timestamp")
@@ -149,3 +183,6 @@ class Formatter(JsonFormatter):
                 log_data["user_id"] = log_data.get("user_id") or origin.get("user_id")
         for noisy in ("job", "request", "server_time", "taskName", "action", "worker"):
             log_data.pop(noisy, None)
+
+    def serialize_log_record(self, log_data: LogData) -> str:
+        return without_secrets(super().serialize_log_record(log_data))

@@ -117,5 +117,5 @@ def detail_context(request, concern, **forms) -> dict:
 @permission_required("academies.view_concerns", raise_exception=True)
 def concern_detail(request, pk: int):
     concern = selectors.concern_for_user(user=request.user, pk=pk)
-    record_request_read(request, concern, label=f"Concern about {concern.school.name}")
+    record_request_read(request, concern, label=concern.read_label)
     return render(request, "academies/concern_detail.html", detail_context(request, concern))

@@ -182,3 +182,10 @@ def test_the_role_requests_page_takes_the_same_queries_however_many(client_as, a
     assert RoleRequest.objects.filter(status="pending").count() == 11
     assert waiting.is_pending
     assert count() == few
+
+
+def test_approving_a_headteachers_school_says_which_school(client_as, make_user, admin_user, school):
+    head = make_user(Role.HEADTEACHER, username="newhead", first_name="Claire", last_name="Oneill")
+    asked = services.role_request_create(user=head, role=Role.HEADTEACHER, school=school, actor=admin_user)
+    response = client_as("officer").post(reverse("audit:role_request_approve", kwargs={"pk": asked.pk}), follow=True)
+    assert f"Approved: Claire Oneill is now headteacher of {school.name}." in response.content.decode()

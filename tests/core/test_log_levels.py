@@ -1,7 +1,8 @@
 """What the console log says of a request and of the worker (core/logs.py, settings.LOGGING): Django's
 own line for a refused request carries its request id; ERROR is kept for faults of the service, so
 a request refused as the client's fault is a warning; the stalled-import sweep, run every 20 seconds,
-writes nothing unless LOG_LEVEL=DEBUG."""
+writes nothing unless LOG_LEVEL=DEBUG; a secret in a path (a calendar feed's token, a password
+link's) is masked in Django's lines as in gunicorn's access log (core.logs.SECRET_PATHS)."""
 
 import io
 import json
@@ -16,6 +17,7 @@ from procrastinate.contrib.django import app
 from core import logs
 from core.tasks import queue_is_postgresql
 from tests.service.test_worker import Workers
+from visits.services import calendar_token_regenerate
 
 SWEEP = "schools.tasks.recover_stalled_imports"
 
@@ -74,6 +76,56 @@ def test_a_fault_of_the_service_is_still_an_error_with_the_requests_id(console, 
     assert response.status_code == 500
     [line] = [line for line in console() if line["logger"] == "django.request"]
     assert (line["level"], line["request_id"], line["user_id"]) == ("ERROR", "req-broken-0001", adviser.pk)
+
+
+@pytest.mark.django_db
+def test_the_404_for_a_deactivated_users_feed_logs_the_path_with_its_token_masked(console, client, adviser):
+    token = calendar_token_regenerate(user=adviser, actor=adviser)
+    adviser.is_active = False
+    adviser.save(update_fields=["is_active"])
+    assert client.get(f"/visits/calendar/feed/{token}.ics").status_code == 404
+    [line] = [line for line in console() if line["logger"] == "django.request"]
+    assert (line["level"], line["message"]) == ("WARNING", "Not Found: /visits/calendar/feed/[token].ics")
+    assert not [line for line in console() if token in json.dumps(line)]
+
+
+@pytest.mark.django_db
+def test_djangos_line_for_a_refused_password_link_masks_its_uid_and_token(console, client):
+    response = client.put("/accounts/password/choose/MTIzNA/cdd1f0-8a0c2e5d3f4b6a7c9e1d/")
+    assert response.status_code == 405
+    [line] = [line for line in console() if line["logger"] == "django.request"]
+    assert line["message"] == "Method Not Allowed: /accounts/password/choose/[uid]/[token]/"
+    assert not [line for line in console() if "MTIzNA" in json.dumps(line) or "cdd1f0" in json.dumps(line)]
+
+
+def test_a_traceback_naming_a_feeds_path_is_logged_with_its_token_masked(console):
+    try:
+        raise LookupError("no feed at /visits/calendar/feed/Zq7pK2-secret_feed_token.ics")
+    except LookupError:
+        logging.getLogger("visits.views").exception(
+            "Feed %s failed", "/visits/calendar/feed/Zq7pK2-secret_feed_token.ics"
+        )
+    [line] = [line for line in console() if line["logger"] == "visits.views"]
+    assert line["message"] == "Feed /visits/calendar/feed/[token].ics failed"
+    assert "no feed at /visits/calendar/feed/[token].ics" in line["exception"]
+    assert "Zq7pK2" not in json.dumps(line)
+
+
+def test_the_records_message_and_arguments_are_masked_for_every_handler_and_format():
+    """LOG_FORMAT=plain, and any handler after the console's, read the record the filter masked."""
+    path = "/accounts/password/choose/MTIzNA/cdd1f0-8a0c2e5d3f4b6a7c9e1d/"
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "%s: %s", ("Not Found", path), None)
+    named = logging.LogRecord("app", logging.INFO, __file__, 1, "Link %(path)s sent", ({"path": path},), None)
+    assert logs.ContextFilter().filter(record)
+    assert logs.ContextFilter().filter(named)
+    assert record.getMessage() == "Not Found: /accounts/password/choose/[uid]/[token]/"
+    assert named.getMessage() == "Link /accounts/password/choose/[uid]/[token]/ sent"
+
+
+def test_the_access_log_and_the_apps_lines_mask_with_one_definition():
+    import config.gunicorn as gunicorn_config
+
+    assert gunicorn_config.without_secrets is logs.without_secrets
 
 
 # ---- the worker ---------------------------------------------------------------------------------
