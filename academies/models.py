@@ -115,13 +115,13 @@ class Concern(models.Model):
     def __str__(self):
         return f"Concern about {self.school.name} raised {self.raised_on:%-d %B %Y}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("academies:detail", kwargs={"pk": self.pk})
+
     @property
     def read_label(self) -> str:
         """How the read log names a read of this concern (its page, the meeting pack)."""
         return f"Concern about {self.school.name}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("academies:detail", kwargs={"pk": self.pk})
 
     @property
     def is_open(self) -> bool:
