@@ -1,10 +1,11 @@
-"""The admin's user page: a headteacher's schools (section, add, remove). docs/adr/0023."""
+"""The admin's user page: a headteacher's schools (section, add, remove); an officer's page of them
+(they may end one, not give it). docs/adr/0023."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -15,6 +16,7 @@ from .roles import Role
 
 PICKER_HINT = "Any open school."
 WAITING_FOR_AN_OFFICER = "Asked an officer to approve: {request}. It opens the school's shared case material."
+ENDED = "{user} is no longer headteacher of {school}."
 
 
 def section(request, user) -> dict | None:
@@ -55,10 +57,23 @@ def headship_add(request, user_pk: int):
     return redirect(reverse("accounts:user_detail", kwargs={"pk": user.pk}))
 
 
+@permission_required("accounts.end_headship", raise_exception=True)
+def user_headships(request, pk: int):
+    """The schools a person leads, for an officer (who has no user page) to end a headship."""
+    user = get_object_or_404(get_user_model(), pk=pk)
+    held = list(Headship.objects.filter(user=user).select_related("school"))
+    return render(
+        request,
+        "accounts/user_headships.html",
+        {"subject": user, "headships": held, "title": f"Schools {user} leads"},
+    )
+
+
 @require_POST
-@permission_required("accounts.manage_users", raise_exception=True)
+@permission_required("accounts.end_headship", raise_exception=True)
 def headship_remove(request, pk: int):
     headship = get_object_or_404(Headship.objects.select_related("user", "school"), pk=pk)
     headships.headship_remove(headship=headship, actor=request.user)
-    messages.success(request, f"{headship.user} is no longer headteacher of {headship.school.name}.")
-    return redirect(reverse("accounts:user_detail", kwargs={"pk": headship.user_id}))
+    messages.success(request, ENDED.format(user=headship.user, school=headship.school.name))
+    page = "accounts:user_detail" if request.user.has_perm("accounts.manage_users") else "accounts:user_headships"
+    return redirect(reverse(page, kwargs={"pk": headship.user_id}))

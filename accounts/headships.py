@@ -1,13 +1,14 @@
 """A headteacher's schools (docs/adr/0023): asked for by an admin on the user page and given by an
-officer, removed by the admin, each in the access log. A headship opens the school's shared case
-material (its notes of visit shared with the school, letters and case file: docs/adr/0046), so an
-admin's is a role request an officer approves (accounts.rules, docs/adr/0012, 0061)."""
+officer, ended by an admin or an officer (or the system: accounts.headship_ends), each in the access
+log. A headship opens the school's shared case material (its notes of visit shared with the school,
+letters and case file: docs/adr/0046), so an admin's is a role request an officer approves
+(accounts.rules, docs/adr/0012, 0061)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
-from core.history import delete_as, save_as
+from core.history import SYSTEM, attribute_to, save_as
 
 from . import access, rules
 from .models import AccessEventKind, Headship
@@ -52,11 +53,12 @@ def headship_ask(*, user, school, actor):
 
 
 @transaction.atomic
-def headship_remove(*, headship: Headship, actor) -> None:
-    access.access_event_record(
-        kind=AccessEventKind.HEADSHIP_REMOVED, user=headship.user, actor=actor, detail=_detail(headship)
-    )
-    delete_as(headship, actor=actor)
+def headship_remove(*, headship: Headship, actor, reason: str = "") -> None:
+    """End a headship: an admin's or officer's removal, or the system's (`actor` None) with its `reason`."""
+    detail = f"{_detail(headship)}: {reason}" if reason else _detail(headship)
+    access.access_event_record(kind=AccessEventKind.HEADSHIP_REMOVED, user=headship.user, actor=actor, detail=detail)
+    attribute_to(headship, actor=actor or SYSTEM, reason=reason)
+    headship.delete()
 
 
 # ---- reads ----------------------------------------------------------------------------------------

@@ -136,10 +136,15 @@ class RoleRequestStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# Who asked for a request the system filed (requested_by None): a GIAS import that named a new head.
+ASKED_BY_THE_REGISTER = "the register (GIAS import)"
+
+
 class RoleRequest(models.Model):
     """An admin's request that an officer give someone the headteacher, adviser or officer role (or
     reactivate such an account, or make a headteacher the head of another school): the admin cannot
-    give access to case material alone."""
+    give access to case material alone. The system files one too, asking to give back a headship a
+    GIAS import ended (accounts.headship_ends)."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_requests")
     role = models.CharField(max_length=20, choices=Role.choices)
@@ -148,7 +153,8 @@ class RoleRequest(models.Model):
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     # What the deciding officer should know: an admin reset how the person signs in (docs/adr/0061).
     note = models.TextField(blank=True, max_length=1000)
-    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # None: the system asked, when a GIAS import named a new headteacher (accounts.headship_ends).
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=20, choices=RoleRequestStatus.choices, default=RoleRequestStatus.PENDING)
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -179,6 +185,11 @@ class RoleRequest(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == RoleRequestStatus.PENDING
+
+    @property
+    def requester(self) -> str:
+        """Who asked, as pages show it: the person, or the register for a request an import filed."""
+        return str(self.requested_by) if self.requested_by is not None else ASKED_BY_THE_REGISTER
 
 
 class AccessEventKind(models.TextChoices):

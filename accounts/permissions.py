@@ -28,6 +28,16 @@ rules.add_perm("accounts.manage_users", is_admin)
 
 
 @rules.predicate
+def may_end_a_headship(user) -> bool:
+    """Ending a headship takes access away, so an officer may as well as an admin (someone left;
+    GIAS names a new head): giving one is a role request (docs/adr/0061)."""
+    return is_admin(user) or is_officer(user)
+
+
+rules.add_perm("accounts.end_headship", may_end_a_headship)
+
+
+@rules.predicate
 def is_headteacher_of_school(user, school) -> bool:
     """The user holds the headteacher role and heads this school (accounts.models.Headship)."""
     if school is None or not user.is_authenticated or not is_headteacher(user):

@@ -66,10 +66,11 @@ NOT_AN_OFFICER = "Only an officer can approve or decline a role request."
 
 
 def four_eyes_no_one_approves_a_role_request_they_made_or_that_is_about_them(
-    *, approver, requester_id: int, subject_id: int
+    *, approver, requester_id: int | None, subject_id: int
 ) -> list[str]:
     """A role request is approved by an active officer who neither asked for it nor is the person
-    it gives access to. Returns the reasons this approver may not approve (empty when they may)."""
+    it gives access to (`requester_id` None: the system asked). Returns the reasons this approver may
+    not approve (empty when they may)."""
     if approver is None or not (approver.is_active and approver.role == Role.OFFICER):
         return [NOT_AN_OFFICER]
     if approver.pk == requester_id:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core.history import SYSTEM, attribute_to, save_as
 
-from . import access, headships, own_passwords, rules
+from . import access, headship_ends, headships, own_passwords, rules
 from .account_details import EMAIL_TAKEN as EMAIL_TAKEN
 from .account_details import PASSWORD_NEEDED as PASSWORD_NEEDED
 from .account_details import USERNAME_CHARACTERS as USERNAME_CHARACTERS
@@ -58,6 +58,7 @@ SUSPENDED = (
 )
 # What the officer deciding the request is told (RoleRequest.note).
 RESET_NOTE = "{actor} {what} on {day:%-d %B %Y}: confirm it with {user} before approving."
+SUSPENDED_HEAD_KEEPS = "Reactivating gives back the schools they lead: {schools}."
 
 
 def _may_grant(actor: User | None) -> bool:
@@ -164,8 +165,7 @@ def user_update(
     if user.role != role and not (needs_request and raises):
         user_set_role(user=user, role=role, actor=actor)
     if was_active != user.is_active:
-        kind = AccessEventKind.REACTIVATED if user.is_active else AccessEventKind.DEACTIVATED
-        access.access_event_record(kind=kind, user=user, actor=actor, role_before=user.role, role_after=user.role)
+        _record_activation(user=user, actor=actor)
     if old_email != user.email:
         access.email_change_record(user=user, actor=actor, old_email=old_email)
     if needs_request:
@@ -215,6 +215,9 @@ def suspend_until_an_officer_agrees(*, user: User, actor: User | None, what: str
             detail=SUSPENDED_REASON,
         )  # fmt: skip
     note = RESET_NOTE.format(actor=actor, what=what, day=timezone.localdate(), user=user)
+    led = ", ".join(f"{h.school.name} ({h.school.urn})" for h in user.headships.select_related("school"))
+    if reads_now and led:  # what reactivating gives back, which the request's own words do not say
+        note = f"{note} {SUSPENDED_HEAD_KEEPS.format(schools=led)}"
     if pending is not None:
         pending.reactivate = pending.reactivate or reads_now
         pending.note = f"{pending.note} {note}".strip()
@@ -222,6 +225,20 @@ def suspend_until_an_officer_agrees(*, user: User, actor: User | None, what: str
         return pending
     assert role is not None  # reads_now: the rule suspends an account with no role only through its request
     return role_request_create(user=user, role=role, actor=actor, reactivate=True, note=note)
+
+
+def _record_activation(*, user: User, actor: User) -> None:
+    """The account was just reactivated or deactivated: in the access log. A deactivated one (someone
+    who left) gets nothing back if it is reactivated: its headships end, so each school is asked for
+    again (docs/adr/0061), and its calendar feed's secret is deleted, so an old subscription link
+    does not work again."""
+    kind = AccessEventKind.REACTIVATED if user.is_active else AccessEventKind.DEACTIVATED
+    access.access_event_record(kind=kind, user=user, actor=actor, role_before=user.role, role_after=user.role)
+    if not user.is_active:
+        from visits.services import calendar_token_revoke  # visits is above accounts
+
+        headship_ends.headships_end_on_deactivation(user=user, actor=actor)
+        calendar_token_revoke(user=user, actor=actor)
 
 
 # ---- role requests: an admin asks, an officer approves or declines (four eyes) ----------------------

@@ -20,6 +20,7 @@ urlpatterns = [
     # A headteacher's schools (docs/adr/0023).
     path("users/<int:user_pk>/headships/add/", headship_views.headship_add, name="headship_add"),
     path("users/headships/<int:pk>/remove/", headship_views.headship_remove, name="headship_remove"),
+    path("users/<int:pk>/headships/", headship_views.user_headships, name="user_headships"),
     # Signing in: the second factor, the own account page, an admin's reset and unlock (ADR 0009).
     path("account/", second_factor_views.account, name="account"),
     path("second-factor/", second_factor_views.verify, name="second_factor_verify"),

@@ -88,7 +88,7 @@ def pending_role_requests() -> QuerySet[RoleRequest]:
     return (
         RoleRequest.objects.filter(status=RoleRequestStatus.PENDING)
         .select_related("requested_by", "school")
-        .prefetch_related("user__groups")
+        .prefetch_related("user__groups", "user__headships")  # "Schools they lead", for an officer to end one
         .order_by("requested_at", "id")
     )
 

@@ -17,7 +17,7 @@ from django.db import connection
 
 from core.tabular import FileRefused, Table
 from core.text import count_of
-from schools.signals import register_changed
+from schools.signals import headteachers_named, register_changed
 
 from ..models import Trust, Ward
 from . import gias_staging as staging
@@ -114,8 +114,21 @@ class GiasImporter(Importer):
         return references.trusts, references.wards, references.types
 
     def apply(self, plan: Plan, *, actor, record, progress: Progress = no_progress) -> None:
+        # Compared with the register before it is written: the schools whose head the file renames.
+        new_heads = staging.new_head_ids(plan) if plan.payload["staged"] else write.new_head_ids(plan.payload)
         school_ids = self._apply_register(plan, actor=actor, reason=f"GIAS import #{record.pk}", progress=progress)
         register_changed.send(sender=type(self), school_ids=school_ids)
+        if new_heads:
+            self._tell_new_heads(new_heads, actor=actor, record=record)
+
+    def _tell_new_heads(self, school_ids: list[int], *, actor, record) -> None:
+        """Those schools' headteacher accounts stop opening them (the accounts app's receiver ends
+        their headships); what it says goes into the import's result."""
+        replies = headteachers_named.send(sender=type(self), school_ids=school_ids, record=record, actor=actor)
+        said = [reply for _, reply in replies if isinstance(reply, str) and reply]
+        if said:
+            record.message = "\n".join(filter(None, [record.message, *said]))
+            record.save(update_fields=["message"])
 
     def _apply_register(self, plan: Plan, *, actor, reason: str, progress: Progress) -> list[int]:
         """Write the plan; return the ids of the schools it created or changed."""

@@ -161,6 +161,24 @@ def _restage_if_elsewhere(plan: Plan) -> None:
     _mark(fields)
 
 
+def new_head_ids(plan: Plan) -> list[int]:
+    """The schools already in the register whose headteacher's name the staged rows change (before
+    apply writes them)."""
+    head_fields = [f for f in HEAD_NAME_FIELDS if f in plan.payload["staged_fields"]]
+    if not head_fields:
+        return []
+    _restage_if_elsewhere(plan)
+    school = _quote(School._meta.db_table)
+    new_head = " OR ".join(f"s.{_quote(f)} IS DISTINCT FROM sc.{_quote(_column(f))}" for f in head_fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.school_id FROM {STAGE} s JOIN {ACTIONS} a ON a.pos = s.pos JOIN {school} sc "
+            f"ON sc.id = a.school_id WHERE a.action = %s AND ({new_head}) ORDER BY a.school_id",
+            [UPDATE],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _history(cursor, ids_sql: str, params: list, *, kind: str, now, actor, reason, model=School) -> None:
     """Audit rows ("+" created, "~" changed) for the rows selected by `ids_sql`, as they are now."""
     cursor.execute(

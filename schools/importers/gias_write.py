@@ -11,6 +11,13 @@ from ..models import EstablishmentType, School, Trust, Ward, governance_for
 from .base import Progress
 from .gias_compare import BATCH, chunks
 
+HEAD_NAME_FIELDS = {"head_first_name", "head_last_name"}
+
+
+def new_head_ids(payload: dict) -> list[int]:
+    """The schools already in the register whose headteacher's name the plan changes."""
+    return [school_id for school_id, changed in payload["updates"] if HEAD_NAME_FIELDS & changed.keys()]
+
 
 def write_row_by_row(payload: dict, *, actor, reason: str, progress: Progress) -> list[int]:
     """The plan's trusts and wards created or renamed, then its schools created and updated;

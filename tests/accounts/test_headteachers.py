@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import escape
 
-from accounts import headships, rules, services
+from accounts import headship_views, headships, rules, services
 from accounts.models import AccessEvent, Headship, RoleRequest, RoleRequestStatus
 from accounts.permissions import is_headteacher_of_school
 from accounts.roles import Role
@@ -72,12 +72,31 @@ def test_an_admin_creates_a_headteacher_an_officer_approves_and_the_admin_adds_t
 
 
 @pytest.mark.parametrize("role", ["headteacher", "governor", "adviser", "officer"])
-def test_only_an_admin_adds_or_removes_a_headteachers_school(client_as, headteacher, other_school, role):
+def test_only_an_admin_adds_a_headteachers_school_and_only_an_admin_or_an_officer_removes_one(
+    client_as, headteacher, other_school, role
+):
     client = client_as(role)
     add = client.post(reverse("accounts:headship_add", kwargs={"user_pk": headteacher.pk}), {"urn": other_school.urn})
     remove = client.post(reverse("accounts:headship_remove", kwargs={"pk": Headship.objects.get().pk}))
-    assert (add.status_code, remove.status_code) == (403, 403)
-    assert Headship.objects.count() == 1
+    # An officer may take access away (someone left), never give it here: that is a role request.
+    assert (add.status_code, remove.status_code) == (403, 302 if role == "officer" else 403)
+    assert Headship.objects.count() == (0 if role == "officer" else 1)
+
+
+def test_an_officer_ends_a_headship_on_the_page_of_the_schools_a_person_leads(client_as, officer, headteacher, school):
+    client = client_as("officer")
+    page = client.get(reverse("accounts:user_headships", kwargs={"pk": headteacher.pk}))
+    headship = Headship.objects.get()
+    assert school.name in page.content.decode()
+    assert reverse("accounts:headship_remove", kwargs={"pk": headship.pk}) in page.content.decode()
+
+    ended = client.post(reverse("accounts:headship_remove", kwargs={"pk": headship.pk}), follow=True)
+
+    assert ended.redirect_chain[-1][0] == reverse("accounts:user_headships", kwargs={"pk": headteacher.pk})
+    assert escape(headship_views.ENDED.format(user=headteacher, school=school.name)) in ended.content.decode()
+    assert not Headship.objects.exists()
+    event = AccessEvent.objects.get(kind="headship_removed")
+    assert (event.user, event.actor) == (headteacher, officer)
 
 
 def test_a_school_is_added_only_to_a_headteacher_and_once(admin_user, officer, headteacher, governor, school):
