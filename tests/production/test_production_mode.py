@@ -91,6 +91,8 @@ NOT_REACHED_BY_THE_CRAWL = {
     "dashboard:chart": "an <img> source: test_the_dashboards_charts_are_svg_images_under_their_own_policy",
     "letters:plan_file": "a plan's file once the headteacher has sent one (the demo's is still to send): "
     "tests/browser/test_action_plans.py, tests/letters/test_action_plan_pages.py",
+    "accounts:user_headships": "linked from a pending request of a headteacher who leads a school (none waits in "
+    "the demo): tests/accounts/test_headteachers.py, tests/schools/test_gias_new_head.py",
 }
 WEASYPRINT_OR_ERROR = re.compile(
     r'^(ERROR|CRITICAL) |weasyprint|core\.documents|\[(ERROR|CRITICAL)\]|"level": "(ERROR|CRITICAL)"',  # JSON too
