@@ -8,7 +8,6 @@ from datetime import date
 from functools import partial
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -21,20 +20,12 @@ from schools.demo_files import current_gias_header, gias_row, to_csv_bytes
 from schools.importers.gias import GiasImporter
 from schools.models import ImportRecord, ImportStatus, School
 from schools.signals import headteachers_named
+from tests.schools.gias_paths import LA, PATHS
 from tests.visits.factories import VisitFactory
 from visits import acknowledgement
 
 pytestmark = pytest.mark.django_db
 
-PATHS = [
-    pytest.param(False, id="row by row"),
-    pytest.param(
-        True,
-        id="staged",
-        marks=pytest.mark.skipif(connection.vendor != "postgresql", reason="the staged path is PostgreSQL's"),
-    ),
-]
-LA = {"la_codes": ["874"]}
 KINGFISHER, HERON = 874001, 874002
 SHARE_DAY = date(2026, 11, 27)
 

@@ -6,7 +6,7 @@ put back what GIAS has changed since. Both comparison paths (row by row, and sta
 from datetime import date
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from core.tabular import FileRefused, read_table
 from schools import services
@@ -14,18 +14,9 @@ from schools.demo_files import current_gias_header, gias_row, to_csv_bytes
 from schools.importers.gias import GiasImporter
 from schools.importers.gias_compare import FILE_OLDER_THAN_REGISTER
 from schools.models import ImportStatus, School
+from tests.schools.gias_paths import LA, PATHS
 
 pytestmark = pytest.mark.django_db
-
-PATHS = [
-    pytest.param(False, id="row by row"),
-    pytest.param(
-        True,
-        id="staged",
-        marks=pytest.mark.skipif(connection.vendor != "postgresql", reason="the staged path is PostgreSQL's"),
-    ),
-]
-LA = {"la_codes": ["874"]}
 
 
 def row(urn: int, name: str, changed: str) -> dict:
