@@ -424,7 +424,12 @@ if LOG_FORMAT not in ("json", "plain"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"context": {"()": "core.logs.ContextFilter"}, "as_warning": {"()": "core.logs.AsWarning"}},
+    "filters": {
+        "context": {"()": "core.logs.ContextFilter"},
+        "as_warning": {"()": "core.logs.AsWarning"},
+        "secrets": {"()": "core.logs.SecretsFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {
         "plain": {"format": "%(levelname)s %(name)s: %(message)s"},
         "json": {"()": "core.logs.Formatter"},
@@ -435,10 +440,19 @@ LOGGING = {
             "stream": "ext://sys.stdout",
             "formatter": LOG_FORMAT,
             "filters": ["context"],
-        }
+        },
+        # Django's own, with the secrets in a path masked in its subject (the report: core/error_reports.py).
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false", "secrets"],
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's default sends its errors to ADMINS and, in development, to stderr as well; here the
+        # root's console prints them (once).
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
         "django.db.backends": {"level": "INFO"},
         # A foreign Host header is the sender's mistake or a scan, not a fault: a warning (core/logs.py).
         "django.security.DisallowedHost": {"filters": ["as_warning"]},

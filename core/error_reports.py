@@ -15,6 +15,8 @@ from django.http import HttpRequest
 from django.utils.datastructures import MultiValueDict
 from django.views import debug
 
+from .logs import without_secrets
+
 MASK = debug.SafeExceptionReporterFilter.cleansed_substitute
 
 
@@ -24,9 +26,10 @@ def masked(values: MultiValueDict) -> MultiValueDict:
 
 
 def without_query(url: str) -> str:
-    """The address with its query string (if any) masked and its fragment dropped."""
+    """The address with its query string (if any) masked, its fragment dropped and the secrets in
+    its path masked (core.logs.SECRET_PATHS)."""
     parts = urlsplit(url)
-    return urlunsplit(parts._replace(query=MASK if parts.query else "", fragment=""))
+    return without_secrets(urlunsplit(parts._replace(query=MASK if parts.query else "", fragment="")))
 
 
 class ExceptionReporterFilter(debug.SafeExceptionReporterFilter):
@@ -64,3 +67,11 @@ class ExceptionReporter(debug.ExceptionReporter):
             data["request_FILES_items"] = masked(self.request.FILES).items()
             data["request_insecure_uri"] = without_query(data["request_insecure_uri"])
         return data
+
+    # The reports name the request's path in several places (its title, META's PATH_INFO and the
+    # server's own copies of the address): a calendar feed's token or a password link is masked in all.
+    def get_traceback_text(self) -> str:
+        return without_secrets(super().get_traceback_text())
+
+    def get_traceback_html(self) -> str:
+        return without_secrets(super().get_traceback_html())

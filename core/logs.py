@@ -117,6 +117,16 @@ class ContextFilter(logging.Filter):
         return True
 
 
+class SecretsFilter(logging.Filter):
+    """The filter of the email to ADMINS (settings.LOGGING's mail_admins): its subject is the
+    record's message ("Internal Server Error: %s", the path), which the console's filter would mask
+    only after this handler has sent it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        _mask_secrets(record)
+        return True
+
+
 def _mask_secrets(record: logging.LogRecord) -> None:
     record.msg = _masked(record.msg)
     if isinstance(record.args, dict):

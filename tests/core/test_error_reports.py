@@ -81,3 +81,31 @@ def test_the_settings_stay_masked_as_django_masks_them(exc_info, settings):
     report = get_exception_reporter_class(request)(request, *exc_info, is_email=True).get_traceback_text()
     assert "EMAIL_HOST_PASSWORD" in report
     assert "relay-password-1234" not in report
+
+
+FEED_TOKEN = "f33dt0ken4n8adv1ser5calendar"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [f"/visits/calendar/feed/{FEED_TOKEN}.ics", f"/accounts/password/choose/MTI/{FEED_TOKEN}/"],
+    ids=["calendar feed", "password link"],
+)
+def test_the_email_to_admins_masks_a_secret_in_the_address_in_its_subject_and_report(settings, path):
+    """core.logs.SECRET_PATHS: a server error on a calendar feed or a password link would otherwise
+    send its bearer token to everyone in ADMINS, in the subject and the report."""
+    settings.ADMINS = [("Ops", "ops@example.gov.uk")]
+    request = RequestFactory().get(path, HTTP_REFERER=f"https://schools.example.org{path}")
+    try:
+        failing_save(RequestFactory().post("/", {"strengths": "x"}))
+    except ValueError:
+        logging.getLogger("django.request").error(
+            "Internal Server Error: %s", request.path, exc_info=True, extra={"status_code": 500, "request": request}
+        )
+
+    [email] = mail.outbox
+    html = email.alternatives[0][0] if email.alternatives else ""
+    for text in (email.subject, email.body, html):
+        assert FEED_TOKEN not in text
+    assert "[token]" in email.subject
+    assert "[token]" in email.body
