@@ -121,8 +121,10 @@ def _tell(event: AccessEvent, address: str) -> None:
 
 def access_email_send(event_id: int, *, last_attempt: bool = True) -> None:
     """Send an access-log email (task accounts.tasks.send_access_email). A failure is recorded on the
-    event, as "trying again" and, after the last attempt, as not sent; not the last attempt, it is
-    raised again for the queue to retry."""
+    event, as "trying again" and, after the last attempt or a refusal for good, as not sent; not the
+    last attempt, it is raised again for the queue to retry. It tells the account's owner of their own
+    account (no school's material) whatever the account's state: an admin may send a link to an
+    inactive account (docs/adr/0062); a link goes only to the address it was asked for."""
     event = AccessEvent.objects.select_related("user", "actor").get(pk=event_id)
     if event.emailed_at:
         return  # sent by an earlier attempt

@@ -22,7 +22,7 @@ from accounts.models import User
 from accounts.permissions import is_governor, is_headteacher_of_school
 from accounts.roles import Role
 from core import tasks as queue
-from core.emails import NO_EMAIL_ADDRESS, send_and_record
+from core.emails import A_HEADTEACHER, NO_EMAIL_ADDRESS, THE_CHAIR, not_sent_to, send_and_record
 from core.history import save_as
 from schools.models import GovernorRole, Governorship, School
 from schools.terms import working_day_on_or_after
@@ -367,13 +367,13 @@ def category_challenge_decide(*, notice: CategoryNotice, actor: User, decision: 
 
 def category_email_send(email_id: int, *, last_attempt: bool = True) -> None:
     """Send one CategoryNoticeEmail (task categorisation.tasks.send_category_notice_email): the level, what it
-    means, the reasons in plain words and the window (or the decision on the challenge), and a link to the
-    school's page. A failure is recorded on the row and, before the last attempt, raised for a retry."""
+    means, the reasons and the window (or the decision), a link to the school's page; only to a recipient still the
+    school's headteacher or chair, as queued. A failure is recorded on the row and may be retried (core.emails)."""
     email = CategoryNoticeEmail.objects.select_related("notice__categorisation__school", "recipient").get(pk=email_id)
-    if email.emailed_at or not email.address:
+    if email.emailed_at or not email.address or email.recipient is None:  # (no account: no address)
         return
-    notice = email.notice
-    school = notice.categorisation.school
+    notice, school, chair = email.notice, email.notice.categorisation.school, email.role == NoticeRecipientRole.CHAIR
+    entitled = (is_chair_of_school if chair else is_headteacher_of_school)(email.recipient, school)
     decided = email.kind == NoticeEmailKind.DECISION
     body = render_to_string(
         "categorisation/email/category_notice.txt",
@@ -389,12 +389,12 @@ def category_email_send(email_id: int, *, last_attempt: bool = True) -> None:
         },
     )
     what = "the decision on the school's challenge to its category" if decided else "the school's support category"
-    subject = f"{settings.SERVICE_NAME}: {what}, {school.name}"
     send_and_record(
         CategoryNoticeEmail.objects.filter(pk=email_id),
-        subject=subject,
+        subject=f"{settings.SERVICE_NAME}: {what}, {school.name}",
         body=body,
         address=email.address,
         last_attempt=last_attempt,
         what="category",
+        not_sent=not_sent_to(email.recipient, entitled=entitled, seat=THE_CHAIR if chair else A_HEADTEACHER),
     )

@@ -1,9 +1,15 @@
 """Emails kept as rows and sent by a task (docs/adr/0014): one row per recipient records where it
 went, when it was sent, or why not, so that every notification is visible in the app and a failure
-is tried again by the queue. The apps' email tasks send through `send_and_record`."""
+is tried again by the queue. The apps' email tasks send through `send_and_record`.
+
+Two things are decided when the task runs, not when the email was queued (it may run hours later,
+at a retry): whether the mail server's refusal is worth another try (`is_permanent`: the one
+definition, used by every sender), and whether the recipient may still read what the email says
+(`not_sent_to`)."""
 
 import logging
 import smtplib
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -14,6 +20,14 @@ log = logging.getLogger(__name__)
 
 NO_EMAIL_ADDRESS = "Not sent: the account has no email address."
 COULD_NOT_SEND = "Could not send: {error}"
+# A recipient who may no longer read what the email says by the time it is sent (not_sent_to).
+NO_LONGER_ACTIVE = "Not sent: {name}'s account is no longer active."
+NO_LONGER_ENTITLED = "Not sent: {name} is no longer {seat}."
+# The places that make someone a recipient, as NO_LONGER_ENTITLED names them.
+A_HEADTEACHER = "a headteacher of the school"
+THE_CHAIR = "the chair of the school's governors"
+A_REVIEWER = "the school's link adviser or an officer"
+LA_STAFF = "an adviser or officer"
 
 
 class EmailNotSent(Exception):
@@ -26,30 +40,78 @@ TRYING_AGAIN = "Not sent yet (trying again): {error}"
 
 
 def send_and_record(
-    row: QuerySet, *, subject: str, body: str, address: str, last_attempt: bool, what: str, error_field: str = "error"
+    row: QuerySet,
+    *,
+    subject: str,
+    body: str,
+    address: str,
+    last_attempt: bool,
+    what: str,
+    error_field: str = "error",
+    not_sent: str = "",
 ) -> None:
     """Send one email and record the outcome on its row (`row`: the row's queryset, filtered by pk):
     sent, with the time; or the error, never raised at the person whose action queued it, except
-    before the queue's last attempt, when it is raised again for the queue to retry."""
+    before the queue's last attempt, when a failure worth another try (not `is_permanent`) is raised
+    again for the queue to retry. `not_sent` (`not_sent_to`'s answer): the recipient may no longer
+    read it, so it is recorded and nothing is sent or retried."""
+    if not_sent:
+        log.info("The %s email (%s) is not sent: its recipient may no longer read it", what, _record(row))
+        row.update(**{error_field: not_sent[:300]})
+        return
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
     except Exception as exc:
-        record = f"{row.model._meta.label_lower} {row.values_list('pk', flat=True).first()}"
-        log.error("The %s email (%s) could not be sent: %s", what, record, failure(exc))
-        message = COULD_NOT_SEND.format(error=exc) if last_attempt else TRYING_AGAIN.format(error=exc)
+        log.error("The %s email (%s) could not be sent: %s", what, _record(row), failure(exc))
+        final = last_attempt or is_permanent(exc)
+        message = COULD_NOT_SEND.format(error=exc) if final else TRYING_AGAIN.format(error=exc)
         row.update(**{error_field: message[:300]})
-        if not last_attempt:
+        if not final:
             raise EmailNotSent(failure(exc)) from None
     else:
         row.update(emailed_at=timezone.now(), **{error_field: ""})
+
+
+def _record(row: QuerySet) -> str:
+    return f"{row.model._meta.label_lower} {row.values_list('pk', flat=True).first()}"
+
+
+def not_sent_to(recipient: Any, *, entitled: bool = True, seat: str = "") -> str:
+    """Why a queued email is not sent to `recipient` (an account) after all, or "" when it is sent:
+    their account was deactivated since it was queued, or they no longer hold `seat`, the place that
+    made them a recipient (`entitled`: whether they still do, asked as the queue asked it, by the
+    app's own rule: accounts.permissions.is_headteacher_of_school, ...). None (an address with no
+    account): "" (sent as queued)."""
+    if recipient is None:
+        return ""
+    if not recipient.is_active:
+        return NO_LONGER_ACTIVE.format(name=recipient)
+    if not entitled:
+        return NO_LONGER_ENTITLED.format(name=recipient, seat=seat)
+    return ""
+
+
+def _codes(exc: BaseException) -> list[int]:
+    """The mail server's reply codes in a failure: every refused recipient's, or the one reply's."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return [code for code, _ in exc.recipients.values()]
+    code = getattr(exc, "smtp_code", None)
+    return [code] if isinstance(code, int) else []
+
+
+def is_permanent(exc: BaseException) -> bool:
+    """The mail server refused for good: a 5xx reply (RFC 5321 4.2.1: "do not repeat the exact
+    request"), to every recipient when it refused recipients (550 mailbox unavailable; the sender,
+    the message or the sign-in refused). Sent again it is refused again, so it is recorded as not
+    sent at once and never retried. A 4xx reply (try later), a dropped connection or a timeout is
+    retried."""
+    codes = _codes(exc)
+    return bool(codes) and all(500 <= code <= 599 for code in codes)
 
 
 def failure(exc: BaseException) -> str:
     """What a log line says of a failed send: the exception's type and the mail server's code, never
     its text or traceback, which name the recipient ("<jane@example.org>: Recipient address
     rejected"); the full text is recorded on the email's row, which the app shows."""
-    codes = [getattr(exc, "smtp_code", None)]
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in exc.recipients.values()]
-    shown = sorted({str(code) for code in codes if code is not None})
+    shown = sorted({str(code) for code in _codes(exc)})
     return type(exc).__name__ + (f" ({', '.join(shown)})" if shown else "")

@@ -94,8 +94,16 @@ def _as_dict(item: Reminder) -> dict:
 
 
 def digest_send(digest_id: int, *, last_attempt: bool = True) -> None:
+    """Send one digest (task dashboard.tasks.send_digest), only to someone still an active adviser or
+    officer (DIGEST_ROLES, as `recipients` chose them). A failure is recorded on the digest and,
+    before the last attempt, raised again for the queue to retry unless refused for good."""
     digest = Digest.objects.select_related("user").get(pk=digest_id)
     if digest.status == DigestStatus.SENT:
+        return
+    user = digest.user
+    if not_sent := emails.not_sent_to(user, entitled=user.role in DIGEST_ROLES, seat=emails.LA_STAFF):
+        log.info("Digest %s is not sent: its recipient may no longer read it", digest_id)
+        Digest.objects.filter(pk=digest_id).update(status=DigestStatus.FAILED, error=not_sent[:300])
         return
     overdue = sum(1 for item in digest.items if item["overdue"])
     subject = f"{settings.COUNCIL_NAME}: {count_of(len(digest.items), 'thing')} due" + (
@@ -109,10 +117,11 @@ def digest_send(digest_id: int, *, last_attempt: bool = True) -> None:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [digest.user.email])
     except Exception as exc:  # recorded on the digest; raised again for the queue to retry
         log.error("Digest %s could not be sent: %s", digest_id, emails.failure(exc))  # never the relay's text
+        final = last_attempt or emails.is_permanent(exc)
         Digest.objects.filter(pk=digest_id).update(
-            error=NOT_SENT.format(error=exc)[:300], status=DigestStatus.FAILED if last_attempt else DigestStatus.WAITING
+            error=NOT_SENT.format(error=exc)[:300], status=DigestStatus.FAILED if final else DigestStatus.WAITING
         )
-        if not last_attempt:
+        if not final:
             raise emails.EmailNotSent(emails.failure(exc)) from None
     else:
         Digest.objects.filter(pk=digest_id).update(status=DigestStatus.SENT, sent_at=timezone.now(), error="")

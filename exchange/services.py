@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from accounts.headships import headteachers_of
 from accounts.models import User
+from accounts.permissions import is_headteacher_of_school
 from core import tasks as queue
-from core.emails import NO_EMAIL_ADDRESS, send_and_record
+from core.emails import A_HEADTEACHER, NO_EMAIL_ADDRESS, not_sent_to, send_and_record
 from core.history import save_as
 from core.text import normalise_text, single_line
 from core.uploads import original_name, stored_name
@@ -161,13 +162,15 @@ def document_withdraw(*, document: Document, actor: User, reason: str) -> Docume
 
 def document_email_send(email_id: int, *, last_attempt: bool = True) -> None:
     """Send one DocumentEmail (task exchange.tasks.send_document_email). The email names the
-    document and links to the school's documents page; the file itself is never attached. A failure
-    is recorded on the row and, before the last attempt, raised for the queue to retry."""
+    document and links to the school's documents page; the file itself is never attached. Only to a
+    recipient still a headteacher of the school (as _queue_emails chose them). A failure is recorded
+    on the row and, before the last attempt, raised for the queue to retry unless refused for good."""
     email = DocumentEmail.objects.select_related("document__school", "recipient").get(pk=email_id)
     if email.emailed_at or not email.address:
         return
     document = email.document
     school = document.school
+    entitled = is_headteacher_of_school(email.recipient, school)
     body = render_to_string(
         "exchange/email/shared.txt",
         {
@@ -187,4 +190,5 @@ def document_email_send(email_id: int, *, last_attempt: bool = True) -> None:
         address=email.address,
         last_attempt=last_attempt,
         what="document",
+        not_sent=not_sent_to(email.recipient, entitled=entitled, seat=A_HEADTEACHER),
     )

@@ -33,7 +33,7 @@ from accounts.models import User
 from accounts.permissions import is_headteacher_of_school
 from accounts.roles import Role
 from core import tasks as queue
-from core.emails import NO_EMAIL_ADDRESS, send_and_record
+from core.emails import A_HEADTEACHER, A_REVIEWER, NO_EMAIL_ADDRESS, not_sent_to, send_and_record
 from core.history import save_as
 from core.text import normalise_text
 from core.uploads import original_name, stored_name
@@ -313,12 +313,21 @@ def _page_for(plan, kind: str) -> str:
 
 def action_plan_email_send(email_id: int, *, last_attempt: bool = True) -> None:
     """Send one ActionPlanEmail (task letters.tasks.send_action_plan_email): what and where, and to the
-    school the LA's view as sent to it (never the internal note). A failure is recorded on the row
-    and, before the last attempt, raised again for the queue to retry."""
-    email = ActionPlanEmail.objects.select_related("plan__letter__school", "plan__letter__letter_type").get(pk=email_id)
+    school the LA's view as sent to it (never the internal note); only to someone who still may read
+    it, asked as _queue_emails chose them: the school's headteacher, or for a plan sent to the LA its
+    link adviser or an officer (may_review). A failure is recorded on the row and, before the last
+    attempt, raised again for the queue to retry unless the mail server refused it for good."""
+    email = ActionPlanEmail.objects.select_related(
+        "plan__letter__school", "plan__letter__letter_type", "recipient"
+    ).get(pk=email_id)
     if email.emailed_at or not email.address:
         return
-    plan = email.plan
+    plan, recipient = email.plan, email.recipient
+    if email.kind == PlanEmailKind.SUBMITTED:
+        not_sent = not_sent_to(recipient, entitled=may_review(recipient, plan), seat=A_REVIEWER)
+    else:
+        entitled = is_headteacher_of_school(recipient, plan.letter.school)
+        not_sent = not_sent_to(recipient, entitled=entitled, seat=A_HEADTEACHER)
     body = render_to_string(
         "letters/email/action_plan.txt",
         {
@@ -341,4 +350,5 @@ def action_plan_email_send(email_id: int, *, last_attempt: bool = True) -> None:
         address=email.address,
         last_attempt=last_attempt,
         what="action plan",
+        not_sent=not_sent,
     )

@@ -291,8 +291,9 @@ def elected_members_alert(*, school: School, kind: str, summary: str, actor: Use
 
 def alert_send(alert_id: int, *, last_attempt: bool = True) -> None:
     """Send an alert's email (task schools.tasks.send_alert). A mail server's failure is recorded on
-    the alert: as "trying again", then, after the last attempt, as not sent. Not the last attempt:
-    the failure is raised again, for the queue to retry."""
+    the alert: as "trying again", then, after the last attempt or a refusal for good
+    (core.emails.is_permanent), as not sent. Otherwise the failure is raised again, for the queue to
+    retry. Councillors are addresses, not accounts: sent to those recorded when it was queued."""
     alert = ElectedMemberAlert.objects.select_related("school", "school__ward").get(pk=alert_id)
     if alert.sent_at:
         return  # sent by an earlier attempt
@@ -305,9 +306,10 @@ def alert_send(alert_id: int, *, last_attempt: bool = True) -> None:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [r.split("<")[1].rstrip(">") for r in alert.recipients])
     except Exception as exc:  # the mail server's failure is recorded on the alert, not raised at the user
         log.error("Elected member alert %s could not be sent: %s", alert_id, emails.failure(exc))
-        message = ALERT_NOT_SENT.format(error=exc) if last_attempt else ALERT_RETRYING.format(error=exc)
+        final = last_attempt or emails.is_permanent(exc)
+        message = ALERT_NOT_SENT.format(error=exc) if final else ALERT_RETRYING.format(error=exc)
         ElectedMemberAlert.objects.filter(pk=alert_id).update(error=message)
-        if not last_attempt:
+        if not final:
             raise emails.EmailNotSent(emails.failure(exc)) from None
     else:
         ElectedMemberAlert.objects.filter(pk=alert_id).update(sent_at=timezone.now(), error="")

@@ -24,7 +24,7 @@ from django.utils import timezone
 from accounts.headships import headteachers_of
 from accounts.permissions import is_headteacher_of_school
 from core import tasks as queue
-from core.emails import NO_EMAIL_ADDRESS, send_and_record
+from core.emails import A_HEADTEACHER, NO_EMAIL_ADDRESS, not_sent_to, send_and_record
 from core.history import save_as
 
 from .models import AcknowledgementStatus, NoteAcknowledgement, NoteEmail, NoteEmailKind, Visit, VisitStatus
@@ -241,12 +241,14 @@ SUBJECTS = {
 
 def note_email_send(email_id: int, *, last_attempt: bool = True) -> None:
     """Send one NoteEmail (task visits.tasks.send_note_email). It says what and where, never the
-    note's content. A failure is recorded on the row ("trying again", then not sent after the last
-    attempt) and, before the last attempt, raised again for the queue to retry."""
+    note's content; only to a recipient still a headteacher of the school (as _queue_emails chose
+    them). A failure is recorded on the row ("trying again", then not sent after the last attempt or
+    a refusal for good) and, before the last attempt, raised again for the queue to retry."""
     email = NoteEmail.objects.select_related("acknowledgement__visit__school", "recipient").get(pk=email_id)
     if email.emailed_at or not email.address:
         return
     visit = email.acknowledgement.visit
+    entitled = is_headteacher_of_school(email.recipient, visit.school)
     body = render_to_string(
         "visits/email/note_acknowledgement.txt",
         {
@@ -268,4 +270,5 @@ def note_email_send(email_id: int, *, last_attempt: bool = True) -> None:
         address=email.address,
         last_attempt=last_attempt,
         what="note-of-visit",
+        not_sent=not_sent_to(email.recipient, entitled=entitled, seat=A_HEADTEACHER),
     )

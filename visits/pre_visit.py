@@ -28,7 +28,7 @@ from django.utils import timezone
 from accounts.headships import headteachers_of, schools_headed_by
 from accounts.permissions import is_headteacher_of_school
 from core import tasks as queue
-from core.emails import NO_EMAIL_ADDRESS, send_and_record
+from core.emails import A_HEADTEACHER, NO_EMAIL_ADDRESS, not_sent_to, send_and_record
 from core.history import delete_as, save_as
 from schools.terms import working_day_on_or_before
 
@@ -361,12 +361,14 @@ SUBJECTS = {
 
 def pre_visit_email_send(email_id: int, *, last_attempt: bool = True) -> None:
     """Send one PreVisitEmail (task visits.tasks.send_pre_visit_email): which visit, by when and
-    where, nothing else. A failure is recorded on the row and, before the last attempt, raised again
-    for the queue to retry."""
+    where, nothing else; only to a recipient still a headteacher of the school (as _queue chose
+    them). A failure is recorded on the row and, before the last attempt, raised again for the queue
+    to retry unless the mail server refused it for good."""
     email = PreVisitEmail.objects.select_related("visit__school", "visit__adviser", "recipient").get(pk=email_id)
     if email.emailed_at or not email.address:
         return
     visit = email.visit
+    entitled = is_headteacher_of_school(email.recipient, visit.school)
     body = render_to_string(
         "visits/email/pre_visit.txt",
         {
@@ -387,4 +389,5 @@ def pre_visit_email_send(email_id: int, *, last_attempt: bool = True) -> None:
         address=email.address,
         last_attempt=last_attempt,
         what="pre-visit",
+        not_sent=not_sent_to(email.recipient, entitled=entitled, seat=A_HEADTEACHER),
     )
