@@ -6,6 +6,7 @@ from crispy_forms_gds.layout import Field
 from django import forms
 
 from core.forms import Button, TextLimits, form_helper
+from core.text import is_number
 
 CODE_DIGITS = 6
 NOT_A_CODE = "Enter the 6 numbers your authenticator app shows now"
@@ -30,7 +31,7 @@ class AppCodeForm(TextLimits, forms.Form):
         # Full-width digits (a phone's keyboard) are digits; anything but six of them is no code to
         # try, so a typing slip is told at once and is not a failed attempt that starts the wait.
         code = "".join(unicodedata.normalize("NFKC", self.cleaned_data["code"]).split()).replace("-", "")
-        if not (len(code) == CODE_DIGITS and code.isascii() and code.isdigit()):
+        if not (len(code) == CODE_DIGITS and is_number(code)):
             raise forms.ValidationError(NOT_A_CODE)
         return code
 

@@ -66,6 +66,12 @@ def read_log(*, user: User | None = None) -> QuerySet[ReadEvent]:
     return reads
 
 
+def reads_are_recorded(content_type: ContentType) -> bool:
+    """Whether reads of this kind of record are recorded: someone has read one (a case record's
+    page records its reader before its read log is linked)."""
+    return ReadEvent.objects.filter(content_type=content_type).exists()
+
+
 def reads_of(*, content_type: ContentType, object_id: int) -> QuerySet[ReadEvent]:
     return (
         ReadEvent.objects.filter(content_type=content_type, object_id=object_id)

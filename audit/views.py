@@ -175,6 +175,8 @@ def access_log_export(request):
 
 # ---- the read log ------------------------------------------------------------------------------
 
+MAX_ID = 2**63 - 1  # the largest key a record (and ReadEvent.object_id) can have
+
 READ_LOG_HEADER = ["When", "Who", "Username", "Record", "Kind", "Id", "How"]
 
 
@@ -222,6 +224,10 @@ def record_reads(request, app_label: str, model: str, object_id: int):
         content_type = ContentType.objects.get_by_natural_key(app_label, model)
     except ContentType.DoesNotExist as missing:
         raise Http404 from missing
+    # Only the kinds of record whose reads are recorded (not an account or an authenticator app),
+    # and ids a database key can hold.
+    if object_id > MAX_ID or not selectors.reads_are_recorded(content_type):
+        raise Http404
     reads = selectors.reads_of(content_type=content_type, object_id=object_id)
     pagination = paginate(request, reads)
     try:

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from core.text import is_number
+
 # The roles of accounts/roles.py (not imported: settings load before the apps).
 ROLE_NAMES = ("governor", "adviser", "officer", "admin")
 SIGN_ALGORITHMS = ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512")
@@ -157,7 +159,7 @@ def oidc_settings(environ: Mapping[str, str], *, debug: bool, council_name: str)
         _refuse("OIDC_SCOPES must include openid.")
     settings["OIDC_RP_SCOPES"] = scopes
     timeout = values.get("OIDC_TIMEOUT", "10")
-    if not timeout.isdigit() or not 1 <= int(timeout) <= 120:
+    if not is_number(timeout) or not 1 <= int(timeout) <= 120:
         _refuse(f"OIDC_TIMEOUT must be a number of seconds from 1 to 120, not {timeout!r}.")
     settings["OIDC_TIMEOUT"] = int(timeout)
     return settings

@@ -1,8 +1,8 @@
 """Request middleware of the project."""
 
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 
-from .text import normalise_text
+from .text import needs_normalising, normalise_text
 
 
 def is_secret_field(name: str) -> bool:
@@ -27,6 +27,10 @@ class NormaliseTextMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        # A text in the address (a letter type's key, a trust's code) that normalising would change
+        # names nothing stored, which is normalised; PostgreSQL would refuse a NUL in it (a 500).
+        if any(isinstance(value, str) and needs_normalising(value) for value in view_kwargs.values()):
+            raise Http404("Not a stored key")
         # A query string is input too: searches and filters reach the database (PostgreSQL refuses
         # a NUL in any text, which would otherwise be a 500 for `?q=%00`).
         request.GET = normalised_post(request.GET)

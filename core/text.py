@@ -66,6 +66,12 @@ def single_line(value: str) -> str:
     return _LINE_BREAK_RUN.sub(" ", value) if _LINE_BREAK_RUN.search(value) else value
 
 
+def is_number(value: str) -> bool:
+    """Digits 0-9 only, as in a URN or an id typed or sent in an address: int() reads them.
+    (str.isdigit() is also true of "²" and "①", which int() refuses.)"""
+    return value.isascii() and value.isdigit()
+
+
 def needs_normalising(value: str) -> bool:
     """Whether normalise_text would change the text (a cheap check over a whole file)."""
     return _CHANGES.search(value) is not None or not (value.isascii() or unicodedata.is_normalized("NFC", value))

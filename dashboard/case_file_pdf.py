@@ -14,6 +14,7 @@ from accounts.permissions import is_officer
 from audit.services import record_reads
 from core.documents import render_pdf
 from core.export_jobs import ExportKind
+from core.text import is_number
 from schools.models import School
 from schools.selectors import school_for_user
 
@@ -91,5 +92,5 @@ CASE_FILE_PDF = ExportKind(
     units="entries",
     allowed=may_have,
     back=_back,
-    filename_of=lambda params: f"case-file-{''.join(c for c in params.get('urn', '') if c.isdigit())}",
+    filename_of=lambda params: f"case-file-{''.join(c for c in params.get('urn', '') if is_number(c))}",
 )

@@ -10,6 +10,7 @@ from django.http import QueryDict
 
 from accounts.models import User
 from core.forms import NOT_A_REAL_DATE, Button, FilterSet, form_helper
+from core.text import is_number
 
 from . import selectors
 from .models import Letter, LetterStatus, LetterType
@@ -61,7 +62,7 @@ class RegisterFilter(FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        if value.isdigit():
+        if is_number(value):
             return queryset.filter(school__urn=int(value))
         return queryset.filter(school__name__icontains=value)
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from accounts.roles import Role
 from core.forms import FilterSet, LongSelect, TextLimits, form_helper
 from core.segments import IdsBySegment
+from core.text import is_number
 
 from .models import CategoryOfConcern, Governance, OfstedFramework, School, SchoolStatus
 from .selectors import (
@@ -245,7 +246,7 @@ def _fill_in_bookmarked_name(data, named: Named) -> None:
 
 
 def _is_an_id(text: str) -> bool:
-    return text.isdigit() and len(text) <= 9
+    return is_number(text) and len(text) <= 9
 
 
 # Sorts led by a column of few values (150 advisers for 22,000 schools): a page sorts only the

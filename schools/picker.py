@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404, QueryDict
 
 from core.pagination import Pagination, paginate
+from core.text import is_number
 
 from .models import School
 from .selectors import schools_visible_to, search_condition
@@ -68,7 +69,7 @@ def chosen_school(request, scope: QuerySet[School], hint: str = "") -> School | 
     urn = request.GET.get(CHOSEN_PARAM, "").strip()
     if not urn:
         return None
-    if not urn.isdigit() or len(urn) > 9:
+    if not is_number(urn) or len(urn) > 9:
         raise Http404("Not a URN")
     school = scope.filter(urn=int(urn)).select_related("establishment_type").first()
     if school is not None:

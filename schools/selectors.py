@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import User
 from accounts.permissions import is_admin, is_adviser, is_la_staff, is_officer
 from accounts.roles import Role
+from core.text import is_number
 
 from .models import (
     REPORT_CARD_AREAS,
@@ -181,7 +182,7 @@ def search_condition(text: str) -> Q:
       UPPER(name), migration 0009), spaces typed twice read once, and, when the text has a digit in
       it, the exact postcode, or every postcode of a district ("PE3": "PE3 2XY", not "PE30 1AA")."""
     text = " ".join(text.split())
-    if text.isdigit():
+    if is_number(text):
         condition = Q(urn=int(text)) if len(text) <= URN_MAX_DIGITS else Q(pk__in=[])
         if len(text) == 7:
             condition |= Q(la_code=text[:3], establishment_number=text[3:])
@@ -189,7 +190,7 @@ def search_condition(text: str) -> Q:
             condition |= Q(establishment_number=text)
         return condition
     condition = Q(name__icontains=text)
-    if any(character.isdigit() for character in text):
+    if any(is_number(character) for character in text):
         condition |= Q(postcode__iexact=postcode_as_stored(text))
         if POSTCODE_DISTRICT.fullmatch(text.upper()):
             condition |= Q(postcode__istartswith=f"{text.upper()} ")
@@ -235,7 +236,7 @@ def find_by_name_or_code(queryset: QuerySet[Any], text: str, *, chosen_id: str =
     Several with the same name, or containing the text, are candidates to choose from."""
     text = text.strip()
     folded = text.casefold()
-    if chosen_id.isdigit() and len(chosen_id) <= 9:
+    if is_number(chosen_id) and len(chosen_id) <= 9:
         chosen = queryset.filter(pk=int(chosen_id)).first()
         if chosen is not None and folded in (chosen.name.casefold(), chosen.code.casefold()):
             return NamedMatch(found=chosen, count=1)

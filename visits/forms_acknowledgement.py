@@ -6,6 +6,7 @@ from django import forms
 from django.http import QueryDict
 
 from core.forms import Button, TextLimits, form_helper
+from core.text import is_number
 
 ANSWERS = {"yes": "Yes, it is accurate", "no": "No, it is not accurate"}
 ACCURATE_CHOICES = [
@@ -52,7 +53,7 @@ class AcknowledgeForm(TextLimits, forms.Form):
     def clean_note_request(self) -> int | None:
         # None, not checked, when the page sent none (a page opened before this field existed).
         value = self.cleaned_data.get("note_request", "")
-        return int(value) if value.isdigit() else None
+        return int(value) if is_number(value) else None
 
     def take_request(self, request_id: int) -> None:
         """After NoteAmendedSince: the page now answers the amended note's request (what was typed stays)."""

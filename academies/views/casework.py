@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors, posted
+from core.text import is_number
 from letters.models import TRUST_LETTER_KINDS, LetterKind
 
 from .. import rules, selectors, services
@@ -58,7 +59,7 @@ def concern_step(request, pk: int):
     stage = selectors.stage_of(concern)
     letters = selectors.letters_for_a_step(concern)
     initial: dict[str, object] = {"taken_on": timezone.localdate()}
-    chosen = letters.filter(pk=request.GET.get("letter")).first() if request.GET.get("letter", "").isdigit() else None
+    chosen = letters.filter(pk=request.GET.get("letter")).first() if is_number(request.GET.get("letter", "")) else None
     if chosen is not None:
         # "Record the step with this letter" from the concern page: the letter, its date and stage.
         initial.update(

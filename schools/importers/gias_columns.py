@@ -12,6 +12,7 @@ from typing import cast
 from django.db import models
 
 from core.cells import already_clean, clean_text, parse_date, parse_decimal, parse_int
+from core.text import is_number
 
 from ..models import EstablishmentType, HeadAppointment, School, SchoolStatus, Trust, Ward
 
@@ -129,7 +130,7 @@ def _required_text(field: str) -> Text:
 
 def _establishment_number(value: str) -> str:
     value = clean_text(value, max_length=4)
-    return value.zfill(4) if value.isdigit() else value
+    return value.zfill(4) if is_number(value) else value
 
 
 def _fsm(value: str):

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from core.cells import clean_text, is_missing
 from core.tabular import FileRefused, Table
-from core.text import count_of
+from core.text import count_of, is_number
 
 from ..models import OfstedInspection, School
 from ..signals import inspections_changed
@@ -73,7 +73,7 @@ class OfstedImporter(Importer):
         first_row_of: dict[int, int] = {}  # a URN's first row without errors: the school's row
         for row_number, record in table.records():
             raw_urn = record[urn_column].strip()
-            if not raw_urn.isdigit() or len(raw_urn) != 6:
+            if not is_number(raw_urn) or len(raw_urn) != 6:
                 plan.errors.append(RowError(row_number, urn_column, raw_urn, URN_INVALID))
                 continue
             school_id = school_ids.get(int(raw_urn))
