@@ -1,8 +1,8 @@
-"""Large spreadsheet exports built by a task worker (docs/adr/0024): a list page's "XLSX" link
-records an Export with the page's filters and queues `core.tasks.build_export`; the user waits on
-the export's own page, which offers the file once it is ready. Apps register the kinds they
-export (KINDS) from their AppConfig.ready; the rows are read with the requester's rights, at build
-time, through the app's own selectors."""
+"""Large spreadsheet exports built by a task worker (docs/adr/0024): a list page's Excel button (a
+POST: a GET of the address stores nothing) records an Export with the page's filters and queues
+`core.tasks.build_export`; the user waits on the export's own page, which offers the file once it
+is ready. Apps register the kinds they export (KINDS) from their AppConfig.ready; the rows are read
+with the requester's rights, at build time, through the app's own selectors."""
 
 import logging
 import tempfile

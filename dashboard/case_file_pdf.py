@@ -1,8 +1,8 @@
 """A school's case file as a PDF, built by a task worker (docs/adr/0037): WeasyPrint takes seconds
 to lay out a long history (about 3 s for the 2,000 entries a PDF holds), which must not hold a web
-worker. The case file's PDF link records an export (core/export_jobs.py, docs/adr/0024) with the
-school's URN and the page's filters; the user waits on the export's page and downloads the file
-there. The entries are read at build time with the requester's rights, as the page reads them."""
+worker. The case file's PDF button (a POST) records an export (core/export_jobs.py, docs/adr/0024)
+with the school's URN and the page's filters; the user waits on the export's page and downloads the
+file there. The entries are read at build time with the requester's rights, as the page reads them."""
 
 from django.conf import settings
 from django.http import Http404, QueryDict

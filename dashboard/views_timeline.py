@@ -6,13 +6,13 @@ anonymous users are sent to sign in."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from academies.models import IntelligenceEntry
 from accounts.permissions import is_la_staff, is_officer, is_school_reader
 from audit.services import record_request_reads
-from core.export_jobs import export_request
 from core.pagination import paginate
+from core.views_exports import ask_for_export, asked_filters
 from schools.selectors import school_for_user
 
 from . import timeline
@@ -53,7 +53,6 @@ def case_file(request, urn: int):
             "form": form,
             "pagination": pagination,
             "total": len(entries),
-            "pdf_query": request.GET.urlencode(),
             "title": f"Case file: {school.name}",
         },
     )
@@ -61,12 +60,12 @@ def case_file(request, urn: int):
 
 @login_required
 def case_file_pdf(request, urn: int):
-    """The PDF is built by a task worker (docs/adr/0037): record it with the page's filters and
-    send the user to its page, which offers the file once it is ready."""
+    """The PDF is built by a task worker (docs/adr/0037), asked for by POST with the page's filters
+    (the case file's button): recorded, and the user sent to its page, which offers the file once
+    it is ready. A GET records nothing: it shows the page with that button (ask_for_export)."""
     if not (is_la_staff(request.user) or is_school_reader(request.user)):
         raise PermissionDenied
     school = school_for_user(user=request.user, urn=urn)  # another school's: 404
-    params = request.GET.copy()
+    params = asked_filters(request)
     params.setlist("urn", [str(school.urn)])
-    export = export_request(kind=CASE_FILE_PDF.key, params=params, actor=request.user)
-    return redirect("core:export_detail", pk=export.pk)
+    return ask_for_export(request, kind=CASE_FILE_PDF, params=params)

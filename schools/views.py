@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_la_staff
-from core.export_jobs import export_request
 from core.exports import csv_response
 from core.forms import add_service_errors, posted, posted_files
 from core.pagination import paginate
 from core.uploads import upload_limit
+from core.views_exports import ask_for_export, asked_filters
 
 from . import exports, school_page, selectors, services
 from .filters import ids_in_order
@@ -64,10 +64,10 @@ def school_list(request):
 
 @permission_required("schools.view_school_list", raise_exception=True)
 def school_export(request, fmt: str):
-    """CSV streamed from the request; XLSX built by a task worker (docs/adr/0024), on its own page."""
+    """CSV streamed from the request; XLSX built by a task worker (docs/adr/0024), on its own page,
+    asked for by POST with the list's filters (a GET records nothing: core.views_exports.ask_for_export)."""
     if fmt == "xlsx":
-        export = export_request(kind=exports.SCHOOLS.key, params=request.GET, actor=request.user)
-        return redirect("core:export_detail", pk=export.pk)
+        return ask_for_export(request, kind=exports.SCHOOLS, params=asked_filters(request))
     if fmt != "csv":
         raise Http404
     _, schools, _ = _filtered(request)

@@ -8,6 +8,7 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from core.export_jobs import export_request
+from core.models import Export
 from schools.models import ImportRecord, ImportStatus
 from tests.conftest import ROLES
 from tests.role_matrix import (
@@ -23,6 +24,31 @@ from tests.role_matrix import (
 
 # Allowed, and sent on to the page of a document built in the background (core/export_jobs.py).
 TO_EXPORT = Redirect("/exports/")
+# A stored export (built by a task worker) is asked for by POST; a GET records nothing.
+STORED_EXPORTS = {
+    "dashboard:timeline_pdf": (
+        lambda ctx: {"urn": ctx["school"].urn},
+        {
+            "governor": TO_EXPORT,
+            "other_governor": 404,
+            "headteacher": TO_EXPORT,
+            "adviser": TO_EXPORT,
+            "officer": TO_EXPORT,
+            "admin": 403,
+        },
+    ),
+    "schools:export": (
+        lambda ctx: {"fmt": "xlsx"},
+        {
+            "governor": 403,
+            "other_governor": 403,
+            "headteacher": 403,
+            "adviser": TO_EXPORT,
+            "officer": TO_EXPORT,
+            "admin": TO_EXPORT,
+        },
+    ),
+}
 MATRIX = {
     # url name: (kwargs builder, {role: status})
     "dashboard:home": (None, dict.fromkeys(ROLES[1:], 200)),
@@ -133,17 +159,11 @@ MATRIX = {
         lambda ctx: {"urn": ctx["school"].urn},
         {"governor": 200, "other_governor": 404, "headteacher": 200, "adviser": 200, "officer": 200, "admin": 403},
     ),
+    # Its PDF is stored, so asked for by POST (test_a_stored_export_is_asked_for_by_post_by_the_roles_that_may):
+    # on GET, the page with the button, recording nothing.
     "dashboard:timeline_pdf": (
         lambda ctx: {"urn": ctx["school"].urn},
-        # Allowed: recorded and sent to the export's page, built in the background (docs/adr/0037).
-        {
-            "governor": TO_EXPORT,
-            "other_governor": 404,
-            "headteacher": TO_EXPORT,
-            "adviser": TO_EXPORT,
-            "officer": TO_EXPORT,
-            "admin": 403,
-        },
+        {"governor": 200, "other_governor": 404, "headteacher": 200, "adviser": 200, "officer": 200, "admin": 403},
     ),
     # A running import's progress for its page's script: the admin who imports (docs/adr/0020).
     "schools:import_progress": (
@@ -189,10 +209,20 @@ def test_each_role_gets_only_the_pages_it_may_use(client_as, ctx, page, role, ex
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("role", ROLES)
 def test_school_exports_follow_the_list_permission(client_as, ctx, role, fmt):
-    # An XLSX is built in the background: the link leads to the export's own page (core/export_jobs.py).
-    follow = fmt == "xlsx" and role != "anonymous"
+    # An XLSX is built in the background, asked for by POST: its GET shows the page with the button.
     url = reverse("schools:export", kwargs={"fmt": fmt})
-    assert_role_gets(client_as(role), role, url, expected_for(EXPORTS, role), follow=follow)
+    assert_role_gets(client_as(role), role, url, expected_for(EXPORTS, role))
+    assert list(Export.objects.all()) == [ctx["export"]]  # none recorded by a GET
+
+
+@role_matrix(STORED_EXPORTS)
+def test_a_stored_export_is_asked_for_by_post_by_the_roles_that_may(client_as, ctx, page, role, expected):
+    """A GET must record nothing (a prefetcher, a crawler, an <img> on another site): the button
+    posts, and only the roles that may have the export get one; every other is refused on POST."""
+    before = set(Export.objects.values_list("pk", flat=True))  # ctx's own export
+    assert_role_posts(client_as(role), role, page.url(ctx), expected)
+    asked = Export.objects.exclude(pk__in=before)
+    assert asked.count() == (1 if expected == TO_EXPORT else 0)
 
 
 @pytest.mark.parametrize(

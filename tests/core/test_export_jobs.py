@@ -1,5 +1,5 @@
 """Large spreadsheets are built by a task worker (core/export_jobs.py, docs/adr/0024): the list's
-XLSX link records an export with the page's filters, the user waits on its page, and only they may
+XLSX button records an export with the page's filters, the user waits on its page, and only they may
 download it, while they still hold the list's permission; old exports are deleted."""
 
 import io
@@ -54,9 +54,9 @@ def workbook(response):
     return load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
 
 
-def test_the_xlsx_link_leads_to_the_exports_page_which_offers_the_filtered_rows(client_as, schools):
+def test_the_xlsx_button_leads_to_the_exports_page_which_offers_the_filtered_rows(client_as, schools):
     client = client_as("adviser")
-    response = client.get(EXPORT, {"q": "Heron", "page": "3"})
+    response = client.post(EXPORT, {"q": "Heron", "page": "3"})
     export = Export.objects.get()
     assert response["Location"] == reverse("core:export_detail", args=[export.pk])
     assert export.params == [["q", "Heron"]]  # the filters, not the page
@@ -73,7 +73,7 @@ def test_the_xlsx_link_leads_to_the_exports_page_which_offers_the_filtered_rows(
 
 def test_an_export_whose_file_storage_lost_says_so_and_points_back_to_its_list(client_as, schools):
     client = client_as("officer")
-    export = Export.objects.get(pk=client.get(EXPORT).url.rstrip("/").rsplit("/", 1)[-1])
+    export = Export.objects.get(pk=client.post(EXPORT).url.rstrip("/").rsplit("/", 1)[-1])
     export.refresh_from_db()
     assert export.status == ExportStatus.READY
     export.file.storage.delete(export.file.name)  # a restore without the media files, or removed by hand
@@ -88,7 +88,7 @@ def test_an_export_whose_file_storage_lost_says_so_and_points_back_to_its_list(c
 
 def test_with_a_queue_the_page_waits_and_offers_no_file_until_a_worker_has_built_it(client_as, schools, queued):
     client = client_as("officer")
-    export = Export.objects.get(pk=client.get(EXPORT).url.rstrip("/").rsplit("/", 1)[-1])
+    export = Export.objects.get(pk=client.post(EXPORT).url.rstrip("/").rsplit("/", 1)[-1])
     [job] = queued.jobs.values()
     assert (job["task_name"], job["args"]["export_id"]) == ("core.tasks.build_export", export.pk)
     assert "is being prepared" in client.get(reverse("core:export_detail", args=[export.pk])).content.decode()
@@ -101,7 +101,7 @@ def test_with_a_queue_the_page_waits_and_offers_no_file_until_a_worker_has_built
 
 
 def test_only_the_user_who_asked_can_open_or_download_an_export(client_as, schools, make_user, client):
-    client_as("adviser").get(EXPORT)
+    client_as("adviser").post(EXPORT)
     export = Export.objects.get()
     other = make_user(Role.OFFICER, username="another-officer")
     client.force_login(other)
@@ -111,7 +111,7 @@ def test_only_the_user_who_asked_can_open_or_download_an_export(client_as, schoo
 
 def test_someone_who_lost_the_lists_permission_cannot_download_their_export(client_as, schools, adviser):
     client = client_as("adviser")
-    client.get(EXPORT)
+    client.post(EXPORT)
     export = Export.objects.get()
     become_a_governor(adviser)
     client.force_login(User.objects.get(pk=adviser.pk))  # the role change signed them out everywhere
@@ -121,7 +121,7 @@ def test_someone_who_lost_the_lists_permission_cannot_download_their_export(clie
 def test_an_export_whose_requester_lost_the_permission_before_it_was_built_is_not_built(
     client_as, schools, adviser, queued
 ):
-    client_as("adviser").get(EXPORT)
+    client_as("adviser").post(EXPORT)
     export = Export.objects.get()
     become_a_governor(adviser)
     export_jobs.export_build(export_id=export.pk, last_attempt=True)
@@ -135,7 +135,7 @@ def test_an_export_whose_requester_lost_the_permission_before_it_was_built_is_no
 
 def test_an_export_that_fails_on_its_last_attempt_says_so(client_as, schools, queued, monkeypatch):
     client = client_as("adviser")
-    client.get(EXPORT)
+    client.post(EXPORT)
     export = Export.objects.get()
 
     def broken(stream, *args):
@@ -154,10 +154,10 @@ def test_an_export_that_fails_on_its_last_attempt_says_so(client_as, schools, qu
 
 def test_exports_are_deleted_with_their_files_after_the_retention_period(client_as, schools, settings):
     settings.EXPORT_RETENTION_DAYS = 7
-    client_as("adviser").get(EXPORT)
+    client_as("adviser").post(EXPORT)
     old = Export.objects.get()
     Export.objects.filter(pk=old.pk).update(requested_at=timezone.now() - timedelta(days=8))
-    client_as("adviser").get(EXPORT)
+    client_as("adviser").post(EXPORT)
     old.refresh_from_db()
     storage, name = old.file.storage, old.file.name
     assert storage.exists(name)
@@ -167,8 +167,22 @@ def test_exports_are_deleted_with_their_files_after_the_retention_period(client_
 
 
 def test_a_governor_cannot_ask_for_the_schools_spreadsheet(client_as, schools):
+    assert client_as("governor").post(EXPORT).status_code == 403
     assert client_as("governor").get(EXPORT).status_code == 403
     assert not Export.objects.exists()
+
+
+def test_a_get_of_the_schools_spreadsheet_records_nothing_and_offers_the_button(client_as, schools):
+    """A link prefetcher, a crawler or an <img> on another site sends a GET: no export, no queued
+    build; an old bookmark finds the page with the button and the filters it carried."""
+    page = client_as("adviser").get(EXPORT, {"q": "Heron", "page": "2"})
+    assert page.status_code == 200
+    assert not Export.objects.exists()  # nor a build (inline here, it would have left an export)
+    body = page.content.decode()
+    assert "Prepare your schools spreadsheet" in body
+    assert f'<form method="post" action="{EXPORT}" novalidate>' in body
+    assert '<input type="hidden" name="q" value="Heron">' in body
+    assert 'name="page"' not in body
 
 
 def test_an_export_is_kept_to_the_end_of_the_day_its_page_names(client_as, schools, settings):
@@ -177,7 +191,7 @@ def test_an_export_is_kept_to_the_end_of_the_day_its_page_names(client_as, schoo
     settings.EXPORT_RETENTION_DAYS = 7
     with time_machine.travel(datetime(2026, 12, 1, 0, 30, tzinfo=LONDON), tick=False):
         client = client_as("adviser")
-        client.get(EXPORT)
+        client.post(EXPORT)
         export = Export.objects.get()
         page = client.get(reverse("core:export_detail", args=[export.pk])).content.decode()
     assert "It is kept until the end of 8 December 2026, then deleted." in page

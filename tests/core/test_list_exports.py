@@ -1,12 +1,15 @@
 """Every list page exports its filtered rows (issue 13): CSV streamed, XLSX built in the background
 (core.views_exports.list_export over core.export_jobs.KINDS). The list's own permission decides,
-for every role; the rows are the ones the page lists for that user with those filters."""
+for every role; the rows are the ones the page lists for that user with those filters. The XLSX is
+stored, so it is asked for by POST (the list's button, with the CSRF token): a GET records nothing."""
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -16,6 +19,7 @@ from core.export_jobs import KINDS
 from core.models import Export, ExportStatus
 from tests.conftest import ROLES
 from tests.factories import SchoolFactory
+from tests.role_matrix import SIGN_IN, Redirect, assert_role_posts
 from tests.visits.factories import ActionFactory, VisitFactory
 from visits.models import ActionStatus
 
@@ -28,6 +32,13 @@ LIST_KINDS = sorted(key for key, kind in KINDS.items() if kind.build is None)
 
 def export_url(kind: str, fmt: str = "csv", query: str = "") -> str:
     return reverse("core:list_export", kwargs={"kind": kind, "fmt": fmt}) + (f"?{query}" if query else "")
+
+
+def post_form(body: str, action: str) -> str:
+    """The page's POST form to `action`, as text."""
+    found = re.search(rf'<form method="post"\s+action="{re.escape(action)}".*?</form>', body, re.S)
+    assert found, f"no POST form to {action}"
+    return found.group(0)
 
 
 def csv_rows(response) -> list[list[str]]:
@@ -58,10 +69,13 @@ def test_every_export_kind_names_a_list_page_that_links_to_it():
         assert f'kind="{key}"' in linked, f"no list page offers the {key} export"
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("kind", LIST_KINDS)
 @pytest.mark.parametrize("role", ROLES)
-def test_a_list_export_is_given_to_exactly_the_roles_that_may_read_the_list(client_as, users, kind, role):
-    response = client_as(role).get(export_url(kind, query="figure=review.due"))
+def test_a_list_export_is_given_to_exactly_the_roles_that_may_read_the_list(client_as, users, kind, role, fmt):
+    # On GET the XLSX URL shows the page with the button (an old bookmark): it records nothing.
+    response = client_as(role).get(export_url(kind, fmt=fmt, query="figure=review.due"))
+    assert not Export.objects.exists()
     if role == "anonymous":
         assert response.status_code == 302
         return
@@ -69,6 +83,56 @@ def test_a_list_export_is_given_to_exactly_the_roles_that_may_read_the_list(clie
     assert response.status_code == (200 if allowed else 403)
     page = client_as(role).get(reverse(KINDS[kind].list_url))
     assert (page.status_code == 200) == allowed, f"{kind}: the list page and its export disagree for {role}"
+
+
+@pytest.mark.parametrize("kind", LIST_KINDS)
+@pytest.mark.parametrize("role", ROLES)
+def test_a_list_spreadsheet_is_asked_for_by_post_by_exactly_the_roles_that_may_read_the_list(
+    client_as, users, kind, role
+):
+    allowed = role != "anonymous" and users[role].has_perm(KINDS[kind].permission)
+    expected = Redirect("/exports/") if allowed else (SIGN_IN if role == "anonymous" else 403)
+    assert_role_posts(client_as(role), role, export_url(kind, fmt="xlsx"), expected, {"figure": "review.due"})
+    assert list(Export.objects.values_list("kind", "params")) == (
+        [(kind, [["figure", "review.due"]])] if allowed else []
+    )
+
+
+def test_a_get_of_a_list_spreadsheet_records_nothing_and_offers_the_button_with_the_filters(client_as, officer):
+    client = client_as("officer")
+    page = client.get(export_url("visits", fmt="xlsx", query="q=Oak&status=planned&page=3"))
+    assert page.status_code == 200
+    assert not Export.objects.exists()
+    body = page.content.decode()
+    assert "Prepare your visits spreadsheet" in body
+    form = post_form(body, export_url("visits", fmt="xlsx"))
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert '<input type="hidden" name="q" value="Oak">' in form
+    assert '<input type="hidden" name="status" value="planned">' in form
+    assert 'name="page"' not in form  # the filters, not the page
+    assert ">Prepare the spreadsheet</button>" in form
+
+
+def test_a_list_page_asks_for_its_spreadsheet_by_post_with_its_filters_escaped(client_as, officer):
+    hostile = '"><script>alert(1)</script>'
+    body = client_as("officer").get(reverse("visits:list"), {"q": hostile, "page": "2"}).content.decode()
+    form = post_form(body, export_url("visits", fmt="xlsx"))
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert '<input type="hidden" name="q" value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">' in form
+    assert 'name="page"' not in form
+    assert "<script>alert" not in body
+    assert re.search(
+        r'<button type="submit"[^>]*>Excel<span class="govuk-visually-hidden"> spreadsheet of these visits', form
+    )
+    assert 'href="/exports/visits.xlsx' not in body  # no link a prefetcher could follow
+    assert 'href="/exports/visits.csv?q=' in form  # the CSV streams and stores nothing: still a link
+
+
+def test_a_spreadsheet_asked_for_without_the_csrf_token_is_refused_and_records_nothing(officer):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer)
+    assert client.post(export_url("visits", fmt="xlsx"), {"q": "Oak"}).status_code == 403
+    assert not Export.objects.exists()
 
 
 def test_an_unknown_list_or_format_is_not_found(client_as, officer):
@@ -83,6 +147,9 @@ def test_an_unknown_list_or_format_is_not_found(client_as, officer):
 def test_the_export_of_a_dashboard_figure_of_no_section_is_not_found_rather_than_empty(client_as, officer, fmt, query):
     client = client_as("officer")
     assert client.get(export_url("dashboard-figure", fmt=fmt, query=query)).status_code == 404
+    if fmt == "xlsx":
+        data = dict([query.split("=")]) if query else {}
+        assert client.post(export_url("dashboard-figure", fmt=fmt), data).status_code == 404
     assert not Export.objects.exists()
     assert client.get(export_url("dashboard-figure", fmt="csv", query="figure=review.due")).status_code == 200
 
@@ -133,7 +200,7 @@ def test_a_list_exported_as_xlsx_is_built_in_the_background_with_the_same_rows(c
     oak = SchoolFactory(name="Oak Secondary")
     VisitFactory(school=oak, visit_date=date(2026, 10, 1))
     client = client_as("officer")
-    response = client.get(export_url("visits", fmt="xlsx", query="q=Oak+Secondary"))
+    response = client.post(export_url("visits", fmt="xlsx"), {"q": "Oak Secondary"})
     export = Export.objects.get()
     assert response.url == reverse("core:export_detail", kwargs={"pk": export.pk})
     assert (export.kind, export.status, export.rows) == ("visits", ExportStatus.READY, 1)

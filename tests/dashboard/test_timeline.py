@@ -2,9 +2,11 @@
 may see it, in a bounded number of queries, filterable, paginated and exportable as a PDF."""
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -12,12 +14,13 @@ from pypdf import PdfReader
 from academies.models import Concern, ConcernSource, IntelligenceEntry, Rag, Sensitivity, SourceTeam
 from audit.models import ReadEvent
 from categorisation.models import Tick
+from core.models import Export
 from dashboard import timeline
 from dashboard.timeline import Entry, Kind
 from letters.models import Letter, LetterStatus, LetterType
 from schools.models import School
 from tests.categorisation.factories import ApprovedCategorisationFactory, CategorisationFactory
-from tests.dashboard.case_file_pdf import download_pdf
+from tests.dashboard.case_file_pdf import ask_for_pdf, download_pdf
 from tests.factories import InspectionFactory, SchoolFactory
 from tests.letters.factories import issued
 from tests.visits.factories import ActionFactory, MspGroupFactory, MspMeetingFactory, VisitFactory
@@ -131,7 +134,7 @@ def test_a_governor_cannot_ask_for_kinds_governors_may_not_see(client_as, school
     every_kind(school, n=1, officer=officer)
     page = client_as("governor").get(page_url(school, kind=["intelligence", "concern"])).content.decode()
     assert SECRET not in page
-    assert 'value="intelligence"' not in page
+    assert not re.search(r'<input[^>]*type="checkbox"[^>]*value="intelligence"', page)  # not offered
 
 
 def test_restricted_items_reach_officers_only_and_officers_reads_are_logged(client_as, school, officer):
@@ -166,10 +169,10 @@ def test_the_case_file_runs_a_bounded_number_of_queries_however_long_the_history
     # same 15 with 2 records of each kind.
     with django_assert_max_num_queries(15):
         assert client.get(page_url(school)).status_code == 200
-    # The PDF link records an export and (inline in tests) builds it: the page's reads, the export's
+    # The PDF button records an export and (inline in tests) builds it: the page's reads, the export's
     # row and its task's; the same 15 records or 2 (docs/adr/0037).
     with django_assert_max_num_queries(PDF_QUERY_CEILING):
-        assert client.get(pdf_url(school)).status_code == 302
+        assert ask_for_pdf(client, pdf_url(school)).status_code == 302
 
 
 def test_a_governors_case_file_runs_a_bounded_number_of_queries(
@@ -291,10 +294,10 @@ def test_every_link_on_a_governors_case_file_opens_for_that_governor(client_as, 
 
 
 def test_the_pdf_is_built_in_the_background_for_the_user_who_asked_and_only_them(client_as, school, officer):
-    """docs/adr/0037: the link records an export of the school's case file with the page's filters;
+    """docs/adr/0037: the button records an export of the school's case file with the page's filters;
     its page and file are the asker's only, and only while they may still read the school."""
     governor = client_as("governor")
-    asked = governor.get(pdf_url(school, kind="ofsted"))
+    asked = ask_for_pdf(governor, pdf_url(school, kind="ofsted"))
     assert asked.status_code == 302
     page = governor.get(asked["Location"])
     export = page.context["export"]
@@ -305,7 +308,45 @@ def test_the_pdf_is_built_in_the_background_for_the_user_who_asked_and_only_them
     assert f'filename="case-file-{school.urn}-' in downloaded["Content-Disposition"]  # names its school
     assert reverse("dashboard:timeline", kwargs={"urn": school.urn}) in body  # back to the case file
     assert client_as("officer").get(asked["Location"]).status_code == 404  # someone else's export
-    assert client_as("other_governor").get(pdf_url(school)).status_code == 404  # another school's
+    assert ask_for_pdf(client_as("other_governor"), pdf_url(school)).status_code == 404  # another school's
+    assert client_as("other_governor").get(pdf_url(school)).status_code == 404
     download = reverse("core:export_download", kwargs={"pk": export.pk})
     school.governorships.all().delete()  # no longer a governor of the school
     assert governor.get(download).status_code == 404
+
+
+# ---- the PDF is asked for by POST -----------------------------------------------------------------
+
+
+def test_the_case_file_asks_for_its_pdf_by_post_with_its_filters_escaped(client_as, school):
+    """The PDF is stored and built by a task worker: a button posting the page's filters (with the
+    CSRF token), never a link a prefetcher or crawler could follow."""
+    body = client_as("officer").get(page_url(school, kind="ofsted", order='"><b>x', page="1")).content.decode()
+    action = reverse("dashboard:timeline_pdf", kwargs={"urn": school.urn})
+    form = re.search(rf'<form method="post"\s+action="{action}".*?</form>', body, re.S).group(0)
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert '<input type="hidden" name="kind" value="ofsted">' in form
+    assert '<input type="hidden" name="order" value="&quot;&gt;&lt;b&gt;x">' in form  # data, escaped
+    assert 'name="page"' not in form
+    assert re.search(r"<button[^>]*>\s*Download the case file as a PDF<span", form)
+    assert f'href="{action}' not in body
+
+
+def test_a_get_of_the_case_file_pdf_records_nothing_and_offers_the_button(client_as, school):
+    client = client_as("officer")
+    page = client.get(pdf_url(school, kind="ofsted"))
+    assert page.status_code == 200
+    assert not Export.objects.exists()
+    body = page.content.decode()
+    assert "Prepare your case file PDF" in body
+    assert '<input type="hidden" name="kind" value="ofsted">' in body
+    assert reverse("dashboard:timeline", kwargs={"urn": school.urn}) in body  # back to the case file
+    assert ask_for_pdf(client, pdf_url(school, kind="ofsted")).status_code == 302  # its button
+    assert Export.objects.get().params == [["kind", "ofsted"], ["urn", str(school.urn)]]
+
+
+def test_the_pdf_asked_for_without_the_csrf_token_is_refused_and_records_nothing(school, officer):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer)
+    assert client.post(pdf_url(school), {"kind": "ofsted"}).status_code == 403
+    assert not Export.objects.exists()

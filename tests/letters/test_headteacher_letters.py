@@ -63,12 +63,15 @@ def test_the_headteacher_of_another_school_or_a_former_one_gets_404_on_the_lette
         reverse("dashboard:timeline", kwargs={"urn": school.urn}),
         reverse("dashboard:timeline_pdf", kwargs={"urn": school.urn}),
     ]
+    pdf = urls[-1]  # asked for by POST (the case file's button); its GET shows that button
     client = client_as("headteacher")
     Headship.objects.filter(user=headteacher).update(school=other_school)  # heads another school now
     assert [client.get(url).status_code for url in urls] == [404, 404, 404, 404]
+    assert client.post(pdf).status_code == 404
     assert (
         reverse("letters:detail", kwargs={"pk": letter.pk})
         not in client.get(reverse("dashboard:home")).content.decode()
     )
     Headship.objects.filter(user=headteacher).delete()  # a former headteacher
     assert [client.get(url).status_code for url in urls] == [404, 404, 404, 404]
+    assert client.post(pdf).status_code == 404

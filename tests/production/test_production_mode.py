@@ -2,7 +2,6 @@
 proxy, see conftest.py): every page type renders for its role, every document is produced styled
 and tagged, and the health check answers as the container asks it."""
 
-import html
 import io
 import json
 import os
@@ -75,8 +74,8 @@ NOT_REACHED_BY_THE_CRAWL = {
     "visits:complete": "offered from the visit's day, and the demo's planned visits are later: "
     "tests/visits/test_pages.py::test_mark_as_completed_is_offered_from_the_day_of_the_visit_not_before",
     "core:export_download": "offered once a worker has built the export: tests/core/test_export_jobs.py",
-    "dashboard:timeline_pdf": "records an export and redirects to its page (docs/adr/0037): "
-    "test_a_schools_case_file_pdf_is_built_in_the_background_styled_and_tagged",
+    "core:export_detail": "an export's page, once asked for: the ask is a POST (a GET stores nothing), which a "
+    "GET crawl never sends: test_a_schools_case_file_pdf_is_built_in_the_background_styled_and_tagged",
     "categorisation:suggestion": "POSTed by the categorisation form's script; without it the form's button re-renders",
     "sso:authenticate": "single sign-on is off here: tests/browser/test_sso.py signs in against a real provider",
     "sso:callback": "single sign-on is off here: tests/browser/test_sso.py signs in against a real provider",
@@ -496,15 +495,17 @@ def test_the_dashboards_charts_are_svg_images_under_their_own_policy(production_
 
 
 def test_a_schools_case_file_pdf_is_built_in_the_background_styled_and_tagged(production_site, officer):
-    """docs/adr/0037: the case file's PDF link records an export and leads to its page, which offers
-    the file once the task worker (inline on SQLite) has built it."""
+    """docs/adr/0037: the case file's PDF button posts its filters (with the CSRF token), which
+    records an export and leads to its page, which offers the file once the task worker (inline on
+    SQLite) has built it."""
     mark = len(production_site.log())
-    case_file = "/schools/874001/timeline/"
+    case_file = "/schools/874001/timeline/?kind=ofsted"
     page = officer.get(case_file)
     assert page.status == 200, page.status
-    link = re.search(r'href="([^"]*timeline\.pdf[^"]*)"', page.text)
-    assert link, "the case file offers no PDF"
-    asked = officer.get(html.unescape(link.group(1)))
+    form = post_form(page.text)
+    assert form.action.endswith("/timeline.pdf"), "the case file offers no PDF"
+    assert ("kind", "ofsted") in form.fields  # the page's filters
+    asked = officer.submit(page, form)
     assert asked.status == 302, asked.status
     export_page = officer.internal_path(asked.headers["location"], case_file)
     deadline = time.monotonic() + 90

@@ -101,7 +101,7 @@ def test_the_csv_export_has_the_filtered_rows_with_formulas_neutralised(client_a
 
 def test_the_xlsx_export_matches_the_filters(client_as, school, other_school):
     client = client_as("adviser")
-    page = client.get(reverse("schools:export", kwargs={"fmt": "xlsx"}), {"q": "Heron"}, follow=True)
+    page = client.post(reverse("schools:export", kwargs={"fmt": "xlsx"}), {"q": "Heron"}, follow=True)
     response = client.get(reverse("core:export_download", args=[page.context["export"].pk]))
     rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
     assert rows[0][:3] == ("URN", "LAESTAB", "Name")
@@ -110,6 +110,7 @@ def test_the_xlsx_export_matches_the_filters(client_as, school, other_school):
 
 def test_an_unknown_export_format_is_not_found(client_as):
     assert client_as("officer").get(reverse("schools:export", kwargs={"fmt": "pdf"})).status_code == 404
+    assert client_as("officer").post(reverse("schools:export", kwargs={"fmt": "pdf"})).status_code == 404
 
 
 def test_the_school_page_shows_details_ofsted_history_and_performance_against_national(client_as, school):
