@@ -43,7 +43,11 @@ class ExceptionReporterFilter(debug.SafeExceptionReporterFilter):
         return dict.fromkeys(getattr(request, "COOKIES", {}), MASK)
 
     def get_safe_request_meta(self, request: HttpRequest) -> dict[str, Any]:
-        meta = super().get_safe_request_meta(request)
+        # The server's copies of the address (PATH_INFO, REQUEST_URI, RAW_URI) with its secrets masked.
+        meta = {
+            key: without_secrets(v) if isinstance(v, str) else v
+            for key, v in super().get_safe_request_meta(request).items()
+        }
         if meta.get("QUERY_STRING"):
             meta["QUERY_STRING"] = MASK
         if meta.get("HTTP_REFERER"):
@@ -66,12 +70,20 @@ class ExceptionReporter(debug.ExceptionReporter):
             data["request_GET_items"] = masked(self.request.GET).items()
             data["request_FILES_items"] = masked(self.request.FILES).items()
             data["request_insecure_uri"] = without_query(data["request_insecure_uri"])
+            data["request"] = MaskedPath(self.request)  # the reports' titles name request.path_info
         return data
+
+
+class MaskedPath:
+    """The request as the reports read it, its path's secrets masked (core.logs.SECRET_PATHS)."""
+
+    def __init__(self, request: HttpRequest):
+        self._request = request
+        self.path = without_secrets(request.path)
+        self.path_info = without_secrets(request.path_info)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._request, name)
 
     # The reports name the request's path in several places (its title, META's PATH_INFO and the
     # server's own copies of the address): a calendar feed's token or a password link is masked in all.
-    def get_traceback_text(self) -> str:
-        return without_secrets(super().get_traceback_text())
-
-    def get_traceback_html(self) -> str:
-        return without_secrets(super().get_traceback_html())
