@@ -97,6 +97,12 @@ def concern_update(
     next_review_on: date | None,
     actor: User,
 ) -> Concern:
+    """Change an open concern's types, description, owner and next review. The concern's row is read
+    again, locked, and only these fields are written: a concern resolved or closed since the page
+    was opened is refused, not opened again by saving the page's stale copy."""
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    if not concern.is_open:
+        raise ValidationError(rules.CONCERN_NOT_OPEN.format(status=concern.get_status_display().lower()))
     if not concern_types:
         raise ValidationError({"concern_types": CONCERN_TYPES_REQUIRED})
     # Checked when the owner changes: an earlier owner does not hold up a change to anything else.
@@ -109,7 +115,7 @@ def concern_update(
     if review_problems:
         raise ValidationError({"next_review_on": review_problems})
     concern.description, concern.owner, concern.next_review_on = description, owner, next_review_on
-    save_as(concern, actor=actor)
+    save_as(concern, actor=actor, update_fields=["description", "owner", "next_review_on", "updated_at"])
     concern.concern_types.set(concern_types)
     return concern
 
@@ -300,11 +306,13 @@ def trust_update_contacts(
     *, trust: Trust, ceo_name: str, chair_name: str, address: str | None = None, actor: User
 ) -> Trust:
     """The trust's chief executive, chair of trustees and (if given) postal address, kept by the LA:
-    letters to the trust are addressed from them (letters.documents)."""
+    letters to the trust are addressed from them (letters.documents). The trust's row is read again,
+    locked, and only these fields are written: a GIAS import's change since the page read it is kept."""
+    trust = Trust.objects.select_for_update().get(pk=trust.pk)
     trust.ceo_name, trust.chair_name = ceo_name.strip(), chair_name.strip()
     if address is not None:
         trust.address = "\n".join(line.strip() for line in address.strip().splitlines())
-    save_as(trust, actor=actor)
+    save_as(trust, actor=actor, update_fields=["ceo_name", "chair_name", "address"])
     return trust
 
 

@@ -15,6 +15,7 @@ categorisation.models_moderation, imported at the end of this module."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -87,6 +88,13 @@ class Framework(models.Model):
 
     class Meta:
         ordering = [models.F("active_from").desc(nulls_first=True), "name"]
+        # What the services refuse (FRAMEWORK_NAME_TAKEN, ACTIVE_FROM_TAKEN), for two saves at once.
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="unique_framework_name_ci"),
+            models.UniqueConstraint(
+                fields=["active_from"], condition=Q(active_from__isnull=False), name="one_framework_a_day"
+            ),
+        ]
 
     def __str__(self):
         return self.name

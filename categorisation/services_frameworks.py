@@ -7,7 +7,7 @@ once, for the forms to name with their own errors (ADR 0070); the writes raise t
 from datetime import date
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -48,11 +48,21 @@ def _check_name(name: str, framework: Framework | None = None) -> str:
     return " ".join(name.split())
 
 
+def _save_named(framework: Framework, actor: User) -> None:
+    """Save the framework; its name taken at the same moment by another (in any case: the
+    constraint unique_framework_name_ci, as framework_name_problems asks) is refused as taken."""
+    try:
+        with transaction.atomic():
+            save_as(framework, actor=actor)
+    except IntegrityError as error:
+        raise ValidationError({"name": [FRAMEWORK_NAME_TAKEN.format(name=framework.name)]}) from error
+
+
 @transaction.atomic
 def framework_create(*, name: str, description: str = "", actor: User) -> Framework:
     """A new, empty draft framework."""
     framework = Framework(name=_check_name(name), description=description.strip(), created_by=actor)
-    save_as(framework, actor=actor)
+    _save_named(framework, actor)
     return framework
 
 
@@ -61,7 +71,7 @@ def framework_update(*, framework: Framework, name: str, description: str, actor
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
     _check_draft(framework)
     framework.name, framework.description = _check_name(name, framework), description.strip()
-    save_as(framework, actor=actor)
+    _save_named(framework, actor)
     return framework
 
 
@@ -69,7 +79,7 @@ def framework_update(*, framework: Framework, name: str, description: str, actor
 def framework_copy(*, framework: Framework, name: str, actor: User) -> Framework:
     """A new draft with a copy of the framework's areas and criteria, to change them."""
     copy = Framework(name=_check_name(name), description=framework.description, copied_from=framework, created_by=actor)
-    save_as(copy, actor=actor)
+    _save_named(copy, actor)
     for area in framework.areas.prefetch_related("criteria"):
         new_area = Area(
             framework=copy,
@@ -227,5 +237,11 @@ def framework_activate(*, framework: Framework, active_from: date, actor: User, 
         raise ValidationError(errors)
     framework.active_from = active_from
     framework.activated_at, framework.activated_by = timezone.now(), actor
-    save_as(framework, actor=actor)
+    try:
+        with transaction.atomic():
+            save_as(framework, actor=actor)
+    except IntegrityError as error:  # another activated from that day at the same moment (one_framework_a_day)
+        clash = Framework.objects.filter(active_from=active_from).exclude(pk=framework.pk).first()
+        name = clash.name if clash is not None else "Another framework"
+        raise ValidationError({"active_from": [ACTIVE_FROM_TAKEN.format(framework=name)]}) from error
     return framework

@@ -171,7 +171,9 @@ def action_plan_submit(
     today: date | None = None,
 ) -> ActionPlan:
     """The headteacher sends (or sends again) the school's plan. A new file replaces the last one;
-    without one, the file already sent is kept. The items replace the plan's actions."""
+    without one, the file already sent is kept. The items replace the plan's actions. The plan sent
+    again just as it awaits review (a double click, or Back and send again) is returned unchanged:
+    no revision is recorded and the LA is not emailed again."""
     plan = (
         ActionPlan.objects.select_for_update().select_related("letter__school", "letter__letter_type").get(pk=plan.pk)
     )
@@ -194,6 +196,8 @@ def action_plan_submit(
         errors.setdefault("__all__", []).extend(due.values())  # (the page shows each on its row first)
     if errors:
         raise ValidationError(errors)
+    if plan.status == PlanStatus.SUBMITTED and not upload and _as_sent(plan, text=text, items=items):
+        return plan
     if upload:
         _store_file(plan, upload, kind)
     revised = plan.first_submitted_on is not None
@@ -214,6 +218,12 @@ def action_plan_submit(
         _record_warning_notice_response(plan, actor)
     _queue_emails(plan, PlanEmailKind.SUBMITTED)
     return plan
+
+
+def _as_sent(plan: ActionPlan, *, text: str, items: list[PlanItem]) -> bool:
+    """The text and actions (in order) are those the school last sent."""
+    sent = [PlanItem(i.description, i.owner, i.due_on) for i in plan.items.all()]
+    return plan.text == text and sent == items
 
 
 def _record_warning_notice_response(plan: ActionPlan, actor: User) -> None:

@@ -52,6 +52,8 @@ def indicator_add(*, letter_type: LetterType, text: str, actor: User) -> Indicat
     text = " ".join(text.split())
     if not text:
         raise ValidationError({"text": INDICATOR_TEXT_REQUIRED})
+    # One indicator added to the type at a time: two at once would take the same code and order.
+    letter_type = LetterType.objects.select_for_update().get(pk=letter_type.pk)
     base = slugify(text)[:50] or "indicator"
     code, n = base, 1
     while Indicator.objects.filter(letter_type=letter_type, code=code).exists():

@@ -87,6 +87,9 @@ def school_update_la_details(
 ) -> School:
     if link_adviser is not None and link_adviser.role not in (Role.ADVISER, Role.OFFICER):
         raise ValidationError({"link_adviser": LINK_ADVISER_ROLE})
+    # The school's row as it is now, locked: what a GIAS import committed since the page read it
+    # (a new head) is kept, and only the officer's fields are written.
+    school = School.objects.select_for_update().get(pk=school.pk)
     new = {
         "link_adviser_id": link_adviser.pk if link_adviser else None,
         "head_start_date": head_start_date,
@@ -97,14 +100,16 @@ def school_update_la_details(
         return school  # nothing changed: no save, no audit row
     for name, value in new.items():
         setattr(school, name, value)
-    save_as(school, actor=actor)
+    save_as(school, actor=actor, update_fields=[*new, "updated_at"])
     return school
 
 
 @transaction.atomic
 def trust_update(*, trust: Trust, actor: User, ceo_name: str, chair_name: str) -> Trust:
+    # The row as it is now, locked, and only these fields written: a GIAS import's change is kept.
+    trust = Trust.objects.select_for_update().get(pk=trust.pk)
     trust.ceo_name, trust.chair_name = ceo_name.strip(), chair_name.strip()
-    save_as(trust, actor=actor)
+    save_as(trust, actor=actor, update_fields=["ceo_name", "chair_name"])
     return trust
 
 
@@ -115,7 +120,11 @@ def governorship_add(*, user: User, school: School, role: str = GovernorRole.MEM
     if Governorship.objects.filter(user=user, school=school).exists():
         raise ValidationError(GOVERNORSHIP_EXISTS.format(user=user, school=school.name))
     governorship = Governorship(user=user, school=school, role=role)
-    save_as(governorship, actor=actor)
+    try:
+        with transaction.atomic():
+            save_as(governorship, actor=actor)
+    except IntegrityError as error:  # the same seat given at the same moment (unique_governorship)
+        raise ValidationError(GOVERNORSHIP_EXISTS.format(user=user, school=school.name)) from error
     # A seat opens the school's published material only (never case material): an admin gives it
     # alone, and it is in the access log (docs/adr/0012).
     access.access_event_record(
@@ -249,6 +258,8 @@ def councillor_save(
 ) -> Councillor:
     """Add or change a ward's councillor (actor None: the councillors import run by a command)."""
     name = councillor_name(name)
+    # One save of the ward's councillors at a time: the check below ignores case, the constraint does not.
+    Ward.objects.select_for_update().only("pk").get(pk=ward.pk)
     duplicate = Councillor.objects.filter(ward=ward, name__iexact=name)
     if councillor is not None:
         duplicate = duplicate.exclude(pk=councillor.pk)
@@ -256,7 +267,11 @@ def councillor_save(
         raise ValidationError({"name": COUNCILLOR_EXISTS.format(name=name, ward=ward.name)})
     councillor = councillor or Councillor(ward=ward)
     councillor.name, councillor.email, councillor.party = name, email.strip(), party.strip()
-    save_as(councillor, actor=actor or SYSTEM)
+    try:
+        with transaction.atomic():
+            save_as(councillor, actor=actor or SYSTEM)
+    except IntegrityError as error:  # unique_councillor_per_ward: a write that did not take the ward's lock
+        raise ValidationError({"name": COUNCILLOR_EXISTS.format(name=name, ward=ward.name)}) from error
     return councillor
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from procrastinate.tasks import Task
 
@@ -51,6 +51,24 @@ IMPORT_WORKER_STOPPED = (
 IMPORT_NOTHING_CHANGED = "Nothing to import: every row is unchanged."
 IMPORT_NOTHING_USABLE = "Nothing to import: no row would create or change a record."
 IMPORT_STRICT_REFUSED = "{rows} errors and a strict import accepts none, so nothing was imported."
+
+
+# The first of the two keys of hold_imports_of: its own space among PostgreSQL's advisory locks
+# (accounts.account_details.DETAILS_LOCK_SPACE is 6601).
+IMPORTS_LOCK_SPACE = 6602
+
+
+def hold_imports_of(kind: str) -> None:
+    """Hold, until the transaction ends, the register for imports of this kind: a second import of
+    the kind committed at the same moment (two confirmed previews, or the scheduled GIAS import and
+    an officer's) waits, then plans against what the first committed. Without it both planned
+    against the register without the other's changes, and the second failed on a unique constraint
+    (a new school's URN). PostgreSQL's advisory locks; SQLite takes its one write lock at BEGIN."""
+    if connection.vendor != "postgresql":
+        return
+    assert connection.in_atomic_block, "an advisory transaction lock outside a transaction is released at once"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [IMPORTS_LOCK_SPACE, kind])
 
 
 def _plan(kind: str, data: bytes, filename: str, options: dict[str, Any], progress: Progress) -> Plan:
@@ -211,6 +229,7 @@ def import_commit_stored(record_id: int) -> None:
             record = (
                 ImportRecord.objects.select_for_update(of=("self",)).select_related("committed_by").get(pk=record_id)
             )
+            hold_imports_of(record.kind)
             plan = _plan(record.kind, _stored_bytes(record), _stored_filename(record), record.options, progress.write)
             _fill_record(record, plan)
             if plan.changes_anything:
@@ -286,10 +305,25 @@ def import_run(
     source: str = "command",
 ) -> ImportRecord:
     """Validate and (unless dry_run) apply a file in one go, as the management commands and the
-    scheduled GIAS import (schools.scheduled_import, source "schedule") do."""
+    scheduled GIAS import (schools.scheduled_import, source "schedule") do. A run that may apply
+    the file plans it in the transaction that applies it, once any other import of the kind being
+    committed at the same moment has finished (hold_imports_of)."""
     record = _new_record(kind=kind, data=data, filename=filename, actor=actor, options=options, source=source)
+    if dry_run:
+        return _plan_and_apply(record, data, filename, actor=actor, dry_run=True, strict=strict, progress=progress)
+    with transaction.atomic():
+        hold_imports_of(kind)
+        return _plan_and_apply(record, data, filename, actor=actor, dry_run=False, strict=strict, progress=progress)
+
+
+def _plan_and_apply(
+    record: ImportRecord, data: bytes, filename: str, *, actor: User | None, dry_run: bool, strict: bool,
+    progress: Progress,
+) -> ImportRecord:  # fmt: skip
+    """import_run's work on its new record: refused, a dry run, nothing to import, or applied."""
+    kind = record.kind
     try:
-        plan = _plan(kind, data, filename, options, progress)
+        plan = _plan(kind, data, filename, record.options, progress)
     except FileRefused as refused:
         record.status, record.message = ImportStatus.REFUSED, refused.message
         record.save()

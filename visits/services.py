@@ -356,6 +356,9 @@ def enhanced_offer_set(
     """Record the half-day visits a school bought for a year ("up to six half-day visits")."""
     if not 0 <= half_days <= ENHANCED_OFFER_MAX_HALF_DAYS:
         raise ValidationError({"half_days": ENHANCED_OFFER_RANGE})
+    # One save of the school's offers at a time (a double click, two tabs): the second finds the
+    # first's offer and changes it, where both would have inserted one (unique per school and year).
+    School.objects.select_for_update().only("pk").get(pk=school.pk)
     offer = EnhancedOffer.objects.select_for_update().filter(
         school=school, academic_year=academic_year
     ).first() or EnhancedOffer(school=school, academic_year=academic_year)

@@ -323,3 +323,12 @@ def test_an_overdue_review_date_left_as_it_is_does_not_hold_up_an_edit(client_as
 
 def dates(name: str, day: date) -> dict:
     return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
+
+
+def test_a_resolved_concern_offers_no_change_link_which_would_be_refused(client_as, academy, make_concern):
+    concern = make_concern(academy)
+    edit = reverse("academies:edit", kwargs={"pk": concern.pk})
+    client = client_as("officer")
+    assert edit in client.get(concern.get_absolute_url()).content.decode()
+    Concern.objects.filter(pk=concern.pk).update(status=ConcernStatus.RESOLVED)
+    assert edit not in client.get(concern.get_absolute_url()).content.decode()

@@ -227,3 +227,62 @@ def test_a_next_review_date_that_has_passed_is_kept_on_an_edit_but_not_set_again
     assert error.value.message_dict == {"next_review_on": [rules.NEXT_REVIEW_IN_THE_PAST]}
     concern.refresh_from_db()
     assert (concern.description, concern.next_review_on) == ("Updated", date(2026, 11, 30))
+
+
+def test_an_edit_from_a_page_opened_before_the_concern_was_resolved_is_refused_and_leaves_it_resolved(
+    academy, make_concern, officer, adviser, on_day
+):
+    on_day(DAY)
+    concern = make_concern(academy)
+    page_copy = Concern.objects.get(pk=concern.pk)  # the adviser opens the edit page
+    services.concern_end(concern=concern, status=ConcernStatus.RESOLVED, outcome="Results recovered", actor=officer)
+
+    with pytest.raises(ValidationError) as refused:
+        services.concern_update(
+            concern=page_copy, concern_types=list(page_copy.concern_types.all()), description="Updated",
+            owner=officer, next_review_on=None, actor=adviser,
+        )  # fmt: skip
+
+    assert refused.value.messages == [rules.CONCERN_NOT_OPEN.format(status="resolved")]
+    concern.refresh_from_db()
+    assert (concern.status, concern.outcome, concern.description) == (
+        ConcernStatus.RESOLVED, "Results recovered", "Key stage 2 results fell for the third year.",
+    )  # fmt: skip
+
+
+def test_an_edit_keeps_a_rating_given_since_its_page_was_opened(academy, make_concern, officer, on_day):
+    on_day(DAY)
+    concern = make_concern(academy)
+    page_copy = Concern.objects.get(pk=concern.pk)
+    services.concern_rate(concern=concern, rag=Rag.RED, reason="Exclusions doubled", actor=officer)
+
+    services.concern_update(
+        concern=page_copy, concern_types=list(page_copy.concern_types.all()), description="Updated",
+        owner=officer, next_review_on=None, actor=officer,
+    )  # fmt: skip
+
+    concern.refresh_from_db()
+    assert (concern.rag, concern.rag_reason, concern.description) == (Rag.RED, "Exclusions doubled", "Updated")
+
+
+def test_a_save_of_a_trusts_contacts_keeps_the_name_gias_gave_it_since_the_page_was_opened(officer):
+    from schools.models import Trust
+
+    trust = Trust.objects.create(code="90003", name="Fen Trust")
+    page_copy = Trust.objects.get(pk=trust.pk)
+    Trust.objects.filter(pk=trust.pk).update(name="Fen and Nene Trust")  # a GIAS import renames it
+
+    services.trust_update_contacts(
+        trust=page_copy,
+        ceo_name="Dr Ann Lee",
+        chair_name="Ravi Shah",
+        address="1 Fen Road\nPeterborough",
+        actor=officer,
+    )
+
+    trust.refresh_from_db()
+    assert (trust.name, trust.ceo_name, trust.address) == (
+        "Fen and Nene Trust",
+        "Dr Ann Lee",
+        "1 Fen Road\nPeterborough",
+    )

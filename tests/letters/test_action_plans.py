@@ -233,6 +233,24 @@ def test_the_school_revises_until_the_la_reviews_then_cannot(plan, headteacher, 
     assert caught.value.messages == [action_plans.ALREADY_ACCEPTED]
 
 
+def test_the_plan_sent_again_as_it_was_records_no_revision_and_emails_nobody(
+    plan, headteacher, adviser, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit(plan, headteacher, on=date(2027, 1, 5), file=upload("Our plan.pdf", PDF))
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit(plan, headteacher, on=date(2027, 1, 6))  # a double click, or Back and send again
+    plan.refresh_from_db()
+    assert [e.kind for e in plan.events.all()] == [PlanEventKind.REQUESTED, PlanEventKind.SUBMITTED]
+    assert (plan.submitted_on, plan.file_name, plan.items.count()) == (date(2027, 1, 5), "Our plan.pdf", 2)
+    assert mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit(plan, headteacher, on=date(2027, 1, 6), text="Our plan, with dates for governors")
+    assert [e.kind for e in plan.events.all()][-1] == PlanEventKind.REVISED
+    assert [m.to for m in mailoutbox] == [[adviser.email]]
+
+
 def test_a_bad_file_changes_nothing(plan, headteacher):
     with pytest.raises(ValidationError) as caught:
         _submit(plan, headteacher, on=date(2027, 1, 5), file=upload("plan.pdf", EXE))
