@@ -44,6 +44,18 @@ HOW_READ = {
     "dashboard:pack_download": "Reporting pack download",
 }
 # What kind of record, where the model's own name reads badly.
+# The kinds of record whose pages link to their read log ({% who_has_read %}, which refuses any other).
+READ_LOG_LINKED = frozenset(
+    {
+        "academies.concern",
+        "academies.intelligenceentry",
+        "categorisation.categorisation",
+        "letters.letter",
+        "visits.mspmeeting",
+        "visits.visit",
+    }
+)
+
 KIND_NAMES = {"visits.mspmeeting": "MSP meeting"}
 
 
@@ -64,12 +76,6 @@ def read_log(*, user: User | None = None) -> QuerySet[ReadEvent]:
     if user is not None:
         reads = reads.filter(user=user)
     return reads
-
-
-def reads_are_recorded(content_type: ContentType) -> bool:
-    """Whether reads of this kind of record are recorded: someone has read one (a case record's
-    page records its reader before its read log is linked)."""
-    return ReadEvent.objects.filter(content_type=content_type).exists()
 
 
 def reads_of(*, content_type: ContentType, object_id: int) -> QuerySet[ReadEvent]:

@@ -2,6 +2,8 @@
 (officers and admins) and the read log (officers), with CSV exports. Nothing here is case material
 and reading these pages is not itself logged."""
 
+import contextlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -224,16 +226,16 @@ def record_reads(request, app_label: str, model: str, object_id: int):
         content_type = ContentType.objects.get_by_natural_key(app_label, model)
     except ContentType.DoesNotExist as missing:
         raise Http404 from missing
-    # Only the kinds of record whose reads are recorded (not an account or an authenticator app),
-    # and ids a database key can hold.
-    if object_id > MAX_ID or not selectors.reads_are_recorded(content_type):
+    if object_id > MAX_ID:  # no key holds it
         raise Http404
     reads = selectors.reads_of(content_type=content_type, object_id=object_id)
     pagination = paginate(request, reads)
-    try:
-        record = content_type.get_object_for_this_type(pk=object_id)
-    except ObjectDoesNotExist:
-        record = None
+    # A record with no read kept is shown only if its page links here (an issued letter, or one
+    # whose reads were purged): not an account, an authenticator app or the task queue's tables.
+    record = None
+    if f"{app_label}.{model}" in selectors.READ_LOG_LINKED:
+        with contextlib.suppress(ObjectDoesNotExist):
+            record = content_type.get_object_for_this_type(pk=object_id)
     page = list(pagination.page.object_list)
     if record is None and not page:
         raise Http404

@@ -99,14 +99,22 @@ def _codes(exc: BaseException) -> list[int]:
     return [code] if isinstance(code, int) else []
 
 
+# A recipient refused for good: mailbox unavailable, not local, full, its name not allowed. A 554
+# "relay access denied" or a 530 "authentication required" is the service's own set-up: retried.
+RECIPIENT_REFUSED_FOR_GOOD = range(550, 554)
+
+
 def is_permanent(exc: BaseException) -> bool:
-    """The mail server refused for good: a 5xx reply (RFC 5321 4.2.1: "do not repeat the exact
-    request"), to every recipient when it refused recipients (550 mailbox unavailable; the sender,
-    the message or the sign-in refused). Sent again it is refused again, so it is recorded as not
-    sent at once and never retried. A 4xx reply (try later), a dropped connection or a timeout is
-    retried."""
-    codes = _codes(exc)
-    return bool(codes) and all(500 <= code <= 599 for code in codes)
+    """The mail server refused this email for good (RFC 5321 4.2.1: "do not repeat the exact
+    request"): every recipient refused with 550-553, or the message itself refused (a 5xx reply
+    to its data). Sent again it is refused again, so it is recorded as not sent at once and never
+    retried. A 4xx reply, a dropped connection, a timeout, and a refusal of the service's own
+    set-up (its sign-in, its sender address, STARTTLS, relaying), which an administrator puts
+    right and which would fail every email alike, are retried."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = _codes(exc)
+        return bool(codes) and all(code in RECIPIENT_REFUSED_FOR_GOOD for code in codes)
+    return isinstance(exc, smtplib.SMTPDataError) and 500 <= exc.smtp_code <= 599
 
 
 def failure(exc: BaseException) -> str:

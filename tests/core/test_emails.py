@@ -1,11 +1,12 @@
 """What a queued email's task decides when it runs, not when the email was queued (core.emails,
 docs/adr/0014): the task may run hours later, at a retry.
 
-- A refusal for good (a 5xx reply: 550 mailbox unavailable) is recorded at once as not sent and
-  never raised for a retry, which would be refused again; a refusal for now (4xx: 421, 450), a
-  dropped connection or a timeout is retried as before. One rule (core.emails.is_permanent), used by
-  every sender, those that send through core.emails.send_and_record and the two that send
-  themselves (councillor alerts, digests).
+- A refusal for good (the recipient refused: 550 mailbox unavailable; or the message: a 5xx to its
+  data) is recorded at once as not sent and never raised for a retry, which would be refused
+  again; a refusal for now (4xx: 421, 450), a dropped connection, a timeout or a refusal of the
+  service's own set-up (its sign-in, sender, STARTTLS, relaying) is retried as before. One rule
+  (core.emails.is_permanent), used by every sender, those that send through
+  core.emails.send_and_record and the two that send themselves (councillor alerts, digests).
 - An email goes only to someone who may still read what it says: a recipient whose account was
   deactivated since, or who no longer holds the place that made them a recipient (a headship ended,
   a chair's seat given up, the link adviser changed, the role lost), is sent nothing, and the row
@@ -60,13 +61,17 @@ REFUSED_FOR_NOW = smtplib.SMTPRecipientsRefused({"x@example.org": (421, b"4.7.0 
     [
         (REFUSED_FOR_GOOD, True),
         (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"no"), "b@example.org": (553, b"no")}), True),
-        (smtplib.SMTPSenderRefused(553, b"5.7.1 sender not allowed", "service@example.org"), True),
         (smtplib.SMTPDataError(554, b"5.7.1 message refused"), True),
-        (smtplib.SMTPResponseException(552, b"5.3.4 message too big"), True),
-        (smtplib.SMTPAuthenticationError(535, b"5.7.8 authentication failed"), True),
+        (smtplib.SMTPDataError(552, b"5.3.4 message too big"), True),
         (REFUSED_FOR_NOW, False),
         (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"no"), "b@example.org": (450, b"busy")}), False),
         (smtplib.SMTPRecipientsRefused({}), False),
+        # The service's own set-up, put right by an administrator: every email would fail alike.
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (554, b"5.7.1 Relay access denied")}), False),
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (530, b"5.7.0 Authentication required")}), False),
+        (smtplib.SMTPSenderRefused(553, b"5.7.1 sender not allowed", "service@example.org"), False),
+        (smtplib.SMTPAuthenticationError(535, b"5.7.8 authentication failed"), False),
+        (smtplib.SMTPResponseException(530, b"5.7.0 Must issue a STARTTLS command first"), False),
         (smtplib.SMTPDataError(451, b"4.3.0 try later"), False),
         (smtplib.SMTPSenderRefused(451, b"4.4.5 later", "service@example.org"), False),
         (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), False),
@@ -74,7 +79,7 @@ REFUSED_FOR_NOW = smtplib.SMTPRecipientsRefused({"x@example.org": (421, b"4.7.0 
         (TimeoutError("timed out"), False),
     ],
 )
-def test_a_refusal_is_permanent_only_when_every_reply_is_a_5xx(failure, permanent):
+def test_a_refusal_is_for_good_only_when_the_server_refuses_the_recipient_or_the_message(failure, permanent):
     assert emails.is_permanent(failure) is permanent
 
 

@@ -1,7 +1,7 @@
 """Addresses no page writes (a pasted footnote mark, a NUL, a key no database holds) get an answer,
 never a server error: "²" passes str.isdigit() but int() refuses it (core.text.is_number); a text in
 the path that normalising would change names nothing stored (core.middleware.NormaliseTextMiddleware);
-the read log answers only for the kinds of record whose reads it keeps (audit.views.record_reads)."""
+the read log answers for a record unread only if its page links to its log (audit.views.record_reads)."""
 
 import re
 from pathlib import Path
@@ -90,3 +90,14 @@ def test_the_read_log_of_a_record_whose_reads_are_not_kept_is_not_found(
 ):
     url = reverse("audit:record_reads", kwargs={"app_label": app_label, "model": model, "object_id": object_id})
     assert client_as("officer").get(url).status_code == 404
+
+
+def test_the_read_log_of_a_record_whose_page_links_to_it_answers_with_no_read_kept(client_as, school, adviser):
+    """An issued letter's reads are not recorded, and reads are purged after READ_LOG_RETENTION_DAYS."""
+    from tests.visits.factories import VisitFactory
+
+    visit = VisitFactory(school=school, adviser=adviser)
+    url = reverse("audit:record_reads", kwargs={"app_label": "visits", "model": "visit", "object_id": visit.pk})
+    response = client_as("officer").get(url)
+    assert response.status_code == 200
+    assert list(response.context["reads"]) == []
