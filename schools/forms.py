@@ -9,6 +9,7 @@ from core.forms import Button, GovDateField, TextLimits, date_input, form_helper
 from core.limits import LETTERHEAD_PART
 from core.text import file_size
 from core.uploads import LimitedFileField, spreadsheet_kind
+from core.versions import VersionedForm
 
 from .filters import link_advisers
 from .models import GovernorRole, HeadAppointment, ImportKind, School, TermName
@@ -68,7 +69,11 @@ class ImportUploadForm(TextLimits, forms.Form):
 HEAD_START_MIN_YEAR = 1960  # the longest-serving heads in post started in the 1970s and 1980s
 
 
-class SchoolDetailsForm(TextLimits, forms.Form):
+class SchoolDetailsForm(VersionedForm):
+    """The LA's details of a school, carrying the school's version (core.versions): a GIAS import
+    naming a new head after the page was opened refuses the save, so a start date is not given to
+    the wrong head."""
+
     link_adviser = forms.ModelChoiceField(queryset=None, required=False, empty_label="No link adviser")
     # A long-serving head may have started before the service's own records (MIN_YEAR).
     head_start_date = GovDateField(

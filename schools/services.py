@@ -24,6 +24,7 @@ from accounts.roles import Role
 from core import emails
 from core import tasks as queue
 from core.history import SYSTEM, delete_as, save_as
+from core.versions import refuse_if_changed_since
 
 from . import tasks
 from .logos import LogoRefused, checked_logo
@@ -84,12 +85,16 @@ def school_update_la_details(
     head_start_date: date | None,
     head_appointment: str,
     chair_of_governors: str,
+    version: str | None = None,
 ) -> School:
+    """The LA's details of a school. `version`: the school's version the page was opened at; a save
+    made since (a GIAS import naming a new head) refuses this one (core.versions)."""
     if link_adviser is not None and link_adviser.role not in (Role.ADVISER, Role.OFFICER):
         raise ValidationError({"link_adviser": LINK_ADVISER_ROLE})
     # The school's row as it is now, locked: what a GIAS import committed since the page read it
     # (a new head) is kept, and only the officer's fields are written.
     school = School.objects.select_for_update().get(pk=school.pk)
+    refuse_if_changed_since(school, version, noun="school's record", actor=actor)
     new = {
         "link_adviser_id": link_adviser.pk if link_adviser else None,
         "head_start_date": head_start_date,

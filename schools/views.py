@@ -17,6 +17,7 @@ from core.exports import csv_response
 from core.forms import add_service_errors, posted, posted_files
 from core.pagination import paginate
 from core.uploads import upload_limit
+from core.versions import ChangedSince, version_of
 from core.views_exports import ask_for_export, asked_filters
 
 from . import exports, school_page, selectors, services
@@ -106,11 +107,15 @@ def school_edit(request, urn: int):
         "head_start_date": school.head_start_date,
         "head_appointment": school.head_appointment,
         "chair_of_governors": school.chair_of_governors,
+        "version": version_of(school),
     }
     form = SchoolDetailsForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.school_update_la_details(school=school, actor=request.user, **form.cleaned_data)
+        except ChangedSince as error:  # the page keeps what was typed and takes the new version
+            form.take_version(error.version)
+            add_service_errors(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -46,3 +46,32 @@ def test_a_save_of_a_trusts_contacts_keeps_the_name_an_import_gave_it_after_the_
     trust = Trust.objects.get(code="90003")
     assert (trust.name, trust.ceo_name, trust.chair_name) == ("Fen and Nene Trust", "Dr Ann Lee", "Ravi Shah")
     assert trust.history.first().history_user == officer
+
+
+def test_the_details_page_opened_before_an_import_named_a_new_head_refuses_the_start_date_and_keeps_it(
+    client_as, officer
+):
+    """The start date typed for the head the page showed would be given to the head GIAS named since:
+    the page's version is checked (core.versions), what was typed stays, and saving again saves it."""
+    from django.urls import reverse
+
+    from core.versions import CHANGED_SINCE
+
+    run_import()
+    client = client_as("officer")
+    url = reverse("schools:edit", kwargs={"urn": 874114})
+    version = client.get(url).context["form"].initial["version"]
+    run_import(head=("Mr", "Owen", "Davies"))  # the GIAS import names a new head
+    typed = {"head_start_date_0": "1", "head_start_date_1": "9", "head_start_date_2": "2024"}
+    fields = {"link_adviser": "", "head_appointment": "substantive", "chair_of_governors": "", **typed}
+
+    refused = client.post(url, {**fields, "version": version})
+
+    assert refused.status_code == 200
+    opened = "after this page was opened"
+    assert opened in CHANGED_SINCE
+    assert opened in str(refused.context["form"].non_field_errors())
+    assert School.objects.get(urn=874114).head_start_date is None
+    saved = client.post(url, {**fields, "version": refused.context["form"]["version"].value()})
+    assert saved.status_code == 302
+    assert str(School.objects.get(urn=874114).head_start_date) == "2024-09-01"
