@@ -43,7 +43,7 @@ HOW_READ = {
     "dashboard:timeline_pdf": "Case file, PDF",
     "dashboard:pack_download": "Reporting pack download",
 }
-# What kind of record, where the model's own name reads badly.
+
 # The kinds of record whose pages link to their read log ({% who_has_read %}, which refuses any other).
 READ_LOG_LINKED = frozenset(
     {
@@ -56,6 +56,7 @@ READ_LOG_LINKED = frozenset(
     }
 )
 
+# What kind of record, where the model's own name reads badly.
 KIND_NAMES = {"visits.mspmeeting": "MSP meeting"}
 
 

@@ -1111,7 +1111,7 @@ def measure(client, url: str, *, warmup: int, requests: int, before_each=None, o
     from django.db import connection
 
     def fetch():
-        # The case file's PDF is a stored export, asked for by POST (its button: docs/adr/0024).
+        # The case file's PDF is a stored export, asked for by POST (its button: docs/adr/0037, 0079).
         response = client.post(url) if "timeline.pdf" in url else client.get(url)
         body = response.getvalue()  # consumes a streaming response (the CSV export) too
         if response.status_code not in ok:
