@@ -65,7 +65,7 @@ def test_a_footnote_mark_typed_as_a_urn_is_answered_not_an_error(client_as, scho
 
 
 @pytest.mark.parametrize("path", ["/letters/templates/%00/", "/academies/trusts/%00/", "/academies/trusts/a%1Bb/edit/"])
-def test_a_control_character_in_a_key_in_the_address_finds_nothing(client_as, path):
+def test_a_control_character_in_a_key_in_the_address_finds_nothing(client_as, officer, path):
     assert client_as("officer").get(path).status_code == 404
 
 
