@@ -43,20 +43,26 @@ def hold_at(monkeypatch, module: ModuleType, name: str, threads: int = 2) -> Non
     monkeypatch.setattr(module, name, held)
 
 
+def outcome_of(action: Callable[[], object]) -> object:
+    """Run `action` in this thread and close its connection: "done", the ValidationError's messages
+    (by field when it has them), or "unexpected <error>" (a 500 in the view) for the test to see."""
+    try:
+        action()
+        return "done"
+    except ValidationError as error:
+        return error.message_dict if hasattr(error, "error_dict") else error.messages
+    except Exception as error:  # anything else is a failure the test must see
+        return f"unexpected {type(error).__name__}: {error}"
+    finally:
+        connection.close()
+
+
 def in_threads(*actions: Callable[[], object]) -> list[object]:
     """Run each action in its own thread, on its own connection, at once; their outcomes in order."""
     outcomes: dict[int, object] = {}
 
     def run(n: int, action: Callable[[], object]) -> None:
-        try:
-            action()
-            outcomes[n] = "done"
-        except ValidationError as error:
-            outcomes[n] = error.message_dict if hasattr(error, "error_dict") else error.messages
-        except Exception as error:  # anything else is a failure the test must see
-            outcomes[n] = f"unexpected {type(error).__name__}: {error}"
-        finally:
-            connection.close()
+        outcomes[n] = outcome_of(action)
 
     threads = [threading.Thread(target=run, args=(n, action)) for n, action in enumerate(actions)]
     for thread in threads:

@@ -12,13 +12,13 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 
 from accounts import account_details, services
 from accounts.models import User
 from accounts.roles import Role
 from accounts.sso import services as sso_services
+from tests.concurrency import outcome_of
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -60,17 +60,9 @@ def both(first_checked: threading.Event, first, second) -> dict[str, object]:
     outcomes: dict[str, object] = {}
 
     def run(name, action, after=None):
-        try:
-            if after is not None:
-                after.wait(5)
-            action()
-            outcomes[name] = "done"
-        except ValidationError as error:
-            outcomes[name] = error.message_dict if hasattr(error, "error_dict") else error.messages
-        except Exception as error:  # anything else is a failure the test must see
-            outcomes[name] = f"unexpected {type(error).__name__}: {error}"
-        finally:
-            connection.close()
+        if after is not None:
+            after.wait(5)
+        outcomes[name] = outcome_of(action)
 
     threads = [
         threading.Thread(target=run, name="first", args=("first", first)),
