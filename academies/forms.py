@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from core.forms import GovDateField, TextLimits, date_input, form_helper
 from core.limits import LETTERHEAD_PART
+from core.model_choices import ModelChoiceField, ModelMultipleChoiceField
 from letters.models import Letter
 from schools.filters import link_advisers
 
@@ -24,7 +25,7 @@ SUMMARY_REQUIRED = "Enter the intelligence"
 TEAM_REQUIRED = "Choose the team it came from"
 
 
-class ConcernTypeField(forms.ModelMultipleChoiceField):
+class ConcernTypeField(ModelMultipleChoiceField):
     def __init__(self, *args, suggestions=None, **kwargs):
         self.suggestions = suggestions or {}
         super().__init__(*args, **kwargs)
@@ -64,7 +65,7 @@ class ConcernForm(TextLimits, forms.Form):
         label="RAG rating", choices=Rag.choices, widget=forms.RadioSelect, error_messages={"required": RAG_REQUIRED}
     )
     rag_reason = forms.CharField(label="Reason for the RAG rating", widget=forms.Textarea, required=False)
-    owner = forms.ModelChoiceField(label="Owner", queryset=None, empty_label="Choose the owner")
+    owner = ModelChoiceField(label="Owner", queryset=None, empty_label="Choose the owner")
     next_review_on = GovDateField(label="Next review date (optional)", required=False)
 
     def __init__(self, *args, suggestions=None, **kwargs):
@@ -100,7 +101,7 @@ class ConcernEditForm(TextLimits, forms.Form):
     description = forms.CharField(
         label="Describe the concern", widget=forms.Textarea, error_messages={"required": DESCRIPTION_REQUIRED}
     )
-    owner = forms.ModelChoiceField(label="Owner", queryset=None, empty_label="Choose the owner")
+    owner = ModelChoiceField(label="Owner", queryset=None, empty_label="Choose the owner")
     next_review_on = GovDateField(label="Next review date (optional)", required=False)
 
     def __init__(self, *args, suggestions=None, **kwargs):
@@ -125,7 +126,7 @@ class ConcernEditForm(TextLimits, forms.Form):
         return _checked_next_review(self)
 
 
-class LetterChoiceField(forms.ModelChoiceField):
+class LetterChoiceField(ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.reference}: {obj.letter_type.name}, issued {obj.issued_on:%-d %B %Y}"
 

@@ -3,13 +3,14 @@ from django import forms
 
 from accounts.models import AccessEventKind
 from core.forms import LongSelect, TextLimits, form_helper
+from core.model_choices import ModelChoiceField
 
 from . import selectors
 
 DECLINE_REASON_MAX = 1000
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class UserChoiceField(ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         name = obj.get_full_name()
         return f"{name} ({obj.username})" if name else obj.username

@@ -5,6 +5,7 @@ from crispy_forms_gds.layout import Button, Div, Field
 from django import forms
 
 from core.forms import FilterSet, LongSelect, form_helper
+from core.model_choices import ModelChoiceFilter
 from schools.filters import GOVUK_SELECT, link_advisers, phase_choices
 from schools.models import Governance
 from schools.selectors import search_condition
@@ -29,7 +30,7 @@ class CategoryFilter(FilterSet):
         label="Current category", choices=LEVEL_CHOICES, method="filter_level", empty_label="Any category"
     )
     phase = django_filters.ChoiceFilter(choices=phase_choices, empty_label="Any phase")
-    link_adviser = django_filters.ModelChoiceFilter(
+    link_adviser = ModelChoiceFilter(
         queryset=lambda request: link_advisers(), empty_label="Any adviser", widget=LongSelect(attrs=GOVUK_SELECT)
     )
     governance = django_filters.ChoiceFilter(
@@ -65,7 +66,7 @@ class CategoryFilter(FilterSet):
 class ReviewDueFilter(FilterSet):
     q = django_filters.CharFilter(label="Name or URN", method="filter_search")
     phase = django_filters.ChoiceFilter(choices=phase_choices, empty_label="Any phase")
-    link_adviser = django_filters.ModelChoiceFilter(
+    link_adviser = ModelChoiceFilter(
         queryset=lambda request: link_advisers(), empty_label="Any adviser", widget=LongSelect(attrs=GOVUK_SELECT)
     )
     mine = django_filters.BooleanFilter(label="Only my link schools", method="filter_mine", widget=forms.CheckboxInput)

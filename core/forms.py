@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 
+from . import model_choices
 from .limits import apply_text_limits
 
 # GOV.UK date input messages (design-system.service.gov.uk/components/date-input), each naming the
@@ -235,7 +236,10 @@ def name_required_fields(form: forms.BaseForm) -> None:
 
 class FilterSet(django_filters.FilterSet):
     """A django-filter FilterSet whose form is one of the project's (TextLimits): a search box
-    longer than a line is refused with the GOV.UK message, like every other text field."""
+    longer than a line is refused with the GOV.UK message, like every other text field. A filter
+    it makes for a model's link (`Meta.fields`) is core.model_choices' (no key past the column's range)."""
+
+    FILTER_DEFAULTS = model_choices.FILTER_DEFAULTS
 
     def get_form_class(self):
         form_class = super().get_form_class()

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from core.forms import Button, GovDateField, TextLimits, date_example, date_input, form_helper
 from core.limits import LETTER, LETTER_TEMPLATE
+from core.model_choices import ModelMultipleChoiceField
 from core.versions import VersionedForm
 from schools.models import School
 
@@ -77,7 +78,7 @@ class LetterForm(VersionedForm):  # (with core.forms.TextLimits)
 
     text_limits = {"body": LETTER}
 
-    indicators = forms.ModelMultipleChoiceField(
+    indicators = ModelMultipleChoiceField(
         queryset=Indicator.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from accounts.roles import Role
 from core.forms import FilterSet, LongSelect, TextLimits, form_helper
+from core.model_choices import ModelChoiceFilter
 from core.segments import IdsBySegment
 from core.text import is_number
 
@@ -154,7 +155,7 @@ class SchoolFilter(FilterSet):
     ofsted = django_filters.ChoiceFilter(
         label="Latest Ofsted", choices=OFSTED_CHOICES, method="filter_ofsted", empty_label="Any outcome"
     )
-    link_adviser = django_filters.ModelChoiceFilter(
+    link_adviser = ModelChoiceFilter(
         queryset=lambda request: link_advisers(), empty_label="Any adviser", widget=LongSelect(attrs=GOVUK_SELECT)
     )
     # England has thousands of wards and trusts: typed, not chosen from a list (SchoolFilterForm).

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 
 from core.forms import Button, GovDateField, TextLimits, date_input, form_helper
 from core.limits import LETTERHEAD_PART
+from core.model_choices import ModelChoiceField
 from core.text import file_size
 from core.uploads import LimitedFileField, spreadsheet_kind
 from core.versions import VersionedForm
@@ -74,7 +75,7 @@ class SchoolDetailsForm(VersionedForm):
     naming a new head after the page was opened refuses the save, so a start date is not given to
     the wrong head."""
 
-    link_adviser = forms.ModelChoiceField(queryset=None, required=False, empty_label="No link adviser")
+    link_adviser = ModelChoiceField(queryset=None, required=False, empty_label="No link adviser")
     # A long-serving head may have started before the service's own records (MIN_YEAR).
     head_start_date = GovDateField(
         label="Headteacher's start date",

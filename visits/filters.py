@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.permissions import is_adviser
 from core.forms import Button, FilterSet, LongSelect, form_helper
+from core.model_choices import ModelChoiceFilter
 from schools.filters import GOVUK_SELECT, link_advisers
 from schools.models import School
 from schools.selectors import search_condition
@@ -65,7 +66,7 @@ class ListFilter(FilterSet):
 
 class VisitFilter(ListFilter):
     q = django_filters.CharFilter(label="School name or URN", method="filter_school")
-    adviser = django_filters.ModelChoiceFilter(
+    adviser = ModelChoiceFilter(
         label="Adviser",
         queryset=lambda request: link_advisers(),
         empty_label="Any adviser",
@@ -103,7 +104,7 @@ class ActionFilter(ListFilter):
     status = django_filters.ChoiceFilter(
         label="Status", choices=ACTION_STATUS_CHOICES, method="filter_status", empty_label=None
     )
-    link_adviser = django_filters.ModelChoiceFilter(
+    link_adviser = ModelChoiceFilter(
         label="Link adviser",
         field_name="school__link_adviser",
         queryset=lambda request: link_advisers(),

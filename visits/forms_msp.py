@@ -10,6 +10,7 @@ from django import forms
 from django.utils.html import format_html
 
 from core.forms import Button, GovDateField, TextLimits, date_input, form_helper
+from core.model_choices import ModelChoiceField, ModelMultipleChoiceField
 from core.versions import VersionedForm
 from schools.filters import link_advisers
 
@@ -36,7 +37,7 @@ COMMENT_LABEL = "The comment on \u201c{action}\u201d"
 
 
 class MspGroupForm(TextLimits, forms.Form):
-    chair: forms.ModelChoiceField = forms.ModelChoiceField(
+    chair: ModelChoiceField = ModelChoiceField(
         label="Chair",
         queryset=None,
         empty_label="Choose the chair",
@@ -62,7 +63,7 @@ class MspGroupForm(TextLimits, forms.Form):
         widget=forms.RadioSelect,
         initial=MspMemberRole.CHAIR_OF_GOVERNORS,
     )
-    link_adviser: forms.ModelChoiceField = forms.ModelChoiceField(
+    link_adviser: ModelChoiceField = ModelChoiceField(
         label="Link School Improvement Adviser",
         queryset=None,
         empty_label="Choose the link adviser",
@@ -77,8 +78,8 @@ class MspGroupForm(TextLimits, forms.Form):
 
     def __init__(self, *args, officers, with_date: bool = True, submit: str = "Set up the MSP group", **kwargs):
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["chair"]).queryset = officers
-        link_adviser = cast(forms.ModelChoiceField, self.fields["link_adviser"])
+        cast(ModelChoiceField, self.fields["chair"]).queryset = officers
+        link_adviser = cast(ModelChoiceField, self.fields["link_adviser"])
         link_adviser.queryset = link_advisers()
         if not with_date:
             del self.fields["set_up_on"]
@@ -138,7 +139,7 @@ class MspMeetingPlanForm(TextLimits, forms.Form):
         )
 
 
-class AccountsChoiceField(forms.ModelMultipleChoiceField):
+class AccountsChoiceField(ModelMultipleChoiceField):
     """Accounts shown by their full name (else username)."""
 
     def label_from_instance(self, obj) -> str:
@@ -182,7 +183,7 @@ class MspMeetingRecordForm(VersionedForm):  # (with core.forms.TextLimits)
         error_messages={"required": "Choose the meeting's recommendation"},
     )
 
-    school_attendees: forms.ModelMultipleChoiceField = AccountsChoiceField(
+    school_attendees: ModelMultipleChoiceField = AccountsChoiceField(
         label="School members who attended",
         queryset=None,
         required=False,
@@ -208,7 +209,7 @@ class MspMeetingRecordForm(VersionedForm):  # (with core.forms.TextLimits)
         members = list(school_members) if school_members is not None else []
         if members:
             attendees_field = self.fields["school_attendees"]
-            assert isinstance(attendees_field, forms.ModelMultipleChoiceField)
+            assert isinstance(attendees_field, ModelMultipleChoiceField)
             attendees_field.queryset = school_members
         else:
             del self.fields["school_attendees"]

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.html import format_html
 
 from core.forms import Button, GovDateField, TextLimits, date_example, date_input, form_helper
+from core.model_choices import ModelChoiceField
 from core.versions import VersionedForm
 from schools.filters import link_advisers
 
@@ -61,18 +62,18 @@ class VisitFieldsMixin:
             # An officer may plan a visit to any open school: too many for a list (all of England is
             # 22,000), so it is chosen first with the school picker (schools.picker), or from the
             # school's page, and carried by its URN in a hidden field.
-            self.fields["school"] = forms.ModelChoiceField(
+            self.fields["school"] = ModelChoiceField(
                 queryset=schools,
                 to_field_name="urn",
                 error_messages={"required": SCHOOL_URN_REQUIRED, "invalid_choice": SCHOOL_URN_UNKNOWN},
                 widget=forms.HiddenInput,
             )
         elif schools is not None:
-            self.fields["school"] = forms.ModelChoiceField(
+            self.fields["school"] = ModelChoiceField(
                 queryset=schools, empty_label="Choose a school", error_messages={"required": SCHOOL_REQUIRED}
             )
         if choose_adviser:
-            self.fields["adviser"] = forms.ModelChoiceField(
+            self.fields["adviser"] = ModelChoiceField(
                 label="Adviser leading the visit",
                 queryset=link_advisers(),
                 empty_label="Choose an adviser",
