@@ -29,6 +29,19 @@ def filtered_concerns(*, user, params: QueryDict | None):
     return form, concerns.order_by("school__name", "-raised_on", "id")
 
 
+def _concern_filters(*, user, params: QueryDict) -> ConcernFilterForm:
+    """The list's filters as filtered_concerns applies them, for the export's pages: both or neither
+    (while the form refuses one), and open concerns unless another status is chosen, so an export of
+    the list as it opens says "Status: Open" rather than the whole list."""
+    form = ConcernFilterForm(params or None)
+    applies = form.is_valid()
+    if applies and form.cleaned_data["status"]:
+        return form
+    data = params.copy() if applies else QueryDict(mutable=True)
+    data["status"] = "open"
+    return ConcernFilterForm(data)
+
+
 def _rows(*, user, params):
     _, concerns = filtered_concerns(user=user, params=params)
     for concern in concerns.iterator(chunk_size=500):
@@ -54,4 +67,5 @@ CONCERNS = ExportKind(
     header=["Academy", "URN", "Trust", "Raised on", "Concern types", "RAG", "Stage", "Owner", "Status"],
     rows=_rows,
     list_url="academies:list",
+    filters=_concern_filters,
 )

@@ -49,6 +49,10 @@ def _rows(*, user, params):
             ]
 
 
+def _filters(*, user, params: QueryDict) -> ReviewDueFilter:
+    return filtered_review_due(user=user, params=params)[0]
+
+
 REVIEW_DUE = ExportKind(
     key="review-due",
     title="Schools due for review",
@@ -58,4 +62,5 @@ REVIEW_DUE = ExportKind(
     header=["School", "URN", "Phase", "Link adviser", "Current category", "Approved for", "This term"],
     rows=_rows,
     list_url="categorisation:review_due",
+    filters=_filters,
 )

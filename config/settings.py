@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "accounts.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A form sent again does nothing (core/once.py); its check runs after every check above.
+    "core.once.SentOnceMiddleware",
     # Innermost but Axes: a wrong method's page is made before the middleware above add their
     # headers (CSP form-action, X-Frame-Options) and store the messages it shows (core/responses.py).
     "core.responses.MethodNotAllowedPageMiddleware",

@@ -10,14 +10,19 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+import django_filters
+from django import forms
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.forms.utils import pretty_name
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from . import once
 from .exports import write_xlsx
 from .models import Export, ExportStatus
 
@@ -54,6 +59,12 @@ class ExportKind:
     known: Callable[..., bool] | None = None
     # The file's name from its params (a case file: "case-file-874001"), if not `filename`.
     filename_of: Callable[[QueryDict], str] | None = None
+    # The list page's own filter form bound to params: filters(user=..., params=QueryDict) returns
+    # the form or the django-filter FilterSet the page shows, or None when the list applies none of
+    # them (a list whose filters apply all or nothing, while its form refuses one). The export's
+    # pages then name its filters as that form does (described_filters); without it, by the query
+    # string's names.
+    filters: Callable[..., "forms.BaseForm | django_filters.FilterSet | None"] | None = None
 
     @property
     def title_in_sentence(self) -> str:
@@ -83,6 +94,99 @@ def export_params(export: Export) -> QueryDict:
     return params
 
 
+@dataclass(frozen=True)
+class DescribedFilter:
+    """One filter of an export as its list page's form names it: "Link adviser", ["Jane Smith"]."""
+
+    label: str
+    values: list[str]
+
+
+# Where the list page was, and a POST form's keys (its CSRF token, core/once.py's key): not filters.
+NOT_FILTERS = ("page", "csrfmiddlewaretoken", once.FIELD)
+
+
+def described_filters(kind: ExportKind, *, user, params: QueryDict) -> list[DescribedFilter]:
+    """The filters an export is asked for with, for its pages: each field of the list's filter form
+    (kind.filters) that has a value, by its label and the chosen options' labels (every one for a
+    multiple choice; the text as typed for a search box). A value the form does not offer (a stale
+    id, hand-made text) and a parameter that is no field of the form are left out; none is listed
+    when the kind says the list applies none. A kind without a filter form lists its parameters by
+    name, without the page number and empty values. Labels and values are plain text: the page
+    escapes them."""
+    if kind.filters is None:
+        return [
+            DescribedFilter(name, shown)
+            for name, values in params.lists()
+            if name not in NOT_FILTERS and (shown := [value for value in values if value.strip()])
+        ]
+    found = kind.filters(user=user, params=params)
+    if found is None:
+        return []
+    form: forms.BaseForm = found.form if isinstance(found, django_filters.FilterSet) else found
+    form.is_valid()  # a form's own limits (core.forms.TextLimits) are set on its fields as it cleans
+    described = []
+    for name, field in form.fields.items():
+        value = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+        if shown := _shown_values(field, value):
+            described.append(DescribedFilter(str(field.label or pretty_name(name)), shown))
+    return described
+
+
+def _shown_values(field: forms.Field, value) -> list[str]:
+    """The labels of the value a form field reads, [] for no value or one it would refuse."""
+    if isinstance(field, forms.BooleanField):
+        return _boolean_shown(field, value)
+    values = [v for v in (value if isinstance(value, (list, tuple)) else [value]) if v is not None and str(v).strip()]
+    if not values:
+        return []
+    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+        return _chosen_labels(field, values)
+    try:
+        cleaned = field.clean(value)
+    except ValidationError:
+        return []
+    if isinstance(value, str):
+        return [value.strip()]  # the text as typed
+    return [date_format(cleaned, "j F Y") if isinstance(cleaned, date) else str(cleaned)]
+
+
+def _chosen_labels(field: forms.ChoiceField | forms.ModelChoiceField, values: list) -> list[str]:
+    """The labels of the chosen options the field offers (each once), in the order chosen; none for
+    rows of which one is gone (a stale id), as the form then refuses them all."""
+    if isinstance(field, forms.ModelChoiceField):  # its options are rows: only the chosen ones are read
+        try:
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                return [str(field.label_from_instance(row)) for row in field.clean(values)]
+            return [str(field.label_from_instance(field.clean(values[0])))]
+        except ValidationError:
+            return []
+    labels = _choice_labels(field.choices)
+    return [labels[v] for v in dict.fromkeys(str(v) for v in values) if v in labels]
+
+
+def _boolean_shown(field: forms.BooleanField, value) -> list[str]:
+    try:
+        cleaned = field.clean(value)
+    except ValidationError:
+        return []
+    if cleaned is True:
+        return ["Yes"]
+    # An unticked box is no filter; a yes/no select's "No" is one.
+    return ["No"] if cleaned is False and not isinstance(field.widget, forms.CheckboxInput) else []
+
+
+def _choice_labels(choices) -> dict[str, str]:
+    """A choice field's options, value to label, those inside a group included."""
+    labels: dict[str, str] = {}
+    for value, label in choices:
+        if isinstance(label, (list, tuple)):
+            labels.update((str(inner), str(inner_label)) for inner, inner_label in label)
+        else:
+            labels[str(value)] = str(label)
+    return labels
+
+
 def export_request(*, kind: str, params: QueryDict, actor) -> Export:
     """Record the export of a list with its filters and queue it (inline without a queue: built at once)."""
     from .tasks import build_export, defer
@@ -90,8 +194,10 @@ def export_request(*, kind: str, params: QueryDict, actor) -> Export:
     export_kind = KINDS[kind]
     if not may_export(actor, export_kind, params):
         raise PermissionDenied
-    pairs = [[name, value] for name, values in params.lists() for value in values if name != "page"]
-    export = Export.objects.create(kind=kind, params=pairs, requested_by=actor)
+    pairs = [[name, value] for name, values in params.lists() for value in values if name not in NOT_FILTERS]
+    # Described now: the page names what the file holds, even once an adviser named is gone.
+    described = [[f.label, f.values] for f in described_filters(export_kind, user=actor, params=params)]
+    export = Export.objects.create(kind=kind, params=pairs, described=described, requested_by=actor)
     defer(build_export, after_commit=False, lock=f"export-{export.pk}", export_id=export.pk)
     export.refresh_from_db()
     return export

@@ -13,8 +13,12 @@ Procrastinate's Django app). Code defers one with `defer(task, ...)`:
   PostgreSQL's SQL on SQLite, and its migrations are skipped (QueueRouter).
 
 A worker writes a heartbeat every TASK_WORKER_HEARTBEAT_SECONDS; a job still "doing" whose worker
-has written none for TASK_WORKER_STALLED_SECONDS died with its worker (`stalled_jobs`)."""
+has written none for TASK_WORKER_STALLED_SECONDS died with its worker (`stalled_jobs`). An email's
+job (`task(sends_email=True)`) that died so is put back to be run again (`recover_stalled_emails`);
+its email's claim (core.emails.claimed) is let go, so the email is sent by that job's next attempt."""
 
+import contextlib
+import contextvars
 import functools
 import json
 import logging
@@ -58,16 +62,24 @@ def on_app_ready(procrastinate_app) -> None:
 
 
 ORIGIN = "origin"
+# The tasks that send an email (task(sends_email=True)): their stalled jobs are run again.
+EMAIL_TASKS: set[str] = set()
+# The id of the queue's job running here (a task with pass_context=True), None outside one.
+running_job: contextvars.ContextVar[int | None] = contextvars.ContextVar("running_job", default=None)
 
 
-def task(*, quiet: bool = False, **options):
+def task(*, quiet: bool = False, sends_email: bool = False, **options):
     """`app.task(**options)` for this project's tasks: each job carries where it came from (the
     request's id and its signed-in user's id, added by `defer` as ORIGIN), and the worker's log
     lines while it runs show them as request_id and user_id, as the request's own lines do.
     `quiet`: a sweep run every few seconds, whose worker lines for starting and succeeding are at
-    DEBUG (core.logs.QUIET_TASKS); the task logs what it changes, and a failure is logged as usual."""
+    DEBUG (core.logs.QUIET_TASKS); the task logs what it changes, and a failure is logged as usual.
+    `sends_email`: a task sending one email (through core.emails), with pass_context=True: a job of
+    it whose worker died is run again (recover_stalled_emails)."""
     if quiet:
         logs.QUIET_TASKS.add(options["name"])
+    if sends_email:
+        EMAIL_TASKS.add(options["name"])
 
     def decorate(func):
         @functools.wraps(func)
@@ -75,11 +87,14 @@ def task(*, quiet: bool = False, **options):
             origin = origin or {}
             request_token = logs.request_id.set(origin.get("request_id") or "")
             user_token = logs.user_id.set(origin.get("user_id"))
+            job = getattr(args[0], "job", None) if options.get("pass_context") and args else None
+            job_token = running_job.set(job.id if job is not None else None)
             try:
                 return func(*args, **kwargs)
             finally:
                 logs.request_id.reset(request_token)
                 logs.user_id.reset(user_token)
+                running_job.reset(job_token)
 
         return app.task(**options)(run)
 
@@ -147,6 +162,21 @@ def mark_failed(job: jobs.Job) -> None:
     async_to_sync(app.job_manager.finish_job_by_id_async)(job_id=job.id, status=jobs.Status.FAILED, delete_job=False)
 
 
+def retry_stalled(job: jobs.Job) -> bool:
+    """Put a stalled job back to be run again at once, its attempts counted as one more. False when it
+    cannot be: another job with its queueing lock already waits, and does its work (it is closed as
+    failed instead)."""
+    try:
+        with transaction.atomic(using=QUEUE_DATABASE):  # a savepoint: a refusal leaves the caller's transaction usable
+            async_to_sync(app.job_manager.retry_job)(job)
+        return True
+    except exceptions.ConnectorException:
+        # (mark_failed refused: the job is no longer "doing", another sweep closed it meanwhile)
+        with contextlib.suppress(exceptions.ConnectorException), transaction.atomic(using=QUEUE_DATABASE):
+            mark_failed(job)
+        return False
+
+
 def queue_reachable() -> bool:
     """For the readiness check: the queue's table answers (always true inline, where there is none)."""
     if settings.TASKS_INLINE:
@@ -177,4 +207,27 @@ def purge_exports(timestamp: int) -> int:
 
     deleted = exports_purge()
     log.info("Exports: deleted %s older than %s days", deleted, settings.EXPORT_RETENTION_DAYS)
+    return deleted
+
+
+# ---- emails whose worker died (core/emails.py) --------------------------------------------------
+
+
+@app.periodic(cron="* * * * *", periodic_id="recover-stalled-emails")  # every minute
+@task(name="core.tasks.recover_stalled_emails", queueing_lock="recover-stalled-emails", quiet=True)
+def recover_stalled_emails(timestamp: int) -> None:
+    """An email's job whose worker died is run again, its email's claim let go (logged, as an error).
+    Quiet: the worker's lines for each run (1,440 a day) are only at LOG_LEVEL=DEBUG."""
+    from .emails import stalled_emails_recover
+
+    stalled_emails_recover()
+
+
+@app.periodic(cron="45 3 * * *", periodic_id="purge-sent-forms")  # daily, 03:45 (UTC)
+@task(name="core.tasks.purge_sent_forms", queueing_lock="purge-sent-forms")
+def purge_sent_forms(timestamp: int) -> int:
+    from .once import KEPT_FOR, sent_forms_purge
+
+    deleted = sent_forms_purge()
+    log.info("Sent forms: deleted %s keys older than %s", deleted, KEPT_FOR)
     return deleted

@@ -11,19 +11,28 @@ from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from .export_jobs import KINDS, ExportKind, export_kept_until, export_params, export_request, may_export
+from .export_jobs import (
+    KINDS,
+    NOT_FILTERS,
+    DescribedFilter,
+    ExportKind,
+    described_filters,
+    export_kept_until,
+    export_params,
+    export_request,
+    may_export,
+)
 from .exports import XLSX_CONTENT_TYPE, csv_response
 from .models import Export, ExportStatus
 
 CONTENT_TYPES = {"xlsx": XLSX_CONTENT_TYPE, "pdf": "application/pdf"}
-CSRF_FIELD = "csrfmiddlewaretoken"  # the form's token: not a filter
 
 
 def asked_filters(request) -> QueryDict:
     """The filters a stored export is asked for with: the form's hidden inputs on POST, the query
-    string on GET (an old bookmark of the link), without the CSRF token or the page number."""
+    string on GET (an old bookmark of the link), without the form's keys or the page number."""
     filters = (request.POST if request.method == "POST" else request.GET).copy()
-    for name in (CSRF_FIELD, "page"):
+    for name in NOT_FILTERS:
         filters.pop(name, None)
     return filters
 
@@ -43,7 +52,8 @@ def ask_for_export(request, *, kind: ExportKind, params: QueryDict):
         "core/export_ask.html",
         {
             "kind": kind,
-            "params": params,
+            "params": params,  # the button's hidden inputs
+            "filters": described_filters(kind, user=request.user, params=params),  # as the list's form names them
             "title": f"{kind.title} {kind.noun}",
             "back": kind.back(params) if kind.back else reverse(kind.list_url),
         },
@@ -62,6 +72,7 @@ def _own_export(request, pk: int) -> Export:
 def export_detail(request, pk: int):
     export = _own_export(request, pk)
     kind = KINDS[export.kind]
+    params = export_params(export)
     return render(
         request,
         "core/export_detail.html",
@@ -69,8 +80,11 @@ def export_detail(request, pk: int):
             "export": export,
             "size": _stored_size(export),
             "kind": kind,
+            "filters": [DescribedFilter(label, values) for label, values in export.described]
+            if export.described or not export.params  # (an export asked for before they were described)
+            else described_filters(kind, user=request.user, params=params),
             "title": f"{kind.title} {kind.noun}",
-            "back": kind.back(export_params(export)) if kind.back else reverse(kind.list_url),
+            "back": kind.back(params) if kind.back else reverse(kind.list_url),
             "kept_until": export_kept_until(export),
         },
     )

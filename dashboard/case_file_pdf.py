@@ -69,6 +69,13 @@ def build(*, user, params: QueryDict) -> tuple[bytes, int]:
     return render_pdf("dashboard/timeline_pdf.html", context), len(shown)
 
 
+def _filters(*, user, params: QueryDict) -> CaseFileFilterForm | None:
+    """The case file's filter form, or None while it refuses a choice: the file then holds every
+    entry, newest first (CaseFileFilterForm.choices). The URN is no field of it: not named."""
+    form = CaseFileFilterForm(params, kinds=timeline.kinds_for(user))
+    return form if form.is_valid() else None
+
+
 def _back(params: QueryDict) -> str:
     try:
         return reverse("dashboard:timeline", kwargs={"urn": int(params.get("urn", ""))})
@@ -92,5 +99,6 @@ CASE_FILE_PDF = ExportKind(
     units="entries",
     allowed=may_have,
     back=_back,
+    filters=_filters,
     filename_of=lambda params: f"case-file-{''.join(c for c in params.get('urn', '') if is_number(c))}",
 )

@@ -96,15 +96,13 @@ def _as_dict(item: Reminder) -> dict:
 def digest_send(digest_id: int, *, last_attempt: bool = True) -> None:
     """Send one digest (task dashboard.tasks.send_digest), only to someone still an active adviser or
     officer (DIGEST_ROLES, as `recipients` chose them). A failure is recorded on the digest and,
-    before the last attempt, raised again for the queue to retry unless refused for good."""
+    before the last attempt, raised again for the queue to retry unless refused for good. Only while
+    claimed (core.emails.claimed): a digest another sender holds, or already sent, is left alone."""
     digest = Digest.objects.select_related("user").get(pk=digest_id)
     if digest.status == DigestStatus.SENT:
         return
     user = digest.user
-    if not_sent := emails.not_sent_to(user, entitled=user.role in DIGEST_ROLES, seat=emails.LA_STAFF):
-        log.info("Digest %s is not sent: its recipient may no longer read it", digest_id)
-        Digest.objects.filter(pk=digest_id).update(status=DigestStatus.FAILED, error=not_sent[:300])
-        return
+    not_sent = emails.not_sent_to(user, entitled=user.role in DIGEST_ROLES, seat=emails.LA_STAFF)
     overdue = sum(1 for item in digest.items if item["overdue"])
     subject = f"{settings.COUNCIL_NAME}: {count_of(len(digest.items), 'thing')} due" + (
         f", {overdue} overdue" if overdue else ""
@@ -113,15 +111,22 @@ def digest_send(digest_id: int, *, last_attempt: bool = True) -> None:
         "dashboard/email/digest.txt",
         {"digest": digest, "site": settings.SITE_URL, "council": settings.COUNCIL_NAME},
     )
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [digest.user.email])
-    except Exception as exc:  # recorded on the digest; raised again for the queue to retry
-        log.error("Digest %s could not be sent: %s", digest_id, emails.failure(exc))  # never the relay's text
-        final = last_attempt or emails.is_permanent(exc)
-        Digest.objects.filter(pk=digest_id).update(
-            error=NOT_SENT.format(error=exc)[:300], status=DigestStatus.FAILED if final else DigestStatus.WAITING
-        )
-        if not final:
-            raise emails.EmailNotSent(emails.failure(exc)) from None
-    else:
-        Digest.objects.filter(pk=digest_id).update(status=DigestStatus.SENT, sent_at=timezone.now(), error="")
+    row = Digest.objects.filter(pk=digest_id)
+    with emails.claimed(row, sent_field="sent_at") as mine:
+        if not mine:
+            return
+        if not_sent:
+            log.info("Digest %s is not sent: its recipient may no longer read it", digest_id)
+            row.update(status=DigestStatus.FAILED, error=not_sent[:300])
+            return
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [digest.user.email])
+        except Exception as exc:  # recorded on the digest; raised again for the queue to retry
+            log.error("Digest %s could not be sent: %s", digest_id, emails.failure(exc))  # never the relay's text
+            final = last_attempt or emails.is_permanent(exc)
+            status = DigestStatus.FAILED if final else DigestStatus.WAITING
+            row.update(error=NOT_SENT.format(error=exc)[:300], status=status)
+            if not final:
+                raise emails.EmailNotSent(emails.failure(exc)) from None
+        else:
+            row.update(status=DigestStatus.SENT, sent_at=timezone.now(), error="")

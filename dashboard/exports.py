@@ -67,6 +67,11 @@ def _known(*, user, params) -> bool:
     return figures.names_a_section(params.get("figure", ""))
 
 
+def _filters(*, user, params: QueryDict) -> DashboardFilterForm:
+    """The dashboard's filter form, as figure_entries reads it (each unknown value ignored alone)."""
+    return DashboardFilterForm(params or None)
+
+
 FIGURE_SCHOOLS = ExportKind(
     key="dashboard-figure",
     title="Schools behind a dashboard figure",
@@ -77,4 +82,5 @@ FIGURE_SCHOOLS = ExportKind(
     rows=_rows,
     list_url="dashboard:officer",
     known=_known,
+    filters=_filters,
 )

@@ -18,6 +18,7 @@ def send_digests(timestamp: int) -> int:
 
 @task(
     name="dashboard.tasks.send_digest",
+    sends_email=True,
     pass_context=True,
     retry=RetryStrategy(max_attempts=settings.EMAIL_RETRIES, exponential_wait=4),
 )

@@ -9,6 +9,7 @@ from core.tasks import is_last_attempt, task
 
 @task(
     name="exchange.tasks.send_document_email",
+    sends_email=True,
     pass_context=True,
     retry=RetryStrategy(max_attempts=settings.EMAIL_RETRIES, exponential_wait=4),
 )

@@ -24,6 +24,7 @@ def render_issued_documents(context, *, letter_id: int, document: str) -> None:
 
 @task(
     name="letters.tasks.send_action_plan_email",
+    sends_email=True,
     pass_context=True,
     retry=RetryStrategy(max_attempts=settings.EMAIL_RETRIES, exponential_wait=4),
 )

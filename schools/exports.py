@@ -73,6 +73,10 @@ def _xlsx_rows(*, user, params: QueryDict):
     return school_rows(schools)
 
 
+def _filters(*, user, params: QueryDict) -> SchoolFilter:
+    return filtered_schools(user=user, params=params)[0]
+
+
 SCHOOLS = ExportKind(
     key="schools",
     title="Schools",
@@ -82,4 +86,5 @@ SCHOOLS = ExportKind(
     header=EXPORT_HEADER,
     rows=_xlsx_rows,
     list_url="schools:list",
+    filters=_filters,
 )

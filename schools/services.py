@@ -310,29 +310,29 @@ def elected_members_alert(*, school: School, kind: str, summary: str, actor: Use
 
 
 def alert_send(alert_id: int, *, last_attempt: bool = True) -> None:
-    """Send an alert's email (task schools.tasks.send_alert). A mail server's failure is recorded on
-    the alert: as "trying again", then, after the last attempt or a refusal for good
-    (core.emails.is_permanent), as not sent. Otherwise the failure is raised again, for the queue to
-    retry. Councillors are addresses, not accounts: sent to those recorded when it was queued."""
+    """Send an alert's email (task schools.tasks.send_alert) while claimed (core.emails.claimed). A failure is
+    recorded on the alert: "trying again", then, after the last attempt or a refusal for good (emails.is_permanent),
+    not sent; else raised for the queue to retry. Councillors are addresses: sent to those recorded when queued."""
     alert = ElectedMemberAlert.objects.select_related("school", "school__ward").get(pk=alert_id)
-    if alert.sent_at:
-        return  # sent by an earlier attempt
-    school = alert.school
+    school, to = alert.school, [r.split("<")[1].rstrip(">") for r in alert.recipients]
     subject = f"{settings.COUNCIL_NAME}: {alert.get_kind_display().lower()}, {school.name}"
     body = render_to_string(
         "schools/email/elected_member_alert.txt", {"alert": alert, "school": school, "council": settings.COUNCIL_NAME}
     )
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [r.split("<")[1].rstrip(">") for r in alert.recipients])
-    except Exception as exc:  # the mail server's failure is recorded on the alert, not raised at the user
-        log.error("Elected member alert %s could not be sent: %s", alert_id, emails.failure(exc))
-        final = last_attempt or emails.is_permanent(exc)
-        message = ALERT_NOT_SENT.format(error=exc) if final else ALERT_RETRYING.format(error=exc)
-        ElectedMemberAlert.objects.filter(pk=alert_id).update(error=message)
-        if not final:
-            raise emails.EmailNotSent(emails.failure(exc)) from None
-    else:
-        ElectedMemberAlert.objects.filter(pk=alert_id).update(sent_at=timezone.now(), error="")
+    row = ElectedMemberAlert.objects.filter(pk=alert_id)
+    with emails.claimed(row, sent_field="sent_at") as mine:
+        if not mine:  # sent by an earlier attempt, or being sent by another sender now
+            return
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+        except Exception as exc:  # the mail server's failure is recorded on the alert, not raised at the user
+            log.error("Elected member alert %s could not be sent: %s", alert_id, emails.failure(exc))
+            final = last_attempt or emails.is_permanent(exc)
+            row.update(error=ALERT_NOT_SENT.format(error=exc) if final else ALERT_RETRYING.format(error=exc))
+            if not final:
+                raise emails.EmailNotSent(emails.failure(exc)) from None
+        else:
+            row.update(sent_at=timezone.now(), error="")
 
 
 # ---- letterheads -------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def commit_import(*, record_id: int) -> None:
 EMAIL_RETRY = RetryStrategy(max_attempts=settings.EMAIL_RETRIES, exponential_wait=4)
 
 
-@task(name="schools.tasks.send_alert", pass_context=True, retry=EMAIL_RETRY)
+@task(name="schools.tasks.send_alert", sends_email=True, pass_context=True, retry=EMAIL_RETRY)
 def send_alert(context, *, alert_id: int) -> None:
     """Email an elected-member alert; a failure is tried again, and recorded as not sent after the last try."""
     from . import services

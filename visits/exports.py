@@ -2,11 +2,12 @@
 VisitsConfig.ready): each list's filter is one FilterSet (visits/filters.py), read by the page and
 its CSV and XLSX alike, so a download holds exactly the rows the page lists for that user."""
 
+from django.http import QueryDict
 from django.utils import timezone
 
 from core.export_jobs import ExportKind
 
-from .filters import filtered_actions, filtered_msp_groups, filtered_visits
+from .filters import ActionFilter, ListFilter, filtered_actions, filtered_msp_groups, filtered_visits
 from .models import FocusArea
 
 
@@ -60,6 +61,34 @@ def _msp_rows(*, user, params):
         ]
 
 
+def _all_or_none(found: ListFilter) -> ListFilter | None:
+    """A list's filter for its export's pages: its filters apply together or not at all, so none is
+    named while the form refuses one (or the list is unfiltered, the filter unbound)."""
+    return found if found.form.is_valid() else None
+
+
+def _visit_filters(*, user, params):
+    return _all_or_none(filtered_visits(user=user, params=params)[0])
+
+
+def _action_filters(*, user, params):
+    """The actions list's filter as it applies: every filter or none (ListFilter), and open actions
+    unless another status is chosen (ActionFilter.qs), so an export of the list as it opens says
+    "Status: Open" rather than the whole list."""
+    today = timezone.localdate()
+    found = filtered_actions(user=user, params=params, today=today)[0]
+    applies = found.form.is_valid()
+    if applies and found.form.cleaned_data["status"]:
+        return found
+    data = params.copy() if applies else QueryDict(mutable=True)
+    data["status"] = "open"
+    return ActionFilter(data, queryset=found.queryset, today=today)
+
+
+def _msp_filters(*, user, params):
+    return _all_or_none(filtered_msp_groups(user=user, params=params))
+
+
 VISITS = ExportKind(
     key="visits",
     title="Visits",
@@ -69,6 +98,7 @@ VISITS = ExportKind(
     header=["Date", "School", "URN", "Type of visit", "Adviser", "Status", "Focus areas", "Note shared on"],
     rows=_visit_rows,
     list_url="visits:list",
+    filters=_visit_filters,
 )
 ACTIONS = ExportKind(
     key="actions",
@@ -79,6 +109,7 @@ ACTIONS = ExportKind(
     header=["School", "URN", "Action", "Owner", "Due by", "Status", "Latest progress", "Link adviser"],
     rows=_action_rows,
     list_url="visits:actions",
+    filters=_action_filters,
 )
 MSP_GROUPS = ExportKind(
     key="msp-groups",
@@ -89,5 +120,6 @@ MSP_GROUPS = ExportKind(
     header=["School", "URN", "Chair", "Set up on", "Status", "Closed on"],
     rows=_msp_rows,
     list_url="visits:msp_list",
+    filters=_msp_filters,
 )
 KINDS = [VISITS, ACTIONS, MSP_GROUPS]

@@ -10,6 +10,7 @@ from core.tasks import is_last_attempt, task
 
 @task(
     name="visits.tasks.send_note_email",
+    sends_email=True,
     pass_context=True,
     retry=RetryStrategy(max_attempts=settings.EMAIL_RETRIES, exponential_wait=4),
 )
@@ -44,6 +45,7 @@ def refresh_stored_compliance(timestamp: int) -> int:
 
 @task(
     name="visits.tasks.send_pre_visit_email",
+    sends_email=True,
     pass_context=True,
     retry=RetryStrategy(max_attempts=settings.EMAIL_RETRIES, exponential_wait=4),
 )

@@ -16,6 +16,9 @@ value), the markup ~150 rows repeated by hand. Options: value_class (added to th
 value_id and testid (its id and data-testid). The value is trimmed, so the template can lay it out on
 its own lines. Rows with actions ("Change") or a marked-up key stay hand-written.
 
+{% sent_once %} beside {% csrf_token %} in a POST form: the form's key, so sending it again does nothing
+(core/once.py).
+
 GOV.UK tags whose colour or words follow a value, each drawn in one place rather than as an
 {% if %}/{% elif %} chain in every template:
 {% pick key approved="green" returned="orange" otherwise="grey" %} is the word a key maps to (a tag's
@@ -31,6 +34,7 @@ from django.contrib import messages
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from core import once
 from core.text import file_size
 
 register = template.Library()
@@ -175,3 +179,8 @@ def file_size_filter(value) -> str:
         return file_size(int(value))
     except (TypeError, ValueError):  # None, or a missing variable's ""
         return ""
+
+
+@register.simple_tag
+def sent_once() -> str:
+    return format_html('<input type="hidden" name="{}" value="{}">', once.FIELD, once.new_key())
