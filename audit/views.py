@@ -18,10 +18,12 @@ from accounts import own_passwords, rules, services
 from accounts.models import RoleRequest, RoleRequestStatus
 from core.exports import csv_response
 from core.forms import add_service_errors, posted
+from core.model_choices import holds_no_key
 from core.pagination import paginate
 
 from . import selectors
 from .forms import AccessLogFilterForm, DeclineForm, ReadLogFilterForm
+from .models import ReadEvent
 
 # ---- role requests ------------------------------------------------------------------------------
 
@@ -177,8 +179,6 @@ def access_log_export(request):
 
 # ---- the read log ------------------------------------------------------------------------------
 
-MAX_ID = 2**63 - 1  # the largest key a record (and ReadEvent.object_id) can have
-
 READ_LOG_HEADER = ["When", "Who", "Username", "Record", "Kind", "Id", "How"]
 
 
@@ -226,7 +226,7 @@ def record_reads(request, app_label: str, model: str, object_id: int):
         content_type = ContentType.objects.get_by_natural_key(app_label, model)
     except ContentType.DoesNotExist as missing:
         raise Http404 from missing
-    if object_id > MAX_ID:  # no key holds it
+    if holds_no_key(ReadEvent.objects.all(), object_id, to_field_name="object_id"):  # no record has it
         raise Http404
     reads = selectors.reads_of(content_type=content_type, object_id=object_id)
     pagination = paginate(request, reads)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from audit.services import record_request_reads_named
 from core.exports import csv_response, xlsx_response
 from core.forms import add_service_errors, posted
+from core.model_choices import holds_no_key
 from schools.terms import term_on
 
 from . import moderation
@@ -181,7 +182,7 @@ def _posted_proposal(request) -> Categorisation | None:
         proposal_id = int(request.POST.get("proposal", ""))
     except ValueError:
         return None
-    if not 0 < proposal_id < 2**31:  # a key the database can hold (a larger one would be a database error)
+    if holds_no_key(Categorisation.objects.all(), proposal_id):  # a larger one would be a database error
         return None
     return Categorisation.objects.select_related("school").filter(pk=proposal_id).first()
 

@@ -60,6 +60,9 @@ TRYING_AGAIN = "Not sent yet (trying again): {error}"
 # ---- the claim -----------------------------------------------------------------------------------
 
 
+CLAIMS_FORGOTTEN_AFTER = timedelta(days=1)  # far longer than any send, or any sender's recovery, lasts
+
+
 def unqueued_claim_abandoned_after() -> timedelta:
     """When a claim taken outside the queue (inline, a command: no job, no heartbeat) is abandoned:
     after longer than a send can last (each of its ten-odd exchanges with the mail server waits up
@@ -123,8 +126,10 @@ def claimed(row: QuerySet, *, sent_field: str = "emailed_at") -> Iterator[bool]:
 def stalled_emails_recover() -> list[int]:
     """Run again every email's job whose worker died (its heartbeat stopped: core.tasks.stalled_jobs),
     its email's claim let go: the job's next attempt sends it (again, if the mail server had taken it
-    before the worker died: nobody can tell). Run every minute by the worker
+    before the worker died: nobody can tell); and delete the claims older than a day. Run every minute by the worker
     (core.tasks.recover_stalled_emails). The ids of the jobs run again."""
+    # A claim no sender came back for (its email's row deleted since its sender died) is let go.
+    EmailClaim.objects.filter(claimed_at__lt=timezone.now() - CLAIMS_FORGOTTEN_AFTER).delete()
     again = []
     for job in queue.stalled_jobs(sorted(queue.EMAIL_TASKS)):
         EmailClaim.objects.filter(job_id=job.id).delete()  # first: the job run again claims it anew

@@ -13,6 +13,24 @@ from . import placeholders, rules
 from .models import Indicator, LetterTemplate, LetterType
 
 INDICATOR_TEXT_REQUIRED = "Enter the indicator's text"
+INDICATOR_ALREADY_LISTED = "The indicators of a {letter_type} already include “{text}”."
+INDICATOR_ALREADY_RETIRED = (
+    "The {letter_type} list has the indicator “{text}”, retired: edit it to make it active again."
+)
+
+
+def _same_words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _refuse_a_second_with_the_same_words(letter_type: LetterType, text: str, *, other_than: int | None = None) -> None:
+    """One letter type's list names each indicator once (whatever its spacing and capitals): a letter
+    ticks one of them, and a suggestion ticks it by its code. A retired one is made active again."""
+    others = letter_type.indicators.all() if other_than is None else letter_type.indicators.exclude(pk=other_than)
+    for indicator in others:
+        if _same_words(indicator.text) == _same_words(text):
+            message = INDICATOR_ALREADY_LISTED if indicator.is_active else INDICATOR_ALREADY_RETIRED
+            raise ValidationError({"text": message.format(letter_type=letter_type.name, text=indicator.text)})
 
 
 @transaction.atomic
@@ -54,6 +72,7 @@ def indicator_add(*, letter_type: LetterType, text: str, actor: User) -> Indicat
         raise ValidationError({"text": INDICATOR_TEXT_REQUIRED})
     # One indicator added to the type at a time: two at once would take the same code and order.
     letter_type = LetterType.objects.select_for_update().get(pk=letter_type.pk)
+    _refuse_a_second_with_the_same_words(letter_type, text)
     base = slugify(text)[:50] or "indicator"
     code, n = base, 1
     while Indicator.objects.filter(letter_type=letter_type, code=code).exists():
@@ -71,6 +90,8 @@ def indicator_update(*, indicator: Indicator, text: str, is_active: bool, actor:
     text = " ".join(text.split())
     if not text:
         raise ValidationError({"text": INDICATOR_TEXT_REQUIRED})
+    letter_type = LetterType.objects.select_for_update().get(pk=indicator.letter_type_id)  # as indicator_add
+    _refuse_a_second_with_the_same_words(letter_type, text, other_than=indicator.pk)
     indicator.text, indicator.is_active = text, is_active
     save_as(indicator, actor=actor)
     return indicator

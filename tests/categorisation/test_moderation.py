@@ -272,6 +272,19 @@ def test_a_change_recorded_on_the_sheet_shows_on_the_categorisation_page(client_
     assert "Changed at moderation from high support to medium support: Plan working" in detail
 
 
+def test_a_proposal_whose_key_is_past_32_bits_is_decided_on_the_sheet(client_as, officer, school, adviser):
+    """Keys are 64-bit (BigAutoField): the sheet once refused any key from 2**31 as "no such proposal"."""
+    big = CategorisationFactory(
+        id=2**31 + 7, school=school, status=Status.SUBMITTED, level="high", created_by=adviser, submitted_by=adviser
+    )
+    session = moderation.moderation_session_open(actor=officer)
+    response = client_as("officer").post(
+        session.get_absolute_url(), {"proposal": big.pk, f"c{big.pk}-level": "high"}, follow=True
+    )
+    assert views_moderation.NO_SUCH_PROPOSAL not in response.content.decode()
+    assert ModerationDecision.objects.filter(categorisation=big).exists()
+
+
 @pytest.mark.parametrize("value", ["", "abc", "999999", "-1", str(2**70)])
 def test_a_post_naming_no_proposal_is_a_message_not_a_500(client_as, session, value):
     response = client_as("officer").post(session.get_absolute_url(), {"proposal": value}, follow=True)

@@ -150,6 +150,18 @@ def test_a_claim_left_outside_the_queue_is_abandoned_only_after_the_mail_servers
 
 
 @pytest.mark.django_db
+def test_a_claim_nobody_came_back_for_is_deleted_by_the_recovery_after_a_day():
+    now = timezone.now()
+    for email, age in (
+        ("exchange.documentemail 1", timedelta(days=1, seconds=1)),
+        ("exchange.documentemail 2", timedelta(hours=23)),
+    ):
+        EmailClaim.objects.create(email=email, token=uuid.uuid4(), job_id=None, claimed_at=now - age)
+    emails.stalled_emails_recover()
+    assert list(EmailClaim.objects.values_list("email", flat=True)) == ["exchange.documentemail 2"]
+
+
+@pytest.mark.django_db
 def test_a_job_run_again_takes_back_the_claim_its_earlier_attempt_left(world, mailoutbox):
     row = shared_document(world)
     claim_of(row, job_id=41)  # its worker died while sending

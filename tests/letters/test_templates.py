@@ -1,6 +1,7 @@
 """Officers and admins edit each type's template and indicators; placeholders are checked on save."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from letters import services
@@ -108,3 +109,51 @@ def test_markup_in_a_template_is_shown_as_text_in_the_preview_and_the_letter(cli
     page = client.get(letter.get_absolute_url()).content.decode()
     assert "<script>alert" not in page
     assert f"&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; well done {school.name}" in page
+
+
+def test_an_indicator_the_list_already_has_is_not_added_again_whatever_its_spacing_and_capitals(client_as, officer):
+    """One list names each indicator once; the second add (a second click, a second officer) is told."""
+    from letters.models import LetterType
+    from letters.services_templates import INDICATOR_ALREADY_LISTED
+
+    client = client_as("officer")
+    url = reverse("letters:indicator_add", kwargs={"code": "significant_concerns"})
+    client.post(url, {"text": "Falling rolls."}, follow=True)  # its "Added" read
+    response = client.post(url, {"text": "  falling   ROLLS. "}, follow=True)
+    told = INDICATOR_ALREADY_LISTED.format(
+        letter_type=LetterType.objects.get(code="significant_concerns").name, text="Falling rolls."
+    )
+    assert [str(m) for m in response.context["messages"]] == [told]
+    assert Indicator.objects.filter(text__iexact="falling rolls.").count() == 1
+
+
+def test_an_indicator_retired_is_made_active_again_rather_than_added_twice(officer):
+    from letters.models import LetterType
+    from letters.services_templates import INDICATOR_ALREADY_RETIRED
+
+    letter_type = LetterType.objects.get(code="significant_concerns")
+    retired = services.indicator_add(letter_type=letter_type, text="Falling rolls.", actor=officer)
+    services.indicator_update(indicator=retired, text=retired.text, is_active=False, actor=officer)
+    with pytest.raises(ValidationError) as refused:
+        services.indicator_add(letter_type=letter_type, text="Falling rolls.", actor=officer)
+    assert refused.value.message_dict == {
+        "text": [INDICATOR_ALREADY_RETIRED.format(letter_type=letter_type.name, text="Falling rolls.")]
+    }
+    services.indicator_update(indicator=retired, text="Falling rolls.", is_active=True, actor=officer)
+    assert Indicator.objects.get(pk=retired.pk).is_active
+
+
+def test_an_indicator_reworded_to_another_ones_words_is_an_error_on_its_form(client_as, officer):
+    from letters.models import LetterType
+    from letters.services_templates import INDICATOR_ALREADY_LISTED
+
+    letter_type = LetterType.objects.get(code="significant_concerns")
+    first = services.indicator_add(letter_type=letter_type, text="Falling rolls.", actor=officer)
+    second = services.indicator_add(letter_type=letter_type, text="Rising exclusions.", actor=officer)
+    response = client_as("officer").post(
+        reverse("letters:indicator_edit", kwargs={"pk": second.pk}), {"text": "falling rolls.", "is_active": "on"}
+    )
+    assert response.context["form"].errors["text"] == [
+        INDICATOR_ALREADY_LISTED.format(letter_type=letter_type.name, text=first.text)
+    ]
+    assert Indicator.objects.get(pk=second.pk).text == "Rising exclusions."
