@@ -15,6 +15,7 @@ from schools.filters import link_advisers
 from .models import ConcernSource, ConcernStatus, LadderStage, Rag, Sensitivity, SourceTeam
 from .rules import a_next_review_is_still_to_come
 from .selectors import active_concern_types
+from .services import DATE_IN_FUTURE, RAG_REASON_REQUIRED
 
 SOURCE_REQUIRED = "Choose where the concern came from"
 RAG_REQUIRED = "Choose a RAG rating"
@@ -95,6 +96,18 @@ class ConcernForm(TextLimits, forms.Form):
 
     def clean_next_review_on(self):
         return _checked_next_review(self)
+
+    # Checked here too, so that they are named with the form's own problems in one round (the
+    # service checks them again: academies.services.concern_open).
+    def clean_rag_reason(self):
+        if not (reason := self.cleaned_data.get("rag_reason", "")).strip():
+            raise forms.ValidationError(RAG_REASON_REQUIRED)
+        return reason
+
+    def clean_raised_on(self):
+        if (on := self.cleaned_data.get("raised_on")) and on > timezone.localdate():
+            raise forms.ValidationError(DATE_IN_FUTURE)
+        return on
 
 
 class ConcernEditForm(TextLimits, forms.Form):

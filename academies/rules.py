@@ -4,6 +4,7 @@ the routing the clause calls for."""
 
 from dataclasses import dataclass
 
+from core.text import in_sentence
 from letters.models import LetterKind, LetterStatus
 from schools.models import School, SchoolStatus
 
@@ -60,6 +61,30 @@ def steps_follow_the_ladder(*, stage: str, stages_taken: set[str], status: str) 
     previous = LADDER_ORDER[index - 1]
     if previous not in stages_taken:
         return [STEP_SKIPS_THE_LADDER.format(previous=previous.label.lower())]
+    return []
+
+
+STEP_BEFORE_THE_CONCERN = (
+    "The date of the step must be the same as or after {raised_on:%-d %B %Y}, when the concern was raised"
+)
+STEP_BEFORE_AN_EARLIER_RUNG = (
+    "The date of the step must be the same as or after {taken_on:%-d %B %Y}, the date of the {previous} step before it"
+)
+
+
+def a_step_is_dated_after_the_concern_and_the_rungs_below_it(
+    *, stage: str, taken_on, raised_on, steps_taken: list[tuple[str, object]]
+) -> list[str]:
+    """The ladder's steps are taken in order, once a concern is raised: a step is dated no earlier
+    than the concern, nor than any step of a rung below it (`steps_taken`: each step's stage and
+    date). A rung may be repeated, so steps of the same rung are in any order."""
+    if taken_on < raised_on:
+        return [STEP_BEFORE_THE_CONCERN.format(raised_on=raised_on)]
+    index = LADDER_ORDER.index(LadderStage(stage))
+    below = [(on, taken) for taken, on in steps_taken if LADDER_ORDER.index(LadderStage(taken)) < index]
+    if below and taken_on < (latest := max(below))[0]:
+        previous = in_sentence(LadderStage(latest[1]).label)
+        return [STEP_BEFORE_AN_EARLIER_RUNG.format(taken_on=latest[0], previous=previous)]
     return []
 
 

@@ -7,7 +7,7 @@ bad request changes nothing whatever page it comes from; permissions are checked
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -57,18 +57,21 @@ def concern_open(
     rag: str, rag_reason: str, owner: User | None, next_review_on: date | None = None, raised_by_ofsted: bool = False,
     actor: User,
 ) -> Concern:  # fmt: skip
-    errors = rules.the_la_may_have_its_own_concerns_about_an_academy(school=school)
-    if errors:
+    if errors := rules.the_la_may_have_its_own_concerns_about_an_academy(school=school):
         raise ValidationError(errors)
+    problems: dict[str, list[str]] = {}  # every field's, in one round (docs/adr/0070)
     if not concern_types:
-        raise ValidationError({"concern_types": CONCERN_TYPES_REQUIRED})
+        problems["concern_types"] = [CONCERN_TYPES_REQUIRED]
     if not rag_reason.strip():
-        raise ValidationError({"rag_reason": RAG_REASON_REQUIRED})
-    if problems := rules.whistleblowing_concerns_are_redirected_by_officers(source=source, owner=owner):
-        raise ValidationError({"owner": problems})
-    _not_future(raised_on, "raised_on")
-    if problems := rules.a_next_review_is_still_to_come(next_review_on=next_review_on, today=_today()):
-        raise ValidationError({"next_review_on": problems})
+        problems["rag_reason"] = [RAG_REASON_REQUIRED]
+    if owner_problems := rules.whistleblowing_concerns_are_redirected_by_officers(source=source, owner=owner):
+        problems["owner"] = owner_problems
+    if raised_on > _today():
+        problems["raised_on"] = [DATE_IN_FUTURE]
+    if review := rules.a_next_review_is_still_to_come(next_review_on=next_review_on, today=_today()):
+        problems["next_review_on"] = review
+    if problems:
+        raise ValidationError(problems)
     concern = Concern(
         school=school,
         source=source,
@@ -154,8 +157,14 @@ def concern_record_step(
         concern_letter_ids=set(concern.letter_links.values_list("letter_id", flat=True)),
         on_other_step=letter is not None and ConcernStep.objects.filter(letter=letter).exists(),
     )
-    if errors:
-        raise ValidationError(errors)
+    dated = rules.a_step_is_dated_after_the_concern_and_the_rungs_below_it(
+        stage=stage, taken_on=taken_on, raised_on=concern.raised_on,
+        steps_taken=list(concern.steps.values_list("stage", "taken_on")),
+    )  # fmt: skip
+    if errors and dated:  # every problem in one round (docs/adr/0070)
+        raise ValidationError({NON_FIELD_ERRORS: errors, "taken_on": dated})
+    if errors or dated:
+        raise ValidationError(errors or {"taken_on": dated})
     _not_future(taken_on, "taken_on")
     escalation = stage == LadderStage.ESCALATION
     step = ConcernStep(

@@ -1,8 +1,10 @@
 """The users list as a spreadsheet, for admins (core/export_jobs.py, registered in AccountsConfig.ready)."""
 
+from django import forms
 from django.http import QueryDict
 
 from core.export_jobs import ExportKind
+from core.forms import TextLimits
 
 from . import selectors
 from .roles import Role
@@ -12,6 +14,14 @@ def filtered_users(*, params: QueryDict | None):
     params = params if params is not None else QueryDict()
     search, role = params.get("q", ""), params.get("role", "")
     return search, role, selectors.user_list(search=search, role=role if role in Role.values else "")
+
+
+class UserListFilters(TextLimits, forms.Form):
+    """The users list's two filters (its template's search form), by their labels, for the export's
+    pages (core.export_jobs.described_filters)."""
+
+    q = forms.CharField(label="Name, username or email", required=False)
+    role = forms.ChoiceField(label="Role", choices=Role.choices, required=False)
 
 
 def _rows(*, user, params):
@@ -36,4 +46,5 @@ USERS = ExportKind(
     header=["Name", "Username", "Role", "Email", "Status", "Last signed in"],
     rows=_rows,
     list_url="accounts:user_list",
+    filters=lambda *, user, params: UserListFilters(params),
 )

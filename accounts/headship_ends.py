@@ -5,8 +5,8 @@ in the access log and the headship's history, as an admin's removal is.
 
 A headship a GIAS import ended is asked for again at once: a role request an officer approves only
 if the person is still the school's headteacher, so a typo GIAS corrected is one approval from
-restored. A deactivated account gets nothing back when it is reactivated: each school is asked for
-again (docs/adr/0061)."""
+restored. A deactivated account gets nothing back when it is reactivated, nor an account given
+another role when it is a headteacher again: each school is asked for again (docs/adr/0061, 0082)."""
 
 from collections.abc import Iterable
 
@@ -21,6 +21,10 @@ from .roles import Role
 
 NEW_HEAD_REASON = "GIAS import #{record} names a new headteacher"
 DEACTIVATED_REASON = "account deactivated"
+# A headteacher given another role leads no school: given the role back, each school is asked for
+# again, as after a deactivation (else an admin could lower and raise the role, one approval of the
+# role alone, and have the schools back unasked: docs/adr/0082).
+ROLE_CHANGED_REASON = "no longer a headteacher ({role})"
 NO_HEAD_NAMED = "no headteacher"
 # The note of the request that would give the headship back (RoleRequest.note), for the officer.
 NEW_HEAD_NOTE = (
@@ -123,9 +127,23 @@ def on_new_headteachers(sender, *, school_ids: Iterable[int], record, actor: Use
 
 
 @transaction.atomic
-def headships_end_on_deactivation(*, user: User, actor: User | None) -> int:
-    """End every headship of an account being deactivated; returns how many ended."""
+def headships_end_on_deactivation(*, user: User, actor: User | None, reason: str = DEACTIVATED_REASON) -> int:
+    """End every headship of an account being deactivated (or losing the headteacher role: `reason`);
+    returns how many ended."""
     ended = list(Headship.objects.select_for_update().filter(user=user).select_related("user", "school"))
     for headship in ended:
-        headships.headship_remove(headship=headship, actor=actor, reason=DEACTIVATED_REASON)
+        headships.headship_remove(headship=headship, actor=actor, reason=reason)
+    return len(ended)
+
+
+def member_seats_end(*, user: User, actor: User | None) -> int:
+    """End the chair and vice-chair seats of an account no longer a governor: they open case
+    material (docs/adr/0082), so a seat kept would open it again, unasked, if the account were
+    made a governor again. Its ordinary seats (published material only) stay. Returns how many ended."""
+    from schools.governorships import governorship_remove
+    from schools.models import SCHOOL_MEMBER_SEATS, Governorship  # schools is above accounts
+
+    ended = list(Governorship.objects.filter(user=user, role__in=SCHOOL_MEMBER_SEATS).select_related("school"))
+    for seat in ended:
+        governorship_remove(governorship=seat, actor=actor)
     return len(ended)

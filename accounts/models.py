@@ -178,6 +178,8 @@ class RoleRequest(models.Model):
     def description(self) -> str:
         """ "make Nia Evans an adviser", "make Helen Marsh headteacher of Kingfisher Primary School" """
         role = self.get_role_display().lower()  # headteacher, adviser or officer
+        if self.role == Role.GOVERNOR:  # a chair's reactivation only (docs/adr/0082)
+            return f"reactivate {self.user}'s account (governor)"
         if self.school is not None:
             return f"make {self.user} {role} of {self.school.name}"
         return f"make {self.user} {'an' if role[0] in 'aeiou' else 'a'} {role}"

@@ -24,6 +24,7 @@ from core.history import SYSTEM, save_as
 
 from . import access, lockout, rules
 from .models import AccessEvent, AccessEventKind, RoleRequest, User
+from .roles import Role
 from .tokens import choose_password_tokens
 
 NO_ADDRESS_FOR_THE_LINK = (
@@ -89,9 +90,18 @@ def password_chosen_through_the_link(*, user: User, password: str) -> User:
     return saved
 
 
+def sits_for_a_school(user: User) -> bool:
+    """Whether the account is a governor holding a chair or vice-chair seat (accounts.rules.case_access)."""
+    from schools.models import SCHOOL_MEMBER_SEATS, Governorship  # schools is above accounts
+
+    if user.pk is None or user.role != Role.GOVERNOR:
+        return False
+    return Governorship.objects.filter(user=user, role__in=SCHOOL_MEMBER_SEATS).exists()
+
+
 def case_reading(user: User) -> int:
-    """How much case material the account opens now: its role's, or none while it is inactive."""
-    return rules.case_access(user.role) if user.is_active else 0
+    """How much case material the account opens now: its role's (and seats'), or none while it is inactive."""
+    return rules.case_access(user.role, sits_for_a_school=sits_for_a_school(user)) if user.is_active else 0
 
 
 def link_if_it_gains_case_material(

@@ -6,14 +6,22 @@ from .roles import Role
 
 # How much case material a role opens: an officer every school's, an adviser every school's too
 # (they read every school) but with less power, a headteacher their own schools' (the notes of
-# visit shared with the school, its letters and case file: docs/adr/0046, 0061); governors see only
-# their school's published material and admins none, so neither is access to case material.
+# visit shared with the school, its letters and case file: docs/adr/0046, 0061); a governor only
+# their school's published material, and an admin none. But a governor sitting as chair or
+# vice-chair opens their school's as a headteacher does: the category sent to the school with its
+# reasons, and the confidential minutes of the MSP meetings they attended (docs/adr/0031, 0082).
 CASE_ACCESS = {Role.HEADTEACHER: 1, Role.ADVISER: 2, Role.OFFICER: 3}
+CHAIRS_CASE_ACCESS = CASE_ACCESS[Role.HEADTEACHER]
 ROLES_NEEDING_AN_OFFICER = (Role.HEADTEACHER, Role.ADVISER, Role.OFFICER)
 
 
-def case_access(role: Role | str | None) -> int:
-    return CASE_ACCESS.get(Role(role), 0) if role else 0
+def case_access(role: Role | str | None, *, sits_for_a_school: bool = False) -> int:
+    """`sits_for_a_school`: a governor holding a chair or vice-chair seat (accounts.own_passwords)."""
+    if not role:
+        return 0
+    if Role(role) == Role.GOVERNOR and sits_for_a_school:
+        return CHAIRS_CASE_ACCESS
+    return CASE_ACCESS.get(Role(role), 0)
 
 
 def granting_or_raising_the_adviser_or_officer_role_needs_an_officer(
@@ -26,12 +34,12 @@ def granting_or_raising_the_adviser_or_officer_role_needs_an_officer(
 
 
 def reactivating_an_adviser_or_officer_needs_an_officer(
-    *, role: Role | str | None, was_active: bool, is_active: bool
+    *, role: Role | str | None, was_active: bool, is_active: bool, sits_for_a_school: bool = False
 ) -> bool:
     """An inactive account reads nothing: making an adviser's or officer's account active again
-    opens case material to it as much as giving the role, so it needs an officer too.
-    Deactivating never does."""
-    return is_active and not was_active and case_access(role) > 0
+    (or a headteacher's, or a chair's or vice-chair's of governors) opens case material to it as
+    much as giving the role, so it needs an officer too. Deactivating never does."""
+    return is_active and not was_active and case_access(role, sits_for_a_school=sits_for_a_school) > 0
 
 
 def only_an_officer_or_the_system_grants_access_to_case_material(*, actor) -> bool:
@@ -44,9 +52,12 @@ def only_an_officer_or_the_system_grants_access_to_case_material(*, actor) -> bo
     return bool(actor.is_active and actor.role == Role.OFFICER)
 
 
-def a_case_readers_credentials_reset_by_an_admin_wait_for_an_officer(*, actor, user, asked_role=None) -> bool:
+def a_case_readers_credentials_reset_by_an_admin_wait_for_an_officer(
+    *, actor, user, asked_role=None, sits_for_a_school: bool = False
+) -> bool:
     """Whoever sets someone's password, resets their second factor or gives them a new email
-    address can sign in as them next. For an active headteacher, adviser or officer, or someone an
+    address can sign in as them next. For an active headteacher, adviser or officer (or chair or
+    vice-chair of governors: `sits_for_a_school`), or someone an
     officer is being asked to make one (`asked_role`, a waiting role request), that opens case
     material: unless an officer (or the system, or the person themselves) does it, the account
     waits for an officer, who is told what was reset (docs/adr/0061). Without this an admin could
@@ -54,7 +65,7 @@ def a_case_readers_credentials_reset_by_an_admin_wait_for_an_officer(*, actor, u
     case material."""
     if actor is not None and actor.pk == user.pk:
         return False
-    reads_now = user.is_active and case_access(user.role) > 0
+    reads_now = user.is_active and case_access(user.role, sits_for_a_school=sits_for_a_school) > 0
     may_grant = only_an_officer_or_the_system_grants_access_to_case_material(actor=actor)
     return (reads_now or case_access(asked_role) > 0) and not may_grant
 

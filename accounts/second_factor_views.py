@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from core.text import count_of
 
-from . import lockout, rules
+from . import lockout, own_passwords, rules
 from . import second_factor as sf
 from .second_factor_forms import AppCodeForm, RecoveryCodeForm
 from .services import SUSPENDED
@@ -199,7 +199,7 @@ def user_second_factor_reset(request, pk: int):
                 "subject": user,
                 "device": sf.app_device(user),
                 "suspends": rules.a_case_readers_credentials_reset_by_an_admin_wait_for_an_officer(
-                    actor=request.user, user=user
+                    actor=request.user, user=user, sits_for_a_school=own_passwords.sits_for_a_school(user)
                 ),
                 "title": f"Reset second factor: {user}",
             },

@@ -52,9 +52,9 @@ MAY_NOT_WITHDRAW = "Only an admin, or the person who asked, can withdraw a role 
 REACTIVATED_REASON = "Reactivated: role request approved"
 SUSPENDED_REASON = "Suspended until an officer agrees: an admin reset how they sign in"
 SUSPENDED = (
-    "{user}'s account waits for an officer: a headteacher's, adviser's or officer's password, second factor or "
-    "email address changed by an admin is suspended until an officer reactivates it, or told to the officer asked "
-    "to give the role. The request is in the role requests."
+    "{user}'s account waits for an officer: a headteacher's, adviser's or officer's (or a chair's or vice-chair's of "
+    "governors') password, second factor or email address changed by an admin is suspended until an officer "
+    "reactivates it, or told to the officer asked to give the role. The request is in the role requests."
 )
 # What the officer deciding the request is told (RoleRequest.note).
 RESET_NOTE = "{actor} {what} on {day:%-d %B %Y}: confirm it with {user} before approving."
@@ -87,6 +87,11 @@ def user_set_role(*, user: User, role: Role | str, actor: User | None) -> None:
     access.access_event_record(
         kind=AccessEventKind.ROLE_CHANGED, user=user, actor=actor, role_before=before, role_after=role
     )
+    if before == Role.HEADTEACHER:
+        reason = headship_ends.ROLE_CHANGED_REASON.format(role=role.label.lower())
+        headship_ends.headships_end_on_deactivation(user=user, actor=actor, reason=reason)
+    if before == Role.GOVERNOR:  # a chair's seat kept would open case material again, unasked (ADR 0082)
+        headship_ends.member_seats_end(user=user, actor=actor)
 
 
 @transaction.atomic
@@ -147,7 +152,7 @@ def user_update(
     reading_before = own_passwords.case_reading(user)
     raises = rules.granting_or_raising_the_adviser_or_officer_role_needs_an_officer(before=before_role, after=role)
     reactivates = rules.reactivating_an_adviser_or_officer_needs_an_officer(
-        role=role, was_active=was_active, is_active=is_active
+        role=role, was_active=was_active, is_active=is_active, sits_for_a_school=own_passwords.sits_for_a_school(user)
     )
     needs_request = (raises or reactivates) and not _may_grant(actor)
     if needs_request and reactivates:
@@ -201,12 +206,13 @@ def suspend_until_an_officer_agrees(*, user: User, actor: User | None, what: str
     user = _locked(user)
     pending = RoleRequest.objects.select_for_update().filter(user=user, status=RoleRequestStatus.PENDING).first()
     asked_role = pending.role if pending is not None else None
+    sits = own_passwords.sits_for_a_school(user)
     if actor is None or not rules.a_case_readers_credentials_reset_by_an_admin_wait_for_an_officer(
-        actor=actor, user=user, asked_role=asked_role
+        actor=actor, user=user, asked_role=asked_role, sits_for_a_school=sits
     ):
         return None
     role = user.role
-    reads_now = user.is_active and rules.case_access(role) > 0
+    reads_now = user.is_active and rules.case_access(role, sits_for_a_school=sits) > 0
     if reads_now:
         user.is_active = False
         save_as(user, actor=actor, update_fields=["is_active"], reason=SUSPENDED_REASON)
@@ -258,7 +264,8 @@ def role_request_create(
     account, or, for a headteacher, make them `school`'s headteacher too). One request waits per
     user: asking again for the same thing changes nothing."""
     role = Role(role)
-    if role not in rules.ROLES_NEEDING_AN_OFFICER:
+    # (A governor's reactivation is asked for when their seat opens case material: suspend_until_an_officer_agrees.)
+    if role not in rules.ROLES_NEEDING_AN_OFFICER and not (reactivate and role == Role.GOVERNOR):
         raise ValidationError(REQUEST_NOT_NEEDED.format(role=role.label.lower()))
     if actor is None or not actor.is_active or actor.role not in (Role.ADMIN, Role.OFFICER):
         raise ValidationError(MAY_NOT_REQUEST)

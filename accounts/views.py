@@ -12,7 +12,7 @@ from django.urls import reverse, reverse_lazy
 from core.forms import add_service_errors, posted
 from core.pagination import paginate
 
-from . import exports, rules, selectors, services, user_page
+from . import exports, own_passwords, rules, selectors, services, user_page
 from .forms import OwnPasswordChangeForm, PasswordResetByAdminForm, SignInForm, UserCreateForm, UserUpdateForm
 from .password_link_views import saved_or_refused
 from .roles import Role
@@ -150,4 +150,6 @@ def user_password(request, pk: int):
 
 def _suspends(request, user) -> bool:
     """Whether this person resetting the user's credentials suspends the account (docs/adr/0061)."""
-    return rules.a_case_readers_credentials_reset_by_an_admin_wait_for_an_officer(actor=request.user, user=user)
+    return rules.a_case_readers_credentials_reset_by_an_admin_wait_for_an_officer(
+        actor=request.user, user=user, sits_for_a_school=own_passwords.sits_for_a_school(user)
+    )

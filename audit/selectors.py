@@ -1,11 +1,14 @@
 """Reads of the access log, role requests and the read log, newest first, in a fixed number of
 queries whatever their length (users, content types and requests joined, never fetched per row)."""
 
+from datetime import timedelta
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.text import capfirst
 
-from accounts.models import AccessEvent, RoleRequest, RoleRequestStatus, User
+from accounts.models import AccessEvent, AccessEventKind, RoleRequest, RoleRequestStatus, User
 
 from .models import ReadEvent
 
@@ -97,11 +100,29 @@ def access_log(*, user: User | None = None, kind: str = "") -> QuerySet[AccessEv
     return events
 
 
+# How far back the role requests page shows who else changed the person's sign-in.
+SIGN_IN_CHANGES_SHOWN_FOR = timedelta(days=30)
+SIGN_IN_CHANGES = (AccessEventKind.EMAIL_CHANGED, AccessEventKind.PASSWORD_SET, AccessEventKind.SECOND_FACTOR_RESET)
+
+
 def pending_role_requests() -> QuerySet[RoleRequest]:
+    """The requests waiting, oldest first, each person's sign-in changes by someone else in the last
+    30 days as `user.sign_in_changes` (docs/adr/0082): an address an admin changed while the account
+    had no case material suspended nothing, and the link to choose a password goes to it."""
+    changes = (
+        AccessEvent.objects.filter(kind__in=SIGN_IN_CHANGES, at__gte=timezone.now() - SIGN_IN_CHANGES_SHOWN_FOR)
+        .exclude(actor_id=F("user_id"))
+        .select_related("actor")
+        .order_by("at", "id")
+    )
     return (
         RoleRequest.objects.filter(status=RoleRequestStatus.PENDING)
         .select_related("requested_by", "school")
-        .prefetch_related("user__groups", "user__headships")  # "Schools they lead", for an officer to end one
+        .prefetch_related(
+            "user__groups",
+            "user__headships",  # "Schools they lead", for an officer to end one
+            Prefetch("user__access_events", queryset=changes, to_attr="sign_in_changes"),
+        )
         .order_by("requested_at", "id")
     )
 

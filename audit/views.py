@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import own_passwords, rules, services
 from accounts.models import RoleRequest, RoleRequestStatus
+from accounts.roles import Role
 from core.exports import csv_response
 from core.forms import add_service_errors, posted
 from core.model_choices import holds_no_key
@@ -64,6 +65,8 @@ def approved_message(role_request) -> str:
     """What approving gave: a school's headship names the school (they may have had the role already)."""
     if role_request.school_id:
         return f"Approved: {role_request.user} is now headteacher of {role_request.school.name}."
+    if role_request.role == Role.GOVERNOR:  # only ever a reactivation (docs/adr/0082)
+        return f"Approved: {role_request.user}'s account is active again."
     return f"Approved: {role_request.user} now has the {role_request.get_role_display().lower()} role."
 
 

@@ -242,3 +242,13 @@ def side_by_side(
     rows = [(a.name, a, earlier.pop(a.code, None)) for a in this.areas]
     rows += [(a.name, None, a) for a in earlier.values()]
     return rows
+
+
+def nobody_at_the_school_reads_its_category(school: School) -> bool:
+    """No active headteacher or chair of governors account: the category sent is in the service, but
+    nobody at the school can read or answer it there (the officer's page says so, to tell the school)."""
+    from accounts.headships import headteachers_of
+
+    from .notices import chairs_of  # (notices reads the selectors)
+
+    return not headteachers_of(school).exists() and not chairs_of(school).exists()

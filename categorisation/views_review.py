@@ -56,6 +56,7 @@ def detail(request, pk: int, return_form=None, approve_form=None):
             .prefetch_related("emails")
             .first()
         )
+    school = categorisation.school
     record_request_read(request, categorisation, label=read_label(categorisation))
     record_restricted_reads(request, categorisation.school, cited)
     return render(
@@ -63,6 +64,7 @@ def detail(request, pk: int, return_form=None, approve_form=None):
         "categorisation/detail.html",
         {
             "notice": notice,
+            "nobody_reads_it": notice is not None and selectors.nobody_at_the_school_reads_its_category(school),
             "can_decide": notice is not None
             and notice.is_open_challenge
             and request.user.has_perm("categorisation.decide_challenges"),

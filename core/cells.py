@@ -14,7 +14,7 @@ YEAR_OUT_OF_RANGE = "must be a date in a year from {earliest} to {latest}"
 NOT_A_DATE = "is not a date in the form dd-mm-yyyy"
 NO_SUCH_DATE = "is not a real date: check the day and the month"
 # Written as a date is (dd-mm-yyyy, dd/mm/yyyy, yyyy-mm-dd), whether or not the day exists.
-_DATE_SHAPE = re.compile(r"\d{1,2}([-/])\d{1,2}\1\d{4}|\d{4}-\d{1,2}-\d{1,2}")
+_DATE_SHAPE = re.compile(r"[0-9]{1,2}([-/])[0-9]{1,2}\1[0-9]{4}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 NUMBER_TOO_LARGE = "is too large: it must be between -{largest} and {largest}"
 NUMBER_FAR_TOO_LARGE = "is too large a number"
 
@@ -58,7 +58,7 @@ def parse_int(text: str, *, minimum: int | None = None, maximum: int | None = No
     text = text.strip()
     if is_missing(text):
         return None
-    if re.fullmatch(r"-?\d+(\.0+)?", text) is None:
+    if re.fullmatch(r"-?[0-9]+(\.0+)?", text) is None:
         raise ValueError("is not a whole number")
     value = int(text.split(".")[0])
     if minimum is not None and value < minimum:

@@ -25,6 +25,7 @@ from django.utils.formats import date_format
 from . import once
 from .exports import write_xlsx
 from .models import Export, ExportStatus
+from .text import in_sentence
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +70,7 @@ class ExportKind:
     @property
     def title_in_sentence(self) -> str:
         """The title inside a sentence: "Your schools spreadsheet", but "Your MSP groups spreadsheet"."""
-        first_word = self.title.split(" ", 1)[0]
-        return self.title if first_word.isupper() else self.title[:1].lower() + self.title[1:]
+        return in_sentence(self.title)
 
 
 KINDS: dict[str, ExportKind] = {}

@@ -12,7 +12,7 @@ import io
 import itertools
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 import pyarrow as pa
@@ -43,7 +43,9 @@ from .tabular_xlsx import (
     XLSX_PACKED_TOO_TIGHTLY,
     XLSX_RATIO_FROM_BYTES,
     XLSX_SHEET_ERRORS,
+    XLSX_STRICT_OPEN_XML,
     XLSX_TOO_LARGE_UNPACKED,
+    XLSX_TOO_LARGE_UNPACKED_PAST,
     read_xlsx,
     unpacking_problem,
 )
@@ -54,8 +56,10 @@ __all__ = [
     "HEADER_SEARCH_ROWS",
     "NO_DATA_ROWS",
     "OLD_EXCEL_FILE",
+    "PASSWORD_PROTECTED_FILE",
     "RAGGED_ROW",
     "UNREADABLE_FILE",
+    "UTF16_FILE",
     "XLSX_DAMAGED",
     "XLSX_FIRST_SHEET_ONLY",
     "XLSX_FORMULAS_NOT_CALCULATED",
@@ -64,19 +68,37 @@ __all__ = [
     "XLSX_PACKED_TOO_TIGHTLY",
     "XLSX_RATIO_FROM_BYTES",
     "XLSX_SHEET_ERRORS",
+    "XLSX_STRICT_OPEN_XML",
     "XLSX_TOO_LARGE_UNPACKED",
+    "XLSX_TOO_LARGE_UNPACKED_PAST",
     "FileRefused",
     "Table",
+    "is_password_protected",
     "load_workbook",
+    "looks_like_utf16",
     "read_table",
     "unpacking_problem",
 ]
 
 OLD_EXCEL_FILE = "Old Excel (.xls) files cannot be read. Save the file as .xlsx or CSV and upload it again."
+PASSWORD_PROTECTED_FILE = (
+    "The workbook is protected with a password, so it cannot be read. Save a copy without the password (in Excel: "
+    "File, Info, Protect Workbook, Encrypt with Password, and clear the password) and upload that."
+)
+UTF16_FILE = (
+    "The file is saved as UTF-16 (Excel's \u201cUnicode Text\u201d). Save it as \u201cCSV UTF-8 (Comma "
+    "delimited)\u201d and upload it again."
+)
 BINARY_FILE = "the file contains binary data; it is not a CSV file"
 
 XLSX_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an OLE compound file: a legacy .xls, or an .xlsx encrypted with a password
+# Excel's "Encrypt with Password" keeps the workbook in an OLE stream named "EncryptedPackage". Its
+# directory entry ([MS-CFB] 2.6) starts at a multiple of 128 bytes into the file with the name in
+# UTF-16LE, ended by a NUL, and the name's length in bytes (34) at byte 64.
+ENCRYPTED_PACKAGE_ENTRY = "EncryptedPackage\0".encode("utf-16-le")
+ENCRYPTED_PACKAGE_NAME_LENGTH = len(ENCRYPTED_PACKAGE_ENTRY).to_bytes(2, "little")
+UTF16_SAMPLE_BYTES = 1024
 
 RAGGED_ROW = "has {found} values but the header has {expected} columns (is a comma missing quotes?)"
 
@@ -100,19 +122,22 @@ def read_table(
     if not data or data.isspace():  # (not data.strip(), which copies the whole file)
         raise FileRefused(EMPTY_FILE)
     malformed: dict[int, str] = {}
+    if data.startswith(OLE_MAGIC) and is_password_protected([data]):
+        raise FileRefused(PASSWORD_PROTECTED_FILE)
     if data.startswith(OLE_MAGIC) or filename.lower().endswith(".xls"):
         raise FileRefused(OLD_EXCEL_FILE)
     if data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
         # (core.tabular's load_workbook, looked up here: a test forbids unpacking a zip bomb by replacing it)
         return read_xlsx(data, keep, header_hint, open_workbook=load_workbook)
     text, encoding = _decode(data)
-    top = _first_csv_rows(text)
+    top, whole = _first_csv_rows(text)
     header_index = _find_header_row(top, header_hint)
     columns, wanted = _read_header(text, keep, header_index)
-    frame = _read_csv_regular(text, top, wanted) if header_index == 0 else None
+    # (a top row the csv module cannot read is refused by _ragged_rows, naming it: not left to Arrow)
+    frame = _read_csv_regular(text, top, wanted) if header_index == 0 and whole else None
     if frame is None:
         frame = _read_csv(text, wanted, header_index)
-        ragged = _ragged_rows(text, header_index, len(columns))
+        ragged = _ragged_rows(text, header_index, len(columns), frame)
         if ragged:
             frame = frame.drop(index=list(ragged))
             malformed = {header_index + 2 + i: message for i, message in ragged.items()}
@@ -124,14 +149,43 @@ def read_table(
     return Table(columns=columns, frame=frame, encoding=encoding, header_row=header_index + 1, malformed=malformed)
 
 
-def _ragged_rows(text: str, header_index: int, expected: int) -> dict[int, str]:
+def is_password_protected(chunks: Iterable[bytes]) -> bool:
+    """Whether an OLE compound file, given as its chunks in order, is an .xlsx encrypted with a
+    password: its directory names an EncryptedPackage stream (ENCRYPTED_PACKAGE_ENTRY)."""
+    tail, offset = b"", 0  # (an entry may straddle two chunks: the tail is looked at again)
+    for chunk in chunks:
+        text = tail + chunk
+        at = text.find(ENCRYPTED_PACKAGE_ENTRY)
+        while at >= 0:
+            if (offset + at) % 128 == 0 and text[at + 64 : at + 66] == ENCRYPTED_PACKAGE_NAME_LENGTH:
+                return True
+            at = text.find(ENCRYPTED_PACKAGE_ENTRY, at + 1)
+        tail = text[-66:]
+        offset += len(text) - len(tail)
+    return False
+
+
+def looks_like_utf16(head: bytes) -> bool:
+    """Whether the file's first bytes are UTF-16 text, with or without a byte order mark: nearly
+    every other byte NUL (the high byte of each Latin character) and the bytes between not."""
+    sample = head[: UTF16_SAMPLE_BYTES - UTF16_SAMPLE_BYTES % 2]
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    pairs = len(sample) // 2
+    if pairs < 4:
+        return False
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    return max(even, odd) >= pairs * 3 // 4 and min(even, odd) <= pairs // 16
+
+
+def _ragged_rows(text: str, header_index: int, expected: int, frame: pd.DataFrame) -> dict[int, str]:
     """Rows (by position after the header) whose number of values differs from the header's,
     which pandas would silently truncate or pad. Trailing empty values are tolerated."""
     ragged = {}
+    read = 0  # rows the csv module has read, so a row it cannot read is named
     try:
-        reader = csv.reader(io.StringIO(text))
-        for position, row in enumerate(reader):
-            index = position - header_index - 1
+        for row in csv.reader(io.StringIO(text, newline="")):  # (newline="": a lone CR ends a row, as in pandas)
+            index, read = read - header_index - 1, read + 1
             if index < 0 or not row or len(row) == expected:
                 continue
             if len(row) > expected and not any(v.strip() for v in row[expected:]):
@@ -139,21 +193,37 @@ def _ragged_rows(text: str, header_index: int, expected: int) -> dict[int, str]:
             if len(row) < expected or any(v.strip() for v in row[expected:]):
                 ragged[index] = RAGGED_ROW.format(found=len(row), expected=expected)
     except csv.Error as exc:
-        raise FileRefused(UNREADABLE_FILE.format(detail=csv_problem(exc))) from None
+        column = _too_long_cell_column(frame, read - header_index - 1)
+        raise FileRefused(UNREADABLE_FILE.format(detail=csv_problem(exc, row=read + 1, column=column))) from None
     return ragged
 
 
-def _first_csv_rows(text: str) -> list[list[str]]:
+def _too_long_cell_column(frame: pd.DataFrame, index: int) -> str | None:
+    """The column of the row at `index` after the header with a cell past the csv module's limit,
+    if pandas (which has no limit) read it into a column loaded."""
+    if index not in frame.index:
+        return None
+    limit = csv.field_size_limit()
+    return next((str(name) for name, value in frame.loc[index].items() if len(value) > limit), None)
+
+
+def _first_csv_rows(text: str) -> tuple[list[list[str]], bool]:
+    """The first rows, and whether they were all read: not those from a row the csv module cannot read."""
     # The first lines only: splitting a 36 MB file into lines to keep ten cost more than reading them.
     breaks = list(itertools.islice(LINE_BREAK.finditer(text), HEADER_SEARCH_ROWS))
     head = text if len(breaks) < HEADER_SEARCH_ROWS else text[: breaks[-1].end()]
+    rows: list[list[str]] = []
     try:
-        return list(csv.reader(io.StringIO(head)))
+        for row in csv.reader(io.StringIO(head, newline="")):
+            rows.append(row)
     except csv.Error:
-        return []
+        return rows, False  # the header may still be among the rows above
+    return rows, True
 
 
 def _decode(data: bytes) -> tuple[str, str]:
+    if looks_like_utf16(data[:UTF16_SAMPLE_BYTES]):
+        raise FileRefused(UTF16_FILE)
     if b"\x00" in data[:65536]:
         raise FileRefused(UNREADABLE_FILE.format(detail=BINARY_FILE))
     if data.startswith(b"\xef\xbb\xbf"):
@@ -227,7 +297,7 @@ def _read_csv_regular(text: str, top: list[list[str]], wanted: list[str]) -> pd.
         len(set(header)) != len(header)
         or len(set(cleaned)) != len(cleaned)
         or not set(wanted) <= set(header)
-        or LONE_CR.search(text)  # it ends a row for Arrow, not for the csv module
+        or LONE_CR.search(text)  # (old Mac line ends, or a CR in a cell: rare, read the careful way)
     ):
         return None
     irregular = []

@@ -25,7 +25,6 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
-from xml.etree.ElementTree import ParseError
 
 import pandas as pd
 from openpyxl import load_workbook
@@ -58,6 +57,10 @@ from .text import file_size, normalise_text
 XLSX_TOO_LARGE_UNPACKED = (
     "The workbook would unpack to {size}, more than the {limit} an import may. Save it as CSV and import that."
 )
+# When the size, rounded as file_size shows it, is the limit's ("1GB, more than the 1GB").
+XLSX_TOO_LARGE_UNPACKED_PAST = (
+    "The workbook would unpack to more than the {limit} an import may. Save it as CSV and import that."
+)
 XLSX_PACKED_TOO_TIGHTLY = (
     "The workbook's {member} is packed {ratio:,} times smaller than its contents, which no real workbook is. "
     "Save it as CSV and import that."
@@ -66,10 +69,19 @@ XLSX_MAX_RATIO = 100  # openpyxl's and Excel's worksheets pack 5 to 30 times
 XLSX_RATIO_FROM_BYTES = 1024 * 1024  # small members (styles, themes) may pack as they like
 
 XLSX_DAMAGED = "the workbook is damaged: its first sheet could not be read ({detail})"
-# What reading a sheet raises on XML that is cut short or not a sheet's: the parser's own error
-# (ElementTree's, defusedxml's refusals are ValueErrors), a member the sheet names missing, or
-# compressed data that ends early.
-XLSX_SHEET_ERRORS = (ParseError, ValueError, KeyError, EOFError, OSError, zipfile.BadZipFile, zlib.error)
+XLSX_NO_SHEET = "it holds no sheet"
+XLSX_UNEXPECTED_VALUE = "a part of it holds a setting no spreadsheet program writes"
+# What reading a workbook raises on XML that is cut short or not a sheet's: the parser's own error
+# (ElementTree's ParseError and lxml's XMLSyntaxError are both SyntaxErrors; defusedxml's refusals are
+# ValueErrors), a member the sheet names missing, or compressed data that ends early.
+XLSX_SHEET_ERRORS = (SyntaxError, ValueError, KeyError, EOFError, OSError, zipfile.BadZipFile, zlib.error)
+# A workbook saved as "Strict Open XML Spreadsheet" names its parts in namespaces openpyxl does not
+# read, so it finds no sheet in it.
+XLSX_STRICT_OPEN_XML = (
+    "The workbook is saved as \u201cStrict Open XML Spreadsheet\u201d, which cannot be read. Save it as "
+    "\u201cExcel Workbook (.xlsx)\u201d and upload it again."
+)
+STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/"
 
 XLSX_FIRST_SHEET_ONLY = (
     'The first sheet, "{sheet}", has no data rows, and only the first sheet of a workbook is read. '
@@ -111,7 +123,10 @@ def unpacking_problem(archive: zipfile.ZipFile) -> str | None:
     members = archive.infolist()
     total, limit = sum(member.file_size for member in members), settings.XLSX_MAX_UNPACKED_BYTES
     if total > limit:
-        return XLSX_TOO_LARGE_UNPACKED.format(size=file_size(total), limit=file_size(limit))
+        size, most = file_size(total), file_size(limit)
+        if size == most:
+            return XLSX_TOO_LARGE_UNPACKED_PAST.format(limit=most)
+        return XLSX_TOO_LARGE_UNPACKED.format(size=size, limit=most)
     for member in members:
         ratio = member.file_size // max(member.compress_size, 1)
         if member.file_size > XLSX_RATIO_FROM_BYTES and ratio > XLSX_MAX_RATIO:
@@ -264,11 +279,15 @@ def read_xlsx(
         raise FileRefused(problem)
     try:
         workbook = open_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except ParseError as exc:  # read-only mode parses the first sheet's opening to size it
+    except SyntaxError as exc:  # XML that does not parse: the styles, or the first sheet's opening (read to size it)
         raise FileRefused(UNREADABLE_FILE.format(detail=XLSX_DAMAGED.format(detail=first_line(exc)))) from None
+    except TypeError:  # openpyxl's, for an attribute it does not know or of the wrong type: jargon to a person
+        raise FileRefused(UNREADABLE_FILE.format(detail=XLSX_DAMAGED.format(detail=XLSX_UNEXPECTED_VALUE))) from None
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise FileRefused(UNREADABLE_FILE.format(detail=f"not a valid .xlsx workbook ({first_line(exc)})")) from None
     try:
+        if not workbook.worksheets:  # openpyxl skips a sheet whose part is missing or not a sheet it reads
+            raise FileRefused(_no_sheet_problem(data))
         sheet = workbook.worksheets[0]
         no_data = XLSX_FIRST_SHEET_ONLY.format(sheet=sheet.title) if len(workbook.worksheets) > 1 else None
         uncalculated = _uncalculated_formulas_of(data, sheet._worksheet_path)
@@ -280,6 +299,15 @@ def read_xlsx(
     if len(table.frame.index) == 0 and not table.malformed and (no_data or not lacks_hint(table.columns, hint)):
         raise FileRefused(no_data or NO_DATA_ROWS)
     return table
+
+
+def _no_sheet_problem(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        try:
+            strict = STRICT_NAMESPACE in archive.read("_rels/.rels")  # the package's relationships
+        except KeyError:
+            strict = False
+    return XLSX_STRICT_OPEN_XML if strict else UNREADABLE_FILE.format(detail=XLSX_DAMAGED.format(detail=XLSX_NO_SHEET))
 
 
 def _uncalculated_formulas_of(data: bytes, member: str) -> dict[int, set[int]]:

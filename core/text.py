@@ -66,6 +66,16 @@ def single_line(value: str) -> str:
     return _LINE_BREAK_RUN.sub(" ", value) if _LINE_BREAK_RUN.search(value) else value
 
 
+def in_sentence(text: str) -> str:
+    """A label inside a sentence: its first letter lower case, unless its first word is an acronym
+    ("MSP meeting"); every other word as written ("meeting with the trust CEO", not "trust ceo",
+    which str.lower() makes of "Meeting with the trust CEO")."""
+    first_word = text.split(" ", 1)[0]
+    if not first_word or first_word[1:2].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
 def is_number(value: str) -> bool:
     """Digits 0-9 only, as in a URN or an id typed or sent in an address: int() reads them.
     (str.isdigit() is also true of "²" and "①", which int() refuses.)"""

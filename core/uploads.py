@@ -13,6 +13,7 @@ message (an empty-file error on any other field): the person sees the form again
 A file's name is never a path: stored files get names the service makes (`stored_name`), and the
 name the browser sent is kept only as text, normalised (`original_name`)."""
 
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import PurePosixPath, PureWindowsPath
@@ -22,7 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.urls import Resolver404, resolve
 
-from .tabular import unpacking_problem
+from .tabular import PASSWORD_PROTECTED_FILE, UTF16_FILE, is_password_protected, looks_like_utf16, unpacking_problem
 from .text import file_size, normalise_text, single_line
 
 # Room for the form's other fields (CSRF token, options) when judging a request by its
@@ -148,16 +149,14 @@ class LimitedFileField(forms.FileField):
 NOT_A_SPREADSHEET = "The file must be a CSV file or an Excel workbook (.xlsx)"
 NOT_A_WORKBOOK = "The file is a zip archive but not an Excel workbook (.xlsx)"
 OLD_EXCEL = "Old Excel (.xls) files cannot be read. Save the file as .xlsx or CSV and upload it again"
+PASSWORD_PROTECTED = PASSWORD_PROTECTED_FILE.removesuffix(".")
 NOT_TEXT = "The file must be a CSV file or an Excel workbook (.xlsx): it contains binary data"
 NOT_TEXT_AT_LINE = NOT_TEXT + " (a NUL character on line {line:,}): remove it and upload the file again"
 OTHER_SEPARATOR = (
     "The file's columns are separated by {separator}, not commas. Save it as \u201cCSV UTF-8 (Comma delimited)\u201d "
     "and upload it again"
 )
-UTF16_TEXT = (
-    "The file is saved as UTF-16 (Excel's \u201cUnicode Text\u201d). Save it as \u201cCSV UTF-8 (Comma "
-    "delimited)\u201d and upload it again"
-)
+UTF16_TEXT = UTF16_FILE.removesuffix(".")
 WEB_PAGE = (
     "The file is a web page (HTML), not a CSV file or an Excel workbook (.xlsx). If it was downloaded, "
     "download it again"
@@ -168,7 +167,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 XLSX_MEMBERS = ("[Content_Types].xml", "xl/workbook.xml")
 # Files that are plainly something else, whatever their name says.
 OTHER_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"BZh", b"7z\xbc\xaf", b"Rar!", b"MZ")
-UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # (exchange.filetypes; core.tabular.looks_like_utf16 knows them too)
 # A web page saved under a spreadsheet's name (a download that returned an error page, or Excel's
 # "Web Page" format): its first tag, after any byte order mark and blank space, lower-cased.
 WEB_PAGE_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<table")
@@ -199,13 +198,16 @@ def spreadsheet_kind(upload) -> str:
             raise forms.ValidationError(problem)
         return "xlsx"
     if head.startswith(OLE_MAGIC):
-        raise forms.ValidationError(OLD_EXCEL)
+        protected = is_password_protected(upload.chunks())
+        upload.seek(0)
+        raise forms.ValidationError(PASSWORD_PROTECTED if protected else OLD_EXCEL)
     if head.startswith(OTHER_MAGIC):
         raise forms.ValidationError(NOT_A_SPREADSHEET)
-    if head.startswith(UTF16_BOMS):
-        raise forms.ValidationError(UTF16_TEXT)
-    start = upload.read(1024).removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    first = upload.read(1024)
     upload.seek(0)
+    if looks_like_utf16(first):  # with a byte order mark, or without one: then its NUL bytes would be named
+        raise forms.ValidationError(UTF16_TEXT)
+    start = first.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
     if start.startswith(WEB_PAGE_STARTS):
         raise forms.ValidationError(WEB_PAGE)
     if start.startswith(XML_START):
@@ -233,7 +235,7 @@ def _other_separator(start: bytes) -> str:
     """ "semicolons" or "tabs" when the file's first line has no comma but two or more of those: a
     CSV saved by a European Excel, or a tab-separated export, read as one column it would say only
     that the importer's columns are missing."""
-    first_line = start.split(b"\n", 1)[0]
+    first_line = re.split(rb"[\r\n]", start, maxsplit=1)[0]  # (a lone CR ends a line too: old Mac line ends)
     if b"," in first_line:
         return ""
     for byte, name in ((b";", "semicolons"), (b"\t", "tabs")):

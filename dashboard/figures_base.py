@@ -47,6 +47,13 @@ class Figure:
         return len(self.entries) if self.n is None else self.n
 
 
+# What a pack says of the concerns it leaves out (Scope.restricted): the dashboard counts them.
+LEAVES_OUT_WHISTLEBLOWING = (
+    "Concerns about academies raised by whistleblowers are not counted in this pack (they are kept within the "
+    "system), so its concern figures can be lower than the dashboard's."
+)
+
+
 @dataclass
 class Scope:
     """What the figures are computed for: the day, the user (concerns are read as they may see them)

@@ -27,6 +27,7 @@ from schools.models import School
 from schools.terms import academic_year_of
 
 from . import charts, figure_charts, figures, history
+from .figures_base import LEAVES_OUT_WHISTLEBLOWING
 from .models import PackAudience, PackStatus, ReportingPack
 from .outcomes import OutcomesTable, national_years, outcomes_table
 
@@ -302,11 +303,8 @@ def changes_since(before: dict | None, after: dict) -> list[Change]:
 
 
 def pack_pdf(contents: PackContents) -> bytes:
-    return render_pdf(
-        "dashboard/pack_pdf.html",
-        {"c": contents, "title": str(contents.pack), "COUNCIL_NAME": settings.COUNCIL_NAME},
-        record=True,
-    )
+    context = {"c": contents, "title": str(contents.pack), "leaves_out": LEAVES_OUT_WHISTLEBLOWING}
+    return render_pdf("dashboard/pack_pdf.html", context | {"COUNCIL_NAME": settings.COUNCIL_NAME}, record=True)
 
 
 def pack_workbook(contents: PackContents) -> bytes:
@@ -322,7 +320,8 @@ def pack_workbook(contents: PackContents) -> bytes:
                 [
                     (section, label, count, pack.get_audience_display(), pack.scope_label, pack.as_of)
                     for section, label, count in contents.summary()
-                ],
+                ]
+                + [("Note", LEAVES_OUT_WHISTLEBLOWING, "", "", "", "")],
             ),
             (
                 "Support levels",

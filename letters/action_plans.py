@@ -169,11 +169,14 @@ def action_plan_submit(
     items: list[PlanItem],
     upload=None,
     today: date | None = None,
+    version: str | None = None,
 ) -> ActionPlan:
     """The headteacher sends (or sends again) the school's plan. A new file replaces the last one;
     without one, the file already sent is kept. The items replace the plan's actions. The plan sent
     again just as it awaits review (a double click, or Back and send again) is returned unchanged:
-    no revision is recorded and the LA is not emailed again."""
+    no revision is recorded and the LA is not emailed again. From a page (`version` given), any other
+    plan is refused if the plan changed since the page was opened (sent from another tab, or the
+    LA's view given): core.versions."""
     plan = (
         ActionPlan.objects.select_for_update().select_related("letter__school", "letter__letter_type").get(pk=plan.pk)
     )
@@ -198,6 +201,7 @@ def action_plan_submit(
         raise ValidationError(errors)
     if plan.status == PlanStatus.SUBMITTED and not upload and _as_sent(plan, text=text, items=items):
         return plan
+    refuse_if_changed_since(plan, version, noun="plan", actor=actor)
     if upload:
         _store_file(plan, upload, kind)
     revised = plan.first_submitted_on is not None

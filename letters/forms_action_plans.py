@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 
-from core.forms import TextLimits, form_helper
+from core.forms import form_helper
 from core.text import file_size
 from core.uploads import LimitedFileField
 from core.versions import VersionedForm
@@ -39,7 +39,7 @@ MAX_ACTIONS_REACHED = (
 )
 
 
-class ActionPlanForm(TextLimits, forms.Form):
+class ActionPlanForm(VersionedForm):  # (with core.forms.TextLimits): the plan as the page showed it
     text_labels = {"text": "The plan"}
 
     file = LimitedFileField(

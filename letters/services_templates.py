@@ -29,8 +29,11 @@ def _refuse_a_second_with_the_same_words(letter_type: LetterType, text: str, *, 
     others = letter_type.indicators.all() if other_than is None else letter_type.indicators.exclude(pk=other_than)
     for indicator in others:
         if _same_words(indicator.text) == _same_words(text):
-            message = INDICATOR_ALREADY_LISTED if indicator.is_active else INDICATOR_ALREADY_RETIRED
-            raise ValidationError({"text": message.format(letter_type=letter_type.name, text=indicator.text)})
+            if indicator.is_active:
+                message = INDICATOR_ALREADY_LISTED.format(letter_type=letter_type.name, text=indicator.text)
+            else:
+                message = INDICATOR_ALREADY_RETIRED.format(letter_type=letter_type.name, text=indicator.text)
+            raise ValidationError({"text": message})
 
 
 @transaction.atomic

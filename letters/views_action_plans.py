@@ -62,7 +62,8 @@ def school_plan(request, pk: int):
     plan = action_plans.plan_for_headteacher(user=request.user, pk=pk)
     data = posted(request)
     add_row = data is not None and "add_action" in data
-    form = ActionPlanForm(data, posted_files(request), has_file=bool(plan.file), initial={"text": plan.text})
+    initial = {"text": plan.text, "version": version_of(plan)}
+    form = ActionPlanForm(data, posted_files(request), has_file=bool(plan.file), initial=initial)
     today = _today()  # the rows' rules and the service's see the same day
     sent = None  # the actions sent before, shown to revise (the page as opened)
     if data is None:
@@ -85,7 +86,11 @@ def school_plan(request, pk: int):
                     items=_items(formset),
                     upload=form.cleaned_data.get("file"),
                     today=today,
+                    version=form.cleaned_data["version"],
                 )
+            except ChangedSince as error:  # sent from another tab, or the LA gave its view, since
+                add_service_errors(form, error)
+                form.take_version(error.version)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

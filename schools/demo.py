@@ -47,8 +47,9 @@ def seed(ctx) -> None:
         )
     governor = ctx.users["governor"]
     if not Governorship.objects.filter(user=governor, school=by_urn[GOVERNOR_SCHOOL_URN]).exists():
+        # By the demo officer: a chair's seat opens case material, so an admin's would wait for one (ADR 0082).
         services.governorship_add(
-            user=governor, school=by_urn[GOVERNOR_SCHOOL_URN], role=GovernorRole.CHAIR, actor=admin
+            user=governor, school=by_urn[GOVERNOR_SCHOOL_URN], role=GovernorRole.CHAIR, actor=ctx.users["officer"]
         )
     ctx.facts["governor_school_urn"] = GOVERNOR_SCHOOL_URN
     seed_letterheads(ctx)

@@ -121,7 +121,12 @@ class GovernorshipForm(TextLimits, forms.Form):
         },
         widget=forms.HiddenInput,
     )
-    role = forms.ChoiceField(label="Role on the governing body", choices=GovernorRole.choices)
+    role = forms.ChoiceField(
+        label="Role on the governing body",
+        choices=GovernorRole.choices,
+        help_text="A chair or vice-chair also reads the category sent to the school and the minutes of MSP meetings "
+        "they attend: the account then waits for an officer to reactivate it.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

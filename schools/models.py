@@ -235,6 +235,11 @@ class GovernorRole(models.TextChoices):
     MEMBER = "member", "Governor"
 
 
+# The seats that sit for the school: on its MSP group (visits.msp_members, ADR 0031), reading the
+# minutes of the meetings attended, and so reading case material (accounts.rules.case_access).
+SCHOOL_MEMBER_SEATS = (GovernorRole.CHAIR, GovernorRole.VICE_CHAIR)
+
+
 class Governorship(models.Model):
     """A governor user's seat on one school's governing body: what scopes everything they see."""
 

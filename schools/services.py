@@ -18,8 +18,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts import access
-from accounts.models import AccessEventKind, User
+from accounts.models import User
 from accounts.roles import Role
 from core import emails
 from core import tasks as queue
@@ -27,13 +26,15 @@ from core.history import SYSTEM, delete_as, save_as
 from core.versions import refuse_if_changed_since
 
 from . import tasks
+from .governorships import GOVERNOR_ROLE as GOVERNOR_ROLE
+from .governorships import GOVERNORSHIP_EXISTS as GOVERNORSHIP_EXISTS
+from .governorships import governorship_add as governorship_add
+from .governorships import governorship_remove as governorship_remove
 from .logos import LogoRefused, checked_logo
 from .models import (
     ALERT_RETRYING_PREFIX,
     Councillor,
     ElectedMemberAlert,
-    GovernorRole,
-    Governorship,
     HeadAppointment,
     Letterhead,
     School,
@@ -69,8 +70,6 @@ from .terms import TERM_DATE_ERROR_LABELS, TERM_ORDER, terms_for_year
 log = logging.getLogger(__name__)
 
 LINK_ADVISER_ROLE = "The link adviser must be a user with the adviser or officer role."
-GOVERNOR_ROLE = "{user} does not have the governor role. Change their role first."
-GOVERNORSHIP_EXISTS = "{user} is already a governor of {school}."
 
 
 # ---- LA-kept school details ------------------------------------------------------------------
@@ -116,38 +115,6 @@ def trust_update(*, trust: Trust, actor: User, ceo_name: str, chair_name: str) -
     trust.ceo_name, trust.chair_name = ceo_name.strip(), chair_name.strip()
     save_as(trust, actor=actor, update_fields=["ceo_name", "chair_name"])
     return trust
-
-
-@transaction.atomic
-def governorship_add(*, user: User, school: School, role: str = GovernorRole.MEMBER, actor: User) -> Governorship:
-    if user.role != Role.GOVERNOR:
-        raise ValidationError(GOVERNOR_ROLE.format(user=user))
-    if Governorship.objects.filter(user=user, school=school).exists():
-        raise ValidationError(GOVERNORSHIP_EXISTS.format(user=user, school=school.name))
-    governorship = Governorship(user=user, school=school, role=role)
-    try:
-        with transaction.atomic():
-            save_as(governorship, actor=actor)
-    except IntegrityError as error:  # the same seat given at the same moment (unique_governorship)
-        raise ValidationError(GOVERNORSHIP_EXISTS.format(user=user, school=school.name)) from error
-    # A seat opens the school's published material only (never case material): an admin gives it
-    # alone, and it is in the access log (docs/adr/0012).
-    access.access_event_record(
-        kind=AccessEventKind.GOVERNORSHIP_ADDED, user=user, actor=actor, detail=_seat(governorship)
-    )
-    return governorship
-
-
-@transaction.atomic
-def governorship_remove(*, governorship: Governorship, actor: User) -> None:
-    access.access_event_record(
-        kind=AccessEventKind.GOVERNORSHIP_REMOVED, user=governorship.user, actor=actor, detail=_seat(governorship)
-    )
-    delete_as(governorship, actor=actor)
-
-
-def _seat(governorship: Governorship) -> str:
-    return f"{governorship.get_role_display()}, {governorship.school.name} ({governorship.school.urn})"
 
 
 # ---- term dates ------------------------------------------------------------------------------

@@ -238,11 +238,15 @@ def import_commit_stored(record_id: int) -> None:
             else:  # the register caught up with the file since the preview (another import)
                 _nothing_to_import(record, plan)
             record.save()
-    except Exception as exc:
+    except FileRefused as refused:
+        # Rolled back: the file, read again against the register as it is now, is refused (an older
+        # extract than the register since another import). The person's answer, not an error.
+        log.info("Import %s refused when confirmed: %s", record_id, refused.message)
+        ImportRecord.objects.filter(pk=record_id).update(status=ImportStatus.REFUSED, message=refused.message)
+    except Exception:
         # The transaction rolled back: nothing changed. Say so on the record.
         log.exception("Import %s failed", record_id)
-        message = exc.message if isinstance(exc, FileRefused) else IMPORT_FAILED
-        ImportRecord.objects.filter(pk=record_id).update(status=ImportStatus.FAILED, message=message)
+        ImportRecord.objects.filter(pk=record_id).update(status=ImportStatus.FAILED, message=IMPORT_FAILED)
     finally:
         progress.remove()
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_imports
 
 app_name = "schools"
 
@@ -8,12 +8,12 @@ urlpatterns = [
     path("", views.school_list, name="list"),
     path("export.<str:fmt>", views.school_export, name="export"),
     path("mine/", views.my_schools, name="mine"),
-    path("imports/", views.import_list, name="import_list"),
-    path("imports/new/<str:kind>/", views.import_new, name="import_new"),
-    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
-    path("imports/<int:pk>/progress.json", views.import_progress, name="import_progress"),
-    path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
-    path("imports/<int:pk>/cancel/", views.import_cancel, name="import_cancel"),
+    path("imports/", views_imports.import_list, name="import_list"),
+    path("imports/new/<str:kind>/", views_imports.import_new, name="import_new"),
+    path("imports/<int:pk>/", views_imports.import_detail, name="import_detail"),
+    path("imports/<int:pk>/progress.json", views_imports.import_progress, name="import_progress"),
+    path("imports/<int:pk>/confirm/", views_imports.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/cancel/", views_imports.import_cancel, name="import_cancel"),
     path("governorships/add/<int:user_pk>/", views.governorship_add, name="governorship_add"),
     path("governorships/<int:pk>/remove/", views.governorship_remove, name="governorship_remove"),
     path("terms/", views.term_dates, name="term_dates"),

@@ -1,18 +1,20 @@
-"""Schools register pages: list, export, school page, LA details, imports."""
+"""Schools register pages: list, export, school page, LA details, governorships, term dates, wards and
+councillors, letterheads (the imports' pages are views_imports)."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_la_staff
+from accounts.selectors import pending_role_request
+from accounts.views import SUSPENDED_NOW
 from core.exports import csv_response
 from core.forms import add_service_errors, posted, posted_files
 from core.pagination import paginate
@@ -25,7 +27,6 @@ from .filters import ids_in_order
 from .forms import (
     CouncillorForm,
     GovernorshipForm,
-    ImportUploadForm,
     LetterheadForm,
     SchoolDetailsForm,
     TermDatesForm,
@@ -34,13 +35,9 @@ from .logos import LOGO_MAX_BYTES, stored_logo
 from .models import (
     Councillor,
     Governorship,
-    ImportKind,
-    ImportRecord,
-    ImportStatus,
     Ward,
     academic_year_label,
 )
-from .models_imports import IMPORT_PHRASES
 from .terms import academic_year_of, terms_for_year
 
 
@@ -124,98 +121,6 @@ def school_edit(request, urn: int):
     return render(request, "schools/edit.html", {"school": school, "form": form, "title": f"Edit {school.name}"})
 
 
-# ---- imports -------------------------------------------------------------------------------
-
-
-@permission_required("schools.import_data", raise_exception=True)
-def import_list(request):
-    pagination = paginate(request, ImportRecord.objects.select_related("uploaded_by").defer("errors", "changes"))
-    return render(
-        request,
-        "schools/imports/list.html",
-        {"pagination": pagination, "kinds": [(k, k.label, IMPORT_PHRASES[k]) for k in ImportKind], "title": "Imports"},
-    )
-
-
-@upload_limit(lambda: settings.IMPORT_MAX_UPLOAD_BYTES)  # counted as it streams in (core.uploads)
-@permission_required("schools.import_data", raise_exception=True)
-def import_new(request, kind: str):
-    if kind not in ImportKind.values:
-        raise Http404
-    form = ImportUploadForm(posted(request), posted_files(request), kind=kind)
-    if request.method == "POST" and form.is_valid():
-        uploaded = form.cleaned_data["file"]
-        record = services.import_preview(
-            kind=kind,
-            data=uploaded,  # stored in chunks, never read whole here
-            filename=uploaded.name,
-            actor=request.user,
-            options=form.import_options(),
-        )
-        return redirect(record)
-    phrase = IMPORT_PHRASES[ImportKind(kind)]
-    context = {"form": form, "kind": kind, "kind_label": phrase, "title": f"Import {phrase}"}
-    return render(request, "schools/imports/new.html", context)
-
-
-@permission_required("schools.import_data", raise_exception=True)
-def import_detail(request, pk: int):
-    record = get_object_or_404(ImportRecord.objects.select_related("uploaded_by", "committed_by"), pk=pk)
-    error_pagination = paginate(request, record.errors, per_page=100)
-    # Asking for the progress marks failed an import whose worker died: it is then not running.
-    progress = services.import_progress(record) if record.is_running else None
-    return render(
-        request,
-        "schools/imports/detail.html",
-        {
-            "record": record,
-            "errors_page": error_pagination,
-            "waiting": record.status == ImportStatus.PREVIEWED,
-            "progress": progress if record.is_running else None,
-            "title": str(record),
-        },
-    )
-
-
-@permission_required("schools.import_data", raise_exception=True)
-def import_progress(request, pk: int):
-    """The running import's progress for the page's script (the page itself works without it)."""
-    record = get_object_or_404(ImportRecord.objects.only("pk", "status", "created_at"), pk=pk)
-    return JsonResponse(services.import_progress(record) | {"running": record.is_running})
-
-
-@require_POST
-@permission_required("schools.import_data", raise_exception=True)
-def import_confirm(request, pk: int):
-    record = get_object_or_404(ImportRecord, pk=pk)
-    try:
-        record = services.import_confirm(record=record, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        if record.status == ImportStatus.NOTHING_TO_IMPORT:
-            messages.info(request, record.message.splitlines()[0])
-            return redirect(reverse("schools:import_detail", kwargs={"pk": pk}))
-        messages.success(
-            request,
-            f"Imported: {record.created:,} created, {record.updated:,} updated, {record.unchanged:,} unchanged.",
-        )
-    return redirect(reverse("schools:import_detail", kwargs={"pk": pk}))
-
-
-@require_POST
-@permission_required("schools.import_data", raise_exception=True)
-def import_cancel(request, pk: int):
-    record = get_object_or_404(ImportRecord, pk=pk)
-    try:
-        services.import_cancel(record=record, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Import cancelled. Nothing was changed.")
-    return redirect(reverse("schools:import_list"))
-
-
 # ---- governorships (managed from the admin's user page) ---------------------------------------
 
 
@@ -230,7 +135,10 @@ def governorship_add(request, user_pk: int):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"{user} is now a governor of {form.school.name}.")
+            added = f"{user} is now a governor of {form.school.name}."
+            if waiting := pending_role_request(user=user):  # a chair's or vice-chair's seat (docs/adr/0082)
+                added = f"{added} {SUSPENDED_NOW.format(request=waiting)}"
+            messages.success(request, added)
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(reverse("accounts:user_detail", kwargs={"pk": user.pk}))

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.roles import Role
-from schools.models import GovernorRole
+from schools.models import SCHOOL_MEMBER_SEATS
 
 from .models import Action, ActionOwner, MspMeeting, MspMeetingStatus
 
@@ -20,8 +20,6 @@ MSP_ATTENDEE_NOT_A_MEMBER = (
     "{user} is not the school's headteacher, chair or vice-chair of governors: only they can be recorded "
     "as school members who attended"
 )
-
-SCHOOL_MEMBER_SEATS = (GovernorRole.CHAIR, GovernorRole.VICE_CHAIR)
 
 
 def school_members_eligible(*, school) -> QuerySet:

@@ -16,7 +16,7 @@ from schools.selectors import link_school_ids
 from . import selectors
 from .compliance import compliance_rows, compliance_schools
 from .entitlement import ComplianceStatus
-from .models import overdue_actions_q
+from .models import MspMeetingStatus, overdue_actions_q
 from .stored_compliance import stored_compliance, summarise_stored
 
 ACTIONS_LISTED = 20
@@ -57,6 +57,8 @@ def _adviser(user, today: date) -> list[Reminder]:
         found.append(Reminder("Visits", f"Visit to {visit.school.name} on {visit.visit_date:%A %-d %B}",
                               visit.get_absolute_url(), due_on=visit.visit_date))  # fmt: skip
     for meeting in meetings:
+        if meeting.status != MspMeetingStatus.PLANNED:  # one held (recorded) today is no longer to come
+            continue
         text = f"MSP meeting for {meeting.group.school.name} on {meeting.held_on:%A %-d %B}"
         found.append(Reminder("MSP meetings", text, meeting.get_absolute_url(), due_on=meeting.held_on))
     return found

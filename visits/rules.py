@@ -77,6 +77,24 @@ def planned_no_more_than_two_years_ahead(
 
 # How a message names a new action's due date: by its row's number on the page, as its legend
 # does ("New action 2"); the row's date boxes use it too ("Due date of new action 2 must be a real date").
+VISIT_ALREADY_THAT_DAY = (
+    "A {kind} visit to {school} is already {status} on {day:%A %-d %B %Y}: change that visit rather than plan a "
+    "second, or choose another day"
+)
+
+
+def one_visit_of_a_kind_to_a_school_a_day(*, clash, school_name: str, visit_date: date) -> dict[str, list[str]]:
+    """A second visit of the same kind to the same school on the same day at the same time (or both
+    with no time) (`clash`: the one already there, planned or completed, if any) is a slip: two tabs
+    or two advisers planning it, the school's headteacher asked twice to prepare and the entitlement
+    counted twice. One at a time of its own (the afternoon's) is another visit."""
+    if clash is None:
+        return {}
+    kind, status = clash.get_visit_type_display().lower(), clash.get_status_display().lower()
+    message = VISIT_ALREADY_THAT_DAY.format(kind=kind, school=school_name, status=status, day=visit_date)
+    return {"visit_date": [message]}
+
+
 NEW_ACTION_DUE_DATE = "Due date of new action {number}"
 ACTION_DUE_BEFORE_AGREED = (
     "The action \u201c{action}\u201d is due by {due_on:%-d %B %Y}, before the {occasion} on {agreed_on:%-d %B %Y}"

@@ -207,6 +207,12 @@ def visit_plan(
     same = next((v for v in planned if v.focus_areas == focus and v.purpose == purpose.strip()), None)
     if same is not None:
         return same
+    visits_that_day = Visit.objects.filter(school=school, visit_date=visit_date, start_time=start_time)
+    clash = visits_that_day.filter(visit_type=visit_type).exclude(status=VisitStatus.CANCELLED).first()
+    if errors := rules.one_visit_of_a_kind_to_a_school_a_day(
+        clash=clash, school_name=school.name, visit_date=visit_date
+    ):
+        raise ValidationError(errors)
     visit = Visit(
         school=school,
         adviser=adviser,

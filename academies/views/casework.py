@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors, posted
-from core.text import is_number
+from core.text import in_sentence, is_number
 from letters.models import TRUST_LETTER_KINDS, LetterKind
 
 from .. import rules, selectors, services
@@ -75,7 +75,7 @@ def concern_step(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Recorded: {step.get_stage_display().lower()}.")
+            messages.success(request, f"Recorded: {in_sentence(step.get_stage_display())}.")
             return redirect(concern)
     return render(
         request,
@@ -107,7 +107,7 @@ def concern_routing(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Recorded as done: {route.title.lower()}.")
+            messages.success(request, f"Recorded as done: {in_sentence(route.title)}.")
             return redirect(concern)
     return render(
         request,

@@ -35,7 +35,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from core import once
-from core.text import file_size
+from core.text import file_size, in_sentence
 
 register = template.Library()
 
@@ -170,6 +170,12 @@ def direction_tag(direction, previous_level=None, empty: str = "") -> str:
     if previous_level and str(direction) != "stable":
         return shown + format_html(MOVED_FROM, MOVED_FROM_LEVELS.get(str(previous_level), "low"))
     return shown
+
+
+@register.filter(name="in_sentence")
+def in_sentence_filter(value) -> str:
+    """A label inside a sentence (core.text.in_sentence): "meeting with the trust CEO"."""
+    return in_sentence(str(value))
 
 
 @register.filter(name="file_size")

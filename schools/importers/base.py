@@ -1,5 +1,6 @@
 """What every importer shares: row errors, the plan of changes, column lookup by header name."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -11,6 +12,12 @@ MAX_STORED_ERRORS = 1000
 MAX_STORED_CHANGES = 500
 
 MISSING_COLUMNS = "The file is missing required columns: {columns}."
+COLUMN_TWICE = (
+    "The file has {count} columns named {columns}: delete all but one, so that it is clear which to read, "
+    "and upload the file again."
+)
+# How pandas names a column's later copies when a CSV's header names it twice: "URN.1", "URN.2".
+LATER_COPY = re.compile(r"(?P<name>.+)\.(?P<copy>[1-9][0-9]*)")
 
 # progress(message, fraction): what the import is doing and, where known, how far it has got (0 to 1).
 Progress = Callable[..., None]
@@ -65,12 +72,25 @@ class Columns:
     """Finds a file's columns by name, whatever their case, spacing or position."""
 
     def __init__(self, table: Table):
-        self._by_key = {header_key(c): c for c in table.columns}
+        self._by_key: dict[str, str] = {}
+        self._named: dict[str, list[str]] = {}  # each name's columns, as the file writes them
+        for column in table.columns:
+            self._by_key.setdefault(header_key(column), column)
+            self._named.setdefault(header_key(column), []).append(column)
+        for column in table.columns:
+            if (copy := LATER_COPY.fullmatch(column)) and header_key(copy["name"]) in self._named:
+                self._named[header_key(copy["name"])].append(copy["name"])  # as the file wrote it
 
     def find(self, *candidates: str) -> str | None:
+        """The file's column of the first candidate name it has; a file with two columns of that
+        name is refused (which one it means cannot be told)."""
         for candidate in candidates:
             actual = self._by_key.get(header_key(candidate))
             if actual is not None:
+                if len(named := self._named[header_key(candidate)]) > 1:
+                    # As the file writes them: "URN" (twice), or "LA (code)" and "la (code)".
+                    columns = " and ".join(f'"{c}"' for c in dict.fromkeys(named))
+                    raise FileRefused(COLUMN_TWICE.format(count=len(named), columns=columns))
                 return actual
         return None
 

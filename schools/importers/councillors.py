@@ -5,7 +5,9 @@
 
 A ward's councillors are replaced by those the file lists for it: new names are added, emails
 and parties updated, and councillors no longer listed are removed (the preview says how many).
-Wards not in the file are left alone. Wards are matched by code (GIAS AdministrativeWard code)."""
+Wards not in the file are left alone. Wards are matched by code (GIAS AdministrativeWard code).
+Nobody is removed by a file with a rejected row (whose ward may be miscoded), and a column the
+file does not have (email, party) leaves what the register holds."""
 
 from core.cells import clean_text
 from core.tabular import Table
@@ -23,6 +25,13 @@ WARD_UNKNOWN = "is not the code of a ward of any school in the register"
 EMAIL_INVALID = "is not an email address"
 REQUIRED_VALUE = "is required"
 LISTED_TWICE = "is listed for this ward on row {first_row} already: each councillor once"
+REMOVED = "{count} no longer listed for their ward: removed by this import."
+# A rejected row may be a listed councillor whose ward or name was mistyped: removing the unlisted
+# would remove them. What the file adds and updates still goes in.
+NONE_REMOVED = (
+    "{count} not listed for their ward kept: a file with rejected rows removes nobody. "
+    "Correct the rows and import the file again to remove them."
+)
 NAME_MAX = Councillor._meta.get_field("name").max_length
 PARTY_MAX = Councillor._meta.get_field("party").max_length
 EMAIL_MAX = Councillor._meta.get_field("email").max_length
@@ -44,13 +53,14 @@ class CouncillorImporter(Importer):
         plan = Plan(rows_total=len(table))
         listed = _listed_by_ward(table, plan)
         creates, updates, removals = _compare_with_the_register(listed, plan)
+        if removals and plan.errors:
+            plan.notes.append(NONE_REMOVED.format(count=count_of(len(removals), "councillor")))
+            removals = []
+        elif removals:
+            plan.notes.append(REMOVED.format(count=count_of(len(removals), "councillor")))
         plan.created, plan.updated = len(creates), len(updates)
         plan.payload = {"creates": creates, "updates": updates, "removals": removals}
         plan.other_changes = len(removals)
-        if removals:
-            plan.notes.append(
-                f"{count_of(len(removals), 'councillor')} no longer listed for their ward will be removed."
-            )
         return plan
 
     def apply(self, plan: Plan, *, actor, record, progress: Progress = no_progress) -> None:
@@ -69,9 +79,10 @@ class CouncillorImporter(Importer):
             )
 
 
-def _listed_by_ward(table: Table, plan: Plan) -> dict[int, dict[str, tuple[str, str, str]]]:
-    """The councillors the file lists, by ward id then casefolded name, as (name, email, party); a
-    row with errors is left out, its errors on the plan."""
+def _listed_by_ward(table: Table, plan: Plan) -> dict[int, dict[str, tuple[str, str | None, str | None]]]:
+    """The councillors the file lists, by ward id then casefolded name, as (name, email, party), the
+    email or party None where the file has no such column; a row with errors is left out, its errors
+    on the plan."""
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
@@ -79,14 +90,14 @@ def _listed_by_ward(table: Table, plan: Plan) -> dict[int, dict[str, tuple[str, 
     required = columns.require(REQUIRED_COLUMNS)
     email_column, party_column = columns.find("email", "email address"), columns.find("party")
     wards = dict(Ward.objects.values_list("code", "id"))
-    listed: dict[int, dict[str, tuple[str, str, str]]] = {}
+    listed: dict[int, dict[str, tuple[str, str | None, str | None]]] = {}
     first_row_of: dict[tuple[int, str], int] = {}  # (ward id, name casefolded): the row that listed them
     for row_number, record in table.records():
         code = record[required["ward_code"]].strip()
-        email = record[email_column].strip() if email_column else ""
-        errors = []
+        email = record[email_column].strip() if email_column else None  # None: the file does not say
+        errors: list[RowError] = []
         name = councillor_name(_text(record, required["name"], NAME_MAX, row_number, errors))
-        party = _text(record, party_column, PARTY_MAX, row_number, errors) if party_column else ""
+        party = _text(record, party_column, PARTY_MAX, row_number, errors) if party_column else None
         if code not in wards:
             errors.append(RowError(row_number, required["ward_code"], code, WARD_UNKNOWN if code else REQUIRED_VALUE))
         if not name and not any(e.column == required["name"] for e in errors):
@@ -122,11 +133,14 @@ def _compare_with_the_register(listed: dict, plan: Plan) -> tuple[list, list, li
         for key, (name, email, party) in people.items():
             found = current.get(key)
             if found is None:
-                creates.append((ward_id, name, email, party))
+                creates.append((ward_id, name, email or "", party or ""))
                 plan.note_change(
                     {"action": "create", "urn": "", "name": f"Cllr {name} ({ward_names[ward_id]})", "fields": []}
                 )
-            elif (found.email, found.party) != (email, party):
+                continue
+            email = found.email if email is None else email
+            party = found.party if party is None else party
+            if (found.email, found.party) != (email, party):
                 updates.append((found.pk, email, party))
                 plan.note_change(
                     {

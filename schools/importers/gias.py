@@ -93,7 +93,7 @@ class GiasImporter(Importer):
                 progress(
                     f"Checked {position:,} of {count_of(plan.rows_total, 'row')}.", 0.4 * position / plan.rows_total
                 )
-            if la_codes and record[la_column].strip() not in la_codes:
+            if la_codes and record[la_column].strip() and record[la_column].strip() not in la_codes:  # (as check_table)
                 plan.rows_skipped += 1
                 continue
             errors, urn, values, reference = read_row(record, row_number, required, other, specs)

@@ -99,7 +99,7 @@ class UrnParser:
 
     def __call__(self, value: str) -> int:
         value = value.strip()
-        if not re.fullmatch(r"\d{6}(\.0+)?", value):
+        if not re.fullmatch(r"[0-9]{6}(\.0+)?", value):
             raise ValueError(URN_INVALID if value else REQUIRED_VALUE)
         return int(value.split(".")[0])
 
@@ -113,13 +113,13 @@ class UrnParser:
         return [int(v) for v in values]
 
 
-SIX_DIGIT_LINES = re.compile(r"\d{6}(?:\n\d{6})*", re.ASCII)
+SIX_DIGIT_LINES = re.compile(r"[0-9]{6}(?:\n[0-9]{6})*", re.ASCII)
 parse_urn = UrnParser()
 
 
 def _la_code(value: str) -> str:
     value = value.strip()
-    if not re.fullmatch(r"\d{3}", value):
+    if not re.fullmatch(r"[0-9]{3}", value):
         raise ValueError(LA_CODE_INVALID if value else REQUIRED_VALUE)
     return value
 

@@ -168,11 +168,16 @@ def check_table(table: Table, *, required: dict, other: dict, specs: list, la_co
 
 def _rows_kept(table: Table, *, la_column: str, la_codes: set, plan: Plan) -> tuple[KeptCells, list[int]]:
     """The rows of the import's local authorities (every row if it names none; the others counted as
-    skipped): their cells, and their row numbers in the file."""
+    skipped): their cells, and their row numbers in the file. A row with no LA code is kept, so that
+    it is rejected for it ("is required"), not skipped as another LA's."""
     frame = table.frame
     positions = np.arange(len(frame))
     if la_codes:
-        kept = np.fromiter((v.strip() in la_codes for v in frame_cells(frame, la_column)), dtype=bool, count=len(frame))
+        kept = np.fromiter(
+            (code in la_codes or not code for code in map(str.strip, frame_cells(frame, la_column))),
+            dtype=bool,
+            count=len(frame),
+        )
         plan.rows_skipped = int(len(frame) - kept.sum())
         positions = positions[kept]
     else:

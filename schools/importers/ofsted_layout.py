@@ -22,7 +22,7 @@ OFSTED_FIRST_YEAR = 1992  # Ofsted began inspecting schools in September 1992
 DATE_NOT_OFSTED_FORM = "is not a date in the form dd/mm/yyyy, as Ofsted writes dates (for example 10/03/2025)"
 DATE_YEAR_NOT_4_DIGITS = "is not a date in the form dd/mm/yyyy: the year needs all 4 digits (for example 10/03/2025)"
 # Written as a date is, but with a year of fewer than 4 digits (10/3/25): which century, the file cannot say.
-_SHORT_YEAR = re.compile(r"\d{1,2}([-/.])\d{1,2}\1\d{1,3}")
+_SHORT_YEAR = re.compile(r"[0-9]{1,2}([-/.])[0-9]{1,2}\1[0-9]{1,3}")
 
 NOT_GRADED = {"9", "0", "not judged", "not applicable"}
 REPORT_CARD_WORDS = {g.label.casefold(): g.value for g in ReportCardGrade}

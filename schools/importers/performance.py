@@ -57,7 +57,7 @@ def parse_value(text: str, unit: str | None):
 
 def parse_academic_year(text: str) -> int:
     text = text.strip()
-    match = re.fullmatch(r"(\d{4})\s*[/-]?\s*(\d{2}|\d{4})", text)
+    match = re.fullmatch(r"([0-9]{4})\s*[/-]?\s*([0-9]{2}|[0-9]{4})", text)
     if not match:
         raise ValueError(YEAR_INVALID)
     start, end = int(match.group(1)), match.group(2)
@@ -114,9 +114,10 @@ class RowReader:
         errors: list[RowError] = []
         raw_urn = record[self.required["URN"]].strip()
         school_id = None
-        if not re.fullmatch(r"\d{6}", raw_urn):
+        if not re.fullmatch(r"[0-9]{6}(\.0+)?", raw_urn):  # as GIAS's URNs: an Excel copy may add ".0"
             errors.append(self.error(row_number, record, "URN", URN_INVALID if raw_urn else REQUIRED_VALUE))
         else:
+            raw_urn = raw_urn.split(".")[0]
             school_id = self.schools.get(int(raw_urn))
             if school_id is None:
                 errors.append(self.error(row_number, record, "URN", URN_UNKNOWN))

@@ -85,6 +85,33 @@ def test_an_officer_opens_a_concern_and_it_is_on_the_list(client_as, academy, of
     assert "Osprey Academy" in client.get(reverse("academies:list")).content.decode()
 
 
+def test_a_new_concerns_past_review_date_empty_rag_reason_and_future_raised_date_are_named_in_one_round(
+    client_as, academy, officer, on_day
+):
+    """The review: each came one submit after the other."""
+    from academies import rules, services
+
+    on_day(DAY)
+    response = client_as("officer").post(
+        reverse("academies:new") + f"?school={academy.urn}",
+        {
+            "source": ConcernSource.LA_MONITORING,
+            "raised_on_0": "17", "raised_on_1": "11", "raised_on_2": "2026",  # the day after DAY
+            "concern_types": [ConcernType.objects.first().pk],
+            "description": "Persistent absence at 30%.",
+            "rag": Rag.AMBER,
+            "rag_reason": "  ",
+            "owner": officer.pk,
+            "next_review_on_0": "1", "next_review_on_1": "11", "next_review_on_2": "2026",
+        },
+    )  # fmt: skip
+    errors = response.context["form"].errors
+    assert errors["raised_on"] == [services.DATE_IN_FUTURE]
+    assert errors["rag_reason"] == [services.RAG_REASON_REQUIRED]
+    assert errors["next_review_on"] == [rules.NEXT_REVIEW_IN_THE_PAST]
+    assert not Concern.objects.exists()
+
+
 def test_a_whistleblowing_concern_shows_as_redirected_to_the_esfa_once_routed(
     client_as, academy, make_concern, officer, on_day
 ):

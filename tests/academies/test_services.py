@@ -65,6 +65,33 @@ def test_the_ladder_cannot_be_skipped(academy, make_concern, officer, on_day):
     assert error.value.messages == [rules.STEP_SKIPS_THE_LADDER.format(previous=LadderStage.MEETING.label.lower())]
 
 
+def test_a_step_is_dated_after_the_concern_and_the_rungs_below_it(academy, make_concern, officer, on_day):
+    """The review: a meeting dated before the concern was raised, and a formal letter dated before
+    the meeting it follows, were both accepted."""
+    from datetime import timedelta
+
+    on_day(DAY)
+    concern = make_concern(academy, raised_on=DAY - timedelta(days=10))
+    raised = concern.raised_on
+
+    def step(stage, on):
+        return services.concern_record_step(concern=concern, stage=stage, taken_on=on, notes="Done", actor=officer)
+
+    with pytest.raises(ValidationError) as error:
+        step(LadderStage.MEETING, raised - timedelta(days=1))
+    assert error.value.message_dict == {"taken_on": [rules.STEP_BEFORE_THE_CONCERN.format(raised_on=raised)]}
+    step(LadderStage.MEETING, raised + timedelta(days=2))
+    step(LadderStage.MEETING, raised + timedelta(days=1))  # a rung repeated: in any order
+    with pytest.raises(ValidationError) as error:
+        step(LadderStage.FORMAL_LETTER, raised + timedelta(days=1))
+    expected = rules.STEP_BEFORE_AN_EARLIER_RUNG.format(
+        taken_on=raised + timedelta(days=2),
+        previous="meeting with the principal and/or the trust CEO, arranged by the Director of Education",
+    )
+    assert error.value.message_dict == {"taken_on": [expected]}
+    assert step(LadderStage.FORMAL_LETTER, raised + timedelta(days=2)).stage == LadderStage.FORMAL_LETTER
+
+
 def test_an_escalation_must_name_who_it_went_to(academy, make_concern, officer, on_day):
     on_day(DAY)
     concern = make_concern(academy)

@@ -37,6 +37,17 @@ def officer2(make_user):
 
 
 @pytest.fixture
+def member_governor(make_user, school):
+    """A governor with an ordinary seat: published material only (a chair's or vice-chair's seat opens
+    case material: tests/accounts/test_chairs_and_lowered_heads.py)."""
+    from schools.models import GovernorRole, Governorship
+
+    user = make_user(Role.GOVERNOR, username="membergovernor")
+    Governorship.objects.create(user=user, school=school, role=GovernorRole.MEMBER)
+    return user
+
+
+@pytest.fixture
 def actors(admin_user, adviser, governor, officer):
     return {"admin": admin_user, "adviser": adviser, "governor": governor, "officer": officer, "system": SYSTEM}
 
@@ -221,7 +232,8 @@ def test_an_admin_reactivating_an_adviser_asks_an_officer_and_the_account_stays_
     assert AccessEventKind.REACTIVATED in kinds_for(adviser)
 
 
-def test_an_admin_reactivates_a_governor_alone(admin_user, governor):
+def test_an_admin_reactivates_a_governor_alone(admin_user, member_governor):
+    governor = member_governor
     governor.is_active = False
     governor.save()
     services.user_update(
@@ -516,8 +528,9 @@ def test_an_admin_setting_an_advisers_password_suspends_the_account_until_anothe
 
 
 def test_an_officer_setting_an_advisers_password_or_an_admin_a_governors_suspends_nothing(
-    admin_user, officer, adviser, governor
+    admin_user, officer, adviser, member_governor
 ):
+    governor = member_governor
     assert services.user_set_password(user=adviser, password="x-new-long-one-9", actor=officer) is None
     assert services.user_set_password(user=governor, password="x-new-long-one-9", actor=admin_user) is None
     assert fresh(adviser).is_active
@@ -566,8 +579,9 @@ def test_approving_a_school_for_someone_who_is_no_longer_a_headteacher_is_refuse
 
 
 def test_an_admin_giving_an_officer_a_new_email_address_suspends_the_account_but_blanking_it_does_not(
-    admin_user, officer, governor
+    admin_user, officer, member_governor
 ):
+    governor = member_governor
     """With single sign-on matching accounts by email, a new address is a way into the account."""
     services.user_update(user=officer, first_name="O", last_name="O", email="", role=Role.OFFICER, is_active=True,
                          actor=admin_user)  # fmt: skip

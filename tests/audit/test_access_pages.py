@@ -176,6 +176,7 @@ def test_the_role_requests_page_takes_the_same_queries_however_many(client_as, a
     for n in range(10):
         waiting = services.role_request_create(user=make_user(Role.GOVERNOR, username=f"w{n}"), role="adviser",
                                                actor=admin_user)  # fmt: skip
+        services.user_set_password(user=waiting.user, password="x-new-long-one-9", actor=admin_user)  # listed too
         decided = services.role_request_create(user=make_user(Role.GOVERNOR, username=f"d{n}"), role="adviser",
                                                actor=admin_user)  # fmt: skip
         services.role_request_decline(role_request=decided, actor=officer)

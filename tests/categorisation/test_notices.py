@@ -213,6 +213,23 @@ def test_with_no_headteacher_or_chair_known_the_category_is_still_recorded_for_t
     assert mailoutbox == []
 
 
+def test_the_officers_page_warns_when_nobody_at_the_school_can_read_the_category_sent(
+    approve, client_as, officer, make_user, school
+):
+    """The review: "The school was sent its category ... may agree or challenge it until ..." where
+    the school had no headteacher's account and the chair's email said "Not sent: no account"."""
+    from accounts.models import Headship
+    from accounts.roles import Role
+
+    notice = approve()
+    url = notice.categorisation.get_absolute_url()
+    assert 'id="nobody-reads-it"' in client_as("officer").get(url).content.decode()
+
+    head = make_user(Role.HEADTEACHER, username="newhead")
+    Headship.objects.create(user=head, school=school)  # the school's head has an account now
+    assert 'id="nobody-reads-it"' not in client_as("officer").get(url).content.decode()
+
+
 def test_with_no_reasons_for_the_school_written_it_is_told_clearly_to_ask_its_adviser(
     school, adviser, officer, on_day, headteacher
 ):

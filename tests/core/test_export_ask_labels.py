@@ -254,6 +254,18 @@ def test_a_refused_choice_on_the_case_file_pdf_page_shows_the_whole_file_the_pdf
     assert "<script>alert" not in response.content.decode()
 
 
+# ---- users -------------------------------------------------------------------------------------
+
+
+def test_the_users_export_page_names_the_search_and_role_by_their_labels(client_as, db):
+    response = client_as("admin").get(export_url("users"), {"q": "reid", "role": "officer", "page": "2"})
+    assert shown_filters(response) == ["Name, username or email: reid", "Role: Officer"]
+
+
+def test_a_role_the_users_list_does_not_know_is_left_off_the_users_export_page(client_as, db):
+    assert shows_the_whole_list(client_as("admin").get(export_url("users"), {"role": "superuser"}))
+
+
 # ---- the export's own page ---------------------------------------------------------------------
 
 

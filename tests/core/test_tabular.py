@@ -1,17 +1,20 @@
 import io
+import struct
 import zipfile
 
 import pytest
 from openpyxl import Workbook
 
-from core.csv_problems import CELL_TOO_LONG, QUOTE_NEVER_CLOSED
+from core.csv_problems import CELL_TOO_LONG_IN_COLUMN, CELL_TOO_LONG_IN_ROW, QUOTE_NEVER_CLOSED
 from core.tabular import (
     BINARY_FILE,
     EMPTY_FILE,
     NO_DATA_ROWS,
     OLD_EXCEL_FILE,
+    PASSWORD_PROTECTED_FILE,
     RAGGED_ROW,
     UNREADABLE_FILE,
+    UTF16_FILE,
     XLSX_DAMAGED,
     FileRefused,
     read_table,
@@ -153,7 +156,10 @@ def test_clean_text_from_an_imported_cell_keeps_no_control_or_zero_width_charact
 @pytest.mark.parametrize(
     ("data", "problem"),
     [
-        (b"Title row\nURN,Name\n1," + b"x" * 200_000 + b"\n2,B\n", CELL_TOO_LONG.format(limit=131_072)),
+        (
+            b"Title row\nURN,Name\n1," + b"x" * 200_000 + b"\n2,B\n",
+            CELL_TOO_LONG_IN_COLUMN.format(row=3, column="Name", limit=131_072),
+        ),
         (b'URN,Name\n1,"abc\n2,B\n', QUOTE_NEVER_CLOSED),
     ],
     ids=["a cell past the csv module's limit", "a quote never closed"],
@@ -162,3 +168,128 @@ def test_a_file_that_cannot_be_split_into_cells_is_refused_in_the_imports_words_
     with pytest.raises(FileRefused) as refused:
         read_table(data, "x.csv", header_hint="URN")
     assert str(refused.value) == UNREADABLE_FILE.format(detail=problem)
+
+
+def test_a_cell_past_the_csv_modules_limit_in_a_column_not_read_is_refused_naming_its_row():
+    data = b"Title row\nURN,Name,Notes\n1,A,B\n\n2,B," + b"x" * 200_000 + b"\n3,C,D\n"
+    with pytest.raises(FileRefused) as refused:
+        read_table(data, "x.csv", keep=lambda column: column != "Notes", header_hint="URN")
+    assert str(refused.value) == UNREADABLE_FILE.format(detail=CELL_TOO_LONG_IN_ROW.format(row=5, limit=131_072))
+
+
+def test_a_cell_past_the_csv_modules_limit_just_below_the_header_is_refused_naming_its_row_and_column():
+    data = b"URN,Name\n1,A\n2," + b"x" * 200_000 + b"\n3,C\n"
+    with pytest.raises(FileRefused) as refused:
+        read_table(data, "x.csv")
+    assert str(refused.value) == UNREADABLE_FILE.format(
+        detail=CELL_TOO_LONG_IN_COLUMN.format(row=3, column="Name", limit=131_072)
+    )
+
+
+# ---- line ends and encodings ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("header_hint", [None, "URN"], ids=["header first", "header below a title row"])
+def test_a_csv_with_old_mac_line_ends_reads_the_same_rows_as_with_line_feeds(header_hint):
+    lines = ["Schools", "URN,Name,Notes", '100001,Ash,"two\rlines"', "", "100002,Elm,", "100003"]
+    if header_hint is None:
+        lines = lines[1:]
+    mac, unix = ("\r".join(lines) + "\r").encode(), ("\n".join(lines) + "\n").encode()
+    table = read_table(mac, "x.csv", header_hint=header_hint)
+    assert (table.columns, table.header_row, table.malformed) == (
+        (expected := read_table(unix, "x.csv", header_hint=header_hint)).columns,
+        expected.header_row,
+        expected.malformed,
+    )
+    assert list(table.records()) == list(expected.records())
+    assert [values["Notes"] for _, values in table.records()] == ["two\nlines", ""]  # (core.text: CR is a line break)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16"])
+def test_a_csv_saved_as_utf_16_with_or_without_a_byte_order_mark_is_refused_saying_how_to_save_it(encoding):
+    data = "URN,Name\n100001,St Thérèse’s School\n".encode(encoding)
+    with pytest.raises(FileRefused) as refused:
+        read_table(data, "x.csv")
+    assert refused.value.message == UTF16_FILE
+
+
+def test_binary_data_with_nul_bytes_is_not_taken_for_utf_16():
+    with pytest.raises(FileRefused) as refused:
+        read_table(b"URN,Name\n100001,Ash\x00\x00\x00tree\n", "x.csv")
+    assert refused.value.message == UNREADABLE_FILE.format(detail=BINARY_FILE)
+
+
+# ---- password-protected workbooks ----------------------------------------------------------------
+
+OLE_SECTOR, OLE_END, OLE_FREE, OLE_NONE = 512, 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFF
+
+
+def _ole_entry(name: str, kind: int, *, start: int = OLE_END, size: int = 0, child: int = OLE_NONE, right=OLE_NONE):
+    encoded = (name + "\0").encode("utf-16-le") if name else b""
+    return struct.pack(
+        "<64sHBBIII16sIQQIQ", encoded, len(encoded), kind, 1, OLE_NONE, right, child, b"", 0, 0, 0, start, size
+    )
+
+
+def ole_bytes(streams: dict[str, bytes]) -> bytes:
+    """An OLE compound file ([MS-CFB] version 3: 512-byte sectors, one FAT sector, one directory sector)
+    holding these streams, each stored in regular sectors (so at least 4,096 bytes, the mini stream's
+    cutoff). {"EncryptionInfo": ..., "EncryptedPackage": ...} is what Excel's "Encrypt with Password"
+    writes, less its "\\x06DataSpaces" storage; {"Workbook": ...} is an old .xls. olefile reads it."""
+    fat, body, entries = [0xFFFFFFFD, OLE_END], b"", []  # sector 0 is the FAT, sector 1 the directory
+    names = sorted(streams, key=lambda name: (len(name), name.upper()))  # the directory's order of names
+    for position, name in enumerate(names, start=1):
+        content = streams[name].ljust(4096, b"\0")
+        count, first = -(-len(content) // OLE_SECTOR), len(fat)
+        fat += [*range(first + 1, first + count), OLE_END]
+        right = position + 1 if position < len(names) else OLE_NONE
+        entries.append(_ole_entry(name, 2, start=first, size=len(content), right=right))
+        body += content.ljust(count * OLE_SECTOR, b"\0")
+    assert len(fat) <= OLE_SECTOR // 4, "more than one FAT sector"
+    assert len(entries) < 4, "more than one directory sector"
+    directory = _ole_entry("Root Entry", 5, child=1) + b"".join(entries)
+    unused = struct.pack("<64sHBBIII16sIQQIQ", b"", 0, 0, 0, OLE_NONE, OLE_NONE, OLE_NONE, b"", 0, 0, 0, 0, 0)
+    directory += unused * (3 - len(entries))
+    header = struct.pack(
+        "<8s16sHHHHH6sIIIIIIIII",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        b"",
+        0x3E,  # minor version
+        3,  # major version: 512-byte sectors
+        0xFFFE,  # byte order
+        9,  # sector shift: 2**9 bytes
+        6,  # mini sector shift
+        b"",
+        0,  # directory sectors (always 0 in version 3)
+        1,  # FAT sectors
+        1,  # first directory sector
+        0,  # transaction signature
+        4096,  # mini stream cutoff
+        OLE_END,  # first mini FAT sector
+        0,  # mini FAT sectors
+        OLE_END,  # first DIFAT sector
+        0,  # DIFAT sectors
+    )
+    header += struct.pack("<109I", 0, *[OLE_FREE] * 108)  # the FAT is sector 0
+    fat_sector = struct.pack(f"<{OLE_SECTOR // 4}I", *fat, *[OLE_FREE] * (OLE_SECTOR // 4 - len(fat)))
+    return header + fat_sector + directory + body
+
+
+ENCRYPTED_WORKBOOK = {
+    "EncryptionInfo": b"\x04\x00\x04\x00\x40\x00\x00\x00<encryption/>",
+    "EncryptedPackage": bytes(5000),
+}
+
+
+@pytest.mark.parametrize("filename", ["schools.xlsx", "schools.csv", "schools.xls"])
+def test_a_workbook_encrypted_with_a_password_is_refused_saying_to_save_it_without_one(filename):
+    with pytest.raises(FileRefused) as refused:
+        read_table(ole_bytes(ENCRYPTED_WORKBOOK), filename)
+    assert refused.value.message == PASSWORD_PROTECTED_FILE
+
+
+def test_an_old_excel_file_is_still_refused_as_old_excel_even_if_its_cells_name_an_encrypted_package():
+    cells = b"padding" + "EncryptedPackage".encode("utf-16-le")  # text in a stream, not a directory entry
+    with pytest.raises(FileRefused) as refused:
+        read_table(ole_bytes({"Workbook": cells}), "schools.xls")
+    assert refused.value.message == OLD_EXCEL_FILE

@@ -5,6 +5,7 @@ own tools write them."""
 
 import io
 import re
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -19,6 +20,7 @@ from core.tabular import (
     XLSX_FIRST_SHEET_ONLY,
     XLSX_FORMULA_NOT_CALCULATED,
     XLSX_FORMULAS_NOT_CALCULATED,
+    XLSX_STRICT_OPEN_XML,
     FileRefused,
     read_table,
 )
@@ -43,6 +45,17 @@ def workbook_bytes(*sheets: tuple[str, list[list]], formats: dict[str, str] | No
 
 def records(data: bytes, **options) -> list[tuple[int, dict[str, str]]]:
     return list(read_table(data, "x.xlsx", **options).records())
+
+
+def with_members(data: bytes, changes: dict[str, bytes | None]) -> bytes:
+    """The workbook with these members' contents changed (None: left out), in a sound zip."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            content = changes.get(member.filename, source.read(member.filename))
+            if content is not None:
+                target.writestr(member.filename, content)
+    return out.getvalue()
 
 
 def refusal(data: bytes) -> str:
@@ -326,3 +339,61 @@ def test_formulas_read_quickly_are_those_the_xml_parser_finds_or_the_parser_read
         monkeypatch.setattr(tabular_xlsx, "SCAN_CHUNK_BYTES", chunk)
         quickly = tabular_xlsx.uncalculated_formulas_quickly(io.BytesIO(xml))
         assert quickly == (None if left_to_the_parser else uncalculated)
+
+
+# ---- damaged and unreadable workbooks ------------------------------------------------------------
+
+DAMAGED = UNREADABLE_FILE.format(detail=XLSX_DAMAGED.format(detail=""))[:-3]  # (the message up to its detail)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"xl/worksheets/sheet1.xml": None},
+        {"xl/workbook.xml": b"<workbook/>"},
+        {"xl/styles.xml": b"<?xml ?>"},
+        {"xl/styles.xml": b"<styleSheet"},
+    ],
+    ids=["its sheet left out", "a workbook part naming no sheet", "styles that are not XML", "styles cut short"],
+)
+def test_a_workbook_with_a_part_missing_or_damaged_is_refused_as_damaged(changes):
+    data = with_members(workbook_bytes(("Data", [["URN", "Name"], [100001, "Ash"]])), changes)
+    assert refusal(data).startswith(DAMAGED)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [(b'activeTab="0"', b'activeTab="first"'), (b"<bookViews>", b'<bookViews><workbookView colour="red"/>')],
+    ids=["a number that is not one", "an attribute excel does not write"],
+)
+def test_a_workbook_part_with_a_setting_no_program_writes_is_refused_as_damaged_in_plain_words(change):
+    data = workbook_bytes(("Data", [["URN", "Name"], [100001, "Ash"]]))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        workbook_xml = archive.read("xl/workbook.xml")
+    assert change[0] in workbook_xml
+    data = with_members(data, {"xl/workbook.xml": workbook_xml.replace(*change)})
+    assert refusal(data) == UNREADABLE_FILE.format(
+        detail=XLSX_DAMAGED.format(detail=tabular_xlsx.XLSX_UNEXPECTED_VALUE)
+    )
+
+
+def test_a_workbook_with_no_sheet_says_so():
+    data = with_members(workbook_bytes(("Data", [["URN"], [100001]])), {"xl/worksheets/sheet1.xml": None})
+    assert refusal(data) == UNREADABLE_FILE.format(detail=XLSX_DAMAGED.format(detail=tabular_xlsx.XLSX_NO_SHEET))
+
+
+def test_a_workbook_saved_as_strict_open_xml_is_refused_saying_how_to_save_it():
+    """Excel's "Strict Open XML Spreadsheet" writes the same parts in other namespaces."""
+    data = workbook_bytes(("Data", [["URN", "Name"], [100001, "Ash"]]))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {name: archive.read(name) for name in ("_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels")}
+    strict = {
+        name: content.replace(
+            b"http://schemas.openxmlformats.org/officeDocument/2006/", b"http://purl.oclc.org/ooxml/officeDocument/"
+        ).replace(
+            b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+            b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+        )
+        for name, content in parts.items()
+    }
+    assert refusal(with_members(data, strict)) == XLSX_STRICT_OPEN_XML

@@ -22,7 +22,13 @@ from openpyxl import Workbook
 from PIL import Image
 
 from core import tabular
-from core.tabular import XLSX_PACKED_TOO_TIGHTLY, XLSX_TOO_LARGE_UNPACKED, FileRefused, read_table
+from core.tabular import (
+    XLSX_PACKED_TOO_TIGHTLY,
+    XLSX_TOO_LARGE_UNPACKED,
+    XLSX_TOO_LARGE_UNPACKED_PAST,
+    FileRefused,
+    read_table,
+)
 from core.uploads import (
     FILE_EMPTY,
     FORM_FIELDS_ALLOWANCE,
@@ -33,6 +39,7 @@ from core.uploads import (
     NOT_TEXT_AT_LINE,
     OLD_EXCEL,
     OTHER_SEPARATOR,
+    PASSWORD_PROTECTED,
     UTF16_TEXT,
     WEB_PAGE,
     RefusedUpload,
@@ -44,6 +51,7 @@ from schools import services
 from schools.forms import FILE_TOO_LARGE, LOGO_FILE_TOO_LARGE
 from schools.logos import LOGO_MAX_BYTES
 from schools.models import ImportRecord, ImportStatus, Letterhead
+from tests.core.test_tabular import ENCRYPTED_WORKBOOK, ole_bytes
 
 MB = 1024 * 1024
 BOUNDARY = "----upload-test-boundary"
@@ -292,13 +300,17 @@ def test_a_workbook_is_an_xlsx_file_whatever_its_name():
         (zip_bytes({"word/document.xml": b"<w/>", "[Content_Types].xml": b"<Types/>"}), NOT_A_WORKBOOK),
         (b"PK\x03\x04 not really a zip", NOT_A_WORKBOOK),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, OLD_EXCEL),
+        (ole_bytes({"Workbook": b"BIFF8 records"}), OLD_EXCEL),
+        (ole_bytes(ENCRYPTED_WORKBOOK), PASSWORD_PROTECTED),
         (png_bytes(), NOT_A_SPREADSHEET),
         (b"%PDF-1.7\n", NOT_A_SPREADSHEET),
         ("URN,Name\n".encode("utf-16"), UTF16_TEXT),
-        ("URN,Name\n".encode("utf-16-be"), NOT_TEXT_AT_LINE.format(line=1)),  # no byte order mark: its NUL bytes tell
+        ("URN,Name\n874001,Kingfisher\n".encode("utf-16-be"), UTF16_TEXT),  # no byte order mark: its NUL bytes tell
+        ("URN,Name\n874001,Kingfisher\n".encode("utf-16-le"), UTF16_TEXT),
         (b"URN,Name\n874001,Kingfisher\n874002,Ash\x00tree\n", NOT_TEXT_AT_LINE.format(line=3)),
         (b"URN;Name;Phase\n874001;Kingfisher;Primary\n", OTHER_SEPARATOR.format(separator="semicolons")),
         (b"URN\tName\tPhase\n874001\tKingfisher\tPrimary\n", OTHER_SEPARATOR.format(separator="tabs")),
+        (b"URN;Name;Phase\r874001;Kingfisher, Ash;Primary\r", OTHER_SEPARATOR.format(separator="semicolons")),
         (b"\xef\xbb\xbf\r\n  <!DOCTYPE html><html><body>Sign in</body></html>", WEB_PAGE),
         (b"<HTML><head><title>404</title></head></HTML>", WEB_PAGE),
         (b'<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">', NOT_A_SPREADSHEET),
@@ -307,13 +319,17 @@ def test_a_workbook_is_an_xlsx_file_whatever_its_name():
         "docx",
         "broken zip",
         "xls",
+        "xls compound file",
+        "xlsx encrypted with a password",
         "png",
         "pdf",
         "utf-16",
-        "utf-16 without bom",
+        "utf-16 big-endian without bom",
+        "utf-16 little-endian without bom",
         "a nul on line 3",
         "semicolons",
         "tabs",
+        "semicolons with old mac line ends",
         "html page",
         "html upper case",
         "xml spreadsheet",
@@ -368,6 +384,18 @@ def test_a_workbook_that_would_unpack_past_the_limit_is_refused_naming_both_size
     with pytest.raises(FileRefused) as refused_by_the_reader:
         read_table(workbook, "gias.xlsx")
     assert refused_by_the_reader.value.message == refused.value.messages[0]
+
+
+def test_a_workbook_just_past_the_limit_is_refused_saying_more_than_the_limit_not_the_same_size_twice(settings):
+    settings.XLSX_MAX_UNPACKED_BYTES = 1 * MB
+    workbook = workbook_with({"xl/media/image1.png": bytes(range(256)) * 4 * 1024})  # 1 MB, and the rest
+
+    with pytest.raises(ValidationError) as refused:
+        spreadsheet_kind(SimpleUploadedFile("gias.xlsx", workbook))
+    assert refused.value.messages == [XLSX_TOO_LARGE_UNPACKED_PAST.format(limit="1MB")]
+    assert XLSX_TOO_LARGE_UNPACKED_PAST.format(limit="1GB").startswith(
+        "The workbook would unpack to more than the 1GB an import may."
+    )
 
 
 def test_an_ordinary_workbook_is_not_taken_for_a_zip_bomb():

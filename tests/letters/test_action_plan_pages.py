@@ -326,3 +326,29 @@ def test_the_letters_page_tags_a_plan_overdue_the_day_after_it_was_due_as_the_pl
     listed = client.get(reverse("letters:plans")).context["overdue"]
     assert ("Overdue</strong>" in letter) is overdue
     assert (plan in listed) is overdue
+
+
+def test_a_plan_sent_from_a_tab_opened_before_another_tab_sent_it_is_refused_keeping_what_was_typed(
+    client, plan, headteacher
+):
+    """The review: two tabs of the plan page; the second, stale, replaced the first's plan, both
+    saying "sent". The page carries the plan's version (core.versions), as the LA's review does."""
+    from core.versions import version_of
+
+    client.force_login(headteacher)
+    url = reverse("letters:school_plan", kwargs={"pk": plan.pk})
+    opened = version_of(plan)  # both tabs opened now
+    first = {"text": "Tab one revision", "send": "1", "version": opened, **_rows(*TWO_ROWS)}
+    assert SENT in client.post(url, first, follow=True).content.decode()
+
+    stale = {"text": "Tab two stale revision", "send": "1", "version": opened, **_rows(*TWO_ROWS)}
+    page = client.post(url, stale).content.decode()
+    assert "saved a change to this plan" in page
+    assert "Tab two stale revision" in page  # kept on the page, not lost
+    plan.refresh_from_db()
+    assert plan.text == "Tab one revision"
+
+    again = {**stale, "version": version_of(plan)}  # sent again knowingly, from the refused page
+    client.post(url, again)
+    plan.refresh_from_db()
+    assert plan.text == "Tab two stale revision"

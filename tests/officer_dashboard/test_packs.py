@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from categorisation.models import SupportLevel
 from dashboard import packs
+from dashboard.figures_base import LEAVES_OUT_WHISTLEBLOWING
 from dashboard.models import PackAudience, PackStatus, ReportingPack
 from dashboard.pack_forms import PackForm
 from tests.categorisation.factories import aware
@@ -250,3 +251,17 @@ def test_the_pack_pdf_draws_the_dashboards_charts(officer, known, tmp_path):
     assert "Letters issued in 2026/27 by type" in text
     assert "High support" in text
     assert "Medium support" in text
+
+
+def test_a_pack_says_it_leaves_out_whistleblowers_concerns_the_dashboard_counts(officer, known, tmp_path):
+    """The review: the pack's "Concern recorded, no step yet, Red" was 2 where the dashboard said 3,
+    headed "Every figure of the officer dashboard", with nothing to say why."""
+    pack = produce(officer)
+    with pack.xlsx.open("rb") as handle:
+        summary = list(load_workbook(io.BytesIO(handle.read()))["Summary"].iter_rows(values_only=True))
+    assert summary[-1][:2] == ("Note", LEAVES_OUT_WHISTLEBLOWING)
+    path = tmp_path / "pack.pdf"
+    with pack.pdf.open("rb") as handle:
+        path.write_bytes(handle.read())
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Concerns about academies raised by whistleblowers are not counted in this pack" in " ".join(text.split())

@@ -17,6 +17,7 @@ from schools.background import ProgressFile
 from schools.demo_files import current_gias_header, gias_row, to_csv_bytes
 from schools.models import ImportRecord, ImportStatus, School
 from schools.services import IMPORT_FAILED
+from schools.views_imports import IMPORT_STOPPED, IMPORT_UNDER_WAY
 
 FILE = to_csv_bytes(
     current_gias_header(),
@@ -65,7 +66,8 @@ def test_an_upload_is_queued_and_a_worker_checks_then_imports_the_file(client_as
     record.refresh_from_db()
     assert (record.status, record.created) == (ImportStatus.PREVIEWED, 30)
 
-    client.post(reverse("schools:import_confirm", kwargs={"pk": record.pk}))
+    confirmed = client.post(reverse("schools:import_confirm", kwargs={"pk": record.pk}), follow=True)
+    assert [str(m) for m in confirmed.context["messages"]] == [IMPORT_UNDER_WAY]  # not "Imported" before it is
     record.refresh_from_db()
     assert record.status == ImportStatus.IMPORTING
     assert not School.objects.exists()
@@ -133,3 +135,17 @@ def test_only_admins_see_an_imports_progress(client_as, role):
         kind="gias", status=ImportStatus.CHECKING, source="web", original_filename="e.csv", sha256="0" * 64
     )
     assert client_as(role).get(reverse("schools:import_progress", kwargs={"pk": record.pk})).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_confirm_of_an_import_that_stops_says_nothing_was_imported_and_shows_no_changes(client_as):
+    client = client_as("admin")
+    record = services.import_preview(
+        kind="gias", data=FILE, filename="e.csv", actor=None, options={"la_codes": ["874"]}
+    )
+    with mock.patch("schools.importers.gias.GiasImporter._apply_types", side_effect=RuntimeError("disk full")):
+        response = client.post(reverse("schools:import_confirm", kwargs={"pk": record.pk}), follow=True)
+    page = response.content.decode()
+    assert [str(m) for m in response.context["messages"]] == [IMPORT_STOPPED]
+    assert IMPORT_FAILED in page
+    assert "What changed" not in page

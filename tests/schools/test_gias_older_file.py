@@ -103,6 +103,29 @@ def test_a_preview_confirmed_after_a_newer_import_undoes_nothing(register, admin
 
     confirmed = services.import_confirm(record=monday, actor=admin_user)
 
-    assert confirmed.status == ImportStatus.FAILED
+    assert confirmed.status == ImportStatus.REFUSED  # the file's answer, not an error of the import
     assert confirmed.message.startswith("This file is older than the register: row 2 (URN 874002)")
     assert School.objects.get(urn=874002).name == "Heron Church of England Junior School"
+
+
+def test_the_confirm_of_a_preview_a_newer_import_overtook_says_nothing_was_imported_and_why(
+    register, client_as, caplog
+):
+    from django.urls import reverse
+
+    from schools.views_imports import IMPORT_REFUSED
+
+    client = client_as("admin")
+    monday = services.import_preview(
+        kind="gias", data=extract(row(874002, "Heron Junior School", "23-11-2026")), filename="monday.csv",
+        actor=None, options=LA,
+    )  # fmt: skip
+    imported(row(874002, "Heron Church of England Junior School", "24-11-2026"))
+
+    response = client.post(reverse("schools:import_confirm", kwargs={"pk": monday.pk}), follow=True)
+
+    page = response.content.decode()
+    assert [str(m) for m in response.context["messages"]] == [IMPORT_REFUSED]
+    assert "This file is older than the register" in page
+    assert "What changed" not in page  # nothing did
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]  # a refusal, not a failure to look into

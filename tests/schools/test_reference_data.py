@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from schools import services
-from schools.importers.councillors import LISTED_TWICE
+from schools.importers.councillors import LISTED_TWICE, NONE_REMOVED, REMOVED
 from schools.models import Councillor, ElectedMemberAlertKind, ImportStatus, Term, TermName
 from schools.services import (
     NO_COUNCILLORS,
@@ -294,15 +294,44 @@ def test_the_councillor_import_sets_each_listed_wards_councillors():
     record = services.import_run(kind="councillors", data=text.encode(), filename="c.csv", actor=None, options={})
 
     assert (record.status, record.created, record.updated, record.rejected) == (ImportStatus.COMMITTED, 1, 1, 2)
-    assert "1 councillor no longer listed" in record.message
+    assert NONE_REMOVED.format(count="1 councillor") in record.message  # the file has rejected rows
     assert sorted(ward.councillors.values_list("name", "email")) == [
         ("Jane Doe", "jane@example.gov.uk"),
+        ("Old Member", "old@example.gov.uk"),
         ("Sam Lee", "sam@example.gov.uk"),
     ]
     assert Councillor.objects.filter(pk=untouched.pk).exists()
     assert [e["message"] for e in record.errors] == [
         "is not the code of a ward of any school in the register",
         "is not an email address",
+    ]
+
+    corrected = "\n".join(text.splitlines()[:3]) + "\n"  # the rejected rows left out
+    record = services.import_run(kind="councillors", data=corrected.encode(), filename="c.csv", actor=None, options={})
+    assert REMOVED.format(count="1 councillor") in record.message
+    assert sorted(ward.councillors.values_list("name", flat=True)) == ["Jane Doe", "Sam Lee"]
+
+
+def test_a_councillor_whose_row_is_rejected_is_not_removed_as_no_longer_listed():
+    ward = WardFactory(code="E05099001")
+    kept = Councillor.objects.create(ward=ward, name="Alex Turner", email="alex@example.gov.uk")
+    text = "ward_code,name,email\nE05099001,Alex Turner,alex@@example\nE05099001,Dana Kowalski,dana@example.gov.uk\n"
+    record = services.import_run(kind="councillors", data=text.encode(), filename="c.csv", actor=None, options={})
+
+    assert (record.created, record.rejected) == (1, 1)
+    assert Councillor.objects.get(pk=kept.pk).email == "alex@example.gov.uk"
+
+
+def test_a_councillor_file_without_an_email_or_party_column_keeps_the_registers_emails_and_parties():
+    ward = WardFactory(code="E05099001")
+    Councillor.objects.create(ward=ward, name="Jane Doe", email="jane@example.gov.uk", party="Independent")
+    text = "ward_code,name\nE05099001,Jane Doe\nE05099001,Sam Lee\n"
+    record = services.import_run(kind="councillors", data=text.encode(), filename="c.csv", actor=None, options={})
+
+    assert (record.created, record.updated, record.unchanged) == (1, 0, 1)
+    assert sorted(ward.councillors.values_list("name", "email", "party")) == [
+        ("Jane Doe", "jane@example.gov.uk", "Independent"),
+        ("Sam Lee", "", ""),
     ]
 
 

@@ -71,8 +71,8 @@ def test_an_autumn_core_visit_planned_without_focus_starts_with_the_strategy_age
     assert visit.history.first().history_user == adviser
     spring = services.visit_plan(school=linked, adviser=adviser, visit_date=date(2027, 2, 1), actor=adviser)
     assert spring.focus_areas == []
-    chosen = services.visit_plan(
-        school=linked, adviser=adviser, visit_date=date(2026, 10, 5), focus_areas=["safeguarding"], actor=adviser
+    chosen = services.visit_plan(  # (another day: a second core visit on the 5th is refused)
+        school=linked, adviser=adviser, visit_date=date(2026, 10, 6), focus_areas=["safeguarding"], actor=adviser
     )
     assert chosen.focus_areas == ["safeguarding"]
 
@@ -473,6 +473,25 @@ def test_the_same_visit_plan_sent_twice_plans_one_visit(linked, adviser):
     assert Visit.objects.count() == 1
     afternoon = services.visit_plan(**plan, start_time=time(13, 15))
     assert afternoon != first  # another visit the same day is still possible
+
+
+def test_a_second_visit_of_a_kind_to_a_school_at_the_same_time_of_a_day_is_refused(linked, adviser, make_user):
+    """The review: a second core visit to the school on a day that had one, planned from another
+    page, was taken, and the headteacher asked twice to prepare."""
+    from visits import rules
+
+    day = date(2026, 12, 10)
+    first = services.visit_plan(school=linked, adviser=adviser, visit_date=day, actor=adviser)
+    other = make_user(Role.ADVISER, username="adviser3")
+    with pytest.raises(ValidationError) as refused:
+        services.visit_plan(school=linked, adviser=other, visit_date=day, purpose="Phonics", actor=other)
+    expected = rules.VISIT_ALREADY_THAT_DAY.format(
+        kind="core entitlement", school=linked.name, status="planned", day=day
+    )
+    assert refused.value.message_dict == {"visit_date": [expected]}
+    assert services.visit_plan(school=linked, adviser=adviser, visit_date=day, visit_type="monitoring", actor=adviser)
+    services.visit_cancel(visit=first, reason="Snow", actor=adviser)
+    assert services.visit_plan(school=linked, adviser=other, visit_date=day, purpose="Phonics", actor=other)
 
 
 def test_the_same_msp_meeting_record_sent_twice_makes_one_meeting(linked, officer):
