@@ -164,3 +164,27 @@ def _told(event: AccessEvent) -> tuple[str, str]:
         },
     )
     return subject, body
+
+
+ADDRESS_SET_BY = (
+    "Their email address, {email}, where the link to choose a password goes, was set by {actor} on {day:%-d %B %Y}: "
+    "confirm it with {user} before approving."
+)
+
+
+def address_set_by_someone_else(user) -> str:
+    """Who set the account's address, when that was someone who may not give case material (an
+    admin, creating the account or changing it): for the officer asked to, however long ago
+    (docs/adr/0082). "" when the person, an officer or the system set it."""
+    kinds = (AccessEventKind.EMAIL_CHANGED, AccessEventKind.ACCOUNT_CREATED)
+    event = user.access_events.filter(kind__in=kinds).select_related("actor").order_by("-at", "-id").first()
+    if (
+        not user.email
+        or event is None
+        or event.actor is None
+        or event.actor_id == user.pk
+        or rules.only_an_officer_or_the_system_grants_access_to_case_material(actor=event.actor)
+    ):
+        return ""
+    day = timezone.localtime(event.at).date()
+    return ADDRESS_SET_BY.format(email=user.email, actor=event.actor, day=day, user=user)

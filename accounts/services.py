@@ -90,7 +90,7 @@ def user_set_role(*, user: User, role: Role | str, actor: User | None) -> None:
     if before == Role.HEADTEACHER:
         reason = headship_ends.ROLE_CHANGED_REASON.format(role=role.label.lower())
         headship_ends.headships_end_on_deactivation(user=user, actor=actor, reason=reason)
-    if before == Role.GOVERNOR:  # a chair's seat kept would open case material again, unasked (ADR 0082)
+    if role != Role.GOVERNOR:  # a chair's seat kept would open case material again, unasked (ADR 0082)
         headship_ends.member_seats_end(user=user, actor=actor)
 
 
@@ -235,15 +235,16 @@ def suspend_until_an_officer_agrees(*, user: User, actor: User | None, what: str
 
 def _record_activation(*, user: User, actor: User) -> None:
     """The account was just reactivated or deactivated: in the access log. A deactivated one (someone
-    who left) gets nothing back if it is reactivated: its headships end, so each school is asked for
-    again (docs/adr/0061), and its calendar feed's secret is deleted, so an old subscription link
-    does not work again."""
+    who left) gets nothing back if it is reactivated: its headships and chair or vice-chair seats end,
+    so each is asked for again (docs/adr/0061, 0082), and its calendar feed's secret is deleted, so an
+    old subscription link does not work again."""
     kind = AccessEventKind.REACTIVATED if user.is_active else AccessEventKind.DEACTIVATED
     access.access_event_record(kind=kind, user=user, actor=actor, role_before=user.role, role_after=user.role)
     if not user.is_active:
         from visits.services import calendar_token_revoke  # visits is above accounts
 
         headship_ends.headships_end_on_deactivation(user=user, actor=actor)
+        headship_ends.member_seats_end(user=user, actor=actor)
         calendar_token_revoke(user=user, actor=actor)
 
 
@@ -274,6 +275,8 @@ def role_request_create(
         if (pending.role, pending.reactivate, pending.school_id) == (role.value, reactivate, school and school.pk):
             return pending
         raise ValidationError(REQUEST_PENDING.format(user=user, request=pending))
+    if (set_by := access.address_set_by_someone_else(user)) and user.email not in note:
+        note = f"{note} {set_by}".strip()
     try:
         with transaction.atomic():
             request = RoleRequest.objects.create(

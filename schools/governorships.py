@@ -19,6 +19,9 @@ GOVERNORSHIP_EXISTS = "{user} is already a governor of {school}."
 
 @transaction.atomic
 def governorship_add(*, user: User, school: School, role: str = GovernorRole.MEMBER, actor: User) -> Governorship:
+    # The account as it is now, locked: a role changed since the page read it (a seat added to an
+    # admin outlives the seats the role change ended) is refused; user_update locks it too.
+    user = User.objects.select_for_update().get(pk=user.pk)
     if user.role != Role.GOVERNOR:
         raise ValidationError(GOVERNOR_ROLE.format(user=user))
     if Governorship.objects.filter(user=user, school=school).exists():

@@ -7,6 +7,8 @@
 2. A headteacher given another role leads no school: given the headteacher role back (one officer's
    approval of the role alone), they lead none until each school is approved again."""
 
+from datetime import date
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -185,3 +187,55 @@ def test_an_officer_approves_a_chairs_reactivation_on_the_role_requests_page(cli
     )
     assert "Approved: Grace Holt&#x27;s account is active again." in response.content.decode()
     assert fresh(governor).is_active
+
+
+def test_a_chair_deactivated_loses_the_seat_so_reactivated_reads_nothing(admin_user, governor, officer):
+    """The second review: deactivate the chair (seat kept), change the address (nothing suspended: the
+    account reads nothing while inactive), wait past the page's 30 days, ask to reactivate."""
+    services.user_update(
+        user=governor, first_name="G", last_name="H", email=governor.email, role=Role.GOVERNOR, is_active=False,
+        actor=admin_user,
+    )  # fmt: skip
+    assert not Governorship.objects.filter(user=governor).exists()
+
+
+def test_every_request_says_an_admin_set_the_address_the_link_goes_to_however_long_ago(
+    admin_user, make_user, school, time_machine
+):
+    """The second review: an admin created a governor with their own address, then gave the chair's
+    seat; the officer's request said only that the seat was given."""
+    from accounts.access import ADDRESS_SET_BY
+    from schools import services as school_services
+
+    time_machine.move_to("2026-09-01 09:00 +0000")
+    created = services.user_create(
+        username="newchair", first_name="New", last_name="Chair", email="admin.private@example.org",
+        role=Role.GOVERNOR, password="x-new-long-one-9", actor=admin_user,
+    )  # fmt: skip
+    time_machine.move_to("2026-12-01 09:00 +0000")
+    school_services.governorship_add(user=created, school=school, role=GovernorRole.CHAIR, actor=admin_user)
+
+    request = RoleRequest.objects.get(user=created, status=RoleRequestStatus.PENDING)
+    expected = ADDRESS_SET_BY.format(
+        email="admin.private@example.org", actor=admin_user, day=date(2026, 9, 1), user=created
+    )
+    assert expected in request.note
+
+
+def test_a_seat_is_not_given_to_an_account_whose_role_changed_since_the_page_read_it(admin_user, governor, school):
+    """The second review: the seat added from a page read before the role was changed to admin
+    outlived the seats the change ended, and the account raised back to governor read the minutes."""
+    from django.core.exceptions import ValidationError
+
+    from schools import services as school_services
+
+    read_by_the_page = governor
+    services.user_update(
+        user=fresh(governor), first_name="G", last_name="H", email=governor.email, role=Role.ADMIN, is_active=True,
+        actor=admin_user,
+    )  # fmt: skip
+    with pytest.raises(ValidationError):
+        school_services.governorship_add(
+            user=read_by_the_page, school=school, role=GovernorRole.CHAIR, actor=admin_user
+        )
+    assert not Governorship.objects.filter(user=governor).exists()
