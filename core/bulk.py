@@ -78,6 +78,25 @@ def copy_from(raw_cursor, sql: str, data: io.StringIO | str | bytes | Iterator[b
         copy.write(data if isinstance(data, (str, bytes)) else data.getvalue())
 
 
+def bulk_insert(model: type[Model], rows: list[dict]) -> None:
+    """Insert rows ({attname: value}, each with the same keys) of a model no history tracks: on
+    PostgreSQL by COPY, psycopg adapting each row (100,000 of an import's errors: 0.5 s against 5.8 s
+    by bulk_create's INSERTs, docs/adr/0083)."""
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql" or not hasattr(cursor.cursor, "copy"):  # SQLite, or psycopg 2
+            model._default_manager.bulk_create([model(**row) for row in rows], batch_size=PAGE_SIZE)
+            return
+        columns = {field.attname: str(field.column) for field in model._meta.concrete_fields}
+        names = list(rows[0])
+        quote = connection.ops.quote_name
+        sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(columns[n]) for n in names)}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in names])
+
+
 def _copy_in(model: type[Model], rows: list[dict]) -> list[int]:
     table, pk = model._meta.db_table, model._meta.pk.column
     quote = connection.ops.quote_name

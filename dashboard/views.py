@@ -84,7 +84,7 @@ def _officer_home(request):
 
 def _admin_home(request):
     latest = {}
-    for record in ImportRecord.objects.select_related("uploaded_by").defer("errors", "changes")[:20]:
+    for record in ImportRecord.objects.select_related("uploaded_by").defer("changes")[:20]:
         latest.setdefault(record.kind, record)
     role_counts = dict(
         get_user_model()

@@ -376,7 +376,7 @@ from .models_councillors import (  # noqa: E402, F401
     ElectedMemberAlert,
     ElectedMemberAlertKind,
 )
-from .models_imports import RUNNING_STATUSES, ImportKind, ImportRecord, ImportStatus  # noqa: E402, F401
+from .models_imports import RUNNING_STATUSES, ImportKind, ImportRecord, ImportRowError, ImportStatus  # noqa: E402, F401
 from .models_judgement import LatestJudgement  # noqa: E402, F401
 from .models_ofsted import (  # noqa: E402, F401
     GRADED_JUDGEMENTS,

@@ -41,6 +41,9 @@ class ImportStatus(models.TextChoices):
 
 RUNNING_STATUSES = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
 
+# How many of an import's errors a command prints from (ImportRecord.errors).
+ERRORS_SUMMARISED = 1000
+
 
 class ImportRecord(models.Model):
     """Who imported what, when, and with what result: kept for every upload and command run."""
@@ -71,7 +74,6 @@ class ImportRecord(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True, help_text="Why a file was refused, or a note on the result")
-    errors = models.JSONField(default=list, blank=True, help_text="[{row, column, value, message}], first 1,000")
     error_count = models.PositiveIntegerField(default=0)
     changes = models.JSONField(default=list, blank=True, help_text="A sample of the creates and updates")
 
@@ -87,3 +89,28 @@ class ImportRecord(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in RUNNING_STATUSES
+
+    @property
+    def errors(self) -> list[dict]:
+        """The first errors as {row, column, value, message}, in file order: what a command prints."""
+        return [
+            dict(error) for error in self.row_errors.values("row", "column", "value", "message")[:ERRORS_SUMMARISED]
+        ]
+
+
+class ImportRowError(models.Model):
+    """One problem the check found in a file's row: its row as a spreadsheet numbers it, the column,
+    the value it held and what is wrong. All of an import's, up to schools.importers.base's
+    MAX_STORED_ERRORS, are kept: the page lists them and the admin downloads them to correct the file."""
+
+    record = models.ForeignKey(ImportRecord, on_delete=models.CASCADE, related_name="row_errors")
+    row = models.PositiveIntegerField()
+    column = models.TextField()  # a header the file named, of any length
+    value = models.TextField(blank=True)
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["id"]  # the order the check found them: file order
+
+    def __str__(self):
+        return f"Row {self.row}: {self.column} {self.message}"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from procrastinate.tasks import Task
 
 from accounts.models import User
+from core import bulk
 from core import tasks as queue
 from core.tabular import FileRefused, read_table
 from core.text import count_of
@@ -29,7 +30,7 @@ from .importers.councillors import CouncillorImporter
 from .importers.gias import GiasImporter
 from .importers.ofsted import OfstedImporter
 from .importers.performance import PerformanceImporter
-from .models import ImportKind, ImportRecord, ImportStatus
+from .models import ImportKind, ImportRecord, ImportRowError, ImportStatus
 
 # The logger's name is the one these lines had before the module was split out of schools.services.
 log = logging.getLogger("schools.services")
@@ -98,14 +99,20 @@ def _nothing_to_import(record: ImportRecord, plan: Plan) -> None:
 
 
 def _fill_record(record: ImportRecord, plan: Plan) -> None:
+    """Write the plan's figures, notes and sample of changes on the record, saving it, and keep its
+    errors, replacing any an earlier check of the file kept."""
     record.rows_total = plan.rows_total
     record.rows_skipped = plan.rows_skipped
     record.created, record.updated, record.unchanged = plan.created, plan.updated, plan.unchanged
     record.rejected = plan.rejected
     record.error_count = len(plan.errors)
-    record.errors = [e.as_dict() for e in plan.errors[:MAX_STORED_ERRORS]]
     record.changes = plan.changes
     record.message = "\n".join(filter(None, [plan.skipped_note, *plan.notes]))
+    with transaction.atomic():
+        record.save()
+        ImportRowError.objects.filter(record=record).delete()
+        kept = [{"record_id": record.pk, **error.as_dict()} for error in plan.errors[:MAX_STORED_ERRORS]]
+        bulk.bulk_insert(ImportRowError, kept)
 
 
 def _new_record(

@@ -11,6 +11,7 @@ urlpatterns = [
     path("imports/", views_imports.import_list, name="import_list"),
     path("imports/new/<str:kind>/", views_imports.import_new, name="import_new"),
     path("imports/<int:pk>/", views_imports.import_detail, name="import_detail"),
+    path("imports/<int:pk>/errors.csv", views_imports.import_errors, name="import_errors"),
     path("imports/<int:pk>/progress.json", views_imports.import_progress, name="import_progress"),
     path("imports/<int:pk>/confirm/", views_imports.import_confirm, name="import_confirm"),
     path("imports/<int:pk>/cancel/", views_imports.import_cancel, name="import_cancel"),

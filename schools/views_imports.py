@@ -1,6 +1,8 @@
 """The imports' pages (admins): the list, a new upload, an import's preview and progress, and
 confirming or cancelling it. The work is schools.services_imports'."""
 
+from collections.abc import Iterator
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -10,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.exports import csv_response
 from core.forms import posted, posted_files
 from core.pagination import paginate
 from core.uploads import upload_limit
@@ -22,7 +25,7 @@ from .models_imports import IMPORT_PHRASES
 
 @permission_required("schools.import_data", raise_exception=True)
 def import_list(request):
-    pagination = paginate(request, ImportRecord.objects.select_related("uploaded_by").defer("errors", "changes"))
+    pagination = paginate(request, ImportRecord.objects.select_related("uploaded_by").defer("changes"))
     return render(
         request,
         "schools/imports/list.html",
@@ -54,7 +57,7 @@ def import_new(request, kind: str):
 @permission_required("schools.import_data", raise_exception=True)
 def import_detail(request, pk: int):
     record = get_object_or_404(ImportRecord.objects.select_related("uploaded_by", "committed_by"), pk=pk)
-    error_pagination = paginate(request, record.errors, per_page=100)
+    error_pagination = paginate(request, record.row_errors.all(), per_page=100)
     # Asking for the progress marks failed an import whose worker died: it is then not running.
     progress = services.import_progress(record) if record.is_running else None
     return render(
@@ -68,6 +71,22 @@ def import_detail(request, pk: int):
             "title": str(record),
         },
     )
+
+
+@permission_required("schools.import_data", raise_exception=True)
+def import_errors(request, pk: int):
+    """Every error the import kept, as CSV: what the admin corrects the file from."""
+    record = get_object_or_404(ImportRecord.objects.only("pk"), pk=pk)
+    return csv_response(f"import-{record.pk}-errors.csv", ERROR_COLUMNS, error_rows(record))
+
+
+ERROR_COLUMNS = ["Row", "Column", "Value", "Problem"]
+
+
+def error_rows(record: ImportRecord) -> Iterator[tuple]:
+    """The kept errors in file order, each problem said as the page says it: "URN is required"."""
+    found = record.row_errors.values_list("row", "column", "value", "message").iterator(chunk_size=2000)
+    return ((row, column, value, f"{column} {message}") for row, column, value, message in found)
 
 
 @permission_required("schools.import_data", raise_exception=True)

@@ -108,6 +108,11 @@ MATRIX = {
         lambda ctx: {"pk": ctx["record"].pk},
         {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 403, "officer": 403, "admin": 200},
     ),
+    # Every error an import kept, as CSV, to correct the file from (docs/adr/0083).
+    "schools:import_errors": (
+        lambda ctx: {"pk": ctx["record"].pk},
+        {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 403, "officer": 403, "admin": 200},
+    ),
     "accounts:user_list": (
         None,
         {"governor": 403, "other_governor": 403, "headteacher": 403, "adviser": 403, "officer": 403, "admin": 200},

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from .calendar_tokens import hash_token
 from .models import CalendarFeedToken, MspMeeting, Visit, VisitLength
-from .services import hash_token
 
 HALF_DAY = timedelta(hours=3, minutes=30)
 FULL_DAY = timedelta(hours=7)

@@ -81,17 +81,25 @@ VISIT_ALREADY_THAT_DAY = (
     "A {kind} visit to {school} is already {status} on {day:%A %-d %B %Y}: change that visit rather than plan a "
     "second, or choose another day"
 )
+VISIT_MOVED_ONTO_ANOTHER = (
+    "A {kind} visit to {school} is already {status} on {day:%A %-d %B %Y} at that time: choose another day or "
+    "time, or record what happened on that visit and cancel this one"
+)
 
 
-def one_visit_of_a_kind_to_a_school_a_day(*, clash, school_name: str, visit_date: date) -> dict[str, list[str]]:
+def one_visit_of_a_kind_to_a_school_a_day(
+    *, clash, school_name: str, visit_date: date, moved: bool = False
+) -> dict[str, list[str]]:
     """A second visit of the same kind to the same school on the same day at the same time (or both
     with no time) (`clash`: the one already there, planned or completed, if any) is a slip: two tabs
     or two advisers planning it, the school's headteacher asked twice to prepare and the entitlement
-    counted twice. One at a time of its own (the afternoon's) is another visit."""
+    counted twice. One at a time of its own (the afternoon's) is another visit. `moved`: a visit
+    recorded as on another day, time or kind than it was, onto the one already there."""
     if clash is None:
         return {}
     kind, status = clash.get_visit_type_display().lower(), clash.get_status_display().lower()
-    message = VISIT_ALREADY_THAT_DAY.format(kind=kind, school=school_name, status=status, day=visit_date)
+    said = {"kind": kind, "school": school_name, "status": status, "day": visit_date}
+    message = VISIT_MOVED_ONTO_ANOTHER.format(**said) if moved else VISIT_ALREADY_THAT_DAY.format(**said)
     return {"visit_date": [message]}
 
 

@@ -2,7 +2,7 @@
 number of queries whatever the number of schools, visits or meetings."""
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -29,6 +29,17 @@ from .models import (
     VisitStatus,
     overdue_actions_q,
 )
+
+
+def visit_of_a_kind_that_day(
+    *, school: School, visit_date: date, start_time: time | None, visit_type: str, other_than: int | None = None
+) -> Visit | None:
+    """The planned or completed visit of the kind to the school on the day at the time (or with no
+    time, when none is given), other than `other_than`: rules.one_visit_of_a_kind_to_a_school_a_day's clash."""
+    found = Visit.objects.filter(school=school, visit_date=visit_date, start_time=start_time, visit_type=visit_type)
+    found = found.exclude(status=VisitStatus.CANCELLED)
+    return (found if other_than is None else found.exclude(pk=other_than)).first()
+
 
 # ---- for the letters app -----------------------------------------------------------------------
 

@@ -1,13 +1,11 @@
-"""Writes to visits, enhanced offers and calendar tokens, and (re-exported from
-visits.services_actions, visits.services_msp and visits.services_msp_meetings) to actions, MSP
-groups and meetings: the visits app's one entry point for writes, as `from visits import services`.
+"""Writes to visits and enhanced offers, and (re-exported from visits.calendar_tokens,
+visits.services_actions, visits.services_msp and visits.services_msp_meetings) to calendar tokens,
+actions, MSP groups and meetings: the visits app's one entry point for writes, as `from visits import services`.
 
 Every function is atomic, keyword-only and takes the acting user, who is recorded in the audit
 history (django-simple-history). Rules are checked here (visits.rules), so a bad request changes
 nothing whatever page it comes from; permissions are checked by the views."""
 
-import hashlib
-import secrets
 from collections.abc import Iterable
 from datetime import date, time
 
@@ -21,11 +19,11 @@ from core.history import save_as
 from core.versions import refuse_if_changed_since
 from schools.models import School
 
-from . import acknowledgement, rules
+from . import acknowledgement, rules, selectors
+from .calendar_tokens import calendar_token_regenerate, calendar_token_revoke, hash_token  # re-exported
 from .models import (
     ENHANCED_OFFER_MAX_HALF_DAYS,
     Activity,
-    CalendarFeedToken,
     EnhancedOffer,
     FocusArea,
     Visit,
@@ -207,12 +205,7 @@ def visit_plan(
     same = next((v for v in planned if v.focus_areas == focus and v.purpose == purpose.strip()), None)
     if same is not None:
         return same
-    visits_that_day = Visit.objects.filter(school=school, visit_date=visit_date, start_time=start_time)
-    clash = visits_that_day.filter(visit_type=visit_type).exclude(status=VisitStatus.CANCELLED).first()
-    if errors := rules.one_visit_of_a_kind_to_a_school_a_day(
-        clash=clash, school_name=school.name, visit_date=visit_date
-    ):
-        raise ValidationError(errors)
+    _refuse_a_second_of_its_kind(school=school, visit_date=visit_date, start_time=start_time, visit_type=visit_type)
     visit = Visit(
         school=school,
         adviser=adviser,
@@ -229,6 +222,20 @@ def visit_plan(
 
     pre_visit_request(visit=visit)  # the school's headteachers are asked to prepare (docs/adr/0028)
     return visit
+
+
+def _refuse_a_second_of_its_kind(
+    *, school: School, visit_date: date, start_time: time | None, visit_type: str, moved: Visit | None = None
+) -> None:
+    """rules.one_visit_of_a_kind_to_a_school_a_day, for a visit planned or `moved` (its own excluded)."""
+    clash = selectors.visit_of_a_kind_that_day(
+        school=school, visit_date=visit_date, start_time=start_time, visit_type=visit_type,
+        other_than=moved.pk if moved else None,
+    )  # fmt: skip
+    if errors := rules.one_visit_of_a_kind_to_a_school_a_day(
+        clash=clash, school_name=school.name, visit_date=visit_date, moved=moved is not None
+    ):
+        raise ValidationError(errors)
 
 
 def _within_reach(visit_date: date, today: date | None) -> dict[str, list[str]]:
@@ -272,6 +279,11 @@ def visit_record(
         today=today,
     ):
         raise ValidationError(errors)
+    if (visit_date, start_time, visit_type) != (visit.visit_date, visit.start_time, visit.visit_type):
+        School.objects.select_for_update().only("pk").get(pk=visit.school_id)  # as visit_plan: one at a time
+        _refuse_a_second_of_its_kind(
+            school=visit.school, visit_date=visit_date, start_time=start_time, visit_type=visit_type, moved=visit
+        )
     before = _note_content(visit)
     visit.adviser = adviser
     visit.visit_date, visit.start_time = visit_date, start_time
@@ -371,27 +383,3 @@ def enhanced_offer_set(
     offer.half_days, offer.notes, offer.recorded_by = half_days, notes.strip(), actor
     save_as(offer, actor=actor)
     return offer
-
-
-# ---- calendar ---------------------------------------------------------------------------------
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-@transaction.atomic
-def calendar_token_regenerate(*, user: User, actor: User) -> str:
-    """Make a new secret for the user's calendar feed URL and return it (only its hash is kept;
-    the previous URL stops working)."""
-    token = secrets.token_urlsafe(32)
-    # One request at a time per user (a double click on the button): the second replaces the first.
-    User.objects.select_for_update().only("pk").get(pk=user.pk)
-    CalendarFeedToken.objects.filter(user=user).delete()
-    CalendarFeedToken.objects.create(user=user, token_hash=hash_token(token))
-    return token
-
-
-@transaction.atomic
-def calendar_token_revoke(*, user: User, actor: User) -> None:
-    CalendarFeedToken.objects.filter(user=user).delete()

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from core.cells import header_key
 from core.tabular import FileRefused, Table
 
-# How many errors and changes an import record keeps for the preview page.
-MAX_STORED_ERRORS = 1000
+# How many errors an import keeps (schools.models.ImportRowError), for its page and the download of
+# them: a file with more is not one to correct cell by cell. How many changes it keeps as a sample.
+MAX_STORED_ERRORS = 100_000
 MAX_STORED_CHANGES = 500
 
 MISSING_COLUMNS = "The file is missing required columns: {columns}."

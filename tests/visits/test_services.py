@@ -494,6 +494,33 @@ def test_a_second_visit_of_a_kind_to_a_school_at_the_same_time_of_a_day_is_refus
     assert services.visit_plan(school=linked, adviser=other, visit_date=day, purpose="Phonics", actor=other)
 
 
+def test_a_visit_recorded_as_on_the_day_and_time_of_another_of_its_kind_is_refused(linked, adviser):
+    """The rule holds when a visit is moved, not only when it is planned: recording the afternoon
+    visit as at no time, on a day with an untimed core visit, would count and ask twice."""
+    from visits import rules
+
+    day, today = date(2026, 12, 10), date(2026, 12, 1)
+    services.visit_plan(school=linked, adviser=adviser, visit_date=day, actor=adviser, today=today)
+    afternoon = services.visit_plan(
+        school=linked, adviser=adviser, visit_date=day, start_time=time(13, 15), actor=adviser, today=today
+    )
+    later = services.visit_plan(
+        school=linked, adviser=adviser, visit_date=date(2026, 12, 17), actor=adviser, today=today
+    )
+    with pytest.raises(ValidationError) as refused:
+        record(afternoon, adviser, start_time=None, today=today)
+    expected = rules.VISIT_MOVED_ONTO_ANOTHER.format(
+        kind="core entitlement", school=linked.name, status="planned", day=day
+    )
+    assert refused.value.message_dict == {"visit_date": [expected]}
+    with pytest.raises(ValidationError):
+        record(later, adviser, visit_date=day, today=today)
+    later.refresh_from_db()
+    assert (later.visit_date, later.strengths) == (date(2026, 12, 17), "")  # nothing saved
+    record(afternoon, adviser, start_time=time(13, 15), today=today)  # unmoved: saved
+    record(later, adviser, visit_date=day, start_time=time(9, 0), visit_type="monitoring", today=today)  # its own
+
+
 def test_the_same_msp_meeting_record_sent_twice_makes_one_meeting(linked, officer):
     group = MspGroupFactory(school=linked, chair=officer, set_up_on=SET_UP)
     fields = {
