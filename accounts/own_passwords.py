@@ -35,7 +35,7 @@ REPLACED_REASON = "Password stopped working: opens case material, so they choose
 SSO_REPLACED_REASON = "Password stopped working: opens case material, and signs in with single sign-on"
 REPLACED_DETAIL = "the password they had stopped working"
 CHOSEN_REASON = "Chose their own password through the emailed link"
-LINK_SENT = "A link to choose their own password was emailed to {email}: only they will know it."
+LINK_SENT = "A link to choose their own password is being emailed to {email}: only they will know it."
 LINK_SUBJECT = "choose the password for your account"
 # The address changed between the link being asked for and sent (worker lag, a retry): it is not
 # sent to the old one.

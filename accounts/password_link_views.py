@@ -17,7 +17,7 @@ from .forms import ChoosePasswordForm
 from .tokens import choose_password_tokens
 
 User = get_user_model()
-LINK_RESENT = "A new link to choose a password was emailed to {email}."
+LINK_RESENT = "A new link to choose a password is being emailed to {email}."
 
 
 def saved_or_refused(view, form):

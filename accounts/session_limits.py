@@ -13,6 +13,11 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN = "last_seen_at"
@@ -58,6 +63,34 @@ class SessionLimitsMiddleware:
                 logout(request)
                 messages.info(request, reason)
                 return redirect_to_login(request.get_full_path())
-            if now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS or LAST_SEEN not in session:
-                session[LAST_SEEN] = now
+            asks_only = request.method == "GET" and request.path == reverse("accounts:session_time")
+            if not asks_only and (now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS or LAST_SEEN not in session):
+                session[LAST_SEEN] = last_seen = now
+            request.session_time_left = _time_left(now, last_seen, signed_in_at)
         return self.get_response(request)
+
+
+def _time_left(now: int, last_seen: int, signed_in_at: int) -> dict:
+    """Seconds until this session ends, and whether activity can put that off (the idle limit binds,
+    not the absolute one): what the page's warning (static/js/session-timeout.js) counts down."""
+    idle_end = last_seen + settings.SESSION_IDLE_TIMEOUT_MINUTES * 60
+    absolute_end = signed_in_at + settings.SESSION_COOKIE_AGE
+    return {"seconds": max(0, min(idle_end, absolute_end) - now), "can_stay": idle_end < absolute_end}
+
+
+# ---- the warning before the idle limit (WCAG 2.2.1 Timing Adjustable; GOV.UK's timeout warning) ----
+
+
+@require_http_methods(["GET", "POST"])
+def session_time(request):
+    """GET: the session's time left, not counted as activity (a tab asks before it warns, in case
+    another tab was used since). POST ("Stay signed in"): counted, so the idle limit starts again;
+    the page's script reads the answer, a page without it goes back where it was."""
+    if request.method == "POST":
+        request.session[LAST_SEEN] = now = int(time.time())
+        request.session_time_left = _time_left(now, now, request.session.get(SIGNED_IN_AT, now))
+        back = request.POST.get("next", "")
+        if "application/json" not in request.headers.get("Accept", ""):
+            safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+            return redirect(back if safe and back else "dashboard:home")
+    return JsonResponse(request.session_time_left)

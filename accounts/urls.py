@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import headship_views, password_link_views, second_factor_views, views
+from . import headship_views, password_link_views, second_factor_views, session_limits, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("sign-in/", views.login_view, name="login"),
     path("sign-out/", views.logout_view, name="logout"),
+    # The session's time left, and "Stay signed in" (the warning before the idle limit, ADR 0085).
+    path("session/", session_limits.session_time, name="session_time"),
     path("password/", views.password_change_view, name="password_change"),
     path("password/done/", views.password_change_done_view, name="password_change_done"),
     # A case reader's own password, through an emailed link (docs/adr/0062).

@@ -145,6 +145,18 @@ def posted_files(request):
     return request.FILES if request.method == "POST" else None
 
 
+def errors_shown(request, add_row: bool, form, formset) -> bool:
+    """Errors show after a real submission; "Add another action" re-displays the page without them
+    (no field error, no error summary, no "Error:" in the title: WCAG 3.3.1, as GOV.UK adds a row)."""
+    if request.method != "POST":
+        return False
+    if add_row:
+        for each in [form, *formset.forms]:
+            each.helper.form_show_errors = False
+        return False
+    return True
+
+
 def date_input(name: str, *, legend_size: str = Size.SMALL) -> Field:
     """A GovDateField in a layout, its legend (the date's label) at `legend_size`. crispy-forms-gds
     reads the size from the field's context: `Field(name, legend_size=...)` writes it onto the

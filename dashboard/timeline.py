@@ -100,6 +100,9 @@ def _short(text: str, words: int = SUMMARY_WORDS) -> str:
 # ---- sources: (user, school, staff) -> entries ---------------------------------------------------
 
 
+FROM_GIAS = "from Get Information about Schools"
+
+
 def register_changes(user, school: School, staff: bool) -> list[Entry]:
     """The register changes the GIAS imports made (the school's audit history rows written with the
     importer's change reason), each naming the columns it changed. One query."""
@@ -116,6 +119,7 @@ def register_changes(user, school: School, staff: bool) -> list[Entry]:
         reason = row["history_change_reason"] or ""
         if reason.startswith(IMPORT_REASON_PREFIX):
             day, pk = _local_day(row["history_date"]), row["history_id"]
+            reason = reason if staff else FROM_GIAS  # the import's number means something to LA staff only
             if row["history_type"] == "+":
                 entries.append(Entry(day, Kind.REGISTER, pk, f"Added to the register ({reason})", "", url))
             elif row["history_type"] == "~":

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.permissions import is_headteacher, is_la_staff
 from audit.services import record_request_read
-from core.forms import add_service_errors, posted, posted_files
+from core.forms import add_service_errors, errors_shown, posted, posted_files
 from core.uploads import upload_limit
 from core.versions import ChangedSince, version_of
 
@@ -104,7 +104,7 @@ def school_plan(request, pk: int):
             "letter": plan.letter,
             "form": form if plan.is_open else None,
             "formset": formset,
-            "show_errors": plan.is_open and request.method == "POST" and not add_row,
+            "show_errors": plan.is_open and errors_shown(request, add_row, form, formset),
             "items": list(plan.items.all()),
             "events": action_plans.history_for_school(plan),
             "today": today,

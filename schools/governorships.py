@@ -10,6 +10,7 @@ from accounts.models import AccessEventKind, User
 from accounts.roles import Role
 from accounts.services import suspend_until_an_officer_agrees
 from core.history import SYSTEM, delete_as, save_as
+from core.text import in_sentence
 
 from .models import SCHOOL_MEMBER_SEATS, GovernorRole, Governorship, School
 
@@ -38,7 +39,7 @@ def governorship_add(*, user: User, school: School, role: str = GovernorRole.MEM
         kind=AccessEventKind.GOVERNORSHIP_ADDED, user=user, actor=actor, detail=_seat(governorship)
     )
     if role in SCHOOL_MEMBER_SEATS:
-        what = f"gave them the seat of {_seat(governorship).lower()}"
+        what = f"gave them the seat of {in_sentence(_seat(governorship))}"  # the school's name as written
         suspend_until_an_officer_agrees(user=user, actor=actor, what=what)
     return governorship
 

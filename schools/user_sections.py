@@ -25,6 +25,8 @@ def _context(request, user):
         "governorships": Governorship.objects.filter(user=user).select_related("school"),
         "link_schools": School.objects.filter(link_adviser=user).order_by("name").only("urn", "name"),
         "is_governor": is_governor,
+        # Who may be a school's link adviser (schools.filters.link_advisers): the others are not told they are not.
+        "may_link": user.role in (Role.ADVISER, Role.OFFICER),
         "picker": picker,
         "governorship_form": GovernorshipForm(initial={"urn": picker.chosen.urn}) if picker and picker.chosen else None,
     }

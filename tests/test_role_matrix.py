@@ -140,6 +140,8 @@ MATRIX = {
     "sso:callback": (None, dict.fromkeys(ROLES, 404)),
     # Signing in (docs/adr/0009): anyone signed in has an account page and may set up an app.
     "accounts:account": (None, dict.fromkeys(ROLES[1:], 200)),
+    # The time left before the session ends, for the page's warning (docs/adr/0085).
+    "accounts:session_time": (None, dict.fromkeys(ROLES[1:], 200)),
     "accounts:second_factor_enrol": (None, dict.fromkeys(ROLES[1:], 200)),
     "accounts:second_factor_recovery": (None, dict.fromkeys(ROLES[1:], 200)),
     "accounts:second_factor_qr": (None, dict.fromkeys(ROLES[1:], 404)),  # until the set-up page made a key

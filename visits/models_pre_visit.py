@@ -85,12 +85,15 @@ class PreVisitSelfEvaluation(models.Model):
 class PreVisitEmailKind(models.TextChoices):
     REQUESTED = "requested", "Asked to prepare the visit"
     REMINDER = "reminder", "Reminder on the due date"
+    CANCELLED = "cancelled", "Told the visit is cancelled"
+    MOVED = "moved", "Told the visit has moved"
 
 
 class PreVisitEmail(models.Model):
-    """One email to a headteacher asking them to complete a planned visit's pre-visit section (sent by
-    visits.tasks.send_pre_visit_email). Recorded before it is queued and unique per visit, kind and
-    recipient, so a rerun of the daily task sends nothing twice."""
+    """One email to a headteacher asking them to complete a planned visit's pre-visit section, or
+    telling them it was cancelled or moved (sent by visits.tasks.send_pre_visit_email). Recorded
+    before it is queued and unique per visit, kind and recipient, so a rerun of the daily task sends
+    nothing twice; but for a move, told each time the visit moves (visits.pre_visit_emails)."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="pre_visit_emails")
     kind = models.CharField(max_length=9, choices=PreVisitEmailKind.choices)
@@ -104,7 +107,9 @@ class PreVisitEmail(models.Model):
         ordering = ["queued_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["visit", "kind", "recipient"], name="one_pre_visit_email_of_a_kind_per_recipient"
+                fields=["visit", "kind", "recipient"],
+                condition=~models.Q(kind="moved"),
+                name="one_pre_visit_email_of_a_kind_per_recipient",
             )
         ]
 

@@ -7,6 +7,8 @@ Attendance is recorded per meeting by account (MspMeeting.school_attendees), cho
 record from the school's eligible members: its headteachers and the governors whose seat is chair
 or vice-chair. A member who loses the seat (or the headship) loses the minutes with it."""
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -42,22 +44,45 @@ def school_members_eligible(*, school) -> QuerySet:
     )
 
 
+def _member_seat(user) -> Q | None:
+    """The meetings of the schools where the user is an MSP member: the headship, or the chair's or
+    vice-chair's seat. None for LA staff or admins (they have their own pages) or anyone else."""
+    if not user.is_authenticated or user.role not in (Role.HEADTEACHER, Role.GOVERNOR):
+        return None
+    if user.role == Role.HEADTEACHER:
+        return Q(group__school__headships__user=user)
+    return Q(group__school__governorships__user=user, group__school__governorships__role__in=SCHOOL_MEMBER_SEATS)
+
+
 def meetings_attended_by(user) -> QuerySet[MspMeeting]:
     """Held MSP meetings the user attended as a school member, of a school where they still hold
-    the headship or the chair or vice-chair seat; newest first. None for LA staff or admins (they
-    have their own pages) or anyone else."""
-    if not user.is_authenticated or user.role not in (Role.HEADTEACHER, Role.GOVERNOR):
+    the headship or the chair or vice-chair seat; newest first."""
+    seat = _member_seat(user)
+    if seat is None:
         return MspMeeting.objects.none()
-    if user.role == Role.HEADTEACHER:
-        seat = Q(group__school__headships__user=user)
-    else:
-        seat = Q(group__school__governorships__user=user, group__school__governorships__role__in=SCHOOL_MEMBER_SEATS)
     return (
         MspMeeting.objects.filter(status=MspMeetingStatus.HELD, school_attendees=user)
         .filter(seat)
         .distinct()
         .select_related("group", "group__school", "group__chair")
         .order_by("-held_on", "-id")
+    )
+
+
+def meetings_to_come_for(user, *, today: date) -> QuerySet[MspMeeting]:
+    """members_are_told_of_the_meetings_to_come: "The MSP group will include the Headteacher and
+    Chair or Vice Chair of Governors", who must know when it meets. The planned meetings, today or
+    later, of the schools where the user is a member: the day, time and chair only, soonest first."""
+    seat = _member_seat(user)
+    if seat is None:
+        return MspMeeting.objects.none()
+    return (
+        MspMeeting.objects.filter(status=MspMeetingStatus.PLANNED, held_on__gte=today)
+        .filter(seat)
+        .distinct()
+        .select_related("group__school", "group__chair")
+        .only("held_on", "start_time", "group__school__name", "group__chair__first_name", "group__chair__last_name")
+        .order_by("held_on", "start_time", "id")
     )
 
 

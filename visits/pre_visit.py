@@ -21,14 +21,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.headships import headteachers_of, schools_headed_by
 from accounts.permissions import is_headteacher_of_school
 from core import tasks as queue
-from core.emails import A_HEADTEACHER, NO_EMAIL_ADDRESS, not_sent_to, send_and_record
+from core.emails import NO_EMAIL_ADDRESS
 from core.history import delete_as, save_as
 from schools.terms import working_day_on_or_before
 
@@ -68,12 +66,15 @@ def focus_label(area: str) -> str:
 # ---- rules ----------------------------------------------------------------------------------------
 
 
-def pre_visit_due_days_before_the_visit(*, visit_date: date, days: int) -> date:
+def pre_visit_due_days_before_the_visit(*, visit_date: date, days: int, planned_on: date) -> date:
     """Issue 14: the school completes its pre-visit section "by a date before the visit":
     PRE_VISIT_DAYS_BEFORE calendar days (3 by default) before the visit day; a due date that falls on
     a weekend or a bank holiday moves back to the working day before, on which the school can send
-    it and the adviser has it before the visit."""
-    return working_day_on_or_before(visit_date - timedelta(days=days))
+    it and the adviser has it before the visit. A visit planned at shorter notice than that (after
+    the day it would be due) is due by the visit itself: the school is never asked for it by a day
+    already past, nor told at once that it is late."""
+    due = working_day_on_or_before(visit_date - timedelta(days=days))
+    return due if due >= planned_on else visit_date
 
 
 def pre_visit_open_until_the_visit(*, status: str, visit_date: date, today: date) -> bool:
@@ -103,14 +104,20 @@ def pre_visit_sent_complete(
     return errors
 
 
-def pre_visit_reminded_on_the_due_date(*, due_on: date, today: date, sent: bool, is_open: bool) -> bool:
+def pre_visit_reminded_on_the_due_date(
+    *, due_on: date, today: date, sent: bool, is_open: bool, visit_date: date
+) -> bool:
     """A headteacher who has not sent the pre-visit section is reminded once, on the due date (or the
-    first run after it), while the section is still open."""
-    return is_open and not sent and today >= due_on
+    first run after it), while the section is still open; not when it is due by the visit itself
+    (a visit at short notice: the request said so)."""
+    return is_open and not sent and today >= due_on and due_on < visit_date
 
 
 def due_on(visit: Visit) -> date:
-    return pre_visit_due_days_before_the_visit(visit_date=visit.visit_date, days=settings.PRE_VISIT_DAYS_BEFORE)
+    planned_on = timezone.localdate(visit.created_at) if visit.created_at else date.min  # not saved: no limit
+    return pre_visit_due_days_before_the_visit(
+        visit_date=visit.visit_date, days=settings.PRE_VISIT_DAYS_BEFORE, planned_on=planned_on
+    )
 
 
 def is_open(visit: Visit, today: date | None = None) -> bool:
@@ -231,10 +238,13 @@ def staff_section(visit: Visit, *, today: date | None = None) -> dict:
 # ---- writes ---------------------------------------------------------------------------------------
 
 
-def _queue(visit: Visit, kind: PreVisitEmailKind, recipients) -> list[PreVisitEmail]:
+def queue_emails(visit: Visit, kind: PreVisitEmailKind, recipients, *, already=None) -> list[PreVisitEmail]:
+    """Record and queue one email of the kind to each recipient not `already` told (by default:
+    anyone with an email of the kind about the visit)."""
     from . import tasks
 
-    already = set(PreVisitEmail.objects.filter(visit=visit, kind=kind).values_list("recipient_id", flat=True))
+    if already is None:
+        already = set(PreVisitEmail.objects.filter(visit=visit, kind=kind).values_list("recipient_id", flat=True))
     queued = []
     for headteacher in recipients:
         if headteacher.pk in already:
@@ -262,7 +272,7 @@ def pre_visit_request(*, visit: Visit, today: date | None = None) -> list[PreVis
     each, never twice. Called in visits.services.visit_plan's transaction, and by the daily task."""
     if not is_open(visit, today):
         return []
-    return _queue(visit, PreVisitEmailKind.REQUESTED, headteachers_of(visit.school))
+    return queue_emails(visit, PreVisitEmailKind.REQUESTED, headteachers_of(visit.school))
 
 
 @transaction.atomic
@@ -280,12 +290,16 @@ def pre_visit_emails_send(*, today: date | None = None) -> list[PreVisitEmail]:
     sent = []
     for visit in visits:
         heads = list(headteachers_of(visit.school))
-        sent += _queue(visit, PreVisitEmailKind.REQUESTED, heads)
+        sent += queue_emails(visit, PreVisitEmailKind.REQUESTED, heads)
         response = response_of(visit)
         if pre_visit_reminded_on_the_due_date(
-            due_on=due_on(visit), today=today, sent=response is not None and response.is_submitted, is_open=True
+            due_on=due_on(visit),
+            today=today,
+            sent=response is not None and response.is_submitted,
+            is_open=True,
+            visit_date=visit.visit_date,
         ):
-            sent += _queue(visit, PreVisitEmailKind.REMINDER, heads)
+            sent += queue_emails(visit, PreVisitEmailKind.REMINDER, heads)
     return sent
 
 
@@ -349,45 +363,3 @@ def pre_visit_save(
         evaluation.rating, evaluation.evaluation = rating, text
         save_as(evaluation, actor=actor)
     return response
-
-
-# ---- the email task's work ------------------------------------------------------------------------
-
-SUBJECTS = {
-    PreVisitEmailKind.REQUESTED: "prepare for a visit",
-    PreVisitEmailKind.REMINDER: "reminder: prepare for a visit",
-}
-
-
-def pre_visit_email_send(email_id: int, *, last_attempt: bool = True) -> None:
-    """Send one PreVisitEmail (task visits.tasks.send_pre_visit_email): which visit, by when and
-    where, nothing else; only to a recipient still a headteacher of the school (as _queue chose
-    them). A failure is recorded on the row and, before the last attempt, raised again for the queue
-    to retry unless the mail server refused it for good."""
-    email = PreVisitEmail.objects.select_related("visit__school", "visit__adviser", "recipient").get(pk=email_id)
-    if email.emailed_at or not email.address:
-        return
-    visit = email.visit
-    entitled = is_headteacher_of_school(email.recipient, visit.school)
-    body = render_to_string(
-        "visits/email/pre_visit.txt",
-        {
-            "email": email,
-            "visit": visit,
-            "kind": email.kind,
-            "due_on": due_on(visit),
-            "url": settings.SITE_URL.rstrip("/") + reverse("visits:pre_visit", kwargs={"pk": visit.pk}),
-            "service": settings.SERVICE_NAME,
-            "council": settings.COUNCIL_NAME,
-        },
-    )
-    subject = f"{settings.SERVICE_NAME}: {SUBJECTS[PreVisitEmailKind(email.kind)]}, {visit.school.name}"
-    send_and_record(
-        PreVisitEmail.objects.filter(pk=email_id),
-        subject=subject,
-        body=body,
-        address=email.address,
-        last_attempt=last_attempt,
-        what="pre-visit",
-        not_sent=not_sent_to(email.recipient, entitled=entitled, seat=A_HEADTEACHER),
-    )

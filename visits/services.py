@@ -26,11 +26,13 @@ from .models import (
     Activity,
     EnhancedOffer,
     FocusArea,
+    PreVisitEmailKind,
     Visit,
     VisitLength,
     VisitStatus,
     VisitType,
 )
+from .pre_visit_emails import pre_visit_tell_of_change
 from .rules import (  # re-exported: the words of the rules the writes ask
     MSP_MEETING_IN_FUTURE,
     MSP_REFOCUS_DETAILS_REQUIRED,
@@ -284,7 +286,7 @@ def visit_record(
         _refuse_a_second_of_its_kind(
             school=visit.school, visit_date=visit_date, start_time=start_time, visit_type=visit_type, moved=visit
         )
-    before = _note_content(visit)
+    before, when = _note_content(visit), (visit.visit_date, visit.start_time)
     visit.adviser = adviser
     visit.visit_date, visit.start_time = visit_date, start_time
     visit.length, visit.visit_type = VisitLength(length), VisitType(visit_type)
@@ -297,6 +299,8 @@ def visit_record(
     amended = visit.status == VisitStatus.COMPLETED and _note_content(visit) != before
     reason = acknowledgement.AMENDED_REASON if amended and visit.acknowledgements.exists() else ""
     save_as(visit, actor=actor, reason=reason)
+    if visit.status == VisitStatus.PLANNED and (visit_date, start_time) != when:
+        pre_visit_tell_of_change(visit=visit, kind=PreVisitEmailKind.MOVED)
     _create_actions(school=visit.school, visit=visit, new_actions=new_actions, actor=actor, today=today)
     if amended or new_actions:
         acknowledgement.note_amended(visit=visit, actor=actor)  # asks the school again (ADR 0023)
@@ -343,6 +347,7 @@ def visit_cancel(*, visit: Visit, reason: str, actor: User) -> Visit:
     visit.cancelled_reason = reason.strip()
     visit.status, visit.cancelled_at = VisitStatus.CANCELLED, timezone.now()
     save_as(visit, actor=actor)
+    pre_visit_tell_of_change(visit=visit, kind=PreVisitEmailKind.CANCELLED)  # those asked to prepare it
     return visit
 
 

@@ -51,7 +51,7 @@ def refresh_stored_compliance(timestamp: int) -> int:
 )
 def send_pre_visit_email(context, *, email_id: int) -> None:
     """Email a headteacher about a planned visit's pre-visit section (docs/adr/0028)."""
-    from .pre_visit import pre_visit_email_send
+    from .pre_visit_emails import pre_visit_email_send
 
     pre_visit_email_send(email_id, last_attempt=is_last_attempt(context, settings.EMAIL_RETRIES))
 

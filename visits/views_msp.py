@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_governor, is_headteacher, is_la_staff
 from audit.services import record_request_read
-from core.forms import add_service_errors, posted
+from core.forms import add_service_errors, errors_shown, posted
 from core.pagination import paginate
 from core.versions import ChangedSince, version_of
 from schools.selectors import school_for_user
@@ -23,7 +23,7 @@ from .forms_msp import MspGroupCloseForm, MspGroupForm, MspMeetingPlanForm, MspM
 from .models import Action, ActionStatus, MspMemberRole
 from .services_actions import NewActionRefused
 from .stored_compliance import msp_groups_to_set_up, rows_for, stored_compliance
-from .views_shared import errors_shown, forbid_unless
+from .views_shared import forbid_unless
 
 TO_SET_UP_SHOWN = 25  # then a link shows them all (England-scale data has over a hundred)
 

@@ -4,6 +4,7 @@ read no case material (403)."""
 
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
+from django.utils import timezone
 
 from audit.services import record_request_read
 
@@ -12,9 +13,11 @@ from . import msp_members
 
 @permission_required("visits.read_attended_minutes", raise_exception=True)
 def attended_list(request):
-    """The held MSP meetings the user attended as a member of their school's group."""
+    """The held MSP meetings the user attended as a member of their school's group, and the ones to come."""
     meetings = list(msp_members.meetings_attended_by(request.user))
-    return render(request, "visits/msp_attended_list.html", {"meetings": meetings, "title": "Your MSP meetings"})
+    to_come = list(msp_members.meetings_to_come_for(request.user, today=timezone.localdate()))
+    context = {"meetings": meetings, "to_come": to_come, "title": "Your MSP meetings"}
+    return render(request, "visits/msp_attended_list.html", context)
 
 
 @permission_required("visits.read_attended_minutes", raise_exception=True)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import is_officer
 from audit.services import record_request_read
 from core.documents import pdf_response, render_pdf
-from core.forms import add_service_errors, posted
+from core.forms import add_service_errors, errors_shown, posted
 from core.pagination import paginate
 from core.versions import ChangedSince, version_of
 from schools.logos import stored_logo
@@ -25,7 +25,7 @@ from .forms_actions import action_formset, rows_and_form_valid
 from .forms_visits import CancelVisitForm, ShareNoteForm, VisitPlanForm, VisitRecordForm
 from .models import VisitStatus
 from .services_actions import NewActionRefused
-from .views_shared import errors_shown, forbid_unless
+from .views_shared import forbid_unless
 
 PICKER_HINT = "You can plan a visit to any open school."
 

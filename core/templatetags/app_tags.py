@@ -33,9 +33,10 @@ def sort_header(context, key: str, label: str, numeric: bool = False):
         state, next_sort = "none", key
     href = query_with(context, sort=next_sort)
     css = "govuk-table__header govuk-table__header--numeric" if numeric else "govuk-table__header"
-    arrow = {"ascending": " ▲", "descending": " ▼"}.get(state, "")
+    arrow = {"ascending": " ▲", "descending": " ▼"}.get(state, "")  # aria-sort says it: not read aloud
     return format_html(
-        '<th scope="col" class="{}" aria-sort="{}"><a class="govuk-link app-sort-link" href="{}">{}{}</a></th>',
+        '<th scope="col" class="{}" aria-sort="{}"><a class="govuk-link app-sort-link" href="{}">{}'
+        '<span aria-hidden="true">{}</span></a></th>',
         css,
         state,
         href,

@@ -23,7 +23,13 @@ if (form && panel && window.fetch) {
       panel.innerHTML = data.html;
       panel.dataset.level = data.level || "";
       for (const label of document.querySelectorAll("[data-suggestion-label]")) label.textContent = data.level_label;
-      if (status) status.textContent = `Suggested level updated: ${data.level_label}.`;
+      if (status) {
+        // Emptied first, so that the same words are announced again when the level has not changed.
+        status.textContent = "";
+        window.setTimeout(() => {
+          status.textContent = `Suggested level updated: ${data.level_label}.`;
+        }, 100);
+      }
     } catch (error) {
       // The page still works: the adviser can save to update the suggestion.
     }

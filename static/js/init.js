@@ -1,5 +1,6 @@
 // Progressive enhancement only: every page works without JavaScript.
 import { initAll } from "../govuk/govuk-frontend.min.js";
+import "./session-timeout.js";
 
 // A form's button ignores a second click within a second (GOV.UK Frontend's Button), so a double
 // click sends a form once. Every form that changes something; the server still refuses a repeat

@@ -143,6 +143,7 @@ def test_a_chairs_seat_given_by_an_admin_waits_for_an_officer_so_removing_and_gi
     assert not chair.is_active
     request = RoleRequest.objects.get(user=chair, status=RoleRequestStatus.PENDING)
     assert "gave them the seat of chair of governors" in request.note
+    assert school.name in request.note  # as written, not lower-cased
     services.role_request_approve(role_request=request, actor=officer)
     assert fresh(governor).is_active
     assert not fresh(governor).has_usable_password()

@@ -169,3 +169,14 @@ def test_a_weak_password_chosen_through_the_link_is_named_on_the_new_password_fi
 def test_passwords_chosen_through_the_link_that_do_not_match_are_named_on_the_confirmation(client, headteacher):
     response = client.post(choose_page(client, headteacher), {"new_password1": NEW, "new_password2": NEW + "x"})
     assert problems(response) == {"id_new_password2": [PASSWORDS_DIFFER]}
+
+
+def test_the_link_page_names_the_account_whose_password_it_sets(client, headteacher, governor):
+    """The school-side journey: signed in as the governor, the helper opened a new starter's link
+    and set their password; the page never said whose account it was."""
+    page = client.get(choose_page(client, headteacher)).content.decode()
+    assert "you sign in as\n          <strong>headteacher</strong>" in page
+    assert "You are signed in as" not in page
+    client.force_login(governor)
+    signed_in = client.get(choose_page(client, headteacher)).content.decode()
+    assert "You are signed in as\n            governor, but this link is for headteacher" in signed_in

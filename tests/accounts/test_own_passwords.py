@@ -385,7 +385,7 @@ def test_create_user_makes_the_first_officer_who_chooses_their_own_password_and_
     nia = User.objects.get(username="nevans")
     assert nia.role == Role.OFFICER
     assert not nia.has_usable_password()
-    assert "A link to choose their password was emailed to nia@example.gov.uk" in out.getvalue()
+    assert "A link to choose their password is being emailed to nia@example.gov.uk" in out.getvalue()
     [email] = mailoutbox
     assert email.to == ["nia@example.gov.uk"]
     assert "Password saved" in choose(client, link_in(email)).content.decode()

@@ -43,7 +43,7 @@ def test_an_admin_asks_for_an_adviser_and_an_officer_approves(browser, demo_site
     row.get_by_role("button", name="Approve").click()
     expect(officer.locator("main")).to_contain_text("Approved: Rowan Blake now has the adviser role.")
     expect(officer.locator("main")).to_contain_text(
-        "A link to choose their own password was emailed to rowan.blake@example.gov.uk"
+        "A link to choose their own password is being emailed to rowan.blake@example.gov.uk"
     )
     assert_no_axe_violations(officer)
     _rowan_chooses_a_password_and_signs_in(browser, demo_site)

@@ -41,7 +41,7 @@ from tests.categorisation.factories import ApprovedCategorisationFactory
 from tests.exchange.conftest import PDF
 from tests.letters.factories import issued
 from tests.visits.factories import VisitFactory
-from visits import acknowledgement, pre_visit
+from visits import acknowledgement, pre_visit, pre_visit_emails
 from visits.models import ActionOwner, NoteEmail
 
 pytestmark = pytest.mark.django_db
@@ -207,7 +207,7 @@ class Sender:
 SENDERS_TO_ACCOUNTS = {
     "note of visit": Sender(note_of_visit, acknowledgement.note_email_send, "core.emails.send_mail", "head",
                             emails.A_HEADTEACHER, headship_ended),
-    "pre-visit": Sender(pre_visit_form, pre_visit.pre_visit_email_send, "core.emails.send_mail", "head",
+    "pre-visit": Sender(pre_visit_form, pre_visit_emails.pre_visit_email_send, "core.emails.send_mail", "head",
                         emails.A_HEADTEACHER, headship_ended),
     "document": Sender(shared_document, exchange_services.document_email_send, "core.emails.send_mail", "head",
                        emails.A_HEADTEACHER, headship_ended),

@@ -28,6 +28,7 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # Forms whose sending again is signing in (or out) again, not a second record.
 WITHOUT_A_KEY = {
     "base.html",  # sign out
+    "includes/session_timeout.html",  # "Stay signed in": a request, not a record
     "accounts/login.html",
     "accounts/choose_password.html",
     "accounts/password_change.html",

@@ -196,6 +196,13 @@ def test_register_changes_from_imports_name_the_columns_they_changed(officer, sc
     assert [(e.title, e.summary) for e in entries] == expected
 
 
+def test_a_governor_reads_where_a_register_change_came_from_not_the_imports_number(school, governor):
+    """The school-side journey: "Added to the register (GIAS import #1)" on a governor's case file."""
+    import_change(school, record_id=7, telephone="01733 111111")
+    entries = timeline.case_file(user=governor, school=school, kinds=["register"])
+    assert [e.title for e in entries] == [f"Register updated ({timeline.FROM_GIAS})"]
+
+
 def test_entries_are_in_date_order_with_ties_broken_by_kind_then_id():
     day = date(2026, 3, 1)
     entries = [

@@ -70,6 +70,20 @@ def test_adding_a_row_keeps_what_was_typed_and_sends_nothing(client, plan, headt
     assert plan.status == PlanStatus.REQUESTED
 
 
+def test_adding_a_row_before_writing_the_plan_shows_no_error(client, plan, headteacher):
+    """The accessibility audit: "Add another action" with the plan not yet written showed the plan's
+    error inline, with no error summary, under a title starting "Error:"."""
+    client.force_login(headteacher)
+    url = reverse("letters:school_plan", kwargs={"pk": plan.pk})
+    page = client.post(url, {"text": "", "add_action": "1", **_rows(TWO_ROWS[0])}).content.decode()
+    assert "govuk-error-message" not in page
+    assert "<title>Error:" not in page
+    assert action_plans.PLAN_EMPTY not in page
+    sent = client.post(url, {"text": "", **_rows(TWO_ROWS[0])}).content.decode()  # sent: the error shows
+    assert "<title>Error:" in sent
+    assert action_plans.PLAN_EMPTY in sent
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

@@ -76,6 +76,7 @@ def test_sorts_by_a_column_both_ways_and_marks_it_for_screen_readers(client_as):
     response = client.get(LIST, {"sort": "-pupils"})
     assert names(response) == ["Alpha", "Beta"]
     assert 'aria-sort="descending"' in response.content.decode()
+    assert '<span aria-hidden="true"> ▼</span>' in response.content.decode()  # aria-sort says it once
     assert names(client.get(LIST, {"sort": "nonsense"})) == ["Alpha", "Beta"]
 
 

@@ -126,3 +126,13 @@ def test_no_role_but_the_admin_sees_the_user_page_and_its_picker(client_as, make
     url = reverse("accounts:user_detail", kwargs={"pk": new_governor.pk})
     for role in ("adviser", "officer", "governor"):
         assert client_as(role).get(url, {"q": "kingfisher"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("role", "told"), [(Role.ADVISER, True), (Role.OFFICER, True), (Role.HEADTEACHER, False), (Role.ADMIN, False)]
+)
+def test_the_user_page_says_someone_links_no_school_only_of_those_who_could(client_as, make_user, role, told):
+    """The school-side journey: a headteacher's user page said "Not the link adviser of any school"."""
+    person = make_user(role, username="person")
+    page = client_as("admin").get(reverse("accounts:user_detail", kwargs={"pk": person.pk})).content.decode()
+    assert ("Not the link adviser of any school" in page) is told

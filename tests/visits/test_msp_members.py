@@ -209,3 +209,27 @@ def test_the_la_page_of_a_meeting_says_the_school_members_who_attended_read_its_
         content(client_as("officer").get(reverse("visits:msp_meeting", args=[meetings["missed"].pk]))).split()
     )
     assert "LA advisers and officers only." in missed
+
+
+def test_members_are_told_of_the_meetings_to_come(client_as, meetings, governor, other_school, officer, on_day):
+    """The school-side journey: the headteacher and the chair, members of the group, saw its planned
+    meetings nowhere."""
+    from datetime import time
+
+    from visits.models import MspMeetingStatus
+
+    on_day(date(2026, 11, 20))
+    planned = {"status": MspMeetingStatus.PLANNED, "minutes": ""}
+    MspMeetingFactory(group=meetings["group"], held_on=date(2026, 12, 9), start_time=time(15, 30), **planned)
+    MspMeetingFactory(group=meetings["group"], held_on=date(2026, 11, 19), **planned)  # past, never recorded
+    elsewhere = MspGroupFactory(school=other_school, chair=officer, set_up_on=date(2026, 9, 7))
+    MspMeetingFactory(group=elsewhere, held_on=date(2026, 12, 2), **planned)
+    for role in ("headteacher", "governor"):
+        page = content(client_as(role).get(reverse("visits:msp_attended")))
+        assert "Wednesday 9 December 2026 at 15:30" in page
+        assert "19 November 2026" not in page
+        assert "2 December 2026" not in page
+    governor.governorships.update(role=GovernorRole.MEMBER)  # an ordinary seat: not a member
+    assert "No MSP meeting of your school is planned." in content(
+        client_as("governor").get(reverse("visits:msp_attended"))
+    )

@@ -1,6 +1,7 @@
 """The school's pre-visit section of a planned visit (issue 14, docs/adr/0028): the rules, the
 services and the emails through the task queue."""
 
+import functools
 from datetime import date, timedelta
 from unittest import mock
 
@@ -13,7 +14,7 @@ from accounts.models import Headship
 from accounts.roles import Role
 from core.emails import EmailNotSent
 from tests.visits.factories import VisitFactory
-from visits import pre_visit, services
+from visits import pre_visit, pre_visit_emails, services
 from visits.models import (
     PreVisitEmail,
     PreVisitEmailKind,
@@ -59,8 +60,23 @@ FOCUS = ["quality_of_education", "attendance"]
     ],
 )
 def test_pre_visit_due_days_before_the_visit(visit_date, days, due):
-    assert pre_visit_due_days_before_the_visit(visit_date=visit_date, days=days) == due
+    planned_long_before = date(2026, 6, 1)
+    assert pre_visit_due_days_before_the_visit(visit_date=visit_date, days=days, planned_on=planned_long_before) == due
     assert due.weekday() < 5
+
+
+@pytest.mark.parametrize(
+    ("planned_on", "due"),
+    [
+        (date(2026, 12, 3), FRIDAY_BEFORE),  # Thursday for Monday: Friday, still to come
+        (FRIDAY_BEFORE, FRIDAY_BEFORE),  # planned on the day it is due: due that day
+        (date(2026, 12, 5), MONDAY),  # planned on the Saturday: by the visit itself, never a day past
+        (SUNDAY, MONDAY),  # the helper's case: planned on Sunday for Monday
+        (MONDAY, MONDAY),  # planned on the day of the visit
+    ],
+)
+def test_a_visit_planned_at_shorter_notice_is_due_by_the_visit_itself(planned_on, due):
+    assert pre_visit_due_days_before_the_visit(visit_date=MONDAY, days=3, planned_on=planned_on) == due
 
 
 def test_pre_visit_open_until_the_visit():
@@ -90,12 +106,13 @@ def test_pre_visit_sent_complete():
 
 
 def test_pre_visit_reminded_on_the_due_date():
-    rule = pre_visit_reminded_on_the_due_date
+    rule = functools.partial(pre_visit_reminded_on_the_due_date, visit_date=MONDAY)
     assert not rule(due_on=FRIDAY_BEFORE, today=date(2026, 12, 3), sent=False, is_open=True)
     assert rule(due_on=FRIDAY_BEFORE, today=FRIDAY_BEFORE, sent=False, is_open=True)
     assert rule(due_on=FRIDAY_BEFORE, today=SUNDAY, sent=False, is_open=True)  # a run missed on the Friday
     assert not rule(due_on=FRIDAY_BEFORE, today=FRIDAY_BEFORE, sent=True, is_open=True)
     assert not rule(due_on=FRIDAY_BEFORE, today=FRIDAY_BEFORE, sent=False, is_open=False)
+    assert not rule(due_on=MONDAY, today=MONDAY, sent=False, is_open=True)  # short notice: due by the visit
 
 
 def test_the_due_date_follows_the_setting(settings):
@@ -197,10 +214,10 @@ def test_a_failed_email_is_recorded_and_tried_again(planned, headteacher):
     PreVisitEmail.objects.filter(pk=email.pk).update(emailed_at=None)
     with mock.patch("core.emails.send_mail", side_effect=OSError("connection refused")):
         with pytest.raises(EmailNotSent, match=r"^OSError$"):
-            pre_visit.pre_visit_email_send(email.pk, last_attempt=False)
+            pre_visit_emails.pre_visit_email_send(email.pk, last_attempt=False)
         email.refresh_from_db()
         assert email.error == "Not sent yet (trying again): connection refused"
-        pre_visit.pre_visit_email_send(email.pk, last_attempt=True)
+        pre_visit_emails.pre_visit_email_send(email.pk, last_attempt=True)
     email.refresh_from_db()
     assert email.error == "Could not send: connection refused"
     assert email.emailed_at is None

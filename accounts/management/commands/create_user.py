@@ -18,7 +18,7 @@ from accounts.roles import Role
 
 from .create_admin import read_password
 
-LINK_EMAILED = "Created {username} with the {role} role. A link to choose their password was emailed to {email}."
+LINK_EMAILED = "Created {username} with the {role} role. A link to choose their password is being emailed to {email}."
 CREATED = "Created {username} with the {role} role."
 
 
