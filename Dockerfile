@@ -1,9 +1,14 @@
 # Production image: gunicorn behind your TLS proxy, static files served by WhiteNoise; the same
 # image runs the task workers (ops/entrypoint.sh). compose.yaml runs the whole stack.
 #   docker build -t school-improvement .
-#   docker run -e SECRET_KEY=... -e DATABASE_URL=postgres://... -e ALLOWED_HOSTS=schools.example.org \
-#              -e BEHIND_TLS_PROXY=true -p 8000:8000 school-improvement          # web (the default)
-#   docker run -e SECRET_KEY=... -e DATABASE_URL=postgres://... school-improvement worker
+#   docker run --env-file .env -e DATABASE_URL=postgres://... -e BEHIND_TLS_PROXY=true \
+#              -p 127.0.0.1:8000:8000 school-improvement                        # web (the default)
+#   docker run --env-file .env -e DATABASE_URL=postgres://... school-improvement worker
+# .env as .env.example: SECRET_KEY, ALLOWED_HOSTS, the mail relay, the council's COUNCIL_NAME,
+# LOCAL_AUTHORITY_CODES and DEFAULT_FROM_EMAIL (without one, web and worker refuse to start, saying
+# which: core/checks.py). The port is published to this machine only, for the TLS proxy on it: behind
+# it (BEHIND_TLS_PROXY) the client's address comes from X-Forwarded-For, which a port open to the
+# network would let anyone write (docs/operations.md, "With Docker Compose").
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

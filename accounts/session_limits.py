@@ -59,11 +59,14 @@ class SessionLimitsMiddleware:
                 reason = SIGNED_OUT_LIMIT.format(hours=_hours(settings.SESSION_COOKIE_AGE))
             elif now - last_seen >= idle_minutes * 60:
                 reason = SIGNED_OUT_IDLE.format(minutes=idle_minutes)
+            asking = request.path == reverse("accounts:session_time")
             if reason:
                 logout(request)
                 messages.info(request, reason)
+                if asking:  # the page's script: it loads its page again, where the sign-in page says why
+                    return JsonResponse({"seconds": 0, "can_stay": False}, status=401)
                 return redirect_to_login(request.get_full_path())
-            asks_only = request.method == "GET" and request.path == reverse("accounts:session_time")
+            asks_only = asking and request.method == "GET"
             if not asks_only and (now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS or LAST_SEEN not in session):
                 session[LAST_SEEN] = last_seen = now
             request.session_time_left = _time_left(now, last_seen, signed_in_at)

@@ -238,7 +238,8 @@ else:
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=vars().get("EMAIL_BACKEND"))
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-emails"))  # the file backend's folder
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="school-improvement@localhost")
+# The sender: in production, the council's own address, given (core.checks, core.E008); empty is unset.
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="") or "school-improvement@localhost"
 # The site's address, for links in emails (the daily digest): by default https:// and the first
 # ALLOWED_HOSTS name in production, the development server's address in development.
 # (Not a wildcard, nor this machine's own name, which a health check may be given: core.checks.)
@@ -266,10 +267,17 @@ SENTRY_DSN = env.str("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
 SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
 
-# The deployment's council and the LA codes whose schools it manages (GIAS "LA (code)").
-COUNCIL_NAME = env.str("COUNCIL_NAME", default="Peterborough City Council")
+# The deployment's council and the LA codes whose schools it manages (GIAS "LA (code)"). The
+# defaults are the demo's (Peterborough, 874), for development: production refuses to start without
+# the council's own (core.checks, core.E006 and core.E007). Empty is unset; spaces around codes go.
+COUNCIL_NAME = env.str("COUNCIL_NAME", default="").strip() or "Peterborough City Council"
 SERVICE_NAME = env.str("SERVICE_NAME", default="School improvement")
-LOCAL_AUTHORITY_CODES = env.list("LOCAL_AUTHORITY_CODES", default=["874"])
+_codes = [code.strip() for code in env.list("LOCAL_AUTHORITY_CODES", default=[])]
+LOCAL_AUTHORITY_CODES = [code for code in _codes if code] or ["874"]
+# Which of the three the environment (or .env) gave, rather than the demo's defaults.
+COUNCIL_SETTINGS_GIVEN = {
+    name for name in ("COUNCIL_NAME", "LOCAL_AUTHORITY_CODES", "DEFAULT_FROM_EMAIL") if env.str(name, "").strip(" ,")
+}
 
 # Single sign-on with the council's identity provider over OpenID Connect (docs/adr/0013): off
 # unless OIDC_* variables are set; set partly or wrongly, the app refuses to start (config/oidc.py).

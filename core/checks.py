@@ -5,6 +5,7 @@ image build does not run them (it asks only for the static files' checks), nor d
 which reads only the code and runs without the deployment's settings (manage.py)."""
 
 import sys
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -49,6 +50,26 @@ NO_DATABASE_URL = (
 NO_DATABASE_URL_HINT = (
     "Set DATABASE_URL to the PostgreSQL database (postgres://user:password@host:5432/name), or to "
     "sqlite:////path/on/a/volume/db.sqlite3 to choose SQLite on purpose."
+)
+
+# The demo's council, the development defaults (config/settings.py): never a live deployment's.
+NO_COUNCIL_NAME = (
+    "COUNCIL_NAME is not set: the header, letters and emails would name the demo's council, Peterborough City Council."
+)
+NO_COUNCIL_NAME_HINT = "Set COUNCIL_NAME to your council's name as its letters give it (Example County Council)."
+NO_LOCAL_AUTHORITY_CODES = (
+    "LOCAL_AUTHORITY_CODES is not set: imports would keep only the demo's schools, Peterborough's (LA 874)."
+)
+NO_LOCAL_AUTHORITY_CODES_HINT = (
+    'Set LOCAL_AUTHORITY_CODES to your council\'s LA code or codes, comma-separated, as GIAS gives them ("LA (code)").'
+)
+NO_SENDER = (
+    "DEFAULT_FROM_EMAIL is {address}{given}: emails (password links among them) would come from an address "
+    "on this machine, which mail relays refuse or mark as spam and nobody can reply to."
+)
+NO_SENDER_HINT = (
+    "Set DEFAULT_FROM_EMAIL to the council's address for the service (school-improvement@example.gov.uk), one "
+    "its mail relay may send from."
 )
 
 
@@ -113,3 +134,36 @@ def database_is_chosen(app_configs, **kwargs) -> list[checks.CheckMessage]:
     if not deployment_settings_apply() or settings.DATABASE_URL_SET:
         return []
     return [checks.Error(NO_DATABASE_URL, hint=NO_DATABASE_URL_HINT, id="core.E005")]
+
+
+@checks.register(DEPLOYMENT)
+def council_is_named(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """A deployment names its own council and LA codes: the defaults are the demo's, and a service
+    started without them would look like Peterborough's and import only its schools."""
+    if not deployment_settings_apply():
+        return []
+    given = settings.COUNCIL_SETTINGS_GIVEN
+    errors: list[checks.CheckMessage] = []
+    if "COUNCIL_NAME" not in given:
+        errors.append(checks.Error(NO_COUNCIL_NAME, hint=NO_COUNCIL_NAME_HINT, id="core.E006"))
+    if "LOCAL_AUTHORITY_CODES" not in given:
+        errors.append(checks.Error(NO_LOCAL_AUTHORITY_CODES, hint=NO_LOCAL_AUTHORITY_CODES_HINT, id="core.E007"))
+    return errors
+
+
+def on_this_machine(address: str) -> bool:
+    """An address whose domain is this machine's (localhost, a loopback address) or missing."""
+    _, at, domain = parseaddr(address)[1].rpartition("@")
+    domain = domain.strip("[]").rstrip(".").lower() if at else ""
+    return domain in LOOPBACK or domain.endswith(".localhost") or domain == "localhost.localdomain"
+
+
+@checks.register(DEPLOYMENT)
+def sender_is_the_councils(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    if not deployment_settings_apply():
+        return []
+    address = settings.DEFAULT_FROM_EMAIL
+    if "DEFAULT_FROM_EMAIL" in settings.COUNCIL_SETTINGS_GIVEN and not on_this_machine(address):
+        return []
+    given = "" if "DEFAULT_FROM_EMAIL" in settings.COUNCIL_SETTINGS_GIVEN else " (not set: the default)"
+    return [checks.Error(NO_SENDER.format(address=address, given=given), hint=NO_SENDER_HINT, id="core.E008")]

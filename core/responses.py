@@ -17,8 +17,15 @@ class PrivateResponsesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        # A server error is never kept either, without asking who is signed in: when the database is
+        # down, asking would fail again and log the one failure twice (two alerts for one outage).
+        if response.status_code >= 500:
+            patch_cache_control(response, private=True, no_store=True)
+            return response
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+        if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
 

@@ -88,6 +88,8 @@ class Visit(models.Model):
     areas_for_development = models.TextField(blank=True)
     notes = models.TextField("other notes", blank=True)
 
+    # The day the school was given the visit's day: planned, or last moved (visits.pre_visit.due_on).
+    notice_given_on = models.DateField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_reason = models.TextField(blank=True)

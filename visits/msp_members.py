@@ -16,7 +16,7 @@ from django.http import Http404
 from accounts.roles import Role
 from schools.models import SCHOOL_MEMBER_SEATS
 
-from .models import Action, ActionOwner, MspMeeting, MspMeetingStatus
+from .models import Action, ActionOwner, MspGroupStatus, MspMeeting, MspMeetingStatus
 
 MSP_ATTENDEE_NOT_A_MEMBER = (
     "{user} is not the school's headteacher, chair or vice-chair of governors: only they can be recorded "
@@ -72,12 +72,15 @@ def meetings_attended_by(user) -> QuerySet[MspMeeting]:
 def meetings_to_come_for(user, *, today: date) -> QuerySet[MspMeeting]:
     """members_are_told_of_the_meetings_to_come: "The MSP group will include the Headteacher and
     Chair or Vice Chair of Governors", who must know when it meets. The planned meetings, today or
-    later, of the schools where the user is a member: the day, time and chair only, soonest first."""
+    later, of the open groups of the schools where the user is a member (a closed group meets no
+    more, whatever it had planned): the day, time and chair only, soonest first."""
     seat = _member_seat(user)
     if seat is None:
         return MspMeeting.objects.none()
     return (
-        MspMeeting.objects.filter(status=MspMeetingStatus.PLANNED, held_on__gte=today)
+        MspMeeting.objects.filter(
+            status=MspMeetingStatus.PLANNED, held_on__gte=today, group__status=MspGroupStatus.OPEN
+        )
         .filter(seat)
         .distinct()
         .select_related("group__school", "group__chair")

@@ -70,11 +70,11 @@ def pre_visit_due_days_before_the_visit(*, visit_date: date, days: int, planned_
     """Issue 14: the school completes its pre-visit section "by a date before the visit":
     PRE_VISIT_DAYS_BEFORE calendar days (3 by default) before the visit day; a due date that falls on
     a weekend or a bank holiday moves back to the working day before, on which the school can send
-    it and the adviser has it before the visit. A visit planned at shorter notice than that (after
-    the day it would be due) is due by the visit itself: the school is never asked for it by a day
-    already past, nor told at once that it is late."""
+    it and the adviser has it before the visit. A visit planned (or moved) at shorter notice than
+    that (on or after the day it would be due) is due by the visit itself: the school is never
+    asked for it by a day already past, or by the day it is asked, nor told at once that it is late."""
     due = working_day_on_or_before(visit_date - timedelta(days=days))
-    return due if due >= planned_on else visit_date
+    return due if due > planned_on else visit_date
 
 
 def pre_visit_open_until_the_visit(*, status: str, visit_date: date, today: date) -> bool:
@@ -114,7 +114,7 @@ def pre_visit_reminded_on_the_due_date(
 
 
 def due_on(visit: Visit) -> date:
-    planned_on = timezone.localdate(visit.created_at) if visit.created_at else date.min  # not saved: no limit
+    planned_on = visit.notice_given_on or (timezone.localdate(visit.created_at) if visit.created_at else date.min)
     return pre_visit_due_days_before_the_visit(
         visit_date=visit.visit_date, days=settings.PRE_VISIT_DAYS_BEFORE, planned_on=planned_on
     )

@@ -18,18 +18,16 @@ CHANGES = (PreVisitEmailKind.CANCELLED, PreVisitEmailKind.MOVED)
 
 
 def pre_visit_tell_of_change(*, visit: Visit, kind: PreVisitEmailKind) -> list[PreVisitEmail]:
-    """Tell the headteachers who were asked to prepare a visit, and still lead the school, that it
-    was cancelled or moved (kind CANCELLED or MOVED), in the caller's transaction
-    (visits.services.visit_cancel and visit_record). A move while an earlier move's email still
-    waits is told by that one: it says the visit's day and time as they are when it is sent."""
+    """Tell the headteachers who were emailed the request to prepare a visit, and still lead the
+    school, that it was cancelled or moved (kind CANCELLED or MOVED), in the caller's transaction
+    (visits.services.visit_cancel and visit_record). A request not sent yet goes with the visit as
+    it is then, or not at all (_overtaken), so it needs no other email. Each move is told; an
+    earlier move's email not yet sent then is not sent (_overtaken)."""
     assert kind in CHANGES
-    requests = PreVisitEmail.objects.filter(visit=visit, kind=PreVisitEmailKind.REQUESTED)
+    requests = PreVisitEmail.objects.filter(visit=visit, kind=PreVisitEmailKind.REQUESTED, emailed_at__isnull=False)
     asked = set(requests.values_list("recipient_id", flat=True))
-    told = PreVisitEmail.objects.filter(visit=visit, kind=kind)
-    if kind == PreVisitEmailKind.MOVED:  # told again of each move, unless an email still waits to go
-        told = told.filter(emailed_at__isnull=True, error="")
     recipients = [head for head in headteachers_of(visit.school) if head.pk in asked]
-    return queue_emails(visit, kind, recipients, already=set(told.values_list("recipient_id", flat=True)))
+    return queue_emails(visit, kind, recipients, already=None if kind == PreVisitEmailKind.CANCELLED else set())
 
 
 def _linked_page(email: PreVisitEmail) -> str:
@@ -83,11 +81,22 @@ def pre_visit_email_send(email_id: int, *, last_attempt: bool = True) -> None:
 
 
 VISIT_CANCELLED_SINCE = "Not sent: the visit was cancelled before it could be"
+VISIT_DONE_SINCE = "Not sent: the visit took place before it could be"
+VISIT_MOVED_SINCE = "Not sent: the visit moved again before it could be (a later email gives the new day)"
 
 
 def _overtaken(email: PreVisitEmail) -> str:
-    """Why an email about a visit still planned is not sent after all: the visit was cancelled
-    since it was queued (its own email says so)."""
-    if email.kind != PreVisitEmailKind.CANCELLED and email.visit.status == VisitStatus.CANCELLED:
+    """Why an email about a planned visit is not sent after all: the visit was cancelled (its own
+    email says so) or completed since it was queued, or it moved again (the later email says where)."""
+    if email.kind == PreVisitEmailKind.CANCELLED:
+        return ""
+    if email.visit.status == VisitStatus.CANCELLED:
         return VISIT_CANCELLED_SINCE
+    if email.visit.status != VisitStatus.PLANNED:
+        return VISIT_DONE_SINCE
+    later = PreVisitEmail.objects.filter(
+        visit=email.visit_id, kind=PreVisitEmailKind.MOVED, recipient=email.recipient_id, pk__gt=email.pk
+    )
+    if email.kind == PreVisitEmailKind.MOVED and later.exists():
+        return VISIT_MOVED_SINCE
     return ""

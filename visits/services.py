@@ -19,7 +19,7 @@ from core.history import save_as
 from core.versions import refuse_if_changed_since
 from schools.models import School
 
-from . import acknowledgement, rules, selectors
+from . import acknowledgement, pre_visit, rules, selectors
 from .calendar_tokens import calendar_token_regenerate, calendar_token_revoke, hash_token  # re-exported
 from .models import (
     ENHANCED_OFFER_MAX_HALF_DAYS,
@@ -217,6 +217,7 @@ def visit_plan(
         visit_type=VisitType(visit_type),
         focus_areas=focus,
         purpose=purpose.strip(),
+        notice_given_on=today or _today(),
         created_by=actor,
     )
     save_as(visit, actor=actor)
@@ -298,8 +299,11 @@ def visit_record(
         visit.status, visit.completed_at = VisitStatus.COMPLETED, timezone.now()
     amended = visit.status == VisitStatus.COMPLETED and _note_content(visit) != before
     reason = acknowledgement.AMENDED_REASON if amended and visit.acknowledgements.exists() else ""
+    moved = (visit_date, start_time) != when and pre_visit.is_open(visit, today)  # still to come: the school told
+    if moved:
+        visit.notice_given_on = today
     save_as(visit, actor=actor, reason=reason)
-    if visit.status == VisitStatus.PLANNED and (visit_date, start_time) != when:
+    if moved:
         pre_visit_tell_of_change(visit=visit, kind=PreVisitEmailKind.MOVED)
     _create_actions(school=visit.school, visit=visit, new_actions=new_actions, actor=actor, today=today)
     if amended or new_actions:

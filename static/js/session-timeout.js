@@ -1,14 +1,19 @@
 // The warning before the session ends (templates/includes/session_timeout.html; ADR 0085): shown
-// SESSION_WARNING_SECONDS before the end the page was given. Before it warns, and when the time is
-// up, it asks the server how long is left without counting as activity: another tab may have been
-// used since. "Stay signed in" (or Escape) starts the idle limit again; when the time is up the page
-// is loaded again, and the server sends it to sign in, saying why.
+// SESSION_WARNING_SECONDS before the end the page was given. Before it warns, when the page is
+// looked at again (another tab, a laptop woken), and when the time is up, it asks the server how
+// long is left without counting as activity: another tab may have been used since. "Stay signed
+// in" (or Escape) starts the idle limit again. Near the limit since signing in, which nothing puts
+// off, it says to save, once. When the time is up the page is loaded again, and the server sends it
+// to sign in, saying why.
 const dialog = document.getElementById("session-timeout");
 
 if (dialog && typeof dialog.showModal === "function" && window.fetch) {
   const warnSeconds = Number(dialog.dataset.warnSeconds);
-  const countdown = dialog.querySelector("[data-countdown]");
-  const stayForm = dialog.querySelector('form[method="post"]');
+  const idlePart = dialog.querySelector('[data-when="idle"]');
+  const limitPart = dialog.querySelector('[data-when="limit"]');
+  const stayForm = idlePart.querySelector("form");
+  let canStay = dialog.dataset.canStay === "true";
+  let toldOfTheLimit = false;
   let deadline = 0;
   let warnTimer = null;
   let endTimer = null;
@@ -22,31 +27,15 @@ if (dialog && typeof dialog.showModal === "function" && window.fetch) {
     return `${seconds} second${seconds === 1 ? "" : "s"}`;
   };
 
-  const schedule = (seconds) => {
-    deadline = Date.now() + seconds * 1000;
-    window.clearTimeout(warnTimer);
-    window.clearTimeout(endTimer);
-    warnTimer = window.setTimeout(check, Math.max(0, seconds - warnSeconds) * 1000);
-    endTimer = window.setTimeout(end, seconds * 1000 + 1000);
-  };
-
-  const timeLeft = async (options) => {
-    const response = await fetch(dialog.dataset.timeUrl, {
-      credentials: "same-origin",
-      headers: { Accept: "application/json" },
-      ...options,
-    });
-    const type = response.headers.get("Content-Type") || "";
-    if (!response.ok || !type.includes("application/json")) return null; // signed out: the sign-in page
-    return response.json();
-  };
-
   const tick = () => {
     const seconds = Math.max(0, Math.round((deadline - Date.now()) / 1000));
-    if (countdown) countdown.textContent = say(seconds);
+    for (const countdown of dialog.querySelectorAll("[data-countdown]")) countdown.textContent = say(seconds);
   };
 
   const show = () => {
+    if (!canStay && toldOfTheLimit) return; // said once: the end reloads the page
+    idlePart.hidden = !canStay;
+    limitPart.hidden = canStay;
     tick();
     window.clearInterval(tickTimer);
     tickTimer = window.setInterval(tick, 1000);
@@ -58,49 +47,85 @@ if (dialog && typeof dialog.showModal === "function" && window.fetch) {
     if (dialog.open) dialog.close();
   };
 
+  const leave = () => window.location.assign(window.location.href); // not reload: never a form again
+
+  const schedule = (left) => {
+    canStay = left.can_stay;
+    deadline = Date.now() + left.seconds * 1000;
+    window.clearTimeout(warnTimer);
+    window.clearTimeout(endTimer);
+    warnTimer = window.setTimeout(check, Math.max(0, left.seconds - warnSeconds) * 1000);
+    endTimer = window.setTimeout(end, left.seconds * 1000 + 1000);
+  };
+
+  // The time left, or null when the session has ended (the server answers 401).
+  const timeLeft = async (options) => {
+    const response = await fetch(dialog.dataset.timeUrl, {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+      redirect: "manual",
+      ...options,
+    });
+    const type = response.headers.get("Content-Type") || "";
+    if (!response.ok || !type.includes("application/json")) return null;
+    const left = await response.json();
+    return left.seconds > 0 ? left : null;
+  };
+
   async function check() {
     try {
       const left = await timeLeft();
-      if (left === null) return end();
-      schedule(left.seconds);
+      if (left === null) return leave();
+      schedule(left);
       if (left.seconds <= warnSeconds) show();
       else hide();
     } catch (error) {
-      show(); // the server could not be asked: warn as the page was told
+      if (Date.now() >= deadline - warnSeconds * 1000) show(); // the server could not be asked
     }
   }
 
   async function end() {
     try {
       const left = await timeLeft();
-      if (left !== null && left.seconds > 0) return check(); // another tab kept it going
+      if (left !== null) return check(); // another tab kept it going
     } catch (error) {
-      // fall through: load the page again, which says what happened
+      // load the page again, which says what happened
     }
-    window.location.reload();
+    leave();
   }
 
   const stay = async () => {
     try {
       const left = await timeLeft({ method: "POST", body: new FormData(stayForm) });
-      if (left === null) return window.location.reload();
-      hide();
-      schedule(left.seconds);
+      if (left === null) return leave();
+      schedule(left);
+      if (left.seconds <= warnSeconds) show(); // near the limit since signing in: says to save
+      else hide();
     } catch (error) {
       stayForm.submit(); // without the script's request: the form goes back to this page
     }
   };
 
-  if (stayForm) {
-    stayForm.addEventListener("submit", (event) => {
-      event.preventDefault();
-      stay();
-    });
-    dialog.addEventListener("cancel", (event) => {
-      event.preventDefault(); // Escape: as GOV.UK's pattern, the same as "Stay signed in"
-      stay();
-    });
-  }
+  stayForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    stay();
+  });
+  dialog.addEventListener("cancel", (event) => {
+    event.preventDefault(); // Escape: as GOV.UK's pattern, "Stay signed in" (or Close near the limit)
+    if (canStay) stay();
+    else dialog.close();
+  });
+  dialog.addEventListener("close", () => {
+    window.clearInterval(tickTimer);
+    if (!limitPart.hidden) toldOfTheLimit = true; // closed after reading it, not hidden by "Stay"
+  });
+  // Timers do not count a sleeping laptop's time, and another tab may have been used: ask again.
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") check();
+  });
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) check(); // back to a page the browser kept
+  });
 
-  schedule(Number(dialog.dataset.seconds));
+  schedule({ seconds: Number(dialog.dataset.seconds), can_stay: canStay });
 }

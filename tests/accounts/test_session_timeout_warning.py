@@ -39,7 +39,7 @@ def test_a_signed_in_page_carries_the_warning_with_the_time_left(client, adviser
     client.force_login(adviser)
     clock.shift(timedelta(minutes=5))
     dialog = warning(client.get(HOME).content)
-    assert dialog.get("data-seconds") == str(30 * 60)  # the page itself was activity
+    assert (dialog.get("data-seconds"), dialog.get("data-can-stay")) == (str(30 * 60), "true")  # the page: activity
     assert dialog.get("data-warn-seconds") == "120"
     assert dialog.xpath(".//button")[0].text_content().strip() == "Stay signed in"
     assert "you will be signed out in" in dialog.text_content()
@@ -56,7 +56,10 @@ def test_asking_the_time_left_is_not_activity(client, adviser, clock):
     clock.shift(timedelta(minutes=15))
     assert left(client) == {"seconds": 5 * 60, "can_stay": True}
     clock.shift(timedelta(minutes=5))
-    assert client.get(TIME)["Location"].startswith(reverse("accounts:login"))  # ended: asked, not kept open
+    ended = client.get(TIME)  # asked, not kept open: the script is told, and the page it loads says why
+    assert (ended.status_code, json.loads(ended.content)) == (401, {"seconds": 0, "can_stay": False})
+    signed_out = client.get(HOME, follow=True).content.decode()
+    assert "You were signed out after 30 minutes without activity" in signed_out
 
 
 def test_staying_signed_in_starts_the_idle_limit_again(client, adviser, clock):
@@ -74,9 +77,10 @@ def test_near_the_limit_since_signing_in_the_warning_cannot_put_it_off(client, a
         client.get(HOME)
     clock.shift(timedelta(minutes=5))
     dialog = warning(client.get(HOME).content)
-    assert dialog.get("data-seconds") == str(15 * 60)
-    assert "because you signed in a long time ago" in dialog.text_content()
-    assert not dialog.xpath(".//form[@method='post']")
+    assert (dialog.get("data-seconds"), dialog.get("data-can-stay")) == (str(15 * 60), "false")
+    [limit] = dialog.xpath(".//*[@data-when='limit']")
+    assert "because you signed in a long time ago" in limit.text_content()
+    assert not limit.xpath(".//form[@method='post']")  # the script shows this part, not "Stay signed in"
     assert json.loads(stay(client).content) == {"seconds": 15 * 60, "can_stay": False}
 
 

@@ -24,6 +24,7 @@ def test_the_adviser_is_warned_before_the_idle_limit_and_stays_signed_in_with_th
     purpose.fill("Typed before the warning")
     dialog = page.get_by_role("dialog", name="You are about to be signed out")
     expect(dialog).to_be_visible(timeout=10_000)
+    expect(dialog.locator('[data-when="idle"]')).to_be_visible()
     expect(dialog).to_contain_text("Anything you have not saved will be lost")
     assert_no_axe_violations(page)
     stayed = lambda response: response.url.endswith("/accounts/session/") and response.request.method == "POST"  # noqa: E731
@@ -32,3 +33,23 @@ def test_the_adviser_is_warned_before_the_idle_limit_and_stays_signed_in_with_th
     assert answer.value.json()["seconds"] == 180
     expect(dialog).to_be_hidden()
     expect(purpose).to_have_value("Typed before the warning")  # the page was not left
+
+
+def test_near_the_limit_since_signing_in_the_warning_says_to_save_once(warned_soon, settings, page, demo_site):
+    """The review: near the absolute limit "Stay signed in" could not put it off, and the same
+    dialog came back at once, still offering to stay."""
+    settings.SESSION_COOKIE_AGE = 200  # signed in 200 s at most: the idle limit (180 s) binds at first
+    sign_in(page, demo_site, "adviser")
+    page.goto(f"{demo_site}/visits/")
+    dialog = page.get_by_role("dialog", name="You are about to be signed out")
+    expect(dialog).to_be_visible(timeout=10_000)
+    page.wait_for_timeout(22_000)  # until staying would run past the 200 s: the limit binds
+    dialog.get_by_role("button", name="Stay signed in").click()
+    limit = dialog.locator('[data-when="limit"]')
+    expect(limit).to_be_visible(timeout=10_000)
+    expect(limit).to_contain_text("because you signed in a long time ago")
+    expect(dialog.get_by_role("button", name="Stay signed in")).to_be_hidden()
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_be_hidden()
+    page.wait_for_timeout(3_000)
+    expect(dialog).to_be_hidden()  # said once

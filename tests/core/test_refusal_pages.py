@@ -100,6 +100,24 @@ def test_the_middleware_keeps_a_cache_control_a_view_set_and_adds_none_for_signe
     )
 
 
+def test_a_server_error_is_kept_by_no_cache_without_asking_who_is_signed_in_again(rf):
+    """The operator review: with the database down, a signed-in page logged its one failure twice,
+    once for the view and once when this middleware asked for the user again (two alerts)."""
+    from django.db import OperationalError
+    from django.http import HttpResponseServerError
+    from django.utils.functional import SimpleLazyObject
+
+    from core.responses import PrivateResponsesMiddleware
+
+    def database_down():
+        raise OperationalError("connection refused")
+
+    request = rf.get("/")
+    request.user = SimpleLazyObject(database_down)
+    response = PrivateResponsesMiddleware(lambda request: HttpResponseServerError("x"))(request)
+    assert "no-store" in response["Cache-Control"]
+
+
 def test_the_wrong_method_page_carries_the_headers_of_every_other_page(client_as):
     """Made innermost, so the middleware around it add X-Frame-Options and the CSP to it."""
     client = client_as("adviser")

@@ -84,6 +84,9 @@ def test_seed_demo_refuses_when_started_with_debug_off_and_changes_nothing(tmp_p
         DATABASE_URL=f"sqlite:///{database}",
         ALLOWED_HOSTS="schools.example.org",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        COUNCIL_NAME="Example County Council",  # a deployment names its council (core.checks E006-E008)
+        LOCAL_AUTHORITY_CODES="873",
+        DEFAULT_FROM_EMAIL="school-improvement@example.gov.uk",
     )
 
     result = subprocess.run(

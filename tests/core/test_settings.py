@@ -1,5 +1,6 @@
-"""Production mode: refuses to start without a strong secret, its hosts, a mail relay and a database
-chosen (core.checks, which `migrate` runs before gunicorn), and passes Django's deployment checks."""
+"""Production mode: refuses to start without a strong secret, its hosts, a mail relay, a database
+chosen and the council's own name, LA codes and sender (core.checks, which `migrate` runs before
+gunicorn and the worker's entrypoint before the worker), and passes Django's deployment checks."""
 
 import os
 import re
@@ -9,13 +10,24 @@ from pathlib import Path
 
 from django.conf import settings
 
-from core.checks import NO_ALLOWED_HOSTS, NO_DATABASE_URL, NO_MAIL_RELAY, WEAK_SECRET_KEY
+from core.checks import (
+    NO_ALLOWED_HOSTS,
+    NO_COUNCIL_NAME,
+    NO_DATABASE_URL,
+    NO_LOCAL_AUTHORITY_CODES,
+    NO_MAIL_RELAY,
+    NO_SENDER,
+    WEAK_SECRET_KEY,
+)
 
 BASE_DIR = Path(settings.BASE_DIR)
 
 
 # Variables the production checks read (core.checks): none may come from the test run's environment.
-CHECKED = ("DEBUG", "SECRET_KEY", "SECRET_KEY_FALLBACKS", "DATABASE_URL", "ALLOWED_HOSTS", "SITE_URL")
+CHECKED = (
+    "DEBUG", "SECRET_KEY", "SECRET_KEY_FALLBACKS", "DATABASE_URL", "ALLOWED_HOSTS", "SITE_URL",
+    "COUNCIL_NAME", "LOCAL_AUTHORITY_CODES", "DEFAULT_FROM_EMAIL",
+)  # fmt: skip
 
 
 def manage(*args, **env):
@@ -54,6 +66,9 @@ PRODUCTION = {
     "SECRET_KEY": "k" * 20 + "-Zq8v!pL2#xR7@mN4$wT9^bY6&cU3*eH1(jF5)gD0",
     "DATABASE_URL": "sqlite://:memory:",
     "EMAIL_URL": "smtp+tls://mailer:secret@relay.example.gov.uk:587",
+    "COUNCIL_NAME": "Example County Council",
+    "LOCAL_AUTHORITY_CODES": "873",
+    "DEFAULT_FROM_EMAIL": "school-improvement@example.gov.uk",
 }
 
 
@@ -132,6 +147,52 @@ def test_production_will_not_start_on_an_sqlite_file_it_was_not_told_to_use():
     assert chosen.returncode == 0, chosen.stderr
 
 
+def test_production_will_not_start_as_the_demos_council_rather_than_its_own():
+    """Peterborough City Council, LA 874 and school-improvement@localhost are the demo's: a council
+    that forgot to set them would go live under another's name, import none of its own schools and
+    send from an address relays refuse."""
+    host = {"ALLOWED_HOSTS": "schools.example.org"}
+    unset = {
+        k: v for k, v in PRODUCTION.items() if k not in ("COUNCIL_NAME", "LOCAL_AUTHORITY_CODES", "DEFAULT_FROM_EMAIL")
+    }
+    result = manage("migrate", "--plan", **unset, **host)
+    assert result.returncode != 0
+    assert errors(result) == ["core.E006", "core.E007", "core.E008"]
+    assert NO_COUNCIL_NAME in result.stderr
+    assert NO_LOCAL_AUTHORITY_CODES in result.stderr
+    assert NO_SENDER.format(address="school-improvement@localhost", given=" (not set: the default)") in result.stderr
+
+    empty = manage("check", **unset, **host, COUNCIL_NAME=" ", LOCAL_AUTHORITY_CODES=" , ", DEFAULT_FROM_EMAIL="")
+    assert errors(empty) == ["core.E006", "core.E007", "core.E008"]  # compose passes unset variables empty
+
+
+def test_production_will_not_send_from_an_address_on_this_machine():
+    host = {"ALLOWED_HOSTS": "schools.example.org"}
+    for address in (
+        "school-improvement@localhost",
+        "School improvement <si@LOCALHOST>",
+        "si@127.0.0.1",
+        "si@box.localhost",
+        "si",
+    ):
+        result = manage("check", **{**PRODUCTION, "DEFAULT_FROM_EMAIL": address}, **host)
+        assert errors(result) == ["core.E008"], address
+        assert NO_SENDER.format(address=address, given="") in result.stderr
+    named = manage("check", **{**PRODUCTION, "DEFAULT_FROM_EMAIL": "School improvement <si@example.gov.uk>"}, **host)
+    assert named.returncode == 0, named.stderr
+
+
+def test_the_councils_own_codes_are_read_without_the_spaces_around_them():
+    given = {**PRODUCTION, "ALLOWED_HOSTS": "schools.example.org", "LOCAL_AUTHORITY_CODES": " 873, 874 ,"}
+    result = manage("diffsettings", "--all", **given)
+    assert result.returncode == 0, result.stderr
+    assert "LOCAL_AUTHORITY_CODES = ['873', '874']" in result.stdout
+
+
 def test_development_starts_with_its_defaults_the_console_for_mail_and_the_sqlite_file():
+    """And the demo's council: DEBUG on, nothing of core.checks' production list is asked for."""
     result = manage("check", DEBUG="true")
     assert result.returncode == 0, result.stderr
+    settings_seen = manage("diffsettings", "--all", DEBUG="true").stdout
+    assert "COUNCIL_NAME = 'Peterborough City Council'" in settings_seen
+    assert "LOCAL_AUTHORITY_CODES = ['874']" in settings_seen

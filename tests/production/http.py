@@ -223,7 +223,12 @@ def forms(html: str) -> list[Form]:
 
 
 def post_form(html: str) -> Form:
-    """The page's own POST form (not the header's sign-out form)."""
-    found = [f for f in forms(html) if f.method == "post" and "sign-out" not in f.action]
+    """The page's own POST form (not the header's sign-out form, nor the session warning's "Stay
+    signed in", templates/includes/session_timeout.html)."""
+    found = [
+        f
+        for f in forms(html)
+        if f.method == "post" and "sign-out" not in f.action and "/accounts/session/" not in f.action
+    ]
     assert len(found) == 1, f"expected one POST form, found {len(found)}"
     return found[0]

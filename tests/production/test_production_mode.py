@@ -71,6 +71,8 @@ NOT_REACHED_BY_THE_CRAWL = {
     "readyz": "health check: test_readiness_answers_with_the_database",
     "visits:calendar_feed": "needs a secret link made by a POST: test_the_calendar_feed_answers_a_calendar_app",
     "letters:documents_retry": "only for files that could not be produced: tests/letters/test_issued_documents.py",
+    "schools:import_errors": "offered for an import with rejected rows, which the demo's have none of: "
+    "tests/schools/test_import_error_report.py",
     "visits:complete": "offered from the visit's day, and the demo's planned visits are later: "
     "tests/visits/test_pages.py::test_mark_as_completed_is_offered_from_the_day_of_the_visit_not_before",
     "core:export_download": "offered once a worker has built the export: tests/core/test_export_jobs.py",

@@ -187,6 +187,7 @@ def test_the_my_meetings_pages_run_a_bounded_number_of_queries(client_as, school
         return len(captured)
 
     first = add(1)
+    count(attended_url(first))  # warms the content types' cache (the read log's), whatever ran before
     few = (count(reverse("visits:msp_attended")), count(attended_url(first)))
     last = add(6)
     many = (count(reverse("visits:msp_attended")), count(attended_url(last)))
@@ -233,3 +234,6 @@ def test_members_are_told_of_the_meetings_to_come(client_as, meetings, governor,
     assert "No MSP meeting of your school is planned." in content(
         client_as("governor").get(reverse("visits:msp_attended"))
     )
+    services.msp_group_close(group=meetings["group"], closed_on=date(2026, 11, 20), reason="Exited MSP", actor=officer)
+    closed = content(client_as("headteacher").get(reverse("visits:msp_attended")))
+    assert "9 December 2026" not in closed  # a closed group meets no more (the review)

@@ -69,7 +69,7 @@ def test_pre_visit_due_days_before_the_visit(visit_date, days, due):
     ("planned_on", "due"),
     [
         (date(2026, 12, 3), FRIDAY_BEFORE),  # Thursday for Monday: Friday, still to come
-        (FRIDAY_BEFORE, FRIDAY_BEFORE),  # planned on the day it is due: due that day
+        (FRIDAY_BEFORE, MONDAY),  # planned on the day it would be due: by the visit, not by today
         (date(2026, 12, 5), MONDAY),  # planned on the Saturday: by the visit itself, never a day past
         (SUNDAY, MONDAY),  # the helper's case: planned on Sunday for Monday
         (MONDAY, MONDAY),  # planned on the day of the visit

@@ -125,3 +125,72 @@ def test_a_visit_planned_at_short_notice_is_asked_for_before_the_visit_and_never
     assert pre_visit.pre_visit_emails_send(today=SUNDAY) == []
     on_day(MONDAY)
     assert pre_visit.pre_visit_emails_send() == []  # no "was due on ..." reminder
+
+
+# ---- what the review found ----------------------------------------------------------------------
+
+
+def test_a_visit_recorded_after_it_happened_with_its_real_time_tells_nobody_it_moved(
+    planned, adviser, on_day, mailoutbox, django_capture_on_commit_callbacks
+):
+    on_day(date(2026, 12, 10))  # the day after: the adviser writes up the visit, as it was at 10:00
+    with django_capture_on_commit_callbacks(execute=True):
+        record(planned, adviser, start_time=time(10, 0), strengths="Reading")
+    assert mailoutbox == []
+    assert not PreVisitEmail.objects.filter(kind=PreVisitEmailKind.MOVED).exists()
+
+
+def test_a_visit_moved_to_shorter_notice_is_due_by_the_visit_and_never_reminded_late(
+    school, adviser, headteacher, on_day, mailoutbox, django_capture_on_commit_callbacks
+):
+    on_day(TUESDAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = services.visit_plan(school=school, adviser=adviser, visit_date=LATER_DAY, actor=adviser)
+    on_day(date(2026, 12, 14))
+    with django_capture_on_commit_callbacks(execute=True):
+        record(visit, adviser, visit_date=date(2026, 12, 15))
+    visit.refresh_from_db()
+    assert (visit.notice_given_on, pre_visit.due_on(visit)) == (date(2026, 12, 14), date(2026, 12, 15))
+    assert "Please send the school's pre-visit section before the visit." in mailoutbox[-1].body
+    assert pre_visit.pre_visit_emails_send() == []  # no "was due on Friday 11 December"
+
+
+def test_a_visit_planned_on_the_day_it_would_be_due_is_due_by_the_visit(school, adviser, headteacher, on_day):
+    on_day(date(2026, 12, 4))  # Friday, for Monday: due by Friday would be today
+    visit = services.visit_plan(school=school, adviser=adviser, visit_date=MONDAY, actor=adviser)
+    assert pre_visit.due_on(visit) == MONDAY
+
+
+def test_of_two_moves_before_the_first_email_went_only_the_latest_is_sent(planned, adviser, mailoutbox):
+    record(planned, adviser, visit_date=LATER_DAY, start_time=time(14, 0))  # queued, not sent
+    record(planned, adviser, visit_date=LATER_DAY, start_time=time(9, 0))
+    first, second = PreVisitEmail.objects.filter(kind=PreVisitEmailKind.MOVED).order_by("pk")
+    pre_visit_emails.pre_visit_email_send(first.pk)
+    pre_visit_emails.pre_visit_email_send(second.pk)
+    first.refresh_from_db()
+    assert (first.emailed_at, first.error) == (None, pre_visit_emails.VISIT_MOVED_SINCE)
+    [message] = mailoutbox
+    assert "at 09:00" in message.body
+
+
+def test_a_visit_cancelled_before_its_request_went_tells_the_school_nothing(
+    school, adviser, headteacher, on_day, mailoutbox
+):
+    on_day(TUESDAY)
+    visit = services.visit_plan(school=school, adviser=adviser, visit_date=VISIT_DAY, actor=adviser)  # queued
+    services.visit_cancel(visit=visit, reason="Snow", actor=adviser)
+    request = PreVisitEmail.objects.get()
+    pre_visit_emails.pre_visit_email_send(request.pk)
+    request.refresh_from_db()
+    assert (request.kind, request.error) == (PreVisitEmailKind.REQUESTED, pre_visit_emails.VISIT_CANCELLED_SINCE)
+    assert mailoutbox == []
+
+
+def test_a_move_told_after_the_visit_took_place_is_not_sent(planned, adviser, on_day, mailoutbox):
+    record(planned, adviser, visit_date=date(2026, 12, 2))  # moved to tomorrow, its email queued
+    on_day(date(2026, 12, 2))
+    record(planned, adviser, visit_date=date(2026, 12, 2), complete=True)
+    moved = PreVisitEmail.objects.get(kind=PreVisitEmailKind.MOVED)
+    pre_visit_emails.pre_visit_email_send(moved.pk)
+    moved.refresh_from_db()
+    assert (moved.emailed_at, moved.error) == (None, pre_visit_emails.VISIT_DONE_SINCE)
