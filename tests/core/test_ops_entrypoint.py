@@ -216,25 +216,21 @@ def test_a_worker_that_loses_the_database_is_started_again_and_works_the_queue(t
                 [application_name],
             ).fetchone()[0]
             assert ended > 0
+            # The worker stops: its listener's failure (status 0) or, on a busy machine, its pool's
+            # (status 1, as CI saw it); either way the entrypoint says so before it starts it again.
             wait_for(
                 log,
                 process,
-                lambda found: any(line["message"].startswith("Side task listener failed") for line in found),
-                "listener failure",
+                lambda found: any(
+                    line["logger"] == "entrypoint"
+                    and "without being asked to" in line["message"]
+                    and line["level"] == "WARNING"
+                    for line in found
+                ),
+                "restart line",
             )
         finally:
             server.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
-    wait_for(
-        log,
-        process,
-        lambda found: any(
-            line["logger"] == "entrypoint"
-            and "without being asked to" in line["message"]
-            and line["level"] == "WARNING"
-            for line in found
-        ),
-        "restart line",
-    )
     wait_for(log, process, starts(2), "second worker start")
 
     with connection.cursor() as cursor:
@@ -257,4 +253,7 @@ def test_a_worker_that_loses_the_database_is_started_again_and_works_the_queue(t
     assert process.returncode == 0, log.read_text()[-4000:]
     assert took < 15, took
     assert any(line["message"].startswith("Stopped worker") for line in lines(log))
-    assert sum(line.get("logger") == "entrypoint" for line in lines(log)) == 1  # the restart line alone
+    restarts = [
+        line for line in lines(log) if line.get("logger") == "entrypoint" and "without being" in line["message"]
+    ]
+    assert len(restarts) == 1  # one stop, one restart (waiting lines may come between them)
