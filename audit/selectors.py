@@ -26,6 +26,7 @@ HOW_READ = {
     "visits:note": "Note of visit",
     "visits:note_pdf": "Note of visit, PDF",
     "visits:shared_note": "Note of visit shared with the school",
+    "visits:shared_note_pdf": "Note of visit shared with the school, PDF",
     "visits:pre_visit": "Pre-visit section",
     "visits:msp_meeting": "MSP meeting page",
     "visits:msp_meeting_record": "MSP meeting form",

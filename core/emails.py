@@ -43,6 +43,7 @@ NO_LONGER_ACTIVE = "Not sent: {name}'s account is no longer active."
 NO_LONGER_ENTITLED = "Not sent: {name} is no longer {seat}."
 # The places that make someone a recipient, as NO_LONGER_ENTITLED names them.
 A_HEADTEACHER = "a headteacher of the school"
+A_GOVERNOR = "a governor of the school"
 THE_CHAIR = "the chair of the school's governors"
 A_REVIEWER = "the school's link adviser or an officer"
 LA_STAFF = "an adviser or officer"
@@ -183,6 +184,28 @@ def send_and_record(
 
 def _record(row: QuerySet) -> str:
     return f"{row.model._meta.label_lower} {row.values_list('pk', flat=True).first()}"
+
+
+def emails_queue(model, recipients, *, task, lock: str, unique: bool = False, **fields) -> list:
+    """Record one email row of `model` (with `fields`) per recipient account, with its address, or
+    NO_EMAIL_ADDRESS when it has none, and queue `task(email_id=...)` for each addressed one (after
+    the commit; queueing lock f"{lock}-{pk}"). `unique`: a row the model's unique constraint refuses,
+    recorded by another run at the same moment, is skipped. The rows queued."""
+    queued = []
+    for recipient in recipients:
+        row = fields | {"recipient": recipient, "address": recipient.email, "queued_at": timezone.now()}
+        row["error"] = "" if recipient.email else NO_EMAIL_ADDRESS
+        try:
+            with transaction.atomic():
+                email = model.objects.create(**row)
+        except IntegrityError:
+            if not unique:
+                raise
+            continue
+        if recipient.email:
+            queue.defer(task, queueing_lock=f"{lock}-{email.pk}", email_id=email.pk)
+        queued.append(email)
+    return queued
 
 
 def not_sent_to(recipient: Any, *, entitled: bool = True, seat: str = "") -> str:

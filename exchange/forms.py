@@ -27,7 +27,11 @@ class UploadForm(TextLimits, forms.Form):
         error_messages={"required": FILE_REQUIRED},
         widget=forms.FileInput(attrs={"accept": ACCEPT}),
     )
-    for_governors = forms.BooleanField(label="Share it with the governing body too", required=False)
+    for_governors = forms.BooleanField(
+        label="Share it with the governing body too",
+        help_text="The school's governors can then read it, and each is emailed that it is there.",
+        required=False,
+    )
 
     def __init__(self, *args, kinds: tuple[str, ...], la_side: bool, limit_text: str, **kwargs):
         super().__init__(*args, **kwargs)

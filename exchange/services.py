@@ -4,7 +4,8 @@
 runs the virus scan (exchange.scan), stores the bytes under a random name and records the document;
 nothing is stored when any check refuses it. A document the LA shares is emailed to the school's
 headteachers through the queue (DocumentEmail rows, sent by exchange.tasks after commit), and shown
-on their home page and the school's documents page."""
+on their home page and the school's documents page; one shared with the governing body too is
+emailed to its governors as well (docs/adr/0087)."""
 
 import hashlib
 import secrets
@@ -21,12 +22,14 @@ from django.utils import timezone
 from accounts.headships import headteachers_of
 from accounts.models import User
 from accounts.permissions import is_headteacher_of_school
-from core import tasks as queue
-from core.emails import A_HEADTEACHER, NO_EMAIL_ADDRESS, not_sent_to, send_and_record
+from accounts.roles import Role
+from core.emails import A_GOVERNOR, A_HEADTEACHER, emails_queue, not_sent_to, send_and_record
 from core.history import save_as
 from core.text import normalise_text, single_line
 from core.uploads import original_name, stored_name
+from schools.governorships import governors_of
 from schools.models import School
+from schools.permissions import is_governor_of_school
 
 from .filetypes import checked_type
 from .models import Direction, Document, DocumentEmail, DocumentKind, ScanStatus
@@ -45,6 +48,7 @@ KIND_NOT_FOR_LA = "Choose a local authority document or other document"
 TITLE_REQUIRED = "Enter a title"
 INFECTED = "The virus scanner found a virus in the file: it was not uploaded. Check the file and your computer."
 SCANNER_FAILED = "The file could not be checked for viruses just now, so it was not uploaded. Try again later."
+WITHDRAWN_SINCE = "Not sent: the document was withdrawn before it could be"
 NOT_WITHDRAWABLE = "This document has been withdrawn already."
 REASON_REQUIRED = "Say why the document is withdrawn"
 
@@ -118,19 +122,12 @@ def document_upload(
 def _queue_emails(document: Document) -> list[DocumentEmail]:
     from . import tasks
 
-    queued = []
-    for head in headteachers_of(document.school):
-        email = DocumentEmail.objects.create(
-            document=document,
-            recipient=head,
-            address=head.email,
-            queued_at=timezone.now(),
-            error="" if head.email else NO_EMAIL_ADDRESS,
-        )
-        if head.email:
-            queue.defer(tasks.send_document_email, queueing_lock=f"document-email-{email.pk}", email_id=email.pk)
-        queued.append(email)
-    return queued
+    recipients = list(headteachers_of(document.school))
+    if document.for_governors:  # docs/adr/0087
+        recipients += [governor for governor in governors_of(document.school) if governor not in recipients]
+    return emails_queue(
+        DocumentEmail, recipients, task=tasks.send_document_email, lock="document-email", document=document
+    )
 
 
 def withdraw_permission(document: Document) -> str:
@@ -160,6 +157,10 @@ def document_withdraw(*, document: Document, actor: User, reason: str) -> Docume
     return document
 
 
+def _withdrawn(document: Document) -> str:
+    return WITHDRAWN_SINCE if document.withdrawn else ""
+
+
 def document_email_send(email_id: int, *, last_attempt: bool = True) -> None:
     """Send one DocumentEmail (task exchange.tasks.send_document_email). The email names the
     document and links to the school's documents page; the file itself is never attached. Only to a
@@ -170,7 +171,12 @@ def document_email_send(email_id: int, *, last_attempt: bool = True) -> None:
         return
     document = email.document
     school = document.school
-    entitled = is_headteacher_of_school(email.recipient, school)
+    # A governor was emailed because the document is shared with the governing body (docs/adr/0087).
+    as_governor = email.recipient.role == Role.GOVERNOR
+    if as_governor:
+        entitled, seat = document.for_governors and is_governor_of_school(email.recipient, school), A_GOVERNOR
+    else:
+        entitled, seat = is_headteacher_of_school(email.recipient, school), A_HEADTEACHER
     body = render_to_string(
         "exchange/email/shared.txt",
         {
@@ -178,6 +184,7 @@ def document_email_send(email_id: int, *, last_attempt: bool = True) -> None:
             "document": document,
             "school": school,
             "url": settings.SITE_URL.rstrip("/") + reverse("exchange:list", kwargs={"urn": school.urn}),
+            "as_governor": as_governor,
             "service": settings.SERVICE_NAME,
             "council": settings.COUNCIL_NAME,
         },
@@ -190,5 +197,5 @@ def document_email_send(email_id: int, *, last_attempt: bool = True) -> None:
         address=email.address,
         last_attempt=last_attempt,
         what="document",
-        not_sent=not_sent_to(email.recipient, entitled=entitled, seat=A_HEADTEACHER),
+        not_sent=not_sent_to(email.recipient, entitled=entitled, seat=seat) or _withdrawn(document),
     )

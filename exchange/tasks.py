@@ -14,7 +14,8 @@ from core.tasks import is_last_attempt, task
     retry=RetryStrategy(max_attempts=settings.EMAIL_RETRIES, exponential_wait=4),
 )
 def send_document_email(context, *, email_id: int) -> None:
-    """Email a headteacher that the LA shared a document; a failure is tried again, then recorded as not sent."""
+    """Email a headteacher (or a governor, for the governing body) that the LA shared a document; a
+    failure is tried again, then recorded as not sent."""
     from .services import document_email_send
 
     document_email_send(email_id, last_attempt=is_last_attempt(context, settings.EMAIL_RETRIES))

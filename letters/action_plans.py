@@ -32,8 +32,7 @@ from accounts.headships import headteachers_of
 from accounts.models import User
 from accounts.permissions import is_headteacher_of_school
 from accounts.roles import Role
-from core import tasks as queue
-from core.emails import A_HEADTEACHER, A_REVIEWER, NO_EMAIL_ADDRESS, not_sent_to, send_and_record
+from core.emails import A_HEADTEACHER, A_REVIEWER, emails_queue, not_sent_to, send_and_record
 from core.history import save_as
 from core.text import normalise_text
 from core.uploads import original_name, stored_name
@@ -114,20 +113,9 @@ def _queue_emails(plan: ActionPlan, kind: PlanEmailKind) -> list[ActionPlanEmail
     from . import tasks
 
     people = _la_recipients(plan) if kind == PlanEmailKind.SUBMITTED else list(headteachers_of(plan.letter.school))
-    queued = []
-    for person in people:
-        email = ActionPlanEmail.objects.create(
-            plan=plan,
-            kind=kind,
-            recipient=person,
-            address=person.email,
-            queued_at=timezone.now(),
-            error="" if person.email else NO_EMAIL_ADDRESS,
-        )
-        if person.email:
-            queue.defer(tasks.send_action_plan_email, queueing_lock=f"plan-email-{email.pk}", email_id=email.pk)
-        queued.append(email)
-    return queued
+    return emails_queue(
+        ActionPlanEmail, people, task=tasks.send_action_plan_email, lock="plan-email", plan=plan, kind=kind
+    )
 
 
 def action_plan_request(*, letter: Letter, actor: User) -> ActionPlan | None:

@@ -53,5 +53,15 @@ def governorship_remove(*, governorship: Governorship, actor: User | None) -> No
     delete_as(governorship, actor=actor or SYSTEM)
 
 
+def governors_of(school: School):
+    """The active governor accounts of a school's governing body, every seat: who is told when the
+    LA publishes or shares something for the governing body (docs/adr/0087)."""
+    return (
+        User.objects.filter(is_active=True, governorships__school=school, groups__name=Role.GOVERNOR.value)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
 def _seat(governorship: Governorship) -> str:
     return f"{governorship.get_role_display()}, {governorship.school.name} ({governorship.school.urn})"

@@ -23,8 +23,7 @@ from django.utils import timezone
 
 from accounts.headships import headteachers_of
 from accounts.permissions import is_headteacher_of_school
-from core import tasks as queue
-from core.emails import A_HEADTEACHER, NO_EMAIL_ADDRESS, not_sent_to, send_and_record
+from core.emails import A_HEADTEACHER, emails_queue, not_sent_to, send_and_record
 from core.history import save_as
 
 from .models import AcknowledgementStatus, NoteAcknowledgement, NoteEmail, NoteEmailKind, Visit, VisitStatus
@@ -89,20 +88,10 @@ def _queue_emails(acknowledgement: NoteAcknowledgement, kind: NoteEmailKind) -> 
     """A NoteEmail per headteacher of the school, each queued for the task (after commit)."""
     from . import tasks
 
-    queued = []
-    for headteacher in headteachers_of(acknowledgement.visit.school):
-        email = NoteEmail.objects.create(
-            acknowledgement=acknowledgement,
-            kind=kind,
-            recipient=headteacher,
-            address=headteacher.email,
-            queued_at=timezone.now(),
-            error="" if headteacher.email else NO_EMAIL_ADDRESS,
-        )
-        if headteacher.email:
-            queue.defer(tasks.send_note_email, queueing_lock=f"note-email-{email.pk}", email_id=email.pk)
-        queued.append(email)
-    return queued
+    return emails_queue(
+        NoteEmail, headteachers_of(acknowledgement.visit.school), task=tasks.send_note_email, lock="note-email",
+        acknowledgement=acknowledgement, kind=kind,
+    )  # fmt: skip
 
 
 def _request(visit: Visit, actor, kind: NoteEmailKind) -> NoteAcknowledgement:

@@ -374,6 +374,7 @@ from .models_msp import (  # noqa: E402, F401
     MspMember,
     MspMemberRole,
     MspRecommendation,
+    MspSummaryEmail,
     RagRating,
 )
 from .models_pre_visit import (  # noqa: E402, F401

@@ -146,6 +146,26 @@ class MspMeeting(models.Model):
         return self.summary_published_at is not None
 
 
+class MspSummaryEmail(models.Model):
+    """One email telling a governor that an MSP meeting's summary key points were published for the
+    governing body (sent by visits.tasks.send_msp_summary_email; docs/adr/0087). Recorded before it
+    is queued, one per meeting and governor. A governor without an address is recorded, not emailed."""
+
+    meeting = models.ForeignKey(MspMeeting, on_delete=models.CASCADE, related_name="summary_emails")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    address = models.CharField(max_length=254, blank=True)
+    queued_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["queued_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "recipient"], name="one_summary_email_per_governor")]
+
+    def __str__(self):
+        return f"Summary published, to {self.address or self.recipient}"
+
+
 class RagRating(models.TextChoices):
     RED = "red", "Red: not on track"
     AMBER = "amber", "Amber: some progress"

@@ -18,15 +18,14 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.headships import headteachers_of, schools_headed_by
 from accounts.permissions import is_headteacher_of_school
-from core import tasks as queue
-from core.emails import NO_EMAIL_ADDRESS
+from core.emails import emails_queue
 from core.history import delete_as, save_as
 from schools.terms import working_day_on_or_before
 
@@ -245,26 +244,10 @@ def queue_emails(visit: Visit, kind: PreVisitEmailKind, recipients, *, already=N
 
     if already is None:
         already = set(PreVisitEmail.objects.filter(visit=visit, kind=kind).values_list("recipient_id", flat=True))
-    queued = []
-    for headteacher in recipients:
-        if headteacher.pk in already:
-            continue
-        try:
-            with transaction.atomic():
-                email = PreVisitEmail.objects.create(
-                    visit=visit,
-                    kind=kind,
-                    recipient=headteacher,
-                    address=headteacher.email,
-                    queued_at=timezone.now(),
-                    error="" if headteacher.email else NO_EMAIL_ADDRESS,
-                )
-        except IntegrityError:  # recorded by another run at the same moment
-            continue
-        if headteacher.email:
-            queue.defer(tasks.send_pre_visit_email, queueing_lock=f"pre-visit-email-{email.pk}", email_id=email.pk)
-        queued.append(email)
-    return queued
+    return emails_queue(
+        PreVisitEmail, [head for head in recipients if head.pk not in already], task=tasks.send_pre_visit_email,
+        lock="pre-visit-email", unique=True, visit=visit, kind=kind,
+    )  # fmt: skip
 
 
 def pre_visit_request(*, visit: Visit, today: date | None = None) -> list[PreVisitEmail]:

@@ -25,6 +25,7 @@ from .models import (
     MspRecommendation,
     RagRating,
 )
+from .msp_summary_emails import summary_emails_queue
 from .rules import MSP_MEETING_BEFORE_SET_UP as MSP_MEETING_BEFORE_SET_UP
 from .services_actions import NewAction, _create_actions, _today
 from .services_msp import MSP_GROUP_CLOSED
@@ -220,7 +221,7 @@ def msp_meeting_cancel(*, meeting: MspMeeting, actor: User) -> MspMeeting:
 @transaction.atomic
 def msp_meeting_publish_summary(*, meeting: MspMeeting, actor: User) -> MspMeeting:
     """Publish the summary key points to the school's governors
-    (rules.msp_summary_shared_with_governing_body)."""
+    (rules.msp_summary_shared_with_governing_body), each of whom is emailed (docs/adr/0087)."""
     meeting = MspMeeting.objects.select_for_update().get(pk=meeting.pk)
     if errors := rules.msp_summary_shared_with_governing_body(
         is_held=meeting.is_held, summary=meeting.summary_key_points, published_at=meeting.summary_published_at
@@ -228,4 +229,5 @@ def msp_meeting_publish_summary(*, meeting: MspMeeting, actor: User) -> MspMeeti
         raise ValidationError(errors)
     meeting.summary_published_at, meeting.summary_published_by = timezone.now(), actor
     save_as(meeting, actor=actor)
+    summary_emails_queue(meeting=meeting)
     return meeting

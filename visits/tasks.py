@@ -1,5 +1,6 @@
 """Background tasks of visits (core/tasks.py, docs/adr/0014): the emails about a note of visit shared
-with the school, and the daily reminder of notes still awaiting acknowledgement (docs/adr/0023)."""
+with the school, and the daily reminder of notes still awaiting acknowledgement (docs/adr/0023); the
+pre-visit emails (0028, 0084); the governors told of a published MSP summary (0087)."""
 
 from django.conf import settings
 from procrastinate import RetryStrategy
@@ -64,3 +65,16 @@ def send_pre_visit_emails(timestamp: int) -> int:
     from .pre_visit import pre_visit_emails_send
 
     return len(pre_visit_emails_send())
+
+
+@task(
+    name="visits.tasks.send_msp_summary_email",
+    sends_email=True,
+    pass_context=True,
+    retry=RetryStrategy(max_attempts=settings.EMAIL_RETRIES, exponential_wait=4),
+)
+def send_msp_summary_email(context, *, email_id: int) -> None:
+    """Email a governor that an MSP meeting's summary key points were published (docs/adr/0087)."""
+    from .msp_summary_emails import summary_email_send
+
+    summary_email_send(email_id, last_attempt=is_last_attempt(context, settings.EMAIL_RETRIES))

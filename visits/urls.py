@@ -29,6 +29,7 @@ urlpatterns = [
     path("acknowledgements/awaiting/", views_acknowledgement.awaiting, name="acknowledgements_awaiting"),
     path("notes/", views_acknowledgement.shared_notes, name="shared_notes"),
     path("notes/<int:pk>/", views_acknowledgement.shared_note, name="shared_note"),
+    path("notes/<int:pk>/note.pdf", views_acknowledgement.shared_note_pdf, name="shared_note_pdf"),
     # The school's pre-visit section of a planned visit, completed by its headteacher (docs/adr/0028).
     path("<int:pk>/pre-visit/", views_pre_visit.prepare, name="pre_visit"),
     path("actions/", views_actions.action_list, name="actions"),

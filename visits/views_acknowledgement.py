@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from accounts.headships import headteachers_of
 from accounts.permissions import is_adviser
 from audit.services import record_request_read
+from core.documents import pdf_response, render_pdf
 from core.forms import add_service_errors, posted
 from schools.logos import stored_logo
 from schools.selectors import letterhead_for
@@ -147,23 +149,49 @@ def shared_note(request, pk: int):
             not_saved = {"form": form, **form.typed()}
     current = requests[0]
     record_request_read(request, visit)
-    letterhead = letterhead_for(visit.school.la_code)
-    logo = stored_logo(letterhead.logo)
     return render(
         request,
         "visits/shared_note.html",
         {
-            "visit": visit,
-            "letterhead": letterhead,
-            "letterhead_logo": logo.data_uri if logo else "",
-            "actions": selectors.visit_actions(visit=visit),
+            **_note_document(visit),
             "requests": requests,
             "current": current,
             "form": form if current.is_awaiting else None,
             "not_saved": not_saved,
-            "title": f"Note of visit: {visit.school.name}, {visit.visit_date:%-d %B %Y}",
         },
     )
+
+
+@permission_required("visits.view_shared_notes", raise_exception=True)
+def shared_note_pdf(request, pk: int):
+    """The shared note as a PDF for the school's headteacher: the document the page shows (the staff
+    PDF's template, visits/note_pdf.html), not the answers and replies under it. Found as the page
+    finds it (another school's note, or one not shared, is 404), and read-logged as the page is."""
+    visit = selectors.shared_note_for_headteacher(user=request.user, pk=pk)
+    record_request_read(request, visit)
+    data = render_pdf("visits/note_pdf.html", _note_document(visit), request)
+    return pdf_response(data, _pdf_filename(visit))
+
+
+def _note_document(visit) -> dict:
+    """What visits/_note_document.html shows, on the shared note page and in its PDF alike."""
+    letterhead = letterhead_for(visit.school.la_code)
+    logo = stored_logo(letterhead.logo)
+    return {
+        "visit": visit,
+        "letterhead": letterhead,
+        "letterhead_logo": logo.data_uri if logo else "",
+        "actions": selectors.visit_actions(visit=visit),
+        "title": f"Note of visit: {visit.school.name}, {visit.visit_date:%-d %B %Y}",
+    }
+
+
+def _pdf_filename(visit) -> str:
+    """note-of-visit-<school name>-<YYYY-MM-DD>.pdf, the name slugified (lower-case ASCII letters, digits,
+    hyphens and underscores: safe in a Content-Disposition header and on any file system); the URN
+    when the name leaves none."""
+    name = slugify(visit.school.name)[:60].strip("-_") or str(visit.school.urn)
+    return f"note-of-visit-{name}-{visit.visit_date:%Y-%m-%d}.pdf"
 
 
 def _answered(requests: list[NoteAcknowledgement], shown: int | None) -> NoteAcknowledgement:

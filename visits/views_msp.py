@@ -21,6 +21,7 @@ from .filters import filtered_msp_groups
 from .forms_actions import action_formset, rows_and_form_valid
 from .forms_msp import MspGroupCloseForm, MspGroupForm, MspMeetingPlanForm, MspMeetingRecordForm
 from .models import Action, ActionStatus, MspMemberRole
+from .msp_summary_emails import PUBLISHED, PUBLISHED_NO_GOVERNORS
 from .services_actions import NewActionRefused
 from .stored_compliance import msp_groups_to_set_up, rows_for, stored_compliance
 from .views_shared import forbid_unless
@@ -347,6 +348,7 @@ def msp_meeting(request, pk: int):
             "can_record": request.user.has_perm("visits.record_msp_meeting", meeting) and meeting.group.is_open,
             "can_publish": request.user.has_perm("visits.publish_msp_summary", meeting),
             "history": meeting.history.select_related("history_user").order_by("-history_date")[:10],
+            "summary_emails": list(meeting.summary_emails.select_related("recipient")),
             "title": str(meeting),
         },
     )
@@ -362,7 +364,7 @@ def msp_meeting_publish(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Summary key points published to the school's governors.")
+        messages.success(request, PUBLISHED if meeting.summary_emails.exists() else PUBLISHED_NO_GOVERNORS)
     return redirect(meeting)
 
 

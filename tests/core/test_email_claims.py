@@ -208,6 +208,7 @@ def test_every_task_that_sends_an_email_is_run_again_when_its_worker_dies():
         "exchange.tasks.send_document_email",
         "letters.tasks.send_action_plan_email",
         "schools.tasks.send_alert",
+        "visits.tasks.send_msp_summary_email",
         "visits.tasks.send_note_email",
         "visits.tasks.send_pre_visit_email",
     ]

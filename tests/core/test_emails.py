@@ -40,9 +40,10 @@ from schools.models import Councillor, ElectedMemberAlert, Governorship
 from tests.categorisation.factories import ApprovedCategorisationFactory
 from tests.exchange.conftest import PDF
 from tests.letters.factories import issued
-from tests.visits.factories import VisitFactory
-from visits import acknowledgement, pre_visit, pre_visit_emails
-from visits.models import ActionOwner, NoteEmail
+from tests.visits.factories import MspGroupFactory, MspMeetingFactory, VisitFactory
+from visits import acknowledgement, msp_summary_emails, pre_visit, pre_visit_emails
+from visits import services as msp_services
+from visits.models import ActionOwner, MspSummaryEmail, NoteEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +122,20 @@ def shared_document(w):
         school=w.school, actor=w.adviser, kind=DocumentKind.LA_DOCUMENT, title="Review", name="review.pdf", data=PDF
     )
     return DocumentEmail.objects.get()
+
+
+def document_for_governors(w):
+    exchange_services.document_upload(
+        school=w.school, actor=w.adviser, kind=DocumentKind.LA_DOCUMENT, title="Pack", name="pack.pdf", data=PDF,
+        for_governors=True,
+    )  # fmt: skip
+    return DocumentEmail.objects.get(recipient=w.chair)
+
+
+def msp_summary_published(w):
+    meeting = MspMeetingFactory(group=MspGroupFactory(school=w.school, chair=w.officer))
+    msp_services.msp_meeting_publish_summary(meeting=meeting, actor=w.officer)
+    return MspSummaryEmail.objects.get()
 
 
 def category_notice(role):
@@ -211,6 +226,10 @@ SENDERS_TO_ACCOUNTS = {
                         emails.A_HEADTEACHER, headship_ended),
     "document": Sender(shared_document, exchange_services.document_email_send, "core.emails.send_mail", "head",
                        emails.A_HEADTEACHER, headship_ended),
+    "document to a governor": Sender(document_for_governors, exchange_services.document_email_send,
+                                     "core.emails.send_mail", "chair", emails.A_GOVERNOR, chair_stood_down),
+    "MSP summary published": Sender(msp_summary_published, msp_summary_emails.summary_email_send,
+                                    "core.emails.send_mail", "chair", emails.A_GOVERNOR, chair_stood_down),
     "category to the headteacher": Sender(category_notice(NoticeRecipientRole.HEADTEACHER), notices.category_email_send,
                                           "core.emails.send_mail", "head", emails.A_HEADTEACHER, headship_ended),
     "category to the chair": Sender(category_notice(NoticeRecipientRole.CHAIR), notices.category_email_send,

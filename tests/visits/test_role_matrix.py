@@ -85,6 +85,7 @@ MATRIX = {
     "visits:acknowledgements_awaiting": (None, LA_ONLY),
     "visits:shared_notes": (None, HEADTEACHER_ONLY),
     "visits:shared_note": (lambda c: {"pk": c["shared"].pk}, HEADTEACHER_ONLY),
+    "visits:shared_note_pdf": (lambda c: {"pk": c["shared"].pk}, HEADTEACHER_ONLY),
     # The school's pre-visit section (docs/adr/0028): its headteacher only; LA staff read what was
     # sent on the visit page. Another school's headteacher: tests/visits/test_pre_visit_pages.py (404).
     "visits:pre_visit": (lambda c: {"pk": c["upcoming"].pk}, HEADTEACHER_ONLY),
