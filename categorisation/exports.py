@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from core.export_jobs import ExportKind
 from core.exports import in_chunks
+from schools.terms import term_on
 
 from . import selectors
 from .filters import ReviewDueFilter
@@ -26,6 +27,7 @@ def filtered_review_due(*, user, params: QueryDict | None):
 def _rows(*, user, params):
     _, schools = filtered_review_due(user=user, params=params)
     can_read = user.has_perm("categorisation.read_categorisations")
+    period = term_on(timezone.localdate())
     for chunk in in_chunks(schools.select_related("link_adviser").iterator(chunk_size=2000), 2000):
         current = selectors.current_categories([s.pk for s in chunk])
         for school in chunk:
@@ -38,6 +40,8 @@ def _rows(*, user, params):
                     if open_id
                     else "Not started"
                 )
+                if other := selectors.open_for_another_term(school, period):
+                    this_term += f" (for {other}, not this term)"
             yield [
                 school.name,
                 school.urn,

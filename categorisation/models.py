@@ -206,6 +206,11 @@ class CategorisationQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
 
+def term_label(academic_year: int, term: str) -> str:
+    """A categorisation's term as people read it: "Autumn 2026/27"."""
+    return f"{TermName(term).label} {academic_year_label(academic_year)}"
+
+
 class Categorisation(models.Model):
     """A school's categorisation for a term, under the framework in use when it was started."""
 
@@ -291,7 +296,7 @@ class Categorisation(models.Model):
 
     @property
     def term_label(self) -> str:
-        return f"{TermName(self.term).label} {academic_year_label(self.academic_year)}"
+        return term_label(self.academic_year, self.term)
 
     @property
     def is_editable(self) -> bool:

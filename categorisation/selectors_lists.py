@@ -7,9 +7,9 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 
 from schools.models import Governance, School, SchoolStatus
-from schools.terms import term_on
+from schools.terms import Period, term_on
 
-from .models import OPEN_STATUSES, Categorisation, Status, SupportLevel
+from .models import OPEN_STATUSES, Categorisation, Status, SupportLevel, term_label
 
 
 def latest_approved_subquery(field: str) -> Subquery:
@@ -28,12 +28,35 @@ def open_id_subquery() -> Subquery:
     return Subquery(Categorisation.objects.filter(school=OuterRef("pk"), status__in=OPEN_STATUSES).values("id")[:1])
 
 
+def open_field_subquery(field: str) -> Subquery:
+    """A field of the school's open categorisation (one at most: one_open_categorisation_per_school)."""
+    return Subquery(Categorisation.objects.filter(school=OuterRef("pk"), status__in=OPEN_STATUSES).values(field)[:1])
+
+
+def open_term_label(school: School) -> str:
+    """The term of the school's open categorisation (schools_by_category's open_year and open_term):
+    "Summer 2026/27"; "" when none is open."""
+    year, term = getattr(school, "open_year", None), getattr(school, "open_term", None)
+    return term_label(year, term) if year is not None and term else ""
+
+
+def open_for_another_term(school: School, period: Period) -> str:
+    """The term of the school's open categorisation when it is not `period`'s, else "": a draft left
+    from last term is not this term's review (one is open at a time), and this term's lists say so."""
+    if (getattr(school, "open_year", None), getattr(school, "open_term", None)) == (period.academic_year, period.term):
+        return ""
+    return open_term_label(school)
+
+
 def schools_by_category() -> QuerySet[School]:
     """Every school annotated with its current level (None when not categorised)."""
     return School.objects.select_related("establishment_type", "link_adviser").annotate(
         current_level=latest_approved_subquery("level"),
         open_status=open_status_subquery(),
         open_id=open_id_subquery(),
+        # Its term: a draft left from an earlier term is not this term's review (open_for_another_term).
+        open_year=open_field_subquery("academic_year"),
+        open_term=open_field_subquery("term"),
     )
 
 

@@ -2,14 +2,15 @@
 (visits.rules) asked of the fields that are sound, so that one round names every problem
 (docs/adr/0070); the services ask them again before writing."""
 
-from datetime import date
+from datetime import date, timedelta
 from typing import cast
 
 from crispy_forms_gds.layout import HTML, Div, Field, Fieldset, Size
 from django import forms
+from django.utils import timezone
 from django.utils.html import format_html
 
-from core.forms import Button, GovDateField, TextLimits, date_input, form_helper
+from core.forms import Button, GovDateField, TextLimits, date_example, date_input, form_helper
 from core.model_choices import ModelChoiceField, ModelMultipleChoiceField
 from core.versions import VersionedForm
 from schools.filters import link_advisers
@@ -132,6 +133,8 @@ class MspMeetingPlanForm(TextLimits, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="plan", **kwargs)
+        # A meeting planned is still to come: an example a fortnight on (core.forms.date_example).
+        self.fields["held_on"].help_text = date_example(timezone.localdate() + timedelta(days=14))
         self.helper = form_helper(
             date_input("held_on", legend_size=Size.SMALL),
             Field.text("start_time", field_width=5),

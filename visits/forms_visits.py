@@ -2,10 +2,11 @@
 share forms ask the visit's rules (visits.rules) of the fields that are sound, so that one round
 names every problem (docs/adr/0070); the services ask them again before writing."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
+from django.utils import timezone
 from django.utils.html import format_html
 
 from core.forms import Button, GovDateField, TextLimits, date_example, date_input, form_helper
@@ -128,6 +129,8 @@ class VisitPlanForm(TextLimits, VisitFieldsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         # An officer (who chooses the adviser) may plan for any school: chosen with the picker first.
         self._visit_fields(choose_adviser=choose_adviser, schools=schools, school_by_urn=choose_adviser)
+        # A visit planned is still to come: an example a fortnight on (core.forms.date_example).
+        self.fields["visit_date"].help_text = date_example(timezone.localdate() + timedelta(days=14))
         # Nothing is ticked: the agenda follows the visit's date, which the form does not know until
         # it is sent (planned in December for January, ticking today's autumn agenda gave a spring
         # visit the autumn one); visits.services.visit_plan gives it to an autumn core visit.

@@ -2,14 +2,14 @@
 (docs/adr/0070): the form and the action rows ask the visit's rules of what is sound, with the
 fields' own errors, and nothing is saved. Through the real views, dated from `today`."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from html import escape
 
 import pytest
 from django.urls import reverse
 
 from core.dates import add_months
-from tests.visits.factories import VisitFactory
+from tests.visits.factories import MspGroupFactory, VisitFactory
 from tests.visits.test_pages import action_row, record_data
 from visits.forms_actions import ACTION_ROW_INCOMPLETE
 from visits.models import Action, VisitStatus
@@ -109,3 +109,15 @@ def test_the_share_pages_example_date_is_one_the_page_takes(client_as, linked, a
     visit = VisitFactory(school=linked, adviser=adviser, visit_date=today, status=VisitStatus.COMPLETED)
     page = client_as("adviser").get(reverse("visits:share", kwargs={"pk": visit.pk})).content.decode()
     assert f"For example, {today.day} {today.month} {today.year}" in page
+
+
+@pytest.mark.parametrize("day", [date(2026, 11, 27), date(2027, 2, 28), date(2027, 12, 31)])
+def test_the_plan_pages_example_dates_are_still_to_come(client_as, linked, adviser, officer, on_day, day):
+    """ADR 0059: a visit or an MSP meeting planned is still to come, so its example is too (a fixed
+    "27 11 2026" and "9 12 2026" went out of date)."""
+    on_day(day)
+    example = day + timedelta(days=14)
+    hint = f"For example, {example.day} {example.month} {example.year}"
+    assert hint in client_as("adviser").get(reverse("visits:plan")).content.decode()
+    group = MspGroupFactory(school=linked, chair=officer)
+    assert hint in client_as("officer").get(reverse("visits:msp_group", kwargs={"pk": group.pk})).content.decode()
