@@ -157,11 +157,13 @@ def _demote(record: logging.LogRecord, level: int) -> None:
 class AsWarning(logging.Filter):
     """A record its logger raises at ERROR that is no fault of the service's: a request naming a host
     the service is not (django.security.DisallowedHost: scanners send them all day) is answered 400
-    and logged as a warning, so an alert on ERROR means something is wrong here."""
+    and logged as a warning, so an alert on ERROR means something is wrong here; in one line, without
+    the traceback Django attaches (its message names the host; the traceback is Django's own code)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno > logging.WARNING:
             record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.exc_info, record.exc_text = None, None
         return True
 
 

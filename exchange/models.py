@@ -67,11 +67,14 @@ class Document(models.Model):
 
 
 class DocumentEmail(models.Model):
-    """One email telling a headteacher the LA shared a document, sent by the task queue
-    (exchange.tasks). A headteacher without an address is recorded, not emailed."""
+    """One email telling a headteacher (or a governor) the LA shared a document, sent by the task queue
+    (exchange.tasks). A recipient without an address is recorded, not emailed."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="emails")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Emailed as a governor (the document shared with the governing body too), not as a headteacher:
+    # what the recipient must still be when it is sent (docs/adr/0087).
+    to_governor = models.BooleanField(default=False)
     address = models.CharField(max_length=254, blank=True)
     queued_at = models.DateTimeField()
     emailed_at = models.DateTimeField(null=True, blank=True)

@@ -22,14 +22,12 @@ from django.utils import timezone
 from accounts.headships import headteachers_of
 from accounts.models import User
 from accounts.permissions import is_headteacher_of_school
-from accounts.roles import Role
 from core.emails import A_GOVERNOR, A_HEADTEACHER, emails_queue, not_sent_to, send_and_record
 from core.history import save_as
 from core.text import normalise_text, single_line
 from core.uploads import original_name, stored_name
-from schools.governorships import governors_of
+from schools.governorships import governors_of, is_governor_seat_holder
 from schools.models import School
-from schools.permissions import is_governor_of_school
 
 from .filetypes import checked_type
 from .models import Direction, Document, DocumentEmail, DocumentKind, ScanStatus
@@ -122,12 +120,13 @@ def document_upload(
 def _queue_emails(document: Document) -> list[DocumentEmail]:
     from . import tasks
 
-    recipients = list(headteachers_of(document.school))
+    send = {"task": tasks.send_document_email, "lock": "document-email", "document": document}
+    heads = list(headteachers_of(document.school))
+    queued = emails_queue(DocumentEmail, heads, **send)
     if document.for_governors:  # docs/adr/0087
-        recipients += [governor for governor in governors_of(document.school) if governor not in recipients]
-    return emails_queue(
-        DocumentEmail, recipients, task=tasks.send_document_email, lock="document-email", document=document
-    )
+        governors = [governor for governor in governors_of(document.school) if governor not in heads]
+        queued += emails_queue(DocumentEmail, governors, to_governor=True, **send)
+    return queued
 
 
 def withdraw_permission(document: Document) -> str:
@@ -171,10 +170,8 @@ def document_email_send(email_id: int, *, last_attempt: bool = True) -> None:
         return
     document = email.document
     school = document.school
-    # A governor was emailed because the document is shared with the governing body (docs/adr/0087).
-    as_governor = email.recipient.role == Role.GOVERNOR
-    if as_governor:
-        entitled, seat = document.for_governors and is_governor_of_school(email.recipient, school), A_GOVERNOR
+    if email.to_governor:  # the document shared with the governing body too (docs/adr/0087)
+        entitled, seat = document.for_governors and is_governor_seat_holder(email.recipient, school), A_GOVERNOR
     else:
         entitled, seat = is_headteacher_of_school(email.recipient, school), A_HEADTEACHER
     body = render_to_string(
@@ -184,7 +181,7 @@ def document_email_send(email_id: int, *, last_attempt: bool = True) -> None:
             "document": document,
             "school": school,
             "url": settings.SITE_URL.rstrip("/") + reverse("exchange:list", kwargs={"urn": school.urn}),
-            "as_governor": as_governor,
+            "as_governor": email.to_governor,
             "service": settings.SERVICE_NAME,
             "council": settings.COUNCIL_NAME,
         },

@@ -63,5 +63,12 @@ def governors_of(school: School):
     )
 
 
+def is_governor_seat_holder(user: User, school: School) -> bool:
+    """Whether `user` is a governor of `school` now: the governor role and a seat on its governing
+    body (a seat outlives a change of role: accounts.services.user_set_role ends only a chair's or
+    vice-chair's). Asked when an email to a governor is sent (docs/adr/0087)."""
+    return user.role == Role.GOVERNOR and Governorship.objects.filter(user=user, school=school).exists()
+
+
 def _seat(governorship: Governorship) -> str:
     return f"{governorship.get_role_display()}, {governorship.school.name} ({governorship.school.urn})"

@@ -8,14 +8,22 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from core.emails import A_GOVERNOR, emails_queue, not_sent_to, send_and_record
-from schools.governorships import governors_of
-from schools.permissions import is_governor_of_school
+from schools.governorships import governors_of, is_governor_seat_holder
 
 from .models import MspMeeting, MspSummaryEmail
 
 PUBLISHED = "Summary key points published to the school's governors. Each governor is being emailed."
+PUBLISHED_NO_ADDRESSES = "Summary key points published. No governor has an email address here: nobody was emailed."
 PUBLISHED_NO_GOVERNORS = "Summary key points published. The school has no governor accounts here: nobody was emailed."
 SUBJECT = "{service}: the summary of an MSP meeting is published, {school}"
+
+
+def published_message(meeting: MspMeeting) -> str:
+    """What publishing says of the governors' emails: being sent, or why none is."""
+    emails = MspSummaryEmail.objects.filter(meeting=meeting)
+    if emails.exclude(address="").exists():
+        return PUBLISHED
+    return PUBLISHED_NO_ADDRESSES if emails.exists() else PUBLISHED_NO_GOVERNORS
 
 
 def summary_emails_queue(*, meeting: MspMeeting) -> list[MspSummaryEmail]:
@@ -57,5 +65,7 @@ def summary_email_send(email_id: int, *, last_attempt: bool = True) -> None:
         address=email.address,
         last_attempt=last_attempt,
         what="MSP summary",
-        not_sent=not_sent_to(email.recipient, entitled=is_governor_of_school(email.recipient, school), seat=A_GOVERNOR),
+        not_sent=not_sent_to(
+            email.recipient, entitled=is_governor_seat_holder(email.recipient, school), seat=A_GOVERNOR
+        ),
     )

@@ -21,7 +21,7 @@ from .filters import filtered_msp_groups
 from .forms_actions import action_formset, rows_and_form_valid
 from .forms_msp import MspGroupCloseForm, MspGroupForm, MspMeetingPlanForm, MspMeetingRecordForm
 from .models import Action, ActionStatus, MspMemberRole
-from .msp_summary_emails import PUBLISHED, PUBLISHED_NO_GOVERNORS
+from .msp_summary_emails import published_message
 from .services_actions import NewActionRefused
 from .stored_compliance import msp_groups_to_set_up, rows_for, stored_compliance
 from .views_shared import forbid_unless
@@ -364,7 +364,7 @@ def msp_meeting_publish(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, PUBLISHED if meeting.summary_emails.exists() else PUBLISHED_NO_GOVERNORS)
+        messages.success(request, published_message(meeting))
     return redirect(meeting)
 
 

@@ -212,3 +212,14 @@ def test_a_failed_sweep_is_still_logged_as_an_error():
     record.action, record.job = "job_error", {"task_name": SWEEP}
     assert logs.ContextFilter().filter(record)
     assert record.levelname == "ERROR"
+
+
+@pytest.mark.django_db
+def test_a_foreign_host_is_one_warning_line_without_a_traceback(console, client):
+    """Scanners send other Host headers all day (core.logs.AsWarning): the line names the host, and
+    carries no traceback of Django's own code."""
+    assert client.get("/", HTTP_HOST="scanner.example.net").status_code == 400
+    [line] = [line for line in console() if line["logger"] == "django.security.DisallowedHost"]
+    assert line["level"] == "WARNING"
+    assert "scanner.example.net" in line["message"]
+    assert "exception" not in line

@@ -8,8 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
+from config.env import NOT_A_BOOLEAN, NOT_A_WHOLE_NUMBER
 from core.checks import (
     NO_ALLOWED_HOSTS,
     NO_COUNCIL_NAME,
@@ -196,3 +198,37 @@ def test_development_starts_with_its_defaults_the_console_for_mail_and_the_sqlit
     settings_seen = manage("diffsettings", "--all", DEBUG="true").stdout
     assert "COUNCIL_NAME = 'Peterborough City Council'" in settings_seen
     assert "LOCAL_AUTHORITY_CODES = ['874']" in settings_seen
+
+
+def setting(name: str, **env) -> str:
+    result = manage("diffsettings", "--all", ALLOWED_HOSTS="schools.example.org", **PRODUCTION, **env)
+    assert result.returncode == 0, result.stderr
+    # diffsettings marks a setting that differs from Django's default with "### ".
+    lines = [line.removeprefix("### ") for line in result.stdout.splitlines()]
+    (line,) = [line for line in lines if line.startswith(f"{name} = ")]
+    return line.removeprefix(f"{name} = ")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("SESSION_COOKIE_SECURE", "ture", NOT_A_BOOLEAN),
+        ("SECURE_SSL_REDIRECT", "disabled", NOT_A_BOOLEAN),
+        ("DIGEST_HOUR", "7am", NOT_A_WHOLE_NUMBER),
+        ("SESSION_IDLE_TIMEOUT_MINUTES", "30m", NOT_A_WHOLE_NUMBER),
+    ],
+)
+def test_a_setting_the_service_cannot_read_refuses_to_start_naming_it(variable, value, message):
+    """django-environ read any word but a true one as false: SESSION_COOKIE_SECURE=ture turned secure
+    cookies off without a word (config/env.py)."""
+    result = manage("check", ALLOWED_HOSTS="schools.example.org", **PRODUCTION, **{variable: value})
+    assert result.returncode == 1
+    assert result.stderr.strip() == "The settings could not be loaded: " + message.format(var=variable, value=value)
+
+
+def test_an_empty_setting_is_a_setting_not_given_and_takes_its_default():
+    assert setting("SESSION_COOKIE_SECURE", SESSION_COOKIE_SECURE="") == "True"
+    assert setting("SESSION_COOKIE_SECURE", SESSION_COOKIE_SECURE=" False ") == "False"
+    assert setting("SESSION_COOKIE_SECURE", SESSION_COOKIE_SECURE="no") == "False"
+    assert setting("EMAIL_TIMEOUT", EMAIL_TIMEOUT="") == "30"
+    assert setting("EMAIL_TIMEOUT", EMAIL_TIMEOUT=" 45 ") == "45"

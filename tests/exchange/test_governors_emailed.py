@@ -6,6 +6,8 @@ from contextlib import nullcontext
 import pytest
 from django.core import mail
 
+from accounts.roles import Role
+from accounts.services import user_set_role
 from core import emails
 from exchange import services
 from exchange.models import DocumentEmail, DocumentKind
@@ -24,8 +26,6 @@ def share(upload, adviser, captured=None, *, for_governors: bool):
 def test_a_document_for_the_governing_body_is_emailed_to_each_governor_and_the_headteacher(
     upload, adviser, headteacher, governor, make_user, school, django_capture_on_commit_callbacks
 ):
-    from accounts.roles import Role
-
     member = make_user(Role.GOVERNOR, username="member", first_name="Mo", last_name="Ahmed")
     Governorship.objects.create(user=member, school=school)
     share(upload, adviser, django_capture_on_commit_callbacks, for_governors=True)
@@ -77,3 +77,28 @@ def test_a_document_withdrawn_before_its_email_went_is_not_emailed(upload, advis
     email.refresh_from_db()
     assert (email.error, email.emailed_at) == (services.WITHDRAWN_SINCE, None)
     assert mail.outbox == []
+
+
+def test_a_governor_whose_role_changed_is_told_as_a_governor_not_a_headteacher(
+    upload, adviser, headteacher, make_user, school
+):
+    """Why the email was queued is kept on its row (to_governor): a governor made an adviser is "no
+    longer a governor of the school", not "no longer a headteacher" (the review)."""
+    member = make_user(Role.GOVERNOR, username="member", first_name="Mo", last_name="Ahmed")
+    Governorship.objects.create(user=member, school=school)
+    share(upload, adviser, for_governors=True)
+    user_set_role(user=member, role=Role.ADVISER, actor=None)
+    email = DocumentEmail.objects.get(recipient=member)
+    services.document_email_send(email.pk)
+    email.refresh_from_db()
+    assert email.error == emails.NO_LONGER_ENTITLED.format(name=member, seat=emails.A_GOVERNOR)
+
+
+def test_a_governor_without_a_name_is_greeted_by_their_account_not_as_headteacher(
+    upload, adviser, make_user, school, django_capture_on_commit_callbacks
+):
+    nameless = make_user(Role.GOVERNOR, username="gov7", first_name="", last_name="")
+    Governorship.objects.create(user=nameless, school=school)
+    share(upload, adviser, django_capture_on_commit_callbacks, for_governors=True)
+    [message] = mail.outbox
+    assert message.body.startswith("Dear gov7,")

@@ -241,6 +241,7 @@ def test_a_request_for_a_foreign_host_is_logged_as_a_warning_not_an_error(produc
         time.sleep(0.1)
     assert [line["level"] for line in lines] == ["WARNING"]
     assert "scanner.example.net" in lines[0]["message"]
+    assert "exception" not in lines[0]  # one line: no traceback of Django's own code
 
 
 # ---- every page type, for its role ---------------------------------------------------------------

@@ -351,3 +351,17 @@ def test_the_school_page_runs_the_same_number_of_queries_however_long_its_histor
     # Each app's section adds a few queries (about 28 in all for LA staff, the documents exchanged with
     # the school among them): the number must not grow with the history.
     assert queries(client, school.get_absolute_url()) == few <= 36
+
+
+def test_no_two_regions_of_the_school_page_share_a_name(client_as, school):
+    """A screen reader's list of regions names each once: a section ("Ofsted inspections") and the
+    scrolling table inside it were both "Ofsted inspections" (the accessibility audit)."""
+    InspectionFactory(school=school, overall_effectiveness=2)
+    PerformanceResultFactory(school=school)
+    html = client_as("officer").get(reverse("schools:detail", kwargs={"urn": school.urn})).content.decode()
+    headings = dict(re.findall(r'<h2 class="govuk-heading-m" id="([^"]+)">([^<]+)</h2>', html))
+    sections = [headings[key] for key in re.findall(r'<section aria-labelledby="([^"]+)"', html)]
+    scroll_regions = re.findall(r'role="region" aria-label="([^"]+)"', html)
+    names = sections + scroll_regions
+    assert "Ofsted inspections" in sections
+    assert len(names) == len(set(names)), sorted(names)

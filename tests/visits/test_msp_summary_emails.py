@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.roles import Role
+from accounts.services import user_set_role
 from core import emails
 from schools.models import GovernorRole, Governorship
 from tests.visits.factories import MspGroupFactory, MspMeetingFactory
@@ -103,3 +104,27 @@ def test_the_officer_is_told_when_the_school_has_no_governor_to_email(client_as,
     page = client_as("officer").post(url, follow=True).content.decode()
     assert escape(msp_summary_emails.PUBLISHED_NO_GOVERNORS) in page
     assert "No governor was emailed about it." in page
+
+
+def test_a_governor_whose_role_changed_before_the_email_went_is_not_sent_it(
+    meeting, officer, make_user, school, mailoutbox
+):
+    """A member's seat outlives a change of role (only a chair's or vice-chair's ends): the role is
+    asked too, as the summary's page asks it (the review)."""
+    member = make_user(Role.GOVERNOR, username="member", first_name="Mo", last_name="Ahmed")
+    Governorship.objects.create(user=member, school=school)
+    publish(meeting, officer)
+    user_set_role(user=member, role=Role.ADVISER, actor=None)
+    email = MspSummaryEmail.objects.get()
+    msp_summary_emails.summary_email_send(email.pk)
+    email.refresh_from_db()
+    assert email.error == emails.NO_LONGER_ENTITLED.format(name=member, seat=emails.A_GOVERNOR)
+    assert mailoutbox == []
+
+
+def test_the_officer_is_told_when_no_governor_has_an_address(client_as, meeting, officer, governor):
+    governor.email = ""
+    governor.save()
+    url = reverse("visits:msp_meeting_publish", kwargs={"pk": meeting.pk})
+    page = client_as("officer").post(url, follow=True).content.decode()
+    assert escape(msp_summary_emails.PUBLISHED_NO_ADDRESSES) in page
