@@ -134,7 +134,7 @@ class MspMeetingPlanForm(TextLimits, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="plan", **kwargs)
         # A meeting planned is still to come: an example a fortnight on (core.forms.date_example).
-        self.fields["held_on"].help_text = date_example(timezone.localdate() + timedelta(days=14))
+        self.fields["held_on"].help_text = format_html("{}", date_example(timezone.localdate() + timedelta(days=14)))
         self.helper = form_helper(
             date_input("held_on", legend_size=Size.SMALL),
             Field.text("start_time", field_width=5),

@@ -130,7 +130,7 @@ class VisitPlanForm(TextLimits, VisitFieldsMixin, forms.Form):
         # An officer (who chooses the adviser) may plan for any school: chosen with the picker first.
         self._visit_fields(choose_adviser=choose_adviser, schools=schools, school_by_urn=choose_adviser)
         # A visit planned is still to come: an example a fortnight on (core.forms.date_example).
-        self.fields["visit_date"].help_text = date_example(timezone.localdate() + timedelta(days=14))
+        self.fields["visit_date"].help_text = format_html("{}", date_example(timezone.localdate() + timedelta(days=14)))
         # Nothing is ticked: the agenda follows the visit's date, which the form does not know until
         # it is sent (planned in December for January, ticking today's autumn agenda gave a spring
         # visit the autumn one); visits.services.visit_plan gives it to an autumn core visit.

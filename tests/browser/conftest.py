@@ -2,10 +2,14 @@
 seeded with the demo data, with axe-core checking each page against WCAG 2.2 A and AA."""
 
 import os
+import threading
 import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 from django_otp.oath import totp
 
 from accounts.demo import DEMO_PASSWORD, demo_totp_key
@@ -15,6 +19,32 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 HERE = Path(__file__).parent
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """The live server, answering one request at a time. On SQLite the test database is in memory, so
+    Django gives the server's threads the test's one connection: two requests at once (a page's
+    POST, and another page's fetch of its session time when it comes back into view: static/js/
+    session-timeout.js) then failed with "cannot start a transaction within a transaction". Each
+    response is read whole inside the lock: a streamed body reads the database too."""
+
+    lock = threading.Lock()
+
+    def set_app(self, application):
+        def one_at_a_time(environ, start_response):
+            with self.lock:
+                result = application(environ, start_response)
+                try:
+                    return [b"".join(result)]
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+
+        super().set_app(one_at_a_time)
+
+
+if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    LiveServerThread.server_class = OneRequestAtATime
 
 
 def pytest_collection_modifyitems(items):
