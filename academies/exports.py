@@ -50,6 +50,7 @@ def _rows(*, user, params):
             concern.school.urn,
             concern.school.trust.name if concern.school.trust else "",
             concern.raised_on,
+            concern.get_source_display(),  # whistleblowing marked in the file as on the page (officers only)
             "; ".join(t.text for t in concern.concern_types.all()),
             concern.get_rag_display(),
             selectors.stage_label(concern),
@@ -64,7 +65,7 @@ CONCERNS = ExportKind(
     permission="academies.view_concerns",
     filename="academy-concerns",
     sheet="Concerns",
-    header=["Academy", "URN", "Trust", "Raised on", "Concern types", "RAG", "Stage", "Owner", "Status"],
+    header=["Academy", "URN", "Trust", "Raised on", "Source", "Concern types", "RAG", "Stage", "Owner", "Status"],
     rows=_rows,
     list_url="academies:list",
     filters=_concern_filters,

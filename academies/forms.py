@@ -317,7 +317,11 @@ class IntelligenceForm(TextLimits, forms.Form):
         label="Intelligence", widget=forms.Textarea, error_messages={"required": SUMMARY_REQUIRED}
     )
     sensitivity = forms.ChoiceField(
-        label="Who may read it?", choices=Sensitivity.choices, widget=forms.RadioSelect, initial=Sensitivity.NORMAL
+        label="Who may read it?",
+        choices=Sensitivity.choices,
+        widget=forms.RadioSelect,
+        initial=Sensitivity.NORMAL,
+        help_text="A restricted entry is read by officers only: an adviser who adds one does not see it again.",
     )
 
     def __init__(self, *args, **kwargs):

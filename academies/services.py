@@ -264,6 +264,11 @@ def concern_record_routing(
 def concern_record_decision(
     *, concern: Concern, text: str, decided_on: date | None = None, actor: User
 ) -> ConcernDecision:
+    """A decision on an open concern (a resolved or closed one is reopened first, as for its steps
+    and ratings: its page offers no decision, and a form posted from a page opened before is refused)."""
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    if not concern.is_open:
+        raise ValidationError(rules.CONCERN_NOT_OPEN.format(status=concern.get_status_display().lower()))
     if not text.strip():
         raise ValidationError({"text": DECISION_REQUIRED})
     decided_on = decided_on or _today()

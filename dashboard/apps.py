@@ -20,12 +20,13 @@ class DashboardConfig(AppConfig):
         register(NavItem("Outcome figures", "dashboard:national_outcomes", is_admin, order=82))
 
         # What is due for whom (core.reminders): the reminders page and the daily digest read them.
+        from academies.reminders import reminders as concern_reminders
         from categorisation.reminders import reminders as categorisation_reminders
         from core.reminders import register as register_reminders
         from letters.reminders import reminders as letter_reminders
         from visits.reminders import reminders as visit_reminders
 
-        for source in (visit_reminders, categorisation_reminders, letter_reminders):
+        for source in (visit_reminders, categorisation_reminders, letter_reminders, concern_reminders):
             register_reminders(source)
         from core import home
         from core.sections import Section

@@ -103,6 +103,7 @@ def _letter_form_page(
             "preview": preview,
             "returned": selectors.return_comments(letter),
             "placeholders": [(p, _example(facts, p.name)) for p in placeholders.placeholders_for(letter_type.code)],
+            "recipients": documents.recipients_for(school, letter_type),
             "title": title,
             "drafts": drafts,  # a new letter's page: the school's drafts of its type already
         },

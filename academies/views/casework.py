@@ -125,6 +125,11 @@ def _act_on_concern(request, pk: int, *, form_class, service, form_name: str, do
         try:
             result = service(concern=concern, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                # The concern's state refused it (ended since the page was opened): its page may not
+                # show this form any more, so the reason is said at the top of the page.
+                messages.error(request, " ".join(error.messages))
+                return redirect(concern)
             add_service_errors(form, error)
         else:
             messages.success(request, done(result))
@@ -137,7 +142,7 @@ def _act_on_concern(request, pk: int, *, form_class, service, form_name: str, do
 def concern_rate(request, pk: int):
     return _act_on_concern(
         request, pk, form_class=RagForm, service=services.concern_rate, form_name="rag_form",
-        done=lambda _: "RAG rating changed.",
+        done=lambda _: "RAG rating recorded.",
     )  # fmt: skip
 
 

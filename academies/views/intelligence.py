@@ -14,6 +14,9 @@ from schools.models import School
 from .. import selectors, services
 from ..forms import IntelligenceForm
 
+ADDED = "Added to the intelligence log."
+ADDED_OUT_OF_SIGHT = "Added to the intelligence log, restricted to officers: you will not see it on any page."
+
 
 @permission_required("academies.add_intelligence", raise_exception=True)
 def intelligence_add(request, urn: int):
@@ -21,11 +24,12 @@ def intelligence_add(request, urn: int):
     form = IntelligenceForm(posted(request), initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.intelligence_record(school=school, actor=request.user, **form.cleaned_data)
+            entry = services.intelligence_record(school=school, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Added to the intelligence log.")
+            hidden = entry.is_restricted and not request.user.has_perm("academies.view_restricted")
+            messages.success(request, ADDED_OUT_OF_SIGHT if hidden else ADDED)
             return redirect(f"{school.get_absolute_url()}#intelligence")
     return render(
         request,

@@ -7,10 +7,12 @@ from datetime import date
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils.html import escape
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from academies import rules, services
+from academies.exports import CONCERNS
 from academies.forms import DESCRIPTION_REQUIRED, SUMMARY_REQUIRED
 from academies.models import (
     Concern,
@@ -25,6 +27,7 @@ from academies.models import (
 from academies.rules import WHISTLEBLOWING_OWNER_NOT_AN_OFFICER, WHISTLEBLOWING_ROUTE
 from academies.views import concerns as concerns_views
 from academies.views.concerns import PICKER_HINT
+from academies.views.intelligence import ADDED, ADDED_OUT_OF_SIGHT
 from audit.models import ReadEvent
 from schools.models import OfstedFramework
 from schools.picker import NOT_CHOSEN_HERE
@@ -359,3 +362,62 @@ def test_a_resolved_concern_offers_no_change_link_which_would_be_refused(client_
     assert edit in client.get(concern.get_absolute_url()).content.decode()
     Concern.objects.filter(pk=concern.pk).update(status=ConcernStatus.RESOLVED)
     assert edit not in client.get(concern.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("decide", {"decision-text": "Decision after resolving"}), ("rate", {"rag-rag": "red", "rag-reason": "Worse"})],
+)
+def test_a_form_posted_to_a_resolved_concern_is_refused_with_the_reason_shown(
+    client_as, academy, make_concern, name, data
+):
+    concern = make_concern(academy)
+    Concern.objects.filter(pk=concern.pk).update(status=ConcernStatus.RESOLVED)
+    response = client_as("officer").post(reverse(f"academies:{name}", kwargs={"pk": concern.pk}), data, follow=True)
+    assert response.redirect_chain == [(concern.get_absolute_url(), 302)]
+    assert escape(rules.CONCERN_NOT_OPEN.format(status="resolved")) in response.content.decode()
+    assert not concern.decisions.filter(text="Decision after resolving").exists()
+
+
+def test_one_long_unbroken_string_does_not_squeeze_the_meeting_packs_other_columns(
+    client_as, academy, make_concern, officer, on_day
+):
+    """A 1,500-character address pasted as a step's outcome gave its column the page and broke the
+    academy's name into two letters a line (the academies journey)."""
+    on_day(DAY)
+    concern = make_concern(academy, rag=Rag.RED)
+    address = "https://example.org/" + "a" * 1500
+    services.concern_record_step(
+        concern=concern, stage=LadderStage.MEETING, taken_on=DAY, notes="Met", outcome=address, actor=officer
+    )
+    client = client_as("officer")
+    page = client.get(reverse("academies:meeting_pack")).content.decode()
+    assert f'<td class="govuk-table__cell app-table__cell--text">{DAY:%-d %b %Y}: ' in page
+    pdf = PdfReader(io.BytesIO(client.get(reverse("academies:meeting_pack_pdf")).content))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "Osprey Academy" in [line.strip() for line in text.splitlines()]  # the name on one line, whole
+    assert {"RAG", "Red"} <= set(text.split())
+
+
+def test_the_concerns_export_gives_each_concerns_source(academy, make_concern, officer, on_day):
+    """Whistleblowing rows (officers only) are marked in the file that leaves the service as on the
+    list (the academies journey)."""
+    on_day(DAY)
+    make_concern(academy, source=ConcernSource.WHISTLEBLOWING)
+    [row] = list(CONCERNS.rows(user=officer, params=None))
+    assert dict(zip(CONCERNS.header, row, strict=True))["Source"] == ConcernSource.WHISTLEBLOWING.label
+
+
+@pytest.mark.parametrize(("role", "sensitivity", "told"), [
+    ("adviser", "restricted", ADDED_OUT_OF_SIGHT), ("adviser", "normal", ADDED),
+    ("officer", "restricted", ADDED),
+])  # fmt: skip
+def test_an_adviser_adding_restricted_intelligence_is_told_they_will_not_see_it(
+    client_as, school, on_day, role, sensitivity, told
+):
+    on_day(DAY)
+    url = reverse("academies:intelligence_add", kwargs={"urn": school.urn})
+    data = {"received_on_0": "16", "received_on_1": "11", "received_on_2": "2026", "source_team": "hr",
+            "sensitivity": sensitivity, "summary": "Two HR cases"}  # fmt: skip
+    page = client_as(role).post(url, data, follow=True).content.decode()
+    assert f"{escape(told)}" in page

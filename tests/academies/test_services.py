@@ -168,6 +168,22 @@ def test_a_reopened_concern_keeps_its_steps_ratings_and_earlier_outcome(academy,
     assert concern.history.filter(status=ConcernStatus.CLOSED).exists()
 
 
+def test_a_decision_on_a_resolved_or_closed_concern_is_refused_until_it_is_reopened(
+    academy, make_concern, officer, on_day
+):
+    """Its page offers no decision once it has ended; a form posted from a page opened before is
+    refused too (the academies journey: a decision was recorded under the resolution)."""
+    on_day(DAY)
+    concern = make_concern(academy)
+    services.concern_end(concern=concern, status=ConcernStatus.RESOLVED, outcome="Met", actor=officer)
+    with pytest.raises(ValidationError) as refused:
+        services.concern_record_decision(concern=concern, text="Decision after resolving", actor=officer)
+    assert refused.value.messages == [rules.CONCERN_NOT_OPEN.format(status="resolved")]
+    services.concern_reopen(concern=concern, reason="Results fell again", actor=officer)
+    services.concern_record_decision(concern=concern, text="Ask the trust for its plan", actor=officer)
+    assert concern.decisions.filter(kind=DecisionKind.DECISION).count() == 1
+
+
 def test_the_direction_of_travel_compares_the_latest_two_ratings(academy, make_concern, officer, on_day):
     on_day(DAY)
     concern = make_concern(academy, rag=Rag.AMBER)

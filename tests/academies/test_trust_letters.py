@@ -247,3 +247,17 @@ def test_the_letter_page_links_back_to_the_concern_it_was_drafted_from(client_as
     assert concern.get_absolute_url() in page
     school_letter_page = client_as("adviser").get(reverse("letters:detail", kwargs={"pk": letter.pk}))
     assert concern.get_absolute_url() in school_letter_page.content.decode()  # advisers read the concern too
+
+
+def test_the_draft_of_a_letter_to_the_trust_names_the_trusts_addressee_not_the_schools(client_as, concern, officer):
+    """The editor's Recipients said "The chair of governors ... and the headteacher" for a letter to
+    the trust's chair (the academies journey): it names whom the issued letter is addressed to."""
+    client = client_as("officer")
+    client.post(reverse("academies:draft_letter", kwargs={"pk": concern.pk, "kind": CHAIR}))
+    letter = ConcernLetter.objects.get(concern=concern).letter
+    page = " ".join(client.get(reverse("letters:edit", kwargs={"pk": letter.pk})).content.decode().split())
+    assert (
+        "Chair of Trustees of Fenland Learning Trust (Mr Richard Cole), named from the trust's record when the"
+        " letter is issued." in page
+    )
+    assert "Chair of governors (" not in page
