@@ -396,6 +396,7 @@ def test_one_long_unbroken_string_does_not_squeeze_the_meeting_packs_other_colum
     pdf = PdfReader(io.BytesIO(client.get(reverse("academies:meeting_pack_pdf")).content))
     text = "\n".join(page.extract_text() for page in pdf.pages)
     assert "Osprey Academy" in [line.strip() for line in text.splitlines()]  # the name on one line, whole
+    assert len(pdf.pages) == 1  # the last action cut at 400 characters: no row taller than a page
     assert {"RAG", "Red"} <= set(text.split())
 
 
