@@ -186,8 +186,9 @@ def test_the_concerns_export_leaves_out_whistleblowing_for_those_who_may_not_see
         )  # fmt: skip
     by_officer = csv_rows(client_as("officer").get(export_url("academy-concerns")))
     by_adviser = csv_rows(client_as("adviser").get(export_url("academy-concerns")))
-    assert sorted(r[5] for r in by_officer[1:]) == ["Amber", "Red"]
-    assert [r[5] for r in by_adviser[1:]] == ["Red"]
+    rag = by_officer[0].index("RAG")
+    assert sorted(r[rag] for r in by_officer[1:]) == ["Amber", "Red"]
+    assert [r[rag] for r in by_adviser[1:]] == ["Red"]
 
 
 def test_the_users_export_keeps_the_search(client_as, admin_user, adviser, officer):

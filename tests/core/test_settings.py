@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from config.env import NOT_A_BOOLEAN, NOT_A_WHOLE_NUMBER
+from config.env import NOT_A_BOOLEAN, NOT_A_NUMBER, NOT_A_WHOLE_NUMBER
 from core.checks import (
     NO_ALLOWED_HOSTS,
     NO_COUNCIL_NAME,
@@ -203,10 +203,10 @@ def test_development_starts_with_its_defaults_the_console_for_mail_and_the_sqlit
 def setting(name: str, **env) -> str:
     result = manage("diffsettings", "--all", ALLOWED_HOSTS="schools.example.org", **PRODUCTION, **env)
     assert result.returncode == 0, result.stderr
-    # diffsettings marks a setting that differs from Django's default with "### ".
+    # diffsettings marks a setting that differs from Django's default with "### " before it.
     lines = [line.removeprefix("### ") for line in result.stdout.splitlines()]
     (line,) = [line for line in lines if line.startswith(f"{name} = ")]
-    return line.removeprefix(f"{name} = ")
+    return line.removeprefix(f"{name} = ").removesuffix("  ###")  # (a setting Django does not define)
 
 
 @pytest.mark.parametrize(
@@ -216,6 +216,7 @@ def setting(name: str, **env) -> str:
         ("SECURE_SSL_REDIRECT", "disabled", NOT_A_BOOLEAN),
         ("DIGEST_HOUR", "7am", NOT_A_WHOLE_NUMBER),
         ("SESSION_IDLE_TIMEOUT_MINUTES", "30m", NOT_A_WHOLE_NUMBER),
+        ("TASK_WORKER_STALLED_SECONDS", "20s", NOT_A_NUMBER),
     ],
 )
 def test_a_setting_the_service_cannot_read_refuses_to_start_naming_it(variable, value, message):
@@ -232,3 +233,5 @@ def test_an_empty_setting_is_a_setting_not_given_and_takes_its_default():
     assert setting("SESSION_COOKIE_SECURE", SESSION_COOKIE_SECURE="no") == "False"
     assert setting("EMAIL_TIMEOUT", EMAIL_TIMEOUT="") == "30"
     assert setting("EMAIL_TIMEOUT", EMAIL_TIMEOUT=" 45 ") == "45"
+    assert setting("SENTRY_TRACES_SAMPLE_RATE", SENTRY_TRACES_SAMPLE_RATE="") == "0.0"
+    assert setting("TASK_WORKER_STALLED_SECONDS", TASK_WORKER_STALLED_SECONDS="30.5") == "30.5"
