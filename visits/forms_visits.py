@@ -103,7 +103,15 @@ class VisitFieldsMixin:
             "visit planned for a day in the autumn term with none ticked is given them. Other visits are bespoke "
             "to the school.",
         )
-        self.fields["purpose"] = forms.CharField(label="Purpose and other focus", required=False, widget=forms.Textarea)
+        self.fields["purpose"] = forms.CharField(
+            label="Purpose and other focus",
+            required=False,
+            widget=forms.Textarea,
+            # ADR 0028 keeps it from the school before the visit; the note of visit shared after it is
+            # the whole record, this included (its page and PDF).
+            help_text="The school does not see this before the visit. It is part of the note of visit, which "
+            "the school reads once the note is shared with it.",
+        )
 
     def _visit_layout(self):
         items = []

@@ -118,6 +118,8 @@ def test_the_plan_pages_example_dates_are_still_to_come(client_as, linked, advis
     on_day(day)
     example = day + timedelta(days=14)
     hint = f"For example, {example.day} {example.month} {example.year}"
-    assert hint in client_as("adviser").get(reverse("visits:plan")).content.decode()
+    plan_page = client_as("adviser").get(reverse("visits:plan")).content.decode()
+    assert hint in plan_page
+    assert "The school does not see this before the visit. It is part of the note of visit" in plan_page
     group = MspGroupFactory(school=linked, chair=officer)
     assert hint in client_as("officer").get(reverse("visits:msp_group", kwargs={"pk": group.pk})).content.decode()
