@@ -20,17 +20,17 @@ def latest_approved_subquery(field: str) -> Subquery:
     )
 
 
-def open_status_subquery() -> Subquery:
-    return Subquery(Categorisation.objects.filter(school=OuterRef("pk"), status__in=OPEN_STATUSES).values("status")[:1])
-
-
-def open_id_subquery() -> Subquery:
-    return Subquery(Categorisation.objects.filter(school=OuterRef("pk"), status__in=OPEN_STATUSES).values("id")[:1])
-
-
 def open_field_subquery(field: str) -> Subquery:
     """A field of the school's open categorisation (one at most: one_open_categorisation_per_school)."""
     return Subquery(Categorisation.objects.filter(school=OuterRef("pk"), status__in=OPEN_STATUSES).values(field)[:1])
+
+
+def open_status_subquery() -> Subquery:
+    return open_field_subquery("status")
+
+
+def open_id_subquery() -> Subquery:
+    return open_field_subquery("id")
 
 
 def open_term_label(school: School) -> str:
